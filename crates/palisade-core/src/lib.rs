@@ -1,0 +1,20 @@
+//! Core vocabulary of Palisade: what a finding is, how severe it is, which practice it
+//! belongs to, where it points, and how rules describe themselves.
+//!
+//! Every scanner (Kubernetes manifests, secrets, vulnerabilities, images, serverless
+//! templates) produces [`Finding`] values against [`RuleMeta`] entries; the report crate
+//! renders a [`ScanReport`]. This crate parses nothing and walks nothing: it is the shared
+//! language between the crates that do.
+
+pub mod config;
+pub mod finding;
+pub mod ignore;
+pub mod rule;
+
+pub use config::{Config, ConfigError, Suppression};
+pub use finding::{
+    Evidence, Finding, Location, PackageInfo, Practice, ScanError, ScanReport, SecretInfo,
+    Severity, SuppressedBy,
+};
+pub use ignore::InlineIgnores;
+pub use rule::{RuleMeta, RuleRegistry};
