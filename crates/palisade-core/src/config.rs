@@ -43,6 +43,21 @@ pub struct Config {
     pub paths: PathsConfig,
     #[serde(default)]
     pub suppress: Vec<Suppression>,
+    /// `[secrets]`: custom secret rules and secret-scanner settings, read by the secrets crate.
+    #[serde(default)]
+    pub secrets: toml::Table,
+    /// `[vulnerabilities]`: database location, advisory ignores, read by the vulnerability crate.
+    #[serde(default)]
+    pub vulnerabilities: toml::Table,
+    /// `[images]`: image scanning settings (e.g. stale-image age), read by the image crate.
+    #[serde(default)]
+    pub images: toml::Table,
+    /// `[serverless]`: thresholds for function rules (timeouts, log retention...).
+    #[serde(default)]
+    pub serverless: toml::Table,
+    /// `[kubernetes]`: cluster CIDRs and other Kubernetes analysis settings.
+    #[serde(default)]
+    pub kubernetes: toml::Table,
     /// Where the configuration came from, for messages.
     #[serde(skip)]
     pub source: Option<PathBuf>,
