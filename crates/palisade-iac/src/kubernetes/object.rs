@@ -120,7 +120,7 @@ impl K8sObject {
 pub(crate) fn string_map(node: Option<&Node>) -> BTreeMap<String, String> {
     node.map(|n| {
         n.entries()
-            .filter_map(|(k, v)| Some((k.to_string(), v.as_str().unwrap_or("").to_string())))
+            .map(|(k, v)| (k.to_string(), v.as_str().unwrap_or("").to_string()))
             .collect()
     })
     .unwrap_or_default()
