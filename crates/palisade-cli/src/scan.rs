@@ -166,6 +166,17 @@ fn scan_file(entry: &FileEntry, enabled: &Enabled) -> FileOutput {
         }
     };
     if kubernetes::looks_like_manifest(text) {
+        // YAML accepts JSON that JSON itself rejects (`{"a": }`): hold .json files to JSON.
+        if entry.display.to_ascii_lowercase().ends_with(".json") {
+            if let Err(e) = serde_json::from_str::<serde::de::IgnoredAny>(text) {
+                out.errors.push(ScanError::new(
+                    &entry.display,
+                    Some(e.line() as u32),
+                    format!("invalid JSON at column {}: {e}", e.column()),
+                ));
+                return out;
+            }
+        }
         match palisade_yaml::load(text) {
             Ok(docs) => {
                 let manifest = ManifestFile::new(&entry.display, text, &docs);
