@@ -362,3 +362,27 @@ fn write_report(args: &ScanArgs, report: &ScanReport) -> anyhow::Result<()> {
     }
     Ok(())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_file_that_vanished_after_the_walk_is_an_error_entry() {
+        let dir = std::env::temp_dir().join(format!("palisade-vanish-{}", std::process::id()));
+        let entry = FileEntry {
+            path: Some(dir.join("gone.yaml")),
+            display: "gone.yaml".into(),
+        };
+        let out = scan_file(&entry, &Enabled { misconfig: true });
+        assert_eq!(out.errors.len(), 1);
+        assert_eq!(out.errors[0].path, "gone.yaml");
+        assert!(out.errors[0].message.starts_with("cannot read"), "{}", out.errors[0]);
+    }
+
+    #[test]
+    fn sizes_read_like_people_write_them() {
+        assert_eq!(human_size(1 << 30), "1.0 GiB");
+        assert_eq!(human_size(512), "512.0 B");
+    }
+}
