@@ -5,6 +5,7 @@
 //! `docs/rules.md` and the remediation text of findings all read the same string.
 
 use std::collections::BTreeMap;
+use std::sync::OnceLock;
 
 use crate::{Practice, Severity};
 
@@ -19,6 +20,17 @@ pub struct RuleMeta {
     pub profile: Option<&'static str>,
     /// Markdown with `## What it checks`, `## Why it matters`, `## Fix`, `## References`.
     pub doc: &'static str,
+    /// The fix and references, read once from `doc` (findings need them on a hot path).
+    #[doc(hidden)]
+    pub parsed: OnceLock<ParsedDoc>,
+}
+
+/// The parts of a rule's documentation that every finding carries.
+#[doc(hidden)]
+#[derive(Debug)]
+pub struct ParsedDoc {
+    pub fix: Option<String>,
+    pub references: Vec<String>,
 }
 
 impl RuleMeta {
@@ -54,16 +66,29 @@ impl RuleMeta {
         body.map(|b| b.trim().to_string()).filter(|b| !b.is_empty())
     }
 
+    fn parsed(&self) -> &ParsedDoc {
+        self.parsed.get_or_init(|| ParsedDoc {
+            fix: self.section("Fix"),
+            references: self
+                .section("References")
+                .map(|s| {
+                    s.lines()
+                        .map(|l| l.trim().trim_start_matches("- ").trim().to_string())
+                        .filter(|l| l.starts_with("http"))
+                        .collect()
+                })
+                .unwrap_or_default(),
+        })
+    }
+
+    /// The `## Fix` section.
+    pub fn fix(&self) -> Option<&str> {
+        self.parsed().fix.as_deref()
+    }
+
     /// URLs listed in the `## References` section.
-    pub fn references(&self) -> Vec<String> {
-        self.section("References")
-            .map(|s| {
-                s.lines()
-                    .map(|l| l.trim().trim_start_matches("- ").trim().to_string())
-                    .filter(|l| l.starts_with("http"))
-                    .collect()
-            })
-            .unwrap_or_default()
+    pub fn references(&self) -> &[String] {
+        &self.parsed().references
     }
 }
 
@@ -104,6 +129,7 @@ macro_rules! declare_rule {
             title: $title,
             profile: $crate::declare_rule!(@profile $($profile)?),
             doc: concat!($($doc, "\n"),*),
+            parsed: ::std::sync::OnceLock::new(),
         };
     };
     (@profile $p:literal) => { Some($p) };
@@ -221,7 +247,8 @@ mod tests {
     fn sections_are_read_from_doc_comments() {
         assert_eq!(SAMPLE.section("Fix").unwrap(), "Set `x: false`.");
         assert_eq!(SAMPLE.section("what it checks").unwrap(), "A thing.");
-        assert_eq!(SAMPLE.references(), vec!["https://example.org/a"]);
+        assert_eq!(SAMPLE.references(), ["https://example.org/a".to_string()]);
+        assert_eq!(SAMPLE.fix(), Some("Set `x: false`."));
         assert_eq!(SAMPLE.profile, Some("baseline"));
     }
 
