@@ -68,7 +68,7 @@ impl RuleMeta {
 
     fn parsed(&self) -> &ParsedDoc {
         self.parsed.get_or_init(|| ParsedDoc {
-            fix: self.section("Fix"),
+            fix: self.section("Fix").map(|fix| unwrap_lines(&fix)),
             references: self
                 .section("References")
                 .map(|s| {
@@ -90,6 +90,25 @@ impl RuleMeta {
     pub fn references(&self) -> &[String] {
         &self.parsed().references
     }
+}
+
+/// Joins the wrapped lines of each paragraph, keeping list items and blank lines apart.
+fn unwrap_lines(text: &str) -> String {
+    let mut out = String::new();
+    for line in text.lines().map(str::trim) {
+        if line.is_empty() {
+            out.push_str("\n\n");
+        } else if line.starts_with("- ") && !out.is_empty() {
+            out.push('\n');
+            out.push_str(line);
+        } else {
+            if !out.is_empty() && !out.ends_with('\n') {
+                out.push(' ');
+            }
+            out.push_str(line);
+        }
+    }
+    out
 }
 
 /// Declares a rule's static metadata from its doc comments.
