@@ -1,0 +1,68 @@
+//! IMG029 — package index updated in a RUN of its own.
+
+use super::Context;
+use crate::packages::{classify, Action, Manager};
+
+palisade_core::declare_rule! {
+    /// ## What it checks
+    /// A `RUN` (in any stage) that refreshes a package index (`apt-get update`,
+    /// `apk update`, `yum`/`dnf update`, `zypper refresh`, `pacman -Sy`) without installing
+    /// or upgrading anything with the same manager later in the same `RUN`.
+    ///
+    /// ## Why it matters
+    /// Build layers are cached: the `update` layer is reused for months while a later
+    /// `RUN ... install` changes, so packages are installed from a stale index, miss
+    /// security fixes, or fail to download.
+    ///
+    /// ## Fix
+    /// Update and install in one `RUN`:
+    /// `RUN apt-get update && apt-get install -y --no-install-recommends x && rm -rf /var/lib/apt/lists/*`.
+    ///
+    /// ## References
+    /// - https://docs.docker.com/build/building/best-practices/#apt-get
+    pub static RULE = {
+        id: "IMG029", practice: Img, severity: Low,
+        title: "Package index update alone in a RUN",
+    };
+}
+
+pub fn check(cx: &mut Context) {
+    let stages = cx.all_stages();
+    let mut hits = Vec::new();
+    for (_, ins, cmds) in cx.runs_in(&stages) {
+        let lone = cmds.iter().find_map(|c| {
+            let p = classify(c)?;
+            if p.manager == Manager::Pip {
+                return None;
+            }
+            let refresh = p.action == Action::Update
+                || p.subcommand == "update"
+                || (p.manager == Manager::Pacman
+                    && p.subcommand.starts_with("-S")
+                    && p.subcommand.contains('y'));
+            if !refresh || (p.manager == Manager::Pacman && p.action == Action::Install) {
+                return None;
+            }
+            let followed = cmds.iter().any(|d| {
+                d.order > c.order
+                    && classify(d).is_some_and(|q| {
+                        q.manager.family() == p.manager.family()
+                            && matches!(q.action, Action::Install | Action::Upgrade)
+                    })
+            });
+            (!followed).then(|| format!("{} {}", p.manager.name(), p.subcommand))
+        });
+        if let Some(what) = lone {
+            hits.push((ins.line, ins.stage, what));
+        }
+    }
+    for (line, stage, what) in hits {
+        let stage = &cx.df.stages[stage.unwrap_or(0)];
+        cx.report(
+            &RULE,
+            line,
+            stage,
+            format!("`{what}` is not followed by an install in the same RUN"),
+        );
+    }
+}
