@@ -33,11 +33,23 @@ pub fn rules() -> Vec<&'static RuleMeta> {
     all
 }
 
+/// What scanning one Dockerfile produced.
+#[derive(Debug, Clone, Default)]
+pub struct DockerfileScan {
+    pub findings: Vec<Finding>,
+    /// Lines that could not be read and were skipped; worth showing to the user.
+    pub warnings: Vec<ParseError>,
+}
+
 /// Parses `text` and runs every Dockerfile rule; findings point at `path` with the
-/// resource `Dockerfile/<stage>`.
-pub fn scan_dockerfile(path: &str, text: &str) -> Result<Vec<Finding>, ParseError> {
+/// resource `Dockerfile/<stage>`. A file that cannot be parsed at all (no `FROM`, an
+/// unterminated heredoc, too large) is an error; unknown lines are warnings.
+pub fn scan_dockerfile(path: &str, text: &str) -> Result<DockerfileScan, ParseError> {
     let df = Dockerfile::parse(text)?;
-    Ok(check_dockerfile(path, &df))
+    Ok(DockerfileScan {
+        findings: check_dockerfile(path, &df),
+        warnings: df.warnings,
+    })
 }
 
 /// Runs every Dockerfile rule over an already parsed file.

@@ -23,6 +23,8 @@ pub struct Dockerfile {
     /// `ARG`s declared before the first `FROM`, with their defaults.
     pub global_args: Vec<(String, Option<String>)>,
     pub escape: char,
+    /// Lines that were skipped (unknown instructions); the rest of the file is still read.
+    pub warnings: Vec<ParseError>,
 }
 
 /// The arguments of an instruction in one of its two forms.
@@ -288,6 +290,7 @@ struct Parser<'a> {
     lines: Vec<&'a str>,
     pos: usize,
     escape: char,
+    warnings: Vec<ParseError>,
 }
 
 impl<'a> Parser<'a> {
@@ -307,6 +310,7 @@ impl<'a> Parser<'a> {
             lines,
             pos: 0,
             escape: '\\',
+            warnings: Vec::new(),
         })
     }
 
@@ -319,6 +323,7 @@ impl<'a> Parser<'a> {
         while let Some(ins) = self.next_instruction()? {
             df.instructions.push(ins);
         }
+        df.warnings = std::mem::take(&mut self.warnings);
         build_stages(&mut df)?;
         Ok(df)
     }
@@ -403,10 +408,11 @@ impl<'a> Parser<'a> {
         };
         let keyword = keyword.to_ascii_uppercase();
         if !keyword.chars().all(|c| c.is_ascii_alphabetic()) {
-            return Err(ParseError::Syntax {
+            self.warnings.push(ParseError::Syntax {
                 line: start_line,
-                message: format!("`{keyword}` is not a Dockerfile instruction"),
+                message: format!("`{keyword}` is not a Dockerfile instruction; line skipped"),
             });
+            return self.next_instruction();
         }
         let (flags, rest) = if takes_flags(&keyword) {
             leading_flags(rest)
@@ -575,11 +581,19 @@ fn build_stages(df: &mut Dockerfile) -> Result<(), ParseError> {
                 (Some(as_kw), Some(n)) if as_kw.eq_ignore_ascii_case("as") => Some(n.clone()),
                 _ => None,
             };
-            let globals: HashMap<String, String> = df
-                .global_args
-                .iter()
-                .filter_map(|(k, v)| v.clone().map(|v| (k.clone(), v)))
-                .collect();
+            // BuildKit only substitutes global ARGs in FROM; an ARG default declared in an
+            // earlier stage is used too, because it says what the author meant (and the
+            // build would otherwise fail, which is not this rule's concern).
+            let mut globals: HashMap<String, String> = HashMap::new();
+            for earlier in &df.instructions[..i] {
+                if earlier.is("ARG") {
+                    for (k, v) in arg_declarations(&earlier.text()) {
+                        if let Some(v) = v {
+                            globals.insert(k, v);
+                        }
+                    }
+                }
+            }
             let (expanded, complete) = expand(&written, &globals);
             let index = df.stages.len();
             let parent = df.stage_by_reference(&expanded, index).filter(|_| complete);

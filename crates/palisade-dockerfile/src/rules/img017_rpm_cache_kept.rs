@@ -1,7 +1,7 @@
 //! IMG017 — yum/dnf/microdnf/zypper cache left in the image.
 
 use super::{has_cache_mount, removes_path, Context};
-use crate::packages::{classify, Action, Manager};
+use crate::packages::Manager;
 use crate::shell::Command;
 
 palisade_core::declare_rule! {
@@ -9,7 +9,9 @@ palisade_core::declare_rule! {
     /// A `RUN` of a shipped stage that installs with `yum`, `dnf`, `microdnf` or `zypper`
     /// and does not clean that manager's cache afterwards in the same `RUN`
     /// (`yum clean all`, `dnf clean all`, `microdnf clean all`, `zypper clean`, or removing
-    /// `/var/cache/yum`, `/var/cache/dnf`, `/var/cache/zypp`).
+    /// `/var/cache/yum`, `/var/cache/dnf`, `/var/cache/zypp`). The words of the whole
+    /// `RUN` are read in order, so an install and a clean that a stray line continuation
+    /// glued into one command are still seen in the order written.
     ///
     /// ## Why it matters
     /// Repository metadata and downloaded RPMs stay in the layer: a larger image, and
@@ -27,35 +29,77 @@ palisade_core::declare_rule! {
     };
 }
 
-fn cache_dir(m: Manager) -> &'static str {
-    match m {
-        Manager::Yum => "/var/cache/yum",
-        Manager::Zypper => "/var/cache/zypp",
-        _ => "/var/cache/dnf",
-    }
-}
+const MANAGERS: &[(&str, Manager, &[&str], &str)] = &[
+    (
+        "yum",
+        Manager::Yum,
+        &["install", "update", "upgrade", "groupinstall", "reinstall"],
+        "/var/cache/yum",
+    ),
+    (
+        "dnf",
+        Manager::Dnf,
+        &["install", "update", "upgrade", "groupinstall", "reinstall"],
+        "/var/cache/dnf",
+    ),
+    (
+        "microdnf",
+        Manager::Microdnf,
+        &["install", "update", "upgrade", "reinstall"],
+        "/var/cache/dnf",
+    ),
+    (
+        "zypper",
+        Manager::Zypper,
+        &[
+            "install",
+            "in",
+            "update",
+            "up",
+            "patch",
+            "dup",
+            "dist-upgrade",
+        ],
+        "/var/cache/zypp",
+    ),
+];
 
 /// The first rpm-family manager that installs without cleaning afterwards.
 pub(crate) fn uncleaned_rpm_install(cmds: &[Command]) -> Option<Manager> {
-    for cmd in cmds {
-        let Some(p) = classify(cmd) else { continue };
-        if !matches!(
-            p.manager,
-            Manager::Yum | Manager::Dnf | Manager::Microdnf | Manager::Zypper
-        ) || !matches!(p.action, Action::Install | Action::Upgrade)
-        {
+    // (word, command order) of every word of the script, in order.
+    let words: Vec<(&str, usize)> = cmds
+        .iter()
+        .flat_map(|c| {
+            c.words
+                .iter()
+                .map(move |w| (crate::shell::basename(w), c.order))
+        })
+        .collect();
+    for (name, manager, installs, cache) in MANAGERS {
+        // Position of the manager's sub-command: the first non-option word after its name.
+        let actions: Vec<(usize, &str, usize)> = words
+            .iter()
+            .enumerate()
+            .filter(|(_, (w, _))| w == name)
+            .filter_map(|(i, _)| {
+                words[i + 1..]
+                    .iter()
+                    .enumerate()
+                    .find(|(_, (w, _))| !w.starts_with('-'))
+                    .map(|(j, (w, order))| (i + 1 + j, *w, *order))
+            })
+            .collect();
+        let Some(&(install_at, _, install_order)) =
+            actions.iter().find(|(_, w, _)| installs.contains(w))
+        else {
             continue;
-        }
-        let cleaned = cmds.iter().any(|c| {
-            c.order > cmd.order
-                && classify(c).is_some_and(|q| {
-                    q.manager == p.manager
-                        && (q.action == Action::Clean
-                            || (p.manager == Manager::Zypper && q.subcommand == "cc"))
-                })
-        }) || removes_path(cmds, cmd.order, cache_dir(p.manager));
+        };
+        let cleaned = actions
+            .iter()
+            .any(|(at, w, _)| *at > install_at && matches!(*w, "clean" | "cc"))
+            || removes_path(cmds, install_order, cache);
         if !cleaned {
-            return Some(p.manager);
+            return Some(*manager);
         }
     }
     None

@@ -1,10 +1,14 @@
 //! IMG028 — cd in RUN instead of WORKDIR.
 
 use super::Context;
+use crate::shell::Command;
 
 palisade_core::declare_rule! {
     /// ## What it checks
-    /// A `RUN` that changes directory with `cd` (in any stage).
+    /// A `RUN` (in any stage) that changes directory with `cd` and then runs other
+    /// commands (the job of `WORKDIR`), or that changes to a relative path or one with
+    /// `..` (which depends on the inherited working directory). A `RUN` that only changes
+    /// to an absolute directory has no effect at all and is not reported.
     ///
     /// ## Why it matters
     /// The directory change lasts for that `RUN` only; later instructions run elsewhere,
@@ -21,12 +25,23 @@ palisade_core::declare_rule! {
     };
 }
 
+fn misplaced_cd<'c>(cmds: &'c [Command]) -> Option<&'c Command> {
+    cmds.iter().find(|c| {
+        if c.program() != "cd" {
+            return false;
+        }
+        let dir = c.args().first().map(String::as_str).unwrap_or("");
+        let followed = cmds.iter().any(|d| d.order > c.order);
+        followed || !dir.starts_with('/') || dir.split('/').any(|p| p == "..")
+    })
+}
+
 pub fn check(cx: &mut Context) {
     let stages = cx.all_stages();
     let hits: Vec<_> = cx
         .runs_in(&stages)
         .filter_map(|(_, ins, cmds)| {
-            cmds.iter().find(|c| c.program() == "cd").map(|c| {
+            misplaced_cd(cmds).map(|c| {
                 (
                     ins.line,
                     ins.stage,

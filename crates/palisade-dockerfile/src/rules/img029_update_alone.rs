@@ -5,9 +5,12 @@ use crate::packages::{classify, Action, Manager};
 
 palisade_core::declare_rule! {
     /// ## What it checks
-    /// A `RUN` (in any stage) that refreshes a package index (`apt-get update`,
-    /// `apk update`, `yum`/`dnf update`, `zypper refresh`, `pacman -Sy`) without installing
-    /// or upgrading anything with the same manager later in the same `RUN`.
+    /// A `RUN` that refreshes a package index (`apt-get update`, `apk update`,
+    /// `yum`/`dnf update`, `zypper refresh`, `pacman -Sy`) without installing or upgrading
+    /// anything with the same manager later in the same `RUN`, when a later `RUN` of the
+    /// same stage installs with that manager (it will use the cached, stale index) or an
+    /// earlier command of the same `RUN` already installed (it used no fresh index). An
+    /// update with nothing installed after it anywhere is only wasted space and passes.
     ///
     /// ## Why it matters
     /// Build layers are cached: the `update` layer is reused for months while a later
@@ -30,6 +33,7 @@ pub fn check(cx: &mut Context) {
     let stages = cx.all_stages();
     let mut hits = Vec::new();
     for (_, ins, cmds) in cx.runs_in(&stages) {
+        let ins: &crate::parse::Instruction = ins;
         let lone = cmds.iter().find_map(|c| {
             let p = classify(c)?;
             if p.manager == Manager::Pip {
@@ -50,8 +54,39 @@ pub fn check(cx: &mut Context) {
                             && matches!(q.action, Action::Install | Action::Upgrade)
                     })
             });
-            (!followed).then(|| format!("{} {}", p.manager.name(), p.subcommand))
+            let installed_before = cmds.iter().any(|d| {
+                d.order < c.order
+                    && classify(d).is_some_and(|q| {
+                        q.manager.family() == p.manager.family() && q.action == Action::Install
+                    })
+            });
+            (!followed).then_some((
+                p.manager.family(),
+                installed_before,
+                format!("{} {}", p.manager.name(), p.subcommand),
+            ))
         });
+        let Some((family, installed_before, what)) = lone else {
+            continue;
+        };
+        let stage = cx.stage_of(ins);
+        let index = cx
+            .df
+            .instructions
+            .iter()
+            .position(|x| std::ptr::eq(x, ins))
+            .unwrap_or(0);
+        let later_install =
+            cx.runs_in(&[stage])
+                .filter(|(i, _, _)| *i > index)
+                .any(|(_, _, later)| {
+                    later.iter().any(|d| {
+                        classify(d).is_some_and(|q| {
+                            q.manager.family() == family && q.action == Action::Install
+                        })
+                    })
+                });
+        let lone = (later_install || installed_before).then_some(what);
         if let Some(what) = lone {
             hits.push((ins.line, ins.stage, what));
         }
