@@ -14,6 +14,9 @@ use crate::ParseError;
 pub const MAX_DOCKERFILE_BYTES: usize = 4 * 1024 * 1024;
 /// A heredoc that never ends would otherwise swallow the file silently.
 const MAX_HEREDOCS_PER_INSTRUCTION: usize = 16;
+/// Warnings kept per file: a binary file mistaken for a Dockerfile would otherwise yield
+/// one per line.
+const MAX_WARNINGS: usize = 100;
 
 /// A parsed Dockerfile: its instructions in order and the build stages they form.
 #[derive(Debug, Clone, Default)]
@@ -203,11 +206,9 @@ impl Dockerfile {
         let mut out = Vec::new();
         let mut next = self.stages.len().checked_sub(1);
         while let Some(i) = next {
-            if out.iter().any(|s: &&Stage| s.index == i) {
-                break;
-            }
             out.push(&self.stages[i]);
-            next = self.stages[i].parent;
+            // A parent is always an earlier stage, so the chain ends.
+            next = self.stages[i].parent.filter(|&p| p < i);
         }
         out
     }
@@ -239,14 +240,32 @@ impl Dockerfile {
     /// Variables known at `instruction` inside its stage: global ARG defaults redeclared
     /// in the stage, the stage's own ARG defaults and ENV values, in order.
     pub fn variables_at(&self, instruction_index: usize) -> HashMap<String, String> {
+        let mut found = HashMap::new();
+        if let Some(stage) = self.instructions[instruction_index].stage {
+            self.walk_variables(stage, |i, vars| {
+                if i == instruction_index {
+                    found = vars.clone();
+                    false
+                } else {
+                    true
+                }
+            });
+        }
+        found
+    }
+
+    /// Calls `visit(index, variables)` for each instruction of `stage` and of the stages
+    /// it is built on, in build order, with the variables known before it, in one pass.
+    /// (ARG defaults of a parent stage are kept visible in its children: a slight
+    /// over-approximation that only ever resolves more.) `visit` returns `false` to stop.
+    pub fn walk_variables(
+        &self,
+        stage: usize,
+        mut visit: impl FnMut(usize, &HashMap<String, String>) -> bool,
+    ) {
         let mut vars = HashMap::new();
-        let Some(stage_idx) = self.instructions[instruction_index].stage else {
-            return vars;
-        };
-        let stage = &self.stages[stage_idx];
-        // ENV of parent stages is inherited by `FROM <stage>`.
-        let mut chain = vec![stage_idx];
-        let mut p = stage.parent;
+        let mut chain = vec![stage];
+        let mut p = self.stages[stage].parent;
         while let Some(i) = p {
             if chain.contains(&i) {
                 break;
@@ -255,10 +274,9 @@ impl Dockerfile {
             p = self.stages[i].parent;
         }
         for &s in chain.iter().rev() {
-            let range = self.stages[s].instructions.clone();
-            for i in range {
-                if s == stage_idx && i >= instruction_index {
-                    break;
+            for i in self.stages[s].instructions.clone() {
+                if !visit(i, &vars) {
+                    return;
                 }
                 let ins = &self.instructions[i];
                 if ins.is("ENV") {
@@ -266,7 +284,7 @@ impl Dockerfile {
                         let (v, _) = expand(&v, &vars);
                         vars.insert(k, v);
                     }
-                } else if ins.is("ARG") && s == stage_idx {
+                } else if ins.is("ARG") {
                     for (k, v) in arg_declarations(&ins.text()) {
                         let value = v.or_else(|| {
                             self.global_args
@@ -282,7 +300,6 @@ impl Dockerfile {
                 }
             }
         }
-        vars
     }
 }
 
@@ -320,8 +337,10 @@ impl<'a> Parser<'a> {
             escape: self.escape,
             ..Dockerfile::default()
         };
-        while let Some(ins) = self.next_instruction()? {
-            df.instructions.push(ins);
+        while let Some(parsed) = self.next_instruction()? {
+            if let Some(ins) = parsed {
+                df.instructions.push(ins);
+            }
         }
         df.warnings = std::mem::take(&mut self.warnings);
         build_stages(&mut df)?;
@@ -352,7 +371,8 @@ impl<'a> Parser<'a> {
         }
     }
 
-    fn next_instruction(&mut self) -> Result<Option<Instruction>, ParseError> {
+    /// The next instruction; `Some(None)` for a line that was skipped with a warning.
+    fn next_instruction(&mut self) -> Result<Option<Option<Instruction>>, ParseError> {
         // Skip blank lines and comments.
         while let Some(line) = self.lines.get(self.pos) {
             let t = line.trim_start();
@@ -408,11 +428,13 @@ impl<'a> Parser<'a> {
         };
         let keyword = keyword.to_ascii_uppercase();
         if !keyword.chars().all(|c| c.is_ascii_alphabetic()) {
-            self.warnings.push(ParseError::Syntax {
-                line: start_line,
-                message: format!("`{keyword}` is not a Dockerfile instruction; line skipped"),
-            });
-            return self.next_instruction();
+            if self.warnings.len() < MAX_WARNINGS {
+                self.warnings.push(ParseError::Syntax {
+                    line: start_line,
+                    message: format!("`{keyword}` is not a Dockerfile instruction; line skipped"),
+                });
+            }
+            return Ok(Some(None));
         }
         let (flags, rest) = if takes_flags(&keyword) {
             leading_flags(rest)
@@ -467,7 +489,7 @@ impl<'a> Parser<'a> {
                 ins.end_line = (self.pos as u32).max(ins.end_line);
             }
         }
-        Ok(Some(ins))
+        Ok(Some(Some(ins)))
     }
 }
 
@@ -569,7 +591,19 @@ fn heredoc_markers(text: &str) -> Vec<(String, bool)> {
 
 fn build_stages(df: &mut Dockerfile) -> Result<(), ParseError> {
     let mut current: Option<usize> = None;
+    // BuildKit only substitutes global ARGs in FROM; an ARG default declared in an
+    // earlier stage is used too, because it says what the author meant (and the build
+    // would otherwise fail, which is not this rule's concern).
+    let mut arg_defaults: HashMap<String, String> = HashMap::new();
+    let mut stage_names: HashMap<String, usize> = HashMap::new();
     for i in 0..df.instructions.len() {
+        if df.instructions[i].is("ARG") {
+            for (k, v) in arg_declarations(&df.instructions[i].text()) {
+                if let Some(v) = v {
+                    arg_defaults.insert(k, v);
+                }
+            }
+        }
         if df.instructions[i].is("FROM") {
             if let Some(c) = current {
                 df.stages[c].instructions.end = i;
@@ -581,22 +615,18 @@ fn build_stages(df: &mut Dockerfile) -> Result<(), ParseError> {
                 (Some(as_kw), Some(n)) if as_kw.eq_ignore_ascii_case("as") => Some(n.clone()),
                 _ => None,
             };
-            // BuildKit only substitutes global ARGs in FROM; an ARG default declared in an
-            // earlier stage is used too, because it says what the author meant (and the
-            // build would otherwise fail, which is not this rule's concern).
-            let mut globals: HashMap<String, String> = HashMap::new();
-            for earlier in &df.instructions[..i] {
-                if earlier.is("ARG") {
-                    for (k, v) in arg_declarations(&earlier.text()) {
-                        if let Some(v) = v {
-                            globals.insert(k, v);
-                        }
-                    }
-                }
-            }
-            let (expanded, complete) = expand(&written, &globals);
+            let (expanded, complete) = expand(&written, &arg_defaults);
             let index = df.stages.len();
-            let parent = df.stage_by_reference(&expanded, index).filter(|_| complete);
+            let parent = if !complete {
+                None
+            } else if let Ok(n) = expanded.parse::<usize>() {
+                (n < index).then_some(n)
+            } else {
+                stage_names.get(&expanded.to_ascii_lowercase()).copied()
+            };
+            if let Some(n) = &name {
+                stage_names.insert(n.to_ascii_lowercase(), index);
+            }
             df.stages.push(Stage {
                 index,
                 name,
@@ -859,6 +889,6 @@ mod tests {
             expand("$A-${A}-${B:-x}-${A:+y}", &vars),
             ("1-1-x-y".into(), true)
         );
-        assert_eq!(expand("$B", &vars).1, false);
+        assert!(!expand("$B", &vars).1);
     }
 }

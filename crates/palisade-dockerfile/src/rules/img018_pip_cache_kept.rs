@@ -40,7 +40,7 @@ pub fn check(cx: &mut Context) {
                     && !c.words.iter().any(|w| w.starts_with("PIP_NO_CACHE_DIR="))
             })
         });
-        if keeps && !cx.df.variables_at(i).contains_key("PIP_NO_CACHE_DIR") {
+        if keeps && !pip_cache_disabled_before(cx.df, i) {
             hits.push((ins.line, ins.stage));
         }
     }
@@ -48,4 +48,30 @@ pub fn check(cx: &mut Context) {
         let stage = &cx.df.stages[stage.unwrap_or(0)];
         cx.report(&RULE, line, stage, "pip install without --no-cache-dir");
     }
+}
+
+/// Whether an `ENV PIP_NO_CACHE_DIR` precedes instruction `index` in its stage or the
+/// stages it is built on.
+fn pip_cache_disabled_before(df: &crate::parse::Dockerfile, index: usize) -> bool {
+    let Some(mut stage) = df.instructions[index].stage else {
+        return false;
+    };
+    let mut end = index;
+    for _ in 0..df.stages.len() {
+        let range = df.stages[stage].instructions.start..end;
+        if df.instructions[range]
+            .iter()
+            .any(|i| i.is("ENV") && i.text().contains("PIP_NO_CACHE_DIR"))
+        {
+            return true;
+        }
+        match df.stages[stage].parent {
+            Some(p) => {
+                stage = p;
+                end = df.stages[p].instructions.end;
+            }
+            None => return false,
+        }
+    }
+    false
 }

@@ -40,17 +40,17 @@ pub(crate) fn includes_ssh(spec: &str) -> bool {
 pub fn check(cx: &mut Context) {
     let df = cx.df;
     let mut hits = Vec::new();
-    for stage in df.shipped_stages() {
-        for i in stage.instructions.clone() {
+    if let Some(final_stage) = df.final_stage() {
+        df.walk_variables(final_stage.index, |i, vars| {
             let ins = &df.instructions[i];
-            if !ins.is("EXPOSE") {
-                continue;
+            if ins.is("EXPOSE") {
+                let (text, _) = expand(&ins.text(), vars);
+                if text.split_whitespace().any(includes_ssh) {
+                    hits.push((ins.line, &df.stages[ins.stage.unwrap_or(0)]));
+                }
             }
-            let (text, _) = expand(&ins.text(), &df.variables_at(i));
-            if text.split_whitespace().any(includes_ssh) {
-                hits.push((ins.line, stage));
-            }
-        }
+            true
+        });
     }
     for (line, stage) in hits {
         cx.report(&RULE, line, stage, "EXPOSE 22: the image offers SSH");

@@ -25,7 +25,7 @@ palisade_core::declare_rule! {
     };
 }
 
-fn misplaced_cd<'c>(cmds: &'c [Command]) -> Option<&'c Command> {
+fn misplaced_cd(cmds: &[Command]) -> Option<&Command> {
     cmds.iter().find(|c| {
         if c.program() != "cd" {
             return false;

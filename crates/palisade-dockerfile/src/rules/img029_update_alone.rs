@@ -1,5 +1,7 @@
 //! IMG029 — package index updated in a RUN of its own.
 
+use std::collections::HashMap;
+
 use super::Context;
 use crate::packages::{classify, Action, Manager};
 
@@ -31,9 +33,18 @@ palisade_core::declare_rule! {
 
 pub fn check(cx: &mut Context) {
     let stages = cx.all_stages();
+    // Last instruction index of an install, per (stage, manager family): one pass, so
+    // that "is there a later install?" is a lookup.
+    let mut last_install: HashMap<(Option<usize>, Manager), usize> = HashMap::new();
+    for (i, ins, cmds) in cx.runs_in(&stages) {
+        for p in cmds.iter().filter_map(classify) {
+            if p.action == Action::Install {
+                last_install.insert((ins.stage, p.manager.family()), i);
+            }
+        }
+    }
     let mut hits = Vec::new();
-    for (_, ins, cmds) in cx.runs_in(&stages) {
-        let ins: &crate::parse::Instruction = ins;
+    for (index, ins, cmds) in cx.runs_in(&stages) {
         let lone = cmds.iter().find_map(|c| {
             let p = classify(c)?;
             if p.manager == Manager::Pip {
@@ -47,46 +58,26 @@ pub fn check(cx: &mut Context) {
             if !refresh || (p.manager == Manager::Pacman && p.action == Action::Install) {
                 return None;
             }
-            let followed = cmds.iter().any(|d| {
-                d.order > c.order
-                    && classify(d).is_some_and(|q| {
-                        q.manager.family() == p.manager.family()
-                            && matches!(q.action, Action::Install | Action::Upgrade)
-                    })
-            });
-            let installed_before = cmds.iter().any(|d| {
-                d.order < c.order
-                    && classify(d).is_some_and(|q| {
-                        q.manager.family() == p.manager.family() && q.action == Action::Install
-                    })
-            });
-            (!followed).then_some((
-                p.manager.family(),
-                installed_before,
-                format!("{} {}", p.manager.name(), p.subcommand),
-            ))
+            let family = p.manager.family();
+            let same_family = |d: &crate::shell::Command, actions: &[Action]| {
+                classify(d)
+                    .is_some_and(|q| q.manager.family() == family && actions.contains(&q.action))
+            };
+            let followed = cmds
+                .iter()
+                .any(|d| d.order > c.order && same_family(d, &[Action::Install, Action::Upgrade]));
+            if followed {
+                return None;
+            }
+            let installed_before = cmds
+                .iter()
+                .any(|d| d.order < c.order && same_family(d, &[Action::Install]));
+            let later_install = last_install
+                .get(&(ins.stage, family))
+                .is_some_and(|&last| last > index);
+            (installed_before || later_install)
+                .then(|| format!("{} {}", p.manager.name(), p.subcommand))
         });
-        let Some((family, installed_before, what)) = lone else {
-            continue;
-        };
-        let stage = cx.stage_of(ins);
-        let index = cx
-            .df
-            .instructions
-            .iter()
-            .position(|x| std::ptr::eq(x, ins))
-            .unwrap_or(0);
-        let later_install =
-            cx.runs_in(&[stage])
-                .filter(|(i, _, _)| *i > index)
-                .any(|(_, _, later)| {
-                    later.iter().any(|d| {
-                        classify(d).is_some_and(|q| {
-                            q.manager.family() == family && q.action == Action::Install
-                        })
-                    })
-                });
-        let lone = (later_install || installed_before).then_some(what);
         if let Some(what) = lone {
             hits.push((ins.line, ins.stage, what));
         }

@@ -1,5 +1,7 @@
 //! IMG030 — two stages with the same name.
 
+use std::collections::HashMap;
+
 use super::Context;
 
 palisade_core::declare_rule! {
@@ -25,22 +27,21 @@ palisade_core::declare_rule! {
 
 pub fn check(cx: &mut Context) {
     let df = cx.df;
-    for (i, stage) in df.stages.iter().enumerate() {
+    let mut first_line: HashMap<String, u32> = HashMap::new();
+    for stage in &df.stages {
         let Some(name) = &stage.name else { continue };
-        if let Some(earlier) = df.stages[..i].iter().find(|s| {
-            s.name
-                .as_deref()
-                .is_some_and(|n| n.eq_ignore_ascii_case(name))
-        }) {
-            cx.report(
-                &RULE,
-                stage.line,
-                stage,
-                format!(
-                    "stage name `{name}` is already used by the stage at line {}",
-                    earlier.line
-                ),
-            );
+        match first_line.get(&name.to_ascii_lowercase()) {
+            Some(earlier) => {
+                cx.report(
+                    &RULE,
+                    stage.line,
+                    stage,
+                    format!("stage name `{name}` is already used by the stage at line {earlier}"),
+                );
+            }
+            None => {
+                first_line.insert(name.to_ascii_lowercase(), stage.line);
+            }
         }
     }
 }
