@@ -199,6 +199,25 @@ impl ImageContext<'_> {
 /// Runs the image-configuration rules; findings point at `image_name` with the resource
 /// `image config` or `history[N]` (N counts every history entry from 0).
 pub fn check_image_config(config: &ImageConfig, image_name: &str) -> Vec<Finding> {
+    check_image_config_with(config, image_name, None)
+}
+
+/// [`check_image_config`] with a secrets engine that IMG020 also runs on every `Env`,
+/// label and recorded build-argument value.
+pub fn check_image_config_with(
+    config: &ImageConfig,
+    image_name: &str,
+    value_scanner: Option<crate::secrets::ValueScanner>,
+) -> Vec<Finding> {
+    let secret_pair = |name: &str, value: &str| -> Option<String> {
+        img020_secret_in_build_config::secret_pair(name, value).or_else(|| {
+            let scan = value_scanner?;
+            if !crate::secrets::is_literal_value(value) {
+                return None;
+            }
+            scan(value).map(|what| format!("`{name}` holds a secret ({what})"))
+        })
+    };
     let mut cx = ImageContext {
         image: image_name,
         findings: Vec::new(),
@@ -225,7 +244,7 @@ pub fn check_image_config(config: &ImageConfig, image_name: &str) -> Vec<Finding
     let mut seen_secrets: Vec<String> = Vec::new();
     for entry in &config.env {
         let (k, v) = entry.split_once('=').unwrap_or((entry, ""));
-        if let Some(why) = img020_secret_in_build_config::secret_pair(k, v) {
+        if let Some(why) = secret_pair(k, v) {
             let info = img020_secret_in_build_config::secret_info(v);
             seen_secrets.push(info.fingerprint.clone());
             cx.report(
@@ -237,7 +256,7 @@ pub fn check_image_config(config: &ImageConfig, image_name: &str) -> Vec<Finding
         }
     }
     for (k, v) in &config.labels {
-        if let Some(why) = img020_secret_in_build_config::secret_pair(k, v) {
+        if let Some(why) = secret_pair(k, v) {
             let info = img020_secret_in_build_config::secret_info(v);
             seen_secrets.push(info.fingerprint.clone());
             cx.report(
@@ -265,7 +284,7 @@ pub fn check_image_config(config: &ImageConfig, image_name: &str) -> Vec<Finding
             );
         }
         for (k, v, what) in pairs {
-            if let Some(why) = img020_secret_in_build_config::secret_pair(&k, &v) {
+            if let Some(why) = secret_pair(&k, &v) {
                 let info = img020_secret_in_build_config::secret_info(&v);
                 if seen_secrets.contains(&info.fingerprint) {
                     continue;

@@ -20,7 +20,7 @@ pub mod secrets;
 pub mod shell;
 
 pub use error::ParseError;
-pub use image_config::{check_image_config, HistoryEntry, ImageConfig};
+pub use image_config::{check_image_config, check_image_config_with, HistoryEntry, ImageConfig};
 pub use parse::{Arguments, BaseImage, Dockerfile, Flag, Heredoc, Instruction, Stage};
 
 use palisade_core::{Finding, RuleMeta};
@@ -45,16 +45,26 @@ pub struct DockerfileScan {
 /// resource `Dockerfile/<stage>`. A file that cannot be parsed at all (no `FROM`, an
 /// unterminated heredoc, too large) is an error; unknown lines are warnings.
 pub fn scan_dockerfile(path: &str, text: &str) -> Result<DockerfileScan, ParseError> {
+    scan_dockerfile_with(path, text, None)
+}
+
+/// [`scan_dockerfile`] with a secrets engine that IMG020 also runs on every `ENV`, `ARG`
+/// and `LABEL` value (e.g. a function over palisade-secrets' single-value scan).
+pub fn scan_dockerfile_with(
+    path: &str,
+    text: &str,
+    value_scanner: Option<secrets::ValueScanner>,
+) -> Result<DockerfileScan, ParseError> {
     let df = Dockerfile::parse(text)?;
     Ok(DockerfileScan {
-        findings: check_dockerfile(path, &df),
+        findings: rules::check_dockerfile(path, &df, value_scanner),
         warnings: df.warnings,
     })
 }
 
 /// Runs every Dockerfile rule over an already parsed file.
 pub fn check_dockerfile(path: &str, df: &Dockerfile) -> Vec<Finding> {
-    rules::check_dockerfile(path, df)
+    rules::check_dockerfile(path, df, None)
 }
 
 /// Whether a file is a Dockerfile, by name (`Dockerfile`, `Containerfile`,

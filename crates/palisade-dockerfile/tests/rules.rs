@@ -134,3 +134,26 @@ fn rule_documentation_has_every_section() {
         );
     }
 }
+
+#[test]
+fn the_secrets_engine_is_consulted_for_values_whose_names_say_nothing() {
+    fn engine(value: &str) -> Option<String> {
+        value
+            .starts_with("ghp_")
+            .then(|| "GitHub token".to_string())
+    }
+    let text = "FROM alpine:3.19\nENV GH=ghp_0123456789abcdefghijklmnopqrstuvwxyz REGION=eu-west-1\nUSER app\n";
+    let plain = palisade_dockerfile::scan_dockerfile("Dockerfile", text).unwrap();
+    assert!(!plain.findings.iter().any(|f| f.rule_id == "IMG020"));
+    let scan = palisade_dockerfile::scan_dockerfile_with("Dockerfile", text, Some(engine)).unwrap();
+    let secrets: Vec<_> = scan
+        .findings
+        .iter()
+        .filter(|f| f.rule_id == "IMG020")
+        .collect();
+    assert_eq!(secrets.len(), 1);
+    assert_eq!(
+        secrets[0].message,
+        "ENV `GH` holds a secret (GitHub token): it is stored in the image configuration"
+    );
+}

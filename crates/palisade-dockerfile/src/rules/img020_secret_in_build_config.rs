@@ -12,7 +12,9 @@ palisade_core::declare_rule! {
     /// `*_TOKEN`, `*_SECRET`, `*API_KEY`...) and whose value is a literal, values that
     /// embed credentials in a URL (`postgres://user:pass@db`), and `ARG`s with such names
     /// (with a default, the secret is in the file; without, whatever is passed with
-    /// `--build-arg` is recorded in the image history). Every stage is checked. For a built
+    /// `--build-arg` is recorded in the image history). When the secrets engine is
+    /// available, every literal value is also scanned with it (`ENV GH=ghp_...`). Every
+    /// stage is checked. For a built
     /// image: `Env`, `Labels` and the build arguments recorded in `history`.
     ///
     /// ## Why it matters
@@ -54,11 +56,21 @@ pub(crate) fn secret_pair(name: &str, value: &str) -> Option<String> {
 
 pub fn check(cx: &mut Context) {
     let df = cx.df;
+    let engine = cx.value_scanner;
+    let why = |name: &str, value: &str| -> Option<String> {
+        secret_pair(name, value).or_else(|| {
+            let scan = engine?;
+            if !is_literal_value(value) {
+                return None;
+            }
+            scan(value).map(|what| format!("`{name}` holds a secret ({what})"))
+        })
+    };
     for ins in &df.instructions {
         let stage = cx.stage_of(ins);
         if ins.is("ENV") || ins.is("LABEL") {
             for (name, value) in key_values(&ins.text()) {
-                if let Some(why) = secret_pair(&name, &value) {
+                if let Some(why) = why(&name, &value) {
                     let f = cx.report(
                         &RULE,
                         ins.line,
@@ -75,7 +87,7 @@ pub fn check(cx: &mut Context) {
             for (name, default) in arg_declarations(&ins.text()) {
                 match default {
                     Some(value) => {
-                        if let Some(why) = secret_pair(&name, &value) {
+                        if let Some(why) = why(&name, &value) {
                             let f = cx.report(
                                 &RULE,
                                 ins.line,

@@ -82,8 +82,13 @@ pub fn all() -> Vec<&'static RuleMeta> {
     CHECKS.iter().map(|(r, _)| *r).collect()
 }
 
-pub fn check_dockerfile(path: &str, df: &Dockerfile) -> Vec<Finding> {
+pub fn check_dockerfile(
+    path: &str,
+    df: &Dockerfile,
+    value_scanner: Option<crate::secrets::ValueScanner>,
+) -> Vec<Finding> {
     let mut cx = Context::new(path, df);
+    cx.value_scanner = value_scanner;
     for (_, check) in CHECKS {
         check(&mut cx);
     }
@@ -100,6 +105,8 @@ pub struct Context<'a> {
     /// Shell commands of each instruction that runs a script (`RUN`), by instruction index.
     scripts: Vec<Option<Vec<Command>>>,
     findings: Vec<Finding>,
+    /// The secrets engine, when the caller has one, for values whose names say nothing.
+    pub value_scanner: Option<crate::secrets::ValueScanner>,
 }
 
 impl<'a> Context<'a> {
@@ -114,6 +121,7 @@ impl<'a> Context<'a> {
             path,
             scripts,
             findings: Vec::new(),
+            value_scanner: None,
         }
     }
 
