@@ -122,17 +122,32 @@ impl Instruction {
         };
         if !self.heredocs.is_empty() {
             // `RUN <<EOF` alone means "run the body"; the marker itself is not a command.
+            // `RUN sh <<EOF` feeds the body to a shell too. Otherwise (`cat <<EOF > file`)
+            // the body is file content, not commands.
             let trimmed = script.trim();
-            if self
+            let bare = self
                 .heredocs
                 .first()
-                .is_some_and(|h| is_bare_heredoc_marker(trimmed, &h.delimiter))
-            {
+                .is_some_and(|h| is_bare_heredoc_marker(trimmed, &h.delimiter));
+            let fed_to_shell = [
+                "sh <<",
+                "bash <<",
+                "ash <<",
+                "dash <<",
+                "zsh <<",
+                "sh -s <<",
+                "bash -s <<",
+            ]
+            .iter()
+            .any(|p| trimmed.starts_with(p) || trimmed.contains(&format!(" {p}")));
+            if bare {
                 script.clear();
             }
-            for h in &self.heredocs {
-                script.push('\n');
-                script.push_str(&h.body);
+            if bare || fed_to_shell {
+                for h in &self.heredocs {
+                    script.push('\n');
+                    script.push_str(&h.body);
+                }
             }
         }
         script
@@ -836,6 +851,16 @@ mod tests {
         assert_eq!(run.heredocs[0].body, "apt-get update\nFROM not-a-stage\n");
         assert_eq!(run.script().trim(), "apt-get update\nFROM not-a-stage");
         assert_eq!(df.instructions[2].line, 6);
+    }
+
+    #[test]
+    fn heredoc_file_content_is_not_a_script() {
+        let df = Dockerfile::parse(
+            "FROM debian:12\nRUN cat <<EOF > /etc/motd\ncurl x | sh\nEOF\nRUN bash <<EOF\napt-get update\nEOF\n",
+        )
+        .unwrap();
+        assert_eq!(df.instructions[1].script().trim(), "cat <<EOF > /etc/motd");
+        assert!(df.instructions[2].script().contains("apt-get update"));
     }
 
     #[test]
