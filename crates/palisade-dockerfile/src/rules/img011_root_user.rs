@@ -8,8 +8,9 @@ palisade_core::declare_rule! {
     /// The user the container starts as: the last `USER` of the final stage (or of the
     /// stages it is built on). It fails when there is no `USER` at all, or when the last
     /// one is `root` or UID `0`. For a built image, the `User` of its configuration.
-    /// Bases whose tag says they run unprivileged (`:nonroot`, `-rootless`) pass without a
-    /// `USER`. Build stages that are not shipped are not checked.
+    /// Bases whose tag says they run unprivileged (`:nonroot`, `-rootless`) and AWS Lambda
+    /// base images (Lambda runs functions as an unprivileged user whatever `USER` says)
+    /// pass without a `USER`. Build stages that are not shipped are not checked.
     ///
     /// ## Why it matters
     /// A process running as root inside the container is root on the host if it escapes
@@ -36,10 +37,20 @@ pub(crate) fn is_root_user(value: &str) -> bool {
     user.eq_ignore_ascii_case("root") || user == "0"
 }
 
-/// Bases that say in their name that they already run as an unprivileged user.
+/// Bases that say in their name that they already run as an unprivileged user, and AWS
+/// Lambda base images (Lambda ignores `USER` and runs functions as an unprivileged user).
 pub(crate) fn base_runs_unprivileged(image: &str) -> bool {
     let lower = image.to_ascii_lowercase();
-    lower.contains("nonroot") || lower.contains("non-root") || lower.contains("rootless")
+    lower.contains("nonroot")
+        || lower.contains("non-root")
+        || lower.contains("rootless")
+        || is_lambda_base(&lower)
+}
+
+/// `public.ecr.aws/lambda/python:3.12`, `amazon/aws-lambda-nodejs:20`.
+pub(crate) fn is_lambda_base(image: &str) -> bool {
+    let lower = image.to_ascii_lowercase();
+    lower.starts_with("public.ecr.aws/lambda/") || lower.starts_with("amazon/aws-lambda-")
 }
 
 pub fn check(cx: &mut Context) {

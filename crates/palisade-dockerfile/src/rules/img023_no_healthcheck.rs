@@ -5,7 +5,8 @@ use super::Context;
 palisade_core::declare_rule! {
     /// ## What it checks
     /// The final stage (and the stages it is built on) has no `HEALTHCHECK` instruction.
-    /// `HEALTHCHECK NONE` counts as a decision and passes. For a built image, a
+    /// `HEALTHCHECK NONE` counts as a decision and passes, and so do AWS Lambda base images
+    /// (Lambda does not use container health checks). For a built image, a
     /// configuration without `Healthcheck`.
     ///
     /// ## Why it matters
@@ -30,10 +31,19 @@ pub fn check(cx: &mut Context) {
     let Some(final_stage) = df.final_stage() else {
         return;
     };
-    let has = df
-        .shipped_stages()
+    let shipped = df.shipped_stages();
+    let lambda = shipped.iter().any(|s| {
+        s.base
+            .resolved
+            .as_deref()
+            .is_some_and(super::img011_root_user::is_lambda_base)
+    });
+    let has = shipped
         .iter()
         .any(|s| df.stage_instructions(s).iter().any(|i| i.is("HEALTHCHECK")));
+    if lambda {
+        return;
+    }
     if !has {
         cx.report(
             &RULE,
