@@ -1,6 +1,7 @@
 //! The `palisade` binary: parses the command line, runs the scanners, prints reports.
 
 mod cli;
+mod dockerfile;
 mod rules_cmd;
 mod scan;
 mod walk;
@@ -55,6 +56,9 @@ pub fn registry() -> palisade_core::RuleRegistry {
     let mut registry = palisade_core::RuleRegistry::new();
     registry
         .extend(palisade_iac::rules())
+        .expect("rule ids are unique across crates (checked by tests)");
+    registry
+        .extend(palisade_dockerfile::rules())
         .expect("rule ids are unique across crates (checked by tests)");
     registry
 }

@@ -33,6 +33,9 @@ const NOT_DOCUMENTS: &[&str] = &[
 #[derive(Default)]
 struct FileOutput {
     manifest: Option<ManifestFile>,
+    /// Findings of per-file scanners (Dockerfiles), already checked against inline ignores.
+    findings: Vec<Finding>,
+    suppressed: Vec<Finding>,
     errors: Vec<ScanError>,
     warnings: Vec<String>,
 }
@@ -165,6 +168,14 @@ fn scan_file(entry: &FileEntry, enabled: &Enabled) -> FileOutput {
             return out;
         }
     };
+    if palisade_dockerfile::is_dockerfile(Path::new(&entry.display), Some(text)) {
+        let dockerfile = crate::dockerfile::scan(&entry.display, text);
+        out.findings = dockerfile.findings;
+        out.suppressed = dockerfile.suppressed;
+        out.errors.extend(dockerfile.errors);
+        out.warnings.extend(dockerfile.warnings);
+        return out;
+    }
     if kubernetes::looks_like_manifest(text) {
         // YAML accepts JSON that JSON itself rejects (`{"a": }`): hold .json files to JSON.
         if entry.display.to_ascii_lowercase().ends_with(".json") {
@@ -276,6 +287,8 @@ pub fn run(args: ScanArgs) -> anyhow::Result<u8> {
     for out in outputs {
         report.errors.extend(out.errors);
         report.warnings.extend(out.warnings);
+        report.findings.extend(out.findings);
+        report.suppressed.extend(out.suppressed);
         manifests.extend(out.manifest);
     }
 
