@@ -382,6 +382,8 @@ pub struct Inventory {
     pub stages: Vec<ApiStage>,
     pub log_groups: Vec<LogGroup>,
     pub security_groups: Vec<SecurityGroup>,
+    /// Function URLs whose function is not in this template: `(resource, url)`.
+    pub detached_urls: Vec<(String, FunctionUrl)>,
 }
 
 impl Inventory {
@@ -396,6 +398,7 @@ impl Inventory {
             stages: Vec::new(),
             log_groups: Vec::new(),
             security_groups: Vec::new(),
+            detached_urls: Vec::new(),
         }
     }
 
@@ -408,6 +411,7 @@ impl Inventory {
             && self.stages.is_empty()
             && self.log_groups.is_empty()
             && self.security_groups.is_empty()
+            && self.detached_urls.is_empty()
     }
 
     /// The functions that use role `index`.

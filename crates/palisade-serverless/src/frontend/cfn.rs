@@ -1094,14 +1094,18 @@ impl Builder<'_> {
     }
 
     fn url(&mut self, r: &Resource) {
-        let Some(i) = self.function_of(r.props.get("TargetFunctionArn")) else {
-            return;
-        };
-        self.inv.functions[i].url = Some(FunctionUrl {
+        let url = FunctionUrl {
             auth_type: attr_str(r.props.get("AuthType")),
             cors: cors_of(r.props.get("Cors"), "AllowOrigins", "AllowCredentials"),
             pos: r.props.get("AuthType").map(|a| a.pos).unwrap_or(r.pos),
-        });
+        };
+        match self.function_of(r.props.get("TargetFunctionArn")) {
+            Some(i) => self.inv.functions[i].url = Some(url),
+            None => self
+                .inv
+                .detached_urls
+                .push((format!("AWS::Lambda::Url/{}", r.name), url)),
+        }
     }
 
     fn permission(&mut self, r: &Resource) {

@@ -493,6 +493,12 @@ pub fn build(path: &str, root_node: &Node) -> (Inventory, Vec<ScanError>) {
         inv.functions.push(f);
     }
     let logs = provider.get("logs");
+    if logs.and_then(|l| l.get("restApi")).is_some() {
+        has_rest.get_or_insert(Pos::default());
+    }
+    if logs.and_then(|l| l.get("httpApi")).is_some() {
+        has_http.get_or_insert(Pos::default());
+    }
     if let Some(pos) = has_rest {
         inv.stages.push(ApiStage {
             resource: "serverless:api/rest".into(),
@@ -522,6 +528,13 @@ fn logs_enabled(v: Option<&Value>, pos: Pos) -> Attr<bool> {
     match v {
         None => Attr::Set(false, pos),
         Some(v) if v.is_unknown() => Attr::Unknown(v.pos),
+        Some(v) if v.is_map() => match v.get("accessLogging") {
+            Some(a) => match a.as_bool() {
+                Some(b) => Attr::Set(b, a.pos),
+                None => Attr::Unknown(a.pos),
+            },
+            None => Attr::Set(true, v.pos),
+        },
         Some(v) => Attr::Set(v.as_bool() != Some(false) && !v.is_null(), v.pos),
     }
 }

@@ -712,28 +712,30 @@ impl Builder<'_> {
             let function = |this: &Self| b.get("function_name").and_then(|v| this.function_of(v));
             match r.rtype.as_str() {
                 "aws_lambda_function_url" => {
-                    if let Some(i) = function(self) {
-                        let cors = block(b, "cors").map(|c| Cors {
-                            allow_origins: c
-                                .get("allow_origins")
-                                .map(|o| {
-                                    o.one_or_many()
-                                        .iter()
-                                        .filter_map(|x| x.as_str().map(str::to_string))
-                                        .collect()
-                                })
-                                .unwrap_or_default(),
-                            allow_credentials: c
-                                .get("allow_credentials")
-                                .and_then(Value::as_bool)
-                                .unwrap_or(false),
-                            pos: c.pos,
-                        });
-                        self.inv.functions[i].url = Some(FunctionUrl {
-                            auth_type: attr_str(b.get("authorization_type")),
-                            cors,
-                            pos: b.get("authorization_type").map(|a| a.pos).unwrap_or(r.pos),
-                        });
+                    let cors = block(b, "cors").map(|c| Cors {
+                        allow_origins: c
+                            .get("allow_origins")
+                            .map(|o| {
+                                o.one_or_many()
+                                    .iter()
+                                    .filter_map(|x| x.as_str().map(str::to_string))
+                                    .collect()
+                            })
+                            .unwrap_or_default(),
+                        allow_credentials: c
+                            .get("allow_credentials")
+                            .and_then(Value::as_bool)
+                            .unwrap_or(false),
+                        pos: c.pos,
+                    });
+                    let url = FunctionUrl {
+                        auth_type: attr_str(b.get("authorization_type")),
+                        cors,
+                        pos: b.get("authorization_type").map(|a| a.pos).unwrap_or(r.pos),
+                    };
+                    match function(self) {
+                        Some(i) => self.inv.functions[i].url = Some(url),
+                        None => self.inv.detached_urls.push((r.address.clone(), url)),
                     }
                 }
                 "aws_lambda_permission" => self.inv.permissions.push(InvokePermission {

@@ -37,4 +37,16 @@ pub fn check(ctx: &Context, out: &mut Vec<Finding>) {
             }
         }
     }
+    for (resource, url) in &ctx.inv.detached_urls {
+        if let Attr::Set(t, pos) = &url.auth_type {
+            if t.eq_ignore_ascii_case("NONE") {
+                out.push(ctx.finding(
+                    &RULE,
+                    "function URL with AuthType NONE".into(),
+                    *pos,
+                    resource,
+                ));
+            }
+        }
+    }
 }

@@ -24,10 +24,9 @@ palisade_core::declare_rule! {
 pub fn check(ctx: &Context, out: &mut Vec<Finding>) {
     for (_, st, resource, users) in ctx.function_statements() {
         if let Some(first) = st.not_actions.first() {
-            out.push(
-                ctx.finding(
-                    &RULE,
-                    format!(
+            out.push(ctx.finding(
+                &RULE,
+                format!(
                         "statement from {} allows every action except {} to {users}",
                         st.source,
                         st.not_actions
@@ -36,10 +35,9 @@ pub fn check(ctx: &Context, out: &mut Vec<Finding>) {
                             .collect::<Vec<_>>()
                             .join(", ")
                     ),
-                    first.pos,
-                    &resource,
-                ),
-            );
+                first.pos,
+                &resource,
+            ));
         }
         if let Some(first) = st.not_resources.first() {
             out.push(ctx.finding(

@@ -44,10 +44,9 @@ pub fn check(ctx: &Context, out: &mut Vec<Finding>) {
             .collect();
         for &i in &users {
             let f = &ctx.inv.functions[i];
-            out.push(
-                ctx.finding(
-                    &RULE,
-                    format!(
+            out.push(ctx.finding(
+                &RULE,
+                format!(
                         "function {} shares role {role} with {}",
                         f.name,
                         names
@@ -57,10 +56,9 @@ pub fn check(ctx: &Context, out: &mut Vec<Finding>) {
                             .collect::<Vec<_>>()
                             .join(", ")
                     ),
-                    f.role_ref.pos().unwrap_or(f.pos),
-                    &f.resource,
-                ),
-            );
+                f.role_ref.pos().unwrap_or(f.pos),
+                &f.resource,
+            ));
         }
     }
 }

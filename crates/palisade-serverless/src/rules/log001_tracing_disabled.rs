@@ -10,6 +10,8 @@ palisade_core::declare_rule! {
     /// A Lambda function whose tracing mode is not `Active`: `TracingConfig.Mode`
     /// (CloudFormation), `Tracing` (SAM, `Globals` included), `tracing_config.mode`
     /// (Terraform), `tracing` / `provider.tracing.lambda` (Serverless Framework).
+    /// `PassThrough` is reported too: the function then records nothing unless a caller
+    /// already started a trace.
     /// ## Why it matters
     /// Without traces an incident leaves no record of which calls a function made, to which
     /// services, and how long they took: compromised or abused functions go unnoticed.
@@ -34,7 +36,7 @@ pub fn check(ctx: &Context, out: &mut Vec<Finding>) {
             )),
             Attr::Set(false, pos) => out.push(ctx.finding(
                 &RULE,
-                format!("function {} has tracing set to PassThrough/off", f.name),
+                format!("function {} has tracing set to PassThrough or off", f.name),
                 *pos,
                 &f.resource,
             )),

@@ -110,14 +110,16 @@ impl Context<'_> {
             .with_severity(severity)
     }
 
-    /// Every role used by at least one function, with the resource findings name: the
-    /// function when it is the role's only user, else the role, and the users' names.
+    /// Every role of the template, with the resource findings name: the function when it
+    /// is the role's only user, else the role, and who holds it.
     pub(crate) fn function_roles(&self) -> Vec<(&Role, String, String)> {
         let mut out = Vec::new();
         for (i, role) in self.inv.roles.iter().enumerate() {
             let users: Vec<&Function> = self.inv.functions_of_role(i).collect();
             match users.as_slice() {
-                [] => {}
+                // A role no function of this template uses is still judged: templates and
+                // services define roles for their functions, and one may be wired by name.
+                [] => out.push((role, role.resource.clone(), format!("role {}", role.name))),
                 [only] => out.push((
                     role,
                     only.resource.clone(),

@@ -36,6 +36,33 @@ pub(crate) fn sensitive_name(name: &str) -> bool {
         .filter(|w| !w.is_empty())
         .collect();
     let last = words.last().copied().unwrap_or("");
+    // `DB_PASSWORD_SECRET_NAME`, `API_KEY_ARN`: names of where a secret lives, not secrets.
+    if matches!(
+        last,
+        "NAME"
+            | "ID"
+            | "ARN"
+            | "PATH"
+            | "URL"
+            | "URI"
+            | "FILE"
+            | "ENDPOINT"
+            | "REGION"
+            | "ALIAS"
+            | "TYPE"
+            | "LENGTH"
+            | "TTL"
+            | "PARAM"
+            | "PARAMETER"
+            | "HEADER"
+            | "FIELD"
+    ) {
+        return false;
+    }
+    // A bare `KEY` is as often a lookup key as a credential.
+    if words.len() == 1 && last == "KEY" {
+        return false;
+    }
     matches!(
         last,
         "PASSWORD"
@@ -132,6 +159,9 @@ fn harmless(v: &str) -> bool {
                 | "dummy"
                 | "example"
                 | "test"
+                | "value"
+                | "secret"
+                | "password"
         )
         || t.chars().all(|c| c == '*' || c == 'x' || c == 'X')
         || (t.starts_with('<') && t.ends_with('>'))
@@ -202,6 +232,10 @@ mod tests {
         assert!(sensitive_name("DB_PASSWORD"));
         assert!(sensitive_name("stripeApiKey") || sensitive_name("STRIPE_API_KEY"));
         assert!(!sensitive_name("TABLE_NAME"));
+        assert!(!sensitive_name("APP_PRIVATE_KEY_SECRET_NAME"));
+        assert!(!sensitive_name("key"));
+        assert!(!sensitive_name("APP_PRIVATE_KEY_SECRET_NAME"));
+        assert!(!sensitive_name("key"));
         assert_eq!(
             known_format("AKIAIOSFODNN7EXAMPLE"),
             Some("AWS access key id")
