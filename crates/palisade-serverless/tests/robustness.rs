@@ -8,7 +8,12 @@ use palisade_serverless::{detect, scan_template, scan_terraform_module, Serverle
 fn corpus() -> Option<PathBuf> {
     let p = std::env::var_os("PALISADE_CORPUS")
         .map(PathBuf::from)
-        .unwrap_or_else(|| PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../../../shared/corpus")));
+        .unwrap_or_else(|| {
+            PathBuf::from(concat!(
+                env!("CARGO_MANIFEST_DIR"),
+                "/../../../shared/corpus"
+            ))
+        });
     p.is_dir().then_some(p)
 }
 
@@ -31,13 +36,19 @@ fn real_world_templates_parse_without_panics() {
         eprintln!("SKIP robustness: corpus not found (set PALISADE_CORPUS)");
         return;
     };
-    for folder in ["cfn-lint-templates", "sam-translator-aws-sam", "serverless-framework-examples"] {
+    for folder in [
+        "cfn-lint-templates",
+        "sam-translator-aws-sam",
+        "serverless-framework-examples",
+    ] {
         let mut files = Vec::new();
         walk(&corpus.join(folder), &mut files);
         files.sort();
         let (mut scanned, mut with_functions, mut errors) = (0, 0, 0);
         for f in files {
-            let Ok(text) = std::fs::read_to_string(&f) else { continue };
+            let Ok(text) = std::fs::read_to_string(&f) else {
+                continue;
+            };
             let path = f.to_string_lossy().to_string();
             if detect(&path, &text).is_none() || path.contains("/output/") {
                 continue;
@@ -61,7 +72,8 @@ fn real_world_templates_parse_without_panics() {
 
 #[test]
 fn fifty_thousand_resources() {
-    let mut text = String::from("{\"AWSTemplateFormatVersion\": \"2010-09-09\", \"Resources\": {\n");
+    let mut text =
+        String::from("{\"AWSTemplateFormatVersion\": \"2010-09-09\", \"Resources\": {\n");
     for i in 0..50_000 {
         if i > 0 {
             text.push_str(",\n");
@@ -72,7 +84,11 @@ fn fifty_thousand_resources() {
     }
     text.push_str("\n}}\n");
     let scan = scan_template("big.json", &text, &ServerlessSettings::default());
-    assert!(scan.errors.is_empty(), "{:?}", &scan.errors[..scan.errors.len().min(3)]);
+    assert!(
+        scan.errors.is_empty(),
+        "{:?}",
+        &scan.errors[..scan.errors.len().min(3)]
+    );
     assert_eq!(scan.inventories[0].functions.len(), 50_000);
     assert!(scan.findings.is_empty());
 }
@@ -104,29 +120,56 @@ Resources:
     let scan = scan_template("bad.yaml", text, &ServerlessSettings::default());
     let messages: Vec<String> = scan.errors.iter().map(|e| e.to_string()).collect();
     let joined = messages.join("\n");
-    assert!(joined.contains("bad.yaml:4: condition `A` refers to itself (circular reference)"), "{joined}");
-    assert!(joined.contains("bad.yaml:8: resource `NoType` has no Type"), "{joined}");
+    assert!(
+        joined.contains("bad.yaml:4: condition `A` refers to itself (circular reference)"),
+        "{joined}"
+    );
+    assert!(
+        joined.contains("bad.yaml:8: resource `NoType` has no Type"),
+        "{joined}"
+    );
     assert!(joined.contains("Ref to `Missing`"), "{joined}");
     assert!(joined.contains("Ghost"), "{joined}");
     let f = &scan.inventories[0].functions[0];
     assert!(f.runtime.is_unknown() && f.memory.is_unknown() && f.timeout.is_unknown());
-    assert!(scan.findings.iter().any(|f| f.rule_id == "SEC300"), "the rest is still scanned");
-    assert!(!scan.findings.iter().any(|f| f.rule_id == "COLD003"), "an unknown runtime is never guessed");
+    assert!(
+        scan.findings.iter().any(|f| f.rule_id == "SEC300"),
+        "the rest is still scanned"
+    );
+    assert!(
+        !scan.findings.iter().any(|f| f.rule_id == "COLD003"),
+        "an unknown runtime is never guessed"
+    );
 }
 
 #[test]
 fn malformed_hcl_and_circular_locals() {
-    let scan = scan_template("main.tf", "resource \"aws_lambda_function\" \"x\" {\n  runtime = \n}\n", &ServerlessSettings::default());
+    let scan = scan_template(
+        "main.tf",
+        "resource \"aws_lambda_function\" \"x\" {\n  runtime = \n}\n",
+        &ServerlessSettings::default(),
+    );
     assert_eq!(scan.errors.len(), 1);
     assert_eq!(scan.errors[0].path, "main.tf");
     assert!(scan.errors[0].line.is_some(), "{:?}", scan.errors);
 
     let good = "locals {\n  a = local.b\n  b = local.a\n}\nresource \"aws_lambda_function\" \"f\" {\n  runtime = local.a\n  handler = \"h\"\n}\n";
     let broken = "resource \"aws_lambda_function\" {";
-    let scan = scan_terraform_module(&[("mod/a.tf", good), ("mod/b.tf", broken)], &ServerlessSettings::default());
+    let scan = scan_terraform_module(
+        &[("mod/a.tf", good), ("mod/b.tf", broken)],
+        &ServerlessSettings::default(),
+    );
     let joined: Vec<String> = scan.errors.iter().map(|e| e.to_string()).collect();
-    assert!(joined.iter().any(|e| e.starts_with("mod/a.tf:") && e.contains("circular")), "{joined:?}");
-    assert!(joined.iter().any(|e| e.starts_with("mod/b.tf:")), "{joined:?}");
+    assert!(
+        joined
+            .iter()
+            .any(|e| e.starts_with("mod/a.tf:") && e.contains("circular")),
+        "{joined:?}"
+    );
+    assert!(
+        joined.iter().any(|e| e.starts_with("mod/b.tf:")),
+        "{joined:?}"
+    );
     assert!(scan.inventories[0].functions[0].runtime.is_unknown());
     assert!(scan.findings.iter().all(|f| f.location.path == "mod/a.tf"));
 }
@@ -135,10 +178,30 @@ fn malformed_hcl_and_circular_locals() {
 fn module_findings_point_at_their_own_file() {
     let role = "resource \"aws_iam_role\" \"r\" {\n  name = \"r\"\n}\nresource \"aws_iam_role_policy\" \"p\" {\n  role = aws_iam_role.r.id\n  policy = jsonencode({ Statement = [{ Effect = \"Allow\", Action = \"*\", Resource = \"*\" }] })\n}\n";
     let function = "\n\nresource \"aws_lambda_function\" \"f\" {\n  role    = aws_iam_role.r.arn\n  runtime = \"python3.12\"\n  handler = \"h\"\n}\n";
-    let scan = scan_terraform_module(&[("m/iam.tf", role), ("m/lambda.tf", function)], &ServerlessSettings::default());
-    let fn001 = scan.findings.iter().find(|f| f.rule_id == "FN001").expect("FN001 across files");
-    assert_eq!((fn001.location.path.as_str(), fn001.location.line), ("m/iam.tf", Some(6)));
-    assert_eq!(fn001.location.resource.as_deref(), Some("aws_lambda_function.f"));
-    let log001 = scan.findings.iter().find(|f| f.rule_id == "LOG001").unwrap();
-    assert_eq!((log001.location.path.as_str(), log001.location.line), ("m/lambda.tf", Some(3)));
+    let scan = scan_terraform_module(
+        &[("m/iam.tf", role), ("m/lambda.tf", function)],
+        &ServerlessSettings::default(),
+    );
+    let fn001 = scan
+        .findings
+        .iter()
+        .find(|f| f.rule_id == "FN001")
+        .expect("FN001 across files");
+    assert_eq!(
+        (fn001.location.path.as_str(), fn001.location.line),
+        ("m/iam.tf", Some(6))
+    );
+    assert_eq!(
+        fn001.location.resource.as_deref(),
+        Some("aws_lambda_function.f")
+    );
+    let log001 = scan
+        .findings
+        .iter()
+        .find(|f| f.rule_id == "LOG001")
+        .unwrap();
+    assert_eq!(
+        (log001.location.path.as_str(), log001.location.line),
+        ("m/lambda.tf", Some(3))
+    );
 }

@@ -33,12 +33,19 @@ fn fixtures() -> Vec<PathBuf> {
 
 fn expected(path: &Path, text: &str) -> BTreeSet<String> {
     let header = if path.extension().is_some_and(|x| x == "json") {
-        std::fs::read_to_string(path.with_extension("expect")).expect("JSON fixture needs a .expect file")
+        std::fs::read_to_string(path.with_extension("expect"))
+            .expect("JSON fixture needs a .expect file")
     } else {
         text.to_string()
     };
-    let line = header.lines().find(|l| l.starts_with("# expect:")).expect("fixture has # expect:");
-    line["# expect:".len()..].split_whitespace().map(str::to_string).collect()
+    let line = header
+        .lines()
+        .find(|l| l.starts_with("# expect:"))
+        .expect("fixture has # expect:");
+    line["# expect:".len()..]
+        .split_whitespace()
+        .map(str::to_string)
+        .collect()
 }
 
 #[test]
@@ -48,8 +55,17 @@ fn every_fixture_raises_exactly_its_rules() {
     for path in fixtures() {
         let text = std::fs::read_to_string(&path).unwrap();
         let scan = scan_template(&path.to_string_lossy(), &text, &settings());
-        assert!(scan.errors.is_empty(), "{}: {:?}", path.display(), scan.errors);
-        assert!(!scan.inventories.is_empty(), "{} was not recognised", path.display());
+        assert!(
+            scan.errors.is_empty(),
+            "{}: {:?}",
+            path.display(),
+            scan.errors
+        );
+        assert!(
+            !scan.inventories.is_empty(),
+            "{} was not recognised",
+            path.display()
+        );
         let got: BTreeSet<String> = scan.findings.iter().map(|f| f.rule_id.clone()).collect();
         let want = expected(&path, &text);
         covered.extend(want.iter().cloned());
@@ -62,7 +78,11 @@ fn every_fixture_raises_exactly_its_rules() {
             ));
         }
         for f in &scan.findings {
-            assert!(f.location.line.is_some_and(|l| l > 0), "{} finding without line: {f:?}", path.display());
+            assert!(
+                f.location.line.is_some_and(|l| l > 0),
+                "{} finding without line: {f:?}",
+                path.display()
+            );
             assert!(f.location.resource.is_some());
         }
     }
@@ -80,7 +100,17 @@ fn findings_of_the_cloudformation_fixture() {
     let lines: Vec<String> = scan
         .findings
         .iter()
-        .map(|f| format!("{}:{} {} {} {} — {}", f.location.path, f.location.line.unwrap(), f.rule_id, f.severity, f.location.resource.as_deref().unwrap_or(""), f.message))
+        .map(|f| {
+            format!(
+                "{}:{} {} {} {} — {}",
+                f.location.path,
+                f.location.line.unwrap(),
+                f.rule_id,
+                f.severity,
+                f.location.resource.as_deref().unwrap_or(""),
+                f.message
+            )
+        })
         .collect();
     insta::assert_snapshot!(lines.join("\n"));
 }
