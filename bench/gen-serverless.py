@@ -122,6 +122,10 @@ functions:
       - httpApi: 'POST /b'
 """
 
+TRACING_ON = 'tracing_config {\n    mode = "Active"\n  }'
+TRACING_OFF = ''
+
+
 def tf(i):
     bad = rnd.random() < 0.5
     return f"""variable "runtime" {{
@@ -147,7 +151,7 @@ resource "aws_lambda_function" "f{i}" {{
   handler       = "index.handler"
   filename      = "f.zip"
   timeout       = {900 if bad else 30}
-  {'' if bad else 'tracing_config {\n    mode = "Active"\n  }'}
+  {TRACING_OFF if bad else TRACING_ON}
 }}
 
 resource "aws_lambda_function_url" "u{i}" {{
