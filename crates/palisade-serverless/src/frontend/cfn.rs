@@ -1029,10 +1029,10 @@ impl Builder<'_> {
             .get("Path")
             .map(Value::display)
             .unwrap_or_else(|| "/".into());
-        let (api_type, id_key, kind) = if ty == "Api" {
-            ("AWS::Serverless::Api", "RestApiId", EndpointKind::RestApi)
+        let (id_key, kind) = if ty == "Api" {
+            ("RestApiId", EndpointKind::RestApi)
         } else {
-            ("AWS::Serverless::HttpApi", "ApiId", EndpointKind::HttpApi)
+            ("ApiId", EndpointKind::HttpApi)
         };
         let section = if ty == "Api" { "Api" } else { "HttpApi" };
         // The API's own settings: an explicit API resource, or the implicit one SAM creates
@@ -1065,7 +1065,6 @@ impl Builder<'_> {
                 )
             }
         });
-        let _ = api_type;
         if props.get(id_key).is_none()
             && ty == "Api"
             && !self

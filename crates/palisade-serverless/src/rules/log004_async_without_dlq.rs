@@ -3,7 +3,7 @@
 use palisade_core::Finding;
 
 use super::Context;
-use crate::model::{Attr, TriggerKind};
+use crate::model::TriggerKind;
 
 palisade_core::declare_rule! {
     /// ## What it checks
@@ -31,7 +31,6 @@ pub fn check(ctx: &Context, out: &mut Vec<Finding>) {
             continue;
         }
         if let Some(t) = f.triggers.iter().find(|t| t.kind == TriggerKind::Async) {
-            let _ = Attr::<()>::Unset;
             out.push(ctx.finding(&RULE, format!("function {} is invoked asynchronously by {} but failed events have nowhere to go", f.name, t.source), t.pos, &f.resource));
         }
     }
