@@ -54,11 +54,14 @@ pub fn emit(text: &str) -> anyhow::Result<()> {
 /// Every rule of every scanner in this build.
 pub fn registry() -> palisade_core::RuleRegistry {
     let mut registry = palisade_core::RuleRegistry::new();
-    registry
-        .extend(palisade_iac::rules())
-        .expect("rule ids are unique across crates (checked by tests)");
-    registry
-        .extend(palisade_dockerfile::rules())
-        .expect("rule ids are unique across crates (checked by tests)");
+    for rules in [
+        palisade_iac::rules(),
+        palisade_dockerfile::rules(),
+        palisade_serverless::rules(),
+    ] {
+        registry
+            .extend(rules)
+            .expect("rule ids are unique across crates (checked by tests)");
+    }
     registry
 }

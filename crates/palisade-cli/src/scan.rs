@@ -36,6 +36,8 @@ struct FileOutput {
     /// Findings of per-file scanners (Dockerfiles), already checked against inline ignores.
     findings: Vec<Finding>,
     suppressed: Vec<Finding>,
+    /// A Terraform file, kept for the per-module phase: (display path, text).
+    terraform: Option<(String, String)>,
     errors: Vec<ScanError>,
     warnings: Vec<String>,
 }
@@ -102,10 +104,16 @@ fn read_bounded(entry: &FileEntry, limit: u64) -> std::io::Result<Option<Vec<u8>
 }
 
 /// The per-file phase: read once, hand the content to each scanner.
-fn scan_file(entry: &FileEntry, enabled: &Enabled) -> FileOutput {
+fn scan_file(
+    entry: &FileEntry,
+    enabled: &Enabled,
+    serverless: &palisade_serverless::ServerlessSettings,
+) -> FileOutput {
     let mut out = FileOutput::default();
     let document_name = is_document_name(&entry.display);
+    let terraform = entry.display.ends_with(".tf");
     let parse_candidate = document_name
+        || terraform
         || extension(&entry.display).is_none_or(|e| !NOT_DOCUMENTS.contains(&e.as_str()));
     if !enabled.misconfig || !parse_candidate {
         return out;
@@ -175,6 +183,24 @@ fn scan_file(entry: &FileEntry, enabled: &Enabled) -> FileOutput {
         out.errors.extend(dockerfile.errors);
         out.warnings.extend(dockerfile.warnings);
         return out;
+    }
+    match palisade_serverless::detect(&entry.display, text) {
+        Some(
+            palisade_serverless::TemplateKind::TerraformHcl
+            | palisade_serverless::TemplateKind::TerraformJson,
+        ) => {
+            out.terraform = Some((entry.display.clone(), text.to_string()));
+            return out;
+        }
+        Some(_) => {
+            let scan = palisade_serverless::scan_template(&entry.display, text, serverless);
+            if !scan.inventories.is_empty() {
+                out.findings = scan.findings;
+                out.errors.extend(scan.errors);
+                return out;
+            }
+        }
+        None => {}
     }
     if kubernetes::looks_like_manifest(text) {
         // YAML accepts JSON that JSON itself rejects (`{"a": }`): hold .json files to JSON.
@@ -254,6 +280,7 @@ pub fn run(args: ScanArgs) -> anyhow::Result<u8> {
     let config = load_config(&args)?;
     let skip = SkipRules::new(&args.skip_dirs, &args.skip_files)?;
     let enabled = Enabled::from(&args.scanners);
+    let serverless = palisade_serverless::ServerlessSettings::from_table(&config.serverless)?;
 
     let mut report = ScanReport {
         targets: args.paths.iter().map(|p| p.display().to_string()).collect(),
@@ -275,7 +302,7 @@ pub fn run(args: ScanArgs) -> anyhow::Result<u8> {
     let outputs: Vec<FileOutput> = files
         .par_iter()
         .map(|entry| {
-            let out = scan_file(entry, &enabled);
+            let out = scan_file(entry, &enabled, &serverless);
             bar.inc(1);
             out
         })
@@ -284,12 +311,35 @@ pub fn run(args: ScanArgs) -> anyhow::Result<u8> {
 
     report.files_scanned = files.len();
     let mut manifests = Vec::new();
+    // Terraform is read per module (the files of one folder) so references resolve.
+    let mut modules: std::collections::BTreeMap<String, Vec<(String, String)>> = Default::default();
     for out in outputs {
         report.errors.extend(out.errors);
         report.warnings.extend(out.warnings);
         report.findings.extend(out.findings);
         report.suppressed.extend(out.suppressed);
         manifests.extend(out.manifest);
+        if let Some((display, text)) = out.terraform {
+            let folder = display
+                .rsplit_once('/')
+                .map(|(d, _)| d.to_string())
+                .unwrap_or_default();
+            modules.entry(folder).or_default().push((display, text));
+        }
+    }
+    let module_scans: Vec<palisade_serverless::TemplateScan> = modules
+        .par_iter()
+        .map(|(_, files)| {
+            let refs: Vec<(&str, &str)> = files
+                .iter()
+                .map(|(p, t)| (p.as_str(), t.as_str()))
+                .collect();
+            palisade_serverless::scan_terraform_module(&refs, &serverless)
+        })
+        .collect();
+    for scan in module_scans {
+        report.findings.extend(scan.findings);
+        report.errors.extend(scan.errors);
     }
 
     if enabled.misconfig {
@@ -401,7 +451,11 @@ mod tests {
             path: Some(dir.join("gone.yaml")),
             display: "gone.yaml".into(),
         };
-        let out = scan_file(&entry, &Enabled { misconfig: true });
+        let out = scan_file(
+            &entry,
+            &Enabled { misconfig: true },
+            &palisade_serverless::ServerlessSettings::default(),
+        );
         assert_eq!(out.errors.len(), 1);
         assert_eq!(out.errors[0].path, "gone.yaml");
         assert!(
