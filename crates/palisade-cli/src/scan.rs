@@ -5,12 +5,12 @@
 //! already read, and, if it needs the whole set, a step in [`run`] after the parallel phase.
 
 use std::fs;
-use std::io::{IsTerminal, Read, Write};
+use std::io::{IsTerminal, Read};
 use std::path::{Path, PathBuf};
 
 use anyhow::Context;
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
-use palisade_core::{Config, Finding, ScanError, ScanReport};
+use palisade_core::{Config, Finding, InlineIgnores, ScanError, ScanReport};
 use palisade_iac::kubernetes::{self, ManifestFile};
 use palisade_report::{Format, RenderOptions};
 use rayon::prelude::*;
@@ -33,8 +33,10 @@ const NOT_DOCUMENTS: &[&str] = &[
 #[derive(Default)]
 struct FileOutput {
     manifest: Option<ManifestFile>,
-    /// Findings of serverless templates (CloudFormation, SAM, Serverless, Azure).
-    serverless: Vec<Finding>,
+    /// Findings of per-file scanners (Dockerfiles, serverless templates), already checked
+    /// against inline ignores.
+    findings: Vec<Finding>,
+    suppressed: Vec<Finding>,
     /// A Terraform file, kept for the per-module phase: (display path, text).
     terraform: Option<(String, String)>,
     errors: Vec<ScanError>,
@@ -175,6 +177,14 @@ fn scan_file(
             return out;
         }
     };
+    if palisade_dockerfile::is_dockerfile(Path::new(&entry.display), Some(text)) {
+        let dockerfile = crate::dockerfile::scan(&entry.display, text);
+        out.findings = dockerfile.findings;
+        out.suppressed = dockerfile.suppressed;
+        out.errors.extend(dockerfile.errors);
+        out.warnings.extend(dockerfile.warnings);
+        return out;
+    }
     match palisade_serverless::detect(&entry.display, text) {
         Some(
             palisade_serverless::TemplateKind::TerraformHcl
@@ -186,7 +196,13 @@ fn scan_file(
         Some(_) => {
             let scan = palisade_serverless::scan_template(&entry.display, text, serverless);
             if !scan.inventories.is_empty() {
-                out.serverless = scan.findings;
+                let ignores = InlineIgnores::parse(text);
+                split_inline(
+                    scan.findings,
+                    &ignores,
+                    &mut out.findings,
+                    &mut out.suppressed,
+                );
                 out.errors.extend(scan.errors);
                 return out;
             }
@@ -194,9 +210,20 @@ fn scan_file(
         None => {}
     }
     if kubernetes::looks_like_manifest(text) {
+        // YAML accepts JSON that JSON itself rejects (`{"a": }`): hold .json files to JSON.
+        if entry.display.to_ascii_lowercase().ends_with(".json") {
+            if let Err(e) = serde_json::from_str::<serde::de::IgnoredAny>(text) {
+                out.errors.push(ScanError::new(
+                    &entry.display,
+                    Some(e.line() as u32),
+                    format!("invalid JSON at column {}: {e}", e.column()),
+                ));
+                return out;
+            }
+        }
         match palisade_yaml::load(text) {
             Ok(docs) => {
-                let manifest = ManifestFile::new(&entry.display, text, &docs);
+                let manifest = ManifestFile::new(&entry.display, text, docs);
                 if !manifest.objects.is_empty() {
                     out.manifest = Some(manifest);
                 }
@@ -214,6 +241,30 @@ fn scan_file(
         }
     }
     out
+}
+
+/// Moves findings silenced by a `# palisade:ignore RULE reason` comment to `suppressed`.
+fn split_inline(
+    findings: Vec<Finding>,
+    ignores: &InlineIgnores,
+    kept: &mut Vec<Finding>,
+    suppressed: &mut Vec<Finding>,
+) {
+    for mut finding in findings {
+        let reason = finding
+            .location
+            .line
+            .and_then(|line| ignores.reason_for(&finding.rule_id, line));
+        match reason {
+            Some(reason) => {
+                finding.suppressed = Some(palisade_core::SuppressedBy::Inline {
+                    reason: reason.to_string(),
+                });
+                suppressed.push(finding);
+            }
+            None => kept.push(finding),
+        }
+    }
 }
 
 fn load_config(args: &ScanArgs) -> anyhow::Result<Config> {
@@ -296,7 +347,8 @@ pub fn run(args: ScanArgs) -> anyhow::Result<u8> {
     for out in outputs {
         report.errors.extend(out.errors);
         report.warnings.extend(out.warnings);
-        report.findings.extend(out.serverless);
+        report.findings.extend(out.findings);
+        report.suppressed.extend(out.suppressed);
         manifests.extend(out.manifest);
         if let Some((display, text)) = out.terraform {
             let folder = display
@@ -316,13 +368,28 @@ pub fn run(args: ScanArgs) -> anyhow::Result<u8> {
             palisade_serverless::scan_terraform_module(&refs, &serverless)
         })
         .collect();
-    for scan in module_scans {
-        report.findings.extend(scan.findings);
+    for (scan, (_, files)) in module_scans.into_iter().zip(&modules) {
+        for (path, text) in files {
+            let ignores = InlineIgnores::parse(text);
+            let of_file: Vec<Finding> = scan
+                .findings
+                .iter()
+                .filter(|f| &f.location.path == path)
+                .cloned()
+                .collect();
+            split_inline(
+                of_file,
+                &ignores,
+                &mut report.findings,
+                &mut report.suppressed,
+            );
+        }
         report.errors.extend(scan.errors);
     }
 
     if enabled.misconfig {
         let outcome = kubernetes::check(&manifests);
+        drop(manifests);
         report.findings.extend(outcome.findings);
         report.suppressed.extend(outcome.suppressed);
         report.errors.extend(outcome.errors);
@@ -381,26 +448,71 @@ fn write_report(args: &ScanArgs, report: &ScanReport) -> anyhow::Result<()> {
                 && std::env::var_os("NO_COLOR").is_none()
         }
     };
-    let text = palisade_report::render(
-        report,
-        &crate::registry(),
-        format,
-        RenderOptions {
-            color,
-            show_suppressed: args.show_suppressed,
-        },
-    )?;
-    match &args.output {
-        Some(path) => fs::write(path, text)
-            .with_context(|| format!("cannot write the report to {}", path.display()))?,
-        None => {
-            let mut stdout = std::io::stdout().lock();
-            if let Err(e) = stdout.write_all(text.as_bytes()) {
-                if e.kind() != std::io::ErrorKind::BrokenPipe {
-                    return Err(e.into());
-                }
-            }
+    let registry = crate::registry();
+    let options = RenderOptions {
+        color,
+        show_suppressed: args.show_suppressed,
+    };
+    let result = match &args.output {
+        Some(path) => {
+            let file = fs::File::create(path)
+                .with_context(|| format!("cannot write the report to {}", path.display()))?;
+            let mut w = std::io::BufWriter::new(file);
+            palisade_report::write(report, &registry, format, options, &mut w)
+                .with_context(|| format!("cannot write the report to {}", path.display()))
         }
+        None => {
+            let mut w = std::io::BufWriter::new(std::io::stdout().lock());
+            palisade_report::write(report, &registry, format, options, &mut w).map_err(Into::into)
+        }
+    };
+    match result {
+        Err(e) if is_broken_pipe(&e) => Ok(()),
+        other => other,
     }
-    Ok(())
+}
+
+/// A reader that went away (`palisade scan | head`) is not an error.
+fn is_broken_pipe(e: &anyhow::Error) -> bool {
+    e.chain().any(|cause| {
+        let io = cause.downcast_ref::<std::io::Error>().or_else(|| {
+            match cause.downcast_ref::<palisade_report::ReportError>() {
+                Some(palisade_report::ReportError::Io(io)) => Some(io),
+                _ => None,
+            }
+        });
+        io.is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe)
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_file_that_vanished_after_the_walk_is_an_error_entry() {
+        let dir = std::env::temp_dir().join(format!("palisade-vanish-{}", std::process::id()));
+        let entry = FileEntry {
+            path: Some(dir.join("gone.yaml")),
+            display: "gone.yaml".into(),
+        };
+        let out = scan_file(
+            &entry,
+            &Enabled { misconfig: true },
+            &palisade_serverless::ServerlessSettings::default(),
+        );
+        assert_eq!(out.errors.len(), 1);
+        assert_eq!(out.errors[0].path, "gone.yaml");
+        assert!(
+            out.errors[0].message.starts_with("cannot read"),
+            "{}",
+            out.errors[0]
+        );
+    }
+
+    #[test]
+    fn sizes_read_like_people_write_them() {
+        assert_eq!(human_size(1 << 30), "1.0 GiB");
+        assert_eq!(human_size(512), "512.0 B");
+    }
 }
