@@ -21,7 +21,7 @@ time_it() { # name, command...
   start=$(date +%s.%N)
   "$@" >"$WORK/$name.out" 2>"$WORK/$name.err" || true
   end=$(date +%s.%N)
-  echo "$end - $start" | bc
+  python3 -c "print(round($end - $start, 2))"
 }
 
 echo "palisade: $("$PALISADE" --version 2>/dev/null || echo dev)"

@@ -10,7 +10,7 @@ use std::path::{Path, PathBuf};
 
 use anyhow::Context;
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
-use palisade_core::{Config, Finding, ScanError, ScanReport};
+use palisade_core::{Config, Finding, InlineIgnores, ScanError, ScanReport};
 use palisade_iac::kubernetes::{self, ManifestFile};
 use palisade_report::{Format, RenderOptions};
 use rayon::prelude::*;
@@ -33,7 +33,8 @@ const NOT_DOCUMENTS: &[&str] = &[
 #[derive(Default)]
 struct FileOutput {
     manifest: Option<ManifestFile>,
-    /// Findings of per-file scanners (Dockerfiles), already checked against inline ignores.
+    /// Findings of per-file scanners (Dockerfiles, serverless templates), already checked
+    /// against inline ignores.
     findings: Vec<Finding>,
     suppressed: Vec<Finding>,
     /// A Terraform file, kept for the per-module phase: (display path, text).
@@ -195,7 +196,13 @@ fn scan_file(
         Some(_) => {
             let scan = palisade_serverless::scan_template(&entry.display, text, serverless);
             if !scan.inventories.is_empty() {
-                out.findings = scan.findings;
+                let ignores = InlineIgnores::parse(text);
+                split_inline(
+                    scan.findings,
+                    &ignores,
+                    &mut out.findings,
+                    &mut out.suppressed,
+                );
                 out.errors.extend(scan.errors);
                 return out;
             }
@@ -234,6 +241,30 @@ fn scan_file(
         }
     }
     out
+}
+
+/// Moves findings silenced by a `# palisade:ignore RULE reason` comment to `suppressed`.
+fn split_inline(
+    findings: Vec<Finding>,
+    ignores: &InlineIgnores,
+    kept: &mut Vec<Finding>,
+    suppressed: &mut Vec<Finding>,
+) {
+    for mut finding in findings {
+        let reason = finding
+            .location
+            .line
+            .and_then(|line| ignores.reason_for(&finding.rule_id, line));
+        match reason {
+            Some(reason) => {
+                finding.suppressed = Some(palisade_core::SuppressedBy::Inline {
+                    reason: reason.to_string(),
+                });
+                suppressed.push(finding);
+            }
+            None => kept.push(finding),
+        }
+    }
 }
 
 fn load_config(args: &ScanArgs) -> anyhow::Result<Config> {
@@ -337,8 +368,22 @@ pub fn run(args: ScanArgs) -> anyhow::Result<u8> {
             palisade_serverless::scan_terraform_module(&refs, &serverless)
         })
         .collect();
-    for scan in module_scans {
-        report.findings.extend(scan.findings);
+    for (scan, (_, files)) in module_scans.into_iter().zip(&modules) {
+        for (path, text) in files {
+            let ignores = InlineIgnores::parse(text);
+            let of_file: Vec<Finding> = scan
+                .findings
+                .iter()
+                .filter(|f| &f.location.path == path)
+                .cloned()
+                .collect();
+            split_inline(
+                of_file,
+                &ignores,
+                &mut report.findings,
+                &mut report.suppressed,
+            );
+        }
         report.errors.extend(scan.errors);
     }
 

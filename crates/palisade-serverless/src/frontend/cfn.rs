@@ -812,14 +812,17 @@ impl Builder<'_> {
         }
         // `!Sub ${Fn.Arn}` or a literal function name.
         let text = v.display();
-        self.function_index
-            .iter()
-            .find(|(name, _)| {
-                text.contains(&format!("${{{name}.Arn}}"))
-                    || text.contains(&format!("${{{name}}}"))
-                    || text == **name
-            })
-            .map(|(_, i)| *i)
+        let mut rest = text.as_str();
+        while let Some(start) = rest.find("${") {
+            let after = &rest[start + 2..];
+            let Some(end) = after.find('}') else { break };
+            let name = after[..end].trim_end_matches(".Arn");
+            if let Some(&i) = self.function_index.get(name) {
+                return Some(i);
+            }
+            rest = &after[end + 1..];
+        }
+        self.function_index.get(text.as_str()).copied()
     }
 
     fn common(&mut self, f: &mut Function, p: &Value) {

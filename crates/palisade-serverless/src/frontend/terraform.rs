@@ -859,13 +859,19 @@ impl Builder<'_> {
                     };
                     let name = b.get("name").map(Value::display).unwrap_or_default();
                     if let Some(rest) = name.strip_prefix("/aws/lambda/") {
-                        let linked = self
-                            .functions
-                            .iter()
-                            .find(|(addr, i)| {
-                                rest.contains(addr.as_str()) || self.inv.functions[**i].name == rest
-                            })
-                            .map(|(_, i)| *i);
+                        let by_address = rest.find("aws_lambda_function.").and_then(|at| {
+                            let tail = &rest[at + "aws_lambda_function.".len()..];
+                            let end = tail
+                                .find(|c: char| {
+                                    !(c.is_ascii_alphanumeric() || c == '_' || c == '-')
+                                })
+                                .unwrap_or(tail.len());
+                            self.functions
+                                .get(&format!("aws_lambda_function.{}", &tail[..end]))
+                                .copied()
+                        });
+                        let linked = by_address
+                            .or_else(|| self.inv.functions.iter().position(|f| f.name == rest));
                         if let Some(i) = linked {
                             self.inv.functions[i].log_retention_days = retention.clone();
                         }

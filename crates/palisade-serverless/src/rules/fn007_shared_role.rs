@@ -44,18 +44,23 @@ pub fn check(ctx: &Context, out: &mut Vec<Finding>) {
             .collect();
         for &i in &users {
             let f = &ctx.inv.functions[i];
+            // Only the first few other names: the scan must stay linear in the number
+            // of functions sharing a role.
+            let shown: Vec<&str> = names
+                .iter()
+                .copied()
+                .filter(|n| *n != f.name)
+                .take(5)
+                .collect();
+            let more = (users.len() - 1).saturating_sub(shown.len());
+            let others = if more > 0 {
+                format!("{} and {more} more", shown.join(", "))
+            } else {
+                shown.join(", ")
+            };
             out.push(ctx.finding(
                 &RULE,
-                format!(
-                        "function {} shares role {role} with {}",
-                        f.name,
-                        names
-                            .iter()
-                            .filter(|n| **n != f.name)
-                            .copied()
-                            .collect::<Vec<_>>()
-                            .join(", ")
-                    ),
+                format!("function {} shares role {role} with {others}", f.name),
                 f.role_ref.pos().unwrap_or(f.pos),
                 &f.resource,
             ));

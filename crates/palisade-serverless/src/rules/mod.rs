@@ -130,10 +130,7 @@ impl Context<'_> {
                     role.resource.clone(),
                     format!(
                         "functions {}",
-                        many.iter()
-                            .map(|f| f.name.as_str())
-                            .collect::<Vec<_>>()
-                            .join(", ")
+                        name_list(many.iter().map(|f| f.name.as_str()))
                     ),
                 )),
             }
@@ -161,6 +158,26 @@ impl Context<'_> {
             .iter()
             .filter(|f| f.cloud == crate::model::Cloud::Aws)
     }
+}
+
+/// Names for a message: the first few and how many more, so a role shared by thousands of
+/// functions does not make every finding's message thousands of names long.
+pub(crate) fn name_list<'a>(names: impl Iterator<Item = &'a str>) -> String {
+    const SHOWN: usize = 5;
+    let mut shown = Vec::new();
+    let mut more = 0usize;
+    for n in names {
+        if shown.len() < SHOWN {
+            shown.push(n);
+        } else {
+            more += 1;
+        }
+    }
+    let mut text = shown.join(", ");
+    if more > 0 {
+        text.push_str(&format!(" and {more} more"));
+    }
+    text
 }
 
 /// `*` or `*:*`: every action of every service.
