@@ -61,8 +61,16 @@ impl LabelSelector {
                     .insert(k.to_string(), v.as_str().unwrap_or("").to_string());
             }
         }
-        for expr in node.get("matchExpressions").into_iter().flat_map(Node::items) {
-            let key = expr.get("key").and_then(Node::as_str).unwrap_or("").to_string();
+        for expr in node
+            .get("matchExpressions")
+            .into_iter()
+            .flat_map(Node::items)
+        {
+            let key = expr
+                .get("key")
+                .and_then(Node::as_str)
+                .unwrap_or("")
+                .to_string();
             let op = expr.get("operator").and_then(Node::as_str).unwrap_or("");
             let values: Vec<String> = expr
                 .get("values")
