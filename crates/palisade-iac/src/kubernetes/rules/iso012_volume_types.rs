@@ -12,7 +12,7 @@ declare_rule! {
     /// The restricted profile only allows volume types that cannot reach node or network
     /// storage directly. In-tree types such as `nfs`, `iscsi`, `rbd`, `gitRepo` or `hostPath`
     /// let the pod mount storage outside the control of PersistentVolume policy (`gitRepo`
-    /// even runs git on the node).
+    /// even runs git on the node). `hostPath` volumes are reported by ISO005 only.
     /// ## Fix
     /// Provide the storage through a PersistentVolumeClaim (backed by a PersistentVolume or
     /// a CSI driver) instead of an inline volume source.
@@ -39,7 +39,8 @@ pub fn check(pod: &PodView, _: &ClusterContext, out: &mut Vec<Finding>) {
     for vol in pod.volumes() {
         let name = vol.get("name").and_then(Node::as_str).unwrap_or("");
         for (key, _) in vol.entries() {
-            if key == "name" || ALLOWED.contains(&key) {
+            // hostPath has its own baseline rule (ISO005); reporting it twice adds nothing.
+            if key == "name" || key == "hostPath" || ALLOWED.contains(&key) {
                 continue;
             }
             let node = vol.entry(key).map(|(k, _)| k).unwrap_or(vol);

@@ -36,7 +36,7 @@ pub fn check(pod: &PodView, _: &ClusterContext, out: &mut Vec<Finding>) {
                 &RULE,
                 pod,
                 c.node.get("resources").unwrap_or(c.anchor()),
-                format!("{} has no {} limit", c.describe(), missing.join(" or ")),
+                format!("{} has no {} limit", c.describe(), missing.join(" and no ")),
             ));
         }
     }
