@@ -1,6 +1,9 @@
 //! The `palisade` binary: parses the command line, runs the scanners, prints reports.
 
 mod cli;
+mod k8s_graph;
+mod netpol_cmd;
+mod rbac_cmd;
 mod rules_cmd;
 mod scan;
 mod walk;
@@ -29,6 +32,8 @@ fn main() -> ExitCode {
         Command::Scan(args) => scan::run(args),
         Command::Rules(args) => rules_cmd::list(args),
         Command::Rule(args) => rules_cmd::show(args),
+        Command::Rbac(args) => rbac_cmd::run(args),
+        Command::Netpol(args) => netpol_cmd::run(args),
     };
     match result {
         Ok(code) => ExitCode::from(code),
@@ -44,6 +49,13 @@ pub fn registry() -> palisade_core::RuleRegistry {
     let mut registry = palisade_core::RuleRegistry::new();
     registry
         .extend(palisade_iac::rules())
+        .expect("rule ids are unique across crates (checked by tests)");
+    registry
+        .extend(
+            palisade_rbac::rules()
+                .into_iter()
+                .chain(palisade_netpol::rules()),
+        )
         .expect("rule ids are unique across crates (checked by tests)");
     registry
 }
