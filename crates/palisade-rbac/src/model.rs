@@ -205,10 +205,13 @@ impl Subject {
         }
     }
 
-    /// Whether this is a Kubernetes component identity (`system:` users and groups, `kube-system` accounts).
+    /// Whether this is a Kubernetes component identity: `system:` users and groups other
+    /// than the anonymous/authenticated/all-service-accounts groups. Service accounts are
+    /// never exempt, not even in kube-system, where add-ons such as Tiller used to hold
+    /// cluster-admin.
     pub fn is_system(&self) -> bool {
         match self.kind {
-            SubjectKind::ServiceAccount => self.namespace.as_deref() == Some("kube-system"),
+            SubjectKind::ServiceAccount => false,
             _ => {
                 self.name.starts_with("system:")
                     && !matches!(

@@ -32,6 +32,15 @@ pub struct Dangerous {
     /// What the permission is, for messages: `read Secrets`.
     pub what: &'static str,
     pub test: fn(&PolicyRule) -> bool,
+    /// What the role as a whole must also grant for the permission to be usable (CSR
+    /// approval needs both the approval subresource and the signer).
+    pub whole_role: Option<fn(&[&PolicyRule]) -> bool>,
+}
+
+impl Dangerous {
+    fn role_has_it(&self, rules: &[&PolicyRule]) -> bool {
+        rules.iter().any(|r| (self.test)(r)) && self.whole_role.is_none_or(|f| f(rules))
+    }
 }
 
 /// The dangerous permissions, in rule order.
@@ -204,6 +213,17 @@ impl<'m> Analysis<'m> {
             if role.origin.is_builtin() {
                 continue;
             }
+            if danger.whole_role.is_some() {
+                let all: Vec<&PolicyRule> = m
+                    .effective_rules(ri)
+                    .iter()
+                    .map(|&r| m.rule(r))
+                    .chain(role.rules.iter())
+                    .collect();
+                if !danger.role_has_it(&all) {
+                    continue;
+                }
+            }
             for (i, rule) in role.rules.iter().enumerate() {
                 if !(danger.test)(rule) {
                     continue;
@@ -236,6 +256,10 @@ impl<'m> Analysis<'m> {
             let Some(ri) = m.role_of(b) else { continue };
             let role = &m.roles[ri];
             if !role.origin.is_builtin() || role.name == "cluster-admin" {
+                continue;
+            }
+            let all: Vec<&PolicyRule> = m.effective_rules(ri).iter().map(|&r| m.rule(r)).collect();
+            if !danger.role_has_it(&all) {
                 continue;
             }
             let Some(&rr) = m

@@ -31,4 +31,5 @@ pub const DANGER: Dangerous = Dangerous {
     meta: &RULE,
     what: "read Secrets",
     test,
+    whole_role: None,
 };

@@ -45,4 +45,5 @@ pub const DANGER: Dangerous = Dangerous {
     meta: &RULE,
     what: "escalate, bind or impersonate",
     test,
+    whole_role: None,
 };

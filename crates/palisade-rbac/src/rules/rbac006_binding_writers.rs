@@ -34,4 +34,5 @@ pub const DANGER: Dangerous = Dangerous {
     meta: &RULE,
     what: "create or change RoleBindings and ClusterRoleBindings",
     test,
+    whole_role: None,
 };

@@ -43,4 +43,5 @@ pub const DANGER: Dangerous = Dangerous {
     what:
         "create pods or workload controllers (and so run as any service account of the namespace)",
     test,
+    whole_role: None,
 };

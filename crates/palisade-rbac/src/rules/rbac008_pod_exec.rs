@@ -34,4 +34,5 @@ pub const DANGER: Dangerous = Dangerous {
     meta: &RULE,
     what: "exec into, attach to or port-forward to pods",
     test,
+    whole_role: None,
 };

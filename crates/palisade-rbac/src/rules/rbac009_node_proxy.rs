@@ -32,4 +32,5 @@ pub const DANGER: Dangerous = Dangerous {
     meta: &RULE,
     what: "reach the kubelet API through nodes/proxy",
     test,
+    whole_role: None,
 };

@@ -30,8 +30,23 @@ fn test(rule: &PolicyRule) -> bool {
     ) || grants_any(rule, &["approve"], "certificates.k8s.io", &["signers"])
 }
 
+/// Approving takes `update` on the approval subresource and `approve` on the signer.
+fn both_halves(rules: &[&PolicyRule]) -> bool {
+    rules.iter().any(|r| {
+        grants_any(
+            r,
+            &["update", "patch"],
+            "certificates.k8s.io",
+            &["certificatesigningrequests/approval"],
+        )
+    }) && rules
+        .iter()
+        .any(|r| grants_any(r, &["approve"], "certificates.k8s.io", &["signers"]))
+}
+
 pub const DANGER: Dangerous = Dangerous {
     meta: &RULE,
     what: "approve CertificateSigningRequests",
     test,
+    whole_role: Some(both_halves),
 };

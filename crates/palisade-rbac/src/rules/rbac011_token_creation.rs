@@ -27,4 +27,5 @@ pub const DANGER: Dangerous = Dangerous {
     meta: &RULE,
     what: "create service-account tokens",
     test,
+    whole_role: None,
 };

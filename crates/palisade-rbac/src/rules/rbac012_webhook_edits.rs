@@ -36,4 +36,5 @@ pub const DANGER: Dangerous = Dangerous {
     meta: &RULE,
     what: "create, change or delete admission webhook configurations",
     test,
+    whole_role: None,
 };

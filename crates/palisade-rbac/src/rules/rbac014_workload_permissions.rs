@@ -48,7 +48,11 @@ pub fn check(a: &Analysis, out: &mut Vec<Finding>) {
         }) {
             found.push(("act as cluster-admin", g));
         }
+        let all: Vec<&crate::model::PolicyRule> = grants.iter().map(|g| m.rule(g.rule)).collect();
         for d in &dangers {
+            if d.whole_role.is_some_and(|f| !f(&all)) {
+                continue;
+            }
             if let Some(g) = grants.iter().find(|g| (d.test)(m.rule(g.rule))) {
                 found.push((d.what, g));
             }
