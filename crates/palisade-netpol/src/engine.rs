@@ -152,6 +152,9 @@ impl Endpoint {
     }
 }
 
+/// What makes pods indistinguishable to policies: namespace, labels, container ports.
+type GroupKey<'a> = (&'a str, &'a BTreeMap<String, String>, &'a [ContainerPort]);
+
 struct Group {
     namespace: String,
     labels: BTreeMap<String, String>,
@@ -207,8 +210,7 @@ impl<'m> Engine<'m> {
     pub fn new(model: &'m NetworkModel, options: Options) -> Engine<'m> {
         let mut groups: Vec<Group> = Vec::new();
         let mut endpoints = Vec::new();
-        let mut index: HashMap<(&str, &BTreeMap<String, String>, &[ContainerPort]), usize> =
-            HashMap::new();
+        let mut index: HashMap<GroupKey, usize> = HashMap::new();
         let mut workload_group = Vec::with_capacity(model.workloads.len());
         for w in &model.workloads {
             let key = (w.namespace.as_str(), &w.labels, w.ports.as_slice());

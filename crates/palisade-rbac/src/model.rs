@@ -251,7 +251,7 @@ impl Subject {
             return true;
         }
         match bound.kind {
-            SubjectKind::Group => self.implicit_groups().iter().any(|g| *g == bound.name),
+            SubjectKind::Group => self.implicit_groups().contains(&bound.name),
             SubjectKind::User => {
                 self.kind == SubjectKind::ServiceAccount
                     && bound.name

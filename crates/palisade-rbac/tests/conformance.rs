@@ -158,11 +158,11 @@ fn tally(
                 .push(format!("{dir}/{file}: {}", objects[o].resource_id()));
         }
     }
-    for o in 0..objects.len() {
+    for (o, object) in objects.iter().enumerate() {
         if want.contains(&o) {
             continue;
         }
-        if found.contains(&o) && EXPLAINED_FINDINGS.contains(&(dir, objects[o].name.as_str())) {
+        if found.contains(&o) && EXPLAINED_FINDINGS.contains(&(dir, object.name.as_str())) {
             t.explained += 1;
             continue;
         }
