@@ -610,3 +610,33 @@ pub fn covers_cluster(cidr: &Cidr, except: &[Cidr], options: &Options) -> bool {
         .collect();
     !same_family.is_empty() && same_family.iter().all(|c| set.contains_all(c))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn cluster_cidrs_come_from_the_kubernetes_table() {
+        let table: toml::Table = toml::from_str("cluster_cidrs = [\"100.64.0.0/10\"]").unwrap();
+        let o = Options::from_table(&table).unwrap();
+        assert_eq!(o.cluster_cidrs, vec![Cidr::parse("100.64.0.0/10").unwrap()]);
+        let bad: toml::Table = toml::from_str("cluster_cidrs = [\"10.0.0.0/99\"]").unwrap();
+        assert!(Options::from_table(&bad)
+            .unwrap_err()
+            .to_string()
+            .contains("10.0.0.0/99"));
+        assert_eq!(
+            Options::from_table(&toml::Table::new())
+                .unwrap()
+                .cluster_cidrs
+                .len(),
+            Options::default().cluster_cidrs.len()
+        );
+        let o = Options::from_table(&table).unwrap();
+        let ten = Cidr::parse("10.0.0.0/8").unwrap();
+        assert!(
+            reaches_internet(&ten, &[], &o),
+            "10/8 is outside a 100.64/10 cluster"
+        );
+    }
+}
