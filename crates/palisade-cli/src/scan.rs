@@ -281,11 +281,11 @@ pub fn run(args: ScanArgs) -> anyhow::Result<u8> {
 
     if enabled.misconfig {
         let outcome = kubernetes::check(&manifests);
+        let graph = crate::k8s_graph::check(&manifests, &config);
         drop(manifests);
         report.findings.extend(outcome.findings);
         report.suppressed.extend(outcome.suppressed);
         report.errors.extend(outcome.errors);
-        let graph = crate::k8s_graph::check(&manifests, &config);
         report.findings.extend(graph.findings);
         report.suppressed.extend(graph.suppressed);
         report.errors.extend(graph.errors);
@@ -381,6 +381,27 @@ fn is_broken_pipe(e: &anyhow::Error) -> bool {
     })
 }
 
+/// Loads the Kubernetes manifests under `paths` the way `scan` does (for `rbac` and `netpol`).
+pub(crate) fn load_manifests(
+    paths: &[PathBuf],
+    config: &Config,
+) -> anyhow::Result<(Vec<ManifestFile>, Vec<ScanError>)> {
+    let skip = SkipRules::new(&[], &[])?;
+    let mut files = Vec::new();
+    let mut errors = Vec::new();
+    for target in paths {
+        walk::collect(target, &skip, config, false, &mut files, &mut errors);
+    }
+    let enabled = Enabled { misconfig: true };
+    let outputs: Vec<FileOutput> = files.par_iter().map(|e| scan_file(e, &enabled)).collect();
+    let mut manifests = Vec::new();
+    for out in outputs {
+        errors.extend(out.errors);
+        manifests.extend(out.manifest);
+    }
+    Ok((manifests, errors))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -407,25 +428,4 @@ mod tests {
         assert_eq!(human_size(1 << 30), "1.0 GiB");
         assert_eq!(human_size(512), "512.0 B");
     }
-}
-
-/// Loads the Kubernetes manifests under `paths` the way `scan` does (for `rbac` and `netpol`).
-pub(crate) fn load_manifests(
-    paths: &[PathBuf],
-    config: &Config,
-) -> anyhow::Result<(Vec<ManifestFile>, Vec<ScanError>)> {
-    let skip = SkipRules::new(&[], &[])?;
-    let mut files = Vec::new();
-    let mut errors = Vec::new();
-    for target in paths {
-        walk::collect(target, &skip, config, false, &mut files, &mut errors);
-    }
-    let enabled = Enabled { misconfig: true };
-    let outputs: Vec<FileOutput> = files.par_iter().map(|e| scan_file(e, &enabled)).collect();
-    let mut manifests = Vec::new();
-    for out in outputs {
-        errors.extend(out.errors);
-        manifests.extend(out.manifest);
-    }
-    Ok((manifests, errors))
 }

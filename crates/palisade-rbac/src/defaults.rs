@@ -14,7 +14,7 @@ fn built_in() -> &'static (Vec<Role>, Vec<Binding>) {
     static CELL: OnceLock<(Vec<Role>, Vec<Binding>)> = OnceLock::new();
     CELL.get_or_init(|| {
         let docs = palisade_yaml::load(DEFAULTS).expect("built-in defaults are valid YAML");
-        let objects: Vec<K8sObject> = objects_from_documents(&Arc::from("<built-in>"), &docs);
+        let objects: Vec<K8sObject> = objects_from_documents(&Arc::from("<built-in>"), docs);
         let mut model = RbacModel::parse_only(&objects);
         for role in &mut model.roles {
             role.origin = Origin::BuiltIn;

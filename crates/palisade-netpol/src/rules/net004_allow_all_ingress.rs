@@ -6,7 +6,9 @@ use crate::model::Peer;
 declare_rule! {
     /// ## What it checks
     /// Ingress rules that admit every source: no `from` (or an empty one), or an `ipBlock`
-    /// of `0.0.0.0/0` / `::/0` without exceptions.
+    /// of `0.0.0.0/0` / `::/0` without exceptions. A rule limited to ports is accepted when
+    /// the policy selects a workload published by a LoadBalancer/NodePort Service or an
+    /// Ingress: a public endpoint has to take connections from anywhere on its port.
     /// ## Why it matters
     /// Such a rule undoes isolation for the pods the policy selects: every pod of every
     /// namespace and, through a LoadBalancer, NodePort or Ingress, the internet can connect.
@@ -30,6 +32,17 @@ pub fn check(e: &Engine, out: &mut Vec<Finding>) {
             let everyone = rule.peers.is_empty()
                 || rule.peers.iter().any(|peer| matches!(peer, Peer::IpBlock { cidr, except } if cidr.is_everything() && except.is_empty()));
             if !everyone {
+                continue;
+            }
+            let published = e.model.exposures.iter().any(|x| {
+                x.namespace == p.namespace
+                    && e.model.workloads.iter().any(|w| {
+                        w.namespace == p.namespace
+                            && p.selector.matches(&w.labels)
+                            && x.selector.iter().all(|(k, v)| w.labels.get(k) == Some(v))
+                    })
+            });
+            if published && !rule.ports.is_empty() {
                 continue;
             }
             let ports = if rule.ports.is_empty() {

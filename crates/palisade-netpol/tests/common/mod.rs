@@ -8,7 +8,7 @@ use palisade_netpol::{Engine, NetworkModel, Options, Protocol};
 
 pub fn objects(name: &str, text: &str) -> Vec<K8sObject> {
     let docs = palisade_yaml::load(text).unwrap_or_else(|e| panic!("{name}: {e:?}"));
-    objects_from_documents(&Arc::from(name), &docs)
+    objects_from_documents(&Arc::from(name), docs)
 }
 
 /// A Deployment `name` in `ns` whose pods carry `labels` (`k=v,k=v`) and expose `ports`
