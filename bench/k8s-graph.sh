@@ -40,7 +40,7 @@ if [ -f /opt/peers/env.sh ]; then
   # shellcheck disable=SC1091
   source /opt/peers/env.sh
   PEERS=()
-  command -v trivy >/dev/null && PEERS+=(-n trivy-config "trivy config --skip-check-update --skip-version-check --disable-telemetry -q -f json -o /dev/null $OUT")
+  command -v trivy >/dev/null && PEERS+=(-n trivy-config "trivy config --timeout 30m --skip-check-update --skip-version-check --disable-telemetry -q -f json -o /dev/null $OUT")
   command -v checkov >/dev/null && PEERS+=(-n checkov-k8s "checkov -d $OUT --skip-download --framework kubernetes --compact --quiet -o json --output-file-path /tmp/palisade-bench-checkov || true")
   if [ ${#PEERS[@]} -gt 0 ]; then
     hyperfine --warmup 0 --runs 2 -i --export-json /tmp/palisade-k8s-graph-peers.json \
