@@ -2,6 +2,9 @@
 
 mod cli;
 mod dockerfile;
+mod k8s_graph;
+mod netpol_cmd;
+mod rbac_cmd;
 mod rules_cmd;
 mod scan;
 mod walk;
@@ -30,6 +33,8 @@ fn main() -> ExitCode {
         Command::Scan(args) => scan::run(args),
         Command::Rules(args) => rules_cmd::list(args),
         Command::Rule(args) => rules_cmd::show(args),
+        Command::Rbac(args) => rbac_cmd::run(args),
+        Command::Netpol(args) => netpol_cmd::run(args),
     };
     match result {
         Ok(code) => ExitCode::from(code),
@@ -58,6 +63,8 @@ pub fn registry() -> palisade_core::RuleRegistry {
         palisade_iac::rules(),
         palisade_dockerfile::rules(),
         palisade_serverless::rules(),
+        palisade_rbac::rules(),
+        palisade_netpol::rules(),
     ] {
         registry
             .extend(rules)

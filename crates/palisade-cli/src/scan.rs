@@ -389,10 +389,14 @@ pub fn run(args: ScanArgs) -> anyhow::Result<u8> {
 
     if enabled.misconfig {
         let outcome = kubernetes::check(&manifests);
+        let graph = crate::k8s_graph::check(&manifests, &config);
         drop(manifests);
         report.findings.extend(outcome.findings);
         report.suppressed.extend(outcome.suppressed);
         report.errors.extend(outcome.errors);
+        report.findings.extend(graph.findings);
+        report.suppressed.extend(graph.suppressed);
+        report.errors.extend(graph.errors);
     }
 
     config.apply(&mut report, chrono::Local::now().date_naive());
@@ -483,6 +487,31 @@ fn is_broken_pipe(e: &anyhow::Error) -> bool {
         });
         io.is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe)
     })
+}
+
+/// Loads the Kubernetes manifests under `paths` the way `scan` does (for `rbac` and `netpol`).
+pub(crate) fn load_manifests(
+    paths: &[PathBuf],
+    config: &Config,
+) -> anyhow::Result<(Vec<ManifestFile>, Vec<ScanError>)> {
+    let skip = SkipRules::new(&[], &[])?;
+    let mut files = Vec::new();
+    let mut errors = Vec::new();
+    for target in paths {
+        walk::collect(target, &skip, config, false, &mut files, &mut errors);
+    }
+    let enabled = Enabled { misconfig: true };
+    let serverless = palisade_serverless::ServerlessSettings::default();
+    let outputs: Vec<FileOutput> = files
+        .par_iter()
+        .map(|e| scan_file(e, &enabled, &serverless))
+        .collect();
+    let mut manifests = Vec::new();
+    for out in outputs {
+        errors.extend(out.errors);
+        manifests.extend(out.manifest);
+    }
+    Ok((manifests, errors))
 }
 
 #[cfg(test)]

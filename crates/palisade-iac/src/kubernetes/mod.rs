@@ -6,6 +6,7 @@ mod context;
 mod object;
 mod pod;
 pub mod rules;
+mod selector;
 
 use std::sync::Arc;
 
@@ -16,6 +17,7 @@ use rayon::prelude::*;
 pub use context::ClusterContext;
 pub use object::{objects_from_documents, K8sObject};
 pub use pod::{ContainerKind, ContainerRef, PodView};
+pub use selector::{LabelSelector, Requirement, SelectorError};
 
 /// The Kubernetes objects of one file, with its inline ignore markers.
 #[derive(Debug, Clone)]
