@@ -6,6 +6,19 @@
 //! the same matcher. This crate does not walk directories or read images (the CLI and the
 //! image crate do), and it does not render reports.
 
+pub mod db;
+pub mod inventory;
+pub mod lockfile;
+pub mod matcher;
+pub mod osv;
+pub mod rules;
+pub mod scan;
+pub mod severity;
+pub mod update;
 pub mod version;
 
+pub use db::{Database, DbError};
+pub use inventory::Package;
+pub use rules::rules;
+pub use scan::{findings, match_packages, MatchOptions, Vulnerability};
 pub use version::VersionScheme;
