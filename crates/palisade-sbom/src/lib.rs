@@ -80,7 +80,13 @@ pub fn cyclonedx(packages: &[Package], meta: &SbomMeta) -> Value {
 fn spdx_id(i: usize, p: &Package) -> String {
     let clean: String = format!("{}-{}", p.name, p.version)
         .chars()
-        .map(|c| if c.is_ascii_alphanumeric() || c == '.' || c == '-' { c } else { '-' })
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || c == '.' || c == '-' {
+                c
+            } else {
+                '-'
+            }
+        })
         .collect();
     format!("SPDXRef-Package-{i}-{clean}")
 }
@@ -114,7 +120,11 @@ pub fn spdx(packages: &[Package], meta: &SbomMeta) -> Value {
             }],
         }));
     }
-    let ns_seed: String = meta.subject.chars().filter(|c| c.is_ascii_alphanumeric()).collect();
+    let ns_seed: String = meta
+        .subject
+        .chars()
+        .filter(|c| c.is_ascii_alphanumeric())
+        .collect();
     json!({
         "spdxVersion": "SPDX-2.3",
         "dataLicense": "CC0-1.0",

@@ -231,7 +231,13 @@ impl Database {
         let rows = stmt
             .query_map(
                 params![base_ecosystem(ecosystem), normalize_name(ecosystem, name)],
-                |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?, r.get::<_, String>(2)?)),
+                |r| {
+                    Ok((
+                        r.get::<_, String>(0)?,
+                        r.get::<_, String>(1)?,
+                        r.get::<_, String>(2)?,
+                    ))
+                },
             )
             .map_err(sql(&self.path))?;
         let mut out = vec![];
@@ -272,9 +278,11 @@ impl Database {
     pub fn original_record(&self, id: &str) -> Result<Option<String>, DbError> {
         let blob: Option<Vec<u8>> = self
             .conn
-            .query_row("SELECT record FROM advisory WHERE id = ?1", params![id], |r| {
-                r.get(0)
-            })
+            .query_row(
+                "SELECT record FROM advisory WHERE id = ?1",
+                params![id],
+                |r| r.get(0),
+            )
             .optional()
             .map_err(sql(&self.path))?;
         Ok(blob.map(|b| {
@@ -297,7 +305,9 @@ impl Database {
             )
             .map_err(sql(p))?;
         let per_ecosystem = stmt
-            .query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)? as usize)))
+            .query_map([], |r| {
+                Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)? as usize))
+            })
             .map_err(sql(p))?
             .flatten()
             .collect();
@@ -319,7 +329,6 @@ impl Database {
     }
 }
 
-
 /// Writes records through a connection or an open transaction.
 pub struct Writer<'a> {
     conn: &'a Connection,
@@ -335,7 +344,10 @@ impl Writer<'_> {
         let blob = enc.finish().unwrap_or_default();
         let refs: Vec<&str> = adv.references.iter().map(|r| r.url.as_str()).collect();
         self.conn
-            .execute("DELETE FROM affected WHERE advisory_id = ?1", params![adv.id])
+            .execute(
+                "DELETE FROM affected WHERE advisory_id = ?1",
+                params![adv.id],
+            )
             .map_err(sql(p))?;
         self.conn
             .execute("DELETE FROM alias WHERE advisory_id = ?1", params![adv.id])
@@ -424,8 +436,16 @@ impl std::fmt::Display for Status {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         writeln!(f, "database:   {}", self.path.display())?;
         writeln!(f, "schema:     {}", self.schema_version)?;
-        writeln!(f, "updated:    {}", self.built_at.as_deref().unwrap_or("unknown"))?;
-        writeln!(f, "size:       {:.1} MiB", self.size_bytes as f64 / 1048576.0)?;
+        writeln!(
+            f,
+            "updated:    {}",
+            self.built_at.as_deref().unwrap_or("unknown")
+        )?;
+        writeln!(
+            f,
+            "size:       {:.1} MiB",
+            self.size_bytes as f64 / 1048576.0
+        )?;
         writeln!(f, "advisories: {}", self.advisories)?;
         for (eco, n) in &self.per_ecosystem {
             writeln!(f, "  {eco:<16} {n}")?;
@@ -448,7 +468,9 @@ fn is_record_name(name: &str) -> Option<bool> {
 fn import_bytes(db: &Writer<'_>, file: &str, bytes: &[u8], yaml: bool, stats: &mut ImportStats) {
     // osv-scalibr style bundles: {"vulns": [...]} or a bare array
     if !yaml {
-        if let Ok(serde_json::Value::Object(map)) = serde_json::from_slice::<serde_json::Value>(bytes) {
+        if let Ok(serde_json::Value::Object(map)) =
+            serde_json::from_slice::<serde_json::Value>(bytes)
+        {
             if let Some(serde_json::Value::Array(items)) = map.get("vulns") {
                 for item in items {
                     let raw = serde_json::to_vec(item).unwrap_or_default();
@@ -493,7 +515,9 @@ fn import_into(db: &Writer<'_>, source: &Path, stats: &mut ImportStats) -> Resul
     if meta.is_dir() {
         let mut stack = vec![source.to_path_buf()];
         while let Some(dir) = stack.pop() {
-            let Ok(rd) = std::fs::read_dir(&dir) else { continue };
+            let Ok(rd) = std::fs::read_dir(&dir) else {
+                continue;
+            };
             let mut entries: Vec<_> = rd.flatten().collect();
             entries.sort_by_key(|e| e.file_name());
             for e in entries {
@@ -568,7 +592,10 @@ pub fn import_zip(db: &Writer<'_>, path: &Path, stats: &mut ImportStats) -> Resu
     let file = std::fs::File::open(path).map_err(|e| refuse(e.to_string()))?;
     let mut zip = zip::ZipArchive::new(file).map_err(|e| refuse(e.to_string()))?;
     if zip.len() > MAX_ENTRIES {
-        return Err(refuse(format!("{} entries (limit {MAX_ENTRIES})", zip.len())));
+        return Err(refuse(format!(
+            "{} entries (limit {MAX_ENTRIES})",
+            zip.len()
+        )));
     }
     let mut total: u64 = 0;
     for i in 0..zip.len() {
@@ -585,7 +612,9 @@ pub fn import_zip(db: &Writer<'_>, path: &Path, stats: &mut ImportStats) -> Resu
             });
             continue;
         }
-        let Some(yaml) = is_record_name(&name) else { continue };
+        let Some(yaml) = is_record_name(&name) else {
+            continue;
+        };
         let declared = entry.size();
         let compressed = entry.compressed_size().max(1);
         if declared > MAX_RECORD_BYTES || declared / compressed > MAX_RATIO {
@@ -600,7 +629,9 @@ pub fn import_zip(db: &Writer<'_>, path: &Path, stats: &mut ImportStats) -> Resu
             .read_to_end(&mut bytes)
             .map_err(|e| refuse(format!("entry {name}: {e}")))?;
         if bytes.len() as u64 > MAX_RECORD_BYTES {
-            return Err(refuse(format!("entry {name} larger than {MAX_RECORD_BYTES} bytes")));
+            return Err(refuse(format!(
+                "entry {name} larger than {MAX_RECORD_BYTES} bytes"
+            )));
         }
         total += bytes.len() as u64;
         if total > MAX_ARCHIVE_BYTES {

@@ -160,16 +160,34 @@ mod tests {
 
     #[test]
     fn names_normalise_per_ecosystem() {
-        assert_eq!(normalize_name("PyPI", "Django_REST.framework"), "django-rest-framework");
-        assert_eq!(normalize_name("NuGet", "Newtonsoft.Json"), "newtonsoft.json");
-        assert_eq!(normalize_name("Go", "github.com/Foo/bar"), "github.com/Foo/bar");
+        assert_eq!(
+            normalize_name("PyPI", "Django_REST.framework"),
+            "django-rest-framework"
+        );
+        assert_eq!(
+            normalize_name("NuGet", "Newtonsoft.Json"),
+            "newtonsoft.json"
+        );
+        assert_eq!(
+            normalize_name("Go", "github.com/Foo/bar"),
+            "github.com/Foo/bar"
+        );
         assert_eq!(normalize_name("Maven", "org.x:Y"), "org.x:Y");
     }
 
     #[test]
     fn purls() {
-        assert_eq!(purl("npm", "@babel/core", "7.0.0"), "pkg:npm/%40babel/core@7.0.0");
-        assert_eq!(purl("Maven", "org.apache:commons", "1.0"), "pkg:maven/org.apache/commons@1.0");
-        assert_eq!(purl("Debian:12", "openssl", "3.0.11-1"), "pkg:deb/debian/openssl@3.0.11-1?distro=12");
+        assert_eq!(
+            purl("npm", "@babel/core", "7.0.0"),
+            "pkg:npm/%40babel/core@7.0.0"
+        );
+        assert_eq!(
+            purl("Maven", "org.apache:commons", "1.0"),
+            "pkg:maven/org.apache/commons@1.0"
+        );
+        assert_eq!(
+            purl("Debian:12", "openssl", "3.0.11-1"),
+            "pkg:deb/debian/openssl@3.0.11-1?distro=12"
+        );
     }
 }

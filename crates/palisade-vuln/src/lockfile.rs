@@ -101,8 +101,9 @@ fn line_of(text: &str, offset: usize) -> u32 {
 }
 
 fn load_tree(path: &str, text: &str) -> Result<Node, LockfileError> {
-    let docs = palisade_yaml::load(text)
-        .map_err(|e| LockfileError::new(path, Some(e.line), format!("cannot parse: {}", e.message)))?;
+    let docs = palisade_yaml::load(text).map_err(|e| {
+        LockfileError::new(path, Some(e.line), format!("cannot parse: {}", e.message))
+    })?;
     docs.into_iter()
         .next()
         .map(|d| d.root)
@@ -124,7 +125,11 @@ fn keyed(node: &Node) -> Vec<(&str, u32, &Node)> {
 fn toml_packages(path: &str, text: &str, ecosystem: &str) -> Result<Vec<Package>, LockfileError> {
     if let Err(e) = text.parse::<toml::Table>() {
         let line = e.span().map(|s| line_of(text, s.start));
-        return Err(LockfileError::new(path, line, format!("cannot parse: {}", e.message())));
+        return Err(LockfileError::new(
+            path,
+            line,
+            format!("cannot parse: {}", e.message()),
+        ));
     }
     let mut out = vec![];
     let mut in_pkg = false;
@@ -163,24 +168,38 @@ fn toml_packages(path: &str, text: &str, ecosystem: &str) -> Result<Vec<Package>
 
 fn npm(path: &str, text: &str) -> Result<Vec<Package>, LockfileError> {
     let root = load_tree(path, text)?;
-    let version = root.get("lockfileVersion").and_then(|v| v.as_i64()).unwrap_or(1);
+    let version = root
+        .get("lockfileVersion")
+        .and_then(|v| v.as_i64())
+        .unwrap_or(1);
     if !(1..=3).contains(&version) {
         let line = root.get("lockfileVersion").map(|v| v.pos.line);
-        return Err(LockfileError::new(path, line, format!("unknown lockfileVersion {version}")));
+        return Err(LockfileError::new(
+            path,
+            line,
+            format!("unknown lockfileVersion {version}"),
+        ));
     }
     let mut out = vec![];
     if let Some(packages) = root.get("packages") {
         let top = packages.get("");
-        let direct: BTreeSet<&str> = ["dependencies", "devDependencies", "optionalDependencies", "peerDependencies"]
-            .iter()
-            .filter_map(|k| top.and_then(|t| t.get(k)))
-            .flat_map(|m| keyed(m).into_iter().map(|(k, _, _)| k))
-            .collect();
+        let direct: BTreeSet<&str> = [
+            "dependencies",
+            "devDependencies",
+            "optionalDependencies",
+            "peerDependencies",
+        ]
+        .iter()
+        .filter_map(|k| top.and_then(|t| t.get(k)))
+        .flat_map(|m| keyed(m).into_iter().map(|(k, _, _)| k))
+        .collect();
         for (key, line, node) in keyed(packages) {
             if key.is_empty() || node.get("link").and_then(|l| l.as_bool()) == Some(true) {
                 continue;
             }
-            let Some(idx) = key.rfind("node_modules/") else { continue };
+            let Some(idx) = key.rfind("node_modules/") else {
+                continue;
+            };
             let name = node
                 .get("name")
                 .and_then(|n| n.as_str())
@@ -200,13 +219,13 @@ fn npm(path: &str, text: &str) -> Result<Vec<Package>, LockfileError> {
         for (name, line, node) in keyed(deps) {
             if let Some(v) = node.get("version").and_then(|v| v.as_str()) {
                 if !v.starts_with("file:") && !v.starts_with("link:") {
-                    out.push(Package::new("npm", name, v, path, Some(line)).with_direct(
-                        if depth == 0 {
+                    out.push(
+                        Package::new("npm", name, v, path, Some(line)).with_direct(if depth == 0 {
                             None
                         } else {
                             Some(false)
-                        },
-                    ));
+                        }),
+                    );
                 }
             }
             if let Some(sub) = node.get("dependencies") {
@@ -247,7 +266,10 @@ fn yarn(path: &str, text: &str) -> Result<Vec<Package>, LockfileError> {
             }
             let first = head.split(", ").next().unwrap_or(head);
             let name = descriptor_name(first);
-            if first.contains("@workspace:") || first.contains("@link:") || first.contains("@portal:") {
+            if first.contains("@workspace:")
+                || first.contains("@link:")
+                || first.contains("@portal:")
+            {
                 current = None;
                 continue;
             }
@@ -261,11 +283,21 @@ fn yarn(path: &str, text: &str) -> Result<Vec<Package>, LockfileError> {
             t.strip_prefix("version ")
         };
         if let (Some(v), Some((name, decl))) = (version, current.take()) {
-            out.push(Package::new("npm", name, v.trim().trim_matches('"'), path, Some(decl)));
+            out.push(Package::new(
+                "npm",
+                name,
+                v.trim().trim_matches('"'),
+                path,
+                Some(decl),
+            ));
         }
     }
     if let Some((name, decl)) = current {
-        return Err(LockfileError::new(path, Some(decl), format!("entry {name} has no version (truncated file?)")));
+        return Err(LockfileError::new(
+            path,
+            Some(decl),
+            format!("entry {name} has no version (truncated file?)"),
+        ));
     }
     Ok(out)
 }
@@ -332,7 +364,10 @@ fn pipfile(path: &str, text: &str) -> Result<Vec<Package>, LockfileError> {
         if let Some(m) = root.get(section) {
             for (name, line, node) in keyed(m) {
                 if let Some(v) = node.get("version").and_then(|v| v.as_str()) {
-                    out.push(Package::new("PyPI", name, v.trim_start_matches("=="), path, Some(line)).with_direct(Some(true)));
+                    out.push(
+                        Package::new("PyPI", name, v.trim_start_matches("=="), path, Some(line))
+                            .with_direct(Some(true)),
+                    );
                 }
             }
         }
@@ -363,7 +398,11 @@ fn requirements(
             .or_else(|| line.strip_prefix("-r"))
         {
             let inc = inc.trim();
-            let inc_path = if dir.is_empty() { inc.to_string() } else { format!("{dir}/{inc}") };
+            let inc_path = if dir.is_empty() {
+                inc.to_string()
+            } else {
+                format!("{dir}/{inc}")
+            };
             if let Some(t) = read(&inc_path) {
                 out.extend(requirements(&inc_path, &t, read, seen)?);
             }
@@ -417,7 +456,11 @@ fn gomod(path: &str, text: &str) -> Result<Vec<Package>, LockfileError> {
         }
     }
     if in_block {
-        return Err(LockfileError::new(path, Some(text.lines().count() as u32), "unterminated require block (truncated file?)"));
+        return Err(LockfileError::new(
+            path,
+            Some(text.lines().count() as u32),
+            "unterminated require block (truncated file?)",
+        ));
     }
     if !saw_module && !out.is_empty() {
         return Err(LockfileError::new(path, Some(1), "no module directive"));
@@ -443,7 +486,13 @@ fn gemfile(path: &str, text: &str) -> Result<Vec<Package>, LockfileError> {
             if let Some((name, rest)) = t.split_once(" (") {
                 let ver = rest.trim_end_matches(')');
                 let ver = ver.split('-').next().unwrap_or(ver);
-                out.push(Package::new("RubyGems", name, ver, path, Some(i as u32 + 1)));
+                out.push(Package::new(
+                    "RubyGems",
+                    name,
+                    ver,
+                    path,
+                    Some(i as u32 + 1),
+                ));
             }
         }
     }
@@ -464,7 +513,13 @@ fn composer(path: &str, text: &str) -> Result<Vec<Package>, LockfileError> {
                     p.get("version").and_then(|x| x.as_str()),
                 ) {
                     let line = p.get("name").map(|x| x.pos.line).unwrap_or(p.pos.line);
-                    out.push(Package::new("Packagist", n, v.trim_start_matches('v'), path, Some(line)));
+                    out.push(Package::new(
+                        "Packagist",
+                        n,
+                        v.trim_start_matches('v'),
+                        path,
+                        Some(line),
+                    ));
                 }
             }
         }
@@ -478,15 +533,18 @@ fn nuget_lock(path: &str, text: &str) -> Result<Vec<Package>, LockfileError> {
     if let Some(fw) = root.get("dependencies") {
         for (_, _, deps) in keyed(fw) {
             for (name, line, node) in keyed(deps) {
-                let Some(v) = node.get("resolved").and_then(|x| x.as_str()) else { continue };
+                let Some(v) = node.get("resolved").and_then(|x| x.as_str()) else {
+                    continue;
+                };
                 let kind = node.get("type").and_then(|x| x.as_str()).unwrap_or("");
                 if kind == "Project" {
                     continue;
                 }
-                out.entry((name.to_string(), v.to_string())).or_insert_with(|| {
-                    Package::new("NuGet", name, v, path, Some(line))
-                        .with_direct(Some(kind == "Direct"))
-                });
+                out.entry((name.to_string(), v.to_string()))
+                    .or_insert_with(|| {
+                        Package::new("NuGet", name, v, path, Some(line))
+                            .with_direct(Some(kind == "Direct"))
+                    });
             }
         }
     }
@@ -503,9 +561,19 @@ fn gradle(path: &str, text: &str) -> Result<Vec<Package>, LockfileError> {
         let coord = t.split('=').next().unwrap_or(t);
         let parts: Vec<&str> = coord.split(':').collect();
         if parts.len() == 3 {
-            out.push(Package::new("Maven", format!("{}:{}", parts[0], parts[1]), parts[2], path, Some(i as u32 + 1)));
+            out.push(Package::new(
+                "Maven",
+                format!("{}:{}", parts[0], parts[1]),
+                parts[2],
+                path,
+                Some(i as u32 + 1),
+            ));
         } else {
-            return Err(LockfileError::new(path, Some(i as u32 + 1), format!("not a group:artifact:version line: {t}")));
+            return Err(LockfileError::new(
+                path,
+                Some(i as u32 + 1),
+                format!("not a group:artifact:version line: {t}"),
+            ));
         }
     }
     Ok(out)
@@ -533,9 +601,19 @@ fn xml_elements(path: &str, text: &str) -> Result<Vec<XmlElem>, LockfileError> {
                 let attrs = e
                     .attributes()
                     .flatten()
-                    .map(|a| (String::from_utf8_lossy(a.key.local_name().as_ref()).into_owned(), String::from_utf8_lossy(&a.value).into_owned()))
+                    .map(|a| {
+                        (
+                            String::from_utf8_lossy(a.key.local_name().as_ref()).into_owned(),
+                            String::from_utf8_lossy(&a.value).into_owned(),
+                        )
+                    })
                     .collect();
-                out.push(XmlElem { path: stack.clone(), text: String::new(), line: line_of(text, pos + 1), attrs });
+                out.push(XmlElem {
+                    path: stack.clone(),
+                    text: String::new(),
+                    line: line_of(text, pos + 1),
+                    attrs,
+                });
                 open.push(out.len() - 1);
             }
             Ok(Event::Empty(e)) => {
@@ -544,9 +622,19 @@ fn xml_elements(path: &str, text: &str) -> Result<Vec<XmlElem>, LockfileError> {
                 let attrs = e
                     .attributes()
                     .flatten()
-                    .map(|a| (String::from_utf8_lossy(a.key.local_name().as_ref()).into_owned(), String::from_utf8_lossy(&a.value).into_owned()))
+                    .map(|a| {
+                        (
+                            String::from_utf8_lossy(a.key.local_name().as_ref()).into_owned(),
+                            String::from_utf8_lossy(&a.value).into_owned(),
+                        )
+                    })
                     .collect();
-                out.push(XmlElem { path: p, text: String::new(), line: line_of(text, pos + 1), attrs });
+                out.push(XmlElem {
+                    path: p,
+                    text: String::new(),
+                    line: line_of(text, pos + 1),
+                    attrs,
+                });
             }
             Ok(Event::Text(t)) => {
                 if let Some(&i) = open.last() {
@@ -559,13 +647,24 @@ fn xml_elements(path: &str, text: &str) -> Result<Vec<XmlElem>, LockfileError> {
             }
             Ok(Event::Eof) => break,
             Err(e) => {
-                return Err(LockfileError::new(path, Some(line_of(text, reader.buffer_position() as usize)), format!("invalid XML: {e}")))
+                return Err(LockfileError::new(
+                    path,
+                    Some(line_of(text, reader.buffer_position() as usize)),
+                    format!("invalid XML: {e}"),
+                ))
             }
             _ => {}
         }
     }
     if !stack.is_empty() {
-        return Err(LockfileError::new(path, Some(text.lines().count() as u32), format!("unclosed <{}> (truncated file?)", stack.last().map(String::as_str).unwrap_or(""))));
+        return Err(LockfileError::new(
+            path,
+            Some(text.lines().count() as u32),
+            format!(
+                "unclosed <{}> (truncated file?)",
+                stack.last().map(String::as_str).unwrap_or("")
+            ),
+        ));
     }
     Ok(out)
 }
@@ -614,7 +713,10 @@ fn pom(path: &str, text: &str) -> Result<Vec<Package>, LockfileError> {
                 j += 1;
             }
             if let (Some(g), Some(a), Some(v)) = (g, a, v) {
-                out.push(Package::new("Maven", format!("{g}:{a}"), v, path, Some(e.line)).with_direct(Some(true)));
+                out.push(
+                    Package::new("Maven", format!("{g}:{a}"), v, path, Some(e.line))
+                        .with_direct(Some(true)),
+                );
             }
             i = j;
             continue;
@@ -639,7 +741,9 @@ fn csproj(path: &str, text: &str) -> Result<Vec<Package>, LockfileError> {
             });
             if let (Some(n), Some(v)) = (attr("Include"), version) {
                 if !v.starts_with('[') && !v.contains('*') && !v.contains("$(") {
-                    out.push(Package::new("NuGet", n, v, path, Some(e.line)).with_direct(Some(true)));
+                    out.push(
+                        Package::new("NuGet", n, v, path, Some(e.line)).with_direct(Some(true)),
+                    );
                 }
             }
         }

@@ -129,9 +129,10 @@ pub fn is_affected(affected: &Affected, ecosystem: &str, version: &str) -> bool 
         return true;
     }
     let scheme = VersionScheme::for_ecosystem(ecosystem);
-    affected.ranges.iter().any(|r| {
-        range_scheme(r, scheme).is_some_and(|s| in_range(r, s, version))
-    })
+    affected
+        .ranges
+        .iter()
+        .any(|r| range_scheme(r, scheme).is_some_and(|s| in_range(r, s, version)))
 }
 
 /// Fixed versions above `version` in the ranges that affect it, lowest first.
@@ -144,9 +145,7 @@ pub fn fixed_versions(affected: &Affected, ecosystem: &str, version: &str) -> Ve
         };
         for e in &r.events {
             if let Some(f) = e.fixed.as_deref() {
-                if s.compare(f, version) == Ordering::Greater
-                    && !out.iter().any(|(_, x)| x == f)
-                {
+                if s.compare(f, version) == Ordering::Greater && !out.iter().any(|(_, x)| x == f) {
                     out.push((s, f.to_string()));
                 }
             }

@@ -32,6 +32,9 @@ pub struct Vulnerability {
     pub references: Vec<String>,
 }
 
+/// (advisory id, ecosystem as the advisory wrote it, affected entry)
+type AffectedRow = (String, String, crate::osv::Affected);
+
 /// Prefer the ecosystem's own id over a CVE as the finding's id.
 fn id_rank(id: &str) -> (u8, &str) {
     let rank = if id.starts_with("CVE-") {
@@ -48,8 +51,7 @@ fn id_rank(id: &str) -> (u8, &str) {
 /// gets one entry per advisory.
 pub fn match_packages(db: &Database, packages: &[Package]) -> Result<Vec<Vulnerability>, DbError> {
     let mut out = vec![];
-    let mut cache: BTreeMap<(String, String), Vec<(String, String, crate::osv::Affected)>> =
-        BTreeMap::new();
+    let mut cache: BTreeMap<(String, String), Vec<AffectedRow>> = BTreeMap::new();
     for pkg in packages {
         if pkg.version.is_empty() {
             continue;
@@ -103,7 +105,11 @@ pub fn match_packages(db: &Database, packages: &[Package]) -> Result<Vec<Vulnera
             }
         }
         for (names, fixed, ids) in groups {
-            let primary = ids.iter().min_by_key(|i| id_rank(i)).cloned().unwrap_or_default();
+            let primary = ids
+                .iter()
+                .min_by_key(|i| id_rank(i))
+                .cloned()
+                .unwrap_or_default();
             let mut severity = Severity::Info;
             let mut source = String::new();
             let mut summary = None;

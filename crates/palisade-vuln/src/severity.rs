@@ -114,7 +114,9 @@ pub fn from_word(word: &str) -> Option<Severity> {
 fn consider(best: &mut Option<Rated>, cand: Rated) {
     let better = match best {
         None => true,
-        Some(b) => (cand.severity, cand.score.unwrap_or(-1.0)) > (b.severity, b.score.unwrap_or(-1.0)),
+        Some(b) => {
+            (cand.severity, cand.score.unwrap_or(-1.0)) > (b.severity, b.score.unwrap_or(-1.0))
+        }
     };
     if better {
         *best = Some(cand);
@@ -170,10 +172,18 @@ fn from_specific(best: &mut Option<Rated>, value: Option<&Value>, label: &str) {
 pub fn rate(adv: &Advisory) -> Rated {
     let mut best = None;
     from_entries(&mut best, &adv.severity);
-    from_specific(&mut best, adv.database_specific.as_ref(), "database_specific");
+    from_specific(
+        &mut best,
+        adv.database_specific.as_ref(),
+        "database_specific",
+    );
     for a in &adv.affected {
         from_entries(&mut best, &a.severity);
-        from_specific(&mut best, a.ecosystem_specific.as_ref(), "ecosystem_specific");
+        from_specific(
+            &mut best,
+            a.ecosystem_specific.as_ref(),
+            "ecosystem_specific",
+        );
         from_specific(&mut best, a.database_specific.as_ref(), "database_specific");
     }
     best.unwrap_or(Rated {
@@ -189,11 +199,26 @@ mod tests {
 
     #[test]
     fn cvss3_scores_match_nvd() {
-        assert_eq!(cvss3_base_score("CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:H"), Some(9.8));
-        assert_eq!(cvss3_base_score("CVSS:3.1/AV:N/AC:L/PR:N/UI:R/S:C/C:L/I:L/A:N"), Some(6.1));
-        assert_eq!(cvss3_base_score("CVSS:3.0/AV:L/AC:H/PR:H/UI:R/S:U/C:N/I:N/A:L"), Some(1.6));
-        assert_eq!(cvss3_base_score("CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:C/C:H/I:H/A:H"), Some(10.0));
-        assert_eq!(cvss3_base_score("CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:N/I:N/A:N"), Some(0.0));
+        assert_eq!(
+            cvss3_base_score("CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:H"),
+            Some(9.8)
+        );
+        assert_eq!(
+            cvss3_base_score("CVSS:3.1/AV:N/AC:L/PR:N/UI:R/S:C/C:L/I:L/A:N"),
+            Some(6.1)
+        );
+        assert_eq!(
+            cvss3_base_score("CVSS:3.0/AV:L/AC:H/PR:H/UI:R/S:U/C:N/I:N/A:L"),
+            Some(1.6)
+        );
+        assert_eq!(
+            cvss3_base_score("CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:C/C:H/I:H/A:H"),
+            Some(10.0)
+        );
+        assert_eq!(
+            cvss3_base_score("CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:N/I:N/A:N"),
+            Some(0.0)
+        );
         assert_eq!(cvss3_base_score("CVSS:3.1/AV:X"), None);
     }
 }

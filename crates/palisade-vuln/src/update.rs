@@ -17,8 +17,19 @@ use crate::db::{Database, DbError, ImportStats};
 pub const DEFAULT_BASE_URL: &str = "https://osv-vulnerabilities.storage.googleapis.com";
 /// Ecosystems fetched when none are named.
 pub const DEFAULT_ECOSYSTEMS: &[&str] = &[
-    "PyPI", "npm", "Go", "crates.io", "Maven", "NuGet", "RubyGems", "Packagist", "Pub", "Hex",
-    "Debian", "Ubuntu", "Alpine",
+    "PyPI",
+    "npm",
+    "Go",
+    "crates.io",
+    "Maven",
+    "NuGet",
+    "RubyGems",
+    "Packagist",
+    "Pub",
+    "Hex",
+    "Debian",
+    "Ubuntu",
+    "Alpine",
 ];
 /// Largest archive accepted (the biggest osv.dev archives are a few hundred MB).
 pub const MAX_DOWNLOAD_BYTES: u64 = 4 * 1024 * 1024 * 1024;
@@ -86,7 +97,10 @@ fn agent(timeout: Duration) -> ureq::Agent {
 
 enum Fetched {
     NotModified,
-    Saved { etag: Option<String>, last_modified: Option<String> },
+    Saved {
+        etag: Option<String>,
+        last_modified: Option<String>,
+    },
 }
 
 fn fetch(
@@ -127,7 +141,9 @@ fn fetch(
     let last_modified = header("last-modified");
     let length: Option<u64> = header("content-length").and_then(|v| v.parse().ok());
     if length.is_some_and(|l| l > MAX_DOWNLOAD_BYTES) {
-        return Err(err(format!("archive larger than {MAX_DOWNLOAD_BYTES} bytes")));
+        return Err(err(format!(
+            "archive larger than {MAX_DOWNLOAD_BYTES} bytes"
+        )));
     }
     let bar = if progress && std::io::IsTerminal::is_terminal(&std::io::stderr()) {
         let bar = indicatif::ProgressBar::new(length.unwrap_or(0));
@@ -143,7 +159,8 @@ fn fetch(
     } else {
         None
     };
-    let mut file = std::fs::File::create(dest).map_err(|e| err(format!("{}: {e}", dest.display())))?;
+    let mut file =
+        std::fs::File::create(dest).map_err(|e| err(format!("{}: {e}", dest.display())))?;
     let mut reader = resp
         .body_mut()
         .with_config()
@@ -152,7 +169,9 @@ fn fetch(
     let mut buf = vec![0u8; 64 * 1024];
     let mut total: u64 = 0;
     loop {
-        let n = reader.read(&mut buf).map_err(|e| err(format!("transfer failed: {e}")))?;
+        let n = reader
+            .read(&mut buf)
+            .map_err(|e| err(format!("transfer failed: {e}")))?;
         if n == 0 {
             break;
         }
@@ -171,7 +190,10 @@ fn fetch(
         }
     }
     file.sync_all().map_err(|e| err(e.to_string()))?;
-    Ok(Fetched::Saved { etag, last_modified })
+    Ok(Fetched::Saved {
+        etag,
+        last_modified,
+    })
 }
 
 /// Downloads the archives and replaces the database at `db_path` when all succeeded.
@@ -183,7 +205,11 @@ pub fn update(db_path: &Path, opts: &UpdateOptions) -> Result<UpdateReport, DbEr
     })?;
     let old = Database::open(db_path).ok();
     let agent = agent(opts.timeout);
-    let stamp = format!("{}-{}", std::process::id(), chrono::Utc::now().timestamp_millis());
+    let stamp = format!(
+        "{}-{}",
+        std::process::id(),
+        chrono::Utc::now().timestamp_millis()
+    );
     let mut temps = TempFiles(vec![]);
 
     let validators = |eco: &str| {
@@ -235,7 +261,11 @@ pub fn update(db_path: &Path, opts: &UpdateOptions) -> Result<UpdateReport, DbEr
             report.stats.imported += stats.imported;
             report.stats.withdrawn += stats.withdrawn;
             report.stats.warnings.extend(stats.warnings);
-            if let Some(Fetched::Saved { etag, last_modified }) = fetched {
+            if let Some(Fetched::Saved {
+                etag,
+                last_modified,
+            }) = fetched
+            {
                 if let Some(e) = etag {
                     db.set_meta(&format!("etag:{eco}"), e)?;
                 }

@@ -53,7 +53,8 @@ fn serve(routes: Arc<Mutex<Vec<(String, Reply)>>>) -> String {
                 Reply::Zip(body) => {
                     let etag = format!("\"{}\"", body.len());
                     if if_none_match.as_deref() == Some(etag.as_str()) {
-                        let _ = stream.write_all(b"HTTP/1.1 304 Not Modified\r\nConnection: close\r\n\r\n");
+                        let _ = stream
+                            .write_all(b"HTTP/1.1 304 Not Modified\r\nConnection: close\r\n\r\n");
                         continue;
                     }
                     let _ = write!(
@@ -97,21 +98,31 @@ fn zip_of(dir: &std::path::Path, n: usize) -> Vec<u8> {
     for f in files.iter().take(n) {
         let opts = zip::write::SimpleFileOptions::default()
             .compression_method(zip::CompressionMethod::Deflated);
-        zip.start_file(f.file_name().unwrap().to_string_lossy(), opts).unwrap();
+        zip.start_file(f.file_name().unwrap().to_string_lossy(), opts)
+            .unwrap();
         let mut bytes = vec![];
-        std::fs::File::open(f).unwrap().read_to_end(&mut bytes).unwrap();
+        std::fs::File::open(f)
+            .unwrap()
+            .read_to_end(&mut bytes)
+            .unwrap();
         zip.write_all(&bytes).unwrap();
     }
     zip.finish().unwrap().into_inner()
 }
 
 fn count(db_path: &std::path::Path) -> usize {
-    Database::open(db_path).unwrap().status().unwrap().advisories
+    Database::open(db_path)
+        .unwrap()
+        .status()
+        .unwrap()
+        .advisories
 }
 
 #[test]
 fn update_replaces_atomically_and_survives_failures() {
-    let Some(corpus) = common::corpus("") else { return };
+    let Some(corpus) = common::corpus("") else {
+        return;
+    };
     let rust = zip_of(&corpus.join("advisories-rustsec/osv"), 200);
     let go = zip_of(&corpus.join("advisories-go-osv/osv"), 100);
     let routes = Arc::new(Mutex::new(vec![
@@ -143,7 +154,10 @@ fn update_replaces_atomically_and_survives_failures() {
     // truncated archive: served completely, but the zip itself is cut
     set(Reply::Zip(go[..go.len() / 2].to_vec()));
     let err = update(&db_path, &opts).unwrap_err().to_string();
-    assert!(err.contains("archive refused") || err.contains("zip"), "{err}");
+    assert!(
+        err.contains("archive refused") || err.contains("zip"),
+        "{err}"
+    );
     assert_eq!(count(&db_path), 300);
 
     // connection dropped mid-transfer
@@ -187,7 +201,10 @@ fn zip_bombs_and_traversal_are_refused() {
     assert_eq!(stats.imported, 1);
     assert_eq!(stats.warnings.len(), 2, "{:?}", stats.warnings);
     assert!(stats.warnings[0].message.contains("escapes"));
-    assert!(stats.warnings[1].to_string().contains("BROKEN-1") || stats.warnings[1].to_string().contains("broken.json"));
+    assert!(
+        stats.warnings[1].to_string().contains("BROKEN-1")
+            || stats.warnings[1].to_string().contains("broken.json")
+    );
 
     // zip bomb: 64 MiB of zeros compresses ~1000:1
     let mut zip = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));

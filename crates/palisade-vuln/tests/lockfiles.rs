@@ -31,7 +31,13 @@ fn inventory(rel: &str) -> Vec<String> {
 
 #[test]
 fn parses_each_format_with_lines() {
-    assert_eq!(inventory("Cargo.lock"), ["crates.io app 0.1.0 Cargo.lock:5 -", "crates.io time 0.1.43 Cargo.lock:9 -"]);
+    assert_eq!(
+        inventory("Cargo.lock"),
+        [
+            "crates.io app 0.1.0 Cargo.lock:5 -",
+            "crates.io time 0.1.43 Cargo.lock:9 -"
+        ]
+    );
     assert_eq!(
         inventory("package-lock.json"),
         [
@@ -40,14 +46,26 @@ fn parses_each_format_with_lines() {
             "npm minimist 1.2.0 package-lock.json:15 transitive"
         ]
     );
-    assert_eq!(inventory("yarn.lock"), ["npm lodash 4.17.20 yarn.lock:4 -", "npm @babel/core 7.0.0 yarn.lock:8 -"]);
+    assert_eq!(
+        inventory("yarn.lock"),
+        [
+            "npm lodash 4.17.20 yarn.lock:4 -",
+            "npm @babel/core 7.0.0 yarn.lock:8 -"
+        ]
+    );
     assert_eq!(
         inventory("pnpm-lock.yaml"),
-        ["npm lodash 4.17.20 pnpm-lock.yaml:11 direct", "npm @babel/core 7.0.0 pnpm-lock.yaml:14 transitive"]
+        [
+            "npm lodash 4.17.20 pnpm-lock.yaml:11 direct",
+            "npm @babel/core 7.0.0 pnpm-lock.yaml:14 transitive"
+        ]
     );
     assert_eq!(
         inventory("req/requirements.txt"),
-        ["PyPI django 3.2.0 requirements-base.txt:1 direct", "PyPI Jinja2 2.11.2 requirements.txt:3 direct"]
+        [
+            "PyPI django 3.2.0 requirements-base.txt:1 direct",
+            "PyPI Jinja2 2.11.2 requirements.txt:3 direct"
+        ]
     );
     assert_eq!(
         inventory("go.mod"),
@@ -59,13 +77,31 @@ fn parses_each_format_with_lines() {
     );
     assert_eq!(
         inventory("Gemfile.lock"),
-        ["RubyGems nokogiri 1.10.0 Gemfile.lock:4 direct", "RubyGems mini_portile2 2.4.0 Gemfile.lock:6 transitive"]
+        [
+            "RubyGems nokogiri 1.10.0 Gemfile.lock:4 direct",
+            "RubyGems mini_portile2 2.4.0 Gemfile.lock:6 transitive"
+        ]
     );
-    assert_eq!(inventory("composer.lock"), ["Packagist guzzlehttp/guzzle 7.4.0 composer.lock:4 -"]);
-    assert_eq!(inventory("pom.xml"), ["Maven com.fasterxml.jackson.core:jackson-databind 2.9.8 pom.xml:6 direct"]);
-    assert_eq!(inventory("app.csproj"), ["NuGet Newtonsoft.Json 12.0.1 app.csproj:3 direct"]);
-    assert_eq!(inventory("gradle.lockfile"), ["Maven org.apache.logging.log4j:log4j-core 2.14.1 gradle.lockfile:2 -"]);
-    assert_eq!(inventory("poetry.lock"), ["PyPI urllib3 1.26.4 poetry.lock:2 -"]);
+    assert_eq!(
+        inventory("composer.lock"),
+        ["Packagist guzzlehttp/guzzle 7.4.0 composer.lock:4 -"]
+    );
+    assert_eq!(
+        inventory("pom.xml"),
+        ["Maven com.fasterxml.jackson.core:jackson-databind 2.9.8 pom.xml:6 direct"]
+    );
+    assert_eq!(
+        inventory("app.csproj"),
+        ["NuGet Newtonsoft.Json 12.0.1 app.csproj:3 direct"]
+    );
+    assert_eq!(
+        inventory("gradle.lockfile"),
+        ["Maven org.apache.logging.log4j:log4j-core 2.14.1 gradle.lockfile:2 -"]
+    );
+    assert_eq!(
+        inventory("poetry.lock"),
+        ["PyPI urllib3 1.26.4 poetry.lock:2 -"]
+    );
 }
 
 #[test]

@@ -30,7 +30,9 @@ fn import_all(dir: &std::path::Path) -> (tempfile::TempDir, Database, usize, usi
 
 #[test]
 fn imports_real_advisories_and_matches_by_hand_checked_cases() {
-    let Some(dir) = common::corpus("") else { return };
+    let Some(dir) = common::corpus("") else {
+        return;
+    };
     let (_tmp, db, imported, warnings) = import_all(&dir);
     eprintln!("imported {imported} advisories, {warnings} warnings");
     assert!(imported > 5000, "imported only {imported}");
@@ -50,7 +52,13 @@ fn imports_real_advisories_and_matches_by_hand_checked_cases() {
         Package::new("crates.io", "time", "0.1.43", "Cargo.lock", Some(3)),
         Package::new("crates.io", "time", "0.3.36", "Cargo.lock", Some(4)),
         // GO-2022-0969 net/http (stdlib) and golang.org/x/net
-        Package::new("Go", "golang.org/x/net", "v0.0.0-20200324143707-d3edc9973b7e", "go.mod", Some(5)),
+        Package::new(
+            "Go",
+            "golang.org/x/net",
+            "v0.0.0-20200324143707-d3edc9973b7e",
+            "go.mod",
+            Some(5),
+        ),
     ];
     let vulns = match_packages(&db, &pkgs).unwrap();
     let ids = |name: &str, ver: &str| -> Vec<String> {
@@ -63,18 +71,35 @@ fn imports_real_advisories_and_matches_by_hand_checked_cases() {
     let jinja = ids("Jinja2", "2.11.2");
     assert!(jinja.iter().any(|i| i == "PYSEC-2021-66"), "{jinja:?}");
     let jv = vulns.iter().find(|v| v.id == "PYSEC-2021-66").unwrap();
-    assert!(jv.aliases.iter().any(|a| a == "CVE-2020-28493"), "{:?}", jv.aliases);
+    assert!(
+        jv.aliases.iter().any(|a| a == "CVE-2020-28493"),
+        "{:?}",
+        jv.aliases
+    );
     assert_eq!(jv.fixed_versions, vec!["2.11.3".to_string()]);
-    assert!(ids("jinja2", "3.1.4").is_empty(), "{:?}", ids("jinja2", "3.1.4"));
-    assert!(ids("time", "0.1.43").iter().any(|i| i == "RUSTSEC-2020-0071"));
+    assert!(
+        ids("jinja2", "3.1.4").is_empty(),
+        "{:?}",
+        ids("jinja2", "3.1.4")
+    );
+    assert!(ids("time", "0.1.43")
+        .iter()
+        .any(|i| i == "RUSTSEC-2020-0071"));
     assert!(ids("time", "0.3.36").is_empty());
     assert!(!ids("golang.org/x/net", "v0.0.0-20200324143707-d3edc9973b7e").is_empty());
     // each advisory once per package, aliases never reported as separate findings
     let mut seen = std::collections::BTreeSet::new();
     for v in &vulns {
-        assert!(seen.insert((v.package.name.clone(), v.package.version.clone(), v.id.clone())));
+        assert!(seen.insert((
+            v.package.name.clone(),
+            v.package.version.clone(),
+            v.id.clone()
+        )));
         for a in &v.aliases {
-            assert!(!vulns.iter().any(|w| w.package == v.package && &w.id == a), "alias {a} reported twice");
+            assert!(
+                !vulns.iter().any(|w| w.package == v.package && &w.id == a),
+                "alias {a} reported twice"
+            );
         }
     }
 }
@@ -83,10 +108,16 @@ fn imports_real_advisories_and_matches_by_hand_checked_cases() {
 /// select exactly the listed versions.
 #[test]
 fn ranges_agree_with_enumerated_versions() {
-    let Some(dir) = common::corpus("") else { return };
+    let Some(dir) = common::corpus("") else {
+        return;
+    };
     let mut checked = 0;
     let mut disagreements = vec![];
-    for sub in ["advisories-pypi-osv", "advisories-rustsec/osv", "advisories-go-osv"] {
+    for sub in [
+        "advisories-pypi-osv",
+        "advisories-rustsec/osv",
+        "advisories-go-osv",
+    ] {
         let mut stack = vec![dir.join(sub)];
         while let Some(d) = stack.pop() {
             for e in std::fs::read_dir(&d).unwrap().flatten() {
@@ -116,7 +147,10 @@ fn ranges_agree_with_enumerated_versions() {
                     for v in &a.versions {
                         checked += 1;
                         if !matcher::is_affected(&ranges_only, &pkg.ecosystem, v) {
-                            disagreements.push(format!("{} {} {}: listed but outside ranges", adv.id, pkg.name, v));
+                            disagreements.push(format!(
+                                "{} {} {}: listed but outside ranges",
+                                adv.id, pkg.name, v
+                            ));
                         }
                     }
                 }
@@ -126,7 +160,10 @@ fn ranges_agree_with_enumerated_versions() {
     for d in disagreements.iter().take(30) {
         eprintln!("{d}");
     }
-    eprintln!("{checked} listed versions checked, {} disagreements", disagreements.len());
+    eprintln!(
+        "{checked} listed versions checked, {} disagreements",
+        disagreements.len()
+    );
     assert!(checked > 10_000, "only {checked}");
     // Records whose enumerated list contradicts their own ECOSYSTEM range (the lists are
     // generated from GIT ranges upstream): pre-releases below `introduced`, and a
@@ -143,7 +180,11 @@ fn ranges_agree_with_enumerated_versions() {
     ];
     let unexplained: Vec<&String> = disagreements
         .iter()
-        .filter(|d| !known_inconsistent.iter().any(|k| d.starts_with(&format!("{k}:"))))
+        .filter(|d| {
+            !known_inconsistent
+                .iter()
+                .any(|k| d.starts_with(&format!("{k}:")))
+        })
         .collect();
     assert!(unexplained.is_empty(), "{unexplained:?}");
 }

@@ -79,7 +79,11 @@ fn run(files: &[&str], scheme: VersionScheme) {
     for f in all.iter().take(40) {
         eprintln!("{f}");
     }
-    assert!(all.is_empty(), "{scheme}: {} of {total} vectors fail", all.len());
+    assert!(
+        all.is_empty(),
+        "{scheme}: {} of {total} vectors fail",
+        all.len()
+    );
     eprintln!("{scheme}: {total} vectors pass");
 }
 
@@ -89,7 +93,10 @@ fn semver() {
 }
 #[test]
 fn dpkg() {
-    run(&["debian-versions.txt", "debian-versions-generated.txt"], VersionScheme::Dpkg);
+    run(
+        &["debian-versions.txt", "debian-versions-generated.txt"],
+        VersionScheme::Dpkg,
+    );
 }
 #[test]
 fn rpm() {
@@ -97,19 +104,31 @@ fn rpm() {
 }
 #[test]
 fn apk() {
-    run(&["alpine-versions.txt", "alpine-versions-generated.txt"], VersionScheme::Apk);
+    run(
+        &["alpine-versions.txt", "alpine-versions-generated.txt"],
+        VersionScheme::Apk,
+    );
 }
 #[test]
 fn pep440() {
-    run(&["pypi-versions.txt", "pypi-versions-generated.txt"], VersionScheme::Pep440);
+    run(
+        &["pypi-versions.txt", "pypi-versions-generated.txt"],
+        VersionScheme::Pep440,
+    );
 }
 #[test]
 fn maven() {
-    run(&["maven-versions.txt", "maven-versions-generated.txt"], VersionScheme::Maven);
+    run(
+        &["maven-versions.txt", "maven-versions-generated.txt"],
+        VersionScheme::Maven,
+    );
 }
 #[test]
 fn rubygems() {
-    run(&["rubygems-versions.txt", "rubygems-versions-generated.txt"], VersionScheme::RubyGems);
+    run(
+        &["rubygems-versions.txt", "rubygems-versions-generated.txt"],
+        VersionScheme::RubyGems,
+    );
 }
 #[test]
 fn nuget() {
@@ -117,7 +136,10 @@ fn nuget() {
 }
 #[test]
 fn composer() {
-    run(&["packagist-versions.txt", "packagist-versions-generated.txt"], VersionScheme::Composer);
+    run(
+        &["packagist-versions.txt", "packagist-versions-generated.txt"],
+        VersionScheme::Composer,
+    );
 }
 #[test]
 fn pub_() {
@@ -125,7 +147,10 @@ fn pub_() {
 }
 #[test]
 fn cran() {
-    run(&["cran-versions.txt", "cran-versions-generated.txt"], VersionScheme::Cran);
+    run(
+        &["cran-versions.txt", "cran-versions-generated.txt"],
+        VersionScheme::Cran,
+    );
 }
 #[test]
 fn hackage() {

@@ -36,21 +36,45 @@ proptest! {
 
 #[test]
 fn ecosystems_map_to_schemes() {
-    assert_eq!(VersionScheme::for_ecosystem("Debian:12"), Some(VersionScheme::Dpkg));
-    assert_eq!(VersionScheme::for_ecosystem("Alpine:v3.19"), Some(VersionScheme::Apk));
-    assert_eq!(VersionScheme::for_ecosystem("Red Hat:enterprise_linux:9::appstream"), Some(VersionScheme::Rpm));
-    assert_eq!(VersionScheme::for_ecosystem("Ubuntu:22.04:LTS"), Some(VersionScheme::Dpkg));
-    assert_eq!(VersionScheme::for_ecosystem("crates.io"), Some(VersionScheme::SemVer));
+    assert_eq!(
+        VersionScheme::for_ecosystem("Debian:12"),
+        Some(VersionScheme::Dpkg)
+    );
+    assert_eq!(
+        VersionScheme::for_ecosystem("Alpine:v3.19"),
+        Some(VersionScheme::Apk)
+    );
+    assert_eq!(
+        VersionScheme::for_ecosystem("Red Hat:enterprise_linux:9::appstream"),
+        Some(VersionScheme::Rpm)
+    );
+    assert_eq!(
+        VersionScheme::for_ecosystem("Ubuntu:22.04:LTS"),
+        Some(VersionScheme::Dpkg)
+    );
+    assert_eq!(
+        VersionScheme::for_ecosystem("crates.io"),
+        Some(VersionScheme::SemVer)
+    );
     assert_eq!(VersionScheme::for_ecosystem("Nope"), None);
 }
 
 #[test]
 fn go_pseudo_versions_and_incompatible() {
     let s = VersionScheme::SemVer;
-    assert_eq!(s.compare("v0.0.0-20210101000000-abcdef123456", "v0.0.1"), Ordering::Less);
+    assert_eq!(
+        s.compare("v0.0.0-20210101000000-abcdef123456", "v0.0.1"),
+        Ordering::Less
+    );
     assert_eq!(s.compare("v2.0.0+incompatible", "v2.0.0"), Ordering::Equal);
     assert_eq!(s.compare("1.22.0-0", "1.22.0"), Ordering::Less);
     assert_eq!(VersionScheme::Rpm.compare("1.0~rc1", "1.0"), Ordering::Less);
-    assert_eq!(VersionScheme::Rpm.compare("1.0^git1", "1.0"), Ordering::Greater);
-    assert_eq!(VersionScheme::Rpm.compare("1.0^git1", "1.0.1"), Ordering::Less);
+    assert_eq!(
+        VersionScheme::Rpm.compare("1.0^git1", "1.0"),
+        Ordering::Greater
+    );
+    assert_eq!(
+        VersionScheme::Rpm.compare("1.0^git1", "1.0.1"),
+        Ordering::Less
+    );
 }

@@ -83,7 +83,11 @@ fn differential(
             }
         }
         compared.set(compared.get() + pairs.len());
-        prop_assert!(bad.is_empty(), "{scheme} disagreements:\n{}", bad.join("\n"));
+        prop_assert!(
+            bad.is_empty(),
+            "{scheme} disagreements:\n{}",
+            bad.join("\n")
+        );
         Ok(())
     });
     match result {
@@ -91,7 +95,10 @@ fn differential(
         Err(proptest::test_runner::TestError::Fail(reason, _)) => panic!("{reason}"),
         Err(e) => panic!("{scheme}: {e:?}"),
     }
-    eprintln!("{scheme}: {} pairs agree with the reference", compared.get());
+    eprintln!(
+        "{scheme}: {} pairs agree with the reference",
+        compared.get()
+    );
 }
 
 fn alnum_tail(chars: &'static str, max: usize) -> BoxedStrategy<String> {
@@ -141,14 +148,22 @@ fn dpkg_matches_dpkg_perl() {
         |_, _| false,
     );
     // dpkg itself on a few fixed pairs, to tie the Perl module to the binary
-    for (a, b, op) in [("1.0~rc1", "1.0", "lt"), ("1:0.1", "2.0", "gt"), ("1.0-1", "1.0-1~bpo", "gt")] {
+    for (a, b, op) in [
+        ("1.0~rc1", "1.0", "lt"),
+        ("1:0.1", "2.0", "gt"),
+        ("1.0-1", "1.0-1~bpo", "gt"),
+    ] {
         let ok = Command::new("dpkg")
             .args(["--compare-versions", a, op, b])
             .status()
             .map(|s| s.success())
             .unwrap_or(true);
         assert!(ok, "dpkg disagrees: {a} {op} {b}");
-        let want = if op == "lt" { Ordering::Less } else { Ordering::Greater };
+        let want = if op == "lt" {
+            Ordering::Less
+        } else {
+            Ordering::Greater
+        };
         assert_eq!(VersionScheme::Dpkg.compare(a, b), want, "{a} {op} {b}");
     }
 }
@@ -192,17 +207,19 @@ fn rpm_matches_rpm_lua_vercmp() {
                 "%{{lua: for line in io.lines(\"{}\") do local a, b = line:match(\"^(%S+) (%S+)$\"); print(rpm.vercmp(a, b)) end}}",
                 file.display()
             );
-            run_batch(Command::new("rpm").args(["--eval", &script]), &[])
-                .or_else(|| {
-                    // run_batch expects as many lines as pairs; read directly instead
-                    let out = Command::new("rpm").args(["--eval", &script]).output().ok()?;
-                    let res: Vec<Ordering> = String::from_utf8_lossy(&out.stdout)
-                        .lines()
-                        .filter_map(|l| l.trim().parse::<i32>().ok())
-                        .map(|n| n.cmp(&0))
-                        .collect();
-                    (res.len() == pairs.len()).then_some(res)
-                })
+            run_batch(Command::new("rpm").args(["--eval", &script]), &[]).or_else(|| {
+                // run_batch expects as many lines as pairs; read directly instead
+                let out = Command::new("rpm")
+                    .args(["--eval", &script])
+                    .output()
+                    .ok()?;
+                let res: Vec<Ordering> = String::from_utf8_lossy(&out.stdout)
+                    .lines()
+                    .filter_map(|l| l.trim().parse::<i32>().ok())
+                    .map(|n| n.cmp(&0))
+                    .collect();
+                (res.len() == pairs.len()).then_some(res)
+            })
         },
         |_, _| false,
     );
@@ -236,20 +253,34 @@ fn pep440_matches_packaging() {
         |_, _| false,
     );
     // canonical forms agree too
-    for v in ["1.0.0", "v1.0-ALPHA1", "1!2.0.post0.dev3+Ubuntu-1", "1.0c1", "1.0-r2"] {
+    for v in [
+        "1.0.0",
+        "v1.0-ALPHA1",
+        "1!2.0.post0.dev3+Ubuntu-1",
+        "1.0c1",
+        "1.0-r2",
+    ] {
         let out = Command::new("python3")
-            .args(["-c", &format!("from packaging.version import Version; print(Version('{v}'))")])
+            .args([
+                "-c",
+                &format!("from packaging.version import Version; print(Version('{v}'))"),
+            ])
             .output()
             .unwrap();
         let want = String::from_utf8_lossy(&out.stdout).trim().to_string();
-        assert_eq!(palisade_vuln::version::pep440_normalize(v).as_deref(), Some(want.as_str()));
+        assert_eq!(
+            palisade_vuln::version::pep440_normalize(v).as_deref(),
+            Some(want.as_str())
+        );
     }
 }
 
 fn semver_strategy() -> BoxedStrategy<String> {
     (
         "(0|[1-9][0-9]{0,2})\\.(0|[1-9][0-9]{0,1})\\.(0|[1-9][0-9]{0,1})",
-        proptest::option::of("-(alpha|beta|rc|0|[1-9][0-9]?|x-y)(\\.(alpha|0|[1-9][0-9]?|[a-z]{1,2}[0-9]?)){0,2}"),
+        proptest::option::of(
+            "-(alpha|beta|rc|0|[1-9][0-9]?|x-y)(\\.(alpha|0|[1-9][0-9]?|[a-z]{1,2}[0-9]?)){0,2}",
+        ),
         proptest::option::of("\\+[a-z0-9]{1,4}"),
     )
         .prop_map(|(c, p, b)| [Some(c), p, b].into_iter().flatten().collect())
@@ -259,7 +290,10 @@ fn semver_strategy() -> BoxedStrategy<String> {
 #[test]
 fn semver_matches_npm_semver() {
     let dir = std::env::var("PALISADE_REF_DIR").unwrap_or_else(|_| {
-        format!("{}/.cache/palisade-ref", std::env::var("HOME").unwrap_or_default())
+        format!(
+            "{}/.cache/palisade-ref",
+            std::env::var("HOME").unwrap_or_default()
+        )
     });
     let module = format!("{dir}/node_modules/semver");
     if !std::path::Path::new(&module).join("package.json").exists() {
@@ -288,7 +322,8 @@ fn rubygems_matches_gem_version() {
     )
         .prop_map(|(a, b)| a + &b.unwrap_or_default())
         .boxed();
-    let script = "STDIN.each_line { |l| a, b = l.split; puts(Gem::Version.new(a) <=> Gem::Version.new(b)) }";
+    let script =
+        "STDIN.each_line { |l| a, b = l.split; puts(Gem::Version.new(a) <=> Gem::Version.new(b)) }";
     differential(
         VersionScheme::RubyGems,
         version,
@@ -307,7 +342,11 @@ fn maven_reference(pairs: &[(String, String)]) -> Option<Vec<Ordering>> {
         args.push(b.clone());
     }
     let out = Command::new("java")
-        .args(["-cp", &jar, "org.apache.maven.artifact.versioning.ComparableVersion"])
+        .args([
+            "-cp",
+            &jar,
+            "org.apache.maven.artifact.versioning.ComparableVersion",
+        ])
         .args(&args)
         .output()
         .ok()?;
@@ -357,11 +396,9 @@ fn maven_matches_comparable_version() {
         return;
     }
     let token = "([0-9]{1,2}|alpha|beta|a|b|m|rc|cr|snapshot|ga|final|sp|foo|x)";
-    let version = proptest::string::string_regex(&format!(
-        "[0-9]{{1,2}}([.-]?{token}){{0,4}}"
-    ))
-    .unwrap()
-    .boxed();
+    let version = proptest::string::string_regex(&format!("[0-9]{{1,2}}([.-]?{token}){{0,4}}"))
+        .unwrap()
+        .boxed();
     differential(VersionScheme::Maven, version, maven_reference, |_, _| false);
     // the corpus vectors we deliberately answer differently: the jar must agree with us
     let text = include_str!("fixtures/version/maven-corpus-overrides.txt");

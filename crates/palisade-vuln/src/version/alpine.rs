@@ -89,8 +89,10 @@ fn parse(v: &str) -> Apk<'_> {
             continue;
         }
         if let Some((name, number, len)) = suffix_at(scan, i) {
-            out.suffixes
-                .push((suffix_weight(name), if number.is_empty() { "0" } else { number }));
+            out.suffixes.push((
+                suffix_weight(name),
+                if number.is_empty() { "0" } else { number },
+            ));
             let matched = &scan[i..i + len];
             if let Some(rest) = s.strip_prefix(matched) {
                 s = rest;

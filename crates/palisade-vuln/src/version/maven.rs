@@ -86,8 +86,7 @@ fn parse(version: &str) -> Item {
     let mut is_digit = false;
     let mut start = 0usize;
     let sub = |a: usize, b: usize| chars[a..b].iter().collect::<String>();
-    for i in 0..chars.len() {
-        let c = chars[i];
+    for (i, &c) in chars.iter().enumerate() {
         if c == '.' {
             if i == start {
                 lists[cur].push(Node::Leaf(Item::Int("0".into())));

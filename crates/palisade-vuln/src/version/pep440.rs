@@ -286,9 +286,9 @@ fn cmp_local(a: &[String], b: &[String]) -> Ordering {
 pub(crate) fn cmp_parsed(a: &Pep440, b: &Pep440) -> Ordering {
     fn pre_key(p: &Pep440) -> Bound<(u8, Num<'_>)> {
         match (&p.pre, &p.post, &p.dev) {
-        (None, None, Some(_)) => Bound::NegInf,
-        (None, _, _) => Bound::PosInf,
-        (Some((k, n)), _, _) => Bound::Val((*k, Num(n))),
+            (None, None, Some(_)) => Bound::NegInf,
+            (None, _, _) => Bound::PosInf,
+            (Some((k, n)), _, _) => Bound::Val((*k, Num(n))),
         }
     }
     fn post_key(p: &Pep440) -> Bound<Num<'_>> {

@@ -71,9 +71,9 @@ fn cmp_identifiers(a: &str, b: &str, fold_case: bool) -> Ordering {
                     (true, true) => cmp_decimal(x, y),
                     (true, false) => Ordering::Less,
                     (false, true) => Ordering::Greater,
-                    (false, false) if fold_case => x
-                        .to_ascii_lowercase()
-                        .cmp(&y.to_ascii_lowercase()),
+                    (false, false) if fold_case => {
+                        x.to_ascii_lowercase().cmp(&y.to_ascii_lowercase())
+                    }
                     (false, false) => x.cmp(y),
                 };
                 if ord != Ordering::Equal {

@@ -9,13 +9,19 @@ pub fn corpus(sub: &str) -> Option<PathBuf> {
     let base = std::env::var_os("PALISADE_CORPUS")
         .map(PathBuf::from)
         .unwrap_or_else(|| {
-            PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../../../shared/corpus"))
+            PathBuf::from(concat!(
+                env!("CARGO_MANIFEST_DIR"),
+                "/../../../shared/corpus"
+            ))
         });
     let dir = base.join(sub);
     if dir.exists() {
         Some(dir)
     } else {
-        eprintln!("SKIP: corpus folder {} not found (set PALISADE_CORPUS)", dir.display());
+        eprintln!(
+            "SKIP: corpus folder {} not found (set PALISADE_CORPUS)",
+            dir.display()
+        );
         None
     }
 }
