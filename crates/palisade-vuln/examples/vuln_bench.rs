@@ -42,7 +42,9 @@ fn main() {
             .flatten()
             .collect()
     };
-    let versions = ["0.1.0", "1.0.0", "1.2.3", "2.0.0", "v0.3.1", "3.1.4", "0.9.12"];
+    let versions = [
+        "0.1.0", "1.0.0", "1.2.3", "2.0.0", "v0.3.1", "3.1.4", "0.9.12",
+    ];
     let mut packages = Vec::with_capacity(n);
     for i in 0..n {
         let (eco, name) = if i % 3 == 0 || names.is_empty() {
@@ -50,7 +52,13 @@ fn main() {
         } else {
             names[i % names.len()].clone()
         };
-        packages.push(Package::new(eco, name, versions[i % versions.len()], "bench.lock", Some(i as u32 + 1)));
+        packages.push(Package::new(
+            eco,
+            name,
+            versions[i % versions.len()],
+            "bench.lock",
+            Some(i as u32 + 1),
+        ));
     }
     let t = Instant::now();
     let vulns = palisade_vuln::match_packages(&db, &packages).expect("match");
@@ -59,5 +67,8 @@ fn main() {
     println!("import time:         {import_s:.2} s");
     println!("database size:       {:.1} MiB", size as f64 / 1048576.0);
     println!("database open:       {open_ms:.2} ms");
-    println!("packages matched:    {n} in {match_ms:.0} ms ({} vulnerable findings)", vulns.len());
+    println!(
+        "packages matched:    {n} in {match_ms:.0} ms ({} vulnerable findings)",
+        vulns.len()
+    );
 }
