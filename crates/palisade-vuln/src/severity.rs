@@ -209,7 +209,7 @@ mod tests {
         );
         assert_eq!(
             cvss3_base_score("CVSS:3.0/AV:L/AC:H/PR:H/UI:R/S:U/C:N/I:N/A:L"),
-            Some(1.6)
+            Some(1.8)
         );
         assert_eq!(
             cvss3_base_score("CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:C/C:H/I:H/A:H"),

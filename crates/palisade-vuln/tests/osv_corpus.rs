@@ -50,7 +50,9 @@ fn imports_real_advisories_and_matches_by_hand_checked_cases() {
         Package::new("PyPI", "jinja2", "3.1.4", "requirements.txt", Some(2)),
         // RUSTSEC-2020-0071 / time 0.1 localtime_r
         Package::new("crates.io", "time", "0.1.43", "Cargo.lock", Some(3)),
+        // RUSTSEC-2026-0009 affects 0.3.6 up to 0.3.47
         Package::new("crates.io", "time", "0.3.36", "Cargo.lock", Some(4)),
+        Package::new("crates.io", "time", "0.3.47", "Cargo.lock", Some(6)),
         // GO-2022-0969 net/http (stdlib) and golang.org/x/net
         Package::new(
             "Go",
@@ -85,7 +87,8 @@ fn imports_real_advisories_and_matches_by_hand_checked_cases() {
     assert!(ids("time", "0.1.43")
         .iter()
         .any(|i| i == "RUSTSEC-2020-0071"));
-    assert!(ids("time", "0.3.36").is_empty());
+    assert_eq!(ids("time", "0.3.36"), vec!["RUSTSEC-2026-0009"]);
+    assert!(ids("time", "0.3.47").is_empty());
     assert!(!ids("golang.org/x/net", "v0.0.0-20200324143707-d3edc9973b7e").is_empty());
     // each advisory once per package, aliases never reported as separate findings
     let mut seen = std::collections::BTreeSet::new();
