@@ -52,6 +52,17 @@ fn id_rank(id: &str) -> (u8, &str) {
 pub fn match_packages(db: &Database, packages: &[Package]) -> Result<Vec<Vulnerability>, DbError> {
     let mut out = vec![];
     let mut cache: BTreeMap<(String, String), Vec<AffectedRow>> = BTreeMap::new();
+    // advisory facts are shared by every package an advisory hits
+    let mut infos: std::collections::HashMap<String, Option<crate::db::AdvisoryInfo>> =
+        std::collections::HashMap::new();
+    let mut info_of = |id: &str| -> Result<Option<crate::db::AdvisoryInfo>, DbError> {
+        if let Some(i) = infos.get(id) {
+            return Ok(i.clone());
+        }
+        let i = db.advisory_info(id)?;
+        infos.insert(id.to_string(), i.clone());
+        Ok(i)
+    };
     for pkg in packages {
         if pkg.version.is_empty() {
             continue;
@@ -90,7 +101,7 @@ pub fn match_packages(db: &Database, packages: &[Package]) -> Result<Vec<Vulnera
         // merge advisories that alias each other into groups
         let mut groups: Vec<(BTreeSet<String>, BTreeSet<String>, Vec<String>)> = vec![];
         for (id, fixed) in hits {
-            let info = db.advisory_info(&id)?;
+            let info = info_of(&id)?;
             let mut names: BTreeSet<String> = BTreeSet::from([id.clone()]);
             if let Some(i) = &info {
                 names.extend(i.aliases.iter().cloned());
@@ -115,7 +126,7 @@ pub fn match_packages(db: &Database, packages: &[Package]) -> Result<Vec<Vulnera
             let mut summary = None;
             let mut references = vec![];
             for id in &ids {
-                if let Some(info) = db.advisory_info(id)? {
+                if let Some(info) = info_of(id)? {
                     if info.severity > severity || source.is_empty() {
                         severity = info.severity;
                         source = format!("{}: {}", info.id, info.severity_source);
