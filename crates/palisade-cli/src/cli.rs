@@ -29,6 +29,70 @@ pub enum Command {
     Rbac(crate::rbac_cmd::RbacArgs),
     /// Kubernetes NetworkPolicy reachability: matrix, explain.
     Netpol(crate::netpol_cmd::NetpolArgs),
+    /// Manage the local OSV vulnerability database (update, import, status).
+    #[command(subcommand)]
+    Db(DbCommand),
+    /// Write a software bill of materials for the lockfiles under PATH.
+    Sbom(SbomArgs),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum DbCommand {
+    /// Download the OSV archives of the ecosystems and rebuild the database atomically.
+    Update(DbUpdateArgs),
+    /// Load a zip archive, a folder of OSV JSON/YAML records, or one record (air-gapped use).
+    Import(DbImportArgs),
+    /// Where the database is, how old, and how many advisories per ecosystem.
+    Status(DbPathArg),
+}
+
+#[derive(Debug, Args)]
+pub struct DbPathArg {
+    /// Database file (default: $PALISADE_DB, else the user's cache dir).
+    #[arg(long, value_name = "PATH")]
+    pub db: Option<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+pub struct DbUpdateArgs {
+    #[command(flatten)]
+    pub db: DbPathArg,
+    /// Ecosystems to download (comma-separated OSV names); the common ones by default.
+    #[arg(long, value_delimiter = ',', value_name = "NAMES")]
+    pub ecosystems: Vec<String>,
+    /// Base URL of the archives (`<URL>/<ecosystem>/all.zip`).
+    #[arg(long, value_name = "URL")]
+    pub base_url: Option<String>,
+    /// No progress bars.
+    #[arg(short, long)]
+    pub quiet: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct DbImportArgs {
+    #[command(flatten)]
+    pub db: DbPathArg,
+    /// Zip archive, folder or file of OSV records.
+    pub source: PathBuf,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum SbomFormat {
+    Cyclonedx,
+    SpdxJson,
+}
+
+#[derive(Debug, Args)]
+pub struct SbomArgs {
+    /// Directory or lockfile to inventory.
+    #[arg(default_value = ".")]
+    pub path: PathBuf,
+    /// SBOM format.
+    #[arg(short, long, value_enum, default_value_t = SbomFormat::Cyclonedx)]
+    pub format: SbomFormat,
+    /// Write the SBOM to FILE instead of standard output.
+    #[arg(short, long, value_name = "FILE")]
+    pub output: Option<PathBuf>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -51,6 +115,8 @@ pub enum ColorChoice {
 pub enum Scanner {
     /// Misconfigurations in Kubernetes manifests and Dockerfiles.
     Misconfig,
+    /// Vulnerable dependencies in lockfiles and manifests (OSV database).
+    Vuln,
 }
 
 /// Severity threshold for `--fail-on`, with `never` to always exit 0 on findings.
@@ -135,6 +201,14 @@ pub struct ScanArgs {
     /// No progress bar and no warnings on standard error.
     #[arg(short, long)]
     pub quiet: bool,
+
+    /// Vulnerability database (default: $PALISADE_DB, else the user's cache dir).
+    #[arg(long, value_name = "PATH")]
+    pub db: Option<PathBuf>,
+
+    /// Do not report vulnerabilities that have no fixed version yet.
+    #[arg(long)]
+    pub ignore_unfixed: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

@@ -5,6 +5,7 @@ mod dockerfile;
 mod k8s_graph;
 mod netpol_cmd;
 mod rbac_cmd;
+mod db_cmd;
 mod rules_cmd;
 mod scan;
 mod walk;
@@ -35,6 +36,8 @@ fn main() -> ExitCode {
         Command::Rule(args) => rules_cmd::show(args),
         Command::Rbac(args) => rbac_cmd::run(args),
         Command::Netpol(args) => netpol_cmd::run(args),
+        Command::Db(cmd) => db_cmd::run(cmd),
+        Command::Sbom(args) => db_cmd::sbom(args),
     };
     match result {
         Ok(code) => ExitCode::from(code),
@@ -65,10 +68,12 @@ pub fn registry() -> palisade_core::RuleRegistry {
         palisade_serverless::rules(),
         palisade_rbac::rules(),
         palisade_netpol::rules(),
+        palisade_vuln::rules(),
     ] {
         registry
             .extend(rules)
             .expect("rule ids are unique across crates (checked by tests)");
     }
+
     registry
 }

@@ -39,6 +39,7 @@ struct FileOutput {
     suppressed: Vec<Finding>,
     /// A Terraform file, kept for the per-module phase: (display path, text).
     terraform: Option<(String, String)>,
+    packages: Vec<palisade_vuln::Package>,
     errors: Vec<ScanError>,
     warnings: Vec<String>,
 }
@@ -46,6 +47,7 @@ struct FileOutput {
 /// Which scanners this run uses.
 struct Enabled {
     misconfig: bool,
+    vuln: bool,
 }
 
 impl Enabled {
@@ -53,6 +55,7 @@ impl Enabled {
         let on = |s: Scanner| list.is_empty() || list.contains(&s);
         Enabled {
             misconfig: on(Scanner::Misconfig),
+            vuln: on(Scanner::Vuln),
         }
     }
 }
@@ -111,6 +114,10 @@ fn scan_file(
     serverless: &palisade_serverless::ServerlessSettings,
 ) -> FileOutput {
     let mut out = FileOutput::default();
+    if enabled.vuln && palisade_vuln::lockfile::kind_of(&entry.display).is_some() {
+        crate::db_cmd::read_lockfile(entry, &mut out.packages, &mut out.errors);
+        return out;
+    }
     let document_name = is_document_name(&entry.display);
     let terraform = entry.display.ends_with(".tf");
     let parse_candidate = document_name
@@ -344,12 +351,14 @@ pub fn run(args: ScanArgs) -> anyhow::Result<u8> {
     let mut manifests = Vec::new();
     // Terraform is read per module (the files of one folder) so references resolve.
     let mut modules: std::collections::BTreeMap<String, Vec<(String, String)>> = Default::default();
+    let mut packages = Vec::new();
     for out in outputs {
         report.errors.extend(out.errors);
         report.warnings.extend(out.warnings);
         report.findings.extend(out.findings);
         report.suppressed.extend(out.suppressed);
         manifests.extend(out.manifest);
+        packages.extend(out.packages);
         if let Some((display, text)) = out.terraform {
             let folder = display
                 .rsplit_once('/')
@@ -385,6 +394,9 @@ pub fn run(args: ScanArgs) -> anyhow::Result<u8> {
             );
         }
         report.errors.extend(scan.errors);
+    }
+    if enabled.vuln && !packages.is_empty() {
+        crate::db_cmd::scan_packages(&args, &packages, &mut report);
     }
 
     if enabled.misconfig {
@@ -500,7 +512,10 @@ pub(crate) fn load_manifests(
     for target in paths {
         walk::collect(target, &skip, config, false, &mut files, &mut errors);
     }
-    let enabled = Enabled { misconfig: true };
+    let enabled = Enabled {
+        misconfig: true,
+        vuln: false,
+    };
     let serverless = palisade_serverless::ServerlessSettings::default();
     let outputs: Vec<FileOutput> = files
         .par_iter()
@@ -527,7 +542,10 @@ mod tests {
         };
         let out = scan_file(
             &entry,
-            &Enabled { misconfig: true },
+            &Enabled {
+                misconfig: true,
+                vuln: true,
+            },
             &palisade_serverless::ServerlessSettings::default(),
         );
         assert_eq!(out.errors.len(), 1);

@@ -1,0 +1,643 @@
+//! The OSV advisory database: one SQLite file under the user's cache directory.
+//!
+//! Tables: `advisory` (id, withdrawn flag, summary, severity, the original record
+//! deflate-compressed), `alias`, and `affected` indexed by (base ecosystem, normalised
+//! name) with the ranges and versions of that entry as compact JSON. Imports read zip
+//! archives (as osv.dev publishes them per ecosystem), folders of `.json`/`.yaml` files, or
+//! single files; bad records are skipped and counted, never fatal.
+
+use std::io::{Read, Write};
+use std::path::{Path, PathBuf};
+
+use flate2::read::DeflateDecoder;
+use flate2::write::DeflateEncoder;
+use rusqlite::{params, Connection, OpenFlags, OptionalExtension};
+
+use crate::inventory::{base_ecosystem, normalize_name};
+use crate::osv::{self, Advisory, Affected};
+use crate::severity;
+
+pub const SCHEMA_VERSION: i64 = 1;
+/// Largest single record we accept (the biggest real OSV records are a few MB).
+pub const MAX_RECORD_BYTES: u64 = 32 * 1024 * 1024;
+/// Total uncompressed bytes one archive may expand to.
+pub const MAX_ARCHIVE_BYTES: u64 = 8 * 1024 * 1024 * 1024;
+/// Compression ratio above which an archive entry is treated as a zip bomb.
+pub const MAX_RATIO: u64 = 200;
+pub const MAX_ENTRIES: usize = 2_000_000;
+
+#[derive(Debug, thiserror::Error)]
+pub enum DbError {
+    #[error("database {path}: {source}")]
+    Sqlite {
+        path: String,
+        #[source]
+        source: rusqlite::Error,
+    },
+    #[error("{path}: {message}")]
+    Io { path: String, message: String },
+    #[error("{path}: not an OSV database of schema {SCHEMA_VERSION} (found {found})")]
+    Schema { path: String, found: String },
+    #[error("{path}: archive refused: {message}")]
+    Archive { path: String, message: String },
+    #[error("download {url}: {message}")]
+    Download { url: String, message: String },
+}
+
+/// A record that was skipped during import.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ImportWarning {
+    pub file: String,
+    pub id: Option<String>,
+    pub message: String,
+}
+
+impl std::fmt::Display for ImportWarning {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match &self.id {
+            Some(id) => write!(f, "{} ({}): {}", self.file, id, self.message),
+            None => write!(f, "{}: {}", self.file, self.message),
+        }
+    }
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct ImportStats {
+    pub imported: usize,
+    pub withdrawn: usize,
+    pub warnings: Vec<ImportWarning>,
+}
+
+/// Where the database lives: `$PALISADE_DB`, else `$XDG_CACHE_HOME/palisade/osv.db`, else
+/// `~/.cache/palisade/osv.db`.
+pub fn default_path() -> PathBuf {
+    if let Some(p) = std::env::var_os("PALISADE_DB") {
+        return PathBuf::from(p);
+    }
+    let cache = std::env::var_os("XDG_CACHE_HOME")
+        .map(PathBuf::from)
+        .or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".cache")))
+        .unwrap_or_else(std::env::temp_dir);
+    cache.join("palisade").join("osv.db")
+}
+
+pub struct Database {
+    conn: Connection,
+    path: PathBuf,
+}
+
+fn sql(path: &Path) -> impl Fn(rusqlite::Error) -> DbError + '_ {
+    move |source| DbError::Sqlite {
+        path: path.display().to_string(),
+        source,
+    }
+}
+
+const SCHEMA: &str = "
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS advisory (
+  id TEXT PRIMARY KEY, modified TEXT, withdrawn INTEGER NOT NULL,
+  summary TEXT, severity TEXT NOT NULL, score REAL, severity_source TEXT NOT NULL,
+  aliases TEXT NOT NULL, refs TEXT NOT NULL, record BLOB NOT NULL);
+CREATE TABLE IF NOT EXISTS alias (alias TEXT NOT NULL, advisory_id TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS affected (
+  base_ecosystem TEXT NOT NULL, ecosystem TEXT NOT NULL, name TEXT NOT NULL,
+  advisory_id TEXT NOT NULL, data TEXT NOT NULL);
+CREATE INDEX IF NOT EXISTS affected_pkg ON affected (base_ecosystem, name);
+CREATE INDEX IF NOT EXISTS alias_idx ON alias (alias);
+";
+
+impl Database {
+    /// Creates (or opens for writing) a database file.
+    pub fn create(path: &Path) -> Result<Database, DbError> {
+        if let Some(dir) = path.parent() {
+            std::fs::create_dir_all(dir).map_err(|e| DbError::Io {
+                path: dir.display().to_string(),
+                message: e.to_string(),
+            })?;
+        }
+        let conn = Connection::open(path).map_err(sql(path))?;
+        conn.execute_batch("PRAGMA journal_mode=DELETE; PRAGMA synchronous=NORMAL;")
+            .map_err(sql(path))?;
+        conn.execute_batch(SCHEMA).map_err(sql(path))?;
+        conn.execute(
+            "INSERT OR REPLACE INTO meta VALUES ('schema_version', ?1)",
+            params![SCHEMA_VERSION.to_string()],
+        )
+        .map_err(sql(path))?;
+        Ok(Database {
+            conn,
+            path: path.to_path_buf(),
+        })
+    }
+
+    /// Opens an existing database read-only and checks its schema.
+    pub fn open(path: &Path) -> Result<Database, DbError> {
+        if !path.exists() {
+            return Err(DbError::Io {
+                path: path.display().to_string(),
+                message: "no vulnerability database (run `palisade db update` or `palisade db import PATH`)".into(),
+            });
+        }
+        let conn = Connection::open_with_flags(
+            path,
+            OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+        )
+        .map_err(sql(path))?;
+        let found: Option<String> = conn
+            .query_row(
+                "SELECT value FROM meta WHERE key = 'schema_version'",
+                [],
+                |r| r.get(0),
+            )
+            .optional()
+            .unwrap_or(None);
+        if found.as_deref() != Some(&SCHEMA_VERSION.to_string()) {
+            return Err(DbError::Schema {
+                path: path.display().to_string(),
+                found: found.unwrap_or_else(|| "none".into()),
+            });
+        }
+        Ok(Database {
+            conn,
+            path: path.to_path_buf(),
+        })
+    }
+
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    pub fn set_meta(&self, key: &str, value: &str) -> Result<(), DbError> {
+        self.conn
+            .execute(
+                "INSERT OR REPLACE INTO meta VALUES (?1, ?2)",
+                params![key, value],
+            )
+            .map(|_| ())
+            .map_err(sql(&self.path))
+    }
+
+    pub fn meta(&self, key: &str) -> Option<String> {
+        self.conn
+            .query_row("SELECT value FROM meta WHERE key = ?1", params![key], |r| {
+                r.get(0)
+            })
+            .optional()
+            .ok()
+            .flatten()
+    }
+
+    /// Inserts or replaces one advisory.
+    pub fn insert(&self, adv: &Advisory, raw: &[u8]) -> Result<(), DbError> {
+        Writer {
+            conn: &self.conn,
+            path: &self.path,
+        }
+        .insert(adv, raw)
+    }
+
+    /// Imports a zip archive, a folder (recursively) or one file.
+    pub fn import(&mut self, source: &Path) -> Result<ImportStats, DbError> {
+        let mut stats = ImportStats::default();
+        let tx = self.conn.transaction().map_err(sql(&self.path))?;
+        import_into(
+            &Writer {
+                conn: &tx,
+                path: &self.path,
+            },
+            source,
+            &mut stats,
+        )?;
+        tx.commit().map_err(sql(&self.path))?;
+        self.set_meta("built_at", &chrono::Utc::now().to_rfc3339())?;
+        Ok(stats)
+    }
+
+    /// Advisory rows for one package: (advisory id, ecosystem as the advisory wrote it,
+    /// the affected entry).
+    pub fn affected_for(
+        &self,
+        ecosystem: &str,
+        name: &str,
+    ) -> Result<Vec<(String, String, Affected)>, DbError> {
+        let mut stmt = self
+            .conn
+            .prepare_cached(
+                "SELECT f.advisory_id, f.ecosystem, f.data FROM affected f JOIN advisory a ON a.id = f.advisory_id
+                 WHERE f.base_ecosystem = ?1 AND f.name = ?2 AND a.withdrawn = 0",
+            )
+            .map_err(sql(&self.path))?;
+        let rows = stmt
+            .query_map(
+                params![base_ecosystem(ecosystem), normalize_name(ecosystem, name)],
+                |r| {
+                    Ok((
+                        r.get::<_, String>(0)?,
+                        r.get::<_, String>(1)?,
+                        r.get::<_, String>(2)?,
+                    ))
+                },
+            )
+            .map_err(sql(&self.path))?;
+        let mut out = vec![];
+        for row in rows.flatten() {
+            if let Ok(a) = serde_json::from_str::<Affected>(&row.2) {
+                out.push((row.0, row.1, a));
+            }
+        }
+        Ok(out)
+    }
+
+    /// Summary facts about one advisory for reports.
+    pub fn advisory_info(&self, id: &str) -> Result<Option<AdvisoryInfo>, DbError> {
+        self.conn
+            .prepare_cached(
+                "SELECT id, summary, severity, score, severity_source, aliases, refs FROM advisory WHERE id = ?1",
+            )
+            .map_err(sql(&self.path))?
+            .query_row(params![id], |r| {
+                Ok(AdvisoryInfo {
+                    id: r.get(0)?,
+                    summary: r.get(1)?,
+                    severity: r
+                        .get::<_, String>(2)?
+                        .parse()
+                        .unwrap_or(palisade_core::Severity::Medium),
+                    score: r.get(3)?,
+                    severity_source: r.get(4)?,
+                    aliases: serde_json::from_str(&r.get::<_, String>(5)?).unwrap_or_default(),
+                    references: serde_json::from_str(&r.get::<_, String>(6)?).unwrap_or_default(),
+                })
+            })
+            .optional()
+            .map_err(sql(&self.path))
+    }
+
+    /// The original OSV record as imported.
+    pub fn original_record(&self, id: &str) -> Result<Option<String>, DbError> {
+        let blob: Option<Vec<u8>> = self
+            .conn
+            .query_row(
+                "SELECT record FROM advisory WHERE id = ?1",
+                params![id],
+                |r| r.get(0),
+            )
+            .optional()
+            .map_err(sql(&self.path))?;
+        Ok(blob.map(|b| {
+            let mut s = String::new();
+            DeflateDecoder::new(&b[..]).read_to_string(&mut s).ok();
+            s
+        }))
+    }
+
+    pub fn status(&self) -> Result<Status, DbError> {
+        let p = &self.path;
+        let advisories: i64 = self
+            .conn
+            .query_row("SELECT count(*) FROM advisory", [], |r| r.get(0))
+            .map_err(sql(p))?;
+        let mut stmt = self
+            .conn
+            .prepare(
+                "SELECT base_ecosystem, count(DISTINCT advisory_id) FROM affected GROUP BY base_ecosystem ORDER BY base_ecosystem",
+            )
+            .map_err(sql(p))?;
+        let per_ecosystem = stmt
+            .query_map([], |r| {
+                Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)? as usize))
+            })
+            .map_err(sql(p))?
+            .flatten()
+            .collect();
+        Ok(Status {
+            path: p.clone(),
+            schema_version: SCHEMA_VERSION,
+            built_at: self.meta("built_at"),
+            advisories: advisories as usize,
+            per_ecosystem,
+            size_bytes: std::fs::metadata(p).map(|m| m.len()).unwrap_or(0),
+        })
+    }
+
+    /// Age of the data in days, from the last import or update.
+    pub fn age_days(&self) -> Option<i64> {
+        let built = self.meta("built_at")?;
+        let t = chrono::DateTime::parse_from_rfc3339(&built).ok()?;
+        Some((chrono::Utc::now() - t.with_timezone(&chrono::Utc)).num_days())
+    }
+}
+
+/// Writes records through a connection or an open transaction.
+pub struct Writer<'a> {
+    conn: &'a Connection,
+    path: &'a Path,
+}
+
+impl Writer<'_> {
+    fn insert(&self, adv: &Advisory, raw: &[u8]) -> Result<(), DbError> {
+        let p = self.path;
+        let rated = severity::rate(adv);
+        let mut enc = DeflateEncoder::new(Vec::new(), flate2::Compression::fast());
+        enc.write_all(raw).ok();
+        let blob = enc.finish().unwrap_or_default();
+        let refs: Vec<&str> = adv.references.iter().map(|r| r.url.as_str()).collect();
+        self.conn
+            .execute(
+                "DELETE FROM affected WHERE advisory_id = ?1",
+                params![adv.id],
+            )
+            .map_err(sql(p))?;
+        self.conn
+            .execute("DELETE FROM alias WHERE advisory_id = ?1", params![adv.id])
+            .map_err(sql(p))?;
+        self.conn
+            .execute(
+                "INSERT OR REPLACE INTO advisory VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10)",
+                params![
+                    adv.id,
+                    adv.modified,
+                    adv.withdrawn.is_some() as i64,
+                    adv.summary,
+                    rated.severity.as_str(),
+                    rated.score,
+                    rated.source,
+                    serde_json::to_string(&adv.aliases).unwrap_or_default(),
+                    serde_json::to_string(&refs).unwrap_or_default(),
+                    blob
+                ],
+            )
+            .map_err(sql(p))?;
+        let mut alias_stmt = self
+            .conn
+            .prepare_cached("INSERT INTO alias VALUES (?1, ?2)")
+            .map_err(sql(p))?;
+        for a in &adv.aliases {
+            alias_stmt.execute(params![a, adv.id]).map_err(sql(p))?;
+        }
+        let mut stmt = self
+            .conn
+            .prepare_cached("INSERT INTO affected VALUES (?1, ?2, ?3, ?4, ?5)")
+            .map_err(sql(p))?;
+        for a in &adv.affected {
+            let Some(pkg) = &a.package else { continue };
+            if pkg.name.is_empty() || pkg.ecosystem.is_empty() {
+                continue;
+            }
+            let slim = Affected {
+                package: None,
+                ranges: a
+                    .ranges
+                    .iter()
+                    .filter(|r| r.kind != "GIT")
+                    .cloned()
+                    .collect(),
+                versions: a.versions.clone(),
+                severity: vec![],
+                ecosystem_specific: None,
+                database_specific: None,
+            };
+            stmt.execute(params![
+                base_ecosystem(&pkg.ecosystem),
+                pkg.ecosystem,
+                normalize_name(&pkg.ecosystem, &pkg.name),
+                adv.id,
+                serde_json::to_string(&slim).unwrap_or_default()
+            ])
+            .map_err(sql(p))?;
+        }
+        Ok(())
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct AdvisoryInfo {
+    pub id: String,
+    pub summary: Option<String>,
+    pub severity: palisade_core::Severity,
+    pub score: Option<f64>,
+    pub severity_source: String,
+    pub aliases: Vec<String>,
+    pub references: Vec<String>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Status {
+    pub path: PathBuf,
+    pub schema_version: i64,
+    pub built_at: Option<String>,
+    pub advisories: usize,
+    pub per_ecosystem: Vec<(String, usize)>,
+    pub size_bytes: u64,
+}
+
+impl std::fmt::Display for Status {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        writeln!(f, "database:   {}", self.path.display())?;
+        writeln!(f, "schema:     {}", self.schema_version)?;
+        writeln!(
+            f,
+            "updated:    {}",
+            self.built_at.as_deref().unwrap_or("unknown")
+        )?;
+        writeln!(
+            f,
+            "size:       {:.1} MiB",
+            self.size_bytes as f64 / 1048576.0
+        )?;
+        writeln!(f, "advisories: {}", self.advisories)?;
+        for (eco, n) in &self.per_ecosystem {
+            writeln!(f, "  {eco:<16} {n}")?;
+        }
+        Ok(())
+    }
+}
+
+fn is_record_name(name: &str) -> Option<bool> {
+    let lower = name.to_ascii_lowercase();
+    if lower.ends_with(".json") {
+        Some(false)
+    } else if lower.ends_with(".yaml") || lower.ends_with(".yml") {
+        Some(true)
+    } else {
+        None
+    }
+}
+
+fn import_bytes(db: &Writer<'_>, file: &str, bytes: &[u8], yaml: bool, stats: &mut ImportStats) {
+    // osv-scalibr style bundles: {"vulns": [...]} or a bare array
+    if !yaml {
+        if let Ok(serde_json::Value::Object(map)) =
+            serde_json::from_slice::<serde_json::Value>(bytes)
+        {
+            if let Some(serde_json::Value::Array(items)) = map.get("vulns") {
+                for item in items {
+                    let raw = serde_json::to_vec(item).unwrap_or_default();
+                    import_bytes(db, file, &raw, false, stats);
+                }
+                return;
+            }
+        }
+    }
+    match osv::parse_record(bytes, yaml) {
+        Ok(adv) => {
+            if adv.withdrawn.is_some() {
+                stats.withdrawn += 1;
+            }
+            match db.insert(&adv, bytes) {
+                Ok(()) => stats.imported += 1,
+                Err(e) => stats.warnings.push(ImportWarning {
+                    file: file.into(),
+                    id: Some(adv.id),
+                    message: e.to_string(),
+                }),
+            }
+        }
+        Err(e) => {
+            let id = serde_json::from_slice::<serde_json::Value>(bytes)
+                .ok()
+                .and_then(|v| v.get("id").and_then(|x| x.as_str()).map(str::to_string));
+            stats.warnings.push(ImportWarning {
+                file: file.into(),
+                id,
+                message: format!("skipped malformed record: {e}"),
+            })
+        }
+    }
+}
+
+fn import_into(db: &Writer<'_>, source: &Path, stats: &mut ImportStats) -> Result<(), DbError> {
+    let meta = std::fs::symlink_metadata(source).map_err(|e| DbError::Io {
+        path: source.display().to_string(),
+        message: e.to_string(),
+    })?;
+    if meta.is_dir() {
+        let mut stack = vec![source.to_path_buf()];
+        while let Some(dir) = stack.pop() {
+            let Ok(rd) = std::fs::read_dir(&dir) else {
+                continue;
+            };
+            let mut entries: Vec<_> = rd.flatten().collect();
+            entries.sort_by_key(|e| e.file_name());
+            for e in entries {
+                let Ok(ft) = e.file_type() else { continue };
+                let path = e.path();
+                if ft.is_symlink() {
+                    continue;
+                }
+                if ft.is_dir() {
+                    stack.push(path);
+                } else if ft.is_file() {
+                    let name = path.to_string_lossy().to_string();
+                    if name.to_ascii_lowercase().ends_with(".zip") {
+                        import_zip(db, &path, stats)?;
+                    } else if let Some(yaml) = is_record_name(&name) {
+                        read_record_file(db, &path, yaml, stats);
+                    }
+                }
+            }
+        }
+        return Ok(());
+    }
+    let name = source.to_string_lossy().to_ascii_lowercase();
+    if name.ends_with(".zip") {
+        import_zip(db, source, stats)
+    } else {
+        read_record_file(db, source, is_record_name(&name).unwrap_or(false), stats);
+        Ok(())
+    }
+}
+
+fn read_record_file(db: &Writer<'_>, path: &Path, yaml: bool, stats: &mut ImportStats) {
+    let file = path.display().to_string();
+    match std::fs::metadata(path) {
+        Ok(m) if m.len() > MAX_RECORD_BYTES => {
+            stats.warnings.push(ImportWarning {
+                file,
+                id: None,
+                message: format!("skipped: larger than {MAX_RECORD_BYTES} bytes"),
+            });
+            return;
+        }
+        Err(e) => {
+            stats.warnings.push(ImportWarning {
+                file,
+                id: None,
+                message: e.to_string(),
+            });
+            return;
+        }
+        _ => {}
+    }
+    match std::fs::read(path) {
+        Ok(bytes) => import_bytes(db, &file, &bytes, yaml, stats),
+        Err(e) => stats.warnings.push(ImportWarning {
+            file,
+            id: None,
+            message: e.to_string(),
+        }),
+    }
+}
+
+/// Reads OSV records from a zip archive. Nothing is extracted to disk; entry names with
+/// `..` or absolute paths are refused, and entries that expand past the size or ratio
+/// limits abort the archive (a zip bomb is not a partial success).
+pub fn import_zip(db: &Writer<'_>, path: &Path, stats: &mut ImportStats) -> Result<(), DbError> {
+    let shown = path.display().to_string();
+    let refuse = |message: String| DbError::Archive {
+        path: shown.clone(),
+        message,
+    };
+    let file = std::fs::File::open(path).map_err(|e| refuse(e.to_string()))?;
+    let mut zip = zip::ZipArchive::new(file).map_err(|e| refuse(e.to_string()))?;
+    if zip.len() > MAX_ENTRIES {
+        return Err(refuse(format!(
+            "{} entries (limit {MAX_ENTRIES})",
+            zip.len()
+        )));
+    }
+    let mut total: u64 = 0;
+    for i in 0..zip.len() {
+        let mut entry = zip.by_index(i).map_err(|e| refuse(e.to_string()))?;
+        let name = entry.name().to_string();
+        if entry.is_dir() {
+            continue;
+        }
+        if entry.enclosed_name().is_none() {
+            stats.warnings.push(ImportWarning {
+                file: format!("{shown}!{name}"),
+                id: None,
+                message: "refused entry: path escapes the archive".into(),
+            });
+            continue;
+        }
+        let Some(yaml) = is_record_name(&name) else {
+            continue;
+        };
+        let declared = entry.size();
+        let compressed = entry.compressed_size().max(1);
+        if declared > MAX_RECORD_BYTES || declared / compressed > MAX_RATIO {
+            return Err(refuse(format!(
+                "entry {name} expands to {declared} bytes from {compressed} (zip bomb?)"
+            )));
+        }
+        let mut bytes = Vec::with_capacity(declared as usize);
+        // the declared size can lie; never read more than the limit
+        (&mut entry)
+            .take(MAX_RECORD_BYTES + 1)
+            .read_to_end(&mut bytes)
+            .map_err(|e| refuse(format!("entry {name}: {e}")))?;
+        if bytes.len() as u64 > MAX_RECORD_BYTES {
+            return Err(refuse(format!(
+                "entry {name} larger than {MAX_RECORD_BYTES} bytes"
+            )));
+        }
+        total += bytes.len() as u64;
+        if total > MAX_ARCHIVE_BYTES {
+            return Err(refuse(format!("expands past {MAX_ARCHIVE_BYTES} bytes")));
+        }
+        import_bytes(db, &format!("{shown}!{name}"), &bytes, yaml, stats);
+    }
+    Ok(())
+}

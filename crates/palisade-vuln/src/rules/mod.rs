@@ -1,0 +1,9 @@
+//! The DEP rules of this crate.
+
+pub mod dep001_vulnerable_dependency;
+
+use palisade_core::RuleMeta;
+
+pub fn rules() -> Vec<&'static RuleMeta> {
+    vec![&dep001_vulnerable_dependency::DEP001]
+}

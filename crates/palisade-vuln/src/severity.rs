@@ -1,0 +1,224 @@
+//! Advisory severity: CVSS v3.x base scores computed from the vector, or the severity word
+//! a database attaches (`database_specific.severity`, `ecosystem_specific.severity`).
+//! The highest wins and its source is kept. CVSS v4 vectors are recognised but their score
+//! is not computed (the v4 formula needs the MacroVector lookup tables); a v4-only
+//! advisory gets the database's word, or `medium` with source `unknown`.
+
+use palisade_core::Severity;
+use serde_json::Value;
+
+use crate::osv::{Advisory, SeverityEntry};
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Rated {
+    pub severity: Severity,
+    pub score: Option<f64>,
+    /// e.g. `CVSS_V3 CVSS:3.1/AV:N/...`, `database_specific: HIGH`.
+    pub source: String,
+}
+
+fn round_up(x: f64) -> f64 {
+    let i = (x * 100_000.0).round() as i64;
+    if i % 10_000 == 0 {
+        i as f64 / 100_000.0
+    } else {
+        ((i / 10_000) as f64 + 1.0) / 10.0
+    }
+}
+
+/// CVSS v3.0/v3.1 base score of a vector string; `None` when a base metric is missing.
+pub fn cvss3_base_score(vector: &str) -> Option<f64> {
+    let mut m = std::collections::HashMap::new();
+    for part in vector.split('/').skip(1) {
+        let (k, v) = part.split_once(':')?;
+        m.insert(k, v);
+    }
+    let av = match *m.get("AV")? {
+        "N" => 0.85,
+        "A" => 0.62,
+        "L" => 0.55,
+        "P" => 0.2,
+        _ => return None,
+    };
+    let ac = match *m.get("AC")? {
+        "L" => 0.77,
+        "H" => 0.44,
+        _ => return None,
+    };
+    let scope_changed = match *m.get("S")? {
+        "U" => false,
+        "C" => true,
+        _ => return None,
+    };
+    let pr = match (*m.get("PR")?, scope_changed) {
+        ("N", _) => 0.85,
+        ("L", false) => 0.62,
+        ("L", true) => 0.68,
+        ("H", false) => 0.27,
+        ("H", true) => 0.5,
+        _ => return None,
+    };
+    let ui = match *m.get("UI")? {
+        "N" => 0.85,
+        "R" => 0.62,
+        _ => return None,
+    };
+    let cia = |k: &str| -> Option<f64> {
+        Some(match *m.get(k)? {
+            "H" => 0.56,
+            "L" => 0.22,
+            "N" => 0.0,
+            _ => return None,
+        })
+    };
+    let (c, i, a) = (cia("C")?, cia("I")?, cia("A")?);
+    let iss = 1.0 - (1.0 - c) * (1.0 - i) * (1.0 - a);
+    let impact = if scope_changed {
+        7.52 * (iss - 0.029) - 3.25 * (iss - 0.02).powi(15)
+    } else {
+        6.42 * iss
+    };
+    let exploitability = 8.22 * av * ac * pr * ui;
+    if impact <= 0.0 {
+        return Some(0.0);
+    }
+    let score = if scope_changed {
+        round_up((1.08 * (impact + exploitability)).min(10.0))
+    } else {
+        round_up((impact + exploitability).min(10.0))
+    };
+    Some(score)
+}
+
+pub fn from_score(score: f64) -> Severity {
+    match score {
+        s if s >= 9.0 => Severity::Critical,
+        s if s >= 7.0 => Severity::High,
+        s if s >= 4.0 => Severity::Medium,
+        s if s > 0.0 => Severity::Low,
+        _ => Severity::Info,
+    }
+}
+
+pub fn from_word(word: &str) -> Option<Severity> {
+    match word.trim().to_ascii_lowercase().as_str() {
+        "critical" => Some(Severity::Critical),
+        "high" | "important" => Some(Severity::High),
+        "moderate" | "medium" => Some(Severity::Medium),
+        "low" | "negligible" | "unimportant" => Some(Severity::Low),
+        "informational" | "info" | "none" => Some(Severity::Info),
+        _ => None,
+    }
+}
+
+fn consider(best: &mut Option<Rated>, cand: Rated) {
+    let better = match best {
+        None => true,
+        Some(b) => {
+            (cand.severity, cand.score.unwrap_or(-1.0)) > (b.severity, b.score.unwrap_or(-1.0))
+        }
+    };
+    if better {
+        *best = Some(cand);
+    }
+}
+
+fn from_entries(best: &mut Option<Rated>, entries: &[SeverityEntry]) {
+    for e in entries {
+        if e.kind.starts_with("CVSS_V3") || e.score.starts_with("CVSS:3") {
+            if let Some(score) = cvss3_base_score(&e.score) {
+                consider(
+                    best,
+                    Rated {
+                        severity: from_score(score),
+                        score: Some(score),
+                        source: format!("{} {}", e.kind, e.score),
+                    },
+                );
+            }
+        } else if let Some(sev) = from_word(&e.score) {
+            // e.g. {"type": "Ubuntu", "score": "medium"}
+            consider(
+                best,
+                Rated {
+                    severity: sev,
+                    score: None,
+                    source: format!("{}: {}", e.kind, e.score),
+                },
+            );
+        }
+    }
+}
+
+fn from_specific(best: &mut Option<Rated>, value: Option<&Value>, label: &str) {
+    if let Some(word) = value
+        .and_then(|v| v.get("severity"))
+        .and_then(Value::as_str)
+    {
+        if let Some(sev) = from_word(word) {
+            consider(
+                best,
+                Rated {
+                    severity: sev,
+                    score: None,
+                    source: format!("{label}: {word}"),
+                },
+            );
+        }
+    }
+}
+
+/// The highest severity any part of the advisory states.
+pub fn rate(adv: &Advisory) -> Rated {
+    let mut best = None;
+    from_entries(&mut best, &adv.severity);
+    from_specific(
+        &mut best,
+        adv.database_specific.as_ref(),
+        "database_specific",
+    );
+    for a in &adv.affected {
+        from_entries(&mut best, &a.severity);
+        from_specific(
+            &mut best,
+            a.ecosystem_specific.as_ref(),
+            "ecosystem_specific",
+        );
+        from_specific(&mut best, a.database_specific.as_ref(), "database_specific");
+    }
+    best.unwrap_or(Rated {
+        severity: Severity::Medium,
+        score: None,
+        source: "unknown (no CVSS v3 vector or severity word)".into(),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn cvss3_scores_match_nvd() {
+        assert_eq!(
+            cvss3_base_score("CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:H"),
+            Some(9.8)
+        );
+        assert_eq!(
+            cvss3_base_score("CVSS:3.1/AV:N/AC:L/PR:N/UI:R/S:C/C:L/I:L/A:N"),
+            Some(6.1)
+        );
+        assert_eq!(
+            cvss3_base_score("CVSS:3.0/AV:L/AC:H/PR:H/UI:R/S:U/C:N/I:N/A:L"),
+            Some(1.8)
+        );
+        assert_eq!(
+            cvss3_base_score("CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:C/C:H/I:H/A:H"),
+            Some(10.0)
+        );
+        assert_eq!(
+            cvss3_base_score("CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:N/I:N/A:N"),
+            Some(0.0)
+        );
+        assert_eq!(cvss3_base_score("CVSS:3.1/AV:X"), None);
+    }
+}

@@ -1,0 +1,126 @@
+//! Version ordering, one implementation per versioning scheme.
+//!
+//! Every comparison is total and never panics: a string that is not valid for its scheme
+//! is ordered by that scheme's fallback rule (documented on each module), so a malformed
+//! version in a lockfile or an advisory degrades one comparison, never the scan.
+
+use std::cmp::Ordering;
+use std::fmt;
+
+mod alpine;
+mod composer;
+mod cran;
+mod dpkg;
+mod maven;
+mod numeric;
+mod pep440;
+mod rpm;
+mod rubygems;
+mod semver;
+
+pub use numeric::cmp_decimal;
+
+/// A versioning scheme: how the versions of one ecosystem are ordered.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum VersionScheme {
+    /// Debian and Ubuntu packages, as `dpkg --compare-versions`.
+    Dpkg,
+    /// RPM packages (Red Hat, Fedora, SUSE, Alma, Rocky, Amazon...), as rpm's `rpmvercmp`.
+    Rpm,
+    /// Alpine and Wolfi/Chainguard packages, as apk-tools.
+    Apk,
+    /// Semantic Versioning 2.0 (npm, crates.io, Hex, Go modules, OSV `SEMVER` ranges).
+    SemVer,
+    /// NuGet: SemVer with a fourth numeric component and case-insensitive pre-releases.
+    NuGet,
+    /// Python: PEP 440.
+    Pep440,
+    /// Maven: `ComparableVersion` of maven-artifact.
+    Maven,
+    /// RubyGems: `Gem::Version`.
+    RubyGems,
+    /// Composer/Packagist: PHP `version_compare` after Composer's normalisation.
+    Composer,
+    /// Dart pub: SemVer where build metadata also orders.
+    Pub,
+    /// CRAN (R): dot- or dash-separated numbers.
+    Cran,
+    /// Hackage (Haskell): dot-separated numbers.
+    Hackage,
+}
+
+impl VersionScheme {
+    /// The scheme an OSV ecosystem name uses (`Debian:12` → dpkg, `PyPI` → PEP 440...).
+    pub fn for_ecosystem(ecosystem: &str) -> Option<VersionScheme> {
+        let base = ecosystem.split(':').next().unwrap_or(ecosystem).trim();
+        let scheme = match base {
+            "Debian" | "Ubuntu" | "Echo" => VersionScheme::Dpkg,
+            "Red Hat" | "Rocky Linux" | "AlmaLinux" | "SUSE" | "openSUSE" | "Mageia"
+            | "Oracle Linux" | "Amazon Linux" | "Photon OS" | "Azure Linux" | "Mariner"
+            | "openEuler" | "CentOS" | "Fedora" => VersionScheme::Rpm,
+            "Alpine" | "Wolfi" | "Chainguard" | "MinimOS" => VersionScheme::Apk,
+            "npm" | "crates.io" | "Go" | "Hex" | "SwiftURL" | "Bitnami" | "GitHub Actions" => {
+                VersionScheme::SemVer
+            }
+            "NuGet" => VersionScheme::NuGet,
+            "PyPI" => VersionScheme::Pep440,
+            "Maven" => VersionScheme::Maven,
+            "RubyGems" => VersionScheme::RubyGems,
+            "Packagist" => VersionScheme::Composer,
+            "Pub" => VersionScheme::Pub,
+            "CRAN" => VersionScheme::Cran,
+            "Hackage" => VersionScheme::Hackage,
+            _ => return None,
+        };
+        Some(scheme)
+    }
+
+    /// Orders two versions of this scheme. Total, never panics.
+    pub fn compare(self, a: &str, b: &str) -> Ordering {
+        if a == b {
+            return Ordering::Equal;
+        }
+        match self {
+            VersionScheme::Dpkg => dpkg::compare(a, b),
+            VersionScheme::Rpm => rpm::compare(a, b),
+            VersionScheme::Apk => alpine::compare(a, b),
+            VersionScheme::SemVer => semver::compare(a, b),
+            VersionScheme::NuGet => semver::compare_nuget(a, b),
+            VersionScheme::Pub => semver::compare_pub(a, b),
+            VersionScheme::Pep440 => pep440::compare(a, b),
+            VersionScheme::Maven => maven::compare(a, b),
+            VersionScheme::RubyGems => rubygems::compare(a, b),
+            VersionScheme::Composer => composer::compare(a, b),
+            VersionScheme::Cran => cran::compare(a, b),
+            VersionScheme::Hackage => cran::compare_hackage(a, b),
+        }
+    }
+
+    pub fn name(self) -> &'static str {
+        match self {
+            VersionScheme::Dpkg => "dpkg",
+            VersionScheme::Rpm => "rpm",
+            VersionScheme::Apk => "apk",
+            VersionScheme::SemVer => "semver",
+            VersionScheme::NuGet => "nuget",
+            VersionScheme::Pep440 => "pep440",
+            VersionScheme::Maven => "maven",
+            VersionScheme::RubyGems => "rubygems",
+            VersionScheme::Composer => "composer",
+            VersionScheme::Pub => "pub",
+            VersionScheme::Cran => "cran",
+            VersionScheme::Hackage => "hackage",
+        }
+    }
+}
+
+impl fmt::Display for VersionScheme {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+/// Python's PEP 440 canonical form of a version, when it is valid.
+pub fn pep440_normalize(v: &str) -> Option<String> {
+    pep440::normalize(v)
+}

@@ -1,0 +1,224 @@
+//! `db update` against a real HTTP server on 127.0.0.1 serving real zips built from the
+//! corpus: success, 304 reuse, and three failures (truncated archive, dropped connection,
+//! 404) that must each leave the previous database fully usable.
+
+mod common;
+
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::TcpListener;
+use std::sync::{Arc, Mutex};
+
+use palisade_vuln::db::Database;
+use palisade_vuln::update::{update, UpdateOptions};
+
+#[derive(Clone)]
+enum Reply {
+    Zip(Vec<u8>),
+    /// Sends the headers of the full body, then only this many bytes, then closes.
+    DropAfter(Vec<u8>, usize),
+    NotFound,
+}
+
+/// A minimal HTTP/1.1 server: one thread, one request per connection.
+fn serve(routes: Arc<Mutex<Vec<(String, Reply)>>>) -> String {
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let addr = listener.local_addr().unwrap();
+    std::thread::spawn(move || {
+        for stream in listener.incoming() {
+            let Ok(mut stream) = stream else { continue };
+            let mut reader = BufReader::new(stream.try_clone().unwrap());
+            let mut request = String::new();
+            if reader.read_line(&mut request).is_err() {
+                continue;
+            }
+            let mut if_none_match = None;
+            loop {
+                let mut line = String::new();
+                if reader.read_line(&mut line).unwrap_or(0) == 0 || line == "\r\n" {
+                    break;
+                }
+                if let Some(v) = line.to_ascii_lowercase().strip_prefix("if-none-match:") {
+                    if_none_match = Some(v.trim().to_string());
+                }
+            }
+            let path = request.split(' ').nth(1).unwrap_or("/").to_string();
+            let reply = routes
+                .lock()
+                .unwrap()
+                .iter()
+                .find(|(p, _)| *p == path)
+                .map(|(_, r)| r.clone())
+                .unwrap_or(Reply::NotFound);
+            match reply {
+                Reply::Zip(body) => {
+                    let etag = format!("\"{}\"", body.len());
+                    if if_none_match.as_deref() == Some(etag.as_str()) {
+                        let _ = stream
+                            .write_all(b"HTTP/1.1 304 Not Modified\r\nConnection: close\r\n\r\n");
+                        continue;
+                    }
+                    let _ = write!(
+                        stream,
+                        "HTTP/1.1 200 OK\r\nContent-Length: {}\r\nETag: {etag}\r\nConnection: close\r\n\r\n",
+                        body.len()
+                    );
+                    let _ = stream.write_all(&body);
+                }
+                Reply::DropAfter(body, n) => {
+                    let _ = write!(
+                        stream,
+                        "HTTP/1.1 200 OK\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
+                        body.len()
+                    );
+                    let _ = stream.write_all(&body[..n]);
+                    let _ = stream.flush();
+                    drop(stream);
+                }
+                Reply::NotFound => {
+                    let _ = stream.write_all(
+                        b"HTTP/1.1 404 Not Found\r\nContent-Length: 9\r\nConnection: close\r\n\r\nnot found",
+                    );
+                }
+            }
+        }
+    });
+    format!("http://{addr}")
+}
+
+/// A real zip of up to `n` records from a corpus folder.
+fn zip_of(dir: &std::path::Path, n: usize) -> Vec<u8> {
+    let mut files: Vec<_> = std::fs::read_dir(dir)
+        .unwrap()
+        .flatten()
+        .map(|e| e.path())
+        .filter(|p| p.extension().is_some_and(|x| x == "json"))
+        .collect();
+    files.sort();
+    let mut zip = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    for f in files.iter().take(n) {
+        let opts = zip::write::SimpleFileOptions::default()
+            .compression_method(zip::CompressionMethod::Deflated);
+        zip.start_file(f.file_name().unwrap().to_string_lossy(), opts)
+            .unwrap();
+        let mut bytes = vec![];
+        std::fs::File::open(f)
+            .unwrap()
+            .read_to_end(&mut bytes)
+            .unwrap();
+        zip.write_all(&bytes).unwrap();
+    }
+    zip.finish().unwrap().into_inner()
+}
+
+fn count(db_path: &std::path::Path) -> usize {
+    Database::open(db_path)
+        .unwrap()
+        .status()
+        .unwrap()
+        .advisories
+}
+
+#[test]
+fn update_replaces_atomically_and_survives_failures() {
+    let Some(corpus) = common::corpus("") else {
+        return;
+    };
+    let rust = zip_of(&corpus.join("advisories-rustsec/osv"), 200);
+    let go = zip_of(&corpus.join("advisories-go-osv/osv"), 100);
+    let routes = Arc::new(Mutex::new(vec![
+        ("/crates.io/all.zip".to_string(), Reply::Zip(rust.clone())),
+        ("/Go/all.zip".to_string(), Reply::Zip(go.clone())),
+    ]));
+    let base = serve(routes.clone());
+    let tmp = tempfile::tempdir().unwrap();
+    let db_path = tmp.path().join("cache/osv.db");
+    let opts = UpdateOptions {
+        base_url: base,
+        ecosystems: vec!["crates.io".into(), "Go".into()],
+        progress: false,
+        ..UpdateOptions::default()
+    };
+
+    let report = update(&db_path, &opts).unwrap();
+    assert_eq!(report.downloaded, vec!["crates.io", "Go"]);
+    assert_eq!(count(&db_path), 300);
+
+    // nothing changed: 304 for both, database kept
+    let report = update(&db_path, &opts).unwrap();
+    assert!(report.unchanged);
+    assert_eq!(count(&db_path), 300);
+
+    let set = |reply: Reply| {
+        routes.lock().unwrap()[1].1 = reply;
+    };
+    // truncated archive: served completely, but the zip itself is cut
+    set(Reply::Zip(go[..go.len() / 2].to_vec()));
+    let err = update(&db_path, &opts).unwrap_err().to_string();
+    assert!(
+        err.contains("archive refused") || err.contains("zip"),
+        "{err}"
+    );
+    assert_eq!(count(&db_path), 300);
+
+    // connection dropped mid-transfer
+    set(Reply::DropAfter(go.clone(), go.len() / 3));
+    let err = update(&db_path, &opts).unwrap_err().to_string();
+    assert!(err.contains("transfer"), "{err}");
+    assert_eq!(count(&db_path), 300);
+
+    // 404
+    set(Reply::NotFound);
+    let err = update(&db_path, &opts).unwrap_err().to_string();
+    assert!(err.contains("HTTP 404"), "{err}");
+    assert_eq!(count(&db_path), 300);
+
+    // no temporary files left behind
+    let leftovers: Vec<_> = std::fs::read_dir(db_path.parent().unwrap())
+        .unwrap()
+        .flatten()
+        .map(|e| e.file_name().to_string_lossy().to_string())
+        .filter(|n| n != "osv.db")
+        .collect();
+    assert!(leftovers.is_empty(), "{leftovers:?}");
+}
+
+#[test]
+fn zip_bombs_and_traversal_are_refused() {
+    let tmp = tempfile::tempdir().unwrap();
+    // path traversal entry: refused with a warning, the good record still imported
+    let mut zip = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    let opts = zip::write::SimpleFileOptions::default();
+    zip.start_file("../../evil.json", opts).unwrap();
+    zip.write_all(br#"{"id":"EVIL-1"}"#).unwrap();
+    zip.start_file("good.json", opts).unwrap();
+    zip.write_all(br#"{"id":"GOOD-1","affected":[{"package":{"ecosystem":"npm","name":"x"},"versions":["1.0.0"]}]}"#).unwrap();
+    zip.start_file("broken.json", opts).unwrap();
+    zip.write_all(br#"{"id":"BROKEN-1","affected":"#).unwrap();
+    let path = tmp.path().join("t.zip");
+    std::fs::write(&path, zip.finish().unwrap().into_inner()).unwrap();
+    let mut db = Database::create(&tmp.path().join("a.db")).unwrap();
+    let stats = db.import(&path).unwrap();
+    assert_eq!(stats.imported, 1);
+    assert_eq!(stats.warnings.len(), 2, "{:?}", stats.warnings);
+    assert!(stats.warnings[0].message.contains("escapes"));
+    assert!(
+        stats.warnings[1].to_string().contains("BROKEN-1")
+            || stats.warnings[1].to_string().contains("broken.json")
+    );
+
+    // zip bomb: 64 MiB of zeros compresses ~1000:1
+    let mut zip = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    let opts = zip::write::SimpleFileOptions::default()
+        .compression_method(zip::CompressionMethod::Deflated);
+    zip.start_file("bomb.json", opts).unwrap();
+    let zeros = vec![b' '; 1024 * 1024];
+    for _ in 0..64 {
+        zip.write_all(&zeros).unwrap();
+    }
+    let bomb = tmp.path().join("bomb.zip");
+    std::fs::write(&bomb, zip.finish().unwrap().into_inner()).unwrap();
+    let err = db.import(&bomb).unwrap_err().to_string();
+    assert!(err.contains("zip bomb") || err.contains("larger"), "{err}");
+    // the database is still intact
+    assert_eq!(db.status().unwrap().advisories, 1);
+}
