@@ -33,6 +33,8 @@ pub fn palisade_stdin(cwd: &Path, args: &[&str], stdin: Option<&[u8]>) -> Output
     cmd.args(args)
         .current_dir(cwd)
         .env("NO_COLOR", "1")
+        // A fixed, absent vulnerability database: reports must not depend on the machine.
+        .env("PALISADE_DB", "no-vulnerability-database/osv.db")
         .stdin(if stdin.is_some() {
             Stdio::piped()
         } else {
