@@ -31,6 +31,9 @@ pub enum Check {
     GenericAssignment,
     /// Base64 of `user:password` (registry `auth` entries).
     BasicAuthBase64,
+    /// `user:password` of a curl `-u` option: the password (or a lone user part) must be
+    /// a real password.
+    CurlUser,
     /// Base64 of a PEM private key (kubeconfig `client-key-data`, Kubernetes Secrets).
     Base64Pem,
 }

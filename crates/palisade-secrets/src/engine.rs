@@ -36,6 +36,8 @@ pub struct Match {
     /// 1-based line and column (in characters) of `start`.
     pub line: u32,
     pub column: u32,
+    /// 1-based line of the secret's last byte (multi-line secrets such as PEM keys).
+    pub end_line: u32,
     pub preview: String,
     pub fingerprint: String,
     /// Why the severity was lowered, e.g. an encrypted key or a failed checksum.
@@ -319,6 +321,19 @@ impl Scanner {
                     return None;
                 }
             }
+            Check::CurlUser => {
+                let text = String::from_utf8_lossy(secret);
+                let strip = |s: &str| {
+                    s.trim_matches(|c: char| matches!(c, '"' | '\'' | '{' | '}'))
+                        .to_string()
+                };
+                let (user, password) = text.split_once(':')?;
+                let (user, password) = (strip(user), strip(password));
+                let candidate = if password.is_empty() { user } else { password };
+                if candidate.len() < 4 || !generic::is_real_password(candidate.as_bytes()) {
+                    return None;
+                }
+            }
             Check::BasicAuthBase64 => {
                 let decoded = validate::base64_decode(secret)?;
                 let text = String::from_utf8(decoded).ok()?;
@@ -360,6 +375,7 @@ impl Scanner {
             end,
             line: 0,
             column: 0,
+            end_line: 0,
             preview: redact::preview(secret),
             fingerprint: redact::fingerprint(secret),
             note: verdict.note,
@@ -420,6 +436,7 @@ fn finish(bytes: &[u8], mut found: Vec<Match>) -> Vec<Match> {
             .iter()
             .filter(|&&b| (b & 0xC0) != 0x80)
             .count() as u32;
+        m.end_line = line + memchr::memchr_iter(b'\n', &bytes[m.start..m.end]).count() as u32;
     }
     found
 }

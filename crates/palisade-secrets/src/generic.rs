@@ -54,6 +54,9 @@ const NON_SECRET_KEY_ENDINGS: &[&str] = &[
     "expires",
     "ttl",
     "version",
+    "secrets",
+    "keys",
+    "tokens",
 ];
 
 /// Key fragments that are not credentials even though they contain a keyword.
@@ -82,6 +85,10 @@ const NON_SECRET_KEY_PARTS: &[&str] = &[
     "token_limit",
     "token_usage",
     "idempotency",
+    "public",
+    "tokenized",
+    "tokenize",
+    "secrets_",
 ];
 
 /// Values that name another place where the secret lives.
@@ -116,11 +123,19 @@ const REFERENCE_PREFIXES: &[&str] = &[
     "./",
     "../",
     "~/",
+    "{",
+    "[",
+    "*",
+    "0x",
 ];
 
 /// Whether a generic candidate is a literal credential.
 pub fn accept(key: &[u8], value: &[u8], whole: &[u8]) -> bool {
-    let key = String::from_utf8_lossy(key).to_ascii_lowercase();
+    let original = String::from_utf8_lossy(key);
+    if original.ends_with("Id") || original.ends_with("ID") {
+        return false;
+    }
+    let key = original.to_ascii_lowercase();
     let key = key.trim_matches(|c: char| c == '"' || c == '\'' || c == '-' || c == '.');
     if NON_SECRET_KEY_ENDINGS.iter().any(|e| key.ends_with(e))
         || NON_SECRET_KEY_PARTS.iter().any(|p| key.contains(p))
@@ -135,7 +150,10 @@ pub fn accept(key: &[u8], value: &[u8], whole: &[u8]) -> bool {
     if REFERENCE_PREFIXES.iter().any(|p| lower.starts_with(p)) {
         return false;
     }
-    if validate::is_placeholder(value) || validate::is_sequential(value) {
+    if validate::is_placeholder(value)
+        || validate::is_sequential(value)
+        || validate::has_sequence_run(&value.to_ascii_lowercase(), 8)
+    {
         return false;
     }
     if is_uuid(&lower) || value.iter().all(|b| b.is_ascii_digit()) {
@@ -159,7 +177,8 @@ pub fn accept(key: &[u8], value: &[u8], whole: &[u8]) -> bool {
     if identifier && (!quoted || is_dotted_or_snake_identifier(&text)) {
         return false;
     }
-    if text.contains('(') || text.ends_with(')') || text.contains("::") {
+    if text.contains('(') || text.ends_with(')') || text.contains("::") || looks_like_version(value)
+    {
         return false;
     }
     let classes = char_classes(value);
@@ -187,6 +206,7 @@ pub fn is_real_password(url_password: &[u8]) -> bool {
             | "changeme"
             | "user"
             | "username"
+            | "token"
             | "root"
             | "admin"
             | "guest"
@@ -211,6 +231,17 @@ pub fn is_real_password(url_password: &[u8]) -> bool {
         return false;
     }
     !validate::is_placeholder(url_password)
+}
+
+/// `1.2.3`-style version numbers inside a value (package coordinates, image tags).
+fn looks_like_version(value: &[u8]) -> bool {
+    value.windows(5).any(|w| {
+        w[0].is_ascii_digit()
+            && w[1] == b'.'
+            && w[2].is_ascii_digit()
+            && w[3] == b'.'
+            && w[4].is_ascii_digit()
+    })
 }
 
 fn is_quoted(whole: &[u8], value: &[u8]) -> bool {

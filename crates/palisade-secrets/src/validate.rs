@@ -90,27 +90,25 @@ pub fn base64_decode(input: &[u8]) -> Option<Vec<u8>> {
 }
 
 /// A PEM private key block whose body is base64 of at least 64 bytes (not `...` or prose).
+/// The body may be spread over code (`"MIIE...\n" +`), JSON (`\n` escapes) or log lines
+/// with timestamps: the longest base64 run of each line is taken.
 pub fn pem_body_decodes(block: &[u8]) -> bool {
-    let text = String::from_utf8_lossy(block);
+    let text = String::from_utf8_lossy(block).replace("\\n", "\n");
     let mut body = String::new();
-    for line in text
-        .lines()
-        .map(|l| l.trim().trim_matches(|c| c == '"' || c == '\''))
-    {
-        let line = line.trim_end_matches("\\n").trim_end_matches(',');
-        if line.starts_with("-----") || line.contains(':') || line.is_empty() {
+    for line in text.lines() {
+        if line.contains("-----") || line.starts_with("Proc-Type") || line.starts_with("DEK-Info") {
             continue;
         }
-        body.push_str(line);
+        let best = line
+            .split(|c: char| !(c.is_ascii_alphanumeric() || c == '+' || c == '/' || c == '='))
+            .max_by_key(|run| run.len())
+            .unwrap_or("");
+        if best.len() >= 16 {
+            body.push_str(best.trim_end_matches('='));
+        }
     }
-    // Keys embedded in one line with literal `\n` separators.
-    let body = body.replace("\\n", "");
-    let stripped: String = body
-        .split("-----")
-        .filter(|p| !p.contains("PRIVATE KEY") && !p.contains("BEGIN") && !p.contains("END"))
-        .collect();
-    match base64_decode(stripped.as_bytes()) {
-        Some(bytes) => bytes.len() >= 64 && shannon_entropy(stripped.as_bytes()) > 4.0,
+    match base64_decode(body.as_bytes()) {
+        Some(bytes) => bytes.len() >= 64 && shannon_entropy(body.as_bytes()) > 4.0,
         None => false,
     }
 }
@@ -123,7 +121,10 @@ pub fn jwt_header_valid(token: &[u8]) -> bool {
     match base64_decode(header) {
         Some(json) => {
             let s = String::from_utf8_lossy(&json);
-            s.trim_start().starts_with('{') && (s.contains("\"alg\"") || s.contains("\"typ\""))
+            let s = s.trim();
+            s.starts_with('{')
+                && s.ends_with('}')
+                && (s.contains("\"alg\"") || s.contains("\"typ\""))
         }
         None => false,
     }
@@ -153,6 +154,7 @@ const PLACEHOLDER_WORDS: &[&str] = &[
     "....",
     "redacted",
     "dummy",
+    "fake",
     "notreal",
     "not_a_real",
     "insert",
@@ -180,7 +182,42 @@ pub fn is_placeholder(secret: &[u8]) -> bool {
     {
         return true;
     }
-    longest_run(secret) >= 6
+    longest_run(secret) >= 6 || has_sequence_run(&lower, 6) || has_repeated_chunk(&lower)
+}
+
+/// Whether `s` holds `n` consecutive ascending or descending characters (`123456`,
+/// `abcdef`, `654321`): typed by a person, never drawn by a token generator.
+pub fn has_sequence_run(s: &[u8], n: usize) -> bool {
+    let (mut up, mut down) = (1, 1);
+    for w in s.windows(2) {
+        let alnum = w[0].is_ascii_alphanumeric() && w[1].is_ascii_alphanumeric();
+        up = if alnum && w[1] == w[0].wrapping_add(1) {
+            up + 1
+        } else {
+            1
+        };
+        down = if alnum && w[0] == w[1].wrapping_add(1) {
+            down + 1
+        } else {
+            1
+        };
+        if up >= n || down >= n {
+            return true;
+        }
+    }
+    false
+}
+
+/// Whether a chunk of 4 characters occurs three times (`1234-1234-1234`, `abcdabcdabcd`).
+pub fn has_repeated_chunk(s: &[u8]) -> bool {
+    // Long base64 tokens repeat chunks by construction (encoded JSON): only short values.
+    if s.len() < 12 || s.len() > 48 {
+        return false;
+    }
+    s.windows(4).enumerate().any(|(i, w)| {
+        w.iter().all(|b| b.is_ascii_alphanumeric())
+            && s[i + 4..].windows(4).filter(|x| *x == w).count() >= 2
+    })
 }
 
 /// Length of the longest run of one repeated byte.

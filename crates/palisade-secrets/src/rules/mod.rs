@@ -179,6 +179,12 @@ mod sec173_firebase_fcm_server_key;
 mod sec174_clojars_token;
 mod sec175_defined_networking_token;
 mod sec176_private_key_base64_pem;
+mod sec177_cloudflare_prefixed_token;
+mod sec178_docker_swarm_join_token;
+mod sec179_docker_swarm_unlock_key;
+mod sec180_bitbucket_data_center_token;
+mod sec181_gitlab_other_token;
+mod sec182_gitlab_session_cookie;
 mod sec190_generic_secret_assignment;
 
 /// All built-in detectors in rule-id order.
@@ -359,5 +365,11 @@ pub(crate) static DETECTORS: &[&Detector] = &[
     &sec174_clojars_token::DETECTOR,
     &sec175_defined_networking_token::DETECTOR,
     &sec176_private_key_base64_pem::DETECTOR,
+    &sec177_cloudflare_prefixed_token::DETECTOR,
+    &sec178_docker_swarm_join_token::DETECTOR,
+    &sec179_docker_swarm_unlock_key::DETECTOR,
+    &sec180_bitbucket_data_center_token::DETECTOR,
+    &sec181_gitlab_other_token::DETECTOR,
+    &sec182_gitlab_session_cookie::DETECTOR,
     &sec190_generic_secret_assignment::DETECTOR,
 ];

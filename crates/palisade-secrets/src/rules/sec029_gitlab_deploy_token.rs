@@ -21,7 +21,7 @@ pub(crate) static DETECTOR: Detector = Detector {
     rule: &RULE,
     provider: "GitLab",
     keywords: &["gldt-"],
-    pattern: r##"(?:^|[^0-9A-Za-z_\-])(?P<secret>gldt-[0-9A-Za-z_\-]{20,})(?:[^0-9A-Za-z_\-]|$)"##,
+    pattern: r##"(?:^|[^0-9A-Za-z_\-])(?P<secret>gldt-[0-9A-Za-z_\-]{19,}[0-9A-Za-z])(?:[^0-9A-Za-z_\-]|$)"##,
     min_entropy: 3.0,
     check: Check::None,
     span: Span::Line,

@@ -4,7 +4,7 @@ use crate::detector::{Check, Detector, Span};
 
 palisade_core::declare_rule! {
     /// ## What it checks
-    /// A Password in a curl command (curl) in any text file: a value in the provider's documented format, looked for only near the keywords `curl`. Variables (`${DB_PASS}`), template expressions and placeholder passwords such as `password` or `changeme` are not reported.
+    /// A Password in a curl command (curl) in any text file: a value in the provider's documented format, looked for only near the keywords `curl`. Variables and placeholder passwords (`user:pass`, `$PASS`) are not reported.
     /// Placeholders (`xxxx`, `<token>`, `${VAR}`, `{{ .Values.x }}`) and the providers' documented example values are not reported.
     /// ## Why it matters
     /// A password on a command line lands in shell history, CI logs and process listings.
@@ -21,8 +21,8 @@ pub(crate) static DETECTOR: Detector = Detector {
     rule: &RULE,
     provider: "curl",
     keywords: &["curl"],
-    pattern: r##"(?i)\bcurl\b[^\n]{0,300}?\s(?:-u|--user)\s+["\']?(?P<secret>[^\s"\':$]{0,80}:[^\s"\']{4,80})"##,
+    pattern: r##"(?i)\bcurl\b[^\n]{0,300}?\s(?:-u|--user)\s+(?P<secret>["\']?\{?[^\s:"\'$]{0,100}\}?["\']?:["\']?\{?[^\s"\'$]{0,100}\}?["\']?)"##,
     min_entropy: 0.0,
-    check: Check::UrlPassword,
+    check: Check::CurlUser,
     span: Span::Line,
 };

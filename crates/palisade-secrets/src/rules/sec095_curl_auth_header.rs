@@ -21,7 +21,7 @@ pub(crate) static DETECTOR: Detector = Detector {
     rule: &RULE,
     provider: "curl",
     keywords: &["curl"],
-    pattern: r##"(?i)\bcurl\b[^\n]{0,300}?(?:-H|--header)\s*["\']Authorization:\s*(?:Basic|Bearer|Token)?\s*(?P<secret>[A-Za-z0-9+/=_\-.~]{12,})["\']"##,
+    pattern: r##"(?i)\bcurl\b[^\n]{0,400}?(?:-H|--header)\s*["\'](?:Authorization|[a-z\-]{0,20}(?:token|api-key|apikey|secret)):\s*(?:(?:Basic|Bearer|Token|Api-Token|Digest)\s+)?(?P<secret>[^\s"\']{8,})["\']"##,
     min_entropy: 3.0,
     check: Check::None,
     span: Span::Line,

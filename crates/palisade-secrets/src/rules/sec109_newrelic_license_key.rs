@@ -21,7 +21,7 @@ pub(crate) static DETECTOR: Detector = Detector {
     rule: &RULE,
     provider: "New Relic",
     keywords: &["nral"],
-    pattern: r##"(?:^|[^0-9A-Za-z_])(?P<secret>[a-f0-9]{36}NRAL)(?:[^0-9A-Za-z_]|$)"##,
+    pattern: r##"(?:^|[^0-9A-Za-z_])(?P<secret>[a-z0-9]{36}NRAL)(?:[^0-9A-Za-z_]|$)"##,
     min_entropy: 3.0,
     check: Check::None,
     span: Span::Line,

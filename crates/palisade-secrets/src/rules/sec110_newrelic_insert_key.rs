@@ -21,7 +21,7 @@ pub(crate) static DETECTOR: Detector = Detector {
     rule: &RULE,
     provider: "New Relic",
     keywords: &["nrii-"],
-    pattern: r##"(?:^|[^0-9A-Za-z_\-])(?P<secret>NRII-[a-zA-Z0-9\-_]{32})(?:[^0-9A-Za-z_\-]|$)"##,
+    pattern: r##"(?:^|[^0-9A-Za-z_\-])(?P<secret>NRII-[a-zA-Z0-9\-_]{24,32})(?:[^0-9A-Za-z_\-]|$)"##,
     min_entropy: 3.0,
     check: Check::None,
     span: Span::Line,

@@ -4,7 +4,7 @@ use crate::detector::{Check, Detector, Span};
 
 palisade_core::declare_rule! {
     /// ## What it checks
-    /// A New Relic browser API token (New Relic) in any text file: a value in the provider's documented format, looked for only near the keywords `nrjs-`. Its Shannon entropy must be at least 3.0 bits per character.
+    /// A New Relic browser API token (New Relic) in any text file: a value in the provider's documented format, looked for only near the keywords `nrjs-`, `nrbr-`. Its Shannon entropy must be at least 3.0 bits per character.
     /// Placeholders (`xxxx`, `<token>`, `${VAR}`, `{{ .Values.x }}`) and the providers' documented example values are not reported.
     /// ## Why it matters
     /// A browser token sends browser monitoring data into the account.
@@ -20,8 +20,8 @@ palisade_core::declare_rule! {
 pub(crate) static DETECTOR: Detector = Detector {
     rule: &RULE,
     provider: "New Relic",
-    keywords: &["nrjs-"],
-    pattern: r##"(?:^|[^0-9A-Za-z_])(?P<secret>NRJS-[a-f0-9]{19})(?:[^0-9A-Za-z_]|$)"##,
+    keywords: &["nrjs-", "nrbr-"],
+    pattern: r##"(?:^|[^0-9A-Za-z_])(?P<secret>NR(?:JS|BR)-[a-f0-9]{19})(?:[^0-9A-Za-z_]|$)"##,
     min_entropy: 3.0,
     check: Check::None,
     span: Span::Line,

@@ -4,7 +4,7 @@ use crate::detector::{Check, Detector, Span};
 
 palisade_core::declare_rule! {
     /// ## What it checks
-    /// A Vercel access token (Vercel) in any text file: a value in the provider's documented format, looked for only near the keywords `vercel`. Its Shannon entropy must be at least 3.5 bits per character.
+    /// A Vercel access token (Vercel) in any text file: a value in the provider's documented format, looked for only near the keywords `vercel`, `vcp_`, `vck_`, `vci_`, `vca_`, `vcr_`. Its Shannon entropy must be at least 3.5 bits per character.
     /// Placeholders (`xxxx`, `<token>`, `${VAR}`, `{{ .Values.x }}`) and the providers' documented example values are not reported.
     /// ## Why it matters
     /// A Vercel token deploys and reads environment variables of every project.
@@ -20,8 +20,8 @@ palisade_core::declare_rule! {
 pub(crate) static DETECTOR: Detector = Detector {
     rule: &RULE,
     provider: "Vercel",
-    keywords: &["vercel"],
-    pattern: r##"(?i)(?:vercel[\w.\-]{0,20}(?:token|key))[\w.\-]{0,25}(?:["\']?\s*(?:=|:=|:|=>)\s*["\']?|["\']\s*,\s*["\'])(?P<secret>[A-Za-z0-9]{24})(?:[^0-9A-Za-z_]|$)"##,
+    keywords: &["vercel", "vcp_", "vck_", "vci_", "vca_", "vcr_"],
+    pattern: r##"(?i)(?:vercel[\w.\-]{0,20}(?:token|key)[\w.\-]{0,25}(?:["\']?\s*(?:=|:=|:|=>)\s*["\']?|["\']\s*,\s*["\'])(?P<secret>[A-Za-z0-9]{24})(?:[^0-9A-Za-z_]|$)|(?:^|[^0-9A-Za-z_])(?P<prefixed>vc[pkiar]_[A-Za-z0-9]{56})(?:[^0-9A-Za-z_]|$))"##,
     min_entropy: 3.5,
     check: Check::None,
     span: Span::Line,

@@ -21,7 +21,7 @@ pub(crate) static DETECTOR: Detector = Detector {
     rule: &RULE,
     provider: "Alibaba Cloud",
     keywords: &["ltai"],
-    pattern: r##"(?:^|[^0-9A-Za-z_])(?P<secret>LTAI[a-zA-Z0-9]{20})(?:[^0-9A-Za-z_]|$)"##,
+    pattern: r##"(?:^|[^0-9A-Za-z_])(?P<secret>LTAI[a-zA-Z0-9]{12,20})(?:[^0-9A-Za-z_]|$)"##,
     min_entropy: 3.0,
     check: Check::None,
     span: Span::Line,

@@ -21,7 +21,7 @@ pub(crate) static DETECTOR: Detector = Detector {
     rule: &RULE,
     provider: "Facebook",
     keywords: &["eaam", "eaac"],
-    pattern: r##"(?:^|[^0-9A-Za-z_])(?P<secret>EAA[MC][a-zA-Z0-9]{100,})(?:[^0-9A-Za-z_]|$)"##,
+    pattern: r##"(?:^|[^0-9A-Za-z_+/])(?P<secret>EAA[MC][a-zA-Z0-9]{100,})(?:[^0-9A-Za-z_+/]|$)"##,
     min_entropy: 4.0,
     check: Check::None,
     span: Span::Line,

@@ -21,7 +21,7 @@ pub(crate) static DETECTOR: Detector = Detector {
     rule: &RULE,
     provider: "Defined Networking",
     keywords: &["dnkey-"],
-    pattern: r##"(?:^|[^0-9A-Za-z_\-])(?P<secret>dnkey-[a-z0-9=_\-]{26}-[a-z0-9=_\-]{52})(?:[^0-9A-Za-z_\-]|$)"##,
+    pattern: r##"(?:^|[^0-9A-Za-z_\-])(?P<secret>dnkey-[A-Za-z0-9=_\-]{26}-[A-Za-z0-9=_\-]{52})(?:[^0-9A-Za-z_\-]|$)"##,
     min_entropy: 3.5,
     check: Check::None,
     span: Span::Line,
