@@ -235,13 +235,12 @@ pub fn is_real_password(url_password: &[u8]) -> bool {
 
 /// `1.2.3`-style version numbers inside a value (package coordinates, image tags).
 fn looks_like_version(value: &[u8]) -> bool {
-    value.windows(5).any(|w| {
-        w[0].is_ascii_digit()
-            && w[1] == b'.'
-            && w[2].is_ascii_digit()
-            && w[3] == b'.'
-            && w[4].is_ascii_digit()
-    })
+    let text = String::from_utf8_lossy(value);
+    text.split(|c: char| !(c.is_ascii_digit() || c == '.'))
+        .any(|run| {
+            let parts: Vec<&str> = run.split('.').collect();
+            parts.len() >= 3 && parts.iter().all(|p| !p.is_empty() && p.len() <= 4)
+        })
 }
 
 fn is_quoted(whole: &[u8], value: &[u8]) -> bool {

@@ -105,12 +105,15 @@ impl Run {
     }
 
     fn explanation(&mut self, corpus: &str, case: &str) -> Option<String> {
-        let e = self
-            .mapping
-            .explained
-            .iter()
-            .find(|e| e.corpus == corpus && e.case == case)?;
-        self.explained_used.insert(format!("{corpus}: {case}"));
+        let e = self.mapping.explained.iter().find(|e| {
+            e.corpus == corpus
+                && match e.case.strip_suffix('*') {
+                    Some(prefix) => case.starts_with(prefix),
+                    None => e.case == case,
+                }
+        })?;
+        self.explained_used
+            .insert(format!("{corpus}: {case} — {}", e.reason));
         Some(e.reason.clone())
     }
 

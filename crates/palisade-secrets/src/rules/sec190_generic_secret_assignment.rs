@@ -24,6 +24,10 @@ pub(crate) static DETECTOR: Detector = Detector {
     keywords: &[
         "pass",
         "psw",
+        "ssw",
+        "swd",
+        "swrd",
+        "sword",
         "_pw",
         "pw:",
         "pw=",
