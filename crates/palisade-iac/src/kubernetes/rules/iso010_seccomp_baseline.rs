@@ -1,0 +1,50 @@
+use palisade_core::{declare_rule, Finding};
+
+use super::at;
+use crate::kubernetes::{ClusterContext, PodView};
+
+declare_rule! {
+    /// ## What it checks
+    /// A seccomp profile explicitly set to `Unconfined`, at pod level
+    /// (`spec.securityContext.seccompProfile.type`) or on any container.
+    /// ## Why it matters
+    /// Seccomp filters the system calls a container may make. Unconfined exposes the whole
+    /// kernel syscall surface, including calls used in known container escapes.
+    /// ## Fix
+    /// Set `seccompProfile: {type: RuntimeDefault}` at pod level and remove the container
+    /// override.
+    /// ## References
+    /// - https://kubernetes.io/docs/concepts/security/pod-security-standards/#baseline
+    /// - https://kubernetes.io/docs/tutorials/security/seccomp/
+    pub static RULE = {
+        id: "ISO010", practice: Iso, severity: High,
+        title: "Seccomp explicitly unconfined", profile: "baseline",
+    };
+}
+
+pub fn check(pod: &PodView, _: &ClusterContext, out: &mut Vec<Finding>) {
+    if let Some(n) = pod
+        .pod_sc(&["seccompProfile", "type"])
+        .filter(|n| n.as_str() == Some("Unconfined"))
+    {
+        out.push(at(
+            &RULE,
+            pod,
+            n,
+            "the pod's seccomp profile is Unconfined".into(),
+        ));
+    }
+    for c in &pod.containers {
+        if let Some(n) = c
+            .sc(&["seccompProfile", "type"])
+            .filter(|n| n.as_str() == Some("Unconfined"))
+        {
+            out.push(at(
+                &RULE,
+                pod,
+                n,
+                format!("{} has seccomp profile Unconfined", c.describe()),
+            ));
+        }
+    }
+}
