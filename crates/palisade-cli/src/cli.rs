@@ -47,6 +47,8 @@ pub enum ColorChoice {
 pub enum Scanner {
     /// Misconfigurations in Kubernetes manifests.
     Misconfig,
+    /// Hard-coded secrets in every text file.
+    Secret,
 }
 
 /// Severity threshold for `--fail-on`, with `never` to always exit 0 on findings.
@@ -115,6 +117,10 @@ pub struct ScanArgs {
     /// Configuration file (default: palisade.toml at the first scan root, if present).
     #[arg(long, value_name = "FILE")]
     pub config: Option<PathBuf>,
+
+    /// Secret rules file: only its `[[rules]]` run, instead of the built-in secret rules.
+    #[arg(long, value_name = "FILE")]
+    pub secret_config: Option<PathBuf>,
 
     /// Follow symbolic links while walking (loops are detected and reported).
     #[arg(long)]

@@ -46,4 +46,7 @@ pub fn registry() -> palisade_core::RuleRegistry {
         .extend(palisade_iac::rules())
         .expect("rule ids are unique across crates (checked by tests)");
     registry
+        .extend(palisade_secrets::rules())
+        .expect("rule ids are unique across crates (checked by tests)");
+    registry
 }

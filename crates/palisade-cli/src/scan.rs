@@ -33,6 +33,7 @@ const NOT_DOCUMENTS: &[&str] = &[
 #[derive(Default)]
 struct FileOutput {
     manifest: Option<ManifestFile>,
+    findings: Vec<Finding>,
     errors: Vec<ScanError>,
     warnings: Vec<String>,
 }
@@ -40,6 +41,7 @@ struct FileOutput {
 /// Which scanners this run uses.
 struct Enabled {
     misconfig: bool,
+    secret: bool,
 }
 
 impl Enabled {
@@ -47,6 +49,7 @@ impl Enabled {
         let on = |s: Scanner| list.is_empty() || list.contains(&s);
         Enabled {
             misconfig: on(Scanner::Misconfig),
+            secret: on(Scanner::Secret),
         }
     }
 }
@@ -98,16 +101,79 @@ fn read_bounded(entry: &FileEntry, limit: u64) -> std::io::Result<Option<Vec<u8>
     Ok((buf.len() as u64 <= limit).then_some(buf))
 }
 
+/// The secret scanner of this run and its file-size limit.
+struct SecretScan {
+    scanner: palisade_secrets::Scanner,
+    max_file_size: u64,
+}
+
+fn secret_scan(args: &ScanArgs, config: &Config) -> anyhow::Result<SecretScan> {
+    let settings = match &args.secret_config {
+        Some(path) => palisade_secrets::SecretsConfig::load_file(path)?,
+        None => {
+            let source = config
+                .source
+                .as_ref()
+                .map(|p| p.display().to_string())
+                .unwrap_or_else(|| palisade_core::config::CONFIG_FILE.to_string());
+            palisade_secrets::SecretsConfig::from_table(&config.secrets, &source)?
+        }
+    };
+    Ok(SecretScan {
+        scanner: palisade_secrets::Scanner::with_config(&settings)?,
+        max_file_size: settings.max_file_size,
+    })
+}
+
 /// The per-file phase: read once, hand the content to each scanner.
-fn scan_file(entry: &FileEntry, enabled: &Enabled) -> FileOutput {
+fn scan_file(entry: &FileEntry, enabled: &Enabled, secrets: Option<&SecretScan>) -> FileOutput {
     let mut out = FileOutput::default();
     let document_name = is_document_name(&entry.display);
     let parse_candidate = document_name
         || extension(&entry.display).is_none_or(|e| !NOT_DOCUMENTS.contains(&e.as_str()));
-    if !enabled.misconfig || !parse_candidate {
+    let wants_misconfig = enabled.misconfig && parse_candidate;
+    if !wants_misconfig && secrets.is_none() {
         return out;
     }
-    let bytes = match read_bounded(entry, MAX_DOCUMENT_BYTES) {
+    let limit = secrets.map_or(MAX_DOCUMENT_BYTES, |s| {
+        s.max_file_size.max(MAX_DOCUMENT_BYTES)
+    });
+    let read = match read_bounded(entry, limit) {
+        Ok(Some(bytes)) if bytes.len() as u64 > MAX_DOCUMENT_BYTES => {
+            if let Some(s) = secrets {
+                scan_secrets(s, entry, &bytes, &mut out);
+            }
+            Ok(None)
+        }
+        Ok(Some(bytes)) => {
+            if let Some(s) = secrets {
+                scan_secrets(s, entry, &bytes, &mut out);
+            }
+            Ok(Some(bytes))
+        }
+        Ok(None) => {
+            if let Some(s) = secrets {
+                out.warnings.push(format!(
+                    "{}: larger than the secret scanner's {} limit; not scanned for secrets",
+                    entry.display,
+                    human_size(s.max_file_size)
+                ));
+            }
+            Ok(None)
+        }
+        Err(e) => Err(e),
+    };
+    if !wants_misconfig {
+        if let Err(e) = read {
+            out.errors.push(ScanError::new(
+                &entry.display,
+                None,
+                format!("cannot read: {e}"),
+            ));
+        }
+        return out;
+    }
+    let bytes = match read {
         Ok(Some(bytes)) => bytes,
         Ok(None) => {
             if document_name {
@@ -188,6 +254,15 @@ fn scan_file(entry: &FileEntry, enabled: &Enabled) -> FileOutput {
     out
 }
 
+fn scan_secrets(s: &SecretScan, entry: &FileEntry, bytes: &[u8], out: &mut FileOutput) {
+    if let palisade_secrets::FileOutcome::Scanned(matches) =
+        s.scanner.scan_loaded(&entry.display, bytes)
+    {
+        out.findings
+            .extend(matches.iter().map(|m| m.to_finding(&entry.display)));
+    }
+}
+
 fn load_config(args: &ScanArgs) -> anyhow::Result<Config> {
     if let Some(path) = &args.config {
         return Config::load(path).map_err(anyhow::Error::from);
@@ -232,6 +307,11 @@ pub fn run(args: ScanArgs) -> anyhow::Result<u8> {
     let config = load_config(&args)?;
     let skip = SkipRules::new(&args.skip_dirs, &args.skip_files)?;
     let enabled = Enabled::from(&args.scanners);
+    let secrets = if enabled.secret {
+        Some(secret_scan(&args, &config)?)
+    } else {
+        None
+    };
 
     let mut report = ScanReport {
         targets: args.paths.iter().map(|p| p.display().to_string()).collect(),
@@ -253,7 +333,7 @@ pub fn run(args: ScanArgs) -> anyhow::Result<u8> {
     let outputs: Vec<FileOutput> = files
         .par_iter()
         .map(|entry| {
-            let out = scan_file(entry, &enabled);
+            let out = scan_file(entry, &enabled, secrets.as_ref());
             bar.inc(1);
             out
         })
@@ -265,6 +345,7 @@ pub fn run(args: ScanArgs) -> anyhow::Result<u8> {
     for out in outputs {
         report.errors.extend(out.errors);
         report.warnings.extend(out.warnings);
+        report.findings.extend(out.findings);
         manifests.extend(out.manifest);
     }
 

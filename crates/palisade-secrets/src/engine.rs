@@ -50,7 +50,7 @@ impl Match {
     /// The finding for this match in file `path`.
     pub fn to_finding(&self, path: &str) -> Finding {
         let location = Location::at(path, self.line, self.column);
-        let mut message = format!("{} secret found: {}", self.provider, self.preview);
+        let mut message = format!("{} found: {}", self.title, self.preview);
         if let Some(note) = &self.note {
             message.push_str(&format!(" ({note})"));
         }
