@@ -7,8 +7,8 @@
 #   SIZE_MB=200 bench/secrets.sh     # smaller tree
 #   SKIP_DS=1 bench/secrets.sh       # leave detect-secrets out (it is the slowest by far)
 #
-# Each tool runs twice; the second (warm page cache) run is reported. Peers come from
-# /opt/peers (see shared/tools/PEERS.md).
+# Each tool runs twice; the second (warm page cache) run is reported (RUNS=1: once, after
+# a `cat` of the tree warmed the cache). Peers come from /opt/peers (shared/tools/PEERS.md).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$PWD
@@ -31,11 +31,12 @@ PLANTED=$BENCH_DIR/planted.tsv
 echo "== building palisade (release)"
 cargo build --release -q -p palisade-cli
 PALISADE=$ROOT/target/release/palisade
+find "$TREE" -type f -exec cat {} + >/dev/null
 
 # run NAME CMD...: runs twice, keeps /usr/bin/time -v of the second run.
 run() {
   local name=$1; shift
-  "$@" >/dev/null 2>&1 || true
+  if [ "${RUNS:-2}" = 2 ]; then "$@" >/dev/null 2>&1 || true; fi
   /usr/bin/time -v -o "$OUT/$name.time" "$@" >"$OUT/$name.stdout" 2>"$OUT/$name.stderr" || true
 }
 

@@ -217,6 +217,7 @@ impl SecretsConfig {
                         .into(),
                 ),
                 keywords: rule.keywords.iter().map(|k| k.to_ascii_lowercase()).collect(),
+                case_sensitive: false,
                 group,
                 regex,
                 min_entropy: rule.entropy.unwrap_or(0.0),

@@ -44,8 +44,11 @@ pub struct Detector {
     pub rule: &'static RuleMeta,
     /// Provider shown to users and used for per-provider conformance figures.
     pub provider: &'static str,
-    /// Lower-case literals; the regex only runs near one of them.
+    /// Literals the regex only runs near. Matched ignoring ASCII case unless
+    /// `case_sensitive` (for fixed-case prefixes such as `AKIA` or `SK`, which in any case
+    /// would hit ordinary words like `task`).
     pub keywords: &'static [&'static str],
+    pub case_sensitive: bool,
     /// Regex over bytes, Unicode disabled; the secret is the `secret` group, else group 1,
     /// else the whole match.
     pub pattern: &'static str,

@@ -91,6 +91,7 @@ pub(crate) struct CompiledDetector {
     pub rule: Option<&'static RuleMeta>,
     pub remediation: Option<Arc<str>>,
     pub keywords: Vec<String>,
+    pub case_sensitive: bool,
     pub regex: Regex,
     pub group: usize,
     pub min_entropy: f64,
@@ -123,7 +124,18 @@ impl CompiledDetector {
             severity: d.rule.severity,
             rule: Some(d.rule),
             remediation: None,
-            keywords: d.keywords.iter().map(|k| k.to_ascii_lowercase()).collect(),
+            keywords: d
+                .keywords
+                .iter()
+                .map(|k| {
+                    if d.case_sensitive {
+                        k.to_string()
+                    } else {
+                        k.to_ascii_lowercase()
+                    }
+                })
+                .collect(),
+            case_sensitive: d.case_sensitive,
             group: secret_group(&regex),
             regex,
             min_entropy: d.min_entropy,
@@ -164,21 +176,43 @@ fn secret_group(regex: &Regex) -> usize {
 #[derive(Debug)]
 pub struct Scanner {
     pub(crate) detectors: Vec<CompiledDetector>,
+    /// Keywords matched ignoring ASCII case.
     keywords: AhoCorasick,
     /// For each keyword pattern id, the detectors that own it.
     owners: Vec<Vec<usize>>,
+    /// Keywords matched exactly, and their owners.
+    exact_keywords: AhoCorasick,
+    exact_owners: Vec<Vec<usize>>,
+}
+
+/// Builds one keyword automaton: a DFA, because overlapping search over a few hundred
+/// short keywords is the hot loop of the whole scan.
+fn keyword_automaton(words: &[String], ignore_case: bool) -> Result<AhoCorasick, EngineError> {
+    AhoCorasickBuilder::new()
+        .ascii_case_insensitive(ignore_case)
+        .match_kind(MatchKind::Standard)
+        .kind(Some(aho_corasick::AhoCorasickKind::DFA))
+        .build(words)
+        .map_err(|e| EngineError::Keywords(e.to_string()))
 }
 
 impl Scanner {
     pub(crate) fn from_compiled(detectors: Vec<CompiledDetector>) -> Result<Self, EngineError> {
         let mut words: Vec<String> = Vec::new();
         let mut owners: Vec<Vec<usize>> = Vec::new();
+        let mut exact_words: Vec<String> = Vec::new();
+        let mut exact_owners: Vec<Vec<usize>> = Vec::new();
         for (i, d) in detectors.iter().enumerate() {
             if d.keywords.is_empty() {
                 return Err(EngineError::NoKeywords {
                     rule: d.id.to_string(),
                 });
             }
+            let (words, owners) = if d.case_sensitive {
+                (&mut exact_words, &mut exact_owners)
+            } else {
+                (&mut words, &mut owners)
+            };
             for k in &d.keywords {
                 match words.iter().position(|w| w == k) {
                     Some(p) => owners[p].push(i),
@@ -189,15 +223,12 @@ impl Scanner {
                 }
             }
         }
-        let keywords = AhoCorasickBuilder::new()
-            .ascii_case_insensitive(true)
-            .match_kind(MatchKind::Standard)
-            .build(&words)
-            .map_err(|e| EngineError::Keywords(e.to_string()))?;
         Ok(Scanner {
+            keywords: keyword_automaton(&words, true)?,
+            exact_keywords: keyword_automaton(&exact_words, false)?,
             detectors,
-            keywords,
             owners,
+            exact_owners,
         })
     }
 
@@ -213,13 +244,26 @@ impl Scanner {
         }
         let mut windows: Vec<Vec<(usize, usize)>> = vec![Vec::new(); self.detectors.len()];
         let mut any = false;
-        for hit in self.keywords.find_overlapping_iter(bytes) {
-            for &d in &self.owners[hit.pattern().as_usize()] {
+        let hits = self
+            .keywords
+            .find_overlapping_iter(bytes)
+            .map(|h| (h, &self.owners))
+            .chain(
+                self.exact_keywords
+                    .find_overlapping_iter(bytes)
+                    .map(|h| (h, &self.exact_owners)),
+            );
+        for (hit, owners) in hits {
+            for &d in &owners[hit.pattern().as_usize()] {
                 let list = &mut windows[d];
-                if let Some(last) = list.last() {
-                    if hit.start() >= last.0 && hit.end() <= last.1 {
-                        continue;
-                    }
+                // Hits of the two automata interleave: merge into any window, not only the last.
+                if list
+                    .iter()
+                    .rev()
+                    .take(4)
+                    .any(|w| hit.start() >= w.0 && hit.end() <= w.1)
+                {
+                    continue;
                 }
                 let (ws, we) = window_around(bytes, hit.start(), hit.end(), self.detectors[d].span);
                 match list.last_mut() {
@@ -452,6 +496,7 @@ impl CompiledDetector {
             rule: self.rule,
             remediation: self.remediation.clone(),
             keywords: self.keywords.clone(),
+            case_sensitive: self.case_sensitive,
             regex: self.regex.clone(),
             group: self.group,
             min_entropy: self.min_entropy,

@@ -127,6 +127,8 @@ const REFERENCE_PREFIXES: &[&str] = &[
     "[",
     "*",
     "0x",
+    ":",
+    "&",
 ];
 
 /// Whether a generic candidate is a literal credential.
@@ -175,6 +177,9 @@ pub fn accept(key: &[u8], value: &[u8], whole: &[u8]) -> bool {
         .iter()
         .all(|b| b.is_ascii_alphabetic() || *b == b'_' || *b == b'.' || *b == b'-');
     if identifier && (!quoted || is_dotted_or_snake_identifier(&text)) {
+        return false;
+    }
+    if !quoted && is_code_identifier(&text) {
         return false;
     }
     if text.contains('(') || text.ends_with(')') || text.contains("::") || looks_like_version(value)
@@ -248,6 +253,17 @@ fn is_quoted(whole: &[u8], value: &[u8]) -> bool {
         return false;
     };
     pos > 0 && matches!(whole[pos - 1], b'"' | b'\'' | b'`')
+}
+
+/// An unquoted identifier as code writes one: `__X32_SYSCALL_BIT`, `atomic_swap_pwr8`,
+/// `true/false`. A random password mixes cases, so `kT7_fQ2mX9pLw` is not one.
+fn is_code_identifier(s: &str) -> bool {
+    let ident = s.starts_with(|c: char| c.is_ascii_alphabetic() || c == '_')
+        && s.chars().all(|c| c.is_ascii_alphanumeric() || c == '_');
+    let single_case =
+        !s.chars().any(|c| c.is_ascii_lowercase()) || !s.chars().any(|c| c.is_ascii_uppercase());
+    let words = s.chars().all(|c| c.is_ascii_lowercase() || c == '/');
+    (ident && (s.starts_with('_') || (s.contains('_') && single_case))) || words
 }
 
 fn is_dotted_or_snake_identifier(s: &str) -> bool {

@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 use palisade_secrets::{FileOutcome, Scanner, GENERIC_RULE_ID};
 
 const MAX_FILES: usize = 6000;
-const MAX_BYTES: u64 = 60 << 20;
+const MAX_BYTES: u64 = 30 << 20;
 
 fn registry_sources() -> Option<PathBuf> {
     let home = std::env::var_os("CARGO_HOME")
@@ -81,9 +81,9 @@ fn generic_rule_is_quiet_on_published_crate_sources() {
         println!("  {g}");
     }
     assert!(scanned > 0, "no files scanned under {}", src.display());
-    // Threshold tuned on the registry of this workspace: at most one finding per 5 MB.
+    // Measured here: 1 finding (a badge token in a README) on 63 MB; allow one per 20 MB.
     assert!(
-        (generic.len() as f64) <= (mb / 5.0).max(2.0),
+        (generic.len() as f64) <= (mb / 20.0).max(2.0),
         "{} generic findings on {mb:.1} MB of published code",
         generic.len()
     );

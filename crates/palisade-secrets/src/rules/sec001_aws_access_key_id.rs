@@ -4,7 +4,7 @@ use crate::detector::{Check, Detector, Span};
 
 palisade_core::declare_rule! {
     /// ## What it checks
-    /// A AWS access key id (AWS) in any text file: a value in the provider's documented format, looked for only near the keywords `akia`, `asia`, `abia`, `acca`, `a3t`. Its Shannon entropy must be at least 3.0 bits per character.
+    /// A AWS access key id (AWS) in any text file: a value in the provider's documented format, looked for only near the keywords `AKIA`, `ASIA`, `ABIA`, `ACCA`, `A3T`. Its Shannon entropy must be at least 3.0 bits per character.
     /// Placeholders (`xxxx`, `<token>`, `${VAR}`, `{{ .Values.x }}`) and the providers' documented example values are not reported.
     /// ## Why it matters
     /// An access key id names an IAM user or role credential; next to its secret key it signs any AWS API call the principal may make.
@@ -20,9 +20,10 @@ palisade_core::declare_rule! {
 pub(crate) static DETECTOR: Detector = Detector {
     rule: &RULE,
     provider: "AWS",
-    keywords: &["akia", "asia", "abia", "acca", "a3t"],
+    keywords: &["AKIA", "ASIA", "ABIA", "ACCA", "A3T"],
     pattern: r##"(?:^|[^0-9A-Za-z_])(?P<secret>(?:A3T[A-Z0-9]|AKIA|ASIA|ABIA|ACCA)[A-Z2-7]{16})(?:[^0-9A-Za-z_]|$)"##,
     min_entropy: 3.0,
+    case_sensitive: true,
     check: Check::None,
     span: Span::Line,
 };

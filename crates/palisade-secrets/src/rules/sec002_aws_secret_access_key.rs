@@ -30,6 +30,7 @@ pub(crate) static DETECTOR: Detector = Detector {
     ],
     pattern: r##"(?i)(?:aws[_\-]?secret|secret[_\-]?access[_\-]?key)[\w.\-]{0,25}(?:["\']?\s*(?:=|:=|:|=>)\s*["\']?|["\']\s*,\s*["\'])(?P<secret>[A-Za-z0-9/+=]{40})(?:[^0-9A-Za-z_]|$)"##,
     min_entropy: 4.0,
+    case_sensitive: false,
     check: Check::None,
     span: Span::Line,
 };

@@ -29,6 +29,7 @@ pub(crate) static DETECTOR: Detector = Detector {
     ],
     pattern: r##"(?i)(?:(?:aws[_\-]?)?(?:session|security)[_\-]?token)[\w.\-]{0,25}(?:["\']?\s*(?:=|:=|:|=>)\s*["\']?|["\']\s*,\s*["\'])(?P<secret>[A-Za-z0-9/+=]{100,1200})(?:[^0-9A-Za-z_]|$)"##,
     min_entropy: 4.5,
+    case_sensitive: false,
     check: Check::None,
     span: Span::Line,
 };

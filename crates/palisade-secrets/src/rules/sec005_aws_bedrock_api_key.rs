@@ -23,6 +23,7 @@ pub(crate) static DETECTOR: Detector = Detector {
     keywords: &["absk"],
     pattern: r##"(?:^|[^0-9A-Za-z_])(?P<secret>ABSK[A-Za-z0-9+/]{109,269}={0,2})(?:[^0-9A-Za-z_]|$)"##,
     min_entropy: 4.0,
+    case_sensitive: false,
     check: Check::None,
     span: Span::Line,
 };

@@ -23,6 +23,7 @@ pub(crate) static DETECTOR: Detector = Detector {
     keywords: &["aiza"],
     pattern: r##"(?:^|[^0-9A-Za-z_])(?P<secret>AIza[0-9A-Za-z_\-]{35})(?:[^0-9A-Za-z_]|$)"##,
     min_entropy: 3.5,
+    case_sensitive: false,
     check: Check::None,
     span: Span::Line,
 };

@@ -23,6 +23,7 @@ pub(crate) static DETECTOR: Detector = Detector {
     keywords: &["accountkey"],
     pattern: r##"(?i)AccountKey\s*=\s*(?P<secret>[A-Za-z0-9+/]{86}==)"##,
     min_entropy: 4.0,
+    case_sensitive: false,
     check: Check::None,
     span: Span::Line,
 };

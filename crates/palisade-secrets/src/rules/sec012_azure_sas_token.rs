@@ -23,6 +23,7 @@ pub(crate) static DETECTOR: Detector = Detector {
     keywords: &["sig="],
     pattern: r##"(?i)sv=\d{4}-\d{2}-\d{2}[^\s"\'<>]{0,400}?[?&]sig=(?P<secret>[A-Za-z0-9%+/]{40,90})"##,
     min_entropy: 4.0,
+    case_sensitive: false,
     check: Check::None,
     span: Span::Line,
 };

@@ -23,6 +23,7 @@ pub(crate) static DETECTOR: Detector = Detector {
     keywords: &["azdo"],
     pattern: r##"(?:^|[^0-9A-Za-z_])(?P<secret>[a-zA-Z0-9]{76}AZDO[a-zA-Z0-9]{4})(?:[^0-9A-Za-z_]|$)"##,
     min_entropy: 4.0,
+    case_sensitive: false,
     check: Check::None,
     span: Span::Line,
 };

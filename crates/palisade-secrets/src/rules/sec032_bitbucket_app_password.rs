@@ -23,6 +23,7 @@ pub(crate) static DETECTOR: Detector = Detector {
     keywords: &["atbb", "atctt3"],
     pattern: r##"(?:^|[^0-9A-Za-z_])(?P<secret>(?:ATBB|ATCTT3)[a-zA-Z0-9_\-=.]{32,200})(?:[^0-9A-Za-z_]|$)"##,
     min_entropy: 3.5,
+    case_sensitive: false,
     check: Check::None,
     span: Span::Line,
 };

@@ -23,6 +23,7 @@ pub(crate) static DETECTOR: Detector = Detector {
     keywords: &["atatt3"],
     pattern: r##"(?:^|[^0-9A-Za-z_])(?P<secret>ATATT3[A-Za-z0-9_\-=]{186})(?:[^0-9A-Za-z_]|$)"##,
     min_entropy: 4.0,
+    case_sensitive: false,
     check: Check::None,
     span: Span::Line,
 };

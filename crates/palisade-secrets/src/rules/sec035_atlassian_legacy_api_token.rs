@@ -23,6 +23,7 @@ pub(crate) static DETECTOR: Detector = Detector {
     keywords: &["atlassian", "confluence", "jira"],
     pattern: r##"(?i)(?:atlassian|confluence|jira)[\w.\-]{0,25}(?:["\']?\s*(?:=|:=|:|=>)\s*["\']?|["\']\s*,\s*["\'])(?P<secret>[a-zA-Z0-9]{24})(?:[^0-9A-Za-z_]|$)"##,
     min_entropy: 3.8,
+    case_sensitive: false,
     check: Check::None,
     span: Span::Line,
 };

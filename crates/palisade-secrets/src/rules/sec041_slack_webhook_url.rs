@@ -23,6 +23,7 @@ pub(crate) static DETECTOR: Detector = Detector {
     keywords: &["hooks.slack.com"],
     pattern: r##"(?i)(?P<secret>(?:https?://)?hooks\.slack\.com/(?:services|workflows|triggers)/[A-Za-z0-9+/]{43,56}|(?:https?://)?hooks\.slack\.com/(?:services|workflows|triggers)/T[A-Z0-9]{6,12}/[A-Z0-9]{6,12}/[A-Za-z0-9]{16,32}|(?:https?://)?hooks\.slack\.com/workflows/T[A-Z0-9]{6,12}/A[A-Z0-9]{6,12}/\d{10,20}/[A-Za-z0-9]{16,32})"##,
     min_entropy: 3.0,
+    case_sensitive: false,
     check: Check::None,
     span: Span::Line,
 };

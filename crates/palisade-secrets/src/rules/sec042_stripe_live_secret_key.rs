@@ -23,6 +23,7 @@ pub(crate) static DETECTOR: Detector = Detector {
     keywords: &["sk_live_", "rk_live_", "sk_prod_", "rk_prod_"],
     pattern: r##"(?:^|[^0-9A-Za-z_])(?P<secret>(?:sk|rk)_(?:live|prod)_[0-9a-zA-Z]{10,247})(?:[^0-9A-Za-z_]|$)"##,
     min_entropy: 3.0,
+    case_sensitive: false,
     check: Check::None,
     span: Span::Line,
 };

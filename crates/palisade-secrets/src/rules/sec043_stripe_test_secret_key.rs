@@ -23,6 +23,7 @@ pub(crate) static DETECTOR: Detector = Detector {
     keywords: &["sk_test_", "rk_test_"],
     pattern: r##"(?:^|[^0-9A-Za-z_])(?P<secret>(?:sk|rk)_test_[0-9a-zA-Z]{10,247})(?:[^0-9A-Za-z_]|$)"##,
     min_entropy: 3.0,
+    case_sensitive: false,
     check: Check::None,
     span: Span::Line,
 };

@@ -4,7 +4,7 @@ use crate::detector::{Check, Detector, Span};
 
 palisade_core::declare_rule! {
     /// ## What it checks
-    /// A Square access token (Square) in any text file: a value in the provider's documented format, looked for only near the keywords `sq0atp-`, `eaaa`. Its Shannon entropy must be at least 3.5 bits per character.
+    /// A Square access token (Square) in any text file: a value in the provider's documented format, looked for only near the keywords `sq0atp-`, `EAAA`. Its Shannon entropy must be at least 3.5 bits per character.
     /// Placeholders (`xxxx`, `<token>`, `${VAR}`, `{{ .Values.x }}`) and the providers' documented example values are not reported.
     /// ## Why it matters
     /// A Square access token takes payments and reads merchant data.
@@ -20,9 +20,10 @@ palisade_core::declare_rule! {
 pub(crate) static DETECTOR: Detector = Detector {
     rule: &RULE,
     provider: "Square",
-    keywords: &["sq0atp-", "eaaa"],
+    keywords: &["sq0atp-", "EAAA"],
     pattern: r##"(?:^|[^0-9A-Za-z_])(?P<secret>(?:sq0atp-[0-9A-Za-z_\-]{22}|EAAA[a-zA-Z0-9_\-]{60}))(?:[^0-9A-Za-z_]|$)"##,
     min_entropy: 3.5,
+    case_sensitive: true,
     check: Check::None,
     span: Span::Line,
 };

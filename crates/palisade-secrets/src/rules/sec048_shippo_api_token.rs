@@ -23,6 +23,7 @@ pub(crate) static DETECTOR: Detector = Detector {
     keywords: &["shippo_live_", "shippo_test_"],
     pattern: r##"(?:^|[^0-9A-Za-z_])(?P<secret>shippo_(?:live|test)_[a-fA-F0-9]{40})(?:[^0-9A-Za-z_]|$)"##,
     min_entropy: 3.0,
+    case_sensitive: false,
     check: Check::None,
     span: Span::Line,
 };

@@ -4,7 +4,7 @@ use crate::detector::{Check, Detector, Span};
 
 palisade_core::declare_rule! {
     /// ## What it checks
-    /// A Twilio API key (Twilio) in any text file: a value in the provider's documented format, looked for only near the keywords `sk`. Its Shannon entropy must be at least 3.0 bits per character.
+    /// A Twilio API key (Twilio) in any text file: a value in the provider's documented format, looked for only near the keywords `SK`. Its Shannon entropy must be at least 3.0 bits per character.
     /// Placeholders (`xxxx`, `<token>`, `${VAR}`, `{{ .Values.x }}`) and the providers' documented example values are not reported.
     /// ## Why it matters
     /// A Twilio API key sends messages and places calls billed to the account.
@@ -20,9 +20,10 @@ palisade_core::declare_rule! {
 pub(crate) static DETECTOR: Detector = Detector {
     rule: &RULE,
     provider: "Twilio",
-    keywords: &["sk"],
+    keywords: &["SK"],
     pattern: r##"(?:^|[^0-9A-Za-z_])(?P<secret>SK[0-9a-fA-F]{32})(?:[^0-9A-Za-z_]|$)"##,
     min_entropy: 3.0,
+    case_sensitive: true,
     check: Check::None,
     span: Span::Line,
 };

@@ -23,6 +23,7 @@ pub(crate) static DETECTOR: Detector = Detector {
     keywords: &["-us"],
     pattern: r##"(?:^|[^0-9A-Za-z_])(?P<secret>[0-9a-f]{32}-us[0-9]{1,2})(?:[^0-9A-Za-z_]|$)"##,
     min_entropy: 3.0,
+    case_sensitive: true,
     check: Check::None,
     span: Span::Line,
 };

@@ -23,6 +23,7 @@ pub(crate) static DETECTOR: Detector = Detector {
     keywords: &["discord"],
     pattern: r##"(?i)(?:discord[\w.\-]{0,20}(?:token|secret|key))[\w.\-]{0,25}(?:["\']?\s*(?:=|:=|:|=>)\s*["\']?|["\']\s*,\s*["\'])(?P<secret>[MNO][A-Za-z\d_\-]{23,27}\.[\w\-]{6}\.[\w\-]{27,38})(?:[^0-9A-Za-z_]|$)"##,
     min_entropy: 3.5,
+    case_sensitive: false,
     check: Check::None,
     span: Span::Line,
 };

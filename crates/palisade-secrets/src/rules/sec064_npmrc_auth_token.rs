@@ -23,6 +23,7 @@ pub(crate) static DETECTOR: Detector = Detector {
     keywords: &["_authtoken"],
     pattern: r##"//[a-z0-9.\-]+(?::\d+)?/[^\s:]*:_authToken\s*=\s*(?P<secret>[A-Za-z0-9_\-.+/=]{8,})"##,
     min_entropy: 0.0,
+    case_sensitive: false,
     check: Check::None,
     span: Span::Line,
 };

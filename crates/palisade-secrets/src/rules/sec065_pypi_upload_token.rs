@@ -23,6 +23,7 @@ pub(crate) static DETECTOR: Detector = Detector {
     keywords: &["pypi-ageichlwas5vcmc", "pypi-agendgvzdc5wexbplm9yz"],
     pattern: r##"(?:^|[^0-9A-Za-z_])(?P<secret>pypi-(?:AgEIcHlwaS5vcmc|AgENdGVzdC5weXBpLm9yZw)[A-Za-z0-9_\-]{70,})(?:[^0-9A-Za-z_]|$)"##,
     min_entropy: 3.5,
+    case_sensitive: false,
     check: Check::None,
     span: Span::Line,
 };

@@ -4,7 +4,7 @@ use crate::detector::{Check, Detector, Span};
 
 palisade_core::declare_rule! {
     /// ## What it checks
-    /// A JSON Web Token (JWT) in any text file: a value in the provider's documented format, looked for only near the keywords `eyj`. The header must decode to a JSON object naming its algorithm.
+    /// A JSON Web Token (JWT) in any text file: a value in the provider's documented format, looked for only near the keywords `eyJ`. The header must decode to a JSON object naming its algorithm.
     /// Placeholders (`xxxx`, `<token>`, `${VAR}`, `{{ .Values.x }}`) and the providers' documented example values are not reported.
     /// ## Why it matters
     /// A JWT is a bearer credential: whoever holds it is the subject until it expires, and many never do.
@@ -20,9 +20,10 @@ palisade_core::declare_rule! {
 pub(crate) static DETECTOR: Detector = Detector {
     rule: &RULE,
     provider: "JWT",
-    keywords: &["eyj"],
+    keywords: &["eyJ"],
     pattern: r##"(?:^|[^0-9A-Za-z_\-])(?P<secret>eyJ[A-Za-z0-9_\-]{10,}\.eyJ[A-Za-z0-9_\-]{10,}(?:\.[A-Za-z0-9_\-]{10,})?)(?:[^0-9A-Za-z_\-.]|$)"##,
     min_entropy: 0.0,
+    case_sensitive: true,
     check: Check::Jwt,
     span: Span::Line,
 };

@@ -23,6 +23,7 @@ pub(crate) static DETECTOR: Detector = Detector {
     keywords: &["-----begin pgp private key block"],
     pattern: r##"(?s)(?P<secret>-----BEGIN PGP PRIVATE KEY BLOCK-----.{64,16384}?-----END PGP PRIVATE KEY BLOCK-----)"##,
     min_entropy: 0.0,
+    case_sensitive: false,
     check: Check::PemBody,
     span: Span::Block(20000),
 };

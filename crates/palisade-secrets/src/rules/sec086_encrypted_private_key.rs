@@ -23,6 +23,7 @@ pub(crate) static DETECTOR: Detector = Detector {
     keywords: &["-----begin encrypted private key"],
     pattern: r##"(?s)(?P<secret>-----BEGIN ENCRYPTED PRIVATE KEY-----.{64,16384}?-----END ENCRYPTED PRIVATE KEY-----)"##,
     min_entropy: 0.0,
+    case_sensitive: false,
     check: Check::PemBody,
     span: Span::Block(20000),
 };

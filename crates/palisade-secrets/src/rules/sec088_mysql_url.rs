@@ -23,6 +23,7 @@ pub(crate) static DETECTOR: Detector = Detector {
     keywords: &["mysql://", "mysqlx://", "mariadb://"],
     pattern: r##"(?i)(?:mysql|mysqlx|mariadb)://[^:@/\s"\'<>]{1,100}:(?P<secret>[^@/\s"\'<>]{3,200})@[A-Za-z0-9.\-_\[\]]+"##,
     min_entropy: 0.0,
+    case_sensitive: false,
     check: Check::UrlPassword,
     span: Span::Line,
 };

@@ -23,6 +23,7 @@ pub(crate) static DETECTOR: Detector = Detector {
     keywords: &["mongodb://", "mongodb+srv://"],
     pattern: r##"(?i)(?:mongodb|mongodb\+srv)://[^:@/\s"\'<>]{1,100}:(?P<secret>[^@/\s"\'<>]{3,200})@[A-Za-z0-9.\-_\[\]]+"##,
     min_entropy: 0.0,
+    case_sensitive: false,
     check: Check::UrlPassword,
     span: Span::Line,
 };

@@ -23,6 +23,7 @@ pub(crate) static DETECTOR: Detector = Detector {
     keywords: &["contribsys"],
     pattern: r##"(?i)(?:https?://)?[a-f0-9]{8}:(?P<secret>[a-f0-9]{8})@(?:gems|enterprise)\.contribsys\.com"##,
     min_entropy: 0.0,
+    case_sensitive: false,
     check: Check::None,
     span: Span::Line,
 };

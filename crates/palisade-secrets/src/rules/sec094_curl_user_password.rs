@@ -23,6 +23,7 @@ pub(crate) static DETECTOR: Detector = Detector {
     keywords: &["curl"],
     pattern: r##"(?i)\bcurl\b[^\n]{0,300}?\s(?:-u|--user)\s+(?P<secret>["\']?\{?[^\s:"\'$]{0,100}\}?["\']?:["\']?\{?[^\s"\']{0,100}\}?["\']?)"##,
     min_entropy: 0.0,
+    case_sensitive: false,
     check: Check::CurlUser,
     span: Span::Line,
 };

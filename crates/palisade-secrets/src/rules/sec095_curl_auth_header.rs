@@ -23,6 +23,7 @@ pub(crate) static DETECTOR: Detector = Detector {
     keywords: &["curl"],
     pattern: r##"(?i)\bcurl\b[^\n]{0,400}?(?:-H|--header)\s*["\'](?:Authorization|[a-z\-]{0,20}(?:token|api-key|apikey|secret)):\s*(?:(?:Basic|Bearer|Token|Api-Token|Digest)\s+)?(?P<secret>[^\s"\']{8,})["\']"##,
     min_entropy: 3.0,
+    case_sensitive: false,
     check: Check::None,
     span: Span::Line,
 };

@@ -23,6 +23,7 @@ pub(crate) static DETECTOR: Detector = Detector {
     keywords: &["t3blbkfj"],
     pattern: r##"(?:^|[^0-9A-Za-z_\-])(?P<secret>sk-(?:(?:proj|svcacct|admin)-)?[A-Za-z0-9_\-]{20,74}T3BlbkFJ[A-Za-z0-9_\-]{20,74})(?:[^0-9A-Za-z_\-]|$)"##,
     min_entropy: 3.5,
+    case_sensitive: false,
     check: Check::None,
     span: Span::Line,
 };

@@ -23,6 +23,7 @@ pub(crate) static DETECTOR: Detector = Detector {
     keywords: &["sk-proj-", "sk-svcacct-", "sk-admin-"],
     pattern: r##"(?:^|[^0-9A-Za-z_\-])(?P<secret>sk-(?:proj|svcacct|admin)-[A-Za-z0-9_\-]{100,200})(?:[^0-9A-Za-z_\-]|$)"##,
     min_entropy: 4.0,
+    case_sensitive: false,
     check: Check::None,
     span: Span::Line,
 };

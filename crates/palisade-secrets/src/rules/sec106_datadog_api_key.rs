@@ -23,6 +23,7 @@ pub(crate) static DETECTOR: Detector = Detector {
     keywords: &["datadog", "dd_api", "dd-api", "ddapi"],
     pattern: r##"(?i)(?:datadog[\w.\-]{0,20}(?:api)?[_\-]?key|dd[_\-]?api[_\-]?key)[\w.\-]{0,25}(?:["\']?\s*(?:=|:=|:|=>)\s*["\']?|["\']\s*,\s*["\'])(?P<secret>[a-f0-9]{32})(?:[^0-9A-Za-z_]|$)"##,
     min_entropy: 3.0,
+    case_sensitive: false,
     check: Check::None,
     span: Span::Line,
 };

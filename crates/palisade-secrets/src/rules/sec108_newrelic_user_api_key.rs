@@ -23,6 +23,7 @@ pub(crate) static DETECTOR: Detector = Detector {
     keywords: &["nrak-"],
     pattern: r##"(?:^|[^0-9A-Za-z_])(?P<secret>NRAK-[A-Z0-9]{27})(?:[^0-9A-Za-z_]|$)"##,
     min_entropy: 3.0,
+    case_sensitive: false,
     check: Check::None,
     span: Span::Line,
 };

@@ -23,6 +23,7 @@ pub(crate) static DETECTOR: Detector = Detector {
     keywords: &["nral"],
     pattern: r##"(?:^|[^0-9A-Za-z_])(?P<secret>[a-z0-9]{36}NRAL)(?:[^0-9A-Za-z_]|$)"##,
     min_entropy: 3.0,
+    case_sensitive: false,
     check: Check::None,
     span: Span::Line,
 };

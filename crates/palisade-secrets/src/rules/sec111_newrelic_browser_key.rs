@@ -23,6 +23,7 @@ pub(crate) static DETECTOR: Detector = Detector {
     keywords: &["nrjs-", "nrbr-"],
     pattern: r##"(?:^|[^0-9A-Za-z_])(?P<secret>NR(?:JS|BR)-[a-f0-9]{19})(?:[^0-9A-Za-z_]|$)"##,
     min_entropy: 3.0,
+    case_sensitive: false,
     check: Check::None,
     span: Span::Line,
 };

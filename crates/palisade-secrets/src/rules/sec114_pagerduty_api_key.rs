@@ -23,6 +23,7 @@ pub(crate) static DETECTOR: Detector = Detector {
     keywords: &["pagerduty", "pager_duty", "pd_api", "pd-api"],
     pattern: r##"(?i)(?:pager[_\-]?duty[\w.\-]{0,20}(?:key|token)|pd[_\-]api[_\-]?(?:key|token))[\w.\-]{0,25}(?:["\']?\s*(?:=|:=|:|=>)\s*["\']?|["\']\s*,\s*["\'])(?P<secret>[A-Za-z0-9_+\-]{20})(?:[^0-9A-Za-z_]|$)"##,
     min_entropy: 3.5,
+    case_sensitive: false,
     check: Check::None,
     span: Span::Line,
 };

@@ -23,6 +23,7 @@ pub(crate) static DETECTOR: Detector = Detector {
     keywords: &["eyjrijoi"],
     pattern: r##"(?:^|[^0-9A-Za-z_])(?P<secret>eyJrIjoi[A-Za-z0-9]{70,400}={0,2})(?:[^0-9A-Za-z_]|$)"##,
     min_entropy: 3.5,
+    case_sensitive: false,
     check: Check::None,
     span: Span::Line,
 };

@@ -23,6 +23,7 @@ pub(crate) static DETECTOR: Detector = Detector {
     keywords: &["hrku-"],
     pattern: r##"(?:^|[^0-9A-Za-z_\-])(?P<secret>HRKU-(?:AA[0-9a-zA-Z_\-]{58}|[0-9a-zA-Z_\-]{60}|[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}))(?:[^0-9A-Za-z_\-]|$)"##,
     min_entropy: 3.5,
+    case_sensitive: false,
     check: Check::None,
     span: Span::Line,
 };

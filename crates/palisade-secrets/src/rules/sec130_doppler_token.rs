@@ -23,6 +23,7 @@ pub(crate) static DETECTOR: Detector = Detector {
     keywords: &["dp.pt.", "dp.st.", "dp.sa."],
     pattern: r##"(?:^|[^0-9A-Za-z_])(?P<secret>dp\.(?:pt|st|sa|ct|scim|audit)\.[a-zA-Z0-9]{40,44})(?:[^0-9A-Za-z_]|$)"##,
     min_entropy: 3.5,
+    case_sensitive: false,
     check: Check::None,
     span: Span::Line,
 };

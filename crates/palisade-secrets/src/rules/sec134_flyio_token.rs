@@ -23,6 +23,7 @@ pub(crate) static DETECTOR: Detector = Detector {
     keywords: &["fo1_", "fm1r_", "fm2_"],
     pattern: r##"(?:^|[^0-9A-Za-z_])(?P<secret>(?:fo1_[\w\-]{43}|fm[12][ar]?_[a-zA-Z0-9+/]{100,}={0,3}))(?:[^0-9A-Za-z_]|$)"##,
     min_entropy: 3.5,
+    case_sensitive: false,
     check: Check::None,
     span: Span::Line,
 };

@@ -23,6 +23,7 @@ pub(crate) static DETECTOR: Detector = Detector {
     keywords: &["vercel", "vcp_", "vck_", "vci_", "vca_", "vcr_"],
     pattern: r##"(?i)(?:vercel[\w.\-]{0,20}(?:token|key)[\w.\-]{0,25}(?:["\']?\s*(?:=|:=|:|=>)\s*["\']?|["\']\s*,\s*["\'])(?P<secret>[A-Za-z0-9]{24})(?:[^0-9A-Za-z_]|$)|(?:^|[^0-9A-Za-z_])(?P<prefixed>vc[pkiar]_[A-Za-z0-9]{56})(?:[^0-9A-Za-z_]|$))"##,
     min_entropy: 3.5,
+    case_sensitive: false,
     check: Check::None,
     span: Span::Line,
 };

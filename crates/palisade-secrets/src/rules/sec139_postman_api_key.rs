@@ -23,6 +23,7 @@ pub(crate) static DETECTOR: Detector = Detector {
     keywords: &["pmak-", "pmat-"],
     pattern: r##"(?:^|[^0-9A-Za-z_\-])(?P<secret>(?:PMAK-[a-f0-9]{24}-[a-f0-9]{34}|PMAT-[A-Z0-9]{26}))(?:[^0-9A-Za-z_\-]|$)"##,
     min_entropy: 3.0,
+    case_sensitive: false,
     check: Check::None,
     span: Span::Line,
 };

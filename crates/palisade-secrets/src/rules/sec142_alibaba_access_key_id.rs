@@ -23,6 +23,7 @@ pub(crate) static DETECTOR: Detector = Detector {
     keywords: &["ltai"],
     pattern: r##"(?:^|[^0-9A-Za-z_])(?P<secret>LTAI[a-zA-Z0-9]{12,20})(?:[^0-9A-Za-z_]|$)"##,
     min_entropy: 3.0,
+    case_sensitive: false,
     check: Check::None,
     span: Span::Line,
 };

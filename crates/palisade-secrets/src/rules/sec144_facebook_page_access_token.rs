@@ -4,7 +4,7 @@ use crate::detector::{Check, Detector, Span};
 
 palisade_core::declare_rule! {
     /// ## What it checks
-    /// A Facebook page access token (Facebook) in any text file: a value in the provider's documented format, looked for only near the keywords `eaam`, `eaac`. Its Shannon entropy must be at least 4.0 bits per character.
+    /// A Facebook page access token (Facebook) in any text file: a value in the provider's documented format, looked for only near the keywords `EAAM`, `EAAC`. Its Shannon entropy must be at least 4.0 bits per character.
     /// Placeholders (`xxxx`, `<token>`, `${VAR}`, `{{ .Values.x }}`) and the providers' documented example values are not reported.
     /// ## Why it matters
     /// A page token posts as the page and reads its messages.
@@ -20,9 +20,10 @@ palisade_core::declare_rule! {
 pub(crate) static DETECTOR: Detector = Detector {
     rule: &RULE,
     provider: "Facebook",
-    keywords: &["eaam", "eaac"],
+    keywords: &["EAAM", "EAAC"],
     pattern: r##"(?:^|[^0-9A-Za-z_+/])(?P<secret>EAA[MC][a-zA-Z0-9]{100,})(?:[^0-9A-Za-z_+/]|$)"##,
     min_entropy: 4.0,
+    case_sensitive: true,
     check: Check::None,
     span: Span::Line,
 };

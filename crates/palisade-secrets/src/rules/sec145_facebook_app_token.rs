@@ -4,7 +4,7 @@ use crate::detector::{Check, Detector, Span};
 
 palisade_core::declare_rule! {
     /// ## What it checks
-    /// A Facebook app access token (Facebook) in any text file: a value in the provider's documented format, looked for only near the keywords `facebook`, `fb_`, `fb-`. Its Shannon entropy must be at least 3.5 bits per character.
+    /// A Facebook app access token (Facebook) in any text file: a value in the provider's documented format, looked for only near the keywords `facebook`. Its Shannon entropy must be at least 3.5 bits per character.
     /// Placeholders (`xxxx`, `<token>`, `${VAR}`, `{{ .Values.x }}`) and the providers' documented example values are not reported.
     /// ## Why it matters
     /// An app token acts as the Facebook application.
@@ -20,9 +20,10 @@ palisade_core::declare_rule! {
 pub(crate) static DETECTOR: Detector = Detector {
     rule: &RULE,
     provider: "Facebook",
-    keywords: &["facebook", "fb_", "fb-"],
+    keywords: &["facebook"],
     pattern: r##"(?:^|[^0-9A-Za-z_])(?P<secret>\d{15,16}(?:\||%7C)[0-9a-zA-Z_\-]{27,40})(?:[^0-9A-Za-z_]|$)"##,
     min_entropy: 3.5,
+    case_sensitive: false,
     check: Check::None,
     span: Span::Line,
 };

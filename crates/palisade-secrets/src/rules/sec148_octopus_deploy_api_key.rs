@@ -4,7 +4,7 @@ use crate::detector::{Check, Detector, Span};
 
 palisade_core::declare_rule! {
     /// ## What it checks
-    /// A Octopus Deploy API key (Octopus Deploy) in any text file: a value in the provider's documented format, looked for only near the keywords `api-`. Its Shannon entropy must be at least 3.0 bits per character.
+    /// A Octopus Deploy API key (Octopus Deploy) in any text file: a value in the provider's documented format, looked for only near the keywords `API-`. Its Shannon entropy must be at least 3.0 bits per character.
     /// Placeholders (`xxxx`, `<token>`, `${VAR}`, `{{ .Values.x }}`) and the providers' documented example values are not reported.
     /// ## Why it matters
     /// An Octopus key deploys releases to every environment the user can reach.
@@ -20,9 +20,10 @@ palisade_core::declare_rule! {
 pub(crate) static DETECTOR: Detector = Detector {
     rule: &RULE,
     provider: "Octopus Deploy",
-    keywords: &["api-"],
+    keywords: &["API-"],
     pattern: r##"(?:^|[^0-9A-Za-z_])(?P<secret>API-[A-Z0-9]{26})(?:[^0-9A-Za-z_]|$)"##,
     min_entropy: 3.0,
+    case_sensitive: true,
     check: Check::None,
     span: Span::Line,
 };

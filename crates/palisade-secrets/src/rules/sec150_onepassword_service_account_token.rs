@@ -23,6 +23,7 @@ pub(crate) static DETECTOR: Detector = Detector {
     keywords: &["ops_eyj"],
     pattern: r##"(?:^|[^0-9A-Za-z_])(?P<secret>ops_eyJ[a-zA-Z0-9+/_\-]{250,}={0,3})(?:[^0-9A-Za-z_]|$)"##,
     min_entropy: 4.0,
+    case_sensitive: false,
     check: Check::None,
     span: Span::Line,
 };

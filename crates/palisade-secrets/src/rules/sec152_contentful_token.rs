@@ -23,6 +23,7 @@ pub(crate) static DETECTOR: Detector = Detector {
     keywords: &["cfpat-"],
     pattern: r##"(?:^|[^0-9A-Za-z_\-])(?P<secret>CFPAT-[a-zA-Z0-9_\-]{43})(?:[^0-9A-Za-z_\-]|$)"##,
     min_entropy: 3.5,
+    case_sensitive: false,
     check: Check::None,
     span: Span::Line,
 };

@@ -23,6 +23,7 @@ pub(crate) static DETECTOR: Detector = Detector {
     keywords: &["ezak", "eztk"],
     pattern: r##"(?:^|[^0-9A-Za-z_])(?P<secret>EZ[AT]K[a-zA-Z0-9]{54})(?:[^0-9A-Za-z_]|$)"##,
     min_entropy: 3.5,
+    case_sensitive: false,
     check: Check::None,
     span: Span::Line,
 };

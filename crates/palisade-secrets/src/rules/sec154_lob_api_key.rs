@@ -4,7 +4,7 @@ use crate::detector::{Check, Detector, Span};
 
 palisade_core::declare_rule! {
     /// ## What it checks
-    /// A Lob API key (Lob) in any text file: a value in the provider's documented format, looked for only near the keywords `live_`, `test_`. Its Shannon entropy must be at least 3.0 bits per character.
+    /// A Lob API key (Lob) in any text file: a value in the provider's documented format, looked for only near the keywords `lob`. Its Shannon entropy must be at least 3.0 bits per character.
     /// Placeholders (`xxxx`, `<token>`, `${VAR}`, `{{ .Values.x }}`) and the providers' documented example values are not reported.
     /// ## Why it matters
     /// A Lob key sends physical mail billed to the account.
@@ -20,9 +20,10 @@ palisade_core::declare_rule! {
 pub(crate) static DETECTOR: Detector = Detector {
     rule: &RULE,
     provider: "Lob",
-    keywords: &["live_", "test_"],
+    keywords: &["lob"],
     pattern: r##"(?i)(?:lob[\w.\-]{0,20})[\w.\-]{0,25}(?:["\']?\s*(?:=|:=|:|=>)\s*["\']?|["\']\s*,\s*["\'])(?P<secret>(?:live|test)_[a-f0-9]{35})(?:[^0-9A-Za-z_]|$)"##,
     min_entropy: 3.0,
+    case_sensitive: false,
     check: Check::None,
     span: Span::Line,
 };

@@ -4,7 +4,7 @@ use crate::detector::{Check, Detector, Span};
 
 palisade_core::declare_rule! {
     /// ## What it checks
-    /// A Airtable personal access token (Airtable) in any text file: a value in the provider's documented format, looked for only near the keywords `pat`. Its Shannon entropy must be at least 3.0 bits per character.
+    /// A Airtable personal access token (Airtable) in any text file: a value in the provider's documented format, looked for only near the keywords `airtable`. Its Shannon entropy must be at least 3.0 bits per character.
     /// Placeholders (`xxxx`, `<token>`, `${VAR}`, `{{ .Values.x }}`) and the providers' documented example values are not reported.
     /// ## Why it matters
     /// An Airtable token reads and writes bases it was granted.
@@ -20,9 +20,10 @@ palisade_core::declare_rule! {
 pub(crate) static DETECTOR: Detector = Detector {
     rule: &RULE,
     provider: "Airtable",
-    keywords: &["pat"],
-    pattern: r##"(?:^|[^0-9A-Za-z_])(?P<secret>pat[a-zA-Z0-9]{14}\.[a-f0-9]{64})(?:[^0-9A-Za-z_]|$)"##,
+    keywords: &["airtable"],
+    pattern: r##"(?i)(?:airtable[\w.\-]{0,20})[\w.\-]{0,25}(?:["\']?\s*(?:=|:=|:|=>)\s*["\']?|["\']\s*,\s*["\'])(?P<secret>pat[a-zA-Z0-9]{14}\.[a-f0-9]{64})(?:[^0-9A-Za-z_]|$)"##,
     min_entropy: 3.0,
+    case_sensitive: false,
     check: Check::None,
     span: Span::Line,
 };

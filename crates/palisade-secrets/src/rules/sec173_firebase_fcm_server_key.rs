@@ -4,7 +4,7 @@ use crate::detector::{Check, Detector, Span};
 
 palisade_core::declare_rule! {
     /// ## What it checks
-    /// A Firebase Cloud Messaging server key (GCP) in any text file: a value in the provider's documented format, looked for only near the keywords `aaaa`. Its Shannon entropy must be at least 4.0 bits per character.
+    /// A Firebase Cloud Messaging server key (GCP) in any text file: a value in the provider's documented format, looked for only near the keywords `AAAA`. Its Shannon entropy must be at least 4.0 bits per character.
     /// Placeholders (`xxxx`, `<token>`, `${VAR}`, `{{ .Values.x }}`) and the providers' documented example values are not reported.
     /// ## Why it matters
     /// A server key sends push notifications to every user of the app.
@@ -20,9 +20,10 @@ palisade_core::declare_rule! {
 pub(crate) static DETECTOR: Detector = Detector {
     rule: &RULE,
     provider: "GCP",
-    keywords: &["aaaa"],
+    keywords: &["AAAA"],
     pattern: r##"(?:^|[^0-9A-Za-z_])(?P<secret>AAAA[a-zA-Z0-9_\-]{7}:[a-zA-Z0-9_\-]{140})(?:[^0-9A-Za-z_]|$)"##,
     min_entropy: 4.0,
+    case_sensitive: true,
     check: Check::None,
     span: Span::Line,
 };

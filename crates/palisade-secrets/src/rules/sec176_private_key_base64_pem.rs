@@ -23,6 +23,7 @@ pub(crate) static DETECTOR: Detector = Detector {
     keywords: &["ls0tls1crudjtib", "ls0tls1crudjtiby"],
     pattern: r##"(?:^|[^0-9A-Za-z_])(?P<secret>LS0tLS1CRUdJTi[A-Za-z0-9+/]{0,40}(?:UFJJVkFURSBLRV|BSSVZBVEUgS0VZ|QUklWQVRFIEtFW)[A-Za-z0-9+/]{80,}={0,2})(?:[^0-9A-Za-z_]|$)"##,
     min_entropy: 0.0,
+    case_sensitive: false,
     check: Check::Base64Pem,
     span: Span::Line,
 };

@@ -23,6 +23,7 @@ pub(crate) static DETECTOR: Detector = Detector {
     keywords: &["cfat_", "cfut_", "cfk_"],
     pattern: r##"(?:^|[^0-9A-Za-z_])(?P<secret>cf(?:at|ut|k)_[A-Za-z0-9]{40,60})(?:[^0-9A-Za-z_]|$)"##,
     min_entropy: 3.5,
+    case_sensitive: false,
     check: Check::None,
     span: Span::Line,
 };

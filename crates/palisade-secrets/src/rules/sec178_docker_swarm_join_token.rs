@@ -23,6 +23,7 @@ pub(crate) static DETECTOR: Detector = Detector {
     keywords: &["swmtkn-1-"],
     pattern: r##"(?:^|[^0-9A-Za-z_\-])(?P<secret>SWMTKN-1-[a-z0-9]{50}-[a-z0-9]{25})(?:[^0-9A-Za-z_\-]|$)"##,
     min_entropy: 3.5,
+    case_sensitive: false,
     check: Check::None,
     span: Span::Line,
 };

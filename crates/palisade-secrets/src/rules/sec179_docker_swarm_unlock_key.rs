@@ -23,6 +23,7 @@ pub(crate) static DETECTOR: Detector = Detector {
     keywords: &["swmkey-1-"],
     pattern: r##"(?:^|[^0-9A-Za-z_\-])(?P<secret>SWMKEY-1-[A-Za-z0-9+/]{43})(?:[^0-9A-Za-z_\-]|$)"##,
     min_entropy: 3.5,
+    case_sensitive: false,
     check: Check::None,
     span: Span::Line,
 };

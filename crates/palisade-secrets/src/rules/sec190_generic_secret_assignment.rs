@@ -50,6 +50,7 @@ pub(crate) static DETECTOR: Detector = Detector {
     ],
     pattern: r##"(?i)(?P<key>[a-z0-9_.\-]{0,40}(?:passwd|password|pwd|passphrase|pass|pa?s{1,2}w[a-z]{0,4}|psw[a-z]{0,3}|pw|secret|token|api[_.\-]?key|access[_.\-]?key|auth[_.\-]?key|private[_.\-]?key|credentials?)[a-z0-9_.\-]{0,30})\\?["\']?(?:\s*:\s*[a-z][a-z0-9_]{1,15})?(?:\s*(?:=|:=|:|=>|\?\?=|==|!=)\s*(?:[a-z]{1,6}["\']|\\?["\'`])?|\s+\\?["\'])(?P<secret>[^\s"\'`;,\\<>]{8,1000})"##,
     min_entropy: 0.0,
+    case_sensitive: false,
     check: Check::GenericAssignment,
     span: Span::Line,
 };
