@@ -4,7 +4,7 @@ use crate::detector::{Check, Detector, Span};
 
 palisade_core::declare_rule! {
     /// ## What it checks
-    /// A Amazon Bedrock long-lived API key (AWS) in any text file: a value in the provider's documented format, looked for only near the keywords `absk`. Its Shannon entropy must be at least 4.0 bits per character.
+    /// A Amazon Bedrock long-lived API key (AWS) in any text file: a value in the provider's documented format, looked for only near the keywords `ABSK`. Its Shannon entropy must be at least 4.0 bits per character.
     /// Placeholders (`xxxx`, `<token>`, `${VAR}`, `{{ .Values.x }}`) and the providers' documented example values are not reported.
     /// ## Why it matters
     /// A Bedrock API key calls foundation models billed to the account.
@@ -20,10 +20,10 @@ palisade_core::declare_rule! {
 pub(crate) static DETECTOR: Detector = Detector {
     rule: &RULE,
     provider: "AWS",
-    keywords: &["absk"],
+    keywords: &["ABSK"],
     pattern: r##"(?:^|[^0-9A-Za-z_])(?P<secret>ABSK[A-Za-z0-9+/]{109,269}={0,2})(?:[^0-9A-Za-z_]|$)"##,
     min_entropy: 4.0,
-    case_sensitive: false,
+    case_sensitive: true,
     check: Check::None,
     span: Span::Line,
 };

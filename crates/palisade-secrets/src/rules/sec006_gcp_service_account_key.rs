@@ -23,7 +23,7 @@ pub(crate) static DETECTOR: Detector = Detector {
     keywords: &["service_account"],
     pattern: r##"(?s)"type"\s*:\s*"service_account".{0,4000}?"private_key"\s*:\s*"(?P<secret>-----BEGIN[^"]{64,8000})""##,
     min_entropy: 0.0,
-    case_sensitive: false,
+    case_sensitive: true,
     check: Check::None,
     span: Span::Block(8192),
 };

@@ -4,7 +4,7 @@ use crate::detector::{Check, Detector, Span};
 
 palisade_core::declare_rule! {
     /// ## What it checks
-    /// A Google API key (GCP) in any text file: a value in the provider's documented format, looked for only near the keywords `aiza`. Its Shannon entropy must be at least 3.5 bits per character.
+    /// A Google API key (GCP) in any text file: a value in the provider's documented format, looked for only near the keywords `AIza`. Its Shannon entropy must be at least 3.5 bits per character.
     /// Placeholders (`xxxx`, `<token>`, `${VAR}`, `{{ .Values.x }}`) and the providers' documented example values are not reported.
     /// ## Why it matters
     /// A Google API key calls the APIs enabled on its project, billed to that project.
@@ -20,10 +20,10 @@ palisade_core::declare_rule! {
 pub(crate) static DETECTOR: Detector = Detector {
     rule: &RULE,
     provider: "GCP",
-    keywords: &["aiza"],
+    keywords: &["AIza"],
     pattern: r##"(?:^|[^0-9A-Za-z_])(?P<secret>AIza[0-9A-Za-z_\-]{35})(?:[^0-9A-Za-z_]|$)"##,
     min_entropy: 3.5,
-    case_sensitive: false,
+    case_sensitive: true,
     check: Check::None,
     span: Span::Line,
 };

@@ -4,7 +4,7 @@ use crate::detector::{Check, Detector, Span};
 
 palisade_core::declare_rule! {
     /// ## What it checks
-    /// A Google OAuth client secret (GCP) in any text file: a value in the provider's documented format, looked for only near the keywords `gocspx-`. Its Shannon entropy must be at least 3.0 bits per character.
+    /// A Google OAuth client secret (GCP) in any text file: a value in the provider's documented format, looked for only near the keywords `GOCSPX-`. Its Shannon entropy must be at least 3.0 bits per character.
     /// Placeholders (`xxxx`, `<token>`, `${VAR}`, `{{ .Values.x }}`) and the providers' documented example values are not reported.
     /// ## Why it matters
     /// The OAuth client secret lets anyone impersonate the application in OAuth flows.
@@ -20,10 +20,10 @@ palisade_core::declare_rule! {
 pub(crate) static DETECTOR: Detector = Detector {
     rule: &RULE,
     provider: "GCP",
-    keywords: &["gocspx-"],
+    keywords: &["GOCSPX-"],
     pattern: r##"(?:^|[^0-9A-Za-z_])(?P<secret>GOCSPX-[0-9A-Za-z_\-]{28})(?:[^0-9A-Za-z_]|$)"##,
     min_entropy: 3.0,
-    case_sensitive: false,
+    case_sensitive: true,
     check: Check::None,
     span: Span::Line,
 };

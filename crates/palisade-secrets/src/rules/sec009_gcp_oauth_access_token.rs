@@ -23,7 +23,7 @@ pub(crate) static DETECTOR: Detector = Detector {
     keywords: &["ya29."],
     pattern: r##"(?:^|[^0-9A-Za-z_])(?P<secret>ya29\.[0-9A-Za-z_\-]{30,500})(?:[^0-9A-Za-z_]|$)"##,
     min_entropy: 3.5,
-    case_sensitive: false,
+    case_sensitive: true,
     check: Check::None,
     span: Span::Line,
 };

@@ -4,7 +4,7 @@ use crate::detector::{Check, Detector, Span};
 
 palisade_core::declare_rule! {
     /// ## What it checks
-    /// A Microsoft Entra ID (Azure AD) client secret (Azure) in any text file: a value in the provider's documented format, looked for only near the keywords `q~`. Its Shannon entropy must be at least 3.0 bits per character.
+    /// A Microsoft Entra ID (Azure AD) client secret (Azure) in any text file: a value in the provider's documented format, looked for only near the keywords `Q~`. Its Shannon entropy must be at least 3.0 bits per character.
     /// Placeholders (`xxxx`, `<token>`, `${VAR}`, `{{ .Values.x }}`) and the providers' documented example values are not reported.
     /// ## Why it matters
     /// An application client secret obtains tokens as the app registration and reaches every API it was granted.
@@ -20,10 +20,10 @@ palisade_core::declare_rule! {
 pub(crate) static DETECTOR: Detector = Detector {
     rule: &RULE,
     provider: "Azure",
-    keywords: &["q~"],
+    keywords: &["Q~"],
     pattern: r##"(?:^|[\\\'"`\s>=:(,)])(?P<secret>[a-zA-Z0-9_~.]{3}\dQ~[a-zA-Z0-9_~.\-]{31,34})(?:$|[\\\'"`\s<),])"##,
     min_entropy: 3.0,
-    case_sensitive: false,
+    case_sensitive: true,
     check: Check::None,
     span: Span::Line,
 };

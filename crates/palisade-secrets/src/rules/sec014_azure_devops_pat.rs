@@ -4,7 +4,7 @@ use crate::detector::{Check, Detector, Span};
 
 palisade_core::declare_rule! {
     /// ## What it checks
-    /// A Azure DevOps personal access token (Azure) in any text file: a value in the provider's documented format, looked for only near the keywords `azdo`. Its Shannon entropy must be at least 4.0 bits per character.
+    /// A Azure DevOps personal access token (Azure) in any text file: a value in the provider's documented format, looked for only near the keywords `AZDO`. Its Shannon entropy must be at least 4.0 bits per character.
     /// Placeholders (`xxxx`, `<token>`, `${VAR}`, `{{ .Values.x }}`) and the providers' documented example values are not reported.
     /// ## Why it matters
     /// A DevOps PAT acts as the user on repositories, pipelines and artifact feeds within its scopes.
@@ -20,10 +20,10 @@ palisade_core::declare_rule! {
 pub(crate) static DETECTOR: Detector = Detector {
     rule: &RULE,
     provider: "Azure",
-    keywords: &["azdo"],
+    keywords: &["AZDO"],
     pattern: r##"(?:^|[^0-9A-Za-z_])(?P<secret>[a-zA-Z0-9]{76}AZDO[a-zA-Z0-9]{4})(?:[^0-9A-Za-z_]|$)"##,
     min_entropy: 4.0,
-    case_sensitive: false,
+    case_sensitive: true,
     check: Check::None,
     span: Span::Line,
 };

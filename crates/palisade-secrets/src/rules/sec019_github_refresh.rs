@@ -23,7 +23,7 @@ pub(crate) static DETECTOR: Detector = Detector {
     keywords: &["ghr_"],
     pattern: r##"(?:^|[^0-9A-Za-z_])(?P<secret>ghr_[0-9A-Za-z]{36})(?:[^0-9A-Za-z_]|$)"##,
     min_entropy: 3.0,
-    case_sensitive: false,
+    case_sensitive: true,
     check: Check::Base62Crc32,
     span: Span::Line,
 };

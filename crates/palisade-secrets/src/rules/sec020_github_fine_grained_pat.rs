@@ -23,7 +23,7 @@ pub(crate) static DETECTOR: Detector = Detector {
     keywords: &["github_pat_"],
     pattern: r##"(?:^|[^0-9A-Za-z_])(?P<secret>github_pat_[0-9A-Za-z_]{82})(?:[^0-9A-Za-z_]|$)"##,
     min_entropy: 4.0,
-    case_sensitive: false,
+    case_sensitive: true,
     check: Check::None,
     span: Span::Line,
 };

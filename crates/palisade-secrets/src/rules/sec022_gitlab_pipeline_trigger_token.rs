@@ -23,7 +23,7 @@ pub(crate) static DETECTOR: Detector = Detector {
     keywords: &["glptt-"],
     pattern: r##"(?:^|[^0-9A-Za-z_\-])(?P<secret>glptt-[0-9A-Za-z_\-]{40})(?:[^0-9A-Za-z_\-]|$)"##,
     min_entropy: 3.0,
-    case_sensitive: false,
+    case_sensitive: true,
     check: Check::None,
     span: Span::Line,
 };

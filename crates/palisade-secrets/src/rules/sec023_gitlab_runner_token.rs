@@ -23,7 +23,7 @@ pub(crate) static DETECTOR: Detector = Detector {
     keywords: &["glrt-"],
     pattern: r##"(?:^|[^0-9A-Za-z_\-])(?P<secret>glrt-[0-9A-Za-z_\-]{20,300}(?:\.[0-9a-z]{2,12})?)(?:[^0-9A-Za-z_\-]|$)"##,
     min_entropy: 3.0,
-    case_sensitive: false,
+    case_sensitive: true,
     check: Check::None,
     span: Span::Line,
 };

@@ -4,7 +4,7 @@ use crate::detector::{Check, Detector, Span};
 
 palisade_core::declare_rule! {
     /// ## What it checks
-    /// A GitLab runner registration token (GitLab) in any text file: a value in the provider's documented format, looked for only near the keywords `gr1348941`. Its Shannon entropy must be at least 3.0 bits per character.
+    /// A GitLab runner registration token (GitLab) in any text file: a value in the provider's documented format, looked for only near the keywords `GR1348941`. Its Shannon entropy must be at least 3.0 bits per character.
     /// Placeholders (`xxxx`, `<token>`, `${VAR}`, `{{ .Values.x }}`) and the providers' documented example values are not reported.
     /// ## Why it matters
     /// A GitLab runner registration token authenticates to the GitLab instance with the rights of its owner or runner.
@@ -20,10 +20,10 @@ palisade_core::declare_rule! {
 pub(crate) static DETECTOR: Detector = Detector {
     rule: &RULE,
     provider: "GitLab",
-    keywords: &["gr1348941"],
+    keywords: &["GR1348941"],
     pattern: r##"(?:^|[^0-9A-Za-z_\-])(?P<secret>GR1348941[0-9A-Za-z_\-]{19,}[0-9A-Za-z])(?:[^0-9A-Za-z_\-]|$)"##,
     min_entropy: 3.0,
-    case_sensitive: false,
+    case_sensitive: true,
     check: Check::None,
     span: Span::Line,
 };

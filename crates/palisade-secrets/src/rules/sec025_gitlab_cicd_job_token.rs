@@ -23,7 +23,7 @@ pub(crate) static DETECTOR: Detector = Detector {
     keywords: &["glcbt-"],
     pattern: r##"(?:^|[^0-9A-Za-z_\-])(?P<secret>glcbt-(?:[0-9a-fA-F]{1,5}_)?[0-9A-Za-z_\-]{20,})(?:[^0-9A-Za-z_\-]|$)"##,
     min_entropy: 3.0,
-    case_sensitive: false,
+    case_sensitive: true,
     check: Check::None,
     span: Span::Line,
 };

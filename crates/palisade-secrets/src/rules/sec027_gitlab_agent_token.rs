@@ -23,7 +23,7 @@ pub(crate) static DETECTOR: Detector = Detector {
     keywords: &["glagent-"],
     pattern: r##"(?:^|[^0-9A-Za-z_\-])(?P<secret>glagent-[0-9A-Za-z_\-]{50,1024})(?:[^0-9A-Za-z_\-]|$)"##,
     min_entropy: 3.0,
-    case_sensitive: false,
+    case_sensitive: true,
     check: Check::None,
     span: Span::Line,
 };

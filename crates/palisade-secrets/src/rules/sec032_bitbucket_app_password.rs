@@ -4,7 +4,7 @@ use crate::detector::{Check, Detector, Span};
 
 palisade_core::declare_rule! {
     /// ## What it checks
-    /// A Bitbucket app password / access token (Bitbucket) in any text file: a value in the provider's documented format, looked for only near the keywords `atbb`, `atctt3`. Its Shannon entropy must be at least 3.5 bits per character.
+    /// A Bitbucket app password / access token (Bitbucket) in any text file: a value in the provider's documented format, looked for only near the keywords `ATBB`, `ATCTT3`. Its Shannon entropy must be at least 3.5 bits per character.
     /// Placeholders (`xxxx`, `<token>`, `${VAR}`, `{{ .Values.x }}`) and the providers' documented example values are not reported.
     /// ## Why it matters
     /// A Bitbucket app password or access token reads and writes repositories as its owner.
@@ -20,10 +20,10 @@ palisade_core::declare_rule! {
 pub(crate) static DETECTOR: Detector = Detector {
     rule: &RULE,
     provider: "Bitbucket",
-    keywords: &["atbb", "atctt3"],
+    keywords: &["ATBB", "ATCTT3"],
     pattern: r##"(?:^|[^0-9A-Za-z_])(?P<secret>(?:ATBB|ATCTT3)[a-zA-Z0-9_\-=.]{32,200})(?:[^0-9A-Za-z_]|$)"##,
     min_entropy: 3.5,
-    case_sensitive: false,
+    case_sensitive: true,
     check: Check::None,
     span: Span::Line,
 };

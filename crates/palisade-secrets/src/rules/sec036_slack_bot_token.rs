@@ -23,7 +23,7 @@ pub(crate) static DETECTOR: Detector = Detector {
     keywords: &["xoxb-"],
     pattern: r##"(?:^|[^0-9A-Za-z_])(?P<secret>xoxb-[0-9]{8,13}-(?:[0-9]{8,13}-)?[a-zA-Z0-9\-]{10,48})(?:[^0-9A-Za-z_]|$)"##,
     min_entropy: 3.0,
-    case_sensitive: false,
+    case_sensitive: true,
     check: Check::None,
     span: Span::Line,
 };

@@ -23,7 +23,7 @@ pub(crate) static DETECTOR: Detector = Detector {
     keywords: &["xapp-"],
     pattern: r##"(?:^|[^0-9A-Za-z_])(?P<secret>xapp-\d-[A-Z0-9]{9,12}-\d{10,14}-[a-z0-9]{40,70})(?:[^0-9A-Za-z_]|$)"##,
     min_entropy: 3.0,
-    case_sensitive: false,
+    case_sensitive: true,
     check: Check::None,
     span: Span::Line,
 };

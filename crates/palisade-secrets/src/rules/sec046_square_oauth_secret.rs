@@ -23,7 +23,7 @@ pub(crate) static DETECTOR: Detector = Detector {
     keywords: &["sq0csp-"],
     pattern: r##"(?:^|[^0-9A-Za-z_])(?P<secret>sq0csp-[0-9A-Za-z_\-]{43})(?:[^0-9A-Za-z_]|$)"##,
     min_entropy: 3.5,
-    case_sensitive: false,
+    case_sensitive: true,
     check: Check::None,
     span: Span::Line,
 };

@@ -4,7 +4,7 @@ use crate::detector::{Check, Detector, Span};
 
 palisade_core::declare_rule! {
     /// ## What it checks
-    /// A SendGrid API key (SendGrid) in any text file: a value in the provider's documented format, looked for only near the keywords `sg.`. Its Shannon entropy must be at least 3.5 bits per character.
+    /// A SendGrid API key (SendGrid) in any text file: a value in the provider's documented format, looked for only near the keywords `SG.`. Its Shannon entropy must be at least 3.5 bits per character.
     /// Placeholders (`xxxx`, `<token>`, `${VAR}`, `{{ .Values.x }}`) and the providers' documented example values are not reported.
     /// ## Why it matters
     /// A SendGrid key sends mail as the organisation's domains: phishing that passes SPF and DKIM.
@@ -20,10 +20,10 @@ palisade_core::declare_rule! {
 pub(crate) static DETECTOR: Detector = Detector {
     rule: &RULE,
     provider: "SendGrid",
-    keywords: &["sg."],
+    keywords: &["SG."],
     pattern: r##"(?:^|[^0-9A-Za-z_])(?P<secret>SG\.[0-9A-Za-z_\-]{22}\.[0-9A-Za-z_\-]{43})(?:[^0-9A-Za-z_]|$)"##,
     min_entropy: 3.5,
-    case_sensitive: false,
+    case_sensitive: true,
     check: Check::None,
     span: Span::Line,
 };

@@ -4,7 +4,7 @@ use crate::detector::{Check, Detector, Span};
 
 palisade_core::declare_rule! {
     /// ## What it checks
-    /// A Telegram bot token (Telegram) in any text file: a value in the provider's documented format, looked for only near the keywords `:aa`. Its Shannon entropy must be at least 3.0 bits per character.
+    /// A Telegram bot token (Telegram) in any text file: a value in the provider's documented format, looked for only near the keywords `:AA`. Its Shannon entropy must be at least 3.0 bits per character.
     /// Placeholders (`xxxx`, `<token>`, `${VAR}`, `{{ .Values.x }}`) and the providers' documented example values are not reported.
     /// ## Why it matters
     /// A bot token controls the bot: reads every message sent to it and posts as it.
@@ -20,10 +20,10 @@ palisade_core::declare_rule! {
 pub(crate) static DETECTOR: Detector = Detector {
     rule: &RULE,
     provider: "Telegram",
-    keywords: &[":aa"],
+    keywords: &[":AA"],
     pattern: r##"(?:^|[^0-9A-Za-z_])(?P<secret>[0-9]{8,10}:AA[0-9A-Za-z_\-]{33})(?:[^0-9A-Za-z_]|$)"##,
     min_entropy: 3.0,
-    case_sensitive: false,
+    case_sensitive: true,
     check: Check::None,
     span: Span::Line,
 };

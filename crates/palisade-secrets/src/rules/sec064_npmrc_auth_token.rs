@@ -4,7 +4,7 @@ use crate::detector::{Check, Detector, Span};
 
 palisade_core::declare_rule! {
     /// ## What it checks
-    /// A Registry auth token in .npmrc (npm) in any text file: a value in the provider's documented format, looked for only near the keywords `_authtoken`.
+    /// A Registry auth token in .npmrc (npm) in any text file: a value in the provider's documented format, looked for only near the keywords `_authToken`.
     /// Placeholders (`xxxx`, `<token>`, `${VAR}`, `{{ .Values.x }}`) and the providers' documented example values are not reported.
     /// ## Why it matters
     /// An `.npmrc` auth token publishes or reads private packages on that registry.
@@ -20,10 +20,10 @@ palisade_core::declare_rule! {
 pub(crate) static DETECTOR: Detector = Detector {
     rule: &RULE,
     provider: "npm",
-    keywords: &["_authtoken"],
+    keywords: &["_authToken"],
     pattern: r##"//[a-z0-9.\-]+(?::\d+)?/[^\s:]*:_authToken\s*=\s*(?P<secret>[A-Za-z0-9_\-.+/=]{8,})"##,
     min_entropy: 0.0,
-    case_sensitive: false,
+    case_sensitive: true,
     check: Check::None,
     span: Span::Line,
 };

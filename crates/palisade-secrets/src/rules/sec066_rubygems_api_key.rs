@@ -23,7 +23,7 @@ pub(crate) static DETECTOR: Detector = Detector {
     keywords: &["rubygems_"],
     pattern: r##"(?:^|[^0-9A-Za-z_])(?P<secret>rubygems_[0-9a-f]{48})(?:[^0-9A-Za-z_]|$)"##,
     min_entropy: 3.0,
-    case_sensitive: false,
+    case_sensitive: true,
     check: Check::None,
     span: Span::Line,
 };

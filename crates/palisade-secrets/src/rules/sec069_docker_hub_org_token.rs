@@ -23,7 +23,7 @@ pub(crate) static DETECTOR: Detector = Detector {
     keywords: &["dckr_oat_"],
     pattern: r##"(?:^|[^0-9A-Za-z_\-])(?P<secret>dckr_oat_[A-Za-z0-9_\-]{32})(?:[^0-9A-Za-z_\-]|$)"##,
     min_entropy: 3.0,
-    case_sensitive: false,
+    case_sensitive: true,
     check: Check::None,
     span: Span::Line,
 };

@@ -23,7 +23,7 @@ pub(crate) static DETECTOR: Detector = Detector {
     keywords: &["\"auth\""],
     pattern: r##""auth"\s*:\s*"(?P<secret>[A-Za-z0-9+/]{8,400}={0,2})""##,
     min_entropy: 0.0,
-    case_sensitive: false,
+    case_sensitive: true,
     check: Check::BasicAuthBase64,
     span: Span::Line,
 };

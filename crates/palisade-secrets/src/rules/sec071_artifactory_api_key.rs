@@ -4,7 +4,7 @@ use crate::detector::{Check, Detector, Span};
 
 palisade_core::declare_rule! {
     /// ## What it checks
-    /// A JFrog Artifactory API key (JFrog) in any text file: a value in the provider's documented format, looked for only near the keywords `akcp`. Its Shannon entropy must be at least 4.0 bits per character.
+    /// A JFrog Artifactory API key (JFrog) in any text file: a value in the provider's documented format, looked for only near the keywords `AKCp`. Its Shannon entropy must be at least 4.0 bits per character.
     /// Placeholders (`xxxx`, `<token>`, `${VAR}`, `{{ .Values.x }}`) and the providers' documented example values are not reported.
     /// ## Why it matters
     /// An Artifactory key reads and deploys artifacts as the user.
@@ -20,10 +20,10 @@ palisade_core::declare_rule! {
 pub(crate) static DETECTOR: Detector = Detector {
     rule: &RULE,
     provider: "JFrog",
-    keywords: &["akcp"],
+    keywords: &["AKCp"],
     pattern: r##"(?:^|[^0-9A-Za-z_])(?P<secret>AKCp[A-Za-z0-9]{69})(?:[^0-9A-Za-z_]|$)"##,
     min_entropy: 4.0,
-    case_sensitive: false,
+    case_sensitive: true,
     check: Check::None,
     span: Span::Line,
 };

@@ -4,7 +4,7 @@ use crate::detector::{Check, Detector, Span};
 
 palisade_core::declare_rule! {
     /// ## What it checks
-    /// A JFrog Artifactory reference token (JFrog) in any text file: a value in the provider's documented format, looked for only near the keywords `cmvmd`. Its Shannon entropy must be at least 4.0 bits per character.
+    /// A JFrog Artifactory reference token (JFrog) in any text file: a value in the provider's documented format, looked for only near the keywords `cmVmd`. Its Shannon entropy must be at least 4.0 bits per character.
     /// Placeholders (`xxxx`, `<token>`, `${VAR}`, `{{ .Values.x }}`) and the providers' documented example values are not reported.
     /// ## Why it matters
     /// A reference token acts as the JFrog user within its scope.
@@ -20,10 +20,10 @@ palisade_core::declare_rule! {
 pub(crate) static DETECTOR: Detector = Detector {
     rule: &RULE,
     provider: "JFrog",
-    keywords: &["cmvmd"],
+    keywords: &["cmVmd"],
     pattern: r##"(?:^|[^0-9A-Za-z_])(?P<secret>cmVmd[A-Za-z0-9]{59})(?:[^0-9A-Za-z_]|$)"##,
     min_entropy: 4.0,
-    case_sensitive: false,
+    case_sensitive: true,
     check: Check::None,
     span: Span::Line,
 };

@@ -23,7 +23,7 @@ pub(crate) static DETECTOR: Detector = Detector {
     keywords: &["hvs."],
     pattern: r##"(?:^|[^0-9A-Za-z_])(?P<secret>hvs\.[A-Za-z0-9_\-]{90,120})(?:[^0-9A-Za-z_]|$)"##,
     min_entropy: 3.5,
-    case_sensitive: false,
+    case_sensitive: true,
     check: Check::None,
     span: Span::Line,
 };

@@ -23,7 +23,7 @@ pub(crate) static DETECTOR: Detector = Detector {
     keywords: &["hvb."],
     pattern: r##"(?:^|[^0-9A-Za-z_])(?P<secret>hvb\.[A-Za-z0-9_\-]{138,300})(?:[^0-9A-Za-z_]|$)"##,
     min_entropy: 3.5,
-    case_sensitive: false,
+    case_sensitive: true,
     check: Check::None,
     span: Span::Line,
 };

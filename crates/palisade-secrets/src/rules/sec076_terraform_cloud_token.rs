@@ -23,7 +23,7 @@ pub(crate) static DETECTOR: Detector = Detector {
     keywords: &[".atlasv1."],
     pattern: r##"(?:^|[^0-9A-Za-z_])(?P<secret>[a-zA-Z0-9]{14}\.atlasv1\.[a-zA-Z0-9_\-=]{60,70})(?:[^0-9A-Za-z_]|$)"##,
     min_entropy: 3.5,
-    case_sensitive: false,
+    case_sensitive: true,
     check: Check::None,
     span: Span::Line,
 };

@@ -23,7 +23,7 @@ pub(crate) static DETECTOR: Detector = Detector {
     keywords: &["client-key-data"],
     pattern: r##"client-key-data:\s*["\']?(?P<secret>[A-Za-z0-9+/]{100,}={0,2})"##,
     min_entropy: 0.0,
-    case_sensitive: false,
+    case_sensitive: true,
     check: Check::Base64Pem,
     span: Span::Line,
 };

@@ -23,7 +23,7 @@ pub(crate) static DETECTOR: Detector = Detector {
     keywords: &["users:"],
     pattern: r##"(?s)users:.{0,600}?\buser:\s*\n\s+(?:[a-z\-]+:[^\n]*\n\s+)*token:\s*["\']?(?P<secret>[A-Za-z0-9_\-.]{20,2048})"##,
     min_entropy: 3.0,
-    case_sensitive: false,
+    case_sensitive: true,
     check: Check::None,
     span: Span::Block(2048),
 };

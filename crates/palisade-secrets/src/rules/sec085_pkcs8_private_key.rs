@@ -4,7 +4,7 @@ use crate::detector::{Check, Detector, Span};
 
 palisade_core::declare_rule! {
     /// ## What it checks
-    /// A PKCS#8 private key (Private key) in any text file: a value in the provider's documented format, looked for only near the keywords `-----begin private key`. The key body must decode from base64 to a real key (prose between the markers is not reported). Encrypted keys are reported at low severity.
+    /// A PKCS#8 private key (Private key) in any text file: a value in the provider's documented format, looked for only near the keywords `-----BEGIN PRIVATE KEY`. The key body must decode from base64 to a real key (prose between the markers is not reported). Encrypted keys are reported at low severity.
     /// Placeholders (`xxxx`, `<token>`, `${VAR}`, `{{ .Values.x }}`) and the providers' documented example values are not reported.
     /// ## Why it matters
     /// A private key in the tree is the identity it belongs to: TLS servers, SSH hosts and users, signing keys.
@@ -20,10 +20,10 @@ palisade_core::declare_rule! {
 pub(crate) static DETECTOR: Detector = Detector {
     rule: &RULE,
     provider: "Private key",
-    keywords: &["-----begin private key"],
+    keywords: &["-----BEGIN PRIVATE KEY"],
     pattern: r##"(?s)(?P<secret>-----BEGIN PRIVATE KEY-----.{64,16384}?-----END PRIVATE KEY-----)"##,
     min_entropy: 0.0,
-    case_sensitive: false,
+    case_sensitive: true,
     check: Check::PemBody,
     span: Span::Block(20000),
 };

@@ -4,7 +4,7 @@ use crate::detector::{Check, Detector, Span};
 
 palisade_core::declare_rule! {
     /// ## What it checks
-    /// A OpenAI API key (OpenAI) in any text file: a value in the provider's documented format, looked for only near the keywords `t3blbkfj`. Its Shannon entropy must be at least 3.5 bits per character.
+    /// A OpenAI API key (OpenAI) in any text file: a value in the provider's documented format, looked for only near the keywords `T3BlbkFJ`. Its Shannon entropy must be at least 3.5 bits per character.
     /// Placeholders (`xxxx`, `<token>`, `${VAR}`, `{{ .Values.x }}`) and the providers' documented example values are not reported.
     /// ## Why it matters
     /// An OpenAI key runs models billed to the organisation and reads its files and assistants.
@@ -20,10 +20,10 @@ palisade_core::declare_rule! {
 pub(crate) static DETECTOR: Detector = Detector {
     rule: &RULE,
     provider: "OpenAI",
-    keywords: &["t3blbkfj"],
+    keywords: &["T3BlbkFJ"],
     pattern: r##"(?:^|[^0-9A-Za-z_\-])(?P<secret>sk-(?:(?:proj|svcacct|admin)-)?[A-Za-z0-9_\-]{20,74}T3BlbkFJ[A-Za-z0-9_\-]{20,74})(?:[^0-9A-Za-z_\-]|$)"##,
     min_entropy: 3.5,
-    case_sensitive: false,
+    case_sensitive: true,
     check: Check::None,
     span: Span::Line,
 };

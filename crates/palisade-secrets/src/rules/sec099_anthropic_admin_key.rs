@@ -23,7 +23,7 @@ pub(crate) static DETECTOR: Detector = Detector {
     keywords: &["sk-ant-admin"],
     pattern: r##"(?:^|[^0-9A-Za-z_\-])(?P<secret>sk-ant-admin\d{2}-[a-zA-Z0-9_\-]{93}AA)(?:[^0-9A-Za-z_\-]|$)"##,
     min_entropy: 3.5,
-    case_sensitive: false,
+    case_sensitive: true,
     check: Check::None,
     span: Span::Line,
 };

@@ -23,7 +23,7 @@ pub(crate) static DETECTOR: Detector = Detector {
     keywords: &["r8_"],
     pattern: r##"(?:^|[^0-9A-Za-z_])(?P<secret>r8_[a-zA-Z0-9]{37})(?:[^0-9A-Za-z_]|$)"##,
     min_entropy: 3.5,
-    case_sensitive: false,
+    case_sensitive: true,
     check: Check::None,
     span: Span::Line,
 };

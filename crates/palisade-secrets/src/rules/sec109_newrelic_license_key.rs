@@ -4,7 +4,7 @@ use crate::detector::{Check, Detector, Span};
 
 palisade_core::declare_rule! {
     /// ## What it checks
-    /// A New Relic license (ingest) key (New Relic) in any text file: a value in the provider's documented format, looked for only near the keywords `nral`. Its Shannon entropy must be at least 3.0 bits per character.
+    /// A New Relic license (ingest) key (New Relic) in any text file: a value in the provider's documented format, looked for only near the keywords `NRAL`. Its Shannon entropy must be at least 3.0 bits per character.
     /// Placeholders (`xxxx`, `<token>`, `${VAR}`, `{{ .Values.x }}`) and the providers' documented example values are not reported.
     /// ## Why it matters
     /// A license key sends data into the account.
@@ -20,10 +20,10 @@ palisade_core::declare_rule! {
 pub(crate) static DETECTOR: Detector = Detector {
     rule: &RULE,
     provider: "New Relic",
-    keywords: &["nral"],
+    keywords: &["NRAL"],
     pattern: r##"(?:^|[^0-9A-Za-z_])(?P<secret>[a-z0-9]{36}NRAL)(?:[^0-9A-Za-z_]|$)"##,
     min_entropy: 3.0,
-    case_sensitive: false,
+    case_sensitive: true,
     check: Check::None,
     span: Span::Line,
 };

@@ -23,7 +23,7 @@ pub(crate) static DETECTOR: Detector = Detector {
     keywords: &["glc_"],
     pattern: r##"(?:^|[^0-9A-Za-z_])(?P<secret>glc_[A-Za-z0-9+/]{32,400}={0,2})(?:[^0-9A-Za-z_]|$)"##,
     min_entropy: 3.5,
-    case_sensitive: false,
+    case_sensitive: true,
     check: Check::None,
     span: Span::Line,
 };

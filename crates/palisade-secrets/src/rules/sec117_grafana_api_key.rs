@@ -4,7 +4,7 @@ use crate::detector::{Check, Detector, Span};
 
 palisade_core::declare_rule! {
     /// ## What it checks
-    /// A Grafana API key (Grafana) in any text file: a value in the provider's documented format, looked for only near the keywords `eyjrijoi`. Its Shannon entropy must be at least 3.5 bits per character.
+    /// A Grafana API key (Grafana) in any text file: a value in the provider's documented format, looked for only near the keywords `eyJrIjoi`. Its Shannon entropy must be at least 3.5 bits per character.
     /// Placeholders (`xxxx`, `<token>`, `${VAR}`, `{{ .Values.x }}`) and the providers' documented example values are not reported.
     /// ## Why it matters
     /// A Grafana API key acts on the instance with its role.
@@ -20,10 +20,10 @@ palisade_core::declare_rule! {
 pub(crate) static DETECTOR: Detector = Detector {
     rule: &RULE,
     provider: "Grafana",
-    keywords: &["eyjrijoi"],
+    keywords: &["eyJrIjoi"],
     pattern: r##"(?:^|[^0-9A-Za-z_])(?P<secret>eyJrIjoi[A-Za-z0-9]{70,400}={0,2})(?:[^0-9A-Za-z_]|$)"##,
     min_entropy: 3.5,
-    case_sensitive: false,
+    case_sensitive: true,
     check: Check::None,
     span: Span::Line,
 };

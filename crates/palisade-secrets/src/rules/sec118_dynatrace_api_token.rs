@@ -23,7 +23,7 @@ pub(crate) static DETECTOR: Detector = Detector {
     keywords: &["dt0c01."],
     pattern: r##"(?:^|[^0-9A-Za-z_])(?P<secret>dt0c01\.[A-Z0-9]{24}\.[A-Z0-9]{64})(?:[^0-9A-Za-z_]|$)"##,
     min_entropy: 3.0,
-    case_sensitive: false,
+    case_sensitive: true,
     check: Check::None,
     span: Span::Line,
 };

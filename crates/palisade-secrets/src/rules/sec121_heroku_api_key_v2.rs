@@ -4,7 +4,7 @@ use crate::detector::{Check, Detector, Span};
 
 palisade_core::declare_rule! {
     /// ## What it checks
-    /// A Heroku API key (HRKU form) (Heroku) in any text file: a value in the provider's documented format, looked for only near the keywords `hrku-`. Its Shannon entropy must be at least 3.5 bits per character.
+    /// A Heroku API key (HRKU form) (Heroku) in any text file: a value in the provider's documented format, looked for only near the keywords `HRKU-`. Its Shannon entropy must be at least 3.5 bits per character.
     /// Placeholders (`xxxx`, `<token>`, `${VAR}`, `{{ .Values.x }}`) and the providers' documented example values are not reported.
     /// ## Why it matters
     /// A Heroku key deploys and configures every app the user can reach.
@@ -20,10 +20,10 @@ palisade_core::declare_rule! {
 pub(crate) static DETECTOR: Detector = Detector {
     rule: &RULE,
     provider: "Heroku",
-    keywords: &["hrku-"],
+    keywords: &["HRKU-"],
     pattern: r##"(?:^|[^0-9A-Za-z_\-])(?P<secret>HRKU-(?:AA[0-9a-zA-Z_\-]{58}|[0-9a-zA-Z_\-]{60}|[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}))(?:[^0-9A-Za-z_\-]|$)"##,
     min_entropy: 3.5,
-    case_sensitive: false,
+    case_sensitive: true,
     check: Check::None,
     span: Span::Line,
 };

@@ -23,7 +23,7 @@ pub(crate) static DETECTOR: Detector = Detector {
     keywords: &["dop_v1_"],
     pattern: r##"(?:^|[^0-9A-Za-z_])(?P<secret>dop_v1_[a-f0-9]{64})(?:[^0-9A-Za-z_]|$)"##,
     min_entropy: 3.0,
-    case_sensitive: false,
+    case_sensitive: true,
     check: Check::None,
     span: Span::Line,
 };

@@ -23,7 +23,7 @@ pub(crate) static DETECTOR: Detector = Detector {
     keywords: &["v1.0-"],
     pattern: r##"(?:^|[^0-9A-Za-z_\-])(?P<secret>v1\.0-[a-f0-9]{24}-[a-f0-9]{146})(?:[^0-9A-Za-z_\-]|$)"##,
     min_entropy: 3.0,
-    case_sensitive: false,
+    case_sensitive: true,
     check: Check::None,
     span: Span::Line,
 };

@@ -23,7 +23,7 @@ pub(crate) static DETECTOR: Detector = Detector {
     keywords: &["pscale_pw_"],
     pattern: r##"(?:^|[^0-9A-Za-z_])(?P<secret>pscale_pw_[\w=.\-]{32,64})(?:[^0-9A-Za-z_]|$)"##,
     min_entropy: 3.5,
-    case_sensitive: false,
+    case_sensitive: true,
     check: Check::None,
     span: Span::Line,
 };

@@ -4,7 +4,7 @@ use crate::detector::{Check, Detector, Span};
 
 palisade_core::declare_rule! {
     /// ## What it checks
-    /// A Postman API key (Postman) in any text file: a value in the provider's documented format, looked for only near the keywords `pmak-`, `pmat-`. Its Shannon entropy must be at least 3.0 bits per character.
+    /// A Postman API key (Postman) in any text file: a value in the provider's documented format, looked for only near the keywords `PMAK-`, `PMAT-`. Its Shannon entropy must be at least 3.0 bits per character.
     /// Placeholders (`xxxx`, `<token>`, `${VAR}`, `{{ .Values.x }}`) and the providers' documented example values are not reported.
     /// ## Why it matters
     /// A Postman key reads collections and environments, which often hold more secrets.
@@ -20,10 +20,10 @@ palisade_core::declare_rule! {
 pub(crate) static DETECTOR: Detector = Detector {
     rule: &RULE,
     provider: "Postman",
-    keywords: &["pmak-", "pmat-"],
+    keywords: &["PMAK-", "PMAT-"],
     pattern: r##"(?:^|[^0-9A-Za-z_\-])(?P<secret>(?:PMAK-[a-f0-9]{24}-[a-f0-9]{34}|PMAT-[A-Z0-9]{26}))(?:[^0-9A-Za-z_\-]|$)"##,
     min_entropy: 3.0,
-    case_sensitive: false,
+    case_sensitive: true,
     check: Check::None,
     span: Span::Line,
 };

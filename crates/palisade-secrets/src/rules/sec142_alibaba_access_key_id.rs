@@ -4,7 +4,7 @@ use crate::detector::{Check, Detector, Span};
 
 palisade_core::declare_rule! {
     /// ## What it checks
-    /// A Alibaba Cloud AccessKey id (Alibaba Cloud) in any text file: a value in the provider's documented format, looked for only near the keywords `ltai`. Its Shannon entropy must be at least 3.0 bits per character.
+    /// A Alibaba Cloud AccessKey id (Alibaba Cloud) in any text file: a value in the provider's documented format, looked for only near the keywords `LTAI`. Its Shannon entropy must be at least 3.0 bits per character.
     /// Placeholders (`xxxx`, `<token>`, `${VAR}`, `{{ .Values.x }}`) and the providers' documented example values are not reported.
     /// ## Why it matters
     /// An AccessKey id with its secret signs Alibaba Cloud API calls.
@@ -20,10 +20,10 @@ palisade_core::declare_rule! {
 pub(crate) static DETECTOR: Detector = Detector {
     rule: &RULE,
     provider: "Alibaba Cloud",
-    keywords: &["ltai"],
+    keywords: &["LTAI"],
     pattern: r##"(?:^|[^0-9A-Za-z_])(?P<secret>LTAI[a-zA-Z0-9]{12,20})(?:[^0-9A-Za-z_]|$)"##,
     min_entropy: 3.0,
-    case_sensitive: false,
+    case_sensitive: true,
     check: Check::None,
     span: Span::Line,
 };

@@ -4,7 +4,7 @@ use crate::detector::{Check, Detector, Span};
 
 palisade_core::declare_rule! {
     /// ## What it checks
-    /// A 1Password service account token (1Password) in any text file: a value in the provider's documented format, looked for only near the keywords `ops_eyj`. Its Shannon entropy must be at least 4.0 bits per character.
+    /// A 1Password service account token (1Password) in any text file: a value in the provider's documented format, looked for only near the keywords `ops_eyJ`. Its Shannon entropy must be at least 4.0 bits per character.
     /// Placeholders (`xxxx`, `<token>`, `${VAR}`, `{{ .Values.x }}`) and the providers' documented example values are not reported.
     /// ## Why it matters
     /// A service account token reads every vault item it was granted.
@@ -20,10 +20,10 @@ palisade_core::declare_rule! {
 pub(crate) static DETECTOR: Detector = Detector {
     rule: &RULE,
     provider: "1Password",
-    keywords: &["ops_eyj"],
+    keywords: &["ops_eyJ"],
     pattern: r##"(?:^|[^0-9A-Za-z_])(?P<secret>ops_eyJ[a-zA-Z0-9+/_\-]{250,}={0,3})(?:[^0-9A-Za-z_]|$)"##,
     min_entropy: 4.0,
-    case_sensitive: false,
+    case_sensitive: true,
     check: Check::None,
     span: Span::Line,
 };

@@ -4,7 +4,7 @@ use crate::detector::{Check, Detector, Span};
 
 palisade_core::declare_rule! {
     /// ## What it checks
-    /// A Contentful delivery/management token (Contentful) in any text file: a value in the provider's documented format, looked for only near the keywords `cfpat-`. Its Shannon entropy must be at least 3.5 bits per character.
+    /// A Contentful delivery/management token (Contentful) in any text file: a value in the provider's documented format, looked for only near the keywords `CFPAT-`. Its Shannon entropy must be at least 3.5 bits per character.
     /// Placeholders (`xxxx`, `<token>`, `${VAR}`, `{{ .Values.x }}`) and the providers' documented example values are not reported.
     /// ## Why it matters
     /// A management token changes every space the user can reach.
@@ -20,10 +20,10 @@ palisade_core::declare_rule! {
 pub(crate) static DETECTOR: Detector = Detector {
     rule: &RULE,
     provider: "Contentful",
-    keywords: &["cfpat-"],
+    keywords: &["CFPAT-"],
     pattern: r##"(?:^|[^0-9A-Za-z_\-])(?P<secret>CFPAT-[a-zA-Z0-9_\-]{43})(?:[^0-9A-Za-z_\-]|$)"##,
     min_entropy: 3.5,
-    case_sensitive: false,
+    case_sensitive: true,
     check: Check::None,
     span: Span::Line,
 };

@@ -4,7 +4,7 @@ use crate::detector::{Check, Detector, Span};
 
 palisade_core::declare_rule! {
     /// ## What it checks
-    /// A Mapbox secret token (Mapbox) in any text file: a value in the provider's documented format, looked for only near the keywords `sk.eyj`. Its Shannon entropy must be at least 3.5 bits per character.
+    /// A Mapbox secret token (Mapbox) in any text file: a value in the provider's documented format, looked for only near the keywords `sk.eyJ`. Its Shannon entropy must be at least 3.5 bits per character.
     /// Placeholders (`xxxx`, `<token>`, `${VAR}`, `{{ .Values.x }}`) and the providers' documented example values are not reported.
     /// ## Why it matters
     /// A secret token manages styles and tilesets and downloads SDKs.
@@ -20,10 +20,10 @@ palisade_core::declare_rule! {
 pub(crate) static DETECTOR: Detector = Detector {
     rule: &RULE,
     provider: "Mapbox",
-    keywords: &["sk.eyj"],
+    keywords: &["sk.eyJ"],
     pattern: r##"(?:^|[^0-9A-Za-z_])(?P<secret>sk\.eyJ[A-Za-z0-9_\-]{60,}\.[A-Za-z0-9_\-]{22})(?:[^0-9A-Za-z_]|$)"##,
     min_entropy: 3.5,
-    case_sensitive: false,
+    case_sensitive: true,
     check: Check::None,
     span: Span::Line,
 };

@@ -23,7 +23,7 @@ pub(crate) static DETECTOR: Detector = Detector {
     keywords: &["sb_secret_", "sbp_"],
     pattern: r##"(?:^|[^0-9A-Za-z_])(?P<secret>(?:sb_secret_[A-Za-z0-9_\-]{31,64}|sbp_(?:v0_)?[a-f0-9]{40}))(?:[^0-9A-Za-z_]|$)"##,
     min_entropy: 3.5,
-    case_sensitive: false,
+    case_sensitive: true,
     check: Check::None,
     span: Span::Line,
 };

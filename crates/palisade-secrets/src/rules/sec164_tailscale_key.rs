@@ -23,7 +23,7 @@ pub(crate) static DETECTOR: Detector = Detector {
     keywords: &["tskey-"],
     pattern: r##"(?:^|[^0-9A-Za-z_\-])(?P<secret>tskey-(?:auth|api|client|scim|webhook)-[a-zA-Z0-9]{6,20}-[a-zA-Z0-9]{20,40})(?:[^0-9A-Za-z_\-]|$)"##,
     min_entropy: 3.0,
-    case_sensitive: false,
+    case_sensitive: true,
     check: Check::None,
     span: Span::Line,
 };

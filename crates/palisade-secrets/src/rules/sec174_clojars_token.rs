@@ -4,7 +4,7 @@ use crate::detector::{Check, Detector, Span};
 
 palisade_core::declare_rule! {
     /// ## What it checks
-    /// A Clojars deploy token (Clojars) in any text file: a value in the provider's documented format, looked for only near the keywords `clojars_`. Its Shannon entropy must be at least 3.5 bits per character.
+    /// A Clojars deploy token (Clojars) in any text file: a value in the provider's documented format, looked for only near the keywords `CLOJARS_`. Its Shannon entropy must be at least 3.5 bits per character.
     /// Placeholders (`xxxx`, `<token>`, `${VAR}`, `{{ .Values.x }}`) and the providers' documented example values are not reported.
     /// ## Why it matters
     /// A deploy token publishes artifacts as the user.
@@ -20,10 +20,10 @@ palisade_core::declare_rule! {
 pub(crate) static DETECTOR: Detector = Detector {
     rule: &RULE,
     provider: "Clojars",
-    keywords: &["clojars_"],
+    keywords: &["CLOJARS_"],
     pattern: r##"(?:^|[^0-9A-Za-z_])(?P<secret>CLOJARS_[a-z0-9]{60})(?:[^0-9A-Za-z_]|$)"##,
     min_entropy: 3.5,
-    case_sensitive: false,
+    case_sensitive: true,
     check: Check::None,
     span: Span::Line,
 };

@@ -4,7 +4,7 @@ use crate::detector::{Check, Detector, Span};
 
 palisade_core::declare_rule! {
     /// ## What it checks
-    /// A Docker Swarm join token (Docker) in any text file: a value in the provider's documented format, looked for only near the keywords `swmtkn-1-`. Its Shannon entropy must be at least 3.5 bits per character.
+    /// A Docker Swarm join token (Docker) in any text file: a value in the provider's documented format, looked for only near the keywords `SWMTKN-1-`. Its Shannon entropy must be at least 3.5 bits per character.
     /// Placeholders (`xxxx`, `<token>`, `${VAR}`, `{{ .Values.x }}`) and the providers' documented example values are not reported.
     /// ## Why it matters
     /// A join token adds a node to the swarm; a manager token hands over the cluster and its secrets.
@@ -20,10 +20,10 @@ palisade_core::declare_rule! {
 pub(crate) static DETECTOR: Detector = Detector {
     rule: &RULE,
     provider: "Docker",
-    keywords: &["swmtkn-1-"],
+    keywords: &["SWMTKN-1-"],
     pattern: r##"(?:^|[^0-9A-Za-z_\-])(?P<secret>SWMTKN-1-[a-z0-9]{50}-[a-z0-9]{25})(?:[^0-9A-Za-z_\-]|$)"##,
     min_entropy: 3.5,
-    case_sensitive: false,
+    case_sensitive: true,
     check: Check::None,
     span: Span::Line,
 };

@@ -4,7 +4,7 @@ use crate::detector::{Check, Detector, Span};
 
 palisade_core::declare_rule! {
     /// ## What it checks
-    /// A Docker Swarm unlock key (Docker) in any text file: a value in the provider's documented format, looked for only near the keywords `swmkey-1-`. Its Shannon entropy must be at least 3.5 bits per character.
+    /// A Docker Swarm unlock key (Docker) in any text file: a value in the provider's documented format, looked for only near the keywords `SWMKEY-1-`. Its Shannon entropy must be at least 3.5 bits per character.
     /// Placeholders (`xxxx`, `<token>`, `${VAR}`, `{{ .Values.x }}`) and the providers' documented example values are not reported.
     /// ## Why it matters
     /// The unlock key decrypts the swarm's Raft log, where service secrets are stored.
@@ -20,10 +20,10 @@ palisade_core::declare_rule! {
 pub(crate) static DETECTOR: Detector = Detector {
     rule: &RULE,
     provider: "Docker",
-    keywords: &["swmkey-1-"],
+    keywords: &["SWMKEY-1-"],
     pattern: r##"(?:^|[^0-9A-Za-z_\-])(?P<secret>SWMKEY-1-[A-Za-z0-9+/]{43})(?:[^0-9A-Za-z_\-]|$)"##,
     min_entropy: 3.5,
-    case_sensitive: false,
+    case_sensitive: true,
     check: Check::None,
     span: Span::Line,
 };

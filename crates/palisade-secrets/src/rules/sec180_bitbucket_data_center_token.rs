@@ -4,7 +4,7 @@ use crate::detector::{Check, Detector, Span};
 
 palisade_core::declare_rule! {
     /// ## What it checks
-    /// A Bitbucket Data Center HTTP access token (Bitbucket) in any text file: a value in the provider's documented format, looked for only near the keywords `bbdc-`. Its Shannon entropy must be at least 3.5 bits per character.
+    /// A Bitbucket Data Center HTTP access token (Bitbucket) in any text file: a value in the provider's documented format, looked for only near the keywords `BBDC-`. Its Shannon entropy must be at least 3.5 bits per character.
     /// Placeholders (`xxxx`, `<token>`, `${VAR}`, `{{ .Values.x }}`) and the providers' documented example values are not reported.
     /// ## Why it matters
     /// An HTTP access token reads and writes the repositories of its project as a bot user.
@@ -20,10 +20,10 @@ palisade_core::declare_rule! {
 pub(crate) static DETECTOR: Detector = Detector {
     rule: &RULE,
     provider: "Bitbucket",
-    keywords: &["bbdc-"],
+    keywords: &["BBDC-"],
     pattern: r##"(?:^|[^0-9A-Za-z_\-])(?P<secret>BBDC-[A-Za-z0-9+/@_\-]{44})(?:[^0-9A-Za-z_\-]|$)"##,
     min_entropy: 3.5,
-    case_sensitive: false,
+    case_sensitive: true,
     check: Check::None,
     span: Span::Line,
 };
