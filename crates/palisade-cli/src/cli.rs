@@ -45,7 +45,7 @@ pub enum ColorChoice {
 /// Which scanners run.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, ValueEnum)]
 pub enum Scanner {
-    /// Misconfigurations in Kubernetes manifests.
+    /// Misconfigurations in Kubernetes manifests and Dockerfiles.
     Misconfig,
     /// Hard-coded secrets in every text file.
     Secret,

@@ -1,6 +1,7 @@
 //! The `palisade` binary: parses the command line, runs the scanners, prints reports.
 
 mod cli;
+mod dockerfile;
 mod rules_cmd;
 mod scan;
 mod walk;
@@ -39,11 +40,25 @@ fn main() -> ExitCode {
     }
 }
 
+/// Writes command output to standard output; a reader that went away (`| head`) is not an
+/// error. Subcommands print through this instead of `println!`, which panics on a closed pipe.
+pub fn emit(text: &str) -> anyhow::Result<()> {
+    use std::io::Write;
+    let mut out = std::io::stdout().lock();
+    match out.write_all(text.as_bytes()).and_then(|()| out.flush()) {
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
+        other => Ok(other?),
+    }
+}
+
 /// Every rule of every scanner in this build.
 pub fn registry() -> palisade_core::RuleRegistry {
     let mut registry = palisade_core::RuleRegistry::new();
     registry
         .extend(palisade_iac::rules())
+        .expect("rule ids are unique across crates (checked by tests)");
+    registry
+        .extend(palisade_dockerfile::rules())
         .expect("rule ids are unique across crates (checked by tests)");
     registry
         .extend(palisade_secrets::rules())

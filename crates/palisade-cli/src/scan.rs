@@ -5,7 +5,7 @@
 //! already read, and, if it needs the whole set, a step in [`run`] after the parallel phase.
 
 use std::fs;
-use std::io::{IsTerminal, Read, Write};
+use std::io::{IsTerminal, Read};
 use std::path::{Path, PathBuf};
 
 use anyhow::Context;
@@ -33,7 +33,9 @@ const NOT_DOCUMENTS: &[&str] = &[
 #[derive(Default)]
 struct FileOutput {
     manifest: Option<ManifestFile>,
+    /// Findings of per-file scanners (Dockerfiles), already checked against inline ignores.
     findings: Vec<Finding>,
+    suppressed: Vec<Finding>,
     errors: Vec<ScanError>,
     warnings: Vec<String>,
 }
@@ -231,10 +233,29 @@ fn scan_file(entry: &FileEntry, enabled: &Enabled, secrets: Option<&SecretScan>)
             return out;
         }
     };
+    if palisade_dockerfile::is_dockerfile(Path::new(&entry.display), Some(text)) {
+        let dockerfile = crate::dockerfile::scan(&entry.display, text);
+        out.findings.extend(dockerfile.findings);
+        out.suppressed.extend(dockerfile.suppressed);
+        out.errors.extend(dockerfile.errors);
+        out.warnings.extend(dockerfile.warnings);
+        return out;
+    }
     if kubernetes::looks_like_manifest(text) {
+        // YAML accepts JSON that JSON itself rejects (`{"a": }`): hold .json files to JSON.
+        if entry.display.to_ascii_lowercase().ends_with(".json") {
+            if let Err(e) = serde_json::from_str::<serde::de::IgnoredAny>(text) {
+                out.errors.push(ScanError::new(
+                    &entry.display,
+                    Some(e.line() as u32),
+                    format!("invalid JSON at column {}: {e}", e.column()),
+                ));
+                return out;
+            }
+        }
         match palisade_yaml::load(text) {
             Ok(docs) => {
-                let manifest = ManifestFile::new(&entry.display, text, &docs);
+                let manifest = ManifestFile::new(&entry.display, text, docs);
                 if !manifest.objects.is_empty() {
                     out.manifest = Some(manifest);
                 }
@@ -346,11 +367,13 @@ pub fn run(args: ScanArgs) -> anyhow::Result<u8> {
         report.errors.extend(out.errors);
         report.warnings.extend(out.warnings);
         report.findings.extend(out.findings);
+        report.suppressed.extend(out.suppressed);
         manifests.extend(out.manifest);
     }
 
     if enabled.misconfig {
         let outcome = kubernetes::check(&manifests);
+        drop(manifests);
         report.findings.extend(outcome.findings);
         report.suppressed.extend(outcome.suppressed);
         report.errors.extend(outcome.errors);
@@ -409,26 +432,74 @@ fn write_report(args: &ScanArgs, report: &ScanReport) -> anyhow::Result<()> {
                 && std::env::var_os("NO_COLOR").is_none()
         }
     };
-    let text = palisade_report::render(
-        report,
-        &crate::registry(),
-        format,
-        RenderOptions {
-            color,
-            show_suppressed: args.show_suppressed,
-        },
-    )?;
-    match &args.output {
-        Some(path) => fs::write(path, text)
-            .with_context(|| format!("cannot write the report to {}", path.display()))?,
-        None => {
-            let mut stdout = std::io::stdout().lock();
-            if let Err(e) = stdout.write_all(text.as_bytes()) {
-                if e.kind() != std::io::ErrorKind::BrokenPipe {
-                    return Err(e.into());
-                }
-            }
+    let registry = crate::registry();
+    let options = RenderOptions {
+        color,
+        show_suppressed: args.show_suppressed,
+    };
+    let result = match &args.output {
+        Some(path) => {
+            let file = fs::File::create(path)
+                .with_context(|| format!("cannot write the report to {}", path.display()))?;
+            let mut w = std::io::BufWriter::new(file);
+            palisade_report::write(report, &registry, format, options, &mut w)
+                .with_context(|| format!("cannot write the report to {}", path.display()))
         }
+        None => {
+            let mut w = std::io::BufWriter::new(std::io::stdout().lock());
+            palisade_report::write(report, &registry, format, options, &mut w).map_err(Into::into)
+        }
+    };
+    match result {
+        Err(e) if is_broken_pipe(&e) => Ok(()),
+        other => other,
     }
-    Ok(())
+}
+
+/// A reader that went away (`palisade scan | head`) is not an error.
+fn is_broken_pipe(e: &anyhow::Error) -> bool {
+    e.chain().any(|cause| {
+        let io = cause.downcast_ref::<std::io::Error>().or_else(|| {
+            match cause.downcast_ref::<palisade_report::ReportError>() {
+                Some(palisade_report::ReportError::Io(io)) => Some(io),
+                _ => None,
+            }
+        });
+        io.is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe)
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_file_that_vanished_after_the_walk_is_an_error_entry() {
+        let dir = std::env::temp_dir().join(format!("palisade-vanish-{}", std::process::id()));
+        let entry = FileEntry {
+            path: Some(dir.join("gone.yaml")),
+            display: "gone.yaml".into(),
+        };
+        let out = scan_file(
+            &entry,
+            &Enabled {
+                misconfig: true,
+                secret: false,
+            },
+            None,
+        );
+        assert_eq!(out.errors.len(), 1);
+        assert_eq!(out.errors[0].path, "gone.yaml");
+        assert!(
+            out.errors[0].message.starts_with("cannot read"),
+            "{}",
+            out.errors[0]
+        );
+    }
+
+    #[test]
+    fn sizes_read_like_people_write_them() {
+        assert_eq!(human_size(1 << 30), "1.0 GiB");
+        assert_eq!(human_size(512), "512.0 B");
+    }
 }

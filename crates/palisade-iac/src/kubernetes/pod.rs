@@ -78,7 +78,15 @@ pub struct PodView<'a> {
 }
 
 /// Path from the object root to the pod template, per workload kind.
-fn template_path(kind: &str) -> Option<&'static [&'static str]> {
+fn template_path(api_version: &str, kind: &str) -> Option<&'static [&'static str]> {
+    // Knative Serving and OpenShift workloads carry a pod template too.
+    if api_version.starts_with("serving.knative.dev/") {
+        return match kind {
+            "Service" | "Configuration" => Some(&["spec", "template"]),
+            "Revision" => Some(&[]),
+            _ => None,
+        };
+    }
     Some(match kind {
         "Pod" => &[],
         "PodTemplate" => &["template"],
@@ -88,6 +96,8 @@ fn template_path(kind: &str) -> Option<&'static [&'static str]> {
         | "ReplicaSet"
         | "ReplicationController"
         | "Job" => &["spec", "template"],
+        // OpenShift; older clusters served it as `v1`.
+        "DeploymentConfig" => &["spec", "template"],
         "CronJob" => &["spec", "jobTemplate", "spec", "template"],
         _ => return None,
     })
@@ -96,7 +106,9 @@ fn template_path(kind: &str) -> Option<&'static [&'static str]> {
 impl<'a> PodView<'a> {
     /// The pod view of a workload object; `None` for other kinds or when there is no pod spec.
     pub fn of(object: &'a K8sObject) -> Option<PodView<'a>> {
-        let template = object.root.path(template_path(&object.kind)?)?;
+        let template = object
+            .root
+            .path(template_path(&object.api_version, &object.kind)?)?;
         let (spec_key, spec) = template.entry("spec")?;
         if !spec.is_map() {
             return None;
@@ -147,6 +159,27 @@ impl<'a> PodView<'a> {
         self.pod_metadata?.get("annotations")?.get(key)
     }
 
+    /// The seccomp profile type of the pod (field, or the pre-1.27 annotation), with the
+    /// node to point at.
+    pub fn pod_seccomp(&self) -> Option<(String, &'a Node)> {
+        if let Some(n) = self.pod_sc(&["seccompProfile", "type"]) {
+            return Some((n.as_str().unwrap_or("").to_string(), n));
+        }
+        let key = "seccomp.security.alpha.kubernetes.io/pod";
+        let value = self.pod_annotations.get(key)?;
+        Some((seccomp_annotation_type(value), self.annotation_node(key)?))
+    }
+
+    /// The seccomp profile type a container sets itself (field, or the pre-1.27 annotation).
+    pub fn container_seccomp(&self, c: &ContainerRef<'a>) -> Option<(String, &'a Node)> {
+        if let Some(n) = c.sc(&["seccompProfile", "type"]) {
+            return Some((n.as_str().unwrap_or("").to_string(), n));
+        }
+        let key = format!("container.seccomp.security.alpha.kubernetes.io/{}", c.name);
+        let value = self.pod_annotations.get(&key)?;
+        Some((seccomp_annotation_type(value), self.annotation_node(&key)?))
+    }
+
     /// A field of the pod-level `securityContext`.
     pub fn pod_sc(&self, keys: &[&str]) -> Option<&'a Node> {
         self.spec
@@ -177,5 +210,15 @@ impl<'a> PodView<'a> {
     /// The pod volumes.
     pub fn volumes(&self) -> impl Iterator<Item = &'a Node> {
         self.spec.get("volumes").into_iter().flat_map(Node::items)
+    }
+}
+
+/// The profile type a legacy seccomp annotation value stands for.
+fn seccomp_annotation_type(value: &str) -> String {
+    match value {
+        "runtime/default" | "docker/default" => "RuntimeDefault".to_string(),
+        "unconfined" => "Unconfined".to_string(),
+        v if v.starts_with("localhost/") => "Localhost".to_string(),
+        v => v.to_string(),
     }
 }

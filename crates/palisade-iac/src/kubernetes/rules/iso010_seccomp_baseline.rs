@@ -6,7 +6,10 @@ use crate::kubernetes::{ClusterContext, PodView};
 declare_rule! {
     /// ## What it checks
     /// A seccomp profile explicitly set to `Unconfined`, at pod level
-    /// (`spec.securityContext.seccompProfile.type`) or on any container.
+    /// (`spec.securityContext.seccompProfile.type`) or on any container, including the
+    /// `seccomp.security.alpha.kubernetes.io/pod` and
+    /// `container.seccomp.security.alpha.kubernetes.io/<name>` annotations that clusters
+    /// before Kubernetes 1.27 still honour.
     /// ## Why it matters
     /// Seccomp filters the system calls a container may make. Unconfined exposes the whole
     /// kernel syscall surface, including calls used in known container escapes.
@@ -23,10 +26,7 @@ declare_rule! {
 }
 
 pub fn check(pod: &PodView, _: &ClusterContext, out: &mut Vec<Finding>) {
-    if let Some(n) = pod
-        .pod_sc(&["seccompProfile", "type"])
-        .filter(|n| n.as_str() == Some("Unconfined"))
-    {
+    if let Some((_, n)) = pod.pod_seccomp().filter(|(t, _)| t == "Unconfined") {
         out.push(at(
             &RULE,
             pod,
@@ -35,10 +35,7 @@ pub fn check(pod: &PodView, _: &ClusterContext, out: &mut Vec<Finding>) {
         ));
     }
     for c in &pod.containers {
-        if let Some(n) = c
-            .sc(&["seccompProfile", "type"])
-            .filter(|n| n.as_str() == Some("Unconfined"))
-        {
+        if let Some((_, n)) = pod.container_seccomp(c).filter(|(t, _)| t == "Unconfined") {
             out.push(at(
                 &RULE,
                 pod,

@@ -7,7 +7,8 @@ declare_rule! {
     /// ## What it checks
     /// Containers (also init and ephemeral) without an effective seccomp profile of
     /// `RuntimeDefault` or `Localhost`: neither the container nor the pod sets
-    /// `securityContext.seccompProfile.type`. A container-level value overrides the pod's.
+    /// `securityContext.seccompProfile.type` (nor the legacy seccomp annotations honoured
+    /// before Kubernetes 1.27). A container-level value overrides the pod's.
     /// Profiles explicitly set to `Unconfined` are reported by ISO010; pods with
     /// `spec.os.name: windows` are exempt.
     /// ## Why it matters
@@ -28,20 +29,15 @@ pub fn check(pod: &PodView, _: &ClusterContext, out: &mut Vec<Finding>) {
     if pod.is_windows() {
         return;
     }
-    let pod_type = pod
-        .pod_sc(&["seccompProfile", "type"])
-        .and_then(|n| n.as_str());
+    let pod_level = pod.pod_seccomp();
     for c in &pod.containers {
-        let container_type = c.sc(&["seccompProfile", "type"]).and_then(|n| n.as_str());
-        let effective = container_type.or(pod_type);
-        match effective {
-            Some("RuntimeDefault" | "Localhost" | "Unconfined") => {}
-            Some(other) => out.push(at(
+        match pod.container_seccomp(c).or_else(|| pod_level.clone()) {
+            Some((t, _)) if matches!(t.as_str(), "RuntimeDefault" | "Localhost" | "Unconfined") => {
+            }
+            Some((other, node)) => out.push(at(
                 &RULE,
                 pod,
-                c.sc(&["seccompProfile", "type"])
-                    .or(pod.pod_sc(&["seccompProfile", "type"]))
-                    .unwrap_or(c.anchor()),
+                node,
                 format!("{} has unknown seccomp profile type {other}", c.describe()),
             )),
             None => out.push(at(

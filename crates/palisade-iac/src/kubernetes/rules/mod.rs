@@ -1,5 +1,5 @@
 //! Kubernetes rules: the Pod Security Standards (baseline and restricted) as ISO001–ISO017,
-//! further isolation rules (ISO018–ISO022) and the image rules that belong to manifests
+//! further isolation rules (ISO018–ISO023) and the image rules that belong to manifests
 //! (IMG001–IMG003), and the secret hygiene of manifests (SEC200–SEC202, using the
 //! detectors of `palisade-secrets`). One file per rule, its documentation at the top.
 
@@ -33,6 +33,7 @@ mod iso019_resource_limits;
 mod iso020_service_account_token;
 mod iso021_sandboxed_runtime;
 mod iso022_namespace_pss_label;
+mod iso023_cpu_limit;
 mod sec200_secret_manifest_literal;
 mod sec201_configmap_secret;
 mod sec202_env_literal_secret;
@@ -84,6 +85,7 @@ static ALL: &[K8sRule] = &[
     pod_rule!(iso019_resource_limits),
     pod_rule!(iso020_service_account_token),
     pod_rule!(iso021_sandboxed_runtime),
+    pod_rule!(iso023_cpu_limit),
     K8sRule {
         meta: &iso022_namespace_pss_label::RULE,
         check: Check::Object(iso022_namespace_pss_label::check),
