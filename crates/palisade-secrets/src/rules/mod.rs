@@ -185,6 +185,7 @@ mod sec179_docker_swarm_unlock_key;
 mod sec180_bitbucket_data_center_token;
 mod sec181_gitlab_other_token;
 mod sec182_gitlab_session_cookie;
+mod sec183_brevo_api_key;
 mod sec190_generic_secret_assignment;
 
 /// All built-in detectors in rule-id order.
@@ -371,5 +372,6 @@ pub(crate) static DETECTORS: &[&Detector] = &[
     &sec180_bitbucket_data_center_token::DETECTOR,
     &sec181_gitlab_other_token::DETECTOR,
     &sec182_gitlab_session_cookie::DETECTOR,
+    &sec183_brevo_api_key::DETECTOR,
     &sec190_generic_secret_assignment::DETECTOR,
 ];
