@@ -117,6 +117,8 @@ pub enum Scanner {
     Misconfig,
     /// Vulnerable dependencies in lockfiles and manifests (OSV database).
     Vuln,
+    /// Hard-coded secrets in every text file.
+    Secret,
 }
 
 /// Severity threshold for `--fail-on`, with `never` to always exit 0 on findings.
@@ -185,6 +187,10 @@ pub struct ScanArgs {
     /// Configuration file (default: palisade.toml at the first scan root, if present).
     #[arg(long, value_name = "FILE")]
     pub config: Option<PathBuf>,
+
+    /// Secret rules file: only its `[[rules]]` run, instead of the built-in secret rules.
+    #[arg(long, value_name = "FILE")]
+    pub secret_config: Option<PathBuf>,
 
     /// Follow symbolic links while walking (loops are detected and reported).
     #[arg(long)]

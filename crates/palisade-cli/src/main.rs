@@ -76,4 +76,7 @@ pub fn registry() -> palisade_core::RuleRegistry {
     }
 
     registry
+        .extend(palisade_secrets::rules())
+        .expect("rule ids are unique across crates (checked by tests)");
+    registry
 }

@@ -48,6 +48,7 @@ struct FileOutput {
 struct Enabled {
     misconfig: bool,
     vuln: bool,
+    secret: bool,
 }
 
 impl Enabled {
@@ -56,6 +57,7 @@ impl Enabled {
         Enabled {
             misconfig: on(Scanner::Misconfig),
             vuln: on(Scanner::Vuln),
+            secret: on(Scanner::Secret),
         }
     }
 }
@@ -107,11 +109,36 @@ fn read_bounded(entry: &FileEntry, limit: u64) -> std::io::Result<Option<Vec<u8>
     Ok((buf.len() as u64 <= limit).then_some(buf))
 }
 
+/// The secret scanner of this run and its file-size limit.
+struct SecretScan {
+    scanner: palisade_secrets::Scanner,
+    max_file_size: u64,
+}
+
+fn secret_scan(args: &ScanArgs, config: &Config) -> anyhow::Result<SecretScan> {
+    let settings = match &args.secret_config {
+        Some(path) => palisade_secrets::SecretsConfig::load_file(path)?,
+        None => {
+            let source = config
+                .source
+                .as_ref()
+                .map(|p| p.display().to_string())
+                .unwrap_or_else(|| palisade_core::config::CONFIG_FILE.to_string());
+            palisade_secrets::SecretsConfig::from_table(&config.secrets, &source)?
+        }
+    };
+    Ok(SecretScan {
+        scanner: palisade_secrets::Scanner::with_config(&settings)?,
+        max_file_size: settings.max_file_size,
+    })
+}
+
 /// The per-file phase: read once, hand the content to each scanner.
 fn scan_file(
     entry: &FileEntry,
     enabled: &Enabled,
     serverless: &palisade_serverless::ServerlessSettings,
+    secrets: Option<&SecretScan>,
 ) -> FileOutput {
     let mut out = FileOutput::default();
     if enabled.vuln && palisade_vuln::lockfile::kind_of(&entry.display).is_some() {
@@ -123,10 +150,49 @@ fn scan_file(
     let parse_candidate = document_name
         || terraform
         || extension(&entry.display).is_none_or(|e| !NOT_DOCUMENTS.contains(&e.as_str()));
-    if !enabled.misconfig || !parse_candidate {
+    let wants_misconfig = enabled.misconfig && parse_candidate;
+    if !wants_misconfig && secrets.is_none() {
         return out;
     }
-    let bytes = match read_bounded(entry, MAX_DOCUMENT_BYTES) {
+    let limit = secrets.map_or(MAX_DOCUMENT_BYTES, |s| {
+        s.max_file_size.max(MAX_DOCUMENT_BYTES)
+    });
+    let read = match read_bounded(entry, limit) {
+        Ok(Some(bytes)) if bytes.len() as u64 > MAX_DOCUMENT_BYTES => {
+            if let Some(s) = secrets {
+                scan_secrets(s, entry, &bytes, &mut out);
+            }
+            Ok(None)
+        }
+        Ok(Some(bytes)) => {
+            if let Some(s) = secrets {
+                scan_secrets(s, entry, &bytes, &mut out);
+            }
+            Ok(Some(bytes))
+        }
+        Ok(None) => {
+            if let Some(s) = secrets {
+                out.warnings.push(format!(
+                    "{}: larger than the secret scanner's {} limit; not scanned for secrets",
+                    entry.display,
+                    human_size(s.max_file_size)
+                ));
+            }
+            Ok(None)
+        }
+        Err(e) => Err(e),
+    };
+    if !wants_misconfig {
+        if let Err(e) = read {
+            out.errors.push(ScanError::new(
+                &entry.display,
+                None,
+                format!("cannot read: {e}"),
+            ));
+        }
+        return out;
+    }
+    let bytes = match read {
         Ok(Some(bytes)) => bytes,
         Ok(None) => {
             if document_name {
@@ -186,8 +252,8 @@ fn scan_file(
     };
     if palisade_dockerfile::is_dockerfile(Path::new(&entry.display), Some(text)) {
         let dockerfile = crate::dockerfile::scan(&entry.display, text);
-        out.findings = dockerfile.findings;
-        out.suppressed = dockerfile.suppressed;
+        out.findings.extend(dockerfile.findings);
+        out.suppressed.extend(dockerfile.suppressed);
         out.errors.extend(dockerfile.errors);
         out.warnings.extend(dockerfile.warnings);
         return out;
@@ -274,6 +340,22 @@ fn split_inline(
     }
 }
 
+fn scan_secrets(s: &SecretScan, entry: &FileEntry, bytes: &[u8], out: &mut FileOutput) {
+    if let palisade_secrets::FileOutcome::Scanned(matches) =
+        s.scanner.scan_loaded(&entry.display, bytes)
+    {
+        if matches.is_empty() {
+            return;
+        }
+        let findings = matches.iter().map(|m| m.to_finding(&entry.display)).collect();
+        // Only files with a match pay for looking at their ignore markers.
+        let ignores = std::str::from_utf8(bytes)
+            .map(InlineIgnores::parse)
+            .unwrap_or_default();
+        split_inline(findings, &ignores, &mut out.findings, &mut out.suppressed);
+    }
+}
+
 fn load_config(args: &ScanArgs) -> anyhow::Result<Config> {
     if let Some(path) = &args.config {
         return Config::load(path).map_err(anyhow::Error::from);
@@ -319,6 +401,11 @@ pub fn run(args: ScanArgs) -> anyhow::Result<u8> {
     let skip = SkipRules::new(&args.skip_dirs, &args.skip_files)?;
     let enabled = Enabled::from(&args.scanners);
     let serverless = palisade_serverless::ServerlessSettings::from_table(&config.serverless)?;
+    let secrets = if enabled.secret {
+        Some(secret_scan(&args, &config)?)
+    } else {
+        None
+    };
 
     let mut report = ScanReport {
         targets: args.paths.iter().map(|p| p.display().to_string()).collect(),
@@ -340,7 +427,7 @@ pub fn run(args: ScanArgs) -> anyhow::Result<u8> {
     let outputs: Vec<FileOutput> = files
         .par_iter()
         .map(|entry| {
-            let out = scan_file(entry, &enabled, &serverless);
+            let out = scan_file(entry, &enabled, &serverless, secrets.as_ref());
             bar.inc(1);
             out
         })
@@ -515,11 +602,12 @@ pub(crate) fn load_manifests(
     let enabled = Enabled {
         misconfig: true,
         vuln: false,
+        secret: false,
     };
     let serverless = palisade_serverless::ServerlessSettings::default();
     let outputs: Vec<FileOutput> = files
         .par_iter()
-        .map(|e| scan_file(e, &enabled, &serverless))
+        .map(|e| scan_file(e, &enabled, &serverless, None))
         .collect();
     let mut manifests = Vec::new();
     for out in outputs {
@@ -545,8 +633,10 @@ mod tests {
             &Enabled {
                 misconfig: true,
                 vuln: true,
+                secret: false,
             },
             &palisade_serverless::ServerlessSettings::default(),
+            None,
         );
         assert_eq!(out.errors.len(), 1);
         assert_eq!(out.errors[0].path, "gone.yaml");

@@ -1,6 +1,7 @@
 //! Kubernetes rules: the Pod Security Standards (baseline and restricted) as ISO001–ISO017,
 //! further isolation rules (ISO018–ISO023) and the image rules that belong to manifests
-//! (IMG001–IMG003). One file per rule, its documentation at the top.
+//! (IMG001–IMG003), and the secret hygiene of manifests (SEC200–SEC202, using the
+//! detectors of `palisade-secrets`). One file per rule, its documentation at the top.
 
 use palisade_core::{Finding, RuleMeta};
 use palisade_yaml::Node;
@@ -33,6 +34,9 @@ mod iso020_service_account_token;
 mod iso021_sandboxed_runtime;
 mod iso022_namespace_pss_label;
 mod iso023_cpu_limit;
+mod sec200_secret_manifest_literal;
+mod sec201_configmap_secret;
+mod sec202_env_literal_secret;
 
 /// How a rule looks at the cluster state.
 #[derive(Clone, Copy)]
@@ -89,6 +93,15 @@ static ALL: &[K8sRule] = &[
     pod_rule!(img001_mutable_tag),
     pod_rule!(img002_no_digest),
     pod_rule!(img003_pull_policy),
+    K8sRule {
+        meta: &sec200_secret_manifest_literal::RULE,
+        check: Check::Object(sec200_secret_manifest_literal::check),
+    },
+    K8sRule {
+        meta: &sec201_configmap_secret::RULE,
+        check: Check::Object(sec201_configmap_secret::check),
+    },
+    pod_rule!(sec202_env_literal_secret),
 ];
 
 /// Every Kubernetes rule, in id order of declaration.

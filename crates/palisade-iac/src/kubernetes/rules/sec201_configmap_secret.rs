@@ -1,0 +1,68 @@
+use palisade_core::{declare_rule, Finding};
+
+use crate::kubernetes::{ClusterContext, K8sObject};
+
+declare_rule! {
+    /// ## What it checks
+    /// A `ConfigMap` whose `data` holds a secret: a value a secret detector recognises
+    /// (a provider token, a private key, a password assigned to a key named like
+    /// `password`, `token` or `api_key`), including secrets inside embedded files such as
+    /// `application.properties` or `.env` entries.
+    /// ## Why it matters
+    /// ConfigMaps are not meant for secrets: they are readable by far more subjects than
+    /// Secrets (RBAC often grants `configmaps get` broadly), are not encrypted at rest by
+    /// the `EncryptionConfiguration` that covers Secrets, and show up in logs and dashboards.
+    /// ## Fix
+    /// Move the value into a Secret sourced from a secret store (External Secrets, Sealed
+    /// Secrets, Vault) and reference it with `secretKeyRef` or a secret volume; rotate it.
+    /// ## References
+    /// - https://kubernetes.io/docs/concepts/configuration/configmap/
+    /// - https://kubernetes.io/docs/concepts/security/secrets-good-practices/
+    pub static RULE = {
+        id: "SEC201", practice: Sec, severity: High,
+        title: "Secret stored in a ConfigMap",
+    };
+}
+
+pub fn check(obj: &K8sObject, _: &ClusterContext, out: &mut Vec<Finding>) {
+    if obj.kind != "ConfigMap" {
+        return;
+    }
+    let Some(data) = obj.root.get("data") else {
+        return;
+    };
+    for (key, value_node) in data.entries() {
+        let Some(value) = value_node.as_str() else {
+            continue;
+        };
+        // Embedded files are scanned as text; single values as `key: value`.
+        let matches = if value.contains('\n') {
+            palisade_secrets::builtin_scanner().scan_bytes(key, value.as_bytes())
+        } else {
+            palisade_secrets::scan_value(key, value)
+        };
+        for m in matches {
+            let mut location = obj.location(value_node);
+            if value.contains('\n') {
+                // A block scalar starts on the line after its key.
+                if let Some(line) = location.line.as_mut() {
+                    *line += m.line - 1;
+                }
+                location.column = None;
+            }
+            let mut finding = Finding::new(
+                &RULE,
+                format!(
+                    "ConfigMap \"{}\" holds a secret in `data.{key}`: {} ({})",
+                    obj.name, m.title, m.preview
+                ),
+                location,
+            );
+            finding.secret = Some(palisade_core::SecretInfo {
+                preview: m.preview.clone(),
+                fingerprint: m.fingerprint.clone(),
+            });
+            out.push(finding);
+        }
+    }
+}

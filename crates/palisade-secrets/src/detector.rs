@@ -1,0 +1,59 @@
+//! What a detector is: the static description every rule file declares, and the checks a
+//! candidate must pass after its regex matched.
+
+use palisade_core::RuleMeta;
+
+/// How far around a keyword hit the regex looks.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Span {
+    /// The line holding the keyword (bounded for huge minified lines).
+    Line,
+    /// A block of up to this many bytes after the keyword's line start (PEM keys, JSON files).
+    Block(usize),
+}
+
+/// A structural check a candidate secret must pass after the regex matched.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Check {
+    /// Nothing beyond regex, entropy and allowlists.
+    None,
+    /// `prefix_` + 30 base62 characters + 6 base62 characters of CRC32 (GitHub, npm).
+    /// A wrong checksum lowers the severity instead of dropping the match: test values
+    /// in documentation are still worth a look, real tokens always carry a valid one.
+    Base62Crc32,
+    /// A PEM private key whose body decodes from base64.
+    PemBody,
+    /// A JSON Web Token whose header decodes to a JSON object with `alg`.
+    Jwt,
+    /// A URL whose password part is not a placeholder or a variable.
+    UrlPassword,
+    /// The generic `password = "..."` rule: keyword context plus heuristics.
+    GenericAssignment,
+    /// Base64 of `user:password` (registry `auth` entries).
+    BasicAuthBase64,
+    /// `user:password` of a curl `-u` option: the password (or a lone user part) must be
+    /// a real password.
+    CurlUser,
+    /// Base64 of a PEM private key (kubeconfig `client-key-data`, Kubernetes Secrets).
+    Base64Pem,
+}
+
+/// One provider-specific (or generic) secret detector, declared in its rule file.
+#[derive(Debug)]
+pub struct Detector {
+    pub rule: &'static RuleMeta,
+    /// Provider shown to users and used for per-provider conformance figures.
+    pub provider: &'static str,
+    /// Literals the regex only runs near. Matched ignoring ASCII case unless
+    /// `case_sensitive` (for fixed-case prefixes such as `AKIA` or `SK`, which in any case
+    /// would hit ordinary words like `task`).
+    pub keywords: &'static [&'static str],
+    pub case_sensitive: bool,
+    /// Regex over bytes, Unicode disabled; the secret is the `secret` group, else group 1,
+    /// else the whole match.
+    pub pattern: &'static str,
+    /// Minimum Shannon entropy (bits per character) of the secret; 0 disables the check.
+    pub min_entropy: f64,
+    pub check: Check,
+    pub span: Span,
+}

@@ -1,0 +1,538 @@
+//! The scanning engine: bytes in, matches out.
+//!
+//! One Aho-Corasick automaton over every detector's keywords finds the places worth a
+//! look; each detector's regex (the `regex` crate: linear time, no backtracking) then runs
+//! only on the lines around its own keywords; candidates go through entropy, checksum and
+//! structural validators, then the allowlists. A file with no keyword costs one pass of
+//! the automaton.
+
+use std::collections::HashSet;
+use std::sync::Arc;
+
+use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
+use globset::GlobSet;
+use palisade_core::{Finding, Location, RuleMeta, SecretInfo, Severity};
+use regex::bytes::{Regex, RegexBuilder};
+
+use crate::detector::{Check, Detector, Span};
+use crate::{generic, redact, validate};
+
+/// How far back from a keyword the engine looks for the start of its line.
+const MAX_LOOKBEHIND: usize = 512;
+/// How far forward from a keyword the engine looks for the end of its line.
+const MAX_LOOKAHEAD: usize = 2048;
+
+/// One secret found in a byte buffer. Carries no secret bytes: only where it is, a
+/// redacted preview and a fingerprint.
+#[derive(Debug, Clone)]
+pub struct Match {
+    pub rule_id: Arc<str>,
+    pub title: Arc<str>,
+    pub provider: Arc<str>,
+    pub severity: Severity,
+    /// Byte offsets of the secret in the scanned buffer.
+    pub start: usize,
+    pub end: usize,
+    /// 1-based line and column (in characters) of `start`.
+    pub line: u32,
+    pub column: u32,
+    /// 1-based line of the secret's last byte (multi-line secrets such as PEM keys).
+    pub end_line: u32,
+    pub preview: String,
+    pub fingerprint: String,
+    /// Why the severity was lowered, e.g. an encrypted key or a failed checksum.
+    pub note: Option<String>,
+    rule: Option<&'static RuleMeta>,
+    remediation: Option<Arc<str>>,
+}
+
+impl Match {
+    /// The finding for this match in file `path`.
+    pub fn to_finding(&self, path: &str) -> Finding {
+        let location = Location::at(path, self.line, self.column);
+        let mut message = format!("{} found: {}", self.title, self.preview);
+        if let Some(note) = &self.note {
+            message.push_str(&format!(" ({note})"));
+        }
+        let mut finding = match self.rule {
+            Some(rule) => Finding::new(rule, message, location),
+            None => Finding {
+                rule_id: self.rule_id.to_string(),
+                practice: palisade_core::Practice::Sec,
+                severity: self.severity,
+                title: self.title.to_string(),
+                message,
+                location,
+                remediation: self.remediation.as_ref().map(|r| r.to_string()),
+                references: Vec::new(),
+                package: None,
+                aliases: Vec::new(),
+                secret: None,
+                evidence: Vec::new(),
+                suppressed: None,
+            },
+        };
+        finding.severity = self.severity;
+        finding.secret = Some(SecretInfo {
+            preview: self.preview.clone(),
+            fingerprint: self.fingerprint.clone(),
+        });
+        finding
+    }
+}
+
+/// A detector ready to run: its regex compiled, its identity shared by its matches.
+#[derive(Debug)]
+pub(crate) struct CompiledDetector {
+    pub id: Arc<str>,
+    pub title: Arc<str>,
+    pub provider: Arc<str>,
+    pub severity: Severity,
+    pub rule: Option<&'static RuleMeta>,
+    pub remediation: Option<Arc<str>>,
+    pub keywords: Vec<String>,
+    pub case_sensitive: bool,
+    pub regex: Regex,
+    pub group: usize,
+    pub min_entropy: f64,
+    pub check: Check,
+    pub span: Span,
+    /// Only files whose path matches are scanned (custom rules' `paths`).
+    pub only_paths: Option<GlobSet>,
+    /// Files whose path matches are never scanned by this detector.
+    pub skip_paths: Option<GlobSet>,
+}
+
+/// Errors building a scanner.
+#[derive(Debug, thiserror::Error)]
+pub enum EngineError {
+    #[error("rule {rule}: invalid regex: {message}")]
+    Regex { rule: String, message: String },
+    #[error("rule {rule}: needs at least one keyword so the prefilter can find it")]
+    NoKeywords { rule: String },
+    #[error("building the keyword automaton: {0}")]
+    Keywords(String),
+}
+
+impl CompiledDetector {
+    pub(crate) fn from_builtin(d: &'static Detector) -> Result<Self, EngineError> {
+        let regex = compile_pattern(d.rule.id, d.pattern)?;
+        Ok(CompiledDetector {
+            id: d.rule.id.into(),
+            title: d.rule.title.into(),
+            provider: d.provider.into(),
+            severity: d.rule.severity,
+            rule: Some(d.rule),
+            remediation: None,
+            keywords: d
+                .keywords
+                .iter()
+                .map(|k| {
+                    if d.case_sensitive {
+                        k.to_string()
+                    } else {
+                        k.to_ascii_lowercase()
+                    }
+                })
+                .collect(),
+            case_sensitive: d.case_sensitive,
+            group: secret_group(&regex),
+            regex,
+            min_entropy: d.min_entropy,
+            check: d.check,
+            span: d.span,
+            only_paths: None,
+            skip_paths: None,
+        })
+    }
+}
+
+/// Compiles a detector pattern for byte input with Unicode classes off: linear time,
+/// small automata, and invalid UTF-8 is just bytes.
+pub(crate) fn compile_pattern(rule: &str, pattern: &str) -> Result<Regex, EngineError> {
+    RegexBuilder::new(pattern)
+        .unicode(false)
+        .size_limit(8 << 20)
+        .dfa_size_limit(8 << 20)
+        .build()
+        .map_err(|e| EngineError::Regex {
+            rule: rule.to_string(),
+            message: e.to_string(),
+        })
+}
+
+fn secret_group(regex: &Regex) -> usize {
+    if let Some(i) = regex.capture_names().position(|n| n == Some("secret")) {
+        return i;
+    }
+    if regex.captures_len() > 1 {
+        1
+    } else {
+        0
+    }
+}
+
+/// The compiled rule set. Cheap to share across threads (`&Scanner` is `Sync`).
+#[derive(Debug)]
+pub struct Scanner {
+    pub(crate) detectors: Vec<CompiledDetector>,
+    /// Keywords matched ignoring ASCII case.
+    keywords: AhoCorasick,
+    /// For each keyword pattern id, the detectors that own it.
+    owners: Vec<Vec<usize>>,
+    /// Keywords matched exactly, and their owners.
+    exact_keywords: AhoCorasick,
+    exact_owners: Vec<Vec<usize>>,
+}
+
+/// Builds one keyword automaton: a leftmost-longest DFA, because keyword search over a
+/// few hundred short keywords is the hot loop of the whole scan and non-overlapping
+/// search is several times faster than overlapping search. A keyword that is a substring
+/// of a longer one is not reported where the longer one matches, so each keyword also
+/// carries the owners of every keyword it contains ([`absorb_substrings`]).
+fn keyword_automaton(words: &[String], ignore_case: bool) -> Result<AhoCorasick, EngineError> {
+    AhoCorasickBuilder::new()
+        .ascii_case_insensitive(ignore_case)
+        .match_kind(MatchKind::LeftmostLongest)
+        .kind(Some(aho_corasick::AhoCorasickKind::DFA))
+        .build(words)
+        .map_err(|e| EngineError::Keywords(e.to_string()))
+}
+
+/// Gives each keyword the owners of the keywords it contains.
+fn absorb_substrings(words: &[String], owners: &mut [Vec<usize>], ignore_case: bool) {
+    let norm = |w: &String| {
+        if ignore_case {
+            w.to_ascii_lowercase()
+        } else {
+            w.clone()
+        }
+    };
+    let normalized: Vec<String> = words.iter().map(norm).collect();
+    let snapshot = owners.to_vec();
+    for (i, outer) in normalized.iter().enumerate() {
+        for (j, inner) in normalized.iter().enumerate() {
+            if i != j && outer.contains(inner.as_str()) {
+                for &d in &snapshot[j] {
+                    if !owners[i].contains(&d) {
+                        owners[i].push(d);
+                    }
+                }
+            }
+        }
+    }
+}
+
+impl Scanner {
+    pub(crate) fn from_compiled(detectors: Vec<CompiledDetector>) -> Result<Self, EngineError> {
+        let mut words: Vec<String> = Vec::new();
+        let mut owners: Vec<Vec<usize>> = Vec::new();
+        let mut exact_words: Vec<String> = Vec::new();
+        let mut exact_owners: Vec<Vec<usize>> = Vec::new();
+        for (i, d) in detectors.iter().enumerate() {
+            if d.keywords.is_empty() {
+                return Err(EngineError::NoKeywords {
+                    rule: d.id.to_string(),
+                });
+            }
+            let (words, owners) = if d.case_sensitive {
+                (&mut exact_words, &mut exact_owners)
+            } else {
+                (&mut words, &mut owners)
+            };
+            for k in &d.keywords {
+                match words.iter().position(|w| w == k) {
+                    Some(p) => owners[p].push(i),
+                    None => {
+                        words.push(k.clone());
+                        owners.push(vec![i]);
+                    }
+                }
+            }
+        }
+        absorb_substrings(&words, &mut owners, true);
+        absorb_substrings(&exact_words, &mut exact_owners, false);
+        Ok(Scanner {
+            keywords: keyword_automaton(&words, true)?,
+            exact_keywords: keyword_automaton(&exact_words, false)?,
+            detectors,
+            owners,
+            exact_owners,
+        })
+    }
+
+    /// Ids of the detectors this scanner runs.
+    pub fn rule_ids(&self) -> impl Iterator<Item = &str> {
+        self.detectors.iter().map(|d| &*d.id)
+    }
+
+    /// Scans one buffer. `path` feeds the path allowlists; offsets are into `bytes`.
+    pub fn scan_bytes(&self, path: &str, bytes: &[u8]) -> Vec<Match> {
+        if crate::allowlist::is_path_allowlisted(path) {
+            return Vec::new();
+        }
+        let mut windows: Vec<Vec<(usize, usize)>> = vec![Vec::new(); self.detectors.len()];
+        let mut any = false;
+        let hits = self
+            .keywords
+            .find_iter(bytes)
+            .map(|h| (h, &self.owners))
+            .chain(
+                self.exact_keywords
+                    .find_iter(bytes)
+                    .map(|h| (h, &self.exact_owners)),
+            );
+        for (hit, owners) in hits {
+            for &d in &owners[hit.pattern().as_usize()] {
+                let list = &mut windows[d];
+                // Hits of the two automata interleave: merge into any window, not only the last.
+                if list
+                    .iter()
+                    .rev()
+                    .take(4)
+                    .any(|w| hit.start() >= w.0 && hit.end() <= w.1)
+                {
+                    continue;
+                }
+                let (ws, we) = window_around(bytes, hit.start(), hit.end(), self.detectors[d].span);
+                match list.last_mut() {
+                    Some(last) if ws <= last.1 => {
+                        last.0 = last.0.min(ws);
+                        last.1 = last.1.max(we);
+                    }
+                    _ => list.push((ws, we)),
+                }
+                any = true;
+            }
+        }
+        if !any {
+            return Vec::new();
+        }
+        let mut seen: HashSet<(usize, usize, usize)> = HashSet::new();
+        let mut found: Vec<Match> = Vec::new();
+        for (di, list) in windows.iter().enumerate() {
+            if list.is_empty() {
+                continue;
+            }
+            let det = &self.detectors[di];
+            if det.only_paths.as_ref().is_some_and(|g| !g.is_match(path))
+                || det.skip_paths.as_ref().is_some_and(|g| g.is_match(path))
+            {
+                continue;
+            }
+            for &(ws, we) in list {
+                let window = &bytes[ws..we];
+                for caps in det.regex.captures_iter(window) {
+                    // Alternations may name the secret in another group than `secret`.
+                    let Some(m) = caps
+                        .get(det.group)
+                        .or_else(|| (1..caps.len()).find_map(|i| caps.get(i)))
+                        .or_else(|| caps.get(0))
+                    else {
+                        continue;
+                    };
+                    let (start, end) = (ws + m.start(), ws + m.end());
+                    if !seen.insert((di, start, end)) {
+                        continue;
+                    }
+                    let whole = caps.get(0).map(|w| w.as_bytes()).unwrap_or_default();
+                    if let Some(verdict) = self.judge(det, m.as_bytes(), whole, &caps) {
+                        found.push(self.make_match(det, start, end, &bytes[start..end], verdict));
+                    }
+                }
+            }
+        }
+        finish(bytes, found)
+    }
+
+    fn judge(
+        &self,
+        det: &CompiledDetector,
+        secret: &[u8],
+        whole: &[u8],
+        caps: &regex::bytes::Captures<'_>,
+    ) -> Option<Verdict> {
+        if det.min_entropy > 0.0 && validate::shannon_entropy(secret) < det.min_entropy {
+            return None;
+        }
+        let mut verdict = Verdict {
+            severity: det.severity,
+            note: None,
+        };
+        match det.check {
+            Check::None => {
+                if validate::is_placeholder(secret) {
+                    return None;
+                }
+            }
+            Check::Base62Crc32 => {
+                if validate::is_placeholder(secret) {
+                    return None;
+                }
+                if !validate::base62_crc32_valid(secret) {
+                    verdict.severity = Severity::Medium.min(det.severity);
+                    verdict.note = Some("checksum does not match: likely a test value".into());
+                }
+            }
+            Check::PemBody => {
+                if !validate::pem_body_decodes(whole) {
+                    return None;
+                }
+                let text = String::from_utf8_lossy(whole);
+                if text.contains("ENCRYPTED") || text.contains("Proc-Type: 4,ENCRYPTED") {
+                    verdict.severity = Severity::Low;
+                    verdict.note = Some("the key is encrypted with a passphrase".into());
+                }
+            }
+            Check::Jwt => {
+                if !validate::jwt_header_valid(secret) {
+                    return None;
+                }
+            }
+            Check::UrlPassword => {
+                if !generic::is_real_password(secret) {
+                    return None;
+                }
+            }
+            Check::CurlUser => {
+                let text = String::from_utf8_lossy(secret);
+                let strip = |s: &str| {
+                    s.trim_matches(|c: char| matches!(c, '"' | '\'' | '{' | '}'))
+                        .to_string()
+                };
+                let (user, password) = text.split_once(':')?;
+                let (user, password) = (strip(user), strip(password));
+                let candidate = if password.is_empty() { user } else { password };
+                if candidate.len() < 4 || !generic::is_real_password(candidate.as_bytes()) {
+                    return None;
+                }
+            }
+            Check::BasicAuthBase64 => {
+                let decoded = validate::base64_decode(secret)?;
+                let text = String::from_utf8(decoded).ok()?;
+                let (_, password) = text.split_once(':')?;
+                if !generic::is_real_password(password.as_bytes()) {
+                    return None;
+                }
+            }
+            Check::Base64Pem => {
+                let decoded = validate::base64_decode(secret)?;
+                if !decoded.starts_with(b"-----BEGIN") || !validate::pem_body_decodes(&decoded) {
+                    return None;
+                }
+            }
+            Check::GenericAssignment => {
+                let key = caps.name("key").map(|k| k.as_bytes()).unwrap_or_default();
+                if !generic::accept(key, secret, whole) {
+                    return None;
+                }
+            }
+        }
+        Some(verdict)
+    }
+
+    fn make_match(
+        &self,
+        det: &CompiledDetector,
+        start: usize,
+        end: usize,
+        secret: &[u8],
+        verdict: Verdict,
+    ) -> Match {
+        Match {
+            rule_id: det.id.clone(),
+            title: det.title.clone(),
+            provider: det.provider.clone(),
+            severity: verdict.severity,
+            start,
+            end,
+            line: 0,
+            column: 0,
+            end_line: 0,
+            preview: redact::preview(secret),
+            fingerprint: redact::fingerprint(secret),
+            note: verdict.note,
+            rule: det.rule,
+            remediation: det.remediation.clone(),
+        }
+    }
+}
+
+struct Verdict {
+    severity: Severity,
+    note: Option<String>,
+}
+
+/// The line (or block) around a keyword hit, bounded so huge lines stay cheap.
+fn window_around(bytes: &[u8], start: usize, end: usize, span: Span) -> (usize, usize) {
+    let back_limit = start.saturating_sub(MAX_LOOKBEHIND);
+    let ws = memchr::memrchr(b'\n', &bytes[back_limit..start])
+        .map(|p| back_limit + p + 1)
+        .unwrap_or(back_limit);
+    let we = match span {
+        Span::Line => {
+            let fwd_limit = (end + MAX_LOOKAHEAD).min(bytes.len());
+            memchr::memchr(b'\n', &bytes[end..fwd_limit])
+                .map(|p| end + p)
+                .unwrap_or(fwd_limit)
+        }
+        Span::Block(n) => (ws + n).min(bytes.len()).max(end),
+    };
+    (ws, we)
+}
+
+/// Drops generic matches that a provider rule already explains and identical ranges
+/// found twice, then fills in line and column.
+fn finish(bytes: &[u8], mut found: Vec<Match>) -> Vec<Match> {
+    found.sort_by(|a, b| (a.start, &a.rule_id).cmp(&(b.start, &b.rule_id)));
+    let specific: Vec<(usize, usize)> = found
+        .iter()
+        .filter(|m| &*m.rule_id != generic::GENERIC_RULE_ID)
+        .map(|m| (m.start, m.end))
+        .collect();
+    found.retain(|m| {
+        &*m.rule_id != generic::GENERIC_RULE_ID
+            || !specific.iter().any(|&(s, e)| s < m.end && m.start < e)
+    });
+    found.dedup_by(|b, a| a.start == b.start && a.end == b.end && a.provider == b.provider);
+    let mut line = 1u32;
+    let mut line_start = 0usize;
+    let mut pos = 0usize;
+    for m in &mut found {
+        for nl in memchr::memchr_iter(b'\n', &bytes[pos..m.start]) {
+            line += 1;
+            line_start = pos + nl + 1;
+        }
+        pos = m.start;
+        m.line = line;
+        m.column = 1 + bytes[line_start..m.start]
+            .iter()
+            .filter(|&&b| (b & 0xC0) != 0x80)
+            .count() as u32;
+        m.end_line = line + memchr::memchr_iter(b'\n', &bytes[m.start..m.end]).count() as u32;
+    }
+    found
+}
+
+impl CompiledDetector {
+    /// A copy for another scanner (regexes are cheap to clone: they share their program).
+    pub(crate) fn duplicate(&self) -> CompiledDetector {
+        CompiledDetector {
+            id: self.id.clone(),
+            title: self.title.clone(),
+            provider: self.provider.clone(),
+            severity: self.severity,
+            rule: self.rule,
+            remediation: self.remediation.clone(),
+            keywords: self.keywords.clone(),
+            case_sensitive: self.case_sensitive,
+            regex: self.regex.clone(),
+            group: self.group,
+            min_entropy: self.min_entropy,
+            check: self.check,
+            span: self.span,
+            only_paths: self.only_paths.clone(),
+            skip_paths: self.skip_paths.clone(),
+        }
+    }
+}

@@ -1,0 +1,331 @@
+//! Heuristics for the generic rule (a secret-looking value assigned to a key named like
+//! `password`, `secret`, `token` or `api_key`) and for passwords embedded in URLs.
+//!
+//! The thresholds were tuned on the labelled corpora (detect-secrets, CredSweeper,
+//! gitleaks) and on real source code; see `tests/conformance.rs` and
+//! `tests/generic_on_real_code.rs` for the figures.
+
+use crate::validate;
+
+/// Rule id of the generic assignment rule; provider rules win over it on the same bytes.
+pub const GENERIC_RULE_ID: &str = "SEC190";
+
+/// Minimum Shannon entropy for a generic value.
+pub const GENERIC_MIN_ENTROPY: f64 = 2.8;
+
+/// Key suffixes that name something about a secret rather than the secret itself.
+const NON_SECRET_KEY_ENDINGS: &[&str] = &[
+    "url",
+    "uri",
+    "file",
+    "path",
+    "name",
+    "type",
+    "length",
+    "len",
+    "endpoint",
+    "_id",
+    "-id",
+    "ref",
+    "env",
+    "var",
+    "field",
+    "header",
+    "policy",
+    "hint",
+    "timeout",
+    "count",
+    "format",
+    "pattern",
+    "regex",
+    "label",
+    "prompt",
+    "placeholder",
+    "provider",
+    "dir",
+    "mode",
+    "class",
+    "size",
+    "source",
+    "store",
+    "manager",
+    "method",
+    "expiry",
+    "expires",
+    "ttl",
+    "version",
+    "secrets",
+    "keys",
+    "tokens",
+];
+
+/// Key fragments that are not credentials even though they contain a keyword.
+const NON_SECRET_KEY_PARTS: &[&str] = &[
+    "tokenizer",
+    "token_type",
+    "tokentype",
+    "secretkeyref",
+    "secretref",
+    "secretname",
+    "keyref",
+    "passwordless",
+    "passthrough",
+    "bypass",
+    "compass",
+    "passenger",
+    "csrf",
+    "_format",
+    "rotation",
+    "expir",
+    "max_token",
+    "maxtoken",
+    "tokens_",
+    "token_count",
+    "num_token",
+    "token_limit",
+    "token_usage",
+    "idempotency",
+    "public",
+    "tokenized",
+    "tokenize",
+    "secrets_",
+];
+
+/// Values that name another place where the secret lives.
+const REFERENCE_PREFIXES: &[&str] = &[
+    "process.env",
+    "os.environ",
+    "os.getenv",
+    "getenv",
+    "system.getenv",
+    "env.",
+    "env[",
+    "secrets.",
+    "vault:",
+    "arn:aws",
+    "ref(",
+    "!ref",
+    "self.",
+    "this.",
+    "config.",
+    "settings.",
+    "params.",
+    "args.",
+    "options.",
+    "request.",
+    "req.",
+    "$",
+    "@",
+    "%",
+    "#{",
+    "file:",
+    "/",
+    "./",
+    "../",
+    "~/",
+    "{",
+    "[",
+    "*",
+    "0x",
+    ":",
+    "&",
+];
+
+/// Whether a generic candidate is a literal credential.
+pub fn accept(key: &[u8], value: &[u8], whole: &[u8]) -> bool {
+    let original = String::from_utf8_lossy(key);
+    if original.ends_with("Id") || original.ends_with("ID") {
+        return false;
+    }
+    let key = original.to_ascii_lowercase();
+    let key = key.trim_matches(|c: char| c == '"' || c == '\'' || c == '-' || c == '.');
+    if NON_SECRET_KEY_ENDINGS.iter().any(|e| key.ends_with(e))
+        || NON_SECRET_KEY_PARTS.iter().any(|p| key.contains(p))
+    {
+        return false;
+    }
+    let text = String::from_utf8_lossy(value);
+    let lower = text.to_ascii_lowercase();
+    if value.len() < 8 || value.len() > 200 {
+        return false;
+    }
+    if REFERENCE_PREFIXES.iter().any(|p| lower.starts_with(p)) {
+        return false;
+    }
+    if validate::is_placeholder(value)
+        || validate::is_sequential(value)
+        || validate::has_sequence_run(&value.to_ascii_lowercase(), 8)
+    {
+        return false;
+    }
+    if is_uuid(&lower) || value.iter().all(|b| b.is_ascii_digit()) {
+        return false;
+    }
+    if matches!(
+        lower.as_str(),
+        "true" | "false" | "null" | "none" | "nil" | "undefined"
+    ) {
+        return false;
+    }
+    if lower.contains("password") || lower.contains("secret") || lower.contains("token") {
+        return false;
+    }
+    // Unquoted identifiers (`password = get_password`, `token: TOKEN_VAR`) are references
+    // in code and in templated configuration alike.
+    let quoted = is_quoted(whole, value);
+    let identifier = value
+        .iter()
+        .all(|b| b.is_ascii_alphabetic() || *b == b'_' || *b == b'.' || *b == b'-');
+    if identifier && (!quoted || is_dotted_or_snake_identifier(&text)) {
+        return false;
+    }
+    if !quoted && is_code_identifier(&text) {
+        return false;
+    }
+    if text.contains('(') || text.ends_with(')') || text.contains("::") || looks_like_version(value)
+    {
+        return false;
+    }
+    let classes = char_classes(value);
+    let entropy = validate::shannon_entropy(value);
+    if classes < 2 {
+        return entropy >= 3.5 && value.len() >= 16;
+    }
+    entropy >= GENERIC_MIN_ENTROPY
+}
+
+/// Whether a URL's password part is a real password (not a variable or placeholder).
+pub fn is_real_password(url_password: &[u8]) -> bool {
+    let text = String::from_utf8_lossy(url_password);
+    let lower = text.to_ascii_lowercase();
+    if url_password.len() < 3 {
+        return false;
+    }
+    if matches!(
+        lower.as_str(),
+        "password"
+            | "pass"
+            | "passwd"
+            | "pwd"
+            | "secret"
+            | "changeme"
+            | "user"
+            | "username"
+            | "token"
+            | "root"
+            | "admin"
+            | "guest"
+            | "test"
+            | "foo"
+            | "bar"
+            | "xxx"
+    ) {
+        return false;
+    }
+    if lower.starts_with('$')
+        || lower.starts_with('%')
+        || lower.starts_with('<')
+        || lower.starts_with('{')
+        || lower.starts_with('[')
+        || lower.starts_with(':')
+        || lower.contains("${")
+        || lower.contains("{{")
+        || lower.contains("<%")
+        || lower.chars().all(|c| c == '*' || c == 'x')
+    {
+        return false;
+    }
+    !validate::is_placeholder(url_password)
+}
+
+/// `1.2.3`-style version numbers inside a value (package coordinates, image tags).
+fn looks_like_version(value: &[u8]) -> bool {
+    let text = String::from_utf8_lossy(value);
+    text.split(|c: char| !(c.is_ascii_digit() || c == '.'))
+        .any(|run| {
+            let parts: Vec<&str> = run.split('.').collect();
+            parts.len() >= 3 && parts.iter().all(|p| !p.is_empty() && p.len() <= 4)
+        })
+}
+
+fn is_quoted(whole: &[u8], value: &[u8]) -> bool {
+    let Some(pos) = whole.windows(value.len()).rposition(|w| w == value) else {
+        return false;
+    };
+    pos > 0 && matches!(whole[pos - 1], b'"' | b'\'' | b'`')
+}
+
+/// An unquoted identifier as code writes one: `__X32_SYSCALL_BIT`, `atomic_swap_pwr8`,
+/// `true/false`. A random password mixes cases, so `kT7_fQ2mX9pLw` is not one.
+fn is_code_identifier(s: &str) -> bool {
+    let ident = s.starts_with(|c: char| c.is_ascii_alphabetic() || c == '_')
+        && s.chars().all(|c| c.is_ascii_alphanumeric() || c == '_');
+    let single_case =
+        !s.chars().any(|c| c.is_ascii_lowercase()) || !s.chars().any(|c| c.is_ascii_uppercase());
+    let words = s.chars().all(|c| c.is_ascii_lowercase() || c == '/');
+    (ident && (s.starts_with('_') || (s.contains('_') && single_case))) || words
+}
+
+fn is_dotted_or_snake_identifier(s: &str) -> bool {
+    s.contains('.') || (s.contains('_') && s.chars().all(|c| !c.is_ascii_uppercase()))
+}
+
+fn char_classes(value: &[u8]) -> usize {
+    let lower = value.iter().any(|b| b.is_ascii_lowercase()) as usize;
+    let upper = value.iter().any(|b| b.is_ascii_uppercase()) as usize;
+    let digit = value.iter().any(|b| b.is_ascii_digit()) as usize;
+    let other = value.iter().any(|b| !b.is_ascii_alphanumeric()) as usize;
+    lower + upper + digit + other
+}
+
+fn is_uuid(s: &str) -> bool {
+    let b = s.as_bytes();
+    b.len() == 36
+        && b.iter().enumerate().all(|(i, c)| match i {
+            8 | 13 | 18 | 23 => *c == b'-',
+            _ => c.is_ascii_hexdigit(),
+        })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn literal_passwords_are_accepted() {
+        assert!(accept(
+            b"password",
+            b"Tr0ub4dor&3x",
+            b"password = \"Tr0ub4dor&3x\""
+        ));
+        assert!(accept(
+            b"DB_PASSWORD",
+            b"kX9#mq2LpZ",
+            b"DB_PASSWORD=kX9#mq2LpZ"
+        ));
+    }
+
+    #[test]
+    fn references_and_placeholders_are_rejected() {
+        assert!(!accept(b"password", b"os.environ['PW']", b""));
+        assert!(!accept(b"token", b"${API_TOKEN}", b""));
+        assert!(!accept(
+            b"password",
+            b"get_password",
+            b"password = get_password"
+        ));
+        assert!(!accept(b"secret_name", b"my-app-secret-1", b""));
+        assert!(!accept(
+            b"token",
+            b"3636dd46-ea21-11e9-81b4-2a2ae2dbcce4",
+            b""
+        ));
+    }
+
+    #[test]
+    fn url_passwords() {
+        assert!(is_real_password(b"s3cr3tP4ss"));
+        assert!(!is_real_password(b"${DB_PASS}"));
+        assert!(!is_real_password(b"password"));
+    }
+}

@@ -1,0 +1,100 @@
+//! Secret detection for Palisade: a library that scans bytes (with the path they came
+//! from) and returns the credentials it finds, with byte offsets, line and column, a
+//! redacted preview and a stable fingerprint — never the secret itself.
+//!
+//! It is for every scanner that holds text: files of a source tree, files of image layers,
+//! single values such as a Dockerfile `ENV`, a container `env` entry or a function's
+//! environment variable ([`scan_value`]). It is not a walker (the CLI walks and reads each
+//! file once), not a parser of Kubernetes or cloud templates (those crates call
+//! [`scan_value`] on the values they extract), and it never contacts a provider to verify
+//! a credential: everything runs offline.
+//!
+//! Pipeline: Aho-Corasick keyword prefilter over every rule's keywords → regex confirmation
+//! only around the hits (the `regex` crate: linear time) → validators (entropy, checksums,
+//! structural decodes) → allowlists (placeholders, templates, documented example keys,
+//! lockfiles and binary files).
+
+mod allowlist;
+mod custom;
+mod detector;
+mod engine;
+mod file;
+mod generic;
+mod redact;
+mod rules;
+pub mod validate;
+
+use std::sync::OnceLock;
+
+use palisade_core::RuleMeta;
+
+pub use allowlist::is_path_allowlisted;
+pub use custom::{SecretConfigError, SecretsConfig};
+pub use detector::{Check, Detector, Span};
+pub use engine::{EngineError, Match, Scanner};
+pub use file::{looks_binary, FileOutcome, DEFAULT_MAX_FILE_SIZE};
+pub use generic::GENERIC_RULE_ID;
+pub use redact::{fingerprint, preview};
+
+/// Every built-in secret rule, in id order.
+pub fn rules() -> Vec<&'static RuleMeta> {
+    rules::DETECTORS.iter().map(|d| d.rule).collect()
+}
+
+/// Every built-in detector (rule metadata plus provider, keywords and pattern).
+pub fn detectors() -> &'static [&'static Detector] {
+    rules::DETECTORS
+}
+
+impl Scanner {
+    /// A scanner with every built-in rule.
+    pub fn builtin() -> Result<Scanner, EngineError> {
+        Self::with_config(&SecretsConfig::default())
+    }
+
+    /// A scanner for a `[secrets]` configuration: built-in rules minus the disabled ones
+    /// (none at all for a `--secret-config` file), plus the custom rules.
+    pub fn with_config(config: &SecretsConfig) -> Result<Scanner, EngineError> {
+        let mut compiled = Vec::new();
+        if config.builtin {
+            for d in rules::DETECTORS {
+                if !config.disable.contains(d.rule.id) {
+                    compiled.push(engine::CompiledDetector::from_builtin(d)?);
+                }
+            }
+        }
+        compiled.extend(config.custom.iter().map(|c| c.duplicate()));
+        Scanner::from_compiled(compiled)
+    }
+}
+
+/// The built-in scanner, compiled once per process.
+pub fn builtin_scanner() -> &'static Scanner {
+    static SCANNER: OnceLock<Scanner> = OnceLock::new();
+    SCANNER.get_or_init(|| Scanner::builtin().expect("built-in secret rules compile"))
+}
+
+/// Scans one configuration value as if it were written `key: "value"`, for scanners that
+/// extracted it from a structure (Dockerfile `ENV`/`ARG`, container `env`, function
+/// environment variables). Offsets, line and column of the returned matches are relative
+/// to `value`.
+pub fn scan_value(key: &str, value: &str) -> Vec<Match> {
+    scan_value_with(builtin_scanner(), key, value)
+}
+
+/// [`scan_value`] with a given scanner (custom rules included).
+pub fn scan_value_with(scanner: &Scanner, key: &str, value: &str) -> Vec<Match> {
+    let prefix = format!("{key}: \"");
+    let text = format!("{prefix}{value}\"\n");
+    scanner
+        .scan_bytes("", text.as_bytes())
+        .into_iter()
+        .filter(|m| m.start >= prefix.len() && m.end <= prefix.len() + value.len())
+        .map(|mut m| {
+            m.start -= prefix.len();
+            m.end -= prefix.len();
+            m.column = m.column.saturating_sub(prefix.chars().count() as u32);
+            m
+        })
+        .collect()
+}

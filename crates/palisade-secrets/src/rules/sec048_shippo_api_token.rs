@@ -1,0 +1,29 @@
+//! SEC048: Shippo API token.
+
+use crate::detector::{Check, Detector, Span};
+
+palisade_core::declare_rule! {
+    /// ## What it checks
+    /// A Shippo API token (Shippo) in any text file: a value in the provider's documented format, looked for only near the keywords `shippo_live_`, `shippo_test_`. Its Shannon entropy must be at least 3.0 bits per character.
+    /// Placeholders (`xxxx`, `<token>`, `${VAR}`, `{{ .Values.x }}`) and the providers' documented example values are not reported.
+    /// ## Why it matters
+    /// A Shippo token buys shipping labels on the account.
+    /// ## Fix
+    /// Revoke or rotate the credential with Shippo now: it must be treated as leaked. Remove it from the file and from the repository history (`git filter-repo`), then have the application read it at run time from a secret store (HashiCorp Vault, AWS Secrets Manager, External Secrets, Sealed Secrets) or from an environment variable injected by the platform. A test value that must stay can be accepted by its fingerprint in a `[[suppress]]` entry of `palisade.toml`.
+    /// ## References
+    /// - https://docs.goshippo.com/docs/guides_general/authentication/
+    pub static RULE = {
+        id: "SEC048", practice: Sec, severity: Medium, title: "Shippo API token",
+    };
+}
+
+pub(crate) static DETECTOR: Detector = Detector {
+    rule: &RULE,
+    provider: "Shippo",
+    keywords: &["shippo_live_", "shippo_test_"],
+    pattern: r##"(?:^|[^0-9A-Za-z_])(?P<secret>shippo_(?:live|test)_[a-fA-F0-9]{40})(?:[^0-9A-Za-z_]|$)"##,
+    min_entropy: 3.0,
+    case_sensitive: false,
+    check: Check::None,
+    span: Span::Line,
+};

@@ -1,0 +1,29 @@
+//! SEC067: NuGet API key.
+
+use crate::detector::{Check, Detector, Span};
+
+palisade_core::declare_rule! {
+    /// ## What it checks
+    /// A NuGet API key (NuGet) in any text file: a value in the provider's documented format, looked for only near the keywords `oy2`. Its Shannon entropy must be at least 3.5 bits per character.
+    /// Placeholders (`xxxx`, `<token>`, `${VAR}`, `{{ .Values.x }}`) and the providers' documented example values are not reported.
+    /// ## Why it matters
+    /// A NuGet key pushes packages as its owner.
+    /// ## Fix
+    /// Revoke or rotate the credential with NuGet now: it must be treated as leaked. Remove it from the file and from the repository history (`git filter-repo`), then have the application read it at run time from a secret store (HashiCorp Vault, AWS Secrets Manager, External Secrets, Sealed Secrets) or from an environment variable injected by the platform. A test value that must stay can be accepted by its fingerprint in a `[[suppress]]` entry of `palisade.toml`.
+    /// ## References
+    /// - https://learn.microsoft.com/nuget/nuget-org/scoped-api-keys
+    pub static RULE = {
+        id: "SEC067", practice: Sec, severity: High, title: "NuGet API key",
+    };
+}
+
+pub(crate) static DETECTOR: Detector = Detector {
+    rule: &RULE,
+    provider: "NuGet",
+    keywords: &["oy2"],
+    pattern: r##"(?:^|[^0-9A-Za-z_])(?P<secret>oy2[a-z0-9]{43})(?:[^0-9A-Za-z_]|$)"##,
+    min_entropy: 3.5,
+    case_sensitive: true,
+    check: Check::None,
+    span: Span::Line,
+};

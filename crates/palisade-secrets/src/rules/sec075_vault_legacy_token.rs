@@ -1,0 +1,29 @@
+//! SEC075: HashiCorp Vault token (legacy s. form).
+
+use crate::detector::{Check, Detector, Span};
+
+palisade_core::declare_rule! {
+    /// ## What it checks
+    /// A HashiCorp Vault token (legacy s. form) (HashiCorp Vault) in any text file: a value in the provider's documented format, looked for only near the keywords `vault`, `token`. Its Shannon entropy must be at least 3.5 bits per character.
+    /// Placeholders (`xxxx`, `<token>`, `${VAR}`, `{{ .Values.x }}`) and the providers' documented example values are not reported.
+    /// ## Why it matters
+    /// A Vault token reads every secret its policies allow.
+    /// ## Fix
+    /// Revoke or rotate the credential with HashiCorp Vault now: it must be treated as leaked. Remove it from the file and from the repository history (`git filter-repo`), then have the application read it at run time from a secret store (HashiCorp Vault, AWS Secrets Manager, External Secrets, Sealed Secrets) or from an environment variable injected by the platform. A test value that must stay can be accepted by its fingerprint in a `[[suppress]]` entry of `palisade.toml`.
+    /// ## References
+    /// - https://developer.hashicorp.com/vault/docs/concepts/tokens
+    pub static RULE = {
+        id: "SEC075", practice: Sec, severity: High, title: "HashiCorp Vault token (legacy s. form)",
+    };
+}
+
+pub(crate) static DETECTOR: Detector = Detector {
+    rule: &RULE,
+    provider: "HashiCorp Vault",
+    keywords: &["vault", "token"],
+    pattern: r##"(?i)(?:vault[\w.\-]{0,20}|token)[\w.\-]{0,25}(?:["\']?\s*(?:=|:=|:|=>)\s*["\']?|["\']\s*,\s*["\'])(?P<secret>s\.[a-zA-Z0-9]{24})(?:[^0-9A-Za-z_]|$)"##,
+    min_entropy: 3.5,
+    case_sensitive: false,
+    check: Check::None,
+    span: Span::Line,
+};

@@ -1,0 +1,29 @@
+//! SEC099: Anthropic admin API key.
+
+use crate::detector::{Check, Detector, Span};
+
+palisade_core::declare_rule! {
+    /// ## What it checks
+    /// A Anthropic admin API key (Anthropic) in any text file: a value in the provider's documented format, looked for only near the keywords `sk-ant-admin`. Its Shannon entropy must be at least 3.5 bits per character.
+    /// Placeholders (`xxxx`, `<token>`, `${VAR}`, `{{ .Values.x }}`) and the providers' documented example values are not reported.
+    /// ## Why it matters
+    /// An admin key manages the organisation: members, workspaces and API keys.
+    /// ## Fix
+    /// Revoke or rotate the credential with Anthropic now: it must be treated as leaked. Remove it from the file and from the repository history (`git filter-repo`), then have the application read it at run time from a secret store (HashiCorp Vault, AWS Secrets Manager, External Secrets, Sealed Secrets) or from an environment variable injected by the platform. A test value that must stay can be accepted by its fingerprint in a `[[suppress]]` entry of `palisade.toml`.
+    /// ## References
+    /// - https://docs.anthropic.com/en/api/administration-api
+    pub static RULE = {
+        id: "SEC099", practice: Sec, severity: Critical, title: "Anthropic admin API key",
+    };
+}
+
+pub(crate) static DETECTOR: Detector = Detector {
+    rule: &RULE,
+    provider: "Anthropic",
+    keywords: &["sk-ant-admin"],
+    pattern: r##"(?:^|[^0-9A-Za-z_\-])(?P<secret>sk-ant-admin\d{2}-[a-zA-Z0-9_\-]{93}AA)(?:[^0-9A-Za-z_\-]|$)"##,
+    min_entropy: 3.5,
+    case_sensitive: true,
+    check: Check::None,
+    span: Span::Line,
+};

@@ -1,0 +1,29 @@
+//! SEC109: New Relic license (ingest) key.
+
+use crate::detector::{Check, Detector, Span};
+
+palisade_core::declare_rule! {
+    /// ## What it checks
+    /// A New Relic license (ingest) key (New Relic) in any text file: a value in the provider's documented format, looked for only near the keywords `NRAL`. Its Shannon entropy must be at least 3.0 bits per character.
+    /// Placeholders (`xxxx`, `<token>`, `${VAR}`, `{{ .Values.x }}`) and the providers' documented example values are not reported.
+    /// ## Why it matters
+    /// A license key sends data into the account.
+    /// ## Fix
+    /// Revoke or rotate the credential with New Relic now: it must be treated as leaked. Remove it from the file and from the repository history (`git filter-repo`), then have the application read it at run time from a secret store (HashiCorp Vault, AWS Secrets Manager, External Secrets, Sealed Secrets) or from an environment variable injected by the platform. A test value that must stay can be accepted by its fingerprint in a `[[suppress]]` entry of `palisade.toml`.
+    /// ## References
+    /// - https://docs.newrelic.com/docs/apis/intro-apis/new-relic-api-keys/
+    pub static RULE = {
+        id: "SEC109", practice: Sec, severity: Medium, title: "New Relic license (ingest) key",
+    };
+}
+
+pub(crate) static DETECTOR: Detector = Detector {
+    rule: &RULE,
+    provider: "New Relic",
+    keywords: &["NRAL"],
+    pattern: r##"(?:^|[^0-9A-Za-z_])(?P<secret>[a-z0-9]{36}NRAL)(?:[^0-9A-Za-z_]|$)"##,
+    min_entropy: 3.0,
+    case_sensitive: true,
+    check: Check::None,
+    span: Span::Line,
+};

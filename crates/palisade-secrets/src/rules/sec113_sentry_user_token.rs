@@ -1,0 +1,29 @@
+//! SEC113: Sentry user auth token.
+
+use crate::detector::{Check, Detector, Span};
+
+palisade_core::declare_rule! {
+    /// ## What it checks
+    /// A Sentry user auth token (Sentry) in any text file: a value in the provider's documented format, looked for only near the keywords `sntryu_`. Its Shannon entropy must be at least 3.0 bits per character.
+    /// Placeholders (`xxxx`, `<token>`, `${VAR}`, `{{ .Values.x }}`) and the providers' documented example values are not reported.
+    /// ## Why it matters
+    /// A user token acts as the user on every organization they belong to.
+    /// ## Fix
+    /// Revoke or rotate the credential with Sentry now: it must be treated as leaked. Remove it from the file and from the repository history (`git filter-repo`), then have the application read it at run time from a secret store (HashiCorp Vault, AWS Secrets Manager, External Secrets, Sealed Secrets) or from an environment variable injected by the platform. A test value that must stay can be accepted by its fingerprint in a `[[suppress]]` entry of `palisade.toml`.
+    /// ## References
+    /// - https://docs.sentry.io/account/auth-tokens/
+    pub static RULE = {
+        id: "SEC113", practice: Sec, severity: High, title: "Sentry user auth token",
+    };
+}
+
+pub(crate) static DETECTOR: Detector = Detector {
+    rule: &RULE,
+    provider: "Sentry",
+    keywords: &["sntryu_"],
+    pattern: r##"(?:^|[^0-9A-Za-z_])(?P<secret>sntryu_[a-f0-9]{64})(?:[^0-9A-Za-z_]|$)"##,
+    min_entropy: 3.0,
+    case_sensitive: true,
+    check: Check::None,
+    span: Span::Line,
+};

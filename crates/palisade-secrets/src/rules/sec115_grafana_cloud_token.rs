@@ -1,0 +1,29 @@
+//! SEC115: Grafana Cloud API token.
+
+use crate::detector::{Check, Detector, Span};
+
+palisade_core::declare_rule! {
+    /// ## What it checks
+    /// A Grafana Cloud API token (Grafana) in any text file: a value in the provider's documented format, looked for only near the keywords `glc_`. Its Shannon entropy must be at least 3.5 bits per character.
+    /// Placeholders (`xxxx`, `<token>`, `${VAR}`, `{{ .Values.x }}`) and the providers' documented example values are not reported.
+    /// ## Why it matters
+    /// A Grafana Cloud token manages stacks and reads their data.
+    /// ## Fix
+    /// Revoke or rotate the credential with Grafana now: it must be treated as leaked. Remove it from the file and from the repository history (`git filter-repo`), then have the application read it at run time from a secret store (HashiCorp Vault, AWS Secrets Manager, External Secrets, Sealed Secrets) or from an environment variable injected by the platform. A test value that must stay can be accepted by its fingerprint in a `[[suppress]]` entry of `palisade.toml`.
+    /// ## References
+    /// - https://grafana.com/docs/grafana-cloud/account-management/authentication-and-permissions/access-policies/
+    pub static RULE = {
+        id: "SEC115", practice: Sec, severity: High, title: "Grafana Cloud API token",
+    };
+}
+
+pub(crate) static DETECTOR: Detector = Detector {
+    rule: &RULE,
+    provider: "Grafana",
+    keywords: &["glc_"],
+    pattern: r##"(?:^|[^0-9A-Za-z_])(?P<secret>glc_[A-Za-z0-9+/]{32,400}={0,2})(?:[^0-9A-Za-z_]|$)"##,
+    min_entropy: 3.5,
+    case_sensitive: true,
+    check: Check::None,
+    span: Span::Line,
+};

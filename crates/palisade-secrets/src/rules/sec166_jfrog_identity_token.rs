@@ -1,0 +1,29 @@
+//! SEC166: JFrog identity token.
+
+use crate::detector::{Check, Detector, Span};
+
+palisade_core::declare_rule! {
+    /// ## What it checks
+    /// A JFrog identity token (JFrog) in any text file: a value in the provider's documented format, looked for only near the keywords `jfrog`. Its Shannon entropy must be at least 4.0 bits per character.
+    /// Placeholders (`xxxx`, `<token>`, `${VAR}`, `{{ .Values.x }}`) and the providers' documented example values are not reported.
+    /// ## Why it matters
+    /// An identity token acts as the JFrog user.
+    /// ## Fix
+    /// Revoke or rotate the credential with JFrog now: it must be treated as leaked. Remove it from the file and from the repository history (`git filter-repo`), then have the application read it at run time from a secret store (HashiCorp Vault, AWS Secrets Manager, External Secrets, Sealed Secrets) or from an environment variable injected by the platform. A test value that must stay can be accepted by its fingerprint in a `[[suppress]]` entry of `palisade.toml`.
+    /// ## References
+    /// - https://jfrog.com/help/r/jfrog-platform-administration-documentation/access-tokens
+    pub static RULE = {
+        id: "SEC166", practice: Sec, severity: High, title: "JFrog identity token",
+    };
+}
+
+pub(crate) static DETECTOR: Detector = Detector {
+    rule: &RULE,
+    provider: "JFrog",
+    keywords: &["jfrog"],
+    pattern: r##"(?i)(?:jfrog[\w.\-]{0,20}(?:token|key|password))[\w.\-]{0,25}(?:["\']?\s*(?:=|:=|:|=>)\s*["\']?|["\']\s*,\s*["\'])(?P<secret>[A-Za-z0-9]{64})(?:[^0-9A-Za-z_]|$)"##,
+    min_entropy: 4.0,
+    case_sensitive: false,
+    check: Check::None,
+    span: Span::Line,
+};

@@ -1,0 +1,29 @@
+//! SEC181: GitLab feature-flag, runner-registration or workspace token.
+
+use crate::detector::{Check, Detector, Span};
+
+palisade_core::declare_rule! {
+    /// ## What it checks
+    /// A GitLab feature-flag, runner-registration or workspace token (GitLab) in any text file: a value in the provider's documented format, looked for only near the keywords `glffct-`, `glrtr-`, `glwt-`. Its Shannon entropy must be at least 3.0 bits per character.
+    /// Placeholders (`xxxx`, `<token>`, `${VAR}`, `{{ .Values.x }}`) and the providers' documented example values are not reported.
+    /// ## Why it matters
+    /// A GitLab token authenticates to the instance for its purpose: feature flags, runner registration or workspaces.
+    /// ## Fix
+    /// Revoke or rotate the credential with GitLab now: it must be treated as leaked. Remove it from the file and from the repository history (`git filter-repo`), then have the application read it at run time from a secret store (HashiCorp Vault, AWS Secrets Manager, External Secrets, Sealed Secrets) or from an environment variable injected by the platform. A test value that must stay can be accepted by its fingerprint in a `[[suppress]]` entry of `palisade.toml`.
+    /// ## References
+    /// - https://docs.gitlab.com/ee/security/token_overview.html
+    pub static RULE = {
+        id: "SEC181", practice: Sec, severity: High, title: "GitLab feature-flag, runner-registration or workspace token",
+    };
+}
+
+pub(crate) static DETECTOR: Detector = Detector {
+    rule: &RULE,
+    provider: "GitLab",
+    keywords: &["glffct-", "glrtr-", "glwt-"],
+    pattern: r##"(?:^|[^0-9A-Za-z_\-])(?P<secret>gl(?:ffct|rtr|wt)-[0-9A-Za-z_\-]{19,}[0-9A-Za-z])(?:[^0-9A-Za-z_\-]|$)"##,
+    min_entropy: 3.0,
+    case_sensitive: false,
+    check: Check::None,
+    span: Span::Line,
+};

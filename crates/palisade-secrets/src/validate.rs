@@ -1,0 +1,290 @@
+//! Validators run on a regex candidate: entropy, checksums, structural decodes, and the
+//! allowlist of placeholders and documented example values.
+
+/// Shannon entropy of `s` in bits per byte.
+pub fn shannon_entropy(s: &[u8]) -> f64 {
+    if s.is_empty() {
+        return 0.0;
+    }
+    let mut counts = [0u32; 256];
+    for &b in s {
+        counts[b as usize] += 1;
+    }
+    let len = s.len() as f64;
+    counts
+        .iter()
+        .filter(|&&c| c > 0)
+        .map(|&c| {
+            let p = c as f64 / len;
+            -p * p.log2()
+        })
+        .sum()
+}
+
+/// CRC-32 (IEEE 802.3), bitwise: only run on a handful of candidates, never on whole files.
+pub fn crc32(data: &[u8]) -> u32 {
+    let mut crc = 0xFFFF_FFFFu32;
+    for &b in data {
+        crc ^= b as u32;
+        for _ in 0..8 {
+            let mask = (crc & 1).wrapping_neg();
+            crc = (crc >> 1) ^ (0xEDB8_8320 & mask);
+        }
+    }
+    !crc
+}
+
+const BASE62: &[u8; 62] = b"0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
+
+/// `n` in base62, left-padded with `0` to `width`.
+pub fn base62(mut n: u32, width: usize) -> String {
+    let mut out = Vec::new();
+    while n > 0 {
+        out.push(BASE62[(n % 62) as usize]);
+        n /= 62;
+    }
+    while out.len() < width {
+        out.push(b'0');
+    }
+    out.reverse();
+    String::from_utf8(out).unwrap_or_default()
+}
+
+/// Whether a `prefix_<30 chars><6 chars crc>` token carries a valid checksum.
+pub fn base62_crc32_valid(token: &[u8]) -> bool {
+    let Some(us) = token.iter().position(|&b| b == b'_') else {
+        return false;
+    };
+    let body = &token[us + 1..];
+    if body.len() < 7 {
+        return false;
+    }
+    let (random, check) = body.split_at(body.len() - 6);
+    base62(crc32(random), 6).as_bytes() == check
+}
+
+/// Decodes standard or URL-safe base64, ignoring whitespace; `None` on any other byte.
+pub fn base64_decode(input: &[u8]) -> Option<Vec<u8>> {
+    let mut out = Vec::with_capacity(input.len() * 3 / 4);
+    let mut acc = 0u32;
+    let mut bits = 0u32;
+    for &b in input {
+        let v = match b {
+            b'A'..=b'Z' => b - b'A',
+            b'a'..=b'z' => b - b'a' + 26,
+            b'0'..=b'9' => b - b'0' + 52,
+            b'+' | b'-' => 62,
+            b'/' | b'_' => 63,
+            b'=' => break,
+            b' ' | b'\n' | b'\r' | b'\t' | b'\\' => continue,
+            _ => return None,
+        };
+        acc = (acc << 6) | v as u32;
+        bits += 6;
+        if bits >= 8 {
+            bits -= 8;
+            out.push((acc >> bits) as u8);
+        }
+    }
+    Some(out)
+}
+
+/// A PEM private key block whose body is base64 of at least 64 bytes (not `...` or prose).
+/// The body may be spread over code (`"MIIE...\n" +`), JSON (`\n` escapes) or log lines
+/// with timestamps: the longest base64 run of each line is taken.
+pub fn pem_body_decodes(block: &[u8]) -> bool {
+    let text = String::from_utf8_lossy(block).replace("\\n", "\n");
+    let mut body = String::new();
+    for line in text.lines() {
+        if line.contains("-----") || line.starts_with("Proc-Type") || line.starts_with("DEK-Info") {
+            continue;
+        }
+        let best = line
+            .split(|c: char| !(c.is_ascii_alphanumeric() || c == '+' || c == '/' || c == '='))
+            .max_by_key(|run| run.len())
+            .unwrap_or("");
+        if best.len() >= 16 {
+            body.push_str(best.trim_end_matches('='));
+        }
+    }
+    match base64_decode(body.as_bytes()) {
+        Some(bytes) => bytes.len() >= 64 && shannon_entropy(body.as_bytes()) > 4.0,
+        None => false,
+    }
+}
+
+/// A JWT whose header is base64url JSON naming an algorithm.
+pub fn jwt_header_valid(token: &[u8]) -> bool {
+    let Some(header) = token.split(|&b| b == b'.').next() else {
+        return false;
+    };
+    match base64_decode(header) {
+        Some(json) => {
+            let s = String::from_utf8_lossy(&json);
+            let s = s.trim();
+            s.starts_with('{')
+                && s.ends_with('}')
+                && (s.contains("\"alg\"") || s.contains("\"typ\""))
+        }
+        None => false,
+    }
+}
+
+/// Documented example values that providers publish in their own docs.
+const DOCUMENTED_EXAMPLES: &[&str] = &[
+    "akiaiosfodnn7example",
+    "wjalrxutnfemi/k7mdeng/bpxrficyexamplekey",
+    "je7mtgbclwbf/2tk6ih6+ckrbsa",
+];
+
+/// Words that mark a value as a placeholder rather than a credential.
+const PLACEHOLDER_WORDS: &[&str] = &[
+    "example",
+    "changeme",
+    "change_me",
+    "change-me",
+    "placeholder",
+    "your_",
+    "your-",
+    "yourkey",
+    "yourtoken",
+    "yoursecret",
+    "xxxx",
+    "****",
+    "....",
+    "redacted",
+    "dummy",
+    "fake",
+    "notreal",
+    "not_a_real",
+    "insert",
+    "replace",
+    "todo",
+];
+
+/// Whether a candidate is a placeholder, template expression or documented example.
+pub fn is_placeholder(secret: &[u8]) -> bool {
+    let lower = secret.to_ascii_lowercase();
+    let text = String::from_utf8_lossy(&lower);
+    if DOCUMENTED_EXAMPLES.iter().any(|e| text.contains(e)) {
+        return true;
+    }
+    if PLACEHOLDER_WORDS.iter().any(|w| text.contains(w)) {
+        return true;
+    }
+    if text.contains("${")
+        || text.contains("{{")
+        || text.contains("}}")
+        || text.starts_with('<')
+        || text.ends_with('>')
+        || text.starts_with("$(")
+        || text.starts_with('%')
+    {
+        return true;
+    }
+    longest_run(secret) >= 6 || has_sequence_run(&lower, 6) || has_repeated_chunk(&lower)
+}
+
+/// Whether `s` holds `n` consecutive ascending or descending characters (`123456`,
+/// `abcdef`, `654321`): typed by a person, never drawn by a token generator.
+pub fn has_sequence_run(s: &[u8], n: usize) -> bool {
+    let (mut up, mut down) = (1, 1);
+    for w in s.windows(2) {
+        let alnum = w[0].is_ascii_alphanumeric() && w[1].is_ascii_alphanumeric();
+        up = if alnum && w[1] == w[0].wrapping_add(1) {
+            up + 1
+        } else {
+            1
+        };
+        down = if alnum && w[0] == w[1].wrapping_add(1) {
+            down + 1
+        } else {
+            1
+        };
+        if up >= n || down >= n {
+            return true;
+        }
+    }
+    false
+}
+
+/// Whether a chunk of 4 characters occurs three times (`1234-1234-1234`, `abcdabcdabcd`).
+pub fn has_repeated_chunk(s: &[u8]) -> bool {
+    // Long base64 tokens repeat chunks by construction (encoded JSON): only short values.
+    if s.len() < 12 || s.len() > 48 {
+        return false;
+    }
+    s.windows(4).enumerate().any(|(i, w)| {
+        w.iter().all(|b| b.is_ascii_alphanumeric())
+            && s[i + 4..].windows(4).filter(|x| *x == w).count() >= 2
+    })
+}
+
+/// Length of the longest run of one repeated byte.
+pub fn longest_run(s: &[u8]) -> usize {
+    let mut best = 0;
+    let mut run = 0;
+    let mut prev = None;
+    for &b in s {
+        if Some(b) == prev {
+            run += 1;
+        } else {
+            run = 1;
+            prev = Some(b);
+        }
+        best = best.max(run);
+    }
+    best
+}
+
+/// Whether a value looks like a sequence such as `123456789` or `abcdefgh`.
+pub fn is_sequential(s: &[u8]) -> bool {
+    if s.len() < 8 {
+        return false;
+    }
+    let ascending = s
+        .windows(2)
+        .filter(|w| w[1] == w[0].wrapping_add(1))
+        .count();
+    ascending * 10 >= (s.len() - 1) * 7
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn entropy_of_uniform_and_random_text() {
+        assert_eq!(shannon_entropy(b"aaaa"), 0.0);
+        assert!((shannon_entropy(b"abcd") - 2.0).abs() < 1e-9);
+        assert!(shannon_entropy(b"wJalrXUtnFEMI/K7MDENG/bPxRfiCY") > 4.0);
+    }
+
+    #[test]
+    fn crc32_matches_the_reference_value() {
+        assert_eq!(crc32(b"123456789"), 0xCBF4_3926);
+    }
+
+    #[test]
+    fn base64_round_trip_and_rejection() {
+        assert_eq!(base64_decode(b"aGVsbG8=").unwrap(), b"hello");
+        assert!(base64_decode(b"he!!o").is_none());
+    }
+
+    #[test]
+    fn placeholders_are_recognised() {
+        assert!(is_placeholder(b"AKIAIOSFODNN7EXAMPLE"));
+        assert!(is_placeholder(b"${DB_PASSWORD}"));
+        assert!(is_placeholder(b"{{ .Values.token }}"));
+        assert!(is_placeholder(b"<your-key>"));
+        assert!(is_placeholder(b"ghp_xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"));
+        assert!(!is_placeholder(b"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"));
+    }
+
+    #[test]
+    fn sequences_are_recognised() {
+        assert!(is_sequential(b"123456789"));
+        assert!(is_sequential(b"abcdefghij"));
+        assert!(!is_sequential(b"h7Tq9zLm2x"));
+    }
+}

@@ -1,0 +1,66 @@
+//! Engine behaviour on bad input: huge single lines, binary blobs, invalid UTF-8,
+//! pathological regex inputs, and redaction in every field a report can show.
+
+use palisade_secrets::{FileOutcome, Scanner};
+
+#[test]
+fn a_huge_minified_line_is_scanned_in_bounded_windows() {
+    let scanner = Scanner::builtin().unwrap();
+    let mut text = "var a=1;".repeat(250_000).into_bytes();
+    text.extend_from_slice(b"var k=\"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\";");
+    text.extend_from_slice(&b"token=".repeat(20_000));
+    let found = scanner.scan_bytes("dist/app.min.js", &text);
+    let ids: Vec<_> = found.iter().map(|m| m.rule_id.to_string()).collect();
+    assert_eq!(ids, ["SEC015"]);
+    assert_eq!(found[0].line, 1);
+    assert_eq!(found[0].column as usize, 2_000_000 + 8);
+}
+
+#[test]
+fn binary_and_invalid_utf8_content() {
+    let scanner = Scanner::builtin().unwrap();
+    let mut blob = vec![0u8, 1, 2, 3];
+    blob.extend_from_slice(b"AKIAZ7Q3MNBVCXLKJH2F");
+    assert!(matches!(
+        scanner.scan_loaded("a.bin", &blob),
+        FileOutcome::Binary
+    ));
+    let mut latin1 = b"caf\xe9 \xff\xfe password = \"Xk9#mQ2vLp8z\"\n".to_vec();
+    latin1.extend_from_slice(b"\xc3\x28 AKIAZ7Q3MNBVCXLKJH2F\n");
+    let found = scanner.scan_bytes("notes.txt", &latin1);
+    let ids: Vec<_> = found.iter().map(|m| m.rule_id.to_string()).collect();
+    assert_eq!(ids, ["SEC190", "SEC001"]);
+    assert_eq!(found[1].line, 2);
+}
+
+#[test]
+fn pathological_inputs_stay_linear() {
+    let scanner = Scanner::builtin().unwrap();
+    // Many keyword hits with near-miss values: every window is bounded and merged.
+    let text = "password=password=password= ".repeat(10_000)
+        + &"-----BEGIN RSA PRIVATE KEY-----\n".repeat(1_000);
+    let found = scanner.scan_bytes("x.txt", text.as_bytes());
+    assert!(found.is_empty(), "{} findings", found.len());
+}
+
+#[test]
+fn previews_and_messages_never_hold_the_secret() {
+    let scanner = Scanner::builtin().unwrap();
+    let secret = "sk_live_4eC39HqLyjWDarjtT1zdp7dc";
+    let found = scanner.scan_bytes("pay.env", format!("STRIPE_KEY={secret}\n").as_bytes());
+    assert_eq!(found.len(), 1);
+    let json = serde_json::to_string(&found[0].to_finding("pay.env")).unwrap();
+    assert!(!json.contains("4eC39HqLyjWDarjtT1zdp7dc"), "{json}");
+    assert!(json.contains("sk_live_****"), "{json}");
+    assert_eq!(
+        found[0].fingerprint,
+        palisade_secrets::fingerprint(secret.as_bytes())
+    );
+}
+
+#[test]
+fn lockfiles_are_not_scanned() {
+    let scanner = Scanner::builtin().unwrap();
+    let text = b"\"integrity\": \"sha512-password=Xk9mQ2vLp8zT4\"";
+    assert!(scanner.scan_bytes("web/package-lock.json", text).is_empty());
+}
