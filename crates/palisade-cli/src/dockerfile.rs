@@ -13,9 +13,17 @@ pub struct DockerfileOutcome {
     pub warnings: Vec<String>,
 }
 
+/// The secrets engine over one `ENV`/`ARG`/`LABEL` value: the first detector's title.
+fn secret_in_value(value: &str) -> Option<String> {
+    palisade_secrets::scan_value("value", value)
+        .first()
+        .map(|m| format!("{} ({})", m.title, m.preview))
+}
+
 pub fn scan(display: &str, text: &str) -> DockerfileOutcome {
     let mut out = DockerfileOutcome::default();
-    let scan = match palisade_dockerfile::scan_dockerfile(display, text) {
+    let scan = match palisade_dockerfile::scan_dockerfile_with(display, text, Some(secret_in_value))
+    {
         Ok(scan) => scan,
         Err(e) => {
             out.errors.push(ScanError::new(
