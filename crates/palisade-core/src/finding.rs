@@ -373,8 +373,10 @@ pub struct ScanReport {
 impl ScanReport {
     /// Sorts findings, suppressed findings and errors into their stable report order.
     pub fn sort(&mut self) {
-        self.findings.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
-        self.suppressed.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
+        self.findings
+            .sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
+        self.suppressed
+            .sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
         self.errors.sort();
         self.warnings.sort();
         self.warnings.dedup();
@@ -384,7 +386,12 @@ impl ScanReport {
     pub fn count_by_severity(&self) -> Vec<(Severity, usize)> {
         Severity::ALL
             .iter()
-            .map(|s| (*s, self.findings.iter().filter(|f| f.severity == *s).count()))
+            .map(|s| {
+                (
+                    *s,
+                    self.findings.iter().filter(|f| f.severity == *s).count(),
+                )
+            })
             .collect()
     }
 }
@@ -407,10 +414,7 @@ mod tests {
         for p in Practice::ALL {
             assert_eq!(p.code().parse::<Practice>().unwrap(), p);
         }
-        assert_eq!(
-            serde_json::to_string(&Practice::Rbac).unwrap(),
-            "\"RBAC\""
-        );
+        assert_eq!(serde_json::to_string(&Practice::Rbac).unwrap(), "\"RBAC\"");
     }
 
     #[test]

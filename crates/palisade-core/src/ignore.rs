@@ -69,8 +69,7 @@ impl InlineIgnores {
             .iter()
             .find(|m| {
                 (m.line == line || m.line + 1 == line)
-                    && m
-                        .rules
+                    && m.rules
                         .iter()
                         .any(|r| r == "*" || r.eq_ignore_ascii_case(rule_id))
             })
@@ -84,8 +83,7 @@ impl InlineIgnores {
             .iter()
             .find(|m| {
                 m.line + 1 == first_line
-                    && m
-                        .rules
+                    && m.rules
                         .iter()
                         .any(|r| r == "*" || r.eq_ignore_ascii_case(rule_id))
             })

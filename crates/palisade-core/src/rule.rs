@@ -188,7 +188,11 @@ impl RuleRegistry {
                 out.push_str(&format!(" · Pod Security Standards profile: {p}"));
             }
             out.push_str("\n\n");
-            out.push_str(&r.doc_text().replace("\n## ", "\n### ").replacen("## ", "### ", 1));
+            out.push_str(
+                &r.doc_text()
+                    .replace("\n## ", "\n### ")
+                    .replacen("## ", "### ", 1),
+            );
             out.push('\n');
         }
         out

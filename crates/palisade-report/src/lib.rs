@@ -1,1 +1,98 @@
+//! Report formats for a finished [`ScanReport`]: a table for people, JSON for scripts
+//! (schema in `docs/json-schema.md`), SARIF 2.1.0 for code-scanning dashboards and JUnit
+//! XML for CI test views.
+//!
+//! Rendering is pure: it takes the report and the rule registry and returns text. It never
+//! scans, filters or changes findings; the CLI decides what goes into the report.
 
+mod json;
+mod junit;
+mod sarif;
+mod table;
+
+use std::str::FromStr;
+
+use palisade_core::{RuleRegistry, ScanReport};
+
+pub use json::JSON_SCHEMA_VERSION;
+
+/// Output formats of `palisade scan`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    Table,
+    Json,
+    Sarif,
+    Junit,
+}
+
+impl FromStr for Format {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        match s {
+            "table" => Ok(Format::Table),
+            "json" => Ok(Format::Json),
+            "sarif" => Ok(Format::Sarif),
+            "junit" => Ok(Format::Junit),
+            _ => Err(format!(
+                "unknown format `{s}` (expected table, json, sarif or junit)"
+            )),
+        }
+    }
+}
+
+/// How to render.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct RenderOptions {
+    /// ANSI colours (table only).
+    pub color: bool,
+    /// List suppressed findings too (table only; JSON and SARIF always carry them).
+    pub show_suppressed: bool,
+}
+
+/// A report could not be rendered.
+#[derive(Debug, thiserror::Error)]
+pub enum ReportError {
+    #[error("cannot serialize the report: {0}")]
+    Json(#[from] serde_json::Error),
+    #[error("cannot write JUnit XML: {0}")]
+    Junit(#[from] quick_junit::SerializeError),
+}
+
+/// Renders `report` in `format`.
+pub fn render(
+    report: &ScanReport,
+    rules: &RuleRegistry,
+    format: Format,
+    options: RenderOptions,
+) -> Result<String, ReportError> {
+    match format {
+        Format::Table => Ok(table::render(report, rules, options)),
+        Format::Json => json::render(report),
+        Format::Sarif => sarif::render(report, rules),
+        Format::Junit => junit::render(report),
+    }
+}
+
+/// A stable fingerprint of a finding (rule, path, resource, message), for SARIF
+/// `partialFingerprints` and baselines. Line numbers are left out so that edits above a
+/// finding do not change it.
+pub fn fingerprint(f: &palisade_core::Finding) -> String {
+    use sha2::{Digest, Sha256};
+    let mut h = Sha256::new();
+    for part in [
+        f.rule_id.as_str(),
+        f.location.path.as_str(),
+        f.location.resource.as_deref().unwrap_or(""),
+        f.message.as_str(),
+    ] {
+        h.update(part.as_bytes());
+        h.update([0]);
+    }
+    if let Some(s) = &f.secret {
+        h.update(s.fingerprint.as_bytes());
+    }
+    h.finalize()[..16]
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}

@@ -312,7 +312,10 @@ mod tests {
     fn tags_are_kept() {
         let docs = load("a: !Ref Foo\nb: !GetAtt [R, Arn]\n").unwrap();
         assert_eq!(docs[0].root.get("a").unwrap().tag.as_deref(), Some("!Ref"));
-        assert_eq!(docs[0].root.get("b").unwrap().tag.as_deref(), Some("!GetAtt"));
+        assert_eq!(
+            docs[0].root.get("b").unwrap().tag.as_deref(),
+            Some("!GetAtt")
+        );
     }
 
     #[test]
@@ -344,7 +347,9 @@ mod tests {
             err.message.contains("nesting deeper") || err.message.contains("recursion limit"),
             "{err}"
         );
-        let text = (0..10_000).map(|i| format!("{}k:\n", " ".repeat(i))).collect::<String>();
+        let text = (0..10_000)
+            .map(|i| format!("{}k:\n", " ".repeat(i)))
+            .collect::<String>();
         assert!(load(&text).is_err());
     }
 

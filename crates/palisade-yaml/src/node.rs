@@ -82,8 +82,8 @@ impl Node {
             NodeKind::Scalar(s) if !s.quoted => match s.value.as_str() {
                 "true" | "True" | "TRUE" | "yes" | "Yes" | "YES" | "on" | "On" | "ON" | "y"
                 | "Y" => Some(true),
-                "false" | "False" | "FALSE" | "no" | "No" | "NO" | "off" | "Off" | "OFF"
-                | "n" | "N" => Some(false),
+                "false" | "False" | "FALSE" | "no" | "No" | "NO" | "off" | "Off" | "OFF" | "n"
+                | "N" => Some(false),
                 _ => None,
             },
             _ => None,
@@ -140,9 +140,7 @@ impl Node {
             NodeKind::Map(entries) => entries,
             _ => &[],
         };
-        entries
-            .iter()
-            .map(|(k, v)| (k.as_str().unwrap_or(""), v))
+        entries.iter().map(|(k, v)| (k.as_str().unwrap_or(""), v))
     }
 
     /// Number of nodes in this subtree (itself included).

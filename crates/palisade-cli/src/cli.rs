@@ -1,0 +1,158 @@
+//! Command-line definitions.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+use palisade_core::{Practice, Severity};
+
+/// Palisade checks container images, Kubernetes manifests, infrastructure templates and
+/// source trees against ten security practices, offline.
+#[derive(Debug, Parser)]
+#[command(name = "palisade", version, about, long_about = None, propagate_version = true)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Scan files and directories (or `-` for standard input) for security problems.
+    ///
+    /// Exit status: 0 when no finding reaches --fail-on, 1 when some do, 2 on usage errors
+    /// or when some input could not be read (everything else is still scanned and reported).
+    Scan(ScanArgs),
+    /// List the rules, optionally of some practices.
+    Rules(RulesArgs),
+    /// Show one rule's documentation: what it checks, why it matters, how to fix it.
+    Rule(RuleArgs),
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum OutputFormat {
+    Table,
+    Json,
+    Sarif,
+    Junit,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ColorChoice {
+    Auto,
+    Always,
+    Never,
+}
+
+/// Which scanners run.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, ValueEnum)]
+pub enum Scanner {
+    /// Misconfigurations in Kubernetes manifests.
+    Misconfig,
+}
+
+/// Severity threshold for `--fail-on`, with `never` to always exit 0 on findings.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FailOn {
+    At(Severity),
+    Never,
+}
+
+fn parse_fail_on(s: &str) -> Result<FailOn, String> {
+    if s.eq_ignore_ascii_case("never") {
+        return Ok(FailOn::Never);
+    }
+    s.parse::<Severity>()
+        .map(FailOn::At)
+        .map_err(|e| format!("{e}, or never"))
+}
+
+fn parse_severity(s: &str) -> Result<Severity, String> {
+    s.parse::<Severity>().map_err(|e| e.to_string())
+}
+
+fn parse_practice(s: &str) -> Result<Practice, String> {
+    s.parse::<Practice>().map_err(|e| e.to_string())
+}
+
+#[derive(Debug, Args)]
+pub struct ScanArgs {
+    /// Files or directories to scan; `-` reads one document stream from standard input.
+    #[arg(default_value = ".")]
+    pub paths: Vec<PathBuf>,
+
+    /// Report format.
+    #[arg(short, long, value_enum, default_value_t = OutputFormat::Table)]
+    pub format: OutputFormat,
+
+    /// Write the report to FILE instead of standard output.
+    #[arg(short, long, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+
+    /// Only report findings at or above this severity (critical, high, medium, low, info).
+    #[arg(long, value_name = "SEVERITY", value_parser = parse_severity, default_value = "info")]
+    pub min_severity: Severity,
+
+    /// Exit with status 1 when a finding is at or above this severity (or `never`).
+    #[arg(long, value_name = "SEVERITY", value_parser = parse_fail_on, default_value = "low")]
+    pub fail_on: FailOn,
+
+    /// Only report these practices (comma-separated: ISO,IMG,SEC...).
+    #[arg(long, value_delimiter = ',', value_parser = parse_practice, value_name = "CODES")]
+    pub practice: Vec<Practice>,
+
+    /// Scanners to run (comma-separated). All by default.
+    #[arg(long, value_enum, value_delimiter = ',', value_name = "NAMES")]
+    pub scanners: Vec<Scanner>,
+
+    /// Skip directories matching these globs (matched against the path below the scan root
+    /// and against the directory name), e.g. `--skip-dirs 'vendor,**/testdata'`.
+    #[arg(long, value_delimiter = ',', value_name = "GLOBS")]
+    pub skip_dirs: Vec<String>,
+
+    /// Skip files matching these globs (path below the scan root, or file name).
+    #[arg(long, value_delimiter = ',', value_name = "GLOBS")]
+    pub skip_files: Vec<String>,
+
+    /// Configuration file (default: palisade.toml at the first scan root, if present).
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+
+    /// Follow symbolic links while walking (loops are detected and reported).
+    #[arg(long)]
+    pub follow_symlinks: bool,
+
+    /// Also list findings silenced by comments, annotations or palisade.toml.
+    #[arg(long)]
+    pub show_suppressed: bool,
+
+    /// Colour in the table report.
+    #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
+    pub color: ColorChoice,
+
+    /// No progress bar and no warnings on standard error.
+    #[arg(short, long)]
+    pub quiet: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum RulesFormat {
+    Table,
+    Markdown,
+    Json,
+}
+
+#[derive(Debug, Args)]
+pub struct RulesArgs {
+    /// Only rules of these practices (comma-separated: ISO,IMG...).
+    #[arg(long, value_delimiter = ',', value_parser = parse_practice, value_name = "CODES")]
+    pub practice: Vec<Practice>,
+
+    /// `markdown` prints the document kept as docs/rules.md.
+    #[arg(short, long, value_enum, default_value_t = RulesFormat::Table)]
+    pub format: RulesFormat,
+}
+
+#[derive(Debug, Args)]
+pub struct RuleArgs {
+    /// Rule id, e.g. ISO003.
+    pub id: String,
+}

@@ -1,0 +1,364 @@
+//! `palisade scan`: walk the targets, read each file once, run every scanner on it in
+//! parallel, run the cross-file analyses, apply configuration and filters, render.
+//!
+//! Adding a scanner means: a field in [`FileOutput`] filled in [`scan_file`] from the bytes
+//! already read, and, if it needs the whole set, a step in [`run`] after the parallel phase.
+
+use std::fs;
+use std::io::{IsTerminal, Read, Write};
+use std::path::{Path, PathBuf};
+
+use anyhow::Context;
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+use palisade_core::{Config, Finding, ScanError, ScanReport};
+use palisade_iac::kubernetes::{self, ManifestFile};
+use palisade_report::{Format, RenderOptions};
+use rayon::prelude::*;
+
+use crate::cli::{ColorChoice, FailOn, OutputFormat, ScanArgs, Scanner};
+use crate::walk::{self, FileEntry, SkipRules};
+use crate::{EXIT_ERROR, EXIT_FINDINGS};
+
+/// Largest file loaded as a YAML/JSON document.
+pub const MAX_DOCUMENT_BYTES: u64 = 32 * 1024 * 1024;
+
+/// Extensions of files that are never YAML or JSON documents, so they are not parsed.
+const NOT_DOCUMENTS: &[&str] = &[
+    "go", "rs", "py", "js", "mjs", "cjs", "ts", "tsx", "jsx", "java", "kt", "c", "h", "cc", "cpp",
+    "hpp", "cs", "rb", "php", "md", "rst", "html", "htm", "css", "scss", "sh", "bash", "swift",
+    "scala", "lock", "tf", "hcl", "toml", "ini", "xml", "sql", "txt", "svg", "ipynb",
+];
+
+/// What the per-file phase learned about one file.
+#[derive(Default)]
+struct FileOutput {
+    manifest: Option<ManifestFile>,
+    errors: Vec<ScanError>,
+    warnings: Vec<String>,
+}
+
+/// Which scanners this run uses.
+struct Enabled {
+    misconfig: bool,
+}
+
+impl Enabled {
+    fn from(list: &[Scanner]) -> Enabled {
+        let on = |s: Scanner| list.is_empty() || list.contains(&s);
+        Enabled {
+            misconfig: on(Scanner::Misconfig),
+        }
+    }
+}
+
+fn is_document_name(display: &str) -> bool {
+    let lower = display.to_ascii_lowercase();
+    lower.ends_with(".yaml")
+        || lower.ends_with(".yml")
+        || lower.ends_with(".json")
+        || display == "<stdin>"
+}
+
+fn extension(display: &str) -> Option<String> {
+    let name = display.rsplit('/').next().unwrap_or(display);
+    name.rsplit_once('.').map(|(_, e)| e.to_ascii_lowercase())
+}
+
+fn human_size(n: u64) -> String {
+    const UNITS: [&str; 4] = ["B", "KiB", "MiB", "GiB"];
+    let mut v = n as f64;
+    let mut unit = 0;
+    while v >= 1024.0 && unit < UNITS.len() - 1 {
+        v /= 1024.0;
+        unit += 1;
+    }
+    format!("{v:.1} {}", UNITS[unit])
+}
+
+/// Reads a file (or standard input) up to `limit` bytes; `Ok(None)` when it is larger.
+fn read_bounded(entry: &FileEntry, limit: u64) -> std::io::Result<Option<Vec<u8>>> {
+    let mut buf = Vec::new();
+    match &entry.path {
+        Some(path) => {
+            let file = fs::File::open(path)?;
+            let len = file.metadata()?.len();
+            if len > limit {
+                return Ok(None);
+            }
+            buf.reserve(len as usize);
+            file.take(limit + 1).read_to_end(&mut buf)?;
+        }
+        None => {
+            std::io::stdin()
+                .lock()
+                .take(limit + 1)
+                .read_to_end(&mut buf)?;
+        }
+    }
+    Ok((buf.len() as u64 <= limit).then_some(buf))
+}
+
+/// The per-file phase: read once, hand the content to each scanner.
+fn scan_file(entry: &FileEntry, enabled: &Enabled) -> FileOutput {
+    let mut out = FileOutput::default();
+    let document_name = is_document_name(&entry.display);
+    let parse_candidate = document_name
+        || extension(&entry.display).is_none_or(|e| !NOT_DOCUMENTS.contains(&e.as_str()));
+    if !enabled.misconfig || !parse_candidate {
+        return out;
+    }
+    let bytes = match read_bounded(entry, MAX_DOCUMENT_BYTES) {
+        Ok(Some(bytes)) => bytes,
+        Ok(None) => {
+            if document_name {
+                let size = entry
+                    .path
+                    .as_ref()
+                    .and_then(|p| fs::metadata(p).ok())
+                    .map(|m| human_size(m.len()))
+                    .unwrap_or_else(|| "more than the limit".into());
+                out.errors.push(ScanError::new(
+                    &entry.display,
+                    None,
+                    format!(
+                        "file is {size}, larger than the {} limit for YAML/JSON documents; skipped",
+                        human_size(MAX_DOCUMENT_BYTES)
+                    ),
+                ));
+            }
+            return out;
+        }
+        Err(e) => {
+            out.errors.push(ScanError::new(
+                &entry.display,
+                None,
+                format!("cannot read: {e}"),
+            ));
+            return out;
+        }
+    };
+    if bytes[..bytes.len().min(8192)].contains(&0) {
+        if document_name {
+            out.errors.push(ScanError::new(
+                &entry.display,
+                None,
+                "binary content, not YAML or JSON; skipped",
+            ));
+        }
+        return out;
+    }
+    let text = match std::str::from_utf8(&bytes) {
+        Ok(text) => text,
+        Err(e) => {
+            if document_name {
+                let line = bytes[..e.valid_up_to()]
+                    .iter()
+                    .filter(|b| **b == b'\n')
+                    .count()
+                    + 1;
+                out.errors.push(ScanError::new(
+                    &entry.display,
+                    Some(line as u32),
+                    format!("not valid UTF-8 (byte offset {}); skipped", e.valid_up_to()),
+                ));
+            }
+            return out;
+        }
+    };
+    if kubernetes::looks_like_manifest(text) {
+        // YAML accepts JSON that JSON itself rejects (`{"a": }`): hold .json files to JSON.
+        if entry.display.to_ascii_lowercase().ends_with(".json") {
+            if let Err(e) = serde_json::from_str::<serde::de::IgnoredAny>(text) {
+                out.errors.push(ScanError::new(
+                    &entry.display,
+                    Some(e.line() as u32),
+                    format!("invalid JSON at column {}: {e}", e.column()),
+                ));
+                return out;
+            }
+        }
+        match palisade_yaml::load(text) {
+            Ok(docs) => {
+                let manifest = ManifestFile::new(&entry.display, text, &docs);
+                if !manifest.objects.is_empty() {
+                    out.manifest = Some(manifest);
+                }
+            }
+            Err(e) if text.contains("{{") => out.warnings.push(format!(
+                "{}: looks like a Go/Helm template, not plain YAML ({e}); render it (helm template) and scan the output",
+                entry.display
+            )),
+            Err(e) if document_name => out.errors.push(ScanError::new(
+                &entry.display,
+                Some(e.line),
+                format!("invalid YAML/JSON at column {}: {}", e.column, e.message),
+            )),
+            Err(_) => {}
+        }
+    }
+    out
+}
+
+fn load_config(args: &ScanArgs) -> anyhow::Result<Config> {
+    if let Some(path) = &args.config {
+        return Config::load(path).map_err(anyhow::Error::from);
+    }
+    let root = args
+        .paths
+        .iter()
+        .find(|p| p.as_os_str() != "-")
+        .cloned()
+        .unwrap_or_else(|| PathBuf::from("."));
+    let candidate = if root.is_dir() {
+        root.join(palisade_core::config::CONFIG_FILE)
+    } else {
+        root.parent()
+            .unwrap_or(Path::new("."))
+            .join(palisade_core::config::CONFIG_FILE)
+    };
+    if candidate.is_file() {
+        Config::load(&candidate).map_err(anyhow::Error::from)
+    } else {
+        Ok(Config::default())
+    }
+}
+
+fn progress(len: usize, quiet: bool) -> ProgressBar {
+    if quiet || !std::io::stderr().is_terminal() || len < 200 {
+        return ProgressBar::hidden();
+    }
+    let bar = ProgressBar::with_draw_target(Some(len as u64), ProgressDrawTarget::stderr());
+    if let Ok(style) =
+        ProgressStyle::with_template("{spinner} scanning {pos}/{len} files {wide_bar} {eta}")
+    {
+        bar.set_style(style);
+    }
+    bar
+}
+
+pub fn run(args: ScanArgs) -> anyhow::Result<u8> {
+    if args.paths.iter().filter(|p| p.as_os_str() == "-").count() > 1 {
+        anyhow::bail!("standard input (`-`) can be given only once");
+    }
+    let config = load_config(&args)?;
+    let skip = SkipRules::new(&args.skip_dirs, &args.skip_files)?;
+    let enabled = Enabled::from(&args.scanners);
+
+    let mut report = ScanReport {
+        targets: args.paths.iter().map(|p| p.display().to_string()).collect(),
+        ..ScanReport::default()
+    };
+    let mut files = Vec::new();
+    for target in &args.paths {
+        walk::collect(
+            target,
+            &skip,
+            &config,
+            args.follow_symlinks,
+            &mut files,
+            &mut report.errors,
+        );
+    }
+
+    let bar = progress(files.len(), args.quiet);
+    let outputs: Vec<FileOutput> = files
+        .par_iter()
+        .map(|entry| {
+            let out = scan_file(entry, &enabled);
+            bar.inc(1);
+            out
+        })
+        .collect();
+    bar.finish_and_clear();
+
+    report.files_scanned = files.len();
+    let mut manifests = Vec::new();
+    for out in outputs {
+        report.errors.extend(out.errors);
+        report.warnings.extend(out.warnings);
+        manifests.extend(out.manifest);
+    }
+
+    if enabled.misconfig {
+        let outcome = kubernetes::check(&manifests);
+        report.findings.extend(outcome.findings);
+        report.suppressed.extend(outcome.suppressed);
+        report.errors.extend(outcome.errors);
+    }
+
+    config.apply(&mut report, chrono::Local::now().date_naive());
+    let keep = |f: &Finding| {
+        f.severity >= args.min_severity
+            && (args.practice.is_empty() || args.practice.contains(&f.practice))
+    };
+    report.findings.retain(keep);
+    report.suppressed.retain(keep);
+    report.sort();
+
+    write_report(&args, &report)?;
+    if !args.quiet && args.format != OutputFormat::Table {
+        for w in &report.warnings {
+            eprintln!("warning: {w}");
+        }
+        for e in &report.errors {
+            eprintln!("error: {e}");
+        }
+    }
+
+    Ok(exit_code(&args, &report))
+}
+
+fn exit_code(args: &ScanArgs, report: &ScanReport) -> u8 {
+    if !report.errors.is_empty() {
+        return EXIT_ERROR;
+    }
+    let failing = match args.fail_on {
+        FailOn::Never => false,
+        FailOn::At(threshold) => report.findings.iter().any(|f| f.severity >= threshold),
+    };
+    if failing {
+        EXIT_FINDINGS
+    } else {
+        0
+    }
+}
+
+fn write_report(args: &ScanArgs, report: &ScanReport) -> anyhow::Result<()> {
+    let format = match args.format {
+        OutputFormat::Table => Format::Table,
+        OutputFormat::Json => Format::Json,
+        OutputFormat::Sarif => Format::Sarif,
+        OutputFormat::Junit => Format::Junit,
+    };
+    let color = match args.color {
+        ColorChoice::Always => true,
+        ColorChoice::Never => false,
+        ColorChoice::Auto => {
+            args.output.is_none()
+                && std::io::stdout().is_terminal()
+                && std::env::var_os("NO_COLOR").is_none()
+        }
+    };
+    let text = palisade_report::render(
+        report,
+        &crate::registry(),
+        format,
+        RenderOptions {
+            color,
+            show_suppressed: args.show_suppressed,
+        },
+    )?;
+    match &args.output {
+        Some(path) => fs::write(path, text)
+            .with_context(|| format!("cannot write the report to {}", path.display()))?,
+        None => {
+            let mut stdout = std::io::stdout().lock();
+            if let Err(e) = stdout.write_all(text.as_bytes()) {
+                if e.kind() != std::io::ErrorKind::BrokenPipe {
+                    return Err(e.into());
+                }
+            }
+        }
+    }
+    Ok(())
+}

@@ -1,0 +1,57 @@
+//! Helpers shared by the end-to-end tests: run the built binary, find the shared folder.
+
+#![allow(dead_code)]
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
+
+pub fn repo_root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../..")
+        .canonicalize()
+        .unwrap()
+}
+
+/// `../shared` next to the repository, where the third-party corpus and schemas live.
+pub fn shared_dir(sub: &str) -> Option<PathBuf> {
+    if sub == "corpus" {
+        if let Some(dir) = std::env::var_os("PALISADE_CORPUS") {
+            return Some(PathBuf::from(dir)).filter(|p| p.is_dir());
+        }
+    }
+    let dir = repo_root().join("..").join("shared").join(sub);
+    dir.is_dir().then_some(dir)
+}
+
+/// Runs `palisade ARGS` in `cwd` and returns its output.
+pub fn palisade(cwd: &Path, args: &[&str]) -> Output {
+    palisade_stdin(cwd, args, None)
+}
+
+pub fn palisade_stdin(cwd: &Path, args: &[&str], stdin: Option<&[u8]>) -> Output {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_palisade"));
+    cmd.args(args)
+        .current_dir(cwd)
+        .env("NO_COLOR", "1")
+        .stdin(if stdin.is_some() {
+            Stdio::piped()
+        } else {
+            Stdio::null()
+        })
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped());
+    let mut child = cmd.spawn().expect("palisade binary runs");
+    if let Some(input) = stdin {
+        use std::io::Write;
+        child.stdin.take().unwrap().write_all(input).unwrap();
+    }
+    child.wait_with_output().unwrap()
+}
+
+pub fn stdout(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+pub fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}

@@ -1,0 +1,83 @@
+//! Relations between objects of one scan: what exposes a workload, which RuntimeClass it
+//! names, which ServiceAccount it runs as.
+
+use std::collections::{BTreeMap, HashMap};
+
+use palisade_yaml::Node;
+
+use super::object::{string_map, K8sObject};
+
+/// A Service that exposes pods outside the cluster.
+#[derive(Debug, Clone)]
+pub struct ExposingService {
+    pub namespace: String,
+    pub resource_id: String,
+    pub service_type: String,
+    pub selector: BTreeMap<String, String>,
+}
+
+/// Facts about the whole set of scanned objects that single-object rules need.
+#[derive(Debug, Default)]
+pub struct ClusterContext {
+    /// RuntimeClass name → handler.
+    pub runtime_classes: HashMap<String, String>,
+    /// (namespace, name) → `automountServiceAccountToken` of the ServiceAccount, when set.
+    pub service_accounts: HashMap<(String, String), Option<bool>>,
+    pub exposing_services: Vec<ExposingService>,
+}
+
+impl ClusterContext {
+    pub fn new<'a>(objects: impl Iterator<Item = &'a K8sObject>) -> ClusterContext {
+        let mut cx = ClusterContext::default();
+        for obj in objects {
+            match obj.kind.as_str() {
+                "RuntimeClass" => {
+                    if let Some(handler) = obj.root.get("handler").and_then(Node::as_str) {
+                        cx.runtime_classes
+                            .insert(obj.name.clone(), handler.to_string());
+                    }
+                }
+                "ServiceAccount" => {
+                    cx.service_accounts.insert(
+                        (obj.effective_namespace().to_string(), obj.name.clone()),
+                        obj.root
+                            .get("automountServiceAccountToken")
+                            .and_then(Node::as_bool),
+                    );
+                }
+                "Service" => {
+                    let spec = obj.root.get("spec");
+                    let service_type = spec
+                        .and_then(|s| s.get("type"))
+                        .and_then(Node::as_str)
+                        .unwrap_or("ClusterIP");
+                    let selector = string_map(spec.and_then(|s| s.get("selector")));
+                    if matches!(service_type, "LoadBalancer" | "NodePort") && !selector.is_empty() {
+                        cx.exposing_services.push(ExposingService {
+                            namespace: obj.effective_namespace().to_string(),
+                            resource_id: obj.resource_id(),
+                            service_type: service_type.to_string(),
+                            selector,
+                        });
+                    }
+                }
+                _ => {}
+            }
+        }
+        cx
+    }
+
+    /// Services of type LoadBalancer/NodePort whose selector matches pods with `labels` in `namespace`.
+    pub fn services_exposing<'a>(
+        &'a self,
+        namespace: &'a str,
+        labels: &'a BTreeMap<String, String>,
+    ) -> impl Iterator<Item = &'a ExposingService> {
+        self.exposing_services.iter().filter(move |s| {
+            s.namespace == namespace
+                && s.selector
+                    .iter()
+                    .all(|(k, v)| labels.get(k).is_some_and(|l| l == v))
+        })
+    }
+}

@@ -1,0 +1,100 @@
+//! Kubernetes manifests: objects found by content in YAML/JSON documents, one pod-spec
+//! view per workload, the cluster context that relates objects (Services, RuntimeClasses,
+//! ServiceAccounts, Namespaces), and the rules.
+
+mod context;
+mod object;
+mod pod;
+pub mod rules;
+
+use std::sync::Arc;
+
+use palisade_core::{Finding, InlineIgnores, ScanError, SuppressedBy};
+use palisade_yaml::Document;
+
+pub use context::ClusterContext;
+pub use object::{objects_from_documents, K8sObject};
+pub use pod::{ContainerKind, ContainerRef, PodView};
+
+/// The Kubernetes objects of one file, with its inline ignore markers.
+#[derive(Debug, Clone)]
+pub struct ManifestFile {
+    pub path: Arc<str>,
+    pub objects: Vec<K8sObject>,
+    pub ignores: InlineIgnores,
+}
+
+impl ManifestFile {
+    /// Builds the objects of a loaded file; documents that are not Kubernetes objects are skipped.
+    pub fn new(path: &str, text: &str, documents: &[Document]) -> ManifestFile {
+        let path: Arc<str> = Arc::from(path);
+        ManifestFile {
+            objects: objects_from_documents(&path, documents),
+            ignores: InlineIgnores::parse(text),
+            path,
+        }
+    }
+}
+
+/// Whether text is worth loading as a Kubernetes manifest: it mentions both `apiVersion` and `kind`.
+pub fn looks_like_manifest(text: &str) -> bool {
+    text.contains("apiVersion") && text.contains("kind")
+}
+
+/// Result of checking a set of manifest files.
+#[derive(Debug, Default)]
+pub struct Outcome {
+    pub findings: Vec<Finding>,
+    pub suppressed: Vec<Finding>,
+    pub errors: Vec<ScanError>,
+}
+
+/// Runs every Kubernetes rule over the objects of all `files`, seen as one cluster state.
+pub fn check(files: &[ManifestFile]) -> Outcome {
+    let cx = ClusterContext::new(files.iter().flat_map(|f| f.objects.iter()));
+    let mut outcome = Outcome::default();
+    for file in files {
+        for obj in &file.objects {
+            let mut found = Vec::new();
+            rules::check_object(obj, &cx, &mut found);
+            for mut finding in found {
+                match suppression(file, obj, &finding) {
+                    Some(by) => {
+                        finding.suppressed = Some(by);
+                        outcome.suppressed.push(finding);
+                    }
+                    None => outcome.findings.push(finding),
+                }
+            }
+        }
+    }
+    outcome
+}
+
+/// Inline comment or `palisade.dev/ignore` annotation silencing a finding.
+fn suppression(file: &ManifestFile, obj: &K8sObject, finding: &Finding) -> Option<SuppressedBy> {
+    if let Some(line) = finding.location.line {
+        if let Some(reason) = file.ignores.reason_for(&finding.rule_id, line) {
+            return Some(SuppressedBy::Inline {
+                reason: reason.to_string(),
+            });
+        }
+    }
+    if let Some(reason) = file
+        .ignores
+        .block_reason_for(&finding.rule_id, obj.start_line)
+    {
+        return Some(SuppressedBy::Inline {
+            reason: reason.to_string(),
+        });
+    }
+    obj.ignored_rules()
+        .any(|r| r == "*" || r.eq_ignore_ascii_case(&finding.rule_id))
+        .then(|| SuppressedBy::Annotation {
+            reason: format!(
+                "annotation {} on {}",
+                object::IGNORE_ANNOTATION,
+                obj.resource_id()
+            ),
+        })
+}

@@ -1,0 +1,69 @@
+//! The JSON report; its shape is documented in `docs/json-schema.md`.
+
+use palisade_core::{Finding, Practice, ScanError, ScanReport, Severity};
+use serde::Serialize;
+
+use crate::ReportError;
+
+/// Version of the JSON report layout. Bumped on any incompatible change.
+pub const JSON_SCHEMA_VERSION: &str = "1.0";
+
+#[derive(Serialize)]
+struct JsonReport<'a> {
+    schema_version: &'static str,
+    tool: Tool,
+    targets: &'a [String],
+    summary: Summary,
+    findings: &'a [Finding],
+    suppressed: &'a [Finding],
+    errors: &'a [ScanError],
+    warnings: &'a [String],
+}
+
+#[derive(Serialize)]
+struct Tool {
+    name: &'static str,
+    version: &'static str,
+}
+
+#[derive(Serialize)]
+struct Summary {
+    files_scanned: usize,
+    findings: usize,
+    suppressed: usize,
+    errors: usize,
+    by_severity: std::collections::BTreeMap<Severity, usize>,
+    by_practice: std::collections::BTreeMap<Practice, usize>,
+}
+
+pub fn render(report: &ScanReport) -> Result<String, ReportError> {
+    let mut by_severity = std::collections::BTreeMap::new();
+    let mut by_practice = std::collections::BTreeMap::new();
+    for f in &report.findings {
+        *by_severity.entry(f.severity).or_insert(0) += 1;
+        *by_practice.entry(f.practice).or_insert(0) += 1;
+    }
+    let doc = JsonReport {
+        schema_version: JSON_SCHEMA_VERSION,
+        tool: Tool {
+            name: "palisade",
+            version: env!("CARGO_PKG_VERSION"),
+        },
+        targets: &report.targets,
+        summary: Summary {
+            files_scanned: report.files_scanned,
+            findings: report.findings.len(),
+            suppressed: report.suppressed.len(),
+            errors: report.errors.len(),
+            by_severity,
+            by_practice,
+        },
+        findings: &report.findings,
+        suppressed: &report.suppressed,
+        errors: &report.errors,
+        warnings: &report.warnings,
+    };
+    let mut out = serde_json::to_string_pretty(&doc)?;
+    out.push('\n');
+    Ok(out)
+}
