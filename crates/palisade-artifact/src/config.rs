@@ -106,18 +106,43 @@ impl ImageConfig {
     }
 
     /// The `created_by` of the history entry that produced each non-empty layer, in order.
+    ///
+    /// Builders that commit one layer per build (buildah without `--layers`, squashed
+    /// builds) mark every instruction empty but the last, which is often a `CMD`: then the
+    /// filesystem-changing instructions since the previous layer are reported instead.
     pub fn layer_commands(&self, layer_count: usize) -> Vec<Option<String>> {
-        let producing: Vec<&HistoryEntry> =
-            self.history().iter().filter(|h| !h.empty_layer).collect();
-        (0..layer_count)
-            .map(|i| {
-                producing
-                    .get(i)
-                    .and_then(|h| h.created_by.clone())
-                    .map(|c| clean_created_by(&c))
-            })
-            .collect()
+        let mut out = Vec::with_capacity(layer_count);
+        let mut span: Vec<String> = Vec::new();
+        for h in self.history() {
+            let cmd = h.created_by.as_deref().map(clean_created_by);
+            if h.empty_layer {
+                if let Some(c) = cmd.filter(|c| changes_files(c)) {
+                    span.push(c);
+                }
+                continue;
+            }
+            let described = match cmd {
+                Some(c) if !changes_files(&c) && !span.is_empty() => Some(span.join(" ; ")),
+                other => other,
+            };
+            span.clear();
+            out.push(described);
+        }
+        out.resize(layer_count, None);
+        out.truncate(layer_count);
+        out
     }
+}
+
+/// Whether an instruction changes the filesystem (`RUN`, `COPY`, `ADD`) rather than only
+/// the configuration (`CMD`, `ENV`, `USER`...).
+fn changes_files(cleaned: &str) -> bool {
+    let word = cleaned.split_whitespace().next().unwrap_or("");
+    !matches!(
+        word,
+        "CMD" | "ENTRYPOINT" | "ENV" | "EXPOSE" | "USER" | "LABEL" | "WORKDIR" | "HEALTHCHECK"
+            | "STOPSIGNAL" | "ARG" | "ONBUILD" | "VOLUME" | "SHELL" | "MAINTAINER"
+    )
 }
 
 /// Turns `/bin/sh -c #(nop)  ENV A=b` into `ENV A=b` and `/bin/sh -c apt-get ...` into
@@ -156,5 +181,16 @@ mod tests {
             ]
         );
         assert!(cfg.run().user.is_none());
+        let squashed: ImageConfig = serde_json::from_str(
+            r#"{"history":[{"created_by":"umoci raw add-layer"},
+                {"created_by":"/bin/sh -c useradd app","empty_layer":true},
+                {"created_by":"/bin/sh -c #(nop) ENV A=b","empty_layer":true},
+                {"created_by":"/bin/sh -c #(nop) CMD [\"bash\"]"}]}"#,
+        )
+        .unwrap();
+        assert_eq!(
+            squashed.layer_commands(2),
+            [Some("umoci raw add-layer".to_string()), Some("RUN useradd app".to_string())]
+        );
     }
 }

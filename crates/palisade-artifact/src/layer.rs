@@ -312,7 +312,10 @@ where
                         }
                     }
                     tar::EntryType::Char | tar::EntryType::Block => {
-                        note(notes, "device file skipped");
+                        // /dev nodes of a debootstrapped root are expected; elsewhere odd.
+                        if !path.starts_with("dev/") {
+                            note(notes, "device file skipped");
+                        }
                         continue;
                     }
                     _ => continue,
