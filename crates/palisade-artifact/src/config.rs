@@ -116,7 +116,9 @@ impl ImageConfig {
         for h in self.history() {
             let cmd = h.created_by.as_deref().map(clean_created_by);
             if h.empty_layer {
-                if let Some(c) = cmd.filter(|c| changes_files(c)) {
+                if let Some(c) = cmd.filter(|c| {
+                    c.starts_with("RUN ") || c.starts_with("COPY ") || c.starts_with("ADD ")
+                }) {
                     span.push(c);
                 }
                 continue;
