@@ -37,3 +37,8 @@ pub use os::OsRelease;
 pub use packages::OsPackage;
 pub use source::oci::PlatformSpec;
 pub use source::registry::RegistryOptions;
+
+/// Every rule of this crate (IMG100–IMG149), for the registry.
+pub fn rules() -> Vec<&'static palisade_core::RuleMeta> {
+    rules::rules()
+}

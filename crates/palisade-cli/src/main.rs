@@ -1,6 +1,7 @@
 //! The `palisade` binary: parses the command line, runs the scanners, prints reports.
 
 mod cli;
+mod image_cmd;
 mod rules_cmd;
 mod scan;
 mod walk;
@@ -27,6 +28,7 @@ fn main() -> ExitCode {
     };
     let result = match cli.command {
         Command::Scan(args) => scan::run(args),
+        Command::Image(args) => image_cmd::run(args),
         Command::Rules(args) => rules_cmd::list(args),
         Command::Rule(args) => rules_cmd::show(args),
     };
@@ -44,6 +46,9 @@ pub fn registry() -> palisade_core::RuleRegistry {
     let mut registry = palisade_core::RuleRegistry::new();
     registry
         .extend(palisade_iac::rules())
+        .expect("rule ids are unique across crates (checked by tests)");
+    registry
+        .extend(palisade_artifact::rules())
         .expect("rule ids are unique across crates (checked by tests)");
     registry
 }

@@ -142,7 +142,8 @@ impl RegistryClient {
                     return Err(self.error(&url, format!("{what}; {}", body.trim())));
                 }
                 Err(ureq::Error::Transport(t)) => {
-                    return Err(self.error(&url, format!("{t}")));
+                    let text = t.to_string().replace(&format!("{url}: "), "");
+                    return Err(self.error(&url, text));
                 }
             }
         }
