@@ -32,10 +32,12 @@ pub fn check(cx: &ImageContext<'_>) -> Vec<Finding> {
         EolStatus::Ended { eol } => vec![cx.finding(
             &RULE,
             format!(
-                "{} ({} {}) reached end of security support on {eol}",
-                if os.pretty_name.is_empty() { &os.id } else { &os.pretty_name },
-                os.id,
-                os.cycle()
+                "{} reached end of security support on {eol}",
+                if os.pretty_name.is_empty() {
+                    format!("{} {}", os.id, os.version_id)
+                } else {
+                    os.pretty_name.clone()
+                }
             ),
             &os.source,
         )],

@@ -2,7 +2,7 @@
 
 use palisade_core::{declare_rule, Finding};
 
-use super::secret_hints::{known_format, literal_value, secret_info, secret_like_name};
+use super::secret_hints::{known_match, literal_value, secret_info, secret_like_name};
 use super::ImageContext;
 
 declare_rule! {
@@ -37,17 +37,20 @@ pub fn check(cx: &ImageContext<'_>) -> Vec<Finding> {
         .map(|(k, v)| ("ENV", k, v))
         .chain(labels.into_iter().map(|(k, v)| ("LABEL", k, v)));
     for (kind, name, value) in pairs {
-        let format = known_format(&value);
-        if format.is_none() && !(secret_like_name(&name) && literal_value(&value)) {
+        let known = known_match(&value);
+        if known.is_none() && !(secret_like_name(&name) && literal_value(&value)) {
             continue;
         }
-        let what = format.unwrap_or("secret-like value");
+        let (what, secret) = match known {
+            Some((kind, text)) => (format!("a credential ({kind})"), text.to_string()),
+            None => ("a literal secret".to_string(), value.clone()),
+        };
         let mut f = cx.finding(
             &RULE,
-            format!("{kind} {name} holds a {what} in the image configuration"),
+            format!("{kind} {name} holds {what} in the image configuration"),
             &format!("{kind} {name}"),
         );
-        f.secret = Some(secret_info(&value));
+        f.secret = Some(secret_info(&secret));
         out.push(f);
     }
     out

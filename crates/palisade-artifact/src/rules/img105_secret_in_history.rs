@@ -5,7 +5,7 @@ use std::sync::OnceLock;
 use palisade_core::{declare_rule, Finding};
 use regex::Regex;
 
-use super::secret_hints::{known_format, literal_value, secret_info, secret_like_name};
+use super::secret_hints::{known_match, literal_value, redact, secret_info, secret_like_name};
 use super::ImageContext;
 
 declare_rule! {
@@ -61,18 +61,30 @@ pub fn check(cx: &ImageContext<'_>) -> Vec<Finding> {
                 hits.push((name.to_string(), value.to_string()));
             }
         }
+        let mut known = false;
         if hits.is_empty() {
-            if let Some(kind) = known_format(cmd) {
-                hits.push((kind.to_string(), cmd.to_string()));
+            if let Some((kind, text)) = known_match(cmd) {
+                hits.push((kind.to_string(), text.to_string()));
+                known = true;
             }
         }
         for (name, value) in hits {
+            // The command shown must not repeat the secret it is reporting.
+            let shown = redact(&crate::config::clean_created_by(cmd), &value);
+            let message = if known {
+                format!("history entry contains a credential ({name})")
+            } else {
+                format!("history entry sets {name} to a literal secret")
+            };
             let mut f = cx.layer_finding(
                 &RULE,
-                format!("history entry sets {name} to a literal secret"),
-                &format!("history: {}", super::truncate(&crate::config::clean_created_by(cmd), 80)),
+                message,
+                &format!("history: {}", super::truncate(&shown, 80)),
                 this_layer.min(cx.layers.len().saturating_sub(1)),
             );
+            for e in &mut f.evidence {
+                e.label = redact(&e.label, &value);
+            }
             f.secret = Some(secret_info(&value));
             out.push(f);
         }

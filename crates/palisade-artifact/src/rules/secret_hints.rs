@@ -30,12 +30,19 @@ fn known_formats() -> &'static [(&'static str, Regex)] {
     })
 }
 
-/// The kind of well-known credential in `value`, if any.
-pub fn known_format(value: &str) -> Option<&'static str> {
+/// The kind and the matched text of a well-known credential in `value`.
+pub fn known_match(value: &str) -> Option<(&'static str, &str)> {
     known_formats()
         .iter()
-        .find(|(_, r)| r.is_match(value))
-        .map(|(n, _)| *n)
+        .find_map(|(n, r)| r.find(value).map(|m| (*n, m.as_str())))
+}
+
+/// `text` with every occurrence of `secret` replaced by its redacted preview.
+pub fn redact(text: &str, secret: &str) -> String {
+    if secret.is_empty() {
+        return text.to_string();
+    }
+    text.replace(secret, &secret_info(secret).preview)
 }
 
 /// Whether a variable name announces a secret (`DB_PASSWORD`, `API_KEY`, `GITHUB_TOKEN`).
@@ -98,12 +105,11 @@ mod tests {
         assert!(secret_like_name("AWS_SECRET_ACCESS_KEY"));
         assert!(!secret_like_name("PASSWORD_FILE"));
         assert!(!secret_like_name("PATH"));
-        assert!(!secret_like_name("TOKENIZER_PARALLELISM") || true);
         assert!(literal_value("ghp_1234567890abcdefghijklmnopqrstuvwxyz12"));
         assert!(!literal_value("/run/secrets/db"));
         assert!(!literal_value("${DB_PASSWORD}"));
         assert!(!literal_value("changeme"));
-        assert_eq!(known_format("x AKIAIOSFODNN7EXAMPLE y"), Some("AWS access key id"));
+        assert_eq!(known_match("x AKIAIOSFODNN7EXAMPLE y"), Some(("AWS access key id", "AKIAIOSFODNN7EXAMPLE")));
         assert_eq!(secret_info("ghp_abcdefgh").preview, "ghp_********");
     }
 }
