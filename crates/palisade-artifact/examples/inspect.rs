@@ -22,14 +22,34 @@ fn main() {
         }
     };
     let today = chrono::Utc::now().date_naive();
-    match analyse(&mut image, &mut [], &|_| false, &ImagesConfig::default(), today, |_| {}) {
+    match analyse(
+        &mut image,
+        &mut [],
+        &|_| false,
+        &ImagesConfig::default(),
+        today,
+        |_| {},
+    ) {
         Ok(a) => {
-            println!("os: {:?}\neol: {:?}\nlayers: {}\nfiles: {}\npackages: {}", a.os, a.eol, a.layers.len(), a.files, a.packages.len());
+            println!(
+                "os: {:?}\neol: {:?}\nlayers: {}\nfiles: {}\npackages: {}",
+                a.os,
+                a.eol,
+                a.layers.len(),
+                a.files,
+                a.packages.len()
+            );
             for p in a.packages.iter().take(5) {
                 println!("  {} {} layer {}", p.name, p.version, p.layer);
             }
             for f in &a.findings {
-                println!("{} {} {} [{}]", f.rule_id, f.severity, f.message, f.location.resource.clone().unwrap_or_default());
+                println!(
+                    "{} {} {} [{}]",
+                    f.rule_id,
+                    f.severity,
+                    f.message,
+                    f.location.resource.clone().unwrap_or_default()
+                );
             }
             for e in &a.errors {
                 println!("error: {e}");

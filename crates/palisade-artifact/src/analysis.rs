@@ -147,7 +147,11 @@ pub fn analyse(
         packages,
         findings,
         errors,
-        notes: image.notes.iter().map(|n| format!("{}: {n}", image.name)).collect(),
+        notes: image
+            .notes
+            .iter()
+            .map(|n| format!("{}: {n}", image.name))
+            .collect(),
         files: fs.len(),
         fs,
     })
@@ -159,12 +163,15 @@ mod tests {
 
     #[test]
     fn images_table_is_validated() {
-        let t: toml::Table = toml::from_str("stale_after_days = 30\nsetuid_allowed = [\"/usr/bin/x\"]").unwrap();
+        let t: toml::Table =
+            toml::from_str("stale_after_days = 30\nsetuid_allowed = [\"/usr/bin/x\"]").unwrap();
         let c = ImagesConfig::from_table(&t).unwrap();
         assert_eq!(c.stale_after_days, 30);
         assert_eq!(c.setuid_allowed, ["/usr/bin/x"]);
         let t: toml::Table = toml::from_str("stale_days = 30").unwrap();
-        assert!(ImagesConfig::from_table(&t).unwrap_err().contains("unknown key `stale_days`"));
+        assert!(ImagesConfig::from_table(&t)
+            .unwrap_err()
+            .contains("unknown key `stale_days`"));
         let t: toml::Table = toml::from_str("eol_warning_days = -1").unwrap();
         assert!(ImagesConfig::from_table(&t).is_err());
     }

@@ -142,8 +142,20 @@ fn changes_files(cleaned: &str) -> bool {
     let word = cleaned.split_whitespace().next().unwrap_or("");
     !matches!(
         word,
-        "CMD" | "ENTRYPOINT" | "ENV" | "EXPOSE" | "USER" | "LABEL" | "WORKDIR" | "HEALTHCHECK"
-            | "STOPSIGNAL" | "ARG" | "ONBUILD" | "VOLUME" | "SHELL" | "MAINTAINER"
+        "CMD"
+            | "ENTRYPOINT"
+            | "ENV"
+            | "EXPOSE"
+            | "USER"
+            | "LABEL"
+            | "WORKDIR"
+            | "HEALTHCHECK"
+            | "STOPSIGNAL"
+            | "ARG"
+            | "ONBUILD"
+            | "VOLUME"
+            | "SHELL"
+            | "MAINTAINER"
     )
 }
 
@@ -192,7 +204,10 @@ mod tests {
         .unwrap();
         assert_eq!(
             squashed.layer_commands(2),
-            [Some("umoci raw add-layer".to_string()), Some("RUN useradd app".to_string())]
+            [
+                Some("umoci raw add-layer".to_string()),
+                Some("RUN useradd app".to_string())
+            ]
         );
     }
 }

@@ -12,8 +12,11 @@ impl Sha256Digest {
     /// Parses `sha256:<hex>`; anything else (other algorithms, path characters) is refused.
     pub fn parse(s: &str) -> Option<Sha256Digest> {
         let hex = s.strip_prefix("sha256:")?;
-        (hex.len() == 64 && hex.bytes().all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b)))
-            .then(|| Sha256Digest(s.to_string()))
+        (hex.len() == 64
+            && hex
+                .bytes()
+                .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b)))
+        .then(|| Sha256Digest(s.to_string()))
     }
 
     /// The digest of `bytes`.

@@ -110,10 +110,17 @@ const ROLLING: &[&str] = &["wolfi", "arch", "opensuse-tumbleweed", "gentoo"];
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum EolStatus {
     /// Security support ended on `eol`.
-    Ended { eol: NaiveDate },
+    Ended {
+        eol: NaiveDate,
+    },
     /// Security support ends on `eol`, `days_left` from today.
-    EndingSoon { eol: NaiveDate, days_left: i64 },
-    Supported { eol: NaiveDate },
+    EndingSoon {
+        eol: NaiveDate,
+        days_left: i64,
+    },
+    Supported {
+        eol: NaiveDate,
+    },
     Rolling,
     /// The table does not know this release.
     Unknown,
@@ -166,7 +173,10 @@ mod tests {
     fn every_date_parses_and_cycles_are_unique() {
         let mut seen = std::collections::HashSet::new();
         for e in EOL_TABLE {
-            assert!(NaiveDate::parse_from_str(e.eol, "%Y-%m-%d").is_ok(), "{e:?}");
+            assert!(
+                NaiveDate::parse_from_str(e.eol, "%Y-%m-%d").is_ok(),
+                "{e:?}"
+            );
             assert!(seen.insert((e.family, e.cycle)), "duplicate {e:?}");
         }
     }
@@ -174,14 +184,26 @@ mod tests {
     #[test]
     fn status_on_a_given_day() {
         let day = NaiveDate::from_ymd_opt(2026, 11, 29).unwrap();
-        assert!(matches!(status(&os("debian", "10"), day, 90), EolStatus::Ended { .. }));
-        assert!(matches!(status(&os("debian", "12"), day, 90), EolStatus::Supported { .. }));
+        assert!(matches!(
+            status(&os("debian", "10"), day, 90),
+            EolStatus::Ended { .. }
+        ));
+        assert!(matches!(
+            status(&os("debian", "12"), day, 90),
+            EolStatus::Supported { .. }
+        ));
         assert!(matches!(
             status(&os("fedora", "43"), day, 90),
             EolStatus::EndingSoon { days_left: 10, .. }
         ));
-        assert_eq!(status(&os("wolfi", "20230201"), day, 90), EolStatus::Rolling);
+        assert_eq!(
+            status(&os("wolfi", "20230201"), day, 90),
+            EolStatus::Rolling
+        );
         assert_eq!(status(&os("plan9", "4"), day, 90), EolStatus::Unknown);
-        assert!(matches!(status(&os("alpine", "3.21.2"), day, 90), EolStatus::Ended { .. }));
+        assert!(matches!(
+            status(&os("alpine", "3.21.2"), day, 90),
+            EolStatus::Ended { .. }
+        ));
     }
 }

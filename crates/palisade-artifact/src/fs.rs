@@ -299,7 +299,10 @@ mod tests {
     #[test]
     fn whiteouts_and_opaque_dirs_hide_lower_layers_only() {
         let mut fs = ImageFs::new(None);
-        fs.apply_layer(0, vec![file("app/secret.env"), file("app/keep"), file("opt/a/x")]);
+        fs.apply_layer(
+            0,
+            vec![file("app/secret.env"), file("app/keep"), file("opt/a/x")],
+        );
         fs.apply_layer(
             1,
             vec![
@@ -320,8 +323,14 @@ mod tests {
             0,
             vec![
                 file("usr/lib/os-release"),
-                entry("etc/os-release", EntryKind::Symlink("../usr/lib/os-release".into())),
-                entry("etc/escape", EntryKind::Symlink("../../../../usr/lib/os-release".into())),
+                entry(
+                    "etc/os-release",
+                    EntryKind::Symlink("../usr/lib/os-release".into()),
+                ),
+                entry(
+                    "etc/escape",
+                    EntryKind::Symlink("../../../../usr/lib/os-release".into()),
+                ),
                 entry("abs", EntryKind::Symlink("/usr/lib/os-release".into())),
                 entry("loop1", EntryKind::Symlink("loop2".into())),
                 entry("loop2", EntryKind::Symlink("loop1".into())),

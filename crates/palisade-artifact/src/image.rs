@@ -200,7 +200,10 @@ impl Image {
                     return Err(ArtifactError::io(
                         target,
                         rest,
-                        std::io::Error::new(std::io::ErrorKind::NotFound, "no such file or directory"),
+                        std::io::Error::new(
+                            std::io::ErrorKind::NotFound,
+                            "no such file or directory",
+                        ),
                     ));
                 }
                 continue;
@@ -212,8 +215,13 @@ impl Image {
                         "directory has no index.json: not an OCI image layout (use --rootfs for an unpacked root filesystem)",
                     ));
                 }
-                let plan =
-                    oci::plan_layout(target, BlobStore::Dir(path), selector.as_deref(), platform, limits)?;
+                let plan = oci::plan_layout(
+                    target,
+                    BlobStore::Dir(path),
+                    selector.as_deref(),
+                    platform,
+                    limits,
+                )?;
                 return Ok((SourceKind::OciLayout, plan));
             }
             let index = TarIndex::build(&path).map_err(|e| {
@@ -224,8 +232,13 @@ impl Image {
                 return Ok((SourceKind::DockerArchive, plan));
             }
             if index.contains("index.json") {
-                let plan =
-                    oci::plan_layout(target, BlobStore::Tar(index), selector.as_deref(), platform, limits)?;
+                let plan = oci::plan_layout(
+                    target,
+                    BlobStore::Tar(index),
+                    selector.as_deref(),
+                    platform,
+                    limits,
+                )?;
                 return Ok((SourceKind::OciArchive, plan));
             }
             return Err(ArtifactError::format(
@@ -276,9 +289,10 @@ impl Image {
             self.read_rootfs(&root, &mut fs, visitors, capture)?;
             return Ok(fs);
         }
-        let store = self.store.take().ok_or_else(|| {
-            ArtifactError::format(&self.name, "image layers were already read")
-        })?;
+        let store = self
+            .store
+            .take()
+            .ok_or_else(|| ArtifactError::format(&self.name, "image layers were already read"))?;
         let mut buffer = Vec::new();
         for (i, planned) in self.planned.iter().enumerate() {
             let info = &self.layers[i];
@@ -342,7 +356,9 @@ impl Image {
                         layer: label,
                         entry: entries.last().map(|e| e.path.clone()),
                         message: match entries.last() {
-                            Some(_) => format!("{other} (after this entry; truncated or corrupt layer?)"),
+                            Some(_) => {
+                                format!("{other} (after this entry; truncated or corrupt layer?)")
+                            }
                             None => other.to_string(),
                         },
                     },
@@ -352,12 +368,18 @@ impl Image {
                 fs.capture(i, &path, bytes)
                     .map_err(|e| ArtifactError::io(&self.name, self.scratch.path(), e))?;
             }
-            for e in entries.iter().filter(|e| e.size > limits.max_file_read && e.kind == EntryKind::File) {
+            for e in entries
+                .iter()
+                .filter(|e| e.size > limits.max_file_read && e.kind == EntryKind::File)
+            {
                 if capture(&e.path) {
                     self.notes.push(Note {
                         layer: Some(label.clone()),
                         entry: Some(e.path.clone()),
-                        message: format!("{} bytes: larger than the read limit, not analysed", e.size),
+                        message: format!(
+                            "{} bytes: larger than the read limit, not analysed",
+                            e.size
+                        ),
                     });
                 }
             }
@@ -393,7 +415,11 @@ impl Image {
             names.sort_by_key(|e| e.file_name());
             for dent in names {
                 let name = dent.file_name().to_string_lossy().into_owned();
-                let path = if rel.is_empty() { name.clone() } else { format!("{rel}/{name}") };
+                let path = if rel.is_empty() {
+                    name.clone()
+                } else {
+                    format!("{rel}/{name}")
+                };
                 let Ok(meta) = std::fs::symlink_metadata(dent.path()) else {
                     continue;
                 };
@@ -403,25 +429,43 @@ impl Image {
                     let target = std::fs::read_link(dent.path())
                         .map(|t| t.to_string_lossy().into_owned())
                         .unwrap_or_default();
-                    entries.push(LayerEntry { path, kind: EntryKind::Symlink(target), size: 0, mode, uid: 0 });
+                    entries.push(LayerEntry {
+                        path,
+                        kind: EntryKind::Symlink(target),
+                        size: 0,
+                        mode,
+                        uid: 0,
+                    });
                 } else if ft.is_dir() {
                     // Stay on the root's filesystem: /proc or a bind mount is not the image.
                     if root_dev.is_some() && root_dev != Some(dev_of(&meta)) {
                         continue;
                     }
-                    entries.push(LayerEntry { path: path.clone(), kind: EntryKind::Dir, size: 0, mode, uid: 0 });
+                    entries.push(LayerEntry {
+                        path: path.clone(),
+                        kind: EntryKind::Dir,
+                        size: 0,
+                        mode,
+                        uid: 0,
+                    });
                     stack.push((dent.path(), path));
                 } else if ft.is_file() {
                     let size = meta.len();
-                    let file = LayerFile { layer: &info, path: &path, size, mode };
+                    let file = LayerFile {
+                        layer: &info,
+                        path: &path,
+                        size,
+                        mode,
+                    };
                     let keep = capture(&path);
                     let wanted = keep || visitors.iter().any(|v| v.wants(&file));
                     if wanted && size <= self.limits.max_file_read {
-                        match std::fs::File::open(dent.path())
-                            .and_then(|f| {
-                                let mut b = Vec::new();
-                                f.take(self.limits.max_file_read).read_to_end(&mut b).map(|_| b)
-                            }) {
+                        match std::fs::File::open(dent.path()).and_then(|f| {
+                            let mut b = Vec::new();
+                            f.take(self.limits.max_file_read)
+                                .read_to_end(&mut b)
+                                .map(|_| b)
+                        }) {
                             Ok(bytes) => {
                                 for v in visitors.iter_mut() {
                                     if v.wants(&file) {
@@ -441,7 +485,13 @@ impl Image {
                             }),
                         }
                     }
-                    entries.push(LayerEntry { path, kind: EntryKind::File, size, mode, uid: 0 });
+                    entries.push(LayerEntry {
+                        path,
+                        kind: EntryKind::File,
+                        size,
+                        mode,
+                        uid: 0,
+                    });
                 }
             }
         }
@@ -479,7 +529,10 @@ fn split_path_selector(s: &str) -> (Option<PathBuf>, Option<String>) {
     for (i, _) in s.match_indices(':') {
         let p = PathBuf::from(&s[..i]);
         if p.exists() {
-            return (Some(p), Some(s[i + 1..].to_string()).filter(|t| !t.is_empty()));
+            return (
+                Some(p),
+                Some(s[i + 1..].to_string()).filter(|t| !t.is_empty()),
+            );
         }
     }
     (None, None)

@@ -231,7 +231,9 @@ where
     let decompressed: Box<dyn Read + '_> = match compression {
         Compression::None => Box::new(buffered),
         Compression::Gzip => Box::new(flate2::bufread::MultiGzDecoder::new(buffered)),
-        Compression::Zstd => Box::new(zstd::stream::read::Decoder::with_buffer(buffered).map_err(LayerError::Io)?),
+        Compression::Zstd => {
+            Box::new(zstd::stream::read::Decoder::with_buffer(buffered).map_err(LayerError::Io)?)
+        }
     };
     let bounded = BoundedReader {
         inner: decompressed,
@@ -306,7 +308,10 @@ where
                         match normalize_path(&target) {
                             Some(t) => EntryKind::Hardlink(t),
                             None => {
-                                note(notes, "hard link points outside the image root; entry skipped");
+                                note(
+                                    notes,
+                                    "hard link points outside the image root; entry skipped",
+                                );
                                 continue;
                             }
                         }
@@ -367,7 +372,10 @@ mod tests {
 
     #[test]
     fn paths_are_normalised_and_traversal_refused() {
-        assert_eq!(normalize_path("./etc/passwd").as_deref(), Some("etc/passwd"));
+        assert_eq!(
+            normalize_path("./etc/passwd").as_deref(),
+            Some("etc/passwd")
+        );
         assert_eq!(normalize_path("/usr//bin/").as_deref(), Some("usr/bin"));
         assert_eq!(normalize_path("../../etc/passwd"), None);
         assert_eq!(normalize_path("a/../../b"), None);
@@ -377,7 +385,10 @@ mod tests {
     #[test]
     fn compression_is_sniffed() {
         assert_eq!(Compression::sniff(&[0x1f, 0x8b, 8]), Compression::Gzip);
-        assert_eq!(Compression::sniff(&[0x28, 0xb5, 0x2f, 0xfd]), Compression::Zstd);
+        assert_eq!(
+            Compression::sniff(&[0x28, 0xb5, 0x2f, 0xfd]),
+            Compression::Zstd
+        );
         assert_eq!(Compression::sniff(b"etc/"), Compression::None);
     }
 }

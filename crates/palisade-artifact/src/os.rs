@@ -28,7 +28,9 @@ impl OsRelease {
         let v = self.version_id.trim();
         let parts: Vec<&str> = v.split('.').collect();
         match self.family() {
-            "alpine" | "ubuntu" | "opensuse-leap" | "sles" => parts.iter().take(2).copied().collect::<Vec<_>>().join("."),
+            "alpine" | "ubuntu" | "opensuse-leap" | "sles" => {
+                parts.iter().take(2).copied().collect::<Vec<_>>().join(".")
+            }
             _ => parts.first().copied().unwrap_or("").to_string(),
         }
     }
@@ -102,7 +104,9 @@ pub fn parse_os_release(text: &str, source: &str) -> Option<OsRelease> {
 }
 
 fn read_text(fs: &ImageFs, path: &str) -> Option<String> {
-    fs.read(path)?.ok().map(|b| String::from_utf8_lossy(&b).into_owned())
+    fs.read(path)?
+        .ok()
+        .map(|b| String::from_utf8_lossy(&b).into_owned())
 }
 
 /// Paths detection needs captured.
@@ -119,7 +123,8 @@ pub const RELEASE_FILES: &[&str] = &[
 
 /// Detects the OS of the final view.
 pub fn detect(fs: &ImageFs) -> Option<OsRelease> {
-    let distroless = fs.get("var/lib/dpkg/status.d").is_some() && fs.get("var/lib/dpkg/status").is_none();
+    let distroless =
+        fs.get("var/lib/dpkg/status.d").is_some() && fs.get("var/lib/dpkg/status").is_none();
     let mut found = ["etc/os-release", "usr/lib/os-release"]
         .iter()
         .find_map(|p| read_text(fs, p).and_then(|t| parse_os_release(&t, p)));
@@ -158,7 +163,11 @@ fn fallback(fs: &ImageFs) -> Option<OsRelease> {
             ..OsRelease::default()
         });
     }
-    for path in ["etc/centos-release", "etc/redhat-release", "etc/system-release"] {
+    for path in [
+        "etc/centos-release",
+        "etc/redhat-release",
+        "etc/system-release",
+    ] {
         if let Some(text) = read_text(fs, path) {
             let line = text.lines().next().unwrap_or("").trim().to_string();
             let lower = line.to_ascii_lowercase();

@@ -56,20 +56,40 @@ fn today() -> chrono::NaiveDate {
 
 fn read_all(target: &str, visitor: &mut EnvFiles) -> palisade_artifact::ImageAnalysis {
     let mut image = Image::open(target, &OpenOptions::default()).unwrap();
-    analyse(&mut image, &mut [visitor], &|_| false, &ImagesConfig::default(), today(), |_| {}).unwrap()
+    analyse(
+        &mut image,
+        &mut [visitor],
+        &|_| false,
+        &ImagesConfig::default(),
+        today(),
+        |_| {},
+    )
+    .unwrap()
 }
 
-fn check_deleted_secret(analysis: &palisade_artifact::ImageAnalysis, visitor: &EnvFiles, image: &TestImage) {
+fn check_deleted_secret(
+    analysis: &palisade_artifact::ImageAnalysis,
+    visitor: &EnvFiles,
+    image: &TestImage,
+) {
     // The squashed view does not have the file...
     assert!(analysis.fs.get("app/secret.env").is_none());
     assert!(analysis.fs.get("app").is_some());
     // ...but the layer that added it was scanned, with its digest and instruction.
-    assert_eq!(visitor.seen.len(), 1, "{:?}", visitor.seen.iter().map(|s| &s.0).collect::<Vec<_>>());
+    assert_eq!(
+        visitor.seen.len(),
+        1,
+        "{:?}",
+        visitor.seen.iter().map(|s| &s.0).collect::<Vec<_>>()
+    );
     let (path, layer, digest, created_by, content) = &visitor.seen[0];
     assert_eq!(path, "app/secret.env");
     assert_eq!(*layer, 1);
     assert_eq!(digest.as_deref(), Some(sha(&image.layers[1].0).as_str()));
-    assert_eq!(created_by.as_deref(), Some("COPY secret.env /app/secret.env # buildkit"));
+    assert_eq!(
+        created_by.as_deref(),
+        Some("COPY secret.env /app/secret.env # buildkit")
+    );
     assert_eq!(content, b"AWS_SECRET=abc123\n");
     // The opaque directory hid the lower layer's file, kept its own.
     assert!(analysis.fs.get("opt/cache/a").is_none());
@@ -116,8 +136,12 @@ fn unknown_tag_names_the_tags_there_are() {
     let dir = tempdir();
     let layout = path_in(&dir, "layout");
     secret_image().oci_layout(&layout, "v1", Comp::Gzip);
-    let err = Image::open(&format!("{}:v2", layout.display()), &OpenOptions::default()).unwrap_err();
-    assert!(err.to_string().contains("no manifest tagged v2 (tags: v1)"), "{err}");
+    let err =
+        Image::open(&format!("{}:v2", layout.display()), &OpenOptions::default()).unwrap_err();
+    assert!(
+        err.to_string().contains("no manifest tagged v2 (tags: v1)"),
+        "{err}"
+    );
 }
 
 #[test]
@@ -135,7 +159,15 @@ fn legacy_docker_archive_with_only_repositories() {
     b.finish().unwrap();
     let mut image = Image::open(tar.to_str().unwrap(), &OpenOptions::default()).unwrap();
     assert_eq!(image.repo_tags, ["old/app:1.0"]);
-    let a = analyse(&mut image, &mut [], &|_| false, &ImagesConfig::default(), today(), |_| {}).unwrap();
+    let a = analyse(
+        &mut image,
+        &mut [],
+        &|_| false,
+        &ImagesConfig::default(),
+        today(),
+        |_| {},
+    )
+    .unwrap();
     assert_eq!(a.layers.len(), 2);
     assert_eq!(a.fs.get("app/run.sh").unwrap().layer, 1);
     assert_eq!(a.os.as_ref().unwrap().id, "alpine");
@@ -165,20 +197,42 @@ fn hostile_entries_are_skipped_with_notes_and_nothing_escapes() {
     image.docker_archive(&tar);
     let mut img = Image::open(tar.to_str().unwrap(), &OpenOptions::default()).unwrap();
     let scratch = img.scratch_dir().to_path_buf();
-    let a = analyse(&mut img, &mut [], &|_| true, &ImagesConfig::default(), today(), |_| {}).unwrap();
+    let a = analyse(
+        &mut img,
+        &mut [],
+        &|_| true,
+        &ImagesConfig::default(),
+        today(),
+        |_| {},
+    )
+    .unwrap();
     let notes = a.notes.join("\n");
-    assert!(notes.contains("../../etc/passwd: path climbs out of the image root; entry skipped"), "{notes}");
+    assert!(
+        notes.contains("../../etc/passwd: path climbs out of the image root; entry skipped"),
+        "{notes}"
+    );
     assert!(notes.contains("opt/sda: device file skipped"), "{notes}");
-    assert!(notes.contains("hard link points outside the image root"), "{notes}");
+    assert!(
+        notes.contains("hard link points outside the image root"),
+        "{notes}"
+    );
     assert!(a.fs.get("etc/passwd").is_none());
     assert!(a.fs.resolve("etc/loop1").is_err());
     // An escaping symlink is clamped at the image root.
-    assert_eq!(a.fs.resolve("etc/escape").as_deref(), Err(&palisade_artifact::fs::ResolveError::NotFound("etc/escape".into())));
+    assert_eq!(
+        a.fs.resolve("etc/escape").as_deref(),
+        Err(&palisade_artifact::fs::ResolveError::NotFound(
+            "etc/escape".into()
+        ))
+    );
     assert_eq!(a.fs.read("etc/ok").unwrap().unwrap(), b"fine");
     assert!(!outside.exists());
     drop(a);
     drop(img);
-    assert!(!scratch.exists(), "scratch directory is removed with the image");
+    assert!(
+        !scratch.exists(),
+        "scratch directory is removed with the image"
+    );
 }
 
 #[test]
@@ -196,7 +250,15 @@ fn gzip_bomb_layer_is_refused_by_the_decompression_limit() {
         ..OpenOptions::default()
     };
     let mut img = Image::open(layout.to_str().unwrap(), &options).unwrap();
-    let err = analyse(&mut img, &mut [], &|_| false, &ImagesConfig::default(), today(), |_| {}).unwrap_err();
+    let err = analyse(
+        &mut img,
+        &mut [],
+        &|_| false,
+        &ImagesConfig::default(),
+        today(),
+        |_| {},
+    )
+    .unwrap_err();
     let msg = err.to_string();
     assert!(msg.contains("layer 1 (sha256:"), "{msg}");
     assert!(msg.contains("possible decompression bomb"), "{msg}");
@@ -211,16 +273,36 @@ fn tampered_blob_fails_its_digest() {
     // Replace the second layer blob with other (valid) gzip content under the same name.
     let layer_digest = sha(&compress(&image.layers[1].0, Comp::Gzip));
     let blob = layout.join("blobs/sha256").join(&layer_digest[7..]);
-    std::fs::write(&blob, compress(&layer_tar(&[E::File("x", b"evil".to_vec())]), Comp::Gzip)).unwrap();
+    std::fs::write(
+        &blob,
+        compress(&layer_tar(&[E::File("x", b"evil".to_vec())]), Comp::Gzip),
+    )
+    .unwrap();
     let mut img = Image::open(layout.to_str().unwrap(), &OpenOptions::default()).unwrap();
-    let err = analyse(&mut img, &mut [], &|_| false, &ImagesConfig::default(), today(), |_| {}).unwrap_err();
+    let err = analyse(
+        &mut img,
+        &mut [],
+        &|_| false,
+        &ImagesConfig::default(),
+        today(),
+        |_| {},
+    )
+    .unwrap_err();
     assert!(matches!(err, ArtifactError::DigestMismatch { .. }), "{err}");
     assert!(err.to_string().contains(&layer_digest), "{err}");
 
     // And a missing blob is named.
     std::fs::remove_file(&blob).unwrap();
     let mut img = Image::open(layout.to_str().unwrap(), &OpenOptions::default()).unwrap();
-    let err = analyse(&mut img, &mut [], &|_| false, &ImagesConfig::default(), today(), |_| {}).unwrap_err();
+    let err = analyse(
+        &mut img,
+        &mut [],
+        &|_| false,
+        &ImagesConfig::default(),
+        today(),
+        |_| {},
+    )
+    .unwrap_err();
     assert!(matches!(err, ArtifactError::MissingBlob { .. }), "{err}");
 }
 
@@ -242,10 +324,25 @@ fn tampered_layer_in_a_docker_archive_fails_its_diff_id() {
         append(&mut b, &n, t);
         names.push(n);
     }
-    append(&mut b, "manifest.json", &serde_json::to_vec(&serde_json::json!([{"Config": cfg_name, "RepoTags": null, "Layers": names}])).unwrap());
+    append(
+        &mut b,
+        "manifest.json",
+        &serde_json::to_vec(
+            &serde_json::json!([{"Config": cfg_name, "RepoTags": null, "Layers": names}]),
+        )
+        .unwrap(),
+    );
     b.finish().unwrap();
     let mut img = Image::open(tar.to_str().unwrap(), &OpenOptions::default()).unwrap();
-    let err = analyse(&mut img, &mut [], &|_| false, &ImagesConfig::default(), today(), |_| {}).unwrap_err();
+    let err = analyse(
+        &mut img,
+        &mut [],
+        &|_| false,
+        &ImagesConfig::default(),
+        today(),
+        |_| {},
+    )
+    .unwrap_err();
     assert!(matches!(err, ArtifactError::DigestMismatch { .. }), "{err}");
 }
 
@@ -255,7 +352,10 @@ fn truncated_and_corrupt_archives_give_clear_errors() {
     let layout = path_in(&dir, "layout");
     let image = TestImage::new().layer(
         "ADD big /",
-        &[E::File("first", vec![1; 10_000]), E::File("second", vec![2; 100_000])],
+        &[
+            E::File("first", vec![1; 10_000]),
+            E::File("second", vec![2; 100_000]),
+        ],
     );
     image.oci_layout(&layout, "v1", Comp::None);
     let layer_digest = sha(&image.layers[0].0);
@@ -263,14 +363,26 @@ fn truncated_and_corrupt_archives_give_clear_errors() {
     let bytes = std::fs::read(&blob).unwrap();
     std::fs::write(&blob, &bytes[..20_000]).unwrap();
     let mut img = Image::open(layout.to_str().unwrap(), &OpenOptions::default()).unwrap();
-    let err = analyse(&mut img, &mut [], &|_| false, &ImagesConfig::default(), today(), |_| {}).unwrap_err();
+    let err = analyse(
+        &mut img,
+        &mut [],
+        &|_| false,
+        &ImagesConfig::default(),
+        today(),
+        |_| {},
+    )
+    .unwrap_err();
     let msg = err.to_string();
     assert!(msg.contains("layer 1 (sha256:"), "{msg}");
     assert!(msg.contains("entry"), "{msg}");
 
     // Not a tar at all.
     let junk = path_in(&dir, "junk.tar");
-    std::fs::write(&junk, b"this is not an archive at all, just text that goes on").unwrap();
+    std::fs::write(
+        &junk,
+        b"this is not an archive at all, just text that goes on",
+    )
+    .unwrap();
     let err = Image::open(junk.to_str().unwrap(), &OpenOptions::default()).unwrap_err();
     assert!(err.to_string().contains("junk.tar"), "{err}");
 
@@ -287,13 +399,26 @@ fn truncated_and_corrupt_archives_give_clear_errors() {
 fn hundred_thousand_file_layer_and_the_entry_limit() {
     let dir = tempdir();
     let entries: Vec<E> = (0..100_000)
-        .map(|i| E::File(Box::leak(format!("data/{:03}/{i}.txt", i % 500).into_boxed_str()), Vec::new()))
+        .map(|i| {
+            E::File(
+                Box::leak(format!("data/{:03}/{i}.txt", i % 500).into_boxed_str()),
+                Vec::new(),
+            )
+        })
         .collect();
     let image = TestImage::new().layer("COPY data /data", &entries);
     let layout = path_in(&dir, "layout");
     image.oci_layout(&layout, "v1", Comp::None);
     let mut img = Image::open(layout.to_str().unwrap(), &OpenOptions::default()).unwrap();
-    let a = analyse(&mut img, &mut [], &|_| false, &ImagesConfig::default(), today(), |_| {}).unwrap();
+    let a = analyse(
+        &mut img,
+        &mut [],
+        &|_| false,
+        &ImagesConfig::default(),
+        today(),
+        |_| {},
+    )
+    .unwrap();
     assert_eq!(a.files, 100_000);
 
     let options = OpenOptions {
@@ -304,7 +429,15 @@ fn hundred_thousand_file_layer_and_the_entry_limit() {
         ..OpenOptions::default()
     };
     let mut img = Image::open(layout.to_str().unwrap(), &options).unwrap();
-    let err = analyse(&mut img, &mut [], &|_| false, &ImagesConfig::default(), today(), |_| {}).unwrap_err();
+    let err = analyse(
+        &mut img,
+        &mut [],
+        &|_| false,
+        &ImagesConfig::default(),
+        today(),
+        |_| {},
+    )
+    .unwrap_err();
     assert!(err.to_string().contains("more than 50000 entries"), "{err}");
 }
 
@@ -314,13 +447,33 @@ fn rootfs_directory_is_one_layer_without_config() {
     let root = dir.path();
     std::fs::create_dir_all(root.join("etc")).unwrap();
     std::fs::create_dir_all(root.join("lib/apk/db")).unwrap();
-    std::fs::write(root.join("etc/os-release"), "ID=alpine\nVERSION_ID=3.22.1\n").unwrap();
-    std::fs::write(root.join("lib/apk/db/installed"), "P:musl\nV:1.2.5-r10\nA:x86_64\no:musl\n\nP:busybox\nV:1.37.0-r18\n").unwrap();
+    std::fs::write(
+        root.join("etc/os-release"),
+        "ID=alpine\nVERSION_ID=3.22.1\n",
+    )
+    .unwrap();
+    std::fs::write(
+        root.join("lib/apk/db/installed"),
+        "P:musl\nV:1.2.5-r10\nA:x86_64\no:musl\n\nP:busybox\nV:1.37.0-r18\n",
+    )
+    .unwrap();
     std::os::unix::fs::symlink("/etc/os-release", root.join("etc/link")).unwrap();
     let mut img = Image::open_rootfs(root, &OpenOptions::default()).unwrap();
-    let a = analyse(&mut img, &mut [], &|_| false, &ImagesConfig::default(), today(), |_| {}).unwrap();
+    let a = analyse(
+        &mut img,
+        &mut [],
+        &|_| false,
+        &ImagesConfig::default(),
+        today(),
+        |_| {},
+    )
+    .unwrap();
     assert_eq!(a.os.as_ref().unwrap().cycle(), "3.22");
-    let names: Vec<_> = a.packages.iter().map(|p| format!("{}={}", p.name, p.version)).collect();
+    let names: Vec<_> = a
+        .packages
+        .iter()
+        .map(|p| format!("{}={}", p.name, p.version))
+        .collect();
     assert_eq!(names, ["busybox=1.37.0-r18", "musl=1.2.5-r10"]);
     // No config: none of the configuration rules apply.
     assert!(a.findings.is_empty(), "{:?}", a.findings);

@@ -10,7 +10,9 @@ use palisade_artifact::{analyse, Image, ImageAnalysis, ImagesConfig, OpenOptions
 fn real_images() -> Option<PathBuf> {
     let dir = std::env::var_os("PALISADE_REAL_IMAGES")
         .map(PathBuf::from)
-        .unwrap_or_else(|| PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../../target/realimg")));
+        .unwrap_or_else(|| {
+            PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../../target/realimg"))
+        });
     if dir.join("debian-bookworm.docker.tar").is_file() {
         Some(dir)
     } else {
@@ -28,13 +30,24 @@ fn today() -> chrono::NaiveDate {
 
 fn open_and_analyse(target: &str) -> ImageAnalysis {
     let mut image = Image::open(target, &OpenOptions::default()).unwrap_or_else(|e| panic!("{e}"));
-    analyse(&mut image, &mut [], &|_| false, &ImagesConfig::default(), today(), |_| {})
-        .unwrap_or_else(|e| panic!("{e}"))
+    analyse(
+        &mut image,
+        &mut [],
+        &|_| false,
+        &ImagesConfig::default(),
+        today(),
+        |_| {},
+    )
+    .unwrap_or_else(|e| panic!("{e}"))
 }
 
 fn tool_lines(cmd: &mut Command) -> Vec<String> {
     let out = cmd.output().expect("tool runs");
-    assert!(out.status.success(), "{cmd:?}: {}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{cmd:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let mut lines: Vec<String> = String::from_utf8_lossy(&out.stdout)
         .lines()
         .filter(|l| !l.is_empty())
@@ -45,7 +58,11 @@ fn tool_lines(cmd: &mut Command) -> Vec<String> {
 }
 
 fn ours(a: &ImageAnalysis) -> Vec<String> {
-    let mut lines: Vec<String> = a.packages.iter().map(|p| format!("{}\t{}", p.name, p.version)).collect();
+    let mut lines: Vec<String> = a
+        .packages
+        .iter()
+        .map(|p| format!("{}\t{}", p.name, p.version))
+        .collect();
     lines.sort();
     lines
 }
@@ -58,7 +75,11 @@ fn debian_inventory_equals_dpkg_query_in_every_format() {
             .arg(format!("--admindir={}/rootfs/var/lib/dpkg", dir.display()))
             .args(["-W", "-f", "${Package}\t${Version}\n"]),
     );
-    assert!(expected.len() > 80, "a minbase bookworm has ~100 packages: {}", expected.len());
+    assert!(
+        expected.len() > 80,
+        "a minbase bookworm has ~100 packages: {}",
+        expected.len()
+    );
     for target in [
         format!("{}/debian-bookworm.docker.tar", dir.display()),
         format!("{}/oci:bookworm", dir.display()),
@@ -74,7 +95,15 @@ fn debian_inventory_equals_dpkg_query_in_every_format() {
     }
     // The same root filesystem, unpacked.
     let mut image = Image::open_rootfs(&dir.join("rootfs"), &OpenOptions::default()).unwrap();
-    let a = analyse(&mut image, &mut [], &|_| false, &ImagesConfig::default(), today(), |_| {}).unwrap();
+    let a = analyse(
+        &mut image,
+        &mut [],
+        &|_| false,
+        &ImagesConfig::default(),
+        today(),
+        |_| {},
+    )
+    .unwrap();
     assert_eq!(ours(&a), expected);
 }
 
@@ -89,14 +118,27 @@ fn rpm_inventory_equals_rpm_qa() {
         Command::new("rpm")
             .arg("--root")
             .arg(dir.join("rpmroot"))
-            .args(["--dbpath", "/var/lib/rpm", "-qa", "--qf", "%{NAME}\t%|EPOCH?{%{EPOCH}:}:{}|%{VERSION}-%{RELEASE}\n"]),
+            .args([
+                "--dbpath",
+                "/var/lib/rpm",
+                "-qa",
+                "--qf",
+                "%{NAME}\t%|EPOCH?{%{EPOCH}:}:{}|%{VERSION}-%{RELEASE}\n",
+            ]),
     );
     assert_eq!(expected.len(), 3);
     let a = open_and_analyse(&format!("{}/rpmdb.docker.tar", dir.display()));
     assert_eq!(ours(&a), expected);
-    let ssl = a.packages.iter().find(|p| p.name == "openssl-libs").unwrap();
+    let ssl = a
+        .packages
+        .iter()
+        .find(|p| p.name == "openssl-libs")
+        .unwrap();
     assert_eq!(ssl.source_name.as_deref(), Some("openssl-libs"));
-    assert_eq!(a.os.as_ref().unwrap().osv_ecosystem().as_deref(), Some("Rocky Linux:9"));
+    assert_eq!(
+        a.os.as_ref().unwrap().osv_ecosystem().as_deref(),
+        Some("Rocky Linux:9")
+    );
 }
 
 #[test]
@@ -119,7 +161,15 @@ fn buildah_image_config_findings_point_at_layers() {
     assert_eq!(a.layers.len(), 2);
     // buildah commits one layer whose history entry is the last instruction (CMD); the
     // layer is described by the RUN that changed files.
-    assert!(a.layers[1].created_by.as_deref().unwrap_or("").starts_with("RUN echo"), "{:?}", a.layers[1]);
+    assert!(
+        a.layers[1]
+            .created_by
+            .as_deref()
+            .unwrap_or("")
+            .starts_with("RUN echo"),
+        "{:?}",
+        a.layers[1]
+    );
     // /etc/passwd changed in the second layer; the packages all came with the base.
     assert_eq!(a.fs.get("etc/passwd").unwrap().layer, 1);
 }

@@ -32,7 +32,11 @@ fn tools_present() -> bool {
 }
 
 fn free_port() -> u16 {
-    TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
+    TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
 }
 
 /// A registry process, killed when dropped.
@@ -58,7 +62,10 @@ impl Registry {
             dir.path().join("data").display()
         );
         if let Some((user, pass)) = auth {
-            let out = Command::new("htpasswd").args(["-Bbn", user, pass]).output().unwrap();
+            let out = Command::new("htpasswd")
+                .args(["-Bbn", user, pass])
+                .output()
+                .unwrap();
             std::fs::write(dir.path().join("htpasswd"), &out.stdout).unwrap();
             yml.push_str(&format!(
                 "auth: {{htpasswd: {{realm: palisade-test, path: {}}}}}\n",
@@ -75,10 +82,17 @@ impl Registry {
             .unwrap();
         let deadline = Instant::now() + Duration::from_secs(20);
         while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
-            assert!(Instant::now() < deadline, "registry did not start on port {port}");
+            assert!(
+                Instant::now() < deadline,
+                "registry did not start on port {port}"
+            );
             std::thread::sleep(Duration::from_millis(100));
         }
-        Registry { child, port, _dir: dir }
+        Registry {
+            child,
+            port,
+            _dir: dir,
+        }
     }
 
     fn push(&self, source: &str, dest: &str, creds: Option<&str>, all: bool) {
@@ -124,7 +138,10 @@ fn app_image(marker: &str, arch: &str) -> TestImage {
                 E::File("lib/apk/db/installed", b"P:musl\nV:1.2.5-r10\n".to_vec()),
             ],
         )
-        .layer("COPY arch.txt /", &[E::File("arch.txt", marker.as_bytes().to_vec())]);
+        .layer(
+            "COPY arch.txt /",
+            &[E::File("arch.txt", marker.as_bytes().to_vec())],
+        );
     image.architecture = arch.to_string();
     image
 }
@@ -138,11 +155,24 @@ fn pull_by_tag_and_digest() {
     let dir = tempdir();
     let layout = dir.path().join("layout");
     app_image("amd64", "amd64").oci_layout(&layout, "1", Comp::Gzip);
-    registry.push(&format!("oci:{}:1", layout.display()), "team/app:1", None, false);
+    registry.push(
+        &format!("oci:{}:1", layout.display()),
+        "team/app:1",
+        None,
+        false,
+    );
 
     let by_tag = format!("127.0.0.1:{}/team/app:1", registry.port);
     let mut image = Image::open(&by_tag, &options(None)).unwrap();
-    let a = analyse(&mut image, &mut [], &|p| p == "arch.txt", &ImagesConfig::default(), today(), |_| {}).unwrap();
+    let a = analyse(
+        &mut image,
+        &mut [],
+        &|p| p == "arch.txt",
+        &ImagesConfig::default(),
+        today(),
+        |_| {},
+    )
+    .unwrap();
     assert_eq!(a.kind.as_str(), "registry");
     assert_eq!(a.fs.read("arch.txt").unwrap().unwrap(), b"amd64");
     assert_eq!(a.packages.len(), 1);
@@ -150,12 +180,22 @@ fn pull_by_tag_and_digest() {
 
     let by_digest = format!("127.0.0.1:{}/team/app@{digest}", registry.port);
     let mut image = Image::open(&by_digest, &options(None)).unwrap();
-    let b = analyse(&mut image, &mut [], &|_| false, &ImagesConfig::default(), today(), |_| {}).unwrap();
+    let b = analyse(
+        &mut image,
+        &mut [],
+        &|_| false,
+        &ImagesConfig::default(),
+        today(),
+        |_| {},
+    )
+    .unwrap();
     assert_eq!(b.manifest_digest.as_deref(), Some(digest.as_str()));
     assert_eq!(b.layers, a.layers);
 
     let missing = format!("127.0.0.1:{}/team/app:nope", registry.port);
-    let err = Image::open(&missing, &options(None)).unwrap_err().to_string();
+    let err = Image::open(&missing, &options(None))
+        .unwrap_err()
+        .to_string();
     assert!(err.contains("not found"), "{err}");
     assert!(err.starts_with(&missing), "{err}");
 }
@@ -169,10 +209,17 @@ fn basic_auth_from_docker_config() {
     let dir = tempdir();
     let layout = dir.path().join("layout");
     app_image("amd64", "amd64").oci_layout(&layout, "1", Comp::Zstd);
-    registry.push(&format!("oci:{}:1", layout.display()), "private/app:1", Some("alice:s3cret-pass"), false);
+    registry.push(
+        &format!("oci:{}:1", layout.display()),
+        "private/app:1",
+        Some("alice:s3cret-pass"),
+        false,
+    );
     let reference = format!("127.0.0.1:{}/private/app:1", registry.port);
 
-    let err = Image::open(&reference, &options(None)).unwrap_err().to_string();
+    let err = Image::open(&reference, &options(None))
+        .unwrap_err()
+        .to_string();
     assert!(err.contains("no credentials for 127.0.0.1"), "{err}");
 
     let config_dir = dir.path().join("docker");
@@ -182,17 +229,30 @@ fn basic_auth_from_docker_config() {
         let auth = base64::engine::general_purpose::STANDARD.encode(format!("alice:{secret}"));
         std::fs::write(
             config_dir.join("config.json"),
-            format!(r#"{{"auths":{{"127.0.0.1:{}":{{"auth":"{auth}"}}}}}}"#, registry.port),
+            format!(
+                r#"{{"auths":{{"127.0.0.1:{}":{{"auth":"{auth}"}}}}}}"#,
+                registry.port
+            ),
         )
         .unwrap();
     };
     write_auth("wrong");
-    let err = Image::open(&reference, &options(Some(config_dir.clone()))).unwrap_err().to_string();
+    let err = Image::open(&reference, &options(Some(config_dir.clone())))
+        .unwrap_err()
+        .to_string();
     assert!(err.contains("credentials were refused"), "{err}");
 
     write_auth("s3cret-pass");
     let mut image = Image::open(&reference, &options(Some(config_dir))).unwrap();
-    let a = analyse(&mut image, &mut [], &|p| p == "arch.txt", &ImagesConfig::default(), today(), |_| {}).unwrap();
+    let a = analyse(
+        &mut image,
+        &mut [],
+        &|p| p == "arch.txt",
+        &ImagesConfig::default(),
+        today(),
+        |_| {},
+    )
+    .unwrap();
     assert_eq!(a.fs.read("arch.txt").unwrap().unwrap(), b"amd64");
 }
 
@@ -226,23 +286,50 @@ fn one_platform_of_a_multi_arch_index() {
     let mut local = options(None);
     local.platform = PlatformSpec::parse("linux/arm64");
     let mut image = Image::open(&format!("{}:multi", layout.display()), &local).unwrap();
-    let a = analyse(&mut image, &mut [], &|p| p == "arch.txt", &ImagesConfig::default(), today(), |_| {}).unwrap();
+    let a = analyse(
+        &mut image,
+        &mut [],
+        &|p| p == "arch.txt",
+        &ImagesConfig::default(),
+        today(),
+        |_| {},
+    )
+    .unwrap();
     assert_eq!(a.fs.read("arch.txt").unwrap().unwrap(), b"arm64");
 
-    registry.push(&format!("oci:{}:multi", layout.display()), "team/multi:1", None, true);
+    registry.push(
+        &format!("oci:{}:multi", layout.display()),
+        "team/multi:1",
+        None,
+        true,
+    );
     let reference = format!("127.0.0.1:{}/team/multi:1", registry.port);
-    for (platform, want) in [(Some("linux/arm64"), "arm64"), (Some("linux/amd64"), "amd64")] {
+    for (platform, want) in [
+        (Some("linux/arm64"), "arm64"),
+        (Some("linux/amd64"), "amd64"),
+    ] {
         let mut opts = options(None);
         opts.platform = platform.and_then(PlatformSpec::parse);
         let mut image = Image::open(&reference, &opts).unwrap();
-        let a = analyse(&mut image, &mut [], &|p| p == "arch.txt", &ImagesConfig::default(), today(), |_| {}).unwrap();
+        let a = analyse(
+            &mut image,
+            &mut [],
+            &|p| p == "arch.txt",
+            &ImagesConfig::default(),
+            today(),
+            |_| {},
+        )
+        .unwrap();
         assert_eq!(a.fs.read("arch.txt").unwrap().unwrap(), want.as_bytes());
         assert_eq!(a.architecture.as_deref(), Some(want));
     }
     let mut opts = options(None);
     opts.platform = PlatformSpec::parse("linux/s390x");
     let err = Image::open(&reference, &opts).unwrap_err().to_string();
-    assert!(err.contains("no image for platform linux/s390x (available: linux/amd64, linux/arm64)"), "{err}");
+    assert!(
+        err.contains("no image for platform linux/s390x (available: linux/amd64, linux/arm64)"),
+        "{err}"
+    );
 }
 
 /// A one-thread HTTP server answering every request with `status` (or never answering).
@@ -261,7 +348,10 @@ fn bad_server(status: Option<u16>) -> u16 {
                 continue;
             };
             let mut s = stream;
-            let _ = write!(s, "HTTP/1.1 {code} Oops\r\nContent-Length: 5\r\nConnection: close\r\n\r\noops!");
+            let _ = write!(
+                s,
+                "HTTP/1.1 {code} Oops\r\nContent-Length: 5\r\nConnection: close\r\n\r\noops!"
+            );
         }
     });
     port
@@ -282,7 +372,10 @@ fn misbehaving_registries_give_clear_errors() {
         let started = Instant::now();
         let err = Image::open(&reference, &opts).unwrap_err().to_string();
         assert!(err.contains(expected), "{status:?}: {err}");
-        assert!(err.contains(&format!("http://127.0.0.1:{port}/v2/team/app/manifests/1")), "{err}");
+        assert!(
+            err.contains(&format!("http://127.0.0.1:{port}/v2/team/app/manifests/1")),
+            "{err}"
+        );
         assert!(started.elapsed() < Duration::from_secs(10));
     }
 }

@@ -40,7 +40,12 @@ fn run_fixture(path: &Path) -> Vec<palisade_core::Finding> {
     let mut fs = ImageFs::new(None);
     let mut files = fixture.files;
     if let Some(text) = &fixture.os_release {
-        files.push(FixtureFile { path: "etc/os-release".into(), mode: 0o644, size: 0, content: Some(text.clone()) });
+        files.push(FixtureFile {
+            path: "etc/os-release".into(),
+            mode: 0o644,
+            size: 0,
+            content: Some(text.clone()),
+        });
     }
     let entries = files
         .iter()
@@ -60,7 +65,10 @@ fn run_fixture(path: &Path) -> Vec<palisade_core::Finding> {
     fs.apply_layer(0, entries);
     let config: Option<ImageConfig> = fixture.config.map(|c| serde_json::from_value(c).unwrap());
     let os = palisade_artifact::os::detect(&fs);
-    let layers = vec![LayerInfo { created_by: Some("ADD rootfs /".into()), ..LayerInfo::default() }];
+    let layers = vec![LayerInfo {
+        created_by: Some("ADD rootfs /".into()),
+        ..LayerInfo::default()
+    }];
     let settings = ImagesConfig::default();
     let cx = ImageContext {
         target: "fixture",
@@ -88,10 +96,18 @@ fn every_rule_has_failing_and_passing_fixtures() {
         let (mut fails, mut passes) = (0, 0);
         for path in names {
             let name = path.file_name().unwrap().to_string_lossy().into_owned();
-            let hits: Vec<_> = run_fixture(&path).into_iter().filter(|f| f.rule_id == rule.id).collect();
+            let hits: Vec<_> = run_fixture(&path)
+                .into_iter()
+                .filter(|f| f.rule_id == rule.id)
+                .collect();
             if name.starts_with("fail") {
                 fails += 1;
-                assert!(!hits.is_empty(), "{}/{name} should raise {}", rule.id, rule.id);
+                assert!(
+                    !hits.is_empty(),
+                    "{}/{name} should raise {}",
+                    rule.id,
+                    rule.id
+                );
                 for f in hits {
                     snapshot.push_str(&format!(
                         "{}/{name}: {} [{}] {}{}\n",
@@ -99,15 +115,27 @@ fn every_rule_has_failing_and_passing_fixtures() {
                         f.severity,
                         f.location.resource.unwrap_or_default(),
                         f.message,
-                        f.secret.map(|s| format!(" (secret {})", s.preview)).unwrap_or_default()
+                        f.secret
+                            .map(|s| format!(" (secret {})", s.preview))
+                            .unwrap_or_default()
                     ));
                 }
             } else {
                 passes += 1;
-                assert!(hits.is_empty(), "{}/{name} should not raise {}: {:?}", rule.id, rule.id, hits);
+                assert!(
+                    hits.is_empty(),
+                    "{}/{name} should not raise {}: {:?}",
+                    rule.id,
+                    rule.id,
+                    hits
+                );
             }
         }
-        assert!(fails > 0 && passes > 0, "{} needs fail_* and pass_* fixtures", rule.id);
+        assert!(
+            fails > 0 && passes > 0,
+            "{} needs fail_* and pass_* fixtures",
+            rule.id
+        );
     }
     insta::assert_snapshot!("rule_fixtures", snapshot);
 }
@@ -116,7 +144,11 @@ fn every_rule_has_failing_and_passing_fixtures() {
 fn rule_docs_have_every_section() {
     for rule in palisade_artifact::rules() {
         for section in ["What it checks", "Why it matters", "Fix", "References"] {
-            assert!(rule.section(section).is_some(), "{} lacks ## {section}", rule.id);
+            assert!(
+                rule.section(section).is_some(),
+                "{} lacks ## {section}",
+                rule.id
+            );
         }
         assert!(rule.id.starts_with("IMG1"), "{}", rule.id);
     }

@@ -122,7 +122,9 @@ fn progress(layers: usize, quiet: bool) -> ProgressBar {
         return ProgressBar::hidden();
     }
     let bar = ProgressBar::with_draw_target(Some(layers as u64), ProgressDrawTarget::stderr());
-    if let Ok(style) = ProgressStyle::with_template("{spinner} reading {msg} ({pos}/{len}) {wide_bar}") {
+    if let Ok(style) =
+        ProgressStyle::with_template("{spinner} reading {msg} ({pos}/{len}) {wide_bar}")
+    {
         bar.set_style(style);
     }
     bar

@@ -21,14 +21,18 @@ fn rootfs(os_release: &str) -> tempfile::TempDir {
 
 #[test]
 fn end_of_life_rootfs_fails_and_names_the_date() {
-    let dir = rootfs("PRETTY_NAME=\"Debian GNU/Linux 10 (buster)\"\nID=debian\nVERSION_ID=\"10\"\n");
+    let dir =
+        rootfs("PRETTY_NAME=\"Debian GNU/Linux 10 (buster)\"\nID=debian\nVERSION_ID=\"10\"\n");
     let root = dir.path().to_str().unwrap();
     let out = palisade(dir.path(), &["image", "--rootfs", root, "--list-packages"]);
     assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
     let text = stdout(&out).replace(root, "<rootfs>");
     insta::assert_snapshot!("eol_rootfs_table", text);
     let err = stderr(&out);
-    assert!(err.contains("Debian GNU/Linux 10 (buster), END OF LIFE since 2024-06-30; 1 layer"), "{err}");
+    assert!(
+        err.contains("Debian GNU/Linux 10 (buster), END OF LIFE since 2024-06-30; 1 layer"),
+        "{err}"
+    );
     assert!(err.contains("libssl1.1"), "{err}");
 }
 
@@ -53,20 +57,34 @@ fn bad_targets_are_usage_errors_not_panics() {
     ] {
         let out = palisade(dir.path(), &args);
         assert_eq!(out.status.code(), Some(2), "{args:?}: {}", stderr(&out));
-        assert!(!stderr(&out).contains("panicked"), "{args:?}: {}", stderr(&out));
+        assert!(
+            !stderr(&out).contains("panicked"),
+            "{args:?}: {}",
+            stderr(&out)
+        );
     }
     let out = palisade(dir.path(), &["image", "junk.tar"]);
-    assert!(stderr(&out).contains("junk.tar: not a readable tar archive"), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("junk.tar: not a readable tar archive"),
+        "{}",
+        stderr(&out)
+    );
 }
 
 #[test]
 fn real_buildah_image_as_json() {
     let app = repo_root().join("target/realimg/app.docker.tar");
     if !app.is_file() {
-        eprintln!("SKIP: {} not built (crates/palisade-artifact/tests/make-real-images.sh)", app.display());
+        eprintln!(
+            "SKIP: {} not built (crates/palisade-artifact/tests/make-real-images.sh)",
+            app.display()
+        );
         return;
     }
-    let out = palisade(&repo_root(), &["image", app.to_str().unwrap(), "-f", "json", "-q"]);
+    let out = palisade(
+        &repo_root(),
+        &["image", app.to_str().unwrap(), "-f", "json", "-q"],
+    );
     assert_eq!(out.status.code(), Some(1));
     let json: serde_json::Value = serde_json::from_str(&stdout(&out)).unwrap();
     let ids: Vec<&str> = json["findings"]

@@ -38,7 +38,11 @@ pub fn parse_installed(text: &str, db_path: &str) -> Vec<OsPackage> {
     out
 }
 
-pub(crate) fn collect(fs: &ImageFs, packages: &mut Vec<OsPackage>, _errors: &mut Vec<PackageDbError>) {
+pub(crate) fn collect(
+    fs: &ImageFs,
+    packages: &mut Vec<OsPackage>,
+    _errors: &mut Vec<PackageDbError>,
+) {
     let Some(node) = fs.get(INSTALLED) else {
         return;
     };

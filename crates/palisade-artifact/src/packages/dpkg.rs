@@ -36,7 +36,12 @@ pub fn parse_status(text: &str, db_path: &str) -> Vec<OsPackage> {
             Some(src) => match src.split_once(' ') {
                 Some((n, v)) => (
                     Some(n.to_string()),
-                    Some(v.trim().trim_start_matches('(').trim_end_matches(')').to_string()),
+                    Some(
+                        v.trim()
+                            .trim_start_matches('(')
+                            .trim_end_matches(')')
+                            .to_string(),
+                    ),
                 ),
                 None => (Some(src), Some(version.clone())),
             },
@@ -58,7 +63,11 @@ pub fn parse_status(text: &str, db_path: &str) -> Vec<OsPackage> {
     out
 }
 
-pub(crate) fn collect(fs: &ImageFs, packages: &mut Vec<OsPackage>, _errors: &mut Vec<PackageDbError>) {
+pub(crate) fn collect(
+    fs: &ImageFs,
+    packages: &mut Vec<OsPackage>,
+    _errors: &mut Vec<PackageDbError>,
+) {
     let status = "var/lib/dpkg/status";
     if let Some(node) = fs.get(status) {
         if let Some(Ok(bytes)) = fs.read(status) {

@@ -49,8 +49,14 @@ pub fn check(cx: &ImageContext<'_>) -> Vec<Finding> {
         if let Some(m) = pipe_to_shell().find(cmd) {
             out.push(cx.layer_finding(
                 &RULE,
-                format!("`{}` runs a download without verifying it", super::truncate(m.as_str(), 100)),
-                &format!("history: {}", super::truncate(&crate::config::clean_created_by(cmd), 80)),
+                format!(
+                    "`{}` runs a download without verifying it",
+                    super::truncate(m.as_str(), 100)
+                ),
+                &format!(
+                    "history: {}",
+                    super::truncate(&crate::config::clean_created_by(cmd), 80)
+                ),
                 this_layer.min(cx.layers.len().saturating_sub(1)),
             ));
         }

@@ -43,7 +43,8 @@ pub fn check(cx: &ImageContext<'_>) -> Vec<Finding> {
         let mut last_layer = 0usize;
         for (path, node) in cx.fs.iter().filter(|(p, _)| p.starts_with(&prefix)) {
             let name = path.rsplit('/').next().unwrap_or("");
-            if node.kind != NodeKind::File || matches!(name, "lock" | ".gitkeep") || node.size == 0 {
+            if node.kind != NodeKind::File || matches!(name, "lock" | ".gitkeep") || node.size == 0
+            {
                 continue;
             }
             files += 1;

@@ -29,6 +29,12 @@ pub fn check(cx: &ImageContext<'_>) -> Vec<Finding> {
     ports
         .keys()
         .filter(|p| p.split('/').next() == Some("22"))
-        .map(|p| cx.finding(&RULE, format!("the image exposes {p}"), &format!("EXPOSE {p}")))
+        .map(|p| {
+            cx.finding(
+                &RULE,
+                format!("the image exposes {p}"),
+                &format!("EXPOSE {p}"),
+            )
+        })
         .collect()
 }

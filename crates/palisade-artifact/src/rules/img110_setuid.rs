@@ -24,21 +24,59 @@ declare_rule! {
 
 /// Files Debian, Ubuntu, Alpine and RHEL-family images ship with setuid/setgid bits.
 const DISTRO_DEFAULTS: &[&str] = &[
-    "bin/su", "bin/mount", "bin/umount", "bin/ping", "bin/ping6", "bin/fusermount",
-    "usr/bin/su", "usr/bin/mount", "usr/bin/umount", "usr/bin/passwd", "usr/bin/chsh",
-    "usr/bin/chfn", "usr/bin/gpasswd", "usr/bin/newgrp", "usr/bin/chage", "usr/bin/expiry",
-    "usr/bin/wall", "usr/bin/write", "usr/bin/bsd-write", "usr/bin/sudo", "usr/bin/crontab",
-    "usr/bin/ssh-agent", "usr/bin/at", "usr/bin/newuidmap", "usr/bin/newgidmap",
-    "usr/bin/fusermount", "usr/bin/fusermount3", "usr/bin/pkexec", "usr/bin/ping",
-    "usr/bin/dotlockfile", "usr/bin/mail-lock", "usr/bin/mail-unlock", "usr/bin/mail-touchlock",
-    "usr/bin/staprun", "usr/bin/locate", "usr/bin/mlocate", "usr/bin/plocate",
-    "usr/sbin/unix_chkpwd", "usr/sbin/pam_extrausers_chkpwd", "usr/sbin/pam_timestamp_check",
-    "usr/sbin/userhelper", "usr/sbin/mount.nfs", "usr/sbin/grub2-set-bootflag",
-    "sbin/unix_chkpwd", "sbin/pam_extrausers_chkpwd",
-    "usr/lib/dbus-1.0/dbus-daemon-launch-helper", "usr/libexec/dbus-1/dbus-daemon-launch-helper",
-    "usr/lib/openssh/ssh-keysign", "usr/libexec/openssh/ssh-keysign",
-    "usr/lib/polkit-1/polkit-agent-helper-1", "usr/libexec/polkit-agent-helper-1",
-    "usr/libexec/utempter/utempter", "usr/lib/x86_64-linux-gnu/utempter/utempter",
+    "bin/su",
+    "bin/mount",
+    "bin/umount",
+    "bin/ping",
+    "bin/ping6",
+    "bin/fusermount",
+    "usr/bin/su",
+    "usr/bin/mount",
+    "usr/bin/umount",
+    "usr/bin/passwd",
+    "usr/bin/chsh",
+    "usr/bin/chfn",
+    "usr/bin/gpasswd",
+    "usr/bin/newgrp",
+    "usr/bin/chage",
+    "usr/bin/expiry",
+    "usr/bin/wall",
+    "usr/bin/write",
+    "usr/bin/bsd-write",
+    "usr/bin/sudo",
+    "usr/bin/crontab",
+    "usr/bin/ssh-agent",
+    "usr/bin/at",
+    "usr/bin/newuidmap",
+    "usr/bin/newgidmap",
+    "usr/bin/fusermount",
+    "usr/bin/fusermount3",
+    "usr/bin/pkexec",
+    "usr/bin/ping",
+    "usr/bin/dotlockfile",
+    "usr/bin/mail-lock",
+    "usr/bin/mail-unlock",
+    "usr/bin/mail-touchlock",
+    "usr/bin/staprun",
+    "usr/bin/locate",
+    "usr/bin/mlocate",
+    "usr/bin/plocate",
+    "usr/sbin/unix_chkpwd",
+    "usr/sbin/pam_extrausers_chkpwd",
+    "usr/sbin/pam_timestamp_check",
+    "usr/sbin/userhelper",
+    "usr/sbin/mount.nfs",
+    "usr/sbin/grub2-set-bootflag",
+    "sbin/unix_chkpwd",
+    "sbin/pam_extrausers_chkpwd",
+    "usr/lib/dbus-1.0/dbus-daemon-launch-helper",
+    "usr/libexec/dbus-1/dbus-daemon-launch-helper",
+    "usr/lib/openssh/ssh-keysign",
+    "usr/libexec/openssh/ssh-keysign",
+    "usr/lib/polkit-1/polkit-agent-helper-1",
+    "usr/libexec/polkit-agent-helper-1",
+    "usr/libexec/utempter/utempter",
+    "usr/lib/x86_64-linux-gnu/utempter/utempter",
     "bin/bbsuid",
 ];
 
@@ -47,7 +85,12 @@ pub fn check(cx: &ImageContext<'_>) -> Vec<Finding> {
         .iter()
         .filter(|(_, n)| n.is_setuid_or_setgid())
         .filter(|(p, _)| !DISTRO_DEFAULTS.contains(p))
-        .filter(|(p, _)| !cx.settings.setuid_allowed.iter().any(|a| a.trim_start_matches('/') == *p))
+        .filter(|(p, _)| {
+            !cx.settings
+                .setuid_allowed
+                .iter()
+                .any(|a| a.trim_start_matches('/') == *p)
+        })
         .map(|(path, node)| {
             let bits = match (node.mode & 0o4000 != 0, node.mode & 0o2000 != 0) {
                 (true, true) => "setuid and setgid",

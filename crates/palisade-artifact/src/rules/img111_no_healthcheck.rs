@@ -24,10 +24,22 @@ pub fn check(cx: &ImageContext<'_>) -> Vec<Finding> {
     let Some(config) = cx.config else {
         return Vec::new();
     };
-    let test = config.run().healthcheck.and_then(|h| h.test).unwrap_or_default();
+    let test = config
+        .run()
+        .healthcheck
+        .and_then(|h| h.test)
+        .unwrap_or_default();
     match test.first().map(String::as_str) {
-        Some("NONE") => vec![cx.finding(&RULE, "the image disables its health check (HEALTHCHECK NONE)".into(), "HEALTHCHECK")],
+        Some("NONE") => vec![cx.finding(
+            &RULE,
+            "the image disables its health check (HEALTHCHECK NONE)".into(),
+            "HEALTHCHECK",
+        )],
         Some(_) => Vec::new(),
-        None => vec![cx.finding(&RULE, "the image defines no HEALTHCHECK".into(), "HEALTHCHECK")],
+        None => vec![cx.finding(
+            &RULE,
+            "the image defines no HEALTHCHECK".into(),
+            "HEALTHCHECK",
+        )],
     }
 }

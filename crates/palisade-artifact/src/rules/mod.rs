@@ -42,7 +42,11 @@ pub struct ImageContext<'a> {
 impl ImageContext<'_> {
     /// A finding about the image as a whole; `resource` says which part (`USER`, `ENV X`).
     pub(crate) fn finding(&self, rule: &RuleMeta, message: String, resource: &str) -> Finding {
-        Finding::new(rule, message, Location::file(self.target).with_resource(resource))
+        Finding::new(
+            rule,
+            message,
+            Location::file(self.target).with_resource(resource),
+        )
     }
 
     /// A finding about a layer: carries its digest and the instruction that made it.

@@ -52,14 +52,35 @@ pub fn secret_like_name(name: &str) -> bool {
     // `_FILE`, `_PATH`, `_URL` and friends point at a secret rather than hold it.
     if matches!(
         words.last(),
-        Some(&("FILE" | "PATH" | "DIR" | "URL" | "ENDPOINT" | "HOST" | "NAME" | "ID" | "LENGTH" | "SIZE" | "TYPE" | "VERSION"))
+        Some(
+            &("FILE"
+                | "PATH"
+                | "DIR"
+                | "URL"
+                | "ENDPOINT"
+                | "HOST"
+                | "NAME"
+                | "ID"
+                | "LENGTH"
+                | "SIZE"
+                | "TYPE"
+                | "VERSION")
+        )
     ) {
         return false;
     }
     words.iter().any(|w| {
         matches!(
             *w,
-            "PASSWORD" | "PASSWD" | "PWD" | "SECRET" | "TOKEN" | "APIKEY" | "PRIVATE" | "CREDENTIALS" | "CREDENTIAL"
+            "PASSWORD"
+                | "PASSWD"
+                | "PWD"
+                | "SECRET"
+                | "TOKEN"
+                | "APIKEY"
+                | "PRIVATE"
+                | "CREDENTIALS"
+                | "CREDENTIAL"
         )
     }) || upper.contains("API_KEY")
         || upper.contains("ACCESS_KEY")
@@ -74,11 +95,28 @@ pub fn literal_value(value: &str) -> bool {
         return false;
     }
     let lower = v.to_ascii_lowercase();
-    let placeholder = ["changeme", "change_me", "example", "xxxx", "<", "${", "$(", "placeholder", "your_", "dummy", "redacted", "****"];
+    let placeholder = [
+        "changeme",
+        "change_me",
+        "example",
+        "xxxx",
+        "<",
+        "${",
+        "$(",
+        "placeholder",
+        "your_",
+        "dummy",
+        "redacted",
+        "****",
+    ];
     if placeholder.iter().any(|p| lower.contains(p)) {
         return false;
     }
-    if v.starts_with('/') || v.starts_with("file:") || v.starts_with("http://") || v.starts_with("https://") {
+    if v.starts_with('/')
+        || v.starts_with("file:")
+        || v.starts_with("http://")
+        || v.starts_with("https://")
+    {
         return false;
     }
     !matches!(lower.as_str(), "true" | "false" | "enabled" | "disabled")
@@ -109,7 +147,10 @@ mod tests {
         assert!(!literal_value("/run/secrets/db"));
         assert!(!literal_value("${DB_PASSWORD}"));
         assert!(!literal_value("changeme"));
-        assert_eq!(known_match("x AKIAIOSFODNN7EXAMPLE y"), Some(("AWS access key id", "AKIAIOSFODNN7EXAMPLE")));
+        assert_eq!(
+            known_match("x AKIAIOSFODNN7EXAMPLE y"),
+            Some(("AWS access key id", "AKIAIOSFODNN7EXAMPLE"))
+        );
         assert_eq!(secret_info("ghp_abcdefgh").preview, "ghp_********");
     }
 }

@@ -148,7 +148,10 @@ fn plan_legacy(
             .map_err(|e| ArtifactError::format(image, format!("repositories: {e}")))?;
     let mut tagged: Vec<(String, String)> = repos
         .iter()
-        .flat_map(|(repo, tags)| tags.iter().map(move |(t, id)| (format!("{repo}:{t}"), id.clone())))
+        .flat_map(|(repo, tags)| {
+            tags.iter()
+                .map(move |(t, id)| (format!("{repo}:{t}"), id.clone()))
+        })
         .collect();
     if let Some(sel) = selector {
         tagged.retain(|(t, _)| t == sel || t.ends_with(&format!("/{sel}")));
@@ -161,7 +164,10 @@ fn plan_legacy(
     let mut next = Some(top);
     while let Some(id) = next.take() {
         if id.contains('/') || id.contains("..") || chain.len() > 500 {
-            return Err(ArtifactError::format(image, format!("bad layer id {id} in parent chain")));
+            return Err(ArtifactError::format(
+                image,
+                format!("bad layer id {id} in parent chain"),
+            ));
         }
         let bytes = store.read_document(
             image,
@@ -170,7 +176,10 @@ fn plan_legacy(
         )?;
         let json: serde_json::Value = serde_json::from_slice(&bytes)
             .map_err(|e| ArtifactError::format(image, format!("{id}/json: {e}")))?;
-        next = json.get("parent").and_then(|p| p.as_str()).map(str::to_string);
+        next = json
+            .get("parent")
+            .and_then(|p| p.as_str())
+            .map(str::to_string);
         chain.push((id, json));
     }
     chain.reverse();

@@ -183,7 +183,10 @@ pub fn plan_from_index(
         })?;
         bytes = fetch(&chosen)?;
     }
-    Err(ArtifactError::format(image, "indexes nested more than 4 deep"))
+    Err(ArtifactError::format(
+        image,
+        "indexes nested more than 4 deep",
+    ))
 }
 
 /// The layers of a manifest, each to be checked against its descriptor digest.
@@ -225,12 +228,19 @@ pub fn plan_layout(
         let digest = Sha256Digest::parse(d.digest().as_ref()).ok_or_else(|| {
             ArtifactError::format(image, format!("unsupported digest {}", d.digest()))
         })?;
-        let bytes = store.read_document(image, &BlobRef::Digest(digest.clone()), limits.max_document_size)?;
+        let bytes = store.read_document(
+            image,
+            &BlobRef::Digest(digest.clone()),
+            limits.max_document_size,
+        )?;
         verify(image, &digest, &bytes)?;
         Ok(bytes)
     };
     if !is_index(&index_bytes) {
-        return Err(ArtifactError::format(image, "index.json is not an image index"));
+        return Err(ArtifactError::format(
+            image,
+            "index.json is not an image index",
+        ));
     }
     let (manifest, manifest_digest, config_bytes) =
         plan_from_index(image, index_bytes, tag, platform, limits, &mut fetch)?;

@@ -53,7 +53,8 @@ impl ImageReference {
         let valid_tag = tag.as_deref().is_none_or(|t| {
             !t.is_empty()
                 && t.len() <= 128
-                && t.bytes().all(|b| b.is_ascii_alphanumeric() || b"._-".contains(&b))
+                && t.bytes()
+                    .all(|b| b.is_ascii_alphanumeric() || b"._-".contains(&b))
         });
         if !valid_repo || !valid_tag {
             return None;
@@ -112,7 +113,10 @@ mod tests {
         assert_eq!(r.to_string(), "docker.io/library/debian:latest");
         assert_eq!(r.api_host(), "registry-1.docker.io");
         let r = ImageReference::parse("localhost:5000/team/app:1.4").unwrap();
-        assert_eq!((r.registry.as_str(), r.repository.as_str()), ("localhost:5000", "team/app"));
+        assert_eq!(
+            (r.registry.as_str(), r.repository.as_str()),
+            ("localhost:5000", "team/app")
+        );
         assert_eq!(r.tag.as_deref(), Some("1.4"));
         let r = ImageReference::parse("ghcr.io/o/a@sha256:abc").unwrap();
         assert_eq!(r.manifest_ref(), "sha256:abc");

@@ -164,7 +164,10 @@ impl RegistryClient {
             };
         }
         if !scheme.eq_ignore_ascii_case("bearer") {
-            return Err(self.error(url, format!("unsupported authentication challenge `{challenge}`")));
+            return Err(self.error(
+                url,
+                format!("unsupported authentication challenge `{challenge}`"),
+            ));
         }
         let params = parse_challenge_params(params);
         let realm = params
@@ -217,7 +220,12 @@ impl RegistryClient {
             .ok_or_else(|| self.error(&token_url, "token response has no token"))
     }
 
-    fn read_limited(&self, url: &str, resp: ureq::Response, limit: u64) -> Result<Vec<u8>, ArtifactError> {
+    fn read_limited(
+        &self,
+        url: &str,
+        resp: ureq::Response,
+        limit: u64,
+    ) -> Result<Vec<u8>, ArtifactError> {
         let mut body = Vec::new();
         resp.into_reader()
             .take(limit + 1)
@@ -267,8 +275,9 @@ pub fn plan(
     let client = RegistryClient::new(image, reference.clone(), options);
     let first = client.manifest(reference.manifest_ref(), limits.max_document_size)?;
     let mut fetch = |d: &Descriptor| -> Result<Vec<u8>, ArtifactError> {
-        let digest = Sha256Digest::parse(d.digest().as_ref())
-            .ok_or_else(|| ArtifactError::format(image, format!("unsupported digest {}", d.digest())))?;
+        let digest = Sha256Digest::parse(d.digest().as_ref()).ok_or_else(|| {
+            ArtifactError::format(image, format!("unsupported digest {}", d.digest()))
+        })?;
         let media = d.media_type().to_string();
         if media.contains("manifest") || media.contains("index") {
             client.manifest(digest.as_str(), limits.max_document_size)
@@ -287,7 +296,12 @@ pub fn plan(
         repo_tags: reference
             .tag
             .as_ref()
-            .map(|t| vec![format!("{}/{}:{t}", reference.registry, reference.repository)])
+            .map(|t| {
+                vec![format!(
+                    "{}/{}:{t}",
+                    reference.registry, reference.repository
+                )]
+            })
             .unwrap_or_default(),
         store: BlobStore::Registry(Box::new(client)),
         notes: Vec::new(),
@@ -322,7 +336,11 @@ fn parse_challenge_params(s: &str) -> Vec<(String, String)> {
         let Some((key, after)) = rest.split_once('=') else {
             break;
         };
-        let key = key.trim().trim_start_matches(',').trim().to_ascii_lowercase();
+        let key = key
+            .trim()
+            .trim_start_matches(',')
+            .trim()
+            .to_ascii_lowercase();
         let after = after.trim_start();
         let (value, remaining) = if let Some(quoted) = after.strip_prefix('"') {
             match quoted.find('"') {
@@ -372,7 +390,9 @@ pub fn lookup_credentials(registry: &str, options: &RegistryOptions) -> Option<C
                 continue;
             };
             if let Some(auth) = entry.get("auth").and_then(|a| a.as_str()) {
-                let decoded = base64::engine::general_purpose::STANDARD.decode(auth).ok()?;
+                let decoded = base64::engine::general_purpose::STANDARD
+                    .decode(auth)
+                    .ok()?;
                 let text = String::from_utf8(decoded).ok()?;
                 let (u, p) = text.split_once(':')?;
                 return Some(Credentials {
@@ -441,7 +461,10 @@ mod tests {
         let p = parse_challenge_params(
             r#"realm="https://auth.docker.io/token",service="registry.docker.io",scope="repository:library/debian:pull""#,
         );
-        assert_eq!(p[0], ("realm".into(), "https://auth.docker.io/token".into()));
+        assert_eq!(
+            p[0],
+            ("realm".into(), "https://auth.docker.io/token".into())
+        );
         assert_eq!(p[2].1, "repository:library/debian:pull");
     }
 
@@ -458,7 +481,10 @@ mod tests {
             ..RegistryOptions::default()
         };
         let c = lookup_credentials("localhost:5000", &opts).unwrap();
-        assert_eq!((c.username.as_str(), c.secret.as_str()), ("alice", "s3cret"));
+        assert_eq!(
+            (c.username.as_str(), c.secret.as_str()),
+            ("alice", "s3cret")
+        );
         assert!(lookup_credentials("other:5000", &opts).is_none());
     }
 }

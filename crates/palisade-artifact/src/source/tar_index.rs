@@ -108,14 +108,21 @@ impl TarIndex {
                     if offset + size > len {
                         return Err(OpenError::Io(io::Error::new(
                             io::ErrorKind::UnexpectedEof,
-                            format!("entry {current} runs past the end of the archive (truncated?)"),
+                            format!(
+                                "entry {current} runs past the end of the archive (truncated?)"
+                            ),
                         )));
                     }
-                    return Ok(Box::new(BufReader::with_capacity(256 << 10, file.take(*size))));
+                    return Ok(Box::new(BufReader::with_capacity(
+                        256 << 10,
+                        file.take(*size),
+                    )));
                 }
             }
         }
-        Err(OpenError::Link(format!("{name}: link loop inside the archive")))
+        Err(OpenError::Link(format!(
+            "{name}: link loop inside the archive"
+        )))
     }
 }
 

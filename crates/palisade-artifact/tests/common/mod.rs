@@ -63,7 +63,11 @@ pub fn layer_tar(entries: &[E]) -> Vec<u8> {
                 b.append(&h, &[][..]).unwrap();
             }
             E::Symlink(p, t) | E::Hardlink(p, t) => {
-                let kind = if matches!(e, E::Symlink(..)) { tar::EntryType::Symlink } else { tar::EntryType::Link };
+                let kind = if matches!(e, E::Symlink(..)) {
+                    tar::EntryType::Symlink
+                } else {
+                    tar::EntryType::Link
+                };
                 let mut h = header(p, kind, 0, 0o777);
                 h.set_link_name(t).unwrap();
                 h.set_cksum();
@@ -117,7 +121,8 @@ impl TestImage {
     }
 
     pub fn layer(mut self, created_by: &str, entries: &[E]) -> Self {
-        self.layers.push((layer_tar(entries), created_by.to_string()));
+        self.layers
+            .push((layer_tar(entries), created_by.to_string()));
         self
     }
 
@@ -139,8 +144,11 @@ impl TestImage {
             config["User"] = serde_json::json!(u);
         }
         if !self.exposed.is_empty() {
-            let ports: serde_json::Map<String, serde_json::Value> =
-                self.exposed.iter().map(|p| (p.clone(), serde_json::json!({}))).collect();
+            let ports: serde_json::Map<String, serde_json::Value> = self
+                .exposed
+                .iter()
+                .map(|p| (p.clone(), serde_json::json!({})))
+                .collect();
             config["ExposedPorts"] = serde_json::Value::Object(ports);
         }
         if self.healthcheck {
@@ -170,7 +178,11 @@ impl TestImage {
         }
         append(&mut b, &config_name, &config);
         let manifest = serde_json::json!([{"Config": config_name, "RepoTags": ["test/app:1"], "Layers": layer_names}]);
-        append(&mut b, "manifest.json", &serde_json::to_vec(&manifest).unwrap());
+        append(
+            &mut b,
+            "manifest.json",
+            &serde_json::to_vec(&manifest).unwrap(),
+        );
         b.finish().unwrap();
     }
 

@@ -45,21 +45,29 @@ pub struct Header<'a> {
 }
 
 fn be32(b: &[u8], at: usize) -> Option<u32> {
-    b.get(at..at + 4).map(|s| u32::from_be_bytes([s[0], s[1], s[2], s[3]]))
+    b.get(at..at + 4)
+        .map(|s| u32::from_be_bytes([s[0], s[1], s[2], s[3]]))
 }
 
 impl<'a> Header<'a> {
     /// Parses a blob, checking every entry stays inside the data store.
     pub fn parse(blob: &'a [u8]) -> Result<Header<'a>, HeaderError> {
-        let il = be32(blob, 0).ok_or_else(|| HeaderError("blob shorter than 8 bytes".into()))? as usize;
-        let dl = be32(blob, 4).ok_or_else(|| HeaderError("blob shorter than 8 bytes".into()))? as usize;
+        let il =
+            be32(blob, 0).ok_or_else(|| HeaderError("blob shorter than 8 bytes".into()))? as usize;
+        let dl =
+            be32(blob, 4).ok_or_else(|| HeaderError("blob shorter than 8 bytes".into()))? as usize;
         if il == 0 || il > MAX_INDEX || dl > MAX_DATA {
-            return Err(HeaderError(format!("implausible header sizes (index {il}, data {dl})")));
+            return Err(HeaderError(format!(
+                "implausible header sizes (index {il}, data {dl})"
+            )));
         }
         let data_start = 8 + il * 16;
-        let data = blob
-            .get(data_start..data_start + dl)
-            .ok_or_else(|| HeaderError(format!("header claims {dl} data bytes beyond a {}-byte blob", blob.len())))?;
+        let data = blob.get(data_start..data_start + dl).ok_or_else(|| {
+            HeaderError(format!(
+                "header claims {dl} data bytes beyond a {}-byte blob",
+                blob.len()
+            ))
+        })?;
         let mut entries = Vec::with_capacity(il);
         for i in 0..il {
             let at = 8 + i * 16;
@@ -68,12 +76,21 @@ impl<'a> Header<'a> {
             let offset = be32(blob, at + 8).unwrap_or(u32::MAX) as usize;
             let count = be32(blob, at + 12).unwrap_or(0) as usize;
             if kind > 9 {
-                return Err(HeaderError(format!("entry {i} (tag {tag}) has unknown type {kind}")));
+                return Err(HeaderError(format!(
+                    "entry {i} (tag {tag}) has unknown type {kind}"
+                )));
             }
             if offset > dl {
-                return Err(HeaderError(format!("entry {i} (tag {tag}) points outside the data store")));
+                return Err(HeaderError(format!(
+                    "entry {i} (tag {tag}) points outside the data store"
+                )));
             }
-            entries.push(Entry { tag, kind, offset, count });
+            entries.push(Entry {
+                tag,
+                kind,
+                offset,
+                count,
+            });
         }
         Ok(Header { entries, data })
     }

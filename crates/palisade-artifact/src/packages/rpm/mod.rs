@@ -28,7 +28,11 @@ pub fn package_from_header(blob: &[u8], db_path: &str) -> Result<Option<OsPackag
     let release = h.string(TAG_RELEASE).unwrap_or_default();
     let epoch = h.int32(TAG_EPOCH);
     let evr = |v: &str, r: &str| {
-        let vr = if r.is_empty() { v.to_string() } else { format!("{v}-{r}") };
+        let vr = if r.is_empty() {
+            v.to_string()
+        } else {
+            format!("{v}-{r}")
+        };
         match epoch {
             Some(e) if e > 0 => format!("{e}:{vr}"),
             _ => vr,
@@ -65,7 +69,11 @@ pub fn split_source_rpm(srpm: &str) -> Option<(String, String, String)> {
 }
 
 /// Reads every header of an rpm database file's bytes.
-pub fn parse_db(bytes: &[u8], db_path: &str, scratch: &std::path::Path) -> Result<(Vec<OsPackage>, Vec<String>), String> {
+pub fn parse_db(
+    bytes: &[u8],
+    db_path: &str,
+    scratch: &std::path::Path,
+) -> Result<(Vec<OsPackage>, Vec<String>), String> {
     let blobs = if db_path.ends_with(".sqlite") {
         sqlite_blobs(bytes, scratch)?
     } else {
@@ -89,7 +97,8 @@ fn sqlite_blobs(bytes: &[u8], scratch: &std::path::Path) -> Result<Vec<(i64, Vec
         .suffix(".sqlite")
         .tempfile_in(scratch)
         .map_err(|e| format!("cannot write scratch copy: {e}"))?;
-    file.write_all(bytes).map_err(|e| format!("cannot write scratch copy: {e}"))?;
+    file.write_all(bytes)
+        .map_err(|e| format!("cannot write scratch copy: {e}"))?;
     let uri = format!("file:{}?immutable=1", file.path().display());
     let conn = rusqlite::Connection::open_with_flags(
         uri,
@@ -109,8 +118,15 @@ fn sqlite_blobs(bytes: &[u8], scratch: &std::path::Path) -> Result<Vec<(i64, Vec
     Ok(out)
 }
 
-pub(crate) fn collect(fs: &ImageFs, packages: &mut Vec<OsPackage>, errors: &mut Vec<PackageDbError>) {
-    let scratch = fs.scratch_dir().map(|p| p.to_path_buf()).unwrap_or_else(std::env::temp_dir);
+pub(crate) fn collect(
+    fs: &ImageFs,
+    packages: &mut Vec<OsPackage>,
+    errors: &mut Vec<PackageDbError>,
+) {
+    let scratch = fs
+        .scratch_dir()
+        .map(|p| p.to_path_buf())
+        .unwrap_or_else(std::env::temp_dir);
     for path in DB_PATHS {
         let Some(node) = fs.get(path) else {
             continue;
@@ -124,7 +140,9 @@ pub(crate) fn collect(fs: &ImageFs, packages: &mut Vec<OsPackage>, errors: &mut 
                     p.layer = node.layer;
                 }
                 attribute_layers(fs, path, &mut found, &|b| {
-                    parse_db(b, path, &scratch).map(|(p, _)| p).unwrap_or_default()
+                    parse_db(b, path, &scratch)
+                        .map(|(p, _)| p)
+                        .unwrap_or_default()
                 });
                 packages.extend(found);
                 errors.extend(problems.into_iter().map(|message| PackageDbError {

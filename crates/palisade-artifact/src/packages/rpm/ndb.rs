@@ -13,7 +13,8 @@ const BLOCK_SIZE: usize = 16;
 const SLOT_START: usize = 2;
 
 fn le32(b: &[u8], at: usize) -> Option<u32> {
-    b.get(at..at + 4).map(|s| u32::from_le_bytes([s[0], s[1], s[2], s[3]]))
+    b.get(at..at + 4)
+        .map(|s| u32::from_le_bytes([s[0], s[1], s[2], s[3]]))
 }
 
 /// The header blobs of an NDB file, keyed by package index.
@@ -23,7 +24,9 @@ pub fn blobs(bytes: &[u8]) -> Result<Vec<(i64, Vec<u8>)>, String> {
     }
     let slot_pages = le32(bytes, 12).ok_or("truncated NDB header")? as usize;
     if slot_pages == 0 || slot_pages.saturating_mul(PAGE_SIZE) > bytes.len() {
-        return Err(format!("NDB header claims {slot_pages} slot pages beyond the file"));
+        return Err(format!(
+            "NDB header claims {slot_pages} slot pages beyond the file"
+        ));
     }
     let slots = slot_pages * PAGE_SIZE / SLOT_SIZE;
     let mut out = Vec::new();
@@ -39,7 +42,9 @@ pub fn blobs(bytes: &[u8]) -> Result<Vec<(i64, Vec<u8>)>, String> {
         }
         let start = blk_off.saturating_mul(BLOCK_SIZE);
         if le32(bytes, start) != Some(BLOB_MAGIC) {
-            return Err(format!("package {pkg}: blob magic missing at offset {start}"));
+            return Err(format!(
+                "package {pkg}: blob magic missing at offset {start}"
+            ));
         }
         if le32(bytes, start + 4) != Some(pkg) {
             return Err(format!("package {pkg}: blob belongs to another package"));
