@@ -9,9 +9,12 @@ use palisade_artifact::{
 };
 
 /// Collects every `.env` file of every layer, as a secret scanner would.
+/// Path, layer index, layer digest, layer instruction, content.
+type SeenFile = (String, usize, Option<String>, Option<String>, Vec<u8>);
+
 #[derive(Default)]
 struct EnvFiles {
-    seen: Vec<(String, usize, Option<String>, Option<String>, Vec<u8>)>,
+    seen: Vec<SeenFile>,
 }
 
 impl LayerFileVisitor for EnvFiles {

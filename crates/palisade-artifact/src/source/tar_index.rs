@@ -60,9 +60,7 @@ impl TarIndex {
                         .map(|b| String::from_utf8_lossy(&b).into_owned())
                         .unwrap_or_default();
                     let dir = name.rsplit_once('/').map(|(d, _)| d).unwrap_or("");
-                    let joined = if target.starts_with('/') {
-                        target
-                    } else if dir.is_empty() {
+                    let joined = if target.starts_with('/') || dir.is_empty() {
                         target
                     } else {
                         format!("{dir}/{target}")
