@@ -10,7 +10,7 @@ fuzz_target!(|data: &[u8]| {
         return;
     };
     if let Ok(docs) = palisade_yaml::load(text) {
-        let file = ManifestFile::new("fuzz.yaml", text, &docs);
+        let file = ManifestFile::new("fuzz.yaml", text, docs);
         let _ = check(&[file]);
     }
 });

@@ -31,6 +31,10 @@ pub enum Command {
     Rules(RulesArgs),
     /// Show one rule's documentation: what it checks, why it matters, how to fix it.
     Rule(RuleArgs),
+    /// Kubernetes RBAC questions answered offline: who-can, can, graph.
+    Rbac(crate::rbac_cmd::RbacArgs),
+    /// Kubernetes NetworkPolicy reachability: matrix, explain.
+    Netpol(crate::netpol_cmd::NetpolArgs),
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -51,7 +55,7 @@ pub enum ColorChoice {
 /// Which scanners run.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, ValueEnum)]
 pub enum Scanner {
-    /// Misconfigurations in Kubernetes manifests.
+    /// Misconfigurations in Kubernetes manifests and Dockerfiles.
     Misconfig,
 }
 

@@ -1,7 +1,11 @@
 //! The `palisade` binary: parses the command line, runs the scanners, prints reports.
 
 mod cli;
+mod dockerfile;
 mod image_cmd;
+mod k8s_graph;
+mod netpol_cmd;
+mod rbac_cmd;
 mod rules_cmd;
 mod scan;
 mod walk;
@@ -31,6 +35,8 @@ fn main() -> ExitCode {
         Command::Image(args) => image_cmd::run(args),
         Command::Rules(args) => rules_cmd::list(args),
         Command::Rule(args) => rules_cmd::show(args),
+        Command::Rbac(args) => rbac_cmd::run(args),
+        Command::Netpol(args) => netpol_cmd::run(args),
     };
     match result {
         Ok(code) => ExitCode::from(code),
@@ -41,14 +47,31 @@ fn main() -> ExitCode {
     }
 }
 
+/// Writes command output to standard output; a reader that went away (`| head`) is not an
+/// error. Subcommands print through this instead of `println!`, which panics on a closed pipe.
+pub fn emit(text: &str) -> anyhow::Result<()> {
+    use std::io::Write;
+    let mut out = std::io::stdout().lock();
+    match out.write_all(text.as_bytes()).and_then(|()| out.flush()) {
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
+        other => Ok(other?),
+    }
+}
+
 /// Every rule of every scanner in this build.
 pub fn registry() -> palisade_core::RuleRegistry {
     let mut registry = palisade_core::RuleRegistry::new();
-    registry
-        .extend(palisade_iac::rules())
-        .expect("rule ids are unique across crates (checked by tests)");
-    registry
-        .extend(palisade_artifact::rules())
-        .expect("rule ids are unique across crates (checked by tests)");
+    for rules in [
+        palisade_iac::rules(),
+        palisade_dockerfile::rules(),
+        palisade_serverless::rules(),
+        palisade_rbac::rules(),
+        palisade_netpol::rules(),
+        palisade_artifact::rules(),
+    ] {
+        registry
+            .extend(rules)
+            .expect("rule ids are unique across crates (checked by tests)");
+    }
     registry
 }

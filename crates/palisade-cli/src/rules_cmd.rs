@@ -1,5 +1,7 @@
 //! `palisade rules` and `palisade rule ID`.
 
+use std::fmt::Write;
+
 use anyhow::bail;
 
 use crate::cli::{RuleArgs, RulesArgs, RulesFormat};
@@ -10,8 +12,9 @@ pub fn list(args: RulesArgs) -> anyhow::Result<u8> {
         .iter()
         .filter(|r| args.practice.is_empty() || args.practice.contains(&r.practice))
         .collect();
+    let mut out = String::new();
     match args.format {
-        RulesFormat::Markdown => print!("{}", registry.to_markdown()),
+        RulesFormat::Markdown => out.push_str(&registry.to_markdown()),
         RulesFormat::Json => {
             let rows: Vec<_> = selected
                 .iter()
@@ -26,23 +29,25 @@ pub fn list(args: RulesArgs) -> anyhow::Result<u8> {
                     })
                 })
                 .collect();
-            println!("{}", serde_json::to_string_pretty(&rows)?);
+            writeln!(out, "{}", serde_json::to_string_pretty(&rows)?)?;
         }
         RulesFormat::Table => {
             for r in &selected {
                 let profile = r.profile.map(|p| format!(" ({p})")).unwrap_or_default();
-                println!(
+                writeln!(
+                    out,
                     "{:<8} {:<4} {:<8} {}{}",
                     r.id,
                     r.practice.code(),
                     r.severity.as_str(),
                     r.title,
                     profile
-                );
+                )?;
             }
-            println!("\n{} rules", selected.len());
+            writeln!(out, "\n{} rules", selected.len())?;
         }
     }
+    crate::emit(&out)?;
     Ok(0)
 }
 
@@ -55,16 +60,19 @@ pub fn show(args: RuleArgs) -> anyhow::Result<u8> {
             registry.len()
         );
     };
-    println!("{} — {}", rule.id, rule.title);
-    print!(
+    let mut out = String::new();
+    writeln!(out, "{} — {}", rule.id, rule.title)?;
+    write!(
+        out,
         "practice: {} ({}) · default severity: {}",
         rule.practice.code(),
         rule.practice.name(),
         rule.severity
-    );
+    )?;
     if let Some(p) = rule.profile {
-        print!(" · Pod Security Standards: {p}");
+        write!(out, " · Pod Security Standards: {p}")?;
     }
-    println!("\n\n{}", rule.doc_text());
+    writeln!(out, "\n\n{}", rule.doc_text())?;
+    crate::emit(&out)?;
     Ok(0)
 }

@@ -5,12 +5,12 @@
 //! already read, and, if it needs the whole set, a step in [`run`] after the parallel phase.
 
 use std::fs;
-use std::io::{IsTerminal, Read, Write};
+use std::io::{IsTerminal, Read};
 use std::path::{Path, PathBuf};
 
 use anyhow::Context;
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
-use palisade_core::{Config, Finding, ScanError, ScanReport};
+use palisade_core::{Config, Finding, InlineIgnores, ScanError, ScanReport};
 use palisade_iac::kubernetes::{self, ManifestFile};
 use palisade_report::{Format, RenderOptions};
 use rayon::prelude::*;
@@ -33,6 +33,12 @@ const NOT_DOCUMENTS: &[&str] = &[
 #[derive(Default)]
 struct FileOutput {
     manifest: Option<ManifestFile>,
+    /// Findings of per-file scanners (Dockerfiles, serverless templates), already checked
+    /// against inline ignores.
+    findings: Vec<Finding>,
+    suppressed: Vec<Finding>,
+    /// A Terraform file, kept for the per-module phase: (display path, text).
+    terraform: Option<(String, String)>,
     errors: Vec<ScanError>,
     warnings: Vec<String>,
 }
@@ -99,10 +105,16 @@ fn read_bounded(entry: &FileEntry, limit: u64) -> std::io::Result<Option<Vec<u8>
 }
 
 /// The per-file phase: read once, hand the content to each scanner.
-fn scan_file(entry: &FileEntry, enabled: &Enabled) -> FileOutput {
+fn scan_file(
+    entry: &FileEntry,
+    enabled: &Enabled,
+    serverless: &palisade_serverless::ServerlessSettings,
+) -> FileOutput {
     let mut out = FileOutput::default();
     let document_name = is_document_name(&entry.display);
+    let terraform = entry.display.ends_with(".tf");
     let parse_candidate = document_name
+        || terraform
         || extension(&entry.display).is_none_or(|e| !NOT_DOCUMENTS.contains(&e.as_str()));
     if !enabled.misconfig || !parse_candidate {
         return out;
@@ -165,6 +177,38 @@ fn scan_file(entry: &FileEntry, enabled: &Enabled) -> FileOutput {
             return out;
         }
     };
+    if palisade_dockerfile::is_dockerfile(Path::new(&entry.display), Some(text)) {
+        let dockerfile = crate::dockerfile::scan(&entry.display, text);
+        out.findings = dockerfile.findings;
+        out.suppressed = dockerfile.suppressed;
+        out.errors.extend(dockerfile.errors);
+        out.warnings.extend(dockerfile.warnings);
+        return out;
+    }
+    match palisade_serverless::detect(&entry.display, text) {
+        Some(
+            palisade_serverless::TemplateKind::TerraformHcl
+            | palisade_serverless::TemplateKind::TerraformJson,
+        ) => {
+            out.terraform = Some((entry.display.clone(), text.to_string()));
+            return out;
+        }
+        Some(_) => {
+            let scan = palisade_serverless::scan_template(&entry.display, text, serverless);
+            if !scan.inventories.is_empty() {
+                let ignores = InlineIgnores::parse(text);
+                split_inline(
+                    scan.findings,
+                    &ignores,
+                    &mut out.findings,
+                    &mut out.suppressed,
+                );
+                out.errors.extend(scan.errors);
+                return out;
+            }
+        }
+        None => {}
+    }
     if kubernetes::looks_like_manifest(text) {
         // YAML accepts JSON that JSON itself rejects (`{"a": }`): hold .json files to JSON.
         if entry.display.to_ascii_lowercase().ends_with(".json") {
@@ -179,7 +223,7 @@ fn scan_file(entry: &FileEntry, enabled: &Enabled) -> FileOutput {
         }
         match palisade_yaml::load(text) {
             Ok(docs) => {
-                let manifest = ManifestFile::new(&entry.display, text, &docs);
+                let manifest = ManifestFile::new(&entry.display, text, docs);
                 if !manifest.objects.is_empty() {
                     out.manifest = Some(manifest);
                 }
@@ -197,6 +241,30 @@ fn scan_file(entry: &FileEntry, enabled: &Enabled) -> FileOutput {
         }
     }
     out
+}
+
+/// Moves findings silenced by a `# palisade:ignore RULE reason` comment to `suppressed`.
+fn split_inline(
+    findings: Vec<Finding>,
+    ignores: &InlineIgnores,
+    kept: &mut Vec<Finding>,
+    suppressed: &mut Vec<Finding>,
+) {
+    for mut finding in findings {
+        let reason = finding
+            .location
+            .line
+            .and_then(|line| ignores.reason_for(&finding.rule_id, line));
+        match reason {
+            Some(reason) => {
+                finding.suppressed = Some(palisade_core::SuppressedBy::Inline {
+                    reason: reason.to_string(),
+                });
+                suppressed.push(finding);
+            }
+            None => kept.push(finding),
+        }
+    }
 }
 
 fn load_config(args: &ScanArgs) -> anyhow::Result<Config> {
@@ -243,6 +311,7 @@ pub fn run(args: ScanArgs) -> anyhow::Result<u8> {
     let config = load_config(&args)?;
     let skip = SkipRules::new(&args.skip_dirs, &args.skip_files)?;
     let enabled = Enabled::from(&args.scanners);
+    let serverless = palisade_serverless::ServerlessSettings::from_table(&config.serverless)?;
 
     let mut report = ScanReport {
         targets: args.paths.iter().map(|p| p.display().to_string()).collect(),
@@ -264,7 +333,7 @@ pub fn run(args: ScanArgs) -> anyhow::Result<u8> {
     let outputs: Vec<FileOutput> = files
         .par_iter()
         .map(|entry| {
-            let out = scan_file(entry, &enabled);
+            let out = scan_file(entry, &enabled, &serverless);
             bar.inc(1);
             out
         })
@@ -273,17 +342,61 @@ pub fn run(args: ScanArgs) -> anyhow::Result<u8> {
 
     report.files_scanned = files.len();
     let mut manifests = Vec::new();
+    // Terraform is read per module (the files of one folder) so references resolve.
+    let mut modules: std::collections::BTreeMap<String, Vec<(String, String)>> = Default::default();
     for out in outputs {
         report.errors.extend(out.errors);
         report.warnings.extend(out.warnings);
+        report.findings.extend(out.findings);
+        report.suppressed.extend(out.suppressed);
         manifests.extend(out.manifest);
+        if let Some((display, text)) = out.terraform {
+            let folder = display
+                .rsplit_once('/')
+                .map(|(d, _)| d.to_string())
+                .unwrap_or_default();
+            modules.entry(folder).or_default().push((display, text));
+        }
+    }
+    let module_scans: Vec<palisade_serverless::TemplateScan> = modules
+        .par_iter()
+        .map(|(_, files)| {
+            let refs: Vec<(&str, &str)> = files
+                .iter()
+                .map(|(p, t)| (p.as_str(), t.as_str()))
+                .collect();
+            palisade_serverless::scan_terraform_module(&refs, &serverless)
+        })
+        .collect();
+    for (scan, (_, files)) in module_scans.into_iter().zip(&modules) {
+        for (path, text) in files {
+            let ignores = InlineIgnores::parse(text);
+            let of_file: Vec<Finding> = scan
+                .findings
+                .iter()
+                .filter(|f| &f.location.path == path)
+                .cloned()
+                .collect();
+            split_inline(
+                of_file,
+                &ignores,
+                &mut report.findings,
+                &mut report.suppressed,
+            );
+        }
+        report.errors.extend(scan.errors);
     }
 
     if enabled.misconfig {
         let outcome = kubernetes::check(&manifests);
+        let graph = crate::k8s_graph::check(&manifests, &config);
+        drop(manifests);
         report.findings.extend(outcome.findings);
         report.suppressed.extend(outcome.suppressed);
         report.errors.extend(outcome.errors);
+        report.findings.extend(graph.findings);
+        report.suppressed.extend(graph.suppressed);
+        report.errors.extend(graph.errors);
     }
 
     config.apply(&mut report, chrono::Local::now().date_naive());
@@ -356,26 +469,96 @@ pub(crate) fn write_rendered(
                 && std::env::var_os("NO_COLOR").is_none()
         }
     };
-    let text = palisade_report::render(
-        report,
-        &crate::registry(),
-        format,
-        RenderOptions {
-            color,
-            show_suppressed,
-        },
-    )?;
-    match output {
-        Some(path) => fs::write(path, text)
-            .with_context(|| format!("cannot write the report to {}", path.display()))?,
-        None => {
-            let mut stdout = std::io::stdout().lock();
-            if let Err(e) = stdout.write_all(text.as_bytes()) {
-                if e.kind() != std::io::ErrorKind::BrokenPipe {
-                    return Err(e.into());
-                }
-            }
+    let registry = crate::registry();
+    let options = RenderOptions {
+        color,
+        show_suppressed,
+    };
+    let result = match output {
+        Some(path) => {
+            let file = fs::File::create(path)
+                .with_context(|| format!("cannot write the report to {}", path.display()))?;
+            let mut w = std::io::BufWriter::new(file);
+            palisade_report::write(report, &registry, format, options, &mut w)
+                .with_context(|| format!("cannot write the report to {}", path.display()))
         }
+        None => {
+            let mut w = std::io::BufWriter::new(std::io::stdout().lock());
+            palisade_report::write(report, &registry, format, options, &mut w).map_err(Into::into)
+        }
+    };
+    match result {
+        Err(e) if is_broken_pipe(&e) => Ok(()),
+        other => other,
     }
-    Ok(())
+}
+
+/// A reader that went away (`palisade scan | head`) is not an error.
+fn is_broken_pipe(e: &anyhow::Error) -> bool {
+    e.chain().any(|cause| {
+        let io = cause.downcast_ref::<std::io::Error>().or_else(|| {
+            match cause.downcast_ref::<palisade_report::ReportError>() {
+                Some(palisade_report::ReportError::Io(io)) => Some(io),
+                _ => None,
+            }
+        });
+        io.is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe)
+    })
+}
+
+/// Loads the Kubernetes manifests under `paths` the way `scan` does (for `rbac` and `netpol`).
+pub(crate) fn load_manifests(
+    paths: &[PathBuf],
+    config: &Config,
+) -> anyhow::Result<(Vec<ManifestFile>, Vec<ScanError>)> {
+    let skip = SkipRules::new(&[], &[])?;
+    let mut files = Vec::new();
+    let mut errors = Vec::new();
+    for target in paths {
+        walk::collect(target, &skip, config, false, &mut files, &mut errors);
+    }
+    let enabled = Enabled { misconfig: true };
+    let serverless = palisade_serverless::ServerlessSettings::default();
+    let outputs: Vec<FileOutput> = files
+        .par_iter()
+        .map(|e| scan_file(e, &enabled, &serverless))
+        .collect();
+    let mut manifests = Vec::new();
+    for out in outputs {
+        errors.extend(out.errors);
+        manifests.extend(out.manifest);
+    }
+    Ok((manifests, errors))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_file_that_vanished_after_the_walk_is_an_error_entry() {
+        let dir = std::env::temp_dir().join(format!("palisade-vanish-{}", std::process::id()));
+        let entry = FileEntry {
+            path: Some(dir.join("gone.yaml")),
+            display: "gone.yaml".into(),
+        };
+        let out = scan_file(
+            &entry,
+            &Enabled { misconfig: true },
+            &palisade_serverless::ServerlessSettings::default(),
+        );
+        assert_eq!(out.errors.len(), 1);
+        assert_eq!(out.errors[0].path, "gone.yaml");
+        assert!(
+            out.errors[0].message.starts_with("cannot read"),
+            "{}",
+            out.errors[0]
+        );
+    }
+
+    #[test]
+    fn sizes_read_like_people_write_them() {
+        assert_eq!(human_size(1 << 30), "1.0 GiB");
+        assert_eq!(human_size(512), "512.0 B");
+    }
 }

@@ -227,3 +227,21 @@ fn usage_errors_exit_2() {
     assert_eq!(out.status.code(), Some(2));
     assert!(stderr(&out).contains("unknown severity"));
 }
+
+#[test]
+fn a_closed_pipe_is_not_a_crash() {
+    use std::process::{Command, Stdio};
+    for args in [&["rules"][..], &["rule", "ISO003"], &["scan", "examples"]] {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_palisade"))
+            .args(args)
+            .current_dir(repo_root())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        drop(child.stdout.take());
+        let out = child.wait_with_output().unwrap();
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(!err.contains("panicked"), "{args:?}: {err}");
+    }
+}

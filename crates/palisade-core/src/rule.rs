@@ -5,6 +5,7 @@
 //! `docs/rules.md` and the remediation text of findings all read the same string.
 
 use std::collections::BTreeMap;
+use std::sync::OnceLock;
 
 use crate::{Practice, Severity};
 
@@ -19,6 +20,17 @@ pub struct RuleMeta {
     pub profile: Option<&'static str>,
     /// Markdown with `## What it checks`, `## Why it matters`, `## Fix`, `## References`.
     pub doc: &'static str,
+    /// The fix and references, read once from `doc` (findings need them on a hot path).
+    #[doc(hidden)]
+    pub parsed: OnceLock<ParsedDoc>,
+}
+
+/// The parts of a rule's documentation that every finding carries.
+#[doc(hidden)]
+#[derive(Debug)]
+pub struct ParsedDoc {
+    pub fix: Option<String>,
+    pub references: Vec<String>,
 }
 
 impl RuleMeta {
@@ -54,17 +66,49 @@ impl RuleMeta {
         body.map(|b| b.trim().to_string()).filter(|b| !b.is_empty())
     }
 
-    /// URLs listed in the `## References` section.
-    pub fn references(&self) -> Vec<String> {
-        self.section("References")
-            .map(|s| {
-                s.lines()
-                    .map(|l| l.trim().trim_start_matches("- ").trim().to_string())
-                    .filter(|l| l.starts_with("http"))
-                    .collect()
-            })
-            .unwrap_or_default()
+    fn parsed(&self) -> &ParsedDoc {
+        self.parsed.get_or_init(|| ParsedDoc {
+            fix: self.section("Fix").map(|fix| unwrap_lines(&fix)),
+            references: self
+                .section("References")
+                .map(|s| {
+                    s.lines()
+                        .map(|l| l.trim().trim_start_matches("- ").trim().to_string())
+                        .filter(|l| l.starts_with("http"))
+                        .collect()
+                })
+                .unwrap_or_default(),
+        })
     }
+
+    /// The `## Fix` section.
+    pub fn fix(&self) -> Option<&str> {
+        self.parsed().fix.as_deref()
+    }
+
+    /// URLs listed in the `## References` section.
+    pub fn references(&self) -> &[String] {
+        &self.parsed().references
+    }
+}
+
+/// Joins the wrapped lines of each paragraph, keeping list items and blank lines apart.
+fn unwrap_lines(text: &str) -> String {
+    let mut out = String::new();
+    for line in text.lines().map(str::trim) {
+        if line.is_empty() {
+            out.push_str("\n\n");
+        } else if line.starts_with("- ") && !out.is_empty() {
+            out.push('\n');
+            out.push_str(line);
+        } else {
+            if !out.is_empty() && !out.ends_with('\n') {
+                out.push(' ');
+            }
+            out.push_str(line);
+        }
+    }
+    out
 }
 
 /// Declares a rule's static metadata from its doc comments.
@@ -104,6 +148,7 @@ macro_rules! declare_rule {
             title: $title,
             profile: $crate::declare_rule!(@profile $($profile)?),
             doc: concat!($($doc, "\n"),*),
+            parsed: ::std::sync::OnceLock::new(),
         };
     };
     (@profile $p:literal) => { Some($p) };
@@ -221,7 +266,8 @@ mod tests {
     fn sections_are_read_from_doc_comments() {
         assert_eq!(SAMPLE.section("Fix").unwrap(), "Set `x: false`.");
         assert_eq!(SAMPLE.section("what it checks").unwrap(), "A thing.");
-        assert_eq!(SAMPLE.references(), vec!["https://example.org/a"]);
+        assert_eq!(SAMPLE.references(), ["https://example.org/a".to_string()]);
+        assert_eq!(SAMPLE.fix(), Some("Set `x: false`."));
         assert_eq!(SAMPLE.profile, Some("baseline"));
     }
 

@@ -55,7 +55,7 @@ fn scan(name: &str, text: &str) -> Vec<(String, String)> {
     let Ok(docs) = palisade_yaml::load(text) else {
         return Vec::new();
     };
-    let file = ManifestFile::new(name, text, &docs);
+    let file = ManifestFile::new(name, text, docs);
     check(&[file])
         .findings
         .into_iter()
@@ -130,7 +130,7 @@ fn kube_linter(corpus: &Path, m: &Mapped) -> Vec<Unit> {
         .join(format!("{}.yml", m.check));
     let text = fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
     let docs = palisade_yaml::load(&text).unwrap();
-    let file = ManifestFile::new("k.yml", &text, &docs);
+    let file = ManifestFile::new("k.yml", &text, docs);
     let found = scan("k.yml", &text);
     let mut units = Vec::new();
     for (i, obj) in file.objects.iter().enumerate() {

@@ -10,7 +10,7 @@ fn findings_for(path: &Path, rule: &str) -> Vec<String> {
     let text = fs::read_to_string(path).unwrap();
     let docs = palisade_yaml::load(&text).unwrap();
     let name = path.file_name().unwrap().to_string_lossy();
-    let file = ManifestFile::new(&name, &text, &docs);
+    let file = ManifestFile::new(&name, &text, docs);
     check(&[file])
         .findings
         .into_iter()

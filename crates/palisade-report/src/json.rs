@@ -36,7 +36,7 @@ struct Summary {
     by_practice: std::collections::BTreeMap<Practice, usize>,
 }
 
-pub fn render(report: &ScanReport) -> Result<String, ReportError> {
+pub fn write(report: &ScanReport, out: &mut dyn std::io::Write) -> Result<(), ReportError> {
     let mut by_severity = std::collections::BTreeMap::new();
     let mut by_practice = std::collections::BTreeMap::new();
     for f in &report.findings {
@@ -63,7 +63,7 @@ pub fn render(report: &ScanReport) -> Result<String, ReportError> {
         errors: &report.errors,
         warnings: &report.warnings,
     };
-    let mut out = serde_json::to_string_pretty(&doc)?;
-    out.push('\n');
-    Ok(out)
+    serde_json::to_writer_pretty(&mut *out, &doc)?;
+    out.write_all(b"\n")?;
+    Ok(())
 }

@@ -56,6 +56,8 @@ pub enum ReportError {
     Json(#[from] serde_json::Error),
     #[error("cannot write JUnit XML: {0}")]
     Junit(#[from] quick_junit::SerializeError),
+    #[error("cannot write the report: {0}")]
+    Io(#[from] std::io::Error),
 }
 
 /// Renders `report` in `format`.
@@ -65,12 +67,26 @@ pub fn render(
     format: Format,
     options: RenderOptions,
 ) -> Result<String, ReportError> {
+    let mut out = Vec::new();
+    write(report, rules, format, options, &mut out)?;
+    Ok(String::from_utf8(out).expect("reports are UTF-8"))
+}
+
+/// Writes `report` in `format` to `out`; the JSON report is streamed, never held whole.
+pub fn write(
+    report: &ScanReport,
+    rules: &RuleRegistry,
+    format: Format,
+    options: RenderOptions,
+    out: &mut dyn std::io::Write,
+) -> Result<(), ReportError> {
     match format {
-        Format::Table => Ok(table::render(report, rules, options)),
-        Format::Json => json::render(report),
-        Format::Sarif => sarif::render(report, rules),
-        Format::Junit => junit::render(report),
+        Format::Table => out.write_all(table::render(report, rules, options).as_bytes())?,
+        Format::Json => json::write(report, out)?,
+        Format::Sarif => out.write_all(sarif::render(report, rules)?.as_bytes())?,
+        Format::Junit => out.write_all(junit::render(report)?.as_bytes())?,
     }
+    Ok(out.flush()?)
 }
 
 /// A stable fingerprint of a finding (rule, path, resource, message), for SARIF

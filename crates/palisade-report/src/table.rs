@@ -112,6 +112,62 @@ fn one_line(text: &str) -> String {
     text.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
+/// The per-function view of serverless findings: one row per function (or shared role,
+/// API, security group) with its counts, so a template's worst functions stand out.
+fn write_function_summary(out: &mut String, p: &Paint, report: &ScanReport) {
+    let serverless = |f: &Finding| {
+        matches!(
+            f.practice,
+            Practice::Fn | Practice::Auth | Practice::Log | Practice::Cold
+        ) && f.location.resource.is_some()
+    };
+    let mut rows: BTreeMap<(&str, &str), [usize; 5]> = BTreeMap::new();
+    let resources: std::collections::BTreeSet<&str> = report
+        .findings
+        .iter()
+        .filter(|f| serverless(f))
+        .filter_map(|f| f.location.resource.as_deref())
+        .collect();
+    for f in &report.findings {
+        let Some(resource) = f.location.resource.as_deref() else {
+            continue;
+        };
+        if !resources.contains(resource) {
+            continue;
+        }
+        let idx = Severity::ALL
+            .iter()
+            .position(|s| *s == f.severity)
+            .unwrap_or(4);
+        rows.entry((resource, &f.location.path)).or_default()[idx] += 1;
+    }
+    if rows.is_empty() {
+        return;
+    }
+    let width = rows.keys().map(|(r, _)| r.len()).max().unwrap_or(8).max(8);
+    let _ = writeln!(
+        out,
+        "{}",
+        p.bold(&format!(
+            "{:<width$}  critical  high  medium   low  info  file",
+            "function"
+        ))
+    );
+    for ((resource, path), c) in &rows {
+        let _ = writeln!(
+            out,
+            "{resource:<width$}  {:>8}{:>6}{:>8}{:>6}{:>6}  {}",
+            c[0],
+            c[1],
+            c[2],
+            c[3],
+            c[4],
+            p.dim(path)
+        );
+    }
+    out.push('\n');
+}
+
 fn write_summary(out: &mut String, p: &Paint, report: &ScanReport) {
     let mut counts: BTreeMap<Practice, [usize; 5]> = BTreeMap::new();
     for f in &report.findings {
@@ -206,6 +262,7 @@ pub fn render(report: &ScanReport, rules: &RuleRegistry, options: RenderOptions)
     for w in &report.warnings {
         let _ = writeln!(out, "{} {w}", p.severity(Severity::Medium, "warning:"));
     }
+    write_function_summary(&mut out, &p, report);
     write_summary(&mut out, &p, report);
     out
 }

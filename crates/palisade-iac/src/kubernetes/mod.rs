@@ -6,15 +6,18 @@ mod context;
 mod object;
 mod pod;
 pub mod rules;
+mod selector;
 
 use std::sync::Arc;
 
 use palisade_core::{Finding, InlineIgnores, ScanError, SuppressedBy};
 use palisade_yaml::Document;
+use rayon::prelude::*;
 
 pub use context::ClusterContext;
 pub use object::{objects_from_documents, K8sObject};
 pub use pod::{ContainerKind, ContainerRef, PodView};
+pub use selector::{LabelSelector, Requirement, SelectorError};
 
 /// The Kubernetes objects of one file, with its inline ignore markers.
 #[derive(Debug, Clone)]
@@ -26,7 +29,7 @@ pub struct ManifestFile {
 
 impl ManifestFile {
     /// Builds the objects of a loaded file; documents that are not Kubernetes objects are skipped.
-    pub fn new(path: &str, text: &str, documents: &[Document]) -> ManifestFile {
+    pub fn new(path: &str, text: &str, documents: Vec<Document>) -> ManifestFile {
         let path: Arc<str> = Arc::from(path);
         ManifestFile {
             objects: objects_from_documents(&path, documents),
@@ -52,21 +55,31 @@ pub struct Outcome {
 /// Runs every Kubernetes rule over the objects of all `files`, seen as one cluster state.
 pub fn check(files: &[ManifestFile]) -> Outcome {
     let cx = ClusterContext::new(files.iter().flat_map(|f| f.objects.iter()));
-    let mut outcome = Outcome::default();
-    for file in files {
-        for obj in &file.objects {
+    let per_file: Vec<Outcome> = files
+        .par_iter()
+        .map(|file| {
+            let mut outcome = Outcome::default();
             let mut found = Vec::new();
-            rules::check_object(obj, &cx, &mut found);
-            for mut finding in found {
-                match suppression(file, obj, &finding) {
-                    Some(by) => {
-                        finding.suppressed = Some(by);
-                        outcome.suppressed.push(finding);
+            for obj in &file.objects {
+                rules::check_object(obj, &cx, &mut found);
+                for mut finding in found.drain(..) {
+                    match suppression(file, obj, &finding) {
+                        Some(by) => {
+                            finding.suppressed = Some(by);
+                            outcome.suppressed.push(finding);
+                        }
+                        None => outcome.findings.push(finding),
                     }
-                    None => outcome.findings.push(finding),
                 }
             }
-        }
+            outcome
+        })
+        .collect();
+    let mut outcome = Outcome::default();
+    for o in per_file {
+        outcome.findings.extend(o.findings);
+        outcome.suppressed.extend(o.suppressed);
+        outcome.errors.extend(o.errors);
     }
     outcome
 }

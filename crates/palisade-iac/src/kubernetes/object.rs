@@ -4,7 +4,7 @@ use std::collections::BTreeMap;
 use std::sync::Arc;
 
 use palisade_core::Location;
-use palisade_yaml::{Document, Node};
+use palisade_yaml::{Document, Node, NodeKind};
 
 /// Annotation listing rule ids to silence on a resource: `palisade.dev/ignore: "ISO001,ISO014"`.
 pub const IGNORE_ANNOTATION: &str = "palisade.dev/ignore";
@@ -49,7 +49,7 @@ pub struct K8sObject {
 
 impl K8sObject {
     /// Builds an object from a mapping with string `apiVersion` and `kind`.
-    pub fn from_node(path: &Arc<str>, node: &Node) -> Option<K8sObject> {
+    pub fn from_node(path: &Arc<str>, node: Node) -> Option<K8sObject> {
         let api_version = node.get("apiVersion")?.as_str()?.to_string();
         let kind = node.get("kind")?.as_str()?.to_string();
         if api_version.is_empty() || kind.is_empty() {
@@ -72,7 +72,7 @@ impl K8sObject {
             start_line: node.pos.line,
             api_version,
             kind,
-            root: node.clone(),
+            root: node,
         })
     }
 
@@ -126,24 +126,31 @@ pub(crate) fn string_map(node: Option<&Node>) -> BTreeMap<String, String> {
     .unwrap_or_default()
 }
 
-/// Every object of the documents, with `List` and `*List` kinds flattened.
-pub fn objects_from_documents(path: &Arc<str>, documents: &[Document]) -> Vec<K8sObject> {
+/// Every object of the documents, with `List` and `*List` kinds flattened. The documents'
+/// trees move into the objects: nothing is copied.
+pub fn objects_from_documents(path: &Arc<str>, documents: Vec<Document>) -> Vec<K8sObject> {
     let mut out = Vec::new();
     for doc in documents {
-        collect(path, &doc.root, &mut out, 0);
+        collect(path, doc.root, &mut out, 0);
     }
     out
 }
 
-fn collect(path: &Arc<str>, node: &Node, out: &mut Vec<K8sObject>, depth: usize) {
+fn collect(path: &Arc<str>, node: Node, out: &mut Vec<K8sObject>, depth: usize) {
     let kind = node.get("kind").and_then(Node::as_str).unwrap_or("");
-    if depth < 4 && kind.ends_with("List") {
-        if let Some(items) = node.get("items") {
-            for item in items.items() {
-                collect(path, item, out, depth + 1);
+    if depth < 4 && kind.ends_with("List") && node.get("items").is_some() {
+        if let NodeKind::Map(entries) = node.kind {
+            for (key, value) in entries {
+                if key.as_str() == Some("items") {
+                    if let NodeKind::Seq(items) = value.kind {
+                        for item in items {
+                            collect(path, item, out, depth + 1);
+                        }
+                    }
+                }
             }
-            return;
         }
+        return;
     }
     if let Some(obj) = K8sObject::from_node(path, node) {
         out.push(obj);
@@ -156,7 +163,7 @@ mod tests {
 
     fn objects(text: &str) -> Vec<K8sObject> {
         let docs = palisade_yaml::load(text).unwrap();
-        objects_from_documents(&Arc::from("m.yaml"), &docs)
+        objects_from_documents(&Arc::from("m.yaml"), docs)
     }
 
     #[test]

@@ -1,0 +1,46 @@
+#!/usr/bin/env bash
+# Benchmark: `palisade scan` vs `checkov -d` and `trivy config` on 2,000 generated
+# serverless templates (CloudFormation YAML/JSON, SAM, Serverless Framework, Terraform).
+# Prints wall-clock seconds per tool and Palisade's speed-up. Targets: >= 50x Checkov,
+# >= 10x Trivy. Usage: bench/serverless.sh [N] (needs /opt/peers/env.sh, see
+# ../shared/tools/PEERS.md; builds palisade in release mode).
+set -euo pipefail
+N=${1:-2000}
+ROOT=$(cd "$(dirname "$0")/.." && pwd)
+WORK=${BENCH_DIR:-/tmp/palisade-bench-serverless}
+# shellcheck disable=SC1091
+source /opt/peers/env.sh
+rm -rf "$WORK" && mkdir -p "$WORK"
+python3 "$ROOT/bench/gen-serverless.py" "$WORK/templates" "$N"
+(cd "$ROOT" && cargo build --release -q -p palisade-cli)
+PALISADE="$ROOT/target/release/palisade"
+
+time_it() { # name, command...
+  local name=$1; shift
+  local start end
+  start=$(date +%s.%N)
+  "$@" >"$WORK/$name.out" 2>"$WORK/$name.err" || true
+  end=$(date +%s.%N)
+  python3 -c "print(round($end - $start, 2))"
+}
+
+echo "palisade: $("$PALISADE" --version 2>/dev/null || echo dev)"
+t_pal=$(hyperfine --warmup 1 --runs 5 --export-json "$WORK/palisade.json" \
+  "$PALISADE scan --quiet --format json $WORK/templates -o /dev/null || true" >/dev/null 2>&1 \
+  && python3 -c "import json;print(json.load(open('$WORK/palisade.json'))['results'][0]['mean'])")
+echo "palisade scan     ${t_pal}s (mean of 5)"
+t_trivy=$(time_it trivy trivy config --quiet --format json "$WORK/templates")
+echo "trivy config      ${t_trivy}s"
+t_checkov=$(time_it checkov checkov -d "$WORK/templates" --quiet --compact -o json \
+  --framework cloudformation serverless terraform)
+echo "checkov -d        ${t_checkov}s"
+python3 - "$t_pal" "$t_trivy" "$t_checkov" <<'PY'
+import sys
+p, t, c = map(float, sys.argv[1:])
+print(f"speed-up vs checkov: {c/p:.1f}x (target >= 50x)")
+print(f"speed-up vs trivy:   {t/p:.1f}x (target >= 10x)")
+PY
+"$PALISADE" scan --quiet --format json "$WORK/templates" -o "$WORK/palisade-findings.json" || true
+python3 -c "
+import json; r=json.load(open('$WORK/palisade-findings.json'))
+print('palisade findings:', len(r.get('findings', [])), 'errors:', len(r.get('errors', [])))"

@@ -1,0 +1,121 @@
+//! The cross-object Kubernetes analyses (RBAC graph, NetworkPolicy reachability) as part of
+//! `palisade scan`, and the manifest loading shared by the `rbac` and `netpol` commands.
+
+use std::path::{Path, PathBuf};
+
+use palisade_core::{Config, Finding, ScanError, SuppressedBy};
+use palisade_iac::kubernetes::{K8sObject, ManifestFile};
+
+/// Findings of the cross-object rules, split by inline suppressions.
+#[derive(Default)]
+pub struct Outcome {
+    pub findings: Vec<Finding>,
+    pub suppressed: Vec<Finding>,
+    pub errors: Vec<ScanError>,
+}
+
+/// Network options from `[kubernetes]` of palisade.toml; a bad value is an error.
+pub fn network_options(config: &Config) -> Result<palisade_netpol::Options, ScanError> {
+    palisade_netpol::Options::from_table(&config.kubernetes).map_err(|e| {
+        ScanError::new(
+            config
+                .source
+                .as_ref()
+                .map(|p| p.display().to_string())
+                .unwrap_or_else(|| "palisade.toml".into()),
+            None,
+            format!("{e}; the default cluster CIDRs are used"),
+        )
+    })
+}
+
+/// Runs the RBAC and NetworkPolicy rules over every object of the scan.
+pub fn check(manifests: &[ManifestFile], config: &Config) -> Outcome {
+    let objects: Vec<&K8sObject> = manifests.iter().flat_map(|m| m.objects.iter()).collect();
+    let mut out = Outcome::default();
+    let options = network_options(config).unwrap_or_else(|e| {
+        out.errors.push(e);
+        palisade_netpol::Options::default()
+    });
+    let rbac = palisade_rbac::check(&objects);
+    let net = palisade_netpol::check(&objects, &options);
+    out.errors.extend(rbac.errors);
+    out.errors.extend(net.errors);
+    for mut f in rbac.findings.into_iter().chain(net.findings) {
+        match inline_suppression(manifests, &f) {
+            Some(by) => {
+                f.suppressed = Some(by);
+                out.suppressed.push(f);
+            }
+            None => out.findings.push(f),
+        }
+    }
+    out
+}
+
+/// A `# palisade:ignore RULE` comment on the finding's line or above its object.
+fn inline_suppression(manifests: &[ManifestFile], f: &Finding) -> Option<SuppressedBy> {
+    let file = manifests.iter().find(|m| *m.path == f.location.path)?;
+    let line = f.location.line?;
+    if let Some(reason) = file.ignores.reason_for(&f.rule_id, line) {
+        return Some(SuppressedBy::Inline {
+            reason: reason.to_string(),
+        });
+    }
+    let start = file
+        .objects
+        .iter()
+        .filter(|o| o.start_line <= line)
+        .map(|o| o.start_line)
+        .max()?;
+    file.ignores
+        .block_reason_for(&f.rule_id, start)
+        .map(|reason| SuppressedBy::Inline {
+            reason: reason.to_string(),
+        })
+}
+
+/// palisade.toml at the first path (a directory) or next to it (a file), when present.
+pub fn load_config(paths: &[PathBuf]) -> anyhow::Result<Config> {
+    let root = paths.first().cloned().unwrap_or_else(|| PathBuf::from("."));
+    let candidate = if root.is_dir() {
+        root.join(palisade_core::config::CONFIG_FILE)
+    } else {
+        root.parent()
+            .unwrap_or(Path::new("."))
+            .join(palisade_core::config::CONFIG_FILE)
+    };
+    if candidate.is_file() {
+        Ok(Config::load(&candidate)?)
+    } else {
+        Ok(Config::default())
+    }
+}
+
+/// Loads the manifests under `paths`, printing input problems to standard error.
+pub fn load(paths: &[PathBuf], quiet: bool) -> anyhow::Result<(Vec<ManifestFile>, Config)> {
+    let config = load_config(paths)?;
+    let (manifests, errors) = crate::scan::load_manifests(paths, &config)?;
+    if !quiet {
+        for e in errors {
+            eprintln!("error: {e}");
+        }
+    }
+    Ok((manifests, config))
+}
+
+/// Writes `text` to `output` or standard output (a closed pipe is not an error).
+pub fn emit(text: &str, output: Option<&Path>) -> anyhow::Result<()> {
+    use std::io::Write;
+    match output {
+        Some(path) => std::fs::write(path, text)
+            .map_err(|e| anyhow::anyhow!("cannot write {}: {e}", path.display())),
+        None => {
+            let mut stdout = std::io::stdout().lock();
+            match stdout.write_all(text.as_bytes()) {
+                Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => Err(e.into()),
+                _ => Ok(()),
+            }
+        }
+    }
+}

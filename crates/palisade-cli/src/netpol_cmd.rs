@@ -1,0 +1,133 @@
+//! `palisade netpol`: the reachability matrix between workloads (and the internet), and the
+//! explanation of one connection, from NetworkPolicies in manifests.
+
+use std::path::PathBuf;
+
+use clap::{Args, Subcommand, ValueEnum};
+use palisade_iac::kubernetes::K8sObject;
+use palisade_netpol::{picture, Engine, NetworkModel, Protocol};
+
+use crate::k8s_graph;
+
+#[derive(Debug, Args)]
+pub struct NetpolArgs {
+    #[command(subcommand)]
+    pub command: NetpolCommand,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum MatrixFormat {
+    Table,
+    Json,
+    Dot,
+    Html,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ExplainFormat {
+    Table,
+    Json,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum NetpolCommand {
+    /// Which workloads can reach which, on which ports (plus `internet` and `NS/*`, any new pod).
+    Matrix {
+        #[arg(short, long, value_enum, default_value_t = MatrixFormat::Table)]
+        format: MatrixFormat,
+        /// Write to FILE instead of standard output.
+        #[arg(short, long, value_name = "FILE")]
+        output: Option<PathBuf>,
+        #[arg(default_value = ".")]
+        paths: Vec<PathBuf>,
+        #[arg(short, long)]
+        quiet: bool,
+    },
+    /// Whether one connection is allowed, and the policies and rules that decide it.
+    Explain {
+        /// Source: NAMESPACE/WORKLOAD, NAMESPACE/KIND/WORKLOAD, NAMESPACE/* or internet.
+        #[arg(long)]
+        from: String,
+        /// Destination, in the same forms.
+        #[arg(long)]
+        to: String,
+        #[arg(long)]
+        port: u16,
+        /// TCP, UDP or SCTP.
+        #[arg(long, default_value = "TCP")]
+        protocol: String,
+        #[arg(short, long, value_enum, default_value_t = ExplainFormat::Table)]
+        format: ExplainFormat,
+        #[arg(default_value = ".")]
+        paths: Vec<PathBuf>,
+        #[arg(short, long)]
+        quiet: bool,
+    },
+}
+
+fn load(
+    paths: &[PathBuf],
+    quiet: bool,
+) -> anyhow::Result<(NetworkModel, palisade_netpol::Options)> {
+    let (manifests, config) = k8s_graph::load(paths, quiet)?;
+    let objects: Vec<&K8sObject> = manifests.iter().flat_map(|m| m.objects.iter()).collect();
+    let options = k8s_graph::network_options(&config).unwrap_or_else(|e| {
+        eprintln!("error: {e}");
+        palisade_netpol::Options::default()
+    });
+    let model = NetworkModel::build(objects);
+    if !quiet {
+        for e in &model.errors {
+            eprintln!("error: {e}");
+        }
+    }
+    Ok((model, options))
+}
+
+pub fn run(args: NetpolArgs) -> anyhow::Result<u8> {
+    match args.command {
+        NetpolCommand::Matrix {
+            format,
+            output,
+            paths,
+            quiet,
+        } => {
+            let (model, options) = load(&paths, quiet)?;
+            let engine = Engine::new(&model, options);
+            let matrix = engine.matrix();
+            let text = match format {
+                MatrixFormat::Table => picture::to_table(&engine, &matrix),
+                MatrixFormat::Json => picture::to_json(&engine, &matrix),
+                MatrixFormat::Dot => picture::to_dot(&engine, &matrix),
+                MatrixFormat::Html => picture::to_html(&engine, &matrix),
+            };
+            k8s_graph::emit(&text, output.as_deref())?;
+        }
+        NetpolCommand::Explain {
+            from,
+            to,
+            port,
+            protocol,
+            format,
+            paths,
+            quiet,
+        } => {
+            let protocol = Protocol::parse(&protocol)
+                .ok_or_else(|| anyhow::anyhow!("--protocol must be TCP, UDP or SCTP"))?;
+            let (model, options) = load(&paths, quiet)?;
+            let engine = Engine::new(&model, options);
+            let find = |what: &str| {
+                engine.find(what).ok_or_else(|| {
+                    anyhow::anyhow!("no workload `{what}` in the manifests (use NAMESPACE/WORKLOAD, NAMESPACE/* or internet)")
+                })
+            };
+            let explanation = engine.explain(find(&from)?, find(&to)?, protocol, port);
+            let text = match format {
+                ExplainFormat::Table => explanation.to_text(),
+                ExplainFormat::Json => serde_json::to_string_pretty(&explanation)? + "\n",
+            };
+            k8s_graph::emit(&text, None)?;
+        }
+    }
+    Ok(0)
+}

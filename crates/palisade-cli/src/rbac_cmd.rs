@@ -1,0 +1,149 @@
+//! `palisade rbac`: who-can, can and graph, answered from manifests plus the API server's
+//! default roles, without a cluster.
+
+use std::path::PathBuf;
+
+use clap::{Args, Subcommand, ValueEnum};
+use palisade_iac::kubernetes::K8sObject;
+use palisade_rbac::{graph::RbacGraph, RbacModel, Subject};
+
+use crate::k8s_graph;
+
+#[derive(Debug, Args)]
+pub struct RbacArgs {
+    #[command(subcommand)]
+    pub command: RbacCommand,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum AnswerFormat {
+    Table,
+    Json,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum PictureFormat {
+    Dot,
+    Html,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum RbacCommand {
+    /// Who can VERB RESOURCE (like `kubectl auth can-i` asked for every subject).
+    ///
+    /// RESOURCE is `pods`, `pods/exec`, `deployments.apps`, or a non-resource URL such as
+    /// `/metrics`. Without -n only cluster-wide grants count.
+    WhoCan {
+        verb: String,
+        resource: String,
+        /// Namespace of the request.
+        #[arg(short, long)]
+        namespace: Option<String>,
+        /// Name of the object (matters for roles with resourceNames).
+        #[arg(long)]
+        name: Option<String>,
+        #[arg(short, long, value_enum, default_value_t = AnswerFormat::Table)]
+        format: AnswerFormat,
+        /// Manifests to read (files or directories).
+        #[arg(default_value = ".")]
+        paths: Vec<PathBuf>,
+        #[arg(short, long)]
+        quiet: bool,
+    },
+    /// Everything SUBJECT can do (like `kubectl auth can-i --list --as SUBJECT`).
+    ///
+    /// SUBJECT is `serviceaccount:NS:NAME`, `system:serviceaccount:NS:NAME`, `user:NAME` or
+    /// `group:NAME`.
+    Can {
+        subject: String,
+        /// Only grants effective in this namespace (and cluster-wide ones).
+        #[arg(short, long)]
+        namespace: Option<String>,
+        #[arg(short, long, value_enum, default_value_t = AnswerFormat::Table)]
+        format: AnswerFormat,
+        #[arg(default_value = ".")]
+        paths: Vec<PathBuf>,
+        #[arg(short, long)]
+        quiet: bool,
+    },
+    /// Subjects → bindings → roles → sensitive permissions, as DOT or a self-contained HTML page.
+    Graph {
+        #[arg(short, long, value_enum, default_value_t = PictureFormat::Dot)]
+        format: PictureFormat,
+        /// Write to FILE instead of standard output.
+        #[arg(short, long, value_name = "FILE")]
+        output: Option<PathBuf>,
+        #[arg(default_value = ".")]
+        paths: Vec<PathBuf>,
+        #[arg(short, long)]
+        quiet: bool,
+    },
+}
+
+fn model(paths: &[PathBuf], quiet: bool) -> anyhow::Result<RbacModel> {
+    let (manifests, _) = k8s_graph::load(paths, quiet)?;
+    let objects: Vec<&K8sObject> = manifests.iter().flat_map(|m| m.objects.iter()).collect();
+    let model = RbacModel::build(objects);
+    if !quiet {
+        for e in &model.errors {
+            eprintln!("error: {e}");
+        }
+    }
+    Ok(model)
+}
+
+pub fn run(args: RbacArgs) -> anyhow::Result<u8> {
+    match args.command {
+        RbacCommand::WhoCan {
+            verb,
+            resource,
+            namespace,
+            name,
+            format,
+            paths,
+            quiet,
+        } => {
+            let m = model(&paths, quiet)?;
+            let answer =
+                palisade_rbac::who_can(&m, &verb, &resource, namespace.as_deref(), name.as_deref());
+            let text = match format {
+                AnswerFormat::Table => answer.to_table(),
+                AnswerFormat::Json => serde_json::to_string_pretty(&answer)? + "\n",
+            };
+            k8s_graph::emit(&text, None)?;
+        }
+        RbacCommand::Can {
+            subject,
+            namespace,
+            format,
+            paths,
+            quiet,
+        } => {
+            let subject = Subject::parse(&subject).ok_or_else(|| {
+                anyhow::anyhow!("`{subject}` is not a subject: use serviceaccount:NS:NAME, user:NAME or group:NAME")
+            })?;
+            let m = model(&paths, quiet)?;
+            let answer = palisade_rbac::can(&m, &subject, namespace.as_deref());
+            let text = match format {
+                AnswerFormat::Table => answer.to_table(),
+                AnswerFormat::Json => serde_json::to_string_pretty(&answer)? + "\n",
+            };
+            k8s_graph::emit(&text, None)?;
+        }
+        RbacCommand::Graph {
+            format,
+            output,
+            paths,
+            quiet,
+        } => {
+            let m = model(&paths, quiet)?;
+            let g = RbacGraph::build(&m);
+            let text = match format {
+                PictureFormat::Dot => g.to_dot(),
+                PictureFormat::Html => g.to_html(),
+            };
+            k8s_graph::emit(&text, output.as_deref())?;
+        }
+    }
+    Ok(0)
+}

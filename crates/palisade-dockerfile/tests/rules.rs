@@ -1,0 +1,159 @@
+//! Every rule against its fixtures: `tests/fixtures/<RULE>/fail_*` must be reported by
+//! that rule, `pass_*` must not; the findings of the failing fixtures are snapshotted.
+
+use std::fmt::Write as _;
+use std::path::Path;
+
+use palisade_dockerfile::{rules, scan_dockerfile};
+
+fn fixtures(rule: &str) -> Vec<(String, String)> {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures")
+        .join(rule);
+    let mut out: Vec<(String, String)> = std::fs::read_dir(&dir)
+        .unwrap_or_else(|e| panic!("{rule} has no fixtures in {}: {e}", dir.display()))
+        .flatten()
+        .map(|e| {
+            let name = e.file_name().to_string_lossy().to_string();
+            (name, std::fs::read_to_string(e.path()).unwrap())
+        })
+        .collect();
+    out.sort();
+    out
+}
+
+#[test]
+fn every_rule_fails_its_fail_fixtures_and_passes_its_pass_fixtures() {
+    let mut report = String::new();
+    for rule in rules() {
+        let cases = fixtures(rule.id);
+        assert!(
+            cases.iter().any(|(n, _)| n.starts_with("fail")),
+            "{} has no fail fixture",
+            rule.id
+        );
+        assert!(
+            cases.iter().any(|(n, _)| n.starts_with("pass")),
+            "{} has no pass fixture",
+            rule.id
+        );
+        for (name, text) in cases {
+            let path = format!("{}/{name}", rule.id);
+            let scan = scan_dockerfile(&path, &text).unwrap_or_else(|e| panic!("{path}: {e}"));
+            let own: Vec<_> = scan
+                .findings
+                .iter()
+                .filter(|f| f.rule_id == rule.id)
+                .collect();
+            if name.starts_with("fail") {
+                assert!(!own.is_empty(), "{path} should fail {}", rule.id);
+                for f in own {
+                    writeln!(
+                        report,
+                        "{}:{} {} [{}] {} ({})",
+                        f.location.path,
+                        f.location.line.unwrap_or(0),
+                        f.rule_id,
+                        f.severity,
+                        f.message,
+                        f.location.resource.as_deref().unwrap_or("")
+                    )
+                    .unwrap();
+                }
+            } else {
+                assert!(
+                    own.is_empty(),
+                    "{path} should pass {}, got {:?}",
+                    rule.id,
+                    own
+                );
+            }
+        }
+    }
+    insta::assert_snapshot!("fail_fixture_findings", report);
+}
+
+#[test]
+fn a_realistic_multi_stage_file() {
+    let text = r#"# syntax=docker/dockerfile:1
+ARG GO_VERSION=1.22
+FROM golang:${GO_VERSION} AS build
+WORKDIR /src
+RUN curl -fsSL https://example.com/tool.sh | bash
+COPY . .
+RUN go build -o /out/app ./cmd/app
+
+FROM debian:latest
+ENV API_TOKEN=0123456789abcdef
+RUN apt-get update && apt-get install -y ca-certificates
+COPY --from=build /out/app /usr/local/bin/app
+EXPOSE 8080 22
+ENTRYPOINT ["/usr/local/bin/app"]
+"#;
+    let scan = scan_dockerfile("Dockerfile", text).unwrap();
+    let lines: Vec<String> = scan
+        .findings
+        .iter()
+        .map(|f| {
+            format!(
+                "{} {} {} {}",
+                f.location,
+                f.rule_id,
+                f.location.resource.as_deref().unwrap_or(""),
+                f.message
+            )
+        })
+        .collect();
+    insta::assert_snapshot!("realistic_multi_stage", lines.join("\n"));
+    let secret = scan
+        .findings
+        .iter()
+        .find(|f| f.rule_id == "IMG020")
+        .unwrap();
+    let info = secret.secret.as_ref().unwrap();
+    assert!(
+        !info.preview.contains("0123456789abcdef"),
+        "secret leaked into preview"
+    );
+}
+
+#[test]
+fn rule_documentation_has_every_section() {
+    for rule in rules() {
+        for section in ["What it checks", "Why it matters", "Fix", "References"] {
+            assert!(
+                rule.section(section).is_some(),
+                "{} lacks `## {section}`",
+                rule.id
+            );
+        }
+        assert!(
+            !rule.references().is_empty(),
+            "{} has no reference URL",
+            rule.id
+        );
+    }
+}
+
+#[test]
+fn the_secrets_engine_is_consulted_for_values_whose_names_say_nothing() {
+    fn engine(value: &str) -> Option<String> {
+        value
+            .starts_with("ghp_")
+            .then(|| "GitHub token".to_string())
+    }
+    let text = "FROM alpine:3.19\nENV GH=ghp_0123456789abcdefghijklmnopqrstuvwxyz REGION=eu-west-1\nUSER app\n";
+    let plain = palisade_dockerfile::scan_dockerfile("Dockerfile", text).unwrap();
+    assert!(!plain.findings.iter().any(|f| f.rule_id == "IMG020"));
+    let scan = palisade_dockerfile::scan_dockerfile_with("Dockerfile", text, Some(engine)).unwrap();
+    let secrets: Vec<_> = scan
+        .findings
+        .iter()
+        .filter(|f| f.rule_id == "IMG020")
+        .collect();
+    assert_eq!(secrets.len(), 1);
+    assert_eq!(
+        secrets[0].message,
+        "ENV `GH` holds a secret (GitHub token): it is stored in the image configuration"
+    );
+}

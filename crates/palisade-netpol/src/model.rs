@@ -1,0 +1,642 @@
+//! NetworkPolicies, namespaces and workloads of a scan, parsed into the values the engine
+//! evaluates. Anything the API server would reject (unknown selector operators, CIDRs that
+//! do not parse, peers with no selector) is reported and left out.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::fmt;
+use std::sync::Arc;
+
+use palisade_core::{Location, ScanError};
+use palisade_iac::kubernetes::{K8sObject, LabelSelector, PodView};
+use palisade_yaml::Node;
+
+use crate::cidr::{AddressSet, Cidr};
+
+/// The label every namespace carries with its own name (Kubernetes ≥ 1.21).
+pub const NAMESPACE_NAME_LABEL: &str = "kubernetes.io/metadata.name";
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize)]
+pub enum Protocol {
+    #[serde(rename = "TCP")]
+    Tcp,
+    #[serde(rename = "UDP")]
+    Udp,
+    #[serde(rename = "SCTP")]
+    Sctp,
+}
+
+impl Protocol {
+    pub fn parse(text: &str) -> Option<Protocol> {
+        match text.to_ascii_uppercase().as_str() {
+            "TCP" => Some(Protocol::Tcp),
+            "UDP" => Some(Protocol::Udp),
+            "SCTP" => Some(Protocol::Sctp),
+            _ => None,
+        }
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Protocol::Tcp => "TCP",
+            Protocol::Udp => "UDP",
+            Protocol::Sctp => "SCTP",
+        }
+    }
+}
+
+/// Where something is written.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Source {
+    pub path: Arc<str>,
+    pub line: u32,
+    pub column: u32,
+}
+
+impl Source {
+    pub fn of(obj: &K8sObject, node: &Node) -> Source {
+        let pos = if node.pos.line == 0 {
+            obj.root.pos
+        } else {
+            node.pos
+        };
+        Source {
+            path: obj.path.clone(),
+            line: pos.line,
+            column: pos.column,
+        }
+    }
+
+    pub fn location(&self, resource: &str) -> Location {
+        Location::at(self.path.as_ref(), self.line, self.column).with_resource(resource)
+    }
+}
+
+impl fmt::Display for Source {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}:{}", self.path, self.line)
+    }
+}
+
+/// A container port a named policy port can resolve to.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct ContainerPort {
+    pub name: Option<String>,
+    pub port: u16,
+    pub protocol: Protocol,
+    pub source: Option<(u32, u32)>,
+}
+
+/// A workload and the pods it creates.
+#[derive(Debug, Clone)]
+pub struct Workload {
+    pub kind: String,
+    pub name: String,
+    pub namespace: String,
+    pub labels: BTreeMap<String, String>,
+    pub ports: Vec<ContainerPort>,
+    pub source: Source,
+}
+
+impl Workload {
+    /// `namespace/name`, as `netpol explain` takes it.
+    pub fn id(&self) -> String {
+        format!("{}/{}", self.namespace, self.name)
+    }
+
+    pub fn resource_id(&self) -> String {
+        format!("{}/{}/{}", self.kind, self.namespace, self.name)
+    }
+}
+
+/// The port part of a policy rule.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum PortValue {
+    Any,
+    Number(u16),
+    Named(String),
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct PolicyPort {
+    pub protocol: Protocol,
+    pub port: PortValue,
+    pub end_port: Option<u16>,
+}
+
+impl fmt::Display for PolicyPort {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match (&self.port, self.end_port) {
+            (PortValue::Any, _) => write!(f, "any/{}", self.protocol.as_str()),
+            (PortValue::Number(p), Some(e)) => write!(f, "{p}-{e}/{}", self.protocol.as_str()),
+            (PortValue::Number(p), None) => write!(f, "{p}/{}", self.protocol.as_str()),
+            (PortValue::Named(n), _) => write!(f, "{n}/{}", self.protocol.as_str()),
+        }
+    }
+}
+
+/// One `from`/`to` entry.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Peer {
+    /// `podSelector` and/or `namespaceSelector`; `namespaces: None` means the policy's own namespace.
+    Pods {
+        pods: LabelSelector,
+        namespaces: Option<LabelSelector>,
+    },
+    IpBlock {
+        cidr: Cidr,
+        except: Vec<Cidr>,
+    },
+}
+
+impl fmt::Display for Peer {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Peer::Pods {
+                pods,
+                namespaces: None,
+            } => write!(f, "pods {pods}"),
+            Peer::Pods {
+                pods,
+                namespaces: Some(ns),
+            } => write!(f, "pods {pods} in namespaces {ns}"),
+            Peer::IpBlock { cidr, except } if except.is_empty() => write!(f, "ipBlock {cidr}"),
+            Peer::IpBlock { cidr, except } => write!(
+                f,
+                "ipBlock {cidr} except {}",
+                except
+                    .iter()
+                    .map(|c| c.to_string())
+                    .collect::<Vec<_>>()
+                    .join(",")
+            ),
+        }
+    }
+}
+
+/// One ingress or egress rule: any peer and any port must match (empty lists match all).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Rule {
+    pub peers: Vec<Peer>,
+    pub ports: Vec<PolicyPort>,
+    pub source: Source,
+    /// The rule had peers written but every one was invalid: it matches nothing.
+    pub matches_nothing: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Direction {
+    Ingress,
+    Egress,
+}
+
+/// A NetworkPolicy.
+#[derive(Debug, Clone)]
+pub struct Policy {
+    pub name: String,
+    pub namespace: String,
+    pub selector: LabelSelector,
+    /// `Some` when the policy isolates ingress (its rules, possibly none).
+    pub ingress: Option<Vec<Rule>>,
+    pub egress: Option<Vec<Rule>>,
+    pub source: Source,
+}
+
+impl Policy {
+    pub fn resource_id(&self) -> String {
+        format!("NetworkPolicy/{}/{}", self.namespace, self.name)
+    }
+
+    pub fn rules(&self, d: Direction) -> Option<&Vec<Rule>> {
+        match d {
+            Direction::Ingress => self.ingress.as_ref(),
+            Direction::Egress => self.egress.as_ref(),
+        }
+    }
+}
+
+/// A Service or Ingress that exposes workloads outside the cluster.
+#[derive(Debug, Clone)]
+pub struct Exposure {
+    pub resource_id: String,
+    pub namespace: String,
+    pub how: String,
+    pub selector: BTreeMap<String, String>,
+    pub source: Source,
+}
+
+/// Settings from `[kubernetes]` of `palisade.toml`.
+#[derive(Debug, Clone)]
+pub struct Options {
+    /// Pod and service ranges of the cluster; addresses outside them are "the internet".
+    pub cluster_cidrs: Vec<Cidr>,
+}
+
+impl Default for Options {
+    fn default() -> Options {
+        Options {
+            cluster_cidrs: ["10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16", "fc00::/7"]
+                .iter()
+                .map(|c| Cidr::parse(c).expect("valid default CIDR"))
+                .collect(),
+        }
+    }
+}
+
+/// `cluster_cidrs` in `[kubernetes]` is not a list of CIDR strings.
+#[derive(Debug, Clone, thiserror::Error)]
+#[error("[kubernetes] cluster_cidrs: {0}")]
+pub struct OptionsError(pub String);
+
+impl Options {
+    /// Reads `cluster_cidrs = ["10.0.0.0/8", ...]` from the `[kubernetes]` table.
+    pub fn from_table(table: &toml::Table) -> Result<Options, OptionsError> {
+        let Some(value) = table.get("cluster_cidrs") else {
+            return Ok(Options::default());
+        };
+        let list = value
+            .as_array()
+            .ok_or_else(|| OptionsError("expected a list of CIDR strings".into()))?;
+        let cluster_cidrs = list
+            .iter()
+            .map(|v| {
+                let s = v
+                    .as_str()
+                    .ok_or_else(|| OptionsError(format!("{v} is not a string")))?;
+                Cidr::parse(s).map_err(|e| OptionsError(e.to_string()))
+            })
+            .collect::<Result<_, _>>()?;
+        Ok(Options { cluster_cidrs })
+    }
+}
+
+/// Everything the engine needs from a scan.
+#[derive(Debug, Default)]
+pub struct NetworkModel {
+    /// Namespace name → labels (with the automatic name label).
+    pub namespaces: BTreeMap<String, BTreeMap<String, String>>,
+    /// Namespace objects present in the scan, for locations.
+    pub namespace_sources: BTreeMap<String, Source>,
+    pub workloads: Vec<Workload>,
+    pub policies: Vec<Policy>,
+    pub exposures: Vec<Exposure>,
+    pub errors: Vec<ScanError>,
+}
+
+fn namespace_labels(name: &str, labels: &BTreeMap<String, String>) -> BTreeMap<String, String> {
+    let mut l = labels.clone();
+    l.insert(NAMESPACE_NAME_LABEL.to_string(), name.to_string());
+    l
+}
+
+impl NetworkModel {
+    pub fn build<'a>(objects: impl IntoIterator<Item = &'a K8sObject>) -> NetworkModel {
+        let mut m = NetworkModel::default();
+        let mut services: Vec<(&K8sObject, BTreeMap<String, String>, String)> = Vec::new();
+        let mut ingresses: Vec<&K8sObject> = Vec::new();
+        for obj in objects {
+            match obj.kind.as_str() {
+                "Namespace" => {
+                    m.namespaces
+                        .insert(obj.name.clone(), namespace_labels(&obj.name, &obj.labels));
+                    m.namespace_sources
+                        .insert(obj.name.clone(), Source::of(obj, &obj.root));
+                    continue;
+                }
+                "NetworkPolicy" if obj.api_version.starts_with("networking.k8s.io") => {
+                    if let Some(p) = m.parse_policy(obj) {
+                        m.policies.push(p);
+                    }
+                }
+                "Service" => {
+                    let spec = obj.root.get("spec");
+                    let ty = spec
+                        .and_then(|s| s.get("type"))
+                        .and_then(Node::as_str)
+                        .unwrap_or("ClusterIP")
+                        .to_string();
+                    let selector: BTreeMap<String, String> = spec
+                        .and_then(|s| s.get("selector"))
+                        .map(|n| {
+                            n.entries()
+                                .map(|(k, v)| (k.to_string(), v.as_str().unwrap_or("").to_string()))
+                                .collect()
+                        })
+                        .unwrap_or_default();
+                    services.push((obj, selector, ty));
+                }
+                "Ingress" => ingresses.push(obj),
+                _ => {
+                    if let Some(pod) = PodView::of(obj) {
+                        m.workloads.push(workload_of(&pod));
+                    }
+                }
+            }
+            if !obj.is_cluster_scoped() {
+                let ns = obj.effective_namespace().to_string();
+                m.namespaces
+                    .entry(ns.clone())
+                    .or_insert_with(|| namespace_labels(&ns, &BTreeMap::new()));
+            }
+        }
+        for (obj, selector, ty) in &services {
+            if matches!(ty.as_str(), "LoadBalancer" | "NodePort") && !selector.is_empty() {
+                m.exposures.push(Exposure {
+                    resource_id: obj.resource_id(),
+                    namespace: obj.effective_namespace().to_string(),
+                    how: format!("Service type {ty}"),
+                    selector: selector.clone(),
+                    source: Source::of(obj, obj.root.path(&["spec", "type"]).unwrap_or(&obj.root)),
+                });
+            }
+        }
+        for ing in ingresses {
+            let ns = ing.effective_namespace();
+            let mut backends = BTreeSet::new();
+            collect_backends(&ing.root, &mut backends, 0);
+            for name in backends {
+                if let Some((_, selector, _)) = services.iter().find(|(s, sel, _)| {
+                    s.name == name && s.effective_namespace() == ns && !sel.is_empty()
+                }) {
+                    m.exposures.push(Exposure {
+                        resource_id: ing.resource_id(),
+                        namespace: ns.to_string(),
+                        how: format!("Ingress {} via Service {name}", ing.name),
+                        selector: selector.clone(),
+                        source: Source::of(ing, &ing.root),
+                    });
+                }
+            }
+        }
+        m
+    }
+
+    fn error(&mut self, obj: &K8sObject, line: u32, message: String) {
+        self.errors.push(ScanError::new(
+            obj.path.as_ref(),
+            Some(line),
+            format!("{}: {message}", obj.resource_id()),
+        ));
+    }
+
+    fn selector(&mut self, obj: &K8sObject, node: Option<&Node>) -> Option<LabelSelector> {
+        match LabelSelector::parse(node) {
+            Ok(s) => Some(s),
+            Err(e) => {
+                self.error(obj, e.line, e.message);
+                None
+            }
+        }
+    }
+
+    fn parse_policy(&mut self, obj: &K8sObject) -> Option<Policy> {
+        let spec = obj.root.get("spec");
+        let Some(spec) = spec.filter(|s| s.is_map()) else {
+            self.error(obj, obj.start_line, "NetworkPolicy has no spec".into());
+            return None;
+        };
+        // An invalid podSelector would be rejected by the API server: the policy does not exist.
+        let selector = self.selector(obj, spec.get("podSelector"))?;
+        let declared: Option<Vec<String>> = spec.get("policyTypes").map(|t| {
+            t.items()
+                .filter_map(|v| v.as_str().map(str::to_string))
+                .collect()
+        });
+        let has_egress_section = spec.get("egress").is_some_and(|e| !e.is_null());
+        let (ingress_on, egress_on) = match &declared {
+            Some(types) => (
+                types.iter().any(|t| t == "Ingress"),
+                types.iter().any(|t| t == "Egress"),
+            ),
+            None => (true, has_egress_section),
+        };
+        let ingress = ingress_on.then(|| self.rules(obj, spec.get("ingress"), "from"));
+        let egress = egress_on.then(|| self.rules(obj, spec.get("egress"), "to"));
+        Some(Policy {
+            name: obj.name.clone(),
+            namespace: obj.effective_namespace().to_string(),
+            selector,
+            ingress,
+            egress,
+            source: Source::of(obj, &obj.root),
+        })
+    }
+
+    fn rules(&mut self, obj: &K8sObject, node: Option<&Node>, peers_key: &str) -> Vec<Rule> {
+        let mut out = Vec::new();
+        for r in node.into_iter().flat_map(Node::items) {
+            let mut peers = Vec::new();
+            let written = r.get(peers_key).map(|p| p.items().len()).unwrap_or(0);
+            for p in r.get(peers_key).into_iter().flat_map(Node::items) {
+                if let Some(peer) = self.peer(obj, p) {
+                    peers.push(peer);
+                }
+            }
+            let mut ports = Vec::new();
+            let mut bad_ports = false;
+            for p in r.get("ports").into_iter().flat_map(Node::items) {
+                match self.port(obj, p) {
+                    Some(port) => ports.push(port),
+                    None => bad_ports = true,
+                }
+            }
+            out.push(Rule {
+                matches_nothing: (written > 0 && peers.is_empty())
+                    || (bad_ports && ports.is_empty()),
+                peers,
+                ports,
+                source: Source::of(obj, r),
+            });
+        }
+        out
+    }
+
+    fn peer(&mut self, obj: &K8sObject, p: &Node) -> Option<Peer> {
+        if let Some(block) = p.get("ipBlock") {
+            let cidr_text = block.get("cidr").and_then(Node::as_str).unwrap_or("");
+            let cidr = match Cidr::parse(cidr_text) {
+                Ok(c) => c,
+                Err(e) => {
+                    self.error(obj, block.pos.line, e.to_string());
+                    return None;
+                }
+            };
+            let mut except = Vec::new();
+            for e in block.get("except").into_iter().flat_map(Node::items) {
+                match Cidr::parse(e.as_str().unwrap_or("")) {
+                    Ok(c) => except.push(c),
+                    Err(err) => {
+                        self.error(obj, e.pos.line, format!("except: {err}"));
+                        return None;
+                    }
+                }
+            }
+            return Some(Peer::IpBlock { cidr, except });
+        }
+        let pod_node = p.get("podSelector");
+        let ns_node = p.get("namespaceSelector");
+        if pod_node.is_none() && ns_node.is_none() {
+            self.error(
+                obj,
+                p.pos.line,
+                "a peer needs podSelector, namespaceSelector or ipBlock; it is ignored".into(),
+            );
+            return None;
+        }
+        let pods = self.selector(obj, pod_node)?;
+        let namespaces = match ns_node {
+            Some(n) => Some(self.selector(obj, Some(n))?),
+            None => None,
+        };
+        Some(Peer::Pods { pods, namespaces })
+    }
+
+    fn port(&mut self, obj: &K8sObject, p: &Node) -> Option<PolicyPort> {
+        let protocol = match p.get("protocol").and_then(Node::as_str) {
+            None => Protocol::Tcp,
+            Some(t) => match Protocol::parse(t) {
+                Some(proto) => proto,
+                None => {
+                    self.error(obj, p.pos.line, format!("unknown protocol `{t}`"));
+                    return None;
+                }
+            },
+        };
+        let port = match p.get("port") {
+            None => PortValue::Any,
+            Some(n) if n.is_null() => PortValue::Any,
+            Some(n) => match n.as_i64() {
+                Some(v) if (1..=65535).contains(&v) => PortValue::Number(v as u16),
+                Some(v) => {
+                    self.error(obj, n.pos.line, format!("port {v} is outside 1-65535"));
+                    return None;
+                }
+                None => PortValue::Named(n.as_str().unwrap_or("").to_string()),
+            },
+        };
+        let end_port = match p.get("endPort").and_then(Node::as_i64) {
+            None => None,
+            Some(e) => match port {
+                PortValue::Number(start) if (start as i64) <= e && e <= 65535 => Some(e as u16),
+                _ => {
+                    self.error(
+                        obj,
+                        p.pos.line,
+                        format!("endPort {e} needs a numeric port not above it"),
+                    );
+                    return None;
+                }
+            },
+        };
+        Some(PolicyPort {
+            protocol,
+            port,
+            end_port,
+        })
+    }
+}
+
+fn collect_backends(node: &Node, out: &mut BTreeSet<String>, depth: usize) {
+    if depth > 12 {
+        return;
+    }
+    if let Some(name) = node.path(&["service", "name"]).and_then(Node::as_str) {
+        out.insert(name.to_string());
+    }
+    if let Some(name) = node.get("serviceName").and_then(Node::as_str) {
+        out.insert(name.to_string());
+    }
+    for (_, v) in node.entries() {
+        collect_backends(v, out, depth + 1);
+    }
+    for v in node.items() {
+        collect_backends(v, out, depth + 1);
+    }
+}
+
+fn workload_of(pod: &PodView) -> Workload {
+    let obj = pod.object;
+    let mut ports = Vec::new();
+    for c in &pod.containers {
+        for p in c.node.get("ports").into_iter().flat_map(Node::items) {
+            let Some(port) = p
+                .get("containerPort")
+                .and_then(Node::as_i64)
+                .filter(|v| (1..=65535).contains(v))
+            else {
+                continue;
+            };
+            ports.push(ContainerPort {
+                name: p.get("name").and_then(Node::as_str).map(str::to_string),
+                port: port as u16,
+                protocol: p
+                    .get("protocol")
+                    .and_then(Node::as_str)
+                    .and_then(Protocol::parse)
+                    .unwrap_or(Protocol::Tcp),
+                source: p.get("containerPort").map(|n| (n.pos.line, n.pos.column)),
+            });
+        }
+    }
+    Workload {
+        kind: obj.kind.clone(),
+        name: obj.name.clone(),
+        namespace: obj.effective_namespace().to_string(),
+        labels: pod.pod_labels.clone(),
+        ports,
+        source: Source::of(obj, &obj.root),
+    }
+}
+
+/// Whether an ipBlock reaches addresses outside the cluster ranges.
+pub fn reaches_internet(cidr: &Cidr, except: &[Cidr], options: &Options) -> bool {
+    let mut set = AddressSet::of(*cidr);
+    for c in except.iter().chain(&options.cluster_cidrs) {
+        set.subtract(c);
+    }
+    !set.is_empty()
+}
+
+/// Whether an ipBlock covers pod addresses: every cluster range of the family, minus nothing.
+pub fn covers_cluster(cidr: &Cidr, except: &[Cidr], options: &Options) -> bool {
+    let mut set = AddressSet::of(*cidr);
+    for c in except {
+        set.subtract(c);
+    }
+    let same_family: Vec<&Cidr> = options
+        .cluster_cidrs
+        .iter()
+        .filter(|c| c.v6 == cidr.v6)
+        .collect();
+    !same_family.is_empty() && same_family.iter().all(|c| set.contains_all(c))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn cluster_cidrs_come_from_the_kubernetes_table() {
+        let table: toml::Table = toml::from_str("cluster_cidrs = [\"100.64.0.0/10\"]").unwrap();
+        let o = Options::from_table(&table).unwrap();
+        assert_eq!(o.cluster_cidrs, vec![Cidr::parse("100.64.0.0/10").unwrap()]);
+        let bad: toml::Table = toml::from_str("cluster_cidrs = [\"10.0.0.0/99\"]").unwrap();
+        assert!(Options::from_table(&bad)
+            .unwrap_err()
+            .to_string()
+            .contains("10.0.0.0/99"));
+        assert_eq!(
+            Options::from_table(&toml::Table::new())
+                .unwrap()
+                .cluster_cidrs
+                .len(),
+            Options::default().cluster_cidrs.len()
+        );
+        let o = Options::from_table(&table).unwrap();
+        let ten = Cidr::parse("10.0.0.0/8").unwrap();
+        assert!(
+            reaches_internet(&ten, &[], &o),
+            "10/8 is outside a 100.64/10 cluster"
+        );
+    }
+}

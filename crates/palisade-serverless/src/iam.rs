@@ -1,0 +1,198 @@
+//! IAM policy documents: statements from any front-end's value tree, SAM policy templates
+//! and the AWS managed policies that matter for least privilege.
+
+use crate::model::{PolicyStatement, Spanned};
+use crate::value::{Pos, Value, ValueKind};
+
+/// Statements of a policy document (`{Version, Statement: [...]}`) or of a bare statement list.
+pub fn statements(document: &Value, source: &str) -> Vec<PolicyStatement> {
+    let list = match document.get("Statement") {
+        Some(s) => s.one_or_many(),
+        None if matches!(document.kind, ValueKind::List(_)) => document.one_or_many(),
+        None if document.get("Effect").is_some() => vec![document],
+        None => return Vec::new(),
+    };
+    list.into_iter()
+        .filter(|s| s.is_map())
+        .map(|s| statement(s, source))
+        .collect()
+}
+
+/// One statement; keys are matched case-insensitively (Serverless users write `effect`).
+pub fn statement(s: &Value, source: &str) -> PolicyStatement {
+    let mut st = PolicyStatement {
+        allow: s
+            .get_ci("Effect")
+            .and_then(Value::as_str)
+            .map(|e| e.eq_ignore_ascii_case("allow"))
+            .unwrap_or(true),
+        has_condition: s.get_ci("Condition").is_some(),
+        source: source.to_string(),
+        pos: s.pos,
+        ..PolicyStatement::default()
+    };
+    let mut unknown = false;
+    st.actions = strings(s.get_ci("Action"), &mut unknown);
+    st.not_actions = strings(s.get_ci("NotAction"), &mut unknown);
+    st.resources = strings(s.get_ci("Resource"), &mut unknown);
+    st.not_resources = strings(s.get_ci("NotResource"), &mut unknown);
+    st.has_unknown = unknown;
+    st
+}
+
+fn strings(v: Option<&Value>, unknown: &mut bool) -> Vec<Spanned<String>> {
+    let Some(v) = v else { return Vec::new() };
+    let mut out = Vec::new();
+    for item in v.one_or_many() {
+        match item.as_str() {
+            Some(s) => out.push(Spanned {
+                value: s.to_string(),
+                pos: item.pos,
+            }),
+            None => *unknown = true,
+        }
+    }
+    out
+}
+
+fn st(actions: &[&str], resource: &str, source: &str, pos: Pos) -> PolicyStatement {
+    PolicyStatement {
+        allow: true,
+        actions: actions
+            .iter()
+            .map(|a| Spanned {
+                value: a.to_string(),
+                pos,
+            })
+            .collect(),
+        resources: vec![Spanned {
+            value: resource.to_string(),
+            pos,
+        }],
+        has_unknown: resource != "*",
+        source: source.to_string(),
+        pos,
+        ..PolicyStatement::default()
+    }
+}
+
+/// Statements a SAM policy template grants. Templates scoped to a named resource grant on
+/// that resource (recorded as not `*`); the few that grant on `*` by definition say so.
+pub fn sam_policy_template(name: &str, pos: Pos) -> Option<Vec<PolicyStatement>> {
+    let scoped = |actions: &[&str]| Some(vec![st(actions, "<scoped>", name, pos)]);
+    let star = |actions: &[&str]| Some(vec![st(actions, "*", name, pos)]);
+    match name {
+        "S3CrudPolicy" => scoped(&[
+            "s3:GetObject",
+            "s3:ListBucket",
+            "s3:PutObject",
+            "s3:DeleteObject",
+        ]),
+        "S3ReadPolicy" => scoped(&["s3:GetObject", "s3:ListBucket"]),
+        "S3WritePolicy" => scoped(&["s3:PutObject", "s3:PutObjectAcl"]),
+        "S3FullAccessPolicy" => scoped(&["s3:*"]),
+        "DynamoDBCrudPolicy" => scoped(&[
+            "dynamodb:GetItem",
+            "dynamodb:PutItem",
+            "dynamodb:UpdateItem",
+            "dynamodb:DeleteItem",
+            "dynamodb:Query",
+            "dynamodb:Scan",
+        ]),
+        "DynamoDBReadPolicy" => scoped(&["dynamodb:GetItem", "dynamodb:Query", "dynamodb:Scan"]),
+        "DynamoDBWritePolicy" => scoped(&["dynamodb:PutItem", "dynamodb:UpdateItem"]),
+        "SQSPollerPolicy"
+        | "SQSSendMessagePolicy"
+        | "SNSPublishMessagePolicy"
+        | "KinesisStreamReadPolicy"
+        | "KinesisCrudPolicy"
+        | "LambdaInvokePolicy"
+        | "StepFunctionsExecutionPolicy"
+        | "SSMParameterReadPolicy"
+        | "AWSSecretsManagerGetSecretValuePolicy"
+        | "KMSDecryptPolicy"
+        | "KMSEncryptPolicy"
+        | "EventBridgePutEventsPolicy"
+        | "DynamoDBStreamReadPolicy"
+        | "SESCrudPolicy"
+        | "SESSendBouncePolicy"
+        | "FirehoseWritePolicy"
+        | "ElasticsearchHttpPostPolicy"
+        | "SNSCrudPolicy"
+        | "SQSPollerPolicyV2" => scoped(&["<scoped>"]),
+        "CloudWatchPutMetricPolicy" => star(&["cloudwatch:PutMetricData"]),
+        "VPCAccessPolicy" => star(&[
+            "ec2:CreateNetworkInterface",
+            "ec2:DeleteNetworkInterface",
+            "ec2:DescribeNetworkInterfaces",
+        ]),
+        "EC2DescribePolicy" => star(&["ec2:DescribeRegions", "ec2:DescribeInstances"]),
+        "AWSSecretsManagerRotationPolicy" => scoped(&["secretsmanager:*"]),
+        "AMIDescribePolicy" => star(&["ec2:DescribeImages"]),
+        "CloudFormationDescribeStacksPolicy" => star(&["cloudformation:DescribeStacks"]),
+        "RekognitionDetectOnlyPolicy" => {
+            star(&["rekognition:DetectFaces", "rekognition:DetectLabels"])
+        }
+        "TextractPolicy" => star(&["textract:*"]),
+        "ComprehendBasicAccessPolicy" => star(&[
+            "comprehend:BatchDetectKeyPhrases",
+            "comprehend:DetectSentiment",
+        ]),
+        "PollyFullAccessPolicy" => scoped(&["polly:*"]),
+        "CostExplorerReadOnlyPolicy" => star(&["ce:GetCostAndUsage"]),
+        "OrganizationsListAccountsPolicy" => star(&["organizations:ListAccounts"]),
+        "AWSXrayWriteOnlyAccess" => star(&["xray:PutTraceSegments", "xray:PutTelemetryRecords"]),
+        _ => None,
+    }
+}
+
+/// How dangerous an AWS managed policy is when attached to a function role.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ManagedPolicyRisk {
+    /// Full administrator: `*` on `*`.
+    Admin,
+    /// Everything but IAM, or full IAM (which can grant itself everything).
+    NearAdmin,
+}
+
+/// Classifies a managed policy by ARN or name.
+pub fn managed_policy_risk(arn_or_name: &str) -> Option<(ManagedPolicyRisk, &'static str)> {
+    let name = arn_or_name.rsplit('/').next().unwrap_or(arn_or_name);
+    match name {
+        "AdministratorAccess" => Some((ManagedPolicyRisk::Admin, "AdministratorAccess")),
+        "PowerUserAccess" => Some((ManagedPolicyRisk::NearAdmin, "PowerUserAccess")),
+        "IAMFullAccess" => Some((ManagedPolicyRisk::NearAdmin, "IAMFullAccess")),
+        _ => None,
+    }
+}
+
+/// Whether `pattern` (an IAM action with `*`/`?` wildcards) matches `action`, case-insensitively.
+pub fn action_matches(pattern: &str, action: &str) -> bool {
+    fn go(p: &[u8], a: &[u8]) -> bool {
+        match (p.first(), a.first()) {
+            (None, None) => true,
+            (Some(b'*'), _) => go(&p[1..], a) || (!a.is_empty() && go(p, &a[1..])),
+            (Some(b'?'), Some(_)) => go(&p[1..], &a[1..]),
+            (Some(x), Some(y)) if x.eq_ignore_ascii_case(y) => go(&p[1..], &a[1..]),
+            _ => false,
+        }
+    }
+    if pattern.len() > 256 || action.len() > 256 {
+        return false;
+    }
+    go(pattern.as_bytes(), action.as_bytes())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn wildcards_match_case_insensitively() {
+        assert!(action_matches("iam:*", "iam:PassRole"));
+        assert!(action_matches("IAM:pass*", "iam:PassRole"));
+        assert!(action_matches("*", "s3:GetObject"));
+        assert!(!action_matches("s3:Get*", "s3:PutObject"));
+        assert!(action_matches("iam:?assRole", "iam:PassRole"));
+    }
+}

@@ -1,0 +1,54 @@
+//! FN003 — `NotAction` or `NotResource` in an `Allow` statement of a function role.
+
+use palisade_core::Finding;
+
+use super::Context;
+
+palisade_core::declare_rule! {
+    /// ## What it checks
+    /// An `Allow` statement of a function's role that uses `NotAction` or `NotResource`.
+    /// ## Why it matters
+    /// `Allow` + `NotAction: iam:*` grants every other action of every service, including
+    /// ones AWS adds later; `NotResource` grants the actions on everything but the listed
+    /// resources. Both are far broader than they read.
+    /// ## Fix
+    /// Replace them with an explicit `Action` / `Resource` list; keep `NotAction` only in
+    /// `Deny` statements.
+    /// ## References
+    /// - https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_notaction.html
+    pub static RULE = {
+        id: "FN003", practice: Fn, severity: High, title: "Allow statement with NotAction or NotResource",
+    };
+}
+
+pub fn check(ctx: &Context, out: &mut Vec<Finding>) {
+    for (_, st, resource, users) in ctx.function_statements() {
+        if let Some(first) = st.not_actions.first() {
+            out.push(ctx.finding(
+                &RULE,
+                format!(
+                        "statement from {} allows every action except {} to {users}",
+                        st.source,
+                        st.not_actions
+                            .iter()
+                            .map(|a| a.value.as_str())
+                            .collect::<Vec<_>>()
+                            .join(", ")
+                    ),
+                first.pos,
+                &resource,
+            ));
+        }
+        if let Some(first) = st.not_resources.first() {
+            out.push(ctx.finding(
+                &RULE,
+                format!(
+                    "statement from {} allows its actions on every resource except {} to {users}",
+                    st.source, first.value
+                ),
+                first.pos,
+                &resource,
+            ));
+        }
+    }
+}

@@ -1,0 +1,83 @@
+//! FN006 — privilege-escalation action in a function role.
+
+use palisade_core::Finding;
+
+use super::{is_full_wildcard, Context};
+use crate::iam::action_matches;
+
+palisade_core::declare_rule! {
+    /// ## What it checks
+    /// An `Allow` statement of a function's role granting an action known to let its holder
+    /// raise its own privileges: `iam:CreatePolicyVersion`, `iam:SetDefaultPolicyVersion`,
+    /// `iam:Attach{Role,User,Group}Policy`, `iam:Put{Role,User,Group}Policy`,
+    /// `iam:CreateAccessKey`, `iam:CreateLoginProfile`, `iam:UpdateLoginProfile`,
+    /// `iam:AddUserToGroup`, `iam:UpdateAssumeRolePolicy`; and on Resource `*`:
+    /// `iam:PassRole`, `lambda:UpdateFunctionCode`, `sts:AssumeRole`. Patterns such as
+    /// `iam:Put*` count; `*` and `iam:*` are reported by FN001 and FN005.
+    /// ## Why it matters
+    /// With one of these a compromised function writes itself an administrator policy,
+    /// mints access keys for a user, or passes a stronger role to code it controls.
+    /// ## Fix
+    /// Remove the action; if the function really manages IAM, scope it to named roles with
+    /// a permissions boundary and conditions such as `iam:PassedToService`.
+    /// ## References
+    /// - https://rhinosecuritylabs.com/aws/aws-privilege-escalation-methods-mitigation/
+    /// - https://docs.aws.amazon.com/IAM/latest/UserGuide/access_policies_boundaries.html
+    pub static RULE = {
+        id: "FN006", practice: Fn, severity: High, title: "Privilege-escalation action in a function role",
+    };
+}
+
+const ALWAYS: &[&str] = &[
+    "iam:CreatePolicyVersion",
+    "iam:SetDefaultPolicyVersion",
+    "iam:AttachRolePolicy",
+    "iam:AttachUserPolicy",
+    "iam:AttachGroupPolicy",
+    "iam:PutRolePolicy",
+    "iam:PutUserPolicy",
+    "iam:PutGroupPolicy",
+    "iam:CreateAccessKey",
+    "iam:CreateLoginProfile",
+    "iam:UpdateLoginProfile",
+    "iam:AddUserToGroup",
+    "iam:UpdateAssumeRolePolicy",
+];
+const ON_STAR: &[&str] = &[
+    "iam:PassRole",
+    "lambda:UpdateFunctionCode",
+    "sts:AssumeRole",
+];
+
+pub fn check(ctx: &Context, out: &mut Vec<Finding>) {
+    for (_, st, resource, users) in ctx.function_statements() {
+        let on_star = st.resources.iter().any(|r| r.value == "*");
+        for a in &st.actions {
+            let p = a.value.as_str();
+            if is_full_wildcard(p) || p.ends_with(":*") {
+                continue;
+            }
+            let mut hits: Vec<&str> = ALWAYS
+                .iter()
+                .copied()
+                .filter(|x| action_matches(p, x))
+                .collect();
+            if on_star {
+                hits.extend(ON_STAR.iter().copied().filter(|x| action_matches(p, x)));
+            }
+            if !hits.is_empty() {
+                out.push(ctx.finding(
+                    &RULE,
+                    format!(
+                        "statement from {} allows `{p}` ({}) to {users}{}",
+                        st.source,
+                        hits.join(", "),
+                        if on_star { " on Resource `*`" } else { "" }
+                    ),
+                    a.pos,
+                    &resource,
+                ));
+            }
+        }
+    }
+}

@@ -1,0 +1,207 @@
+//! The serverless rules, one per file, each written against the normalized model.
+//!
+//! A rule is a [`RuleMeta`] (its documentation is its doc comments) and a check function
+//! that reads a [`Context`] and pushes findings. Rules skip settings the template leaves
+//! unknown ([`crate::model::Attr::Unknown`]): they never guess.
+
+use palisade_core::{Finding, RuleMeta, Severity};
+
+use crate::model::{Function, Inventory, PolicyStatement, Role};
+use crate::settings::ServerlessSettings;
+use crate::value::Pos;
+
+mod auth001_rest_endpoint_without_auth;
+mod auth002_http_route_without_authorizer;
+mod auth003_function_url_auth_none;
+mod auth004_azure_anonymous;
+mod auth005_google_public_invoker;
+mod auth006_cors_wildcard_with_credentials;
+mod cold001_timeout_too_long;
+mod cold002_no_reserved_concurrency;
+mod cold003_deprecated_runtime;
+mod cold004_memory_extreme;
+mod fn001_wildcard_action;
+mod fn002_wildcard_resource;
+mod fn003_not_action_allow;
+mod fn004_admin_managed_policy;
+mod fn005_service_wildcard;
+mod fn006_privilege_escalation;
+mod fn007_shared_role;
+mod fn008_public_invoke_permission;
+mod log001_tracing_disabled;
+mod log002_log_retention;
+mod log003_api_access_logs;
+mod log004_async_without_dlq;
+mod net100_open_ingress;
+mod net101_open_egress;
+mod net102_no_vpc_for_vpc_resources;
+mod sec300_plaintext_secret_env;
+mod sec301_env_without_cmk;
+
+/// What a check reads.
+pub struct Context<'a> {
+    pub inv: &'a Inventory,
+    pub settings: &'a ServerlessSettings,
+}
+
+/// A rule: its metadata and its check.
+pub struct Rule {
+    pub meta: &'static RuleMeta,
+    pub check: fn(&Context, &mut Vec<Finding>),
+}
+
+macro_rules! rules {
+    ($($m:ident),* $(,)?) => {
+        /// Every serverless rule, in id order.
+        pub static ALL: &[Rule] = &[$(Rule { meta: &$m::RULE, check: $m::check }),*];
+    };
+}
+
+rules!(
+    auth001_rest_endpoint_without_auth,
+    auth002_http_route_without_authorizer,
+    auth003_function_url_auth_none,
+    auth004_azure_anonymous,
+    auth005_google_public_invoker,
+    auth006_cors_wildcard_with_credentials,
+    cold001_timeout_too_long,
+    cold002_no_reserved_concurrency,
+    cold003_deprecated_runtime,
+    cold004_memory_extreme,
+    fn001_wildcard_action,
+    fn002_wildcard_resource,
+    fn003_not_action_allow,
+    fn004_admin_managed_policy,
+    fn005_service_wildcard,
+    fn006_privilege_escalation,
+    fn007_shared_role,
+    fn008_public_invoke_permission,
+    log001_tracing_disabled,
+    log002_log_retention,
+    log003_api_access_logs,
+    log004_async_without_dlq,
+    net100_open_ingress,
+    net101_open_egress,
+    net102_no_vpc_for_vpc_resources,
+    sec300_plaintext_secret_env,
+    sec301_env_without_cmk,
+);
+
+impl Context<'_> {
+    pub(crate) fn finding(
+        &self,
+        rule: &RuleMeta,
+        message: String,
+        pos: Pos,
+        resource: &str,
+    ) -> Finding {
+        Finding::new(rule, message, crate::location(self.inv, pos, resource))
+    }
+
+    pub(crate) fn finding_sev(
+        &self,
+        rule: &RuleMeta,
+        severity: Severity,
+        message: String,
+        pos: Pos,
+        resource: &str,
+    ) -> Finding {
+        self.finding(rule, message, pos, resource)
+            .with_severity(severity)
+    }
+
+    /// Every role of the template, with the resource findings name: the function when it
+    /// is the role's only user, else the role, and who holds it.
+    pub(crate) fn function_roles(&self) -> Vec<(&Role, String, String)> {
+        let mut out = Vec::new();
+        for (i, role) in self.inv.roles.iter().enumerate() {
+            let users: Vec<&Function> = self.inv.functions_of_role(i).collect();
+            match users.as_slice() {
+                // A role no function of this template uses is still judged: templates and
+                // services define roles for their functions, and one may be wired by name.
+                [] => out.push((role, role.resource.clone(), format!("role {}", role.name))),
+                [only] => out.push((
+                    role,
+                    only.resource.clone(),
+                    format!("function {}", only.name),
+                )),
+                many => out.push((
+                    role,
+                    role.resource.clone(),
+                    format!(
+                        "functions {}",
+                        name_list(many.iter().map(|f| f.name.as_str()))
+                    ),
+                )),
+            }
+        }
+        out
+    }
+
+    /// Allow statements of roles used by functions.
+    pub(crate) fn function_statements(&self) -> Vec<(&Role, &PolicyStatement, String, String)> {
+        self.function_roles()
+            .into_iter()
+            .flat_map(|(role, resource, users)| {
+                role.statements
+                    .iter()
+                    .filter(|s| s.allow)
+                    .map(move |s| (role, s, resource.clone(), users.clone()))
+            })
+            .collect()
+    }
+
+    /// AWS Lambda functions (the AWS-only rules skip Azure and Google).
+    pub(crate) fn aws_functions(&self) -> impl Iterator<Item = &Function> {
+        self.inv
+            .functions
+            .iter()
+            .filter(|f| f.cloud == crate::model::Cloud::Aws)
+    }
+}
+
+/// Names for a message: the first few and how many more, so a role shared by thousands of
+/// functions does not make every finding's message thousands of names long.
+pub(crate) fn name_list<'a>(names: impl Iterator<Item = &'a str>) -> String {
+    const SHOWN: usize = 5;
+    let mut shown = Vec::new();
+    let mut more = 0usize;
+    for n in names {
+        if shown.len() < SHOWN {
+            shown.push(n);
+        } else {
+            more += 1;
+        }
+    }
+    let mut text = shown.join(", ");
+    if more > 0 {
+        text.push_str(&format!(" and {more} more"));
+    }
+    text
+}
+
+/// `*` or `*:*`: every action of every service.
+pub(crate) fn is_full_wildcard(action: &str) -> bool {
+    action == "*" || action == "*:*"
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn ids_are_unique_sorted_and_documented() {
+        let ids: Vec<&str> = super::ALL.iter().map(|r| r.meta.id).collect();
+        let mut sorted = ids.clone();
+        sorted.sort();
+        sorted.dedup();
+        assert_eq!(ids.len(), sorted.len());
+        for r in super::ALL {
+            for section in ["What it checks", "Why it matters", "Fix"] {
+                assert!(
+                    r.meta.section(section).is_some(),
+                    "{} lacks ## {section}",
+                    r.meta.id
+                );
+            }
+        }
+    }
+}
