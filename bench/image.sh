@@ -22,7 +22,7 @@ PALISADE=$PWD/target/release/palisade
 measure() {
   local name=$1; shift
   /usr/bin/time -f '%e %M' -o "$WORK/time" "$@" > /dev/null 2> "$WORK/stderr" || true
-  SECS=$(cut -d' ' -f1 "$WORK/time"); RSS=$(( $(cut -d' ' -f2 "$WORK/time") / 1024 ))
+  SECS=$(tail -1 "$WORK/time" | cut -d' ' -f1); RSS=$(( $(tail -1 "$WORK/time" | cut -d' ' -f2) / 1024 ))
   printf '%-34s %8.2f s %6d MB\n' "$name" "$SECS" "$RSS"
 }
 ratio() { echo "scale=2; $1 / $2" | bc -l; }
