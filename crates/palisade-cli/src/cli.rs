@@ -21,6 +21,12 @@ pub enum Command {
     /// Exit status: 0 when no finding reaches --fail-on, 1 when some do, 2 on usage errors
     /// or when some input could not be read (everything else is still scanned and reported).
     Scan(ScanArgs),
+    /// Scan a container image: a docker-archive or oci-archive tar, an OCI layout directory
+    /// (`DIR[:tag]`), a registry reference, or an unpacked root filesystem (`--rootfs DIR`).
+    ///
+    /// Reports the base OS and its end of life, image-configuration problems (IMG100-IMG149)
+    /// and what the other engines find in every layer. Exit status as for `scan`.
+    Image(ImageArgs),
     /// List the rules, optionally of some practices.
     Rules(RulesArgs),
     /// Show one rule's documentation: what it checks, why it matters, how to fix it.
@@ -239,4 +245,64 @@ pub struct RulesArgs {
 pub struct RuleArgs {
     /// Rule id, e.g. ISO003.
     pub id: String,
+}
+
+#[derive(Debug, Args)]
+pub struct ImageArgs {
+    /// The image: `app.tar`, `./oci-layout:tag`, `oci-archive:img.tar`,
+    /// `registry.example.com/team/app:1.4`, `docker://...`.
+    #[arg(required_unless_present = "rootfs", conflicts_with = "rootfs")]
+    pub image: Option<String>,
+
+    /// Scan an unpacked root filesystem (a chroot, a mounted VM disk, a build output).
+    #[arg(long, value_name = "DIR")]
+    pub rootfs: Option<PathBuf>,
+
+    /// Which image of a multi-platform index, e.g. `linux/arm64` (default: this machine's).
+    #[arg(long, value_name = "OS/ARCH[/VARIANT]")]
+    pub platform: Option<String>,
+
+    /// Talk to the registry over plain HTTP.
+    #[arg(long)]
+    pub insecure: bool,
+
+    /// Seconds to wait for any single read from a registry.
+    #[arg(long, value_name = "SECONDS", default_value_t = 60)]
+    pub timeout: u64,
+
+    /// Report format.
+    #[arg(short, long, value_enum, default_value_t = OutputFormat::Table)]
+    pub format: OutputFormat,
+
+    /// Write the report to FILE instead of standard output.
+    #[arg(short, long, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+
+    /// Only report findings at or above this severity (critical, high, medium, low, info).
+    #[arg(long, value_name = "SEVERITY", value_parser = parse_severity, default_value = "info")]
+    pub min_severity: Severity,
+
+    /// Exit with status 1 when a finding is at or above this severity (or `never`).
+    #[arg(long, value_name = "SEVERITY", value_parser = parse_fail_on, default_value = "low")]
+    pub fail_on: FailOn,
+
+    /// Configuration file (default: palisade.toml in the current directory, if present).
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+
+    /// Also list findings silenced by palisade.toml.
+    #[arg(long)]
+    pub show_suppressed: bool,
+
+    /// Print the OS package inventory (name, version, layer) to standard error.
+    #[arg(long)]
+    pub list_packages: bool,
+
+    /// Colour in the table report.
+    #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
+    pub color: ColorChoice,
+
+    /// No progress and no summary on standard error.
+    #[arg(short, long)]
+    pub quiet: bool,
 }

@@ -2,6 +2,7 @@
 
 mod cli;
 mod dockerfile;
+mod image_cmd;
 mod k8s_graph;
 mod netpol_cmd;
 mod rbac_cmd;
@@ -32,6 +33,7 @@ fn main() -> ExitCode {
     };
     let result = match cli.command {
         Command::Scan(args) => scan::run(args),
+        Command::Image(args) => image_cmd::run(args),
         Command::Rules(args) => rules_cmd::list(args),
         Command::Rule(args) => rules_cmd::show(args),
         Command::Rbac(args) => rbac_cmd::run(args),
@@ -69,6 +71,7 @@ pub fn registry() -> palisade_core::RuleRegistry {
         palisade_rbac::rules(),
         palisade_netpol::rules(),
         palisade_vuln::rules(),
+        palisade_artifact::rules(),
     ] {
         registry
             .extend(rules)

@@ -536,17 +536,34 @@ fn exit_code(args: &ScanArgs, report: &ScanReport) -> u8 {
 }
 
 fn write_report(args: &ScanArgs, report: &ScanReport) -> anyhow::Result<()> {
-    let format = match args.format {
+    write_rendered(
+        report,
+        args.format,
+        args.output.as_deref(),
+        args.color,
+        args.show_suppressed,
+    )
+}
+
+/// Renders `report` in `format` to `output` (standard output when `None`).
+pub(crate) fn write_rendered(
+    report: &ScanReport,
+    format: OutputFormat,
+    output: Option<&Path>,
+    color: ColorChoice,
+    show_suppressed: bool,
+) -> anyhow::Result<()> {
+    let format = match format {
         OutputFormat::Table => Format::Table,
         OutputFormat::Json => Format::Json,
         OutputFormat::Sarif => Format::Sarif,
         OutputFormat::Junit => Format::Junit,
     };
-    let color = match args.color {
+    let color = match color {
         ColorChoice::Always => true,
         ColorChoice::Never => false,
         ColorChoice::Auto => {
-            args.output.is_none()
+            output.is_none()
                 && std::io::stdout().is_terminal()
                 && std::env::var_os("NO_COLOR").is_none()
         }
@@ -554,9 +571,9 @@ fn write_report(args: &ScanArgs, report: &ScanReport) -> anyhow::Result<()> {
     let registry = crate::registry();
     let options = RenderOptions {
         color,
-        show_suppressed: args.show_suppressed,
+        show_suppressed,
     };
-    let result = match &args.output {
+    let result = match output {
         Some(path) => {
             let file = fs::File::create(path)
                 .with_context(|| format!("cannot write the report to {}", path.display()))?;

@@ -1,0 +1,65 @@
+//! Errors of opening and reading an image: each names the image and, where known, the
+//! layer and the entry, so a user can tell which part of which artifact is at fault.
+
+use std::path::PathBuf;
+
+/// Why an image (or root filesystem) could not be opened or read.
+#[derive(Debug, thiserror::Error)]
+pub enum ArtifactError {
+    #[error("{image}: cannot read {path}: {source}")]
+    Io {
+        image: String,
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    #[error("{image}: {message}")]
+    Format { image: String, message: String },
+    #[error("{image}: layer {layer}{}: {message}", entry.as_ref().map(|e| format!(", entry {e}")).unwrap_or_default())]
+    Layer {
+        image: String,
+        layer: String,
+        entry: Option<String>,
+        message: String,
+    },
+    #[error("{image}: blob {digest} does not match its digest (content hashes to {actual}); refusing to use it")]
+    DigestMismatch {
+        image: String,
+        digest: String,
+        actual: String,
+    },
+    #[error("{image}: blob {digest} is missing ({place})")]
+    MissingBlob {
+        image: String,
+        digest: String,
+        place: String,
+    },
+    #[error("{image}: registry {url}: {message}")]
+    Registry {
+        image: String,
+        url: String,
+        message: String,
+    },
+    #[error("{image}: no image for platform {platform} (available: {available})")]
+    NoPlatform {
+        image: String,
+        platform: String,
+        available: String,
+    },
+}
+
+impl ArtifactError {
+    pub(crate) fn format(image: &str, message: impl Into<String>) -> Self {
+        ArtifactError::Format {
+            image: image.to_string(),
+            message: message.into(),
+        }
+    }
+
+    pub(crate) fn io(image: &str, path: impl Into<PathBuf>, source: std::io::Error) -> Self {
+        ArtifactError::Io {
+            image: image.to_string(),
+            path: path.into(),
+            source,
+        }
+    }
+}

@@ -1,0 +1,490 @@
+//! Pulling from a registry over the OCI distribution API: anonymous, basic and bearer-token
+//! authentication, credentials from the Docker config (and its credential helpers), plain
+//! HTTP only when asked, and every document and blob checked against its digest.
+//!
+//! Blobs stream from the socket into the layer reader; the layer's digest is checked once
+//! the stream ends, and a mismatch fails the whole image.
+
+use std::io::{Read, Write};
+use std::path::PathBuf;
+use std::process::{Command, Stdio};
+use std::sync::Mutex;
+use std::time::Duration;
+
+use base64::Engine as _;
+use oci_spec::image::Descriptor;
+
+use super::oci::{self, PlatformSpec};
+use super::reference::ImageReference;
+use super::{verify, BlobStore, ImagePlan};
+use crate::digest::Sha256Digest;
+use crate::error::ArtifactError;
+use crate::layer::Limits;
+
+const MANIFEST_TYPES: &str = "application/vnd.oci.image.index.v1+json, \
+application/vnd.oci.image.manifest.v1+json, \
+application/vnd.docker.distribution.manifest.list.v2+json, \
+application/vnd.docker.distribution.manifest.v2+json";
+
+/// How to reach a registry.
+#[derive(Debug, Clone)]
+pub struct RegistryOptions {
+    /// Use plain HTTP instead of HTTPS.
+    pub insecure: bool,
+    pub connect_timeout: Duration,
+    /// Longest wait for any single read from the server.
+    pub read_timeout: Duration,
+    /// Docker configuration directory (`$DOCKER_CONFIG`, else `~/.docker`).
+    pub docker_config_dir: Option<PathBuf>,
+}
+
+impl Default for RegistryOptions {
+    fn default() -> Self {
+        RegistryOptions {
+            insecure: false,
+            connect_timeout: Duration::from_secs(10),
+            read_timeout: Duration::from_secs(60),
+            docker_config_dir: None,
+        }
+    }
+}
+
+/// Username and password (or token) for a registry.
+#[derive(Clone)]
+pub struct Credentials {
+    pub username: String,
+    pub secret: String,
+}
+
+impl std::fmt::Debug for Credentials {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "Credentials({}, ****)", self.username)
+    }
+}
+
+/// A connection to one repository of one registry.
+pub struct RegistryClient {
+    agent: ureq::Agent,
+    base: String,
+    reference: ImageReference,
+    image: String,
+    credentials: Option<Credentials>,
+    authorization: Mutex<Option<String>>,
+}
+
+impl RegistryClient {
+    pub fn new(
+        image: &str,
+        reference: ImageReference,
+        options: &RegistryOptions,
+    ) -> RegistryClient {
+        let agent = ureq::AgentBuilder::new()
+            .timeout_connect(options.connect_timeout)
+            .timeout_read(options.read_timeout)
+            .timeout_write(options.read_timeout)
+            .user_agent(concat!("palisade/", env!("CARGO_PKG_VERSION")))
+            .build();
+        let scheme = if options.insecure { "http" } else { "https" };
+        let base = format!("{scheme}://{}", reference.api_host());
+        let credentials = lookup_credentials(&reference.registry, options);
+        RegistryClient {
+            agent,
+            base,
+            reference,
+            image: image.to_string(),
+            credentials,
+            authorization: Mutex::new(None),
+        }
+    }
+
+    fn error(&self, url: &str, message: impl Into<String>) -> ArtifactError {
+        ArtifactError::Registry {
+            image: self.image.clone(),
+            url: url.to_string(),
+            message: message.into(),
+        }
+    }
+
+    /// GET with the current authorization; on 401 runs the challenge once and retries.
+    fn get(&self, path: &str, accept: Option<&str>) -> Result<ureq::Response, ArtifactError> {
+        let url = format!("{}/v2/{}/{}", self.base, self.reference.repository, path);
+        let mut challenged = false;
+        loop {
+            let mut req = self.agent.get(&url);
+            if let Some(a) = accept {
+                req = req.set("Accept", a);
+            }
+            if let Some(auth) = self.authorization.lock().ok().and_then(|a| a.clone()) {
+                req = req.set("Authorization", &auth);
+            }
+            match req.call() {
+                Ok(resp) => return Ok(resp),
+                Err(ureq::Error::Status(401, resp)) if !challenged => {
+                    challenged = true;
+                    let challenge = resp.header("WWW-Authenticate").unwrap_or("").to_string();
+                    let auth = self.answer_challenge(&url, &challenge)?;
+                    if let Ok(mut a) = self.authorization.lock() {
+                        *a = Some(auth);
+                    }
+                }
+                Err(ureq::Error::Status(code, resp)) => {
+                    let body = resp
+                        .into_string()
+                        .map(|b| b.chars().take(200).collect::<String>())
+                        .unwrap_or_default();
+                    let what = match code {
+                        401 => "unauthorized: credentials were refused (check `docker login` or ~/.docker/config.json)".to_string(),
+                        403 => "forbidden".to_string(),
+                        404 => "not found (wrong repository, tag or digest?)".to_string(),
+                        429 => "rate limited by the registry".to_string(),
+                        c => format!("server answered HTTP {c}"),
+                    };
+                    return Err(self.error(&url, format!("{what}; {}", body.trim())));
+                }
+                Err(ureq::Error::Transport(t)) => {
+                    let text = t.to_string().replace(&format!("{url}: "), "");
+                    return Err(self.error(&url, text));
+                }
+            }
+        }
+    }
+
+    fn answer_challenge(&self, url: &str, challenge: &str) -> Result<String, ArtifactError> {
+        let (scheme, params) = challenge.split_once(' ').unwrap_or((challenge, ""));
+        if scheme.eq_ignore_ascii_case("basic") {
+            return match &self.credentials {
+                Some(c) => Ok(basic_header(c)),
+                None => Err(self.error(
+                    url,
+                    format!(
+                        "registry asks for a login and no credentials for {} were found (docker login, or DOCKER_CONFIG)",
+                        self.reference.registry
+                    ),
+                )),
+            };
+        }
+        if !scheme.eq_ignore_ascii_case("bearer") {
+            return Err(self.error(
+                url,
+                format!("unsupported authentication challenge `{challenge}`"),
+            ));
+        }
+        let params = parse_challenge_params(params);
+        let realm = params
+            .iter()
+            .find(|(k, _)| k == "realm")
+            .map(|(_, v)| v.clone())
+            .ok_or_else(|| self.error(url, "bearer challenge without realm"))?;
+        let mut token_url = realm.clone();
+        let mut sep = if realm.contains('?') { '&' } else { '?' };
+        for key in ["service", "scope"] {
+            if let Some((_, v)) = params.iter().find(|(k, _)| k == key) {
+                token_url.push(sep);
+                token_url.push_str(&format!("{key}={}", urlencode(v)));
+                sep = '&';
+            }
+        }
+        if !params.iter().any(|(k, _)| k == "scope") {
+            token_url.push(sep);
+            token_url.push_str(&format!(
+                "scope={}",
+                urlencode(&format!("repository:{}:pull", self.reference.repository))
+            ));
+        }
+        let mut req = self.agent.get(&token_url);
+        if let Some(c) = &self.credentials {
+            req = req.set("Authorization", &basic_header(c));
+        }
+        let resp = req.call().map_err(|e| match e {
+            ureq::Error::Status(code, _) => {
+                self.error(&token_url, format!("token service answered HTTP {code}"))
+            }
+            ureq::Error::Transport(t) => self.error(&token_url, t.to_string()),
+        })?;
+        let mut body = Vec::new();
+        resp.into_reader()
+            .take(1 << 20)
+            .read_to_end(&mut body)
+            .map_err(|e| self.error(&token_url, e.to_string()))?;
+        #[derive(serde::Deserialize)]
+        struct Token {
+            token: Option<String>,
+            access_token: Option<String>,
+        }
+        let token: Token = serde_json::from_slice(&body)
+            .map_err(|e| self.error(&token_url, format!("token response: {e}")))?;
+        token
+            .token
+            .or(token.access_token)
+            .map(|t| format!("Bearer {t}"))
+            .ok_or_else(|| self.error(&token_url, "token response has no token"))
+    }
+
+    fn read_limited(
+        &self,
+        url: &str,
+        resp: ureq::Response,
+        limit: u64,
+    ) -> Result<Vec<u8>, ArtifactError> {
+        let mut body = Vec::new();
+        resp.into_reader()
+            .take(limit + 1)
+            .read_to_end(&mut body)
+            .map_err(|e| self.error(url, e.to_string()))?;
+        if body.len() as u64 > limit {
+            return Err(self.error(url, format!("document larger than {limit} bytes")));
+        }
+        Ok(body)
+    }
+
+    /// Fetches a manifest or index by tag or digest; verified when asked for by digest.
+    pub fn manifest(&self, reference: &str, limit: u64) -> Result<Vec<u8>, ArtifactError> {
+        let path = format!("manifests/{reference}");
+        let resp = self.get(&path, Some(MANIFEST_TYPES))?;
+        let body = self.read_limited(&path, resp, limit)?;
+        if let Some(d) = Sha256Digest::parse(reference) {
+            verify(&self.image, &d, &body)?;
+        }
+        Ok(body)
+    }
+
+    /// Opens a blob for streaming; the caller checks its digest at the end of the stream.
+    pub fn open_blob(&self, digest: &Sha256Digest) -> Result<Box<dyn Read + '_>, ArtifactError> {
+        let resp = self.get(&format!("blobs/{digest}"), None)?;
+        Ok(Box::new(resp.into_reader()))
+    }
+
+    /// Fetches a small blob (config) and verifies it.
+    pub fn small_blob(&self, digest: &Sha256Digest, limit: u64) -> Result<Vec<u8>, ArtifactError> {
+        let path = format!("blobs/{digest}");
+        let resp = self.get(&path, None)?;
+        let body = self.read_limited(&path, resp, limit)?;
+        verify(&self.image, digest, &body)?;
+        Ok(body)
+    }
+}
+
+/// Plans a pull: resolves the reference to one manifest (by platform for indexes).
+pub fn plan(
+    image: &str,
+    reference: ImageReference,
+    platform: Option<&PlatformSpec>,
+    options: &RegistryOptions,
+    limits: &Limits,
+) -> Result<ImagePlan, ArtifactError> {
+    let client = RegistryClient::new(image, reference.clone(), options);
+    let first = client.manifest(reference.manifest_ref(), limits.max_document_size)?;
+    let mut fetch = |d: &Descriptor| -> Result<Vec<u8>, ArtifactError> {
+        let digest = Sha256Digest::parse(d.digest().as_ref()).ok_or_else(|| {
+            ArtifactError::format(image, format!("unsupported digest {}", d.digest()))
+        })?;
+        let media = d.media_type().to_string();
+        if media.contains("manifest") || media.contains("index") {
+            client.manifest(digest.as_str(), limits.max_document_size)
+        } else {
+            client.small_blob(&digest, limits.max_document_size)
+        }
+    };
+    let (manifest, manifest_digest, config_bytes) =
+        oci::plan_from_index(image, first, None, platform, limits, &mut fetch)?;
+    let layers = oci::layers_of(image, &manifest)?;
+    Ok(ImagePlan {
+        config_bytes,
+        config_digest: Sha256Digest::parse(manifest.config().digest().as_ref()),
+        layers,
+        manifest_digest: Some(manifest_digest),
+        repo_tags: reference
+            .tag
+            .as_ref()
+            .map(|t| {
+                vec![format!(
+                    "{}/{}:{t}",
+                    reference.registry, reference.repository
+                )]
+            })
+            .unwrap_or_default(),
+        store: BlobStore::Registry(Box::new(client)),
+        notes: Vec::new(),
+    })
+}
+
+fn basic_header(c: &Credentials) -> String {
+    let raw = format!("{}:{}", c.username, c.secret);
+    format!(
+        "Basic {}",
+        base64::engine::general_purpose::STANDARD.encode(raw)
+    )
+}
+
+fn urlencode(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for b in s.bytes() {
+        if b.is_ascii_alphanumeric() || b"-_.~".contains(&b) {
+            out.push(b as char);
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
+}
+
+/// `realm="https://auth",service="registry",scope="repository:a:pull"` to pairs.
+fn parse_challenge_params(s: &str) -> Vec<(String, String)> {
+    let mut out = Vec::new();
+    let mut rest = s.trim();
+    while !rest.is_empty() {
+        let Some((key, after)) = rest.split_once('=') else {
+            break;
+        };
+        let key = key
+            .trim()
+            .trim_start_matches(',')
+            .trim()
+            .to_ascii_lowercase();
+        let after = after.trim_start();
+        let (value, remaining) = if let Some(quoted) = after.strip_prefix('"') {
+            match quoted.find('"') {
+                Some(end) => (&quoted[..end], &quoted[end + 1..]),
+                None => (quoted, ""),
+            }
+        } else {
+            match after.find(',') {
+                Some(end) => (&after[..end], &after[end..]),
+                None => (after, ""),
+            }
+        };
+        out.push((key, value.to_string()));
+        rest = remaining.trim_start().trim_start_matches(',').trim_start();
+    }
+    out
+}
+
+/// Credentials for `registry` from the Docker config: `auths` entries, then a credential
+/// helper (`credHelpers` for the host, else `credsStore`).
+pub fn lookup_credentials(registry: &str, options: &RegistryOptions) -> Option<Credentials> {
+    let dir = options
+        .docker_config_dir
+        .clone()
+        .or_else(|| std::env::var_os("DOCKER_CONFIG").map(PathBuf::from))
+        .or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".docker")))?;
+    let text = std::fs::read(dir.join("config.json")).ok()?;
+    let config: serde_json::Value = serde_json::from_slice(&text).ok()?;
+    let keys: Vec<String> = if registry == "docker.io" {
+        vec![
+            "https://index.docker.io/v1/".into(),
+            "docker.io".into(),
+            "index.docker.io".into(),
+            "registry-1.docker.io".into(),
+        ]
+    } else {
+        vec![
+            registry.to_string(),
+            format!("https://{registry}"),
+            format!("http://{registry}"),
+            format!("https://{registry}/v1/"),
+        ]
+    };
+    if let Some(auths) = config.get("auths").and_then(|a| a.as_object()) {
+        for key in &keys {
+            let Some(entry) = auths.get(key) else {
+                continue;
+            };
+            if let Some(auth) = entry.get("auth").and_then(|a| a.as_str()) {
+                let decoded = base64::engine::general_purpose::STANDARD
+                    .decode(auth)
+                    .ok()?;
+                let text = String::from_utf8(decoded).ok()?;
+                let (u, p) = text.split_once(':')?;
+                return Some(Credentials {
+                    username: u.to_string(),
+                    secret: p.to_string(),
+                });
+            }
+            if let (Some(u), Some(p)) = (
+                entry.get("username").and_then(|v| v.as_str()),
+                entry.get("password").and_then(|v| v.as_str()),
+            ) {
+                return Some(Credentials {
+                    username: u.into(),
+                    secret: p.into(),
+                });
+            }
+        }
+    }
+    let helper = config
+        .get("credHelpers")
+        .and_then(|h| h.as_object())
+        .and_then(|h| keys.iter().find_map(|k| h.get(k)))
+        .or_else(|| config.get("credsStore"))
+        .and_then(|h| h.as_str())?;
+    if !helper
+        .bytes()
+        .all(|b| b.is_ascii_alphanumeric() || b"-_.".contains(&b))
+    {
+        return None;
+    }
+    run_credential_helper(helper, &keys[0])
+}
+
+fn run_credential_helper(helper: &str, server: &str) -> Option<Credentials> {
+    let mut child = Command::new(format!("docker-credential-{helper}"))
+        .arg("get")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .ok()?;
+    child.stdin.take()?.write_all(server.as_bytes()).ok()?;
+    let out = child.wait_with_output().ok()?;
+    if !out.status.success() {
+        return None;
+    }
+    #[derive(serde::Deserialize)]
+    #[serde(rename_all = "PascalCase")]
+    struct HelperAnswer {
+        username: String,
+        secret: String,
+    }
+    let a: HelperAnswer = serde_json::from_slice(&out.stdout).ok()?;
+    Some(Credentials {
+        username: a.username,
+        secret: a.secret,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn bearer_challenges_are_parsed() {
+        let p = parse_challenge_params(
+            r#"realm="https://auth.docker.io/token",service="registry.docker.io",scope="repository:library/debian:pull""#,
+        );
+        assert_eq!(
+            p[0],
+            ("realm".into(), "https://auth.docker.io/token".into())
+        );
+        assert_eq!(p[2].1, "repository:library/debian:pull");
+    }
+
+    #[test]
+    fn credentials_come_from_docker_config() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(
+            dir.path().join("config.json"),
+            r#"{"auths":{"localhost:5000":{"auth":"YWxpY2U6czNjcmV0"}}}"#,
+        )
+        .unwrap();
+        let opts = RegistryOptions {
+            docker_config_dir: Some(dir.path().to_path_buf()),
+            ..RegistryOptions::default()
+        };
+        let c = lookup_credentials("localhost:5000", &opts).unwrap();
+        assert_eq!(
+            (c.username.as_str(), c.secret.as_str()),
+            ("alice", "s3cret")
+        );
+        assert!(lookup_credentials("other:5000", &opts).is_none());
+    }
+}

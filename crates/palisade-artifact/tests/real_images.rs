@@ -1,0 +1,183 @@
+//! Real images built by debootstrap, umoci, skopeo, rpm and buildah
+//! (`tests/make-real-images.sh`, run by `.ci/install.d/50-images.sh`): the inventories
+//! must equal what dpkg and rpm themselves report on the same root filesystems.
+
+use std::path::PathBuf;
+use std::process::Command;
+
+use palisade_artifact::{analyse, Image, ImageAnalysis, ImagesConfig, OpenOptions};
+
+fn real_images() -> Option<PathBuf> {
+    let dir = std::env::var_os("PALISADE_REAL_IMAGES")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| {
+            PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../../target/realimg"))
+        });
+    if dir.join("debian-bookworm.docker.tar").is_file() {
+        Some(dir)
+    } else {
+        eprintln!(
+            "SKIP: no real images in {} (run crates/palisade-artifact/tests/make-real-images.sh)",
+            dir.display()
+        );
+        None
+    }
+}
+
+fn today() -> chrono::NaiveDate {
+    chrono::NaiveDate::from_ymd_opt(2026, 11, 29).unwrap()
+}
+
+fn open_and_analyse(target: &str) -> ImageAnalysis {
+    let mut image = Image::open(target, &OpenOptions::default()).unwrap_or_else(|e| panic!("{e}"));
+    analyse(
+        &mut image,
+        &mut [],
+        &|_| false,
+        &ImagesConfig::default(),
+        today(),
+        |_| {},
+    )
+    .unwrap_or_else(|e| panic!("{e}"))
+}
+
+fn tool_lines(cmd: &mut Command) -> Vec<String> {
+    let out = cmd.output().expect("tool runs");
+    assert!(
+        out.status.success(),
+        "{cmd:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let mut lines: Vec<String> = String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .filter(|l| !l.is_empty())
+        .map(str::to_string)
+        .collect();
+    lines.sort();
+    lines
+}
+
+fn ours(a: &ImageAnalysis) -> Vec<String> {
+    let mut lines: Vec<String> = a
+        .packages
+        .iter()
+        .map(|p| format!("{}\t{}", p.name, p.version))
+        .collect();
+    lines.sort();
+    lines
+}
+
+#[test]
+fn debian_inventory_equals_dpkg_query_in_every_format() {
+    let Some(dir) = real_images() else { return };
+    let expected = tool_lines(
+        Command::new("dpkg-query")
+            .arg(format!("--admindir={}/rootfs/var/lib/dpkg", dir.display()))
+            .args(["-W", "-f", "${Package}\t${Version}\n"]),
+    );
+    assert!(
+        expected.len() > 80,
+        "a minbase bookworm has ~100 packages: {}",
+        expected.len()
+    );
+    for target in [
+        format!("{}/debian-bookworm.docker.tar", dir.display()),
+        format!("{}/oci:bookworm", dir.display()),
+    ] {
+        let a = open_and_analyse(&target);
+        assert_eq!(ours(&a), expected, "{target}");
+        let os = a.os.as_ref().unwrap();
+        assert_eq!((os.id.as_str(), os.version_id.as_str()), ("debian", "12"));
+        assert!(a.packages.iter().all(|p| p.layer == 0));
+        let libssl = a.packages.iter().find(|p| p.name == "libssl3").unwrap();
+        assert_eq!(libssl.source_name.as_deref(), Some("openssl"));
+        assert!(a.errors.is_empty(), "{:?}", a.errors);
+    }
+    // The same root filesystem, unpacked.
+    let mut image = Image::open_rootfs(&dir.join("rootfs"), &OpenOptions::default()).unwrap();
+    let a = analyse(
+        &mut image,
+        &mut [],
+        &|_| false,
+        &ImagesConfig::default(),
+        today(),
+        |_| {},
+    )
+    .unwrap();
+    assert_eq!(ours(&a), expected);
+}
+
+#[test]
+fn rpm_inventory_equals_rpm_qa() {
+    let Some(dir) = real_images() else { return };
+    let Some(_) = which("rpm") else {
+        eprintln!("SKIP: rpm is not installed");
+        return;
+    };
+    let expected = tool_lines(
+        Command::new("rpm")
+            .arg("--root")
+            .arg(dir.join("rpmroot"))
+            .args([
+                "--dbpath",
+                "/var/lib/rpm",
+                "-qa",
+                "--qf",
+                "%{NAME}\t%|EPOCH?{%{EPOCH}:}:{}|%{VERSION}-%{RELEASE}\n",
+            ]),
+    );
+    assert_eq!(expected.len(), 3);
+    let a = open_and_analyse(&format!("{}/rpmdb.docker.tar", dir.display()));
+    assert_eq!(ours(&a), expected);
+    let ssl = a
+        .packages
+        .iter()
+        .find(|p| p.name == "openssl-libs")
+        .unwrap();
+    assert_eq!(ssl.source_name.as_deref(), Some("openssl-libs"));
+    assert_eq!(
+        a.os.as_ref().unwrap().osv_ecosystem().as_deref(),
+        Some("Rocky Linux:9")
+    );
+}
+
+#[test]
+fn buildah_image_config_findings_point_at_layers() {
+    let Some(dir) = real_images() else { return };
+    let app = dir.join("app.docker.tar");
+    if !app.is_file() {
+        eprintln!("SKIP: {} not built (buildah missing)", app.display());
+        return;
+    }
+    let a = open_and_analyse(app.to_str().unwrap());
+    let ids: Vec<&str> = a.findings.iter().map(|f| f.rule_id.as_str()).collect();
+    for id in ["IMG100", "IMG104", "IMG109", "IMG111"] {
+        assert!(ids.contains(&id), "{id} missing from {ids:?}");
+    }
+    let secret = a.findings.iter().find(|f| f.rule_id == "IMG104").unwrap();
+    assert_eq!(secret.location.resource.as_deref(), Some("ENV API_TOKEN"));
+    assert!(secret.secret.as_ref().unwrap().preview.starts_with("ghp_"));
+    assert!(!secret.message.contains("1234567890abcdef"));
+    assert_eq!(a.layers.len(), 2);
+    // buildah commits one layer whose history entry is the last instruction (CMD); the
+    // layer is described by the RUN that changed files.
+    assert!(
+        a.layers[1]
+            .created_by
+            .as_deref()
+            .unwrap_or("")
+            .starts_with("RUN echo"),
+        "{:?}",
+        a.layers[1]
+    );
+    // /etc/passwd changed in the second layer; the packages all came with the base.
+    assert_eq!(a.fs.get("etc/passwd").unwrap().layer, 1);
+}
+
+fn which(tool: &str) -> Option<PathBuf> {
+    std::env::var_os("PATH")?
+        .to_str()?
+        .split(':')
+        .map(|d| PathBuf::from(d).join(tool))
+        .find(|p| p.is_file())
+}

@@ -1,0 +1,163 @@
+//! `palisade image`: open the image (archive, layout, registry or root filesystem), stream
+//! its layers once through the analysis of `palisade-artifact`, and render the findings in
+//! the same report formats as `palisade scan`.
+//!
+//! Engines that look at file contents (secrets, language packages) join as
+//! `LayerFileVisitor`s passed to `analyse`, so they see every file of every layer,
+//! including files a later layer deleted.
+
+use std::io::IsTerminal;
+use std::path::PathBuf;
+use std::time::Duration;
+
+use anyhow::Context;
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+use palisade_artifact::eol::EolStatus;
+use palisade_artifact::{analyse, Image, ImagesConfig, OpenOptions, PlatformSpec};
+use palisade_core::{Config, Finding, ScanReport};
+
+use crate::cli::{FailOn, ImageArgs, OutputFormat};
+use crate::{EXIT_ERROR, EXIT_FINDINGS};
+
+fn load_config(args: &ImageArgs) -> anyhow::Result<Config> {
+    if let Some(path) = &args.config {
+        return Config::load(path).map_err(anyhow::Error::from);
+    }
+    let candidate = PathBuf::from(palisade_core::config::CONFIG_FILE);
+    if candidate.is_file() {
+        Config::load(&candidate).map_err(anyhow::Error::from)
+    } else {
+        Ok(Config::default())
+    }
+}
+
+pub fn run(args: ImageArgs) -> anyhow::Result<u8> {
+    let config = load_config(&args)?;
+    let settings = ImagesConfig::from_table(&config.images).map_err(|e| {
+        anyhow::anyhow!(
+            "{}: {e}",
+            config
+                .source
+                .as_ref()
+                .map(|p| p.display().to_string())
+                .unwrap_or_else(|| palisade_core::config::CONFIG_FILE.into())
+        )
+    })?;
+    let mut options = OpenOptions::default();
+    options.registry.insecure = args.insecure;
+    options.registry.read_timeout = Duration::from_secs(args.timeout.max(1));
+    if let Some(p) = &args.platform {
+        options.platform = Some(PlatformSpec::parse(p).with_context(|| {
+            format!("--platform {p}: expected OS/ARCH or OS/ARCH/VARIANT, e.g. linux/arm64")
+        })?);
+    }
+    let target = match (&args.rootfs, &args.image) {
+        (Some(dir), _) => dir.display().to_string(),
+        (None, Some(image)) => image.clone(),
+        (None, None) => anyhow::bail!("give an image or --rootfs DIR"),
+    };
+    let mut report = ScanReport {
+        targets: vec![target.clone()],
+        ..ScanReport::default()
+    };
+    let opened = match &args.rootfs {
+        Some(dir) => Image::open_rootfs(dir, &options),
+        None => Image::open(&target, &options),
+    };
+    let mut image = opened?;
+    let bar = progress(image.layers.len(), args.quiet);
+    let today = chrono::Local::now().date_naive();
+    let analysis = analyse(&mut image, &mut [], &|_| false, &settings, today, |layer| {
+        bar.set_message(format!("layer {}", layer.label()));
+        bar.inc(1);
+    });
+    bar.finish_and_clear();
+    let analysis = analysis?;
+
+    if !args.quiet {
+        eprintln!("{}", summary(&analysis));
+        if args.list_packages {
+            for p in &analysis.packages {
+                eprintln!("  {:<40} {:<30} layer {}", p.name, p.version, p.layer + 1);
+            }
+        }
+    }
+    report.files_scanned = analysis.files;
+    report.findings = analysis.findings;
+    report.errors = analysis.errors;
+    report.warnings = analysis.notes;
+
+    config.apply(&mut report, today);
+    let keep = |f: &Finding| f.severity >= args.min_severity;
+    report.findings.retain(keep);
+    report.suppressed.retain(keep);
+    report.sort();
+    crate::scan::write_rendered(
+        &report,
+        args.format,
+        args.output.as_deref(),
+        args.color,
+        args.show_suppressed,
+    )?;
+    if !args.quiet && args.format != OutputFormat::Table {
+        for w in &report.warnings {
+            eprintln!("warning: {w}");
+        }
+        for e in &report.errors {
+            eprintln!("error: {e}");
+        }
+    }
+    if !report.errors.is_empty() {
+        return Ok(EXIT_ERROR);
+    }
+    let failing = match args.fail_on {
+        FailOn::Never => false,
+        FailOn::At(t) => report.findings.iter().any(|f| f.severity >= t),
+    };
+    Ok(if failing { EXIT_FINDINGS } else { 0 })
+}
+
+fn progress(layers: usize, quiet: bool) -> ProgressBar {
+    if quiet || !std::io::stderr().is_terminal() {
+        return ProgressBar::hidden();
+    }
+    let bar = ProgressBar::with_draw_target(Some(layers as u64), ProgressDrawTarget::stderr());
+    if let Ok(style) =
+        ProgressStyle::with_template("{spinner} reading {msg} ({pos}/{len}) {wide_bar}")
+    {
+        bar.set_style(style);
+    }
+    bar
+}
+
+/// `app.tar: Debian GNU/Linux 12 (bookworm), supported until 2028-06-30; 3 layers, 95 OS packages`.
+fn summary(a: &palisade_artifact::ImageAnalysis) -> String {
+    let os = match &a.os {
+        Some(os) => {
+            let name = if os.pretty_name.is_empty() {
+                format!("{} {}", os.id, os.version_id)
+            } else {
+                os.pretty_name.clone()
+            };
+            let life = match &a.eol {
+                EolStatus::Ended { eol } => format!(", END OF LIFE since {eol}"),
+                EolStatus::EndingSoon { eol, days_left } => {
+                    format!(", end of life on {eol} (in {days_left} days)")
+                }
+                EolStatus::Supported { eol } => format!(", supported until {eol}"),
+                EolStatus::Rolling => ", rolling release".to_string(),
+                EolStatus::Unknown => ", end of life unknown".to_string(),
+            };
+            format!("{name}{life}")
+        }
+        None => "unknown OS".to_string(),
+    };
+    format!(
+        "{}: {os}; {} layer{}, {} files, {} OS packages",
+        a.target,
+        a.layers.len(),
+        if a.layers.len() == 1 { "" } else { "s" },
+        a.files,
+        a.packages.len()
+    )
+}
