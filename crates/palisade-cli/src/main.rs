@@ -1,12 +1,12 @@
 //! The `palisade` binary: parses the command line, runs the scanners, prints reports.
 
 mod cli;
+mod db_cmd;
 mod dockerfile;
 mod image_cmd;
 mod k8s_graph;
 mod netpol_cmd;
 mod rbac_cmd;
-mod db_cmd;
 mod rules_cmd;
 mod scan;
 mod walk;

@@ -347,7 +347,10 @@ fn scan_secrets(s: &SecretScan, entry: &FileEntry, bytes: &[u8], out: &mut FileO
         if matches.is_empty() {
             return;
         }
-        let findings = matches.iter().map(|m| m.to_finding(&entry.display)).collect();
+        let findings = matches
+            .iter()
+            .map(|m| m.to_finding(&entry.display))
+            .collect();
         // Only files with a match pay for looking at their ignore markers.
         let ignores = std::str::from_utf8(bytes)
             .map(InlineIgnores::parse)

@@ -31,7 +31,10 @@ fn json_report_of_the_examples() {
     // Paths are relative to the scan root, never prefixed with it.
     for f in doc["findings"].as_array().unwrap() {
         let path = f["location"]["path"].as_str().unwrap();
-        assert!(!path.starts_with("examples/") && !path.starts_with('/'), "{path}");
+        assert!(
+            !path.starts_with("examples/") && !path.starts_with('/'),
+            "{path}"
+        );
     }
     assert!(doc["errors"].as_array().unwrap().is_empty());
     doc["tool"]["version"] = "VERSION".into();
