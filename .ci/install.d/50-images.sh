@@ -13,4 +13,8 @@ if [ ${#missing[@]} -gt 0 ]; then
   $SUDO apt-get update -qq
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}"
 fi
-OUT=target/realimg $SUDO -E bash crates/palisade-artifact/tests/make-real-images.sh
+if [ -n "$SUDO" ]; then
+  OUT=target/realimg sudo -E bash crates/palisade-artifact/tests/make-real-images.sh
+else
+  OUT=target/realimg bash crates/palisade-artifact/tests/make-real-images.sh
+fi

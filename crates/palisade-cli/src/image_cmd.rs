@@ -13,7 +13,9 @@ use std::time::Duration;
 use anyhow::Context;
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use palisade_artifact::eol::EolStatus;
-use palisade_artifact::{analyse, Image, ImagesConfig, OpenOptions, PlatformSpec};
+use palisade_artifact::{
+    analyse, Image, ImagesConfig, LayerFile, LayerFileVisitor, OpenOptions, PlatformSpec,
+};
 use palisade_core::{Config, Finding, ScanReport};
 
 use crate::cli::{FailOn, ImageArgs, OutputFormat};
@@ -67,10 +69,21 @@ pub fn run(args: ImageArgs) -> anyhow::Result<u8> {
     let mut image = opened?;
     let bar = progress(image.layers.len(), args.quiet);
     let today = chrono::Local::now().date_naive();
-    let analysis = analyse(&mut image, &mut [], &|_| false, &settings, today, |layer| {
-        bar.set_message(format!("layer {}", layer.label()));
-        bar.inc(1);
-    });
+    let mut secrets = LayerSecrets {
+        scanner: palisade_secrets::builtin_scanner(),
+        findings: Vec::new(),
+    };
+    let analysis = analyse(
+        &mut image,
+        &mut [&mut secrets],
+        &|_| false,
+        &settings,
+        today,
+        |layer| {
+            bar.set_message(format!("layer {}", layer.label()));
+            bar.inc(1);
+        },
+    );
     bar.finish_and_clear();
     let analysis = analysis?;
 
@@ -84,6 +97,7 @@ pub fn run(args: ImageArgs) -> anyhow::Result<u8> {
     }
     report.files_scanned = analysis.files;
     report.findings = analysis.findings;
+    report.findings.extend(secrets.findings);
     report.errors = analysis.errors;
     report.warnings = analysis.notes;
 
@@ -115,6 +129,51 @@ pub fn run(args: ImageArgs) -> anyhow::Result<u8> {
         FailOn::At(t) => report.findings.iter().any(|f| f.severity >= t),
     };
     Ok(if failing { EXIT_FINDINGS } else { 0 })
+}
+
+/// Largest file of a layer handed to the secret scanner.
+const MAX_SECRET_FILE: u64 = 16 * 1024 * 1024;
+
+/// The secret engine over every file of every layer, deleted files included: a file added in
+/// one layer and removed in a later one still ships in the image.
+struct LayerSecrets {
+    scanner: &'static palisade_secrets::Scanner,
+    findings: Vec<Finding>,
+}
+
+impl LayerFileVisitor for LayerSecrets {
+    fn wants(&self, file: &LayerFile<'_>) -> bool {
+        file.size > 0 && file.size <= MAX_SECRET_FILE
+    }
+
+    fn visit(&mut self, file: &LayerFile<'_>, content: &[u8]) {
+        let palisade_secrets::FileOutcome::Scanned(matches) =
+            self.scanner.scan_loaded(file.path, content)
+        else {
+            return;
+        };
+        for m in matches {
+            let mut finding = m.to_finding(file.path);
+            finding.location.layer = file.layer.display_digest().map(|d| d.to_string());
+            let created_by = file
+                .layer
+                .created_by
+                .as_deref()
+                .map(|c| c.trim().chars().take(120).collect::<String>());
+            finding.message = match &created_by {
+                Some(c) => format!(
+                    "{} (layer {}, created by `{c}`)",
+                    finding.message,
+                    file.layer.index + 1
+                ),
+                None => format!("{} (layer {})", finding.message, file.layer.index + 1),
+            };
+            if finding.location.resource.is_none() {
+                finding.location.resource = created_by;
+            }
+            self.findings.push(finding);
+        }
+    }
 }
 
 fn progress(layers: usize, quiet: bool) -> ProgressBar {

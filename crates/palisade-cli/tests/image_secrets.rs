@@ -1,0 +1,65 @@
+//! `palisade image` runs the secret engine on every file of every layer: a credential added
+//! in one layer and deleted in the next still ships in the image, and is reported with the
+//! layer and the instruction that added it.
+
+#[path = "../../palisade-artifact/tests/common/mod.rs"]
+mod image_builder;
+
+use std::process::Command;
+
+use image_builder::{TestImage, E};
+
+#[test]
+fn a_secret_deleted_by_a_later_layer_is_reported_with_its_layer() {
+    let dir = tempfile::tempdir().unwrap();
+    let archive = dir.path().join("app.tar");
+    TestImage::new()
+        .layer(
+            "/bin/sh -c #(nop) ADD file:base in / ",
+            &[
+                E::Dir("etc"),
+                E::File("etc/os-release", b"ID=debian\nVERSION_ID=\"12\"\nPRETTY_NAME=\"Debian GNU/Linux 12 (bookworm)\"\n".to_vec()),
+            ],
+        )
+        .layer(
+            "COPY billing.env /app/billing.env # buildkit",
+            &[
+                E::Dir("app"),
+                E::File(
+                    "app/billing.env",
+                    b"STRIPE_KEY=sk_live_4eC39HqLyjWDarjtT1zdp7dcXq9Pz\n".to_vec(),
+                ),
+            ],
+        )
+        .layer(
+            "RUN /bin/sh -c rm /app/billing.env # buildkit",
+            &[E::File("app/.wh.billing.env", vec![])],
+        )
+        .docker_archive(&archive);
+
+    let out = Command::new(env!("CARGO_BIN_EXE_palisade"))
+        .args(["image", archive.to_str().unwrap(), "-f", "json", "-q"])
+        .output()
+        .unwrap();
+    let doc: serde_json::Value = serde_json::from_slice(&out.stdout)
+        .unwrap_or_else(|e| panic!("{e}: {}", String::from_utf8_lossy(&out.stderr)));
+    let secret = doc["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["practice"] == "SEC" && f["location"]["path"] == "app/billing.env")
+        .unwrap_or_else(|| panic!("deleted secret not reported: {:#}", doc["findings"]));
+    assert!(secret["location"]["layer"]
+        .as_str()
+        .unwrap()
+        .starts_with("sha256:"));
+    let message = secret["message"].as_str().unwrap();
+    assert!(message.contains("layer 2"), "{message}");
+    assert!(message.contains("COPY billing.env"), "{message}");
+    let preview = secret["secret"]["preview"].as_str().unwrap();
+    assert!(
+        !preview.contains("4eC39HqLyjWDarjtT1zdp7dcXq9Pz"),
+        "secret leaked: {preview}"
+    );
+    assert!(!out.stdout.windows(10).any(|w| w == b"4eC39HqLyj"));
+}
