@@ -127,6 +127,12 @@ fn rpm_inventory_equals_rpm_qa() {
             ]),
     );
     assert_eq!(expected.len(), 3);
+    // rpm prints an epoch tag that is present but 0 as `0:`; epoch 0 and no epoch are the
+    // same version to rpm's ordering, and the inventory leaves a zero epoch out.
+    let expected: Vec<String> = expected
+        .into_iter()
+        .map(|line| line.replacen("\t0:", "\t", 1))
+        .collect();
     let a = open_and_analyse(&format!("{}/rpmdb.docker.tar", dir.display()));
     assert_eq!(ours(&a), expected);
     let ssl = a
