@@ -173,6 +173,10 @@ pub(crate) fn secret_kind(var: &EnvVar) -> Option<String> {
     let Attr::Set(value, _) = &var.value else {
         return None;
     };
+    // The secrets engine's detectors first (provider formats, checksums, allowlists).
+    if let Some(m) = palisade_secrets::scan_value(&var.name, value).first() {
+        return Some(m.title.to_string());
+    }
     if let Some(kind) = known_format(value) {
         return Some(kind.to_string());
     }
