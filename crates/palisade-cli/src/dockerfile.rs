@@ -2,7 +2,7 @@
 //! apply its inline `# palisade:ignore` markers, and turn parse problems into report
 //! errors and warnings.
 
-use palisade_core::{Finding, InlineIgnores, ScanError, SuppressedBy};
+use palisade_core::{Finding, InlineIgnores, ScanError};
 
 /// What one Dockerfile contributed to the report.
 #[derive(Default)]
@@ -39,21 +39,11 @@ pub fn scan(display: &str, text: &str) -> DockerfileOutcome {
         .iter()
         .map(|w| format!("{display}: {w}"))
         .collect();
-    let ignores = InlineIgnores::parse(text);
-    for mut finding in scan.findings {
-        let reason = finding
-            .location
-            .line
-            .and_then(|line| ignores.reason_for(&finding.rule_id, line));
-        match reason {
-            Some(reason) => {
-                finding.suppressed = Some(SuppressedBy::Inline {
-                    reason: reason.to_string(),
-                });
-                out.suppressed.push(finding);
-            }
-            None => out.findings.push(finding),
-        }
-    }
+    crate::scan::split_inline(
+        scan.findings,
+        &InlineIgnores::parse(text),
+        &mut out.findings,
+        &mut out.suppressed,
+    );
     out
 }

@@ -317,7 +317,7 @@ fn scan_file(
 }
 
 /// Moves findings silenced by a `# palisade:ignore RULE reason` comment to `suppressed`.
-fn split_inline(
+pub(crate) fn split_inline(
     findings: Vec<Finding>,
     ignores: &InlineIgnores,
     kept: &mut Vec<Finding>,
