@@ -25,7 +25,7 @@ use palisade_core::Severity;
 use serde::Deserialize;
 
 use crate::detector::{Check, Span};
-use crate::engine::{compile_pattern, CompiledDetector};
+use crate::engine::{compile_pattern, CompiledDetector, LazyPattern};
 use crate::file::DEFAULT_MAX_FILE_SIZE;
 
 /// A configuration problem, naming the source and the rule.
@@ -201,11 +201,6 @@ impl SecretsConfig {
                     )));
                 }
             }
-            let group = match regex.capture_names().position(|n| n == Some("secret")) {
-                Some(i) => i,
-                None if regex.captures_len() > 1 => 1,
-                None => 0,
-            };
             custom.push(CompiledDetector {
                 id: rule.id.as_str().into(),
                 title: rule.description.as_str().into(),
@@ -218,8 +213,7 @@ impl SecretsConfig {
                 ),
                 keywords: rule.keywords.iter().map(|k| k.to_ascii_lowercase()).collect(),
                 case_sensitive: false,
-                group,
-                regex,
+                pattern: LazyPattern::compiled(&rule.id, &rule.regex, regex),
                 min_entropy: rule.entropy.unwrap_or(0.0),
                 check: Check::None,
                 span: Span::Line,

@@ -7,7 +7,7 @@
 //! the automaton.
 
 use std::collections::HashSet;
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
 use globset::GlobSet;
@@ -92,8 +92,7 @@ pub(crate) struct CompiledDetector {
     pub remediation: Option<Arc<str>>,
     pub keywords: Vec<String>,
     pub case_sensitive: bool,
-    pub regex: Regex,
-    pub group: usize,
+    pub pattern: LazyPattern,
     pub min_entropy: f64,
     pub check: Check,
     pub span: Span,
@@ -116,7 +115,6 @@ pub enum EngineError {
 
 impl CompiledDetector {
     pub(crate) fn from_builtin(d: &'static Detector) -> Result<Self, EngineError> {
-        let regex = compile_pattern(d.rule.id, d.pattern)?;
         Ok(CompiledDetector {
             id: d.rule.id.into(),
             title: d.rule.title.into(),
@@ -136,14 +134,56 @@ impl CompiledDetector {
                 })
                 .collect(),
             case_sensitive: d.case_sensitive,
-            group: secret_group(&regex),
-            regex,
+            pattern: LazyPattern::new(d.rule.id, d.pattern),
             min_entropy: d.min_entropy,
             check: d.check,
             span: d.span,
             only_paths: None,
             skip_paths: None,
         })
+    }
+}
+
+/// A detector's pattern, compiled on first use. Most detectors never see one of their
+/// keywords in a scan, and compiling every pattern up front was most of the scanner's
+/// start-up time. Built-in patterns are compiled by a test, so `get` finding one that does
+/// not compile means a detector that never matches, never a panic.
+#[derive(Debug, Clone)]
+pub(crate) struct LazyPattern {
+    rule: Arc<str>,
+    pattern: Arc<str>,
+    compiled: Arc<OnceLock<Option<(Regex, usize)>>>,
+}
+
+impl LazyPattern {
+    pub(crate) fn new(rule: &str, pattern: &str) -> Self {
+        LazyPattern {
+            rule: rule.into(),
+            pattern: pattern.into(),
+            compiled: Arc::new(OnceLock::new()),
+        }
+    }
+
+    /// A pattern already compiled (custom rules are validated when the config loads).
+    pub(crate) fn compiled(rule: &str, pattern: &str, regex: Regex) -> Self {
+        let group = secret_group(&regex);
+        let lazy = LazyPattern::new(rule, pattern);
+        let _ = lazy.compiled.set(Some((regex, group)));
+        lazy
+    }
+
+    /// The regex and the index of the group that holds the secret.
+    pub(crate) fn get(&self) -> Option<&(Regex, usize)> {
+        self.compiled
+            .get_or_init(|| {
+                compile_pattern(&self.rule, &self.pattern)
+                    .ok()
+                    .map(|regex| {
+                        let group = secret_group(&regex);
+                        (regex, group)
+                    })
+            })
+            .as_ref()
     }
 }
 
@@ -320,12 +360,15 @@ impl Scanner {
             {
                 continue;
             }
+            let Some((regex, group)) = det.pattern.get() else {
+                continue;
+            };
             for &(ws, we) in list {
                 let window = &bytes[ws..we];
-                for caps in det.regex.captures_iter(window) {
+                for caps in regex.captures_iter(window) {
                     // Alternations may name the secret in another group than `secret`.
                     let Some(m) = caps
-                        .get(det.group)
+                        .get(*group)
                         .or_else(|| (1..caps.len()).find_map(|i| caps.get(i)))
                         .or_else(|| caps.get(0))
                     else {
@@ -526,8 +569,7 @@ impl CompiledDetector {
             remediation: self.remediation.clone(),
             keywords: self.keywords.clone(),
             case_sensitive: self.case_sensitive,
-            regex: self.regex.clone(),
-            group: self.group,
+            pattern: self.pattern.clone(),
             min_entropy: self.min_entropy,
             check: self.check,
             span: self.span,

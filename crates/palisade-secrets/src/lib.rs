@@ -98,3 +98,16 @@ pub fn scan_value_with(scanner: &Scanner, key: &str, value: &str) -> Vec<Match> 
         })
         .collect()
 }
+
+#[cfg(test)]
+mod pattern_tests {
+    /// Patterns compile lazily at scan time; this is where a broken one is caught.
+    #[test]
+    fn every_builtin_pattern_compiles() {
+        for d in crate::rules::DETECTORS {
+            if let Err(e) = crate::engine::compile_pattern(d.rule.id, d.pattern) {
+                panic!("{e}");
+            }
+        }
+    }
+}
