@@ -84,3 +84,37 @@ pub(crate) fn names(e: &Engine, workloads: &[usize]) -> String {
     }
     v.join(", ")
 }
+
+/// NET002/NET003: namespaces with policies but no default-deny policy for `d`.
+pub(crate) fn check_default_deny(
+    e: &Engine,
+    rule: &'static palisade_core::RuleMeta,
+    d: Direction,
+    out: &mut Vec<palisade_core::Finding>,
+) {
+    let word = match d {
+        Direction::Ingress => "ingress",
+        Direction::Egress => "egress",
+    };
+    for (ns, workloads) in workloads_by_namespace(e) {
+        if !e.model.policies.iter().any(|p| p.namespace == ns) || has_default_deny(e, ns, d) {
+            continue;
+        }
+        let open: Vec<usize> = workloads
+            .iter()
+            .copied()
+            .filter(|&w| e.policies_selecting(e.workload_group[w], d).is_empty())
+            .collect();
+        let detail = if open.is_empty() {
+            "every current workload is selected by some policy, but new ones will not be"
+                .to_string()
+        } else {
+            format!("not {word}-isolated: {}", names(e, &open))
+        };
+        out.push(palisade_core::Finding::new(
+            rule,
+            format!("namespace {ns} has no default-deny {word} policy ({detail})"),
+            namespace_location(e, ns, &workloads),
+        ));
+    }
+}

@@ -1,6 +1,6 @@
 use palisade_core::{declare_rule, Finding};
 
-use super::{has_default_deny, names, namespace_location, workloads_by_namespace};
+use super::check_default_deny;
 use crate::engine::Engine;
 use crate::model::Direction;
 
@@ -22,30 +22,5 @@ declare_rule! {
 }
 
 pub fn check(e: &Engine, out: &mut Vec<Finding>) {
-    for (ns, workloads) in workloads_by_namespace(e) {
-        if !e.model.policies.iter().any(|p| p.namespace == ns)
-            || has_default_deny(e, ns, Direction::Ingress)
-        {
-            continue;
-        }
-        let open: Vec<usize> = workloads
-            .iter()
-            .copied()
-            .filter(|&w| {
-                e.policies_selecting(e.workload_group[w], Direction::Ingress)
-                    .is_empty()
-            })
-            .collect();
-        let detail = if open.is_empty() {
-            "every current workload is selected by some policy, but new ones will not be"
-                .to_string()
-        } else {
-            format!("not ingress-isolated: {}", names(e, &open))
-        };
-        out.push(Finding::new(
-            &RULE,
-            format!("namespace {ns} has no default-deny ingress policy ({detail})"),
-            namespace_location(e, ns, &workloads),
-        ));
-    }
+    check_default_deny(e, &RULE, Direction::Ingress, out);
 }
