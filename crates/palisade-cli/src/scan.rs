@@ -49,6 +49,8 @@ struct Enabled {
     misconfig: bool,
     vuln: bool,
     secret: bool,
+    /// Dockerfiles and serverless templates (off when only manifests are wanted).
+    templates: bool,
 }
 
 impl Enabled {
@@ -58,6 +60,7 @@ impl Enabled {
             misconfig: on(Scanner::Misconfig),
             vuln: on(Scanner::Vuln),
             secret: on(Scanner::Secret),
+            templates: on(Scanner::Misconfig),
         }
     }
 }
@@ -250,7 +253,9 @@ fn scan_file(
             return out;
         }
     };
-    if palisade_dockerfile::is_dockerfile(Path::new(&entry.display), Some(text)) {
+    if enabled.templates
+        && palisade_dockerfile::is_dockerfile(Path::new(&entry.display), Some(text))
+    {
         let dockerfile = crate::dockerfile::scan(&entry.display, text);
         out.findings.extend(dockerfile.findings);
         out.suppressed.extend(dockerfile.suppressed);
@@ -258,7 +263,12 @@ fn scan_file(
         out.warnings.extend(dockerfile.warnings);
         return out;
     }
-    match palisade_serverless::detect(&entry.display, text) {
+    let template = if enabled.templates {
+        palisade_serverless::detect(&entry.display, text)
+    } else {
+        None
+    };
+    match template {
         Some(
             palisade_serverless::TemplateKind::TerraformHcl
             | palisade_serverless::TemplateKind::TerraformJson,
@@ -619,10 +629,12 @@ pub(crate) fn load_manifests(
     for target in paths {
         walk::collect(target, &skip, config, false, &mut files, &mut errors);
     }
+    // Only the manifests: Dockerfiles and serverless templates are not read here.
     let enabled = Enabled {
         misconfig: true,
         vuln: false,
         secret: false,
+        templates: false,
     };
     let serverless = palisade_serverless::ServerlessSettings::default();
     let outputs: Vec<FileOutput> = files
@@ -654,6 +666,7 @@ mod tests {
                 misconfig: true,
                 vuln: true,
                 secret: false,
+                templates: true,
             },
             &palisade_serverless::ServerlessSettings::default(),
             None,
