@@ -95,7 +95,7 @@ impl ScanFacts {
         for mut f in rbac.findings.into_iter().chain(net.findings) {
             match inline_suppression(&self.files, &f) {
                 Some(by) => {
-                    f.suppressed = Some(by);
+                    f.suppressed = Some(Box::new(by));
                     out.suppressed.push(f);
                 }
                 None => out.findings.push(f),

@@ -313,9 +313,8 @@ fn document_text<'a>(
     document_name: bool,
 ) -> Result<&'a str, Option<ScanError>> {
     if bytes[..bytes.len().min(8192)].contains(&0) {
-        return Err(document_name.then(|| {
-            ScanError::new(display, None, "binary content, not YAML or JSON; skipped")
-        }));
+        return Err(document_name
+            .then(|| ScanError::new(display, None, "binary content, not YAML or JSON; skipped")));
     }
     std::str::from_utf8(bytes).map_err(|e| {
         document_name.then(|| {
@@ -435,9 +434,9 @@ pub(crate) fn split_inline(
             .and_then(|line| ignores.reason_for(&finding.rule_id, line));
         match reason {
             Some(reason) => {
-                finding.suppressed = Some(palisade_core::SuppressedBy::Inline {
+                finding.suppressed = Some(Box::new(palisade_core::SuppressedBy::Inline {
                     reason: reason.to_string(),
-                });
+                }));
                 suppressed.push(finding);
             }
             None => kept.push(finding),
@@ -537,7 +536,7 @@ pub fn run(args: ScanArgs) -> anyhow::Result<u8> {
     }
     let cluster = cluster_context(&files, &enabled);
     let bar = progress(files.len(), args.quiet);
-    let outputs: Vec<FileOutput> = files
+    let mut outputs: Vec<FileOutput> = files
         .par_iter()
         .map(|entry| {
             let out = scan_file(entry, &enabled, &serverless, secrets.as_ref(), &cluster);
@@ -549,6 +548,18 @@ pub fn run(args: ScanArgs) -> anyhow::Result<u8> {
 
     report.files_scanned = files.len();
     let mut graph = crate::k8s_graph::ScanFacts::default();
+    for out in &mut outputs {
+        if let Some(facts) = out.graph.take() {
+            graph.add(facts);
+        }
+    }
+    let graph = enabled.misconfig.then(|| graph.check(&config));
+    // Findings can number in the hundreds of thousands: one exact allocation instead of
+    // repeated doubling, which would briefly hold two copies.
+    let per_file: usize = outputs.iter().map(|o| o.findings.len()).sum();
+    report
+        .findings
+        .reserve_exact(per_file + graph.as_ref().map_or(0, |g| g.findings.len()));
     // Terraform is read per module (the files of one folder) so references resolve.
     let mut modules: std::collections::BTreeMap<String, Vec<(String, String)>> = Default::default();
     let mut packages = Vec::new();
@@ -557,9 +568,6 @@ pub fn run(args: ScanArgs) -> anyhow::Result<u8> {
         report.warnings.extend(out.warnings);
         report.findings.extend(out.findings);
         report.suppressed.extend(out.suppressed);
-        if let Some(facts) = out.graph {
-            graph.add(facts);
-        }
         packages.extend(out.packages);
         if let Some((display, text)) = out.terraform {
             let folder = display
@@ -601,8 +609,7 @@ pub fn run(args: ScanArgs) -> anyhow::Result<u8> {
         crate::db_cmd::scan_packages(&args, &packages, &mut report);
     }
 
-    if enabled.misconfig {
-        let graph = graph.check(&config);
+    if let Some(graph) = graph {
         report.findings.extend(graph.findings);
         report.suppressed.extend(graph.suppressed);
         report.errors.extend(graph.errors);

@@ -416,10 +416,7 @@ impl RbacBuilder {
         for (mut workload, pod_automount) in self.workloads {
             workload.automount = pod_automount.unwrap_or_else(|| {
                 self.service_accounts
-                    .get(&(
-                        workload.namespace.clone(),
-                        workload.service_account.clone(),
-                    ))
+                    .get(&(workload.namespace.clone(), workload.service_account.clone()))
                     .copied()
                     .flatten()
                     .unwrap_or(true)

@@ -76,7 +76,7 @@ pub fn check_file(file: &ManifestFile, cx: &ClusterContext) -> Outcome {
         for mut finding in found.drain(..) {
             match suppression(file, obj, &finding) {
                 Some(by) => {
-                    finding.suppressed = Some(by);
+                    finding.suppressed = Some(Box::new(by));
                     outcome.suppressed.push(finding);
                 }
                 None => outcome.findings.push(finding),
