@@ -61,7 +61,10 @@ fn a_service_account_in_a_later_file_decides_token_mounting() {
             .iter()
             .find(|w| w.resource_id == "Deployment/prod/api")
             .expect("workload");
-        assert!(!api.automount, "the ServiceAccount of second.yaml disables the token");
+        assert!(
+            !api.automount,
+            "the ServiceAccount of second.yaml disables the token"
+        );
     }
 }
 

@@ -39,7 +39,8 @@ pub struct ClusterContext {
     pub runtime_classes: HashMap<String, String>,
     /// (namespace, name) → `automountServiceAccountToken` of the ServiceAccount, when set.
     pub service_accounts: HashMap<(String, String), Option<bool>>,
-    pub exposing_services: Vec<ExposingService>,
+    /// LoadBalancer/NodePort Services by namespace.
+    pub exposing_services: HashMap<String, Vec<ExposingService>>,
 }
 
 impl ClusterContext {
@@ -76,12 +77,16 @@ impl ClusterContext {
                     .unwrap_or("ClusterIP");
                 let selector = string_map(spec.and_then(|s| s.get("selector")));
                 if matches!(service_type, "LoadBalancer" | "NodePort") && !selector.is_empty() {
-                    self.exposing_services.push(ExposingService {
-                        namespace: obj.effective_namespace().to_string(),
-                        resource_id: obj.resource_id(),
-                        service_type: service_type.to_string(),
-                        selector,
-                    });
+                    let namespace = obj.effective_namespace().to_string();
+                    self.exposing_services
+                        .entry(namespace.clone())
+                        .or_default()
+                        .push(ExposingService {
+                            namespace: namespace.clone(),
+                            resource_id: obj.resource_id(),
+                            service_type: service_type.to_string(),
+                            selector,
+                        });
                 }
             }
             _ => {}
@@ -93,7 +98,12 @@ impl ClusterContext {
     pub fn merge(&mut self, later: ClusterContext) {
         self.runtime_classes.extend(later.runtime_classes);
         self.service_accounts.extend(later.service_accounts);
-        self.exposing_services.extend(later.exposing_services);
+        for (namespace, services) in later.exposing_services {
+            self.exposing_services
+                .entry(namespace)
+                .or_default()
+                .extend(services);
+        }
     }
 
     /// Services of type LoadBalancer/NodePort whose selector matches pods with `labels` in `namespace`.
@@ -102,11 +112,14 @@ impl ClusterContext {
         namespace: &'a str,
         labels: &'a BTreeMap<String, String>,
     ) -> impl Iterator<Item = &'a ExposingService> {
-        self.exposing_services.iter().filter(move |s| {
-            s.namespace == namespace
-                && s.selector
+        self.exposing_services
+            .get(namespace)
+            .into_iter()
+            .flatten()
+            .filter(move |s| {
+                s.selector
                     .iter()
                     .all(|(k, v)| labels.get(k).is_some_and(|l| l == v))
-        })
+            })
     }
 }
