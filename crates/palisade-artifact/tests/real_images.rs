@@ -184,7 +184,11 @@ fn berkeley_db_packages_equals_rpm_bdb_ro() {
         .collect();
     assert_eq!(rows.len(), 3);
     // rpm keeps its next header number under key 0
-    dump.push_str(&format!(" {}\n {}\n", hex(&0u32.to_le_bytes()), hex(&4u32.to_le_bytes())));
+    dump.push_str(&format!(
+        " {}\n {}\n",
+        hex(&0u32.to_le_bytes()),
+        hex(&4u32.to_le_bytes())
+    ));
     for (hnum, blob) in &rows {
         dump.push_str(&format!(" {}\n {}\n", hex(&hnum.to_le_bytes()), hex(blob)));
     }
@@ -199,20 +203,15 @@ fn berkeley_db_packages_equals_rpm_bdb_ro() {
         .unwrap();
     assert!(status.success());
     std::fs::remove_file(&dump_path).unwrap();
-    let expected = tool_lines(
-        Command::new("rpm")
-            .arg("--root")
-            .arg(root.path())
-            .args([
-                "--dbpath",
-                "/var/lib/rpm",
-                "-D",
-                "_db_backend bdb_ro",
-                "-qa",
-                "--qf",
-                "%{NAME}\t%|EPOCH?{%{EPOCH}:}:{}|%{VERSION}-%{RELEASE}\n",
-            ]),
-    );
+    let expected = tool_lines(Command::new("rpm").arg("--root").arg(root.path()).args([
+        "--dbpath",
+        "/var/lib/rpm",
+        "-D",
+        "_db_backend bdb_ro",
+        "-qa",
+        "--qf",
+        "%{NAME}\t%|EPOCH?{%{EPOCH}:}:{}|%{VERSION}-%{RELEASE}\n",
+    ]));
     let expected: Vec<String> = expected
         .into_iter()
         .map(|line| line.replacen("\t0:", "\t", 1))
@@ -230,8 +229,15 @@ fn berkeley_db_packages_equals_rpm_bdb_ro() {
     .unwrap();
     assert!(a.errors.is_empty(), "{:?}", a.errors);
     assert_eq!(ours(&a), expected);
-    assert!(a.packages.iter().all(|p| p.db_path == "var/lib/rpm/Packages"));
-    let ssl = a.packages.iter().find(|p| p.name == "openssl-libs").unwrap();
+    assert!(a
+        .packages
+        .iter()
+        .all(|p| p.db_path == "var/lib/rpm/Packages"));
+    let ssl = a
+        .packages
+        .iter()
+        .find(|p| p.name == "openssl-libs")
+        .unwrap();
     assert_eq!(ssl.source_name.as_deref(), Some("openssl-libs"));
     assert_eq!(ssl.arch.as_deref(), Some("noarch"));
 
@@ -250,7 +256,9 @@ fn berkeley_db_packages_equals_rpm_bdb_ro() {
     .unwrap();
     assert!(a.packages.is_empty());
     assert!(
-        a.errors.iter().any(|e| e.to_string().contains("var/lib/rpm/Packages")),
+        a.errors
+            .iter()
+            .any(|e| e.to_string().contains("var/lib/rpm/Packages")),
         "{:?}",
         a.errors
     );

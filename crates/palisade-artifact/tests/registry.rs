@@ -405,7 +405,9 @@ impl TokenService {
         let key = dir.join("token-key.pem");
         let cert = dir.join("token-cert.pem");
         let status = Command::new("openssl")
-            .args(["req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2"])
+            .args([
+                "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2",
+            ])
             .args(["-subj", "/CN=palisade-test-token-issuer", "-keyout"])
             .arg(&key)
             .arg("-out")
@@ -531,7 +533,8 @@ fn serve_token(
         .write_all(signing_input.as_bytes())?;
     let signature = openssl.wait_with_output()?.stdout;
     let jwt = format!("{signing_input}.{}", b64url(&signature));
-    let body = serde_json::json!({"token": jwt, "access_token": jwt, "expires_in": 300}).to_string();
+    let body =
+        serde_json::json!({"token": jwt, "access_token": jwt, "expires_in": 300}).to_string();
     stream.write_all(
         format!(
             "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",

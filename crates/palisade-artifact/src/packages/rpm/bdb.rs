@@ -88,7 +88,9 @@ impl<'a> Db<'a> {
         let mut visited = std::collections::HashSet::new();
         loop {
             if !visited.insert(pgno) {
-                return Err(format!("overflow chain from page {first} loops at page {pgno}"));
+                return Err(format!(
+                    "overflow chain from page {first} loops at page {pgno}"
+                ));
             }
             let page = self.page(pgno)?;
             if page[25] != P_OVERFLOW {
@@ -127,7 +129,10 @@ pub fn blobs(bytes: &[u8]) -> Result<Vec<(i64, Vec<u8>)>, String> {
     } else if magic_at(true) == Some(HASH_MAGIC) {
         Order { big_endian: true }
     } else if bytes.len() >= 16 {
-        return Err("not a Berkeley DB hash database (bad magic; btree databases are not rpm's Packages)".into());
+        return Err(
+            "not a Berkeley DB hash database (bad magic; btree databases are not rpm's Packages)"
+                .into(),
+        );
     } else {
         return Err("truncated Berkeley DB file".into());
     };
