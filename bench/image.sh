@@ -20,6 +20,8 @@ cd "$(dirname "$0")/.."
 GEN_MB=${GEN_MB:-1024}
 WORK=${WORK:-$(mktemp -d /tmp/palisade-bench-image.XXXXXX)}
 trap 'rm -rf "$WORK"' EXIT
+# syft and trivy unpack layers under TMPDIR: keep that inside WORK so it is removed too
+export TMPDIR=$WORK/tmp; mkdir -p "$TMPDIR"
 [ -f /opt/peers/env.sh ] && source /opt/peers/env.sh
 
 cargo build --release -q -p palisade-cli
@@ -75,7 +77,6 @@ open(os.path.join(out, "oci-layout"), "w").write('{"imageLayoutVersion":"1.0.0"}
 json.dump({"schemaVersion": 2, "manifests": [{"mediaType": "application/vnd.oci.image.manifest.v1+json", "digest": md, "size": ms,
     "annotations": {"org.opencontainers.image.ref.name": "gen"}}]}, open(os.path.join(out, "index.json"), "w"))
 PY
-(cd "$WORK/gen" && tar -cf "$WORK/gen.oci.tar" .)
 echo "compressed: $(du -sh "$WORK/gen/blobs" | cut -f1)"
 
 T="--skip-version-check --disable-telemetry --skip-db-update --skip-java-db-update --cache-backend memory -q"
@@ -101,12 +102,14 @@ bench_one() {  # NAME PALISADE_TARGET TRIVY_INPUT SYFT_SOURCE LAYER_BLOBS...
   fi
 }
 
-if [ -f target/realimg/debian-bookworm.docker.tar ]; then
+# Every tool reads the same gzip-compressed OCI layout that the decompression floor reads
+# (the docker-archive holds uncompressed layers, which would flatter the readers).
+if [ -d target/realimg/oci ]; then
   mapfile -t blobs < <(find target/realimg/oci/blobs/sha256 -type f -size +1M)
-  bench_one "real Debian bookworm (docker-archive)" target/realimg/debian-bookworm.docker.tar \
-    target/realimg/debian-bookworm.docker.tar docker-archive:target/realimg/debian-bookworm.docker.tar "${blobs[@]}"
+  bench_one "real Debian bookworm (OCI layout, gzip)" target/realimg/oci:bookworm \
+    target/realimg/oci oci-dir:target/realimg/oci "${blobs[@]}"
 else
   echo "(no target/realimg: run crates/palisade-artifact/tests/make-real-images.sh for the Debian image)"
 fi
 mapfile -t blobs < <(find "$WORK/gen/blobs/sha256" -type f -size +1M)
-bench_one "generated ${GEN_MB} MB, 8 gzip layers (OCI layout)" "$WORK/gen:gen" "$WORK/gen.oci.tar" "oci-dir:$WORK/gen" "${blobs[@]}"
+bench_one "generated ${GEN_MB} MB, 8 gzip layers (OCI layout)" "$WORK/gen:gen" "$WORK/gen" "oci-dir:$WORK/gen" "${blobs[@]}"
