@@ -486,7 +486,10 @@ impl Scanner {
                 Some(key) => {
                     let key = key.as_bytes();
                     let name = &key[key.iter().take_while(|&&b| b == b'-').count()..];
-                    if !generic::accept(name, secret, whole) {
+                    // A UUID given to a `--token` option is a token (many services issue
+                    // UUID keys); the generic rule rejects UUIDs only because, assigned in
+                    // configuration, they are mostly identifiers.
+                    if !generic::is_uuid(secret) && !generic::accept(name, secret, whole) {
                         return None;
                     }
                 }
