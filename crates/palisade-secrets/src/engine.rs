@@ -219,6 +219,10 @@ fn secret_group(regex: &Regex) -> usize {
     }
 }
 
+/// For one keyword, the case-sensitive detectors that own it and the exact keyword text
+/// a hit must contain for each.
+type ExactOwners = Vec<(usize, Arc<[u8]>)>;
+
 /// The compiled rule set. Cheap to share across threads (`&Scanner` is `Sync`).
 #[derive(Debug)]
 pub struct Scanner {
@@ -230,7 +234,7 @@ pub struct Scanner {
     owners: Vec<Vec<usize>>,
     /// For each keyword pattern id, the case-sensitive detectors and the exact keyword the
     /// hit must contain for them (`AKIA`, not `akia`).
-    exact_owners: Vec<Vec<(usize, Arc<[u8]>)>>,
+    exact_owners: Vec<ExactOwners>,
 }
 
 /// Builds the keyword automaton: a leftmost-longest DFA, because keyword search over a
@@ -251,7 +255,7 @@ fn keyword_automaton(words: &[String]) -> Result<AhoCorasick, EngineError> {
 fn absorb_substrings(
     words: &[String],
     owners: &mut [Vec<usize>],
-    exact_owners: &mut [Vec<(usize, Arc<[u8]>)>],
+    exact_owners: &mut [ExactOwners],
 ) {
     let snapshot = owners.to_vec();
     let exact_snapshot = exact_owners.to_vec();
@@ -277,7 +281,7 @@ impl Scanner {
     pub(crate) fn from_compiled(detectors: Vec<CompiledDetector>) -> Result<Self, EngineError> {
         let mut words: Vec<String> = Vec::new();
         let mut owners: Vec<Vec<usize>> = Vec::new();
-        let mut exact_owners: Vec<Vec<(usize, Arc<[u8]>)>> = Vec::new();
+        let mut exact_owners: Vec<ExactOwners> = Vec::new();
         for (i, d) in detectors.iter().enumerate() {
             if d.keywords.is_empty() {
                 return Err(EngineError::NoKeywords {
