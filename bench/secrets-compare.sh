@@ -7,7 +7,7 @@
 #   bench/secrets-compare.sh            # corpus from $PALISADE_CORPUS or ../shared/corpus
 #
 # The explanation of each case where a peer finds a real secret that Palisade does not
-# report is kept in crates/palisade-secrets/tests/conformance/mapping.toml ([[explained]]).
+# report is kept in bench/secrets-compare.md, next to the figures of the last run.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$PWD

@@ -93,8 +93,35 @@ fn human_size(n: u64) -> String {
 /// Standard input, read once: the context pass and the per-file pass both look at it.
 static STDIN: std::sync::OnceLock<Result<Vec<u8>, String>> = std::sync::OnceLock::new();
 
+/// Files at least this large are memory-mapped instead of read: no copy, no buffer, and
+/// the binary check touches only their first page.
+const MMAP_MIN_BYTES: u64 = 64 * 1024;
+
+/// A file's bytes: memory-mapped when large, read into a buffer when small.
+enum Content {
+    Mapped(palisade_secrets::MappedFile),
+    Owned(Vec<u8>),
+}
+
+impl Content {
+    /// Whether the file shrank while mapped (the missing bytes read as zeros).
+    fn truncated(&self) -> bool {
+        matches!(self, Content::Mapped(m) if m.truncated())
+    }
+}
+
+impl std::ops::Deref for Content {
+    type Target = [u8];
+    fn deref(&self) -> &[u8] {
+        match self {
+            Content::Mapped(m) => m.bytes(),
+            Content::Owned(v) => v,
+        }
+    }
+}
+
 /// Reads a file (or standard input) up to `limit` bytes; `Ok(None)` when it is larger.
-fn read_bounded(entry: &FileEntry, limit: u64) -> std::io::Result<Option<Vec<u8>>> {
+fn read_bounded(entry: &FileEntry, limit: u64) -> std::io::Result<Option<Content>> {
     let mut buf = Vec::new();
     match &entry.path {
         Some(path) => {
@@ -102,6 +129,11 @@ fn read_bounded(entry: &FileEntry, limit: u64) -> std::io::Result<Option<Vec<u8>
             let len = file.metadata()?.len();
             if len > limit {
                 return Ok(None);
+            }
+            if len >= MMAP_MIN_BYTES {
+                if let Some(map) = palisade_secrets::MappedFile::open(&file, len) {
+                    return Ok(Some(Content::Mapped(map)));
+                }
             }
             buf.reserve(len as usize);
             file.take(limit + 1).read_to_end(&mut buf)?;
@@ -123,7 +155,16 @@ fn read_bounded(entry: &FileEntry, limit: u64) -> std::io::Result<Option<Vec<u8>
             }
         }
     }
-    Ok((buf.len() as u64 <= limit).then_some(buf))
+    Ok((buf.len() as u64 <= limit).then_some(Content::Owned(buf)))
+}
+
+/// The error for a file that shrank while it was being scanned.
+fn changed_during_scan(entry: &FileEntry) -> ScanError {
+    ScanError::new(
+        &entry.display,
+        None,
+        "the file shrank while it was being read; not scanned (scan it again)",
+    )
 }
 
 /// The secret scanner of this run and its file-size limit.
@@ -214,8 +255,8 @@ fn scan_file(
         }
         return out;
     }
-    let bytes = match read {
-        Ok(Some(bytes)) => bytes,
+    let content = match read {
+        Ok(Some(content)) => content,
         Ok(None) => {
             if document_name {
                 let size = entry
@@ -244,13 +285,18 @@ fn scan_file(
             return out;
         }
     };
-    let text = match document_text(&entry.display, &bytes, document_name) {
+    let bytes: &[u8] = &content;
+    let text = match document_text(&entry.display, bytes, document_name) {
         Ok(text) => text,
         Err(error) => {
             out.errors.extend(error);
             return out;
         }
     };
+    if content.truncated() {
+        out.errors.push(changed_during_scan(entry));
+        return out;
+    }
     if enabled.templates
         && palisade_dockerfile::is_dockerfile(Path::new(&entry.display), Some(text))
     {
@@ -444,10 +490,15 @@ pub(crate) fn split_inline(
     }
 }
 
-fn scan_secrets(s: &SecretScan, entry: &FileEntry, bytes: &[u8], out: &mut FileOutput) {
+fn scan_secrets(s: &SecretScan, entry: &FileEntry, content: &Content, out: &mut FileOutput) {
+    let bytes: &[u8] = content;
     if let palisade_secrets::FileOutcome::Scanned(matches) =
         s.scanner.scan_loaded(&entry.display, bytes)
     {
+        if content.truncated() {
+            out.errors.push(changed_during_scan(entry));
+            return;
+        }
         if matches.is_empty() {
             return;
         }

@@ -36,6 +36,13 @@ pub enum Check {
     CurlUser,
     /// Base64 of a PEM private key (kubeconfig `client-key-data`, Kubernetes Secrets).
     Base64Pem,
+    /// A command-line option's value: the generic rule's tests with the option name
+    /// (group `key`, dashes trimmed) as the key; without a `key` group, a real password.
+    CommandLine,
+    /// The `value` group inside the reported `secret` (or the secret) must hold no
+    /// placeholder word or template; runs of one character are allowed, as formats such
+    /// as base64 of zero bytes or a JSON object's indentation hold them.
+    InnerValue,
 }
 
 /// One provider-specific (or generic) secret detector, declared in its rule file.

@@ -172,6 +172,13 @@ impl LazyPattern {
         lazy
     }
 
+    /// Whether capture group `i` is a named context group (`key`, `value`).
+    pub(crate) fn is_context_group(&self, i: usize) -> bool {
+        self.get().is_some_and(|(regex, _)| {
+            matches!(regex.capture_names().nth(i), Some(Some("key" | "value")))
+        })
+    }
+
     /// The regex and the index of the group that holds the secret.
     pub(crate) fn get(&self) -> Option<&(Regex, usize)> {
         self.compiled
@@ -212,50 +219,57 @@ fn secret_group(regex: &Regex) -> usize {
     }
 }
 
+/// For one keyword, the case-sensitive detectors that own it and the exact keyword text
+/// a hit must contain for each.
+type ExactOwners = Vec<(usize, Arc<[u8]>)>;
+
 /// The compiled rule set. Cheap to share across threads (`&Scanner` is `Sync`).
 #[derive(Debug)]
 pub struct Scanner {
     pub(crate) detectors: Vec<CompiledDetector>,
-    /// Keywords matched ignoring ASCII case.
+    /// Every keyword, lower-cased and matched ignoring ASCII case, in one automaton: one
+    /// pass over the bytes whatever the mix of case-sensitive and insensitive keywords.
     keywords: AhoCorasick,
-    /// For each keyword pattern id, the detectors that own it.
+    /// For each keyword pattern id, the detectors whose keywords match ignoring case.
     owners: Vec<Vec<usize>>,
-    /// Keywords matched exactly, and their owners.
-    exact_keywords: AhoCorasick,
-    exact_owners: Vec<Vec<usize>>,
+    /// For each keyword pattern id, the case-sensitive detectors and the exact keyword the
+    /// hit must contain for them (`AKIA`, not `akia`).
+    exact_owners: Vec<ExactOwners>,
 }
 
-/// Builds one keyword automaton: a leftmost-longest DFA, because keyword search over a
+/// Builds the keyword automaton: a leftmost-longest DFA, because keyword search over a
 /// few hundred short keywords is the hot loop of the whole scan and non-overlapping
 /// search is several times faster than overlapping search. A keyword that is a substring
 /// of a longer one is not reported where the longer one matches, so each keyword also
 /// carries the owners of every keyword it contains ([`absorb_substrings`]).
-fn keyword_automaton(words: &[String], ignore_case: bool) -> Result<AhoCorasick, EngineError> {
+fn keyword_automaton(words: &[String]) -> Result<AhoCorasick, EngineError> {
     AhoCorasickBuilder::new()
-        .ascii_case_insensitive(ignore_case)
+        .ascii_case_insensitive(true)
         .match_kind(MatchKind::LeftmostLongest)
         .kind(Some(aho_corasick::AhoCorasickKind::DFA))
         .build(words)
         .map_err(|e| EngineError::Keywords(e.to_string()))
 }
 
-/// Gives each keyword the owners of the keywords it contains.
-fn absorb_substrings(words: &[String], owners: &mut [Vec<usize>], ignore_case: bool) {
-    let norm = |w: &String| {
-        if ignore_case {
-            w.to_ascii_lowercase()
-        } else {
-            w.clone()
-        }
-    };
-    let normalized: Vec<String> = words.iter().map(norm).collect();
+/// Gives each keyword the owners of the keywords it contains (all are lower-case).
+fn absorb_substrings(
+    words: &[String],
+    owners: &mut [Vec<usize>],
+    exact_owners: &mut [ExactOwners],
+) {
     let snapshot = owners.to_vec();
-    for (i, outer) in normalized.iter().enumerate() {
-        for (j, inner) in normalized.iter().enumerate() {
+    let exact_snapshot = exact_owners.to_vec();
+    for (i, outer) in words.iter().enumerate() {
+        for (j, inner) in words.iter().enumerate() {
             if i != j && outer.contains(inner.as_str()) {
                 for &d in &snapshot[j] {
                     if !owners[i].contains(&d) {
                         owners[i].push(d);
+                    }
+                }
+                for e in &exact_snapshot[j] {
+                    if !exact_owners[i].contains(e) {
+                        exact_owners[i].push(e.clone());
                     }
                 }
             }
@@ -267,34 +281,37 @@ impl Scanner {
     pub(crate) fn from_compiled(detectors: Vec<CompiledDetector>) -> Result<Self, EngineError> {
         let mut words: Vec<String> = Vec::new();
         let mut owners: Vec<Vec<usize>> = Vec::new();
-        let mut exact_words: Vec<String> = Vec::new();
-        let mut exact_owners: Vec<Vec<usize>> = Vec::new();
+        let mut exact_owners: Vec<ExactOwners> = Vec::new();
         for (i, d) in detectors.iter().enumerate() {
             if d.keywords.is_empty() {
                 return Err(EngineError::NoKeywords {
                     rule: d.id.to_string(),
                 });
             }
-            let (words, owners) = if d.case_sensitive {
-                (&mut exact_words, &mut exact_owners)
-            } else {
-                (&mut words, &mut owners)
-            };
             for k in &d.keywords {
-                match words.iter().position(|w| w == k) {
-                    Some(p) => owners[p].push(i),
+                let lower = k.to_ascii_lowercase();
+                let p = match words.iter().position(|w| *w == lower) {
+                    Some(p) => p,
                     None => {
-                        words.push(k.clone());
-                        owners.push(vec![i]);
+                        words.push(lower);
+                        owners.push(Vec::new());
+                        exact_owners.push(Vec::new());
+                        words.len() - 1
                     }
+                };
+                if d.case_sensitive {
+                    let exact: Arc<[u8]> = k.as_bytes().into();
+                    if !exact_owners[p].contains(&(i, exact.clone())) {
+                        exact_owners[p].push((i, exact));
+                    }
+                } else if !owners[p].contains(&i) {
+                    owners[p].push(i);
                 }
             }
         }
-        absorb_substrings(&words, &mut owners, true);
-        absorb_substrings(&exact_words, &mut exact_owners, false);
+        absorb_substrings(&words, &mut owners, &mut exact_owners);
         Ok(Scanner {
-            keywords: keyword_automaton(&words, true)?,
-            exact_keywords: keyword_automaton(&exact_words, false)?,
+            keywords: keyword_automaton(&words)?,
             detectors,
             owners,
             exact_owners,
@@ -313,24 +330,18 @@ impl Scanner {
         }
         let mut windows: Vec<Vec<(usize, usize)>> = vec![Vec::new(); self.detectors.len()];
         let mut any = false;
-        let hits = self
-            .keywords
-            .find_iter(bytes)
-            .map(|h| (h, &self.owners))
-            .chain(
-                self.exact_keywords
-                    .find_iter(bytes)
-                    .map(|h| (h, &self.exact_owners)),
-            );
-        for (hit, owners) in hits {
-            for &d in &owners[hit.pattern().as_usize()] {
+        for hit in self.keywords.find_iter(bytes) {
+            let pattern = hit.pattern().as_usize();
+            let text = &bytes[hit.start()..hit.end()];
+            let exact = self.exact_owners[pattern]
+                .iter()
+                .filter(|(_, k)| memchr::memmem::find(text, k).is_some())
+                .map(|(d, _)| d);
+            for &d in self.owners[pattern].iter().chain(exact) {
                 let list = &mut windows[d];
-                // Hits of the two automata interleave: merge into any window, not only the last.
                 if list
-                    .iter()
-                    .rev()
-                    .take(4)
-                    .any(|w| hit.start() >= w.0 && hit.end() <= w.1)
+                    .last()
+                    .is_some_and(|w| hit.start() >= w.0 && hit.end() <= w.1)
                 {
                     continue;
                 }
@@ -366,10 +377,15 @@ impl Scanner {
             for &(ws, we) in list {
                 let window = &bytes[ws..we];
                 for caps in regex.captures_iter(window) {
-                    // Alternations may name the secret in another group than `secret`.
+                    // Alternations may name the secret in another group than `secret`; the
+                    // `key` and `value` groups are context, never the secret.
                     let Some(m) = caps
                         .get(*group)
-                        .or_else(|| (1..caps.len()).find_map(|i| caps.get(i)))
+                        .or_else(|| {
+                            (1..caps.len())
+                                .filter(|&i| !det.pattern.is_context_group(i))
+                                .find_map(|i| caps.get(i))
+                        })
                         .or_else(|| caps.get(0))
                     else {
                         continue;
@@ -464,6 +480,29 @@ impl Scanner {
                     return None;
                 }
             }
+            Check::InnerValue => {
+                let value = caps.name("value").map(|v| v.as_bytes()).unwrap_or(secret);
+                if validate::is_placeholder_text(value) {
+                    return None;
+                }
+            }
+            Check::CommandLine => match caps.name("key") {
+                Some(key) => {
+                    let key = key.as_bytes();
+                    let name = &key[key.iter().take_while(|&&b| b == b'-').count()..];
+                    // A UUID given to a `--token` option is a token (many services issue
+                    // UUID keys); the generic rule rejects UUIDs only because, assigned in
+                    // configuration, they are mostly identifiers.
+                    if !generic::is_uuid(secret) && !generic::accept(name, secret, whole) {
+                        return None;
+                    }
+                }
+                None => {
+                    if !generic::is_real_password(secret) {
+                        return None;
+                    }
+                }
+            },
             Check::GenericAssignment => {
                 let key = caps.name("key").map(|k| k.as_bytes()).unwrap_or_default();
                 if !generic::accept(key, secret, whole) {

@@ -12,9 +12,9 @@ use crate::{Match, Scanner};
 /// Files larger than this are skipped with a note unless the caller raises the limit.
 pub const DEFAULT_MAX_FILE_SIZE: u64 = 256 << 20;
 
-/// Files at least this large are memory-mapped; smaller ones are read into a buffer, which
-/// is cheaper for them and cannot fault if another process truncates the file mid-scan.
-const MMAP_THRESHOLD: u64 = 4 << 20;
+/// Files at least this large are memory-mapped (see [`crate::MappedFile`] for files that
+/// shrink while mapped); smaller ones are read into a buffer, which is cheaper for them.
+const MMAP_THRESHOLD: u64 = 64 << 10;
 
 /// How many leading bytes are checked for NUL to call a file binary.
 const BINARY_SNIFF: usize = 8192;
@@ -58,10 +58,17 @@ impl Scanner {
             return Ok(FileOutcome::Scanned(Vec::new()));
         }
         if size >= MMAP_THRESHOLD {
-            // SAFETY: the map is read-only and dropped before returning; a concurrent
-            // truncation is the documented risk of mmap, limited here to large files.
-            let map = unsafe { memmap2::Mmap::map(&file) }.map_err(err)?;
-            return Ok(self.scan_loaded(display, &map));
+            if let Some(map) = crate::MappedFile::open(&file, size) {
+                let outcome = self.scan_loaded(display, map.bytes());
+                if map.truncated() {
+                    return Err(ScanError::new(
+                        display,
+                        None,
+                        "the file shrank while it was being read; not scanned",
+                    ));
+                }
+                return Ok(outcome);
+            }
         }
         let mut buf = Vec::with_capacity(size as usize);
         file.take(max_size).read_to_end(&mut buf).map_err(err)?;

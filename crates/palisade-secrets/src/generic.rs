@@ -158,7 +158,7 @@ pub fn accept(key: &[u8], value: &[u8], whole: &[u8]) -> bool {
     {
         return false;
     }
-    if is_uuid(&lower) || value.iter().all(|b| b.is_ascii_digit()) {
+    if is_uuid(lower.as_bytes()) || value.iter().all(|b| b.is_ascii_digit()) {
         return false;
     }
     if matches!(
@@ -278,8 +278,8 @@ fn char_classes(value: &[u8]) -> usize {
     lower + upper + digit + other
 }
 
-fn is_uuid(s: &str) -> bool {
-    let b = s.as_bytes();
+/// Whether `b` is a UUID in its 8-4-4-4-12 hex form.
+pub(crate) fn is_uuid(b: &[u8]) -> bool {
     b.len() == 36
         && b.iter().enumerate().all(|(i, c)| match i {
             8 | 13 | 18 | 23 => *c == b'-',

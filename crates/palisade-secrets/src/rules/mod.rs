@@ -186,7 +186,22 @@ mod sec180_bitbucket_data_center_token;
 mod sec181_gitlab_other_token;
 mod sec182_gitlab_session_cookie;
 mod sec183_brevo_api_key;
+mod sec184_sql_password;
+mod sec185_command_line_secret;
+mod sec186_powershell_secure_string;
+mod sec187_libcurl_option_secret;
+mod sec188_posthog_api_key;
+mod sec189_json_web_key_private;
 mod sec190_generic_secret_assignment;
+mod sec191_salesforce_token;
+mod sec192_together_ai_key;
+mod sec193_tavily_api_key;
+mod sec194_llamacloud_api_key;
+mod sec195_x_bearer_token;
+mod sec196_instagram_access_token;
+mod sec197_nats_nkey_seed;
+mod sec198_dropbox_long_lived_token;
+mod sec199_ntlm_authenticate_message;
 
 /// All built-in detectors in rule-id order.
 pub(crate) static DETECTORS: &[&Detector] = &[
@@ -373,5 +388,20 @@ pub(crate) static DETECTORS: &[&Detector] = &[
     &sec181_gitlab_other_token::DETECTOR,
     &sec182_gitlab_session_cookie::DETECTOR,
     &sec183_brevo_api_key::DETECTOR,
+    &sec184_sql_password::DETECTOR,
+    &sec185_command_line_secret::DETECTOR,
+    &sec186_powershell_secure_string::DETECTOR,
+    &sec187_libcurl_option_secret::DETECTOR,
+    &sec188_posthog_api_key::DETECTOR,
+    &sec189_json_web_key_private::DETECTOR,
     &sec190_generic_secret_assignment::DETECTOR,
+    &sec191_salesforce_token::DETECTOR,
+    &sec192_together_ai_key::DETECTOR,
+    &sec193_tavily_api_key::DETECTOR,
+    &sec194_llamacloud_api_key::DETECTOR,
+    &sec195_x_bearer_token::DETECTOR,
+    &sec196_instagram_access_token::DETECTOR,
+    &sec197_nats_nkey_seed::DETECTOR,
+    &sec198_dropbox_long_lived_token::DETECTOR,
+    &sec199_ntlm_authenticate_message::DETECTOR,
 ];

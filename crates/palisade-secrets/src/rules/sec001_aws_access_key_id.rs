@@ -21,7 +21,7 @@ pub(crate) static DETECTOR: Detector = Detector {
     rule: &RULE,
     provider: "AWS",
     keywords: &["AKIA", "ASIA", "ABIA", "ACCA", "A3T"],
-    pattern: r##"(?:^|[^0-9A-Za-z_])(?P<secret>(?:A3T[A-Z0-9]|AKIA|ASIA|ABIA|ACCA)[A-Z2-7]{16})(?:[^0-9A-Za-z_]|$)"##,
+    pattern: r##"(?:^|[^0-9A-Za-z_])(?P<secret>(?:A3T[A-Z0-9]|AKIA|ASIA|ABIA|ACCA)[A-Z0-9]{16})(?:[^0-9A-Za-z_]|$)"##,
     min_entropy: 3.0,
     case_sensitive: true,
     check: Check::None,

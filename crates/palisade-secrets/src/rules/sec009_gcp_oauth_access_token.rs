@@ -4,7 +4,7 @@ use crate::detector::{Check, Detector, Span};
 
 palisade_core::declare_rule! {
     /// ## What it checks
-    /// A Google OAuth access token (GCP) in any text file: a value in the provider's documented format, looked for only near the keywords `ya29.`. Its Shannon entropy must be at least 3.5 bits per character.
+    /// A Google OAuth access token (`ya29.`) or refresh token (`1//0`) in any text file: a value in the provider's documented format, looked for only near the keywords `ya29.` and `1//0`. Its Shannon entropy must be at least 3.5 bits per character.
     /// Placeholders (`xxxx`, `<token>`, `${VAR}`, `{{ .Values.x }}`) and the providers' documented example values are not reported.
     /// ## Why it matters
     /// A Google OAuth access token acts as the user or service account that obtained it until it expires.
@@ -20,8 +20,8 @@ palisade_core::declare_rule! {
 pub(crate) static DETECTOR: Detector = Detector {
     rule: &RULE,
     provider: "GCP",
-    keywords: &["ya29."],
-    pattern: r##"(?:^|[^0-9A-Za-z_])(?P<secret>ya29\.[0-9A-Za-z_\-]{30,500})(?:[^0-9A-Za-z_]|$)"##,
+    keywords: &["ya29.", "1//0"],
+    pattern: r##"(?:^|[^0-9A-Za-z_])(?P<secret>ya29\.[0-9A-Za-z_\-]{30,500}|1//0[0-9A-Za-z_\-]{40,300})(?:[^0-9A-Za-z_]|$)"##,
     min_entropy: 3.5,
     case_sensitive: true,
     check: Check::None,

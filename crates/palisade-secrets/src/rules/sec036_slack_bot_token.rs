@@ -21,9 +21,9 @@ pub(crate) static DETECTOR: Detector = Detector {
     rule: &RULE,
     provider: "Slack",
     keywords: &["xoxb-"],
-    pattern: r##"(?:^|[^0-9A-Za-z_])(?P<secret>xoxb-[0-9]{8,13}-(?:[0-9]{8,13}-)?[a-zA-Z0-9\-]{10,48})(?:[^0-9A-Za-z_]|$)"##,
+    pattern: r##"(?:^|[^0-9A-Za-z_])(?P<secret>xoxb-[0-9]{8,13}-(?:[0-9]{8,13}-)?(?P<value>[a-zA-Z0-9\-]{10,48}))(?:[^0-9A-Za-z_]|$)"##,
     min_entropy: 3.0,
     case_sensitive: true,
-    check: Check::None,
+    check: Check::InnerValue,
     span: Span::Line,
 };

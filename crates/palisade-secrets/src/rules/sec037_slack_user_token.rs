@@ -21,9 +21,9 @@ pub(crate) static DETECTOR: Detector = Detector {
     rule: &RULE,
     provider: "Slack",
     keywords: &["xoxp-", "xoxe-"],
-    pattern: r##"(?:^|[^0-9A-Za-z_])(?P<secret>xox[pe](?:-[0-9]{4,13}){2,3}-[a-zA-Z0-9\-]{16,64})(?:[^0-9A-Za-z_]|$)"##,
+    pattern: r##"(?:^|[^0-9A-Za-z_])(?P<secret>xox[pe](?:-[0-9]{4,13}){2,3}-(?P<value>[a-zA-Z0-9\-]{16,64}))(?:[^0-9A-Za-z_]|$)"##,
     min_entropy: 3.0,
     case_sensitive: false,
-    check: Check::None,
+    check: Check::InnerValue,
     span: Span::Line,
 };

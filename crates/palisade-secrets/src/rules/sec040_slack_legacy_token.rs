@@ -21,9 +21,9 @@ pub(crate) static DETECTOR: Detector = Detector {
     rule: &RULE,
     provider: "Slack",
     keywords: &["xoxo-", "xoxs-", "xoxa-", "xoxr-"],
-    pattern: r##"(?:^|[^0-9A-Za-z_])(?P<secret>xox[osar]-(?:\d-)?[0-9]{4,13}-[0-9]{4,13}(?:-[0-9]{4,13})?-[a-z0-9]{8,48})(?:[^0-9A-Za-z_]|$)"##,
+    pattern: r##"(?:^|[^0-9A-Za-z_])(?P<secret>xox[osar]-(?:\d-)?[0-9]{4,13}-[0-9]{4,13}(?:-[0-9]{4,13})?-(?P<value>[a-z0-9]{8,48}))(?:[^0-9A-Za-z_]|$)"##,
     min_entropy: 2.5,
     case_sensitive: false,
-    check: Check::None,
+    check: Check::InnerValue,
     span: Span::Line,
 };
