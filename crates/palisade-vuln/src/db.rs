@@ -221,6 +221,16 @@ impl Database {
         ecosystem: &str,
         name: &str,
     ) -> Result<Vec<(String, String, Affected)>, DbError> {
+        self.affected_by_key(base_ecosystem(ecosystem), &normalize_name(ecosystem, name))
+    }
+
+    /// Like [`Database::affected_for`] for a name already normalised for its base
+    /// ecosystem (the key the `affected` table is indexed by).
+    pub fn affected_by_key(
+        &self,
+        base_ecosystem: &str,
+        normalized_name: &str,
+    ) -> Result<Vec<(String, String, Affected)>, DbError> {
         let mut stmt = self
             .conn
             .prepare_cached(
@@ -228,22 +238,20 @@ impl Database {
                  WHERE f.base_ecosystem = ?1 AND f.name = ?2 AND a.withdrawn = 0",
             )
             .map_err(sql(&self.path))?;
-        let rows = stmt
-            .query_map(
-                params![base_ecosystem(ecosystem), normalize_name(ecosystem, name)],
-                |r| {
-                    Ok((
-                        r.get::<_, String>(0)?,
-                        r.get::<_, String>(1)?,
-                        r.get::<_, String>(2)?,
-                    ))
-                },
-            )
+        let mut rows = stmt
+            .query(params![base_ecosystem, normalized_name])
             .map_err(sql(&self.path))?;
         let mut out = vec![];
-        for row in rows.flatten() {
-            if let Ok(a) = serde_json::from_str::<Affected>(&row.2) {
-                out.push((row.0, row.1, a));
+        while let Some(row) = rows.next().map_err(sql(&self.path))? {
+            let (Ok(id), Ok(eco), Ok(data)) = (
+                row.get::<_, String>(0),
+                row.get::<_, String>(1),
+                row.get_ref(2).and_then(|v| v.as_str().map_err(Into::into)),
+            ) else {
+                continue;
+            };
+            if let Ok(a) = serde_json::from_str::<Affected>(data) {
+                out.push((id, eco, a));
             }
         }
         Ok(out)

@@ -1,11 +1,11 @@
 //! Joins an inventory with the advisory database and turns matches into findings.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use palisade_core::{Finding, Location, PackageInfo, Practice, Severity};
 
 use crate::db::{Database, DbError};
-use crate::inventory::Package;
+use crate::inventory::{normalize_name, Package};
 use crate::matcher;
 
 /// How a scan treats its matches.
@@ -32,9 +32,6 @@ pub struct Vulnerability {
     pub references: Vec<String>,
 }
 
-/// (advisory id, ecosystem as the advisory wrote it, affected entry)
-type AffectedRow = (String, String, crate::osv::Affected);
-
 /// Prefer the ecosystem's own id over a CVE as the finding's id.
 fn id_rank(id: &str) -> (u8, &str) {
     let rank = if id.starts_with("CVE-") {
@@ -47,86 +44,120 @@ fn id_rank(id: &str) -> (u8, &str) {
     (rank, id)
 }
 
+/// Advisory id -> fixed versions, for one package.
+type Hits = BTreeMap<String, BTreeSet<String>>;
+
 /// Finds every advisory affecting each package; aliases are merged so that one package
 /// gets one entry per advisory.
+///
+/// Packages are grouped by (ecosystem, normalised name) so that each name costs one
+/// database lookup, and each advisory entry's ranges are parsed once for all the
+/// versions of that name; each installed version is parsed once per scheme.
 pub fn match_packages(db: &Database, packages: &[Package]) -> Result<Vec<Vulnerability>, DbError> {
-    let mut out = vec![];
-    let mut cache: BTreeMap<(String, String), Vec<AffectedRow>> = BTreeMap::new();
-    // advisory facts are shared by every package an advisory hits
-    let mut infos: std::collections::HashMap<String, Option<crate::db::AdvisoryInfo>> =
-        std::collections::HashMap::new();
-    let mut info_of = |id: &str| -> Result<Option<crate::db::AdvisoryInfo>, DbError> {
-        if let Some(i) = infos.get(id) {
-            return Ok(i.clone());
-        }
-        let i = db.advisory_info(id)?;
-        infos.insert(id.to_string(), i.clone());
-        Ok(i)
-    };
-    for pkg in packages {
+    // (base ecosystem, normalised name) -> (package index, version to test)
+    let mut groups: HashMap<(&str, String), Vec<(usize, &str)>> = HashMap::new();
+    for (i, pkg) in packages.iter().enumerate() {
         if pkg.version.is_empty() {
             continue;
         }
-        let lookups: Vec<(&str, &str)> = {
-            let mut v = vec![(pkg.name.as_str(), pkg.version.as_str())];
-            if let (Some(sn), Some(sv)) = (&pkg.source_name, &pkg.source_version) {
-                if sn != &pkg.name {
-                    v.push((sn.as_str(), sv.as_str()));
-                }
+        let base = pkg.base_ecosystem();
+        groups
+            .entry((base, normalize_name(&pkg.ecosystem, &pkg.name)))
+            .or_default()
+            .push((i, pkg.version.as_str()));
+        if let (Some(sn), Some(sv)) = (&pkg.source_name, &pkg.source_version) {
+            if sn != &pkg.name && !sv.is_empty() {
+                groups
+                    .entry((base, normalize_name(&pkg.ecosystem, sn)))
+                    .or_default()
+                    .push((i, sv.as_str()));
             }
-            v
-        };
-        // advisory id -> fixed versions
-        let mut hits: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
-        for (name, version) in lookups {
-            let key = (pkg.base_ecosystem().to_string(), name.to_string());
-            if !cache.contains_key(&key) {
-                let rows = db.affected_for(&pkg.ecosystem, name)?;
-                cache.insert(key.clone(), rows);
-            }
-            for (id, adv_eco, affected) in &cache[&key] {
+        }
+    }
+    let mut hits: HashMap<usize, Hits> = HashMap::new();
+    for ((base, name), lookups) in &groups {
+        let rows = db.affected_by_key(base, name)?;
+        if rows.is_empty() {
+            continue;
+        }
+        let compiled: Vec<(&str, &str, matcher::CompiledAffected<'_>)> = rows
+            .iter()
+            .map(|(id, eco, affected)| {
+                (
+                    id.as_str(),
+                    eco.as_str(),
+                    matcher::CompiledAffected::new(affected, eco),
+                )
+            })
+            .collect();
+        for &(index, version) in lookups {
+            let pkg = &packages[index];
+            let mut installed = matcher::InstalledVersion::new(version);
+            for (id, adv_eco, entry) in &compiled {
                 if !matcher::ecosystem_applies(adv_eco, &pkg.ecosystem) {
                     continue;
                 }
-                if matcher::is_affected(affected, adv_eco, version) {
-                    hits.entry(id.clone())
+                if entry.affects(&mut installed) {
+                    let fixed = hits
+                        .entry(index)
                         .or_default()
-                        .extend(matcher::fixed_versions(affected, adv_eco, version));
+                        .entry(id.to_string())
+                        .or_default();
+                    fixed.extend(
+                        entry
+                            .fixed_above(&mut installed)
+                            .into_iter()
+                            .map(str::to_string),
+                    );
                 }
             }
         }
-        if hits.is_empty() {
-            continue;
-        }
-        // merge advisories that alias each other into groups
-        let mut groups: Vec<(BTreeSet<String>, BTreeSet<String>, Vec<String>)> = vec![];
-        for (id, fixed) in hits {
-            let info = info_of(&id)?;
-            let mut names: BTreeSet<String> = BTreeSet::from([id.clone()]);
-            if let Some(i) = &info {
-                names.extend(i.aliases.iter().cloned());
+    }
+    // advisory facts are shared by every package an advisory hits: read each once
+    let mut infos: HashMap<&str, Option<crate::db::AdvisoryInfo>> = HashMap::new();
+    for package_hits in hits.values() {
+        for id in package_hits.keys() {
+            if !infos.contains_key(id.as_str()) {
+                infos.insert(id.as_str(), db.advisory_info(id)?);
             }
-            match groups.iter_mut().find(|g| !g.0.is_disjoint(&names)) {
+        }
+    }
+    let mut out = vec![];
+    let mut indices: Vec<&usize> = hits.keys().collect();
+    indices.sort();
+    for index in indices {
+        let pkg = &packages[*index];
+        let package_hits = &hits[index];
+        // merge advisories that alias each other into groups
+        let mut merged: Vec<(BTreeSet<&str>, BTreeSet<&str>, Vec<&str>)> = vec![];
+        for (id, fixed) in package_hits {
+            let mut names: BTreeSet<&str> = BTreeSet::from([id.as_str()]);
+            if let Some(Some(i)) = infos.get(id.as_str()) {
+                names.extend(i.aliases.iter().map(String::as_str));
+            }
+            let fixed = fixed.iter().map(String::as_str);
+            match merged.iter_mut().find(|g| !g.0.is_disjoint(&names)) {
                 Some(g) => {
                     g.0.extend(names);
                     g.1.extend(fixed);
                     g.2.push(id);
                 }
-                None => groups.push((names, fixed, vec![id])),
+                None => merged.push((names, fixed.collect(), vec![id])),
             }
         }
-        for (names, fixed, ids) in groups {
+        let scheme = crate::VersionScheme::for_ecosystem(&pkg.ecosystem);
+        for (names, fixed, ids) in merged {
             let primary = ids
                 .iter()
+                .copied()
                 .min_by_key(|i| id_rank(i))
-                .cloned()
                 .unwrap_or_default();
             let mut severity = Severity::Info;
             let mut source = String::new();
             let mut summary = None;
             let mut references = vec![];
             for id in &ids {
-                if let Some(info) = info_of(id)? {
+                if let Some(Some(info)) = infos.get(id) {
                     if info.severity > severity || source.is_empty() {
                         severity = info.severity;
                         source = format!("{}: {}", info.id, info.severity_source);
@@ -134,18 +165,21 @@ pub fn match_packages(db: &Database, packages: &[Package]) -> Result<Vec<Vulnera
                     if summary.is_none() {
                         summary = info.summary.clone();
                     }
-                    references.extend(info.references);
+                    references.extend(info.references.iter().cloned());
                 }
             }
-            let scheme = crate::VersionScheme::for_ecosystem(&pkg.ecosystem);
-            let mut fixed: Vec<String> = fixed.into_iter().collect();
+            let mut fixed: Vec<String> = fixed.into_iter().map(str::to_string).collect();
             if let Some(s) = scheme {
                 fixed.sort_by(|a, b| s.compare(a, b));
             }
             out.push(Vulnerability {
                 package: pkg.clone(),
-                aliases: names.into_iter().filter(|n| *n != primary).collect(),
-                id: primary,
+                aliases: names
+                    .into_iter()
+                    .filter(|n| *n != primary)
+                    .map(str::to_string)
+                    .collect(),
+                id: primary.to_string(),
                 fixed_versions: fixed,
                 severity,
                 severity_source: source,
