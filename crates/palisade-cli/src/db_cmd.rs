@@ -53,9 +53,9 @@ pub fn run(cmd: DbCommand) -> anyhow::Result<u8> {
         }
         DbCommand::Import(args) => {
             let path = db_path(&args.db.db);
-            let mut db = Database::create(&path)?;
-            let stats = db
-                .import(&args.source)
+            // built beside the current file and renamed over it: a killed import leaves
+            // the previous database as it was
+            let stats = db::import_atomically(&path, &args.source)
                 .with_context(|| format!("importing {}", args.source.display()))?;
             for w in stats.warnings.iter().take(50) {
                 eprintln!("warning: {w}");
