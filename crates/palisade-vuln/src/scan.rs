@@ -54,6 +54,10 @@ type Hits = BTreeMap<String, BTreeSet<String>>;
 /// database lookup, and each advisory entry's ranges are parsed once for all the
 /// versions of that name; each installed version is parsed once per scheme.
 pub fn match_packages(db: &Database, packages: &[Package]) -> Result<Vec<Vulnerability>, DbError> {
+    db.in_snapshot(|db| match_in_snapshot(db, packages))
+}
+
+fn match_in_snapshot(db: &Database, packages: &[Package]) -> Result<Vec<Vulnerability>, DbError> {
     // (base ecosystem, normalised name) -> (package index, version to test)
     let mut groups: HashMap<(&str, String), Vec<(usize, &str)>> = HashMap::new();
     for (i, pkg) in packages.iter().enumerate() {
