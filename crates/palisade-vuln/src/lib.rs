@@ -20,5 +20,5 @@ pub mod version;
 pub use db::{Database, DbError};
 pub use inventory::Package;
 pub use rules::rules;
-pub use scan::{findings, match_packages, MatchOptions, Vulnerability};
+pub use scan::{findings, match_packages, unpinned_findings, MatchOptions, Vulnerability};
 pub use version::VersionScheme;

@@ -270,3 +270,37 @@ pub fn findings(vulns: &[Vulnerability], opts: &MatchOptions) -> Vec<Finding> {
         })
         .collect()
 }
+
+/// DEP002 findings for requirements that name no single version: one per line, so that
+/// a dependency is never left unchecked without the report saying so.
+pub fn unpinned_findings(unpinned: &[crate::lockfile::Unpinned]) -> Vec<Finding> {
+    let rule = &crate::rules::dep002_unpinned_requirement::DEP002;
+    unpinned
+        .iter()
+        .map(|u| {
+            let mut f = Finding::new(
+                rule,
+                format!(
+                    "`{}` cannot be checked for vulnerabilities: {}",
+                    u.requirement, u.reason
+                ),
+                Location {
+                    path: u.location.path.clone(),
+                    line: u.location.line,
+                    ..Location::default()
+                },
+            );
+            if let Some(name) = &u.name {
+                f.package = Some(PackageInfo {
+                    ecosystem: u.ecosystem.clone(),
+                    name: name.clone(),
+                    version: String::new(),
+                    fixed_versions: vec![],
+                    purl: Some(crate::inventory::purl(&u.ecosystem, name, "")),
+                    direct: Some(true),
+                });
+            }
+            f
+        })
+        .collect()
+}
