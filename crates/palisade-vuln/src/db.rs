@@ -15,6 +15,7 @@ use rusqlite::{params, Connection, OpenFlags, OptionalExtension};
 
 use crate::inventory::{base_ecosystem, normalize_name};
 use crate::osv::{self, Advisory, Affected};
+use crate::secdb;
 use crate::severity;
 
 pub const SCHEMA_VERSION: i64 = 1;
@@ -105,6 +106,9 @@ CREATE TABLE IF NOT EXISTS affected (
   advisory_id TEXT NOT NULL, data TEXT NOT NULL);
 CREATE INDEX IF NOT EXISTS affected_pkg ON affected (base_ecosystem, name);
 CREATE INDEX IF NOT EXISTS alias_idx ON alias (alias);
+-- replacing an advisory deletes its rows by id: without these, every insert scans the table
+CREATE INDEX IF NOT EXISTS affected_advisory ON affected (advisory_id);
+CREATE INDEX IF NOT EXISTS alias_advisory ON alias (advisory_id);
 ";
 
 impl Database {
@@ -502,6 +506,24 @@ pub struct Writer<'a> {
 }
 
 impl Writer<'_> {
+    /// The record stored under `id`, as imported.
+    fn stored(&self, id: &str) -> Option<Advisory> {
+        let blob: Vec<u8> = self
+            .conn
+            .query_row(
+                "SELECT record FROM advisory WHERE id = ?1",
+                params![id],
+                |r| r.get(0),
+            )
+            .ok()?;
+        let mut text = Vec::new();
+        DeflateDecoder::new(&blob[..])
+            .take(MAX_RECORD_BYTES)
+            .read_to_end(&mut text)
+            .ok()?;
+        osv::parse_record(&text, false).ok()
+    }
+
     fn insert(&self, adv: &Advisory, raw: &[u8]) -> Result<(), DbError> {
         let p = self.path;
         let rated = severity::rate(adv);
@@ -632,21 +654,31 @@ fn is_record_name(name: &str) -> Option<bool> {
 }
 
 fn import_bytes(db: &Writer<'_>, file: &str, bytes: &[u8], yaml: bool, stats: &mut ImportStats) {
-    // osv-scalibr style bundles: {"vulns": [...]} or a bare array
-    if !yaml {
-        if let Ok(serde_json::Value::Object(map)) =
-            serde_json::from_slice::<serde_json::Value>(bytes)
-        {
-            if let Some(serde_json::Value::Array(items)) = map.get("vulns") {
-                for item in items {
-                    let raw = serde_json::to_vec(item).unwrap_or_default();
-                    import_bytes(db, file, &raw, false, stats);
-                }
-                return;
-            }
+    let value = match osv::parse_document(bytes, yaml) {
+        Ok(v) => v,
+        Err(e) => {
+            stats.warnings.push(ImportWarning {
+                file: file.into(),
+                id: None,
+                message: format!("skipped malformed record: {e}"),
+            });
+            return;
         }
+    };
+    // osv-scalibr style bundles: {"vulns": [...]}
+    if let Some(serde_json::Value::Array(items)) = value.get("vulns") {
+        for item in items {
+            let raw = serde_json::to_vec(item).unwrap_or_default();
+            import_bytes(db, file, &raw, false, stats);
+        }
+        return;
     }
-    match osv::parse_record(bytes, yaml) {
+    if secdb::is_secdb(&value) {
+        import_secdb(db, file, &value, stats);
+        return;
+    }
+    let id = value.get("id").and_then(|x| x.as_str()).map(str::to_string);
+    match osv::record_from_value(value) {
         Ok(adv) => {
             if adv.withdrawn.is_some() {
                 stats.withdrawn += 1;
@@ -660,15 +692,47 @@ fn import_bytes(db: &Writer<'_>, file: &str, bytes: &[u8], yaml: bool, stats: &m
                 }),
             }
         }
-        Err(e) => {
-            let id = serde_json::from_slice::<serde_json::Value>(bytes)
-                .ok()
-                .and_then(|v| v.get("id").and_then(|x| x.as_str()).map(str::to_string));
+        Err(e) => stats.warnings.push(ImportWarning {
+            file: file.into(),
+            id,
+            message: format!("skipped malformed record: {e}"),
+        }),
+    }
+}
+
+/// One Alpine secdb file: its advisories are merged with what earlier files of other
+/// releases stored under the same ids.
+fn import_secdb(db: &Writer<'_>, file: &str, doc: &serde_json::Value, stats: &mut ImportStats) {
+    let parsed = match secdb::advisories(doc) {
+        Ok(a) => a,
+        Err(message) => {
             stats.warnings.push(ImportWarning {
                 file: file.into(),
-                id,
-                message: format!("skipped malformed record: {e}"),
-            })
+                id: None,
+                message,
+            });
+            return;
+        }
+    };
+    for entry in parsed.skipped {
+        stats.warnings.push(ImportWarning {
+            file: file.into(),
+            id: None,
+            message: format!("skipped secfixes entry without a vulnerability id: {entry}"),
+        });
+    }
+    for mut adv in parsed.advisories {
+        if let Some(stored) = db.stored(&adv.id) {
+            secdb::merge_stored(&mut adv, &stored);
+        }
+        let raw = serde_json::to_vec(&adv).unwrap_or_default();
+        match db.insert(&adv, &raw) {
+            Ok(()) => stats.imported += 1,
+            Err(e) => stats.warnings.push(ImportWarning {
+                file: file.into(),
+                id: Some(adv.id),
+                message: e.to_string(),
+            }),
         }
     }
 }

@@ -13,6 +13,7 @@ pub mod matcher;
 pub mod osv;
 pub mod rules;
 pub mod scan;
+pub mod secdb;
 pub mod severity;
 pub mod update;
 pub mod version;
