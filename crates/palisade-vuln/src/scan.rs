@@ -44,6 +44,15 @@ fn id_rank(id: &str) -> (u8, &str) {
     (rank, id)
 }
 
+/// Advisories of one package that alias each other: every name, the fixed versions, and
+/// the ids of the advisories themselves.
+#[derive(Default)]
+struct AliasGroup<'a> {
+    names: BTreeSet<&'a str>,
+    fixed: BTreeSet<&'a str>,
+    ids: Vec<&'a str>,
+}
+
 /// Advisory id -> fixed versions, for one package.
 type Hits = BTreeMap<String, BTreeSet<String>>;
 
@@ -132,25 +141,50 @@ fn match_in_snapshot(db: &Database, packages: &[Package]) -> Result<Vec<Vulnerab
     for index in indices {
         let pkg = &packages[*index];
         let package_hits = &hits[index];
-        // merge advisories that alias each other into groups
-        let mut merged: Vec<(BTreeSet<&str>, BTreeSet<&str>, Vec<&str>)> = vec![];
+        // merge advisories that alias each other (directly or through a chain) into one
+        // group; a name -> group map keeps this linear in the number of hits (a package
+        // can have hundreds of advisories)
+        let mut merged: Vec<AliasGroup<'_>> = vec![];
+        let mut group_of: HashMap<&str, usize> = HashMap::new();
         for (id, fixed) in package_hits {
-            let mut names: BTreeSet<&str> = BTreeSet::from([id.as_str()]);
+            let mut names: Vec<&str> = vec![id.as_str()];
             if let Some(Some(i)) = infos.get(id.as_str()) {
                 names.extend(i.aliases.iter().map(String::as_str));
             }
-            let fixed = fixed.iter().map(String::as_str);
-            match merged.iter_mut().find(|g| !g.0.is_disjoint(&names)) {
-                Some(g) => {
-                    g.0.extend(names);
-                    g.1.extend(fixed);
-                    g.2.push(id);
+            let mut found: Vec<usize> = names
+                .iter()
+                .filter_map(|n| group_of.get(n).copied())
+                .collect();
+            found.sort_unstable();
+            found.dedup();
+            let target = match found.first() {
+                Some(&t) => t,
+                None => {
+                    merged.push(AliasGroup::default());
+                    merged.len() - 1
                 }
-                None => merged.push((names, fixed.collect(), vec![id])),
+            };
+            // later groups this id's names join are folded into the earliest
+            for &other in found.iter().skip(1) {
+                let taken = std::mem::take(&mut merged[other]);
+                for n in &taken.names {
+                    group_of.insert(n, target);
+                }
+                let g = &mut merged[target];
+                g.names.extend(taken.names);
+                g.fixed.extend(taken.fixed);
+                g.ids.extend(taken.ids);
             }
+            let g = &mut merged[target];
+            for n in names {
+                g.names.insert(n);
+                group_of.insert(n, target);
+            }
+            g.fixed.extend(fixed.iter().map(String::as_str));
+            g.ids.push(id.as_str());
         }
         let scheme = crate::VersionScheme::for_ecosystem(&pkg.ecosystem);
-        for (names, fixed, ids) in merged {
+        for AliasGroup { names, fixed, ids } in merged.into_iter().filter(|g| !g.ids.is_empty()) {
             let primary = ids
                 .iter()
                 .copied()
