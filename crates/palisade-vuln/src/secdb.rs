@@ -37,6 +37,9 @@ fn is_id(word: &str) -> bool {
             .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
 }
 
+/// Of one id: its aliases, and each (package, fixed version).
+type Fixes = (Vec<String>, Vec<(String, String)>);
+
 /// What one secdb document holds: its advisories, and the entries that name no
 /// vulnerability id (placeholders, typos, patch file names), which are skipped.
 #[derive(Debug, Default)]
@@ -68,7 +71,7 @@ pub fn advisories(doc: &Value) -> Result<SecdbFile, String> {
         Some(_) => return Err("`packages` is not a list".into()),
     };
     // id -> (aliases, [(package, fixed version)])
-    let mut by_id: BTreeMap<String, (Vec<String>, Vec<(String, String)>)> = BTreeMap::new();
+    let mut by_id: BTreeMap<String, Fixes> = BTreeMap::new();
     let mut skipped = vec![];
     for pkg in packages {
         let Some(name) = pkg.get("name").and_then(Value::as_str) else {
