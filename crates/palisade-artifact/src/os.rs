@@ -58,7 +58,14 @@ impl OsRelease {
             "almalinux" => format!("AlmaLinux:{cycle}"),
             "rhel" | "centos" => format!("Red Hat:{cycle}"),
             "opensuse-leap" => format!("openSUSE:Leap {cycle}"),
-            "sles" => format!("SUSE:{cycle}"),
+            // OSV names SUSE releases by product and service pack.
+            "sles" => match cycle.split_once('.') {
+                Some((major, sp)) if sp != "0" => {
+                    format!("SUSE:Linux Enterprise Server {major} SP{sp}")
+                }
+                Some((major, _)) => format!("SUSE:Linux Enterprise Server {major}"),
+                None => format!("SUSE:Linux Enterprise Server {cycle}"),
+            },
             "wolfi" => {
                 if self.id == "chainguard" {
                     "Chainguard".into()
@@ -228,6 +235,15 @@ mod tests {
         assert_eq!(os.cycle(), "9");
         let os = parse_os_release("ID=ubuntu\nVERSION_ID=\"22.04\"\n", "x").unwrap();
         assert_eq!(os.osv_ecosystem().as_deref(), Some("Ubuntu:22.04"));
+        let os = parse_os_release("ID=\"sles\"\nVERSION_ID=\"15.5\"\n", "x").unwrap();
+        assert_eq!(
+            os.osv_ecosystem().as_deref(),
+            Some("SUSE:Linux Enterprise Server 15 SP5")
+        );
+        let os = parse_os_release("ID=\"opensuse-leap\"\nVERSION_ID=\"15.5\"\n", "x").unwrap();
+        assert_eq!(os.osv_ecosystem().as_deref(), Some("openSUSE:Leap 15.5"));
+        let os = parse_os_release("ID=almalinux\nVERSION_ID=\"9.3\"\n", "x").unwrap();
+        assert_eq!(os.osv_ecosystem().as_deref(), Some("AlmaLinux:9"));
         assert!(parse_os_release("NAME=x\n", "x").is_none());
     }
 }

@@ -147,6 +147,123 @@ fn rpm_inventory_equals_rpm_qa() {
     );
 }
 
+/// A Berkeley DB `Packages` written by libdb itself (`db5.3_load`, from the header blobs
+/// rpm wrote into the real sqlite database), read back by rpm's own `bdb_ro` backend as the
+/// oracle. Debian's rpm 4.18 can read Berkeley DB but not write it, hence db_load.
+#[test]
+fn berkeley_db_packages_equals_rpm_bdb_ro() {
+    let Some(dir) = real_images() else { return };
+    let (Some(_), Some(_)) = (which("rpm"), which("db5.3_load")) else {
+        eprintln!("SKIP: rpm or db5.3_load (db5.3-util) is not installed");
+        return;
+    };
+    let root = tempfile::tempdir().unwrap();
+    let rpmdir = root.path().join("var/lib/rpm");
+    std::fs::create_dir_all(&rpmdir).unwrap();
+    std::fs::create_dir_all(root.path().join("etc")).unwrap();
+    std::fs::write(
+        root.path().join("etc/os-release"),
+        "ID=\"centos\"\nVERSION_ID=\"7\"\nPRETTY_NAME=\"CentOS Linux 7 (Core)\"\n",
+    )
+    .unwrap();
+    let sqlite = rusqlite::Connection::open_with_flags(
+        format!(
+            "file:{}/rpmroot/var/lib/rpm/rpmdb.sqlite?immutable=1",
+            dir.display()
+        ),
+        rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY | rusqlite::OpenFlags::SQLITE_OPEN_URI,
+    )
+    .unwrap();
+    let mut dump = String::from("VERSION=3\nformat=bytevalue\ntype=hash\nHEADER=END\n");
+    let hex = |b: &[u8]| b.iter().map(|x| format!("{x:02x}")).collect::<String>();
+    let mut stmt = sqlite.prepare("SELECT hnum, blob FROM Packages").unwrap();
+    let rows: Vec<(u32, Vec<u8>)> = stmt
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
+        .unwrap()
+        .map(Result::unwrap)
+        .collect();
+    assert_eq!(rows.len(), 3);
+    // rpm keeps its next header number under key 0
+    dump.push_str(&format!(
+        " {}\n {}\n",
+        hex(&0u32.to_le_bytes()),
+        hex(&4u32.to_le_bytes())
+    ));
+    for (hnum, blob) in &rows {
+        dump.push_str(&format!(" {}\n {}\n", hex(&hnum.to_le_bytes()), hex(blob)));
+    }
+    dump.push_str("DATA=END\n");
+    let dump_path = root.path().join("dump.txt");
+    std::fs::write(&dump_path, dump).unwrap();
+    let status = Command::new("db5.3_load")
+        .arg("-f")
+        .arg(&dump_path)
+        .arg(rpmdir.join("Packages"))
+        .status()
+        .unwrap();
+    assert!(status.success());
+    std::fs::remove_file(&dump_path).unwrap();
+    let expected = tool_lines(Command::new("rpm").arg("--root").arg(root.path()).args([
+        "--dbpath",
+        "/var/lib/rpm",
+        "-D",
+        "_db_backend bdb_ro",
+        "-qa",
+        "--qf",
+        "%{NAME}\t%|EPOCH?{%{EPOCH}:}:{}|%{VERSION}-%{RELEASE}\n",
+    ]));
+    let expected: Vec<String> = expected
+        .into_iter()
+        .map(|line| line.replacen("\t0:", "\t", 1))
+        .collect();
+    assert_eq!(expected.len(), 3);
+    let mut image = Image::open_rootfs(root.path(), &OpenOptions::default()).unwrap();
+    let a = analyse(
+        &mut image,
+        &mut [],
+        &|_| false,
+        &ImagesConfig::default(),
+        today(),
+        |_| {},
+    )
+    .unwrap();
+    assert!(a.errors.is_empty(), "{:?}", a.errors);
+    assert_eq!(ours(&a), expected);
+    assert!(a
+        .packages
+        .iter()
+        .all(|p| p.db_path == "var/lib/rpm/Packages"));
+    let ssl = a
+        .packages
+        .iter()
+        .find(|p| p.name == "openssl-libs")
+        .unwrap();
+    assert_eq!(ssl.source_name.as_deref(), Some("openssl-libs"));
+    assert_eq!(ssl.arch.as_deref(), Some("noarch"));
+
+    // A truncated copy is an error naming the file, not a panic.
+    let bytes = std::fs::read(rpmdir.join("Packages")).unwrap();
+    std::fs::write(rpmdir.join("Packages"), &bytes[..bytes.len() / 2]).unwrap();
+    let mut image = Image::open_rootfs(root.path(), &OpenOptions::default()).unwrap();
+    let a = analyse(
+        &mut image,
+        &mut [],
+        &|_| false,
+        &ImagesConfig::default(),
+        today(),
+        |_| {},
+    )
+    .unwrap();
+    assert!(a.packages.is_empty());
+    assert!(
+        a.errors
+            .iter()
+            .any(|e| e.to_string().contains("var/lib/rpm/Packages")),
+        "{:?}",
+        a.errors
+    );
+}
+
 #[test]
 fn buildah_image_config_findings_point_at_layers() {
     let Some(dir) = real_images() else { return };
@@ -156,7 +273,7 @@ fn buildah_image_config_findings_point_at_layers() {
         return;
     }
     let a = open_and_analyse(app.to_str().unwrap());
-    let ids: Vec<&str> = a.findings.iter().map(|f| f.rule_id.as_str()).collect();
+    let ids: Vec<&str> = a.findings.iter().map(|f| f.rule_id.as_ref()).collect();
     for id in ["IMG100", "IMG104", "IMG109", "IMG111"] {
         assert!(ids.contains(&id), "{id} missing from {ids:?}");
     }

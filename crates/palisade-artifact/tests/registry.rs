@@ -55,6 +55,14 @@ impl Drop for Registry {
 
 impl Registry {
     fn start(auth: Option<(&str, &str)>) -> Registry {
+        Self::start_with(auth, |_| String::new())
+    }
+
+    /// `extra_config` receives the registry's directory and answers more configuration.
+    fn start_with(
+        auth: Option<(&str, &str)>,
+        extra_config: impl FnOnce(&Path) -> String,
+    ) -> Registry {
         let dir = tempdir();
         let port = free_port();
         let mut yml = format!(
@@ -72,6 +80,7 @@ impl Registry {
                 dir.path().join("htpasswd").display()
             ));
         }
+        yml.push_str(&extra_config(dir.path()));
         std::fs::write(dir.path().join("config.yml"), yml).unwrap();
         let child = Command::new("docker-registry")
             .arg("serve")
@@ -378,4 +387,262 @@ fn misbehaving_registries_give_clear_errors() {
         );
         assert!(started.elapsed() < Duration::from_secs(10));
     }
+}
+
+/// A token service written for the test (std `TcpListener`): Basic credentials in, a JWT
+/// out, signed RS256 (by `openssl dgst`) with a key made for this test, its self-signed
+/// certificate in the JWT's `x5c` header and in the registry's `rootcertbundle`.
+struct TokenService {
+    port: u16,
+    issued: std::sync::Arc<std::sync::atomic::AtomicUsize>,
+}
+
+const TOKEN_ISSUER: &str = "palisade-test-issuer";
+const TOKEN_SERVICE: &str = "palisade-test-registry";
+
+impl TokenService {
+    fn start(dir: &Path, user: &'static str, pass: &'static str) -> TokenService {
+        let key = dir.join("token-key.pem");
+        let cert = dir.join("token-cert.pem");
+        let status = Command::new("openssl")
+            .args([
+                "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2",
+            ])
+            .args(["-subj", "/CN=palisade-test-token-issuer", "-keyout"])
+            .arg(&key)
+            .arg("-out")
+            .arg(&cert)
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .status()
+            .unwrap();
+        assert!(status.success(), "openssl req failed");
+        let der = Command::new("openssl")
+            .args(["x509", "-outform", "DER", "-in"])
+            .arg(&cert)
+            .output()
+            .unwrap()
+            .stdout;
+        use base64::Engine as _;
+        let x5c = base64::engine::general_purpose::STANDARD.encode(der);
+        let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+        let port = listener.local_addr().unwrap().port();
+        let issued = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));
+        let counter = issued.clone();
+        std::thread::spawn(move || {
+            for stream in listener.incoming().flatten() {
+                let (key, x5c, counter) = (key.clone(), x5c.clone(), counter.clone());
+                std::thread::spawn(move || {
+                    let _ = serve_token(stream, &key, &x5c, user, pass, &counter);
+                });
+            }
+        });
+        TokenService { port, issued }
+    }
+
+    fn registry_config(&self, dir: &Path) -> String {
+        format!(
+            "auth: {{token: {{realm: \"http://127.0.0.1:{}/token\", service: {TOKEN_SERVICE}, issuer: {TOKEN_ISSUER}, rootcertbundle: {}}}}}\n",
+            self.port,
+            dir.join("token-cert.pem").display()
+        )
+    }
+}
+
+fn b64url(bytes: &[u8]) -> String {
+    use base64::Engine as _;
+    base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes)
+}
+
+fn serve_token(
+    mut stream: std::net::TcpStream,
+    key: &Path,
+    x5c: &str,
+    user: &str,
+    pass: &str,
+    issued: &std::sync::atomic::AtomicUsize,
+) -> std::io::Result<()> {
+    use base64::Engine as _;
+    let mut reader = BufReader::new(stream.try_clone()?);
+    let mut request_line = String::new();
+    reader.read_line(&mut request_line)?;
+    let mut authorization = None;
+    loop {
+        let mut line = String::new();
+        if reader.read_line(&mut line)? == 0 || line.trim().is_empty() {
+            break;
+        }
+        if let Some((k, v)) = line.split_once(':') {
+            if k.eq_ignore_ascii_case("authorization") {
+                authorization = Some(v.trim().to_string());
+            }
+        }
+    }
+    let expected = format!(
+        "Basic {}",
+        base64::engine::general_purpose::STANDARD.encode(format!("{user}:{pass}"))
+    );
+    if authorization.as_deref() != Some(expected.as_str()) {
+        return stream.write_all(
+            b"HTTP/1.1 401 Unauthorized\r\nContent-Type: application/json\r\nContent-Length: 26\r\nConnection: close\r\n\r\n{\"details\":\"bad password\"}",
+        );
+    }
+    // scope=repository:team/app:pull,push (possibly several)
+    let target = request_line.split_whitespace().nth(1).unwrap_or("");
+    let query = target.split_once('?').map(|(_, q)| q).unwrap_or("");
+    let mut access = Vec::new();
+    for pair in query.split('&') {
+        let Some(scope) = pair.strip_prefix("scope=") else {
+            continue;
+        };
+        let scope = percent_decode(scope);
+        let mut parts = scope.splitn(3, ':');
+        let (Some(kind), Some(name), Some(actions)) = (parts.next(), parts.next(), parts.next())
+        else {
+            continue;
+        };
+        let actions: Vec<&str> = actions.split(',').collect();
+        access.push(serde_json::json!({"type": kind, "name": name, "actions": actions}));
+    }
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_secs();
+    let header = serde_json::json!({"typ": "JWT", "alg": "RS256", "x5c": [x5c]});
+    let n = issued.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+    let claims = serde_json::json!({
+        "iss": TOKEN_ISSUER, "sub": user, "aud": TOKEN_SERVICE,
+        "exp": now + 300, "nbf": now - 10, "iat": now, "jti": format!("palisade-{n}"),
+        "access": access,
+    });
+    let signing_input = format!(
+        "{}.{}",
+        b64url(&serde_json::to_vec(&header).unwrap()),
+        b64url(&serde_json::to_vec(&claims).unwrap())
+    );
+    let mut openssl = Command::new("openssl")
+        .args(["dgst", "-sha256", "-sign"])
+        .arg(key)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .spawn()?;
+    openssl
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(signing_input.as_bytes())?;
+    let signature = openssl.wait_with_output()?.stdout;
+    let jwt = format!("{signing_input}.{}", b64url(&signature));
+    let body =
+        serde_json::json!({"token": jwt, "access_token": jwt, "expires_in": 300}).to_string();
+    stream.write_all(
+        format!(
+            "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+            body.len()
+        )
+        .as_bytes(),
+    )
+}
+
+fn percent_decode(s: &str) -> String {
+    let bytes = s.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        match bytes[i] {
+            b'%' if i + 2 < bytes.len() => {
+                let hex = std::str::from_utf8(&bytes[i + 1..i + 3]).ok();
+                match hex.and_then(|h| u8::from_str_radix(h, 16).ok()) {
+                    Some(b) => {
+                        out.push(b);
+                        i += 3;
+                        continue;
+                    }
+                    None => out.push(b'%'),
+                }
+            }
+            b'+' => out.push(b' '),
+            b => out.push(b),
+        }
+        i += 1;
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+#[test]
+fn bearer_token_flow_through_a_real_token_service() {
+    if !tools_present() || !on_path("openssl") {
+        eprintln!("SKIP: token-auth registry test needs docker-registry, skopeo and openssl");
+        return;
+    }
+    let dir = tempdir();
+    let tokens = TokenService::start(dir.path(), "bob", "t0ken-pass");
+    let registry = Registry::start_with(None, |_| tokens.registry_config(dir.path()));
+    let layout = dir.path().join("layout");
+    app_image("amd64", "amd64").oci_layout(&layout, "1", Comp::Gzip);
+    registry.push(
+        &format!("oci:{}:1", layout.display()),
+        "team/tokenapp:1",
+        Some("bob:t0ken-pass"),
+        false,
+    );
+    let pushed = tokens.issued.load(std::sync::atomic::Ordering::SeqCst);
+    assert!(pushed > 0, "skopeo pushed without a token");
+
+    let config_dir = dir.path().join("docker");
+    std::fs::create_dir_all(&config_dir).unwrap();
+    let write_auth = |secret: &str| {
+        use base64::Engine as _;
+        let auth = base64::engine::general_purpose::STANDARD.encode(format!("bob:{secret}"));
+        std::fs::write(
+            config_dir.join("config.json"),
+            format!(
+                r#"{{"auths":{{"127.0.0.1:{}":{{"auth":"{auth}"}}}}}}"#,
+                registry.port
+            ),
+        )
+        .unwrap();
+    };
+    let by_tag = format!("127.0.0.1:{}/team/tokenapp:1", registry.port);
+
+    // wrong password: the token service answers 401, reported with the image name
+    write_auth("wrong");
+    let err = Image::open(&by_tag, &options(Some(config_dir.clone())))
+        .unwrap_err()
+        .to_string();
+    assert!(err.contains("401"), "{err}");
+    assert!(err.starts_with(&by_tag), "{err}");
+
+    write_auth("t0ken-pass");
+    let mut image = Image::open(&by_tag, &options(Some(config_dir.clone()))).unwrap();
+    let a = analyse(
+        &mut image,
+        &mut [],
+        &|p| p == "arch.txt",
+        &ImagesConfig::default(),
+        today(),
+        |_| {},
+    )
+    .unwrap();
+    assert_eq!(a.fs.read("arch.txt").unwrap().unwrap(), b"amd64");
+    assert_eq!(a.packages.len(), 1);
+    assert!(
+        tokens.issued.load(std::sync::atomic::Ordering::SeqCst) > pushed,
+        "the pull did not go through the token service"
+    );
+    let digest = a.manifest_digest.clone().unwrap();
+
+    let by_digest = format!("127.0.0.1:{}/team/tokenapp@{digest}", registry.port);
+    let mut image = Image::open(&by_digest, &options(Some(config_dir))).unwrap();
+    let b = analyse(
+        &mut image,
+        &mut [],
+        &|_| false,
+        &ImagesConfig::default(),
+        today(),
+        |_| {},
+    )
+    .unwrap();
+    assert_eq!(b.manifest_digest.as_deref(), Some(digest.as_str()));
+    assert_eq!(b.layers, a.layers);
 }

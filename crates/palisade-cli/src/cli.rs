@@ -38,7 +38,8 @@ pub enum Command {
     /// Manage the local OSV vulnerability database (update, import, status).
     #[command(subcommand)]
     Db(DbCommand),
-    /// Write a software bill of materials for the lockfiles under PATH.
+    /// Write a software bill of materials: for the lockfiles under a directory, or for a
+    /// container image (the same references as `palisade image`, or `--rootfs DIR`).
     Sbom(SbomArgs),
 }
 
@@ -90,9 +91,26 @@ pub enum SbomFormat {
 
 #[derive(Debug, Args)]
 pub struct SbomArgs {
-    /// Directory or lockfile to inventory.
+    /// Directory or lockfile to inventory, or an image: `app.tar`, `./oci-layout:tag`,
+    /// `oci-archive:img.tar`, `registry.example.com/team/app:1.4`. A directory holding an
+    /// OCI layout, a file that is not a lockfile, and a name that is not a path are images.
     #[arg(default_value = ".")]
     pub path: PathBuf,
+    /// Treat PATH as an image even when it is a directory of lockfiles.
+    #[arg(long)]
+    pub image: bool,
+    /// Inventory an unpacked root filesystem as an image (OS packages with their distro).
+    #[arg(long, value_name = "DIR", conflicts_with = "image")]
+    pub rootfs: Option<PathBuf>,
+    /// Which image of a multi-platform index, e.g. `linux/arm64`.
+    #[arg(long, value_name = "OS/ARCH[/VARIANT]")]
+    pub platform: Option<String>,
+    /// Talk to the registry over plain HTTP.
+    #[arg(long)]
+    pub insecure: bool,
+    /// Seconds to wait for any single read from a registry.
+    #[arg(long, value_name = "SECONDS", default_value_t = 60)]
+    pub timeout: u64,
     /// SBOM format.
     #[arg(short, long, value_enum, default_value_t = SbomFormat::Cyclonedx)]
     pub format: SbomFormat,
@@ -297,6 +315,14 @@ pub struct ImageArgs {
     /// Print the OS package inventory (name, version, layer) to standard error.
     #[arg(long)]
     pub list_packages: bool,
+
+    /// Vulnerability database (default: $PALISADE_DB, else the user's cache dir).
+    #[arg(long, value_name = "PATH")]
+    pub db: Option<PathBuf>,
+
+    /// Do not report vulnerabilities that have no fixed version yet.
+    #[arg(long)]
+    pub ignore_unfixed: bool,
 
     /// Colour in the table report.
     #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]

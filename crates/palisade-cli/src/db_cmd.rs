@@ -170,6 +170,9 @@ pub fn scan_packages(args: &ScanArgs, packages: &[Package], report: &mut ScanRep
 }
 
 pub fn sbom(args: SbomArgs) -> anyhow::Result<u8> {
+    if crate::image_cmd::sbom_target_is_image(&args) {
+        return crate::image_cmd::sbom(args);
+    }
     let skip = SkipRules::new(&[], &[])?;
     let config = palisade_core::Config::default();
     let mut files = Vec::new();

@@ -2,7 +2,8 @@
 //! its layers once through the analysis of `palisade-artifact`, and render the findings in
 //! the same report formats as `palisade scan`.
 //!
-//! Engines that look at file contents (secrets, language packages) join as
+//! The OS packages are matched against the OSV database (`image_packages`) as IMG
+//! findings. Engines that look at file contents (secrets, language packages) join as
 //! `LayerFileVisitor`s passed to `analyse`, so they see every file of every layer,
 //! including files a later layer deleted.
 
@@ -18,7 +19,7 @@ use palisade_artifact::{
 };
 use palisade_core::{Config, Finding, ScanReport};
 
-use crate::cli::{FailOn, ImageArgs, OutputFormat};
+use crate::cli::{FailOn, ImageArgs, OutputFormat, SbomArgs, SbomFormat};
 use crate::{EXIT_ERROR, EXIT_FINDINGS};
 
 fn load_config(args: &ImageArgs) -> anyhow::Result<Config> {
@@ -30,6 +31,37 @@ fn load_config(args: &ImageArgs) -> anyhow::Result<Config> {
         Config::load(&candidate).map_err(anyhow::Error::from)
     } else {
         Ok(Config::default())
+    }
+}
+
+/// Where an image comes from, shared by `palisade image` and `palisade sbom`.
+pub struct ImageSource<'a> {
+    pub platform: Option<&'a str>,
+    pub insecure: bool,
+    pub timeout: u64,
+}
+
+/// Opens `image` (or the root filesystem `rootfs`); answers the target as displayed.
+pub fn open_image(
+    image: Option<&str>,
+    rootfs: Option<&std::path::Path>,
+    source: &ImageSource,
+) -> anyhow::Result<(String, Image)> {
+    let mut options = OpenOptions::default();
+    options.registry.insecure = source.insecure;
+    options.registry.read_timeout = Duration::from_secs(source.timeout.max(1));
+    if let Some(p) = source.platform {
+        options.platform = Some(PlatformSpec::parse(p).with_context(|| {
+            format!("--platform {p}: expected OS/ARCH or OS/ARCH/VARIANT, e.g. linux/arm64")
+        })?);
+    }
+    match (rootfs, image) {
+        (Some(dir), _) => Ok((
+            dir.display().to_string(),
+            Image::open_rootfs(dir, &options)?,
+        )),
+        (None, Some(image)) => Ok((image.to_string(), Image::open(image, &options)?)),
+        (None, None) => anyhow::bail!("give an image or --rootfs DIR"),
     }
 }
 
@@ -45,28 +77,19 @@ pub fn run(args: ImageArgs) -> anyhow::Result<u8> {
                 .unwrap_or_else(|| palisade_core::config::CONFIG_FILE.into())
         )
     })?;
-    let mut options = OpenOptions::default();
-    options.registry.insecure = args.insecure;
-    options.registry.read_timeout = Duration::from_secs(args.timeout.max(1));
-    if let Some(p) = &args.platform {
-        options.platform = Some(PlatformSpec::parse(p).with_context(|| {
-            format!("--platform {p}: expected OS/ARCH or OS/ARCH/VARIANT, e.g. linux/arm64")
-        })?);
-    }
-    let target = match (&args.rootfs, &args.image) {
-        (Some(dir), _) => dir.display().to_string(),
-        (None, Some(image)) => image.clone(),
-        (None, None) => anyhow::bail!("give an image or --rootfs DIR"),
-    };
+    let (target, mut image) = open_image(
+        args.image.as_deref(),
+        args.rootfs.as_deref(),
+        &ImageSource {
+            platform: args.platform.as_deref(),
+            insecure: args.insecure,
+            timeout: args.timeout,
+        },
+    )?;
     let mut report = ScanReport {
         targets: vec![target.clone()],
         ..ScanReport::default()
     };
-    let opened = match &args.rootfs {
-        Some(dir) => Image::open_rootfs(dir, &options),
-        None => Image::open(&target, &options),
-    };
-    let mut image = opened?;
     let bar = progress(image.layers.len(), args.quiet);
     let today = chrono::Local::now().date_naive();
     let mut secrets = LayerSecrets {
@@ -85,7 +108,7 @@ pub fn run(args: ImageArgs) -> anyhow::Result<u8> {
         },
     );
     bar.finish_and_clear();
-    let analysis = analysis?;
+    let mut analysis = analysis?;
 
     if !args.quiet {
         eprintln!("{}", summary(&analysis));
@@ -96,10 +119,19 @@ pub fn run(args: ImageArgs) -> anyhow::Result<u8> {
         }
     }
     report.files_scanned = analysis.files;
-    report.findings = analysis.findings;
+    report.findings = std::mem::take(&mut analysis.findings);
     report.findings.extend(secrets.findings);
-    report.errors = analysis.errors;
-    report.warnings = analysis.notes;
+    report.errors = std::mem::take(&mut analysis.errors);
+    report.warnings = std::mem::take(&mut analysis.notes);
+    crate::image_packages::match_os_packages(
+        &analysis,
+        &crate::image_packages::VulnSettings {
+            db: args.db.clone(),
+            ignore_unfixed: args.ignore_unfixed,
+            min_severity: args.min_severity,
+        },
+        &mut report,
+    );
 
     config.apply(&mut report, today);
     let keep = |f: &Finding| f.severity >= args.min_severity;
@@ -219,4 +251,72 @@ fn summary(a: &palisade_artifact::ImageAnalysis) -> String {
         a.files,
         a.packages.len()
     )
+}
+
+/// Whether `palisade sbom` was given an image rather than a tree of lockfiles.
+pub fn sbom_target_is_image(args: &SbomArgs) -> bool {
+    if args.image || args.rootfs.is_some() {
+        return true;
+    }
+    let path = &args.path;
+    match std::fs::metadata(path) {
+        Ok(m) if m.is_dir() => path.join("oci-layout").is_file(),
+        Ok(_) => palisade_vuln::lockfile::kind_of(&path.to_string_lossy()).is_none(),
+        // `./layout:tag`, `oci-archive:x.tar`, `registry/repo:tag`
+        Err(_) => true,
+    }
+}
+
+/// `palisade sbom IMAGE`: the image's OS packages with distro purls, licences and layers,
+/// and its OS, as CycloneDX 1.5 or SPDX 2.3.
+pub fn sbom(args: SbomArgs) -> anyhow::Result<u8> {
+    let image_ref = args.path.to_string_lossy().into_owned();
+    let (target, mut image) = open_image(
+        Some(&image_ref),
+        args.rootfs.as_deref(),
+        &ImageSource {
+            platform: args.platform.as_deref(),
+            insecure: args.insecure,
+            timeout: args.timeout,
+        },
+    )?;
+    let analysis = analyse(
+        &mut image,
+        &mut [],
+        &|_| false,
+        &ImagesConfig::default(),
+        chrono::Local::now().date_naive(),
+        |_| {},
+    )?;
+    for e in &analysis.errors {
+        eprintln!("error: {e}");
+    }
+    let packages = crate::image_packages::sbom_packages(&analysis);
+    let components = crate::image_packages::sbom_components(&analysis, &packages);
+    let os = analysis
+        .os
+        .as_ref()
+        .map(|o| palisade_sbom::OperatingSystem {
+            id: o.id.clone(),
+            version: o.version_id.clone(),
+            description: o.pretty_name.clone(),
+        });
+    let subject = palisade_sbom::Subject::Image { os: os.as_ref() };
+    let meta = palisade_sbom::SbomMeta::now(target);
+    let doc = match args.format {
+        SbomFormat::Cyclonedx => palisade_sbom::cyclonedx_components(&components, subject, &meta),
+        SbomFormat::SpdxJson => palisade_sbom::spdx_components(&components, subject, &meta),
+    };
+    let text = serde_json::to_string_pretty(&doc)? + "\n";
+    match &args.output {
+        Some(p) => {
+            std::fs::write(p, text).with_context(|| format!("cannot write {}", p.display()))?
+        }
+        None => crate::emit(&text)?,
+    }
+    Ok(if analysis.errors.is_empty() {
+        0
+    } else {
+        EXIT_ERROR
+    })
 }

@@ -4,6 +4,7 @@ mod cli;
 mod db_cmd;
 mod dockerfile;
 mod image_cmd;
+mod image_packages;
 mod k8s_graph;
 mod netpol_cmd;
 mod rbac_cmd;

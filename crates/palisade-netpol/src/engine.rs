@@ -197,6 +197,8 @@ pub struct Engine<'m> {
     pub endpoints: Vec<Endpoint>,
     /// For each workload, its group.
     pub workload_group: Vec<usize>,
+    /// Namespace → indices of its workloads, so per-namespace questions do not scan them all.
+    workloads_by_namespace: HashMap<String, Vec<usize>>,
     pub rules: Vec<IndexedRule>,
     /// Per group: the policies selecting it for ingress / egress.
     ingress_policies: Vec<Vec<usize>>,
@@ -294,18 +296,33 @@ impl<'m> Engine<'m> {
                 }
             }
         }
+        let mut workloads_by_namespace: HashMap<String, Vec<usize>> = HashMap::new();
+        for (i, w) in model.workloads.iter().enumerate() {
+            workloads_by_namespace
+                .entry(w.namespace.clone())
+                .or_default()
+                .push(i);
+        }
         Engine {
             model,
             options,
             groups,
             endpoints,
             workload_group,
+            workloads_by_namespace,
             rules,
             ingress_policies,
             egress_policies,
             ingress_rules,
             egress_rules,
         }
+    }
+
+    /// Indices (into `model.workloads`) of the workloads of `namespace`.
+    pub fn workloads_in(&self, namespace: &str) -> &[usize] {
+        self.workloads_by_namespace
+            .get(namespace)
+            .map_or(&[], Vec::as_slice)
     }
 
     /// Index of the internet endpoint.

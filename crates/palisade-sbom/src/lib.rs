@@ -28,42 +28,123 @@ impl SbomMeta {
     }
 }
 
-/// Packages in a stable order with duplicates (same purl) removed; the first
-/// declaration wins.
-fn unique(packages: &[Package]) -> Vec<&Package> {
+/// One SBOM entry: a package with the purl and extra properties its finder chose (an
+/// image's OS packages carry the distribution qualifier and their layer).
+#[derive(Debug, Clone)]
+pub struct Component<'a> {
+    pub package: &'a Package,
+    pub purl: String,
+    /// CycloneDX properties / SPDX annotations beyond the ones every package gets.
+    pub properties: Vec<(String, String)>,
+    /// Declared licence expression, when the package database records one.
+    pub license: Option<String>,
+}
+
+impl<'a> Component<'a> {
+    pub fn of(package: &'a Package) -> Component<'a> {
+        Component {
+            package,
+            purl: package.purl(),
+            properties: Vec::new(),
+            license: None,
+        }
+    }
+}
+
+/// The operating system an image is built on, for the SBOM's operating-system component.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OperatingSystem {
+    /// `os-release` `ID` (`debian`, `alpine`, `rocky`).
+    pub id: String,
+    /// `VERSION_ID` (`12`, `3.19.1`).
+    pub version: String,
+    /// `PRETTY_NAME`.
+    pub description: String,
+}
+
+/// What the SBOM describes: a source tree, or a container image with its OS.
+#[derive(Debug, Clone, Copy)]
+pub enum Subject<'a> {
+    Tree,
+    Image { os: Option<&'a OperatingSystem> },
+}
+
+/// Components in a stable order with duplicates (same purl) removed; the first wins.
+fn unique_components<'a>(components: &'a [Component<'a>]) -> Vec<&'a Component<'a>> {
     let mut seen = std::collections::BTreeSet::new();
-    let mut out: Vec<&Package> = packages.iter().filter(|p| seen.insert(p.purl())).collect();
-    out.sort_by_key(|p| p.purl());
+    let mut out: Vec<&Component> = components
+        .iter()
+        .filter(|c| seen.insert(c.purl.clone()))
+        .collect();
+    out.sort_by(|a, b| a.purl.cmp(&b.purl));
     out
+}
+
+fn declared_in(p: &Package) -> String {
+    match p.location.line {
+        Some(l) => format!("{}:{l}", p.location.path),
+        None => p.location.path.clone(),
+    }
 }
 
 /// A CycloneDX 1.5 JSON document.
 pub fn cyclonedx(packages: &[Package], meta: &SbomMeta) -> Value {
-    let components: Vec<Value> = unique(packages)
+    let components: Vec<Component> = packages.iter().map(Component::of).collect();
+    cyclonedx_components(&components, Subject::Tree, meta)
+}
+
+/// A CycloneDX 1.5 JSON document for chosen components; an image subject becomes a
+/// `container` with its OS as an `operating-system` component.
+pub fn cyclonedx_components(components: &[Component], subject: Subject, meta: &SbomMeta) -> Value {
+    let mut out: Vec<Value> = unique_components(components)
         .into_iter()
-        .map(|p| {
+        .map(|c| {
+            let p = c.package;
             let mut props = vec![json!({"name": "palisade:ecosystem", "value": p.ecosystem})];
-            let loc = match p.location.line {
-                Some(l) => format!("{}:{l}", p.location.path),
-                None => p.location.path.clone(),
-            };
-            props.push(json!({"name": "palisade:declared-in", "value": loc}));
+            props.push(json!({"name": "palisade:declared-in", "value": declared_in(p)}));
             if let Some(d) = p.direct {
                 props.push(json!({"name": "palisade:direct", "value": d.to_string()}));
             }
             if let Some(layer) = &p.layer {
                 props.push(json!({"name": "palisade:layer", "value": layer}));
             }
-            json!({
+            for (name, value) in &c.properties {
+                props.push(json!({"name": name, "value": value}));
+            }
+            let mut component = json!({
                 "type": "library",
-                "bom-ref": p.purl(),
+                "bom-ref": c.purl,
                 "name": p.name,
                 "version": p.version,
-                "purl": p.purl(),
+                "purl": c.purl,
                 "properties": props,
-            })
+            });
+            if let Some(l) = c.license.as_deref().filter(|l| !l.trim().is_empty()) {
+                component["licenses"] = json!([{"license": {"name": l}}]);
+            }
+            component
         })
         .collect();
+    let subject_component = match subject {
+        Subject::Tree => {
+            json!({"type": "application", "name": meta.subject, "bom-ref": "subject"})
+        }
+        Subject::Image { os } => {
+            if let Some(os) = os {
+                out.insert(
+                    0,
+                    json!({
+                        "type": "operating-system",
+                        "bom-ref": format!("os:{}@{}", os.id, os.version),
+                        "name": os.id,
+                        "version": os.version,
+                        "description": os.description,
+                    }),
+                );
+            }
+            json!({"type": "container", "name": meta.subject, "bom-ref": "subject"})
+        }
+    };
     json!({
         "bomFormat": "CycloneDX",
         "specVersion": "1.5",
@@ -71,9 +152,9 @@ pub fn cyclonedx(packages: &[Package], meta: &SbomMeta) -> Value {
         "metadata": {
             "timestamp": meta.timestamp,
             "tools": {"components": [{"type": "application", "name": "palisade", "version": meta.tool_version}]},
-            "component": {"type": "application", "name": meta.subject, "bom-ref": "subject"},
+            "component": subject_component,
         },
-        "components": components,
+        "components": out,
     })
 }
 
@@ -93,17 +174,75 @@ fn spdx_id(i: usize, p: &Package) -> String {
 
 /// An SPDX 2.3 JSON document.
 pub fn spdx(packages: &[Package], meta: &SbomMeta) -> Value {
-    let pkgs = unique(packages);
+    let components: Vec<Component> = packages.iter().map(Component::of).collect();
+    spdx_components(&components, Subject::Tree, meta)
+}
+
+/// An SPDX 2.3 JSON document for chosen components; an image subject gets a package of
+/// purpose `CONTAINER` that contains the others, and its OS one of purpose
+/// `OPERATING_SYSTEM`.
+pub fn spdx_components(components: &[Component], subject: Subject, meta: &SbomMeta) -> Value {
+    let comps = unique_components(components);
     let mut spdx_packages = vec![];
     let mut relationships = vec![];
-    for (i, p) in pkgs.iter().enumerate() {
-        let id = spdx_id(i, p);
+    let container_id = "SPDXRef-Image";
+    if let Subject::Image { os } = subject {
         relationships.push(json!({
             "spdxElementId": "SPDXRef-DOCUMENT",
             "relationshipType": "DESCRIBES",
-            "relatedSpdxElement": id,
+            "relatedSpdxElement": container_id,
         }));
         spdx_packages.push(json!({
+            "SPDXID": container_id,
+            "name": meta.subject,
+            "downloadLocation": "NOASSERTION",
+            "filesAnalyzed": false,
+            "primaryPackagePurpose": "CONTAINER",
+            "licenseConcluded": "NOASSERTION",
+            "licenseDeclared": "NOASSERTION",
+            "copyrightText": "NOASSERTION",
+        }));
+        if let Some(os) = os {
+            let os_id = "SPDXRef-OperatingSystem";
+            spdx_packages.push(json!({
+                "SPDXID": os_id,
+                "name": os.id,
+                "versionInfo": os.version,
+                "description": os.description,
+                "downloadLocation": "NOASSERTION",
+                "filesAnalyzed": false,
+                "primaryPackagePurpose": "OPERATING_SYSTEM",
+                "licenseConcluded": "NOASSERTION",
+                "licenseDeclared": "NOASSERTION",
+                "copyrightText": "NOASSERTION",
+            }));
+            relationships.push(json!({
+                "spdxElementId": container_id,
+                "relationshipType": "CONTAINS",
+                "relatedSpdxElement": os_id,
+            }));
+        }
+    }
+    for (i, c) in comps.iter().enumerate() {
+        let p = c.package;
+        let id = spdx_id(i, p);
+        relationships.push(match subject {
+            Subject::Tree => json!({
+                "spdxElementId": "SPDXRef-DOCUMENT",
+                "relationshipType": "DESCRIBES",
+                "relatedSpdxElement": id,
+            }),
+            Subject::Image { .. } => json!({
+                "spdxElementId": container_id,
+                "relationshipType": "CONTAINS",
+                "relatedSpdxElement": id,
+            }),
+        });
+        let mut source_info = format!("declared in {}", declared_in(p));
+        if let Some(layer) = &p.layer {
+            source_info.push_str(&format!(", layer {layer}"));
+        }
+        let mut package = json!({
             "SPDXID": id,
             "name": p.name,
             "versionInfo": p.version,
@@ -112,13 +251,26 @@ pub fn spdx(packages: &[Package], meta: &SbomMeta) -> Value {
             "licenseConcluded": "NOASSERTION",
             "licenseDeclared": "NOASSERTION",
             "copyrightText": "NOASSERTION",
-            "sourceInfo": format!("declared in {}", match p.location.line { Some(l) => format!("{}:{l}", p.location.path), None => p.location.path.clone() }),
+            "sourceInfo": source_info,
             "externalRefs": [{
                 "referenceCategory": "PACKAGE-MANAGER",
                 "referenceType": "purl",
-                "referenceLocator": p.purl(),
+                "referenceLocator": c.purl,
             }],
-        }));
+        });
+        if let Some(l) = c.license.as_deref().filter(|l| !l.trim().is_empty()) {
+            // Distribution licence fields are free text, not always SPDX expressions.
+            package["licenseComments"] = json!(format!("declared licence: {l}"));
+        }
+        if !c.properties.is_empty() {
+            package["comment"] = json!(c
+                .properties
+                .iter()
+                .map(|(k, v)| format!("{k}={v}"))
+                .collect::<Vec<_>>()
+                .join("; "));
+        }
+        spdx_packages.push(package);
     }
     let ns_seed: String = meta
         .subject

@@ -1,5 +1,5 @@
 //! OS package inventories read from the final view's package databases: dpkg (`status`
-//! and distroless `status.d/*`), apk (`installed`) and rpm (sqlite, NDB).
+//! and distroless `status.d/*`), apk (`installed`) and rpm (sqlite, NDB, Berkeley DB).
 //!
 //! Each package records the layer that introduced it: the first layer whose copy of the
 //! database lists that exact name and version. Matching against advisories is not done
@@ -123,6 +123,8 @@ pub fn is_package_db(path: &str) -> bool {
             | "var/lib/rpm/Packages.db"
             | "usr/lib/sysimage/rpm/rpmdb.sqlite"
             | "usr/lib/sysimage/rpm/Packages.db"
+            | "var/lib/rpm/Packages"
+            | "usr/lib/sysimage/rpm/Packages"
     ) || path
         .strip_prefix("var/lib/dpkg/status.d/")
         .is_some_and(|rest| !rest.contains('/'))

@@ -36,9 +36,9 @@ pub fn check(e: &Engine, out: &mut Vec<Finding>) {
             }
             let published = e.model.exposures.iter().any(|x| {
                 x.namespace == p.namespace
-                    && e.model.workloads.iter().any(|w| {
-                        w.namespace == p.namespace
-                            && p.selector.matches(&w.labels)
+                    && e.workloads_in(&p.namespace).iter().any(|&i| {
+                        let w = &e.model.workloads[i];
+                        p.selector.matches(&w.labels)
                             && x.selector.iter().all(|(k, v)| w.labels.get(k) == Some(v))
                     })
             });

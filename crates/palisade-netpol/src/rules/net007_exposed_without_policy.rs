@@ -27,15 +27,13 @@ declare_rule! {
 pub fn check(e: &Engine, out: &mut Vec<Finding>) {
     for x in &e.model.exposures {
         let open: Vec<usize> = e
-            .model
-            .workloads
+            .workloads_in(&x.namespace)
             .iter()
-            .enumerate()
-            .filter(|(_, w)| {
-                w.namespace == x.namespace
-                    && x.selector.iter().all(|(k, v)| w.labels.get(k) == Some(v))
+            .copied()
+            .filter(|&i| {
+                let labels = &e.model.workloads[i].labels;
+                x.selector.iter().all(|(k, v)| labels.get(k) == Some(v))
             })
-            .map(|(i, _)| i)
             .filter(|&i| {
                 e.policies_selecting(e.workload_group[i], Direction::Ingress)
                     .is_empty()

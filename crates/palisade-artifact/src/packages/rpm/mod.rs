@@ -1,6 +1,8 @@
 //! rpm databases: `rpmdb.sqlite` (rpm ≥ 4.16, Fedora/RHEL 9), NDB `Packages.db`
-//! (SUSE), each a set of header blobs.
+//! (SUSE) and Berkeley DB `Packages` (RHEL/CentOS ≤ 8, Amazon Linux 2), each a set of
+//! header blobs.
 
+pub mod bdb;
 pub mod header;
 pub mod ndb;
 
@@ -16,6 +18,8 @@ const DB_PATHS: &[&str] = &[
     "usr/lib/sysimage/rpm/rpmdb.sqlite",
     "var/lib/rpm/Packages.db",
     "usr/lib/sysimage/rpm/Packages.db",
+    "var/lib/rpm/Packages",
+    "usr/lib/sysimage/rpm/Packages",
 ];
 
 /// One package from a header blob; `None` for headers without name or version (the
@@ -76,8 +80,14 @@ pub fn parse_db(
 ) -> Result<(Vec<OsPackage>, Vec<String>), String> {
     let blobs = if db_path.ends_with(".sqlite") {
         sqlite_blobs(bytes, scratch)?
-    } else {
+    } else if db_path.ends_with(".db") {
         ndb::blobs(bytes)?
+    } else {
+        // Key 0 holds rpm's next-header-number counter, not a header.
+        bdb::blobs(bytes)?
+            .into_iter()
+            .filter(|(key, _)| *key != 0)
+            .collect()
     };
     let mut packages = Vec::new();
     let mut problems = Vec::new();
@@ -157,12 +167,6 @@ pub(crate) fn collect(
         }
         // The first database found is the one rpm uses.
         return;
-    }
-    if fs.get("var/lib/rpm/Packages").is_some() {
-        errors.push(PackageDbError {
-            path: "var/lib/rpm/Packages".into(),
-            message: "Berkeley DB rpm databases (RHEL/CentOS ≤ 8) are not read yet; OS packages of this image are not listed".into(),
-        });
     }
 }
 

@@ -1,0 +1,227 @@
+//! An image's OS packages as the vulnerability engine and the SBOM writers see them:
+//! each dpkg/apk/rpm package becomes a `palisade_vuln::Package` in the distribution's OSV
+//! ecosystem (`Debian:12`, `Alpine:v3.19`, `Rocky Linux:9`...) with its source package
+//! (Debian/Ubuntu advisories are keyed by source package, Alpine's by origin), its layer
+//! digest and the database it was read from. Matches become IMG findings that name the
+//! layer and the instruction that created it.
+
+use std::path::PathBuf;
+
+use palisade_artifact::packages::PackageManager;
+use palisade_artifact::{ImageAnalysis, LayerInfo, OsPackage, OsRelease};
+use palisade_core::{Practice, ScanError, ScanReport, Severity};
+use palisade_vuln::db::{self, Database};
+use palisade_vuln::Package;
+
+/// Data older than this makes the image scan say so (as `palisade scan` does).
+const STALE_DAYS: i64 = 7;
+
+/// The inventory in the vulnerability engine's model; empty when the OS (and so the
+/// advisory ecosystem) is unknown.
+pub fn vuln_packages(analysis: &ImageAnalysis) -> Vec<Package> {
+    let Some(ecosystem) = analysis.os.as_ref().and_then(OsRelease::osv_ecosystem) else {
+        return Vec::new();
+    };
+    analysis
+        .packages
+        .iter()
+        .map(|p| to_package(p, &ecosystem, &analysis.layers))
+        .collect()
+}
+
+fn to_package(p: &OsPackage, ecosystem: &str, layers: &[LayerInfo]) -> Package {
+    let mut pkg = Package::new(ecosystem, &p.name, &p.version, &p.db_path, None);
+    pkg.source_name = p.source_name.clone();
+    pkg.source_version = p.source_version.clone();
+    pkg.layer = layers
+        .get(p.layer)
+        .and_then(|l| l.display_digest())
+        .map(|d| d.to_string());
+    pkg
+}
+
+/// The inventory for an SBOM: like [`vuln_packages`], but an unrecognised OS still lists
+/// its packages (under the package manager's ecosystem).
+pub fn sbom_packages(analysis: &ImageAnalysis) -> Vec<Package> {
+    let ecosystem = analysis.os.as_ref().and_then(OsRelease::osv_ecosystem);
+    analysis
+        .packages
+        .iter()
+        .map(|p| {
+            let eco = ecosystem.clone().unwrap_or_else(|| {
+                match p.manager {
+                    Some(PackageManager::Dpkg) => "Debian",
+                    Some(PackageManager::Apk) => "Alpine",
+                    Some(PackageManager::Rpm) | None => "Red Hat",
+                }
+                .to_string()
+            });
+            to_package(p, &eco, &analysis.layers)
+        })
+        .collect()
+}
+
+/// SBOM components for `packages` (as made by [`sbom_packages`], same order as the
+/// analysis's packages): distro purls (`pkg:deb/debian/libssl3@...?arch=amd64&distro=debian-12`),
+/// licences, source package and layer index.
+pub fn sbom_components<'a>(
+    analysis: &ImageAnalysis,
+    packages: &'a [Package],
+) -> Vec<palisade_sbom::Component<'a>> {
+    analysis
+        .packages
+        .iter()
+        .zip(packages)
+        .map(|(os_pkg, pkg)| {
+            let mut c = palisade_sbom::Component::of(pkg);
+            if let Some(purl) = os_pkg.purl(analysis.os.as_ref()) {
+                c.purl = purl;
+            }
+            c.license = os_pkg.license.clone();
+            c.properties.push((
+                "palisade:layer-index".into(),
+                (os_pkg.layer + 1).to_string(),
+            ));
+            if let Some(by) = analysis
+                .layers
+                .get(os_pkg.layer)
+                .and_then(|l| l.created_by.as_deref())
+            {
+                c.properties.push((
+                    "palisade:layer-created-by".into(),
+                    by.trim().chars().take(200).collect(),
+                ));
+            }
+            if let Some(src) = &os_pkg.source_name {
+                let version = os_pkg.source_version.as_deref().unwrap_or(&os_pkg.version);
+                c.properties
+                    .push(("palisade:source-package".into(), format!("{src}@{version}")));
+            }
+            if let Some(label) = &os_pkg.modularity_label {
+                c.properties
+                    .push(("palisade:modularity-label".into(), label.clone()));
+            }
+            c
+        })
+        .collect()
+}
+
+/// How `palisade image` matches: database path and the same filters as `palisade scan`.
+pub struct VulnSettings {
+    pub db: Option<PathBuf>,
+    pub ignore_unfixed: bool,
+    pub min_severity: Severity,
+}
+
+/// Matches the image's OS packages and adds IMG findings to `report`. A missing, unreadable
+/// or old database is a warning: the other image checks have run regardless.
+pub fn match_os_packages(
+    analysis: &ImageAnalysis,
+    settings: &VulnSettings,
+    report: &mut ScanReport,
+) {
+    if analysis.packages.is_empty() {
+        return;
+    }
+    let packages = vuln_packages(analysis);
+    if packages.is_empty() {
+        report.warnings.push(format!(
+            "{}: the OS was not recognised, so its {} packages were not checked for vulnerabilities",
+            analysis.target,
+            analysis.packages.len()
+        ));
+        return;
+    }
+    let path = settings.db.clone().unwrap_or_else(db::default_path);
+    if !path.exists() {
+        report.warnings.push(format!(
+            "no vulnerability database at {}: OS packages were not checked for vulnerabilities. Run `palisade db update` (or `palisade db import PATH` offline).",
+            path.display()
+        ));
+        return;
+    }
+    let database = match Database::open(&path) {
+        Ok(d) => d,
+        Err(e) => {
+            report.warnings.push(format!(
+                "vulnerability scan skipped: {e}. Run `palisade db update` (or `palisade db import PATH` offline)."
+            ));
+            return;
+        }
+    };
+    if let Some(age) = database.age_days().filter(|a| *a > STALE_DAYS) {
+        report.warnings.push(format!(
+            "the vulnerability database {} is {age} days old; run `palisade db update`",
+            path.display()
+        ));
+    }
+    let vulns = match palisade_vuln::match_packages(&database, &packages) {
+        Ok(v) => v,
+        Err(e) => {
+            report.errors.push(ScanError::new(
+                path.display().to_string(),
+                None,
+                format!("vulnerability matching failed: {e}"),
+            ));
+            return;
+        }
+    };
+    let opts = palisade_vuln::MatchOptions {
+        ignore_unfixed: settings.ignore_unfixed,
+        min_severity: Some(settings.min_severity),
+        practice: Some(Practice::Img),
+    };
+    for mut f in palisade_vuln::findings(&vulns, &opts) {
+        let layer = analysis.layers.iter().find(|l| {
+            l.display_digest().map(|d| d.to_string()).as_deref() == f.location.layer.as_deref()
+        });
+        if let Some(layer) = layer {
+            let created_by = layer
+                .created_by
+                .as_deref()
+                .map(|c| c.trim().chars().take(120).collect::<String>());
+            f.message = match &created_by {
+                Some(c) => format!(
+                    "{} (layer {}, created by `{c}`)",
+                    f.message,
+                    layer.index + 1
+                ),
+                None => format!("{} (layer {})", f.message, layer.index + 1),
+            };
+            f.location.resource = created_by;
+        }
+        report.findings.push(f);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn os_packages_carry_ecosystem_source_and_layer() {
+        let p = OsPackage {
+            name: "libssl3".into(),
+            version: "3.0.11-1~deb12u2".into(),
+            source_name: Some("openssl".into()),
+            source_version: Some("3.0.11-1~deb12u2".into()),
+            layer: 0,
+            db_path: "var/lib/dpkg/status".into(),
+            ..OsPackage::default()
+        };
+        let layer = LayerInfo {
+            index: 0,
+            digest: None,
+            diff_id: palisade_artifact::Sha256Digest::parse(
+                "sha256:0000000000000000000000000000000000000000000000000000000000000001",
+            ),
+            created_by: None,
+            size: None,
+        };
+        let pkg = to_package(&p, "Debian:12", &[layer]);
+        assert_eq!(pkg.ecosystem, "Debian:12");
+        assert_eq!(pkg.source_name.as_deref(), Some("openssl"));
+        assert_eq!(pkg.location.path, "var/lib/dpkg/status");
+        assert!(pkg.layer.unwrap().ends_with("01"));
+    }
+}
