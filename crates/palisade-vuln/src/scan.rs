@@ -327,14 +327,14 @@ pub fn unpinned_findings(unpinned: &[crate::lockfile::Unpinned]) -> Vec<Finding>
                 },
             );
             if let Some(name) = &u.name {
-                f.package = Some(PackageInfo {
+                f.package = Some(Box::new(PackageInfo {
                     ecosystem: u.ecosystem.clone(),
                     name: name.clone(),
                     version: String::new(),
                     fixed_versions: vec![],
                     purl: Some(crate::inventory::purl(&u.ecosystem, name, "")),
                     direct: Some(true),
-                });
+                }));
             }
             f
         })
