@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Vulnerability database and matcher benchmark: import every corpus advisory into a fresh
 # SQLite database, then match a generated 20,000-package inventory.
-# Reports import time, database size, database open time, match time and peak memory.
+# Reports import time, database size, database open time, match time (wall clock, and time
+# on a CPU, which stays meaningful when other work shares the machine) and peak memory.
 # Usage: bench/vuln.sh [PACKAGES]   (corpus from $PALISADE_CORPUS or ../shared/corpus)
 set -euo pipefail
 cd "$(dirname "$0")/.."

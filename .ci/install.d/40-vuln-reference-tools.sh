@@ -2,6 +2,7 @@
 # Reference implementations the palisade-vuln version-ordering tests compare against:
 # dpkg (and its Perl Dpkg::Version), rpm's Lua rpm.vercmp, Ruby's Gem::Version, Python's
 # packaging.version, npm's semver. Maven's ComparableVersion comes from the Maven install.
+# The CVSS v4.0 scores are compared with Red Hat's `cvss` Python package.
 # Idempotent: installs only what is missing.
 set -euo pipefail
 
@@ -18,6 +19,7 @@ if [ "${#need_apt[@]}" -gt 0 ]; then
 fi
 
 python3 -c 'import packaging.version' 2>/dev/null || python3 -m pip install --quiet 'packaging==24.2'
+python3 -c 'import cvss' 2>/dev/null || python3 -m pip install --quiet 'cvss==3.6'
 
 # npm's semver lives in a prefix of its own; the tests find it through this path.
 REF_DIR="${PALISADE_REF_DIR:-$HOME/.cache/palisade-ref}"

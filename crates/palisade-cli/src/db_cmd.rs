@@ -53,9 +53,9 @@ pub fn run(cmd: DbCommand) -> anyhow::Result<u8> {
         }
         DbCommand::Import(args) => {
             let path = db_path(&args.db.db);
-            let mut db = Database::create(&path)?;
-            let stats = db
-                .import(&args.source)
+            // built beside the current file and renamed over it: a killed import leaves
+            // the previous database as it was
+            let stats = db::import_atomically(&path, &args.source)
                 .with_context(|| format!("importing {}", args.source.display()))?;
             for w in stats.warnings.iter().take(50) {
                 eprintln!("warning: {w}");
@@ -82,8 +82,14 @@ pub fn run(cmd: DbCommand) -> anyhow::Result<u8> {
     }
 }
 
-/// Parses one lockfile into `packages`; failures become error entries naming the file.
-pub fn read_lockfile(entry: &FileEntry, packages: &mut Vec<Package>, errors: &mut Vec<ScanError>) {
+/// Parses one lockfile into `packages`; requirements that pin no version become DEP002
+/// findings, failures error entries naming the file.
+pub fn read_lockfile(
+    entry: &FileEntry,
+    packages: &mut Vec<Package>,
+    findings: &mut Vec<palisade_core::Finding>,
+    errors: &mut Vec<ScanError>,
+) {
     let Some(real) = &entry.path else { return };
     let read_limited = |p: &Path| -> Option<String> {
         let meta = std::fs::metadata(p).ok()?;
@@ -110,8 +116,11 @@ pub fn read_lockfile(entry: &FileEntry, packages: &mut Vec<Package>, errors: &mu
             .trim_start_matches('/');
         read_limited(&real_dir.join(rel))
     };
-    match lockfile::parse(&entry.display, &text, &read) {
-        Ok(found) => packages.extend(found),
+    match lockfile::parse_inventory(&entry.display, &text, &read) {
+        Ok(found) => {
+            packages.extend(found.packages);
+            findings.extend(palisade_vuln::unpinned_findings(&found.unpinned));
+        }
         Err(e) => errors.push(e.into()),
     }
 }
@@ -174,7 +183,8 @@ pub fn sbom(args: SbomArgs) -> anyhow::Result<u8> {
         .iter()
         .filter(|f| lockfile::kind_of(&f.display).is_some())
     {
-        read_lockfile(f, &mut packages, &mut errors);
+        // an SBOM lists what is installed; unpinned requirements are not part of it
+        read_lockfile(f, &mut packages, &mut Vec::new(), &mut errors);
     }
     for e in &errors {
         eprintln!("error: {e}");

@@ -208,7 +208,7 @@ fn scan_file(
 ) -> FileOutput {
     let mut out = FileOutput::default();
     if enabled.vuln && palisade_vuln::lockfile::kind_of(&entry.display).is_some() {
-        crate::db_cmd::read_lockfile(entry, &mut out.packages, &mut out.errors);
+        crate::db_cmd::read_lockfile(entry, &mut out.packages, &mut out.findings, &mut out.errors);
         return out;
     }
     let document_name = is_document_name(&entry.display);

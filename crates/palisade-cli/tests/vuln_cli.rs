@@ -78,3 +78,42 @@ fn import_status_scan_and_sbom() {
     let sbom: serde_json::Value = serde_json::from_str(&stdout(&out)).unwrap();
     assert_eq!(sbom["components"][0]["purl"], "pkg:npm/lodash@4.17.11");
 }
+
+#[test]
+fn unpinned_requirements_are_reported_not_skipped() {
+    let tmp = tempfile::tempdir().unwrap();
+    let proj = format!("{FIXTURES}/DEP002/fail");
+    let out = palisade(tmp.path(), &["scan", &proj, "-f", "json"]);
+    // info findings do not fail the default `--fail-on low`
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let json: serde_json::Value = serde_json::from_str(&stdout(&out)).unwrap();
+    let dep002: Vec<(u64, &str)> = json["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["rule_id"] == "DEP002")
+        .map(|f| {
+            assert_eq!(f["severity"], "info");
+            assert!(f["location"]["path"]
+                .as_str()
+                .unwrap()
+                .ends_with("requirements.txt"));
+            (
+                f["location"]["line"].as_u64().unwrap(),
+                f["package"]["name"].as_str().unwrap_or(""),
+            )
+        })
+        .collect();
+    assert_eq!(
+        dep002,
+        vec![
+            (2, "flask"),
+            (3, "requests"),
+            (4, "django"),
+            (5, "numpy"),
+            (6, ""),
+            (7, "tool"),
+            (8, "mypkg")
+        ]
+    );
+}

@@ -15,6 +15,7 @@ use rusqlite::{params, Connection, OpenFlags, OptionalExtension};
 
 use crate::inventory::{base_ecosystem, normalize_name};
 use crate::osv::{self, Advisory, Affected};
+use crate::secdb;
 use crate::severity;
 
 pub const SCHEMA_VERSION: i64 = 1;
@@ -105,6 +106,9 @@ CREATE TABLE IF NOT EXISTS affected (
   advisory_id TEXT NOT NULL, data TEXT NOT NULL);
 CREATE INDEX IF NOT EXISTS affected_pkg ON affected (base_ecosystem, name);
 CREATE INDEX IF NOT EXISTS alias_idx ON alias (alias);
+-- replacing an advisory deletes its rows by id: without these, every insert scans the table
+CREATE INDEX IF NOT EXISTS affected_advisory ON affected (advisory_id);
+CREATE INDEX IF NOT EXISTS alias_advisory ON alias (advisory_id);
 ";
 
 impl Database {
@@ -131,6 +135,25 @@ impl Database {
         })
     }
 
+    /// Creates a scratch database that nobody reads until it is complete and renamed into
+    /// place: no rollback journal and no syncs while writing (a failed build is deleted,
+    /// never repaired), one sync of the finished file before the rename.
+    fn create_scratch(path: &Path) -> Result<Database, DbError> {
+        let conn = Connection::open(path).map_err(sql(path))?;
+        conn.execute_batch("PRAGMA journal_mode=OFF; PRAGMA synchronous=OFF;")
+            .map_err(sql(path))?;
+        conn.execute_batch(SCHEMA).map_err(sql(path))?;
+        conn.execute(
+            "INSERT OR REPLACE INTO meta VALUES ('schema_version', ?1)",
+            params![SCHEMA_VERSION.to_string()],
+        )
+        .map_err(sql(path))?;
+        Ok(Database {
+            conn,
+            path: path.to_path_buf(),
+        })
+    }
+
     /// Opens an existing database read-only and checks its schema.
     pub fn open(path: &Path) -> Result<Database, DbError> {
         if !path.exists() {
@@ -144,6 +167,10 @@ impl Database {
             OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX,
         )
         .map_err(sql(path))?;
+        // Reads go through a memory map: a warm database is read with no system call per
+        // page. (Safe here: the file is never written in place, only replaced by rename.)
+        conn.execute_batch("PRAGMA mmap_size=1073741824;")
+            .map_err(sql(path))?;
         let found: Option<String> = conn
             .query_row(
                 "SELECT value FROM meta WHERE key = 'schema_version'",
@@ -166,6 +193,23 @@ impl Database {
 
     pub fn path(&self) -> &Path {
         &self.path
+    }
+
+    /// Runs `f` inside one read transaction: one shared lock and one snapshot for all its
+    /// queries, instead of a lock, an unlock and a change check around each of them.
+    pub fn in_snapshot<T>(
+        &self,
+        f: impl FnOnce(&Database) -> Result<T, DbError>,
+    ) -> Result<T, DbError> {
+        let nested = !self.conn.is_autocommit();
+        if !nested {
+            self.conn.execute_batch("BEGIN").map_err(sql(&self.path))?;
+        }
+        let result = f(self);
+        if !nested {
+            let _ = self.conn.execute_batch("COMMIT");
+        }
+        result
     }
 
     pub fn set_meta(&self, key: &str, value: &str) -> Result<(), DbError> {
@@ -221,6 +265,16 @@ impl Database {
         ecosystem: &str,
         name: &str,
     ) -> Result<Vec<(String, String, Affected)>, DbError> {
+        self.affected_by_key(base_ecosystem(ecosystem), &normalize_name(ecosystem, name))
+    }
+
+    /// Like [`Database::affected_for`] for a name already normalised for its base
+    /// ecosystem (the key the `affected` table is indexed by).
+    pub fn affected_by_key(
+        &self,
+        base_ecosystem: &str,
+        normalized_name: &str,
+    ) -> Result<Vec<(String, String, Affected)>, DbError> {
         let mut stmt = self
             .conn
             .prepare_cached(
@@ -228,22 +282,20 @@ impl Database {
                  WHERE f.base_ecosystem = ?1 AND f.name = ?2 AND a.withdrawn = 0",
             )
             .map_err(sql(&self.path))?;
-        let rows = stmt
-            .query_map(
-                params![base_ecosystem(ecosystem), normalize_name(ecosystem, name)],
-                |r| {
-                    Ok((
-                        r.get::<_, String>(0)?,
-                        r.get::<_, String>(1)?,
-                        r.get::<_, String>(2)?,
-                    ))
-                },
-            )
+        let mut rows = stmt
+            .query(params![base_ecosystem, normalized_name])
             .map_err(sql(&self.path))?;
         let mut out = vec![];
-        for row in rows.flatten() {
-            if let Ok(a) = serde_json::from_str::<Affected>(&row.2) {
-                out.push((row.0, row.1, a));
+        while let Some(row) = rows.next().map_err(sql(&self.path))? {
+            let (Ok(id), Ok(eco), Ok(data)) = (
+                row.get::<_, String>(0),
+                row.get::<_, String>(1),
+                row.get_ref(2).and_then(|v| v.as_str().map_err(Into::into)),
+            ) else {
+                continue;
+            };
+            if let Ok(a) = serde_json::from_str::<Affected>(data) {
+                out.push((id, eco, a));
             }
         }
         Ok(out)
@@ -329,6 +381,124 @@ impl Database {
     }
 }
 
+/// Prefix of every temporary file an import or update writes beside the database:
+/// `.osv-<pid>-<millis>.db` and `.osv-<pid>-<millis>-<n>.zip`.
+pub const TEMP_PREFIX: &str = ".osv-";
+
+/// A name for this process's temporary files, unique per call.
+pub(crate) fn temp_stamp() -> String {
+    static COUNTER: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+    format!(
+        "{}-{}{}",
+        std::process::id(),
+        chrono::Utc::now().timestamp_millis(),
+        COUNTER.fetch_add(1, std::sync::atomic::Ordering::Relaxed)
+    )
+}
+
+/// Removes the temporary files of imports and updates that died (kill -9, power loss)
+/// before they could clean up: those whose process is gone, or, where processes cannot be
+/// looked up, that are a day old. Files of running imports are left alone. Returns how
+/// many were removed. The database itself is never one of them: it is only ever
+/// replaced by a rename of a complete file.
+pub fn remove_stale_temp_files(dir: &Path) -> usize {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return 0;
+    };
+    let proc_fs = Path::new("/proc/self").exists();
+    let mut removed = 0;
+    for e in entries.flatten() {
+        let name = e.file_name().to_string_lossy().to_string();
+        let Some(rest) = name.strip_prefix(TEMP_PREFIX) else {
+            continue;
+        };
+        let Some(pid) = rest.split('-').next().and_then(|p| p.parse::<u32>().ok()) else {
+            continue;
+        };
+        if pid == std::process::id() {
+            continue;
+        }
+        let stale = if proc_fs {
+            !Path::new(&format!("/proc/{pid}")).exists()
+        } else {
+            e.metadata()
+                .and_then(|m| m.modified())
+                .ok()
+                .and_then(|t| t.elapsed().ok())
+                .is_some_and(|age| age.as_secs() > 24 * 3600)
+        };
+        if stale && std::fs::remove_file(e.path()).is_ok() {
+            removed += 1;
+        }
+    }
+    removed
+}
+
+/// Removes the listed files when dropped, unless disarmed: the temporary files of a build
+/// that failed or panicked.
+pub(crate) struct TempFiles(pub(crate) Vec<PathBuf>);
+impl Drop for TempFiles {
+    fn drop(&mut self) {
+        for p in &self.0 {
+            let _ = std::fs::remove_file(p);
+        }
+    }
+}
+
+/// Builds a new database and puts it at `path` with one rename, so that a reader sees
+/// either the old file or the complete new one, never a partial write, whatever happens
+/// to this process. With `start_from_current`, the build starts from a copy of the
+/// current database (an import adds to it); otherwise from an empty one (an update
+/// replaces it). Temporary files of earlier builds that were killed are removed first.
+pub fn rebuild<T>(
+    path: &Path,
+    start_from_current: bool,
+    build: impl FnOnce(&mut Database) -> Result<T, DbError>,
+) -> Result<T, DbError> {
+    let dir = path
+        .parent()
+        .filter(|d| !d.as_os_str().is_empty())
+        .unwrap_or(Path::new("."))
+        .to_path_buf();
+    let io = |p: &Path, e: std::io::Error| DbError::Io {
+        path: p.display().to_string(),
+        message: e.to_string(),
+    };
+    std::fs::create_dir_all(&dir).map_err(|e| io(&dir, e))?;
+    remove_stale_temp_files(&dir);
+    let scratch = dir.join(format!("{TEMP_PREFIX}{}.db", temp_stamp()));
+    let mut temps = TempFiles(vec![scratch.clone()]);
+    // a current file that is not one of our databases is replaced, not merged into
+    if start_from_current && Database::open(path).is_ok() {
+        std::fs::copy(path, &scratch).map_err(|e| io(&scratch, e))?;
+    }
+    let value = {
+        let mut db = Database::create_scratch(&scratch)?;
+        let value = build(&mut db)?;
+        db.set_meta("built_at", &chrono::Utc::now().to_rfc3339())?;
+        value
+    };
+    std::fs::File::open(&scratch)
+        .and_then(|f| f.sync_all())
+        .map_err(|e| io(&scratch, e))?;
+    std::fs::rename(&scratch, path).map_err(|e| DbError::Io {
+        path: path.display().to_string(),
+        message: format!("replacing the database: {e}"),
+    })?;
+    temps.0.clear();
+    // the rename itself is durable only once the directory is synced
+    if let Ok(d) = std::fs::File::open(&dir) {
+        let _ = d.sync_all();
+    }
+    Ok(value)
+}
+
+/// `palisade db import`: adds the records of `source` to the database at `path` (creating
+/// it when missing) without ever writing to the file readers open.
+pub fn import_atomically(path: &Path, source: &Path) -> Result<ImportStats, DbError> {
+    rebuild(path, true, |db| db.import(source))
+}
+
 /// Writes records through a connection or an open transaction.
 pub struct Writer<'a> {
     conn: &'a Connection,
@@ -336,6 +506,24 @@ pub struct Writer<'a> {
 }
 
 impl Writer<'_> {
+    /// The record stored under `id`, as imported.
+    fn stored(&self, id: &str) -> Option<Advisory> {
+        let blob: Vec<u8> = self
+            .conn
+            .query_row(
+                "SELECT record FROM advisory WHERE id = ?1",
+                params![id],
+                |r| r.get(0),
+            )
+            .ok()?;
+        let mut text = Vec::new();
+        DeflateDecoder::new(&blob[..])
+            .take(MAX_RECORD_BYTES)
+            .read_to_end(&mut text)
+            .ok()?;
+        osv::parse_record(&text, false).ok()
+    }
+
     fn insert(&self, adv: &Advisory, raw: &[u8]) -> Result<(), DbError> {
         let p = self.path;
         let rated = severity::rate(adv);
@@ -466,21 +654,31 @@ fn is_record_name(name: &str) -> Option<bool> {
 }
 
 fn import_bytes(db: &Writer<'_>, file: &str, bytes: &[u8], yaml: bool, stats: &mut ImportStats) {
-    // osv-scalibr style bundles: {"vulns": [...]} or a bare array
-    if !yaml {
-        if let Ok(serde_json::Value::Object(map)) =
-            serde_json::from_slice::<serde_json::Value>(bytes)
-        {
-            if let Some(serde_json::Value::Array(items)) = map.get("vulns") {
-                for item in items {
-                    let raw = serde_json::to_vec(item).unwrap_or_default();
-                    import_bytes(db, file, &raw, false, stats);
-                }
-                return;
-            }
+    let value = match osv::parse_document(bytes, yaml) {
+        Ok(v) => v,
+        Err(e) => {
+            stats.warnings.push(ImportWarning {
+                file: file.into(),
+                id: None,
+                message: format!("skipped malformed record: {e}"),
+            });
+            return;
         }
+    };
+    // osv-scalibr style bundles: {"vulns": [...]}
+    if let Some(serde_json::Value::Array(items)) = value.get("vulns") {
+        for item in items {
+            let raw = serde_json::to_vec(item).unwrap_or_default();
+            import_bytes(db, file, &raw, false, stats);
+        }
+        return;
     }
-    match osv::parse_record(bytes, yaml) {
+    if secdb::is_secdb(&value) {
+        import_secdb(db, file, &value, stats);
+        return;
+    }
+    let id = value.get("id").and_then(|x| x.as_str()).map(str::to_string);
+    match osv::record_from_value(value) {
         Ok(adv) => {
             if adv.withdrawn.is_some() {
                 stats.withdrawn += 1;
@@ -494,15 +692,47 @@ fn import_bytes(db: &Writer<'_>, file: &str, bytes: &[u8], yaml: bool, stats: &m
                 }),
             }
         }
-        Err(e) => {
-            let id = serde_json::from_slice::<serde_json::Value>(bytes)
-                .ok()
-                .and_then(|v| v.get("id").and_then(|x| x.as_str()).map(str::to_string));
+        Err(e) => stats.warnings.push(ImportWarning {
+            file: file.into(),
+            id,
+            message: format!("skipped malformed record: {e}"),
+        }),
+    }
+}
+
+/// One Alpine secdb file: its advisories are merged with what earlier files of other
+/// releases stored under the same ids.
+fn import_secdb(db: &Writer<'_>, file: &str, doc: &serde_json::Value, stats: &mut ImportStats) {
+    let parsed = match secdb::advisories(doc) {
+        Ok(a) => a,
+        Err(message) => {
             stats.warnings.push(ImportWarning {
                 file: file.into(),
-                id,
-                message: format!("skipped malformed record: {e}"),
-            })
+                id: None,
+                message,
+            });
+            return;
+        }
+    };
+    for entry in parsed.skipped {
+        stats.warnings.push(ImportWarning {
+            file: file.into(),
+            id: None,
+            message: format!("skipped secfixes entry without a vulnerability id: {entry}"),
+        });
+    }
+    for mut adv in parsed.advisories {
+        if let Some(stored) = db.stored(&adv.id) {
+            secdb::merge_stored(&mut adv, &stored);
+        }
+        let raw = serde_json::to_vec(&adv).unwrap_or_default();
+        match db.insert(&adv, &raw) {
+            Ok(()) => stats.imported += 1,
+            Err(e) => stats.warnings.push(ImportWarning {
+                file: file.into(),
+                id: Some(adv.id),
+                message: e.to_string(),
+            }),
         }
     }
 }

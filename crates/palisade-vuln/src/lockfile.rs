@@ -2,7 +2,8 @@
 //! declares it.
 //!
 //! Supported: Cargo.lock; package-lock.json (v1–v3) and npm-shrinkwrap.json; yarn.lock
-//! (v1 and Berry); pnpm-lock.yaml (v5–v9); requirements*.txt (with `-r` includes);
+//! (v1 and Berry); pnpm-lock.yaml (v5–v9); requirements*.txt (with `-r` includes;
+//! requirements that pin no single version are returned as [`Unpinned`]);
 //! poetry.lock, uv.lock, pdm.lock, Pipfile.lock; go.mod; Gemfile.lock; composer.lock;
 //! NuGet packages.lock.json and `*.csproj`; Maven pom.xml; gradle.lockfile.
 //! A truncated file or an unknown format version is an error naming the file and line.
@@ -70,7 +71,17 @@ pub fn parse(
     text: &str,
     read: &dyn Fn(&str) -> Option<String>,
 ) -> Result<Vec<Package>, LockfileError> {
-    match kind_of(path) {
+    parse_inventory(path, text, read).map(|inv| inv.packages)
+}
+
+/// Like [`parse`], with the requirements that name no single version as well (today only
+/// requirements files can declare those; lockfiles always pin).
+pub fn parse_inventory(
+    path: &str,
+    text: &str,
+    read: &dyn Fn(&str) -> Option<String>,
+) -> Result<Inventory, LockfileError> {
+    let packages = match kind_of(path) {
         Some("cargo") => toml_packages(path, text, "crates.io"),
         Some("pylock") => toml_packages(path, text, "PyPI"),
         Some("npm") => npm(path, text),
@@ -86,10 +97,14 @@ pub fn parse(
         Some("csproj") => csproj(path, text),
         Some("requirements") => {
             let mut seen = BTreeSet::new();
-            requirements(path, text, read, &mut seen)
+            return requirements(path, text, read, &mut seen);
         }
         _ => Ok(vec![]),
-    }
+    }?;
+    Ok(Inventory {
+        packages,
+        unpinned: vec![],
+    })
 }
 
 fn line_of(text: &str, offset: usize) -> u32 {
@@ -375,26 +390,135 @@ fn pipfile(path: &str, text: &str) -> Result<Vec<Package>, LockfileError> {
     Ok(out)
 }
 
+/// A requirement that names no single version: `flask>=2`, a bare `flask`, a URL, an
+/// editable install. Its vulnerabilities cannot be looked up, which a scan must say
+/// rather than stay silent about (DEP002).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Unpinned {
+    pub ecosystem: String,
+    /// The package name when the line gives one (a bare URL or path may not).
+    pub name: Option<String>,
+    /// The requirement as written, without comments, markers or hashes.
+    pub requirement: String,
+    pub location: crate::inventory::Declared,
+    /// Why no version can be matched, for the finding's message.
+    pub reason: String,
+}
+
+/// What one file declares: exact versions that can be matched, and requirements that
+/// cannot.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Inventory {
+    pub packages: Vec<Package>,
+    pub unpinned: Vec<Unpinned>,
+}
+
+/// Joins backslash-continued lines; each logical line keeps the number of its first line.
+fn logical_lines(text: &str) -> Vec<(u32, String)> {
+    let mut out: Vec<(u32, String)> = vec![];
+    let mut pending: Option<(u32, String)> = None;
+    for (i, raw) in text.lines().enumerate() {
+        let n = i as u32 + 1;
+        let (start, mut acc) = pending.take().unwrap_or((n, String::new()));
+        let trimmed = raw.trim_end();
+        match trimmed.strip_suffix('\\') {
+            Some(body) => {
+                acc.push_str(body);
+                acc.push(' ');
+                pending = Some((start, acc));
+            }
+            None => {
+                acc.push_str(trimmed);
+                out.push((start, acc));
+            }
+        }
+    }
+    if let Some(p) = pending {
+        out.push(p);
+    }
+    out
+}
+
+/// Strips a comment: `#` at the start or after whitespace (a URL fragment `#egg=` stays).
+fn strip_comment(line: &str) -> &str {
+    if line.trim_start().starts_with('#') {
+        return "";
+    }
+    match line.find(" #").or_else(|| line.find("\t#")) {
+        Some(i) => &line[..i],
+        None => line,
+    }
+}
+
+fn is_url_or_path(spec: &str) -> bool {
+    let lower = spec.to_ascii_lowercase();
+    lower.contains("://")
+        || lower.starts_with("git+")
+        || lower.starts_with("file:")
+        || spec.starts_with('.')
+        || spec.starts_with('/')
+        || spec.starts_with('~')
+}
+
+/// The `#egg=NAME` of a VCS or archive URL.
+fn egg_name(url: &str) -> Option<String> {
+    let frag = url.split_once('#')?.1;
+    frag.split('&')
+        .find_map(|kv| kv.strip_prefix("egg="))
+        .map(|n| n.split(['[', '-']).next().unwrap_or(n).to_string())
+        .filter(|n| !n.is_empty())
+}
+
+/// (name, version) from a wheel (`name-1.0-py3-none-any.whl`, PEP 427) or sdist
+/// (`name-1.0.tar.gz`) file name at the end of a URL or path: those do pin one version.
+fn archive_pin(spec: &str) -> Option<(String, String)> {
+    let file = spec.split(['#', '?']).next()?.rsplit('/').next()?;
+    if let Some(stem) = file.strip_suffix(".whl") {
+        let mut parts = stem.split('-');
+        let (name, version) = (parts.next()?, parts.next()?);
+        return (!name.is_empty() && !version.is_empty())
+            .then(|| (name.to_string(), version.to_string()));
+    }
+    let stem = [".tar.gz", ".tar.bz2", ".tgz", ".zip"]
+        .iter()
+        .find_map(|ext| file.strip_suffix(ext))?;
+    let (name, version) = stem.rsplit_once('-')?;
+    (!name.is_empty() && version.starts_with(|c: char| c.is_ascii_digit()))
+        .then(|| (name.to_string(), version.to_string()))
+}
+
 fn requirements(
     path: &str,
     text: &str,
     read: &dyn Fn(&str) -> Option<String>,
     seen: &mut BTreeSet<String>,
-) -> Result<Vec<Package>, LockfileError> {
+) -> Result<Inventory, LockfileError> {
+    let mut inv = Inventory::default();
     if !seen.insert(path.to_string()) {
-        return Ok(vec![]);
+        return Ok(inv);
     }
-    let mut out = vec![];
     let dir = path.rsplit_once('/').map(|(d, _)| d).unwrap_or("");
-    for (i, raw) in text.lines().enumerate() {
-        let n = i as u32 + 1;
-        let line = raw.split(" #").next().unwrap_or(raw).trim();
-        if line.is_empty() || line.starts_with('#') {
+    let unpinned = |inv: &mut Inventory, n: u32, name: Option<&str>, spec: &str, reason: &str| {
+        inv.unpinned.push(Unpinned {
+            ecosystem: "PyPI".into(),
+            name: name.map(str::to_string),
+            requirement: spec.to_string(),
+            location: crate::inventory::Declared {
+                path: path.to_string(),
+                line: Some(n),
+            },
+            reason: reason.to_string(),
+        });
+    };
+    for (n, raw) in logical_lines(text) {
+        let line = strip_comment(&raw).trim();
+        if line.is_empty() {
             continue;
         }
         if let Some(inc) = line
             .strip_prefix("-r ")
             .or_else(|| line.strip_prefix("--requirement "))
+            .or_else(|| line.strip_prefix("--requirement="))
             .or_else(|| line.strip_prefix("-r"))
         {
             let inc = inc.trim();
@@ -404,24 +528,105 @@ fn requirements(
                 format!("{dir}/{inc}")
             };
             if let Some(t) = read(&inc_path) {
-                out.extend(requirements(&inc_path, &t, read, seen)?);
+                let included = requirements(&inc_path, &t, read, seen)?;
+                inv.packages.extend(included.packages);
+                inv.unpinned.extend(included.unpinned);
             }
             continue;
         }
+        if let Some(target) = line
+            .strip_prefix("-e ")
+            .or_else(|| line.strip_prefix("--editable "))
+            .or_else(|| line.strip_prefix("--editable="))
+            .or_else(|| line.strip_prefix("-e"))
+        {
+            let target = target.trim();
+            unpinned(
+                &mut inv,
+                n,
+                egg_name(target).as_deref(),
+                line,
+                "an editable install from a local path or VCS URL has no version to match advisories against",
+            );
+            continue;
+        }
+        // other options (-i/--index-url, -c constraints, --hash lines, --pre...) name no package
         if line.starts_with('-') {
             continue;
         }
         let spec = line.split(';').next().unwrap_or(line);
-        let spec = spec.split(" --hash").next().unwrap_or(spec).trim();
-        if let Some((name, ver)) = spec.split_once("==") {
-            let name = name.split('[').next().unwrap_or(name).trim();
-            let ver = ver.trim().trim_end_matches('\\').trim();
-            if !name.is_empty() && !ver.is_empty() && !ver.contains('*') {
-                out.push(Package::new("PyPI", name, ver, path, Some(n)).with_direct(Some(true)));
+        let spec = spec.split(" --").next().unwrap_or(spec).trim();
+        if spec.is_empty() {
+            continue;
+        }
+        // PEP 508 direct reference: `name @ url`
+        let (name_part, url) = match spec.split_once(" @ ").or_else(|| spec.split_once('@')) {
+            Some((name, url)) if is_url_or_path(url.trim()) => {
+                (Some(name.trim()), Some(url.trim()))
             }
+            _ if is_url_or_path(spec) => (None, Some(spec)),
+            _ => (None, None),
+        };
+        if let Some(url) = url {
+            let name = name_part
+                .map(|n| n.split('[').next().unwrap_or(n).trim().to_string())
+                .or_else(|| egg_name(url));
+            match archive_pin(url) {
+                Some((file_name, version)) => {
+                    let name = name.unwrap_or(file_name);
+                    inv.packages.push(
+                        Package::new("PyPI", name, version, path, Some(n)).with_direct(Some(true)),
+                    );
+                }
+                None => unpinned(
+                    &mut inv,
+                    n,
+                    name.as_deref(),
+                    spec,
+                    "installed from a URL or path that names no version",
+                ),
+            }
+            continue;
+        }
+        let name_end = spec
+            .find(|c: char| !(c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.')))
+            .unwrap_or(spec.len());
+        let name = &spec[..name_end];
+        if name.is_empty() {
+            continue;
+        }
+        let rest = spec[name_end..].trim_start();
+        // extras: `name[a,b]==1.0`
+        let rest = match rest.strip_prefix('[') {
+            Some(r) => r.split_once(']').map(|(_, r)| r).unwrap_or("").trim_start(),
+            None => rest,
+        };
+        let exact = rest
+            .strip_prefix("===")
+            .or_else(|| rest.strip_prefix("=="))
+            .map(str::trim)
+            .filter(|v| !v.is_empty() && !v.contains(['*', ',', '<', '>', '!', '~', ' ']));
+        match exact {
+            Some(version) => inv
+                .packages
+                .push(Package::new("PyPI", name, version, path, Some(n)).with_direct(Some(true))),
+            None if rest.is_empty() => unpinned(
+                &mut inv,
+                n,
+                Some(name),
+                spec,
+                "no version is given, so any release may be installed",
+            ),
+            None => unpinned(
+                &mut inv,
+                n,
+                Some(name),
+                spec,
+                "a range, not one exact `==` version, so the installed release is unknown",
+            ),
         }
     }
-    Ok(out)
+    Ok(inv)
 }
 
 fn gomod(path: &str, text: &str) -> Result<Vec<Package>, LockfileError> {

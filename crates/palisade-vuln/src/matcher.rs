@@ -7,112 +7,195 @@
 
 use std::cmp::Ordering;
 
-use crate::osv::{Affected, Event, Range};
-use crate::version::VersionScheme;
+use crate::osv::{Affected, Range};
+use crate::version::{ParsedVersion, VersionScheme};
 
-fn event_version(e: &Event) -> Option<&str> {
-    e.introduced
-        .as_deref()
-        .or(e.fixed.as_deref())
-        .or(e.last_affected.as_deref())
-        .or(e.limit.as_deref())
+/// `0` is the OSV "beginning of time", below every version.
+fn is_origin(v: &ParsedVersion<'_>) -> bool {
+    v.text() == "0"
 }
 
-/// Orders two event versions; `0` (the OSV "beginning of time") is below everything.
-fn cmp_event(scheme: VersionScheme, a: &str, b: &str) -> Ordering {
-    match (a == "0", b == "0") {
+/// Orders two event versions with `0` below everything.
+fn cmp_event(a: &ParsedVersion<'_>, b: &ParsedVersion<'_>) -> Ordering {
+    match (is_origin(a), is_origin(b)) {
         (true, true) => Ordering::Equal,
         (true, false) => Ordering::Less,
         (false, true) => Ordering::Greater,
-        _ => scheme.compare(a, b),
+        _ => a.compare(b),
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum EventKind {
+    Introduced,
+    Fixed,
+    LastAffected,
+    Limit,
+}
+
+/// One interval as written: from `start` (inclusive) to `end` (exclusive for `fixed`,
+/// inclusive for `last_affected`), open-ended when `end` is `None`.
+type Interval<'a> = (ParsedVersion<'a>, Option<(ParsedVersion<'a>, bool)>);
+
+#[derive(Debug, Clone)]
+enum Shape<'a> {
+    /// Ordered introduced/closing pairs, read as the union of the intervals.
+    Intervals(Vec<Interval<'a>>),
+    /// Any other event order: events sorted by version, replayed as the OSV schema says.
+    Replay(Vec<(EventKind, Option<ParsedVersion<'a>>)>),
+}
+
+/// One range with every bound parsed once.
+#[derive(Debug, Clone)]
+struct CompiledRange<'a> {
+    scheme: VersionScheme,
+    limits: Vec<ParsedVersion<'a>>,
+    shape: Shape<'a>,
+    fixed: Vec<ParsedVersion<'a>>,
+}
+
+fn compile_range(range: &Range, scheme: VersionScheme) -> CompiledRange<'_> {
+    let events: Vec<(EventKind, ParsedVersion<'_>)> = range
+        .events
+        .iter()
+        .filter_map(|e| {
+            let (kind, v) = if let Some(v) = e.introduced.as_deref() {
+                (EventKind::Introduced, v)
+            } else if let Some(v) = e.fixed.as_deref() {
+                (EventKind::Fixed, v)
+            } else if let Some(v) = e.last_affected.as_deref() {
+                (EventKind::LastAffected, v)
+            } else {
+                (EventKind::Limit, e.limit.as_deref()?)
+            };
+            Some((kind, scheme.parse(v)))
+        })
+        .collect();
+    let limits = events
+        .iter()
+        .filter(|(k, v)| *k == EventKind::Limit && v.text() != "*")
+        .map(|(_, v)| v.clone())
+        .collect();
+    let fixed = events
+        .iter()
+        .filter(|(k, _)| *k == EventKind::Fixed)
+        .map(|(_, v)| v.clone())
+        .collect();
+    let shape = match written_intervals(&events) {
+        Some(intervals) => Shape::Intervals(intervals),
+        None => {
+            // events without a version take no part in ordering (they cannot be compared)
+            let mut sorted: Vec<(EventKind, Option<ParsedVersion<'_>>)> = range
+                .events
+                .iter()
+                .map(|e| {
+                    if let Some(v) = e.introduced.as_deref() {
+                        (EventKind::Introduced, Some(scheme.parse(v)))
+                    } else if let Some(v) = e.fixed.as_deref() {
+                        (EventKind::Fixed, Some(scheme.parse(v)))
+                    } else if let Some(v) = e.last_affected.as_deref() {
+                        (EventKind::LastAffected, Some(scheme.parse(v)))
+                    } else {
+                        (
+                            EventKind::Limit,
+                            e.limit.as_deref().map(|v| scheme.parse(v)),
+                        )
+                    }
+                })
+                .collect();
+            sorted.sort_by(|a, b| match (&a.1, &b.1) {
+                (Some(x), Some(y)) => cmp_event(x, y),
+                _ => Ordering::Equal,
+            });
+            Shape::Replay(sorted)
+        }
+    };
+    CompiledRange {
+        scheme,
+        limits,
+        shape,
+        fixed,
     }
 }
 
 /// The range as written, when it is a well-formed sequence of `introduced` events each
-/// followed by the event that closes it at a higher version: `(introduced, close)` pairs
-/// where `close` is `(version, inclusive)`.
-#[allow(clippy::type_complexity)]
-fn written_intervals(
-    range: &Range,
-    scheme: VersionScheme,
-) -> Option<Vec<(&str, Option<(&str, bool)>)>> {
+/// followed by the event that closes it at a higher version.
+fn written_intervals<'a>(events: &[(EventKind, ParsedVersion<'a>)]) -> Option<Vec<Interval<'a>>> {
     let mut out = vec![];
-    let mut open: Option<&str> = None;
-    for e in &range.events {
-        if let Some(v) = e.introduced.as_deref() {
-            if open.is_some() {
-                return None;
+    let mut open: Option<&ParsedVersion<'a>> = None;
+    for (kind, v) in events {
+        match kind {
+            EventKind::Introduced => {
+                if open.is_some() {
+                    return None;
+                }
+                open = Some(v);
             }
-            open = Some(v);
-        } else if let Some((v, inclusive)) = e
-            .fixed
-            .as_deref()
-            .map(|f| (f, false))
-            .or(e.last_affected.as_deref().map(|l| (l, true)))
-        {
-            let start = open.take()?;
-            if cmp_event(scheme, start, v) == Ordering::Greater {
-                return None;
+            EventKind::Fixed | EventKind::LastAffected => {
+                let start = open.take()?;
+                if cmp_event(start, v) == Ordering::Greater {
+                    return None;
+                }
+                out.push((
+                    start.clone(),
+                    Some((v.clone(), *kind == EventKind::LastAffected)),
+                ));
             }
-            out.push((start, Some((v, inclusive))));
+            EventKind::Limit => {}
         }
     }
     if let Some(start) = open {
-        out.push((start, None));
+        out.push((start.clone(), None));
     }
     Some(out)
 }
 
-/// Whether `version` is affected by one range.
-///
-/// A range written as ordered introduced/closing pairs is read as the union of those
-/// intervals, which keeps overlapping intervals (real records have them) correct; any
-/// other event order is sorted and replayed as the OSV schema describes.
-pub fn in_range(range: &Range, scheme: VersionScheme, version: &str) -> bool {
-    for e in &range.events {
-        if let Some(limit) = e.limit.as_deref() {
-            if limit != "*" && cmp_event(scheme, version, limit) != Ordering::Less {
-                return false;
+impl CompiledRange<'_> {
+    fn contains(&self, version: &ParsedVersion<'_>) -> bool {
+        if self
+            .limits
+            .iter()
+            .any(|limit| cmp_event(version, limit) != Ordering::Less)
+        {
+            return false;
+        }
+        match &self.shape {
+            Shape::Intervals(intervals) => intervals.iter().any(|(start, end)| {
+                let after_start = is_origin(start) || version.compare(start) != Ordering::Less;
+                let before_end = match end {
+                    None => true,
+                    Some((v, false)) => version.compare(v) == Ordering::Less,
+                    Some((v, true)) => version.compare(v) != Ordering::Greater,
+                };
+                after_start && before_end
+            }),
+            Shape::Replay(events) => {
+                let mut affected = false;
+                for (kind, v) in events {
+                    let Some(v) = v else { continue };
+                    match kind {
+                        EventKind::Introduced => {
+                            if is_origin(v) || version.compare(v) != Ordering::Less {
+                                affected = true;
+                            }
+                        }
+                        EventKind::Fixed => {
+                            if version.compare(v) != Ordering::Less {
+                                affected = false;
+                            }
+                        }
+                        EventKind::LastAffected => {
+                            if version.compare(v) == Ordering::Greater {
+                                affected = false;
+                            }
+                        }
+                        EventKind::Limit => {}
+                    }
+                }
+                affected
             }
         }
     }
-    if let Some(intervals) = written_intervals(range, scheme) {
-        return intervals.iter().any(|(start, end)| {
-            let after_start = *start == "0" || scheme.compare(version, start) != Ordering::Less;
-            let before_end = match end {
-                None => true,
-                Some((v, false)) => scheme.compare(version, v) == Ordering::Less,
-                Some((v, true)) => scheme.compare(version, v) != Ordering::Greater,
-            };
-            after_start && before_end
-        });
-    }
-    replay(range, scheme, version)
-}
-
-fn replay(range: &Range, scheme: VersionScheme, version: &str) -> bool {
-    let mut events: Vec<&Event> = range.events.iter().collect();
-    events.sort_by(|a, b| match (event_version(a), event_version(b)) {
-        (Some(x), Some(y)) => cmp_event(scheme, x, y),
-        _ => Ordering::Equal,
-    });
-    let mut affected = false;
-    for e in events {
-        if let Some(v) = e.introduced.as_deref() {
-            if v == "0" || scheme.compare(version, v) != Ordering::Less {
-                affected = true;
-            }
-        } else if let Some(v) = e.fixed.as_deref() {
-            if scheme.compare(version, v) != Ordering::Less {
-                affected = false;
-            }
-        } else if let Some(v) = e.last_affected.as_deref() {
-            if scheme.compare(version, v) == Ordering::Greater {
-                affected = false;
-            }
-        }
-    }
-    affected
 }
 
 fn range_scheme(range: &Range, ecosystem_scheme: Option<VersionScheme>) -> Option<VersionScheme> {
@@ -123,36 +206,110 @@ fn range_scheme(range: &Range, ecosystem_scheme: Option<VersionScheme>) -> Optio
     }
 }
 
+/// An installed version, parsed at most once per scheme it is compared under.
+#[derive(Debug)]
+pub struct InstalledVersion<'a> {
+    text: &'a str,
+    parsed: Vec<ParsedVersion<'a>>,
+}
+
+impl<'a> InstalledVersion<'a> {
+    pub fn new(text: &'a str) -> Self {
+        InstalledVersion {
+            text,
+            parsed: Vec::with_capacity(1),
+        }
+    }
+
+    pub fn text(&self) -> &'a str {
+        self.text
+    }
+
+    fn under(&mut self, scheme: VersionScheme) -> &ParsedVersion<'a> {
+        let i = match self.parsed.iter().position(|p| p.scheme() == scheme) {
+            Some(i) => i,
+            None => {
+                self.parsed.push(scheme.parse(self.text));
+                self.parsed.len() - 1
+            }
+        };
+        &self.parsed[i]
+    }
+}
+
+/// An `affected` entry with its ranges parsed once, to be tested against many versions.
+#[derive(Debug, Clone)]
+pub struct CompiledAffected<'a> {
+    versions: &'a [String],
+    ranges: Vec<CompiledRange<'a>>,
+}
+
+impl<'a> CompiledAffected<'a> {
+    /// Compiles `affected` for an advisory written for `ecosystem`; `GIT` ranges and
+    /// ranges of an ecosystem with no known scheme are dropped (they cannot match).
+    pub fn new(affected: &'a Affected, ecosystem: &str) -> Self {
+        let scheme = VersionScheme::for_ecosystem(ecosystem);
+        CompiledAffected {
+            versions: &affected.versions,
+            ranges: affected
+                .ranges
+                .iter()
+                .filter_map(|r| range_scheme(r, scheme).map(|s| compile_range(r, s)))
+                .collect(),
+        }
+    }
+
+    /// Whether `version` is affected.
+    pub fn affects(&self, version: &mut InstalledVersion<'_>) -> bool {
+        if self.versions.iter().any(|v| v == version.text) {
+            return true;
+        }
+        self.ranges
+            .iter()
+            .any(|r| r.contains(version.under(r.scheme)))
+    }
+
+    /// Fixed versions above `version` in this entry's ranges (unordered, distinct).
+    pub fn fixed_above(&self, version: &mut InstalledVersion<'_>) -> Vec<&'a str> {
+        let mut out: Vec<&'a str> = vec![];
+        for r in &self.ranges {
+            let v = version.under(r.scheme);
+            for f in &r.fixed {
+                if f.compare(v) == Ordering::Greater && !out.contains(&f.text()) {
+                    out.push(f.text());
+                }
+            }
+        }
+        out
+    }
+}
+
+/// Whether `version` is affected by one range ordered with `scheme`.
+///
+/// A range written as ordered introduced/closing pairs is read as the union of those
+/// intervals, which keeps overlapping intervals (real records have them) correct; any
+/// other event order is sorted and replayed as the OSV schema describes.
+pub fn in_range(range: &Range, scheme: VersionScheme, version: &str) -> bool {
+    compile_range(range, scheme).contains(&scheme.parse(version))
+}
+
 /// Whether `version` of a package in `ecosystem` is affected by this entry.
 pub fn is_affected(affected: &Affected, ecosystem: &str, version: &str) -> bool {
-    if affected.versions.iter().any(|v| v == version) {
-        return true;
-    }
-    let scheme = VersionScheme::for_ecosystem(ecosystem);
-    affected
-        .ranges
-        .iter()
-        .any(|r| range_scheme(r, scheme).is_some_and(|s| in_range(r, s, version)))
+    CompiledAffected::new(affected, ecosystem).affects(&mut InstalledVersion::new(version))
 }
 
 /// Fixed versions above `version` in the ranges that affect it, lowest first.
 pub fn fixed_versions(affected: &Affected, ecosystem: &str, version: &str) -> Vec<String> {
-    let scheme = VersionScheme::for_ecosystem(ecosystem);
-    let mut out: Vec<(VersionScheme, String)> = vec![];
-    for r in &affected.ranges {
-        let Some(s) = range_scheme(r, scheme) else {
-            continue;
-        };
-        for e in &r.events {
-            if let Some(f) = e.fixed.as_deref() {
-                if s.compare(f, version) == Ordering::Greater && !out.iter().any(|(_, x)| x == f) {
-                    out.push((s, f.to_string()));
-                }
-            }
-        }
+    let compiled = CompiledAffected::new(affected, ecosystem);
+    let mut out: Vec<String> = compiled
+        .fixed_above(&mut InstalledVersion::new(version))
+        .into_iter()
+        .map(str::to_string)
+        .collect();
+    if let Some(s) = VersionScheme::for_ecosystem(ecosystem) {
+        out.sort_by(|a, b| s.compare(a, b));
     }
-    out.sort_by(|a, b| a.0.compare(&a.1, &b.1));
-    out.into_iter().map(|(_, v)| v).collect()
+    out
 }
 
 /// Whether an advisory's ecosystem (`Debian:12`) applies to a package's (`Debian:12`,

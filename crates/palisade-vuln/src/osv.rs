@@ -104,8 +104,13 @@ pub enum RecordError {
 
 /// Parses one OSV record; `yaml` selects the YAML flavour (PyPA publishes YAML).
 pub fn parse_record(bytes: &[u8], yaml: bool) -> Result<Advisory, RecordError> {
+    record_from_value(parse_document(bytes, yaml)?)
+}
+
+/// Reads a JSON or YAML document into a JSON value (YAML scalars as strings).
+pub fn parse_document(bytes: &[u8], yaml: bool) -> Result<Value, RecordError> {
     let text = std::str::from_utf8(bytes).map_err(|_| RecordError::Encoding)?;
-    let value = if yaml {
+    Ok(if yaml {
         let docs = palisade_yaml::load(text).map_err(|e| RecordError::Yaml(e.to_string()))?;
         let doc = docs
             .first()
@@ -113,7 +118,11 @@ pub fn parse_record(bytes: &[u8], yaml: bool) -> Result<Advisory, RecordError> {
         yaml_to_json(&doc.root)
     } else {
         serde_json::from_str::<Value>(text)?
-    };
+    })
+}
+
+/// An OSV record from a parsed document.
+pub fn record_from_value(value: Value) -> Result<Advisory, RecordError> {
     let adv: Advisory = serde_json::from_value(value)?;
     if adv.id.trim().is_empty() {
         return Err(RecordError::MissingId);

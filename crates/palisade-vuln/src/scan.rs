@@ -1,11 +1,11 @@
 //! Joins an inventory with the advisory database and turns matches into findings.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use palisade_core::{Finding, Location, PackageInfo, Practice, Severity};
 
 use crate::db::{Database, DbError};
-use crate::inventory::Package;
+use crate::inventory::{normalize_name, Package};
 use crate::matcher;
 
 /// How a scan treats its matches.
@@ -32,9 +32,6 @@ pub struct Vulnerability {
     pub references: Vec<String>,
 }
 
-/// (advisory id, ecosystem as the advisory wrote it, affected entry)
-type AffectedRow = (String, String, crate::osv::Affected);
-
 /// Prefer the ecosystem's own id over a CVE as the finding's id.
 fn id_rank(id: &str) -> (u8, &str) {
     let rank = if id.starts_with("CVE-") {
@@ -47,86 +44,158 @@ fn id_rank(id: &str) -> (u8, &str) {
     (rank, id)
 }
 
+/// Advisories of one package that alias each other: every name, the fixed versions, and
+/// the ids of the advisories themselves.
+#[derive(Default)]
+struct AliasGroup<'a> {
+    names: BTreeSet<&'a str>,
+    fixed: BTreeSet<&'a str>,
+    ids: Vec<&'a str>,
+}
+
+/// Advisory id -> fixed versions, for one package.
+type Hits = BTreeMap<String, BTreeSet<String>>;
+
 /// Finds every advisory affecting each package; aliases are merged so that one package
 /// gets one entry per advisory.
+///
+/// Packages are grouped by (ecosystem, normalised name) so that each name costs one
+/// database lookup, and each advisory entry's ranges are parsed once for all the
+/// versions of that name; each installed version is parsed once per scheme.
 pub fn match_packages(db: &Database, packages: &[Package]) -> Result<Vec<Vulnerability>, DbError> {
-    let mut out = vec![];
-    let mut cache: BTreeMap<(String, String), Vec<AffectedRow>> = BTreeMap::new();
-    // advisory facts are shared by every package an advisory hits
-    let mut infos: std::collections::HashMap<String, Option<crate::db::AdvisoryInfo>> =
-        std::collections::HashMap::new();
-    let mut info_of = |id: &str| -> Result<Option<crate::db::AdvisoryInfo>, DbError> {
-        if let Some(i) = infos.get(id) {
-            return Ok(i.clone());
-        }
-        let i = db.advisory_info(id)?;
-        infos.insert(id.to_string(), i.clone());
-        Ok(i)
-    };
-    for pkg in packages {
+    db.in_snapshot(|db| match_in_snapshot(db, packages))
+}
+
+fn match_in_snapshot(db: &Database, packages: &[Package]) -> Result<Vec<Vulnerability>, DbError> {
+    // (base ecosystem, normalised name) -> (package index, version to test)
+    let mut groups: HashMap<(&str, String), Vec<(usize, &str)>> = HashMap::new();
+    for (i, pkg) in packages.iter().enumerate() {
         if pkg.version.is_empty() {
             continue;
         }
-        let lookups: Vec<(&str, &str)> = {
-            let mut v = vec![(pkg.name.as_str(), pkg.version.as_str())];
-            if let (Some(sn), Some(sv)) = (&pkg.source_name, &pkg.source_version) {
-                if sn != &pkg.name {
-                    v.push((sn.as_str(), sv.as_str()));
-                }
+        let base = pkg.base_ecosystem();
+        groups
+            .entry((base, normalize_name(&pkg.ecosystem, &pkg.name)))
+            .or_default()
+            .push((i, pkg.version.as_str()));
+        if let (Some(sn), Some(sv)) = (&pkg.source_name, &pkg.source_version) {
+            if sn != &pkg.name && !sv.is_empty() {
+                groups
+                    .entry((base, normalize_name(&pkg.ecosystem, sn)))
+                    .or_default()
+                    .push((i, sv.as_str()));
             }
-            v
-        };
-        // advisory id -> fixed versions
-        let mut hits: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
-        for (name, version) in lookups {
-            let key = (pkg.base_ecosystem().to_string(), name.to_string());
-            if !cache.contains_key(&key) {
-                let rows = db.affected_for(&pkg.ecosystem, name)?;
-                cache.insert(key.clone(), rows);
-            }
-            for (id, adv_eco, affected) in &cache[&key] {
+        }
+    }
+    let mut hits: HashMap<usize, Hits> = HashMap::new();
+    for ((base, name), lookups) in &groups {
+        let rows = db.affected_by_key(base, name)?;
+        if rows.is_empty() {
+            continue;
+        }
+        let compiled: Vec<(&str, &str, matcher::CompiledAffected<'_>)> = rows
+            .iter()
+            .map(|(id, eco, affected)| {
+                (
+                    id.as_str(),
+                    eco.as_str(),
+                    matcher::CompiledAffected::new(affected, eco),
+                )
+            })
+            .collect();
+        for &(index, version) in lookups {
+            let pkg = &packages[index];
+            let mut installed = matcher::InstalledVersion::new(version);
+            for (id, adv_eco, entry) in &compiled {
                 if !matcher::ecosystem_applies(adv_eco, &pkg.ecosystem) {
                     continue;
                 }
-                if matcher::is_affected(affected, adv_eco, version) {
-                    hits.entry(id.clone())
+                if entry.affects(&mut installed) {
+                    let fixed = hits
+                        .entry(index)
                         .or_default()
-                        .extend(matcher::fixed_versions(affected, adv_eco, version));
+                        .entry(id.to_string())
+                        .or_default();
+                    fixed.extend(
+                        entry
+                            .fixed_above(&mut installed)
+                            .into_iter()
+                            .map(str::to_string),
+                    );
                 }
             }
         }
-        if hits.is_empty() {
-            continue;
-        }
-        // merge advisories that alias each other into groups
-        let mut groups: Vec<(BTreeSet<String>, BTreeSet<String>, Vec<String>)> = vec![];
-        for (id, fixed) in hits {
-            let info = info_of(&id)?;
-            let mut names: BTreeSet<String> = BTreeSet::from([id.clone()]);
-            if let Some(i) = &info {
-                names.extend(i.aliases.iter().cloned());
+    }
+    // advisory facts are shared by every package an advisory hits: read each once
+    let mut infos: HashMap<&str, Option<crate::db::AdvisoryInfo>> = HashMap::new();
+    for package_hits in hits.values() {
+        for id in package_hits.keys() {
+            if !infos.contains_key(id.as_str()) {
+                infos.insert(id.as_str(), db.advisory_info(id)?);
             }
-            match groups.iter_mut().find(|g| !g.0.is_disjoint(&names)) {
-                Some(g) => {
-                    g.0.extend(names);
-                    g.1.extend(fixed);
-                    g.2.push(id);
+        }
+    }
+    let mut out = vec![];
+    let mut indices: Vec<&usize> = hits.keys().collect();
+    indices.sort();
+    for index in indices {
+        let pkg = &packages[*index];
+        let package_hits = &hits[index];
+        // merge advisories that alias each other (directly or through a chain) into one
+        // group; a name -> group map keeps this linear in the number of hits (a package
+        // can have hundreds of advisories)
+        let mut merged: Vec<AliasGroup<'_>> = vec![];
+        let mut group_of: HashMap<&str, usize> = HashMap::new();
+        for (id, fixed) in package_hits {
+            let mut names: Vec<&str> = vec![id.as_str()];
+            if let Some(Some(i)) = infos.get(id.as_str()) {
+                names.extend(i.aliases.iter().map(String::as_str));
+            }
+            let mut found: Vec<usize> = names
+                .iter()
+                .filter_map(|n| group_of.get(n).copied())
+                .collect();
+            found.sort_unstable();
+            found.dedup();
+            let target = match found.first() {
+                Some(&t) => t,
+                None => {
+                    merged.push(AliasGroup::default());
+                    merged.len() - 1
                 }
-                None => groups.push((names, fixed, vec![id])),
+            };
+            // later groups this id's names join are folded into the earliest
+            for &other in found.iter().skip(1) {
+                let taken = std::mem::take(&mut merged[other]);
+                for n in &taken.names {
+                    group_of.insert(n, target);
+                }
+                let g = &mut merged[target];
+                g.names.extend(taken.names);
+                g.fixed.extend(taken.fixed);
+                g.ids.extend(taken.ids);
             }
+            let g = &mut merged[target];
+            for n in names {
+                g.names.insert(n);
+                group_of.insert(n, target);
+            }
+            g.fixed.extend(fixed.iter().map(String::as_str));
+            g.ids.push(id.as_str());
         }
-        for (names, fixed, ids) in groups {
+        let scheme = crate::VersionScheme::for_ecosystem(&pkg.ecosystem);
+        for AliasGroup { names, fixed, ids } in merged.into_iter().filter(|g| !g.ids.is_empty()) {
             let primary = ids
                 .iter()
+                .copied()
                 .min_by_key(|i| id_rank(i))
-                .cloned()
                 .unwrap_or_default();
             let mut severity = Severity::Info;
             let mut source = String::new();
             let mut summary = None;
             let mut references = vec![];
             for id in &ids {
-                if let Some(info) = info_of(id)? {
+                if let Some(Some(info)) = infos.get(id) {
                     if info.severity > severity || source.is_empty() {
                         severity = info.severity;
                         source = format!("{}: {}", info.id, info.severity_source);
@@ -134,18 +203,21 @@ pub fn match_packages(db: &Database, packages: &[Package]) -> Result<Vec<Vulnera
                     if summary.is_none() {
                         summary = info.summary.clone();
                     }
-                    references.extend(info.references);
+                    references.extend(info.references.iter().cloned());
                 }
             }
-            let scheme = crate::VersionScheme::for_ecosystem(&pkg.ecosystem);
-            let mut fixed: Vec<String> = fixed.into_iter().collect();
+            let mut fixed: Vec<String> = fixed.into_iter().map(str::to_string).collect();
             if let Some(s) = scheme {
                 fixed.sort_by(|a, b| s.compare(a, b));
             }
             out.push(Vulnerability {
                 package: pkg.clone(),
-                aliases: names.into_iter().filter(|n| *n != primary).collect(),
-                id: primary,
+                aliases: names
+                    .into_iter()
+                    .filter(|n| *n != primary)
+                    .map(str::to_string)
+                    .collect(),
+                id: primary.to_string(),
                 fixed_versions: fixed,
                 severity,
                 severity_source: source,
@@ -230,6 +302,40 @@ pub fn findings(vulns: &[Vulnerability], opts: &MatchOptions) -> Vec<Finding> {
                 label: format!("severity from {}", v.severity_source),
                 location: None,
             }];
+            f
+        })
+        .collect()
+}
+
+/// DEP002 findings for requirements that name no single version: one per line, so that
+/// a dependency is never left unchecked without the report saying so.
+pub fn unpinned_findings(unpinned: &[crate::lockfile::Unpinned]) -> Vec<Finding> {
+    let rule = &crate::rules::dep002_unpinned_requirement::DEP002;
+    unpinned
+        .iter()
+        .map(|u| {
+            let mut f = Finding::new(
+                rule,
+                format!(
+                    "`{}` cannot be checked for vulnerabilities: {}",
+                    u.requirement, u.reason
+                ),
+                Location {
+                    path: u.location.path.clone(),
+                    line: u.location.line,
+                    ..Location::default()
+                },
+            );
+            if let Some(name) = &u.name {
+                f.package = Some(Box::new(PackageInfo {
+                    ecosystem: u.ecosystem.clone(),
+                    name: name.clone(),
+                    version: String::new(),
+                    fixed_versions: vec![],
+                    purl: Some(crate::inventory::purl(&u.ecosystem, name, "")),
+                    direct: Some(true),
+                }));
+            }
             f
         })
         .collect()

@@ -3,15 +3,16 @@
 //!
 //! The new database is written to a temporary file beside the old one and renamed over
 //! it only after every archive downloaded and imported; any failure (HTTP error, dropped
-//! connection, truncated or corrupt archive, kill -9) leaves the old file untouched.
+//! connection, truncated or corrupt archive, kill -9) leaves the old file untouched, and
+//! the temporary files of a killed run are removed by the next import or update.
 //! ETag/Last-Modified of the previous run are sent back; when every archive answers
 //! `304 Not Modified` nothing is downloaded.
 
 use std::io::{Read, Write};
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::time::Duration;
 
-use crate::db::{Database, DbError, ImportStats};
+use crate::db::{self, Database, DbError, ImportStats, TempFiles, TEMP_PREFIX};
 
 /// osv.dev's public bucket: `<base>/<ecosystem>/all.zip`.
 pub const DEFAULT_BASE_URL: &str = "https://osv-vulnerabilities.storage.googleapis.com";
@@ -75,16 +76,6 @@ fn url_for(base: &str, ecosystem: &str) -> String {
         })
         .collect();
     format!("{}/{}/all.zip", base.trim_end_matches('/'), eco)
-}
-
-/// Removes the temporary files of an update unless it completed.
-struct TempFiles(Vec<PathBuf>);
-impl Drop for TempFiles {
-    fn drop(&mut self) {
-        for p in &self.0 {
-            let _ = std::fs::remove_file(p);
-        }
-    }
 }
 
 fn agent(timeout: Duration) -> ureq::Agent {
@@ -203,13 +194,10 @@ pub fn update(db_path: &Path, opts: &UpdateOptions) -> Result<UpdateReport, DbEr
         path: dir.display().to_string(),
         message: e.to_string(),
     })?;
+    db::remove_stale_temp_files(&dir);
     let old = Database::open(db_path).ok();
     let agent = agent(opts.timeout);
-    let stamp = format!(
-        "{}-{}",
-        std::process::id(),
-        chrono::Utc::now().timestamp_millis()
-    );
+    let stamp = db::temp_stamp();
     let mut temps = TempFiles(vec![]);
 
     let validators = |eco: &str| {
@@ -224,7 +212,7 @@ pub fn update(db_path: &Path, opts: &UpdateOptions) -> Result<UpdateReport, DbEr
     let mut unchanged = 0;
     for eco in &opts.ecosystems {
         let url = url_for(&opts.base_url, eco);
-        let dest = dir.join(format!(".osv-{stamp}-{}.zip", archives.len()));
+        let dest = dir.join(format!("{TEMP_PREFIX}{stamp}-{}.zip", archives.len()));
         temps.0.push(dest.clone());
         let v = validators(eco).filter(|(e, m)| e.is_some() || m.is_some());
         let fetched = match fetch(&agent, &url, &dest, v, opts.progress)? {
@@ -250,12 +238,8 @@ pub fn update(db_path: &Path, opts: &UpdateOptions) -> Result<UpdateReport, DbEr
     }
     drop(old);
 
-    let new_path = dir.join(format!(".osv-{stamp}.db"));
-    temps.0.push(new_path.clone());
-    temps.0.push(dir.join(format!(".osv-{stamp}.db-journal")));
-    let mut report = UpdateReport::default();
-    {
-        let mut db = Database::create(&new_path)?;
+    db::rebuild(db_path, false, |db| {
+        let mut report = UpdateReport::default();
         for (eco, _, dest, fetched) in &archives {
             let stats = db.import(dest)?;
             report.stats.imported += stats.imported;
@@ -276,10 +260,6 @@ pub fn update(db_path: &Path, opts: &UpdateOptions) -> Result<UpdateReport, DbEr
             report.downloaded.push(eco.clone());
         }
         db.set_meta("source", &opts.base_url)?;
-    }
-    std::fs::rename(&new_path, db_path).map_err(|e| DbError::Io {
-        path: db_path.display().to_string(),
-        message: format!("replacing the database: {e}"),
-    })?;
-    Ok(report)
+        Ok(report)
+    })
 }

@@ -4,86 +4,13 @@
 
 mod common;
 
-use std::io::{BufRead, BufReader, Read, Write};
-use std::net::TcpListener;
+use std::io::{Read, Write};
 use std::sync::{Arc, Mutex};
+
+use common::http::{serve, Reply};
 
 use palisade_vuln::db::Database;
 use palisade_vuln::update::{update, UpdateOptions};
-
-#[derive(Clone)]
-enum Reply {
-    Zip(Vec<u8>),
-    /// Sends the headers of the full body, then only this many bytes, then closes.
-    DropAfter(Vec<u8>, usize),
-    NotFound,
-}
-
-/// A minimal HTTP/1.1 server: one thread, one request per connection.
-fn serve(routes: Arc<Mutex<Vec<(String, Reply)>>>) -> String {
-    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
-    let addr = listener.local_addr().unwrap();
-    std::thread::spawn(move || {
-        for stream in listener.incoming() {
-            let Ok(mut stream) = stream else { continue };
-            let mut reader = BufReader::new(stream.try_clone().unwrap());
-            let mut request = String::new();
-            if reader.read_line(&mut request).is_err() {
-                continue;
-            }
-            let mut if_none_match = None;
-            loop {
-                let mut line = String::new();
-                if reader.read_line(&mut line).unwrap_or(0) == 0 || line == "\r\n" {
-                    break;
-                }
-                if let Some(v) = line.to_ascii_lowercase().strip_prefix("if-none-match:") {
-                    if_none_match = Some(v.trim().to_string());
-                }
-            }
-            let path = request.split(' ').nth(1).unwrap_or("/").to_string();
-            let reply = routes
-                .lock()
-                .unwrap()
-                .iter()
-                .find(|(p, _)| *p == path)
-                .map(|(_, r)| r.clone())
-                .unwrap_or(Reply::NotFound);
-            match reply {
-                Reply::Zip(body) => {
-                    let etag = format!("\"{}\"", body.len());
-                    if if_none_match.as_deref() == Some(etag.as_str()) {
-                        let _ = stream
-                            .write_all(b"HTTP/1.1 304 Not Modified\r\nConnection: close\r\n\r\n");
-                        continue;
-                    }
-                    let _ = write!(
-                        stream,
-                        "HTTP/1.1 200 OK\r\nContent-Length: {}\r\nETag: {etag}\r\nConnection: close\r\n\r\n",
-                        body.len()
-                    );
-                    let _ = stream.write_all(&body);
-                }
-                Reply::DropAfter(body, n) => {
-                    let _ = write!(
-                        stream,
-                        "HTTP/1.1 200 OK\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
-                        body.len()
-                    );
-                    let _ = stream.write_all(&body[..n]);
-                    let _ = stream.flush();
-                    drop(stream);
-                }
-                Reply::NotFound => {
-                    let _ = stream.write_all(
-                        b"HTTP/1.1 404 Not Found\r\nContent-Length: 9\r\nConnection: close\r\n\r\nnot found",
-                    );
-                }
-            }
-        }
-    });
-    format!("http://{addr}")
-}
 
 /// A real zip of up to `n` records from a corpus folder.
 fn zip_of(dir: &std::path::Path, n: usize) -> Vec<u8> {
@@ -221,4 +148,24 @@ fn zip_bombs_and_traversal_are_refused() {
     assert!(err.contains("zip bomb") || err.contains("larger"), "{err}");
     // the database is still intact
     assert_eq!(db.status().unwrap().advisories, 1);
+}
+
+#[test]
+fn stale_temp_files_of_dead_runs_are_removed_and_live_ones_kept() {
+    let tmp = tempfile::tempdir().unwrap();
+    // pid 4194304 is above Linux's pid_max: no such process can be running
+    let dead = tmp.path().join(".osv-4194304-1700000000000.db");
+    let dead_zip = tmp.path().join(".osv-4194304-1700000000000-0.zip");
+    let ours = tmp
+        .path()
+        .join(format!(".osv-{}-1700000000000.db", std::process::id()));
+    let unrelated = tmp.path().join("osv.db");
+    for p in [&dead, &dead_zip, &ours, &unrelated] {
+        std::fs::write(p, b"partial").unwrap();
+    }
+    if std::path::Path::new("/proc/self").exists() {
+        assert_eq!(palisade_vuln::db::remove_stale_temp_files(tmp.path()), 2);
+        assert!(!dead.exists() && !dead_zip.exists());
+    }
+    assert!(ours.exists() && unrelated.exists());
 }

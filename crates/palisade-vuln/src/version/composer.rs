@@ -8,7 +8,7 @@ use std::cmp::Ordering;
 
 use super::numeric::{cmp_decimal, is_digits};
 
-fn canonical(v: &str) -> Vec<String> {
+pub(crate) fn canonical(v: &str) -> Vec<String> {
     let v = v.trim();
     let v = v
         .strip_prefix('v')
@@ -43,7 +43,7 @@ fn special_weight(s: &str) -> u8 {
     0
 }
 
-fn cmp_components(a: &[String], b: &[String]) -> Ordering {
+pub(crate) fn cmp_components(a: &[String], b: &[String]) -> Ordering {
     for (x, y) in a.iter().zip(b.iter()) {
         let ord = match (is_digits(x), is_digits(y)) {
             (true, true) => cmp_decimal(x, y),

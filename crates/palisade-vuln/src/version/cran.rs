@@ -7,7 +7,7 @@ use std::cmp::Ordering;
 
 use super::numeric::cmp_decimal;
 
-fn components(v: &str, seps: &[char]) -> Vec<String> {
+pub(crate) fn components(v: &str, seps: &[char]) -> Vec<String> {
     v.trim()
         .split(|c| seps.contains(&c))
         .map(|c| {
@@ -21,7 +21,7 @@ fn components(v: &str, seps: &[char]) -> Vec<String> {
         .collect()
 }
 
-fn cmp_lists(a: &[String], b: &[String]) -> Ordering {
+pub(crate) fn cmp_lists(a: &[String], b: &[String]) -> Ordering {
     for (x, y) in a.iter().zip(b) {
         let ord = cmp_decimal(x, y);
         if ord != Ordering::Equal {

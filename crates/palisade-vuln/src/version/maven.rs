@@ -12,7 +12,7 @@ use std::cmp::Ordering;
 use super::numeric::cmp_decimal;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
-enum Item {
+pub(crate) enum Item {
     Int(String),
     Str(String),
     List(Vec<Item>),
@@ -77,7 +77,7 @@ fn normalize(list: &mut Vec<Item>) {
 
 /// Builds the item tree. `path` holds the chain of open sub-lists; each new sub-list is
 /// appended to the innermost one, as ComparableVersion's stack does.
-fn parse(version: &str) -> Item {
+pub(crate) fn parse(version: &str) -> Item {
     let v = version.trim().to_lowercase();
     let chars: Vec<char> = v.chars().collect();
     // arena of lists; each entry: (items, parent index)
@@ -166,7 +166,7 @@ fn build(lists: &[Vec<Node>], idx: usize) -> Item {
     Item::List(items)
 }
 
-fn cmp_item(a: &Item, b: Option<&Item>) -> Ordering {
+pub(crate) fn cmp_item(a: &Item, b: Option<&Item>) -> Ordering {
     match (a, b) {
         (Item::Int(v), None) => {
             if v == "0" {

@@ -114,6 +114,80 @@ impl VersionScheme {
     }
 }
 
+/// A version parsed once for repeated comparisons under one scheme: matching compares one
+/// installed version with many advisory bounds, and the schemes whose parse allocates
+/// (PEP 440, Maven, RubyGems, Composer, CRAN) would otherwise parse it again each time.
+/// Ordering is exactly [`VersionScheme::compare`] on the original texts.
+#[derive(Debug, Clone)]
+pub struct ParsedVersion<'a> {
+    scheme: VersionScheme,
+    text: &'a str,
+    key: Key,
+}
+
+#[derive(Debug, Clone)]
+enum Key {
+    /// Schemes whose comparison parses without allocating compare the text directly.
+    Text,
+    Pep440(Option<pep440::Pep440>),
+    Maven(maven::Item),
+    RubyGems(Vec<rubygems::Seg>),
+    Composer(Vec<String>),
+    Numbers(Vec<String>),
+}
+
+impl VersionScheme {
+    /// Parses `text` for repeated comparison; never fails (invalid text keeps the scheme's
+    /// fallback order).
+    pub fn parse(self, text: &str) -> ParsedVersion<'_> {
+        let key = match self {
+            VersionScheme::Pep440 => Key::Pep440(pep440::parse(text)),
+            VersionScheme::Maven => Key::Maven(maven::parse(text)),
+            VersionScheme::RubyGems => Key::RubyGems(rubygems::canonical(text)),
+            VersionScheme::Composer => Key::Composer(composer::canonical(text)),
+            VersionScheme::Cran => Key::Numbers(cran::components(text, &['.', '-'])),
+            VersionScheme::Hackage => Key::Numbers(cran::components(text, &['.'])),
+            _ => Key::Text,
+        };
+        ParsedVersion {
+            scheme: self,
+            text,
+            key,
+        }
+    }
+}
+
+impl<'a> ParsedVersion<'a> {
+    pub fn text(&self) -> &'a str {
+        self.text
+    }
+
+    pub fn scheme(&self) -> VersionScheme {
+        self.scheme
+    }
+
+    /// Orders two versions parsed under the same scheme (a different scheme falls back to
+    /// this one's comparison of the texts).
+    pub fn compare(&self, other: &ParsedVersion<'_>) -> Ordering {
+        if self.text == other.text {
+            return Ordering::Equal;
+        }
+        match (&self.key, &other.key) {
+            (Key::Pep440(a), Key::Pep440(b)) => match (a, b) {
+                (Some(x), Some(y)) => pep440::cmp_parsed(x, y),
+                (None, Some(_)) => Ordering::Less,
+                (Some(_), None) => Ordering::Greater,
+                (None, None) => self.text.cmp(other.text),
+            },
+            (Key::Maven(a), Key::Maven(b)) => maven::cmp_item(a, Some(b)),
+            (Key::RubyGems(a), Key::RubyGems(b)) => rubygems::cmp_canonical(a, b),
+            (Key::Composer(a), Key::Composer(b)) => composer::cmp_components(a, b),
+            (Key::Numbers(a), Key::Numbers(b)) => cran::cmp_lists(a, b),
+            _ => self.scheme.compare(self.text, other.text),
+        }
+    }
+}
+
 impl fmt::Display for VersionScheme {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(self.name())

@@ -10,7 +10,7 @@ use std::cmp::Ordering;
 use super::numeric::cmp_decimal;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
-enum Seg {
+pub(crate) enum Seg {
     Num(String),
     Str(String),
 }
@@ -41,7 +41,7 @@ fn segments(v: &str) -> Vec<Seg> {
     out
 }
 
-fn canonical(v: &str) -> Vec<Seg> {
+pub(crate) fn canonical(v: &str) -> Vec<Seg> {
     let segs = segments(v);
     let split = segs
         .iter()
@@ -61,7 +61,10 @@ fn canonical(v: &str) -> Vec<Seg> {
 }
 
 pub fn compare(a: &str, b: &str) -> Ordering {
-    let (a, b) = (canonical(a), canonical(b));
+    cmp_canonical(&canonical(a), &canonical(b))
+}
+
+pub(crate) fn cmp_canonical(a: &[Seg], b: &[Seg]) -> Ordering {
     let zero = Seg::Num("0".into());
     for i in 0..a.len().max(b.len()) {
         let (x, y) = (a.get(i).unwrap_or(&zero), b.get(i).unwrap_or(&zero));

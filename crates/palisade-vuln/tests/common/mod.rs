@@ -1,6 +1,8 @@
 #![allow(dead_code)]
 //! Shared helpers for integration tests: where the third-party corpus lives.
 
+pub mod http;
+
 use std::path::PathBuf;
 
 /// The shared corpus, from `$PALISADE_CORPUS` or `<repo>/../shared/corpus`; `None` (with a

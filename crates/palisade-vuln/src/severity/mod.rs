@@ -1,8 +1,9 @@
-//! Advisory severity: CVSS v3.x base scores computed from the vector, or the severity word
-//! a database attaches (`database_specific.severity`, `ecosystem_specific.severity`).
-//! The highest wins and its source is kept. CVSS v4 vectors are recognised but their score
-//! is not computed (the v4 formula needs the MacroVector lookup tables); a v4-only
-//! advisory gets the database's word, or `medium` with source `unknown`.
+//! Advisory severity: CVSS v3.x and v4.0 scores computed from the vector, or the severity
+//! word a database attaches (`database_specific.severity`, `ecosystem_specific.severity`).
+//! The highest wins and its source is kept; an advisory with none gets `medium` with
+//! source `unknown`.
+
+pub mod cvss4;
 
 use palisade_core::Severity;
 use serde_json::Value;
@@ -125,7 +126,18 @@ fn consider(best: &mut Option<Rated>, cand: Rated) {
 
 fn from_entries(best: &mut Option<Rated>, entries: &[SeverityEntry]) {
     for e in entries {
-        if e.kind.starts_with("CVSS_V3") || e.score.starts_with("CVSS:3") {
+        if e.kind.starts_with("CVSS_V4") || e.score.starts_with("CVSS:4") {
+            if let Some(score) = cvss4::score(&e.score) {
+                consider(
+                    best,
+                    Rated {
+                        severity: from_score(score),
+                        score: Some(score),
+                        source: format!("{} {}", e.kind, e.score),
+                    },
+                );
+            }
+        } else if e.kind.starts_with("CVSS_V3") || e.score.starts_with("CVSS:3") {
             if let Some(score) = cvss3_base_score(&e.score) {
                 consider(
                     best,
@@ -189,7 +201,7 @@ pub fn rate(adv: &Advisory) -> Rated {
     best.unwrap_or(Rated {
         severity: Severity::Medium,
         score: None,
-        source: "unknown (no CVSS v3 vector or severity word)".into(),
+        source: "unknown (no CVSS vector or severity word)".into(),
     })
 }
 
@@ -220,5 +232,54 @@ mod tests {
             Some(0.0)
         );
         assert_eq!(cvss3_base_score("CVSS:3.1/AV:X"), None);
+    }
+
+    fn advisory(severity: &[(&str, &str)], database_word: Option<&str>) -> Advisory {
+        Advisory {
+            id: "TEST-1".into(),
+            severity: severity
+                .iter()
+                .map(|(kind, score)| SeverityEntry {
+                    kind: kind.to_string(),
+                    score: score.to_string(),
+                })
+                .collect(),
+            database_specific: database_word.map(|w| serde_json::json!({ "severity": w })),
+            ..Advisory::default()
+        }
+    }
+
+    #[test]
+    fn cvss4_vectors_are_scored() {
+        let v4 = "CVSS:4.0/AV:N/AC:L/AT:N/PR:N/UI:N/VC:H/VI:H/VA:H/SC:N/SI:N/SA:N";
+        let rated = rate(&advisory(&[("CVSS_V4", v4)], None));
+        assert_eq!(rated.severity, Severity::Critical);
+        assert_eq!(rated.score, Some(9.3));
+        assert_eq!(rated.source, format!("CVSS_V4 {v4}"));
+    }
+
+    #[test]
+    fn highest_of_v3_v4_and_database_word_wins_with_its_source() {
+        let v3 = "CVSS:3.1/AV:N/AC:L/PR:N/UI:R/S:C/C:L/I:L/A:N"; // 6.1 medium
+        let v4 = "CVSS:4.0/AV:N/AC:L/AT:N/PR:N/UI:N/VC:H/VI:H/VA:L/SC:N/SI:N/SA:N/E:A/MAV:A"; // 8.7 high
+        let rated = rate(&advisory(&[("CVSS_V3", v3), ("CVSS_V4", v4)], Some("LOW")));
+        assert_eq!((rated.severity, rated.score), (Severity::High, Some(8.7)));
+        assert!(rated.source.starts_with("CVSS_V4 "), "{}", rated.source);
+
+        let rated = rate(&advisory(
+            &[("CVSS_V3", v3), ("CVSS_V4", v4)],
+            Some("CRITICAL"),
+        ));
+        assert_eq!(rated.severity, Severity::Critical);
+        assert_eq!(rated.source, "database_specific: CRITICAL");
+
+        let low_v4 = "CVSS:4.0/AV:P/AC:H/AT:P/PR:H/UI:A/VC:L/VI:L/VA:L/SC:L/SI:L/SA:L"; // 1.0
+        let rated = rate(&advisory(&[("CVSS_V4", low_v4), ("CVSS_V3", v3)], None));
+        assert_eq!((rated.severity, rated.score), (Severity::Medium, Some(6.1)));
+        assert!(rated.source.starts_with("CVSS_V3 "), "{}", rated.source);
+
+        // an invalid v4 vector is ignored, not scored as zero
+        let rated = rate(&advisory(&[("CVSS_V4", "CVSS:4.0/AV:N")], Some("moderate")));
+        assert_eq!(rated.source, "database_specific: moderate");
     }
 }
