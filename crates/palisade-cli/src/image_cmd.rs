@@ -73,9 +73,10 @@ pub fn run(args: ImageArgs) -> anyhow::Result<u8> {
         scanner: palisade_secrets::builtin_scanner(),
         findings: Vec::new(),
     };
+    let mut langpkgs = crate::image_langpkgs::LayerLanguagePackages::new();
     let analysis = analyse(
         &mut image,
-        &mut [&mut secrets],
+        &mut [&mut secrets, &mut langpkgs],
         &|_| false,
         &settings,
         today,
@@ -86,13 +87,19 @@ pub fn run(args: ImageArgs) -> anyhow::Result<u8> {
     );
     bar.finish_and_clear();
     let analysis = analysis?;
+    let langpkgs = langpkgs.finish(&analysis.fs, &analysis.target);
 
     if !args.quiet {
-        eprintln!("{}", summary(&analysis));
+        eprintln!(
+            "{}, {} language packages",
+            summary(&analysis),
+            langpkgs.packages.len()
+        );
         if args.list_packages {
             for p in &analysis.packages {
                 eprintln!("  {:<40} {:<30} layer {}", p.name, p.version, p.layer + 1);
             }
+            crate::image_langpkgs::list(&langpkgs);
         }
     }
     report.files_scanned = analysis.files;
@@ -100,6 +107,8 @@ pub fn run(args: ImageArgs) -> anyhow::Result<u8> {
     report.findings.extend(secrets.findings);
     report.errors = analysis.errors;
     report.warnings = analysis.notes;
+    report.errors.extend(langpkgs.errors.iter().cloned());
+    crate::image_langpkgs::match_language_packages(&langpkgs.vuln_packages(), &mut report);
 
     config.apply(&mut report, today);
     let keep = |f: &Finding| f.severity >= args.min_severity;

@@ -4,6 +4,8 @@ mod cli;
 mod db_cmd;
 mod dockerfile;
 mod image_cmd;
+mod image_langpkgs;
+mod java_archives;
 mod k8s_graph;
 mod netpol_cmd;
 mod rbac_cmd;
