@@ -90,7 +90,7 @@ rules!(
 impl Context<'_> {
     pub(crate) fn finding(
         &self,
-        rule: &RuleMeta,
+        rule: &'static RuleMeta,
         message: String,
         pos: Pos,
         resource: &str,
@@ -100,7 +100,7 @@ impl Context<'_> {
 
     pub(crate) fn finding_sev(
         &self,
-        rule: &RuleMeta,
+        rule: &'static RuleMeta,
         severity: Severity,
         message: String,
         pos: Pos,
