@@ -108,7 +108,7 @@ pub fn run(args: ImageArgs) -> anyhow::Result<u8> {
     report.errors = analysis.errors;
     report.warnings = analysis.notes;
     report.errors.extend(langpkgs.errors.iter().cloned());
-    crate::image_langpkgs::match_language_packages(&langpkgs.vuln_packages(), &mut report);
+    crate::image_langpkgs::match_language_packages(&langpkgs.vuln_packages(), None, &mut report);
 
     config.apply(&mut report, today);
     let keep = |f: &Finding| f.severity >= args.min_severity;

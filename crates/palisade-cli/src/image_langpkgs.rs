@@ -173,14 +173,20 @@ pub fn list(found: &LanguagePackages) {
     }
 }
 
-/// Matches language packages against the OSV database (`PALISADE_DB` or the default
-/// path) and adds DEP findings carrying the layer digest. A missing or unreadable database
-/// is a warning: the other image checks have run regardless.
-pub fn match_language_packages(packages: &[Package], report: &mut palisade_core::ScanReport) {
+/// Matches language packages against the OSV database (`db`, else `PALISADE_DB` or the
+/// default path) and adds DEP findings carrying the layer digest. A missing or unreadable
+/// database is a warning: the other image checks have run regardless.
+pub fn match_language_packages(
+    packages: &[Package],
+    db: Option<&std::path::Path>,
+    report: &mut palisade_core::ScanReport,
+) {
     if packages.is_empty() {
         return;
     }
-    let path = palisade_vuln::db::default_path();
+    let path = db
+        .map(std::path::Path::to_path_buf)
+        .unwrap_or_else(palisade_vuln::db::default_path);
     if !path.exists() {
         report.warnings.push(format!(
             "no vulnerability database at {}: {} language packages were not checked for vulnerabilities. Run `palisade db update` (or `palisade db import PATH` offline).",
