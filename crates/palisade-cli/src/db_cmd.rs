@@ -186,6 +186,12 @@ pub fn sbom(args: SbomArgs) -> anyhow::Result<u8> {
         // an SBOM lists what is installed; unpinned requirements are not part of it
         read_lockfile(f, &mut packages, &mut Vec::new(), &mut errors);
     }
+    for f in files
+        .iter()
+        .filter(|f| crate::java_archives::is_java_archive(f))
+    {
+        crate::java_archives::read_java_archive(f, &mut packages, &mut errors);
+    }
     for e in &errors {
         eprintln!("error: {e}");
     }

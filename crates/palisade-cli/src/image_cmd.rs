@@ -96,9 +96,10 @@ pub fn run(args: ImageArgs) -> anyhow::Result<u8> {
         scanner: palisade_secrets::builtin_scanner(),
         findings: Vec::new(),
     };
+    let mut langpkgs = crate::image_langpkgs::LayerLanguagePackages::new();
     let analysis = analyse(
         &mut image,
-        &mut [&mut secrets],
+        &mut [&mut secrets, &mut langpkgs],
         &|_| false,
         &settings,
         today,
@@ -109,13 +110,19 @@ pub fn run(args: ImageArgs) -> anyhow::Result<u8> {
     );
     bar.finish_and_clear();
     let mut analysis = analysis?;
+    let langpkgs = langpkgs.finish(&analysis.fs, &analysis.target);
 
     if !args.quiet {
-        eprintln!("{}", summary(&analysis));
+        eprintln!(
+            "{}, {} language packages",
+            summary(&analysis),
+            langpkgs.packages.len()
+        );
         if args.list_packages {
             for p in &analysis.packages {
                 eprintln!("  {:<40} {:<30} layer {}", p.name, p.version, p.layer + 1);
             }
+            crate::image_langpkgs::list(&langpkgs);
         }
     }
     report.files_scanned = analysis.files;
@@ -123,13 +130,16 @@ pub fn run(args: ImageArgs) -> anyhow::Result<u8> {
     report.findings.extend(secrets.findings);
     report.errors = std::mem::take(&mut analysis.errors);
     report.warnings = std::mem::take(&mut analysis.notes);
-    crate::image_packages::match_os_packages(
-        &analysis,
-        &crate::image_packages::VulnSettings {
-            db: args.db.clone(),
-            ignore_unfixed: args.ignore_unfixed,
-            min_severity: args.min_severity,
-        },
+    report.errors.extend(langpkgs.errors.iter().cloned());
+    let vuln_settings = crate::image_packages::VulnSettings {
+        db: args.db.clone(),
+        ignore_unfixed: args.ignore_unfixed,
+        min_severity: args.min_severity,
+    };
+    crate::image_packages::match_os_packages(&analysis, &vuln_settings, &mut report);
+    crate::image_langpkgs::match_language_packages(
+        &langpkgs.vuln_packages(),
+        &vuln_settings,
         &mut report,
     );
 

@@ -211,6 +211,10 @@ fn scan_file(
         crate::db_cmd::read_lockfile(entry, &mut out.packages, &mut out.findings, &mut out.errors);
         return out;
     }
+    if enabled.vuln && crate::java_archives::is_java_archive(entry) {
+        crate::java_archives::read_java_archive(entry, &mut out.packages, &mut out.errors);
+        return out;
+    }
     let document_name = is_document_name(&entry.display);
     let terraform = entry.display.ends_with(".tf");
     let parse_candidate = document_name

@@ -7,6 +7,7 @@
 //! image crate do), and it does not render reports.
 
 pub mod db;
+pub mod installed;
 pub mod inventory;
 pub mod lockfile;
 pub mod matcher;

@@ -1,0 +1,518 @@
+//! Java archives (jar, war, ear and friends): Maven coordinates from
+//! `META-INF/maven/**/pom.properties`, else from `META-INF/MANIFEST.MF`, else from the file
+//! name; archives nested inside (`WEB-INF/lib`, `BOOT-INF/lib`, ear modules) are opened
+//! recursively.
+//!
+//! Archives are untrusted: nesting depth, entries per archive, bytes per entry and bytes
+//! decompressed from the whole tree are all bounded (a zip bomb or a zip that contains
+//! itself stops at a limit with an error naming the entry), and an entry that fails to
+//! read costs only that entry.
+
+use std::collections::hash_map::DefaultHasher;
+use std::hash::{Hash, Hasher};
+use std::io::{Cursor, Read};
+
+use super::{file_name, is_java_archive, InstalledError, Limits, Parsed};
+use crate::inventory::Package;
+
+/// pom.properties and MANIFEST.MF are a few hundred bytes; more is not metadata.
+const MAX_METADATA_ENTRY: u64 = 1 << 20;
+
+/// Reads the archive at `path` (its bytes in `content`) and everything nested in it.
+pub fn archive(path: &str, content: &[u8], limits: &Limits) -> Parsed {
+    let mut walk = Walk {
+        limits,
+        budget: limits.max_archive_uncompressed,
+        ancestors: Vec::new(),
+        out: Parsed::default(),
+    };
+    walk.archive(path, content, 0);
+    walk.out
+}
+
+struct Walk<'l> {
+    limits: &'l Limits,
+    /// Bytes that may still be decompressed from this archive tree.
+    budget: u64,
+    /// Fingerprints of the archives being read, outermost first: a nested archive equal to
+    /// one of them is a loop.
+    ancestors: Vec<(usize, u64)>,
+    out: Parsed,
+}
+
+fn fingerprint(bytes: &[u8]) -> (usize, u64) {
+    let mut h = DefaultHasher::new();
+    bytes.hash(&mut h);
+    (bytes.len(), h.finish())
+}
+
+enum Wanted {
+    PomProperties,
+    Manifest,
+    Nested,
+}
+
+impl Walk<'_> {
+    fn error(&mut self, path: String, message: impl Into<String>) {
+        self.out.errors.push(InstalledError::new(path, message));
+    }
+
+    fn archive(&mut self, location: &str, bytes: &[u8], depth: usize) {
+        let mut zip = match zip::ZipArchive::new(Cursor::new(bytes)) {
+            Ok(z) => z,
+            Err(e) => {
+                return self.error(
+                    location.to_string(),
+                    format!("not a readable Java archive (zip): {e}"),
+                )
+            }
+        };
+        if zip.len() > self.limits.max_archive_entries {
+            return self.error(
+                location.to_string(),
+                format!(
+                    "{} entries, more than the limit of {}; not read",
+                    zip.len(),
+                    self.limits.max_archive_entries
+                ),
+            );
+        }
+        self.ancestors.push(fingerprint(bytes));
+        let mut poms: Vec<String> = Vec::new();
+        let mut manifest: Option<String> = None;
+        let mut nested: Vec<(String, Vec<u8>)> = Vec::new();
+        for i in 0..zip.len() {
+            let mut entry = match zip.by_index(i) {
+                Ok(e) => e,
+                Err(e) => {
+                    self.error(location.to_string(), format!("entry #{i}: {e}"));
+                    continue;
+                }
+            };
+            if entry.is_dir() {
+                continue;
+            }
+            let name = entry.name().to_string();
+            let wanted = if name.starts_with("META-INF/maven/") && name.ends_with("/pom.properties")
+            {
+                Wanted::PomProperties
+            } else if name.eq_ignore_ascii_case("META-INF/MANIFEST.MF") {
+                Wanted::Manifest
+            } else if is_java_archive(&name) {
+                Wanted::Nested
+            } else {
+                continue;
+            };
+            let entry_path = format!("{location}!/{name}");
+            if matches!(wanted, Wanted::Nested) && depth + 1 > self.limits.max_archive_depth {
+                self.error(
+                    entry_path,
+                    format!(
+                        "archive nested deeper than {} levels; not opened",
+                        self.limits.max_archive_depth
+                    ),
+                );
+                continue;
+            }
+            let cap = match wanted {
+                Wanted::Nested => self.limits.max_archive_entry,
+                _ => MAX_METADATA_ENTRY,
+            };
+            if entry.size() > cap {
+                self.error(
+                    entry_path,
+                    format!(
+                        "declares {} bytes, more than the limit of {cap}",
+                        entry.size()
+                    ),
+                );
+                continue;
+            }
+            // The declared size can lie (zip bombs): the read itself is bounded too.
+            let allowed = cap.min(self.budget);
+            let mut data = Vec::new();
+            let read = (&mut entry).take(allowed + 1).read_to_end(&mut data);
+            if let Err(e) = read {
+                self.error(entry_path, format!("cannot decompress: {e}"));
+                continue;
+            }
+            let n = data.len() as u64;
+            if n > allowed {
+                if allowed < cap {
+                    self.error(
+                        entry_path,
+                        format!(
+                            "decompressing this archive tree would exceed {} bytes (zip bomb?); the rest is not read",
+                            self.limits.max_archive_uncompressed
+                        ),
+                    );
+                    self.budget = 0;
+                    break;
+                }
+                self.error(
+                    entry_path,
+                    format!("decompresses to more than {cap} bytes (zip bomb?); not read"),
+                );
+                continue;
+            }
+            self.budget -= n;
+            match wanted {
+                Wanted::PomProperties => poms.push(String::from_utf8_lossy(&data).into_owned()),
+                Wanted::Manifest => manifest = Some(String::from_utf8_lossy(&data).into_owned()),
+                Wanted::Nested => nested.push((entry_path, data)),
+            }
+        }
+        drop(zip);
+        let mut own: Vec<Package> = poms
+            .iter()
+            .filter_map(|p| pom_properties(location, p))
+            .collect();
+        if own.is_empty() {
+            own.extend(from_manifest(location, manifest.as_deref()));
+        }
+        self.out.packages.extend(own);
+        for (entry_path, data) in nested {
+            if self.ancestors.contains(&fingerprint(&data)) {
+                self.error(
+                    entry_path,
+                    "archive contains a copy of an enclosing archive (nesting loop); not opened",
+                );
+                continue;
+            }
+            self.archive(&entry_path, &data, depth + 1);
+        }
+        self.ancestors.pop();
+    }
+}
+
+/// `key=value` / `key: value` lines of a Java properties file (escapes are not used by
+/// Maven's generated pom.properties).
+fn properties(text: &str) -> impl Iterator<Item = (&str, &str)> {
+    text.lines().filter_map(|l| {
+        let l = l.trim();
+        if l.is_empty() || l.starts_with(['#', '!']) {
+            return None;
+        }
+        let at = l.find(['=', ':'])?;
+        Some((l[..at].trim(), l[at + 1..].trim()))
+    })
+}
+
+fn pom_properties(location: &str, text: &str) -> Option<Package> {
+    let (mut group, mut artifact, mut version) = (None, None, None);
+    for (k, v) in properties(text) {
+        match k {
+            "groupId" => group = Some(v),
+            "artifactId" => artifact = Some(v),
+            "version" => version = Some(v),
+            _ => {}
+        }
+    }
+    let (group, artifact, version) = (group?, artifact?, version?);
+    if [group, artifact, version]
+        .iter()
+        .any(|s| s.is_empty() || s.contains("${"))
+    {
+        return None;
+    }
+    Some(Package::new(
+        "Maven",
+        format!("{group}:{artifact}"),
+        version,
+        location,
+        None,
+    ))
+}
+
+/// Main-section attributes of a manifest, continuation lines joined.
+fn manifest_attributes(text: &str) -> Vec<(String, String)> {
+    let mut attrs: Vec<(String, String)> = Vec::new();
+    for line in text.lines() {
+        let line = line.trim_end_matches('\r');
+        if line.is_empty() {
+            break;
+        }
+        if let Some(cont) = line.strip_prefix(' ') {
+            if let Some(last) = attrs.last_mut() {
+                last.1.push_str(cont);
+            }
+        } else if let Some((k, v)) = line.split_once(':') {
+            attrs.push((k.trim().to_string(), v.trim().to_string()));
+        }
+    }
+    attrs
+}
+
+/// `commons-lang3-3.12.0.jar` → (`commons-lang3`, `3.12.0`).
+fn name_and_version_from_file(location: &str) -> (Option<String>, Option<String>) {
+    let name = file_name(location.rsplit("!/").next().unwrap_or(location));
+    let stem = name.rsplit_once('.').map_or(name, |(s, _)| s);
+    let bytes = stem.as_bytes();
+    match (1..bytes.len())
+        .rev()
+        .filter(|&i| bytes[i - 1] == b'-' && bytes[i].is_ascii_digit())
+        .last()
+    {
+        Some(i) => (Some(stem[..i - 1].to_string()), Some(stem[i..].to_string())),
+        None => (Some(stem.to_string()), None),
+    }
+}
+
+/// Coordinates of an archive without pom.properties (Gradle and Ant builds, OSGi bundles):
+/// the group from `Implementation-Vendor-Id` or the OSGi symbolic name, the artifact from
+/// the file name or `Implementation-Title`, the version from the manifest or the file name.
+fn from_manifest(location: &str, manifest: Option<&str>) -> Option<Package> {
+    let attrs = manifest.map(manifest_attributes).unwrap_or_default();
+    let get = |key: &str| {
+        attrs
+            .iter()
+            .find(|(k, v)| k.eq_ignore_ascii_case(key) && !v.is_empty())
+            .map(|(_, v)| v.as_str())
+    };
+    let (file_artifact, file_version) = name_and_version_from_file(location);
+    let version = get("Implementation-Version")
+        .or(get("Bundle-Version"))
+        .map(str::to_string)
+        .or(file_version)?;
+    let artifact = file_artifact
+        .filter(|a| !a.is_empty())
+        .or(get("Implementation-Title").map(str::to_string))?;
+    let symbolic = get("Bundle-SymbolicName").map(|s| s.split(';').next().unwrap_or(s).trim());
+    let group = get("Implementation-Vendor-Id")
+        .map(str::to_string)
+        .or_else(|| {
+            symbolic.and_then(|s| {
+                s.strip_suffix(artifact.as_str())
+                    .and_then(|g| g.strip_suffix('.'))
+                    .or_else(|| s.rsplit_once('.').map(|(g, _)| g))
+                    .map(str::to_string)
+            })
+        });
+    let name = match group {
+        Some(g) if !g.is_empty() => format!("{g}:{artifact}"),
+        _ => artifact,
+    };
+    Some(Package::new("Maven", name, version, location, None))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::io::Write;
+
+    pub(crate) fn zip_of(entries: &[(&str, &[u8])], stored: bool) -> Vec<u8> {
+        let mut w = zip::ZipWriter::new(Cursor::new(Vec::new()));
+        let method = if stored {
+            zip::CompressionMethod::Stored
+        } else {
+            zip::CompressionMethod::Deflated
+        };
+        let opts = zip::write::SimpleFileOptions::default().compression_method(method);
+        for (name, data) in entries {
+            w.start_file(*name, opts).unwrap();
+            w.write_all(data).unwrap();
+        }
+        w.finish().unwrap().into_inner()
+    }
+
+    fn names(p: &Parsed) -> Vec<String> {
+        let mut v: Vec<String> = p
+            .packages
+            .iter()
+            .map(|p| format!("{} {} @ {}", p.name, p.version, p.location.path))
+            .collect();
+        v.sort();
+        v
+    }
+
+    #[test]
+    fn pom_properties_give_maven_coordinates() {
+        let jar = zip_of(
+            &[
+                ("META-INF/MANIFEST.MF", b"Manifest-Version: 1.0\n"),
+                (
+                    "META-INF/maven/org.apache.commons/commons-text/pom.properties",
+                    b"#Generated by Maven\ngroupId=org.apache.commons\nartifactId=commons-text\nversion=1.9\n",
+                ),
+            ],
+            false,
+        );
+        let p = archive("app/lib/commons-text-1.9.jar", &jar, &Limits::default());
+        assert!(p.errors.is_empty(), "{:?}", p.errors);
+        assert_eq!(
+            names(&p),
+            ["org.apache.commons:commons-text 1.9 @ app/lib/commons-text-1.9.jar"]
+        );
+    }
+
+    #[test]
+    fn manifest_and_file_name_fallbacks() {
+        let jar = zip_of(
+            &[(
+                "META-INF/MANIFEST.MF",
+                b"Manifest-Version: 1.0\r\nBundle-SymbolicName: com.fasterxml.jackson.core.jackson-datab\r\n ind;singleton:=true\r\nBundle-Version: 2.13.1\r\n\r\nName: x\r\n",
+            )],
+            false,
+        );
+        let p = archive("jackson-databind.jar", &jar, &Limits::default());
+        assert_eq!(
+            names(&p),
+            ["com.fasterxml.jackson.core:jackson-databind 2.13.1 @ jackson-databind.jar"]
+        );
+        let jar = zip_of(&[("a/B.class", b"\xca\xfe")], false);
+        let p = archive("lib/log4j-core-2.14.1.jar", &jar, &Limits::default());
+        assert_eq!(names(&p), ["log4j-core 2.14.1 @ lib/log4j-core-2.14.1.jar"]);
+        let p = archive("lib/app.jar", &jar, &Limits::default());
+        assert!(p.packages.is_empty() && p.errors.is_empty());
+    }
+
+    #[test]
+    fn nested_archives_are_read_with_their_location() {
+        let inner = zip_of(
+            &[(
+                "META-INF/maven/org.apache.logging.log4j/log4j-core/pom.properties",
+                b"groupId=org.apache.logging.log4j\nartifactId=log4j-core\nversion=2.14.1\n",
+            )],
+            false,
+        );
+        let war = zip_of(
+            &[
+                ("WEB-INF/lib/log4j-core-2.14.1.jar", &inner),
+                (
+                    "META-INF/maven/com.example/shop/pom.properties",
+                    b"groupId=com.example\nartifactId=shop\nversion=1.0.0\n",
+                ),
+            ],
+            true,
+        );
+        let ear = zip_of(&[("shop.war", &war)], false);
+        let p = archive("srv/app.ear", &ear, &Limits::default());
+        assert!(p.errors.is_empty(), "{:?}", p.errors);
+        assert_eq!(
+            names(&p),
+            [
+                "com.example:shop 1.0.0 @ srv/app.ear!/shop.war",
+                "org.apache.logging.log4j:log4j-core 2.14.1 @ srv/app.ear!/shop.war!/WEB-INF/lib/log4j-core-2.14.1.jar",
+            ]
+        );
+        let shallow = Limits {
+            max_archive_depth: 1,
+            ..Limits::default()
+        };
+        let p = archive("srv/app.ear", &ear, &shallow);
+        assert_eq!(
+            names(&p),
+            ["com.example:shop 1.0.0 @ srv/app.ear!/shop.war"]
+        );
+        assert!(
+            p.errors[0].message.contains("nested deeper than 1"),
+            "{:?}",
+            p.errors
+        );
+        assert_eq!(
+            p.errors[0].path,
+            "srv/app.ear!/shop.war!/WEB-INF/lib/log4j-core-2.14.1.jar"
+        );
+    }
+
+    #[test]
+    fn truncated_and_non_zip_archives_are_errors_naming_the_file() {
+        let jar = zip_of(
+            &[("META-INF/MANIFEST.MF", b"Implementation-Version: 1\n")],
+            false,
+        );
+        for bad in [&jar[..jar.len() / 2], b"not a zip at all".as_slice(), &[]] {
+            let p = archive("broken.jar", bad, &Limits::default());
+            assert!(p.packages.is_empty());
+            assert_eq!(p.errors.len(), 1);
+            assert_eq!(p.errors[0].path, "broken.jar");
+            assert!(p.errors[0].message.contains("not a readable Java archive"));
+        }
+    }
+
+    /// Sets the uncompressed size every central-directory record declares.
+    fn lie_about_sizes(zip: &mut [u8], size: u32) {
+        let mut i = 0;
+        while i + 28 <= zip.len() {
+            if zip[i..i + 4] == [0x50, 0x4b, 0x01, 0x02] {
+                zip[i + 24..i + 28].copy_from_slice(&size.to_le_bytes());
+            }
+            i += 1;
+        }
+    }
+
+    #[test]
+    fn zip_bombs_stop_at_the_limits() {
+        let zeros = vec![0u8; 4 << 20];
+        let honest = zip_of(&[("META-INF/MANIFEST.MF", &zeros)], false);
+        let p = archive("bomb.jar", &honest, &Limits::default());
+        assert!(p.packages.is_empty());
+        assert!(
+            p.errors[0].message.contains("more than the limit"),
+            "{:?}",
+            p.errors
+        );
+        assert_eq!(p.errors[0].path, "bomb.jar!/META-INF/MANIFEST.MF");
+
+        let mut lying = honest.clone();
+        lie_about_sizes(&mut lying, 100);
+        let p = archive("liar.jar", &lying, &Limits::default());
+        assert!(p.packages.is_empty());
+        assert!(
+            p.errors
+                .iter()
+                .any(|e| e.message.contains("zip bomb") || e.message.contains("cannot decompress")),
+            "{:?}",
+            p.errors
+        );
+
+        // Ten nested jars of 4 MiB each against a 20 MiB budget for the whole tree.
+        let layer = zip_of(&[("big.jar", &zeros)], false);
+        let entries: Vec<(String, Vec<u8>)> = (0..10)
+            .map(|i| (format!("lib/l{i}.jar"), layer.clone()))
+            .collect();
+        let refs: Vec<(&str, &[u8])> = entries
+            .iter()
+            .map(|(n, d)| (n.as_str(), d.as_slice()))
+            .collect();
+        let outer = zip_of(&refs, false);
+        assert!(outer.len() < 1 << 20);
+        let limits = Limits {
+            max_archive_uncompressed: 20 << 20,
+            ..Limits::default()
+        };
+        let p = archive("bomb.war", &outer, &limits);
+        assert!(
+            p.errors.iter().any(|e| e
+                .message
+                .contains("would exceed 20971520 bytes (zip bomb?)")),
+            "{:?}",
+            p.errors
+        );
+    }
+
+    #[test]
+    fn a_nested_copy_of_an_enclosing_archive_is_a_loop_not_a_hang() {
+        // A zip quine unpacks to itself: seen from the loop detector, its nested entry is
+        // byte-identical to an archive already being read.
+        let leaf = zip_of(
+            &[("META-INF/MANIFEST.MF", b"Implementation-Version: 1\n")],
+            false,
+        );
+        let outer = zip_of(&[("self.jar", &leaf)], true);
+        let limits = Limits::default();
+        let mut w = Walk {
+            limits: &limits,
+            budget: u64::MAX,
+            ancestors: vec![fingerprint(&leaf)],
+            out: Parsed::default(),
+        };
+        w.archive("loop.jar", &outer, 0);
+        assert!(
+            w.out.errors[0].message.contains("nesting loop"),
+            "{:?}",
+            w.out.errors
+        );
+        assert_eq!(w.out.errors[0].path, "loop.jar!/self.jar");
+    }
+}
