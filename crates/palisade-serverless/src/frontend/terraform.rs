@@ -698,12 +698,10 @@ impl Builder<'_> {
                 }
                 "azurerm_linux_function_app"
                 | "azurerm_windows_function_app"
-                | "azurerm_function_app" => {
-                    let mut f =
-                        Function::new(r.address.clone(), r.address.clone(), Cloud::Azure, r.pos);
-                    f.environment = env_vars(r.body.get("app_settings"));
-                    self.inv.functions.push(f);
-                }
+                | "azurerm_function_app"
+                | "azurerm_linux_function_app_slot"
+                | "azurerm_windows_function_app_slot"
+                | "azurerm_function_app_slot" => self.azure_function_app(r),
                 _ => {}
             }
         }
@@ -1068,6 +1066,99 @@ impl Builder<'_> {
         self.inv.functions.push(f);
     }
 
+    fn azure_function_app(&mut self, r: &TfResource) {
+        let b = &r.body;
+        let name = b
+            .get("name")
+            .and_then(Value::as_str)
+            .unwrap_or(&r.address)
+            .to_string();
+        let mut f = Function::new(r.address.clone(), name, Cloud::Azure, r.pos);
+        let app_settings = b.get("app_settings");
+        f.environment = env_vars(app_settings);
+        // Connection strings are settings too, and the likeliest place for a literal password.
+        for c in blocks(b, "connection_string") {
+            if let (Some(n), Some(v)) = (c.get("name").and_then(Value::as_text), c.get("value")) {
+                f.environment.extend(env_vars(Some(&Value::new(
+                    ValueKind::Map(vec![(n, v.clone())]),
+                    c.pos,
+                ))));
+            }
+        }
+        let site_config = b.get("site_config").map(|_| block(b, "site_config"));
+        let site = site_config.flatten();
+        let site_unknown = site.is_some_and(Value::is_unknown);
+        let in_site = |key: &str| -> Attr<String> {
+            match site {
+                Some(s) if s.is_unknown() => Attr::Unknown(s.pos),
+                Some(s) => attr_str(s.get(key)),
+                None => Attr::Unset,
+            }
+        };
+        let legacy = matches!(
+            r.rtype.as_str(),
+            "azurerm_function_app" | "azurerm_function_app_slot"
+        );
+        let app_insights = {
+            let in_config = [
+                "application_insights_connection_string",
+                "application_insights_key",
+            ]
+            .iter()
+            .find_map(|k| site.and_then(|s| s.get(k)));
+            let in_settings = app_settings.and_then(|a| {
+                a.entries()
+                    .iter()
+                    .find(|(k, _)| {
+                        k == "APPINSIGHTS_INSTRUMENTATIONKEY"
+                            || k == "APPLICATIONINSIGHTS_CONNECTION_STRING"
+                    })
+                    .map(|(_, v)| v)
+            });
+            match in_config.or(in_settings) {
+                Some(v) if v.is_null() => Attr::Set(false, v.pos),
+                Some(v) => Attr::Set(true, v.pos),
+                None if site_unknown => Attr::Unknown(site.map(|s| s.pos).unwrap_or(r.pos)),
+                None => match app_settings {
+                    Some(a) if !a.is_map() => Attr::Unknown(a.pos),
+                    _ => Attr::Unset,
+                },
+            }
+        };
+        f.site = Some(AppServiceSite {
+            https_only: attr_bool(b.get("https_only")),
+            min_tls_version: in_site(if legacy {
+                "min_tls_version"
+            } else {
+                "minimum_tls_version"
+            }),
+            scm_min_tls_version: in_site(if legacy {
+                "scm_min_tls_version"
+            } else {
+                "scm_minimum_tls_version"
+            }),
+            ftps_state: in_site("ftps_state"),
+            ftp_allowed_by_default: legacy,
+            platform_auth: platform_auth(b),
+            managed_identity: match b.get("identity").map(|_| block(b, "identity")) {
+                Some(Some(i)) if i.is_unknown() => Attr::Unknown(i.pos),
+                Some(Some(i)) => match i.get("type") {
+                    Some(t) => match t.as_str() {
+                        Some(t) => Attr::Set(t.contains("Assigned"), t_pos(i, "type")),
+                        None => Attr::Unknown(t.pos),
+                    },
+                    None => Attr::Set(false, i.pos),
+                },
+                _ => Attr::Unset,
+            },
+            app_insights,
+            pos: r.pos,
+        });
+        self.functions
+            .insert(r.address.clone(), self.inv.functions.len());
+        self.inv.functions.push(f);
+    }
+
     fn google(&mut self, r: &TfResource) {
         let b = &r.body;
         let name = b
@@ -1111,6 +1202,50 @@ impl Builder<'_> {
             .insert(r.address.clone(), self.inv.functions.len());
         self.inv.functions.push(f);
     }
+}
+
+fn attr_bool(v: Option<&Value>) -> Attr<bool> {
+    match v {
+        None => Attr::Unset,
+        Some(v) if v.is_null() => Attr::Unset,
+        Some(v) => match v.as_bool() {
+            Some(b) => Attr::Set(b, v.pos),
+            None => Attr::Unknown(v.pos),
+        },
+    }
+}
+
+fn t_pos(v: &Value, key: &str) -> Pos {
+    v.get(key).map(|x| x.pos).unwrap_or(v.pos)
+}
+
+/// App Service authentication of a function app: on when `auth_settings.enabled` or
+/// `auth_settings_v2.auth_enabled` is true; a block that cannot be evaluated is unknown.
+fn platform_auth(b: &Value) -> Attr<bool> {
+    let mut result = Attr::Unset;
+    for (key, flag) in [
+        ("auth_settings", "enabled"),
+        ("auth_settings_v2", "auth_enabled"),
+    ] {
+        let Some(settings) = b.get(key).and_then(|_| block(b, key)) else {
+            continue;
+        };
+        if settings.is_unknown() {
+            return Attr::Unknown(settings.pos);
+        }
+        match settings.get(flag) {
+            Some(v) => match v.as_bool() {
+                Some(true) => return Attr::Set(true, v.pos),
+                Some(false) => result = Attr::Set(false, v.pos),
+                None => return Attr::Unknown(v.pos),
+            },
+            // `auth_enabled` defaults to false; `enabled` is required, so a block
+            // without it is not a valid configuration to judge.
+            None if flag == "auth_enabled" => result = Attr::Set(false, settings.pos),
+            None => return Attr::Unknown(settings.pos),
+        }
+    }
+    result
 }
 
 fn tf_rules(
