@@ -139,6 +139,25 @@ pub struct Trigger {
     /// Source type as written: `S3`, `sns`, `Api`, `schedule`...
     pub source: String,
     pub pos: Pos,
+    /// A Kinesis or DynamoDB stream poller: a batch that keeps failing blocks its shard
+    /// until the records expire and are dropped, unless the mapping has an on-failure
+    /// destination.
+    pub stream: bool,
+    /// The poller's own on-failure destination (`DestinationConfig.OnFailure` of an event
+    /// source mapping); asynchronous triggers use the function's [`Function::dead_letter`].
+    pub on_failure: Attr<String>,
+}
+
+impl Trigger {
+    pub fn new(kind: TriggerKind, source: impl Into<String>, pos: Pos) -> Self {
+        Trigger {
+            kind,
+            source: source.into(),
+            pos,
+            stream: false,
+            on_failure: Attr::Unset,
+        }
+    }
 }
 
 /// A deployable function.
