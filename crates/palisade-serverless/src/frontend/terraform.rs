@@ -1536,10 +1536,10 @@ impl Builder<'_> {
                     }
                 }
                 // Services that invoke a function asynchronously.
-                "aws_sns_topic_subscription" => {
-                    if b.get("protocol").and_then(Value::as_str) == Some("lambda") {
-                        self.async_trigger(b.get("endpoint"), "sns_topic_subscription", r.pos);
-                    }
+                "aws_sns_topic_subscription"
+                    if b.get("protocol").and_then(Value::as_str) == Some("lambda") =>
+                {
+                    self.async_trigger(b.get("endpoint"), "sns_topic_subscription", r.pos);
                 }
                 "aws_s3_bucket_notification" => {
                     for l in blocks(b, "lambda_function") {
