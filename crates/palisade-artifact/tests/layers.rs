@@ -174,7 +174,7 @@ fn legacy_docker_archive_with_only_repositories() {
     assert_eq!(a.layers.len(), 2);
     assert_eq!(a.fs.get("app/run.sh").unwrap().layer, 1);
     assert_eq!(a.os.as_ref().unwrap().id, "alpine");
-    let ids: Vec<&str> = a.findings.iter().map(|f| f.rule_id.as_str()).collect();
+    let ids: Vec<&str> = a.findings.iter().map(|f| f.rule_id.as_ref()).collect();
     assert!(ids.contains(&"IMG101"), "alpine 3.19 is past EOL: {ids:?}");
     assert!(ids.contains(&"IMG103"), "created 2015: {ids:?}");
 }

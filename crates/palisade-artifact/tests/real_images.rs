@@ -156,7 +156,7 @@ fn buildah_image_config_findings_point_at_layers() {
         return;
     }
     let a = open_and_analyse(app.to_str().unwrap());
-    let ids: Vec<&str> = a.findings.iter().map(|f| f.rule_id.as_str()).collect();
+    let ids: Vec<&str> = a.findings.iter().map(|f| f.rule_id.as_ref()).collect();
     for id in ["IMG100", "IMG104", "IMG109", "IMG111"] {
         assert!(ids.contains(&id), "{id} missing from {ids:?}");
     }

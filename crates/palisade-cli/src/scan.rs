@@ -32,7 +32,8 @@ const NOT_DOCUMENTS: &[&str] = &[
 /// What the per-file phase learned about one file.
 #[derive(Default)]
 struct FileOutput {
-    manifest: Option<ManifestFile>,
+    /// What the cross-object Kubernetes analyses need from this file; its tree is gone.
+    graph: Option<crate::k8s_graph::FileFacts>,
     /// Findings of per-file scanners (Dockerfiles, serverless templates), already checked
     /// against inline ignores.
     findings: Vec<Finding>,
@@ -89,6 +90,9 @@ fn human_size(n: u64) -> String {
     format!("{v:.1} {}", UNITS[unit])
 }
 
+/// Standard input, read once: the context pass and the per-file pass both look at it.
+static STDIN: std::sync::OnceLock<Result<Vec<u8>, String>> = std::sync::OnceLock::new();
+
 /// Reads a file (or standard input) up to `limit` bytes; `Ok(None)` when it is larger.
 fn read_bounded(entry: &FileEntry, limit: u64) -> std::io::Result<Option<Vec<u8>>> {
     let mut buf = Vec::new();
@@ -103,10 +107,20 @@ fn read_bounded(entry: &FileEntry, limit: u64) -> std::io::Result<Option<Vec<u8>
             file.take(limit + 1).read_to_end(&mut buf)?;
         }
         None => {
-            std::io::stdin()
-                .lock()
-                .take(limit + 1)
-                .read_to_end(&mut buf)?;
+            let buffered = STDIN.get_or_init(|| {
+                let mut all = Vec::new();
+                std::io::stdin()
+                    .lock()
+                    .take(limit + 1)
+                    .read_to_end(&mut all)
+                    .map(|_| all)
+                    .map_err(|e| e.to_string())
+            });
+            match buffered {
+                Ok(bytes) if bytes.len() as u64 > limit => return Ok(None),
+                Ok(bytes) => buf = bytes.clone(),
+                Err(e) => return Err(std::io::Error::other(e.clone())),
+            }
         }
     }
     Ok((buf.len() as u64 <= limit).then_some(buf))
@@ -136,12 +150,20 @@ fn secret_scan(args: &ScanArgs, config: &Config) -> anyhow::Result<SecretScan> {
     })
 }
 
+/// How much of a file the per-file pass reads.
+fn read_limit(secrets: Option<&SecretScan>) -> u64 {
+    secrets.map_or(MAX_DOCUMENT_BYTES, |s| {
+        s.max_file_size.max(MAX_DOCUMENT_BYTES)
+    })
+}
+
 /// The per-file phase: read once, hand the content to each scanner.
 fn scan_file(
     entry: &FileEntry,
     enabled: &Enabled,
     serverless: &palisade_serverless::ServerlessSettings,
     secrets: Option<&SecretScan>,
+    cluster: &kubernetes::ClusterContext,
 ) -> FileOutput {
     let mut out = FileOutput::default();
     if enabled.vuln && palisade_vuln::lockfile::kind_of(&entry.display).is_some() {
@@ -157,10 +179,7 @@ fn scan_file(
     if !wants_misconfig && secrets.is_none() {
         return out;
     }
-    let limit = secrets.map_or(MAX_DOCUMENT_BYTES, |s| {
-        s.max_file_size.max(MAX_DOCUMENT_BYTES)
-    });
-    let read = match read_bounded(entry, limit) {
+    let read = match read_bounded(entry, read_limit(secrets)) {
         Ok(Some(bytes)) if bytes.len() as u64 > MAX_DOCUMENT_BYTES => {
             if let Some(s) = secrets {
                 scan_secrets(s, entry, &bytes, &mut out);
@@ -225,31 +244,10 @@ fn scan_file(
             return out;
         }
     };
-    if bytes[..bytes.len().min(8192)].contains(&0) {
-        if document_name {
-            out.errors.push(ScanError::new(
-                &entry.display,
-                None,
-                "binary content, not YAML or JSON; skipped",
-            ));
-        }
-        return out;
-    }
-    let text = match std::str::from_utf8(&bytes) {
+    let text = match document_text(&entry.display, &bytes, document_name) {
         Ok(text) => text,
-        Err(e) => {
-            if document_name {
-                let line = bytes[..e.valid_up_to()]
-                    .iter()
-                    .filter(|b| **b == b'\n')
-                    .count()
-                    + 1;
-                out.errors.push(ScanError::new(
-                    &entry.display,
-                    Some(line as u32),
-                    format!("not valid UTF-8 (byte offset {}); skipped", e.valid_up_to()),
-                ));
-            }
+        Err(error) => {
+            out.errors.extend(error);
             return out;
         }
     };
@@ -292,38 +290,134 @@ fn scan_file(
         }
         None => {}
     }
-    if kubernetes::looks_like_manifest(text) {
-        // YAML accepts JSON that JSON itself rejects (`{"a": }`): hold .json files to JSON.
-        if entry.display.to_ascii_lowercase().ends_with(".json") {
-            if let Err(e) = serde_json::from_str::<serde::de::IgnoredAny>(text) {
-                out.errors.push(ScanError::new(
-                    &entry.display,
-                    Some(e.line() as u32),
-                    format!("invalid JSON at column {}: {e}", e.column()),
-                ));
-                return out;
-            }
+    match load_manifest(&entry.display, text, document_name) {
+        ManifestLoad::Manifest(manifest) => {
+            let checked = kubernetes::check_file(&manifest, cluster);
+            out.findings.extend(checked.findings);
+            out.suppressed.extend(checked.suppressed);
+            out.errors.extend(checked.errors);
+            out.graph = Some(crate::k8s_graph::FileFacts::of(&manifest));
         }
-        match palisade_yaml::load(text) {
-            Ok(docs) => {
-                let manifest = ManifestFile::new(&entry.display, text, docs);
-                if !manifest.objects.is_empty() {
-                    out.manifest = Some(manifest);
-                }
-            }
-            Err(e) if text.contains("{{") => out.warnings.push(format!(
-                "{}: looks like a Go/Helm template, not plain YAML ({e}); render it (helm template) and scan the output",
-                entry.display
-            )),
-            Err(e) if document_name => out.errors.push(ScanError::new(
-                &entry.display,
-                Some(e.line),
-                format!("invalid YAML/JSON at column {}: {}", e.column, e.message),
-            )),
-            Err(_) => {}
-        }
+        ManifestLoad::Error(e) => out.errors.push(e),
+        ManifestLoad::Warning(w) => out.warnings.push(w),
+        ManifestLoad::None => {}
     }
     out
+}
+
+/// The text of a file that may be a document; binary or non-UTF-8 content is an error for
+/// files named as YAML/JSON and silently not a document otherwise.
+fn document_text<'a>(
+    display: &str,
+    bytes: &'a [u8],
+    document_name: bool,
+) -> Result<&'a str, Option<ScanError>> {
+    if bytes[..bytes.len().min(8192)].contains(&0) {
+        return Err(document_name
+            .then(|| ScanError::new(display, None, "binary content, not YAML or JSON; skipped")));
+    }
+    std::str::from_utf8(bytes).map_err(|e| {
+        document_name.then(|| {
+            let line = bytes[..e.valid_up_to()]
+                .iter()
+                .filter(|b| **b == b'\n')
+                .count()
+                + 1;
+            ScanError::new(
+                display,
+                Some(line as u32),
+                format!("not valid UTF-8 (byte offset {}); skipped", e.valid_up_to()),
+            )
+        })
+    })
+}
+
+/// What loading a file as Kubernetes manifests gave.
+enum ManifestLoad {
+    Manifest(ManifestFile),
+    Error(ScanError),
+    Warning(String),
+    None,
+}
+
+/// Loads `text` as Kubernetes manifests when it looks like some. `document_name`: the file
+/// is named as YAML/JSON, so a parse failure is an error rather than "not a manifest".
+fn load_manifest(display: &str, text: &str, document_name: bool) -> ManifestLoad {
+    if !kubernetes::looks_like_manifest(text) {
+        return ManifestLoad::None;
+    }
+    // YAML accepts JSON that JSON itself rejects (`{"a": }`): hold .json files to JSON.
+    if display.to_ascii_lowercase().ends_with(".json") {
+        if let Err(e) = serde_json::from_str::<serde::de::IgnoredAny>(text) {
+            return ManifestLoad::Error(ScanError::new(
+                display,
+                Some(e.line() as u32),
+                format!("invalid JSON at column {}: {e}", e.column()),
+            ));
+        }
+    }
+    match palisade_yaml::load(text) {
+        Ok(docs) => {
+            let manifest = ManifestFile::new(display, text, docs);
+            if manifest.objects.is_empty() {
+                ManifestLoad::None
+            } else {
+                ManifestLoad::Manifest(manifest)
+            }
+        }
+        Err(e) if text.contains("{{") => ManifestLoad::Warning(format!(
+            "{display}: looks like a Go/Helm template, not plain YAML ({e}); render it (helm template) and scan the output"
+        )),
+        Err(e) if document_name => ManifestLoad::Error(ScanError::new(
+            display,
+            Some(e.line),
+            format!("invalid YAML/JSON at column {}: {}", e.column, e.message),
+        )),
+        Err(_) => ManifestLoad::None,
+    }
+}
+
+/// The context pass: objects that other objects' rules depend on (ServiceAccounts,
+/// RuntimeClasses, exposing Services) are few and live in few files. Only files whose text
+/// may hold one are parsed here, so the per-file pass can check each file completely and
+/// drop its tree instead of keeping every tree until the end.
+fn cluster_context(files: &[FileEntry], enabled: &Enabled) -> kubernetes::ClusterContext {
+    let parts: Vec<kubernetes::ClusterContext> = files
+        .par_iter()
+        .filter(|entry| may_be_manifest(entry, enabled))
+        .filter_map(|entry| {
+            let bytes = read_bounded(entry, MAX_DOCUMENT_BYTES).ok()??;
+            let text = document_text(&entry.display, &bytes, false).ok()?;
+            if !kubernetes::may_contribute(text)
+                || palisade_dockerfile::is_dockerfile(Path::new(&entry.display), Some(text))
+            {
+                return None;
+            }
+            let ManifestLoad::Manifest(manifest) =
+                load_manifest(&entry.display, text, is_document_name(&entry.display))
+            else {
+                return None;
+            };
+            let mut cx = kubernetes::ClusterContext::default();
+            for obj in &manifest.objects {
+                cx.add(obj);
+            }
+            Some(cx)
+        })
+        .collect();
+    let mut cx = kubernetes::ClusterContext::default();
+    for part in parts {
+        cx.merge(part);
+    }
+    cx
+}
+
+/// Whether the per-file pass would try `entry` as a Kubernetes manifest.
+fn may_be_manifest(entry: &FileEntry, enabled: &Enabled) -> bool {
+    enabled.misconfig
+        && !(enabled.vuln && palisade_vuln::lockfile::kind_of(&entry.display).is_some())
+        && (is_document_name(&entry.display)
+            || extension(&entry.display).is_none_or(|e| !NOT_DOCUMENTS.contains(&e.as_str())))
 }
 
 /// Moves findings silenced by a `# palisade:ignore RULE reason` comment to `suppressed`.
@@ -340,9 +434,9 @@ pub(crate) fn split_inline(
             .and_then(|line| ignores.reason_for(&finding.rule_id, line));
         match reason {
             Some(reason) => {
-                finding.suppressed = Some(palisade_core::SuppressedBy::Inline {
+                finding.suppressed = Some(Box::new(palisade_core::SuppressedBy::Inline {
                     reason: reason.to_string(),
-                });
+                }));
                 suppressed.push(finding);
             }
             None => kept.push(finding),
@@ -436,11 +530,16 @@ pub fn run(args: ScanArgs) -> anyhow::Result<u8> {
         );
     }
 
+    if let Some(stdin) = files.iter().find(|f| f.path.is_none()) {
+        // Buffered now with the per-file pass's limit; both passes then share it.
+        let _ = read_bounded(stdin, read_limit(secrets.as_ref()));
+    }
+    let cluster = cluster_context(&files, &enabled);
     let bar = progress(files.len(), args.quiet);
-    let outputs: Vec<FileOutput> = files
+    let mut outputs: Vec<FileOutput> = files
         .par_iter()
         .map(|entry| {
-            let out = scan_file(entry, &enabled, &serverless, secrets.as_ref());
+            let out = scan_file(entry, &enabled, &serverless, secrets.as_ref(), &cluster);
             bar.inc(1);
             out
         })
@@ -448,7 +547,19 @@ pub fn run(args: ScanArgs) -> anyhow::Result<u8> {
     bar.finish_and_clear();
 
     report.files_scanned = files.len();
-    let mut manifests = Vec::new();
+    let mut graph = crate::k8s_graph::ScanFacts::default();
+    for out in &mut outputs {
+        if let Some(facts) = out.graph.take() {
+            graph.add(facts);
+        }
+    }
+    let graph = enabled.misconfig.then(|| graph.check(&config));
+    // Findings can number in the hundreds of thousands: one exact allocation instead of
+    // repeated doubling, which would briefly hold two copies.
+    let per_file: usize = outputs.iter().map(|o| o.findings.len()).sum();
+    report
+        .findings
+        .reserve_exact(per_file + graph.as_ref().map_or(0, |g| g.findings.len()));
     // Terraform is read per module (the files of one folder) so references resolve.
     let mut modules: std::collections::BTreeMap<String, Vec<(String, String)>> = Default::default();
     let mut packages = Vec::new();
@@ -457,7 +568,6 @@ pub fn run(args: ScanArgs) -> anyhow::Result<u8> {
         report.warnings.extend(out.warnings);
         report.findings.extend(out.findings);
         report.suppressed.extend(out.suppressed);
-        manifests.extend(out.manifest);
         packages.extend(out.packages);
         if let Some((display, text)) = out.terraform {
             let folder = display
@@ -506,13 +616,7 @@ pub fn run(args: ScanArgs) -> anyhow::Result<u8> {
         crate::db_cmd::scan_packages(&args, &packages, &mut report);
     }
 
-    if enabled.misconfig {
-        let outcome = kubernetes::check(&manifests);
-        let graph = crate::k8s_graph::check(&manifests, &config);
-        drop(manifests);
-        report.findings.extend(outcome.findings);
-        report.suppressed.extend(outcome.suppressed);
-        report.errors.extend(outcome.errors);
+    if let Some(graph) = graph {
         report.findings.extend(graph.findings);
         report.suppressed.extend(graph.suppressed);
         report.errors.extend(graph.errors);
@@ -637,21 +741,41 @@ pub(crate) fn load_manifests(
         walk::collect(target, &skip, config, false, &mut files, &mut errors);
     }
     // Only the manifests: Dockerfiles and serverless templates are not read here.
-    let enabled = Enabled {
-        misconfig: true,
-        vuln: false,
-        secret: false,
-        templates: false,
-    };
-    let serverless = palisade_serverless::ServerlessSettings::default();
-    let outputs: Vec<FileOutput> = files
+    let loaded: Vec<(Option<ManifestFile>, Option<ScanError>)> = files
         .par_iter()
-        .map(|e| scan_file(e, &enabled, &serverless, None))
+        .map(|entry| {
+            let document_name = is_document_name(&entry.display);
+            if !document_name
+                && extension(&entry.display).is_some_and(|e| NOT_DOCUMENTS.contains(&e.as_str()))
+            {
+                return (None, None);
+            }
+            let bytes = match read_bounded(entry, MAX_DOCUMENT_BYTES) {
+                Ok(Some(bytes)) => bytes,
+                Ok(None) => return (None, None),
+                Err(e) => {
+                    let error = ScanError::new(&entry.display, None, format!("cannot read: {e}"));
+                    return (None, Some(error));
+                }
+            };
+            let text = match document_text(&entry.display, &bytes, document_name) {
+                Ok(text) => text,
+                Err(error) => return (None, error),
+            };
+            if palisade_dockerfile::is_dockerfile(Path::new(&entry.display), Some(text)) {
+                return (None, None);
+            }
+            match load_manifest(&entry.display, text, document_name) {
+                ManifestLoad::Manifest(m) => (Some(m), None),
+                ManifestLoad::Error(e) => (None, Some(e)),
+                ManifestLoad::Warning(_) | ManifestLoad::None => (None, None),
+            }
+        })
         .collect();
     let mut manifests = Vec::new();
-    for out in outputs {
-        errors.extend(out.errors);
-        manifests.extend(out.manifest);
+    for (manifest, error) in loaded {
+        manifests.extend(manifest);
+        errors.extend(error);
     }
     Ok((manifests, errors))
 }
@@ -677,6 +801,7 @@ mod tests {
             },
             &palisade_serverless::ServerlessSettings::default(),
             None,
+            &kubernetes::ClusterContext::default(),
         );
         assert_eq!(out.errors.len(), 1);
         assert_eq!(out.errors[0].path, "gone.yaml");

@@ -174,12 +174,14 @@ impl Config {
 
     /// Applies disabled rules, severity overrides, path ignores and suppressions to a report.
     pub fn apply(&self, report: &mut ScanReport, today: NaiveDate) {
-        let findings = std::mem::take(&mut report.findings);
-        for mut finding in findings {
+        // In place: a report can hold hundreds of thousands of findings, and rebuilding
+        // the vector would briefly hold two copies of them.
+        let warnings = &mut report.warnings;
+        report.findings.retain_mut(|finding| {
             if self.is_rule_disabled(&finding.rule_id)
                 || self.is_path_ignored(&finding.location.path)
             {
-                continue;
+                return false;
             }
             if let Some(sev) = self
                 .rules
@@ -190,27 +192,36 @@ impl Config {
             {
                 finding.severity = sev;
             }
-            match self.suppression_for(&finding) {
-                Some(s) if s.expires.is_some_and(|d| d < today) => {
-                    report.warnings.push(format!(
-                        "{}: suppression of {} ({}) expired on {}; the finding is reported again",
-                        self.source_name(),
-                        s.rule,
-                        s.reason,
-                        s.expires.map(|d| d.to_string()).unwrap_or_default()
-                    ));
-                    report.findings.push(finding);
-                }
+            if let Some(s) = self
+                .suppression_for(finding)
+                .filter(|s| s.expires.is_some_and(|d| d < today))
+            {
+                warnings.push(format!(
+                    "{}: suppression of {} ({}) expired on {}; the finding is reported again",
+                    self.source_name(),
+                    s.rule,
+                    s.reason,
+                    s.expires.map(|d| d.to_string()).unwrap_or_default()
+                ));
+            }
+            true
+        });
+        let suppressed = report.findings.extract_if(.., |finding| {
+            match self
+                .suppression_for(finding)
+                .filter(|s| s.expires.is_none_or(|d| d >= today))
+            {
                 Some(s) => {
-                    finding.suppressed = Some(SuppressedBy::Config {
+                    finding.suppressed = Some(Box::new(SuppressedBy::Config {
                         reason: s.reason.clone(),
                         expires: s.expires.map(|d| d.to_string()),
-                    });
-                    report.suppressed.push(finding);
+                    }));
+                    true
                 }
-                None => report.findings.push(finding),
+                None => false,
             }
-        }
+        });
+        report.suppressed.extend(suppressed);
     }
 
     fn source_name(&self) -> String {
@@ -265,14 +276,14 @@ mod tests {
 
     fn finding(rule: &str, path: &str) -> Finding {
         Finding {
-            rule_id: rule.into(),
+            rule_id: rule.to_string().into(),
             practice: Practice::Iso,
             severity: Severity::High,
             title: "t".into(),
             message: "m".into(),
             location: Location::at(path, 1, 1),
             remediation: None,
-            references: vec![],
+            references: Default::default(),
             package: None,
             aliases: vec![],
             secret: None,
@@ -315,7 +326,7 @@ expires = "2020-01-01"
             ..ScanReport::default()
         };
         cfg.apply(&mut report, NaiveDate::from_ymd_opt(2026, 1, 1).unwrap());
-        let ids: Vec<_> = report.findings.iter().map(|f| f.rule_id.as_str()).collect();
+        let ids: Vec<_> = report.findings.iter().map(|f| f.rule_id.as_ref()).collect();
         assert_eq!(ids, ["ISO019", "ISO003", "ISO005"]);
         assert_eq!(report.findings[0].severity, Severity::Low);
         assert_eq!(report.suppressed.len(), 1);

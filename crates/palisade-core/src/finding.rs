@@ -1,5 +1,6 @@
 //! Findings and the report that carries them.
 
+use std::borrow::Cow;
 use std::fmt;
 use std::str::FromStr;
 
@@ -266,43 +267,57 @@ impl SuppressedBy {
 }
 
 /// One problem found by one rule at one place.
+///
+/// A scan can hold hundreds of thousands of findings, so what comes from the rule's own
+/// documentation (id, title, fix, references) is borrowed from the static rule rather than
+/// copied into each finding, and the parts only some findings have are boxed.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Finding {
-    pub rule_id: String,
+    pub rule_id: Cow<'static, str>,
     pub practice: Practice,
     pub severity: Severity,
-    pub title: String,
+    pub title: Cow<'static, str>,
     pub message: String,
     pub location: Location,
     /// How to fix it.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub remediation: Option<String>,
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub references: Vec<String>,
+    pub remediation: Option<Cow<'static, str>>,
+    #[serde(default, skip_serializing_if = "slice_is_empty")]
+    pub references: Cow<'static, [String]>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub package: Option<PackageInfo>,
+    pub package: Option<Box<PackageInfo>>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub aliases: Vec<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub secret: Option<SecretInfo>,
+    pub secret: Option<Box<SecretInfo>>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub evidence: Vec<Evidence>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub suppressed: Option<SuppressedBy>,
+    pub suppressed: Option<Box<SuppressedBy>>,
+}
+
+// serde hands `skip_serializing_if` the field itself, a `&Cow`.
+#[allow(clippy::ptr_arg)]
+fn slice_is_empty(list: &Cow<'static, [String]>) -> bool {
+    list.is_empty()
 }
 
 impl Finding {
     /// A finding for `rule` with the rule's default severity, title and fix.
-    pub fn new(rule: &crate::RuleMeta, message: impl Into<String>, location: Location) -> Self {
+    pub fn new(
+        rule: &'static crate::RuleMeta,
+        message: impl Into<String>,
+        location: Location,
+    ) -> Self {
         Finding {
-            rule_id: rule.id.to_string(),
+            rule_id: Cow::Borrowed(rule.id),
             practice: rule.practice,
             severity: rule.severity,
-            title: rule.title.to_string(),
+            title: Cow::Borrowed(rule.title),
             message: message.into(),
             location,
-            remediation: rule.fix().map(str::to_string),
-            references: rule.references().to_vec(),
+            remediation: rule.fix().map(Cow::Borrowed),
+            references: Cow::Borrowed(rule.references()),
             package: None,
             aliases: Vec::new(),
             secret: None,
@@ -373,10 +388,12 @@ pub struct ScanReport {
 impl ScanReport {
     /// Sorts findings, suppressed findings and errors into their stable report order.
     pub fn sort(&mut self) {
+        // Unstable: the stable sort would allocate half the findings again. Findings whose
+        // keys tie are the same finding for a reader, and the input order is deterministic.
         self.findings
-            .sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
+            .sort_unstable_by(|a, b| a.sort_key().cmp(&b.sort_key()));
         self.suppressed
-            .sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
+            .sort_unstable_by(|a, b| a.sort_key().cmp(&b.sort_key()));
         self.errors.sort();
         self.warnings.sort();
         self.warnings.dedup();

@@ -185,7 +185,12 @@ struct ImageContext<'a> {
 }
 
 impl ImageContext<'_> {
-    fn report(&mut self, rule: &RuleMeta, resource: String, message: String) -> &mut Finding {
+    fn report(
+        &mut self,
+        rule: &'static RuleMeta,
+        resource: String,
+        message: String,
+    ) -> &mut Finding {
         let location = Location {
             path: self.image.to_string(),
             resource: Some(resource),
@@ -252,7 +257,7 @@ pub fn check_image_config_with(
                 config_resource(),
                 format!("Env {why}"),
             )
-            .secret = Some(info);
+            .secret = Some(Box::new(info));
         }
     }
     for (k, v) in &config.labels {
@@ -264,7 +269,7 @@ pub fn check_image_config_with(
                 config_resource(),
                 format!("label {why}"),
             )
-            .secret = Some(info);
+            .secret = Some(Box::new(info));
         }
     }
 
@@ -295,7 +300,7 @@ pub fn check_image_config_with(
                     resource.clone(),
                     format!("{what} {why}: it is recorded in the image history"),
                 )
-                .secret = Some(info);
+                .secret = Some(Box::new(info));
             }
         }
 

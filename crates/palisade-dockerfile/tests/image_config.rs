@@ -67,7 +67,7 @@ fn a_hardened_image_passes() {
 fn a_default_config_means_root_and_no_healthcheck() {
     let ids: Vec<String> = check_image_config(&ImageConfig::default(), "x")
         .into_iter()
-        .map(|f| f.rule_id)
+        .map(|f| f.rule_id.into_owned())
         .collect();
     assert_eq!(ids, vec!["IMG011", "IMG023"]);
 }

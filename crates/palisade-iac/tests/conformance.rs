@@ -59,7 +59,12 @@ fn scan(name: &str, text: &str) -> Vec<(String, String)> {
     check(&[file])
         .findings
         .into_iter()
-        .map(|f| (f.rule_id, f.location.resource.unwrap_or_default()))
+        .map(|f| {
+            (
+                f.rule_id.into_owned(),
+                f.location.resource.unwrap_or_default(),
+            )
+        })
         .collect()
 }
 

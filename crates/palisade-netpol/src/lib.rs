@@ -18,7 +18,7 @@ use palisade_core::{Finding, RuleMeta, ScanError};
 use palisade_iac::kubernetes::K8sObject;
 
 pub use engine::{Endpoint, Engine, Explanation, PortSet};
-pub use model::{NetworkModel, Options, Protocol};
+pub use model::{NetworkBuilder, NetworkModel, Options, Protocol};
 
 /// Every rule this crate can report.
 pub fn rules() -> Vec<&'static RuleMeta> {
@@ -34,8 +34,12 @@ pub struct Outcome {
 
 /// Runs every NET rule over all objects of a scan, seen as one cluster state.
 pub fn check(objects: &[&K8sObject], options: &Options) -> Outcome {
-    let model = NetworkModel::build(objects.iter().copied());
-    let engine = Engine::new(&model, options.clone());
+    check_model(&NetworkModel::build(objects.iter().copied()), options)
+}
+
+/// Runs the rules over an already built model.
+pub fn check_model(model: &NetworkModel, options: &Options) -> Outcome {
+    let engine = Engine::new(model, options.clone());
     let mut findings = rules::check(&engine);
     findings.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
     Outcome {

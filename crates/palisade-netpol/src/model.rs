@@ -289,86 +289,169 @@ fn namespace_labels(name: &str, labels: &BTreeMap<String, String>) -> BTreeMap<S
     l
 }
 
-impl NetworkModel {
-    pub fn build<'a>(objects: impl IntoIterator<Item = &'a K8sObject>) -> NetworkModel {
-        let mut m = NetworkModel::default();
-        let mut services: Vec<(&K8sObject, BTreeMap<String, String>, String)> = Vec::new();
-        let mut ingresses: Vec<&K8sObject> = Vec::new();
-        for obj in objects {
-            match obj.kind.as_str() {
-                "Namespace" => {
-                    m.namespaces
-                        .insert(obj.name.clone(), namespace_labels(&obj.name, &obj.labels));
-                    m.namespace_sources
-                        .insert(obj.name.clone(), Source::of(obj, &obj.root));
-                    continue;
-                }
-                "NetworkPolicy" if obj.api_version.starts_with("networking.k8s.io") => {
-                    if let Some(p) = m.parse_policy(obj) {
-                        m.policies.push(p);
-                    }
-                }
-                "Service" => {
-                    let spec = obj.root.get("spec");
-                    let ty = spec
-                        .and_then(|s| s.get("type"))
-                        .and_then(Node::as_str)
-                        .unwrap_or("ClusterIP")
-                        .to_string();
-                    let selector: BTreeMap<String, String> = spec
-                        .and_then(|s| s.get("selector"))
-                        .map(|n| {
-                            n.entries()
-                                .map(|(k, v)| (k.to_string(), v.as_str().unwrap_or("").to_string()))
-                                .collect()
-                        })
-                        .unwrap_or_default();
-                    services.push((obj, selector, ty));
-                }
-                "Ingress" => ingresses.push(obj),
-                _ => {
-                    if let Some(pod) = PodView::of(obj) {
-                        m.workloads.push(workload_of(&pod));
-                    }
+/// A Service as far as exposure goes, kept until every workload and Ingress is known.
+#[derive(Debug)]
+struct ServiceFacts {
+    name: String,
+    namespace: String,
+    resource_id: String,
+    service_type: String,
+    selector: BTreeMap<String, String>,
+    type_source: Source,
+}
+
+/// An Ingress: the Services it routes to, resolved when every Service is known.
+#[derive(Debug)]
+struct IngressFacts {
+    name: String,
+    namespace: String,
+    resource_id: String,
+    backends: BTreeSet<String>,
+    source: Source,
+}
+
+/// Builds a [`NetworkModel`] object by object, so a scan can feed it one file at a time
+/// and drop each file's tree as soon as it has been read. Per-file builders are combined
+/// with [`NetworkBuilder::merge`] in file order.
+#[derive(Debug, Default)]
+pub struct NetworkBuilder {
+    model: NetworkModel,
+    services: Vec<ServiceFacts>,
+    ingresses: Vec<IngressFacts>,
+}
+
+impl NetworkBuilder {
+    pub fn add(&mut self, obj: &K8sObject) {
+        let m = &mut self.model;
+        match obj.kind.as_str() {
+            "Namespace" => {
+                m.namespaces
+                    .insert(obj.name.clone(), namespace_labels(&obj.name, &obj.labels));
+                m.namespace_sources
+                    .insert(obj.name.clone(), Source::of(obj, &obj.root));
+                return;
+            }
+            "NetworkPolicy" if obj.api_version.starts_with("networking.k8s.io") => {
+                if let Some(p) = m.parse_policy(obj) {
+                    m.policies.push(p);
                 }
             }
-            if !obj.is_cluster_scoped() {
-                let ns = obj.effective_namespace().to_string();
-                m.namespaces
-                    .entry(ns.clone())
-                    .or_insert_with(|| namespace_labels(&ns, &BTreeMap::new()));
+            "Service" => {
+                let spec = obj.root.get("spec");
+                let service_type = spec
+                    .and_then(|s| s.get("type"))
+                    .and_then(Node::as_str)
+                    .unwrap_or("ClusterIP")
+                    .to_string();
+                let selector: BTreeMap<String, String> = spec
+                    .and_then(|s| s.get("selector"))
+                    .map(|n| {
+                        n.entries()
+                            .map(|(k, v)| (k.to_string(), v.as_str().unwrap_or("").to_string()))
+                            .collect()
+                    })
+                    .unwrap_or_default();
+                self.services.push(ServiceFacts {
+                    name: obj.name.clone(),
+                    namespace: obj.effective_namespace().to_string(),
+                    resource_id: obj.resource_id(),
+                    service_type,
+                    selector,
+                    type_source: Source::of(
+                        obj,
+                        obj.root.path(&["spec", "type"]).unwrap_or(&obj.root),
+                    ),
+                });
+            }
+            "Ingress" => {
+                let mut backends = BTreeSet::new();
+                collect_backends(&obj.root, &mut backends, 0);
+                self.ingresses.push(IngressFacts {
+                    name: obj.name.clone(),
+                    namespace: obj.effective_namespace().to_string(),
+                    resource_id: obj.resource_id(),
+                    backends,
+                    source: Source::of(obj, &obj.root),
+                });
+            }
+            _ => {
+                if let Some(pod) = PodView::of(obj) {
+                    m.workloads.push(workload_of(&pod));
+                }
             }
         }
-        for (obj, selector, ty) in &services {
-            if matches!(ty.as_str(), "LoadBalancer" | "NodePort") && !selector.is_empty() {
+        if !obj.is_cluster_scoped() {
+            let ns = obj.effective_namespace().to_string();
+            m.namespaces
+                .entry(ns.clone())
+                .or_insert_with(|| namespace_labels(&ns, &BTreeMap::new()));
+        }
+    }
+
+    /// Adds what `later` saw; its objects count as coming after ours.
+    pub fn merge(&mut self, later: NetworkBuilder) {
+        let m = &mut self.model;
+        let l = later.model;
+        // A Namespace object's labels win over the bare entry a namespaced object creates,
+        // whichever file comes first.
+        for (name, labels) in l.namespaces {
+            if l.namespace_sources.contains_key(&name) {
+                m.namespaces.insert(name, labels);
+            } else {
+                m.namespaces.entry(name).or_insert(labels);
+            }
+        }
+        m.namespace_sources.extend(l.namespace_sources);
+        m.workloads.extend(l.workloads);
+        m.policies.extend(l.policies);
+        m.exposures.extend(l.exposures);
+        m.errors.extend(l.errors);
+        self.services.extend(later.services);
+        self.ingresses.extend(later.ingresses);
+    }
+
+    /// The model of everything added, with the exposures of Services and Ingresses.
+    pub fn finish(self) -> NetworkModel {
+        let mut m = self.model;
+        for svc in &self.services {
+            if matches!(svc.service_type.as_str(), "LoadBalancer" | "NodePort")
+                && !svc.selector.is_empty()
+            {
                 m.exposures.push(Exposure {
-                    resource_id: obj.resource_id(),
-                    namespace: obj.effective_namespace().to_string(),
-                    how: format!("Service type {ty}"),
-                    selector: selector.clone(),
-                    source: Source::of(obj, obj.root.path(&["spec", "type"]).unwrap_or(&obj.root)),
+                    resource_id: svc.resource_id.clone(),
+                    namespace: svc.namespace.clone(),
+                    how: format!("Service type {}", svc.service_type),
+                    selector: svc.selector.clone(),
+                    source: svc.type_source.clone(),
                 });
             }
         }
-        for ing in ingresses {
-            let ns = ing.effective_namespace();
-            let mut backends = BTreeSet::new();
-            collect_backends(&ing.root, &mut backends, 0);
-            for name in backends {
-                if let Some((_, selector, _)) = services.iter().find(|(s, sel, _)| {
-                    s.name == name && s.effective_namespace() == ns && !sel.is_empty()
+        for ing in &self.ingresses {
+            for name in &ing.backends {
+                if let Some(svc) = self.services.iter().find(|s| {
+                    &s.name == name && s.namespace == ing.namespace && !s.selector.is_empty()
                 }) {
                     m.exposures.push(Exposure {
-                        resource_id: ing.resource_id(),
-                        namespace: ns.to_string(),
+                        resource_id: ing.resource_id.clone(),
+                        namespace: ing.namespace.clone(),
                         how: format!("Ingress {} via Service {name}", ing.name),
-                        selector: selector.clone(),
-                        source: Source::of(ing, &ing.root),
+                        selector: svc.selector.clone(),
+                        source: ing.source.clone(),
                     });
                 }
             }
         }
         m
+    }
+}
+
+impl NetworkModel {
+    pub fn build<'a>(objects: impl IntoIterator<Item = &'a K8sObject>) -> NetworkModel {
+        let mut builder = NetworkBuilder::default();
+        for obj in objects {
+            builder.add(obj);
+        }
+        builder.finish()
     }
 
     fn error(&mut self, obj: &K8sObject, line: u32, message: String) {

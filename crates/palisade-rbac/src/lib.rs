@@ -18,7 +18,7 @@ use palisade_core::{Finding, RuleMeta, ScanError};
 use palisade_iac::kubernetes::K8sObject;
 
 pub use eval::Request;
-pub use model::{RbacModel, Subject};
+pub use model::{RbacBuilder, RbacModel, Subject};
 pub use query::{can, who_can, CanAnswer, WhoCanAnswer};
 
 /// Every rule this crate can report.

@@ -347,6 +347,86 @@ pub struct RbacModel {
     effective: Vec<Vec<RuleRef>>,
 }
 
+/// Builds an [`RbacModel`] object by object, so a scan can feed it one file at a time and
+/// drop each file's tree as soon as it has been read. Per-file builders are combined with
+/// [`RbacBuilder::merge`] in file order.
+#[derive(Debug, Default)]
+pub struct RbacBuilder {
+    model: RbacModel,
+    /// (namespace, name) → `automountServiceAccountToken` of each ServiceAccount object.
+    service_accounts: HashMap<(String, String), Option<bool>>,
+    /// Workloads with the pod's own `automountServiceAccountToken`; whether the token is
+    /// mounted when the pod does not say depends on its ServiceAccount, known at the end.
+    workloads: Vec<(Workload, Option<bool>)>,
+}
+
+impl RbacBuilder {
+    pub fn add(&mut self, obj: &K8sObject) {
+        let model = &mut self.model;
+        if !obj.is_cluster_scoped() {
+            model
+                .namespaces
+                .insert(obj.effective_namespace().to_string());
+        } else if obj.kind == "Namespace" {
+            model.namespaces.insert(obj.name.clone());
+        }
+        match (
+            obj.kind.as_str(),
+            obj.api_version.starts_with("rbac.authorization.k8s.io"),
+        ) {
+            ("Role", true) | ("ClusterRole", true) => model.add_role(obj),
+            ("RoleBinding", true) | ("ClusterRoleBinding", true) => model.add_binding(obj),
+            ("ServiceAccount", _) => {
+                self.service_accounts.insert(
+                    (obj.effective_namespace().to_string(), obj.name.clone()),
+                    obj.root
+                        .get("automountServiceAccountToken")
+                        .and_then(Node::as_bool),
+                );
+            }
+            _ => {
+                if let Some(pod) = PodView::of(obj) {
+                    self.workloads.push(workload_of(&pod));
+                }
+            }
+        }
+    }
+
+    /// Adds what `later` saw; its objects count as coming after ours.
+    pub fn merge(&mut self, later: RbacBuilder) {
+        for role in later.model.roles {
+            self.model.insert_role(role);
+        }
+        self.model.bindings.extend(later.model.bindings);
+        self.model.namespaces.extend(later.model.namespaces);
+        self.model.errors.extend(later.model.errors);
+        self.service_accounts.extend(later.service_accounts);
+        self.workloads.extend(later.workloads);
+    }
+
+    /// The model of everything added, with the API server's default roles and bindings
+    /// (unless a scanned object with the same name replaces them) and aggregation resolved.
+    pub fn finish(self) -> RbacModel {
+        self.resolve().complete()
+    }
+
+    /// The scanned objects alone, with each workload's token mounting resolved.
+    fn resolve(self) -> RbacModel {
+        let mut model = self.model;
+        for (mut workload, pod_automount) in self.workloads {
+            workload.automount = pod_automount.unwrap_or_else(|| {
+                self.service_accounts
+                    .get(&(workload.namespace.clone(), workload.service_account.clone()))
+                    .copied()
+                    .flatten()
+                    .unwrap_or(true)
+            });
+            model.workloads.push(workload);
+        }
+        model
+    }
+}
+
 fn strings(node: Option<&Node>) -> Vec<String> {
     match node {
         Some(n) if n.is_seq() => n
@@ -377,15 +457,32 @@ impl RbacModel {
     /// Builds the model from every object of a scan; built-in roles and bindings are added
     /// unless a scanned object with the same name replaces them.
     pub fn build<'a>(objects: impl IntoIterator<Item = &'a K8sObject>) -> RbacModel {
-        let mut model = RbacModel::parse_only(objects);
+        let mut builder = RbacBuilder::default();
+        for obj in objects {
+            builder.add(obj);
+        }
+        builder.finish()
+    }
+
+    /// The scanned objects alone, without defaults or aggregation.
+    pub(crate) fn parse_only<'a>(objects: impl IntoIterator<Item = &'a K8sObject>) -> RbacModel {
+        let mut builder = RbacBuilder::default();
+        for obj in objects {
+            builder.add(obj);
+        }
+        builder.resolve()
+    }
+
+    /// Adds defaults and resolves aggregation over the scanned roles and bindings.
+    fn complete(mut self) -> RbacModel {
         for role in defaults::roles() {
             let key = (role.kind, None, role.name.clone());
-            if !model.role_index.contains_key(&key) {
-                model.role_index.insert(key, model.roles.len());
-                model.roles.push(role);
+            if !self.role_index.contains_key(&key) {
+                self.role_index.insert(key, self.roles.len());
+                self.roles.push(role);
             }
         }
-        let scanned_crbs: BTreeSet<String> = model
+        let scanned_crbs: BTreeSet<String> = self
             .bindings
             .iter()
             .filter(|b| b.kind == BindingKind::ClusterRoleBinding)
@@ -393,53 +490,24 @@ impl RbacModel {
             .collect();
         for binding in defaults::bindings() {
             if !scanned_crbs.contains(&binding.name) {
-                model.bindings.push(binding);
+                self.bindings.push(binding);
             }
         }
-        model.resolve_aggregation();
-        model
+        self.resolve_aggregation();
+        self
     }
 
-    /// The scanned objects alone, without defaults or aggregation.
-    pub(crate) fn parse_only<'a>(objects: impl IntoIterator<Item = &'a K8sObject>) -> RbacModel {
-        let mut model = RbacModel::default();
-        let mut service_accounts: HashMap<(String, String), Option<bool>> = HashMap::new();
-        let mut pods = Vec::new();
-        for obj in objects {
-            if !obj.is_cluster_scoped() {
-                model
-                    .namespaces
-                    .insert(obj.effective_namespace().to_string());
-            } else if obj.kind == "Namespace" {
-                model.namespaces.insert(obj.name.clone());
-            }
-            match (
-                obj.kind.as_str(),
-                obj.api_version.starts_with("rbac.authorization.k8s.io"),
-            ) {
-                ("Role", true) | ("ClusterRole", true) => model.add_role(obj),
-                ("RoleBinding", true) | ("ClusterRoleBinding", true) => model.add_binding(obj),
-                ("ServiceAccount", _) => {
-                    service_accounts.insert(
-                        (obj.effective_namespace().to_string(), obj.name.clone()),
-                        obj.root
-                            .get("automountServiceAccountToken")
-                            .and_then(Node::as_bool),
-                    );
-                }
-                _ => {
-                    if PodView::of(obj).is_some() {
-                        pods.push(obj);
-                    }
-                }
+    /// Stores a role; the last definition of a (kind, namespace, name) wins, as `kubectl
+    /// apply` of both files would leave it.
+    fn insert_role(&mut self, role: Role) {
+        let key = (role.kind, role.namespace.clone(), role.name.clone());
+        match self.role_index.get(&key) {
+            Some(&i) => self.roles[i] = role,
+            None => {
+                self.role_index.insert(key, self.roles.len());
+                self.roles.push(role);
             }
         }
-        for obj in pods {
-            if let Some(pod) = PodView::of(obj) {
-                model.workloads.push(workload_of(&pod, &service_accounts));
-            }
-        }
-        model
     }
 
     fn add_role(&mut self, obj: &K8sObject) {
@@ -471,21 +539,13 @@ impl RbacModel {
         let role = Role {
             kind,
             name: obj.name.clone(),
-            namespace: namespace.clone(),
+            namespace,
             labels: obj.labels.clone(),
             rules: parse_rules(obj, obj.root.get("rules")),
             aggregation,
             origin: Origin::of(obj, &obj.root),
         };
-        let key = (kind, namespace, obj.name.clone());
-        match self.role_index.get(&key) {
-            // The last definition wins, as `kubectl apply` of both files would leave it.
-            Some(&i) => self.roles[i] = role,
-            None => {
-                self.role_index.insert(key, self.roles.len());
-                self.roles.push(role);
-            }
-        }
+        self.insert_role(role);
     }
 
     fn add_binding(&mut self, obj: &K8sObject) {
@@ -654,10 +714,9 @@ impl RbacModel {
     }
 }
 
-fn workload_of(
-    pod: &PodView,
-    service_accounts: &HashMap<(String, String), Option<bool>>,
-) -> Workload {
+/// The workload of `pod`, and the pod's own `automountServiceAccountToken` (the model
+/// resolves the ServiceAccount's default once every object is known).
+fn workload_of(pod: &PodView) -> (Workload, Option<bool>) {
     let obj = pod.object;
     let namespace = obj.effective_namespace().to_string();
     let sa_node = pod
@@ -669,18 +728,10 @@ fn workload_of(
         .filter(|s| !s.is_empty())
         .unwrap_or("default")
         .to_string();
-    let automount = match pod
+    let pod_automount = pod
         .spec
         .get("automountServiceAccountToken")
-        .and_then(Node::as_bool)
-    {
-        Some(v) => v,
-        None => service_accounts
-            .get(&(namespace.clone(), service_account.clone()))
-            .copied()
-            .flatten()
-            .unwrap_or(true),
-    };
+        .and_then(Node::as_bool);
     let mut mounted_secrets = BTreeSet::new();
     for vol in pod.volumes() {
         if let Some(name) = vol.path(&["secret", "secretName"]).and_then(Node::as_str) {
@@ -711,12 +762,13 @@ fn workload_of(
             }
         }
     }
-    Workload {
+    let workload = Workload {
         resource_id: obj.resource_id(),
         namespace,
         service_account,
-        automount,
+        automount: pod_automount.unwrap_or(true),
         mounted_secrets,
         origin: Origin::of(obj, sa_node.unwrap_or(pod.spec_key)),
-    }
+    };
+    (workload, pod_automount)
 }

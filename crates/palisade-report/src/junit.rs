@@ -35,7 +35,7 @@ pub fn render(report: &ScanReport) -> Result<String, ReportError> {
                 f.location.line.unwrap_or(0)
             );
             let mut case = TestCase::new(name, status);
-            case.set_classname(f.rule_id.as_str());
+            case.set_classname(f.rule_id.as_ref());
             suite.add_test_case(case);
         }
         junit.add_test_suite(suite);

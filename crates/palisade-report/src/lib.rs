@@ -96,7 +96,7 @@ pub fn fingerprint(f: &palisade_core::Finding) -> String {
     use sha2::{Digest, Sha256};
     let mut h = Sha256::new();
     for part in [
-        f.rule_id.as_str(),
+        f.rule_id.as_ref(),
         f.location.path.as_str(),
         f.location.resource.as_deref().unwrap_or(""),
         f.message.as_str(),

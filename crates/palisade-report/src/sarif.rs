@@ -93,7 +93,7 @@ fn result(f: &Finding, index: usize) -> Value {
         "properties": {"severity": f.severity.as_str(), "practice": f.practice.code()},
     });
     if let Some(by) = &f.suppressed {
-        let kind = match by {
+        let kind = match by.as_ref() {
             palisade_core::SuppressedBy::Config { .. } => "external",
             _ => "inSource",
         };
@@ -126,14 +126,14 @@ pub fn render(report: &ScanReport, rules: &RuleRegistry) -> Result<String, Repor
     let mut index: BTreeMap<&str, usize> = BTreeMap::new();
     let mut descriptors = Vec::new();
     for f in &all {
-        if !index.contains_key(f.rule_id.as_str()) {
+        if !index.contains_key(f.rule_id.as_ref()) {
             index.insert(&f.rule_id, descriptors.len());
             descriptors.push(rule_descriptor(&f.rule_id, f, rules));
         }
     }
     let results: Vec<Value> = all
         .iter()
-        .map(|f| result(f, index[f.rule_id.as_str()]))
+        .map(|f| result(f, index[f.rule_id.as_ref()]))
         .collect();
     let notifications: Vec<Value> = report
         .errors

@@ -90,7 +90,7 @@ fn write_findings(out: &mut String, p: &Paint, findings: &[&Finding]) {
 }
 
 fn write_rule_notes(out: &mut String, p: &Paint, report: &ScanReport, rules: &RuleRegistry) {
-    let ids: BTreeSet<&str> = report.findings.iter().map(|f| f.rule_id.as_str()).collect();
+    let ids: BTreeSet<&str> = report.findings.iter().map(|f| f.rule_id.as_ref()).collect();
     let documented: Vec<_> = ids.iter().filter_map(|id| rules.get(id)).collect();
     if documented.is_empty() {
         return;

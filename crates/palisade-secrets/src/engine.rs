@@ -57,14 +57,14 @@ impl Match {
         let mut finding = match self.rule {
             Some(rule) => Finding::new(rule, message, location),
             None => Finding {
-                rule_id: self.rule_id.to_string(),
+                rule_id: self.rule_id.to_string().into(),
                 practice: palisade_core::Practice::Sec,
                 severity: self.severity,
-                title: self.title.to_string(),
+                title: self.title.to_string().into(),
                 message,
                 location,
-                remediation: self.remediation.as_ref().map(|r| r.to_string()),
-                references: Vec::new(),
+                remediation: self.remediation.as_ref().map(|r| r.to_string().into()),
+                references: Default::default(),
                 package: None,
                 aliases: Vec::new(),
                 secret: None,
@@ -73,10 +73,10 @@ impl Match {
             },
         };
         finding.severity = self.severity;
-        finding.secret = Some(SecretInfo {
+        finding.secret = Some(Box::new(SecretInfo {
             preview: self.preview.clone(),
             fingerprint: self.fingerprint.clone(),
-        });
+        }));
         finding
     }
 }

@@ -66,7 +66,11 @@ fn every_fixture_raises_exactly_its_rules() {
             "{} was not recognised",
             path.display()
         );
-        let got: BTreeSet<String> = scan.findings.iter().map(|f| f.rule_id.clone()).collect();
+        let got: BTreeSet<String> = scan
+            .findings
+            .iter()
+            .map(|f| f.rule_id.to_string())
+            .collect();
         let want = expected(&path, &text);
         covered.extend(want.iter().cloned());
         if got != want {

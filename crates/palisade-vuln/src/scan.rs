@@ -200,30 +200,32 @@ pub fn findings(vulns: &[Vulnerability], opts: &MatchOptions) -> Vec<Finding> {
                     ..Location::default()
                 },
             );
-            f.rule_id = v.id.clone();
+            f.rule_id = v.id.clone().into();
             f.practice = opts.practice.unwrap_or(Practice::Dep);
             f.severity = v.severity;
             f.title = v
                 .summary
                 .clone()
-                .unwrap_or_else(|| format!("Vulnerable dependency {}", p.name));
+                .unwrap_or_else(|| format!("Vulnerable dependency {}", p.name))
+                .into();
             f.remediation = Some(if v.fixed_versions.is_empty() {
                 format!("No fixed version of {} is known; remove or replace it, or suppress {} with a reason.", p.name, v.id)
             } else {
                 format!("Upgrade {} to {} or later.", p.name, v.fixed_versions[0])
-            });
+            }
+            .into());
             let mut refs = vec![format!("https://osv.dev/vulnerability/{}", v.id)];
             refs.extend(v.references.iter().take(5).cloned());
-            f.references = refs;
+            f.references = refs.into();
             f.aliases = v.aliases.clone();
-            f.package = Some(PackageInfo {
+            f.package = Some(Box::new(PackageInfo {
                 ecosystem: p.ecosystem.clone(),
                 name: p.name.clone(),
                 version: p.version.clone(),
                 fixed_versions: v.fixed_versions.clone(),
                 purl: Some(p.purl()),
                 direct: p.direct,
-            });
+            }));
             f.evidence = vec![palisade_core::Evidence {
                 label: format!("severity from {}", v.severity_source),
                 location: None,

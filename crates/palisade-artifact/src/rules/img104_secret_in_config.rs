@@ -50,7 +50,7 @@ pub fn check(cx: &ImageContext<'_>) -> Vec<Finding> {
             format!("{kind} {name} holds {what} in the image configuration"),
             &format!("{kind} {name}"),
         );
-        f.secret = Some(secret_info(&secret));
+        f.secret = Some(Box::new(secret_info(&secret)));
         out.push(f);
     }
     out

@@ -85,7 +85,7 @@ pub fn check(cx: &ImageContext<'_>) -> Vec<Finding> {
             for e in &mut f.evidence {
                 e.label = redact(&e.label, &value);
             }
-            f.secret = Some(secret_info(&value));
+            f.secret = Some(Box::new(secret_info(&value)));
             out.push(f);
         }
     }

@@ -41,7 +41,12 @@ pub struct ImageContext<'a> {
 
 impl ImageContext<'_> {
     /// A finding about the image as a whole; `resource` says which part (`USER`, `ENV X`).
-    pub(crate) fn finding(&self, rule: &RuleMeta, message: String, resource: &str) -> Finding {
+    pub(crate) fn finding(
+        &self,
+        rule: &'static RuleMeta,
+        message: String,
+        resource: &str,
+    ) -> Finding {
         Finding::new(
             rule,
             message,
@@ -52,7 +57,7 @@ impl ImageContext<'_> {
     /// A finding about a layer: carries its digest and the instruction that made it.
     pub(crate) fn layer_finding(
         &self,
-        rule: &RuleMeta,
+        rule: &'static RuleMeta,
         message: String,
         resource: &str,
         layer: usize,

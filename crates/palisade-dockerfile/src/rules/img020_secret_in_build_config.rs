@@ -80,7 +80,7 @@ pub fn check(cx: &mut Context) {
                             ins.keyword
                         ),
                     );
-                    f.secret = Some(secret_info(&value));
+                    f.secret = Some(Box::new(secret_info(&value)));
                 }
             }
         } else if ins.is("ARG") {
@@ -94,7 +94,7 @@ pub fn check(cx: &mut Context) {
                                 stage,
                                 format!("ARG {why} as its default"),
                             );
-                            f.secret = Some(secret_info(&value));
+                            f.secret = Some(Box::new(secret_info(&value)));
                         }
                     }
                     None if is_secret_name(&name) => {

@@ -156,7 +156,7 @@ impl<'a> Context<'a> {
 
     pub fn report(
         &mut self,
-        rule: &RuleMeta,
+        rule: &'static RuleMeta,
         line: u32,
         stage: &Stage,
         message: impl Into<String>,
@@ -166,7 +166,7 @@ impl<'a> Context<'a> {
 
     pub fn report_with(
         &mut self,
-        rule: &RuleMeta,
+        rule: &'static RuleMeta,
         line: u32,
         stage: &Stage,
         message: impl Into<String>,

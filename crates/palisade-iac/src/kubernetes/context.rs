@@ -16,6 +16,22 @@ pub struct ExposingService {
     pub selector: BTreeMap<String, String>,
 }
 
+/// Whether `text` may hold an object that contributes to a [`ClusterContext`]: one of the
+/// words RuntimeClass, ServiceAccount (not as part of a longer field name such as
+/// `automountServiceAccountToken`), LoadBalancer or NodePort. A cheap superset test, so a
+/// scan can build the context first without parsing every file twice.
+pub fn may_contribute(text: &str) -> bool {
+    if text.contains("RuntimeClass") || text.contains("LoadBalancer") || text.contains("NodePort") {
+        return true;
+    }
+    text.match_indices("ServiceAccount").any(|(i, m)| {
+        !text[i + m.len()..]
+            .bytes()
+            .next()
+            .is_some_and(|b| b.is_ascii_alphanumeric() || b == b'_')
+    })
+}
+
 /// Facts about the whole set of scanned objects that single-object rules need.
 #[derive(Debug, Default)]
 pub struct ClusterContext {
@@ -30,41 +46,54 @@ impl ClusterContext {
     pub fn new<'a>(objects: impl Iterator<Item = &'a K8sObject>) -> ClusterContext {
         let mut cx = ClusterContext::default();
         for obj in objects {
-            match obj.kind.as_str() {
-                "RuntimeClass" => {
-                    if let Some(handler) = obj.root.get("handler").and_then(Node::as_str) {
-                        cx.runtime_classes
-                            .insert(obj.name.clone(), handler.to_string());
-                    }
-                }
-                "ServiceAccount" => {
-                    cx.service_accounts.insert(
-                        (obj.effective_namespace().to_string(), obj.name.clone()),
-                        obj.root
-                            .get("automountServiceAccountToken")
-                            .and_then(Node::as_bool),
-                    );
-                }
-                "Service" => {
-                    let spec = obj.root.get("spec");
-                    let service_type = spec
-                        .and_then(|s| s.get("type"))
-                        .and_then(Node::as_str)
-                        .unwrap_or("ClusterIP");
-                    let selector = string_map(spec.and_then(|s| s.get("selector")));
-                    if matches!(service_type, "LoadBalancer" | "NodePort") && !selector.is_empty() {
-                        cx.exposing_services.push(ExposingService {
-                            namespace: obj.effective_namespace().to_string(),
-                            resource_id: obj.resource_id(),
-                            service_type: service_type.to_string(),
-                            selector,
-                        });
-                    }
-                }
-                _ => {}
-            }
+            cx.add(obj);
         }
         cx
+    }
+
+    /// Records what `obj` contributes (RuntimeClass, ServiceAccount, exposing Service).
+    pub fn add(&mut self, obj: &K8sObject) {
+        match obj.kind.as_str() {
+            "RuntimeClass" => {
+                if let Some(handler) = obj.root.get("handler").and_then(Node::as_str) {
+                    self.runtime_classes
+                        .insert(obj.name.clone(), handler.to_string());
+                }
+            }
+            "ServiceAccount" => {
+                self.service_accounts.insert(
+                    (obj.effective_namespace().to_string(), obj.name.clone()),
+                    obj.root
+                        .get("automountServiceAccountToken")
+                        .and_then(Node::as_bool),
+                );
+            }
+            "Service" => {
+                let spec = obj.root.get("spec");
+                let service_type = spec
+                    .and_then(|s| s.get("type"))
+                    .and_then(Node::as_str)
+                    .unwrap_or("ClusterIP");
+                let selector = string_map(spec.and_then(|s| s.get("selector")));
+                if matches!(service_type, "LoadBalancer" | "NodePort") && !selector.is_empty() {
+                    self.exposing_services.push(ExposingService {
+                        namespace: obj.effective_namespace().to_string(),
+                        resource_id: obj.resource_id(),
+                        service_type: service_type.to_string(),
+                        selector,
+                    });
+                }
+            }
+            _ => {}
+        }
+    }
+
+    /// Adds the facts of `later`, which was built from objects that come after ours: as
+    /// with `kubectl apply` of both, a later definition of the same name wins.
+    pub fn merge(&mut self, later: ClusterContext) {
+        self.runtime_classes.extend(later.runtime_classes);
+        self.service_accounts.extend(later.service_accounts);
+        self.exposing_services.extend(later.exposing_services);
     }
 
     /// Services of type LoadBalancer/NodePort whose selector matches pods with `labels` in `namespace`.

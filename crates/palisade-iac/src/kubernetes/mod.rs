@@ -14,7 +14,7 @@ use palisade_core::{Finding, InlineIgnores, ScanError, SuppressedBy};
 use palisade_yaml::Document;
 use rayon::prelude::*;
 
-pub use context::ClusterContext;
+pub use context::{may_contribute, ClusterContext};
 pub use object::{objects_from_documents, K8sObject};
 pub use pod::{ContainerKind, ContainerRef, PodView};
 pub use selector::{LabelSelector, Requirement, SelectorError};
@@ -55,31 +55,33 @@ pub struct Outcome {
 /// Runs every Kubernetes rule over the objects of all `files`, seen as one cluster state.
 pub fn check(files: &[ManifestFile]) -> Outcome {
     let cx = ClusterContext::new(files.iter().flat_map(|f| f.objects.iter()));
-    let per_file: Vec<Outcome> = files
-        .par_iter()
-        .map(|file| {
-            let mut outcome = Outcome::default();
-            let mut found = Vec::new();
-            for obj in &file.objects {
-                rules::check_object(obj, &cx, &mut found);
-                for mut finding in found.drain(..) {
-                    match suppression(file, obj, &finding) {
-                        Some(by) => {
-                            finding.suppressed = Some(by);
-                            outcome.suppressed.push(finding);
-                        }
-                        None => outcome.findings.push(finding),
-                    }
-                }
-            }
-            outcome
-        })
-        .collect();
+    let per_file: Vec<Outcome> = files.par_iter().map(|file| check_file(file, &cx)).collect();
     let mut outcome = Outcome::default();
     for o in per_file {
         outcome.findings.extend(o.findings);
         outcome.suppressed.extend(o.suppressed);
         outcome.errors.extend(o.errors);
+    }
+    outcome
+}
+
+/// Runs every Kubernetes rule over the objects of one file, with the context of the whole
+/// scan already built (see [`context::may_contribute`] for building it without keeping
+/// every file loaded).
+pub fn check_file(file: &ManifestFile, cx: &ClusterContext) -> Outcome {
+    let mut outcome = Outcome::default();
+    let mut found = Vec::new();
+    for obj in &file.objects {
+        rules::check_object(obj, cx, &mut found);
+        for mut finding in found.drain(..) {
+            match suppression(file, obj, &finding) {
+                Some(by) => {
+                    finding.suppressed = Some(Box::new(by));
+                    outcome.suppressed.push(finding);
+                }
+                None => outcome.findings.push(finding),
+            }
+        }
     }
     outcome
 }

@@ -102,7 +102,7 @@ rules!(
 impl Context<'_> {
     pub(crate) fn finding(
         &self,
-        rule: &RuleMeta,
+        rule: &'static RuleMeta,
         message: String,
         pos: Pos,
         resource: &str,
@@ -112,7 +112,7 @@ impl Context<'_> {
 
     pub(crate) fn finding_sev(
         &self,
-        rule: &RuleMeta,
+        rule: &'static RuleMeta,
         severity: Severity,
         message: String,
         pos: Pos,

@@ -215,13 +215,13 @@ pub fn check(ctx: &Context, out: &mut Vec<Finding>) {
                 &f.resource,
             );
             let shown: String = value.chars().take(4).collect();
-            finding.secret = Some(SecretInfo {
+            finding.secret = Some(Box::new(SecretInfo {
                 preview: format!(
                     "{shown}{}",
                     "*".repeat(value.chars().count().saturating_sub(4).min(16))
                 ),
                 fingerprint: fingerprint(value),
-            });
+            }));
             out.push(finding);
         }
     }

@@ -78,10 +78,10 @@ pub fn check(obj: &K8sObject, _: &ClusterContext, out: &mut Vec<Finding>) {
                     location,
                 ),
             };
-            finding.secret = Some(palisade_core::SecretInfo {
+            finding.secret = Some(Box::new(palisade_core::SecretInfo {
                 preview: palisade_secrets::preview(value.as_bytes()),
                 fingerprint: palisade_secrets::fingerprint(value.as_bytes()),
-            });
+            }));
             out.push(finding);
         }
     }

@@ -58,10 +58,10 @@ pub fn check(obj: &K8sObject, _: &ClusterContext, out: &mut Vec<Finding>) {
                 ),
                 location,
             );
-            finding.secret = Some(palisade_core::SecretInfo {
+            finding.secret = Some(Box::new(palisade_core::SecretInfo {
                 preview: m.preview.clone(),
                 fingerprint: m.fingerprint.clone(),
-            });
+            }));
             out.push(finding);
         }
     }

@@ -53,10 +53,10 @@ pub fn check(pod: &PodView, _: &ClusterContext, out: &mut Vec<Finding>) {
                         m.preview
                     ),
                 );
-                finding.secret = Some(palisade_core::SecretInfo {
+                finding.secret = Some(Box::new(palisade_core::SecretInfo {
                     preview: m.preview.clone(),
                     fingerprint: m.fingerprint.clone(),
-                });
+                }));
                 out.push(finding);
             }
         }
