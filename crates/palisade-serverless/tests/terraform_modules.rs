@@ -68,7 +68,7 @@ fn local_modules_are_read_with_inputs_bound_from_the_call() {
         .iter()
         .map(|f| {
             (
-                f.rule_id.clone(),
+                f.rule_id.to_string(),
                 f.location.resource.clone().unwrap_or_default(),
                 f.location.path.clone(),
             )
