@@ -632,33 +632,40 @@ pub fn run(args: ScanArgs) -> anyhow::Result<u8> {
             modules.entry(folder).or_default().push((display, text));
         }
     }
-    let module_scans: Vec<palisade_serverless::TemplateScan> = modules
-        .par_iter()
-        .map(|(_, files)| {
-            let refs: Vec<(&str, &str)> = files
-                .iter()
-                .map(|(p, t)| (p.as_str(), t.as_str()))
-                .collect();
-            palisade_serverless::scan_terraform_module(&refs, &serverless)
-        })
-        .collect();
-    for (scan, (_, files)) in module_scans.into_iter().zip(&modules) {
+    // Folders another folder calls as a local module are read through those calls, with
+    // their inputs bound, rather than on their own.
+    let mut project = palisade_serverless::TerraformProject::default();
+    let mut texts: std::collections::HashMap<&str, &str> = Default::default();
+    for files in modules.values() {
         for (path, text) in files {
-            let ignores = InlineIgnores::parse(text);
-            let of_file: Vec<Finding> = scan
-                .findings
-                .iter()
-                .filter(|f| &f.location.path == path)
-                .cloned()
-                .collect();
+            project.add_file(path, text);
+            texts.insert(path, text);
+        }
+    }
+    let module_scans: Vec<palisade_serverless::TemplateScan> = project
+        .roots()
+        .par_iter()
+        .map(|root| project.scan_root(root, &serverless))
+        .collect();
+    let mut ignores: std::collections::HashMap<&str, InlineIgnores> = Default::default();
+    for scan in module_scans {
+        for finding in scan.findings {
+            let Some((&path, &text)) = texts.get_key_value(finding.location.path.as_str()) else {
+                report.findings.push(finding);
+                continue;
+            };
+            let file_ignores = ignores
+                .entry(path)
+                .or_insert_with(|| InlineIgnores::parse(text));
             split_inline(
-                of_file,
-                &ignores,
+                vec![finding],
+                file_ignores,
                 &mut report.findings,
                 &mut report.suppressed,
             );
         }
         report.errors.extend(scan.errors);
+        report.warnings.extend(scan.warnings);
     }
     if enabled.vuln && !packages.is_empty() {
         crate::db_cmd::scan_packages(&args, &packages, &mut report);

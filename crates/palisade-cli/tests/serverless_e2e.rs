@@ -71,3 +71,29 @@ fn rules_and_rule_documentation_include_serverless_rules() {
         assert!(text.contains(id), "{id} missing from `palisade rules`");
     }
 }
+
+#[test]
+fn terraform_local_modules_are_read_through_their_calls() {
+    let project = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../palisade-serverless/tests/fixtures-terraform-project"
+    );
+    let out = palisade()
+        .args(["scan", "--quiet", "--format", "json", project])
+        .output()
+        .unwrap();
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let findings = report["findings"].as_array().unwrap();
+    let resources: Vec<&str> = findings
+        .iter()
+        .filter(|f| f["rule_id"] == "COLD003")
+        .filter_map(|f| f["location"]["resource"].as_str())
+        .collect();
+    // Only the call that passes python3.7; the module folder is not also scanned alone.
+    assert_eq!(resources, vec!["module.orders.aws_lambda_function.this"]);
+    let warnings = report["warnings"].to_string();
+    assert!(
+        warnings.contains("terraform-aws-modules/vpc/aws"),
+        "{warnings}"
+    );
+}

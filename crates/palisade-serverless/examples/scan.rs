@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 use std::path::PathBuf;
 
 use palisade_serverless::{
-    detect, scan_template, scan_terraform_module, ServerlessSettings, TemplateKind,
+    detect, scan_template, ServerlessSettings, TemplateKind, TerraformProject,
 };
 
 fn main() {
@@ -44,11 +44,18 @@ fn main() {
             None => {}
         }
     }
-    for (_, m) in modules {
-        let refs: Vec<(&str, &str)> = m.iter().map(|(p, t)| (p.as_str(), t.as_str())).collect();
-        let s = scan_terraform_module(&refs, &settings);
+    // Terraform folders as one project, so local module calls are followed.
+    let mut project = TerraformProject::default();
+    for (p, t) in modules.values().flatten() {
+        project.add_file(p, t);
+    }
+    for root in project.roots() {
+        let s = project.scan_root(root, &settings);
         findings.extend(s.findings);
         errors.extend(s.errors);
+        for w in s.warnings {
+            eprintln!("warning: {w}");
+        }
     }
     for f in &findings {
         println!(

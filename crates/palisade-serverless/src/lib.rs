@@ -76,6 +76,8 @@ pub struct TemplateScan {
     pub inventories: Vec<Inventory>,
     pub findings: Vec<Finding>,
     pub errors: Vec<ScanError>,
+    /// What was deliberately left unread (remote Terraform module sources...), for the user.
+    pub warnings: Vec<String>,
 }
 
 /// Parses one file (of a kind [`detect`] accepted) and runs every rule on it.
@@ -103,14 +105,114 @@ pub fn scan_template(path: &str, text: &str, settings: &ServerlessSettings) -> T
 }
 
 /// Parses and checks a Terraform module: every `.tf` / `.tf.json` file of one directory,
-/// so references between files resolve.
+/// so references between files resolve. Local `module` calls are not followed (see
+/// [`TerraformProject`] for that); they are listed in `warnings`.
 pub fn scan_terraform_module(
     files: &[(&str, &str)],
     settings: &ServerlessSettings,
 ) -> TemplateScan {
-    let (inv, errors) = frontend::terraform::build_module(files);
+    let mut project = TerraformProject::default();
+    for (path, text) in files {
+        project.add_file(path, text);
+    }
+    let folder = project.folders.keys().next().cloned().unwrap_or_default();
+    let built = frontend::terraform::build_root(
+        &folder,
+        files,
+        &frontend::terraform::ModuleFoldersFn(|_: &str| None),
+    );
+    terraform_scan(built, settings)
+}
+
+/// The Terraform files of a scan, by folder, so that a root module is read together with
+/// the local modules it calls (`module "m" { source = "./m" }`), their variables bound from
+/// the call. A folder that another folder calls as a module is read through that call, not
+/// again on its own.
+#[derive(Debug, Default)]
+pub struct TerraformProject<'a> {
+    folders: std::collections::BTreeMap<String, Vec<(&'a str, &'a str)>>,
+}
+
+impl<'a> TerraformProject<'a> {
+    /// Adds one `.tf` / `.tf.json` file; its folder is the path up to the last `/`.
+    pub fn add_file(&mut self, path: &'a str, text: &'a str) {
+        let folder = path.rsplit_once('/').map(|(d, _)| d).unwrap_or("");
+        self.folders
+            .entry(folder.to_string())
+            .or_default()
+            .push((path, text));
+    }
+
+    /// Folders to scan as root modules: those no other folder calls as a local module, and
+    /// those only reachable through a cycle of calls.
+    pub fn roots(&self) -> Vec<&str> {
+        let mut called = std::collections::BTreeSet::new();
+        for (folder, files) in &self.folders {
+            for source in files
+                .iter()
+                .flat_map(|(p, t)| frontend::terraform::module_sources(p, t))
+            {
+                if let Some(child) = frontend::terraform::module_folder(folder, &source) {
+                    if child != *folder && self.folders.contains_key(&child) {
+                        called.insert(child);
+                    }
+                }
+            }
+        }
+        let mut roots: Vec<&str> = self
+            .folders
+            .keys()
+            .filter(|f| !called.contains(*f))
+            .map(String::as_str)
+            .collect();
+        // Folders that call each other and are called by no root would otherwise be lost.
+        let mut reached: std::collections::BTreeSet<String> =
+            roots.iter().map(|r| r.to_string()).collect();
+        let mut queue: Vec<String> = reached.iter().cloned().collect();
+        while let Some(f) = queue.pop() {
+            for source in self.folders[&f]
+                .iter()
+                .flat_map(|(p, t)| frontend::terraform::module_sources(p, t))
+            {
+                if let Some(child) = frontend::terraform::module_folder(&f, &source) {
+                    if self.folders.contains_key(&child) && reached.insert(child.clone()) {
+                        queue.push(child);
+                    }
+                }
+            }
+        }
+        roots.extend(
+            self.folders
+                .keys()
+                .filter(|f| !reached.contains(*f))
+                .map(String::as_str),
+        );
+        roots.sort_unstable();
+        roots
+    }
+
+    /// Parses and checks the root module in `folder` with every local module it calls.
+    pub fn scan_root(&self, folder: &str, settings: &ServerlessSettings) -> TemplateScan {
+        let files = self.folders.get(folder).cloned().unwrap_or_default();
+        let built = frontend::terraform::build_root(folder, &files, self);
+        terraform_scan(built, settings)
+    }
+}
+
+impl frontend::terraform::ModuleFolders for TerraformProject<'_> {
+    fn files(&self, folder: &str) -> Option<Vec<(&str, &str)>> {
+        self.folders.get(folder).cloned()
+    }
+}
+
+fn terraform_scan(
+    built: frontend::terraform::BuiltModule,
+    settings: &ServerlessSettings,
+) -> TemplateScan {
+    let inv = built.inventory;
     let mut scan = TemplateScan {
-        errors,
+        errors: built.errors,
+        warnings: built.warnings,
         ..TemplateScan::default()
     };
     if !inv.is_empty() {
@@ -120,8 +222,8 @@ pub fn scan_terraform_module(
             if let Some(line) = f.location.line {
                 let (file, line) = frontend::terraform::split_line(line);
                 f.location.line = Some(line);
-                if let Some((path, _)) = files.get(file) {
-                    f.location.path = path.to_string();
+                if let Some(path) = built.paths.get(file) {
+                    f.location.path = path.clone();
                 }
             }
         }

@@ -139,6 +139,25 @@ pub struct Trigger {
     /// Source type as written: `S3`, `sns`, `Api`, `schedule`...
     pub source: String,
     pub pos: Pos,
+    /// A Kinesis or DynamoDB stream poller: a batch that keeps failing blocks its shard
+    /// until the records expire and are dropped, unless the mapping has an on-failure
+    /// destination.
+    pub stream: bool,
+    /// The poller's own on-failure destination (`DestinationConfig.OnFailure` of an event
+    /// source mapping); asynchronous triggers use the function's [`Function::dead_letter`].
+    pub on_failure: Attr<String>,
+}
+
+impl Trigger {
+    pub fn new(kind: TriggerKind, source: impl Into<String>, pos: Pos) -> Self {
+        Trigger {
+            kind,
+            source: source.into(),
+            pos,
+            stream: false,
+            on_failure: Attr::Unset,
+        }
+    }
 }
 
 /// A deployable function.
@@ -176,6 +195,34 @@ pub struct Function {
     pub log_retention_days: Attr<i64>,
     /// Resources the function talks to that live only inside a VPC (RDS, ElastiCache...).
     pub vpc_only_targets: Vec<Spanned<String>>,
+    /// The App Service site hosting an Azure function app (transport, platform auth,
+    /// identity, telemetry); `None` for every other function.
+    pub site: Option<AppServiceSite>,
+}
+
+/// Settings of the App Service site an Azure function app runs on. What the template does
+/// not write is [`Attr::Unset`] and means the provider's default.
+#[derive(Debug, Clone, PartialEq)]
+pub struct AppServiceSite {
+    /// `https_only`; unset means plain HTTP is served too.
+    pub https_only: Attr<bool>,
+    /// `site_config.minimum_tls_version` (`min_tls_version` in `azurerm_function_app`);
+    /// unset means 1.2.
+    pub min_tls_version: Attr<String>,
+    /// `site_config.scm_minimum_tls_version` (the deployment endpoint).
+    pub scm_min_tls_version: Attr<String>,
+    /// `site_config.ftps_state`: `AllAllowed`, `FtpsOnly` or `Disabled`.
+    pub ftps_state: Attr<String>,
+    /// An unset `ftps_state` means `AllAllowed` (the legacy `azurerm_function_app` and its
+    /// slot); the newer resources default to `Disabled`.
+    pub ftp_allowed_by_default: bool,
+    /// App Service authentication: `auth_settings.enabled` or `auth_settings_v2.auth_enabled`.
+    pub platform_auth: Attr<bool>,
+    /// A system- or user-assigned managed identity (`identity` block).
+    pub managed_identity: Attr<bool>,
+    /// An Application Insights connection (site config or `APPINSIGHTS_*` app settings).
+    pub app_insights: Attr<bool>,
+    pub pos: Pos,
 }
 
 impl Function {
@@ -205,6 +252,7 @@ impl Function {
             triggers: Vec::new(),
             log_retention_days: Attr::Unset,
             vpc_only_targets: Vec::new(),
+            site: None,
         }
     }
 }

@@ -156,7 +156,9 @@ struct Row {
 fn rows() -> Vec<Row> {
     let text = include_str!("conformance.md");
     text.lines()
-        .filter(|l| l.starts_with("| checkov") || l.starts_with("| kics"))
+        .filter(|l| {
+            l.starts_with("| checkov") || l.starts_with("| kics") || l.starts_with("| trivy")
+        })
         .map(|l| {
             let cells: Vec<&str> = l.trim_matches('|').split('|').map(str::trim).collect();
             Row {
@@ -288,6 +290,48 @@ fn checkov_and_kics_conformance() {
                             s.misses.push(format!("false positive {name}"))
                         } else {
                             s.tn += 1
+                        }
+                    }
+                }
+            }
+            "trivy" | "trivy-as-function-app" => {
+                let file = corpus.join("misconfig-trivy-checks").join(&row.fixtures);
+                let text = std::fs::read_to_string(&file).unwrap();
+                let docs = palisade_yaml::load(&text).unwrap();
+                let tf = docs[0].root.get("terraform").expect("terraform examples");
+                for (label, failing) in [("bad", true), ("good", false)] {
+                    let Some(list) = tf.get(label) else { continue };
+                    for (i, example) in list.items().enumerate() {
+                        let mut hcl = example.as_str().unwrap_or("").to_string();
+                        if row.kind == "trivy-as-function-app" {
+                            // The App Service checks judge the same site settings on web
+                            // apps; the legacy web app and function app resources share
+                            // their schema and defaults, so each example is read as a
+                            // function app of its generation.
+                            hcl = hcl
+                                .replace("\"azurerm_app_service\"", "\"azurerm_function_app\"")
+                                .replace(
+                                    "\"azurerm_linux_web_app\"",
+                                    "\"azurerm_linux_function_app\"",
+                                );
+                        }
+                        let path = format!("{}#{label}{i}.tf", file.display());
+                        let hit =
+                            scan_terraform_module(&[(path.as_str(), hcl.as_str())], &settings())
+                                .findings
+                                .iter()
+                                .any(|f| matches(f, &row.rules));
+                        match (failing, hit) {
+                            (true, true) => s.tp += 1,
+                            (true, false) => {
+                                s.fn_ += 1;
+                                s.misses.push(format!("missed {label}[{i}]"))
+                            }
+                            (false, true) => {
+                                s.fp += 1;
+                                s.misses.push(format!("false positive {label}[{i}]"))
+                            }
+                            (false, false) => s.tn += 1,
                         }
                     }
                 }

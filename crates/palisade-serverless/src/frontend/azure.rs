@@ -46,11 +46,7 @@ pub fn build(path: &str, text: &str) -> Result<Inventory, ScanError> {
             | "kafkaTrigger" => TriggerKind::Poll,
             _ => continue,
         };
-        f.triggers.push(Trigger {
-            kind,
-            source: ty.to_string(),
-            pos: b.pos,
-        });
+        f.triggers.push(Trigger::new(kind, ty, b.pos));
         if kind == TriggerKind::Http {
             // The host's default level is `function` (a key per function).
             let auth = match b.get("authLevel") {

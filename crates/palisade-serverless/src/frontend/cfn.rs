@@ -487,6 +487,34 @@ fn merge(global: &Value, local: &Value) -> Value {
     }
 }
 
+/// Service principals that invoke functions asynchronously (a `Lambda::Permission` for one
+/// of them means the function has an asynchronous trigger).
+pub(crate) const ASYNC_INVOKERS: &[&str] = &[
+    "s3.amazonaws.com",
+    "sns.amazonaws.com",
+    "events.amazonaws.com",
+    "scheduler.amazonaws.com",
+    "logs.amazonaws.com",
+    "iot.amazonaws.com",
+    "ses.amazonaws.com",
+    "codecommit.amazonaws.com",
+    "config.amazonaws.com",
+];
+
+/// Whether an event source ARN is a Kinesis or DynamoDB stream: a literal ARN, or a
+/// reference to a stream or table of the template.
+fn is_stream_source(arn: Option<&Value>, types: &HashMap<String, String>) -> bool {
+    let Some(arn) = arn else { return false };
+    if let Some(t) = arn.ref_target() {
+        return matches!(
+            types.get(t).map(String::as_str),
+            Some("AWS::Kinesis::Stream" | "AWS::DynamoDB::Table")
+        );
+    }
+    let text = arn.display();
+    text.contains(":kinesis:") || text.contains(":dynamodb:")
+}
+
 pub(crate) fn attr_i64(v: Option<&Value>) -> Attr<i64> {
     match v {
         None => Attr::Unset,
@@ -628,6 +656,16 @@ fn is_interesting(kind: &str) -> bool {
         || kind.starts_with("AWS::ApiGateway")
         || kind.starts_with("AWS::EC2::SecurityGroup")
         || kind == "AWS::Logs::LogGroup"
+        // Asynchronous triggers wired as their own resources (LOG004).
+        || matches!(
+            kind,
+            "AWS::SNS::Subscription"
+                | "AWS::SNS::Topic"
+                | "AWS::S3::Bucket"
+                | "AWS::Events::Rule"
+                | "AWS::Scheduler::Schedule"
+                | "AWS::Logs::SubscriptionFilter"
+        )
 }
 
 struct Builder<'a> {
@@ -701,7 +739,21 @@ impl Builder<'_> {
         for r in resources {
             match r.kind.as_str() {
                 "AWS::Lambda::Url" => self.url(r),
-                "AWS::Lambda::Permission" => self.permission(r),
+                "AWS::Lambda::Permission" => {
+                    self.permission(r);
+                    if let Some(service) = r
+                        .props
+                        .get("Principal")
+                        .and_then(Value::as_str)
+                        .filter(|p| ASYNC_INVOKERS.contains(p))
+                    {
+                        self.async_trigger(
+                            r.props.get("FunctionName"),
+                            &format!("Lambda::Permission for {service}"),
+                            r.pos,
+                        );
+                    }
+                }
                 "AWS::Lambda::EventInvokeConfig" => {
                     if let Some(i) = self.function_of(r.props.get("FunctionName")) {
                         if let Some(d) =
@@ -714,12 +766,67 @@ impl Builder<'_> {
                 }
                 "AWS::Lambda::EventSourceMapping" => {
                     if let Some(i) = self.function_of(r.props.get("FunctionName")) {
-                        self.inv.functions[i].triggers.push(Trigger {
-                            kind: TriggerKind::Poll,
-                            source: "EventSourceMapping".into(),
-                            pos: r.pos,
-                        });
+                        let mut t = Trigger::new(TriggerKind::Poll, "EventSourceMapping", r.pos);
+                        t.stream = is_stream_source(r.props.get("EventSourceArn"), self.types);
+                        if let Some(d) =
+                            r.props
+                                .path(&["DestinationConfig", "OnFailure", "Destination"])
+                        {
+                            t.on_failure = Attr::Set(d.display(), d.pos);
+                        }
+                        self.inv.functions[i].triggers.push(t);
                     }
+                }
+                // Services that invoke a function asynchronously, wired by their own
+                // resources rather than by a SAM event.
+                "AWS::SNS::Subscription" => {
+                    let lambda = r
+                        .props
+                        .get("Protocol")
+                        .and_then(Value::as_str)
+                        .is_some_and(|p| p.eq_ignore_ascii_case("lambda"));
+                    if lambda {
+                        self.async_trigger(r.props.get("Endpoint"), "SNS::Subscription", r.pos);
+                    }
+                }
+                "AWS::SNS::Topic" => {
+                    for sub in r
+                        .props
+                        .get("Subscription")
+                        .map(Value::items)
+                        .unwrap_or_default()
+                    {
+                        let lambda = sub
+                            .get("Protocol")
+                            .and_then(Value::as_str)
+                            .is_some_and(|p| p.eq_ignore_ascii_case("lambda"));
+                        if lambda {
+                            self.async_trigger(sub.get("Endpoint"), "SNS::Topic", sub.pos);
+                        }
+                    }
+                }
+                "AWS::S3::Bucket" => {
+                    for c in r
+                        .props
+                        .path(&["NotificationConfiguration", "LambdaConfigurations"])
+                        .map(Value::items)
+                        .unwrap_or_default()
+                    {
+                        self.async_trigger(c.get("Function"), "S3::Bucket notification", c.pos);
+                    }
+                }
+                "AWS::Events::Rule" => {
+                    for t in r.props.get("Targets").map(Value::items).unwrap_or_default() {
+                        self.async_trigger(t.get("Arn"), "Events::Rule", t.pos);
+                    }
+                }
+                "AWS::Scheduler::Schedule" => {
+                    let target = r.props.path(&["Target", "Arn"]);
+                    self.async_trigger(target, "Scheduler::Schedule", r.pos);
+                }
+                "AWS::Logs::SubscriptionFilter" => {
+                    let target = r.props.get("DestinationArn");
+                    self.async_trigger(target, "Logs::SubscriptionFilter", r.pos);
                 }
                 "AWS::ApiGateway::Method" => self.rest_method(r),
                 "AWS::ApiGatewayV2::Route" => self.http_route(r),
@@ -802,6 +909,16 @@ impl Builder<'_> {
                 value: s,
                 pos: m.pos,
             });
+        }
+    }
+
+    /// Records an asynchronous trigger on the function `target` points at, if it is one
+    /// of this template's.
+    fn async_trigger(&mut self, target: Option<&Value>, source: &str, pos: Pos) {
+        if let Some(i) = self.function_of(target) {
+            self.inv.functions[i]
+                .triggers
+                .push(Trigger::new(TriggerKind::Async, source, pos));
         }
     }
 
@@ -1007,18 +1124,24 @@ impl Builder<'_> {
         let props = event.get("Properties");
         let kind = match ty.as_str() {
             "Api" | "HttpApi" => TriggerKind::Http,
+            // Cognito and Alexa invoke synchronously: the caller sees the error.
             "S3" | "SNS" | "EventBridgeRule" | "CloudWatchEvent" | "Schedule" | "ScheduleV2"
-            | "IoTRule" | "CloudWatchLogs" | "Cognito" | "AlexaSkill" => TriggerKind::Async,
+            | "IoTRule" | "CloudWatchLogs" => TriggerKind::Async,
             "SQS" | "Kinesis" | "DynamoDB" | "MSK" | "MQ" | "SelfManagedKafka" | "DocumentDB" => {
                 TriggerKind::Poll
             }
             _ => TriggerKind::Other,
         };
-        f.triggers.push(Trigger {
-            kind,
-            source: ty.clone(),
-            pos: event.pos,
-        });
+        let mut trigger = Trigger::new(kind, ty.clone(), event.pos);
+        if matches!(ty.as_str(), "Kinesis" | "DynamoDB") {
+            trigger.stream = true;
+            if let Some(d) =
+                props.and_then(|p| p.path(&["DestinationConfig", "OnFailure", "Destination"]))
+            {
+                trigger.on_failure = Attr::Set(d.display(), d.pos);
+            }
+        }
+        f.triggers.push(trigger);
         if kind != TriggerKind::Http {
             return;
         }

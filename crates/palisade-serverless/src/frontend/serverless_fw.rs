@@ -398,24 +398,27 @@ pub fn build(path: &str, root_node: &Node) -> (Inventory, Vec<ScanError>) {
             };
             let trigger = match kind.as_str() {
                 "http" | "httpApi" | "alb" => TriggerKind::Http,
-                "s3"
-                | "sns"
-                | "schedule"
-                | "eventBridge"
-                | "cloudwatchEvent"
-                | "iot"
-                | "alexaSkill"
-                | "cloudwatchLog"
-                | "cognitoUserPool"
-                | "iotFleetProvisioning" => TriggerKind::Async,
+                // Alexa skills, Cognito user pool triggers and IoT fleet provisioning hooks
+                // invoke synchronously: the caller sees the error.
+                "s3" | "sns" | "schedule" | "eventBridge" | "cloudwatchEvent" | "iot"
+                | "cloudwatchLog" => TriggerKind::Async,
                 "sqs" | "stream" | "kafka" | "msk" | "activemq" | "rabbitmq" => TriggerKind::Poll,
                 _ => TriggerKind::Other,
             };
-            f.triggers.push(Trigger {
-                kind: trigger,
-                source: kind.clone(),
-                pos: event.pos,
-            });
+            let mut t = Trigger::new(trigger, kind.clone(), event.pos);
+            if kind == "stream" {
+                // `stream: arn` or `stream: { arn, type, destinations: { onFailure } }`;
+                // `type: kinesis|dynamodb`, else judged by the ARN.
+                let arn = body.get("arn").unwrap_or(body).display();
+                let ty = body.get("type").and_then(Value::as_str).unwrap_or("");
+                t.stream = matches!(ty, "kinesis" | "dynamodb")
+                    || arn.contains(":kinesis:")
+                    || arn.contains(":dynamodb:");
+                if let Some(d) = body.path(&["destinations", "onFailure"]) {
+                    t.on_failure = Attr::Set(d.get("arn").unwrap_or(d).display(), d.pos);
+                }
+            }
+            f.triggers.push(t);
             match kind.as_str() {
                 "http" => {
                     has_rest.get_or_insert(body.pos);

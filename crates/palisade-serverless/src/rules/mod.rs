@@ -16,6 +16,7 @@ mod auth003_function_url_auth_none;
 mod auth004_azure_anonymous;
 mod auth005_google_public_invoker;
 mod auth006_cors_wildcard_with_credentials;
+mod auth007_function_app_without_platform_auth;
 mod cold001_timeout_too_long;
 mod cold002_no_reserved_concurrency;
 mod cold003_deprecated_runtime;
@@ -32,11 +33,16 @@ mod log001_tracing_disabled;
 mod log002_log_retention;
 mod log003_api_access_logs;
 mod log004_async_without_dlq;
+mod log005_function_app_without_app_insights;
 mod net100_open_ingress;
 mod net101_open_egress;
 mod net102_no_vpc_for_vpc_resources;
+mod net103_function_app_http_allowed;
+mod net104_function_app_old_tls;
+mod net105_function_app_plain_ftp;
 mod sec300_plaintext_secret_env;
 mod sec301_env_without_cmk;
+mod sec302_function_app_without_identity;
 
 /// What a check reads.
 pub struct Context<'a> {
@@ -64,6 +70,7 @@ rules!(
     auth004_azure_anonymous,
     auth005_google_public_invoker,
     auth006_cors_wildcard_with_credentials,
+    auth007_function_app_without_platform_auth,
     cold001_timeout_too_long,
     cold002_no_reserved_concurrency,
     cold003_deprecated_runtime,
@@ -80,11 +87,16 @@ rules!(
     log002_log_retention,
     log003_api_access_logs,
     log004_async_without_dlq,
+    log005_function_app_without_app_insights,
     net100_open_ingress,
     net101_open_egress,
     net102_no_vpc_for_vpc_resources,
+    net103_function_app_http_allowed,
+    net104_function_app_old_tls,
+    net105_function_app_plain_ftp,
     sec300_plaintext_secret_env,
     sec301_env_without_cmk,
+    sec302_function_app_without_identity,
 );
 
 impl Context<'_> {
@@ -149,6 +161,16 @@ impl Context<'_> {
                     .map(move |s| (role, s, resource.clone(), users.clone()))
             })
             .collect()
+    }
+
+    /// Azure function apps with the App Service site they run on.
+    pub(crate) fn azure_sites(
+        &self,
+    ) -> impl Iterator<Item = (&Function, &crate::model::AppServiceSite)> {
+        self.inv
+            .functions
+            .iter()
+            .filter_map(|f| f.site.as_ref().map(|s| (f, s)))
     }
 
     /// AWS Lambda functions (the AWS-only rules skip Azure and Google).
