@@ -248,11 +248,8 @@ fn name_and_version_from_file(location: &str) -> (Option<String>, Option<String>
     let name = file_name(location.rsplit("!/").next().unwrap_or(location));
     let stem = name.rsplit_once('.').map_or(name, |(s, _)| s);
     let bytes = stem.as_bytes();
-    match (1..bytes.len())
-        .rev()
-        .filter(|&i| bytes[i - 1] == b'-' && bytes[i].is_ascii_digit())
-        .last()
-    {
+    // The first `-digit` starts the version: `jackson-databind-2.15.2` → `2.15.2`.
+    match (1..bytes.len()).find(|&i| bytes[i - 1] == b'-' && bytes[i].is_ascii_digit()) {
         Some(i) => (Some(stem[..i - 1].to_string()), Some(stem[i..].to_string())),
         None => (Some(stem.to_string()), None),
     }
