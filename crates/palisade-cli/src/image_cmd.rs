@@ -278,7 +278,8 @@ pub fn sbom_target_is_image(args: &SbomArgs) -> bool {
 }
 
 /// `palisade sbom IMAGE`: the image's OS packages with distro purls, licences and layers,
-/// and its OS, as CycloneDX 1.5 or SPDX 2.3.
+/// its language packages (with their path and layer), and its OS, as CycloneDX 1.5 or
+/// SPDX 2.3.
 pub fn sbom(args: SbomArgs) -> anyhow::Result<u8> {
     let image_ref = args.path.to_string_lossy().into_owned();
     let (target, mut image) = open_image(
@@ -290,19 +291,36 @@ pub fn sbom(args: SbomArgs) -> anyhow::Result<u8> {
             timeout: args.timeout,
         },
     )?;
+    let mut langpkgs = crate::image_langpkgs::LayerLanguagePackages::new();
     let analysis = analyse(
         &mut image,
-        &mut [],
+        &mut [&mut langpkgs],
         &|_| false,
         &ImagesConfig::default(),
         chrono::Local::now().date_naive(),
         |_| {},
     )?;
-    for e in &analysis.errors {
+    let langpkgs = langpkgs.finish(&analysis.fs, &analysis.target);
+    for e in analysis.errors.iter().chain(&langpkgs.errors) {
         eprintln!("error: {e}");
     }
     let packages = crate::image_packages::sbom_packages(&analysis);
-    let components = crate::image_packages::sbom_components(&analysis, &packages);
+    let language = langpkgs.vuln_packages();
+    let mut components = crate::image_packages::sbom_components(&analysis, &packages);
+    components.extend(language.iter().map(|p| {
+        let mut c = palisade_sbom::Component::of(p);
+        c.properties
+            .push(("palisade:path".into(), p.location.path.clone()));
+        let layer = analysis
+            .layers
+            .iter()
+            .find(|l| l.display_digest().map(|d| d.to_string()).as_deref() == p.layer.as_deref());
+        if let Some(layer) = layer {
+            c.properties
+                .push(("palisade:layer-index".into(), (layer.index + 1).to_string()));
+        }
+        c
+    }));
     let os = analysis
         .os
         .as_ref()
@@ -324,9 +342,11 @@ pub fn sbom(args: SbomArgs) -> anyhow::Result<u8> {
         }
         None => crate::emit(&text)?,
     }
-    Ok(if analysis.errors.is_empty() {
-        0
-    } else {
-        EXIT_ERROR
-    })
+    Ok(
+        if analysis.errors.is_empty() && langpkgs.errors.is_empty() {
+            0
+        } else {
+            EXIT_ERROR
+        },
+    )
 }

@@ -337,3 +337,52 @@ fn scan_and_sbom_read_java_archives_in_the_tree() {
         ["GHSA-lang-pkg0-0002 lib/shop.war!/WEB-INF/lib/log4j-core-2.14.1.jar"]
     );
 }
+
+#[test]
+fn the_image_sbom_lists_language_packages_with_path_and_layer() {
+    let dir = tempfile::tempdir().unwrap();
+    let archive = dir.path().join("app.tar");
+    layered_image(&archive);
+    let out = palisade(
+        &[
+            "sbom",
+            archive.to_str().unwrap(),
+            "--image",
+            "--format",
+            "cyclonedx",
+        ],
+        &dir.path().join("none.db"),
+    );
+    // The broken jar is an error (exit 2); the SBOM of everything else is still written.
+    assert_eq!(out.status.code(), Some(2));
+    let doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let components = doc["components"].as_array().unwrap();
+    let find = |purl: &str| {
+        components
+            .iter()
+            .find(|c| c["purl"].as_str() == Some(purl))
+            .unwrap_or_else(|| panic!("{purl} not in {components:#?}"))
+    };
+    let property = |c: &serde_json::Value, name: &str| {
+        c["properties"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|p| p["name"] == name)
+            .and_then(|p| p["value"].as_str().map(str::to_string))
+    };
+    let lodash = find("pkg:npm/lodash@4.17.21");
+    assert_eq!(
+        property(lodash, "palisade:layer-index").as_deref(),
+        Some("3")
+    );
+    assert_eq!(
+        property(lodash, "palisade:path").as_deref(),
+        Some("/app/node_modules/lodash/package.json")
+    );
+    find("pkg:maven/org.apache.logging.log4j/log4j-core@2.14.1");
+    // Deleted by a whiteout in a later layer: not installed.
+    assert!(!components
+        .iter()
+        .any(|c| c["name"].as_str() == Some("requests")));
+}
