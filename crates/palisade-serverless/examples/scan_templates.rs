@@ -1,6 +1,7 @@
-//! Scans files or directories with the serverless rules and prints one line per finding
-//! (`path:line rule severity resource message`). A stand-in for `palisade scan` until the
-//! CLI wires this crate in; used by bench/serverless.sh and bench/serverless-side-by-side.sh.
+//! Scans files or directories with the serverless rules alone and prints one line per
+//! finding (`path:line rule severity resource message`), for trying rules on templates
+//! without the rest of `palisade scan`:
+//! `cargo run -p palisade-serverless --example scan_templates -- DIR`.
 
 use std::collections::BTreeMap;
 use std::path::PathBuf;
