@@ -12,7 +12,7 @@ use crate::cli::{DbCommand, SbomArgs, SbomFormat, ScanArgs};
 use crate::walk::{self, FileEntry, SkipRules};
 
 /// Data older than this makes `palisade scan` say so.
-const STALE_DAYS: i64 = 7;
+pub(crate) const STALE_DAYS: i64 = 7;
 
 fn db_path(given: &Option<PathBuf>) -> PathBuf {
     given.clone().unwrap_or_else(db::default_path)

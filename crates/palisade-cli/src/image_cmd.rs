@@ -136,8 +136,8 @@ pub fn run(args: ImageArgs) -> anyhow::Result<u8> {
         ignore_unfixed: args.ignore_unfixed,
         min_severity: args.min_severity,
     };
-    crate::image_packages::match_os_packages(&analysis, &vuln_settings, &mut report);
-    crate::image_langpkgs::match_language_packages(
+    crate::image_packages::match_packages(
+        &analysis,
         &langpkgs.vuln_packages(),
         &vuln_settings,
         &mut report,

@@ -173,58 +173,6 @@ pub fn list(found: &LanguagePackages) {
     }
 }
 
-/// Matches language packages against the OSV database (`db`, else `PALISADE_DB` or the
-/// default path) and adds DEP findings carrying the layer digest. A missing or unreadable
-/// database is a warning: the other image checks have run regardless.
-pub fn match_language_packages(
-    packages: &[Package],
-    settings: &crate::image_packages::VulnSettings,
-    report: &mut palisade_core::ScanReport,
-) {
-    if packages.is_empty() {
-        return;
-    }
-    let path = settings
-        .db
-        .clone()
-        .unwrap_or_else(palisade_vuln::db::default_path);
-    if !path.exists() {
-        // The OS-package check may already have said the database is missing.
-        let missing = format!("no vulnerability database at {}", path.display());
-        if !report.warnings.iter().any(|w| w.starts_with(&missing)) {
-            report.warnings.push(format!(
-                "{missing}: {} language packages were not checked for vulnerabilities. Run `palisade db update` (or `palisade db import PATH` offline).",
-                packages.len()
-            ));
-        }
-        return;
-    }
-    let db = match palisade_vuln::Database::open(&path) {
-        Ok(db) => db,
-        Err(e) => {
-            report.warnings.push(format!(
-                "language packages were not checked for vulnerabilities: {e}"
-            ));
-            return;
-        }
-    };
-    let options = palisade_vuln::MatchOptions {
-        ignore_unfixed: settings.ignore_unfixed,
-        min_severity: Some(settings.min_severity),
-        ..palisade_vuln::MatchOptions::default()
-    };
-    match palisade_vuln::match_packages(&db, packages) {
-        Ok(vulns) => report
-            .findings
-            .extend(palisade_vuln::findings(&vulns, &options)),
-        Err(e) => report.errors.push(ScanError::new(
-            path.display().to_string(),
-            None,
-            format!("vulnerability matching failed: {e}"),
-        )),
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -13,9 +13,6 @@ use palisade_core::{Practice, ScanError, ScanReport, Severity};
 use palisade_vuln::db::{self, Database};
 use palisade_vuln::Package;
 
-/// Data older than this makes the image scan say so (as `palisade scan` does).
-const STALE_DAYS: i64 = 7;
-
 /// The inventory in the vulnerability engine's model; empty when the OS (and so the
 /// advisory ecosystem) is unknown.
 pub fn vuln_packages(analysis: &ImageAnalysis) -> Vec<Package> {
@@ -113,30 +110,37 @@ pub struct VulnSettings {
     pub min_severity: Severity,
 }
 
-/// Matches the image's OS packages and adds IMG findings to `report`. A missing, unreadable
-/// or old database is a warning: the other image checks have run regardless.
-pub fn match_os_packages(
+/// Matches the image's OS packages (IMG findings naming their layer and instruction) and
+/// its language packages (DEP findings) against one opened database. A missing,
+/// unreadable or old database is a warning: the other image checks have run regardless.
+pub fn match_packages(
     analysis: &ImageAnalysis,
+    language: &[Package],
     settings: &VulnSettings,
     report: &mut ScanReport,
 ) {
-    if analysis.packages.is_empty() {
-        return;
-    }
-    let packages = vuln_packages(analysis);
-    if packages.is_empty() {
+    let os_packages = vuln_packages(analysis);
+    if os_packages.is_empty() && !analysis.packages.is_empty() {
         report.warnings.push(format!(
             "{}: the OS was not recognised, so its {} packages were not checked for vulnerabilities",
             analysis.target,
             analysis.packages.len()
         ));
+    }
+    if os_packages.is_empty() && language.is_empty() {
         return;
     }
+    let unchecked = || match (os_packages.is_empty(), language.len()) {
+        (false, 0) => "OS packages".to_string(),
+        (true, n) => format!("{n} language packages"),
+        (false, n) => format!("OS packages and {n} language packages"),
+    };
     let path = settings.db.clone().unwrap_or_else(db::default_path);
     if !path.exists() {
         report.warnings.push(format!(
-            "no vulnerability database at {}: OS packages were not checked for vulnerabilities. Run `palisade db update` (or `palisade db import PATH` offline).",
-            path.display()
+            "no vulnerability database at {}: {} were not checked for vulnerabilities. Run `palisade db update` (or `palisade db import PATH` offline).",
+            path.display(),
+            unchecked()
         ));
         return;
     }
@@ -144,27 +148,52 @@ pub fn match_os_packages(
         Ok(d) => d,
         Err(e) => {
             report.warnings.push(format!(
-                "vulnerability scan skipped: {e}. Run `palisade db update` (or `palisade db import PATH` offline)."
+                "vulnerability scan skipped ({} not checked): {e}. Run `palisade db update` (or `palisade db import PATH` offline).",
+                unchecked()
             ));
             return;
         }
     };
-    if let Some(age) = database.age_days().filter(|a| *a > STALE_DAYS) {
+    if let Some(age) = database
+        .age_days()
+        .filter(|a| *a > crate::db_cmd::STALE_DAYS)
+    {
         report.warnings.push(format!(
             "the vulnerability database {} is {age} days old; run `palisade db update`",
             path.display()
         ));
     }
-    let vulns = match palisade_vuln::match_packages(&database, &packages) {
-        Ok(v) => v,
-        Err(e) => {
-            report.errors.push(ScanError::new(
-                path.display().to_string(),
-                None,
-                format!("vulnerability matching failed: {e}"),
-            ));
-            return;
+    let matched =
+        |packages: &[Package], report: &mut ScanReport| match palisade_vuln::match_packages(
+            &database, packages,
+        ) {
+            Ok(v) => Some(v),
+            Err(e) => {
+                report.errors.push(ScanError::new(
+                    path.display().to_string(),
+                    None,
+                    format!("vulnerability matching failed: {e}"),
+                ));
+                None
+            }
+        };
+    if !language.is_empty() {
+        if let Some(vulns) = matched(language, report) {
+            let opts = palisade_vuln::MatchOptions {
+                ignore_unfixed: settings.ignore_unfixed,
+                min_severity: Some(settings.min_severity),
+                ..palisade_vuln::MatchOptions::default()
+            };
+            report
+                .findings
+                .extend(palisade_vuln::findings(&vulns, &opts));
         }
+    }
+    if os_packages.is_empty() {
+        return;
+    }
+    let Some(vulns) = matched(&os_packages, report) else {
+        return;
     };
     let opts = palisade_vuln::MatchOptions {
         ignore_unfixed: settings.ignore_unfixed,
