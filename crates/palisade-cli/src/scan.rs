@@ -74,6 +74,13 @@ fn is_document_name(display: &str) -> bool {
         || display == "<stdin>"
 }
 
+/// Whether a file may be a YAML/JSON document: named as one, or with no extension that
+/// rules it out.
+fn may_be_document(display: &str) -> bool {
+    is_document_name(display)
+        || extension(display).is_none_or(|e| !NOT_DOCUMENTS.contains(&e.as_str()))
+}
+
 fn extension(display: &str) -> Option<String> {
     let name = display.rsplit('/').next().unwrap_or(display);
     name.rsplit_once('.').map(|(_, e)| e.to_ascii_lowercase())
@@ -217,9 +224,7 @@ fn scan_file(
     }
     let document_name = is_document_name(&entry.display);
     let terraform = entry.display.ends_with(".tf");
-    let parse_candidate = document_name
-        || terraform
-        || extension(&entry.display).is_none_or(|e| !NOT_DOCUMENTS.contains(&e.as_str()));
+    let parse_candidate = terraform || may_be_document(&entry.display);
     let wants_misconfig = enabled.misconfig && parse_candidate;
     if !wants_misconfig && secrets.is_none() {
         return out;
@@ -466,8 +471,7 @@ fn cluster_context(files: &[FileEntry], enabled: &Enabled) -> kubernetes::Cluste
 fn may_be_manifest(entry: &FileEntry, enabled: &Enabled) -> bool {
     enabled.misconfig
         && !(enabled.vuln && palisade_vuln::lockfile::kind_of(&entry.display).is_some())
-        && (is_document_name(&entry.display)
-            || extension(&entry.display).is_none_or(|e| !NOT_DOCUMENTS.contains(&e.as_str())))
+        && may_be_document(&entry.display)
 }
 
 /// Moves findings silenced by a `# palisade:ignore RULE reason` comment to `suppressed`.
@@ -799,12 +803,10 @@ pub(crate) fn load_manifests(
     let loaded: Vec<(Option<ManifestFile>, Option<ScanError>)> = files
         .par_iter()
         .map(|entry| {
-            let document_name = is_document_name(&entry.display);
-            if !document_name
-                && extension(&entry.display).is_some_and(|e| NOT_DOCUMENTS.contains(&e.as_str()))
-            {
+            if !may_be_document(&entry.display) {
                 return (None, None);
             }
+            let document_name = is_document_name(&entry.display);
             let bytes = match read_bounded(entry, MAX_DOCUMENT_BYTES) {
                 Ok(Some(bytes)) => bytes,
                 Ok(None) => return (None, None),
