@@ -10,6 +10,9 @@ pub enum Span {
     Line,
     /// A block of up to this many bytes after the keyword's line start (PEM keys, JSON files).
     Block(usize),
+    /// No keyword: the regex runs around the places where the token's shape shows
+    /// (formats with no fixed prefix, such as Discord bot tokens).
+    Shape(crate::shape::Shape),
 }
 
 /// A structural check a candidate secret must pass after the regex matched.

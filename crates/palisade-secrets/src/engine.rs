@@ -283,7 +283,7 @@ impl Scanner {
         let mut owners: Vec<Vec<usize>> = Vec::new();
         let mut exact_owners: Vec<ExactOwners> = Vec::new();
         for (i, d) in detectors.iter().enumerate() {
-            if d.keywords.is_empty() {
+            if d.keywords.is_empty() && !matches!(d.span, Span::Shape(_)) {
                 return Err(EngineError::NoKeywords {
                     rule: d.id.to_string(),
                 });
@@ -354,6 +354,12 @@ impl Scanner {
                     _ => list.push((ws, we)),
                 }
                 any = true;
+            }
+        }
+        for (d, det) in self.detectors.iter().enumerate() {
+            if let Span::Shape(shape) = det.span {
+                windows[d] = shape.windows(bytes);
+                any |= !windows[d].is_empty();
             }
         }
         if !any {
@@ -552,7 +558,7 @@ fn window_around(bytes: &[u8], start: usize, end: usize, span: Span) -> (usize, 
         .map(|p| back_limit + p + 1)
         .unwrap_or(back_limit);
     let we = match span {
-        Span::Line => {
+        Span::Line | Span::Shape(_) => {
             let fwd_limit = (end + MAX_LOOKAHEAD).min(bytes.len());
             memchr::memchr(b'\n', &bytes[end..fwd_limit])
                 .map(|p| end + p)

@@ -202,6 +202,7 @@ mod sec196_instagram_access_token;
 mod sec197_nats_nkey_seed;
 mod sec198_dropbox_long_lived_token;
 mod sec199_ntlm_authenticate_message;
+mod sec211_discord_bot_token_shape;
 
 /// All built-in detectors in rule-id order.
 pub(crate) static DETECTORS: &[&Detector] = &[
@@ -404,4 +405,5 @@ pub(crate) static DETECTORS: &[&Detector] = &[
     &sec197_nats_nkey_seed::DETECTOR,
     &sec198_dropbox_long_lived_token::DETECTOR,
     &sec199_ntlm_authenticate_message::DETECTOR,
+    &sec211_discord_bot_token_shape::DETECTOR,
 ];
