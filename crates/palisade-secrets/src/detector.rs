@@ -23,7 +23,8 @@ pub enum Check {
     Base62Crc32,
     /// A PEM private key whose body decodes from base64.
     PemBody,
-    /// A JSON Web Token whose header decodes to a JSON object with `alg`.
+    /// A JSON Web Token whose header decodes to a JSON object with `alg` (the `value` group
+    /// when the token carries a prefix, else the secret).
     Jwt,
     /// A URL whose password part is not a placeholder or a variable.
     UrlPassword,

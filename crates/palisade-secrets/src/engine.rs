@@ -411,7 +411,10 @@ impl Scanner {
         whole: &[u8],
         caps: &regex::bytes::Captures<'_>,
     ) -> Option<Verdict> {
-        if det.min_entropy > 0.0 && validate::shannon_entropy(secret) < det.min_entropy {
+        if det.min_entropy > 0.0
+            && validate::shannon_entropy(secret) < det.min_entropy
+            && !(det.check == Check::Base62Crc32 && validate::base62_crc32_valid(secret))
+        {
             return None;
         }
         let mut verdict = Verdict {
@@ -425,10 +428,17 @@ impl Scanner {
                 }
             }
             Check::Base62Crc32 => {
-                if validate::is_placeholder(secret) {
+                // A matching checksum is computed, never typed: only placeholder words
+                // and templates disqualify such a token, not runs such as `0000000`.
+                if validate::base62_crc32_valid(secret) {
+                    if validate::is_placeholder_text(secret) {
+                        return None;
+                    }
+                } else if validate::is_placeholder(secret)
+                    || !validate::has_standard_checksum_body(secret)
+                {
                     return None;
-                }
-                if !validate::base62_crc32_valid(secret) {
+                } else {
                     verdict.severity = Severity::Medium.min(det.severity);
                     verdict.note = Some("checksum does not match: likely a test value".into());
                 }
@@ -444,7 +454,9 @@ impl Scanner {
                 }
             }
             Check::Jwt => {
-                if !validate::jwt_header_valid(secret) {
+                // A prefixed token (`ghs_<date>_eyJ…`) names its JWT part `value`.
+                let token = caps.name("value").map(|v| v.as_bytes()).unwrap_or(secret);
+                if !validate::jwt_header_valid(token) {
                     return None;
                 }
             }

@@ -63,6 +63,15 @@ pub fn base62_crc32_valid(token: &[u8]) -> bool {
     base62(crc32(random), 6).as_bytes() == check
 }
 
+/// Whether a `prefix_` token has the 36-character body (30 random + 6 checksum) of the
+/// current formats: a longer body is only accepted with a matching checksum.
+pub fn has_standard_checksum_body(token: &[u8]) -> bool {
+    token
+        .iter()
+        .position(|&b| b == b'_')
+        .is_some_and(|us| token.len() - us - 1 == 36)
+}
+
 /// Decodes standard or URL-safe base64, ignoring whitespace; `None` on any other byte.
 pub fn base64_decode(input: &[u8]) -> Option<Vec<u8>> {
     let mut out = Vec::with_capacity(input.len() * 3 / 4);

@@ -203,6 +203,13 @@ mod sec197_nats_nkey_seed;
 mod sec198_dropbox_long_lived_token;
 mod sec199_ntlm_authenticate_message;
 
+// CredSweeper-corpus providers and formats.
+mod sec220_akamai_edgegrid_token;
+mod sec221_deepseek_api_key;
+mod sec222_wundergraph_cosmo_api_key;
+mod sec223_azure_identifiable_api_key;
+mod sec224_github_app_installation_jwt_token;
+
 /// All built-in detectors in rule-id order.
 pub(crate) static DETECTORS: &[&Detector] = &[
     &sec001_aws_access_key_id::DETECTOR,
@@ -404,4 +411,10 @@ pub(crate) static DETECTORS: &[&Detector] = &[
     &sec197_nats_nkey_seed::DETECTOR,
     &sec198_dropbox_long_lived_token::DETECTOR,
     &sec199_ntlm_authenticate_message::DETECTOR,
+    // CredSweeper-corpus providers and formats.
+    &sec220_akamai_edgegrid_token::DETECTOR,
+    &sec221_deepseek_api_key::DETECTOR,
+    &sec222_wundergraph_cosmo_api_key::DETECTOR,
+    &sec223_azure_identifiable_api_key::DETECTOR,
+    &sec224_github_app_installation_jwt_token::DETECTOR,
 ];
