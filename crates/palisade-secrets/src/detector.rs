@@ -44,6 +44,18 @@ pub enum Check {
     /// placeholder word or template; runs of one character are allowed, as formats such
     /// as base64 of zero bytes or a JSON object's indentation hold them.
     InnerValue,
+    /// The text (group `value`) of an XML element named like a secret (group `key`): under
+    /// a password-named element a real password of at least 6 characters that is not a
+    /// plain lower-case word, under any other name the generic rule's tests.
+    XmlElement,
+    /// A base64 run (possibly cut out of a longer one) whose decoded text holds a PEM
+    /// private key further in than its start, with a body that decodes. Encrypted keys
+    /// are reported at low severity.
+    Base64PemInside,
+    /// A base64 run (possibly cut out of a longer one) whose decoded text is a JSON Web
+    /// Key with a private member (`d`, `p`, `q`, `dp`, `dq`, `qi`, or `k` of a symmetric
+    /// key) that is not a placeholder.
+    Base64JwkInside,
 }
 
 /// One provider-specific (or generic) secret detector, declared in its rule file.

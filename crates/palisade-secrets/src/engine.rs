@@ -235,6 +235,11 @@ pub struct Scanner {
     /// For each keyword pattern id, the case-sensitive detectors and the exact keyword the
     /// hit must contain for them (`AKIA`, not `akia`).
     exact_owners: Vec<ExactOwners>,
+    /// For each keyword pattern id, where the search resumes after one of its hits,
+    /// counted from the hit's start: its length, or less where a suffix of it begins
+    /// another keyword with detectors of its own (`eyJ` then `JrdHki`, `:AA` then a run
+    /// of `A`), which a non-overlapping search would otherwise step over.
+    resume_after: Vec<usize>,
 }
 
 /// Builds the keyword automaton: a leftmost-longest DFA, because keyword search over a
@@ -249,6 +254,39 @@ fn keyword_automaton(words: &[String]) -> Result<AhoCorasick, EngineError> {
         .kind(Some(aho_corasick::AhoCorasickKind::DFA))
         .build(words)
         .map_err(|e| EngineError::Keywords(e.to_string()))
+}
+
+/// For each keyword, the offset from a hit's start where the search resumes (see
+/// [`Scanner::resume_after`]). A suffix that begins a keyword whose detectors all own the
+/// hit's keyword already (`sword` after `pass` in `password`) needs no second look.
+fn resume_offsets(
+    words: &[String],
+    owners: &[Vec<usize>],
+    exact_owners: &[ExactOwners],
+) -> Vec<usize> {
+    let detectors_of = |i: usize| -> Vec<usize> {
+        owners[i]
+            .iter()
+            .copied()
+            .chain(exact_owners[i].iter().map(|(d, _)| *d))
+            .collect()
+    };
+    words
+        .iter()
+        .enumerate()
+        .map(|(i, word)| {
+            let mine = detectors_of(i);
+            (1..word.len())
+                .find(|&k| {
+                    let suffix = &word[k..];
+                    words.iter().enumerate().any(|(j, other)| {
+                        other.starts_with(suffix)
+                            && detectors_of(j).iter().any(|d| !mine.contains(d))
+                    })
+                })
+                .unwrap_or(word.len().max(1))
+        })
+        .collect()
 }
 
 /// Gives each keyword the owners of the keywords it contains (all are lower-case).
@@ -310,11 +348,13 @@ impl Scanner {
             }
         }
         absorb_substrings(&words, &mut owners, &mut exact_owners);
+        let resume_after = resume_offsets(&words, &owners, &exact_owners);
         Ok(Scanner {
             keywords: keyword_automaton(&words)?,
             detectors,
             owners,
             exact_owners,
+            resume_after,
         })
     }
 
@@ -330,8 +370,13 @@ impl Scanner {
         }
         let mut windows: Vec<Vec<(usize, usize)>> = vec![Vec::new(); self.detectors.len()];
         let mut any = false;
-        for hit in self.keywords.find_iter(bytes) {
+        let mut at = 0;
+        while let Some(hit) = self
+            .keywords
+            .find(aho_corasick::Input::new(bytes).span(at..bytes.len()))
+        {
             let pattern = hit.pattern().as_usize();
+            at = hit.start() + self.resume_after[pattern];
             let text = &bytes[hit.start()..hit.end()];
             let exact = self.exact_owners[pattern]
                 .iter()
@@ -495,6 +540,25 @@ impl Scanner {
             Check::InnerValue => {
                 let value = caps.name("value").map(|v| v.as_bytes()).unwrap_or(secret);
                 if validate::is_placeholder_text(value) {
+                    return None;
+                }
+            }
+            Check::Base64PemInside => match validate::base64_private_key_inside(secret)? {
+                validate::EmbeddedKey::Plain => {}
+                validate::EmbeddedKey::Encrypted => {
+                    verdict.severity = Severity::Low;
+                    verdict.note = Some("the key is encrypted with a passphrase".into());
+                }
+            },
+            Check::Base64JwkInside => {
+                if !validate::base64_private_jwk_inside(secret) {
+                    return None;
+                }
+            }
+            Check::XmlElement => {
+                let key = caps.name("key").map(|k| k.as_bytes()).unwrap_or_default();
+                let value = caps.name("value").map(|v| v.as_bytes()).unwrap_or(secret);
+                if !generic::accept_xml_text(key, value) {
                     return None;
                 }
             }

@@ -122,6 +122,86 @@ pub fn pem_body_decodes(block: &[u8]) -> bool {
     }
 }
 
+/// The decoded text of a base64 run that may start anywhere in its encoding (a window
+/// cut out of a long line): one decoding per alignment, lossy UTF-8.
+fn decodings_at_any_alignment(run: &[u8]) -> impl Iterator<Item = String> + '_ {
+    (0..4usize).filter_map(move |skip| {
+        let bytes = base64_decode(run.get(skip..)?)?;
+        Some(String::from_utf8_lossy(&bytes).into_owned())
+    })
+}
+
+/// What a base64 document holds after its start.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum EmbeddedKey {
+    Plain,
+    Encrypted,
+}
+
+/// A PEM private key inside a base64-encoded document (a Helm values file or a
+/// kubeconfig encoded whole), not at its start (that is SEC176's format), whose body
+/// decodes. `None` when there is none.
+pub fn base64_private_key_inside(run: &[u8]) -> Option<EmbeddedKey> {
+    for text in decodings_at_any_alignment(run) {
+        let mut rest = text.as_str();
+        while let Some(begin) = rest.find("-----BEGIN ") {
+            let block = &rest[begin..];
+            let header_end = block[11..].find("-----").map(|e| e + 11)?;
+            let header = &block[..header_end];
+            if std::ptr::eq(rest, text.as_str()) && begin == 0 {
+                // A document that starts with the key is SEC176's.
+                return None;
+            }
+            if header.contains("PRIVATE KEY") {
+                let end = block
+                    .find("-----END ")
+                    .map(|e| e + 9)
+                    .unwrap_or(block.len());
+                let block = &block[..end.min(block.len())];
+                if pem_body_decodes(block.as_bytes()) {
+                    return Some(if block.contains("ENCRYPTED") {
+                        EmbeddedKey::Encrypted
+                    } else {
+                        EmbeddedKey::Plain
+                    });
+                }
+            }
+            rest = &block[header_end..];
+        }
+    }
+    None
+}
+
+/// A JSON Web Key with a private member inside a base64-encoded document.
+pub fn base64_private_jwk_inside(run: &[u8]) -> bool {
+    decodings_at_any_alignment(run).any(|text| {
+        if !text.contains("\"kty\"") {
+            return false;
+        }
+        [
+            "\"d\"", "\"p\"", "\"q\"", "\"dp\"", "\"dq\"", "\"qi\"", "\"k\"",
+        ]
+        .iter()
+        .any(|member| {
+            text.match_indices(member).any(|(at, _)| {
+                let after = text[at + member.len()..].trim_start();
+                let Some(after) = after.strip_prefix(':') else {
+                    return false;
+                };
+                let Some(value) = after.trim_start().strip_prefix('"') else {
+                    return false;
+                };
+                let value: &str = value.split('"').next().unwrap_or("");
+                value.len() >= 16
+                    && value
+                        .bytes()
+                        .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_' || b == b'=')
+                    && !is_placeholder_text(value.as_bytes())
+            })
+        })
+    })
+}
+
 /// A JWT whose header is base64url JSON naming an algorithm.
 pub fn jwt_header_valid(token: &[u8]) -> bool {
     let Some(header) = token.split(|&b| b == b'.').next() else {

@@ -54,6 +54,16 @@ const EXCLUDED: &[(&str, &str, &str)] = &[
         "huggingface:6",
         "the sample lists it under `# negative cases`",
     ),
+    (
+        "credsweeper",
+        "doc_passwd_pair:56",
+        "the sample lists `# password: keep empty` under `FALSE:`",
+    ),
+    (
+        "credsweeper",
+        "sealed_secrets.yaml:13",
+        "`kind: SealedSecret` … `encryptedData:`: ciphertext that only the cluster's controller decrypts, committed by design (Palisade's own advice for Kubernetes secrets)",
+    ),
 ];
 
 /// Recall reached over every labelled positive (see the comment at the assertion).

@@ -209,6 +209,10 @@ mod sec221_deepseek_api_key;
 mod sec222_wundergraph_cosmo_api_key;
 mod sec223_azure_identifiable_api_key;
 mod sec224_github_app_installation_jwt_token;
+mod sec225_secret_environment_fallback;
+mod sec226_xml_element_secret;
+mod sec227_private_key_inside_base64_document;
+mod sec228_json_web_key_inside_base64;
 
 /// All built-in detectors in rule-id order.
 pub(crate) static DETECTORS: &[&Detector] = &[
@@ -417,4 +421,8 @@ pub(crate) static DETECTORS: &[&Detector] = &[
     &sec222_wundergraph_cosmo_api_key::DETECTOR,
     &sec223_azure_identifiable_api_key::DETECTOR,
     &sec224_github_app_installation_jwt_token::DETECTOR,
+    &sec225_secret_environment_fallback::DETECTOR,
+    &sec226_xml_element_secret::DETECTOR,
+    &sec227_private_key_inside_base64_document::DETECTOR,
+    &sec228_json_web_key_inside_base64::DETECTOR,
 ];

@@ -20,7 +20,10 @@ palisade_core::declare_rule! {
 pub(crate) static DETECTOR: Detector = Detector {
     rule: &RULE,
     provider: "DeepSeek",
-    keywords: &["sk-0", "sk-1", "sk-2", "sk-3", "sk-4", "sk-5", "sk-6", "sk-7", "sk-8", "sk-9", "sk-a", "sk-b", "sk-c", "sk-d", "sk-e", "sk-f"],
+    keywords: &[
+        "sk-0", "sk-1", "sk-2", "sk-3", "sk-4", "sk-5", "sk-6", "sk-7", "sk-8", "sk-9", "sk-a",
+        "sk-b", "sk-c", "sk-d", "sk-e", "sk-f",
+    ],
     pattern: r##"(?:^|[^0-9A-Za-z_\-]|\x1b\[[0-9;]{1,12}m)(?P<secret>sk-[0-9a-f]{32})(?:[^0-9A-Za-z_\-]|$)"##,
     min_entropy: 3.0,
     case_sensitive: true,
