@@ -56,6 +56,13 @@ pub enum Check {
     /// Key with a private member (`d`, `p`, `q`, `dp`, `dq`, `qi`, or `k` of a symmetric
     /// key) that is not a placeholder.
     Base64JwkInside,
+    /// A Bech32 string (`hrp1data`) whose checksum matches: age identities. Every tool
+    /// that reads such a key rejects one with a wrong checksum, so it is not reported.
+    Bech32,
+    /// A JFrog reference token: base64 that, when it decodes to `reftkn:` text, must go on
+    /// with the format's version and expiry (`reftkn:01:<digits>:`); prose encoded after
+    /// `reftkn:` is a sample.
+    JfrogReference,
 }
 
 /// One provider-specific (or generic) secret detector, declared in its rule file.

@@ -504,6 +504,11 @@ impl Scanner {
                 if !validate::jwt_header_valid(token) {
                     return None;
                 }
+                // Documentation signs its sample tokens with words (`…EXAMPLEFAKESIG`).
+                let signature = token.rsplit(|&b| b == b'.').next().unwrap_or_default();
+                if token.contains(&b'.') && validate::is_placeholder_text(signature) {
+                    return None;
+                }
             }
             Check::UrlPassword => {
                 if !generic::is_real_password(secret) {
@@ -550,6 +555,17 @@ impl Scanner {
                     verdict.note = Some("the key is encrypted with a passphrase".into());
                 }
             },
+            Check::JfrogReference => {
+                if validate::is_placeholder(secret) || !validate::jfrog_reference_structure(secret)
+                {
+                    return None;
+                }
+            }
+            Check::Bech32 => {
+                if validate::is_placeholder(secret) || !validate::bech32_valid(secret) {
+                    return None;
+                }
+            }
             Check::Base64JwkInside => {
                 if !validate::base64_private_jwk_inside(secret) {
                     return None;

@@ -89,6 +89,7 @@ const NON_SECRET_KEY_PARTS: &[&str] = &[
     "tokenized",
     "tokenize",
     "secrets_",
+    "pwr_",
 ];
 
 /// Values that name another place where the secret lives.

@@ -202,6 +202,65 @@ pub fn base64_private_jwk_inside(run: &[u8]) -> bool {
     })
 }
 
+/// Whether a Bech32 string (BIP 173: human-readable part, `1`, data, 6-character
+/// checksum; one case throughout) carries a valid checksum.
+pub fn bech32_valid(s: &[u8]) -> bool {
+    const CHARSET: &[u8; 32] = b"qpzry9x8gf2tvdw0s3jn54khce6mua7l";
+    const GEN: [u32; 5] = [
+        0x3b6a_57b2,
+        0x2650_8e6d,
+        0x1ea1_19fa,
+        0x3d42_33dd,
+        0x2a14_62b3,
+    ];
+    let lower = s.to_ascii_lowercase();
+    let Some(sep) = lower.iter().rposition(|&b| b == b'1') else {
+        return false;
+    };
+    let (hrp, data) = (&lower[..sep], &lower[sep + 1..]);
+    if hrp.is_empty() || data.len() < 6 {
+        return false;
+    }
+    let mut values: Vec<u8> = hrp.iter().map(|b| b >> 5).collect();
+    values.push(0);
+    values.extend(hrp.iter().map(|b| b & 31));
+    for b in data {
+        match CHARSET.iter().position(|c| c == b) {
+            Some(v) => values.push(v as u8),
+            None => return false,
+        }
+    }
+    let mut chk: u32 = 1;
+    for v in values {
+        let top = chk >> 25;
+        chk = ((chk & 0x1ff_ffff) << 5) ^ v as u32;
+        for (i, g) in GEN.iter().enumerate() {
+            if (top >> i) & 1 == 1 {
+                chk ^= g;
+            }
+        }
+    }
+    chk == 1
+}
+
+/// Whether a JFrog reference token that decodes to `reftkn:` text has the format's
+/// structure (`reftkn:01:<digits>:…`). Tokens that do not decode to `reftkn:` are left
+/// to the regex and entropy tests.
+pub fn jfrog_reference_structure(token: &[u8]) -> bool {
+    let usable = token.len() / 4 * 4;
+    let Some(decoded) = base64_decode(&token[..usable]) else {
+        return true;
+    };
+    let Some(rest) = decoded.strip_prefix(b"reftkn:") else {
+        return true;
+    };
+    let Some(rest) = rest.strip_prefix(b"01:") else {
+        return false;
+    };
+    let digits = rest.iter().take_while(|b| b.is_ascii_digit()).count();
+    digits > 0 && rest.get(digits) == Some(&b':')
+}
+
 /// A JWT whose header is base64url JSON naming an algorithm.
 pub fn jwt_header_valid(token: &[u8]) -> bool {
     let Some(header) = token.split(|&b| b == b'.').next() else {
@@ -374,6 +433,17 @@ mod tests {
         assert!(is_placeholder(b"<your-key>"));
         assert!(is_placeholder(b"ghp_xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"));
         assert!(!is_placeholder(b"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"));
+    }
+
+    #[test]
+    fn bech32_checksums() {
+        assert!(bech32_valid(
+            b"AGE-SECRET-KEY-1KZYHJJGJ5DEC3RXGPEUA97WG99HU4Z3Z9ZK69GHAFZWJ08SFVF0QZ3WFSS"
+        ));
+        assert!(!bech32_valid(
+            b"AGE-SECRET-KEY-1KZYHJJGJ5DEC3RXGPEUA97WG99HU4Z3Z9ZK69GHAFZWJ08SFVF0QZ3WFSX"
+        ));
+        assert!(bech32_valid(b"a12uel5l"));
     }
 
     #[test]

@@ -19,7 +19,7 @@ palisade_core::declare_rule! {
 pub(crate) static DETECTOR: Detector = Detector {
     rule: &RULE,
     provider: "X (Twitter)",
-    keywords: &["AAAAAAAAAAAAAAAA"],
+    keywords: &["AAAAAAAAAAAAAAAAAAAAA"],
     pattern: r##"(?:^|[^0-9A-Za-z])(?P<secret>AAAAAAAAAAAAAAAAAAAAA(?P<value>[A-Za-z0-9%]{30,200}))(?:[^0-9A-Za-z%]|$)"##,
     min_entropy: 0.0,
     case_sensitive: true,
