@@ -63,6 +63,10 @@ pub enum Check {
     /// with the format's version and expiry (`reftkn:01:<digits>:`); prose encoded after
     /// `reftkn:` is a sample.
     JfrogReference,
+    /// A keyword-less random value found next to its context (group `key`): it must mix
+    /// upper-case letters, lower-case letters and digits, and pass the generic rule's
+    /// tests, so that names and dates (`quickstart-1593021475437`) are not taken for it.
+    MixedCaseRandom,
 }
 
 /// One provider-specific (or generic) secret detector, declared in its rule file.

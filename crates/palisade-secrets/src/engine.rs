@@ -555,6 +555,15 @@ impl Scanner {
                     verdict.note = Some("the key is encrypted with a passphrase".into());
                 }
             },
+            Check::MixedCaseRandom => {
+                let key = caps.name("key").map(|k| k.as_bytes()).unwrap_or_default();
+                let mixed = secret.iter().any(u8::is_ascii_uppercase)
+                    && secret.iter().any(u8::is_ascii_lowercase)
+                    && secret.iter().any(u8::is_ascii_digit);
+                if !mixed || !generic::accept(key, secret, whole) {
+                    return None;
+                }
+            }
             Check::JfrogReference => {
                 if validate::is_placeholder(secret) || !validate::jfrog_reference_structure(secret)
                 {

@@ -213,6 +213,7 @@ mod sec225_secret_environment_fallback;
 mod sec226_xml_element_secret;
 mod sec227_private_key_inside_base64_document;
 mod sec228_json_web_key_inside_base64;
+mod sec229_google_oauth_legacy_client_secret;
 
 /// All built-in detectors in rule-id order.
 pub(crate) static DETECTORS: &[&Detector] = &[
@@ -425,4 +426,5 @@ pub(crate) static DETECTORS: &[&Detector] = &[
     &sec226_xml_element_secret::DETECTOR,
     &sec227_private_key_inside_base64_document::DETECTOR,
     &sec228_json_web_key_inside_base64::DETECTOR,
+    &sec229_google_oauth_legacy_client_secret::DETECTOR,
 ];
