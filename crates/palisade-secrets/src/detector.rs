@@ -10,6 +10,9 @@ pub enum Span {
     Line,
     /// A block of up to this many bytes after the keyword's line start (PEM keys, JSON files).
     Block(usize),
+    /// Like `Block`, but starting one line earlier: a value whose context (an XML start
+    /// tag) sits on the line before the keyword.
+    BlockFromLineBefore(usize),
 }
 
 /// A structural check a candidate secret must pass after the regex matched.
@@ -67,6 +70,11 @@ pub enum Check {
     /// upper-case letters, lower-case letters and digits, and pass the generic rule's
     /// tests, so that names and dates (`quickstart-1593021475437`) are not taken for it.
     MixedCaseRandom,
+    /// Base64 of a DER private key without PEM armour (an optional XML start tag before
+    /// it is skipped): an ASN.1 SEQUENCE whose declared length the decoded bytes reach,
+    /// opening with version 0 (PKCS#1, PKCS#8) or 1 (SEC1), and a body of random-looking
+    /// base64.
+    DerPrivateKey,
 }
 
 /// One provider-specific (or generic) secret detector, declared in its rule file.

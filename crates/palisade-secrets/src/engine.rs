@@ -555,6 +555,11 @@ impl Scanner {
                     verdict.note = Some("the key is encrypted with a passphrase".into());
                 }
             },
+            Check::DerPrivateKey => {
+                if !validate::der_private_key(secret) {
+                    return None;
+                }
+            }
             Check::MixedCaseRandom => {
                 let key = caps.name("key").map(|k| k.as_bytes()).unwrap_or_default();
                 let mixed = secret.iter().any(u8::is_ascii_uppercase)
@@ -649,9 +654,16 @@ struct Verdict {
 /// The line (or block) around a keyword hit, bounded so huge lines stay cheap.
 fn window_around(bytes: &[u8], start: usize, end: usize, span: Span) -> (usize, usize) {
     let back_limit = start.saturating_sub(MAX_LOOKBEHIND);
-    let ws = memchr::memrchr(b'\n', &bytes[back_limit..start])
+    let mut ws = memchr::memrchr(b'\n', &bytes[back_limit..start])
         .map(|p| back_limit + p + 1)
         .unwrap_or(back_limit);
+    if let Span::BlockFromLineBefore(_) = span {
+        if ws > back_limit {
+            ws = memchr::memrchr(b'\n', &bytes[back_limit..ws - 1])
+                .map(|p| back_limit + p + 1)
+                .unwrap_or(back_limit);
+        }
+    }
     let we = match span {
         Span::Line => {
             let fwd_limit = (end + MAX_LOOKAHEAD).min(bytes.len());
@@ -659,10 +671,14 @@ fn window_around(bytes: &[u8], start: usize, end: usize, span: Span) -> (usize, 
                 .map(|p| end + p)
                 .unwrap_or(fwd_limit)
         }
-        Span::Block(n) => (ws + n).min(bytes.len()).max(end),
+        Span::Block(n) | Span::BlockFromLineBefore(n) => (ws + n).min(bytes.len()).max(end),
     };
     (ws, we)
 }
+
+/// Rules whose matches give way to any other rule's overlapping match: the generic rule,
+/// and the unarmoured DER key rule, whose body is also the body of an armoured PEM key.
+const FALLBACK_RULE_IDS: &[&str] = &[generic::GENERIC_RULE_ID, "SEC230"];
 
 /// Drops generic matches that a provider rule already explains and identical ranges
 /// found twice, then fills in line and column.
@@ -670,11 +686,11 @@ fn finish(bytes: &[u8], mut found: Vec<Match>) -> Vec<Match> {
     found.sort_by(|a, b| (a.start, &a.rule_id).cmp(&(b.start, &b.rule_id)));
     let specific: Vec<(usize, usize)> = found
         .iter()
-        .filter(|m| &*m.rule_id != generic::GENERIC_RULE_ID)
+        .filter(|m| !FALLBACK_RULE_IDS.contains(&&*m.rule_id))
         .map(|m| (m.start, m.end))
         .collect();
     found.retain(|m| {
-        &*m.rule_id != generic::GENERIC_RULE_ID
+        !FALLBACK_RULE_IDS.contains(&&*m.rule_id)
             || !specific.iter().any(|&(s, e)| s < m.end && m.start < e)
     });
     found.dedup_by(|b, a| a.start == b.start && a.end == b.end && a.provider == b.provider);

@@ -261,6 +261,42 @@ pub fn jfrog_reference_structure(token: &[u8]) -> bool {
     digits > 0 && rest.get(digits) == Some(&b':')
 }
 
+/// Whether `text` (optionally after an XML start tag) is base64 of a complete DER private
+/// key: SEQUENCE, declared length reached, version 0 or 1 first, random-looking body.
+pub fn der_private_key(text: &[u8]) -> bool {
+    let body = match text.first() {
+        Some(b'<') => match text.iter().position(|&b| b == b'>') {
+            Some(p) => &text[p + 1..],
+            None => return false,
+        },
+        _ => text,
+    };
+    let compact: Vec<u8> = body
+        .iter()
+        .copied()
+        .filter(|b| b.is_ascii_alphanumeric() || *b == b'+' || *b == b'/')
+        .collect();
+    if shannon_entropy(&compact) <= 4.0 {
+        return false;
+    }
+    let Some(der) = base64_decode(body) else {
+        return false;
+    };
+    if der.len() < 64 || der[0] != 0x30 {
+        return false;
+    }
+    let (len, header) = match der[1] {
+        n if n < 0x80 => (n as usize, 2),
+        0x81 => (der[2] as usize, 3),
+        0x82 => (((der[2] as usize) << 8) | der[3] as usize, 4),
+        _ => return false,
+    };
+    der.len() >= header + len
+        && der
+            .get(header..header + 3)
+            .is_some_and(|v| v == [0x02, 0x01, 0x00] || v == [0x02, 0x01, 0x01])
+}
+
 /// A JWT whose header is base64url JSON naming an algorithm.
 pub fn jwt_header_valid(token: &[u8]) -> bool {
     let Some(header) = token.split(|&b| b == b'.').next() else {

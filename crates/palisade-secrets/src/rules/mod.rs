@@ -214,6 +214,7 @@ mod sec226_xml_element_secret;
 mod sec227_private_key_inside_base64_document;
 mod sec228_json_web_key_inside_base64;
 mod sec229_google_oauth_legacy_client_secret;
+mod sec230_der_private_key_base64;
 
 /// All built-in detectors in rule-id order.
 pub(crate) static DETECTORS: &[&Detector] = &[
@@ -427,4 +428,5 @@ pub(crate) static DETECTORS: &[&Detector] = &[
     &sec227_private_key_inside_base64_document::DETECTOR,
     &sec228_json_web_key_inside_base64::DETECTOR,
     &sec229_google_oauth_legacy_client_secret::DETECTOR,
+    &sec230_der_private_key_base64::DETECTOR,
 ];
