@@ -72,7 +72,7 @@ const EXCLUDED: &[(&str, &str, &str)] = &[
 ];
 
 /// Recall reached over every labelled positive (see the comment at the assertion).
-const RECALL_FLOOR: f64 = 0.84;
+const RECALL_FLOOR: f64 = 0.89;
 
 #[derive(Default, Debug)]
 struct Score {
