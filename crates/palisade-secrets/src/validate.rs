@@ -319,6 +319,8 @@ const DOCUMENTED_EXAMPLES: &[&str] = &[
     "akiaiosfodnn7example",
     "wjalrxutnfemi/k7mdeng/bpxrficyexamplekey",
     "je7mtgbclwbf/2tk6ih6+ckrbsa",
+    // The TOTP seed of the key URI format's documentation ("Hello!" and 0xDEADBEEF).
+    "jbswy3dpehpk3pxp",
 ];
 
 /// Words that mark a value as a placeholder rather than a credential.

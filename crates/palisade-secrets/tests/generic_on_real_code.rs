@@ -11,9 +11,12 @@ const MAX_BYTES: u64 = 30 << 20;
 
 /// Rules that, like the generic rule, judge a value by its context rather than by a
 /// provider's format: an environment lookup's fallback, XML element text, a legacy Google
-/// client secret near its client ID, keys and JWKs inside base64, bare DER keys. Measured
+/// client secret near its client ID, keys and JWKs inside base64, bare DER keys, OTP seeds
+/// under OTP-named keys. Measured
 /// here: none of them reports anything on the whole local registry (235 MB).
-const CONTEXT_RULE_IDS: &[&str] = &["SEC225", "SEC226", "SEC227", "SEC228", "SEC229", "SEC230"];
+const CONTEXT_RULE_IDS: &[&str] = &[
+    "SEC225", "SEC226", "SEC227", "SEC228", "SEC229", "SEC230", "SEC231",
+];
 
 fn registry_sources() -> Option<PathBuf> {
     let home = std::env::var_os("CARGO_HOME")

@@ -216,6 +216,7 @@ mod sec227_private_key_inside_base64_document;
 mod sec228_json_web_key_inside_base64;
 mod sec229_google_oauth_legacy_client_secret;
 mod sec230_der_private_key_base64;
+mod sec231_otp_seed;
 
 /// All built-in detectors in rule-id order.
 pub(crate) static DETECTORS: &[&Detector] = &[
@@ -431,4 +432,5 @@ pub(crate) static DETECTORS: &[&Detector] = &[
     &sec228_json_web_key_inside_base64::DETECTOR,
     &sec229_google_oauth_legacy_client_secret::DETECTOR,
     &sec230_der_private_key_base64::DETECTOR,
+    &sec231_otp_seed::DETECTOR,
 ];
