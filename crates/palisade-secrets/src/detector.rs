@@ -10,6 +10,12 @@ pub enum Span {
     Line,
     /// A block of up to this many bytes after the keyword's line start (PEM keys, JSON files).
     Block(usize),
+    /// No keyword: the regex runs around the places where the token's shape shows
+    /// (formats with no fixed prefix, such as Discord bot tokens).
+    Shape(crate::shape::Shape),
+    /// Like `Block`, but starting one line earlier: a value whose context (an XML start
+    /// tag) sits on the line before the keyword.
+    BlockFromLineBefore(usize),
 }
 
 /// A structural check a candidate secret must pass after the regex matched.
@@ -23,7 +29,8 @@ pub enum Check {
     Base62Crc32,
     /// A PEM private key whose body decodes from base64.
     PemBody,
-    /// A JSON Web Token whose header decodes to a JSON object with `alg`.
+    /// A JSON Web Token whose header decodes to a JSON object with `alg` (the `value` group
+    /// when the token carries a prefix, else the secret).
     Jwt,
     /// A URL whose password part is not a placeholder or a variable.
     UrlPassword,
@@ -43,6 +50,34 @@ pub enum Check {
     /// placeholder word or template; runs of one character are allowed, as formats such
     /// as base64 of zero bytes or a JSON object's indentation hold them.
     InnerValue,
+    /// The text (group `value`) of an XML element named like a secret (group `key`): under
+    /// a password-named element a real password of at least 6 characters that is not a
+    /// plain lower-case word, under any other name the generic rule's tests.
+    XmlElement,
+    /// A base64 run (possibly cut out of a longer one) whose decoded text holds a PEM
+    /// private key further in than its start, with a body that decodes. Encrypted keys
+    /// are reported at low severity.
+    Base64PemInside,
+    /// A base64 run (possibly cut out of a longer one) whose decoded text is a JSON Web
+    /// Key with a private member (`d`, `p`, `q`, `dp`, `dq`, `qi`, or `k` of a symmetric
+    /// key) that is not a placeholder.
+    Base64JwkInside,
+    /// A Bech32 string (`hrp1data`) whose checksum matches: age identities. Every tool
+    /// that reads such a key rejects one with a wrong checksum, so it is not reported.
+    Bech32,
+    /// A JFrog reference token: base64 that, when it decodes to `reftkn:` text, must go on
+    /// with the format's version and expiry (`reftkn:01:<digits>:`); prose encoded after
+    /// `reftkn:` is a sample.
+    JfrogReference,
+    /// A keyword-less random value found next to its context (group `key`): it must mix
+    /// upper-case letters, lower-case letters and digits, and pass the generic rule's
+    /// tests, so that names and dates (`quickstart-1593021475437`) are not taken for it.
+    MixedCaseRandom,
+    /// Base64 of a DER private key without PEM armour (an optional XML start tag before
+    /// it is skipped): an ASN.1 SEQUENCE whose declared length the decoded bytes reach,
+    /// opening with version 0 (PKCS#1, PKCS#8) or 1 (SEC1), and a body of random-looking
+    /// base64.
+    DerPrivateKey,
 }
 
 /// One provider-specific (or generic) secret detector, declared in its rule file.

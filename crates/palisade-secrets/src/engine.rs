@@ -235,6 +235,11 @@ pub struct Scanner {
     /// For each keyword pattern id, the case-sensitive detectors and the exact keyword the
     /// hit must contain for them (`AKIA`, not `akia`).
     exact_owners: Vec<ExactOwners>,
+    /// For each keyword pattern id, where the search resumes after one of its hits,
+    /// counted from the hit's start: its length, or less where a suffix of it begins
+    /// another keyword with detectors of its own (`eyJ` then `JrdHki`, `:AA` then a run
+    /// of `A`), which a non-overlapping search would otherwise step over.
+    resume_after: Vec<usize>,
 }
 
 /// Builds the keyword automaton: a leftmost-longest DFA, because keyword search over a
@@ -249,6 +254,39 @@ fn keyword_automaton(words: &[String]) -> Result<AhoCorasick, EngineError> {
         .kind(Some(aho_corasick::AhoCorasickKind::DFA))
         .build(words)
         .map_err(|e| EngineError::Keywords(e.to_string()))
+}
+
+/// For each keyword, the offset from a hit's start where the search resumes (see
+/// [`Scanner::resume_after`]). A suffix that begins a keyword whose detectors all own the
+/// hit's keyword already (`sword` after `pass` in `password`) needs no second look.
+fn resume_offsets(
+    words: &[String],
+    owners: &[Vec<usize>],
+    exact_owners: &[ExactOwners],
+) -> Vec<usize> {
+    let detectors_of = |i: usize| -> Vec<usize> {
+        owners[i]
+            .iter()
+            .copied()
+            .chain(exact_owners[i].iter().map(|(d, _)| *d))
+            .collect()
+    };
+    words
+        .iter()
+        .enumerate()
+        .map(|(i, word)| {
+            let mine = detectors_of(i);
+            (1..word.len())
+                .find(|&k| {
+                    let suffix = &word[k..];
+                    words.iter().enumerate().any(|(j, other)| {
+                        other.starts_with(suffix)
+                            && detectors_of(j).iter().any(|d| !mine.contains(d))
+                    })
+                })
+                .unwrap_or(word.len().max(1))
+        })
+        .collect()
 }
 
 /// Gives each keyword the owners of the keywords it contains (all are lower-case).
@@ -283,7 +321,7 @@ impl Scanner {
         let mut owners: Vec<Vec<usize>> = Vec::new();
         let mut exact_owners: Vec<ExactOwners> = Vec::new();
         for (i, d) in detectors.iter().enumerate() {
-            if d.keywords.is_empty() {
+            if d.keywords.is_empty() && !matches!(d.span, Span::Shape(_)) {
                 return Err(EngineError::NoKeywords {
                     rule: d.id.to_string(),
                 });
@@ -310,11 +348,13 @@ impl Scanner {
             }
         }
         absorb_substrings(&words, &mut owners, &mut exact_owners);
+        let resume_after = resume_offsets(&words, &owners, &exact_owners);
         Ok(Scanner {
             keywords: keyword_automaton(&words)?,
             detectors,
             owners,
             exact_owners,
+            resume_after,
         })
     }
 
@@ -330,8 +370,13 @@ impl Scanner {
         }
         let mut windows: Vec<Vec<(usize, usize)>> = vec![Vec::new(); self.detectors.len()];
         let mut any = false;
-        for hit in self.keywords.find_iter(bytes) {
+        let mut at = 0;
+        while let Some(hit) = self
+            .keywords
+            .find(aho_corasick::Input::new(bytes).span(at..bytes.len()))
+        {
             let pattern = hit.pattern().as_usize();
+            at = hit.start() + self.resume_after[pattern];
             let text = &bytes[hit.start()..hit.end()];
             let exact = self.exact_owners[pattern]
                 .iter()
@@ -354,6 +399,12 @@ impl Scanner {
                     _ => list.push((ws, we)),
                 }
                 any = true;
+            }
+        }
+        for (d, det) in self.detectors.iter().enumerate() {
+            if let Span::Shape(shape) = det.span {
+                windows[d] = shape.windows(bytes);
+                any |= !windows[d].is_empty();
             }
         }
         if !any {
@@ -411,7 +462,10 @@ impl Scanner {
         whole: &[u8],
         caps: &regex::bytes::Captures<'_>,
     ) -> Option<Verdict> {
-        if det.min_entropy > 0.0 && validate::shannon_entropy(secret) < det.min_entropy {
+        if det.min_entropy > 0.0
+            && validate::shannon_entropy(secret) < det.min_entropy
+            && !(det.check == Check::Base62Crc32 && validate::base62_crc32_valid(secret))
+        {
             return None;
         }
         let mut verdict = Verdict {
@@ -425,10 +479,17 @@ impl Scanner {
                 }
             }
             Check::Base62Crc32 => {
-                if validate::is_placeholder(secret) {
+                // A matching checksum is computed, never typed: only placeholder words
+                // and templates disqualify such a token, not runs such as `0000000`.
+                if validate::base62_crc32_valid(secret) {
+                    if validate::is_placeholder_text(secret) {
+                        return None;
+                    }
+                } else if validate::is_placeholder(secret)
+                    || !validate::has_standard_checksum_body(secret)
+                {
                     return None;
-                }
-                if !validate::base62_crc32_valid(secret) {
+                } else {
                     verdict.severity = Severity::Medium.min(det.severity);
                     verdict.note = Some("checksum does not match: likely a test value".into());
                 }
@@ -444,7 +505,14 @@ impl Scanner {
                 }
             }
             Check::Jwt => {
-                if !validate::jwt_header_valid(secret) {
+                // A prefixed token (`ghs_<date>_eyJ…`) names its JWT part `value`.
+                let token = caps.name("value").map(|v| v.as_bytes()).unwrap_or(secret);
+                if !validate::jwt_header_valid(token) {
+                    return None;
+                }
+                // Documentation signs its sample tokens with words (`…EXAMPLEFAKESIG`).
+                let signature = token.rsplit(|&b| b == b'.').next().unwrap_or_default();
+                if token.contains(&b'.') && validate::is_placeholder_text(signature) {
                     return None;
                 }
             }
@@ -483,6 +551,50 @@ impl Scanner {
             Check::InnerValue => {
                 let value = caps.name("value").map(|v| v.as_bytes()).unwrap_or(secret);
                 if validate::is_placeholder_text(value) {
+                    return None;
+                }
+            }
+            Check::Base64PemInside => match validate::base64_private_key_inside(secret)? {
+                validate::EmbeddedKey::Plain => {}
+                validate::EmbeddedKey::Encrypted => {
+                    verdict.severity = Severity::Low;
+                    verdict.note = Some("the key is encrypted with a passphrase".into());
+                }
+            },
+            Check::DerPrivateKey => {
+                if !validate::der_private_key(secret) {
+                    return None;
+                }
+            }
+            Check::MixedCaseRandom => {
+                let key = caps.name("key").map(|k| k.as_bytes()).unwrap_or_default();
+                let mixed = secret.iter().any(u8::is_ascii_uppercase)
+                    && secret.iter().any(u8::is_ascii_lowercase)
+                    && secret.iter().any(u8::is_ascii_digit);
+                if !mixed || !generic::accept(key, secret, whole) {
+                    return None;
+                }
+            }
+            Check::JfrogReference => {
+                if validate::is_placeholder(secret) || !validate::jfrog_reference_structure(secret)
+                {
+                    return None;
+                }
+            }
+            Check::Bech32 => {
+                if validate::is_placeholder(secret) || !validate::bech32_valid(secret) {
+                    return None;
+                }
+            }
+            Check::Base64JwkInside => {
+                if !validate::base64_private_jwk_inside(secret) {
+                    return None;
+                }
+            }
+            Check::XmlElement => {
+                let key = caps.name("key").map(|k| k.as_bytes()).unwrap_or_default();
+                let value = caps.name("value").map(|v| v.as_bytes()).unwrap_or(secret);
+                if !generic::accept_xml_text(key, value) {
                     return None;
                 }
             }
@@ -548,20 +660,31 @@ struct Verdict {
 /// The line (or block) around a keyword hit, bounded so huge lines stay cheap.
 fn window_around(bytes: &[u8], start: usize, end: usize, span: Span) -> (usize, usize) {
     let back_limit = start.saturating_sub(MAX_LOOKBEHIND);
-    let ws = memchr::memrchr(b'\n', &bytes[back_limit..start])
+    let mut ws = memchr::memrchr(b'\n', &bytes[back_limit..start])
         .map(|p| back_limit + p + 1)
         .unwrap_or(back_limit);
+    if let Span::BlockFromLineBefore(_) = span {
+        if ws > back_limit {
+            ws = memchr::memrchr(b'\n', &bytes[back_limit..ws - 1])
+                .map(|p| back_limit + p + 1)
+                .unwrap_or(back_limit);
+        }
+    }
     let we = match span {
-        Span::Line => {
+        Span::Line | Span::Shape(_) => {
             let fwd_limit = (end + MAX_LOOKAHEAD).min(bytes.len());
             memchr::memchr(b'\n', &bytes[end..fwd_limit])
                 .map(|p| end + p)
                 .unwrap_or(fwd_limit)
         }
-        Span::Block(n) => (ws + n).min(bytes.len()).max(end),
+        Span::Block(n) | Span::BlockFromLineBefore(n) => (ws + n).min(bytes.len()).max(end),
     };
     (ws, we)
 }
+
+/// Rules whose matches give way to any other rule's overlapping match: the generic rule,
+/// and the unarmoured DER key rule, whose body is also the body of an armoured PEM key.
+const FALLBACK_RULE_IDS: &[&str] = &[generic::GENERIC_RULE_ID, "SEC230"];
 
 /// Drops generic matches that a provider rule already explains and identical ranges
 /// found twice, then fills in line and column.
@@ -569,11 +692,11 @@ fn finish(bytes: &[u8], mut found: Vec<Match>) -> Vec<Match> {
     found.sort_by(|a, b| (a.start, &a.rule_id).cmp(&(b.start, &b.rule_id)));
     let specific: Vec<(usize, usize)> = found
         .iter()
-        .filter(|m| &*m.rule_id != generic::GENERIC_RULE_ID)
+        .filter(|m| !FALLBACK_RULE_IDS.contains(&&*m.rule_id))
         .map(|m| (m.start, m.end))
         .collect();
     found.retain(|m| {
-        &*m.rule_id != generic::GENERIC_RULE_ID
+        !FALLBACK_RULE_IDS.contains(&&*m.rule_id)
             || !specific.iter().any(|&(s, e)| s < m.end && m.start < e)
     });
     found.dedup_by(|b, a| a.start == b.start && a.end == b.end && a.provider == b.provider);

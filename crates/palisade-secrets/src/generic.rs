@@ -89,6 +89,7 @@ const NON_SECRET_KEY_PARTS: &[&str] = &[
     "tokenized",
     "tokenize",
     "secrets_",
+    "pwr_",
 ];
 
 /// Values that name another place where the secret lives.
@@ -161,6 +162,14 @@ pub fn accept(key: &[u8], value: &[u8], whole: &[u8]) -> bool {
     if is_uuid(lower.as_bytes()) || value.iter().all(|b| b.is_ascii_digit()) {
         return false;
     }
+    // Hex encoders write one case: a long hex string mixing both was edited by hand.
+    if value.len() >= 32
+        && value.iter().all(u8::is_ascii_hexdigit)
+        && value.iter().any(u8::is_ascii_lowercase)
+        && value.iter().any(u8::is_ascii_uppercase)
+    {
+        return false;
+    }
     if matches!(
         lower.as_str(),
         "true" | "false" | "null" | "none" | "nil" | "undefined"
@@ -169,6 +178,15 @@ pub fn accept(key: &[u8], value: &[u8], whole: &[u8]) -> bool {
     }
     if lower.contains("password") || lower.contains("secret") || lower.contains("token") {
         return false;
+    }
+    // A product or licence key (`ZAQWS-XCDER-VBGTR-FRTGU-KLMNX`) is letters and dashes
+    // only, like an identifier, but under an activation or licence key it is the secret.
+    if is_product_key(value)
+        && ["activation", "licen", "product", "serial"]
+            .iter()
+            .any(|k| key.contains(k))
+    {
+        return true;
     }
     // Unquoted identifiers (`password = get_password`, `token: TOKEN_VAR`) are references
     // in code and in templated configuration alike.
@@ -192,6 +210,24 @@ pub fn accept(key: &[u8], value: &[u8], whole: &[u8]) -> bool {
         return entropy >= 3.5 && value.len() >= 16;
     }
     entropy >= GENERIC_MIN_ENTROPY
+}
+
+/// Whether the text of an XML element named `key` is a literal credential. XML text is
+/// never code, so a password element's text is its password as typed: short values and
+/// words with punctuation count, placeholders, templates (`${env.PASS}`) and Maven's
+/// encrypted `{…}` values do not.
+pub fn accept_xml_text(key: &[u8], value: &[u8]) -> bool {
+    let name = String::from_utf8_lossy(key).to_ascii_lowercase();
+    let password_named = ["pass", "pwd"].iter().any(|p| name.contains(p));
+    if !password_named {
+        return accept(key, value, value);
+    }
+    let plain_word = value.iter().all(|b| b.is_ascii_lowercase());
+    value.len() >= 6
+        && !plain_word
+        && is_real_password(value)
+        && !validate::is_placeholder(value)
+        && !NON_SECRET_KEY_ENDINGS.iter().any(|e| name.ends_with(e))
 }
 
 /// Whether a URL's password part is a real password (not a variable or placeholder).
@@ -236,6 +272,20 @@ pub fn is_real_password(url_password: &[u8]) -> bool {
         return false;
     }
     !validate::is_placeholder(url_password)
+}
+
+/// Four or more dash-separated groups of 4 to 6 upper-case letters and digits, as
+/// software activation keys are printed, none of them a typed run (`ABCDE`, `KLMNO`,
+/// `12345`) as in documentation samples.
+fn is_product_key(value: &[u8]) -> bool {
+    let groups: Vec<&[u8]> = value.split(|&b| b == b'-').collect();
+    groups.len() >= 4
+        && groups.iter().all(|g| {
+            (4..=6).contains(&g.len())
+                && g.iter()
+                    .all(|b| b.is_ascii_uppercase() || b.is_ascii_digit())
+                && !validate::has_sequence_run(g, 5)
+        })
 }
 
 /// `1.2.3`-style version numbers inside a value (package coordinates, image tags).
@@ -318,6 +368,41 @@ mod tests {
         assert!(!accept(
             b"token",
             b"3636dd46-ea21-11e9-81b4-2a2ae2dbcce4",
+            b""
+        ));
+    }
+
+    #[test]
+    fn activation_keys_are_secrets_only_under_an_activation_key() {
+        let key = b"ZAQWS-XCDER-VBGTR-FRTGU-KLMNX";
+        assert!(accept(
+            b"Activation key",
+            key,
+            b"Activation key : ZAQWS-XCDER-VBGTR-FRTGU-KLMNX"
+        ));
+        assert!(!accept(
+            b"secret_color",
+            key,
+            b"secret_color: ZAQWS-XCDER-VBGTR-FRTGU-KLMNX"
+        ));
+        assert!(!accept(b"license_key", b"XXXXX-XXXXX-XXXXX-XXXXX", b""));
+        assert!(!accept(
+            b"Activation key",
+            b"ZAQWS-XCDER-VBGTR-FRTGU-KLMNO",
+            b""
+        ));
+    }
+
+    #[test]
+    fn long_hex_in_mixed_case_is_hand_edited() {
+        assert!(!accept(
+            b"api-key",
+            b"acdeFf05b1a6d4c890237bf08c5e6e8d2b4d0f2e",
+            b""
+        ));
+        assert!(accept(
+            b"api-key",
+            b"acdeff05b1a6d4c890237bf08c5e6e8d2b4d0f2e",
             b""
         ));
     }

@@ -23,6 +23,7 @@ mod generic;
 mod mapped;
 mod redact;
 mod rules;
+pub mod shape;
 pub mod validate;
 
 use std::sync::OnceLock;

@@ -63,6 +63,15 @@ pub fn base62_crc32_valid(token: &[u8]) -> bool {
     base62(crc32(random), 6).as_bytes() == check
 }
 
+/// Whether a `prefix_` token has the 36-character body (30 random + 6 checksum) of the
+/// current formats: a longer body is only accepted with a matching checksum.
+pub fn has_standard_checksum_body(token: &[u8]) -> bool {
+    token
+        .iter()
+        .position(|&b| b == b'_')
+        .is_some_and(|us| token.len() - us - 1 == 36)
+}
+
 /// Decodes standard or URL-safe base64, ignoring whitespace; `None` on any other byte.
 pub fn base64_decode(input: &[u8]) -> Option<Vec<u8>> {
     let mut out = Vec::with_capacity(input.len() * 3 / 4);
@@ -113,6 +122,181 @@ pub fn pem_body_decodes(block: &[u8]) -> bool {
     }
 }
 
+/// The decoded text of a base64 run that may start anywhere in its encoding (a window
+/// cut out of a long line): one decoding per alignment, lossy UTF-8.
+fn decodings_at_any_alignment(run: &[u8]) -> impl Iterator<Item = String> + '_ {
+    (0..4usize).filter_map(move |skip| {
+        let bytes = base64_decode(run.get(skip..)?)?;
+        Some(String::from_utf8_lossy(&bytes).into_owned())
+    })
+}
+
+/// What a base64 document holds after its start.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum EmbeddedKey {
+    Plain,
+    Encrypted,
+}
+
+/// A PEM private key inside a base64-encoded document (a Helm values file or a
+/// kubeconfig encoded whole), not at its start (that is SEC176's format), whose body
+/// decodes. `None` when there is none.
+pub fn base64_private_key_inside(run: &[u8]) -> Option<EmbeddedKey> {
+    for text in decodings_at_any_alignment(run) {
+        let mut rest = text.as_str();
+        while let Some(begin) = rest.find("-----BEGIN ") {
+            let block = &rest[begin..];
+            let header_end = block[11..].find("-----").map(|e| e + 11)?;
+            let header = &block[..header_end];
+            if std::ptr::eq(rest, text.as_str()) && begin == 0 {
+                // A document that starts with the key is SEC176's.
+                return None;
+            }
+            if header.contains("PRIVATE KEY") {
+                let end = block
+                    .find("-----END ")
+                    .map(|e| e + 9)
+                    .unwrap_or(block.len());
+                let block = &block[..end.min(block.len())];
+                if pem_body_decodes(block.as_bytes()) {
+                    return Some(if block.contains("ENCRYPTED") {
+                        EmbeddedKey::Encrypted
+                    } else {
+                        EmbeddedKey::Plain
+                    });
+                }
+            }
+            rest = &block[header_end..];
+        }
+    }
+    None
+}
+
+/// A JSON Web Key with a private member inside a base64-encoded document.
+pub fn base64_private_jwk_inside(run: &[u8]) -> bool {
+    decodings_at_any_alignment(run).any(|text| {
+        if !text.contains("\"kty\"") {
+            return false;
+        }
+        [
+            "\"d\"", "\"p\"", "\"q\"", "\"dp\"", "\"dq\"", "\"qi\"", "\"k\"",
+        ]
+        .iter()
+        .any(|member| {
+            text.match_indices(member).any(|(at, _)| {
+                let after = text[at + member.len()..].trim_start();
+                let Some(after) = after.strip_prefix(':') else {
+                    return false;
+                };
+                let Some(value) = after.trim_start().strip_prefix('"') else {
+                    return false;
+                };
+                let value: &str = value.split('"').next().unwrap_or("");
+                value.len() >= 16
+                    && value
+                        .bytes()
+                        .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_' || b == b'=')
+                    && !is_placeholder_text(value.as_bytes())
+            })
+        })
+    })
+}
+
+/// Whether a Bech32 string (BIP 173: human-readable part, `1`, data, 6-character
+/// checksum; one case throughout) carries a valid checksum.
+pub fn bech32_valid(s: &[u8]) -> bool {
+    const CHARSET: &[u8; 32] = b"qpzry9x8gf2tvdw0s3jn54khce6mua7l";
+    const GEN: [u32; 5] = [
+        0x3b6a_57b2,
+        0x2650_8e6d,
+        0x1ea1_19fa,
+        0x3d42_33dd,
+        0x2a14_62b3,
+    ];
+    let lower = s.to_ascii_lowercase();
+    let Some(sep) = lower.iter().rposition(|&b| b == b'1') else {
+        return false;
+    };
+    let (hrp, data) = (&lower[..sep], &lower[sep + 1..]);
+    if hrp.is_empty() || data.len() < 6 {
+        return false;
+    }
+    let mut values: Vec<u8> = hrp.iter().map(|b| b >> 5).collect();
+    values.push(0);
+    values.extend(hrp.iter().map(|b| b & 31));
+    for b in data {
+        match CHARSET.iter().position(|c| c == b) {
+            Some(v) => values.push(v as u8),
+            None => return false,
+        }
+    }
+    let mut chk: u32 = 1;
+    for v in values {
+        let top = chk >> 25;
+        chk = ((chk & 0x1ff_ffff) << 5) ^ v as u32;
+        for (i, g) in GEN.iter().enumerate() {
+            if (top >> i) & 1 == 1 {
+                chk ^= g;
+            }
+        }
+    }
+    chk == 1
+}
+
+/// Whether a JFrog reference token that decodes to `reftkn:` text has the format's
+/// structure (`reftkn:01:<digits>:…`). Tokens that do not decode to `reftkn:` are left
+/// to the regex and entropy tests.
+pub fn jfrog_reference_structure(token: &[u8]) -> bool {
+    let usable = token.len() / 4 * 4;
+    let Some(decoded) = base64_decode(&token[..usable]) else {
+        return true;
+    };
+    let Some(rest) = decoded.strip_prefix(b"reftkn:") else {
+        return true;
+    };
+    let Some(rest) = rest.strip_prefix(b"01:") else {
+        return false;
+    };
+    let digits = rest.iter().take_while(|b| b.is_ascii_digit()).count();
+    digits > 0 && rest.get(digits) == Some(&b':')
+}
+
+/// Whether `text` (optionally after an XML start tag) is base64 of a complete DER private
+/// key: SEQUENCE, declared length reached, version 0 or 1 first, random-looking body.
+pub fn der_private_key(text: &[u8]) -> bool {
+    let body = match text.first() {
+        Some(b'<') => match text.iter().position(|&b| b == b'>') {
+            Some(p) => &text[p + 1..],
+            None => return false,
+        },
+        _ => text,
+    };
+    let compact: Vec<u8> = body
+        .iter()
+        .copied()
+        .filter(|b| b.is_ascii_alphanumeric() || *b == b'+' || *b == b'/')
+        .collect();
+    if shannon_entropy(&compact) <= 4.0 {
+        return false;
+    }
+    let Some(der) = base64_decode(body) else {
+        return false;
+    };
+    if der.len() < 64 || der[0] != 0x30 {
+        return false;
+    }
+    let (len, header) = match der[1] {
+        n if n < 0x80 => (n as usize, 2),
+        0x81 => (der[2] as usize, 3),
+        0x82 => (((der[2] as usize) << 8) | der[3] as usize, 4),
+        _ => return false,
+    };
+    der.len() >= header + len
+        && der
+            .get(header..header + 3)
+            .is_some_and(|v| v == [0x02, 0x01, 0x00] || v == [0x02, 0x01, 0x01])
+}
+
 /// A JWT whose header is base64url JSON naming an algorithm.
 pub fn jwt_header_valid(token: &[u8]) -> bool {
     let Some(header) = token.split(|&b| b == b'.').next() else {
@@ -135,6 +319,8 @@ const DOCUMENTED_EXAMPLES: &[&str] = &[
     "akiaiosfodnn7example",
     "wjalrxutnfemi/k7mdeng/bpxrficyexamplekey",
     "je7mtgbclwbf/2tk6ih6+ckrbsa",
+    // The TOTP seed of the key URI format's documentation ("Hello!" and 0xDEADBEEF).
+    "jbswy3dpehpk3pxp",
 ];
 
 /// Words that mark a value as a placeholder rather than a credential.
@@ -285,6 +471,17 @@ mod tests {
         assert!(is_placeholder(b"<your-key>"));
         assert!(is_placeholder(b"ghp_xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"));
         assert!(!is_placeholder(b"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"));
+    }
+
+    #[test]
+    fn bech32_checksums() {
+        assert!(bech32_valid(
+            b"AGE-SECRET-KEY-1KZYHJJGJ5DEC3RXGPEUA97WG99HU4Z3Z9ZK69GHAFZWJ08SFVF0QZ3WFSS"
+        ));
+        assert!(!bech32_valid(
+            b"AGE-SECRET-KEY-1KZYHJJGJ5DEC3RXGPEUA97WG99HU4Z3Z9ZK69GHAFZWJ08SFVF0QZ3WFSX"
+        ));
+        assert!(bech32_valid(b"a12uel5l"));
     }
 
     #[test]

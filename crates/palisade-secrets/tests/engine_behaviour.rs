@@ -64,3 +64,24 @@ fn lockfiles_are_not_scanned() {
     let text = b"\"integrity\": \"sha512-password=Xk9mQ2vLp8zT4\"";
     assert!(scanner.scan_bytes("web/package-lock.json", text).is_empty());
 }
+
+#[test]
+fn a_keyword_that_begins_inside_another_keyword_hit_is_still_found() {
+    let scanner = Scanner::builtin().unwrap();
+    // `:AA` (Telegram) ends inside the run of `A` that marks an X bearer token.
+    let bearer = "tp:AAAAAAAAAAAAAAAAAAAAAMLheAAAAAAA0%2BeiuSd%2BUaLvse4JtiiSGRDISJS%3DEiUifRGBkE2XK5zMl76DjR9Ub0fhTYbJZCwnz4XRVBCcE3sNiF";
+    let ids: Vec<_> = scanner
+        .scan_bytes("log.txt", bearer.as_bytes())
+        .iter()
+        .map(|m| m.rule_id.to_string())
+        .collect();
+    assert_eq!(ids, ["SEC195"]);
+    // `eyJ` (JWT) overlaps the base64 of `"kty"` at the start of an encoded JSON Web Key.
+    let jwk = "jwk: eyJrdHkiOiJvY3QiLCJrIjoiV3JNd1Fmb05hSFRnWFU1Zlp2UkdBRHFxIn0=";
+    let ids: Vec<_> = scanner
+        .scan_bytes("env.txt", jwk.as_bytes())
+        .iter()
+        .map(|m| m.rule_id.to_string())
+        .collect();
+    assert_eq!(ids, ["SEC228"]);
+}

@@ -202,6 +202,21 @@ mod sec196_instagram_access_token;
 mod sec197_nats_nkey_seed;
 mod sec198_dropbox_long_lived_token;
 mod sec199_ntlm_authenticate_message;
+mod sec211_discord_bot_token_shape;
+
+// CredSweeper-corpus providers and formats.
+mod sec220_akamai_edgegrid_token;
+mod sec221_deepseek_api_key;
+mod sec222_wundergraph_cosmo_api_key;
+mod sec223_azure_identifiable_api_key;
+mod sec224_github_app_installation_jwt_token;
+mod sec225_secret_environment_fallback;
+mod sec226_xml_element_secret;
+mod sec227_private_key_inside_base64_document;
+mod sec228_json_web_key_inside_base64;
+mod sec229_google_oauth_legacy_client_secret;
+mod sec230_der_private_key_base64;
+mod sec231_otp_seed;
 
 /// All built-in detectors in rule-id order.
 pub(crate) static DETECTORS: &[&Detector] = &[
@@ -404,4 +419,18 @@ pub(crate) static DETECTORS: &[&Detector] = &[
     &sec197_nats_nkey_seed::DETECTOR,
     &sec198_dropbox_long_lived_token::DETECTOR,
     &sec199_ntlm_authenticate_message::DETECTOR,
+    &sec211_discord_bot_token_shape::DETECTOR,
+    // CredSweeper-corpus providers and formats.
+    &sec220_akamai_edgegrid_token::DETECTOR,
+    &sec221_deepseek_api_key::DETECTOR,
+    &sec222_wundergraph_cosmo_api_key::DETECTOR,
+    &sec223_azure_identifiable_api_key::DETECTOR,
+    &sec224_github_app_installation_jwt_token::DETECTOR,
+    &sec225_secret_environment_fallback::DETECTOR,
+    &sec226_xml_element_secret::DETECTOR,
+    &sec227_private_key_inside_base64_document::DETECTOR,
+    &sec228_json_web_key_inside_base64::DETECTOR,
+    &sec229_google_oauth_legacy_client_secret::DETECTOR,
+    &sec230_der_private_key_base64::DETECTOR,
+    &sec231_otp_seed::DETECTOR,
 ];

@@ -4,7 +4,7 @@ use crate::detector::{Check, Detector, Span};
 
 palisade_core::declare_rule! {
     /// ## What it checks
-    /// A Amazon MWS auth token (AWS) in any text file: a value in the provider's documented format, looked for only near the keywords `amzn.mws.`. Its Shannon entropy must be at least 3.0 bits per character.
+    /// A Amazon MWS auth token (AWS) in any text file: a value in the provider's documented format, looked for only near the keywords `amzn.mws.`, followed by a UUID-shaped body of lower-case letters and digits. Its Shannon entropy must be at least 3.0 bits per character.
     /// Placeholders (`xxxx`, `<token>`, `${VAR}`, `{{ .Values.x }}`) and the providers' documented example values are not reported.
     /// ## Why it matters
     /// An MWS auth token lets a developer application act on a seller account.
@@ -21,7 +21,7 @@ pub(crate) static DETECTOR: Detector = Detector {
     rule: &RULE,
     provider: "AWS",
     keywords: &["amzn.mws."],
-    pattern: r##"(?:^|[^0-9A-Za-z_])(?P<secret>amzn\.mws\.[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})(?:[^0-9A-Za-z_]|$)"##,
+    pattern: r##"(?:^|[^0-9A-Za-z_])(?P<secret>amzn\.mws\.[0-9a-z]{8}-[0-9a-z]{4}-[0-9a-z]{4}-[0-9a-z]{4}-[0-9a-z]{12})(?:[^0-9A-Za-z_]|$)"##,
     min_entropy: 3.0,
     case_sensitive: true,
     check: Check::None,

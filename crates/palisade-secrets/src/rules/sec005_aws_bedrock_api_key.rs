@@ -1,10 +1,10 @@
-//! SEC005: Amazon Bedrock long-lived API key.
+//! SEC005: Amazon Bedrock API key.
 
 use crate::detector::{Check, Detector, Span};
 
 palisade_core::declare_rule! {
     /// ## What it checks
-    /// A Amazon Bedrock long-lived API key (AWS) in any text file: a value in the provider's documented format, looked for only near the keywords `ABSK`. Its Shannon entropy must be at least 4.0 bits per character.
+    /// An Amazon Bedrock API key (AWS) in any text file: a long-term key (`ABSK` and base64) or a short-term key (`bedrock-api-key-` and base64), looked for only near those prefixes. Its Shannon entropy must be at least 4.0 bits per character.
     /// Placeholders (`xxxx`, `<token>`, `${VAR}`, `{{ .Values.x }}`) and the providers' documented example values are not reported.
     /// ## Why it matters
     /// A Bedrock API key calls foundation models billed to the account.
@@ -13,15 +13,15 @@ palisade_core::declare_rule! {
     /// ## References
     /// - https://docs.aws.amazon.com/bedrock/latest/userguide/api-keys.html
     pub static RULE = {
-        id: "SEC005", practice: Sec, severity: High, title: "Amazon Bedrock long-lived API key",
+        id: "SEC005", practice: Sec, severity: High, title: "Amazon Bedrock API key",
     };
 }
 
 pub(crate) static DETECTOR: Detector = Detector {
     rule: &RULE,
     provider: "AWS",
-    keywords: &["ABSK"],
-    pattern: r##"(?:^|[^0-9A-Za-z_])(?P<secret>ABSK[A-Za-z0-9+/]{109,269}={0,2})(?:[^0-9A-Za-z_]|$)"##,
+    keywords: &["ABSK", "bedrock-api-key-"],
+    pattern: r##"(?:^|[^0-9A-Za-z_])(?P<secret>ABSK[A-Za-z0-9+/]{109,269}={0,2}|bedrock-api-key-[A-Za-z0-9+/]{32,4000}={0,2})(?:[^0-9A-Za-z_]|$)"##,
     min_entropy: 4.0,
     case_sensitive: true,
     check: Check::None,

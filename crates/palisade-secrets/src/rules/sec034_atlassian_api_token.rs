@@ -4,7 +4,7 @@ use crate::detector::{Check, Detector, Span};
 
 palisade_core::declare_rule! {
     /// ## What it checks
-    /// A Atlassian API token (Atlassian) in any text file: a value in the provider's documented format, looked for only near the keywords `ATATT3`. Its Shannon entropy must be at least 4.0 bits per character.
+    /// A Atlassian API token (Atlassian) in any text file: a value in the provider's documented format, looked for only near the keywords `ATATT3`. The `=` before the 8-character checksum may be escaped (`\\=`, `%3D`), as it is when the token is pasted into a shell command or a URL. Its Shannon entropy must be at least 4.0 bits per character.
     /// Placeholders (`xxxx`, `<token>`, `${VAR}`, `{{ .Values.x }}`) and the providers' documented example values are not reported.
     /// ## Why it matters
     /// An Atlassian API token acts as the user in Jira, Confluence and Bitbucket.
@@ -21,7 +21,7 @@ pub(crate) static DETECTOR: Detector = Detector {
     rule: &RULE,
     provider: "Atlassian",
     keywords: &["ATATT3"],
-    pattern: r##"(?:^|[^0-9A-Za-z_])(?P<secret>ATATT3[A-Za-z0-9_\-=]{186})(?:[^0-9A-Za-z_]|$)"##,
+    pattern: r##"(?:^|[^0-9A-Za-z_])(?P<secret>ATATT3[A-Za-z0-9_\-=]{186}|ATATT3[A-Za-z0-9_\-]{150,200}(?:\\=|%3[Dd])[A-F0-9]{8})(?:[^0-9A-Za-z_]|$)"##,
     min_entropy: 4.0,
     case_sensitive: true,
     check: Check::None,

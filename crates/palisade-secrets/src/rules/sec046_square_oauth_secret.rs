@@ -4,7 +4,7 @@ use crate::detector::{Check, Detector, Span};
 
 palisade_core::declare_rule! {
     /// ## What it checks
-    /// A Square OAuth application secret (Square) in any text file: a value in the provider's documented format, looked for only near the keywords `sq0csp-`. Its Shannon entropy must be at least 3.5 bits per character.
+    /// A Square OAuth application secret (Square) in any text file: a value in the provider's documented format, looked for only near the keywords `sq0csp-`, also inside ANSI colour codes (a token copied from a coloured terminal log). Its Shannon entropy must be at least 3.5 bits per character.
     /// Placeholders (`xxxx`, `<token>`, `${VAR}`, `{{ .Values.x }}`) and the providers' documented example values are not reported.
     /// ## Why it matters
     /// The OAuth secret lets anyone act as the Square application.
@@ -21,7 +21,7 @@ pub(crate) static DETECTOR: Detector = Detector {
     rule: &RULE,
     provider: "Square",
     keywords: &["sq0csp-"],
-    pattern: r##"(?:^|[^0-9A-Za-z_])(?P<secret>sq0csp-[0-9A-Za-z_\-]{43})(?:[^0-9A-Za-z_]|$)"##,
+    pattern: r##"(?:^|[^0-9A-Za-z_]|\x1b\[[0-9;]{1,12}m)(?P<secret>sq0csp-[0-9A-Za-z_\-]{43})(?:[^0-9A-Za-z_]|$)"##,
     min_entropy: 3.5,
     case_sensitive: true,
     check: Check::None,

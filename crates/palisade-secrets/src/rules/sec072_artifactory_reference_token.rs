@@ -4,7 +4,7 @@ use crate::detector::{Check, Detector, Span};
 
 palisade_core::declare_rule! {
     /// ## What it checks
-    /// A JFrog Artifactory reference token (JFrog) in any text file: a value in the provider's documented format, looked for only near the keywords `cmVmd`. Its Shannon entropy must be at least 4.0 bits per character.
+    /// A JFrog Artifactory reference token (JFrog) in any text file: a value in the provider's documented format, looked for only near the keywords `cmVmd`. Its Shannon entropy must be at least 4.0 bits per character. A token that decodes to `reftkn:` text must go on with the format's version and expiry (`reftkn:01:<expiry>:`): prose encoded after `reftkn:` is a sample.
     /// Placeholders (`xxxx`, `<token>`, `${VAR}`, `{{ .Values.x }}`) and the providers' documented example values are not reported.
     /// ## Why it matters
     /// A reference token acts as the JFrog user within its scope.
@@ -24,6 +24,6 @@ pub(crate) static DETECTOR: Detector = Detector {
     pattern: r##"(?:^|[^0-9A-Za-z_])(?P<secret>cmVmd[A-Za-z0-9]{59})(?:[^0-9A-Za-z_]|$)"##,
     min_entropy: 4.0,
     case_sensitive: true,
-    check: Check::None,
+    check: Check::JfrogReference,
     span: Span::Line,
 };

@@ -21,7 +21,7 @@ pub(crate) static DETECTOR: Detector = Detector {
     rule: &RULE,
     provider: "Anthropic",
     keywords: &["sk-ant-api"],
-    pattern: r##"(?:^|[^0-9A-Za-z_\-])(?P<secret>sk-ant-api\d{2}-[a-zA-Z0-9_\-]{93}AA)(?:[^0-9A-Za-z_\-]|$)"##,
+    pattern: r##"(?:^|[^0-9A-Za-z_\-])(?P<secret>sk-ant-api\d{2}-[a-zA-Z0-9_\-]{86,100})(?:[^0-9A-Za-z_\-]|$)"##,
     min_entropy: 3.5,
     case_sensitive: true,
     check: Check::None,

@@ -21,7 +21,7 @@ pub(crate) static DETECTOR: Detector = Detector {
     rule: &RULE,
     provider: "Notion",
     keywords: &["ntn_"],
-    pattern: r##"(?:^|[^0-9A-Za-z_])(?P<secret>ntn_[0-9]{11}[A-Za-z0-9]{35})(?:[^0-9A-Za-z_]|$)"##,
+    pattern: r##"(?:^|[^0-9A-Za-z_])(?P<secret>ntn_[0-9]{9,11}[A-Za-z0-9]{35,37})(?:[^0-9A-Za-z_]|$)"##,
     min_entropy: 3.5,
     case_sensitive: true,
     check: Check::None,

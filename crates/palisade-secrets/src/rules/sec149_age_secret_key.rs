@@ -4,7 +4,7 @@ use crate::detector::{Check, Detector, Span};
 
 palisade_core::declare_rule! {
     /// ## What it checks
-    /// A age secret key (age) in any text file: a value in the provider's documented format, looked for only near the keywords `AGE-SECRET-KEY-1`. Its Shannon entropy must be at least 3.5 bits per character.
+    /// A age secret key (age) in any text file: a value in the provider's documented format, looked for only near the keywords `AGE-SECRET-KEY-1`. Its Shannon entropy must be at least 3.5 bits per character, and its Bech32 checksum must match (age refuses a key whose checksum does not).
     /// Placeholders (`xxxx`, `<token>`, `${VAR}`, `{{ .Values.x }}`) and the providers' documented example values are not reported.
     /// ## Why it matters
     /// An age identity decrypts every file encrypted to it: SOPS files included.
@@ -24,6 +24,6 @@ pub(crate) static DETECTOR: Detector = Detector {
     pattern: r##"(?:^|[^0-9A-Za-z_])(?P<secret>AGE-SECRET-KEY-1[QPZRY9X8GF2TVDW0S3JN54KHCE6MUA7L]{58})(?:[^0-9A-Za-z_]|$)"##,
     min_entropy: 3.5,
     case_sensitive: true,
-    check: Check::None,
+    check: Check::Bech32,
     span: Span::Line,
 };
