@@ -14,7 +14,8 @@ use flate2::write::DeflateEncoder;
 use rusqlite::{params, Connection, OpenFlags, OptionalExtension};
 
 use crate::inventory::{base_ecosystem, normalize_name};
-use crate::osv::{self, Advisory, Affected};
+use crate::matcher::VersionList;
+use crate::osv::{self, Advisory, Affected, Range};
 use crate::secdb;
 use crate::severity;
 
@@ -301,26 +302,75 @@ impl Database {
         Ok(out)
     }
 
+    /// Affected entries filed under one package key, appended to `out`, without the
+    /// advisory facts: the matcher decides on these alone and reads the facts (and the
+    /// withdrawn flag, see [`Database::advisory_facts`]) only for advisories that match,
+    /// which spares a join per row.
+    pub fn append_affected_entries(
+        &self,
+        base_ecosystem: &str,
+        normalized_name: &str,
+        out: &mut Vec<AffectedEntry>,
+    ) -> Result<(), DbError> {
+        let mut stmt = self
+            .conn
+            .prepare_cached(
+                "SELECT advisory_id, ecosystem, data FROM affected WHERE base_ecosystem = ?1 AND name = ?2",
+            )
+            .map_err(sql(&self.path))?;
+        let mut rows = stmt
+            .query(params![base_ecosystem, normalized_name])
+            .map_err(sql(&self.path))?;
+        while let Some(row) = rows.next().map_err(sql(&self.path))? {
+            let (Ok(advisory_id), Ok(ecosystem), Ok(data)) = (
+                row.get::<_, String>(0),
+                row.get::<_, String>(1),
+                row.get_ref(2).and_then(|v| v.as_str().map_err(Into::into)),
+            ) else {
+                continue;
+            };
+            if let Ok(stored) = serde_json::from_str::<StoredAffected>(data) {
+                out.push(AffectedEntry {
+                    advisory_id,
+                    ecosystem,
+                    ranges: stored.ranges,
+                    versions: stored.versions,
+                });
+            }
+        }
+        Ok(())
+    }
+
     /// Summary facts about one advisory for reports.
     pub fn advisory_info(&self, id: &str) -> Result<Option<AdvisoryInfo>, DbError> {
+        Ok(self.advisory_facts(id)?.map(|(_, info)| info))
+    }
+
+    /// Whether the advisory is withdrawn, and its summary facts.
+    pub fn advisory_facts(&self, id: &str) -> Result<Option<(bool, AdvisoryInfo)>, DbError> {
         self.conn
             .prepare_cached(
-                "SELECT id, summary, severity, score, severity_source, aliases, refs FROM advisory WHERE id = ?1",
+                "SELECT id, summary, severity, score, severity_source, aliases, refs, withdrawn FROM advisory WHERE id = ?1",
             )
             .map_err(sql(&self.path))?
             .query_row(params![id], |r| {
-                Ok(AdvisoryInfo {
+                let info = AdvisoryInfo {
                     id: r.get(0)?,
                     summary: r.get(1)?,
                     severity: r
-                        .get::<_, String>(2)?
+                        .get_ref(2)?
+                        .as_str()
+                        .unwrap_or_default()
                         .parse()
                         .unwrap_or(palisade_core::Severity::Medium),
                     score: r.get(3)?,
                     severity_source: r.get(4)?,
-                    aliases: serde_json::from_str(&r.get::<_, String>(5)?).unwrap_or_default(),
-                    references: serde_json::from_str(&r.get::<_, String>(6)?).unwrap_or_default(),
-                })
+                    aliases: serde_json::from_str(r.get_ref(5)?.as_str().unwrap_or_default())
+                        .unwrap_or_default(),
+                    references: serde_json::from_str(r.get_ref(6)?.as_str().unwrap_or_default())
+                        .unwrap_or_default(),
+                };
+                Ok((r.get::<_, i64>(7)? != 0, info))
             })
             .optional()
             .map_err(sql(&self.path))
@@ -597,6 +647,25 @@ impl Writer<'_> {
         }
         Ok(())
     }
+}
+
+/// One `affected` row: the advisory it belongs to, the ecosystem as the advisory wrote
+/// it, and the entry's ranges and versions.
+#[derive(Debug, Clone)]
+pub struct AffectedEntry {
+    pub advisory_id: String,
+    pub ecosystem: String,
+    pub ranges: Vec<Range>,
+    pub versions: VersionList,
+}
+
+/// The parts of a stored `affected` entry that matching reads.
+#[derive(serde::Deserialize)]
+struct StoredAffected {
+    #[serde(default)]
+    ranges: Vec<Range>,
+    #[serde(default)]
+    versions: VersionList,
 }
 
 #[derive(Debug, Clone)]

@@ -210,6 +210,7 @@ fn range_scheme(range: &Range, ecosystem_scheme: Option<VersionScheme>) -> Optio
 #[derive(Debug)]
 pub struct InstalledVersion<'a> {
     text: &'a str,
+    hash: u64,
     parsed: Vec<ParsedVersion<'a>>,
 }
 
@@ -217,6 +218,7 @@ impl<'a> InstalledVersion<'a> {
     pub fn new(text: &'a str) -> Self {
         InstalledVersion {
             text,
+            hash: version_hash(text),
             parsed: Vec::with_capacity(1),
         }
     }
@@ -237,10 +239,107 @@ impl<'a> InstalledVersion<'a> {
     }
 }
 
+/// FNV-1a: a cheap fingerprint that lets a version list be searched by comparing
+/// integers, the strings themselves only on a fingerprint match.
+fn version_hash(text: &str) -> u64 {
+    text.bytes().fold(0xcbf2_9ce4_8422_2325, |h, b| {
+        (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
+    })
+}
+
+/// An entry's enumerated `versions` in one buffer with a fingerprint each: real records
+/// list hundreds of versions, and a list of `String`s costs an allocation per version to
+/// load and a string comparison per version to search.
+#[derive(Debug, Clone, Default)]
+pub struct VersionList {
+    text: String,
+    ends: Vec<u32>,
+    hashes: Vec<u64>,
+}
+
+impl VersionList {
+    pub fn push(&mut self, version: &str) {
+        self.text.push_str(version);
+        self.ends.push(self.text.len() as u32);
+        self.hashes.push(version_hash(version));
+    }
+
+    pub fn len(&self) -> usize {
+        self.ends.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.ends.is_empty()
+    }
+
+    pub fn get(&self, i: usize) -> Option<&str> {
+        let end = *self.ends.get(i)? as usize;
+        let start = if i == 0 { 0 } else { self.ends[i - 1] as usize };
+        self.text.get(start..end)
+    }
+
+    pub fn iter(&self) -> impl Iterator<Item = &str> {
+        (0..self.len()).filter_map(|i| self.get(i))
+    }
+
+    fn contains(&self, version: &InstalledVersion<'_>) -> bool {
+        self.hashes
+            .iter()
+            .enumerate()
+            .any(|(i, h)| *h == version.hash && self.get(i) == Some(version.text))
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for VersionList {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct ListVisitor;
+        /// Appends one string element to the list without allocating it on its own.
+        struct Append<'l>(&'l mut VersionList);
+        impl<'de> serde::de::DeserializeSeed<'de> for Append<'_> {
+            type Value = ();
+            fn deserialize<D: serde::Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
+                d.deserialize_str(self)
+            }
+        }
+        impl serde::de::Visitor<'_> for Append<'_> {
+            type Value = ();
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a version string")
+            }
+            fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<(), E> {
+                self.0.push(v);
+                Ok(())
+            }
+        }
+        impl<'de> serde::de::Visitor<'de> for ListVisitor {
+            type Value = VersionList;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a list of version strings")
+            }
+            fn visit_seq<A: serde::de::SeqAccess<'de>>(
+                self,
+                mut seq: A,
+            ) -> Result<VersionList, A::Error> {
+                let mut list = VersionList::default();
+                while seq.next_element_seed(Append(&mut list))?.is_some() {}
+                Ok(list)
+            }
+        }
+        d.deserialize_seq(ListVisitor)
+    }
+}
+
+/// Where an entry's enumerated versions are kept.
+#[derive(Debug, Clone, Copy)]
+enum Versions<'a> {
+    Strings(&'a [String]),
+    List(&'a VersionList),
+}
+
 /// An `affected` entry with its ranges parsed once, to be tested against many versions.
 #[derive(Debug, Clone)]
 pub struct CompiledAffected<'a> {
-    versions: &'a [String],
+    versions: Versions<'a>,
     ranges: Vec<CompiledRange<'a>>,
 }
 
@@ -248,11 +347,23 @@ impl<'a> CompiledAffected<'a> {
     /// Compiles `affected` for an advisory written for `ecosystem`; `GIT` ranges and
     /// ranges of an ecosystem with no known scheme are dropped (they cannot match).
     pub fn new(affected: &'a Affected, ecosystem: &str) -> Self {
+        Self::compile(
+            Versions::Strings(&affected.versions),
+            &affected.ranges,
+            ecosystem,
+        )
+    }
+
+    /// Like [`CompiledAffected::new`] for an entry as the database stores it for matching.
+    pub fn from_parts(versions: &'a VersionList, ranges: &'a [Range], ecosystem: &str) -> Self {
+        Self::compile(Versions::List(versions), ranges, ecosystem)
+    }
+
+    fn compile(versions: Versions<'a>, ranges: &'a [Range], ecosystem: &str) -> Self {
         let scheme = VersionScheme::for_ecosystem(ecosystem);
         CompiledAffected {
-            versions: &affected.versions,
-            ranges: affected
-                .ranges
+            versions,
+            ranges: ranges
                 .iter()
                 .filter_map(|r| range_scheme(r, scheme).map(|s| compile_range(r, s)))
                 .collect(),
@@ -261,7 +372,11 @@ impl<'a> CompiledAffected<'a> {
 
     /// Whether `version` is affected.
     pub fn affects(&self, version: &mut InstalledVersion<'_>) -> bool {
-        if self.versions.iter().any(|v| v == version.text) {
+        let listed = match self.versions {
+            Versions::Strings(list) => list.iter().any(|v| v == version.text),
+            Versions::List(list) => list.contains(version),
+        };
+        if listed {
             return true;
         }
         self.ranges
@@ -272,15 +387,22 @@ impl<'a> CompiledAffected<'a> {
     /// Fixed versions above `version` in this entry's ranges (unordered, distinct).
     pub fn fixed_above(&self, version: &mut InstalledVersion<'_>) -> Vec<&'a str> {
         let mut out: Vec<&'a str> = vec![];
+        self.extend_fixed_above(version, &mut out);
+        out
+    }
+
+    /// Like [`CompiledAffected::fixed_above`], appending to `out` (distinct among what
+    /// this call appends), so that many matches can share one buffer.
+    pub fn extend_fixed_above(&self, version: &mut InstalledVersion<'_>, out: &mut Vec<&'a str>) {
+        let from = out.len();
         for r in &self.ranges {
             let v = version.under(r.scheme);
             for f in &r.fixed {
-                if f.compare(v) == Ordering::Greater && !out.contains(&f.text()) {
+                if f.compare(v) == Ordering::Greater && !out[from..].contains(&f.text()) {
                     out.push(f.text());
                 }
             }
         }
-        out
     }
 }
 
