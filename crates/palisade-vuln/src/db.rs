@@ -8,6 +8,7 @@
 
 use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use flate2::read::DeflateDecoder;
 use flate2::write::DeflateEncoder;
@@ -302,75 +303,41 @@ impl Database {
         Ok(out)
     }
 
-    /// Affected entries filed under one package key, appended to `out`, without the
-    /// advisory facts: the matcher decides on these alone and reads the facts (and the
-    /// withdrawn flag, see [`Database::advisory_facts`]) only for advisories that match,
-    /// which spares a join per row.
-    pub fn append_affected_entries(
-        &self,
-        base_ecosystem: &str,
-        normalized_name: &str,
-        out: &mut Vec<AffectedEntry>,
-    ) -> Result<(), DbError> {
-        let mut stmt = self
-            .conn
-            .prepare_cached(
+    /// The two queries matching runs for every package name and every matched advisory,
+    /// prepared once for a whole inventory.
+    pub fn matching_queries(&self) -> Result<MatchingQueries<'_>, DbError> {
+        let prepare = |q: &str| self.conn.prepare(q).map_err(sql(&self.path));
+        Ok(MatchingQueries {
+            entries: prepare(
                 "SELECT advisory_id, ecosystem, data FROM affected WHERE base_ecosystem = ?1 AND name = ?2",
-            )
-            .map_err(sql(&self.path))?;
-        let mut rows = stmt
-            .query(params![base_ecosystem, normalized_name])
-            .map_err(sql(&self.path))?;
-        while let Some(row) = rows.next().map_err(sql(&self.path))? {
-            let (Ok(advisory_id), Ok(ecosystem), Ok(data)) = (
-                row.get::<_, String>(0),
-                row.get::<_, String>(1),
-                row.get_ref(2).and_then(|v| v.as_str().map_err(Into::into)),
-            ) else {
-                continue;
-            };
-            if let Ok(stored) = serde_json::from_str::<StoredAffected>(data) {
-                out.push(AffectedEntry {
-                    advisory_id,
-                    ecosystem,
-                    ranges: stored.ranges,
-                    versions: stored.versions,
-                });
-            }
-        }
-        Ok(())
+            )?,
+            facts: prepare(
+                "SELECT withdrawn, summary, severity, severity_source, aliases, refs FROM advisory WHERE id = ?1",
+            )?,
+            path: &self.path,
+        })
     }
 
     /// Summary facts about one advisory for reports.
     pub fn advisory_info(&self, id: &str) -> Result<Option<AdvisoryInfo>, DbError> {
-        Ok(self.advisory_facts(id)?.map(|(_, info)| info))
-    }
-
-    /// Whether the advisory is withdrawn, and its summary facts.
-    pub fn advisory_facts(&self, id: &str) -> Result<Option<(bool, AdvisoryInfo)>, DbError> {
         self.conn
             .prepare_cached(
-                "SELECT id, summary, severity, score, severity_source, aliases, refs, withdrawn FROM advisory WHERE id = ?1",
+                "SELECT id, summary, severity, score, severity_source, aliases, refs FROM advisory WHERE id = ?1",
             )
             .map_err(sql(&self.path))?
             .query_row(params![id], |r| {
-                let info = AdvisoryInfo {
+                Ok(AdvisoryInfo {
                     id: r.get(0)?,
                     summary: r.get(1)?,
                     severity: r
-                        .get_ref(2)?
-                        .as_str()
-                        .unwrap_or_default()
+                        .get::<_, String>(2)?
                         .parse()
                         .unwrap_or(palisade_core::Severity::Medium),
                     score: r.get(3)?,
                     severity_source: r.get(4)?,
-                    aliases: serde_json::from_str(r.get_ref(5)?.as_str().unwrap_or_default())
-                        .unwrap_or_default(),
-                    references: serde_json::from_str(r.get_ref(6)?.as_str().unwrap_or_default())
-                        .unwrap_or_default(),
-                };
-                Ok((r.get::<_, i64>(7)? != 0, info))
+                    aliases: serde_json::from_str(&r.get::<_, String>(5)?).unwrap_or_default(),
+                    references: serde_json::from_str(&r.get::<_, String>(6)?).unwrap_or_default(),
+                })
             })
             .optional()
             .map_err(sql(&self.path))
@@ -428,6 +395,81 @@ impl Database {
         let built = self.meta("built_at")?;
         let t = chrono::DateTime::parse_from_rfc3339(&built).ok()?;
         Some((chrono::Utc::now() - t.with_timezone(&chrono::Utc)).num_days())
+    }
+}
+
+/// Prepared statements for matching one inventory (see [`Database::matching_queries`]).
+pub struct MatchingQueries<'db> {
+    entries: rusqlite::Statement<'db>,
+    facts: rusqlite::Statement<'db>,
+    path: &'db Path,
+}
+
+impl MatchingQueries<'_> {
+    /// Affected entries filed under one package key, appended to `out`, without the
+    /// advisory facts: the matcher decides on these alone and reads the facts (and the
+    /// withdrawn flag, see [`MatchingQueries::finding_facts`]) only for advisories that match,
+    /// which spares a join per row.
+    pub fn append_affected_entries(
+        &mut self,
+        base_ecosystem: &str,
+        normalized_name: &str,
+        out: &mut Vec<AffectedEntry>,
+    ) -> Result<(), DbError> {
+        let mut rows = self
+            .entries
+            .query(params![base_ecosystem, normalized_name])
+            .map_err(sql(self.path))?;
+        while let Some(row) = rows.next().map_err(sql(self.path))? {
+            let (Ok(advisory_id), Ok(ecosystem), Ok(data)) = (
+                row.get::<_, String>(0),
+                row.get::<_, String>(1),
+                row.get_ref(2).and_then(|v| v.as_str().map_err(Into::into)),
+            ) else {
+                continue;
+            };
+            if let Ok(stored) = serde_json::from_str::<StoredAffected>(data) {
+                out.push(AffectedEntry {
+                    advisory_id,
+                    ecosystem,
+                    ranges: stored.ranges,
+                    versions: stored.versions,
+                });
+            }
+        }
+        Ok(())
+    }
+
+    /// What a finding takes from an advisory, or `None` when it is withdrawn or absent.
+    /// Text is read straight into shared strings: a report holds one copy per advisory,
+    /// however many packages it affects.
+    pub fn finding_facts(&mut self, id: &str) -> Result<Option<FindingFacts>, DbError> {
+        self.facts
+            .query_row(params![id], |r| {
+                if r.get::<_, i64>(0)? != 0 {
+                    return Ok(None);
+                }
+                let text = |i: usize| -> rusqlite::Result<&str> {
+                    Ok(r.get_ref(i)?.as_str().unwrap_or_default())
+                };
+                let summary = match r.get_ref(1)? {
+                    rusqlite::types::ValueRef::Text(t) => {
+                        std::str::from_utf8(t).ok().map(Arc::from)
+                    }
+                    _ => None,
+                };
+                let references: Vec<String> = serde_json::from_str(text(5)?).unwrap_or_default();
+                Ok(Some(FindingFacts {
+                    summary,
+                    severity: text(2)?.parse().unwrap_or(palisade_core::Severity::Medium),
+                    severity_source: format!("{id}: {}", text(3)?).into(),
+                    aliases: serde_json::from_str(text(4)?).unwrap_or_default(),
+                    references: references.into(),
+                }))
+            })
+            .optional()
+            .map(Option::flatten)
+            .map_err(sql(self.path))
     }
 }
 
@@ -666,6 +708,17 @@ struct StoredAffected {
     ranges: Vec<Range>,
     #[serde(default)]
     versions: VersionList,
+}
+
+/// The facts of one advisory that its findings share.
+#[derive(Debug, Clone)]
+pub struct FindingFacts {
+    pub summary: Option<Arc<str>>,
+    pub severity: palisade_core::Severity,
+    /// `"<id>: <where the severity came from>"`.
+    pub severity_source: Arc<str>,
+    pub aliases: Vec<String>,
+    pub references: Arc<[String]>,
 }
 
 #[derive(Debug, Clone)]

@@ -33,25 +33,27 @@ enum EventKind {
     Limit,
 }
 
-/// One interval as written: from `start` (inclusive) to `end` (exclusive for `fixed`,
-/// inclusive for `last_affected`), open-ended when `end` is `None`.
-type Interval<'a> = (ParsedVersion<'a>, Option<(ParsedVersion<'a>, bool)>);
+/// One interval as written, by index into the range's events: from `start` (inclusive)
+/// to `end` (exclusive for `fixed`, inclusive for `last_affected`), open-ended when `end`
+/// is `None`.
+type Interval = (usize, Option<(usize, bool)>);
 
 #[derive(Debug, Clone)]
 enum Shape<'a> {
     /// Ordered introduced/closing pairs, read as the union of the intervals.
-    Intervals(Vec<Interval<'a>>),
+    Intervals(Vec<Interval>),
     /// Any other event order: events sorted by version, replayed as the OSV schema says.
     Replay(Vec<(EventKind, Option<ParsedVersion<'a>>)>),
 }
 
-/// One range with every bound parsed once.
+/// One range with every bound parsed once (and held once: intervals, limits and fixed
+/// versions refer to the events by position rather than keeping copies).
 #[derive(Debug, Clone)]
 struct CompiledRange<'a> {
     scheme: VersionScheme,
-    limits: Vec<ParsedVersion<'a>>,
+    /// The events that carry a version, as written.
+    events: Vec<(EventKind, ParsedVersion<'a>)>,
     shape: Shape<'a>,
-    fixed: Vec<ParsedVersion<'a>>,
 }
 
 fn compile_range(range: &Range, scheme: VersionScheme) -> CompiledRange<'_> {
@@ -70,16 +72,6 @@ fn compile_range(range: &Range, scheme: VersionScheme) -> CompiledRange<'_> {
             };
             Some((kind, scheme.parse(v)))
         })
-        .collect();
-    let limits = events
-        .iter()
-        .filter(|(k, v)| *k == EventKind::Limit && v.text() != "*")
-        .map(|(_, v)| v.clone())
-        .collect();
-    let fixed = events
-        .iter()
-        .filter(|(k, _)| *k == EventKind::Fixed)
-        .map(|(_, v)| v.clone())
         .collect();
     let shape = match written_intervals(&events) {
         Some(intervals) => Shape::Intervals(intervals),
@@ -112,60 +104,63 @@ fn compile_range(range: &Range, scheme: VersionScheme) -> CompiledRange<'_> {
     };
     CompiledRange {
         scheme,
-        limits,
+        events,
         shape,
-        fixed,
     }
 }
 
 /// The range as written, when it is a well-formed sequence of `introduced` events each
 /// followed by the event that closes it at a higher version.
-fn written_intervals<'a>(events: &[(EventKind, ParsedVersion<'a>)]) -> Option<Vec<Interval<'a>>> {
+fn written_intervals(events: &[(EventKind, ParsedVersion<'_>)]) -> Option<Vec<Interval>> {
     let mut out = vec![];
-    let mut open: Option<&ParsedVersion<'a>> = None;
-    for (kind, v) in events {
+    let mut open: Option<usize> = None;
+    for (i, (kind, v)) in events.iter().enumerate() {
         match kind {
             EventKind::Introduced => {
                 if open.is_some() {
                     return None;
                 }
-                open = Some(v);
+                open = Some(i);
             }
             EventKind::Fixed | EventKind::LastAffected => {
                 let start = open.take()?;
-                if cmp_event(start, v) == Ordering::Greater {
+                if cmp_event(&events[start].1, v) == Ordering::Greater {
                     return None;
                 }
-                out.push((
-                    start.clone(),
-                    Some((v.clone(), *kind == EventKind::LastAffected)),
-                ));
+                out.push((start, Some((i, *kind == EventKind::LastAffected))));
             }
             EventKind::Limit => {}
         }
     }
     if let Some(start) = open {
-        out.push((start.clone(), None));
+        out.push((start, None));
     }
     Some(out)
 }
 
-impl CompiledRange<'_> {
+impl<'a> CompiledRange<'a> {
+    fn of_kind(&self, kind: EventKind) -> impl Iterator<Item = &ParsedVersion<'a>> {
+        self.events
+            .iter()
+            .filter(move |(k, _)| *k == kind)
+            .map(|(_, v)| v)
+    }
+
     fn contains(&self, version: &ParsedVersion<'_>) -> bool {
         if self
-            .limits
-            .iter()
-            .any(|limit| cmp_event(version, limit) != Ordering::Less)
+            .of_kind(EventKind::Limit)
+            .any(|limit| limit.text() != "*" && cmp_event(version, limit) != Ordering::Less)
         {
             return false;
         }
         match &self.shape {
-            Shape::Intervals(intervals) => intervals.iter().any(|(start, end)| {
+            Shape::Intervals(intervals) => intervals.iter().any(|&(start, end)| {
+                let start = &self.events[start].1;
                 let after_start = is_origin(start) || version.compare(start) != Ordering::Less;
                 let before_end = match end {
                     None => true,
-                    Some((v, false)) => version.compare(v) == Ordering::Less,
-                    Some((v, true)) => version.compare(v) != Ordering::Greater,
+                    Some((i, false)) => version.compare(&self.events[i].1) == Ordering::Less,
+                    Some((i, true)) => version.compare(&self.events[i].1) != Ordering::Greater,
                 };
                 after_start && before_end
             }),
@@ -397,7 +392,7 @@ impl<'a> CompiledAffected<'a> {
         let from = out.len();
         for r in &self.ranges {
             let v = version.under(r.scheme);
-            for f in &r.fixed {
+            for f in r.of_kind(EventKind::Fixed) {
                 if f.compare(v) == Ordering::Greater && !out[from..].contains(&f.text()) {
                     out.push(f.text());
                 }

@@ -1,11 +1,12 @@
 //! Joins an inventory with the advisory database and turns matches into findings.
 
-use std::collections::{BTreeSet, HashMap};
+use std::collections::HashMap;
+use std::hash::{BuildHasherDefault, Hasher};
 use std::sync::Arc;
 
 use palisade_core::{Finding, Location, PackageInfo, Practice, Severity};
 
-use crate::db::{AdvisoryInfo, AffectedEntry, Database, DbError};
+use crate::db::{AffectedEntry, Database, DbError, FindingFacts};
 use crate::inventory::{normalize_name, Package};
 use crate::matcher;
 
@@ -26,7 +27,7 @@ pub struct MatchOptions {
 /// every package it affects, not copied into each finding.
 #[derive(Debug, Clone)]
 pub struct Vulnerability {
-    pub package: Package,
+    pub package: Arc<Package>,
     pub id: String,
     pub aliases: Vec<String>,
     pub fixed_versions: Vec<String>,
@@ -52,8 +53,8 @@ fn id_rank(id: &str) -> (u8, &str) {
 /// the ids of the advisories themselves.
 #[derive(Default)]
 struct AliasGroup<'a> {
-    names: BTreeSet<&'a str>,
-    fixed: BTreeSet<&'a str>,
+    names: Vec<&'a str>,
+    fixed: Vec<&'a str>,
     advisories: Vec<usize>,
 }
 
@@ -62,6 +63,8 @@ struct AliasGroup<'a> {
 struct Lookup<'p> {
     base: &'p str,
     name: String,
+    /// Lookups of the same (ecosystem, name) share a number.
+    group: usize,
     package: usize,
     version: &'p str,
 }
@@ -74,12 +77,36 @@ struct Hit {
     fixed: std::ops::Range<usize>,
 }
 
-/// What a finding takes from its advisory, read once however many packages it affects.
-struct AdvisoryFacts {
-    info: AdvisoryInfo,
-    severity_source: Arc<str>,
-    summary: Option<Arc<str>>,
-    references: Arc<[String]>,
+/// Multiply-rotate hashing (the scheme of rustc's FxHash) for the alias names of one
+/// package: short strings from our own database, so SipHash's defence against chosen
+/// keys buys nothing here and costs a good part of the merge.
+#[derive(Default)]
+struct IdHasher(u64);
+
+impl Hasher for IdHasher {
+    fn write(&mut self, bytes: &[u8]) {
+        let mut chunks = bytes.chunks_exact(8);
+        for c in &mut chunks {
+            self.add(u64::from_le_bytes(c.try_into().unwrap_or_default()));
+        }
+        for &b in chunks.remainder() {
+            self.add(u64::from(b));
+        }
+    }
+
+    fn write_u8(&mut self, b: u8) {
+        self.add(u64::from(b));
+    }
+
+    fn finish(&self) -> u64 {
+        self.0
+    }
+}
+
+impl IdHasher {
+    fn add(&mut self, word: u64) {
+        self.0 = (self.0.rotate_left(5) ^ word).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
+    }
 }
 
 /// Finds every advisory affecting each package; aliases are merged so that one package
@@ -104,6 +131,7 @@ fn match_in_snapshot(db: &Database, packages: &[Package]) -> Result<Vec<Vulnerab
         lookups.push(Lookup {
             base,
             name: normalize_name(&pkg.ecosystem, &pkg.name),
+            group: 0,
             package: i,
             version: &pkg.version,
         });
@@ -112,13 +140,32 @@ fn match_in_snapshot(db: &Database, packages: &[Package]) -> Result<Vec<Vulnerab
                 lookups.push(Lookup {
                     base,
                     name: normalize_name(&pkg.ecosystem, sn),
+                    group: 0,
                     package: i,
                     version: sv,
                 });
             }
         }
     }
-    lookups.sort_by(|a, b| (a.base, a.name.as_str()).cmp(&(b.base, b.name.as_str())));
+    // one group per (ecosystem, name), numbered by a hash map: sorting by number is far
+    // cheaper than sorting by the strings
+    let mut group_of_key: HashMap<(&str, &str), usize, BuildHasherDefault<IdHasher>> =
+        HashMap::with_capacity_and_hasher(lookups.len(), Default::default());
+    let group_numbers: Vec<usize> = lookups
+        .iter()
+        .map(|l| {
+            let next = group_of_key.len();
+            *group_of_key
+                .entry((l.base, l.name.as_str()))
+                .or_insert(next)
+        })
+        .collect();
+    drop(group_of_key);
+    for (lookup, group) in lookups.iter_mut().zip(group_numbers) {
+        lookup.group = group;
+    }
+    lookups.sort_unstable_by_key(|l| (l.group, l.package));
+    let mut queries = db.matching_queries()?;
 
     // every entry of every name first, so that the matching below can borrow from them
     let mut entries: Vec<AffectedEntry> = vec![];
@@ -126,14 +173,17 @@ fn match_in_snapshot(db: &Database, packages: &[Package]) -> Result<Vec<Vulnerab
     let mut groups: Vec<(std::ops::Range<usize>, std::ops::Range<usize>)> = vec![];
     let mut start = 0;
     while start < lookups.len() {
-        let key = (lookups[start].base, lookups[start].name.as_str());
+        let (group, key) = (
+            lookups[start].group,
+            (lookups[start].base, lookups[start].name.as_str()),
+        );
         let end = start
             + lookups[start..]
                 .iter()
-                .take_while(|l| (l.base, l.name.as_str()) == key)
+                .take_while(|l| l.group == group)
                 .count();
         let first = entries.len();
-        db.append_affected_entries(key.0, key.1, &mut entries)?;
+        queries.append_affected_entries(key.0, key.1, &mut entries)?;
         if entries.len() > first {
             groups.push((first..entries.len(), start..end));
         }
@@ -167,9 +217,12 @@ fn match_in_snapshot(db: &Database, packages: &[Package]) -> Result<Vec<Vulnerab
             .collect();
         for lookup in &lookups[lookup_range] {
             let pkg = &packages[lookup.package];
+            // the key already matched the base ecosystems; only releases can differ
+            let plain = !pkg.ecosystem.contains(':');
             let mut installed = matcher::InstalledVersion::new(lookup.version);
             for (entry, advisory, compiled) in &compiled {
-                if !matcher::ecosystem_applies(&entry.ecosystem, &pkg.ecosystem) {
+                let same = plain && !entry.ecosystem.contains(':');
+                if !same && !matcher::ecosystem_applies(&entry.ecosystem, &pkg.ecosystem) {
                     continue;
                 }
                 if compiled.affects(&mut installed) {
@@ -193,41 +246,37 @@ fn match_in_snapshot(db: &Database, packages: &[Package]) -> Result<Vec<Vulnerab
     let mut hit_advisories: Vec<usize> = hits.iter().map(|h| h.advisory).collect();
     hit_advisories.sort_unstable();
     hit_advisories.dedup();
-    let mut facts: Vec<Option<AdvisoryFacts>> = (0..ids.len()).map(|_| None).collect();
+    let mut facts: Vec<Option<FindingFacts>> = (0..ids.len()).map(|_| None).collect();
     for a in hit_advisories {
-        facts[a] = match db.advisory_facts(ids[a])? {
-            Some((false, info)) => Some(AdvisoryFacts {
-                severity_source: format!("{}: {}", info.id, info.severity_source).into(),
-                summary: info.summary.as_deref().map(Arc::from),
-                references: Arc::from(info.references.as_slice()),
-                info,
-            }),
-            _ => None,
-        };
+        facts[a] = queries.finding_facts(ids[a])?;
     }
     hits.retain(|h| facts[h.advisory].is_some());
     // per package, advisories in id order (the order the alias merge below relies on)
-    hits.sort_by(|a, b| (a.package, a.advisory).cmp(&(b.package, b.advisory)));
+    hits.sort_unstable_by_key(|h| (h.package, h.advisory));
 
-    let mut out = vec![];
-    let mut group_of: HashMap<&str, usize> = HashMap::new();
+    let mut out = Vec::with_capacity(hits.len());
+    // reused from package to package
+    let mut merged: Vec<AliasGroup<'_>> = vec![];
+    let mut group_of: HashMap<&str, usize, BuildHasherDefault<IdHasher>> = HashMap::default();
+    let mut names: Vec<&str> = vec![];
+    let mut found: Vec<usize> = vec![];
     for package_hits in hits.chunk_by(|a, b| a.package == b.package) {
         let pkg = &packages[package_hits[0].package];
+        let shared_pkg = Arc::new(pkg.clone());
         // merge advisories that alias each other (directly or through a chain) into one
         // group; a name -> group map keeps this linear in the number of hits (a package
         // can have hundreds of advisories)
-        let mut merged: Vec<AliasGroup<'_>> = vec![];
+        merged.clear();
         group_of.clear();
         for same_id in package_hits.chunk_by(|a, b| a.advisory == b.advisory) {
             let advisory = same_id[0].advisory;
-            let mut names: Vec<&str> = vec![ids[advisory]];
+            names.clear();
+            names.push(ids[advisory]);
             if let Some(f) = &facts[advisory] {
-                names.extend(f.info.aliases.iter().map(String::as_str));
+                names.extend(f.aliases.iter().map(String::as_str));
             }
-            let mut found: Vec<usize> = names
-                .iter()
-                .filter_map(|n| group_of.get(n).copied())
-                .collect();
+            found.clear();
+            found.extend(names.iter().filter_map(|n| group_of.get(n).copied()));
             found.sort_unstable();
             found.dedup();
             let target = match found.first() {
@@ -249,8 +298,8 @@ fn match_in_snapshot(db: &Database, packages: &[Package]) -> Result<Vec<Vulnerab
                 g.advisories.extend(taken.advisories);
             }
             let g = &mut merged[target];
-            for n in names {
-                g.names.insert(n);
+            for &n in &names {
+                g.names.push(n);
                 group_of.insert(n, target);
             }
             for hit in same_id {
@@ -260,11 +309,13 @@ fn match_in_snapshot(db: &Database, packages: &[Package]) -> Result<Vec<Vulnerab
         }
         let scheme = crate::VersionScheme::for_ecosystem(&pkg.ecosystem);
         for AliasGroup {
-            names,
-            fixed,
+            names: mut group_names,
+            mut fixed,
             advisories,
-        } in merged.into_iter().filter(|g| !g.advisories.is_empty())
+        } in merged.drain(..).filter(|g| !g.advisories.is_empty())
         {
+            group_names.sort_unstable();
+            group_names.dedup();
             let primary = advisories
                 .iter()
                 .map(|&a| ids[a])
@@ -276,8 +327,8 @@ fn match_in_snapshot(db: &Database, packages: &[Package]) -> Result<Vec<Vulnerab
             let mut references: Option<Arc<[String]>> = None;
             for &a in &advisories {
                 if let Some(f) = &facts[a] {
-                    if f.info.severity > severity || source.is_none() {
-                        severity = f.info.severity;
+                    if f.severity > severity || source.is_none() {
+                        severity = f.severity;
                         source = Some(&f.severity_source);
                     }
                     if summary.is_none() {
@@ -290,13 +341,19 @@ fn match_in_snapshot(db: &Database, packages: &[Package]) -> Result<Vec<Vulnerab
                     });
                 }
             }
-            let mut fixed: Vec<String> = fixed.into_iter().map(str::to_string).collect();
-            if let Some(s) = scheme {
-                fixed.sort_by(|a, b| s.compare(a, b));
+            // distinct in text order first: versions the scheme ranks equal keep that order
+            fixed.sort_unstable();
+            fixed.dedup();
+            if let (Some(s), true) = (scheme, fixed.len() > 1) {
+                // each parsed once, not once per comparison
+                let mut parsed: Vec<_> = fixed.iter().map(|f| s.parse(f)).collect();
+                parsed.sort_by(|a, b| a.compare(b));
+                fixed = parsed.iter().map(|p| p.text()).collect();
             }
+            let fixed: Vec<String> = fixed.into_iter().map(str::to_string).collect();
             out.push(Vulnerability {
-                package: pkg.clone(),
-                aliases: names
+                package: shared_pkg.clone(),
+                aliases: group_names
                     .into_iter()
                     .filter(|n| *n != primary)
                     .map(str::to_string)
