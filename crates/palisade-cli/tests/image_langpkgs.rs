@@ -287,6 +287,25 @@ fn scan_and_sbom_read_java_archives_in_the_tree() {
     std::fs::create_dir_all(root.join("lib")).unwrap();
     std::fs::write(root.join("lib/shop.war"), war()).unwrap();
     std::fs::write(root.join("lib/broken.jar"), b"PK\x03\x04 truncated").unwrap();
+    // a Gradle-built jar: no pom.properties, the manifest names no version, the file name
+    // gives it
+    std::fs::write(
+        root.join("lib/commons-text-1.9.jar"),
+        jar(&[(
+            "META-INF/MANIFEST.MF",
+            b"Manifest-Version: 1.0\r\nImplementation-Title: commons-text\r\nImplementation-Vendor-Id: org.apache.commons\r\n",
+        )]),
+    )
+    .unwrap();
+    // no version anywhere: listed without one, and the report says it is unchecked
+    std::fs::write(
+        root.join("lib/payments.jar"),
+        jar(&[(
+            "META-INF/MANIFEST.MF",
+            b"Manifest-Version: 1.0\r\nImplementation-Vendor-Id: com.example\r\n",
+        )]),
+    )
+    .unwrap();
     let out = palisade(
         &["sbom", root.to_str().unwrap(), "--format", "cyclonedx"],
         &dir.path().join("none.db"),
@@ -302,13 +321,19 @@ fn scan_and_sbom_read_java_archives_in_the_tree() {
     assert_eq!(
         purls,
         [
+            "pkg:maven/com.example/payments",
             "pkg:maven/com.example/shop@1.0.0",
+            "pkg:maven/org.apache.commons/commons-text@1.9",
             "pkg:maven/org.apache.logging.log4j/log4j-core@2.14.1"
         ]
     );
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(
         stderr.contains("lib/broken.jar: not a readable Java archive"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("warning: lib/payments.jar: no version for com.example:payments"),
         "{stderr}"
     );
 
@@ -334,7 +359,22 @@ fn scan_and_sbom_read_java_archives_in_the_tree() {
         .collect();
     assert_eq!(
         found,
-        ["GHSA-lang-pkg0-0002 lib/shop.war!/WEB-INF/lib/log4j-core-2.14.1.jar"]
+        [
+            "GHSA-lang-pkg0-0003 lib/commons-text-1.9.jar",
+            "GHSA-lang-pkg0-0002 lib/shop.war!/WEB-INF/lib/log4j-core-2.14.1.jar"
+        ]
+    );
+    let warnings: Vec<&str> = doc["warnings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|w| w.as_str())
+        .filter(|w| w.contains("payments"))
+        .collect();
+    assert_eq!(warnings.len(), 1, "{:?}", doc["warnings"]);
+    assert!(
+        warnings[0].contains("not checked for vulnerabilities"),
+        "{warnings:?}"
     );
 }
 
