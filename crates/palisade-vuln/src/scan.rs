@@ -77,9 +77,9 @@ struct Hit {
     fixed: std::ops::Range<usize>,
 }
 
-/// Multiply-rotate hashing (the scheme of rustc's FxHash) for the alias names of one
-/// package: short strings from our own database, so SipHash's defence against chosen
-/// keys buys nothing here and costs a good part of the merge.
+/// Multiply-rotate hashing (the scheme of rustc's FxHash) for the advisory ids and aliases
+/// of one package: short strings from our own database, hashed tens of thousands of times
+/// per inventory, where SipHash's defence against chosen keys buys nothing.
 #[derive(Default)]
 struct IdHasher(u64);
 
@@ -112,11 +112,11 @@ impl IdHasher {
 /// Finds every advisory affecting each package; aliases are merged so that one package
 /// gets one entry per advisory.
 ///
-/// Lookups are sorted by (ecosystem, normalised name): each name costs one index lookup,
-/// made in index order, and each advisory entry's ranges are parsed once for all the
-/// versions of that name; each installed version is parsed once per scheme. The decision
-/// needs only the `affected` rows; the advisory facts (and the withdrawn flag) are read
-/// once per advisory that matched.
+/// Lookups are grouped by (ecosystem, normalised name): each name costs one index lookup
+/// through a statement prepared once, and each advisory entry's ranges are parsed once for
+/// all the versions of that name; each installed version is parsed once per scheme. The
+/// decision needs only the `affected` rows; the advisory facts (and the withdrawn flag)
+/// are read once per advisory that matched, and shared by all its findings.
 pub fn match_packages(db: &Database, packages: &[Package]) -> Result<Vec<Vulnerability>, DbError> {
     db.in_snapshot(|db| match_in_snapshot(db, packages))
 }
@@ -148,9 +148,9 @@ fn match_in_snapshot(db: &Database, packages: &[Package]) -> Result<Vec<Vulnerab
         }
     }
     // one group per (ecosystem, name), numbered by a hash map: sorting by number is far
-    // cheaper than sorting by the strings
-    let mut group_of_key: HashMap<(&str, &str), usize, BuildHasherDefault<IdHasher>> =
-        HashMap::with_capacity_and_hasher(lookups.len(), Default::default());
+    // cheaper than sorting by the strings. The names come from the scanned files, so the
+    // map keeps std's keyed hashing: no lockfile can be written to collide.
+    let mut group_of_key: HashMap<(&str, &str), usize> = HashMap::with_capacity(lookups.len());
     let group_numbers: Vec<usize> = lookups
         .iter()
         .map(|l| {
