@@ -454,3 +454,54 @@ fn split_eco(e: &str) -> (&str, Option<&str>) {
         _ => (e.trim(), None),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_version_list_holds_exactly_the_versions_it_was_given() {
+        let list: VersionList =
+            serde_json::from_str(r#"["1.0", "1.0.1", "", "2.0-\"rc\"", "1.0\u0001", "é1"]"#)
+                .unwrap();
+        let given = ["1.0", "1.0.1", "", "2.0-\"rc\"", "1.0\u{1}", "é1"];
+        assert_eq!(list.len(), given.len());
+        assert_eq!(list.iter().collect::<Vec<_>>(), given);
+        for v in given {
+            assert!(list.contains(&InstalledVersion::new(v)), "{v:?}");
+        }
+        for v in ["1", "1.0.", "2.0-rc", "1.0.10", "E1"] {
+            assert!(!list.contains(&InstalledVersion::new(v)), "{v:?}");
+        }
+        assert!(serde_json::from_str::<VersionList>(r#"["1", 2]"#).is_err());
+        assert!(VersionList::default().is_empty());
+    }
+
+    #[test]
+    fn stored_entries_match_exactly_like_parsed_records() {
+        let affected: Affected = serde_json::from_str(
+            r#"{"versions": ["0.9.1", "1.4.0"],
+                "ranges": [{"type": "ECOSYSTEM", "events": [
+                    {"introduced": "1.0.0"}, {"fixed": "1.2.0"},
+                    {"introduced": "2.0.0"}, {"last_affected": "2.1.0"}]},
+                  {"type": "ECOSYSTEM", "events": [{"fixed": "3.0.0"}, {"introduced": "2.9"}]}]}"#,
+        )
+        .unwrap();
+        let list: VersionList =
+            serde_json::from_str(&serde_json::to_string(&affected.versions).unwrap()).unwrap();
+        let parsed = CompiledAffected::new(&affected, "PyPI");
+        let stored = CompiledAffected::from_parts(&list, &affected.ranges, "PyPI");
+        for v in [
+            "0.9.1", "0.9.2", "1.0.0", "1.1.9", "1.2.0", "1.4.0", "2.0.0", "2.1.0", "2.1.1", "2.9",
+            "2.9.5", "3.0.0",
+        ] {
+            let (mut a, mut b) = (InstalledVersion::new(v), InstalledVersion::new(v));
+            assert_eq!(parsed.affects(&mut a), stored.affects(&mut b), "{v}");
+            assert_eq!(
+                parsed.fixed_above(&mut a),
+                stored.fixed_above(&mut b),
+                "{v}"
+            );
+        }
+    }
+}
