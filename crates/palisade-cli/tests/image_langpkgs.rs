@@ -426,3 +426,73 @@ fn the_image_sbom_lists_language_packages_with_path_and_layer() {
         .iter()
         .any(|c| c["name"].as_str() == Some("requests")));
 }
+
+#[test]
+fn an_image_jar_without_any_version_is_listed_and_said_to_be_unchecked() {
+    let dir = tempfile::tempdir().unwrap();
+    let archive = dir.path().join("tool.tar");
+    TestImage::new()
+        .layer(
+            "COPY payments.jar /opt/",
+            &[
+                E::File(
+                    "etc/os-release",
+                    b"ID=debian\nVERSION_ID=\"12\"\nPRETTY_NAME=\"Debian GNU/Linux 12 (bookworm)\"\n"
+                        .to_vec(),
+                ),
+                E::File(
+                    "opt/payments.jar",
+                    jar(&[(
+                        "META-INF/MANIFEST.MF",
+                        b"Manifest-Version: 1.0\r\nImplementation-Vendor-Id: com.example\r\n",
+                    )]),
+                ),
+            ],
+        )
+        .docker_archive(&archive);
+    let absent_db = dir.path().join("none.db");
+    let out = palisade(
+        &["image", archive.to_str().unwrap(), "-f", "json"],
+        &absent_db,
+    );
+    let doc: serde_json::Value = serde_json::from_slice(&out.stdout)
+        .unwrap_or_else(|e| panic!("{e}: {}", String::from_utf8_lossy(&out.stderr)));
+    let warnings: Vec<&str> = doc["warnings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|w| w.as_str())
+        .filter(|w| w.contains("/opt/payments.jar"))
+        .collect();
+    assert_eq!(warnings.len(), 1, "{:?}", doc["warnings"]);
+    assert!(
+        warnings[0].contains("no version for com.example:payments")
+            && warnings[0].contains("not checked for vulnerabilities"),
+        "{warnings:?}"
+    );
+
+    let out = palisade(
+        &[
+            "sbom",
+            archive.to_str().unwrap(),
+            "--image",
+            "--format",
+            "cyclonedx",
+        ],
+        &absent_db,
+    );
+    let doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert!(
+        doc["components"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|c| c["purl"] == "pkg:maven/com.example/payments"),
+        "{doc:#}"
+    );
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("warning: ") && stderr.contains("/opt/payments.jar: no version"),
+        "{stderr}"
+    );
+}
