@@ -179,6 +179,7 @@ pub fn sbom(args: SbomArgs) -> anyhow::Result<u8> {
     let mut errors = Vec::new();
     walk::collect(&args.path, &skip, &config, false, &mut files, &mut errors);
     let mut packages = Vec::new();
+    let mut warnings = Vec::new();
     for f in files
         .iter()
         .filter(|f| lockfile::kind_of(&f.display).is_some())
@@ -190,7 +191,10 @@ pub fn sbom(args: SbomArgs) -> anyhow::Result<u8> {
         .iter()
         .filter(|f| crate::java_archives::is_java_archive(f))
     {
-        crate::java_archives::read_java_archive(f, &mut packages, &mut errors);
+        crate::java_archives::read_java_archive(f, &mut packages, &mut errors, &mut warnings);
+    }
+    for w in &warnings {
+        eprintln!("warning: {w}");
     }
     for e in &errors {
         eprintln!("error: {e}");

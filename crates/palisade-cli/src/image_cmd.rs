@@ -131,6 +131,7 @@ pub fn run(args: ImageArgs) -> anyhow::Result<u8> {
     report.errors = std::mem::take(&mut analysis.errors);
     report.warnings = std::mem::take(&mut analysis.notes);
     report.errors.extend(langpkgs.errors.iter().cloned());
+    report.warnings.extend(langpkgs.warnings.iter().cloned());
     let vuln_settings = crate::image_packages::VulnSettings {
         db: args.db.clone(),
         ignore_unfixed: args.ignore_unfixed,
@@ -301,6 +302,9 @@ pub fn sbom(args: SbomArgs) -> anyhow::Result<u8> {
         |_| {},
     )?;
     let langpkgs = langpkgs.finish(&analysis.fs, &analysis.target);
+    for w in &langpkgs.warnings {
+        eprintln!("warning: {w}");
+    }
     for e in analysis.errors.iter().chain(&langpkgs.errors) {
         eprintln!("error: {e}");
     }

@@ -50,6 +50,8 @@ fn wanted(path: &str, mode: u32, size: u64) -> Option<Wanted> {
 struct LayerCopy {
     packages: Vec<Package>,
     errors: Vec<ScanError>,
+    /// Packages listed without a version, and why (path, message).
+    warnings: Vec<(String, String)>,
 }
 
 /// The visitor `palisade image` passes to `analyse`.
@@ -73,6 +75,9 @@ pub struct LanguagePackages {
     pub packages: Vec<LanguagePackage>,
     /// Files of the final view that could not be read as what their name says.
     pub errors: Vec<ScanError>,
+    /// What the report should say about packages listed without a version (Java
+    /// archives that name none), `TARGET:/path: message`.
+    pub warnings: Vec<String>,
 }
 
 impl LanguagePackages {
@@ -92,9 +97,15 @@ impl LayerFileVisitor for LayerLanguagePackages {
             return;
         };
         let shown = format!("/{}", file.path);
+        let mut warnings = vec![];
         let (mut packages, errors) = match what {
             Wanted::Installed(kind) => {
                 let parsed = installed::parse(&shown, kind, content, &self.limits);
+                warnings = parsed
+                    .warnings
+                    .into_iter()
+                    .map(|w| (w.path, w.message))
+                    .collect();
                 (
                     parsed.packages,
                     parsed.errors.into_iter().map(ScanError::from).collect(),
@@ -117,7 +128,11 @@ impl LayerFileVisitor for LayerLanguagePackages {
         }
         self.copies.insert(
             (file.layer.index, file.path.to_string()),
-            LayerCopy { packages, errors },
+            LayerCopy {
+                packages,
+                errors,
+                warnings,
+            },
         );
     }
 }
@@ -153,6 +168,11 @@ impl LayerLanguagePackages {
                 e.path = format!("{target}:{}", e.path);
                 e
             }));
+            out.warnings.extend(
+                copy.warnings
+                    .into_iter()
+                    .map(|(path, message)| format!("{target}:{path}: {message}")),
+            );
         }
         out
     }

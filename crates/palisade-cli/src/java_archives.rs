@@ -17,11 +17,13 @@ pub fn is_java_archive(entry: &FileEntry) -> bool {
 }
 
 /// Reads one archive into `packages`; unreadable parts become error entries naming the
-/// archive and the entry inside it.
+/// archive and the entry inside it, and archives listed without a version (none in
+/// pom.properties, the manifest or the file name) a warning saying they are unchecked.
 pub fn read_java_archive(
     entry: &FileEntry,
     packages: &mut Vec<Package>,
     errors: &mut Vec<ScanError>,
+    warnings: &mut Vec<String>,
 ) {
     let Some(real) = &entry.path else { return };
     let mut bytes = Vec::new();
@@ -51,4 +53,10 @@ pub fn read_java_archive(
     );
     packages.extend(parsed.packages);
     errors.extend(parsed.errors.into_iter().map(ScanError::from));
+    warnings.extend(
+        parsed
+            .warnings
+            .into_iter()
+            .map(|w| format!("{}: {}", w.path, w.message)),
+    );
 }

@@ -219,7 +219,12 @@ fn scan_file(
         return out;
     }
     if enabled.vuln && crate::java_archives::is_java_archive(entry) {
-        crate::java_archives::read_java_archive(entry, &mut out.packages, &mut out.errors);
+        crate::java_archives::read_java_archive(
+            entry,
+            &mut out.packages,
+            &mut out.errors,
+            &mut out.warnings,
+        );
         return out;
     }
     let document_name = is_document_name(&entry.display);

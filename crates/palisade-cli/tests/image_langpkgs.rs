@@ -287,6 +287,25 @@ fn scan_and_sbom_read_java_archives_in_the_tree() {
     std::fs::create_dir_all(root.join("lib")).unwrap();
     std::fs::write(root.join("lib/shop.war"), war()).unwrap();
     std::fs::write(root.join("lib/broken.jar"), b"PK\x03\x04 truncated").unwrap();
+    // a Gradle-built jar: no pom.properties, the manifest names no version, the file name
+    // gives it
+    std::fs::write(
+        root.join("lib/commons-text-1.9.jar"),
+        jar(&[(
+            "META-INF/MANIFEST.MF",
+            b"Manifest-Version: 1.0\r\nImplementation-Title: commons-text\r\nImplementation-Vendor-Id: org.apache.commons\r\n",
+        )]),
+    )
+    .unwrap();
+    // no version anywhere: listed without one, and the report says it is unchecked
+    std::fs::write(
+        root.join("lib/payments.jar"),
+        jar(&[(
+            "META-INF/MANIFEST.MF",
+            b"Manifest-Version: 1.0\r\nImplementation-Vendor-Id: com.example\r\n",
+        )]),
+    )
+    .unwrap();
     let out = palisade(
         &["sbom", root.to_str().unwrap(), "--format", "cyclonedx"],
         &dir.path().join("none.db"),
@@ -302,13 +321,19 @@ fn scan_and_sbom_read_java_archives_in_the_tree() {
     assert_eq!(
         purls,
         [
+            "pkg:maven/com.example/payments",
             "pkg:maven/com.example/shop@1.0.0",
+            "pkg:maven/org.apache.commons/commons-text@1.9",
             "pkg:maven/org.apache.logging.log4j/log4j-core@2.14.1"
         ]
     );
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(
         stderr.contains("lib/broken.jar: not a readable Java archive"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("warning: lib/payments.jar: no version for com.example:payments"),
         "{stderr}"
     );
 
@@ -334,7 +359,22 @@ fn scan_and_sbom_read_java_archives_in_the_tree() {
         .collect();
     assert_eq!(
         found,
-        ["GHSA-lang-pkg0-0002 lib/shop.war!/WEB-INF/lib/log4j-core-2.14.1.jar"]
+        [
+            "GHSA-lang-pkg0-0003 lib/commons-text-1.9.jar",
+            "GHSA-lang-pkg0-0002 lib/shop.war!/WEB-INF/lib/log4j-core-2.14.1.jar"
+        ]
+    );
+    let warnings: Vec<&str> = doc["warnings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|w| w.as_str())
+        .filter(|w| w.contains("payments"))
+        .collect();
+    assert_eq!(warnings.len(), 1, "{:?}", doc["warnings"]);
+    assert!(
+        warnings[0].contains("not checked for vulnerabilities"),
+        "{warnings:?}"
     );
 }
 
@@ -385,4 +425,74 @@ fn the_image_sbom_lists_language_packages_with_path_and_layer() {
     assert!(!components
         .iter()
         .any(|c| c["name"].as_str() == Some("requests")));
+}
+
+#[test]
+fn an_image_jar_without_any_version_is_listed_and_said_to_be_unchecked() {
+    let dir = tempfile::tempdir().unwrap();
+    let archive = dir.path().join("tool.tar");
+    TestImage::new()
+        .layer(
+            "COPY payments.jar /opt/",
+            &[
+                E::File(
+                    "etc/os-release",
+                    b"ID=debian\nVERSION_ID=\"12\"\nPRETTY_NAME=\"Debian GNU/Linux 12 (bookworm)\"\n"
+                        .to_vec(),
+                ),
+                E::File(
+                    "opt/payments.jar",
+                    jar(&[(
+                        "META-INF/MANIFEST.MF",
+                        b"Manifest-Version: 1.0\r\nImplementation-Vendor-Id: com.example\r\n",
+                    )]),
+                ),
+            ],
+        )
+        .docker_archive(&archive);
+    let absent_db = dir.path().join("none.db");
+    let out = palisade(
+        &["image", archive.to_str().unwrap(), "-f", "json"],
+        &absent_db,
+    );
+    let doc: serde_json::Value = serde_json::from_slice(&out.stdout)
+        .unwrap_or_else(|e| panic!("{e}: {}", String::from_utf8_lossy(&out.stderr)));
+    let warnings: Vec<&str> = doc["warnings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|w| w.as_str())
+        .filter(|w| w.contains("/opt/payments.jar"))
+        .collect();
+    assert_eq!(warnings.len(), 1, "{:?}", doc["warnings"]);
+    assert!(
+        warnings[0].contains("no version for com.example:payments")
+            && warnings[0].contains("not checked for vulnerabilities"),
+        "{warnings:?}"
+    );
+
+    let out = palisade(
+        &[
+            "sbom",
+            archive.to_str().unwrap(),
+            "--image",
+            "--format",
+            "cyclonedx",
+        ],
+        &absent_db,
+    );
+    let doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert!(
+        doc["components"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|c| c["purl"] == "pkg:maven/com.example/payments"),
+        "{doc:#}"
+    );
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("warning: ") && stderr.contains("/opt/payments.jar: no version"),
+        "{stderr}"
+    );
 }

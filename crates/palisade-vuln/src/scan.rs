@@ -1,10 +1,12 @@
 //! Joins an inventory with the advisory database and turns matches into findings.
 
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::HashMap;
+use std::hash::{BuildHasherDefault, Hasher};
+use std::sync::Arc;
 
 use palisade_core::{Finding, Location, PackageInfo, Practice, Severity};
 
-use crate::db::{Database, DbError};
+use crate::db::{AffectedEntry, Database, DbError, FindingFacts};
 use crate::inventory::{normalize_name, Package};
 use crate::matcher;
 
@@ -20,16 +22,19 @@ pub struct MatchOptions {
 }
 
 /// One advisory (with its merged aliases) affecting one package.
+///
+/// The summary, references and severity source belong to the advisory and are shared by
+/// every package it affects, not copied into each finding.
 #[derive(Debug, Clone)]
 pub struct Vulnerability {
-    pub package: Package,
+    pub package: Arc<Package>,
     pub id: String,
     pub aliases: Vec<String>,
     pub fixed_versions: Vec<String>,
     pub severity: Severity,
-    pub severity_source: String,
-    pub summary: Option<String>,
-    pub references: Vec<String>,
+    pub severity_source: Arc<str>,
+    pub summary: Option<Arc<str>>,
+    pub references: Arc<[String]>,
 }
 
 /// Prefer the ecosystem's own id over a CVE as the finding's id.
@@ -48,113 +53,230 @@ fn id_rank(id: &str) -> (u8, &str) {
 /// the ids of the advisories themselves.
 #[derive(Default)]
 struct AliasGroup<'a> {
-    names: BTreeSet<&'a str>,
-    fixed: BTreeSet<&'a str>,
-    ids: Vec<&'a str>,
+    names: Vec<&'a str>,
+    fixed: Vec<&'a str>,
+    advisories: Vec<usize>,
 }
 
-/// Advisory id -> fixed versions, for one package.
-type Hits = BTreeMap<String, BTreeSet<String>>;
+/// One version to test under one package key: the package's own name, or for distro
+/// binary packages also the source package advisories are filed under.
+struct Lookup<'p> {
+    base: &'p str,
+    name: String,
+    /// Lookups of the same (ecosystem, name) share a number.
+    group: usize,
+    package: usize,
+    version: &'p str,
+}
+
+/// An advisory entry that affects a package: the advisory (its index among the ids in
+/// sorted order), and the fixed versions above the installed one (a slice of the pool).
+struct Hit {
+    package: usize,
+    advisory: usize,
+    fixed: std::ops::Range<usize>,
+}
+
+/// Multiply-rotate hashing (the scheme of rustc's FxHash) for the advisory ids and aliases
+/// of one package: short strings from our own database, hashed tens of thousands of times
+/// per inventory, where SipHash's defence against chosen keys buys nothing.
+#[derive(Default)]
+struct IdHasher(u64);
+
+impl Hasher for IdHasher {
+    fn write(&mut self, bytes: &[u8]) {
+        let mut chunks = bytes.chunks_exact(8);
+        for c in &mut chunks {
+            self.add(u64::from_le_bytes(c.try_into().unwrap_or_default()));
+        }
+        for &b in chunks.remainder() {
+            self.add(u64::from(b));
+        }
+    }
+
+    fn write_u8(&mut self, b: u8) {
+        self.add(u64::from(b));
+    }
+
+    fn finish(&self) -> u64 {
+        self.0
+    }
+}
+
+impl IdHasher {
+    fn add(&mut self, word: u64) {
+        self.0 = (self.0.rotate_left(5) ^ word).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
+    }
+}
 
 /// Finds every advisory affecting each package; aliases are merged so that one package
 /// gets one entry per advisory.
 ///
-/// Packages are grouped by (ecosystem, normalised name) so that each name costs one
-/// database lookup, and each advisory entry's ranges are parsed once for all the
-/// versions of that name; each installed version is parsed once per scheme.
+/// Lookups are grouped by (ecosystem, normalised name): each name costs one index lookup
+/// through a statement prepared once, and each advisory entry's ranges are parsed once for
+/// all the versions of that name; each installed version is parsed once per scheme. The
+/// decision needs only the `affected` rows; the advisory facts (and the withdrawn flag)
+/// are read once per advisory that matched, and shared by all its findings.
 pub fn match_packages(db: &Database, packages: &[Package]) -> Result<Vec<Vulnerability>, DbError> {
     db.in_snapshot(|db| match_in_snapshot(db, packages))
 }
 
 fn match_in_snapshot(db: &Database, packages: &[Package]) -> Result<Vec<Vulnerability>, DbError> {
-    // (base ecosystem, normalised name) -> (package index, version to test)
-    let mut groups: HashMap<(&str, String), Vec<(usize, &str)>> = HashMap::new();
+    let mut lookups: Vec<Lookup<'_>> = Vec::with_capacity(packages.len());
     for (i, pkg) in packages.iter().enumerate() {
         if pkg.version.is_empty() {
             continue;
         }
         let base = pkg.base_ecosystem();
-        groups
-            .entry((base, normalize_name(&pkg.ecosystem, &pkg.name)))
-            .or_default()
-            .push((i, pkg.version.as_str()));
+        lookups.push(Lookup {
+            base,
+            name: normalize_name(&pkg.ecosystem, &pkg.name),
+            group: 0,
+            package: i,
+            version: &pkg.version,
+        });
         if let (Some(sn), Some(sv)) = (&pkg.source_name, &pkg.source_version) {
             if sn != &pkg.name && !sv.is_empty() {
-                groups
-                    .entry((base, normalize_name(&pkg.ecosystem, sn)))
-                    .or_default()
-                    .push((i, sv.as_str()));
+                lookups.push(Lookup {
+                    base,
+                    name: normalize_name(&pkg.ecosystem, sn),
+                    group: 0,
+                    package: i,
+                    version: sv,
+                });
             }
         }
     }
-    let mut hits: HashMap<usize, Hits> = HashMap::new();
-    for ((base, name), lookups) in &groups {
-        let rows = db.affected_by_key(base, name)?;
-        if rows.is_empty() {
-            continue;
+    // one group per (ecosystem, name), numbered by a hash map: sorting by number is far
+    // cheaper than sorting by the strings. The names come from the scanned files, so the
+    // map keeps std's keyed hashing: no lockfile can be written to collide.
+    let mut group_of_key: HashMap<(&str, &str), usize> = HashMap::with_capacity(lookups.len());
+    let group_numbers: Vec<usize> = lookups
+        .iter()
+        .map(|l| {
+            let next = group_of_key.len();
+            *group_of_key
+                .entry((l.base, l.name.as_str()))
+                .or_insert(next)
+        })
+        .collect();
+    drop(group_of_key);
+    for (lookup, group) in lookups.iter_mut().zip(group_numbers) {
+        lookup.group = group;
+    }
+    lookups.sort_unstable_by_key(|l| (l.group, l.package));
+    let mut queries = db.matching_queries()?;
+
+    // every entry of every name first, so that the matching below can borrow from them
+    let mut entries: Vec<AffectedEntry> = vec![];
+    // (entries of one name, the lookups of that name)
+    let mut groups: Vec<(std::ops::Range<usize>, std::ops::Range<usize>)> = vec![];
+    let mut start = 0;
+    while start < lookups.len() {
+        let (group, key) = (
+            lookups[start].group,
+            (lookups[start].base, lookups[start].name.as_str()),
+        );
+        let end = start
+            + lookups[start..]
+                .iter()
+                .take_while(|l| l.group == group)
+                .count();
+        let first = entries.len();
+        queries.append_affected_entries(key.0, key.1, &mut entries)?;
+        if entries.len() > first {
+            groups.push((first..entries.len(), start..end));
         }
-        let compiled: Vec<(&str, &str, matcher::CompiledAffected<'_>)> = rows
-            .iter()
-            .map(|(id, eco, affected)| {
+        start = end;
+    }
+
+    // advisories by index, in id order: from here on an advisory is compared as a number
+    let mut ids: Vec<&str> = entries.iter().map(|e| e.advisory_id.as_str()).collect();
+    ids.sort_unstable();
+    ids.dedup();
+    let advisory_of: Vec<usize> = entries
+        .iter()
+        .map(|e| {
+            ids.binary_search(&e.advisory_id.as_str())
+                .unwrap_or_default()
+        })
+        .collect();
+
+    let mut hits: Vec<Hit> = vec![];
+    let mut fixed_pool: Vec<&str> = vec![];
+    for (entry_range, lookup_range) in groups {
+        let compiled: Vec<(&AffectedEntry, usize, matcher::CompiledAffected<'_>)> = entry_range
+            .map(|i| {
+                let e = &entries[i];
                 (
-                    id.as_str(),
-                    eco.as_str(),
-                    matcher::CompiledAffected::new(affected, eco),
+                    e,
+                    advisory_of[i],
+                    matcher::CompiledAffected::from_parts(&e.versions, &e.ranges, &e.ecosystem),
                 )
             })
             .collect();
-        for &(index, version) in lookups {
-            let pkg = &packages[index];
-            let mut installed = matcher::InstalledVersion::new(version);
-            for (id, adv_eco, entry) in &compiled {
-                if !matcher::ecosystem_applies(adv_eco, &pkg.ecosystem) {
+        for lookup in &lookups[lookup_range] {
+            let pkg = &packages[lookup.package];
+            // the key already matched the base ecosystems; only releases can differ
+            let plain = !pkg.ecosystem.contains(':');
+            let mut installed = matcher::InstalledVersion::new(lookup.version);
+            for (entry, advisory, compiled) in &compiled {
+                let same = plain && !entry.ecosystem.contains(':');
+                if !same && !matcher::ecosystem_applies(&entry.ecosystem, &pkg.ecosystem) {
                     continue;
                 }
-                if entry.affects(&mut installed) {
-                    let fixed = hits
-                        .entry(index)
-                        .or_default()
-                        .entry(id.to_string())
-                        .or_default();
-                    fixed.extend(
-                        entry
-                            .fixed_above(&mut installed)
-                            .into_iter()
-                            .map(str::to_string),
-                    );
+                if compiled.affects(&mut installed) {
+                    let from = fixed_pool.len();
+                    compiled.extend_fixed_above(&mut installed, &mut fixed_pool);
+                    hits.push(Hit {
+                        package: lookup.package,
+                        advisory: *advisory,
+                        fixed: from..fixed_pool.len(),
+                    });
                 }
             }
         }
     }
-    // advisory facts are shared by every package an advisory hits: read each once
-    let mut infos: HashMap<&str, Option<crate::db::AdvisoryInfo>> = HashMap::new();
-    for package_hits in hits.values() {
-        for id in package_hits.keys() {
-            if !infos.contains_key(id.as_str()) {
-                infos.insert(id.as_str(), db.advisory_info(id)?);
-            }
-        }
+    if hits.is_empty() {
+        return Ok(vec![]);
     }
-    let mut out = vec![];
-    let mut indices: Vec<&usize> = hits.keys().collect();
-    indices.sort();
-    for index in indices {
-        let pkg = &packages[*index];
-        let package_hits = &hits[index];
+
+    // advisory facts are shared by every package an advisory hits: read each once, in
+    // index order; withdrawn advisories (and rows of none) drop out here
+    let mut hit_advisories: Vec<usize> = hits.iter().map(|h| h.advisory).collect();
+    hit_advisories.sort_unstable();
+    hit_advisories.dedup();
+    let mut facts: Vec<Option<FindingFacts>> = (0..ids.len()).map(|_| None).collect();
+    for a in hit_advisories {
+        facts[a] = queries.finding_facts(ids[a])?;
+    }
+    hits.retain(|h| facts[h.advisory].is_some());
+    // per package, advisories in id order (the order the alias merge below relies on)
+    hits.sort_unstable_by_key(|h| (h.package, h.advisory));
+
+    let mut out = Vec::with_capacity(hits.len());
+    // reused from package to package
+    let mut merged: Vec<AliasGroup<'_>> = vec![];
+    let mut group_of: HashMap<&str, usize, BuildHasherDefault<IdHasher>> = HashMap::default();
+    let mut names: Vec<&str> = vec![];
+    let mut found: Vec<usize> = vec![];
+    for package_hits in hits.chunk_by(|a, b| a.package == b.package) {
+        let pkg = &packages[package_hits[0].package];
+        let shared_pkg = Arc::new(pkg.clone());
         // merge advisories that alias each other (directly or through a chain) into one
         // group; a name -> group map keeps this linear in the number of hits (a package
         // can have hundreds of advisories)
-        let mut merged: Vec<AliasGroup<'_>> = vec![];
-        let mut group_of: HashMap<&str, usize> = HashMap::new();
-        for (id, fixed) in package_hits {
-            let mut names: Vec<&str> = vec![id.as_str()];
-            if let Some(Some(i)) = infos.get(id.as_str()) {
-                names.extend(i.aliases.iter().map(String::as_str));
+        merged.clear();
+        group_of.clear();
+        for same_id in package_hits.chunk_by(|a, b| a.advisory == b.advisory) {
+            let advisory = same_id[0].advisory;
+            names.clear();
+            names.push(ids[advisory]);
+            if let Some(f) = &facts[advisory] {
+                names.extend(f.aliases.iter().map(String::as_str));
             }
-            let mut found: Vec<usize> = names
-                .iter()
-                .filter_map(|n| group_of.get(n).copied())
-                .collect();
+            found.clear();
+            found.extend(names.iter().filter_map(|n| group_of.get(n).copied()));
             found.sort_unstable();
             found.dedup();
             let target = match found.first() {
@@ -173,46 +295,65 @@ fn match_in_snapshot(db: &Database, packages: &[Package]) -> Result<Vec<Vulnerab
                 let g = &mut merged[target];
                 g.names.extend(taken.names);
                 g.fixed.extend(taken.fixed);
-                g.ids.extend(taken.ids);
+                g.advisories.extend(taken.advisories);
             }
             let g = &mut merged[target];
-            for n in names {
-                g.names.insert(n);
+            for &n in &names {
+                g.names.push(n);
                 group_of.insert(n, target);
             }
-            g.fixed.extend(fixed.iter().map(String::as_str));
-            g.ids.push(id.as_str());
+            for hit in same_id {
+                g.fixed.extend(&fixed_pool[hit.fixed.clone()]);
+            }
+            g.advisories.push(advisory);
         }
         let scheme = crate::VersionScheme::for_ecosystem(&pkg.ecosystem);
-        for AliasGroup { names, fixed, ids } in merged.into_iter().filter(|g| !g.ids.is_empty()) {
-            let primary = ids
+        for AliasGroup {
+            names: mut group_names,
+            mut fixed,
+            advisories,
+        } in merged.drain(..).filter(|g| !g.advisories.is_empty())
+        {
+            group_names.sort_unstable();
+            group_names.dedup();
+            let primary = advisories
                 .iter()
-                .copied()
+                .map(|&a| ids[a])
                 .min_by_key(|i| id_rank(i))
                 .unwrap_or_default();
             let mut severity = Severity::Info;
-            let mut source = String::new();
+            let mut source: Option<&Arc<str>> = None;
             let mut summary = None;
-            let mut references = vec![];
-            for id in &ids {
-                if let Some(Some(info)) = infos.get(id) {
-                    if info.severity > severity || source.is_empty() {
-                        severity = info.severity;
-                        source = format!("{}: {}", info.id, info.severity_source);
+            let mut references: Option<Arc<[String]>> = None;
+            for &a in &advisories {
+                if let Some(f) = &facts[a] {
+                    if f.severity > severity || source.is_none() {
+                        severity = f.severity;
+                        source = Some(&f.severity_source);
                     }
                     if summary.is_none() {
-                        summary = info.summary.clone();
+                        summary = f.summary.clone();
                     }
-                    references.extend(info.references.iter().cloned());
+                    references = Some(match references {
+                        // one advisory (the usual case) shares its list
+                        None => f.references.clone(),
+                        Some(r) => r.iter().chain(f.references.iter()).cloned().collect(),
+                    });
                 }
             }
-            let mut fixed: Vec<String> = fixed.into_iter().map(str::to_string).collect();
-            if let Some(s) = scheme {
-                fixed.sort_by(|a, b| s.compare(a, b));
+            // distinct in text order first: versions the scheme ranks equal keep that order
+            fixed.sort_unstable();
+            fixed.dedup();
+            if let (Some(s), true) = (scheme, fixed.len() > 1) {
+                // each parsed once, not once per comparison
+                let mut parsed: Vec<_> = fixed.iter().map(|f| s.parse(f)).collect();
+                parsed.sort_by(|a, b| a.compare(b));
+                fixed = parsed.iter().map(|p| p.text()).collect();
             }
+            let fixed: Vec<String> = fixed.into_iter().map(str::to_string).collect();
             out.push(Vulnerability {
-                package: pkg.clone(),
-                aliases: names
+                package: shared_pkg.clone(),
+                aliases: group_names
                     .into_iter()
                     .filter(|n| *n != primary)
                     .map(str::to_string)
@@ -220,9 +361,9 @@ fn match_in_snapshot(db: &Database, packages: &[Package]) -> Result<Vec<Vulnerab
                 id: primary.to_string(),
                 fixed_versions: fixed,
                 severity,
-                severity_source: source,
+                severity_source: source.cloned().unwrap_or_else(|| Arc::from("")),
                 summary,
-                references,
+                references: references.unwrap_or_else(|| Arc::from(Vec::new())),
             });
         }
     }
@@ -277,7 +418,8 @@ pub fn findings(vulns: &[Vulnerability], opts: &MatchOptions) -> Vec<Finding> {
             f.severity = v.severity;
             f.title = v
                 .summary
-                .clone()
+                .as_deref()
+                .map(str::to_string)
                 .unwrap_or_else(|| format!("Vulnerable dependency {}", p.name))
                 .into();
             f.remediation = Some(if v.fixed_versions.is_empty() {

@@ -252,6 +252,168 @@ fn cargo_auditable_sections_list_runtime_crates_io_dependencies() {
     }
 }
 
+/// A Mach-O object with the section where cargo-auditable puts its data on Apple targets
+/// (`__DATA,.dep-v0`), written as cargo-auditable writes it.
+fn macho_with_section(segment: &[u8], name: &[u8], data: &[u8]) -> Vec<u8> {
+    use object::write::Object;
+    use object::{Architecture, BinaryFormat, Endianness, SectionKind};
+    let mut obj = Object::new(
+        BinaryFormat::MachO,
+        Architecture::Aarch64,
+        Endianness::Little,
+    );
+    let id = obj.add_section(segment.to_vec(), name.to_vec(), SectionKind::ReadOnlyData);
+    obj.set_section_data(id, data.to_vec(), 1);
+    obj.write().unwrap()
+}
+
+/// A linked PE executable (as on Windows targets) with one data section.
+fn pe_with_section(name: [u8; 8], data: &[u8]) -> Vec<u8> {
+    use object::pe;
+    use object::write::pe::{NtHeaders, Writer};
+    let mut out = Vec::new();
+    let mut w = Writer::new(true, 0x1000, 0x200, &mut out);
+    w.reserve_dos_header_and_stub();
+    w.reserve_nt_headers(16);
+    w.reserve_section_headers(1);
+    let len = data.len() as u32;
+    let range = w.reserve_section(
+        name,
+        pe::IMAGE_SCN_CNT_INITIALIZED_DATA | pe::IMAGE_SCN_MEM_READ,
+        len,
+        len,
+    );
+    w.write_dos_header_and_stub().unwrap();
+    w.write_nt_headers(NtHeaders {
+        machine: pe::IMAGE_FILE_MACHINE_AMD64,
+        time_date_stamp: 0,
+        characteristics: pe::IMAGE_FILE_EXECUTABLE_IMAGE | pe::IMAGE_FILE_LARGE_ADDRESS_AWARE,
+        major_linker_version: 14,
+        minor_linker_version: 0,
+        address_of_entry_point: 0,
+        image_base: 0x1_4000_0000,
+        major_operating_system_version: 6,
+        minor_operating_system_version: 0,
+        major_image_version: 0,
+        minor_image_version: 0,
+        major_subsystem_version: 6,
+        minor_subsystem_version: 0,
+        subsystem: pe::IMAGE_SUBSYSTEM_WINDOWS_CUI,
+        dll_characteristics: pe::DllFlags::default(),
+        size_of_stack_reserve: 0x10_0000,
+        size_of_stack_commit: 0x1000,
+        size_of_heap_reserve: 0x10_0000,
+        size_of_heap_commit: 0x1000,
+    });
+    w.write_section_headers();
+    w.write_section(range.file_offset, data);
+    out
+}
+
+const AUDIT_JSON: &[u8] = br#"{"format":1,"packages":[
+    {"name":"tool","version":"0.3.0","source":"local","dependencies":[1],"root":true},
+    {"name":"hyper","version":"0.14.10","source":"crates.io","dependencies":[2]},
+    {"name":"h2","version":"0.3.17","source":"crates.io"}]}"#;
+
+#[test]
+fn cargo_auditable_data_is_read_from_pe_and_mach_o_executables() {
+    let expected = |path: &str| {
+        vec![
+            format!("crates.io hyper 0.14.10 @ {path}"),
+            format!("crates.io h2 0.3.17 @ {path}"),
+        ]
+    };
+    let exe = pe_with_section(*b".dep-v0\0", &zlib(AUDIT_JSON));
+    assert!(exe.starts_with(b"MZ"));
+    let p = parse_binary("Program Files/tool/tool.exe", &exe);
+    assert!(p.errors.is_empty(), "{:?}", p.errors);
+    assert_eq!(listed(&p), expected("Program Files/tool/tool.exe"));
+    let direct: Vec<_> = p.packages.iter().map(|p| p.direct).collect();
+    assert_eq!(direct, [Some(true), Some(false)]);
+
+    let macho = macho_with_section(b"__DATA", b".dep-v0", &zlib(AUDIT_JSON));
+    let p = parse_binary("usr/local/bin/tool", &macho);
+    assert!(p.errors.is_empty(), "{:?}", p.errors);
+    assert_eq!(listed(&p), expected("usr/local/bin/tool"));
+
+    // corrupt data in either container is an error naming the file
+    let exe = pe_with_section(*b".dep-v0\0", b"not zlib");
+    let p = parse_binary("tool.exe", &exe);
+    assert!(p.packages.is_empty());
+    assert_eq!(p.errors[0].path, "tool.exe");
+    assert!(
+        p.errors[0].message.contains("not zlib data"),
+        "{}",
+        p.errors[0]
+    );
+    let macho = macho_with_section(b"__DATA", b".dep-v0", &zlib(b"{}"));
+    let p = parse_binary("usr/local/bin/tool", &macho);
+    assert!(
+        p.errors[0].message.contains("not the expected JSON"),
+        "{}",
+        p.errors[0]
+    );
+
+    // the same bytes in other sections are just data
+    let exe = pe_with_section(*b".rdata\0\0", &zlib(AUDIT_JSON));
+    assert_eq!(parse_binary("tool.exe", &exe), installed::Parsed::default());
+    let macho = macho_with_section(b"__DATA", b"__const", &zlib(AUDIT_JSON));
+    assert_eq!(
+        parse_binary("usr/local/bin/tool", &macho),
+        installed::Parsed::default()
+    );
+}
+
+/// A universal binary: big-endian fat header, then each slice at a 4 KiB boundary.
+fn universal(slices: &[(u32, &[u8])]) -> Vec<u8> {
+    let mut out = Vec::new();
+    out.extend(0xcafe_babe_u32.to_be_bytes());
+    out.extend((slices.len() as u32).to_be_bytes());
+    let mut offset = 0x1000_u32;
+    let mut placed = Vec::new();
+    for (cputype, data) in slices {
+        for field in [*cputype, 0, offset, data.len() as u32, 12] {
+            out.extend(field.to_be_bytes());
+        }
+        placed.push((offset, *data));
+        offset += (data.len() as u32).div_ceil(0x1000) * 0x1000;
+    }
+    for (at, data) in placed {
+        out.resize(at as usize, 0);
+        out.extend_from_slice(data);
+    }
+    out
+}
+
+#[test]
+fn universal_mach_o_binaries_list_each_dependency_once() {
+    const CPU_TYPE_X86_64: u32 = 0x0100_0007;
+    const CPU_TYPE_ARM64: u32 = 0x0100_000c;
+    let slice = macho_with_section(b"__DATA", b".dep-v0", &zlib(AUDIT_JSON));
+    let fat = universal(&[(CPU_TYPE_X86_64, &slice), (CPU_TYPE_ARM64, &slice)]);
+    let p = parse_binary("Applications/Tool.app/Contents/MacOS/tool", &fat);
+    assert!(p.errors.is_empty(), "{:?}", p.errors);
+    assert_eq!(
+        listed(&p),
+        [
+            "crates.io hyper 0.14.10 @ Applications/Tool.app/Contents/MacOS/tool",
+            "crates.io h2 0.3.17 @ Applications/Tool.app/Contents/MacOS/tool",
+        ]
+    );
+    // a corrupt slice is an error naming the file
+    let bad = macho_with_section(b"__DATA", b".dep-v0", b"not zlib");
+    let fat = universal(&[(CPU_TYPE_X86_64, &slice), (CPU_TYPE_ARM64, &bad)]);
+    let p = parse_binary("usr/local/bin/tool", &fat);
+    assert_eq!(p.errors.len(), 1, "{:?}", p.errors);
+    assert_eq!(p.errors[0].path, "usr/local/bin/tool");
+    // Java class files share the magic number: nothing, and no error
+    let class = b"\xca\xfe\xba\xbe\x00\x00\x00\x34\x00\x10\x0a\x00\x03\x00\x0d\x07";
+    assert_eq!(
+        parse_binary("opt/app/Main.class", class),
+        installed::Parsed::default()
+    );
+}
+
 #[test]
 fn other_executables_and_scripts_have_no_packages() {
     let elf = elf_with_section(b".data", b"just data");

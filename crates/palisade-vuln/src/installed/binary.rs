@@ -14,6 +14,7 @@ fn looks_executable(content: &[u8]) -> bool {
         b"\xce\xfa\xed\xfe",
         b"\xcf\xfa\xed\xfe",
         b"\xca\xfe\xba\xbe",
+        b"\xca\xfe\xba\xbf",
     ];
     MAGICS.iter().any(|m| content.starts_with(m))
 }
@@ -22,6 +23,57 @@ pub fn packages(path: &str, content: &[u8]) -> Result<Vec<Package>, InstalledErr
     if !looks_executable(content) {
         return Ok(vec![]);
     }
+    if let Some(slices) = universal_slices(content) {
+        // a macOS universal binary: one program per architecture, usually built from the
+        // same dependencies, each listed once
+        let mut out: Vec<Package> = Vec::new();
+        for slice in slices {
+            for p in single(path, slice)? {
+                if !out.iter().any(|o| {
+                    (&o.ecosystem, &o.name, &o.version) == (&p.ecosystem, &p.name, &p.version)
+                }) {
+                    out.push(p);
+                }
+            }
+        }
+        return Ok(out);
+    }
+    single(path, content)
+}
+
+/// The per-architecture programs of a Mach-O universal ("fat") binary, or `None` when
+/// `content` is not one. Java class files share the magic number; they fail to parse as
+/// slices and are left to the ordinary path, which finds nothing in them.
+fn universal_slices(content: &[u8]) -> Option<Vec<&[u8]>> {
+    use object::read::macho::{FatArch, MachOFatFile32, MachOFatFile64};
+    let slices: Vec<&[u8]> = match object::FileKind::parse(content).ok()? {
+        object::FileKind::MachOFat32 => MachOFatFile32::parse(content)
+            .ok()?
+            .arches()
+            .iter()
+            .map(|a| a.data(content))
+            .collect::<Result<_, _>>()
+            .ok()?,
+        object::FileKind::MachOFat64 => MachOFatFile64::parse(content)
+            .ok()?
+            .arches()
+            .iter()
+            .map(|a| a.data(content))
+            .collect::<Result<_, _>>()
+            .ok()?,
+        _ => return None,
+    };
+    // every slice must be a Mach-O program of its own (never another universal binary)
+    let all_macho = slices.iter().all(|s| {
+        matches!(
+            object::FileKind::parse(*s),
+            Ok(object::FileKind::MachO32 | object::FileKind::MachO64)
+        )
+    });
+    (all_macho && !slices.is_empty()).then_some(slices)
+}
+
+fn single(path: &str, content: &[u8]) -> Result<Vec<Package>, InstalledError> {
     // Truncated or odd headers still get the header scan for Go's inline build info.
     let file = object::File::parse(content).ok();
     let mut out = Vec::new();

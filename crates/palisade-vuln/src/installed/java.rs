@@ -1,7 +1,9 @@
 //! Java archives (jar, war, ear and friends): Maven coordinates from
 //! `META-INF/maven/**/pom.properties`, else from `META-INF/MANIFEST.MF`, else from the file
-//! name; archives nested inside (`WEB-INF/lib`, `BOOT-INF/lib`, ear modules) are opened
-//! recursively.
+//! name (`name-1.2.3.jar`, as Trivy and Syft read it); archives nested inside
+//! (`WEB-INF/lib`, `BOOT-INF/lib`, ear modules) are opened recursively. An archive that
+//! names no version anywhere is still listed (an SBOM should show it), without a version
+//! and with a warning saying it cannot be checked for vulnerabilities.
 //!
 //! Archives are untrusted: nesting depth, entries per archive, bytes per entry and bytes
 //! decompressed from the whole tree are all bounded (a zip bomb or a zip that contains
@@ -168,7 +170,18 @@ impl Walk<'_> {
             .filter_map(|p| pom_properties(location, p))
             .collect();
         if own.is_empty() {
-            own.extend(from_manifest(location, manifest.as_deref()));
+            if let Some(p) = from_manifest(location, manifest.as_deref()) {
+                if p.version.is_empty() {
+                    self.out.warnings.push(InstalledError::new(
+                        location,
+                        format!(
+                            "no version for {} (no pom.properties, no Implementation-Version or Bundle-Version in META-INF/MANIFEST.MF, none in the file name): listed without a version and not checked for vulnerabilities",
+                            p.name
+                        ),
+                    ));
+                }
+                own.push(p);
+            }
         }
         self.out.packages.extend(own);
         for (entry_path, data) in nested {
@@ -243,13 +256,27 @@ fn manifest_attributes(text: &str) -> Vec<(String, String)> {
     attrs
 }
 
-/// `commons-lang3-3.12.0.jar` → (`commons-lang3`, `3.12.0`).
+/// `commons-lang3-3.12.0.jar` → (`commons-lang3`, `3.12.0`); also
+/// `spring-core-5.3.9.RELEASE.jar`, `app-1.0-SNAPSHOT.war`, `guava-31.1-jre.jar`.
+///
+/// The version starts at a `-` followed by a digit. Artifact names can hold such a pair
+/// themselves (`log4j-1.2-api-2.17.1.jar`), and so can versions (`1.0-20230101.1-2`): of
+/// the candidates, the last one whose name does not end in a part that starts with a
+/// digit is taken, so that `log4j-1.2-api` keeps its `1.2` and a timestamped snapshot
+/// keeps its date.
 fn name_and_version_from_file(location: &str) -> (Option<String>, Option<String>) {
     let name = file_name(location.rsplit("!/").next().unwrap_or(location));
     let stem = name.rsplit_once('.').map_or(name, |(s, _)| s);
     let bytes = stem.as_bytes();
-    // The first `-digit` starts the version: `jackson-databind-2.15.2` → `2.15.2`.
-    match (1..bytes.len()).find(|&i| bytes[i - 1] == b'-' && bytes[i].is_ascii_digit()) {
+    let starts_version = |i: usize| {
+        let name = &stem[..i - 1];
+        let last_part = name.rsplit('-').next().unwrap_or(name);
+        !last_part.starts_with(|c: char| c.is_ascii_digit())
+    };
+    match (1..bytes.len())
+        .rev()
+        .find(|&i| bytes[i - 1] == b'-' && bytes[i].is_ascii_digit() && starts_version(i))
+    {
         Some(i) => (Some(stem[..i - 1].to_string()), Some(stem[i..].to_string())),
         None => (Some(stem.to_string()), None),
     }
@@ -257,7 +284,8 @@ fn name_and_version_from_file(location: &str) -> (Option<String>, Option<String>
 
 /// Coordinates of an archive without pom.properties (Gradle and Ant builds, OSGi bundles):
 /// the group from `Implementation-Vendor-Id` or the OSGi symbolic name, the artifact from
-/// the file name or `Implementation-Title`, the version from the manifest or the file name.
+/// the file name, `Implementation-Title` or the symbolic name, the version from the
+/// manifest or the file name. With no version anywhere, the version is empty.
 fn from_manifest(location: &str, manifest: Option<&str>) -> Option<Package> {
     let attrs = manifest.map(manifest_attributes).unwrap_or_default();
     let get = |key: &str| {
@@ -267,14 +295,21 @@ fn from_manifest(location: &str, manifest: Option<&str>) -> Option<Package> {
             .map(|(_, v)| v.as_str())
     };
     let (file_artifact, file_version) = name_and_version_from_file(location);
+    // an unexpanded build placeholder (`${project.version}`) is no version
+    let expanded = |v: &&str| !v.contains("${");
     let version = get("Implementation-Version")
-        .or(get("Bundle-Version"))
+        .filter(expanded)
+        .or(get("Bundle-Version").filter(expanded))
         .map(str::to_string)
-        .or(file_version)?;
-    let artifact = file_artifact
-        .filter(|a| !a.is_empty())
-        .or(get("Implementation-Title").map(str::to_string))?;
+        .or(file_version)
+        .unwrap_or_default();
     let symbolic = get("Bundle-SymbolicName").map(|s| s.split(';').next().unwrap_or(s).trim());
+    let artifact = file_artifact
+        .filter(|a| a.chars().any(|c| c.is_alphanumeric()))
+        .or(get("Implementation-Title").map(str::to_string))
+        .or(symbolic
+            .map(|s| s.rsplit('.').next().unwrap_or(s).to_string())
+            .filter(|a| !a.is_empty()))?;
     let group = get("Implementation-Vendor-Id")
         .map(str::to_string)
         .or_else(|| {
@@ -360,7 +395,95 @@ mod tests {
         let p = archive("lib/log4j-core-2.14.1.jar", &jar, &Limits::default());
         assert_eq!(names(&p), ["log4j-core 2.14.1 @ lib/log4j-core-2.14.1.jar"]);
         let p = archive("lib/app.jar", &jar, &Limits::default());
-        assert!(p.packages.is_empty() && p.errors.is_empty());
+        assert_eq!(names(&p), ["app  @ lib/app.jar"]);
+        assert!(p.errors.is_empty());
+        assert_eq!(p.warnings.len(), 1);
+    }
+
+    /// A jar with only a class file: the file name is all there is to go by.
+    fn versions_from_file_names(files: &[&str]) -> Vec<String> {
+        let jar = zip_of(&[("a/B.class", b"\xca\xfe")], false);
+        files
+            .iter()
+            .flat_map(|f| names(&archive(f, &jar, &Limits::default())))
+            .collect()
+    }
+
+    #[test]
+    fn versions_come_from_file_names_as_maven_writes_them() {
+        assert_eq!(
+            versions_from_file_names(&[
+                "lib/spring-core-5.3.9.RELEASE.jar",
+                "app-1.0-SNAPSHOT.war",
+                "guava-31.1-jre.jar",
+                "lib/log4j-1.2-api-2.17.1.jar",
+                "jackson-databind-2.15.2.jar",
+                "netty-handler-4.1.86.Final.jar",
+                "lib/shop-2.0-20240101.123456-7.jar",
+                "commons-io-2.jar",
+            ]),
+            [
+                "spring-core 5.3.9.RELEASE @ lib/spring-core-5.3.9.RELEASE.jar",
+                "app 1.0-SNAPSHOT @ app-1.0-SNAPSHOT.war",
+                "guava 31.1-jre @ guava-31.1-jre.jar",
+                "log4j-1.2-api 2.17.1 @ lib/log4j-1.2-api-2.17.1.jar",
+                "jackson-databind 2.15.2 @ jackson-databind-2.15.2.jar",
+                "netty-handler 4.1.86.Final @ netty-handler-4.1.86.Final.jar",
+                "shop 2.0-20240101.123456-7 @ lib/shop-2.0-20240101.123456-7.jar",
+                "commons-io 2 @ commons-io-2.jar",
+            ]
+        );
+    }
+
+    #[test]
+    fn a_manifest_without_version_falls_back_to_the_file_name() {
+        let manifest = b"Manifest-Version: 1.0\r\nImplementation-Title: Payments\r\nImplementation-Vendor-Id: com.example\r\nImplementation-Version: ${project.version}\r\n";
+        let jar = zip_of(&[("META-INF/MANIFEST.MF", manifest)], false);
+        let p = archive("lib/payments-3.2.1.jar", &jar, &Limits::default());
+        assert_eq!(
+            names(&p),
+            ["com.example:payments 3.2.1 @ lib/payments-3.2.1.jar"]
+        );
+        assert!(p.errors.is_empty() && p.warnings.is_empty());
+        assert_eq!(p.packages[0].purl(), "pkg:maven/com.example/payments@3.2.1");
+    }
+
+    #[test]
+    fn an_archive_naming_no_version_anywhere_is_listed_without_one_and_said_so() {
+        let manifest = b"Manifest-Version: 1.0\r\nImplementation-Title: payments\r\nImplementation-Vendor-Id: com.example\r\n";
+        let jar = zip_of(&[("META-INF/MANIFEST.MF", manifest)], false);
+        let p = archive("srv/payments.jar", &jar, &Limits::default());
+        assert_eq!(names(&p), ["com.example:payments  @ srv/payments.jar"]);
+        assert_eq!(p.packages[0].purl(), "pkg:maven/com.example/payments");
+        assert!(p.errors.is_empty());
+        assert_eq!(p.warnings.len(), 1);
+        assert_eq!(p.warnings[0].path, "srv/payments.jar");
+        assert!(
+            p.warnings[0]
+                .message
+                .contains("no version for com.example:payments"),
+            "{:?}",
+            p.warnings
+        );
+        assert!(p.warnings[0]
+            .message
+            .contains("not checked for vulnerabilities"));
+
+        // an OSGi bundle whose file name says nothing: the symbolic name gives the artifact
+        let manifest = b"Bundle-SymbolicName: org.example.tools.cli;singleton:=true\r\n";
+        let jar = zip_of(&[("META-INF/MANIFEST.MF", manifest)], false);
+        let p = archive("plugins/-.jar", &jar, &Limits::default());
+        assert_eq!(names(&p), ["org.example.tools:cli  @ plugins/-.jar"]);
+        assert_eq!(p.warnings.len(), 1);
+
+        // a version in the manifest or pom.properties means no warning
+        let jar = zip_of(
+            &[("META-INF/MANIFEST.MF", b"Implementation-Version: 1.4\r\n")],
+            false,
+        );
+        let p = archive("srv/payments.jar", &jar, &Limits::default());
+        assert_eq!(names(&p), ["payments 1.4 @ srv/payments.jar"]);
+        assert!(p.warnings.is_empty());
     }
 
     #[test]
@@ -388,6 +511,8 @@ mod tests {
         assert_eq!(
             names(&p),
             [
+                // the ear itself names no version
+                "app  @ srv/app.ear",
                 "com.example:shop 1.0.0 @ srv/app.ear!/shop.war",
                 "org.apache.logging.log4j:log4j-core 2.14.1 @ srv/app.ear!/shop.war!/WEB-INF/lib/log4j-core-2.14.1.jar",
             ]
@@ -399,7 +524,10 @@ mod tests {
         let p = archive("srv/app.ear", &ear, &shallow);
         assert_eq!(
             names(&p),
-            ["com.example:shop 1.0.0 @ srv/app.ear!/shop.war"]
+            [
+                "app  @ srv/app.ear",
+                "com.example:shop 1.0.0 @ srv/app.ear!/shop.war"
+            ]
         );
         assert!(
             p.errors[0].message.contains("nested deeper than 1"),
@@ -443,7 +571,8 @@ mod tests {
         let zeros = vec![0u8; 4 << 20];
         let honest = zip_of(&[("META-INF/MANIFEST.MF", &zeros)], false);
         let p = archive("bomb.jar", &honest, &Limits::default());
-        assert!(p.packages.is_empty());
+        // the manifest is refused; only the file name is left to describe the jar
+        assert_eq!(names(&p), ["bomb  @ bomb.jar"]);
         assert!(
             p.errors[0].message.contains("more than the limit"),
             "{:?}",
@@ -454,7 +583,7 @@ mod tests {
         let mut lying = honest.clone();
         lie_about_sizes(&mut lying, 100);
         let p = archive("liar.jar", &lying, &Limits::default());
-        assert!(p.packages.is_empty());
+        assert!(p.packages.iter().all(|p| p.version.is_empty()));
         assert!(
             p.errors
                 .iter()

@@ -169,6 +169,9 @@ impl Default for Limits {
 pub struct Parsed {
     pub packages: Vec<Package>,
     pub errors: Vec<InstalledError>,
+    /// Not errors, but what a report should say: packages listed without a version (so
+    /// not checked for vulnerabilities), and why.
+    pub warnings: Vec<InstalledError>,
 }
 
 impl Parsed {
@@ -176,11 +179,11 @@ impl Parsed {
         match r {
             Ok(packages) => Parsed {
                 packages,
-                errors: vec![],
+                ..Parsed::default()
             },
             Err(e) => Parsed {
-                packages: vec![],
                 errors: vec![e],
+                ..Parsed::default()
             },
         }
     }

@@ -1,5 +1,5 @@
 //! Rust executables built with `cargo auditable`: the dependency tree as zlib-compressed
-//! JSON in a `.dep-v0` section (`__dep_v0` on Mach-O). Only crates from crates.io are
+//! JSON in a `.dep-v0` section (ELF, PE; `__DATA,.dep-v0` on Mach-O). Only crates from crates.io are
 //! reported (local and git crates have no advisories under their names), and only runtime
 //! dependencies: build-time crates are not part of the executable.
 
@@ -10,7 +10,8 @@ use serde::Deserialize;
 
 use crate::inventory::Package;
 
-const SECTION_NAMES: &[&str] = &[".dep-v0", "__dep_v0"];
+/// On Mach-O the `object` crate also finds the `__dep-v0` spelling under this name.
+const SECTION_NAMES: &[&str] = &[".dep-v0"];
 /// The JSON of a large program is tens of kilobytes; more than this is a decompression bomb.
 const MAX_JSON: u64 = 8 << 20;
 

@@ -122,13 +122,15 @@ impl VersionScheme {
 pub struct ParsedVersion<'a> {
     scheme: VersionScheme,
     text: &'a str,
-    key: Key,
+    key: Key<'a>,
 }
 
 #[derive(Debug, Clone)]
-enum Key {
+enum Key<'a> {
     /// Schemes whose comparison parses without allocating compare the text directly.
     Text,
+    /// SemVer, NuGet and pub (the parse collects the numeric components).
+    SemVer(semver::Parsed<'a>),
     Pep440(Option<pep440::Pep440>),
     Maven(maven::Item),
     RubyGems(Vec<rubygems::Seg>),
@@ -147,6 +149,9 @@ impl VersionScheme {
             VersionScheme::Composer => Key::Composer(composer::canonical(text)),
             VersionScheme::Cran => Key::Numbers(cran::components(text, &['.', '-'])),
             VersionScheme::Hackage => Key::Numbers(cran::components(text, &['.'])),
+            VersionScheme::SemVer | VersionScheme::NuGet | VersionScheme::Pub => {
+                Key::SemVer(semver::parse(text))
+            }
             _ => Key::Text,
         };
         ParsedVersion {
@@ -183,6 +188,11 @@ impl<'a> ParsedVersion<'a> {
             (Key::RubyGems(a), Key::RubyGems(b)) => rubygems::cmp_canonical(a, b),
             (Key::Composer(a), Key::Composer(b)) => composer::cmp_components(a, b),
             (Key::Numbers(a), Key::Numbers(b)) => cran::cmp_lists(a, b),
+            (Key::SemVer(a), Key::SemVer(b)) if self.scheme == other.scheme => match self.scheme {
+                VersionScheme::NuGet => semver::cmp_parsed_nuget(a, b),
+                VersionScheme::Pub => semver::cmp_parsed_pub(a, b),
+                _ => semver::cmp_parsed(a, b),
+            },
             _ => self.scheme.compare(self.text, other.text),
         }
     }

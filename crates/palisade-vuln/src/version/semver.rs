@@ -11,13 +11,15 @@ use std::cmp::Ordering;
 
 use super::numeric::{cmp_decimal, is_digits};
 
-struct Parsed<'a> {
+/// A version split into its parts, for comparing one version many times.
+#[derive(Debug, Clone)]
+pub(super) struct Parsed<'a> {
     components: Vec<&'a str>,
     pre: &'a str,
     build: &'a str,
 }
 
-fn parse(v: &str) -> Parsed<'_> {
+pub(super) fn parse(v: &str) -> Parsed<'_> {
     let v = v.trim();
     let v = v.strip_prefix('v').unwrap_or(v);
     let mut components = Vec::new();
@@ -94,7 +96,10 @@ fn cmp_pre(a: &str, b: &str, fold_case: bool) -> Ordering {
 }
 
 pub fn compare(a: &str, b: &str) -> Ordering {
-    let (a, b) = (parse(a), parse(b));
+    cmp_parsed(&parse(a), &parse(b))
+}
+
+pub(super) fn cmp_parsed(a: &Parsed<'_>, b: &Parsed<'_>) -> Ordering {
     cmp_components(&a.components, &b.components, 3)
         .then_with(|| {
             // components past the third are not SemVer; order them as extra numbers
@@ -105,14 +110,20 @@ pub fn compare(a: &str, b: &str) -> Ordering {
 
 /// NuGet: up to four numeric components, case-insensitive pre-release, build ignored.
 pub fn compare_nuget(a: &str, b: &str) -> Ordering {
-    let (a, b) = (parse(a), parse(b));
+    cmp_parsed_nuget(&parse(a), &parse(b))
+}
+
+pub(super) fn cmp_parsed_nuget(a: &Parsed<'_>, b: &Parsed<'_>) -> Ordering {
     cmp_components(&a.components, &b.components, usize::MAX)
         .then_with(|| cmp_pre(a.pre, b.pre, true))
 }
 
 /// Dart pub: SemVer, and build metadata orders too (no build < any build).
 pub fn compare_pub(a: &str, b: &str) -> Ordering {
-    let (pa, pb) = (parse(a), parse(b));
+    cmp_parsed_pub(&parse(a), &parse(b))
+}
+
+pub(super) fn cmp_parsed_pub(pa: &Parsed<'_>, pb: &Parsed<'_>) -> Ordering {
     cmp_components(&pa.components, &pb.components, usize::MAX)
         .then_with(|| cmp_pre(pa.pre, pb.pre, false))
         .then_with(|| match (pa.build.is_empty(), pb.build.is_empty()) {
