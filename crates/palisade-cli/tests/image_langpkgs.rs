@@ -66,6 +66,19 @@ fn listed(stderr: &str) -> Vec<String> {
     v
 }
 
+/// The report's warnings that name `needle`; exactly one is expected.
+fn warnings_naming<'a>(doc: &'a serde_json::Value, needle: &str) -> Vec<&'a str> {
+    let warnings: Vec<&str> = doc["warnings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|w| w.as_str())
+        .filter(|w| w.contains(needle))
+        .collect();
+    assert_eq!(warnings.len(), 1, "{:?}", doc["warnings"]);
+    warnings
+}
+
 fn layered_image(path: &Path) {
     let broken = jar(&[("META-INF/MANIFEST.MF", b"Implementation-Version: 1\n")]);
     let broken = broken[..broken.len() / 2].to_vec();
@@ -364,14 +377,7 @@ fn scan_and_sbom_read_java_archives_in_the_tree() {
             "GHSA-lang-pkg0-0002 lib/shop.war!/WEB-INF/lib/log4j-core-2.14.1.jar"
         ]
     );
-    let warnings: Vec<&str> = doc["warnings"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .filter_map(|w| w.as_str())
-        .filter(|w| w.contains("payments"))
-        .collect();
-    assert_eq!(warnings.len(), 1, "{:?}", doc["warnings"]);
+    let warnings = warnings_naming(&doc, "payments");
     assert!(
         warnings[0].contains("not checked for vulnerabilities"),
         "{warnings:?}"
@@ -457,14 +463,7 @@ fn an_image_jar_without_any_version_is_listed_and_said_to_be_unchecked() {
     );
     let doc: serde_json::Value = serde_json::from_slice(&out.stdout)
         .unwrap_or_else(|e| panic!("{e}: {}", String::from_utf8_lossy(&out.stderr)));
-    let warnings: Vec<&str> = doc["warnings"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .filter_map(|w| w.as_str())
-        .filter(|w| w.contains("/opt/payments.jar"))
-        .collect();
-    assert_eq!(warnings.len(), 1, "{:?}", doc["warnings"]);
+    let warnings = warnings_naming(&doc, "/opt/payments.jar");
     assert!(
         warnings[0].contains("no version for com.example:payments")
             && warnings[0].contains("not checked for vulnerabilities"),

@@ -45,22 +45,10 @@ pub fn packages(path: &str, content: &[u8]) -> Result<Vec<Package>, InstalledErr
 /// `content` is not one. Java class files share the magic number; they fail to parse as
 /// slices and are left to the ordinary path, which finds nothing in them.
 fn universal_slices(content: &[u8]) -> Option<Vec<&[u8]>> {
-    use object::read::macho::{FatArch, MachOFatFile32, MachOFatFile64};
-    let slices: Vec<&[u8]> = match object::FileKind::parse(content).ok()? {
-        object::FileKind::MachOFat32 => MachOFatFile32::parse(content)
-            .ok()?
-            .arches()
-            .iter()
-            .map(|a| a.data(content))
-            .collect::<Result<_, _>>()
-            .ok()?,
-        object::FileKind::MachOFat64 => MachOFatFile64::parse(content)
-            .ok()?
-            .arches()
-            .iter()
-            .map(|a| a.data(content))
-            .collect::<Result<_, _>>()
-            .ok()?,
+    use object::read::macho::{FatArch32, FatArch64};
+    let slices = match object::FileKind::parse(content).ok()? {
+        object::FileKind::MachOFat32 => fat_slices::<FatArch32>(content)?,
+        object::FileKind::MachOFat64 => fat_slices::<FatArch64>(content)?,
         _ => return None,
     };
     // every slice must be a Mach-O program of its own (never another universal binary)
@@ -71,6 +59,17 @@ fn universal_slices(content: &[u8]) -> Option<Vec<&[u8]>> {
         )
     });
     (all_macho && !slices.is_empty()).then_some(slices)
+}
+
+/// The slices of a universal binary whose header uses `Fat` entries (32- or 64-bit offsets).
+fn fat_slices<Fat: object::read::macho::FatArch>(content: &[u8]) -> Option<Vec<&[u8]>> {
+    object::read::macho::MachOFatFile::<Fat>::parse(content)
+        .ok()?
+        .arches()
+        .iter()
+        .map(|a| a.data(content))
+        .collect::<Result<_, _>>()
+        .ok()
 }
 
 fn single(path: &str, content: &[u8]) -> Result<Vec<Package>, InstalledError> {
