@@ -21,6 +21,10 @@ use crate::{generic, redact, validate};
 const MAX_LOOKBEHIND: usize = 512;
 /// How far forward from a keyword the engine looks for the end of its line.
 const MAX_LOOKAHEAD: usize = 2048;
+/// Matches of one rule reported per buffer. A file holding more (generated data, a
+/// fixture repeated a million times) says so on the last one instead of filling the
+/// report and memory with copies.
+pub const MAX_MATCHES_PER_RULE: usize = 1000;
 
 /// One secret found in a byte buffer. Carries no secret bytes: only where it is, a
 /// redacted preview and a fingerprint.
@@ -425,7 +429,8 @@ impl Scanner {
             let Some((regex, group)) = det.pattern.get() else {
                 continue;
             };
-            for &(ws, we) in list {
+            let mut reported = 0usize;
+            'windows: for &(ws, we) in list {
                 let window = &bytes[ws..we];
                 for caps in regex.captures_iter(window) {
                     // Alternations may name the secret in another group than `secret`; the
@@ -446,8 +451,22 @@ impl Scanner {
                         continue;
                     }
                     let whole = caps.get(0).map(|w| w.as_bytes()).unwrap_or_default();
-                    if let Some(verdict) = self.judge(det, m.as_bytes(), whole, &caps) {
+                    if let Some(mut verdict) = self.judge(det, m.as_bytes(), whole, &caps) {
+                        reported += 1;
+                        let last = reported == MAX_MATCHES_PER_RULE;
+                        if last {
+                            let limit = format!(
+                                "{MAX_MATCHES_PER_RULE} matches of this rule in this file: the rest are not reported"
+                            );
+                            verdict.note = Some(match verdict.note.take() {
+                                Some(note) => format!("{note}; {limit}"),
+                                None => limit,
+                            });
+                        }
                         found.push(self.make_match(det, start, end, &bytes[start..end], verdict));
+                        if last {
+                            break 'windows;
+                        }
                     }
                 }
             }
@@ -701,19 +720,24 @@ fn finish(bytes: &[u8], mut found: Vec<Match>) -> Vec<Match> {
     });
     found.dedup_by(|b, a| a.start == b.start && a.end == b.end && a.provider == b.provider);
     let mut line = 1u32;
-    let mut line_start = 0usize;
     let mut pos = 0usize;
+    // Column (in characters) of `pos`, carried from match to match so a single huge line
+    // with many matches is walked once, not once per match.
+    let mut column = 1u32;
     for m in &mut found {
-        for nl in memchr::memchr_iter(b'\n', &bytes[pos..m.start]) {
-            line += 1;
-            line_start = pos + nl + 1;
-        }
+        let gap = &bytes[pos..m.start];
+        let from = match memchr::memrchr(b'\n', gap) {
+            Some(nl) => {
+                line += memchr::memchr_iter(b'\n', gap).count() as u32;
+                column = 1;
+                nl + 1
+            }
+            None => 0,
+        };
+        column += gap[from..].iter().filter(|&&b| (b & 0xC0) != 0x80).count() as u32;
         pos = m.start;
         m.line = line;
-        m.column = 1 + bytes[line_start..m.start]
-            .iter()
-            .filter(|&&b| (b & 0xC0) != 0x80)
-            .count() as u32;
+        m.column = column;
         m.end_line = line + memchr::memchr_iter(b'\n', &bytes[m.start..m.end]).count() as u32;
     }
     found

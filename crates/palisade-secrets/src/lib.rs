@@ -33,7 +33,7 @@ use palisade_core::RuleMeta;
 pub use allowlist::is_path_allowlisted;
 pub use custom::{SecretConfigError, SecretsConfig};
 pub use detector::{Check, Detector, Span};
-pub use engine::{EngineError, Match, Scanner};
+pub use engine::{EngineError, Match, Scanner, MAX_MATCHES_PER_RULE};
 pub use file::{looks_binary, FileOutcome, DEFAULT_MAX_FILE_SIZE};
 pub use generic::GENERIC_RULE_ID;
 pub use mapped::MappedFile;

@@ -1,7 +1,7 @@
 //! Engine behaviour on bad input: huge single lines, binary blobs, invalid UTF-8,
 //! pathological regex inputs, and redaction in every field a report can show.
 
-use palisade_secrets::{FileOutcome, Scanner};
+use palisade_secrets::{FileOutcome, Scanner, MAX_MATCHES_PER_RULE};
 
 #[test]
 fn a_huge_minified_line_is_scanned_in_bounded_windows() {
@@ -84,4 +84,33 @@ fn a_keyword_that_begins_inside_another_keyword_hit_is_still_found() {
         .map(|m| m.rule_id.to_string())
         .collect();
     assert_eq!(ids, ["SEC228"]);
+}
+
+#[test]
+fn a_line_repeating_one_token_is_reported_up_to_the_limit_with_columns_in_characters() {
+    let scanner = Scanner::builtin().unwrap();
+    // "é" is two bytes and one character: columns must count characters.
+    let token = "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";
+    let unit = format!("é={token} ");
+    let copies = MAX_MATCHES_PER_RULE * 5;
+    let mut text = "first line\n".to_string();
+    text.push_str(&unit.repeat(copies));
+    let found = scanner.scan_bytes("data.txt", text.as_bytes());
+    assert_eq!(found.len(), MAX_MATCHES_PER_RULE);
+    let unit_chars = unit.chars().count() as u32;
+    for (i, m) in found.iter().enumerate() {
+        assert_eq!(m.line, 2);
+        assert_eq!(m.column, 3 + i as u32 * unit_chars, "match {i}");
+    }
+    let last = found.last().unwrap();
+    assert!(
+        last.note
+            .as_deref()
+            .is_some_and(|n| n.contains("the rest are not reported")),
+        "{:?}",
+        last.note
+    );
+    assert!(found[..MAX_MATCHES_PER_RULE - 1]
+        .iter()
+        .all(|m| m.note.is_none()));
 }
