@@ -89,6 +89,22 @@ pub enum SbomFormat {
     SpdxJson,
 }
 
+/// Where an image comes from: the options `palisade image` and `palisade sbom` share.
+#[derive(Debug, Args)]
+pub struct ImageSource {
+    /// Which image of a multi-platform index, e.g. `linux/arm64` (default: this machine's).
+    #[arg(long, value_name = "OS/ARCH[/VARIANT]")]
+    pub platform: Option<String>,
+
+    /// Talk to the registry over plain HTTP.
+    #[arg(long)]
+    pub insecure: bool,
+
+    /// Seconds to wait for any single read from a registry.
+    #[arg(long, value_name = "SECONDS", default_value_t = 60)]
+    pub timeout: u64,
+}
+
 #[derive(Debug, Args)]
 pub struct SbomArgs {
     /// Directory or lockfile to inventory, or an image: `app.tar`, `./oci-layout:tag`,
@@ -102,15 +118,8 @@ pub struct SbomArgs {
     /// Inventory an unpacked root filesystem as an image (OS packages with their distro).
     #[arg(long, value_name = "DIR", conflicts_with = "image")]
     pub rootfs: Option<PathBuf>,
-    /// Which image of a multi-platform index, e.g. `linux/arm64`.
-    #[arg(long, value_name = "OS/ARCH[/VARIANT]")]
-    pub platform: Option<String>,
-    /// Talk to the registry over plain HTTP.
-    #[arg(long)]
-    pub insecure: bool,
-    /// Seconds to wait for any single read from a registry.
-    #[arg(long, value_name = "SECONDS", default_value_t = 60)]
-    pub timeout: u64,
+    #[command(flatten)]
+    pub source: ImageSource,
     /// SBOM format.
     #[arg(short, long, value_enum, default_value_t = SbomFormat::Cyclonedx)]
     pub format: SbomFormat,
@@ -276,17 +285,8 @@ pub struct ImageArgs {
     #[arg(long, value_name = "DIR")]
     pub rootfs: Option<PathBuf>,
 
-    /// Which image of a multi-platform index, e.g. `linux/arm64` (default: this machine's).
-    #[arg(long, value_name = "OS/ARCH[/VARIANT]")]
-    pub platform: Option<String>,
-
-    /// Talk to the registry over plain HTTP.
-    #[arg(long)]
-    pub insecure: bool,
-
-    /// Seconds to wait for any single read from a registry.
-    #[arg(long, value_name = "SECONDS", default_value_t = 60)]
-    pub timeout: u64,
+    #[command(flatten)]
+    pub source: ImageSource,
 
     /// Report format.
     #[arg(short, long, value_enum, default_value_t = OutputFormat::Table)]

@@ -19,7 +19,7 @@ use palisade_artifact::{
 };
 use palisade_core::{Config, Finding, ScanReport};
 
-use crate::cli::{FailOn, ImageArgs, OutputFormat, SbomArgs, SbomFormat};
+use crate::cli::{FailOn, ImageArgs, ImageSource, OutputFormat, SbomArgs, SbomFormat};
 use crate::{EXIT_ERROR, EXIT_FINDINGS};
 
 fn load_config(args: &ImageArgs) -> anyhow::Result<Config> {
@@ -34,13 +34,6 @@ fn load_config(args: &ImageArgs) -> anyhow::Result<Config> {
     }
 }
 
-/// Where an image comes from, shared by `palisade image` and `palisade sbom`.
-pub struct ImageSource<'a> {
-    pub platform: Option<&'a str>,
-    pub insecure: bool,
-    pub timeout: u64,
-}
-
 /// Opens `image` (or the root filesystem `rootfs`); answers the target as displayed.
 pub fn open_image(
     image: Option<&str>,
@@ -50,7 +43,7 @@ pub fn open_image(
     let mut options = OpenOptions::default();
     options.registry.insecure = source.insecure;
     options.registry.read_timeout = Duration::from_secs(source.timeout.max(1));
-    if let Some(p) = source.platform {
+    if let Some(p) = source.platform.as_deref() {
         options.platform = Some(PlatformSpec::parse(p).with_context(|| {
             format!("--platform {p}: expected OS/ARCH or OS/ARCH/VARIANT, e.g. linux/arm64")
         })?);
@@ -77,15 +70,8 @@ pub fn run(args: ImageArgs) -> anyhow::Result<u8> {
                 .unwrap_or_else(|| palisade_core::config::CONFIG_FILE.into())
         )
     })?;
-    let (target, mut image) = open_image(
-        args.image.as_deref(),
-        args.rootfs.as_deref(),
-        &ImageSource {
-            platform: args.platform.as_deref(),
-            insecure: args.insecure,
-            timeout: args.timeout,
-        },
-    )?;
+    let (target, mut image) =
+        open_image(args.image.as_deref(), args.rootfs.as_deref(), &args.source)?;
     let mut report = ScanReport {
         targets: vec![target.clone()],
         ..ScanReport::default()
@@ -283,15 +269,7 @@ pub fn sbom_target_is_image(args: &SbomArgs) -> bool {
 /// SPDX 2.3.
 pub fn sbom(args: SbomArgs) -> anyhow::Result<u8> {
     let image_ref = args.path.to_string_lossy().into_owned();
-    let (target, mut image) = open_image(
-        Some(&image_ref),
-        args.rootfs.as_deref(),
-        &ImageSource {
-            platform: args.platform.as_deref(),
-            insecure: args.insecure,
-            timeout: args.timeout,
-        },
-    )?;
+    let (target, mut image) = open_image(Some(&image_ref), args.rootfs.as_deref(), &args.source)?;
     let mut langpkgs = crate::image_langpkgs::LayerLanguagePackages::new();
     let analysis = analyse(
         &mut image,
