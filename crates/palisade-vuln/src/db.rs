@@ -122,28 +122,23 @@ impl Database {
                 message: e.to_string(),
             })?;
         }
-        let conn = Connection::open(path).map_err(sql(path))?;
-        conn.execute_batch("PRAGMA journal_mode=DELETE; PRAGMA synchronous=NORMAL;")
-            .map_err(sql(path))?;
-        conn.execute_batch(SCHEMA).map_err(sql(path))?;
-        conn.execute(
-            "INSERT OR REPLACE INTO meta VALUES ('schema_version', ?1)",
-            params![SCHEMA_VERSION.to_string()],
+        Self::create_with(
+            path,
+            "PRAGMA journal_mode=DELETE; PRAGMA synchronous=NORMAL;",
         )
-        .map_err(sql(path))?;
-        Ok(Database {
-            conn,
-            path: path.to_path_buf(),
-        })
     }
 
     /// Creates a scratch database that nobody reads until it is complete and renamed into
     /// place: no rollback journal and no syncs while writing (a failed build is deleted,
     /// never repaired), one sync of the finished file before the rename.
     fn create_scratch(path: &Path) -> Result<Database, DbError> {
+        Self::create_with(path, "PRAGMA journal_mode=OFF; PRAGMA synchronous=OFF;")
+    }
+
+    /// Opens `path` with `pragmas`, then writes the schema and its version.
+    fn create_with(path: &Path, pragmas: &str) -> Result<Database, DbError> {
         let conn = Connection::open(path).map_err(sql(path))?;
-        conn.execute_batch("PRAGMA journal_mode=OFF; PRAGMA synchronous=OFF;")
-            .map_err(sql(path))?;
+        conn.execute_batch(pragmas).map_err(sql(path))?;
         conn.execute_batch(SCHEMA).map_err(sql(path))?;
         conn.execute(
             "INSERT OR REPLACE INTO meta VALUES ('schema_version', ?1)",

@@ -126,38 +126,29 @@ fn consider(best: &mut Option<Rated>, cand: Rated) {
 
 fn from_entries(best: &mut Option<Rated>, entries: &[SeverityEntry]) {
     for e in entries {
-        if e.kind.starts_with("CVSS_V4") || e.score.starts_with("CVSS:4") {
-            if let Some(score) = cvss4::score(&e.score) {
-                consider(
-                    best,
-                    Rated {
-                        severity: from_score(score),
-                        score: Some(score),
-                        source: format!("{} {}", e.kind, e.score),
-                    },
-                );
-            }
+        let vector_score = if e.kind.starts_with("CVSS_V4") || e.score.starts_with("CVSS:4") {
+            Some(cvss4::score(&e.score))
         } else if e.kind.starts_with("CVSS_V3") || e.score.starts_with("CVSS:3") {
-            if let Some(score) = cvss3_base_score(&e.score) {
-                consider(
-                    best,
-                    Rated {
-                        severity: from_score(score),
-                        score: Some(score),
-                        source: format!("{} {}", e.kind, e.score),
-                    },
-                );
-            }
-        } else if let Some(sev) = from_word(&e.score) {
+            Some(cvss3_base_score(&e.score))
+        } else {
+            None
+        };
+        let rated = match vector_score {
+            // A CVSS vector that does not compute rates nothing.
+            Some(score) => score.map(|score| Rated {
+                severity: from_score(score),
+                score: Some(score),
+                source: format!("{} {}", e.kind, e.score),
+            }),
             // e.g. {"type": "Ubuntu", "score": "medium"}
-            consider(
-                best,
-                Rated {
-                    severity: sev,
-                    score: None,
-                    source: format!("{}: {}", e.kind, e.score),
-                },
-            );
+            None => from_word(&e.score).map(|severity| Rated {
+                severity,
+                score: None,
+                source: format!("{}: {}", e.kind, e.score),
+            }),
+        };
+        if let Some(rated) = rated {
+            consider(best, rated);
         }
     }
 }
