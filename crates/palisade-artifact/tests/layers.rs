@@ -53,10 +53,6 @@ fn secret_image() -> TestImage {
         )
 }
 
-fn today() -> chrono::NaiveDate {
-    chrono::NaiveDate::from_ymd_opt(2026, 11, 29).unwrap()
-}
-
 fn read_all(target: &str, visitor: &mut EnvFiles) -> palisade_artifact::ImageAnalysis {
     let mut image = Image::open(target, &OpenOptions::default()).unwrap();
     analyse(
@@ -162,15 +158,7 @@ fn legacy_docker_archive_with_only_repositories() {
     b.finish().unwrap();
     let mut image = Image::open(tar.to_str().unwrap(), &OpenOptions::default()).unwrap();
     assert_eq!(image.repo_tags, ["old/app:1.0"]);
-    let a = analyse(
-        &mut image,
-        &mut [],
-        &|_| false,
-        &ImagesConfig::default(),
-        today(),
-        |_| {},
-    )
-    .unwrap();
+    let a = analyse_plain(&mut image).unwrap();
     assert_eq!(a.layers.len(), 2);
     assert_eq!(a.fs.get("app/run.sh").unwrap().layer, 1);
     assert_eq!(a.os.as_ref().unwrap().id, "alpine");
@@ -253,15 +241,7 @@ fn gzip_bomb_layer_is_refused_by_the_decompression_limit() {
         ..OpenOptions::default()
     };
     let mut img = Image::open(layout.to_str().unwrap(), &options).unwrap();
-    let err = analyse(
-        &mut img,
-        &mut [],
-        &|_| false,
-        &ImagesConfig::default(),
-        today(),
-        |_| {},
-    )
-    .unwrap_err();
+    let err = analyse_plain(&mut img).unwrap_err();
     let msg = err.to_string();
     assert!(msg.contains("layer 1 (sha256:"), "{msg}");
     assert!(msg.contains("possible decompression bomb"), "{msg}");
@@ -282,30 +262,14 @@ fn tampered_blob_fails_its_digest() {
     )
     .unwrap();
     let mut img = Image::open(layout.to_str().unwrap(), &OpenOptions::default()).unwrap();
-    let err = analyse(
-        &mut img,
-        &mut [],
-        &|_| false,
-        &ImagesConfig::default(),
-        today(),
-        |_| {},
-    )
-    .unwrap_err();
+    let err = analyse_plain(&mut img).unwrap_err();
     assert!(matches!(err, ArtifactError::DigestMismatch { .. }), "{err}");
     assert!(err.to_string().contains(&layer_digest), "{err}");
 
     // And a missing blob is named.
     std::fs::remove_file(&blob).unwrap();
     let mut img = Image::open(layout.to_str().unwrap(), &OpenOptions::default()).unwrap();
-    let err = analyse(
-        &mut img,
-        &mut [],
-        &|_| false,
-        &ImagesConfig::default(),
-        today(),
-        |_| {},
-    )
-    .unwrap_err();
+    let err = analyse_plain(&mut img).unwrap_err();
     assert!(matches!(err, ArtifactError::MissingBlob { .. }), "{err}");
 }
 
@@ -337,15 +301,7 @@ fn tampered_layer_in_a_docker_archive_fails_its_diff_id() {
     );
     b.finish().unwrap();
     let mut img = Image::open(tar.to_str().unwrap(), &OpenOptions::default()).unwrap();
-    let err = analyse(
-        &mut img,
-        &mut [],
-        &|_| false,
-        &ImagesConfig::default(),
-        today(),
-        |_| {},
-    )
-    .unwrap_err();
+    let err = analyse_plain(&mut img).unwrap_err();
     assert!(matches!(err, ArtifactError::DigestMismatch { .. }), "{err}");
 }
 
@@ -366,15 +322,7 @@ fn truncated_and_corrupt_archives_give_clear_errors() {
     let bytes = std::fs::read(&blob).unwrap();
     std::fs::write(&blob, &bytes[..20_000]).unwrap();
     let mut img = Image::open(layout.to_str().unwrap(), &OpenOptions::default()).unwrap();
-    let err = analyse(
-        &mut img,
-        &mut [],
-        &|_| false,
-        &ImagesConfig::default(),
-        today(),
-        |_| {},
-    )
-    .unwrap_err();
+    let err = analyse_plain(&mut img).unwrap_err();
     let msg = err.to_string();
     assert!(msg.contains("layer 1 (sha256:"), "{msg}");
     assert!(msg.contains("entry"), "{msg}");
@@ -413,15 +361,7 @@ fn hundred_thousand_file_layer_and_the_entry_limit() {
     let layout = path_in(&dir, "layout");
     image.oci_layout(&layout, "v1", Comp::None);
     let mut img = Image::open(layout.to_str().unwrap(), &OpenOptions::default()).unwrap();
-    let a = analyse(
-        &mut img,
-        &mut [],
-        &|_| false,
-        &ImagesConfig::default(),
-        today(),
-        |_| {},
-    )
-    .unwrap();
+    let a = analyse_plain(&mut img).unwrap();
     assert_eq!(a.files, 100_000);
 
     let options = OpenOptions {
@@ -432,15 +372,7 @@ fn hundred_thousand_file_layer_and_the_entry_limit() {
         ..OpenOptions::default()
     };
     let mut img = Image::open(layout.to_str().unwrap(), &options).unwrap();
-    let err = analyse(
-        &mut img,
-        &mut [],
-        &|_| false,
-        &ImagesConfig::default(),
-        today(),
-        |_| {},
-    )
-    .unwrap_err();
+    let err = analyse_plain(&mut img).unwrap_err();
     assert!(err.to_string().contains("more than 50000 entries"), "{err}");
 }
 
@@ -462,15 +394,7 @@ fn rootfs_directory_is_one_layer_without_config() {
     .unwrap();
     std::os::unix::fs::symlink("/etc/os-release", root.join("etc/link")).unwrap();
     let mut img = Image::open_rootfs(root, &OpenOptions::default()).unwrap();
-    let a = analyse(
-        &mut img,
-        &mut [],
-        &|_| false,
-        &ImagesConfig::default(),
-        today(),
-        |_| {},
-    )
-    .unwrap();
+    let a = analyse_plain(&mut img).unwrap();
     assert_eq!(a.os.as_ref().unwrap().cycle(), "3.22");
     let names: Vec<_> = a
         .packages

@@ -2,10 +2,13 @@
 //! (`tests/make-real-images.sh`, run by `.ci/install.d/50-images.sh`): the inventories
 //! must equal what dpkg and rpm themselves report on the same root filesystems.
 
+mod common;
+
 use std::path::PathBuf;
 use std::process::Command;
 
-use palisade_artifact::{analyse, Image, ImageAnalysis, ImagesConfig, OpenOptions};
+use common::analyse_plain;
+use palisade_artifact::{Image, ImageAnalysis, OpenOptions};
 
 fn real_images() -> Option<PathBuf> {
     let dir = std::env::var_os("PALISADE_REAL_IMAGES")
@@ -24,21 +27,9 @@ fn real_images() -> Option<PathBuf> {
     }
 }
 
-fn today() -> chrono::NaiveDate {
-    chrono::NaiveDate::from_ymd_opt(2026, 11, 29).unwrap()
-}
-
 fn open_and_analyse(target: &str) -> ImageAnalysis {
     let mut image = Image::open(target, &OpenOptions::default()).unwrap_or_else(|e| panic!("{e}"));
-    analyse(
-        &mut image,
-        &mut [],
-        &|_| false,
-        &ImagesConfig::default(),
-        today(),
-        |_| {},
-    )
-    .unwrap_or_else(|e| panic!("{e}"))
+    analyse_plain(&mut image).unwrap_or_else(|e| panic!("{e}"))
 }
 
 fn tool_lines(cmd: &mut Command) -> Vec<String> {
@@ -95,15 +86,7 @@ fn debian_inventory_equals_dpkg_query_in_every_format() {
     }
     // The same root filesystem, unpacked.
     let mut image = Image::open_rootfs(&dir.join("rootfs"), &OpenOptions::default()).unwrap();
-    let a = analyse(
-        &mut image,
-        &mut [],
-        &|_| false,
-        &ImagesConfig::default(),
-        today(),
-        |_| {},
-    )
-    .unwrap();
+    let a = analyse_plain(&mut image).unwrap();
     assert_eq!(ours(&a), expected);
 }
 
@@ -218,15 +201,7 @@ fn berkeley_db_packages_equals_rpm_bdb_ro() {
         .collect();
     assert_eq!(expected.len(), 3);
     let mut image = Image::open_rootfs(root.path(), &OpenOptions::default()).unwrap();
-    let a = analyse(
-        &mut image,
-        &mut [],
-        &|_| false,
-        &ImagesConfig::default(),
-        today(),
-        |_| {},
-    )
-    .unwrap();
+    let a = analyse_plain(&mut image).unwrap();
     assert!(a.errors.is_empty(), "{:?}", a.errors);
     assert_eq!(ours(&a), expected);
     assert!(a
@@ -245,15 +220,7 @@ fn berkeley_db_packages_equals_rpm_bdb_ro() {
     let bytes = std::fs::read(rpmdir.join("Packages")).unwrap();
     std::fs::write(rpmdir.join("Packages"), &bytes[..bytes.len() / 2]).unwrap();
     let mut image = Image::open_rootfs(root.path(), &OpenOptions::default()).unwrap();
-    let a = analyse(
-        &mut image,
-        &mut [],
-        &|_| false,
-        &ImagesConfig::default(),
-        today(),
-        |_| {},
-    )
-    .unwrap();
+    let a = analyse_plain(&mut image).unwrap();
     assert!(a.packages.is_empty());
     assert!(
         a.errors

@@ -134,8 +134,15 @@ fn options(docker_config: Option<PathBuf>) -> OpenOptions {
     }
 }
 
-fn today() -> chrono::NaiveDate {
-    chrono::NaiveDate::from_ymd_opt(2026, 11, 29).unwrap()
+/// Writes `config_dir/config.json` with `user:secret` as the auth for the test registry.
+fn write_docker_auth(config_dir: &Path, port: u16, user: &str, secret: &str) {
+    use base64::Engine as _;
+    let auth = base64::engine::general_purpose::STANDARD.encode(format!("{user}:{secret}"));
+    std::fs::write(
+        config_dir.join("config.json"),
+        format!(r#"{{"auths":{{"127.0.0.1:{port}":{{"auth":"{auth}"}}}}}}"#),
+    )
+    .unwrap();
 }
 
 fn app_image(marker: &str, arch: &str) -> TestImage {
@@ -189,15 +196,7 @@ fn pull_by_tag_and_digest() {
 
     let by_digest = format!("127.0.0.1:{}/team/app@{digest}", registry.port);
     let mut image = Image::open(&by_digest, &options(None)).unwrap();
-    let b = analyse(
-        &mut image,
-        &mut [],
-        &|_| false,
-        &ImagesConfig::default(),
-        today(),
-        |_| {},
-    )
-    .unwrap();
+    let b = analyse_plain(&mut image).unwrap();
     assert_eq!(b.manifest_digest.as_deref(), Some(digest.as_str()));
     assert_eq!(b.layers, a.layers);
 
@@ -233,18 +232,7 @@ fn basic_auth_from_docker_config() {
 
     let config_dir = dir.path().join("docker");
     std::fs::create_dir_all(&config_dir).unwrap();
-    let write_auth = |secret: &str| {
-        use base64::Engine as _;
-        let auth = base64::engine::general_purpose::STANDARD.encode(format!("alice:{secret}"));
-        std::fs::write(
-            config_dir.join("config.json"),
-            format!(
-                r#"{{"auths":{{"127.0.0.1:{}":{{"auth":"{auth}"}}}}}}"#,
-                registry.port
-            ),
-        )
-        .unwrap();
-    };
+    let write_auth = |secret: &str| write_docker_auth(&config_dir, registry.port, "alice", secret);
     write_auth("wrong");
     let err = Image::open(&reference, &options(Some(config_dir.clone())))
         .unwrap_err()
@@ -591,18 +579,7 @@ fn bearer_token_flow_through_a_real_token_service() {
 
     let config_dir = dir.path().join("docker");
     std::fs::create_dir_all(&config_dir).unwrap();
-    let write_auth = |secret: &str| {
-        use base64::Engine as _;
-        let auth = base64::engine::general_purpose::STANDARD.encode(format!("bob:{secret}"));
-        std::fs::write(
-            config_dir.join("config.json"),
-            format!(
-                r#"{{"auths":{{"127.0.0.1:{}":{{"auth":"{auth}"}}}}}}"#,
-                registry.port
-            ),
-        )
-        .unwrap();
-    };
+    let write_auth = |secret: &str| write_docker_auth(&config_dir, registry.port, "bob", secret);
     let by_tag = format!("127.0.0.1:{}/team/tokenapp:1", registry.port);
 
     // wrong password: the token service answers 401, reported with the image name
@@ -634,15 +611,7 @@ fn bearer_token_flow_through_a_real_token_service() {
 
     let by_digest = format!("127.0.0.1:{}/team/tokenapp@{digest}", registry.port);
     let mut image = Image::open(&by_digest, &options(Some(config_dir))).unwrap();
-    let b = analyse(
-        &mut image,
-        &mut [],
-        &|_| false,
-        &ImagesConfig::default(),
-        today(),
-        |_| {},
-    )
-    .unwrap();
+    let b = analyse_plain(&mut image).unwrap();
     assert_eq!(b.manifest_digest.as_deref(), Some(digest.as_str()));
     assert_eq!(b.layers, a.layers);
 }

@@ -12,6 +12,20 @@ fn inventory(rel: &str) -> lockfile::Inventory {
     lockfile::parse_inventory(&path, &text, &|_| None).unwrap()
 }
 
+/// Name, version and line of each inventoried (pinned) package.
+fn pinned(inv: &lockfile::Inventory) -> Vec<(&str, &str, u32)> {
+    inv.packages
+        .iter()
+        .map(|p| {
+            (
+                p.name.as_str(),
+                p.version.as_str(),
+                p.location.line.unwrap(),
+            )
+        })
+        .collect()
+}
+
 #[test]
 fn unpinned_requirements_fail_with_file_and_line() {
     let inv = inventory("fail/requirements.txt");
@@ -60,17 +74,7 @@ fn unpinned_requirements_fail_with_file_and_line() {
     assert!(findings[5].message.contains("editable install"));
 
     // the pinned lines of the same file are still inventoried, a wheel URL by its file name
-    let pinned: Vec<(&str, &str, u32)> = inv
-        .packages
-        .iter()
-        .map(|p| {
-            (
-                p.name.as_str(),
-                p.version.as_str(),
-                p.location.line.unwrap(),
-            )
-        })
-        .collect();
+    let pinned = pinned(&inv);
     assert_eq!(
         pinned,
         vec![("urllib3", "2.0.7", 9), ("requests", "2.31.0", 11)]
@@ -81,17 +85,7 @@ fn unpinned_requirements_fail_with_file_and_line() {
 fn fully_pinned_requirements_pass() {
     let inv = inventory("pass/requirements.txt");
     assert_eq!(unpinned_findings(&inv.unpinned), vec![]);
-    let pinned: Vec<(&str, &str, u32)> = inv
-        .packages
-        .iter()
-        .map(|p| {
-            (
-                p.name.as_str(),
-                p.version.as_str(),
-                p.location.line.unwrap(),
-            )
-        })
-        .collect();
+    let pinned = pinned(&inv);
     assert_eq!(
         pinned,
         vec![

@@ -263,3 +263,22 @@ pub fn tempdir() -> tempfile::TempDir {
 pub fn path_in(dir: &tempfile::TempDir, name: &str) -> PathBuf {
     dir.path().join(name)
 }
+
+/// The date the tests call today (end-of-life checks depend on it).
+pub fn today() -> chrono::NaiveDate {
+    chrono::NaiveDate::from_ymd_opt(2026, 11, 29).unwrap()
+}
+
+/// The analysis with no visitors, default settings and no progress reporting.
+pub fn analyse_plain(
+    image: &mut palisade_artifact::Image,
+) -> Result<palisade_artifact::ImageAnalysis, palisade_artifact::ArtifactError> {
+    palisade_artifact::analyse(
+        image,
+        &mut [],
+        &|_| false,
+        &palisade_artifact::ImagesConfig::default(),
+        today(),
+        |_| {},
+    )
+}
