@@ -237,7 +237,7 @@ pub struct ScanArgs {
     #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
     pub color: ColorChoice,
 
-    /// No progress bar and no warnings on standard error.
+    /// No progress bar and no warnings on standard error (errors are always shown).
     #[arg(short, long)]
     pub quiet: bool,
 
@@ -248,6 +248,11 @@ pub struct ScanArgs {
     /// Do not report vulnerabilities that have no fixed version yet.
     #[arg(long)]
     pub ignore_unfixed: bool,
+
+    /// Fail (exit 2) when dependencies cannot be checked because there is no usable
+    /// vulnerability database, instead of a warning (also `[vulnerabilities] require_db`).
+    #[arg(long)]
+    pub require_db: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -323,6 +328,11 @@ pub struct ImageArgs {
     /// Do not report vulnerabilities that have no fixed version yet.
     #[arg(long)]
     pub ignore_unfixed: bool,
+
+    /// Fail (exit 2) when dependencies cannot be checked because there is no usable
+    /// vulnerability database, instead of a warning (also `[vulnerabilities] require_db`).
+    #[arg(long)]
+    pub require_db: bool,
 
     /// Colour in the table report.
     #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]

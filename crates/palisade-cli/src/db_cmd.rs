@@ -1,18 +1,12 @@
-//! `palisade db update|import|status`, `palisade sbom`, and the vulnerability step of
-//! `palisade scan` (lockfiles → inventory → OSV matches).
+//! `palisade db update|import|status` and `palisade sbom PATH` (the packages of a tree's
+//! lockfiles and Java archives).
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use anyhow::Context;
-use palisade_core::{ScanError, ScanReport};
 use palisade_vuln::db::{self, Database};
-use palisade_vuln::{lockfile, Package};
 
-use crate::cli::{DbCommand, SbomArgs, SbomFormat, ScanArgs};
-use crate::walk::{self, FileEntry, SkipRules};
-
-/// Data older than this makes `palisade scan` say so.
-pub(crate) const STALE_DAYS: i64 = 7;
+use crate::cli::{DbCommand, SbomArgs, SbomFormat};
 
 fn db_path(given: &Option<PathBuf>) -> PathBuf {
     given.clone().unwrap_or_else(db::default_path)
@@ -82,123 +76,19 @@ pub fn run(cmd: DbCommand) -> anyhow::Result<u8> {
     }
 }
 
-/// Parses one lockfile into `packages`; requirements that pin no version become DEP002
-/// findings, failures error entries naming the file.
-pub fn read_lockfile(
-    entry: &FileEntry,
-    packages: &mut Vec<Package>,
-    findings: &mut Vec<palisade_core::Finding>,
-    errors: &mut Vec<ScanError>,
-) {
-    let Some(real) = &entry.path else { return };
-    let read_limited = |p: &Path| -> Option<String> {
-        let meta = std::fs::metadata(p).ok()?;
-        if meta.len() > lockfile::MAX_LOCKFILE_BYTES {
-            return None;
-        }
-        std::fs::read_to_string(p).ok()
-    };
-    let Some(text) = read_limited(real) else {
-        errors.push(ScanError::new(
-            &entry.display,
-            None,
-            "cannot read lockfile (unreadable, not UTF-8, or larger than the limit)",
-        ));
-        return;
-    };
-    // `-r` includes name paths relative to the display path; map them onto the real one
-    let display_dir = entry.display.rsplit_once('/').map(|(d, _)| d).unwrap_or("");
-    let real_dir = real.parent().unwrap_or(Path::new("."));
-    let read = |p: &str| {
-        let rel = p
-            .strip_prefix(display_dir)
-            .unwrap_or(p)
-            .trim_start_matches('/');
-        read_limited(&real_dir.join(rel))
-    };
-    match lockfile::parse_inventory(&entry.display, &text, &read) {
-        Ok(found) => {
-            packages.extend(found.packages);
-            findings.extend(palisade_vuln::unpinned_findings(&found.unpinned));
-        }
-        Err(e) => errors.push(e.into()),
-    }
-}
-
-/// Matches the packages of a scan against the database and adds the findings; a missing
-/// or stale database is a warning, never a failure of the other scanners.
-pub fn scan_packages(args: &ScanArgs, packages: &[Package], report: &mut ScanReport) {
-    let path = db_path(&args.db);
-    if !path.exists() {
-        report.warnings.push(format!(
-            "no vulnerability database at {}: dependencies were not checked for vulnerabilities. Run `palisade db update` (or `palisade db import PATH` offline).",
-            path.display()
-        ));
-        return;
-    }
-    let db = match Database::open(&path) {
-        Ok(db) => db,
-        Err(e) => {
-            report.warnings.push(format!(
-                "vulnerability scan skipped: {e}. Run `palisade db update` (or `palisade db import PATH` offline)."
-            ));
-            return;
-        }
-    };
-    if let Some(age) = db.age_days().filter(|a| *a > STALE_DAYS) {
-        report.warnings.push(format!(
-            "the vulnerability database {} is {age} days old; run `palisade db update`",
-            path.display()
-        ));
-    }
-    match palisade_vuln::match_packages(&db, packages) {
-        Ok(vulns) => {
-            let opts = palisade_vuln::MatchOptions {
-                ignore_unfixed: args.ignore_unfixed,
-                ..Default::default()
-            };
-            report
-                .findings
-                .extend(palisade_vuln::findings(&vulns, &opts));
-        }
-        Err(e) => report.errors.push(ScanError::new(
-            path.display().to_string(),
-            None,
-            format!("vulnerability matching failed: {e}"),
-        )),
-    }
-}
-
 pub fn sbom(args: SbomArgs) -> anyhow::Result<u8> {
     if crate::image_cmd::sbom_target_is_image(&args) {
         return crate::image_cmd::sbom(args);
     }
-    let skip = SkipRules::new(&[], &[])?;
-    let config = palisade_core::Config::default();
-    let mut files = Vec::new();
-    let mut errors = Vec::new();
-    walk::collect(&args.path, &skip, &config, false, &mut files, &mut errors);
-    let mut packages = Vec::new();
-    let mut warnings = Vec::new();
-    for f in files
-        .iter()
-        .filter(|f| lockfile::kind_of(&f.display).is_some())
-    {
-        // an SBOM lists what is installed; unpinned requirements are not part of it
-        read_lockfile(f, &mut packages, &mut Vec::new(), &mut errors);
-    }
-    for f in files
-        .iter()
-        .filter(|f| crate::java_archives::is_java_archive(f))
-    {
-        crate::java_archives::read_java_archive(f, &mut packages, &mut errors, &mut warnings);
-    }
-    for w in &warnings {
+    let engine = palisade_engine::Engine::new(palisade_engine::Settings::default())?;
+    let inventory = engine.inventory(std::slice::from_ref(&args.path));
+    for w in &inventory.warnings {
         eprintln!("warning: {w}");
     }
-    for e in &errors {
+    for e in &inventory.errors {
         eprintln!("error: {e}");
     }
+    let (packages, errors) = (inventory.packages, inventory.errors);
     let meta = palisade_sbom::SbomMeta::now(args.path.display().to_string());
     let doc = match args.format {
         SbomFormat::Cyclonedx => palisade_sbom::cyclonedx(&packages, &meta),

@@ -2,17 +2,12 @@
 
 mod cli;
 mod db_cmd;
-mod dockerfile;
 mod image_cmd;
-mod image_langpkgs;
-mod image_packages;
-mod java_archives;
-mod k8s_graph;
+mod manifests;
 mod netpol_cmd;
 mod rbac_cmd;
 mod rules_cmd;
 mod scan;
-mod walk;
 
 use std::process::ExitCode;
 
@@ -62,27 +57,4 @@ pub fn emit(text: &str) -> anyhow::Result<()> {
         Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
         other => Ok(other?),
     }
-}
-
-/// Every rule of every scanner in this build.
-pub fn registry() -> palisade_core::RuleRegistry {
-    let mut registry = palisade_core::RuleRegistry::new();
-    for rules in [
-        palisade_iac::rules(),
-        palisade_dockerfile::rules(),
-        palisade_serverless::rules(),
-        palisade_rbac::rules(),
-        palisade_netpol::rules(),
-        palisade_vuln::rules(),
-        palisade_artifact::rules(),
-    ] {
-        registry
-            .extend(rules)
-            .expect("rule ids are unique across crates (checked by tests)");
-    }
-
-    registry
-        .extend(palisade_secrets::rules())
-        .expect("rule ids are unique across crates (checked by tests)");
-    registry
 }

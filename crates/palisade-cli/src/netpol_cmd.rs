@@ -7,7 +7,7 @@ use clap::{Args, Subcommand, ValueEnum};
 use palisade_iac::kubernetes::K8sObject;
 use palisade_netpol::{picture, Engine, NetworkModel, Protocol};
 
-use crate::k8s_graph;
+use crate::manifests;
 
 #[derive(Debug, Args)]
 pub struct NetpolArgs {
@@ -65,26 +65,39 @@ pub enum NetpolCommand {
     },
 }
 
+/// The network model of the manifests under `paths`, the options of their
+/// configuration, and the exit status their problems give.
 fn load(
     paths: &[PathBuf],
     quiet: bool,
-) -> anyhow::Result<(NetworkModel, palisade_netpol::Options)> {
-    let (manifests, config) = k8s_graph::load(paths, quiet)?;
-    let objects: Vec<&K8sObject> = manifests.iter().flat_map(|m| m.objects.iter()).collect();
-    let options = k8s_graph::network_options(&config).unwrap_or_else(|e| {
-        eprintln!("error: {e}");
+) -> anyhow::Result<(NetworkModel, palisade_netpol::Options, u8)> {
+    let loaded = manifests::load(paths)?;
+    let objects: Vec<&K8sObject> = loaded
+        .manifests
+        .iter()
+        .flat_map(|m| m.objects.iter())
+        .collect();
+    let mut problems = Vec::new();
+    let options = palisade_engine::network_options(&loaded.config).unwrap_or_else(|e| {
+        problems.push(e.to_string());
         palisade_netpol::Options::default()
     });
     let model = NetworkModel::build(objects);
-    if !quiet {
-        for e in &model.errors {
-            eprintln!("error: {e}");
-        }
+    problems.extend(loaded.problems);
+    problems.extend(model.errors.iter().map(ToString::to_string));
+    if model.workloads.is_empty() && !quiet {
+        eprintln!(
+            "warning: no workloads in the manifests ({} file{} read): there is nothing to connect but `internet`",
+            loaded.files,
+            if loaded.files == 1 { "" } else { "s" }
+        );
     }
-    Ok((model, options))
+    let code = manifests::report_problems(&problems);
+    Ok((model, options, code))
 }
 
 pub fn run(args: NetpolArgs) -> anyhow::Result<u8> {
+    let status;
     match args.command {
         NetpolCommand::Matrix {
             format,
@@ -92,7 +105,8 @@ pub fn run(args: NetpolArgs) -> anyhow::Result<u8> {
             paths,
             quiet,
         } => {
-            let (model, options) = load(&paths, quiet)?;
+            let (model, options, code) = load(&paths, quiet)?;
+            status = code;
             let engine = Engine::new(&model, options);
             let matrix = engine.matrix();
             let text = match format {
@@ -101,7 +115,7 @@ pub fn run(args: NetpolArgs) -> anyhow::Result<u8> {
                 MatrixFormat::Dot => picture::to_dot(&engine, &matrix),
                 MatrixFormat::Html => picture::to_html(&engine, &matrix),
             };
-            k8s_graph::emit(&text, output.as_deref())?;
+            manifests::emit(&text, output.as_deref())?;
         }
         NetpolCommand::Explain {
             from,
@@ -114,7 +128,8 @@ pub fn run(args: NetpolArgs) -> anyhow::Result<u8> {
         } => {
             let protocol = Protocol::parse(&protocol)
                 .ok_or_else(|| anyhow::anyhow!("--protocol must be TCP, UDP or SCTP"))?;
-            let (model, options) = load(&paths, quiet)?;
+            let (model, options, code) = load(&paths, quiet)?;
+            status = code;
             let engine = Engine::new(&model, options);
             let find = |what: &str| {
                 engine.find(what).ok_or_else(|| {
@@ -126,8 +141,8 @@ pub fn run(args: NetpolArgs) -> anyhow::Result<u8> {
                 ExplainFormat::Table => explanation.to_text(),
                 ExplainFormat::Json => serde_json::to_string_pretty(&explanation)? + "\n",
             };
-            k8s_graph::emit(&text, None)?;
+            manifests::emit(&text, None)?;
         }
     }
-    Ok(0)
+    Ok(status)
 }

@@ -7,7 +7,7 @@ use clap::{Args, Subcommand, ValueEnum};
 use palisade_iac::kubernetes::K8sObject;
 use palisade_rbac::{graph::RbacGraph, RbacModel, Subject};
 
-use crate::k8s_graph;
+use crate::manifests;
 
 #[derive(Debug, Args)]
 pub struct RbacArgs {
@@ -80,19 +80,30 @@ pub enum RbacCommand {
     },
 }
 
-fn model(paths: &[PathBuf], quiet: bool) -> anyhow::Result<RbacModel> {
-    let (manifests, _) = k8s_graph::load(paths, quiet)?;
-    let objects: Vec<&K8sObject> = manifests.iter().flat_map(|m| m.objects.iter()).collect();
+/// The RBAC model of the manifests under `paths`, and the exit status its problems give.
+fn model(paths: &[PathBuf], quiet: bool) -> anyhow::Result<(RbacModel, u8)> {
+    let loaded = manifests::load(paths)?;
+    let objects: Vec<&K8sObject> = loaded
+        .manifests
+        .iter()
+        .flat_map(|m| m.objects.iter())
+        .collect();
     let model = RbacModel::build(objects);
-    if !quiet {
-        for e in &model.errors {
-            eprintln!("error: {e}");
-        }
+    let mut problems = loaded.problems;
+    problems.extend(model.errors.iter().map(ToString::to_string));
+    if loaded.manifests.is_empty() && !quiet {
+        eprintln!(
+            "warning: no Kubernetes manifests in {} file{} read: only the built-in subjects and roles are known",
+            loaded.files,
+            if loaded.files == 1 { "" } else { "s" }
+        );
     }
-    Ok(model)
+    let code = manifests::report_problems(&problems);
+    Ok((model, code))
 }
 
 pub fn run(args: RbacArgs) -> anyhow::Result<u8> {
+    let status;
     match args.command {
         RbacCommand::WhoCan {
             verb,
@@ -103,14 +114,15 @@ pub fn run(args: RbacArgs) -> anyhow::Result<u8> {
             paths,
             quiet,
         } => {
-            let m = model(&paths, quiet)?;
+            let (m, code) = model(&paths, quiet)?;
+            status = code;
             let answer =
                 palisade_rbac::who_can(&m, &verb, &resource, namespace.as_deref(), name.as_deref());
             let text = match format {
                 AnswerFormat::Table => answer.to_table(),
                 AnswerFormat::Json => serde_json::to_string_pretty(&answer)? + "\n",
             };
-            k8s_graph::emit(&text, None)?;
+            manifests::emit(&text, None)?;
         }
         RbacCommand::Can {
             subject,
@@ -122,13 +134,14 @@ pub fn run(args: RbacArgs) -> anyhow::Result<u8> {
             let subject = Subject::parse(&subject).ok_or_else(|| {
                 anyhow::anyhow!("`{subject}` is not a subject: use serviceaccount:NS:NAME, user:NAME or group:NAME")
             })?;
-            let m = model(&paths, quiet)?;
+            let (m, code) = model(&paths, quiet)?;
+            status = code;
             let answer = palisade_rbac::can(&m, &subject, namespace.as_deref());
             let text = match format {
                 AnswerFormat::Table => answer.to_table(),
                 AnswerFormat::Json => serde_json::to_string_pretty(&answer)? + "\n",
             };
-            k8s_graph::emit(&text, None)?;
+            manifests::emit(&text, None)?;
         }
         RbacCommand::Graph {
             format,
@@ -136,14 +149,15 @@ pub fn run(args: RbacArgs) -> anyhow::Result<u8> {
             paths,
             quiet,
         } => {
-            let m = model(&paths, quiet)?;
+            let (m, code) = model(&paths, quiet)?;
+            status = code;
             let g = RbacGraph::build(&m);
             let text = match format {
                 PictureFormat::Dot => g.to_dot(),
                 PictureFormat::Html => g.to_html(),
             };
-            k8s_graph::emit(&text, output.as_deref())?;
+            manifests::emit(&text, output.as_deref())?;
         }
     }
-    Ok(0)
+    Ok(status)
 }

@@ -7,7 +7,7 @@ use anyhow::bail;
 use crate::cli::{RuleArgs, RulesArgs, RulesFormat};
 
 pub fn list(args: RulesArgs) -> anyhow::Result<u8> {
-    let registry = crate::registry();
+    let registry = palisade_engine::registry();
     let selected: Vec<_> = registry
         .iter()
         .filter(|r| args.practice.is_empty() || args.practice.contains(&r.practice))
@@ -52,7 +52,7 @@ pub fn list(args: RulesArgs) -> anyhow::Result<u8> {
 }
 
 pub fn show(args: RuleArgs) -> anyhow::Result<u8> {
-    let registry = crate::registry();
+    let registry = palisade_engine::registry();
     let Some(rule) = registry.get(&args.id) else {
         bail!(
             "no rule {}; `palisade rules` lists the {} known rules",

@@ -17,8 +17,9 @@ fn import_status_scan_and_sbom() {
     let db = db.to_str().unwrap();
     let proj = format!("{FIXTURES}/DEP001/fail");
 
-    // no database yet: one warning, the scan still runs and exits without an error status
-    let out = palisade(tmp.path(), &["scan", &proj, "--db", db, "-f", "json"]);
+    // no database at the default place: one warning, the scan still runs and exits
+    // without an error status
+    let out = palisade(tmp.path(), &["scan", &proj, "-f", "json"]);
     assert_ne!(out.status.code(), Some(2), "{}", stderr(&out));
     let json: serde_json::Value = serde_json::from_str(&stdout(&out)).unwrap();
     let warnings = json["warnings"].as_array().unwrap();
@@ -27,6 +28,25 @@ fn import_status_scan_and_sbom() {
         .as_str()
         .unwrap()
         .contains("no vulnerability database"));
+
+    // a database that was asked for and is not there is an error, not a silent pass:
+    // given with --db, or required with --require-db
+    for args in [
+        &["scan", &proj, "--db", db, "-f", "json"][..],
+        &["scan", &proj, "--require-db", "-f", "json"][..],
+    ] {
+        let out = palisade(tmp.path(), args);
+        assert_eq!(out.status.code(), Some(2), "{args:?}: {}", stderr(&out));
+        let json: serde_json::Value = serde_json::from_str(&stdout(&out)).unwrap();
+        assert!(
+            json["errors"][0]["message"]
+                .as_str()
+                .unwrap()
+                .contains("were not checked for vulnerabilities"),
+            "{json}"
+        );
+        assert!(stderr(&out).contains("error: "), "{}", stderr(&out));
+    }
 
     let out = palisade(
         tmp.path(),

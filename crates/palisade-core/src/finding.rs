@@ -170,6 +170,10 @@ pub struct Location {
     /// Image layer digest, for files inside container images.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub layer: Option<String>,
+    /// Field path inside an object that came from an API (an admission request, a live
+    /// cluster), e.g. `spec.containers[0].securityContext.privileged`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub field: Option<String>,
 }
 
 impl Location {

@@ -1,7 +1,58 @@
-//! Inline suppressions: `# palisade:ignore ISO001,ISO014 reason` (or `//` comments).
+//! Suppression at the source: inline markers (`# palisade:ignore ISO001,ISO014 reason`,
+//! or `//` comments) and, for Kubernetes objects, the `palisade.dev/ignore` annotation.
 //!
 //! A marker silences the listed rules on its own line and on the line below it, so it can
-//! sit at the end of the offending line or on a comment line just above it.
+//! sit at the end of the offending line or on a comment line just above it; a marker on the
+//! line above an object (a YAML document, a resource) silences them for the whole object.
+//! [`suppression`] is the one decision every rule family goes through; suppressions of
+//! `palisade.toml` are applied afterwards by [`crate::Config::apply`].
+
+use crate::{Finding, SuppressedBy};
+
+/// What silences findings on one object: where it starts (for block markers), the rules
+/// its annotation lists, and how reports name it.
+#[derive(Debug, Clone, Default)]
+pub struct ObjectMarkers {
+    pub start_line: u32,
+    /// Rule ids (or `*`) listed by the object's ignore annotation.
+    pub annotation: Vec<String>,
+    /// The annotation's name, for the reason (`palisade.dev/ignore`).
+    pub annotation_name: &'static str,
+    /// The object, for the reason (`Deployment/shop/web`).
+    pub resource: String,
+}
+
+/// Why `finding` is suppressed at its source, if it is: a marker on its line, a marker
+/// above its object, or its object's annotation.
+pub fn suppression(
+    ignores: &InlineIgnores,
+    object: Option<&ObjectMarkers>,
+    finding: &Finding,
+) -> Option<SuppressedBy> {
+    if let Some(line) = finding.location.line {
+        if let Some(reason) = ignores.reason_for(&finding.rule_id, line) {
+            return Some(SuppressedBy::Inline {
+                reason: reason.to_string(),
+            });
+        }
+    }
+    let object = object?;
+    if let Some(reason) = ignores.block_reason_for(&finding.rule_id, object.start_line) {
+        return Some(SuppressedBy::Inline {
+            reason: reason.to_string(),
+        });
+    }
+    object
+        .annotation
+        .iter()
+        .any(|r| r == "*" || r.eq_ignore_ascii_case(&finding.rule_id))
+        .then(|| SuppressedBy::Annotation {
+            reason: format!(
+                "annotation {} on {}",
+                object.annotation_name, object.resource
+            ),
+        })
+}
 
 /// The inline ignore markers of one file.
 #[derive(Debug, Default, Clone)]

@@ -16,5 +16,5 @@ pub use finding::{
     Evidence, Finding, Location, PackageInfo, Practice, ScanError, ScanReport, SecretInfo,
     Severity, SuppressedBy,
 };
-pub use ignore::InlineIgnores;
+pub use ignore::{suppression, InlineIgnores, ObjectMarkers};
 pub use rule::{RuleMeta, RuleRegistry};

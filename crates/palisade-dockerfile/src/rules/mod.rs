@@ -178,6 +178,7 @@ impl<'a> Context<'a> {
             column: Some(1),
             resource: Some(stage.resource()),
             layer: None,
+            field: None,
         };
         let mut finding = Finding::new(rule, message, location);
         if let Some(s) = severity {

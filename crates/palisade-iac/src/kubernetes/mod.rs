@@ -88,28 +88,8 @@ pub fn check_file(file: &ManifestFile, cx: &ClusterContext) -> Outcome {
 
 /// Inline comment or `palisade.dev/ignore` annotation silencing a finding.
 fn suppression(file: &ManifestFile, obj: &K8sObject, finding: &Finding) -> Option<SuppressedBy> {
-    if let Some(line) = finding.location.line {
-        if let Some(reason) = file.ignores.reason_for(&finding.rule_id, line) {
-            return Some(SuppressedBy::Inline {
-                reason: reason.to_string(),
-            });
-        }
+    if file.ignores.is_empty() && obj.ignored_rules().next().is_none() {
+        return None;
     }
-    if let Some(reason) = file
-        .ignores
-        .block_reason_for(&finding.rule_id, obj.start_line)
-    {
-        return Some(SuppressedBy::Inline {
-            reason: reason.to_string(),
-        });
-    }
-    obj.ignored_rules()
-        .any(|r| r == "*" || r.eq_ignore_ascii_case(&finding.rule_id))
-        .then(|| SuppressedBy::Annotation {
-            reason: format!(
-                "annotation {} on {}",
-                object::IGNORE_ANNOTATION,
-                obj.resource_id()
-            ),
-        })
+    palisade_core::suppression(&file.ignores, Some(&obj.markers()), finding)
 }

@@ -105,6 +105,16 @@ impl K8sObject {
     }
 
     /// Rule ids listed in the `palisade.dev/ignore` annotation.
+    /// What silences findings on this object (block markers, the ignore annotation).
+    pub fn markers(&self) -> palisade_core::ObjectMarkers {
+        palisade_core::ObjectMarkers {
+            start_line: self.start_line,
+            annotation: self.ignored_rules().map(str::to_string).collect(),
+            annotation_name: IGNORE_ANNOTATION,
+            resource: self.resource_id(),
+        }
+    }
+
     pub fn ignored_rules(&self) -> impl Iterator<Item = &str> {
         self.annotations
             .get(IGNORE_ANNOTATION)

@@ -1,19 +1,17 @@
 //! Java archives found by `palisade scan` and `palisade sbom PATH` (jar, war, ear, nested
 //! archives included): their Maven packages join the lockfile inventory.
 
-use std::io::Read;
-
 use palisade_core::ScanError;
 use palisade_vuln::installed::{self, InstalledKind, Limits};
 use palisade_vuln::Package;
 
-use crate::walk::FileEntry;
+use crate::source::{read_bounded, FileEntry, Source};
 
 /// Largest archive read; a bigger one is an error naming it.
 const MAX_ARCHIVE_FILE: u64 = 256 << 20;
 
 pub fn is_java_archive(entry: &FileEntry) -> bool {
-    entry.path.is_some() && installed::is_java_archive(&entry.display)
+    !matches!(entry.source, Source::Stdin) && installed::is_java_archive(&entry.display)
 }
 
 /// Reads one archive into `packages`; unreadable parts become error entries naming the
@@ -25,26 +23,25 @@ pub fn read_java_archive(
     errors: &mut Vec<ScanError>,
     warnings: &mut Vec<String>,
 ) {
-    let Some(real) = &entry.path else { return };
-    let mut bytes = Vec::new();
-    let read = std::fs::File::open(real)
-        .and_then(|f| f.take(MAX_ARCHIVE_FILE + 1).read_to_end(&mut bytes));
-    if let Err(e) = read {
-        errors.push(ScanError::new(
-            &entry.display,
-            None,
-            format!("cannot read: {e}"),
-        ));
-        return;
-    }
-    if bytes.len() as u64 > MAX_ARCHIVE_FILE {
-        errors.push(ScanError::new(
-            &entry.display,
-            None,
-            format!("Java archive larger than {MAX_ARCHIVE_FILE} bytes; not read"),
-        ));
-        return;
-    }
+    let bytes = match read_bounded(entry, MAX_ARCHIVE_FILE) {
+        Ok(Some(bytes)) => bytes,
+        Ok(None) => {
+            errors.push(ScanError::new(
+                &entry.display,
+                None,
+                format!("Java archive larger than {MAX_ARCHIVE_FILE} bytes; not read"),
+            ));
+            return;
+        }
+        Err(e) => {
+            errors.push(ScanError::new(
+                &entry.display,
+                None,
+                format!("cannot read: {e}"),
+            ));
+            return;
+        }
+    };
     let parsed = installed::parse(
         &entry.display,
         InstalledKind::JavaArchive,

@@ -5,12 +5,9 @@
 //! digest and the database it was read from. Matches become IMG findings that name the
 //! layer and the instruction that created it.
 
-use std::path::PathBuf;
-
 use palisade_artifact::packages::PackageManager;
 use palisade_artifact::{ImageAnalysis, LayerInfo, OsPackage, OsRelease};
 use palisade_core::{Practice, ScanError, ScanReport, Severity};
-use palisade_vuln::db::{self, Database};
 use palisade_vuln::Package;
 
 /// The inventory in the vulnerability engine's model; empty when the OS (and so the
@@ -103,17 +100,17 @@ pub fn sbom_components<'a>(
         .collect()
 }
 
-/// How `palisade image` matches: database path and the same filters as `palisade scan`.
-pub struct VulnSettings {
-    pub db: Option<PathBuf>,
-    pub ignore_unfixed: bool,
+/// How an image's packages are matched: the database and the same filters as a scan.
+pub(crate) struct VulnSettings<'a> {
+    pub vulnerabilities: &'a crate::VulnerabilitySettings,
     pub min_severity: Severity,
 }
 
 /// Matches the image's OS packages (IMG findings naming their layer and instruction) and
-/// its language packages (DEP findings) against one opened database. A missing,
-/// unreadable or old database is a warning: the other image checks have run regardless.
-pub fn match_packages(
+/// its language packages (DEP findings) against one opened database. A missing default
+/// database or an old one is a warning: the other image checks have run regardless; one
+/// that was asked for and cannot be used is an error.
+pub(crate) fn match_packages(
     analysis: &ImageAnalysis,
     language: &[Package],
     settings: &VulnSettings,
@@ -135,34 +132,12 @@ pub fn match_packages(
         (true, n) => format!("{n} language packages"),
         (false, n) => format!("OS packages and {n} language packages"),
     };
-    let path = settings.db.clone().unwrap_or_else(db::default_path);
-    if !path.exists() {
-        report.warnings.push(format!(
-            "no vulnerability database at {}: {} were not checked for vulnerabilities. Run `palisade db update` (or `palisade db import PATH` offline).",
-            path.display(),
-            unchecked()
-        ));
+    let Some(database) =
+        crate::packages::open_database(settings.vulnerabilities, &unchecked(), report)
+    else {
         return;
-    }
-    let database = match Database::open(&path) {
-        Ok(d) => d,
-        Err(e) => {
-            report.warnings.push(format!(
-                "vulnerability scan skipped ({} not checked): {e}. Run `palisade db update` (or `palisade db import PATH` offline).",
-                unchecked()
-            ));
-            return;
-        }
     };
-    if let Some(age) = database
-        .age_days()
-        .filter(|a| *a > crate::db_cmd::STALE_DAYS)
-    {
-        report.warnings.push(format!(
-            "the vulnerability database {} is {age} days old; run `palisade db update`",
-            path.display()
-        ));
-    }
+    let path = settings.vulnerabilities.db_path();
     let matched =
         |packages: &[Package], report: &mut ScanReport| match palisade_vuln::match_packages(
             &database, packages,
@@ -180,7 +155,7 @@ pub fn match_packages(
     if !language.is_empty() {
         if let Some(vulns) = matched(language, report) {
             let opts = palisade_vuln::MatchOptions {
-                ignore_unfixed: settings.ignore_unfixed,
+                ignore_unfixed: settings.vulnerabilities.ignore_unfixed,
                 min_severity: Some(settings.min_severity),
                 ..palisade_vuln::MatchOptions::default()
             };
@@ -196,7 +171,7 @@ pub fn match_packages(
         return;
     };
     let opts = palisade_vuln::MatchOptions {
-        ignore_unfixed: settings.ignore_unfixed,
+        ignore_unfixed: settings.vulnerabilities.ignore_unfixed,
         min_severity: Some(settings.min_severity),
         practice: Some(Practice::Img),
     };

@@ -178,19 +178,23 @@ impl LayerLanguagePackages {
     }
 }
 
-/// `--list-packages`: one line per language package, to standard error like the OS list.
-pub fn list(found: &LanguagePackages) {
-    for p in &found.packages {
-        let pkg = &p.package;
-        eprintln!(
-            "  {:<40} {:<30} layer {} {} {}",
-            pkg.name,
-            pkg.version,
-            p.layer + 1,
-            pkg.ecosystem,
-            pkg.location.path
-        );
-    }
+/// `--list-packages`: one line per language package, like the OS package list.
+pub fn listing(found: &LanguagePackages) -> Vec<String> {
+    found
+        .packages
+        .iter()
+        .map(|p| {
+            let pkg = &p.package;
+            format!(
+                "  {:<40} {:<30} layer {} {} {}",
+                pkg.name,
+                pkg.version,
+                p.layer + 1,
+                pkg.ecosystem,
+                pkg.location.path
+            )
+        })
+        .collect()
 }
 
 #[cfg(test)]

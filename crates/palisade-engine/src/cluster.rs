@@ -1,11 +1,11 @@
-//! The cross-object Kubernetes analyses (RBAC graph, NetworkPolicy reachability) as part of
-//! `palisade scan`, and the manifest loading shared by the `rbac` and `netpol` commands.
+//! The cross-object Kubernetes pass of a scan (RBAC graph, NetworkPolicy reachability):
+//! what each manifest file contributes once its tree is dropped, and the rules over the
+//! whole set, suppressed through the same markers and annotations as per-object rules.
 
 use std::collections::HashMap;
-use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use palisade_core::{Config, Finding, InlineIgnores, ScanError, SuppressedBy};
+use palisade_core::{Config, Finding, InlineIgnores, ObjectMarkers, ScanError, SuppressedBy};
 use palisade_iac::kubernetes::ManifestFile;
 use palisade_netpol::NetworkBuilder;
 use palisade_rbac::RbacBuilder;
@@ -39,7 +39,8 @@ pub fn network_options(config: &Config) -> Result<palisade_netpol::Options, Scan
 pub struct FileFacts {
     path: Arc<str>,
     ignores: InlineIgnores,
-    object_starts: Vec<u32>,
+    /// The file's objects in order: where each starts and what silences it.
+    objects: Vec<ObjectMarkers>,
     rbac: RbacBuilder,
     network: NetworkBuilder,
 }
@@ -55,7 +56,16 @@ impl FileFacts {
         FileFacts {
             path: file.path.clone(),
             ignores: file.ignores.clone(),
-            object_starts: file.objects.iter().map(|o| o.start_line).collect(),
+            objects: if file.ignores.is_empty()
+                && file
+                    .objects
+                    .iter()
+                    .all(|o| o.ignored_rules().next().is_none())
+            {
+                Vec::new()
+            } else {
+                file.objects.iter().map(|o| o.markers()).collect()
+            },
             rbac,
             network,
         }
@@ -67,17 +77,18 @@ impl FileFacts {
 pub struct ScanFacts {
     rbac: RbacBuilder,
     network: NetworkBuilder,
-    /// Path → (inline ignore markers, start line of each object).
-    files: HashMap<Arc<str>, (InlineIgnores, Vec<u32>)>,
+    /// Path → (inline ignore markers, the objects in order), for files with any marker or
+    /// annotation.
+    files: HashMap<Arc<str>, (InlineIgnores, Vec<ObjectMarkers>)>,
 }
 
 impl ScanFacts {
     pub fn add(&mut self, facts: FileFacts) {
         self.rbac.merge(facts.rbac);
         self.network.merge(facts.network);
-        if !facts.ignores.is_empty() {
+        if !facts.objects.is_empty() {
             self.files
-                .insert(facts.path, (facts.ignores, facts.object_starts));
+                .insert(facts.path, (facts.ignores, facts.objects));
         }
     }
 
@@ -105,67 +116,19 @@ impl ScanFacts {
     }
 }
 
-/// A `# palisade:ignore RULE` comment on the finding's line or above its object.
+/// A `# palisade:ignore RULE` comment on the finding's line or above its object, or the
+/// object's `palisade.dev/ignore` annotation. A finding belongs to the last object that
+/// starts at or before its line.
 fn inline_suppression(
-    files: &HashMap<Arc<str>, (InlineIgnores, Vec<u32>)>,
+    files: &HashMap<Arc<str>, (InlineIgnores, Vec<ObjectMarkers>)>,
     f: &Finding,
 ) -> Option<SuppressedBy> {
-    let (ignores, object_starts) = files.get(f.location.path.as_str())?;
-    let line = f.location.line?;
-    if let Some(reason) = ignores.reason_for(&f.rule_id, line) {
-        return Some(SuppressedBy::Inline {
-            reason: reason.to_string(),
-        });
-    }
-    let start = object_starts.iter().filter(|&&s| s <= line).max()?;
-    ignores
-        .block_reason_for(&f.rule_id, *start)
-        .map(|reason| SuppressedBy::Inline {
-            reason: reason.to_string(),
-        })
-}
-
-/// palisade.toml at the first path (a directory) or next to it (a file), when present.
-pub fn load_config(paths: &[PathBuf]) -> anyhow::Result<Config> {
-    let root = paths.first().cloned().unwrap_or_else(|| PathBuf::from("."));
-    let candidate = if root.is_dir() {
-        root.join(palisade_core::config::CONFIG_FILE)
-    } else {
-        root.parent()
-            .unwrap_or(Path::new("."))
-            .join(palisade_core::config::CONFIG_FILE)
-    };
-    if candidate.is_file() {
-        Ok(Config::load(&candidate)?)
-    } else {
-        Ok(Config::default())
-    }
-}
-
-/// Loads the manifests under `paths`, printing input problems to standard error.
-pub fn load(paths: &[PathBuf], quiet: bool) -> anyhow::Result<(Vec<ManifestFile>, Config)> {
-    let config = load_config(paths)?;
-    let (manifests, errors) = crate::scan::load_manifests(paths, &config)?;
-    if !quiet {
-        for e in errors {
-            eprintln!("error: {e}");
-        }
-    }
-    Ok((manifests, config))
-}
-
-/// Writes `text` to `output` or standard output (a closed pipe is not an error).
-pub fn emit(text: &str, output: Option<&Path>) -> anyhow::Result<()> {
-    use std::io::Write;
-    match output {
-        Some(path) => std::fs::write(path, text)
-            .map_err(|e| anyhow::anyhow!("cannot write {}: {e}", path.display())),
-        None => {
-            let mut stdout = std::io::stdout().lock();
-            match stdout.write_all(text.as_bytes()) {
-                Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => Err(e.into()),
-                _ => Ok(()),
-            }
-        }
-    }
+    let (ignores, objects) = files.get(f.location.path.as_str())?;
+    let object = f.location.line.and_then(|line| {
+        objects
+            .iter()
+            .filter(|o| o.start_line <= line)
+            .max_by_key(|o| o.start_line)
+    });
+    palisade_core::suppression(ignores, object, f)
 }

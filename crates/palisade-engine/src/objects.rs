@@ -1,0 +1,125 @@
+//! Kubernetes objects that arrive already parsed (from an API server, an AdmissionReview,
+//! a `kubectl get -o json` dump) scanned like manifests. Each object is written out as a
+//! JSON document named after it (`Deployment/shop/web`), checked with the cluster context
+//! of the whole set, and every finding gets the field path it points at
+//! (`spec.template.spec.containers[0].securityContext.privileged`), since there is no file
+//! a person could open.
+
+use palisade_core::ScanReport;
+use palisade_yaml::{Node, NodeKind};
+
+use crate::source::FileEntry;
+use crate::Engine;
+
+/// The result of scanning a set of objects: the report, and for each object the name
+/// its findings carry as their path.
+pub struct ObjectScan {
+    pub report: ScanReport,
+    pub names: Vec<String>,
+}
+
+/// How an object is named in reports: `Kind/namespace/name`, `Kind/name` when it has no
+/// namespace, with a position suffix when two objects share a name.
+pub fn object_name(object: &serde_json::Value) -> String {
+    fn text(v: Option<&serde_json::Value>) -> &str {
+        v.and_then(|v| v.as_str()).unwrap_or("")
+    }
+    let kind = text(object.get("kind"));
+    let metadata = object.get("metadata");
+    let namespace = text(metadata.and_then(|m| m.get("namespace")));
+    let name = match text(metadata.and_then(|m| m.get("name"))) {
+        "" => text(metadata.and_then(|m| m.get("generateName"))),
+        name => name,
+    };
+    let kind = if kind.is_empty() { "Object" } else { kind };
+    let name = if name.is_empty() { "(unnamed)" } else { name };
+    if namespace.is_empty() {
+        format!("{kind}/{name}")
+    } else {
+        format!("{kind}/{namespace}/{name}")
+    }
+}
+
+impl Engine {
+    /// Scans Kubernetes objects with the same rules as files, the objects together forming
+    /// the cluster context and the RBAC/NetworkPolicy graph.
+    pub fn scan_objects(&self, objects: &[serde_json::Value]) -> ObjectScan {
+        let mut names = Vec::with_capacity(objects.len());
+        let mut seen = std::collections::HashMap::<String, usize>::new();
+        let mut entries = Vec::with_capacity(objects.len());
+        let mut texts = std::collections::HashMap::new();
+        for object in objects {
+            let mut name = object_name(object);
+            let count = seen.entry(name.clone()).or_default();
+            *count += 1;
+            if *count > 1 {
+                name = format!("{name}#{count}");
+            }
+            let text = serde_json::to_string_pretty(object).unwrap_or_default();
+            entries.push(FileEntry::memory(name.clone(), text.as_bytes()));
+            texts.insert(name.clone(), text);
+            names.push(name);
+        }
+        let mut report = self.scan_documents(entries);
+        report.targets = vec![format!("{} objects", objects.len())];
+        let mut trees = std::collections::HashMap::new();
+        for finding in report
+            .findings
+            .iter_mut()
+            .chain(report.suppressed.iter_mut())
+        {
+            let (Some(line), Some(text)) =
+                (finding.location.line, texts.get(&finding.location.path))
+            else {
+                continue;
+            };
+            let tree = trees
+                .entry(finding.location.path.clone())
+                .or_insert_with(|| palisade_yaml::load(text).ok());
+            let Some(root) = tree.as_ref().and_then(|docs| docs.first()) else {
+                continue;
+            };
+            let column = finding.location.column.unwrap_or(0);
+            let mut path = String::new();
+            if field_at(&root.root, line, column, &mut path) && !path.is_empty() {
+                finding.location.field = Some(path);
+            }
+        }
+        ObjectScan { report, names }
+    }
+}
+
+/// Writes into `path` the field path of the node at (`line`, `column`) under `node`: the
+/// deepest node starting there (or, without a column, the first on that line).
+fn field_at(node: &Node, line: u32, column: u32, path: &mut String) -> bool {
+    let here = |n: &Node| n.pos.line == line && (column == 0 || n.pos.column == column);
+    match &node.kind {
+        NodeKind::Map(entries) => {
+            for (key, value) in entries {
+                let mark = path.len();
+                let name = key.as_str().unwrap_or("?");
+                if !path.is_empty() {
+                    path.push('.');
+                }
+                path.push_str(name);
+                if field_at(value, line, column, path) || here(key) || here(value) {
+                    return true;
+                }
+                path.truncate(mark);
+            }
+            false
+        }
+        NodeKind::Seq(items) => {
+            for (i, item) in items.iter().enumerate() {
+                let mark = path.len();
+                path.push_str(&format!("[{i}]"));
+                if field_at(item, line, column, path) || here(item) {
+                    return true;
+                }
+                path.truncate(mark);
+            }
+            false
+        }
+        NodeKind::Scalar(_) => false,
+    }
+}
