@@ -1,40 +1,26 @@
 //! Recognising a literal secret in image metadata (`ENV`, labels, build arguments in
 //! history) from the variable name and the value's shape.
 //!
-//! This is deliberately small: the secrets engine (its own crate) owns detection in file
-//! contents; here we only need to tell `API_TOKEN=ghp_...` from `API_TOKEN_FILE=/run/...`
-//! in the few strings a configuration holds.
+//! Detection, preview and fingerprint are the secret engine's (palisade-secrets); here we
+//! only add what image metadata needs besides: telling `API_TOKEN=s3cr3t-value` (a literal
+//! under a secret-like name) from `API_TOKEN_FILE=/run/...`.
 
-use std::sync::OnceLock;
 
 use palisade_core::SecretInfo;
-use regex::Regex;
-use sha2::{Digest, Sha256};
 
-/// Well-known credential formats, by name.
-fn known_formats() -> &'static [(&'static str, Regex)] {
-    static FORMATS: OnceLock<Vec<(&'static str, Regex)>> = OnceLock::new();
-    FORMATS.get_or_init(|| {
-        [
-            ("AWS access key id", r"\b(AKIA|ASIA)[0-9A-Z]{16}\b"),
-            ("GitHub token", r"\bgh[pousr]_[A-Za-z0-9]{36,}\b"),
-            ("GitLab token", r"\bglpat-[A-Za-z0-9_-]{20,}"),
-            ("Slack token", r"\bxox[abposr]-[A-Za-z0-9-]{10,}"),
-            ("Stripe live key", r"\b[sr]k_live_[A-Za-z0-9]{20,}"),
-            ("private key", r"-----BEGIN [A-Z ]*PRIVATE KEY-----"),
-            ("npm token", r"\bnpm_[A-Za-z0-9]{36}\b"),
-        ]
-        .into_iter()
-        .filter_map(|(n, p)| Regex::new(p).ok().map(|r| (n, r)))
-        .collect()
+/// The title and the matched text of the first credential the secret engine finds in
+/// `value` (the same detectors, allowlist and placeholders as everywhere else).
+pub fn known_match(value: &str) -> Option<(String, &str)> {
+    let scanner = palisade_secrets::builtin_scanner();
+    let palisade_secrets::FileOutcome::Scanned(matches) = scanner.scan_loaded("", value.as_bytes())
+    else {
+        return None;
+    };
+    matches.iter().find_map(|m| {
+        value
+            .get(m.start..m.end)
+            .map(|text| (m.title.to_string(), text))
     })
-}
-
-/// The kind and the matched text of a well-known credential in `value`.
-pub fn known_match(value: &str) -> Option<(&'static str, &str)> {
-    known_formats()
-        .iter()
-        .find_map(|(n, r)| r.find(value).map(|m| (*n, m.as_str())))
 }
 
 /// `text` with every occurrence of `secret` replaced by its redacted preview.
@@ -122,13 +108,12 @@ pub fn literal_value(value: &str) -> bool {
     !matches!(lower.as_str(), "true" | "false" | "enabled" | "disabled")
 }
 
-/// Redacted preview and fingerprint of a secret value.
+/// Redacted preview and fingerprint of a secret value, as the secret engine gives them
+/// everywhere (so a `[[suppress]] fingerprint` from a scan silences it here too).
 pub fn secret_info(value: &str) -> SecretInfo {
-    let shown: String = value.chars().take(4).collect();
-    let hidden = value.chars().count().saturating_sub(4).min(16);
     SecretInfo {
-        preview: format!("{shown}{}", "*".repeat(hidden)),
-        fingerprint: format!("{:x}", Sha256::digest(value.as_bytes()))[..16].to_string(),
+        preview: palisade_secrets::preview(value.as_bytes()),
+        fingerprint: palisade_secrets::fingerprint(value.as_bytes()),
     }
 }
 
@@ -147,10 +132,13 @@ mod tests {
         assert!(!literal_value("/run/secrets/db"));
         assert!(!literal_value("${DB_PASSWORD}"));
         assert!(!literal_value("changeme"));
-        assert_eq!(
-            known_match("x AKIAIOSFODNN7EXAMPLE y"),
-            Some(("AWS access key id", "AKIAIOSFODNN7EXAMPLE"))
-        );
-        assert_eq!(secret_info("ghp_abcdefgh").preview, "ghp_********");
+        // the documentation's example key is allowlisted by the secret engine, everywhere
+        assert_eq!(known_match("x AKIAIOSFODNN7EXAMPLE y"), None);
+        let (title, text) = known_match("x AKIAZ3MSJV4WWNKWW5FG y").unwrap();
+        assert!(title.contains("AWS"), "{title}");
+        assert_eq!(text, "AKIAZ3MSJV4WWNKWW5FG");
+        let info = secret_info("AKIAZ3MSJV4WWNKWW5FG");
+        assert_eq!(info.fingerprint, palisade_secrets::fingerprint(b"AKIAZ3MSJV4WWNKWW5FG"));
+        assert!(!info.preview.contains("WWNKWW5FG"), "{}", info.preview);
     }
 }
