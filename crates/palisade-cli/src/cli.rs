@@ -41,6 +41,9 @@ pub enum Command {
     /// Write a software bill of materials: for the lockfiles under a directory, or for a
     /// container image (the same references as `palisade image`, or `--rootfs DIR`).
     Sbom(SbomArgs),
+    /// Scan a cluster's objects from a `kubectl get -A -o json|yaml` dump, offline, with
+    /// the same rules as manifests; report as a table, JSON, SARIF, JUnit or PolicyReports.
+    Cluster(crate::cluster_cmd::ClusterArgs),
 }
 
 #[derive(Debug, Subcommand)]
@@ -161,7 +164,7 @@ pub enum FailOn {
     Never,
 }
 
-fn parse_fail_on(s: &str) -> Result<FailOn, String> {
+pub(crate) fn parse_fail_on(s: &str) -> Result<FailOn, String> {
     if s.eq_ignore_ascii_case("never") {
         return Ok(FailOn::Never);
     }

@@ -1,6 +1,7 @@
 //! The `palisade` binary: parses the command line, runs the scanners, prints reports.
 
 mod cli;
+mod cluster_cmd;
 mod db_cmd;
 mod image_cmd;
 mod manifests;
@@ -38,6 +39,7 @@ fn main() -> ExitCode {
         Command::Netpol(args) => netpol_cmd::run(args),
         Command::Db(cmd) => db_cmd::run(cmd),
         Command::Sbom(args) => db_cmd::sbom(args),
+        Command::Cluster(args) => cluster_cmd::run(args),
     };
     match result {
         Ok(code) => ExitCode::from(code),

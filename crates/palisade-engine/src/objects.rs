@@ -68,9 +68,10 @@ impl Engine {
             .iter_mut()
             .chain(report.suppressed.iter_mut())
         {
-            let (Some(line), Some(text)) =
-                (finding.location.line, texts.get(&finding.location.path))
-            else {
+            let Some(text) = texts.get(&finding.location.path) else {
+                continue;
+            };
+            let Some(line) = finding.location.line else {
                 continue;
             };
             let tree = trees
@@ -84,6 +85,10 @@ impl Engine {
             if field_at(&root.root, line, column, &mut path) && !path.is_empty() {
                 finding.location.field = Some(path);
             }
+            // The line and column are in the JSON text written for the scan, which no one
+            // can open: the object and the field path are the place.
+            finding.location.line = None;
+            finding.location.column = None;
         }
         ObjectScan { report, names }
     }
@@ -121,5 +126,88 @@ fn field_at(node: &Node, line: u32, column: u32, path: &mut String) -> bool {
             false
         }
         NodeKind::Scalar(_) => false,
+    }
+}
+
+/// The objects of a `kubectl get ... -o json` (or `-o yaml`) dump: a `List` (its items),
+/// one object, or a stream of YAML documents; Lists inside are flattened.
+pub fn objects_from_dump(
+    display: &str,
+    text: &str,
+) -> Result<Vec<serde_json::Value>, palisade_core::ScanError> {
+    let trimmed = text.trim_start();
+    let values: Vec<serde_json::Value> = if trimmed.starts_with('{') || trimmed.starts_with('[') {
+        let value: serde_json::Value = serde_json::from_str(text).map_err(|e| {
+            palisade_core::ScanError::new(
+                display,
+                Some(e.line() as u32),
+                format!("invalid JSON at column {}: {e}", e.column()),
+            )
+        })?;
+        match value {
+            serde_json::Value::Array(items) => items,
+            other => vec![other],
+        }
+    } else {
+        palisade_yaml::load(text)
+            .map_err(|e| {
+                palisade_core::ScanError::new(
+                    display,
+                    Some(e.line),
+                    format!("invalid YAML at column {}: {}", e.column, e.message),
+                )
+            })?
+            .iter()
+            .map(|doc| to_json(&doc.root))
+            .filter(|v| !v.is_null())
+            .collect()
+    };
+    let mut objects = Vec::new();
+    let mut stack: Vec<serde_json::Value> = values.into_iter().rev().collect();
+    while let Some(value) = stack.pop() {
+        let is_list = value
+            .get("kind")
+            .and_then(|k| k.as_str())
+            .is_some_and(|k| k.ends_with("List"))
+            && value.get("items").is_some_and(|i| i.is_array());
+        if is_list {
+            if let Some(serde_json::Value::Array(items)) = value.get("items") {
+                stack.extend(items.iter().rev().cloned());
+            }
+        } else if value.is_object() {
+            objects.push(value);
+        }
+    }
+    Ok(objects)
+}
+
+/// A YAML tree as JSON, with YAML 1.2 core-schema typing of plain scalars.
+fn to_json(node: &Node) -> serde_json::Value {
+    use serde_json::Value;
+    match &node.kind {
+        NodeKind::Map(entries) => Value::Object(
+            entries
+                .iter()
+                .map(|(k, v)| (k.as_str().unwrap_or_default().to_string(), to_json(v)))
+                .collect(),
+        ),
+        NodeKind::Seq(items) => Value::Array(items.iter().map(to_json).collect()),
+        NodeKind::Scalar(s) if s.quoted => Value::String(s.value.clone()),
+        NodeKind::Scalar(s) => {
+            if node.is_null() {
+                Value::Null
+            } else if matches!(s.value.as_str(), "true" | "True" | "TRUE") {
+                Value::Bool(true)
+            } else if matches!(s.value.as_str(), "false" | "False" | "FALSE") {
+                Value::Bool(false)
+            } else if let Some(i) = node.as_i64() {
+                Value::from(i)
+            } else if let Some(f) = s.value.parse::<f64>().ok().filter(|f| f.is_finite()) {
+                serde_json::Number::from_f64(f)
+                    .map_or(Value::String(s.value.clone()), Value::Number)
+            } else {
+                Value::String(s.value.clone())
+            }
+        }
     }
 }

@@ -90,7 +90,8 @@ fn objects_from_an_api_are_named_by_kind_and_point_at_fields() {
 
 #[test]
 fn objects_with_the_same_name_stay_apart() {
-    let cm = serde_json::json!({"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": "a"}});
+    let cm =
+        serde_json::json!({"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": "a"}});
     let scan = engine().scan_objects(&[cm.clone(), cm]);
     assert_eq!(scan.names, ["ConfigMap/a", "ConfigMap/a#2"]);
 }
@@ -106,7 +107,11 @@ fn a_fifo_given_as_a_path_is_an_error_not_a_hang() {
     assert!(status.success());
     let report = engine().scan_paths(&[fifo.clone()], &palisade_engine::Quiet);
     assert_eq!(report.errors.len(), 1, "{:?}", report.errors);
-    assert!(report.errors[0].message.contains("FIFO"), "{}", report.errors[0]);
+    assert!(
+        report.errors[0].message.contains("FIFO"),
+        "{}",
+        report.errors[0]
+    );
 
     // a folder whose ignore file is a FIFO is refused, with the other folders scanned
     let tree = dir.path().join("tree");
@@ -119,9 +124,15 @@ fn a_fifo_given_as_a_path_is_an_error_not_a_hang() {
         .unwrap();
     let report = engine().scan_paths(&[tree], &palisade_engine::Quiet);
     assert!(
-        report.errors.iter().any(|e| e.path == "blocked" && e.message.contains("FIFO")),
+        report
+            .errors
+            .iter()
+            .any(|e| e.path == "blocked" && e.message.contains("FIFO")),
         "{:?}",
         report.errors
     );
-    assert!(report.findings.iter().any(|f| f.location.path == "open/Dockerfile"));
+    assert!(report
+        .findings
+        .iter()
+        .any(|f| f.location.path == "open/Dockerfile"));
 }

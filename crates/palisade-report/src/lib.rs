@@ -7,6 +7,7 @@
 
 mod json;
 mod junit;
+pub mod policyreport;
 mod sarif;
 mod table;
 

@@ -54,6 +54,7 @@ fn write_findings(out: &mut String, p: &Paint, findings: &[&Finding]) {
     for (path, list) in by_file {
         let _ = writeln!(out, "{}", p.bold(path));
         let pos = |f: &Finding| match (f.location.line, f.location.column) {
+            _ if f.location.field.is_some() => f.location.field.clone().unwrap_or_default(),
             (Some(l), Some(c)) => format!("{l}:{c}"),
             (Some(l), None) => l.to_string(),
             _ => "-".to_string(),

@@ -5,7 +5,6 @@
 //! only add what image metadata needs besides: telling `API_TOKEN=s3cr3t-value` (a literal
 //! under a secret-like name) from `API_TOKEN_FILE=/run/...`.
 
-
 use palisade_core::SecretInfo;
 
 /// The title and the matched text of the first credential the secret engine finds in
@@ -138,7 +137,10 @@ mod tests {
         assert!(title.contains("AWS"), "{title}");
         assert_eq!(text, "AKIAZ3MSJV4WWNKWW5FG");
         let info = secret_info("AKIAZ3MSJV4WWNKWW5FG");
-        assert_eq!(info.fingerprint, palisade_secrets::fingerprint(b"AKIAZ3MSJV4WWNKWW5FG"));
+        assert_eq!(
+            info.fingerprint,
+            palisade_secrets::fingerprint(b"AKIAZ3MSJV4WWNKWW5FG")
+        );
         assert!(!info.preview.contains("WWNKWW5FG"), "{}", info.preview);
     }
 }
