@@ -105,7 +105,7 @@ fn a_fifo_given_as_a_path_is_an_error_not_a_hang() {
         .status()
         .unwrap();
     assert!(status.success());
-    let report = engine().scan_paths(&[fifo.clone()], &palisade_engine::Quiet);
+    let report = engine().scan_paths(std::slice::from_ref(&fifo), &palisade_engine::Quiet);
     assert_eq!(report.errors.len(), 1, "{:?}", report.errors);
     assert!(
         report.errors[0].message.contains("FIFO"),
