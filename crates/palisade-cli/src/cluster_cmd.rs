@@ -199,9 +199,9 @@ fn write_policy_reports(
     for e in &report.errors {
         eprintln!("error: {e}");
     }
-    return Ok(if report.errors.is_empty() {
+    Ok(if report.errors.is_empty() {
         0
     } else {
         crate::EXIT_ERROR
-    });
+    })
 }
