@@ -612,7 +612,7 @@ pub fn build(path: &str, root: &Node) -> (Inventory, Vec<ScanError>) {
                         continue;
                     }
                 }
-                if !is_interesting(kind) {
+                if !is_interesting(kind) && !crate::platform::wants_cfn(kind) {
                     continue;
                 }
                 let props = body
@@ -645,6 +645,14 @@ pub fn build(path: &str, root: &Node) -> (Inventory, Vec<ScanError>) {
         apis: HashMap::new(),
     }
     .run(&resources);
+    inv.platform =
+        crate::platform::from_cfn(resources.iter().map(|r| crate::platform::SourceResource {
+            id: format!("{}/{}", r.kind, r.name),
+            key: &r.name,
+            rtype: &r.kind,
+            pos: r.pos,
+            body: &r.props,
+        }));
     errors.extend(ev.errors.into_inner());
     (inv, errors)
 }

@@ -839,6 +839,15 @@ pub fn build_root(
         resources: &loader.resources,
     };
     b.run();
+    inv.platform = crate::platform::from_terraform(loader.resources.iter().map(|(_, r)| {
+        crate::platform::SourceResource {
+            id: r.address.clone(),
+            key: &r.address,
+            rtype: &r.rtype,
+            pos: r.pos,
+            body: &r.body,
+        }
+    }));
     BuiltModule {
         inventory: inv,
         errors: loader.errors,
@@ -1307,7 +1316,8 @@ impl Loader<'_> {
 }
 
 fn interesting(t: &str) -> bool {
-    t.starts_with("aws_lambda_")
+    crate::platform::wants_terraform(t)
+        || t.starts_with("aws_lambda_")
         || t.starts_with("aws_iam_")
         || t.starts_with("aws_api_gateway_")
         || t.starts_with("aws_apigatewayv2_")

@@ -1,0 +1,68 @@
+//! The platform rules, one per file, each written against [`crate::platform::Platform`].
+//!
+//! They share the serverless rules' contract ([`crate::rules::Rule`], [`Context`]): the
+//! crate runs both lists on every inventory. Settings left unknown are never judged.
+
+use crate::rules::{Context, Rule};
+
+mod net200_firewall_open_to_internet;
+mod net201_public_database;
+
+macro_rules! rules {
+    ($($m:ident),* $(,)?) => {
+        /// Every platform rule, in id order.
+        pub static ALL: &[Rule] = &[$(Rule { meta: &$m::RULE, check: $m::check }),*];
+    };
+}
+
+rules!(net200_firewall_open_to_internet, net201_public_database,);
+
+/// Administration and database ports, with what usually listens there.
+pub(crate) const SENSITIVE_PORTS: &[(i64, &str)] = &[
+    (20, "FTP data"),
+    (21, "FTP"),
+    (22, "SSH"),
+    (23, "Telnet"),
+    (445, "SMB"),
+    (1433, "SQL Server"),
+    (1521, "Oracle"),
+    (2375, "Docker API"),
+    (2376, "Docker API"),
+    (2379, "etcd"),
+    (3306, "MySQL"),
+    (3389, "RDP"),
+    (5432, "PostgreSQL"),
+    (5601, "Kibana"),
+    (5900, "VNC"),
+    (6379, "Redis"),
+    (9200, "Elasticsearch"),
+    (11211, "Memcached"),
+    (27017, "MongoDB"),
+];
+
+impl Context<'_> {
+    pub(crate) fn platform(&self) -> &crate::platform::Platform {
+        &self.inv.platform
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn ids_are_unique_sorted_and_documented() {
+        let ids: Vec<&str> = super::ALL.iter().map(|r| r.meta.id).collect();
+        let mut sorted = ids.clone();
+        sorted.sort();
+        sorted.dedup();
+        assert_eq!(ids, sorted);
+        for r in super::ALL {
+            for section in ["What it checks", "Why it matters", "Fix"] {
+                assert!(
+                    r.meta.section(section).is_some(),
+                    "{} lacks ## {section}",
+                    r.meta.id
+                );
+            }
+        }
+    }
+}
