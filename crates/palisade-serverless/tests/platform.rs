@@ -40,3 +40,8 @@ fn family(name: &str) -> String {
 fn network_findings() {
     insta::assert_snapshot!(family("platform-network"));
 }
+
+#[test]
+fn bucket_findings() {
+    insta::assert_snapshot!(family("platform-buckets"));
+}

@@ -2,6 +2,9 @@
 
 use super::model::*;
 use super::terraform::normalize_protocol;
+use std::collections::HashMap;
+
+use super::policy::{public_statements, writes};
 use super::{attr_bool, attr_text, SourceResource};
 use crate::model::{Attr, Cloud, Direction, Spanned};
 use crate::value::Value;
@@ -14,6 +17,8 @@ pub(super) fn wants(t: &str) -> bool {
             | "AWS::Redshift::Cluster"
             | "AWS::DMS::ReplicationInstance"
             | "AWS::AmazonMQ::Broker"
+            | "AWS::S3::Bucket"
+            | "AWS::S3::BucketPolicy"
     )
 }
 
@@ -23,6 +28,33 @@ pub(super) fn build(resources: Vec<SourceResource>) -> Platform {
         let b = r.body;
         match r.rtype {
             "AWS::EC2::NetworkAclEntry" => p.network_rules.push(nacl_entry(r, b)),
+            "AWS::S3::Bucket" => s3_bucket(r, b, &mut p),
+            "AWS::S3::BucketPolicy" => {
+                if let Some(doc) = b.get("PolicyDocument") {
+                    for s in public_statements(doc, &HashMap::new()) {
+                        p.public_grants.push(PublicGrant {
+                            resource: r.id.clone(),
+                            cloud: Cloud::Aws,
+                            target: "S3 bucket",
+                            grant: format!(
+                                "policy Principal * on {}",
+                                if s.actions.is_empty() {
+                                    "its actions".to_string()
+                                } else {
+                                    s.actions.join(", ")
+                                }
+                            ),
+                            write: writes(&s.actions),
+                            via: GrantVia::Policy,
+                            bucket: b
+                                .get("Bucket")
+                                .and_then(Value::ref_target)
+                                .map(str::to_string),
+                            pos: s.pos,
+                        });
+                    }
+                }
+            }
             "AWS::RDS::DBInstance"
             | "AWS::Redshift::Cluster"
             | "AWS::DMS::ReplicationInstance"
@@ -102,4 +134,53 @@ fn nacl_entry(r: &SourceResource, b: &Value) -> NetworkRule {
             .and_then(Value::ref_target)
             .map(str::to_string),
     }
+}
+
+fn s3_bucket(r: &SourceResource, b: &Value, p: &mut Platform) {
+    if let Some(v) = b.get("AccessControl") {
+        let public = match v.as_str() {
+            Some("PublicRead") => Some(("PublicRead", false)),
+            Some("PublicReadWrite") => Some(("PublicReadWrite", true)),
+            Some("AuthenticatedRead") => Some(("AuthenticatedRead", false)),
+            _ => None,
+        };
+        if let Some((name, write)) = public {
+            p.public_grants.push(PublicGrant {
+                resource: r.id.clone(),
+                cloud: Cloud::Aws,
+                target: "S3 bucket",
+                grant: format!("AccessControl {name}"),
+                write,
+                via: GrantVia::Acl,
+                bucket: Some(r.key.to_string()),
+                pos: v.pos,
+            });
+        }
+    }
+    let block = match b.get("PublicAccessBlockConfiguration") {
+        None => Attr::Unset,
+        Some(c) if c.is_unknown() => Attr::Unknown(c.pos),
+        Some(c) => Attr::Set(
+            PublicAccessBlock {
+                resource: r.id.clone(),
+                switches: [
+                    ("block_public_acls", "BlockPublicAcls"),
+                    ("block_public_policy", "BlockPublicPolicy"),
+                    ("ignore_public_acls", "IgnorePublicAcls"),
+                    ("restrict_public_buckets", "RestrictPublicBuckets"),
+                ]
+                .iter()
+                .map(|(name, key)| (*name, attr_bool(c.get(key))))
+                .collect(),
+                pos: c.pos,
+            },
+            c.pos,
+        ),
+    };
+    p.s3_buckets.push(S3Bucket {
+        resource: r.id.clone(),
+        key: r.key.to_string(),
+        pos: r.pos,
+        public_access_block: block,
+    });
 }

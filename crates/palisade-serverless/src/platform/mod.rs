@@ -9,6 +9,7 @@
 
 mod cfn;
 pub mod model;
+pub mod policy;
 pub mod rules;
 mod terraform;
 

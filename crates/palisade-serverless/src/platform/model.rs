@@ -12,12 +12,22 @@ use crate::value::Pos;
 pub struct Platform {
     pub network_rules: Vec<NetworkRule>,
     pub databases: Vec<Database>,
+    /// Grants that make a bucket, container or its objects readable or writable by anyone.
+    pub public_grants: Vec<PublicGrant>,
+    /// S3 buckets with their public access block.
+    pub s3_buckets: Vec<S3Bucket>,
+    /// Azure storage accounts and their transport settings.
+    pub storage_accounts: Vec<StorageAccount>,
 }
 
 impl Platform {
     /// Whether the template declares any platform resource the rules read.
     pub fn is_empty(&self) -> bool {
-        self.network_rules.is_empty() && self.databases.is_empty()
+        self.network_rules.is_empty()
+            && self.databases.is_empty()
+            && self.public_grants.is_empty()
+            && self.s3_buckets.is_empty()
+            && self.storage_accounts.is_empty()
     }
 }
 
@@ -127,4 +137,67 @@ pub struct Database {
     /// SQL firewall rules spanning every address), as written.
     pub open_networks: Vec<Spanned<String>>,
     pub pos: Pos,
+}
+
+/// A grant to everyone on a bucket or container: an ACL, a policy statement, an IAM member.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PublicGrant {
+    /// The resource that makes the grant (the bucket itself, an ACL, a policy, a binding).
+    pub resource: String,
+    pub cloud: Cloud,
+    /// What is exposed, for messages: `S3 bucket`, `Cloud Storage bucket`...
+    pub target: &'static str,
+    /// The grant as written: `ACL public-read`, `Principal * on s3:GetObject`, `allUsers`...
+    pub grant: String,
+    /// Anyone may write (or administer), not only read.
+    pub write: bool,
+    /// How the grant is made; an S3 public access block neutralises ACLs and policies.
+    pub via: GrantVia,
+    /// The key of the S3 bucket it applies to, when known.
+    pub bucket: Option<String>,
+    pub pos: Pos,
+}
+
+/// The mechanism of a [`PublicGrant`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum GrantVia {
+    Acl,
+    Policy,
+    Iam,
+}
+
+/// An S3 bucket and the public access block that applies to it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct S3Bucket {
+    pub resource: String,
+    /// What other resources refer to it by.
+    pub key: String,
+    pub pos: Pos,
+    /// `None` when no block names the bucket; `Unknown` when a block exists that could not
+    /// be tied to a bucket (or an account-wide block applies), so a missing block is not
+    /// judged.
+    pub public_access_block: Attr<PublicAccessBlock>,
+}
+
+/// The four switches of an S3 public access block (an unwritten switch is off).
+#[derive(Debug, Clone, PartialEq)]
+pub struct PublicAccessBlock {
+    pub resource: String,
+    /// `block_public_acls`, `block_public_policy`, `ignore_public_acls`,
+    /// `restrict_public_buckets`, each as set.
+    pub switches: Vec<(&'static str, Attr<bool>)>,
+    pub pos: Pos,
+}
+
+/// An Azure storage account's transport settings.
+#[derive(Debug, Clone, PartialEq)]
+pub struct StorageAccount {
+    pub resource: String,
+    pub pos: Pos,
+    /// `https_traffic_only_enabled` / `enable_https_traffic_only`; unset means on.
+    pub https_only: Attr<bool>,
+    /// `min_tls_version`; unset means `TLS1_2` (azurerm 3.x and later).
+    pub min_tls_version: Attr<String>,
+    /// `allow_nested_items_to_be_public` / `allow_blob_public_access`.
+    pub nested_public: Attr<bool>,
 }

@@ -1,6 +1,9 @@
 //! Terraform resources (AWS, Azure, Google providers) into the platform model.
 
 use super::model::*;
+use std::collections::HashMap;
+
+use super::policy::{public_statements, writes};
 use super::{attr_bool, attr_text, blocks, pos_of, SourceResource};
 use crate::model::{Attr, Cloud, Direction, Spanned};
 use crate::value::Value;
@@ -21,11 +24,26 @@ pub(super) fn wants(t: &str) -> bool {
             | "aws_mq_broker"
             | "aws_neptune_cluster_instance"
             | "google_sql_database_instance"
+            | "aws_s3_bucket"
+            | "aws_s3_bucket_acl"
+            | "aws_s3_bucket_policy"
+            | "aws_s3_bucket_public_access_block"
+            | "aws_s3_account_public_access_block"
+            | "aws_iam_policy_document"
+            | "google_storage_bucket_iam_member"
+            | "google_storage_bucket_iam_binding"
+            | "google_storage_bucket_access_control"
+            | "google_storage_default_object_access_control"
+            | "google_storage_object_access_control"
+            | "google_storage_bucket_acl"
+            | "azurerm_storage_account"
+            | "azurerm_storage_container"
     ) || (t.starts_with("azurerm_") && t.ends_with("_firewall_rule"))
 }
 
 pub(super) fn build(resources: Vec<SourceResource>) -> Platform {
     let mut p = Platform::default();
+    storage(&resources, &mut p);
     for r in &resources {
         let b = r.body;
         match r.rtype {
@@ -379,4 +397,291 @@ pub(super) fn port_spec(s: &str) -> Option<PortRange> {
             Some(PortRange { from: p, to: p })
         }
     }
+}
+
+const S3_PUBLIC_ACLS: &[(&str, bool)] = &[
+    ("public-read", false),
+    ("public-read-write", true),
+    ("authenticated-read", false),
+];
+
+/// Buckets, containers and storage accounts of all three clouds.
+fn storage(resources: &[SourceResource], p: &mut Platform) {
+    let documents: HashMap<&str, &Value> = resources
+        .iter()
+        .filter(|r| r.rtype == "aws_iam_policy_document")
+        .map(|r| (r.key, r.body))
+        .collect();
+    let mut blocks_by_bucket: HashMap<String, PublicAccessBlock> = HashMap::new();
+    let mut unlinked_block = false;
+    let mut accounts_closed: Vec<&str> = Vec::new();
+    for r in resources {
+        let b = r.body;
+        let bucket_key = b
+            .get("bucket")
+            .and_then(Value::ref_target)
+            .map(str::to_string);
+        let acl = |acl: Option<&Value>, p: &mut Platform| {
+            let Some(v) = acl else { return };
+            if let Some((name, write)) = v
+                .as_str()
+                .and_then(|a| S3_PUBLIC_ACLS.iter().find(|(n, _)| *n == a))
+            {
+                p.public_grants.push(PublicGrant {
+                    resource: r.id.clone(),
+                    cloud: Cloud::Aws,
+                    target: "S3 bucket",
+                    grant: format!("ACL {name}"),
+                    write: *write,
+                    via: GrantVia::Acl,
+                    bucket: if r.rtype == "aws_s3_bucket" {
+                        Some(r.key.to_string())
+                    } else {
+                        bucket_key.clone()
+                    },
+                    pos: v.pos,
+                });
+            }
+        };
+        match r.rtype {
+            "aws_s3_bucket" => {
+                p.s3_buckets.push(S3Bucket {
+                    resource: r.id.clone(),
+                    key: r.key.to_string(),
+                    pos: r.pos,
+                    public_access_block: Attr::Unset,
+                });
+                acl(b.get("acl"), p);
+                if let Some(policy) = b.get("policy") {
+                    s3_policy(r, policy, Some(r.key.to_string()), &documents, p);
+                }
+            }
+            "aws_s3_bucket_acl" => {
+                acl(b.get("acl"), p);
+                for policy in blocks(b, "access_control_policy") {
+                    for g in blocks(policy, "grant") {
+                        for grantee in blocks(g, "grantee") {
+                            let Some(uri) = grantee.get("uri").and_then(Value::as_str) else {
+                                continue;
+                            };
+                            if !(uri.ends_with("/AllUsers") || uri.ends_with("/AuthenticatedUsers"))
+                            {
+                                continue;
+                            }
+                            let permission = g
+                                .get("permission")
+                                .and_then(Value::as_str)
+                                .unwrap_or("READ");
+                            p.public_grants.push(PublicGrant {
+                                resource: r.id.clone(),
+                                cloud: Cloud::Aws,
+                                target: "S3 bucket",
+                                grant: format!(
+                                    "ACL grant {permission} to {}",
+                                    uri.rsplit('/').next().unwrap_or(uri)
+                                ),
+                                write: permission != "READ" && permission != "READ_ACP",
+                                via: GrantVia::Acl,
+                                bucket: bucket_key.clone(),
+                                pos: grantee.pos,
+                            });
+                        }
+                    }
+                }
+            }
+            "aws_s3_bucket_policy" => {
+                if let Some(policy) = b.get("policy") {
+                    s3_policy(r, policy, bucket_key.clone(), &documents, p);
+                }
+            }
+            "aws_s3_bucket_public_access_block" => {
+                let block = PublicAccessBlock {
+                    resource: r.id.clone(),
+                    switches: [
+                        "block_public_acls",
+                        "block_public_policy",
+                        "ignore_public_acls",
+                        "restrict_public_buckets",
+                    ]
+                    .iter()
+                    .map(|k| (*k, attr_bool(b.get(k))))
+                    .collect(),
+                    pos: r.pos,
+                };
+                match bucket_key {
+                    Some(k) => {
+                        blocks_by_bucket.insert(k, block);
+                    }
+                    None => unlinked_block = true,
+                }
+            }
+            "aws_s3_account_public_access_block" => unlinked_block = true,
+            "google_storage_bucket_iam_member" | "google_storage_bucket_iam_binding" => {
+                let role = b.get("role").and_then(Value::as_str).unwrap_or("");
+                let write = !(role.ends_with("Viewer") || role.ends_with("Reader"));
+                for m in ["member", "members"]
+                    .iter()
+                    .filter_map(|k| b.get(k))
+                    .flat_map(Value::one_or_many)
+                {
+                    if let Some(who) = m.as_str().filter(|w| is_everyone_google(w)) {
+                        p.public_grants.push(PublicGrant {
+                            resource: r.id.clone(),
+                            cloud: Cloud::Google,
+                            target: "Cloud Storage bucket",
+                            grant: format!("{role} to {who}"),
+                            write,
+                            via: GrantVia::Iam,
+                            bucket: None,
+                            pos: m.pos,
+                        });
+                    }
+                }
+            }
+            "google_storage_bucket_access_control"
+            | "google_storage_default_object_access_control"
+            | "google_storage_object_access_control" => {
+                if let Some(e) = b.get("entity") {
+                    if let Some(who) = e.as_str().filter(|w| is_everyone_google(w)) {
+                        let role = b.get("role").and_then(Value::as_str).unwrap_or("READER");
+                        p.public_grants.push(PublicGrant {
+                            resource: r.id.clone(),
+                            cloud: Cloud::Google,
+                            target: "Cloud Storage bucket",
+                            grant: format!("{role} to {who}"),
+                            write: role != "READER",
+                            via: GrantVia::Acl,
+                            bucket: None,
+                            pos: e.pos,
+                        });
+                    }
+                }
+            }
+            "google_storage_bucket_acl" => {
+                for e in b
+                    .get("role_entity")
+                    .map(Value::one_or_many)
+                    .unwrap_or_default()
+                {
+                    let Some((role, who)) = e.as_str().and_then(|t| t.split_once(':')) else {
+                        continue;
+                    };
+                    if is_everyone_google(who) {
+                        p.public_grants.push(PublicGrant {
+                            resource: r.id.clone(),
+                            cloud: Cloud::Google,
+                            target: "Cloud Storage bucket",
+                            grant: format!("{role} to {who}"),
+                            write: role != "READER",
+                            via: GrantVia::Acl,
+                            bucket: None,
+                            pos: e.pos,
+                        });
+                    }
+                }
+            }
+            "azurerm_storage_account" => {
+                let nested_public = match b.get("allow_nested_items_to_be_public") {
+                    Some(v) => attr_bool(Some(v)),
+                    None => attr_bool(b.get("allow_blob_public_access")),
+                };
+                if nested_public.value() == Some(&false) {
+                    accounts_closed.push(r.key);
+                }
+                p.storage_accounts.push(StorageAccount {
+                    resource: r.id.clone(),
+                    pos: r.pos,
+                    https_only: match b.get("https_traffic_only_enabled") {
+                        Some(v) => attr_bool(Some(v)),
+                        None => attr_bool(b.get("enable_https_traffic_only")),
+                    },
+                    min_tls_version: attr_text(b.get("min_tls_version")),
+                    nested_public,
+                });
+            }
+            _ => {}
+        }
+    }
+    // Containers of an account that forbids public access stay private whatever they ask.
+    for r in resources
+        .iter()
+        .filter(|r| r.rtype == "azurerm_storage_container")
+    {
+        let b = r.body;
+        let account = ["storage_account_name", "storage_account_id"]
+            .iter()
+            .filter_map(|k| b.get(k))
+            .find_map(Value::ref_target);
+        if account.is_some_and(|a| accounts_closed.contains(&a)) {
+            continue;
+        }
+        if let Some(v) = b.get("container_access_type") {
+            if let Some(kind) = v.as_str().filter(|k| *k == "blob" || *k == "container") {
+                p.public_grants.push(PublicGrant {
+                    resource: r.id.clone(),
+                    cloud: Cloud::Azure,
+                    target: "storage container",
+                    grant: format!("container_access_type = \"{kind}\""),
+                    write: false,
+                    via: GrantVia::Acl,
+                    bucket: None,
+                    pos: v.pos,
+                });
+            }
+        }
+    }
+    for bucket in &mut p.s3_buckets {
+        bucket.public_access_block = match blocks_by_bucket.remove(&bucket.key) {
+            Some(block) => {
+                let pos = block.pos;
+                Attr::Set(block, pos)
+            }
+            None if unlinked_block => Attr::Unknown(bucket.pos),
+            None => Attr::Unset,
+        };
+    }
+    // Blocks of buckets declared elsewhere are still judged on their switches.
+    let mut rest: Vec<(String, PublicAccessBlock)> = blocks_by_bucket.into_iter().collect();
+    rest.sort_by(|a, b| a.1.resource.cmp(&b.1.resource));
+    for (key, block) in rest {
+        let pos = block.pos;
+        p.s3_buckets.push(S3Bucket {
+            resource: block.resource.clone(),
+            key,
+            pos,
+            public_access_block: Attr::Set(block, pos),
+        });
+    }
+}
+
+fn s3_policy(
+    r: &SourceResource,
+    policy: &Value,
+    bucket: Option<String>,
+    documents: &HashMap<&str, &Value>,
+    p: &mut Platform,
+) {
+    for s in public_statements(policy, documents) {
+        p.public_grants.push(PublicGrant {
+            resource: r.id.clone(),
+            cloud: Cloud::Aws,
+            target: "S3 bucket",
+            grant: format!(
+                "policy Principal * on {}",
+                if s.actions.is_empty() {
+                    "its actions".to_string()
+                } else {
+                    s.actions.join(", ")
+                }
+            ),
+            write: writes(&s.actions),
+            via: GrantVia::Policy,
+            bucket: bucket.clone(),
+            pos: s.pos,
+        });
+    }
+}
+
+fn is_everyone_google(member: &str) -> bool {
+    member == "allUsers" || member == "allAuthenticatedUsers"
 }

@@ -7,6 +7,9 @@ use crate::rules::{Context, Rule};
 
 mod net200_firewall_open_to_internet;
 mod net201_public_database;
+mod net210_public_bucket;
+mod net211_s3_public_access_block;
+mod net212_storage_account_transport;
 
 macro_rules! rules {
     ($($m:ident),* $(,)?) => {
@@ -15,7 +18,13 @@ macro_rules! rules {
     };
 }
 
-rules!(net200_firewall_open_to_internet, net201_public_database,);
+rules!(
+    net200_firewall_open_to_internet,
+    net201_public_database,
+    net210_public_bucket,
+    net211_s3_public_access_block,
+    net212_storage_account_transport,
+);
 
 /// Administration and database ports, with what usually listens there.
 pub(crate) const SENSITIVE_PORTS: &[(i64, &str)] = &[
