@@ -45,3 +45,8 @@ fn network_findings() {
 fn bucket_findings() {
     insta::assert_snapshot!(family("platform-buckets"));
 }
+
+#[test]
+fn cluster_findings() {
+    insta::assert_snapshot!(family("platform-clusters"));
+}

@@ -19,12 +19,13 @@ pub(super) fn wants(t: &str) -> bool {
             | "AWS::AmazonMQ::Broker"
             | "AWS::S3::Bucket"
             | "AWS::S3::BucketPolicy"
-    )
+    ) || super::clusters::CFN_TYPES.contains(&t)
 }
 
 pub(super) fn build(resources: Vec<SourceResource>) -> Platform {
     let mut p = Platform::default();
     for r in &resources {
+        super::clusters::cfn(r, &mut p);
         let b = r.body;
         match r.rtype {
             "AWS::EC2::NetworkAclEntry" => p.network_rules.push(nacl_entry(r, b)),

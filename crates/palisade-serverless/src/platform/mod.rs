@@ -8,6 +8,7 @@
 //! front-end could not evaluate stays [`crate::model::Attr::Unknown`] and no rule judges it.
 
 mod cfn;
+pub(crate) mod clusters;
 pub mod model;
 pub mod policy;
 pub mod rules;

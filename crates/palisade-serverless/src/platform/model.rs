@@ -18,6 +18,10 @@ pub struct Platform {
     pub s3_buckets: Vec<S3Bucket>,
     /// Azure storage accounts and their transport settings.
     pub storage_accounts: Vec<StorageAccount>,
+    /// Managed Kubernetes control planes (EKS, AKS, GKE).
+    pub clusters: Vec<Cluster>,
+    /// Managed node groups and node pools.
+    pub node_pools: Vec<NodePool>,
 }
 
 impl Platform {
@@ -28,6 +32,8 @@ impl Platform {
             && self.public_grants.is_empty()
             && self.s3_buckets.is_empty()
             && self.storage_accounts.is_empty()
+            && self.clusters.is_empty()
+            && self.node_pools.is_empty()
     }
 }
 
@@ -200,4 +206,51 @@ pub struct StorageAccount {
     pub min_tls_version: Attr<String>,
     /// `allow_nested_items_to_be_public` / `allow_blob_public_access`.
     pub nested_public: Attr<bool>,
+}
+
+/// A managed Kubernetes cluster's control plane. Settings a cloud does not have are `None`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Cluster {
+    pub resource: String,
+    pub cloud: Cloud,
+    /// `EKS cluster`, `AKS cluster`, `GKE cluster`.
+    pub kind: &'static str,
+    pub pos: Pos,
+    /// Whether the API server answers the whole internet: `Set(Some(why))` when it does,
+    /// `Set(None)` when it is private or limited to listed networks.
+    pub api_open: Attr<Option<String>>,
+    /// Authentication or authorization modes that bypass or replace Kubernetes RBAC.
+    pub weak_auth: Vec<WeakAuth>,
+    /// Control-plane log types sent to the cloud's logging (EKS).
+    pub log_types: Option<Attr<Vec<String>>>,
+    /// Kubernetes Secrets envelope-encrypted with a customer KMS key (EKS).
+    pub secrets_kms: Option<Attr<bool>>,
+    /// A network policy engine enforces NetworkPolicy objects (AKS, GKE).
+    pub network_policy: Option<Attr<bool>>,
+    /// Workload identity: pods get their own cloud identity instead of the node's (GKE).
+    pub workload_identity: Option<Attr<bool>>,
+}
+
+/// One way a cluster admits callers outside Kubernetes RBAC.
+#[derive(Debug, Clone, PartialEq)]
+pub struct WeakAuth {
+    /// What is on, for messages: `legacy ABAC`, `Kubernetes RBAC disabled`...
+    pub what: String,
+    /// Whether it grants access without any authorization check (high) or only widens who
+    /// can authenticate (medium).
+    pub bypasses_rbac: bool,
+    pub pos: Pos,
+}
+
+/// A managed node group (EKS) or node pool / node configuration (GKE).
+#[derive(Debug, Clone, PartialEq)]
+pub struct NodePool {
+    pub resource: String,
+    pub cloud: Cloud,
+    pub pos: Pos,
+    /// SSH to the nodes is allowed with a key and no source restriction (EKS remote access).
+    pub ssh_from_anywhere: Attr<bool>,
+    /// Ways the nodes hand their instance metadata (and credentials) to pods: legacy
+    /// metadata endpoints on, `GCE_METADATA` / `EXPOSE` metadata mode.
+    pub metadata_exposed: Vec<Spanned<String>>,
 }

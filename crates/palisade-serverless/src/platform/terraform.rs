@@ -39,12 +39,14 @@ pub(super) fn wants(t: &str) -> bool {
             | "azurerm_storage_account"
             | "azurerm_storage_container"
     ) || (t.starts_with("azurerm_") && t.ends_with("_firewall_rule"))
+        || super::clusters::TERRAFORM_TYPES.contains(&t)
 }
 
 pub(super) fn build(resources: Vec<SourceResource>) -> Platform {
     let mut p = Platform::default();
     storage(&resources, &mut p);
     for r in &resources {
+        super::clusters::terraform(r, &mut p);
         let b = r.body;
         match r.rtype {
             "aws_network_acl" | "aws_default_network_acl" => {

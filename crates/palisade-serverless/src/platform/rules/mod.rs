@@ -5,11 +5,18 @@
 
 use crate::rules::{Context, Rule};
 
+mod iso100_node_metadata_exposed;
+mod log100_cluster_control_plane_logs;
 mod net200_firewall_open_to_internet;
 mod net201_public_database;
 mod net210_public_bucket;
 mod net211_s3_public_access_block;
 mod net212_storage_account_transport;
+mod net220_cluster_network_policy;
+mod net221_node_group_ssh_open;
+mod rbac100_cluster_api_open;
+mod rbac101_cluster_weak_auth;
+mod sec310_cluster_secrets_kms;
 
 macro_rules! rules {
     ($($m:ident),* $(,)?) => {
@@ -19,11 +26,18 @@ macro_rules! rules {
 }
 
 rules!(
+    iso100_node_metadata_exposed,
+    log100_cluster_control_plane_logs,
     net200_firewall_open_to_internet,
     net201_public_database,
     net210_public_bucket,
     net211_s3_public_access_block,
     net212_storage_account_transport,
+    net220_cluster_network_policy,
+    net221_node_group_ssh_open,
+    rbac100_cluster_api_open,
+    rbac101_cluster_weak_auth,
+    sec310_cluster_secrets_kms,
 );
 
 /// Administration and database ports, with what usually listens there.
