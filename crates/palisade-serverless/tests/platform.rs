@@ -50,3 +50,8 @@ fn bucket_findings() {
 fn cluster_findings() {
     insta::assert_snapshot!(family("platform-clusters"));
 }
+
+#[test]
+fn identity_findings() {
+    insta::assert_snapshot!(family("platform-identities"));
+}

@@ -20,10 +20,12 @@ pub(super) fn wants(t: &str) -> bool {
             | "AWS::S3::Bucket"
             | "AWS::S3::BucketPolicy"
     ) || super::clusters::CFN_TYPES.contains(&t)
+        || super::identities::CFN_TYPES.contains(&t)
 }
 
 pub(super) fn build(resources: Vec<SourceResource>) -> Platform {
     let mut p = Platform::default();
+    super::identities::cfn(&resources, &mut p);
     for r in &resources {
         super::clusters::cfn(r, &mut p);
         let b = r.body;

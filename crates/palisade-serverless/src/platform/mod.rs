@@ -9,6 +9,7 @@
 
 mod cfn;
 pub(crate) mod clusters;
+mod identities;
 pub mod model;
 pub mod policy;
 pub mod rules;

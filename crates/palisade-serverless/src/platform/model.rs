@@ -22,6 +22,15 @@ pub struct Platform {
     pub clusters: Vec<Cluster>,
     /// Managed node groups and node pools.
     pub node_pools: Vec<NodePool>,
+    /// Policies and attachments that give IAM users, groups or roles broad rights.
+    pub broad_grants: Vec<BroadGrant>,
+    /// IAM roles whose trust policy lets anyone assume them: `(resource, where)`.
+    pub public_trusts: Vec<(String, Pos)>,
+    /// Long-lived or per-user permissions of IAM users (inline policies, access keys).
+    pub user_credentials: Vec<UserCredential>,
+    /// Google and Azure role bindings at project, folder, organization, subscription or
+    /// management-group scope (resource-level bindings are not listed).
+    pub scope_bindings: Vec<ScopeBinding>,
 }
 
 impl Platform {
@@ -34,6 +43,10 @@ impl Platform {
             && self.storage_accounts.is_empty()
             && self.clusters.is_empty()
             && self.node_pools.is_empty()
+            && self.broad_grants.is_empty()
+            && self.public_trusts.is_empty()
+            && self.user_credentials.is_empty()
+            && self.scope_bindings.is_empty()
     }
 }
 
@@ -253,4 +266,45 @@ pub struct NodePool {
     /// Ways the nodes hand their instance metadata (and credentials) to pods: legacy
     /// metadata endpoints on, `GCE_METADATA` / `EXPOSE` metadata mode.
     pub metadata_exposed: Vec<Spanned<String>>,
+}
+
+/// A policy, inline policy or attachment granting administrator access or every action of
+/// a service. Role policies of the template's roles are judged by the FN rules instead.
+#[derive(Debug, Clone, PartialEq)]
+pub struct BroadGrant {
+    pub resource: String,
+    /// What is granted: `*`, `s3:*`, `AdministratorAccess`...
+    pub grant: String,
+    /// Every action of every service (or an administrator managed policy).
+    pub admin: bool,
+    /// Who receives it, for messages: `IAM user`, `users, groups or roles it is attached to`.
+    pub to: String,
+    pub pos: Pos,
+}
+
+/// Something that makes an IAM user hold permissions or credentials of its own.
+#[derive(Debug, Clone, PartialEq)]
+pub struct UserCredential {
+    pub resource: String,
+    /// `inline policy`, `directly attached policy`, `access key`.
+    pub what: &'static str,
+    pub pos: Pos,
+}
+
+/// A role granted on a whole project, folder, organization or subscription.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ScopeBinding {
+    pub resource: String,
+    pub cloud: Cloud,
+    /// `roles/owner`, `Owner`...
+    pub role: String,
+    /// The member or principal as written (`allUsers`, `serviceAccount:...`), when known.
+    pub member: Option<String>,
+    /// `project`, `folder`, `organization`, `subscription`, `management group`.
+    pub scope: &'static str,
+    /// The role is one of the primitive owner/editor/contributor roles.
+    pub primitive: bool,
+    /// The member is everyone (`allUsers`, `allAuthenticatedUsers`).
+    pub public: bool,
+    pub pos: Pos,
 }

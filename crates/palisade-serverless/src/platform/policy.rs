@@ -133,3 +133,76 @@ pub fn writes(actions: &[String]) -> bool {
             .any(|w| verb.starts_with(w))
     })
 }
+
+/// IAM statements of a policy value: a map, a JSON string, or a reference to a
+/// `data.aws_iam_policy_document` of `documents` (its `statement` blocks).
+pub fn statements(
+    v: &Value,
+    source: &str,
+    documents: &HashMap<&str, &Value>,
+) -> Vec<crate::model::PolicyStatement> {
+    match &v.kind {
+        ValueKind::Map(_) => crate::iam::statements(v, source),
+        ValueKind::Str(s) => match palisade_yaml::load(s) {
+            Ok(docs) => docs
+                .first()
+                .map(|d| {
+                    let mut doc = from_node(&d.root);
+                    place(&mut doc, v.pos);
+                    crate::iam::statements(&doc, source)
+                })
+                .unwrap_or_default(),
+            Err(_) => Vec::new(),
+        },
+        ValueKind::Ref { target, .. } => documents
+            .get(target.as_str())
+            .map(|d| {
+                d.get("statement")
+                    .map(Value::one_or_many)
+                    .unwrap_or_default()
+                    .into_iter()
+                    .map(|s| crate::iam::statement(&as_json_statement(s), source))
+                    .collect()
+            })
+            .unwrap_or_default(),
+        _ => Vec::new(),
+    }
+}
+
+/// A `statement` block of `aws_iam_policy_document` in the JSON policy shape.
+fn as_json_statement(s: &Value) -> Value {
+    let mut entries = Vec::new();
+    for (from, to) in [
+        ("effect", "Effect"),
+        ("actions", "Action"),
+        ("not_actions", "NotAction"),
+        ("resources", "Resource"),
+        ("not_resources", "NotResource"),
+        ("condition", "Condition"),
+    ] {
+        if let Some(v) = s.get(from) {
+            entries.push((to.to_string(), v.clone()));
+        }
+    }
+    Value::new(ValueKind::Map(entries), s.pos)
+}
+
+/// An allow statement nothing narrows that grants every action (`*`) or every action of
+/// one service (`s3:*`) on every resource: `Some((true, "*"))` for administrator access,
+/// `Some((false, "s3:*"))` for a service-wide wildcard.
+pub fn broad_grant(s: &crate::model::PolicyStatement) -> Option<(bool, String)> {
+    if !s.allow || s.has_condition || !s.resources.iter().any(|r| r.value == "*") {
+        return None;
+    }
+    if let Some(a) = s
+        .actions
+        .iter()
+        .find(|a| a.value == "*" || a.value == "*:*")
+    {
+        return Some((true, a.value.clone()));
+    }
+    s.actions
+        .iter()
+        .find(|a| a.value.ends_with(":*") && !a.value.starts_with('*'))
+        .map(|a| (false, a.value.clone()))
+}

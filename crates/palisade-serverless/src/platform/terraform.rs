@@ -40,11 +40,13 @@ pub(super) fn wants(t: &str) -> bool {
             | "azurerm_storage_container"
     ) || (t.starts_with("azurerm_") && t.ends_with("_firewall_rule"))
         || super::clusters::TERRAFORM_TYPES.contains(&t)
+        || super::identities::TERRAFORM_TYPES.contains(&t)
 }
 
 pub(super) fn build(resources: Vec<SourceResource>) -> Platform {
     let mut p = Platform::default();
     storage(&resources, &mut p);
+    super::identities::terraform(&resources, &mut p);
     for r in &resources {
         super::clusters::terraform(r, &mut p);
         let b = r.body;

@@ -16,6 +16,10 @@ mod net220_cluster_network_policy;
 mod net221_node_group_ssh_open;
 mod rbac100_cluster_api_open;
 mod rbac101_cluster_weak_auth;
+mod rbac110_iam_broad_grant;
+mod rbac111_role_assumable_by_anyone;
+mod rbac112_iam_user_credentials;
+mod rbac113_broad_scope_binding;
 mod sec310_cluster_secrets_kms;
 
 macro_rules! rules {
@@ -37,6 +41,10 @@ rules!(
     net221_node_group_ssh_open,
     rbac100_cluster_api_open,
     rbac101_cluster_weak_auth,
+    rbac110_iam_broad_grant,
+    rbac111_role_assumable_by_anyone,
+    rbac112_iam_user_credentials,
+    rbac113_broad_scope_binding,
     sec310_cluster_secrets_kms,
 );
 
