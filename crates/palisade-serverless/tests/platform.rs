@@ -55,3 +55,8 @@ fn cluster_findings() {
 fn identity_findings() {
     insta::assert_snapshot!(family("platform-identities"));
 }
+
+#[test]
+fn registry_findings() {
+    insta::assert_snapshot!(family("platform-registries"));
+}

@@ -21,6 +21,7 @@ pub(super) fn wants(t: &str) -> bool {
             | "AWS::S3::BucketPolicy"
     ) || super::clusters::CFN_TYPES.contains(&t)
         || super::identities::CFN_TYPES.contains(&t)
+        || super::registries::CFN_TYPES.contains(&t)
 }
 
 pub(super) fn build(resources: Vec<SourceResource>) -> Platform {
@@ -28,6 +29,7 @@ pub(super) fn build(resources: Vec<SourceResource>) -> Platform {
     super::identities::cfn(&resources, &mut p);
     for r in &resources {
         super::clusters::cfn(r, &mut p);
+        super::registries::cfn(r, &mut p);
         let b = r.body;
         match r.rtype {
             "AWS::EC2::NetworkAclEntry" => p.network_rules.push(nacl_entry(r, b)),

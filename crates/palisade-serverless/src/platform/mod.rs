@@ -12,6 +12,7 @@ pub(crate) mod clusters;
 mod identities;
 pub mod model;
 pub mod policy;
+mod registries;
 pub mod rules;
 mod terraform;
 

@@ -28,6 +28,10 @@ pub struct Platform {
     pub public_trusts: Vec<(String, Pos)>,
     /// Long-lived or per-user permissions of IAM users (inline policies, access keys).
     pub user_credentials: Vec<UserCredential>,
+    /// Container registries and repositories (ECR, ACR).
+    pub registries: Vec<Registry>,
+    /// Grants that let anyone pull from or push to a registry.
+    pub registry_grants: Vec<PublicGrant>,
     /// Google and Azure role bindings at project, folder, organization, subscription or
     /// management-group scope (resource-level bindings are not listed).
     pub scope_bindings: Vec<ScopeBinding>,
@@ -47,6 +51,8 @@ impl Platform {
             && self.public_trusts.is_empty()
             && self.user_credentials.is_empty()
             && self.scope_bindings.is_empty()
+            && self.registries.is_empty()
+            && self.registry_grants.is_empty()
     }
 }
 
@@ -307,4 +313,23 @@ pub struct ScopeBinding {
     /// The member is everyone (`allUsers`, `allAuthenticatedUsers`).
     pub public: bool,
     pub pos: Pos,
+}
+
+/// A container registry (ACR) or repository (ECR). Settings a cloud does not have are
+/// `None`; unwritten ones are `Unset` (the provider default).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Registry {
+    pub resource: String,
+    /// `ECR repository`, `container registry`.
+    pub kind: &'static str,
+    pub pos: Pos,
+    /// `image_tag_mutability` / `ImageTagMutability` is `MUTABLE` (the default).
+    pub mutable_tags: Option<Attr<bool>>,
+    /// Images are scanned for vulnerabilities when pushed (off by default).
+    pub scan_on_push: Option<Attr<bool>>,
+    /// The ACR admin user (a shared username and password) is on.
+    pub admin_user: Option<Attr<bool>>,
+    /// The registry accepts connections from public networks: `Set(true)` when written so
+    /// or left at the default on a tier that can turn it off (ACR Premium).
+    pub public_network: Option<Attr<bool>>,
 }

@@ -5,7 +5,8 @@ use std::collections::HashMap;
 
 use crate::value::{from_node, Pos, Value, ValueKind};
 
-/// An Allow statement whose principal is everyone and that has no condition.
+/// An Allow statement whose principal is everyone and that has no condition (or only
+/// `ForAllValues:` conditions, which hold when the request lacks the key).
 #[derive(Debug, Clone, PartialEq)]
 pub struct PublicStatement {
     /// Actions as written (`*`, `s3:GetObject`...); empty when not knowable.
@@ -47,7 +48,7 @@ fn from_document(doc: &Value) -> Vec<PublicStatement> {
             s.get("Effect")
                 .and_then(Value::as_str)
                 .is_some_and(|e| e.eq_ignore_ascii_case("allow"))
-                && s.get("Condition").is_none()
+                && s.get("Condition").is_none_or(vacuous_condition)
                 && s.get("Principal").is_some_and(principal_is_everyone)
         })
         .map(|s| PublicStatement {
@@ -55,6 +56,16 @@ fn from_document(doc: &Value) -> Vec<PublicStatement> {
             pos: s.get("Principal").map(|p| p.pos).unwrap_or(s.pos),
         })
         .collect()
+}
+
+/// A condition made only of `ForAllValues:` operators narrows nothing for a caller whose
+/// request lacks the key (an anonymous caller has no `aws:username`): the test is then
+/// vacuously true.
+fn vacuous_condition(c: &Value) -> bool {
+    !c.entries().is_empty()
+        && c.entries()
+            .iter()
+            .all(|(op, _)| op.starts_with("ForAllValues:"))
 }
 
 /// `"*"`, `{"AWS": "*"}` or `{"AWS": ["*"]}`.
@@ -79,7 +90,13 @@ fn from_policy_document_data(d: &Value) -> Vec<PublicStatement> {
             s.get("effect")
                 .and_then(Value::as_str)
                 .is_none_or(|e| e.eq_ignore_ascii_case("allow"))
-                && s.get("condition").is_none()
+                && s.get("condition").is_none_or(|c| {
+                    c.one_or_many().iter().all(|b| {
+                        b.get("test")
+                            .and_then(Value::as_str)
+                            .is_some_and(|t| t.starts_with("ForAllValues:"))
+                    })
+                })
                 && s.get("principals")
                     .map(Value::one_or_many)
                     .unwrap_or_default()
@@ -205,4 +222,31 @@ pub fn broad_grant(s: &crate::model::PolicyStatement) -> Option<(bool, String)> 
         .iter()
         .find(|a| a.value.ends_with(":*") && !a.value.starts_with('*'))
         .map(|a| (false, a.value.clone()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn doc(condition: &str) -> Value {
+        let text = format!(
+            r#"{{"Statement": [{{"Effect": "Allow", "Principal": "*", "Action": "ecr:BatchGetImage"{condition}}}]}}"#
+        );
+        let docs = palisade_yaml::load(&text).unwrap();
+        from_node(&docs[0].root)
+    }
+
+    #[test]
+    fn only_vacuous_conditions_leave_a_statement_public() {
+        let none = HashMap::new();
+        assert_eq!(public_statements(&doc(""), &none).len(), 1);
+        let for_all =
+            r#", "Condition": {"ForAllValues:StringEquals": {"aws:PrincipalOrgID": "o-1"}}"#;
+        assert_eq!(public_statements(&doc(for_all), &none).len(), 1);
+        let for_any =
+            r#", "Condition": {"ForAnyValue:StringEquals": {"aws:PrincipalOrgID": "o-1"}}"#;
+        assert!(public_statements(&doc(for_any), &none).is_empty());
+        let plain = r#", "Condition": {"StringEquals": {"aws:PrincipalOrgID": "o-1"}}"#;
+        assert!(public_statements(&doc(plain), &none).is_empty());
+    }
 }

@@ -41,14 +41,21 @@ pub(super) fn wants(t: &str) -> bool {
     ) || (t.starts_with("azurerm_") && t.ends_with("_firewall_rule"))
         || super::clusters::TERRAFORM_TYPES.contains(&t)
         || super::identities::TERRAFORM_TYPES.contains(&t)
+        || super::registries::TERRAFORM_TYPES.contains(&t)
 }
 
 pub(super) fn build(resources: Vec<SourceResource>) -> Platform {
     let mut p = Platform::default();
     storage(&resources, &mut p);
     super::identities::terraform(&resources, &mut p);
+    let documents: HashMap<&str, &Value> = resources
+        .iter()
+        .filter(|r| r.rtype == "aws_iam_policy_document")
+        .map(|r| (r.key, r.body))
+        .collect();
     for r in &resources {
         super::clusters::terraform(r, &mut p);
+        super::registries::terraform(r, &documents, &mut p);
         let b = r.body;
         match r.rtype {
             "aws_network_acl" | "aws_default_network_acl" => {

@@ -5,6 +5,11 @@
 
 use crate::rules::{Context, Rule};
 
+mod img200_ecr_mutable_tags;
+mod img201_ecr_scan_on_push;
+mod img202_registry_open_to_anyone;
+mod img203_registry_admin_user;
+mod img204_registry_public_network;
 mod iso100_node_metadata_exposed;
 mod log100_cluster_control_plane_logs;
 mod net200_firewall_open_to_internet;
@@ -30,6 +35,11 @@ macro_rules! rules {
 }
 
 rules!(
+    img200_ecr_mutable_tags,
+    img201_ecr_scan_on_push,
+    img202_registry_open_to_anyone,
+    img203_registry_admin_user,
+    img204_registry_public_network,
     iso100_node_metadata_exposed,
     log100_cluster_control_plane_logs,
     net200_firewall_open_to_internet,
