@@ -60,3 +60,27 @@ fn identity_findings() {
 fn registry_findings() {
     insta::assert_snapshot!(family("platform-registries"));
 }
+
+#[test]
+fn template_secret_findings() {
+    insta::assert_snapshot!(family("platform-secrets"));
+}
+
+/// Literal secrets carry the secret engine's preview and fingerprint, never the value.
+#[test]
+fn template_secrets_are_redacted_and_fingerprinted() {
+    let text = "variable \"db_password\" {\n  default = \"Tr0ub4dor-horse-staple\"\n}\n";
+    let scan = scan_template("main.tf", text, &ServerlessSettings::default());
+    let f = scan
+        .findings
+        .iter()
+        .find(|f| f.rule_id == "SEC311")
+        .expect("SEC311 finding");
+    let secret = f.secret.as_ref().expect("secret info");
+    assert_eq!(
+        secret.fingerprint,
+        palisade_secrets::fingerprint(b"Tr0ub4dor-horse-staple")
+    );
+    assert!(!secret.preview.contains("horse"));
+    assert!(!f.message.contains("Tr0ub4dor"));
+}

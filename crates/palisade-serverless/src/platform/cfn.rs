@@ -30,6 +30,7 @@ pub(super) fn build(resources: Vec<SourceResource>) -> Platform {
     for r in &resources {
         super::clusters::cfn(r, &mut p);
         super::registries::cfn(r, &mut p);
+        super::template_secrets::cfn(r, &mut p);
         let b = r.body;
         match r.rtype {
             "AWS::EC2::NetworkAclEntry" => p.network_rules.push(nacl_entry(r, b)),

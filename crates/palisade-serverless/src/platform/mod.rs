@@ -14,6 +14,7 @@ pub mod model;
 pub mod policy;
 mod registries;
 pub mod rules;
+mod template_secrets;
 mod terraform;
 
 pub use model::*;

@@ -32,6 +32,9 @@ pub struct Platform {
     pub registries: Vec<Registry>,
     /// Grants that let anyone pull from or push to a registry.
     pub registry_grants: Vec<PublicGrant>,
+    /// Secrets written into a template's inputs (variable and parameter defaults) or
+    /// published by its outputs, and secret-named parameters shown in clear.
+    pub template_secrets: Vec<TemplateSecret>,
     /// Google and Azure role bindings at project, folder, organization, subscription or
     /// management-group scope (resource-level bindings are not listed).
     pub scope_bindings: Vec<ScopeBinding>,
@@ -52,6 +55,7 @@ impl Platform {
             && self.user_credentials.is_empty()
             && self.scope_bindings.is_empty()
             && self.registries.is_empty()
+            && self.template_secrets.is_empty()
             && self.registry_grants.is_empty()
     }
 }
@@ -332,4 +336,18 @@ pub struct Registry {
     /// The registry accepts connections from public networks: `Set(true)` when written so
     /// or left at the default on a tier that can turn it off (ACR Premium).
     pub public_network: Option<Attr<bool>>,
+}
+
+/// A secret in a template's inputs or outputs.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TemplateSecret {
+    /// `var.db_password`, `Parameters/DbPassword`, `Outputs/Secret`.
+    pub resource: String,
+    /// What was found, for messages.
+    pub what: String,
+    /// The literal secret when one is written (for preview and fingerprint only).
+    pub value: Option<String>,
+    /// A secret is exposed (a literal or a published credential), not only at risk.
+    pub exposed: bool,
+    pub pos: Pos,
 }

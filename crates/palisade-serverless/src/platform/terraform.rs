@@ -56,6 +56,7 @@ pub(super) fn build(resources: Vec<SourceResource>) -> Platform {
     for r in &resources {
         super::clusters::terraform(r, &mut p);
         super::registries::terraform(r, &documents, &mut p);
+        super::template_secrets::terraform(r, &mut p);
         let b = r.body;
         match r.rtype {
             "aws_network_acl" | "aws_default_network_acl" => {

@@ -26,6 +26,7 @@ mod rbac111_role_assumable_by_anyone;
 mod rbac112_iam_user_credentials;
 mod rbac113_broad_scope_binding;
 mod sec310_cluster_secrets_kms;
+mod sec311_template_secret;
 
 macro_rules! rules {
     ($($m:ident),* $(,)?) => {
@@ -56,6 +57,7 @@ rules!(
     rbac112_iam_user_credentials,
     rbac113_broad_scope_binding,
     sec310_cluster_secrets_kms,
+    sec311_template_secret,
 );
 
 /// Administration and database ports, with what usually listens there.
