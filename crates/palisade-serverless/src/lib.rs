@@ -11,6 +11,7 @@
 pub mod frontend;
 pub mod iam;
 pub mod model;
+pub mod platform;
 pub mod rules;
 pub mod runtimes;
 pub mod settings;
@@ -238,7 +239,7 @@ fn terraform_scan(
 pub fn check(inv: &Inventory, settings: &ServerlessSettings) -> Vec<Finding> {
     let ctx = rules::Context { inv, settings };
     let mut out = Vec::new();
-    for rule in rules::ALL {
+    for rule in rules::ALL.iter().chain(platform::rules::ALL) {
         (rule.check)(&ctx, &mut out);
     }
     out.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
@@ -248,7 +249,11 @@ pub fn check(inv: &Inventory, settings: &ServerlessSettings) -> Vec<Finding> {
 
 /// Every rule of this crate.
 pub fn rules() -> Vec<&'static RuleMeta> {
-    rules::ALL.iter().map(|r| r.meta).collect()
+    rules::ALL
+        .iter()
+        .chain(platform::rules::ALL)
+        .map(|r| r.meta)
+        .collect()
 }
 
 pub(crate) fn location(inv: &Inventory, pos: value::Pos, resource: &str) -> Location {

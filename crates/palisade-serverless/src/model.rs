@@ -432,6 +432,8 @@ pub struct Inventory {
     pub security_groups: Vec<SecurityGroup>,
     /// Function URLs whose function is not in this template: `(resource, url)`.
     pub detached_urls: Vec<(String, FunctionUrl)>,
+    /// Networks, data stores, clusters, registries and identities around the functions.
+    pub platform: crate::platform::Platform,
 }
 
 impl Inventory {
@@ -447,6 +449,7 @@ impl Inventory {
             log_groups: Vec::new(),
             security_groups: Vec::new(),
             detached_urls: Vec::new(),
+            platform: crate::platform::Platform::default(),
         }
     }
 
@@ -460,6 +463,7 @@ impl Inventory {
             && self.log_groups.is_empty()
             && self.security_groups.is_empty()
             && self.detached_urls.is_empty()
+            && self.platform.is_empty()
     }
 
     /// The functions that use role `index`.

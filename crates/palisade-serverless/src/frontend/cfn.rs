@@ -612,7 +612,7 @@ pub fn build(path: &str, root: &Node) -> (Inventory, Vec<ScanError>) {
                         continue;
                     }
                 }
-                if !is_interesting(kind) {
+                if !is_interesting(kind) && !crate::platform::wants_cfn(kind) {
                     continue;
                 }
                 let props = body
@@ -645,6 +645,41 @@ pub fn build(path: &str, root: &Node) -> (Inventory, Vec<ScanError>) {
         apis: HashMap::new(),
     }
     .run(&resources);
+    // Parameters and Outputs, unevaluated, for the platform's secret rule.
+    let sections: Vec<(&str, String, Value)> = ["Parameters", "Outputs"]
+        .iter()
+        .flat_map(|section| {
+            root.get(section)
+                .map(|s| {
+                    s.entries()
+                        .map(|(k, v)| (*section, k.to_string(), crate::value::from_node(v)))
+                        .collect::<Vec<_>>()
+                })
+                .unwrap_or_default()
+        })
+        .collect();
+    inv.platform = crate::platform::from_cfn(
+        resources
+            .iter()
+            .map(|r| crate::platform::SourceResource {
+                id: format!("{}/{}", r.kind, r.name),
+                key: &r.name,
+                rtype: &r.kind,
+                pos: r.pos,
+                body: &r.props,
+            })
+            .chain(
+                sections
+                    .iter()
+                    .map(|(section, name, v)| crate::platform::SourceResource {
+                        id: format!("{section}/{name}"),
+                        key: name,
+                        rtype: section,
+                        pos: v.pos,
+                        body: v,
+                    }),
+            ),
+    );
     errors.extend(ev.errors.into_inner());
     (inv, errors)
 }

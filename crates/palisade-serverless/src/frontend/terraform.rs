@@ -839,6 +839,15 @@ pub fn build_root(
         resources: &loader.resources,
     };
     b.run();
+    inv.platform = crate::platform::from_terraform(loader.resources.iter().map(|(_, r)| {
+        crate::platform::SourceResource {
+            id: r.address.clone(),
+            key: &r.address,
+            rtype: &r.rtype,
+            pos: r.pos,
+            body: &r.body,
+        }
+    }));
     BuiltModule {
         inventory: inv,
         errors: loader.errors,
@@ -979,7 +988,7 @@ impl Loader<'_> {
             prefix: prefix.clone(),
             ..Ctx::default()
         };
-        for (_, f) in &parsed {
+        for (fi, f) in &parsed {
             match &f.source {
                 Source::Hcl { body, lines } => {
                     for b in body.blocks() {
@@ -989,10 +998,12 @@ impl Loader<'_> {
                                     (b.labels.first(), b.body.get_attribute("default"))
                                 {
                                     let defaults = Ctx::default();
-                                    ctx.vars.insert(
-                                        name.as_str().to_string(),
-                                        defaults.expr(&d.value, lines, 0),
-                                    );
+                                    let value = defaults.expr(&d.value, lines, 0);
+                                    // Declared defaults are read by the platform's secret
+                                    // rule as `variable` pseudo-resources.
+                                    self.resources
+                                        .push((*fi, variable_decl(&prefix, name.as_str(), &value)));
+                                    ctx.vars.insert(name.as_str().to_string(), value);
                                 }
                             }
                             "locals" => {
@@ -1011,6 +1022,7 @@ impl Loader<'_> {
                     for (name, decl) in root.get("variable").map(Value::entries).unwrap_or_default()
                     {
                         if let Some(d) = decl.get("default") {
+                            self.resources.push((*fi, variable_decl(&prefix, name, d)));
                             ctx.vars.insert(name.clone(), d.clone());
                         }
                     }
@@ -1306,8 +1318,22 @@ impl Loader<'_> {
     }
 }
 
+/// A `variable` declaration with its default, as a pseudo-resource `var.NAME`.
+fn variable_decl(prefix: &str, name: &str, default: &Value) -> TfResource {
+    TfResource {
+        address: format!("{prefix}var.{name}"),
+        rtype: "variable".to_string(),
+        pos: default.pos,
+        body: Value::new(
+            ValueKind::Map(vec![("default".to_string(), default.clone())]),
+            default.pos,
+        ),
+    }
+}
+
 fn interesting(t: &str) -> bool {
-    t.starts_with("aws_lambda_")
+    crate::platform::wants_terraform(t)
+        || t.starts_with("aws_lambda_")
         || t.starts_with("aws_iam_")
         || t.starts_with("aws_api_gateway_")
         || t.starts_with("aws_apigatewayv2_")

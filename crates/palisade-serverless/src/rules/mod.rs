@@ -40,7 +40,7 @@ mod net102_no_vpc_for_vpc_resources;
 mod net103_function_app_http_allowed;
 mod net104_function_app_old_tls;
 mod net105_function_app_plain_ftp;
-mod sec300_plaintext_secret_env;
+pub(crate) mod sec300_plaintext_secret_env;
 mod sec301_env_without_cmk;
 mod sec302_function_app_without_identity;
 

@@ -173,15 +173,21 @@ pub(crate) fn secret_kind(var: &EnvVar) -> Option<String> {
     let Attr::Set(value, _) = &var.value else {
         return None;
     };
-    // The secrets engine's detectors first (provider formats, checksums, allowlists).
-    if let Some(m) = palisade_secrets::scan_value(&var.name, value).first() {
+    literal_secret(&var.name, value)
+}
+
+/// What kind of secret a literal `value` written under `name` is, if it is one: the
+/// secret engine's detectors first (provider formats, checksums, allowlists), then known
+/// formats, then any non-placeholder literal under a secret-like name.
+pub(crate) fn literal_secret(name: &str, value: &str) -> Option<String> {
+    if let Some(m) = palisade_secrets::scan_value(name, value).first() {
         return Some(m.title.to_string());
     }
     if let Some(kind) = known_format(value) {
         return Some(kind.to_string());
     }
-    if sensitive_name(&var.name) && !harmless(value) {
-        return Some(format!("literal value in {}", var.name));
+    if sensitive_name(name) && !harmless(value) {
+        return Some(format!("literal value in {name}"));
     }
     None
 }

@@ -1,0 +1,496 @@
+//! Managed Kubernetes (EKS, AKS, GKE) from Terraform and CloudFormation into
+//! [`Cluster`]s and [`NodePool`]s. Unwritten settings take the provider's default, which
+//! for all three clouds is a public API server.
+
+use super::model::*;
+use super::{attr_bool, attr_text, blocks, pos_of, SourceResource};
+use crate::model::{Attr, Cloud, Spanned};
+use crate::value::Value;
+
+/// The control-plane log types EKS can send to CloudWatch.
+pub const EKS_LOG_TYPES: &[&str] = &[
+    "api",
+    "audit",
+    "authenticator",
+    "controllerManager",
+    "scheduler",
+];
+
+pub(super) const TERRAFORM_TYPES: &[&str] = &[
+    "aws_eks_cluster",
+    "aws_eks_node_group",
+    "azurerm_kubernetes_cluster",
+    "google_container_cluster",
+    "google_container_node_pool",
+];
+
+pub(super) const CFN_TYPES: &[&str] = &["AWS::EKS::Cluster", "AWS::EKS::Nodegroup"];
+
+pub(super) fn terraform(r: &SourceResource, p: &mut Platform) {
+    let b = r.body;
+    match r.rtype {
+        "aws_eks_cluster" => {
+            let vpc = blocks(b, "vpc_config").into_iter().next();
+            p.clusters.push(Cluster {
+                resource: r.id.clone(),
+                cloud: Cloud::Aws,
+                kind: "EKS cluster",
+                pos: r.pos,
+                api_open: eks_endpoint(
+                    vpc.and_then(|v| v.get("endpoint_public_access")),
+                    vpc.and_then(|v| v.get("public_access_cidrs")),
+                    vpc.map(|v| v.pos).unwrap_or(r.pos),
+                ),
+                weak_auth: Vec::new(),
+                log_types: Some(log_types(b.get("enabled_cluster_log_types"), None, r)),
+                secrets_kms: Some(eks_encryption(
+                    blocks(b, "encryption_config"),
+                    "resources",
+                    |c| {
+                        blocks(c, "provider")
+                            .first()
+                            .and_then(|pr| pr.get("key_arn"))
+                            .filter(|k| !k.is_null())
+                            .is_some()
+                    },
+                    r,
+                )),
+                network_policy: None,
+                workload_identity: None,
+            });
+        }
+        "aws_eks_node_group" => p.node_pools.push(NodePool {
+            resource: r.id.clone(),
+            cloud: Cloud::Aws,
+            pos: r.pos,
+            ssh_from_anywhere: ssh_open(
+                blocks(b, "remote_access").first().copied(),
+                "ec2_ssh_key",
+                "source_security_group_ids",
+            ),
+            metadata_exposed: Vec::new(),
+        }),
+        "azurerm_kubernetes_cluster" => aks(r, p),
+        "google_container_cluster" => gke(r, p),
+        "google_container_node_pool" => {
+            if let Some(nc) = blocks(b, "node_config").first() {
+                p.node_pools.push(NodePool {
+                    resource: r.id.clone(),
+                    cloud: Cloud::Google,
+                    pos: r.pos,
+                    ssh_from_anywhere: Attr::Unset,
+                    metadata_exposed: gke_metadata(nc),
+                });
+            }
+        }
+        _ => {}
+    }
+}
+
+pub(super) fn cfn(r: &SourceResource, p: &mut Platform) {
+    let b = r.body;
+    match r.rtype {
+        "AWS::EKS::Cluster" => {
+            let vpc = b.get("ResourcesVpcConfig");
+            let log_list = b.path(&["Logging", "ClusterLogging", "EnabledTypes"]);
+            p.clusters.push(Cluster {
+                resource: r.id.clone(),
+                cloud: Cloud::Aws,
+                kind: "EKS cluster",
+                pos: r.pos,
+                api_open: eks_endpoint(
+                    vpc.and_then(|v| v.get("EndpointPublicAccess")),
+                    vpc.and_then(|v| v.get("PublicAccessCidrs")),
+                    vpc.map(|v| v.pos).unwrap_or(r.pos),
+                ),
+                weak_auth: Vec::new(),
+                log_types: Some(log_types(log_list, Some("Type"), r)),
+                secrets_kms: Some(eks_encryption(
+                    b.get("EncryptionConfig")
+                        .map(Value::one_or_many)
+                        .unwrap_or_default(),
+                    "Resources",
+                    |c| {
+                        c.path(&["Provider", "KeyArn"])
+                            .filter(|k| !k.is_null())
+                            .is_some()
+                    },
+                    r,
+                )),
+                network_policy: None,
+                workload_identity: None,
+            });
+        }
+        "AWS::EKS::Nodegroup" => p.node_pools.push(NodePool {
+            resource: r.id.clone(),
+            cloud: Cloud::Aws,
+            pos: r.pos,
+            ssh_from_anywhere: ssh_open(b.get("RemoteAccess"), "Ec2SshKey", "SourceSecurityGroups"),
+            metadata_exposed: Vec::new(),
+        }),
+        _ => {}
+    }
+}
+
+/// EKS: the endpoint is public unless switched off, and open to 0.0.0.0/0 unless CIDRs say
+/// otherwise.
+fn eks_endpoint(
+    public: Option<&Value>,
+    cidrs: Option<&Value>,
+    pos: crate::value::Pos,
+) -> Attr<Option<String>> {
+    match attr_bool(public) {
+        Attr::Unknown(p) => return Attr::Unknown(p),
+        Attr::Set(false, p) => return Attr::Set(None, p),
+        _ => {}
+    }
+    let public_pos = public.map(|v| v.pos).unwrap_or(pos);
+    allowed_networks(
+        cidrs,
+        public_pos,
+        "public endpoint without public_access_cidrs (open to 0.0.0.0/0)",
+    )
+}
+
+/// A list of allowed networks: open when missing, empty or containing "anywhere".
+fn allowed_networks(
+    list: Option<&Value>,
+    pos: crate::value::Pos,
+    missing: &str,
+) -> Attr<Option<String>> {
+    let Some(list) = list.filter(|l| !l.is_null()) else {
+        return Attr::Set(Some(missing.to_string()), pos);
+    };
+    if list.is_unknown() {
+        return Attr::Unknown(list.pos);
+    }
+    let items = list.one_or_many();
+    if items.is_empty() {
+        return Attr::Set(Some(missing.to_string()), pos);
+    }
+    if let Some(open) = items.iter().find(|i| i.as_str().is_some_and(is_internet)) {
+        return Attr::Set(
+            Some(format!(
+                "API server allowed from {}",
+                open.as_str().unwrap_or("*")
+            )),
+            open.pos,
+        );
+    }
+    if let Some(u) = items.iter().find(|i| i.as_str().is_none()) {
+        return Attr::Unknown(u.pos);
+    }
+    Attr::Set(None, list.pos)
+}
+
+/// Enabled log types: a list of strings, or of maps with the type under `key`.
+fn log_types(v: Option<&Value>, key: Option<&str>, r: &SourceResource) -> Attr<Vec<String>> {
+    let Some(v) = v.filter(|v| !v.is_null()) else {
+        return Attr::Set(Vec::new(), r.pos);
+    };
+    if v.is_unknown() {
+        return Attr::Unknown(v.pos);
+    }
+    let mut out = Vec::new();
+    for item in v.one_or_many() {
+        let t = match key {
+            Some(k) => item.get(k),
+            None => Some(item),
+        };
+        match t.and_then(Value::as_str) {
+            Some(s) => out.push(s.to_string()),
+            None => return Attr::Unknown(item.pos),
+        }
+    }
+    Attr::Set(out, v.pos)
+}
+
+/// Whether one encryption configuration covers `secrets` with a key.
+fn eks_encryption(
+    configs: Vec<&Value>,
+    resources_key: &str,
+    has_key: impl Fn(&Value) -> bool,
+    r: &SourceResource,
+) -> Attr<bool> {
+    let mut pos = r.pos;
+    for c in configs {
+        pos = c.pos;
+        let Some(res) = c.get(resources_key) else {
+            continue;
+        };
+        if res.is_unknown() || res.one_or_many().iter().any(|x| x.as_str().is_none()) {
+            return Attr::Unknown(res.pos);
+        }
+        if res
+            .one_or_many()
+            .iter()
+            .any(|x| x.as_str() == Some("secrets"))
+            && has_key(c)
+        {
+            return Attr::Set(true, c.pos);
+        }
+    }
+    Attr::Set(false, pos)
+}
+
+/// SSH remote access with a key pair and no source security groups.
+fn ssh_open(remote: Option<&Value>, key: &str, sources: &str) -> Attr<bool> {
+    let Some(remote) = remote.filter(|v| !v.is_null()) else {
+        return Attr::Unset;
+    };
+    if remote.is_unknown() {
+        return Attr::Unknown(remote.pos);
+    }
+    match remote.get(key) {
+        None => return Attr::Set(false, remote.pos),
+        Some(k) if k.is_null() => return Attr::Set(false, remote.pos),
+        _ => {}
+    }
+    match remote.get(sources) {
+        Some(s) if s.is_unknown() => Attr::Unknown(s.pos),
+        Some(s) if !s.one_or_many().is_empty() => Attr::Set(false, s.pos),
+        _ => Attr::Set(true, pos_of(remote, key, remote.pos)),
+    }
+}
+
+fn aks(r: &SourceResource, p: &mut Platform) {
+    let b = r.body;
+    let api_open = match attr_bool(b.get("private_cluster_enabled")) {
+        Attr::Set(true, pos) => Attr::Set(None, pos),
+        Attr::Unknown(pos) => Attr::Unknown(pos),
+        _ => {
+            let ranges = blocks(b, "api_server_access_profile")
+                .first()
+                .and_then(|a| a.get("authorized_ip_ranges"))
+                .or(b.get("api_server_authorized_ip_ranges"));
+            allowed_networks(
+                ranges,
+                pos_of(b, "private_cluster_enabled", r.pos),
+                "public API server without authorized IP ranges",
+            )
+        }
+    };
+    let mut weak_auth = Vec::new();
+    let rbac = match b.get("role_based_access_control_enabled") {
+        Some(v) => attr_bool(Some(v)),
+        None => attr_bool(
+            blocks(b, "role_based_access_control")
+                .first()
+                .and_then(|x| x.get("enabled")),
+        ),
+    };
+    if let Attr::Set(false, pos) = rbac {
+        weak_auth.push(WeakAuth {
+            what: "Kubernetes RBAC disabled".to_string(),
+            bypasses_rbac: true,
+            pos,
+        });
+    }
+    let entra = !blocks(b, "azure_active_directory_role_based_access_control").is_empty()
+        || blocks(b, "role_based_access_control")
+            .first()
+            .is_some_and(|x| x.get("azure_active_directory").is_some());
+    match attr_bool(b.get("local_account_disabled")) {
+        Attr::Set(true, _) | Attr::Unknown(_) => {}
+        Attr::Set(false, pos) => weak_auth.push(WeakAuth {
+            what: local_accounts_text(entra),
+            bypasses_rbac: false,
+            pos,
+        }),
+        Attr::Unset => weak_auth.push(WeakAuth {
+            what: local_accounts_text(entra),
+            bypasses_rbac: false,
+            pos: r.pos,
+        }),
+    }
+    let profile = blocks(b, "network_profile").into_iter().next();
+    let network_policy = match profile.map(|np| attr_text(np.get("network_policy"))) {
+        None | Some(Attr::Unset) => Attr::Set(false, profile.map(|x| x.pos).unwrap_or(r.pos)),
+        Some(Attr::Set(v, pos)) => Attr::Set(!v.eq_ignore_ascii_case("none"), pos),
+        Some(Attr::Unknown(pos)) => Attr::Unknown(pos),
+    };
+    p.clusters.push(Cluster {
+        resource: r.id.clone(),
+        cloud: Cloud::Azure,
+        kind: "AKS cluster",
+        pos: r.pos,
+        api_open,
+        weak_auth,
+        log_types: None,
+        secrets_kms: None,
+        network_policy: Some(network_policy),
+        workload_identity: None,
+    });
+}
+
+fn local_accounts_text(entra: bool) -> String {
+    if entra {
+        "local accounts enabled (local_account_disabled is not true)".to_string()
+    } else {
+        "local accounts enabled and no Entra ID integration".to_string()
+    }
+}
+
+fn gke(r: &SourceResource, p: &mut Platform) {
+    let b = r.body;
+    let autopilot = attr_bool(b.get("enable_autopilot"));
+    let is_autopilot = autopilot.value() == Some(&true);
+    let private_endpoint = blocks(b, "private_cluster_config")
+        .first()
+        .map(|c| attr_bool(c.get("enable_private_endpoint")))
+        .unwrap_or(Attr::Unset);
+    let api_open = match private_endpoint {
+        Attr::Set(true, pos) => Attr::Set(None, pos),
+        Attr::Unknown(pos) => Attr::Unknown(pos),
+        _ => match blocks(b, "master_authorized_networks_config").first() {
+            None => Attr::Set(
+                Some("no master authorized networks (public endpoint open to all)".to_string()),
+                r.pos,
+            ),
+            Some(c) if c.is_unknown() => Attr::Unknown(c.pos),
+            Some(c) => {
+                let cidrs: Vec<&Value> = blocks(c, "cidr_blocks")
+                    .into_iter()
+                    .filter_map(|x| x.get("cidr_block"))
+                    .collect();
+                if let Some(open) = cidrs.iter().find(|x| x.as_str().is_some_and(is_internet)) {
+                    Attr::Set(
+                        Some(format!(
+                            "master authorized network {}",
+                            open.as_str().unwrap_or("*")
+                        )),
+                        open.pos,
+                    )
+                } else if let Some(u) = cidrs.iter().find(|x| x.as_str().is_none()) {
+                    Attr::Unknown(u.pos)
+                } else {
+                    Attr::Set(None, c.pos)
+                }
+            }
+        },
+    };
+    let mut weak_auth = Vec::new();
+    if let Attr::Set(true, pos) = attr_bool(b.get("enable_legacy_abac")) {
+        weak_auth.push(WeakAuth {
+            what: "legacy ABAC (enable_legacy_abac = true)".to_string(),
+            bypasses_rbac: true,
+            pos,
+        });
+    }
+    if let Some(auth) = blocks(b, "master_auth").first() {
+        if let Some(u) = auth
+            .get("username")
+            .filter(|u| u.as_str().is_some_and(|s| !s.is_empty()))
+        {
+            weak_auth.push(WeakAuth {
+                what: "basic authentication (master_auth username and password)".to_string(),
+                bypasses_rbac: true,
+                pos: u.pos,
+            });
+        }
+        if let Some(cc) = blocks(auth, "client_certificate_config").first() {
+            if let Attr::Set(true, pos) = attr_bool(cc.get("issue_client_certificate")) {
+                weak_auth.push(WeakAuth {
+                    what: "client certificate issued (issue_client_certificate = true)".to_string(),
+                    bypasses_rbac: true,
+                    pos,
+                });
+            }
+        }
+    }
+    let network_policy = if is_autopilot {
+        Attr::Set(true, pos_of(b, "enable_autopilot", r.pos))
+    } else if let Some(d) = b.get("datapath_provider").filter(|d| !d.is_null()) {
+        match d.as_str() {
+            Some("ADVANCED_DATAPATH") => Attr::Set(true, d.pos),
+            Some(_) => gke_network_policy(b, r),
+            None => Attr::Unknown(d.pos),
+        }
+    } else {
+        gke_network_policy(b, r)
+    };
+    let workload_identity = if is_autopilot {
+        Attr::Set(true, pos_of(b, "enable_autopilot", r.pos))
+    } else if autopilot.is_unknown() {
+        Attr::Unknown(pos_of(b, "enable_autopilot", r.pos))
+    } else {
+        match blocks(b, "workload_identity_config").first() {
+            None => Attr::Set(false, r.pos),
+            Some(w) => match w.get("workload_pool").or(w.get("identity_namespace")) {
+                Some(v) if v.is_null() => Attr::Set(false, w.pos),
+                _ => Attr::Set(true, w.pos),
+            },
+        }
+    };
+    p.clusters.push(Cluster {
+        resource: r.id.clone(),
+        cloud: Cloud::Google,
+        kind: "GKE cluster",
+        pos: r.pos,
+        api_open,
+        weak_auth,
+        log_types: None,
+        secrets_kms: None,
+        network_policy: Some(if autopilot.is_unknown() {
+            Attr::Unknown(pos_of(b, "enable_autopilot", r.pos))
+        } else {
+            network_policy
+        }),
+        workload_identity: Some(workload_identity),
+    });
+    if let Some(nc) = blocks(b, "node_config").first() {
+        if !is_autopilot {
+            p.node_pools.push(NodePool {
+                resource: r.id.clone(),
+                cloud: Cloud::Google,
+                pos: nc.pos,
+                ssh_from_anywhere: Attr::Unset,
+                metadata_exposed: gke_metadata(nc),
+            });
+        }
+    }
+}
+
+fn gke_network_policy(b: &Value, r: &SourceResource) -> Attr<bool> {
+    match blocks(b, "network_policy").first() {
+        None => Attr::Set(false, r.pos),
+        Some(np) => match attr_bool(np.get("enabled")) {
+            Attr::Unset => Attr::Set(false, np.pos),
+            other => other,
+        },
+    }
+}
+
+/// Legacy metadata endpoints switched back on, or the node's metadata passed to pods.
+fn gke_metadata(nc: &Value) -> Vec<Spanned<String>> {
+    let mut out = Vec::new();
+    if let Some(v) = nc
+        .get("metadata")
+        .and_then(|m| m.get("disable-legacy-endpoints"))
+    {
+        if v.as_bool() == Some(false) {
+            out.push(Spanned {
+                value: "legacy metadata endpoints on (disable-legacy-endpoints = false)"
+                    .to_string(),
+                pos: v.pos,
+            });
+        }
+    }
+    for (block, key) in [
+        ("workload_metadata_config", "mode"),
+        ("workload_metadata_config", "node_metadata"),
+    ] {
+        if let Some(v) = blocks(nc, block).first().and_then(|w| w.get(key)) {
+            if let Some(mode) = v
+                .as_str()
+                .filter(|m| matches!(*m, "GCE_METADATA" | "EXPOSE"))
+            {
+                out.push(Spanned {
+                    value: format!("node metadata exposed to pods ({key} = {mode})"),
+                    pos: v.pos,
+                });
+            }
+        }
+    }
+    out
+}

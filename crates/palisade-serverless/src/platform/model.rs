@@ -1,0 +1,353 @@
+//! Normalized platform resources: one shape per kind of thing, whatever the cloud or the
+//! template language. A network ACL entry, an Azure NSG rule and a Google firewall rule are
+//! one [`NetworkRule`]; an RDS instance and a Cloud SQL instance are one [`Database`].
+//! Settings the template leaves out are [`Attr::Unset`] (the provider default applies);
+//! settings written in a way that cannot be evaluated are [`Attr::Unknown`].
+
+use crate::model::{Attr, Cloud, Direction, Spanned};
+use crate::value::Pos;
+
+/// Everything outside functions that the platform rules read, for one template or module.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Platform {
+    pub network_rules: Vec<NetworkRule>,
+    pub databases: Vec<Database>,
+    /// Grants that make a bucket, container or its objects readable or writable by anyone.
+    pub public_grants: Vec<PublicGrant>,
+    /// S3 buckets with their public access block.
+    pub s3_buckets: Vec<S3Bucket>,
+    /// Azure storage accounts and their transport settings.
+    pub storage_accounts: Vec<StorageAccount>,
+    /// Managed Kubernetes control planes (EKS, AKS, GKE).
+    pub clusters: Vec<Cluster>,
+    /// Managed node groups and node pools.
+    pub node_pools: Vec<NodePool>,
+    /// Policies and attachments that give IAM users, groups or roles broad rights.
+    pub broad_grants: Vec<BroadGrant>,
+    /// IAM roles whose trust policy lets anyone assume them: `(resource, where)`.
+    pub public_trusts: Vec<(String, Pos)>,
+    /// Long-lived or per-user permissions of IAM users (inline policies, access keys).
+    pub user_credentials: Vec<UserCredential>,
+    /// Container registries and repositories (ECR, ACR).
+    pub registries: Vec<Registry>,
+    /// Grants that let anyone pull from or push to a registry.
+    pub registry_grants: Vec<PublicGrant>,
+    /// Secrets written into a template's inputs (variable and parameter defaults) or
+    /// published by its outputs, and secret-named parameters shown in clear.
+    pub template_secrets: Vec<TemplateSecret>,
+    /// Google and Azure role bindings at project, folder, organization, subscription or
+    /// management-group scope (resource-level bindings are not listed).
+    pub scope_bindings: Vec<ScopeBinding>,
+}
+
+impl Platform {
+    /// Whether the template declares any platform resource the rules read.
+    pub fn is_empty(&self) -> bool {
+        self.network_rules.is_empty()
+            && self.databases.is_empty()
+            && self.public_grants.is_empty()
+            && self.s3_buckets.is_empty()
+            && self.storage_accounts.is_empty()
+            && self.clusters.is_empty()
+            && self.node_pools.is_empty()
+            && self.broad_grants.is_empty()
+            && self.public_trusts.is_empty()
+            && self.user_credentials.is_empty()
+            && self.scope_bindings.is_empty()
+            && self.registries.is_empty()
+            && self.template_secrets.is_empty()
+            && self.registry_grants.is_empty()
+    }
+}
+
+/// Which firewall a [`NetworkRule`] belongs to (security groups stay in
+/// [`crate::model::SecurityGroup`], judged by NET100/NET101).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Firewall {
+    /// An AWS network ACL entry (`aws_network_acl`, `aws_network_acl_rule`,
+    /// `AWS::EC2::NetworkAclEntry`).
+    AwsNetworkAcl,
+    /// An Azure network security group rule.
+    AzureNsg,
+    /// A Google Cloud VPC firewall rule.
+    GoogleFirewall,
+}
+
+impl Firewall {
+    pub fn name(self) -> &'static str {
+        match self {
+            Firewall::AwsNetworkAcl => "network ACL entry",
+            Firewall::AzureNsg => "network security group rule",
+            Firewall::GoogleFirewall => "firewall rule",
+        }
+    }
+}
+
+/// An inclusive range of destination ports.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct PortRange {
+    pub from: i64,
+    pub to: i64,
+}
+
+impl PortRange {
+    pub fn covers(&self, port: i64) -> bool {
+        self.from <= port && port <= self.to
+    }
+
+    pub fn is_all(&self) -> bool {
+        self.from <= 1 && self.to >= 65535
+    }
+}
+
+/// One allow or deny rule of a stateless or stateful network firewall.
+#[derive(Debug, Clone, PartialEq)]
+pub struct NetworkRule {
+    pub resource: String,
+    pub firewall: Firewall,
+    pub cloud: Cloud,
+    pub direction: Attr<Direction>,
+    /// `true` for allow, `false` for deny.
+    pub allow: Attr<bool>,
+    /// Sources (ingress) or destinations (egress) as written; only known literals.
+    pub peers: Vec<Spanned<String>>,
+    /// Lower-case protocol name; `all` for every protocol (`-1`, `*`, `all`).
+    pub protocol: Attr<String>,
+    /// Destination ports; empty when the rule covers every port.
+    pub ports: Attr<Vec<PortRange>>,
+    /// Rule order where the firewall has one (NACL rule number, NSG or GCP priority):
+    /// lower is evaluated first.
+    pub order: Option<i64>,
+    /// The firewall the rule belongs to (NACL or NSG address), for ordering among rules.
+    pub group: Option<String>,
+    pub pos: Pos,
+}
+
+impl NetworkRule {
+    /// The protocol carries ports (TCP, UDP or every protocol).
+    pub fn carries_ports(&self) -> Option<bool> {
+        self.protocol.value().map(|p| {
+            matches!(
+                p.as_str(),
+                "all" | "tcp" | "udp" | "6" | "17" | "sctp" | "132"
+            )
+        })
+    }
+
+    /// Every port of every port-carrying protocol.
+    pub fn all_ports(&self) -> Option<bool> {
+        let ports = self.ports.value()?;
+        Some(ports.is_empty() || ports.iter().any(PortRange::is_all))
+    }
+
+    pub fn covers_port(&self, port: i64) -> Option<bool> {
+        let ports = self.ports.value()?;
+        Some(ports.is_empty() || ports.iter().any(|r| r.covers(port)))
+    }
+}
+
+/// Whether a source or destination as written means "anywhere on the internet".
+pub fn is_internet(peer: &str) -> bool {
+    let p = peer.trim();
+    matches!(p, "0.0.0.0/0" | "::/0" | "*" | "0.0.0.0" | "::" | "0::0/0")
+        || p.eq_ignore_ascii_case("internet")
+        || p.eq_ignore_ascii_case("any")
+}
+
+/// A managed database, warehouse or broker that can be given a public endpoint.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Database {
+    pub resource: String,
+    /// What it is, for messages: `RDS instance`, `Cloud SQL instance`...
+    pub kind: &'static str,
+    /// A public endpoint is switched on (`publicly_accessible`, `PubliclyAccessible`).
+    pub publicly_accessible: Attr<bool>,
+    /// Networks allowed to connect from anywhere (Cloud SQL authorized networks, Azure
+    /// SQL firewall rules spanning every address), as written.
+    pub open_networks: Vec<Spanned<String>>,
+    pub pos: Pos,
+}
+
+/// A grant to everyone on a bucket or container: an ACL, a policy statement, an IAM member.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PublicGrant {
+    /// The resource that makes the grant (the bucket itself, an ACL, a policy, a binding).
+    pub resource: String,
+    pub cloud: Cloud,
+    /// What is exposed, for messages: `S3 bucket`, `Cloud Storage bucket`...
+    pub target: &'static str,
+    /// The grant as written: `ACL public-read`, `Principal * on s3:GetObject`, `allUsers`...
+    pub grant: String,
+    /// Anyone may write (or administer), not only read.
+    pub write: bool,
+    /// How the grant is made; an S3 public access block neutralises ACLs and policies.
+    pub via: GrantVia,
+    /// The key of the S3 bucket it applies to, when known.
+    pub bucket: Option<String>,
+    pub pos: Pos,
+}
+
+/// The mechanism of a [`PublicGrant`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum GrantVia {
+    Acl,
+    Policy,
+    Iam,
+}
+
+/// An S3 bucket and the public access block that applies to it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct S3Bucket {
+    pub resource: String,
+    /// What other resources refer to it by.
+    pub key: String,
+    pub pos: Pos,
+    /// `None` when no block names the bucket; `Unknown` when a block exists that could not
+    /// be tied to a bucket (or an account-wide block applies), so a missing block is not
+    /// judged.
+    pub public_access_block: Attr<PublicAccessBlock>,
+}
+
+/// The four switches of an S3 public access block (an unwritten switch is off).
+#[derive(Debug, Clone, PartialEq)]
+pub struct PublicAccessBlock {
+    pub resource: String,
+    /// `block_public_acls`, `block_public_policy`, `ignore_public_acls`,
+    /// `restrict_public_buckets`, each as set.
+    pub switches: Vec<(&'static str, Attr<bool>)>,
+    pub pos: Pos,
+}
+
+/// An Azure storage account's transport settings.
+#[derive(Debug, Clone, PartialEq)]
+pub struct StorageAccount {
+    pub resource: String,
+    pub pos: Pos,
+    /// `https_traffic_only_enabled` / `enable_https_traffic_only`; unset means on.
+    pub https_only: Attr<bool>,
+    /// `min_tls_version`; unset means `TLS1_2` (azurerm 3.x and later).
+    pub min_tls_version: Attr<String>,
+    /// `allow_nested_items_to_be_public` / `allow_blob_public_access`.
+    pub nested_public: Attr<bool>,
+}
+
+/// A managed Kubernetes cluster's control plane. Settings a cloud does not have are `None`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Cluster {
+    pub resource: String,
+    pub cloud: Cloud,
+    /// `EKS cluster`, `AKS cluster`, `GKE cluster`.
+    pub kind: &'static str,
+    pub pos: Pos,
+    /// Whether the API server answers the whole internet: `Set(Some(why))` when it does,
+    /// `Set(None)` when it is private or limited to listed networks.
+    pub api_open: Attr<Option<String>>,
+    /// Authentication or authorization modes that bypass or replace Kubernetes RBAC.
+    pub weak_auth: Vec<WeakAuth>,
+    /// Control-plane log types sent to the cloud's logging (EKS).
+    pub log_types: Option<Attr<Vec<String>>>,
+    /// Kubernetes Secrets envelope-encrypted with a customer KMS key (EKS).
+    pub secrets_kms: Option<Attr<bool>>,
+    /// A network policy engine enforces NetworkPolicy objects (AKS, GKE).
+    pub network_policy: Option<Attr<bool>>,
+    /// Workload identity: pods get their own cloud identity instead of the node's (GKE).
+    pub workload_identity: Option<Attr<bool>>,
+}
+
+/// One way a cluster admits callers outside Kubernetes RBAC.
+#[derive(Debug, Clone, PartialEq)]
+pub struct WeakAuth {
+    /// What is on, for messages: `legacy ABAC`, `Kubernetes RBAC disabled`...
+    pub what: String,
+    /// Whether it grants access without any authorization check (high) or only widens who
+    /// can authenticate (medium).
+    pub bypasses_rbac: bool,
+    pub pos: Pos,
+}
+
+/// A managed node group (EKS) or node pool / node configuration (GKE).
+#[derive(Debug, Clone, PartialEq)]
+pub struct NodePool {
+    pub resource: String,
+    pub cloud: Cloud,
+    pub pos: Pos,
+    /// SSH to the nodes is allowed with a key and no source restriction (EKS remote access).
+    pub ssh_from_anywhere: Attr<bool>,
+    /// Ways the nodes hand their instance metadata (and credentials) to pods: legacy
+    /// metadata endpoints on, `GCE_METADATA` / `EXPOSE` metadata mode.
+    pub metadata_exposed: Vec<Spanned<String>>,
+}
+
+/// A policy, inline policy or attachment granting administrator access or every action of
+/// a service. Role policies of the template's roles are judged by the FN rules instead.
+#[derive(Debug, Clone, PartialEq)]
+pub struct BroadGrant {
+    pub resource: String,
+    /// What is granted: `*`, `s3:*`, `AdministratorAccess`...
+    pub grant: String,
+    /// Every action of every service (or an administrator managed policy).
+    pub admin: bool,
+    /// Who receives it, for messages: `IAM user`, `users, groups or roles it is attached to`.
+    pub to: String,
+    pub pos: Pos,
+}
+
+/// Something that makes an IAM user hold permissions or credentials of its own.
+#[derive(Debug, Clone, PartialEq)]
+pub struct UserCredential {
+    pub resource: String,
+    /// `inline policy`, `directly attached policy`, `access key`.
+    pub what: &'static str,
+    pub pos: Pos,
+}
+
+/// A role granted on a whole project, folder, organization or subscription.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ScopeBinding {
+    pub resource: String,
+    pub cloud: Cloud,
+    /// `roles/owner`, `Owner`...
+    pub role: String,
+    /// The member or principal as written (`allUsers`, `serviceAccount:...`), when known.
+    pub member: Option<String>,
+    /// `project`, `folder`, `organization`, `subscription`, `management group`.
+    pub scope: &'static str,
+    /// The role is one of the primitive owner/editor/contributor roles.
+    pub primitive: bool,
+    /// The member is everyone (`allUsers`, `allAuthenticatedUsers`).
+    pub public: bool,
+    pub pos: Pos,
+}
+
+/// A container registry (ACR) or repository (ECR). Settings a cloud does not have are
+/// `None`; unwritten ones are `Unset` (the provider default).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Registry {
+    pub resource: String,
+    /// `ECR repository`, `container registry`.
+    pub kind: &'static str,
+    pub pos: Pos,
+    /// `image_tag_mutability` / `ImageTagMutability` is `MUTABLE` (the default).
+    pub mutable_tags: Option<Attr<bool>>,
+    /// Images are scanned for vulnerabilities when pushed (off by default).
+    pub scan_on_push: Option<Attr<bool>>,
+    /// The ACR admin user (a shared username and password) is on.
+    pub admin_user: Option<Attr<bool>>,
+    /// The registry accepts connections from public networks: `Set(true)` when written so
+    /// or left at the default on a tier that can turn it off (ACR Premium).
+    pub public_network: Option<Attr<bool>>,
+}
+
+/// A secret in a template's inputs or outputs.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TemplateSecret {
+    /// `var.db_password`, `Parameters/DbPassword`, `Outputs/Secret`.
+    pub resource: String,
+    /// What was found, for messages.
+    pub what: String,
+    /// The literal secret when one is written (for preview and fingerprint only).
+    pub value: Option<String>,
+    /// A secret is exposed (a literal or a published credential), not only at risk.
+    pub exposed: bool,
+    pub pos: Pos,
+}

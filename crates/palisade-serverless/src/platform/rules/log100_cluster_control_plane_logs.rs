@@ -1,0 +1,60 @@
+//! LOG100 — EKS control-plane log types not sent to CloudWatch.
+
+use palisade_core::{Finding, Severity};
+
+use crate::model::Attr;
+use crate::platform::clusters::EKS_LOG_TYPES;
+use crate::rules::Context;
+
+palisade_core::declare_rule! {
+    /// ## What it checks
+    /// An EKS cluster whose `enabled_cluster_log_types` (`Logging.ClusterLogging.EnabledTypes`)
+    /// leaves out any of `api`, `audit`, `authenticator`, `controllerManager`,
+    /// `scheduler`: medium when `api` or `audit` is missing (nothing records who did what),
+    /// low otherwise. Unwritten means no log type at all (the EKS default). Lists that
+    /// cannot be evaluated are not judged.
+    /// ## Why it matters
+    /// The audit and API server logs are the only record of who read secrets, created
+    /// pods or changed RBAC; without them an incident cannot be investigated and
+    /// detections (GuardDuty EKS audit monitoring aside) have nothing to read.
+    /// ## Fix
+    /// Set `enabled_cluster_log_types = ["api", "audit", "authenticator",
+    /// "controllerManager", "scheduler"]` and give the log group a retention.
+    /// ## References
+    /// - https://docs.aws.amazon.com/eks/latest/userguide/control-plane-logs.html
+    pub static RULE = {
+        id: "LOG100", practice: Log, severity: Medium, title: "Cluster control-plane logs missing",
+    };
+}
+
+pub fn check(ctx: &Context, out: &mut Vec<Finding>) {
+    for c in &ctx.platform().clusters {
+        let Some(Attr::Set(types, pos)) = &c.log_types else {
+            continue;
+        };
+        let missing: Vec<&str> = EKS_LOG_TYPES
+            .iter()
+            .copied()
+            .filter(|t| !types.iter().any(|x| x == t))
+            .collect();
+        if missing.is_empty() {
+            continue;
+        }
+        let severity = if missing.contains(&"api") || missing.contains(&"audit") {
+            Severity::Medium
+        } else {
+            Severity::Low
+        };
+        out.push(ctx.finding_sev(
+            &RULE,
+            severity,
+            format!(
+                "{} does not log control-plane types {}",
+                c.kind,
+                missing.join(", ")
+            ),
+            *pos,
+            &c.resource,
+        ));
+    }
+}

@@ -1,0 +1,111 @@
+//! The platform rules, one per file, each written against [`crate::platform::Platform`].
+//!
+//! They share the serverless rules' contract ([`crate::rules::Rule`], [`Context`]): the
+//! crate runs both lists on every inventory. Settings left unknown are never judged.
+
+use crate::rules::{Context, Rule};
+
+mod img200_ecr_mutable_tags;
+mod img201_ecr_scan_on_push;
+mod img202_registry_open_to_anyone;
+mod img203_registry_admin_user;
+mod img204_registry_public_network;
+mod iso100_node_metadata_exposed;
+mod log100_cluster_control_plane_logs;
+mod net200_firewall_open_to_internet;
+mod net201_public_database;
+mod net210_public_bucket;
+mod net211_s3_public_access_block;
+mod net212_storage_account_transport;
+mod net220_cluster_network_policy;
+mod net221_node_group_ssh_open;
+mod rbac100_cluster_api_open;
+mod rbac101_cluster_weak_auth;
+mod rbac110_iam_broad_grant;
+mod rbac111_role_assumable_by_anyone;
+mod rbac112_iam_user_credentials;
+mod rbac113_broad_scope_binding;
+mod sec310_cluster_secrets_kms;
+mod sec311_template_secret;
+
+macro_rules! rules {
+    ($($m:ident),* $(,)?) => {
+        /// Every platform rule, in id order.
+        pub static ALL: &[Rule] = &[$(Rule { meta: &$m::RULE, check: $m::check }),*];
+    };
+}
+
+rules!(
+    img200_ecr_mutable_tags,
+    img201_ecr_scan_on_push,
+    img202_registry_open_to_anyone,
+    img203_registry_admin_user,
+    img204_registry_public_network,
+    iso100_node_metadata_exposed,
+    log100_cluster_control_plane_logs,
+    net200_firewall_open_to_internet,
+    net201_public_database,
+    net210_public_bucket,
+    net211_s3_public_access_block,
+    net212_storage_account_transport,
+    net220_cluster_network_policy,
+    net221_node_group_ssh_open,
+    rbac100_cluster_api_open,
+    rbac101_cluster_weak_auth,
+    rbac110_iam_broad_grant,
+    rbac111_role_assumable_by_anyone,
+    rbac112_iam_user_credentials,
+    rbac113_broad_scope_binding,
+    sec310_cluster_secrets_kms,
+    sec311_template_secret,
+);
+
+/// Administration and database ports, with what usually listens there.
+pub(crate) const SENSITIVE_PORTS: &[(i64, &str)] = &[
+    (20, "FTP data"),
+    (21, "FTP"),
+    (22, "SSH"),
+    (23, "Telnet"),
+    (445, "SMB"),
+    (1433, "SQL Server"),
+    (1521, "Oracle"),
+    (2375, "Docker API"),
+    (2376, "Docker API"),
+    (2379, "etcd"),
+    (3306, "MySQL"),
+    (3389, "RDP"),
+    (5432, "PostgreSQL"),
+    (5601, "Kibana"),
+    (5900, "VNC"),
+    (6379, "Redis"),
+    (9200, "Elasticsearch"),
+    (11211, "Memcached"),
+    (27017, "MongoDB"),
+];
+
+impl Context<'_> {
+    pub(crate) fn platform(&self) -> &crate::platform::Platform {
+        &self.inv.platform
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn ids_are_unique_sorted_and_documented() {
+        let ids: Vec<&str> = super::ALL.iter().map(|r| r.meta.id).collect();
+        let mut sorted = ids.clone();
+        sorted.sort();
+        sorted.dedup();
+        assert_eq!(ids, sorted);
+        for r in super::ALL {
+            for section in ["What it checks", "Why it matters", "Fix"] {
+                assert!(
+                    r.meta.section(section).is_some(),
+                    "{} lacks ## {section}",
+                    r.meta.id
+                );
+            }
+        }
+    }
+}

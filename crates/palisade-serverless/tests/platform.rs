@@ -1,0 +1,86 @@
+//! Findings of the platform fixtures (`tests/fixtures/platform-*`), one snapshot per
+//! family: what a user scanning those files sees, with file, line, resource and message.
+
+use std::path::Path;
+
+use palisade_serverless::{scan_template, ServerlessSettings};
+
+fn family(name: &str) -> String {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures")
+        .join(name);
+    let mut files: Vec<_> = std::fs::read_dir(&dir)
+        .unwrap()
+        .flatten()
+        .map(|e| e.path())
+        .filter(|p| p.extension().is_some_and(|x| x != "expect"))
+        .collect();
+    files.sort();
+    let mut lines = Vec::new();
+    for path in files {
+        let text = std::fs::read_to_string(&path).unwrap();
+        let shown = format!("{name}/{}", path.file_name().unwrap().to_string_lossy());
+        let scan = scan_template(&shown, &text, &ServerlessSettings::default());
+        for f in scan.findings {
+            lines.push(format!(
+                "{}:{} {} {} {} — {}",
+                f.location.path,
+                f.location.line.unwrap_or(0),
+                f.rule_id,
+                f.severity,
+                f.location.resource.as_deref().unwrap_or(""),
+                f.message
+            ));
+        }
+    }
+    lines.join("\n")
+}
+
+#[test]
+fn network_findings() {
+    insta::assert_snapshot!(family("platform-network"));
+}
+
+#[test]
+fn bucket_findings() {
+    insta::assert_snapshot!(family("platform-buckets"));
+}
+
+#[test]
+fn cluster_findings() {
+    insta::assert_snapshot!(family("platform-clusters"));
+}
+
+#[test]
+fn identity_findings() {
+    insta::assert_snapshot!(family("platform-identities"));
+}
+
+#[test]
+fn registry_findings() {
+    insta::assert_snapshot!(family("platform-registries"));
+}
+
+#[test]
+fn template_secret_findings() {
+    insta::assert_snapshot!(family("platform-secrets"));
+}
+
+/// Literal secrets carry the secret engine's preview and fingerprint, never the value.
+#[test]
+fn template_secrets_are_redacted_and_fingerprinted() {
+    let text = "variable \"db_password\" {\n  default = \"Tr0ub4dor-horse-staple\"\n}\n";
+    let scan = scan_template("main.tf", text, &ServerlessSettings::default());
+    let f = scan
+        .findings
+        .iter()
+        .find(|f| f.rule_id == "SEC311")
+        .expect("SEC311 finding");
+    let secret = f.secret.as_ref().expect("secret info");
+    assert_eq!(
+        secret.fingerprint,
+        palisade_secrets::fingerprint(b"Tr0ub4dor-horse-staple")
+    );
+    assert!(!secret.preview.contains("horse"));
+    assert!(!f.message.contains("Tr0ub4dor"));
+}
