@@ -9,8 +9,11 @@
 //! does the walking, and what a template leaves to deploy time stays unknown here.
 
 pub mod frontend;
+pub mod grant;
 pub mod iam;
+pub mod managed_policies;
 pub mod model;
+pub mod policy_templates;
 pub mod rules;
 pub mod runtimes;
 pub mod settings;
