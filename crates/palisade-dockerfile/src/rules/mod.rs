@@ -86,9 +86,11 @@ pub fn check_dockerfile(
     path: &str,
     df: &Dockerfile,
     value_scanner: Option<crate::secrets::ValueScanner>,
+    local_images: Option<&crate::LocalImages>,
 ) -> Vec<Finding> {
     let mut cx = Context::new(path, df);
     cx.value_scanner = value_scanner;
+    cx.local_images = local_images;
     for (_, check) in CHECKS {
         check(&mut cx);
     }
@@ -107,6 +109,8 @@ pub struct Context<'a> {
     findings: Vec<Finding>,
     /// The secrets engine, when the caller has one, for values whose names say nothing.
     pub value_scanner: Option<crate::secrets::ValueScanner>,
+    /// Images the scanned tree builds itself, when the caller knows them (IMG011).
+    pub local_images: Option<&'a crate::LocalImages>,
 }
 
 impl<'a> Context<'a> {
@@ -122,6 +126,7 @@ impl<'a> Context<'a> {
             scripts,
             findings: Vec::new(),
             value_scanner: None,
+            local_images: None,
         }
     }
 
