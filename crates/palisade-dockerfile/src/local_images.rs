@@ -85,7 +85,7 @@ impl LocalImages {
                 }
                 let Some(base) = parsed
                     .get(&img.dockerfile)
-                    .and_then(|df| chain_base(df))
+                    .and_then(chain_base)
                     .map(|b| normalize_image(&b))
                 else {
                     continue;
