@@ -29,6 +29,9 @@ pub mod img028_cd_in_run;
 pub mod img029_update_alone;
 pub mod img030_duplicate_stage_name;
 pub mod img031_copy_from_own_stage;
+pub mod img032_credential_file_copied;
+pub mod img033_file_removed_in_later_layer;
+pub mod img034_build_secret_written_to_image;
 
 type Check = fn(&mut Context);
 
@@ -75,6 +78,18 @@ const CHECKS: &[(&RuleMeta, Check)] = &[
     (
         &img031_copy_from_own_stage::RULE,
         img031_copy_from_own_stage::check,
+    ),
+    (
+        &img032_credential_file_copied::RULE,
+        img032_credential_file_copied::check,
+    ),
+    (
+        &img033_file_removed_in_later_layer::RULE,
+        img033_file_removed_in_later_layer::check,
+    ),
+    (
+        &img034_build_secret_written_to_image::RULE,
+        img034_build_secret_written_to_image::check,
     ),
 ];
 
