@@ -13,6 +13,7 @@
 
 mod error;
 mod image_config;
+pub mod local_images;
 pub mod packages;
 pub mod parse;
 mod rules;
@@ -21,6 +22,7 @@ pub mod shell;
 
 pub use error::ParseError;
 pub use image_config::{check_image_config, check_image_config_with, HistoryEntry, ImageConfig};
+pub use local_images::{FinalUser, LocalImage, LocalImages};
 pub use parse::{Arguments, BaseImage, Dockerfile, Flag, Heredoc, Instruction, Stage};
 
 use palisade_core::{Finding, RuleMeta};
@@ -57,14 +59,30 @@ pub fn scan_dockerfile_with(
 ) -> Result<DockerfileScan, ParseError> {
     let df = Dockerfile::parse(text)?;
     Ok(DockerfileScan {
-        findings: rules::check_dockerfile(path, &df, value_scanner),
+        findings: rules::check_dockerfile(path, &df, value_scanner, None),
+        warnings: df.warnings,
+    })
+}
+
+/// [`scan_dockerfile_with`] for a Dockerfile of a tree whose other Dockerfiles and build
+/// files are known: a `FROM` naming an image the tree builds ([`LocalImages::from_tree`])
+/// inherits the user that image's Dockerfile ends with (IMG011).
+pub fn scan_dockerfile_in_tree(
+    path: &str,
+    text: &str,
+    value_scanner: Option<secrets::ValueScanner>,
+    local_images: &LocalImages,
+) -> Result<DockerfileScan, ParseError> {
+    let df = Dockerfile::parse(text)?;
+    Ok(DockerfileScan {
+        findings: rules::check_dockerfile(path, &df, value_scanner, Some(local_images)),
         warnings: df.warnings,
     })
 }
 
 /// Runs every Dockerfile rule over an already parsed file.
 pub fn check_dockerfile(path: &str, df: &Dockerfile) -> Vec<Finding> {
-    rules::check_dockerfile(path, df, None)
+    rules::check_dockerfile(path, df, None, None)
 }
 
 /// Whether a file is a Dockerfile, by name (`Dockerfile`, `Containerfile`,

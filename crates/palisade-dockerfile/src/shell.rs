@@ -10,6 +10,9 @@ pub struct Command {
     pub order: usize,
     /// Index of the pipeline (`a | b` share one) in the script.
     pub pipeline: usize,
+    /// Files the command's output is redirected to (`> f`, `>> f`, `&> f`, `2>f`), as
+    /// written; redirections are not in [`Command::words`].
+    pub outputs: Vec<String>,
 }
 
 /// Programs that run the rest of their words as a command.
@@ -142,6 +145,7 @@ pub fn commands(script: &str) -> Vec<Command> {
                 words: std::mem::take(words),
                 order,
                 pipeline,
+                outputs: Vec::new(),
             });
         }
     }
@@ -248,18 +252,28 @@ pub fn commands(script: &str) -> Vec<Command> {
     // Redirections (`> /dev/null`, `2>&1`) are not arguments.
     for cmd in &mut out {
         let mut cleaned = Vec::with_capacity(cmd.words.len());
-        let mut skip_next = false;
+        let mut skip_next = None;
         for w in cmd.words.drain(..) {
-            if skip_next {
-                skip_next = false;
+            if let Some(output) = skip_next.take() {
+                if output {
+                    cmd.outputs.push(w);
+                }
                 continue;
             }
             let t = w.trim_start_matches(|c: char| c.is_ascii_digit());
-            if t == ">" || t == ">>" || t == "<" {
-                skip_next = true;
+            let t = t.strip_prefix('&').unwrap_or(t);
+            if t == ">" || t == ">>" || t == "<" || t == ">|" {
+                skip_next = Some(t != "<");
                 continue;
             }
-            if t.starts_with('>') || t.starts_with('<') {
+            if let Some(target) = t.strip_prefix(">>").or_else(|| t.strip_prefix('>')) {
+                // `>&1`, `>&2` duplicate a descriptor; `>/dev/null` writes nowhere.
+                if !target.is_empty() && !target.starts_with('&') {
+                    cmd.outputs.push(target.to_string());
+                }
+                continue;
+            }
+            if t.starts_with('<') {
                 continue;
             }
             cleaned.push(w);

@@ -1,8 +1,9 @@
-//! IAM policy documents: statements from any front-end's value tree, SAM policy templates
-//! and the AWS managed policies that matter for least privilege.
+//! IAM policy documents: statements from any front-end's value tree, and the AWS managed
+//! policies that make a role an administrator. SAM policy templates are expanded by
+//! [`crate::policy_templates`], other managed policies by [`crate::managed_policies`].
 
 use crate::model::{PolicyStatement, Spanned};
-use crate::value::{Pos, Value, ValueKind};
+use crate::value::{Value, ValueKind};
 
 /// Statements of a policy document (`{Version, Statement: [...]}`) or of a bare statement list.
 pub fn statements(document: &Value, source: &str) -> Vec<PolicyStatement> {
@@ -53,97 +54,6 @@ fn strings(v: Option<&Value>, unknown: &mut bool) -> Vec<Spanned<String>> {
         }
     }
     out
-}
-
-fn st(actions: &[&str], resource: &str, source: &str, pos: Pos) -> PolicyStatement {
-    PolicyStatement {
-        allow: true,
-        actions: actions
-            .iter()
-            .map(|a| Spanned {
-                value: a.to_string(),
-                pos,
-            })
-            .collect(),
-        resources: vec![Spanned {
-            value: resource.to_string(),
-            pos,
-        }],
-        has_unknown: resource != "*",
-        source: source.to_string(),
-        pos,
-        ..PolicyStatement::default()
-    }
-}
-
-/// Statements a SAM policy template grants. Templates scoped to a named resource grant on
-/// that resource (recorded as not `*`); the few that grant on `*` by definition say so.
-pub fn sam_policy_template(name: &str, pos: Pos) -> Option<Vec<PolicyStatement>> {
-    let scoped = |actions: &[&str]| Some(vec![st(actions, "<scoped>", name, pos)]);
-    let star = |actions: &[&str]| Some(vec![st(actions, "*", name, pos)]);
-    match name {
-        "S3CrudPolicy" => scoped(&[
-            "s3:GetObject",
-            "s3:ListBucket",
-            "s3:PutObject",
-            "s3:DeleteObject",
-        ]),
-        "S3ReadPolicy" => scoped(&["s3:GetObject", "s3:ListBucket"]),
-        "S3WritePolicy" => scoped(&["s3:PutObject", "s3:PutObjectAcl"]),
-        "S3FullAccessPolicy" => scoped(&["s3:*"]),
-        "DynamoDBCrudPolicy" => scoped(&[
-            "dynamodb:GetItem",
-            "dynamodb:PutItem",
-            "dynamodb:UpdateItem",
-            "dynamodb:DeleteItem",
-            "dynamodb:Query",
-            "dynamodb:Scan",
-        ]),
-        "DynamoDBReadPolicy" => scoped(&["dynamodb:GetItem", "dynamodb:Query", "dynamodb:Scan"]),
-        "DynamoDBWritePolicy" => scoped(&["dynamodb:PutItem", "dynamodb:UpdateItem"]),
-        "SQSPollerPolicy"
-        | "SQSSendMessagePolicy"
-        | "SNSPublishMessagePolicy"
-        | "KinesisStreamReadPolicy"
-        | "KinesisCrudPolicy"
-        | "LambdaInvokePolicy"
-        | "StepFunctionsExecutionPolicy"
-        | "SSMParameterReadPolicy"
-        | "AWSSecretsManagerGetSecretValuePolicy"
-        | "KMSDecryptPolicy"
-        | "KMSEncryptPolicy"
-        | "EventBridgePutEventsPolicy"
-        | "DynamoDBStreamReadPolicy"
-        | "SESCrudPolicy"
-        | "SESSendBouncePolicy"
-        | "FirehoseWritePolicy"
-        | "ElasticsearchHttpPostPolicy"
-        | "SNSCrudPolicy"
-        | "SQSPollerPolicyV2" => scoped(&["<scoped>"]),
-        "CloudWatchPutMetricPolicy" => star(&["cloudwatch:PutMetricData"]),
-        "VPCAccessPolicy" => star(&[
-            "ec2:CreateNetworkInterface",
-            "ec2:DeleteNetworkInterface",
-            "ec2:DescribeNetworkInterfaces",
-        ]),
-        "EC2DescribePolicy" => star(&["ec2:DescribeRegions", "ec2:DescribeInstances"]),
-        "AWSSecretsManagerRotationPolicy" => scoped(&["secretsmanager:*"]),
-        "AMIDescribePolicy" => star(&["ec2:DescribeImages"]),
-        "CloudFormationDescribeStacksPolicy" => star(&["cloudformation:DescribeStacks"]),
-        "RekognitionDetectOnlyPolicy" => {
-            star(&["rekognition:DetectFaces", "rekognition:DetectLabels"])
-        }
-        "TextractPolicy" => star(&["textract:*"]),
-        "ComprehendBasicAccessPolicy" => star(&[
-            "comprehend:BatchDetectKeyPhrases",
-            "comprehend:DetectSentiment",
-        ]),
-        "PollyFullAccessPolicy" => scoped(&["polly:*"]),
-        "CostExplorerReadOnlyPolicy" => star(&["ce:GetCostAndUsage"]),
-        "OrganizationsListAccountsPolicy" => star(&["organizations:ListAccounts"]),
-        "AWSXrayWriteOnlyAccess" => star(&["xray:PutTraceSegments", "xray:PutTelemetryRecords"]),
-        _ => None,
-    }
 }
 
 /// How dangerous an AWS managed policy is when attached to a function role.

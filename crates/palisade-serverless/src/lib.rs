@@ -9,9 +9,12 @@
 //! does the walking, and what a template leaves to deploy time stays unknown here.
 
 pub mod frontend;
+pub mod grant;
 pub mod iam;
+pub mod managed_policies;
 pub mod model;
 pub mod platform;
+pub mod policy_templates;
 pub mod rules;
 pub mod runtimes;
 pub mod settings;

@@ -222,6 +222,9 @@ pub struct AppServiceSite {
     pub managed_identity: Attr<bool>,
     /// An Application Insights connection (site config or `APPINSIGHTS_*` app settings).
     pub app_insights: Attr<bool>,
+    /// The Functions host version (`functions_extension_version`, the legacy `version`, or
+    /// the `FUNCTIONS_EXTENSION_VERSION` app setting): `~4`, `~3`...
+    pub functions_version: Attr<String>,
     pub pos: Pos,
 }
 

@@ -605,7 +605,8 @@ fn requirements(
             .strip_prefix("===")
             .or_else(|| rest.strip_prefix("=="))
             .map(str::trim)
-            .filter(|v| !v.is_empty() && !v.contains(['*', ',', '<', '>', '!', '~', ' ']));
+            .filter(|v| !v.is_empty() && !v.contains(['*', ',', '<', '>', '~', ' ']))
+            .filter(|v| pep440_epoch_ok(v));
         match exact {
             Some(version) => inv
                 .packages
@@ -627,6 +628,19 @@ fn requirements(
         }
     }
     Ok(inv)
+}
+
+/// A `!` in a pinned version is only a PEP 440 epoch (`1!2.0`): digits, then the release.
+fn pep440_epoch_ok(version: &str) -> bool {
+    match version.split_once('!') {
+        None => true,
+        Some((epoch, release)) => {
+            !epoch.is_empty()
+                && epoch.bytes().all(|b| b.is_ascii_digit())
+                && !release.is_empty()
+                && !release.contains('!')
+        }
+    }
 }
 
 fn gomod(path: &str, text: &str) -> Result<Vec<Package>, LockfileError> {

@@ -91,7 +91,8 @@ fn fully_pinned_requirements_pass() {
         vec![
             ("flask", "3.0.3", 3),
             ("requests", "2.32.3", 5),
-            ("urllib3", "2.2.2", 6)
+            ("urllib3", "2.2.2", 6),
+            ("calver-tool", "1!2.0.1", 8)
         ]
     );
 }

@@ -1,6 +1,9 @@
 //! IMG011 — the image runs as root.
 
+use palisade_core::Severity;
+
 use super::Context;
+use crate::local_images::{chain_base, FinalUser};
 use crate::parse::expand;
 
 palisade_core::declare_rule! {
@@ -11,6 +14,10 @@ palisade_core::declare_rule! {
     /// Bases whose tag says they run unprivileged (`:nonroot`, `-rootless`) and AWS Lambda
     /// base images (Lambda runs functions as an unprivileged user whatever `USER` says)
     /// pass without a `USER`. Build stages that are not shipped are not checked.
+    /// When the base is an image the scanned tree builds itself (a Compose service or a
+    /// `docker build -t` line naming it), the user its Dockerfile ends with is inherited;
+    /// when the base's user cannot be known, the finding says so and is medium, not high
+    /// (`scratch` has no user and stays high).
     ///
     /// ## Why it matters
     /// A process running as root inside the container is root on the host if it escapes
@@ -86,10 +93,52 @@ pub fn check(cx: &mut Context) {
             return;
         }
     }
-    cx.report(
+    let base = chain_base(df);
+    let local = base
+        .as_deref()
+        .and_then(|b| cx.local_images.and_then(|l| l.get(b)));
+    match (base.as_deref(), local) {
+        (_, Some(img)) => match &img.user {
+            FinalUser::NonRoot(_) => {}
+            FinalUser::Root(user) => {
+                let message = format!(
+                    "the final stage sets no USER and its base `{}`, built by {}, runs as `{user}`: \
+                     the container runs as root",
+                    base.as_deref().unwrap_or(""),
+                    img.dockerfile
+                );
+                cx.report(&RULE, final_stage.line, final_stage, message);
+            }
+            FinalUser::Unknown => unknown_base(cx, base.as_deref().unwrap_or("")),
+        },
+        (Some(b), None) if b.eq_ignore_ascii_case("scratch") => {
+            cx.report(
+                &RULE,
+                final_stage.line,
+                final_stage,
+                "the final stage sets no USER on `scratch`: the container runs as root",
+            );
+        }
+        (Some(b), None) => unknown_base(cx, b),
+        (None, None) => unknown_base(cx, &final_stage.base.written),
+    }
+}
+
+/// No `USER` anywhere and a base whose user Palisade cannot see: root unless the base sets
+/// a user, so reported at a lower severity and saying so.
+fn unknown_base(cx: &mut Context, base: &str) {
+    let df = cx.df;
+    let Some(final_stage) = df.final_stage() else {
+        return;
+    };
+    cx.report_with(
         &RULE,
         final_stage.line,
         final_stage,
-        "the final stage sets no USER: the container runs as root",
+        format!(
+            "the final stage sets no USER and the base image's user is unknown (`{base}`): \
+             the container runs as root unless that image sets a non-root USER"
+        ),
+        Some(Severity::Medium),
     );
 }

@@ -4,7 +4,9 @@ use palisade_core::{SecretInfo, Severity};
 
 use super::Context;
 use crate::parse::{arg_declarations, key_values};
-use crate::secrets::{fingerprint, is_literal_value, is_secret_name, preview, url_credentials};
+use crate::secrets::{
+    base64_layers, fingerprint, is_literal_value, is_secret_name, preview, url_credentials,
+};
 
 palisade_core::declare_rule! {
     /// ## What it checks
@@ -13,7 +15,8 @@ palisade_core::declare_rule! {
     /// embed credentials in a URL (`postgres://user:pass@db`), and `ARG`s with such names
     /// (with a default, the secret is in the file; without, whatever is passed with
     /// `--build-arg` is recorded in the image history). When the secrets engine is
-    /// available, every literal value is also scanned with it (`ENV GH=ghp_...`). Every
+    /// available, every literal value is also scanned with it (`ENV GH=ghp_...`), and so is
+    /// what the value decodes to when it is base64, once or twice (`ARG K=QUtJQ...`). Every
     /// stage is checked. For a built
     /// image: `Env`, `Labels` and the build arguments recorded in `history`.
     ///
@@ -63,7 +66,25 @@ pub fn check(cx: &mut Context) {
             if !is_literal_value(value) {
                 return None;
             }
-            scan(value).map(|what| format!("`{name}` holds a secret ({what})"))
+            scan(value)
+                .map(|what| format!("`{name}` holds a secret ({what})"))
+                .or_else(|| {
+                    // `base64(key)` and `base64(base64(key))` hide a known format from
+                    // pattern rules: look again under each layer.
+                    base64_layers(value)
+                        .iter()
+                        .enumerate()
+                        .find_map(|(depth, text)| {
+                            let found = scan(text).or_else(|| {
+                                url_credentials(text)
+                                    .then(|| "a URL with embedded credentials".to_string())
+                            })?;
+                            let layers = if depth == 0 { "base64" } else { "twice base64" };
+                            Some(format!(
+                                "`{name}` holds a {layers}-encoded secret ({found})"
+                            ))
+                        })
+                })
         })
     };
     for ins in &df.instructions {

@@ -29,6 +29,9 @@ pub mod img028_cd_in_run;
 pub mod img029_update_alone;
 pub mod img030_duplicate_stage_name;
 pub mod img031_copy_from_own_stage;
+pub mod img032_credential_file_copied;
+pub mod img033_file_removed_in_later_layer;
+pub mod img034_build_secret_written_to_image;
 
 type Check = fn(&mut Context);
 
@@ -76,6 +79,18 @@ const CHECKS: &[(&RuleMeta, Check)] = &[
         &img031_copy_from_own_stage::RULE,
         img031_copy_from_own_stage::check,
     ),
+    (
+        &img032_credential_file_copied::RULE,
+        img032_credential_file_copied::check,
+    ),
+    (
+        &img033_file_removed_in_later_layer::RULE,
+        img033_file_removed_in_later_layer::check,
+    ),
+    (
+        &img034_build_secret_written_to_image::RULE,
+        img034_build_secret_written_to_image::check,
+    ),
 ];
 
 pub fn all() -> Vec<&'static RuleMeta> {
@@ -86,9 +101,11 @@ pub fn check_dockerfile(
     path: &str,
     df: &Dockerfile,
     value_scanner: Option<crate::secrets::ValueScanner>,
+    local_images: Option<&crate::LocalImages>,
 ) -> Vec<Finding> {
     let mut cx = Context::new(path, df);
     cx.value_scanner = value_scanner;
+    cx.local_images = local_images;
     for (_, check) in CHECKS {
         check(&mut cx);
     }
@@ -107,6 +124,8 @@ pub struct Context<'a> {
     findings: Vec<Finding>,
     /// The secrets engine, when the caller has one, for values whose names say nothing.
     pub value_scanner: Option<crate::secrets::ValueScanner>,
+    /// Images the scanned tree builds itself, when the caller knows them (IMG011).
+    pub local_images: Option<&'a crate::LocalImages>,
 }
 
 impl<'a> Context<'a> {
@@ -122,6 +141,7 @@ impl<'a> Context<'a> {
             scripts,
             findings: Vec::new(),
             value_scanner: None,
+            local_images: None,
         }
     }
 

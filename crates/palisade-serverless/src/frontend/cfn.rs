@@ -14,6 +14,7 @@ use palisade_yaml::{Node, NodeKind};
 
 use crate::iam;
 use crate::model::*;
+use crate::policy_templates::{self, ParamValue};
 use crate::value::{from_node, scalar_kind, Pos, Value, ValueKind};
 
 /// Resource types that only live inside a VPC: a function reaching them must be in one.
@@ -939,7 +940,12 @@ impl Builder<'_> {
             }
             return;
         }
-        if let Some(s) = m.as_text() {
+        // `!Sub arn:${AWS::Partition}:iam::aws:policy/X` stays unknown but still names X.
+        let text = match &m.kind {
+            ValueKind::Unknown(t) => Some(t.clone()),
+            _ => m.as_text(),
+        };
+        if let Some(s) = text {
             role.managed_policies.push(Spanned {
                 value: s,
                 pos: m.pos,
@@ -1125,7 +1131,7 @@ impl Builder<'_> {
 
     fn sam_policy(&self, role: &mut Role, item: &Value) {
         match &item.kind {
-            ValueKind::Str(s) => role.managed_policies.push(Spanned {
+            ValueKind::Str(s) | ValueKind::Unknown(s) => role.managed_policies.push(Spanned {
                 value: s.clone(),
                 pos: item.pos,
             }),
@@ -1133,8 +1139,15 @@ impl Builder<'_> {
                 if item.get("Statement").is_some() {
                     role.statements
                         .extend(iam::statements(item, "inline policy"));
-                } else if let Some((name, _)) = entries.first() {
-                    match iam::sam_policy_template(name, item.pos) {
+                } else if let Some((name, params)) = entries.first() {
+                    let param = |p: &str| -> Option<ParamValue> {
+                        let v = params.get(p)?;
+                        Some(match v.as_text() {
+                            Some(t) => ParamValue::Text(t),
+                            None => ParamValue::Reference(v.display()),
+                        })
+                    };
+                    match policy_templates::expand(name, &param, item.pos) {
                         Some(st) => role.statements.extend(st),
                         None => role.statements.push(PolicyStatement {
                             allow: true,

@@ -191,6 +191,21 @@ fn statements_of(v: Option<&Value>, source: &str) -> Vec<PolicyStatement> {
     .unwrap_or_default()
 }
 
+/// How the framework names a function in CloudFormation logical ids: first letter upper
+/// case, `-` as `Dash`, `_` as `Underscore` (`get-user` -> `GetDashuser`).
+fn normalized_function_name(name: &str) -> String {
+    let mut out = String::with_capacity(name.len());
+    for (i, c) in name.chars().enumerate() {
+        match c {
+            '-' => out.push_str("Dash"),
+            '_' => out.push_str("Underscore"),
+            c if i == 0 => out.extend(c.to_uppercase()),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
 /// Builds the inventory of a Serverless Framework service.
 pub fn build(path: &str, root_node: &Node) -> (Inventory, Vec<ScanError>) {
     let raw = from_node(root_node);
@@ -298,6 +313,22 @@ pub fn build(path: &str, root_node: &Node) -> (Inventory, Vec<ScanError>) {
         f.kms_key = attr_str(fv.get("kmsKeyArn")).or(attr_str(provider.get("kmsKeyArn")));
         f.log_retention_days =
             attr_i64(fv.get("logRetentionInDays")).or(attr_i64(provider.get("logRetentionInDays")));
+        // The framework creates `<Name>LogGroup` for each function, with this retention or
+        // none; a resource of that name under `resources:` replaces it, `disableLogs` drops it.
+        let own_group = format!(
+            "AWS::Logs::LogGroup/{}LogGroup",
+            normalized_function_name(name)
+        );
+        if f.log_retention_days.is_unset()
+            && fv.get("disableLogs").and_then(Value::as_bool) != Some(true)
+            && !inv.log_groups.iter().any(|g| g.resource == own_group)
+        {
+            inv.log_groups.push(LogGroup {
+                resource: resource.clone(),
+                retention_days: Attr::Unset,
+                pos: fv.pos,
+            });
+        }
         if let Some(d) = fv
             .get("onError")
             .or_else(|| fv.path(&["destinations", "onFailure"]))

@@ -1988,8 +1988,17 @@ impl Builder<'_> {
                 _ => Attr::Unset,
             },
             app_insights,
+            functions_version: attr_str(
+                b.get(if legacy {
+                    "version"
+                } else {
+                    "functions_extension_version"
+                })
+                .or_else(|| app_settings.and_then(|a| a.get("FUNCTIONS_EXTENSION_VERSION"))),
+            ),
             pos: r.pos,
         });
+        f.runtime = azure_runtime(site);
         self.functions
             .insert(r.address.clone(), self.inv.functions.len());
         self.inv.functions.push(f);
@@ -2196,4 +2205,44 @@ fn shift(v: &mut Value, base: Pos) {
         ValueKind::Map(entries) => entries.iter_mut().for_each(|(_, x)| shift(x, base)),
         _ => {}
     }
+}
+
+/// The language stack of an Azure function app as `language|version`: the version set in
+/// `site_config.application_stack` (`python_version = "3.7"`), or the legacy
+/// `site_config.linux_fx_version` (`PYTHON|3.7`).
+fn azure_runtime(site: Option<&Value>) -> Attr<String> {
+    let Some(site) = site else {
+        return Attr::Unset;
+    };
+    if site.is_unknown() {
+        return Attr::Unknown(site.pos);
+    }
+    if let Some(fx) = site.get("linux_fx_version") {
+        return match fx.as_str().and_then(|t| t.split_once('|')) {
+            Some((lang, version)) => Attr::Set(
+                crate::runtimes::azure_stack(&lang.to_ascii_lowercase(), version),
+                fx.pos,
+            ),
+            None if fx.as_str().is_some() => Attr::Unset,
+            None => Attr::Unknown(fx.pos),
+        };
+    }
+    let Some(stack) = block(site, "application_stack") else {
+        return Attr::Unset;
+    };
+    for (key, lang) in [
+        ("python_version", "python"),
+        ("node_version", "node"),
+        ("dotnet_version", "dotnet"),
+        ("java_version", "java"),
+        ("powershell_core_version", "powershell"),
+    ] {
+        if let Some(v) = stack.get(key) {
+            return match v.as_text() {
+                Some(t) => Attr::Set(crate::runtimes::azure_stack(lang, &t), v.pos),
+                None => Attr::Unknown(v.pos),
+            };
+        }
+    }
+    Attr::Unset
 }

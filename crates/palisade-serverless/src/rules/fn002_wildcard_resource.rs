@@ -1,79 +1,98 @@
-//! FN002 — function role grants write or sensitive actions on every resource (`*`).
+//! FN002 — function role grants write, data or permission actions on every resource.
 
-use palisade_core::Finding;
+use palisade_core::{Finding, Severity};
 
 use super::{is_full_wildcard, Context};
+use crate::grant::{action_risk, covers_every_resource, ActionRisk};
 
 palisade_core::declare_rule! {
     /// ## What it checks
-    /// An `Allow` statement of a function's role with `Resource: *` and at least one action
-    /// that is not read-only (`Get*`, `List*`, `Describe*`...) and not one of the actions
-    /// AWS only grants on `*` (CloudWatch Logs delivery, X-Ray, `cloudwatch:PutMetricData`,
-    /// VPC network interfaces). Statements with `Action: *` are FN001's.
+    /// An `Allow` statement of a function's role whose `Resource` covers every resource of
+    /// its service (`*`, `arn:aws:s3:::*`, `table/*` of a SAM template given `'*'`) with an
+    /// action that does more than read configuration. Each action is judged by the risk model
+    /// shipped with Palisade (`data/action_risk.tsv`): actions AWS only authorises on `*` or
+    /// that deliver the function's own telemetry (`ses:VerifyEmailIdentity`,
+    /// `xray:PutTraceSegments`, `logs:CreateLogGroup`) and List/Describe reads are not
+    /// reported; writes are medium; reading data (`s3:GetObject`, `dynamodb:Scan`), reading
+    /// secrets or using keys (`secretsmanager:GetSecretValue`, `kms:Decrypt`), deleting and
+    /// changing permissions are high. Statements of the AWS managed policies and SAM policy
+    /// templates a role names count, reported once per policy where it is named.
+    /// Statements with `Action: *` are FN001's.
     /// ## Why it matters
     /// `s3:PutObject` on `*` lets the function overwrite any bucket of the account, not the one
-    /// it was written for; a bug or an attacker in the function reaches every resource.
+    /// it was written for; `AmazonDynamoDBFullAccess` or `DynamoDBCrudPolicy` with
+    /// `TableName: '*'` lets a bug or an attacker in the function read and delete every table.
     /// ## Fix
     /// Name the resources: `arn:aws:s3:::my-bucket/*`, `!GetAtt Table.Arn`,
-    /// `aws_dynamodb_table.t.arn`.
+    /// `aws_dynamodb_table.t.arn`; give SAM policy templates the resource's name, and replace
+    /// `*FullAccess` managed policies with the SAM template or statement the code needs.
     /// ## References
     /// - https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_resource.html
+    /// - https://docs.aws.amazon.com/service-authorization/latest/reference/reference_policies_actions-resources-contextkeys.html
     pub static RULE = {
         id: "FN002", practice: Fn, severity: Medium, title: "Function role grants actions on every resource",
     };
 }
 
-/// Actions that only exist on `*` or only deliver telemetry.
-const STAR_ONLY: &[&str] = &[
-    "logs:createloggroup",
-    "logs:createlogstream",
-    "logs:putlogevents",
-    "xray:puttracesegments",
-    "xray:puttelemetryrecords",
-    "xray:getsamplingrules",
-    "xray:getsamplingtargets",
-    "cloudwatch:putmetricdata",
-    "ec2:createnetworkinterface",
-    "ec2:deletenetworkinterface",
-    "ec2:assignprivateipaddresses",
-    "ec2:unassignprivateipaddresses",
-];
-
-fn read_only(action: &str) -> bool {
-    let Some((_, verb)) = action.split_once(':') else {
-        return false;
-    };
-    ["Get", "List", "Describe", "BatchGet", "Head"]
-        .iter()
-        .any(|p| verb.starts_with(p))
+pub fn check(ctx: &Context, out: &mut Vec<Finding>) {
+    for g in ctx.function_grants() {
+        let mut named: Vec<(ActionRisk, &str)> = Vec::new();
+        for st in &g.statements {
+            let Some(every) = st
+                .resources
+                .iter()
+                .find(|r| covers_every_resource(&r.value))
+            else {
+                continue;
+            };
+            if st.actions.iter().any(|a| is_full_wildcard(&a.value)) {
+                continue;
+            }
+            let risky: Vec<(ActionRisk, &str)> = st
+                .actions
+                .iter()
+                .map(|a| (action_risk(&a.value), a.value.as_str()))
+                .filter(|(r, _)| r.severity().is_some())
+                .collect();
+            if g.named {
+                named.extend(risky);
+                continue;
+            }
+            let Some(sev) = worst(&risky) else {
+                continue;
+            };
+            out.push(ctx.finding_sev(
+                &RULE,
+                sev,
+                format!(
+                    "{} allows {} on Resource `{}` to {}",
+                    g.what,
+                    describe(&risky).join(", "),
+                    every.value,
+                    g.users
+                ),
+                every.pos,
+                &g.resource,
+            ));
+        }
+        named.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(b.1)));
+        named.dedup_by(|a, b| a.1 == b.1);
+        if let Some(sev) = worst(&named) {
+            out.push(ctx.named_finding(&RULE, &g, sev, &describe(&named), " on every resource"));
+        }
+    }
 }
 
-pub fn check(ctx: &Context, out: &mut Vec<Finding>) {
-    for (_, st, resource, users) in ctx.function_statements() {
-        let Some(star) = st.resources.iter().find(|r| r.value == "*") else {
-            continue;
-        };
-        if st.actions.iter().any(|a| is_full_wildcard(&a.value)) {
-            continue;
-        }
-        let risky: Vec<&str> = st
-            .actions
-            .iter()
-            .map(|a| a.value.as_str())
-            .filter(|a| !STAR_ONLY.contains(&a.to_ascii_lowercase().as_str()) && !read_only(a))
-            .collect();
-        if risky.is_empty() {
-            continue;
-        }
-        out.push(ctx.finding(
-            &RULE,
-            format!(
-                "statement from {} allows {} on Resource `*` to {users}",
-                st.source,
-                risky.join(", ")
-            ),
-            star.pos,
-            &resource,
-        ));
-    }
+fn worst(actions: &[(ActionRisk, &str)]) -> Option<Severity> {
+    actions.iter().filter_map(|(r, _)| r.severity()).max()
+}
+
+fn describe(actions: &[(ActionRisk, &str)]) -> Vec<String> {
+    actions
+        .iter()
+        .map(|(r, a)| match a.strip_suffix(":*") {
+            Some(service) => format!("{a} (every {service} action: {})", r.describe()),
+            None => format!("{a} ({})", r.describe()),
+        })
+        .collect()
 }

@@ -22,33 +22,51 @@ palisade_core::declare_rule! {
 }
 
 pub fn check(ctx: &Context, out: &mut Vec<Finding>) {
-    for (_, st, resource, users) in ctx.function_statements() {
-        if let Some(first) = st.not_actions.first() {
-            out.push(ctx.finding(
-                &RULE,
-                format!(
-                        "statement from {} allows every action except {} to {users}",
-                        st.source,
-                        st.not_actions
-                            .iter()
-                            .map(|a| a.value.as_str())
-                            .collect::<Vec<_>>()
-                            .join(", ")
-                    ),
-                first.pos,
-                &resource,
-            ));
+    for g in ctx.function_grants() {
+        let mut named_hits = Vec::new();
+        for st in &g.statements {
+            if let Some(first) = st.not_actions.first() {
+                let except = st
+                    .not_actions
+                    .iter()
+                    .map(|a| a.value.as_str())
+                    .collect::<Vec<_>>()
+                    .join(", ");
+                if g.named {
+                    named_hits.push(format!("every action except {except}"));
+                } else {
+                    out.push(ctx.finding(
+                        &RULE,
+                        format!(
+                            "{} allows every action except {except} to {}",
+                            g.what, g.users
+                        ),
+                        first.pos,
+                        &g.resource,
+                    ));
+                }
+            }
+            if let Some(first) = st.not_resources.first() {
+                if g.named {
+                    named_hits.push(format!(
+                        "its actions on every resource except {}",
+                        first.value
+                    ));
+                } else {
+                    out.push(ctx.finding(
+                        &RULE,
+                        format!(
+                            "{} allows its actions on every resource except {} to {}",
+                            g.what, first.value, g.users
+                        ),
+                        first.pos,
+                        &g.resource,
+                    ));
+                }
+            }
         }
-        if let Some(first) = st.not_resources.first() {
-            out.push(ctx.finding(
-                &RULE,
-                format!(
-                    "statement from {} allows its actions on every resource except {} to {users}",
-                    st.source, first.value
-                ),
-                first.pos,
-                &resource,
-            ));
+        if !named_hits.is_empty() {
+            out.push(ctx.named_finding(&RULE, &g, RULE.severity, &named_hits, ""));
         }
     }
 }

@@ -39,22 +39,33 @@ const SENSITIVE: &[&str] = &[
 ];
 
 pub fn check(ctx: &Context, out: &mut Vec<Finding>) {
-    for (_, st, resource, users) in ctx.function_statements() {
-        for a in &st.actions {
-            let Some((service, verb)) = a.value.split_once(':') else {
-                continue;
-            };
-            if verb == "*" && SENSITIVE.contains(&service.to_ascii_lowercase().as_str()) {
+    for g in ctx.function_grants() {
+        let mut named_hits = Vec::new();
+        for st in &g.statements {
+            for a in &st.actions {
+                let Some((service, verb)) = a.value.split_once(':') else {
+                    continue;
+                };
+                if verb != "*" || !SENSITIVE.contains(&service.to_ascii_lowercase().as_str()) {
+                    continue;
+                }
+                let hit = format!("`{}` (every {service} action)", a.value);
+                if g.named {
+                    if !named_hits.contains(&hit) {
+                        named_hits.push(hit);
+                    }
+                    continue;
+                }
                 out.push(ctx.finding(
                     &RULE,
-                    format!(
-                        "statement from {} allows `{}` (every {service} action) to {users}",
-                        st.source, a.value
-                    ),
+                    format!("{} allows {hit} to {}", g.what, g.users),
                     a.pos,
-                    &resource,
+                    &g.resource,
                 ));
             }
+        }
+        if !named_hits.is_empty() {
+            out.push(ctx.named_finding(&RULE, &g, RULE.severity, &named_hits, ""));
         }
     }
 }

@@ -3,6 +3,7 @@
 use palisade_core::Finding;
 
 use super::{is_full_wildcard, Context};
+use crate::grant::covers_every_resource;
 use crate::iam::action_matches;
 
 palisade_core::declare_rule! {
@@ -50,34 +51,54 @@ const ON_STAR: &[&str] = &[
 ];
 
 pub fn check(ctx: &Context, out: &mut Vec<Finding>) {
-    for (_, st, resource, users) in ctx.function_statements() {
-        let on_star = st.resources.iter().any(|r| r.value == "*");
-        for a in &st.actions {
-            let p = a.value.as_str();
-            if is_full_wildcard(p) || p.ends_with(":*") {
-                continue;
-            }
-            let mut hits: Vec<&str> = ALWAYS
-                .iter()
-                .copied()
-                .filter(|x| action_matches(p, x))
-                .collect();
-            if on_star {
-                hits.extend(ON_STAR.iter().copied().filter(|x| action_matches(p, x)));
-            }
-            if !hits.is_empty() {
+    for g in ctx.function_grants() {
+        let mut named_hits: Vec<String> = Vec::new();
+        for st in &g.statements {
+            let on_star = st.resources.iter().any(|r| covers_every_resource(&r.value));
+            for a in &st.actions {
+                let p = a.value.as_str();
+                if is_full_wildcard(p) || p.ends_with(":*") {
+                    continue;
+                }
+                let mut hits: Vec<&str> = ALWAYS
+                    .iter()
+                    .copied()
+                    .filter(|x| action_matches(p, x))
+                    .collect();
+                if on_star {
+                    hits.extend(ON_STAR.iter().copied().filter(|x| action_matches(p, x)));
+                }
+                if hits.is_empty() {
+                    continue;
+                }
+                if g.named {
+                    let hit = if hits == [p] {
+                        format!("`{p}`")
+                    } else {
+                        format!("`{p}` ({})", hits.join(", "))
+                    };
+                    let hit = format!("{hit}{}", if on_star { " on every resource" } else { "" });
+                    if !named_hits.contains(&hit) {
+                        named_hits.push(hit);
+                    }
+                    continue;
+                }
                 out.push(ctx.finding(
                     &RULE,
                     format!(
-                        "statement from {} allows `{p}` ({}) to {users}{}",
-                        st.source,
+                        "{} allows `{p}` ({}) to {}{}",
+                        g.what,
                         hits.join(", "),
+                        g.users,
                         if on_star { " on Resource `*`" } else { "" }
                     ),
                     a.pos,
-                    &resource,
+                    &g.resource,
                 ));
             }
+        }
+        if !named_hits.is_empty() {
+            out.push(ctx.named_finding(&RULE, &g, RULE.severity, &named_hits, ""));
         }
     }
 }

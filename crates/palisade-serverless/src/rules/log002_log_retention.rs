@@ -7,8 +7,10 @@ use crate::model::{Attr, Format};
 
 palisade_core::declare_rule! {
     /// ## What it checks
-    /// A CloudWatch log group (`AWS::Logs::LogGroup`, `aws_cloudwatch_log_group`) without a
-    /// retention period, and any log group or function (`logRetentionInDays` in the
+    /// A CloudWatch log group (`AWS::Logs::LogGroup`, `aws_cloudwatch_log_group`, and the one
+    /// the Serverless Framework creates for each function when neither `logRetentionInDays`
+    /// nor a log group resource of the function's own sets it) without a retention period,
+    /// and any log group or function (`logRetentionInDays` in the
     /// Serverless Framework) whose retention is shorter than `min_log_retention_days` of
     /// `[serverless]` in `palisade.toml` (default 30 days).
     /// ## Why it matters
@@ -30,7 +32,14 @@ pub fn check(ctx: &Context, out: &mut Vec<Finding>) {
         match &g.retention_days {
             Attr::Unset => out.push(ctx.finding(
                 &RULE,
-                "log group has no retention: logs are kept forever".into(),
+                match g.resource.strip_prefix("serverless:function/") {
+                    Some(name) => format!(
+                        "the log group the Serverless Framework creates for function {name} has no \
+                         retention (no logRetentionInDays, no log group resource of its own): \
+                         logs are kept forever"
+                    ),
+                    None => "log group has no retention: logs are kept forever".into(),
+                },
                 g.pos,
                 &g.resource,
             )),

@@ -4,6 +4,8 @@
 //! that reads a [`Context`] and pushes findings. Rules skip settings the template leaves
 //! unknown ([`crate::model::Attr::Unknown`]): they never guess.
 
+use std::borrow::Cow;
+
 use palisade_core::{Finding, RuleMeta, Severity};
 
 use crate::model::{Function, Inventory, PolicyStatement, Role};
@@ -150,17 +152,95 @@ impl Context<'_> {
         out
     }
 
-    /// Allow statements of roles used by functions.
-    pub(crate) fn function_statements(&self) -> Vec<(&Role, &PolicyStatement, String, String)> {
-        self.function_roles()
-            .into_iter()
-            .flat_map(|(role, resource, users)| {
-                role.statements
+    /// What each function role is granted, one [`Grant`] per inline statement, per SAM
+    /// policy template and per AWS managed policy the role names (expanded from the
+    /// shipped table; the administrator policies FN004 reports are left to it).
+    pub(crate) fn function_grants(&self) -> Vec<Grant<'_>> {
+        let mut out = Vec::new();
+        for (role, resource, users) in self.function_roles() {
+            let mut rest: &[PolicyStatement] = &role.statements;
+            while let Some(first) = rest.first() {
+                // A SAM template's statements share its source and position: one grant.
+                let len = if first.source.starts_with(TEMPLATE_SOURCE) {
+                    rest.iter()
+                        .take_while(|s| s.source == first.source && s.pos == first.pos)
+                        .count()
+                } else {
+                    1
+                };
+                let (group, tail) = rest.split_at(len);
+                rest = tail;
+                let statements: Vec<Cow<PolicyStatement>> = group
                     .iter()
                     .filter(|s| s.allow)
-                    .map(move |s| (role, s, resource.clone(), users.clone()))
-            })
-            .collect()
+                    .map(Cow::Borrowed)
+                    .collect();
+                if statements.is_empty() {
+                    continue;
+                }
+                let named = first.source.starts_with(TEMPLATE_SOURCE);
+                out.push(Grant {
+                    what: if named {
+                        first.source.clone()
+                    } else {
+                        format!("statement from {}", first.source)
+                    },
+                    named,
+                    pos: first.pos,
+                    statements,
+                    resource: resource.clone(),
+                    users: users.clone(),
+                });
+            }
+            for m in &role.managed_policies {
+                if crate::iam::managed_policy_risk(&m.value).is_some() {
+                    continue;
+                }
+                let Some(name) = crate::managed_policies::aws_managed_policy_name(&m.value) else {
+                    continue;
+                };
+                let Some(statements) = crate::managed_policies::statements(name, m.pos) else {
+                    continue;
+                };
+                out.push(Grant {
+                    what: format!("managed policy {name}"),
+                    named: true,
+                    pos: m.pos,
+                    statements: statements
+                        .into_iter()
+                        .filter(|s| s.allow)
+                        .map(Cow::Owned)
+                        .collect(),
+                    resource: resource.clone(),
+                    users: users.clone(),
+                });
+            }
+        }
+        out
+    }
+
+    /// One finding for a named policy (managed policy, SAM template): where the role names
+    /// it, listing what it brings.
+    pub(crate) fn named_finding(
+        &self,
+        rule: &'static RuleMeta,
+        grant: &Grant,
+        severity: Severity,
+        items: &[String],
+        tail: &str,
+    ) -> Finding {
+        self.finding_sev(
+            rule,
+            severity,
+            format!(
+                "{} grants {}{tail} to {}",
+                grant.what,
+                list_of(items.iter().map(String::as_str), 8),
+                grant.users
+            ),
+            grant.pos,
+            &grant.resource,
+        )
     }
 
     /// Azure function apps with the App Service site they run on.
@@ -182,14 +262,36 @@ impl Context<'_> {
     }
 }
 
+/// Where a statement of a SAM policy template says it came from.
+pub(crate) const TEMPLATE_SOURCE: &str = "SAM policy template ";
+
+/// What a function role is granted through one source.
+pub(crate) struct Grant<'a> {
+    /// `statement from NAME`, `SAM policy template NAME` or `managed policy NAME`.
+    pub what: String,
+    /// A policy named by the role and expanded from a shipped table: its findings point at
+    /// the name and list the actions it brings, one finding per rule.
+    pub named: bool,
+    pub pos: Pos,
+    /// The `Allow` statements.
+    pub statements: Vec<Cow<'a, PolicyStatement>>,
+    /// The resource findings name, and who holds the role.
+    pub resource: String,
+    pub users: String,
+}
+
 /// Names for a message: the first few and how many more, so a role shared by thousands of
 /// functions does not make every finding's message thousands of names long.
 pub(crate) fn name_list<'a>(names: impl Iterator<Item = &'a str>) -> String {
-    const SHOWN: usize = 5;
+    list_of(names, 5)
+}
+
+/// The first `shown` items and how many more.
+pub(crate) fn list_of<'a>(names: impl Iterator<Item = &'a str>, shown_max: usize) -> String {
     let mut shown = Vec::new();
     let mut more = 0usize;
     for n in names {
-        if shown.len() < SHOWN {
+        if shown.len() < shown_max {
             shown.push(n);
         } else {
             more += 1;

@@ -1,0 +1,62 @@
+//! Secrets in the configuration files a reviewer opens first: Java `.properties`, INI and
+//! `.cfg`, `.env`, Spring `application.yml`, Maven `settings.xml` and shell history. A value
+//! under a secret-named key is judged on its own merit, quoted or not; placeholders written
+//! as words or instructions are not secrets.
+
+use palisade_secrets::Scanner;
+
+/// Lines (1-based) with a finding.
+fn lines(path: &str, text: &str) -> Vec<u32> {
+    let scanner = Scanner::builtin().unwrap();
+    let mut l: Vec<u32> = scanner
+        .scan_bytes(path, text.as_bytes())
+        .iter()
+        .map(|m| m.line)
+        .collect();
+    l.sort_unstable();
+    l.dedup();
+    l
+}
+
+#[test]
+fn java_properties() {
+    let text = "\
+db.url=jdbc:postgresql://db:5432/app
+db.password=Xk8#qLw2vR9pTz
+mail.password : hT4$kz9QwL2m
+api.secret=nR4tY8uI2oP6aS1d\\
+   F5gH9jK3
+db.password.placeholder=replace_me_with_the_real_key
+admin.password=change-me-in-production
+service.token=${SERVICE_TOKEN}
+client.secret=put-the-real-secret-here
+smtp.password=Pq7#vL2mXk9w\\
+";
+    // Line 4 continues on line 5: the value is reported where it starts.
+    assert_eq!(
+        lines("src/main/resources/app.properties", text),
+        [2, 3, 4, 10]
+    );
+}
+
+#[test]
+fn ini_cfg_and_env_files() {
+    let ini = "[database]\nhost = db\npassword = Vb7#nM2kQ9wEr\n[api]\ntoken = <your token here>\n";
+    assert_eq!(lines("setup.cfg", ini), [3]);
+    let env = "DB_PASSWORD=Qz5$wR8tYu2Lp\nAPI_KEY=\"default\"\nSECRET_KEY={{ secret_key }}\nJWT_SECRET=nP3xK8vQ2mZ7sW4e\n";
+    assert_eq!(lines(".env", env), [1, 4]);
+}
+
+#[test]
+fn spring_application_yml_and_maven_settings_xml() {
+    let yml = "spring:\n  datasource:\n    url: jdbc:mysql://db/app\n    password: Lq9@vB4nX2mT\n  mail:\n    password: replace-with-your-password\n";
+    assert_eq!(lines("src/main/resources/application.yml", yml), [4]);
+    let xml = "<settings><servers><server><id>nexus</id><username>deploy</username>\n<password>Hy7$kP2wQz9m</password></server>\n<server><password>${env.NEXUS_PASS}</password></server></servers></settings>\n";
+    assert_eq!(lines("settings.xml", xml), [2]);
+}
+
+#[test]
+fn shell_history() {
+    let history = "ls -la\nmysql -u root -pTq8zW2vLx9 app\nexport GITHUB_TOKEN=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\ncurl -u admin:Jk3#pQ8wZx2v https://ci.example.org\nexport PASSWORD=$(pass show db)\nmysql -u root -p app\nsshpass -p 'Wd8#kLq2zX' ssh deploy@host\n";
+    assert_eq!(lines("home/dev/.bash_history", history), [2, 3, 4, 7]);
+}
