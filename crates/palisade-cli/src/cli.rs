@@ -41,6 +41,11 @@ pub enum Command {
     /// Write a software bill of materials: for the lockfiles under a directory, or for a
     /// container image (the same references as `palisade image`, or `--rootfs DIR`).
     Sbom(SbomArgs),
+    /// Run the admission webhook: judge objects entering a cluster with the same rules.
+    Serve(crate::webhook_cmd::ServeArgs),
+    /// Admission webhook setup: `palisade webhook manifests`.
+    #[command(subcommand)]
+    Webhook(crate::webhook_cmd::WebhookCommand),
 }
 
 #[derive(Debug, Subcommand)]

@@ -8,6 +8,7 @@ mod netpol_cmd;
 mod rbac_cmd;
 mod rules_cmd;
 mod scan;
+mod webhook_cmd;
 
 use std::process::ExitCode;
 
@@ -38,6 +39,8 @@ fn main() -> ExitCode {
         Command::Netpol(args) => netpol_cmd::run(args),
         Command::Db(cmd) => db_cmd::run(cmd),
         Command::Sbom(args) => db_cmd::sbom(args),
+        Command::Serve(args) => webhook_cmd::serve(args),
+        Command::Webhook(cmd) => webhook_cmd::run(cmd),
     };
     match result {
         Ok(code) => ExitCode::from(code),

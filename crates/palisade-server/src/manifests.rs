@@ -1,5 +1,5 @@
 //! `palisade webhook manifests`: everything a cluster needs to send its admission requests
-//! to `palisade serve` — Namespace, ServiceAccount, Deployment, Service,
+//! to `palisade serve` — Namespace, ServiceAccount, Deployment, Service, NetworkPolicy,
 //! PodDisruptionBudget and the ValidatingWebhookConfiguration — with the serving
 //! certificate either generated here (a self-signed CA, its `caBundle` in the webhook
 //! configuration, the key pair in a `kubernetes.io/tls` Secret) or left to cert-manager
@@ -159,8 +159,37 @@ fn webhook_rules() -> Value {
     ])
 }
 
+/// Checks that `value` can name a namespace or Service: a DNS label (RFC 1123).
+fn dns_label(option: &str, value: &str) -> Result<(), ServerError> {
+    let ok = !value.is_empty()
+        && value.len() <= 63
+        && value
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
+        && !value.starts_with('-')
+        && !value.ends_with('-');
+    if ok {
+        Ok(())
+    } else {
+        Err(ServerError::Config {
+            source_name: option.to_string(),
+            message: format!(
+                "`{value}` is not a DNS label (lowercase letters, digits and `-`, at most 63)"
+            ),
+        })
+    }
+}
+
 /// The manifests as one multi-document YAML stream.
 pub fn manifests(options: &ManifestOptions) -> Result<String, ServerError> {
+    dns_label("--namespace", &options.namespace)?;
+    dns_label("--name", &options.name)?;
+    if options.image.trim().is_empty() || options.image.contains(char::is_whitespace) {
+        return Err(ServerError::Config {
+            source_name: "--image".into(),
+            message: format!("`{}` is not an image reference", options.image),
+        });
+    }
     let ns = options.namespace.as_str();
     let name = options.name.as_str();
     let secret = format!("{name}-tls");
@@ -291,6 +320,24 @@ pub fn manifests(options: &ManifestOptions) -> Result<String, ServerError> {
             "ports": [{"name": "https", "port": 443, "targetPort": "https", "protocol": "TCP"}],
         },
     }));
+    // The API server calls in from outside the pod network (its address is not known
+    // here), so ingress is open on the webhook port only; the server calls nothing.
+    let mut policy_meta = meta(name);
+    policy_meta["annotations"] = json!({
+        "palisade.dev/ignore": "NET004",
+        "palisade.dev/ignore-reason": "the API server calls the webhook from outside the pod network; narrow with an ipBlock of the control plane's addresses where they are known",
+    });
+    docs.push(json!({
+        "apiVersion": "networking.k8s.io/v1",
+        "kind": "NetworkPolicy",
+        "metadata": policy_meta,
+        "spec": {
+            "podSelector": {},
+            "policyTypes": ["Ingress", "Egress"],
+            "ingress": [{"ports": [{"port": 8443, "protocol": "TCP"}]}],
+            "egress": [],
+        },
+    }));
     docs.push(json!({
         "apiVersion": "policy/v1",
         "kind": "PodDisruptionBudget",
@@ -369,6 +416,7 @@ mod tests {
                 "Secret",
                 "Deployment",
                 "Service",
+                "NetworkPolicy",
                 "PodDisruptionBudget",
                 "ValidatingWebhookConfiguration"
             ]
@@ -382,7 +430,7 @@ mod tests {
             .unwrap()
         };
         let secret = &docs[2];
-        let webhook = &docs[6]["webhooks"][0];
+        let webhook = &docs[7]["webhooks"][0];
         assert_eq!(
             decode(&webhook["clientConfig"]["caBundle"]),
             decode(&secret["data"]["ca.crt"])
@@ -406,6 +454,54 @@ mod tests {
         std::fs::remove_dir_all(&dir).unwrap();
     }
 
+    /// Findings of `palisade scan` on the manifests, at medium or above, as `RULE kind`.
+    fn serious_findings(text: &str) -> Vec<String> {
+        let engine = palisade_engine::Engine::new(palisade_engine::Settings::default()).unwrap();
+        let report = engine.scan_documents(vec![palisade_engine::FileEntry::memory(
+            "webhook.yaml",
+            text.as_bytes(),
+        )]);
+        assert!(report.errors.is_empty(), "{:?}", report.errors);
+        report
+            .findings
+            .iter()
+            .filter(|f| f.severity >= palisade_core::Severity::Medium)
+            .map(|f| {
+                format!(
+                    "{} {}",
+                    f.rule_id,
+                    f.location.resource.as_deref().unwrap_or("")
+                )
+            })
+            .collect()
+    }
+
+    #[test]
+    fn the_manifests_pass_palisades_own_rules() {
+        let mut options = ManifestOptions::new("palisade-system");
+        options.certificates = CertSource::CertManager;
+        assert_eq!(
+            serious_findings(&manifests(&options).unwrap()),
+            Vec::<String>::new()
+        );
+        // A generated key in a Secret is what the self-signed mode is; nothing else is flagged.
+        options.certificates = CertSource::SelfSigned;
+        for finding in serious_findings(&manifests(&options).unwrap()) {
+            assert!(finding.starts_with("SEC"), "{finding}");
+        }
+    }
+
+    #[test]
+    fn names_that_kubernetes_would_reject_are_refused() {
+        let e = manifests(&ManifestOptions::new("Palisade System"))
+            .unwrap_err()
+            .to_string();
+        assert!(
+            e.starts_with("--namespace: `Palisade System` is not a DNS label"),
+            "{e}"
+        );
+    }
+
     #[test]
     fn cert_manager_manifests_leave_the_ca_to_the_injector() {
         let mut options = ManifestOptions::new("sec");
@@ -421,11 +517,12 @@ mod tests {
                 "Certificate",
                 "Deployment",
                 "Service",
+                "NetworkPolicy",
                 "PodDisruptionBudget",
                 "ValidatingWebhookConfiguration"
             ]
         );
-        let config = &docs[7];
+        let config = &docs[8];
         assert_eq!(
             config["metadata"]["annotations"]["cert-manager.io/inject-ca-from"],
             "sec/palisade-webhook"
