@@ -15,6 +15,14 @@ const MAX_WARNINGS: usize = 20;
 /// The API server drops warnings longer than this; longer ones are cut here instead.
 const MAX_WARNING_CHARS: usize = 256;
 
+/// Rules whose verdict depends on objects other than the one under review (the namespace's
+/// NetworkPolicies, the workloads a policy selects, the Roles a binding names, the
+/// permissions of a workload's service account). The server has no view of the cluster, so
+/// at admission they would report what is merely unseen: their findings are dropped.
+pub const NEEDS_CLUSTER_VIEW: &[&str] = &[
+    "NET001", "NET002", "NET003", "NET007", "NET008", "NET009", "RBAC014", "RBAC015",
+];
+
 /// Why a request was decided the way it was, for logs and metrics.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Basis {
@@ -99,6 +107,9 @@ pub fn judge(engine: &Engine, settings: &WebhookSettings, request: &AdmissionReq
     let mut blocking = Vec::new();
     let mut warnings = Vec::new();
     for finding in &scan.report.findings {
+        if NEEDS_CLUSTER_VIEW.contains(&finding.rule_id.as_ref()) {
+            continue;
+        }
         if settings
             .exempt_rules
             .contains(&finding.rule_id.to_ascii_uppercase())

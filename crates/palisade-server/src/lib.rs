@@ -13,7 +13,7 @@
 //! It is not a scanner (rules and the scan are `palisade-engine`'s), not a command line
 //! (`palisade serve` in `palisade-cli` builds the engine and calls [`start`]), and it does not
 //! mutate objects or watch the cluster: rules that need other objects (RBAC paths,
-//! NetworkPolicy coverage) see only the object under review.
+//! NetworkPolicy coverage, listed in [`NEEDS_CLUSTER_VIEW`]) are not applied at admission.
 //!
 //! Fail open or closed is the cluster's choice, not the server's: the webhook
 //! configuration's `failurePolicy: Fail` (what the generated manifests use) rejects requests
@@ -29,7 +29,7 @@ mod tls;
 mod yaml;
 
 pub use config::WebhookSettings;
-pub use decision::{describe, judge, Basis, Decision};
+pub use decision::{describe, judge, Basis, Decision, NEEDS_CLUSTER_VIEW};
 pub use server::{start, Running, ServerOptions, DEFAULT_LISTEN, MAX_BODY_BYTES};
 pub use tls::{load_certified_key, TlsError};
 

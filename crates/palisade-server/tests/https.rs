@@ -255,6 +255,28 @@ fn exempt_namespaces_delete_and_dry_run_are_handled() {
 }
 
 #[test]
+fn rules_that_need_the_rest_of_the_cluster_are_not_applied() {
+    let hook = Webhook::default();
+    // Alone, a database pod "is reachable from the internet" (NET008, high) and its
+    // namespace "has no NetworkPolicy" (NET001): `palisade scan` of this one file says so.
+    // The server cannot see the cluster's policies, so it does not deny nor warn on them.
+    let mut spec = hardened_pod_spec();
+    spec["containers"][0]["ports"] = json!([{"containerPort": 5432}]);
+    let database = json!({"apiVersion": "v1", "kind": "Pod",
+        "metadata": {"name": "db", "namespace": "shop", "labels": {"app": "postgres"}},
+        "spec": spec});
+    let answer = hook.review(&review("uid-db", "CREATE", &database));
+    assert!(answer.response.allowed, "{:?}", answer.response);
+    for warning in &answer.response.warnings {
+        let rule = warning.split([' ', ':']).next().unwrap();
+        assert!(
+            !palisade_server::NEEDS_CLUSTER_VIEW.contains(&rule),
+            "{warning}"
+        );
+    }
+}
+
+#[test]
 fn a_deployment_is_judged_through_its_pod_template() {
     let hook = Webhook::default();
     let mut spec = hardened_pod_spec();
