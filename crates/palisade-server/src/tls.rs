@@ -175,3 +175,43 @@ pub(crate) fn server_config(
     config.alpn_protocols = vec![b"http/1.1".to_vec()];
     Ok(Arc::new(config))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn write_pair(dir: &Path, cert: &str, key: &str) {
+        std::fs::write(dir.join("tls.crt"), cert).unwrap();
+        std::fs::write(dir.join("tls.key"), key).unwrap();
+    }
+
+    fn served(certs: &ReloadingCert) -> CertificateDer<'static> {
+        certs.current.read().unwrap().cert[0].clone()
+    }
+
+    #[test]
+    fn a_rotated_pair_is_served_and_a_half_written_one_is_not() {
+        let dir = tempfile::tempdir().unwrap();
+        let (cert, key) = (dir.path().join("tls.crt"), dir.path().join("tls.key"));
+        let first = crate::manifests::self_signed(&["localhost".into()]).unwrap();
+        let second = crate::manifests::self_signed(&["localhost".into()]).unwrap();
+        write_pair(dir.path(), &first.cert_pem, &first.key_pem);
+        let certs = ReloadingCert::load(&cert, &key).unwrap();
+        let original = served(&certs);
+        assert!(certs.refresh().is_none(), "nothing changed yet");
+
+        // The certificate is replaced before its key: the old pair stays in service.
+        std::thread::sleep(Duration::from_millis(20));
+        std::fs::write(&cert, &second.cert_pem).unwrap();
+        assert!(matches!(
+            certs.refresh(),
+            Some(Err(TlsError::Mismatch { .. }))
+        ));
+        assert_eq!(served(&certs), original);
+
+        std::fs::write(&key, &second.key_pem).unwrap();
+        assert!(matches!(certs.refresh(), Some(Ok(()))));
+        assert_ne!(served(&certs), original);
+        assert!(certs.refresh().is_none());
+    }
+}
