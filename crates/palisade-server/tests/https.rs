@@ -277,6 +277,37 @@ fn rules_that_need_the_rest_of_the_cluster_are_not_applied() {
 }
 
 #[test]
+fn secrets_belong_in_secrets_not_in_config_maps() {
+    let hook = Webhook::default();
+    let key = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYzQ3kLm9Pq2";
+    let secret = json!({"apiVersion": "v1", "kind": "Secret",
+        "metadata": {"name": "db", "namespace": "shop"}, "type": "Opaque",
+        "stringData": {"aws_secret_access_key": key}});
+    let answer = hook.review(&review("uid-secret", "CREATE", &secret));
+    assert!(answer.response.allowed, "{:?}", answer.response);
+    assert!(
+        answer.response.warnings.is_empty(),
+        "{:?}",
+        answer.response.warnings
+    );
+
+    let config_map = json!({"apiVersion": "v1", "kind": "ConfigMap",
+        "metadata": {"name": "app", "namespace": "shop"},
+        "data": {"AWS_SECRET_ACCESS_KEY": key}});
+    let answer = hook.review(&review("uid-cm", "CREATE", &config_map));
+    assert!(!answer.response.allowed);
+    let message = answer.response.status.unwrap().message;
+    assert!(
+        message.contains("SEC201 data.AWS_SECRET_ACCESS_KEY: "),
+        "{message}"
+    );
+    assert!(
+        !message.contains(key),
+        "the secret is never sent back whole: {message}"
+    );
+}
+
+#[test]
 fn a_deployment_is_judged_through_its_pod_template() {
     let hook = Webhook::default();
     let mut spec = hardened_pod_spec();
