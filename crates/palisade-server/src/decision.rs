@@ -88,6 +88,14 @@ pub fn judge(engine: &Engine, settings: &WebhookSettings, request: &AdmissionReq
     let Some(mut object) = request.object.clone() else {
         return allow(Basis::Operation);
     };
+    // An object being deleted only loses finalizers: denying that would leave it stuck in
+    // Terminating.
+    if object
+        .pointer("/metadata/deletionTimestamp")
+        .is_some_and(|t| !t.is_null())
+    {
+        return allow(Basis::Operation);
+    }
     if !namespace.is_empty() {
         if let Some(metadata) = object
             .as_object_mut()

@@ -252,6 +252,13 @@ fn exempt_namespaces_delete_and_dry_run_are_handled() {
     dry["request"]["oldObject"] = dry["request"]["object"].clone();
     let answer = hook.review(&dry);
     assert!(!answer.response.allowed);
+
+    // Removing the finalizers of an object being deleted is never blocked.
+    let mut terminating = privileged_pod("shop");
+    terminating["metadata"]["deletionTimestamp"] = json!("2026-01-01T00:00:00Z");
+    let mut update = review("uid-fin", "UPDATE", &terminating);
+    update["request"]["oldObject"] = update["request"]["object"].clone();
+    assert!(hook.review(&update).response.allowed);
 }
 
 #[test]
