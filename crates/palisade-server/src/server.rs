@@ -53,6 +53,8 @@ pub struct ServerOptions {
     pub cert_reload_interval: Option<Duration>,
     /// One JSON line per decision on standard error.
     pub log_decisions: bool,
+    /// Stop (and drain) on SIGINT and SIGTERM; off, only [`Running::shutdown`] stops it.
+    pub stop_on_signals: bool,
 }
 
 impl ServerOptions {
@@ -65,6 +67,7 @@ impl ServerOptions {
             max_body_bytes: MAX_BODY_BYTES,
             cert_reload_interval: Some(Duration::from_secs(30)),
             log_decisions: true,
+            stop_on_signals: true,
         }
     }
 }
@@ -152,6 +155,7 @@ pub fn start(engine: Engine, options: ServerOptions) -> Result<Running, ServerEr
     });
     let (stop_tx, stop_rx) = oneshot::channel();
     let reload = options.cert_reload_interval;
+    let signals = options.stop_on_signals;
     let thread = std::thread::Builder::new()
         .name("palisade-serve".into())
         .spawn(move || {
@@ -163,7 +167,7 @@ pub fn start(engine: Engine, options: ServerOptions) -> Result<Running, ServerEr
                     }
                 })?;
                 let watcher = reload.map(|every| tokio::spawn(certs.watch(every)));
-                let result = serve(listener, tls_config, router(state), stop_rx).await;
+                let result = serve(listener, tls_config, router(state), stop_rx, signals).await;
                 if let Some(w) = watcher {
                     w.abort();
                 }
@@ -199,11 +203,18 @@ async fn serve(
     tls_config: Arc<rustls::ServerConfig>,
     app: Router,
     mut stop: oneshot::Receiver<()>,
+    signals: bool,
 ) -> Result<(), ServerError> {
     let acceptor = tokio_rustls::TlsAcceptor::from(tls_config);
     let graceful = hyper_util::server::graceful::GracefulShutdown::new();
     let slots = Arc::new(Semaphore::new(MAX_CONNECTIONS));
-    let signal = signal();
+    let signal = async move {
+        if signals {
+            signal().await
+        } else {
+            std::future::pending().await
+        }
+    };
     tokio::pin!(signal);
     loop {
         let permit = tokio::select! {
@@ -361,8 +372,8 @@ async fn validate(
             return plain(
                 StatusCode::SERVICE_UNAVAILABLE,
                 format!(
-                    "no decision within the {} ms deadline",
-                    state.settings.timeout.as_millis()
+                    "no decision within the {:?} deadline",
+                    state.settings.timeout
                 ),
             );
         }

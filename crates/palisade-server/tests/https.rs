@@ -27,6 +27,7 @@ impl Webhook {
         options.settings = settings;
         options.max_body_bytes = max_body_bytes;
         options.log_decisions = false;
+        options.stop_on_signals = false;
         let engine =
             palisade_engine::Engine::new(engine_settings(palisade_core::Config::default()))
                 .unwrap();
@@ -413,6 +414,33 @@ fn bad_requests_get_400_with_a_reason_and_oversized_bodies_are_refused() {
     );
     assert!(
         metrics.contains(r#"palisade_webhook_requests_total{path="/validate",code="400"} 4"#),
+        "{metrics}"
+    );
+}
+
+#[test]
+fn a_decision_past_its_deadline_is_an_error_not_a_verdict() {
+    let hook = Webhook::start(
+        WebhookSettings {
+            timeout: std::time::Duration::from_nanos(1),
+            ..WebhookSettings::default()
+        },
+        palisade_server::MAX_BODY_BYTES,
+    );
+    let containers: Vec<Value> = (0..300)
+        .map(|i| json!({"name": format!("c{i}"), "image": "busybox:1.36"}))
+        .collect();
+    let pod = json!({"apiVersion": "v1", "kind": "Pod",
+        "metadata": {"name": "big", "namespace": "shop"}, "spec": {"containers": containers}});
+    let (status, body) = hook.post(review("uid-slow", "CREATE", &pod).to_string().as_bytes());
+    assert_eq!(status, 503, "{body}");
+    assert!(
+        body.contains("no decision within the 1ns deadline"),
+        "{body}"
+    );
+    let (_, metrics) = hook.get("/metrics");
+    assert!(
+        metrics.contains(r#"palisade_webhook_errors_total{kind="timeout"} 1"#),
         "{metrics}"
     );
 }
