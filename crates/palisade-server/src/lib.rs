@@ -30,7 +30,7 @@ mod yaml;
 
 pub use config::WebhookSettings;
 pub use decision::{describe, judge, Basis, Decision, NEEDS_CLUSTER_VIEW};
-pub use server::{start, Running, ServerOptions, DEFAULT_LISTEN, MAX_BODY_BYTES};
+pub use server::{start, Running, ServerOptions, CLIENT_TIMEOUT, DEFAULT_LISTEN, MAX_BODY_BYTES};
 pub use tls::{load_certified_key, TlsError};
 
 use std::path::PathBuf;

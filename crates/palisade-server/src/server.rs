@@ -33,8 +33,7 @@ pub const DEFAULT_LISTEN: &str = "0.0.0.0:8443";
 /// and an AdmissionReview of an object near it (object and oldObject) stays under twice that.
 pub const MAX_BODY_BYTES: usize = 6 * 1024 * 1024;
 /// A client has this long to finish the TLS handshake, and then to send its headers.
-const HANDSHAKE_TIMEOUT: Duration = Duration::from_secs(10);
-const HEADER_TIMEOUT: Duration = Duration::from_secs(10);
+pub const CLIENT_TIMEOUT: Duration = Duration::from_secs(10);
 /// Connections served at once; more wait in the kernel's backlog.
 const MAX_CONNECTIONS: usize = 1024;
 /// How long shutdown waits for requests in flight.
@@ -53,6 +52,9 @@ pub struct ServerOptions {
     pub cert_reload_interval: Option<Duration>,
     /// One JSON line per decision on standard error.
     pub log_decisions: bool,
+    /// How long a client may take over its TLS handshake, and then over each request's
+    /// headers, before the connection is closed (slow clients hold no slot for long).
+    pub client_timeout: Duration,
     /// Stop (and drain) on SIGINT and SIGTERM; off, only [`Running::shutdown`] stops it.
     pub stop_on_signals: bool,
 }
@@ -68,6 +70,7 @@ impl ServerOptions {
             cert_reload_interval: Some(Duration::from_secs(30)),
             log_decisions: true,
             stop_on_signals: true,
+            client_timeout: CLIENT_TIMEOUT,
         }
     }
 }
@@ -156,6 +159,7 @@ pub fn start(engine: Engine, options: ServerOptions) -> Result<Running, ServerEr
     let (stop_tx, stop_rx) = oneshot::channel();
     let reload = options.cert_reload_interval;
     let signals = options.stop_on_signals;
+    let client_timeout = options.client_timeout;
     let thread = std::thread::Builder::new()
         .name("palisade-serve".into())
         .spawn(move || {
@@ -167,7 +171,15 @@ pub fn start(engine: Engine, options: ServerOptions) -> Result<Running, ServerEr
                     }
                 })?;
                 let watcher = reload.map(|every| tokio::spawn(certs.watch(every)));
-                let result = serve(listener, tls_config, router(state), stop_rx, signals).await;
+                let result = serve(
+                    listener,
+                    tls_config,
+                    router(state),
+                    stop_rx,
+                    signals,
+                    client_timeout,
+                )
+                .await;
                 if let Some(w) = watcher {
                     w.abort();
                 }
@@ -204,6 +216,7 @@ async fn serve(
     app: Router,
     mut stop: oneshot::Receiver<()>,
     signals: bool,
+    client_timeout: Duration,
 ) -> Result<(), ServerError> {
     let acceptor = tokio_rustls::TlsAcceptor::from(tls_config);
     let graceful = hyper_util::server::graceful::GracefulShutdown::new();
@@ -243,14 +256,14 @@ async fn serve(
         let watcher = graceful.watcher();
         tokio::spawn(async move {
             let _permit = permit;
-            let Ok(Ok(tls)) = tokio::time::timeout(HANDSHAKE_TIMEOUT, acceptor.accept(tcp)).await
+            let Ok(Ok(tls)) = tokio::time::timeout(client_timeout, acceptor.accept(tcp)).await
             else {
                 return;
             };
             let mut builder = hyper::server::conn::http1::Builder::new();
             builder
                 .timer(TokioTimer::new())
-                .header_read_timeout(HEADER_TIMEOUT);
+                .header_read_timeout(client_timeout);
             let connection = builder.serve_connection(TokioIo::new(tls), service);
             let _ = watcher.watch(connection).await;
         });

@@ -18,6 +18,14 @@ struct Webhook {
 
 impl Webhook {
     fn start(settings: WebhookSettings, max_body_bytes: usize) -> Webhook {
+        Webhook::start_with(settings, max_body_bytes, palisade_server::CLIENT_TIMEOUT)
+    }
+
+    fn start_with(
+        settings: WebhookSettings,
+        max_body_bytes: usize,
+        client_timeout: std::time::Duration,
+    ) -> Webhook {
         let dir = tempfile::tempdir().unwrap();
         let pair = self_signed(&["localhost".into(), "127.0.0.1".into()]).unwrap();
         let (cert, key) = (dir.path().join("tls.crt"), dir.path().join("tls.key"));
@@ -28,6 +36,7 @@ impl Webhook {
         options.max_body_bytes = max_body_bytes;
         options.log_decisions = false;
         options.stop_on_signals = false;
+        options.client_timeout = client_timeout;
         let engine =
             palisade_engine::Engine::new(engine_settings(palisade_core::Config::default()))
                 .unwrap();
@@ -442,6 +451,48 @@ fn a_decision_past_its_deadline_is_an_error_not_a_verdict() {
     assert!(
         metrics.contains(r#"palisade_webhook_errors_total{kind="timeout"} 1"#),
         "{metrics}"
+    );
+}
+
+#[test]
+fn silent_and_slow_clients_are_cut_off_while_others_are_served() {
+    use std::io::{Read, Write};
+    use std::time::{Duration, Instant};
+    let hook = Webhook::start_with(
+        WebhookSettings::default(),
+        palisade_server::MAX_BODY_BYTES,
+        Duration::from_millis(300),
+    );
+    let addr = hook.base.trim_start_matches("https://").to_string();
+    // Connections that never start TLS, and one that sends its hello a byte at a time.
+    let silent: Vec<_> = (0..50)
+        .map(|_| std::net::TcpStream::connect(&addr).unwrap())
+        .collect();
+    let mut dripping = std::net::TcpStream::connect(&addr).unwrap();
+    dripping.write_all(&[0x16]).unwrap();
+    // Meanwhile a real client is answered.
+    assert_eq!(hook.get("/healthz").0, 200);
+    let started = Instant::now();
+    for mut conn in silent.into_iter().chain([dripping.try_clone().unwrap()]) {
+        conn.set_read_timeout(Some(Duration::from_secs(10)))
+            .unwrap();
+        let mut buf = [0u8; 16];
+        // Closed by the server: end of stream (or a reset), not our read timeout.
+        match conn.read(&mut buf) {
+            Ok(n) => assert!(n == 0 || buf[0] == 0x15, "unexpected bytes"),
+            Err(e) => assert!(
+                !matches!(
+                    e.kind(),
+                    std::io::ErrorKind::WouldBlock | std::io::ErrorKind::TimedOut
+                ),
+                "still open: {e}"
+            ),
+        }
+    }
+    assert!(
+        started.elapsed() < Duration::from_secs(5),
+        "{:?}",
+        started.elapsed()
     );
 }
 
