@@ -9,6 +9,7 @@ mod netpol_cmd;
 mod rbac_cmd;
 mod rules_cmd;
 mod scan;
+mod webhook_cmd;
 
 use std::process::ExitCode;
 
@@ -40,6 +41,8 @@ fn main() -> ExitCode {
         Command::Db(cmd) => db_cmd::run(cmd),
         Command::Sbom(args) => db_cmd::sbom(args),
         Command::Cluster(args) => cluster_cmd::run(args),
+        Command::Serve(args) => webhook_cmd::serve(args),
+        Command::Webhook(cmd) => webhook_cmd::run(cmd),
     };
     match result {
         Ok(code) => ExitCode::from(code),

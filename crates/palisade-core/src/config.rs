@@ -58,6 +58,9 @@ pub struct Config {
     /// `[kubernetes]`: cluster CIDRs and other Kubernetes analysis settings.
     #[serde(default)]
     pub kubernetes: toml::Table,
+    /// `[webhook]`: admission decisions of `palisade serve`, read by the server crate.
+    #[serde(default)]
+    pub webhook: toml::Table,
     /// Where the configuration came from, for messages.
     #[serde(skip)]
     pub source: Option<PathBuf>,

@@ -1,0 +1,124 @@
+//! `palisade serve` (the admission webhook, `palisade-server`) and `palisade webhook
+//! manifests` (what a cluster needs to call it): options in, the server's library out.
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+
+use anyhow::Context;
+use clap::{Args, Subcommand, ValueEnum};
+use palisade_engine::Engine;
+use palisade_server::manifests::{CertSource, FailurePolicy, ManifestOptions};
+use palisade_server::{ServerOptions, WebhookSettings};
+
+#[derive(Debug, Args)]
+pub struct ServeArgs {
+    /// PEM certificate (chain) the server presents; reloaded when the file changes.
+    #[arg(long, value_name = "FILE")]
+    pub tls_cert: PathBuf,
+    /// PEM private key of that certificate.
+    #[arg(long, value_name = "FILE")]
+    pub tls_key: PathBuf,
+    /// Configuration with the [webhook] table (default: palisade.toml in the working
+    /// directory, if there is one).
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+    /// Address and port to listen on (HTTPS only).
+    #[arg(long, value_name = "ADDR", default_value = palisade_server::DEFAULT_LISTEN)]
+    pub listen: SocketAddr,
+    /// No JSON log line per decision on standard error (start and errors are still logged).
+    #[arg(short, long)]
+    pub quiet: bool,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum WebhookCommand {
+    /// Print the Namespace, ServiceAccount, Deployment, Service, PodDisruptionBudget,
+    /// certificate (Secret or cert-manager resources) and ValidatingWebhookConfiguration
+    /// that run `palisade serve` in a cluster: `... | kubectl apply -f -`.
+    ///
+    /// With --self-signed (the default) a new CA and serving certificate are generated and
+    /// the private key is written in the Secret: treat the output as a secret. The webhook
+    /// fails closed (failurePolicy Fail): while no replica answers, creating or updating
+    /// the judged kinds outside kube-system and NAMESPACE is refused.
+    Manifests(ManifestArgs),
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum PolicyArg {
+    /// Refuse requests the webhook cannot answer (fail closed).
+    Fail,
+    /// Admit them unjudged (fail open).
+    Ignore,
+}
+
+#[derive(Debug, Args)]
+pub struct ManifestArgs {
+    /// Namespace the webhook runs in (exempt from its own checks).
+    #[arg(long, default_value = "palisade-system")]
+    pub namespace: String,
+    /// Generate a CA and serving certificate now (the default).
+    #[arg(long, conflicts_with = "cert_manager")]
+    pub self_signed: bool,
+    /// Let cert-manager issue the certificate and inject the CA bundle.
+    #[arg(long)]
+    pub cert_manager: bool,
+    /// Container image running `palisade`.
+    #[arg(long, value_name = "REF")]
+    pub image: Option<String>,
+    /// What the API server does when the webhook does not answer.
+    #[arg(long, value_enum, default_value_t = PolicyArg::Fail)]
+    pub failure_policy: PolicyArg,
+    /// Seconds the API server waits for an answer (1-30).
+    #[arg(long, default_value_t = 5, value_parser = clap::value_parser!(u8).range(1..=30))]
+    pub timeout_seconds: u8,
+    /// Number of webhook replicas.
+    #[arg(long, default_value_t = 2, value_parser = clap::value_parser!(u32).range(1..))]
+    pub replicas: u32,
+}
+
+pub fn serve(args: ServeArgs) -> anyhow::Result<u8> {
+    let config = palisade_engine::load_config(args.config.as_deref(), &[])?;
+    // The downward API's namespace of the pod: the webhook never judges its own namespace.
+    let own_namespace = std::env::var("POD_NAMESPACE").ok();
+    let settings = WebhookSettings::from_config(&config, own_namespace.as_deref())?;
+    let engine = Engine::new(palisade_server::engine_settings(config))?;
+    let mut options = ServerOptions::new(args.listen, args.tls_cert, args.tls_key);
+    options.settings = settings.clone();
+    options.log_decisions = !args.quiet;
+    let running = palisade_server::start(engine, options)?;
+    let started = serde_json::json!({
+        "event": "listening",
+        "addr": running.local_addr().to_string(),
+        "block_at": settings.block_at.as_str(),
+        "exempt_namespaces": settings.exempt_namespaces,
+        "exempt_rules": settings.exempt_rules,
+        "timeout_ms": settings.timeout.as_millis() as u64,
+    });
+    eprintln!("{started}");
+    running.wait().context("palisade serve")?;
+    Ok(0)
+}
+
+pub fn run(command: WebhookCommand) -> anyhow::Result<u8> {
+    match command {
+        WebhookCommand::Manifests(args) => {
+            let mut options = ManifestOptions::new(&args.namespace);
+            if let Some(image) = args.image {
+                options.image = image;
+            }
+            options.certificates = if args.cert_manager {
+                CertSource::CertManager
+            } else {
+                CertSource::SelfSigned
+            };
+            options.failure_policy = match args.failure_policy {
+                PolicyArg::Fail => FailurePolicy::Fail,
+                PolicyArg::Ignore => FailurePolicy::Ignore,
+            };
+            options.timeout_seconds = args.timeout_seconds;
+            options.replicas = args.replicas;
+            crate::emit(&palisade_server::manifests::manifests(&options)?)?;
+            Ok(0)
+        }
+    }
+}

@@ -1,0 +1,153 @@
+//! The `[webhook]` table of `palisade.toml`: what the server blocks, what it lets through
+//! unjudged, and how long it may think.
+//!
+//! ```toml
+//! [webhook]
+//! block_at = "high"                       # deny at or above this severity (default: high)
+//! exempt_namespaces = ["kube-system"]     # requests in these namespaces are allowed unjudged
+//! exempt_rules = ["IMG010"]               # findings of these rules never block nor warn
+//! timeout_ms = 4000                       # deadline of one decision
+//! ```
+//!
+//! What happens when the server cannot answer (down, too slow, an error) is not decided here
+//! but by the cluster: the `failurePolicy` of the ValidatingWebhookConfiguration. `Fail`
+//! (fail closed, what `palisade webhook manifests` writes) rejects the request; `Ignore`
+//! (fail open) admits it unjudged.
+
+use std::collections::BTreeSet;
+use std::time::Duration;
+
+use palisade_core::{Config, Severity};
+use serde::Deserialize;
+
+use crate::ServerError;
+
+/// Default deadline of one decision, below the 5 s `timeoutSeconds` the generated
+/// webhook configuration gives the API server (whose own default and maximum is 10 s / 30 s).
+pub const DEFAULT_TIMEOUT: Duration = Duration::from_millis(4000);
+
+/// How admission requests are judged.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct WebhookSettings {
+    /// Findings at or above this severity deny the request; lower ones become warnings.
+    pub block_at: Severity,
+    /// Namespaces whose requests are allowed without a scan.
+    pub exempt_namespaces: BTreeSet<String>,
+    /// Rules whose findings are ignored at admission.
+    pub exempt_rules: BTreeSet<String>,
+    /// How long one decision may take before the request gets an error.
+    pub timeout: Duration,
+}
+
+impl Default for WebhookSettings {
+    fn default() -> Self {
+        WebhookSettings {
+            block_at: Severity::High,
+            exempt_namespaces: ["kube-system".to_string()].into(),
+            exempt_rules: BTreeSet::new(),
+            timeout: DEFAULT_TIMEOUT,
+        }
+    }
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct WebhookTable {
+    block_at: Option<Severity>,
+    exempt_namespaces: Option<Vec<String>>,
+    #[serde(default)]
+    exempt_rules: Vec<String>,
+    timeout_ms: Option<u64>,
+}
+
+impl WebhookSettings {
+    /// The settings of `config`'s `[webhook]` table; `own_namespace` (where the server runs,
+    /// from the downward API) is always exempt, so the webhook never blocks its own restart.
+    pub fn from_config(
+        config: &Config,
+        own_namespace: Option<&str>,
+    ) -> Result<WebhookSettings, ServerError> {
+        let source = config
+            .source
+            .as_ref()
+            .map(|p| p.display().to_string())
+            .unwrap_or_else(|| palisade_core::config::CONFIG_FILE.to_string());
+        let bad = |message: String| ServerError::Config {
+            source_name: source.clone(),
+            message,
+        };
+        let table: WebhookTable = toml::Value::Table(config.webhook.clone())
+            .try_into()
+            .map_err(|e: toml::de::Error| bad(format!("[webhook] {}", e.message())))?;
+        let mut settings = WebhookSettings::default();
+        if let Some(block_at) = table.block_at {
+            settings.block_at = block_at;
+        }
+        if let Some(namespaces) = table.exempt_namespaces {
+            settings.exempt_namespaces = namespaces.into_iter().collect();
+        }
+        settings.exempt_rules = table
+            .exempt_rules
+            .into_iter()
+            .map(|r| r.to_ascii_uppercase())
+            .collect();
+        match table.timeout_ms {
+            None => {}
+            Some(0) => return Err(bad("[webhook] timeout_ms must be above 0".into())),
+            Some(ms) => settings.timeout = Duration::from_millis(ms),
+        }
+        if let Some(ns) = own_namespace.filter(|ns| !ns.is_empty()) {
+            settings.exempt_namespaces.insert(ns.to_string());
+        }
+        Ok(settings)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::path::Path;
+
+    fn parse(text: &str) -> Result<WebhookSettings, ServerError> {
+        let config = Config::parse(text, Path::new("palisade.toml")).unwrap();
+        WebhookSettings::from_config(&config, Some("palisade-system"))
+    }
+
+    #[test]
+    fn defaults_deny_high_and_critical_and_exempt_kube_system_and_own_namespace() {
+        let s = parse("").unwrap();
+        assert_eq!(s.block_at, Severity::High);
+        assert!(s.exempt_namespaces.contains("kube-system"));
+        assert!(s.exempt_namespaces.contains("palisade-system"));
+        assert_eq!(s.timeout, DEFAULT_TIMEOUT);
+    }
+
+    #[test]
+    fn the_table_overrides_the_defaults() {
+        let s = parse(
+            "[webhook]\nblock_at = \"critical\"\nexempt_namespaces = [\"dev\"]\nexempt_rules = [\"iso003\"]\ntimeout_ms = 250\n",
+        )
+        .unwrap();
+        assert_eq!(s.block_at, Severity::Critical);
+        assert!(!s.exempt_namespaces.contains("kube-system"));
+        assert!(s.exempt_namespaces.contains("dev"));
+        assert!(s.exempt_rules.contains("ISO003"));
+        assert_eq!(s.timeout, Duration::from_millis(250));
+    }
+
+    #[test]
+    fn unknown_keys_and_bad_values_are_named() {
+        let e = parse("[webhook]\nblock_on = \"high\"\n")
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("palisade.toml") && e.contains("block_on"), "{e}");
+        let e = parse("[webhook]\nblock_at = \"severe\"\n")
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("severe"), "{e}");
+        let e = parse("[webhook]\ntimeout_ms = 0\n")
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("timeout_ms"), "{e}");
+    }
+}

@@ -1,0 +1,188 @@
+//! One admission decision: the object of a request scanned by the engine, its findings
+//! split into those that block (at or above `block_at`) and those that only warn.
+
+use std::collections::BTreeMap;
+
+use palisade_core::Finding;
+use palisade_engine::Engine;
+
+use crate::config::WebhookSettings;
+use crate::review::{AdmissionRequest, AdmissionResponse, Operation, Status};
+
+/// At most this many warnings go back to the client (the API server truncates more, and
+/// kubectl prints each on its own line).
+const MAX_WARNINGS: usize = 20;
+/// The API server drops warnings longer than this; longer ones are cut here instead.
+const MAX_WARNING_CHARS: usize = 256;
+
+/// Rules whose verdict depends on objects other than the one under review (the namespace's
+/// NetworkPolicies, the workloads a policy selects, the Roles a binding names, the
+/// permissions of a workload's service account). The server has no view of the cluster, so
+/// at admission they would report what is merely unseen: their findings are dropped.
+pub const NEEDS_CLUSTER_VIEW: &[&str] = &[
+    "NET001", "NET002", "NET003", "NET007", "NET008", "NET009", "RBAC014", "RBAC015",
+];
+
+/// Why a request was decided the way it was, for logs and metrics.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Basis {
+    /// The object was scanned.
+    Scanned,
+    /// DELETE or CONNECT: nothing new enters the cluster.
+    Operation,
+    /// The namespace is exempt.
+    ExemptNamespace,
+}
+
+/// A decision and what it was based on.
+#[derive(Debug)]
+pub struct Decision {
+    pub response: AdmissionResponse,
+    pub basis: Basis,
+    /// Rule ids of the blocking findings.
+    pub blocking: Vec<String>,
+    /// Rule ids of the findings returned as warnings.
+    pub warning_rules: Vec<String>,
+}
+
+/// `RULE field: message`, or `RULE: message` when the finding has no field path.
+pub fn describe(finding: &Finding) -> String {
+    match finding.location.field.as_deref() {
+        Some(field) if !field.is_empty() => {
+            format!("{} {field}: {}", finding.rule_id, finding.message)
+        }
+        _ => format!("{}: {}", finding.rule_id, finding.message),
+    }
+}
+
+fn truncate(mut text: String, max: usize) -> String {
+    if text.chars().count() > max {
+        text = text.chars().take(max - 1).collect();
+        text.push('…');
+    }
+    text
+}
+
+/// Decides `request`. The object's namespace is taken from the request when the object
+/// does not name one (a CREATE with `generateName` in a namespace the client defaulted).
+pub fn judge(engine: &Engine, settings: &WebhookSettings, request: &AdmissionRequest) -> Decision {
+    let allow = |basis| Decision {
+        response: AdmissionResponse {
+            uid: request.uid.clone(),
+            allowed: true,
+            status: None,
+            audit_annotations: BTreeMap::new(),
+            warnings: Vec::new(),
+        },
+        basis,
+        blocking: Vec::new(),
+        warning_rules: Vec::new(),
+    };
+    if matches!(request.operation, Operation::Delete | Operation::Connect) {
+        return allow(Basis::Operation);
+    }
+    let namespace = request.namespace.as_deref().unwrap_or("");
+    if settings.exempt_namespaces.contains(namespace) {
+        return allow(Basis::ExemptNamespace);
+    }
+    let Some(mut object) = request.object.clone() else {
+        return allow(Basis::Operation);
+    };
+    // An object being deleted only loses finalizers: denying that would leave it stuck in
+    // Terminating.
+    if object
+        .pointer("/metadata/deletionTimestamp")
+        .is_some_and(|t| !t.is_null())
+    {
+        return allow(Basis::Operation);
+    }
+    if !namespace.is_empty() {
+        if let Some(metadata) = object
+            .as_object_mut()
+            .map(|o| o.entry("metadata").or_insert_with(|| serde_json::json!({})))
+            .and_then(|m| m.as_object_mut())
+        {
+            let missing = metadata
+                .get("namespace")
+                .and_then(|n| n.as_str())
+                .is_none_or(str::is_empty);
+            if missing {
+                metadata.insert("namespace".into(), namespace.into());
+            }
+        }
+    }
+    // A Secret is where a cluster keeps secrets: the secret scanner and SEC200 are about
+    // Secret manifests committed to a repository, not about Secrets reaching the API.
+    let is_secret = request.kind.group.is_empty() && request.kind.kind == "Secret";
+    let scan = engine.scan_objects(std::slice::from_ref(&object));
+    let mut blocking = Vec::new();
+    let mut warnings = Vec::new();
+    for finding in &scan.report.findings {
+        if NEEDS_CLUSTER_VIEW.contains(&finding.rule_id.as_ref())
+            || (is_secret && finding.practice == palisade_core::Practice::Sec)
+        {
+            continue;
+        }
+        if settings
+            .exempt_rules
+            .contains(&finding.rule_id.to_ascii_uppercase())
+        {
+            continue;
+        }
+        if finding.severity >= settings.block_at {
+            blocking.push(finding);
+        } else {
+            warnings.push(finding);
+        }
+    }
+    let rule_ids = |list: &[&Finding]| {
+        let ids: std::collections::BTreeSet<String> =
+            list.iter().map(|f| f.rule_id.to_string()).collect();
+        ids.into_iter().collect::<Vec<_>>()
+    };
+    let blocking_rules = rule_ids(&blocking);
+    let warning_rules = rule_ids(&warnings);
+    let mut audit_annotations = BTreeMap::new();
+    if !blocking_rules.is_empty() {
+        audit_annotations.insert("denied-by".to_string(), blocking_rules.join(","));
+    }
+    if !warning_rules.is_empty() {
+        audit_annotations.insert("warned-by".to_string(), warning_rules.join(","));
+    }
+    let mut warning_texts: Vec<String> = warnings
+        .iter()
+        .take(MAX_WARNINGS)
+        .map(|f| truncate(describe(f), MAX_WARNING_CHARS))
+        .collect();
+    if warnings.len() > MAX_WARNINGS {
+        warning_texts.push(format!(
+            "{} more findings below {} not listed (run `palisade scan` on the manifest)",
+            warnings.len() - MAX_WARNINGS,
+            settings.block_at
+        ));
+    }
+    let status = (!blocking.is_empty()).then(|| {
+        let name = scan.names.first().map(String::as_str).unwrap_or("object");
+        let lines: Vec<String> = blocking.iter().map(|f| describe(f)).collect();
+        Status {
+            code: 403,
+            reason: "Forbidden".into(),
+            message: format!(
+                "palisade denied {name}: {} (`palisade rule ID` explains each rule and its fix)",
+                lines.join("; ")
+            ),
+        }
+    });
+    Decision {
+        response: AdmissionResponse {
+            uid: request.uid.clone(),
+            allowed: blocking.is_empty(),
+            status,
+            audit_annotations,
+            warnings: warning_texts,
+        },
+        basis: Basis::Scanned,
+        blocking: blocking_rules,
+        warning_rules,
+    }
+}

@@ -1,0 +1,95 @@
+//! The Palisade admission webhook: Kubernetes API servers send `admission.k8s.io/v1`
+//! AdmissionReviews over HTTPS to `POST /validate`, and each object is judged by the same
+//! engine and rules as `palisade scan`. Findings at or above the `[webhook] block_at`
+//! severity deny the request with a message naming each rule and field
+//! (`ISO003 spec.containers[0].securityContext.privileged: ...`); lower ones come back as
+//! warnings that kubectl prints. `GET /healthz`, `/readyz` and `/metrics` (Prometheus text)
+//! serve the kubelet and the monitoring stack.
+//!
+//! It also writes what a cluster needs to call it ([`manifests`]): Deployment, Service,
+//! ServiceAccount, ValidatingWebhookConfiguration, and a self-signed CA and serving
+//! certificate, or cert-manager resources.
+//!
+//! It is not a scanner (rules and the scan are `palisade-engine`'s), not a command line
+//! (`palisade serve` in `palisade-cli` builds the engine and calls [`start`]), and it does not
+//! mutate objects or watch the cluster: rules that need other objects (RBAC paths,
+//! NetworkPolicy coverage, listed in [`NEEDS_CLUSTER_VIEW`]) are not applied at admission.
+//!
+//! Fail open or closed is the cluster's choice, not the server's: the webhook
+//! configuration's `failurePolicy: Fail` (what the generated manifests use) rejects requests
+//! the server cannot answer in `timeoutSeconds`, `Ignore` admits them unjudged.
+
+pub mod config;
+mod decision;
+pub mod manifests;
+mod metrics;
+pub mod review;
+mod server;
+mod tls;
+mod yaml;
+
+pub use config::WebhookSettings;
+pub use decision::{describe, judge, Basis, Decision, NEEDS_CLUSTER_VIEW};
+pub use server::{start, Running, ServerOptions, CLIENT_TIMEOUT, DEFAULT_LISTEN, MAX_BODY_BYTES};
+pub use tls::{load_certified_key, TlsError};
+
+use std::path::PathBuf;
+
+/// Why the server could not start or stopped.
+#[derive(Debug, thiserror::Error)]
+pub enum ServerError {
+    #[error("{source_name}: {message}")]
+    Config {
+        source_name: String,
+        message: String,
+    },
+    #[error(transparent)]
+    Tls(#[from] TlsError),
+    #[error("cannot listen on {addr}: {source}")]
+    Listen {
+        addr: String,
+        source: std::io::Error,
+    },
+    #[error("cannot start the server runtime: {0}")]
+    Runtime(std::io::Error),
+    #[error("the server stopped unexpectedly: {0}")]
+    Stopped(String),
+    #[error("cannot generate the webhook certificates: {0}")]
+    Certificate(String),
+    #[error("cannot read {path}: {source}")]
+    Read {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+}
+
+/// The engine settings of the webhook: the misconfiguration rules and the secret scanner
+/// (secrets in ConfigMaps, Secrets' neighbours and env), no vulnerability matching (an
+/// object carries no lockfile), with `config`'s suppressions and severity overrides.
+pub fn engine_settings(config: palisade_core::Config) -> palisade_engine::Settings {
+    palisade_engine::Settings {
+        config,
+        scanners: palisade_engine::Scanners {
+            misconfig: true,
+            secret: true,
+            vuln: false,
+        },
+        ..palisade_engine::Settings::default()
+    }
+}
+
+/// Writes one structured log line (JSON) to standard error.
+pub(crate) fn log(mut event: serde_json::Map<String, serde_json::Value>) {
+    use std::io::Write;
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_secs_f64())
+        .unwrap_or(0.0);
+    event.insert(
+        "ts".into(),
+        serde_json::json!((now * 1000.0).round() / 1000.0),
+    );
+    let mut line = serde_json::Value::Object(event).to_string();
+    line.push('\n');
+    let _ = std::io::stderr().lock().write_all(line.as_bytes());
+}

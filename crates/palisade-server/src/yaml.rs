@@ -1,0 +1,178 @@
+//! A JSON value written as block YAML, for the manifests a person reads and `kubectl`
+//! applies. Strings that YAML could read as something else (`yes`, `1.0`, `a: b`, text with
+//! newlines) are written double-quoted with JSON escapes, which YAML reads the same way.
+
+use serde_json::Value;
+
+/// `value` as a YAML document (no `---` marker), ending with a newline.
+pub fn to_yaml(value: &Value) -> String {
+    let mut out = String::new();
+    match value {
+        Value::Object(map) if !map.is_empty() => emit_map(map, 0, &mut out),
+        Value::Array(items) if !items.is_empty() => emit_seq(items, 0, &mut out),
+        scalar => {
+            out.push_str(&inline(scalar));
+            out.push('\n');
+        }
+    }
+    out
+}
+
+/// Keys a Kubernetes reader expects first; the rest follow in the map's (sorted) order.
+const LEADING_KEYS: [&str; 3] = ["apiVersion", "kind", "metadata"];
+
+fn emit_map(map: &serde_json::Map<String, Value>, indent: usize, out: &mut String) {
+    let leading = LEADING_KEYS.iter().filter_map(|k| map.get_key_value(*k));
+    let rest = map
+        .iter()
+        .filter(|(k, _)| !LEADING_KEYS.contains(&k.as_str()));
+    for (key, value) in leading.chain(rest) {
+        out.push_str(&" ".repeat(indent));
+        out.push_str(&string(key));
+        out.push(':');
+        match value {
+            Value::Object(inner) if !inner.is_empty() => {
+                out.push('\n');
+                emit_map(inner, indent + 2, out);
+            }
+            Value::Array(items) if !items.is_empty() => {
+                out.push('\n');
+                emit_seq(items, indent + 2, out);
+            }
+            scalar => {
+                out.push(' ');
+                out.push_str(&inline(scalar));
+                out.push('\n');
+            }
+        }
+    }
+}
+
+fn emit_seq(items: &[Value], indent: usize, out: &mut String) {
+    for item in items {
+        let mut nested = String::new();
+        match item {
+            Value::Object(inner) if !inner.is_empty() => emit_map(inner, indent + 2, &mut nested),
+            Value::Array(inner) if !inner.is_empty() => emit_seq(inner, indent + 2, &mut nested),
+            scalar => {
+                out.push_str(&" ".repeat(indent));
+                out.push_str("- ");
+                out.push_str(&inline(scalar));
+                out.push('\n');
+                continue;
+            }
+        }
+        // The first line of the nested block moves up beside the dash.
+        out.push_str(&" ".repeat(indent));
+        out.push_str("- ");
+        out.push_str(&nested[indent + 2..]);
+    }
+}
+
+fn inline(value: &Value) -> String {
+    match value {
+        Value::Null => "null".into(),
+        Value::Bool(b) => b.to_string(),
+        Value::Number(n) => n.to_string(),
+        Value::String(s) => string(s),
+        Value::Array(_) => "[]".into(),
+        Value::Object(_) => "{}".into(),
+    }
+}
+
+/// A string plain when YAML reads it back as the same string, else double-quoted.
+fn string(s: &str) -> String {
+    let plain = !s.is_empty()
+        && s.chars()
+            .all(|c| c.is_ascii_alphanumeric() || "_./:=@-".contains(c))
+        && s.chars()
+            .next()
+            .is_some_and(|c| c.is_ascii_alphanumeric() || c == '/' || c == '_' || c == '-')
+        && s != "-"
+        && !s.starts_with("---")
+        && !s.ends_with(':')
+        && !s.contains("://")
+        && s.parse::<f64>().is_err()
+        && !s.starts_with("0x")
+        && !s.starts_with("0o")
+        && !s
+            .chars()
+            .all(|c| c.is_ascii_digit() || c == ':' || c == '.' || c == '-')
+        && !matches!(
+            s.to_ascii_lowercase().as_str(),
+            "true" | "false" | "yes" | "no" | "on" | "off" | "y" | "n" | "null" | "nan" | "inf"
+        );
+    if plain {
+        s.to_string()
+    } else {
+        serde_json::Value::String(s.to_string()).to_string()
+    }
+}
+
+#[cfg(test)]
+pub(crate) mod tests {
+    use super::*;
+    use palisade_yaml::{Node, NodeKind};
+    use serde_json::json;
+
+    /// A loaded YAML node as JSON, reading plain scalars the way Kubernetes does.
+    pub(crate) fn node_to_json(node: &Node) -> Value {
+        match &node.kind {
+            NodeKind::Map(entries) => Value::Object(
+                entries
+                    .iter()
+                    .map(|(k, v)| (k.as_str().unwrap_or("").to_string(), node_to_json(v)))
+                    .collect(),
+            ),
+            NodeKind::Seq(items) => Value::Array(items.iter().map(node_to_json).collect()),
+            NodeKind::Scalar(s) if s.quoted => Value::String(s.value.clone()),
+            NodeKind::Scalar(s) => {
+                if node.is_null() {
+                    Value::Null
+                } else if let Some(b) = node.as_bool() {
+                    Value::Bool(b)
+                } else if let Ok(i) = s.value.parse::<i64>() {
+                    json!(i)
+                } else if let Ok(f) = s.value.parse::<f64>() {
+                    json!(f)
+                } else {
+                    Value::String(s.value.clone())
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn values_read_back_unchanged() {
+        let value = json!({
+            "apiVersion": "v1",
+            "kind": "Secret",
+            "metadata": {"name": "palisade-webhook-tls", "labels": {"app.kubernetes.io/name": "palisade"}},
+            "data": {"tls.crt": "LS0tLS1CRUdJTg==", "ca.crt": ""},
+            "tricky": ["yes", "no", "1.0", "0x1F", "10:30", "a: b", "# not a comment", "line\nbreak",
+                       "https://x", "-leading", "true", "null", "~", "", " padded", "ünïcode", "key:"],
+            "nested": [[1, 2], [], {}, [{"a": 1, "b": [true, false, null]}], {"x": {"y": [{"z": 1.5}]}}],
+            "empty": {},
+            "list": [],
+            "port": 8443,
+            "ratio": -0.25,
+        });
+        let text = to_yaml(&value);
+        let docs = palisade_yaml::load(&text).unwrap();
+        assert_eq!(docs.len(), 1);
+        assert_eq!(node_to_json(&docs[0].root), value, "{text}");
+    }
+
+    #[test]
+    fn plain_strings_stay_readable() {
+        let text = to_yaml(&json!({
+            "spec": {"image": "ghcr.io/palisade/palisade:0.1.0", "args": ["serve", "--listen"]},
+            "kind": "Pod",
+            "apiVersion": "v1",
+        }));
+        assert_eq!(
+            text,
+            "apiVersion: v1\nkind: Pod\nspec:\n  args:\n    - serve\n    - --listen\n  image: ghcr.io/palisade/palisade:0.1.0\n"
+        );
+    }
+}
