@@ -1,18 +1,15 @@
-//! Dockerfile and image-configuration hygiene rules (IMG010–IMG099).
+//! Dockerfile hygiene rules (IMG010–IMG099).
 //!
 //! This crate reads `Dockerfile`/`Containerfile` sources ([`Dockerfile::parse`], with line
 //! numbers, continuations, heredocs, stages and `ARG`/`ENV` substitution) and checks them
-//! ([`scan_dockerfile`]); it also checks the configuration of a built image
-//! ([`check_image_config`] over an [`ImageConfig`]: user, env, labels, exposed ports,
-//! healthcheck, history) with the same rule ids, so that `IMG011` means "runs as root"
-//! whether it was found in a Dockerfile or in an image.
+//! ([`scan_dockerfile`]). Its shell parser ([`shell`]) is the one every rule about `RUN`
+//! commands uses.
 //!
-//! It is not an image reader: turning an archive or a registry reference into an
-//! [`ImageConfig`] is the artifact crate's job. It does not walk directories either:
-//! the CLI decides which files are Dockerfiles with [`is_dockerfile`] and hands over text.
+//! It is not an image reader: the configuration and history of built images are judged by
+//! the image rules of `palisade-artifact` (IMG100–). It does not walk directories either:
+//! the engine decides which files are Dockerfiles with [`is_dockerfile`] and hands over text.
 
 mod error;
-mod image_config;
 pub mod local_images;
 pub mod packages;
 pub mod parse;
@@ -21,7 +18,6 @@ pub mod secrets;
 pub mod shell;
 
 pub use error::ParseError;
-pub use image_config::{check_image_config, check_image_config_with, HistoryEntry, ImageConfig};
 pub use local_images::{FinalUser, LocalImage, LocalImages};
 pub use parse::{Arguments, BaseImage, Dockerfile, Flag, Heredoc, Instruction, Stage};
 

@@ -171,11 +171,15 @@ impl Engine {
     ) -> ScanReport {
         let scanners = self.settings.scanners;
         let cluster = self.cluster_context(&files);
+        let local_images = scanners
+            .misconfig
+            .then(|| crate::dockerfile::local_images(&files))
+            .flatten();
         progress.start(files.len() as u64);
         let mut outputs: Vec<FileOutput> = files
             .par_iter()
             .map(|entry| {
-                let out = self.scan_file(entry, &cluster);
+                let out = self.scan_file(entry, &cluster, local_images.as_ref());
                 progress.advance(None);
                 out
             })
@@ -292,7 +296,12 @@ impl Engine {
     }
 
     /// The per-file phase: read once, hand the content to each analyzer.
-    fn scan_file(&self, entry: &FileEntry, cluster: &kubernetes::ClusterContext) -> FileOutput {
+    fn scan_file(
+        &self,
+        entry: &FileEntry,
+        cluster: &kubernetes::ClusterContext,
+        local_images: Option<&palisade_dockerfile::LocalImages>,
+    ) -> FileOutput {
         let scanners = self.settings.scanners;
         let secrets = self.secrets.as_ref();
         let mut out = FileOutput::default();
@@ -401,7 +410,7 @@ impl Engine {
         }
         if palisade_dockerfile::is_dockerfile(Path::new(&entry.display), Some(text)) {
             out.recognised = true;
-            let dockerfile = crate::dockerfile::scan(&entry.display, text);
+            let dockerfile = crate::dockerfile::scan(&entry.display, text, local_images);
             out.findings.extend(dockerfile.findings);
             out.suppressed.extend(dockerfile.suppressed);
             out.errors.extend(dockerfile.errors);
@@ -688,7 +697,7 @@ mod tests {
             ..Settings::default()
         })
         .unwrap();
-        let out = engine.scan_file(&entry, &kubernetes::ClusterContext::default());
+        let out = engine.scan_file(&entry, &kubernetes::ClusterContext::default(), None);
         assert_eq!(out.errors.len(), 1);
         assert_eq!(out.errors[0].path, "gone.yaml");
         assert!(

@@ -136,3 +136,39 @@ fn a_fifo_given_as_a_path_is_an_error_not_a_hang() {
         .iter()
         .any(|f| f.location.path == "open/Dockerfile"));
 }
+
+#[test]
+fn a_dockerfile_from_a_base_the_tree_builds_inherits_its_user() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    std::fs::create_dir_all(root.join("base")).unwrap();
+    std::fs::create_dir_all(root.join("app")).unwrap();
+    std::fs::write(
+        root.join("base/Dockerfile"),
+        "FROM debian:12-slim\nRUN useradd --uid 10001 app\nUSER 10001\n",
+    )
+    .unwrap();
+    std::fs::write(
+        root.join("app/Dockerfile"),
+        "FROM acme/base:1.0\nCOPY app /app\nCMD [\"/app\"]\n",
+    )
+    .unwrap();
+    let img011 = |report: &palisade_core::ScanReport| {
+        report
+            .findings
+            .iter()
+            .filter(|f| f.rule_id == "IMG011" && f.location.path == "app/Dockerfile")
+            .count()
+    };
+    // nothing in the tree says who builds acme/base: its user is unknown
+    let report = engine().scan_paths(&[root.to_path_buf()], &palisade_engine::Quiet);
+    assert_eq!(img011(&report), 1);
+    // the Makefile builds it from base/Dockerfile, which ends as a non-root user
+    std::fs::write(
+        root.join("Makefile"),
+        "base:\n\tdocker build -t acme/base:1.0 base\n",
+    )
+    .unwrap();
+    let report = engine().scan_paths(&[root.to_path_buf()], &palisade_engine::Quiet);
+    assert_eq!(img011(&report), 0, "{:#?}", report.findings);
+}

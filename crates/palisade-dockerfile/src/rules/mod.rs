@@ -1,6 +1,5 @@
 //! The rules, one per file. Each file declares its metadata with `declare_rule!` and has
-//! a `check` over a parsed Dockerfile; rules that also apply to a built image have a
-//! `check_image` over [`crate::ImageConfig`] (see `image_config.rs`).
+//! a `check` over a parsed Dockerfile.
 
 use palisade_core::{Finding, Location, RuleMeta, Severity};
 
