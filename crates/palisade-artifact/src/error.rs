@@ -14,6 +14,12 @@ pub enum ArtifactError {
     },
     #[error("{image}: {message}")]
     Format { image: String, message: String },
+    /// An archive or blob file that is missing, too large, or not a regular file.
+    #[error("{image}: {source}")]
+    File {
+        image: String,
+        source: palisade_core::fsio::FileError,
+    },
     #[error("{image}: layer {layer}{}: {message}", entry.as_ref().map(|e| format!(", entry {e}")).unwrap_or_default())]
     Layer {
         image: String,

@@ -17,7 +17,7 @@ use crate::layer::{self, EntryKind, LayerEntry, LayerError, LayerInfo, Limits, N
 use crate::source::oci::PlatformSpec;
 use crate::source::reference::ImageReference;
 use crate::source::registry::RegistryOptions;
-use crate::source::tar_index::TarIndex;
+use crate::source::tar_index::{IndexError, TarIndex};
 use crate::source::{docker_archive, oci, registry, BlobStore, ImagePlan, PlannedLayer};
 
 /// How the image was given.
@@ -224,8 +224,12 @@ impl Image {
                 )?;
                 return Ok((SourceKind::OciLayout, plan));
             }
-            let index = TarIndex::build(&path).map_err(|e| {
-                ArtifactError::format(target, format!("not a readable tar archive: {e}"))
+            let index = TarIndex::build(&path).map_err(|e| match e {
+                IndexError::File(source) => ArtifactError::File {
+                    image: target.to_string(),
+                    source,
+                },
+                IndexError::Tar(_) => ArtifactError::format(target, e.to_string()),
             })?;
             if docker_archive::is_docker_archive(&index) {
                 let plan = docker_archive::plan(target, index, selector.as_deref(), limits)?;

@@ -15,14 +15,15 @@ use crate::{Finding, ScanReport, Severity, SuppressedBy};
 /// The file name looked up at the scan root.
 pub const CONFIG_FILE: &str = "palisade.toml";
 
+/// Largest configuration file read (real ones are a few KB).
+pub const MAX_CONFIG_BYTES: u64 = 4 * 1024 * 1024;
+
 /// Errors loading `palisade.toml`.
 #[derive(Debug, thiserror::Error)]
 pub enum ConfigError {
-    #[error("cannot read {path}: {source}")]
-    Read {
-        path: PathBuf,
-        source: std::io::Error,
-    },
+    /// The file could not be opened or read, or is not a regular file.
+    #[error(transparent)]
+    Read(#[from] crate::fsio::FileError),
     #[error("{path}: {message}")]
     Parse { path: PathBuf, message: String },
     #[error("{path}: invalid glob `{glob}`: {message}")]
@@ -113,10 +114,7 @@ pub struct Suppression {
 impl Config {
     /// Reads and validates a configuration file.
     pub fn load(path: &Path) -> Result<Config, ConfigError> {
-        let text = std::fs::read_to_string(path).map_err(|source| ConfigError::Read {
-            path: path.to_path_buf(),
-            source,
-        })?;
+        let text = crate::fsio::read_to_string_limited(path, MAX_CONFIG_BYTES)?;
         Self::parse(&text, path)
     }
 

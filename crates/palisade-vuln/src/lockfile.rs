@@ -17,6 +17,15 @@ use crate::inventory::Package;
 /// Largest lockfile read (real ones reach a few MB).
 pub const MAX_LOCKFILE_BYTES: u64 = 64 * 1024 * 1024;
 
+/// Reads a lockfile or a requirements `-r` include from disk: regular files only (a FIFO
+/// or a device is refused at once, see [`palisade_core::fsio`]), at most
+/// [`MAX_LOCKFILE_BYTES`], UTF-8. Use it for the `read` callback of [`parse`].
+pub fn read_lockfile_text(
+    path: &std::path::Path,
+) -> Result<String, palisade_core::fsio::FileError> {
+    palisade_core::fsio::read_to_string_limited(path, MAX_LOCKFILE_BYTES)
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("{path}{}: {message}", line.map(|l| format!(":{l}")).unwrap_or_default())]
 pub struct LockfileError {

@@ -8,7 +8,7 @@ pub mod reference;
 pub mod registry;
 pub mod tar_index;
 
-use std::io::{self, Read};
+use std::io::Read;
 use std::path::PathBuf;
 
 use crate::digest::Sha256Digest;
@@ -63,15 +63,19 @@ impl BlobStore {
         match self {
             BlobStore::Dir(root) => {
                 let full = root.join(&path);
-                let file = std::fs::File::open(&full).map_err(|e| {
-                    if e.kind() == io::ErrorKind::NotFound {
+                // a blob that is a FIFO or /dev/zero would block or never end
+                let (file, _) = palisade_core::fsio::open_regular(&full).map_err(|e| {
+                    if e.is_not_found() {
                         ArtifactError::MissingBlob {
                             image: image.to_string(),
                             digest: path.clone(),
                             place: full.display().to_string(),
                         }
                     } else {
-                        ArtifactError::io(image, &full, e)
+                        ArtifactError::File {
+                            image: image.to_string(),
+                            source: e,
+                        }
                     }
                 })?;
                 Ok(Box::new(file))

@@ -367,7 +367,7 @@ pub fn lookup_credentials(registry: &str, options: &RegistryOptions) -> Option<C
         .clone()
         .or_else(|| std::env::var_os("DOCKER_CONFIG").map(PathBuf::from))
         .or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".docker")))?;
-    let text = std::fs::read(dir.join("config.json")).ok()?;
+    let text = palisade_core::fsio::read_limited(&dir.join("config.json"), 4 << 20).ok()?;
     let config: serde_json::Value = serde_json::from_slice(&text).ok()?;
     let keys: Vec<String> = if registry == "docker.io" {
         vec![
