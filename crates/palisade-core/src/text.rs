@@ -95,3 +95,69 @@ mod tests {
         assert_eq!(io_message(&custom), "disk on fire");
     }
 }
+
+/// Whether `pattern`, with `*` (any run of characters) and `?` (one character) wildcards,
+/// matches all of `text`; ASCII letters compare case-insensitively when `ignore_case`.
+///
+/// Patterns come from scanned inputs (IAM actions in a template, suppression rules), so
+/// this never backtracks recursively: one pass that remembers only the last `*`, at most
+/// `pattern × text` steps (`**********X` against an action is as quick as `*X`).
+pub fn wildcard_match(pattern: &str, text: &str, ignore_case: bool) -> bool {
+    let p: Vec<char> = pattern.chars().collect();
+    let t: Vec<char> = text.chars().collect();
+    let same = |a: char, b: char| a == b || (ignore_case && a.eq_ignore_ascii_case(&b));
+    let (mut pi, mut ti) = (0, 0);
+    // the position after the last `*` seen, and the text position it was tried at
+    let mut resume: Option<(usize, usize)> = None;
+    while ti < t.len() {
+        if pi < p.len() && p[pi] == '*' {
+            while pi < p.len() && p[pi] == '*' {
+                pi += 1;
+            }
+            resume = Some((pi, ti));
+        } else if pi < p.len() && (p[pi] == '?' || same(p[pi], t[ti])) {
+            pi += 1;
+            ti += 1;
+        } else if let Some((after_star, tried)) = resume {
+            // let the last `*` swallow one more character and try again from there
+            pi = after_star;
+            ti = tried + 1;
+            resume = Some((after_star, tried + 1));
+        } else {
+            return false;
+        }
+    }
+    p[pi..].iter().all(|&c| c == '*')
+}
+
+#[cfg(test)]
+mod wildcard_tests {
+    use super::wildcard_match;
+
+    #[test]
+    fn wildcards_match_like_iam() {
+        assert!(wildcard_match("iam:*", "iam:PassRole", true));
+        assert!(wildcard_match("IAM:pass*", "iam:PassRole", true));
+        assert!(!wildcard_match("IAM:pass*", "iam:PassRole", false));
+        assert!(wildcard_match("*", "", true));
+        assert!(wildcard_match("s3:*Object*", "s3:GetObjectAcl", true));
+        assert!(!wildcard_match("s3:Get*", "s3:PutObject", true));
+        assert!(wildcard_match("iam:?assRole", "iam:PassRole", true));
+        assert!(!wildcard_match("iam:?PassRole", "iam:PassRole", true));
+        assert!(wildcard_match("a*b*c", "aXbYbZc", true));
+        assert!(!wildcard_match("a*b*c", "aXbYbZ", true));
+    }
+
+    #[test]
+    fn many_stars_do_not_backtrack() {
+        let action = "iam:CreatePolicyVersionAndMoreCharactersThanUsual";
+        for stars in [14, 30, 5000] {
+            let miss = format!("{}X", "*".repeat(stars));
+            assert!(!wildcard_match(&miss, action, true));
+            let hit = format!("{}n{}l", "*".repeat(stars), "*?".repeat(3));
+            assert!(wildcard_match(&hit, action, true));
+        }
+        let long_text = "a".repeat(100_000);
+        assert!(!wildcard_match("*a*a*a*a*a*a*a*a*a*b", &long_text, false));
+    }
+}
