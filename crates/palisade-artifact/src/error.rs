@@ -45,6 +45,22 @@ pub enum ArtifactError {
         url: String,
         message: String,
     },
+    /// A redirect the client will not follow (another scheme, too many hops, a downgrade).
+    #[error("{image}: registry {url}: redirect {reason}")]
+    Redirect {
+        image: String,
+        url: String,
+        reason: String,
+    },
+    /// The server did not answer within a deadline (connect, idle read or whole request).
+    #[error("{image}: registry {url}: deadline passed (connect {connect} s, idle read {idle} s, whole request {request} s; raise them with --timeout)")]
+    Deadline {
+        image: String,
+        url: String,
+        connect: u64,
+        idle: u64,
+        request: u64,
+    },
     #[error("{image}: no image for platform {platform} (available: {available})")]
     NoPlatform {
         image: String,

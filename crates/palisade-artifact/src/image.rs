@@ -302,7 +302,12 @@ impl Image {
             let info = &self.layers[i];
             progress(info);
             let label = info.label();
-            let blob = store.open(&self.name, &planned.blob)?;
+            let blob = store.open_sized(
+                &self.name,
+                &planned.blob,
+                planned.size,
+                self.limits.max_layer_compressed,
+            )?;
             let mut entries: Vec<LayerEntry> = Vec::new();
             let mut captures: Vec<(String, Vec<u8>)> = Vec::new();
             let limits = &self.limits;

@@ -5,6 +5,7 @@
 //! Rendering is pure: it takes the report and the rule registry and returns text. It never
 //! scans, filters or changes findings; the CLI decides what goes into the report.
 
+mod clean;
 mod json;
 mod junit;
 mod sarif;
@@ -80,11 +81,19 @@ pub fn write(
     options: RenderOptions,
     out: &mut dyn std::io::Write,
 ) -> Result<(), ReportError> {
+    // every writer sees input-derived text with the secrets in it redacted
+    let report = &*clean::redacted(report);
     match format {
-        Format::Table => out.write_all(table::render(report, rules, options).as_bytes())?,
+        Format::Table => {
+            let report = &*clean::printable(report);
+            out.write_all(table::render(report, rules, options).as_bytes())?
+        }
         Format::Json => json::write(report, out)?,
         Format::Sarif => out.write_all(sarif::render(report, rules)?.as_bytes())?,
-        Format::Junit => out.write_all(junit::render(report)?.as_bytes())?,
+        Format::Junit => {
+            let report = &*clean::printable(report);
+            out.write_all(junit::render(report)?.as_bytes())?
+        }
     }
     Ok(out.flush()?)
 }

@@ -45,6 +45,9 @@ pub enum DbError {
     Archive { path: String, message: String },
     #[error("download {url}: {message}")]
     Download { url: String, message: String },
+    /// The server did not answer in time (connect, headers, a read, or the whole transfer).
+    #[error("download {url}: deadline passed ({which}); set PALISADE_NETWORK_TIMEOUT=SECONDS to wait longer")]
+    Deadline { url: String, which: String },
     /// An input file that is missing, too large or not a regular file (a FIFO, a device).
     #[error(transparent)]
     File(#[from] palisade_core::fsio::FileError),
