@@ -3,24 +3,30 @@
 
 use std::path::PathBuf;
 
+/// Text from the artifact (entry names, bytes of a layer, server answers) as an error may
+/// show it: secrets replaced by their previews, control characters escaped.
+fn shown(text: &str) -> String {
+    palisade_core::text::printable_lines(&palisade_secrets::redact(text)).into_owned()
+}
+
 /// Why an image (or root filesystem) could not be opened or read.
 #[derive(Debug, thiserror::Error)]
 pub enum ArtifactError {
-    #[error("{image}: cannot read {path}: {source}")]
+    #[error("{}: cannot read {}: {}", shown(image), shown(&path.display().to_string()), palisade_core::text::io_message(source))]
     Io {
         image: String,
         path: PathBuf,
         source: std::io::Error,
     },
-    #[error("{image}: {message}")]
+    #[error("{}: {}", shown(image), shown(message))]
     Format { image: String, message: String },
     /// An archive or blob file that is missing, too large, or not a regular file.
-    #[error("{image}: {source}")]
+    #[error("{}: {source}", shown(image))]
     File {
         image: String,
         source: palisade_core::fsio::FileError,
     },
-    #[error("{image}: layer {layer}{}: {message}", entry.as_ref().map(|e| format!(", entry {e}")).unwrap_or_default())]
+    #[error("{}: layer {layer}{}: {}", shown(image), entry.as_ref().map(|e| format!(", entry {}", shown(e))).unwrap_or_default(), shown(message))]
     Layer {
         image: String,
         layer: String,
@@ -39,7 +45,7 @@ pub enum ArtifactError {
         digest: String,
         place: String,
     },
-    #[error("{image}: registry {url}: {message}")]
+    #[error("{}: registry {}: {}", shown(image), shown(url), shown(message))]
     Registry {
         image: String,
         url: String,

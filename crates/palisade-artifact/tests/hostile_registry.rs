@@ -204,3 +204,25 @@ fn a_server_sending_one_byte_a_second_meets_the_deadline() {
         assert!(err.to_string().contains("deadline passed"), "{err}");
     }
 }
+
+#[test]
+fn errors_that_quote_the_artifact_redact_secrets_and_escape_control_characters() {
+    let key = "AKIAZ7Q3MNBVCXLKJHGF";
+    let password = "Qm7vT2pLx9RwZ4kEj8Hs";
+    let layer = ArtifactError::Layer {
+        image: "app.tar".into(),
+        layer: "1 (sha256:abc)".into(),
+        entry: Some(format!("etc/\x1b[2Jkeys-{key}")),
+        message: format!("bad header bytes `https://u:{password}@h/`"),
+    };
+    let format = ArtifactError::Format {
+        image: format!("https://u:{password}@registry.example.com/app"),
+        message: format!("manifest says {key}\x07"),
+    };
+    for err in [layer, format] {
+        let text = err.to_string();
+        assert!(!text.contains(key), "{text}");
+        assert!(!text.contains(password), "{text}");
+        assert!(!text.contains('\x1b') && !text.contains('\x07'), "{text}");
+    }
+}

@@ -451,16 +451,31 @@ pub fn findings(vulns: &[Vulnerability], opts: &MatchOptions) -> Vec<Finding> {
 
 /// DEP002 findings for requirements that name no single version: one per line, so that
 /// a dependency is never left unchecked without the report saying so.
+///
+/// Such a requirement is often a URL (`git+https://user:TOKEN@host/repo.git`): the
+/// message shows it with its secrets redacted, and each secret in it is reported as well,
+/// as the SEC finding of the secret engine at the requirement's line.
 pub fn unpinned_findings(unpinned: &[crate::lockfile::Unpinned]) -> Vec<Finding> {
     let rule = &crate::rules::dep002_unpinned_requirement::DEP002;
-    unpinned
+    let mut secrets = Vec::new();
+    let mut findings: Vec<Finding> = unpinned
         .iter()
         .map(|u| {
+            for m in palisade_secrets::builtin_scanner()
+                .scan_bytes(&u.location.path, u.requirement.as_bytes())
+            {
+                let mut sec = m.to_finding(&u.location.path);
+                // the match is placed within the requirement, not within the file's line
+                sec.location.line = u.location.line;
+                sec.location.column = None;
+                secrets.push(sec);
+            }
             let mut f = Finding::new(
                 rule,
                 format!(
                     "`{}` cannot be checked for vulnerabilities: {}",
-                    u.requirement, u.reason
+                    palisade_secrets::redact(&u.requirement),
+                    palisade_secrets::redact(&u.reason)
                 ),
                 Location {
                     path: u.location.path.clone(),
@@ -480,5 +495,7 @@ pub fn unpinned_findings(unpinned: &[crate::lockfile::Unpinned]) -> Vec<Finding>
             }
             f
         })
-        .collect()
+        .collect();
+    findings.extend(secrets);
+    findings
 }

@@ -116,6 +116,24 @@ pub struct RegistryClient {
     insecure: bool,
 }
 
+/// A response of the HTTP client.
+type HttpResponse = ureq::http::Response<ureq::Body>;
+
+/// A header's value as text ("" when missing or not text).
+fn header(resp: &HttpResponse, name: &str) -> String {
+    resp.headers()
+        .get(name)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("")
+        .to_string()
+}
+
+/// The body as a stream with no size limit of the client's own: callers bound it
+/// (documents by their limit, blobs by their declared size).
+fn body_reader(resp: HttpResponse) -> impl Read + Send {
+    resp.into_body().into_with_config().limit(u64::MAX).reader()
+}
+
 /// Scheme, host and port: where credentials may be sent.
 fn origin(url: &url::Url) -> (String, Option<String>, Option<u16>) {
     (
@@ -132,14 +150,18 @@ impl RegistryClient {
         options: &RegistryOptions,
     ) -> RegistryClient {
         let d = options.deadlines();
-        let agent = ureq::AgentBuilder::new()
-            .timeout_connect(d.connect)
-            .timeout_read(d.idle)
-            .timeout_write(d.idle)
+        let agent: ureq::Agent = ureq::Agent::config_builder()
+            .timeout_connect(Some(d.connect))
+            .timeout_recv_response(Some(d.idle))
+            .timeout_per_read(Some(d.idle))
+            .timeout_per_write(Some(d.idle))
             // redirects are followed by `send`, which checks every hop
-            .redirects(0)
+            .max_redirects(0)
+            .max_redirects_will_error(false)
+            .http_status_as_error(false)
             .user_agent(concat!("palisade/", env!("CARGO_PKG_VERSION")))
-            .build();
+            .build()
+            .into();
         let scheme = if options.insecure { "http" } else { "https" };
         let base = format!("{scheme}://{}", reference.api_host());
         let credentials = lookup_credentials(&reference.registry, options);
@@ -165,7 +187,7 @@ impl RegistryClient {
         accept: Option<&str>,
         authorization: Option<&str>,
         deadline: Duration,
-    ) -> Result<Result<ureq::Response, ureq::Error>, ArtifactError> {
+    ) -> Result<HttpResponse, ArtifactError> {
         let first =
             url::Url::parse(url).map_err(|e| self.error(url, format!("invalid URL: {e}")))?;
         check_scheme(&first).map_err(|m| self.error(url, m))?;
@@ -177,31 +199,33 @@ impl RegistryClient {
                 .checked_sub(started.elapsed())
                 .filter(|d| !d.is_zero())
                 .ok_or_else(|| self.deadline_error(url, deadline))?;
-            let mut req = self.agent.request_url("GET", &current).timeout(left);
+            let mut req = self
+                .agent
+                .get(current.as_str())
+                .config()
+                .timeout_global(Some(left))
+                .build();
             if let Some(a) = accept {
-                req = req.set("Accept", a);
+                req = req.header("Accept", a);
             }
             if let Some(auth) = authorization.filter(|_| origin(&current) == home) {
-                req = req.set("Authorization", auth);
+                req = req.header("Authorization", auth);
             }
             let resp = match req.call() {
                 Ok(resp) => resp,
-                Err(ureq::Error::Transport(t))
-                    if t.kind() == ureq::ErrorKind::Io && started.elapsed() >= deadline =>
-                {
-                    return Err(self.deadline_error(url, deadline));
-                }
-                Err(e) => return Ok(Err(e)),
+                Err(ureq::Error::Timeout(_)) => return Err(self.deadline_error(url, deadline)),
+                Err(e) => return Err(self.error(current.as_str(), e.to_string())),
             };
-            if !(300..400).contains(&resp.status()) {
-                return Ok(Ok(resp));
+            let status = resp.status().as_u16();
+            if !(300..400).contains(&status) || status == 304 {
+                return Ok(resp);
             }
-            let location = resp.header("Location").unwrap_or("").to_string();
+            let location = header(&resp, "Location");
             if location.is_empty() {
                 return Err(ArtifactError::Redirect {
                     image: self.image.clone(),
                     url: url.to_string(),
-                    reason: format!("HTTP {} without a Location", resp.status()),
+                    reason: format!("HTTP {status} without a Location"),
                 });
             }
             let next = current
@@ -253,7 +277,7 @@ impl RegistryClient {
     }
 
     /// GET with the current authorization; on 401 runs the challenge once and retries.
-    fn get(&self, path: &str, accept: Option<&str>) -> Result<ureq::Response, ArtifactError> {
+    fn get(&self, path: &str, accept: Option<&str>) -> Result<HttpResponse, ArtifactError> {
         let url = format!("{}/v2/{}/{}", self.base, self.reference.repository, path);
         self.get_url(&url, accept, self.deadlines.request)
     }
@@ -264,26 +288,32 @@ impl RegistryClient {
         url: &str,
         accept: Option<&str>,
         deadline: Duration,
-    ) -> Result<ureq::Response, ArtifactError> {
+    ) -> Result<HttpResponse, ArtifactError> {
         let url = url.to_string();
         let mut challenged = false;
         loop {
             let auth = self.authorization.lock().ok().and_then(|a| a.clone());
-            match self.send(&url, accept, auth.as_deref(), deadline)? {
-                Ok(resp) => return Ok(resp),
-                Err(ureq::Error::Status(401, resp)) if !challenged => {
+            let resp = self.send(&url, accept, auth.as_deref(), deadline)?;
+            match resp.status().as_u16() {
+                200..=299 => return Ok(resp),
+                401 if !challenged => {
                     challenged = true;
-                    let challenge = resp.header("WWW-Authenticate").unwrap_or("").to_string();
+                    let challenge = header(&resp, "WWW-Authenticate");
                     let auth = self.answer_challenge(&url, &challenge)?;
                     if let Ok(mut a) = self.authorization.lock() {
                         *a = Some(auth);
                     }
                 }
-                Err(ureq::Error::Status(code, resp)) => {
-                    let body = resp
-                        .into_string()
-                        .map(|b| b.chars().take(200).collect::<String>())
-                        .unwrap_or_default();
+                code => {
+                    let mut body = Vec::new();
+                    let _ = resp
+                        .into_body()
+                        .into_with_config()
+                        .limit(u64::MAX)
+                        .reader()
+                        .take(800)
+                        .read_to_end(&mut body);
+                    let body: String = String::from_utf8_lossy(&body).chars().take(200).collect();
                     let what = match code {
                         401 => "unauthorized: credentials were refused (check `docker login` or ~/.docker/config.json)".to_string(),
                         403 => "forbidden".to_string(),
@@ -292,10 +322,6 @@ impl RegistryClient {
                         c => format!("server answered HTTP {c}"),
                     };
                     return Err(self.error(&url, format!("{what}; {}", body.trim())));
-                }
-                Err(ureq::Error::Transport(t)) => {
-                    let text = t.to_string().replace(&format!("{url}: "), "");
-                    return Err(self.error(&url, text));
                 }
             }
         }
@@ -344,16 +370,13 @@ impl RegistryClient {
             ));
         }
         let basic = self.credentials.as_ref().map(basic_header);
-        let resp = self
-            .send(&token_url, None, basic.as_deref(), self.deadlines.request)?
-            .map_err(|e| match e {
-                ureq::Error::Status(code, _) => {
-                    self.error(&token_url, format!("token service answered HTTP {code}"))
-                }
-                ureq::Error::Transport(t) => self.error(&token_url, t.to_string()),
-            })?;
+        let resp = self.send(&token_url, None, basic.as_deref(), self.deadlines.request)?;
+        let code = resp.status().as_u16();
+        if !(200..300).contains(&code) {
+            return Err(self.error(&token_url, format!("token service answered HTTP {code}")));
+        }
         let mut body = Vec::new();
-        resp.into_reader()
+        body_reader(resp)
             .take(1 << 20)
             .read_to_end(&mut body)
             .map_err(|e| self.read_error(&token_url, e))?;
@@ -374,11 +397,11 @@ impl RegistryClient {
     fn read_limited(
         &self,
         url: &str,
-        resp: ureq::Response,
+        resp: HttpResponse,
         limit: u64,
     ) -> Result<Vec<u8>, ArtifactError> {
         let mut body = Vec::new();
-        resp.into_reader()
+        body_reader(resp)
             .take(limit + 1)
             .read_to_end(&mut body)
             .map_err(|e| self.read_error(url, e))?;
@@ -413,15 +436,19 @@ impl RegistryClient {
         );
         let extra = Duration::from_secs(declared.unwrap_or(0) / MIN_BLOB_RATE);
         let resp = self.get_url(&url, None, self.deadlines.request + extra)?;
-        Ok(Box::new(resp.into_reader()))
+        Ok(Box::new(body_reader(resp)))
     }
 
     /// A read that failed: a timeout is the named deadline error.
     fn read_error(&self, url: &str, e: std::io::Error) -> ArtifactError {
-        if matches!(
+        let timed_out = matches!(
             e.kind(),
             std::io::ErrorKind::TimedOut | std::io::ErrorKind::WouldBlock
-        ) {
+        ) || e
+            .get_ref()
+            .and_then(|inner| inner.downcast_ref::<ureq::Error>())
+            .is_some_and(|u| matches!(u, ureq::Error::Timeout(_)));
+        if timed_out {
             return self.deadline_error(url, self.deadlines.request);
         }
         self.error(url, palisade_core::text::io_message(&e))
