@@ -12,19 +12,19 @@ fn shown(text: &str) -> String {
 /// Why an image (or root filesystem) could not be opened or read.
 #[derive(Debug, thiserror::Error)]
 pub enum ArtifactError {
-    #[error("{}: cannot read {}: {}", shown(image), shown(&path.display().to_string()), palisade_core::text::io_message(source))]
+    #[error("{}: cannot read {}: {}", shown(image), shown(&path.display().to_string()), palisade_core::text::io_message(error))]
     Io {
         image: String,
         path: PathBuf,
-        source: std::io::Error,
+        error: std::io::Error,
     },
     #[error("{}: {}", shown(image), shown(message))]
     Format { image: String, message: String },
     /// An archive or blob file that is missing, too large, or not a regular file.
-    #[error("{}: {source}", shown(image))]
+    #[error("{}: {error}", shown(image))]
     File {
         image: String,
-        source: palisade_core::fsio::FileError,
+        error: palisade_core::fsio::FileError,
     },
     #[error("{}: layer {layer}{}: {}", shown(image), entry.as_ref().map(|e| format!(", entry {}", shown(e))).unwrap_or_default(), shown(message))]
     Layer {
@@ -87,7 +87,7 @@ impl ArtifactError {
         ArtifactError::Io {
             image: image.to_string(),
             path: path.into(),
-            source,
+            error: source,
         }
     }
 }

@@ -225,9 +225,9 @@ impl Image {
                 return Ok((SourceKind::OciLayout, plan));
             }
             let index = TarIndex::build(&path).map_err(|e| match e {
-                IndexError::File(source) => ArtifactError::File {
+                IndexError::File(error) => ArtifactError::File {
                     image: target.to_string(),
-                    source,
+                    error,
                 },
                 IndexError::Tar(_) => ArtifactError::format(target, e.to_string()),
             })?;

@@ -32,7 +32,7 @@ fn mkfifo(path: &std::path::Path) {
 fn kind(err: &ArtifactError) -> Option<FileKind> {
     match err {
         ArtifactError::File {
-            source: FileError::NotRegular { kind, .. },
+            error: FileError::NotRegular { kind, .. },
             ..
         } => Some(*kind),
         _ => None,

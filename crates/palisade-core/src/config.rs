@@ -260,7 +260,7 @@ impl Suppression {
 fn locate_toml_error(text: &str, e: &toml::de::Error) -> String {
     match e.span() {
         Some(span) => {
-            let line = text[..span.start.min(text.len())].lines().count().max(1);
+            let line = crate::text::line_of(text, span.start);
             format!("line {line}: {}", e.message())
         }
         None => e.message().to_string(),
@@ -338,5 +338,33 @@ expires = "2020-01-01"
         assert!(err.to_string().starts_with("p.toml: line 2"), "{err}");
         let err = Config::parse("[[suppress]]\nrule = \"X\"\n", Path::new("p.toml")).unwrap_err();
         assert!(err.to_string().contains("reason"), "{err}");
+    }
+}
+
+#[cfg(test)]
+mod toml_line_tests {
+    use super::*;
+
+    #[test]
+    fn toml_errors_name_the_line_of_the_mistake() {
+        // a bad value inside a line
+        let text = "[rules]\ndisable = [\"ISO001\"]\nseverity = 3\n";
+        let err = Config::parse(text, Path::new("palisade.toml"))
+            .unwrap_err()
+            .to_string();
+        assert!(err.starts_with("palisade.toml: line 3: "), "{err}");
+        // an unknown key at the start of a line (the old count said line 3)
+        let text = "# comment\n\n[paths]\nignored = [\"x\"]\n";
+        let err = Config::parse(text, Path::new("palisade.toml"))
+            .unwrap_err()
+            .to_string();
+        assert!(err.starts_with("palisade.toml: line 4: "), "{err}");
+    }
+
+    #[test]
+    fn line_of_counts_line_breaks_before_the_offset() {
+        assert_eq!(crate::text::line_of("a\nb\nc", 0), 1);
+        assert_eq!(crate::text::line_of("a\nb\nc", 2), 2);
+        assert_eq!(crate::text::line_of("a\nb\nc", 99), 3);
     }
 }

@@ -69,13 +69,14 @@ impl std::fmt::Display for FileKind {
     }
 }
 
-/// Why an input file could not be read.
+/// Why an input file could not be read. The OS error is part of the message and not a
+/// `source()`, so a chain printer (`anyhow`'s `{:#}`) does not repeat it.
 #[derive(Debug, thiserror::Error)]
 pub enum FileError {
-    #[error("cannot open {}: {}", crate::text::printable(&path.display().to_string()), crate::text::io_message(source))]
+    #[error("cannot open {}: {}", crate::text::printable(&path.display().to_string()), crate::text::io_message(error))]
     Open {
         path: PathBuf,
-        source: std::io::Error,
+        error: std::io::Error,
     },
     #[error("{} is a {kind}, not a regular file: refused", crate::text::printable(&path.display().to_string()))]
     NotRegular { path: PathBuf, kind: FileKind },
@@ -85,10 +86,10 @@ pub enum FileError {
         size: u64,
         limit: u64,
     },
-    #[error("cannot read {}: {}", crate::text::printable(&path.display().to_string()), crate::text::io_message(source))]
+    #[error("cannot read {}: {}", crate::text::printable(&path.display().to_string()), crate::text::io_message(error))]
     Read {
         path: PathBuf,
-        source: std::io::Error,
+        error: std::io::Error,
     },
     #[error("{} is not UTF-8 text", crate::text::printable(&path.display().to_string()))]
     NotUtf8 { path: PathBuf },
@@ -109,8 +110,8 @@ impl FileError {
     /// The message without the path, for callers that already name the file.
     pub fn reason(&self) -> String {
         match self {
-            FileError::Open { source, .. } | FileError::Read { source, .. } => {
-                crate::text::io_message(source)
+            FileError::Open { error, .. } | FileError::Read { error, .. } => {
+                crate::text::io_message(error)
             }
             FileError::NotRegular { kind, .. } => format!("a {kind}, not a regular file"),
             FileError::TooLarge { size, limit, .. } => {
@@ -122,7 +123,7 @@ impl FileError {
 
     /// True when the path does not exist.
     pub fn is_not_found(&self) -> bool {
-        matches!(self, FileError::Open { source, .. } if source.kind() == std::io::ErrorKind::NotFound)
+        matches!(self, FileError::Open { error, .. } if error.kind() == std::io::ErrorKind::NotFound)
     }
 }
 
@@ -148,13 +149,13 @@ pub fn open_regular(path: &Path) -> Result<(File, Metadata), FileError> {
             },
             _ => FileError::Open {
                 path: path.to_path_buf(),
-                source,
+                error: source,
             },
         }
     })?;
-    let meta = file.metadata().map_err(|source| FileError::Open {
+    let meta = file.metadata().map_err(|error| FileError::Open {
         path: path.to_path_buf(),
-        source,
+        error,
     })?;
     if let Some(kind) = FileKind::of(&meta) {
         return Err(FileError::NotRegular {
@@ -209,9 +210,9 @@ fn read_handle(file: File, declared: u64, path: &Path, limit: u64) -> Result<Vec
     let mut bytes = Vec::with_capacity(declared as usize);
     file.take(limit.saturating_add(1))
         .read_to_end(&mut bytes)
-        .map_err(|source| FileError::Read {
+        .map_err(|error| FileError::Read {
             path: path.to_path_buf(),
-            source,
+            error,
         })?;
     if bytes.len() as u64 > limit {
         return Err(FileError::TooLarge {
@@ -355,6 +356,17 @@ mod tests {
         );
     }
 
+    /// What `anyhow`'s `{:#}` prints: the error and each of its sources.
+    fn chain(e: &dyn std::error::Error) -> String {
+        let mut text = e.to_string();
+        let mut next = e.source();
+        while let Some(s) = next {
+            text.push_str(&format!(": {s}"));
+            next = s.source();
+        }
+        text
+    }
+
     #[test]
     fn regular_files_are_read_up_to_the_limit() {
         let dir = temp_dir("regular");
@@ -375,10 +387,13 @@ mod tests {
         );
         let missing = read_limited(&dir.join("missing"), 4).unwrap_err();
         assert!(missing.is_not_found());
-        // one OS message, not two
-        let text = missing.to_string();
+        // one OS message, not two, also when a chain printer adds every source
+        let text = chain(&missing);
         assert_eq!(text.matches("No such file").count(), 1, "{text}");
         assert!(!text.contains("os error"), "{text}");
+        let config = chain(&crate::Config::load(&dir.join("missing.toml")).unwrap_err());
+        assert_eq!(config.matches("No such file").count(), 1, "{config}");
+        assert_eq!(config.matches("missing.toml").count(), 1, "{config}");
     }
 }
 

@@ -53,6 +53,17 @@ fn escape(text: &str, keep_lines: bool) -> Cow<'_, str> {
     Cow::Owned(out)
 }
 
+/// The 1-based line of byte `offset` in `text` (an offset past the end counts as the last
+/// line; an offset just after a line break is on the next line).
+pub fn line_of(text: &str, offset: usize) -> usize {
+    let end = offset.min(text.len());
+    text.as_bytes()[..end]
+        .iter()
+        .filter(|&&b| b == b'\n')
+        .count()
+        + 1
+}
+
 /// An I/O error's message without the ` (os error N)` suffix, so that a message that
 /// wraps it reads `cannot read X: No such file or directory`.
 pub fn io_message(e: &std::io::Error) -> String {

@@ -54,11 +54,29 @@ pub struct RenderOptions {
 #[derive(Debug, thiserror::Error)]
 pub enum ReportError {
     #[error("cannot serialize the report: {0}")]
-    Json(#[from] serde_json::Error),
+    Json(serde_json::Error),
     #[error("cannot write JUnit XML: {0}")]
-    Junit(#[from] quick_junit::SerializeError),
-    #[error("cannot write the report: {0}")]
-    Io(#[from] std::io::Error),
+    Junit(quick_junit::SerializeError),
+    #[error("cannot write the report: {}", palisade_core::text::io_message(.0))]
+    Io(std::io::Error),
+}
+
+// Conversions without `#[from]`, which would also make the wrapped error a `source()` that
+// chain printers (`anyhow`'s `{:#}`) repeat after the message that already contains it.
+impl From<serde_json::Error> for ReportError {
+    fn from(e: serde_json::Error) -> Self {
+        ReportError::Json(e)
+    }
+}
+impl From<quick_junit::SerializeError> for ReportError {
+    fn from(e: quick_junit::SerializeError) -> Self {
+        ReportError::Junit(e)
+    }
+}
+impl From<std::io::Error> for ReportError {
+    fn from(e: std::io::Error) -> Self {
+        ReportError::Io(e)
+    }
 }
 
 /// Renders `report` in `format`.

@@ -247,7 +247,7 @@ fn globs(patterns: &[String]) -> Result<Option<GlobSet>, String> {
 fn locate(text: &str, e: &toml::de::Error) -> String {
     match e.span() {
         Some(span) => {
-            let line = text[..span.start.min(text.len())].lines().count().max(1);
+            let line = palisade_core::text::line_of(text, span.start);
             format!("line {line}: {}", e.message())
         }
         None => e.message().to_string(),

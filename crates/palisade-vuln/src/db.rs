@@ -31,11 +31,10 @@ pub const MAX_ENTRIES: usize = 2_000_000;
 
 #[derive(Debug, thiserror::Error)]
 pub enum DbError {
-    #[error("database {path}: {source}")]
+    #[error("database {path}: {error}")]
     Sqlite {
         path: String,
-        #[source]
-        source: rusqlite::Error,
+        error: rusqlite::Error,
     },
     #[error("{path}: {message}")]
     Io { path: String, message: String },
@@ -103,9 +102,9 @@ pub struct Database {
 }
 
 fn sql(path: &Path) -> impl Fn(rusqlite::Error) -> DbError + '_ {
-    move |source| DbError::Sqlite {
+    move |error| DbError::Sqlite {
         path: path.display().to_string(),
-        source,
+        error,
     }
 }
 

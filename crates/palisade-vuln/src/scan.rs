@@ -389,8 +389,13 @@ pub fn findings(vulns: &[Vulnerability], opts: &MatchOptions) -> Vec<Finding> {
             } else {
                 format!("fixed in {}", v.fixed_versions.join(", "))
             };
+            let unrated = if crate::severity::is_unrated(&v.severity_source) {
+                format!(" [severity {}; counted as medium]", crate::severity::UNRATED)
+            } else {
+                String::new()
+            };
             let message = format!(
-                "{} {}{} is affected by {}{}: {}; {}",
+                "{} {}{} is affected by {}{}: {}; {}{unrated}",
                 p.name,
                 p.version,
                 relation,
@@ -441,7 +446,11 @@ pub fn findings(vulns: &[Vulnerability], opts: &MatchOptions) -> Vec<Finding> {
                 direct: p.direct,
             }));
             f.evidence = vec![palisade_core::Evidence {
-                label: format!("severity from {}", v.severity_source),
+                label: if crate::severity::is_unrated(&v.severity_source) {
+                    format!("severity {}", crate::severity::UNRATED)
+                } else {
+                    format!("severity from {}", v.severity_source)
+                },
                 location: None,
             }];
             f

@@ -101,7 +101,7 @@ impl BlobStore {
                     } else {
                         ArtifactError::File {
                             image: image.to_string(),
-                            source: e,
+                            error: e,
                         }
                     }
                 })?;
