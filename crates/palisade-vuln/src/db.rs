@@ -566,6 +566,14 @@ pub fn rebuild<T>(
         message: e.to_string(),
     };
     std::fs::create_dir_all(&dir).map_err(|e| io(&dir, e))?;
+    // `--db` naming a FIFO or a device is an error, not something to rename over
+    if std::fs::symlink_metadata(path).is_ok() {
+        if let Err(e @ palisade_core::fsio::FileError::NotRegular { .. }) =
+            palisade_core::fsio::open_regular(path)
+        {
+            return Err(e.into());
+        }
+    }
     remove_stale_temp_files(&dir);
     let scratch = dir.join(format!("{TEMP_PREFIX}{}.db", temp_stamp()));
     let mut temps = TempFiles(vec![scratch.clone()]);

@@ -3,6 +3,7 @@
 //! every record is malformed. Each must be refused with a named error at once, never block,
 //! and never replace a working database.
 
+use std::os::unix::fs::FileTypeExt;
 use std::path::{Path, PathBuf};
 use std::sync::mpsc;
 use std::time::Duration;
@@ -61,6 +62,16 @@ fn a_fifo_or_device_as_the_database_is_refused() {
     assert_eq!(not_regular(&err), Some(FileKind::Fifo), "{err}");
     let err = within_deadline(|| Database::open(Path::new("/dev/zero")).err().unwrap());
     assert_eq!(not_regular(&err), Some(FileKind::CharDevice), "{err}");
+    // an import into a database path that is a FIFO refuses instead of renaming over it
+    let fifo = tmp.path().join("osv.db");
+    let src = tmp.path().join("good.json");
+    std::fs::write(&src, RECORD).unwrap();
+    let err = within_deadline(move || import_atomically(&fifo, &src).unwrap_err());
+    assert_eq!(not_regular(&err), Some(FileKind::Fifo), "{err}");
+    assert!(std::fs::symlink_metadata(tmp.path().join("osv.db"))
+        .unwrap()
+        .file_type()
+        .is_fifo());
 }
 
 #[test]
