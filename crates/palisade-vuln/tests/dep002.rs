@@ -138,3 +138,18 @@ fn credentials_in_requirement_urls_are_redacted_and_reported_as_secrets() {
         assert!(!secret.message.contains(password), "{}", secret.message);
     }
 }
+
+#[test]
+fn include_loops_through_symbolic_links_end_with_an_error() {
+    // `sub -> .` makes sub/requirements.txt, sub/sub/requirements.txt ... all readable:
+    // found by the lockfile fuzz target as a stack overflow
+    let looping = |_: &str| Some("-r sub/requirements.txt\nflask==3.0.3\n".to_string());
+    let err = lockfile::parse_inventory("requirements.txt", "-r sub/requirements.txt\n", &looping)
+        .unwrap_err();
+    assert!(err.to_string().contains("include loop"), "{err}");
+    assert_eq!(err.line, Some(1));
+    // every file including two others: the number of files is bounded too
+    let fan_out = |p: &str| Some(format!("-r {p}.a\n-r {p}.b\nsix==1.16.0\n"));
+    let err = lockfile::parse_inventory("requirements.txt", "-r r\n", &fan_out).unwrap_err();
+    assert!(err.to_string().contains("more than 256 files"), "{err}");
+}
