@@ -77,7 +77,11 @@ fn install_panic_hook() {
 /// The text printed for a panic: what happened, where, on which input, and what to report.
 /// Input-derived text is shown escaped and secrets in it redacted.
 fn panic_message(payload: &str, location: &str, args: &[String]) -> String {
-    let clean = |t: &str| palisade_core::text::printable(&palisade_secrets::redact(t)).into_owned();
+    // a panic inside the secret scanner's construction cannot redact: show nothing then
+    let clean = |t: &str| match palisade_secrets::try_redact(t) {
+        Some(redacted) => palisade_core::text::printable(&redacted).into_owned(),
+        None => "[not shown]".to_string(),
+    };
     let command = args.iter().map(|a| clean(a)).collect::<Vec<_>>().join(" ");
     format!(
         "error: internal error in Palisade {} (this is a bug, not a problem with your input): {}{}\n  \

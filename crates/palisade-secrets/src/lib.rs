@@ -74,7 +74,26 @@ impl Scanner {
 /// The built-in scanner, compiled once per process.
 pub fn builtin_scanner() -> &'static Scanner {
     static SCANNER: OnceLock<Scanner> = OnceLock::new();
-    SCANNER.get_or_init(|| Scanner::builtin().expect("built-in secret rules compile"))
+    SCANNER.get_or_init(|| {
+        BUILDING.with(|b| b.set(true));
+        let scanner = Scanner::builtin().expect("built-in secret rules compile");
+        BUILDING.with(|b| b.set(false));
+        scanner
+    })
+}
+
+thread_local! {
+    /// Set while this thread builds the built-in scanner (and left set if that panicked).
+    static BUILDING: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
+
+/// [`redact`], or `None` when this thread is inside the built-in scanner's construction
+/// (a panic hook called from there would otherwise wait for itself forever).
+pub fn try_redact(text: &str) -> Option<std::borrow::Cow<'_, str>> {
+    if BUILDING.with(|b| b.get()) {
+        return None;
+    }
+    Some(redact(text))
 }
 
 /// `text` (any string derived from an input: a message, a resource or file name, a URL,
