@@ -469,12 +469,12 @@ impl Image {
                     let keep = capture(&path);
                     let wanted = keep || visitors.iter().any(|v| v.wants(&file));
                     if wanted && size <= self.limits.max_file_read {
-                        match std::fs::File::open(dent.path()).and_then(|f| {
-                            let mut b = Vec::new();
-                            f.take(self.limits.max_file_read)
-                                .read_to_end(&mut b)
-                                .map(|_| b)
-                        }) {
+                        // regular files only, checked on the open handle: a file swapped
+                        // for a FIFO after the listing must not block the read
+                        match palisade_core::fsio::read_limited(
+                            &dent.path(),
+                            self.limits.max_file_read,
+                        ) {
                             Ok(bytes) => {
                                 for v in visitors.iter_mut() {
                                     if v.wants(&file) {
@@ -490,7 +490,7 @@ impl Image {
                             Err(e) => self.notes.push(Note {
                                 layer: None,
                                 entry: Some(path.clone()),
-                                message: format!("cannot read: {e}"),
+                                message: format!("cannot read: {}", e.reason()),
                             }),
                         }
                     }

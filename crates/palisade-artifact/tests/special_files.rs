@@ -90,3 +90,20 @@ fn an_oci_layout_blob_that_is_a_fifo_or_device_is_refused() {
         assert_eq!(kind(&err), Some(expected), "{err}");
     }
 }
+
+#[test]
+fn a_root_filesystem_with_fifos_and_device_links_is_read_without_blocking() {
+    let dir = tempdir();
+    let root = path_in(&dir, "rootfs");
+    std::fs::create_dir_all(root.join("etc")).unwrap();
+    std::fs::create_dir_all(root.join("run")).unwrap();
+    mkfifo(&root.join("etc/os-release"));
+    mkfifo(&root.join("run/initctl"));
+    std::os::unix::fs::symlink("/dev/zero", root.join("etc/passwd")).unwrap();
+    std::fs::write(root.join("etc/hostname"), "box\n").unwrap();
+    let analysed = within_deadline(move || {
+        let mut img = Image::open_rootfs(&root, &OpenOptions::default()).unwrap();
+        analyse_plain(&mut img).map(|a| a.layers.len())
+    });
+    assert_eq!(analysed.unwrap(), 1);
+}
