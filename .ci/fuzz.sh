@@ -27,5 +27,6 @@ if cargo +nightly fuzz --version >/dev/null 2>&1; then
 else
     echo "== cargo-fuzz or a nightly toolchain is missing: no fuzzing, only the seed corpus"
     echo "   (install: rustup toolchain install nightly && cargo install cargo-fuzz)"
-    cargo test --no-default-features --locked
+    # the main workspace's target folder: the same locked versions, so its build is reused
+    CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$PWD/../target}" cargo test --no-default-features --locked
 fi
