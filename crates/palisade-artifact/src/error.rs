@@ -3,6 +3,22 @@
 
 use std::path::PathBuf;
 
+/// `IMAGE: PATH is a FIFO...`, without the image when it is the path itself (an archive
+/// named on the command line), so the path is not said twice.
+fn file_message(image: &str, error: &palisade_core::fsio::FileError) -> String {
+    let path = error.path().display().to_string();
+    let image = image
+        .strip_prefix("docker-archive:")
+        .or_else(|| image.strip_prefix("oci-archive:"))
+        .or_else(|| image.strip_prefix("oci:"))
+        .unwrap_or(image);
+    if image == path {
+        error.to_string()
+    } else {
+        format!("{}: {error}", shown(image))
+    }
+}
+
 /// Text from the artifact (entry names, bytes of a layer, server answers) as an error may
 /// show it: secrets replaced by their previews, control characters escaped.
 fn shown(text: &str) -> String {
@@ -21,7 +37,7 @@ pub enum ArtifactError {
     #[error("{}: {}", shown(image), shown(message))]
     Format { image: String, message: String },
     /// An archive or blob file that is missing, too large, or not a regular file.
-    #[error("{}: {error}", shown(image))]
+    #[error("{}", file_message(image, error))]
     File {
         image: String,
         error: palisade_core::fsio::FileError,

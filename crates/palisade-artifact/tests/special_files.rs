@@ -56,6 +56,9 @@ fn an_image_archive_that_is_a_fifo_or_device_is_refused() {
     let err = open_err(fifo.display().to_string());
     assert_eq!(kind(&err), Some(FileKind::Fifo), "{err}");
     assert!(err.to_string().contains("named pipe (FIFO)"), "{err}");
+    // the archive's path is said once
+    let text = err.to_string();
+    assert_eq!(text.matches("image.tar").count(), 1, "{text}");
 
     let err = open_err("docker-archive:/dev/zero".to_string());
     assert_eq!(kind(&err), Some(FileKind::CharDevice), "{err}");

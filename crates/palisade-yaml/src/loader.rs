@@ -38,7 +38,10 @@ pub struct Document {
 
 /// Why a stream could not be loaded; `line` and `column` are 1-based.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("line {line}, column {column}: {message}")]
+#[error(
+    "line {line}, column {column}: {}",
+    palisade_core::text::printable_lines(message)
+)]
 pub struct YamlError {
     pub line: u32,
     pub column: u32,
@@ -512,5 +515,16 @@ mod tests {
         // the same key in two documents or two maps is fine
         assert!(load("a: 1\n---\na: 2\n").is_ok());
         assert!(load("- {a: 1}\n- {a: 2}\n").is_ok());
+    }
+
+    #[test]
+    fn errors_show_control_characters_from_the_input_escaped() {
+        let err = load("a: 1\nb: \"\x1b[2J\n  c: [").unwrap_err();
+        assert!(!err.to_string().contains('\x1b'), "{err}");
+        let err = load("k\x1b]0;x\x07: 1\nk\x1b]0;x\x07: 2\n").unwrap_err();
+        assert!(
+            err.to_string().contains("duplicate key `k\\x1b]0;x\\x07`"),
+            "{err}"
+        );
     }
 }
