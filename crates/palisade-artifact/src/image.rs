@@ -17,7 +17,7 @@ use crate::layer::{self, EntryKind, LayerEntry, LayerError, LayerInfo, Limits, N
 use crate::source::oci::PlatformSpec;
 use crate::source::reference::ImageReference;
 use crate::source::registry::RegistryOptions;
-use crate::source::tar_index::TarIndex;
+use crate::source::tar_index::{IndexError, TarIndex};
 use crate::source::{docker_archive, oci, registry, BlobStore, ImagePlan, PlannedLayer};
 
 /// How the image was given.
@@ -224,8 +224,12 @@ impl Image {
                 )?;
                 return Ok((SourceKind::OciLayout, plan));
             }
-            let index = TarIndex::build(&path).map_err(|e| {
-                ArtifactError::format(target, format!("not a readable tar archive: {e}"))
+            let index = TarIndex::build(&path).map_err(|e| match e {
+                IndexError::File(error) => ArtifactError::File {
+                    image: target.to_string(),
+                    error,
+                },
+                IndexError::Tar(_) => ArtifactError::format(target, e.to_string()),
             })?;
             if docker_archive::is_docker_archive(&index) {
                 let plan = docker_archive::plan(target, index, selector.as_deref(), limits)?;
@@ -298,7 +302,12 @@ impl Image {
             let info = &self.layers[i];
             progress(info);
             let label = info.label();
-            let blob = store.open(&self.name, &planned.blob)?;
+            let blob = store.open_sized(
+                &self.name,
+                &planned.blob,
+                planned.size,
+                self.limits.max_layer_compressed,
+            )?;
             let mut entries: Vec<LayerEntry> = Vec::new();
             let mut captures: Vec<(String, Vec<u8>)> = Vec::new();
             let limits = &self.limits;
@@ -460,12 +469,12 @@ impl Image {
                     let keep = capture(&path);
                     let wanted = keep || visitors.iter().any(|v| v.wants(&file));
                     if wanted && size <= self.limits.max_file_read {
-                        match std::fs::File::open(dent.path()).and_then(|f| {
-                            let mut b = Vec::new();
-                            f.take(self.limits.max_file_read)
-                                .read_to_end(&mut b)
-                                .map(|_| b)
-                        }) {
+                        // regular files only, checked on the open handle: a file swapped
+                        // for a FIFO after the listing must not block the read
+                        match palisade_core::fsio::read_limited(
+                            &dent.path(),
+                            self.limits.max_file_read,
+                        ) {
                             Ok(bytes) => {
                                 for v in visitors.iter_mut() {
                                     if v.wants(&file) {
@@ -481,7 +490,7 @@ impl Image {
                             Err(e) => self.notes.push(Note {
                                 layer: None,
                                 entry: Some(path.clone()),
-                                message: format!("cannot read: {e}"),
+                                message: format!("cannot read: {}", e.reason()),
                             }),
                         }
                     }

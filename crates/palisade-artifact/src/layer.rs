@@ -16,6 +16,8 @@ pub struct Limits {
     pub max_file_read: u64,
     /// A layer whose decompressed tar exceeds this is refused (gzip bombs).
     pub max_layer_uncompressed: u64,
+    /// A layer blob (compressed) is read no further than its declared size, nor than this.
+    pub max_layer_compressed: u64,
     /// A layer with more entries than this is refused.
     pub max_entries_per_layer: usize,
     /// Longest accepted entry path, in bytes.
@@ -29,6 +31,7 @@ impl Default for Limits {
         Limits {
             max_file_read: 64 << 20,
             max_layer_uncompressed: 16 << 30,
+            max_layer_compressed: 16 << 30,
             max_entries_per_layer: 2_000_000,
             max_path_len: 4096,
             max_document_size: 8 << 20,

@@ -360,7 +360,7 @@ fn misbehaving_registries_give_clear_errors() {
         (Some(401), "unsupported authentication challenge"),
         (Some(404), "not found"),
         (Some(500), "server answered HTTP 500"),
-        (None, "timed out"),
+        (None, "deadline passed"),
     ] {
         let port = bad_server(status);
         let reference = format!("127.0.0.1:{port}/team/app:1");

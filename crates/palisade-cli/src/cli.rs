@@ -54,8 +54,15 @@ pub enum Command {
 #[derive(Debug, Subcommand)]
 pub enum DbCommand {
     /// Download the OSV archives of the ecosystems and rebuild the database atomically.
+    ///
+    /// A mirror that stalls for 60 s, or takes 15 minutes for one archive, is an error;
+    /// `PALISADE_NETWORK_TIMEOUT=SECONDS` changes the stall limit (and the whole-archive
+    /// limit with it, fifteen times as long).
     Update(DbUpdateArgs),
     /// Load a zip archive, a folder of OSV JSON/YAML records, or one record (air-gapped use).
+    ///
+    /// An import in which no record could be read is an error and leaves the database as
+    /// it was.
     Import(DbImportArgs),
     /// Where the database is, how old, and how many advisories per ecosystem.
     Status(DbPathArg),
@@ -108,7 +115,9 @@ pub struct ImageSource {
     #[arg(long)]
     pub insecure: bool,
 
-    /// Seconds to wait for any single read from a registry.
+    /// Seconds a registry may leave a read waiting; connecting may take at most 10 s of
+    /// that, and a whole request ten times as long (a layer also gets one more second per
+    /// 256 KiB of its declared size).
     #[arg(long, value_name = "SECONDS", default_value_t = 60)]
     pub timeout: u64,
 }

@@ -5,7 +5,6 @@
 
 use std::path::PathBuf;
 
-use anyhow::Context;
 use clap::{Args, ValueEnum};
 use palisade_core::{ScanError, Severity};
 use palisade_engine::{Engine, Scanners, Settings};
@@ -157,16 +156,8 @@ pub fn run(args: ClusterArgs) -> anyhow::Result<u8> {
 
 /// Reads a dump: a regular file (a FIFO or device is refused), at most [`MAX_DUMP_BYTES`].
 fn read_dump(path: &std::path::Path) -> anyhow::Result<String> {
-    use std::io::Read;
-    let (file, _) = palisade_engine::source::open_regular(path).context("cannot read")?;
-    let mut text = String::new();
-    file.take(MAX_DUMP_BYTES + 1)
-        .read_to_string(&mut text)
-        .context("cannot read (not UTF-8?)")?;
-    if text.len() as u64 > MAX_DUMP_BYTES {
-        anyhow::bail!("larger than {MAX_DUMP_BYTES} bytes; split the dump");
-    }
-    Ok(text)
+    palisade_core::fsio::read_to_string_limited(path, MAX_DUMP_BYTES)
+        .map_err(|e| anyhow::anyhow!("cannot read: {}", e.reason()))
 }
 
 /// The findings as PolicyReports, each result naming its object (with its uid).

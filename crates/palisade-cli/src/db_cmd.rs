@@ -39,7 +39,10 @@ pub fn run(cmd: DbCommand) -> anyhow::Result<u8> {
                 ))?;
                 if !args.quiet {
                     for w in report.stats.warnings.iter().take(20) {
-                        eprintln!("warning: {w}");
+                        eprintln!(
+                            "warning: {}",
+                            palisade_core::text::printable(&w.to_string())
+                        );
                     }
                 }
             }
@@ -52,7 +55,10 @@ pub fn run(cmd: DbCommand) -> anyhow::Result<u8> {
             let stats = db::import_atomically(&path, &args.source)
                 .with_context(|| format!("importing {}", args.source.display()))?;
             for w in stats.warnings.iter().take(50) {
-                eprintln!("warning: {w}");
+                eprintln!(
+                    "warning: {}",
+                    palisade_core::text::printable(&w.to_string())
+                );
             }
             crate::emit(&format!(
                 "{}: imported {} advisories ({} withdrawn, {} skipped with warnings)\n",
@@ -83,7 +89,7 @@ pub fn sbom(args: SbomArgs) -> anyhow::Result<u8> {
     let engine = palisade_engine::Engine::new(palisade_engine::Settings::default())?;
     let inventory = engine.inventory(std::slice::from_ref(&args.path));
     for w in &inventory.warnings {
-        eprintln!("warning: {w}");
+        eprintln!("warning: {}", palisade_core::text::printable(w));
     }
     for e in &inventory.errors {
         eprintln!("error: {e}");

@@ -83,7 +83,7 @@ pub fn sbom(args: SbomArgs) -> anyhow::Result<u8> {
     let engine = Engine::new(Settings::default())?;
     let inventory = engine.image_inventory(&mut opened)?;
     for w in &inventory.warnings {
-        eprintln!("warning: {w}");
+        eprintln!("warning: {}", palisade_core::text::printable(w));
     }
     for e in &inventory.errors {
         eprintln!("error: {e}");

@@ -23,6 +23,7 @@ pub const EXIT_FINDINGS: u8 = 1;
 pub const EXIT_ERROR: u8 = 2;
 
 fn main() -> ExitCode {
+    install_panic_hook();
     let cli = match Cli::try_parse() {
         Ok(cli) => cli,
         Err(e) => {
@@ -51,6 +52,50 @@ fn main() -> ExitCode {
             ExitCode::from(EXIT_ERROR)
         }
     }
+}
+
+/// The last line of defence: a panic anywhere (any thread) becomes exit status 2 with a
+/// bug-report message naming the command and input, instead of Rust's message and 101.
+fn install_panic_hook() {
+    std::panic::set_hook(Box::new(|info| {
+        let payload = info
+            .payload()
+            .downcast_ref::<&str>()
+            .map(|s| s.to_string())
+            .or_else(|| info.payload().downcast_ref::<String>().cloned())
+            .unwrap_or_else(|| "unknown cause".to_string());
+        let location = info
+            .location()
+            .map(|l| format!("{}:{}", l.file(), l.line()))
+            .unwrap_or_default();
+        let args: Vec<String> = std::env::args().collect();
+        eprintln!("{}", panic_message(&payload, &location, &args));
+        std::process::exit(i32::from(EXIT_ERROR));
+    }));
+}
+
+/// The text printed for a panic: what happened, where, on which input, and what to report.
+/// Input-derived text is shown escaped and secrets in it redacted.
+fn panic_message(payload: &str, location: &str, args: &[String]) -> String {
+    // a panic inside the secret scanner's construction cannot redact: show nothing then
+    let clean = |t: &str| match palisade_secrets::try_redact(t) {
+        Some(redacted) => palisade_core::text::printable(&redacted).into_owned(),
+        None => "[not shown]".to_string(),
+    };
+    let command = args.iter().map(|a| clean(a)).collect::<Vec<_>>().join(" ");
+    format!(
+        "error: internal error in Palisade {} (this is a bug, not a problem with your input): {}{}\n  \
+         command: {command}\n  \
+         Please report it to the Palisade maintainers with this message, the command, and if \
+         you can the input file it was reading; the scan result is incomplete, so the exit status is {EXIT_ERROR}.",
+        env!("CARGO_PKG_VERSION"),
+        clean(payload),
+        if location.is_empty() {
+            String::new()
+        } else {
+            format!(" (at {location})")
+        },
+    )
 }
 
 /// Writes command output to standard output; a reader that went away (`| head`) is not an

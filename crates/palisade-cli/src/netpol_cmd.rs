@@ -33,13 +33,16 @@ pub enum ExplainFormat {
 pub enum NetpolCommand {
     /// Which workloads can reach which, on which ports (plus `internet` and `NS/*`, any new pod).
     Matrix {
+        /// Output: a table, JSON, Graphviz DOT or a self-contained HTML page.
         #[arg(short, long, value_enum, default_value_t = MatrixFormat::Table)]
         format: MatrixFormat,
         /// Write to FILE instead of standard output.
         #[arg(short, long, value_name = "FILE")]
         output: Option<PathBuf>,
+        /// Manifests to read (files or directories).
         #[arg(default_value = ".")]
         paths: Vec<PathBuf>,
+        /// Print no warnings and no errors about unreadable input on standard error.
         #[arg(short, long)]
         quiet: bool,
     },
@@ -51,15 +54,19 @@ pub enum NetpolCommand {
         /// Destination, in the same forms.
         #[arg(long)]
         to: String,
+        /// Destination port of the connection.
         #[arg(long)]
         port: u16,
         /// TCP, UDP or SCTP.
         #[arg(long, default_value = "TCP")]
         protocol: String,
+        /// Output: a table for people or JSON for scripts.
         #[arg(short, long, value_enum, default_value_t = ExplainFormat::Table)]
         format: ExplainFormat,
+        /// Manifests to read (files or directories).
         #[arg(default_value = ".")]
         paths: Vec<PathBuf>,
+        /// Print no warnings and no errors about unreadable input on standard error.
         #[arg(short, long)]
         quiet: bool,
     },

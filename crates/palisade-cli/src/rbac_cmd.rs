@@ -34,7 +34,9 @@ pub enum RbacCommand {
     /// RESOURCE is `pods`, `pods/exec`, `deployments.apps`, or a non-resource URL such as
     /// `/metrics`. Without -n only cluster-wide grants count.
     WhoCan {
+        /// Verb of the request: get, list, watch, create, update, patch, delete, escalate, bind, impersonate or `*`.
         verb: String,
+        /// Resource of the request (see above), optionally with a subresource: `pods/exec`.
         resource: String,
         /// Namespace of the request.
         #[arg(short, long)]
@@ -42,11 +44,13 @@ pub enum RbacCommand {
         /// Name of the object (matters for roles with resourceNames).
         #[arg(long)]
         name: Option<String>,
+        /// Output: a table for people or JSON for scripts.
         #[arg(short, long, value_enum, default_value_t = AnswerFormat::Table)]
         format: AnswerFormat,
         /// Manifests to read (files or directories).
         #[arg(default_value = ".")]
         paths: Vec<PathBuf>,
+        /// Print no warnings and no errors about unreadable input on standard error.
         #[arg(short, long)]
         quiet: bool,
     },
@@ -55,26 +59,33 @@ pub enum RbacCommand {
     /// SUBJECT is `serviceaccount:NS:NAME`, `system:serviceaccount:NS:NAME`, `user:NAME` or
     /// `group:NAME`.
     Can {
+        /// The subject whose permissions are listed (see above).
         subject: String,
         /// Only grants effective in this namespace (and cluster-wide ones).
         #[arg(short, long)]
         namespace: Option<String>,
+        /// Output: a table for people or JSON for scripts.
         #[arg(short, long, value_enum, default_value_t = AnswerFormat::Table)]
         format: AnswerFormat,
+        /// Manifests to read (files or directories).
         #[arg(default_value = ".")]
         paths: Vec<PathBuf>,
+        /// Print no warnings and no errors about unreadable input on standard error.
         #[arg(short, long)]
         quiet: bool,
     },
     /// Subjects → bindings → roles → sensitive permissions, as DOT or a self-contained HTML page.
     Graph {
+        /// Output: Graphviz DOT or a self-contained HTML page.
         #[arg(short, long, value_enum, default_value_t = PictureFormat::Dot)]
         format: PictureFormat,
         /// Write to FILE instead of standard output.
         #[arg(short, long, value_name = "FILE")]
         output: Option<PathBuf>,
+        /// Manifests to read (files or directories).
         #[arg(default_value = ".")]
         paths: Vec<PathBuf>,
+        /// Print no warnings and no errors about unreadable input on standard error.
         #[arg(short, long)]
         quiet: bool,
     },

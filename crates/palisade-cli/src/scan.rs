@@ -135,7 +135,7 @@ pub fn finish(report: &ScanReport, output: &Output) -> anyhow::Result<u8> {
     if !table_on_terminal {
         if !output.quiet {
             for w in &report.warnings {
-                eprintln!("warning: {}", w);
+                eprintln!("warning: {}", palisade_core::text::printable(w));
             }
         }
         for e in &report.errors {

@@ -15,14 +15,15 @@ use crate::{Finding, ScanReport, Severity, SuppressedBy};
 /// The file name looked up at the scan root.
 pub const CONFIG_FILE: &str = "palisade.toml";
 
+/// Largest configuration file read (real ones are a few KB).
+pub const MAX_CONFIG_BYTES: u64 = 4 * 1024 * 1024;
+
 /// Errors loading `palisade.toml`.
 #[derive(Debug, thiserror::Error)]
 pub enum ConfigError {
-    #[error("cannot read {path}: {source}")]
-    Read {
-        path: PathBuf,
-        source: std::io::Error,
-    },
+    /// The file could not be opened or read, or is not a regular file.
+    #[error(transparent)]
+    Read(#[from] crate::fsio::FileError),
     #[error("{path}: {message}")]
     Parse { path: PathBuf, message: String },
     #[error("{path}: invalid glob `{glob}`: {message}")]
@@ -116,10 +117,7 @@ pub struct Suppression {
 impl Config {
     /// Reads and validates a configuration file.
     pub fn load(path: &Path) -> Result<Config, ConfigError> {
-        let text = std::fs::read_to_string(path).map_err(|source| ConfigError::Read {
-            path: path.to_path_buf(),
-            source,
-        })?;
+        let text = crate::fsio::read_to_string_limited(path, MAX_CONFIG_BYTES)?;
         Self::parse(&text, path)
     }
 
@@ -265,7 +263,7 @@ impl Suppression {
 fn locate_toml_error(text: &str, e: &toml::de::Error) -> String {
     match e.span() {
         Some(span) => {
-            let line = text[..span.start.min(text.len())].lines().count().max(1);
+            let line = crate::text::line_of(text, span.start);
             format!("line {line}: {}", e.message())
         }
         None => e.message().to_string(),
@@ -343,5 +341,33 @@ expires = "2020-01-01"
         assert!(err.to_string().starts_with("p.toml: line 2"), "{err}");
         let err = Config::parse("[[suppress]]\nrule = \"X\"\n", Path::new("p.toml")).unwrap_err();
         assert!(err.to_string().contains("reason"), "{err}");
+    }
+}
+
+#[cfg(test)]
+mod toml_line_tests {
+    use super::*;
+
+    #[test]
+    fn toml_errors_name_the_line_of_the_mistake() {
+        // a bad value inside a line
+        let text = "[rules]\ndisable = [\"ISO001\"]\nseverity = 3\n";
+        let err = Config::parse(text, Path::new("palisade.toml"))
+            .unwrap_err()
+            .to_string();
+        assert!(err.starts_with("palisade.toml: line 3: "), "{err}");
+        // an unknown key at the start of a line (the old count said line 3)
+        let text = "# comment\n\n[paths]\nignored = [\"x\"]\n";
+        let err = Config::parse(text, Path::new("palisade.toml"))
+            .unwrap_err()
+            .to_string();
+        assert!(err.starts_with("palisade.toml: line 4: "), "{err}");
+    }
+
+    #[test]
+    fn line_of_counts_line_breaks_before_the_offset() {
+        assert_eq!(crate::text::line_of("a\nb\nc", 0), 1);
+        assert_eq!(crate::text::line_of("a\nb\nc", 2), 2);
+        assert_eq!(crate::text::line_of("a\nb\nc", 99), 3);
     }
 }

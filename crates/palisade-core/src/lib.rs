@@ -8,8 +8,10 @@
 
 pub mod config;
 pub mod finding;
+pub mod fsio;
 pub mod ignore;
 pub mod rule;
+pub mod text;
 
 pub use config::{Config, ConfigError, Suppression};
 pub use finding::{

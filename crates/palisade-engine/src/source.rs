@@ -84,25 +84,6 @@ impl std::ops::Deref for Content {
     }
 }
 
-/// Opens `path` for reading only if it is a regular file. The type is checked on the open
-/// handle (`fstat`), not the path, so a file swapped for a FIFO after a check is still
-/// refused; the open itself does not block on a FIFO that has no writer.
-pub fn open_regular(path: &Path) -> std::io::Result<(fs::File, fs::Metadata)> {
-    use std::os::unix::fs::OpenOptionsExt;
-    let file = fs::OpenOptions::new()
-        .read(true)
-        .custom_flags(libc::O_NONBLOCK)
-        .open(path)?;
-    let meta = file.metadata()?;
-    if !meta.is_file() {
-        return Err(std::io::Error::other(format!(
-            "{}, not a regular file",
-            file_kind(&meta)
-        )));
-    }
-    Ok((file, meta))
-}
-
 /// Reads a file up to `limit` bytes; `Ok(None)` when it is larger. A path that is not a
 /// regular file (a FIFO, a socket, a device swapped in after the walk) is an error, never
 /// a read that blocks or never ends.
@@ -110,7 +91,8 @@ pub(crate) fn read_bounded(entry: &FileEntry, limit: u64) -> std::io::Result<Opt
     let mut buf = Vec::new();
     match &entry.source {
         Source::Disk(path) => {
-            let (file, meta) = open_regular(path)?;
+            let (file, meta) = palisade_core::fsio::open_regular(path)
+                .map_err(|e| std::io::Error::other(e.reason()))?;
             let len = meta.len();
             if len > limit {
                 return Ok(None);

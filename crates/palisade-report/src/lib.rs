@@ -5,6 +5,7 @@
 //! Rendering is pure: it takes the report and the rule registry and returns text. It never
 //! scans, filters or changes findings; the CLI decides what goes into the report.
 
+mod clean;
 mod json;
 mod junit;
 pub mod policyreport;
@@ -54,11 +55,29 @@ pub struct RenderOptions {
 #[derive(Debug, thiserror::Error)]
 pub enum ReportError {
     #[error("cannot serialize the report: {0}")]
-    Json(#[from] serde_json::Error),
+    Json(serde_json::Error),
     #[error("cannot write JUnit XML: {0}")]
-    Junit(#[from] quick_junit::SerializeError),
-    #[error("cannot write the report: {0}")]
-    Io(#[from] std::io::Error),
+    Junit(quick_junit::SerializeError),
+    #[error("cannot write the report: {}", palisade_core::text::io_message(.0))]
+    Io(std::io::Error),
+}
+
+// Conversions without `#[from]`, which would also make the wrapped error a `source()` that
+// chain printers (`anyhow`'s `{:#}`) repeat after the message that already contains it.
+impl From<serde_json::Error> for ReportError {
+    fn from(e: serde_json::Error) -> Self {
+        ReportError::Json(e)
+    }
+}
+impl From<quick_junit::SerializeError> for ReportError {
+    fn from(e: quick_junit::SerializeError) -> Self {
+        ReportError::Junit(e)
+    }
+}
+impl From<std::io::Error> for ReportError {
+    fn from(e: std::io::Error) -> Self {
+        ReportError::Io(e)
+    }
 }
 
 /// Renders `report` in `format`.
@@ -81,11 +100,19 @@ pub fn write(
     options: RenderOptions,
     out: &mut dyn std::io::Write,
 ) -> Result<(), ReportError> {
+    // every writer sees input-derived text with the secrets in it redacted
+    let report = &*clean::redacted(report);
     match format {
-        Format::Table => out.write_all(table::render(report, rules, options).as_bytes())?,
+        Format::Table => {
+            let report = &*clean::printable(report);
+            out.write_all(table::render(report, rules, options).as_bytes())?
+        }
         Format::Json => json::write(report, out)?,
         Format::Sarif => out.write_all(sarif::render(report, rules)?.as_bytes())?,
-        Format::Junit => out.write_all(junit::render(report)?.as_bytes())?,
+        Format::Junit => {
+            let report = &*clean::printable(report);
+            out.write_all(junit::render(report)?.as_bytes())?
+        }
     }
     Ok(out.flush()?)
 }

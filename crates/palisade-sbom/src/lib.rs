@@ -4,6 +4,10 @@
 //! The same inventory comes from lockfiles in a source tree or from an image's package
 //! databases; this crate only serialises it. It does not find packages and does not
 //! match vulnerabilities.
+//!
+//! Every string of a finished document passes through [`palisade_secrets::redact`]:
+//! properties such as `palisade:layer-created-by` (an image's build command) or a package's
+//! declared location can carry a password, and an SBOM is meant to be shared.
 
 use palisade_vuln::Package;
 use serde_json::{json, Value};
@@ -145,7 +149,7 @@ pub fn cyclonedx_components(components: &[Component], subject: Subject, meta: &S
             json!({"type": "container", "name": meta.subject, "bom-ref": "subject"})
         }
     };
-    json!({
+    let mut doc = json!({
         "bomFormat": "CycloneDX",
         "specVersion": "1.5",
         "version": 1,
@@ -155,7 +159,23 @@ pub fn cyclonedx_components(components: &[Component], subject: Subject, meta: &S
             "component": subject_component,
         },
         "components": out,
-    })
+    });
+    redact_strings(&mut doc);
+    doc
+}
+
+/// Replaces every secret in the document's strings by its preview.
+fn redact_strings(value: &mut Value) {
+    match value {
+        Value::String(s) => {
+            if let std::borrow::Cow::Owned(clean) = palisade_secrets::redact(s) {
+                *s = clean;
+            }
+        }
+        Value::Array(items) => items.iter_mut().for_each(redact_strings),
+        Value::Object(map) => map.values_mut().for_each(redact_strings),
+        _ => {}
+    }
 }
 
 fn spdx_id(i: usize, p: &Package) -> String {
@@ -277,7 +297,7 @@ pub fn spdx_components(components: &[Component], subject: Subject, meta: &SbomMe
         .chars()
         .filter(|c| c.is_ascii_alphanumeric())
         .collect();
-    json!({
+    let mut doc = json!({
         "spdxVersion": "SPDX-2.3",
         "dataLicense": "CC0-1.0",
         "SPDXID": "SPDXRef-DOCUMENT",
@@ -289,5 +309,7 @@ pub fn spdx_components(components: &[Component], subject: Subject, meta: &SbomMe
         },
         "packages": spdx_packages,
         "relationships": relationships,
-    })
+    });
+    redact_strings(&mut doc);
+    doc
 }

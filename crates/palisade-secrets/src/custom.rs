@@ -18,7 +18,7 @@
 //! ```
 
 use std::collections::BTreeSet;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use globset::{Glob, GlobSet, GlobSetBuilder};
 use palisade_core::Severity;
@@ -28,14 +28,15 @@ use crate::detector::{Check, Span};
 use crate::engine::{compile_pattern, CompiledDetector, LazyPattern};
 use crate::file::DEFAULT_MAX_FILE_SIZE;
 
+/// Largest `--secret-config` file read.
+pub const MAX_SECRET_CONFIG_BYTES: u64 = 4 * 1024 * 1024;
+
 /// A configuration problem, naming the source and the rule.
 #[derive(Debug, thiserror::Error)]
 pub enum SecretConfigError {
-    #[error("cannot read {path}: {source}")]
-    Read {
-        path: PathBuf,
-        source: std::io::Error,
-    },
+    /// The file could not be opened or read, or is not a regular file.
+    #[error(transparent)]
+    Read(#[from] palisade_core::fsio::FileError),
     #[error("{source_name}: [secrets]: {message}")]
     Invalid {
         source_name: String,
@@ -117,10 +118,7 @@ impl SecretsConfig {
     /// either top-level `[[rules]]` or a `[secrets]` table.
     pub fn load_file(path: &Path) -> Result<Self, SecretConfigError> {
         let source_name = path.display().to_string();
-        let text = std::fs::read_to_string(path).map_err(|source| SecretConfigError::Read {
-            path: path.to_path_buf(),
-            source,
-        })?;
+        let text = palisade_core::fsio::read_to_string_limited(path, MAX_SECRET_CONFIG_BYTES)?;
         let mut table: toml::Table =
             toml::from_str(&text).map_err(|e: toml::de::Error| SecretConfigError::Invalid {
                 source_name: source_name.clone(),
@@ -249,7 +247,7 @@ fn globs(patterns: &[String]) -> Result<Option<GlobSet>, String> {
 fn locate(text: &str, e: &toml::de::Error) -> String {
     match e.span() {
         Some(span) => {
-            let line = text[..span.start.min(text.len())].lines().count().max(1);
+            let line = palisade_core::text::line_of(text, span.start);
             format!("line {line}: {}", e.message())
         }
         None => e.message().to_string(),

@@ -74,7 +74,63 @@ impl Scanner {
 /// The built-in scanner, compiled once per process.
 pub fn builtin_scanner() -> &'static Scanner {
     static SCANNER: OnceLock<Scanner> = OnceLock::new();
-    SCANNER.get_or_init(|| Scanner::builtin().expect("built-in secret rules compile"))
+    SCANNER.get_or_init(|| {
+        BUILDING.with(|b| b.set(true));
+        let scanner = Scanner::builtin().expect("built-in secret rules compile");
+        BUILDING.with(|b| b.set(false));
+        scanner
+    })
+}
+
+thread_local! {
+    /// Set while this thread builds the built-in scanner (and left set if that panicked).
+    static BUILDING: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
+
+/// [`redact`], or `None` when this thread is inside the built-in scanner's construction
+/// (a panic hook called from there would otherwise wait for itself forever).
+pub fn try_redact(text: &str) -> Option<std::borrow::Cow<'_, str>> {
+    if BUILDING.with(|b| b.get()) {
+        return None;
+    }
+    Some(redact(text))
+}
+
+/// `text` (any string derived from an input: a message, a resource or file name, a URL,
+/// an image history line) with every secret the built-in engine finds in it replaced by
+/// its [`preview`] (`ghp_****************`). The one redaction step for everything that
+/// reaches an output: report writers, SBOM writers and error messages call it, so a
+/// secret found in an input is never printed whole, wherever it travels.
+pub fn redact(text: &str) -> std::borrow::Cow<'_, str> {
+    redact_with(builtin_scanner(), text)
+}
+
+/// [`redact`] with a given scanner (custom rules included).
+pub fn redact_with<'a>(scanner: &Scanner, text: &'a str) -> std::borrow::Cow<'a, str> {
+    if text.len() < 8 {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    let mut matches = scanner.scan_bytes("", text.as_bytes());
+    if matches.is_empty() {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    matches.sort_by_key(|m| (m.start, std::cmp::Reverse(m.end)));
+    let mut out = String::with_capacity(text.len());
+    let mut at = 0;
+    for m in matches {
+        // overlapping matches: the earliest (and longest) one already covers it
+        if m.start < at || m.end > text.len() {
+            continue;
+        }
+        let (Some(before), Some(secret)) = (text.get(at..m.start), text.get(m.start..m.end)) else {
+            continue;
+        };
+        out.push_str(before);
+        out.push_str(&preview(secret.as_bytes()));
+        at = m.end;
+    }
+    out.push_str(&text[at..]);
+    std::borrow::Cow::Owned(out)
 }
 
 /// Scans one configuration value as if it were written `key: "value"`, for scanners that

@@ -119,3 +119,36 @@ fn scan_value_checks_one_configuration_value() {
     assert!(scan_value("DB_PASSWORD", "${DB_PASSWORD}").is_empty());
     assert!(scan_value("LOG_LEVEL", "debug").is_empty());
 }
+
+#[test]
+fn a_secret_config_that_is_a_fifo_or_device_is_refused_at_once() {
+    let dir = std::env::temp_dir().join(format!("palisade-secret-fifo-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    let fifo = dir.join("secrets.toml");
+    assert!(std::process::Command::new("mkfifo")
+        .arg(&fifo)
+        .status()
+        .unwrap()
+        .success());
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        let _ = tx.send(
+            palisade_secrets::SecretsConfig::load_file(&fifo)
+                .err()
+                .map(|e| e.to_string()),
+        );
+        let _ = tx.send(
+            palisade_secrets::SecretsConfig::load_file(std::path::Path::new("/dev/zero"))
+                .err()
+                .map(|e| e.to_string()),
+        );
+    });
+    for expected in ["named pipe (FIFO)", "character device"] {
+        let got = rx
+            .recv_timeout(std::time::Duration::from_secs(10))
+            .expect("load_file blocked on a special file")
+            .expect("an error");
+        assert!(got.contains(expected), "{got}");
+    }
+}

@@ -114,3 +114,25 @@ fn a_line_repeating_one_token_is_reported_up_to_the_limit_with_columns_in_charac
         .iter()
         .all(|m| m.note.is_none()));
 }
+
+#[test]
+fn redact_replaces_every_detected_secret_by_its_preview() {
+    let github = "Qm7vT2pLx9RwZ4kEj8Hs";
+    let aws = "AKIAZ7Q3MNBVCXLKJHGF";
+    let text = format!("git+https://deploy:{github}@github.com/acme/lib.git and key {aws} end");
+    let out = palisade_secrets::redact(&text);
+    assert!(!out.contains(github), "{out}");
+    assert!(!out.contains(aws), "{out}");
+    assert!(out.contains("deploy:Qm7v"), "{out}");
+    assert!(out.contains("AKIA****"), "{out}");
+    assert!(out.ends_with(" end"), "{out}");
+    // a password in a URL (basic auth), and text without secrets unchanged
+    let url = "https://admin:Tr0ub4dor-and-3-horses@registry.example.com/v2/";
+    let out = palisade_secrets::redact(url);
+    assert!(!out.contains("Tr0ub4dor-and-3-horses"), "{out}");
+    let plain = "Deployment/default/web: container app runs as root";
+    assert!(matches!(
+        palisade_secrets::redact(plain),
+        std::borrow::Cow::Borrowed(_)
+    ));
+}

@@ -77,20 +77,10 @@ pub fn managed_policy_risk(arn_or_name: &str) -> Option<(ManagedPolicyRisk, &'st
 }
 
 /// Whether `pattern` (an IAM action with `*`/`?` wildcards) matches `action`, case-insensitively.
+/// The pattern comes from the scanned template: the matcher never backtracks (see
+/// [`palisade_core::text::wildcard_match`]).
 pub fn action_matches(pattern: &str, action: &str) -> bool {
-    fn go(p: &[u8], a: &[u8]) -> bool {
-        match (p.first(), a.first()) {
-            (None, None) => true,
-            (Some(b'*'), _) => go(&p[1..], a) || (!a.is_empty() && go(p, &a[1..])),
-            (Some(b'?'), Some(_)) => go(&p[1..], &a[1..]),
-            (Some(x), Some(y)) if x.eq_ignore_ascii_case(y) => go(&p[1..], &a[1..]),
-            _ => false,
-        }
-    }
-    if pattern.len() > 256 || action.len() > 256 {
-        return false;
-    }
-    go(pattern.as_bytes(), action.as_bytes())
+    palisade_core::text::wildcard_match(pattern, action, true)
 }
 
 #[cfg(test)]
@@ -104,5 +94,20 @@ mod tests {
         assert!(action_matches("*", "s3:GetObject"));
         assert!(!action_matches("s3:Get*", "s3:PutObject"));
         assert!(action_matches("iam:?assRole", "iam:PassRole"));
+    }
+
+    #[test]
+    fn thirty_stars_and_an_x_answer_at_once() {
+        // exponential backtracking took over a minute for 14 stars; a regression hangs here
+        let miss = format!("{}X", "*".repeat(30));
+        assert!(!action_matches(&miss, "iam:PassRole"));
+        assert!(!action_matches(&miss, "iam:CreatePolicyVersion"));
+        let hit = format!("{}e", "*".repeat(30));
+        assert!(action_matches(&hit, "iam:PassRole"));
+        assert!(action_matches(&format!("iam:{}?", "*".repeat(40)), "iam:A"));
+        assert!(!action_matches(
+            &format!("iam:??{}", "*".repeat(40)),
+            "iam:A"
+        ));
     }
 }

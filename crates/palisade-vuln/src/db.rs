@@ -31,11 +31,10 @@ pub const MAX_ENTRIES: usize = 2_000_000;
 
 #[derive(Debug, thiserror::Error)]
 pub enum DbError {
-    #[error("database {path}: {source}")]
+    #[error("database {path}: {error}")]
     Sqlite {
         path: String,
-        #[source]
-        source: rusqlite::Error,
+        error: rusqlite::Error,
     },
     #[error("{path}: {message}")]
     Io { path: String, message: String },
@@ -45,6 +44,19 @@ pub enum DbError {
     Archive { path: String, message: String },
     #[error("download {url}: {message}")]
     Download { url: String, message: String },
+    /// The server did not answer in time (connect, headers, a read, or the whole transfer).
+    #[error("download {url}: deadline passed ({which}); set PALISADE_NETWORK_TIMEOUT=SECONDS to wait longer")]
+    Deadline { url: String, which: String },
+    /// An input file that is missing, too large or not a regular file (a FIFO, a device).
+    #[error(transparent)]
+    File(#[from] palisade_core::fsio::FileError),
+    /// An import whose source held no usable record: the database is left as it was.
+    #[error("{path}: nothing imported ({skipped} record(s) skipped{}); the database was left unchanged", first.as_ref().map(|w| format!(", first: {w}")).unwrap_or_default())]
+    NothingImported {
+        path: String,
+        skipped: usize,
+        first: Option<ImportWarning>,
+    },
 }
 
 /// A record that was skipped during import.
@@ -90,9 +102,9 @@ pub struct Database {
 }
 
 fn sql(path: &Path) -> impl Fn(rusqlite::Error) -> DbError + '_ {
-    move |source| DbError::Sqlite {
+    move |error| DbError::Sqlite {
         path: path.display().to_string(),
-        source,
+        error,
     }
 }
 
@@ -159,6 +171,8 @@ impl Database {
                 message: "no vulnerability database (run `palisade db update` or `palisade db import PATH`)".into(),
             });
         }
+        // SQLite would block on a FIFO and read a device as pages: only regular files
+        palisade_core::fsio::open_regular(path)?;
         let conn = Connection::open_with_flags(
             path,
             OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX,
@@ -552,6 +566,14 @@ pub fn rebuild<T>(
         message: e.to_string(),
     };
     std::fs::create_dir_all(&dir).map_err(|e| io(&dir, e))?;
+    // `--db` naming a FIFO or a device is an error, not something to rename over
+    if std::fs::symlink_metadata(path).is_ok() {
+        if let Err(e @ palisade_core::fsio::FileError::NotRegular { .. }) =
+            palisade_core::fsio::open_regular(path)
+        {
+            return Err(e.into());
+        }
+    }
     remove_stale_temp_files(&dir);
     let scratch = dir.join(format!("{TEMP_PREFIX}{}.db", temp_stamp()));
     let mut temps = TempFiles(vec![scratch.clone()]);
@@ -582,8 +604,21 @@ pub fn rebuild<T>(
 
 /// `palisade db import`: adds the records of `source` to the database at `path` (creating
 /// it when missing) without ever writing to the file readers open.
+///
+/// An import that added nothing (every record malformed, or no record at all) is an error
+/// and leaves the database as it was.
 pub fn import_atomically(path: &Path, source: &Path) -> Result<ImportStats, DbError> {
-    rebuild(path, true, |db| db.import(source))
+    rebuild(path, true, |db| {
+        let stats = db.import(source)?;
+        if stats.imported == 0 && stats.withdrawn == 0 {
+            return Err(DbError::NothingImported {
+                path: source.display().to_string(),
+                skipped: stats.warnings.len(),
+                first: stats.warnings.into_iter().next(),
+            });
+        }
+        Ok(stats)
+    })
 }
 
 /// Writes records through a connection or an open transaction.
@@ -887,6 +922,8 @@ fn import_into(db: &Writer<'_>, source: &Path, stats: &mut ImportStats) -> Resul
         }
         return Ok(());
     }
+    // a FIFO or a device given as the source is an error, not a skipped record
+    palisade_core::fsio::open_regular(source)?;
     let name = source.to_string_lossy().to_ascii_lowercase();
     if name.ends_with(".zip") {
         import_zip(db, source, stats)
@@ -898,31 +935,12 @@ fn import_into(db: &Writer<'_>, source: &Path, stats: &mut ImportStats) -> Resul
 
 fn read_record_file(db: &Writer<'_>, path: &Path, yaml: bool, stats: &mut ImportStats) {
     let file = path.display().to_string();
-    match std::fs::metadata(path) {
-        Ok(m) if m.len() > MAX_RECORD_BYTES => {
-            stats.warnings.push(ImportWarning {
-                file,
-                id: None,
-                message: format!("skipped: larger than {MAX_RECORD_BYTES} bytes"),
-            });
-            return;
-        }
-        Err(e) => {
-            stats.warnings.push(ImportWarning {
-                file,
-                id: None,
-                message: e.to_string(),
-            });
-            return;
-        }
-        _ => {}
-    }
-    match std::fs::read(path) {
+    match palisade_core::fsio::read_limited(path, MAX_RECORD_BYTES) {
         Ok(bytes) => import_bytes(db, &file, &bytes, yaml, stats),
         Err(e) => stats.warnings.push(ImportWarning {
             file,
             id: None,
-            message: e.to_string(),
+            message: format!("skipped: {}", e.reason()),
         }),
     }
 }
@@ -936,7 +954,7 @@ pub fn import_zip(db: &Writer<'_>, path: &Path, stats: &mut ImportStats) -> Resu
         path: shown.clone(),
         message,
     };
-    let file = std::fs::File::open(path).map_err(|e| refuse(e.to_string()))?;
+    let (file, _) = palisade_core::fsio::open_regular(path)?;
     let mut zip = zip::ZipArchive::new(file).map_err(|e| refuse(e.to_string()))?;
     if zip.len() > MAX_ENTRIES {
         return Err(refuse(format!(

@@ -17,6 +17,15 @@ use crate::inventory::Package;
 /// Largest lockfile read (real ones reach a few MB).
 pub const MAX_LOCKFILE_BYTES: u64 = 64 * 1024 * 1024;
 
+/// Reads a lockfile or a requirements `-r` include from disk: regular files only (a FIFO
+/// or a device is refused at once, see [`palisade_core::fsio`]), at most
+/// [`MAX_LOCKFILE_BYTES`], UTF-8. Use it for the `read` callback of [`parse`].
+pub fn read_lockfile_text(
+    path: &std::path::Path,
+) -> Result<String, palisade_core::fsio::FileError> {
+    palisade_core::fsio::read_to_string_limited(path, MAX_LOCKFILE_BYTES)
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("{path}{}: {message}", line.map(|l| format!(":{l}")).unwrap_or_default())]
 pub struct LockfileError {
@@ -97,7 +106,7 @@ pub fn parse_inventory(
         Some("csproj") => csproj(path, text),
         Some("requirements") => {
             let mut seen = BTreeSet::new();
-            return requirements(path, text, read, &mut seen);
+            return requirements(path, text, read, &mut seen, 0);
         }
         _ => Ok(vec![]),
     }?;
@@ -487,11 +496,19 @@ fn archive_pin(spec: &str) -> Option<(String, String)> {
         .then(|| (name.to_string(), version.to_string()))
 }
 
+/// Deepest chain of `-r` includes followed. The paths of a chain differ (`sub/r.txt`,
+/// `sub/sub/r.txt`...) when a symbolic link loops (`sub -> .`), so the set of files already
+/// read does not stop it; real projects nest two or three levels.
+pub const MAX_INCLUDE_DEPTH: usize = 16;
+/// Most requirements files one top-level file may pull in through includes.
+pub const MAX_INCLUDED_FILES: usize = 256;
+
 fn requirements(
     path: &str,
     text: &str,
     read: &dyn Fn(&str) -> Option<String>,
     seen: &mut BTreeSet<String>,
+    depth: usize,
 ) -> Result<Inventory, LockfileError> {
     let mut inv = Inventory::default();
     if !seen.insert(path.to_string()) {
@@ -527,8 +544,17 @@ fn requirements(
             } else {
                 format!("{dir}/{inc}")
             };
+            if depth >= MAX_INCLUDE_DEPTH || seen.len() >= MAX_INCLUDED_FILES {
+                return Err(LockfileError::new(
+                    path,
+                    Some(n),
+                    format!(
+                        "`-r {inc}`: includes nested deeper than {MAX_INCLUDE_DEPTH} levels or more than {MAX_INCLUDED_FILES} files (an include loop through a symbolic link?)"
+                    ),
+                ));
+            }
             if let Some(t) = read(&inc_path) {
-                let included = requirements(&inc_path, &t, read, seen)?;
+                let included = requirements(&inc_path, &t, read, seen, depth + 1)?;
                 inv.packages.extend(included.packages);
                 inv.unpinned.extend(included.unpinned);
             }

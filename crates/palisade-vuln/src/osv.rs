@@ -95,7 +95,7 @@ pub enum RecordError {
     #[error("not UTF-8")]
     Encoding,
     #[error("invalid JSON: {0}")]
-    Json(#[from] serde_json::Error),
+    Json(serde_json::Error),
     #[error("invalid YAML: {0}")]
     Yaml(String),
     #[error("missing `id`")]
@@ -117,13 +117,13 @@ pub fn parse_document(bytes: &[u8], yaml: bool) -> Result<Value, RecordError> {
             .ok_or_else(|| RecordError::Yaml("empty document".into()))?;
         yaml_to_json(&doc.root)
     } else {
-        serde_json::from_str::<Value>(text)?
+        serde_json::from_str::<Value>(text).map_err(RecordError::Json)?
     })
 }
 
 /// An OSV record from a parsed document.
 pub fn record_from_value(value: Value) -> Result<Advisory, RecordError> {
-    let adv: Advisory = serde_json::from_value(value)?;
+    let adv: Advisory = serde_json::from_value(value).map_err(RecordError::Json)?;
     if adv.id.trim().is_empty() {
         return Err(RecordError::MissingId);
     }

@@ -389,8 +389,13 @@ pub fn findings(vulns: &[Vulnerability], opts: &MatchOptions) -> Vec<Finding> {
             } else {
                 format!("fixed in {}", v.fixed_versions.join(", "))
             };
+            let unrated = if crate::severity::is_unrated(&v.severity_source) {
+                format!(" [severity {}; counted as medium]", crate::severity::UNRATED)
+            } else {
+                String::new()
+            };
             let message = format!(
-                "{} {}{} is affected by {}{}: {}; {}",
+                "{} {}{} is affected by {}{}: {}; {}{unrated}",
                 p.name,
                 p.version,
                 relation,
@@ -441,7 +446,11 @@ pub fn findings(vulns: &[Vulnerability], opts: &MatchOptions) -> Vec<Finding> {
                 direct: p.direct,
             }));
             f.evidence = vec![palisade_core::Evidence {
-                label: format!("severity from {}", v.severity_source),
+                label: if crate::severity::is_unrated(&v.severity_source) {
+                    format!("severity {}", crate::severity::UNRATED)
+                } else {
+                    format!("severity from {}", v.severity_source)
+                },
                 location: None,
             }];
             f
@@ -451,16 +460,31 @@ pub fn findings(vulns: &[Vulnerability], opts: &MatchOptions) -> Vec<Finding> {
 
 /// DEP002 findings for requirements that name no single version: one per line, so that
 /// a dependency is never left unchecked without the report saying so.
+///
+/// Such a requirement is often a URL (`git+https://user:TOKEN@host/repo.git`): the
+/// message shows it with its secrets redacted, and each secret in it is reported as well,
+/// as the SEC finding of the secret engine at the requirement's line.
 pub fn unpinned_findings(unpinned: &[crate::lockfile::Unpinned]) -> Vec<Finding> {
     let rule = &crate::rules::dep002_unpinned_requirement::DEP002;
-    unpinned
+    let mut secrets = Vec::new();
+    let mut findings: Vec<Finding> = unpinned
         .iter()
         .map(|u| {
+            for m in palisade_secrets::builtin_scanner()
+                .scan_bytes(&u.location.path, u.requirement.as_bytes())
+            {
+                let mut sec = m.to_finding(&u.location.path);
+                // the match is placed within the requirement, not within the file's line
+                sec.location.line = u.location.line;
+                sec.location.column = None;
+                secrets.push(sec);
+            }
             let mut f = Finding::new(
                 rule,
                 format!(
                     "`{}` cannot be checked for vulnerabilities: {}",
-                    u.requirement, u.reason
+                    palisade_secrets::redact(&u.requirement),
+                    palisade_secrets::redact(&u.reason)
                 ),
                 Location {
                     path: u.location.path.clone(),
@@ -480,5 +504,7 @@ pub fn unpinned_findings(unpinned: &[crate::lockfile::Unpinned]) -> Vec<Finding>
             }
             f
         })
-        .collect()
+        .collect();
+    findings.extend(secrets);
+    findings
 }

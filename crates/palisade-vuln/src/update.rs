@@ -41,7 +41,26 @@ pub struct UpdateOptions {
     pub ecosystems: Vec<String>,
     /// Show progress bars (only honoured when stderr is a terminal).
     pub progress: bool,
+    /// Longest a whole archive download may take.
     pub timeout: Duration,
+    /// Longest wait for a connection.
+    pub connect_timeout: Duration,
+    /// Longest wait for the response headers and for any single read of the body: a
+    /// mirror that stalls (or sends a byte now and then) meets `timeout` at the latest.
+    pub idle_timeout: Duration,
+}
+
+impl UpdateOptions {
+    /// The deadlines of one setting of `seconds` (`PALISADE_NETWORK_TIMEOUT`): reads may
+    /// stall for `seconds`, connecting takes at most 10 s (less when `seconds` is
+    /// smaller), a whole archive at most fifteen times `seconds`.
+    pub fn with_idle_timeout(mut self, seconds: u64) -> Self {
+        let idle = Duration::from_secs(seconds.max(1));
+        self.idle_timeout = idle;
+        self.connect_timeout = idle.min(Duration::from_secs(10));
+        self.timeout = idle * 15;
+        self
+    }
 }
 
 impl Default for UpdateOptions {
@@ -51,7 +70,10 @@ impl Default for UpdateOptions {
             ecosystems: DEFAULT_ECOSYSTEMS.iter().map(|s| s.to_string()).collect(),
             progress: true,
             timeout: Duration::from_secs(900),
+            connect_timeout: Duration::from_secs(10),
+            idle_timeout: Duration::from_secs(60),
         }
+        .with_env_timeout()
     }
 }
 
@@ -78,12 +100,46 @@ fn url_for(base: &str, ecosystem: &str) -> String {
     format!("{}/{}/all.zip", base.trim_end_matches('/'), eco)
 }
 
-fn agent(timeout: Duration) -> ureq::Agent {
+impl UpdateOptions {
+    fn with_env_timeout(self) -> Self {
+        match std::env::var("PALISADE_NETWORK_TIMEOUT")
+            .ok()
+            .and_then(|v| v.trim().parse::<u64>().ok())
+        {
+            Some(seconds) => self.with_idle_timeout(seconds),
+            None => self,
+        }
+    }
+}
+
+fn agent(opts: &UpdateOptions) -> ureq::Agent {
     ureq::Agent::config_builder()
         .http_status_as_error(false)
-        .timeout_global(Some(timeout))
+        .timeout_global(Some(opts.timeout))
+        .timeout_connect(Some(opts.connect_timeout))
+        .timeout_recv_response(Some(opts.idle_timeout))
+        .timeout_per_read(Some(opts.idle_timeout))
+        .max_redirects(5)
         .build()
         .into()
+}
+
+/// A transfer error: a timeout is named as the deadline that passed.
+fn transfer_error(url: &str, e: ureq::Error) -> DbError {
+    match e {
+        ureq::Error::Timeout(which) => DbError::Deadline {
+            url: url.to_string(),
+            which: which.to_string(),
+        },
+        ureq::Error::Io(io) if io.kind() == std::io::ErrorKind::TimedOut => DbError::Deadline {
+            url: url.to_string(),
+            which: "read".into(),
+        },
+        other => DbError::Download {
+            url: url.to_string(),
+            message: other.to_string(),
+        },
+    }
 }
 
 enum Fetched {
@@ -114,7 +170,7 @@ fn fetch(
             req = req.header("If-Modified-Since", m);
         }
     }
-    let mut resp = req.call().map_err(|e| err(e.to_string()))?;
+    let mut resp = req.call().map_err(|e| transfer_error(url, e))?;
     let status = resp.status().as_u16();
     if status == 304 && validators.is_some() {
         return Ok(Fetched::NotModified);
@@ -160,9 +216,19 @@ fn fetch(
     let mut buf = vec![0u8; 64 * 1024];
     let mut total: u64 = 0;
     loop {
-        let n = reader
-            .read(&mut buf)
-            .map_err(|e| err(format!("transfer failed: {e}")))?;
+        let n = reader.read(&mut buf).map_err(|e| {
+            if e.kind() == std::io::ErrorKind::TimedOut || e.to_string().contains("timeout") {
+                DbError::Deadline {
+                    url: url.to_string(),
+                    which: format!("transfer: {}", palisade_core::text::io_message(&e)),
+                }
+            } else {
+                err(format!(
+                    "transfer failed: {}",
+                    palisade_core::text::io_message(&e)
+                ))
+            }
+        })?;
         if n == 0 {
             break;
         }
@@ -196,7 +262,7 @@ pub fn update(db_path: &Path, opts: &UpdateOptions) -> Result<UpdateReport, DbEr
     })?;
     db::remove_stale_temp_files(&dir);
     let old = Database::open(db_path).ok();
-    let agent = agent(opts.timeout);
+    let agent = agent(opts);
     let stamp = db::temp_stamp();
     let mut temps = TempFiles(vec![]);
 

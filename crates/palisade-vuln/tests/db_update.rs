@@ -169,3 +169,46 @@ fn stale_temp_files_of_dead_runs_are_removed_and_live_ones_kept() {
     }
     assert!(ours.exists() && unrelated.exists());
 }
+
+#[test]
+fn a_mirror_sending_one_byte_a_second_or_nothing_meets_a_named_deadline() {
+    let routes = Arc::new(Mutex::new(vec![(
+        "/crates.io/all.zip".to_string(),
+        Reply::Slow(vec![b'P'; 1000], 1, std::time::Duration::from_secs(1)),
+    )]));
+    let slow = serve(routes);
+    // a server that accepts and never answers
+    let silent = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let silent_url = format!("http://{}", silent.local_addr().unwrap());
+    std::thread::spawn(move || {
+        let held: Vec<_> = silent.incoming().take(4).collect();
+        std::thread::sleep(std::time::Duration::from_secs(120));
+        drop(held);
+    });
+    for (base, which) in [(slow, "global"), (silent_url, "response")] {
+        let tmp = tempfile::tempdir().unwrap();
+        let opts = UpdateOptions {
+            base_url: base,
+            ecosystems: vec!["crates.io".into()],
+            progress: false,
+            timeout: std::time::Duration::from_secs(3),
+            ..UpdateOptions::default().with_idle_timeout(2)
+        };
+        let (tx, rx) = std::sync::mpsc::channel();
+        let db_path = tmp.path().join("osv.db");
+        std::thread::spawn(move || {
+            let _ = tx.send(update(&db_path, &opts).map(|_| ()));
+        });
+        let err = rx
+            .recv_timeout(std::time::Duration::from_secs(60))
+            .expect("db update hung")
+            .unwrap_err();
+        assert!(
+            matches!(err, palisade_vuln::db::DbError::Deadline { .. }),
+            "{err}"
+        );
+        let text = err.to_string();
+        assert!(text.contains("deadline passed"), "{text}");
+        assert!(text.to_ascii_lowercase().contains(which), "{which}: {text}");
+    }
+}

@@ -109,3 +109,48 @@ fn releases_last_affected_limit_and_filters() {
     assert!(high.is_empty() || high.iter().all(|f| f.severity >= Severity::High));
     assert_eq!(palisade_vuln::rules()[0].id, "DEP001");
 }
+
+#[test]
+fn advisories_without_a_rating_are_shown_as_unrated_with_the_reason() {
+    use std::sync::Arc;
+    let vuln = |id: &str, source: &str| palisade_vuln::Vulnerability {
+        package: Arc::new(palisade_vuln::Package::new(
+            "PyPI",
+            "jinja2",
+            "2.11.2",
+            "requirements.txt",
+            Some(3),
+        )),
+        id: id.to_string(),
+        aliases: vec![],
+        fixed_versions: vec!["2.11.3".into()],
+        severity: palisade_core::Severity::Medium,
+        severity_source: Arc::from(source),
+        summary: None,
+        references: Arc::from(Vec::<String>::new()),
+    };
+    let found = palisade_vuln::findings(
+        &[
+            vuln("PYSEC-2099-1", palisade_vuln::severity::UNRATED),
+            // the wording of databases built before
+            vuln("PYSEC-2099-2", "unknown (no CVSS vector or severity word)"),
+            vuln(
+                "PYSEC-2099-3",
+                "CVSS_V3 CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:L/I:L/A:N",
+            ),
+        ],
+        &palisade_vuln::MatchOptions::default(),
+    );
+    for f in &found[..2] {
+        assert!(f.message.contains("[severity unrated: the advisory gives no CVSS vector and no severity word; counted as medium]"), "{}", f.message);
+        assert_eq!(
+            f.evidence[0].label,
+            format!("severity {}", palisade_vuln::severity::UNRATED)
+        );
+    }
+    assert!(
+        !found[2].message.contains("unrated"),
+        "{}",
+        found[2].message
+    );
+}

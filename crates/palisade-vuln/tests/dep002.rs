@@ -111,3 +111,46 @@ fn unpinned_lines_of_included_files_name_the_included_file() {
     assert_eq!(inv.unpinned[0].location.line, Some(2));
     assert_eq!(inv.packages.len(), 2);
 }
+
+#[test]
+fn credentials_in_requirement_urls_are_redacted_and_reported_as_secrets() {
+    for (password, rule) in [
+        ("Qm7vT2pLx9RwZ4kEj8Hs", "SEC092"),
+        ("glpat-Xk3mQ8vR2pLz7NwY4tHc", "SEC021"),
+    ] {
+        let text = format!(
+            "flask==3.0.3\ngit+https://ci:{password}@git.example.com/acme/lib.git#egg=lib\n"
+        );
+        let inv = lockfile::parse_inventory("requirements.txt", &text, &|_| None).unwrap();
+        let findings = palisade_vuln::unpinned_findings(&inv.unpinned);
+        let dep = findings.iter().find(|f| f.rule_id == "DEP002").unwrap();
+        assert!(!dep.message.contains(password), "{}", dep.message);
+        assert!(
+            dep.message.contains("@git.example.com/acme/lib.git"),
+            "{}",
+            dep.message
+        );
+        let secret = findings
+            .iter()
+            .find(|f| f.rule_id == rule)
+            .unwrap_or_else(|| panic!("no {rule} finding in {findings:#?}"));
+        assert_eq!(secret.location.path, "requirements.txt");
+        assert_eq!(secret.location.line, Some(2));
+        assert!(!secret.message.contains(password), "{}", secret.message);
+    }
+}
+
+#[test]
+fn include_loops_through_symbolic_links_end_with_an_error() {
+    // `sub -> .` makes sub/requirements.txt, sub/sub/requirements.txt ... all readable:
+    // found by the lockfile fuzz target as a stack overflow
+    let looping = |_: &str| Some("-r sub/requirements.txt\nflask==3.0.3\n".to_string());
+    let err = lockfile::parse_inventory("requirements.txt", "-r sub/requirements.txt\n", &looping)
+        .unwrap_err();
+    assert!(err.to_string().contains("include loop"), "{err}");
+    assert_eq!(err.line, Some(1));
+    // every file including two others: the number of files is bounded too
+    let fan_out = |p: &str| Some(format!("-r {p}.a\n-r {p}.b\nsix==1.16.0\n"));
+    let err = lockfile::parse_inventory("requirements.txt", "-r r\n", &fan_out).unwrap_err();
+    assert!(err.to_string().contains("more than 256 files"), "{err}");
+}

@@ -53,25 +53,56 @@ pub enum BlobStore {
 impl BlobStore {
     /// Opens a blob for streaming.
     pub fn open(&self, image: &str, blob: &BlobRef) -> Result<Box<dyn Read + '_>, ArtifactError> {
+        self.open_declared(image, blob, None)
+    }
+
+    /// Opens a layer blob whose descriptor declares `declared` bytes: the stream fails once
+    /// it passes that size, or `cap` when nothing is declared (a server or file that never
+    /// ends is stopped, whatever the digest check would say later).
+    pub fn open_sized(
+        &self,
+        image: &str,
+        blob: &BlobRef,
+        declared: Option<u64>,
+        cap: u64,
+    ) -> Result<Box<dyn Read + '_>, ArtifactError> {
+        let inner = self.open_declared(image, blob, declared)?;
+        Ok(Box::new(SizeCapped {
+            inner,
+            left: declared.unwrap_or(cap).min(cap),
+            declared: declared.is_some_and(|d| d <= cap),
+        }))
+    }
+
+    fn open_declared(
+        &self,
+        image: &str,
+        blob: &BlobRef,
+        declared: Option<u64>,
+    ) -> Result<Box<dyn Read + '_>, ArtifactError> {
         let path = match blob {
             BlobRef::Path(p) => p.clone(),
             BlobRef::Digest(d) => match self {
-                BlobStore::Registry(client) => return client.open_blob(d),
+                BlobStore::Registry(client) => return client.open_blob(d, declared),
                 _ => format!("blobs/sha256/{}", d.hex()),
             },
         };
         match self {
             BlobStore::Dir(root) => {
                 let full = root.join(&path);
-                let file = std::fs::File::open(&full).map_err(|e| {
-                    if e.kind() == io::ErrorKind::NotFound {
+                // a blob that is a FIFO or /dev/zero would block or never end
+                let (file, _) = palisade_core::fsio::open_regular(&full).map_err(|e| {
+                    if e.is_not_found() {
                         ArtifactError::MissingBlob {
                             image: image.to_string(),
                             digest: path.clone(),
                             place: full.display().to_string(),
                         }
                     } else {
-                        ArtifactError::io(image, &full, e)
+                        ArtifactError::File {
+                            image: image.to_string(),
+                            error: e,
+                        }
                     }
                 })?;
                 Ok(Box::new(file))
@@ -114,6 +145,34 @@ impl BlobStore {
     }
 }
 
+/// A reader that fails once more than `left` bytes arrive.
+struct SizeCapped<R> {
+    inner: R,
+    left: u64,
+    /// The cap is the descriptor's size (else the fixed limit), for the message.
+    declared: bool,
+}
+
+impl<R: Read> Read for SizeCapped<R> {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        if buf.is_empty() {
+            return Ok(0);
+        }
+        // one byte past the cap tells an exact-size blob from a longer one
+        let want = (buf.len() as u64).min(self.left.saturating_add(1)) as usize;
+        let n = self.inner.read(&mut buf[..want])?;
+        if n as u64 > self.left {
+            return Err(io::Error::other(if self.declared {
+                "blob is longer than the size its descriptor declares"
+            } else {
+                "blob is longer than the limit for a compressed layer"
+            }));
+        }
+        self.left -= n as u64;
+        Ok(n)
+    }
+}
+
 /// Checks that `bytes` hash to `digest`.
 pub(crate) fn verify(
     image: &str,
@@ -129,4 +188,33 @@ pub(crate) fn verify(
         });
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod size_cap_tests {
+    use super::*;
+
+    fn read_capped(data: &[u8], left: u64, declared: bool) -> io::Result<Vec<u8>> {
+        let mut out = Vec::new();
+        SizeCapped {
+            inner: data,
+            left,
+            declared,
+        }
+        .read_to_end(&mut out)
+        .map(|_| out)
+    }
+
+    #[test]
+    fn a_blob_is_read_up_to_its_declared_size_and_no_further() {
+        assert_eq!(read_capped(b"12345", 5, true).unwrap(), b"12345");
+        let err = read_capped(b"123456", 5, true).unwrap_err();
+        assert!(err.to_string().contains("declares"), "{err}");
+        // an endless stream stops at the fixed cap
+        let err = read_capped(&vec![0u8; 1 << 16], 1000, false).unwrap_err();
+        assert!(
+            err.to_string().contains("limit for a compressed layer"),
+            "{err}"
+        );
+    }
 }

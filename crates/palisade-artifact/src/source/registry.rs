@@ -4,6 +4,12 @@
 //!
 //! Blobs stream from the socket into the layer reader; the layer's digest is checked once
 //! the stream ends, and a mismatch fails the whole image.
+//!
+//! The server is not trusted: redirects are followed by hand (http and https only, at most
+//! [`MAX_REDIRECTS`] hops, credentials only to the registry's own origin, never from https
+//! down to http unless `--insecure`), and every request has a connect deadline, a per-read
+//! idle deadline and a whole-request deadline ([`Deadlines`]), so a server that sends one
+//! byte a second cannot hold a pipeline forever.
 
 use std::io::{Read, Write};
 use std::path::PathBuf;
@@ -26,14 +32,37 @@ application/vnd.oci.image.manifest.v1+json, \
 application/vnd.docker.distribution.manifest.list.v2+json, \
 application/vnd.docker.distribution.manifest.v2+json";
 
+/// Most redirects followed for one request.
+pub const MAX_REDIRECTS: usize = 5;
+
+/// Slowest transfer rate a blob download is allowed before its deadline passes: a blob
+/// of `n` bytes gets the whole-request deadline plus `n / MIN_BLOB_RATE` seconds.
+pub const MIN_BLOB_RATE: u64 = 256 * 1024;
+
+/// Network deadlines of one client.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Deadlines {
+    /// Longest wait for a connection (DNS and TCP/TLS handshake).
+    pub connect: Duration,
+    /// Longest wait for any single read from the server.
+    pub idle: Duration,
+    /// Longest a whole request (document or token) may take, body included; blobs get
+    /// this plus their declared size at [`MIN_BLOB_RATE`].
+    pub request: Duration,
+}
+
 /// How to reach a registry.
 #[derive(Debug, Clone)]
 pub struct RegistryOptions {
     /// Use plain HTTP instead of HTTPS.
     pub insecure: bool,
+    /// Longest wait for a connection (capped by `read_timeout`).
     pub connect_timeout: Duration,
-    /// Longest wait for any single read from the server.
+    /// Longest wait for any single read from the server: the one user-facing setting
+    /// (`--timeout SECONDS`); the whole-request deadline follows it.
     pub read_timeout: Duration,
+    /// Longest a whole request may take; `None`: ten times `read_timeout`.
+    pub request_timeout: Option<Duration>,
     /// Docker configuration directory (`$DOCKER_CONFIG`, else `~/.docker`).
     pub docker_config_dir: Option<PathBuf>,
 }
@@ -44,7 +73,20 @@ impl Default for RegistryOptions {
             insecure: false,
             connect_timeout: Duration::from_secs(10),
             read_timeout: Duration::from_secs(60),
+            request_timeout: None,
             docker_config_dir: None,
+        }
+    }
+}
+
+impl RegistryOptions {
+    /// The deadlines these options give.
+    pub fn deadlines(&self) -> Deadlines {
+        let idle = self.read_timeout.max(Duration::from_secs(1));
+        Deadlines {
+            connect: self.connect_timeout.min(idle),
+            idle,
+            request: self.request_timeout.unwrap_or(idle * 10),
         }
     }
 }
@@ -70,6 +112,35 @@ pub struct RegistryClient {
     image: String,
     credentials: Option<Credentials>,
     authorization: Mutex<Option<String>>,
+    deadlines: Deadlines,
+    insecure: bool,
+}
+
+/// A response of the HTTP client.
+type HttpResponse = ureq::http::Response<ureq::Body>;
+
+/// A header's value as text ("" when missing or not text).
+fn header(resp: &HttpResponse, name: &str) -> String {
+    resp.headers()
+        .get(name)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("")
+        .to_string()
+}
+
+/// The body as a stream with no size limit of the client's own: callers bound it
+/// (documents by their limit, blobs by their declared size).
+fn body_reader(resp: HttpResponse) -> impl Read + Send {
+    resp.into_body().into_with_config().limit(u64::MAX).reader()
+}
+
+/// Scheme, host and port: where credentials may be sent.
+fn origin(url: &url::Url) -> (String, Option<String>, Option<u16>) {
+    (
+        url.scheme().to_string(),
+        url.host_str().map(str::to_ascii_lowercase),
+        url.port_or_known_default(),
+    )
 }
 
 impl RegistryClient {
@@ -78,12 +149,19 @@ impl RegistryClient {
         reference: ImageReference,
         options: &RegistryOptions,
     ) -> RegistryClient {
-        let agent = ureq::AgentBuilder::new()
-            .timeout_connect(options.connect_timeout)
-            .timeout_read(options.read_timeout)
-            .timeout_write(options.read_timeout)
+        let d = options.deadlines();
+        let agent: ureq::Agent = ureq::Agent::config_builder()
+            .timeout_connect(Some(d.connect))
+            .timeout_recv_response(Some(d.idle))
+            .timeout_per_read(Some(d.idle))
+            .timeout_per_write(Some(d.idle))
+            // redirects are followed by `send`, which checks every hop
+            .max_redirects(0)
+            .max_redirects_will_error(false)
+            .http_status_as_error(false)
             .user_agent(concat!("palisade/", env!("CARGO_PKG_VERSION")))
-            .build();
+            .build()
+            .into();
         let scheme = if options.insecure { "http" } else { "https" };
         let base = format!("{scheme}://{}", reference.api_host());
         let credentials = lookup_credentials(&reference.registry, options);
@@ -94,6 +172,99 @@ impl RegistryClient {
             image: image.to_string(),
             credentials,
             authorization: Mutex::new(None),
+            deadlines: d,
+            insecure: options.insecure,
+        }
+    }
+
+    /// One GET with redirects followed by hand: only to http(s) URLs, at most
+    /// [`MAX_REDIRECTS`] hops, `authorization` sent only while on the first URL's origin,
+    /// and never from https down to http unless the client is insecure. The whole chain
+    /// must finish within `deadline`.
+    fn send(
+        &self,
+        url: &str,
+        accept: Option<&str>,
+        authorization: Option<&str>,
+        deadline: Duration,
+    ) -> Result<HttpResponse, ArtifactError> {
+        let first =
+            url::Url::parse(url).map_err(|e| self.error(url, format!("invalid URL: {e}")))?;
+        check_scheme(&first).map_err(|m| self.error(url, m))?;
+        let home = origin(&first);
+        let started = std::time::Instant::now();
+        let mut current = first;
+        for _ in 0..=MAX_REDIRECTS {
+            let left = deadline
+                .checked_sub(started.elapsed())
+                .filter(|d| !d.is_zero())
+                .ok_or_else(|| self.deadline_error(url, deadline))?;
+            let mut req = self
+                .agent
+                .get(current.as_str())
+                .config()
+                .timeout_global(Some(left))
+                .build();
+            if let Some(a) = accept {
+                req = req.header("Accept", a);
+            }
+            if let Some(auth) = authorization.filter(|_| origin(&current) == home) {
+                req = req.header("Authorization", auth);
+            }
+            let resp = match req.call() {
+                Ok(resp) => resp,
+                Err(ureq::Error::Timeout(_)) => return Err(self.deadline_error(url, deadline)),
+                Err(e) => return Err(self.error(current.as_str(), e.to_string())),
+            };
+            let status = resp.status().as_u16();
+            if !(300..400).contains(&status) || status == 304 {
+                return Ok(resp);
+            }
+            let location = header(&resp, "Location");
+            if location.is_empty() {
+                return Err(ArtifactError::Redirect {
+                    image: self.image.clone(),
+                    url: url.to_string(),
+                    reason: format!("HTTP {status} without a Location"),
+                });
+            }
+            let next = current
+                .join(&location)
+                .map_err(|e| ArtifactError::Redirect {
+                    image: self.image.clone(),
+                    url: url.to_string(),
+                    reason: format!("to an invalid URL: {e}"),
+                })?;
+            if let Err(reason) = check_scheme(&next) {
+                return Err(ArtifactError::Redirect {
+                    image: self.image.clone(),
+                    url: url.to_string(),
+                    reason,
+                });
+            }
+            if current.scheme() == "https" && next.scheme() == "http" && !self.insecure {
+                return Err(ArtifactError::Redirect {
+                    image: self.image.clone(),
+                    url: url.to_string(),
+                    reason: "from https down to plain http (use --insecure to allow)".into(),
+                });
+            }
+            current = next;
+        }
+        Err(ArtifactError::Redirect {
+            image: self.image.clone(),
+            url: url.to_string(),
+            reason: format!("more than {MAX_REDIRECTS} redirects"),
+        })
+    }
+
+    fn deadline_error(&self, url: &str, request: Duration) -> ArtifactError {
+        ArtifactError::Deadline {
+            image: self.image.clone(),
+            url: url.to_string(),
+            connect: self.deadlines.connect.as_secs(),
+            idle: self.deadlines.idle.as_secs(),
+            request: request.as_secs(),
         }
     }
 
@@ -106,32 +277,43 @@ impl RegistryClient {
     }
 
     /// GET with the current authorization; on 401 runs the challenge once and retries.
-    fn get(&self, path: &str, accept: Option<&str>) -> Result<ureq::Response, ArtifactError> {
+    fn get(&self, path: &str, accept: Option<&str>) -> Result<HttpResponse, ArtifactError> {
         let url = format!("{}/v2/{}/{}", self.base, self.reference.repository, path);
+        self.get_url(&url, accept, self.deadlines.request)
+    }
+
+    /// [`Self::get`] of a full URL within `deadline`.
+    fn get_url(
+        &self,
+        url: &str,
+        accept: Option<&str>,
+        deadline: Duration,
+    ) -> Result<HttpResponse, ArtifactError> {
+        let url = url.to_string();
         let mut challenged = false;
         loop {
-            let mut req = self.agent.get(&url);
-            if let Some(a) = accept {
-                req = req.set("Accept", a);
-            }
-            if let Some(auth) = self.authorization.lock().ok().and_then(|a| a.clone()) {
-                req = req.set("Authorization", &auth);
-            }
-            match req.call() {
-                Ok(resp) => return Ok(resp),
-                Err(ureq::Error::Status(401, resp)) if !challenged => {
+            let auth = self.authorization.lock().ok().and_then(|a| a.clone());
+            let resp = self.send(&url, accept, auth.as_deref(), deadline)?;
+            match resp.status().as_u16() {
+                200..=299 => return Ok(resp),
+                401 if !challenged => {
                     challenged = true;
-                    let challenge = resp.header("WWW-Authenticate").unwrap_or("").to_string();
+                    let challenge = header(&resp, "WWW-Authenticate");
                     let auth = self.answer_challenge(&url, &challenge)?;
                     if let Ok(mut a) = self.authorization.lock() {
                         *a = Some(auth);
                     }
                 }
-                Err(ureq::Error::Status(code, resp)) => {
-                    let body = resp
-                        .into_string()
-                        .map(|b| b.chars().take(200).collect::<String>())
-                        .unwrap_or_default();
+                code => {
+                    let mut body = Vec::new();
+                    let _ = resp
+                        .into_body()
+                        .into_with_config()
+                        .limit(u64::MAX)
+                        .reader()
+                        .take(800)
+                        .read_to_end(&mut body);
+                    let body: String = String::from_utf8_lossy(&body).chars().take(200).collect();
                     let what = match code {
                         401 => "unauthorized: credentials were refused (check `docker login` or ~/.docker/config.json)".to_string(),
                         403 => "forbidden".to_string(),
@@ -140,10 +322,6 @@ impl RegistryClient {
                         c => format!("server answered HTTP {c}"),
                     };
                     return Err(self.error(&url, format!("{what}; {}", body.trim())));
-                }
-                Err(ureq::Error::Transport(t)) => {
-                    let text = t.to_string().replace(&format!("{url}: "), "");
-                    return Err(self.error(&url, text));
                 }
             }
         }
@@ -191,21 +369,17 @@ impl RegistryClient {
                 urlencode(&format!("repository:{}:pull", self.reference.repository))
             ));
         }
-        let mut req = self.agent.get(&token_url);
-        if let Some(c) = &self.credentials {
-            req = req.set("Authorization", &basic_header(c));
+        let basic = self.credentials.as_ref().map(basic_header);
+        let resp = self.send(&token_url, None, basic.as_deref(), self.deadlines.request)?;
+        let code = resp.status().as_u16();
+        if !(200..300).contains(&code) {
+            return Err(self.error(&token_url, format!("token service answered HTTP {code}")));
         }
-        let resp = req.call().map_err(|e| match e {
-            ureq::Error::Status(code, _) => {
-                self.error(&token_url, format!("token service answered HTTP {code}"))
-            }
-            ureq::Error::Transport(t) => self.error(&token_url, t.to_string()),
-        })?;
         let mut body = Vec::new();
-        resp.into_reader()
+        body_reader(resp)
             .take(1 << 20)
             .read_to_end(&mut body)
-            .map_err(|e| self.error(&token_url, e.to_string()))?;
+            .map_err(|e| self.read_error(&token_url, e))?;
         #[derive(serde::Deserialize)]
         struct Token {
             token: Option<String>,
@@ -223,14 +397,14 @@ impl RegistryClient {
     fn read_limited(
         &self,
         url: &str,
-        resp: ureq::Response,
+        resp: HttpResponse,
         limit: u64,
     ) -> Result<Vec<u8>, ArtifactError> {
         let mut body = Vec::new();
-        resp.into_reader()
+        body_reader(resp)
             .take(limit + 1)
             .read_to_end(&mut body)
-            .map_err(|e| self.error(url, e.to_string()))?;
+            .map_err(|e| self.read_error(url, e))?;
         if body.len() as u64 > limit {
             return Err(self.error(url, format!("document larger than {limit} bytes")));
         }
@@ -249,9 +423,35 @@ impl RegistryClient {
     }
 
     /// Opens a blob for streaming; the caller checks its digest at the end of the stream.
-    pub fn open_blob(&self, digest: &Sha256Digest) -> Result<Box<dyn Read + '_>, ArtifactError> {
-        let resp = self.get(&format!("blobs/{digest}"), None)?;
-        Ok(Box::new(resp.into_reader()))
+    /// `declared` is the size the manifest gives: the whole download must finish within
+    /// the request deadline plus that size at [`MIN_BLOB_RATE`].
+    pub fn open_blob(
+        &self,
+        digest: &Sha256Digest,
+        declared: Option<u64>,
+    ) -> Result<Box<dyn Read + '_>, ArtifactError> {
+        let url = format!(
+            "{}/v2/{}/blobs/{digest}",
+            self.base, self.reference.repository
+        );
+        let extra = Duration::from_secs(declared.unwrap_or(0) / MIN_BLOB_RATE);
+        let resp = self.get_url(&url, None, self.deadlines.request + extra)?;
+        Ok(Box::new(body_reader(resp)))
+    }
+
+    /// A read that failed: a timeout is the named deadline error.
+    fn read_error(&self, url: &str, e: std::io::Error) -> ArtifactError {
+        let timed_out = matches!(
+            e.kind(),
+            std::io::ErrorKind::TimedOut | std::io::ErrorKind::WouldBlock
+        ) || e
+            .get_ref()
+            .and_then(|inner| inner.downcast_ref::<ureq::Error>())
+            .is_some_and(|u| matches!(u, ureq::Error::Timeout(_)));
+        if timed_out {
+            return self.deadline_error(url, self.deadlines.request);
+        }
+        self.error(url, palisade_core::text::io_message(&e))
     }
 
     /// Fetches a small blob (config) and verifies it.
@@ -261,6 +461,18 @@ impl RegistryClient {
         let body = self.read_limited(&path, resp, limit)?;
         verify(&self.image, digest, &body)?;
         Ok(body)
+    }
+}
+
+/// Only http and https URLs are requested (a redirect to `file:`, `data:` or `unix:` is
+/// refused).
+fn check_scheme(url: &url::Url) -> Result<(), String> {
+    match url.scheme() {
+        "http" | "https" => Ok(()),
+        other => Err(format!(
+            "to a `{}:` URL refused: only http and https are followed",
+            palisade_core::text::printable(other)
+        )),
     }
 }
 
@@ -367,7 +579,7 @@ pub fn lookup_credentials(registry: &str, options: &RegistryOptions) -> Option<C
         .clone()
         .or_else(|| std::env::var_os("DOCKER_CONFIG").map(PathBuf::from))
         .or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".docker")))?;
-    let text = std::fs::read(dir.join("config.json")).ok()?;
+    let text = palisade_core::fsio::read_limited(&dir.join("config.json"), 4 << 20).ok()?;
     let config: serde_json::Value = serde_json::from_slice(&text).ok()?;
     let keys: Vec<String> = if registry == "docker.io" {
         vec![

@@ -2,7 +2,6 @@
 //! oci-archive are streamed straight from the file instead of being unpacked first.
 
 use std::collections::HashMap;
-use std::fs::File;
 use std::io::{self, BufReader, Read, Seek, SeekFrom};
 use std::path::{Path, PathBuf};
 
@@ -29,13 +28,25 @@ pub enum OpenError {
     Link(String),
 }
 
+/// Why an archive could not be indexed.
+#[derive(Debug, thiserror::Error)]
+pub enum IndexError {
+    /// Missing, unreadable, or not a regular file.
+    #[error(transparent)]
+    File(#[from] palisade_core::fsio::FileError),
+    #[error("not a readable tar archive: {}", palisade_core::text::io_message(.0))]
+    Tar(#[from] io::Error),
+}
+
 /// Upper bound on entries of an outer archive (layers, configs, manifests).
 const MAX_OUTER_ENTRIES: usize = 100_000;
 
 impl TarIndex {
-    /// Reads the headers of `path`, seeking over contents.
-    pub fn build(path: &Path) -> io::Result<TarIndex> {
-        let file = BufReader::new(File::open(path)?);
+    /// Reads the headers of `path`, seeking over contents. `path` must be a regular file
+    /// (a FIFO or a device is refused before a byte is read).
+    pub fn build(path: &Path) -> Result<TarIndex, IndexError> {
+        let (file, _) = palisade_core::fsio::open_regular(path)?;
+        let file = BufReader::new(file);
         let mut archive = tar::Archive::new(file);
         let mut entries = HashMap::new();
         for entry in archive.entries_with_seek()? {
@@ -43,7 +54,8 @@ impl TarIndex {
             if entries.len() >= MAX_OUTER_ENTRIES {
                 return Err(io::Error::other(format!(
                     "more than {MAX_OUTER_ENTRIES} entries; not an image archive"
-                )));
+                ))
+                .into());
             }
             let raw = String::from_utf8_lossy(&entry.path_bytes()).into_owned();
             let Some(name) = normalize_path(&raw) else {
@@ -100,7 +112,8 @@ impl TarIndex {
                 None => return Err(OpenError::Missing),
                 Some(Slot::Link(t)) => current = t.clone(),
                 Some(Slot::Data { offset, size }) => {
-                    let mut file = File::open(&self.path).map_err(OpenError::Io)?;
+                    let (mut file, _) = palisade_core::fsio::open_regular(&self.path)
+                        .map_err(|e| OpenError::Io(io::Error::other(e.reason())))?;
                     file.seek(SeekFrom::Start(*offset)).map_err(OpenError::Io)?;
                     let len = file.metadata().map_err(OpenError::Io)?.len();
                     if offset + size > len {

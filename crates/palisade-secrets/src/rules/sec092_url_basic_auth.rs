@@ -6,6 +6,7 @@ palisade_core::declare_rule! {
     /// ## What it checks
     /// A Password in URL (basic auth) (URL credentials) in any text file: a value in the provider's documented format, looked for only near the keywords `://`. Variables (`${DB_PASS}`), template expressions and placeholder passwords such as `password` or `changeme` are not reported.
     /// Placeholders (`xxxx`, `<token>`, `${VAR}`, `{{ .Values.x }}`) and the providers' documented example values are not reported.
+    /// Package-manager URLs such as `git+https://user:TOKEN@host/repo.git` (requirements, Pipfile) count too.
     /// ## Why it matters
     /// Credentials in a URL travel with it: logs, proxies, browser history and shell history keep them.
     /// ## Fix
@@ -21,7 +22,7 @@ pub(crate) static DETECTOR: Detector = Detector {
     rule: &RULE,
     provider: "URL credentials",
     keywords: &["://"],
-    pattern: r##"(?i)(?:^|[^a-z0-9+.\-])(?:https?|ftps?|sftp|ssh|git|svn|smtps?|ldaps?|jdbc:[a-z]+)://[^:@/\s"\'<>]{1,100}:(?P<secret>[^@/\s"\'<>]{3,200})@[A-Za-z0-9.\-_]+"##,
+    pattern: r##"(?i)(?:^|[^a-z0-9+.\-])(?:(?:git|hg|svn|bzr)\+)?(?:https?|ftps?|sftp|ssh|git|svn|smtps?|ldaps?|jdbc:[a-z]+)://[^:@/\s"\'<>]{1,100}:(?P<secret>[^@/\s"\'<>]{3,200})@[A-Za-z0-9.\-_]+"##,
     min_entropy: 0.0,
     case_sensitive: false,
     check: Check::UrlPassword,

@@ -21,10 +21,22 @@ use crate::inventory::Package;
 const MAX_METADATA_ENTRY: u64 = 1 << 20;
 
 /// Reads the archive at `path` (its bytes in `content`) and everything nested in it.
+///
+/// The walk first reserves its decompression budget from the process-wide pool
+/// ([`super::in_flight::ARCHIVE_BYTES`]): however many threads read archives, together
+/// they hold at most [`super::in_flight::MAX_ARCHIVE_BYTES_IN_FLIGHT`] decompressed bytes.
+/// The budget is the per-archive limit, or less for a small archive: sixteen times its
+/// size, at least 64 MiB (real archives, nested JARs included, stay well within that; a
+/// small file expanding further is a bomb), so small archives do not wait for each other.
 pub fn archive(path: &str, content: &[u8], limits: &Limits) -> Parsed {
+    let budget = limits
+        .max_archive_uncompressed
+        .min((content.len() as u64).saturating_mul(16).max(64 << 20));
+    let _reserved = super::in_flight::ARCHIVE_BYTES.reserve(budget);
     let mut walk = Walk {
         limits,
-        budget: limits.max_archive_uncompressed,
+        total: budget,
+        budget,
         ancestors: Vec::new(),
         out: Parsed::default(),
     };
@@ -34,6 +46,8 @@ pub fn archive(path: &str, content: &[u8], limits: &Limits) -> Parsed {
 
 struct Walk<'l> {
     limits: &'l Limits,
+    /// Bytes this archive tree may decompress in all.
+    total: u64,
     /// Bytes that may still be decompressed from this archive tree.
     budget: u64,
     /// Fingerprints of the archives being read, outermost first: a nested archive equal to
@@ -145,7 +159,7 @@ impl Walk<'_> {
                         entry_path,
                         format!(
                             "decompressing this archive tree would exceed {} bytes (zip bomb?); the rest is not read",
-                            self.limits.max_archive_uncompressed
+                            self.total
                         ),
                     );
                     self.budget = 0;
@@ -487,6 +501,37 @@ mod tests {
     }
 
     #[test]
+    fn many_threads_read_nested_archives_within_one_memory_budget() {
+        let inner = zip_of(
+            &[(
+                "META-INF/maven/org.example/lib/pom.properties",
+                b"groupId=org.example\nartifactId=lib\nversion=1.2.3\n",
+            )],
+            false,
+        );
+        let war = zip_of(&[("WEB-INF/lib/lib-1.2.3.jar", &inner)], true);
+        // each walk may decompress 40% of the pool: at most two run at once
+        let limits = Limits {
+            max_archive_uncompressed: super::super::in_flight::MAX_ARCHIVE_BYTES_IN_FLIGHT / 5 * 2,
+            ..Limits::default()
+        };
+        let expected = names(&archive("a.war", &war, &limits));
+        let results: Vec<Vec<String>> = std::thread::scope(|s| {
+            let handles: Vec<_> = (0..8)
+                .map(|_| s.spawn(|| names(&archive("a.war", &war, &limits))))
+                .collect();
+            handles.into_iter().map(|h| h.join().unwrap()).collect()
+        });
+        assert!(
+            expected
+                .iter()
+                .any(|n| n.starts_with("org.example:lib 1.2.3")),
+            "{expected:?}"
+        );
+        assert!(results.iter().all(|r| *r == expected), "{results:?}");
+    }
+
+    #[test]
     fn nested_archives_are_read_with_their_location() {
         let inner = zip_of(
             &[(
@@ -629,6 +674,7 @@ mod tests {
         let limits = Limits::default();
         let mut w = Walk {
             limits: &limits,
+            total: u64::MAX,
             budget: u64::MAX,
             ancestors: vec![fingerprint(&leaf)],
             out: Parsed::default(),

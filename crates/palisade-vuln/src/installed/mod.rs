@@ -14,6 +14,7 @@ pub mod binary;
 pub mod composer;
 pub mod dotnet;
 pub mod gobinary;
+pub mod in_flight;
 pub mod java;
 pub mod node;
 pub mod python;

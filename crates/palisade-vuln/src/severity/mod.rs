@@ -171,6 +171,17 @@ fn from_specific(best: &mut Option<Rated>, value: Option<&Value>, label: &str) {
     }
 }
 
+/// The severity source of an advisory that states none (no CVSS vector, no severity word):
+/// it is counted as medium for `--fail-on` and `--min-severity`, and reports say it is
+/// unrated and why instead of presenting medium as the advisory's own rating.
+pub const UNRATED: &str = "unrated: the advisory gives no CVSS vector and no severity word";
+
+/// Whether a stored severity source says the advisory was unrated (also the wording of
+/// databases built before [`UNRATED`]).
+pub fn is_unrated(source: &str) -> bool {
+    source.starts_with("unrated") || source.starts_with("unknown (no CVSS vector")
+}
+
 /// The highest severity any part of the advisory states.
 pub fn rate(adv: &Advisory) -> Rated {
     let mut best = None;
@@ -192,7 +203,7 @@ pub fn rate(adv: &Advisory) -> Rated {
     best.unwrap_or(Rated {
         severity: Severity::Medium,
         score: None,
-        source: "unknown (no CVSS vector or severity word)".into(),
+        source: UNRATED.into(),
     })
 }
 
