@@ -1,0 +1,358 @@
+//! A template's Rego, compiled once with `regorus` and evaluated per object within a
+//! wall-clock budget, with the failures a policy author can cause (syntax, unknown
+//! builtins, runaway loops, a panic inside the interpreter) turned into messages.
+
+use std::collections::BTreeSet;
+use std::num::NonZeroU32;
+use std::panic::{catch_unwind, AssertUnwindSafe};
+use std::time::Duration;
+
+/// Longest one evaluation of one constraint on one object may run; Gatekeeper's webhook
+/// gives a whole admission request a few seconds.
+pub const EVALUATION_BUDGET: Duration = Duration::from_secs(2);
+
+/// A compiled template: its modules loaded in an engine that is cloned per evaluation thread.
+#[derive(Clone)]
+pub struct RegoPolicy {
+    engine: regorus::Engine,
+    /// `data.<package>.violation`.
+    rule: String,
+}
+
+/// One `violation[{"msg": ..., "details": ...}]` result.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RawViolation {
+    pub message: String,
+    pub details: Option<serde_json::Value>,
+}
+
+impl RegoPolicy {
+    /// Compiles the template's Rego and its `libs` (Rego v0, as Gatekeeper reads them).
+    pub fn compile(rego: &str, libs: &[String]) -> Result<RegoPolicy, String> {
+        let result = catch_unwind(AssertUnwindSafe(|| -> Result<RegoPolicy, String> {
+            let mut engine = regorus::Engine::new();
+            engine.set_rego_v0(true);
+            // OPA's default, which Gatekeeper keeps: a builtin given bad arguments is
+            // undefined rather than an error that aborts the whole policy.
+            engine.set_strict_builtin_errors(false);
+            engine.set_execution_timer_config(regorus::utils::limits::ExecutionTimerConfig {
+                limit: EVALUATION_BUDGET,
+                check_interval: NonZeroU32::new(64).unwrap_or(NonZeroU32::MIN),
+            });
+            for (i, lib) in libs.iter().enumerate() {
+                engine
+                    .add_policy(format!("libs[{i}].rego"), lib.clone())
+                    .map_err(|e| format!("libs[{i}] does not compile: {e}"))?;
+            }
+            let package = engine
+                .add_policy("template.rego".into(), rego.to_string())
+                .map_err(|e| format!("the Rego does not compile: {e}"))?;
+            let mut sources = vec![rego];
+            sources.extend(libs.iter().map(String::as_str));
+            if let Some(missing) = unsupported_builtins(&sources).into_iter().next() {
+                return Err(format!(
+                    "calls `{missing}`, a Rego builtin that Palisade's Rego engine (regorus {}) does not implement",
+                    regorus_version()
+                ));
+            }
+            Ok(RegoPolicy {
+                engine,
+                rule: format!("{package}.violation"),
+            })
+        }));
+        result
+            .unwrap_or_else(|panic| Err(format!("the Rego engine failed: {}", panic_text(&panic))))
+    }
+
+    /// An engine holding this policy and `data` (the inventory), ready for inputs.
+    pub fn with_data(&self, data: &serde_json::Value) -> Result<RegoPolicy, String> {
+        let mut policy = self.clone();
+        let value = regorus::Value::from_json_str(&data.to_string()).map_err(|e| e.to_string())?;
+        policy.engine.add_data(value).map_err(|e| e.to_string())?;
+        Ok(policy)
+    }
+
+    /// The violations `input` raises.
+    pub fn evaluate(&mut self, input: &serde_json::Value) -> Result<Vec<RawViolation>, String> {
+        let result = catch_unwind(AssertUnwindSafe(|| -> Result<Vec<RawViolation>, String> {
+            let value = regorus::Value::from_json_str(&input.to_string())
+                .map_err(|e| format!("the input cannot be handed to the Rego engine: {e}"))?;
+            self.engine.set_input(value);
+            let result = self
+                .engine
+                .eval_rule(self.rule.clone())
+                .map_err(describe_error)?;
+            Ok(violations_of(&result))
+        }));
+        result
+            .unwrap_or_else(|panic| Err(format!("the Rego engine failed: {}", panic_text(&panic))))
+    }
+}
+
+fn violations_of(result: &regorus::Value) -> Vec<RawViolation> {
+    let Ok(set) = result.as_set() else {
+        return Vec::new();
+    };
+    set.iter()
+        .map(|item| {
+            let json = item
+                .to_json_str()
+                .ok()
+                .and_then(|s| serde_json::from_str::<serde_json::Value>(&s).ok())
+                .unwrap_or(serde_json::Value::Null);
+            let message = match json.get("msg") {
+                Some(serde_json::Value::String(s)) => s.clone(),
+                Some(other) => other.to_string(),
+                None => json.to_string(),
+            };
+            RawViolation {
+                message,
+                details: json.get("details").filter(|d| !d.is_null()).cloned(),
+            }
+        })
+        .collect()
+}
+
+/// Names the two failures an author must act on: the budget, and a missing builtin.
+fn describe_error(e: anyhow::Error) -> String {
+    if let Some(regorus::LimitError::TimeLimitExceeded { limit, .. }) =
+        e.downcast_ref::<regorus::LimitError>()
+    {
+        return format!(
+            "stopped: the policy ran longer than its budget of {} ms for one object",
+            limit.as_millis()
+        );
+    }
+    let text = format!("{e:#}");
+    if let Some(i) = text.find("could not find function ") {
+        let name = text[i + "could not find function ".len()..]
+            .split_whitespace()
+            .next()
+            .unwrap_or("");
+        return format!(
+            "calls `{name}`, a Rego builtin that Palisade's Rego engine (regorus {}) does not implement",
+            regorus_version()
+        );
+    }
+    format!("evaluation failed: {text}")
+}
+
+fn regorus_version() -> &'static str {
+    "0.14"
+}
+
+fn panic_text(panic: &Box<dyn std::any::Any + Send>) -> String {
+    panic
+        .downcast_ref::<&str>()
+        .map(|s| s.to_string())
+        .or_else(|| panic.downcast_ref::<String>().cloned())
+        .unwrap_or_else(|| "an internal error".to_string())
+}
+
+/// Words that precede `(` without being calls.
+const NOT_CALLS: &[&str] = &[
+    "not", "some", "every", "in", "if", "else", "with", "as", "default", "import", "package",
+    "contains", "print", "data", "input",
+];
+
+/// Functions called in `sources` that are neither defined or imported there nor builtins
+/// of the engine, in order of name. Strings and comments are skipped.
+pub fn unsupported_builtins(sources: &[&str]) -> BTreeSet<String> {
+    let mut defined = BTreeSet::new();
+    let mut called = BTreeSet::new();
+    for source in sources {
+        let code = strip_strings_and_comments(source);
+        for line in code.lines() {
+            let trimmed = line.trim_start();
+            if let Some(rest) = trimmed.strip_prefix("import ") {
+                let path = rest.split_whitespace().collect::<Vec<_>>();
+                // `import data.lib.x.f` and `import data.lib.x as y`
+                if let Some(name) = path.last() {
+                    defined.insert(name.rsplit('.').next().unwrap_or(name).to_string());
+                }
+                continue;
+            }
+            // A definition starts a line of the module: `name(args) {`, `name(x) = y if`.
+            if line.len() == trimmed.len() {
+                if let Some((name, _)) = call_at(trimmed) {
+                    defined.insert(name.rsplit('.').next().unwrap_or(name).to_string());
+                }
+            }
+        }
+        let bytes = code.as_bytes();
+        let mut i = 0;
+        while i < bytes.len() {
+            let c = bytes[i];
+            let starts_ident = (c.is_ascii_alphabetic() || c == b'_')
+                && (i == 0
+                    || !(bytes[i - 1].is_ascii_alphanumeric()
+                        || bytes[i - 1] == b'_'
+                        || bytes[i - 1] == b'.'));
+            if starts_ident {
+                if let Some((name, len)) = call_at(&code[i..]) {
+                    called.insert(name.to_string());
+                    i += len;
+                    continue;
+                }
+                while i < bytes.len()
+                    && (bytes[i].is_ascii_alphanumeric() || bytes[i] == b'_' || bytes[i] == b'.')
+                {
+                    i += 1;
+                }
+                continue;
+            }
+            i += 1;
+        }
+    }
+    let builtins = &*regorus::unstable::BUILTINS;
+    called
+        .into_iter()
+        .filter(|name| {
+            let last = name.rsplit('.').next().unwrap_or(name);
+            !NOT_CALLS.contains(&name.as_str())
+                && !builtins.contains_key(name.as_str())
+                && !defined.contains(last)
+                && !name.starts_with("data.")
+                && !is_comparison(name)
+        })
+        .collect()
+}
+
+fn is_comparison(name: &str) -> bool {
+    // Infix operators also exist as functions in OPA (`plus(1, 2)`); regorus evaluates the
+    // operators directly, so only names it lists as builtins are accepted.
+    matches!(name, "equal" | "neq" | "lt" | "gt" | "lte" | "gte")
+}
+
+/// `name(` at the start of `text` (a dotted identifier directly followed by a parenthesis):
+/// the name and the length up to the parenthesis.
+fn call_at(text: &str) -> Option<(&str, usize)> {
+    let end = text
+        .find(|c: char| !(c.is_ascii_alphanumeric() || c == '_' || c == '.'))
+        .unwrap_or(text.len());
+    if end == 0 || !text[end..].starts_with('(') {
+        return None;
+    }
+    let name = &text[..end];
+    if name.starts_with(|c: char| c.is_ascii_digit()) || name.ends_with('.') {
+        return None;
+    }
+    Some((name, end))
+}
+
+/// The code with string literals emptied and comments removed, line structure kept.
+fn strip_strings_and_comments(source: &str) -> String {
+    let mut out = String::with_capacity(source.len());
+    let mut chars = source.chars();
+    while let Some(c) = chars.next() {
+        match c {
+            '"' => {
+                out.push('"');
+                let mut escaped = false;
+                for s in chars.by_ref() {
+                    if s == '\n' {
+                        // An unterminated string: the line ends it.
+                        out.push('\n');
+                        break;
+                    }
+                    if escaped {
+                        escaped = false;
+                    } else if s == '\\' {
+                        escaped = true;
+                    } else if s == '"' {
+                        out.push('"');
+                        break;
+                    }
+                }
+            }
+            '`' => {
+                out.push('`');
+                for s in chars.by_ref() {
+                    if s == '\n' {
+                        out.push('\n');
+                    }
+                    if s == '`' {
+                        break;
+                    }
+                }
+                out.push('`');
+            }
+            '#' => {
+                for s in chars.by_ref() {
+                    if s == '\n' {
+                        out.push('\n');
+                        break;
+                    }
+                }
+            }
+            other => out.push(other),
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn calls_outside_strings_and_definitions_are_checked() {
+        let rego = r#"package p
+import data.lib.helpers.is_exempt
+violation[{"msg": msg}] {
+    not is_exempt(input.review.object)
+    x := crypto.md5(input.review.object.metadata.name)   # not("in a comment")
+    msg := sprintf("fake_call(%v)", [x])
+    local(x)
+}
+local(x) { startswith(x, "a") }
+"#;
+        let missing = unsupported_builtins(&[rego]);
+        assert_eq!(missing.into_iter().collect::<Vec<_>>(), vec!["crypto.md5"]);
+    }
+
+    #[test]
+    fn a_runaway_policy_is_stopped() {
+        let rego = r#"package p
+violation[{"msg": "slow"}] {
+    r := numbers.range(1, 2000)
+    count([1 | r[_]; r[_]; r[_]]) > 0
+}
+"#;
+        let mut policy = RegoPolicy::compile(rego, &[]).unwrap();
+        let started = std::time::Instant::now();
+        let err = policy.evaluate(&serde_json::json!({})).unwrap_err();
+        assert!(err.contains("budget"), "{err}");
+        assert!(started.elapsed() < EVALUATION_BUDGET * 3);
+    }
+
+    #[test]
+    fn functions_imported_from_libs_resolve() {
+        let lib = "package lib.x\nis_update(r) { r.operation == \"UPDATE\" }".to_string();
+        let rego = "package p\nimport data.lib.x.is_update\nviolation[{\"msg\": \"created\"}] { not is_update(input.review) }";
+        let mut policy = RegoPolicy::compile(rego, &[lib]).unwrap();
+        let found = policy
+            .evaluate(&serde_json::json!({"review": {"operation": "CREATE"}}))
+            .unwrap();
+        assert_eq!(found[0].message, "created");
+        assert!(policy
+            .evaluate(&serde_json::json!({"review": {"operation": "UPDATE"}}))
+            .unwrap()
+            .is_empty());
+    }
+
+    #[test]
+    fn syntax_errors_name_the_module() {
+        let err = RegoPolicy::compile("package p\nviolation[{\"msg\": m}] {", &[])
+            .err()
+            .unwrap();
+        assert!(err.starts_with("the Rego does not compile"), "{err}");
+        let err = RegoPolicy::compile(
+            "package p\nviolation[{\"msg\": \"x\"}] { lib.f(1) }",
+            &["package lib\nf(x) { x >".into()],
+        )
+        .err()
+        .unwrap();
+        assert!(err.starts_with("libs[0] does not compile"), "{err}");
+    }
+}
