@@ -24,8 +24,7 @@ pub struct CaseResult {
     pub name: String,
     pub engine: &'static str,
     pub passed: bool,
-    /// Why it failed.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    /// Why it failed (`null` when it passed).
     pub reason: Option<String>,
 }
 
