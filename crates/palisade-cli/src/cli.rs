@@ -44,6 +44,8 @@ pub enum Command {
     /// Scan a cluster's objects from a `kubectl get -A -o json|yaml` dump, offline, with
     /// the same rules as manifests; report as a table, JSON, SARIF, JUnit or PolicyReports.
     Cluster(crate::cluster_cmd::ClusterArgs),
+    /// User policies: `policy test DIR` runs Gatekeeper suite.yaml files like `gator verify`.
+    Policy(crate::policy_cmd::PolicyArgs),
 }
 
 #[derive(Debug, Subcommand)]
@@ -256,6 +258,11 @@ pub struct ScanArgs {
     /// vulnerability database, instead of a warning (also `[vulnerabilities] require_db`).
     #[arg(long)]
     pub require_db: bool,
+
+    /// Gatekeeper ConstraintTemplates and constraints (files or folders, repeatable) checked
+    /// over the manifests; violations are reported as rules `POL:<kind>/<name>`.
+    #[arg(long, value_name = "PATH")]
+    pub policy: Vec<PathBuf>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

@@ -6,6 +6,7 @@ mod db_cmd;
 mod image_cmd;
 mod manifests;
 mod netpol_cmd;
+mod policy_cmd;
 mod rbac_cmd;
 mod rules_cmd;
 mod scan;
@@ -40,6 +41,7 @@ fn main() -> ExitCode {
         Command::Db(cmd) => db_cmd::run(cmd),
         Command::Sbom(args) => db_cmd::sbom(args),
         Command::Cluster(args) => cluster_cmd::run(args),
+        Command::Policy(args) => policy_cmd::run(args),
     };
     match result {
         Ok(code) => ExitCode::from(code),
