@@ -461,8 +461,8 @@ pub(crate) fn group_version(api_version: &str) -> (&str, &str) {
     api_version.rsplit_once('/').unwrap_or(("", api_version))
 }
 
-/// Gatekeeper's `input` for one object under one constraint.
-pub(crate) fn input(subject: &Subject, parameters: &Value) -> Value {
+/// Gatekeeper's `input.review` for one object (an AdmissionReview request).
+pub(crate) fn review(subject: &Subject) -> Value {
     let object = &subject.object;
     let (group, version) = group_version(text(object, &["apiVersion"]));
     let mut review = json!({
@@ -478,7 +478,7 @@ pub(crate) fn input(subject: &Subject, parameters: &Value) -> Value {
     if let Some(user) = &subject.user_info {
         review["userInfo"] = user.clone();
     }
-    json!({"review": review, "parameters": parameters})
+    review
 }
 
 /// `data.inventory` as Gatekeeper syncs it: `namespace.<ns>.<apiVersion>.<kind>.<name>` and

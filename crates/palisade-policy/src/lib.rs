@@ -165,12 +165,24 @@ impl PolicySet {
         use std::sync::Mutex;
 
         let mut evaluation = Evaluation::default();
-        let data = gatekeeper::inventory(inventory.iter());
+        let data = if self
+            .templates
+            .iter()
+            .any(|t| t.rego.as_ref().is_some_and(|r| r.uses_inventory))
+        {
+            rego::RegoPolicy::data_value(&gatekeeper::inventory(inventory.iter()))
+        } else {
+            Ok(regorus::Value::new_object())
+        };
         let namespaces = gatekeeper::namespace_labels(inventory.iter());
         // One engine per template holding the inventory, cloned by each worker.
         let mut prepared: Vec<Option<rego::RegoPolicy>> = Vec::with_capacity(self.templates.len());
         for template in &self.templates {
-            match template.rego.as_ref().map(|r| r.with_data(&data)) {
+            let prepared_policy = template.rego.as_ref().map(|r| match &data {
+                Ok(data) => r.with_data(data),
+                Err(e) => Err(e.clone()),
+            });
+            match prepared_policy {
                 Some(Ok(policy)) => prepared.push(Some(policy)),
                 Some(Err(e)) => {
                     evaluation.errors.push(PolicyError::new(
@@ -192,6 +204,11 @@ impl PolicySet {
                 .position(|t| Arc::ptr_eq(t, &c.template))
         };
         let indices: Vec<Option<usize>> = self.constraints.iter().map(template_index).collect();
+        let parameters: Vec<regorus::Value> = self
+            .constraints
+            .iter()
+            .map(|c| regorus::Value::from(c.parameters.clone()))
+            .collect();
         let failed: Vec<AtomicBool> = self
             .constraints
             .iter()
@@ -205,6 +222,7 @@ impl PolicySet {
                 || vec![None; prepared.len()],
                 |engines: &mut Vec<Option<rego::RegoPolicy>>, (object, subject)| {
                     let mut found = Vec::new();
+                    let mut review = None;
                     for (ci, constraint) in self.constraints.iter().enumerate() {
                         let Some(ti) = indices[ci] else { continue };
                         if failed[ci].load(Ordering::Relaxed)
@@ -214,8 +232,10 @@ impl PolicySet {
                         }
                         let Some(base) = &prepared[ti] else { continue };
                         let engine = engines[ti].get_or_insert_with(|| base.clone());
-                        let input = gatekeeper::input(subject, &constraint.parameters);
-                        match engine.evaluate(&input) {
+                        let review = review.get_or_insert_with(|| {
+                            regorus::Value::from(gatekeeper::review(subject))
+                        });
+                        match engine.evaluate_review(review, &parameters[ci]) {
                             Ok(raw) => found.extend(raw.into_iter().map(|v| Violation {
                                 object,
                                 constraint: ci,

@@ -17,6 +17,8 @@ pub struct RegoPolicy {
     engine: regorus::Engine,
     /// `data.<package>.violation`.
     rule: String,
+    /// Whether the policy reads `data.inventory`: only then is the inventory loaded.
+    pub uses_inventory: bool,
 }
 
 /// One `violation[{"msg": ..., "details": ...}]` result.
@@ -58,6 +60,7 @@ impl RegoPolicy {
             Ok(RegoPolicy {
                 engine,
                 rule: format!("{package}.violation"),
+                uses_inventory: sources.iter().any(|s| s.contains("inventory")),
             })
         }));
         result
@@ -65,19 +68,46 @@ impl RegoPolicy {
     }
 
     /// An engine holding this policy and `data` (the inventory), ready for inputs.
-    pub fn with_data(&self, data: &serde_json::Value) -> Result<RegoPolicy, String> {
+    /// `data` converted once for every policy that needs it.
+    pub fn data_value(data: &serde_json::Value) -> Result<regorus::Value, String> {
+        regorus::Value::from_json_str(&data.to_string()).map_err(|e| e.to_string())
+    }
+
+    /// An engine holding this policy and `data` (the inventory, shared, not copied), ready
+    /// for inputs; a policy that does not read the inventory gets none.
+    pub fn with_data(&self, data: &regorus::Value) -> Result<RegoPolicy, String> {
         let mut policy = self.clone();
-        let value = regorus::Value::from_json_str(&data.to_string()).map_err(|e| e.to_string())?;
-        policy.engine.add_data(value).map_err(|e| e.to_string())?;
+        if self.uses_inventory {
+            policy
+                .engine
+                .add_data(data.clone())
+                .map_err(|e| e.to_string())?;
+        }
         Ok(policy)
     }
 
     /// The violations `input` raises.
+    #[cfg(test)]
     pub fn evaluate(&mut self, input: &serde_json::Value) -> Result<Vec<RawViolation>, String> {
+        self.evaluate_input(regorus::Value::from(input.clone()))
+    }
+
+    /// The violations of Gatekeeper's `input` made of a review and parameters, both
+    /// converted once and shared.
+    pub fn evaluate_review(
+        &mut self,
+        review: &regorus::Value,
+        parameters: &regorus::Value,
+    ) -> Result<Vec<RawViolation>, String> {
+        let mut input = std::collections::BTreeMap::new();
+        input.insert(regorus::Value::from("review"), review.clone());
+        input.insert(regorus::Value::from("parameters"), parameters.clone());
+        self.evaluate_input(regorus::Value::from(input))
+    }
+
+    fn evaluate_input(&mut self, input: regorus::Value) -> Result<Vec<RawViolation>, String> {
         let result = catch_unwind(AssertUnwindSafe(|| -> Result<Vec<RawViolation>, String> {
-            let value = regorus::Value::from_json_str(&input.to_string())
-                .map_err(|e| format!("the input cannot be handed to the Rego engine: {e}"))?;
-            self.engine.set_input(value);
+            self.engine.set_input(input);
             let result = self
                 .engine
                 .eval_rule(self.rule.clone())
