@@ -218,6 +218,8 @@ impl PolicySet {
         let violations: Vec<Violation> = subjects
             .par_iter()
             .enumerate()
+            // Each split clones the engines it uses: keep splits few.
+            .with_min_len(32)
             .map_init(
                 || vec![None; prepared.len()],
                 |engines: &mut Vec<Option<rego::RegoPolicy>>, (object, subject)| {

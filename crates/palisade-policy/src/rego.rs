@@ -83,6 +83,9 @@ impl RegoPolicy {
                 .add_data(data.clone())
                 .map_err(|e| e.to_string())?;
         }
+        // The first evaluation analyses the modules; done here, every worker's clone
+        // starts analysed. Its outcome is irrelevant: real inputs follow.
+        let _ = policy.evaluate_input(regorus::Value::new_object());
         Ok(policy)
     }
 
