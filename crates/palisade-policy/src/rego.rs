@@ -51,6 +51,14 @@ impl RegoPolicy {
                 .map_err(|e| format!("the Rego does not compile: {e}"))?;
             let mut sources = vec![rego];
             sources.extend(libs.iter().map(String::as_str));
+            // regorus detects recursive rules but not recursive functions, which overflow
+            // the stack and abort the process: OPA rejects both when compiling.
+            if let Some(cycle) = recursion(&sources) {
+                return Err(format!(
+                    "is recursive ({}); Rego does not allow recursion",
+                    cycle.join(" -> ")
+                ));
+            }
             if let Some(missing) = unsupported_builtins(&sources).into_iter().next() {
                 return Err(format!(
                     "calls `{missing}`, a Rego builtin that Palisade's Rego engine (regorus {}) does not implement",
@@ -251,6 +259,147 @@ pub fn unsupported_builtins(sources: &[&str]) -> BTreeSet<String> {
         .collect()
 }
 
+/// A cycle among the rules and functions defined in `sources`, if any (names by their
+/// last segment, across modules). A definition starts at the module's indentation and
+/// runs to the next one; what it refers to are the identifiers in it (not fields of
+/// other values: `x.name` refers to `x`), through imports (`import data.lib.x`, then
+/// `x.f` refers to `f`), and to the last segment of `data.` paths.
+pub fn recursion(sources: &[&str]) -> Option<Vec<String>> {
+    use std::collections::{BTreeMap, BTreeSet};
+    let mut aliases = BTreeSet::new();
+    let mut edges: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
+    let codes: Vec<String> = sources
+        .iter()
+        .map(|s| strip_strings_and_comments(s))
+        .collect();
+    for code in &codes {
+        for line in code.lines() {
+            if let Some(rest) = line.trim_start().strip_prefix("import ") {
+                let words: Vec<&str> = rest.split_whitespace().collect();
+                let alias = match words.as_slice() {
+                    [_, "as", alias, ..] => alias.to_string(),
+                    [path, ..] => path.rsplit('.').next().unwrap_or(path).to_string(),
+                    [] => continue,
+                };
+                aliases.insert(alias);
+            }
+        }
+    }
+    for code in &codes {
+        let indent = |l: &str| l.len() - l.trim_start().len();
+        // The module's own indentation: definitions start there.
+        let base = code
+            .lines()
+            .filter(|l| !l.trim().is_empty())
+            .map(indent)
+            .min()
+            .unwrap_or(0);
+        let mut current: Option<String> = None;
+        for line in code.lines() {
+            let starts_definition = indent(line) == base
+                && line[base..].starts_with(|c: char| c.is_ascii_alphabetic() || c == '_');
+            let line = line.trim_start();
+            let mut tokens = identifiers(line).into_iter();
+            if starts_definition {
+                let first = tokens.next().unwrap_or_default();
+                if matches!(first.as_str(), "package" | "import") {
+                    current = None;
+                    continue;
+                }
+                let name = if first == "default" {
+                    tokens.next().unwrap_or_default()
+                } else {
+                    first
+                };
+                let name = name.split('.').next().unwrap_or_default().to_string();
+                edges.entry(name.clone()).or_default();
+                current = Some(name);
+            }
+            let Some(from) = &current else { continue };
+            for token in tokens {
+                let mut parts = token.split('.');
+                let head = parts.next().unwrap_or_default();
+                let target = if head == "data" || aliases.contains(head) {
+                    token.rsplit('.').next().unwrap_or_default()
+                } else {
+                    head
+                };
+                if !target.is_empty() && target != "input" {
+                    edges
+                        .entry(from.clone())
+                        .or_default()
+                        .insert(target.to_string());
+                }
+            }
+        }
+    }
+    // Depth-first search for a back edge, over defined names only.
+    fn visit(
+        node: &str,
+        edges: &BTreeMap<String, BTreeSet<String>>,
+        path: &mut Vec<String>,
+        done: &mut BTreeSet<String>,
+    ) -> Option<Vec<String>> {
+        if let Some(i) = path.iter().position(|p| p == node) {
+            let mut cycle = path[i..].to_vec();
+            cycle.push(node.to_string());
+            return Some(cycle);
+        }
+        if done.contains(node) {
+            return None;
+        }
+        path.push(node.to_string());
+        for next in edges.get(node).into_iter().flatten() {
+            if edges.contains_key(next.as_str()) {
+                if let Some(cycle) = visit(next, edges, path, done) {
+                    return Some(cycle);
+                }
+            }
+        }
+        path.pop();
+        done.insert(node.to_string());
+        None
+    }
+    let mut done = BTreeSet::new();
+    for node in edges.keys() {
+        if let Some(cycle) = visit(node, &edges, &mut Vec::new(), &mut done) {
+            return Some(cycle);
+        }
+    }
+    None
+}
+
+/// The dotted identifiers of a line of code (strings and comments already removed), not
+/// counting those that follow a `.` (fields) or are numbers.
+fn identifiers(line: &str) -> Vec<String> {
+    let bytes = line.as_bytes();
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < bytes.len() {
+        let c = bytes[i];
+        if c.is_ascii_alphabetic() || c == b'_' {
+            let start = i;
+            while i < bytes.len()
+                && (bytes[i].is_ascii_alphanumeric() || bytes[i] == b'_' || bytes[i] == b'.')
+            {
+                i += 1;
+            }
+            if start == 0 || bytes[start - 1] != b'.' {
+                out.push(line[start..i].trim_end_matches('.').to_string());
+            }
+            continue;
+        }
+        if c.is_ascii_digit() {
+            while i < bytes.len() && (bytes[i].is_ascii_alphanumeric() || bytes[i] == b'.') {
+                i += 1;
+            }
+            continue;
+        }
+        i += 1;
+    }
+    out
+}
+
 fn is_comparison(name: &str) -> bool {
     // Infix operators also exist as functions in OPA (`plus(1, 2)`); regorus evaluates the
     // operators directly, so only names it lists as builtins are accepted.
@@ -372,6 +521,26 @@ violation[{"msg": "slow"}] {
             .evaluate(&serde_json::json!({"review": {"operation": "UPDATE"}}))
             .unwrap()
             .is_empty());
+    }
+
+    #[test]
+    fn recursive_functions_are_refused_before_they_overflow_the_stack() {
+        let rego = "package p\nviolation[{\"msg\": m}] { m := f(1) }\nf(x) = y {\n  y := g(x)\n}\ng(x) = y { y := f(x) }\n";
+        let err = RegoPolicy::compile(rego, &[]).err().unwrap();
+        assert!(err.contains("is recursive (f -> g -> f)"), "{err}");
+        let lib = "package lib.l\nh(x) = y { y := data.p.k(x) }".to_string();
+        let rego = "package p\nimport data.lib.l\nviolation[{\"msg\": m}] { m := k(1) }\nk(x) = y { y := l.h(x) }\n";
+        assert!(RegoPolicy::compile(rego, &[lib])
+            .err()
+            .unwrap()
+            .contains("recursive"));
+        let indented =
+            "  package p\n  violation[{\"msg\": m}] { m := f(1) }\n  f(x) = y { y := f(x) }\n";
+        let err = RegoPolicy::compile(indented, &[]).err().unwrap();
+        assert!(err.contains("(f -> f)"), "{err}");
+        // A field named like a rule is not a reference to it.
+        let rego = "package p\ncontainers[c] { c := input.review.object.spec.containers[_] }\nviolation[{\"msg\": c.name}] { c := containers[_]; c.containers }\n";
+        assert!(RegoPolicy::compile(rego, &[]).is_ok());
     }
 
     #[test]
