@@ -190,3 +190,89 @@ metadata: {name: unique}
         ]
     );
 }
+
+#[test]
+fn odd_shapes_are_errors_or_ignored_never_panics() {
+    let text = r#"
+apiVersion: templates.gatekeeper.sh/v1
+kind: ConstraintTemplate
+metadata: "not a map"
+spec: [1, 2]
+---
+apiVersion: templates.gatekeeper.sh/v1
+kind: ConstraintTemplate
+metadata: {name: t}
+spec:
+  crd: {spec: {names: {kind: T}}}
+  targets: {target: admission.k8s.gatekeeper.sh}
+---
+apiVersion: templates.gatekeeper.sh/v1
+kind: ConstraintTemplate
+metadata: {name: celonly}
+spec:
+  crd: {spec: {names: {kind: CelOnly}}}
+  targets:
+    - target: admission.k8s.gatekeeper.sh
+      code:
+        - engine: K8sNativeValidation
+          source: {validations: [{expression: "true"}]}
+---
+apiVersion: templates.gatekeeper.sh/v1
+kind: ConstraintTemplate
+metadata: {name: ok}
+spec:
+  crd: {spec: {names: {kind: Ok}}}
+  targets:
+    - target: admission.k8s.gatekeeper.sh
+      rego: |
+        package ok
+        violation[{"msg": input.parameters}] { true }
+---
+apiVersion: constraints.gatekeeper.sh/v1beta1
+kind: Ok
+metadata: {name: bad-match}
+spec:
+  match: {scope: Sometimes}
+---
+apiVersion: constraints.gatekeeper.sh/v1beta1
+kind: Ok
+metadata: {name: bad-action}
+spec: {enforcementAction: shout}
+---
+apiVersion: constraints.gatekeeper.sh/v1beta1
+kind: Ok
+metadata: {name: odd-parameters, annotations: {palisade.dev/severity: extreme}}
+---
+apiVersion: constraints.gatekeeper.sh/v1beta1
+kind: Ok
+metadata: {name: fine}
+spec: {parameters: "a string", match: {kinds: "Pod", labelSelector: {matchExpressions: [{key: a, operator: DoesNotExist}]}}}
+"#;
+    let set = PolicySet::from_text("odd.yaml", text);
+    let messages: Vec<String> = set.errors.iter().map(|e| e.message.clone()).collect();
+    assert_eq!(messages.len(), 6, "{messages:#?}");
+    assert!(messages
+        .iter()
+        .any(|m| m.contains("spec.crd.spec.names.kind is missing")));
+    assert!(messages
+        .iter()
+        .any(|m| m.contains("ConstraintTemplate t: spec.targets is missing")));
+    assert!(messages
+        .iter()
+        .any(|m| m.contains("has no Rego engine (only K8sNativeValidation)")));
+    assert!(messages.iter().any(|m| m.contains("scope `Sometimes`")));
+    assert!(messages
+        .iter()
+        .any(|m| m.contains("enforcementAction `shout`")));
+    assert!(messages
+        .iter()
+        .any(|m| m.contains("palisade.dev/severity `extreme`")));
+    assert_eq!(set.constraints.len(), 1);
+    let pod = Subject::created(
+        json!({"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "p"}}),
+        "t",
+    );
+    let evaluation = set.evaluate(&[pod], &[]);
+    assert_eq!(evaluation.violations.len(), 1);
+    assert_eq!(evaluation.violations[0].message, "a string");
+}
