@@ -40,7 +40,7 @@ pub fn check_manifests(policies: &PolicySet, manifests: &[ManifestFile]) -> Outc
             )
         })
         .collect();
-    let inventory: Vec<serde_json::Value> = subjects.iter().map(|s| s.object.clone()).collect();
+    let inventory: Vec<&serde_json::Value> = subjects.iter().map(|s| &s.object).collect();
     let evaluation = policies.evaluate(&subjects, &inventory);
     out.errors
         .extend(evaluation.errors.iter().map(|e| e.to_scan_error()));

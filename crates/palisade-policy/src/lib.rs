@@ -159,7 +159,7 @@ impl PolicySet {
     /// synced: for a scan, all its objects). A constraint whose evaluation fails (its
     /// budget ran out, an unsupported builtin was reached) is reported once and not run on
     /// further objects.
-    pub fn evaluate(&self, subjects: &[Subject], inventory: &[serde_json::Value]) -> Evaluation {
+    pub fn evaluate(&self, subjects: &[Subject], inventory: &[&serde_json::Value]) -> Evaluation {
         use rayon::prelude::*;
         use std::sync::atomic::{AtomicBool, Ordering};
         use std::sync::Mutex;
@@ -170,19 +170,15 @@ impl PolicySet {
             .iter()
             .any(|t| t.rego.as_ref().is_some_and(|r| r.uses_inventory))
         {
-            rego::RegoPolicy::data_value(&gatekeeper::inventory(inventory.iter()))
+            regorus::Value::from(gatekeeper::inventory(inventory.iter().copied()))
         } else {
-            Ok(regorus::Value::new_object())
+            regorus::Value::new_object()
         };
-        let namespaces = gatekeeper::namespace_labels(inventory.iter());
+        let namespaces = gatekeeper::namespace_labels(inventory.iter().copied());
         // One engine per template holding the inventory, cloned by each worker.
         let mut prepared: Vec<Option<rego::RegoPolicy>> = Vec::with_capacity(self.templates.len());
         for template in &self.templates {
-            let prepared_policy = template.rego.as_ref().map(|r| match &data {
-                Ok(data) => r.with_data(data),
-                Err(e) => Err(e.clone()),
-            });
-            match prepared_policy {
+            match template.rego.as_ref().map(|r| r.with_data(&data)) {
                 Some(Ok(policy)) => prepared.push(Some(policy)),
                 Some(Err(e)) => {
                     evaluation.errors.push(PolicyError::new(

@@ -75,12 +75,6 @@ impl RegoPolicy {
             .unwrap_or_else(|panic| Err(format!("the Rego engine failed: {}", panic_text(&panic))))
     }
 
-    /// An engine holding this policy and `data` (the inventory), ready for inputs.
-    /// `data` converted once for every policy that needs it.
-    pub fn data_value(data: &serde_json::Value) -> Result<regorus::Value, String> {
-        regorus::Value::from_json_str(&data.to_string()).map_err(|e| e.to_string())
-    }
-
     /// An engine holding this policy and `data` (the inventory, shared, not copied), ready
     /// for inputs; a policy that does not read the inventory gets none.
     pub fn with_data(&self, data: &regorus::Value) -> Result<RegoPolicy, String> {

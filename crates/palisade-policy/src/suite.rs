@@ -189,6 +189,7 @@ fn run_case(base: &Path, policies: &PolicySet, case: &Value) -> Result<(), Strin
             inventory.push(doc.value);
         }
     }
+    let inventory: Vec<&Value> = inventory.iter().collect();
     let evaluation = policies.evaluate(std::slice::from_ref(&subject), &inventory);
     if let Some(e) = evaluation.errors.first() {
         return Err(e.message.clone());

@@ -170,12 +170,12 @@ metadata: {name: unique}
         json!({"apiVersion": "example.com/v1", "kind": "Route",
                "metadata": {"name": name, "namespace": ns}, "spec": {"host": "shop.example.com"}})
     };
-    let objects = vec![route("a", "one"), route("b", "two")];
+    let objects = [route("a", "one"), route("b", "two")];
     let subjects: Vec<Subject> = objects
         .iter()
         .map(|o| Subject::created(o.clone(), "t"))
         .collect();
-    let evaluation = set.evaluate(&subjects, &objects);
+    let evaluation = set.evaluate(&subjects, &objects.iter().collect::<Vec<_>>());
     let mut messages: Vec<&str> = evaluation
         .violations
         .iter()
