@@ -49,6 +49,8 @@ pub enum Command {
     /// Admission webhook setup: `palisade webhook manifests`.
     #[command(subcommand)]
     Webhook(crate::webhook_cmd::WebhookCommand),
+    /// User policies: `policy test DIR` runs Gatekeeper suite.yaml files like `gator verify`.
+    Policy(crate::policy_cmd::PolicyArgs),
 }
 
 #[derive(Debug, Subcommand)]
@@ -270,6 +272,11 @@ pub struct ScanArgs {
     /// vulnerability database, instead of a warning (also `[vulnerabilities] require_db`).
     #[arg(long)]
     pub require_db: bool,
+
+    /// Gatekeeper ConstraintTemplates and constraints (files or folders, repeatable) checked
+    /// over the manifests; violations are reported as rules `POL:<kind>/<name>`.
+    #[arg(long, value_name = "PATH")]
+    pub policy: Vec<PathBuf>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

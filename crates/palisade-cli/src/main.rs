@@ -6,6 +6,7 @@ mod db_cmd;
 mod image_cmd;
 mod manifests;
 mod netpol_cmd;
+mod policy_cmd;
 mod rbac_cmd;
 mod rules_cmd;
 mod scan;
@@ -44,6 +45,7 @@ fn main() -> ExitCode {
         Command::Cluster(args) => cluster_cmd::run(args),
         Command::Serve(args) => webhook_cmd::serve(args),
         Command::Webhook(cmd) => webhook_cmd::run(cmd),
+        Command::Policy(args) => policy_cmd::run(args),
     };
     match result {
         Ok(code) => ExitCode::from(code),

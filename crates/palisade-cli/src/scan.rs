@@ -86,6 +86,8 @@ pub fn run(args: ScanArgs) -> anyhow::Result<u8> {
         },
         min_severity: args.min_severity,
         practices: args.practice.clone(),
+        policies: (!args.policy.is_empty())
+            .then(|| std::sync::Arc::new(palisade_policy::PolicySet::load(&args.policy))),
     })?;
     let bar = Bar::new(
         args.quiet,

@@ -7,6 +7,8 @@
 //! the bytes already read, and, if it needs the whole set, a step in [`Engine::scan_entries`]
 //! after the parallel phase.
 
+mod policy;
+
 use std::path::{Path, PathBuf};
 
 use palisade_core::{Finding, InlineIgnores, ScanError, ScanReport};
@@ -223,6 +225,7 @@ impl Engine {
             report.suppressed.extend(graph.suppressed);
             report.errors.extend(graph.errors);
         }
+        self.check_policies(&files, &mut report);
         if files.is_empty() && report.errors.is_empty() {
             report
                 .warnings

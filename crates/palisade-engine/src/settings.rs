@@ -66,6 +66,8 @@ pub struct Settings {
     pub min_severity: Severity,
     /// Only these practices (all when empty).
     pub practices: Vec<Practice>,
+    /// User policies (Gatekeeper templates and constraints) checked over the manifests.
+    pub policies: Option<std::sync::Arc<palisade_policy::PolicySet>>,
 }
 
 impl Default for Settings {
@@ -80,6 +82,7 @@ impl Default for Settings {
             vulnerabilities: VulnerabilitySettings::default(),
             min_severity: Severity::Info,
             practices: Vec::new(),
+            policies: None,
         }
     }
 }

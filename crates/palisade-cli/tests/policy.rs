@@ -1,0 +1,205 @@
+//! `palisade scan --policy` and `palisade policy test`: a team's Gatekeeper template and
+//! constraint run over its manifests, and its suite run like `gator verify`.
+
+mod common;
+
+use std::path::Path;
+
+use common::{palisade, stderr, stdout};
+
+const TEMPLATE: &str = r#"apiVersion: templates.gatekeeper.sh/v1
+kind: ConstraintTemplate
+metadata:
+  name: k8srequiredlabels
+  annotations:
+    metadata.gatekeeper.sh/title: "Required Labels"
+    description: Requires resources to carry the labels the constraint lists.
+spec:
+  crd:
+    spec:
+      names:
+        kind: K8sRequiredLabels
+  targets:
+    - target: admission.k8s.gatekeeper.sh
+      rego: |
+        package k8srequiredlabels
+        violation[{"msg": msg, "details": {"missing_labels": missing}}] {
+          provided := {label | input.review.object.metadata.labels[label]}
+          required := {label | label := input.parameters.labels[_]}
+          missing := required - provided
+          count(missing) > 0
+          msg := sprintf("you must provide labels: %v", [missing])
+        }
+"#;
+
+const CONSTRAINT: &str = r#"apiVersion: constraints.gatekeeper.sh/v1beta1
+kind: K8sRequiredLabels
+metadata:
+  name: deployments-need-owner
+  annotations:
+    palisade.dev/practice: LOG
+spec:
+  enforcementAction: warn
+  match:
+    kinds:
+      - apiGroups: ["apps"]
+        kinds: ["Deployment"]
+    excludedNamespaces: ["kube-system"]
+  parameters:
+    labels: ["owner"]
+"#;
+
+fn deployment(name: &str, labels: &str) -> String {
+    format!(
+        "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: {name}\n  namespace: shop\n  labels: {labels}\nspec:\n  selector: {{matchLabels: {{app: {name}}}}}\n  template:\n    metadata: {{labels: {{app: {name}}}}}\n    spec:\n      containers:\n        - name: app\n          image: registry.example.com/{name}:1.4.2\n"
+    )
+}
+
+fn write(dir: &Path, rel: &str, text: &str) {
+    let path = dir.join(rel);
+    std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+    std::fs::write(path, text).unwrap();
+}
+
+fn project() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), "policies/template.yaml", TEMPLATE);
+    write(dir.path(), "policies/constraint.yaml", CONSTRAINT);
+    write(
+        dir.path(),
+        "k8s/fail.yaml",
+        &deployment("web", "{app: web}"),
+    );
+    write(
+        dir.path(),
+        "k8s/pass.yaml",
+        &deployment("api", "{owner: team-shop}"),
+    );
+    dir
+}
+
+fn policy_findings(report: &serde_json::Value) -> Vec<&serde_json::Value> {
+    report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["rule_id"].as_str().unwrap().starts_with("POL:"))
+        .collect()
+}
+
+#[test]
+fn scan_with_policy_reports_the_violation_as_a_finding() {
+    let dir = project();
+    let out = palisade(
+        dir.path(),
+        &["scan", "k8s", "--policy", "policies", "--format", "json"],
+    );
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    let report: serde_json::Value = serde_json::from_str(&stdout(&out)).unwrap();
+    let found = policy_findings(&report);
+    assert_eq!(found.len(), 1, "{found:#?}");
+    let f = found[0];
+    assert_eq!(f["rule_id"], "POL:K8sRequiredLabels/deployments-need-owner");
+    assert_eq!(f["practice"], "LOG");
+    assert_eq!(f["severity"], "medium", "enforcementAction warn");
+    assert_eq!(f["title"], "Required Labels");
+    assert_eq!(f["message"], r#"you must provide labels: {"owner"}"#);
+    assert_eq!(f["location"]["path"], "fail.yaml");
+    assert_eq!(f["location"]["line"], 4);
+    assert_eq!(f["location"]["resource"], "Deployment/shop/web");
+    assert_eq!(report["errors"].as_array().unwrap().len(), 0);
+}
+
+#[test]
+fn a_broken_policy_is_an_error_and_the_scan_goes_on() {
+    let dir = project();
+    write(
+        dir.path(),
+        "policies/orphan.yaml",
+        "apiVersion: constraints.gatekeeper.sh/v1beta1\nkind: K8sNoSuchTemplate\nmetadata:\n  name: orphan\n",
+    );
+    let out = palisade(
+        dir.path(),
+        &["scan", "k8s", "--policy", "policies", "--format", "json"],
+    );
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    let report: serde_json::Value = serde_json::from_str(&stdout(&out)).unwrap();
+    assert_eq!(
+        policy_findings(&report).len(),
+        1,
+        "the good policy still ran"
+    );
+    let errors = report["errors"].as_array().unwrap();
+    assert_eq!(errors.len(), 1, "{errors:#?}");
+    assert_eq!(errors[0]["path"], "policies/orphan.yaml");
+    assert_eq!(
+        errors[0]["message"],
+        "K8sNoSuchTemplate orphan: no ConstraintTemplate defines the kind K8sNoSuchTemplate"
+    );
+}
+
+#[test]
+fn policy_test_runs_suites_like_gator_verify() {
+    let dir = project();
+    write(
+        dir.path(),
+        "policies/suite.yaml",
+        r#"kind: Suite
+apiVersion: test.gatekeeper.sh/v1alpha1
+metadata:
+  name: required-labels
+tests:
+- name: owner
+  template: template.yaml
+  constraint: constraint.yaml
+  cases:
+  - name: missing-owner
+    object: ../k8s/fail.yaml
+    assertions:
+    - violations: yes
+      message: "owner"
+  - name: has-owner
+    object: ../k8s/pass.yaml
+    assertions:
+    - violations: no
+  - name: wrong-expectation
+    object: ../k8s/pass.yaml
+    assertions:
+    - violations: 1
+"#,
+    );
+    let out = palisade(
+        dir.path(),
+        &["policy", "test", "policies", "--format", "json"],
+    );
+    assert_eq!(out.status.code(), Some(1), "a case fails: {}", stderr(&out));
+    let run: serde_json::Value = serde_json::from_str(&stdout(&out)).unwrap();
+    assert_eq!(run["passed"], 2);
+    assert_eq!(run["failed"], 1);
+    let cases = run["cases"].as_array().unwrap();
+    assert_eq!(cases[0]["suite"], "policies/suite.yaml");
+    assert_eq!(cases[0]["name"], "owner/missing-owner");
+    assert_eq!(cases[0]["engine"], "rego");
+    assert_eq!(cases[0]["passed"], true);
+    assert_eq!(cases[0]["reason"], serde_json::Value::Null);
+    assert_eq!(cases[2]["passed"], false);
+    assert_eq!(
+        cases[2]["reason"],
+        "expected violations: 1, got 0 (violations: none)"
+    );
+
+    let table = palisade(dir.path(), &["policy", "test", "policies"]);
+    let text = stdout(&table);
+    assert!(
+        text.contains("ok   policies/suite.yaml owner/has-owner"),
+        "{text}"
+    );
+    assert!(
+        text.contains("FAIL policies/suite.yaml owner/wrong-expectation"),
+        "{text}"
+    );
+    assert!(
+        text.ends_with("2 passed, 1 failed (rego engine)\n"),
+        "{text}"
+    );
+}

@@ -1,0 +1,83 @@
+//! Violations of user policies as findings of a scan: located at the object (its
+//! `metadata.name`), silenced by the same `palisade:ignore` comments and annotations as the
+//! built-in rules, with the policy's own message.
+
+use std::borrow::Cow;
+
+use palisade_core::{Finding, ScanError};
+use palisade_iac::kubernetes::ManifestFile;
+
+use crate::{yaml_to_json, PolicySet, Subject};
+
+/// Findings of the policies over a scan's manifests, split by inline suppressions, and the
+/// policies that could not be loaded or evaluated.
+#[derive(Debug, Default)]
+pub struct Outcome {
+    pub findings: Vec<Finding>,
+    pub suppressed: Vec<Finding>,
+    pub errors: Vec<ScanError>,
+}
+
+/// Evaluates `policies` over every object of `manifests`, which together are the inventory
+/// (`data.inventory`) referential policies look objects up in.
+pub fn check_manifests(policies: &PolicySet, manifests: &[ManifestFile]) -> Outcome {
+    let mut out = Outcome::default();
+    out.errors
+        .extend(policies.errors.iter().map(|e| e.to_scan_error()));
+    if policies.is_empty() {
+        return out;
+    }
+    let objects: Vec<_> = manifests
+        .iter()
+        .flat_map(|m| m.objects.iter().map(move |o| (m, o)))
+        .collect();
+    let subjects: Vec<Subject> = objects
+        .iter()
+        .map(|(m, o)| {
+            Subject::created(
+                yaml_to_json(&o.root),
+                format!("{}:{}", m.path, o.start_line),
+            )
+        })
+        .collect();
+    let inventory: Vec<&serde_json::Value> = subjects.iter().map(|s| &s.object).collect();
+    let evaluation = policies.evaluate(&subjects, &inventory);
+    out.errors
+        .extend(evaluation.errors.iter().map(|e| e.to_scan_error()));
+    for violation in evaluation.violations {
+        let (manifest, object) = objects[violation.object];
+        let constraint = &policies.constraints[violation.constraint];
+        let template = &constraint.template;
+        let at = object
+            .root
+            .get("metadata")
+            .and_then(|m| m.get("name"))
+            .unwrap_or(&object.root);
+        let mut finding = Finding {
+            rule_id: Cow::Owned(constraint.rule_id()),
+            practice: constraint.practice,
+            severity: constraint.severity,
+            title: Cow::Owned(template.title.clone()),
+            message: violation.message,
+            location: object.location(at),
+            remediation: template.description.clone().map(Cow::Owned),
+            references: Cow::Owned(vec![format!(
+                "{} (ConstraintTemplate {}), {} (constraint {})",
+                template.file, template.name, constraint.file, constraint.name
+            )]),
+            package: None,
+            aliases: Vec::new(),
+            secret: None,
+            evidence: Vec::new(),
+            suppressed: None,
+        };
+        match palisade_core::suppression(&manifest.ignores, Some(&object.markers()), &finding) {
+            Some(by) => {
+                finding.suppressed = Some(Box::new(by));
+                out.suppressed.push(finding);
+            }
+            None => out.findings.push(finding),
+        }
+    }
+    out
+}

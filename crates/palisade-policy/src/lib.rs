@@ -1,0 +1,273 @@
+//! User policies as rules: the Gatekeeper ConstraintTemplates (Rego) and constraints a team
+//! already runs in its cluster, evaluated offline over the Kubernetes objects of a scan and
+//! reported as findings like the built-in rules (`POL:<constraint kind>/<constraint name>`).
+//!
+//! A [`PolicySet`] is loaded once from files and folders ([`PolicySet::load`]); loading never
+//! fails as a whole: a template that does not compile or a constraint that matches no
+//! template becomes a [`PolicyError`] naming the file and the policy, and the other policies
+//! still run. [`PolicySet::evaluate`] checks objects (already parsed, as JSON values) the way
+//! Gatekeeper's admission webhook would (`input.review`, `input.parameters`,
+//! `data.inventory` built from the objects); [`check_manifests`] does it for the manifests
+//! of a scan and turns violations into located, suppressible findings; [`suite`] runs
+//! Gatekeeper `suite.yaml` test files like `gator verify`.
+//!
+//! It is not a scanner of files (the engine reads and classifies them), not a Rego
+//! interpreter (that is `regorus`), and it has no built-in rules. CEL (Gatekeeper's
+//! `K8sNativeValidation`, ValidatingAdmissionPolicies, Kyverno) is not evaluated yet: a
+//! template whose only engine is CEL is reported as such instead of silently passing.
+
+mod findings;
+mod gatekeeper;
+mod json;
+mod load;
+mod rego;
+pub mod suite;
+
+pub use findings::{check_manifests, Outcome};
+pub use gatekeeper::{Constraint, EnforcementAction, Template};
+pub use json::yaml_to_json;
+
+use std::sync::Arc;
+
+/// A policy that could not be loaded or evaluated; the rest of the scan goes on.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{}{}: {message}", file, line.map(|l| format!(":{l}")).unwrap_or_default())]
+pub struct PolicyError {
+    /// The policy file (or the object's file, for an evaluation error).
+    pub file: String,
+    pub line: Option<u32>,
+    /// What went wrong, naming the template or constraint.
+    pub message: String,
+}
+
+impl PolicyError {
+    pub fn new(file: impl Into<String>, line: Option<u32>, message: impl Into<String>) -> Self {
+        PolicyError {
+            file: file.into(),
+            line,
+            message: message.into(),
+        }
+    }
+
+    /// The same problem as a scan error of the report.
+    pub fn to_scan_error(&self) -> palisade_core::ScanError {
+        palisade_core::ScanError::new(&self.file, self.line, &self.message)
+    }
+}
+
+/// The templates and constraints of a run, compiled once and shared by every scan thread.
+#[derive(Debug, Default)]
+pub struct PolicySet {
+    pub templates: Vec<Arc<Template>>,
+    pub constraints: Vec<Constraint>,
+    /// What could not be loaded: reported with every scan that uses the set.
+    pub errors: Vec<PolicyError>,
+    /// Kinds of templates that failed to load (their constraints are not errors again).
+    failed_kinds: Vec<String>,
+}
+
+/// One violation of one constraint by one object, as the policy wrote it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Violation {
+    /// Index of the object in the slice given to [`PolicySet::evaluate`].
+    pub object: usize,
+    /// Index of the constraint in [`PolicySet::constraints`].
+    pub constraint: usize,
+    pub message: String,
+    /// The policy's `details`, when it gave any.
+    pub details: Option<serde_json::Value>,
+}
+
+/// What an evaluation gave: violations, and the constraints that could not be evaluated.
+#[derive(Debug, Default)]
+pub struct Evaluation {
+    pub violations: Vec<Violation>,
+    pub errors: Vec<PolicyError>,
+}
+
+/// An object under review: the object, and the admission request around it when there is
+/// one (an `AdmissionReview` from a test suite or a webhook).
+#[derive(Debug, Clone)]
+pub struct Subject {
+    pub object: serde_json::Value,
+    /// `CREATE` unless the request says otherwise.
+    pub operation: String,
+    pub old_object: Option<serde_json::Value>,
+    pub user_info: Option<serde_json::Value>,
+    /// Where the object comes from, for error messages.
+    pub origin: String,
+}
+
+impl Subject {
+    /// An object being created, as a scan of manifests sees every object.
+    pub fn created(object: serde_json::Value, origin: impl Into<String>) -> Subject {
+        Subject {
+            object,
+            operation: "CREATE".into(),
+            old_object: None,
+            user_info: None,
+            origin: origin.into(),
+        }
+    }
+
+    /// The subject of an `AdmissionReview` (its `request`), or `None` when `value` is not one.
+    pub fn from_admission_review(
+        value: &serde_json::Value,
+        origin: impl Into<String>,
+    ) -> Option<Subject> {
+        if value.get("kind").and_then(|k| k.as_str()) != Some("AdmissionReview") {
+            return None;
+        }
+        let request = value.get("request")?;
+        let object = request
+            .get("object")
+            .filter(|o| !o.is_null())
+            .or_else(|| request.get("oldObject"))?
+            .clone();
+        Some(Subject {
+            object,
+            operation: request
+                .get("operation")
+                .and_then(|o| o.as_str())
+                .unwrap_or("CREATE")
+                .to_string(),
+            old_object: request.get("oldObject").filter(|o| !o.is_null()).cloned(),
+            user_info: request.get("userInfo").cloned(),
+            origin: origin.into(),
+        })
+    }
+}
+
+impl PolicySet {
+    /// Loads the policies in one YAML/JSON text (`file` names it in errors).
+    pub fn from_text(file: &str, text: &str) -> PolicySet {
+        match load::documents(file, text) {
+            Ok(docs) => PolicySet::from_documents(docs),
+            Err(e) => PolicySet {
+                errors: vec![e],
+                ..PolicySet::default()
+            },
+        }
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.constraints.is_empty()
+    }
+
+    /// Checks every subject against every constraint that matches it, in parallel over
+    /// subjects. `data.inventory` holds `inventory` (the objects Gatekeeper would have
+    /// synced: for a scan, all its objects). A constraint whose evaluation fails (its
+    /// budget ran out, an unsupported builtin was reached) is reported once and not run on
+    /// further objects.
+    pub fn evaluate(&self, subjects: &[Subject], inventory: &[&serde_json::Value]) -> Evaluation {
+        use rayon::prelude::*;
+        use std::sync::atomic::{AtomicBool, Ordering};
+        use std::sync::Mutex;
+
+        let mut evaluation = Evaluation::default();
+        let data = if self
+            .templates
+            .iter()
+            .any(|t| t.rego.as_ref().is_some_and(|r| r.uses_inventory))
+        {
+            regorus::Value::from(gatekeeper::inventory(inventory.iter().copied()))
+        } else {
+            regorus::Value::new_object()
+        };
+        let namespaces = gatekeeper::namespace_labels(inventory.iter().copied());
+        // One engine per template holding the inventory, cloned by each worker.
+        let mut prepared: Vec<Option<rego::RegoPolicy>> = Vec::with_capacity(self.templates.len());
+        for template in &self.templates {
+            match template.rego.as_ref().map(|r| r.with_data(&data)) {
+                Some(Ok(policy)) => prepared.push(Some(policy)),
+                Some(Err(e)) => {
+                    evaluation.errors.push(PolicyError::new(
+                        &template.file,
+                        template.line,
+                        format!(
+                            "ConstraintTemplate {}: the inventory cannot be loaded: {e}",
+                            template.name
+                        ),
+                    ));
+                    prepared.push(None);
+                }
+                None => prepared.push(None),
+            }
+        }
+        let template_index = |c: &Constraint| {
+            self.templates
+                .iter()
+                .position(|t| Arc::ptr_eq(t, &c.template))
+        };
+        let indices: Vec<Option<usize>> = self.constraints.iter().map(template_index).collect();
+        let parameters: Vec<regorus::Value> = self
+            .constraints
+            .iter()
+            .map(|c| regorus::Value::from(c.parameters.clone()))
+            .collect();
+        let failed: Vec<AtomicBool> = self
+            .constraints
+            .iter()
+            .map(|_| AtomicBool::new(false))
+            .collect();
+        let errors = Mutex::new(Vec::new());
+        let violations: Vec<Violation> = subjects
+            .par_iter()
+            .enumerate()
+            // Each split clones the engines it uses: keep splits few.
+            .with_min_len(32)
+            .map_init(
+                || vec![None; prepared.len()],
+                |engines: &mut Vec<Option<rego::RegoPolicy>>, (object, subject)| {
+                    let mut found = Vec::new();
+                    let mut review = None;
+                    for (ci, constraint) in self.constraints.iter().enumerate() {
+                        let Some(ti) = indices[ci] else { continue };
+                        if failed[ci].load(Ordering::Relaxed)
+                            || !constraint.matcher.matches(&subject.object, &namespaces)
+                        {
+                            continue;
+                        }
+                        let Some(base) = &prepared[ti] else { continue };
+                        let engine = engines[ti].get_or_insert_with(|| base.clone());
+                        let review = review.get_or_insert_with(|| {
+                            regorus::Value::from(gatekeeper::review(subject))
+                        });
+                        match engine.evaluate_review(review, &parameters[ci]) {
+                            Ok(raw) => found.extend(raw.into_iter().map(|v| Violation {
+                                object,
+                                constraint: ci,
+                                message: v.message,
+                                details: v.details,
+                            })),
+                            Err(e) => {
+                                if !failed[ci].swap(true, Ordering::Relaxed) {
+                                    let error = PolicyError::new(
+                                        &constraint.file,
+                                        constraint.line,
+                                        format!(
+                                            "{} {} (template {}) on {}: {e}; the constraint is not checked further",
+                                            constraint.kind, constraint.name, constraint.template.name, subject.origin
+                                        ),
+                                    );
+                                    if let Ok(mut errors) = errors.lock() {
+                                        errors.push(error);
+                                    }
+                                }
+                                // The engine may be mid-evaluation: start the next one afresh.
+                                engines[ti] = None;
+                            }
+                        }
+                    }
+                    found
+                },
+            )
+            .flatten()
+            .collect();
+        evaluation.violations = violations;
+        evaluation
+            .errors
+            .extend(errors.into_inner().unwrap_or_default());
+        evaluation
+    }
+}

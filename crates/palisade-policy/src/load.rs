@@ -1,0 +1,216 @@
+//! Reading policy files and folders into a [`PolicySet`]: templates first, then each
+//! constraint bound to the template of its kind. Files that hold neither (a suite, a
+//! kustomization, sample objects beside the policies) are passed over.
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use serde_json::Value;
+
+use crate::gatekeeper::{constraint_from, template_from};
+use crate::json::{text, yaml_to_json};
+use crate::{PolicyError, PolicySet};
+
+/// Largest policy file read.
+pub const MAX_POLICY_FILE_BYTES: u64 = 8 * 1024 * 1024;
+/// Deepest folder walked under a policy path.
+const MAX_DEPTH: usize = 32;
+
+/// A YAML/JSON document of a policy file, as JSON, with where it starts.
+pub(crate) struct LoadedDocument {
+    pub file: String,
+    pub line: Option<u32>,
+    pub value: Value,
+}
+
+/// The documents of a YAML/JSON stream (`file` names it in errors).
+pub(crate) fn documents(file: &str, text: &str) -> Result<Vec<LoadedDocument>, PolicyError> {
+    let docs = palisade_yaml::load(text).map_err(|e| {
+        PolicyError::new(
+            file,
+            Some(e.line),
+            format!("invalid YAML at column {}: {}", e.column, e.message),
+        )
+    })?;
+    Ok(docs
+        .iter()
+        .map(|d| LoadedDocument {
+            file: file.to_string(),
+            line: Some(d.root.pos.line.max(d.start_line)),
+            value: yaml_to_json(&d.root),
+        })
+        .filter(|d| !d.value.is_null())
+        .collect())
+}
+
+/// Reads a file of at most [`MAX_POLICY_FILE_BYTES`] as UTF-8.
+pub(crate) fn read_text(path: &Path) -> Result<String, PolicyError> {
+    use std::io::Read;
+    let display = path.display().to_string();
+    let file = std::fs::File::open(path)
+        .map_err(|e| PolicyError::new(&display, None, format!("cannot read: {e}")))?;
+    let mut bytes = Vec::new();
+    file.take(MAX_POLICY_FILE_BYTES + 1)
+        .read_to_end(&mut bytes)
+        .map_err(|e| PolicyError::new(&display, None, format!("cannot read: {e}")))?;
+    if bytes.len() as u64 > MAX_POLICY_FILE_BYTES {
+        return Err(PolicyError::new(
+            &display,
+            None,
+            format!(
+                "larger than {} MiB; not read as a policy",
+                MAX_POLICY_FILE_BYTES >> 20
+            ),
+        ));
+    }
+    String::from_utf8(bytes)
+        .map_err(|e| PolicyError::new(&display, None, format!("not valid UTF-8: {e}")))
+}
+
+/// The YAML/JSON files under `path` (itself when it is a file), in name order.
+fn policy_files(path: &Path, depth: usize, out: &mut Vec<PathBuf>, errors: &mut Vec<PolicyError>) {
+    let meta = match std::fs::metadata(path) {
+        Ok(m) => m,
+        Err(e) => {
+            errors.push(PolicyError::new(
+                path.display().to_string(),
+                None,
+                format!("cannot read: {e}"),
+            ));
+            return;
+        }
+    };
+    if meta.is_file() {
+        out.push(path.to_path_buf());
+        return;
+    }
+    if depth > MAX_DEPTH {
+        return;
+    }
+    let mut entries: Vec<PathBuf> = match std::fs::read_dir(path) {
+        Ok(entries) => entries.filter_map(|e| e.ok().map(|e| e.path())).collect(),
+        Err(e) => {
+            errors.push(PolicyError::new(
+                path.display().to_string(),
+                None,
+                format!("cannot read: {e}"),
+            ));
+            return;
+        }
+    };
+    entries.sort();
+    for entry in entries {
+        let name = entry.file_name().and_then(|n| n.to_str()).unwrap_or("");
+        if name.starts_with('.') {
+            continue;
+        }
+        // Symbolic links are not followed: a link loop cannot trap the walk.
+        let Ok(meta) = std::fs::symlink_metadata(&entry) else {
+            continue;
+        };
+        if meta.is_dir() {
+            policy_files(&entry, depth + 1, out, errors);
+        } else if meta.is_file() {
+            let lower = name.to_ascii_lowercase();
+            if lower.ends_with(".yaml") || lower.ends_with(".yml") || lower.ends_with(".json") {
+                out.push(entry);
+            }
+        }
+    }
+}
+
+fn is_template(doc: &Value) -> bool {
+    text(doc, &["kind"]) == "ConstraintTemplate"
+        && text(doc, &["apiVersion"]).starts_with("templates.gatekeeper.sh/")
+}
+
+fn is_constraint(doc: &Value) -> bool {
+    text(doc, &["apiVersion"]).starts_with("constraints.gatekeeper.sh/")
+}
+
+impl PolicySet {
+    /// Loads the policies in the given files and folders (walked recursively).
+    pub fn load(paths: &[PathBuf]) -> PolicySet {
+        let mut files = Vec::new();
+        let mut errors = Vec::new();
+        for path in paths {
+            policy_files(path, 0, &mut files, &mut errors);
+        }
+        let mut docs = Vec::new();
+        for file in &files {
+            let display = file.display().to_string();
+            match read_text(file).and_then(|t| documents(&display, &t)) {
+                Ok(found) => docs.extend(found),
+                Err(e) => errors.push(e),
+            }
+        }
+        let mut set = PolicySet::from_documents(docs);
+        errors.append(&mut set.errors);
+        set.errors = errors;
+        set
+    }
+
+    /// The policies among already loaded documents.
+    pub(crate) fn from_documents(docs: Vec<LoadedDocument>) -> PolicySet {
+        let mut set = PolicySet::default();
+        let mut by_kind: HashMap<String, Arc<crate::Template>> = HashMap::new();
+        for doc in docs.iter().filter(|d| is_template(&d.value)) {
+            match template_from(&doc.value, &doc.file, doc.line) {
+                Ok(template) => {
+                    if let Some(first) = by_kind.get(&template.kind) {
+                        set.errors.push(PolicyError::new(
+                            &doc.file,
+                            doc.line,
+                            format!(
+                                "ConstraintTemplate {}: kind {} is already defined by {} ({}); this one is not used",
+                                template.name, template.kind, first.name, first.file
+                            ),
+                        ));
+                        continue;
+                    }
+                    let template = Arc::new(template);
+                    by_kind.insert(template.kind.clone(), template.clone());
+                    set.templates.push(template);
+                }
+                Err(e) => {
+                    // Its constraints are not reported again as matching no template.
+                    let kind = text(&doc.value, &["spec", "crd", "spec", "names", "kind"]);
+                    set.errors.push(e);
+                    by_kind.remove(kind);
+                    set.failed_kinds.push(kind.to_string());
+                }
+            }
+        }
+        let mut index: HashMap<(String, String), usize> = HashMap::new();
+        for doc in docs.iter().filter(|d| is_constraint(&d.value)) {
+            let kind = text(&doc.value, &["kind"]);
+            let name = text(&doc.value, &["metadata", "name"]);
+            let Some(template) = by_kind.get(kind) else {
+                if !set.failed_kinds.iter().any(|k| k == kind) {
+                    set.errors.push(PolicyError::new(
+                        &doc.file,
+                        doc.line,
+                        format!("{kind} {name}: no ConstraintTemplate defines the kind {kind}"),
+                    ));
+                }
+                continue;
+            };
+            match constraint_from(&doc.value, &doc.file, doc.line, template.clone()) {
+                Ok(constraint) => {
+                    // As `kubectl apply` would: the last constraint of a kind and name wins.
+                    let key = (constraint.kind.clone(), constraint.name.clone());
+                    match index.get(&key) {
+                        Some(&i) => set.constraints[i] = constraint,
+                        None => {
+                            index.insert(key, set.constraints.len());
+                            set.constraints.push(constraint);
+                        }
+                    }
+                }
+                Err(e) => set.errors.push(e),
+            }
+        }
+        set
+    }
+}

@@ -1,0 +1,94 @@
+//! Conformance: every `suite.yaml` case of the Gatekeeper policy library, run with each
+//! template's Rego engine, against the suite's own assertions (what `gator verify` checks).
+//! The cases where Palisade disagrees are listed with the reason; the test fails when a
+//! case outside the list fails, and when a listed case starts passing (update the list).
+
+use std::path::PathBuf;
+
+/// The corpus folder; `None` with a skip line locally, a failure in CI.
+fn corpus(sub: &str) -> Option<PathBuf> {
+    let base = std::env::var_os("PALISADE_CORPUS")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| {
+            PathBuf::from(concat!(
+                env!("CARGO_MANIFEST_DIR"),
+                "/../../../shared/corpus"
+            ))
+        });
+    let dir = base.join(sub);
+    if dir.exists() {
+        return Some(dir);
+    }
+    assert!(
+        std::env::var_os("CI").is_none(),
+        "corpus folder {} not found (set PALISADE_CORPUS)",
+        dir.display()
+    );
+    eprintln!(
+        "SKIP: corpus folder {} not found (set PALISADE_CORPUS)",
+        dir.display()
+    );
+    None
+}
+
+/// (policy folder, test/case, why Palisade's verdict differs from the suite's).
+const KNOWN_DISAGREEMENTS: &[(&str, &str, &str)] = &[
+    ("general/horizontalpodautoscaler", "horizontal-pod-autoscaler/example-allowed-hpa", HPA),
+    ("general/horizontalpodautoscaler", "horizontal-pod-autoscaler/example-disallowed-hpa-replicas", HPA),
+    ("general/horizontalpodautoscaler", "horizontal-pod-autoscaler/example-disallowed-hpa-replicaspread", HPA),
+    ("general/horizontalpodautoscaler", "horizontal-pod-autoscaler/example-disallowed-scaletarget", HPA),
+    ("general/httpsonly", "tls-required/example-allowed", HTTPSONLY),
+    ("general/httpsonly", "tls-required/example-disallowed", HTTPSONLY),
+    ("general/httpsonly", "tls-optional/example-allowed-tls-optional", HTTPSONLY),
+    ("general/httpsonly", "tls-optional/example-disallowed-tls-optional", HTTPSONLY),
+    ("general/noupdateserviceaccount", "noupdateserviceaccount/example-allowed",
+     "regorus does not parse Rego v0's multi-body rule `violation[...] { ... } { ... }` (error: else cannot be used with set rules)"),
+    ("pod-security-policy/users", "users-and-groups-together/example-allowed",
+     "regorus reports a violation for `not accept_value(rule, v, params.ranges)` when `params.ranges` is undefined; gator reports none"),
+];
+
+const HPA: &str = "regorus reads `input.parameters.minimumReplicaSpread` followed by `(...)` on the next line as a function call; OPA ends the expression at the newline";
+const HTTPSONLY: &str = "palisade-yaml (saphyr-parser) rejects template.yaml line 33, a double-quoted scalar continued at the key's indentation, which Go's YAML accepts";
+
+#[test]
+fn gatekeeper_library_suites_agree_with_their_assertions() {
+    let Some(library) = corpus("policies-gatekeeper-library/library") else {
+        return;
+    };
+    let run = palisade_policy::suite::run(&library);
+    assert!(run.errors.is_empty(), "unreadable suites: {:?}", run.errors);
+    let total = run.cases.len();
+    eprintln!(
+        "gatekeeper library, Rego engine: {}/{} cases agree ({:.1}%)",
+        run.passed,
+        total,
+        100.0 * run.passed as f64 / total.max(1) as f64
+    );
+    let known = |suite: &str, name: &str| {
+        KNOWN_DISAGREEMENTS.iter().any(|(folder, case, _)| {
+            suite.ends_with(&format!("{folder}/suite.yaml")) && name == *case
+        })
+    };
+    let mut unexpected = Vec::new();
+    for case in &run.cases {
+        if !case.passed {
+            eprintln!(
+                "FAIL {} {}: {}",
+                case.suite,
+                case.name,
+                case.reason.as_deref().unwrap_or("")
+            );
+        }
+        if case.passed == known(&case.suite, &case.name) {
+            unexpected.push(format!(
+                "{} {} (passed: {})",
+                case.suite, case.name, case.passed
+            ));
+        }
+    }
+    assert!(total >= 250, "only {total} cases found");
+    assert!(
+        unexpected.is_empty(),
+        "verdicts that differ from the known list: {unexpected:#?}"
+    );
+}

@@ -1,0 +1,123 @@
+//! The Gatekeeper library's sample objects give the same violations through the scan path
+//! (`check_manifests`, what `palisade scan --policy` runs) as through the suite path
+//! (`palisade policy test`): same policies, same objects, same verdicts.
+
+use std::path::{Path, PathBuf};
+
+use palisade_iac::kubernetes::ManifestFile;
+use palisade_policy::{check_manifests, yaml_to_json, PolicySet, Subject};
+
+fn corpus(sub: &str) -> Option<PathBuf> {
+    let base = std::env::var_os("PALISADE_CORPUS")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| {
+            PathBuf::from(concat!(
+                env!("CARGO_MANIFEST_DIR"),
+                "/../../../shared/corpus"
+            ))
+        });
+    let dir = base.join(sub);
+    if dir.exists() {
+        return Some(dir);
+    }
+    assert!(
+        std::env::var_os("CI").is_none(),
+        "corpus folder {} not found (set PALISADE_CORPUS)",
+        dir.display()
+    );
+    eprintln!(
+        "SKIP: corpus folder {} not found (set PALISADE_CORPUS)",
+        dir.display()
+    );
+    None
+}
+
+fn suites(dir: &Path, out: &mut Vec<PathBuf>) {
+    let mut entries: Vec<PathBuf> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
+    entries.sort();
+    for entry in entries {
+        if entry.is_dir() {
+            suites(&entry, out);
+        } else if entry.file_name().is_some_and(|n| n == "suite.yaml") {
+            out.push(entry);
+        }
+    }
+}
+
+/// (policy folder, case, why the scan differs): the scan's inventory holds every scanned
+/// object, the one under review included, as Gatekeeper's audit syncs it; a suite's holds
+/// only the objects the case lists.
+const KNOWN: &[(&str, &str, &str)] = &[(
+    "general/poddisruptionbudget",
+    "example-disallowed-pdb",
+    "the PodDisruptionBudget finds itself in the inventory and its second rule fires too",
+)];
+
+fn str_at<'a>(v: &'a serde_json::Value, key: &str) -> &'a str {
+    v.get(key).and_then(|s| s.as_str()).unwrap_or("")
+}
+
+#[test]
+fn scan_and_policy_test_give_the_same_verdicts() {
+    let Some(library) = corpus("policies-gatekeeper-library/library") else {
+        return;
+    };
+    let mut files = Vec::new();
+    suites(&library, &mut files);
+    let (mut compared, mut differ) = (0, Vec::new());
+    for suite_file in files {
+        let base = suite_file.parent().unwrap();
+        let text = std::fs::read_to_string(&suite_file).unwrap();
+        let suite = yaml_to_json(&palisade_yaml::load(&text).unwrap()[0].root);
+        for test in suite["tests"].as_array().into_iter().flatten() {
+            let set = PolicySet::load(&[
+                base.join(str_at(test, "template")),
+                base.join(str_at(test, "constraint")),
+            ]);
+            if !set.errors.is_empty() {
+                continue; // listed in the conformance test with its reason
+            }
+            for case in test["cases"].as_array().into_iter().flatten() {
+                // Cases with an inventory or an admission request have no manifest form.
+                if case.get("inventory").is_some() {
+                    continue;
+                }
+                let path = base.join(str_at(case, "object"));
+                let text = std::fs::read_to_string(&path).unwrap();
+                let docs = palisade_yaml::load(&text).unwrap();
+                let object = yaml_to_json(&docs[0].root);
+                if str_at(&object, "kind") == "AdmissionReview" {
+                    continue;
+                }
+                let by_suite = set
+                    .evaluate(&[Subject::created(object.clone(), "case")], &[])
+                    .violations
+                    .len();
+                let manifest = ManifestFile::new(&path.display().to_string(), &text, docs);
+                let outcome = check_manifests(&set, &[manifest]);
+                let by_scan = outcome.findings.len() + outcome.suppressed.len();
+                compared += 1;
+                let known = KNOWN.iter().any(|(folder, name, _)| {
+                    suite_file.ends_with(format!("{folder}/suite.yaml"))
+                        && str_at(case, "name") == *name
+                });
+                if (by_scan != by_suite) != known {
+                    differ.push(format!(
+                        "{} {}: scan {by_scan}, suite {by_suite}",
+                        suite_file.display(),
+                        str_at(case, "name")
+                    ));
+                }
+            }
+        }
+    }
+    eprintln!(
+        "{compared} sample objects compared, {} differ beyond the known list",
+        differ.len()
+    );
+    assert!(compared >= 150, "only {compared} cases compared");
+    assert!(differ.is_empty(), "{differ:#?}");
+}
