@@ -156,7 +156,30 @@ fn debian_image_packages_match_by_source_package_and_release() {
 }
 
 #[test]
-fn missing_database_is_a_warning_and_image_checks_still_run() {
+fn missing_default_database_is_a_warning_and_image_checks_still_run() {
+    let Some(tar) = debian_image() else { return };
+    let tmp = tempfile::tempdir().unwrap();
+    // No --db: the default location ($PALISADE_DB in the test harness) has no database.
+    let out = palisade(tmp.path(), &["image", tar.to_str().unwrap(), "-f", "json"]);
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    let json = json_of(&out);
+    let warnings = json["warnings"].as_array().unwrap();
+    assert!(
+        warnings
+            .iter()
+            .any(|w| w.as_str().unwrap().contains("no vulnerability database")),
+        "{warnings:?}"
+    );
+    assert!(matches(&json).is_empty());
+    assert!(json["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|f| f["rule_id"] == "IMG100"));
+}
+
+#[test]
+fn missing_explicit_database_is_an_error_and_image_checks_still_run() {
     let Some(tar) = debian_image() else { return };
     let tmp = tempfile::tempdir().unwrap();
     let db = tmp.path().join("absent.db");
@@ -171,15 +194,14 @@ fn missing_database_is_a_warning_and_image_checks_still_run() {
             "json",
         ],
     );
-    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
-    let json = json_of(&out);
-    let warnings = json["warnings"].as_array().unwrap();
+    // A database that was asked for and is not there never ends green or as a mere warning.
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    let err = stderr(&out);
     assert!(
-        warnings
-            .iter()
-            .any(|w| w.as_str().unwrap().contains("no vulnerability database")),
-        "{warnings:?}"
+        err.contains("absent.db") && err.contains("no vulnerability database"),
+        "{err}"
     );
+    let json = json_of(&out);
     assert!(matches(&json).is_empty());
     assert!(json["findings"]
         .as_array()
