@@ -380,6 +380,10 @@ fn merge(base: &mut Node, patch: &Node, path: &mut Vec<String>, kind: &str, buil
                 }
             }
         }
+        (Value::Scalar(a), Value::Scalar(b)) if a == b => {
+            // the patch restates the value (an identity field, a merge key): the place
+            // that wrote it stays the base
+        }
         _ => {
             let mut fresh = patch.clone();
             strip_directives(&mut fresh);

@@ -47,6 +47,14 @@ pub(crate) fn run(
             .and_then(Node::as_str)
             == Some("true");
         let (docs, raw) = match (item.get("path").and_then(Node::as_str), item.get("patch")) {
+            (Some(rel), None) if crate::build::is_remote(rel) && !k.dir.join(rel).exists() => {
+                b.warnings.push(format!(
+                    "{}: remote patch '{}' was not fetched (Palisade does not download); it is not applied",
+                    k.file.display(),
+                    rel
+                ));
+                continue;
+            }
             (Some(rel), None) => {
                 let path = k.dir.join(rel);
                 let content = b.read(&path, &k.dir, k, line, rel)?;
