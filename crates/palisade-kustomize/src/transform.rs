@@ -274,8 +274,8 @@ fn renamable(r: &Resource) -> bool {
 
 /// The patch documents of an inline `patch:` block, with lines in the kustomization file.
 fn inline_docs(k: &Kustomization, node: &Node, text: &str) -> Result<Vec<Node>> {
-    // a block scalar's content starts on the line after its indicator
-    let offset = node.src.as_ref().map_or(0, |s| s.line);
+    // the scalar's position is its first content line, line 1 of the patch text
+    let offset = node.src.as_ref().map_or(0, |s| s.line.saturating_sub(1));
     parse_patch(&k.file, text, offset)
 }
 
