@@ -272,7 +272,9 @@ fn generate_one(
                 }
             }
             merge_meta(&mut old.node, &resource.node, &src);
-            old.needs_hash = resource.needs_hash || old.needs_hash && local.disable_hash.is_none();
+            if let Some(disable) = merged.disable_hash {
+                old.needs_hash = !disable;
+            }
         }
         (_, Some(i)) => {
             let old = &mut acc[i];
@@ -285,8 +287,8 @@ fn generate_one(
                 }
             }
             merge_meta(&mut old.node, &resource.node, &src);
-            if local.disable_hash == Some(true) {
-                old.needs_hash = false;
+            if let Some(disable) = merged.disable_hash {
+                old.needs_hash = !disable;
             }
         }
     }

@@ -346,32 +346,43 @@ fn merge(base: &mut Node, patch: &Node, path: &mut Vec<String>, kind: &str, buil
             }
             match merge_key(path, kind, builtin, items, pitems) {
                 Some(key) => {
-                    let mut appended = Vec::new();
+                    // the result lists the patch's elements in the patch's order, then the
+                    // elements the patch does not mention, as kubectl's strategic merge does
+                    let mut rest: Vec<Option<Node>> =
+                        std::mem::take(items).into_iter().map(Some).collect();
+                    let mut merged = Vec::new();
                     for p in pitems {
                         if is_directive(p) {
                             continue;
                         }
                         let Some(want) = p.get(key).and_then(Node::as_str) else {
-                            appended.push(p.clone());
+                            let mut fresh = p.clone();
+                            strip_directives(&mut fresh);
+                            merged.push(fresh);
                             continue;
                         };
-                        let pos = items
-                            .iter()
-                            .position(|i| i.get(key).and_then(Node::as_str) == Some(want));
+                        let pos = rest.iter().position(|i| {
+                            i.as_ref().and_then(|i| i.get(key)).and_then(Node::as_str) == Some(want)
+                        });
                         let delete = p.str_at(&["$patch"]) == Some("delete");
                         match (pos, delete) {
-                            (Some(i), true) => {
-                                items.remove(i);
-                            }
+                            (Some(i), true) => rest[i] = None,
                             (None, true) => {}
-                            (Some(i), false) => merge(&mut items[i], p, path, kind, builtin),
-                            (None, false) => appended.push(p.clone()),
+                            (Some(i), false) => {
+                                if let Some(mut existing) = rest[i].take() {
+                                    merge(&mut existing, p, path, kind, builtin);
+                                    merged.push(existing);
+                                }
+                            }
+                            (None, false) => {
+                                let mut fresh = p.clone();
+                                strip_directives(&mut fresh);
+                                merged.push(fresh);
+                            }
                         }
                     }
-                    for a in appended.iter_mut() {
-                        strip_directives(a);
-                    }
-                    items.extend(appended);
+                    merged.extend(rest.into_iter().flatten());
+                    *items = merged;
                 }
                 None => {
                     let mut fresh = patch.clone();

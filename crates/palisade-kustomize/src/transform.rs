@@ -324,15 +324,21 @@ fn namespace(acc: &mut [Resource], ns: &str, src: &Option<Src>) {
             src.clone(),
         );
     }
+    // subjects naming a ServiceAccount of this set follow it into the namespace
+    let accounts: Vec<String> = acc
+        .iter()
+        .filter(|r| r.kind() == "ServiceAccount")
+        .flat_map(|r| std::iter::once(r.name().to_string()).chain(r.previous_names.iter().cloned()))
+        .collect();
     for r in acc.iter_mut() {
         if !matches!(r.kind(), "RoleBinding" | "ClusterRoleBinding") {
             continue;
         }
         if let Some(subjects) = r.node.get_mut("subjects") {
             for s in subjects.items_mut() {
-                if s.str_at(&["kind"]) == Some("ServiceAccount")
-                    && s.str_at(&["name"]) == Some("default")
-                {
+                let name = s.str_at(&["name"]).unwrap_or("");
+                let ours = name == "default" || accounts.iter().any(|a| a == name);
+                if s.str_at(&["kind"]) == Some("ServiceAccount") && ours {
                     s.set("namespace", Node::string(ns, src.clone()), src.clone());
                 }
             }
