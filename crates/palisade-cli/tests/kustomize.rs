@@ -225,3 +225,46 @@ fn render_warns_about_remote_resources_and_fails_on_a_cycle() {
     assert_eq!(out.status.code(), Some(2));
     assert!(stderr(&out).contains("cycle detected"), "{}", stderr(&out));
 }
+
+#[test]
+fn an_ignore_comment_in_the_patch_file_suppresses_the_rendered_finding() {
+    let dir = tempfile::tempdir().unwrap();
+    project(dir.path());
+    write(
+        dir.path(),
+        "overlays/prod/privileged.yaml",
+        "apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: web
+spec:
+  template:
+    spec:
+      containers:
+        - name: app
+          securityContext:
+            # palisade:ignore ISO003 node agent, reviewed
+            privileged: true
+",
+    );
+    let out = palisade(
+        dir.path(),
+        &["scan", ".", "--format", "json", "--scanners", "misconfig"],
+    );
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert!(
+        json["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|f| f["rule_id"] != "ISO003"),
+        "{json:#}"
+    );
+    let suppressed = json["suppressed"].as_array().unwrap();
+    let s = suppressed
+        .iter()
+        .find(|f| f["rule_id"] == "ISO003")
+        .expect("suppressed ISO003");
+    assert_eq!(s["location"]["path"], "overlays/prod/privileged.yaml");
+    assert_eq!(s["location"]["line"], 12);
+}

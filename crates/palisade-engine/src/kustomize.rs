@@ -222,6 +222,44 @@ impl Renderings {
         location.rendered = Some(Box::new(rendered));
     }
 
+    /// Applies `# palisade:ignore` comments of the source files to the findings moved
+    /// there (the rendered text has no comments).
+    pub fn apply_inline_ignores(&self, report: &mut ScanReport) {
+        if self.maps.is_empty() {
+            return;
+        }
+        let roots: HashMap<&str, &Path> = self
+            .maps
+            .values()
+            .map(|m| (m.kustomization.as_str(), m.root.as_path()))
+            .collect();
+        let mut ignores: HashMap<PathBuf, palisade_core::InlineIgnores> = HashMap::new();
+        let findings = std::mem::take(&mut report.findings);
+        for finding in findings {
+            let root = finding
+                .location
+                .rendered
+                .as_ref()
+                .and_then(|r| roots.get(r.path.as_str()));
+            let Some(root) = root else {
+                report.findings.push(finding);
+                continue;
+            };
+            let file = root.join(&finding.location.path);
+            let file_ignores = ignores.entry(file.clone()).or_insert_with(|| {
+                palisade_core::fsio::read_to_string_limited(&file, crate::scan::MAX_DOCUMENT_BYTES)
+                    .map(|t| palisade_core::InlineIgnores::parse(&t))
+                    .unwrap_or_default()
+            });
+            crate::scan::split_inline(
+                vec![finding],
+                file_ignores,
+                &mut report.findings,
+                &mut report.suppressed,
+            );
+        }
+    }
+
     /// Whether an entry is read as manifests by analyses over the whole set.
     pub fn manifest_entry(&self, entry: &FileEntry) -> bool {
         self.role(&entry.display) != Some(Role::Consumed)

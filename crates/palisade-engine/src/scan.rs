@@ -244,6 +244,7 @@ impl Engine {
         self.check_policies(&manifest_files, &mut report);
         renderings.relocate(&mut report.findings);
         renderings.relocate(&mut report.suppressed);
+        renderings.apply_inline_ignores(&mut report);
         if files.is_empty() && report.errors.is_empty() {
             report
                 .warnings
