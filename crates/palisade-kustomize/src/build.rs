@@ -185,10 +185,7 @@ const KNOWN_FIELDS: &[&str] = &[
     "generatorOptions",
     "vars",
     "replacements",
-    "crds",
-    "buildMetadata",
     "sortOptions",
-    "openapi",
 ];
 
 /// Fields kustomize supports that this renderer does not: rendering without them would
@@ -202,6 +199,9 @@ const UNSUPPORTED_FIELDS: &[&str] = &[
     "helmGlobals",
     "helmChartInflationGenerator",
     "imageTags",
+    "crds",
+    "openapi",
+    "buildMetadata",
 ];
 
 impl Builder {

@@ -217,7 +217,19 @@ pub fn render_with(dir: &Path, limits: Limits) -> Result<Rendering, KustomizeErr
     let mut builder = build::Builder::new(limits);
     let mut resources = builder.build(dir, None, None)?;
     finish::run(&mut builder, dir, &mut resources)?;
-    finish::sort(&mut resources);
+    // `sortOptions: {order: fifo}` of the top kustomization keeps the order of accumulation
+    let top = builder.load(dir, None)?;
+    let options = top.node("sortOptions");
+    if let Some(custom) = options.and_then(|o| o.get("legacySortOptions")) {
+        return Err(top.err(
+            Some(custom),
+            ErrorKind::Invalid("'sortOptions.legacySortOptions' is not supported by Palisade's native renderer; render with kubectl kustomize and scan the output".into()),
+        ));
+    }
+    let fifo = options.and_then(|o| o.str_at(&["order"])) == Some("fifo");
+    if !fifo {
+        finish::sort(&mut resources);
+    }
     Ok(Rendering {
         resources,
         warnings: builder.warnings,

@@ -251,3 +251,29 @@ fn fields_point_at_the_base_line_or_the_patch_line_that_wrote_them() {
     );
     assert_eq!(deployment["metadata"]["name"], "prod-web");
 }
+
+#[test]
+fn sort_options_fifo_keeps_the_order_of_the_resources() {
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), "a.yaml", "apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: d}\n---\napiVersion: v1\nkind: Namespace\nmetadata: {name: n}\n");
+    write(
+        dir.path(),
+        "kustomization.yaml",
+        "resources: [a.yaml]\nsortOptions:\n  order: fifo\n",
+    );
+    let kinds: Vec<String> = palisade_kustomize::render(dir.path())
+        .unwrap()
+        .resources
+        .iter()
+        .map(|r| r.kind().to_string())
+        .collect();
+    assert_eq!(kinds, ["Deployment", "Namespace"]);
+    write(dir.path(), "kustomization.yaml", "resources: [a.yaml]\n");
+    let kinds: Vec<String> = palisade_kustomize::render(dir.path())
+        .unwrap()
+        .resources
+        .iter()
+        .map(|r| r.kind().to_string())
+        .collect();
+    assert_eq!(kinds, ["Namespace", "Deployment"]);
+}
