@@ -20,6 +20,14 @@ pub enum Command {
     ///
     /// Exit status: 0 when no finding reaches --fail-on, 1 when some do, 2 on usage errors
     /// or when some input could not be read (everything else is still scanned and reported).
+    ///
+    /// Kustomizations (kustomization.yaml, kustomization.yml, Kustomization) found under a
+    /// directory are rendered natively and their output is scanned instead of the files
+    /// they read; only kustomizations no other one refers to are rendered, so a shared base
+    /// is judged through its overlays. Findings point at the base resource or patch line
+    /// that wrote the field (JSON `location.rendered` / SARIF `renderedFrom` give the place
+    /// in `palisade render DIR` output). A kustomization that cannot be rendered is an
+    /// error (exit status 2); the rest is still scanned. Helm charts are not rendered.
     Scan(ScanArgs),
     /// Scan a container image: a docker-archive or oci-archive tar, an OCI layout directory
     /// (`DIR[:tag]`), a registry reference, or an unpacked root filesystem (`--rootfs DIR`).
@@ -51,6 +59,15 @@ pub enum Command {
     Webhook(crate::webhook_cmd::WebhookCommand),
     /// User policies: `policy test DIR` runs Gatekeeper suite.yaml files like `gator verify`.
     Policy(crate::policy_cmd::PolicyArgs),
+    /// Print what `palisade scan` reads from a kustomization directory: its rendered
+    /// objects, like `kubectl kustomize DIR`, rendered natively (no kubectl, no network).
+    ///
+    /// Remote resources are not fetched: each is a warning on standard error. A
+    /// kustomization that cannot be rendered is an error naming the file and line, and the
+    /// exit status is 2. Values a secret rule recognises are printed redacted, as in every
+    /// Palisade output. Helm chart rendering is not part of this command yet: a chart
+    /// directory (Chart.yaml) is refused with exit status 2.
+    Render(crate::render_cmd::RenderArgs),
 }
 
 #[derive(Debug, Subcommand)]

@@ -8,6 +8,7 @@ mod manifests;
 mod netpol_cmd;
 mod policy_cmd;
 mod rbac_cmd;
+mod render_cmd;
 mod rules_cmd;
 mod scan;
 mod webhook_cmd;
@@ -46,6 +47,7 @@ fn main() -> ExitCode {
         Command::Serve(args) => webhook_cmd::serve(args),
         Command::Webhook(cmd) => webhook_cmd::run(cmd),
         Command::Policy(args) => policy_cmd::run(args),
+        Command::Render(args) => render_cmd::run(args),
     };
     match result {
         Ok(code) => ExitCode::from(code),

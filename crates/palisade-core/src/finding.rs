@@ -174,6 +174,12 @@ pub struct Location {
     /// cluster), e.g. `spec.containers[0].securityContext.privileged`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub field: Option<String>,
+    /// For an object rendered from a kustomization, where the finding sits in the rendered
+    /// output (`path` is the kustomization directory as `palisade render` takes it, `line`
+    /// the line of its output); `path` and `line` above then point at the source file
+    /// (base resource or patch) that wrote the field.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rendered: Option<Box<Location>>,
 }
 
 impl Location {

@@ -42,6 +42,7 @@ mod cluster;
 mod dockerfile;
 pub mod image;
 mod java;
+mod kustomize;
 mod objects;
 pub mod packages;
 mod scan;

@@ -149,7 +149,12 @@ impl Engine {
             // Buffered now with the per-file pass's limit; both passes then share it.
             let _ = read_bounded(stdin, read_limit(self.secrets.as_ref()));
         }
-        self.scan_entries(files, report, progress)
+        let renderings = if self.settings.scanners.misconfig {
+            crate::kustomize::prepare(paths, &mut files, &mut report)
+        } else {
+            crate::kustomize::Renderings::default()
+        };
+        self.scan_entries(files, report, progress, &renderings)
     }
 
     /// Scans documents held in memory (an editor's buffers, the objects of an admission
@@ -160,7 +165,12 @@ impl Engine {
             targets: documents.iter().map(|d| d.display.clone()).collect(),
             ..ScanReport::default()
         };
-        self.scan_entries(documents, report, &crate::Quiet)
+        self.scan_entries(
+            documents,
+            report,
+            &crate::Quiet,
+            &crate::kustomize::Renderings::default(),
+        )
     }
 
     /// The per-file pass over `files` in parallel, the passes over the whole set, then
@@ -170,9 +180,10 @@ impl Engine {
         files: Vec<FileEntry>,
         mut report: ScanReport,
         progress: &dyn Progress,
+        renderings: &crate::kustomize::Renderings,
     ) -> ScanReport {
         let scanners = self.settings.scanners;
-        let cluster = self.cluster_context(&files);
+        let cluster = self.cluster_context(&files, renderings);
         let local_images = scanners
             .misconfig
             .then(|| crate::dockerfile::local_images(&files))
@@ -181,7 +192,7 @@ impl Engine {
         let mut outputs: Vec<FileOutput> = files
             .par_iter()
             .map(|entry| {
-                let out = self.scan_file(entry, &cluster, local_images.as_ref());
+                let out = self.scan_file(entry, &cluster, local_images.as_ref(), renderings);
                 progress.advance(None);
                 out
             })
@@ -225,7 +236,15 @@ impl Engine {
             report.suppressed.extend(graph.suppressed);
             report.errors.extend(graph.errors);
         }
-        self.check_policies(&files, &mut report);
+        let manifest_files: Vec<FileEntry> = files
+            .iter()
+            .filter(|f| renderings.manifest_entry(f))
+            .cloned()
+            .collect();
+        self.check_policies(&manifest_files, &mut report);
+        renderings.relocate(&mut report.findings);
+        renderings.relocate(&mut report.suppressed);
+        renderings.apply_inline_ignores(&mut report);
         if files.is_empty() && report.errors.is_empty() {
             report
                 .warnings
@@ -304,9 +323,20 @@ impl Engine {
         entry: &FileEntry,
         cluster: &kubernetes::ClusterContext,
         local_images: Option<&palisade_dockerfile::LocalImages>,
+        renderings: &crate::kustomize::Renderings,
     ) -> FileOutput {
-        let scanners = self.settings.scanners;
-        let secrets = self.secrets.as_ref();
+        let role = renderings.role(&entry.display);
+        let mut scanners = self.settings.scanners;
+        if role == Some(crate::kustomize::Role::Consumed) {
+            // read by a kustomization: judged through its rendered output
+            scanners.misconfig = false;
+            scanners.vuln = false;
+        }
+        // rendered text repeats its sources, which the secret scanner reads at their own lines
+        let secrets = self
+            .secrets
+            .as_ref()
+            .filter(|_| role != Some(crate::kustomize::Role::Rendered));
         let mut out = FileOutput::default();
         if scanners.vuln && palisade_vuln::lockfile::kind_of(&entry.display).is_some() {
             out.recognised = true;
@@ -470,11 +500,15 @@ impl Engine {
     /// RuntimeClasses, exposing Services) are few and live in few files. Only files whose
     /// text may hold one are parsed here, so the per-file pass can check each file
     /// completely and drop its tree instead of keeping every tree until the end.
-    fn cluster_context(&self, files: &[FileEntry]) -> kubernetes::ClusterContext {
+    fn cluster_context(
+        &self,
+        files: &[FileEntry],
+        renderings: &crate::kustomize::Renderings,
+    ) -> kubernetes::ClusterContext {
         let scanners = self.settings.scanners;
         let parts: Vec<kubernetes::ClusterContext> = files
             .par_iter()
-            .filter(|entry| may_be_manifest(entry, scanners))
+            .filter(|entry| may_be_manifest(entry, scanners) && renderings.manifest_entry(entry))
             .filter_map(|entry| {
                 let bytes = read_bounded(entry, MAX_DOCUMENT_BYTES).ok()??;
                 let text = document_text(&entry.display, &bytes, false).ok()?;
@@ -700,7 +734,12 @@ mod tests {
             ..Settings::default()
         })
         .unwrap();
-        let out = engine.scan_file(&entry, &kubernetes::ClusterContext::default(), None);
+        let out = engine.scan_file(
+            &entry,
+            &kubernetes::ClusterContext::default(),
+            None,
+            &crate::kustomize::Renderings::default(),
+        );
         assert_eq!(out.errors.len(), 1);
         assert_eq!(out.errors[0].path, "gone.yaml");
         assert!(

@@ -92,6 +92,9 @@ fn result(f: &Finding, index: usize) -> Value {
         "partialFingerprints": {"palisade/v1": fingerprint(f)},
         "properties": {"severity": f.severity.as_str(), "practice": f.practice.code()},
     });
+    if let Some(rendered) = &f.location.rendered {
+        r["properties"]["renderedFrom"] = json!(rendered.to_string());
+    }
     if let Some(by) = &f.suppressed {
         let kind = match by.as_ref() {
             palisade_core::SuppressedBy::Config { .. } => "external",

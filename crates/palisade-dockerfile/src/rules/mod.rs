@@ -198,6 +198,7 @@ impl<'a> Context<'a> {
             resource: Some(stage.resource()),
             layer: None,
             field: None,
+            rendered: None,
         };
         let mut finding = Finding::new(rule, message, location);
         if let Some(s) = severity {

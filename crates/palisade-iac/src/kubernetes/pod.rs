@@ -87,6 +87,17 @@ fn template_path(api_version: &str, kind: &str) -> Option<&'static [&'static str
             _ => None,
         };
     }
+    // Custom resources whose controllers create pods from a template at a fixed place.
+    // (Flux HelmRelease `values` are chart values, not a pod template.)
+    let group = api_version.split_once('/').map_or("", |(g, _)| g);
+    match (group, kind) {
+        ("argoproj.io", "Rollout") => return Some(&["spec", "template"]),
+        ("apps.kruise.io", "CloneSet" | "StatefulSet" | "DaemonSet") => {
+            return Some(&["spec", "template"])
+        }
+        ("keda.sh", "ScaledJob") => return Some(&["spec", "jobTargetRef", "template"]),
+        _ => {}
+    }
     Some(match kind {
         "Pod" => &[],
         "PodTemplate" => &["template"],

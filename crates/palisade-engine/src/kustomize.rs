@@ -1,0 +1,285 @@
+//! Kustomizations in a scanned tree: found among the collected files, rendered natively
+//! (`palisade-kustomize`), and scanned as their rendered output instead of the raw files
+//! they consume. Only top-level kustomizations (those no other kustomization of the scan
+//! refers to) are rendered, so a base shared by overlays is judged through each overlay
+//! and never also on its own. Files a rendering read are still scanned for secrets (at
+//! their own lines), but not as Kubernetes manifests. Findings in rendered output are
+//! moved to the source file and line that wrote the field, the rendered place kept in
+//! [`Location::rendered`](palisade_core::Location).
+
+use std::collections::{BTreeSet, HashMap, HashSet};
+use std::path::{Component, Path, PathBuf};
+
+use palisade_core::{Finding, Location, ScanError, ScanReport};
+
+use crate::source::FileEntry;
+
+/// How the per-file pass treats an entry.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Role {
+    /// Read by a rendered kustomization: scanned for secrets only.
+    Consumed,
+    /// The rendered output of a kustomization: scanned as manifests only.
+    Rendered,
+}
+
+/// The renderings of one scan and what they mean for its files.
+#[derive(Default)]
+pub(crate) struct Renderings {
+    pub roles: HashMap<String, Role>,
+    /// Rendered entry display name → (line map, kustomization display, scan root).
+    maps: HashMap<String, RenderedMap>,
+}
+
+struct RenderedMap {
+    yaml: palisade_kustomize::RenderedYaml,
+    kustomization: String,
+    root: PathBuf,
+}
+
+impl Renderings {
+    pub fn role(&self, display: &str) -> Option<Role> {
+        self.roles.get(display).copied()
+    }
+}
+
+fn is_kustomization_name(display: &str) -> bool {
+    let name = display.rsplit('/').next().unwrap_or(display);
+    palisade_kustomize::KUSTOMIZATION_FILES.contains(&name)
+}
+
+/// `path` relative to `base` (both absolute), with `..` where it leaves `base`.
+pub(crate) fn relative_to(base: &Path, path: &Path) -> String {
+    let b: Vec<Component> = base.components().collect();
+    let p: Vec<Component> = path.components().collect();
+    let common = b.iter().zip(&p).take_while(|(x, y)| x == y).count();
+    if common == 0 {
+        return path.display().to_string();
+    }
+    let mut parts: Vec<String> = std::iter::repeat_n("..".to_string(), b.len() - common).collect();
+    parts.extend(
+        p[common..]
+            .iter()
+            .map(|c| c.as_os_str().to_string_lossy().into_owned()),
+    );
+    if parts.is_empty() {
+        ".".into()
+    } else {
+        parts.join("/")
+    }
+}
+
+/// Finds the kustomizations among `files` (collected under `targets`), renders the
+/// top-level ones, and adds their output as entries. Errors and warnings go to `report`.
+pub(crate) fn prepare(
+    targets: &[PathBuf],
+    files: &mut Vec<FileEntry>,
+    report: &mut ScanReport,
+) -> Renderings {
+    let mut out = Renderings::default();
+    // (kustomization dir canonical, scan root canonical, display of the kustomization file)
+    let mut found: Vec<(PathBuf, PathBuf, String)> = Vec::new();
+    for target in targets {
+        let Ok(root) = std::fs::canonicalize(target) else {
+            continue;
+        };
+        if !root.is_dir() {
+            continue;
+        }
+        for entry in files.iter() {
+            let Some(path) = entry.disk_path() else {
+                continue;
+            };
+            if !is_kustomization_name(&entry.display) || !path.starts_with(target) {
+                continue;
+            }
+            let Some(dir) = path.parent().and_then(|d| std::fs::canonicalize(d).ok()) else {
+                continue;
+            };
+            if palisade_kustomize::kustomization_file(&dir)
+                .is_some_and(|f| f.file_name() == path.file_name())
+                && !found.iter().any(|(d, _, _)| *d == dir)
+            {
+                found.push((dir, root.clone(), entry.display.clone()));
+            }
+        }
+    }
+    if found.is_empty() {
+        return out;
+    }
+    let mut referenced: HashSet<PathBuf> = HashSet::new();
+    for (dir, _, _) in &found {
+        for r in palisade_kustomize::referenced_dirs(dir) {
+            if let Ok(c) = std::fs::canonicalize(&r) {
+                if c != *dir {
+                    referenced.insert(c);
+                }
+            }
+        }
+    }
+    let mut consumed: BTreeSet<PathBuf> = BTreeSet::new();
+    let mut rendered_entries = Vec::new();
+    for (dir, root, display) in &found {
+        if referenced.contains(dir) {
+            continue;
+        }
+        let dir_display = relative_to(root, dir);
+        match palisade_kustomize::render(dir) {
+            Ok(rendering) => {
+                for w in &rendering.warnings {
+                    report
+                        .warnings
+                        .push(palisade_secrets::redact(&make_relative(w, root)).into_owned());
+                }
+                consumed.extend(rendering.files.iter().cloned());
+                let yaml = rendering.yaml();
+                let name = format!("{display} (rendered).yaml");
+                rendered_entries.push(FileEntry::memory(name.clone(), yaml.text.as_bytes()));
+                out.roles.insert(name.clone(), Role::Rendered);
+                out.maps.insert(
+                    name,
+                    RenderedMap {
+                        yaml,
+                        kustomization: if dir_display == "." {
+                            ".".into()
+                        } else {
+                            dir_display
+                        },
+                        root: root.clone(),
+                    },
+                );
+            }
+            Err(e) => {
+                let file = std::fs::canonicalize(&e.file).unwrap_or_else(|_| e.file.clone());
+                let file = relative_to(root, &file);
+                report.errors.push(ScanError::new(
+                    file,
+                    e.line,
+                    format!("kustomization {dir_display} cannot be rendered, its objects are not scanned: {}", make_relative(&e.kind.to_string(), root)),
+                ));
+            }
+        }
+    }
+    for entry in files.iter() {
+        let Some(path) = entry.disk_path() else {
+            continue;
+        };
+        if let Ok(c) = std::fs::canonicalize(path) {
+            if consumed.contains(&c) {
+                out.roles.insert(entry.display.clone(), Role::Consumed);
+            }
+        }
+    }
+    files.extend(rendered_entries);
+    out
+}
+
+/// Absolute paths under `root` in a message, shown relative to it.
+fn make_relative(message: &str, root: &Path) -> String {
+    let prefix = format!("{}/", root.display());
+    message.replace(&prefix, "")
+}
+
+impl Renderings {
+    /// Moves findings in rendered output to the source file and line of the field.
+    pub fn relocate(&self, findings: &mut [Finding]) {
+        if self.maps.is_empty() {
+            return;
+        }
+        for f in findings {
+            self.relocate_one(&mut f.location);
+            for e in &mut f.evidence {
+                if let Some(l) = &mut e.location {
+                    self.relocate_one(l);
+                }
+            }
+        }
+    }
+
+    fn relocate_one(&self, location: &mut Location) {
+        let Some(map) = self.maps.get(&location.path) else {
+            return;
+        };
+        let rendered = Location {
+            path: map.kustomization.clone(),
+            line: location.line,
+            column: location.column,
+            ..Location::default()
+        };
+        let src = location.line.and_then(|l| map.yaml.source_of(l));
+        match src {
+            Some(src) => {
+                let file =
+                    std::fs::canonicalize(&src.file).unwrap_or_else(|_| src.file.to_path_buf());
+                location.path = relative_to(&map.root, &file);
+                location.line = Some(src.line);
+                location.column = None;
+            }
+            None => {
+                location.path = map.kustomization.clone();
+            }
+        }
+        location.rendered = Some(Box::new(rendered));
+    }
+
+    /// Applies `# palisade:ignore` comments of the source files to the findings moved
+    /// there (the rendered text has no comments).
+    pub fn apply_inline_ignores(&self, report: &mut ScanReport) {
+        if self.maps.is_empty() {
+            return;
+        }
+        let roots: HashMap<&str, &Path> = self
+            .maps
+            .values()
+            .map(|m| (m.kustomization.as_str(), m.root.as_path()))
+            .collect();
+        let mut ignores: HashMap<PathBuf, palisade_core::InlineIgnores> = HashMap::new();
+        let findings = std::mem::take(&mut report.findings);
+        for finding in findings {
+            let root = finding
+                .location
+                .rendered
+                .as_ref()
+                .and_then(|r| roots.get(r.path.as_str()));
+            let Some(root) = root else {
+                report.findings.push(finding);
+                continue;
+            };
+            let file = root.join(&finding.location.path);
+            let file_ignores = ignores.entry(file.clone()).or_insert_with(|| {
+                palisade_core::fsio::read_to_string_limited(&file, crate::scan::MAX_DOCUMENT_BYTES)
+                    .map(|t| palisade_core::InlineIgnores::parse(&t))
+                    .unwrap_or_default()
+            });
+            crate::scan::split_inline(
+                vec![finding],
+                file_ignores,
+                &mut report.findings,
+                &mut report.suppressed,
+            );
+        }
+    }
+
+    /// Whether an entry is read as manifests by analyses over the whole set.
+    pub fn manifest_entry(&self, entry: &FileEntry) -> bool {
+        self.role(&entry.display) != Some(Role::Consumed)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn relative_paths_climb_out_of_the_root() {
+        assert_eq!(
+            relative_to(Path::new("/a/b"), Path::new("/a/b/c/d.yaml")),
+            "c/d.yaml"
+        );
+        assert_eq!(
+            relative_to(Path::new("/a/b/o"), Path::new("/a/b/base/d.yaml")),
+            "../base/d.yaml"
+        );
+        assert_eq!(relative_to(Path::new("/a/b"), Path::new("/a/b")), ".");
+    }
+}
