@@ -1,7 +1,8 @@
-//! `palisade cluster --from-dump`: the objects of a cluster, as `kubectl get -o json|yaml`
-//! wrote them, scanned with the same rules as manifests (every object together, so RBAC
-//! and NetworkPolicy rules see the whole cluster), located by object and field path, and
-//! reported in the scan formats or as PolicyReports.
+//! `palisade cluster`: the objects of a running cluster, read through its API (or, with
+//! `--from-dump`, as `kubectl get -o json|yaml` wrote them), scanned with the same rules as
+//! manifests (every object together, so RBAC and NetworkPolicy rules see the whole
+//! cluster), located by object and field path, and reported in the scan formats or as
+//! PolicyReports.
 
 use std::path::PathBuf;
 
@@ -24,21 +25,48 @@ pub enum ClusterFormat {
     Policyreport,
 }
 
-/// Scans the objects of a cluster from a dump, offline.
+/// Scans the objects of a running cluster through its API, or of a dump, offline.
 ///
-/// Make the dump with, for example:
+/// The cluster is the current context of `KUBECONFIG` (or `~/.kube/config`), or the pod's
+/// service account when run inside a cluster. Palisade only lists (`--print-role` prints
+/// the ClusterRole it needs); Secrets are read as metadata only, never their data.
+/// Pods, ReplicaSets and Jobs whose controller was read are judged through it, so a
+/// finding names the Deployment or CronJob. A resource that cannot be listed (forbidden,
+/// not answering) is an error naming it, exit code 2, and the rest is scanned.
+///
+/// Make a dump with, for example:
 /// `kubectl get pods,deployments,daemonsets,statefulsets,jobs,cronjobs,services,networkpolicies,serviceaccounts,roles,rolebindings,clusterroles,clusterrolebindings,namespaces -A -o json > cluster.json`
 #[derive(Debug, Args)]
 pub struct ClusterArgs {
-    /// `kubectl get ... -o json` or `-o yaml` output: a List, one object or a YAML stream
-    /// (several files are one cluster).
-    #[arg(long, value_name = "FILE", required = true, num_args = 1..)]
+    /// Read `kubectl get ... -o json` or `-o yaml` output instead of a live cluster: a
+    /// List, one object or a YAML stream (several files are one cluster).
+    #[arg(long, value_name = "FILE", num_args = 1.., conflicts_with_all = ["kubeconfig", "context", "print_role"])]
     pub from_dump: Vec<PathBuf>,
 
+    /// Kubeconfig file (default: $KUBECONFIG, else ~/.kube/config, else in-cluster).
+    #[arg(long, value_name = "FILE")]
+    pub kubeconfig: Option<PathBuf>,
+
+    /// Kubeconfig context (default: the current context).
+    #[arg(long, value_name = "NAME")]
+    pub context: Option<String>,
+
     /// Only objects in these namespaces (cluster-scoped objects are always read, since
-    /// RBAC rules need them).
+    /// RBAC rules need them). Live, namespaced resources are then listed per namespace.
     #[arg(short, long, value_name = "NS")]
     pub namespace: Vec<String>,
+
+    /// Objects per page of each list request (`limit`).
+    #[arg(long, value_name = "N", default_value_t = 500, value_parser = clap::value_parser!(u32).range(1..))]
+    pub page_size: u32,
+
+    /// Seconds each API request may take (connect, send and response).
+    #[arg(long, value_name = "SECONDS", default_value_t = 30, value_parser = clap::value_parser!(u64).range(1..))]
+    pub timeout: u64,
+
+    /// Print the ClusterRole (read-only) that `palisade cluster` needs, and exit.
+    #[arg(long)]
+    pub print_role: bool,
 
     /// Report format.
     #[arg(short, long, value_enum, default_value_t = ClusterFormat::Table)]
@@ -81,6 +109,10 @@ fn parse_severity(s: &str) -> Result<Severity, String> {
 const MAX_DUMP_BYTES: u64 = 1 << 30;
 
 pub fn run(args: ClusterArgs) -> anyhow::Result<u8> {
+    if args.print_role {
+        crate::manifests::emit(&reader_role(), args.output.as_deref())?;
+        return Ok(0);
+    }
     let config = palisade_engine::load_config(args.config.as_deref(), &[])?;
     let engine = Engine::new(Settings {
         config,
@@ -95,20 +127,37 @@ pub fn run(args: ClusterArgs) -> anyhow::Result<u8> {
         ..Settings::default()
     })?;
     let mut errors = Vec::new();
-    let mut objects = Vec::new();
-    for path in &args.from_dump {
-        let display = path.display().to_string();
-        let text = match read_dump(path) {
-            Ok(text) => text,
-            Err(e) => {
-                errors.push(ScanError::new(&display, None, format!("{e:#}")));
-                continue;
+    let mut warnings = Vec::new();
+    let (mut objects, targets) = if args.from_dump.is_empty() {
+        live_objects(&args, &mut errors)?
+    } else {
+        let mut objects = Vec::new();
+        for path in &args.from_dump {
+            let display = path.display().to_string();
+            let text = match read_dump(path) {
+                Ok(text) => text,
+                Err(e) => {
+                    errors.push(ScanError::new(&display, None, format!("{e:#}")));
+                    continue;
+                }
+            };
+            match palisade_engine::objects_from_dump(&display, &text) {
+                Ok(found) => objects.extend(found),
+                Err(e) => errors.push(e),
             }
-        };
-        match palisade_engine::objects_from_dump(&display, &text) {
-            Ok(found) => objects.extend(found),
-            Err(e) => errors.push(e),
         }
+        let targets = args
+            .from_dump
+            .iter()
+            .map(|p| p.display().to_string())
+            .collect();
+        (objects, targets)
+    };
+    let through = palisade_engine::judge_through_controllers(&mut objects);
+    if through > 0 && !args.quiet {
+        warnings.push(format!(
+            "{through} pods, ReplicaSets and Jobs were judged through the controllers that own them"
+        ));
     }
     if !args.namespace.is_empty() {
         objects.retain(|o| {
@@ -121,16 +170,15 @@ pub fn run(args: ClusterArgs) -> anyhow::Result<u8> {
     }
     let scan = engine.scan_objects(&objects);
     let mut report = scan.report;
-    report.targets = args
-        .from_dump
-        .iter()
-        .map(|p| p.display().to_string())
-        .collect();
+    report.targets = targets;
     report.errors.splice(0..0, errors);
+    report.warnings.splice(0..0, warnings);
     if objects.is_empty() {
-        report
-            .warnings
-            .push("the dump holds no Kubernetes objects".to_string());
+        report.warnings.push(if args.from_dump.is_empty() {
+            "no Kubernetes objects could be read from the cluster".to_string()
+        } else {
+            "the dump holds no Kubernetes objects".to_string()
+        });
     }
     let format = match args.format {
         ClusterFormat::Table => OutputFormat::Table,
@@ -152,6 +200,54 @@ pub fn run(args: ClusterArgs) -> anyhow::Result<u8> {
             fail_on: args.fail_on,
         },
     )
+}
+
+/// The objects of the live cluster, and what could not be listed as errors (the resource,
+/// the scope and the API server's words).
+fn live_objects(
+    args: &ClusterArgs,
+    errors: &mut Vec<ScanError>,
+) -> anyhow::Result<(Vec<serde_json::Value>, Vec<String>)> {
+    let options = palisade_cluster::Options {
+        kubeconfig: args.kubeconfig.clone(),
+        context: args.context.clone(),
+        namespaces: args.namespace.clone(),
+        page_size: args.page_size,
+        timeout: std::time::Duration::from_secs(args.timeout),
+        ..palisade_cluster::Options::default()
+    };
+    let collected = palisade_cluster::collect(&options)?;
+    for problem in &collected.problems {
+        if problem.kind == palisade_cluster::ProblemKind::NotServed {
+            // An API the cluster does not serve holds no objects to judge: not an error.
+            continue;
+        }
+        errors.push(ScanError::new(
+            &collected.server,
+            None,
+            palisade_core::text::printable(&problem.to_string()).into_owned(),
+        ));
+    }
+    Ok((collected.objects, vec![collected.server]))
+}
+
+/// The read-only ClusterRole `palisade cluster` needs, bound to the user or service account
+/// that runs it.
+fn reader_role() -> String {
+    let mut by_group: std::collections::BTreeMap<&str, Vec<&str>> = Default::default();
+    for kind in palisade_cluster::KINDS {
+        by_group.entry(kind.group).or_default().push(kind.plural);
+    }
+    let mut text = String::from(
+        "apiVersion: rbac.authorization.k8s.io/v1\nkind: ClusterRole\nmetadata:\n  name: palisade-reader\nrules:\n",
+    );
+    for (group, plurals) in by_group {
+        text.push_str(&format!(
+            "  - apiGroups: [\"{group}\"]\n    resources: [{}]\n    verbs: [list]\n",
+            plurals.join(", ")
+        ));
+    }
+    text
 }
 
 /// Reads a dump: a regular file (a FIFO or device is refused), at most [`MAX_DUMP_BYTES`].

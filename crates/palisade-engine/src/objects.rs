@@ -211,3 +211,72 @@ fn to_json(node: &Node) -> serde_json::Value {
         }
     }
 }
+
+/// Judges workloads once, through their controllers: drops every Pod, ReplicaSet or Job
+/// whose controlling owner (`ownerReferences` with `controller: true`) is among `objects`,
+/// directly or through its own owner, so a finding names the Deployment or CronJob a
+/// person edits rather than each of its pods. Objects whose owner is absent (a controller
+/// Palisade did not read, or a bare pod) stay. Returns the number of objects dropped.
+pub fn judge_through_controllers(objects: &mut Vec<serde_json::Value>) -> usize {
+    use std::collections::HashSet;
+    fn text<'a>(v: &'a serde_json::Value, pointer: &str) -> &'a str {
+        v.pointer(pointer).and_then(|v| v.as_str()).unwrap_or("")
+    }
+    let present: HashSet<String> = objects
+        .iter()
+        .filter_map(|o| {
+            let uid = text(o, "/metadata/uid");
+            (!uid.is_empty()).then(|| uid.to_string())
+        })
+        .collect();
+    let controller_uid = |o: &serde_json::Value| -> Option<String> {
+        o.pointer("/metadata/ownerReferences")?
+            .as_array()?
+            .iter()
+            .find(|r| r.get("controller").and_then(|c| c.as_bool()) == Some(true))
+            .and_then(|r| r.get("uid")?.as_str())
+            .map(str::to_string)
+    };
+    let owned = |o: &serde_json::Value| {
+        matches!(text(o, "/kind"), "Pod" | "ReplicaSet" | "Job")
+            && controller_uid(o).is_some_and(|uid| present.contains(&uid))
+    };
+    let before = objects.len();
+    let keep: Vec<bool> = objects.iter().map(|o| !owned(o)).collect();
+    let mut flags = keep.into_iter();
+    objects.retain(|_| flags.next().unwrap_or(true));
+    before - objects.len()
+}
+
+#[cfg(test)]
+mod controller_tests {
+    use super::judge_through_controllers;
+    use serde_json::json;
+
+    fn owned(kind: &str, uid: &str, owner: &str) -> serde_json::Value {
+        json!({"kind": kind, "metadata": {"name": uid, "uid": uid,
+            "ownerReferences": [{"kind": "X", "name": owner, "uid": owner, "controller": true}]}})
+    }
+
+    #[test]
+    fn pods_and_replicasets_of_a_present_deployment_are_dropped() {
+        let mut objects = vec![
+            json!({"kind": "Deployment", "metadata": {"name": "web", "uid": "d1"}}),
+            owned("ReplicaSet", "rs1", "d1"),
+            owned("Pod", "p1", "rs1"),
+            owned("Pod", "p2", "rs1"),
+            // Owned by a controller that was not read: judged on its own.
+            owned("Pod", "p3", "unknown"),
+            json!({"kind": "Pod", "metadata": {"name": "bare", "uid": "p4"}}),
+            // Owned, but not as controller.
+            json!({"kind": "Pod", "metadata": {"name": "p5", "uid": "p5",
+                "ownerReferences": [{"uid": "d1", "controller": false}]}}),
+        ];
+        assert_eq!(judge_through_controllers(&mut objects), 3);
+        let names: Vec<&str> = objects
+            .iter()
+            .map(|o| o["metadata"]["name"].as_str().unwrap())
+            .collect();
+        assert_eq!(names, ["web", "p3", "bare", "p5"]);
+    }
+}

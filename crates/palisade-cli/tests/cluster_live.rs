@@ -1,0 +1,292 @@
+//! `palisade cluster` against a live API: the real binary and its real client (kube-rs over
+//! rustls) talk to a test API server with the Kubernetes list semantics over HTTPS.
+
+mod common;
+mod kube_api;
+
+use common::*;
+use kube_api::{ApiServer, Behaviour};
+use serde_json::{json, Value};
+
+const TOKEN: &str = "test-token-7f3a";
+const SECRET_VALUE: &str = "c3VwZXJzZWNyZXQtcGFzc3dvcmQ=";
+
+fn owner(kind: &str, name: &str, uid: &str) -> Value {
+    json!([{"apiVersion": "apps/v1", "kind": kind, "name": name, "uid": uid, "controller": true}])
+}
+
+fn privileged_template() -> Value {
+    json!({"metadata": {"labels": {"app": "web"}},
+           "spec": {"containers": [{"name": "web", "image": "nginx:1.27",
+                                    "securityContext": {"privileged": true}}]}})
+}
+
+/// A small cluster: a privileged Deployment with its ReplicaSet and three pods, a bare pod,
+/// a ServiceAccount bound to cluster-admin, and a Secret whose data must never be read.
+fn cluster() -> Behaviour {
+    let mut objects = vec![
+        (
+            "namespaces".to_string(),
+            json!({"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": "shop", "uid": "ns1"}}),
+        ),
+        (
+            "deployments".to_string(),
+            json!({"apiVersion": "apps/v1", "kind": "Deployment",
+            "metadata": {"name": "web", "namespace": "shop", "uid": "d1",
+                         "managedFields": [{"manager": "kubectl"}]},
+            "spec": {"replicas": 3, "selector": {"matchLabels": {"app": "web"}}, "template": privileged_template()}}),
+        ),
+        (
+            "replicasets".to_string(),
+            json!({"apiVersion": "apps/v1", "kind": "ReplicaSet",
+            "metadata": {"name": "web-5d9c", "namespace": "shop", "uid": "rs1", "ownerReferences": owner("Deployment", "web", "d1")},
+            "spec": {"selector": {"matchLabels": {"app": "web"}}, "template": privileged_template()}}),
+        ),
+        (
+            "pods".to_string(),
+            json!({"apiVersion": "v1", "kind": "Pod",
+            "metadata": {"name": "debug", "namespace": "shop", "uid": "p0"},
+            "spec": {"hostPID": true, "containers": [{"name": "debug", "image": "busybox:1.36"}]}}),
+        ),
+        (
+            "serviceaccounts".to_string(),
+            json!({"apiVersion": "v1", "kind": "ServiceAccount",
+            "metadata": {"name": "deployer", "namespace": "shop", "uid": "sa1"}}),
+        ),
+        (
+            "clusterrolebindings".to_string(),
+            json!({"apiVersion": "rbac.authorization.k8s.io/v1", "kind": "ClusterRoleBinding",
+            "metadata": {"name": "deployer-admin", "uid": "crb1"},
+            "roleRef": {"apiGroup": "rbac.authorization.k8s.io", "kind": "ClusterRole", "name": "cluster-admin"},
+            "subjects": [{"kind": "ServiceAccount", "name": "deployer", "namespace": "shop"}]}),
+        ),
+        (
+            "secrets".to_string(),
+            json!({"apiVersion": "v1", "kind": "Secret",
+            "metadata": {"name": "db", "namespace": "shop", "uid": "s1",
+                         "annotations": {"kubectl.kubernetes.io/last-applied-configuration": format!("{{\"data\":{{\"password\":\"{SECRET_VALUE}\"}}}}")}},
+            "data": {"password": SECRET_VALUE}}),
+        ),
+    ];
+    for i in 0..3 {
+        objects.push(("pods".to_string(), json!({"apiVersion": "v1", "kind": "Pod",
+            "metadata": {"name": format!("web-5d9c-{i}"), "namespace": "shop", "uid": format!("p{}", i + 1),
+                         "ownerReferences": owner("ReplicaSet", "web-5d9c", "rs1")},
+            "spec": privileged_template()["spec"].clone()})));
+    }
+    Behaviour {
+        token: TOKEN.to_string(),
+        objects,
+        ..Behaviour::default()
+    }
+}
+
+fn run(
+    server: &ApiServer,
+    dir: &std::path::Path,
+    token: &str,
+    extra: &[&str],
+) -> std::process::Output {
+    let kubeconfig = server.kubeconfig(dir, token);
+    let mut args = vec![
+        "cluster",
+        "--kubeconfig",
+        kubeconfig.to_str().unwrap(),
+        "--page-size",
+        "2",
+        "-f",
+        "json",
+    ];
+    args.extend_from_slice(extra);
+    palisade(dir, &args)
+}
+
+fn json_of(out: &std::process::Output) -> Value {
+    serde_json::from_str(&stdout(out)).unwrap_or_else(|e| panic!("{e}: {}", stderr(out)))
+}
+
+fn findings_on(json: &Value, path: &str) -> Vec<String> {
+    json["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["location"]["path"] == path)
+        .map(|f| f["rule_id"].as_str().unwrap().to_string())
+        .collect()
+}
+
+#[test]
+fn a_live_cluster_is_read_page_by_page_and_judged_through_controllers() {
+    let mut behaviour = cluster();
+    behaviour.expire_once.insert("pods".to_string());
+    let server = ApiServer::start(behaviour);
+    let tmp = tempfile::tempdir().unwrap();
+    let out = run(&server, tmp.path(), TOKEN, &[]);
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    let json = json_of(&out);
+    assert!(
+        json["errors"].as_array().unwrap().is_empty(),
+        "{}",
+        json["errors"]
+    );
+
+    // The Deployment carries the finding, at the field; its ReplicaSet and pods do not
+    // repeat it. The bare pod is judged on its own.
+    let privileged = json["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["location"]["path"] == "Deployment/shop/web" && f["rule_id"] == "ISO003")
+        .unwrap_or_else(|| panic!("{json:#}"));
+    assert_eq!(
+        privileged["location"]["field"],
+        "spec.template.spec.containers[0].securityContext.privileged"
+    );
+    assert!(findings_on(&json, "ReplicaSet/shop/web-5d9c").is_empty());
+    assert!(findings_on(&json, "Pod/shop/web-5d9c-0").is_empty());
+    assert!(!findings_on(&json, "Pod/shop/debug").is_empty());
+    // RBAC on the live objects: cluster-admin bound to a service account.
+    assert!(
+        json["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|f| f["rule_id"].as_str().unwrap().starts_with("RBAC")
+                && f["location"]["path"] == "ClusterRoleBinding/deployer-admin"),
+        "{json:#}"
+    );
+
+    let requests = server.requests();
+    // Every list is paginated with the asked page size.
+    assert!(requests
+        .iter()
+        .all(|r| r.query.get("limit").map(String::as_str) == Some("2")));
+    // Four pods at two per page, with the first continued page expired (410): the list
+    // starts over and reads every page again.
+    let pods: Vec<_> = requests
+        .iter()
+        .filter(|r| r.path == "/api/v1/pods")
+        .collect();
+    let continues: Vec<_> = pods
+        .iter()
+        .map(|r| r.query.get("continue").cloned())
+        .collect();
+    assert_eq!(
+        continues,
+        [
+            None,
+            Some("offset-2".to_string()),
+            None,
+            Some("offset-2".to_string())
+        ],
+        "{pods:?}"
+    );
+    // Secrets: metadata only, never their data, and nothing of it in the report.
+    let secrets: Vec<_> = requests
+        .iter()
+        .filter(|r| r.path == "/api/v1/secrets")
+        .collect();
+    assert!(
+        !secrets.is_empty() && secrets.iter().all(|r| r.metadata_only),
+        "{secrets:?}"
+    );
+    assert!(!stdout(&out).contains(SECRET_VALUE) && !stderr(&out).contains(SECRET_VALUE));
+}
+
+#[test]
+fn namespaces_are_listed_one_by_one_when_given() {
+    let server = ApiServer::start(cluster());
+    let tmp = tempfile::tempdir().unwrap();
+    let out = run(&server, tmp.path(), TOKEN, &["-n", "shop"]);
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    let paths: Vec<String> = server.requests().into_iter().map(|r| r.path).collect();
+    assert!(
+        paths.contains(&"/api/v1/namespaces/shop/pods".to_string()),
+        "{paths:?}"
+    );
+    assert!(paths.contains(&"/apis/apps/v1/namespaces/shop/deployments".to_string()));
+    // Cluster-scoped kinds are still read, since RBAC needs them.
+    assert!(paths.contains(&"/apis/rbac.authorization.k8s.io/v1/clusterrolebindings".to_string()));
+    assert!(!paths.contains(&"/api/v1/pods".to_string()));
+}
+
+#[test]
+fn a_forbidden_resource_is_an_error_naming_it_and_the_rest_is_scanned() {
+    let mut behaviour = cluster();
+    behaviour.forbidden.insert("secrets".to_string());
+    let server = ApiServer::start(behaviour);
+    let tmp = tempfile::tempdir().unwrap();
+    let out = run(&server, tmp.path(), TOKEN, &[]);
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    let json = json_of(&out);
+    let errors = json["errors"].to_string();
+    assert!(
+        errors.contains("cannot list secrets in all namespaces: forbidden: HTTP 403"),
+        "{errors}"
+    );
+    assert!(findings_on(&json, "Deployment/shop/web").contains(&"ISO003".to_string()));
+}
+
+#[test]
+fn wrong_credentials_fail_every_list_and_never_end_green() {
+    let server = ApiServer::start(cluster());
+    let tmp = tempfile::tempdir().unwrap();
+    let out = run(&server, tmp.path(), "wrong-token", &[]);
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    let json = json_of(&out);
+    assert!(json["findings"].as_array().unwrap().is_empty());
+    assert!(
+        json["errors"].to_string().contains("HTTP 401"),
+        "{}",
+        json["errors"]
+    );
+    assert!(json["warnings"]
+        .to_string()
+        .contains("no Kubernetes objects could be read from the cluster"));
+}
+
+#[test]
+fn a_resource_that_never_answers_is_reported_after_the_deadline() {
+    let mut behaviour = cluster();
+    behaviour.hang.insert("configmaps".to_string());
+    let server = ApiServer::start(behaviour);
+    let tmp = tempfile::tempdir().unwrap();
+    let out = run(&server, tmp.path(), TOKEN, &["--timeout", "2"]);
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    let json = json_of(&out);
+    let errors = json["errors"].to_string();
+    assert!(
+        errors.contains("cannot list configmaps in all namespaces: no answer in time"),
+        "{errors}"
+    );
+    assert!(findings_on(&json, "Deployment/shop/web").contains(&"ISO003".to_string()));
+}
+
+#[test]
+fn an_unreadable_kubeconfig_is_an_error_naming_it() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = palisade(
+        tmp.path(),
+        &["cluster", "--kubeconfig", "absent-kubeconfig", "-f", "json"],
+    );
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("absent-kubeconfig"),
+        "{}",
+        stderr(&out)
+    );
+}
+
+#[test]
+fn print_role_lists_only_read_verbs_on_the_kinds_read() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = palisade(tmp.path(), &["cluster", "--print-role"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let text = stdout(&out);
+    assert!(text.contains("kind: ClusterRole"));
+    assert!(text.contains("resources: [roles, rolebindings, clusterroles, clusterrolebindings]"));
+    assert!(text
+        .lines()
+        .filter(|l| l.contains("verbs:"))
+        .all(|l| l.trim() == "verbs: [list]"));
+}

@@ -1,0 +1,575 @@
+//! The objects of a running Kubernetes cluster, read through its API with kube-rs, for the
+//! scan engine.
+//!
+//! [`collect`] lists every resource kind the built-in rules judge (workloads and their pods,
+//! namespaces, service accounts, RBAC, NetworkPolicies, Services, Ingresses, ConfigMaps,
+//! RuntimeClasses, admission webhook configurations, and the metadata of Secrets, never
+//! their data), page by page (`limit` + `continue`, restarting a list whose continue token
+//! expired), a few lists at a time, each request under a deadline. What could not be read
+//! is reported per resource (forbidden, not served, timed out), and the rest is returned.
+
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::Duration;
+
+use kube::api::{Api, ApiResource, DynamicObject, GroupVersionKind, ListParams};
+use kube::config::{KubeConfigOptions, Kubeconfig};
+use kube::{Client, Config};
+use serde_json::Value;
+
+/// Where the cluster is and how to read it.
+#[derive(Debug, Clone)]
+pub struct Options {
+    /// A kubeconfig file; `None` reads `KUBECONFIG` or `~/.kube/config`, and falls back
+    /// to the in-cluster service account when neither exists.
+    pub kubeconfig: Option<PathBuf>,
+    /// The kubeconfig context; `None` is the current context.
+    pub context: Option<String>,
+    /// Only these namespaces (namespaced resources are then listed per namespace, which
+    /// needs only namespace-scoped permissions); empty is every namespace.
+    pub namespaces: Vec<String>,
+    /// Objects per page of a list.
+    pub page_size: u32,
+    /// Deadline of each request (connect, send, and the whole response).
+    pub timeout: Duration,
+    /// Lists in flight at once.
+    pub concurrency: usize,
+}
+
+impl Default for Options {
+    fn default() -> Self {
+        Options {
+            kubeconfig: None,
+            context: None,
+            namespaces: Vec::new(),
+            page_size: 500,
+            timeout: Duration::from_secs(30),
+            concurrency: 4,
+        }
+    }
+}
+
+/// A resource kind read from the cluster.
+#[derive(Debug, Clone, Copy)]
+pub struct Kind {
+    pub group: &'static str,
+    pub version: &'static str,
+    pub kind: &'static str,
+    pub plural: &'static str,
+    pub namespaced: bool,
+    /// Only the metadata is requested (`PartialObjectMetadataList`): the object's data is
+    /// never sent to Palisade.
+    pub metadata_only: bool,
+}
+
+const fn kind(
+    group: &'static str,
+    version: &'static str,
+    kind: &'static str,
+    plural: &'static str,
+    namespaced: bool,
+) -> Kind {
+    Kind {
+        group,
+        version,
+        kind,
+        plural,
+        namespaced,
+        metadata_only: false,
+    }
+}
+
+/// Every kind the built-in rules judge, in the order they are listed.
+pub const KINDS: &[Kind] = &[
+    kind("", "v1", "Namespace", "namespaces", false),
+    kind("", "v1", "Pod", "pods", true),
+    kind("apps", "v1", "Deployment", "deployments", true),
+    kind("apps", "v1", "DaemonSet", "daemonsets", true),
+    kind("apps", "v1", "StatefulSet", "statefulsets", true),
+    kind("apps", "v1", "ReplicaSet", "replicasets", true),
+    kind(
+        "",
+        "v1",
+        "ReplicationController",
+        "replicationcontrollers",
+        true,
+    ),
+    kind("batch", "v1", "Job", "jobs", true),
+    kind("batch", "v1", "CronJob", "cronjobs", true),
+    kind("", "v1", "Service", "services", true),
+    kind("", "v1", "ServiceAccount", "serviceaccounts", true),
+    kind("", "v1", "ConfigMap", "configmaps", true),
+    Kind {
+        metadata_only: true,
+        ..kind("", "v1", "Secret", "secrets", true)
+    },
+    kind(
+        "networking.k8s.io",
+        "v1",
+        "NetworkPolicy",
+        "networkpolicies",
+        true,
+    ),
+    kind("networking.k8s.io", "v1", "Ingress", "ingresses", true),
+    kind("rbac.authorization.k8s.io", "v1", "Role", "roles", true),
+    kind(
+        "rbac.authorization.k8s.io",
+        "v1",
+        "RoleBinding",
+        "rolebindings",
+        true,
+    ),
+    kind(
+        "rbac.authorization.k8s.io",
+        "v1",
+        "ClusterRole",
+        "clusterroles",
+        false,
+    ),
+    kind(
+        "rbac.authorization.k8s.io",
+        "v1",
+        "ClusterRoleBinding",
+        "clusterrolebindings",
+        false,
+    ),
+    kind("node.k8s.io", "v1", "RuntimeClass", "runtimeclasses", false),
+    kind(
+        "admissionregistration.k8s.io",
+        "v1",
+        "ValidatingWebhookConfiguration",
+        "validatingwebhookconfigurations",
+        false,
+    ),
+    kind(
+        "admissionregistration.k8s.io",
+        "v1",
+        "MutatingWebhookConfiguration",
+        "mutatingwebhookconfigurations",
+        false,
+    ),
+];
+
+impl Kind {
+    /// `deployments.apps`, `pods`: the resource as `kubectl` and RBAC name it.
+    pub fn resource(&self) -> String {
+        if self.group.is_empty() {
+            self.plural.to_string()
+        } else {
+            format!("{}.{}", self.plural, self.group)
+        }
+    }
+}
+
+/// Why the cluster could not be read at all.
+#[derive(Debug, thiserror::Error)]
+pub enum ClusterError {
+    #[error("kubeconfig {path}: {source}")]
+    Kubeconfig {
+        path: String,
+        #[source]
+        source: kube::config::KubeconfigError,
+    },
+    #[error("no cluster configuration: {0} (give --kubeconfig, set KUBECONFIG, or run inside a pod with a service account)")]
+    Infer(#[source] kube::config::InferConfigError),
+    #[error("cannot build the API client: {0}")]
+    Client(#[source] kube::Error),
+    #[error("cannot start the client runtime: {0}")]
+    Runtime(#[source] std::io::Error),
+}
+
+/// A list that could not be read, or not completely.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ListProblem {
+    /// `pods`, `deployments.apps`.
+    pub resource: String,
+    /// The namespace listed, or `None` for a cluster-wide list.
+    pub namespace: Option<String>,
+    pub kind: ProblemKind,
+    /// What the API server (or the transport) said.
+    pub message: String,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ProblemKind {
+    /// 401/403: the credentials may not list this resource.
+    Forbidden,
+    /// 404: the API server does not serve this resource (an older or trimmed cluster).
+    NotServed,
+    /// No answer within the deadline.
+    Timeout,
+    /// Anything else: transport errors, 5xx after retries, undecodable responses, a
+    /// continue token that kept expiring.
+    Failed,
+}
+
+impl std::fmt::Display for ListProblem {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let scope = match &self.namespace {
+            Some(ns) => format!("in namespace {ns}"),
+            None => "in all namespaces".to_string(),
+        };
+        let what = match self.kind {
+            ProblemKind::Forbidden => "forbidden",
+            ProblemKind::NotServed => "not served by this cluster",
+            ProblemKind::Timeout => "no answer in time",
+            ProblemKind::Failed => "failed",
+        };
+        write!(
+            f,
+            "cannot list {} {scope}: {what}: {}",
+            self.resource, self.message
+        )
+    }
+}
+
+/// What was read.
+#[derive(Debug, Default)]
+pub struct Collected {
+    /// The API server, as the kubeconfig names it.
+    pub server: String,
+    /// Objects as the API returns them, without `managedFields` and the
+    /// `last-applied-configuration` annotation, with `apiVersion` and `kind` set.
+    pub objects: Vec<Value>,
+    pub problems: Vec<ListProblem>,
+    /// List requests made (pages), for the curious and the benchmark.
+    pub requests: usize,
+}
+
+/// Lists the cluster's objects. Blocking: runs its own small runtime.
+pub fn collect(options: &Options) -> Result<Collected, ClusterError> {
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .map_err(ClusterError::Runtime)?;
+    runtime.block_on(collect_async(options))
+}
+
+async fn client_config(options: &Options) -> Result<Config, ClusterError> {
+    let kube_options = KubeConfigOptions {
+        context: options.context.clone(),
+        ..KubeConfigOptions::default()
+    };
+    let mut config =
+        match &options.kubeconfig {
+            Some(path) => {
+                let kubeconfig =
+                    Kubeconfig::read_from(path).map_err(|source| ClusterError::Kubeconfig {
+                        path: path.display().to_string(),
+                        source,
+                    })?;
+                Config::from_custom_kubeconfig(kubeconfig, &kube_options)
+                    .await
+                    .map_err(|source| ClusterError::Kubeconfig {
+                        path: path.display().to_string(),
+                        source,
+                    })?
+            }
+            None if options.context.is_some() => Config::from_kubeconfig(&kube_options)
+                .await
+                .map_err(|source| ClusterError::Kubeconfig {
+                    path: std::env::var("KUBECONFIG").unwrap_or_else(|_| "~/.kube/config".into()),
+                    source,
+                })?,
+            None => Config::infer().await.map_err(ClusterError::Infer)?,
+        };
+    config.connect_timeout = Some(options.timeout);
+    config.read_timeout = Some(options.timeout);
+    config.write_timeout = Some(options.timeout);
+    config.reset_reader_on_write = true;
+    Ok(config)
+}
+
+async fn collect_async(options: &Options) -> Result<Collected, ClusterError> {
+    let config = client_config(options).await?;
+    let server = config.cluster_url.to_string();
+    let client = Client::try_from(config).map_err(ClusterError::Client)?;
+    let semaphore = Arc::new(tokio::sync::Semaphore::new(options.concurrency.max(1)));
+    let mut tasks = tokio::task::JoinSet::new();
+    let mut order = 0usize;
+    for kind in KINDS {
+        let scopes: Vec<Option<String>> = if kind.namespaced && !options.namespaces.is_empty() {
+            options.namespaces.iter().cloned().map(Some).collect()
+        } else {
+            vec![None]
+        };
+        for namespace in scopes {
+            let client = client.clone();
+            let semaphore = semaphore.clone();
+            let lister = Lister {
+                kind: *kind,
+                namespace,
+                page_size: options.page_size.max(1),
+                timeout: options.timeout,
+            };
+            let slot = order;
+            order += 1;
+            tasks.spawn(async move {
+                let _permit = semaphore.acquire_owned().await;
+                (slot, lister.run(client).await)
+            });
+        }
+    }
+    let mut results = Vec::with_capacity(order);
+    while let Some(joined) = tasks.join_next().await {
+        if let Ok(result) = joined {
+            results.push(result);
+        }
+    }
+    // The order of KINDS, whatever order the lists finished in: reports are stable.
+    results.sort_by_key(|(slot, _)| *slot);
+    let mut collected = Collected {
+        server,
+        ..Collected::default()
+    };
+    for (_, outcome) in results {
+        collected.requests += outcome.requests;
+        collected.objects.extend(outcome.objects);
+        collected.problems.extend(outcome.problem);
+    }
+    Ok(collected)
+}
+
+struct Lister {
+    kind: Kind,
+    namespace: Option<String>,
+    page_size: u32,
+    timeout: Duration,
+}
+
+#[derive(Default)]
+struct ListOutcome {
+    objects: Vec<Value>,
+    problem: Option<ListProblem>,
+    requests: usize,
+}
+
+/// How many times a list whose continue token expired (410 Gone) starts over.
+const RESTARTS: usize = 3;
+
+impl Lister {
+    async fn run(self, client: Client) -> ListOutcome {
+        let gvk = GroupVersionKind::gvk(self.kind.group, self.kind.version, self.kind.kind);
+        let resource = ApiResource::from_gvk_with_plural(&gvk, self.kind.plural);
+        let api: Api<DynamicObject> = match &self.namespace {
+            Some(ns) => Api::namespaced_with(client, ns, &resource),
+            None => Api::all_with(client, &resource),
+        };
+        let mut outcome = ListOutcome::default();
+        let mut restarts = 0;
+        let mut token: Option<String> = None;
+        loop {
+            let mut params = ListParams::default().limit(self.page_size);
+            if let Some(token) = &token {
+                params = params.continue_token(token);
+            }
+            outcome.requests += 1;
+            let page = tokio::time::timeout(self.timeout, self.page(&api, &params)).await;
+            let page = match page {
+                Err(_) => Err(self.problem(
+                    ProblemKind::Timeout,
+                    format!("no response within {} s", self.timeout.as_secs_f32()),
+                )),
+                Ok(Ok(page)) => Ok(page),
+                Ok(Err(kube::Error::Api(status))) if status.code == 410 && token.is_some() => {
+                    // The continue token expired: a consistent list must start over.
+                    restarts += 1;
+                    if restarts > RESTARTS {
+                        Err(self.problem(
+                            ProblemKind::Failed,
+                            format!(
+                                "the continue token expired {restarts} times (410 Gone: {})",
+                                status.message
+                            ),
+                        ))
+                    } else {
+                        outcome.objects.clear();
+                        token = None;
+                        continue;
+                    }
+                }
+                Ok(Err(error)) => Err(self.classify(error)),
+            };
+            match page {
+                Ok((objects, next)) => {
+                    outcome.objects.extend(objects);
+                    match next {
+                        Some(next) if !next.is_empty() => token = Some(next),
+                        _ => return outcome,
+                    }
+                }
+                Err(problem) => {
+                    // A list that broke off is not half-reported: its objects are dropped and
+                    // the problem says what was not seen.
+                    outcome.objects.clear();
+                    outcome.problem = Some(problem);
+                    return outcome;
+                }
+            }
+        }
+    }
+
+    async fn page(
+        &self,
+        api: &Api<DynamicObject>,
+        params: &ListParams,
+    ) -> Result<(Vec<Value>, Option<String>), kube::Error> {
+        let api_version = if self.kind.group.is_empty() {
+            self.kind.version.to_string()
+        } else {
+            format!("{}/{}", self.kind.group, self.kind.version)
+        };
+        if self.kind.metadata_only {
+            let list = api.list_metadata(params).await?;
+            let objects = list
+                .items
+                .into_iter()
+                .map(|item| {
+                    let metadata = serde_json::to_value(&item.metadata).unwrap_or(Value::Null);
+                    let mut object = serde_json::json!({
+                        "apiVersion": api_version,
+                        "kind": self.kind.kind,
+                        "metadata": metadata,
+                    });
+                    tidy(&mut object);
+                    object
+                })
+                .collect();
+            return Ok((objects, list.metadata.continue_));
+        }
+        let list = api.list(params).await?;
+        let objects = list
+            .items
+            .into_iter()
+            .map(|item| {
+                let mut object = serde_json::to_value(&item).unwrap_or(Value::Null);
+                if let Value::Object(map) = &mut object {
+                    // Items of a list carry no type fields of their own.
+                    map.insert("apiVersion".into(), Value::String(api_version.clone()));
+                    map.insert("kind".into(), Value::String(self.kind.kind.to_string()));
+                }
+                tidy(&mut object);
+                object
+            })
+            .collect();
+        Ok((objects, list.metadata.continue_))
+    }
+
+    fn problem(&self, kind: ProblemKind, message: String) -> ListProblem {
+        ListProblem {
+            resource: self.kind.resource(),
+            namespace: self.namespace.clone(),
+            kind,
+            message,
+        }
+    }
+
+    fn classify(&self, error: kube::Error) -> ListProblem {
+        match error {
+            kube::Error::Api(status) => {
+                let kind = match status.code {
+                    401 | 403 => ProblemKind::Forbidden,
+                    404 => ProblemKind::NotServed,
+                    504 => ProblemKind::Timeout,
+                    _ => ProblemKind::Failed,
+                };
+                let message = if status.message.is_empty() {
+                    format!("HTTP {}", status.code)
+                } else {
+                    format!("HTTP {}: {}", status.code, status.message)
+                };
+                self.problem(kind, message)
+            }
+            other => {
+                let message = chain(&other);
+                let kind = if message.contains("timed out") || message.contains("deadline") {
+                    ProblemKind::Timeout
+                } else {
+                    ProblemKind::Failed
+                };
+                self.problem(kind, message)
+            }
+        }
+    }
+}
+
+/// An error with its causes, `a: b: c`.
+fn chain(error: &(dyn std::error::Error + 'static)) -> String {
+    let mut text = error.to_string();
+    let mut source = error.source();
+    while let Some(cause) = source {
+        let cause_text = cause.to_string();
+        if !text.contains(&cause_text) {
+            text.push_str(": ");
+            text.push_str(&cause_text);
+        }
+        source = cause.source();
+    }
+    text
+}
+
+/// Drops what only bloats an object and may hold what it should not: `managedFields`,
+/// and the `last-applied-configuration` annotation (a Secret's would hold its data).
+fn tidy(object: &mut Value) {
+    let Some(metadata) = object.get_mut("metadata").and_then(Value::as_object_mut) else {
+        return;
+    };
+    metadata.remove("managedFields");
+    if let Some(Value::Object(annotations)) = metadata.get_mut("annotations") {
+        annotations.remove("kubectl.kubernetes.io/last-applied-configuration");
+        if annotations.is_empty() {
+            metadata.remove("annotations");
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn tidy_drops_managed_fields_and_last_applied_configuration() {
+        let mut object = serde_json::json!({
+            "kind": "Secret",
+            "metadata": {
+                "name": "db",
+                "managedFields": [{"manager": "kubectl"}],
+                "annotations": {
+                    "kubectl.kubernetes.io/last-applied-configuration": "{\"data\":{\"password\":\"aHVudGVyMg==\"}}"
+                }
+            }
+        });
+        tidy(&mut object);
+        assert_eq!(
+            object,
+            serde_json::json!({"kind": "Secret", "metadata": {"name": "db"}})
+        );
+    }
+
+    #[test]
+    fn every_kind_has_a_distinct_resource_name() {
+        let mut names: Vec<String> = KINDS.iter().map(Kind::resource).collect();
+        names.sort();
+        names.dedup();
+        assert_eq!(names.len(), KINDS.len());
+        assert!(KINDS
+            .iter()
+            .filter(|k| k.metadata_only)
+            .all(|k| k.kind == "Secret"));
+    }
+
+    #[test]
+    fn problems_read_like_sentences() {
+        let problem = ListProblem {
+            resource: "secrets".into(),
+            namespace: Some("payments".into()),
+            kind: ProblemKind::Forbidden,
+            message: "HTTP 403: secrets is forbidden".into(),
+        };
+        assert_eq!(
+            problem.to_string(),
+            "cannot list secrets in namespace payments: forbidden: HTTP 403: secrets is forbidden"
+        );
+    }
+}
