@@ -51,6 +51,10 @@ pub enum Command {
     Webhook(crate::webhook_cmd::WebhookCommand),
     /// User policies: `policy test DIR` runs Gatekeeper suite.yaml files like `gator verify`.
     Policy(crate::policy_cmd::PolicyArgs),
+    /// Deployed cloud functions, read live and judged by the serverless rules:
+    /// `palisade cloud aws`.
+    #[command(subcommand)]
+    Cloud(crate::cloud_cmd::CloudCommand),
 }
 
 #[derive(Debug, Subcommand)]

@@ -1,6 +1,7 @@
 //! The `palisade` binary: parses the command line, runs the scanners, prints reports.
 
 mod cli;
+mod cloud_cmd;
 mod cluster_cmd;
 mod db_cmd;
 mod image_cmd;
@@ -46,6 +47,7 @@ fn main() -> ExitCode {
         Command::Serve(args) => webhook_cmd::serve(args),
         Command::Webhook(cmd) => webhook_cmd::run(cmd),
         Command::Policy(args) => policy_cmd::run(args),
+        Command::Cloud(cmd) => cloud_cmd::run(cmd),
     };
     match result {
         Ok(code) => ExitCode::from(code),
