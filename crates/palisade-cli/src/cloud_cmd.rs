@@ -198,11 +198,14 @@ fn aws(args: AwsArgs) -> anyhow::Result<u8> {
     }
     report.errors = errors;
     for e in &scan.errors {
-        report.errors.push(ScanError::new(
-            format!("aws:{}", e.region),
-            None,
-            clean(&e.to_string()),
-        ));
+        let text = clean(&e.to_string());
+        if e.kind == palisade_cloud::CallErrorKind::Unsupported {
+            report.warnings.push(format!("aws:{}: {text}", e.region));
+        } else {
+            report
+                .errors
+                .push(ScanError::new(format!("aws:{}", e.region), None, text));
+        }
     }
     engine.finish(&mut report);
     let functions = scan.inventory.functions.len();

@@ -10,6 +10,7 @@ use aws_config::retry::RetryConfig;
 use aws_config::timeout::TimeoutConfig;
 use aws_config::{BehaviorVersion, Region, SdkConfig};
 use aws_smithy_runtime_api::client::result::SdkError;
+use aws_smithy_runtime_api::http::Response as HttpResponse;
 use aws_smithy_types::error::metadata::ProvideErrorMetadata;
 use tokio::sync::Semaphore;
 use tokio::task::JoinSet;
@@ -132,32 +133,39 @@ impl Tally {
         self.calls.fetch_add(1, Ordering::Relaxed);
     }
 
-    fn push(&self, e: CallError) {
+    fn push(&self, mut e: CallError) {
+        // One warning per region for an operation the endpoint lacks, not one per function.
+        if e.kind == CallErrorKind::Unsupported {
+            e.subject = None;
+        }
         if let Ok(mut errors) = self.errors.lock() {
             errors.push(e);
         }
     }
 
-    fn fail<E, R>(&self, action: &str, region: &str, subject: Option<&str>, err: &SdkError<E, R>)
-    where
+    fn fail<E>(
+        &self,
+        action: &str,
+        region: &str,
+        subject: Option<&str>,
+        err: &SdkError<E, HttpResponse>,
+    ) where
         E: ProvideErrorMetadata + std::error::Error + 'static,
-        R: std::fmt::Debug,
     {
         self.push(CallError::from_sdk(action, region, subject, err));
     }
 
     /// The result of a single call: `Some` on success, `None` (and the error kept) on
     /// failure, `None` silently when the service says the thing does not exist.
-    fn single<T, E, R>(
+    fn single<T, E>(
         &self,
         action: &str,
         region: &str,
         subject: Option<&str>,
-        result: Result<T, SdkError<E, R>>,
+        result: Result<T, SdkError<E, HttpResponse>>,
     ) -> Option<T>
     where
         E: ProvideErrorMetadata + std::error::Error + 'static,
-        R: std::fmt::Debug,
     {
         self.count();
         match result {
@@ -473,37 +481,30 @@ async fn function_details(
     ) {
         f.policy = out.policy().map(str::to_string);
     }
-    let mut pages = lambda
-        .list_function_url_configs()
-        .function_name(&name)
-        .into_paginator()
-        .send();
-    while let Some(page) = pages.next().await {
-        tally.count();
-        match page {
-            Ok(p) => {
-                for u in p.function_url_configs() {
-                    f.urls.push(UrlData {
-                        arn: u.function_arn().to_string(),
-                        auth_type: u.auth_type().as_str().to_string(),
-                        allow_origins: u
-                            .cors()
-                            .map(|c| c.allow_origins().to_vec())
-                            .unwrap_or_default(),
-                        allow_credentials: u
-                            .cors()
-                            .and_then(|c| c.allow_credentials())
-                            .unwrap_or(false),
-                        has_cors: u.cors().is_some(),
-                    });
-                }
-            }
-            Err(e) if is_not_found(&e) => break,
-            Err(e) => {
-                tally.fail("lambda:ListFunctionUrlConfigs", region, subject, &e);
-                break;
-            }
-        }
+    // The unqualified function's URL (an alias's URL would need one call per alias).
+    if let Some(u) = tally.single(
+        "lambda:GetFunctionUrlConfig",
+        region,
+        subject,
+        lambda
+            .get_function_url_config()
+            .function_name(&name)
+            .send()
+            .await,
+    ) {
+        f.urls.push(UrlData {
+            arn: u.function_arn().to_string(),
+            auth_type: u.auth_type().as_str().to_string(),
+            allow_origins: u
+                .cors()
+                .map(|c| c.allow_origins().to_vec())
+                .unwrap_or_default(),
+            allow_credentials: u
+                .cors()
+                .and_then(|c| c.allow_credentials())
+                .unwrap_or(false),
+            has_cors: u.cors().is_some(),
+        });
     }
     if let Some(out) = tally.single(
         "lambda:GetFunctionEventInvokeConfig",

@@ -3,6 +3,7 @@
 use std::fmt;
 
 use aws_smithy_runtime_api::client::result::SdkError;
+use aws_smithy_runtime_api::http::Response as HttpResponse;
 use aws_smithy_types::error::metadata::ProvideErrorMetadata;
 
 /// Why a call failed.
@@ -20,6 +21,9 @@ pub enum CallErrorKind {
     Malformed,
     /// Any other error the service returned.
     Service,
+    /// The endpoint does not implement the operation (HTTP 404 without an AWS error code);
+    /// a warning, since what it would read stays unknown rather than wrong.
+    Unsupported,
 }
 
 /// A call that did not yield its data, with the region it was made in.
@@ -48,6 +52,7 @@ impl fmt::Display for CallError {
             CallErrorKind::Unreachable => "endpoint unreachable",
             CallErrorKind::Malformed => "unreadable response",
             CallErrorKind::Service => "failed",
+            CallErrorKind::Unsupported => "the endpoint does not implement this call",
         };
         write!(f, ": {what}")?;
         if !self.message.is_empty() {
@@ -75,15 +80,14 @@ impl CallError {
     }
 
     /// Classifies an SDK error.
-    pub(crate) fn from_sdk<E, R>(
+    pub(crate) fn from_sdk<E>(
         action: &str,
         region: &str,
         subject: Option<&str>,
-        err: &SdkError<E, R>,
+        err: &SdkError<E, HttpResponse>,
     ) -> Self
     where
         E: ProvideErrorMetadata + std::error::Error + 'static,
-        R: fmt::Debug,
     {
         let (kind, message) = match err {
             SdkError::TimeoutError(_) => (CallErrorKind::Timeout, String::new()),
@@ -110,10 +114,22 @@ impl CallError {
                 } else {
                     CallErrorKind::Service
                 };
+                let status = se.raw().status().as_u16();
                 let msg = match (code, e.message()) {
                     ("", Some(m)) => m.to_string(),
                     (c, Some(m)) => format!("{c}: {m}"),
+                    ("", None) => format!("HTTP {status}: {}", source_chain(err)),
                     (c, None) => c.to_string(),
+                };
+                // An endpoint that answers 404 without an AWS error code does not implement
+                // the operation (an emulator, a private endpoint): not the account's state.
+                let kind = if code.is_empty() && status == 404 {
+                    CallErrorKind::Unsupported
+                } else if code.is_empty() && (200..300).contains(&status) {
+                    // A success the SDK could not read (a date in the wrong format...).
+                    CallErrorKind::Malformed
+                } else {
+                    kind
                 };
                 (kind, msg)
             }

@@ -38,7 +38,7 @@ pub const REQUIRED_ACTIONS: &[&str] = &[
     "lambda:GetFunctionEventInvokeConfig",
     "lambda:GetPolicy",
     "lambda:ListEventSourceMappings",
-    "lambda:ListFunctionUrlConfigs",
+    "lambda:GetFunctionUrlConfig",
     "lambda:ListFunctions",
     "lambda:ListProvisionedConcurrencyConfigs",
     "logs:DescribeLogGroups",
