@@ -52,7 +52,7 @@ for run in 1 2; do
   /usr/bin/time -f '%M %U %S' -o "$WORK/rss" "$PALISADE" cloud aws --endpoint-url "http://127.0.0.1:$PORT" \
     --format json --output "$WORK/report.json" 2> "$WORK/stderr" || true
   t1=$(date +%s.%N)
-  read -r RSS USER SYS < "$WORK/rss"
+  read -r RSS USER SYS < <(tail -1 "$WORK/rss")
   printf 'run %d: wall %.2f s, peak RSS %d MB, CPU user %.2f s + sys %.2f s\n' "$run" \
     "$(echo "$t1 - $t0" | bc -l)" $((RSS / 1024)) "$USER" "$SYS"
 done

@@ -452,6 +452,85 @@ pub(crate) fn self_modification_findings(inv: &Inventory, loc: &Locator) -> Vec<
 mod tests {
     use super::*;
 
+    /// moto keeps neither `KMSKeyArn` nor `DeadLetterConfig`; their mapping is checked here.
+    #[test]
+    fn kms_key_and_dead_letter_queue_silence_sec301_and_log004() {
+        use crate::collect::RegionData;
+        let function = |name: &str, protected: bool| {
+            FunctionData {
+            name: name.into(),
+            arn: format!("arn:aws:lambda:us-east-1:1:function:{name}"),
+            runtime: Some("python3.12".into()),
+            environment: vec![("DB_PASSWORD".into(), "{{resolve:ssm:x}}".into())],
+            kms_key: protected.then(|| "arn:aws:kms:us-east-1:1:key/k".into()),
+            dead_letter: protected.then(|| "arn:aws:sqs:us-east-1:1:dlq".into()),
+            policy: Some(
+                r#"{"Statement":[{"Sid":"s3","Effect":"Allow","Principal":{"Service":"s3.amazonaws.com"},
+                    "Action":"lambda:InvokeFunction","Resource":"x",
+                    "Condition":{"ArnLike":{"AWS:SourceArn":"arn:aws:s3:::b"}}}]}"#
+                    .into(),
+            ),
+            ..FunctionData::default()
+        }
+        };
+        let collected = Collected {
+            account: "1".into(),
+            regions: vec![RegionData {
+                region: "us-east-1".into(),
+                functions: vec![function("bare", false), function("protected", true)],
+                ..RegionData::default()
+            }],
+            ..Collected::default()
+        };
+        let (inv, loc, errors) = build(&collected);
+        assert!(errors.is_empty());
+        let mut findings =
+            palisade_serverless::check(&inv, &palisade_serverless::ServerlessSettings::default());
+        for f in &mut findings {
+            loc.relocate(&mut f.location);
+        }
+        let on = |rule: &str, name: &str| {
+            findings
+                .iter()
+                .any(|f| f.rule_id == rule && f.location.path.ends_with(&format!(":{name}")))
+        };
+        assert!(
+            on("SEC301", "bare") && on("LOG004", "bare"),
+            "{findings:#?}"
+        );
+        assert!(
+            !on("SEC301", "protected") && !on("LOG004", "protected"),
+            "{findings:#?}"
+        );
+    }
+
+    #[test]
+    fn a_malformed_resource_policy_is_an_error_naming_the_call() {
+        use crate::collect::RegionData;
+        let collected = Collected {
+            account: "1".into(),
+            regions: vec![RegionData {
+                region: "eu-west-1".into(),
+                functions: vec![FunctionData {
+                    name: "f".into(),
+                    arn: "arn:aws:lambda:eu-west-1:1:function:f".into(),
+                    policy: Some("{\"Statement\": [".into()),
+                    ..FunctionData::default()
+                }],
+                ..RegionData::default()
+            }],
+            ..Collected::default()
+        };
+        let (inv, _, errors) = build(&collected);
+        assert_eq!(inv.functions.len(), 1);
+        assert_eq!(errors.len(), 1);
+        let text = errors[0].to_string();
+        assert!(
+            text.starts_with("lambda:GetPolicy in eu-west-1 (f): unreadable response"),
+            "{text}"
+        );
+    }
+
     #[test]
     fn finds_function_names_in_integration_uris() {
         assert_eq!(
