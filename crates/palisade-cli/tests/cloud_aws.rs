@@ -544,3 +544,35 @@ fn print_policy_lists_read_only_actions() {
         );
     }
 }
+
+#[test]
+fn no_credentials_is_an_error_that_says_so() {
+    let home = std::env::temp_dir().join("palisade-cloud-test-nocreds");
+    let out = Command::new(env!("CARGO_BIN_EXE_palisade"))
+        .args([
+            "cloud",
+            "aws",
+            "--endpoint-url",
+            "http://127.0.0.1:9",
+            "--timeout",
+            "3",
+        ])
+        .env_clear()
+        .env("HOME", &home)
+        .env("AWS_REGION", "us-east-1")
+        .env("AWS_CONFIG_FILE", home.join("none"))
+        .env("AWS_SHARED_CREDENTIALS_FILE", home.join("none"))
+        .env("AWS_EC2_METADATA_DISABLED", "true")
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let err = common::stderr(&out);
+    assert!(
+        err.contains("sts:GetCallerIdentity in global: no usable credentials"),
+        "{err}"
+    );
+    assert!(
+        !err.contains('\n') || err.lines().count() == 1,
+        "one line: {err}"
+    );
+}

@@ -15,8 +15,10 @@ pub enum CallErrorKind {
     Throttled,
     /// No answer in time.
     Timeout,
-    /// No connection, DNS failure, TLS failure, no credentials.
+    /// No connection, DNS failure, TLS failure.
     Unreachable,
+    /// The credential chain found nothing (or the profile is broken).
+    NoCredentials,
     /// A response that could not be read (a malformed policy document included).
     Malformed,
     /// Any other error the service returned.
@@ -50,6 +52,9 @@ impl fmt::Display for CallError {
             CallErrorKind::Throttled => "throttled after every retry",
             CallErrorKind::Timeout => "no answer in time",
             CallErrorKind::Unreachable => "endpoint unreachable",
+            CallErrorKind::NoCredentials => {
+                "no usable credentials (environment, --profile, shared files, SSO, metadata)"
+            }
             CallErrorKind::Malformed => "unreadable response",
             CallErrorKind::Service => "failed",
             CallErrorKind::Unsupported => "the endpoint does not implement this call",
@@ -92,12 +97,17 @@ impl CallError {
         let (kind, message) = match err {
             SdkError::TimeoutError(_) => (CallErrorKind::Timeout, String::new()),
             SdkError::DispatchFailure(d) => {
+                let message = source_chain(err);
                 let kind = if d.is_timeout() {
                     CallErrorKind::Timeout
+                } else if message.contains("no credentials")
+                    || message.contains("credential provider")
+                {
+                    CallErrorKind::NoCredentials
                 } else {
                     CallErrorKind::Unreachable
                 };
-                (kind, source_chain(err))
+                (kind, message)
             }
             SdkError::ResponseError(_) => (CallErrorKind::Malformed, source_chain(err)),
             SdkError::ServiceError(se) => {
@@ -151,7 +161,8 @@ fn source_chain(err: &dyn std::error::Error) -> String {
         }
         cur = e.source();
     }
-    parts.join(": ")
+    // The SDK's multi-line messages (the credential chain's attempts) on one line.
+    parts.join(": ").replace('\n', "; ")
 }
 
 /// Whether an SDK error is the service saying the thing asked about does not exist
