@@ -68,6 +68,10 @@ pub enum Command {
     /// Palisade output. Helm chart rendering is not part of this command yet: a chart
     /// directory (Chart.yaml) is refused with exit status 2.
     Render(crate::render_cmd::RenderArgs),
+    /// Deployed cloud functions, read live and judged by the serverless rules:
+    /// `palisade cloud aws`.
+    #[command(subcommand)]
+    Cloud(crate::cloud_cmd::CloudCommand),
 }
 
 #[derive(Debug, Subcommand)]

@@ -1,6 +1,7 @@
 //! The `palisade` binary: parses the command line, runs the scanners, prints reports.
 
 mod cli;
+mod cloud_cmd;
 mod cluster_cmd;
 mod db_cmd;
 mod image_cmd;
@@ -48,6 +49,7 @@ fn main() -> ExitCode {
         Command::Webhook(cmd) => webhook_cmd::run(cmd),
         Command::Policy(args) => policy_cmd::run(args),
         Command::Render(args) => render_cmd::run(args),
+        Command::Cloud(cmd) => cloud_cmd::run(cmd),
     };
     match result {
         Ok(code) => ExitCode::from(code),

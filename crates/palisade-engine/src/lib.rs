@@ -163,6 +163,12 @@ impl Engine {
         })
     }
 
+    /// The `[serverless]` settings of the configuration, for front-ends that run the
+    /// serverless rules on models of their own (live cloud functions).
+    pub fn serverless_settings(&self) -> &palisade_serverless::ServerlessSettings {
+        &self.serverless
+    }
+
     pub fn settings(&self) -> &Settings {
         &self.settings
     }

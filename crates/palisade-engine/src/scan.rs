@@ -261,7 +261,8 @@ impl Engine {
     }
 
     /// Configuration (suppressions, severity overrides) and filters, then the report's order.
-    pub(crate) fn finish(&self, report: &mut ScanReport) {
+    /// Public for front-ends that produce their findings themselves (`palisade cloud aws`).
+    pub fn finish(&self, report: &mut ScanReport) {
         self.settings
             .config
             .apply(report, chrono::Local::now().date_naive());

@@ -8,6 +8,7 @@
 //! It does not walk directories, read files, deploy anything or talk to a cloud; the CLI
 //! does the walking, and what a template leaves to deploy time stays unknown here.
 
+pub mod drift;
 pub mod frontend;
 pub mod grant;
 pub mod iam;
@@ -250,12 +251,14 @@ pub fn check(inv: &Inventory, settings: &ServerlessSettings) -> Vec<Finding> {
     out
 }
 
-/// Every rule of this crate.
+/// Every rule of this crate (FN009 judges a live function against its template, see
+/// [`drift`]; it does not run on templates alone).
 pub fn rules() -> Vec<&'static RuleMeta> {
     rules::ALL
         .iter()
         .chain(platform::rules::ALL)
         .map(|r| r.meta)
+        .chain(std::iter::once(&drift::RULE))
         .collect()
 }
 

@@ -91,7 +91,8 @@ fn every_fixture_raises_exactly_its_rules() {
         }
     }
     assert!(failures.is_empty(), "{}", failures.join("\n"));
-    for r in rules() {
+    // FN009 compares a live function with its template: tests/drift.rs covers it.
+    for r in rules().into_iter().filter(|r| r.id != "FN009") {
         assert!(covered.contains(r.id), "no fail fixture raises {}", r.id);
     }
 }

@@ -1,0 +1,164 @@
+"""Creates deployed serverless resources in a running moto server through the AWS APIs
+(boto3), for the `palisade cloud aws` tests and bench/cloud.sh.
+
+usage: python seed.py ENDPOINT rules        one fire and one no-fire case per rule
+       python seed.py ENDPOINT bench N      N functions, each with its own role and policies
+Prints a JSON summary (the ARNs the tests look for) on standard output.
+"""
+import io
+import json
+import sys
+import zipfile
+
+import boto3
+
+ENDPOINT, MODE = sys.argv[1], sys.argv[2]
+REGION = "us-east-1"
+KW = dict(endpoint_url=ENDPOINT, region_name=REGION,
+          aws_access_key_id="testing", aws_secret_access_key="testing")
+iam, lam, apigw, apigw2, logs = (boto3.client(s, **KW) for s in
+                                 ("iam", "lambda", "apigateway", "apigatewayv2", "logs"))
+ACCOUNT = boto3.client("sts", **KW).get_caller_identity()["Account"]
+TRUST = json.dumps({"Version": "2012-10-17", "Statement": [{
+    "Effect": "Allow", "Principal": {"Service": "lambda.amazonaws.com"}, "Action": "sts:AssumeRole"}]})
+
+
+def code():
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w") as z:
+        z.writestr("index.py", "def handler(e, c):\n    return {'statusCode': 200}\n")
+    return buf.getvalue()
+
+
+CODE = code()
+
+
+def role(name, inline=None, attached=()):
+    arn = iam.create_role(RoleName=name, AssumeRolePolicyDocument=TRUST)["Role"]["Arn"]
+    for pname, statements in (inline or {}).items():
+        iam.put_role_policy(RoleName=name, PolicyName=pname, PolicyDocument=json.dumps(
+            {"Version": "2012-10-17", "Statement": statements}))
+    for p in attached:
+        iam.attach_role_policy(RoleName=name, PolicyArn=p)
+    return arn
+
+
+def function(name, role_arn, **extra):
+    args = dict(FunctionName=name, Runtime="python3.12", Role=role_arn, Handler="index.handler",
+                Code={"ZipFile": CODE}, Timeout=10, MemorySize=512)
+    args.update(extra)
+    return lam.create_function(**args)["FunctionArn"]
+
+
+def fn_arn(name):
+    return f"arn:aws:lambda:{REGION}:{ACCOUNT}:function:{name}"
+
+
+def integration_uri(name):
+    return f"arn:aws:apigateway:{REGION}:lambda:path/2015-03-31/functions/{fn_arn(name)}/invocations"
+
+
+def rules():
+    out = {"account": ACCOUNT}
+    wide_policy = iam.create_policy(PolicyName="pass-any-role", PolicyDocument=json.dumps(
+        {"Version": "2012-10-17", "Statement": [
+            {"Effect": "Allow", "Action": "iam:PassRole", "Resource": "*"}]}))["Policy"]["Arn"]
+    wide = role("wide-role", {"everything": [{"Effect": "Allow", "Action": "*", "Resource": "*"}]},
+                [wide_policy])
+    tight = role("tight-role", {"logs": [{"Effect": "Allow", "Action": ["logs:CreateLogStream", "logs:PutLogEvents"],
+                                          "Resource": f"arn:aws:logs:{REGION}:{ACCOUNT}:log-group:/aws/lambda/good-fn:*"}]})
+    shared = role("shared-role", {"read": [{"Effect": "Allow", "Action": "dynamodb:GetItem",
+                                             "Resource": f"arn:aws:dynamodb:{REGION}:{ACCOUNT}:table/t"}]})
+    selfmod = role("selfmod-role", {"deploy-self": [{"Effect": "Allow", "Action": "lambda:UpdateFunctionCode",
+                                                       "Resource": fn_arn("selfmod-fn")}]})
+
+    # Fires: deprecated runtime, long timeout, plaintext secret without a CMK, no tracing,
+    # no reserved concurrency, public URL with wildcard CORS and credentials, public
+    # invoke permission, S3 trigger without a DLQ, log group without retention.
+    function("open-fn", wide, Runtime="python3.7", Timeout=900, MemorySize=128,
+             Environment={"Variables": {"DB_PASSWORD": "hunter2-prod-Secret!9", "LOG_LEVEL": "debug"}})
+    lam.create_function_url_config(FunctionName="open-fn", AuthType="NONE",
+                                   Cors={"AllowOrigins": ["*"], "AllowCredentials": True})
+    lam.add_permission(FunctionName="open-fn", StatementId="public", Action="lambda:InvokeFunction",
+                       Principal="*")
+    lam.add_permission(FunctionName="open-fn", StatementId="from-s3", Action="lambda:InvokeFunction",
+                       Principal="s3.amazonaws.com", SourceArn="arn:aws:s3:::uploads")
+    logs.create_log_group(logGroupName="/aws/lambda/open-fn")
+
+    # No fires: current runtime, short timeout, tracing, reserved concurrency, no secret in
+    # the environment, IAM URL, permission scoped by source, no asynchronous invoker,
+    # retention. (moto does not keep KMSKeyArn or DeadLetterConfig, so the CMK and DLQ
+    # cases are left to the unit tests.)
+    function("good-fn", tight, TracingConfig={"Mode": "Active"},
+             Environment={"Variables": {"LOG_LEVEL": "info"}})
+
+    lam.put_function_concurrency(FunctionName="good-fn", ReservedConcurrentExecutions=5)
+    lam.create_function_url_config(FunctionName="good-fn", AuthType="AWS_IAM")
+    lam.add_permission(FunctionName="good-fn", StatementId="from-api", Action="lambda:InvokeFunction",
+                       Principal="apigateway.amazonaws.com",
+                       SourceArn=f"arn:aws:execute-api:{REGION}:{ACCOUNT}:*/*/GET/keyed")
+    logs.create_log_group(logGroupName="/aws/lambda/good-fn")
+    logs.put_retention_policy(logGroupName="/aws/lambda/good-fn", retentionInDays=365)
+
+    function("shared-a", shared)
+    function("shared-b", shared)
+    function("selfmod-fn", selfmod)
+
+    # REST API: one open method, one behind an API key, both on open-fn / good-fn.
+    api = apigw.create_rest_api(name="rest-api")["id"]
+    root = [r for r in apigw.get_resources(restApiId=api)["items"] if r["path"] == "/"][0]["id"]
+    for path, target, key in (("open", "open-fn", False), ("keyed", "good-fn", True)):
+        rid = apigw.create_resource(restApiId=api, parentId=root, pathPart=path)["id"]
+        apigw.put_method(restApiId=api, resourceId=rid, httpMethod="GET", authorizationType="NONE",
+                         apiKeyRequired=key)
+        apigw.put_integration(restApiId=api, resourceId=rid, httpMethod="GET", type="AWS_PROXY",
+                              integrationHttpMethod="POST", uri=integration_uri(target))
+    dep = apigw.create_deployment(restApiId=api, stageName="prod")
+    out["rest_api"] = api
+
+    # HTTP API: one route without an authorizer, one with a JWT authorizer.
+    api2 = apigw2.create_api(Name="http-api", ProtocolType="HTTP")["ApiId"]
+    auth = apigw2.create_authorizer(ApiId=api2, AuthorizerType="JWT", Name="jwt",
+                                    IdentitySource=["$request.header.Authorization"],
+                                    JwtConfiguration={"Audience": ["a"], "Issuer": "https://issuer.example.com"})["AuthorizerId"]
+    for key, target, jwt in (("GET /public", "open-fn", False), ("GET /private", "good-fn", True)):
+        integ = apigw2.create_integration(ApiId=api2, IntegrationType="AWS_PROXY",
+                                          IntegrationUri=fn_arn(target), PayloadFormatVersion="2.0")["IntegrationId"]
+        extra = {"AuthorizationType": "JWT", "AuthorizerId": auth} if jwt else {}
+        apigw2.create_route(ApiId=api2, RouteKey=key, Target=f"integrations/{integ}", **extra)
+    apigw2.create_stage(ApiId=api2, StageName="logged", AccessLogSettings={
+        "DestinationArn": f"arn:aws:logs:{REGION}:{ACCOUNT}:log-group:access", "Format": "$context.requestId"})
+    out["http_api"] = api2
+    return out
+
+
+def bench(n):
+    for i in range(n):
+        name = f"bench-{i:05d}"
+        r = role(f"{name}-role", {"inline": [{"Effect": "Allow", "Action": ["s3:GetObject"],
+                                               "Resource": f"arn:aws:s3:::bucket-{i}/*"}]})
+        p = iam.create_policy(PolicyName=f"{name}-policy", PolicyDocument=json.dumps(
+            {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "dynamodb:*",
+                                                     "Resource": "*"}]}))["Policy"]["Arn"]
+        iam.attach_role_policy(RoleName=f"{name}-role", PolicyArn=p)
+        function(name, r, Environment={"Variables": {"STAGE": "prod", "TABLE": f"t{i}"}})
+    return {"account": ACCOUNT, "functions": n}
+
+
+def unreadable():
+    # moto 5.1 answers GetFunctionEventInvokeConfig with LastModified as an ISO date where
+    # the API has epoch seconds: a response the SDK cannot read, reported, not fatal.
+    function("eic-fn", role("eic-role"))
+    lam.put_function_event_invoke_config(FunctionName="eic-fn", DestinationConfig={
+        "OnFailure": {"Destination": f"arn:aws:sqs:{REGION}:{ACCOUNT}:failed-events"}})
+    return {"account": ACCOUNT}
+
+
+if MODE == "rules":
+    print(json.dumps(rules()))
+elif MODE == "unreadable":
+    print(json.dumps(unreadable()))
+elif MODE == "bench":
+    print(json.dumps(bench(int(sys.argv[3]))))
+else:
+    sys.exit(f"unknown mode {MODE}")

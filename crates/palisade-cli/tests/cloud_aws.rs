@@ -1,0 +1,578 @@
+//! `palisade cloud aws` against moto, the Python implementation of the AWS APIs: the tests
+//! start `moto_server` on a free loopback port, create functions, roles, policies, URLs,
+//! permissions, REST and HTTP APIs and log groups through the APIs (tests/cloud/seed.py,
+//! boto3), and run the real binary with `--endpoint-url`. The bad cases put
+//! tests/cloud/proxy.py in front of moto (access denied for one service, throttling, a
+//! region that never answers), or a socket that accepts and never answers.
+//!
+//! moto is found at $PALISADE_MOTO_SERVER, $PALISADE_REF_DIR/venv-moto/bin/moto_server,
+//! ~/.cache/palisade-ref/venv-moto/bin/moto_server (what .ci/install.d/45-moto.sh
+//! installs) or /opt/peers/venv-moto/bin/moto_server. Without it the tests print a skip
+//! line locally and fail when CI is set.
+
+mod common;
+
+use std::io::{BufRead, BufReader};
+use std::net::{TcpListener, TcpStream};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Output, Stdio};
+use std::time::{Duration, Instant};
+
+use serde_json::Value;
+
+fn moto_server() -> Option<PathBuf> {
+    let mut candidates = Vec::new();
+    if let Some(p) = std::env::var_os("PALISADE_MOTO_SERVER") {
+        candidates.push(PathBuf::from(p));
+    }
+    if let Some(d) = std::env::var_os("PALISADE_REF_DIR") {
+        candidates.push(PathBuf::from(d).join("venv-moto/bin/moto_server"));
+    }
+    if let Some(h) = std::env::var_os("HOME") {
+        candidates.push(PathBuf::from(h).join(".cache/palisade-ref/venv-moto/bin/moto_server"));
+    }
+    candidates.push(PathBuf::from("/opt/peers/venv-moto/bin/moto_server"));
+    let found = candidates.into_iter().find(|p| p.is_file());
+    if found.is_none() {
+        assert!(
+            std::env::var_os("CI").is_none(),
+            "moto_server not found: run .ci/install.d/45-moto.sh or set PALISADE_MOTO_SERVER"
+        );
+        eprintln!(
+            "SKIP: moto_server not found (run .ci/install.d/45-moto.sh); cloud aws tests not run"
+        );
+    }
+    found
+}
+
+/// A child process killed when the test ends, pass or fail.
+struct Killed(Child);
+
+impl Drop for Killed {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+struct Moto {
+    _server: Killed,
+    python: PathBuf,
+    endpoint: String,
+}
+
+fn free_port() -> u16 {
+    TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .map(|a| a.port())
+        .expect("a free port")
+}
+
+fn start_moto() -> Option<Moto> {
+    let server = moto_server()?;
+    let python = server.with_file_name("python");
+    let port = free_port();
+    let child = Command::new(&server)
+        .args(["-H", "127.0.0.1", "-p", &port.to_string()])
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("moto_server starts");
+    let server = Killed(child);
+    let deadline = Instant::now() + Duration::from_secs(30);
+    while TcpStream::connect(("127.0.0.1", port)).is_err() {
+        assert!(
+            Instant::now() < deadline,
+            "moto_server did not listen within 30 s"
+        );
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    Some(Moto {
+        _server: server,
+        python,
+        endpoint: format!("http://127.0.0.1:{port}"),
+    })
+}
+
+fn script(name: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/cloud")
+        .join(name)
+}
+
+impl Moto {
+    fn seed(&self, mode: &str) -> Value {
+        let out = Command::new(&self.python)
+            .arg(script("seed.py"))
+            .args([&self.endpoint, mode])
+            .output()
+            .expect("seed.py runs");
+        assert!(
+            out.status.success(),
+            "seed.py {mode} failed: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        serde_json::from_slice(&out.stdout).expect("seed.py prints JSON")
+    }
+
+    /// proxy.py in front of this moto; answers its endpoint.
+    fn proxy(&self, flags: &[&str]) -> (Killed, String) {
+        let mut child = Command::new(&self.python)
+            .arg(script("proxy.py"))
+            .arg(&self.endpoint)
+            .args(flags)
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("proxy.py starts");
+        let mut line = String::new();
+        BufReader::new(child.stdout.take().expect("stdout"))
+            .read_line(&mut line)
+            .expect("proxy prints its port");
+        (Killed(child), format!("http://127.0.0.1:{}", line.trim()))
+    }
+}
+
+/// Runs `palisade cloud aws` with test credentials and no shared config files.
+fn cloud(endpoint: &str, args: &[&str]) -> Output {
+    let home = std::env::temp_dir().join("palisade-cloud-test-home");
+    Command::new(env!("CARGO_BIN_EXE_palisade"))
+        .args([
+            "cloud",
+            "aws",
+            "--endpoint-url",
+            endpoint,
+            "--color",
+            "never",
+        ])
+        .args(args)
+        .env_clear()
+        .env("PATH", std::env::var_os("PATH").unwrap_or_default())
+        .env("HOME", &home)
+        .env("AWS_ACCESS_KEY_ID", "testing")
+        .env("AWS_SECRET_ACCESS_KEY", "testing")
+        .env("AWS_REGION", "us-east-1")
+        .env("AWS_CONFIG_FILE", home.join("none"))
+        .env("AWS_SHARED_CREDENTIALS_FILE", home.join("none"))
+        .env("AWS_EC2_METADATA_DISABLED", "true")
+        .current_dir(std::env::temp_dir())
+        .output()
+        .expect("palisade runs")
+}
+
+fn json_report(out: &Output) -> Value {
+    serde_json::from_slice(&out.stdout).unwrap_or_else(|e| {
+        panic!(
+            "not JSON ({e}): {}\nstderr: {}",
+            common::stdout(out),
+            common::stderr(out)
+        )
+    })
+}
+
+/// `(rule, path, field, message)` of every finding.
+fn findings(report: &Value) -> Vec<(String, String, String, String)> {
+    report["findings"]
+        .as_array()
+        .expect("findings")
+        .iter()
+        .map(|f| {
+            let s = |v: &Value| v.as_str().unwrap_or("").to_string();
+            (
+                s(&f["rule_id"]),
+                s(&f["location"]["path"]),
+                s(&f["location"]["field"]),
+                s(&f["message"]),
+            )
+        })
+        .collect()
+}
+
+fn has(found: &[(String, String, String, String)], rule: &str, path_end: &str, text: &str) -> bool {
+    found
+        .iter()
+        .any(|(r, p, _, m)| r == rule && p.ends_with(path_end) && m.contains(text))
+}
+
+#[test]
+fn every_rule_fires_on_live_functions_and_stays_quiet_on_good_ones() {
+    let Some(moto) = start_moto() else { return };
+    let seeded = moto.seed("rules");
+    let out = cloud(&moto.endpoint, &["--format", "json"]);
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "stderr: {}",
+        common::stderr(&out)
+    );
+    let report = json_report(&out);
+    assert_eq!(
+        report["errors"],
+        serde_json::json!([]),
+        "{}",
+        common::stderr(&out)
+    );
+    let found = findings(&report);
+    let rest = seeded["rest_api"].as_str().unwrap();
+    let http = seeded["http_api"].as_str().unwrap();
+    let fires = [
+        ("AUTH001", "/methods/GET", "GET /open has no authorizer"),
+        ("AUTH002", "", "route GET /public has no authorizer"),
+        (
+            "AUTH003",
+            "function:open-fn",
+            "public URL with AuthType NONE",
+        ),
+        (
+            "AUTH006",
+            "function:open-fn",
+            "allows origin * with credentials",
+        ),
+        ("COLD001", "function:open-fn", "times out after 900 s"),
+        ("COLD002", "function:open-fn", "no reserved concurrency"),
+        ("COLD003", "function:open-fn", "uses python3.7"),
+        (
+            "FN001",
+            "role/wide-role",
+            "allows Action `*` on Resource `*`",
+        ),
+        ("FN002", "role/wide-role", "iam:PassRole"),
+        ("FN006", "role/wide-role", "iam:PassRole"),
+        (
+            "FN006",
+            "role/selfmod-role",
+            "function selfmod-fn can change itself",
+        ),
+        ("FN007", "function:shared-a", "shares role"),
+        ("FN007", "function:shared-b", "shares role"),
+        ("FN008", "function:open-fn", "Principal `*` may invoke"),
+        ("LOG001", "function:open-fn", "no active tracing"),
+        ("LOG002", "log-group:/aws/lambda/open-fn", "no retention"),
+        (
+            "LOG003",
+            &format!("/restapis/{rest}/stages/prod"),
+            "no access logs",
+        ),
+        ("LOG004", "function:open-fn", "invoked asynchronously by s3"),
+        ("SEC300", "function:open-fn", "DB_PASSWORD"),
+        ("SEC301", "function:open-fn", "DB_PASSWORD"),
+    ];
+    for (rule, path, text) in fires {
+        assert!(
+            has(&found, rule, path, text),
+            "{rule} on {path} ({text}) missing in {found:#?}"
+        );
+    }
+    // Located by ARN and API field.
+    assert!(found.iter().any(|(r, p, f, _)| r == "SEC300"
+        && p == "arn:aws:lambda:us-east-1:123456789012:function:open-fn"
+        && f == "Environment.Variables.DB_PASSWORD"));
+    // The good function, the tight role, the keyed method, the JWT route, the logged
+    // stage: nothing.
+    for (rule, path, _, message) in &found {
+        assert!(
+            !path.ends_with("function:good-fn") && !path.ends_with("role/tight-role"),
+            "{rule} on a good resource {path}: {message}"
+        );
+        assert!(
+            !message.contains("GET /keyed") && !message.contains("GET /private"),
+            "{rule}: {message}"
+        );
+        assert!(
+            !(rule == "LOG003" && path.contains(&format!("/apis/{http}/"))),
+            "LOG003 on the logged HTTP API stage"
+        );
+        assert!(
+            !(rule == "FN007" && message.contains("good-fn")),
+            "{message}"
+        );
+    }
+    // The secret is never printed whole, in any format.
+    let secret = "hunter2-prod-Secret!9";
+    assert!(!common::stdout(&out).contains(secret));
+    let table = cloud(&moto.endpoint, &[]);
+    assert_eq!(table.status.code(), Some(1));
+    let text = common::stdout(&table);
+    assert!(
+        text.contains("arn:aws:lambda:us-east-1:123456789012:function:open-fn"),
+        "{text}"
+    );
+    assert!(!text.contains(secret) && !common::stderr(&table).contains(secret));
+    for format in ["sarif", "junit"] {
+        let o = cloud(&moto.endpoint, &["--format", format]);
+        assert_eq!(o.status.code(), Some(1), "{format}: {}", common::stderr(&o));
+        assert!(!common::stdout(&o).contains(secret), "{format}");
+    }
+    assert!(
+        common::stderr(&table).contains("API calls"),
+        "the note on calls per function: {}",
+        common::stderr(&table)
+    );
+}
+
+#[test]
+fn compare_reports_drift_from_the_template() {
+    let Some(moto) = start_moto() else { return };
+    moto.seed("rules");
+    let dir = tempfile::tempdir().unwrap();
+    let template = dir.path().join("template.yaml");
+    std::fs::write(
+        &template,
+        "AWSTemplateFormatVersion: '2010-09-09'\n\
+         Transform: AWS::Serverless-2016-10-31\n\
+         Resources:\n\
+         \x20 open-fn:\n\
+         \x20   Type: AWS::Serverless::Function\n\
+         \x20   Properties:\n\
+         \x20     Runtime: python3.7\n\
+         \x20     Handler: index.handler\n\
+         \x20     CodeUri: src/\n\
+         \x20     Timeout: 30\n\
+         \x20     MemorySize: 128\n\
+         \x20     Environment:\n\
+         \x20       Variables:\n\
+         \x20         LOG_LEVEL: debug\n\
+         \x20 good-fn:\n\
+         \x20   Type: AWS::Serverless::Function\n\
+         \x20   Properties:\n\
+         \x20     Runtime: python3.12\n\
+         \x20     Handler: index.handler\n\
+         \x20     CodeUri: src/\n\
+         \x20     Timeout: 10\n\
+         \x20     MemorySize: 512\n\
+         \x20     Tracing: Active\n\
+         \x20     FunctionUrlConfig:\n\
+         \x20       AuthType: AWS_IAM\n\
+         \x20     Environment:\n\
+         \x20       Variables:\n\
+         \x20         LOG_LEVEL: info\n",
+    )
+    .unwrap();
+    let out = cloud(
+        &moto.endpoint,
+        &["--format", "json", "--compare", template.to_str().unwrap()],
+    );
+    assert_eq!(out.status.code(), Some(1), "{}", common::stderr(&out));
+    let found = findings(&json_report(&out));
+    let drift: Vec<_> = found.iter().filter(|f| f.0 == "FN009").collect();
+    assert!(
+        has(
+            &found,
+            "FN009",
+            "function:open-fn",
+            "timeout 900 s deployed, 30 s in"
+        ),
+        "{drift:#?}"
+    );
+    assert!(
+        has(
+            &found,
+            "FN009",
+            "function:open-fn",
+            "environment variables DB_PASSWORD that"
+        ),
+        "{drift:#?}"
+    );
+    assert!(
+        has(
+            &found,
+            "FN009",
+            "function:open-fn",
+            "has a URL (AuthType NONE) that"
+        ),
+        "{drift:#?}"
+    );
+    assert!(
+        !drift.iter().any(|f| f.1.ends_with("function:good-fn")),
+        "good-fn matches its template: {drift:#?}"
+    );
+    assert!(!drift.iter().any(|f| f.3.contains("memory")), "{drift:#?}");
+}
+
+#[test]
+fn access_denied_on_one_service_is_reported_and_the_rest_scanned() {
+    let Some(moto) = start_moto() else { return };
+    moto.seed("rules");
+    let (_proxy, endpoint) = moto.proxy(&["--deny", "apigateway"]);
+    let out = cloud(&endpoint, &["--format", "json"]);
+    assert_eq!(out.status.code(), Some(2), "{}", common::stderr(&out));
+    let report = json_report(&out);
+    let errors = report["errors"].to_string();
+    assert!(errors.contains("apigateway:GET in us-east-1"), "{errors}");
+    assert!(errors.contains("access denied"), "{errors}");
+    let found = findings(&report);
+    assert!(
+        has(&found, "AUTH003", "function:open-fn", "AuthType NONE"),
+        "{found:#?}"
+    );
+    assert!(has(&found, "FN001", "role/wide-role", ""), "{found:#?}");
+    assert!(!found.iter().any(|f| f.0 == "AUTH001" || f.0 == "AUTH002"));
+}
+
+#[test]
+fn throttled_calls_are_retried() {
+    let Some(moto) = start_moto() else { return };
+    moto.seed("rules");
+    let (_proxy, endpoint) = moto.proxy(&["--throttle", "lambda", "3"]);
+    let out = cloud(&endpoint, &["--format", "json"]);
+    assert_eq!(out.status.code(), Some(1), "{}", common::stderr(&out));
+    let report = json_report(&out);
+    assert_eq!(report["errors"], serde_json::json!([]));
+    assert!(has(&findings(&report), "AUTH003", "function:open-fn", ""));
+    // With a single attempt the throttling is reported instead.
+    let (_proxy, endpoint) = moto.proxy(&["--throttle", "lambda", "1000"]);
+    let out = cloud(&endpoint, &["--format", "json", "--max-attempts", "1"]);
+    assert_eq!(out.status.code(), Some(2));
+    let errors = json_report(&out)["errors"].to_string();
+    assert!(
+        errors.contains("lambda:ListFunctions in us-east-1"),
+        "{errors}"
+    );
+    assert!(errors.contains("throttled"), "{errors}");
+}
+
+#[test]
+fn a_region_that_does_not_answer_is_reported_and_the_others_scanned() {
+    let Some(moto) = start_moto() else { return };
+    moto.seed("rules");
+    let (_proxy, endpoint) = moto.proxy(&["--hang", "eu-west-1"]);
+    let started = Instant::now();
+    let out = cloud(
+        &endpoint,
+        &[
+            "--format",
+            "json",
+            "--region",
+            "us-east-1",
+            "--region",
+            "eu-west-1",
+            "--timeout",
+            "3",
+            "--max-attempts",
+            "1",
+        ],
+    );
+    assert!(
+        started.elapsed() < Duration::from_secs(60),
+        "took {:?}",
+        started.elapsed()
+    );
+    assert_eq!(out.status.code(), Some(2), "{}", common::stderr(&out));
+    let report = json_report(&out);
+    let errors = report["errors"].to_string();
+    assert!(
+        errors.contains("lambda:ListFunctions in eu-west-1"),
+        "{errors}"
+    );
+    assert!(errors.contains("no answer in time"), "{errors}");
+    assert!(has(&findings(&report), "AUTH003", "function:open-fn", ""));
+}
+
+#[test]
+fn an_endpoint_that_never_answers_times_out() {
+    // No moto needed: a socket that accepts and never answers.
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    std::thread::spawn(move || {
+        let mut held = Vec::new();
+        for s in listener.incoming().flatten() {
+            held.push(s);
+        }
+    });
+    let started = Instant::now();
+    let out = cloud(
+        &format!("http://127.0.0.1:{port}"),
+        &["--timeout", "3", "--max-attempts", "1"],
+    );
+    assert!(
+        started.elapsed() < Duration::from_secs(30),
+        "took {:?}",
+        started.elapsed()
+    );
+    assert_eq!(out.status.code(), Some(2));
+    let err = common::stderr(&out);
+    assert!(err.contains("sts:GetCallerIdentity"), "{err}");
+    assert!(err.contains("no answer in time"), "{err}");
+}
+
+#[test]
+fn an_unreadable_response_is_reported_with_its_call() {
+    let Some(moto) = start_moto() else { return };
+    moto.seed("unreadable");
+    let out = cloud(&moto.endpoint, &["--format", "json"]);
+    assert_eq!(out.status.code(), Some(2), "{}", common::stderr(&out));
+    let report = json_report(&out);
+    let errors = report["errors"].to_string();
+    assert!(
+        errors.contains(
+            "lambda:GetFunctionEventInvokeConfig in us-east-1 (eic-fn): unreadable response"
+        ),
+        "{errors}"
+    );
+    // The function itself is still judged.
+    assert!(has(
+        &findings(&report),
+        "LOG001",
+        "function:eic-fn",
+        "no active tracing"
+    ));
+}
+
+#[test]
+fn print_policy_lists_read_only_actions() {
+    let out = Command::new(env!("CARGO_BIN_EXE_palisade"))
+        .args(["cloud", "aws", "--print-policy"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    let doc: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let actions: Vec<&str> = doc["Statement"][0]["Action"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(Value::as_str)
+        .collect();
+    assert!(actions.contains(&"lambda:ListFunctions") && actions.contains(&"iam:GetPolicyVersion"));
+    for a in actions {
+        let verb = a.split(':').nth(1).unwrap();
+        assert!(
+            verb.starts_with("List")
+                || verb.starts_with("Get")
+                || verb.starts_with("Describe")
+                || verb == "GET",
+            "{a} is not read-only"
+        );
+    }
+}
+
+#[test]
+fn no_credentials_is_an_error_that_says_so() {
+    let home = std::env::temp_dir().join("palisade-cloud-test-nocreds");
+    let out = Command::new(env!("CARGO_BIN_EXE_palisade"))
+        .args([
+            "cloud",
+            "aws",
+            "--endpoint-url",
+            "http://127.0.0.1:9",
+            "--timeout",
+            "3",
+        ])
+        .env_clear()
+        .env("HOME", &home)
+        .env("AWS_REGION", "us-east-1")
+        .env("AWS_CONFIG_FILE", home.join("none"))
+        .env("AWS_SHARED_CREDENTIALS_FILE", home.join("none"))
+        .env("AWS_EC2_METADATA_DISABLED", "true")
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let err = common::stderr(&out);
+    assert!(
+        err.contains("sts:GetCallerIdentity in global: no usable credentials"),
+        "{err}"
+    );
+    assert!(
+        !err.contains('\n') || err.lines().count() == 1,
+        "one line: {err}"
+    );
+}
