@@ -200,6 +200,35 @@ pub fn accept(key: &[u8], value: &[u8], whole: &[u8]) -> bool {
     if !quoted && is_code_identifier(&text) {
         return false;
     }
+    // A quoted UPPER_SNAKE name (`"INVALID_API_KEY"`, `"AWS_SHARED_CREDENTIALS_FILE"`) is an
+    // enum string or an environment variable's name, not its value.
+    if identifier
+        && text.contains('_')
+        && !value.iter().any(u8::is_ascii_lowercase)
+        && !text.contains('.')
+    {
+        return false;
+    }
+    if !quoted && is_code_expression(&text) {
+        return false;
+    }
+    // The credential scope of an AWS SigV4 signature (`AKID/20090213/us-east-1/sts/aws4_request`).
+    if lower.ends_with("/aws4_request") {
+        return false;
+    }
+    // Base64 of words that say they are a sample (`YSBzZWNyZXQ=` is "a secret").
+    if value.len().is_multiple_of(4) {
+        if let Some(decoded) = validate::base64_decode(value) {
+            let decoded = String::from_utf8_lossy(&decoded).to_ascii_lowercase();
+            if decoded.bytes().all(|b| b.is_ascii_graphic() || b == b' ')
+                && ["secret", "password", "token", "example", "sample"]
+                    .iter()
+                    .any(|w| decoded.contains(w))
+            {
+                return false;
+            }
+        }
+    }
     if text.contains('(') || text.ends_with(')') || text.contains("::") || looks_like_version(value)
     {
         return false;
@@ -316,6 +345,16 @@ fn is_code_identifier(s: &str) -> bool {
     (ident && (s.starts_with('_') || (s.contains('_') && single_case))) || words
 }
 
+/// Unquoted code that a key-value pattern cut out of a line: a call chain
+/// (`api_key).expect`), a logging sigil before a variable (`?min_time_passed`,
+/// `%user_token`), a Go map or slice type (`map[String]i32`, `[]byte`).
+fn is_code_expression(s: &str) -> bool {
+    let sigil = s.strip_prefix(['?', '%']).is_some_and(|rest| {
+        is_code_identifier(rest) || rest.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
+    });
+    sigil || s.contains(").") || s.contains(");") || s.starts_with("map[") || s.starts_with("[]")
+}
+
 fn is_dotted_or_snake_identifier(s: &str) -> bool {
     s.contains('.') || (s.contains('_') && s.chars().all(|c| !c.is_ascii_uppercase()))
 }
@@ -352,6 +391,64 @@ mod tests {
             b"DB_PASSWORD",
             b"kX9#mq2LpZ",
             b"DB_PASSWORD=kX9#mq2LpZ"
+        ));
+    }
+
+    #[test]
+    fn code_and_names_cut_out_of_published_sources_are_rejected() {
+        let cases: &[(&str, &str, &str)] = &[
+            (
+                "InvalidApiKey",
+                "INVALID_API_KEY",
+                r#"InvalidApiKey => "INVALID_API_KEY","#,
+            ),
+            (
+                "Credentials",
+                "AWS_SHARED_CREDENTIALS_FILE",
+                r#"Credentials => "AWS_SHARED_CREDENTIALS_FILE","#,
+            ),
+            (
+                "apiKey",
+                "api_key).expect",
+                r#"apiKey = api_key).expect("formatting")"#,
+            ),
+            (
+                "min_time_passed",
+                "?min_time_passed",
+                "min_time_passed = ?min_time_passed,",
+            ),
+            (
+                "last_rewrite_token_indexes",
+                "map[String]i32",
+                "last_rewrite_token_indexes: map[String]i32,",
+            ),
+            (
+                "clientSecret",
+                "YSBzZWNyZXQ=",
+                r#""clientSecret": "YSBzZWNyZXQ=","#,
+            ),
+            (
+                "secret_key",
+                "123-key/20090213/us-west-17/sts/aws4_request",
+                "secret_key=123-key/20090213/us-west-17/sts/aws4_request",
+            ),
+        ];
+        for (key, value, whole) in cases {
+            assert!(
+                !accept(key.as_bytes(), value.as_bytes(), whole.as_bytes()),
+                "{whole}"
+            );
+        }
+        // Real values of the same shapes stay reported.
+        assert!(accept(
+            b"apiKey",
+            b"kT7_fQ2mX9pLw4Zr",
+            br#"apiKey = "kT7_fQ2mX9pLw4Zr""#
+        ));
+        assert!(accept(
+            b"clientSecret",
+            b"c3VwZXJzM2NyM3Q0NTZ4eQ==",
+            br#""clientSecret": "c3VwZXJzM2NyM3Q0NTZ4eQ==""#
         ));
     }
 
