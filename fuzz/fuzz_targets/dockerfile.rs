@@ -1,5 +1,6 @@
-//! Any bytes through the Dockerfile parser, every Dockerfile rule and the image-config
-//! rules (the same text read as a config blob): nothing may panic, overflow the stack or hang.
+//! Any bytes through the Dockerfile parser and every Dockerfile rule, and the same text read
+//! as an image config blob with what the image rules derive from it (run settings,
+//! environment, the command of each layer): nothing may panic, overflow the stack or hang.
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
@@ -9,8 +10,9 @@ fuzz_target!(|data: &[u8]| {
         return;
     };
     let _ = palisade_dockerfile::scan_dockerfile("Dockerfile", text);
-    if let Ok(json) = serde_json::from_str::<serde_json::Value>(text) {
-        let config = palisade_dockerfile::ImageConfig::from_oci_json(&json);
-        let _ = palisade_dockerfile::check_image_config(&config, "fuzz");
+    if let Ok(config) = serde_json::from_str::<palisade_artifact::ImageConfig>(text) {
+        let _ = config.run();
+        let _ = config.env();
+        let _ = config.layer_commands(8);
     }
 });
