@@ -210,7 +210,7 @@ pub(crate) fn parse_fail_on(s: &str) -> Result<FailOn, String> {
         .map_err(|e| format!("{e}, or never"))
 }
 
-fn parse_severity(s: &str) -> Result<Severity, String> {
+pub(crate) fn parse_severity(s: &str) -> Result<Severity, String> {
     s.parse::<Severity>().map_err(|e| e.to_string())
 }
 

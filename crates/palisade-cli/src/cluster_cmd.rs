@@ -77,7 +77,7 @@ pub struct ClusterArgs {
     pub output: Option<PathBuf>,
 
     /// Only report findings at or above this severity (critical, high, medium, low, info).
-    #[arg(long, value_name = "SEVERITY", value_parser = parse_severity, default_value = "info")]
+    #[arg(long, value_name = "SEVERITY", value_parser = crate::cli::parse_severity, default_value = "info")]
     pub min_severity: Severity,
 
     /// Exit with status 1 when a finding is at or above this severity (or `never`).
@@ -99,10 +99,6 @@ pub struct ClusterArgs {
     /// No warnings on standard error (errors are always shown).
     #[arg(short, long)]
     pub quiet: bool,
-}
-
-fn parse_severity(s: &str) -> Result<Severity, String> {
-    s.parse::<Severity>().map_err(|e| e.to_string())
 }
 
 /// Largest dump file read.
