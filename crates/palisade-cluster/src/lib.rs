@@ -4,7 +4,7 @@
 //! [`collect`] lists every resource kind the built-in rules judge (workloads and their pods,
 //! namespaces, service accounts, RBAC, NetworkPolicies, Services, Ingresses, ConfigMaps,
 //! RuntimeClasses, admission webhook configurations, and the metadata of Secrets, never
-//! their data), page by page (`limit` + `continue`, restarting a list whose continue token
+//! their data), or only the kinds a question needs ([`Options::kinds`]), page by page (`limit` + `continue`, restarting a list whose continue token
 //! expired), a few lists at a time, each request under a deadline. What could not be read
 //! is reported per resource (forbidden, not served, timed out), and the rest is returned.
 
@@ -34,6 +34,9 @@ pub struct Options {
     pub timeout: Duration,
     /// Lists in flight at once.
     pub concurrency: usize,
+    /// The kinds to list (a question that needs only RBAC lists only RBAC); [`KINDS`] by
+    /// default.
+    pub kinds: Vec<Kind>,
 }
 
 impl Default for Options {
@@ -45,12 +48,13 @@ impl Default for Options {
             page_size: 500,
             timeout: Duration::from_secs(30),
             concurrency: 4,
+            kinds: KINDS.to_vec(),
         }
     }
 }
 
 /// A resource kind read from the cluster.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Kind {
     pub group: &'static str,
     pub version: &'static str,
@@ -150,7 +154,27 @@ pub const KINDS: &[Kind] = &[
     ),
 ];
 
+/// The kinds of [`KINDS`] named in `names` (`Role`, `Pod`), in the order of [`KINDS`].
+pub fn kinds_named(names: &[&str]) -> Vec<Kind> {
+    KINDS
+        .iter()
+        .filter(|k| names.contains(&k.kind))
+        .copied()
+        .collect()
+}
+
 impl Kind {
+    /// `core/v1`, `rbac.authorization.k8s.io/v1`: the API group and version, as RBAC
+    /// documentation names them.
+    pub fn api(&self) -> String {
+        let group = if self.group.is_empty() {
+            "core"
+        } else {
+            self.group
+        };
+        format!("{group}/{}", self.version)
+    }
+
     /// `deployments.apps`, `pods`: the resource as `kubectl` and RBAC name it.
     pub fn resource(&self) -> String {
         if self.group.is_empty() {
@@ -181,8 +205,8 @@ pub enum ClusterError {
 /// A list that could not be read, or not completely.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ListProblem {
-    /// `pods`, `deployments.apps`.
-    pub resource: String,
+    /// The kind whose list failed.
+    pub listed: Kind,
     /// The namespace listed, or `None` for a cluster-wide list.
     pub namespace: Option<String>,
     pub kind: ProblemKind,
@@ -192,7 +216,9 @@ pub struct ListProblem {
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ProblemKind {
-    /// 401/403: the credentials may not list this resource.
+    /// 401: the API server did not accept the credentials at all.
+    Unauthorized,
+    /// 403: the credentials are valid but may not list this resource.
     Forbidden,
     /// 404: the API server does not serve this resource (an older or trimmed cluster).
     NotServed,
@@ -203,23 +229,44 @@ pub enum ProblemKind {
     Failed,
 }
 
+impl ListProblem {
+    /// `pods`, `deployments.apps`.
+    pub fn resource(&self) -> String {
+        self.listed.resource()
+    }
+
+    /// ` in namespace NS`, ` in all namespaces`, or nothing for a cluster-scoped kind.
+    fn scope(&self) -> String {
+        match &self.namespace {
+            Some(ns) => format!(" in namespace {ns}"),
+            None if self.listed.namespaced => " in all namespaces".to_string(),
+            None => String::new(),
+        }
+    }
+}
+
 impl std::fmt::Display for ListProblem {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let scope = match &self.namespace {
-            Some(ns) => format!("in namespace {ns}"),
-            None => "in all namespaces".to_string(),
-        };
+        let resource = self.resource();
+        let scope = self.scope();
+        if self.kind == ProblemKind::Forbidden {
+            // The permission to ask for, in the words of a Role's rule.
+            return write!(
+                f,
+                "list {} ({}){scope} forbidden: Palisade needs list on {resource} ({})",
+                self.listed.plural,
+                self.listed.api(),
+                self.message
+            );
+        }
         let what = match self.kind {
+            ProblemKind::Unauthorized => "the credentials were not accepted",
             ProblemKind::Forbidden => "forbidden",
             ProblemKind::NotServed => "not served by this cluster",
             ProblemKind::Timeout => "no answer in time",
             ProblemKind::Failed => "failed",
         };
-        write!(
-            f,
-            "cannot list {} {scope}: {what}: {}",
-            self.resource, self.message
-        )
+        write!(f, "cannot list {resource}{scope}: {what}: {}", self.message)
     }
 }
 
@@ -288,7 +335,7 @@ async fn collect_async(options: &Options) -> Result<Collected, ClusterError> {
     let semaphore = Arc::new(tokio::sync::Semaphore::new(options.concurrency.max(1)));
     let mut tasks = tokio::task::JoinSet::new();
     let mut order = 0usize;
-    for kind in KINDS {
+    for kind in &options.kinds {
         let scopes: Vec<Option<String>> = if kind.namespaced && !options.namespaces.is_empty() {
             options.namespaces.iter().cloned().map(Some).collect()
         } else {
@@ -458,7 +505,7 @@ impl Lister {
 
     fn problem(&self, kind: ProblemKind, message: String) -> ListProblem {
         ListProblem {
-            resource: self.kind.resource(),
+            listed: self.kind,
             namespace: self.namespace.clone(),
             kind,
             message,
@@ -469,7 +516,8 @@ impl Lister {
         match error {
             kube::Error::Api(status) => {
                 let kind = match status.code {
-                    401 | 403 => ProblemKind::Forbidden,
+                    401 => ProblemKind::Unauthorized,
+                    403 => ProblemKind::Forbidden,
                     404 => ProblemKind::NotServed,
                     504 => ProblemKind::Timeout,
                     _ => ProblemKind::Failed,
@@ -561,15 +609,35 @@ mod tests {
 
     #[test]
     fn problems_read_like_sentences() {
-        let problem = ListProblem {
-            resource: "secrets".into(),
+        let secrets = kinds_named(&["Secret"])[0];
+        let forbidden = ListProblem {
+            listed: secrets,
             namespace: Some("payments".into()),
             kind: ProblemKind::Forbidden,
             message: "HTTP 403: secrets is forbidden".into(),
         };
         assert_eq!(
-            problem.to_string(),
-            "cannot list secrets in namespace payments: forbidden: HTTP 403: secrets is forbidden"
+            forbidden.to_string(),
+            "list secrets (core/v1) in namespace payments forbidden: Palisade needs list on secrets (HTTP 403: secrets is forbidden)"
         );
+        let timeout = ListProblem {
+            listed: kinds_named(&["ClusterRole"])[0],
+            namespace: None,
+            kind: ProblemKind::Timeout,
+            message: "no response within 2 s".into(),
+        };
+        assert_eq!(
+            timeout.to_string(),
+            "cannot list clusterroles.rbac.authorization.k8s.io: no answer in time: no response within 2 s"
+        );
+    }
+
+    #[test]
+    fn kinds_are_selected_by_name_in_listing_order() {
+        let names: Vec<&str> = kinds_named(&["ClusterRole", "Role", "Nonesuch"])
+            .iter()
+            .map(|k| k.kind)
+            .collect();
+        assert_eq!(names, ["Role", "ClusterRole"]);
     }
 }
