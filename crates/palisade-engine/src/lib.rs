@@ -53,7 +53,10 @@ use std::path::PathBuf;
 
 pub use cluster::network_options;
 pub use image::{ImageScan, ImageSettings};
-pub use objects::{judge_through_controllers, object_name, objects_from_dump, ObjectScan};
+pub use objects::{
+    judge_through_controllers, manifests_from_objects, object_name, objects_from_dump,
+    rules_reading, ObjectScan,
+};
 pub use packages::{Inventory, STALE_DAYS};
 pub use palisade_core::ScanReport;
 pub use scan::ManifestSet;

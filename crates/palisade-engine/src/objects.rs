@@ -40,25 +40,71 @@ pub fn object_name(object: &serde_json::Value) -> String {
     }
 }
 
+/// The report name of each object ([`object_name`]), with `#2`, `#3`... on repeats.
+fn unique_names(objects: &[serde_json::Value]) -> Vec<String> {
+    let mut seen = std::collections::HashMap::<String, usize>::new();
+    objects
+        .iter()
+        .map(|object| {
+            let name = object_name(object);
+            let count = seen.entry(name.clone()).or_default();
+            *count += 1;
+            if *count > 1 {
+                format!("{name}#{count}")
+            } else {
+                name
+            }
+        })
+        .collect()
+}
+
+/// Objects read from an API as manifests, one per object, named like the findings of
+/// [`Engine::scan_objects`] (`ClusterRole/view`), for the questions `rbac` and `netpol`
+/// answer about a live cluster. Such an object has no file and no lines: every position
+/// is 0, and answers name the object alone.
+pub fn manifests_from_objects(
+    objects: &[serde_json::Value],
+) -> Vec<palisade_iac::kubernetes::ManifestFile> {
+    objects
+        .iter()
+        .zip(unique_names(objects))
+        .filter_map(|(object, name)| {
+            let text = serde_json::to_string(object).ok()?;
+            let mut documents = palisade_yaml::load(&text).ok()?;
+            for document in &mut documents {
+                forget_positions(&mut document.root);
+            }
+            let manifest = palisade_iac::kubernetes::ManifestFile::new(&name, "", documents);
+            (!manifest.objects.is_empty()).then_some(manifest)
+        })
+        .collect()
+}
+
+fn forget_positions(node: &mut Node) {
+    node.pos = palisade_yaml::Pos::default();
+    match &mut node.kind {
+        NodeKind::Map(entries) => {
+            for (key, value) in entries {
+                forget_positions(key);
+                forget_positions(value);
+            }
+        }
+        NodeKind::Seq(items) => items.iter_mut().for_each(forget_positions),
+        NodeKind::Scalar(_) => {}
+    }
+}
+
 impl Engine {
     /// Scans Kubernetes objects with the same rules as files, the objects together forming
     /// the cluster context and the RBAC/NetworkPolicy graph.
     pub fn scan_objects(&self, objects: &[serde_json::Value]) -> ObjectScan {
-        let mut names = Vec::with_capacity(objects.len());
-        let mut seen = std::collections::HashMap::<String, usize>::new();
+        let names = unique_names(objects);
         let mut entries = Vec::with_capacity(objects.len());
         let mut texts = std::collections::HashMap::new();
-        for object in objects {
-            let mut name = object_name(object);
-            let count = seen.entry(name.clone()).or_default();
-            *count += 1;
-            if *count > 1 {
-                name = format!("{name}#{count}");
-            }
+        for (object, name) in objects.iter().zip(&names) {
             let text = serde_json::to_string_pretty(object).unwrap_or_default();
             entries.push(FileEntry::memory(name.clone(), text.as_bytes()));
             texts.insert(name.clone(), text);
-            names.push(name);
         }
         let mut report = self.scan_documents(entries);
         report.targets = vec![format!("{} objects", objects.len())];
@@ -212,6 +258,51 @@ fn to_json(node: &Node) -> serde_json::Value {
     }
 }
 
+/// The rules whose results depend on objects of `kind` (`Secret`, `ClusterRole`): when a
+/// cluster does not let Palisade list that kind, these rules were not evaluated, or not on
+/// every object they concern. Empty for a kind no rule reads.
+pub fn rules_reading(kind: &str) -> &'static [&'static str] {
+    /// Rules that judge pod specs, and those that relate workloads to other objects.
+    const WORKLOAD: &[&str] = &[
+        "IMG001", "IMG002", "IMG003", "ISO001", "ISO002", "ISO003", "ISO004", "ISO005", "ISO006",
+        "ISO007", "ISO008", "ISO009", "ISO010", "ISO011", "ISO012", "ISO013", "ISO014", "ISO015",
+        "ISO016", "ISO017", "ISO018", "ISO019", "ISO020", "ISO021", "ISO023", "SEC202", "RBAC014",
+        "SEC210", "NET001", "NET002", "NET003", "NET004", "NET007", "NET008", "NET009",
+    ];
+    /// Rules that read roles and bindings.
+    const RBAC: &[&str] = &[
+        "RBAC001", "RBAC002", "RBAC003", "RBAC004", "RBAC005", "RBAC006", "RBAC007", "RBAC008",
+        "RBAC009", "RBAC010", "RBAC011", "RBAC012", "RBAC013", "RBAC014", "RBAC015", "SEC210",
+    ];
+    match kind {
+        "Pod"
+        | "Deployment"
+        | "DaemonSet"
+        | "StatefulSet"
+        | "ReplicaSet"
+        | "ReplicationController"
+        | "Job"
+        | "CronJob" => WORKLOAD,
+        "Role" | "ClusterRole" | "RoleBinding" | "ClusterRoleBinding" => RBAC,
+        // Namespace labels: Pod Security enforcement, and namespaceSelector peers.
+        "Namespace" => &["ISO022", "NET008"],
+        // Whether a pod's token is mounted comes from its ServiceAccount too.
+        "ServiceAccount" => &["ISO020", "RBAC014", "SEC210"],
+        "ConfigMap" => &["SEC201"],
+        "NetworkPolicy" => &[
+            "NET001", "NET002", "NET003", "NET004", "NET005", "NET006", "NET007", "NET008",
+            "NET009",
+        ],
+        // What a LoadBalancer/NodePort Service or an Ingress exposes.
+        "Service" => &["ISO021", "NET004", "NET007", "NET008"],
+        "Ingress" => &["NET004", "NET007", "NET008"],
+        "RuntimeClass" => &["ISO021"],
+        // Secrets are read as metadata only, which no rule judges yet; webhook
+        // configurations are listed for the same reason.
+        _ => &[],
+    }
+}
+
 /// Judges workloads once, through their controllers: drops every Pod, ReplicaSet or Job
 /// whose controlling owner (`ownerReferences` with `controller: true`) is among `objects`,
 /// directly or through its own owner, so a finding names the Deployment or CronJob a
@@ -246,6 +337,31 @@ pub fn judge_through_controllers(objects: &mut Vec<serde_json::Value>) -> usize 
     let mut flags = keep.into_iter();
     objects.retain(|_| flags.next().unwrap_or(true));
     before - objects.len()
+}
+
+#[cfg(test)]
+mod rule_dependency_tests {
+    use super::rules_reading;
+
+    #[test]
+    fn every_rule_named_exists() {
+        let registry = crate::registry();
+        for kind in [
+            "Pod",
+            "Role",
+            "Namespace",
+            "ServiceAccount",
+            "ConfigMap",
+            "NetworkPolicy",
+            "Service",
+            "Ingress",
+            "RuntimeClass",
+        ] {
+            for id in rules_reading(kind) {
+                assert!(registry.get(id).is_some(), "{kind}: no rule {id}");
+            }
+        }
+    }
 }
 
 #[cfg(test)]

@@ -55,6 +55,8 @@ impl Origin {
 impl fmt::Display for Origin {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
+            // Line 0: an object read from an API, which has no lines.
+            Origin::File { path, line: 0, .. } => write!(f, "{path}"),
             Origin::File { path, line, .. } => write!(f, "{path}:{line}"),
             Origin::BuiltIn => f.write_str("built-in default"),
         }
