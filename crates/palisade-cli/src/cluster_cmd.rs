@@ -31,8 +31,14 @@ pub enum ClusterFormat {
 /// service account when run inside a cluster. Palisade only lists (`--print-role` prints
 /// the ClusterRole it needs); Secrets are read as metadata only, never their data.
 /// Pods, ReplicaSets and Jobs whose controller was read are judged through it, so a
-/// finding names the Deployment or CronJob. A resource that cannot be listed (forbidden,
-/// not answering) is an error naming it, exit code 2, and the rest is scanned.
+/// finding names the Deployment or CronJob.
+///
+/// A resource the credentials may not list (HTTP 403) is a warning naming the resource,
+/// the permission it needs and the rules it leaves unevaluated; the rest is scanned, and
+/// the exit status follows the findings (like a scan without a vulnerability database).
+/// With --strict such a warning is an error. Any other list failure (refused credentials,
+/// no answer in time, a server error), or a cluster of which nothing could be read, is an
+/// error. Exit status: 0 when no finding reaches --fail-on, 1 when some do, 2 on errors.
 ///
 /// Make a dump with, for example:
 /// `kubectl get pods,deployments,daemonsets,statefulsets,jobs,cronjobs,services,networkpolicies,serviceaccounts,roles,rolebindings,clusterroles,clusterrolebindings,namespaces -A -o json > cluster.json`
@@ -40,29 +46,20 @@ pub enum ClusterFormat {
 pub struct ClusterArgs {
     /// Read `kubectl get ... -o json` or `-o yaml` output instead of a live cluster: a
     /// List, one object or a YAML stream (several files are one cluster).
-    #[arg(long, value_name = "FILE", num_args = 1.., conflicts_with_all = ["kubeconfig", "context", "print_role"])]
+    #[arg(long, value_name = "FILE", num_args = 1.., conflicts_with_all = ["kubeconfig", "context", "page_size", "timeout", "print_role", "strict"])]
     pub from_dump: Vec<PathBuf>,
 
-    /// Kubeconfig file (default: $KUBECONFIG, else ~/.kube/config, else in-cluster).
-    #[arg(long, value_name = "FILE")]
-    pub kubeconfig: Option<PathBuf>,
-
-    /// Kubeconfig context (default: the current context).
-    #[arg(long, value_name = "NAME")]
-    pub context: Option<String>,
+    #[command(flatten)]
+    pub connection: Connection,
 
     /// Only objects in these namespaces (cluster-scoped objects are always read, since
     /// RBAC rules need them). Live, namespaced resources are then listed per namespace.
     #[arg(short, long, value_name = "NS")]
     pub namespace: Vec<String>,
 
-    /// Objects per page of each list request (`limit`).
-    #[arg(long, value_name = "N", default_value_t = 500, value_parser = clap::value_parser!(u32).range(1..))]
-    pub page_size: u32,
-
-    /// Seconds each API request may take (connect, send and response).
-    #[arg(long, value_name = "SECONDS", default_value_t = 30, value_parser = clap::value_parser!(u64).range(1..))]
-    pub timeout: u64,
+    /// A resource the credentials may not list is an error (exit status 2), not a warning.
+    #[arg(long)]
+    pub strict: bool,
 
     /// Print the ClusterRole (read-only) that `palisade cluster` needs, and exit.
     #[arg(long)]
@@ -101,6 +98,61 @@ pub struct ClusterArgs {
     pub quiet: bool,
 }
 
+/// How to reach a live cluster: the options `cluster`, `rbac ... --cluster` and
+/// `netpol ... --cluster` share.
+#[derive(Debug, Args)]
+pub struct Connection {
+    /// Kubeconfig file (default: $KUBECONFIG, else ~/.kube/config, else in-cluster).
+    #[arg(long, value_name = "FILE")]
+    pub kubeconfig: Option<PathBuf>,
+
+    /// Kubeconfig context (default: the current context).
+    #[arg(long, value_name = "NAME")]
+    pub context: Option<String>,
+
+    /// Objects per page of each list request (`limit`; default: 500).
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..))]
+    pub page_size: Option<u32>,
+
+    /// Seconds each API request may take: connect, send and response (default: 30).
+    #[arg(long, value_name = "SECONDS", value_parser = clap::value_parser!(u64).range(1..))]
+    pub timeout: Option<u64>,
+}
+
+impl Connection {
+    /// The client options that list `kinds` (in `namespaces`, or everywhere when empty).
+    pub fn options(
+        &self,
+        namespaces: &[String],
+        kinds: Vec<palisade_cluster::Kind>,
+    ) -> palisade_cluster::Options {
+        let defaults = palisade_cluster::Options::default();
+        palisade_cluster::Options {
+            kubeconfig: self.kubeconfig.clone(),
+            context: self.context.clone(),
+            namespaces: namespaces.to_vec(),
+            page_size: self.page_size.unwrap_or(defaults.page_size),
+            timeout: self
+                .timeout
+                .map_or(defaults.timeout, std::time::Duration::from_secs),
+            kinds,
+            ..defaults
+        }
+    }
+
+    /// The first option given, as typed (`--context`), if any.
+    pub fn first_given(&self) -> Option<&'static str> {
+        [
+            (self.kubeconfig.is_some(), "--kubeconfig"),
+            (self.context.is_some(), "--context"),
+            (self.page_size.is_some(), "--page-size"),
+            (self.timeout.is_some(), "--timeout"),
+        ]
+        .into_iter()
+        .find_map(|(given, flag)| given.then_some(flag))
+    }
+}
+
 /// Largest dump file read.
 const MAX_DUMP_BYTES: u64 = 1 << 30;
 
@@ -125,7 +177,7 @@ pub fn run(args: ClusterArgs) -> anyhow::Result<u8> {
     let mut errors = Vec::new();
     let mut warnings = Vec::new();
     let (mut objects, targets) = if args.from_dump.is_empty() {
-        live_objects(&args, &mut errors)?
+        live_objects(&args, &mut errors, &mut warnings)?
     } else {
         let mut objects = Vec::new();
         for path in &args.from_dump {
@@ -170,11 +222,15 @@ pub fn run(args: ClusterArgs) -> anyhow::Result<u8> {
     report.errors.splice(0..0, errors);
     report.warnings.splice(0..0, warnings);
     if objects.is_empty() {
-        report.warnings.push(if args.from_dump.is_empty() {
-            "no Kubernetes objects could be read from the cluster".to_string()
-        } else {
-            "the dump holds no Kubernetes objects".to_string()
-        });
+        if !args.from_dump.is_empty() {
+            report
+                .warnings
+                .push("the dump holds no Kubernetes objects".to_string());
+        } else if report.errors.is_empty() {
+            report
+                .warnings
+                .push("the cluster holds no objects Palisade reads".to_string());
+        }
     }
     let format = match args.format {
         ClusterFormat::Table => OutputFormat::Table,
@@ -198,33 +254,52 @@ pub fn run(args: ClusterArgs) -> anyhow::Result<u8> {
     )
 }
 
-/// The objects of the live cluster, and what could not be listed as errors (the resource,
-/// the scope and the API server's words).
+/// The objects of the live cluster. A resource the credentials may not list is a warning
+/// that names the rules it leaves unevaluated (an error with `--strict`); every other list
+/// failure is an error, and so is a cluster of which nothing could be read.
 fn live_objects(
     args: &ClusterArgs,
     errors: &mut Vec<ScanError>,
+    warnings: &mut Vec<String>,
 ) -> anyhow::Result<(Vec<serde_json::Value>, Vec<String>)> {
-    let options = palisade_cluster::Options {
-        kubeconfig: args.kubeconfig.clone(),
-        context: args.context.clone(),
-        namespaces: args.namespace.clone(),
-        page_size: args.page_size,
-        timeout: std::time::Duration::from_secs(args.timeout),
-        ..palisade_cluster::Options::default()
-    };
+    let options = args
+        .connection
+        .options(&args.namespace, palisade_cluster::KINDS.to_vec());
     let collected = palisade_cluster::collect(&options)?;
+    let printable = |text: &str| palisade_core::text::printable(text).into_owned();
     for problem in &collected.problems {
-        if problem.kind == palisade_cluster::ProblemKind::NotServed {
-            // An API the cluster does not serve holds no objects to judge: not an error.
-            continue;
+        match problem.kind {
+            // An API the cluster does not serve holds no objects to judge.
+            palisade_cluster::ProblemKind::NotServed => {}
+            palisade_cluster::ProblemKind::Forbidden if !args.strict => {
+                warnings.push(printable(&format!(
+                    "{problem}; {}",
+                    unevaluated(problem.listed.kind)
+                )));
+            }
+            _ => errors.push(ScanError::new(
+                &collected.server,
+                None,
+                printable(&problem.to_string()),
+            )),
         }
+    }
+    if collected.objects.is_empty() && !collected.problems.is_empty() {
         errors.push(ScanError::new(
             &collected.server,
             None,
-            palisade_core::text::printable(&problem.to_string()).into_owned(),
+            "no Kubernetes objects could be read from the cluster: nothing was scanned",
         ));
     }
     Ok((collected.objects, vec![collected.server]))
+}
+
+/// What a kind Palisade could not list leaves unjudged.
+fn unevaluated(kind: &str) -> String {
+    match palisade_engine::rules_reading(kind) {
+        [] => "no rule reads them, every rule was evaluated".to_string(),
+        rules => format!("not evaluated: {}", rules.join(", ")),
+    }
 }
 
 /// The read-only ClusterRole `palisade cluster` needs, bound to the user or service account
@@ -279,6 +354,11 @@ fn write_policy_reports(
         policyreport::policy_reports(&report.findings, &resource, chrono::Utc::now().timestamp());
     let text = serde_json::to_string_pretty(&doc)? + "\n";
     crate::manifests::emit(&text, args.output.as_deref())?;
+    if !args.quiet {
+        for w in &report.warnings {
+            eprintln!("warning: {}", palisade_core::text::printable(w));
+        }
+    }
     for e in &report.errors {
         eprintln!("error: {e}");
     }

@@ -211,20 +211,135 @@ fn namespaces_are_listed_one_by_one_when_given() {
 }
 
 #[test]
-fn a_forbidden_resource_is_an_error_naming_it_and_the_rest_is_scanned() {
+fn a_forbidden_resource_is_a_warning_naming_the_permission_and_the_rest_is_scanned() {
     let mut behaviour = cluster();
     behaviour.forbidden.insert("secrets".to_string());
     let server = ApiServer::start(behaviour);
     let tmp = tempfile::tempdir().unwrap();
     let out = run(&server, tmp.path(), TOKEN, &[]);
-    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    // The findings decide the exit status, as in any scan with warnings.
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
     let json = json_of(&out);
-    let errors = json["errors"].to_string();
     assert!(
-        errors.contains("cannot list secrets in all namespaces: forbidden: HTTP 403"),
-        "{errors}"
+        json["errors"].as_array().unwrap().is_empty(),
+        "{}",
+        json["errors"]
+    );
+    let warning = json["warnings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(Value::as_str)
+        .find(|w| w.starts_with("list secrets"))
+        .unwrap_or_else(|| panic!("{}", json["warnings"]));
+    assert!(
+        warning.starts_with(
+            "list secrets (core/v1) in all namespaces forbidden: Palisade needs list on secrets (HTTP 403: "
+        ),
+        "{warning}"
+    );
+    assert!(
+        stderr(&out).contains("warning: list secrets (core/v1) in all namespaces forbidden"),
+        "{}",
+        stderr(&out)
     );
     assert!(findings_on(&json, "Deployment/shop/web").contains(&"ISO003".to_string()));
+}
+
+#[test]
+fn with_strict_a_forbidden_resource_is_an_error() {
+    let mut behaviour = cluster();
+    behaviour.forbidden.insert("secrets".to_string());
+    let server = ApiServer::start(behaviour);
+    let tmp = tempfile::tempdir().unwrap();
+    let out = run(
+        &server,
+        tmp.path(),
+        TOKEN,
+        &["--strict", "--fail-on", "never"],
+    );
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    let json = json_of(&out);
+    assert!(
+        json["errors"].to_string().contains(
+            "list secrets (core/v1) in all namespaces forbidden: Palisade needs list on secrets"
+        ),
+        "{}",
+        json["errors"]
+    );
+    // Still scanned.
+    assert!(findings_on(&json, "Deployment/shop/web").contains(&"ISO003".to_string()));
+}
+
+#[test]
+fn forbidden_cluster_roles_name_the_rules_left_unevaluated() {
+    let mut behaviour = cluster();
+    behaviour.forbidden.insert("clusterroles".to_string());
+    behaviour.forbidden.insert("configmaps".to_string());
+    let server = ApiServer::start(behaviour);
+    let tmp = tempfile::tempdir().unwrap();
+    // Without findings at the threshold the run is not failed, but the report says what
+    // it could not judge.
+    let out = run(&server, tmp.path(), TOKEN, &["--fail-on", "never"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let json = json_of(&out);
+    let warnings: Vec<&str> = json["warnings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(Value::as_str)
+        .collect();
+    let roles = warnings
+        .iter()
+        .find(|w| w.starts_with("list clusterroles (rbac.authorization.k8s.io/v1) forbidden: Palisade needs list on clusterroles.rbac.authorization.k8s.io"))
+        .unwrap_or_else(|| panic!("{warnings:#?}"));
+    assert!(
+        roles.contains("not evaluated: RBAC001, RBAC002,") && roles.contains("SEC210"),
+        "{roles}"
+    );
+    let configmaps = warnings
+        .iter()
+        .find(|w| w.starts_with("list configmaps (core/v1) in all namespaces forbidden"))
+        .unwrap_or_else(|| panic!("{warnings:#?}"));
+    assert!(
+        configmaps.ends_with("not evaluated: SEC201"),
+        "{configmaps}"
+    );
+    // The table shows the warnings too: the run does not read as fully green.
+    let table = palisade(
+        tmp.path(),
+        &[
+            "cluster",
+            "--kubeconfig",
+            tmp.path().join("kubeconfig").to_str().unwrap(),
+            "--fail-on",
+            "never",
+        ],
+    );
+    assert!(
+        stdout(&table).contains("warning: list configmaps (core/v1) in all namespaces forbidden"),
+        "{}",
+        stdout(&table)
+    );
+}
+
+#[test]
+fn a_token_that_may_list_nothing_is_an_error() {
+    let mut behaviour = cluster();
+    let plurals: Vec<String> = behaviour.objects.iter().map(|(p, _)| p.clone()).collect();
+    behaviour.forbidden.extend(plurals);
+    let server = ApiServer::start(behaviour);
+    let tmp = tempfile::tempdir().unwrap();
+    let out = run(&server, tmp.path(), TOKEN, &[]);
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    let json = json_of(&out);
+    assert!(
+        json["errors"]
+            .to_string()
+            .contains("no Kubernetes objects could be read from the cluster"),
+        "{}",
+        json["errors"]
+    );
 }
 
 #[test]
@@ -240,7 +355,7 @@ fn wrong_credentials_fail_every_list_and_never_end_green() {
         "{}",
         json["errors"]
     );
-    assert!(json["warnings"]
+    assert!(json["errors"]
         .to_string()
         .contains("no Kubernetes objects could be read from the cluster"));
 }

@@ -215,6 +215,10 @@ async fn respond(state: &State, request: Request<hyper::body::Incoming>) -> Resp
         );
     }
     if b.forbidden.contains(&plural) {
+        let group = path
+            .strip_prefix("/apis/")
+            .and_then(|rest| rest.split('/').next())
+            .unwrap_or("");
         let scope = match &namespace {
             Some(ns) => format!("in the namespace \"{ns}\""),
             None => "at the cluster scope".to_string(),
@@ -223,7 +227,7 @@ async fn respond(state: &State, request: Request<hyper::body::Incoming>) -> Resp
             403,
             "Forbidden",
             &format!(
-                "{plural} is forbidden: User \"system:serviceaccount:ci:scanner\" cannot list resource \"{plural}\" in API group \"\" {scope}"
+                "{plural} is forbidden: User \"system:serviceaccount:ci:scanner\" cannot list resource \"{plural}\" in API group \"{group}\" {scope}"
             ),
         );
     }
