@@ -39,9 +39,22 @@ pub enum Command {
     Rules(RulesArgs),
     /// Show one rule's documentation: what it checks, why it matters, how to fix it.
     Rule(RuleArgs),
-    /// Kubernetes RBAC questions answered offline: who-can, can, graph.
+    /// Kubernetes RBAC questions: who-can, can, graph; from manifests, offline, or from a
+    /// live cluster with --cluster.
+    ///
+    /// With --cluster only Roles, ClusterRoles, RoleBindings and ClusterRoleBindings are
+    /// listed (the `list` verb on each is the permission needed), with the connection
+    /// options of `palisade cluster`. A list that fails is an error naming the resource and
+    /// the permission, the answer is given on what could be read, and the exit status is 2.
     Rbac(crate::rbac_cmd::RbacArgs),
-    /// Kubernetes NetworkPolicy reachability: matrix, explain.
+    /// Kubernetes NetworkPolicy reachability: matrix, explain; from manifests, offline, or
+    /// from a live cluster with --cluster.
+    ///
+    /// With --cluster the NetworkPolicies, Namespaces, Services, Ingresses, Pods and the
+    /// workload controllers that own pods are listed (the `list` verb on each is the
+    /// permission needed), and pods count through their Deployment, StatefulSet, DaemonSet
+    /// or Job, as in manifests. A list that fails is an error naming the resource and the
+    /// permission, the answer is given on what could be read, and the exit status is 2.
     Netpol(crate::netpol_cmd::NetpolArgs),
     /// Manage the local OSV vulnerability database (update, import, status).
     #[command(subcommand)]
@@ -49,8 +62,29 @@ pub enum Command {
     /// Write a software bill of materials: for the lockfiles under a directory, or for a
     /// container image (the same references as `palisade image`, or `--rootfs DIR`).
     Sbom(SbomArgs),
-    /// Scan a cluster's objects from a `kubectl get -A -o json|yaml` dump, offline, with
-    /// the same rules as manifests; report as a table, JSON, SARIF, JUnit or PolicyReports.
+    /// Scan a running cluster's objects through its API (or a `kubectl get -A -o json|yaml`
+    /// dump, offline) with the same rules as manifests; report as a table, JSON, SARIF,
+    /// JUnit or PolicyReports.
+    ///
+    /// The cluster is the current context of `KUBECONFIG` (or `~/.kube/config`), or the
+    /// pod's service account when run inside a cluster. Palisade only lists (`--print-role`
+    /// prints the ClusterRole it needs); Secrets are read as metadata only, never their
+    /// data. Pods, ReplicaSets and Jobs whose controller was read are judged through it, so
+    /// a finding names the Deployment or CronJob.
+    ///
+    /// A resource the credentials may not list (HTTP 403) is a warning naming the resource,
+    /// the permission it needs and the rules it leaves unevaluated; the rest is scanned and
+    /// the exit status follows the findings, as for a scan without a vulnerability database.
+    /// With --strict such a resource is an error. Any other list failure (refused
+    /// credentials, no answer in time, a server error), or a cluster of which nothing could
+    /// be read, is an error.
+    ///
+    /// Exit status: 0 when no finding reaches --fail-on, 1 when some do, 2 on usage errors
+    /// and on the errors above (everything readable is still scanned and reported).
+    ///
+    /// Make a dump with, for example: `kubectl get
+    /// pods,deployments,daemonsets,statefulsets,jobs,cronjobs,services,networkpolicies,serviceaccounts,roles,rolebindings,clusterroles,clusterrolebindings,namespaces
+    /// -A -o json > cluster.json`
     Cluster(crate::cluster_cmd::ClusterArgs),
     /// Run the admission webhook: judge objects entering a cluster with the same rules.
     Serve(crate::webhook_cmd::ServeArgs),

@@ -25,23 +25,7 @@ pub enum ClusterFormat {
     Policyreport,
 }
 
-/// Scans the objects of a running cluster through its API, or of a dump, offline.
-///
-/// The cluster is the current context of `KUBECONFIG` (or `~/.kube/config`), or the pod's
-/// service account when run inside a cluster. Palisade only lists (`--print-role` prints
-/// the ClusterRole it needs); Secrets are read as metadata only, never their data.
-/// Pods, ReplicaSets and Jobs whose controller was read are judged through it, so a
-/// finding names the Deployment or CronJob.
-///
-/// A resource the credentials may not list (HTTP 403) is a warning naming the resource,
-/// the permission it needs and the rules it leaves unevaluated; the rest is scanned, and
-/// the exit status follows the findings (like a scan without a vulnerability database).
-/// With --strict such a warning is an error. Any other list failure (refused credentials,
-/// no answer in time, a server error), or a cluster of which nothing could be read, is an
-/// error. Exit status: 0 when no finding reaches --fail-on, 1 when some do, 2 on errors.
-///
-/// Make a dump with, for example:
-/// `kubectl get pods,deployments,daemonsets,statefulsets,jobs,cronjobs,services,networkpolicies,serviceaccounts,roles,rolebindings,clusterroles,clusterrolebindings,namespaces -A -o json > cluster.json`
+/// The options of `palisade cluster` (its help text is on `cli::Command::Cluster`).
 #[derive(Debug, Args)]
 pub struct ClusterArgs {
     /// Read `kubectl get ... -o json` or `-o yaml` output instead of a live cluster: a

@@ -1,5 +1,6 @@
 //! `palisade netpol`: the reachability matrix between workloads (and the internet), and the
-//! explanation of one connection, from NetworkPolicies in manifests.
+//! explanation of one connection, from NetworkPolicies in manifests or in a live cluster
+//! (`--cluster`).
 
 use std::path::PathBuf;
 
@@ -7,7 +8,25 @@ use clap::{Args, Subcommand, ValueEnum};
 use palisade_iac::kubernetes::K8sObject;
 use palisade_netpol::{picture, Engine, NetworkModel, Protocol};
 
-use crate::manifests;
+use crate::manifests::{self, Input};
+
+/// The kinds a reachability question reads from a live cluster: the policies, the
+/// namespaces their selectors match, what exposes workloads, and the workloads with the
+/// controllers of their pods (so the matrix names the Deployment, not each pod).
+const NETWORK_KINDS: &[&str] = &[
+    "Namespace",
+    "NetworkPolicy",
+    "Service",
+    "Ingress",
+    "Pod",
+    "Deployment",
+    "DaemonSet",
+    "StatefulSet",
+    "ReplicaSet",
+    "ReplicationController",
+    "Job",
+    "CronJob",
+];
 
 #[derive(Debug, Args)]
 pub struct NetpolArgs {
@@ -39,9 +58,8 @@ pub enum NetpolCommand {
         /// Write to FILE instead of standard output.
         #[arg(short, long, value_name = "FILE")]
         output: Option<PathBuf>,
-        /// Manifests to read (files or directories).
-        #[arg(default_value = ".")]
-        paths: Vec<PathBuf>,
+        #[command(flatten)]
+        input: Input,
         /// Print no warnings and no errors about unreadable input on standard error.
         #[arg(short, long)]
         quiet: bool,
@@ -63,22 +81,21 @@ pub enum NetpolCommand {
         /// Output: a table for people or JSON for scripts.
         #[arg(short, long, value_enum, default_value_t = ExplainFormat::Table)]
         format: ExplainFormat,
-        /// Manifests to read (files or directories).
-        #[arg(default_value = ".")]
-        paths: Vec<PathBuf>,
+        #[command(flatten)]
+        input: Input,
         /// Print no warnings and no errors about unreadable input on standard error.
         #[arg(short, long)]
         quiet: bool,
     },
 }
 
-/// The network model of the manifests under `paths`, the options of their
-/// configuration, and the exit status their problems give.
+/// The network model of the input, the options of its configuration, and the exit
+/// status its problems give.
 fn load(
-    paths: &[PathBuf],
+    input: &Input,
     quiet: bool,
 ) -> anyhow::Result<(NetworkModel, palisade_netpol::Options, u8)> {
-    let loaded = manifests::load(paths)?;
+    let loaded = manifests::load(input, NETWORK_KINDS)?;
     let objects: Vec<&K8sObject> = loaded
         .manifests
         .iter()
@@ -94,9 +111,8 @@ fn load(
     problems.extend(model.errors.iter().map(ToString::to_string));
     if model.workloads.is_empty() && !quiet {
         eprintln!(
-            "warning: no workloads in the manifests ({} file{} read): there is nothing to connect but `internet`",
-            loaded.files,
-            if loaded.files == 1 { "" } else { "s" }
+            "warning: no workloads ({}): there is nothing to connect but `internet`",
+            loaded.read
         );
     }
     let code = manifests::report_problems(&problems);
@@ -109,10 +125,10 @@ pub fn run(args: NetpolArgs) -> anyhow::Result<u8> {
         NetpolCommand::Matrix {
             format,
             output,
-            paths,
+            input,
             quiet,
         } => {
-            let (model, options, code) = load(&paths, quiet)?;
+            let (model, options, code) = load(&input, quiet)?;
             status = code;
             let engine = Engine::new(&model, options);
             let matrix = engine.matrix();
@@ -130,17 +146,22 @@ pub fn run(args: NetpolArgs) -> anyhow::Result<u8> {
             port,
             protocol,
             format,
-            paths,
+            input,
             quiet,
         } => {
             let protocol = Protocol::parse(&protocol)
                 .ok_or_else(|| anyhow::anyhow!("--protocol must be TCP, UDP or SCTP"))?;
-            let (model, options, code) = load(&paths, quiet)?;
+            let (model, options, code) = load(&input, quiet)?;
             status = code;
             let engine = Engine::new(&model, options);
+            let place = if input.cluster {
+                "cluster"
+            } else {
+                "manifests"
+            };
             let find = |what: &str| {
                 engine.find(what).ok_or_else(|| {
-                    anyhow::anyhow!("no workload `{what}` in the manifests (use NAMESPACE/WORKLOAD, NAMESPACE/* or internet)")
+                    anyhow::anyhow!("no workload `{what}` in the {place} (use NAMESPACE/WORKLOAD, NAMESPACE/* or internet)")
                 })
             };
             let explanation = engine.explain(find(&from)?, find(&to)?, protocol, port);

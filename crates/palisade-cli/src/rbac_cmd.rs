@@ -1,5 +1,5 @@
 //! `palisade rbac`: who-can, can and graph, answered from manifests plus the API server's
-//! default roles, without a cluster.
+//! default roles, or from the roles and bindings of a live cluster (`--cluster`).
 
 use std::path::PathBuf;
 
@@ -7,7 +7,10 @@ use clap::{Args, Subcommand, ValueEnum};
 use palisade_iac::kubernetes::K8sObject;
 use palisade_rbac::{graph::RbacGraph, RbacModel, Subject};
 
-use crate::manifests;
+use crate::manifests::{self, Input};
+
+/// The kinds an RBAC question reads from a live cluster.
+const RBAC_KINDS: &[&str] = &["Role", "ClusterRole", "RoleBinding", "ClusterRoleBinding"];
 
 #[derive(Debug, Args)]
 pub struct RbacArgs {
@@ -47,9 +50,8 @@ pub enum RbacCommand {
         /// Output: a table for people or JSON for scripts.
         #[arg(short, long, value_enum, default_value_t = AnswerFormat::Table)]
         format: AnswerFormat,
-        /// Manifests to read (files or directories).
-        #[arg(default_value = ".")]
-        paths: Vec<PathBuf>,
+        #[command(flatten)]
+        input: Input,
         /// Print no warnings and no errors about unreadable input on standard error.
         #[arg(short, long)]
         quiet: bool,
@@ -67,9 +69,8 @@ pub enum RbacCommand {
         /// Output: a table for people or JSON for scripts.
         #[arg(short, long, value_enum, default_value_t = AnswerFormat::Table)]
         format: AnswerFormat,
-        /// Manifests to read (files or directories).
-        #[arg(default_value = ".")]
-        paths: Vec<PathBuf>,
+        #[command(flatten)]
+        input: Input,
         /// Print no warnings and no errors about unreadable input on standard error.
         #[arg(short, long)]
         quiet: bool,
@@ -82,18 +83,17 @@ pub enum RbacCommand {
         /// Write to FILE instead of standard output.
         #[arg(short, long, value_name = "FILE")]
         output: Option<PathBuf>,
-        /// Manifests to read (files or directories).
-        #[arg(default_value = ".")]
-        paths: Vec<PathBuf>,
+        #[command(flatten)]
+        input: Input,
         /// Print no warnings and no errors about unreadable input on standard error.
         #[arg(short, long)]
         quiet: bool,
     },
 }
 
-/// The RBAC model of the manifests under `paths`, and the exit status its problems give.
-fn model(paths: &[PathBuf], quiet: bool) -> anyhow::Result<(RbacModel, u8)> {
-    let loaded = manifests::load(paths)?;
+/// The RBAC model of the input, and the exit status its problems give.
+fn model(input: &Input, quiet: bool) -> anyhow::Result<(RbacModel, u8)> {
+    let loaded = manifests::load(input, RBAC_KINDS)?;
     let objects: Vec<&K8sObject> = loaded
         .manifests
         .iter()
@@ -104,9 +104,8 @@ fn model(paths: &[PathBuf], quiet: bool) -> anyhow::Result<(RbacModel, u8)> {
     problems.extend(model.errors.iter().map(ToString::to_string));
     if loaded.manifests.is_empty() && !quiet {
         eprintln!(
-            "warning: no Kubernetes manifests in {} file{} read: only the built-in subjects and roles are known",
-            loaded.files,
-            if loaded.files == 1 { "" } else { "s" }
+            "warning: no Kubernetes manifests ({}): only the built-in subjects and roles are known",
+            loaded.read
         );
     }
     let code = manifests::report_problems(&problems);
@@ -122,10 +121,10 @@ pub fn run(args: RbacArgs) -> anyhow::Result<u8> {
             namespace,
             name,
             format,
-            paths,
+            input,
             quiet,
         } => {
-            let (m, code) = model(&paths, quiet)?;
+            let (m, code) = model(&input, quiet)?;
             status = code;
             let answer =
                 palisade_rbac::who_can(&m, &verb, &resource, namespace.as_deref(), name.as_deref());
@@ -139,13 +138,13 @@ pub fn run(args: RbacArgs) -> anyhow::Result<u8> {
             subject,
             namespace,
             format,
-            paths,
+            input,
             quiet,
         } => {
             let subject = Subject::parse(&subject).ok_or_else(|| {
                 anyhow::anyhow!("`{subject}` is not a subject: use serviceaccount:NS:NAME, user:NAME or group:NAME")
             })?;
-            let (m, code) = model(&paths, quiet)?;
+            let (m, code) = model(&input, quiet)?;
             status = code;
             let answer = palisade_rbac::can(&m, &subject, namespace.as_deref());
             let text = match format {
@@ -157,10 +156,10 @@ pub fn run(args: RbacArgs) -> anyhow::Result<u8> {
         RbacCommand::Graph {
             format,
             output,
-            paths,
+            input,
             quiet,
         } => {
-            let (m, code) = model(&paths, quiet)?;
+            let (m, code) = model(&input, quiet)?;
             status = code;
             let g = RbacGraph::build(&m);
             let text = match format {

@@ -5,6 +5,9 @@
 //! reason `Expired`), metadata-only lists (`Accept: ...;as=PartialObjectMetadataList`),
 //! 404 for resources it does not serve, and a resource that never answers.
 
+// Each test binary uses part of the server.
+#![allow(dead_code)]
+
 use std::collections::{BTreeMap, BTreeSet};
 use std::convert::Infallible;
 use std::net::SocketAddr;
