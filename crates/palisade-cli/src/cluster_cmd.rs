@@ -278,11 +278,13 @@ fn live_objects(
     Ok((collected.objects, vec![collected.server]))
 }
 
-/// What a kind Palisade could not list leaves unjudged.
+/// What a kind Palisade could not list leaves unjudged: the rules that read it, which
+/// may still report what the objects they could see show (a binding to the built-in
+/// cluster-admin is known without listing ClusterRoles), but may miss the rest.
 fn unevaluated(kind: &str) -> String {
     match palisade_engine::rules_reading(kind) {
         [] => "no rule reads them, every rule was evaluated".to_string(),
-        rules => format!("not evaluated: {}", rules.join(", ")),
+        rules => format!("not fully evaluated: {}", rules.join(", ")),
     }
 }
 

@@ -294,7 +294,7 @@ fn forbidden_cluster_roles_name_the_rules_left_unevaluated() {
         .find(|w| w.starts_with("list clusterroles (rbac.authorization.k8s.io/v1) forbidden: Palisade needs list on clusterroles.rbac.authorization.k8s.io"))
         .unwrap_or_else(|| panic!("{warnings:#?}"));
     assert!(
-        roles.contains("not evaluated: RBAC001, RBAC002,") && roles.contains("SEC210"),
+        roles.contains("not fully evaluated: RBAC001, RBAC002,") && roles.contains("SEC210"),
         "{roles}"
     );
     let configmaps = warnings
@@ -302,7 +302,7 @@ fn forbidden_cluster_roles_name_the_rules_left_unevaluated() {
         .find(|w| w.starts_with("list configmaps (core/v1) in all namespaces forbidden"))
         .unwrap_or_else(|| panic!("{warnings:#?}"));
     assert!(
-        configmaps.ends_with("not evaluated: SEC201"),
+        configmaps.ends_with("not fully evaluated: SEC201"),
         "{configmaps}"
     );
     // The table shows the warnings too: the run does not read as fully green.

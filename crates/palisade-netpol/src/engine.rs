@@ -658,7 +658,12 @@ impl RuleOut {
             Direction::Ingress => "ingress",
             Direction::Egress => "egress",
         };
-        format!("{} {d}[{}] ({})", self.policy, self.index, self.location)
+        if self.location == self.policy {
+            // An object read from an API is located by its name alone.
+            format!("{} {d}[{}]", self.policy, self.index)
+        } else {
+            format!("{} {d}[{}] ({})", self.policy, self.index, self.location)
+        }
     }
 }
 

@@ -257,8 +257,8 @@ impl WhoCanAnswer {
                         Some(ns) => format!("{} {}/{}", g.subject.kind, ns, g.subject.name),
                         None => format!("{} {}", g.subject.kind, g.subject.name),
                     },
-                    format!("{} ({})", g.binding, g.binding_location),
-                    format!("{} ({})", g.role, g.role_location),
+                    placed(&g.binding, &g.binding_location),
+                    placed(&g.role, &g.role_location),
                     g.scope.clone(),
                 ]
             })
@@ -365,6 +365,16 @@ impl CanAnswer {
             &rows,
         ));
         out
+    }
+}
+
+/// `NAME (LOCATION)`, or the name alone when it already says where it is (an object read
+/// from an API is located by its name).
+fn placed(name: &str, location: &str) -> String {
+    if name.contains(location) {
+        name.to_string()
+    } else {
+        format!("{name} ({location})")
     }
 }
 
