@@ -222,6 +222,12 @@ async fn respond(state: &State, request: Request<hyper::body::Incoming>) -> Resp
             .strip_prefix("/apis/")
             .and_then(|rest| rest.split('/').next())
             .unwrap_or("");
+        // As the API server words it: `clusterroles.rbac.authorization.k8s.io is forbidden`.
+        let qualified = if group.is_empty() {
+            plural.clone()
+        } else {
+            format!("{plural}.{group}")
+        };
         let scope = match &namespace {
             Some(ns) => format!("in the namespace \"{ns}\""),
             None => "at the cluster scope".to_string(),
@@ -230,7 +236,7 @@ async fn respond(state: &State, request: Request<hyper::body::Incoming>) -> Resp
             403,
             "Forbidden",
             &format!(
-                "{plural} is forbidden: User \"system:serviceaccount:ci:scanner\" cannot list resource \"{plural}\" in API group \"{group}\" {scope}"
+                "{qualified} is forbidden: User \"system:serviceaccount:ci:scanner\" cannot list resource \"{plural}\" in API group \"{group}\" {scope}"
             ),
         );
     }
