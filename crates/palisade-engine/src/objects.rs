@@ -297,8 +297,8 @@ pub fn rules_reading(kind: &str) -> &'static [&'static str] {
         "Service" => &["ISO021", "NET004", "NET007", "NET008"],
         "Ingress" => &["NET004", "NET007", "NET008"],
         "RuntimeClass" => &["ISO021"],
-        // Secrets are read as metadata only, which no rule judges yet; webhook
-        // configurations are listed for the same reason.
+        // Secrets (metadata only) and webhook configurations are listed for rules to
+        // come: no rule reads them yet.
         _ => &[],
     }
 }
