@@ -436,3 +436,42 @@ fn netpol_explain_on_the_cluster_names_the_policies_that_deny() {
         ])
     );
 }
+
+#[test]
+fn an_unreachable_api_server_is_one_error_naming_it_and_no_answer() {
+    let server = serve(&rbac_objects());
+    let tmp = tempfile::tempdir().unwrap();
+    let kubeconfig = server.kubeconfig(tmp.path(), TOKEN);
+    // A port nothing listens on any more.
+    let dead = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap();
+    let text = std::fs::read_to_string(&kubeconfig)
+        .unwrap()
+        .replace(&server.addr.to_string(), &dead.to_string());
+    std::fs::write(&kubeconfig, text).unwrap();
+    for question in [
+        &["rbac", "who-can", "get", "secrets"][..],
+        &["netpol", "matrix"][..],
+    ] {
+        let out = palisade(
+            tmp.path(),
+            &[
+                question,
+                &["--cluster", "--kubeconfig", kubeconfig.to_str().unwrap()],
+            ]
+            .concat(),
+        );
+        assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+        let err = stderr(&out);
+        assert!(
+            err.contains(&format!(
+                "error: cannot reach the API server https://{dead}/: no list was answered"
+            )),
+            "{err}"
+        );
+        assert_eq!(err.lines().count(), 1, "{err}");
+        assert!(stdout(&out).is_empty(), "{}", stdout(&out));
+    }
+}

@@ -6,7 +6,8 @@
 //! RuntimeClasses, admission webhook configurations, and the metadata of Secrets, never
 //! their data), or only the kinds a question needs ([`Options::kinds`]), page by page (`limit` + `continue`, restarting a list whose continue token
 //! expired), a few lists at a time, each request under a deadline. What could not be read
-//! is reported per resource (forbidden, not served, timed out), and the rest is returned.
+//! is reported per resource (forbidden, not served, timed out), and the rest is returned;
+//! a server that answered no list at all is one error.
 
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -200,6 +201,10 @@ pub enum ClusterError {
     Client(#[source] kube::Error),
     #[error("cannot start the client runtime: {0}")]
     Runtime(#[source] std::io::Error),
+    /// No list got an answer from the API server at all (connection refused, TLS
+    /// failure, no answer in time): there is nothing to report on.
+    #[error("cannot reach the API server {server}: no list was answered ({reason})")]
+    Unreachable { server: String, reason: String },
 }
 
 /// A list that could not be read, or not completely.
@@ -224,8 +229,10 @@ pub enum ProblemKind {
     NotServed,
     /// No answer within the deadline.
     Timeout,
-    /// Anything else: transport errors, 5xx after retries, undecodable responses, a
-    /// continue token that kept expiring.
+    /// No HTTP answer at all: connection refused, a TLS failure, a broken transport.
+    Unreachable,
+    /// Anything else: 5xx after retries, undecodable responses, a continue token that
+    /// kept expiring.
     Failed,
 }
 
@@ -264,6 +271,7 @@ impl std::fmt::Display for ListProblem {
             ProblemKind::Forbidden => "forbidden",
             ProblemKind::NotServed => "not served by this cluster",
             ProblemKind::Timeout => "no answer in time",
+            ProblemKind::Unreachable => "the server did not answer",
             ProblemKind::Failed => "failed",
         };
         write!(f, "cannot list {resource}{scope}: {what}: {}", self.message)
@@ -374,6 +382,16 @@ async fn collect_async(options: &Options) -> Result<Collected, ClusterError> {
         collected.requests += outcome.requests;
         collected.objects.extend(outcome.objects);
         collected.problems.extend(outcome.problem);
+    }
+    let unanswered =
+        |p: &ListProblem| matches!(p.kind, ProblemKind::Unreachable | ProblemKind::Timeout);
+    if collected.objects.is_empty() && collected.problems.iter().all(unanswered) {
+        if let Some(first) = collected.problems.first() {
+            return Err(ClusterError::Unreachable {
+                server: collected.server,
+                reason: first.message.clone(),
+            });
+        }
     }
     Ok(collected)
 }
@@ -533,6 +551,8 @@ impl Lister {
                 let message = chain(&other);
                 let kind = if message.contains("timed out") || message.contains("deadline") {
                     ProblemKind::Timeout
+                } else if matches!(other, kube::Error::Service(_) | kube::Error::HyperError(_)) {
+                    ProblemKind::Unreachable
                 } else {
                     ProblemKind::Failed
                 };
