@@ -340,6 +340,29 @@ pub fn judge_through_controllers(objects: &mut Vec<serde_json::Value>) -> usize 
 }
 
 #[cfg(test)]
+mod manifest_tests {
+    use super::manifests_from_objects;
+    use serde_json::json;
+
+    #[test]
+    fn api_objects_become_manifests_named_after_them_without_lines() {
+        let role = json!({"apiVersion": "rbac.authorization.k8s.io/v1", "kind": "Role",
+            "metadata": {"name": "reader", "namespace": "shop"},
+            "rules": [{"apiGroups": [""], "resources": ["pods"], "verbs": ["get"]}]});
+        let manifests = manifests_from_objects(&[role.clone(), role, json!({"kind": "Nothing"})]);
+        let names: Vec<&str> = manifests.iter().map(|m| m.path.as_ref()).collect();
+        assert_eq!(names, ["Role/shop/reader", "Role/shop/reader#2"]);
+        let object = &manifests[0].objects[0];
+        assert_eq!(
+            (object.kind.as_str(), object.name.as_str()),
+            ("Role", "reader")
+        );
+        let rules = object.root.get("rules").unwrap();
+        assert_eq!((object.root.pos.line, rules.pos.line), (0, 0));
+    }
+}
+
+#[cfg(test)]
 mod rule_dependency_tests {
     use super::rules_reading;
 
