@@ -475,3 +475,47 @@ fn an_unreachable_api_server_is_one_error_naming_it_and_no_answer() {
         assert!(stdout(&out).is_empty(), "{}", stdout(&out));
     }
 }
+
+#[test]
+fn can_and_graph_read_the_cluster_too() {
+    let server = serve(&rbac_objects());
+    let tmp = tempfile::tempdir().unwrap();
+    let kubeconfig = server.kubeconfig(tmp.path(), TOKEN);
+    let live = ["--cluster", "--kubeconfig", kubeconfig.to_str().unwrap()];
+    let can = palisade(
+        tmp.path(),
+        &[
+            &[
+                "rbac",
+                "can",
+                "serviceaccount:payments:ci",
+                "-n",
+                "payments",
+            ][..],
+            &live[..],
+        ]
+        .concat(),
+    );
+    assert_eq!(can.status.code(), Some(0), "{}", stderr(&can));
+    let table = stdout(&can);
+    let line = table
+        .lines()
+        .find(|l| l.starts_with("namespace payments") && l.contains("secrets"))
+        .unwrap_or_else(|| panic!("{table}"));
+    assert!(
+        line.contains("[get list]")
+            && line
+                .ends_with("RoleBinding/payments/ci-reads-secrets -> Role/payments/secret-reader"),
+        "{line}"
+    );
+    let graph = palisade(
+        tmp.path(),
+        &[&["rbac", "graph", "-f", "dot"][..], &live[..]].concat(),
+    );
+    assert_eq!(graph.status.code(), Some(0), "{}", stderr(&graph));
+    let dot = stdout(&graph);
+    assert!(
+        dot.starts_with("digraph") && dot.contains("ClusterRoleBinding/auditors"),
+        "{dot}"
+    );
+}
