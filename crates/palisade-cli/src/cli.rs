@@ -73,8 +73,10 @@ pub enum Command {
     /// a finding names the Deployment or CronJob.
     ///
     /// A resource the credentials may not list (HTTP 403) is a warning naming the resource,
-    /// the permission it needs and the rules it leaves not fully evaluated; the rest is scanned and
-    /// the exit status follows the findings, as for a scan without a vulnerability database.
+    /// the permission it needs and the rules it leaves not fully evaluated; findings of the
+    /// rules that conclude from an absence (NET001 without NetworkPolicies, RBAC015 without
+    /// roles) are withheld. The rest is scanned and the exit status follows the findings, as
+    /// for a scan without a vulnerability database.
     /// With --strict such a resource is an error. Any other list failure (refused
     /// credentials, no answer in time, a server error), or a cluster of which nothing could
     /// be read, is an error.

@@ -4,6 +4,7 @@
 //! cluster), located by object and field path, and reported in the scan formats or as
 //! PolicyReports.
 
+use std::collections::BTreeSet;
 use std::path::PathBuf;
 
 use clap::{Args, ValueEnum};
@@ -160,8 +161,11 @@ pub fn run(args: ClusterArgs) -> anyhow::Result<u8> {
     })?;
     let mut errors = Vec::new();
     let mut warnings = Vec::new();
+    let mut withheld = BTreeSet::new();
     let (mut objects, targets) = if args.from_dump.is_empty() {
-        live_objects(&args, &mut errors, &mut warnings)?
+        let live = live_objects(&args, &mut errors, &mut warnings)?;
+        withheld = live.withheld;
+        (live.objects, vec![live.server])
     } else {
         let mut objects = Vec::new();
         for path in &args.from_dump {
@@ -202,6 +206,12 @@ pub fn run(args: ClusterArgs) -> anyhow::Result<u8> {
     }
     let scan = engine.scan_objects(&objects);
     let mut report = scan.report;
+    report
+        .findings
+        .retain(|f| !withheld.contains(f.rule_id.as_ref()));
+    report
+        .suppressed
+        .retain(|f| !withheld.contains(f.rule_id.as_ref()));
     report.targets = targets;
     report.errors.splice(0..0, errors);
     report.warnings.splice(0..0, warnings);
@@ -238,34 +248,47 @@ pub fn run(args: ClusterArgs) -> anyhow::Result<u8> {
     )
 }
 
+/// What was read from the live cluster.
+struct Live {
+    objects: Vec<serde_json::Value>,
+    server: String,
+    /// Rules whose findings would rest on objects that could not be read.
+    withheld: BTreeSet<&'static str>,
+}
+
 /// The objects of the live cluster. A resource the credentials may not list is a warning
-/// that names the rules it leaves unevaluated (an error with `--strict`); every other list
-/// failure is an error, and so is a cluster of which nothing could be read.
+/// that names the rules it leaves not fully evaluated and those whose findings are
+/// withheld (an error with `--strict`); every other list failure is an error, and so is a
+/// cluster of which nothing could be read.
 fn live_objects(
     args: &ClusterArgs,
     errors: &mut Vec<ScanError>,
     warnings: &mut Vec<String>,
-) -> anyhow::Result<(Vec<serde_json::Value>, Vec<String>)> {
+) -> anyhow::Result<Live> {
     let options = args
         .connection
         .options(&args.namespace, palisade_cluster::KINDS.to_vec());
     let collected = palisade_cluster::collect(&options)?;
     let printable = |text: &str| palisade_core::text::printable(text).into_owned();
+    let mut withheld = BTreeSet::new();
     for problem in &collected.problems {
-        match problem.kind {
+        if problem.kind == palisade_cluster::ProblemKind::NotServed {
             // An API the cluster does not serve holds no objects to judge.
-            palisade_cluster::ProblemKind::NotServed => {}
-            palisade_cluster::ProblemKind::Forbidden if !args.strict => {
-                warnings.push(printable(&format!(
-                    "{problem}; {}",
-                    unevaluated(problem.listed.kind)
-                )));
-            }
-            _ => errors.push(ScanError::new(
+            continue;
+        }
+        let misled = palisade_engine::rules_misled_without(problem.listed.kind);
+        withheld.extend(misled.iter().copied());
+        if problem.kind == palisade_cluster::ProblemKind::Forbidden && !args.strict {
+            warnings.push(printable(&format!(
+                "{problem}; {}",
+                unevaluated(problem.listed.kind, misled)
+            )));
+        } else {
+            errors.push(ScanError::new(
                 &collected.server,
                 None,
                 printable(&problem.to_string()),
-            )),
+            ));
         }
     }
     if collected.objects.is_empty() && !collected.problems.is_empty() {
@@ -275,17 +298,29 @@ fn live_objects(
             "no Kubernetes objects could be read from the cluster: nothing was scanned",
         ));
     }
-    Ok((collected.objects, vec![collected.server]))
+    Ok(Live {
+        objects: collected.objects,
+        server: collected.server,
+        withheld,
+    })
 }
 
 /// What a kind Palisade could not list leaves unjudged: the rules that read it, which
 /// may still report what the objects they could see show (a binding to the built-in
-/// cluster-admin is known without listing ClusterRoles), but may miss the rest.
-fn unevaluated(kind: &str) -> String {
-    match palisade_engine::rules_reading(kind) {
-        [] => "no rule reads them, every rule was evaluated".to_string(),
+/// cluster-admin is known without listing ClusterRoles) but may miss the rest, and among
+/// them those that conclude from an absence, whose findings are withheld.
+fn unevaluated(kind: &str, misled: &[&str]) -> String {
+    let mut text = match palisade_engine::rules_reading(kind) {
+        [] => return "no rule reads them, every rule was evaluated".to_string(),
         rules => format!("not fully evaluated: {}", rules.join(", ")),
+    };
+    if !misled.is_empty() {
+        text.push_str(&format!(
+            "; findings of {} withheld, since they would rest on the objects not read",
+            misled.join(", ")
+        ));
     }
+    text
 }
 
 /// The read-only ClusterRole `palisade cluster` needs, bound to the user or service account

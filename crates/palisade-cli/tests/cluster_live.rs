@@ -324,6 +324,46 @@ fn forbidden_cluster_roles_name_the_rules_left_unevaluated() {
 }
 
 #[test]
+fn findings_that_would_rest_on_unread_network_policies_are_withheld() {
+    let rule_ids = |json: &Value| -> Vec<String> {
+        json["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|f| f["rule_id"].as_str().unwrap().to_string())
+            .collect()
+    };
+    // With NetworkPolicies listable (and none in the cluster), the shop namespace runs
+    // pods without any policy.
+    let mut behaviour = cluster();
+    behaviour.served_extra.insert("networkpolicies".to_string());
+    let server = ApiServer::start(behaviour);
+    let tmp = tempfile::tempdir().unwrap();
+    let json = json_of(&run(&server, tmp.path(), TOKEN, &[]));
+    assert!(rule_ids(&json).contains(&"NET001".to_string()), "{json:#}");
+
+    // Forbidden to list them, Palisade cannot know: no NET001, and the warning says so.
+    let mut behaviour = cluster();
+    behaviour.forbidden.insert("networkpolicies".to_string());
+    let server = ApiServer::start(behaviour);
+    let out = run(&server, tmp.path(), TOKEN, &[]);
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    let json = json_of(&out);
+    let ids = rule_ids(&json);
+    assert!(
+        !ids.iter()
+            .any(|id| ["NET001", "NET002", "NET003", "NET007", "NET008"].contains(&id.as_str())),
+        "{ids:?}"
+    );
+    assert!(ids.contains(&"ISO003".to_string()), "{ids:?}");
+    let warnings = json["warnings"].to_string();
+    assert!(
+        warnings.contains("findings of NET001, NET002, NET003, NET007, NET008 withheld, since they would rest on the objects not read"),
+        "{warnings}"
+    );
+}
+
+#[test]
 fn a_token_that_may_list_nothing_is_an_error() {
     let mut behaviour = cluster();
     let plurals: Vec<String> = behaviour.objects.iter().map(|(p, _)| p.clone()).collect();

@@ -303,6 +303,35 @@ pub fn rules_reading(kind: &str) -> &'static [&'static str] {
     }
 }
 
+/// The rules that conclude from the absence of objects of `kind` (no NetworkPolicy, no
+/// Role of that name, no ServiceAccount turning token mounting off...): when that kind
+/// could not be listed, their findings would report what may not be true, so they are
+/// withheld. A subset of [`rules_reading`].
+pub fn rules_misled_without(kind: &str) -> &'static [&'static str] {
+    match kind {
+        // A policy selecting no workload, when the workloads were not all read.
+        "Pod"
+        | "Deployment"
+        | "DaemonSet"
+        | "StatefulSet"
+        | "ReplicaSet"
+        | "ReplicationController"
+        | "Job"
+        | "CronJob" => &["NET009"],
+        // A binding to a role that does not exist.
+        "Role" | "ClusterRole" => &["RBAC015"],
+        // Token mounting taken as on when the ServiceAccount's setting is unknown.
+        "ServiceAccount" => &["ISO020", "RBAC014", "SEC210"],
+        // Namespaces and workloads without policies, reachability without policies.
+        "NetworkPolicy" => &["NET001", "NET002", "NET003", "NET007", "NET008"],
+        // A public endpoint's open port is accepted only when its Service or Ingress is seen.
+        "Service" | "Ingress" => &["NET004"],
+        // A RuntimeClass that was not read is taken as not sandboxed.
+        "RuntimeClass" => &["ISO021"],
+        _ => &[],
+    }
+}
+
 /// Judges workloads once, through their controllers: drops every Pod, ReplicaSet or Job
 /// whose controlling owner (`ownerReferences` with `controller: true`) is among `objects`,
 /// directly or through its own owner, so a finding names the Deployment or CronJob a
@@ -364,7 +393,7 @@ mod manifest_tests {
 
 #[cfg(test)]
 mod rule_dependency_tests {
-    use super::rules_reading;
+    use super::{rules_misled_without, rules_reading};
 
     #[test]
     fn every_rule_named_exists() {
@@ -382,6 +411,9 @@ mod rule_dependency_tests {
         ] {
             for id in rules_reading(kind) {
                 assert!(registry.get(id).is_some(), "{kind}: no rule {id}");
+            }
+            for id in rules_misled_without(kind) {
+                assert!(rules_reading(kind).contains(id), "{kind}: {id}");
             }
         }
     }
