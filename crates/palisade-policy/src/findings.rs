@@ -7,7 +7,7 @@ use std::borrow::Cow;
 use palisade_core::{Finding, ScanError};
 use palisade_iac::kubernetes::ManifestFile;
 
-use crate::{yaml_to_json, PolicySet, Subject};
+use crate::{yaml_to_json, PolicySet, Source, Subject};
 
 /// Findings of the policies over a scan's manifests, split by inline suppressions, and the
 /// policies that could not be loaded or evaluated.
@@ -46,25 +46,49 @@ pub fn check_manifests(policies: &PolicySet, manifests: &[ManifestFile]) -> Outc
         .extend(evaluation.errors.iter().map(|e| e.to_scan_error()));
     for violation in evaluation.violations {
         let (manifest, object) = objects[violation.object];
-        let constraint = &policies.constraints[violation.constraint];
-        let template = &constraint.template;
         let at = object
             .root
             .get("metadata")
             .and_then(|m| m.get("name"))
             .unwrap_or(&object.root);
+        let (rule_id, practice, severity, title, remediation, reference) = match violation.source
+        {
+            Source::Constraint(i) => {
+                let constraint = &policies.constraints[i];
+                let template = &constraint.template;
+                (
+                    constraint.rule_id(),
+                    constraint.practice,
+                    constraint.severity,
+                    template.title.clone(),
+                    template.description.clone(),
+                    format!(
+                        "{} (ConstraintTemplate {}), {} (constraint {})",
+                        template.file, template.name, constraint.file, constraint.name
+                    ),
+                )
+            }
+            Source::Admission(i) => {
+                let policy = &policies.admission[i];
+                (
+                    policy.rule_id(),
+                    policy.practice,
+                    policy.severity,
+                    policy.title.clone(),
+                    policy.description.clone(),
+                    format!("{} ({})", policy.file, policy.name),
+                )
+            }
+        };
         let mut finding = Finding {
-            rule_id: Cow::Owned(constraint.rule_id()),
-            practice: constraint.practice,
-            severity: constraint.severity,
-            title: Cow::Owned(template.title.clone()),
+            rule_id: Cow::Owned(rule_id),
+            practice,
+            severity,
+            title: Cow::Owned(title),
             message: violation.message,
             location: object.location(at),
-            remediation: template.description.clone().map(Cow::Owned),
-            references: Cow::Owned(vec![format!(
-                "{} (ConstraintTemplate {}), {} (constraint {})",
-                template.file, template.name, constraint.file, constraint.name
-            )]),
+            remediation: remediation.map(Cow::Owned),
+            references: Cow::Owned(vec![reference]),
             package: None,
             aliases: Vec::new(),
             secret: None,

@@ -8,6 +8,7 @@ use std::sync::Arc;
 use palisade_core::{Practice, Severity};
 use serde_json::{json, Value};
 
+use crate::cel::CelPolicy;
 use crate::json::text;
 use crate::rego::RegoPolicy;
 use crate::{PolicyError, Subject};
@@ -33,6 +34,22 @@ pub struct Template {
     pub annotations: BTreeMap<String, String>,
     /// `None` when the template has no Rego engine (CEL only).
     pub(crate) rego: Option<RegoPolicy>,
+    /// The `K8sNativeValidation` engine (CEL), when the template has one.
+    pub(crate) cel: Option<CelPolicy>,
+}
+
+impl Template {
+    /// The engines the template carries, as `gator` names them.
+    pub fn engines(&self) -> Vec<&'static str> {
+        let mut engines = Vec::new();
+        if self.rego.is_some() {
+            engines.push("rego");
+        }
+        if self.cel.is_some() {
+            engines.push("cel");
+        }
+        engines
+    }
 }
 
 impl std::fmt::Debug for Template {
@@ -42,6 +59,7 @@ impl std::fmt::Debug for Template {
             .field("kind", &self.kind)
             .field("file", &self.file)
             .field("rego", &self.rego.is_some())
+            .field("cel", &self.cel.is_some())
             .finish()
     }
 }
@@ -116,6 +134,7 @@ pub(crate) fn template_from(
         source = Some((rego.to_string(), strings(target.get("libs"))));
     }
     let mut engines = Vec::new();
+    let mut cel = None;
     for code in target
         .get("code")
         .and_then(Value::as_array)
@@ -131,13 +150,29 @@ pub(crate) fn template_from(
             }
             source = Some((rego.to_string(), strings(code.pointer("/source/libs"))));
         }
+        if engine == "K8sNativeValidation" && cel.is_none() {
+            let policy = code
+                .get("source")
+                .ok_or_else(|| err("the K8sNativeValidation engine has no source".into()))
+                .and_then(|source| {
+                    CelPolicy::from_spec(source, "validations")
+                        .map_err(|e| err(format!("K8sNativeValidation source: {e}")))
+                })?;
+            if policy.is_empty() {
+                return Err(err(
+                    "the K8sNativeValidation engine has no validations".into()
+                ));
+            }
+            cel = Some(policy);
+        }
     }
     let rego = match source {
         Some((rego, libs)) => Some(RegoPolicy::compile(&rego, &libs).map_err(err)?),
         None if engines.is_empty() => return Err(err("no policy: neither rego nor code".into())),
+        None if cel.is_some() => None,
         None => {
             return Err(err(format!(
-                "has no Rego engine (only {}); Palisade evaluates Gatekeeper's Rego engine, not CEL yet",
+                "has no engine Palisade evaluates (only {}); it evaluates Rego and K8sNativeValidation",
                 engines.join(", ")
             )))
         }
@@ -154,6 +189,7 @@ pub(crate) fn template_from(
         line,
         annotations,
         rego,
+        cel,
     })
 }
 

@@ -11,11 +11,16 @@
 //! of a scan and turns violations into located, suppressible findings; [`suite`] runs
 //! Gatekeeper `suite.yaml` test files like `gator verify`.
 //!
-//! It is not a scanner of files (the engine reads and classifies them), not a Rego
-//! interpreter (that is `regorus`), and it has no built-in rules. CEL (Gatekeeper's
-//! `K8sNativeValidation`, ValidatingAdmissionPolicies, Kyverno) is not evaluated yet: a
-//! template whose only engine is CEL is reported as such instead of silently passing.
+//! CEL policies are evaluated too ([`cel`]): Gatekeeper's `K8sNativeValidation` engine,
+//! Kubernetes ValidatingAdmissionPolicies with their bindings, Kyverno ValidatingPolicies
+//! and the `validate.cel` rules of Kyverno ClusterPolicies ([`admission`]); [`kyverno`]
+//! runs `kyverno-test.yaml` files like `kyverno test`.
+//!
+//! It is not a scanner of files (the engine reads and classifies them), not a Rego or CEL
+//! interpreter (those are `regorus` and `cel`), and it has no built-in rules.
 
+pub mod admission;
+pub mod cel;
 mod findings;
 mod gatekeeper;
 mod json;
@@ -23,6 +28,7 @@ mod load;
 mod rego;
 pub mod suite;
 
+pub use admission::{AdmissionPolicy, Flavor};
 pub use findings::{check_manifests, Outcome};
 pub use gatekeeper::{Constraint, EnforcementAction, Template};
 pub use json::yaml_to_json;
@@ -55,24 +61,49 @@ impl PolicyError {
     }
 }
 
-/// The templates and constraints of a run, compiled once and shared by every scan thread.
+/// Which of a Gatekeeper template's engines evaluates its constraints.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum EngineChoice {
+    /// Rego when the template has it, else its CEL (`K8sNativeValidation`) engine.
+    #[default]
+    Auto,
+    /// Rego only: templates without it are not evaluated.
+    Rego,
+    /// CEL only: templates without `K8sNativeValidation` are not evaluated.
+    Cel,
+}
+
+/// The policies of a run, compiled once and shared by every scan thread.
 #[derive(Debug, Default)]
 pub struct PolicySet {
     pub templates: Vec<Arc<Template>>,
     pub constraints: Vec<Constraint>,
+    /// ValidatingAdmissionPolicies (one per binding), Kyverno ValidatingPolicies and
+    /// Kyverno `validate.cel` rules.
+    pub admission: Vec<AdmissionPolicy>,
+    /// The engine of Gatekeeper templates that carry both.
+    pub engine: EngineChoice,
     /// What could not be loaded: reported with every scan that uses the set.
     pub errors: Vec<PolicyError>,
     /// Kinds of templates that failed to load (their constraints are not errors again).
     failed_kinds: Vec<String>,
 }
 
-/// One violation of one constraint by one object, as the policy wrote it.
+/// The policy a violation comes from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Source {
+    /// Index in [`PolicySet::constraints`].
+    Constraint(usize),
+    /// Index in [`PolicySet::admission`].
+    Admission(usize),
+}
+
+/// One violation of one policy by one object, as the policy wrote it.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Violation {
     /// Index of the object in the slice given to [`PolicySet::evaluate`].
     pub object: usize,
-    /// Index of the constraint in [`PolicySet::constraints`].
-    pub constraint: usize,
+    pub source: Source,
     pub message: String,
     /// The policy's `details`, when it gave any.
     pub details: Option<serde_json::Value>,
@@ -151,14 +182,82 @@ impl PolicySet {
     }
 
     pub fn is_empty(&self) -> bool {
-        self.constraints.is_empty()
+        self.constraints.is_empty() && self.admission.is_empty()
     }
 
-    /// Checks every subject against every constraint that matches it, in parallel over
+    /// Whether `template`'s constraints run with CEL under the current engine choice;
+    /// `None` when they do not run at all.
+    fn uses_cel(&self, template: &Template) -> Option<bool> {
+        match self.engine {
+            EngineChoice::Auto if template.rego.is_some() => Some(false),
+            EngineChoice::Auto => template.cel.as_ref().map(|_| true),
+            EngineChoice::Rego => template.rego.as_ref().map(|_| false),
+            EngineChoice::Cel => template.cel.as_ref().map(|_| true),
+        }
+    }
+
+    /// The verdict of each admission policy that matches `subject` (the rule name Kyverno
+    /// reports for it, and the outcome), in policy order.
+    pub fn judge_admission(
+        &self,
+        root: &cel::Root,
+        subject: &Subject,
+        namespaces: &std::collections::BTreeMap<String, std::collections::BTreeMap<String, String>>,
+    ) -> Vec<(usize, String, Result<cel::Verdict, String>)> {
+        let mut out = Vec::new();
+        let request = gatekeeper::review(subject);
+        for (index, policy) in self.admission.iter().enumerate() {
+            let Some((rule, view)) = policy.view(&subject.object, &subject.operation, namespaces)
+            else {
+                continue;
+            };
+            let object = view.as_ref().unwrap_or(&subject.object);
+            let namespace = json::text(object, &["metadata", "namespace"]);
+            let namespace_object = namespaces.get(namespace).map(|labels| {
+                serde_json::json!({"apiVersion": "v1", "kind": "Namespace",
+                    "metadata": {"name": namespace, "labels": labels}})
+            });
+            let run = |params: Option<&serde_json::Value>| {
+                policy.cel.evaluate(
+                    root,
+                    &cel::Inputs {
+                        object,
+                        old_object: subject.old_object.as_ref(),
+                        request: request.clone(),
+                        params,
+                        namespace_object: namespace_object.as_ref(),
+                        preset: Vec::new(),
+                    },
+                )
+            };
+            let verdict = match &policy.params {
+                None => run(None),
+                // Each parameter object is a separate evaluation; failures add up.
+                Some(params) => {
+                    let mut all = Ok(cel::Verdict::Skipped);
+                    for p in params {
+                        all = match (all, run(Some(p))) {
+                            (Err(e), _) | (_, Err(e)) => Err(e),
+                            (Ok(cel::Verdict::Checked(mut a)), Ok(cel::Verdict::Checked(b))) => {
+                                a.extend(b);
+                                Ok(cel::Verdict::Checked(a))
+                            }
+                            (Ok(cel::Verdict::Skipped), Ok(v)) | (Ok(v), Ok(cel::Verdict::Skipped)) => Ok(v),
+                        };
+                    }
+                    all
+                }
+            };
+            out.push((index, rule.into_owned(), verdict));
+        }
+        out
+    }
+
+    /// Checks every subject against every policy that matches it, in parallel over
     /// subjects. `data.inventory` holds `inventory` (the objects Gatekeeper would have
     /// synced: for a scan, all its objects). A constraint whose evaluation fails (its
     /// budget ran out, an unsupported builtin was reached) is reported once and not run on
-    /// further objects.
+    /// further objects; a CEL policy that fails on an object is reported once per message.
     pub fn evaluate(&self, subjects: &[Subject], inventory: &[&serde_json::Value]) -> Evaluation {
         use rayon::prelude::*;
         use std::sync::atomic::{AtomicBool, Ordering};
@@ -178,6 +277,10 @@ impl PolicySet {
         // One engine per template holding the inventory, cloned by each worker.
         let mut prepared: Vec<Option<rego::RegoPolicy>> = Vec::with_capacity(self.templates.len());
         for template in &self.templates {
+            if self.uses_cel(template) != Some(false) {
+                prepared.push(None);
+                continue;
+            }
             match template.rego.as_ref().map(|r| r.with_data(&data)) {
                 Some(Ok(policy)) => prepared.push(Some(policy)),
                 Some(Err(e)) => {
@@ -210,22 +313,80 @@ impl PolicySet {
             .iter()
             .map(|_| AtomicBool::new(false))
             .collect();
-        let errors = Mutex::new(Vec::new());
+        // Errors, and what identifies one (a policy's failure is reported once per cause).
+        let errors: Mutex<(Vec<PolicyError>, std::collections::HashSet<String>)> =
+            Mutex::new(Default::default());
+        let report = |key: String, error: PolicyError| {
+            if let Ok(mut errors) = errors.lock() {
+                if errors.1.insert(key) {
+                    errors.0.push(error);
+                }
+            }
+        };
         let violations: Vec<Violation> = subjects
             .par_iter()
             .enumerate()
             // Each split clones the engines it uses: keep splits few.
             .with_min_len(32)
             .map_init(
-                || vec![None; prepared.len()],
-                |engines: &mut Vec<Option<rego::RegoPolicy>>, (object, subject)| {
+                || (vec![None; prepared.len()], cel::root_context()),
+                |(engines, root): &mut (Vec<Option<rego::RegoPolicy>>, cel::Root),
+                 (object, subject)| {
                     let mut found = Vec::new();
                     let mut review = None;
                     for (ci, constraint) in self.constraints.iter().enumerate() {
                         let Some(ti) = indices[ci] else { continue };
+                        let Some(with_cel) = self.uses_cel(&constraint.template) else {
+                            continue;
+                        };
                         if failed[ci].load(Ordering::Relaxed)
                             || !constraint.matcher.matches(&subject.object, &namespaces)
                         {
+                            continue;
+                        }
+                        let fail = |e: String| {
+                            PolicyError::new(
+                                &constraint.file,
+                                constraint.line,
+                                format!(
+                                    "{} {} (template {}, {}) on {}: {e}; the constraint is not checked further",
+                                    constraint.kind,
+                                    constraint.name,
+                                    constraint.template.name,
+                                    if with_cel { "CEL" } else { "Rego" },
+                                    subject.origin
+                                ),
+                            )
+                        };
+                        if with_cel {
+                            let Some(policy) = &constraint.template.cel else { continue };
+                            let inputs = cel::Inputs {
+                                object: &subject.object,
+                                old_object: subject.old_object.as_ref(),
+                                request: gatekeeper::review(subject),
+                                params: Some(&constraint.parameters),
+                                namespace_object: None,
+                                preset: vec![
+                                    ("anyObject", &subject.object),
+                                    ("params", &constraint.parameters),
+                                ],
+                            };
+                            match policy.evaluate(root, &inputs) {
+                                Ok(cel::Verdict::Checked(failures)) => {
+                                    found.extend(failures.into_iter().map(|f| Violation {
+                                        object,
+                                        source: Source::Constraint(ci),
+                                        message: f.message,
+                                        details: None,
+                                    }))
+                                }
+                                Ok(cel::Verdict::Skipped) => {}
+                                Err(e) => {
+                                    if !failed[ci].swap(true, Ordering::Relaxed) {
+                                        report(format!("c{ci}"), fail(e));
+                                    }
+                                }
+                            }
                             continue;
                         }
                         let Some(base) = &prepared[ti] else { continue };
@@ -236,27 +397,39 @@ impl PolicySet {
                         match engine.evaluate_review(review, &parameters[ci]) {
                             Ok(raw) => found.extend(raw.into_iter().map(|v| Violation {
                                 object,
-                                constraint: ci,
+                                source: Source::Constraint(ci),
                                 message: v.message,
                                 details: v.details,
                             })),
                             Err(e) => {
                                 if !failed[ci].swap(true, Ordering::Relaxed) {
-                                    let error = PolicyError::new(
-                                        &constraint.file,
-                                        constraint.line,
-                                        format!(
-                                            "{} {} (template {}) on {}: {e}; the constraint is not checked further",
-                                            constraint.kind, constraint.name, constraint.template.name, subject.origin
-                                        ),
-                                    );
-                                    if let Ok(mut errors) = errors.lock() {
-                                        errors.push(error);
-                                    }
+                                    report(format!("c{ci}"), fail(e));
                                 }
                                 // The engine may be mid-evaluation: start the next one afresh.
                                 engines[ti] = None;
                             }
+                        }
+                    }
+                    for (pi, _, verdict) in self.judge_admission(root, subject, &namespaces) {
+                        let policy = &self.admission[pi];
+                        match verdict {
+                            Ok(cel::Verdict::Checked(failures)) => {
+                                found.extend(failures.into_iter().map(|f| Violation {
+                                    object,
+                                    source: Source::Admission(pi),
+                                    message: f.message,
+                                    details: None,
+                                }))
+                            }
+                            Ok(cel::Verdict::Skipped) => {}
+                            Err(e) => report(
+                                format!("a{pi} {e}"),
+                                PolicyError::new(
+                                    &policy.file,
+                                    policy.line,
+                                    format!("{} on {}: {e}", policy.rule_id(), subject.origin),
+                                ),
+                            ),
                         }
                     }
                     found
@@ -267,7 +440,7 @@ impl PolicySet {
         evaluation.violations = violations;
         evaluation
             .errors
-            .extend(errors.into_inner().unwrap_or_default());
+            .extend(errors.into_inner().map(|e| e.0).unwrap_or_default());
         evaluation
     }
 }

@@ -182,6 +182,28 @@ impl PolicySet {
                 }
             }
         }
+        let admission_docs: Vec<crate::admission::Doc> = docs
+            .iter()
+            .filter(|d| crate::admission::is_admission_document(&d.value))
+            .map(|d| crate::admission::Doc {
+                file: &d.file,
+                line: d.line,
+                value: &d.value,
+            })
+            .collect();
+        // Any other object of the policy files may be a binding's parameters.
+        let params: Vec<&Value> = docs
+            .iter()
+            .filter(|d| {
+                !is_template(&d.value)
+                    && !is_constraint(&d.value)
+                    && !crate::admission::is_admission_document(&d.value)
+            })
+            .map(|d| &d.value)
+            .collect();
+        let (admission, errors) = crate::admission::load(&admission_docs, &params);
+        set.admission = admission;
+        set.errors.extend(errors);
         let mut index: HashMap<(String, String), usize> = HashMap::new();
         for doc in docs.iter().filter(|d| is_constraint(&d.value)) {
             let kind = text(&doc.value, &["kind"]);

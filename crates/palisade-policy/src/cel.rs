@@ -1,0 +1,678 @@
+//! CEL as Kubernetes admission policies use it: the standard library with optional values
+//! (`?.`, `orValue`), the string extension (`lowerAscii`, `split`, `join`, ...), the
+//! Kubernetes list (`sum`, `min`, `max`, `isSorted`) and regex (`find`, `findAll`)
+//! libraries, and Kyverno's `parseServiceAccount`. Expressions are parsed once by the `cel`
+//! crate; before each evaluation their cost is bounded from the size of the input (as
+//! Kubernetes bounds it from the request size), so an expression that would run away is
+//! reported instead of run.
+//!
+//! A [`CelPolicy`] is the shape shared by ValidatingAdmissionPolicies, Kyverno's CEL rules
+//! and ValidatingPolicies, and Gatekeeper's `K8sNativeValidation` engine: match
+//! conditions, variables evaluated in order, and validations with a message.
+
+use std::collections::HashMap;
+use std::panic::{catch_unwind, AssertUnwindSafe};
+use std::sync::{Arc, OnceLock};
+
+use cel::common::ast::{EntryExpr, Expr};
+use cel::extractors::This;
+use cel::{Context, Env, ExecutionError, IdedExpr, Program, Value as CelValue};
+use serde_json::Value;
+
+use crate::json::text;
+
+/// Largest estimated cost of one expression on one input, in evaluation steps: Kubernetes
+/// stops an expression at 1,000,000 cost units; the estimate here is coarser (every list
+/// of the input may be iterated by every comprehension), so the bound is higher.
+pub const COST_LIMIT: u128 = 100_000_000;
+
+/// Functions that read the cluster, the network or a registry: they cannot be evaluated
+/// offline, and a policy calling them is reported instead of guessed.
+const ONLINE_FUNCTIONS: &[(&str, &str)] = &[
+    ("Get", "resource.Get / globalContext.Get / http.Get"),
+    ("List", "resource.List"),
+    ("Post", "resource.Post / http.Post"),
+    ("GetMetadata", "image.GetMetadata"),
+    ("ListResources", "resource.ListResources"),
+];
+
+fn env() -> Arc<Env> {
+    static ENV: OnceLock<Arc<Env>> = OnceLock::new();
+    ENV.get_or_init(|| {
+        let mut env = Env::stdlib();
+        // Both extensions are registered on a fresh standard environment: their names
+        // cannot collide, so a failure here is a defect of the `cel` crate, not of input.
+        let _ = env.add_extension(cel::extensions::strings);
+        let _ = env.add_extension(cel::extensions::encoders);
+        Arc::new(env)
+    })
+    .clone()
+}
+
+/// The functions and environment evaluations run in (built once per evaluation thread).
+pub type Root = Context<'static, 'static>;
+
+/// A root context holding the Kubernetes functions; evaluations run in child scopes of it.
+pub fn root_context() -> Root {
+    let mut ctx = Context::with_env(env());
+    // Names checked against the environment at first use in tests: they do not collide.
+    let _ = ctx.add_function("sum", list_sum);
+    let _ = ctx.add_function("min", list_min);
+    let _ = ctx.add_function("max", list_max);
+    let _ = ctx.add_function("isSorted", list_is_sorted);
+    let _ = ctx.add_function("find", regex_find);
+    let _ = ctx.add_function("findAll", regex_find_all);
+    let _ = ctx.add_function("parseServiceAccount", parse_service_account);
+    ctx
+}
+
+fn fail(function: &str, message: impl ToString) -> ExecutionError {
+    ExecutionError::function_error(function, message.to_string())
+}
+
+fn list_sum(This(list): This<Arc<Vec<CelValue>>>) -> Result<CelValue, ExecutionError> {
+    let mut ints: i64 = 0;
+    let mut floats: f64 = 0.0;
+    let mut is_float = false;
+    for item in list.iter() {
+        match item {
+            CelValue::Int(i) => {
+                ints = ints
+                    .checked_add(*i)
+                    .ok_or_else(|| fail("sum", "integer overflow"))?
+            }
+            CelValue::UInt(u) => {
+                ints = i64::try_from(*u)
+                    .ok()
+                    .and_then(|u| ints.checked_add(u))
+                    .ok_or_else(|| fail("sum", "integer overflow"))?
+            }
+            CelValue::Float(f) => {
+                is_float = true;
+                floats += f
+            }
+            other => return Err(fail("sum", format!("not a number: {}", type_name(other)))),
+        }
+    }
+    Ok(if is_float {
+        CelValue::Float(floats + ints as f64)
+    } else {
+        CelValue::Int(ints)
+    })
+}
+
+fn extreme(
+    name: &str,
+    list: &[CelValue],
+    keep: std::cmp::Ordering,
+) -> Result<CelValue, ExecutionError> {
+    let mut best: Option<&CelValue> = None;
+    for item in list {
+        best = match best {
+            None => Some(item),
+            Some(b) => match item.partial_cmp(b) {
+                Some(o) if o == keep => Some(item),
+                Some(_) => Some(b),
+                None => return Err(fail(name, "the list's items cannot be compared")),
+            },
+        };
+    }
+    best.cloned()
+        .ok_or_else(|| fail(name, "the list is empty"))
+}
+
+fn list_min(This(list): This<Arc<Vec<CelValue>>>) -> Result<CelValue, ExecutionError> {
+    extreme("min", &list, std::cmp::Ordering::Less)
+}
+
+fn list_max(This(list): This<Arc<Vec<CelValue>>>) -> Result<CelValue, ExecutionError> {
+    extreme("max", &list, std::cmp::Ordering::Greater)
+}
+
+fn list_is_sorted(This(list): This<Arc<Vec<CelValue>>>) -> Result<bool, ExecutionError> {
+    for pair in list.windows(2) {
+        match pair[0].partial_cmp(&pair[1]) {
+            Some(std::cmp::Ordering::Greater) => return Ok(false),
+            Some(_) => {}
+            None => return Err(fail("isSorted", "the list's items cannot be compared")),
+        }
+    }
+    Ok(true)
+}
+
+fn compiled_regex(function: &str, pattern: &str) -> Result<regex::Regex, ExecutionError> {
+    regex::RegexBuilder::new(pattern)
+        .size_limit(1 << 20)
+        .build()
+        .map_err(|e| fail(function, format!("invalid regular expression: {e}")))
+}
+
+fn string_of(function: &str, value: &CelValue) -> Result<Arc<String>, ExecutionError> {
+    match value {
+        CelValue::String(s) => Ok(s.clone()),
+        other => Err(fail(
+            function,
+            format!("expects a string, not a {}", type_name(other)),
+        )),
+    }
+}
+
+fn regex_find(This(this): This<CelValue>, pattern: CelValue) -> Result<CelValue, ExecutionError> {
+    let (this, pattern) = (string_of("find", &this)?, string_of("find", &pattern)?);
+    let re = compiled_regex("find", &pattern)?;
+    Ok(CelValue::from(
+        re.find(&this)
+            .map(|m| m.as_str().to_string())
+            .unwrap_or_default(),
+    ))
+}
+
+fn regex_find_all(
+    This(this): This<CelValue>,
+    pattern: CelValue,
+) -> Result<CelValue, ExecutionError> {
+    let (this, pattern) = (
+        string_of("findAll", &this)?,
+        string_of("findAll", &pattern)?,
+    );
+    let re = compiled_regex("findAll", &pattern)?;
+    Ok(CelValue::List(Arc::new(
+        re.find_iter(&this)
+            .map(|m| CelValue::String(Arc::new(m.as_str().to_string())))
+            .collect(),
+    )))
+}
+
+/// `system:serviceaccount:<namespace>:<name>` → `{Namespace, Name}` (empty when the user
+/// is not a service account), as Kyverno's user library gives it.
+fn parse_service_account(user: CelValue) -> Result<CelValue, ExecutionError> {
+    let user = string_of("parseServiceAccount", &user)?;
+    let (namespace, name) = user
+        .strip_prefix("system:serviceaccount:")
+        .and_then(|rest| rest.split_once(':'))
+        .unwrap_or(("", ""));
+    let mut map = HashMap::new();
+    map.insert("Namespace".to_string(), CelValue::from(namespace.to_string()));
+    map.insert("Name".to_string(), CelValue::from(name.to_string()));
+    Ok(CelValue::from(map))
+}
+
+fn type_name(value: &CelValue) -> &'static str {
+    match value {
+        CelValue::List(_) => "list",
+        CelValue::Map(_) => "map",
+        CelValue::Int(_) => "int",
+        CelValue::UInt(_) => "uint",
+        CelValue::Float(_) => "double",
+        CelValue::String(_) => "string",
+        CelValue::Bytes(_) => "bytes",
+        CelValue::Bool(_) => "bool",
+        CelValue::Null => "null",
+        _ => "value",
+    }
+}
+
+/// A JSON value as CEL sees a Kubernetes object: integers as `int`, objects as maps.
+pub(crate) fn to_cel(value: &Value) -> CelValue {
+    match value {
+        Value::Null => CelValue::Null,
+        Value::Bool(b) => CelValue::Bool(*b),
+        Value::Number(n) => match (n.as_i64(), n.as_u64()) {
+            (Some(i), _) => CelValue::Int(i),
+            (None, Some(u)) => CelValue::UInt(u),
+            _ => CelValue::Float(n.as_f64().unwrap_or(0.0)),
+        },
+        Value::String(s) => CelValue::String(Arc::new(s.clone())),
+        Value::Array(items) => CelValue::List(Arc::new(items.iter().map(to_cel).collect())),
+        Value::Object(map) => CelValue::from(
+            map.iter()
+                .map(|(k, v)| (k.clone(), to_cel(v)))
+                .collect::<HashMap<String, CelValue>>(),
+        ),
+    }
+}
+
+/// One compiled expression and its source.
+pub(crate) struct Expression {
+    pub source: String,
+    program: Program,
+    /// Estimated cost without iteration: nodes outside comprehensions.
+    flat_cost: u128,
+    /// Per nesting depth of comprehensions, the nodes iterated at that depth.
+    nested_cost: Vec<u128>,
+}
+
+impl std::fmt::Debug for Expression {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.source)
+    }
+}
+
+impl Expression {
+    /// Parses `source`; fails on a syntax error or on a function that needs the cluster.
+    pub fn compile(source: &str) -> Result<Expression, String> {
+        let env = env();
+        let program = catch_unwind(AssertUnwindSafe(|| env.compile(source)))
+            .map_err(|_| "the CEL parser failed on it".to_string())?
+            .map_err(|e| format!("does not parse: {}", one_line(&e.to_string())))?;
+        let references = program.references();
+        for function in references.functions() {
+            if let Some((_, spelled)) = ONLINE_FUNCTIONS.iter().find(|(f, _)| *f == function) {
+                return Err(format!(
+                    "calls {spelled}, which reads the cluster or the network; Palisade evaluates policies offline"
+                ));
+            }
+        }
+        let mut nested_cost = Vec::new();
+        let flat_cost = cost(program.expression(), 0, &mut nested_cost);
+        Ok(Expression {
+            source: source.trim().to_string(),
+            program,
+            flat_cost,
+            nested_cost,
+        })
+    }
+
+    /// The estimated worst-case cost on inputs whose lists hold `elements` items in all.
+    fn estimated_cost(&self, elements: u128) -> u128 {
+        let mut total = self.flat_cost;
+        let mut factor: u128 = 1;
+        for nodes in &self.nested_cost {
+            factor = factor.saturating_mul(elements.max(1));
+            total = total.saturating_add(nodes.saturating_mul(factor));
+        }
+        total
+    }
+
+    /// Evaluates in `ctx`; `elements` bounds the lists it may iterate.
+    pub fn evaluate(&self, ctx: &Context, elements: u128) -> Result<CelValue, String> {
+        let estimate = self.estimated_cost(elements);
+        if estimate > COST_LIMIT {
+            return Err(format!(
+                "`{}`: estimated cost {estimate} on this object exceeds the limit of {COST_LIMIT}; not evaluated",
+                short(&self.source)
+            ));
+        }
+        match catch_unwind(AssertUnwindSafe(|| self.program.execute(ctx))) {
+            Ok(Ok(value)) => Ok(value),
+            Ok(Err(e)) => Err(format!(
+                "`{}`: {}",
+                short(&self.source),
+                short(&one_line(&e.to_string()))
+            )),
+            Err(_) => Err(format!(
+                "`{}`: the CEL interpreter failed",
+                short(&self.source)
+            )),
+        }
+    }
+}
+
+/// Nodes of `expr` evaluated once per evaluation of its scope; the nodes of comprehension
+/// bodies, evaluated once per iteration, are added to `nested` at their depth.
+fn cost(expr: &IdedExpr, depth: usize, nested: &mut Vec<u128>) -> u128 {
+    let mut own: u128 = 1;
+    match &expr.expr {
+        Expr::Call(call) => {
+            if let Some(target) = &call.target {
+                own += cost(target, depth, nested);
+            }
+            for arg in &call.args {
+                own += cost(arg, depth, nested);
+            }
+        }
+        Expr::Comprehension(c) => {
+            own += cost(&c.iter_range, depth, nested);
+            own += cost(&c.accu_init, depth, nested);
+            own += cost(&c.result, depth, nested);
+            let body = cost(&c.loop_cond, depth + 1, nested) + cost(&c.loop_step, depth + 1, nested);
+            if nested.len() <= depth {
+                nested.resize(depth + 1, 0);
+            }
+            nested[depth] += body;
+        }
+        Expr::List(list) => {
+            for e in &list.elements {
+                own += cost(e, depth, nested);
+            }
+        }
+        Expr::Map(map) => {
+            for entry in &map.entries {
+                if let EntryExpr::MapEntry(e) = &entry.expr {
+                    own += cost(&e.key, depth, nested) + cost(&e.value, depth, nested);
+                }
+            }
+        }
+        Expr::Struct(s) => {
+            for entry in &s.entries {
+                if let EntryExpr::StructField(f) = &entry.expr {
+                    own += cost(&f.value, depth, nested);
+                }
+            }
+        }
+        Expr::Select(select) => own += cost(&select.operand, depth, nested),
+        Expr::Ident(_) | Expr::Literal(_) | Expr::Unspecified => {}
+    }
+    own
+}
+
+/// Items in all the lists of `value` (and its own count), the bound for iteration.
+pub(crate) fn list_elements(value: &Value) -> u128 {
+    match value {
+        Value::Array(items) => items.len() as u128 + items.iter().map(list_elements).sum::<u128>(),
+        Value::Object(map) => map.values().map(list_elements).sum(),
+        Value::String(s) => (s.len() / 8) as u128,
+        _ => 0,
+    }
+}
+
+fn one_line(s: &str) -> String {
+    s.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// At most 200 characters of `s`, for messages.
+pub(crate) fn short(s: &str) -> String {
+    let s = one_line(s);
+    match s.char_indices().nth(200) {
+        Some((i, _)) => format!("{}…", &s[..i]),
+        None => s,
+    }
+}
+
+/// One validation: an expression that must be true, and what to say when it is not.
+#[derive(Debug)]
+pub(crate) struct Validation {
+    pub expression: Expression,
+    pub message: Option<String>,
+    pub message_expression: Option<Expression>,
+}
+
+/// Variables, match conditions and validations, compiled.
+#[derive(Debug, Default)]
+pub struct CelPolicy {
+    pub(crate) match_conditions: Vec<(String, Expression)>,
+    pub(crate) variables: Vec<(String, Expression)>,
+    pub(crate) validations: Vec<Validation>,
+}
+
+/// A validation that did not hold.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Failure {
+    /// Index of the validation in the policy.
+    pub index: usize,
+    pub message: String,
+}
+
+/// The outcome of a policy on one object.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Verdict {
+    /// A match condition was false: the policy does not apply.
+    Skipped,
+    /// Every validation was evaluated; these failed.
+    Checked(Vec<Failure>),
+}
+
+/// The variables an evaluation binds.
+pub(crate) struct Inputs<'a> {
+    pub object: &'a Value,
+    pub old_object: Option<&'a Value>,
+    pub request: Value,
+    pub params: Option<&'a Value>,
+    pub namespace_object: Option<&'a Value>,
+    /// Entries of `variables` set before the policy's own (Gatekeeper's `anyObject`,
+    /// `params`).
+    pub preset: Vec<(&'static str, &'a Value)>,
+}
+
+impl CelPolicy {
+    /// Reads `variables` (`name`, `expression`), `validations` (`expression`, `message`,
+    /// `messageExpression`) and `matchConditions` (`name`, `expression`) from `spec`, under
+    /// the keys given (Kyverno's ClusterPolicy spells validations `expressions`).
+    pub(crate) fn from_spec(spec: &Value, validations_key: &str) -> Result<CelPolicy, String> {
+        let mut policy = CelPolicy::default();
+        for (i, condition) in items(spec, "matchConditions").enumerate() {
+            let name = text(condition, &["name"]).to_string();
+            let expression = Expression::compile(text(condition, &["expression"]))
+                .map_err(|e| format!("matchConditions[{i}] ({name}) {e}"))?;
+            policy.match_conditions.push((name, expression));
+        }
+        for (i, variable) in items(spec, "variables").enumerate() {
+            let name = text(variable, &["name"]).to_string();
+            if name.is_empty() {
+                return Err(format!("variables[{i}] has no name"));
+            }
+            let expression = Expression::compile(text(variable, &["expression"]))
+                .map_err(|e| format!("variables[{i}] ({name}) {e}"))?;
+            policy.variables.push((name, expression));
+        }
+        for (i, validation) in items(spec, validations_key).enumerate() {
+            let source = text(validation, &["expression"]);
+            if source.trim().is_empty() {
+                return Err(format!("{validations_key}[{i}] has no expression"));
+            }
+            let expression = Expression::compile(source)
+                .map_err(|e| format!("{validations_key}[{i}] {e}"))?;
+            let message_expression = match text(validation, &["messageExpression"]) {
+                "" => None,
+                m => Some(
+                    Expression::compile(m)
+                        .map_err(|e| format!("{validations_key}[{i}].messageExpression {e}"))?,
+                ),
+            };
+            policy.validations.push(Validation {
+                expression,
+                message: Some(text(validation, &["message"]).trim().to_string())
+                    .filter(|m| !m.is_empty()),
+                message_expression,
+            });
+        }
+        Ok(policy)
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.validations.is_empty()
+    }
+
+    /// Evaluates the policy on one object in a child scope of `root`.
+    pub(crate) fn evaluate(&self, root: &Context, inputs: &Inputs) -> Result<Verdict, String> {
+        let mut elements = list_elements(inputs.object) + 1;
+        for v in [inputs.old_object, inputs.params, inputs.namespace_object]
+            .into_iter()
+            .flatten()
+        {
+            elements += list_elements(v);
+        }
+        for (_, v) in &inputs.preset {
+            elements += list_elements(v);
+        }
+        let mut ctx = root.new_inner_scope();
+        ctx.add_variable_from_value("object", to_cel(inputs.object));
+        ctx.add_variable_from_value(
+            "oldObject",
+            inputs.old_object.map_or(CelValue::Null, to_cel),
+        );
+        ctx.add_variable_from_value("request", to_cel(&inputs.request));
+        ctx.add_variable_from_value("params", inputs.params.map_or(CelValue::Null, to_cel));
+        ctx.add_variable_from_value(
+            "namespaceObject",
+            inputs.namespace_object.map_or(CelValue::Null, to_cel),
+        );
+        let mut variables: HashMap<String, CelValue> = inputs
+            .preset
+            .iter()
+            .map(|(k, v)| (k.to_string(), to_cel(v)))
+            .collect();
+        ctx.add_variable_from_value("variables", CelValue::from(variables.clone()));
+        for (name, condition) in &self.match_conditions {
+            match condition.evaluate(&ctx, elements)? {
+                CelValue::Bool(true) => {}
+                CelValue::Bool(false) => return Ok(Verdict::Skipped),
+                other => {
+                    return Err(format!(
+                        "match condition {name} gave a {}, not a bool",
+                        type_name(&other)
+                    ))
+                }
+            }
+        }
+        // Variables are evaluated in order; one that fails is an error only where it is
+        // used, as Kubernetes evaluates them lazily.
+        let mut failed_variables: Vec<(String, String)> = Vec::new();
+        for (name, expression) in &self.variables {
+            match expression.evaluate(&ctx, elements) {
+                Ok(value) => {
+                    if let CelValue::List(items) = &value {
+                        elements += items.len() as u128;
+                    }
+                    variables.insert(name.clone(), value);
+                    ctx.add_variable_from_value("variables", CelValue::from(variables.clone()));
+                }
+                Err(e) => failed_variables.push((name.clone(), e)),
+            }
+        }
+        let mut failures = Vec::new();
+        for (index, validation) in self.validations.iter().enumerate() {
+            let result = validation.expression.evaluate(&ctx, elements).map_err(|e| {
+                match failed_variables
+                    .iter()
+                    .find(|(name, _)| validation.expression.source.contains(name.as_str()))
+                {
+                    Some((name, cause)) => format!("variable {name}: {cause}"),
+                    None => e,
+                }
+            })?;
+            match result {
+                CelValue::Bool(true) => {}
+                CelValue::Bool(false) => failures.push(Failure {
+                    index,
+                    message: validation.message(&ctx, elements),
+                }),
+                other => {
+                    return Err(format!(
+                        "`{}` gave a {}, not a bool",
+                        short(&validation.expression.source),
+                        type_name(&other)
+                    ))
+                }
+            }
+        }
+        Ok(Verdict::Checked(failures))
+    }
+}
+
+impl Validation {
+    /// `messageExpression` when it gives a non-empty string, else `message`, else the
+    /// expression that failed, as Kubernetes words it.
+    fn message(&self, ctx: &Context, elements: u128) -> String {
+        if let Some(expression) = &self.message_expression {
+            if let Ok(CelValue::String(s)) = expression.evaluate(ctx, elements) {
+                if !s.trim().is_empty() {
+                    return s.trim().to_string();
+                }
+            }
+        }
+        self.message
+            .clone()
+            .unwrap_or_else(|| format!("failed expression: {}", short(&self.expression.source)))
+    }
+}
+
+fn items<'a>(value: &'a Value, key: &str) -> impl Iterator<Item = &'a Value> {
+    value
+        .get(key)
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn check(policy: serde_json::Value, object: serde_json::Value) -> Result<Verdict, String> {
+        let policy = CelPolicy::from_spec(&policy, "validations")?;
+        let root = root_context();
+        policy.evaluate(
+            &root,
+            &Inputs {
+                object: &object,
+                old_object: None,
+                request: json!({"operation": "CREATE"}),
+                params: None,
+                namespace_object: None,
+                preset: Vec::new(),
+            },
+        )
+    }
+
+    #[test]
+    fn optional_fields_variables_and_messages() {
+        let policy = json!({
+            "variables": [{"name": "all", "expression":
+                "object.spec.containers + object.spec.?initContainers.orValue([])"}],
+            "validations": [{
+                "expression": "variables.all.all(c, c.?securityContext.?runAsNonRoot.orValue(false))",
+                "messageExpression": "'root: ' + variables.all.filter(c, !c.?securityContext.?runAsNonRoot.orValue(false)).map(c, c.name).join(', ')"
+            }]
+        });
+        let pod = json!({"spec": {"containers": [
+            {"name": "a", "securityContext": {"runAsNonRoot": true}},
+            {"name": "b"}]}});
+        assert_eq!(
+            check(policy.clone(), pod).unwrap(),
+            Verdict::Checked(vec![Failure {
+                index: 0,
+                message: "root: b".into()
+            }])
+        );
+        let good = json!({"spec": {"containers": [{"name": "a", "securityContext": {"runAsNonRoot": true}}]}});
+        assert_eq!(check(policy, good).unwrap(), Verdict::Checked(vec![]));
+    }
+
+    #[test]
+    fn kubernetes_library_functions() {
+        let object = json!({"spec": {"n": [3, 1, 2], "s": "a1b22c333"}});
+        for (expr, want) in [
+            ("object.spec.n.sum() == 6", true),
+            ("object.spec.n.min() == 1 && object.spec.n.max() == 3", true),
+            ("object.spec.n.isSorted()", false),
+            ("object.spec.s.find('[0-9]+') == '1'", true),
+            ("object.spec.s.findAll('[0-9]+') == ['1', '22', '333']", true),
+            ("'ABC'.lowerAscii() == 'abc' && 'a,b'.split(',').size() == 2", true),
+            ("parseServiceAccount('system:serviceaccount:ns:sa').Name == 'sa'", true),
+        ] {
+            let policy = json!({"validations": [{"expression": expr}]});
+            let verdict = check(policy, object.clone()).unwrap();
+            assert_eq!(verdict == Verdict::Checked(vec![]), want, "{expr}");
+        }
+    }
+
+    #[test]
+    fn match_conditions_skip_and_errors_name_the_expression() {
+        let policy = json!({
+            "matchConditions": [{"name": "only-web", "expression": "object.metadata.name == 'web'"}],
+            "validations": [{"expression": "false", "message": "no"}]
+        });
+        let other = json!({"metadata": {"name": "db"}});
+        assert_eq!(check(policy, other).unwrap(), Verdict::Skipped);
+        let bad = json!({"validations": [{"expression": "object.nope.size() > 0"}]});
+        let err = check(bad, json!({"spec": {}})).unwrap_err();
+        assert!(err.contains("object.nope.size()"), "{err}");
+        let online = json!({"validations": [{"expression": "resource.Get('v1', 'configmaps', 'ns', 'n').data.x == '1'"}]});
+        let err = check(online, json!({})).unwrap_err();
+        assert!(err.contains("resource.Get"), "{err}");
+        let syntax = json!({"validations": [{"expression": "object.spec.("}]});
+        assert!(check(syntax, json!({})).unwrap_err().contains("does not parse"));
+    }
+
+    #[test]
+    fn runaway_expressions_are_refused_before_they_run() {
+        let big: Vec<u32> = (0..2000).collect();
+        let object = json!({"spec": {"items": big}});
+        let policy = json!({"validations": [{"expression":
+            "object.spec.items.all(a, object.spec.items.all(b, object.spec.items.all(c, a + b + c >= 0)))"}]});
+        let err = check(policy, object).unwrap_err();
+        assert!(err.contains("exceeds the limit"), "{err}");
+    }
+}
