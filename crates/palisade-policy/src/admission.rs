@@ -7,7 +7,8 @@
 //! Pod policies of Kyverno apply to the pod templates of controllers too, as Kyverno's
 //! auto-generated rules do (`autogen-<rule>` for Deployments, DaemonSets, StatefulSets,
 //! Jobs, ReplicaSets and ReplicationControllers, `autogen-cronjob-<rule>` for CronJobs):
-//! the policy sees the controller with its `spec` replaced by the pod template's.
+//! the policy sees the controller with its `spec` and `metadata` replaced by the pod
+//! template's, as Kyverno rewrites the expressions.
 
 use std::collections::BTreeMap;
 
@@ -110,8 +111,13 @@ impl AdmissionPolicy {
         if !self.matcher.matches(&pod, operation, namespaces) {
             return None;
         }
+        // Kyverno rewrites `object.spec` and `object.metadata` to the pod template's.
         let mut view = object.clone();
         view["spec"] = template.get("spec").cloned().unwrap_or(Value::Null);
+        view["metadata"] = template
+            .get("metadata")
+            .cloned()
+            .unwrap_or_else(|| serde_json::json!({}));
         let rule = match &self.rule {
             Some(rule) => std::borrow::Cow::Owned(format!("{prefix}{rule}")),
             None => std::borrow::Cow::Borrowed(""),
@@ -120,17 +126,51 @@ impl AdmissionPolicy {
     }
 }
 
+/// Whether `object` is of a cluster-scoped kind (no namespace).
+pub(crate) fn is_cluster_scoped(object: &Value) -> bool {
+    const CLUSTER_SCOPED: &[&str] = &[
+        "Namespace",
+        "Node",
+        "PersistentVolume",
+        "ClusterRole",
+        "ClusterRoleBinding",
+        "StorageClass",
+        "CustomResourceDefinition",
+        "ValidatingWebhookConfiguration",
+        "MutatingWebhookConfiguration",
+        "ValidatingAdmissionPolicy",
+        "ValidatingAdmissionPolicyBinding",
+        "PriorityClass",
+        "IngressClass",
+        "RuntimeClass",
+        "CSIDriver",
+        "CSINode",
+        "VolumeAttachment",
+        "APIService",
+        "CertificateSigningRequest",
+        "PodSecurityPolicy",
+        "ClusterPolicy",
+        "ClusterIssuer",
+        "ValidatingPolicy",
+    ];
+    CLUSTER_SCOPED.contains(&text(object, &["kind"]))
+}
+
 /// Kubernetes' plural resource name of a kind (`NetworkPolicy` → `networkpolicies`).
 pub(crate) fn resource_of(kind: &str) -> String {
     let lower = kind.to_ascii_lowercase();
-    if lower.ends_with("ss") || lower.ends_with("sh") || lower.ends_with("ch") || lower.ends_with('x')
+    if lower.ends_with("ss")
+        || lower.ends_with("sh")
+        || lower.ends_with("ch")
+        || lower.ends_with('x')
     {
         format!("{lower}es")
     } else if lower.ends_with('s') {
         lower
-    } else if let Some(stem) = lower.strip_suffix('y').filter(|s| {
-        !s.ends_with(['a', 'e', 'i', 'o', 'u'])
-    }) {
+    } else if let Some(stem) = lower
+        .strip_suffix('y')
+        .filter(|s| !s.ends_with(['a', 'e', 'i', 'o', 'u']))
+    {
         format!("{stem}ies")
     } else {
         format!("{lower}s")
@@ -272,7 +312,8 @@ impl KyvernoResources {
         }
         let namespace = text(object, &["metadata", "namespace"]);
         let own_namespace = if kind == "Namespace" { name } else { namespace };
-        if !self.namespaces.is_empty() && !self.namespaces.iter().any(|p| wildcard(p, own_namespace))
+        if !self.namespaces.is_empty()
+            && !self.namespaces.iter().any(|p| wildcard(p, own_namespace))
         {
             return false;
         }
@@ -344,9 +385,7 @@ fn wildcard(pattern: &str, value: &str) -> bool {
 #[derive(Debug, Clone)]
 pub(crate) enum Resources {
     /// `matchConstraints` (+ a binding's `matchResources`, all of which must match).
-    Rules {
-        all: Vec<RuleSet>,
-    },
+    Rules { all: Vec<RuleSet> },
     /// Kyverno `match` and `exclude`.
     Kyverno {
         any: Vec<KyvernoResources>,
@@ -373,7 +412,9 @@ impl RuleSet {
         };
         Ok(RuleSet {
             restricts: value.get("resourceRules").is_some(),
-            rules: list(value, "resourceRules").map(ResourceRule::from).collect(),
+            rules: list(value, "resourceRules")
+                .map(ResourceRule::from)
+                .collect(),
             exclude: list(value, "excludeResourceRules")
                 .map(ResourceRule::from)
                 .collect(),
@@ -413,13 +454,12 @@ impl RuleSet {
                 if !selector.matches(&string_map(object.pointer("/metadata/labels"))) {
                     return false;
                 }
-            } else if !namespace.is_empty()
-                && !namespaces
-                    .get(namespace)
-                    .is_some_and(|labels| selector.matches(labels))
-                && !(selector.labels.is_empty() && selector.expressions.is_empty())
-            {
-                return false;
+            } else if !namespace.is_empty() {
+                // A namespace the scan has no object for has no labels.
+                let empty = BTreeMap::new();
+                if !selector.matches(namespaces.get(namespace).unwrap_or(&empty)) {
+                    return false;
+                }
             }
         }
         true
@@ -434,7 +474,9 @@ impl Resources {
         namespaces: &BTreeMap<String, BTreeMap<String, String>>,
     ) -> bool {
         match self {
-            Resources::Rules { all } => all.iter().all(|r| r.matches(object, operation, namespaces)),
+            Resources::Rules { all } => {
+                all.iter().all(|r| r.matches(object, operation, namespaces))
+            }
             Resources::Kyverno {
                 any,
                 all,
@@ -467,15 +509,18 @@ impl Resources {
             Resources::Kyverno { any, all, .. } => {
                 let blocks: Vec<&KyvernoResources> = any.iter().chain(all.iter()).collect();
                 !blocks.is_empty()
-                    && blocks
-                        .iter()
-                        .all(|b| !b.kinds.is_empty() && b.kinds.iter().all(pod) && b.names.is_empty())
+                    && blocks.iter().all(|b| {
+                        !b.kinds.is_empty() && b.kinds.iter().all(pod) && b.names.is_empty()
+                    })
             }
         }
     }
 }
 
-fn kyverno_blocks(value: Option<&Value>, field: &str) -> Result<(Vec<KyvernoResources>, Vec<KyvernoResources>), String> {
+fn kyverno_blocks(
+    value: Option<&Value>,
+    field: &str,
+) -> Result<(Vec<KyvernoResources>, Vec<KyvernoResources>), String> {
     let Some(value) = value.filter(|v| !v.is_null()) else {
         return Ok((Vec::new(), Vec::new()));
     };
@@ -499,7 +544,10 @@ fn kyverno_blocks(value: Option<&Value>, field: &str) -> Result<(Vec<KyvernoReso
         }
     }
     if let Some(resources) = value.get("resources") {
-        any.push(KyvernoResources::from(resources, &format!("{field}.resources"))?);
+        any.push(KyvernoResources::from(
+            resources,
+            &format!("{field}.resources"),
+        )?);
     }
     Ok((any, all))
 }
@@ -627,7 +675,11 @@ pub(crate) fn load(docs: &[Doc], params: &[&Value]) -> (Vec<AdmissionPolicy>, Ve
     }
     for (doc, name) in vaps {
         let err = |m: String| {
-            PolicyError::new(doc.file, doc.line, format!("ValidatingAdmissionPolicy {name}: {m}"))
+            PolicyError::new(
+                doc.file,
+                doc.line,
+                format!("ValidatingAdmissionPolicy {name}: {m}"),
+            )
         };
         let mine: Vec<&&Doc> = bindings
             .iter()
@@ -685,7 +737,10 @@ fn vap(
         .collect();
     if targets.is_empty() {
         if param_kind.is_some() {
-            return Err("has a paramKind but no ValidatingAdmissionPolicyBinding gives it parameters".into());
+            return Err(
+                "has a paramKind but no ValidatingAdmissionPolicyBinding gives it parameters"
+                    .into(),
+            );
         }
         targets.push((None, &unbound));
     }
@@ -699,15 +754,13 @@ fn vap(
                 RuleSet::from(bspec.get("matchResources"), "spec.matchResources")?,
             ],
         };
-        let params = match param_kind {
-            None => None,
-            Some(kind) => Some(binding_params(kind, bspec, params).map_err(|e| {
-                format!(
-                    "binding {}: {e}",
-                    binding.as_deref().unwrap_or_default()
-                )
-            })?),
-        };
+        let params =
+            match param_kind {
+                None => None,
+                Some(kind) => Some(binding_params(kind, bspec, params).map_err(|e| {
+                    format!("binding {}: {e}", binding.as_deref().unwrap_or_default())
+                })?),
+            };
         out.push(AdmissionPolicy {
             flavor: Flavor::ValidatingAdmissionPolicy,
             name: name.to_string(),
@@ -757,7 +810,11 @@ fn binding_params(kind: &Value, spec: &Value, candidates: &[&Value]) -> Result<V
     if found.is_empty() && text(reference, &["parameterNotFoundAction"]) != "Allow" {
         return Err(format!(
             "no {kind} ({api}) {} among the policy files",
-            if name.is_empty() { "matches its paramRef".to_string() } else { format!("named {name}") }
+            if name.is_empty() {
+                "matches its paramRef".to_string()
+            } else {
+                format!("named {name}")
+            }
         ));
     }
     Ok(found)
@@ -834,11 +891,18 @@ fn kyverno_rules(doc: &Doc, name: &str) -> (Vec<AdmissionPolicy>, Vec<String>) {
                 .find(|k| rule.get(k).is_some())
                 .map(str::to_string)
                 .or_else(|| {
-                    rule.get("validate").and_then(Value::as_object).and_then(|v| {
-                        v.keys()
-                            .find(|k| !matches!(k.as_str(), "message" | "failureAction" | "allowExistingViolations"))
-                            .map(|k| format!("validate.{k}"))
-                    })
+                    rule.get("validate")
+                        .and_then(Value::as_object)
+                        .and_then(|v| {
+                            v.keys()
+                                .find(|k| {
+                                    !matches!(
+                                        k.as_str(),
+                                        "message" | "failureAction" | "allowExistingViolations"
+                                    )
+                                })
+                                .map(|k| format!("validate.{k}"))
+                        })
                 })
                 .unwrap_or_else(|| "no validate.cel".into());
             errors.push(format!(
@@ -848,7 +912,9 @@ fn kyverno_rules(doc: &Doc, name: &str) -> (Vec<AdmissionPolicy>, Vec<String>) {
         };
         let result = (|| -> Result<AdmissionPolicy, String> {
             if cel_spec.get("paramKind").is_some() {
-                return Err("validate.cel.paramKind needs parameter objects from the cluster".into());
+                return Err(
+                    "validate.cel.paramKind needs parameter objects from the cluster".into(),
+                );
             }
             let mut cel = CelPolicy::from_spec(cel_spec, "expressions")?;
             if cel.is_empty() {
@@ -954,8 +1020,18 @@ mod tests {
     fn kyverno_kinds_and_wildcards() {
         assert!(kyverno_kind_matches("Pod", "", "v1", "Pod"));
         assert!(kyverno_kind_matches("v1/Pod", "", "v1", "Pod"));
-        assert!(kyverno_kind_matches("apps/v1/Deployment", "apps", "v1", "Deployment"));
-        assert!(!kyverno_kind_matches("apps/v1/Deployment", "", "v1", "Deployment"));
+        assert!(kyverno_kind_matches(
+            "apps/v1/Deployment",
+            "apps",
+            "v1",
+            "Deployment"
+        ));
+        assert!(!kyverno_kind_matches(
+            "apps/v1/Deployment",
+            "",
+            "v1",
+            "Deployment"
+        ));
         assert!(kyverno_kind_matches("*", "apps", "v1", "StatefulSet"));
         assert!(!kyverno_kind_matches("Pod/exec", "", "v1", "Pod"));
         assert!(wildcard("kube-*", "kube-system"));

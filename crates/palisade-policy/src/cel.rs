@@ -44,6 +44,18 @@ fn env() -> Arc<Env> {
         // cannot collide, so a failure here is a defect of the `cel` crate, not of input.
         let _ = env.add_extension(cel::extensions::strings);
         let _ = env.add_extension(cel::extensions::encoders);
+        // `x.orValue(d)` on a value that is not optional gives the value: policies written
+        // for Kyverno rely on it (`container.securityContext.capabilities.add.orValue([])`
+        // after a `.?` test of the same path), and their tests expect it. The optional
+        // library's overload accepts any receiver and rejects non-optionals, so calls are
+        // renamed to this one when compiled (see `lenient_or_value`).
+        let _ = env.add_member_overload(
+            LENIENT_OR_VALUE,
+            "dyn_or_value",
+            cel::common::types::DYN_TYPE,
+            vec![cel::common::types::DYN_TYPE],
+            or_value,
+        );
         Arc::new(env)
     })
     .clone()
@@ -64,6 +76,64 @@ pub fn root_context() -> Root {
     let _ = ctx.add_function("findAll", regex_find_all);
     let _ = ctx.add_function("parseServiceAccount", parse_service_account);
     ctx
+}
+
+/// The name `orValue` calls are compiled to.
+const LENIENT_OR_VALUE: &str = "orValue__palisade";
+
+/// `orValue` of an optional (its value, or the default when empty), or of any other value
+/// (the value itself).
+fn or_value<'b, 'v>(
+    mut args: Vec<cel::common::value::CowVal<'b, 'v>>,
+) -> Result<cel::common::value::CowVal<'b, 'v>, ExecutionError> {
+    if args.len() != 2 {
+        return Err(ExecutionError::MissingArgumentOrTarget);
+    }
+    let default = args.remove(1);
+    let this = args.remove(0);
+    match this.downcast_ref::<cel::common::types::CelOptional>() {
+        Some(optional) => Ok(match optional.inner() {
+            Some(value) => cel::common::value::CowVal::Owned(value.clone_as_boxed()),
+            None => default,
+        }),
+        None => Ok(this),
+    }
+}
+
+/// `source` with `.orValue(` calls (outside string literals) renamed to the lenient
+/// overload.
+fn lenient_or_value(source: &str) -> String {
+    let mut out = String::with_capacity(source.len());
+    let mut rest = source;
+    let mut quote: Option<char> = None;
+    while let Some(c) = rest.chars().next() {
+        match quote {
+            Some(q) => {
+                if c == '\\' {
+                    let mut it = rest.chars();
+                    out.extend(it.next());
+                    out.extend(it.next());
+                    rest = it.as_str();
+                    continue;
+                }
+                if c == q {
+                    quote = None;
+                }
+            }
+            None if c == '\'' || c == '"' => quote = Some(c),
+            None if rest.starts_with(".orValue(") => {
+                out.push('.');
+                out.push_str(LENIENT_OR_VALUE);
+                out.push('(');
+                rest = &rest[".orValue(".len()..];
+                continue;
+            }
+            None => {}
+        }
+        out.push(c);
+        rest = &rest[c.len_utf8()..];
+    }
+    out
 }
 
 fn fail(function: &str, message: impl ToString) -> ExecutionError {
@@ -117,8 +187,7 @@ fn extreme(
             },
         };
     }
-    best.cloned()
-        .ok_or_else(|| fail(name, "the list is empty"))
+    best.cloned().ok_or_else(|| fail(name, "the list is empty"))
 }
 
 fn list_min(This(list): This<Arc<Vec<CelValue>>>) -> Result<CelValue, ExecutionError> {
@@ -192,7 +261,10 @@ fn parse_service_account(user: CelValue) -> Result<CelValue, ExecutionError> {
         .and_then(|rest| rest.split_once(':'))
         .unwrap_or(("", ""));
     let mut map = HashMap::new();
-    map.insert("Namespace".to_string(), CelValue::from(namespace.to_string()));
+    map.insert(
+        "Namespace".to_string(),
+        CelValue::from(namespace.to_string()),
+    );
     map.insert("Name".to_string(), CelValue::from(name.to_string()));
     Ok(CelValue::from(map))
 }
@@ -252,7 +324,7 @@ impl Expression {
     /// Parses `source`; fails on a syntax error or on a function that needs the cluster.
     pub fn compile(source: &str) -> Result<Expression, String> {
         let env = env();
-        let program = catch_unwind(AssertUnwindSafe(|| env.compile(source)))
+        let program = catch_unwind(AssertUnwindSafe(|| env.compile(&lenient_or_value(source))))
             .map_err(|_| "the CEL parser failed on it".to_string())?
             .map_err(|e| format!("does not parse: {}", one_line(&e.to_string())))?;
         let references = program.references();
@@ -325,7 +397,8 @@ fn cost(expr: &IdedExpr, depth: usize, nested: &mut Vec<u128>) -> u128 {
             own += cost(&c.iter_range, depth, nested);
             own += cost(&c.accu_init, depth, nested);
             own += cost(&c.result, depth, nested);
-            let body = cost(&c.loop_cond, depth + 1, nested) + cost(&c.loop_step, depth + 1, nested);
+            let body =
+                cost(&c.loop_cond, depth + 1, nested) + cost(&c.loop_step, depth + 1, nested);
             if nested.len() <= depth {
                 nested.resize(depth + 1, 0);
             }
@@ -450,8 +523,8 @@ impl CelPolicy {
             if source.trim().is_empty() {
                 return Err(format!("{validations_key}[{i}] has no expression"));
             }
-            let expression = Expression::compile(source)
-                .map_err(|e| format!("{validations_key}[{i}] {e}"))?;
+            let expression =
+                Expression::compile(source).map_err(|e| format!("{validations_key}[{i}] {e}"))?;
             let message_expression = match text(validation, &["messageExpression"]) {
                 "" => None,
                 m => Some(
@@ -532,15 +605,16 @@ impl CelPolicy {
         }
         let mut failures = Vec::new();
         for (index, validation) in self.validations.iter().enumerate() {
-            let result = validation.expression.evaluate(&ctx, elements).map_err(|e| {
-                match failed_variables
-                    .iter()
-                    .find(|(name, _)| validation.expression.source.contains(name.as_str()))
-                {
-                    Some((name, cause)) => format!("variable {name}: {cause}"),
-                    None => e,
-                }
-            })?;
+            let result =
+                validation.expression.evaluate(&ctx, elements).map_err(
+                    |e| match failed_variables
+                        .iter()
+                        .find(|(name, _)| validation.expression.source.contains(name.as_str()))
+                    {
+                        Some((name, cause)) => format!("variable {name}: {cause}"),
+                        None => e,
+                    },
+                )?;
             match result {
                 CelValue::Bool(true) => {}
                 CelValue::Bool(false) => failures.push(Failure {
@@ -638,9 +712,20 @@ mod tests {
             ("object.spec.n.min() == 1 && object.spec.n.max() == 3", true),
             ("object.spec.n.isSorted()", false),
             ("object.spec.s.find('[0-9]+') == '1'", true),
-            ("object.spec.s.findAll('[0-9]+') == ['1', '22', '333']", true),
-            ("'ABC'.lowerAscii() == 'abc' && 'a,b'.split(',').size() == 2", true),
-            ("parseServiceAccount('system:serviceaccount:ns:sa').Name == 'sa'", true),
+            (
+                "object.spec.s.findAll('[0-9]+') == ['1', '22', '333']",
+                true,
+            ),
+            (
+                "'ABC'.lowerAscii() == 'abc' && 'a,b'.split(',').size() == 2",
+                true,
+            ),
+            (
+                "parseServiceAccount('system:serviceaccount:ns:sa').Name == 'sa'",
+                true,
+            ),
+            ("object.spec.n.orValue([]).size() == 3", true),
+            ("object.spec.?m.orValue([]).size() == 0", true),
         ] {
             let policy = json!({"validations": [{"expression": expr}]});
             let verdict = check(policy, object.clone()).unwrap();
@@ -663,7 +748,17 @@ mod tests {
         let err = check(online, json!({})).unwrap_err();
         assert!(err.contains("resource.Get"), "{err}");
         let syntax = json!({"validations": [{"expression": "object.spec.("}]});
-        assert!(check(syntax, json!({})).unwrap_err().contains("does not parse"));
+        assert!(check(syntax, json!({}))
+            .unwrap_err()
+            .contains("does not parse"));
+    }
+
+    #[test]
+    fn or_value_is_renamed_outside_strings_only() {
+        assert_eq!(
+            lenient_or_value("a.?b.orValue([]) + ['.orValue(', \".orValue(\\\"\"]"),
+            "a.?b.orValue__palisade([]) + ['.orValue(', \".orValue(\\\"\"]"
+        );
     }
 
     #[test]

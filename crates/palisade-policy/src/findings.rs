@@ -51,8 +51,7 @@ pub fn check_manifests(policies: &PolicySet, manifests: &[ManifestFile]) -> Outc
             .get("metadata")
             .and_then(|m| m.get("name"))
             .unwrap_or(&object.root);
-        let (rule_id, practice, severity, title, remediation, reference) = match violation.source
-        {
+        let (rule_id, practice, severity, title, remediation, reference) = match violation.source {
             Source::Constraint(i) => {
                 let constraint = &policies.constraints[i];
                 let template = &constraint.template;

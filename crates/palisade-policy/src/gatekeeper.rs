@@ -172,9 +172,9 @@ pub(crate) fn template_from(
         None if cel.is_some() => None,
         None => {
             return Err(err(format!(
-                "has no engine Palisade evaluates (only {}); it evaluates Rego and K8sNativeValidation",
-                engines.join(", ")
-            )))
+            "has no engine Palisade evaluates (only {}); it evaluates Rego and K8sNativeValidation",
+            engines.join(", ")
+        )))
         }
     };
     Ok(Template {

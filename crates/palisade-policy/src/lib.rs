@@ -24,6 +24,7 @@ pub mod cel;
 mod findings;
 mod gatekeeper;
 mod json;
+pub mod kyverno;
 mod load;
 mod rego;
 pub mod suite;
@@ -212,8 +213,14 @@ impl PolicySet {
                 continue;
             };
             let object = view.as_ref().unwrap_or(&subject.object);
-            let namespace = json::text(object, &["metadata", "namespace"]);
-            let namespace_object = namespaces.get(namespace).map(|labels| {
+            // The Namespace of a namespaced object (`default` when it names none, as
+            // `kubectl apply` places it), with the labels the scan knows of.
+            let namespace_object = (!admission::is_cluster_scoped(object)).then(|| {
+                let namespace = match json::text(&subject.object, &["metadata", "namespace"]) {
+                    "" => "default",
+                    ns => ns,
+                };
+                let labels = namespaces.get(namespace).cloned().unwrap_or_default();
                 serde_json::json!({"apiVersion": "v1", "kind": "Namespace",
                     "metadata": {"name": namespace, "labels": labels}})
             });
@@ -242,7 +249,8 @@ impl PolicySet {
                                 a.extend(b);
                                 Ok(cel::Verdict::Checked(a))
                             }
-                            (Ok(cel::Verdict::Skipped), Ok(v)) | (Ok(v), Ok(cel::Verdict::Skipped)) => Ok(v),
+                            (Ok(cel::Verdict::Skipped), Ok(v))
+                            | (Ok(v), Ok(cel::Verdict::Skipped)) => Ok(v),
                         };
                     }
                     all

@@ -1,5 +1,6 @@
 //! Gatekeeper test suites (`kind: Suite`, `test.gatekeeper.sh/v1alpha1`) run like
-//! `gator verify`: each test binds a template and a constraint, each case reviews one
+//! `gator verify` (and Kyverno's `kyverno-test.yaml` files like `kyverno test`, see
+//! [`crate::kyverno`]): each test binds a template and a constraint, each case reviews one
 //! object (or an `AdmissionReview`) with an optional inventory, and its assertions count the
 //! violations, optionally only those whose message matches a regular expression.
 
@@ -10,10 +11,34 @@ use serde_json::Value;
 
 use crate::json::text;
 use crate::load::{documents, read_text, LoadedDocument};
-use crate::{PolicyError, PolicySet, Subject};
+use crate::{EngineChoice, PolicyError, PolicySet, Subject};
 
-/// The engine cases run with.
-pub const ENGINE: &str = "rego";
+/// Which engines a run uses: each template's Rego and CEL engines by default.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Engines {
+    #[default]
+    Both,
+    Rego,
+    Cel,
+}
+
+impl Engines {
+    fn allows(self, engine: EngineChoice) -> bool {
+        matches!(
+            (self, engine),
+            (Engines::Both, _)
+                | (Engines::Rego, EngineChoice::Rego)
+                | (Engines::Cel, EngineChoice::Cel)
+        )
+    }
+}
+
+fn engine_name(engine: EngineChoice) -> &'static str {
+    match engine {
+        EngineChoice::Cel => "cel",
+        _ => "rego",
+    }
+}
 
 /// The verdict on one case.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -39,13 +64,22 @@ pub struct SuiteRun {
 }
 
 /// Runs the suites found under `path` (a suite file, or a folder walked for `suite.yaml`
-/// and `*.yaml` files of kind Suite).
-pub fn run(path: &Path) -> SuiteRun {
+/// and `*.yaml` files of kind Suite), each test once per engine of its template.
+pub fn run(path: &Path, engines: Engines) -> SuiteRun {
     let mut files = Vec::new();
     let mut run = SuiteRun::default();
     find_suites(path, 0, &mut files, &mut run.errors);
     for file in files {
-        match run_suite(&file) {
+        let kyverno = file.file_name().is_some_and(|n| n == "kyverno-test.yaml");
+        if kyverno && engines == Engines::Rego {
+            continue;
+        }
+        let result = if kyverno {
+            crate::kyverno::run_test(&file)
+        } else {
+            run_suite(&file, engines)
+        };
+        match result {
             Ok(Some(cases)) => run.cases.extend(cases),
             Ok(None) => {}
             Err(e) => run.errors.push(e),
@@ -84,19 +118,22 @@ fn find_suites(path: &Path, depth: usize, out: &mut Vec<PathBuf>, errors: &mut V
     entries.sort();
     for entry in entries {
         let name = entry.file_name().and_then(|n| n.to_str()).unwrap_or("");
-        if name.starts_with('.') {
+        // Kyverno keeps its CLI tests in `.kyverno-test/`; other hidden folders are skipped.
+        if name.starts_with('.') && name != ".kyverno-test" {
             continue;
         }
         match std::fs::symlink_metadata(&entry) {
             Ok(m) if m.is_dir() => find_suites(&entry, depth + 1, out, errors),
-            Ok(m) if m.is_file() && name == "suite.yaml" => out.push(entry),
+            Ok(m) if m.is_file() && (name == "suite.yaml" || name == "kyverno-test.yaml") => {
+                out.push(entry)
+            }
             _ => {}
         }
     }
 }
 
 /// The cases of one suite file; `None` when the file is not a Suite.
-pub fn run_suite(file: &Path) -> Result<Option<Vec<CaseResult>>, PolicyError> {
+pub fn run_suite(file: &Path, engines: Engines) -> Result<Option<Vec<CaseResult>>, PolicyError> {
     let display = file.display().to_string();
     let docs = documents(&display, &read_text(file)?)?;
     let Some(suite) = docs.iter().find(|d| {
@@ -115,24 +152,47 @@ pub fn run_suite(file: &Path) -> Result<Option<Vec<CaseResult>>, PolicyError> {
         .flatten()
     {
         let test_name = text(test, &["name"]);
-        let policies = load_test_policies(base, test);
-        for case in test
-            .get("cases")
-            .and_then(Value::as_array)
-            .into_iter()
-            .flatten()
-        {
-            let verdict = policies
-                .as_ref()
-                .map_err(Clone::clone)
-                .and_then(|set| run_case(base, set, case));
-            results.push(CaseResult {
-                suite: display.clone(),
-                name: format!("{test_name}/{}", text(case, &["name"])),
-                engine: ENGINE,
-                passed: verdict.is_ok(),
-                reason: verdict.err(),
-            });
+        let mut policies = load_test_policies(base, test);
+        // The engines of the test's template, or Rego for a test whose policies did not load.
+        let available: Vec<EngineChoice> = match &policies {
+            Ok(set) => set
+                .templates
+                .first()
+                .map(|t| {
+                    let mut e = Vec::new();
+                    if t.rego.is_some() {
+                        e.push(EngineChoice::Rego);
+                    }
+                    if t.cel.is_some() {
+                        e.push(EngineChoice::Cel);
+                    }
+                    e
+                })
+                .unwrap_or_default(),
+            Err(_) => vec![EngineChoice::Rego],
+        };
+        for engine in available.into_iter().filter(|e| engines.allows(*e)) {
+            if let Ok(set) = policies.as_mut() {
+                set.engine = engine;
+            }
+            for case in test
+                .get("cases")
+                .and_then(Value::as_array)
+                .into_iter()
+                .flatten()
+            {
+                let verdict = policies
+                    .as_ref()
+                    .map_err(Clone::clone)
+                    .and_then(|set| run_case(base, set, case));
+                results.push(CaseResult {
+                    suite: display.clone(),
+                    name: format!("{test_name}/{}", text(case, &["name"])),
+                    engine: engine_name(engine),
+                    passed: verdict.is_ok(),
+                    reason: verdict.err(),
+                });
+            }
         }
     }
     Ok(Some(results))
