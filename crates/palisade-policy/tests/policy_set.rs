@@ -215,7 +215,7 @@ spec:
     - target: admission.k8s.gatekeeper.sh
       code:
         - engine: K8sNativeValidation
-          source: {validations: [{expression: "true"}]}
+          source: {validations: [{expression: "object.spec.("}]}
 ---
 apiVersion: templates.gatekeeper.sh/v1
 kind: ConstraintTemplate
@@ -259,7 +259,7 @@ spec: {parameters: "a string", match: {kinds: "Pod", labelSelector: {matchExpres
         .any(|m| m.contains("ConstraintTemplate t: spec.targets is missing")));
     assert!(messages
         .iter()
-        .any(|m| m.contains("has no Rego engine (only K8sNativeValidation)")));
+        .any(|m| m.contains("ConstraintTemplate celonly: K8sNativeValidation source: validations[0] does not parse")));
     assert!(messages.iter().any(|m| m.contains("scope `Sometimes`")));
     assert!(messages
         .iter()
