@@ -57,6 +57,9 @@ pub struct AdmissionPolicy {
     pub(crate) autogen: Vec<String>,
     /// Kyverno Policy (namespaced): only objects of this namespace.
     pub(crate) namespace: Option<String>,
+    /// `failurePolicy: Fail` (the default): an expression that cannot be evaluated on an
+    /// object denies it, so it is a violation; with `Ignore` it is an error of the run.
+    pub fail_closed: bool,
 }
 
 impl AdmissionPolicy {
@@ -777,6 +780,7 @@ fn vap(
             params,
             autogen: Vec::new(),
             namespace: None,
+            fail_closed: fail_closed(spec),
         });
     }
     Ok(out)
@@ -859,6 +863,7 @@ fn validating_policy(doc: &Doc, name: &str) -> Result<AdmissionPolicy, String> {
         params: None,
         autogen,
         namespace: None,
+        fail_closed: fail_closed(spec),
     })
 }
 
@@ -954,6 +959,7 @@ fn kyverno_rules(doc: &Doc, name: &str) -> (Vec<AdmissionPolicy>, Vec<String>) {
                 params: None,
                 autogen,
                 namespace: namespace.clone(),
+                fail_closed: fail_closed(spec),
             })
         })();
         match result {
@@ -965,6 +971,10 @@ fn kyverno_rules(doc: &Doc, name: &str) -> (Vec<AdmissionPolicy>, Vec<String>) {
         errors.push("has no rules".into());
     }
     (out, errors)
+}
+
+fn fail_closed(spec: &Value) -> bool {
+    text(spec, &["failurePolicy"]) != "Ignore"
 }
 
 fn list<'a>(value: &'a Value, key: &str) -> impl Iterator<Item = &'a Value> {

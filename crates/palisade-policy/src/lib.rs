@@ -430,6 +430,14 @@ impl PolicySet {
                                 }))
                             }
                             Ok(cel::Verdict::Skipped) => {}
+                            Err(e) if policy.fail_closed => found.push(Violation {
+                                object,
+                                source: Source::Admission(pi),
+                                message: format!(
+                                    "cannot be evaluated on this object, which its failurePolicy (Fail) denies: {e}"
+                                ),
+                                details: None,
+                            }),
                             Err(e) => report(
                                 format!("a{pi} {e}"),
                                 PolicyError::new(

@@ -257,9 +257,9 @@ spec: {parameters: "a string", match: {kinds: "Pod", labelSelector: {matchExpres
     assert!(messages
         .iter()
         .any(|m| m.contains("ConstraintTemplate t: spec.targets is missing")));
-    assert!(messages
-        .iter()
-        .any(|m| m.contains("ConstraintTemplate celonly: K8sNativeValidation source: validations[0] does not parse")));
+    assert!(messages.iter().any(|m| m.contains(
+        "ConstraintTemplate celonly: K8sNativeValidation source: validations[0] does not parse"
+    )));
     assert!(messages.iter().any(|m| m.contains("scope `Sometimes`")));
     assert!(messages
         .iter()
