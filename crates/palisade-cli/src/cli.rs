@@ -93,7 +93,8 @@ pub enum Command {
     /// Admission webhook setup: `palisade webhook manifests`.
     #[command(subcommand)]
     Webhook(crate::webhook_cmd::WebhookCommand),
-    /// User policies: `policy test DIR` runs Gatekeeper suite.yaml files like `gator verify`.
+    /// User policies: `policy test DIR` runs Gatekeeper suite.yaml files like `gator verify`
+    /// and Kyverno kyverno-test.yaml files like `kyverno test`.
     Policy(crate::policy_cmd::PolicyArgs),
     /// Print what `palisade scan` reads from a kustomization directory: its rendered
     /// objects, like `kubectl kustomize DIR`, rendered natively (no kubectl, no network).
@@ -330,8 +331,13 @@ pub struct ScanArgs {
     #[arg(long)]
     pub require_db: bool,
 
-    /// Gatekeeper ConstraintTemplates and constraints (files or folders, repeatable) checked
-    /// over the manifests; violations are reported as rules `POL:<kind>/<name>`.
+    /// Policies (files or folders, repeatable) checked over the manifests like the built-in
+    /// rules: Gatekeeper ConstraintTemplates and constraints (Rego, or CEL when a template
+    /// has only K8sNativeValidation), ValidatingAdmissionPolicies with their bindings and
+    /// parameter objects, Kyverno ValidatingPolicies and ClusterPolicies with `validate.cel`
+    /// rules (Pod policies also judge the pod templates of controllers, as Kyverno's
+    /// autogen does). Violations are rules `POL:<kind>/<constraint>`, `POL:<policy>/<binding
+    /// or rule>` or `POL:<policy>`.
     #[arg(long, value_name = "PATH")]
     pub policy: Vec<PathBuf>,
 }

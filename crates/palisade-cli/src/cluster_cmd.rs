@@ -62,6 +62,13 @@ pub struct ClusterArgs {
     #[arg(long, value_name = "SEVERITY", value_parser = crate::cli::parse_severity, default_value = "info")]
     pub min_severity: Severity,
 
+    /// Policies checked over the cluster's objects like the built-in rules (files or
+    /// folders, repeatable): Gatekeeper ConstraintTemplates and constraints,
+    /// ValidatingAdmissionPolicies with their bindings, Kyverno ValidatingPolicies and
+    /// `validate.cel` ClusterPolicies; violations are rules `POL:<policy>/...`.
+    #[arg(long, value_name = "PATH")]
+    pub policy: Vec<PathBuf>,
+
     /// Exit with status 1 when a finding is at or above this severity (or `never`).
     #[arg(long, value_name = "SEVERITY", value_parser = crate::cli::parse_fail_on, default_value = "low")]
     pub fail_on: FailOn,
@@ -157,6 +164,8 @@ pub fn run(args: ClusterArgs) -> anyhow::Result<u8> {
             vuln: false,
         },
         min_severity: args.min_severity,
+        policies: (!args.policy.is_empty())
+            .then(|| std::sync::Arc::new(palisade_policy::PolicySet::load(&args.policy))),
         ..Settings::default()
     })?;
     let mut errors = Vec::new();

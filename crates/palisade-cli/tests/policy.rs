@@ -191,15 +191,260 @@ tests:
     let table = palisade(dir.path(), &["policy", "test", "policies"]);
     let text = stdout(&table);
     assert!(
-        text.contains("ok   policies/suite.yaml owner/has-owner"),
+        text.contains("ok   rego    policies/suite.yaml owner/has-owner"),
         "{text}"
     );
     assert!(
-        text.contains("FAIL policies/suite.yaml owner/wrong-expectation"),
+        text.contains("FAIL rego    policies/suite.yaml owner/wrong-expectation"),
         "{text}"
     );
     assert!(
-        text.ends_with("2 passed, 1 failed (rego engine)\n"),
+        text.ends_with("2 passed, 1 failed (rego: 2 passed, 1 failed)\n"),
         "{text}"
+    );
+}
+
+const VAP: &str = r#"apiVersion: admissionregistration.k8s.io/v1
+kind: ValidatingAdmissionPolicy
+metadata:
+  name: replica-limit
+  annotations:
+    palisade.dev/practice: COLD
+spec:
+  failurePolicy: Fail
+  paramKind:
+    apiVersion: rules.example.com/v1
+    kind: ReplicaLimit
+  matchConstraints:
+    resourceRules:
+      - apiGroups: ["apps"]
+        apiVersions: ["v1"]
+        operations: ["CREATE", "UPDATE"]
+        resources: ["deployments"]
+  variables:
+    - name: replicas
+      expression: "object.spec.?replicas.orValue(1)"
+  validations:
+    - expression: "variables.replicas <= params.maxReplicas"
+      messageExpression: "'replicas ' + string(variables.replicas) + ' exceed ' + string(params.maxReplicas)"
+---
+apiVersion: admissionregistration.k8s.io/v1
+kind: ValidatingAdmissionPolicyBinding
+metadata:
+  name: replica-limit-shop
+spec:
+  policyName: replica-limit
+  validationActions: [Deny]
+  paramRef:
+    name: shop-limit
+    namespace: shop
+  matchResources:
+    namespaceSelector: {}
+---
+apiVersion: rules.example.com/v1
+kind: ReplicaLimit
+metadata:
+  name: shop-limit
+  namespace: shop
+maxReplicas: 3
+"#;
+
+const KYVERNO: &str = r#"apiVersion: policies.kyverno.io/v1alpha1
+kind: ValidatingPolicy
+metadata:
+  name: require-run-as-nonroot
+  annotations:
+    policies.kyverno.io/title: Require runAsNonRoot
+    policies.kyverno.io/severity: medium
+spec:
+  validationActions: [Audit]
+  matchConstraints:
+    resourceRules:
+      - apiGroups: [""]
+        apiVersions: [v1]
+        operations: [CREATE, UPDATE]
+        resources: [pods]
+  validations:
+    - expression: "object.spec.containers.all(c, c.?securityContext.?runAsNonRoot.orValue(false))"
+      message: Containers must set runAsNonRoot.
+"#;
+
+fn deployment_with(name: &str, replicas: u32, non_root: bool) -> String {
+    format!(
+        "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: {name}\n  namespace: shop\nspec:\n  replicas: {replicas}\n  selector: {{matchLabels: {{app: {name}}}}}\n  template:\n    metadata: {{labels: {{app: {name}}}}}\n    spec:\n      containers:\n        - name: app\n          image: registry.example.com/{name}:1.4.2\n          securityContext: {{runAsNonRoot: {non_root}}}\n"
+    )
+}
+
+fn cel_project() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), "policies/vap.yaml", VAP);
+    write(dir.path(), "policies/kyverno.yaml", KYVERNO);
+    write(dir.path(), "k8s/big.yaml", &deployment_with("big", 5, true));
+    write(
+        dir.path(),
+        "k8s/root.yaml",
+        &deployment_with("root", 2, false),
+    );
+    write(
+        dir.path(),
+        "k8s/fine.yaml",
+        &deployment_with("fine", 2, true),
+    );
+    dir
+}
+
+#[test]
+fn scan_with_cel_policies_reports_vap_and_kyverno_violations() {
+    let dir = cel_project();
+    let out = palisade(
+        dir.path(),
+        &["scan", "k8s", "--policy", "policies", "--format", "json"],
+    );
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    let report: serde_json::Value = serde_json::from_str(&stdout(&out)).unwrap();
+    assert_eq!(report["errors"].as_array().unwrap().len(), 0, "{report:#}");
+    let mut found: Vec<(String, String, String, String)> = policy_findings(&report)
+        .iter()
+        .map(|f| {
+            (
+                f["rule_id"].as_str().unwrap().to_string(),
+                f["location"]["resource"].as_str().unwrap().to_string(),
+                f["severity"].as_str().unwrap().to_string(),
+                f["message"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect();
+    found.sort();
+    assert_eq!(
+        found,
+        vec![
+            (
+                "POL:replica-limit/replica-limit-shop".to_string(),
+                "Deployment/shop/big".to_string(),
+                "high".to_string(),
+                "replicas 5 exceed 3".to_string()
+            ),
+            (
+                "POL:require-run-as-nonroot".to_string(),
+                "Deployment/shop/root".to_string(),
+                "medium".to_string(),
+                "Containers must set runAsNonRoot.".to_string()
+            ),
+        ],
+        "the Kyverno Pod policy judges the Deployment's pod template (autogen)"
+    );
+    let practice = policy_findings(&report)
+        .iter()
+        .find(|f| f["rule_id"] == "POL:replica-limit/replica-limit-shop")
+        .map(|f| f["practice"].clone());
+    assert_eq!(practice, Some(serde_json::json!("COLD")));
+}
+
+#[test]
+fn cel_that_does_not_parse_or_needs_the_cluster_is_an_error_naming_it() {
+    let dir = cel_project();
+    write(
+        dir.path(),
+        "policies/bad.yaml",
+        r#"apiVersion: policies.kyverno.io/v1alpha1
+kind: ValidatingPolicy
+metadata: {name: broken}
+spec:
+  matchConstraints:
+    resourceRules: [{apiGroups: [""], apiVersions: [v1], operations: [CREATE], resources: [pods]}]
+  validations:
+    - expression: "object.spec.containers.all(c, "
+---
+apiVersion: policies.kyverno.io/v1alpha1
+kind: ValidatingPolicy
+metadata: {name: online}
+spec:
+  matchConstraints:
+    resourceRules: [{apiGroups: [""], apiVersions: [v1], operations: [CREATE], resources: [pods]}]
+  variables:
+    - name: cm
+      expression: "resource.Get('v1', 'configmaps', 'kyverno', 'allowed')"
+  validations:
+    - expression: "true"
+"#,
+    );
+    let out = palisade(
+        dir.path(),
+        &["scan", "k8s", "--policy", "policies", "--format", "json"],
+    );
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    let report: serde_json::Value = serde_json::from_str(&stdout(&out)).unwrap();
+    assert_eq!(
+        policy_findings(&report).len(),
+        2,
+        "the other policies still ran"
+    );
+    let errors: Vec<String> = report["errors"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| {
+            format!(
+                "{}: {}",
+                e["path"].as_str().unwrap(),
+                e["message"].as_str().unwrap()
+            )
+        })
+        .collect();
+    assert_eq!(errors.len(), 2, "{errors:#?}");
+    assert!(
+        errors[0].starts_with(
+            "policies/bad.yaml: ValidatingPolicy broken: validations[0] does not parse"
+        ),
+        "{errors:#?}"
+    );
+    assert!(
+        errors[1].contains("ValidatingPolicy online: variables[0] (cm) calls resource.Get"),
+        "{errors:#?}"
+    );
+}
+
+#[test]
+fn cluster_dump_runs_the_same_policies() {
+    let dir = cel_project();
+    let mut items = Vec::new();
+    for name in ["big", "root", "fine"] {
+        let text = std::fs::read_to_string(dir.path().join(format!("k8s/{name}.yaml"))).unwrap();
+        let docs = palisade_yaml::load(&text).unwrap();
+        items.push(palisade_policy::yaml_to_json(&docs[0].root));
+    }
+    let dump = serde_json::json!({"apiVersion": "v1", "kind": "List", "items": items});
+    write(dir.path(), "dump.json", &dump.to_string());
+    let out = palisade(
+        dir.path(),
+        &[
+            "cluster",
+            "--from-dump",
+            "dump.json",
+            "--policy",
+            "policies",
+            "--format",
+            "json",
+        ],
+    );
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    let report: serde_json::Value = serde_json::from_str(&stdout(&out)).unwrap();
+    let mut ids: Vec<String> = policy_findings(&report)
+        .iter()
+        .map(|f| {
+            format!(
+                "{} {}",
+                f["rule_id"].as_str().unwrap(),
+                f["location"]["resource"].as_str().unwrap()
+            )
+        })
+        .collect();
+    ids.sort();
+    assert_eq!(
+        ids,
+        vec![
+            "POL:replica-limit/replica-limit-shop Deployment/shop/big",
+            "POL:require-run-as-nonroot Deployment/shop/root"
+        ]
     );
 }
