@@ -2,7 +2,8 @@
 # User-policy benchmark: every Gatekeeper library template with its sample constraints
 # (../shared/corpus/policies-gatekeeper-library) over N generated workloads
 # (bench/gen-k8s.py): `palisade scan --policy` against the same scan without policies,
-# wall time and peak memory; the difference is the cost of the policies.
+# wall time and peak memory; the difference is the cost of the policies. Then the same
+# with the templates' CEL engines only, and with Kyverno's pod-security ValidatingPolicies.
 #
 #   bash bench/policies.sh [WORKLOADS]     (default 5000)
 #
@@ -57,3 +58,28 @@ print(f"policy findings: {len(pol)} from {len({f['rule_id'] for f in pol})} cons
       f"policy errors: {sum(1 for e in report['errors'])}")
 PY
 printf 'cost of the policies: %.3f s\n' "$(echo "$BEST - $BASE" | bc -l)"
+
+# The same workloads under CEL: every library template that carries a K8sNativeValidation
+# engine, rewritten to carry only that engine so the scan runs it, and Kyverno's
+# pod-security ValidatingPolicies (auto-generated for controllers).
+CEL=$WORK/cel
+mkdir -p "$CEL"
+for t in $(grep -l K8sNativeValidation $(find "$LIBRARY" -name template.yaml)); do
+  d=$(dirname "$t"); n=$(basename "$d")
+  # keep only the CEL engine, so the scan runs it instead of the Rego one
+  python3 - "$t" "$CEL/$n-template.yaml" <<'PY'
+import sys, yaml
+doc = yaml.safe_load(open(sys.argv[1]))
+for target in doc["spec"]["targets"]:
+    target.pop("rego", None); target.pop("libs", None)
+    target["code"] = [c for c in target.get("code", []) if c["engine"] == "K8sNativeValidation"]
+yaml.safe_dump(doc, open(sys.argv[2], "w"))
+PY
+  i=0; for c in $(find "$d" -path '*samples*' -name 'constraint*.yaml'); do i=$((i+1)); cp "$c" "$CEL/$n-constraint-$i.yaml"; done
+done
+echo "$(ls "$CEL"/*-template.yaml | wc -l) CEL-only templates, $(ls "$CEL"/*-constraint-*.yaml | wc -l) constraints"
+best "scan --policy <library, CEL engine>" "$PALISADE" scan "$WORK/k8s" --scanners misconfig --policy "$CEL" --format json --quiet
+printf 'cost of the CEL policies: %.3f s\n' "$(echo "$BEST - $BASE" | bc -l)"
+KYVERNO=$CORPUS/policies-kyverno/pod-security-vpol
+best "scan --policy <kyverno pod-security-vpol>" "$PALISADE" scan "$WORK/k8s" --scanners misconfig --policy "$KYVERNO" --format json --quiet
+printf 'cost of %d Kyverno ValidatingPolicies: %.3f s\n' "$(grep -rl 'kind: ValidatingPolicy' "$KYVERNO" --include='*.yaml' | grep -v kyverno-test | wc -l)" "$(echo "$BEST - $BASE" | bc -l)"
