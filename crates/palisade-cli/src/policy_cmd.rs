@@ -20,6 +20,20 @@ pub enum TestFormat {
     Json,
 }
 
+/// What the exported bindings do with a violation (`validationActions`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ActionArg {
+    Deny,
+    Warn,
+    Audit,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ExportKind {
+    /// Kubernetes ValidatingAdmissionPolicies and ValidatingAdmissionPolicyBindings.
+    Vap,
+}
+
 /// Which engines of a Gatekeeper template run its suite's cases.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum EngineArg {
@@ -47,6 +61,23 @@ pub enum PolicyCommand {
         #[arg(long, value_enum)]
         engine: Option<EngineArg>,
     },
+    /// Write the built-in Kubernetes rules that CEL expresses (Pod Security controls
+    /// ISO001-ISO018 that judge one object, IMG001) as ValidatingAdmissionPolicies with
+    /// bindings, so a cluster (Kubernetes 1.30+) enforces them with no webhook. Each
+    /// policy matches Pods, Deployments, StatefulSets, DaemonSets, ReplicaSets,
+    /// ReplicationControllers, Jobs and CronJobs; a test checks every exported policy
+    /// against its rule's verdicts on the rules' fixtures.
+    Export {
+        /// What to export.
+        #[arg(value_enum)]
+        kind: ExportKind,
+        /// The bindings' validationActions.
+        #[arg(long, value_enum, default_value_t = ActionArg::Deny)]
+        action: ActionArg,
+        /// Write to FILE instead of standard output.
+        #[arg(short, long, value_name = "FILE")]
+        output: Option<PathBuf>,
+    },
 }
 
 pub fn run(args: PolicyArgs) -> anyhow::Result<u8> {
@@ -56,7 +87,33 @@ pub fn run(args: PolicyArgs) -> anyhow::Result<u8> {
             format,
             engine,
         } => test(dir, format, engine),
+        PolicyCommand::Export {
+            kind: ExportKind::Vap,
+            action,
+            output,
+        } => export(action, output),
     }
+}
+
+fn export(action: ActionArg, output: Option<PathBuf>) -> anyhow::Result<u8> {
+    use palisade_policy::export::{vap_documents, Action};
+    let action = match action {
+        ActionArg::Deny => Action::Deny,
+        ActionArg::Warn => Action::Warn,
+        ActionArg::Audit => Action::Audit,
+    };
+    let meta = |id: &str| {
+        palisade_iac::kubernetes::rules::all()
+            .iter()
+            .map(|r| r.meta)
+            .find(|m| m.id == id)
+    };
+    let text: String = vap_documents(action, meta)
+        .iter()
+        .map(|doc| format!("---\n{}", palisade_server::to_yaml(doc)))
+        .collect();
+    crate::manifests::emit(&text, output.as_deref())?;
+    Ok(0)
 }
 
 fn test(dir: PathBuf, format: TestFormat, engine: Option<EngineArg>) -> anyhow::Result<u8> {

@@ -448,3 +448,57 @@ fn cluster_dump_runs_the_same_policies() {
         ]
     );
 }
+
+#[test]
+fn exported_vaps_find_what_the_built_in_rules_find() {
+    let dir = cel_project();
+    let out = palisade(
+        dir.path(),
+        &[
+            "policy", "export", "vap", "--action", "warn", "-o", "vap.yaml",
+        ],
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let text = std::fs::read_to_string(dir.path().join("vap.yaml")).unwrap();
+    assert_eq!(
+        text.matches("kind: ValidatingAdmissionPolicy\n").count(),
+        12
+    );
+    assert_eq!(
+        text.matches("kind: ValidatingAdmissionPolicyBinding\n")
+            .count(),
+        12
+    );
+    assert!(text.contains("- Warn\n"), "{text}");
+    let out = palisade(
+        dir.path(),
+        &["scan", "k8s", "--policy", "vap.yaml", "--format", "json"],
+    );
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    let report: serde_json::Value = serde_json::from_str(&stdout(&out)).unwrap();
+    assert_eq!(report["errors"].as_array().unwrap().len(), 0, "{report:#}");
+    let mut by_policy: Vec<String> = Vec::new();
+    let mut by_rule: Vec<String> = Vec::new();
+    for f in report["findings"].as_array().unwrap() {
+        let id = f["rule_id"].as_str().unwrap();
+        let at = f["location"]["resource"].as_str().unwrap();
+        if let Some(rest) = id.strip_prefix("POL:palisade-") {
+            let rule = rest.split('/').next().unwrap().to_ascii_uppercase();
+            // The rule's own severity and title travel in the policy's annotations.
+            let rule_meta = palisade(dir.path(), &["rule", &rule]);
+            assert!(
+                stdout(&rule_meta).contains(f["title"].as_str().unwrap()),
+                "{f}"
+            );
+            by_policy.push(format!("{rule} {at}"));
+        } else if ["ISO013", "ISO014", "ISO016", "ISO018"].contains(&id) {
+            by_rule.push(format!("{id} {at}"));
+        }
+    }
+    by_policy.sort();
+    by_policy.dedup();
+    by_rule.sort();
+    by_rule.dedup();
+    assert!(!by_rule.is_empty());
+    assert_eq!(by_policy, by_rule);
+}

@@ -606,7 +606,8 @@ fn reporting(doc: &Value, default_severity: Severity, name: &str) -> Result<Repo
     };
     Ok(Reporting {
         title: annotations
-            .get("policies.kyverno.io/title")
+            .get(TITLE_ANNOTATION)
+            .or_else(|| annotations.get("policies.kyverno.io/title"))
             .cloned()
             .unwrap_or_else(|| name.to_string()),
         description: annotations
@@ -643,6 +644,9 @@ pub(crate) fn is_admission_document(doc: &Value) -> bool {
         || (api.starts_with("policies.kyverno.io/") && kind == "ValidatingPolicy")
         || (api.starts_with("kyverno.io/") && matches!(kind, "ClusterPolicy" | "Policy"))
 }
+
+/// Annotation on a policy giving the title of its findings.
+pub const TITLE_ANNOTATION: &str = "palisade.dev/title";
 
 /// A document of a policy file with where it is.
 pub(crate) struct Doc<'a> {

@@ -3,8 +3,10 @@
 use palisade_yaml::{Node, NodeKind};
 use serde_json::Value;
 
-/// A YAML tree as JSON, with YAML 1.2 core-schema typing of plain scalars (as the engine
-/// types objects from a dump).
+/// A YAML tree as JSON, as `kubectl` and Gatekeeper's tools send it to the API: plain
+/// scalars typed by the YAML 1.2 core schema plus the YAML 1.1 booleans that
+/// `sigs.k8s.io/yaml` (go-yaml v2) reads (`yes`, `no`, `on`, `off`, `y`, `n`), so
+/// `hostPID: yes` is `true` for a policy as it is for the cluster.
 pub fn yaml_to_json(node: &Node) -> Value {
     match &node.kind {
         NodeKind::Map(entries) => Value::Object(
@@ -18,9 +20,25 @@ pub fn yaml_to_json(node: &Node) -> Value {
         NodeKind::Scalar(s) => {
             if node.is_null() {
                 Value::Null
-            } else if matches!(s.value.as_str(), "true" | "True" | "TRUE") {
+            } else if matches!(
+                s.value.as_str(),
+                "true" | "True" | "TRUE" | "yes" | "Yes" | "YES" | "on" | "On" | "ON" | "y" | "Y"
+            ) {
                 Value::Bool(true)
-            } else if matches!(s.value.as_str(), "false" | "False" | "FALSE") {
+            } else if matches!(
+                s.value.as_str(),
+                "false"
+                    | "False"
+                    | "FALSE"
+                    | "no"
+                    | "No"
+                    | "NO"
+                    | "off"
+                    | "Off"
+                    | "OFF"
+                    | "n"
+                    | "N"
+            ) {
                 Value::Bool(false)
             } else if let Some(i) = node.as_i64() {
                 Value::from(i)

@@ -21,6 +21,7 @@
 
 pub mod admission;
 pub mod cel;
+pub mod export;
 mod findings;
 mod gatekeeper;
 mod json;

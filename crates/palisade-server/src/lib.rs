@@ -27,6 +27,7 @@ pub mod review;
 mod server;
 mod tls;
 mod yaml;
+pub use yaml::to_yaml;
 
 pub use config::WebhookSettings;
 pub use decision::{describe, judge, Basis, Decision, NEEDS_CLUSTER_VIEW};
