@@ -91,7 +91,8 @@ fn exported_policies_agree_with_the_rules() {
                     .map(|v| v.message.as_str())
                     .collect();
                 compared += 1;
-                if rust != !by_policy.is_empty() {
+                let by_cel = !by_policy.is_empty();
+                if rust != by_cel {
                     differ.push(format!(
                         "{id} {} {name}: rule {rust}, exported policy {by_policy:?}",
                         path.strip_prefix(&fixtures).unwrap().display()
