@@ -445,3 +445,96 @@ fn print_role_lists_only_read_verbs_on_the_kinds_read() {
         .filter(|l| l.contains("verbs:"))
         .all(|l| l.trim() == "verbs: [list]"));
 }
+
+/// The plural resource name of a kind, as the test server serves it.
+fn plural(kind: &str) -> String {
+    let lower = kind.to_ascii_lowercase();
+    if let Some(stem) = lower.strip_suffix('y') {
+        format!("{stem}ies")
+    } else if lower.ends_with('s') {
+        format!("{lower}es")
+    } else {
+        format!("{lower}s")
+    }
+}
+
+/// Benchmark, run by `bench/cluster.sh` (not by the test suite): serves the objects of the
+/// List in `PALISADE_BENCH_DUMP` and prints the wall time and peak memory of `palisade
+/// cluster` reading them through the API, and of `palisade cluster --from-dump` on the same
+/// file, with the number of findings of each (they must agree).
+#[test]
+#[ignore]
+fn bench_live_cluster_against_its_dump() {
+    let Some(dump) = std::env::var_os("PALISADE_BENCH_DUMP") else {
+        eprintln!("set PALISADE_BENCH_DUMP to a List of objects (bench/gen-cluster.py)");
+        return;
+    };
+    let list: Value = serde_json::from_slice(&std::fs::read(&dump).unwrap()).unwrap();
+    let objects: Vec<(String, Value)> = list["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|o| (plural(o["kind"].as_str().unwrap()), o.clone()))
+        .collect();
+    let count = objects.len();
+    let server = ApiServer::start(Behaviour {
+        token: TOKEN.into(),
+        objects,
+        ..Behaviour::default()
+    });
+    let dir = tempfile::tempdir().unwrap();
+    let kubeconfig = server.kubeconfig(dir.path(), TOKEN);
+    let measure = |what: &str, args: &[&str]| -> usize {
+        let start = std::time::Instant::now();
+        let out = std::process::Command::new("/usr/bin/time")
+            .arg("-f")
+            .arg("%M")
+            .arg(env!("CARGO_BIN_EXE_palisade"))
+            .args(args)
+            .output()
+            .unwrap();
+        let wall = start.elapsed();
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        let rss_kb: u64 = stderr
+            .lines()
+            .last()
+            .and_then(|l| l.trim().parse().ok())
+            .unwrap_or(0);
+        let report: Value = serde_json::from_slice(&out.stdout).unwrap_or(Value::Null);
+        let findings = report["findings"].as_array().map_or(0, Vec::len);
+        println!(
+            "{what:<34} {:>7.2} s {:>6} MB  {findings} findings, exit {:?}",
+            wall.as_secs_f64(),
+            rss_kb / 1024,
+            out.status.code()
+        );
+        findings
+    };
+    println!("{count} objects");
+    let live = measure(
+        "palisade cluster (API, HTTPS)",
+        &[
+            "cluster",
+            "--kubeconfig",
+            kubeconfig.to_str().unwrap(),
+            "-f",
+            "json",
+            "-q",
+        ],
+    );
+    let offline = measure(
+        "palisade cluster --from-dump",
+        &[
+            "cluster",
+            "--from-dump",
+            dump.to_str().unwrap(),
+            "-f",
+            "json",
+            "-q",
+        ],
+    );
+    println!(
+        "same findings live and from the dump: {}",
+        if live == offline { "yes" } else { "NO" }
+    );
+}
