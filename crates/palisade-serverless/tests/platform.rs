@@ -62,6 +62,11 @@ fn registry_findings() {
 }
 
 #[test]
+fn messaging_findings() {
+    insta::assert_snapshot!(family("platform-messaging"));
+}
+
+#[test]
 fn template_secret_findings() {
     insta::assert_snapshot!(family("platform-secrets"));
 }

@@ -22,6 +22,7 @@ pub(super) fn wants(t: &str) -> bool {
     ) || super::clusters::CFN_TYPES.contains(&t)
         || super::identities::CFN_TYPES.contains(&t)
         || super::registries::CFN_TYPES.contains(&t)
+        || super::messaging::CFN_TYPES.contains(&t)
 }
 
 pub(super) fn build(resources: Vec<SourceResource>) -> Platform {
@@ -30,6 +31,7 @@ pub(super) fn build(resources: Vec<SourceResource>) -> Platform {
     for r in &resources {
         super::clusters::cfn(r, &mut p);
         super::registries::cfn(r, &mut p);
+        super::messaging::cfn(r, &mut p);
         super::template_secrets::cfn(r, &mut p);
         let b = r.body;
         match r.rtype {

@@ -10,6 +10,7 @@
 mod cfn;
 pub(crate) mod clusters;
 mod identities;
+mod messaging;
 pub mod model;
 pub mod policy;
 mod registries;

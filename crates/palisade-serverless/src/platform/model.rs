@@ -38,6 +38,10 @@ pub struct Platform {
     /// Google and Azure role bindings at project, folder, organization, subscription or
     /// management-group scope (resource-level bindings are not listed).
     pub scope_bindings: Vec<ScopeBinding>,
+    /// SQS queues and SNS topics with their encryption at rest.
+    pub message_stores: Vec<MessageStore>,
+    /// Queue, topic and event bus policies that let anyone in.
+    pub message_grants: Vec<PublicGrant>,
 }
 
 impl Platform {
@@ -57,6 +61,8 @@ impl Platform {
             && self.registries.is_empty()
             && self.template_secrets.is_empty()
             && self.registry_grants.is_empty()
+            && self.message_stores.is_empty()
+            && self.message_grants.is_empty()
     }
 }
 
@@ -350,4 +356,17 @@ pub struct TemplateSecret {
     /// A secret is exposed (a literal or a published credential), not only at risk.
     pub exposed: bool,
     pub pos: Pos,
+}
+
+/// An SQS queue or SNS topic and whether what it holds is encrypted at rest.
+#[derive(Debug, Clone, PartialEq)]
+pub struct MessageStore {
+    pub resource: String,
+    /// `SQS queue`, `SNS topic`.
+    pub kind: &'static str,
+    pub pos: Pos,
+    /// `Set(false)` when no KMS key is named and nothing else encrypts the messages (SNS
+    /// without `kms_master_key_id`, SQS with `sqs_managed_sse_enabled = false`); `Unset`
+    /// when the service's own default applies (SQS-managed encryption since 2022).
+    pub encrypted: Attr<bool>,
 }

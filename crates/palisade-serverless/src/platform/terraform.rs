@@ -42,6 +42,7 @@ pub(super) fn wants(t: &str) -> bool {
         || super::clusters::TERRAFORM_TYPES.contains(&t)
         || super::identities::TERRAFORM_TYPES.contains(&t)
         || super::registries::TERRAFORM_TYPES.contains(&t)
+        || super::messaging::TERRAFORM_TYPES.contains(&t)
 }
 
 pub(super) fn build(resources: Vec<SourceResource>) -> Platform {
@@ -56,6 +57,7 @@ pub(super) fn build(resources: Vec<SourceResource>) -> Platform {
     for r in &resources {
         super::clusters::terraform(r, &mut p);
         super::registries::terraform(r, &documents, &mut p);
+        super::messaging::terraform(r, &documents, &mut p);
         super::template_secrets::terraform(r, &mut p);
         let b = r.body;
         match r.rtype {

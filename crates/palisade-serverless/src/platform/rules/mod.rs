@@ -19,6 +19,7 @@ mod net211_s3_public_access_block;
 mod net212_storage_account_transport;
 mod net220_cluster_network_policy;
 mod net221_node_group_ssh_open;
+mod net230_messaging_open_to_anyone;
 mod rbac100_cluster_api_open;
 mod rbac101_cluster_weak_auth;
 mod rbac110_iam_broad_grant;
@@ -27,6 +28,7 @@ mod rbac112_iam_user_credentials;
 mod rbac113_broad_scope_binding;
 mod sec310_cluster_secrets_kms;
 mod sec311_template_secret;
+mod sec312_messages_unencrypted;
 
 macro_rules! rules {
     ($($m:ident),* $(,)?) => {
@@ -50,6 +52,7 @@ rules!(
     net212_storage_account_transport,
     net220_cluster_network_policy,
     net221_node_group_ssh_open,
+    net230_messaging_open_to_anyone,
     rbac100_cluster_api_open,
     rbac101_cluster_weak_auth,
     rbac110_iam_broad_grant,
@@ -58,6 +61,7 @@ rules!(
     rbac113_broad_scope_binding,
     sec310_cluster_secrets_kms,
     sec311_template_secret,
+    sec312_messages_unencrypted,
 );
 
 /// Administration and database ports, with what usually listens there.
