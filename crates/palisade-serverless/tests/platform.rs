@@ -67,6 +67,11 @@ fn messaging_findings() {
 }
 
 #[test]
+fn api_findings() {
+    insta::assert_snapshot!(family("platform-apis"));
+}
+
+#[test]
 fn template_secret_findings() {
     insta::assert_snapshot!(family("platform-secrets"));
 }

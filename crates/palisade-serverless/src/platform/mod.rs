@@ -7,6 +7,7 @@
 //! here as [`SourceResource`]s; this module only reads the evaluated values. A value the
 //! front-end could not evaluate stays [`crate::model::Attr::Unknown`] and no rule judges it.
 
+mod apis;
 mod cfn;
 pub(crate) mod clusters;
 mod identities;

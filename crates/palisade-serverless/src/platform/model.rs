@@ -42,6 +42,10 @@ pub struct Platform {
     pub message_stores: Vec<MessageStore>,
     /// Queue, topic and event bus policies that let anyone in.
     pub message_grants: Vec<PublicGrant>,
+    /// API Gateway stages and whether they write execution logs.
+    pub api_stages: Vec<ApiStageLogging>,
+    /// API Gateway custom domain names and their TLS security policy.
+    pub api_domains: Vec<ApiDomain>,
 }
 
 impl Platform {
@@ -63,6 +67,8 @@ impl Platform {
             && self.registry_grants.is_empty()
             && self.message_stores.is_empty()
             && self.message_grants.is_empty()
+            && self.api_stages.is_empty()
+            && self.api_domains.is_empty()
     }
 }
 
@@ -369,4 +375,26 @@ pub struct MessageStore {
     /// without `kms_master_key_id`, SQS with `sqs_managed_sse_enabled = false`); `Unset`
     /// when the service's own default applies (SQS-managed encryption since 2022).
     pub encrypted: Attr<bool>,
+}
+
+/// An API Gateway stage whose execution (CloudWatch) logging can be judged: REST stages,
+/// and stages of WebSocket APIs (HTTP APIs have no execution logs).
+#[derive(Debug, Clone, PartialEq)]
+pub struct ApiStageLogging {
+    pub resource: String,
+    pub pos: Pos,
+    /// The logging level of every method (`ERROR`, `INFO`, or `OFF`): `Set("OFF")` when
+    /// written so or when no method settings name the stage; `Unknown` when settings exist
+    /// that cannot be tied to a stage.
+    pub logging_level: Attr<String>,
+}
+
+/// An API Gateway custom domain name (REST).
+#[derive(Debug, Clone, PartialEq)]
+pub struct ApiDomain {
+    pub resource: String,
+    pub pos: Pos,
+    /// `security_policy` / `SecurityPolicy`; unwritten (`Unset`) means `TLS_1_0`, API
+    /// Gateway's default for REST custom domains.
+    pub security_policy: Attr<String>,
 }

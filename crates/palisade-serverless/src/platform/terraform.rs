@@ -43,6 +43,7 @@ pub(super) fn wants(t: &str) -> bool {
         || super::identities::TERRAFORM_TYPES.contains(&t)
         || super::registries::TERRAFORM_TYPES.contains(&t)
         || super::messaging::TERRAFORM_TYPES.contains(&t)
+        || super::apis::TERRAFORM_TYPES.contains(&t)
 }
 
 pub(super) fn build(resources: Vec<SourceResource>) -> Platform {
@@ -54,6 +55,7 @@ pub(super) fn build(resources: Vec<SourceResource>) -> Platform {
         .filter(|r| r.rtype == "aws_iam_policy_document")
         .map(|r| (r.key, r.body))
         .collect();
+    super::apis::terraform(&resources, &mut p);
     for r in &resources {
         super::clusters::terraform(r, &mut p);
         super::registries::terraform(r, &documents, &mut p);

@@ -12,6 +12,7 @@ mod img203_registry_admin_user;
 mod img204_registry_public_network;
 mod iso100_node_metadata_exposed;
 mod log100_cluster_control_plane_logs;
+mod log101_api_execution_logging;
 mod net200_firewall_open_to_internet;
 mod net201_public_database;
 mod net210_public_bucket;
@@ -20,6 +21,7 @@ mod net212_storage_account_transport;
 mod net220_cluster_network_policy;
 mod net221_node_group_ssh_open;
 mod net230_messaging_open_to_anyone;
+mod net240_api_domain_old_tls;
 mod rbac100_cluster_api_open;
 mod rbac101_cluster_weak_auth;
 mod rbac110_iam_broad_grant;
@@ -45,6 +47,7 @@ rules!(
     img204_registry_public_network,
     iso100_node_metadata_exposed,
     log100_cluster_control_plane_logs,
+    log101_api_execution_logging,
     net200_firewall_open_to_internet,
     net201_public_database,
     net210_public_bucket,
@@ -53,6 +56,7 @@ rules!(
     net220_cluster_network_policy,
     net221_node_group_ssh_open,
     net230_messaging_open_to_anyone,
+    net240_api_domain_old_tls,
     rbac100_cluster_api_open,
     rbac101_cluster_weak_auth,
     rbac110_iam_broad_grant,
