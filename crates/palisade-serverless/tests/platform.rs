@@ -72,6 +72,11 @@ fn api_findings() {
 }
 
 #[test]
+fn vpc_findings() {
+    insta::assert_snapshot!(family("platform-vpcs"));
+}
+
+#[test]
 fn template_secret_findings() {
     insta::assert_snapshot!(family("platform-secrets"));
 }

@@ -24,12 +24,14 @@ pub(super) fn wants(t: &str) -> bool {
         || super::registries::CFN_TYPES.contains(&t)
         || super::messaging::CFN_TYPES.contains(&t)
         || super::apis::CFN_TYPES.contains(&t)
+        || super::flow_logs::CFN_TYPES.contains(&t)
 }
 
 pub(super) fn build(resources: Vec<SourceResource>) -> Platform {
     let mut p = Platform::default();
     super::identities::cfn(&resources, &mut p);
     super::apis::cfn(&resources, &mut p);
+    super::flow_logs::cfn(&resources, &mut p);
     for r in &resources {
         super::clusters::cfn(r, &mut p);
         super::registries::cfn(r, &mut p);

@@ -10,6 +10,7 @@
 mod apis;
 mod cfn;
 pub(crate) mod clusters;
+mod flow_logs;
 mod identities;
 mod messaging;
 pub mod model;

@@ -46,6 +46,8 @@ pub struct Platform {
     pub api_stages: Vec<ApiStageLogging>,
     /// API Gateway custom domain names and their TLS security policy.
     pub api_domains: Vec<ApiDomain>,
+    /// VPCs and whether a flow log of the same module or template records their traffic.
+    pub vpcs: Vec<Vpc>,
 }
 
 impl Platform {
@@ -69,6 +71,7 @@ impl Platform {
             && self.message_grants.is_empty()
             && self.api_stages.is_empty()
             && self.api_domains.is_empty()
+            && self.vpcs.is_empty()
     }
 }
 
@@ -397,4 +400,14 @@ pub struct ApiDomain {
     /// `security_policy` / `SecurityPolicy`; unwritten (`Unset`) means `TLS_1_0`, API
     /// Gateway's default for REST custom domains.
     pub security_policy: Attr<String>,
+}
+
+/// A VPC and the flow logs that record its traffic.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Vpc {
+    pub resource: String,
+    pub pos: Pos,
+    /// `Set(true)` when a flow log of the same module or template names the VPC, `Set(false)`
+    /// when none does; `Unknown` when a flow log names a VPC that cannot be resolved.
+    pub flow_logged: Attr<bool>,
 }

@@ -44,6 +44,7 @@ pub(super) fn wants(t: &str) -> bool {
         || super::registries::TERRAFORM_TYPES.contains(&t)
         || super::messaging::TERRAFORM_TYPES.contains(&t)
         || super::apis::TERRAFORM_TYPES.contains(&t)
+        || super::flow_logs::TERRAFORM_TYPES.contains(&t)
 }
 
 pub(super) fn build(resources: Vec<SourceResource>) -> Platform {
@@ -56,6 +57,7 @@ pub(super) fn build(resources: Vec<SourceResource>) -> Platform {
         .map(|r| (r.key, r.body))
         .collect();
     super::apis::terraform(&resources, &mut p);
+    super::flow_logs::terraform(&resources, &mut p);
     for r in &resources {
         super::clusters::terraform(r, &mut p);
         super::registries::terraform(r, &documents, &mut p);

@@ -13,6 +13,7 @@ mod img204_registry_public_network;
 mod iso100_node_metadata_exposed;
 mod log100_cluster_control_plane_logs;
 mod log101_api_execution_logging;
+mod log102_vpc_flow_logs;
 mod net200_firewall_open_to_internet;
 mod net201_public_database;
 mod net210_public_bucket;
@@ -48,6 +49,7 @@ rules!(
     iso100_node_metadata_exposed,
     log100_cluster_control_plane_logs,
     log101_api_execution_logging,
+    log102_vpc_flow_logs,
     net200_firewall_open_to_internet,
     net201_public_database,
     net210_public_bucket,
