@@ -77,6 +77,11 @@ fn vpc_findings() {
 }
 
 #[test]
+fn load_balancer_findings() {
+    insta::assert_snapshot!(family("platform-load-balancers"));
+}
+
+#[test]
 fn template_secret_findings() {
     insta::assert_snapshot!(family("platform-secrets"));
 }

@@ -25,6 +25,7 @@ pub(super) fn wants(t: &str) -> bool {
         || super::messaging::CFN_TYPES.contains(&t)
         || super::apis::CFN_TYPES.contains(&t)
         || super::flow_logs::CFN_TYPES.contains(&t)
+        || super::load_balancers::CFN_TYPES.contains(&t)
 }
 
 pub(super) fn build(resources: Vec<SourceResource>) -> Platform {
@@ -32,6 +33,7 @@ pub(super) fn build(resources: Vec<SourceResource>) -> Platform {
     super::identities::cfn(&resources, &mut p);
     super::apis::cfn(&resources, &mut p);
     super::flow_logs::cfn(&resources, &mut p);
+    super::load_balancers::cfn(&resources, &mut p);
     for r in &resources {
         super::clusters::cfn(r, &mut p);
         super::registries::cfn(r, &mut p);

@@ -12,6 +12,7 @@ mod cfn;
 pub(crate) mod clusters;
 mod flow_logs;
 mod identities;
+mod load_balancers;
 mod messaging;
 pub mod model;
 pub mod policy;

@@ -48,6 +48,11 @@ pub struct Platform {
     pub api_domains: Vec<ApiDomain>,
     /// VPCs and whether a flow log of the same module or template records their traffic.
     pub vpcs: Vec<Vpc>,
+    /// Elastic Load Balancing load balancers (application, network, classic) and their
+    /// access logs.
+    pub load_balancers: Vec<LoadBalancer>,
+    /// Their listeners: protocol, HTTPS redirect and TLS policy.
+    pub lb_listeners: Vec<LbListener>,
 }
 
 impl Platform {
@@ -72,6 +77,8 @@ impl Platform {
             && self.api_stages.is_empty()
             && self.api_domains.is_empty()
             && self.vpcs.is_empty()
+            && self.load_balancers.is_empty()
+            && self.lb_listeners.is_empty()
     }
 }
 
@@ -410,4 +417,31 @@ pub struct Vpc {
     /// `Set(true)` when a flow log of the same module or template names the VPC, `Set(false)`
     /// when none does; `Unknown` when a flow log names a VPC that cannot be resolved.
     pub flow_logged: Attr<bool>,
+}
+
+/// A load balancer that can write access logs (gateway load balancers cannot).
+#[derive(Debug, Clone, PartialEq)]
+pub struct LoadBalancer {
+    pub resource: String,
+    /// `application load balancer`, `network load balancer`, `classic load balancer`.
+    pub kind: &'static str,
+    pub pos: Pos,
+    /// Access logs are switched on (`access_logs { enabled = true }`,
+    /// `access_logs.s3.enabled`, `AccessLoggingPolicy.Enabled`); off when unwritten.
+    pub access_logs: Attr<bool>,
+}
+
+/// A listener of a load balancer (a `listener` block of a classic one).
+#[derive(Debug, Clone, PartialEq)]
+pub struct LbListener {
+    pub resource: String,
+    pub pos: Pos,
+    /// Upper case: `HTTP`, `HTTPS`, `TLS`, `TCP`, `SSL`...
+    pub protocol: Attr<String>,
+    /// Every default action redirects to HTTPS.
+    pub redirects_to_https: Attr<bool>,
+    /// `ssl_policy` / `SslPolicy` of application and network listeners (`Unset`: the API
+    /// default, `ELBSecurityPolicy-2016-08`); `None` for classic listeners, whose policies
+    /// are separate resources.
+    pub ssl_policy: Option<Attr<String>>,
 }

@@ -45,6 +45,7 @@ pub(super) fn wants(t: &str) -> bool {
         || super::messaging::TERRAFORM_TYPES.contains(&t)
         || super::apis::TERRAFORM_TYPES.contains(&t)
         || super::flow_logs::TERRAFORM_TYPES.contains(&t)
+        || super::load_balancers::TERRAFORM_TYPES.contains(&t)
 }
 
 pub(super) fn build(resources: Vec<SourceResource>) -> Platform {
@@ -58,6 +59,7 @@ pub(super) fn build(resources: Vec<SourceResource>) -> Platform {
         .collect();
     super::apis::terraform(&resources, &mut p);
     super::flow_logs::terraform(&resources, &mut p);
+    super::load_balancers::terraform(&resources, &mut p);
     for r in &resources {
         super::clusters::terraform(r, &mut p);
         super::registries::terraform(r, &documents, &mut p);

@@ -14,6 +14,7 @@ mod iso100_node_metadata_exposed;
 mod log100_cluster_control_plane_logs;
 mod log101_api_execution_logging;
 mod log102_vpc_flow_logs;
+mod log103_load_balancer_access_logs;
 mod net200_firewall_open_to_internet;
 mod net201_public_database;
 mod net210_public_bucket;
@@ -23,6 +24,8 @@ mod net220_cluster_network_policy;
 mod net221_node_group_ssh_open;
 mod net230_messaging_open_to_anyone;
 mod net240_api_domain_old_tls;
+mod net250_listener_plain_http;
+mod net251_listener_old_tls;
 mod rbac100_cluster_api_open;
 mod rbac101_cluster_weak_auth;
 mod rbac110_iam_broad_grant;
@@ -50,6 +53,7 @@ rules!(
     log100_cluster_control_plane_logs,
     log101_api_execution_logging,
     log102_vpc_flow_logs,
+    log103_load_balancer_access_logs,
     net200_firewall_open_to_internet,
     net201_public_database,
     net210_public_bucket,
@@ -59,6 +63,8 @@ rules!(
     net221_node_group_ssh_open,
     net230_messaging_open_to_anyone,
     net240_api_domain_old_tls,
+    net250_listener_plain_http,
+    net251_listener_old_tls,
     rbac100_cluster_api_open,
     rbac101_cluster_weak_auth,
     rbac110_iam_broad_grant,
