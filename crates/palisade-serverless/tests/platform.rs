@@ -82,6 +82,11 @@ fn load_balancer_findings() {
 }
 
 #[test]
+fn search_domain_findings() {
+    insta::assert_snapshot!(family("platform-search"));
+}
+
+#[test]
 fn template_secret_findings() {
     insta::assert_snapshot!(family("platform-secrets"));
 }

@@ -26,6 +26,7 @@ pub(super) fn wants(t: &str) -> bool {
         || super::apis::CFN_TYPES.contains(&t)
         || super::flow_logs::CFN_TYPES.contains(&t)
         || super::load_balancers::CFN_TYPES.contains(&t)
+        || super::search_domains::CFN_TYPES.contains(&t)
 }
 
 pub(super) fn build(resources: Vec<SourceResource>) -> Platform {
@@ -38,6 +39,7 @@ pub(super) fn build(resources: Vec<SourceResource>) -> Platform {
         super::clusters::cfn(r, &mut p);
         super::registries::cfn(r, &mut p);
         super::messaging::cfn(r, &mut p);
+        super::search_domains::cfn(r, &mut p);
         super::template_secrets::cfn(r, &mut p);
         let b = r.body;
         match r.rtype {

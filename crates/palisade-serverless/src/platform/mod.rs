@@ -18,6 +18,7 @@ pub mod model;
 pub mod policy;
 mod registries;
 pub mod rules;
+mod search_domains;
 mod template_secrets;
 mod terraform;
 

@@ -53,6 +53,10 @@ pub struct Platform {
     pub load_balancers: Vec<LoadBalancer>,
     /// Their listeners: protocol, HTTPS redirect and TLS policy.
     pub lb_listeners: Vec<LbListener>,
+    /// OpenSearch and Elasticsearch domains: transport and encryption settings.
+    pub search_domains: Vec<SearchDomain>,
+    /// Access policies that open a domain outside any VPC to anyone.
+    pub search_grants: Vec<PublicGrant>,
 }
 
 impl Platform {
@@ -79,6 +83,8 @@ impl Platform {
             && self.vpcs.is_empty()
             && self.load_balancers.is_empty()
             && self.lb_listeners.is_empty()
+            && self.search_domains.is_empty()
+            && self.search_grants.is_empty()
     }
 }
 
@@ -444,4 +450,27 @@ pub struct LbListener {
     /// default, `ELBSecurityPolicy-2016-08`); `None` for classic listeners, whose policies
     /// are separate resources.
     pub ssl_policy: Option<Attr<String>>,
+}
+
+/// An OpenSearch or Elasticsearch domain.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SearchDomain {
+    pub resource: String,
+    /// `OpenSearch domain`, `Elasticsearch domain`.
+    pub kind: &'static str,
+    pub pos: Pos,
+    /// `enforce_https` / `EnforceHTTPS`: off when unwritten (the service default), on when
+    /// a Terraform `domain_endpoint_options` block leaves it out (the provider default);
+    /// `Unset` for a Terraform domain without the block.
+    pub enforce_https: Attr<bool>,
+    /// `tls_security_policy` / `TLSSecurityPolicy` as written; `Unset` means the service
+    /// default, `Policy-Min-TLS-1-0-2019-07`.
+    pub tls_policy: Attr<String>,
+    /// Encryption at rest is on (off when unwritten).
+    pub encrypted_at_rest: Attr<bool>,
+    /// Node-to-node encryption is on (off when unwritten).
+    pub node_to_node: Attr<bool>,
+    /// The domain has more than one node (data nodes or dedicated masters), so data
+    /// travels between nodes.
+    pub multi_node: Attr<bool>,
 }

@@ -147,10 +147,13 @@ pub fn writes(actions: &[String]) -> bool {
     actions.iter().any(|a| {
         let l = a.to_ascii_lowercase();
         let verb = l.split_once(':').map(|(_, v)| v).unwrap_or(&l);
+        // OpenSearch names HTTP methods: `es:ESHttpPut`, `es:ESHttp*`.
+        let verb = verb.strip_prefix("eshttp").unwrap_or(verb);
         l == "*"
             || verb == "*"
             || [
-                "put", "delete", "create", "update", "set", "add", "remove", "send", "publish",
+                "put", "post", "patch", "delete", "create", "update", "set", "add", "remove",
+                "send", "publish",
             ]
             .iter()
             .any(|w| verb.starts_with(w))
@@ -267,5 +270,12 @@ mod tests {
         assert!(public_statements(&Value::unknown(principal, pos), &none).is_empty());
         let directive = text.replace(r#""Resource""#, r#"%{ if var.open }"Resource""#);
         assert!(public_statements(&Value::unknown(directive, pos), &none).is_empty());
+    }
+
+    #[test]
+    fn opensearch_http_methods_are_read_as_verbs() {
+        let w = |a: &str| writes(&[a.to_string()]);
+        assert!(w("es:ESHttpPut") && w("es:ESHttpPost") && w("es:ESHttpDelete") && w("es:ESHttp*"));
+        assert!(!w("es:ESHttpGet") && !w("es:ESHttpHead"));
     }
 }

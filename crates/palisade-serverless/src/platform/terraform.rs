@@ -46,6 +46,7 @@ pub(super) fn wants(t: &str) -> bool {
         || super::apis::TERRAFORM_TYPES.contains(&t)
         || super::flow_logs::TERRAFORM_TYPES.contains(&t)
         || super::load_balancers::TERRAFORM_TYPES.contains(&t)
+        || super::search_domains::TERRAFORM_TYPES.contains(&t)
 }
 
 pub(super) fn build(resources: Vec<SourceResource>) -> Platform {
@@ -57,6 +58,7 @@ pub(super) fn build(resources: Vec<SourceResource>) -> Platform {
         .filter(|r| r.rtype == "aws_iam_policy_document")
         .map(|r| (r.key, r.body))
         .collect();
+    super::search_domains::terraform(&resources, &documents, &mut p);
     super::apis::terraform(&resources, &mut p);
     super::flow_logs::terraform(&resources, &mut p);
     super::load_balancers::terraform(&resources, &mut p);

@@ -26,6 +26,8 @@ mod net230_messaging_open_to_anyone;
 mod net240_api_domain_old_tls;
 mod net250_listener_plain_http;
 mod net251_listener_old_tls;
+mod net260_search_domain_open;
+mod net261_search_domain_transport;
 mod rbac100_cluster_api_open;
 mod rbac101_cluster_weak_auth;
 mod rbac110_iam_broad_grant;
@@ -35,6 +37,7 @@ mod rbac113_broad_scope_binding;
 mod sec310_cluster_secrets_kms;
 mod sec311_template_secret;
 mod sec312_messages_unencrypted;
+mod sec313_search_domain_unencrypted;
 
 macro_rules! rules {
     ($($m:ident),* $(,)?) => {
@@ -65,6 +68,8 @@ rules!(
     net240_api_domain_old_tls,
     net250_listener_plain_http,
     net251_listener_old_tls,
+    net260_search_domain_open,
+    net261_search_domain_transport,
     rbac100_cluster_api_open,
     rbac101_cluster_weak_auth,
     rbac110_iam_broad_grant,
@@ -74,6 +79,7 @@ rules!(
     sec310_cluster_secrets_kms,
     sec311_template_secret,
     sec312_messages_unencrypted,
+    sec313_search_domain_unencrypted,
 );
 
 /// Administration and database ports, with what usually listens there.
