@@ -1,5 +1,6 @@
 //! The platform around functions and containers — networks, data stores, clusters,
-//! registries, identities — as declared in the same Terraform modules and CloudFormation
+//! registries, identities, the queues and APIs that trigger functions, load balancers and
+//! search domains — as declared in the same Terraform modules and CloudFormation
 //! templates, normalized into one [`Platform`] per inventory so each rule is written once
 //! for every cloud and template language.
 //!
