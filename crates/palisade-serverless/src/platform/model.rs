@@ -415,13 +415,16 @@ pub struct ApiDomain {
     pub security_policy: Attr<String>,
 }
 
-/// A VPC and the flow logs that record its traffic.
+/// A VPC (or a Google subnetwork) and the flow logs that record its traffic.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Vpc {
     pub resource: String,
+    /// `VPC`, `subnetwork`.
+    pub kind: &'static str,
     pub pos: Pos,
-    /// `Set(true)` when a flow log of the same module or template names the VPC, `Set(false)`
-    /// when none does; `Unknown` when a flow log names a VPC that cannot be resolved.
+    /// `Set(true)` when a flow log of the same module or template names the VPC (for a
+    /// subnetwork: its own `log_config`), `Set(false)` when none does; `Unknown` when a
+    /// flow log names a VPC that cannot be resolved.
     pub flow_logged: Attr<bool>,
 }
 
