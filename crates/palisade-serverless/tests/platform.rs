@@ -62,6 +62,31 @@ fn registry_findings() {
 }
 
 #[test]
+fn messaging_findings() {
+    insta::assert_snapshot!(family("platform-messaging"));
+}
+
+#[test]
+fn api_findings() {
+    insta::assert_snapshot!(family("platform-apis"));
+}
+
+#[test]
+fn vpc_findings() {
+    insta::assert_snapshot!(family("platform-vpcs"));
+}
+
+#[test]
+fn load_balancer_findings() {
+    insta::assert_snapshot!(family("platform-load-balancers"));
+}
+
+#[test]
+fn search_domain_findings() {
+    insta::assert_snapshot!(family("platform-search"));
+}
+
+#[test]
 fn template_secret_findings() {
     insta::assert_snapshot!(family("platform-secrets"));
 }

@@ -22,14 +22,24 @@ pub(super) fn wants(t: &str) -> bool {
     ) || super::clusters::CFN_TYPES.contains(&t)
         || super::identities::CFN_TYPES.contains(&t)
         || super::registries::CFN_TYPES.contains(&t)
+        || super::messaging::CFN_TYPES.contains(&t)
+        || super::apis::CFN_TYPES.contains(&t)
+        || super::flow_logs::CFN_TYPES.contains(&t)
+        || super::load_balancers::CFN_TYPES.contains(&t)
+        || super::search_domains::CFN_TYPES.contains(&t)
 }
 
 pub(super) fn build(resources: Vec<SourceResource>) -> Platform {
     let mut p = Platform::default();
     super::identities::cfn(&resources, &mut p);
+    super::apis::cfn(&resources, &mut p);
+    super::flow_logs::cfn(&resources, &mut p);
+    super::load_balancers::cfn(&resources, &mut p);
     for r in &resources {
         super::clusters::cfn(r, &mut p);
         super::registries::cfn(r, &mut p);
+        super::messaging::cfn(r, &mut p);
+        super::search_domains::cfn(r, &mut p);
         super::template_secrets::cfn(r, &mut p);
         let b = r.body;
         match r.rtype {

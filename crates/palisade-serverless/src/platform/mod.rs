@@ -1,5 +1,6 @@
 //! The platform around functions and containers — networks, data stores, clusters,
-//! registries, identities — as declared in the same Terraform modules and CloudFormation
+//! registries, identities, the queues and APIs that trigger functions, load balancers and
+//! search domains — as declared in the same Terraform modules and CloudFormation
 //! templates, normalized into one [`Platform`] per inventory so each rule is written once
 //! for every cloud and template language.
 //!
@@ -7,13 +8,18 @@
 //! here as [`SourceResource`]s; this module only reads the evaluated values. A value the
 //! front-end could not evaluate stays [`crate::model::Attr::Unknown`] and no rule judges it.
 
+mod apis;
 mod cfn;
 pub(crate) mod clusters;
+mod flow_logs;
 mod identities;
+mod load_balancers;
+mod messaging;
 pub mod model;
 pub mod policy;
 mod registries;
 pub mod rules;
+mod search_domains;
 mod template_secrets;
 mod terraform;
 

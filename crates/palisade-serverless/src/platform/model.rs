@@ -38,6 +38,25 @@ pub struct Platform {
     /// Google and Azure role bindings at project, folder, organization, subscription or
     /// management-group scope (resource-level bindings are not listed).
     pub scope_bindings: Vec<ScopeBinding>,
+    /// SQS queues and SNS topics with their encryption at rest.
+    pub message_stores: Vec<MessageStore>,
+    /// Queue, topic and event bus policies that let anyone in.
+    pub message_grants: Vec<PublicGrant>,
+    /// API Gateway stages and whether they write execution logs.
+    pub api_stages: Vec<ApiStageLogging>,
+    /// API Gateway custom domain names and their TLS security policy.
+    pub api_domains: Vec<ApiDomain>,
+    /// VPCs and whether a flow log of the same module or template records their traffic.
+    pub vpcs: Vec<Vpc>,
+    /// Elastic Load Balancing load balancers (application, network, classic) and their
+    /// access logs.
+    pub load_balancers: Vec<LoadBalancer>,
+    /// Their listeners: protocol, HTTPS redirect and TLS policy.
+    pub lb_listeners: Vec<LbListener>,
+    /// OpenSearch and Elasticsearch domains: transport and encryption settings.
+    pub search_domains: Vec<SearchDomain>,
+    /// Access policies that open a domain outside any VPC to anyone.
+    pub search_grants: Vec<PublicGrant>,
 }
 
 impl Platform {
@@ -57,6 +76,15 @@ impl Platform {
             && self.registries.is_empty()
             && self.template_secrets.is_empty()
             && self.registry_grants.is_empty()
+            && self.message_stores.is_empty()
+            && self.message_grants.is_empty()
+            && self.api_stages.is_empty()
+            && self.api_domains.is_empty()
+            && self.vpcs.is_empty()
+            && self.load_balancers.is_empty()
+            && self.lb_listeners.is_empty()
+            && self.search_domains.is_empty()
+            && self.search_grants.is_empty()
     }
 }
 
@@ -350,4 +378,102 @@ pub struct TemplateSecret {
     /// A secret is exposed (a literal or a published credential), not only at risk.
     pub exposed: bool,
     pub pos: Pos,
+}
+
+/// An SQS queue or SNS topic and whether what it holds is encrypted at rest.
+#[derive(Debug, Clone, PartialEq)]
+pub struct MessageStore {
+    pub resource: String,
+    /// `SQS queue`, `SNS topic`.
+    pub kind: &'static str,
+    pub pos: Pos,
+    /// `Set(false)` when no KMS key is named and nothing else encrypts the messages (SNS
+    /// without `kms_master_key_id`, SQS with `sqs_managed_sse_enabled = false`); `Unset`
+    /// when the service's own default applies (SQS-managed encryption since 2022).
+    pub encrypted: Attr<bool>,
+}
+
+/// An API Gateway stage whose execution (CloudWatch) logging can be judged: REST stages,
+/// and stages of WebSocket APIs (HTTP APIs have no execution logs).
+#[derive(Debug, Clone, PartialEq)]
+pub struct ApiStageLogging {
+    pub resource: String,
+    pub pos: Pos,
+    /// The logging level of every method (`ERROR`, `INFO`, or `OFF`): `Set("OFF")` when
+    /// written so or when no method settings name the stage; `Unknown` when settings exist
+    /// that cannot be tied to a stage.
+    pub logging_level: Attr<String>,
+}
+
+/// An API Gateway custom domain name (REST).
+#[derive(Debug, Clone, PartialEq)]
+pub struct ApiDomain {
+    pub resource: String,
+    pub pos: Pos,
+    /// `security_policy` / `SecurityPolicy`; unwritten (`Unset`) means `TLS_1_0`, API
+    /// Gateway's default for REST custom domains.
+    pub security_policy: Attr<String>,
+}
+
+/// A VPC (or a Google subnetwork) and the flow logs that record its traffic.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Vpc {
+    pub resource: String,
+    /// `VPC`, `subnetwork`.
+    pub kind: &'static str,
+    pub pos: Pos,
+    /// `Set(true)` when a flow log of the same module or template names the VPC (for a
+    /// subnetwork: its own `log_config`), `Set(false)` when none does; `Unknown` when a
+    /// flow log names a VPC that cannot be resolved.
+    pub flow_logged: Attr<bool>,
+}
+
+/// A load balancer that can write access logs (gateway load balancers cannot).
+#[derive(Debug, Clone, PartialEq)]
+pub struct LoadBalancer {
+    pub resource: String,
+    /// `application load balancer`, `network load balancer`, `classic load balancer`.
+    pub kind: &'static str,
+    pub pos: Pos,
+    /// Access logs are switched on (`access_logs { enabled = true }`,
+    /// `access_logs.s3.enabled`, `AccessLoggingPolicy.Enabled`); off when unwritten.
+    pub access_logs: Attr<bool>,
+}
+
+/// A listener of a load balancer (a `listener` block of a classic one).
+#[derive(Debug, Clone, PartialEq)]
+pub struct LbListener {
+    pub resource: String,
+    pub pos: Pos,
+    /// Upper case: `HTTP`, `HTTPS`, `TLS`, `TCP`, `SSL`...
+    pub protocol: Attr<String>,
+    /// Every default action redirects to HTTPS.
+    pub redirects_to_https: Attr<bool>,
+    /// `ssl_policy` / `SslPolicy` of application and network listeners (`Unset`: the API
+    /// default, `ELBSecurityPolicy-2016-08`); `None` for classic listeners, whose policies
+    /// are separate resources.
+    pub ssl_policy: Option<Attr<String>>,
+}
+
+/// An OpenSearch or Elasticsearch domain.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SearchDomain {
+    pub resource: String,
+    /// `OpenSearch domain`, `Elasticsearch domain`.
+    pub kind: &'static str,
+    pub pos: Pos,
+    /// `enforce_https` / `EnforceHTTPS`: off when unwritten (the service default), on when
+    /// a Terraform `domain_endpoint_options` block leaves it out (the provider default);
+    /// `Unset` for a Terraform domain without the block.
+    pub enforce_https: Attr<bool>,
+    /// `tls_security_policy` / `TLSSecurityPolicy` as written; `Unset` means the service
+    /// default, `Policy-Min-TLS-1-0-2019-07`.
+    pub tls_policy: Attr<String>,
+    /// Encryption at rest is on (off when unwritten).
+    pub encrypted_at_rest: Attr<bool>,
+    /// Node-to-node encryption is on (off when unwritten).
+    pub node_to_node: Attr<bool>,
+    /// The domain has more than one node (data nodes or dedicated masters), so data
+    /// travels between nodes.
+    pub multi_node: Attr<bool>,
 }

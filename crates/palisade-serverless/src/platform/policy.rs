@@ -20,17 +20,23 @@ pub struct PublicStatement {
 pub fn public_statements(v: &Value, documents: &HashMap<&str, &Value>) -> Vec<PublicStatement> {
     match &v.kind {
         ValueKind::Map(_) => from_document(v),
-        ValueKind::Str(s) => match palisade_yaml::load(s) {
-            Ok(docs) => docs
-                .first()
-                .map(|d| {
-                    let mut doc = from_node(&d.root);
-                    place(&mut doc, v.pos);
-                    from_document(&doc)
-                })
-                .unwrap_or_default(),
-            Err(_) => Vec::new(),
-        },
+        // A heredoc with interpolations (`"Resource": "${aws_sqs_queue.q.arn}"`) keeps them
+        // as `${...}` text: they stand where values are written and cannot turn a named
+        // principal into `*` or drop a condition, so the document is still read. Template
+        // directives (`%{ if }`) can remove whole clauses and leave it unread.
+        ValueKind::Str(s) | ValueKind::Unknown(s) if !s.contains("%{") => {
+            match palisade_yaml::load(s) {
+                Ok(docs) => docs
+                    .first()
+                    .map(|d| {
+                        let mut doc = from_node(&d.root);
+                        place(&mut doc, v.pos);
+                        from_document(&doc)
+                    })
+                    .unwrap_or_default(),
+                Err(_) => Vec::new(),
+            }
+        }
         ValueKind::Ref { target, .. } => documents
             .get(target.as_str())
             .map(|d| from_policy_document_data(d))
@@ -141,10 +147,13 @@ pub fn writes(actions: &[String]) -> bool {
     actions.iter().any(|a| {
         let l = a.to_ascii_lowercase();
         let verb = l.split_once(':').map(|(_, v)| v).unwrap_or(&l);
+        // OpenSearch names HTTP methods: `es:ESHttpPut`, `es:ESHttp*`.
+        let verb = verb.strip_prefix("eshttp").unwrap_or(verb);
         l == "*"
             || verb == "*"
             || [
-                "put", "delete", "create", "update", "set", "add", "remove", "send", "publish",
+                "put", "post", "patch", "delete", "create", "update", "set", "add", "remove",
+                "send", "publish",
             ]
             .iter()
             .any(|w| verb.starts_with(w))
@@ -248,5 +257,25 @@ mod tests {
         assert!(public_statements(&doc(for_any), &none).is_empty());
         let plain = r#", "Condition": {"StringEquals": {"aws:PrincipalOrgID": "o-1"}}"#;
         assert!(public_statements(&doc(plain), &none).is_empty());
+    }
+
+    #[test]
+    fn interpolated_documents_are_read_but_directives_are_not() {
+        let none = HashMap::new();
+        let pos = Pos { line: 1, column: 1 };
+        let text = r#"{"Statement": [{"Effect": "Allow", "Principal": "*", "Action": "sqs:SendMessage", "Resource": "${aws_sqs_queue.q.arn}"}]}"#;
+        let interpolated = Value::unknown(text, pos);
+        assert_eq!(public_statements(&interpolated, &none).len(), 1);
+        let principal = text.replace(r#""Principal": "*""#, r#""Principal": "${var.who}""#);
+        assert!(public_statements(&Value::unknown(principal, pos), &none).is_empty());
+        let directive = text.replace(r#""Resource""#, r#"%{ if var.open }"Resource""#);
+        assert!(public_statements(&Value::unknown(directive, pos), &none).is_empty());
+    }
+
+    #[test]
+    fn opensearch_http_methods_are_read_as_verbs() {
+        let w = |a: &str| writes(&[a.to_string()]);
+        assert!(w("es:ESHttpPut") && w("es:ESHttpPost") && w("es:ESHttpDelete") && w("es:ESHttp*"));
+        assert!(!w("es:ESHttpGet") && !w("es:ESHttpHead"));
     }
 }

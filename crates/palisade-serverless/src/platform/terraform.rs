@@ -42,6 +42,11 @@ pub(super) fn wants(t: &str) -> bool {
         || super::clusters::TERRAFORM_TYPES.contains(&t)
         || super::identities::TERRAFORM_TYPES.contains(&t)
         || super::registries::TERRAFORM_TYPES.contains(&t)
+        || super::messaging::TERRAFORM_TYPES.contains(&t)
+        || super::apis::TERRAFORM_TYPES.contains(&t)
+        || super::flow_logs::TERRAFORM_TYPES.contains(&t)
+        || super::load_balancers::TERRAFORM_TYPES.contains(&t)
+        || super::search_domains::TERRAFORM_TYPES.contains(&t)
 }
 
 pub(super) fn build(resources: Vec<SourceResource>) -> Platform {
@@ -53,9 +58,14 @@ pub(super) fn build(resources: Vec<SourceResource>) -> Platform {
         .filter(|r| r.rtype == "aws_iam_policy_document")
         .map(|r| (r.key, r.body))
         .collect();
+    super::search_domains::terraform(&resources, &documents, &mut p);
+    super::apis::terraform(&resources, &mut p);
+    super::flow_logs::terraform(&resources, &mut p);
+    super::load_balancers::terraform(&resources, &mut p);
     for r in &resources {
         super::clusters::terraform(r, &mut p);
         super::registries::terraform(r, &documents, &mut p);
+        super::messaging::terraform(r, &documents, &mut p);
         super::template_secrets::terraform(r, &mut p);
         let b = r.body;
         match r.rtype {

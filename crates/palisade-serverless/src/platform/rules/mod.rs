@@ -12,6 +12,9 @@ mod img203_registry_admin_user;
 mod img204_registry_public_network;
 mod iso100_node_metadata_exposed;
 mod log100_cluster_control_plane_logs;
+mod log101_api_execution_logging;
+mod log102_vpc_flow_logs;
+mod log103_load_balancer_access_logs;
 mod net200_firewall_open_to_internet;
 mod net201_public_database;
 mod net210_public_bucket;
@@ -19,6 +22,12 @@ mod net211_s3_public_access_block;
 mod net212_storage_account_transport;
 mod net220_cluster_network_policy;
 mod net221_node_group_ssh_open;
+mod net230_messaging_open_to_anyone;
+mod net240_api_domain_old_tls;
+mod net250_listener_plain_http;
+mod net251_listener_old_tls;
+mod net260_search_domain_open;
+mod net261_search_domain_transport;
 mod rbac100_cluster_api_open;
 mod rbac101_cluster_weak_auth;
 mod rbac110_iam_broad_grant;
@@ -27,6 +36,8 @@ mod rbac112_iam_user_credentials;
 mod rbac113_broad_scope_binding;
 mod sec310_cluster_secrets_kms;
 mod sec311_template_secret;
+mod sec312_messages_unencrypted;
+mod sec313_search_domain_unencrypted;
 
 macro_rules! rules {
     ($($m:ident),* $(,)?) => {
@@ -43,6 +54,9 @@ rules!(
     img204_registry_public_network,
     iso100_node_metadata_exposed,
     log100_cluster_control_plane_logs,
+    log101_api_execution_logging,
+    log102_vpc_flow_logs,
+    log103_load_balancer_access_logs,
     net200_firewall_open_to_internet,
     net201_public_database,
     net210_public_bucket,
@@ -50,6 +64,12 @@ rules!(
     net212_storage_account_transport,
     net220_cluster_network_policy,
     net221_node_group_ssh_open,
+    net230_messaging_open_to_anyone,
+    net240_api_domain_old_tls,
+    net250_listener_plain_http,
+    net251_listener_old_tls,
+    net260_search_domain_open,
+    net261_search_domain_transport,
     rbac100_cluster_api_open,
     rbac101_cluster_weak_auth,
     rbac110_iam_broad_grant,
@@ -58,6 +78,8 @@ rules!(
     rbac113_broad_scope_binding,
     sec310_cluster_secrets_kms,
     sec311_template_secret,
+    sec312_messages_unencrypted,
+    sec313_search_domain_unencrypted,
 );
 
 /// Administration and database ports, with what usually listens there.
