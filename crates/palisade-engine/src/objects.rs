@@ -204,7 +204,8 @@ pub fn objects_from_dump(
                 )
             })?
             .iter()
-            .map(|doc| to_json(&doc.root))
+            // Typed as kubectl sends it, as policies see manifests.
+            .map(|doc| palisade_policy::yaml_to_json(&doc.root))
             .filter(|v| !v.is_null())
             .collect()
     };
@@ -217,45 +218,17 @@ pub fn objects_from_dump(
             .is_some_and(|k| k.ends_with("List"))
             && value.get("items").is_some_and(|i| i.is_array());
         if is_list {
-            if let Some(serde_json::Value::Array(items)) = value.get("items") {
-                stack.extend(items.iter().rev().cloned());
+            // Moved, not copied: a dump of 50,000 objects is held once.
+            if let serde_json::Value::Object(mut list) = value {
+                if let Some(serde_json::Value::Array(items)) = list.remove("items") {
+                    stack.extend(items.into_iter().rev());
+                }
             }
         } else if value.is_object() {
             objects.push(value);
         }
     }
     Ok(objects)
-}
-
-/// A YAML tree as JSON, with YAML 1.2 core-schema typing of plain scalars.
-fn to_json(node: &Node) -> serde_json::Value {
-    use serde_json::Value;
-    match &node.kind {
-        NodeKind::Map(entries) => Value::Object(
-            entries
-                .iter()
-                .map(|(k, v)| (k.as_str().unwrap_or_default().to_string(), to_json(v)))
-                .collect(),
-        ),
-        NodeKind::Seq(items) => Value::Array(items.iter().map(to_json).collect()),
-        NodeKind::Scalar(s) if s.quoted => Value::String(s.value.clone()),
-        NodeKind::Scalar(s) => {
-            if node.is_null() {
-                Value::Null
-            } else if matches!(s.value.as_str(), "true" | "True" | "TRUE") {
-                Value::Bool(true)
-            } else if matches!(s.value.as_str(), "false" | "False" | "FALSE") {
-                Value::Bool(false)
-            } else if let Some(i) = node.as_i64() {
-                Value::from(i)
-            } else if let Some(f) = s.value.parse::<f64>().ok().filter(|f| f.is_finite()) {
-                serde_json::Number::from_f64(f)
-                    .map_or(Value::String(s.value.clone()), Value::Number)
-            } else {
-                Value::String(s.value.clone())
-            }
-        }
-    }
 }
 
 /// The rules whose results depend on objects of `kind` (`Secret`, `ClusterRole`): when a
