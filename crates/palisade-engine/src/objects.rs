@@ -102,8 +102,11 @@ impl Engine {
         let mut entries = Vec::with_capacity(objects.len());
         let mut texts = std::collections::HashMap::new();
         for (object, name) in objects.iter().zip(&names) {
-            let text = serde_json::to_string_pretty(object).unwrap_or_default();
-            entries.push(FileEntry::memory(name.clone(), text.as_bytes()));
+            // One copy of each text, shared by the scan and the field-path lookup below.
+            let text: std::sync::Arc<[u8]> = serde_json::to_vec_pretty(object)
+                .unwrap_or_default()
+                .into();
+            entries.push(FileEntry::memory(name.clone(), text.clone()));
             texts.insert(name.clone(), text);
         }
         let mut report = self.scan_documents(entries);
@@ -122,7 +125,11 @@ impl Engine {
             };
             let tree = trees
                 .entry(finding.location.path.clone())
-                .or_insert_with(|| palisade_yaml::load(text).ok());
+                .or_insert_with(|| {
+                    std::str::from_utf8(text)
+                        .ok()
+                        .and_then(|t| palisade_yaml::load(t).ok())
+                });
             let Some(root) = tree.as_ref().and_then(|docs| docs.first()) else {
                 continue;
             };
