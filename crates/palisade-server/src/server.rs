@@ -339,16 +339,16 @@ fn plain(code: StatusCode, message: String) -> Response {
         .into_response()
 }
 
-/// The request of an AdmissionReview body, or the 4xx response that says why there is none.
+/// The request of an AdmissionReview body, or the 4xx status and the reason there is none.
 fn read_review(
     state: &AppState,
     body: Result<Bytes, axum::extract::rejection::BytesRejection>,
-) -> Result<AdmissionRequest, Response> {
+) -> Result<AdmissionRequest, (StatusCode, String)> {
     let body = match body {
         Ok(body) => body,
         Err(rejection) if rejection.status() == StatusCode::PAYLOAD_TOO_LARGE => {
             state.metrics.error(ErrorKind::TooLarge);
-            return Err(plain(
+            return Err((
                 StatusCode::PAYLOAD_TOO_LARGE,
                 format!(
                     "the AdmissionReview is over the {} byte limit",
@@ -358,12 +358,12 @@ fn read_review(
         }
         Err(rejection) => {
             state.metrics.error(ErrorKind::BadRequest);
-            return Err(plain(rejection.status(), rejection.body_text()));
+            return Err((rejection.status(), rejection.body_text()));
         }
     };
     review::parse(&body).map_err(|e| {
         state.metrics.error(ErrorKind::BadRequest);
-        plain(StatusCode::BAD_REQUEST, e.to_string())
+        (StatusCode::BAD_REQUEST, e.to_string())
     })
 }
 
@@ -408,7 +408,7 @@ async fn mutate(
     let started = Instant::now();
     let request = match read_review(&state, body) {
         Ok(request) => request,
-        Err(response) => return response,
+        Err((code, reason)) => return plain(code, reason),
     };
     let mutation = plan_mutation(&state.settings, &request);
     let namespace = request.namespace.clone().unwrap_or_default();
@@ -458,7 +458,7 @@ async fn validate(
     let started = Instant::now();
     let request = match read_review(&state, body) {
         Ok(request) => request,
-        Err(response) => return response,
+        Err((code, reason)) => return plain(code, reason),
     };
     let worker = state.clone();
     let task = tokio::task::spawn_blocking(move || {
