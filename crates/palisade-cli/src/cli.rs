@@ -52,7 +52,8 @@ pub enum Command {
     /// Scan a cluster's objects from a `kubectl get -A -o json|yaml` dump, offline, with
     /// the same rules as manifests; report as a table, JSON, SARIF, JUnit or PolicyReports.
     Cluster(crate::cluster_cmd::ClusterArgs),
-    /// Run the admission webhook: judge objects entering a cluster with the same rules.
+    /// Run the admission webhook: judge objects entering a cluster with the same rules (and,
+    /// with --mutate, add safe security defaults to pods and pod templates).
     Serve(crate::webhook_cmd::ServeArgs),
     /// Admission webhook setup: `palisade webhook manifests`.
     #[command(subcommand)]
