@@ -13,6 +13,8 @@
 //! Windows pods (`spec.os.name: windows`) get no seccomp profile nor
 //! `allowPrivilegeEscalation`: the API server forbids both there. A pod whose seccomp is
 //! set through the legacy `seccomp.security.alpha.kubernetes.io/pod` annotation keeps it.
+//! Mirror pods (the API's copies of a node's static pods) are not patched: the kubelet runs
+//! the file on the node, whatever the copy says.
 //!
 //! The answer is an RFC 6902 JSON Patch built as [`json_patch::Patch`] values (`add`
 //! operations only), with each change named in the response's audit annotations.
@@ -30,6 +32,9 @@ use crate::review::{AdmissionRequest, AdmissionResponse, GroupVersionKind, Opera
 /// The audit annotation listing the changes. The API server prefixes it with the webhook's
 /// name (`mutate.palisade.dev/mutations`); a key with a `/` of its own would be dropped.
 pub const AUDIT_KEY: &str = "mutations";
+
+/// The annotation the kubelet puts on the mirror pod of a static pod.
+const MIRROR_ANNOTATION: &str = "kubernetes.io/config.mirror";
 
 /// One of the defaults `/mutate` sets.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -78,6 +83,9 @@ pub enum MutationBasis {
     ExemptNamespace,
     /// The kind has no pod template.
     OtherKind,
+    /// A mirror pod: the API's copy of a static pod the kubelet runs from a file on the
+    /// node, which a patch would not change (the copy would then misstate what runs).
+    MirrorPod,
     /// An UPDATE that may not or does not change the pod template (a Pod's containers and a
     /// Job's template are immutable; an unchanged template is left as it is so that an update
     /// does not start a rollout of its own).
@@ -91,6 +99,7 @@ impl MutationBasis {
             MutationBasis::Operation => "operation",
             MutationBasis::ExemptNamespace => "exempt_namespace",
             MutationBasis::OtherKind => "other_kind",
+            MutationBasis::MirrorPod => "mirror_pod",
             MutationBasis::TemplateKept => "template_kept",
         }
     }
@@ -144,6 +153,14 @@ pub fn mutate(settings: &WebhookSettings, request: &AdmissionRequest) -> Mutatio
     let Some(template) = pod_template_path(&request.kind) else {
         return unchanged(MutationBasis::OtherKind);
     };
+    if template.is_empty()
+        && object
+            .pointer("/metadata/annotations")
+            .and_then(|a| a.get(MIRROR_ANNOTATION))
+            .is_some()
+    {
+        return unchanged(MutationBasis::MirrorPod);
+    }
     let scope = if request.operation == Operation::Create {
         Scope::Pod
     } else {
@@ -685,5 +702,13 @@ mod tests {
             ),
         );
         assert_eq!(m.basis, MutationBasis::OtherKind);
+        let mut mirror = object;
+        mirror["metadata"]["annotations"] = json!({MIRROR_ANNOTATION: "3d1c5b"});
+        let m = mutate(
+            &WebhookSettings::default(),
+            &request(("", "Pod"), "CREATE", mirror, Value::Null),
+        );
+        assert_eq!(m.basis, MutationBasis::MirrorPod);
+        assert!(m.response.patch.is_none());
     }
 }
