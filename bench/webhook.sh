@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Per-request latency and memory of `palisade serve` (release build) on loopback:
-# N sequential AdmissionReviews of a Deployment (half compliant, half denied) over one
-# HTTPS connection, then the server's resident memory (now and peak).
+# N sequential AdmissionReviews of a Deployment (half compliant, half denied) to /validate
+# over one HTTPS connection, then N to /mutate (half patched), then the server's resident
+# memory (now and peak).
 #
 #   bash bench/webhook.sh [N]        # N defaults to 1000
 set -euo pipefail
@@ -15,7 +16,7 @@ trap 'kill "$SERVER" 2>/dev/null || true; rm -rf "$WORK"' EXIT
 "$TARGET/examples/webhook_load" certs "$WORK"
 PORT=$((20000 + RANDOM % 20000))
 "$TARGET/palisade" serve --tls-cert "$WORK/tls.crt" --tls-key "$WORK/tls.key" \
-    --listen "127.0.0.1:$PORT" --quiet 2>"$WORK/server.log" &
+    --listen "127.0.0.1:$PORT" --mutate --quiet 2>"$WORK/server.log" &
 SERVER=$!
 for _ in $(seq 100); do
     grep -q listening "$WORK/server.log" 2>/dev/null && break
@@ -29,5 +30,6 @@ fi
 rss() { awk -v k="$1" '$1 == k":" {print $2 " kB"}' "/proc/$SERVER/status"; }
 echo "server RSS at start  $(rss VmRSS)"
 "$TARGET/examples/webhook_load" run "https://127.0.0.1:$PORT/validate" "$WORK/ca.crt" "$N"
+"$TARGET/examples/webhook_load" run "https://127.0.0.1:$PORT/mutate" "$WORK/ca.crt" "$N"
 echo "server RSS after     $(rss VmRSS)"
 echo "server peak RSS      $(rss VmHWM)"

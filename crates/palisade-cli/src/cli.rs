@@ -88,7 +88,8 @@ pub enum Command {
     /// pods,deployments,daemonsets,statefulsets,jobs,cronjobs,services,networkpolicies,serviceaccounts,roles,rolebindings,clusterroles,clusterrolebindings,namespaces
     /// -A -o json > cluster.json`
     Cluster(crate::cluster_cmd::ClusterArgs),
-    /// Run the admission webhook: judge objects entering a cluster with the same rules.
+    /// Run the admission webhook: judge objects entering a cluster with the same rules (and,
+    /// with --mutate, add safe security defaults to pods and pod templates).
     Serve(crate::webhook_cmd::ServeArgs),
     /// Admission webhook setup: `palisade webhook manifests`.
     #[command(subcommand)]

@@ -28,13 +28,22 @@ pub struct ServeArgs {
     /// No JSON log line per decision on standard error (start and errors are still logged).
     #[arg(short, long)]
     pub quiet: bool,
+    /// Also serve POST /mutate (as `mutate = true` in [webhook] does): a JSON Patch that
+    /// sets securityContext.seccompProfile.type RuntimeDefault (pod level),
+    /// allowPrivilegeEscalation false (each container that is not privileged and does not
+    /// add SYS_ADMIN) and automountServiceAccountToken false (pods of the default service
+    /// account) where the pod or pod template leaves them unset; what the user set is never
+    /// changed. Without it, /mutate answers 404.
+    #[arg(long)]
+    pub mutate: bool,
 }
 
 #[derive(Debug, Subcommand)]
 pub enum WebhookCommand {
     /// Print the Namespace, ServiceAccount, Deployment, Service, PodDisruptionBudget,
     /// certificate (Secret or cert-manager resources) and ValidatingWebhookConfiguration
-    /// that run `palisade serve` in a cluster: `... | kubectl apply -f -`.
+    /// (and with --mutating a MutatingWebhookConfiguration) that run `palisade serve` in a
+    /// cluster: `... | kubectl apply -f -`.
     ///
     /// With --self-signed (the default) a new CA and serving certificate are generated and
     /// the private key is written in the Secret: treat the output as a secret. The webhook
@@ -74,13 +83,18 @@ pub struct ManifestArgs {
     /// Number of webhook replicas.
     #[arg(long, default_value_t = 2, value_parser = clap::value_parser!(u32).range(1..))]
     pub replicas: u32,
+    /// Also write a MutatingWebhookConfiguration calling /mutate for Pods and the workloads
+    /// with a pod template, and run the server with --mutate.
+    #[arg(long)]
+    pub mutating: bool,
 }
 
 pub fn serve(args: ServeArgs) -> anyhow::Result<u8> {
     let config = palisade_engine::load_config(args.config.as_deref(), &[])?;
     // The downward API's namespace of the pod: the webhook never judges its own namespace.
     let own_namespace = std::env::var("POD_NAMESPACE").ok();
-    let settings = WebhookSettings::from_config(&config, own_namespace.as_deref())?;
+    let mut settings = WebhookSettings::from_config(&config, own_namespace.as_deref())?;
+    settings.mutate |= args.mutate;
     let engine = Engine::new(palisade_server::engine_settings(config))?;
     let mut options = ServerOptions::new(args.listen, args.tls_cert, args.tls_key);
     options.settings = settings.clone();
@@ -93,6 +107,7 @@ pub fn serve(args: ServeArgs) -> anyhow::Result<u8> {
         "exempt_namespaces": settings.exempt_namespaces,
         "exempt_rules": settings.exempt_rules,
         "timeout_ms": settings.timeout.as_millis() as u64,
+        "mutate": settings.mutate,
     });
     eprintln!("{started}");
     running.wait().context("palisade serve")?;
@@ -117,6 +132,7 @@ pub fn run(command: WebhookCommand) -> anyhow::Result<u8> {
             };
             options.timeout_seconds = args.timeout_seconds;
             options.replicas = args.replicas;
+            options.mutating = args.mutating;
             crate::emit(&palisade_server::manifests::manifests(&options)?)?;
             Ok(0)
         }

@@ -2,13 +2,15 @@
 
 mod common;
 
-use std::io::{BufRead, BufReader};
-use std::process::{Command, Stdio};
+use std::io::{BufRead, BufReader, Lines};
+use std::path::Path;
+use std::process::{Child, ChildStderr, Command, ExitStatus, Stdio};
 use std::sync::Arc;
 
+use base64::Engine as _;
 use common::{palisade, stderr, stdout};
 use palisade_server::manifests::self_signed;
-use serde_json::json;
+use serde_json::{json, Value};
 
 fn kinds(yaml: &str) -> Vec<String> {
     palisade_yaml::load(yaml)
@@ -65,6 +67,28 @@ fn webhook_manifests_are_yaml_with_the_expected_kinds() {
     assert!(text.contains("cert-manager.io/inject-ca-from: palisade-system/palisade-webhook"));
     assert!(text.contains("failurePolicy: Ignore"));
     assert!(!text.contains("caBundle"));
+
+    // With --mutating: the MutatingWebhookConfiguration too, and the whole set still
+    // passes Palisade's own rules at medium and above.
+    let out = palisade(
+        dir.path(),
+        &["webhook", "manifests", "--mutating", "--cert-manager"],
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let text = stdout(&out);
+    assert_eq!(
+        kinds(&text)[kinds(&text).len() - 2..],
+        [
+            "ValidatingWebhookConfiguration",
+            "MutatingWebhookConfiguration"
+        ]
+    );
+    assert!(text.contains("path: /mutate"));
+    assert!(text.contains("reinvocationPolicy: IfNeeded"));
+    assert!(text.contains("- --mutate"));
+    std::fs::write(dir.path().join("webhook.yaml"), &text).unwrap();
+    let scan = palisade(dir.path(), &["scan", "webhook.yaml", "--fail-on", "medium"]);
+    assert_eq!(scan.status.code(), Some(0), "{}", stdout(&scan));
 
     let out = palisade(
         dir.path(),
@@ -134,73 +158,165 @@ fn serve_names_unreadable_and_mismatched_certificates() {
     );
 }
 
+/// `palisade serve` running on 127.0.0.1 with a certificate of a fresh CA, and an HTTPS
+/// client that trusts that CA and nothing else.
+struct Served {
+    child: Child,
+    log: Lines<BufReader<ChildStderr>>,
+    started: Value,
+    base: String,
+    agent: ureq::Agent,
+}
+
+impl Served {
+    /// Starts `palisade serve ARGS` in `dir` (where `palisade.toml` may be).
+    fn start(dir: &Path, args: &[&str]) -> Served {
+        let pair = self_signed(&["127.0.0.1".into()]).unwrap();
+        std::fs::write(dir.join("tls.crt"), &pair.cert_pem).unwrap();
+        std::fs::write(dir.join("tls.key"), &pair.key_pem).unwrap();
+        let mut child = Command::new(env!("CARGO_BIN_EXE_palisade"))
+            .args(["serve", "--tls-cert", "tls.crt", "--tls-key", "tls.key"])
+            .args(["--listen", "127.0.0.1:0"])
+            .args(args)
+            .current_dir(dir)
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        let mut log = BufReader::new(child.stderr.take().unwrap()).lines();
+        let started: Value = serde_json::from_str(&log.next().unwrap().unwrap()).unwrap();
+        assert_eq!(started["event"], "listening", "{started}");
+        let base = format!("https://{}", started["addr"].as_str().unwrap());
+        let ca = ureq::tls::Certificate::from_pem(pair.ca_pem.as_bytes()).unwrap();
+        let agent = ureq::Agent::new_with_config(
+            ureq::Agent::config_builder()
+                .tls_config(
+                    ureq::tls::TlsConfig::builder()
+                        .root_certs(ureq::tls::RootCerts::Specific(Arc::new(vec![ca])))
+                        .build(),
+                )
+                .http_status_as_error(false)
+                .build(),
+        );
+        Served {
+            child,
+            log,
+            started,
+            base,
+            agent,
+        }
+    }
+
+    fn get(&self, path: &str) -> (u16, String) {
+        let mut response = self
+            .agent
+            .get(format!("{}{path}", self.base))
+            .call()
+            .unwrap();
+        let body = response.body_mut().read_to_string().unwrap();
+        (response.status().as_u16(), body)
+    }
+
+    fn post(&self, path: &str, body: &str) -> (u16, String) {
+        let mut response = self
+            .agent
+            .post(format!("{}{path}", self.base))
+            .header("content-type", "application/json")
+            .send(body)
+            .unwrap();
+        let body = response.body_mut().read_to_string().unwrap();
+        (response.status().as_u16(), body)
+    }
+
+    /// The answered review of `review` posted to `path`.
+    fn review(&self, path: &str, review: &Value) -> Value {
+        let (status, body) = self.post(path, &review.to_string());
+        assert_eq!(status, 200, "{body}");
+        serde_json::from_str(&body).unwrap()
+    }
+
+    /// The next JSON line the server logged.
+    fn next_log(&mut self) -> Value {
+        serde_json::from_str(&self.log.next().unwrap().unwrap()).unwrap()
+    }
+
+    /// SIGTERM, as the kubelet stops a pod, and the exit status.
+    fn stop(mut self) -> ExitStatus {
+        let killed = Command::new("kill")
+            .args(["-TERM", &self.child.id().to_string()])
+            .status()
+            .unwrap();
+        assert!(killed.success());
+        self.child.wait().unwrap()
+    }
+}
+
+impl Drop for Served {
+    fn drop(&mut self) {
+        // A failed assertion must not leave the server running.
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// An AdmissionReview as kube-apiserver sends it.
+fn admission_review(
+    uid: &str,
+    (group, kind, resource): (&str, &str, &str),
+    namespace: &str,
+    object: Value,
+) -> Value {
+    let gvk = json!({"group": group, "version": "v1", "kind": kind});
+    let gvr = json!({"group": group, "version": "v1", "resource": resource});
+    json!({
+        "apiVersion": "admission.k8s.io/v1",
+        "kind": "AdmissionReview",
+        "request": {
+            "uid": uid,
+            "kind": gvk,
+            "resource": gvr,
+            "requestKind": gvk,
+            "requestResource": gvr,
+            "name": object["metadata"]["name"],
+            "namespace": namespace,
+            "operation": "CREATE",
+            "userInfo": {"username": "jane", "uid": "42", "groups": ["system:authenticated"]},
+            "object": object,
+            "oldObject": null,
+            "dryRun": false,
+            "options": {"apiVersion": "meta.k8s.io/v1", "kind": "CreateOptions"}
+        }
+    })
+}
+
 #[test]
 fn serve_judges_reviews_over_https_and_stops_on_sigterm() {
     let dir = tempfile::tempdir().unwrap();
-    let pair = self_signed(&["127.0.0.1".into()]).unwrap();
-    std::fs::write(dir.path().join("tls.crt"), &pair.cert_pem).unwrap();
-    std::fs::write(dir.path().join("tls.key"), &pair.key_pem).unwrap();
     std::fs::write(
         dir.path().join("palisade.toml"),
         "[webhook]\nblock_at = \"critical\"\nexempt_namespaces = [\"sandbox\"]\n",
     )
     .unwrap();
-    let mut child = Command::new(env!("CARGO_BIN_EXE_palisade"))
-        .args(["serve", "--tls-cert", "tls.crt", "--tls-key", "tls.key"])
-        .args(["--listen", "127.0.0.1:0", "--config", "palisade.toml"])
-        .current_dir(dir.path())
-        .stdin(Stdio::null())
-        .stdout(Stdio::null())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let mut lines = BufReader::new(child.stderr.take().unwrap()).lines();
-    let started: serde_json::Value = serde_json::from_str(&lines.next().unwrap().unwrap()).unwrap();
-    assert_eq!(started["event"], "listening");
-    assert_eq!(started["block_at"], "critical");
-    let base = format!("https://{}", started["addr"].as_str().unwrap());
-
-    let ca = ureq::tls::Certificate::from_pem(pair.ca_pem.as_bytes()).unwrap();
-    let agent = ureq::Agent::new_with_config(
-        ureq::Agent::config_builder()
-            .tls_config(
-                ureq::tls::TlsConfig::builder()
-                    .root_certs(ureq::tls::RootCerts::Specific(Arc::new(vec![ca])))
-                    .build(),
-            )
-            .http_status_as_error(false)
-            .build(),
-    );
-    let health = agent.get(format!("{base}/healthz")).call().unwrap();
-    assert_eq!(health.status().as_u16(), 200);
+    let mut served = Served::start(dir.path(), &["--config", "palisade.toml"]);
+    assert_eq!(served.started["block_at"], "critical");
+    assert_eq!(served.started["mutate"], false);
+    assert_eq!(served.get("/healthz").0, 200);
 
     let review = |namespace: &str| {
-        json!({
-            "apiVersion": "admission.k8s.io/v1",
-            "kind": "AdmissionReview",
-            "request": {
-                "uid": "e2e-1",
-                "kind": {"group": "", "version": "v1", "kind": "Pod"},
-                "resource": {"group": "", "version": "v1", "resource": "pods"},
-                "namespace": namespace,
-                "operation": "CREATE",
-                "userInfo": {"username": "jane"},
-                "object": {
-                    "apiVersion": "v1", "kind": "Pod",
-                    "metadata": {"name": "debug", "namespace": namespace},
-                    "spec": {"containers": [{"name": "sh", "image": "busybox:1.36",
-                                             "securityContext": {"privileged": true}}]}
-                }
-            }
-        })
-        .to_string()
+        admission_review(
+            "e2e-1",
+            ("", "Pod", "pods"),
+            namespace,
+            json!({
+                "apiVersion": "v1", "kind": "Pod",
+                "metadata": {"name": "debug", "namespace": namespace},
+                "spec": {"containers": [{"name": "sh", "image": "busybox:1.36",
+                                         "securityContext": {"privileged": true}}]}
+            }),
+        )
     };
-    let mut response = agent
-        .post(format!("{base}/validate"))
-        .send(review("shop"))
-        .unwrap();
-    let answer: serde_json::Value =
-        serde_json::from_str(&response.body_mut().read_to_string().unwrap()).unwrap();
+    let answer = served.review("/validate", &review("shop"));
     assert_eq!(answer["response"]["uid"], "e2e-1");
     assert_eq!(answer["response"]["allowed"], false);
     let message = answer["response"]["status"]["message"].as_str().unwrap();
@@ -209,17 +325,11 @@ fn serve_judges_reviews_over_https_and_stops_on_sigterm() {
         "{message}"
     );
 
-    let mut response = agent
-        .post(format!("{base}/validate"))
-        .send(review("sandbox"))
-        .unwrap();
-    let answer: serde_json::Value =
-        serde_json::from_str(&response.body_mut().read_to_string().unwrap()).unwrap();
+    let answer = served.review("/validate", &review("sandbox"));
     assert_eq!(answer["response"]["allowed"], true);
 
     // One JSON line per decision.
-    let decision: serde_json::Value =
-        serde_json::from_str(&lines.next().unwrap().unwrap()).unwrap();
+    let decision = served.next_log();
     assert_eq!(decision["event"], "decision");
     assert_eq!(decision["allowed"], false);
     assert_eq!(decision["namespace"], "shop");
@@ -228,11 +338,266 @@ fn serve_judges_reviews_over_https_and_stops_on_sigterm() {
         .unwrap()
         .contains(&json!("ISO003")));
 
-    let killed = Command::new("kill")
-        .args(["-TERM", &child.id().to_string()])
-        .status()
+    // Mutation is opt-in: without --mutate, /mutate says how to turn it on.
+    let (status, body) = served.post("/mutate", &review("shop").to_string());
+    assert_eq!(status, 404);
+    assert!(body.contains("palisade serve --mutate"), "{body}");
+
+    assert_eq!(served.stop().code(), Some(0));
+}
+
+/// (group, kind, resource) of an API type.
+type Resource = (&'static str, &'static str, &'static str);
+
+/// The pod-bearing kinds and where their pod template sits.
+const POD_BEARING: [(Resource, &[&str]); 8] = [
+    (("", "Pod", "pods"), &[]),
+    (("apps", "Deployment", "deployments"), &["spec", "template"]),
+    (
+        ("apps", "StatefulSet", "statefulsets"),
+        &["spec", "template"],
+    ),
+    (("apps", "DaemonSet", "daemonsets"), &["spec", "template"]),
+    (("apps", "ReplicaSet", "replicasets"), &["spec", "template"]),
+    (("batch", "Job", "jobs"), &["spec", "template"]),
+    (
+        ("batch", "CronJob", "cronjobs"),
+        &["spec", "jobTemplate", "spec", "template"],
+    ),
+    (
+        ("", "ReplicationController", "replicationcontrollers"),
+        &["spec", "template"],
+    ),
+];
+
+/// An object of `kind` named `web` whose pod spec is `spec`.
+fn workload(((group, kind, _), template): (Resource, &[&str]), spec: Value) -> Value {
+    let mut pod = json!({"metadata": {"labels": {"app": "web"}}, "spec": spec});
+    for key in template.iter().rev() {
+        let mut outer = serde_json::Map::new();
+        if *key == "template" {
+            outer.insert("selector".into(), json!({"matchLabels": {"app": "web"}}));
+        }
+        if *key == "jobTemplate" {
+            outer.insert("schedule".into(), json!("0 3 * * *"));
+        }
+        outer.insert(key.to_string(), pod);
+        pod = Value::Object(outer);
+    }
+    let api_version = if group.is_empty() {
+        "v1".to_string()
+    } else {
+        format!("{group}/v1")
+    };
+    let mut object = pod;
+    let metadata = json!({"name": "web", "namespace": "shop", "labels": {"app": "web"}});
+    object["apiVersion"] = api_version.into();
+    object["kind"] = kind.into();
+    object["metadata"] = metadata;
+    object
+}
+
+/// The object `review` was about, with the patch of `answer` applied as the API server does.
+fn patched(review: &Value, answer: &Value) -> Value {
+    let response = &answer["response"];
+    assert_eq!(response["patchType"], "JSONPatch", "{answer}");
+    let bytes = base64::engine::general_purpose::STANDARD
+        .decode(response["patch"].as_str().unwrap())
         .unwrap();
-    assert!(killed.success());
-    let status = child.wait().unwrap();
-    assert_eq!(status.code(), Some(0));
+    let patch: json_patch::Patch = serde_json::from_slice(&bytes).unwrap();
+    let mut object = review["request"]["object"].clone();
+    json_patch::patch(&mut object, &patch).unwrap();
+    object
+}
+
+#[test]
+fn mutate_adds_safe_defaults_to_every_pod_bearing_kind_over_https() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("palisade.toml"),
+        "[webhook]\nexempt_namespaces = [\"sandbox\"]\n",
+    )
+    .unwrap();
+    let mut served = Served::start(dir.path(), &["--config", "palisade.toml", "--mutate"]);
+    assert_eq!(served.started["mutate"], true);
+
+    // What a user writes: nothing about seccomp, escalation or the token; one privileged
+    // container and one adding SYS_ADMIN, where allowPrivilegeEscalation: false is invalid.
+    let spec = json!({
+        "restartPolicy": "Always",
+        "initContainers": [{"name": "migrate", "image": "shop:1.4",
+                            "securityContext": {"runAsNonRoot": true}}],
+        "containers": [
+            {"name": "app", "image": "shop:1.4"},
+            {"name": "vpn", "image": "vpn:2", "securityContext": {"privileged": true}},
+            {"name": "fuse", "image": "fuse:1",
+             "securityContext": {"capabilities": {"add": ["SYS_ADMIN"]}}},
+        ],
+    });
+    let expected = json!({
+        "restartPolicy": "Always",
+        "securityContext": {"seccompProfile": {"type": "RuntimeDefault"}},
+        "automountServiceAccountToken": false,
+        "initContainers": [{"name": "migrate", "image": "shop:1.4",
+                            "securityContext": {"runAsNonRoot": true,
+                                                "allowPrivilegeEscalation": false}}],
+        "containers": [
+            {"name": "app", "image": "shop:1.4",
+             "securityContext": {"allowPrivilegeEscalation": false}},
+            {"name": "vpn", "image": "vpn:2", "securityContext": {"privileged": true}},
+            {"name": "fuse", "image": "fuse:1",
+             "securityContext": {"capabilities": {"add": ["SYS_ADMIN"]}}},
+        ],
+    });
+    for (n, kind) in POD_BEARING.into_iter().enumerate() {
+        let mut spec = spec.clone();
+        let mut expected = expected.clone();
+        if kind.0 .2 == "jobs" || kind.0 .2 == "cronjobs" {
+            spec["restartPolicy"] = "Never".into();
+            expected["restartPolicy"] = "Never".into();
+        }
+        let uid = format!("mutate-{n}");
+        let review = admission_review(&uid, kind.0, "shop", workload(kind, spec));
+        let answer = served.review("/mutate", &review);
+        assert_eq!(answer["apiVersion"], "admission.k8s.io/v1");
+        assert_eq!(answer["kind"], "AdmissionReview");
+        assert_eq!(answer["response"]["uid"], uid.as_str());
+        assert_eq!(answer["response"]["allowed"], true);
+        assert_eq!(
+            patched(&review, &answer),
+            workload(kind, expected),
+            "{}",
+            kind.0 .1
+        );
+        let prefix: String = kind.1.iter().map(|k| format!("{k}.")).collect();
+        let listed = answer["response"]["auditAnnotations"]["mutations"]
+            .as_str()
+            .unwrap();
+        assert_eq!(
+            listed,
+            [
+                "securityContext.seccompProfile.type=RuntimeDefault",
+                "initContainers[0].securityContext.allowPrivilegeEscalation=false",
+                "containers[0].securityContext.allowPrivilegeEscalation=false",
+                "automountServiceAccountToken=false",
+            ]
+            .map(|field| format!("{prefix}spec.{field}"))
+            .join(","),
+            "{}",
+            kind.0 .1
+        );
+        // One JSON line per request, naming the changes.
+        let logged = served.next_log();
+        assert_eq!(logged["event"], "mutation");
+        assert_eq!(logged["uid"], uid.as_str());
+        assert_eq!(logged["kind"], kind.0 .1);
+        assert_eq!(logged["namespace"], "shop");
+        assert_eq!(logged["name"], "web");
+        assert_eq!(logged["mutations"].as_array().unwrap().len(), 4);
+    }
+
+    // What the user set explicitly, even to the weaker value, is theirs: no patch at all.
+    let explicit = json!({
+        "serviceAccountName": "default",
+        "automountServiceAccountToken": true,
+        "securityContext": {"seccompProfile": {"type": "Unconfined"}},
+        "containers": [{"name": "app", "image": "shop:1.4",
+                        "securityContext": {"allowPrivilegeEscalation": true}}],
+    });
+    for kind in POD_BEARING {
+        let review = admission_review("explicit", kind.0, "shop", workload(kind, explicit.clone()));
+        let response = &served.review("/mutate", &review)["response"];
+        assert_eq!(response["uid"], "explicit");
+        assert_eq!(response["allowed"], true);
+        for absent in ["patch", "patchType", "auditAnnotations"] {
+            assert!(response.get(absent).is_none(), "{absent}: {response}");
+        }
+    }
+    // A pod of its own service account keeps its token; the rest is still set.
+    let own_account = json!({"serviceAccountName": "shop",
+                             "containers": [{"name": "app", "image": "shop:1.4"}]});
+    let review = admission_review(
+        "own",
+        POD_BEARING[0].0,
+        "shop",
+        workload(POD_BEARING[0], own_account),
+    );
+    let object = patched(&review, &served.review("/mutate", &review));
+    assert!(object["spec"].get("automountServiceAccountToken").is_none());
+    assert_eq!(
+        object["spec"]["securityContext"]["seccompProfile"]["type"],
+        "RuntimeDefault"
+    );
+
+    // Exempt namespaces are left alone, as /validate leaves them unjudged.
+    let review = admission_review(
+        "exempt",
+        POD_BEARING[1].0,
+        "sandbox",
+        workload(POD_BEARING[1], spec),
+    );
+    let response = &served.review("/mutate", &review)["response"];
+    assert_eq!(response["allowed"], true);
+    assert!(response.get("patch").is_none(), "{response}");
+
+    // Every field set is counted, by namespace and setting.
+    let (status, metrics) = served.get("/metrics");
+    assert_eq!(status, 200);
+    for (setting, count) in [
+        ("seccomp_profile", 9),
+        ("allow_privilege_escalation", 17),
+        ("automount_service_account_token", 8),
+    ] {
+        let line = format!(
+            r#"palisade_webhook_mutations_total{{namespace="shop",setting="{setting}"}} {count}"#
+        );
+        assert!(metrics.contains(&line), "{line}\n{metrics}");
+    }
+    assert!(
+        metrics.contains(r#"palisade_webhook_requests_total{path="/mutate",code="200"} 18"#),
+        "{metrics}"
+    );
+    assert_eq!(served.stop().code(), Some(0));
+}
+
+#[test]
+fn mutate_answers_bad_input_with_a_4xx_and_a_reason() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("palisade.toml"),
+        "[webhook]\nmutate = true\n",
+    )
+    .unwrap();
+    let served = Served::start(dir.path(), &["--config", "palisade.toml", "--quiet"]);
+    assert_eq!(served.started["mutate"], true);
+    let cases = [
+        ("{not json", "the body is not an AdmissionReview"),
+        (
+            r#"{"apiVersion":"admission.k8s.io/v1","kind":"AdmissionReview"}"#,
+            "the AdmissionReview has no `request`",
+        ),
+        (
+            r#"{"apiVersion":"admission.k8s.io/v1beta1","kind":"AdmissionReview","request":{}}"#,
+            "apiVersion `admission.k8s.io/v1beta1` is not served",
+        ),
+        (
+            r#"{"apiVersion":"admission.k8s.io/v1","kind":"AdmissionReview","request":{"uid":"1","kind":{"kind":"Pod"},"resource":{"resource":"pods"},"operation":"CREATE"}}"#,
+            "a CREATE request must carry `request.object`",
+        ),
+    ];
+    for (body, reason) in cases {
+        let (status, text) = served.post("/mutate", body);
+        assert_eq!(status, 400, "{body}: {text}");
+        assert!(text.contains(reason), "{body}: {text}");
+    }
+    let (_, metrics) = served.get("/metrics");
+    assert!(
+        metrics.contains(r#"palisade_webhook_errors_total{kind="bad_request"} 4"#),
+        "{metrics}"
+    );
+    assert!(
+        metrics.contains(r#"palisade_webhook_requests_total{path="/mutate",code="400"} 4"#),
+        "{metrics}"
+    );
+    assert_eq!(served.stop().code(), Some(0));
 }

@@ -3,16 +3,19 @@
 //! `webhook_load certs DIR` writes `ca.crt`, `tls.crt` and `tls.key` for 127.0.0.1 into DIR.
 //! `webhook_load run URL CA N` sends N AdmissionReviews of a Deployment one after the other
 //! over one kept-alive HTTPS connection and prints the latency distribution seen by the
-//! client (request written to response read), alternating a compliant Deployment and one
-//! that is denied.
+//! client (request written to response read). To `/validate` it alternates a compliant
+//! Deployment and one that is denied; to `/mutate`, the compliant one (nothing to add) and
+//! one that sets none of the defaults (patched).
 
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use serde_json::json;
 
-fn deployment(uid: usize, privileged: bool) -> String {
-    json!({
+/// A Deployment review: hardened, or `privileged`, or without the three settings `/mutate`
+/// adds (`bare`).
+fn deployment(uid: usize, privileged: bool, bare: bool) -> String {
+    let mut review = json!({
         "apiVersion": "admission.k8s.io/v1",
         "kind": "AdmissionReview",
         "request": {
@@ -60,8 +63,21 @@ fn deployment(uid: usize, privileged: bool) -> String {
             "dryRun": false,
             "options": {"apiVersion": "meta.k8s.io/v1", "kind": "CreateOptions"}
         }
-    })
-    .to_string()
+    });
+    if bare {
+        let spec = &mut review["request"]["object"]["spec"]["template"]["spec"];
+        let spec = spec.as_object_mut().unwrap();
+        spec.remove("automountServiceAccountToken");
+        spec["securityContext"]
+            .as_object_mut()
+            .unwrap()
+            .remove("seccompProfile");
+        spec["containers"][0]["securityContext"]
+            .as_object_mut()
+            .unwrap()
+            .remove("allowPrivilegeEscalation");
+    }
+    review.to_string()
 }
 
 fn percentile(sorted: &[Duration], p: f64) -> Duration {
@@ -93,13 +109,18 @@ fn main() {
                     .http_status_as_error(false)
                     .build(),
             );
-            let bodies = [deployment(0, false), deployment(1, true)];
+            let mutate = url.ends_with("/mutate");
+            let bodies = if mutate {
+                [deployment(0, false, false), deployment(1, false, true)]
+            } else {
+                [deployment(0, false, false), deployment(1, true, false)]
+            };
             // Warm-up: the TLS handshake and first allocations are not per-request costs.
             for body in &bodies {
                 agent.post(url).send(body.as_str()).unwrap();
             }
             let mut latencies = Vec::with_capacity(n);
-            let (mut allowed, mut denied, mut errors) = (0, 0, 0);
+            let (mut allowed, mut denied, mut patched, mut errors) = (0, 0, 0, 0);
             let started = Instant::now();
             for i in 0..n {
                 let body = &bodies[i % 2];
@@ -114,6 +135,7 @@ fn main() {
                     });
                 latencies.push(t.elapsed());
                 match result {
+                    Ok((200, b)) if b.contains("\"patchType\":\"JSONPatch\"") => patched += 1,
                     Ok((200, b)) if b.contains("\"allowed\":true") => allowed += 1,
                     Ok((200, _)) => denied += 1,
                     _ => errors += 1,
@@ -122,8 +144,18 @@ fn main() {
             let total = started.elapsed();
             latencies.sort();
             let ms = |d: Duration| d.as_secs_f64() * 1000.0;
-            println!("requests    {n} sequential Deployment AdmissionReviews (half denied), one HTTPS connection");
-            println!("allowed     {allowed}\ndenied      {denied}\nerrors      {errors}");
+            let half = if mutate {
+                "half patched"
+            } else {
+                "half denied"
+            };
+            println!("requests    {n} sequential Deployment AdmissionReviews to {url} ({half}), one HTTPS connection");
+            if mutate {
+                println!("patched     {patched}\nunchanged   {allowed}");
+            } else {
+                println!("allowed     {allowed}\ndenied      {denied}");
+            }
+            println!("errors      {errors}");
             println!("median      {:.3} ms", ms(percentile(&latencies, 50.0)));
             println!("p99         {:.3} ms", ms(percentile(&latencies, 99.0)));
             println!("p99.9       {:.3} ms", ms(percentile(&latencies, 99.9)));

@@ -7,6 +7,7 @@
 //! exempt_namespaces = ["kube-system"]     # requests in these namespaces are allowed unjudged
 //! exempt_rules = ["IMG010"]               # findings of these rules never block nor warn
 //! timeout_ms = 4000                       # deadline of one decision
+//! mutate = false                          # serve POST /mutate (also `palisade serve --mutate`)
 //! ```
 //!
 //! What happens when the server cannot answer (down, too slow, an error) is not decided here
@@ -37,6 +38,8 @@ pub struct WebhookSettings {
     pub exempt_rules: BTreeSet<String>,
     /// How long one decision may take before the request gets an error.
     pub timeout: Duration,
+    /// Whether `POST /mutate` adds safe defaults (off: it answers 404 saying how to turn it on).
+    pub mutate: bool,
 }
 
 impl Default for WebhookSettings {
@@ -46,6 +49,7 @@ impl Default for WebhookSettings {
             exempt_namespaces: ["kube-system".to_string()].into(),
             exempt_rules: BTreeSet::new(),
             timeout: DEFAULT_TIMEOUT,
+            mutate: false,
         }
     }
 }
@@ -58,6 +62,8 @@ struct WebhookTable {
     #[serde(default)]
     exempt_rules: Vec<String>,
     timeout_ms: Option<u64>,
+    #[serde(default)]
+    mutate: bool,
 }
 
 impl WebhookSettings {
@@ -86,6 +92,7 @@ impl WebhookSettings {
         if let Some(namespaces) = table.exempt_namespaces {
             settings.exempt_namespaces = namespaces.into_iter().collect();
         }
+        settings.mutate = table.mutate;
         settings.exempt_rules = table
             .exempt_rules
             .into_iter()
@@ -120,12 +127,13 @@ mod tests {
         assert!(s.exempt_namespaces.contains("kube-system"));
         assert!(s.exempt_namespaces.contains("palisade-system"));
         assert_eq!(s.timeout, DEFAULT_TIMEOUT);
+        assert!(!s.mutate);
     }
 
     #[test]
     fn the_table_overrides_the_defaults() {
         let s = parse(
-            "[webhook]\nblock_at = \"critical\"\nexempt_namespaces = [\"dev\"]\nexempt_rules = [\"iso003\"]\ntimeout_ms = 250\n",
+            "[webhook]\nblock_at = \"critical\"\nexempt_namespaces = [\"dev\"]\nexempt_rules = [\"iso003\"]\ntimeout_ms = 250\nmutate = true\n",
         )
         .unwrap();
         assert_eq!(s.block_at, Severity::Critical);
@@ -133,6 +141,7 @@ mod tests {
         assert!(s.exempt_namespaces.contains("dev"));
         assert!(s.exempt_rules.contains("ISO003"));
         assert_eq!(s.timeout, Duration::from_millis(250));
+        assert!(s.mutate);
     }
 
     #[test]

@@ -6,13 +6,19 @@
 //! warnings that kubectl prints. `GET /healthz`, `/readyz` and `/metrics` (Prometheus text)
 //! serve the kubelet and the monitoring stack.
 //!
+//! When mutation is on (`palisade serve --mutate` or `[webhook] mutate = true`),
+//! `POST /mutate` answers with a JSON Patch that adds three settings of the restricted
+//! profile (seccomp `RuntimeDefault`, no privilege escalation, no token of the `default`
+//! service account) where a pod or pod template leaves them unset ([`mutation`]).
+//!
 //! It also writes what a cluster needs to call it ([`manifests`]): Deployment, Service,
-//! ServiceAccount, ValidatingWebhookConfiguration, and a self-signed CA and serving
+//! ServiceAccount, ValidatingWebhookConfiguration (and MutatingWebhookConfiguration when
+//! asked), and a self-signed CA and serving
 //! certificate, or cert-manager resources.
 //!
 //! It is not a scanner (rules and the scan are `palisade-engine`'s), not a command line
-//! (`palisade serve` in `palisade-cli` builds the engine and calls [`start`]), and it does not
-//! mutate objects or watch the cluster: rules that need other objects (RBAC paths,
+//! (`palisade serve` in `palisade-cli` builds the engine and calls [`start`]), it changes
+//! nothing the user set, and it does not watch the cluster: rules that need other objects (RBAC paths,
 //! NetworkPolicy coverage, listed in [`NEEDS_CLUSTER_VIEW`]) are not applied at admission.
 //!
 //! Fail open or closed is the cluster's choice, not the server's: the webhook
@@ -23,6 +29,7 @@ pub mod config;
 mod decision;
 pub mod manifests;
 mod metrics;
+pub mod mutation;
 pub mod review;
 mod server;
 mod tls;
@@ -31,6 +38,7 @@ pub use yaml::to_yaml;
 
 pub use config::WebhookSettings;
 pub use decision::{describe, judge, Basis, Decision, NEEDS_CLUSTER_VIEW};
+pub use mutation::{mutate, Mutation};
 pub use server::{start, Running, ServerOptions, CLIENT_TIMEOUT, DEFAULT_LISTEN, MAX_BODY_BYTES};
 pub use tls::{load_certified_key, TlsError};
 

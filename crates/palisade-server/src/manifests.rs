@@ -1,6 +1,7 @@
 //! `palisade webhook manifests`: everything a cluster needs to send its admission requests
 //! to `palisade serve` — Namespace, ServiceAccount, Deployment, Service, NetworkPolicy,
-//! PodDisruptionBudget and the ValidatingWebhookConfiguration — with the serving
+//! PodDisruptionBudget and the ValidatingWebhookConfiguration (and, when asked, the
+//! MutatingWebhookConfiguration of `/mutate`) — with the serving
 //! certificate either generated here (a self-signed CA, its `caBundle` in the webhook
 //! configuration, the key pair in a `kubernetes.io/tls` Secret) or left to cert-manager
 //! (an Issuer, a Certificate and the CA injector's annotation).
@@ -8,7 +9,9 @@
 //! The webhook is fail-closed (`failurePolicy: Fail`): while no replica answers within
 //! `timeoutSeconds`, creating or updating the judged kinds outside the exempt namespaces is
 //! refused. Two replicas and a PodDisruptionBudget keep one answering through node drains;
-//! `--failure-policy ignore` admits requests unjudged instead.
+//! `--failure-policy ignore` admits requests unjudged instead. The mutating webhook, when
+//! written, has the same policy: while it is down, Pods and workloads outside the exempt
+//! namespaces are refused (`Fail`) or stored without the defaults (`Ignore`).
 
 use base64::Engine as _;
 use serde_json::{json, Value};
@@ -45,6 +48,8 @@ pub struct ManifestOptions {
     /// How long the API server waits for an answer (1 to 30 s).
     pub timeout_seconds: u8,
     pub replicas: u32,
+    /// Also a MutatingWebhookConfiguration, and the server started with `--mutate`.
+    pub mutating: bool,
 }
 
 impl ManifestOptions {
@@ -57,6 +62,7 @@ impl ManifestOptions {
             failure_policy: FailurePolicy::Fail,
             timeout_seconds: 5,
             replicas: 2,
+            mutating: false,
         }
     }
 }
@@ -156,6 +162,33 @@ fn webhook_rules() -> Value {
             ]
         ),
         rule("networking.k8s.io", &["networkpolicies", "ingresses"]),
+    ])
+}
+
+/// What `/mutate` patches: Pods as they are created and as `kubectl debug` adds ephemeral
+/// containers, and the workloads with a pod template (a Job's template is immutable, so
+/// Jobs on CREATE only).
+fn mutating_rules() -> Value {
+    let rule = |group: &str, resources: &[&str], operations: &[&str]| {
+        json!({
+            "apiGroups": [group],
+            "apiVersions": ["v1"],
+            "operations": operations,
+            "resources": resources,
+            "scope": "Namespaced",
+        })
+    };
+    json!([
+        rule("", &["pods"], &["CREATE"]),
+        rule("", &["pods/ephemeralcontainers"], &["UPDATE"]),
+        rule("", &["replicationcontrollers"], &["CREATE", "UPDATE"]),
+        rule(
+            "apps",
+            &["deployments", "statefulsets", "daemonsets", "replicasets"],
+            &["CREATE", "UPDATE"]
+        ),
+        rule("batch", &["jobs"], &["CREATE"]),
+        rule("batch", &["cronjobs"], &["CREATE", "UPDATE"]),
     ])
 }
 
@@ -261,6 +294,18 @@ pub fn manifests(options: &ManifestOptions) -> Result<String, ServerError> {
         }
     }
     let selector = json!({"app.kubernetes.io/name": name});
+    let mut args = vec![
+        "serve",
+        "--tls-cert",
+        "/etc/palisade/tls/tls.crt",
+        "--tls-key",
+        "/etc/palisade/tls/tls.key",
+        "--listen",
+        "0.0.0.0:8443",
+    ];
+    if options.mutating {
+        args.push("--mutate");
+    }
     docs.push(json!({
         "apiVersion": "apps/v1",
         "kind": "Deployment",
@@ -283,9 +328,7 @@ pub fn manifests(options: &ManifestOptions) -> Result<String, ServerError> {
                         "name": "webhook",
                         "image": options.image,
                         "imagePullPolicy": "IfNotPresent",
-                        "args": ["serve", "--tls-cert", "/etc/palisade/tls/tls.crt",
-                                 "--tls-key", "/etc/palisade/tls/tls.key",
-                                 "--listen", "0.0.0.0:8443"],
+                        "args": args,
                         "env": [{"name": "POD_NAMESPACE",
                                  "valueFrom": {"fieldRef": {"fieldPath": "metadata.namespace"}}}],
                         "ports": [{"name": "https", "containerPort": 8443, "protocol": "TCP"}],
@@ -344,12 +387,25 @@ pub fn manifests(options: &ManifestOptions) -> Result<String, ServerError> {
         "metadata": meta(name),
         "spec": {"minAvailable": 1, "selector": {"matchLabels": selector}},
     }));
-    let mut client_config = json!({
-        "service": {"name": name, "namespace": ns, "path": "/validate", "port": 443},
-    });
-    if let Some(bundle) = ca_bundle {
-        client_config["caBundle"] = bundle.into();
-    }
+    let failure_policy = match options.failure_policy {
+        FailurePolicy::Fail => "Fail",
+        FailurePolicy::Ignore => "Ignore",
+    };
+    let namespace_selector = json!({"matchExpressions": [{
+        "key": "kubernetes.io/metadata.name",
+        "operator": "NotIn",
+        "values": ["kube-system", ns],
+    }]});
+    let timeout_seconds = options.timeout_seconds.clamp(1, 30);
+    let client_config = |path: &str| {
+        let mut config = json!({
+            "service": {"name": name, "namespace": ns, "path": path, "port": 443},
+        });
+        if let Some(bundle) = &ca_bundle {
+            config["caBundle"] = bundle.clone().into();
+        }
+        config
+    };
     let mut webhook_meta = json!({"name": name, "labels": labels});
     if !webhook_annotations.is_empty() {
         webhook_meta["annotations"] = Value::Object(webhook_annotations);
@@ -362,21 +418,34 @@ pub fn manifests(options: &ManifestOptions) -> Result<String, ServerError> {
             "name": "validate.palisade.dev",
             "admissionReviewVersions": ["v1"],
             "sideEffects": "None",
-            "timeoutSeconds": options.timeout_seconds.clamp(1, 30),
-            "failurePolicy": match options.failure_policy {
-                FailurePolicy::Fail => "Fail",
-                FailurePolicy::Ignore => "Ignore",
-            },
+            "timeoutSeconds": timeout_seconds,
+            "failurePolicy": failure_policy,
             "matchPolicy": "Equivalent",
-            "namespaceSelector": {"matchExpressions": [{
-                "key": "kubernetes.io/metadata.name",
-                "operator": "NotIn",
-                "values": ["kube-system", ns],
-            }]},
+            "namespaceSelector": namespace_selector,
             "rules": webhook_rules(),
-            "clientConfig": client_config,
+            "clientConfig": client_config("/validate"),
         }],
     }));
+    if options.mutating {
+        docs.push(json!({
+            "apiVersion": "admissionregistration.k8s.io/v1",
+            "kind": "MutatingWebhookConfiguration",
+            "metadata": webhook_meta,
+            "webhooks": [{
+                "name": "mutate.palisade.dev",
+                "admissionReviewVersions": ["v1"],
+                "sideEffects": "None",
+                "timeoutSeconds": timeout_seconds,
+                "failurePolicy": failure_policy,
+                "matchPolicy": "Equivalent",
+                // Called again when a later webhook changes the object (it may add a container).
+                "reinvocationPolicy": "IfNeeded",
+                "namespaceSelector": namespace_selector,
+                "rules": mutating_rules(),
+                "clientConfig": client_config("/mutate"),
+            }],
+        }));
+    }
     let mut out = String::from(
         "# Palisade admission webhook: generated by `palisade webhook manifests`.\n\
          # failurePolicy Fail = fail closed: while no replica answers, judged requests are refused.\n",
@@ -478,17 +547,92 @@ mod tests {
 
     #[test]
     fn the_manifests_pass_palisades_own_rules() {
-        let mut options = ManifestOptions::new("palisade-system");
-        options.certificates = CertSource::CertManager;
-        assert_eq!(
-            serious_findings(&manifests(&options).unwrap()),
-            Vec::<String>::new()
-        );
-        // A generated key in a Secret is what the self-signed mode is; nothing else is flagged.
-        options.certificates = CertSource::SelfSigned;
-        for finding in serious_findings(&manifests(&options).unwrap()) {
-            assert!(finding.starts_with("SEC"), "{finding}");
+        for mutating in [false, true] {
+            let mut options = ManifestOptions::new("palisade-system");
+            options.mutating = mutating;
+            options.certificates = CertSource::CertManager;
+            assert_eq!(
+                serious_findings(&manifests(&options).unwrap()),
+                Vec::<String>::new()
+            );
+            // A generated key in a Secret is what the self-signed mode is; nothing else is
+            // flagged.
+            options.certificates = CertSource::SelfSigned;
+            for finding in serious_findings(&manifests(&options).unwrap()) {
+                assert!(finding.starts_with("SEC"), "{finding}");
+            }
         }
+    }
+
+    #[test]
+    fn mutating_manifests_call_mutate_with_the_validating_webhooks_ca_and_exemptions() {
+        let mut options = ManifestOptions::new("palisade-system");
+        options.mutating = true;
+        options.timeout_seconds = 3;
+        let docs = load(&manifests(&options).unwrap());
+        assert_eq!(
+            kinds(&docs),
+            [
+                "Namespace",
+                "ServiceAccount",
+                "Secret",
+                "Deployment",
+                "Service",
+                "NetworkPolicy",
+                "PodDisruptionBudget",
+                "ValidatingWebhookConfiguration",
+                "MutatingWebhookConfiguration"
+            ]
+        );
+        let args = &docs[3]["spec"]["template"]["spec"]["containers"][0]["args"];
+        assert!(args.as_array().unwrap().contains(&json!("--mutate")));
+        let validating = &docs[7]["webhooks"][0];
+        let mutating = &docs[8]["webhooks"][0];
+        assert_eq!(mutating["name"], "mutate.palisade.dev");
+        assert_eq!(mutating["clientConfig"]["service"]["path"], "/mutate");
+        assert_eq!(
+            mutating["clientConfig"]["caBundle"],
+            validating["clientConfig"]["caBundle"]
+        );
+        for key in [
+            "namespaceSelector",
+            "sideEffects",
+            "timeoutSeconds",
+            "failurePolicy",
+            "matchPolicy",
+            "admissionReviewVersions",
+        ] {
+            assert_eq!(mutating[key], validating[key], "{key}");
+        }
+        assert_eq!(mutating["timeoutSeconds"], 3);
+        assert_eq!(mutating["matchPolicy"], "Equivalent");
+        assert_eq!(mutating["reinvocationPolicy"], "IfNeeded");
+        let resources: Vec<&str> = mutating["rules"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .flat_map(|r| r["resources"].as_array().unwrap())
+            .map(|r| r.as_str().unwrap())
+            .collect();
+        assert_eq!(
+            resources,
+            [
+                "pods",
+                "pods/ephemeralcontainers",
+                "replicationcontrollers",
+                "deployments",
+                "statefulsets",
+                "daemonsets",
+                "replicasets",
+                "jobs",
+                "cronjobs"
+            ]
+        );
+        // Without --mutating: neither the configuration nor the flag.
+        let docs = load(&manifests(&ManifestOptions::new("palisade-system")).unwrap());
+        assert!(!kinds(&docs).contains(&"MutatingWebhookConfiguration"));
+        let args = &docs[3]["spec"]["template"]["spec"]["containers"][0]["args"];
+        assert!(!args.as_array().unwrap().contains(&json!("--mutate")));
     }
 
     #[test]
@@ -530,6 +674,15 @@ mod tests {
         assert!(config["webhooks"][0]["clientConfig"]
             .get("caBundle")
             .is_none());
+        options.mutating = true;
+        let docs = load(&manifests(&options).unwrap());
+        let mutating = &docs[9];
+        assert_eq!(mutating["kind"], "MutatingWebhookConfiguration");
+        assert_eq!(
+            mutating["metadata"]["annotations"]["cert-manager.io/inject-ca-from"],
+            "sec/palisade-webhook"
+        );
+        assert_eq!(mutating["webhooks"][0]["failurePolicy"], "Ignore");
         assert_eq!(config["webhooks"][0]["failurePolicy"], "Ignore");
         assert_eq!(docs[3]["spec"]["secretName"], "palisade-webhook-tls");
     }

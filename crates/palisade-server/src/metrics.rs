@@ -41,6 +41,14 @@ pub struct FindingLabels {
     pub action: &'static str,
 }
 
+#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
+pub struct MutationLabels {
+    pub namespace: String,
+    /// The default set: `seccomp_profile`, `allow_privilege_escalation`,
+    /// `automount_service_account_token`.
+    pub setting: &'static str,
+}
+
 #[derive(Clone, Copy, Debug, Hash, PartialEq, Eq)]
 pub enum ErrorKind {
     /// The body was not an AdmissionReview this server answers.
@@ -76,6 +84,7 @@ pub struct Metrics {
     pub latency: Family<PathLabels, Histogram, fn() -> Histogram>,
     pub decisions: Family<DecisionLabels, Counter>,
     pub findings: Family<FindingLabels, Counter>,
+    pub mutations: Family<MutationLabels, Counter>,
     pub errors: Family<ErrorLabels, Counter>,
 }
 
@@ -87,6 +96,7 @@ impl Default for Metrics {
         );
         let decisions = Family::<DecisionLabels, Counter>::default();
         let findings = Family::<FindingLabels, Counter>::default();
+        let mutations = Family::<MutationLabels, Counter>::default();
         let errors = Family::<ErrorLabels, Counter>::default();
         let mut registry = Registry::with_prefix("palisade_webhook");
         registry.register(
@@ -110,6 +120,11 @@ impl Default for Metrics {
             findings.clone(),
         );
         registry.register(
+            "mutations",
+            "Fields set by /mutate, by namespace and setting",
+            mutations.clone(),
+        );
+        registry.register(
             "errors",
             "Requests that got no decision, by kind",
             errors.clone(),
@@ -120,6 +135,7 @@ impl Default for Metrics {
             latency,
             decisions,
             findings,
+            mutations,
             errors,
         }
     }

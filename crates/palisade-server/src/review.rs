@@ -130,10 +130,22 @@ pub struct AdmissionResponse {
     pub allowed: bool,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<Status>,
+    /// The base64 of a JSON Patch (RFC 6902) to apply to the object (`/mutate` only).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub patch: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub patch_type: Option<PatchType>,
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub audit_annotations: BTreeMap<String, String>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub warnings: Vec<String>,
+}
+
+/// `admissionv1.PatchType`: the only patch format the API server accepts.
+#[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq)]
+pub enum PatchType {
+    #[serde(rename = "JSONPatch")]
+    JsonPatch,
 }
 
 /// A review as answered: `response` set.

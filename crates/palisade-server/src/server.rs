@@ -21,9 +21,10 @@ use tokio::sync::{oneshot, Semaphore};
 use crate::config::WebhookSettings;
 use crate::decision::{judge, Basis};
 use crate::metrics::{
-    DecisionLabels, ErrorKind, FindingLabels, Metrics, PathLabels, RequestLabels,
+    DecisionLabels, ErrorKind, FindingLabels, Metrics, MutationLabels, PathLabels, RequestLabels,
 };
-use crate::review::{self, AdmissionReviewResponse};
+use crate::mutation::mutate as plan_mutation;
+use crate::review::{self, AdmissionRequest, AdmissionReviewResponse};
 use crate::tls::{self, ReloadingCert};
 use crate::ServerError;
 
@@ -277,6 +278,7 @@ fn router(state: Arc<AppState>) -> Router {
     let limit = state.max_body_bytes;
     Router::new()
         .route("/validate", post(validate))
+        .route("/mutate", post(mutate))
         .route("/healthz", get(|| async { "ok\n" }))
         .route("/readyz", get(|| async { "ok\n" }))
         .route("/metrics", get(metrics))
@@ -289,6 +291,7 @@ fn router(state: Arc<AppState>) -> Router {
 fn path_label(path: &str) -> &'static str {
     match path {
         "/validate" => "/validate",
+        "/mutate" => "/mutate",
         "/healthz" => "/healthz",
         "/readyz" => "/readyz",
         "/metrics" => "/metrics",
@@ -336,36 +339,127 @@ fn plain(code: StatusCode, message: String) -> Response {
         .into_response()
 }
 
-async fn validate(
-    State(state): State<Arc<AppState>>,
+/// The request of an AdmissionReview body, or the 4xx status and the reason there is none.
+fn read_review(
+    state: &AppState,
     body: Result<Bytes, axum::extract::rejection::BytesRejection>,
-) -> Response {
-    let started = Instant::now();
+) -> Result<AdmissionRequest, (StatusCode, String)> {
     let body = match body {
         Ok(body) => body,
         Err(rejection) if rejection.status() == StatusCode::PAYLOAD_TOO_LARGE => {
             state.metrics.error(ErrorKind::TooLarge);
-            return plain(
+            return Err((
                 StatusCode::PAYLOAD_TOO_LARGE,
                 format!(
                     "the AdmissionReview is over the {} byte limit",
                     state.max_body_bytes
                 ),
-            );
+            ));
         }
         Err(rejection) => {
             state.metrics.error(ErrorKind::BadRequest);
-            return plain(rejection.status(), rejection.body_text());
+            return Err((rejection.status(), rejection.body_text()));
         }
     };
-    let request = match review::parse(&body) {
-        Ok(request) => request,
+    review::parse(&body).map_err(|e| {
+        state.metrics.error(ErrorKind::BadRequest);
+        (StatusCode::BAD_REQUEST, e.to_string())
+    })
+}
+
+/// The object's name: the request's, or the object's own (absent on a CREATE with
+/// `generateName`).
+fn object_name(request: &AdmissionRequest) -> String {
+    request
+        .name
+        .clone()
+        .or_else(|| {
+            request
+                .object
+                .as_ref()
+                .and_then(|o| o.pointer("/metadata/name"))
+                .and_then(|n| n.as_str())
+                .map(str::to_string)
+        })
+        .unwrap_or_default()
+}
+
+/// An answered review as a JSON response.
+fn review_response(state: &AppState, review: AdmissionReviewResponse) -> Response {
+    match serde_json::to_vec(&review) {
+        Ok(body) => ([(header::CONTENT_TYPE, "application/json")], body).into_response(),
         Err(e) => {
-            state.metrics.error(ErrorKind::BadRequest);
-            return plain(StatusCode::BAD_REQUEST, e.to_string());
+            state.metrics.error(ErrorKind::Internal);
+            plain(StatusCode::INTERNAL_SERVER_ERROR, e.to_string())
         }
+    }
+}
+
+async fn mutate(
+    State(state): State<Arc<AppState>>,
+    body: Result<Bytes, axum::extract::rejection::BytesRejection>,
+) -> Response {
+    if !state.settings.mutate {
+        return plain(
+            StatusCode::NOT_FOUND,
+            "mutation is off: start `palisade serve --mutate` or set `mutate = true` in the [webhook] table".into(),
+        );
+    }
+    let started = Instant::now();
+    let request = match read_review(&state, body) {
+        Ok(request) => request,
+        Err((code, reason)) => return plain(code, reason),
     };
-    drop(body);
+    let mutation = plan_mutation(&state.settings, &request);
+    let namespace = request.namespace.clone().unwrap_or_default();
+    for change in &mutation.changes {
+        state
+            .metrics
+            .mutations
+            .get_or_create(&MutationLabels {
+                namespace: namespace.clone(),
+                setting: change.setting.as_str(),
+            })
+            .inc();
+    }
+    if state.log_decisions {
+        let mut event = serde_json::Map::new();
+        event.insert("event".into(), "mutation".into());
+        event.insert("uid".into(), request.uid.clone().into());
+        event.insert("kind".into(), request.kind.kind.clone().into());
+        event.insert("namespace".into(), namespace.into());
+        event.insert("name".into(), object_name(&request).into());
+        event.insert("operation".into(), request.operation.as_str().into());
+        event.insert("user".into(), request.user_info.username.clone().into());
+        event.insert("dry_run".into(), request.dry_run.unwrap_or(false).into());
+        event.insert("basis".into(), mutation.basis.as_str().into());
+        event.insert(
+            "mutations".into(),
+            mutation
+                .changes
+                .iter()
+                .map(|c| c.describe())
+                .collect::<Vec<_>>()
+                .into(),
+        );
+        event.insert(
+            "latency_ms".into(),
+            ((started.elapsed().as_secs_f64() * 1e6).round() / 1e3).into(),
+        );
+        crate::log(event);
+    }
+    review_response(&state, AdmissionReviewResponse::new(mutation.response))
+}
+
+async fn validate(
+    State(state): State<Arc<AppState>>,
+    body: Result<Bytes, axum::extract::rejection::BytesRejection>,
+) -> Response {
+    let started = Instant::now();
+    let request = match read_review(&state, body) {
+        Ok(request) => request,
+        Err((code, reason)) => return plain(code, reason),
+    };
     let worker = state.clone();
     let task = tokio::task::spawn_blocking(move || {
         let decision = judge(&worker.engine, &worker.settings, &request);
@@ -424,18 +518,7 @@ async fn validate(
         }
     }
     if state.log_decisions {
-        let name = request
-            .name
-            .clone()
-            .or_else(|| {
-                request
-                    .object
-                    .as_ref()
-                    .and_then(|o| o.pointer("/metadata/name"))
-                    .and_then(|n| n.as_str())
-                    .map(str::to_string)
-            })
-            .unwrap_or_default();
+        let name = object_name(&request);
         let mut event = serde_json::Map::new();
         event.insert("event".into(), "decision".into());
         event.insert("uid".into(), request.uid.clone().into());
@@ -463,12 +546,5 @@ async fn validate(
         );
         crate::log(event);
     }
-    let review = AdmissionReviewResponse::new(decision.response);
-    match serde_json::to_vec(&review) {
-        Ok(body) => ([(header::CONTENT_TYPE, "application/json")], body).into_response(),
-        Err(e) => {
-            state.metrics.error(ErrorKind::Internal);
-            plain(StatusCode::INTERNAL_SERVER_ERROR, e.to_string())
-        }
-    }
+    review_response(&state, AdmissionReviewResponse::new(decision.response))
 }
