@@ -36,6 +36,14 @@ pub struct ServeArgs {
     /// changed. Without it, /mutate answers 404.
     #[arg(long)]
     pub mutate: bool,
+    /// User policies judged at admission with the built-in rules (files or folders,
+    /// repeatable; as `policies = [...]` in [webhook], which they replace): Gatekeeper
+    /// ConstraintTemplates and constraints, ValidatingAdmissionPolicies with bindings,
+    /// Kyverno CEL policies. They see the request's operation, old object and user. A
+    /// policy that does not load stops the server from starting; one that cannot be
+    /// evaluated on a request denies it (POL:error).
+    #[arg(long, value_name = "PATH")]
+    pub policy: Vec<PathBuf>,
 }
 
 #[derive(Debug, Subcommand)]
@@ -95,6 +103,9 @@ pub fn serve(args: ServeArgs) -> anyhow::Result<u8> {
     let own_namespace = std::env::var("POD_NAMESPACE").ok();
     let mut settings = WebhookSettings::from_config(&config, own_namespace.as_deref())?;
     settings.mutate |= args.mutate;
+    if !args.policy.is_empty() {
+        settings.policies = Some(palisade_server::Policies::load(&args.policy)?);
+    }
     let engine = Engine::new(palisade_server::engine_settings(config))?;
     let mut options = ServerOptions::new(args.listen, args.tls_cert, args.tls_key);
     options.settings = settings.clone();
@@ -108,6 +119,7 @@ pub fn serve(args: ServeArgs) -> anyhow::Result<u8> {
         "exempt_rules": settings.exempt_rules,
         "timeout_ms": settings.timeout.as_millis() as u64,
         "mutate": settings.mutate,
+        "policies": settings.policies.as_ref().map_or(0, |p| p.0.constraints.len() + p.0.admission.len()),
     });
     eprintln!("{started}");
     running.wait().context("palisade serve")?;

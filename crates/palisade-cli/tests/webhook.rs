@@ -601,3 +601,117 @@ fn mutate_answers_bad_input_with_a_4xx_and_a_reason() {
     );
     assert_eq!(served.stop().code(), Some(0));
 }
+
+#[test]
+fn serve_judges_user_policies_on_the_request_as_sent() {
+    let dir = tempfile::tempdir().unwrap();
+    // A VAP (Deny: high, blocks) that reads the request's user, and a Gatekeeper CEL
+    // template that, like the library's, lets UPDATEs through.
+    std::fs::write(
+        dir.path().join("policies.yaml"),
+        r#"apiVersion: admissionregistration.k8s.io/v1
+kind: ValidatingAdmissionPolicy
+metadata: {name: no-root-from-humans}
+spec:
+  matchConstraints:
+    resourceRules:
+      - {apiGroups: [""], apiVersions: [v1], operations: [CREATE, UPDATE], resources: [pods]}
+  validations:
+    - expression: "request.userInfo.username.startsWith('system:serviceaccount:') || object.spec.containers.all(c, c.?securityContext.?runAsNonRoot.orValue(false))"
+      messageExpression: "'user ' + request.userInfo.username + ' may only create non-root pods'"
+---
+apiVersion: admissionregistration.k8s.io/v1
+kind: ValidatingAdmissionPolicyBinding
+metadata: {name: no-root-from-humans}
+spec:
+  policyName: no-root-from-humans
+  validationActions: [Deny]
+---
+apiVersion: templates.gatekeeper.sh/v1
+kind: ConstraintTemplate
+metadata: {name: k8sneedsteam}
+spec:
+  crd: {spec: {names: {kind: K8sNeedsTeam}}}
+  targets:
+    - target: admission.k8s.gatekeeper.sh
+      code:
+        - engine: K8sNativeValidation
+          source:
+            validations:
+              - expression: "request.operation == 'UPDATE' || has(object.metadata.labels) && 'team' in object.metadata.labels"
+                message: "pods need a team label"
+---
+apiVersion: constraints.gatekeeper.sh/v1beta1
+kind: K8sNeedsTeam
+metadata: {name: pods-need-team}
+spec:
+  enforcementAction: deny
+  match: {kinds: [{apiGroups: [""], kinds: [Pod]}]}
+"#,
+    )
+    .unwrap();
+    let mut served = Served::start(dir.path(), &["--policy", "policies.yaml"]);
+    assert_eq!(served.started["policies"], 2, "{}", served.started);
+    let pod = json!({
+        "apiVersion": "v1", "kind": "Pod",
+        "metadata": {"name": "web", "namespace": "shop"},
+        "spec": {"securityContext": {"seccompProfile": {"type": "RuntimeDefault"}},
+                 "containers": [{"name": "app", "image": "registry.example.com/web:1.2",
+                                 "securityContext": {"allowPrivilegeEscalation": false,
+                                                     "readOnlyRootFilesystem": true,
+                                                     "capabilities": {"drop": ["ALL"]}}}]}
+    });
+    let answer = served.review(
+        "/validate",
+        &admission_review("pol-1", ("", "Pod", "pods"), "shop", pod.clone()),
+    );
+    assert_eq!(answer["response"]["allowed"], false, "{answer}");
+    let message = answer["response"]["status"]["message"].as_str().unwrap();
+    assert!(
+        message.contains(
+            "POL:no-root-from-humans/no-root-from-humans: user jane may only create non-root pods"
+        ),
+        "{message}"
+    );
+    assert!(
+        message.contains("POL:K8sNeedsTeam/pods-need-team: pods need a team label"),
+        "{message}"
+    );
+    let decision = served.next_log();
+    assert!(decision["denied_by"]
+        .as_array()
+        .unwrap()
+        .contains(&json!("POL:no-root-from-humans/no-root-from-humans")));
+
+    // The same pod from a service account, as an UPDATE: both policies let it through.
+    let mut update = admission_review("pol-2", ("", "Pod", "pods"), "shop", pod.clone());
+    update["request"]["operation"] = json!("UPDATE");
+    update["request"]["oldObject"] = pod;
+    update["request"]["userInfo"]["username"] = json!("system:serviceaccount:ci:deployer");
+    let answer = served.review("/validate", &update);
+    assert_eq!(answer["response"]["allowed"], true, "{answer}");
+    assert_eq!(served.stop().code(), Some(0));
+
+    // A policy that does not load keeps the server from starting.
+    std::fs::write(dir.path().join("bad.yaml"), "apiVersion: admissionregistration.k8s.io/v1\nkind: ValidatingAdmissionPolicy\nmetadata: {name: bad}\nspec:\n  validations:\n    - expression: \"object.(\"\n").unwrap();
+    let out = palisade(
+        dir.path(),
+        &[
+            "serve",
+            "--tls-cert",
+            "tls.crt",
+            "--tls-key",
+            "tls.key",
+            "--listen",
+            "127.0.0.1:0",
+            "--policy",
+            "bad.yaml",
+        ],
+    );
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("ValidatingAdmissionPolicy bad: validations[0] does not parse"),
+        "{}",
+        stderr(&out)
+    );
+}

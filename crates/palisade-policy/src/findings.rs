@@ -51,9 +51,29 @@ pub fn check_manifests(policies: &PolicySet, manifests: &[ManifestFile]) -> Outc
             .get("metadata")
             .and_then(|m| m.get("name"))
             .unwrap_or(&object.root);
+        let mut finding = policies.finding(&violation, object.location(at));
+        match palisade_core::suppression(&manifest.ignores, Some(&object.markers()), &finding) {
+            Some(by) => {
+                finding.suppressed = Some(Box::new(by));
+                out.suppressed.push(finding);
+            }
+            None => out.findings.push(finding),
+        }
+    }
+    out
+}
+
+impl PolicySet {
+    /// The finding of `violation`, at `location`: the policy's rule id, practice, severity,
+    /// title and message.
+    pub fn finding(
+        &self,
+        violation: &crate::Violation,
+        location: palisade_core::Location,
+    ) -> Finding {
         let (rule_id, practice, severity, title, remediation, reference) = match violation.source {
             Source::Constraint(i) => {
-                let constraint = &policies.constraints[i];
+                let constraint = &self.constraints[i];
                 let template = &constraint.template;
                 (
                     constraint.rule_id(),
@@ -68,7 +88,7 @@ pub fn check_manifests(policies: &PolicySet, manifests: &[ManifestFile]) -> Outc
                 )
             }
             Source::Admission(i) => {
-                let policy = &policies.admission[i];
+                let policy = &self.admission[i];
                 (
                     policy.rule_id(),
                     policy.practice,
@@ -79,13 +99,13 @@ pub fn check_manifests(policies: &PolicySet, manifests: &[ManifestFile]) -> Outc
                 )
             }
         };
-        let mut finding = Finding {
+        Finding {
             rule_id: Cow::Owned(rule_id),
             practice,
             severity,
             title: Cow::Owned(title),
-            message: violation.message,
-            location: object.location(at),
+            message: violation.message.clone(),
+            location,
             remediation: remediation.map(Cow::Owned),
             references: Cow::Owned(vec![reference]),
             package: None,
@@ -93,14 +113,6 @@ pub fn check_manifests(policies: &PolicySet, manifests: &[ManifestFile]) -> Outc
             secret: None,
             evidence: Vec::new(),
             suppressed: None,
-        };
-        match palisade_core::suppression(&manifest.ignores, Some(&object.markers()), &finding) {
-            Some(by) => {
-                finding.suppressed = Some(Box::new(by));
-                out.suppressed.push(finding);
-            }
-            None => out.findings.push(finding),
         }
     }
-    out
 }

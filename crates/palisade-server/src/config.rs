@@ -40,6 +40,42 @@ pub struct WebhookSettings {
     pub timeout: Duration,
     /// Whether `POST /mutate` adds safe defaults (off: it answers 404 saying how to turn it on).
     pub mutate: bool,
+    /// User policies (Gatekeeper, ValidatingAdmissionPolicies, Kyverno CEL) judged with the
+    /// built-in rules, on the request as the API server sent it (operation, old object,
+    /// user).
+    pub policies: Option<Policies>,
+}
+
+/// Loaded policies, shared by every worker; two settings are equal when they share them.
+#[derive(Debug, Clone)]
+pub struct Policies(pub std::sync::Arc<palisade_policy::PolicySet>);
+
+impl PartialEq for Policies {
+    fn eq(&self, other: &Self) -> bool {
+        std::sync::Arc::ptr_eq(&self.0, &other.0)
+    }
+}
+
+impl Eq for Policies {}
+
+impl Policies {
+    /// Loads the policies under `paths`; any file or policy that cannot be loaded is an
+    /// error (a webhook does not start with part of its policies missing).
+    pub fn load(paths: &[std::path::PathBuf]) -> Result<Policies, ServerError> {
+        let set = palisade_policy::PolicySet::load(paths);
+        if !set.errors.is_empty() {
+            let lines: Vec<String> = set.errors.iter().map(|e| e.to_string()).collect();
+            return Err(ServerError::Policies(lines.join("; ")));
+        }
+        if set.is_empty() {
+            let shown: Vec<String> = paths.iter().map(|p| p.display().to_string()).collect();
+            return Err(ServerError::Policies(format!(
+                "no policy found in {}",
+                shown.join(", ")
+            )));
+        }
+        Ok(Policies(std::sync::Arc::new(set)))
+    }
 }
 
 impl Default for WebhookSettings {
@@ -50,6 +86,7 @@ impl Default for WebhookSettings {
             exempt_rules: BTreeSet::new(),
             timeout: DEFAULT_TIMEOUT,
             mutate: false,
+            policies: None,
         }
     }
 }
@@ -64,6 +101,9 @@ struct WebhookTable {
     timeout_ms: Option<u64>,
     #[serde(default)]
     mutate: bool,
+    /// Policy files or folders, relative to the configuration file.
+    #[serde(default)]
+    policies: Vec<std::path::PathBuf>,
 }
 
 impl WebhookSettings {
@@ -93,6 +133,17 @@ impl WebhookSettings {
             settings.exempt_namespaces = namespaces.into_iter().collect();
         }
         settings.mutate = table.mutate;
+        if !table.policies.is_empty() {
+            let base = config
+                .source
+                .as_ref()
+                .and_then(|p| p.parent())
+                .map(std::path::Path::to_path_buf)
+                .unwrap_or_default();
+            let paths: Vec<std::path::PathBuf> =
+                table.policies.iter().map(|p| base.join(p)).collect();
+            settings.policies = Some(Policies::load(&paths)?);
+        }
         settings.exempt_rules = table
             .exempt_rules
             .into_iter()

@@ -63,6 +63,58 @@ fn truncate(mut text: String, max: usize) -> String {
     text
 }
 
+/// The findings of the user policies on the request: the object with its operation, old
+/// object and user, as Gatekeeper, Kubernetes and Kyverno see it. A policy that cannot be
+/// evaluated is a finding that denies (the webhook fails closed on it).
+fn judge_policies(
+    policies: &palisade_policy::PolicySet,
+    request: &AdmissionRequest,
+    object: &serde_json::Value,
+    scan: &palisade_engine::ObjectScan,
+) -> Vec<Finding> {
+    let subject = palisade_policy::Subject {
+        object: object.clone(),
+        operation: request.operation.as_str().to_string(),
+        old_object: request.old_object.clone().filter(|o| !o.is_null()),
+        user_info: Some(serde_json::json!({
+            "username": request.user_info.username,
+            "uid": request.user_info.uid,
+            "groups": request.user_info.groups,
+        })),
+        origin: format!("request {}", request.uid),
+    };
+    let evaluation = policies.evaluate(std::slice::from_ref(&subject), &[]);
+    let name = scan.names.first().cloned().unwrap_or_default();
+    let location = || palisade_core::Location {
+        path: name.clone(),
+        resource: Some(name.clone()),
+        ..palisade_core::Location::default()
+    };
+    let mut out: Vec<Finding> = evaluation
+        .violations
+        .iter()
+        .map(|v| policies.finding(v, location()))
+        .collect();
+    for error in evaluation.errors {
+        out.push(Finding {
+            rule_id: "POL:error".into(),
+            practice: palisade_core::Practice::Iso,
+            severity: palisade_core::Severity::Critical,
+            title: "Policy not evaluated".into(),
+            message: format!("a policy could not be evaluated: {}", error.message),
+            location: location(),
+            remediation: None,
+            references: Vec::new().into(),
+            package: None,
+            aliases: Vec::new(),
+            secret: None,
+            evidence: Vec::new(),
+            suppressed: None,
+        });
+    }
+    out
+}
+
 /// Decides `request`. The object's namespace is taken from the request when the object
 /// does not name one (a CREATE with `generateName` in a namespace the client defaulted).
 pub fn judge(engine: &Engine, settings: &WebhookSettings, request: &AdmissionRequest) -> Decision {
@@ -117,9 +169,13 @@ pub fn judge(engine: &Engine, settings: &WebhookSettings, request: &AdmissionReq
     // Secret manifests committed to a repository, not about Secrets reaching the API.
     let is_secret = request.kind.group.is_empty() && request.kind.kind == "Secret";
     let scan = engine.scan_objects(std::slice::from_ref(&object));
+    let policy_findings = match &settings.policies {
+        Some(policies) => judge_policies(&policies.0, request, &object, &scan),
+        None => Vec::new(),
+    };
     let mut blocking = Vec::new();
     let mut warnings = Vec::new();
-    for finding in &scan.report.findings {
+    for finding in scan.report.findings.iter().chain(&policy_findings) {
         if NEEDS_CLUSTER_VIEW.contains(&finding.rule_id.as_ref())
             || (is_secret && finding.practice == palisade_core::Practice::Sec)
         {
