@@ -44,6 +44,13 @@ pub struct ServeArgs {
     /// evaluated on a request denies it (POL:error).
     #[arg(long, value_name = "PATH")]
     pub policy: Vec<PathBuf>,
+    /// Deny requests with a finding at or above this severity (as `block_at` in
+    /// [webhook]; default high). Lower findings come back as warnings. Per namespace,
+    /// `[webhook.namespace_modes]` turns denials into warnings (`warn`) or audit
+    /// annotations only (`audit`); `exempt_users`, `exempt_groups` and `allow_existing`
+    /// (an UPDATE keeping only findings the old object had is allowed) are set there too.
+    #[arg(long, value_name = "SEVERITY", value_parser = crate::cli::parse_severity)]
+    pub deny_on: Option<palisade_core::Severity>,
 }
 
 #[derive(Debug, Subcommand)]
@@ -103,6 +110,9 @@ pub fn serve(args: ServeArgs) -> anyhow::Result<u8> {
     let own_namespace = std::env::var("POD_NAMESPACE").ok();
     let mut settings = WebhookSettings::from_config(&config, own_namespace.as_deref())?;
     settings.mutate |= args.mutate;
+    if let Some(severity) = args.deny_on {
+        settings.block_at = severity;
+    }
     if !args.policy.is_empty() {
         settings.policies = Some(palisade_server::Policies::load(&args.policy)?);
     }

@@ -44,6 +44,39 @@ pub struct WebhookSettings {
     /// built-in rules, on the request as the API server sent it (operation, old object,
     /// user).
     pub policies: Option<Policies>,
+    /// Users whose requests are allowed without a scan (e.g. a GitOps controller that
+    /// applies what CI already judged).
+    pub exempt_users: BTreeSet<String>,
+    /// Groups whose members' requests are allowed without a scan.
+    pub exempt_groups: BTreeSet<String>,
+    /// What findings at or above `block_at` do in a namespace (default: enforce), as Pod
+    /// Security Admission's modes.
+    pub namespace_modes: std::collections::BTreeMap<String, Mode>,
+    /// An UPDATE whose blocking findings were all present on the old object is allowed,
+    /// with them as warnings: fixing one thing is not refused for what it did not touch.
+    pub allow_existing: bool,
+}
+
+/// What a namespace does with findings that would deny, as Pod Security Admission's modes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Mode {
+    /// Deny the request.
+    Enforce,
+    /// Allow it, with the findings as warnings to the client.
+    Warn,
+    /// Allow it silently, with the findings in the audit annotations only.
+    Audit,
+}
+
+impl Mode {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Mode::Enforce => "enforce",
+            Mode::Warn => "warn",
+            Mode::Audit => "audit",
+        }
+    }
 }
 
 /// Loaded policies, shared by every worker; two settings are equal when they share them.
@@ -87,6 +120,10 @@ impl Default for WebhookSettings {
             timeout: DEFAULT_TIMEOUT,
             mutate: false,
             policies: None,
+            exempt_users: BTreeSet::new(),
+            exempt_groups: BTreeSet::new(),
+            namespace_modes: Default::default(),
+            allow_existing: false,
         }
     }
 }
@@ -104,6 +141,15 @@ struct WebhookTable {
     /// Policy files or folders, relative to the configuration file.
     #[serde(default)]
     policies: Vec<std::path::PathBuf>,
+    #[serde(default)]
+    exempt_users: Vec<String>,
+    #[serde(default)]
+    exempt_groups: Vec<String>,
+    /// `{namespace = "enforce" | "warn" | "audit"}`.
+    #[serde(default)]
+    namespace_modes: std::collections::BTreeMap<String, Mode>,
+    #[serde(default)]
+    allow_existing: bool,
 }
 
 impl WebhookSettings {
@@ -133,6 +179,10 @@ impl WebhookSettings {
             settings.exempt_namespaces = namespaces.into_iter().collect();
         }
         settings.mutate = table.mutate;
+        settings.exempt_users = table.exempt_users.into_iter().collect();
+        settings.exempt_groups = table.exempt_groups.into_iter().collect();
+        settings.namespace_modes = table.namespace_modes;
+        settings.allow_existing = table.allow_existing;
         if !table.policies.is_empty() {
             let base = config
                 .source
@@ -193,6 +243,23 @@ mod tests {
         assert!(s.exempt_rules.contains("ISO003"));
         assert_eq!(s.timeout, Duration::from_millis(250));
         assert!(s.mutate);
+    }
+
+    #[test]
+    fn modes_exempt_users_and_groups_and_allow_existing() {
+        let s = parse(
+            "[webhook]\nexempt_users = [\"ci-bot\"]\nexempt_groups = [\"admins\"]\nallow_existing = true\n[webhook.namespace_modes]\nlegacy = \"warn\"\nlab = \"audit\"\n",
+        )
+        .unwrap();
+        assert!(s.exempt_users.contains("ci-bot"));
+        assert!(s.exempt_groups.contains("admins"));
+        assert!(s.allow_existing);
+        assert_eq!(s.namespace_modes["legacy"], Mode::Warn);
+        assert_eq!(s.namespace_modes["lab"], Mode::Audit);
+        let e = parse("[webhook.namespace_modes]\nlab = \"sometimes\"\n")
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("sometimes"), "{e}");
     }
 
     #[test]

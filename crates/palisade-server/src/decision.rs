@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 use palisade_core::Finding;
 use palisade_engine::Engine;
 
-use crate::config::WebhookSettings;
+use crate::config::{Mode, WebhookSettings};
 use crate::review::{AdmissionRequest, AdmissionResponse, Operation, Status};
 
 /// At most this many warnings go back to the client (the API server truncates more, and
@@ -32,6 +32,19 @@ pub enum Basis {
     Operation,
     /// The namespace is exempt.
     ExemptNamespace,
+    /// The requesting user or one of their groups is exempt.
+    ExemptUser,
+}
+
+impl Basis {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Basis::Scanned => "scanned",
+            Basis::Operation => "operation",
+            Basis::ExemptNamespace => "exempt_namespace",
+            Basis::ExemptUser => "exempt_user",
+        }
+    }
 }
 
 /// A decision and what it was based on.
@@ -139,6 +152,15 @@ pub fn judge(engine: &Engine, settings: &WebhookSettings, request: &AdmissionReq
     if settings.exempt_namespaces.contains(namespace) {
         return allow(Basis::ExemptNamespace);
     }
+    let user = &request.user_info;
+    if settings.exempt_users.contains(&user.username)
+        || user
+            .groups
+            .iter()
+            .any(|g| settings.exempt_groups.contains(g))
+    {
+        return allow(Basis::ExemptUser);
+    }
     let Some(mut object) = request.object.clone() else {
         return allow(Basis::Operation);
     };
@@ -198,9 +220,52 @@ pub fn judge(engine: &Engine, settings: &WebhookSettings, request: &AdmissionReq
             list.iter().map(|f| f.rule_id.to_string()).collect();
         ids.into_iter().collect::<Vec<_>>()
     };
+    let mut audit_annotations = BTreeMap::new();
+    // An UPDATE that adds no blocking finding the old object did not already have.
+    if settings.allow_existing && !blocking.is_empty() && request.operation == Operation::Update {
+        if let Some(old) = request.old_object.as_ref().filter(|o| !o.is_null()) {
+            let before = engine.scan_objects(std::slice::from_ref(old));
+            let existing: std::collections::BTreeSet<&str> = before
+                .report
+                .findings
+                .iter()
+                .filter(|f| f.severity >= settings.block_at)
+                .map(|f| f.rule_id.as_ref())
+                .collect();
+            if blocking
+                .iter()
+                .all(|f| existing.contains(f.rule_id.as_ref()))
+            {
+                audit_annotations.insert(
+                    "allowed-existing".to_string(),
+                    rule_ids(&blocking).join(","),
+                );
+                warnings.splice(0..0, blocking.drain(..));
+            }
+        }
+    }
+    let mode = settings
+        .namespace_modes
+        .get(namespace)
+        .copied()
+        .unwrap_or(Mode::Enforce);
+    match mode {
+        Mode::Enforce => {}
+        Mode::Warn => warnings.splice(0..0, blocking.drain(..)).for_each(drop),
+        Mode::Audit => {
+            let would = rule_ids(&blocking);
+            if !would.is_empty() {
+                audit_annotations.insert("audit-violations".to_string(), would.join(","));
+            }
+            blocking.clear();
+            warnings.clear();
+        }
+    }
+    if mode != Mode::Enforce {
+        audit_annotations.insert("mode".to_string(), mode.as_str().to_string());
+    }
     let blocking_rules = rule_ids(&blocking);
     let warning_rules = rule_ids(&warnings);
-    let mut audit_annotations = BTreeMap::new();
     if !blocking_rules.is_empty() {
         audit_annotations.insert("denied-by".to_string(), blocking_rules.join(","));
     }

@@ -36,7 +36,7 @@ mod tls;
 mod yaml;
 pub use yaml::to_yaml;
 
-pub use config::{Policies, WebhookSettings};
+pub use config::{Mode, Policies, WebhookSettings};
 pub use decision::{describe, judge, Basis, Decision, NEEDS_CLUSTER_VIEW};
 pub use mutation::{mutate, Mutation};
 pub use server::{start, Running, ServerOptions, CLIENT_TIMEOUT, DEFAULT_LISTEN, MAX_BODY_BYTES};

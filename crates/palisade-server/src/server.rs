@@ -529,15 +529,7 @@ async fn validate(
         event.insert("user".into(), request.user_info.username.clone().into());
         event.insert("dry_run".into(), request.dry_run.unwrap_or(false).into());
         event.insert("allowed".into(), decision.response.allowed.into());
-        event.insert(
-            "basis".into(),
-            match decision.basis {
-                Basis::Scanned => "scanned",
-                Basis::Operation => "operation",
-                Basis::ExemptNamespace => "exempt_namespace",
-            }
-            .into(),
-        );
+        event.insert("basis".into(), decision.basis.as_str().into());
         event.insert("denied_by".into(), decision.blocking.clone().into());
         event.insert("warned_by".into(), decision.warning_rules.clone().into());
         event.insert(

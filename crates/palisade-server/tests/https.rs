@@ -539,3 +539,70 @@ fn a_client_that_does_not_trust_the_ca_is_refused_by_tls() {
     let url = hook.base.replace("https://", "http://");
     assert!(plain.get(format!("{url}/healthz")).call().is_err());
 }
+
+#[test]
+fn namespace_modes_exempt_users_and_existing_findings() {
+    let settings = WebhookSettings {
+        namespace_modes: [
+            ("legacy".to_string(), palisade_server::Mode::Warn),
+            ("lab".to_string(), palisade_server::Mode::Audit),
+        ]
+        .into(),
+        exempt_users: ["system:serviceaccount:flux-system:kustomize-controller".to_string()].into(),
+        exempt_groups: ["platform-admins".to_string()].into(),
+        allow_existing: true,
+        ..WebhookSettings::default()
+    };
+    let hook = Webhook::start(settings, palisade_server::MAX_BODY_BYTES);
+
+    // warn: allowed, the denying findings come back as warnings.
+    let answer = hook.review(&review("m-warn", "CREATE", &privileged_pod("legacy")));
+    assert!(answer.response.allowed);
+    assert!(
+        answer
+            .response
+            .warnings
+            .iter()
+            .any(|w| w.starts_with("ISO003 ")),
+        "{:?}",
+        answer.response.warnings
+    );
+    assert_eq!(answer.response.audit_annotations["mode"], "warn");
+    // audit: allowed silently, recorded in the audit annotations.
+    let answer = hook.review(&review("m-audit", "CREATE", &privileged_pod("lab")));
+    assert!(answer.response.allowed);
+    assert!(answer.response.warnings.is_empty());
+    assert!(answer.response.audit_annotations["audit-violations"].contains("ISO003"));
+    // enforce (every other namespace).
+    assert!(
+        !hook
+            .review(&review("m-enf", "CREATE", &privileged_pod("shop")))
+            .response
+            .allowed
+    );
+
+    // Exempt users and groups are not judged.
+    let mut by_flux = review("m-flux", "CREATE", &privileged_pod("shop"));
+    by_flux["request"]["userInfo"]["username"] =
+        json!("system:serviceaccount:flux-system:kustomize-controller");
+    assert!(hook.review(&by_flux).response.allowed);
+    let mut by_admin = review("m-admin", "CREATE", &privileged_pod("shop"));
+    by_admin["request"]["userInfo"]["groups"] = json!(["system:authenticated", "platform-admins"]);
+    assert!(hook.review(&by_admin).response.allowed);
+
+    // allow_existing: an UPDATE that keeps the old object's blocking finding passes with a
+    // warning; one that adds a new blocking finding is denied.
+    let old = privileged_pod("shop");
+    let mut relabelled = old.clone();
+    relabelled["metadata"]["labels"] = json!({"team": "shop"});
+    let mut update = review("m-upd", "UPDATE", &relabelled);
+    update["request"]["oldObject"] = old.clone();
+    let answer = hook.review(&update);
+    assert!(answer.response.allowed, "{:?}", answer.response.status);
+    assert!(answer.response.audit_annotations["allowed-existing"].contains("ISO003"));
+    let mut worse = relabelled.clone();
+    worse["spec"]["hostNetwork"] = json!(true);
+    let mut update = review("m-worse", "UPDATE", &worse);
+    update["request"]["oldObject"] = old;
+    assert!(!hook.review(&update).response.allowed);
+}
