@@ -258,6 +258,10 @@ fn parse_practice(s: &str) -> Result<Practice, String> {
 
 #[derive(Debug, Args)]
 pub struct ScanArgs {
+    /// How the report is written and when it fails the run.
+    #[command(flatten)]
+    pub report: crate::cli::ReportArgs,
+
     /// Files or directories to scan; `-` reads one document stream from standard input.
     #[arg(default_value = ".")]
     pub paths: Vec<PathBuf>,
@@ -265,18 +269,6 @@ pub struct ScanArgs {
     /// Report format.
     #[arg(short, long, value_enum, default_value_t = OutputFormat::Table)]
     pub format: OutputFormat,
-
-    /// Write the report to FILE instead of standard output.
-    #[arg(short, long, value_name = "FILE")]
-    pub output: Option<PathBuf>,
-
-    /// Only report findings at or above this severity (critical, high, medium, low, info).
-    #[arg(long, value_name = "SEVERITY", value_parser = parse_severity, default_value = "info")]
-    pub min_severity: Severity,
-
-    /// Exit with status 1 when a finding is at or above this severity (or `never`).
-    #[arg(long, value_name = "SEVERITY", value_parser = parse_fail_on, default_value = "low")]
-    pub fail_on: FailOn,
 
     /// Only report these practices (comma-separated: ISO,IMG,SEC...).
     #[arg(long, value_delimiter = ',', value_parser = parse_practice, value_name = "CODES")]
@@ -307,14 +299,6 @@ pub struct ScanArgs {
     #[arg(long)]
     pub follow_symlinks: bool,
 
-    /// Also list findings silenced by comments, annotations or palisade.toml.
-    #[arg(long)]
-    pub show_suppressed: bool,
-
-    /// Colour in the table report.
-    #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
-    pub color: ColorChoice,
-
     /// No progress bar and no warnings on standard error (errors are always shown).
     #[arg(short, long)]
     pub quiet: bool,
@@ -343,6 +327,45 @@ pub struct ScanArgs {
     pub policy: Vec<PathBuf>,
 }
 
+/// How a report is written and when it fails the run: the same options for `scan`,
+/// `image`, `cluster` and `cloud`.
+#[derive(Debug, Args)]
+pub struct ReportArgs {
+    /// Write the report to FILE instead of standard output.
+    #[arg(short, long, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+
+    /// Only report findings at or above this severity (critical, high, medium, low, info).
+    #[arg(long, value_name = "SEVERITY", value_parser = parse_severity, default_value = "info")]
+    pub min_severity: Severity,
+
+    /// Exit with status 1 when a finding is at or above this severity (or `never`).
+    #[arg(long, value_name = "SEVERITY", value_parser = parse_fail_on, default_value = "low")]
+    pub fail_on: FailOn,
+
+    /// Also list findings silenced by comments, annotations or palisade.toml.
+    #[arg(long)]
+    pub show_suppressed: bool,
+
+    /// Colour in the table report.
+    #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
+    pub color: ColorChoice,
+}
+
+impl ReportArgs {
+    /// Where and how to write a report in `format`.
+    pub fn to(&self, format: OutputFormat, quiet: bool) -> crate::scan::Output<'_> {
+        crate::scan::Output {
+            format,
+            path: self.output.as_deref(),
+            color: self.color,
+            show_suppressed: self.show_suppressed,
+            quiet,
+            fail_on: self.fail_on,
+        }
+    }
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum RulesFormat {
     Table,
@@ -369,6 +392,10 @@ pub struct RuleArgs {
 
 #[derive(Debug, Args)]
 pub struct ImageArgs {
+    /// How the report is written and when it fails the run.
+    #[command(flatten)]
+    pub report: crate::cli::ReportArgs,
+
     /// The image: `app.tar`, `./oci-layout:tag`, `oci-archive:img.tar`,
     /// `registry.example.com/team/app:1.4`, `docker://...`.
     #[arg(required_unless_present = "rootfs", conflicts_with = "rootfs")]
@@ -385,25 +412,9 @@ pub struct ImageArgs {
     #[arg(short, long, value_enum, default_value_t = OutputFormat::Table)]
     pub format: OutputFormat,
 
-    /// Write the report to FILE instead of standard output.
-    #[arg(short, long, value_name = "FILE")]
-    pub output: Option<PathBuf>,
-
-    /// Only report findings at or above this severity (critical, high, medium, low, info).
-    #[arg(long, value_name = "SEVERITY", value_parser = parse_severity, default_value = "info")]
-    pub min_severity: Severity,
-
-    /// Exit with status 1 when a finding is at or above this severity (or `never`).
-    #[arg(long, value_name = "SEVERITY", value_parser = parse_fail_on, default_value = "low")]
-    pub fail_on: FailOn,
-
     /// Configuration file (default: palisade.toml in the current directory, if present).
     #[arg(long, value_name = "FILE")]
     pub config: Option<PathBuf>,
-
-    /// Also list findings silenced by palisade.toml.
-    #[arg(long)]
-    pub show_suppressed: bool,
 
     /// Print the OS package inventory (name, version, layer) to standard error.
     #[arg(long)]
@@ -421,10 +432,6 @@ pub struct ImageArgs {
     /// vulnerability database, instead of a warning (also `[vulnerabilities] require_db`).
     #[arg(long)]
     pub require_db: bool,
-
-    /// Colour in the table report.
-    #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
-    pub color: ColorChoice,
 
     /// No progress and no summary on standard error.
     #[arg(short, long)]

@@ -7,11 +7,10 @@ use std::time::Duration;
 
 use anyhow::Context as _;
 use clap::{Args, Subcommand};
-use palisade_core::{ScanError, ScanReport, Severity};
+use palisade_core::{ScanError, ScanReport};
 use palisade_engine::{Engine, Scanners, Settings};
 
-use crate::cli::{ColorChoice, FailOn, OutputFormat};
-use crate::scan::Output;
+use crate::cli::OutputFormat;
 
 #[derive(Debug, Subcommand)]
 pub enum CloudCommand {
@@ -48,6 +47,10 @@ pub enum CloudCommand {
 
 #[derive(Debug, Args)]
 pub struct AwsArgs {
+    /// How the report is written and when it fails the run.
+    #[command(flatten)]
+    pub report: crate::cli::ReportArgs,
+
     /// Print the minimal IAM policy the scan needs and exit.
     #[arg(long)]
     pub print_policy: bool,
@@ -91,29 +94,9 @@ pub struct AwsArgs {
     #[arg(short, long, value_enum, default_value_t = OutputFormat::Table)]
     pub format: OutputFormat,
 
-    /// Write the report to FILE instead of standard output.
-    #[arg(short, long, value_name = "FILE")]
-    pub output: Option<PathBuf>,
-
-    /// Only report findings at or above this severity (critical, high, medium, low, info).
-    #[arg(long, value_name = "SEVERITY", value_parser = crate::cli::parse_severity, default_value = "info")]
-    pub min_severity: Severity,
-
-    /// Exit with status 1 when a finding is at or above this severity (or `never`).
-    #[arg(long, value_name = "SEVERITY", value_parser = crate::cli::parse_fail_on, default_value = "low")]
-    pub fail_on: FailOn,
-
     /// Configuration file (default: palisade.toml in the current directory, if present).
     #[arg(long, value_name = "FILE")]
     pub config: Option<PathBuf>,
-
-    /// Also list findings silenced by palisade.toml.
-    #[arg(long)]
-    pub show_suppressed: bool,
-
-    /// Colour in the table report.
-    #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
-    pub color: ColorChoice,
 
     /// No warnings or notes on standard error (errors are always shown).
     #[arg(short, long)]
@@ -142,7 +125,7 @@ fn aws(args: AwsArgs) -> anyhow::Result<u8> {
             secret: false,
             vuln: false,
         },
-        min_severity: args.min_severity,
+        min_severity: args.report.min_severity,
         ..Settings::default()
     })?;
     let mut templates = Vec::new();
@@ -215,17 +198,7 @@ fn aws(args: AwsArgs) -> anyhow::Result<u8> {
             scan.calls as f64 / functions.max(1) as f64
         );
     }
-    crate::scan::finish(
-        &report,
-        &Output {
-            format: args.format,
-            path: args.output.as_deref(),
-            color: args.color,
-            show_suppressed: args.show_suppressed,
-            quiet: args.quiet,
-            fail_on: args.fail_on,
-        },
-    )
+    crate::scan::finish(&report, &args.report.to(args.format, args.quiet))
 }
 
 /// Text from an API response on its way to a terminal: secrets redacted, control

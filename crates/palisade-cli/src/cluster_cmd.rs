@@ -8,12 +8,11 @@ use std::collections::BTreeSet;
 use std::path::PathBuf;
 
 use clap::{Args, ValueEnum};
-use palisade_core::{ScanError, Severity};
+use palisade_core::ScanError;
 use palisade_engine::{Engine, Scanners, Settings};
 use palisade_report::policyreport::{self, ResourceRef};
 
-use crate::cli::{ColorChoice, FailOn, OutputFormat};
-use crate::scan::Output;
+use crate::cli::OutputFormat;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum ClusterFormat {
@@ -29,6 +28,10 @@ pub enum ClusterFormat {
 /// The options of `palisade cluster` (its help text is on `cli::Command::Cluster`).
 #[derive(Debug, Args)]
 pub struct ClusterArgs {
+    /// How the report is written and when it fails the run.
+    #[command(flatten)]
+    pub report: crate::cli::ReportArgs,
+
     /// Read `kubectl get ... -o json` or `-o yaml` output instead of a live cluster: a
     /// List, one object or a YAML stream (several files are one cluster).
     #[arg(long, value_name = "FILE", num_args = 1.., conflicts_with_all = ["kubeconfig", "context", "page_size", "timeout", "print_role", "strict"])]
@@ -54,14 +57,6 @@ pub struct ClusterArgs {
     #[arg(short, long, value_enum, default_value_t = ClusterFormat::Table)]
     pub format: ClusterFormat,
 
-    /// Write the report to FILE instead of standard output.
-    #[arg(short, long, value_name = "FILE")]
-    pub output: Option<PathBuf>,
-
-    /// Only report findings at or above this severity (critical, high, medium, low, info).
-    #[arg(long, value_name = "SEVERITY", value_parser = crate::cli::parse_severity, default_value = "info")]
-    pub min_severity: Severity,
-
     /// Policies checked over the cluster's objects like the built-in rules (files or
     /// folders, repeatable): Gatekeeper ConstraintTemplates and constraints,
     /// ValidatingAdmissionPolicies with their bindings, Kyverno ValidatingPolicies and
@@ -69,21 +64,9 @@ pub struct ClusterArgs {
     #[arg(long, value_name = "PATH")]
     pub policy: Vec<PathBuf>,
 
-    /// Exit with status 1 when a finding is at or above this severity (or `never`).
-    #[arg(long, value_name = "SEVERITY", value_parser = crate::cli::parse_fail_on, default_value = "low")]
-    pub fail_on: FailOn,
-
     /// Configuration file (default: palisade.toml in the current directory, if present).
     #[arg(long, value_name = "FILE")]
     pub config: Option<PathBuf>,
-
-    /// Also list findings silenced by annotations or palisade.toml.
-    #[arg(long)]
-    pub show_suppressed: bool,
-
-    /// Colour in the table report.
-    #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
-    pub color: ColorChoice,
 
     /// No warnings on standard error (errors are always shown).
     #[arg(short, long)]
@@ -150,7 +133,7 @@ const MAX_DUMP_BYTES: u64 = 1 << 30;
 
 pub fn run(args: ClusterArgs) -> anyhow::Result<u8> {
     if args.print_role {
-        crate::manifests::emit(&reader_role(), args.output.as_deref())?;
+        crate::manifests::emit(&reader_role(), args.report.output.as_deref())?;
         return Ok(0);
     }
     let config = palisade_engine::load_config(args.config.as_deref(), &[])?;
@@ -163,7 +146,7 @@ pub fn run(args: ClusterArgs) -> anyhow::Result<u8> {
             secret: false,
             vuln: false,
         },
-        min_severity: args.min_severity,
+        min_severity: args.report.min_severity,
         policies: (!args.policy.is_empty())
             .then(|| std::sync::Arc::new(palisade_policy::PolicySet::load(&args.policy))),
         ..Settings::default()
@@ -244,17 +227,7 @@ pub fn run(args: ClusterArgs) -> anyhow::Result<u8> {
             return write_policy_reports(&report, &scan.names, &objects, &args);
         }
     };
-    crate::scan::finish(
-        &report,
-        &Output {
-            format,
-            path: args.output.as_deref(),
-            color: args.color,
-            show_suppressed: args.show_suppressed,
-            quiet: args.quiet,
-            fail_on: args.fail_on,
-        },
-    )
+    crate::scan::finish(&report, &args.report.to(format, args.quiet))
 }
 
 /// What was read from the live cluster.
@@ -383,7 +356,7 @@ fn write_policy_reports(
     let (doc, _) =
         policyreport::policy_reports(&report.findings, &resource, chrono::Utc::now().timestamp());
     let text = serde_json::to_string_pretty(&doc)? + "\n";
-    crate::manifests::emit(&text, args.output.as_deref())?;
+    crate::manifests::emit(&text, args.report.output.as_deref())?;
     if !args.quiet {
         for w in &report.warnings {
             eprintln!("warning: {}", palisade_core::text::printable(w));

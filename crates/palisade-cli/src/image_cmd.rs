@@ -6,7 +6,7 @@ use palisade_engine::image::{self, ImageSettings};
 use palisade_engine::{Engine, Settings, VulnerabilitySettings};
 
 use crate::cli::{ImageArgs, ImageSource, SbomArgs, SbomFormat};
-use crate::scan::{Bar, Output};
+use crate::scan::Bar;
 use crate::EXIT_ERROR;
 
 fn image_settings(source: &ImageSource) -> ImageSettings {
@@ -26,7 +26,7 @@ pub fn run(args: ImageArgs) -> anyhow::Result<u8> {
             ignore_unfixed: args.ignore_unfixed,
             require_db: args.require_db,
         },
-        min_severity: args.min_severity,
+        min_severity: args.report.min_severity,
         ..Settings::default()
     })?;
     let mut opened = image::open(
@@ -52,17 +52,7 @@ pub fn run(args: ImageArgs) -> anyhow::Result<u8> {
             }
         }
     }
-    crate::scan::finish(
-        &scan.report,
-        &Output {
-            format: args.format,
-            path: args.output.as_deref(),
-            color: args.color,
-            show_suppressed: args.show_suppressed,
-            quiet: args.quiet,
-            fail_on: args.fail_on,
-        },
-    )
+    crate::scan::finish(&scan.report, &args.report.to(args.format, args.quiet))
 }
 
 /// Whether `palisade sbom` was given an image rather than a tree of lockfiles.

@@ -84,7 +84,7 @@ pub fn run(args: ScanArgs) -> anyhow::Result<u8> {
             ignore_unfixed: args.ignore_unfixed,
             require_db: args.require_db,
         },
-        min_severity: args.min_severity,
+        min_severity: args.report.min_severity,
         practices: args.practice.clone(),
         policies: (!args.policy.is_empty())
             .then(|| std::sync::Arc::new(palisade_policy::PolicySet::load(&args.policy))),
@@ -95,17 +95,7 @@ pub fn run(args: ScanArgs) -> anyhow::Result<u8> {
         200,
     );
     let report = engine.scan_paths(&args.paths, &bar);
-    finish(
-        &report,
-        &Output {
-            format: args.format,
-            path: args.output.as_deref(),
-            color: args.color,
-            show_suppressed: args.show_suppressed,
-            quiet: args.quiet,
-            fail_on: args.fail_on,
-        },
-    )
+    finish(&report, &args.report.to(args.format, args.quiet))
 }
 
 /// How a command renders its report and decides its exit code.
