@@ -103,9 +103,8 @@ impl Engine {
         let mut texts = std::collections::HashMap::new();
         for (object, name) in objects.iter().zip(&names) {
             // One copy of each text, shared by the scan and the field-path lookup below.
-            let text: std::sync::Arc<[u8]> = serde_json::to_vec_pretty(object)
-                .unwrap_or_default()
-                .into();
+            let text: std::sync::Arc<[u8]> =
+                serde_json::to_vec_pretty(object).unwrap_or_default().into();
             entries.push(FileEntry::memory(name.clone(), text.clone()));
             texts.insert(name.clone(), text);
         }
