@@ -47,7 +47,7 @@ fn count(db_path: &std::path::Path) -> usize {
 
 #[test]
 fn update_replaces_atomically_and_survives_failures() {
-    let Some(corpus) = common::corpus("") else {
+    let Some(corpus) = palisade_testkit::corpus("") else {
         return;
     };
     let rust = zip_of(&corpus.join("advisories-rustsec/osv"), 200);
