@@ -1,11 +1,16 @@
 //! Test support shared by the Palisade crates' integration tests: where the third-party
-//! corpus and the published schemas live.
+//! corpus and the published schemas live, and the Kubernetes API server that stands in for
+//! a live cluster.
 //!
 //! It is a dev-dependency only (`publish = false`): nothing here is product code, and no
-//! test helper that serves a single crate belongs here.
+//! test helper that serves a single crate belongs here. The API server is behind the
+//! `kube-api` feature, so a crate that only reads the corpus builds no HTTPS stack.
 //!
 //! Data that is missing is a skip on a developer's machine and a failure in CI (the `CI`
 //! environment variable is set there): a test that passes in CI has run.
+
+#[cfg(feature = "kube-api")]
+pub mod kube_api;
 
 use std::path::PathBuf;
 
