@@ -1,6 +1,6 @@
 //! Test support shared by the Palisade crates' integration tests: where the third-party
-//! corpus and the published schemas live, and the Kubernetes API server that stands in for
-//! a live cluster.
+//! corpus and the published schemas live, and the servers that stand in for the outside
+//! world (an archive mirror for `db update`, a Kubernetes API server for live scans).
 //!
 //! It is a dev-dependency only (`publish = false`): nothing here is product code, and no
 //! test helper that serves a single crate belongs here. The API server is behind the
@@ -9,6 +9,7 @@
 //! Data that is missing is a skip on a developer's machine and a failure in CI (the `CI`
 //! environment variable is set there): a test that passes in CI has run.
 
+pub mod archive_server;
 #[cfg(feature = "kube-api")]
 pub mod kube_api;
 

@@ -2,13 +2,10 @@
 //! corpus: success, 304 reuse, and three failures (truncated archive, dropped connection,
 //! 404) that must each leave the previous database fully usable.
 
-mod common;
-
 use std::io::{Read, Write};
 use std::sync::{Arc, Mutex};
 
-use common::http::{serve, Reply};
-
+use palisade_testkit::archive_server::{serve, Reply};
 use palisade_vuln::db::Database;
 use palisade_vuln::update::{update, UpdateOptions};
 
