@@ -2,10 +2,9 @@
 //! rustls) talk to a test API server with the Kubernetes list semantics over HTTPS.
 
 mod common;
-mod kube_api;
 
 use common::*;
-use kube_api::{ApiServer, Behaviour};
+use palisade_testkit::kube_api::{ApiServer, Behaviour};
 use serde_json::{json, Value};
 
 const TOKEN: &str = "test-token-7f3a";

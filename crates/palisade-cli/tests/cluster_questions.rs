@@ -3,10 +3,9 @@
 //! from manifests, and give the same answers as on the same objects written as files.
 
 mod common;
-mod kube_api;
 
 use common::*;
-use kube_api::{ApiServer, Behaviour};
+use palisade_testkit::kube_api::{ApiServer, Behaviour};
 use serde_json::{json, Value};
 
 const TOKEN: &str = "question-token-91c2";

@@ -1,4 +1,4 @@
-//! Helpers shared by the end-to-end tests: run the built binary, find the shared folder.
+//! Helpers shared by the end-to-end tests: run the built binary, read its output.
 
 #![allow(dead_code)]
 
@@ -10,17 +10,6 @@ pub fn repo_root() -> PathBuf {
         .join("../..")
         .canonicalize()
         .unwrap()
-}
-
-/// `../shared` next to the repository, where the third-party corpus and schemas live.
-pub fn shared_dir(sub: &str) -> Option<PathBuf> {
-    if sub == "corpus" {
-        if let Some(dir) = std::env::var_os("PALISADE_CORPUS") {
-            return Some(PathBuf::from(dir)).filter(|p| p.is_dir());
-        }
-    }
-    let dir = repo_root().join("..").join("shared").join(sub);
-    dir.is_dir().then_some(dir)
 }
 
 /// Runs `palisade ARGS` in `cwd` and returns its output.

@@ -23,7 +23,7 @@ fn real_images() -> Option<std::path::PathBuf> {
 }
 
 fn schema(name: &str) -> Option<Value> {
-    let dir = shared_dir("schemas")?;
+    let dir = palisade_testkit::schemas()?;
     let text = std::fs::read_to_string(dir.join(name)).ok()?;
     Some(serde_json::from_str(&text).unwrap())
 }

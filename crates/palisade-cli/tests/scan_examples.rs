@@ -45,7 +45,7 @@ fn json_report_of_the_examples() {
 fn sarif_report_of_the_examples_is_valid_sarif_2_1_0() {
     let (_, text) = scan_examples("sarif");
     let doc: serde_json::Value = serde_json::from_str(&text).unwrap();
-    match shared_dir("schemas") {
+    match palisade_testkit::schemas() {
         Some(dir) => {
             let schema: serde_json::Value = serde_json::from_str(
                 &std::fs::read_to_string(dir.join("sarif-2.1.0.schema.json")).unwrap(),

@@ -2,14 +2,12 @@
 //! the previous database must open and match exactly as before, the killed run's partial
 //! files must never be taken for the database, and the next run removes them.
 //!
-//! The archives come from a real HTTP server on 127.0.0.1 (the one palisade-vuln's update
-//! tests use), made to serve slowly so that the kill lands mid-download; a large archive
-//! of generated records makes the kill land while the new database file is being written.
+//! The archives come from a real HTTP server on 127.0.0.1 (palisade-testkit's archive
+//! mirror, the one palisade-vuln's update tests use), made to serve slowly so that the kill
+//! lands mid-download; a large archive of generated records makes the kill land while the
+//! new database file is being written.
 
 mod common;
-#[allow(dead_code)]
-#[path = "../../palisade-vuln/tests/common/http.rs"]
-mod http;
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -18,7 +16,7 @@ use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use common::{stderr, stdout};
-use http::{serve, Reply};
+use palisade_testkit::archive_server::{serve, Reply};
 use sha2::Digest;
 
 const FIXTURES: &str = concat!(

@@ -2,21 +2,9 @@
 //! shared corpus, following the mapping table of `CONFORMANCE.md`.
 
 use std::collections::{BTreeMap, BTreeSet};
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use palisade_dockerfile::scan_dockerfile;
-
-fn corpus() -> Option<PathBuf> {
-    let dir = std::env::var_os("PALISADE_CORPUS")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| {
-            PathBuf::from(concat!(
-                env!("CARGO_MANIFEST_DIR"),
-                "/../../../shared/corpus"
-            ))
-        });
-    dir.is_dir().then_some(dir)
-}
 
 /// Rows of the markdown table that follows `heading` in CONFORMANCE.md.
 fn table(heading: &str) -> Vec<Vec<String>> {
@@ -193,8 +181,7 @@ fn trivy(corpus: &Path, checks: &BTreeSet<String>) -> Vec<Fixture> {
 
 #[test]
 fn conformance_with_kics_checkov_and_trivy() {
-    let Some(corpus) = corpus() else {
-        eprintln!("SKIP conformance: corpus not found (set PALISADE_CORPUS or place it at ../shared/corpus)");
+    let Some(corpus) = palisade_testkit::corpus("") else {
         return;
     };
     let mapping: BTreeMap<(String, String), Vec<String>> = table("## Mapping")

@@ -43,13 +43,6 @@ struct Unit {
     fired: bool,
 }
 
-fn corpus() -> Option<PathBuf> {
-    let dir = std::env::var_os("PALISADE_CORPUS")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/corpus"));
-    dir.is_dir().then_some(dir)
-}
-
 /// Rule ids reported per resource id, for a YAML text.
 fn scan(name: &str, text: &str) -> Vec<(String, String)> {
     let Ok(docs) = palisade_yaml::load(text) else {
@@ -187,8 +180,7 @@ fn trivy(corpus: &Path, m: &Mapped) -> Vec<Unit> {
 
 #[test]
 fn kubernetes_rules_agree_with_labelled_third_party_fixtures() {
-    let Some(corpus) = corpus() else {
-        eprintln!("skip: corpus not found (set PALISADE_CORPUS or place it at ../shared/corpus)");
+    let Some(corpus) = palisade_testkit::corpus("") else {
         return;
     };
     let mapping: Mapping = toml::from_str(

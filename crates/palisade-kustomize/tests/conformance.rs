@@ -6,18 +6,6 @@
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-fn corpus() -> Option<PathBuf> {
-    let dir = std::env::var_os("PALISADE_CORPUS")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| {
-            PathBuf::from(concat!(
-                env!("CARGO_MANIFEST_DIR"),
-                "/../../../shared/corpus"
-            ))
-        });
-    dir.is_dir().then_some(dir)
-}
-
 fn in_ci() -> bool {
     std::env::var_os("CI").is_some()
 }
@@ -106,10 +94,8 @@ const KNOWN_DIFFERENCES: &[(&str, &str)] = &[];
 
 #[test]
 fn corpus_folders_render_as_kubectl_renders_them() {
-    let Some(corpus) = corpus() else {
-        return unavailable(
-            "corpus not found (set PALISADE_CORPUS or place it at ../shared/corpus)",
-        );
+    let Some(corpus) = palisade_testkit::corpus("") else {
+        return;
     };
     let Some(kubectl) = kubectl() else {
         return unavailable("kubectl not found (.ci/install.d/45-kubectl.sh installs it)");

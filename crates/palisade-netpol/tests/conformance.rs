@@ -10,7 +10,7 @@ use std::fs;
 #[test]
 fn net009_agrees_with_kics_network_policy_is_not_targeting_any_pod() {
     let Some(dir) =
-        common::corpus("misconfig-kics/k8s/network_policy_is_not_targeting_any_pod/test")
+        palisade_testkit::corpus("misconfig-kics/k8s/network_policy_is_not_targeting_any_pod/test")
     else {
         return;
     };

@@ -10,7 +10,7 @@ use common::{deployment as dep, namespace as ns, Cluster};
 use palisade_netpol::Protocol;
 
 fn recipe(file: &str) -> Option<(String, String)> {
-    let dir = common::corpus("k8s-networkpolicy-recipes/extracted")?;
+    let dir = palisade_testkit::corpus("k8s-networkpolicy-recipes/extracted")?;
     let path = dir.join(file);
     Some((
         file.to_string(),

@@ -4,34 +4,6 @@
 //! The cases where Palisade disagrees are listed with the reason; the test fails when a
 //! case outside the list fails, and when a listed case starts passing (update the list).
 
-use std::path::PathBuf;
-
-/// The corpus folder; `None` with a skip line locally, a failure in CI.
-fn corpus(sub: &str) -> Option<PathBuf> {
-    let base = std::env::var_os("PALISADE_CORPUS")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| {
-            PathBuf::from(concat!(
-                env!("CARGO_MANIFEST_DIR"),
-                "/../../../shared/corpus"
-            ))
-        });
-    let dir = base.join(sub);
-    if dir.exists() {
-        return Some(dir);
-    }
-    assert!(
-        std::env::var_os("CI").is_none(),
-        "corpus folder {} not found (set PALISADE_CORPUS)",
-        dir.display()
-    );
-    eprintln!(
-        "SKIP: corpus folder {} not found (set PALISADE_CORPUS)",
-        dir.display()
-    );
-    None
-}
-
 /// (policy folder, test/case, why Palisade's verdict differs from the suite's).
 const KNOWN_DISAGREEMENTS: &[(&str, &str, &str)] = &[
     ("general/horizontalpodautoscaler", "horizontal-pod-autoscaler/example-allowed-hpa", HPA),
@@ -53,7 +25,7 @@ const HTTPSONLY: &str = "palisade-yaml (saphyr-parser) rejects template.yaml lin
 
 #[test]
 fn gatekeeper_library_suites_agree_with_their_assertions() {
-    let Some(library) = corpus("policies-gatekeeper-library/library") else {
+    let Some(library) = palisade_testkit::corpus("policies-gatekeeper-library/library") else {
         return;
     };
     let run = palisade_policy::suite::run(&library, palisade_policy::suite::Engines::Both);

@@ -4,33 +4,6 @@
 //! offline are listed with the reason; the run fails when any other result differs, and
 //! when a listed test starts passing (update the list).
 
-use std::path::PathBuf;
-
-fn corpus(sub: &str) -> Option<PathBuf> {
-    let base = std::env::var_os("PALISADE_CORPUS")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| {
-            PathBuf::from(concat!(
-                env!("CARGO_MANIFEST_DIR"),
-                "/../../../shared/corpus"
-            ))
-        });
-    let dir = base.join(sub);
-    if dir.exists() {
-        return Some(dir);
-    }
-    assert!(
-        std::env::var_os("CI").is_none(),
-        "corpus folder {} not found (set PALISADE_CORPUS)",
-        dir.display()
-    );
-    eprintln!(
-        "SKIP: corpus folder {} not found (set PALISADE_CORPUS)",
-        dir.display()
-    );
-    None
-}
-
 const FOLDERS: &[&str] = &[
     "best-practices-cel",
     "best-practices-vpol",
@@ -60,7 +33,7 @@ const KNOWN: &[(&str, &str)] = &[
 
 #[test]
 fn kyverno_cel_policy_tests_agree_with_their_results() {
-    let Some(base) = corpus("policies-kyverno") else {
+    let Some(base) = palisade_testkit::corpus("policies-kyverno") else {
         return;
     };
     let mut passed = 0;

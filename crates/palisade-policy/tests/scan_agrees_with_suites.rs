@@ -7,31 +7,6 @@ use std::path::{Path, PathBuf};
 use palisade_iac::kubernetes::ManifestFile;
 use palisade_policy::{check_manifests, yaml_to_json, PolicySet, Subject};
 
-fn corpus(sub: &str) -> Option<PathBuf> {
-    let base = std::env::var_os("PALISADE_CORPUS")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| {
-            PathBuf::from(concat!(
-                env!("CARGO_MANIFEST_DIR"),
-                "/../../../shared/corpus"
-            ))
-        });
-    let dir = base.join(sub);
-    if dir.exists() {
-        return Some(dir);
-    }
-    assert!(
-        std::env::var_os("CI").is_none(),
-        "corpus folder {} not found (set PALISADE_CORPUS)",
-        dir.display()
-    );
-    eprintln!(
-        "SKIP: corpus folder {} not found (set PALISADE_CORPUS)",
-        dir.display()
-    );
-    None
-}
-
 fn suites(dir: &Path, out: &mut Vec<PathBuf>) {
     let mut entries: Vec<PathBuf> = std::fs::read_dir(dir)
         .unwrap()
@@ -62,7 +37,7 @@ fn str_at<'a>(v: &'a serde_json::Value, key: &str) -> &'a str {
 
 #[test]
 fn scan_and_policy_test_give_the_same_verdicts() {
-    let Some(library) = corpus("policies-gatekeeper-library/library") else {
+    let Some(library) = palisade_testkit::corpus("policies-gatekeeper-library/library") else {
         return;
     };
     let mut files = Vec::new();
@@ -142,7 +117,7 @@ fn kyverno_tests(dir: &Path, out: &mut Vec<PathBuf>) {
 /// none.
 #[test]
 fn scan_and_kyverno_tests_give_the_same_verdicts() {
-    let Some(base) = corpus("policies-kyverno") else {
+    let Some(base) = palisade_testkit::corpus("policies-kyverno") else {
         return;
     };
     let mut files = Vec::new();

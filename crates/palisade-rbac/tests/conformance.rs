@@ -219,7 +219,9 @@ fn checkov(root: &Path, dir: &str, rule: &str, expected: &serde_json::Value, t: 
 
 #[test]
 fn rbac_rules_agree_with_kics_and_checkov_fixtures() {
-    let Some(root) = common::corpus() else { return };
+    let Some(root) = palisade_testkit::corpus("") else {
+        return;
+    };
     let expected: serde_json::Value = serde_json::from_str(
         &fs::read_to_string(root.join("misconfig-checkov/expected_results.json")).unwrap(),
     )

@@ -4,12 +4,14 @@ use palisade_sbom::{cyclonedx, spdx, SbomMeta};
 use palisade_vuln::Package;
 
 fn schema(name: &str) -> Option<serde_json::Value> {
-    let dir = std::env::var("PALISADE_SCHEMAS")
-        .unwrap_or_else(|_| concat!(env!("CARGO_MANIFEST_DIR"), "/../../../shared/schemas").into());
-    match std::fs::read_to_string(format!("{dir}/{name}")) {
+    let dir = palisade_testkit::schemas()?;
+    match std::fs::read_to_string(dir.join(name)) {
         Ok(t) => Some(serde_json::from_str(&t).unwrap()),
         Err(_) => {
-            eprintln!("SKIP: schema {name} not found under {dir} (set PALISADE_SCHEMAS)");
+            eprintln!(
+                "SKIP: schema {name} not found under {} (set PALISADE_SCHEMAS)",
+                dir.display()
+            );
             None
         }
     }

@@ -13,7 +13,7 @@
 //! misses.
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use palisade_secrets::{FileOutcome, Match, Scanner};
 use serde_json::Value;
@@ -188,18 +188,6 @@ fn ratio(a: usize, b: usize) -> f64 {
     } else {
         a as f64 / b as f64
     }
-}
-
-fn corpus_dir() -> Option<PathBuf> {
-    let dir = std::env::var_os("PALISADE_CORPUS")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| {
-            PathBuf::from(concat!(
-                env!("CARGO_MANIFEST_DIR"),
-                "/../../../shared/corpus"
-            ))
-        });
-    dir.join("secrets-gitleaks").is_dir().then_some(dir)
 }
 
 struct Run {
@@ -467,14 +455,15 @@ fn credsweeper(run: &mut Run, corpus: &Path) {
 
 #[test]
 fn recall_and_precision_on_labelled_corpora() {
-    let Some(corpus) = corpus_dir() else {
-        println!("SKIP: secret corpus not found (set PALISADE_CORPUS or place ../shared/corpus)");
+    // The corpus counts as present when its gitleaks folder is.
+    let Some(gitleaks_dir) = palisade_testkit::corpus("secrets-gitleaks") else {
         return;
     };
+    let corpus = gitleaks_dir.parent().unwrap();
     let mut run = Run::new();
-    gitleaks(&mut run, &corpus);
-    detect_secrets(&mut run, &corpus);
-    credsweeper(&mut run, &corpus);
+    gitleaks(&mut run, corpus);
+    detect_secrets(&mut run, corpus);
+    credsweeper(&mut run, corpus);
 
     println!(
         "{:<62} {:>4} {:>4} {:>4} {:>4} {:>4} {:>4} {:>7} {:>9}",

@@ -7,18 +7,6 @@ use std::path::{Path, PathBuf};
 use palisade_core::Finding;
 use palisade_serverless::{scan_template, scan_terraform_module, ServerlessSettings};
 
-fn corpus() -> Option<PathBuf> {
-    let p = std::env::var_os("PALISADE_CORPUS")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| {
-            PathBuf::from(concat!(
-                env!("CARGO_MANIFEST_DIR"),
-                "/../../../shared/corpus"
-            ))
-        });
-    p.is_dir().then_some(p)
-}
-
 fn settings() -> ServerlessSettings {
     ServerlessSettings {
         runtime_cutoff: Some("2025-06-01".into()),
@@ -206,8 +194,7 @@ fn matches(f: &Finding, rules: &[String]) -> bool {
 
 #[test]
 fn checkov_and_kics_conformance() {
-    let Some(corpus) = corpus() else {
-        eprintln!("SKIP conformance: corpus not found (set PALISADE_CORPUS)");
+    let Some(corpus) = palisade_testkit::corpus("") else {
         return;
     };
     let checkov_expected: Vec<serde_json::Value> = serde_json::from_str(
@@ -434,12 +421,7 @@ fn score(row: &Row, corpus: &Path, checkov_expected: &[serde_json::Value]) -> Sc
 /// rate per family, each held to the 95% / 5%.
 #[test]
 fn platform_conformance() {
-    let Some(corpus) = corpus() else {
-        assert!(
-            std::env::var_os("CI").is_none(),
-            "corpus not found (set PALISADE_CORPUS); required in CI"
-        );
-        eprintln!("SKIP platform conformance: corpus not found (set PALISADE_CORPUS)");
+    let Some(corpus) = palisade_testkit::corpus("") else {
         return;
     };
     let checkov_expected: Vec<serde_json::Value> = serde_json::from_str(

@@ -2,36 +2,9 @@
 //! template use in sam-translator's input/output pairs (corpus `sam-translator-aws-sam`) is
 //! expanded here and compared with the statements sam-translator wrote into the role.
 
-use std::path::PathBuf;
-
 use palisade_serverless::policy_templates::{expand_json, is_template, names};
 use palisade_yaml::{Node, NodeKind};
 use serde_json::{Map, Value as Json};
-
-fn corpus(sub: &str) -> Option<PathBuf> {
-    let base = std::env::var_os("PALISADE_CORPUS")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| {
-            PathBuf::from(concat!(
-                env!("CARGO_MANIFEST_DIR"),
-                "/../../../shared/corpus"
-            ))
-        });
-    let dir = base.join(sub);
-    if dir.is_dir() {
-        return Some(dir);
-    }
-    assert!(
-        std::env::var_os("CI").is_none(),
-        "corpus folder {} not found (set PALISADE_CORPUS)",
-        dir.display()
-    );
-    eprintln!(
-        "SKIP: corpus folder {} not found (set PALISADE_CORPUS)",
-        dir.display()
-    );
-    None
-}
 
 /// CloudFormation YAML as sam-translator reads it: short-form tags become `Fn::` maps.
 fn to_json(n: &Node) -> Json {
@@ -73,7 +46,7 @@ fn to_json(n: &Node) -> Json {
 
 #[test]
 fn templates_expand_like_sam_translator() {
-    let Some(dir) = corpus("sam-translator-aws-sam") else {
+    let Some(dir) = palisade_testkit::corpus("sam-translator-aws-sam") else {
         return;
     };
     let mut checked = std::collections::BTreeSet::new();

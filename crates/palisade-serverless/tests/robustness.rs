@@ -5,18 +5,6 @@ use std::path::{Path, PathBuf};
 
 use palisade_serverless::{detect, scan_template, scan_terraform_module, ServerlessSettings};
 
-fn corpus() -> Option<PathBuf> {
-    let p = std::env::var_os("PALISADE_CORPUS")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| {
-            PathBuf::from(concat!(
-                env!("CARGO_MANIFEST_DIR"),
-                "/../../../shared/corpus"
-            ))
-        });
-    p.is_dir().then_some(p)
-}
-
 fn walk(dir: &Path, out: &mut Vec<PathBuf>) {
     if let Ok(rd) = std::fs::read_dir(dir) {
         for e in rd.flatten() {
@@ -32,8 +20,7 @@ fn walk(dir: &Path, out: &mut Vec<PathBuf>) {
 
 #[test]
 fn real_world_templates_parse_without_panics() {
-    let Some(corpus) = corpus() else {
-        eprintln!("SKIP robustness: corpus not found (set PALISADE_CORPUS)");
+    let Some(corpus) = palisade_testkit::corpus("") else {
         return;
     };
     for folder in [

@@ -1,8 +1,6 @@
 //! Alpine secdb import on the real corpus (secdb v3.3..v3.11, main and community, YAML form
 //! of the JSON schema): counts, and matches written by hand from the files.
 
-mod common;
-
 use palisade_vuln::db::Database;
 use palisade_vuln::{match_packages, Package};
 
@@ -33,7 +31,7 @@ fn ids(db: &Database, pkg: Package) -> Vec<String> {
 
 #[test]
 fn secdb_corpus_imports_and_matches_by_release() {
-    let Some(dir) = common::corpus("advisories-alpine-secdb") else {
+    let Some(dir) = palisade_testkit::corpus("advisories-alpine-secdb") else {
         return;
     };
     let tmp = tempfile::tempdir().unwrap();
@@ -130,7 +128,7 @@ fn secdb_corpus_imports_and_matches_by_release() {
 fn secdb_entries_with_extra_words_and_per_package_files() {
     // vuln-list's per-package form (one package per file, no `packages` list), with the
     // secdb's free-text entries: several ids on one line, remarks in parentheses
-    let Some(file) = common::corpus(
+    let Some(file) = palisade_testkit::corpus(
         "advisories-distro-feeds-trivy-db/alpine/happy/vuln-list/alpine/ansible.json",
     ) else {
         return;

@@ -4,8 +4,6 @@
 //! advisories, then generated vectors (base, threat and environmental metrics), one
 //! reference process per batch. A missing reference prints a skip line.
 
-mod common;
-
 use std::io::Write;
 use std::process::{Command, Stdio};
 
@@ -80,7 +78,7 @@ fn corpus_vectors() -> Vec<String> {
         "advisories-pypi-osv",
         "advisories-maven-ghsa-osv-scalibr",
     ] {
-        let Some(dir) = common::corpus(sub) else {
+        let Some(dir) = palisade_testkit::corpus(sub) else {
             continue;
         };
         let mut stack = vec![dir];

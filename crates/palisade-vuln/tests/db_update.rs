@@ -2,13 +2,10 @@
 //! corpus: success, 304 reuse, and three failures (truncated archive, dropped connection,
 //! 404) that must each leave the previous database fully usable.
 
-mod common;
-
 use std::io::{Read, Write};
 use std::sync::{Arc, Mutex};
 
-use common::http::{serve, Reply};
-
+use palisade_testkit::archive_server::{serve, Reply};
 use palisade_vuln::db::Database;
 use palisade_vuln::update::{update, UpdateOptions};
 
@@ -47,7 +44,7 @@ fn count(db_path: &std::path::Path) -> usize {
 
 #[test]
 fn update_replaces_atomically_and_survives_failures() {
-    let Some(corpus) = common::corpus("") else {
+    let Some(corpus) = palisade_testkit::corpus("") else {
         return;
     };
     let rust = zip_of(&corpus.join("advisories-rustsec/osv"), 200);

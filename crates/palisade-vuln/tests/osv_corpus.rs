@@ -1,8 +1,6 @@
 //! Real advisories from the corpus: import counts, hand-checked matches, and the
 //! self-consistency of ranges against enumerated `versions` lists.
 
-mod common;
-
 use palisade_vuln::db::Database;
 use palisade_vuln::inventory::Package;
 use palisade_vuln::{match_packages, matcher, osv};
@@ -30,7 +28,7 @@ fn import_all(dir: &std::path::Path) -> (tempfile::TempDir, Database, usize, usi
 
 #[test]
 fn imports_real_advisories_and_matches_by_hand_checked_cases() {
-    let Some(dir) = common::corpus("") else {
+    let Some(dir) = palisade_testkit::corpus("") else {
         return;
     };
     let (_tmp, db, imported, warnings) = import_all(&dir);
@@ -111,7 +109,7 @@ fn imports_real_advisories_and_matches_by_hand_checked_cases() {
 /// select exactly the listed versions.
 #[test]
 fn ranges_agree_with_enumerated_versions() {
-    let Some(dir) = common::corpus("") else {
+    let Some(dir) = palisade_testkit::corpus("") else {
         return;
     };
     let mut checked = 0;

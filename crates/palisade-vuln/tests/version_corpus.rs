@@ -1,7 +1,5 @@
 //! Every ordering vector of osv-scalibr's version-compare corpus, for every scheme.
 
-mod common;
-
 use std::cmp::Ordering;
 
 use palisade_vuln::VersionScheme;
@@ -25,7 +23,7 @@ fn maven_overrides() -> Vec<(String, String, Ordering)> {
 }
 
 fn check_file(file: &str, scheme: VersionScheme) -> (usize, Vec<String>) {
-    let Some(dir) = common::corpus("version-compare-osv-scalibr") else {
+    let Some(dir) = palisade_testkit::corpus("version-compare-osv-scalibr") else {
         return (0, vec![]);
     };
     let text = std::fs::read_to_string(dir.join(file)).unwrap();

@@ -1,6 +1,5 @@
 #![allow(dead_code)]
 
-use std::path::PathBuf;
 use std::sync::Arc;
 
 use palisade_iac::kubernetes::{objects_from_documents, K8sObject};
@@ -52,28 +51,6 @@ pub fn namespace(name: &str, labels: &str) -> String {
         "apiVersion: v1\nkind: Namespace\nmetadata: {{name: {name}, labels: {{{}}}}}\n---\n",
         labels.join(", ")
     )
-}
-
-/// The corpus folder, or `None` (with a skip line) when it is absent.
-pub fn corpus(sub: &str) -> Option<PathBuf> {
-    let root = std::env::var_os("PALISADE_CORPUS")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| {
-            PathBuf::from(concat!(
-                env!("CARGO_MANIFEST_DIR"),
-                "/../../../shared/corpus"
-            ))
-        });
-    let dir = root.join(sub);
-    if dir.is_dir() {
-        Some(dir)
-    } else {
-        eprintln!(
-            "SKIP: corpus folder {} not found (set PALISADE_CORPUS)",
-            dir.display()
-        );
-        None
-    }
 }
 
 /// A cluster state: manifests as text, evaluated with default options.

@@ -1,17 +1,20 @@
 //! A real HTTP/1.1 server on 127.0.0.1 for `db update` tests: it serves archives as
-//! routes say, whole, cut short, slowly, or not at all. Shared by palisade-vuln's update
-//! tests and the CLI's kill -9 test (included there by path).
+//! routes say, whole, cut short, slowly, or not at all. Used by palisade-vuln's update
+//! tests and the CLI's kill -9 test.
 
 use std::io::{BufRead, BufReader, Write};
 use std::net::{TcpListener, TcpStream};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
+/// How the server answers one route.
 #[derive(Clone)]
 pub enum Reply {
+    /// The whole body, with an ETag (its length) and 304 when `If-None-Match` matches it.
     Zip(Vec<u8>),
     /// Sends the headers of the full body, then only this many bytes, then closes.
     DropAfter(Vec<u8>, usize),
+    /// 404.
     NotFound,
     /// The whole body, `chunk` bytes at a time with `pause` between chunks: a slow mirror.
     Slow(Vec<u8>, usize, Duration),

@@ -5,9 +5,6 @@
 //! reason `Expired`), metadata-only lists (`Accept: ...;as=PartialObjectMetadataList`),
 //! 404 for resources it does not serve, and a resource that never answers.
 
-// Each test binary uses part of the server.
-#![allow(dead_code)]
-
 use std::collections::{BTreeMap, BTreeSet};
 use std::convert::Infallible;
 use std::net::SocketAddr;
@@ -44,6 +41,7 @@ pub struct Seen {
     pub metadata_only: bool,
 }
 
+/// A running server; it stops when dropped (its runtime goes with it).
 pub struct ApiServer {
     pub addr: SocketAddr,
     pub ca_pem: String,
@@ -58,6 +56,7 @@ struct State {
 }
 
 impl ApiServer {
+    /// Starts the server on a free port of 127.0.0.1 with a fresh self-signed CA.
     pub fn start(behaviour: Behaviour) -> ApiServer {
         let certs = palisade_server::manifests::self_signed(&["127.0.0.1".to_string()])
             .expect("test certificate");
@@ -133,6 +132,7 @@ impl ApiServer {
         path
     }
 
+    /// Every request received so far, in order.
     pub fn requests(&self) -> Vec<Seen> {
         self.seen.lock().unwrap().clone()
     }
