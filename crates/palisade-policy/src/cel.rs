@@ -485,16 +485,33 @@ pub enum Verdict {
     Checked(Vec<Failure>),
 }
 
+/// A JSON input in CEL form, converted once and shared by every policy evaluated on it, with
+/// the number of list items it holds (the bound of its iteration cost).
+#[derive(Debug, Clone)]
+pub struct Input {
+    cel: CelValue,
+    elements: u128,
+}
+
+impl Input {
+    pub fn of(value: &Value) -> Input {
+        Input {
+            cel: to_cel(value),
+            elements: list_elements(value),
+        }
+    }
+}
+
 /// The variables an evaluation binds.
 pub(crate) struct Inputs<'a> {
-    pub object: &'a Value,
-    pub old_object: Option<&'a Value>,
-    pub request: Value,
-    pub params: Option<&'a Value>,
-    pub namespace_object: Option<&'a Value>,
+    pub object: &'a Input,
+    pub old_object: Option<&'a Input>,
+    pub request: &'a Input,
+    pub params: Option<&'a Input>,
+    pub namespace_object: Option<&'a Input>,
     /// Entries of `variables` set before the policy's own (Gatekeeper's `anyObject`,
     /// `params`).
-    pub preset: Vec<(&'static str, &'a Value)>,
+    pub preset: Vec<(&'static str, &'a Input)>,
 }
 
 impl CelPolicy {
@@ -548,32 +565,27 @@ impl CelPolicy {
 
     /// Evaluates the policy on one object in a child scope of `root`.
     pub(crate) fn evaluate(&self, root: &Context, inputs: &Inputs) -> Result<Verdict, String> {
-        let mut elements = list_elements(inputs.object) + 1;
+        let mut elements = inputs.object.elements + 1;
         for v in [inputs.old_object, inputs.params, inputs.namespace_object]
             .into_iter()
             .flatten()
         {
-            elements += list_elements(v);
+            elements += v.elements;
         }
         for (_, v) in &inputs.preset {
-            elements += list_elements(v);
+            elements += v.elements;
         }
+        let cel_of = |input: Option<&Input>| input.map_or(CelValue::Null, |i| i.cel.clone());
         let mut ctx = root.new_inner_scope();
-        ctx.add_variable_from_value("object", to_cel(inputs.object));
-        ctx.add_variable_from_value(
-            "oldObject",
-            inputs.old_object.map_or(CelValue::Null, to_cel),
-        );
-        ctx.add_variable_from_value("request", to_cel(&inputs.request));
-        ctx.add_variable_from_value("params", inputs.params.map_or(CelValue::Null, to_cel));
-        ctx.add_variable_from_value(
-            "namespaceObject",
-            inputs.namespace_object.map_or(CelValue::Null, to_cel),
-        );
+        ctx.add_variable_from_value("object", inputs.object.cel.clone());
+        ctx.add_variable_from_value("oldObject", cel_of(inputs.old_object));
+        ctx.add_variable_from_value("request", inputs.request.cel.clone());
+        ctx.add_variable_from_value("params", cel_of(inputs.params));
+        ctx.add_variable_from_value("namespaceObject", cel_of(inputs.namespace_object));
         let mut variables: HashMap<String, CelValue> = inputs
             .preset
             .iter()
-            .map(|(k, v)| (k.to_string(), to_cel(v)))
+            .map(|(k, v)| (k.to_string(), v.cel.clone()))
             .collect();
         ctx.add_variable_from_value("variables", CelValue::from(variables.clone()));
         for (name, condition) in &self.match_conditions {
@@ -670,9 +682,9 @@ mod tests {
         policy.evaluate(
             &root,
             &Inputs {
-                object: &object,
+                object: &Input::of(&object),
                 old_object: None,
-                request: json!({"operation": "CREATE"}),
+                request: &Input::of(&json!({"operation": "CREATE"})),
                 params: None,
                 namespace_object: None,
                 preset: Vec::new(),

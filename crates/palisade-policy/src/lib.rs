@@ -207,32 +207,53 @@ impl PolicySet {
         namespaces: &std::collections::BTreeMap<String, std::collections::BTreeMap<String, String>>,
     ) -> Vec<(usize, String, Result<cel::Verdict, String>)> {
         let mut out = Vec::new();
-        let request = gatekeeper::review(subject);
+        // Converted once for every policy that matches.
+        let mut converted: Option<(
+            cel::Input,
+            Option<cel::Input>,
+            cel::Input,
+            Option<cel::Input>,
+        )> = None;
         for (index, policy) in self.admission.iter().enumerate() {
             let Some((rule, view)) = policy.view(&subject.object, &subject.operation, namespaces)
             else {
                 continue;
             };
-            let object = view.as_ref().unwrap_or(&subject.object);
-            // The Namespace of a namespaced object (`default` when it names none, as
-            // `kubectl apply` places it), with the labels the scan knows of.
-            let namespace_object = (!admission::is_cluster_scoped(object)).then(|| {
-                let namespace = match json::text(&subject.object, &["metadata", "namespace"]) {
-                    "" => "default",
-                    ns => ns,
-                };
-                let labels = namespaces.get(namespace).cloned().unwrap_or_default();
-                serde_json::json!({"apiVersion": "v1", "kind": "Namespace",
-                    "metadata": {"name": namespace, "labels": labels}})
-            });
+            let (object, old_object, request, namespace_object) =
+                converted.get_or_insert_with(|| {
+                    // The Namespace of a namespaced object (`default` when it names none, as
+                    // `kubectl apply` places it), with the labels the scan knows of.
+                    let namespace_object =
+                        (!admission::is_cluster_scoped(&subject.object)).then(|| {
+                            let namespace =
+                                match json::text(&subject.object, &["metadata", "namespace"]) {
+                                    "" => "default",
+                                    ns => ns,
+                                };
+                            let labels = namespaces.get(namespace).cloned().unwrap_or_default();
+                            cel::Input::of(
+                                &serde_json::json!({"apiVersion": "v1", "kind": "Namespace",
+                        "metadata": {"name": namespace, "labels": labels}}),
+                            )
+                        });
+                    (
+                        cel::Input::of(&subject.object),
+                        subject.old_object.as_ref().map(cel::Input::of),
+                        cel::Input::of(&gatekeeper::review(subject)),
+                        namespace_object,
+                    )
+                });
+            let view = view.as_ref().map(cel::Input::of);
+            let object = view.as_ref().unwrap_or(object);
             let run = |params: Option<&serde_json::Value>| {
+                let params = params.map(cel::Input::of);
                 policy.cel.evaluate(
                     root,
                     &cel::Inputs {
                         object,
-                        old_object: subject.old_object.as_ref(),
-                        request: request.clone(),
-                        params,
+                        old_object: old_object.as_ref(),
+                        request,
+                        params: params.as_ref(),
                         namespace_object: namespace_object.as_ref(),
                         preset: Vec::new(),
                     },
@@ -317,6 +338,11 @@ impl PolicySet {
             .iter()
             .map(|c| regorus::Value::from(c.parameters.clone()))
             .collect();
+        let cel_parameters: Vec<cel::Input> = self
+            .constraints
+            .iter()
+            .map(|c| cel::Input::of(&c.parameters))
+            .collect();
         let failed: Vec<AtomicBool> = self
             .constraints
             .iter()
@@ -343,6 +369,7 @@ impl PolicySet {
                  (object, subject)| {
                     let mut found = Vec::new();
                     let mut review = None;
+                    let mut converted = None;
                     for (ci, constraint) in self.constraints.iter().enumerate() {
                         let Some(ti) = indices[ci] else { continue };
                         let Some(with_cel) = self.uses_cel(&constraint.template) else {
@@ -369,15 +396,23 @@ impl PolicySet {
                         };
                         if with_cel {
                             let Some(policy) = &constraint.template.cel else { continue };
+                            let (object_cel, old_cel, review_cel) =
+                                converted.get_or_insert_with(|| {
+                                    (
+                                        cel::Input::of(&subject.object),
+                                        subject.old_object.as_ref().map(cel::Input::of),
+                                        cel::Input::of(&gatekeeper::review(subject)),
+                                    )
+                                });
                             let inputs = cel::Inputs {
-                                object: &subject.object,
-                                old_object: subject.old_object.as_ref(),
-                                request: gatekeeper::review(subject),
-                                params: Some(&constraint.parameters),
+                                object: object_cel,
+                                old_object: old_cel.as_ref(),
+                                request: review_cel,
+                                params: Some(&cel_parameters[ci]),
                                 namespace_object: None,
                                 preset: vec![
-                                    ("anyObject", &subject.object),
-                                    ("params", &constraint.parameters),
+                                    ("anyObject", object_cel),
+                                    ("params", &cel_parameters[ci]),
                                 ],
                             };
                             match policy.evaluate(root, &inputs) {
