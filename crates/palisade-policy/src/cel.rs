@@ -22,8 +22,9 @@ use serde_json::Value;
 use crate::json::text;
 
 /// Largest estimated cost of one expression on one input, in evaluation steps: Kubernetes
-/// stops an expression at 1,000,000 cost units; the estimate here is coarser (every list
-/// of the input may be iterated by every comprehension), so the bound is higher.
+/// stops an expression at 1,000,000 cost units; the estimate here is coarser (every
+/// comprehension may iterate as many items as the input's longest list), so the bound is
+/// higher.
 pub const COST_LIMIT: u128 = 100_000_000;
 
 /// Functions that read the cluster, the network or a registry: they cannot be evaluated
@@ -345,7 +346,7 @@ impl Expression {
         })
     }
 
-    /// The estimated worst-case cost on inputs whose lists hold `elements` items in all.
+    /// The estimated worst-case cost on inputs whose longest list holds `elements` items.
     fn estimated_cost(&self, elements: u128) -> u128 {
         let mut total = self.flat_cost;
         let mut factor: u128 = 1;
@@ -356,7 +357,7 @@ impl Expression {
         total
     }
 
-    /// Evaluates in `ctx`; `elements` bounds the lists it may iterate.
+    /// Evaluates in `ctx`; `elements` bounds the length of the lists it may iterate.
     pub fn evaluate(&self, ctx: &Context, elements: u128) -> Result<CelValue, String> {
         let estimate = self.estimated_cost(elements);
         if estimate > COST_LIMIT {
@@ -429,11 +430,17 @@ fn cost(expr: &IdedExpr, depth: usize, nested: &mut Vec<u128>) -> u128 {
     own
 }
 
-/// Items in all the lists of `value` (and its own count), the bound for iteration.
-pub(crate) fn list_elements(value: &Value) -> u128 {
+/// The length of the longest list in `value` (strings count by their length in 8-byte
+/// steps, for string-splitting functions): no comprehension over the input iterates more.
+pub(crate) fn longest_list(value: &Value) -> u128 {
     match value {
-        Value::Array(items) => items.len() as u128 + items.iter().map(list_elements).sum::<u128>(),
-        Value::Object(map) => map.values().map(list_elements).sum(),
+        Value::Array(items) => items
+            .iter()
+            .map(longest_list)
+            .max()
+            .unwrap_or(0)
+            .max(items.len() as u128),
+        Value::Object(map) => map.values().map(longest_list).max().unwrap_or(0),
         Value::String(s) => (s.len() / 8) as u128,
         _ => 0,
     }
@@ -486,7 +493,7 @@ pub enum Verdict {
 }
 
 /// A JSON input in CEL form, converted once and shared by every policy evaluated on it, with
-/// the number of list items it holds (the bound of its iteration cost).
+/// its longest list (the bound of its iteration cost).
 #[derive(Debug, Clone)]
 pub struct Input {
     cel: CelValue,
@@ -497,7 +504,7 @@ impl Input {
     pub fn of(value: &Value) -> Input {
         Input {
             cel: to_cel(value),
-            elements: list_elements(value),
+            elements: longest_list(value),
         }
     }
 }
@@ -565,15 +572,15 @@ impl CelPolicy {
 
     /// Evaluates the policy on one object in a child scope of `root`.
     pub(crate) fn evaluate(&self, root: &Context, inputs: &Inputs) -> Result<Verdict, String> {
-        let mut elements = inputs.object.elements + 1;
+        let mut elements = inputs.object.elements.max(1);
         for v in [inputs.old_object, inputs.params, inputs.namespace_object]
             .into_iter()
             .flatten()
         {
-            elements += v.elements;
+            elements = elements.max(v.elements);
         }
         for (_, v) in &inputs.preset {
-            elements += v.elements;
+            elements = elements.max(v.elements);
         }
         let cel_of = |input: Option<&Input>| input.map_or(CelValue::Null, |i| i.cel.clone());
         let mut ctx = root.new_inner_scope();
@@ -607,7 +614,7 @@ impl CelPolicy {
             match expression.evaluate(&ctx, elements) {
                 Ok(value) => {
                     if let CelValue::List(items) = &value {
-                        elements += items.len() as u128;
+                        elements = elements.max(items.len() as u128);
                     }
                     variables.insert(name.clone(), value);
                     ctx.add_variable_from_value("variables", CelValue::from(variables.clone()));
@@ -771,6 +778,19 @@ mod tests {
             lenient_or_value("a.?b.orValue([]) + ['.orValue(', \".orValue(\\\"\"]"),
             "a.?b.orValue__palisade([]) + ['.orValue(', \".orValue(\\\"\"]"
         );
+    }
+
+    #[test]
+    fn many_short_lists_do_not_add_up_to_a_refusal() {
+        // A pod with many lists of ordinary length and a three-deep expression, as the
+        // Gatekeeper library's host-filesystem template writes it.
+        let lists: serde_json::Map<String, serde_json::Value> = (0..40)
+            .map(|i| (format!("l{i}"), json!((0..25).collect::<Vec<u32>>())))
+            .collect();
+        let object = json!({"spec": lists});
+        let policy = json!({"validations": [{"expression":
+            "object.spec.l0.all(a, object.spec.l1.all(b, object.spec.l2.all(c, a + b + c >= 0)))"}]});
+        assert_eq!(check(policy, object).unwrap(), Verdict::Checked(vec![]));
     }
 
     #[test]
