@@ -85,6 +85,32 @@ impl Match {
     }
 }
 
+impl Match {
+    /// A match of the generic rule's detector over `value[start..end]`, a single line, for
+    /// judgements made on a whole configuration value rather than by a pattern. `secret`
+    /// is what the preview and the fingerprint are taken from.
+    pub(crate) fn of_value(title: &str, value: &str, start: usize, end: usize) -> Match {
+        let rule = crate::rules::generic_detector().rule;
+        let secret = &value.as_bytes()[start..end];
+        Match {
+            rule_id: rule.id.into(),
+            title: title.into(),
+            provider: "Generic".into(),
+            severity: rule.severity,
+            start,
+            end,
+            line: 1,
+            column: value[..start].chars().count() as u32 + 1,
+            end_line: 1,
+            preview: redact::preview(secret),
+            fingerprint: redact::fingerprint(secret),
+            note: None,
+            rule: Some(rule),
+            remediation: None,
+        }
+    }
+}
+
 /// A detector ready to run: its regex compiled, its identity shared by its matches.
 #[derive(Debug)]
 pub(crate) struct CompiledDetector {

@@ -241,6 +241,76 @@ pub fn accept(key: &[u8], value: &[u8], whole: &[u8]) -> bool {
     entropy >= GENERIC_MIN_ENTROPY
 }
 
+/// Key fragments that label a value as a digest or a revision rather than a credential.
+const DIGEST_KEY_PARTS: &[&str] = &[
+    "sha",
+    "hash",
+    "checksum",
+    "digest",
+    "etag",
+    "fingerprint",
+    "integrity",
+    "md5",
+    "crc",
+    "commit",
+    "revision",
+    "rev",
+    "build",
+    "version",
+    "uuid",
+    "guid",
+];
+
+/// Whether a configuration value is a high-entropy token whatever the name of its key:
+/// one word of token characters (`[A-Za-z0-9+/=_-]`), 20 to 200 long, letters and digits
+/// interleaved as generators draw them (names such as `featureFlagEnabled2` change
+/// character class a few times, random tokens on most characters), entropy of at least 4.0
+/// (3.0 for hex), and every test of [`accept`] as if it were quoted under a secret-named
+/// key. URLs, host names, paths, JSON and YAML blobs, UUIDs, versions and values under keys
+/// that label a digest (`sha256`, `checksum`, `commit`) are not tokens. Base64 that decodes
+/// to text is judged by its text (see `crate::scan_config_value`).
+pub fn accept_standalone(key: &[u8], value: &[u8]) -> bool {
+    if !(20..=200).contains(&value.len())
+        || !value
+            .iter()
+            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'+' | b'/' | b'=' | b'_' | b'-'))
+        || value.starts_with(b"/")
+    {
+        return false;
+    }
+    let key = String::from_utf8_lossy(key).to_ascii_lowercase();
+    if DIGEST_KEY_PARTS.iter().any(|p| key.contains(p)) {
+        return false;
+    }
+    let letters = value.iter().filter(|b| b.is_ascii_alphabetic()).count();
+    let digits = value.iter().filter(|b| b.is_ascii_digit()).count();
+    if letters == 0 || digits == 0 {
+        return false;
+    }
+    let class = |b: u8| match b {
+        b'a'..=b'z' => 0,
+        b'A'..=b'Z' => 1,
+        b'0'..=b'9' => 2,
+        _ => 3,
+    };
+    let transitions = value
+        .windows(2)
+        .filter(|w| class(w[0]) != class(w[1]))
+        .count();
+    if transitions * 3 < value.len() {
+        return false;
+    }
+    let hex = value.iter().all(u8::is_ascii_hexdigit);
+    let entropy = validate::shannon_entropy(value);
+    if entropy < if hex { 3.0 } else { 4.0 } {
+        return false;
+    }
+    let mut whole = b"secret: \"".to_vec();
+    whole.extend_from_slice(value);
+    whole.push(b'"');
+    accept(b"secret", value, &whole)
+}
+
 /// Whether the text of an XML element named `key` is a literal credential. XML text is
 /// never code, so a password element's text is its password as typed: short values and
 /// words with punctuation count, placeholders, templates (`${env.PASS}`) and Maven's
@@ -502,6 +572,31 @@ mod tests {
             b"acdeff05b1a6d4c890237bf08c5e6e8d2b4d0f2e",
             b""
         ));
+    }
+
+    #[test]
+    fn standalone_tokens_need_no_secret_named_key() {
+        assert!(accept_standalone(b"UPSTREAM", b"q8Zr2LmX7vT4nW9kP3sY6dF1"));
+        assert!(accept_standalone(
+            b"backend",
+            b"9f86d081884c7d659a2feaa0c55ad015a3bf4f1b"
+        ));
+        for (key, value) in [
+            ("url", "https://api.internal.example.org/v1"),
+            ("host", "db-primary.prod.svc.cluster.local"),
+            ("flag", "enableNewCheckoutFlow2024"),
+            ("name", "checkout-service-v2-production"),
+            ("id", "3636dd46-ea21-11e9-81b4-2a2ae2dbcce4"),
+            ("config_sha256", "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b"),
+            ("path", "/etc/app/q8Zr2LmX7vT4nW9kP3sY6dF1"),
+            ("build", "q8Zr2LmX7vT4nW9kP3sY6dF1"),
+            ("k", "abcdefghijklmnopqrstuvwx12"),
+        ] {
+            assert!(
+                !accept_standalone(key.as_bytes(), value.as_bytes()),
+                "{key}: {value}"
+            );
+        }
     }
 
     #[test]
