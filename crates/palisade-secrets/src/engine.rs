@@ -393,11 +393,43 @@ impl Scanner {
         self.detectors.iter().map(|d| &*d.id)
     }
 
-    /// Scans one buffer. `path` feeds the path allowlists; offsets are into `bytes`.
+    /// Scans one buffer. `path` feeds the path allowlists and names the format (a
+    /// `.properties` file is also read entry by entry); offsets are into `bytes`.
     pub fn scan_bytes(&self, path: &str, bytes: &[u8]) -> Vec<Match> {
         if crate::allowlist::is_path_allowlisted(path) {
             return Vec::new();
         }
+        let mut found = self.find(path, bytes);
+        if crate::properties::is_properties_path(path) {
+            self.judge_properties(path, bytes, &mut found);
+        }
+        finish(bytes, found)
+    }
+
+    /// Scans each entry of a properties file as `key: "value"`: its value whole (across
+    /// continuations), whatever its separator, and as the literal text it is. Those
+    /// matches replace the text matches they overlap.
+    fn judge_properties(&self, path: &str, bytes: &[u8], found: &mut Vec<Match>) {
+        for entry in crate::properties::entries(bytes) {
+            let mut text = entry.key.clone();
+            text.extend_from_slice(b": \"");
+            let prefix = text.len();
+            text.extend_from_slice(&entry.value);
+            text.extend_from_slice(b"\"\n");
+            for mut m in self.find(path, &text) {
+                if m.start < prefix || m.end > prefix + entry.value.len() || m.end == m.start {
+                    continue;
+                }
+                m.start = entry.offsets[m.start - prefix];
+                m.end = entry.offsets[m.end - prefix - 1] + 1;
+                found.retain(|f| f.end <= m.start || m.end <= f.start);
+                found.push(m);
+            }
+        }
+    }
+
+    /// The matches in one buffer, without line and column.
+    fn find(&self, path: &str, bytes: &[u8]) -> Vec<Match> {
         let mut windows: Vec<Vec<(usize, usize)>> = vec![Vec::new(); self.detectors.len()];
         let mut any = false;
         let mut at = 0;
@@ -497,7 +529,7 @@ impl Scanner {
                 }
             }
         }
-        finish(bytes, found)
+        found
     }
 
     fn judge(

@@ -21,6 +21,7 @@ mod engine;
 mod file;
 mod generic;
 mod mapped;
+mod properties;
 mod redact;
 mod rules;
 pub mod shape;

@@ -39,6 +39,51 @@ smtp.password=Pq7#vL2mXk9w\\
     );
 }
 
+/// Secrets found in a properties file, as (line, fingerprint of the value).
+fn found(path: &str, text: &str) -> Vec<(u32, String)> {
+    let scanner = Scanner::builtin().unwrap();
+    scanner
+        .scan_bytes(path, text.as_bytes())
+        .iter()
+        .map(|m| (m.line, m.fingerprint.clone()))
+        .collect()
+}
+
+#[test]
+fn java_properties_as_java_util_properties_reads_them() {
+    let text = "\
+! Mail relay settings\n\
+# the password below rotates every 90 days\n\
+mail.host smtp.internal.example.org\n\
+mail.password   Hk7#vQ2mLx9wZt\n\
+db.password=\"Rb5$tW8qLz3n\"\n\
+ldap.bind.password = wq8vzkbr3tmx\n\
+cache.secret nR4tY8uI2oP6aS1d\\\n\
+    F5gH9jK3\n\
+ssl.key-store-password=changeit\n\
+jwt.secret ${JWT_SECRET}\n\
+oauth.client-secret {{ oauth_secret }}\n\
+api.token <your token here>\n\
+legacy.password replace_me_with_the_real_key\n\
+encrypt.key-password change-me-in-production\n\
+! old.password Vb7#nM2kQ9wEr\n\
+";
+    let got = found("conf/app.properties", text);
+    let fp = |s: &str| palisade_secrets::fingerprint(s.as_bytes());
+    assert_eq!(
+        got,
+        [
+            (4, fp("Hk7#vQ2mLx9wZt")),
+            (5, fp("Rb5$tW8qLz3n")),
+            (6, fp("wq8vzkbr3tmx")),
+            // The continued value is one secret, reported where it starts.
+            (7, fp("nR4tY8uI2oP6aS1dF5gH9jK3")),
+        ]
+    );
+    // Outside a properties file, a blank separator needs quotes to be an assignment.
+    assert!(found("notes.txt", "mail.password   Hk7#vQ2mLx9wZt\n").is_empty());
+}
+
 #[test]
 fn ini_cfg_and_env_files() {
     let ini = "[database]\nhost = db\npassword = Vb7#nM2kQ9wEr\n[api]\ntoken = <your token here>\n";
