@@ -105,3 +105,70 @@ fn shell_history() {
     let history = "ls -la\nmysql -u root -pTq8zW2vLx9 app\nexport GITHUB_TOKEN=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\ncurl -u admin:Jk3#pQ8wZx2v https://ci.example.org\nexport PASSWORD=$(pass show db)\nmysql -u root -p app\nsshpass -p 'Wd8#kLq2zX' ssh deploy@host\n";
     assert_eq!(lines("home/dev/.bash_history", history), [2, 3, 4, 7]);
 }
+
+/// Placeholders written as sentences or instructions, the way templates and samples ask for
+/// a value: none is a secret, wherever it is written.
+const SENTENCE_PLACEHOLDERS: &[&str] = &[
+    "replace_me_with_the_real_key",
+    "change-me-in-production",
+    "changeMeInProduction",
+    "default",
+    "<your token here>",
+    "<YOUR_API_KEY>",
+    "${API_TOKEN}",
+    "${env:API_TOKEN}",
+    "${{ secrets.API_TOKEN }}",
+    "{{ api_token }}",
+    "{{.Values.apiToken}}",
+    "#{ApiToken}#",
+    "__API_TOKEN__",
+    "%API_TOKEN%",
+    "$(API_TOKEN)",
+    "@@API_TOKEN@@",
+    "put-your-api-key-here",
+    "paste_the_token_here",
+    "enter-your-key",
+    "please-change-this",
+    "please_change_me",
+    "change_this_value",
+    "changethis",
+    "update-me-before-deploying",
+    "must-be-changed",
+    "set-in-vault",
+    "set_via_environment",
+    "provided-by-ci",
+    "generate-with-openssl-rand-hex-32",
+    "ask-the-ops-team",
+    "your.api.key.here",
+    "REPLACE_WITH_YOUR_KEY",
+    "INSERT_KEY_HERE",
+    "not-a-real-key-0000",
+];
+
+#[test]
+fn placeholders_written_as_sentences_are_not_secrets() {
+    let scanner = Scanner::builtin().unwrap();
+    let mut reported = Vec::new();
+    for value in SENTENCE_PLACEHOLDERS {
+        let texts = [
+            ("app.properties", format!("api.token={value}\n")),
+            ("app.properties", format!("api.token {value}\n")),
+            (".env", format!("API_TOKEN={value}\n")),
+            (".env", format!("API_TOKEN=\"{value}\"\n")),
+            ("config.yaml", format!("api_key: '{value}'\n")),
+            ("settings.py", format!("SECRET_KEY = \"{value}\"\n")),
+            ("config.json", format!("{{\"password\": \"{value}\"}}\n")),
+        ];
+        for (path, text) in &texts {
+            if !scanner.scan_bytes(path, text.as_bytes()).is_empty() {
+                reported.push(format!("{path}: {text:?}"));
+            }
+        }
+        for key in ["API_TOKEN", "UPSTREAM"] {
+            if !palisade_secrets::scan_config_value(key, value).is_empty() {
+                reported.push(format!("ConfigMap {key}: {value:?}"));
+            }
+        }
+    }
+    assert!(reported.is_empty(), "{reported:#?}");
+}
