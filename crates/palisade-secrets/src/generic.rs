@@ -132,19 +132,25 @@ const REFERENCE_PREFIXES: &[&str] = &[
     "&",
 ];
 
-/// Whether a generic candidate is a literal credential.
-pub fn accept(key: &[u8], value: &[u8], whole: &[u8]) -> bool {
+/// Whether a key names something about a secret or another kind of value (`client_id`,
+/// `token_url`, `secret_name`, `public_key`) rather than a credential.
+fn key_names_something_else(key: &[u8]) -> bool {
     let original = String::from_utf8_lossy(key);
     if original.ends_with("Id") || original.ends_with("ID") {
-        return false;
+        return true;
     }
     let key = original.to_ascii_lowercase();
     let key = key.trim_matches(|c: char| c == '"' || c == '\'' || c == '-' || c == '.');
-    if NON_SECRET_KEY_ENDINGS.iter().any(|e| key.ends_with(e))
+    NON_SECRET_KEY_ENDINGS.iter().any(|e| key.ends_with(e))
         || NON_SECRET_KEY_PARTS.iter().any(|p| key.contains(p))
-    {
+}
+
+/// Whether a generic candidate is a literal credential.
+pub fn accept(key: &[u8], value: &[u8], whole: &[u8]) -> bool {
+    if key_names_something_else(key) {
         return false;
     }
+    let key = String::from_utf8_lossy(key).to_ascii_lowercase();
     let text = String::from_utf8_lossy(value);
     let lower = text.to_ascii_lowercase();
     if value.len() < 8 || value.len() > 200 {
@@ -267,7 +273,8 @@ const DIGEST_KEY_PARTS: &[&str] = &[
 /// character class a few times, random tokens on most characters), entropy of at least 4.0
 /// (3.0 for hex), and every test of [`accept`] as if it were quoted under a secret-named
 /// key. URLs, host names, paths, JSON and YAML blobs, UUIDs, versions and values under keys
-/// that label a digest (`sha256`, `checksum`, `commit`) are not tokens. Base64 that decodes
+/// that label a digest (`sha256`, `checksum`, `commit`) or another kind of value
+/// (`cluster_id`, `endpoint`, `public_key`) are not tokens. Base64 that decodes
 /// to text is judged by its text (see `crate::scan_config_value`).
 pub fn accept_standalone(key: &[u8], value: &[u8]) -> bool {
     if !(20..=200).contains(&value.len())
@@ -276,6 +283,9 @@ pub fn accept_standalone(key: &[u8], value: &[u8]) -> bool {
             .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'+' | b'/' | b'=' | b'_' | b'-'))
         || value.starts_with(b"/")
     {
+        return false;
+    }
+    if key_names_something_else(key) {
         return false;
     }
     let key = String::from_utf8_lossy(key).to_ascii_lowercase();
@@ -590,6 +600,8 @@ mod tests {
             ("config_sha256", "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b"),
             ("path", "/etc/app/q8Zr2LmX7vT4nW9kP3sY6dF1"),
             ("build", "q8Zr2LmX7vT4nW9kP3sY6dF1"),
+            ("KAFKA_CLUSTER_ID", "MkU3OEVBNTcwNTJENDM2Qk"),
+            ("vapidPublicKey", "q8Zr2LmX7vT4nW9kP3sY6dF1"),
             ("k", "abcdefghijklmnopqrstuvwx12"),
         ] {
             assert!(

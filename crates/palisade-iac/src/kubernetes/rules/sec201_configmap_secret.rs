@@ -12,7 +12,8 @@ declare_rule! {
     /// random, 20 characters or more) or base64 of text that holds a secret. Ordinary
     /// configuration is not: URLs without credentials, host names, paths, feature flags,
     /// JSON or YAML blobs, UUIDs, versions, base64 of harmless text, and digests under keys
-    /// that say so (`sha256`, `checksum`, `commit`).
+    /// that say so (`sha256`, `checksum`, `commit`), and values under keys that name
+    /// another kind of value (`KAFKA_CLUSTER_ID`, `API_ENDPOINT`, `VAPID_PUBLIC_KEY`).
     /// ## Why it matters
     /// ConfigMaps are not meant for secrets: they are readable by far more subjects than
     /// Secrets (RBAC often grants `configmaps get` broadly), are not encrypted at rest by
