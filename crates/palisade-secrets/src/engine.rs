@@ -410,7 +410,19 @@ impl Scanner {
     /// continuations), whatever its separator, and as the literal text it is. Those
     /// matches replace the text matches they overlap.
     fn judge_properties(&self, path: &str, bytes: &[u8], found: &mut Vec<Match>) {
-        for entry in crate::properties::entries(bytes) {
+        // Provider formats are found by the text scan whatever the separator; only values
+        // under secret-named keys can be judged differently entry by entry.
+        static SECRET_NAMED: OnceLock<Option<AhoCorasick>> = OnceLock::new();
+        let Some(secret_named) = SECRET_NAMED.get_or_init(|| {
+            AhoCorasickBuilder::new()
+                .ascii_case_insensitive(true)
+                .build(crate::rules::generic_detector().keywords)
+                .ok()
+        }) else {
+            return;
+        };
+        let secret_named = |key: &[u8]| secret_named.is_match(key);
+        for entry in crate::properties::entries_where(bytes, secret_named) {
             let mut text = entry.key.clone();
             text.extend_from_slice(b": \"");
             let prefix = text.len();

@@ -25,10 +25,17 @@ pub(crate) struct Entry {
 }
 
 /// The entries of a properties file, in order.
+#[cfg(test)]
 pub(crate) fn entries(bytes: &[u8]) -> Vec<Entry> {
+    entries_where(bytes, |_| true)
+}
+
+/// The entries whose key, as written (escapes not resolved), `wanted` accepts; the other
+/// lines are stepped over without being decoded.
+pub(crate) fn entries_where(bytes: &[u8], wanted: impl Fn(&[u8]) -> bool) -> Vec<Entry> {
     let mut out = Vec::new();
     let mut lines = LogicalLines { bytes, at: 0 };
-    while let Some(line) = lines.next_logical() {
+    while let Some(line) = lines.next_logical(&wanted) {
         if let Some(entry) = split_entry(&line) {
             out.push(entry);
         }
@@ -46,8 +53,8 @@ struct LogicalLines<'a> {
 }
 
 impl LogicalLines<'_> {
-    /// The next logical line that is not blank and not a comment.
-    fn next_logical(&mut self) -> Option<Chars> {
+    /// The next logical line that is not blank, not a comment and whose raw key is wanted.
+    fn next_logical(&mut self, wanted: &impl Fn(&[u8]) -> bool) -> Option<Chars> {
         loop {
             let start = self.skip_blank(self.at);
             if start >= self.bytes.len() {
@@ -64,7 +71,32 @@ impl LogicalLines<'_> {
                 self.at = line_end(self.bytes, start) + 1;
                 continue;
             }
+            let key_end = start
+                + self.bytes[start..]
+                    .iter()
+                    .position(|b| matches!(b, b'=' | b':' | b' ' | b'\t' | b'\x0c' | b'\n' | b'\r'))
+                    .unwrap_or(self.bytes.len() - start);
+            if !wanted(&self.bytes[start..key_end]) {
+                self.at = self.logical_end(start);
+                continue;
+            }
             return Some(self.read_logical(start));
+        }
+    }
+
+    /// Where the logical line starting at `start` ends: after the first line end that is
+    /// not escaped by an odd run of backslashes.
+    fn logical_end(&self, start: usize) -> usize {
+        let mut i = start;
+        loop {
+            let end = line_end(self.bytes, i);
+            let content = &self.bytes[i..end];
+            let content = content.strip_suffix(b"\r").unwrap_or(content);
+            let slashes = content.iter().rev().take_while(|&&b| b == b'\\').count();
+            if end >= self.bytes.len() || slashes % 2 == 0 {
+                return end + 1;
+            }
+            i = end + 1;
         }
     }
 
@@ -194,6 +226,18 @@ mod tests {
             ]
             .map(|(k, v)| (k.to_string(), v.to_string()))
         );
+    }
+
+    #[test]
+    fn unwanted_lines_are_stepped_over_with_their_continuations() {
+        let text =
+            "label.text=one \\\n  password=in-the-label\ndb.password=Xk8\\\\\nnext.password=2\n";
+        let keys: Vec<Vec<u8>> = entries_where(text.as_bytes(), |k| k.ends_with(b"password"))
+            .into_iter()
+            .map(|e| e.key)
+            .collect();
+        // `Xk8\\` ends with an escaped backslash: the line does not continue.
+        assert_eq!(keys, [b"db.password".to_vec(), b"next.password".to_vec()]);
     }
 
     #[test]
