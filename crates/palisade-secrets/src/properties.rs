@@ -10,7 +10,9 @@
 /// Whether `path` names a Java properties file.
 pub(crate) fn is_properties_path(path: &str) -> bool {
     let name = path.rsplit(['/', '\\']).next().unwrap_or(path);
-    name.len() > ".properties".len() && name.to_ascii_lowercase().ends_with(".properties")
+    const EXT: &[u8] = b".properties";
+    let name = name.as_bytes();
+    name.len() > EXT.len() && name[name.len() - EXT.len()..].eq_ignore_ascii_case(EXT)
 }
 
 /// One `key`/`value` pair of a properties file.
@@ -249,6 +251,8 @@ mod tests {
         assert!(is_properties_path(
             "src/main/resources/application.properties"
         ));
+        assert!(is_properties_path("conf/Messages.PROPERTIES"));
         assert!(!is_properties_path("notes.txt"));
+        assert!(!is_properties_path(".properties"));
     }
 }
