@@ -263,6 +263,7 @@ const DIGEST_KEY_PARTS: &[&str] = &[
     "rev",
     "build",
     "version",
+    "release",
     "uuid",
     "guid",
 ];
@@ -292,6 +293,17 @@ pub fn accept_standalone(key: &[u8], value: &[u8]) -> bool {
     if DIGEST_KEY_PARTS.iter().any(|p| key.contains(p)) {
         return false;
     }
+    // Subresource integrity (`sha384-<base64>`) says what it is.
+    let lower = value.to_ascii_lowercase();
+    if ["sha1-", "sha256-", "sha384-", "sha512-", "md5-"]
+        .iter()
+        .any(|p| lower.starts_with(p.as_bytes()))
+    {
+        return false;
+    }
+    if is_public_der(value) {
+        return false;
+    }
     let letters = value.iter().filter(|b| b.is_ascii_alphabetic()).count();
     let digits = value.iter().filter(|b| b.is_ascii_digit()).count();
     if letters == 0 || digits == 0 {
@@ -319,6 +331,25 @@ pub fn accept_standalone(key: &[u8], value: &[u8]) -> bool {
     whole.extend_from_slice(value);
     whole.push(b'"');
     accept(b"secret", value, &whole)
+}
+
+/// Whether `value` is base64 of DER whose outer SEQUENCE opens with another SEQUENCE: a
+/// public key (SubjectPublicKeyInfo) or a certificate, published by design. A private key
+/// opens with its version INTEGER instead.
+fn is_public_der(value: &[u8]) -> bool {
+    let Some(der) = validate::base64_decode(value) else {
+        return false;
+    };
+    if der.len() < 32 || der[0] != 0x30 {
+        return false;
+    }
+    let header = match der[1] {
+        n if n < 0x80 => 2,
+        0x81 => 3,
+        0x82 => 4,
+        _ => return false,
+    };
+    der.get(header) == Some(&0x30)
 }
 
 /// Whether the text of an XML element named `key` is a literal credential. XML text is
@@ -601,6 +632,16 @@ mod tests {
             ("path", "/etc/app/q8Zr2LmX7vT4nW9kP3sY6dF1"),
             ("build", "q8Zr2LmX7vT4nW9kP3sY6dF1"),
             ("KAFKA_CLUSTER_ID", "MkU3OEVBNTcwNTJENDM2Qk"),
+            ("RELEASE", "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b"),
+            // RFC 8410's Ed25519 public key example, SubjectPublicKeyInfo in base64.
+            (
+                "verification",
+                "MCowBQYDK2VwAyEAGb9ECWmEzf6FQbrBZ9w7lshQhqowtrbLDFw4rXAxZuE=",
+            ),
+            (
+                "bootstrap_css",
+                "sha384-oqVuAfXRKap7fdgcCY5uykM6+R9GqQ8K/uxy9rx7HNQlGYl1kPzQho1wx4JwY8wC",
+            ),
             ("vapidPublicKey", "q8Zr2LmX7vT4nW9kP3sY6dF1"),
             ("k", "abcdefghijklmnopqrstuvwx12"),
         ] {

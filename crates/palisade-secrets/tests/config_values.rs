@@ -69,6 +69,18 @@ fn ordinary_configuration_is_not_a_secret() {
             r#"{"level":"info","fields":["ts","msg","trace_id"]}"#,
         ),
         ("MAX_CONNECTIONS", "250"),
+        ("RELEASE", "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b"),
+        (
+            "verification",
+            "MCowBQYDK2VwAyEAGb9ECWmEzf6FQbrBZ9w7lshQhqowtrbLDFw4rXAxZuE=",
+        ),
+        (
+            "bootstrap_css",
+            "sha384-oqVuAfXRKap7fdgcCY5uykM6+R9GqQ8K/uxy9rx7HNQlGYl1kPzQho1wx4JwY8wC",
+        ),
+        ("TZ", "Europe/Berlin"),
+        ("NODE_OPTIONS", "--max-old-space-size=4096"),
+        ("TOPIC", "projects/shop-prod-2024/topics/orders-v2"),
         ("JAVA_OPTS", "-Xmx512m -XX:+UseG1GC -Dfile.encoding=UTF-8"),
         ("API_TOKEN", "${API_TOKEN}"),
         ("CLIENT_SECRET", "{{ .Values.clientSecret }}"),

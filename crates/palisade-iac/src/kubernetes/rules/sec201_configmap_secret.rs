@@ -13,7 +13,9 @@ declare_rule! {
     /// configuration is not: URLs without credentials, host names, paths, feature flags,
     /// JSON or YAML blobs, UUIDs, versions, base64 of harmless text, and digests under keys
     /// that say so (`sha256`, `checksum`, `commit`), and values under keys that name
-    /// another kind of value (`KAFKA_CLUSTER_ID`, `API_ENDPOINT`, `VAPID_PUBLIC_KEY`).
+    /// another kind of value (`KAFKA_CLUSTER_ID`, `API_ENDPOINT`, `VAPID_PUBLIC_KEY`); nor
+    /// are public keys and certificates in base64 DER or subresource integrity values
+    /// (`sha384-…`).
     /// ## Why it matters
     /// ConfigMaps are not meant for secrets: they are readable by far more subjects than
     /// Secrets (RBAC often grants `configmaps get` broadly), are not encrypted at rest by
