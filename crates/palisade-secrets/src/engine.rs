@@ -85,6 +85,32 @@ impl Match {
     }
 }
 
+impl Match {
+    /// A match of the generic rule's detector over `value[start..end]`, a single line, for
+    /// judgements made on a whole configuration value rather than by a pattern. `secret`
+    /// is what the preview and the fingerprint are taken from.
+    pub(crate) fn of_value(title: &str, value: &str, start: usize, end: usize) -> Match {
+        let rule = crate::rules::generic_detector().rule;
+        let secret = &value.as_bytes()[start..end];
+        Match {
+            rule_id: rule.id.into(),
+            title: title.into(),
+            provider: "Generic".into(),
+            severity: rule.severity,
+            start,
+            end,
+            line: 1,
+            column: value[..start].chars().count() as u32 + 1,
+            end_line: 1,
+            preview: redact::preview(secret),
+            fingerprint: redact::fingerprint(secret),
+            note: None,
+            rule: Some(rule),
+            remediation: None,
+        }
+    }
+}
+
 /// A detector ready to run: its regex compiled, its identity shared by its matches.
 #[derive(Debug)]
 pub(crate) struct CompiledDetector {
@@ -367,11 +393,55 @@ impl Scanner {
         self.detectors.iter().map(|d| &*d.id)
     }
 
-    /// Scans one buffer. `path` feeds the path allowlists; offsets are into `bytes`.
+    /// Scans one buffer. `path` feeds the path allowlists and names the format (a
+    /// `.properties` file is also read entry by entry); offsets are into `bytes`.
     pub fn scan_bytes(&self, path: &str, bytes: &[u8]) -> Vec<Match> {
         if crate::allowlist::is_path_allowlisted(path) {
             return Vec::new();
         }
+        let mut found = self.find(path, bytes);
+        if crate::properties::is_properties_path(path) {
+            self.judge_properties(path, bytes, &mut found);
+        }
+        finish(bytes, found)
+    }
+
+    /// Scans each entry of a properties file as `key: "value"`: its value whole (across
+    /// continuations), whatever its separator, and as the literal text it is. Those
+    /// matches replace the text matches they overlap.
+    fn judge_properties(&self, path: &str, bytes: &[u8], found: &mut Vec<Match>) {
+        // Provider formats are found by the text scan whatever the separator; only values
+        // under secret-named keys can be judged differently entry by entry.
+        static SECRET_NAMED: OnceLock<Option<AhoCorasick>> = OnceLock::new();
+        let Some(secret_named) = SECRET_NAMED.get_or_init(|| {
+            AhoCorasickBuilder::new()
+                .ascii_case_insensitive(true)
+                .build(crate::rules::generic_detector().keywords)
+                .ok()
+        }) else {
+            return;
+        };
+        let secret_named = |key: &[u8]| secret_named.is_match(key);
+        for entry in crate::properties::entries_where(bytes, secret_named) {
+            let mut text = entry.key.clone();
+            text.extend_from_slice(b": \"");
+            let prefix = text.len();
+            text.extend_from_slice(&entry.value);
+            text.extend_from_slice(b"\"\n");
+            for mut m in self.find(path, &text) {
+                if m.start < prefix || m.end > prefix + entry.value.len() || m.end == m.start {
+                    continue;
+                }
+                m.start = entry.offsets[m.start - prefix];
+                m.end = entry.offsets[m.end - prefix - 1] + 1;
+                found.retain(|f| f.end <= m.start || m.end <= f.start);
+                found.push(m);
+            }
+        }
+    }
+
+    /// The matches in one buffer, without line and column.
+    fn find(&self, path: &str, bytes: &[u8]) -> Vec<Match> {
         let mut windows: Vec<Vec<(usize, usize)>> = vec![Vec::new(); self.detectors.len()];
         let mut any = false;
         let mut at = 0;
@@ -471,7 +541,7 @@ impl Scanner {
                 }
             }
         }
-        finish(bytes, found)
+        found
     }
 
     fn judge(

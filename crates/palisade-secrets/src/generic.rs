@@ -132,19 +132,25 @@ const REFERENCE_PREFIXES: &[&str] = &[
     "&",
 ];
 
-/// Whether a generic candidate is a literal credential.
-pub fn accept(key: &[u8], value: &[u8], whole: &[u8]) -> bool {
+/// Whether a key names something about a secret or another kind of value (`client_id`,
+/// `token_url`, `secret_name`, `public_key`) rather than a credential.
+fn key_names_something_else(key: &[u8]) -> bool {
     let original = String::from_utf8_lossy(key);
     if original.ends_with("Id") || original.ends_with("ID") {
-        return false;
+        return true;
     }
     let key = original.to_ascii_lowercase();
     let key = key.trim_matches(|c: char| c == '"' || c == '\'' || c == '-' || c == '.');
-    if NON_SECRET_KEY_ENDINGS.iter().any(|e| key.ends_with(e))
+    NON_SECRET_KEY_ENDINGS.iter().any(|e| key.ends_with(e))
         || NON_SECRET_KEY_PARTS.iter().any(|p| key.contains(p))
-    {
+}
+
+/// Whether a generic candidate is a literal credential.
+pub fn accept(key: &[u8], value: &[u8], whole: &[u8]) -> bool {
+    if key_names_something_else(key) {
         return false;
     }
+    let key = String::from_utf8_lossy(key).to_ascii_lowercase();
     let text = String::from_utf8_lossy(value);
     let lower = text.to_ascii_lowercase();
     if value.len() < 8 || value.len() > 200 {
@@ -239,6 +245,111 @@ pub fn accept(key: &[u8], value: &[u8], whole: &[u8]) -> bool {
         return entropy >= 3.5 && value.len() >= 16;
     }
     entropy >= GENERIC_MIN_ENTROPY
+}
+
+/// Key fragments that label a value as a digest or a revision rather than a credential.
+const DIGEST_KEY_PARTS: &[&str] = &[
+    "sha",
+    "hash",
+    "checksum",
+    "digest",
+    "etag",
+    "fingerprint",
+    "integrity",
+    "md5",
+    "crc",
+    "commit",
+    "revision",
+    "rev",
+    "build",
+    "version",
+    "release",
+    "uuid",
+    "guid",
+];
+
+/// Whether a configuration value is a high-entropy token whatever the name of its key:
+/// one word of token characters (`[A-Za-z0-9+/=_-]`), 20 to 200 long, letters and digits
+/// interleaved as generators draw them (names such as `featureFlagEnabled2` change
+/// character class a few times, random tokens on most characters), entropy of at least 4.0
+/// (3.0 for hex), and every test of [`accept`] as if it were quoted under a secret-named
+/// key. URLs, host names, paths, JSON and YAML blobs, UUIDs, versions and values under keys
+/// that label a digest (`sha256`, `checksum`, `commit`) or another kind of value
+/// (`cluster_id`, `endpoint`, `public_key`) are not tokens. Base64 that decodes
+/// to text is judged by its text (see `crate::scan_config_value`).
+pub fn accept_standalone(key: &[u8], value: &[u8]) -> bool {
+    if !(20..=200).contains(&value.len())
+        || !value
+            .iter()
+            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'+' | b'/' | b'=' | b'_' | b'-'))
+        || value.starts_with(b"/")
+    {
+        return false;
+    }
+    if key_names_something_else(key) {
+        return false;
+    }
+    let key = String::from_utf8_lossy(key).to_ascii_lowercase();
+    if DIGEST_KEY_PARTS.iter().any(|p| key.contains(p)) {
+        return false;
+    }
+    // Subresource integrity (`sha384-<base64>`) says what it is.
+    let lower = value.to_ascii_lowercase();
+    if ["sha1-", "sha256-", "sha384-", "sha512-", "md5-"]
+        .iter()
+        .any(|p| lower.starts_with(p.as_bytes()))
+    {
+        return false;
+    }
+    if is_public_der(value) {
+        return false;
+    }
+    let letters = value.iter().filter(|b| b.is_ascii_alphabetic()).count();
+    let digits = value.iter().filter(|b| b.is_ascii_digit()).count();
+    if letters == 0 || digits == 0 {
+        return false;
+    }
+    let class = |b: u8| match b {
+        b'a'..=b'z' => 0,
+        b'A'..=b'Z' => 1,
+        b'0'..=b'9' => 2,
+        _ => 3,
+    };
+    let transitions = value
+        .windows(2)
+        .filter(|w| class(w[0]) != class(w[1]))
+        .count();
+    if transitions * 3 < value.len() {
+        return false;
+    }
+    let hex = value.iter().all(u8::is_ascii_hexdigit);
+    let entropy = validate::shannon_entropy(value);
+    if entropy < if hex { 3.0 } else { 4.0 } {
+        return false;
+    }
+    let mut whole = b"secret: \"".to_vec();
+    whole.extend_from_slice(value);
+    whole.push(b'"');
+    accept(b"secret", value, &whole)
+}
+
+/// Whether `value` is base64 of DER whose outer SEQUENCE opens with another SEQUENCE: a
+/// public key (SubjectPublicKeyInfo) or a certificate, published by design. A private key
+/// opens with its version INTEGER instead.
+fn is_public_der(value: &[u8]) -> bool {
+    let Some(der) = validate::base64_decode(value) else {
+        return false;
+    };
+    if der.len() < 32 || der[0] != 0x30 {
+        return false;
+    }
+    let header = match der[1] {
+        n if n < 0x80 => 2,
+        0x81 => 3,
+        0x82 => 4,
+        _ => return false,
+    };
+    der.get(header) == Some(&0x30)
 }
 
 /// Whether the text of an XML element named `key` is a literal credential. XML text is
@@ -502,6 +613,43 @@ mod tests {
             b"acdeff05b1a6d4c890237bf08c5e6e8d2b4d0f2e",
             b""
         ));
+    }
+
+    #[test]
+    fn standalone_tokens_need_no_secret_named_key() {
+        assert!(accept_standalone(b"UPSTREAM", b"q8Zr2LmX7vT4nW9kP3sY6dF1"));
+        assert!(accept_standalone(
+            b"backend",
+            b"9f86d081884c7d659a2feaa0c55ad015a3bf4f1b"
+        ));
+        for (key, value) in [
+            ("url", "https://api.internal.example.org/v1"),
+            ("host", "db-primary.prod.svc.cluster.local"),
+            ("flag", "enableNewCheckoutFlow2024"),
+            ("name", "checkout-service-v2-production"),
+            ("id", "3636dd46-ea21-11e9-81b4-2a2ae2dbcce4"),
+            ("config_sha256", "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b"),
+            ("path", "/etc/app/q8Zr2LmX7vT4nW9kP3sY6dF1"),
+            ("build", "q8Zr2LmX7vT4nW9kP3sY6dF1"),
+            ("KAFKA_CLUSTER_ID", "MkU3OEVBNTcwNTJENDM2Qk"),
+            ("RELEASE", "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b"),
+            // RFC 8410's Ed25519 public key example, SubjectPublicKeyInfo in base64.
+            (
+                "verification",
+                "MCowBQYDK2VwAyEAGb9ECWmEzf6FQbrBZ9w7lshQhqowtrbLDFw4rXAxZuE=",
+            ),
+            (
+                "bootstrap_css",
+                "sha384-oqVuAfXRKap7fdgcCY5uykM6+R9GqQ8K/uxy9rx7HNQlGYl1kPzQho1wx4JwY8wC",
+            ),
+            ("vapidPublicKey", "q8Zr2LmX7vT4nW9kP3sY6dF1"),
+            ("k", "abcdefghijklmnopqrstuvwx12"),
+        ] {
+            assert!(
+                !accept_standalone(key.as_bytes(), value.as_bytes()),
+                "{key}: {value}"
+            );
+        }
     }
 
     #[test]

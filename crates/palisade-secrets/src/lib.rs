@@ -21,6 +21,7 @@ mod engine;
 mod file;
 mod generic;
 mod mapped;
+mod properties;
 mod redact;
 mod rules;
 pub mod shape;
@@ -156,6 +157,48 @@ pub fn scan_value_with(scanner: &Scanner, key: &str, value: &str) -> Vec<Match> 
             m
         })
         .collect()
+}
+
+/// Scans one value of a map whose keys need not say what they hold (a Kubernetes
+/// ConfigMap's `data`): what [`scan_value`] finds under `key`; else, for base64 that
+/// decodes to text, what the engine finds in that text (reported on the encoded value);
+/// else a high-entropy token whatever the key. Offsets are
+/// relative to `value`; previews and fingerprints are those of the value as stored.
+pub fn scan_config_value(key: &str, value: &str) -> Vec<Match> {
+    let found = scan_value(key, value);
+    if !found.is_empty() {
+        return found;
+    }
+    let start = value.len() - value.trim_start().len();
+    let token = value.trim();
+    let end = start + token.len();
+    if let Some(text) = base64_text(token) {
+        return builtin_scanner()
+            .scan_bytes("", text.as_bytes())
+            .first()
+            .map(|inner| {
+                let title = format!("{} (base64-encoded)", inner.title);
+                vec![Match::of_value(&title, value, start, end)]
+            })
+            .unwrap_or_default();
+    }
+    if generic::accept_standalone(key.as_bytes(), token.as_bytes()) {
+        return vec![Match::of_value("High-entropy token", value, start, end)];
+    }
+    Vec::new()
+}
+
+/// The text a base64 value encodes, when it encodes printable text (a sentence, a
+/// `key=value` file) rather than random bytes.
+fn base64_text(token: &str) -> Option<String> {
+    if token.len() < 8 || !token.len().is_multiple_of(4) {
+        return None;
+    }
+    let decoded = validate::base64_decode(token.as_bytes())?;
+    let text = String::from_utf8(decoded).ok()?;
+    text.chars()
+        .all(|c| !c.is_control() || c.is_whitespace())
+        .then_some(text)
 }
 
 #[cfg(test)]

@@ -391,13 +391,89 @@ pub fn is_placeholder_text(secret: &[u8]) -> bool {
     if PLACEHOLDER_WORDS.iter().any(|w| text.contains(w)) {
         return true;
     }
-    text.contains("${")
+    is_instruction(secret)
+        || text.contains("${")
         || text.contains("{{")
         || text.contains("}}")
         || text.starts_with('<')
         || text.ends_with('>')
         || text.starts_with("$(")
         || text.starts_with('%')
+}
+
+/// Words that turn a run of words into an instruction to whoever fills the value in.
+const INSTRUCTION_WORDS: &[&str] = &[
+    "add",
+    "ask",
+    "change",
+    "changed",
+    "configure",
+    "enter",
+    "fill",
+    "generate",
+    "here",
+    "insert",
+    "must",
+    "override",
+    "paste",
+    "please",
+    "provide",
+    "provided",
+    "put",
+    "replace",
+    "set",
+    "specify",
+    "todo",
+    "update",
+    "your",
+];
+
+/// Whether a value is a sentence telling the reader what to put there
+/// (`please-change-this`, `set-in-vault`, `generate-with-openssl-rand-hex-32`,
+/// `updateMeBeforeDeploying`): two or more words, each letters only or a number, one of
+/// them an instruction. A generated token mixes letters and digits inside its words.
+pub fn is_instruction(value: &[u8]) -> bool {
+    let mut words: Vec<String> = Vec::new();
+    let mut word = String::new();
+    let mut prev: Option<u8> = None;
+    for &b in value {
+        let boundary = match prev {
+            _ if matches!(b, b'-' | b'_' | b'.' | b' ') => {
+                if !word.is_empty() {
+                    words.push(std::mem::take(&mut word));
+                }
+                prev = None;
+                continue;
+            }
+            Some(p) => {
+                (p.is_ascii_lowercase() && b.is_ascii_uppercase())
+                    || (p.is_ascii_alphabetic() != b.is_ascii_alphabetic())
+            }
+            None => false,
+        };
+        if boundary && !word.is_empty() {
+            words.push(std::mem::take(&mut word));
+        }
+        if !b.is_ascii_alphanumeric() {
+            return false;
+        }
+        word.push(b.to_ascii_lowercase() as char);
+        prev = Some(b);
+    }
+    if !word.is_empty() {
+        words.push(word);
+    }
+    // A word may be a number, but not one glued to letters in the original (`a1b2c3`).
+    let letters_and_digits_glued = value.windows(2).any(|w| {
+        (w[0].is_ascii_alphabetic() && w[1].is_ascii_digit())
+            || (w[0].is_ascii_digit() && w[1].is_ascii_alphabetic())
+    });
+    words.len() >= 2
+        && !letters_and_digits_glued
+        && words.iter().all(|w| w.len() <= 12)
+        && words
+            .iter()
+            .any(|w| INSTRUCTION_WORDS.contains(&w.as_str()))
 }
 
 /// Whether `s` holds `n` consecutive ascending or descending characters (`123456`,
@@ -494,6 +570,29 @@ mod tests {
         assert!(is_placeholder(b"<your-key>"));
         assert!(is_placeholder(b"ghp_xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"));
         assert!(!is_placeholder(b"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"));
+    }
+
+    #[test]
+    fn instructions_are_placeholders_and_tokens_are_not() {
+        for value in [
+            "please-change-this",
+            "set-in-vault",
+            "provided-by-ci",
+            "generate-with-openssl-rand-hex-32",
+            "updateMeBeforeDeploying",
+            "ASK_THE_OPS_TEAM",
+        ] {
+            assert!(is_instruction(value.as_bytes()), "{value}");
+        }
+        for value in [
+            "correct-horse-battery-staple",
+            "set4Kq9-zLw2",
+            "Xk8#qLw2vR9pTz",
+            "please",
+            "pUt7hEre9x",
+        ] {
+            assert!(!is_instruction(value.as_bytes()), "{value}");
+        }
     }
 
     #[test]

@@ -219,6 +219,11 @@ mod sec230_der_private_key_base64;
 mod sec231_otp_seed;
 
 /// All built-in detectors in rule-id order.
+/// The generic assignment rule's detector, for judgements made on whole values.
+pub(crate) fn generic_detector() -> &'static Detector {
+    &sec190_generic_secret_assignment::DETECTOR
+}
+
 pub(crate) static DETECTORS: &[&Detector] = &[
     &sec001_aws_access_key_id::DETECTOR,
     &sec002_aws_secret_access_key::DETECTOR,

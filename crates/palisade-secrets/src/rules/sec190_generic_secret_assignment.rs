@@ -5,8 +5,9 @@ use crate::detector::{Check, Detector, Span};
 palisade_core::declare_rule! {
     /// ## What it checks
     /// A value assigned to a key whose name says it holds a secret (`password`, `passwd`, `pwd`, `secret`, `token`, `api_key`, `access_key`, `private_key`, `credentials`...) in YAML, JSON, `.env`, properties, INI and TOML files and in source code, when the value looks like a real credential:
-    /// at least 8 characters, enough entropy for its character mix, not a reference to somewhere else (`${VAR}`, `{{ .Values.x }}`, `os.environ[...]`, `process.env.X`, a function call, an unquoted identifier), not a placeholder (`changeme`, `<your-key>`, `xxxx`), not a UUID or a number, and not under a key that only describes a secret (`secret_name`, `token_url`, `password_length`).
+    /// at least 8 characters, enough entropy for its character mix, not a reference to somewhere else (`${VAR}`, `{{ .Values.x }}`, `os.environ[...]`, `process.env.X`, a function call, an unquoted identifier), not a placeholder (`changeme`, `<your-key>`, `xxxx`) or an instruction to whoever fills it in (`please-change-this`, `set-in-vault`, `replace_me_with_the_real_key`), not a UUID or a number, and not under a key that only describes a secret (`secret_name`, `token_url`, `password_length`).
     /// Quotes may be HTML-escaped (`&quot;`, in HTML and draw.io documents) and the separator a JSON-escaped tab (`\t`); a product key (`ZAQWS-XCDER-VBGTR-FRTGU-KLMNX`) is reported under an activation, licence, product or serial key even though it holds no lower-case letter.
+    /// In a `.properties` file each entry is read as `java.util.Properties` reads it (`key=value`, `key: value` or `key value`, `#` and `!` comment lines, a value continued over lines with `\`) and its value is judged whole, as the literal text it is, quoted or not.
     /// A provider-specific rule that matches the same value wins over this one.
     /// ## Why it matters
     /// Secrets typed into configuration or code travel with every clone, fork, backup, build log and container image of the repository; rotating them later means finding every copy.

@@ -7,7 +7,15 @@ declare_rule! {
     /// A `ConfigMap` whose `data` holds a secret: a value a secret detector recognises
     /// (a provider token, a private key, a password assigned to a key named like
     /// `password`, `token` or `api_key`), including secrets inside embedded files such as
-    /// `application.properties` or `.env` entries.
+    /// `application.properties` or `.env` entries. A single-line value is also reported
+    /// whatever its key's name when it is a high-entropy token (letters and digits drawn at
+    /// random, 20 characters or more) or base64 of text that holds a secret. Ordinary
+    /// configuration is not: URLs without credentials, host names, paths, feature flags,
+    /// JSON or YAML blobs, UUIDs, versions, base64 of harmless text, and digests under keys
+    /// that say so (`sha256`, `checksum`, `commit`), and values under keys that name
+    /// another kind of value (`KAFKA_CLUSTER_ID`, `API_ENDPOINT`, `VAPID_PUBLIC_KEY`); nor
+    /// are public keys and certificates in base64 DER or subresource integrity values
+    /// (`sha384-…`).
     /// ## Why it matters
     /// ConfigMaps are not meant for secrets: they are readable by far more subjects than
     /// Secrets (RBAC often grants `configmaps get` broadly), are not encrypted at rest by
@@ -35,11 +43,12 @@ pub fn check(obj: &K8sObject, _: &ClusterContext, out: &mut Vec<Finding>) {
         let Some(value) = value_node.as_str() else {
             continue;
         };
-        // Embedded files are scanned as text; single values as `key: value`.
+        // Embedded files are scanned as text (the key names the file, so `app.properties`
+        // is read as properties); single values under any key.
         let matches = if value.contains('\n') {
             palisade_secrets::builtin_scanner().scan_bytes(key, value.as_bytes())
         } else {
-            palisade_secrets::scan_value(key, value)
+            palisade_secrets::scan_config_value(key, value)
         };
         for m in matches {
             let mut location = obj.location(value_node);
