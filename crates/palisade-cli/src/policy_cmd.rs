@@ -110,7 +110,7 @@ fn export(action: ActionArg, output: Option<PathBuf>) -> anyhow::Result<u8> {
     };
     let text: String = vap_documents(action, meta)
         .iter()
-        .map(|doc| format!("---\n{}", palisade_server::to_yaml(doc)))
+        .map(|doc| format!("---\n{}", palisade_yaml::to_yaml(doc)))
         .collect();
     crate::manifests::emit(&text, output.as_deref())?;
     Ok(0)

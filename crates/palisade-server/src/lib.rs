@@ -33,8 +33,6 @@ pub mod mutation;
 pub mod review;
 mod server;
 mod tls;
-mod yaml;
-pub use yaml::to_yaml;
 
 pub use config::{Mode, Policies, WebhookSettings};
 pub use decision::{describe, judge, Basis, Decision, NEEDS_CLUSTER_VIEW};

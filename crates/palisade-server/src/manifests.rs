@@ -452,7 +452,7 @@ pub fn manifests(options: &ManifestOptions) -> Result<String, ServerError> {
     );
     for doc in &docs {
         out.push_str("---\n");
-        out.push_str(&crate::yaml::to_yaml(doc));
+        out.push_str(&palisade_yaml::to_yaml(doc));
     }
     Ok(out)
 }
@@ -460,13 +460,12 @@ pub fn manifests(options: &ManifestOptions) -> Result<String, ServerError> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::yaml::tests::node_to_json;
 
     fn load(text: &str) -> Vec<Value> {
         palisade_yaml::load(text)
             .unwrap()
             .iter()
-            .map(|d| node_to_json(&d.root))
+            .map(|d| palisade_yaml::to_json(&d.root))
             .collect()
     }
 

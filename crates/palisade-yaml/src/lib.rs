@@ -9,8 +9,10 @@
 //! It does not know what the documents mean: Kubernetes, CloudFormation or Serverless
 //! models are built on top of these nodes by the IaC crate.
 
+mod json;
 mod loader;
 mod node;
 
+pub use json::{to_json, to_yaml};
 pub use loader::{load, load_with, Document, Limits, YamlError};
 pub use node::{Node, NodeKind, Pos, Scalar};

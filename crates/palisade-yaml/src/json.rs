@@ -1,8 +1,12 @@
-//! A JSON value written as block YAML, for the manifests a person reads and `kubectl`
-//! applies. Strings that YAML could read as something else (`yes`, `1.0`, `a: b`, text with
-//! newlines) are written double-quoted with JSON escapes, which YAML reads the same way.
+//! JSON values and YAML trees: a loaded tree as the JSON the Kubernetes API would receive
+//! ([`to_json`]), and a JSON value written as block YAML for people and `kubectl`
+//! ([`to_yaml`]). Strings that YAML could read as something else (`yes`, `1.0`, `a: b`,
+//! text with newlines) are written double-quoted with JSON escapes, which YAML reads the
+//! same way.
 
 use serde_json::Value;
+
+use crate::{Node, NodeKind};
 
 /// `value` as a YAML document (no `---` marker), ending with a newline.
 pub fn to_yaml(value: &Value) -> String {
@@ -109,38 +113,59 @@ fn string(s: &str) -> String {
     }
 }
 
-#[cfg(test)]
-pub(crate) mod tests {
-    use super::*;
-    use palisade_yaml::{Node, NodeKind};
-    use serde_json::json;
-
-    /// A loaded YAML node as JSON, reading plain scalars the way Kubernetes does.
-    pub(crate) fn node_to_json(node: &Node) -> Value {
-        match &node.kind {
-            NodeKind::Map(entries) => Value::Object(
-                entries
-                    .iter()
-                    .map(|(k, v)| (k.as_str().unwrap_or("").to_string(), node_to_json(v)))
-                    .collect(),
-            ),
-            NodeKind::Seq(items) => Value::Array(items.iter().map(node_to_json).collect()),
-            NodeKind::Scalar(s) if s.quoted => Value::String(s.value.clone()),
-            NodeKind::Scalar(s) => {
-                if node.is_null() {
-                    Value::Null
-                } else if let Some(b) = node.as_bool() {
-                    Value::Bool(b)
-                } else if let Ok(i) = s.value.parse::<i64>() {
-                    json!(i)
-                } else if let Ok(f) = s.value.parse::<f64>() {
-                    json!(f)
-                } else {
-                    Value::String(s.value.clone())
-                }
+/// A YAML tree as JSON, as `kubectl` and Gatekeeper's tools send it to the API: plain
+/// scalars typed by the YAML 1.2 core schema plus the YAML 1.1 booleans that
+/// `sigs.k8s.io/yaml` (go-yaml v2) reads (`yes`, `no`, `on`, `off`, `y`, `n`), so
+/// `hostPID: yes` is `true` for a policy as it is for the cluster.
+pub fn to_json(node: &Node) -> Value {
+    match &node.kind {
+        NodeKind::Map(entries) => Value::Object(
+            entries
+                .iter()
+                .map(|(k, v)| (k.as_str().unwrap_or_default().to_string(), to_json(v)))
+                .collect(),
+        ),
+        NodeKind::Seq(items) => Value::Array(items.iter().map(to_json).collect()),
+        NodeKind::Scalar(s) if s.quoted => Value::String(s.value.clone()),
+        NodeKind::Scalar(s) => {
+            if node.is_null() {
+                Value::Null
+            } else if matches!(
+                s.value.as_str(),
+                "true" | "True" | "TRUE" | "yes" | "Yes" | "YES" | "on" | "On" | "ON" | "y" | "Y"
+            ) {
+                Value::Bool(true)
+            } else if matches!(
+                s.value.as_str(),
+                "false"
+                    | "False"
+                    | "FALSE"
+                    | "no"
+                    | "No"
+                    | "NO"
+                    | "off"
+                    | "Off"
+                    | "OFF"
+                    | "n"
+                    | "N"
+            ) {
+                Value::Bool(false)
+            } else if let Some(i) = node.as_i64() {
+                Value::from(i)
+            } else if let Some(f) = s.value.parse::<f64>().ok().filter(|f| f.is_finite()) {
+                serde_json::Number::from_f64(f)
+                    .map_or(Value::String(s.value.clone()), Value::Number)
+            } else {
+                Value::String(s.value.clone())
             }
         }
     }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
 
     #[test]
     fn values_read_back_unchanged() {
@@ -158,9 +183,9 @@ pub(crate) mod tests {
             "ratio": -0.25,
         });
         let text = to_yaml(&value);
-        let docs = palisade_yaml::load(&text).unwrap();
+        let docs = crate::load(&text).unwrap();
         assert_eq!(docs.len(), 1);
-        assert_eq!(node_to_json(&docs[0].root), value, "{text}");
+        assert_eq!(to_json(&docs[0].root), value, "{text}");
     }
 
     #[test]
