@@ -382,6 +382,13 @@ pub struct RulesArgs {
     /// `markdown` prints the document kept as docs/rules.md.
     #[arg(short, long, value_enum, default_value_t = RulesFormat::Table)]
     pub format: RulesFormat,
+
+    /// Only the rules `palisade serve` applies at admission: those that judge one
+    /// Kubernetes object (Kubernetes, RBAC, NetworkPolicy and secret rules), without those
+    /// that need the rest of the cluster (NetworkPolicy coverage, RBAC paths), which the
+    /// webhook cannot see. Secret rules are not applied to Secret objects themselves.
+    #[arg(long)]
+    pub admission: bool,
 }
 
 #[derive(Debug, Args)]

@@ -8,9 +8,18 @@ use crate::cli::{RuleArgs, RulesArgs, RulesFormat};
 
 pub fn list(args: RulesArgs) -> anyhow::Result<u8> {
     let registry = palisade_engine::registry();
+    let admission: Vec<&str> = if args.admission {
+        palisade_server::admission_rules()
+            .iter()
+            .map(|r| r.id)
+            .collect()
+    } else {
+        Vec::new()
+    };
     let selected: Vec<_> = registry
         .iter()
         .filter(|r| args.practice.is_empty() || args.practice.contains(&r.practice))
+        .filter(|r| !args.admission || admission.contains(&r.id))
         .collect();
     let mut out = String::new();
     match args.format {
@@ -44,7 +53,17 @@ pub fn list(args: RulesArgs) -> anyhow::Result<u8> {
                     profile
                 )?;
             }
-            writeln!(out, "\n{} rules", selected.len())?;
+            if args.admission {
+                writeln!(
+                    out,
+                    "\n{} rules run at admission; {} need the rest of the cluster and do not: {}",
+                    selected.len(),
+                    palisade_server::NEEDS_CLUSTER_VIEW.len(),
+                    palisade_server::NEEDS_CLUSTER_VIEW.join(", ")
+                )?;
+            } else {
+                writeln!(out, "\n{} rules", selected.len())?;
+            }
         }
     }
     crate::emit(&out)?;

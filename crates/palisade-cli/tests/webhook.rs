@@ -715,3 +715,25 @@ spec:
         stderr(&out)
     );
 }
+
+#[test]
+fn rules_admission_lists_what_the_webhook_applies() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = palisade(dir.path(), &["rules", "--admission", "-f", "json"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let rows: Vec<Value> = serde_json::from_str(&stdout(&out)).unwrap();
+    let ids: Vec<&str> = rows.iter().map(|r| r["id"].as_str().unwrap()).collect();
+    for id in ["ISO003", "IMG001", "RBAC001", "SEC201"] {
+        assert!(ids.contains(&id), "{id} runs at admission: {ids:?}");
+    }
+    let all = stdout(&palisade(dir.path(), &["rules"]));
+    for id in ["NET001", "RBAC015", "IMG010", "FN001", "DEP001"] {
+        assert!(all.contains(id), "{id} is a rule");
+        assert!(!ids.contains(&id), "{id} does not run at admission");
+    }
+    let table = stdout(&palisade(dir.path(), &["rules", "--admission"]));
+    assert!(
+        table.contains("need the rest of the cluster and do not: NET001"),
+        "{table}"
+    );
+}

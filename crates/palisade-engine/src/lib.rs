@@ -124,6 +124,16 @@ pub fn registry() -> palisade_core::RuleRegistry {
     registry
 }
 
+/// The rules that judge a Kubernetes object read from an API (a live cluster, an admission
+/// request): the Kubernetes, RBAC and NetworkPolicy rules and the secret rules.
+pub fn object_rules() -> Vec<&'static palisade_core::RuleMeta> {
+    let mut rules = palisade_iac::rules();
+    rules.extend(palisade_rbac::rules());
+    rules.extend(palisade_netpol::rules());
+    rules.extend(palisade_secrets::rules());
+    rules
+}
+
 /// A configured scanner: build once, scan many inputs (concurrently, from several
 /// threads: an `Engine` is `Sync`).
 pub struct Engine {

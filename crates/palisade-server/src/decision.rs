@@ -23,6 +23,15 @@ pub const NEEDS_CLUSTER_VIEW: &[&str] = &[
     "NET001", "NET002", "NET003", "NET007", "NET008", "NET009", "RBAC014", "RBAC015",
 ];
 
+/// The rules `/validate` applies: the rules that judge one Kubernetes object, without those
+/// that need the rest of the cluster ([`NEEDS_CLUSTER_VIEW`]).
+pub fn admission_rules() -> Vec<&'static palisade_core::RuleMeta> {
+    palisade_engine::object_rules()
+        .into_iter()
+        .filter(|r| !NEEDS_CLUSTER_VIEW.contains(&r.id))
+        .collect()
+}
+
 /// Why a request was decided the way it was, for logs and metrics.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Basis {

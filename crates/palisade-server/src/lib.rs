@@ -35,7 +35,7 @@ mod server;
 mod tls;
 
 pub use config::{Mode, Policies, WebhookSettings};
-pub use decision::{describe, judge, Basis, Decision, NEEDS_CLUSTER_VIEW};
+pub use decision::{admission_rules, describe, judge, Basis, Decision, NEEDS_CLUSTER_VIEW};
 pub use mutation::{mutate, Mutation};
 pub use server::{start, Running, ServerOptions, CLIENT_TIMEOUT, DEFAULT_LISTEN, MAX_BODY_BYTES};
 pub use tls::{load_certified_key, TlsError};
