@@ -619,6 +619,9 @@ spec:
   validations:
     - expression: "request.userInfo.username.startsWith('system:serviceaccount:') || object.spec.containers.all(c, c.?securityContext.?runAsNonRoot.orValue(false))"
       messageExpression: "'user ' + request.userInfo.username + ' may only create non-root pods'"
+  auditAnnotations:
+    - key: requested-by
+      valueExpression: "request.userInfo.username"
 ---
 apiVersion: admissionregistration.k8s.io/v1
 kind: ValidatingAdmissionPolicyBinding
@@ -666,6 +669,10 @@ spec:
         &admission_review("pol-1", ("", "Pod", "pods"), "shop", pod.clone()),
     );
     assert_eq!(answer["response"]["allowed"], false, "{answer}");
+    assert_eq!(
+        answer["response"]["auditAnnotations"]["no-root-from-humans.requested-by"], "jane",
+        "{answer}"
+    );
     let message = answer["response"]["status"]["message"].as_str().unwrap();
     assert!(
         message.contains(

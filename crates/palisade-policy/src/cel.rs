@@ -473,6 +473,8 @@ pub struct CelPolicy {
     pub(crate) match_conditions: Vec<(String, Expression)>,
     pub(crate) variables: Vec<(String, Expression)>,
     pub(crate) validations: Vec<Validation>,
+    /// `auditAnnotations`: keys and the expressions giving their values.
+    pub(crate) audit_annotations: Vec<(String, Expression)>,
 }
 
 /// A validation that did not hold.
@@ -563,6 +565,15 @@ impl CelPolicy {
                 message_expression,
             });
         }
+        for (i, annotation) in items(spec, "auditAnnotations").enumerate() {
+            let key = text(annotation, &["key"]).to_string();
+            if key.is_empty() {
+                return Err(format!("auditAnnotations[{i}] has no key"));
+            }
+            let expression = Expression::compile(text(annotation, &["valueExpression"]))
+                .map_err(|e| format!("auditAnnotations[{i}] ({key}).valueExpression {e}"))?;
+            policy.audit_annotations.push((key, expression));
+        }
         Ok(policy)
     }
 
@@ -572,6 +583,17 @@ impl CelPolicy {
 
     /// Evaluates the policy on one object in a child scope of `root`.
     pub(crate) fn evaluate(&self, root: &Context, inputs: &Inputs) -> Result<Verdict, String> {
+        self.evaluate_annotated(root, inputs)
+            .map(|(verdict, _)| verdict)
+    }
+
+    /// Evaluates the policy, and its audit annotations (key, value) when it applies: an
+    /// annotation whose value expression gives null is left out, as Kubernetes does.
+    pub(crate) fn evaluate_annotated(
+        &self,
+        root: &Context,
+        inputs: &Inputs,
+    ) -> Result<(Verdict, Vec<(String, String)>), String> {
         let mut elements = inputs.object.elements.max(1);
         for v in [inputs.old_object, inputs.params, inputs.namespace_object]
             .into_iter()
@@ -598,7 +620,7 @@ impl CelPolicy {
         for (name, condition) in &self.match_conditions {
             match condition.evaluate(&ctx, elements)? {
                 CelValue::Bool(true) => {}
-                CelValue::Bool(false) => return Ok(Verdict::Skipped),
+                CelValue::Bool(false) => return Ok((Verdict::Skipped, Vec::new())),
                 other => {
                     return Err(format!(
                         "match condition {name} gave a {}, not a bool",
@@ -649,7 +671,20 @@ impl CelPolicy {
                 }
             }
         }
-        Ok(Verdict::Checked(failures))
+        let mut annotations = Vec::new();
+        for (key, expression) in &self.audit_annotations {
+            match expression.evaluate(&ctx, elements)? {
+                CelValue::Null => {}
+                CelValue::String(value) => annotations.push((key.clone(), value.to_string())),
+                other => {
+                    return Err(format!(
+                        "audit annotation {key} gave a {}, not a string",
+                        type_name(&other)
+                    ))
+                }
+            }
+        }
+        Ok((Verdict::Checked(failures), annotations))
     }
 }
 
@@ -721,6 +756,41 @@ mod tests {
         );
         let good = json!({"spec": {"containers": [{"name": "a", "securityContext": {"runAsNonRoot": true}}]}});
         assert_eq!(check(policy, good).unwrap(), Verdict::Checked(vec![]));
+    }
+
+    #[test]
+    fn audit_annotations_are_evaluated_and_null_ones_left_out() {
+        let policy = CelPolicy::from_spec(
+            &json!({
+                "validations": [{"expression": "true"}],
+                "auditAnnotations": [
+                    {"key": "replicas", "valueExpression": "string(object.spec.replicas)"},
+                    {"key": "never", "valueExpression": "null"}
+                ]
+            }),
+            "validations",
+        )
+        .unwrap();
+        let object = json!({"spec": {"replicas": 3}});
+        let (verdict, annotations) = policy
+            .evaluate_annotated(
+                &root_context(),
+                &Inputs {
+                    object: &Input::of(&object),
+                    old_object: None,
+                    request: &Input::of(&json!({})),
+                    params: None,
+                    namespace_object: None,
+                    preset: Vec::new(),
+                },
+            )
+            .unwrap();
+        assert_eq!(verdict, Verdict::Checked(vec![]));
+        assert_eq!(annotations, vec![("replicas".to_string(), "3".to_string())]);
+        let bad = json!({"validations": [{"expression": "true"}], "auditAnnotations": [{"key": "k", "valueExpression": "object.("}]});
+        assert!(CelPolicy::from_spec(&bad, "validations")
+            .unwrap_err()
+            .contains("auditAnnotations[0] (k).valueExpression does not parse"));
     }
 
     #[test]

@@ -84,8 +84,9 @@ pub fn run_test(file: &Path) -> Result<Option<Vec<CaseResult>>, PolicyError> {
     for (doc, value) in resource_docs.iter().zip(&resources) {
         let mut subject = Subject::created((*value).clone(), &doc.file);
         subject.user_info = user.clone();
-        for (index, rule, verdict) in policies.judge_admission(&root, &subject, &namespaces) {
-            let policy = &policies.admission[index];
+        for judged in policies.judge_admission(&root, &subject, &namespaces) {
+            let (rule, verdict) = (judged.rule, judged.verdict);
+            let policy = &policies.admission[judged.policy];
             let key = (
                 policy.name.clone(),
                 rule,

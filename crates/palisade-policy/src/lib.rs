@@ -116,6 +116,21 @@ pub struct Violation {
 pub struct Evaluation {
     pub violations: Vec<Violation>,
     pub errors: Vec<PolicyError>,
+    /// Audit annotations of the admission policies that applied: (object, key, value), the
+    /// key as `<policy>.<annotation key>`.
+    pub annotations: Vec<(usize, String, String)>,
+}
+
+/// The outcome of one admission policy on one object.
+#[derive(Debug)]
+pub struct Judged {
+    /// Index in [`PolicySet::admission`].
+    pub policy: usize,
+    /// The rule name Kyverno reports (`autogen-…` for a controller's pod template).
+    pub rule: String,
+    pub verdict: Result<cel::Verdict, String>,
+    /// The policy's audit annotations (key, value).
+    pub annotations: Vec<(String, String)>,
 }
 
 /// An object under review: the object, and the admission request around it when there is
@@ -205,7 +220,7 @@ impl PolicySet {
         root: &cel::Root,
         subject: &Subject,
         namespaces: &std::collections::BTreeMap<String, std::collections::BTreeMap<String, String>>,
-    ) -> Vec<(usize, String, Result<cel::Verdict, String>)> {
+    ) -> Vec<Judged> {
         let mut out = Vec::new();
         // Converted once for every policy that matches.
         let mut converted: Option<(
@@ -247,7 +262,7 @@ impl PolicySet {
             let object = view.as_ref().unwrap_or(object);
             let run = |params: Option<&serde_json::Value>| {
                 let params = params.map(cel::Input::of);
-                policy.cel.evaluate(
+                policy.cel.evaluate_annotated(
                     root,
                     &cel::Inputs {
                         object,
@@ -259,26 +274,35 @@ impl PolicySet {
                     },
                 )
             };
-            let verdict = match &policy.params {
-                None => run(None),
-                // Each parameter object is a separate evaluation; failures add up.
-                Some(params) => {
-                    let mut all = Ok(cel::Verdict::Skipped);
-                    for p in params {
-                        all = match (all, run(Some(p))) {
-                            (Err(e), _) | (_, Err(e)) => Err(e),
-                            (Ok(cel::Verdict::Checked(mut a)), Ok(cel::Verdict::Checked(b))) => {
-                                a.extend(b);
-                                Ok(cel::Verdict::Checked(a))
-                            }
-                            (Ok(cel::Verdict::Skipped), Ok(v))
-                            | (Ok(v), Ok(cel::Verdict::Skipped)) => Ok(v),
-                        };
-                    }
-                    all
-                }
+            let mut annotations = Vec::new();
+            let mut verdict = Ok(cel::Verdict::Skipped);
+            // Each parameter object is a separate evaluation; failures add up.
+            let params: Vec<Option<&serde_json::Value>> = match &policy.params {
+                None => vec![None],
+                Some(params) => params.iter().map(Some).collect(),
             };
-            out.push((index, rule.into_owned(), verdict));
+            for p in params {
+                let one = run(p).map(|(v, a)| {
+                    annotations.extend(a);
+                    v
+                });
+                verdict = match (verdict, one) {
+                    (Err(e), _) | (_, Err(e)) => Err(e),
+                    (Ok(cel::Verdict::Checked(mut a)), Ok(cel::Verdict::Checked(b))) => {
+                        a.extend(b);
+                        Ok(cel::Verdict::Checked(a))
+                    }
+                    (Ok(cel::Verdict::Skipped), Ok(v)) | (Ok(v), Ok(cel::Verdict::Skipped)) => {
+                        Ok(v)
+                    }
+                };
+            }
+            out.push(Judged {
+                policy: index,
+                rule: rule.into_owned(),
+                verdict,
+                annotations,
+            });
         }
         out
     }
@@ -343,6 +367,7 @@ impl PolicySet {
             .iter()
             .map(|c| cel::Input::of(&c.parameters))
             .collect();
+        let annotations: Mutex<Vec<(usize, String, String)>> = Mutex::new(Vec::new());
         let failed: Vec<AtomicBool> = self
             .constraints
             .iter()
@@ -454,9 +479,17 @@ impl PolicySet {
                             }
                         }
                     }
-                    for (pi, _, verdict) in self.judge_admission(root, subject, &namespaces) {
+                    for judged in self.judge_admission(root, subject, &namespaces) {
+                        let pi = judged.policy;
                         let policy = &self.admission[pi];
-                        match verdict {
+                        if !judged.annotations.is_empty() {
+                            if let Ok(mut all) = annotations.lock() {
+                                all.extend(judged.annotations.into_iter().map(|(k, v)| {
+                                    (object, format!("{}.{k}", policy.name), v)
+                                }));
+                            }
+                        }
+                        match judged.verdict {
                             Ok(cel::Verdict::Checked(failures)) => {
                                 found.extend(failures.into_iter().map(|f| Violation {
                                     object,
@@ -493,6 +526,8 @@ impl PolicySet {
         evaluation
             .errors
             .extend(errors.into_inner().map(|e| e.0).unwrap_or_default());
+        evaluation.annotations = annotations.into_inner().unwrap_or_default();
+        evaluation.annotations.sort();
         evaluation
     }
 }

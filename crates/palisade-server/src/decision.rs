@@ -93,7 +93,7 @@ fn judge_policies(
     request: &AdmissionRequest,
     object: &serde_json::Value,
     scan: &palisade_engine::ObjectScan,
-) -> Vec<Finding> {
+) -> (Vec<Finding>, Vec<(String, String)>) {
     let subject = palisade_policy::Subject {
         object: object.clone(),
         operation: request.operation.as_str().to_string(),
@@ -134,7 +134,12 @@ fn judge_policies(
             suppressed: None,
         });
     }
-    out
+    let annotations = evaluation
+        .annotations
+        .into_iter()
+        .map(|(_, key, value)| (key, value))
+        .collect();
+    (out, annotations)
 }
 
 /// Decides `request`. The object's namespace is taken from the request when the object
@@ -200,9 +205,9 @@ pub fn judge(engine: &Engine, settings: &WebhookSettings, request: &AdmissionReq
     // Secret manifests committed to a repository, not about Secrets reaching the API.
     let is_secret = request.kind.group.is_empty() && request.kind.kind == "Secret";
     let scan = engine.scan_objects(std::slice::from_ref(&object));
-    let policy_findings = match &settings.policies {
+    let (policy_findings, policy_annotations) = match &settings.policies {
         Some(policies) => judge_policies(&policies.0, request, &object, &scan),
-        None => Vec::new(),
+        None => (Vec::new(), Vec::new()),
     };
     let mut blocking = Vec::new();
     let mut warnings = Vec::new();
@@ -229,7 +234,8 @@ pub fn judge(engine: &Engine, settings: &WebhookSettings, request: &AdmissionReq
             list.iter().map(|f| f.rule_id.to_string()).collect();
         ids.into_iter().collect::<Vec<_>>()
     };
-    let mut audit_annotations = BTreeMap::new();
+    // The policies' own audit annotations (`<policy>.<key>`).
+    let mut audit_annotations: BTreeMap<String, String> = policy_annotations.into_iter().collect();
     // An UPDATE that adds no blocking finding the old object did not already have.
     if settings.allow_existing && !blocking.is_empty() && request.operation == Operation::Update {
         if let Some(old) = request.old_object.as_ref().filter(|o| !o.is_null()) {
