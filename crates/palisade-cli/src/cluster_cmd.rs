@@ -196,7 +196,14 @@ pub fn run(args: ClusterArgs) -> anyhow::Result<u8> {
             ns.is_empty() || args.namespace.iter().any(|n| n == ns)
         });
     }
-    let scan = engine.scan_objects(&objects);
+    // What a PolicyReport names of each object, kept so the objects themselves can go.
+    let refs: Vec<ResourceRef> = if args.format == ClusterFormat::Policyreport {
+        objects.iter().map(resource_ref).collect()
+    } else {
+        Vec::new()
+    };
+    let count = objects.len();
+    let scan = engine.scan_objects_owned(objects);
     let mut report = scan.report;
     report
         .findings
@@ -207,7 +214,7 @@ pub fn run(args: ClusterArgs) -> anyhow::Result<u8> {
     report.targets = targets;
     report.errors.splice(0..0, errors);
     report.warnings.splice(0..0, warnings);
-    if objects.is_empty() {
+    if count == 0 {
         if !args.from_dump.is_empty() {
             report
                 .warnings
@@ -224,7 +231,7 @@ pub fn run(args: ClusterArgs) -> anyhow::Result<u8> {
         ClusterFormat::Sarif => OutputFormat::Sarif,
         ClusterFormat::Junit => OutputFormat::Junit,
         ClusterFormat::Policyreport => {
-            return write_policy_reports(&report, &scan.names, &objects, &args);
+            return write_policy_reports(&report, &scan.names, &refs, &args);
         }
     };
     crate::scan::finish(&report, &args.report.to(format, args.quiet))
@@ -331,28 +338,28 @@ fn read_dump(path: &std::path::Path) -> anyhow::Result<String> {
 }
 
 /// The findings as PolicyReports, each result naming its object (with its uid).
+/// The object a PolicyReport result names.
+fn resource_ref(o: &serde_json::Value) -> ResourceRef {
+    let text = |p: &str| o.pointer(p).and_then(|v| v.as_str()).map(str::to_string);
+    ResourceRef {
+        api_version: text("/apiVersion").unwrap_or_default(),
+        kind: text("/kind").unwrap_or_default(),
+        namespace: text("/metadata/namespace"),
+        name: text("/metadata/name").unwrap_or_default(),
+        uid: text("/metadata/uid"),
+    }
+}
+
 fn write_policy_reports(
     report: &palisade_core::ScanReport,
     names: &[String],
-    objects: &[serde_json::Value],
+    refs: &[ResourceRef],
     args: &ClusterArgs,
 ) -> anyhow::Result<u8> {
-    let by_name: std::collections::HashMap<&str, &serde_json::Value> = names
-        .iter()
-        .map(String::as_str)
-        .zip(objects.iter())
-        .collect();
-    let resource = |f: &palisade_core::Finding| {
-        let o = by_name.get(f.location.path.as_str())?;
-        let text = |p: &str| o.pointer(p).and_then(|v| v.as_str()).map(str::to_string);
-        Some(ResourceRef {
-            api_version: text("/apiVersion").unwrap_or_default(),
-            kind: text("/kind").unwrap_or_default(),
-            namespace: text("/metadata/namespace"),
-            name: text("/metadata/name").unwrap_or_default(),
-            uid: text("/metadata/uid"),
-        })
-    };
+    let by_name: std::collections::HashMap<&str, &ResourceRef> =
+        names.iter().map(String::as_str).zip(refs.iter()).collect();
+    let resource =
+        |f: &palisade_core::Finding| by_name.get(f.location.path.as_str()).map(|r| (*r).clone());
     let (doc, _) =
         policyreport::policy_reports(&report.findings, &resource, chrono::Utc::now().timestamp());
     let text = serde_json::to_string_pretty(&doc)? + "\n";

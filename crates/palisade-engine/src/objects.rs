@@ -99,37 +99,65 @@ impl Engine {
     /// the cluster context and the RBAC/NetworkPolicy graph.
     pub fn scan_objects(&self, objects: &[serde_json::Value]) -> ObjectScan {
         let names = unique_names(objects);
-        let mut entries = Vec::with_capacity(objects.len());
-        let mut texts = std::collections::HashMap::new();
-        for (object, name) in objects.iter().zip(&names) {
-            // One copy of each text, shared by the scan and the field-path lookup below.
-            let text: std::sync::Arc<[u8]> =
-                serde_json::to_vec_pretty(object).unwrap_or_default().into();
-            entries.push(FileEntry::memory(name.clone(), text.clone()));
-            texts.insert(name.clone(), text);
-        }
+        let texts = objects
+            .iter()
+            .map(|o| serde_json::to_vec_pretty(o).unwrap_or_default().into())
+            .collect();
+        self.scan_texts(names, texts)
+    }
+
+    /// [`Engine::scan_objects`] on objects it may drop once written out as text: a large
+    /// cluster is not held twice.
+    pub fn scan_objects_owned(&self, objects: Vec<serde_json::Value>) -> ObjectScan {
+        let names = unique_names(&objects);
+        let texts = objects
+            .into_iter()
+            .map(|o| serde_json::to_vec_pretty(&o).unwrap_or_default().into())
+            .collect();
+        self.scan_texts(names, texts)
+    }
+
+    fn scan_texts(&self, names: Vec<String>, texts: Vec<std::sync::Arc<[u8]>>) -> ObjectScan {
+        let count = texts.len();
+        // One copy of each text, shared by the scan and the field-path lookup below.
+        let entries = names
+            .iter()
+            .zip(&texts)
+            .map(|(name, text)| FileEntry::memory(name.clone(), text.clone()))
+            .collect();
+        let by_name: std::collections::HashMap<&str, &std::sync::Arc<[u8]>> =
+            names.iter().map(String::as_str).zip(&texts).collect();
         let mut report = self.scan_documents(entries);
-        report.targets = vec![format!("{} objects", objects.len())];
-        let mut trees = std::collections::HashMap::new();
-        for finding in report
+        report.targets = vec![format!("{count} objects")];
+        // Findings grouped by object, so each object's tree is parsed once and dropped.
+        let mut located: Vec<&mut palisade_core::Finding> = report
             .findings
             .iter_mut()
             .chain(report.suppressed.iter_mut())
-        {
-            let Some(text) = texts.get(&finding.location.path) else {
+            .collect();
+        located.sort_by(|a, b| a.location.path.cmp(&b.location.path));
+        let mut current: Option<(String, Option<Vec<palisade_yaml::Document>>)> = None;
+        for finding in located {
+            let Some(text) = by_name.get(finding.location.path.as_str()) else {
                 continue;
             };
             let Some(line) = finding.location.line else {
                 continue;
             };
-            let tree = trees
-                .entry(finding.location.path.clone())
-                .or_insert_with(|| {
-                    std::str::from_utf8(text)
-                        .ok()
-                        .and_then(|t| palisade_yaml::load(t).ok())
-                });
-            let Some(root) = tree.as_ref().and_then(|docs| docs.first()) else {
+            if current
+                .as_ref()
+                .is_none_or(|(p, _)| *p != finding.location.path)
+            {
+                let tree = std::str::from_utf8(text)
+                    .ok()
+                    .and_then(|t| palisade_yaml::load(t).ok());
+                current = Some((finding.location.path.clone(), tree));
+            }
+            let Some(root) = current
+                .as_ref()
+                .and_then(|(_, tree)| tree.as_ref())
+                .and_then(|docs| docs.first())
+            else {
                 continue;
             };
             let column = finding.location.column.unwrap_or(0);
