@@ -97,14 +97,15 @@ pub enum Command {
     /// User policies: `policy test DIR` runs Gatekeeper suite.yaml files like `gator verify`
     /// and Kyverno kyverno-test.yaml files like `kyverno test`.
     Policy(crate::policy_cmd::PolicyArgs),
-    /// Print what `palisade scan` reads from a kustomization directory: its rendered
-    /// objects, like `kubectl kustomize DIR`, rendered natively (no kubectl, no network).
+    /// Print what `palisade scan` reads from a kustomization directory (its rendered
+    /// objects, like `kubectl kustomize DIR`) or what a Helm chart renders to (like
+    /// `helm template [NAME] CHART` with helm's flags), natively: no kubectl, no helm, no
+    /// network.
     ///
-    /// Remote resources are not fetched: each is a warning on standard error. A
-    /// kustomization that cannot be rendered is an error naming the file and line, and the
-    /// exit status is 2. Values a secret rule recognises are printed redacted, as in every
-    /// Palisade output. Helm chart rendering is not part of this command yet: a chart
-    /// directory (Chart.yaml) is refused with exit status 2.
+    /// Remote kustomize resources are not fetched: each is a warning on standard error. A
+    /// kustomization or chart that cannot be rendered is an error naming the file (the
+    /// chart's template) and line, and the exit status is 2. Values a secret rule
+    /// recognises are printed redacted, as in every Palisade output.
     Render(crate::render_cmd::RenderArgs),
     /// Deployed cloud functions, read live and judged by the serverless rules:
     /// `palisade cloud aws`.

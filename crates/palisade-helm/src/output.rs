@@ -41,6 +41,20 @@ fn entry(m: &Manifest) -> String {
     format!("---\n# Source: {}\n{}\n", m.source, m.content)
 }
 
+/// The hook events Helm knows (`helm.sh/hook`).
+const HOOK_EVENTS: &[&str] = &[
+    "pre-install",
+    "post-install",
+    "pre-delete",
+    "post-delete",
+    "pre-upgrade",
+    "post-upgrade",
+    "pre-rollback",
+    "post-rollback",
+    "test",
+    "test-success",
+];
+
 /// Helm's install order (`releaseutil.InstallOrder`).
 const INSTALL_ORDER: &[&str] = &[
     "PriorityClass",
@@ -110,7 +124,7 @@ pub(crate) fn assemble(
     options: &RenderOptions,
 ) -> Result<Rendering, HelmError> {
     let mut manifests = Vec::new();
-    let mut hooks: Vec<(i64, Manifest)> = Vec::new();
+    let mut hooks: Vec<Manifest> = Vec::new();
     for (source, text) in rendered {
         if text.trim().is_empty() {
             continue;
@@ -148,25 +162,24 @@ pub(crate) fn assemble(
             };
             match hook {
                 Some(events) => {
-                    let is_test = events
-                        .split(',')
-                        .any(|e| matches!(e.trim(), "test" | "test-success" | "test-failure"));
+                    let events: Vec<String> =
+                        events.split(',').map(|e| e.trim().to_lowercase()).collect();
+                    // Helm leaves out a document with a hook event it does not know
+                    if !events.iter().all(|e| HOOK_EVENTS.contains(&e.as_str())) {
+                        continue;
+                    }
+                    let is_test = events.iter().any(|e| e == "test" || e == "test-success");
                     if is_test && options.skip_tests {
                         continue;
                     }
-                    let weight = annotations
-                        .and_then(|a| a.get("helm.sh/hook-weight"))
-                        .and_then(Value::as_str)
-                        .and_then(|w| w.trim().parse().ok())
-                        .unwrap_or(0);
-                    hooks.push((weight, manifest));
+                    hooks.push(manifest);
                 }
                 None => manifests.push(manifest),
             }
         }
     }
     manifests.sort_by_key(|m| kind_rank(&m.kind));
-    hooks.sort_by_key(|(w, _)| *w);
+    hooks.sort_by_key(|m| kind_rank(&m.kind));
 
     // as `helm template`: CRDs, the release manifest trimmed, then the hooks
     let mut text = String::new();
@@ -195,7 +208,7 @@ pub(crate) fn assemble(
     text.push('\n');
     entries.extend(release);
     all.extend(manifests);
-    for (_, m) in hooks {
+    for m in hooks {
         text.push_str(&entry(&m));
         entries.push(entry(&m)[4..].to_string());
         all.push(m);
