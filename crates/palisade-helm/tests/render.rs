@@ -189,3 +189,80 @@ fn a_library_chart_is_not_rendered_and_a_missing_dependency_is_named() {
         "{e}"
     );
 }
+
+#[test]
+fn files_glob_as_config_and_lines() {
+    let dir = tempfile::tempdir().unwrap();
+    chart(
+        dir.path(),
+        &[(
+            "cm.yaml",
+            "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: conf\ndata:\n{{ (.Files.Glob \"conf/*.ini\").AsConfig | indent 2 }}\n  first: {{ index (.Files.Lines \"conf/a.ini\") 0 | quote }}\n",
+        )],
+        "",
+    );
+    write(dir.path(), "conf/a.ini", "x=1\ny=2");
+    write(dir.path(), "conf/b.ini", "z=3");
+    write(dir.path(), "conf/skip.txt", "no");
+    let out = rendered(dir.path(), &RenderOptions::default());
+    assert!(
+        out.contains("  a.ini: |-\n    x=1\n    y=2\n  b.ini: z=3\n"),
+        "{out}"
+    );
+    assert!(out.contains("first: \"x=1\""), "{out}");
+    assert!(!out.contains("skip.txt"), "{out}");
+}
+
+#[test]
+fn a_chart_archive_renders_and_one_climbing_out_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let gz = |entries: &[(&str, &str)]| {
+        let mut tar = tar::Builder::new(Vec::new());
+        for (path, text) in entries {
+            let mut header = tar::Header::new_gnu();
+            header.set_size(text.len() as u64);
+            header.set_mode(0o644);
+            header.set_entry_type(tar::EntryType::Regular);
+            // set the name in the raw header: the tar crate refuses `..` through set_path
+            let name = path.as_bytes();
+            header.as_old_mut().name[..name.len()].copy_from_slice(name);
+            header.set_cksum();
+            tar.append(&header, text.as_bytes()).unwrap();
+        }
+        let mut enc = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+        std::io::Write::write_all(&mut enc, &tar.into_inner().unwrap()).unwrap();
+        enc.finish().unwrap()
+    };
+    let good = dir.path().join("web-0.1.0.tgz");
+    fs::write(
+        &good,
+        gz(&[
+            (
+                "web/Chart.yaml",
+                "apiVersion: v2\nname: web\nversion: 0.1.0\n",
+            ),
+            (
+                "web/templates/cm.yaml",
+                "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: c\n",
+            ),
+        ]),
+    )
+    .unwrap();
+    let out = rendered(&good, &RenderOptions::default());
+    assert!(out.contains("# Source: web/templates/cm.yaml"), "{out}");
+
+    let bad = dir.path().join("bad-0.1.0.tgz");
+    fs::write(
+        &bad,
+        gz(&[
+            (
+                "web/Chart.yaml",
+                "apiVersion: v2\nname: web\nversion: 0.1.0\n",
+            ),
+            ("web/../../evil.yaml", "x: 1\n"),
+        ]),
+    )
+    .unwrap();
+    let e = render(&bad, &RenderOptions::default()).unwrap_err();
+    assert!(e.message.contains("climbs"), "{e}");
+}
