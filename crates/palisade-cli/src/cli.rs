@@ -326,6 +326,27 @@ pub struct ScanArgs {
     /// or rule>` or `POL:<policy>`.
     #[arg(long, value_name = "PATH")]
     pub policy: Vec<PathBuf>,
+
+    /// Helm charts found in the scan (`Chart.yaml`) are rendered with these values files
+    /// (helm's `-f`); repeatable, later files win.
+    #[arg(long = "helm-values", value_name = "FILE")]
+    pub helm_values: Vec<PathBuf>,
+
+    /// Helm charts are rendered with this value (helm's `--set a.b=c`); repeatable.
+    #[arg(long = "helm-set", value_name = "KEY=VAL")]
+    pub helm_set: Vec<String>,
+
+    /// The release name Helm charts are rendered with (default `release-name`).
+    #[arg(long = "helm-release", value_name = "NAME")]
+    pub helm_release: Option<String>,
+
+    /// The namespace Helm charts are rendered in (default `default`).
+    #[arg(long = "helm-namespace", value_name = "NS")]
+    pub helm_namespace: Option<String>,
+
+    /// The Kubernetes version Helm charts see in `.Capabilities.KubeVersion` (default 1.20).
+    #[arg(long = "kube-version", value_name = "VERSION")]
+    pub kube_version: Option<String>,
 }
 
 /// How a report is written and when it fails the run: the same options for `scan`,

@@ -1,4 +1,5 @@
-//! `palisade render CHART` with `helm template`'s flags, as a user runs it.
+//! `palisade render CHART` with `helm template`'s flags and `palisade scan` on charts, as a
+//! user runs them.
 
 mod common;
 
@@ -119,4 +120,112 @@ fn a_chart_that_cannot_render_is_an_error_naming_the_template_and_line() {
     assert!(err.contains("web/templates/broken.yaml"), "{err}");
     assert!(err.contains("line 4"), "{err}");
     assert!(err.contains("frobnicate"), "{err}");
+}
+
+#[test]
+fn scan_renders_a_chart_and_reports_at_the_template() {
+    let dir = tempfile::tempdir().unwrap();
+    chart(dir.path());
+    write(
+        dir.path(),
+        "chart/templates/deployment.yaml",
+        "apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: {{ .Release.Name }}-web
+  namespace: {{ .Release.Namespace }}
+spec:
+  template:
+    spec:
+      containers:
+        - name: app
+          image: {{ .Values.image }}
+          securityContext:
+            privileged: {{ .Values.privileged | default false }}
+",
+    );
+    let out = palisade(
+        dir.path(),
+        &[
+            "scan",
+            ".",
+            "--format",
+            "json",
+            "--scanners",
+            "misconfig",
+            "--helm-set",
+            "privileged=true",
+            "--helm-release",
+            "shop",
+            "--helm-namespace",
+            "prod",
+        ],
+    );
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let privileged: Vec<_> = json["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["rule_id"] == "ISO003")
+        .cloned()
+        .collect();
+    assert_eq!(privileged.len(), 1, "{json:#}");
+    let location = &privileged[0]["location"];
+    assert_eq!(location["path"], "chart/templates/deployment.yaml");
+    assert_eq!(location["resource"], "Deployment/prod/shop-web");
+    assert_eq!(location["rendered"]["path"], "chart");
+    assert!(json["errors"].as_array().unwrap().is_empty(), "{json:#}");
+
+    // without the value the template is not privileged: the raw template is not judged
+    let out = palisade(
+        dir.path(),
+        &["scan", ".", "--format", "json", "--scanners", "misconfig"],
+    );
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert!(
+        json["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|f| f["rule_id"] != "ISO003"),
+        "{json:#}"
+    );
+}
+
+#[test]
+fn a_chart_that_cannot_render_is_a_scan_error_and_the_rest_is_scanned() {
+    let dir = tempfile::tempdir().unwrap();
+    chart(dir.path());
+    write(
+        dir.path(),
+        "chart/templates/broken.yaml",
+        "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: {{ required \"name is required\" .Values.name }}\n",
+    );
+    write(
+        dir.path(),
+        "plain/pod.yaml",
+        "apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec:\n  containers:\n  - name: c\n    image: busybox:1\n    securityContext: {privileged: true}\n",
+    );
+    let out = palisade(
+        dir.path(),
+        &["scan", ".", "--format", "json", "--scanners", "misconfig"],
+    );
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let errors = json["errors"].as_array().unwrap();
+    assert_eq!(errors.len(), 1, "{json:#}");
+    assert_eq!(errors[0]["path"], "chart/templates/broken.yaml");
+    assert_eq!(errors[0]["line"], 4);
+    assert!(errors[0]["message"]
+        .as_str()
+        .unwrap()
+        .contains("name is required"));
+    let paths: Vec<&str> = json["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|f| f["location"]["path"].as_str())
+        .collect();
+    assert!(paths.contains(&"plain/pod.yaml"), "{json:#}");
+    assert!(!paths.iter().any(|p| p.starts_with("chart/")), "{json:#}");
 }

@@ -6,6 +6,13 @@
 //! their own lines), but not as Kubernetes manifests. Findings in rendered output are
 //! moved to the source file and line that wrote the field, the rendered place kept in
 //! [`Location::rendered`](palisade_core::Location).
+//!
+//! Helm charts (`Chart.yaml`; a chart inside another chart's folder is its subchart) are
+//! rendered the same way (`palisade-helm`, as `helm template` with the scan's `--helm-*`
+//! options): the chart's files are scanned for secrets only, its rendered output as
+//! manifests, and a finding there is moved to the template that wrote the document (the
+//! `# Source:` of `helm template`), without a line: the template line of a rendered field is
+//! not traced.
 
 use std::collections::{BTreeSet, HashMap, HashSet};
 use std::path::{Component, Path, PathBuf};
@@ -32,9 +39,18 @@ pub(crate) struct Renderings {
 }
 
 struct RenderedMap {
-    yaml: palisade_kustomize::RenderedYaml,
+    lines: LineMap,
+    /// The kustomization or chart directory, relative to the scan root.
     kustomization: String,
     root: PathBuf,
+}
+
+/// Where a rendered line came from.
+enum LineMap {
+    /// Kustomize: the file and line of every field.
+    Kustomize(palisade_kustomize::RenderedYaml),
+    /// Helm: (first rendered line of a document, its template relative to the scan root).
+    Helm(Vec<(u32, String)>),
 }
 
 impl Renderings {
@@ -75,8 +91,10 @@ pub(crate) fn prepare(
     targets: &[PathBuf],
     files: &mut Vec<FileEntry>,
     report: &mut ScanReport,
+    helm: &crate::HelmSettings,
 ) -> Renderings {
     let mut out = Renderings::default();
+    prepare_charts(targets, files, report, helm, &mut out);
     // (kustomization dir canonical, scan root canonical, display of the kustomization file)
     let mut found: Vec<(PathBuf, PathBuf, String)> = Vec::new();
     for target in targets {
@@ -139,7 +157,7 @@ pub(crate) fn prepare(
                 out.maps.insert(
                     name,
                     RenderedMap {
-                        yaml,
+                        lines: LineMap::Kustomize(yaml),
                         kustomization: if dir_display == "." {
                             ".".into()
                         } else {
@@ -174,6 +192,122 @@ pub(crate) fn prepare(
     out
 }
 
+/// Finds the charts among `files` (collected under `targets`), renders the top-level ones
+/// (a chart under another one is its subchart) and adds their output as entries; the
+/// chart's own files are then read for secrets only. Errors go to `report`.
+fn prepare_charts(
+    targets: &[PathBuf],
+    files: &mut Vec<FileEntry>,
+    report: &mut ScanReport,
+    helm: &crate::HelmSettings,
+    out: &mut Renderings,
+) {
+    // (chart dir canonical, scan root canonical)
+    let mut found: Vec<(PathBuf, PathBuf)> = Vec::new();
+    for target in targets {
+        let Ok(root) = std::fs::canonicalize(target) else {
+            continue;
+        };
+        if !root.is_dir() {
+            continue;
+        }
+        for entry in files.iter() {
+            let Some(path) = entry.disk_path() else {
+                continue;
+            };
+            if entry.display.rsplit('/').next() != Some("Chart.yaml") || !path.starts_with(target) {
+                continue;
+            }
+            let Some(dir) = path.parent().and_then(|d| std::fs::canonicalize(d).ok()) else {
+                continue;
+            };
+            if !found.iter().any(|(d, _)| *d == dir) {
+                found.push((dir, root.clone()));
+            }
+        }
+    }
+    let tops: Vec<(PathBuf, PathBuf)> = found
+        .iter()
+        .filter(|(dir, _)| {
+            !found
+                .iter()
+                .any(|(other, _)| other != dir && dir.starts_with(other))
+        })
+        .cloned()
+        .collect();
+    if tops.is_empty() {
+        return;
+    }
+    let options = palisade_helm::RenderOptions {
+        release_name: helm.release.clone(),
+        namespace: helm.namespace.clone(),
+        value_files: helm.values.clone(),
+        set: helm.set.clone(),
+        kube_version: helm.kube_version.clone(),
+        ..Default::default()
+    };
+    let mut rendered_entries = Vec::new();
+    for (dir, root) in &tops {
+        let dir_display = relative_to(root, dir);
+        match palisade_helm::render(dir, &options) {
+            Ok(rendering) => {
+                let text = rendering.text();
+                let mut sources = Vec::new();
+                for (i, line) in text.lines().enumerate() {
+                    if let Some(source) = line.strip_prefix("# Source: ") {
+                        // `chart/templates/x.yaml`: the first segment is the chart's name
+                        let inside = source.split_once('/').map(|(_, r)| r).unwrap_or(source);
+                        let path = if dir_display == "." {
+                            inside.to_string()
+                        } else {
+                            format!("{dir_display}/{inside}")
+                        };
+                        sources.push((i as u32 + 1, path));
+                    }
+                }
+                let name = format!("{dir_display}/Chart.yaml (rendered).yaml");
+                rendered_entries.push(FileEntry::memory(name.clone(), text.as_bytes()));
+                out.roles.insert(name.clone(), Role::Rendered);
+                out.maps.insert(
+                    name,
+                    RenderedMap {
+                        lines: LineMap::Helm(sources),
+                        kustomization: dir_display.clone(),
+                        root: root.clone(),
+                    },
+                );
+            }
+            Err(e) => {
+                let file = match &e.template {
+                    Some(t) => {
+                        let inside = t.split_once('/').map(|(_, r)| r).unwrap_or(t);
+                        format!("{dir_display}/{inside}")
+                    }
+                    None => format!("{dir_display}/Chart.yaml"),
+                };
+                report.errors.push(ScanError::new(
+                    file,
+                    e.line,
+                    format!(
+                        "chart {dir_display} cannot be rendered, its objects are not scanned: {}",
+                        make_relative(&e.message, root)
+                    ),
+                ));
+            }
+        }
+        // the chart's files (templates, values, subcharts) are read for secrets only,
+        // also when it could not be rendered: a template is not a manifest
+        for entry in files.iter() {
+            if let Some(path) = entry.disk_path() {
+                if std::fs::canonicalize(path).is_ok_and(|c| c.starts_with(dir)) {
+                    out.roles.insert(entry.display.clone(), Role::Consumed);
+                }
+            }
+        }
+    }
+    files.extend(rendered_entries);
+}
+
 /// Absolute paths under `root` in a message, shown relative to it.
 fn make_relative(message: &str, root: &Path) -> String {
     let prefix = format!("{}/", root.display());
@@ -206,7 +340,24 @@ impl Renderings {
             column: location.column,
             ..Location::default()
         };
-        let src = location.line.and_then(|l| map.yaml.source_of(l));
+        let yaml = match &map.lines {
+            LineMap::Kustomize(yaml) => yaml,
+            LineMap::Helm(sources) => {
+                let template = location.line.and_then(|l| {
+                    sources
+                        .iter()
+                        .take_while(|(start, _)| *start <= l)
+                        .last()
+                        .map(|(_, t)| t.clone())
+                });
+                location.path = template.unwrap_or_else(|| map.kustomization.clone());
+                location.line = None;
+                location.column = None;
+                location.rendered = Some(Box::new(rendered));
+                return;
+            }
+        };
+        let src = location.line.and_then(|l| yaml.source_of(l));
         match src {
             Some(src) => {
                 let file =
