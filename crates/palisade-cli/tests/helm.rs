@@ -229,3 +229,44 @@ fn a_chart_that_cannot_render_is_a_scan_error_and_the_rest_is_scanned() {
     assert!(paths.contains(&"plain/pod.yaml"), "{json:#}");
     assert!(!paths.iter().any(|p| p.starts_with("chart/")), "{json:#}");
 }
+
+#[test]
+fn scan_renders_a_chart_archive() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut tar = tar::Builder::new(Vec::new());
+    for (path, text) in [
+        ("pod/Chart.yaml", "apiVersion: v2\nname: pod\nversion: 0.1.0\n"),
+        (
+            "pod/templates/pod.yaml",
+            "apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec:\n  containers:\n  - name: c\n    image: busybox:1\n    securityContext: {privileged: true}\n",
+        ),
+    ] {
+        let mut header = tar::Header::new_gnu();
+        header.set_size(text.len() as u64);
+        header.set_mode(0o644);
+        tar.append_data(&mut header, path, text.as_bytes()).unwrap();
+    }
+    let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+    std::io::Write::write_all(&mut gz, &tar.into_inner().unwrap()).unwrap();
+    fs::write(dir.path().join("pod-0.1.0.tgz"), gz.finish().unwrap()).unwrap();
+    let out = palisade(
+        dir.path(),
+        &["scan", ".", "--format", "json", "--scanners", "misconfig"],
+    );
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let privileged: Vec<_> = json["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["rule_id"] == "ISO003")
+        .collect();
+    assert_eq!(privileged.len(), 1, "{json:#}");
+    assert_eq!(
+        privileged[0]["location"]["path"],
+        "pod-0.1.0.tgz/templates/pod.yaml"
+    );
+    assert_eq!(
+        privileged[0]["location"]["rendered"]["path"],
+        "pod-0.1.0.tgz"
+    );
+}

@@ -235,9 +235,6 @@ fn prepare_charts(
         })
         .cloned()
         .collect();
-    if tops.is_empty() {
-        return;
-    }
     let options = palisade_helm::RenderOptions {
         release_name: helm.release.clone(),
         namespace: helm.namespace.clone(),
@@ -249,52 +246,15 @@ fn prepare_charts(
     let mut rendered_entries = Vec::new();
     for (dir, root) in &tops {
         let dir_display = relative_to(root, dir);
-        match palisade_helm::render(dir, &options) {
-            Ok(rendering) => {
-                let text = rendering.text();
-                let mut sources = Vec::new();
-                for (i, line) in text.lines().enumerate() {
-                    if let Some(source) = line.strip_prefix("# Source: ") {
-                        // `chart/templates/x.yaml`: the first segment is the chart's name
-                        let inside = source.split_once('/').map(|(_, r)| r).unwrap_or(source);
-                        let path = if dir_display == "." {
-                            inside.to_string()
-                        } else {
-                            format!("{dir_display}/{inside}")
-                        };
-                        sources.push((i as u32 + 1, path));
-                    }
-                }
-                let name = format!("{dir_display}/Chart.yaml (rendered).yaml");
-                rendered_entries.push(FileEntry::memory(name.clone(), text.as_bytes()));
-                out.roles.insert(name.clone(), Role::Rendered);
-                out.maps.insert(
-                    name,
-                    RenderedMap {
-                        lines: LineMap::Helm(sources),
-                        kustomization: dir_display.clone(),
-                        root: root.clone(),
-                    },
-                );
-            }
-            Err(e) => {
-                let file = match &e.template {
-                    Some(t) => {
-                        let inside = t.split_once('/').map(|(_, r)| r).unwrap_or(t);
-                        format!("{dir_display}/{inside}")
-                    }
-                    None => format!("{dir_display}/Chart.yaml"),
-                };
-                report.errors.push(ScanError::new(
-                    file,
-                    e.line,
-                    format!(
-                        "chart {dir_display} cannot be rendered, its objects are not scanned: {}",
-                        make_relative(&e.message, root)
-                    ),
-                ));
-            }
-        }
+        let result = palisade_helm::render(dir, &options);
+        add_chart(
+            &dir_display,
+            root,
+            result,
+            report,
+            out,
+            &mut rendered_entries,
+        );
         // the chart's files (templates, values, subcharts) are read for secrets only,
         // also when it could not be rendered: a template is not a manifest
         for entry in files.iter() {
@@ -305,7 +265,136 @@ fn prepare_charts(
             }
         }
     }
+    // chart archives (`.tgz`) outside the charts above; an archive without Chart.yaml is
+    // not a chart and is left to the other scanners
+    for entry in files.iter() {
+        let Some(path) = entry.disk_path() else {
+            continue;
+        };
+        if !(entry.display.ends_with(".tgz") || entry.display.ends_with(".tar.gz")) {
+            continue;
+        }
+        let Ok(canonical) = std::fs::canonicalize(path) else {
+            continue;
+        };
+        if tops.iter().any(|(dir, _)| canonical.starts_with(dir)) {
+            continue;
+        }
+        let Some((_, root)) = targets
+            .iter()
+            .filter_map(|t| std::fs::canonicalize(t).ok().map(|c| (t, c)))
+            .find(|(_, c)| canonical.starts_with(c))
+        else {
+            continue;
+        };
+        let root = if root.is_dir() {
+            root
+        } else {
+            root.parent().map(Path::to_path_buf).unwrap_or(root)
+        };
+        let chart = match palisade_helm::chart::load(path, &options.limits) {
+            Ok(chart) => chart,
+            Err(e) if e.contains("Chart.yaml file is missing") => continue,
+            // any other archive that cannot be read is only a chart's problem when it is
+            // named like one (`NAME-1.2.3.tgz`, as `helm package` writes it)
+            Err(_) if !looks_like_chart_archive(&entry.display) => continue,
+            Err(e) => {
+                report.errors.push(ScanError::new(
+                    entry.display.clone(),
+                    None,
+                    format!(
+                        "chart archive {} cannot be read, its objects are not scanned: {}",
+                        entry.display,
+                        make_relative(&e, &root)
+                    ),
+                ));
+                out.roles.insert(entry.display.clone(), Role::Consumed);
+                continue;
+            }
+        };
+        let result = palisade_helm::render_chart(&chart, &entry.display, &options);
+        add_chart(
+            &entry.display,
+            &root,
+            result,
+            report,
+            out,
+            &mut rendered_entries,
+        );
+        out.roles.insert(entry.display.clone(), Role::Consumed);
+    }
     files.extend(rendered_entries);
+}
+
+fn looks_like_chart_archive(display: &str) -> bool {
+    let name = display.rsplit('/').next().unwrap_or(display);
+    let stem = name
+        .strip_suffix(".tgz")
+        .or_else(|| name.strip_suffix(".tar.gz"))
+        .unwrap_or(name);
+    // a `-`-separated part after the name is a numeric `x.y.z` (`web-1.2.3-rc.1`)
+    stem.split('-').skip(1).any(|part| {
+        part.split('.').count() == 3 && part.split('.').all(|p| p.parse::<u64>().is_ok())
+    })
+}
+
+/// Adds one chart's rendering (or its error) to the scan.
+fn add_chart(
+    label: &str,
+    root: &Path,
+    result: Result<palisade_helm::Rendering, palisade_helm::HelmError>,
+    report: &mut ScanReport,
+    out: &mut Renderings,
+    rendered_entries: &mut Vec<FileEntry>,
+) {
+    match result {
+        Ok(rendering) => {
+            let text = rendering.text();
+            let mut sources = Vec::new();
+            for (i, line) in text.lines().enumerate() {
+                if let Some(source) = line.strip_prefix("# Source: ") {
+                    sources.push((i as u32 + 1, inside_chart(label, source)));
+                }
+            }
+            let name = format!("{label}/Chart.yaml (rendered).yaml");
+            rendered_entries.push(FileEntry::memory(name.clone(), text.as_bytes()));
+            out.roles.insert(name.clone(), Role::Rendered);
+            out.maps.insert(
+                name,
+                RenderedMap {
+                    lines: LineMap::Helm(sources),
+                    kustomization: label.to_string(),
+                    root: root.to_path_buf(),
+                },
+            );
+        }
+        Err(e) => {
+            let file = match &e.template {
+                Some(t) => inside_chart(label, t),
+                None if label.ends_with(".tgz") || label.ends_with(".tar.gz") => label.to_string(),
+                None => inside_chart(label, "chart/Chart.yaml"),
+            };
+            report.errors.push(ScanError::new(
+                file,
+                e.line,
+                format!(
+                    "chart {label} cannot be rendered, its objects are not scanned: {}",
+                    make_relative(&e.message, root)
+                ),
+            ));
+        }
+    }
+}
+
+/// A `helm template` source (`chart/templates/x.yaml`, whose first segment is the chart's
+/// name) as a path below the scan root, through the chart's folder or archive `label`.
+fn inside_chart(label: &str, source: &str) -> String {
+    let inside = source.split_once('/').map(|(_, r)| r).unwrap_or(source);
+    if label == "." {
+        inside.to_string()
+    } else {
+        format!("{label}/{inside}")
+    }
 }
 
 /// Absolute paths under `root` in a message, shown relative to it.
@@ -420,6 +509,16 @@ impl Renderings {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn chart_archives_are_named_with_a_version() {
+        assert!(looks_like_chart_archive("charts/web-1.2.3.tgz"));
+        assert!(looks_like_chart_archive(
+            "pre-release-chart-0.1.0-alpha.tgz"
+        ));
+        assert!(!looks_like_chart_archive("backup.tar.gz"));
+        assert!(!looks_like_chart_archive("node_modules/x/pkg.tgz"));
+    }
 
     #[test]
     fn relative_paths_climb_out_of_the_root() {

@@ -144,6 +144,18 @@ pub(crate) fn assemble(
                     });
                 }
             };
+            // Helm reads every document into its manifest head: a scalar or a list fails
+            if !(head.is_object() || head.is_null()) {
+                return Err(HelmError {
+                    chart: shown.to_string(),
+                    template: Some(source.clone()),
+                    line: None,
+                    message: format!(
+                        "YAML parse error on {source}: a document must be a mapping (kind, metadata, ...), not {}",
+                        if head.is_array() { "a list" } else { "a scalar" }
+                    ),
+                });
+            }
             let kind = head
                 .get("kind")
                 .and_then(Value::as_str)

@@ -266,3 +266,16 @@ fn a_chart_archive_renders_and_one_climbing_out_is_refused() {
     let e = render(&bad, &RenderOptions::default()).unwrap_err();
     assert!(e.message.contains("climbs"), "{e}");
 }
+
+#[test]
+fn a_document_that_is_not_a_mapping_is_an_error_as_in_helm() {
+    let dir = tempfile::tempdir().unwrap();
+    chart(
+        dir.path(),
+        &[("hello.tpl", "Hello {{ .Release.Name }}\n")],
+        "",
+    );
+    let e = render(dir.path(), &RenderOptions::default()).unwrap_err();
+    assert_eq!(e.template.as_deref(), Some("web/templates/hello.tpl"));
+    assert!(e.message.contains("must be a mapping"), "{e}");
+}
