@@ -27,7 +27,12 @@ pub enum Command {
     /// is judged through its overlays. Findings point at the base resource or patch line
     /// that wrote the field (JSON `location.rendered` / SARIF `renderedFrom` give the place
     /// in `palisade render DIR` output). A kustomization that cannot be rendered is an
-    /// error (exit status 2); the rest is still scanned. Helm charts are not rendered.
+    /// error (exit status 2); the rest is still scanned.
+    ///
+    /// Helm charts (Chart.yaml folders and .tgz archives) are rendered natively the same way,
+    /// as `helm template` with the --helm-* options, and their output is scanned instead of
+    /// the raw templates; findings point at the template file. A chart that cannot be
+    /// rendered is an error naming the template and line (exit status 2).
     Scan(ScanArgs),
     /// Scan a container image: a docker-archive or oci-archive tar, an OCI layout directory
     /// (`DIR[:tag]`), a registry reference, or an unpacked root filesystem (`--rootfs DIR`).
