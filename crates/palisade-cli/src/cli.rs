@@ -27,7 +27,12 @@ pub enum Command {
     /// is judged through its overlays. Findings point at the base resource or patch line
     /// that wrote the field (JSON `location.rendered` / SARIF `renderedFrom` give the place
     /// in `palisade render DIR` output). A kustomization that cannot be rendered is an
-    /// error (exit status 2); the rest is still scanned. Helm charts are not rendered.
+    /// error (exit status 2); the rest is still scanned.
+    ///
+    /// Helm charts (Chart.yaml folders and .tgz archives) are rendered natively the same way,
+    /// as `helm template` with the --helm-* options, and their output is scanned instead of
+    /// the raw templates; findings point at the template file. A chart that cannot be
+    /// rendered is an error naming the template and line (exit status 2).
     Scan(ScanArgs),
     /// Scan a container image: a docker-archive or oci-archive tar, an OCI layout directory
     /// (`DIR[:tag]`), a registry reference, or an unpacked root filesystem (`--rootfs DIR`).
@@ -97,14 +102,15 @@ pub enum Command {
     /// User policies: `policy test DIR` runs Gatekeeper suite.yaml files like `gator verify`
     /// and Kyverno kyverno-test.yaml files like `kyverno test`.
     Policy(crate::policy_cmd::PolicyArgs),
-    /// Print what `palisade scan` reads from a kustomization directory: its rendered
-    /// objects, like `kubectl kustomize DIR`, rendered natively (no kubectl, no network).
+    /// Print what `palisade scan` reads from a kustomization directory (its rendered
+    /// objects, like `kubectl kustomize DIR`) or what a Helm chart renders to (like
+    /// `helm template [NAME] CHART` with helm's flags), natively: no kubectl, no helm, no
+    /// network.
     ///
-    /// Remote resources are not fetched: each is a warning on standard error. A
-    /// kustomization that cannot be rendered is an error naming the file and line, and the
-    /// exit status is 2. Values a secret rule recognises are printed redacted, as in every
-    /// Palisade output. Helm chart rendering is not part of this command yet: a chart
-    /// directory (Chart.yaml) is refused with exit status 2.
+    /// Remote kustomize resources are not fetched: each is a warning on standard error. A
+    /// kustomization or chart that cannot be rendered is an error naming the file (the
+    /// chart's template) and line, and the exit status is 2. Values a secret rule
+    /// recognises are printed redacted, as in every Palisade output.
     Render(crate::render_cmd::RenderArgs),
     /// Deployed cloud functions, read live and judged by the serverless rules:
     /// `palisade cloud aws`.
@@ -325,6 +331,27 @@ pub struct ScanArgs {
     /// or rule>` or `POL:<policy>`.
     #[arg(long, value_name = "PATH")]
     pub policy: Vec<PathBuf>,
+
+    /// Helm charts found in the scan (`Chart.yaml`) are rendered with these values files
+    /// (helm's `-f`); repeatable, later files win.
+    #[arg(long = "helm-values", value_name = "FILE")]
+    pub helm_values: Vec<PathBuf>,
+
+    /// Helm charts are rendered with this value (helm's `--set a.b=c`); repeatable.
+    #[arg(long = "helm-set", value_name = "KEY=VAL")]
+    pub helm_set: Vec<String>,
+
+    /// The release name Helm charts are rendered with (default `release-name`).
+    #[arg(long = "helm-release", value_name = "NAME")]
+    pub helm_release: Option<String>,
+
+    /// The namespace Helm charts are rendered in (default `default`).
+    #[arg(long = "helm-namespace", value_name = "NS")]
+    pub helm_namespace: Option<String>,
+
+    /// The Kubernetes version Helm charts see in `.Capabilities.KubeVersion` (default 1.20).
+    #[arg(long = "kube-version", value_name = "VERSION")]
+    pub kube_version: Option<String>,
 }
 
 /// How a report is written and when it fails the run: the same options for `scan`,

@@ -88,6 +88,13 @@ pub fn run(args: ScanArgs) -> anyhow::Result<u8> {
         practices: args.practice.clone(),
         policies: (!args.policy.is_empty())
             .then(|| std::sync::Arc::new(palisade_policy::PolicySet::load(&args.policy))),
+        helm: palisade_engine::HelmSettings {
+            values: args.helm_values.clone(),
+            set: args.helm_set.clone(),
+            release: args.helm_release.clone(),
+            namespace: args.helm_namespace.clone(),
+            kube_version: args.kube_version.clone(),
+        },
     })?;
     let bar = Bar::new(
         args.quiet,

@@ -182,24 +182,20 @@ fn render_prints_what_kubectl_kustomize_prints() {
 }
 
 #[test]
-fn render_refuses_a_helm_chart_and_a_plain_folder() {
+fn render_refuses_a_plain_folder_and_helm_flags_on_a_kustomization() {
     let dir = tempfile::tempdir().unwrap();
-    write(
-        dir.path(),
-        "chart/Chart.yaml",
-        "apiVersion: v2\nname: c\nversion: 0.1.0\n",
-    );
-    let out = palisade(dir.path(), &["render", "chart"]);
-    assert_eq!(out.status.code(), Some(2));
-    assert!(
-        stderr(&out).contains("Helm chart rendering is not part of `palisade render` yet"),
-        "{}",
-        stderr(&out)
-    );
-    assert!(out.stdout.is_empty());
+    project(dir.path());
     let out = palisade(dir.path(), &["render", "."]);
     assert_eq!(out.status.code(), Some(2));
     assert!(stderr(&out).contains("no kustomization.yaml"));
+    assert!(out.stdout.is_empty());
+    let out = palisade(dir.path(), &["render", "overlays/prod", "--set", "a=b"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        stderr(&out).contains("apply to Helm charts only"),
+        "{}",
+        stderr(&out)
+    );
 }
 
 #[test]

@@ -6,6 +6,13 @@
 //! their own lines), but not as Kubernetes manifests. Findings in rendered output are
 //! moved to the source file and line that wrote the field, the rendered place kept in
 //! [`Location::rendered`](palisade_core::Location).
+//!
+//! Helm charts (`Chart.yaml`; a chart inside another chart's folder is its subchart) are
+//! rendered the same way (`palisade-helm`, as `helm template` with the scan's `--helm-*`
+//! options): the chart's files are scanned for secrets only, its rendered output as
+//! manifests, and a finding there is moved to the template that wrote the document (the
+//! `# Source:` of `helm template`), without a line: the template line of a rendered field is
+//! not traced.
 
 use std::collections::{BTreeSet, HashMap, HashSet};
 use std::path::{Component, Path, PathBuf};
@@ -32,9 +39,18 @@ pub(crate) struct Renderings {
 }
 
 struct RenderedMap {
-    yaml: palisade_kustomize::RenderedYaml,
+    lines: LineMap,
+    /// The kustomization or chart directory, relative to the scan root.
     kustomization: String,
     root: PathBuf,
+}
+
+/// Where a rendered line came from.
+enum LineMap {
+    /// Kustomize: the file and line of every field.
+    Kustomize(palisade_kustomize::RenderedYaml),
+    /// Helm: (first rendered line of a document, its template relative to the scan root).
+    Helm(Vec<(u32, String)>),
 }
 
 impl Renderings {
@@ -75,8 +91,10 @@ pub(crate) fn prepare(
     targets: &[PathBuf],
     files: &mut Vec<FileEntry>,
     report: &mut ScanReport,
+    helm: &crate::HelmSettings,
 ) -> Renderings {
     let mut out = Renderings::default();
+    prepare_charts(targets, files, report, helm, &mut out);
     // (kustomization dir canonical, scan root canonical, display of the kustomization file)
     let mut found: Vec<(PathBuf, PathBuf, String)> = Vec::new();
     for target in targets {
@@ -139,7 +157,7 @@ pub(crate) fn prepare(
                 out.maps.insert(
                     name,
                     RenderedMap {
-                        yaml,
+                        lines: LineMap::Kustomize(yaml),
                         kustomization: if dir_display == "." {
                             ".".into()
                         } else {
@@ -174,6 +192,211 @@ pub(crate) fn prepare(
     out
 }
 
+/// Finds the charts among `files` (collected under `targets`), renders the top-level ones
+/// (a chart under another one is its subchart) and adds their output as entries; the
+/// chart's own files are then read for secrets only. Errors go to `report`.
+fn prepare_charts(
+    targets: &[PathBuf],
+    files: &mut Vec<FileEntry>,
+    report: &mut ScanReport,
+    helm: &crate::HelmSettings,
+    out: &mut Renderings,
+) {
+    // (chart dir canonical, scan root canonical)
+    let mut found: Vec<(PathBuf, PathBuf)> = Vec::new();
+    for target in targets {
+        let Ok(root) = std::fs::canonicalize(target) else {
+            continue;
+        };
+        if !root.is_dir() {
+            continue;
+        }
+        for entry in files.iter() {
+            let Some(path) = entry.disk_path() else {
+                continue;
+            };
+            if entry.display.rsplit('/').next() != Some("Chart.yaml") || !path.starts_with(target) {
+                continue;
+            }
+            let Some(dir) = path.parent().and_then(|d| std::fs::canonicalize(d).ok()) else {
+                continue;
+            };
+            if !found.iter().any(|(d, _)| *d == dir) {
+                found.push((dir, root.clone()));
+            }
+        }
+    }
+    let tops: Vec<(PathBuf, PathBuf)> = found
+        .iter()
+        .filter(|(dir, _)| {
+            !found
+                .iter()
+                .any(|(other, _)| other != dir && dir.starts_with(other))
+        })
+        .cloned()
+        .collect();
+    let options = palisade_helm::RenderOptions {
+        release_name: helm.release.clone(),
+        namespace: helm.namespace.clone(),
+        value_files: helm.values.clone(),
+        set: helm.set.clone(),
+        kube_version: helm.kube_version.clone(),
+        ..Default::default()
+    };
+    let mut rendered_entries = Vec::new();
+    for (dir, root) in &tops {
+        let dir_display = relative_to(root, dir);
+        let result = palisade_helm::render(dir, &options);
+        add_chart(
+            &dir_display,
+            root,
+            result,
+            report,
+            out,
+            &mut rendered_entries,
+        );
+        // the chart's files (templates, values, subcharts) are read for secrets only,
+        // also when it could not be rendered: a template is not a manifest
+        for entry in files.iter() {
+            if let Some(path) = entry.disk_path() {
+                if std::fs::canonicalize(path).is_ok_and(|c| c.starts_with(dir)) {
+                    out.roles.insert(entry.display.clone(), Role::Consumed);
+                }
+            }
+        }
+    }
+    // chart archives (`.tgz`) outside the charts above; an archive without Chart.yaml is
+    // not a chart and is left to the other scanners
+    for entry in files.iter() {
+        let Some(path) = entry.disk_path() else {
+            continue;
+        };
+        if !(entry.display.ends_with(".tgz") || entry.display.ends_with(".tar.gz")) {
+            continue;
+        }
+        let Ok(canonical) = std::fs::canonicalize(path) else {
+            continue;
+        };
+        if tops.iter().any(|(dir, _)| canonical.starts_with(dir)) {
+            continue;
+        }
+        let Some((_, root)) = targets
+            .iter()
+            .filter_map(|t| std::fs::canonicalize(t).ok().map(|c| (t, c)))
+            .find(|(_, c)| canonical.starts_with(c))
+        else {
+            continue;
+        };
+        let root = if root.is_dir() {
+            root
+        } else {
+            root.parent().map(Path::to_path_buf).unwrap_or(root)
+        };
+        let chart = match palisade_helm::chart::load(path, &options.limits) {
+            Ok(chart) => chart,
+            Err(e) if e.contains("Chart.yaml file is missing") => continue,
+            // any other archive that cannot be read is only a chart's problem when it is
+            // named like one (`NAME-1.2.3.tgz`, as `helm package` writes it)
+            Err(_) if !looks_like_chart_archive(&entry.display) => continue,
+            Err(e) => {
+                report.errors.push(ScanError::new(
+                    entry.display.clone(),
+                    None,
+                    format!(
+                        "chart archive {} cannot be read, its objects are not scanned: {}",
+                        entry.display,
+                        make_relative(&e, &root)
+                    ),
+                ));
+                out.roles.insert(entry.display.clone(), Role::Consumed);
+                continue;
+            }
+        };
+        let result = palisade_helm::render_chart(&chart, &entry.display, &options);
+        add_chart(
+            &entry.display,
+            &root,
+            result,
+            report,
+            out,
+            &mut rendered_entries,
+        );
+        out.roles.insert(entry.display.clone(), Role::Consumed);
+    }
+    files.extend(rendered_entries);
+}
+
+fn looks_like_chart_archive(display: &str) -> bool {
+    let name = display.rsplit('/').next().unwrap_or(display);
+    let stem = name
+        .strip_suffix(".tgz")
+        .or_else(|| name.strip_suffix(".tar.gz"))
+        .unwrap_or(name);
+    // a `-`-separated part after the name is a numeric `x.y.z` (`web-1.2.3-rc.1`)
+    stem.split('-').skip(1).any(|part| {
+        part.split('.').count() == 3 && part.split('.').all(|p| p.parse::<u64>().is_ok())
+    })
+}
+
+/// Adds one chart's rendering (or its error) to the scan.
+fn add_chart(
+    label: &str,
+    root: &Path,
+    result: Result<palisade_helm::Rendering, palisade_helm::HelmError>,
+    report: &mut ScanReport,
+    out: &mut Renderings,
+    rendered_entries: &mut Vec<FileEntry>,
+) {
+    match result {
+        Ok(rendering) => {
+            let text = rendering.text();
+            let mut sources = Vec::new();
+            for (i, line) in text.lines().enumerate() {
+                if let Some(source) = line.strip_prefix("# Source: ") {
+                    sources.push((i as u32 + 1, inside_chart(label, source)));
+                }
+            }
+            let name = format!("{label}/Chart.yaml (rendered).yaml");
+            rendered_entries.push(FileEntry::memory(name.clone(), text.as_bytes()));
+            out.roles.insert(name.clone(), Role::Rendered);
+            out.maps.insert(
+                name,
+                RenderedMap {
+                    lines: LineMap::Helm(sources),
+                    kustomization: label.to_string(),
+                    root: root.to_path_buf(),
+                },
+            );
+        }
+        Err(e) => {
+            let file = match &e.template {
+                Some(t) => inside_chart(label, t),
+                None if label.ends_with(".tgz") || label.ends_with(".tar.gz") => label.to_string(),
+                None => inside_chart(label, "chart/Chart.yaml"),
+            };
+            report.errors.push(ScanError::new(
+                file,
+                e.line,
+                format!(
+                    "chart {label} cannot be rendered, its objects are not scanned: {}",
+                    make_relative(&e.message, root)
+                ),
+            ));
+        }
+    }
+}
+
+/// A `helm template` source (`chart/templates/x.yaml`, whose first segment is the chart's
+/// name) as a path below the scan root, through the chart's folder or archive `label`.
+fn inside_chart(label: &str, source: &str) -> String {
+    let inside = source.split_once('/').map(|(_, r)| r).unwrap_or(source);
+    if label == "." {
+        inside.to_string()
+    } else {
+        format!("{label}/{inside}")
+    }
+}
+
 /// Absolute paths under `root` in a message, shown relative to it.
 fn make_relative(message: &str, root: &Path) -> String {
     let prefix = format!("{}/", root.display());
@@ -206,7 +429,24 @@ impl Renderings {
             column: location.column,
             ..Location::default()
         };
-        let src = location.line.and_then(|l| map.yaml.source_of(l));
+        let yaml = match &map.lines {
+            LineMap::Kustomize(yaml) => yaml,
+            LineMap::Helm(sources) => {
+                let template = location.line.and_then(|l| {
+                    sources
+                        .iter()
+                        .take_while(|(start, _)| *start <= l)
+                        .last()
+                        .map(|(_, t)| t.clone())
+                });
+                location.path = template.unwrap_or_else(|| map.kustomization.clone());
+                location.line = None;
+                location.column = None;
+                location.rendered = Some(Box::new(rendered));
+                return;
+            }
+        };
+        let src = location.line.and_then(|l| yaml.source_of(l));
         match src {
             Some(src) => {
                 let file =
@@ -269,6 +509,16 @@ impl Renderings {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn chart_archives_are_named_with_a_version() {
+        assert!(looks_like_chart_archive("charts/web-1.2.3.tgz"));
+        assert!(looks_like_chart_archive(
+            "pre-release-chart-0.1.0-alpha.tgz"
+        ));
+        assert!(!looks_like_chart_archive("backup.tar.gz"));
+        assert!(!looks_like_chart_archive("node_modules/x/pkg.tgz"));
+    }
 
     #[test]
     fn relative_paths_climb_out_of_the_root() {

@@ -150,7 +150,7 @@ impl Engine {
             let _ = read_bounded(stdin, read_limit(self.secrets.as_ref()));
         }
         let renderings = if self.settings.scanners.misconfig {
-            crate::kustomize::prepare(paths, &mut files, &mut report)
+            crate::kustomize::prepare(paths, &mut files, &mut report, &self.settings.helm)
         } else {
             crate::kustomize::Renderings::default()
         };

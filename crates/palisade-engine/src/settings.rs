@@ -68,6 +68,23 @@ pub struct Settings {
     pub practices: Vec<Practice>,
     /// User policies (Gatekeeper templates and constraints) checked over the manifests.
     pub policies: Option<std::sync::Arc<palisade_policy::PolicySet>>,
+    /// How Helm charts found in a scan are rendered.
+    pub helm: HelmSettings,
+}
+
+/// `helm template`'s options for the charts a scan renders.
+#[derive(Debug, Clone, Default)]
+pub struct HelmSettings {
+    /// Values files (`-f`), in order.
+    pub values: Vec<PathBuf>,
+    /// `--set` arguments, in order.
+    pub set: Vec<String>,
+    /// The release name (`release-name` when none).
+    pub release: Option<String>,
+    /// The release namespace (`default` when none).
+    pub namespace: Option<String>,
+    /// The Kubernetes version `.Capabilities.KubeVersion` reports.
+    pub kube_version: Option<String>,
 }
 
 impl Default for Settings {
@@ -83,6 +100,7 @@ impl Default for Settings {
             min_severity: Severity::Info,
             practices: Vec::new(),
             policies: None,
+            helm: HelmSettings::default(),
         }
     }
 }
