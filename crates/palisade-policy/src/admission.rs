@@ -16,8 +16,8 @@ use palisade_core::{Practice, Severity};
 use serde_json::Value;
 
 use crate::cel::CelPolicy;
-use crate::gatekeeper::{group_version, PRACTICE_ANNOTATION, SEVERITY_ANNOTATION};
-use crate::json::text;
+use crate::gatekeeper::{group_version, Selector, PRACTICE_ANNOTATION, SEVERITY_ANNOTATION};
+use crate::json::{items as list, string_map, strings, text};
 use crate::PolicyError;
 
 /// Which engine a policy was written for.
@@ -177,49 +177,6 @@ pub(crate) fn resource_of(kind: &str) -> String {
         format!("{stem}ies")
     } else {
         format!("{lower}s")
-    }
-}
-
-/// A label selector (`matchLabels`, `matchExpressions`).
-#[derive(Debug, Default, Clone)]
-pub(crate) struct Selector {
-    labels: BTreeMap<String, String>,
-    expressions: Vec<(String, String, Vec<String>)>,
-}
-
-impl Selector {
-    fn from(value: &Value, field: &str) -> Result<Selector, String> {
-        let mut selector = Selector {
-            labels: string_map(value.get("matchLabels")),
-            ..Selector::default()
-        };
-        for e in list(value, "matchExpressions") {
-            let op = text(e, &["operator"]);
-            if !matches!(op, "In" | "NotIn" | "Exists" | "DoesNotExist") {
-                return Err(format!(
-                    "{field}.matchExpressions: operator `{op}` is not In, NotIn, Exists or DoesNotExist"
-                ));
-            }
-            selector.expressions.push((
-                text(e, &["key"]).to_string(),
-                op.to_string(),
-                strings(e.get("values")),
-            ));
-        }
-        Ok(selector)
-    }
-
-    pub(crate) fn matches(&self, labels: &BTreeMap<String, String>) -> bool {
-        self.labels.iter().all(|(k, v)| labels.get(k) == Some(v))
-            && self.expressions.iter().all(|(key, op, values)| {
-                let value = labels.get(key);
-                match op.as_str() {
-                    "In" => value.is_some_and(|v| values.contains(v)),
-                    "NotIn" => value.is_none_or(|v| !values.contains(v)),
-                    "Exists" => value.is_some(),
-                    _ => value.is_none(),
-                }
-            })
     }
 }
 
@@ -979,37 +936,6 @@ fn kyverno_rules(doc: &Doc, name: &str) -> (Vec<AdmissionPolicy>, Vec<String>) {
 
 fn fail_closed(spec: &Value) -> bool {
     text(spec, &["failurePolicy"]) != "Ignore"
-}
-
-fn list<'a>(value: &'a Value, key: &str) -> impl Iterator<Item = &'a Value> {
-    value
-        .get(key)
-        .and_then(Value::as_array)
-        .into_iter()
-        .flatten()
-}
-
-fn strings(value: Option<&Value>) -> Vec<String> {
-    value
-        .and_then(Value::as_array)
-        .map(|items| {
-            items
-                .iter()
-                .filter_map(|i| i.as_str().map(str::to_string))
-                .collect()
-        })
-        .unwrap_or_default()
-}
-
-fn string_map(value: Option<&Value>) -> BTreeMap<String, String> {
-    value
-        .and_then(Value::as_object)
-        .map(|m| {
-            m.iter()
-                .filter_map(|(k, v)| v.as_str().map(|v| (k.clone(), v.to_string())))
-                .collect()
-        })
-        .unwrap_or_default()
 }
 
 #[cfg(test)]

@@ -19,7 +19,7 @@ use cel::extractors::This;
 use cel::{Context, Env, ExecutionError, IdedExpr, Program, Value as CelValue};
 use serde_json::Value;
 
-use crate::json::text;
+use crate::json::{items, text};
 
 /// Largest estimated cost of one expression on one input, in evaluation steps: Kubernetes
 /// stops an expression at 1,000,000 cost units; the estimate here is coarser (every
@@ -703,14 +703,6 @@ impl Validation {
             .clone()
             .unwrap_or_else(|| format!("failed expression: {}", short(&self.expression.source)))
     }
-}
-
-fn items<'a>(value: &'a Value, key: &str) -> impl Iterator<Item = &'a Value> {
-    value
-        .get(key)
-        .and_then(Value::as_array)
-        .into_iter()
-        .flatten()
 }
 
 #[cfg(test)]

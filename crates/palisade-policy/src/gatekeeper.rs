@@ -9,7 +9,7 @@ use palisade_core::{Practice, Severity};
 use serde_json::{json, Value};
 
 use crate::cel::CelPolicy;
-use crate::json::text;
+use crate::json::{string_map, strings, text};
 use crate::rego::RegoPolicy;
 use crate::{PolicyError, Subject};
 
@@ -255,29 +255,6 @@ pub(crate) fn constraint_from(
     })
 }
 
-fn strings(value: Option<&Value>) -> Vec<String> {
-    value
-        .and_then(Value::as_array)
-        .map(|items| {
-            items
-                .iter()
-                .filter_map(|i| i.as_str().map(str::to_string))
-                .collect()
-        })
-        .unwrap_or_default()
-}
-
-fn string_map(value: Option<&Value>) -> BTreeMap<String, String> {
-    value
-        .and_then(Value::as_object)
-        .map(|m| {
-            m.iter()
-                .filter_map(|(k, v)| v.as_str().map(|v| (k.clone(), v.to_string())))
-                .collect()
-        })
-        .unwrap_or_default()
-}
-
 /// Which objects a constraint applies to (`spec.match`).
 #[derive(Debug, Default)]
 pub struct Match {
@@ -299,9 +276,9 @@ enum Scope {
     Namespaced,
 }
 
-/// A Kubernetes label selector.
-#[derive(Debug, Default)]
-struct Selector {
+/// A Kubernetes label selector (`matchLabels`, `matchExpressions`).
+#[derive(Debug, Default, Clone)]
+pub(crate) struct Selector {
     labels: BTreeMap<String, String>,
     expressions: Vec<(String, Operator, Vec<String>)>,
 }
@@ -315,7 +292,8 @@ enum Operator {
 }
 
 impl Selector {
-    fn from(value: &Value, field: &str) -> Result<Selector, String> {
+    /// Reads a selector; `field` names it in errors.
+    pub(crate) fn from(value: &Value, field: &str) -> Result<Selector, String> {
         let mut selector = Selector {
             labels: string_map(value.get("matchLabels")),
             ..Selector::default()
@@ -346,7 +324,7 @@ impl Selector {
         Ok(selector)
     }
 
-    fn matches(&self, labels: &BTreeMap<String, String>) -> bool {
+    pub(crate) fn matches(&self, labels: &BTreeMap<String, String>) -> bool {
         self.labels.iter().all(|(k, v)| labels.get(k) == Some(v))
             && self.expressions.iter().all(|(key, op, values)| {
                 let value = labels.get(key);
