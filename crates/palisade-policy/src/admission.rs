@@ -48,7 +48,8 @@ pub struct AdmissionPolicy {
     pub description: Option<String>,
     pub practice: Practice,
     pub severity: Severity,
-    pub(crate) cel: CelPolicy,
+    /// Shared by the policies a VAP becomes, one per binding.
+    pub(crate) cel: std::sync::Arc<CelPolicy>,
     pub(crate) matcher: Resources,
     /// The VAP binding's parameter objects (each evaluated in turn), or `None` when the
     /// policy takes no parameters.
@@ -680,7 +681,7 @@ fn vap(
     params: &[&Value],
 ) -> Result<Vec<AdmissionPolicy>, String> {
     let spec = doc.value.get("spec").unwrap_or(&Value::Null);
-    let cel = CelPolicy::from_spec(spec, "validations")?;
+    let cel = std::sync::Arc::new(CelPolicy::from_spec(spec, "validations")?);
     if cel.is_empty() {
         return Err("spec.validations is empty".into());
     }
@@ -736,7 +737,7 @@ fn vap(
             description: report.description,
             practice: report.practice,
             severity: report.severity,
-            cel: CelPolicy::from_spec(spec, "validations")?,
+            cel: cel.clone(),
             matcher,
             params,
             autogen: Vec::new(),
@@ -787,7 +788,7 @@ fn binding_params(kind: &Value, spec: &Value, candidates: &[&Value]) -> Result<V
 
 fn validating_policy(doc: &Doc, name: &str) -> Result<AdmissionPolicy, String> {
     let spec = doc.value.get("spec").unwrap_or(&Value::Null);
-    let cel = CelPolicy::from_spec(spec, "validations")?;
+    let cel = std::sync::Arc::new(CelPolicy::from_spec(spec, "validations")?);
     if cel.is_empty() {
         return Err("spec.validations is empty".into());
     }
@@ -915,7 +916,7 @@ fn kyverno_rules(doc: &Doc, name: &str) -> (Vec<AdmissionPolicy>, Vec<String>) {
                 description: report.description.clone(),
                 practice: report.practice,
                 severity: report.severity,
-                cel,
+                cel: std::sync::Arc::new(cel),
                 matcher,
                 params: None,
                 autogen,
