@@ -326,20 +326,7 @@ fn kyverno_kind_matches(pattern: &str, group: &str, version: &str, kind: &str) -
 
 /// `*` and `?` wildcards, as Kyverno matches names.
 fn wildcard(pattern: &str, value: &str) -> bool {
-    fn go(p: &[u8], v: &[u8]) -> bool {
-        match (p.first(), v.first()) {
-            (None, None) => true,
-            (Some(b'*'), _) => go(&p[1..], v) || (!v.is_empty() && go(p, &v[1..])),
-            (Some(b'?'), Some(_)) => go(&p[1..], &v[1..]),
-            (Some(a), Some(b)) if a == b => go(&p[1..], &v[1..]),
-            _ => false,
-        }
-    }
-    // Patterns longer than this are compared literally: the match is exponential at worst.
-    if pattern.len() > 256 {
-        return pattern == value;
-    }
-    go(pattern.as_bytes(), value.as_bytes())
+    palisade_core::text::wildcard_match(pattern, value, false)
 }
 
 /// Which objects a policy applies to.
