@@ -10,6 +10,7 @@ pub mod config;
 pub mod finding;
 pub mod fsio;
 pub mod ignore;
+pub mod kinds;
 pub mod rule;
 pub mod text;
 

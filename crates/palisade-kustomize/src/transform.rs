@@ -346,35 +346,9 @@ fn namespace(acc: &mut [Resource], ns: &str, src: &Option<Src>) {
     }
 }
 
-/// Kinds without a namespace, from the Kubernetes API.
+/// Kinds without a namespace (one list for every reader: palisade-core).
 pub(crate) fn cluster_scoped(kind: &str) -> bool {
-    matches!(
-        kind,
-        "Namespace"
-            | "ClusterRole"
-            | "ClusterRoleBinding"
-            | "CustomResourceDefinition"
-            | "PersistentVolume"
-            | "StorageClass"
-            | "PriorityClass"
-            | "MutatingWebhookConfiguration"
-            | "ValidatingWebhookConfiguration"
-            | "ValidatingAdmissionPolicy"
-            | "ValidatingAdmissionPolicyBinding"
-            | "APIService"
-            | "Node"
-            | "PodSecurityPolicy"
-            | "RuntimeClass"
-            | "CSIDriver"
-            | "CSINode"
-            | "VolumeAttachment"
-            | "IngressClass"
-            | "CertificateSigningRequest"
-            | "ComponentStatus"
-            | "FlowSchema"
-            | "PriorityLevelConfiguration"
-            | "ClusterIssuer"
-    )
+    palisade_core::kinds::is_cluster_scoped(kind)
 }
 
 /// Where a kind keeps its pod-template metadata (for labels and annotations).

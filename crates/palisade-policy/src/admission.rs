@@ -132,32 +132,7 @@ impl AdmissionPolicy {
 
 /// Whether `object` is of a cluster-scoped kind (no namespace).
 pub(crate) fn is_cluster_scoped(object: &Value) -> bool {
-    const CLUSTER_SCOPED: &[&str] = &[
-        "Namespace",
-        "Node",
-        "PersistentVolume",
-        "ClusterRole",
-        "ClusterRoleBinding",
-        "StorageClass",
-        "CustomResourceDefinition",
-        "ValidatingWebhookConfiguration",
-        "MutatingWebhookConfiguration",
-        "ValidatingAdmissionPolicy",
-        "ValidatingAdmissionPolicyBinding",
-        "PriorityClass",
-        "IngressClass",
-        "RuntimeClass",
-        "CSIDriver",
-        "CSINode",
-        "VolumeAttachment",
-        "APIService",
-        "CertificateSigningRequest",
-        "PodSecurityPolicy",
-        "ClusterPolicy",
-        "ClusterIssuer",
-        "ValidatingPolicy",
-    ];
-    CLUSTER_SCOPED.contains(&text(object, &["kind"]))
+    palisade_core::kinds::is_cluster_scoped(text(object, &["kind"]))
 }
 
 /// Kubernetes' plural resource name of a kind (`NetworkPolicy` → `networkpolicies`).

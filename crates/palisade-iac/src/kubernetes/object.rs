@@ -9,28 +9,6 @@ use palisade_yaml::{Document, Node, NodeKind};
 /// Annotation listing rule ids to silence on a resource: `palisade.dev/ignore: "ISO001,ISO014"`.
 pub const IGNORE_ANNOTATION: &str = "palisade.dev/ignore";
 
-/// Kinds that live outside namespaces, so their resource id has no namespace part.
-const CLUSTER_SCOPED: &[&str] = &[
-    "Namespace",
-    "Node",
-    "ClusterRole",
-    "ClusterRoleBinding",
-    "PersistentVolume",
-    "StorageClass",
-    "RuntimeClass",
-    "CustomResourceDefinition",
-    "PriorityClass",
-    "MutatingWebhookConfiguration",
-    "ValidatingWebhookConfiguration",
-    "ValidatingAdmissionPolicy",
-    "ValidatingAdmissionPolicyBinding",
-    "PodSecurityPolicy",
-    "IngressClass",
-    "CSIDriver",
-    "APIService",
-    "CertificateSigningRequest",
-];
-
 /// One Kubernetes object from a manifest, with its source tree.
 #[derive(Debug, Clone)]
 pub struct K8sObject {
@@ -77,7 +55,7 @@ impl K8sObject {
     }
 
     pub fn is_cluster_scoped(&self) -> bool {
-        CLUSTER_SCOPED.contains(&self.kind.as_str())
+        palisade_core::kinds::is_cluster_scoped(&self.kind)
     }
 
     /// The namespace the object lands in (`default` when the manifest does not say).
