@@ -103,8 +103,14 @@ impl Session {
     /// Renders the named template with `data` as its dot.
     pub fn render(&self, name: &str, data: Value) -> Result<String, TemplateFailure> {
         let t = self.template(name).map_err(|m| failure(name, &m))?;
-        t.render(&Context::from(data))
-            .map_err(|e| failure(name, &e.to_string()))
+        // The template engine is third-party code run on untrusted templates: a panic in it
+        // is this chart's error, not the end of the scan.
+        match std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            t.render(&Context::from(data))
+        })) {
+            Ok(rendered) => rendered.map_err(|e| failure(name, &e.to_string())),
+            Err(_) => Err(failure(name, "the template engine failed on this template")),
+        }
     }
 }
 
@@ -127,8 +133,14 @@ fn session() -> Result<Rc<Session>, FuncError> {
         .ok_or_else(|| FuncError::Generic("no chart is being rendered".to_string()))
 }
 
+/// Longest one template may render: gtmpl-ng's default limits bound loops, output and
+/// nesting, and this bounds time, so a hostile chart cannot hold a scan.
+pub const RENDER_DEADLINE: std::time::Duration = std::time::Duration::from_secs(10);
+
 fn new_template() -> Template {
-    let mut t = Template::default();
+    let mut limits = gtmpl_ng::Limits::default();
+    limits.deadline = Some(RENDER_DEADLINE);
+    let mut t = Template::with_limits(limits);
     t.add_funcs(gtmpl_ng::helm_functions::HELM_FUNCTIONS);
     t.add_funcs(HELM_OWN);
     t

@@ -279,3 +279,17 @@ fn a_document_that_is_not_a_mapping_is_an_error_as_in_helm() {
     assert_eq!(e.template.as_deref(), Some("web/templates/hello.tpl"));
     assert!(e.message.contains("must be a mapping"), "{e}");
 }
+
+#[test]
+fn runaway_templates_are_errors_not_hangs() {
+    for body in [
+        "{{ range 1000000000 }}{{ end }}",
+        "{{ range 100000 }}{{ repeat 1000000 \"x\" }}{{ end }}",
+        "{{ define \"r\" }}{{ template \"r\" . }}{{ end }}{{ template \"r\" . }}",
+    ] {
+        let dir = tempfile::tempdir().unwrap();
+        chart(dir.path(), &[("loop.yaml", body)], "");
+        let e = render(dir.path(), &RenderOptions::default()).unwrap_err();
+        assert!(e.to_string().contains("loop.yaml"), "{body}: {e}");
+    }
+}
