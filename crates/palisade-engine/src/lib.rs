@@ -109,6 +109,7 @@ pub fn registry() -> palisade_core::RuleRegistry {
     let mut registry = palisade_core::RuleRegistry::new();
     for rules in [
         palisade_iac::rules(),
+        palisade_iac::live_rules(),
         palisade_dockerfile::rules(),
         palisade_serverless::rules(),
         palisade_rbac::rules(),
