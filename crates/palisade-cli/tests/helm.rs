@@ -172,6 +172,8 @@ spec:
     assert_eq!(privileged.len(), 1, "{json:#}");
     let location = &privileged[0]["location"];
     assert_eq!(location["path"], "chart/templates/deployment.yaml");
+    // the template line that writes the field
+    assert_eq!(location["line"], 13, "{location:#}");
     assert_eq!(location["resource"], "Deployment/prod/shop-web");
     assert_eq!(location["rendered"]["path"], "chart");
     assert!(json["errors"].as_array().unwrap().is_empty(), "{json:#}");
@@ -265,6 +267,8 @@ fn scan_renders_a_chart_archive() {
         privileged[0]["location"]["path"],
         "pod-0.1.0.tgz/templates/pod.yaml"
     );
+    // the line inside the archive's template
+    assert_eq!(privileged[0]["location"]["line"], 8, "{json:#}");
     assert_eq!(
         privileged[0]["location"]["rendered"]["path"],
         "pod-0.1.0.tgz"

@@ -40,6 +40,7 @@
 
 mod cluster;
 mod dockerfile;
+mod helm_lines;
 pub mod image;
 mod java;
 mod kustomize;

@@ -232,7 +232,7 @@ impl Engine {
 
 /// Writes into `path` the field path of the node at (`line`, `column`) under `node`: the
 /// deepest node starting there (or, without a column, the first on that line).
-fn field_at(node: &Node, line: u32, column: u32, path: &mut String) -> bool {
+pub(crate) fn field_at(node: &Node, line: u32, column: u32, path: &mut String) -> bool {
     let here = |n: &Node| n.pos.line == line && (column == 0 || n.pos.column == column);
     match &node.kind {
         NodeKind::Map(entries) => {
