@@ -131,14 +131,6 @@ impl Connection {
 /// Largest dump file read.
 const MAX_DUMP_BYTES: u64 = 1 << 30;
 
-fn rss(tag: &str) {
-    let s = std::fs::read_to_string("/proc/self/status").unwrap();
-    for l in s.lines() {
-        if l.starts_with("VmRSS") || l.starts_with("VmHWM") {
-            eprintln!("{tag}: {l}");
-        }
-    }
-}
 pub fn run(args: ClusterArgs) -> anyhow::Result<u8> {
     if args.print_role {
         crate::manifests::emit(&reader_role(), args.report.output.as_deref())?;
@@ -189,7 +181,6 @@ pub fn run(args: ClusterArgs) -> anyhow::Result<u8> {
             .collect();
         (objects, targets)
     };
-    rss("objects read");
     if !args.namespace.is_empty() {
         objects.retain(|o| {
             let ns = o
@@ -214,9 +205,7 @@ pub fn run(args: ClusterArgs) -> anyhow::Result<u8> {
         Vec::new()
     };
     let count = objects.len();
-    rss("before scan");
     let scan = engine.scan_objects_owned(objects);
-    rss("after scan");
     let mut report = scan.report;
     report.findings.extend(live.findings);
     report.suppressed.extend(live.suppressed);
