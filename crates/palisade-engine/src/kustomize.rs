@@ -292,6 +292,7 @@ fn prepare_charts(
         value_files: helm.values.clone(),
         set: helm.set.clone(),
         kube_version: helm.kube_version.clone(),
+        skip_schema_validation: helm.skip_schema_validation,
         ..Default::default()
     };
     let mut rendered_entries = Vec::new();
