@@ -71,8 +71,11 @@ fn not_runnable(command: &str, repo: &Path) -> Option<&'static str> {
     if command.contains("| jq") {
         return Some("needs jq");
     }
+    // `render [NAME] CHART` names its chart without a slash
+    let render = words.get(1) == Some(&"render");
     for word in &words[1..] {
-        let pathlike = !word.starts_with('-') && (word.contains('/') || *word == "examples");
+        let pathlike = !word.starts_with('-')
+            && (word.contains('/') || *word == "examples" || render && *word != "render");
         // `.` is the folder the README's own files were just written to.
         if *word == "." || pathlike && !repo.join(word.trim_end_matches('/')).exists() {
             return Some("reads files the README writes first");
