@@ -1,6 +1,6 @@
 //! The README's examples are what the binary prints: every `$ palisade ...` command of a
 //! fenced block that runs on the repository's own files is run (from a scratch folder that
-//! links the repository's top-level entries, so `-o FILE` lands there), and each line the
+//! links the repository's top-level folders, so `-o FILE` lands there), and each line the
 //! README shows under it must come out, in order (`...` stands for lines left out).
 //!
 //! Examples that need something the repository does not hold are not run, and the test
@@ -109,7 +109,9 @@ fn readme_examples_print_what_the_readme_shows() {
     for entry in std::fs::read_dir(&repo).unwrap() {
         let entry = entry.unwrap();
         let name = entry.file_name();
-        if name.to_string_lossy().starts_with('.') {
+        // Folders only: a file of the repository that an example writes (`> webhook.yaml`)
+        // is written in the scratch folder, never through a link into the repository.
+        if name.to_string_lossy().starts_with('.') || !entry.file_type().unwrap().is_dir() {
             continue;
         }
         std::os::unix::fs::symlink(entry.path(), scratch.path().join(&name)).unwrap();
