@@ -92,6 +92,7 @@ pub enum Command {
     /// Make a dump with, for example: `kubectl get
     /// pods,deployments,daemonsets,statefulsets,jobs,cronjobs,services,networkpolicies,serviceaccounts,roles,rolebindings,clusterroles,clusterrolebindings,namespaces
     /// -A -o json > cluster.json`
+    #[command(args_conflicts_with_subcommands = true)]
     Cluster(crate::cluster_cmd::ClusterArgs),
     /// Run the admission webhook: judge objects entering a cluster with the same rules (and,
     /// with --mutate, add safe security defaults to pods and pod templates).

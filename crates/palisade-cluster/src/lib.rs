@@ -18,6 +18,7 @@ use kube::config::{KubeConfigOptions, Kubeconfig};
 use kube::{Client, Config};
 use serde_json::Value;
 
+pub mod manifests;
 pub mod watch;
 
 /// Where the cluster is and how to read it.

@@ -188,7 +188,8 @@ impl Watch {
             };
             let until = tokio::time::Instant::now() + debounce * 10;
             loop {
-                let wait = debounce.min(until.saturating_duration_since(tokio::time::Instant::now()));
+                let wait =
+                    debounce.min(until.saturating_duration_since(tokio::time::Instant::now()));
                 tokio::select! {
                     change = tokio::time::timeout(wait, changes.recv()) => match change {
                         Ok(Some((change, _))) => batch.changes.push(change),
@@ -221,7 +222,10 @@ impl Watch {
         let params = PatchParams::apply(FIELD_MANAGER).force();
         let patch = Patch::Apply(report);
         let request = api.patch(name, &params, &patch);
-        match self.runtime.block_on(tokio::time::timeout(self.timeout, request)) {
+        match self
+            .runtime
+            .block_on(tokio::time::timeout(self.timeout, request))
+        {
             Ok(Ok(_)) => Ok(()),
             Ok(Err(error)) => Err(request_error("apply", what, &error)),
             Err(_) => Err(ReportError::Timeout {
@@ -239,7 +243,10 @@ impl Watch {
         let what = report_name(namespace, REPORT_NAME);
         let params = DeleteParams::default();
         let request = api.delete(REPORT_NAME, &params);
-        match self.runtime.block_on(tokio::time::timeout(self.timeout, request)) {
+        match self
+            .runtime
+            .block_on(tokio::time::timeout(self.timeout, request))
+        {
             Ok(Ok(_)) => Ok(()),
             Ok(Err(kube::Error::Api(status))) if status.code == 404 => Ok(()),
             Ok(Err(error)) => Err(request_error("delete", what, &error)),
@@ -464,7 +471,11 @@ impl Follower {
 
     /// One watch request, followed until it ends.
     async fn follow(&mut self, api: &Api<DynamicObject>) -> Ended {
-        let seconds = self.settings.server_timeout.as_secs().clamp(1, u32::MAX as u64) as u32;
+        let seconds = self
+            .settings
+            .server_timeout
+            .as_secs()
+            .clamp(1, u32::MAX as u64) as u32;
         // Bookmarks (`allowWatchBookmarks=true`) are on by default in WatchParams.
         let params = WatchParams::default().timeout(seconds);
         let silence = self.settings.server_timeout + self.settings.grace;
@@ -477,7 +488,9 @@ impl Follower {
                             WatchEvent::Added(o) | WatchEvent::Modified(o) => {
                                 Seen::Applied(kind.metadata_value(&o.metadata))
                             }
-                            WatchEvent::Deleted(o) => Seen::Deleted(kind.metadata_value(&o.metadata)),
+                            WatchEvent::Deleted(o) => {
+                                Seen::Deleted(kind.metadata_value(&o.metadata))
+                            }
                             WatchEvent::Bookmark(b) => Seen::Bookmark(b.metadata.resource_version),
                             WatchEvent::Error(s) => Seen::Error(s.code, s.message),
                         })
