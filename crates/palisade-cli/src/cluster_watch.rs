@@ -160,6 +160,11 @@ impl Keeper<'_> {
                     affected
                         .described
                         .push(format!("listed {} again", kind.resource()));
+                    if !self.quiet {
+                        // Logged even when nothing changed, which is then not evaluated.
+                        log(json!({"event": "relisted", "resource": kind.resource(),
+                                   "namespace": namespace}));
+                    }
                 }
                 Change::Trouble(message) => {
                     if !self.quiet {

@@ -202,6 +202,16 @@ impl Watch {
         })
     }
 
+    /// Runs `request` on the runtime, under the deadline of a request.
+    fn within<F: std::future::Future>(
+        &self,
+        request: F,
+    ) -> Result<F::Output, tokio::time::error::Elapsed> {
+        let timeout = self.timeout;
+        self.runtime
+            .block_on(async move { tokio::time::timeout(timeout, request).await })
+    }
+
     /// Whether SIGTERM or SIGINT came.
     pub fn stopping(&self) -> bool {
         *self.stop.borrow()
@@ -222,10 +232,7 @@ impl Watch {
         let params = PatchParams::apply(FIELD_MANAGER).force();
         let patch = Patch::Apply(report);
         let request = api.patch(name, &params, &patch);
-        match self
-            .runtime
-            .block_on(tokio::time::timeout(self.timeout, request))
-        {
+        match self.within(request) {
             Ok(Ok(_)) => Ok(()),
             Ok(Err(error)) => Err(request_error("apply", what, &error)),
             Err(_) => Err(ReportError::Timeout {
@@ -243,10 +250,7 @@ impl Watch {
         let what = report_name(namespace, REPORT_NAME);
         let params = DeleteParams::default();
         let request = api.delete(REPORT_NAME, &params);
-        match self
-            .runtime
-            .block_on(tokio::time::timeout(self.timeout, request))
-        {
+        match self.within(request) {
             Ok(Ok(_)) => Ok(()),
             Ok(Err(kube::Error::Api(status))) if status.code == 404 => Ok(()),
             Ok(Err(error)) => Err(request_error("delete", what, &error)),
@@ -274,9 +278,7 @@ impl Watch {
             } else {
                 "clusterpolicyreports.wgpolicyk8s.io"
             };
-            let list = self
-                .runtime
-                .block_on(tokio::time::timeout(self.timeout, api.list(&params)));
+            let list = self.within(api.list(&params));
             let list = match list {
                 Ok(Ok(list)) => list,
                 Ok(Err(error)) => return Err(request_error("list", what.into(), &error)),

@@ -45,6 +45,9 @@ pub struct Behaviour {
     pub served_extra: BTreeSet<String>,
     /// How often a watch with `allowWatchBookmarks=true` gets a BOOKMARK.
     pub bookmark_every: Duration,
+    /// Ends every watch after at most this long, whatever `timeoutSeconds` asked (the API
+    /// server may end a watch early; clients carry on from the last version).
+    pub watch_cap: Option<Duration>,
 }
 
 impl Default for Behaviour {
@@ -57,6 +60,7 @@ impl Default for Behaviour {
             hang: BTreeSet::new(),
             served_extra: BTreeSet::new(),
             bookmark_every: Duration::from_secs(1),
+            watch_cap: None,
         }
     }
 }
@@ -680,7 +684,8 @@ fn watch(
     let seconds: u64 = query
         .get("timeoutSeconds")
         .and_then(|t| t.parse().ok())
-        .unwrap_or(1800);
+        .unwrap_or(1800)
+        .min(86_400);
     let labels = query.get("labelSelector").cloned();
     let requested: Option<u64> = match query.get("resourceVersion").map(String::as_str) {
         None | Some("") | Some("0") => None,
@@ -700,7 +705,9 @@ fn watch(
     };
     let mut latest = state.latest.subscribe();
     tokio::spawn(async move {
-        let deadline = tokio::time::Instant::now() + Duration::from_secs(seconds);
+        let open_for =
+            Duration::from_secs(seconds).min(state.behaviour.watch_cap.unwrap_or(Duration::MAX));
+        let deadline = tokio::time::Instant::now() + open_for;
         let mut ticks = tokio::time::interval(state.behaviour.bookmark_every);
         ticks.tick().await;
         // What to send first, and the version from which changes follow.
