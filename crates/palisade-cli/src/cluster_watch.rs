@@ -317,6 +317,15 @@ impl Keeper<'_> {
     }
 }
 
+/// At most 20 names, then `and N more`: a log line stays a line on a large cluster.
+fn sample(names: &[String]) -> Value {
+    let mut shown: Vec<String> = names.iter().take(20).cloned().collect();
+    if names.len() > 20 {
+        shown.push(format!("and {} more", names.len() - 20));
+    }
+    json!(shown)
+}
+
 fn log(line: Value) {
     eprintln!("{line}");
 }
@@ -386,8 +395,8 @@ pub fn run(args: &ClusterArgs, engine: &Engine) -> anyhow::Result<u8> {
             "scope": "cluster",
             "objects": outcome.scanned,
             "results": keeper.result_count(),
-            "applied": outcome.applied,
-            "deleted": outcome.deleted,
+            "applied": sample(&outcome.applied),
+            "deleted": sample(&outcome.deleted),
             "failed": outcome.failed,
             "latency_ms": started.elapsed().as_millis() as u64,
         }));
@@ -426,12 +435,6 @@ pub fn run(args: &ClusterArgs, engine: &Engine) -> anyhow::Result<u8> {
             retry = dirty;
         }
         if !args.quiet {
-            let mut changed = affected.described;
-            let more = changed.len().saturating_sub(20);
-            changed.truncate(20);
-            if more > 0 {
-                changed.push(format!("and {more} more"));
-            }
             let scope = if affected.cluster_wide {
                 json!("cluster")
             } else {
@@ -440,12 +443,12 @@ pub fn run(args: &ClusterArgs, engine: &Engine) -> anyhow::Result<u8> {
             log(json!({
                 "event": "evaluated",
                 "changes": count,
-                "changed": changed,
+                "changed": sample(&affected.described),
                 "scope": scope,
                 "objects": outcome.scanned,
                 "results": keeper.result_count(),
-                "applied": outcome.applied,
-                "deleted": outcome.deleted,
+                "applied": sample(&outcome.applied),
+                "deleted": sample(&outcome.deleted),
                 "failed": outcome.failed,
                 "judge_ms": judged_ms,
                 "latency_ms": batch.first_seen.elapsed().as_millis() as u64,

@@ -437,3 +437,68 @@ fn the_in_cluster_manifests_pass_palisades_own_rules() {
         }
     }
 }
+
+/// Latency from an object's change on the server to Palisade's report reflecting it, in a
+/// cluster of `PALISADE_BENCH_PODS` other pods (default 2,000) over 50 namespaces: run by
+/// `bench/cluster-watch.sh`, which prints the figures (no timed assertion here).
+#[test]
+#[ignore]
+fn bench_watch_latency() {
+    let pods: usize = std::env::var("PALISADE_BENCH_PODS")
+        .ok()
+        .and_then(|n| n.parse().ok())
+        .unwrap_or(2000);
+    let mut objects: Vec<(String, Value)> = (0..50).map(|i| namespace(&format!("ns{i}"))).collect();
+    objects.push(namespace("shop"));
+    for i in 0..pods {
+        objects.push((
+            "pods".into(),
+            pod(&format!("p{i}"), &format!("ns{}", i % 50), false),
+        ));
+    }
+    let server = ApiServer::start(behaviour(objects));
+    let tmp = tempfile::tempdir().unwrap();
+    let log = tmp.path().join("log");
+    let child = start_watch(&server, tmp.path());
+    eventually("the first evaluation", &log, || {
+        std::fs::read_to_string(&log).is_ok_and(|t| t.contains("\"evaluated\""))
+    });
+    let mut seen = Vec::new();
+    for round in 0..10 {
+        let name = format!("web{round}");
+        let started = Instant::now();
+        server.put("pods", pod(&name, "shop", true));
+        let expected = format!("ISO003 Pod/{name}");
+        eventually("the pod is reported", &log, || {
+            shop_report(&server).contains(&expected)
+        });
+        seen.push(started.elapsed());
+        let started = Instant::now();
+        server.remove("pods", Some("shop"), &name);
+        eventually("the pod's result is gone", &log, || {
+            !shop_report(&server).contains(&expected)
+        });
+        seen.push(started.elapsed());
+    }
+    assert_eq!(terminate(child), Some(0));
+    seen.sort();
+    let ms = |d: Duration| d.as_secs_f64() * 1000.0;
+    println!(
+        "{} pods: change -> report applied over {} changes: median {:.0} ms, max {:.0} ms (debounce 200 ms)",
+        pods + 1,
+        seen.len(),
+        ms(seen[seen.len() / 2]),
+        ms(seen[seen.len() - 1])
+    );
+    let text = std::fs::read_to_string(&log).unwrap();
+    let judged: Vec<u64> = text
+        .lines()
+        .filter_map(|l| serde_json::from_str::<Value>(l).ok())
+        .filter_map(|l| l["judge_ms"].as_u64())
+        .collect();
+    let first: Value = serde_json::from_str(text.lines().next().unwrap_or("{}")).unwrap();
+    println!(
+        "judging one namespace again: {judged:?} ms (log's judge_ms); first list, full evaluation and write: {} ms for {} objects, {} results",
+        first["latency_ms"], first["objects"], first["results"]
+    );
+}

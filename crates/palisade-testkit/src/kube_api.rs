@@ -212,11 +212,18 @@ impl ApiServer {
             oldest: 0,
             uids: 0,
         };
+        // The starting objects are the state, not a history a watch could replay (and
+        // are taken as given, without a search for duplicates, so large clusters start fast).
         for (plural, object) in &behaviour.objects {
-            store.put(plural, object.clone());
+            let mut object = object.clone();
+            store.version += 1;
+            object["metadata"]["resourceVersion"] = json!(store.version.to_string());
+            if object["metadata"]["uid"].is_null() {
+                store.uids += 1;
+                object["metadata"]["uid"] = json!(format!("uid-{}", store.uids));
+            }
+            store.objects.push((plural.clone(), object));
         }
-        // The starting objects are the state, not a history a watch could replay.
-        store.events.clear();
         store.oldest = store.version;
         let (latest, _) = tokio::sync::watch::channel(store.version);
         let state = Arc::new(State {
