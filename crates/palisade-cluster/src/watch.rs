@@ -397,6 +397,9 @@ fn version_of(object: &Value) -> Option<String> {
         .map(str::to_string)
 }
 
+/// The longest wait between two tries of a failing watch or list.
+const MAX_BACKOFF: Duration = Duration::from_secs(60);
+
 /// One kind (in one namespace, or everywhere) watched without end.
 struct Follower {
     lister: Lister,
@@ -422,15 +425,27 @@ impl Follower {
             .lister
             .kind
             .api_in(watch_client, self.lister.namespace.as_deref());
+        // Doubles with each failure in a row, up to a minute: a watch the credentials may
+        // not open (list allowed, watch not) retries without flooding the log.
+        let mut backoff = self.settings.retry;
         loop {
+            let opened = Instant::now();
             match self.follow(&api).await {
                 Ended::Closed => return,
-                Ended::Resume => continue,
+                Ended::Resume => {
+                    if opened.elapsed() < self.settings.retry {
+                        // A server that ends every watch at once is not asked again at once.
+                        tokio::time::sleep(self.settings.retry).await;
+                    } else {
+                        backoff = self.settings.retry;
+                    }
+                }
                 Ended::Failed(reason) => {
                     if !self.send(Change::Trouble(reason)).await {
                         return;
                     }
-                    tokio::time::sleep(self.settings.retry).await;
+                    tokio::time::sleep(backoff).await;
+                    backoff = (backoff * 2).min(MAX_BACKOFF);
                 }
                 Ended::Gone => loop {
                     let outcome = self.lister.run(list_client.clone()).await;
@@ -451,7 +466,8 @@ impl Follower {
                             if !self.send(Change::Trouble(problem.to_string())).await {
                                 return;
                             }
-                            tokio::time::sleep(self.settings.retry).await;
+                            tokio::time::sleep(backoff).await;
+                            backoff = (backoff * 2).min(MAX_BACKOFF);
                         }
                     }
                 },
@@ -612,6 +628,52 @@ mod tests {
         let b = serde_json::json!({"results": [{"policy": "ISO003", "timestamp": {"seconds": 2}}]});
         assert_eq!(without_timestamps(&a), without_timestamps(&b));
         assert_ne!(a, b);
+    }
+
+    fn follower() -> (Follower, mpsc::Receiver<(Change, Instant)>) {
+        let (tx, rx) = mpsc::channel(16);
+        let follower = Follower {
+            lister: Lister {
+                kind: crate::kinds_named(&["Pod"])[0],
+                namespace: None,
+                page_size: 10,
+                timeout: Duration::from_secs(1),
+            },
+            version: "10".into(),
+            settings: WatchSettings::default(),
+            tx,
+        };
+        (follower, rx)
+    }
+
+    #[tokio::test]
+    async fn a_silent_watch_is_given_up_and_resumed_from_the_last_version() {
+        let (mut follower, mut rx) = follower();
+        let events = futures_util::stream::iter(vec![
+            Ok(Seen::Applied(serde_json::json!({"kind": "Pod", "metadata": {"name": "a", "resourceVersion": "11"}}))),
+            Ok(Seen::Bookmark("15".into())),
+        ])
+        .chain(futures_util::stream::pending());
+        let mut events = Box::pin(events);
+        let ended = follower.drain(&mut events, Duration::from_millis(50)).await;
+        assert!(matches!(ended, Ended::Resume));
+        assert_eq!(follower.version, "15");
+        assert!(matches!(rx.recv().await, Some((Change::Applied(_), _))));
+    }
+
+    #[tokio::test]
+    async fn an_expired_version_calls_for_a_new_list_and_other_errors_for_a_retry() {
+        let (mut follower, _rx) = follower();
+        let mut gone = futures_util::stream::iter(vec![Ok(Seen::Error(410, "too old".into()))]);
+        assert!(matches!(
+            follower.drain(&mut gone, Duration::from_secs(5)).await,
+            Ended::Gone
+        ));
+        let mut refused = futures_util::stream::iter(vec![Ok(Seen::Error(500, "internal".into()))]);
+        match follower.drain(&mut refused, Duration::from_secs(5)).await {
+            Ended::Failed(reason) => assert_eq!(reason, "watch pods: HTTP 500: internal"),
+            _ => panic!("a server error is a failure"),
+        }
     }
 
     #[test]
