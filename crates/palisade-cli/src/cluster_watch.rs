@@ -334,6 +334,9 @@ fn report_error(message: &str) {
     eprintln!("error: {}", palisade_core::text::printable(message));
 }
 
+/// How long a report whose write failed waits for another try when nothing changes.
+const RETRY_WRITES: Duration = Duration::from_secs(10);
+
 /// `palisade cluster --write-reports [--watch]`.
 pub fn run(args: &ClusterArgs, engine: &Engine) -> anyhow::Result<u8> {
     let started = Instant::now();
@@ -406,9 +409,15 @@ pub fn run(args: &ClusterArgs, engine: &Engine) -> anyhow::Result<u8> {
         return Ok(if failed { crate::EXIT_ERROR } else { 0 });
     }
     let debounce = Duration::from_millis(args.debounce);
-    // Scopes whose write failed: written again with the next evaluation.
-    let mut retry: BTreeSet<Scope> = BTreeSet::new();
-    while let Some(batch) = watch.next_batch(debounce) {
+    // Scopes whose write failed: written again with the next evaluation, or after
+    // RETRY_WRITES when nothing changes.
+    let mut retry: BTreeSet<Scope> = if outcome.failed > 0 {
+        dirty
+    } else {
+        BTreeSet::new()
+    };
+    while let Some(batch) = watch.next_batch(debounce, (!retry.is_empty()).then_some(RETRY_WRITES))
+    {
         let count = batch.changes.len();
         let affected = keeper.absorb(batch.changes);
         if affected.namespaces.is_empty() && !affected.cluster_wide && retry.is_empty() {
@@ -428,9 +437,8 @@ pub fn run(args: &ClusterArgs, engine: &Engine) -> anyhow::Result<u8> {
             scanned,
             ..Outcome::default()
         };
-        let before = outcome.failed;
         keeper.write(&watch, &dirty, &mut outcome);
-        if outcome.failed > before {
+        if outcome.failed > 0 {
             // Which ones failed is not tracked finely: all of this batch's are retried.
             retry = dirty;
         }

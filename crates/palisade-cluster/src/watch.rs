@@ -172,15 +172,23 @@ impl Watch {
     }
 
     /// Waits for the next change, then gathers those that follow it within `debounce` of
-    /// the last one (at most 10 times `debounce` in all), so a burst is one batch. `None`
-    /// once SIGTERM or SIGINT came (or every watch ended).
-    pub fn next_batch(&mut self, debounce: Duration) -> Option<Batch> {
+    /// the last one (at most 10 times `debounce` in all), so a burst is one batch. After
+    /// `patience` without a change, an empty batch (for work to try again). `None` once
+    /// SIGTERM or SIGINT came (or every watch ended).
+    pub fn next_batch(&mut self, debounce: Duration, patience: Option<Duration>) -> Option<Batch> {
         let changes = &mut self.changes;
         let mut stop = self.stop.clone();
         self.runtime.block_on(async move {
+            let patience = async {
+                match patience {
+                    Some(wait) => tokio::time::sleep(wait).await,
+                    None => std::future::pending().await,
+                }
+            };
             let (first, first_seen) = tokio::select! {
                 change = changes.recv() => change?,
                 _ = stopped(stop.clone()) => return None,
+                _ = patience => return Some(Batch { changes: Vec::new(), first_seen: Instant::now() }),
             };
             let mut batch = Batch {
                 changes: vec![first],
