@@ -81,7 +81,8 @@ pub struct ClusterArgs {
     /// findings and a ClusterPolicyReport `palisade`, applied with server-side apply (field
     /// manager `palisade`); reports Palisade wrote before that no longer hold a result are
     /// deleted. Needs the permissions of `palisade cluster manifests`. Without --watch,
-    /// writes once and exits.
+    /// writes once and exits: 0, or 2 when a list or a write failed (each is named on
+    /// standard error).
     #[arg(long, conflicts_with_all = ["from_dump", "print_role", "format"])]
     pub write_reports: bool,
 
@@ -106,7 +107,8 @@ pub struct ClusterArgs {
 pub enum ClusterCommand {
     /// Write the manifests that run Palisade inside the cluster and keep its PolicyReports
     /// up to date: a Namespace, a ServiceAccount, a ClusterRole (the read-only role of
-    /// --print-role plus `watch`, and get/list/create/patch/delete on policyreports and
+    /// --print-role plus `watch`, without Secrets, whose `list` would grant their values
+    /// while no rule reads them; and get/list/create/patch/delete on policyreports and
     /// clusterpolicyreports of wgpolicyk8s.io, nothing else), its ClusterRoleBinding, a
     /// NetworkPolicy (no ingress, egress to the API server's ports) and a Deployment of
     /// `palisade cluster --watch --write-reports` (non-root, read-only root filesystem, no
