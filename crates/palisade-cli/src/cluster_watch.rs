@@ -168,7 +168,7 @@ impl Keeper<'_> {
                 }
                 Change::Trouble(message) => {
                     if !self.quiet {
-                        log(json!({"event": "watch-retry",
+                        log(json!({"event": "watch-problem",
                                    "message": palisade_core::text::printable(&message)}));
                     }
                 }

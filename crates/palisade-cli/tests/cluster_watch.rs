@@ -285,6 +285,32 @@ fn a_watch_whose_version_is_gone_lists_again() {
 }
 
 #[test]
+fn a_kind_that_may_be_listed_but_not_watched_is_named_once_and_the_rest_followed() {
+    let mut behaviour = behaviour(vec![namespace("shop")]);
+    behaviour.unwatchable.insert("configmaps".into());
+    let server = ApiServer::start(behaviour);
+    let tmp = tempfile::tempdir().unwrap();
+    let log = tmp.path().join("log");
+    let child = start_watch(&server, tmp.path());
+    eventually("the refused watch is logged", &log, || {
+        std::fs::read_to_string(&log).is_ok_and(|t| {
+            t.contains("Palisade needs watch on configmaps: changes to them are not followed")
+        })
+    });
+    server.put("pods", pod("web", "shop", true));
+    eventually("pods are still followed", &log, || {
+        shop_report(&server).contains(&"ISO003 Pod/web".to_string())
+    });
+    let refused = server
+        .requests()
+        .iter()
+        .filter(|s| s.path == "/api/v1/configmaps" && s.query.contains_key("watch"))
+        .count();
+    assert_eq!(refused, 1, "a refused watch is not asked again");
+    assert_eq!(terminate(child), Some(0));
+}
+
+#[test]
 fn write_reports_once_applies_the_reports_and_deletes_those_no_longer_true() {
     let stale = json!({"apiVersion": "wgpolicyk8s.io/v1alpha2", "kind": "PolicyReport",
                        "metadata": {"name": "palisade", "namespace": "tools",

@@ -425,6 +425,8 @@ enum Ended {
     Failed(String),
     /// Nobody listens any more.
     Closed,
+    /// The credentials may list this kind but not watch it: asking again will not help.
+    Forbidden(String),
 }
 
 impl Follower {
@@ -440,6 +442,14 @@ impl Follower {
             let opened = Instant::now();
             match self.follow(&api).await {
                 Ended::Closed => return,
+                Ended::Forbidden(reason) => {
+                    let reason = format!(
+                        "{reason}; Palisade needs watch on {}: changes to them are not followed",
+                        self.lister.kind.resource()
+                    );
+                    self.send(Change::Trouble(reason)).await;
+                    return;
+                }
                 Ended::Resume => {
                     if opened.elapsed() < self.settings.retry {
                         // A server that ends every watch at once is not asked again at once.
@@ -549,6 +559,9 @@ impl Follower {
                 ))
             }
             Ok(Err(kube::Error::Api(status))) if status.code == 410 => return Ended::Gone,
+            Ok(Err(kube::Error::Api(status))) if status.code == 403 => {
+                return Ended::Forbidden(format!("{}: HTTP 403: {}", self.what(), status.message))
+            }
             Ok(Err(error)) => return Ended::Failed(format!("{}: {}", self.what(), chain(&error))),
             Ok(Ok(stream)) => stream,
         };

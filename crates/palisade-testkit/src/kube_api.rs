@@ -40,6 +40,8 @@ pub struct Behaviour {
     pub expire_once: BTreeSet<String>,
     /// Plurals that never answer.
     pub hang: BTreeSet<String>,
+    /// Plurals that may be listed but whose watches are answered with 403.
+    pub unwatchable: BTreeSet<String>,
     /// Plurals served (others are 404); empty serves every plural that has objects or is
     /// listed in the sets above, and `served_extra`.
     pub served_extra: BTreeSet<String>,
@@ -58,6 +60,7 @@ impl Default for Behaviour {
             forbidden: BTreeSet::new(),
             expire_once: BTreeSet::new(),
             hang: BTreeSet::new(),
+            unwatchable: BTreeSet::new(),
             served_extra: BTreeSet::new(),
             bookmark_every: Duration::from_secs(1),
             watch_cap: None,
@@ -526,7 +529,8 @@ async fn respond(state: Arc<State>, request: Request<hyper::body::Incoming>) -> 
     if !served {
         return not_found();
     }
-    if b.forbidden.contains(&plural) {
+    let watching = matches!(query.get("watch").map(String::as_str), Some("1" | "true"));
+    if b.forbidden.contains(&plural) || (watching && b.unwatchable.contains(&plural)) {
         let group = target.api_version.split_once('/').map_or("", |(g, _)| g);
         // As the API server words it: `clusterroles.rbac.authorization.k8s.io is forbidden`.
         let qualified = if group.is_empty() {
@@ -541,6 +545,7 @@ async fn respond(state: Arc<State>, request: Request<hyper::body::Incoming>) -> 
         let verb = match method.as_str() {
             "PATCH" => "patch",
             "DELETE" => "delete",
+            _ if watching => "watch",
             _ => "list",
         };
         return status(
@@ -555,9 +560,7 @@ async fn respond(state: Arc<State>, request: Request<hyper::body::Incoming>) -> 
         tokio::time::sleep(Duration::from_secs(3600)).await;
     }
     match (method.as_str(), &target.name) {
-        ("GET", None) if matches!(query.get("watch").map(String::as_str), Some("1" | "true")) => {
-            watch(state.clone(), target, &query, metadata_only)
-        }
+        ("GET", None) if watching => watch(state.clone(), target, &query, metadata_only),
         ("GET", None) => list(&state, &target, &query, metadata_only),
         ("GET", Some(name)) => {
             let store = state.store.lock().unwrap();
