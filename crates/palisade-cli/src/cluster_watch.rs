@@ -266,7 +266,13 @@ impl Keeper<'_> {
                     continue;
                 }
             }
-            let findings = self.results.get(scope).map(Vec::as_slice).unwrap_or(&[]);
+            // The report of a namespace that no longer exists goes with it, whatever of
+            // its objects is still being deleted.
+            let gone = scope.as_ref().is_some_and(|ns| !self.namespace_exists(ns));
+            let findings = match self.results.get(scope) {
+                Some(findings) if !gone => findings.as_slice(),
+                _ => &[],
+            };
             let name = match scope {
                 Some(ns) => format!("PolicyReport {ns}/palisade"),
                 None => "ClusterPolicyReport palisade".to_string(),
@@ -310,6 +316,14 @@ impl Keeper<'_> {
                 }
             }
         }
+    }
+
+    /// Whether `ns` exists, as far as Palisade knows: its Namespace was read, or no
+    /// Namespace could be (then it is taken to exist).
+    fn namespace_exists(&self, ns: &str) -> bool {
+        let key = ("Namespace".to_string(), None, ns.to_string());
+        self.objects.contains_key(&key)
+            || !self.objects.keys().any(|(kind, _, _)| kind == "Namespace")
     }
 
     fn result_count(&self) -> usize {

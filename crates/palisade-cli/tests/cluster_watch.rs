@@ -187,6 +187,14 @@ fn watch_mode_follows_a_pod_created_fixed_and_deleted() {
         .get("policyreports", Some("tools"), "palisade")
         .is_some_and(|r| results(&r).contains(&"ISO003 Pod/build".to_string())));
 
+    // A namespace deleted takes its report with it, even before its pods' deletions.
+    assert!(server.remove("namespaces", None, "tools"));
+    eventually("the deleted namespace's report is removed", &log, || {
+        server
+            .get("policyreports", Some("tools"), "palisade")
+            .is_none()
+    });
+
     // Every write was a server-side apply as field manager palisade, forced.
     let writes: Vec<_> = server
         .requests()
