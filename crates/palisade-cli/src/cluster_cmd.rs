@@ -253,12 +253,6 @@ pub fn run(args: ClusterArgs) -> anyhow::Result<u8> {
             .collect();
         (objects, targets)
     };
-    let through = palisade_engine::judge_through_controllers(&mut objects);
-    if through > 0 && !args.quiet {
-        warnings.push(format!(
-            "{through} pods, ReplicaSets and Jobs were judged through the controllers that own them"
-        ));
-    }
     if !args.namespace.is_empty() {
         objects.retain(|o| {
             let ns = o
@@ -267,6 +261,14 @@ pub fn run(args: ClusterArgs) -> anyhow::Result<u8> {
                 .unwrap_or("");
             ns.is_empty() || args.namespace.iter().any(|n| n == ns)
         });
+    }
+    // The rules on what runs (pod status, what refers to what) read the pods themselves.
+    let live = engine.scan_live(&objects);
+    let through = palisade_engine::judge_through_controllers(&mut objects);
+    if through > 0 && !args.quiet {
+        warnings.push(format!(
+            "{through} pods, ReplicaSets and Jobs were judged through the controllers that own them"
+        ));
     }
     // What a PolicyReport names of each object, kept so the objects themselves can go.
     let refs: Vec<ResourceRef> = if args.format == ClusterFormat::Policyreport {
@@ -277,6 +279,9 @@ pub fn run(args: ClusterArgs) -> anyhow::Result<u8> {
     let count = objects.len();
     let scan = engine.scan_objects_owned(objects);
     let mut report = scan.report;
+    report.findings.extend(live.findings);
+    report.suppressed.extend(live.suppressed);
+    report.sort();
     report
         .findings
         .retain(|f| !withheld.contains(f.rule_id.as_ref()));
