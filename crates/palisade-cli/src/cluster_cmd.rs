@@ -107,8 +107,8 @@ pub struct ClusterArgs {
 pub enum ClusterCommand {
     /// Write the manifests that run Palisade inside the cluster and keep its PolicyReports
     /// up to date: a Namespace, a ServiceAccount, a ClusterRole (the read-only role of
-    /// --print-role plus `watch`, without Secrets, whose `list` would grant their values
-    /// while no rule reads them; and get/list/create/patch/delete on policyreports and
+    /// --print-role plus `watch`, without Secrets, whose `list` would grant their values,
+    /// so SEC203 is not evaluated; and get/list/create/patch/delete on policyreports and
     /// clusterpolicyreports of wgpolicyk8s.io, nothing else), its ClusterRoleBinding, a
     /// NetworkPolicy (no ingress, egress to the API server's ports) and a Deployment of
     /// `palisade cluster --watch --write-reports` (non-root, read-only root filesystem, no

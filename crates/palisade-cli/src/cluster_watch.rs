@@ -177,23 +177,29 @@ impl Keeper<'_> {
         affected
     }
 
-    /// Judges `objects` and returns the findings with the object each is about.
+    /// Judges `objects` as `palisade cluster` does (the rules on what runs over the
+    /// objects as read, the others with pods folded into their controllers) and returns
+    /// the findings with the object each is about.
     fn judge(&mut self, mut objects: Vec<Value>) -> (Vec<(Finding, ResourceRef)>, usize) {
+        let live = self.engine.scan_live(&objects);
+        // Live findings name an object of the unfolded set.
+        let live_refs: HashMap<String, ResourceRef> = objects
+            .iter()
+            .map(|o| (palisade_engine::object_name(o), resource_ref(o)))
+            .collect();
         palisade_engine::judge_through_controllers(&mut objects);
         let count = objects.len();
         let refs: Vec<ResourceRef> = objects.iter().map(resource_ref).collect();
         let scan = self.engine.scan_objects_owned(objects);
-        let by_name: HashMap<&str, &ResourceRef> = scan
-            .names
-            .iter()
-            .map(String::as_str)
-            .zip(refs.iter())
-            .collect();
+        let mut by_name: HashMap<&str, &ResourceRef> =
+            live_refs.iter().map(|(n, r)| (n.as_str(), r)).collect();
+        by_name.extend(scan.names.iter().map(String::as_str).zip(refs.iter()));
         let (withheld, known) = (&self.withheld, &mut self.refs);
         let placed = scan
             .report
             .findings
             .into_iter()
+            .chain(live.findings)
             .filter(|f| !withheld.contains(f.rule_id.as_ref()))
             .filter_map(|f| {
                 let r = by_name.get(f.location.path.as_str())?;
