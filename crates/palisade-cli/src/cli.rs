@@ -73,8 +73,8 @@ pub enum Command {
     ///
     /// The cluster is the current context of `KUBECONFIG` (or `~/.kube/config`), or the
     /// pod's service account when run inside a cluster. Palisade only lists (`--print-role`
-    /// prints the ClusterRole it needs); Secrets are read as metadata only, never their
-    /// data. Pods, ReplicaSets and Jobs whose controller was read are judged through it, so
+    /// prints the ClusterRole it needs), unless --write-reports is given; Secrets are read
+    /// as metadata only, never their data. Pods, ReplicaSets and Jobs whose controller was read are judged through it, so
     /// a finding names the Deployment or CronJob.
     ///
     /// A resource the credentials may not list (HTTP 403) is a warning naming the resource,
@@ -89,9 +89,14 @@ pub enum Command {
     /// Exit status: 0 when no finding reaches --fail-on, 1 when some do, 2 on usage errors
     /// and on the errors above (everything readable is still scanned and reported).
     ///
+    /// With --write-reports the results become PolicyReports in the cluster, once or, with
+    /// --watch, kept up to date as objects change; `palisade cluster manifests` writes the
+    /// Deployment and roles that run this inside the cluster.
+    ///
     /// Make a dump with, for example: `kubectl get
     /// pods,deployments,daemonsets,statefulsets,jobs,cronjobs,services,networkpolicies,serviceaccounts,roles,rolebindings,clusterroles,clusterrolebindings,namespaces
     /// -A -o json > cluster.json`
+    #[command(args_conflicts_with_subcommands = true)]
     Cluster(crate::cluster_cmd::ClusterArgs),
     /// Run the admission webhook: judge objects entering a cluster with the same rules (and,
     /// with --mutate, add safe security defaults to pods and pod templates).

@@ -7,7 +7,7 @@
 use std::collections::BTreeSet;
 use std::path::PathBuf;
 
-use clap::{Args, ValueEnum};
+use clap::{Args, Subcommand, ValueEnum};
 use palisade_core::ScanError;
 use palisade_engine::{Engine, Scanners, Settings};
 use palisade_report::policyreport::{self, ResourceRef};
@@ -28,6 +28,9 @@ pub enum ClusterFormat {
 /// The options of `palisade cluster` (its help text is on `cli::Command::Cluster`).
 #[derive(Debug, Args)]
 pub struct ClusterArgs {
+    #[command(subcommand)]
+    pub command: Option<ClusterCommand>,
+
     /// How the report is written and when it fails the run.
     #[command(flatten)]
     pub report: crate::cli::ReportArgs,
@@ -68,9 +71,83 @@ pub struct ClusterArgs {
     #[arg(long, value_name = "FILE")]
     pub config: Option<PathBuf>,
 
-    /// No warnings on standard error (errors are always shown).
+    /// No warnings on standard error (errors are always shown); with --watch, no log line
+    /// per re-evaluation either.
     #[arg(short, long)]
     pub quiet: bool,
+
+    /// Write the results into the cluster instead of printing them: a
+    /// `wgpolicyk8s.io/v1alpha2` PolicyReport named `palisade` in each namespace with
+    /// findings and a ClusterPolicyReport `palisade`, applied with server-side apply (field
+    /// manager `palisade`); reports Palisade wrote before that no longer hold a result are
+    /// deleted. Needs the permissions of `palisade cluster manifests`. Without --watch,
+    /// writes once and exits: 0, or 2 when a list or a write failed (each is named on
+    /// standard error).
+    #[arg(long, conflicts_with_all = ["from_dump", "print_role", "format"])]
+    pub write_reports: bool,
+
+    /// Keep the reports up to date: after the first write, watch every kind read (resuming
+    /// after disconnects, listing again when the server's history has moved on) and, for
+    /// each burst of changes, re-evaluate only the namespaces changed (the whole cluster
+    /// when RBAC or a cluster-scoped object changed) and apply the reports that changed.
+    /// Logs one JSON line per re-evaluation on standard error. Runs until SIGTERM or
+    /// SIGINT, then exits 0. Meant to run in the cluster (`palisade cluster manifests`).
+    #[arg(long, requires = "write_reports")]
+    pub watch: bool,
+
+    /// With --watch, how long a burst of changes may go quiet before it is evaluated, in
+    /// milliseconds (a burst is cut after ten times this).
+    #[arg(long, value_name = "MS", default_value_t = 300, requires = "watch",
+          value_parser = clap::value_parser!(u64).range(1..=60_000))]
+    pub debounce: u64,
+}
+
+/// `palisade cluster` subcommands.
+#[derive(Debug, Subcommand)]
+pub enum ClusterCommand {
+    /// Write the manifests that run Palisade inside the cluster and keep its PolicyReports
+    /// up to date: a Namespace, a ServiceAccount, a ClusterRole (the read-only role of
+    /// --print-role plus `watch`, without Secrets, whose `list` would grant their values,
+    /// so SEC203 is not evaluated; and get/list/create/patch/delete on policyreports and
+    /// clusterpolicyreports of wgpolicyk8s.io, nothing else), its ClusterRoleBinding, a
+    /// NetworkPolicy (no ingress, egress to the API server's ports) and a Deployment of
+    /// `palisade cluster --watch --write-reports` (non-root, read-only root filesystem, no
+    /// capabilities, RuntimeDefault seccomp, resource limits). Apply with `kubectl apply -f`.
+    /// The PolicyReport CRDs (wgpolicyk8s.io/v1alpha2) must be installed, as Kyverno or
+    /// Policy Reporter do.
+    Manifests(ClusterManifestsArgs),
+}
+
+/// The options of `palisade cluster manifests`.
+#[derive(Debug, Args)]
+pub struct ClusterManifestsArgs {
+    /// Namespace to run Palisade in (created by the manifests).
+    #[arg(long, default_value = "palisade-system", value_name = "NS")]
+    pub namespace: String,
+
+    /// Name of the objects (the ClusterRole and ClusterRoleBinding too).
+    #[arg(long, default_value = "palisade")]
+    pub name: String,
+
+    /// Palisade's container image (default: the release of this version).
+    #[arg(long, value_name = "IMAGE")]
+    pub image: Option<String>,
+
+    /// Write to FILE instead of standard output.
+    #[arg(short, long, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+}
+
+/// `palisade cluster manifests`.
+fn manifests(args: &ClusterManifestsArgs) -> anyhow::Result<u8> {
+    let mut options = palisade_cluster::manifests::ManifestOptions::new(&args.namespace);
+    options.name = args.name.clone();
+    if let Some(image) = &args.image {
+        options.image = image.clone();
+    }
+    let text = palisade_cluster::manifests::manifests(&options)?;
+    crate::manifests::emit(&text, args.output.as_deref())?;
+    Ok(0)
 }
 
 /// How to reach a live cluster: the options `cluster`, `rbac ... --cluster` and
@@ -132,25 +209,20 @@ impl Connection {
 const MAX_DUMP_BYTES: u64 = 1 << 30;
 
 pub fn run(args: ClusterArgs) -> anyhow::Result<u8> {
+    if let Some(ClusterCommand::Manifests(manifest_args)) = &args.command {
+        return manifests(manifest_args);
+    }
     if args.print_role {
-        crate::manifests::emit(&reader_role(), args.report.output.as_deref())?;
+        crate::manifests::emit(
+            &palisade_cluster::manifests::reader_role(),
+            args.report.output.as_deref(),
+        )?;
         return Ok(0);
     }
-    let config = palisade_engine::load_config(args.config.as_deref(), &[])?;
-    let engine = Engine::new(Settings {
-        config,
-        // Objects from an API hold no lockfiles; their secrets are judged by the
-        // Kubernetes rules (Secrets in env, ConfigMaps), not by the file secret scanner.
-        scanners: Scanners {
-            misconfig: true,
-            secret: false,
-            vuln: false,
-        },
-        min_severity: args.report.min_severity,
-        policies: (!args.policy.is_empty())
-            .then(|| std::sync::Arc::new(palisade_policy::PolicySet::load(&args.policy))),
-        ..Settings::default()
-    })?;
+    let engine = engine(&args)?;
+    if args.write_reports {
+        return crate::cluster_watch::run(&args, &engine);
+    }
     let mut errors = Vec::new();
     let mut warnings = Vec::new();
     let mut withheld = BTreeSet::new();
@@ -242,6 +314,25 @@ pub fn run(args: ClusterArgs) -> anyhow::Result<u8> {
     crate::scan::finish(&report, &args.report.to(format, args.quiet))
 }
 
+/// The engine of a cluster scan: the Kubernetes rules (and `--policy`) over API objects.
+fn engine(args: &ClusterArgs) -> anyhow::Result<Engine> {
+    let config = palisade_engine::load_config(args.config.as_deref(), &[])?;
+    Ok(Engine::new(Settings {
+        config,
+        // Objects from an API hold no lockfiles; their secrets are judged by the
+        // Kubernetes rules (Secrets in env, ConfigMaps), not by the file secret scanner.
+        scanners: Scanners {
+            misconfig: true,
+            secret: false,
+            vuln: false,
+        },
+        min_severity: args.report.min_severity,
+        policies: (!args.policy.is_empty())
+            .then(|| std::sync::Arc::new(palisade_policy::PolicySet::load(&args.policy))),
+        ..Settings::default()
+    })?)
+}
+
 /// What was read from the live cluster.
 struct Live {
     objects: Vec<serde_json::Value>,
@@ -263,6 +354,22 @@ fn live_objects(
         .connection
         .options(&args.namespace, palisade_cluster::KINDS.to_vec());
     let collected = palisade_cluster::collect(&options)?;
+    let withheld = list_problems(&collected, args.strict, errors, warnings);
+    Ok(Live {
+        objects: collected.objects,
+        server: collected.server,
+        withheld,
+    })
+}
+
+/// What the lists that failed mean for the scan: warnings (a resource that may not be
+/// listed, unless `strict`) and errors, and the rules whose findings are withheld.
+pub(crate) fn list_problems(
+    collected: &palisade_cluster::Collected,
+    strict: bool,
+    errors: &mut Vec<ScanError>,
+    warnings: &mut Vec<String>,
+) -> BTreeSet<&'static str> {
     let printable = |text: &str| palisade_core::text::printable(text).into_owned();
     let mut withheld = BTreeSet::new();
     for problem in &collected.problems {
@@ -272,7 +379,7 @@ fn live_objects(
         }
         let misled = palisade_engine::rules_misled_without(problem.listed.kind);
         withheld.extend(misled.iter().copied());
-        if problem.kind == palisade_cluster::ProblemKind::Forbidden && !args.strict {
+        if problem.kind == palisade_cluster::ProblemKind::Forbidden && !strict {
             warnings.push(printable(&format!(
                 "{problem}; {}",
                 unevaluated(problem.listed.kind, misled)
@@ -292,11 +399,7 @@ fn live_objects(
             "no Kubernetes objects could be read from the cluster: nothing was scanned",
         ));
     }
-    Ok(Live {
-        objects: collected.objects,
-        server: collected.server,
-        withheld,
-    })
+    withheld
 }
 
 /// What a kind Palisade could not list leaves unjudged: the rules that read it, which
@@ -317,25 +420,6 @@ fn unevaluated(kind: &str, misled: &[&str]) -> String {
     text
 }
 
-/// The read-only ClusterRole `palisade cluster` needs, bound to the user or service account
-/// that runs it.
-fn reader_role() -> String {
-    let mut by_group: std::collections::BTreeMap<&str, Vec<&str>> = Default::default();
-    for kind in palisade_cluster::KINDS {
-        by_group.entry(kind.group).or_default().push(kind.plural);
-    }
-    let mut text = String::from(
-        "apiVersion: rbac.authorization.k8s.io/v1\nkind: ClusterRole\nmetadata:\n  name: palisade-reader\nrules:\n",
-    );
-    for (group, plurals) in by_group {
-        text.push_str(&format!(
-            "  - apiGroups: [\"{group}\"]\n    resources: [{}]\n    verbs: [list]\n",
-            plurals.join(", ")
-        ));
-    }
-    text
-}
-
 /// Reads a dump: a regular file (a FIFO or device is refused), at most [`MAX_DUMP_BYTES`].
 fn read_dump(path: &std::path::Path) -> anyhow::Result<String> {
     palisade_core::fsio::read_to_string_limited(path, MAX_DUMP_BYTES)
@@ -344,7 +428,7 @@ fn read_dump(path: &std::path::Path) -> anyhow::Result<String> {
 
 /// The findings as PolicyReports, each result naming its object (with its uid).
 /// The object a PolicyReport result names.
-fn resource_ref(o: &serde_json::Value) -> ResourceRef {
+pub(crate) fn resource_ref(o: &serde_json::Value) -> ResourceRef {
     let text = |p: &str| o.pointer(p).and_then(|v| v.as_str()).map(str::to_string);
     ResourceRef {
         api_version: text("/apiVersion").unwrap_or_default(),

@@ -3,6 +3,7 @@
 mod cli;
 mod cloud_cmd;
 mod cluster_cmd;
+mod cluster_watch;
 mod db_cmd;
 mod image_cmd;
 mod manifests;

@@ -18,6 +18,9 @@ use kube::config::{KubeConfigOptions, Kubeconfig};
 use kube::{Client, Config};
 use serde_json::Value;
 
+pub mod manifests;
+pub mod watch;
+
 /// Where the cluster is and how to read it.
 #[derive(Debug, Clone)]
 pub struct Options {
@@ -165,6 +168,49 @@ pub fn kinds_named(names: &[&str]) -> Vec<Kind> {
 }
 
 impl Kind {
+    /// The `apiVersion` of its objects: `v1`, `apps/v1`.
+    pub fn api_version(&self) -> String {
+        if self.group.is_empty() {
+            self.version.to_string()
+        } else {
+            format!("{}/{}", self.group, self.version)
+        }
+    }
+
+    /// The client of this kind's objects, in `namespace` or in every namespace.
+    fn api_in(&self, client: Client, namespace: Option<&str>) -> Api<DynamicObject> {
+        let gvk = GroupVersionKind::gvk(self.group, self.version, self.kind);
+        let resource = ApiResource::from_gvk_with_plural(&gvk, self.plural);
+        match namespace {
+            Some(ns) => Api::namespaced_with(client, ns, &resource),
+            None => Api::all_with(client, &resource),
+        }
+    }
+
+    /// An object as the rest of Palisade sees it: with its type fields (items of a list
+    /// carry none), without what [`tidy`] drops.
+    fn object_value(&self, item: &DynamicObject) -> Value {
+        let mut object = serde_json::to_value(item).unwrap_or(Value::Null);
+        if let Value::Object(map) = &mut object {
+            map.insert("apiVersion".into(), Value::String(self.api_version()));
+            map.insert("kind".into(), Value::String(self.kind.to_string()));
+        }
+        tidy(&mut object);
+        object
+    }
+
+    /// An object of which only the metadata was read (a Secret).
+    fn metadata_value(&self, metadata: &kube::api::ObjectMeta) -> Value {
+        let metadata = serde_json::to_value(metadata).unwrap_or(Value::Null);
+        let mut object = serde_json::json!({
+            "apiVersion": self.api_version(),
+            "kind": self.kind,
+            "metadata": metadata,
+        });
+        tidy(&mut object);
+        object
+    }
+
     /// `core/v1`, `rbac.authorization.k8s.io/v1`: the API group and version, as RBAC
     /// documentation names them.
     pub fn api(&self) -> String {
@@ -340,6 +386,25 @@ async fn collect_async(options: &Options) -> Result<Collected, ClusterError> {
     let config = client_config(options).await?;
     let server = config.cluster_url.to_string();
     let client = Client::try_from(config).map_err(ClusterError::Client)?;
+    let (collected, _) = list_all(client, server, options).await?;
+    Ok(collected)
+}
+
+/// One list that was read completely: where a watch of it carries on.
+#[derive(Debug, Clone)]
+struct Listed {
+    kind: Kind,
+    namespace: Option<String>,
+    resource_version: String,
+}
+
+/// Lists every kind of `options`, a few at a time; also says, of each list read
+/// completely, the `resourceVersion` it was read at.
+async fn list_all(
+    client: Client,
+    server: String,
+    options: &Options,
+) -> Result<(Collected, Vec<Listed>), ClusterError> {
     let semaphore = Arc::new(tokio::sync::Semaphore::new(options.concurrency.max(1)));
     let mut tasks = tokio::task::JoinSet::new();
     let mut order = 0usize;
@@ -362,7 +427,8 @@ async fn collect_async(options: &Options) -> Result<Collected, ClusterError> {
             order += 1;
             tasks.spawn(async move {
                 let _permit = semaphore.acquire_owned().await;
-                (slot, lister.run(client).await)
+                let outcome = lister.run(client).await;
+                (slot, lister, outcome)
             });
         }
     }
@@ -373,15 +439,25 @@ async fn collect_async(options: &Options) -> Result<Collected, ClusterError> {
         }
     }
     // The order of KINDS, whatever order the lists finished in: reports are stable.
-    results.sort_by_key(|(slot, _)| *slot);
+    results.sort_by_key(|(slot, _, _)| *slot);
     let mut collected = Collected {
         server,
         ..Collected::default()
     };
-    for (_, outcome) in results {
+    let mut listed = Vec::new();
+    for (_, lister, outcome) in results {
         collected.requests += outcome.requests;
         collected.objects.extend(outcome.objects);
-        collected.problems.extend(outcome.problem);
+        match (outcome.problem, outcome.resource_version) {
+            (Some(problem), _) => collected.problems.push(problem),
+            (None, version) => listed.push(Listed {
+                kind: lister.kind,
+                namespace: lister.namespace,
+                // Without a version the watch starts with the server's current objects,
+                // replayed as ADDED: they change nothing already read.
+                resource_version: version.unwrap_or_default(),
+            }),
+        }
     }
     let unanswered =
         |p: &ListProblem| matches!(p.kind, ProblemKind::Unreachable | ProblemKind::Timeout);
@@ -393,8 +469,11 @@ async fn collect_async(options: &Options) -> Result<Collected, ClusterError> {
             });
         }
     }
-    Ok(collected)
+    Ok((collected, listed))
 }
+
+/// A page of a list: its objects, the continue token, the list's `resourceVersion`.
+type Page = (Vec<Value>, Option<String>, Option<String>);
 
 struct Lister {
     kind: Kind,
@@ -408,19 +487,16 @@ struct ListOutcome {
     objects: Vec<Value>,
     problem: Option<ListProblem>,
     requests: usize,
+    /// The list's `resourceVersion`, from which a watch carries on.
+    resource_version: Option<String>,
 }
 
 /// How many times a list whose continue token expired (410 Gone) starts over.
 const RESTARTS: usize = 3;
 
 impl Lister {
-    async fn run(self, client: Client) -> ListOutcome {
-        let gvk = GroupVersionKind::gvk(self.kind.group, self.kind.version, self.kind.kind);
-        let resource = ApiResource::from_gvk_with_plural(&gvk, self.kind.plural);
-        let api: Api<DynamicObject> = match &self.namespace {
-            Some(ns) => Api::namespaced_with(client, ns, &resource),
-            None => Api::all_with(client, &resource),
-        };
+    async fn run(&self, client: Client) -> ListOutcome {
+        let api = self.kind.api_in(client, self.namespace.as_deref());
         let mut outcome = ListOutcome::default();
         let mut restarts = 0;
         let mut token: Option<String> = None;
@@ -450,6 +526,7 @@ impl Lister {
                         ))
                     } else {
                         outcome.objects.clear();
+                        outcome.resource_version = None;
                         token = None;
                         continue;
                     }
@@ -457,8 +534,11 @@ impl Lister {
                 Ok(Err(error)) => Err(self.classify(error)),
             };
             match page {
-                Ok((objects, next)) => {
+                Ok((objects, next, version)) => {
                     outcome.objects.extend(objects);
+                    if outcome.resource_version.is_none() {
+                        outcome.resource_version = version;
+                    }
                     match next {
                         Some(next) if !next.is_empty() => token = Some(next),
                         _ => return outcome,
@@ -479,46 +559,31 @@ impl Lister {
         &self,
         api: &Api<DynamicObject>,
         params: &ListParams,
-    ) -> Result<(Vec<Value>, Option<String>), kube::Error> {
-        let api_version = if self.kind.group.is_empty() {
-            self.kind.version.to_string()
-        } else {
-            format!("{}/{}", self.kind.group, self.kind.version)
-        };
+    ) -> Result<Page, kube::Error> {
         if self.kind.metadata_only {
             let list = api.list_metadata(params).await?;
             let objects = list
                 .items
                 .into_iter()
-                .map(|item| {
-                    let metadata = serde_json::to_value(&item.metadata).unwrap_or(Value::Null);
-                    let mut object = serde_json::json!({
-                        "apiVersion": api_version,
-                        "kind": self.kind.kind,
-                        "metadata": metadata,
-                    });
-                    tidy(&mut object);
-                    object
-                })
+                .map(|item| self.kind.metadata_value(&item.metadata))
                 .collect();
-            return Ok((objects, list.metadata.continue_));
+            return Ok((
+                objects,
+                list.metadata.continue_,
+                list.metadata.resource_version,
+            ));
         }
         let list = api.list(params).await?;
         let objects = list
             .items
             .into_iter()
-            .map(|item| {
-                let mut object = serde_json::to_value(&item).unwrap_or(Value::Null);
-                if let Value::Object(map) = &mut object {
-                    // Items of a list carry no type fields of their own.
-                    map.insert("apiVersion".into(), Value::String(api_version.clone()));
-                    map.insert("kind".into(), Value::String(self.kind.kind.to_string()));
-                }
-                tidy(&mut object);
-                object
-            })
+            .map(|item| self.kind.object_value(&item))
             .collect();
-        Ok((objects, list.metadata.continue_))
+        Ok((
+            objects,
+            list.metadata.continue_,
+            list.metadata.resource_version,
+        ))
     }
 
     fn problem(&self, kind: ProblemKind, message: String) -> ListProblem {

@@ -1,24 +1,36 @@
-//! A Kubernetes API server for tests: list endpoints over HTTPS with the documented
-//! semantics the live scan relies on (no kube-apiserver runs on test machines):
+//! A Kubernetes API server for tests: the documented semantics the live scan and watch
+//! mode rely on, over HTTPS (no kube-apiserver runs on test machines):
 //! bearer-token authentication (401), per-resource authorization (403 Status), paginated
 //! lists (`limit`, `continue`, `metadata.continue`), an expired continue token (410 Gone,
-//! reason `Expired`), metadata-only lists (`Accept: ...;as=PartialObjectMetadataList`),
-//! 404 for resources it does not serve, and a resource that never answers.
+//! reason `Expired`), metadata-only lists and watches
+//! (`Accept: ...;as=PartialObjectMetadataList`), 404 for resources it does not serve, a
+//! resource that never answers; watches (`watch=1|true`: newline-delimited WatchEvents
+//! after the requested `resourceVersion`, BOOKMARK events with `allowWatchBookmarks=true`,
+//! an ERROR event with a 410 Status for a version older than the history kept, the stream
+//! ended after `timeoutSeconds`); server-side apply (PATCH with
+//! `application/apply-patch+yaml` and a required `fieldManager`: create or replace) and
+//! DELETE of single objects. The test changes objects while it runs ([`ApiServer::put`],
+//! [`ApiServer::remove`]), each change getting the next `resourceVersion`.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::convert::Infallible;
 use std::net::SocketAddr;
 use std::path::Path;
+use std::pin::Pin;
 use std::sync::{Arc, Mutex};
+use std::task::{Context, Poll};
+use std::time::Duration;
 
 use bytes::Bytes;
-use http_body_util::Full;
+use http_body_util::combinators::BoxBody;
+use http_body_util::{BodyExt, Full};
+use hyper::body::Frame;
 use hyper::{Request, Response};
 use rustls_pki_types::pem::PemObject;
 use serde_json::{json, Value};
 
 /// How the server behaves; objects are `(plural, object)`.
-#[derive(Default, Clone)]
+#[derive(Clone)]
 pub struct Behaviour {
     pub token: String,
     pub objects: Vec<(String, Value)>,
@@ -28,17 +40,42 @@ pub struct Behaviour {
     pub expire_once: BTreeSet<String>,
     /// Plurals that never answer.
     pub hang: BTreeSet<String>,
+    /// Plurals that may be listed but whose watches are answered with 403.
+    pub unwatchable: BTreeSet<String>,
     /// Plurals served (others are 404); empty serves every plural that has objects or is
     /// listed in the sets above, and `served_extra`.
     pub served_extra: BTreeSet<String>,
+    /// How often a watch with `allowWatchBookmarks=true` gets a BOOKMARK.
+    pub bookmark_every: Duration,
+    /// Ends every watch after at most this long, whatever `timeoutSeconds` asked (the API
+    /// server may end a watch early; clients carry on from the last version).
+    pub watch_cap: Option<Duration>,
+}
+
+impl Default for Behaviour {
+    fn default() -> Self {
+        Behaviour {
+            token: String::new(),
+            objects: Vec::new(),
+            forbidden: BTreeSet::new(),
+            expire_once: BTreeSet::new(),
+            hang: BTreeSet::new(),
+            unwatchable: BTreeSet::new(),
+            served_extra: BTreeSet::new(),
+            bookmark_every: Duration::from_secs(1),
+            watch_cap: None,
+        }
+    }
 }
 
 /// One request as the server saw it.
 #[derive(Debug, Clone)]
 pub struct Seen {
+    pub method: String,
     pub path: String,
     pub query: BTreeMap<String, String>,
     pub metadata_only: bool,
+    pub content_type: Option<String>,
 }
 
 /// A running server; it stops when dropped (its runtime goes with it).
@@ -46,13 +83,100 @@ pub struct ApiServer {
     pub addr: SocketAddr,
     pub ca_pem: String,
     pub seen: Arc<Mutex<Vec<Seen>>>,
+    state: Arc<State>,
     _runtime: tokio::runtime::Runtime,
+}
+
+/// One change, as a watch replays it.
+struct Event {
+    version: u64,
+    plural: String,
+    kind: &'static str,
+    object: Value,
+}
+
+/// The objects and their history.
+struct Store {
+    objects: Vec<(String, Value)>,
+    version: u64,
+    events: Vec<Event>,
+    /// Versions below this are no longer in the history: a watch from one is 410 Gone.
+    oldest: u64,
+    uids: u64,
 }
 
 struct State {
     behaviour: Behaviour,
     seen: Arc<Mutex<Vec<Seen>>>,
     expired: Mutex<BTreeSet<String>>,
+    store: Mutex<Store>,
+    /// The latest version, for watches waiting on the next change.
+    latest: tokio::sync::watch::Sender<u64>,
+}
+
+fn name_of(object: &Value) -> (Option<&str>, &str) {
+    (
+        object["metadata"]["namespace"].as_str(),
+        object["metadata"]["name"].as_str().unwrap_or(""),
+    )
+}
+
+impl Store {
+    /// Creates or replaces the object of `plural` with the name and namespace of `object`;
+    /// the stored object (with its new version) and whether it was created.
+    fn put(&mut self, plural: &str, mut object: Value) -> (Value, bool) {
+        self.version += 1;
+        let version = self.version;
+        let (ns, name) = name_of(&object);
+        let (ns, name) = (ns.map(str::to_string), name.to_string());
+        let at = self
+            .objects
+            .iter()
+            .position(|(p, o)| p == plural && name_of(o) == (ns.as_deref(), name.as_str()));
+        let metadata = &mut object["metadata"];
+        metadata["resourceVersion"] = json!(version.to_string());
+        if let Some(at) = at {
+            let old = &self.objects[at].1["metadata"];
+            for kept in ["uid", "creationTimestamp"] {
+                if !old[kept].is_null() {
+                    metadata[kept] = old[kept].clone();
+                }
+            }
+        }
+        if metadata["uid"].is_null() {
+            self.uids += 1;
+            metadata["uid"] = json!(format!("uid-{}", self.uids));
+        }
+        let kind = if at.is_some() { "MODIFIED" } else { "ADDED" };
+        self.events.push(Event {
+            version,
+            plural: plural.to_string(),
+            kind,
+            object: object.clone(),
+        });
+        match at {
+            Some(at) => self.objects[at].1 = object.clone(),
+            None => self.objects.push((plural.to_string(), object.clone())),
+        }
+        (object, at.is_none())
+    }
+
+    fn remove(&mut self, plural: &str, namespace: Option<&str>, name: &str) -> Option<Value> {
+        let at = self
+            .objects
+            .iter()
+            .position(|(p, o)| p == plural && name_of(o) == (namespace, name))?;
+        let (_, mut object) = self.objects.remove(at);
+        self.version += 1;
+        object["metadata"]["resourceVersion"] = json!(self.version.to_string());
+        self.events.push(Event {
+            version: self.version,
+            plural: plural.to_string(),
+            kind: "DELETED",
+            object: object.clone(),
+        });
+        Some(object)
+    }
 }
 
 impl ApiServer {
@@ -84,25 +208,49 @@ impl ApiServer {
             .unwrap();
         let addr = listener.local_addr().unwrap();
         let seen = Arc::new(Mutex::new(Vec::new()));
+        let mut store = Store {
+            objects: Vec::new(),
+            version: 999,
+            events: Vec::new(),
+            oldest: 0,
+            uids: 0,
+        };
+        // The starting objects are the state, not a history a watch could replay (and
+        // are taken as given, without a search for duplicates, so large clusters start fast).
+        for (plural, object) in &behaviour.objects {
+            let mut object = object.clone();
+            store.version += 1;
+            object["metadata"]["resourceVersion"] = json!(store.version.to_string());
+            if object["metadata"]["uid"].is_null() {
+                store.uids += 1;
+                object["metadata"]["uid"] = json!(format!("uid-{}", store.uids));
+            }
+            store.objects.push((plural.clone(), object));
+        }
+        store.oldest = store.version;
+        let (latest, _) = tokio::sync::watch::channel(store.version);
         let state = Arc::new(State {
             behaviour,
             seen: seen.clone(),
             expired: Mutex::new(BTreeSet::new()),
+            store: Mutex::new(store),
+            latest,
         });
+        let serving = state.clone();
         runtime.spawn(async move {
             loop {
                 let Ok((tcp, _)) = listener.accept().await else {
                     continue;
                 };
                 let acceptor = acceptor.clone();
-                let state = state.clone();
+                let state = serving.clone();
                 tokio::spawn(async move {
                     let Ok(stream) = acceptor.accept(tcp).await else {
                         return;
                     };
                     let service = hyper::service::service_fn(move |request| {
                         let state = state.clone();
-                        async move { Ok::<_, Infallible>(respond(&state, request).await) }
+                        async move { Ok::<_, Infallible>(respond(state, request).await) }
                     });
                     let _ = hyper::server::conn::http1::Builder::new()
                         .serve_connection(hyper_util::rt::TokioIo::new(stream), service)
@@ -114,8 +262,50 @@ impl ApiServer {
             addr,
             ca_pem: certs.ca_pem,
             seen,
+            state,
             _runtime: runtime,
         }
+    }
+
+    /// Creates or replaces an object of `plural` (by namespace and name), as a client's
+    /// create or update would: it gets the next `resourceVersion`, and watches see ADDED
+    /// or MODIFIED.
+    pub fn put(&self, plural: &str, object: Value) {
+        let version = {
+            let mut store = self.state.store.lock().unwrap();
+            store.put(plural, object);
+            store.version
+        };
+        self.state.latest.send_replace(version);
+    }
+
+    /// Deletes an object; watches see DELETED. Whether it existed.
+    pub fn remove(&self, plural: &str, namespace: Option<&str>, name: &str) -> bool {
+        let (removed, version) = {
+            let mut store = self.state.store.lock().unwrap();
+            let removed = store.remove(plural, namespace, name).is_some();
+            (removed, store.version)
+        };
+        self.state.latest.send_replace(version);
+        removed
+    }
+
+    /// The object of `plural` with that namespace and name, as stored now.
+    pub fn get(&self, plural: &str, namespace: Option<&str>, name: &str) -> Option<Value> {
+        let store = self.state.store.lock().unwrap();
+        store
+            .objects
+            .iter()
+            .find(|(p, o)| p == plural && name_of(o) == (namespace, name))
+            .map(|(_, o)| o.clone())
+    }
+
+    /// Forgets the history: a watch that resumes from any version seen so far is answered
+    /// 410 Gone, as after the API server's compaction.
+    pub fn compact(&self) {
+        let mut store = self.state.store.lock().unwrap();
+        store.events.clear();
+        store.oldest = store.version;
     }
 
     /// Writes a kubeconfig for this server, authenticating with `token`.
@@ -138,40 +328,167 @@ impl ApiServer {
     }
 }
 
-fn reply(code: u16, body: Value) -> Response<Full<Bytes>> {
-    Response::builder()
-        .status(code)
-        .header("content-type", "application/json")
-        .body(Full::new(Bytes::from(body.to_string())))
-        .unwrap()
-}
+type Body = BoxBody<Bytes, Infallible>;
 
-fn status(code: u16, reason: &str, message: &str) -> Response<Full<Bytes>> {
-    reply(
-        code,
-        json!({"kind": "Status", "apiVersion": "v1", "metadata": {}, "status": "Failure",
-               "message": message, "reason": reason, "code": code}),
-    )
-}
+/// A response body fed line by line: a watch stream.
+struct Lines(tokio::sync::mpsc::Receiver<Bytes>);
 
-/// `(namespace, plural)` of a list path: `/api/v1[/namespaces/NS]/PLURAL` or
-/// `/apis/GROUP/VERSION[/namespaces/NS]/PLURAL`.
-fn list_target(path: &str) -> Option<(Option<String>, String)> {
-    let parts: Vec<&str> = path.trim_matches('/').split('/').collect();
-    let rest = match parts.as_slice() {
-        ["api", "v1", rest @ ..] => rest,
-        ["apis", _, _, rest @ ..] => rest,
-        _ => return None,
-    };
-    match rest {
-        [plural] => Some((None, plural.to_string())),
-        ["namespaces", ns, plural] => Some((Some(ns.to_string()), plural.to_string())),
-        _ => None,
+impl hyper::body::Body for Lines {
+    type Data = Bytes;
+    type Error = Infallible;
+
+    fn poll_frame(
+        mut self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+    ) -> Poll<Option<Result<Frame<Bytes>, Infallible>>> {
+        self.0
+            .poll_recv(cx)
+            .map(|line| line.map(|l| Ok(Frame::data(l))))
     }
 }
 
-async fn respond(state: &State, request: Request<hyper::body::Incoming>) -> Response<Full<Bytes>> {
+fn reply(code: u16, body: Value) -> Response<Body> {
+    Response::builder()
+        .status(code)
+        .header("content-type", "application/json")
+        .body(Full::new(Bytes::from(body.to_string())).boxed())
+        .unwrap()
+}
+
+fn status_object(code: u16, reason: &str, message: &str) -> Value {
+    json!({"kind": "Status", "apiVersion": "v1", "metadata": {}, "status": "Failure",
+           "message": message, "reason": reason, "code": code})
+}
+
+fn status(code: u16, reason: &str, message: &str) -> Response<Body> {
+    reply(code, status_object(code, reason, message))
+}
+
+fn not_found() -> Response<Body> {
+    status(
+        404,
+        "NotFound",
+        "the server could not find the requested resource",
+    )
+}
+
+/// What a path names: `/api/v1[/namespaces/NS]/PLURAL[/NAME]` or
+/// `/apis/GROUP/VERSION[/namespaces/NS]/PLURAL[/NAME]`.
+struct Target {
+    /// `v1`, `apps/v1`.
+    api_version: String,
+    namespace: Option<String>,
+    plural: String,
+    /// `None` for the collection.
+    name: Option<String>,
+}
+
+fn target(path: &str) -> Option<Target> {
+    let parts: Vec<&str> = path.trim_matches('/').split('/').collect();
+    let (api_version, rest) = match parts.as_slice() {
+        ["api", "v1", rest @ ..] => ("v1".to_string(), rest),
+        ["apis", group, version, rest @ ..] => (format!("{group}/{version}"), rest),
+        _ => return None,
+    };
+    let (namespace, plural, name) = match rest {
+        [plural] => (None, *plural, None),
+        ["namespaces", ns, plural] => (Some(*ns), *plural, None),
+        ["namespaces", ns, plural, name] => (Some(*ns), *plural, Some(*name)),
+        [plural, name] => (None, *plural, Some(*name)),
+        _ => return None,
+    };
+    Some(Target {
+        api_version,
+        namespace: namespace.map(str::to_string),
+        plural: plural.to_string(),
+        name: name.map(str::to_string),
+    })
+}
+
+/// The kind of a resource, as the server's discovery knows it (bookmarks name it).
+fn kind_of(plural: &str) -> &'static str {
+    const KINDS: &[(&str, &str)] = &[
+        ("namespaces", "Namespace"),
+        ("pods", "Pod"),
+        ("deployments", "Deployment"),
+        ("daemonsets", "DaemonSet"),
+        ("statefulsets", "StatefulSet"),
+        ("replicasets", "ReplicaSet"),
+        ("replicationcontrollers", "ReplicationController"),
+        ("jobs", "Job"),
+        ("cronjobs", "CronJob"),
+        ("services", "Service"),
+        ("serviceaccounts", "ServiceAccount"),
+        ("configmaps", "ConfigMap"),
+        ("secrets", "Secret"),
+        ("networkpolicies", "NetworkPolicy"),
+        ("ingresses", "Ingress"),
+        ("roles", "Role"),
+        ("rolebindings", "RoleBinding"),
+        ("clusterroles", "ClusterRole"),
+        ("clusterrolebindings", "ClusterRoleBinding"),
+        ("runtimeclasses", "RuntimeClass"),
+        (
+            "validatingwebhookconfigurations",
+            "ValidatingWebhookConfiguration",
+        ),
+        (
+            "mutatingwebhookconfigurations",
+            "MutatingWebhookConfiguration",
+        ),
+        ("policyreports", "PolicyReport"),
+        ("clusterpolicyreports", "ClusterPolicyReport"),
+    ];
+    KINDS
+        .iter()
+        .find(|(p, _)| *p == plural)
+        .map_or("Unknown", |(_, k)| k)
+}
+
+/// Whether `object` is in `namespace` (every object is, for `None`) and carries every
+/// `key=value` of a label selector.
+fn selected(object: &Value, namespace: Option<&str>, labels: Option<&str>) -> bool {
+    let in_namespace = namespace.is_none_or(|ns| object["metadata"]["namespace"] == ns);
+    let labelled = labels.is_none_or(|selector| {
+        selector.split(',').filter(|s| !s.is_empty()).all(|term| {
+            term.split_once('=')
+                .is_some_and(|(k, v)| object["metadata"]["labels"][k] == v)
+        })
+    });
+    in_namespace && labelled
+}
+
+/// `%2F` and friends in a query value (label selectors carry `/` and `=`).
+fn unescape(text: &str) -> String {
+    let bytes = text.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        let hex = bytes
+            .get(i + 1..i + 3)
+            .and_then(|h| std::str::from_utf8(h).ok())
+            .and_then(|h| u8::from_str_radix(h, 16).ok());
+        match (bytes[i], hex) {
+            (b'%', Some(byte)) => {
+                out.push(byte);
+                i += 3;
+            }
+            (b'+', _) => {
+                out.push(b' ');
+                i += 1;
+            }
+            (byte, _) => {
+                out.push(byte);
+                i += 1;
+            }
+        }
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+async fn respond(state: Arc<State>, request: Request<hyper::body::Incoming>) -> Response<Body> {
     let b = &state.behaviour;
+    let method = request.method().as_str().to_string();
     let path = request.uri().path().to_string();
     let query: BTreeMap<String, String> = request
         .uri()
@@ -179,73 +496,131 @@ async fn respond(state: &State, request: Request<hyper::body::Incoming>) -> Resp
         .unwrap_or("")
         .split('&')
         .filter_map(|pair| pair.split_once('='))
-        .map(|(k, v)| (k.to_string(), v.to_string()))
+        .map(|(k, v)| (k.to_string(), unescape(v)))
         .collect();
-    let metadata_only = request
-        .headers()
-        .get("accept")
-        .and_then(|a| a.to_str().ok())
-        .is_some_and(|a| a.contains("as=PartialObjectMetadataList"));
+    let header = |name: &str| {
+        request
+            .headers()
+            .get(name)
+            .and_then(|a| a.to_str().ok())
+            .map(str::to_string)
+    };
+    let metadata_only = header("accept").is_some_and(|a| a.contains("as=PartialObjectMetadata"));
+    let content_type = header("content-type");
     state.seen.lock().unwrap().push(Seen {
+        method: method.clone(),
         path: path.clone(),
         query: query.clone(),
         metadata_only,
+        content_type: content_type.clone(),
     });
-    let authorized = request
-        .headers()
-        .get("authorization")
-        .and_then(|a| a.to_str().ok())
-        == Some(format!("Bearer {}", b.token).as_str());
+    let authorized = header("authorization").as_deref() == Some(&format!("Bearer {}", b.token));
     if !authorized {
         return status(401, "Unauthorized", "Unauthorized");
     }
-    let Some((namespace, plural)) = list_target(&path) else {
-        return status(
-            404,
-            "NotFound",
-            "the server could not find the requested resource",
-        );
+    let Some(target) = target(&path) else {
+        return not_found();
     };
+    let plural = target.plural.clone();
     let served = b.objects.iter().any(|(p, _)| *p == plural)
         || b.forbidden.contains(&plural)
         || b.hang.contains(&plural)
         || b.served_extra.contains(&plural);
     if !served {
-        return status(
-            404,
-            "NotFound",
-            "the server could not find the requested resource",
-        );
+        return not_found();
     }
-    if b.forbidden.contains(&plural) {
-        let group = path
-            .strip_prefix("/apis/")
-            .and_then(|rest| rest.split('/').next())
-            .unwrap_or("");
+    let watching = matches!(query.get("watch").map(String::as_str), Some("1" | "true"));
+    if b.forbidden.contains(&plural) || (watching && b.unwatchable.contains(&plural)) {
+        let group = target.api_version.split_once('/').map_or("", |(g, _)| g);
         // As the API server words it: `clusterroles.rbac.authorization.k8s.io is forbidden`.
         let qualified = if group.is_empty() {
             plural.clone()
         } else {
             format!("{plural}.{group}")
         };
-        let scope = match &namespace {
+        let scope = match &target.namespace {
             Some(ns) => format!("in the namespace \"{ns}\""),
             None => "at the cluster scope".to_string(),
+        };
+        let verb = match method.as_str() {
+            "PATCH" => "patch",
+            "DELETE" => "delete",
+            _ if watching => "watch",
+            _ => "list",
         };
         return status(
             403,
             "Forbidden",
             &format!(
-                "{qualified} is forbidden: User \"system:serviceaccount:ci:scanner\" cannot list resource \"{plural}\" in API group \"{group}\" {scope}"
+                "{qualified} is forbidden: User \"system:serviceaccount:ci:scanner\" cannot {verb} resource \"{plural}\" in API group \"{group}\" {scope}"
             ),
         );
     }
     if b.hang.contains(&plural) {
-        tokio::time::sleep(std::time::Duration::from_secs(3600)).await;
+        tokio::time::sleep(Duration::from_secs(3600)).await;
     }
+    match (method.as_str(), &target.name) {
+        ("GET", None) if watching => watch(state.clone(), target, &query, metadata_only),
+        ("GET", None) => list(&state, &target, &query, metadata_only),
+        ("GET", Some(name)) => {
+            let store = state.store.lock().unwrap();
+            match store
+                .objects
+                .iter()
+                .find(|(p, o)| *p == plural && name_of(o) == (target.namespace.as_deref(), name))
+            {
+                Some((_, object)) => reply(200, object.clone()),
+                None => status(404, "NotFound", &format!("{plural} \"{name}\" not found")),
+            }
+        }
+        ("PATCH", Some(name)) => {
+            let name = name.clone();
+            let body = match request.into_body().collect().await {
+                Ok(body) => body.to_bytes(),
+                Err(_) => return status(400, "BadRequest", "unreadable body"),
+            };
+            apply(
+                &state,
+                &target,
+                &name,
+                &query,
+                content_type.as_deref(),
+                &body,
+            )
+        }
+        ("DELETE", Some(name)) => {
+            let removed = {
+                let mut store = state.store.lock().unwrap();
+                let removed = store.remove(&plural, target.namespace.as_deref(), name);
+                (removed, store.version)
+            };
+            match removed {
+                (Some(object), version) => {
+                    state.latest.send_replace(version);
+                    reply(200, object)
+                }
+                (None, _) => status(404, "NotFound", &format!("{plural} \"{name}\" not found")),
+            }
+        }
+        _ => status(
+            405,
+            "MethodNotAllowed",
+            "the server does not allow this method on the requested resource",
+        ),
+    }
+}
+
+fn list(
+    state: &State,
+    target: &Target,
+    query: &BTreeMap<String, String>,
+    metadata_only: bool,
+) -> Response<Body> {
+    let b = &state.behaviour;
+    let plural = &target.plural;
     let offset: usize = match query.get("continue") {
         Some(token) => {
-            if b.expire_once.contains(&plural)
+            if b.expire_once.contains(plural)
                 && state.expired.lock().unwrap().insert(plural.clone())
             {
                 return status(
@@ -265,15 +640,12 @@ async fn respond(state: &State, request: Request<hyper::body::Incoming>) -> Resp
         .get("limit")
         .and_then(|l| l.parse().ok())
         .unwrap_or(usize::MAX);
-    let all: Vec<&Value> = b
+    let store = state.store.lock().unwrap();
+    let labels = query.get("labelSelector").map(String::as_str);
+    let all: Vec<&Value> = store
         .objects
         .iter()
-        .filter(|(p, o)| {
-            *p == plural
-                && namespace
-                    .as_deref()
-                    .is_none_or(|ns| o["metadata"]["namespace"] == ns)
-        })
+        .filter(|(p, o)| p == plural && selected(o, target.namespace.as_deref(), labels))
         .map(|(_, o)| o)
         .collect();
     let page: Vec<Value> = all
@@ -294,7 +666,7 @@ async fn respond(state: &State, request: Request<hyper::body::Incoming>) -> Resp
         })
         .collect();
     let next = offset + page.len();
-    let mut metadata = json!({"resourceVersion": "1000"});
+    let mut metadata = json!({"resourceVersion": store.version.to_string()});
     if next < all.len() {
         metadata["continue"] = json!(format!("offset-{next}"));
     }
@@ -307,4 +679,175 @@ async fn respond(state: &State, request: Request<hyper::body::Incoming>) -> Resp
         200,
         json!({"apiVersion": "v1", "kind": kind, "metadata": metadata, "items": page}),
     )
+}
+
+/// A watch: the changes after the requested version (or, without one, the current objects
+/// as ADDED), then each change as it happens, with bookmarks, until `timeoutSeconds`.
+fn watch(
+    state: Arc<State>,
+    target: Target,
+    query: &BTreeMap<String, String>,
+    metadata_only: bool,
+) -> Response<Body> {
+    let (tx, rx) = tokio::sync::mpsc::channel::<Bytes>(64);
+    let bookmarks = query.get("allowWatchBookmarks").map(String::as_str) == Some("true");
+    let seconds: u64 = query
+        .get("timeoutSeconds")
+        .and_then(|t| t.parse().ok())
+        .unwrap_or(1800)
+        .min(86_400);
+    let labels = query.get("labelSelector").cloned();
+    let requested: Option<u64> = match query.get("resourceVersion").map(String::as_str) {
+        None | Some("") | Some("0") => None,
+        Some(v) => match v.parse() {
+            Ok(v) => Some(v),
+            Err(_) => return status(400, "BadRequest", &format!("invalid resourceVersion {v}")),
+        },
+    };
+    let line = move |kind: &str, object: &Value| {
+        let object = if metadata_only && kind != "BOOKMARK" && kind != "ERROR" {
+            json!({"apiVersion": "meta.k8s.io/v1", "kind": "PartialObjectMetadata",
+                   "metadata": object["metadata"].clone()})
+        } else {
+            object.clone()
+        };
+        Bytes::from(json!({"type": kind, "object": object}).to_string() + "\n")
+    };
+    let mut latest = state.latest.subscribe();
+    tokio::spawn(async move {
+        let open_for =
+            Duration::from_secs(seconds).min(state.behaviour.watch_cap.unwrap_or(Duration::MAX));
+        let deadline = tokio::time::Instant::now() + open_for;
+        let mut ticks = tokio::time::interval(state.behaviour.bookmark_every);
+        ticks.tick().await;
+        // What to send first, and the version from which changes follow.
+        let (first, mut from) = {
+            let store = state.store.lock().unwrap();
+            match requested {
+                Some(v) if v < store.oldest => {
+                    let gone = status_object(
+                        410,
+                        "Expired",
+                        &format!("too old resource version: {v} ({})", store.oldest),
+                    );
+                    let _ = tx.try_send(line("ERROR", &gone));
+                    return;
+                }
+                Some(v) => (Vec::new(), v),
+                None => (
+                    store
+                        .objects
+                        .iter()
+                        .filter(|(p, o)| {
+                            *p == target.plural
+                                && selected(o, target.namespace.as_deref(), labels.as_deref())
+                        })
+                        .map(|(_, o)| line("ADDED", o))
+                        .collect(),
+                    store.version,
+                ),
+            }
+        };
+        for l in first {
+            if tx.send(l).await.is_err() {
+                return;
+            }
+        }
+        loop {
+            let lines: Vec<Bytes> = {
+                let store = state.store.lock().unwrap();
+                let lines = store
+                    .events
+                    .iter()
+                    .filter(|e| {
+                        e.version > from
+                            && e.plural == target.plural
+                            && selected(&e.object, target.namespace.as_deref(), labels.as_deref())
+                    })
+                    .map(|e| line(e.kind, &e.object))
+                    .collect();
+                from = from.max(store.version);
+                lines
+            };
+            for l in lines {
+                if tx.send(l).await.is_err() {
+                    return;
+                }
+            }
+            tokio::select! {
+                _ = tokio::time::sleep_until(deadline) => return,
+                changed = latest.changed() => if changed.is_err() { return },
+                _ = ticks.tick(), if bookmarks => {
+                    let bookmark = json!({"kind": kind_of(&target.plural),
+                                          "apiVersion": target.api_version,
+                                          "metadata": {"resourceVersion": from.to_string()}});
+                    if tx.send(line("BOOKMARK", &bookmark)).await.is_err() {
+                        return;
+                    }
+                }
+            }
+        }
+    });
+    Response::builder()
+        .status(200)
+        .header("content-type", "application/json")
+        .body(BodyExt::boxed(Lines(rx)))
+        .unwrap()
+}
+
+/// Server-side apply, as far as a single writer needs it: the applied configuration
+/// becomes the object (create or replace).
+fn apply(
+    state: &State,
+    target: &Target,
+    name: &str,
+    query: &BTreeMap<String, String>,
+    content_type: Option<&str>,
+    body: &[u8],
+) -> Response<Body> {
+    if content_type != Some("application/apply-patch+yaml") {
+        return status(
+            415,
+            "UnsupportedMediaType",
+            &format!(
+                "the body of the request was in an unknown format - accepted media types include: application/json-patch+json, application/merge-patch+json, application/apply-patch+yaml (got {})",
+                content_type.unwrap_or("none")
+            ),
+        );
+    }
+    if query.get("fieldManager").is_none_or(|m| m.is_empty()) {
+        return status(
+            422,
+            "Invalid",
+            "PatchOptions.meta.k8s.io \"\" is invalid: fieldManager: Required value: is required for apply patch",
+        );
+    }
+    // YAML in its JSON form, which is what kube-rs sends.
+    let Ok(mut object) = serde_json::from_slice::<Value>(body) else {
+        return status(
+            400,
+            "BadRequest",
+            "error decoding YAML: the body is not JSON",
+        );
+    };
+    let (ns, body_name) = name_of(&object);
+    let kind_matches = object["kind"] == kind_of(&target.plural)
+        && object["apiVersion"] == target.api_version.as_str();
+    if body_name != name || ns != target.namespace.as_deref() || !kind_matches {
+        return status(
+            400,
+            "BadRequest",
+            "the name, namespace, apiVersion or kind of the object does not match the request",
+        );
+    }
+    object["metadata"]["managedFields"] = json!([{
+        "manager": query["fieldManager"], "operation": "Apply", "apiVersion": target.api_version,
+    }]);
+    let (stored, created, version) = {
+        let mut store = state.store.lock().unwrap();
+        let (stored, created) = store.put(&target.plural, object);
+        (stored, created, store.version)
+    };
+    state.latest.send_replace(version);
+    reply(if created { 201 } else { 200 }, stored)
 }

@@ -1,0 +1,544 @@
+//! `palisade cluster --write-reports [--watch]` and `palisade cluster manifests`: the real
+//! binary and its kube-rs client, over TLS with a bearer token, against the test API server,
+//! which the test changes while Palisade watches it.
+
+mod common;
+
+use std::path::Path;
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use common::*;
+use palisade_testkit::kube_api::{ApiServer, Behaviour};
+use serde_json::{json, Value};
+
+const TOKEN: &str = "watch-token-51c2";
+
+fn namespace(name: &str) -> (String, Value) {
+    (
+        "namespaces".into(),
+        json!({"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": name}}),
+    )
+}
+
+fn pod(name: &str, ns: &str, privileged: bool) -> Value {
+    json!({"apiVersion": "v1", "kind": "Pod",
+           "metadata": {"name": name, "namespace": ns},
+           "spec": {"containers": [{"name": "app", "image": "nginx:1.27",
+                                    "securityContext": {"privileged": privileged}}]}})
+}
+
+/// A cluster with two namespaces; every plural Palisade lists or writes is served.
+fn behaviour(objects: Vec<(String, Value)>) -> Behaviour {
+    let mut behaviour = Behaviour {
+        token: TOKEN.into(),
+        objects,
+        ..Behaviour::default()
+    };
+    for plural in [
+        "namespaces",
+        "pods",
+        "deployments",
+        "serviceaccounts",
+        "configmaps",
+        "clusterrolebindings",
+        "policyreports",
+        "clusterpolicyreports",
+    ] {
+        behaviour.served_extra.insert(plural.into());
+    }
+    behaviour
+}
+
+/// The results of a stored report as `RULE Kind/name`.
+fn results(report: &Value) -> Vec<String> {
+    report["results"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .map(|r| {
+            format!(
+                "{} {}/{}",
+                r["policy"].as_str().unwrap_or(""),
+                r["resources"][0]["kind"].as_str().unwrap_or(""),
+                r["resources"][0]["name"].as_str().unwrap_or("")
+            )
+        })
+        .collect()
+}
+
+/// Waits (polling, at most a minute) until `check` holds; panics with `what` otherwise.
+fn eventually(what: &str, log: &Path, mut check: impl FnMut() -> bool) {
+    let until = Instant::now() + Duration::from_secs(60);
+    while Instant::now() < until {
+        if check() {
+            return;
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    panic!(
+        "{what}: not within a minute; palisade's log:\n{}",
+        std::fs::read_to_string(log).unwrap_or_default()
+    );
+}
+
+fn shop_report(server: &ApiServer) -> Vec<String> {
+    server
+        .get("policyreports", Some("shop"), "palisade")
+        .map(|r| results(&r))
+        .unwrap_or_default()
+}
+
+/// `palisade cluster --watch --write-reports`, its standard error in `dir/log`.
+fn start_watch(server: &ApiServer, dir: &Path) -> Child {
+    let kubeconfig = server.kubeconfig(dir, TOKEN);
+    let log = std::fs::File::create(dir.join("log")).unwrap();
+    Command::new(env!("CARGO_BIN_EXE_palisade"))
+        .args(["cluster", "--kubeconfig"])
+        .arg(&kubeconfig)
+        .args(["--watch", "--write-reports", "--debounce", "200"])
+        .current_dir(dir)
+        .env("NO_COLOR", "1")
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(Stdio::from(log))
+        .spawn()
+        .expect("palisade runs")
+}
+
+/// Sends SIGTERM and waits for the exit status.
+fn terminate(mut child: Child) -> Option<i32> {
+    let status = Command::new("kill")
+        .args(["-TERM", &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(status.success());
+    let until = Instant::now() + Duration::from_secs(30);
+    while Instant::now() < until {
+        if let Some(status) = child.try_wait().unwrap() {
+            return status.code();
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    let _ = child.kill();
+    panic!("palisade did not stop within 30 s of SIGTERM");
+}
+
+#[test]
+fn watch_mode_follows_a_pod_created_fixed_and_deleted() {
+    let mut behaviour = behaviour(vec![
+        namespace("shop"),
+        namespace("tools"),
+        ("pods".into(), pod("build", "tools", true)),
+    ]);
+    // Watches end every two seconds, as an API server may end them early: Palisade must
+    // carry on from the last version (bookmarks come every second).
+    behaviour.watch_cap = Some(Duration::from_secs(2));
+    let server = ApiServer::start(behaviour);
+    let tmp = tempfile::tempdir().unwrap();
+    let log = tmp.path().join("log");
+    let child = start_watch(&server, tmp.path());
+
+    // The first evaluation writes the report of the namespace that has a finding.
+    eventually("the tools report is written", &log, || {
+        server
+            .get("policyreports", Some("tools"), "palisade")
+            .is_some_and(|r| results(&r).contains(&"ISO003 Pod/build".to_string()))
+    });
+    assert!(shop_report(&server).is_empty());
+
+    // Running, as the kubelet reports it: the live-state rules judge it too.
+    let mut running = pod("web", "shop", true);
+    running["status"] = json!({"phase": "Running",
+        "containerStatuses": [{"name": "app", "state": {"running": {}}}]});
+    server.put("pods", running);
+    eventually("the privileged pod is reported", &log, || {
+        let results = shop_report(&server);
+        results.contains(&"ISO003 Pod/web".to_string())
+            && results.contains(&"ISO025 Pod/web".to_string())
+    });
+    let report = server
+        .get("policyreports", Some("shop"), "palisade")
+        .unwrap();
+    assert_eq!(report["kind"], "PolicyReport");
+    assert_eq!(
+        report["metadata"]["labels"]["app.kubernetes.io/managed-by"],
+        "palisade"
+    );
+    assert_eq!(
+        report["metadata"]["managedFields"][0]["manager"],
+        "palisade"
+    );
+
+    server.put("pods", pod("web", "shop", false));
+    eventually("the fixed pod's result is gone", &log, || {
+        server
+            .get("policyreports", Some("shop"), "palisade")
+            .is_some_and(|r| {
+                !results(&r).contains(&"ISO003 Pod/web".to_string()) && !results(&r).is_empty()
+            })
+            || server
+                .get("policyreports", Some("shop"), "palisade")
+                .is_none()
+    });
+
+    assert!(server.remove("pods", Some("shop"), "web"));
+    eventually("the deleted pod's report is removed", &log, || {
+        server
+            .get("policyreports", Some("shop"), "palisade")
+            .is_none()
+    });
+    // The other namespace was not touched by any of it.
+    assert!(server
+        .get("policyreports", Some("tools"), "palisade")
+        .is_some_and(|r| results(&r).contains(&"ISO003 Pod/build".to_string())));
+
+    // A namespace deleted takes its report with it, even before its pods' deletions.
+    assert!(server.remove("namespaces", None, "tools"));
+    eventually("the deleted namespace's report is removed", &log, || {
+        server
+            .get("policyreports", Some("tools"), "palisade")
+            .is_none()
+    });
+
+    // Every write was a server-side apply as field manager palisade, forced.
+    let writes: Vec<_> = server
+        .requests()
+        .into_iter()
+        .filter(|s| s.method == "PATCH")
+        .collect();
+    assert!(!writes.is_empty());
+    for write in &writes {
+        assert_eq!(
+            write.content_type.as_deref(),
+            Some("application/apply-patch+yaml")
+        );
+        assert_eq!(
+            write.query.get("fieldManager").map(String::as_str),
+            Some("palisade")
+        );
+        assert_eq!(write.query.get("force").map(String::as_str), Some("true"));
+    }
+    // Watches resumed from versions, with bookmarks asked for.
+    let pod_watches = || -> Vec<_> {
+        server
+            .requests()
+            .into_iter()
+            .filter(|s| s.path == "/api/v1/pods" && s.query.contains_key("watch"))
+            .collect()
+    };
+    eventually("the pod watch is resumed", &log, || {
+        pod_watches().len() >= 2
+    });
+    let watches = pod_watches();
+    assert!(watches
+        .iter()
+        .all(
+            |w| w.query.get("allowWatchBookmarks").map(String::as_str) == Some("true")
+                && w.query
+                    .get("resourceVersion")
+                    .is_some_and(|v| !v.is_empty())
+        ));
+
+    assert_eq!(terminate(child), Some(0));
+    let text = std::fs::read_to_string(&log).unwrap();
+    let lines: Vec<Value> = text
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("{e}: {l}")))
+        .collect();
+    assert_eq!(lines.last().unwrap()["event"], "stopped");
+    // One line per evaluation: what changed, the results, and how long it took.
+    let pod_added = lines
+        .iter()
+        .find(|l| {
+            l["changed"]
+                .as_array()
+                .is_some_and(|c| c.contains(&json!("added Pod/shop/web")))
+        })
+        .expect("a line for the pod created");
+    assert_eq!(pod_added["scope"], json!(["shop"]));
+    // The namespace's report, and the cluster's, where the Namespace object itself now
+    // runs a pod without any NetworkPolicy.
+    assert_eq!(
+        pod_added["applied"],
+        json!(["ClusterPolicyReport palisade", "PolicyReport shop/palisade"])
+    );
+    assert!(pod_added["latency_ms"].is_u64() && pod_added["results"].is_u64());
+}
+
+#[test]
+fn a_watch_whose_version_is_gone_lists_again() {
+    let mut behaviour = behaviour(vec![namespace("shop")]);
+    behaviour.watch_cap = Some(Duration::from_secs(1));
+    // No bookmarks: the pod watch stays at the version of its list.
+    behaviour.bookmark_every = Duration::from_secs(3600);
+    let server = ApiServer::start(behaviour);
+    let tmp = tempfile::tempdir().unwrap();
+    let log = tmp.path().join("log");
+    let child = start_watch(&server, tmp.path());
+    eventually("the first evaluation", &log, || {
+        std::fs::read_to_string(&log).is_ok_and(|t| t.contains("\"evaluated\""))
+    });
+    // A change elsewhere moves the version on; the history before it is forgotten, so the
+    // pod watch, resuming from its list's version, is told 410 Gone.
+    server.put(
+        "configmaps",
+        json!({"apiVersion": "v1", "kind": "ConfigMap",
+                                    "metadata": {"name": "settings", "namespace": "shop"}}),
+    );
+    server.compact();
+    eventually("the pods are listed again", &log, || {
+        std::fs::read_to_string(&log)
+            .is_ok_and(|t| t.contains(r#"{"event":"relisted","namespace":null,"resource":"pods"}"#))
+    });
+    server.put("pods", pod("web", "shop", true));
+    eventually("the pod created meanwhile is reported", &log, || {
+        shop_report(&server).contains(&"ISO003 Pod/web".to_string())
+    });
+    assert_eq!(terminate(child), Some(0));
+}
+
+#[test]
+fn a_kind_that_may_be_listed_but_not_watched_is_named_once_and_the_rest_followed() {
+    let mut behaviour = behaviour(vec![namespace("shop")]);
+    behaviour.unwatchable.insert("configmaps".into());
+    let server = ApiServer::start(behaviour);
+    let tmp = tempfile::tempdir().unwrap();
+    let log = tmp.path().join("log");
+    let child = start_watch(&server, tmp.path());
+    eventually("the refused watch is logged", &log, || {
+        std::fs::read_to_string(&log).is_ok_and(|t| {
+            t.contains("Palisade needs watch on configmaps: changes to them are not followed")
+        })
+    });
+    server.put("pods", pod("web", "shop", true));
+    eventually("pods are still followed", &log, || {
+        shop_report(&server).contains(&"ISO003 Pod/web".to_string())
+    });
+    let refused = server
+        .requests()
+        .iter()
+        .filter(|s| s.path == "/api/v1/configmaps" && s.query.contains_key("watch"))
+        .count();
+    assert_eq!(refused, 1, "a refused watch is not asked again");
+    assert_eq!(terminate(child), Some(0));
+}
+
+#[test]
+fn write_reports_once_applies_the_reports_and_deletes_those_no_longer_true() {
+    let stale = json!({"apiVersion": "wgpolicyk8s.io/v1alpha2", "kind": "PolicyReport",
+                       "metadata": {"name": "palisade", "namespace": "tools",
+                                    "labels": {"app.kubernetes.io/managed-by": "palisade"}},
+                       "results": [{"policy": "ISO003"}]});
+    let foreign = json!({"apiVersion": "wgpolicyk8s.io/v1alpha2", "kind": "PolicyReport",
+                         "metadata": {"name": "kyverno", "namespace": "tools"}});
+    let server = ApiServer::start(behaviour(vec![
+        namespace("shop"),
+        namespace("tools"),
+        ("pods".into(), pod("web", "shop", true)),
+        ("policyreports".into(), stale),
+        ("policyreports".into(), foreign),
+        (
+            "clusterrolebindings".into(),
+            json!({
+            "apiVersion": "rbac.authorization.k8s.io/v1", "kind": "ClusterRoleBinding",
+            "metadata": {"name": "ops-admin"},
+            "roleRef": {"apiGroup": "rbac.authorization.k8s.io", "kind": "ClusterRole", "name": "cluster-admin"},
+            "subjects": [{"kind": "Group", "name": "ops"}]}),
+        ),
+    ]));
+    let tmp = tempfile::tempdir().unwrap();
+    let kubeconfig = server.kubeconfig(tmp.path(), TOKEN);
+    let out = palisade(
+        tmp.path(),
+        &[
+            "cluster",
+            "--kubeconfig",
+            kubeconfig.to_str().unwrap(),
+            "--write-reports",
+            "--quiet",
+        ],
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert_eq!(stdout(&out), "");
+    assert_eq!(stderr(&out), "", "--quiet logs nothing");
+    assert!(shop_report(&server).contains(&"ISO003 Pod/web".to_string()));
+    let cluster = server
+        .get("clusterpolicyreports", None, "palisade")
+        .expect("the ClusterPolicyReport");
+    assert!(results(&cluster).contains(&"RBAC002 ClusterRoleBinding/ops-admin".to_string()));
+    // The report of an earlier run with no result now is deleted; another tool's stays.
+    assert!(server
+        .get("policyreports", Some("tools"), "palisade")
+        .is_none());
+    assert!(server
+        .get("policyreports", Some("tools"), "kyverno")
+        .is_some());
+}
+
+#[test]
+fn write_reports_that_the_server_refuses_are_errors() {
+    let mut behaviour = behaviour(vec![
+        namespace("shop"),
+        ("pods".into(), pod("web", "shop", true)),
+    ]);
+    behaviour.forbidden.insert("policyreports".into());
+    let server = ApiServer::start(behaviour);
+    let tmp = tempfile::tempdir().unwrap();
+    let kubeconfig = server.kubeconfig(tmp.path(), TOKEN);
+    let out = palisade(
+        tmp.path(),
+        &[
+            "cluster",
+            "--kubeconfig",
+            kubeconfig.to_str().unwrap(),
+            "--write-reports",
+        ],
+    );
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    let err = stderr(&out);
+    assert!(
+        err.contains("error: apply PolicyReport shop/palisade: HTTP 403"),
+        "{err}"
+    );
+    assert!(!err.contains(TOKEN));
+}
+
+#[test]
+fn watch_needs_write_reports_and_write_reports_no_format() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = palisade(tmp.path(), &["cluster", "--watch"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr(&out).contains("--write-reports"), "{}", stderr(&out));
+    let out = palisade(tmp.path(), &["cluster", "--write-reports", "-f", "json"]);
+    assert_eq!(out.status.code(), Some(2));
+}
+
+/// Findings of `palisade scan` on the generated manifests, at medium or above.
+#[test]
+fn the_in_cluster_manifests_pass_palisades_own_rules() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = palisade(tmp.path(), &["cluster", "manifests", "-o", "palisade.yaml"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let out = palisade(
+        tmp.path(),
+        &[
+            "scan",
+            "palisade.yaml",
+            "--min-severity",
+            "medium",
+            "-f",
+            "json",
+        ],
+    );
+    let report: Value = serde_json::from_str(&stdout(&out)).unwrap();
+    assert_eq!(report["findings"], json!([]), "{}", stdout(&out));
+    assert_eq!(out.status.code(), Some(0));
+
+    let text = std::fs::read_to_string(tmp.path().join("palisade.yaml")).unwrap();
+    let docs: Vec<Value> = palisade_yaml::load(&text)
+        .unwrap()
+        .iter()
+        .map(|d| palisade_yaml::to_json(&d.root))
+        .collect();
+    let kinds: Vec<&str> = docs.iter().map(|d| d["kind"].as_str().unwrap()).collect();
+    assert_eq!(
+        kinds,
+        [
+            "Namespace",
+            "ServiceAccount",
+            "ClusterRole",
+            "ClusterRoleBinding",
+            "NetworkPolicy",
+            "Deployment"
+        ]
+    );
+    let deployment = &docs[5];
+    assert_eq!(
+        deployment["spec"]["template"]["spec"]["containers"][0]["args"],
+        json!(["cluster", "--watch", "--write-reports"])
+    );
+    // The role is minimal: reads are list and watch only, writes only on Palisade's reports.
+    let role = &docs[2];
+    for rule in role["rules"].as_array().unwrap() {
+        let verbs = rule["verbs"].clone();
+        if rule["apiGroups"] == json!(["wgpolicyk8s.io"]) {
+            assert_eq!(
+                rule["resources"],
+                json!(["policyreports", "clusterpolicyreports"])
+            );
+            assert_eq!(verbs, json!(["get", "list", "create", "patch", "delete"]));
+        } else {
+            assert_eq!(verbs, json!(["list", "watch"]), "{rule}");
+            assert!(!rule["resources"]
+                .as_array()
+                .unwrap()
+                .contains(&json!("secrets")));
+        }
+    }
+}
+
+/// Latency from an object's change on the server to Palisade's report reflecting it, in a
+/// cluster of `PALISADE_BENCH_PODS` other pods (default 2,000) over 50 namespaces: run by
+/// `bench/cluster-watch.sh`, which prints the figures (no timed assertion here).
+#[test]
+#[ignore]
+fn bench_watch_latency() {
+    let pods: usize = std::env::var("PALISADE_BENCH_PODS")
+        .ok()
+        .and_then(|n| n.parse().ok())
+        .unwrap_or(2000);
+    let mut objects: Vec<(String, Value)> = (0..50).map(|i| namespace(&format!("ns{i}"))).collect();
+    objects.push(namespace("shop"));
+    for i in 0..pods {
+        objects.push((
+            "pods".into(),
+            pod(&format!("p{i}"), &format!("ns{}", i % 50), false),
+        ));
+    }
+    let server = ApiServer::start(behaviour(objects));
+    let tmp = tempfile::tempdir().unwrap();
+    let log = tmp.path().join("log");
+    let child = start_watch(&server, tmp.path());
+    eventually("the first evaluation", &log, || {
+        std::fs::read_to_string(&log).is_ok_and(|t| t.contains("\"evaluated\""))
+    });
+    let mut seen = Vec::new();
+    for round in 0..10 {
+        let name = format!("web{round}");
+        let started = Instant::now();
+        server.put("pods", pod(&name, "shop", true));
+        let expected = format!("ISO003 Pod/{name}");
+        eventually("the pod is reported", &log, || {
+            shop_report(&server).contains(&expected)
+        });
+        seen.push(started.elapsed());
+        let started = Instant::now();
+        server.remove("pods", Some("shop"), &name);
+        eventually("the pod's result is gone", &log, || {
+            !shop_report(&server).contains(&expected)
+        });
+        seen.push(started.elapsed());
+    }
+    assert_eq!(terminate(child), Some(0));
+    seen.sort();
+    let ms = |d: Duration| d.as_secs_f64() * 1000.0;
+    println!(
+        "{} pods: change -> report applied over {} changes: median {:.0} ms, max {:.0} ms (debounce 200 ms)",
+        pods + 1,
+        seen.len(),
+        ms(seen[seen.len() / 2]),
+        ms(seen[seen.len() - 1])
+    );
+    let text = std::fs::read_to_string(&log).unwrap();
+    let judged: Vec<u64> = text
+        .lines()
+        .filter_map(|l| serde_json::from_str::<Value>(l).ok())
+        .filter_map(|l| l["judge_ms"].as_u64())
+        .collect();
+    let first: Value = serde_json::from_str(text.lines().next().unwrap_or("{}")).unwrap();
+    println!(
+        "judging one namespace again: {judged:?} ms (log's judge_ms); first list, full evaluation and write: {} ms for {} objects, {} results",
+        first["latency_ms"], first["objects"], first["results"]
+    );
+}
