@@ -9,7 +9,8 @@ use std::path::PathBuf;
 
 use clap::{Args, ValueEnum};
 use palisade_core::ScanError;
-use palisade_engine::{Engine, Scanners, Settings};
+use palisade_engine::image::{fleet, ImageSettings};
+use palisade_engine::{Engine, Scanners, Settings, VulnerabilitySettings};
 use palisade_report::policyreport::{self, ResourceRef};
 
 use crate::cli::OutputFormat;
@@ -27,6 +28,7 @@ pub enum ClusterFormat {
 
 /// The options of `palisade cluster` (its help text is on `cli::Command::Cluster`).
 #[derive(Debug, Args)]
+#[command(args_conflicts_with_subcommands = true)]
 pub struct ClusterArgs {
     /// How the report is written and when it fails the run.
     #[command(flatten)]
@@ -71,6 +73,65 @@ pub struct ClusterArgs {
     /// No warnings on standard error (errors are always shown).
     #[arg(short, long)]
     pub quiet: bool,
+
+    /// Also scan every image the cluster runs, like `palisade image`: the images of the
+    /// pods' containers, init containers and ephemeral containers, by the digest the
+    /// kubelet reports (`status.containerStatuses[].imageID`, so replicas of a tag are
+    /// grouped by what actually runs), each pulled and analysed once, --concurrency at a
+    /// time. A workload none of whose pods was read (a dump of controllers only) counts
+    /// with the images of its pod template. Findings are located at `IMAGE` or
+    /// `IMAGE!/path/in/image` and name the workloads that run the image (JSON `evidence`:
+    /// `run by Deployment/shop/web`). Reports of images pinned by digest are kept in a cache
+    /// under Palisade's cache folder ($XDG_CACHE_HOME/palisade/images, else
+    /// ~/.cache/palisade/images), reused while the vulnerability database, the rules and
+    /// these options are the same. An image that cannot be pulled is an error naming it and
+    /// its workloads (exit status 2); the others are still scanned.
+    #[arg(long)]
+    pub images: bool,
+
+    /// Print the images the cluster runs (as --images collects them: deduplicated by
+    /// digest, sorted), one reference per line, and exit: the list that `palisade image
+    /// --shard I/N FILE` and `palisade cluster manifests --images-job` read.
+    #[arg(long, conflicts_with_all = ["images", "print_role"])]
+    pub list_images: bool,
+
+    /// With --images: how many images are pulled and analysed at the same time.
+    #[arg(long, value_name = "N", default_value_t = 4, value_parser = clap::value_parser!(u16).range(1..=256))]
+    pub concurrency: u16,
+
+    /// With --images: the vulnerability database (default: $PALISADE_DB, else the user's
+    /// cache dir).
+    #[arg(long, value_name = "PATH")]
+    pub db: Option<PathBuf>,
+
+    /// With --images: do not report vulnerabilities that have no fixed version yet.
+    #[arg(long)]
+    pub ignore_unfixed: bool,
+
+    /// With --images: which image of a multi-platform index, e.g. `linux/arm64` (default:
+    /// this machine's).
+    #[arg(long, value_name = "OS/ARCH[/VARIANT]")]
+    pub platform: Option<String>,
+
+    /// With --images: talk to registries over plain HTTP (test registries only).
+    #[arg(long)]
+    pub insecure_registry: bool,
+
+    /// With --images: neither read nor write the image result cache.
+    #[arg(long)]
+    pub no_cache: bool,
+
+    #[command(subcommand)]
+    pub command: Option<ClusterCommand>,
+}
+
+/// What `palisade cluster` does besides scanning.
+#[derive(Debug, clap::Subcommand)]
+pub enum ClusterCommand {
+    /// Write the Kubernetes manifests that run Palisade inside the cluster (for `kubectl
+    /// apply -f -`): with --images-job, the Indexed Job that scans a list of images in
+    /// shards. The manifests pass Palisade's own rules.
+    Manifests(crate::cluster_manifests::ManifestsArgs),
 }
 
 /// How to reach a live cluster: the options `cluster`, `rbac ... --cluster` and
@@ -131,7 +192,10 @@ impl Connection {
 /// Largest dump file read.
 const MAX_DUMP_BYTES: u64 = 1 << 30;
 
-pub fn run(args: ClusterArgs) -> anyhow::Result<u8> {
+pub fn run(mut args: ClusterArgs) -> anyhow::Result<u8> {
+    if let Some(ClusterCommand::Manifests(manifests)) = args.command.take() {
+        return crate::cluster_manifests::run(manifests);
+    }
     if args.print_role {
         crate::manifests::emit(&reader_role(), args.report.output.as_deref())?;
         return Ok(0);
@@ -181,12 +245,6 @@ pub fn run(args: ClusterArgs) -> anyhow::Result<u8> {
             .collect();
         (objects, targets)
     };
-    let through = palisade_engine::judge_through_controllers(&mut objects);
-    if through > 0 && !args.quiet {
-        warnings.push(format!(
-            "{through} pods, ReplicaSets and Jobs were judged through the controllers that own them"
-        ));
-    }
     if !args.namespace.is_empty() {
         objects.retain(|o| {
             let ns = o
@@ -195,6 +253,21 @@ pub fn run(args: ClusterArgs) -> anyhow::Result<u8> {
                 .unwrap_or("");
             ns.is_empty() || args.namespace.iter().any(|n| n == ns)
         });
+    }
+    // Read from the pods, before they are judged through their controllers.
+    let images = if args.images || args.list_images {
+        fleet::running_images(&objects)
+    } else {
+        Vec::new()
+    };
+    if args.list_images {
+        return list_images(&images, &errors, &warnings, &args);
+    }
+    let through = palisade_engine::judge_through_controllers(&mut objects);
+    if through > 0 && !args.quiet {
+        warnings.push(format!(
+            "{through} pods, ReplicaSets and Jobs were judged through the controllers that own them"
+        ));
     }
     // What a PolicyReport names of each object, kept so the objects themselves can go.
     let refs: Vec<ResourceRef> = if args.format == ClusterFormat::Policyreport {
@@ -225,6 +298,32 @@ pub fn run(args: ClusterArgs) -> anyhow::Result<u8> {
                 .push("the cluster holds no objects Palisade reads".to_string());
         }
     }
+    if args.images {
+        let image_engine = Engine::new(Settings {
+            config: palisade_engine::load_config(args.config.as_deref(), &[])?,
+            vulnerabilities: VulnerabilitySettings {
+                db: args.db.clone(),
+                ignore_unfixed: args.ignore_unfixed,
+                require_db: false,
+            },
+            min_severity: args.report.min_severity,
+            ..Settings::default()
+        })?;
+        let settings = ImageSettings {
+            platform: args.platform.clone(),
+            insecure: args.insecure_registry,
+            timeout_secs: 60,
+        };
+        let reports = crate::image_cmd::scan_images(
+            &image_engine,
+            &images,
+            &settings,
+            usize::from(args.concurrency),
+            !args.no_cache,
+            args.quiet,
+        );
+        report = palisade_report::merge(std::iter::once(report).chain(reports));
+    }
     let format = match args.format {
         ClusterFormat::Table => OutputFormat::Table,
         ClusterFormat::Json => OutputFormat::Json,
@@ -235,6 +334,34 @@ pub fn run(args: ClusterArgs) -> anyhow::Result<u8> {
         }
     };
     crate::scan::finish(&report, &args.report.to(format, args.quiet))
+}
+
+/// `--list-images`: the references, one per line; what could not be read on standard
+/// error, and exit status 2 when something could not be read (the list may lack images).
+fn list_images(
+    images: &[fleet::FleetImage],
+    errors: &[ScanError],
+    warnings: &[String],
+    args: &ClusterArgs,
+) -> anyhow::Result<u8> {
+    let text: String = images
+        .iter()
+        .map(|i| format!("{}\n", palisade_core::text::printable(&i.reference)))
+        .collect();
+    crate::manifests::emit(&text, args.report.output.as_deref())?;
+    if !args.quiet {
+        for w in warnings {
+            eprintln!("warning: {}", palisade_core::text::printable(w));
+        }
+    }
+    for e in errors {
+        eprintln!("error: {e}");
+    }
+    Ok(if errors.is_empty() {
+        0
+    } else {
+        crate::EXIT_ERROR
+    })
 }
 
 /// What was read from the live cluster.
