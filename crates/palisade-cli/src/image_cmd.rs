@@ -97,7 +97,8 @@ fn run_list(args: &ImageArgs, engine: &Engine) -> anyhow::Result<u8> {
 
 /// `I/N` (or `N`, with I from `$JOB_COMPLETION_INDEX`) as (I, N), with I < N.
 pub fn parse_shard(spec: &str, job_index: Option<&str>) -> anyhow::Result<(usize, usize)> {
-    let usage = "expected I/N with 0 <= I < N (e.g. --shard 2/8), or N with $JOB_COMPLETION_INDEX set";
+    let usage =
+        "expected I/N with 0 <= I < N (e.g. --shard 2/8), or N with $JOB_COMPLETION_INDEX set";
     let shown = palisade_core::text::printable(spec);
     let number = |text: &str, what: &str| -> anyhow::Result<usize> {
         text.trim()
@@ -109,7 +110,9 @@ pub fn parse_shard(spec: &str, job_index: Option<&str>) -> anyhow::Result<(usize
         None => {
             let n = number(spec, "N")?;
             let Some(index) = job_index else {
-                anyhow::bail!("--shard {shown}: no shard index: JOB_COMPLETION_INDEX is not set; {usage}");
+                anyhow::bail!(
+                    "--shard {shown}: no shard index: JOB_COMPLETION_INDEX is not set; {usage}"
+                );
             };
             let i = index.trim().parse::<usize>().map_err(|_| {
                 anyhow::anyhow!(
@@ -136,9 +139,8 @@ pub fn scan_images(
     cache: bool,
     quiet: bool,
 ) -> Vec<palisade_core::ScanReport> {
-    let cache = cache.then(|| {
-        fleet::ResultCache::new(fleet::ResultCache::default_dir(), engine, settings)
-    });
+    let cache =
+        cache.then(|| fleet::ResultCache::new(fleet::ResultCache::default_dir(), engine, settings));
     let scans = engine.scan_fleet(images, settings, concurrency, cache.as_ref());
     if !quiet {
         let counts = fleet::FleetCounts::of(&scans);

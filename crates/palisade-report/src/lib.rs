@@ -181,7 +181,8 @@ fn one_per_fingerprint(findings: Vec<palisade_core::Finding>) -> Vec<palisade_co
             .cmp(&b.sort_key())
             .then_with(|| fa.cmp(fb))
             .then_with(|| {
-                let text = |f: &palisade_core::Finding| serde_json::to_string(f).unwrap_or_default();
+                let text =
+                    |f: &palisade_core::Finding| serde_json::to_string(f).unwrap_or_default();
                 text(a).cmp(&text(b))
             })
     });

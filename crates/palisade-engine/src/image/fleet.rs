@@ -163,7 +163,9 @@ pub fn running_images(objects: &[Value]) -> Vec<FleetImage> {
     for pod in objects.iter().filter(|o| text(o, "/kind") == "Pod") {
         let workload = workload_of(pod);
         for (list, statuses) in CONTAINER_LISTS {
-            let containers = pod.pointer(&format!("/spec/{list}")).and_then(Value::as_array);
+            let containers = pod
+                .pointer(&format!("/spec/{list}"))
+                .and_then(Value::as_array);
             let statuses = pod
                 .pointer(&format!("/status/{statuses}"))
                 .and_then(Value::as_array);
@@ -292,7 +294,8 @@ impl ResultCache {
         key.update(digest.as_bytes());
         key.update([0]);
         key.update(self.context.as_bytes());
-        self.dir.join(format!("{}.json", &hex(&key.finalize())[..40]))
+        self.dir
+            .join(format!("{}.json", &hex(&key.finalize())[..40]))
     }
 
     fn get(&self, digest: &str) -> Option<ScanReport> {
@@ -395,10 +398,13 @@ impl Engine {
             .into_iter()
             .zip(images)
             .map(|(slot, image)| {
-                slot.into_inner().ok().flatten().unwrap_or_else(|| FleetScan {
-                    report: failed(image, "the scan of this image did not finish"),
-                    cached: false,
-                })
+                slot.into_inner()
+                    .ok()
+                    .flatten()
+                    .unwrap_or_else(|| FleetScan {
+                        report: failed(image, "the scan of this image did not finish"),
+                        cached: false,
+                    })
             })
             .collect()
     }
@@ -421,10 +427,14 @@ impl Engine {
         let mut report = match scanned {
             Ok(scan) => scan.report,
             Err(e) => {
+                let reason = e.to_string();
+                let reason = reason
+                    .strip_prefix(&format!("{}: ", image.reference))
+                    .unwrap_or(&reason);
                 return FleetScan {
-                    report: failed(image, &format!("cannot scan the image: {e}")),
+                    report: failed(image, &format!("cannot scan the image: {reason}")),
                     cached: false,
-                }
+                };
             }
         };
         if let Some((cache, digest)) = cache {
@@ -500,11 +510,15 @@ fn named(mut report: ScanReport, image: &FleetImage) -> ScanReport {
         .iter()
         .take(MAX_RUN_BY)
         .map(|w| Evidence {
-            label: format!("run by {w}"),
+            label: format!("{}{w}", Evidence::RUN_BY),
             location: None,
         })
         .chain((image.run_by.len() > MAX_RUN_BY).then(|| Evidence {
-            label: format!("run by {} more", image.run_by.len() - MAX_RUN_BY),
+            label: format!(
+                "{}{} more workloads",
+                Evidence::RUN_BY,
+                image.run_by.len() - MAX_RUN_BY
+            ),
             location: None,
         }))
         .collect();
@@ -554,7 +568,10 @@ mod tests {
                    "spec": {"template": {"spec": {"containers": [{"name": "web", "image": "nginx:1.27"}]}}}}),
             json!({"kind": "ReplicaSet", "metadata": {"name": "web-1", "namespace": "shop", "uid": "rs",
                    "ownerReferences": [{"kind": "Deployment", "name": "web", "uid": "d", "controller": true}]}}),
-            pod("web-a", &format!("docker-pullable://docker.io/library/nginx@{DIGEST}")),
+            pod(
+                "web-a",
+                &format!("docker-pullable://docker.io/library/nginx@{DIGEST}"),
+            ),
             pod("web-b", &format!("docker.io/library/nginx@{DIGEST}")),
             json!({"kind": "CronJob", "metadata": {"name": "report", "namespace": "ops", "uid": "cj"},
                    "spec": {"jobTemplate": {"spec": {"template": {"spec": {"containers": [{"name": "r", "image": "alpine:3.20"}]}}}}}}),
