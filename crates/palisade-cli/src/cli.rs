@@ -126,9 +126,11 @@ pub enum Command {
     /// warnings kept, in any report format.
     ///
     /// The shards of `palisade image --shard I/N` merge into the same JSON report, byte for
-    /// byte, as `palisade image --list` of the whole list. A file that cannot be read or is
-    /// not a Palisade JSON report is an error naming it (exit status 2); the others are
-    /// still merged. Exit status otherwise as for `scan`.
+    /// byte, as `palisade image --list` of the whole list. A pod's log (`kubectl logs` of a
+    /// shard of `palisade cluster manifests --images-job`: the report, then its `error:` and
+    /// `warning:` lines) is read too. A file that cannot be read or is not a Palisade JSON
+    /// report is an error naming it (exit status 2); the others are still merged. Exit
+    /// status otherwise as for `scan`.
     Merge(MergeArgs),
     /// Deployed cloud functions, read live and judged by the serverless rules:
     /// `palisade cloud aws`.

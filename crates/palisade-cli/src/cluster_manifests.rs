@@ -13,9 +13,11 @@ use serde_json::{json, Value};
 #[derive(Debug, Args)]
 #[command(group(ArgGroup::new("workload").required(true).args(["images_job"])))]
 pub struct ManifestsArgs {
-    /// An Indexed Job that scans the images of --images-file in --shards pods, each running
-    /// `palisade image --shard $(JOB_COMPLETION_INDEX)/N` and writing its JSON report to
-    /// its log; `palisade merge` joins them. The list is held in a ConfigMap.
+    /// An Indexed Job (Kubernetes 1.29 or later: it fails the index of a shard that exits 2
+    /// without retrying it) that scans the images of --images-file in --shards pods, each
+    /// running `palisade image --shard $(JOB_COMPLETION_INDEX)/N` and writing its JSON
+    /// report to its log; `palisade merge` reads those logs and joins them. The list is
+    /// held in a ConfigMap. Registries are reached on port 443 without credentials.
     #[arg(long, requires = "images_file")]
     pub images_job: bool,
 
@@ -202,7 +204,14 @@ fn images_job(args: &ManifestsArgs, image: &str, list: &str) -> Vec<Value> {
                 "completionMode": "Indexed",
                 "completions": shards,
                 "parallelism": parallelism,
-                "backoffLimit": shards.saturating_mul(2),
+                // A shard that exits 2 (an image that could not be pulled) has written its
+                // report, errors included: its index fails without a retry, the others go
+                // on. A crash is retried once.
+                "backoffLimitPerIndex": 1,
+                "podFailurePolicy": {"rules": [{
+                    "action": "FailIndex",
+                    "onExitCodes": {"containerName": "scan", "operator": "In", "values": [2]},
+                }]},
                 "ttlSecondsAfterFinished": 86400,
                 "template": {
                     "metadata": {"labels": labels()},

@@ -570,6 +570,30 @@ fn merge_names_a_report_it_cannot_read_and_merges_the_others() {
     let good: Value =
         serde_json::from_str(&std::fs::read_to_string(d.join("good.json")).unwrap()).unwrap();
     assert_eq!(report["findings"], good["findings"]);
+    // a pod's log: the report, then the lines Palisade printed on standard error
+    let good_text = std::fs::read_to_string(d.join("good.json")).unwrap();
+    std::fs::write(
+        d.join("pod.log"),
+        format!("{good_text}warning: no vulnerability database\nerror: reg/app:1: cannot scan the image\n"),
+    )
+    .unwrap();
+    std::fs::write(
+        d.join("tampered.log"),
+        format!("{good_text}{{\"findings\": []}}\n"),
+    )
+    .unwrap();
+    let logs = palisade(d, &["merge", "pod.log", "tampered.log", "-f", "json"]);
+    assert_eq!(logs.status.code(), Some(2));
+    let logs = json_of(&logs);
+    assert_eq!(logs["findings"], good["findings"]);
+    assert_eq!(
+        logs["errors"],
+        json!([{"path": "tampered.log", "message": format!(
+            "line {}: text after the report that is not one of Palisade's error or warning lines",
+            good_text.lines().count() + 1
+        )}])
+    );
+
     // a report merged with itself has its findings once (files scanned add up: merge
     // cannot know that two reports read the same files)
     let same = json_of(&palisade(
