@@ -477,6 +477,30 @@ fn resource_ref(o: &serde_json::Value) -> ResourceRef {
     }
 }
 
+/// The findings as PolicyReports place them: a finding in an image (`--images`) once on
+/// each workload that runs the image, its message naming the image.
+fn on_workloads(findings: &[palisade_core::Finding]) -> Vec<palisade_core::Finding> {
+    let mut placed = Vec::with_capacity(findings.len());
+    for f in findings {
+        let workloads: Vec<&str> = f
+            .evidence
+            .iter()
+            .filter_map(|e| e.label.strip_prefix(palisade_core::Evidence::RUN_BY))
+            .collect();
+        if workloads.is_empty() {
+            placed.push(f.clone());
+            continue;
+        }
+        for workload in workloads {
+            let mut on = f.clone();
+            on.message = format!("{} (image {})", f.message, f.location.path);
+            on.location.path = workload.to_string();
+            placed.push(on);
+        }
+    }
+    placed
+}
+
 fn write_policy_reports(
     report: &palisade_core::ScanReport,
     names: &[String],
@@ -487,8 +511,9 @@ fn write_policy_reports(
         names.iter().map(String::as_str).zip(refs.iter()).collect();
     let resource =
         |f: &palisade_core::Finding| by_name.get(f.location.path.as_str()).map(|r| (*r).clone());
+    let findings = on_workloads(&report.findings);
     let (doc, _) =
-        policyreport::policy_reports(&report.findings, &resource, chrono::Utc::now().timestamp());
+        policyreport::policy_reports(&findings, &resource, chrono::Utc::now().timestamp());
     let text = serde_json::to_string_pretty(&doc)? + "\n";
     crate::manifests::emit(&text, args.report.output.as_deref())?;
     if !args.quiet {

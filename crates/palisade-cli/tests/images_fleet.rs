@@ -494,6 +494,30 @@ fn a_live_cluster_s_running_images_are_scanned_once_per_digest_and_name_their_wo
         stderr(&second)
     );
     assert_eq!(stdout(&second), stdout(&first));
+
+    // PolicyReports place an image's findings on the workloads that run it
+    let reports = json_of(&scan("policyreport"));
+    let shop = reports["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["metadata"]["namespace"] == "shop")
+        .unwrap_or_else(|| panic!("{reports:#}"));
+    let on_web = shop["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["policy"] == "IMG104")
+        .unwrap_or_else(|| panic!("{shop:#}"));
+    assert_eq!(on_web["resources"][0]["kind"], "Deployment");
+    assert_eq!(on_web["resources"][0]["name"], "web");
+    assert!(
+        on_web["message"]
+            .as_str()
+            .unwrap()
+            .ends_with(&format!("(image {web_digest_ref})")),
+        "{on_web}"
+    );
 }
 
 #[test]
