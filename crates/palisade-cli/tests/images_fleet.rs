@@ -330,6 +330,44 @@ fn an_images_list_in_shards_merges_into_the_unsharded_report_byte_for_byte() {
         .unwrap()
         .count();
     assert_eq!(cached, 1, "only the image pinned by digest is cached");
+
+    // a cached result is for one vulnerability database: another one, or the same one
+    // imported again, is a miss
+    let osv = common::repo_root().join("crates/palisade-cli/tests/fixtures/image-osv");
+    std::fs::write(d.join("web.txt"), format!("{web_ref}\n")).unwrap();
+    let mut runs = Vec::new();
+    for _ in 0..2 {
+        let import = palisade(
+            d,
+            &["db", "import", osv.to_str().unwrap(), "--db", "osv.db"],
+        );
+        assert_eq!(import.status.code(), Some(0), "{}", stderr(&import));
+        for _ in 0..2 {
+            let out = palisade(
+                d,
+                &[
+                    "image",
+                    "--list",
+                    "web.txt",
+                    "--insecure",
+                    "--db",
+                    "osv.db",
+                    "-f",
+                    "json",
+                ],
+            );
+            runs.push(stderr(&out).lines().next().unwrap_or_default().to_string());
+        }
+    }
+    assert_eq!(
+        runs,
+        [
+            "1 image: 1 scanned, 0 from the cache, 0 could not be scanned",
+            "1 image: 0 scanned, 1 from the cache, 0 could not be scanned",
+            "1 image: 1 scanned, 0 from the cache, 0 could not be scanned",
+            "1 image: 0 scanned, 1 from the cache, 0 could not be scanned",
+        ]
+    );
 }
 
 fn pod(
