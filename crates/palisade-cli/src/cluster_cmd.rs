@@ -84,7 +84,7 @@ pub struct ClusterArgs {
     /// `run by Deployment/shop/web`). Reports of images pinned by digest are kept in a cache
     /// under Palisade's cache folder ($XDG_CACHE_HOME/palisade/images, else
     /// ~/.cache/palisade/images), reused while the vulnerability database, the rules and
-    /// these options are the same. An image that cannot be pulled is an error naming it and
+    /// these options are the same, and removed after a week. An image that cannot be pulled is an error naming it and
     /// its workloads (exit status 2); the others are still scanned.
     #[arg(long)]
     pub images: bool,

@@ -139,8 +139,11 @@ pub fn scan_images(
     cache: bool,
     quiet: bool,
 ) -> Vec<palisade_core::ScanReport> {
-    let cache =
-        cache.then(|| fleet::ResultCache::new(fleet::ResultCache::default_dir(), engine, settings));
+    let cache = cache.then(|| {
+        let cache = fleet::ResultCache::new(fleet::ResultCache::default_dir(), engine, settings);
+        cache.prune();
+        cache
+    });
     let scans = engine.scan_fleet(images, settings, concurrency, cache.as_ref());
     if !quiet {
         let counts = fleet::FleetCounts::of(&scans);

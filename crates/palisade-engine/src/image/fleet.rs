@@ -289,6 +289,31 @@ impl ResultCache {
         &self.dir
     }
 
+    /// Removes the results not written for [`MAX_AGE`], so that results of databases and
+    /// images long gone do not pile up; answers how many went. Files it cannot remove
+    /// stay (another run may be reading them).
+    pub fn prune(&self) -> usize {
+        let Ok(entries) = std::fs::read_dir(&self.dir) else {
+            return 0;
+        };
+        let now = std::time::SystemTime::now();
+        let mut removed = 0;
+        for entry in entries.flatten() {
+            let old = entry
+                .metadata()
+                .and_then(|m| m.modified())
+                .ok()
+                .and_then(|t| now.duration_since(t).ok())
+                .is_some_and(|age| age > MAX_AGE);
+            let ours = entry.file_name().to_string_lossy().contains(".json")
+                || entry.file_name().to_string_lossy().contains(".tmp");
+            if old && ours && std::fs::remove_file(entry.path()).is_ok() {
+                removed += 1;
+            }
+        }
+        removed
+    }
+
     fn path(&self, digest: &str) -> PathBuf {
         let mut key = Sha256::new();
         key.update(digest.as_bytes());
@@ -321,6 +346,12 @@ impl ResultCache {
         result
     }
 }
+
+/// How long a cached result is kept after it was written: a week, the age at which the
+/// vulnerability database is called stale, so a result this old was made with a database
+/// that has been replaced.
+pub const MAX_AGE: std::time::Duration =
+    std::time::Duration::from_secs(crate::STALE_DAYS as u64 * 24 * 3600);
 
 fn hex(bytes: &[u8]) -> String {
     bytes.iter().map(|b| format!("{b:02x}")).collect()
@@ -603,6 +634,28 @@ mod tests {
                 ),
             ]
         );
+    }
+
+    #[test]
+    fn results_older_than_a_week_are_pruned() {
+        let dir = tempfile::tempdir().unwrap();
+        let cache = ResultCache {
+            dir: dir.path().to_path_buf(),
+            context: String::new(),
+        };
+        cache.put(DIGEST, &ScanReport::default()).unwrap();
+        let old = dir.path().join("old.json");
+        std::fs::write(&old, "{}").unwrap();
+        let month_ago = std::time::SystemTime::now() - std::time::Duration::from_secs(30 * 86400);
+        std::fs::File::options()
+            .write(true)
+            .open(&old)
+            .unwrap()
+            .set_modified(month_ago)
+            .unwrap();
+        assert_eq!(cache.prune(), 1);
+        assert!(!old.exists());
+        assert!(cache.get(DIGEST).is_some(), "a fresh result stays");
     }
 
     #[test]
