@@ -193,3 +193,60 @@ fn one_per_fingerprint(findings: Vec<palisade_core::Finding>) -> Vec<palisade_co
         .map(|(_, f)| f)
         .collect()
 }
+
+#[cfg(test)]
+mod merge_tests {
+    use super::*;
+    use palisade_core::{Finding, Location, Practice, ScanError, Severity};
+
+    fn finding(path: &str, message: &str) -> Finding {
+        Finding {
+            rule_id: "IMG100".into(),
+            practice: Practice::Img,
+            severity: Severity::Medium,
+            title: "Image runs as root".into(),
+            message: message.into(),
+            location: Location::file(path),
+            remediation: None,
+            references: Default::default(),
+            package: None,
+            aliases: vec![],
+            secret: None,
+            evidence: vec![],
+            suppressed: None,
+        }
+    }
+
+    fn report(target: &str, findings: Vec<Finding>, warning: &str) -> ScanReport {
+        ScanReport {
+            targets: vec![target.into()],
+            findings,
+            errors: vec![ScanError::new(target, None, "x")],
+            warnings: vec![warning.into(), "shared".into()],
+            files_scanned: 2,
+            ..ScanReport::default()
+        }
+    }
+
+    #[test]
+    fn merging_is_order_free_and_keeps_one_finding_per_fingerprint() {
+        let a = report(
+            "b:1",
+            vec![finding("b:1", "root"), finding("b:1", "root")],
+            "w-b",
+        );
+        let b = report("a:1", vec![finding("a:1", "root")], "w-a");
+        let ab = merge([a.clone(), b.clone()]);
+        let ba = merge([b, a]);
+        let registry = RuleRegistry::new();
+        let json =
+            |r: &ScanReport| render(r, &registry, Format::Json, RenderOptions::default()).unwrap();
+        assert_eq!(json(&ab), json(&ba));
+        assert_eq!(ab.targets, ["a:1", "b:1"]);
+        assert_eq!(ab.findings.len(), 2);
+        assert_eq!(ab.findings[0].location.path, "a:1");
+        assert_eq!(ab.warnings, ["shared", "w-a", "w-b"]);
+        assert_eq!(ab.errors.len(), 2);
+        assert_eq!(ab.files_scanned, 4);
+    }
+}
