@@ -39,7 +39,8 @@ pub struct ManifestsArgs {
     #[arg(long, value_name = "NS", default_value = "palisade")]
     pub namespace: String,
 
-    /// Palisade's own image, that the pods run.
+    /// Palisade's own image, that the pods run (default:
+    /// `ghcr.io/palisade/palisade:<this version>`; pin it by digest where you can).
     #[arg(long, value_name = "IMAGE")]
     pub image: Option<String>,
 
