@@ -17,7 +17,8 @@ pub struct ManifestsArgs {
     /// without retrying it) that scans the images of --images-file in --shards pods, each
     /// running `palisade image --shard $(JOB_COMPLETION_INDEX)/N` and writing its JSON
     /// report to its log; `palisade merge` reads those logs and joins them. The list is
-    /// held in a ConfigMap. Registries are reached on port 443 without credentials.
+    /// held in a ConfigMap. Registries are reached on port 443, with the credentials of
+    /// --registry-secret when given.
     #[arg(long, requires = "images_file")]
     pub images_job: bool,
 
@@ -44,6 +45,12 @@ pub struct ManifestsArgs {
     #[arg(long, value_name = "IMAGE")]
     pub image: Option<String>,
 
+    /// A Secret of type `kubernetes.io/dockerconfigjson` in --namespace (as `kubectl create
+    /// secret docker-registry NAME` makes it) with the credentials of private registries:
+    /// mounted read-only in the pods as their Docker config (`DOCKER_CONFIG`).
+    #[arg(long, value_name = "NAME")]
+    pub registry_secret: Option<String>,
+
     /// Write the manifests to FILE instead of standard output.
     #[arg(short, long, value_name = "FILE")]
     pub output: Option<PathBuf>,
@@ -56,6 +63,9 @@ const MAX_LIST_BYTES: u64 = 1 << 20;
 
 pub fn run(args: ManifestsArgs) -> anyhow::Result<u8> {
     dns_label("--namespace", &args.namespace)?;
+    if let Some(secret) = &args.registry_secret {
+        dns_subdomain("--registry-secret", secret)?;
+    }
     let image = args
         .image
         .clone()
@@ -137,6 +147,26 @@ fn dns_label(option: &str, value: &str) -> anyhow::Result<()> {
     Ok(())
 }
 
+/// A DNS subdomain (RFC 1123), as Kubernetes wants Secret names.
+fn dns_subdomain(option: &str, value: &str) -> anyhow::Result<()> {
+    let ok = value.len() <= 253
+        && value.split('.').all(|label| {
+            !label.is_empty()
+                && label
+                    .bytes()
+                    .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+                && !label.starts_with('-')
+                && !label.ends_with('-')
+        });
+    if !ok {
+        anyhow::bail!(
+            "{option} `{}`: not a Kubernetes object name (lowercase letters, digits, `-` and `.`)",
+            palisade_core::text::printable(value)
+        );
+    }
+    Ok(())
+}
+
 fn labels() -> Value {
     json!({"app.kubernetes.io/name": NAME, "app.kubernetes.io/part-of": "palisade"})
 }
@@ -175,6 +205,23 @@ fn images_job(args: &ManifestsArgs, image: &str, list: &str) -> Vec<Value> {
         "palisade.dev/ignore": "NET004",
         "palisade.dev/ignore-reason": "the pods pull images from registries whose addresses are not known here; narrow the egress with ipBlocks of your registries",
     });
+    let mut env = vec![json!({"name": "XDG_CACHE_HOME", "value": "/cache"})];
+    let mut mounts = vec![
+        json!({"name": "images", "mountPath": "/etc/palisade/images", "readOnly": true}),
+        json!({"name": "cache", "mountPath": "/cache"}),
+    ];
+    let mut volumes = vec![
+        json!({"name": "images", "configMap": {"name": format!("{NAME}-list")}}),
+        json!({"name": "cache", "emptyDir": {"sizeLimit": "8Gi"}}),
+    ];
+    if let Some(secret) = &args.registry_secret {
+        env.push(json!({"name": "DOCKER_CONFIG", "value": "/etc/palisade/docker"}));
+        mounts.push(json!({"name": "registry-credentials", "mountPath": "/etc/palisade/docker", "readOnly": true}));
+        volumes.push(json!({"name": "registry-credentials", "secret": {
+            "secretName": secret,
+            "items": [{"key": ".dockerconfigjson", "path": "config.json"}],
+        }}));
+    }
     vec![
         json!({
             "apiVersion": "v1",
@@ -233,7 +280,7 @@ fn images_job(args: &ManifestsArgs, image: &str, list: &str) -> Vec<Value> {
                             // Kubernetes expands $(JOB_COMPLETION_INDEX) from the pod's env.
                             "args": ["image", "--shard", format!("$(JOB_COMPLETION_INDEX)/{shards}"),
                                      "/etc/palisade/images/images.txt", "-f", "json", "-q", "--fail-on", "never"],
-                            "env": [{"name": "XDG_CACHE_HOME", "value": "/cache"}],
+                            "env": env,
                             "resources": {
                                 "requests": {"cpu": "500m", "memory": "512Mi", "ephemeral-storage": "1Gi"},
                                 "limits": {"cpu": "2", "memory": "2Gi", "ephemeral-storage": "8Gi"},
@@ -244,15 +291,9 @@ fn images_job(args: &ManifestsArgs, image: &str, list: &str) -> Vec<Value> {
                                 "runAsNonRoot": true,
                                 "capabilities": {"drop": ["ALL"]},
                             },
-                            "volumeMounts": [
-                                {"name": "images", "mountPath": "/etc/palisade/images", "readOnly": true},
-                                {"name": "cache", "mountPath": "/cache"},
-                            ],
+                            "volumeMounts": mounts,
                         }],
-                        "volumes": [
-                            {"name": "images", "configMap": {"name": format!("{NAME}-list")}},
-                            {"name": "cache", "emptyDir": {"sizeLimit": "8Gi"}},
-                        ],
+                        "volumes": volumes,
                     },
                 },
             },

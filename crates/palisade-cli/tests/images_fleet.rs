@@ -729,6 +729,39 @@ fn the_images_job_is_an_indexed_job_that_passes_palisade_s_own_rules() {
     assert_eq!(report["findings"], json!([]), "{:#}", report["findings"]);
     assert_eq!(scan.status.code(), Some(0), "{}", stderr(&scan));
 
+    // private registries: the credentials Secret is mounted as the Docker config, and the
+    // manifests still pass
+    let out = palisade(
+        d,
+        &[
+            "cluster",
+            "manifests",
+            "--images-job",
+            "--images-file",
+            "images.txt",
+            "--registry-secret",
+            "regcred",
+            "-o",
+            "private.yaml",
+        ],
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let private = std::fs::read_to_string(d.join("private.yaml")).unwrap();
+    assert!(private.contains("secretName: regcred"), "{private}");
+    assert!(private.contains("DOCKER_CONFIG"), "{private}");
+    let scan = palisade(
+        d,
+        &[
+            "scan",
+            "private.yaml",
+            "--min-severity",
+            "medium",
+            "-f",
+            "json",
+        ],
+    );
+    assert_eq!(json_of(&scan)["findings"], json!([]));
+
     // without a list there is nothing to shard; a bad namespace is refused
     let out = palisade(d, &["cluster", "manifests", "--images-job"]);
     assert_eq!(out.status.code(), Some(2));
