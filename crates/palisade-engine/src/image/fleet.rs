@@ -364,6 +364,8 @@ pub struct FleetScan {
     pub report: ScanReport,
     /// The report came from the cache.
     pub cached: bool,
+    /// The image could not be pulled or analysed: the report holds only that error.
+    pub failed: bool,
 }
 
 /// What a fleet scan did, for a summary line.
@@ -378,10 +380,7 @@ impl FleetCounts {
     pub fn of(scans: &[FleetScan]) -> FleetCounts {
         let mut counts = FleetCounts::default();
         for scan in scans {
-            if !scan.report.errors.is_empty()
-                && scan.report.findings.is_empty()
-                && scan.report.files_scanned == 0
-            {
+            if scan.failed {
                 counts.failed += 1;
             } else if scan.cached {
                 counts.cached += 1;
@@ -435,6 +434,7 @@ impl Engine {
                     .unwrap_or_else(|| FleetScan {
                         report: failed(image, "the scan of this image did not finish"),
                         cached: false,
+                        failed: true,
                     })
             })
             .collect()
@@ -451,6 +451,7 @@ impl Engine {
             return FleetScan {
                 report: named(report, image),
                 cached: true,
+                failed: false,
             };
         }
         let scanned = open(Some(&image.reference), None, settings)
@@ -465,6 +466,7 @@ impl Engine {
                 return FleetScan {
                     report: failed(image, &format!("cannot scan the image: {reason}")),
                     cached: false,
+                    failed: true,
                 };
             }
         };
@@ -483,6 +485,7 @@ impl Engine {
         FleetScan {
             report: named(report, image),
             cached: false,
+            failed: false,
         }
     }
 }
