@@ -372,6 +372,12 @@ pub struct ScanArgs {
     /// The Kubernetes version Helm charts see in `.Capabilities.KubeVersion` (default 1.20).
     #[arg(long = "kube-version", value_name = "VERSION")]
     pub kube_version: Option<String>,
+
+    /// Render Helm charts without checking their values against `values.schema.json`
+    /// (helm's `--skip-schema-validation`); by default values the schema refuses make the
+    /// chart an error, as they make `helm template` fail.
+    #[arg(long = "helm-skip-schema-validation")]
+    pub helm_skip_schema_validation: bool,
 }
 
 /// How a report is written and when it fails the run: the same options for `scan`,

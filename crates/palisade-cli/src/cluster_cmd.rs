@@ -263,6 +263,8 @@ pub fn run(mut args: ClusterArgs) -> anyhow::Result<u8> {
     if args.list_images {
         return list_images(&images, &errors, &warnings, &args);
     }
+    // The rules on what runs (pod status, what refers to what) read the pods themselves.
+    let live = engine.scan_live(&objects);
     let through = palisade_engine::judge_through_controllers(&mut objects);
     if through > 0 && !args.quiet {
         warnings.push(format!(
@@ -278,6 +280,9 @@ pub fn run(mut args: ClusterArgs) -> anyhow::Result<u8> {
     let count = objects.len();
     let scan = engine.scan_objects_owned(objects);
     let mut report = scan.report;
+    report.findings.extend(live.findings);
+    report.suppressed.extend(live.suppressed);
+    report.sort();
     report
         .findings
         .retain(|f| !withheld.contains(f.rule_id.as_ref()));

@@ -38,6 +38,9 @@ pub struct RenderArgs {
     /// Helm: leave out test hooks.
     #[arg(long = "skip-tests")]
     pub skip_tests: bool,
+    /// Helm: do not check the values against the chart's `values.schema.json`.
+    #[arg(long = "skip-schema-validation")]
+    pub skip_schema_validation: bool,
     /// Helm: a template rendering the release name.
     #[arg(long = "name-template", value_name = "TEMPLATE")]
     pub name_template: Option<String>,
@@ -59,6 +62,7 @@ impl RenderArgs {
             || self.include_crds
             || !self.show_only.is_empty()
             || self.skip_tests
+            || self.skip_schema_validation
             || self.name_template.is_some()
             || self.generate_name
             || self.namespace.is_some()
@@ -142,6 +146,7 @@ fn render_chart(args: &RenderArgs, name: Option<String>, chart: &Path) -> anyhow
         include_crds: args.include_crds,
         show_only: args.show_only.clone(),
         skip_tests: args.skip_tests,
+        skip_schema_validation: args.skip_schema_validation,
         ..Default::default()
     };
     match palisade_helm::render(chart, &options) {
@@ -157,7 +162,7 @@ fn render_chart(args: &RenderArgs, name: Option<String>, chart: &Path) -> anyhow
             };
             eprintln!(
                 "error: {}{}",
-                palisade_core::text::printable(&palisade_secrets::redact(&e.to_string())),
+                palisade_core::text::printable_lines(&palisade_secrets::redact(&e.to_string())),
                 palisade_core::text::printable(&place)
             );
             Ok(EXIT_ERROR)

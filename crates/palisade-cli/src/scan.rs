@@ -94,6 +94,7 @@ pub fn run(args: ScanArgs) -> anyhow::Result<u8> {
             release: args.helm_release.clone(),
             namespace: args.helm_namespace.clone(),
             kube_version: args.kube_version.clone(),
+            skip_schema_validation: args.helm_skip_schema_validation,
         },
     })?;
     let bar = Bar::new(

@@ -537,3 +537,73 @@ fn bench_live_cluster_against_its_dump() {
         if live == offline { "yes" } else { "NO" }
     );
 }
+
+/// The rules on a running cluster's state (pod status, digests pulled, what refers to
+/// what) see the same through the API as in a dump of the same objects, and name the
+/// controller a person edits, with the field.
+#[test]
+fn live_state_rules_agree_between_the_api_and_a_dump() {
+    const LIVE: &[&str] = &["IMG004", "ISO024", "ISO025", "ISO026", "SEC203"];
+    let dump = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/fixtures/cluster-live-state.json"
+    );
+    let list: Value = serde_json::from_slice(&std::fs::read(dump).unwrap()).unwrap();
+    let objects = list["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|o| (plural(o["kind"].as_str().unwrap()), o.clone()))
+        .collect();
+    let server = ApiServer::start(Behaviour {
+        token: TOKEN.to_string(),
+        objects,
+        ..Behaviour::default()
+    });
+    let tmp = tempfile::tempdir().unwrap();
+    let live = json_of(&run(&server, tmp.path(), TOKEN, &[]));
+    let offline = json_of(&palisade(
+        tmp.path(),
+        &["cluster", "--from-dump", dump, "-f", "json"],
+    ));
+    let of = |json: &Value, list: &str| -> Vec<(String, String, String, String)> {
+        let mut found: Vec<_> = json[list]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|f| LIVE.contains(&f["rule_id"].as_str().unwrap()))
+            .map(|f| {
+                let text = |v: &Value| v.as_str().unwrap_or_default().to_string();
+                (
+                    text(&f["rule_id"]),
+                    text(&f["location"]["path"]),
+                    text(&f["location"]["field"]),
+                    text(&f["message"]),
+                )
+            })
+            .collect();
+        found.sort();
+        found
+    };
+    let expected = [
+        ("IMG004", "Deployment/shop/web", "spec.template.spec.containers[0].image",
+         "container \"web\" runs ghcr.io/shop/web:2.4 as 2 different digests across replicas: sha256:3b1d7a5c0e9f (2 pods), sha256:9f8e7d6c5b4a (1 pod)"),
+        ("ISO024", "Deployment/shop/web", "spec.template.spec.serviceAccountName",
+         "pods run with the API token of ServiceAccount shop/web mounted, and no RoleBinding or ClusterRoleBinding grants that account anything"),
+        ("ISO025", "DaemonSet/monitoring/node-agent", "spec.template.spec.containers[0].securityContext.privileged",
+         "container \"agent\" is running privileged in 2 pods on node-a, node-b"),
+        ("ISO026", "Deployment/kube-system/metrics-sync", "spec.template.spec.containers[0].image",
+         "Deployment runs in the system namespace kube-system with image docker.io/library/alpine:3.20, not a cluster component's"),
+        ("SEC203", "Secret/shop/old-stripe-key", "",
+         "Secret shop/old-stripe-key is not mounted, used in env or as a pull secret by any workload, nor named by any other object"),
+    ]
+    .map(|(a, b, c, d)| (a.to_string(), b.to_string(), c.to_string(), d.to_string()));
+    assert_eq!(of(&live, "findings"), expected);
+    assert_eq!(of(&offline, "findings"), expected);
+    // The annotation on the Secret silences SEC203 for it, in both.
+    for json in [&live, &offline] {
+        let suppressed = of(json, "suppressed");
+        assert_eq!(suppressed.len(), 1, "{suppressed:?}");
+        assert_eq!(suppressed[0].1, "Secret/shop/legacy-ftp");
+    }
+}

@@ -172,6 +172,8 @@ spec:
     assert_eq!(privileged.len(), 1, "{json:#}");
     let location = &privileged[0]["location"];
     assert_eq!(location["path"], "chart/templates/deployment.yaml");
+    // the template line that writes the field
+    assert_eq!(location["line"], 13, "{location:#}");
     assert_eq!(location["resource"], "Deployment/prod/shop-web");
     assert_eq!(location["rendered"]["path"], "chart");
     assert!(json["errors"].as_array().unwrap().is_empty(), "{json:#}");
@@ -265,8 +267,67 @@ fn scan_renders_a_chart_archive() {
         privileged[0]["location"]["path"],
         "pod-0.1.0.tgz/templates/pod.yaml"
     );
+    // the line inside the archive's template
+    assert_eq!(privileged[0]["location"]["line"], 8, "{json:#}");
     assert_eq!(
         privileged[0]["location"]["rendered"]["path"],
         "pod-0.1.0.tgz"
     );
+}
+
+#[test]
+fn values_the_chart_schema_refuses_are_an_error_unless_the_check_is_skipped() {
+    let dir = tempfile::tempdir().unwrap();
+    chart(dir.path());
+    write(
+        dir.path(),
+        "chart/values.schema.json",
+        r#"{"$schema": "http://json-schema.org/draft-07/schema#", "required": ["image"],
+            "properties": {"replicas": {"type": "integer", "minimum": 1}}}"#,
+    );
+    // `palisade render` fails as `helm template` does, with Helm's words
+    let out = palisade(dir.path(), &["render", "chart", "--set", "replicas=0"]);
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    assert!(stdout(&out).is_empty());
+    assert!(
+        stderr(&out).contains(
+            "values don't meet the specifications of the schema(s) in the following chart(s):\nweb:\n- at '/replicas': minimum: got 0, want 1"
+        ),
+        "{}",
+        stderr(&out)
+    );
+    let out = palisade(
+        dir.path(),
+        &[
+            "render",
+            "chart",
+            "--set",
+            "replicas=0",
+            "--skip-schema-validation",
+        ],
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert!(stdout(&out).contains("replicas: 0"));
+
+    // `palisade scan`: the chart is an error naming it, never a green scan of nothing
+    let scan = |extra: &[&str]| {
+        let mut args = vec!["scan", ".", "--format", "json", "--scanners", "misconfig"];
+        args.extend_from_slice(extra);
+        let out = palisade(dir.path(), &args);
+        let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+        (out.status.code(), json)
+    };
+    let (code, json) = scan(&["--helm-set", "replicas=0"]);
+    assert_eq!(code, Some(2), "{json:#}");
+    let message = json["errors"][0]["message"].as_str().unwrap();
+    assert!(
+        message.contains("- at '/replicas': minimum: got 0, want 1"),
+        "{message}"
+    );
+    let (code, json) = scan(&["--helm-set", "replicas=0", "--helm-skip-schema-validation"]);
+    assert_ne!(code, Some(2), "{json:#}");
+    assert!(json["errors"].as_array().unwrap().is_empty(), "{json:#}");
+    let (code, json) = scan(&["--helm-set", "replicas=2"]);
+    assert_ne!(code, Some(2), "{json:#}");
+    assert!(json["errors"].as_array().unwrap().is_empty(), "{json:#}");
 }

@@ -11,8 +11,8 @@
 //! rendered the same way (`palisade-helm`, as `helm template` with the scan's `--helm-*`
 //! options): the chart's files are scanned for secrets only, its rendered output as
 //! manifests, and a finding there is moved to the template that wrote the document (the
-//! `# Source:` of `helm template`), without a line: the template line of a rendered field is
-//! not traced.
+//! `# Source:` of `helm template`) and to the line of that template that writes the field
+//! (or its nearest key the template spells out: [`crate::helm_lines`]).
 
 use std::collections::{BTreeSet, HashMap, HashSet};
 use std::path::{Component, Path, PathBuf};
@@ -49,8 +49,59 @@ struct RenderedMap {
 enum LineMap {
     /// Kustomize: the file and line of every field.
     Kustomize(palisade_kustomize::RenderedYaml),
-    /// Helm: (first rendered line of a document, its template relative to the scan root).
-    Helm(Vec<(u32, String)>),
+    /// Helm: the rendered documents and the templates that wrote them.
+    Helm(HelmMap),
+}
+
+/// Where the documents of a chart's rendered output came from.
+struct HelmMap {
+    /// (line of a document's `# Source:` comment, its template relative to the scan root,
+    /// the template as `helm template` names it).
+    sources: Vec<(u32, String, String)>,
+    /// The rendered output.
+    text: String,
+    /// Templates by their `# Source:` name, for a chart read from an archive; a chart
+    /// folder's templates are read from disk when a finding needs them.
+    templates: Option<HashMap<String, Vec<u8>>>,
+}
+
+impl HelmMap {
+    /// The template line that wrote the field at rendered `line`/`column`, from the field's
+    /// path in its rendered document ([`crate::helm_lines`]).
+    fn template_line(&self, root: &Path, line: u32, column: u32) -> Option<u32> {
+        let index = self
+            .sources
+            .iter()
+            .rposition(|(start, _, _)| *start <= line)?;
+        let (start, template, source) = &self.sources[index];
+        let end = self
+            .sources
+            .get(index + 1)
+            .map_or(u32::MAX, |(next, _, _)| next.saturating_sub(1));
+        let document: String = self
+            .text
+            .lines()
+            .skip(*start as usize - 1)
+            .take((end - start) as usize)
+            .collect::<Vec<_>>()
+            .join("\n");
+        let tree = palisade_yaml::load(&document).ok()?;
+        let mut field = String::new();
+        let found =
+            crate::objects::field_at(&tree.first()?.root, line - start + 1, column, &mut field);
+        if !found || field.is_empty() {
+            return None;
+        }
+        let text = match &self.templates {
+            Some(templates) => String::from_utf8_lossy(templates.get(source)?).into_owned(),
+            None => palisade_core::fsio::read_to_string_limited(
+                &root.join(template),
+                crate::scan::MAX_DOCUMENT_BYTES,
+            )
+            .ok()?,
+        };
+        crate::helm_lines::template_line(&text, &field)
+    }
 }
 
 impl Renderings {
@@ -241,6 +292,7 @@ fn prepare_charts(
         value_files: helm.values.clone(),
         set: helm.set.clone(),
         kube_version: helm.kube_version.clone(),
+        skip_schema_validation: helm.skip_schema_validation,
         ..Default::default()
     };
     let mut rendered_entries = Vec::new();
@@ -250,6 +302,7 @@ fn prepare_charts(
         add_chart(
             &dir_display,
             root,
+            None,
             result,
             report,
             out,
@@ -316,6 +369,7 @@ fn prepare_charts(
         add_chart(
             &entry.display,
             &root,
+            Some(&chart),
             result,
             report,
             out,
@@ -342,6 +396,7 @@ fn looks_like_chart_archive(display: &str) -> bool {
 fn add_chart(
     label: &str,
     root: &Path,
+    archive: Option<&palisade_helm::Chart>,
     result: Result<palisade_helm::Rendering, palisade_helm::HelmError>,
     report: &mut ScanReport,
     out: &mut Renderings,
@@ -353,7 +408,11 @@ fn add_chart(
             let mut sources = Vec::new();
             for (i, line) in text.lines().enumerate() {
                 if let Some(source) = line.strip_prefix("# Source: ") {
-                    sources.push((i as u32 + 1, inside_chart(label, source)));
+                    sources.push((
+                        i as u32 + 1,
+                        inside_chart(label, source),
+                        source.to_string(),
+                    ));
                 }
             }
             let name = format!("{label}/Chart.yaml (rendered).yaml");
@@ -362,7 +421,15 @@ fn add_chart(
             out.maps.insert(
                 name,
                 RenderedMap {
-                    lines: LineMap::Helm(sources),
+                    lines: LineMap::Helm(HelmMap {
+                        sources,
+                        text,
+                        templates: archive.map(|chart| {
+                            let mut templates = HashMap::new();
+                            chart_files(chart, chart.name(), &mut templates);
+                            templates
+                        }),
+                    }),
                     kustomization: label.to_string(),
                     root: root.to_path_buf(),
                 },
@@ -383,6 +450,23 @@ fn add_chart(
                 ),
             ));
         }
+    }
+}
+
+/// The files of a chart and its subcharts by the names `helm template` gives them in
+/// `# Source:` (`web/templates/x.yaml`, `web/charts/db/templates/y.yaml`).
+fn chart_files(chart: &palisade_helm::Chart, prefix: &str, out: &mut HashMap<String, Vec<u8>>) {
+    for (path, bytes) in &chart.files {
+        if path.contains("templates/") {
+            out.insert(format!("{prefix}/{path}"), bytes.clone());
+        }
+    }
+    for dependency in &chart.dependencies {
+        chart_files(
+            dependency,
+            &format!("{prefix}/charts/{}", dependency.name()),
+            out,
+        );
     }
 }
 
@@ -431,16 +515,19 @@ impl Renderings {
         };
         let yaml = match &map.lines {
             LineMap::Kustomize(yaml) => yaml,
-            LineMap::Helm(sources) => {
+            LineMap::Helm(helm) => {
                 let template = location.line.and_then(|l| {
-                    sources
+                    helm.sources
                         .iter()
-                        .take_while(|(start, _)| *start <= l)
+                        .take_while(|(start, _, _)| *start <= l)
                         .last()
-                        .map(|(_, t)| t.clone())
+                        .map(|(_, t, _)| t.clone())
                 });
+                let line = location
+                    .line
+                    .and_then(|l| helm.template_line(&map.root, l, location.column.unwrap_or(0)));
                 location.path = template.unwrap_or_else(|| map.kustomization.clone());
-                location.line = None;
+                location.line = line;
                 location.column = None;
                 location.rendered = Some(Box::new(rendered));
                 return;

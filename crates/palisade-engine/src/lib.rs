@@ -40,6 +40,7 @@
 
 mod cluster;
 mod dockerfile;
+mod helm_lines;
 pub mod image;
 mod java;
 mod kustomize;
@@ -109,6 +110,7 @@ pub fn registry() -> palisade_core::RuleRegistry {
     let mut registry = palisade_core::RuleRegistry::new();
     for rules in [
         palisade_iac::rules(),
+        palisade_iac::live_rules(),
         palisade_dockerfile::rules(),
         palisade_serverless::rules(),
         palisade_rbac::rules(),

@@ -174,9 +174,65 @@ impl Engine {
     }
 }
 
+impl Engine {
+    /// The rules that judge a running cluster's state (pod status, what refers to what)
+    /// over `objects` as the API returned them, pods not yet folded into their controllers:
+    /// each finding names the object a person changes, with its field path, and goes
+    /// through the `palisade.dev/ignore` annotation of that object, `palisade.toml` and the
+    /// filters like every other finding.
+    pub fn scan_live(&self, objects: &[serde_json::Value]) -> ScanReport {
+        let options = palisade_iac::kubernetes::live::LiveOptions {
+            system_images: self
+                .settings
+                .config
+                .kubernetes
+                .get("system_images")
+                .and_then(|v| v.as_array())
+                .map(|a| {
+                    a.iter()
+                        .filter_map(|v| v.as_str().map(str::to_string))
+                        .collect()
+                })
+                .unwrap_or_default(),
+        };
+        let mut report = ScanReport::default();
+        let none = palisade_core::InlineIgnores::default();
+        for live in palisade_iac::kubernetes::live::check(objects, &options) {
+            let object = &objects[live.object];
+            let name = object_name(object);
+            let mut finding = live.finding;
+            finding.location.path = name.clone();
+            finding.location.resource = Some(name.clone());
+            let markers = palisade_core::ObjectMarkers {
+                annotation: palisade_iac::kubernetes::ignored_rules(
+                    object
+                        .pointer("/metadata/annotations")
+                        .and_then(|a| a.get(palisade_iac::kubernetes::IGNORE_ANNOTATION))
+                        .and_then(|v| v.as_str())
+                        .unwrap_or(""),
+                )
+                .map(str::to_string)
+                .collect(),
+                annotation_name: palisade_iac::kubernetes::IGNORE_ANNOTATION,
+                resource: name,
+                start_line: 0,
+            };
+            match palisade_core::suppression(&none, Some(&markers), &finding) {
+                Some(by) => {
+                    finding.suppressed = Some(Box::new(by));
+                    report.suppressed.push(finding);
+                }
+                None => report.findings.push(finding),
+            }
+        }
+        self.finish(&mut report);
+        report
+    }
+}
+
 /// Writes into `path` the field path of the node at (`line`, `column`) under `node`: the
 /// deepest node starting there (or, without a column, the first on that line).
-fn field_at(node: &Node, line: u32, column: u32, path: &mut String) -> bool {
+pub(crate) fn field_at(node: &Node, line: u32, column: u32, path: &mut String) -> bool {
     let here = |n: &Node| n.pos.line == line && (column == 0 || n.pos.column == column);
     match &node.kind {
         NodeKind::Map(entries) => {
@@ -274,12 +330,19 @@ pub fn rules_reading(kind: &str) -> &'static [&'static str] {
         "IMG001", "IMG002", "IMG003", "ISO001", "ISO002", "ISO003", "ISO004", "ISO005", "ISO006",
         "ISO007", "ISO008", "ISO009", "ISO010", "ISO011", "ISO012", "ISO013", "ISO014", "ISO015",
         "ISO016", "ISO017", "ISO018", "ISO019", "ISO020", "ISO021", "ISO023", "SEC202", "RBAC014",
-        "SEC210", "NET001", "NET002", "NET003", "NET004", "NET007", "NET008", "NET009",
+        "SEC210", "NET001", "NET002", "NET003", "NET004", "NET007", "NET008", "NET009", "IMG004",
+        "ISO024", "ISO025", "ISO026", "SEC203",
     ];
     /// Rules that read roles and bindings.
     const RBAC: &[&str] = &[
         "RBAC001", "RBAC002", "RBAC003", "RBAC004", "RBAC005", "RBAC006", "RBAC007", "RBAC008",
         "RBAC009", "RBAC010", "RBAC011", "RBAC012", "RBAC013", "RBAC014", "RBAC015", "SEC210",
+    ];
+    /// The rules that read roles, and those that only ask whether a binding exists.
+    const RBAC_BINDINGS: &[&str] = &[
+        "RBAC001", "RBAC002", "RBAC003", "RBAC004", "RBAC005", "RBAC006", "RBAC007", "RBAC008",
+        "RBAC009", "RBAC010", "RBAC011", "RBAC012", "RBAC013", "RBAC014", "RBAC015", "SEC210",
+        "ISO024",
     ];
     match kind {
         "Pod"
@@ -290,22 +353,25 @@ pub fn rules_reading(kind: &str) -> &'static [&'static str] {
         | "ReplicationController"
         | "Job"
         | "CronJob" => WORKLOAD,
-        "Role" | "ClusterRole" | "RoleBinding" | "ClusterRoleBinding" => RBAC,
+        "Role" | "ClusterRole" => RBAC,
+        // Whether a service account has any permission at all (ISO024).
+        "RoleBinding" | "ClusterRoleBinding" => RBAC_BINDINGS,
         // Namespace labels: Pod Security enforcement, and namespaceSelector peers.
         "Namespace" => &["ISO022", "NET008"],
         // Whether a pod's token is mounted comes from its ServiceAccount too.
-        "ServiceAccount" => &["ISO020", "RBAC014", "SEC210"],
+        "ServiceAccount" => &["ISO020", "RBAC014", "SEC210", "SEC203"],
         "ConfigMap" => &["SEC201"],
+        // Secrets are read for their metadata: which ones nothing refers to.
+        "Secret" => &["SEC203"],
         "NetworkPolicy" => &[
             "NET001", "NET002", "NET003", "NET004", "NET005", "NET006", "NET007", "NET008",
             "NET009",
         ],
         // What a LoadBalancer/NodePort Service or an Ingress exposes.
         "Service" => &["ISO021", "NET004", "NET007", "NET008"],
-        "Ingress" => &["NET004", "NET007", "NET008"],
+        "Ingress" => &["NET004", "NET007", "NET008", "SEC203"],
         "RuntimeClass" => &["ISO021"],
-        // Secrets (metadata only) and webhook configurations are listed for rules to
-        // come: no rule reads them yet.
+        // Webhook configurations are listed for rules to come: no rule reads them yet.
         _ => &[],
     }
 }
@@ -316,7 +382,8 @@ pub fn rules_reading(kind: &str) -> &'static [&'static str] {
 /// withheld. A subset of [`rules_reading`].
 pub fn rules_misled_without(kind: &str) -> &'static [&'static str] {
     match kind {
-        // A policy selecting no workload, when the workloads were not all read.
+        // A policy selecting no workload, or a secret that no workload mounts, when the
+        // workloads were not all read.
         "Pod"
         | "Deployment"
         | "DaemonSet"
@@ -324,15 +391,19 @@ pub fn rules_misled_without(kind: &str) -> &'static [&'static str] {
         | "ReplicaSet"
         | "ReplicationController"
         | "Job"
-        | "CronJob" => &["NET009"],
+        | "CronJob" => &["NET009", "SEC203"],
         // A binding to a role that does not exist.
         "Role" | "ClusterRole" => &["RBAC015"],
+        // An account that no binding names, when the bindings were not all read.
+        "RoleBinding" | "ClusterRoleBinding" => &["ISO024"],
         // Token mounting taken as on when the ServiceAccount's setting is unknown.
-        "ServiceAccount" => &["ISO020", "RBAC014", "SEC210"],
+        "ServiceAccount" => &["ISO020", "RBAC014", "SEC210", "SEC203"],
         // Namespaces and workloads without policies, reachability without policies.
         "NetworkPolicy" => &["NET001", "NET002", "NET003", "NET007", "NET008"],
         // A public endpoint's open port is accepted only when its Service or Ingress is seen.
-        "Service" | "Ingress" => &["NET004"],
+        "Service" => &["NET004"],
+        // ...and a secret that no Ingress serves, when the Ingresses were not all read.
+        "Ingress" => &["NET004", "SEC203"],
         // A RuntimeClass that was not read is taken as not sandboxed.
         "RuntimeClass" => &["ISO021"],
         _ => &[],

@@ -85,6 +85,8 @@ pub struct HelmSettings {
     pub namespace: Option<String>,
     /// The Kubernetes version `.Capabilities.KubeVersion` reports.
     pub kube_version: Option<String>,
+    /// Do not check values against `values.schema.json`.
+    pub skip_schema_validation: bool,
 }
 
 impl Default for Settings {

@@ -6,7 +6,7 @@
 #[error(
     "{}: {}",
     palisade_core::text::printable(chart),
-    palisade_core::text::printable(message)
+    palisade_core::text::printable_lines(message)
 )]
 pub struct HelmError {
     /// The chart as the user named it (a directory or an archive).

@@ -24,6 +24,7 @@ pub mod chart;
 mod engine;
 mod error;
 mod output;
+mod schema;
 mod values;
 
 use std::collections::BTreeMap;
@@ -64,6 +65,9 @@ pub struct RenderOptions {
     pub show_only: Vec<String>,
     /// `--skip-tests`.
     pub skip_tests: bool,
+    /// `--skip-schema-validation`: render without checking values against
+    /// `values.schema.json`.
+    pub skip_schema_validation: bool,
     /// Bounds on what the chart may read.
     pub limits: Limits,
 }
@@ -175,6 +179,15 @@ pub fn render_chart(
     let mut tree = Vec::new();
     let top_name = chart.name().to_string();
     collect(chart, &top_name, &mut top_values, &Map::new(), &mut tree).map_err(&fail)?;
+    if !options.skip_schema_validation {
+        let mut problems = String::new();
+        schema::validate(chart, &top_values, &mut problems);
+        if !problems.is_empty() {
+            return Err(fail(format!(
+                "values don't meet the specifications of the schema(s) in the following chart(s):\n{problems}"
+            )));
+        }
+    }
     let mut nodes = Vec::new();
     flatten(chart, &top_name, &top_values, &tree, &mut nodes);
 

@@ -11,3 +11,8 @@ pub mod kubernetes;
 pub fn rules() -> Vec<&'static palisade_core::RuleMeta> {
     kubernetes::rules::all().iter().map(|r| r.meta).collect()
 }
+
+/// The rules that judge a running cluster's state (`palisade cluster`), not manifests.
+pub fn live_rules() -> Vec<&'static palisade_core::RuleMeta> {
+    kubernetes::live::rules()
+}

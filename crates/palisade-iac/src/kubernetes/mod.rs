@@ -3,6 +3,7 @@
 //! ServiceAccounts, Namespaces), and the rules.
 
 mod context;
+pub mod live;
 mod object;
 mod pod;
 pub mod rules;
@@ -15,7 +16,7 @@ use palisade_yaml::Document;
 use rayon::prelude::*;
 
 pub use context::{may_contribute, ClusterContext};
-pub use object::{objects_from_documents, K8sObject};
+pub use object::{ignored_rules, objects_from_documents, K8sObject, IGNORE_ANNOTATION};
 pub use pod::{ContainerKind, ContainerRef, PodView};
 pub use selector::{LabelSelector, Requirement, SelectorError};
 

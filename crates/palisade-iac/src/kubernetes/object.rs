@@ -94,14 +94,21 @@ impl K8sObject {
     }
 
     pub fn ignored_rules(&self) -> impl Iterator<Item = &str> {
-        self.annotations
-            .get(IGNORE_ANNOTATION)
-            .map(|v| v.as_str())
-            .unwrap_or("")
-            .split([',', ' '])
-            .map(str::trim)
-            .filter(|s| !s.is_empty())
+        ignored_rules(
+            self.annotations
+                .get(IGNORE_ANNOTATION)
+                .map(|v| v.as_str())
+                .unwrap_or(""),
+        )
     }
+}
+
+/// The rule ids (or `*`) a `palisade.dev/ignore` annotation's value lists.
+pub fn ignored_rules(annotation: &str) -> impl Iterator<Item = &str> {
+    annotation
+        .split([',', ' '])
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
 }
 
 /// A mapping of strings (labels, annotations, selectors); non-string values are skipped.

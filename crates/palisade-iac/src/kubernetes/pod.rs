@@ -78,7 +78,7 @@ pub struct PodView<'a> {
 }
 
 /// Path from the object root to the pod template, per workload kind.
-fn template_path(api_version: &str, kind: &str) -> Option<&'static [&'static str]> {
+pub(crate) fn template_path(api_version: &str, kind: &str) -> Option<&'static [&'static str]> {
     // Knative Serving and OpenShift workloads carry a pod template too.
     if api_version.starts_with("serving.knative.dev/") {
         return match kind {
