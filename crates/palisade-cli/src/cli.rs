@@ -35,10 +35,19 @@ pub enum Command {
     /// rendered is an error naming the template and line (exit status 2).
     Scan(ScanArgs),
     /// Scan a container image: a docker-archive or oci-archive tar, an OCI layout directory
-    /// (`DIR[:tag]`), a registry reference, or an unpacked root filesystem (`--rootfs DIR`).
+    /// (`DIR[:tag]`), a registry reference, or an unpacked root filesystem (`--rootfs DIR`);
+    /// or, with --list or --shard, every image of a list.
     ///
     /// Reports the base OS and its end of life, image-configuration problems (IMG100-IMG149)
     /// and what the other engines find in every layer. Exit status as for `scan`.
+    ///
+    /// With --list FILE (one reference per line, as `palisade cluster --list-images` prints
+    /// it) each image is pulled and analysed once, --concurrency at a time, and one report
+    /// holds them all: findings at `IMAGE` or `IMAGE!/path/in/image`. --shard I/N takes
+    /// only its part of the sorted list (the images at positions I, I+N, I+2N...), for an
+    /// Indexed Job (`palisade cluster manifests --images-job`); `palisade merge` joins the
+    /// shards' JSON reports. An image that cannot be pulled is an error naming it (exit
+    /// status 2); the others are still scanned.
     Image(ImageArgs),
     /// List the rules, optionally of some practices.
     Rules(RulesArgs),
@@ -117,6 +126,17 @@ pub enum Command {
     /// chart's template) and line, and the exit status is 2. Values a secret rule
     /// recognises are printed redacted, as in every Palisade output.
     Render(crate::render_cmd::RenderArgs),
+    /// Join JSON reports written by Palisade (`-f json`) into one, as one run over all their
+    /// targets would have written it: findings deduplicated by fingerprint, errors and
+    /// warnings kept, in any report format.
+    ///
+    /// The shards of `palisade image --shard I/N` merge into the same JSON report, byte for
+    /// byte, as `palisade image --list` of the whole list. A pod's log (`kubectl logs` of a
+    /// shard of `palisade cluster manifests --images-job`: the report, then its `error:` and
+    /// `warning:` lines) is read too. A file that cannot be read or is not a Palisade JSON
+    /// report is an error naming it (exit status 2); the others are still merged. Exit
+    /// status otherwise as for `scan`.
+    Merge(MergeArgs),
     /// Deployed cloud functions, read live and judged by the serverless rules:
     /// `palisade cloud aws`.
     #[command(subcommand)]
@@ -442,9 +462,30 @@ pub struct ImageArgs {
     pub report: crate::cli::ReportArgs,
 
     /// The image: `app.tar`, `./oci-layout:tag`, `oci-archive:img.tar`,
-    /// `registry.example.com/team/app:1.4`, `docker://...`.
+    /// `registry.example.com/team/app:1.4`, `docker://...`; with --list or --shard, the
+    /// file that lists the images (`-` for standard input).
     #[arg(required_unless_present = "rootfs", conflicts_with = "rootfs")]
     pub image: Option<String>,
+
+    /// IMAGE is a file that lists images, one reference per line (blank lines and `#`
+    /// comments are skipped, repeats are scanned once): scan them all into one report.
+    #[arg(long, conflicts_with_all = ["rootfs", "list_packages"])]
+    pub list: bool,
+
+    /// Scan only shard I of N of the list in IMAGE (implies --list): the images at
+    /// positions I, I+N, I+2N... of the sorted list, I from 0. `--shard N` alone takes I
+    /// from $JOB_COMPLETION_INDEX, which an Indexed Job sets in each pod.
+    #[arg(long, value_name = "I/N", conflicts_with_all = ["rootfs", "list_packages"])]
+    pub shard: Option<String>,
+
+    /// With --list or --shard: how many images are pulled and analysed at the same time.
+    #[arg(long, value_name = "N", default_value_t = 4, value_parser = clap::value_parser!(u16).range(1..=256))]
+    pub concurrency: u16,
+
+    /// With --list or --shard: neither read nor write the image result cache (reports of
+    /// images pinned by digest, kept under Palisade's cache folder).
+    #[arg(long)]
+    pub no_cache: bool,
 
     /// Scan an unpacked root filesystem (a chroot, a mounted VM disk, a build output).
     #[arg(long, value_name = "DIR")]
@@ -479,6 +520,25 @@ pub struct ImageArgs {
     pub require_db: bool,
 
     /// No progress and no summary on standard error.
+    #[arg(short, long)]
+    pub quiet: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct MergeArgs {
+    /// How the merged report is written and when it fails the run.
+    #[command(flatten)]
+    pub report: crate::cli::ReportArgs,
+
+    /// JSON reports written by Palisade (`-f json`).
+    #[arg(required = true, value_name = "REPORT")]
+    pub reports: Vec<PathBuf>,
+
+    /// Format of the merged report.
+    #[arg(short, long, value_enum, default_value_t = OutputFormat::Table)]
+    pub format: OutputFormat,
+
+    /// No warnings on standard error (errors are always shown).
     #[arg(short, long)]
     pub quiet: bool,
 }

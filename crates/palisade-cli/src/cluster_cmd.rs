@@ -7,9 +7,10 @@
 use std::collections::BTreeSet;
 use std::path::PathBuf;
 
-use clap::{Args, Subcommand, ValueEnum};
+use clap::{Args, ValueEnum};
 use palisade_core::ScanError;
-use palisade_engine::{Engine, Scanners, Settings};
+use palisade_engine::image::{fleet, ImageSettings};
+use palisade_engine::{Engine, Scanners, Settings, VulnerabilitySettings};
 use palisade_report::policyreport::{self, ResourceRef};
 
 use crate::cli::OutputFormat;
@@ -27,6 +28,7 @@ pub enum ClusterFormat {
 
 /// The options of `palisade cluster` (its help text is on `cli::Command::Cluster`).
 #[derive(Debug, Args)]
+#[command(args_conflicts_with_subcommands = true)]
 pub struct ClusterArgs {
     #[command(subcommand)]
     pub command: Option<ClusterCommand>,
@@ -100,54 +102,71 @@ pub struct ClusterArgs {
     #[arg(long, value_name = "MS", default_value_t = 300, requires = "watch",
           value_parser = clap::value_parser!(u64).range(1..=60_000))]
     pub debounce: u64,
+
+    /// Also scan every image the cluster runs, like `palisade image`: the images of the
+    /// pods' containers, init containers and ephemeral containers, by the digest the
+    /// kubelet reports (`status.containerStatuses[].imageID`, so replicas of a tag are
+    /// grouped by what actually runs), each pulled and analysed once, --concurrency at a
+    /// time. A workload none of whose pods was read (a dump of controllers only) counts
+    /// with the images of its pod template. Findings are located at `IMAGE` or
+    /// `IMAGE!/path/in/image` and name the workloads that run the image (JSON `evidence`:
+    /// `run by Deployment/shop/web`). Reports of images pinned by digest are kept in a cache
+    /// under Palisade's cache folder ($XDG_CACHE_HOME/palisade/images, else
+    /// ~/.cache/palisade/images), reused while the vulnerability database, the rules and
+    /// these options are the same, and removed after a week. An image that cannot be pulled is an error naming it and
+    /// its workloads (exit status 2); the others are still scanned.
+    #[arg(long)]
+    pub images: bool,
+
+    /// Print the images the cluster runs (as --images collects them: deduplicated by
+    /// digest, sorted), one reference per line, and exit: the list that `palisade image
+    /// --shard I/N FILE` and `palisade cluster manifests --images-job` read.
+    #[arg(long, conflicts_with_all = ["images", "print_role"])]
+    pub list_images: bool,
+
+    /// With --images: how many images are pulled and analysed at the same time.
+    #[arg(long, value_name = "N", default_value_t = 4, value_parser = clap::value_parser!(u16).range(1..=256))]
+    pub concurrency: u16,
+
+    /// With --images: the vulnerability database (default: $PALISADE_DB, else the user's
+    /// cache dir).
+    #[arg(long, value_name = "PATH")]
+    pub db: Option<PathBuf>,
+
+    /// With --images: do not report vulnerabilities that have no fixed version yet.
+    #[arg(long)]
+    pub ignore_unfixed: bool,
+
+    /// With --images: which image of a multi-platform index, e.g. `linux/arm64` (default:
+    /// this machine's).
+    #[arg(long, value_name = "OS/ARCH[/VARIANT]")]
+    pub platform: Option<String>,
+
+    /// With --images: talk to registries over plain HTTP (test registries only).
+    #[arg(long)]
+    pub insecure_registry: bool,
+
+    /// With --images: neither read nor write the image result cache.
+    #[arg(long)]
+    pub no_cache: bool,
 }
 
-/// `palisade cluster` subcommands.
-#[derive(Debug, Subcommand)]
+/// What `palisade cluster` does besides scanning.
+#[derive(Debug, clap::Subcommand)]
 pub enum ClusterCommand {
-    /// Write the manifests that run Palisade inside the cluster and keep its PolicyReports
-    /// up to date: a Namespace, a ServiceAccount, a ClusterRole (the read-only role of
-    /// --print-role plus `watch`, without Secrets, whose `list` would grant their values,
-    /// so SEC203 is not evaluated; and get/list/create/patch/delete on policyreports and
-    /// clusterpolicyreports of wgpolicyk8s.io, nothing else), its ClusterRoleBinding, a
-    /// NetworkPolicy (no ingress, egress to the API server's ports) and a Deployment of
-    /// `palisade cluster --watch --write-reports` (non-root, read-only root filesystem, no
-    /// capabilities, RuntimeDefault seccomp, resource limits). Apply with `kubectl apply -f`.
-    /// The PolicyReport CRDs (wgpolicyk8s.io/v1alpha2) must be installed, as Kyverno or
-    /// Policy Reporter do.
-    Manifests(ClusterManifestsArgs),
-}
-
-/// The options of `palisade cluster manifests`.
-#[derive(Debug, Args)]
-pub struct ClusterManifestsArgs {
-    /// Namespace to run Palisade in (created by the manifests).
-    #[arg(long, default_value = "palisade-system", value_name = "NS")]
-    pub namespace: String,
-
-    /// Name of the objects (the ClusterRole and ClusterRoleBinding too).
-    #[arg(long, default_value = "palisade")]
-    pub name: String,
-
-    /// Palisade's container image (default: the release of this version).
-    #[arg(long, value_name = "IMAGE")]
-    pub image: Option<String>,
-
-    /// Write to FILE instead of standard output.
-    #[arg(short, long, value_name = "FILE")]
-    pub output: Option<PathBuf>,
-}
-
-/// `palisade cluster manifests`.
-fn manifests(args: &ClusterManifestsArgs) -> anyhow::Result<u8> {
-    let mut options = palisade_cluster::manifests::ManifestOptions::new(&args.namespace);
-    options.name = args.name.clone();
-    if let Some(image) = &args.image {
-        options.image = image.clone();
-    }
-    let text = palisade_cluster::manifests::manifests(&options)?;
-    crate::manifests::emit(&text, args.output.as_deref())?;
-    Ok(0)
+    /// Write the Kubernetes manifests that run Palisade inside the cluster (for `kubectl
+    /// apply -f -`). By default, what keeps its PolicyReports up to date: a Namespace, a
+    /// ServiceAccount, a ClusterRole (the read-only role of --print-role plus `watch`,
+    /// without Secrets, whose `list` would grant their values, so SEC203 is not evaluated;
+    /// and get/list/create/patch/delete on policyreports and clusterpolicyreports of
+    /// wgpolicyk8s.io, nothing else), its ClusterRoleBinding, a NetworkPolicy (no ingress,
+    /// egress to the API server's ports) and a Deployment of `palisade cluster --watch
+    /// --write-reports` (non-root, read-only root filesystem, no capabilities,
+    /// RuntimeDefault seccomp, resource limits); the PolicyReport CRDs (wgpolicyk8s.io/
+    /// v1alpha2) must be installed, as Kyverno or Policy Reporter do. With --images-job,
+    /// the Indexed Job that scans a list of images in shards. The manifests pass
+    /// Palisade's own rules.
+    Manifests(crate::cluster_manifests::ManifestsArgs),
 }
 
 /// How to reach a live cluster: the options `cluster`, `rbac ... --cluster` and
@@ -208,9 +227,9 @@ impl Connection {
 /// Largest dump file read.
 const MAX_DUMP_BYTES: u64 = 1 << 30;
 
-pub fn run(args: ClusterArgs) -> anyhow::Result<u8> {
-    if let Some(ClusterCommand::Manifests(manifest_args)) = &args.command {
-        return manifests(manifest_args);
+pub fn run(mut args: ClusterArgs) -> anyhow::Result<u8> {
+    if let Some(ClusterCommand::Manifests(manifests)) = args.command.take() {
+        return crate::cluster_manifests::run(manifests);
     }
     if args.print_role {
         crate::manifests::emit(
@@ -262,6 +281,15 @@ pub fn run(args: ClusterArgs) -> anyhow::Result<u8> {
             ns.is_empty() || args.namespace.iter().any(|n| n == ns)
         });
     }
+    // Read from the pods, before they are judged through their controllers.
+    let images = if args.images || args.list_images {
+        fleet::running_images(&objects)
+    } else {
+        Vec::new()
+    };
+    if args.list_images {
+        return list_images(&images, &errors, &warnings, &args);
+    }
     // The rules on what runs (pod status, what refers to what) read the pods themselves.
     let live = engine.scan_live(&objects);
     let through = palisade_engine::judge_through_controllers(&mut objects);
@@ -302,6 +330,32 @@ pub fn run(args: ClusterArgs) -> anyhow::Result<u8> {
                 .push("the cluster holds no objects Palisade reads".to_string());
         }
     }
+    if args.images {
+        let image_engine = Engine::new(Settings {
+            config: palisade_engine::load_config(args.config.as_deref(), &[])?,
+            vulnerabilities: VulnerabilitySettings {
+                db: args.db.clone(),
+                ignore_unfixed: args.ignore_unfixed,
+                require_db: false,
+            },
+            min_severity: args.report.min_severity,
+            ..Settings::default()
+        })?;
+        let settings = ImageSettings {
+            platform: args.platform.clone(),
+            insecure: args.insecure_registry,
+            timeout_secs: 60,
+        };
+        let reports = crate::image_cmd::scan_images(
+            &image_engine,
+            &images,
+            &settings,
+            usize::from(args.concurrency),
+            !args.no_cache,
+            args.quiet,
+        );
+        report = palisade_report::merge(std::iter::once(report).chain(reports));
+    }
     let format = match args.format {
         ClusterFormat::Table => OutputFormat::Table,
         ClusterFormat::Json => OutputFormat::Json,
@@ -331,6 +385,34 @@ fn engine(args: &ClusterArgs) -> anyhow::Result<Engine> {
             .then(|| std::sync::Arc::new(palisade_policy::PolicySet::load(&args.policy))),
         ..Settings::default()
     })?)
+}
+
+/// `--list-images`: the references, one per line; what could not be read on standard
+/// error, and exit status 2 when something could not be read (the list may lack images).
+fn list_images(
+    images: &[fleet::FleetImage],
+    errors: &[ScanError],
+    warnings: &[String],
+    args: &ClusterArgs,
+) -> anyhow::Result<u8> {
+    let text: String = images
+        .iter()
+        .map(|i| format!("{}\n", palisade_core::text::printable(&i.reference)))
+        .collect();
+    crate::manifests::emit(&text, args.report.output.as_deref())?;
+    if !args.quiet {
+        for w in warnings {
+            eprintln!("warning: {}", palisade_core::text::printable(w));
+        }
+    }
+    for e in errors {
+        eprintln!("error: {e}");
+    }
+    Ok(if errors.is_empty() {
+        0
+    } else {
+        crate::EXIT_ERROR
+    })
 }
 
 /// What was read from the live cluster.
@@ -439,6 +521,30 @@ pub(crate) fn resource_ref(o: &serde_json::Value) -> ResourceRef {
     }
 }
 
+/// The findings as PolicyReports place them: a finding in an image (`--images`) once on
+/// each workload that runs the image, its message naming the image.
+fn on_workloads(findings: &[palisade_core::Finding]) -> Vec<palisade_core::Finding> {
+    let mut placed = Vec::with_capacity(findings.len());
+    for f in findings {
+        let workloads: Vec<&str> = f
+            .evidence
+            .iter()
+            .filter_map(|e| e.label.strip_prefix(palisade_core::Evidence::RUN_BY))
+            .collect();
+        if workloads.is_empty() {
+            placed.push(f.clone());
+            continue;
+        }
+        for workload in workloads {
+            let mut on = f.clone();
+            on.message = format!("{} (image {})", f.message, f.location.path);
+            on.location.path = workload.to_string();
+            placed.push(on);
+        }
+    }
+    placed
+}
+
 fn write_policy_reports(
     report: &palisade_core::ScanReport,
     names: &[String],
@@ -449,8 +555,9 @@ fn write_policy_reports(
         names.iter().map(String::as_str).zip(refs.iter()).collect();
     let resource =
         |f: &palisade_core::Finding| by_name.get(f.location.path.as_str()).map(|r| (*r).clone());
+    let findings = on_workloads(&report.findings);
     let (doc, _) =
-        policyreport::policy_reports(&report.findings, &resource, chrono::Utc::now().timestamp());
+        policyreport::policy_reports(&findings, &resource, chrono::Utc::now().timestamp());
     let text = serde_json::to_string_pretty(&doc)? + "\n";
     crate::manifests::emit(&text, args.report.output.as_deref())?;
     if !args.quiet {

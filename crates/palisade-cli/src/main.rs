@@ -3,10 +3,12 @@
 mod cli;
 mod cloud_cmd;
 mod cluster_cmd;
+mod cluster_manifests;
 mod cluster_watch;
 mod db_cmd;
 mod image_cmd;
 mod manifests;
+mod merge_cmd;
 mod netpol_cmd;
 mod policy_cmd;
 mod rbac_cmd;
@@ -51,6 +53,7 @@ fn main() -> ExitCode {
         Command::Policy(args) => policy_cmd::run(args),
         Command::Render(args) => render_cmd::run(args),
         Command::Cloud(cmd) => cloud_cmd::run(cmd),
+        Command::Merge(args) => merge_cmd::run(args),
     };
     match result {
         Ok(code) => ExitCode::from(code),

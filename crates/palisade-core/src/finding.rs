@@ -250,6 +250,12 @@ pub struct Evidence {
     pub location: Option<Location>,
 }
 
+impl Evidence {
+    /// Label prefix of the evidence that names a workload running the image a finding is
+    /// in (`run by Deployment/shop/web`), as `palisade cluster --images` writes it.
+    pub const RUN_BY: &'static str = "run by ";
+}
+
 /// Why a finding was suppressed.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "kind", rename_all = "lowercase")]

@@ -1,7 +1,7 @@
 //! The JSON report; its shape is documented in `docs/json-schema.md`.
 
 use palisade_core::{Finding, Practice, ScanError, ScanReport, Severity};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::ReportError;
 
@@ -66,4 +66,55 @@ pub fn write(report: &ScanReport, out: &mut dyn std::io::Write) -> Result<(), Re
     serde_json::to_writer_pretty(&mut *out, &doc)?;
     out.write_all(b"\n")?;
     Ok(())
+}
+
+/// What [`read_json`] takes from a report: everything the report holds that is not
+/// computed from the rest (the summary is, except the count of files scanned).
+#[derive(Deserialize)]
+struct ReadReport {
+    schema_version: String,
+    tool: ReadTool,
+    targets: Vec<String>,
+    summary: ReadSummary,
+    findings: Vec<Finding>,
+    suppressed: Vec<Finding>,
+    errors: Vec<ScanError>,
+    warnings: Vec<String>,
+}
+
+#[derive(Deserialize)]
+struct ReadTool {
+    name: String,
+}
+
+#[derive(Deserialize)]
+struct ReadSummary {
+    files_scanned: usize,
+}
+
+/// Reads a JSON report Palisade wrote (`-f json`) back into a [`ScanReport`], for
+/// `palisade merge`. The text is untrusted: anything else is an error, never a panic.
+pub fn read_json(text: &str) -> Result<ScanReport, ReportError> {
+    let doc: ReadReport =
+        serde_json::from_str(text).map_err(|e| ReportError::NotAReport(e.to_string()))?;
+    if doc.tool.name != "palisade" {
+        return Err(ReportError::NotAReport(format!(
+            "written by `{}`, not palisade",
+            doc.tool.name
+        )));
+    }
+    if doc.schema_version != JSON_SCHEMA_VERSION {
+        return Err(ReportError::NotAReport(format!(
+            "schema version {} (this Palisade reads {JSON_SCHEMA_VERSION})",
+            doc.schema_version
+        )));
+    }
+    Ok(ScanReport {
+        targets: doc.targets,
+        findings: doc.findings,
+        suppressed: doc.suppressed,
+        errors: doc.errors,
+        warnings: doc.warnings,
+        files_scanned: doc.summary.files_scanned,
+    })
 }

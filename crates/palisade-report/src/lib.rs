@@ -16,7 +16,7 @@ use std::str::FromStr;
 
 use palisade_core::{RuleRegistry, ScanReport};
 
-pub use json::JSON_SCHEMA_VERSION;
+pub use json::{read_json, JSON_SCHEMA_VERSION};
 
 /// Output formats of `palisade scan`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -60,6 +60,9 @@ pub enum ReportError {
     Junit(quick_junit::SerializeError),
     #[error("cannot write the report: {}", palisade_core::text::io_message(.0))]
     Io(std::io::Error),
+    /// A text given as a JSON report that is not one Palisade wrote.
+    #[error("not a Palisade JSON report: {0}")]
+    NotAReport(String),
 }
 
 // Conversions without `#[from]`, which would also make the wrapped error a `source()` that
@@ -139,4 +142,111 @@ pub fn fingerprint(f: &palisade_core::Finding) -> String {
         .iter()
         .map(|b| format!("{b:02x}"))
         .collect()
+}
+
+/// Joins reports into one, as one run over all their targets would have written it:
+/// targets, errors and warnings sorted without repeats, files scanned added up, and the
+/// findings (and suppressed findings) of all, one per [`fingerprint`], in report order.
+/// Merging is order-free: the same reports in any order, or split differently, give the
+/// same report.
+pub fn merge(reports: impl IntoIterator<Item = ScanReport>) -> ScanReport {
+    let mut merged = ScanReport::default();
+    for report in reports {
+        merged.targets.extend(report.targets);
+        merged.findings.extend(report.findings);
+        merged.suppressed.extend(report.suppressed);
+        merged.errors.extend(report.errors);
+        merged.warnings.extend(report.warnings);
+        merged.files_scanned += report.files_scanned;
+    }
+    merged.targets.sort();
+    merged.targets.dedup();
+    merged.errors.sort();
+    merged.errors.dedup();
+    merged.warnings.sort();
+    merged.warnings.dedup();
+    merged.findings = one_per_fingerprint(std::mem::take(&mut merged.findings));
+    merged.suppressed = one_per_fingerprint(std::mem::take(&mut merged.suppressed));
+    merged
+}
+
+/// Findings sorted by report order, then fingerprint, then content (so that which of two
+/// findings with one fingerprint is kept does not depend on input order), and deduplicated
+/// by fingerprint.
+fn one_per_fingerprint(findings: Vec<palisade_core::Finding>) -> Vec<palisade_core::Finding> {
+    let mut keyed: Vec<(String, palisade_core::Finding)> =
+        findings.into_iter().map(|f| (fingerprint(&f), f)).collect();
+    keyed.sort_by(|(fa, a), (fb, b)| {
+        a.sort_key()
+            .cmp(&b.sort_key())
+            .then_with(|| fa.cmp(fb))
+            .then_with(|| {
+                let text =
+                    |f: &palisade_core::Finding| serde_json::to_string(f).unwrap_or_default();
+                text(a).cmp(&text(b))
+            })
+    });
+    let mut seen = std::collections::HashSet::new();
+    keyed
+        .into_iter()
+        .filter(|(fp, _)| seen.insert(fp.clone()))
+        .map(|(_, f)| f)
+        .collect()
+}
+
+#[cfg(test)]
+mod merge_tests {
+    use super::*;
+    use palisade_core::{Finding, Location, Practice, ScanError, Severity};
+
+    fn finding(path: &str, message: &str) -> Finding {
+        Finding {
+            rule_id: "IMG100".into(),
+            practice: Practice::Img,
+            severity: Severity::Medium,
+            title: "Image runs as root".into(),
+            message: message.into(),
+            location: Location::file(path),
+            remediation: None,
+            references: Default::default(),
+            package: None,
+            aliases: vec![],
+            secret: None,
+            evidence: vec![],
+            suppressed: None,
+        }
+    }
+
+    fn report(target: &str, findings: Vec<Finding>, warning: &str) -> ScanReport {
+        ScanReport {
+            targets: vec![target.into()],
+            findings,
+            errors: vec![ScanError::new(target, None, "x")],
+            warnings: vec![warning.into(), "shared".into()],
+            files_scanned: 2,
+            ..ScanReport::default()
+        }
+    }
+
+    #[test]
+    fn merging_is_order_free_and_keeps_one_finding_per_fingerprint() {
+        let a = report(
+            "b:1",
+            vec![finding("b:1", "root"), finding("b:1", "root")],
+            "w-b",
+        );
+        let b = report("a:1", vec![finding("a:1", "root")], "w-a");
+        let ab = merge([a.clone(), b.clone()]);
+        let ba = merge([b, a]);
+        let registry = RuleRegistry::new();
+        let json =
+            |r: &ScanReport| render(r, &registry, Format::Json, RenderOptions::default()).unwrap();
+        assert_eq!(json(&ab), json(&ba));
+        assert_eq!(ab.targets, ["a:1", "b:1"]);
+        assert_eq!(ab.findings.len(), 2);
+        assert_eq!(ab.findings[0].location.path, "a:1");
+        assert_eq!(ab.warnings, ["shared", "w-a", "w-b"]);
+        assert_eq!(ab.errors.len(), 2);
+        assert_eq!(ab.files_scanned, 4);
+    }
 }

@@ -53,6 +53,15 @@ fn write_findings(out: &mut String, p: &Paint, findings: &[&Finding]) {
     }
     for (path, list) in by_file {
         let _ = writeln!(out, "{}", p.bold(path));
+        // the workloads that run an image, once under the image's findings
+        let run_by: Vec<&str> = list[0]
+            .evidence
+            .iter()
+            .filter_map(|e| e.label.strip_prefix(palisade_core::Evidence::RUN_BY))
+            .collect();
+        if !run_by.is_empty() {
+            let _ = writeln!(out, "  {}", p.dim(&format!("run by {}", run_by.join(", "))));
+        }
         let pos = |f: &Finding| match (f.location.line, f.location.column) {
             _ if f.location.field.is_some() => f.location.field.clone().unwrap_or_default(),
             (Some(l), Some(c)) => format!("{l}:{c}"),

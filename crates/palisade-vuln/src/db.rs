@@ -89,11 +89,17 @@ pub fn default_path() -> PathBuf {
     if let Some(p) = std::env::var_os("PALISADE_DB") {
         return PathBuf::from(p);
     }
+    cache_dir().join("osv.db")
+}
+
+/// Palisade's own cache folder, which holds the database and other derived data:
+/// `$XDG_CACHE_HOME/palisade`, else `~/.cache/palisade`.
+pub fn cache_dir() -> PathBuf {
     let cache = std::env::var_os("XDG_CACHE_HOME")
         .map(PathBuf::from)
         .or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".cache")))
         .unwrap_or_else(std::env::temp_dir);
-    cache.join("palisade").join("osv.db")
+    cache.join("palisade")
 }
 
 pub struct Database {

@@ -6,6 +6,7 @@
 //! Engines that look at file contents see every file of every layer, including files a
 //! later layer deleted: a file added in one layer and removed in a later one still ships.
 
+pub mod fleet;
 mod language_packages;
 mod os_packages;
 
