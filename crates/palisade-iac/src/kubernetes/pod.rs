@@ -31,6 +31,8 @@ pub struct ContainerRef<'a> {
     pub kind: ContainerKind,
     pub name: &'a str,
     pub node: &'a Node,
+    /// Fields the container takes when it does not set them (Tekton's `stepTemplate`).
+    pub defaults: Option<&'a Node>,
 }
 
 impl<'a> ContainerRef<'a> {
@@ -39,14 +41,35 @@ impl<'a> ContainerRef<'a> {
         format!("{} \"{}\"", self.kind.noun(), self.name)
     }
 
-    /// The container's `securityContext`, if any.
-    pub fn security_context(&self) -> Option<&'a Node> {
-        self.node.get("securityContext")
+    /// A field of the container, or of its defaults when it does not set it.
+    pub fn field(&self, key: &str) -> Option<&'a Node> {
+        self.node
+            .get(key)
+            .or_else(|| self.defaults.and_then(|d| d.get(key)))
     }
 
-    /// A field of the container's securityContext.
+    /// A nested field of the container, or of its defaults when it does not set it.
+    pub fn path(&self, keys: &[&str]) -> Option<&'a Node> {
+        self.node
+            .path(keys)
+            .or_else(|| self.defaults.and_then(|d| d.path(keys)))
+    }
+
+    /// The container's `securityContext`, if any.
+    pub fn security_context(&self) -> Option<&'a Node> {
+        self.field("securityContext")
+    }
+
+    /// A field of the container's securityContext (or of its defaults').
     pub fn sc(&self, keys: &[&str]) -> Option<&'a Node> {
-        self.security_context().and_then(|sc| sc.path(keys))
+        self.node
+            .get("securityContext")
+            .and_then(|sc| sc.path(keys))
+            .or_else(|| {
+                self.defaults
+                    .and_then(|d| d.get("securityContext"))
+                    .and_then(|sc| sc.path(keys))
+            })
     }
 
     /// The node to point at when a container-level field is missing.
@@ -88,7 +111,8 @@ pub(crate) fn template_path(api_version: &str, kind: &str) -> Option<&'static [&
         };
     }
     // Custom resources whose controllers create pods from a template at a fixed place.
-    // (Flux HelmRelease `values` are chart values, not a pod template.)
+    // (Flux HelmRelease `values` are chart values, not a pod template. Argo Workflows and
+    // Tekton keep containers in lists of their own: `container_lists`.)
     let group = api_version.split_once('/').map_or("", |(g, _)| g);
     match (group, kind) {
         ("argoproj.io", "Rollout") => return Some(&["spec", "template"]),
@@ -114,9 +138,116 @@ pub(crate) fn template_path(api_version: &str, kind: &str) -> Option<&'static [&
     })
 }
 
+/// Adds a container (a mapping) to `out`, named by its `name`, else by `fallback` (an Argo
+/// template's name for its unnamed `container`).
+fn push_container<'a>(
+    out: &mut Vec<ContainerRef<'a>>,
+    kind: ContainerKind,
+    node: &'a Node,
+    fallback: Option<&'a str>,
+    defaults: Option<&'a Node>,
+) {
+    if node.is_map() {
+        out.push(ContainerRef {
+            kind,
+            name: node
+                .get("name")
+                .and_then(Node::as_str)
+                .or(fallback)
+                .unwrap_or(""),
+            node,
+            defaults,
+        });
+    }
+}
+
+/// Custom resources whose containers are not in a pod template but in lists of their own:
+/// Argo Workflows (each template's `container`, `script`, `containerSet`, init containers
+/// and sidecars, under a spec that holds the pod-level fields) and Tekton (a Task's
+/// `steps` and `sidecars`, with its `stepTemplate` as their defaults). The spec they sit
+/// under and its key.
+fn container_lists<'a>(
+    object: &'a K8sObject,
+) -> Option<(&'a Node, &'a Node, Vec<ContainerRef<'a>>)> {
+    let group = object.api_version.split_once('/').map_or("", |(g, _)| g);
+    let items = |n: Option<&'a Node>| n.into_iter().flat_map(Node::items);
+    let mut containers = Vec::new();
+    let (spec_key, spec) = match (group, object.kind.as_str()) {
+        (
+            "argoproj.io",
+            "Workflow" | "WorkflowTemplate" | "ClusterWorkflowTemplate" | "CronWorkflow",
+        ) => {
+            let (key, spec) = if object.kind == "CronWorkflow" {
+                object.root.get("spec")?.entry("workflowSpec")?
+            } else {
+                object.root.entry("spec")?
+            };
+            for template in items(spec.get("templates")) {
+                let name = template.get("name").and_then(Node::as_str);
+                for key in ["container", "script"] {
+                    if let Some(c) = template.get(key) {
+                        push_container(&mut containers, ContainerKind::Container, c, name, None);
+                    }
+                }
+                for c in items(template.path(&["containerSet", "containers"])) {
+                    push_container(&mut containers, ContainerKind::Container, c, name, None);
+                }
+                for c in items(template.get("initContainers")) {
+                    push_container(&mut containers, ContainerKind::Init, c, name, None);
+                }
+                for c in items(template.get("sidecars")) {
+                    push_container(&mut containers, ContainerKind::Container, c, name, None);
+                }
+            }
+            (key, spec)
+        }
+        ("tekton.dev", "Task" | "ClusterTask" | "TaskRun" | "Pipeline" | "PipelineRun") => {
+            let (key, spec) = object.root.entry("spec")?;
+            let task_specs: Vec<&'a Node> = match object.kind.as_str() {
+                "Task" | "ClusterTask" => vec![spec],
+                "TaskRun" => spec.get("taskSpec").into_iter().collect(),
+                _ => {
+                    let pipeline = if object.kind == "PipelineRun" {
+                        spec.get("pipelineSpec")?
+                    } else {
+                        spec
+                    };
+                    items(pipeline.get("tasks"))
+                        .chain(items(pipeline.get("finally")))
+                        .filter_map(|t| t.get("taskSpec"))
+                        .collect()
+                }
+            };
+            for task in task_specs {
+                let defaults = task.get("stepTemplate");
+                for c in items(task.get("steps")) {
+                    push_container(&mut containers, ContainerKind::Container, c, None, defaults);
+                }
+                for c in items(task.get("sidecars")) {
+                    push_container(&mut containers, ContainerKind::Container, c, None, None);
+                }
+            }
+            (key, spec)
+        }
+        _ => return None,
+    };
+    (spec.is_map() && !containers.is_empty()).then_some((spec_key, spec, containers))
+}
+
 impl<'a> PodView<'a> {
     /// The pod view of a workload object; `None` for other kinds or when there is no pod spec.
     pub fn of(object: &'a K8sObject) -> Option<PodView<'a>> {
+        if let Some((spec_key, spec, containers)) = container_lists(object) {
+            return Some(PodView {
+                object,
+                spec,
+                spec_key,
+                pod_labels: BTreeMap::new(),
+                pod_annotations: BTreeMap::new(),
+                pod_metadata: None,
+                containers,
+            });
+        }
         let template = object
             .root
             .path(template_path(&object.api_version, &object.kind)?)?;
@@ -138,6 +269,11 @@ impl<'a> PodView<'a> {
                 string_map(meta.and_then(|m| m.get("annotations"))),
             )
         };
+        // Knative names the one container it runs when the user does not.
+        let unnamed = object
+            .api_version
+            .starts_with("serving.knative.dev/")
+            .then_some("user-container");
         let mut containers = Vec::new();
         for (key, kind) in [
             ("initContainers", ContainerKind::Init),
@@ -145,13 +281,7 @@ impl<'a> PodView<'a> {
             ("ephemeralContainers", ContainerKind::Ephemeral),
         ] {
             for node in spec.get(key).into_iter().flat_map(Node::items) {
-                if node.is_map() {
-                    containers.push(ContainerRef {
-                        kind,
-                        name: node.get("name").and_then(Node::as_str).unwrap_or(""),
-                        node,
-                    });
-                }
+                push_container(&mut containers, kind, node, unnamed, None);
             }
         }
         Some(PodView {

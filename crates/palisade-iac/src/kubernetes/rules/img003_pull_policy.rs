@@ -29,7 +29,7 @@ pub fn check(pod: &PodView, _: &ClusterContext, out: &mut Vec<Finding>) {
         let Some(image) = c.image().and_then(Node::as_str) else {
             continue;
         };
-        let Some(policy_node) = c.node.get("imagePullPolicy") else {
+        let Some(policy_node) = c.field("imagePullPolicy") else {
             continue;
         };
         let policy = policy_node.as_str().unwrap_or("");

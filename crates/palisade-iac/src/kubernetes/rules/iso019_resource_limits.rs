@@ -25,8 +25,7 @@ declare_rule! {
 
 /// Whether `resources.limits.<resource>` is set on the container.
 pub(crate) fn has_limit(c: &ContainerRef, resource: &str) -> bool {
-    c.node
-        .path(&["resources", "limits", resource])
+    c.path(&["resources", "limits", resource])
         .is_some_and(|n| !n.is_null())
 }
 
@@ -36,7 +35,7 @@ pub fn check(pod: &PodView, _: &ClusterContext, out: &mut Vec<Finding>) {
             out.push(at(
                 &RULE,
                 pod,
-                c.node.get("resources").unwrap_or(c.anchor()),
+                c.field("resources").unwrap_or(c.anchor()),
                 format!("{} has no memory limit", c.describe()),
             ));
         }

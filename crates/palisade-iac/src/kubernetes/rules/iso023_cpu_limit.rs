@@ -28,7 +28,7 @@ pub fn check(pod: &PodView, _: &ClusterContext, out: &mut Vec<Finding>) {
             out.push(at(
                 &RULE,
                 pod,
-                c.node.get("resources").unwrap_or(c.anchor()),
+                c.field("resources").unwrap_or(c.anchor()),
                 format!("{} has no CPU limit", c.describe()),
             ));
         }
