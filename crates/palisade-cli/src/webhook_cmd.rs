@@ -3,12 +3,14 @@
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::Duration;
 
 use anyhow::Context;
 use clap::{Args, Subcommand, ValueEnum};
 use palisade_engine::Engine;
 use palisade_server::manifests::{CertSource, FailurePolicy, ManifestOptions};
-use palisade_server::{ServerOptions, WebhookSettings};
+use palisade_server::{ConfigReload, Judge, ServerError, ServerOptions, WebhookSettings};
 
 #[derive(Debug, Args)]
 pub struct ServeArgs {
@@ -51,6 +53,15 @@ pub struct ServeArgs {
     /// (an UPDATE keeping only findings the old object had is allowed) are set there too.
     #[arg(long, value_name = "SEVERITY", value_parser = crate::cli::parse_severity)]
     pub deny_on: Option<palisade_core::Severity>,
+    /// Seconds between checks of the certificate, key, configuration and policy files. A
+    /// changed certificate pair is served to new connections; a changed configuration
+    /// (modes, exemptions, block_at, rules, policies) judges the requests that arrive after
+    /// it loads, while those in flight finish with the old one. A file that does not load
+    /// keeps the previous one in service and is logged as a JSON line naming the file,
+    /// line and reason (metric palisade_webhook_reloads_total{outcome="error"}).
+    #[arg(long, value_name = "SECONDS", default_value_t = 10,
+          value_parser = clap::value_parser!(u64).range(1..=3600))]
+    pub reload_interval: u64,
 }
 
 #[derive(Debug, Subcommand)]
@@ -104,22 +115,79 @@ pub struct ManifestArgs {
     pub mutating: bool,
 }
 
+/// What a configuration reload re-reads: the same sources and overrides as the start.
+#[derive(Clone)]
+struct JudgeSource {
+    config: Option<PathBuf>,
+    own_namespace: Option<String>,
+    mutate: bool,
+    deny_on: Option<palisade_core::Severity>,
+    policy: Vec<PathBuf>,
+}
+
+impl JudgeSource {
+    /// The engine and settings of the configuration and policies as they are now, with the
+    /// command line's options over the file's.
+    fn load(&self) -> Result<Judge, ServerError> {
+        let config = palisade_engine::load_config(self.config.as_deref(), &[]).map_err(|e| {
+            ServerError::Config {
+                source_name: "configuration".into(),
+                message: e.to_string(),
+            }
+        })?;
+        let mut settings = WebhookSettings::from_config(&config, self.own_namespace.as_deref())?;
+        settings.mutate |= self.mutate;
+        if let Some(severity) = self.deny_on {
+            settings.block_at = severity;
+        }
+        if !self.policy.is_empty() {
+            settings.policies = Some(palisade_server::Policies::load(&self.policy)?);
+            settings.policy_paths = self.policy.clone();
+        }
+        let source_name = config
+            .source
+            .as_ref()
+            .map(|p| p.display().to_string())
+            .unwrap_or_else(|| palisade_core::config::CONFIG_FILE.to_string());
+        let engine = Engine::new(palisade_server::engine_settings(config)).map_err(|e| {
+            ServerError::Config {
+                source_name,
+                message: e.to_string(),
+            }
+        })?;
+        Ok(Judge { engine, settings })
+    }
+}
+
 pub fn serve(args: ServeArgs) -> anyhow::Result<u8> {
-    let config = palisade_engine::load_config(args.config.as_deref(), &[])?;
-    // The downward API's namespace of the pod: the webhook never judges its own namespace.
-    let own_namespace = std::env::var("POD_NAMESPACE").ok();
-    let mut settings = WebhookSettings::from_config(&config, own_namespace.as_deref())?;
-    settings.mutate |= args.mutate;
-    if let Some(severity) = args.deny_on {
-        settings.block_at = severity;
-    }
-    if !args.policy.is_empty() {
-        settings.policies = Some(palisade_server::Policies::load(&args.policy)?);
-    }
-    let engine = Engine::new(palisade_server::engine_settings(config))?;
+    let source = JudgeSource {
+        config: args.config.clone(),
+        // The downward API's namespace of the pod: the webhook never judges its own namespace.
+        own_namespace: std::env::var("POD_NAMESPACE").ok(),
+        mutate: args.mutate,
+        deny_on: args.deny_on,
+        policy: args.policy.clone(),
+    };
+    let Judge { engine, settings } = source.load()?;
+    let interval = Duration::from_secs(args.reload_interval);
+    // The configuration file (or the palisade.toml that may appear in the working
+    // directory) and the policy paths; a policy folder's own time changes when a file is
+    // added or removed in it.
+    let mut watch = vec![args
+        .config
+        .clone()
+        .unwrap_or_else(|| PathBuf::from(palisade_core::config::CONFIG_FILE))];
+    watch.extend(settings.policy_paths.iter().cloned());
+    let loader = source.clone();
     let mut options = ServerOptions::new(args.listen, args.tls_cert, args.tls_key);
     options.settings = settings.clone();
     options.log_decisions = !args.quiet;
+    options.cert_reload_interval = Some(interval);
+    options.config_reload = Some(ConfigReload {
+        watch,
+        load: Arc::new(move || loader.load()),
+        interval,
+    });
     let running = palisade_server::start(engine, options)?;
     let started = serde_json::json!({
         "event": "listening",

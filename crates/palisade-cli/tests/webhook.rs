@@ -166,6 +166,8 @@ struct Served {
     started: Value,
     base: String,
     agent: ureq::Agent,
+    /// The CA of the server's certificate.
+    ca_pem: String,
 }
 
 impl Served {
@@ -205,6 +207,7 @@ impl Served {
             started,
             base,
             agent,
+            ca_pem: pair.ca_pem,
         }
     }
 
@@ -743,4 +746,311 @@ fn rules_admission_lists_what_the_webhook_applies() {
         table.contains("need the rest of the cluster and do not: NET001"),
         "{table}"
     );
+}
+
+#[test]
+fn serve_reloads_a_changed_configuration_and_keeps_the_old_one_when_the_new_one_is_broken() {
+    let dir = tempfile::tempdir().unwrap();
+    let config = dir.path().join("palisade.toml");
+    std::fs::write(&config, "[webhook.namespace_modes]\nshop = \"warn\"\n").unwrap();
+    let mut served = Served::start(
+        dir.path(),
+        &[
+            "--config",
+            "palisade.toml",
+            "--reload-interval",
+            "1",
+            "--quiet",
+        ],
+    );
+    let privileged = admission_review(
+        "reload-1",
+        ("", "Pod", "pods"),
+        "shop",
+        json!({
+            "apiVersion": "v1", "kind": "Pod",
+            "metadata": {"name": "debug", "namespace": "shop"},
+            "spec": {"containers": [{"name": "sh", "image": "busybox:1.36",
+                                     "securityContext": {"privileged": true}}]}
+        }),
+    );
+    let answer = served.review("/validate", &privileged);
+    assert_eq!(answer["response"]["allowed"], true, "{answer}");
+    assert_eq!(answer["response"]["auditAnnotations"]["mode"], "warn");
+
+    // Requests keep flowing while the configuration changes under them: each gets a
+    // decision, none an error.
+    let stop = Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let traffic = {
+        let (agent, url, body) = (
+            served.agent.clone(),
+            format!("{}/validate", served.base),
+            privileged.to_string(),
+        );
+        let stop = stop.clone();
+        std::thread::spawn(move || {
+            let mut statuses = Vec::new();
+            while !stop.load(std::sync::atomic::Ordering::Relaxed) {
+                let mut response = agent
+                    .post(&url)
+                    .header("content-type", "application/json")
+                    .send(body.as_str())
+                    .unwrap();
+                let text = response.body_mut().read_to_string().unwrap();
+                statuses.push((response.status().as_u16(), text));
+            }
+            statuses
+        })
+    };
+
+    // The namespace is enforced from now on.
+    std::fs::write(&config, "[webhook]\nblock_at = \"high\"\n").unwrap();
+    let reload = served.next_log();
+    assert_eq!(reload["event"], "config_reload", "{reload}");
+    assert_eq!(reload["ok"], true, "{reload}");
+    let answer = served.review("/validate", &privileged);
+    assert_eq!(answer["response"]["allowed"], false, "{answer}");
+
+    // A broken file (half written, a typo) is logged with its file and line and the
+    // previous configuration stays in service.
+    std::fs::write(&config, "[webhook]\nblock_at = \"hig\n").unwrap();
+    let failed = served.next_log();
+    assert_eq!(failed["event"], "config_reload", "{failed}");
+    assert_eq!(failed["ok"], false, "{failed}");
+    let error = failed["error"].as_str().unwrap();
+    assert!(
+        error.contains("palisade.toml") && error.contains("line 2"),
+        "{error}"
+    );
+    let answer = served.review("/validate", &privileged);
+    assert_eq!(answer["response"]["allowed"], false, "{answer}");
+
+    std::fs::write(&config, "\n[webhook]\nblock_at = \"severe\"\n").unwrap();
+    let failed = served.next_log();
+    assert_eq!(failed["ok"], false, "{failed}");
+    let error = failed["error"].as_str().unwrap();
+    assert!(
+        error.contains("palisade.toml: line 3:") && error.contains("severe"),
+        "{error}"
+    );
+    let answer = served.review("/validate", &privileged);
+    assert_eq!(answer["response"]["allowed"], false, "{answer}");
+
+    // Fixed: loaded again.
+    std::fs::write(&config, "[webhook.namespace_modes]\nshop = \"audit\"\n").unwrap();
+    assert_eq!(served.next_log()["ok"], true);
+    let answer = served.review("/validate", &privileged);
+    assert_eq!(answer["response"]["allowed"], true, "{answer}");
+    assert_eq!(answer["response"]["auditAnnotations"]["mode"], "audit");
+
+    stop.store(true, std::sync::atomic::Ordering::Relaxed);
+    let statuses = traffic.join().unwrap();
+    assert!(!statuses.is_empty());
+    for (status, body) in &statuses {
+        assert_eq!(*status, 200, "{body}");
+        let answer: Value = serde_json::from_str(body).unwrap();
+        assert_eq!(answer["response"]["uid"], "reload-1");
+    }
+
+    let (_, metrics) = served.get("/metrics");
+    assert!(
+        metrics.contains("palisade_webhook_reloads_total{source=\"config\",outcome=\"ok\"} 2"),
+        "{metrics}"
+    );
+    assert!(
+        metrics.contains("palisade_webhook_reloads_total{source=\"config\",outcome=\"error\"} 2"),
+        "{metrics}"
+    );
+    assert_eq!(served.stop().code(), Some(0));
+}
+
+/// The soft limit on open files of this process (the server inherits it), from
+/// /proc/self/limits; `None` where there is no such file.
+fn open_files_limit() -> Option<usize> {
+    let limits = std::fs::read_to_string("/proc/self/limits").ok()?;
+    let line = limits.lines().find(|l| l.starts_with("Max open files"))?;
+    line.split_whitespace().nth(3)?.parse().ok()
+}
+
+/// A process's peak resident memory in kB (VmHWM), on Linux.
+fn peak_rss_kb(pid: u32) -> Option<u64> {
+    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).ok()?;
+    let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
+    line.split_whitespace().nth(1)?.parse().ok()
+}
+
+fn agent_trusting(cas: &[&str]) -> ureq::Agent {
+    let roots = cas
+        .iter()
+        .map(|pem| ureq::tls::Certificate::from_pem(pem.as_bytes()).unwrap())
+        .collect();
+    ureq::Agent::new_with_config(
+        ureq::Agent::config_builder()
+            .tls_config(
+                ureq::tls::TlsConfig::builder()
+                    .root_certs(ureq::tls::RootCerts::Specific(Arc::new(roots)))
+                    .build(),
+            )
+            .http_status_as_error(false)
+            .timeout_global(Some(std::time::Duration::from_secs(120)))
+            .build(),
+    )
+}
+
+#[test]
+fn serve_answers_a_thousand_concurrent_connections_while_its_certificate_is_rotated() {
+    use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+    // Each connection is a descriptor in this process and one in the server's.
+    let wanted = 1000;
+    let connections = match open_files_limit() {
+        Some(limit) if limit < wanted + 100 => {
+            eprintln!(
+                "open files limited to {limit} (ulimit -n): {} concurrent connections instead of {wanted}",
+                limit.saturating_sub(100)
+            );
+            limit.saturating_sub(100).max(10)
+        }
+        _ => wanted,
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let mut served = Served::start(dir.path(), &["--reload-interval", "1", "--quiet"]);
+    // The rotated certificate comes from a second CA; the load's clients trust both.
+    let second = self_signed(&["127.0.0.1".into()]).unwrap();
+    let url = format!("{}/validate", served.base);
+    let pod = |privileged: bool| {
+        admission_review(
+            if privileged { "bad" } else { "good" },
+            ("", "Pod", "pods"),
+            "shop",
+            json!({
+                "apiVersion": "v1", "kind": "Pod",
+                "metadata": {"name": "web", "namespace": "shop"},
+                "spec": {"containers": [{"name": "web", "image": "nginx:1.27",
+                                         "securityContext": {"privileged": privileged}}]}
+            }),
+        )
+        .to_string()
+    };
+    let bodies = Arc::new([pod(false), pod(true)]);
+    let answered = Arc::new(AtomicUsize::new(0));
+    let rotated = Arc::new(AtomicBool::new(false));
+    let start = Arc::new(std::sync::Barrier::new(connections));
+    let first_ca_pem = served.ca_pem.clone();
+    let second_ca_pem = second.ca_pem.clone();
+    let workers: Vec<_> = (0..connections)
+        .map(|i| {
+            let (url, bodies, answered, rotated, start) = (
+                url.clone(),
+                bodies.clone(),
+                answered.clone(),
+                rotated.clone(),
+                start.clone(),
+            );
+            let cas = [first_ca_pem.clone(), second_ca_pem.clone()];
+            std::thread::Builder::new()
+                .stack_size(256 * 1024)
+                .spawn(move || {
+                    let mut problems = Vec::new();
+                    start.wait();
+                    // New connections (a new agent each round, so a new TLS handshake)
+                    // until the rotated certificate is in service.
+                    loop {
+                        let agent = agent_trusting(&[&cas[0], &cas[1]]);
+                        for k in 0..3 {
+                            let privileged = (i + k) % 2 == 1;
+                            let result = agent
+                                .post(&url)
+                                .header("content-type", "application/json")
+                                .send(bodies[privileged as usize].as_str())
+                                .and_then(|mut r| {
+                                    let status = r.status().as_u16();
+                                    r.body_mut().read_to_string().map(|b| (status, b))
+                                });
+                            match result {
+                                Ok((200, body)) => {
+                                    let answer: Value = serde_json::from_str(&body).unwrap();
+                                    if answer["response"]["allowed"] != json!(!privileged) {
+                                        problems.push(format!("wrong decision: {body}"));
+                                    }
+                                }
+                                Ok((status, body)) if (400..500).contains(&status) => {
+                                    if body.trim().is_empty() {
+                                        problems.push(format!("{status} without a reason"));
+                                    }
+                                }
+                                Ok((status, body)) => problems.push(format!("{status}: {body}")),
+                                Err(e) => problems.push(format!("no answer: {e}")),
+                            }
+                            answered.fetch_add(1, Ordering::Relaxed);
+                        }
+                        if rotated.load(Ordering::Relaxed) {
+                            break;
+                        }
+                    }
+                    problems
+                })
+                .unwrap()
+        })
+        .collect();
+
+    // Rotate once the load is on: certificate first, then key, as a careless renewal
+    // would; the half-written pair is not served.
+    while answered.load(Ordering::Relaxed) < connections {
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    std::fs::write(dir.path().join("tls.crt"), &second.cert_pem).unwrap();
+    std::fs::write(dir.path().join("tls.key"), &second.key_pem).unwrap();
+    loop {
+        let event = served.next_log();
+        if event["event"] == "certificate_reload" && event["ok"] == true {
+            break;
+        }
+    }
+    // New connections get the new certificate: a client trusting only the new CA connects.
+    let only_new = agent_trusting(&[&second.ca_pem]);
+    let mut response = only_new
+        .post(&url)
+        .header("content-type", "application/json")
+        .send(bodies[0].as_str())
+        .unwrap();
+    assert_eq!(response.status().as_u16(), 200);
+    assert!(response
+        .body_mut()
+        .read_to_string()
+        .unwrap()
+        .contains("\"allowed\":true"));
+    rotated.store(true, Ordering::Relaxed);
+
+    let mut problems = Vec::new();
+    for worker in workers {
+        problems.extend(worker.join().unwrap());
+    }
+    let total = answered.load(Ordering::Relaxed);
+    assert!(
+        problems.is_empty(),
+        "{} of {total} requests went wrong, first: {:?}",
+        problems.len(),
+        &problems[..problems.len().min(5)]
+    );
+    // The server is still healthy, on the new certificate only, and its memory stayed
+    // bounded.
+    let only_old = std::mem::replace(&mut served.agent, only_new);
+    assert!(only_old
+        .get(format!("{}/healthz", served.base))
+        .call()
+        .is_err());
+    assert_eq!(served.get("/healthz").0, 200);
+    if let Some(peak) = peak_rss_kb(served.child.id()) {
+        eprintln!(
+            "{connections} connections, {total} requests, server peak RSS {} MB",
+            peak / 1024
+        );
+        assert!(peak < 512 * 1024, "server peak RSS {peak} kB");
+    }
+    let (_, metrics) = served.get("/metrics");
+    assert!(
+        metrics.contains("palisade_webhook_reloads_total{source=\"certificate\",outcome=\"ok\"} 1"),
+        "{metrics}"
+    );
+    assert_eq!(served.stop().code(), Some(0));
 }

@@ -30,6 +30,7 @@ mod decision;
 pub mod manifests;
 mod metrics;
 pub mod mutation;
+mod reload;
 pub mod review;
 mod server;
 mod tls;
@@ -37,6 +38,7 @@ mod tls;
 pub use config::{Mode, Policies, WebhookSettings};
 pub use decision::{admission_rules, describe, judge, Basis, Decision, NEEDS_CLUSTER_VIEW};
 pub use mutation::{mutate, Mutation};
+pub use reload::{ConfigReload, Judge, LoadJudge};
 pub use server::{start, Running, ServerOptions, CLIENT_TIMEOUT, DEFAULT_LISTEN, MAX_BODY_BYTES};
 pub use tls::{load_certified_key, TlsError};
 
