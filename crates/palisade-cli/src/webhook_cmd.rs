@@ -10,7 +10,9 @@ use anyhow::Context;
 use clap::{Args, Subcommand, ValueEnum};
 use palisade_engine::Engine;
 use palisade_server::manifests::{CertSource, FailurePolicy, ManifestOptions};
-use palisade_server::{ConfigReload, Judge, ServerError, ServerOptions, WebhookSettings};
+use palisade_server::{
+    ClusterSource, ConfigReload, Judge, ServerError, ServerOptions, WebhookSettings,
+};
 
 #[derive(Debug, Args)]
 pub struct ServeArgs {
@@ -62,6 +64,22 @@ pub struct ServeArgs {
     #[arg(long, value_name = "SECONDS", default_value_t = 10,
           value_parser = clap::value_parser!(u64).range(1..=3600))]
     pub reload_interval: u64,
+    /// Read the cluster's Namespaces (with --kubeconfig/--context, else the pod's service
+    /// account; RBAC: list namespaces) at start and every --cluster-refresh seconds, so
+    /// that the labels palisade.dev/enforce, palisade.dev/warn or palisade.dev/audit set to
+    /// "true" on a Namespace choose its mode, as Pod Security Admission's labels do (the
+    /// strictest wins; labels take precedence over [webhook.namespace_modes]). A listing
+    /// that fails, or takes longer than three --timeout, keeps the labels read before
+    /// (logged; metric palisade_webhook_reloads_total{source="cluster"}). Without
+    /// --cluster, modes come from the configuration only.
+    #[arg(long)]
+    pub cluster: bool,
+    /// Seconds between two listings of the Namespaces with --cluster.
+    #[arg(long, value_name = "SECONDS", default_value_t = 60, requires = "cluster",
+          value_parser = clap::value_parser!(u64).range(1..=86400))]
+    pub cluster_refresh: u64,
+    #[command(flatten)]
+    pub connection: crate::cluster_cmd::Connection,
 }
 
 #[derive(Debug, Subcommand)]
@@ -188,6 +206,11 @@ pub fn serve(args: ServeArgs) -> anyhow::Result<u8> {
         load: Arc::new(move || loader.load()),
         interval,
     });
+    if args.cluster {
+        options.cluster = Some(cluster_source(&args.connection, args.cluster_refresh));
+    } else if let Some(flag) = args.connection.first_given() {
+        anyhow::bail!("{flag} is an option of the cluster view: add --cluster");
+    }
     let running = palisade_server::start(engine, options)?;
     let started = serde_json::json!({
         "event": "listening",
@@ -202,6 +225,39 @@ pub fn serve(args: ServeArgs) -> anyhow::Result<u8> {
     eprintln!("{started}");
     running.wait().context("palisade serve")?;
     Ok(0)
+}
+
+/// How `serve --cluster` lists the Namespaces: the live-cluster client of `palisade
+/// cluster`, on a thread of its own (it runs its own runtime), each request under the
+/// connection's timeout and the whole listing under the refresh interval.
+fn cluster_source(connection: &crate::cluster_cmd::Connection, refresh: u64) -> ClusterSource {
+    let options = connection.options(&[], palisade_cluster::kinds_named(&["Namespace"]));
+    let interval = Duration::from_secs(refresh);
+    let list = move || -> Result<Vec<serde_json::Value>, ServerError> {
+        let options = options.clone();
+        let collected = std::thread::spawn(move || palisade_cluster::collect(&options))
+            .join()
+            .map_err(|_| ServerError::Cluster("the cluster client panicked".into()))?
+            .map_err(|e| ServerError::Cluster(e.to_string()))?;
+        // Partial labels would silently enforce in a namespace meant to warn: all or none.
+        if let Some(problem) = collected.problems.first() {
+            return Err(ServerError::Cluster(
+                palisade_core::text::printable(&problem.to_string()).into_owned(),
+            ));
+        }
+        Ok(collected.objects)
+    };
+    ClusterSource {
+        list: Arc::new(list),
+        interval,
+        deadline: options_deadline(connection),
+    }
+}
+
+/// The longest a listing of the Namespaces may take: a few pages under the request timeout.
+fn options_deadline(connection: &crate::cluster_cmd::Connection) -> Duration {
+    let timeout = connection.options(&[], Vec::new()).timeout;
+    timeout * 3
 }
 
 pub fn run(command: WebhookCommand) -> anyhow::Result<u8> {

@@ -1054,3 +1054,140 @@ fn serve_answers_a_thousand_concurrent_connections_while_its_certificate_is_rota
     );
     assert_eq!(served.stop().code(), Some(0));
 }
+
+#[test]
+fn serve_with_cluster_takes_namespace_modes_from_their_labels_over_the_configuration() {
+    use palisade_testkit::kube_api::{ApiServer, Behaviour};
+    let token = "webhook-token-5e1";
+    let namespace = |name: &str, labels: Value| {
+        (
+            "namespaces".to_string(),
+            json!({"apiVersion": "v1", "kind": "Namespace",
+                   "metadata": {"name": name, "labels": labels}}),
+        )
+    };
+    let api = ApiServer::start(Behaviour {
+        token: token.to_string(),
+        objects: vec![
+            namespace("legacy", json!({"palisade.dev/warn": "true"})),
+            namespace("lab", json!({"palisade.dev/enforce": "true"})),
+            namespace("shop", json!({"team": "shop"})),
+        ],
+        ..Behaviour::default()
+    });
+    let dir = tempfile::tempdir().unwrap();
+    let kube = dir.path().join("kube");
+    std::fs::create_dir(&kube).unwrap();
+    let kubeconfig = api.kubeconfig(&kube, token);
+    // The configuration would audit `lab` and warn in `shop`.
+    std::fs::write(
+        dir.path().join("palisade.toml"),
+        "[webhook.namespace_modes]\nlab = \"audit\"\nshop = \"warn\"\n",
+    )
+    .unwrap();
+    let mut served = Served::start(
+        dir.path(),
+        &[
+            "--config",
+            "palisade.toml",
+            "--quiet",
+            "--cluster",
+            "--kubeconfig",
+            kubeconfig.to_str().unwrap(),
+        ],
+    );
+    let refreshed = served.next_log();
+    assert_eq!(refreshed["event"], "cluster_refresh", "{refreshed}");
+    assert_eq!(refreshed["ok"], true, "{refreshed}");
+    assert_eq!(refreshed["namespaces"], 3);
+    assert_eq!(
+        refreshed["labelled"],
+        json!({"lab": "enforce", "legacy": "warn"})
+    );
+    assert!(api
+        .requests()
+        .iter()
+        .any(|r| r.path == "/api/v1/namespaces"));
+
+    let privileged = |ns: &str| {
+        admission_review(
+            "labels-1",
+            ("", "Pod", "pods"),
+            ns,
+            json!({
+                "apiVersion": "v1", "kind": "Pod",
+                "metadata": {"name": "debug", "namespace": ns},
+                "spec": {"containers": [{"name": "sh", "image": "busybox:1.36",
+                                         "securityContext": {"privileged": true}}]}
+            }),
+        )
+    };
+    // The label enforces where the configuration would only audit.
+    let answer = served.review("/validate", &privileged("lab"));
+    assert_eq!(answer["response"]["allowed"], false, "{answer}");
+    // The label warns where the configuration says nothing.
+    let answer = served.review("/validate", &privileged("legacy"));
+    assert_eq!(answer["response"]["allowed"], true, "{answer}");
+    assert_eq!(answer["response"]["auditAnnotations"]["mode"], "warn");
+    assert!(!answer["response"]["warnings"]
+        .as_array()
+        .unwrap()
+        .is_empty());
+    // No label: the configuration's mode.
+    let answer = served.review("/validate", &privileged("shop"));
+    assert_eq!(answer["response"]["auditAnnotations"]["mode"], "warn");
+    // Unknown to both: enforced.
+    let answer = served.review("/validate", &privileged("other"));
+    assert_eq!(answer["response"]["allowed"], false, "{answer}");
+    let (_, metrics) = served.get("/metrics");
+    assert!(
+        metrics.contains("palisade_webhook_reloads_total{source=\"cluster\",outcome=\"ok\"}"),
+        "{metrics}"
+    );
+    assert_eq!(served.stop().code(), Some(0));
+
+    // A cluster that refuses the list: logged, and the configuration's modes apply.
+    let mut behaviour = Behaviour {
+        token: token.to_string(),
+        ..Behaviour::default()
+    };
+    behaviour.forbidden.insert("namespaces".to_string());
+    let refusing = ApiServer::start(behaviour);
+    let kubeconfig = refusing.kubeconfig(&kube, token);
+    let mut served = Served::start(
+        dir.path(),
+        &[
+            "--config",
+            "palisade.toml",
+            "--quiet",
+            "--cluster",
+            "--kubeconfig",
+            kubeconfig.to_str().unwrap(),
+        ],
+    );
+    let refreshed = served.next_log();
+    assert_eq!(refreshed["event"], "cluster_refresh", "{refreshed}");
+    assert_eq!(refreshed["ok"], false, "{refreshed}");
+    let error = refreshed["error"].as_str().unwrap();
+    assert!(error.contains("namespaces"), "{error}");
+    let answer = served.review("/validate", &privileged("lab"));
+    assert_eq!(answer["response"]["allowed"], true, "{answer}");
+    assert_eq!(answer["response"]["auditAnnotations"]["mode"], "audit");
+    assert_eq!(served.stop().code(), Some(0));
+
+    // Connection options mean nothing without --cluster.
+    let out = palisade(
+        dir.path(),
+        &[
+            "serve",
+            "--tls-cert",
+            "tls.crt",
+            "--tls-key",
+            "tls.key",
+            "--context",
+            "prod",
+        ],
+    );
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr(&out).contains("--context is an option of the cluster view: add --cluster"));
+}

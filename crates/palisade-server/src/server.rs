@@ -19,6 +19,7 @@ use hyper_util::rt::{TokioIo, TokioTimer};
 use palisade_engine::Engine;
 use tokio::sync::{oneshot, Semaphore};
 
+use crate::cluster::{ClusterSource, ClusterView};
 use crate::config::WebhookSettings;
 use crate::decision::{judge, Basis};
 use crate::metrics::{
@@ -62,6 +63,8 @@ pub struct ServerOptions {
     pub stop_on_signals: bool,
     /// Reload the engine and settings when the configuration files change (`None`: never).
     pub config_reload: Option<ConfigReload>,
+    /// Read the Namespaces' mode labels from the cluster (`None`: config modes only).
+    pub cluster: Option<ClusterSource>,
 }
 
 impl ServerOptions {
@@ -77,6 +80,7 @@ impl ServerOptions {
             stop_on_signals: true,
             client_timeout: CLIENT_TIMEOUT,
             config_reload: None,
+            cluster: None,
         }
     }
 }
@@ -84,6 +88,8 @@ impl ServerOptions {
 struct AppState {
     /// The engine and settings of the configuration in service, replaced on reload.
     judge: Arc<ArcSwap<Judge>>,
+    /// The Namespaces' mode labels, refreshed with `--cluster`.
+    cluster: Arc<ArcSwap<ClusterView>>,
     metrics: Metrics,
     max_body_bytes: usize,
     log_decisions: bool,
@@ -160,6 +166,7 @@ pub fn start(engine: Engine, options: ServerOptions) -> Result<Running, ServerEr
             engine,
             settings: options.settings.clone(),
         })),
+        cluster: Arc::new(ArcSwap::from_pointee(ClusterView::default())),
         metrics: Metrics::default(),
         max_body_bytes: options.max_body_bytes,
         log_decisions: options.log_decisions,
@@ -169,6 +176,7 @@ pub fn start(engine: Engine, options: ServerOptions) -> Result<Running, ServerEr
     let signals = options.stop_on_signals;
     let client_timeout = options.client_timeout;
     let config_reload = options.config_reload.clone();
+    let cluster_source = options.cluster.clone();
     let thread = std::thread::Builder::new()
         .name("palisade-serve".into())
         .spawn(move || {
@@ -193,6 +201,14 @@ pub fn start(engine: Engine, options: ServerOptions) -> Result<Running, ServerEr
                         move |ok| reported.metrics.reload("config", ok),
                     ))
                 });
+                let cluster_watcher = cluster_source.map(|source| {
+                    let reported = state.clone();
+                    tokio::spawn(crate::cluster::watch(
+                        source,
+                        state.cluster.clone(),
+                        move |ok| reported.metrics.reload("cluster", ok),
+                    ))
+                });
                 let result = serve(
                     listener,
                     tls_config,
@@ -202,7 +218,11 @@ pub fn start(engine: Engine, options: ServerOptions) -> Result<Running, ServerEr
                     client_timeout,
                 )
                 .await;
-                for w in watcher.into_iter().chain(config_watcher) {
+                for w in watcher
+                    .into_iter()
+                    .chain(config_watcher)
+                    .chain(cluster_watcher)
+                {
                     w.abort();
                 }
                 result
@@ -484,9 +504,10 @@ async fn validate(
     };
     // The configuration this request is judged with, even if a reload swaps it meanwhile.
     let current = state.judge.load_full();
+    let cluster = state.cluster.load_full();
     let timeout = current.settings.timeout;
     let task = tokio::task::spawn_blocking(move || {
-        let decision = judge(&current.engine, &current.settings, &request);
+        let decision = judge(&current.engine, &current.settings, &cluster, &request);
         (request, decision)
     });
     let (request, decision) = match tokio::time::timeout(timeout, task).await {
