@@ -147,12 +147,7 @@ impl JudgeSource {
     /// The engine and settings of the configuration and policies as they are now, with the
     /// command line's options over the file's.
     fn load(&self) -> Result<Judge, ServerError> {
-        let config = palisade_engine::load_config(self.config.as_deref(), &[]).map_err(|e| {
-            ServerError::Config {
-                source_name: "configuration".into(),
-                message: e.to_string(),
-            }
-        })?;
+        let config = palisade_engine::load_config(self.config.as_deref(), &[])?;
         let mut settings = WebhookSettings::from_config(&config, self.own_namespace.as_deref())?;
         settings.mutate |= self.mutate;
         if let Some(severity) = self.deny_on {
@@ -162,17 +157,7 @@ impl JudgeSource {
             settings.policies = Some(palisade_server::Policies::load(&self.policy)?);
             settings.policy_paths = self.policy.clone();
         }
-        let source_name = config
-            .source
-            .as_ref()
-            .map(|p| p.display().to_string())
-            .unwrap_or_else(|| palisade_core::config::CONFIG_FILE.to_string());
-        let engine = Engine::new(palisade_server::engine_settings(config)).map_err(|e| {
-            ServerError::Config {
-                source_name,
-                message: e.to_string(),
-            }
-        })?;
+        let engine = Engine::new(palisade_server::engine_settings(config))?;
         Ok(Judge { engine, settings })
     }
 }

@@ -81,6 +81,9 @@ pub enum ServerError {
     Policies(String),
     #[error("cluster: {0}")]
     Cluster(String),
+    /// The configuration file or the engine built from it (the message names the file).
+    #[error(transparent)]
+    Engine(#[from] palisade_engine::EngineError),
 }
 
 /// The engine settings of the webhook: the misconfiguration rules and the secret scanner
