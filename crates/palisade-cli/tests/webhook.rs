@@ -1191,3 +1191,226 @@ fn serve_with_cluster_takes_namespace_modes_from_their_labels_over_the_configura
     assert_eq!(out.status.code(), Some(2));
     assert!(stderr(&out).contains("--context is an option of the cluster view: add --cluster"));
 }
+
+/// The kubectl to run: $PALISADE_KUBECTL, else `kubectl` on the PATH, if it answers.
+fn kubectl() -> Option<std::path::PathBuf> {
+    let path = std::env::var_os("PALISADE_KUBECTL")
+        .map(std::path::PathBuf::from)
+        .unwrap_or_else(|| "kubectl".into());
+    Command::new(&path)
+        .args(["version", "--client"])
+        .output()
+        .ok()
+        .filter(|o| o.status.success())
+        .map(|_| path)
+}
+
+/// The API groups, versions and resources (plural, kind, namespaced) of the kinds
+/// `webhook manifests` writes, as a Kubernetes 1.3x API server with cert-manager installed
+/// serves them.
+const DISCOVERY: &[(&str, &str, &[(&str, &str, bool)])] = &[
+    (
+        "",
+        "v1",
+        &[
+            ("namespaces", "Namespace", false),
+            ("serviceaccounts", "ServiceAccount", true),
+            ("secrets", "Secret", true),
+            ("services", "Service", true),
+            ("configmaps", "ConfigMap", true),
+        ],
+    ),
+    ("apps", "v1", &[("deployments", "Deployment", true)]),
+    (
+        "networking.k8s.io",
+        "v1",
+        &[("networkpolicies", "NetworkPolicy", true)],
+    ),
+    (
+        "policy",
+        "v1",
+        &[("poddisruptionbudgets", "PodDisruptionBudget", true)],
+    ),
+    (
+        "admissionregistration.k8s.io",
+        "v1",
+        &[
+            (
+                "validatingwebhookconfigurations",
+                "ValidatingWebhookConfiguration",
+                false,
+            ),
+            (
+                "mutatingwebhookconfigurations",
+                "MutatingWebhookConfiguration",
+                false,
+            ),
+        ],
+    ),
+    (
+        "cert-manager.io",
+        "v1",
+        &[
+            ("certificates", "Certificate", true),
+            ("issuers", "Issuer", true),
+        ],
+    ),
+];
+
+/// The answer of an API server that knows the kinds of [`DISCOVERY`] and holds no object:
+/// what `kubectl apply --dry-run=client` needs to map each document to its resource and
+/// find that it would be created.
+fn discovery_answer(path: &str) -> (u16, Value) {
+    let path = path.split('?').next().unwrap_or(path);
+    if path == "/api" {
+        return (200, json!({"kind": "APIVersions", "versions": ["v1"]}));
+    }
+    if path == "/apis" {
+        let groups: Vec<Value> = DISCOVERY
+            .iter()
+            .filter(|(g, _, _)| !g.is_empty())
+            .map(|(g, v, _)| {
+                let gv = json!({"groupVersion": format!("{g}/{v}"), "version": v});
+                json!({"name": g, "versions": [gv], "preferredVersion": gv})
+            })
+            .collect();
+        return (
+            200,
+            json!({"kind": "APIGroupList", "apiVersion": "v1", "groups": groups}),
+        );
+    }
+    for (group, version, resources) in DISCOVERY {
+        let group_version = if group.is_empty() {
+            format!("/api/{version}")
+        } else {
+            format!("/apis/{group}/{version}")
+        };
+        if path == group_version {
+            let resources: Vec<Value> = resources
+                .iter()
+                .map(|(plural, kind, namespaced)| {
+                    json!({"name": plural, "singularName": "", "namespaced": namespaced,
+                           "kind": kind, "verbs": ["create", "delete", "get", "list", "patch", "update"]})
+                })
+                .collect();
+            let gv = group_version
+                .trim_start_matches("/api/")
+                .trim_start_matches("/apis/");
+            return (
+                200,
+                json!({"kind": "APIResourceList", "apiVersion": "v1", "groupVersion": gv,
+                       "resources": resources}),
+            );
+        }
+    }
+    (
+        404,
+        json!({"kind": "Status", "apiVersion": "v1", "status": "Failure",
+               "message": format!("{path} not found"), "reason": "NotFound", "code": 404}),
+    )
+}
+
+/// A plain-HTTP API server on 127.0.0.1 answering [`discovery_answer`]; it lives as long
+/// as the test process.
+fn discovery_server() -> String {
+    use std::io::{Read, Write};
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let addr = listener.local_addr().unwrap();
+    std::thread::spawn(move || {
+        for stream in listener.incoming().flatten() {
+            std::thread::spawn(move || {
+                let mut stream = stream;
+                let _ = stream.set_read_timeout(Some(std::time::Duration::from_secs(10)));
+                let mut head = Vec::new();
+                let mut byte = [0u8; 1];
+                while !head.ends_with(b"\r\n\r\n") && head.len() < 65536 {
+                    match stream.read(&mut byte) {
+                        Ok(1) => head.push(byte[0]),
+                        _ => return,
+                    }
+                }
+                let head = String::from_utf8_lossy(&head);
+                let path = head.split_whitespace().nth(1).unwrap_or("/");
+                let (status, body) = discovery_answer(path);
+                let body = body.to_string();
+                let _ = write!(
+                    stream,
+                    "HTTP/1.1 {status} X\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+                    body.len()
+                );
+            });
+        }
+    });
+    format!("http://{addr}")
+}
+
+#[test]
+fn webhook_manifests_pass_kubectl_apply_dry_run() {
+    let Some(kubectl) = kubectl() else {
+        assert!(
+            std::env::var_os("CI").is_none(),
+            "kubectl not found (.ci/install.d/45-kubectl.sh installs it; required when CI is set)"
+        );
+        eprintln!("SKIP kubectl apply --dry-run=client: kubectl not found (.ci/install.d/45-kubectl.sh installs it)");
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let server = discovery_server();
+    let kubeconfig = dir.path().join("kubeconfig");
+    std::fs::write(
+        &kubeconfig,
+        format!(
+            "apiVersion: v1\nkind: Config\nclusters:\n- name: offline\n  cluster:\n    server: {server}\nusers:\n- name: nobody\n  user: {{}}\ncontexts:\n- name: offline\n  context:\n    cluster: offline\n    user: nobody\ncurrent-context: offline\n"
+        ),
+    )
+    .unwrap();
+    for args in [
+        &["--namespace", "team-sec"][..],
+        &["--mutating", "--cert-manager", "--failure-policy", "ignore"][..],
+    ] {
+        let out = palisade(dir.path(), &[&["webhook", "manifests"][..], args].concat());
+        assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+        let file = dir.path().join("webhook.yaml");
+        std::fs::write(&file, stdout(&out)).unwrap();
+        let documents = kinds(&stdout(&out)).len();
+        // No OpenAPI schema offline (--validate=false): kubectl decodes every document, maps
+        // its kind to a resource of the right scope and finds it would be created.
+        let applied = Command::new(&kubectl)
+            .env("KUBECONFIG", &kubeconfig)
+            .env("HOME", dir.path())
+            .args(["apply", "--dry-run=client", "--validate=false", "-f"])
+            .arg(&file)
+            .output()
+            .unwrap();
+        let text = String::from_utf8_lossy(&applied.stdout);
+        assert!(
+            applied.status.success(),
+            "kubectl apply {args:?}: {}\n{text}",
+            String::from_utf8_lossy(&applied.stderr)
+        );
+        assert_eq!(
+            text.lines()
+                .filter(|l| l.ends_with("created (dry run)"))
+                .count(),
+            documents,
+            "{text}"
+        );
+    }
+    // The check is real: a kind the API does not serve is refused.
+    let file = dir.path().join("typo.yaml");
+    std::fs::write(
+        &file,
+        "apiVersion: apps/v1\nkind: Deploymnet\nmetadata:\n  name: web\n",
+    )
+    .unwrap();
+    let applied = Command::new(&kubectl)
+        .env("KUBECONFIG", &kubeconfig)
+        .env("HOME", dir.path())
+        .args(["apply", "--dry-run=client", "--validate=false", "-f"])
+        .arg(&file)
+        .output()
+        .unwrap();
+    assert!(!applied.status.success());
+    let error = String::from_utf8_lossy(&applied.stderr);
+    assert!(error.contains("Deploymnet"), "{error}");
+}
