@@ -1208,7 +1208,10 @@ fn kubectl() -> Option<std::path::PathBuf> {
 /// The API groups, versions and resources (plural, kind, namespaced) of the kinds
 /// `webhook manifests` writes, as a Kubernetes 1.3x API server with cert-manager installed
 /// serves them.
-const DISCOVERY: &[(&str, &str, &[(&str, &str, bool)])] = &[
+/// (plural, kind, namespaced)
+type ApiResource = (&'static str, &'static str, bool);
+
+const DISCOVERY: &[(&str, &str, &[ApiResource])] = &[
     (
         "",
         "v1",
