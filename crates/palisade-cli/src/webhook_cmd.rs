@@ -131,6 +131,12 @@ pub struct ManifestArgs {
     /// with a pod template, and run the server with --mutate.
     #[arg(long)]
     pub mutating: bool,
+    /// Run the server with --cluster (namespace modes from the palisade.dev/enforce|warn|
+    /// audit labels): adds a ClusterRole and ClusterRoleBinding to list namespaces, mounts
+    /// the service account's token and allows egress to the API server (ports 443, 6443)
+    /// and DNS.
+    #[arg(long)]
+    pub cluster_view: bool,
 }
 
 /// What a configuration reload re-reads: the same sources and overrides as the start.
@@ -264,6 +270,7 @@ pub fn run(command: WebhookCommand) -> anyhow::Result<u8> {
             options.timeout_seconds = args.timeout_seconds;
             options.replicas = args.replicas;
             options.mutating = args.mutating;
+            options.cluster_view = args.cluster_view;
             crate::emit(&palisade_server::manifests::manifests(&options)?)?;
             Ok(0)
         }

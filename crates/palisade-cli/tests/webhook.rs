@@ -1225,6 +1225,14 @@ const DISCOVERY: &[(&str, &str, &[ApiResource])] = &[
     ),
     ("apps", "v1", &[("deployments", "Deployment", true)]),
     (
+        "rbac.authorization.k8s.io",
+        "v1",
+        &[
+            ("clusterroles", "ClusterRole", false),
+            ("clusterrolebindings", "ClusterRoleBinding", false),
+        ],
+    ),
+    (
         "networking.k8s.io",
         "v1",
         &[("networkpolicies", "NetworkPolicy", true)],
@@ -1369,7 +1377,13 @@ fn webhook_manifests_pass_kubectl_apply_dry_run() {
     .unwrap();
     for args in [
         &["--namespace", "team-sec"][..],
-        &["--mutating", "--cert-manager", "--failure-policy", "ignore"][..],
+        &[
+            "--mutating",
+            "--cert-manager",
+            "--failure-policy",
+            "ignore",
+            "--cluster-view",
+        ][..],
     ] {
         let out = palisade(dir.path(), &[&["webhook", "manifests"][..], args].concat());
         assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
