@@ -180,13 +180,12 @@ pub fn serve(args: ServeArgs) -> anyhow::Result<u8> {
     let Judge { engine, settings } = source.load()?;
     let interval = Duration::from_secs(args.reload_interval);
     // The configuration file (or the palisade.toml that may appear in the working
-    // directory) and the policy paths; a policy folder's own time changes when a file is
-    // added or removed in it.
-    let mut watch = vec![args
+    // directory); the server adds the policy paths in service (a policy folder's own time
+    // changes when a file is added or removed in it).
+    let watch = vec![args
         .config
         .clone()
         .unwrap_or_else(|| PathBuf::from(palisade_core::config::CONFIG_FILE))];
-    watch.extend(settings.policy_paths.iter().cloned());
     let loader = source.clone();
     let mut options = ServerOptions::new(args.listen, args.tls_cert, args.tls_key);
     options.settings = settings.clone();

@@ -1431,3 +1431,89 @@ fn webhook_manifests_pass_kubectl_apply_dry_run() {
     let error = String::from_utf8_lossy(&applied.stderr);
     assert!(error.contains("Deploymnet"), "{error}");
 }
+
+/// A Gatekeeper CEL template and constraint that deny pods without the label `label`.
+fn label_policy(label: &str) -> String {
+    format!(
+        r#"apiVersion: templates.gatekeeper.sh/v1
+kind: ConstraintTemplate
+metadata: {{name: k8sneedslabel}}
+spec:
+  crd: {{spec: {{names: {{kind: K8sNeedsLabel}}}}}}
+  targets:
+    - target: admission.k8s.gatekeeper.sh
+      code:
+        - engine: K8sNativeValidation
+          source:
+            validations:
+              - expression: "has(object.metadata.labels) && '{label}' in object.metadata.labels"
+                message: "pods need a {label} label"
+---
+apiVersion: constraints.gatekeeper.sh/v1beta1
+kind: K8sNeedsLabel
+metadata: {{name: pods-need-label}}
+spec:
+  enforcementAction: deny
+  match: {{kinds: [{{apiGroups: [""], kinds: [Pod]}}]}}
+"#
+    )
+}
+
+#[test]
+fn serve_reloads_changed_policy_files_named_by_the_configuration() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir(dir.path().join("policies")).unwrap();
+    let policy = dir.path().join("policies/labels.yaml");
+    std::fs::write(&policy, label_policy("team")).unwrap();
+    std::fs::write(
+        dir.path().join("palisade.toml"),
+        "[webhook]\npolicies = [\"policies/labels.yaml\"]\n",
+    )
+    .unwrap();
+    let mut served = Served::start(
+        dir.path(),
+        &[
+            "--config",
+            "palisade.toml",
+            "--reload-interval",
+            "1",
+            "--quiet",
+        ],
+    );
+    let pod = admission_review(
+        "policy-reload",
+        ("", "Pod", "pods"),
+        "shop",
+        json!({"apiVersion": "v1", "kind": "Pod",
+               "metadata": {"name": "web", "namespace": "shop"},
+               "spec": {"containers": [{"name": "app", "image": "registry.example.com/web:1.2"}]}}),
+    );
+    let message = |served: &Served| {
+        let answer = served.review("/validate", &pod);
+        answer["response"]["status"]["message"]
+            .as_str()
+            .unwrap_or_default()
+            .to_string()
+    };
+    assert!(message(&served).contains("pods need a team label"));
+
+    std::fs::write(&policy, label_policy("owner")).unwrap();
+    let reload = served.next_log();
+    assert_eq!(reload["ok"], true, "{reload}");
+    let now = message(&served);
+    assert!(
+        now.contains("pods need a owner label") && !now.contains("team"),
+        "{now}"
+    );
+
+    // A policy that does not load keeps the policies in service.
+    std::fs::write(&policy, "kind: ConstraintTemplate\nspec: [\n").unwrap();
+    let failed = served.next_log();
+    assert_eq!(failed["ok"], false, "{failed}");
+    assert!(
+        failed["error"].as_str().unwrap().contains("labels.yaml"),
+        "{failed}"
+    );
+    assert!(message(&served).contains("pods need a owner label"));
+    assert_eq!(served.stop().code(), Some(0));
+}

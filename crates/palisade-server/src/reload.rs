@@ -25,10 +25,12 @@ pub struct Judge {
 /// Builds a [`Judge`] from the configuration files as they are now.
 pub type LoadJudge = Arc<dyn Fn() -> Result<Judge, ServerError> + Send + Sync>;
 
-/// How to reload the configuration: the files whose change triggers a reload (the
-/// configuration file and the policy paths it names) and the loader.
+/// How to reload the configuration: the files whose change triggers a reload and the
+/// loader. The policy paths of the judge in service ([`WebhookSettings::policy_paths`])
+/// are watched too, so a configuration that names other policies has them watched.
 #[derive(Clone)]
 pub struct ConfigReload {
+    /// The configuration file first (it names the file in log lines).
     pub watch: Vec<PathBuf>,
     pub load: LoadJudge,
     /// How often the files are checked.
@@ -64,14 +66,24 @@ pub(crate) async fn watch(
     current: Arc<arc_swap::ArcSwap<Judge>>,
     report: impl Fn(bool) + Send + 'static,
 ) {
-    let mut last = stamp(&reload.watch);
+    let watched = |judge: &Judge| {
+        let mut paths = reload.watch.clone();
+        for path in &judge.settings.policy_paths {
+            if !paths.contains(path) {
+                paths.push(path.clone());
+            }
+        }
+        paths
+    };
+    let mut paths = watched(&current.load());
+    let mut last = stamp(&paths);
     let mut tick = tokio::time::interval(reload.interval);
     tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
     tick.tick().await;
     loop {
         tick.tick().await;
-        let paths = reload.watch.clone();
-        let now = match tokio::task::spawn_blocking(move || stamp(&paths)).await {
+        let listed = paths.clone();
+        let now = match tokio::task::spawn_blocking(move || stamp(&listed)).await {
             Ok(now) => now,
             Err(_) => continue,
         };
@@ -92,6 +104,11 @@ pub(crate) async fn watch(
             Ok(Ok(judge)) => {
                 event.insert("ok".into(), true.into());
                 event.insert("block_at".into(), judge.settings.block_at.as_str().into());
+                let new_paths = watched(&judge);
+                if new_paths != paths {
+                    paths = new_paths;
+                    last = stamp(&paths);
+                }
                 current.store(Arc::new(judge));
                 report(true);
             }
