@@ -3,12 +3,16 @@
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::Duration;
 
 use anyhow::Context;
 use clap::{Args, Subcommand, ValueEnum};
 use palisade_engine::Engine;
 use palisade_server::manifests::{CertSource, FailurePolicy, ManifestOptions};
-use palisade_server::{ServerOptions, WebhookSettings};
+use palisade_server::{
+    ClusterSource, ConfigReload, Judge, ServerError, ServerOptions, WebhookSettings,
+};
 
 #[derive(Debug, Args)]
 pub struct ServeArgs {
@@ -51,6 +55,31 @@ pub struct ServeArgs {
     /// (an UPDATE keeping only findings the old object had is allowed) are set there too.
     #[arg(long, value_name = "SEVERITY", value_parser = crate::cli::parse_severity)]
     pub deny_on: Option<palisade_core::Severity>,
+    /// Seconds between checks of the certificate, key, configuration and policy files. A
+    /// changed certificate pair is served to new connections; a changed configuration
+    /// (modes, exemptions, block_at, rules, policies) judges the requests that arrive after
+    /// it loads, while those in flight finish with the old one. A file that does not load
+    /// keeps the previous one in service and is logged as a JSON line naming the file,
+    /// line and reason (metric palisade_webhook_reloads_total{outcome="error"}).
+    #[arg(long, value_name = "SECONDS", default_value_t = 10,
+          value_parser = clap::value_parser!(u64).range(1..=3600))]
+    pub reload_interval: u64,
+    /// Read the cluster's Namespaces (with --kubeconfig/--context, else the pod's service
+    /// account; RBAC: list namespaces) at start and every --cluster-refresh seconds, so
+    /// that the labels palisade.dev/enforce, palisade.dev/warn or palisade.dev/audit set to
+    /// "true" on a Namespace choose its mode, as Pod Security Admission's labels do (the
+    /// strictest wins; labels take precedence over [webhook.namespace_modes]). A listing
+    /// that fails, or takes longer than three --timeout, keeps the labels read before
+    /// (logged; metric palisade_webhook_reloads_total{source="cluster"}). Without
+    /// --cluster, modes come from the configuration only.
+    #[arg(long)]
+    pub cluster: bool,
+    /// Seconds between two listings of the Namespaces with --cluster.
+    #[arg(long, value_name = "SECONDS", default_value_t = 60, requires = "cluster",
+          value_parser = clap::value_parser!(u64).range(1..=86400))]
+    pub cluster_refresh: u64,
+    #[command(flatten)]
+    pub connection: crate::cluster_cmd::Connection,
 }
 
 #[derive(Debug, Subcommand)]
@@ -102,24 +131,76 @@ pub struct ManifestArgs {
     /// with a pod template, and run the server with --mutate.
     #[arg(long)]
     pub mutating: bool,
+    /// Run the server with --cluster (namespace modes from the palisade.dev/enforce|warn|
+    /// audit labels): adds a ClusterRole and ClusterRoleBinding to list namespaces, mounts
+    /// the service account's token and allows egress to the API server (ports 443, 6443)
+    /// and DNS.
+    #[arg(long)]
+    pub cluster_view: bool,
+}
+
+/// What a configuration reload re-reads: the same sources and overrides as the start.
+#[derive(Clone)]
+struct JudgeSource {
+    config: Option<PathBuf>,
+    own_namespace: Option<String>,
+    mutate: bool,
+    deny_on: Option<palisade_core::Severity>,
+    policy: Vec<PathBuf>,
+}
+
+impl JudgeSource {
+    /// The engine and settings of the configuration and policies as they are now, with the
+    /// command line's options over the file's.
+    fn load(&self) -> Result<Judge, ServerError> {
+        let config = palisade_engine::load_config(self.config.as_deref(), &[])?;
+        let mut settings = WebhookSettings::from_config(&config, self.own_namespace.as_deref())?;
+        settings.mutate |= self.mutate;
+        if let Some(severity) = self.deny_on {
+            settings.block_at = severity;
+        }
+        if !self.policy.is_empty() {
+            settings.policies = Some(palisade_server::Policies::load(&self.policy)?);
+            settings.policy_paths = self.policy.clone();
+        }
+        let engine = Engine::new(palisade_server::engine_settings(config))?;
+        Ok(Judge { engine, settings })
+    }
 }
 
 pub fn serve(args: ServeArgs) -> anyhow::Result<u8> {
-    let config = palisade_engine::load_config(args.config.as_deref(), &[])?;
-    // The downward API's namespace of the pod: the webhook never judges its own namespace.
-    let own_namespace = std::env::var("POD_NAMESPACE").ok();
-    let mut settings = WebhookSettings::from_config(&config, own_namespace.as_deref())?;
-    settings.mutate |= args.mutate;
-    if let Some(severity) = args.deny_on {
-        settings.block_at = severity;
-    }
-    if !args.policy.is_empty() {
-        settings.policies = Some(palisade_server::Policies::load(&args.policy)?);
-    }
-    let engine = Engine::new(palisade_server::engine_settings(config))?;
+    let source = JudgeSource {
+        config: args.config.clone(),
+        // The downward API's namespace of the pod: the webhook never judges its own namespace.
+        own_namespace: std::env::var("POD_NAMESPACE").ok(),
+        mutate: args.mutate,
+        deny_on: args.deny_on,
+        policy: args.policy.clone(),
+    };
+    let Judge { engine, settings } = source.load()?;
+    let interval = Duration::from_secs(args.reload_interval);
+    // The configuration file (or the palisade.toml that may appear in the working
+    // directory); the server adds the policy paths in service (a policy folder's own time
+    // changes when a file is added or removed in it).
+    let watch = vec![args
+        .config
+        .clone()
+        .unwrap_or_else(|| PathBuf::from(palisade_core::config::CONFIG_FILE))];
+    let loader = source.clone();
     let mut options = ServerOptions::new(args.listen, args.tls_cert, args.tls_key);
     options.settings = settings.clone();
     options.log_decisions = !args.quiet;
+    options.cert_reload_interval = Some(interval);
+    options.config_reload = Some(ConfigReload {
+        watch,
+        load: Arc::new(move || loader.load()),
+        interval,
+    });
+    if args.cluster {
+        options.cluster = Some(cluster_source(&args.connection, args.cluster_refresh));
+    } else if let Some(flag) = args.connection.first_given() {
+        anyhow::bail!("{flag} is an option of the cluster view: add --cluster");
+    }
     let running = palisade_server::start(engine, options)?;
     let started = serde_json::json!({
         "event": "listening",
@@ -134,6 +215,39 @@ pub fn serve(args: ServeArgs) -> anyhow::Result<u8> {
     eprintln!("{started}");
     running.wait().context("palisade serve")?;
     Ok(0)
+}
+
+/// How `serve --cluster` lists the Namespaces: the live-cluster client of `palisade
+/// cluster`, on a thread of its own (it runs its own runtime), each request under the
+/// connection's timeout and the whole listing under the refresh interval.
+fn cluster_source(connection: &crate::cluster_cmd::Connection, refresh: u64) -> ClusterSource {
+    let options = connection.options(&[], palisade_cluster::kinds_named(&["Namespace"]));
+    let interval = Duration::from_secs(refresh);
+    let list = move || -> Result<Vec<serde_json::Value>, ServerError> {
+        let options = options.clone();
+        let collected = std::thread::spawn(move || palisade_cluster::collect(&options))
+            .join()
+            .map_err(|_| ServerError::Cluster("the cluster client panicked".into()))?
+            .map_err(|e| ServerError::Cluster(e.to_string()))?;
+        // Partial labels would silently enforce in a namespace meant to warn: all or none.
+        if let Some(problem) = collected.problems.first() {
+            return Err(ServerError::Cluster(
+                palisade_core::text::printable(&problem.to_string()).into_owned(),
+            ));
+        }
+        Ok(collected.objects)
+    };
+    ClusterSource {
+        list: Arc::new(list),
+        interval,
+        deadline: options_deadline(connection),
+    }
+}
+
+/// The longest a listing of the Namespaces may take: a few pages under the request timeout.
+fn options_deadline(connection: &crate::cluster_cmd::Connection) -> Duration {
+    let timeout = connection.options(&[], Vec::new()).timeout;
+    timeout * 3
 }
 
 pub fn run(command: WebhookCommand) -> anyhow::Result<u8> {
@@ -155,6 +269,7 @@ pub fn run(command: WebhookCommand) -> anyhow::Result<u8> {
             options.timeout_seconds = args.timeout_seconds;
             options.replicas = args.replicas;
             options.mutating = args.mutating;
+            options.cluster_view = args.cluster_view;
             crate::emit(&palisade_server::manifests::manifests(&options)?)?;
             Ok(0)
         }

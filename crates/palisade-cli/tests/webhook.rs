@@ -166,6 +166,8 @@ struct Served {
     started: Value,
     base: String,
     agent: ureq::Agent,
+    /// The CA of the server's certificate.
+    ca_pem: String,
 }
 
 impl Served {
@@ -205,6 +207,7 @@ impl Served {
             started,
             base,
             agent,
+            ca_pem: pair.ca_pem,
         }
     }
 
@@ -743,4 +746,774 @@ fn rules_admission_lists_what_the_webhook_applies() {
         table.contains("need the rest of the cluster and do not: NET001"),
         "{table}"
     );
+}
+
+#[test]
+fn serve_reloads_a_changed_configuration_and_keeps_the_old_one_when_the_new_one_is_broken() {
+    let dir = tempfile::tempdir().unwrap();
+    let config = dir.path().join("palisade.toml");
+    std::fs::write(&config, "[webhook.namespace_modes]\nshop = \"warn\"\n").unwrap();
+    let mut served = Served::start(
+        dir.path(),
+        &[
+            "--config",
+            "palisade.toml",
+            "--reload-interval",
+            "1",
+            "--quiet",
+        ],
+    );
+    let privileged = admission_review(
+        "reload-1",
+        ("", "Pod", "pods"),
+        "shop",
+        json!({
+            "apiVersion": "v1", "kind": "Pod",
+            "metadata": {"name": "debug", "namespace": "shop"},
+            "spec": {"containers": [{"name": "sh", "image": "busybox:1.36",
+                                     "securityContext": {"privileged": true}}]}
+        }),
+    );
+    let answer = served.review("/validate", &privileged);
+    assert_eq!(answer["response"]["allowed"], true, "{answer}");
+    assert_eq!(answer["response"]["auditAnnotations"]["mode"], "warn");
+
+    // Requests keep flowing while the configuration changes under them: each gets a
+    // decision, none an error.
+    let stop = Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let traffic = {
+        let (agent, url, body) = (
+            served.agent.clone(),
+            format!("{}/validate", served.base),
+            privileged.to_string(),
+        );
+        let stop = stop.clone();
+        std::thread::spawn(move || {
+            let mut statuses = Vec::new();
+            while !stop.load(std::sync::atomic::Ordering::Relaxed) {
+                let mut response = agent
+                    .post(&url)
+                    .header("content-type", "application/json")
+                    .send(body.as_str())
+                    .unwrap();
+                let text = response.body_mut().read_to_string().unwrap();
+                statuses.push((response.status().as_u16(), text));
+            }
+            statuses
+        })
+    };
+
+    // The namespace is enforced from now on.
+    std::fs::write(&config, "[webhook]\nblock_at = \"high\"\n").unwrap();
+    let reload = served.next_log();
+    assert_eq!(reload["event"], "config_reload", "{reload}");
+    assert_eq!(reload["ok"], true, "{reload}");
+    let answer = served.review("/validate", &privileged);
+    assert_eq!(answer["response"]["allowed"], false, "{answer}");
+
+    // A broken file (half written, a typo) is logged with its file and line and the
+    // previous configuration stays in service.
+    std::fs::write(&config, "[webhook]\nblock_at = \"hig\n").unwrap();
+    let failed = served.next_log();
+    assert_eq!(failed["event"], "config_reload", "{failed}");
+    assert_eq!(failed["ok"], false, "{failed}");
+    let error = failed["error"].as_str().unwrap();
+    assert!(
+        error.contains("palisade.toml") && error.contains("line 2"),
+        "{error}"
+    );
+    let answer = served.review("/validate", &privileged);
+    assert_eq!(answer["response"]["allowed"], false, "{answer}");
+
+    std::fs::write(&config, "\n[webhook]\nblock_at = \"severe\"\n").unwrap();
+    let failed = served.next_log();
+    assert_eq!(failed["ok"], false, "{failed}");
+    let error = failed["error"].as_str().unwrap();
+    assert!(
+        error.contains("palisade.toml: line 3:") && error.contains("severe"),
+        "{error}"
+    );
+    let answer = served.review("/validate", &privileged);
+    assert_eq!(answer["response"]["allowed"], false, "{answer}");
+
+    // Fixed: loaded again.
+    std::fs::write(&config, "[webhook.namespace_modes]\nshop = \"audit\"\n").unwrap();
+    assert_eq!(served.next_log()["ok"], true);
+    let answer = served.review("/validate", &privileged);
+    assert_eq!(answer["response"]["allowed"], true, "{answer}");
+    assert_eq!(answer["response"]["auditAnnotations"]["mode"], "audit");
+
+    stop.store(true, std::sync::atomic::Ordering::Relaxed);
+    let statuses = traffic.join().unwrap();
+    assert!(!statuses.is_empty());
+    for (status, body) in &statuses {
+        assert_eq!(*status, 200, "{body}");
+        let answer: Value = serde_json::from_str(body).unwrap();
+        assert_eq!(answer["response"]["uid"], "reload-1");
+    }
+
+    let (_, metrics) = served.get("/metrics");
+    assert!(
+        metrics.contains("palisade_webhook_reloads_total{source=\"config\",outcome=\"ok\"} 2"),
+        "{metrics}"
+    );
+    assert!(
+        metrics.contains("palisade_webhook_reloads_total{source=\"config\",outcome=\"error\"} 2"),
+        "{metrics}"
+    );
+    assert_eq!(served.stop().code(), Some(0));
+}
+
+/// The soft limit on open files of this process (the server inherits it), from
+/// /proc/self/limits; `None` where there is no such file.
+fn open_files_limit() -> Option<usize> {
+    let limits = std::fs::read_to_string("/proc/self/limits").ok()?;
+    let line = limits.lines().find(|l| l.starts_with("Max open files"))?;
+    line.split_whitespace().nth(3)?.parse().ok()
+}
+
+/// A process's peak resident memory in kB (VmHWM), on Linux.
+fn peak_rss_kb(pid: u32) -> Option<u64> {
+    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).ok()?;
+    let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
+    line.split_whitespace().nth(1)?.parse().ok()
+}
+
+fn agent_trusting(cas: &[&str]) -> ureq::Agent {
+    let roots = cas
+        .iter()
+        .map(|pem| ureq::tls::Certificate::from_pem(pem.as_bytes()).unwrap())
+        .collect();
+    ureq::Agent::new_with_config(
+        ureq::Agent::config_builder()
+            .tls_config(
+                ureq::tls::TlsConfig::builder()
+                    .root_certs(ureq::tls::RootCerts::Specific(Arc::new(roots)))
+                    .build(),
+            )
+            .http_status_as_error(false)
+            .timeout_global(Some(std::time::Duration::from_secs(120)))
+            .build(),
+    )
+}
+
+#[test]
+fn serve_answers_a_thousand_concurrent_connections_while_its_certificate_is_rotated() {
+    use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+    // Each connection is a descriptor in this process and one in the server's.
+    let wanted = 1000;
+    let connections = match open_files_limit() {
+        Some(limit) if limit < wanted + 100 => {
+            eprintln!(
+                "open files limited to {limit} (ulimit -n): {} concurrent connections instead of {wanted}",
+                limit.saturating_sub(100)
+            );
+            limit.saturating_sub(100).max(10)
+        }
+        _ => wanted,
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let mut served = Served::start(dir.path(), &["--reload-interval", "1", "--quiet"]);
+    // The rotated certificate comes from a second CA; the load's clients trust both.
+    let second = self_signed(&["127.0.0.1".into()]).unwrap();
+    let url = format!("{}/validate", served.base);
+    let pod = |privileged: bool| {
+        admission_review(
+            if privileged { "bad" } else { "good" },
+            ("", "Pod", "pods"),
+            "shop",
+            json!({
+                "apiVersion": "v1", "kind": "Pod",
+                "metadata": {"name": "web", "namespace": "shop"},
+                "spec": {"containers": [{"name": "web", "image": "nginx:1.27",
+                                         "securityContext": {"privileged": privileged}}]}
+            }),
+        )
+        .to_string()
+    };
+    let bodies = Arc::new([pod(false), pod(true)]);
+    let answered = Arc::new(AtomicUsize::new(0));
+    let rotated = Arc::new(AtomicBool::new(false));
+    let start = Arc::new(std::sync::Barrier::new(connections));
+    let first_ca_pem = served.ca_pem.clone();
+    let second_ca_pem = second.ca_pem.clone();
+    let workers: Vec<_> = (0..connections)
+        .map(|i| {
+            let (url, bodies, answered, rotated, start) = (
+                url.clone(),
+                bodies.clone(),
+                answered.clone(),
+                rotated.clone(),
+                start.clone(),
+            );
+            let cas = [first_ca_pem.clone(), second_ca_pem.clone()];
+            std::thread::Builder::new()
+                .stack_size(256 * 1024)
+                .spawn(move || {
+                    let mut problems = Vec::new();
+                    start.wait();
+                    // New connections (a new agent each round, so a new TLS handshake)
+                    // until the rotated certificate is in service.
+                    loop {
+                        let agent = agent_trusting(&[&cas[0], &cas[1]]);
+                        for k in 0..3 {
+                            let privileged = (i + k) % 2 == 1;
+                            let result = agent
+                                .post(&url)
+                                .header("content-type", "application/json")
+                                .send(bodies[privileged as usize].as_str())
+                                .and_then(|mut r| {
+                                    let status = r.status().as_u16();
+                                    r.body_mut().read_to_string().map(|b| (status, b))
+                                });
+                            match result {
+                                Ok((200, body)) => {
+                                    let answer: Value = serde_json::from_str(&body).unwrap();
+                                    if answer["response"]["allowed"] != json!(!privileged) {
+                                        problems.push(format!("wrong decision: {body}"));
+                                    }
+                                }
+                                Ok((status, body)) if (400..500).contains(&status) => {
+                                    if body.trim().is_empty() {
+                                        problems.push(format!("{status} without a reason"));
+                                    }
+                                }
+                                Ok((status, body)) => problems.push(format!("{status}: {body}")),
+                                Err(e) => problems.push(format!("no answer: {e}")),
+                            }
+                            answered.fetch_add(1, Ordering::Relaxed);
+                        }
+                        if rotated.load(Ordering::Relaxed) {
+                            break;
+                        }
+                    }
+                    problems
+                })
+                .unwrap()
+        })
+        .collect();
+
+    // Rotate once the load is on: certificate first, then key, as a careless renewal
+    // would; the half-written pair is not served.
+    while answered.load(Ordering::Relaxed) < connections {
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    std::fs::write(dir.path().join("tls.crt"), &second.cert_pem).unwrap();
+    std::fs::write(dir.path().join("tls.key"), &second.key_pem).unwrap();
+    loop {
+        let event = served.next_log();
+        if event["event"] == "certificate_reload" && event["ok"] == true {
+            break;
+        }
+    }
+    // New connections get the new certificate: a client trusting only the new CA connects.
+    let only_new = agent_trusting(&[&second.ca_pem]);
+    let mut response = only_new
+        .post(&url)
+        .header("content-type", "application/json")
+        .send(bodies[0].as_str())
+        .unwrap();
+    assert_eq!(response.status().as_u16(), 200);
+    assert!(response
+        .body_mut()
+        .read_to_string()
+        .unwrap()
+        .contains("\"allowed\":true"));
+    rotated.store(true, Ordering::Relaxed);
+
+    let mut problems = Vec::new();
+    for worker in workers {
+        problems.extend(worker.join().unwrap());
+    }
+    let total = answered.load(Ordering::Relaxed);
+    assert!(
+        problems.is_empty(),
+        "{} of {total} requests went wrong, first: {:?}",
+        problems.len(),
+        &problems[..problems.len().min(5)]
+    );
+    // The server is still healthy, on the new certificate only, and its memory stayed
+    // bounded.
+    let only_old = std::mem::replace(&mut served.agent, only_new);
+    assert!(only_old
+        .get(format!("{}/healthz", served.base))
+        .call()
+        .is_err());
+    assert_eq!(served.get("/healthz").0, 200);
+    if let Some(peak) = peak_rss_kb(served.child.id()) {
+        eprintln!(
+            "{connections} connections, {total} requests, server peak RSS {} MB",
+            peak / 1024
+        );
+        assert!(peak < 512 * 1024, "server peak RSS {peak} kB");
+    }
+    let (_, metrics) = served.get("/metrics");
+    assert!(
+        metrics.contains("palisade_webhook_reloads_total{source=\"certificate\",outcome=\"ok\"} 1"),
+        "{metrics}"
+    );
+    assert_eq!(served.stop().code(), Some(0));
+}
+
+#[test]
+fn serve_with_cluster_takes_namespace_modes_from_their_labels_over_the_configuration() {
+    use palisade_testkit::kube_api::{ApiServer, Behaviour};
+    let token = "webhook-token-5e1";
+    let namespace = |name: &str, labels: Value| {
+        (
+            "namespaces".to_string(),
+            json!({"apiVersion": "v1", "kind": "Namespace",
+                   "metadata": {"name": name, "labels": labels}}),
+        )
+    };
+    let api = ApiServer::start(Behaviour {
+        token: token.to_string(),
+        objects: vec![
+            namespace("legacy", json!({"palisade.dev/warn": "true"})),
+            namespace("lab", json!({"palisade.dev/enforce": "true"})),
+            namespace("shop", json!({"team": "shop"})),
+        ],
+        ..Behaviour::default()
+    });
+    let dir = tempfile::tempdir().unwrap();
+    let kube = dir.path().join("kube");
+    std::fs::create_dir(&kube).unwrap();
+    let kubeconfig = api.kubeconfig(&kube, token);
+    // The configuration would audit `lab` and warn in `shop`.
+    std::fs::write(
+        dir.path().join("palisade.toml"),
+        "[webhook.namespace_modes]\nlab = \"audit\"\nshop = \"warn\"\n",
+    )
+    .unwrap();
+    let mut served = Served::start(
+        dir.path(),
+        &[
+            "--config",
+            "palisade.toml",
+            "--quiet",
+            "--cluster",
+            "--kubeconfig",
+            kubeconfig.to_str().unwrap(),
+        ],
+    );
+    let refreshed = served.next_log();
+    assert_eq!(refreshed["event"], "cluster_refresh", "{refreshed}");
+    assert_eq!(refreshed["ok"], true, "{refreshed}");
+    assert_eq!(refreshed["namespaces"], 3);
+    assert_eq!(
+        refreshed["labelled"],
+        json!({"lab": "enforce", "legacy": "warn"})
+    );
+    assert!(api
+        .requests()
+        .iter()
+        .any(|r| r.path == "/api/v1/namespaces"));
+
+    let privileged = |ns: &str| {
+        admission_review(
+            "labels-1",
+            ("", "Pod", "pods"),
+            ns,
+            json!({
+                "apiVersion": "v1", "kind": "Pod",
+                "metadata": {"name": "debug", "namespace": ns},
+                "spec": {"containers": [{"name": "sh", "image": "busybox:1.36",
+                                         "securityContext": {"privileged": true}}]}
+            }),
+        )
+    };
+    // The label enforces where the configuration would only audit.
+    let answer = served.review("/validate", &privileged("lab"));
+    assert_eq!(answer["response"]["allowed"], false, "{answer}");
+    // The label warns where the configuration says nothing.
+    let answer = served.review("/validate", &privileged("legacy"));
+    assert_eq!(answer["response"]["allowed"], true, "{answer}");
+    assert_eq!(answer["response"]["auditAnnotations"]["mode"], "warn");
+    assert!(!answer["response"]["warnings"]
+        .as_array()
+        .unwrap()
+        .is_empty());
+    // No label: the configuration's mode.
+    let answer = served.review("/validate", &privileged("shop"));
+    assert_eq!(answer["response"]["auditAnnotations"]["mode"], "warn");
+    // Unknown to both: enforced.
+    let answer = served.review("/validate", &privileged("other"));
+    assert_eq!(answer["response"]["allowed"], false, "{answer}");
+    let (_, metrics) = served.get("/metrics");
+    assert!(
+        metrics.contains("palisade_webhook_reloads_total{source=\"cluster\",outcome=\"ok\"}"),
+        "{metrics}"
+    );
+    assert_eq!(served.stop().code(), Some(0));
+
+    // A cluster that refuses the list: logged, and the configuration's modes apply.
+    let mut behaviour = Behaviour {
+        token: token.to_string(),
+        ..Behaviour::default()
+    };
+    behaviour.forbidden.insert("namespaces".to_string());
+    let refusing = ApiServer::start(behaviour);
+    let kubeconfig = refusing.kubeconfig(&kube, token);
+    let mut served = Served::start(
+        dir.path(),
+        &[
+            "--config",
+            "palisade.toml",
+            "--quiet",
+            "--cluster",
+            "--kubeconfig",
+            kubeconfig.to_str().unwrap(),
+        ],
+    );
+    let refreshed = served.next_log();
+    assert_eq!(refreshed["event"], "cluster_refresh", "{refreshed}");
+    assert_eq!(refreshed["ok"], false, "{refreshed}");
+    let error = refreshed["error"].as_str().unwrap();
+    assert!(error.contains("namespaces"), "{error}");
+    let answer = served.review("/validate", &privileged("lab"));
+    assert_eq!(answer["response"]["allowed"], true, "{answer}");
+    assert_eq!(answer["response"]["auditAnnotations"]["mode"], "audit");
+    assert_eq!(served.stop().code(), Some(0));
+
+    // Connection options mean nothing without --cluster.
+    let out = palisade(
+        dir.path(),
+        &[
+            "serve",
+            "--tls-cert",
+            "tls.crt",
+            "--tls-key",
+            "tls.key",
+            "--context",
+            "prod",
+        ],
+    );
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr(&out).contains("--context is an option of the cluster view: add --cluster"));
+}
+
+/// The kubectl to run: $PALISADE_KUBECTL, else `kubectl` on the PATH, if it answers.
+fn kubectl() -> Option<std::path::PathBuf> {
+    let path = std::env::var_os("PALISADE_KUBECTL")
+        .map(std::path::PathBuf::from)
+        .unwrap_or_else(|| "kubectl".into());
+    Command::new(&path)
+        .args(["version", "--client"])
+        .output()
+        .ok()
+        .filter(|o| o.status.success())
+        .map(|_| path)
+}
+
+/// The API groups, versions and resources (plural, kind, namespaced) of the kinds
+/// `webhook manifests` writes, as a Kubernetes 1.3x API server with cert-manager installed
+/// serves them.
+/// (plural, kind, namespaced)
+type ApiResource = (&'static str, &'static str, bool);
+
+const DISCOVERY: &[(&str, &str, &[ApiResource])] = &[
+    (
+        "",
+        "v1",
+        &[
+            ("namespaces", "Namespace", false),
+            ("serviceaccounts", "ServiceAccount", true),
+            ("secrets", "Secret", true),
+            ("services", "Service", true),
+            ("configmaps", "ConfigMap", true),
+        ],
+    ),
+    ("apps", "v1", &[("deployments", "Deployment", true)]),
+    (
+        "rbac.authorization.k8s.io",
+        "v1",
+        &[
+            ("clusterroles", "ClusterRole", false),
+            ("clusterrolebindings", "ClusterRoleBinding", false),
+        ],
+    ),
+    (
+        "networking.k8s.io",
+        "v1",
+        &[("networkpolicies", "NetworkPolicy", true)],
+    ),
+    (
+        "policy",
+        "v1",
+        &[("poddisruptionbudgets", "PodDisruptionBudget", true)],
+    ),
+    (
+        "admissionregistration.k8s.io",
+        "v1",
+        &[
+            (
+                "validatingwebhookconfigurations",
+                "ValidatingWebhookConfiguration",
+                false,
+            ),
+            (
+                "mutatingwebhookconfigurations",
+                "MutatingWebhookConfiguration",
+                false,
+            ),
+        ],
+    ),
+    (
+        "cert-manager.io",
+        "v1",
+        &[
+            ("certificates", "Certificate", true),
+            ("issuers", "Issuer", true),
+        ],
+    ),
+];
+
+/// The answer of an API server that knows the kinds of [`DISCOVERY`] and holds no object:
+/// what `kubectl apply --dry-run=client` needs to map each document to its resource and
+/// find that it would be created.
+fn discovery_answer(path: &str) -> (u16, Value) {
+    let path = path.split('?').next().unwrap_or(path);
+    if path == "/api" {
+        return (200, json!({"kind": "APIVersions", "versions": ["v1"]}));
+    }
+    if path == "/apis" {
+        let groups: Vec<Value> = DISCOVERY
+            .iter()
+            .filter(|(g, _, _)| !g.is_empty())
+            .map(|(g, v, _)| {
+                let gv = json!({"groupVersion": format!("{g}/{v}"), "version": v});
+                json!({"name": g, "versions": [gv], "preferredVersion": gv})
+            })
+            .collect();
+        return (
+            200,
+            json!({"kind": "APIGroupList", "apiVersion": "v1", "groups": groups}),
+        );
+    }
+    for (group, version, resources) in DISCOVERY {
+        let group_version = if group.is_empty() {
+            format!("/api/{version}")
+        } else {
+            format!("/apis/{group}/{version}")
+        };
+        if path == group_version {
+            let resources: Vec<Value> = resources
+                .iter()
+                .map(|(plural, kind, namespaced)| {
+                    json!({"name": plural, "singularName": "", "namespaced": namespaced,
+                           "kind": kind, "verbs": ["create", "delete", "get", "list", "patch", "update"]})
+                })
+                .collect();
+            let gv = group_version
+                .trim_start_matches("/api/")
+                .trim_start_matches("/apis/");
+            return (
+                200,
+                json!({"kind": "APIResourceList", "apiVersion": "v1", "groupVersion": gv,
+                       "resources": resources}),
+            );
+        }
+    }
+    (
+        404,
+        json!({"kind": "Status", "apiVersion": "v1", "status": "Failure",
+               "message": format!("{path} not found"), "reason": "NotFound", "code": 404}),
+    )
+}
+
+/// A plain-HTTP API server on 127.0.0.1 answering [`discovery_answer`]; it lives as long
+/// as the test process.
+fn discovery_server() -> String {
+    use std::io::{Read, Write};
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let addr = listener.local_addr().unwrap();
+    std::thread::spawn(move || {
+        for stream in listener.incoming().flatten() {
+            std::thread::spawn(move || {
+                let mut stream = stream;
+                let _ = stream.set_read_timeout(Some(std::time::Duration::from_secs(10)));
+                let mut head = Vec::new();
+                let mut byte = [0u8; 1];
+                while !head.ends_with(b"\r\n\r\n") && head.len() < 65536 {
+                    match stream.read(&mut byte) {
+                        Ok(1) => head.push(byte[0]),
+                        _ => return,
+                    }
+                }
+                let head = String::from_utf8_lossy(&head);
+                let path = head.split_whitespace().nth(1).unwrap_or("/");
+                let (status, body) = discovery_answer(path);
+                let body = body.to_string();
+                let _ = write!(
+                    stream,
+                    "HTTP/1.1 {status} X\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+                    body.len()
+                );
+            });
+        }
+    });
+    format!("http://{addr}")
+}
+
+#[test]
+fn webhook_manifests_pass_kubectl_apply_dry_run() {
+    let Some(kubectl) = kubectl() else {
+        assert!(
+            std::env::var_os("CI").is_none(),
+            "kubectl not found (.ci/install.d/45-kubectl.sh installs it; required when CI is set)"
+        );
+        eprintln!("SKIP kubectl apply --dry-run=client: kubectl not found (.ci/install.d/45-kubectl.sh installs it)");
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let server = discovery_server();
+    let kubeconfig = dir.path().join("kubeconfig");
+    std::fs::write(
+        &kubeconfig,
+        format!(
+            "apiVersion: v1\nkind: Config\nclusters:\n- name: offline\n  cluster:\n    server: {server}\nusers:\n- name: nobody\n  user: {{}}\ncontexts:\n- name: offline\n  context:\n    cluster: offline\n    user: nobody\ncurrent-context: offline\n"
+        ),
+    )
+    .unwrap();
+    for args in [
+        &["--namespace", "team-sec"][..],
+        &[
+            "--mutating",
+            "--cert-manager",
+            "--failure-policy",
+            "ignore",
+            "--cluster-view",
+        ][..],
+    ] {
+        let out = palisade(dir.path(), &[&["webhook", "manifests"][..], args].concat());
+        assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+        let file = dir.path().join("webhook.yaml");
+        std::fs::write(&file, stdout(&out)).unwrap();
+        let documents = kinds(&stdout(&out)).len();
+        // No OpenAPI schema offline (--validate=false): kubectl decodes every document, maps
+        // its kind to a resource of the right scope and finds it would be created.
+        let applied = Command::new(&kubectl)
+            .env("KUBECONFIG", &kubeconfig)
+            .env("HOME", dir.path())
+            .args(["apply", "--dry-run=client", "--validate=false", "-f"])
+            .arg(&file)
+            .output()
+            .unwrap();
+        let text = String::from_utf8_lossy(&applied.stdout);
+        assert!(
+            applied.status.success(),
+            "kubectl apply {args:?}: {}\n{text}",
+            String::from_utf8_lossy(&applied.stderr)
+        );
+        assert_eq!(
+            text.lines()
+                .filter(|l| l.ends_with("created (dry run)"))
+                .count(),
+            documents,
+            "{text}"
+        );
+    }
+    // The check is real: a kind the API does not serve is refused.
+    let file = dir.path().join("typo.yaml");
+    std::fs::write(
+        &file,
+        "apiVersion: apps/v1\nkind: Deploymnet\nmetadata:\n  name: web\n",
+    )
+    .unwrap();
+    let applied = Command::new(&kubectl)
+        .env("KUBECONFIG", &kubeconfig)
+        .env("HOME", dir.path())
+        .args(["apply", "--dry-run=client", "--validate=false", "-f"])
+        .arg(&file)
+        .output()
+        .unwrap();
+    assert!(!applied.status.success());
+    let error = String::from_utf8_lossy(&applied.stderr);
+    assert!(error.contains("Deploymnet"), "{error}");
+}
+
+/// A Gatekeeper CEL template and constraint that deny pods without the label `label`.
+fn label_policy(label: &str) -> String {
+    format!(
+        r#"apiVersion: templates.gatekeeper.sh/v1
+kind: ConstraintTemplate
+metadata: {{name: k8sneedslabel}}
+spec:
+  crd: {{spec: {{names: {{kind: K8sNeedsLabel}}}}}}
+  targets:
+    - target: admission.k8s.gatekeeper.sh
+      code:
+        - engine: K8sNativeValidation
+          source:
+            validations:
+              - expression: "has(object.metadata.labels) && '{label}' in object.metadata.labels"
+                message: "pods need a {label} label"
+---
+apiVersion: constraints.gatekeeper.sh/v1beta1
+kind: K8sNeedsLabel
+metadata: {{name: pods-need-label}}
+spec:
+  enforcementAction: deny
+  match: {{kinds: [{{apiGroups: [""], kinds: [Pod]}}]}}
+"#
+    )
+}
+
+#[test]
+fn serve_reloads_changed_policy_files_named_by_the_configuration() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir(dir.path().join("policies")).unwrap();
+    let policy = dir.path().join("policies/labels.yaml");
+    std::fs::write(&policy, label_policy("team")).unwrap();
+    std::fs::write(
+        dir.path().join("palisade.toml"),
+        "[webhook]\npolicies = [\"policies/labels.yaml\"]\n",
+    )
+    .unwrap();
+    let mut served = Served::start(
+        dir.path(),
+        &[
+            "--config",
+            "palisade.toml",
+            "--reload-interval",
+            "1",
+            "--quiet",
+        ],
+    );
+    let pod = admission_review(
+        "policy-reload",
+        ("", "Pod", "pods"),
+        "shop",
+        json!({"apiVersion": "v1", "kind": "Pod",
+               "metadata": {"name": "web", "namespace": "shop"},
+               "spec": {"containers": [{"name": "app", "image": "registry.example.com/web:1.2"}]}}),
+    );
+    let message = |served: &Served| {
+        let answer = served.review("/validate", &pod);
+        answer["response"]["status"]["message"]
+            .as_str()
+            .unwrap_or_default()
+            .to_string()
+    };
+    assert!(message(&served).contains("pods need a team label"));
+
+    std::fs::write(&policy, label_policy("owner")).unwrap();
+    let reload = served.next_log();
+    assert_eq!(reload["ok"], true, "{reload}");
+    let now = message(&served);
+    assert!(
+        now.contains("pods need a owner label") && !now.contains("team"),
+        "{now}"
+    );
+
+    // A policy that does not load keeps the policies in service.
+    std::fs::write(&policy, "kind: ConstraintTemplate\nspec: [\n").unwrap();
+    let failed = served.next_log();
+    assert_eq!(failed["ok"], false, "{failed}");
+    assert!(
+        failed["error"].as_str().unwrap().contains("labels.yaml"),
+        "{failed}"
+    );
+    assert!(message(&served).contains("pods need a owner label"));
+    assert_eq!(served.stop().code(), Some(0));
 }

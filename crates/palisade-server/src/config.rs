@@ -44,6 +44,8 @@ pub struct WebhookSettings {
     /// built-in rules, on the request as the API server sent it (operation, old object,
     /// user).
     pub policies: Option<Policies>,
+    /// Where `policies` were loaded from (watched for changes with the configuration file).
+    pub policy_paths: Vec<std::path::PathBuf>,
     /// Users whose requests are allowed without a scan (e.g. a GitOps controller that
     /// applies what CI already judged).
     pub exempt_users: BTreeSet<String>,
@@ -120,6 +122,7 @@ impl Default for WebhookSettings {
             timeout: DEFAULT_TIMEOUT,
             mutate: false,
             policies: None,
+            policy_paths: Vec::new(),
             exempt_users: BTreeSet::new(),
             exempt_groups: BTreeSet::new(),
             namespace_modes: Default::default(),
@@ -152,6 +155,23 @@ struct WebhookTable {
     allow_existing: bool,
 }
 
+/// The file's `[webhook]` table alone, to find where an error in it is: the table reaches
+/// [`WebhookSettings::from_config`] as a value, without positions.
+#[derive(Deserialize)]
+struct WebhookOnly {
+    #[serde(default)]
+    #[allow(dead_code)]
+    webhook: Option<WebhookTable>,
+}
+
+/// The line of the first error in `path`'s `[webhook]` table, if it can be read again.
+fn webhook_error_line(path: &std::path::Path) -> Option<usize> {
+    let text = std::fs::read_to_string(path).ok()?;
+    let error = toml::from_str::<WebhookOnly>(&text).err()?;
+    let start = error.span()?.start;
+    Some(text.get(..start)?.matches('\n').count() + 1)
+}
+
 impl WebhookSettings {
     /// The settings of `config`'s `[webhook]` table; `own_namespace` (where the server runs,
     /// from the downward API) is always exempt, so the webhook never blocks its own restart.
@@ -170,7 +190,13 @@ impl WebhookSettings {
         };
         let table: WebhookTable = toml::Value::Table(config.webhook.clone())
             .try_into()
-            .map_err(|e: toml::de::Error| bad(format!("[webhook] {}", e.message())))?;
+            .map_err(|e: toml::de::Error| {
+                let line = config.source.as_deref().and_then(webhook_error_line);
+                match line {
+                    Some(line) => bad(format!("line {line}: [webhook] {}", e.message())),
+                    None => bad(format!("[webhook] {}", e.message())),
+                }
+            })?;
         let mut settings = WebhookSettings::default();
         if let Some(block_at) = table.block_at {
             settings.block_at = block_at;
@@ -193,6 +219,7 @@ impl WebhookSettings {
             let paths: Vec<std::path::PathBuf> =
                 table.policies.iter().map(|p| base.join(p)).collect();
             settings.policies = Some(Policies::load(&paths)?);
+            settings.policy_paths = paths;
         }
         settings.exempt_rules = table
             .exempt_rules

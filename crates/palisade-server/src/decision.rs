@@ -6,6 +6,7 @@ use std::collections::BTreeMap;
 use palisade_core::Finding;
 use palisade_engine::Engine;
 
+use crate::cluster::ClusterView;
 use crate::config::{Mode, WebhookSettings};
 use crate::review::{AdmissionRequest, AdmissionResponse, Operation, Status};
 
@@ -144,7 +145,13 @@ fn judge_policies(
 
 /// Decides `request`. The object's namespace is taken from the request when the object
 /// does not name one (a CREATE with `generateName` in a namespace the client defaulted).
-pub fn judge(engine: &Engine, settings: &WebhookSettings, request: &AdmissionRequest) -> Decision {
+/// `cluster`'s namespace labels choose the mode before `[webhook.namespace_modes]` does.
+pub fn judge(
+    engine: &Engine,
+    settings: &WebhookSettings,
+    cluster: &ClusterView,
+    request: &AdmissionRequest,
+) -> Decision {
     let allow = |basis| Decision {
         response: AdmissionResponse {
             uid: request.uid.clone(),
@@ -259,9 +266,10 @@ pub fn judge(engine: &Engine, settings: &WebhookSettings, request: &AdmissionReq
             }
         }
     }
-    let mode = settings
+    let mode = cluster
         .namespace_modes
         .get(namespace)
+        .or_else(|| settings.namespace_modes.get(namespace))
         .copied()
         .unwrap_or(Mode::Enforce);
     match mode {

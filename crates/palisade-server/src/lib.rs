@@ -17,26 +17,35 @@
 //! certificate, or cert-manager resources.
 //!
 //! It is not a scanner (rules and the scan are `palisade-engine`'s), not a command line
-//! (`palisade serve` in `palisade-cli` builds the engine and calls [`start`]), it changes
-//! nothing the user set, and it does not watch the cluster: rules that need other objects (RBAC paths,
-//! NetworkPolicy coverage, listed in [`NEEDS_CLUSTER_VIEW`]) are not applied at admission.
+//! (`palisade serve` in `palisade-cli` builds the engine and calls [`start`]), and it
+//! changes nothing the user set. Its view of the cluster is the Namespaces' mode labels
+//! only ([`cluster`], with `palisade serve --cluster`): rules that need other objects (RBAC
+//! paths, NetworkPolicy coverage, listed in [`NEEDS_CLUSTER_VIEW`]) are not applied at
+//! admission.
+//!
+//! The configuration ([`reload`]), the certificate and the cluster view are reloaded while
+//! it serves; a request in flight finishes with the ones it started with.
 //!
 //! Fail open or closed is the cluster's choice, not the server's: the webhook
 //! configuration's `failurePolicy: Fail` (what the generated manifests use) rejects requests
 //! the server cannot answer in `timeoutSeconds`, `Ignore` admits them unjudged.
 
+pub mod cluster;
 pub mod config;
 mod decision;
 pub mod manifests;
 mod metrics;
 pub mod mutation;
+pub mod reload;
 pub mod review;
 mod server;
 mod tls;
 
+pub use cluster::{ClusterSource, ClusterView};
 pub use config::{Mode, Policies, WebhookSettings};
 pub use decision::{admission_rules, describe, judge, Basis, Decision, NEEDS_CLUSTER_VIEW};
 pub use mutation::{mutate, Mutation};
+pub use reload::{ConfigReload, Judge, LoadJudge};
 pub use server::{start, Running, ServerOptions, CLIENT_TIMEOUT, DEFAULT_LISTEN, MAX_BODY_BYTES};
 pub use tls::{load_certified_key, TlsError};
 
@@ -70,6 +79,11 @@ pub enum ServerError {
     },
     #[error("policies: {0}")]
     Policies(String),
+    #[error("cluster: {0}")]
+    Cluster(String),
+    /// The configuration file or the engine built from it (the message names the file).
+    #[error(transparent)]
+    Engine(#[from] palisade_engine::EngineError),
 }
 
 /// The engine settings of the webhook: the misconfiguration rules and the secret scanner

@@ -50,6 +50,10 @@ pub struct ManifestOptions {
     pub replicas: u32,
     /// Also a MutatingWebhookConfiguration, and the server started with `--mutate`.
     pub mutating: bool,
+    /// The server started with `--cluster` (namespace modes from labels): a ClusterRole
+    /// that may list namespaces, the service account's token in the pod, and egress to the
+    /// API server.
+    pub cluster_view: bool,
 }
 
 impl ManifestOptions {
@@ -63,6 +67,7 @@ impl ManifestOptions {
             timeout_seconds: 5,
             replicas: 2,
             mutating: false,
+            cluster_view: false,
         }
     }
 }
@@ -306,6 +311,24 @@ pub fn manifests(options: &ManifestOptions) -> Result<String, ServerError> {
     if options.mutating {
         args.push("--mutate");
     }
+    if options.cluster_view {
+        args.push("--cluster");
+        // Listing the Namespaces is all the server reads: one verb on one resource.
+        docs.push(json!({
+            "apiVersion": "rbac.authorization.k8s.io/v1",
+            "kind": "ClusterRole",
+            "metadata": {"name": format!("{name}-namespaces"), "labels": labels},
+            "rules": [{"apiGroups": [""], "resources": ["namespaces"], "verbs": ["list"]}],
+        }));
+        docs.push(json!({
+            "apiVersion": "rbac.authorization.k8s.io/v1",
+            "kind": "ClusterRoleBinding",
+            "metadata": {"name": format!("{name}-namespaces"), "labels": labels},
+            "roleRef": {"apiGroup": "rbac.authorization.k8s.io", "kind": "ClusterRole",
+                        "name": format!("{name}-namespaces")},
+            "subjects": [{"kind": "ServiceAccount", "name": name, "namespace": ns}],
+        }));
+    }
     docs.push(json!({
         "apiVersion": "apps/v1",
         "kind": "Deployment",
@@ -317,7 +340,8 @@ pub fn manifests(options: &ManifestOptions) -> Result<String, ServerError> {
                 "metadata": {"labels": labels},
                 "spec": {
                     "serviceAccountName": name,
-                    "automountServiceAccountToken": false,
+                    // The token is only needed to list the Namespaces (--cluster).
+                    "automountServiceAccountToken": options.cluster_view,
                     "securityContext": {
                         "runAsNonRoot": true,
                         "runAsUser": 65532,
@@ -378,7 +402,14 @@ pub fn manifests(options: &ManifestOptions) -> Result<String, ServerError> {
             "podSelector": {},
             "policyTypes": ["Ingress", "Egress"],
             "ingress": [{"ports": [{"port": 8443, "protocol": "TCP"}]}],
-            "egress": [],
+            // With --cluster, the API server (its address is not known here: the ports it
+            // listens on) and DNS; without, the server calls nothing.
+            "egress": if options.cluster_view {
+                json!([{"ports": [{"port": 443, "protocol": "TCP"}, {"port": 6443, "protocol": "TCP"},
+                                  {"port": 53, "protocol": "UDP"}, {"port": 53, "protocol": "TCP"}]}])
+            } else {
+                json!([])
+            },
         },
     }));
     docs.push(json!({
@@ -546,9 +577,10 @@ mod tests {
 
     #[test]
     fn the_manifests_pass_palisades_own_rules() {
-        for mutating in [false, true] {
+        for (mutating, cluster_view) in [(false, false), (true, false), (false, true)] {
             let mut options = ManifestOptions::new("palisade-system");
             options.mutating = mutating;
+            options.cluster_view = cluster_view;
             options.certificates = CertSource::CertManager;
             assert_eq!(
                 serious_findings(&manifests(&options).unwrap()),
@@ -561,6 +593,48 @@ mod tests {
                 assert!(finding.starts_with("SEC"), "{finding}");
             }
         }
+    }
+
+    #[test]
+    fn cluster_view_manifests_may_list_namespaces_and_nothing_else() {
+        let mut options = ManifestOptions::new("palisade-system");
+        options.cluster_view = true;
+        options.certificates = CertSource::CertManager;
+        let docs = load(&manifests(&options).unwrap());
+        let role = docs.iter().find(|d| d["kind"] == "ClusterRole").unwrap();
+        assert_eq!(
+            role["rules"],
+            json!([{"apiGroups": [""], "resources": ["namespaces"], "verbs": ["list"]}])
+        );
+        let binding = docs
+            .iter()
+            .find(|d| d["kind"] == "ClusterRoleBinding")
+            .unwrap();
+        assert_eq!(binding["roleRef"]["name"], role["metadata"]["name"]);
+        assert_eq!(
+            binding["subjects"],
+            json!([{"kind": "ServiceAccount", "name": "palisade-webhook", "namespace": "palisade-system"}])
+        );
+        let deployment = docs.iter().find(|d| d["kind"] == "Deployment").unwrap();
+        let pod = &deployment["spec"]["template"]["spec"];
+        assert_eq!(pod["automountServiceAccountToken"], true);
+        assert!(pod["containers"][0]["args"]
+            .as_array()
+            .unwrap()
+            .contains(&json!("--cluster")));
+        let policy = docs.iter().find(|d| d["kind"] == "NetworkPolicy").unwrap();
+        assert!(policy["spec"]["egress"][0]["ports"]
+            .as_array()
+            .unwrap()
+            .contains(&json!({"port": 6443, "protocol": "TCP"})));
+        // Without it: no role, no token, no egress.
+        let docs = load(&manifests(&ManifestOptions::new("palisade-system")).unwrap());
+        assert!(!docs.iter().any(|d| d["kind"] == "ClusterRole"));
+        let deployment = docs.iter().find(|d| d["kind"] == "Deployment").unwrap();
+        assert_eq!(
+            deployment["spec"]["template"]["spec"]["automountServiceAccountToken"],
+            false
+        );
     }
 
     #[test]

@@ -72,6 +72,13 @@ impl ErrorKind {
     }
 }
 
+/// A reload of a watched source (`config`, `certificate`, `cluster`) and whether it loaded.
+#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
+pub struct ReloadLabels {
+    pub source: &'static str,
+    pub outcome: &'static str,
+}
+
 #[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
 pub struct ErrorLabels {
     pub kind: &'static str,
@@ -86,6 +93,7 @@ pub struct Metrics {
     pub findings: Family<FindingLabels, Counter>,
     pub mutations: Family<MutationLabels, Counter>,
     pub errors: Family<ErrorLabels, Counter>,
+    pub reloads: Family<ReloadLabels, Counter>,
 }
 
 impl Default for Metrics {
@@ -98,6 +106,7 @@ impl Default for Metrics {
         let findings = Family::<FindingLabels, Counter>::default();
         let mutations = Family::<MutationLabels, Counter>::default();
         let errors = Family::<ErrorLabels, Counter>::default();
+        let reloads = Family::<ReloadLabels, Counter>::default();
         let mut registry = Registry::with_prefix("palisade_webhook");
         registry.register(
             "requests",
@@ -129,6 +138,11 @@ impl Default for Metrics {
             "Requests that got no decision, by kind",
             errors.clone(),
         );
+        registry.register(
+            "reloads",
+            "Reloads of the configuration, the certificate and the cluster view, by outcome (a failed one keeps the previous in service)",
+            reloads.clone(),
+        );
         Metrics {
             registry,
             requests,
@@ -137,6 +151,7 @@ impl Default for Metrics {
             findings,
             mutations,
             errors,
+            reloads,
         }
     }
 }
@@ -148,6 +163,15 @@ impl Metrics {
         // Writing into a String cannot fail.
         let _ = prometheus_client::encoding::text::encode(&mut text, &self.registry);
         text
+    }
+
+    pub fn reload(&self, source: &'static str, ok: bool) {
+        self.reloads
+            .get_or_create(&ReloadLabels {
+                source,
+                outcome: if ok { "ok" } else { "error" },
+            })
+            .inc();
     }
 
     pub fn error(&self, kind: ErrorKind) {

@@ -7,6 +7,7 @@ use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
+use arc_swap::ArcSwap;
 use axum::body::Bytes;
 use axum::extract::{DefaultBodyLimit, Request, State};
 use axum::http::{header, StatusCode};
@@ -18,12 +19,14 @@ use hyper_util::rt::{TokioIo, TokioTimer};
 use palisade_engine::Engine;
 use tokio::sync::{oneshot, Semaphore};
 
+use crate::cluster::{ClusterSource, ClusterView};
 use crate::config::WebhookSettings;
 use crate::decision::{judge, Basis};
 use crate::metrics::{
     DecisionLabels, ErrorKind, FindingLabels, Metrics, MutationLabels, PathLabels, RequestLabels,
 };
 use crate::mutation::mutate as plan_mutation;
+use crate::reload::{ConfigReload, Judge};
 use crate::review::{self, AdmissionRequest, AdmissionReviewResponse};
 use crate::tls::{self, ReloadingCert};
 use crate::ServerError;
@@ -58,6 +61,10 @@ pub struct ServerOptions {
     pub client_timeout: Duration,
     /// Stop (and drain) on SIGINT and SIGTERM; off, only [`Running::shutdown`] stops it.
     pub stop_on_signals: bool,
+    /// Reload the engine and settings when the configuration files change (`None`: never).
+    pub config_reload: Option<ConfigReload>,
+    /// Read the Namespaces' mode labels from the cluster (`None`: config modes only).
+    pub cluster: Option<ClusterSource>,
 }
 
 impl ServerOptions {
@@ -72,13 +79,17 @@ impl ServerOptions {
             log_decisions: true,
             stop_on_signals: true,
             client_timeout: CLIENT_TIMEOUT,
+            config_reload: None,
+            cluster: None,
         }
     }
 }
 
 struct AppState {
-    engine: Engine,
-    settings: WebhookSettings,
+    /// The engine and settings of the configuration in service, replaced on reload.
+    judge: Arc<ArcSwap<Judge>>,
+    /// The Namespaces' mode labels, refreshed with `--cluster`.
+    cluster: Arc<ArcSwap<ClusterView>>,
     metrics: Metrics,
     max_body_bytes: usize,
     log_decisions: bool,
@@ -151,8 +162,11 @@ pub fn start(engine: Engine, options: ServerOptions) -> Result<Running, ServerEr
         .build()
         .map_err(ServerError::Runtime)?;
     let state = Arc::new(AppState {
-        engine,
-        settings: options.settings.clone(),
+        judge: Arc::new(ArcSwap::from_pointee(Judge {
+            engine,
+            settings: options.settings.clone(),
+        })),
+        cluster: Arc::new(ArcSwap::from_pointee(ClusterView::default())),
         metrics: Metrics::default(),
         max_body_bytes: options.max_body_bytes,
         log_decisions: options.log_decisions,
@@ -161,6 +175,8 @@ pub fn start(engine: Engine, options: ServerOptions) -> Result<Running, ServerEr
     let reload = options.cert_reload_interval;
     let signals = options.stop_on_signals;
     let client_timeout = options.client_timeout;
+    let config_reload = options.config_reload.clone();
+    let cluster_source = options.cluster.clone();
     let thread = std::thread::Builder::new()
         .name("palisade-serve".into())
         .spawn(move || {
@@ -171,7 +187,28 @@ pub fn start(engine: Engine, options: ServerOptions) -> Result<Running, ServerEr
                         source,
                     }
                 })?;
-                let watcher = reload.map(|every| tokio::spawn(certs.watch(every)));
+                let cert_state = state.clone();
+                let watcher = reload.map(|every| {
+                    tokio::spawn(certs.watch(every, move |ok| {
+                        cert_state.metrics.reload("certificate", ok)
+                    }))
+                });
+                let config_watcher = config_reload.map(|reload| {
+                    let reported = state.clone();
+                    tokio::spawn(crate::reload::watch(
+                        reload,
+                        state.judge.clone(),
+                        move |ok| reported.metrics.reload("config", ok),
+                    ))
+                });
+                let cluster_watcher = cluster_source.map(|source| {
+                    let reported = state.clone();
+                    tokio::spawn(crate::cluster::watch(
+                        source,
+                        state.cluster.clone(),
+                        move |ok| reported.metrics.reload("cluster", ok),
+                    ))
+                });
                 let result = serve(
                     listener,
                     tls_config,
@@ -181,7 +218,11 @@ pub fn start(engine: Engine, options: ServerOptions) -> Result<Running, ServerEr
                     client_timeout,
                 )
                 .await;
-                if let Some(w) = watcher {
+                for w in watcher
+                    .into_iter()
+                    .chain(config_watcher)
+                    .chain(cluster_watcher)
+                {
                     w.abort();
                 }
                 result
@@ -399,7 +440,8 @@ async fn mutate(
     State(state): State<Arc<AppState>>,
     body: Result<Bytes, axum::extract::rejection::BytesRejection>,
 ) -> Response {
-    if !state.settings.mutate {
+    let current = state.judge.load_full();
+    if !current.settings.mutate {
         return plain(
             StatusCode::NOT_FOUND,
             "mutation is off: start `palisade serve --mutate` or set `mutate = true` in the [webhook] table".into(),
@@ -410,7 +452,7 @@ async fn mutate(
         Ok(request) => request,
         Err((code, reason)) => return plain(code, reason),
     };
-    let mutation = plan_mutation(&state.settings, &request);
+    let mutation = plan_mutation(&current.settings, &request);
     let namespace = request.namespace.clone().unwrap_or_default();
     for change in &mutation.changes {
         state
@@ -460,12 +502,15 @@ async fn validate(
         Ok(request) => request,
         Err((code, reason)) => return plain(code, reason),
     };
-    let worker = state.clone();
+    // The configuration this request is judged with, even if a reload swaps it meanwhile.
+    let current = state.judge.load_full();
+    let cluster = state.cluster.load_full();
+    let timeout = current.settings.timeout;
     let task = tokio::task::spawn_blocking(move || {
-        let decision = judge(&worker.engine, &worker.settings, &request);
+        let decision = judge(&current.engine, &current.settings, &cluster, &request);
         (request, decision)
     });
-    let (request, decision) = match tokio::time::timeout(state.settings.timeout, task).await {
+    let (request, decision) = match tokio::time::timeout(timeout, task).await {
         Ok(Ok(done)) => done,
         Ok(Err(_)) => {
             state.metrics.error(ErrorKind::Internal);
@@ -478,10 +523,7 @@ async fn validate(
             state.metrics.error(ErrorKind::Timeout);
             return plain(
                 StatusCode::SERVICE_UNAVAILABLE,
-                format!(
-                    "no decision within the {:?} deadline",
-                    state.settings.timeout
-                ),
+                format!("no decision within the {timeout:?} deadline"),
             );
         }
     };

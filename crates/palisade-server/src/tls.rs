@@ -127,7 +127,7 @@ impl ReloadingCert {
     }
 
     /// Polls the files every `every` until the task is dropped, logging each reload.
-    pub(crate) async fn watch(self: Arc<Self>, every: Duration) {
+    pub(crate) async fn watch(self: Arc<Self>, every: Duration, report: impl Fn(bool) + Send) {
         let mut tick = tokio::time::interval(every);
         tick.tick().await;
         loop {
@@ -144,9 +144,11 @@ impl ReloadingCert {
                 None => continue,
                 Some(Ok(())) => {
                     event.insert("ok".into(), true.into());
+                    report(true);
                 }
                 Some(Err(e)) => {
                     event.insert("ok".into(), false.into());
+                    report(false);
                     event.insert("error".into(), e.to_string().into());
                 }
             }
