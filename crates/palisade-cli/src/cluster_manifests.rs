@@ -144,14 +144,7 @@ fn read_list(file: &std::path::Path) -> anyhow::Result<String> {
 
 /// A DNS label (RFC 1123), as Kubernetes wants names and namespaces.
 fn dns_label(option: &str, value: &str) -> anyhow::Result<()> {
-    let ok = !value.is_empty()
-        && value.len() <= 63
-        && value
-            .bytes()
-            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
-        && !value.starts_with('-')
-        && !value.ends_with('-');
-    if !ok {
+    if !palisade_core::kinds::is_dns_label(value) {
         anyhow::bail!(
             "{option} `{}`: not a DNS label (lowercase letters, digits and `-`, at most 63)",
             palisade_core::text::printable(value)
@@ -162,16 +155,7 @@ fn dns_label(option: &str, value: &str) -> anyhow::Result<()> {
 
 /// A DNS subdomain (RFC 1123), as Kubernetes wants Secret names.
 fn dns_subdomain(option: &str, value: &str) -> anyhow::Result<()> {
-    let ok = value.len() <= 253
-        && value.split('.').all(|label| {
-            !label.is_empty()
-                && label
-                    .bytes()
-                    .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
-                && !label.starts_with('-')
-                && !label.ends_with('-')
-        });
-    if !ok {
+    if !palisade_core::kinds::is_dns_subdomain(value) {
         anyhow::bail!(
             "{option} `{}`: not a Kubernetes object name (lowercase letters, digits, `-` and `.`)",
             palisade_core::text::printable(value)
@@ -184,25 +168,13 @@ fn labels() -> Value {
     json!({"app.kubernetes.io/name": NAME, "app.kubernetes.io/part-of": "palisade"})
 }
 
-/// What every workload of these manifests shares: its namespace (Pod Security
-/// `restricted`), a ServiceAccount without an API token (the pods read no API object), and
-/// a NetworkPolicy that lets nothing in.
+/// What the images Job shares with Palisade's other in-cluster manifests: its namespace
+/// (Pod Security `restricted`) and a ServiceAccount without an API token (the pods read no
+/// API object).
 fn common(ns: &str) -> Vec<Value> {
     vec![
-        json!({
-            "apiVersion": "v1",
-            "kind": "Namespace",
-            "metadata": {"name": ns, "labels": {
-                "app.kubernetes.io/part-of": "palisade",
-                "pod-security.kubernetes.io/enforce": "restricted",
-            }},
-        }),
-        json!({
-            "apiVersion": "v1",
-            "kind": "ServiceAccount",
-            "metadata": {"name": NAME, "namespace": ns, "labels": labels()},
-            "automountServiceAccountToken": false,
-        }),
+        palisade_core::kinds::palisade_namespace(ns),
+        palisade_core::kinds::palisade_service_account(ns, NAME, &labels()),
     ]
 }
 

@@ -38,14 +38,7 @@ pub struct InvalidName {
 }
 
 fn dns_label(option: &'static str, value: &str) -> Result<(), InvalidName> {
-    let ok = !value.is_empty()
-        && value.len() <= 63
-        && value
-            .bytes()
-            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
-        && !value.starts_with('-')
-        && !value.ends_with('-');
-    if ok {
+    if palisade_core::kinds::is_dns_label(value) {
         Ok(())
     } else {
         Err(InvalidName {
@@ -124,21 +117,9 @@ pub fn manifests(options: &ManifestOptions) -> Result<String, InvalidName> {
     rules.push(report_rule());
     let selector = json!({"app.kubernetes.io/name": name});
     let docs = [
-        json!({
-            "apiVersion": "v1",
-            "kind": "Namespace",
-            "metadata": {"name": ns, "labels": {
-                "app.kubernetes.io/part-of": "palisade",
-                "pod-security.kubernetes.io/enforce": "restricted",
-            }},
-        }),
-        json!({
-            "apiVersion": "v1",
-            "kind": "ServiceAccount",
-            "metadata": meta(name),
-            // Only the Deployment's pods mount its token, and they use it.
-            "automountServiceAccountToken": false,
-        }),
+        palisade_core::kinds::palisade_namespace(ns),
+        // Only the Deployment's pods mount its token, and they use it.
+        palisade_core::kinds::palisade_service_account(ns, name, &labels),
         json!({
             "apiVersion": "rbac.authorization.k8s.io/v1",
             "kind": "ClusterRole",

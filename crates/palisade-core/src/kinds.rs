@@ -33,3 +33,68 @@ pub fn is_cluster_scoped(kind: &str) -> bool {
             | "ValidatingPolicy"
     )
 }
+
+/// Whether `value` is a DNS label (RFC 1123) as Kubernetes wants namespaces and most
+/// names: lowercase letters, digits and `-`, at most 63, starting and ending with a letter
+/// or digit.
+pub fn is_dns_label(value: &str) -> bool {
+    !value.is_empty()
+        && value.len() <= 63
+        && value
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+        && !value.starts_with('-')
+        && !value.ends_with('-')
+}
+
+/// Whether `value` is a DNS subdomain (RFC 1123) as Kubernetes wants Secret names: DNS
+/// labels joined by `.`, at most 253.
+pub fn is_dns_subdomain(value: &str) -> bool {
+    value.len() <= 253 && value.split('.').all(is_dns_label)
+}
+
+/// The Namespace the manifests Palisade writes (webhook, in-cluster watch, images Job) run
+/// in, enforcing the `restricted` Pod Security Standard.
+pub fn palisade_namespace(namespace: &str) -> serde_json::Value {
+    serde_json::json!({
+        "apiVersion": "v1",
+        "kind": "Namespace",
+        "metadata": {"name": namespace, "labels": {
+            "app.kubernetes.io/part-of": "palisade",
+            "pod-security.kubernetes.io/enforce": "restricted",
+        }},
+    })
+}
+
+/// A ServiceAccount of those manifests, without an automatically mounted API token (the
+/// pods that use one mount it themselves).
+pub fn palisade_service_account(
+    namespace: &str,
+    name: &str,
+    labels: &serde_json::Value,
+) -> serde_json::Value {
+    serde_json::json!({
+        "apiVersion": "v1",
+        "kind": "ServiceAccount",
+        "metadata": {"name": name, "namespace": namespace, "labels": labels},
+        "automountServiceAccountToken": false,
+    })
+}
+
+#[cfg(test)]
+mod name_tests {
+    use super::{is_dns_label, is_dns_subdomain};
+
+    #[test]
+    fn kubernetes_names() {
+        for ok in ["a", "palisade-system", "x1", &"a".repeat(63)] {
+            assert!(is_dns_label(ok), "{ok}");
+        }
+        for bad in ["", "-a", "a-", "A", "a_b", "a.b", &"a".repeat(64)] {
+            assert!(!is_dns_label(bad), "{bad}");
+        }
+        assert!(is_dns_subdomain("regcred.team-a"));
+        assert!(!is_dns_subdomain("a..b"));
+        assert!(!is_dns_subdomain(&format!("{}.b", "a".repeat(253))));
+    }
+}

@@ -199,14 +199,7 @@ fn mutating_rules() -> Value {
 
 /// Checks that `value` can name a namespace or Service: a DNS label (RFC 1123).
 fn dns_label(option: &str, value: &str) -> Result<(), ServerError> {
-    let ok = !value.is_empty()
-        && value.len() <= 63
-        && value
-            .chars()
-            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
-        && !value.starts_with('-')
-        && !value.ends_with('-');
-    if ok {
+    if palisade_core::kinds::is_dns_label(value) {
         Ok(())
     } else {
         Err(ServerError::Config {
@@ -235,21 +228,9 @@ pub fn manifests(options: &ManifestOptions) -> Result<String, ServerError> {
     let meta = |kind_name: &str| json!({"name": kind_name, "namespace": ns, "labels": labels});
     let service_host = format!("{name}.{ns}.svc");
     let mut docs = vec![
-        json!({
-            "apiVersion": "v1",
-            "kind": "Namespace",
-            "metadata": {"name": ns, "labels": {
-                "app.kubernetes.io/part-of": "palisade",
-                "pod-security.kubernetes.io/enforce": "restricted",
-            }},
-        }),
-        json!({
-            "apiVersion": "v1",
-            "kind": "ServiceAccount",
-            "metadata": meta(name),
-            // The server reads no API object: no token in its pods.
-            "automountServiceAccountToken": false,
-        }),
+        palisade_core::kinds::palisade_namespace(ns),
+        // The server mounts a token only with the cluster view (`--cluster-view`).
+        palisade_core::kinds::palisade_service_account(ns, name, &labels),
     ];
     let mut webhook_annotations = serde_json::Map::new();
     let mut ca_bundle = None;
