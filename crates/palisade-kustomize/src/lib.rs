@@ -24,6 +24,7 @@ mod error;
 mod finish;
 mod generate;
 mod patch;
+mod replace;
 mod transform;
 pub mod tree;
 

@@ -1,6 +1,7 @@
 //! The built-in transformers of one kustomization level, in kustomize's order:
 //! `patchesStrategicMerge`, `patches`, `namespace`, `namePrefix`, `nameSuffix`,
-//! `commonLabels`/`labels`, `commonAnnotations`, `patchesJson6902`, `replicas`, `images`.
+//! `commonLabels`/`labels`, `commonAnnotations`, `patchesJson6902`, `replicas`, `images`,
+//! `replacements`.
 
 use std::path::Path;
 use std::sync::Arc;
@@ -251,16 +252,8 @@ pub(crate) fn run(
     for item in k.list("images")? {
         images(acc, item);
     }
-    if k.node("vars").is_some() || k.node("replacements").is_some() {
-        // vars are resolved at the end of the whole build; replacements are not
-        // implemented and fail closed
-        if let Some(r) = k.node("replacements") {
-            return Err(k.err(
-                Some(r),
-                ErrorKind::Invalid("'replacements' is not supported by Palisade's native renderer yet; render with kubectl kustomize and scan the output".into()),
-            ));
-        }
-    }
+    // vars are resolved at the end of the whole build; replacements run last here
+    crate::replace::run(b, k, acc)?;
     Ok(())
 }
 

@@ -354,3 +354,36 @@ fn generated_overlays_render_as_kubectl_renders_them() {
     eprintln!("generated overlays: {compared} of {cases} agree with kubectl kustomize");
     assert!(failures.is_empty(), "{}", failures.join("\n"));
 }
+
+/// `replacements` (sources by kind and name, `[key=value]`, `*` and index paths,
+/// delimiters, `create`, `reject`, replacements from a file, sources renamed by a prefix,
+/// a missing target field): each fixture renders as kubectl renders it, or fails where
+/// kubectl fails.
+#[test]
+fn replacement_fixtures_render_as_kubectl_renders_them() {
+    let Some(kubectl) = kubectl() else {
+        return unavailable("kubectl not found (.ci/install.d/45-kubectl.sh installs it)");
+    };
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/replacements");
+    let mut dirs: Vec<PathBuf> = std::fs::read_dir(&root)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.is_dir())
+        .collect();
+    dirs.sort();
+    assert!(dirs.len() >= 6, "{} replacement fixtures", dirs.len());
+    let mut failures = Vec::new();
+    for dir in &dirs {
+        let name = dir.file_name().unwrap().to_string_lossy().to_string();
+        match (reference(&kubectl, dir), ours(dir)) {
+            (Ok(expected), Ok(got)) if got == expected => {}
+            (Ok(expected), Ok(got)) => {
+                failures.push(format!("{name}: {}", first_difference(&got, &expected)))
+            }
+            (Ok(_), Err(e)) => failures.push(format!("{name}: kubectl renders it, we fail: {e}")),
+            (Err(e), Ok(_)) => failures.push(format!("{name}: kubectl fails ({e}), we render it")),
+            (Err(_), Err(_)) => {}
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
