@@ -136,6 +136,31 @@ pub fn object_rules() -> Vec<&'static palisade_core::RuleMeta> {
     rules
 }
 
+/// `[kubernetes] pod_template_paths = ["GROUP/KIND:path.to.template", ...]`.
+fn pod_template_paths(
+    config: &palisade_core::Config,
+) -> Result<Vec<palisade_iac::kubernetes::PodTemplatePath>, EngineError> {
+    let invalid = |message: String| EngineError::Settings {
+        source_name: settings::config_source(config),
+        message: format!("[kubernetes] pod_template_paths: {message}"),
+    };
+    let Some(value) = config.kubernetes.get("pod_template_paths") else {
+        return Ok(Vec::new());
+    };
+    let items = value
+        .as_array()
+        .ok_or_else(|| invalid("must be a list of strings".into()))?;
+    items
+        .iter()
+        .map(|item| {
+            let text = item
+                .as_str()
+                .ok_or_else(|| invalid("must be a list of strings".into()))?;
+            palisade_iac::kubernetes::PodTemplatePath::parse(text).map_err(invalid)
+        })
+        .collect()
+}
+
 /// A configured scanner: build once, scan many inputs (concurrently, from several
 /// threads: an `Engine` is `Sync`).
 pub struct Engine {
@@ -143,6 +168,8 @@ pub struct Engine {
     secrets: Option<scan::SecretScan>,
     serverless: palisade_serverless::ServerlessSettings,
     skip: source::SkipRules,
+    /// `[kubernetes] pod_template_paths`: pod templates of kinds Palisade does not know.
+    pod_templates: Vec<palisade_iac::kubernetes::PodTemplatePath>,
 }
 
 impl Engine {
@@ -170,11 +197,13 @@ impl Engine {
         } else {
             None
         };
+        let pod_templates = pod_template_paths(&settings.config)?;
         Ok(Engine {
             settings,
             secrets,
             serverless,
             skip,
+            pod_templates,
         })
     }
 

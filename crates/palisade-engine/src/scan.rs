@@ -534,6 +534,7 @@ impl Engine {
         for part in parts {
             cx.merge(part);
         }
+        cx.pod_templates = self.pod_templates.clone();
         cx
     }
 

@@ -41,6 +41,9 @@ pub struct ClusterContext {
     pub service_accounts: HashMap<(String, String), Option<bool>>,
     /// LoadBalancer/NodePort Services by namespace.
     pub exposing_services: HashMap<String, Vec<ExposingService>>,
+    /// Where kinds Palisade does not know keep their pod templates (`[kubernetes]
+    /// pod_template_paths`), set by the scan from its configuration.
+    pub pod_templates: Vec<super::PodTemplatePath>,
 }
 
 impl ClusterContext {

@@ -17,7 +17,7 @@ use rayon::prelude::*;
 
 pub use context::{may_contribute, ClusterContext};
 pub use object::{ignored_rules, objects_from_documents, K8sObject, IGNORE_ANNOTATION};
-pub use pod::{ContainerKind, ContainerRef, PodView};
+pub use pod::{ContainerKind, ContainerRef, PodTemplatePath, PodView};
 pub use selector::{LabelSelector, Requirement, SelectorError};
 
 /// The Kubernetes objects of one file, with its inline ignore markers.

@@ -100,6 +100,44 @@ pub struct PodView<'a> {
     pub containers: Vec<ContainerRef<'a>>,
 }
 
+/// Where a kind Palisade does not know keeps its pod template, as the user declares it in
+/// `[kubernetes] pod_template_paths` (`"GROUP/KIND:path.to.template"`): the path leads to
+/// a pod template (a mapping with `spec`, as a Deployment's `spec.template`) or to a pod
+/// spec itself (a mapping with `containers`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PodTemplatePath {
+    /// The API group (empty for the core group).
+    pub group: String,
+    pub kind: String,
+    pub path: Vec<String>,
+}
+
+impl PodTemplatePath {
+    /// Reads `GROUP/KIND:path.to.template` (or `KIND:path` for the core group).
+    pub fn parse(text: &str) -> Result<PodTemplatePath, String> {
+        let (kind, path) = text.split_once(':').ok_or_else(|| {
+            format!("`{text}`: write GROUP/KIND:path.to.template, e.g. example.com/Widget:spec.template")
+        })?;
+        let (group, kind) = kind.trim().rsplit_once('/').unwrap_or(("", kind.trim()));
+        let path: Vec<String> = path.trim().split('.').map(str::to_string).collect();
+        if kind.is_empty() || path.iter().any(String::is_empty) {
+            return Err(format!(
+                "`{text}`: the kind and every part of the path must be non-empty"
+            ));
+        }
+        Ok(PodTemplatePath {
+            group: group.to_string(),
+            kind: kind.to_string(),
+            path,
+        })
+    }
+
+    fn applies_to(&self, object: &K8sObject) -> bool {
+        let group = object.api_version.rsplit_once('/').map_or("", |(g, _)| g);
+        self.kind == object.kind && self.group == group
+    }
+}
+
 /// Path from the object root to the pod template, per workload kind.
 pub(crate) fn template_path(api_version: &str, kind: &str) -> Option<&'static [&'static str]> {
     // Knative Serving and OpenShift workloads carry a pod template too.
@@ -237,6 +275,15 @@ fn container_lists<'a>(
 impl<'a> PodView<'a> {
     /// The pod view of a workload object; `None` for other kinds or when there is no pod spec.
     pub fn of(object: &'a K8sObject) -> Option<PodView<'a>> {
+        PodView::of_with(object, &[])
+    }
+
+    /// [`PodView::of`], also finding pod templates where `declared` says kinds Palisade
+    /// does not know keep them.
+    pub fn of_with(object: &'a K8sObject, declared: &[PodTemplatePath]) -> Option<PodView<'a>> {
+        if let Some(declared) = declared.iter().find(|d| d.applies_to(object)) {
+            return PodView::declared(object, declared);
+        }
         if let Some((spec_key, spec, containers)) = container_lists(object) {
             return Some(PodView {
                 object,
@@ -291,6 +338,41 @@ impl<'a> PodView<'a> {
             pod_labels,
             pod_annotations,
             pod_metadata,
+            containers,
+        })
+    }
+
+    /// The pod view at a place the user declared: a pod template, or a pod spec itself.
+    fn declared(object: &'a K8sObject, declared: &PodTemplatePath) -> Option<PodView<'a>> {
+        let (last, parents) = declared.path.split_last()?;
+        let parent_keys: Vec<&str> = parents.iter().map(String::as_str).collect();
+        let (key, node) = object.root.path(&parent_keys)?.entry(last)?;
+        let (spec_key, spec, metadata) = if node.get("containers").is_some() {
+            (key, node, None)
+        } else {
+            let (spec_key, spec) = node.entry("spec")?;
+            (spec_key, spec, node.get("metadata"))
+        };
+        if !spec.is_map() {
+            return None;
+        }
+        let mut containers = Vec::new();
+        for (list, kind) in [
+            ("initContainers", ContainerKind::Init),
+            ("containers", ContainerKind::Container),
+            ("ephemeralContainers", ContainerKind::Ephemeral),
+        ] {
+            for c in spec.get(list).into_iter().flat_map(Node::items) {
+                push_container(&mut containers, kind, c, None, None);
+            }
+        }
+        Some(PodView {
+            object,
+            spec,
+            spec_key,
+            pod_labels: string_map(metadata.and_then(|m| m.get("labels"))),
+            pod_annotations: string_map(metadata.and_then(|m| m.get("annotations"))),
+            pod_metadata: metadata,
             containers,
         })
     }

@@ -111,7 +111,7 @@ pub fn all() -> &'static [K8sRule] {
 
 /// Runs every rule on one object.
 pub fn check_object(obj: &K8sObject, cx: &ClusterContext, out: &mut Vec<Finding>) {
-    let pod = PodView::of(obj);
+    let pod = PodView::of_with(obj, &cx.pod_templates);
     for rule in ALL {
         match rule.check {
             Check::Pod(f) => {
