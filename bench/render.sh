@@ -8,7 +8,12 @@
 #   bash bench/render.sh [OVERLAYS]        (default 200; needs kubectl with kustomize v5,
 #                                          .ci/install.d/45-kubectl.sh installs it)
 #   PALISADE=path/to/palisade bash bench/render.sh   (skip the release build)
-# Helm charts are not measured: palisade does not render Helm charts yet.
+#
+# Then N Helm charts: copies of the corpus's test charts (helm-template-golden: those
+# `palisade render` renders), each with its own values (replica count, image tag, a
+# label), rendered and scanned one process per chart, and `helm template` on the same
+# charts when a `helm` binary is on the PATH (it is not installed by this project: without
+# it the comparison is said to be not measured).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 N=${1:-200}
@@ -65,3 +70,50 @@ printf 'render only:                 %6.1fx\n' "$(echo "$K / $R" | bc -l)"
 printf 'render + scan (misconfig):   %6.1fx\n' "$(echo "$K / $S" | bc -l)"
 printf 'render + scan (all):         %6.1fx\n' "$(echo "$K / $A" | bc -l)"
 printf 'one scan of the whole tree:  %6.1fx\n' "$(echo "$K / $W" | bc -l)"
+
+# Helm: N charts made from the corpus's test charts, each with its own values
+CORPUS=${PALISADE_CORPUS:-../shared/corpus}
+CHARTS_SRC=$CORPUS/helm-template-golden/pkg/cmd/testdata/testcharts
+if [ ! -d "$CHARTS_SRC" ]; then
+  echo "== Helm charts not measured: $CHARTS_SRC not found"
+  exit 0
+fi
+SOURCES=()
+for c in "$CHARTS_SRC"/*/; do
+  [ -f "$c/Chart.yaml" ] || continue
+  "$PALISADE" render "$c" > /dev/null 2>&1 && SOURCES+=("$c")
+done
+mkdir -p "$WORK/charts"
+for i in $(seq 1 "$N"); do
+  src=${SOURCES[$(( (i - 1) % ${#SOURCES[@]} ))]}
+  dst=$WORK/charts/chart-$i
+  cp -r "$src" "$dst"
+  printf 'replicaCount: %d\nimage:\n  tag: "1.%d.0"\nbench: "%d"\n' $(( i % 5 + 1 )) "$i" "$i" > "$dst/bench-values.yaml"
+done
+CHARTS=$(find "$WORK/charts" -mindepth 1 -maxdepth 1 -type d | sort)
+# chart_loop NAME CMD... : runs `CMD CHART -f CHART/bench-values.yaml` per chart
+chart_loop() {
+  local name=$1; shift
+  local t0 t1
+  t0=$(date +%s.%N)
+  for c in $CHARTS; do "$@" "$c" -f "$c/bench-values.yaml" > /dev/null 2>&1 || true; done
+  t1=$(date +%s.%N)
+  SECS=$(echo "$t1 - $t0" | bc -l)
+  printf '%-36s %8.3f s total  %7.2f ms/chart\n' "$name" "$SECS" "$(echo "$SECS * 1000 / $N" | bc -l)"
+}
+echo "== $N Helm charts (${#SOURCES[@]} corpus charts, varied values), one process per chart"
+chart_loop "palisade render" "$PALISADE" render; HR=$SECS
+t0=$(date +%s.%N)
+for c in $CHARTS; do
+  "$PALISADE" scan "$c" --helm-values "$c/bench-values.yaml" --quiet --format json --scanners misconfig > /dev/null 2>&1 || true
+done
+t1=$(date +%s.%N)
+HS=$(echo "$t1 - $t0" | bc -l)
+printf '%-36s %8.3f s total  %7.2f ms/chart\n' "palisade scan (misconfig)" "$HS" "$(echo "$HS * 1000 / $N" | bc -l)"
+if command -v helm >/dev/null; then
+  chart_loop "helm template" helm template; H=$SECS
+  printf 'helm template / palisade render:  %6.1fx\n' "$(echo "$H / $HR" | bc -l)"
+  printf 'helm template / palisade scan:    %6.1fx\n' "$(echo "$H / $HS" | bc -l)"
+else
+  echo "helm template: not measured (no helm binary on this machine)"
+fi
