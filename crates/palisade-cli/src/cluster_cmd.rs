@@ -162,8 +162,9 @@ pub enum ClusterCommand {
     /// wgpolicyk8s.io, nothing else), its ClusterRoleBinding, a NetworkPolicy (no ingress,
     /// egress to the API server's ports) and a Deployment of `palisade cluster --watch
     /// --write-reports` (non-root, read-only root filesystem, no capabilities,
-    /// RuntimeDefault seccomp, resource limits); the PolicyReport CRDs (wgpolicyk8s.io/
-    /// v1alpha2) must be installed, as Kyverno or Policy Reporter do. With --images-job,
+    /// RuntimeDefault seccomp, resource limits); the PolicyReport CRDs
+    /// (wgpolicyk8s.io/v1alpha2) must be installed, as Kyverno or Policy Reporter do. With
+    /// --images-job,
     /// the Indexed Job that scans a list of images in shards. The manifests pass
     /// Palisade's own rules.
     Manifests(crate::cluster_manifests::ManifestsArgs),

@@ -24,15 +24,15 @@ pub struct ManifestsArgs {
 
     /// The list of images to scan, one reference per line, as `palisade cluster
     /// --list-images` prints it (`-` for standard input).
-    #[arg(long, value_name = "FILE")]
+    #[arg(long, value_name = "FILE", requires = "images_job")]
     pub images_file: Option<PathBuf>,
 
     /// How many shards (Job completions) the list is split into.
-    #[arg(long, value_name = "N", default_value_t = 4, value_parser = clap::value_parser!(u32).range(1..=10000))]
+    #[arg(long, value_name = "N", default_value_t = 4, requires = "images_job", value_parser = clap::value_parser!(u32).range(1..=10000))]
     pub shards: u32,
 
     /// How many shards run at the same time (default: all of them).
-    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..=10000))]
+    #[arg(long, value_name = "N", requires = "images_job", value_parser = clap::value_parser!(u32).range(1..=10000))]
     pub parallelism: Option<u32>,
 
     /// Namespace the objects are created in (the manifests create it, Pod Security
@@ -53,7 +53,7 @@ pub struct ManifestsArgs {
     /// A Secret of type `kubernetes.io/dockerconfigjson` in --namespace (as `kubectl create
     /// secret docker-registry NAME` makes it) with the credentials of private registries:
     /// mounted read-only in the pods as their Docker config (`DOCKER_CONFIG`).
-    #[arg(long, value_name = "NAME")]
+    #[arg(long, value_name = "NAME", requires = "images_job")]
     pub registry_secret: Option<String>,
 
     /// Write the manifests to FILE instead of standard output.

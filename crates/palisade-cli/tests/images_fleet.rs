@@ -762,9 +762,20 @@ fn the_images_job_is_an_indexed_job_that_passes_palisade_s_own_rules() {
     );
     assert_eq!(json_of(&scan)["findings"], json!([]));
 
-    // without a list there is nothing to shard; a bad namespace is refused
+    // without a list there is nothing to shard; the Job's options without --images-job
+    // are refused, not ignored; a bad namespace is refused
     let out = palisade(d, &["cluster", "manifests", "--images-job"]);
     assert_eq!(out.status.code(), Some(2));
+    for options in [
+        &["--shards", "3"][..],
+        &["--registry-secret", "regcred"][..],
+    ] {
+        let mut args = vec!["cluster", "manifests"];
+        args.extend_from_slice(options);
+        let out = palisade(d, &args);
+        assert_eq!(out.status.code(), Some(2), "{options:?}");
+        assert!(stderr(&out).contains("--images-job"), "{}", stderr(&out));
+    }
     let out = palisade(
         d,
         &[
