@@ -270,12 +270,7 @@ fn images_job(args: &ManifestsArgs, image: &str, list: &str) -> Vec<Value> {
                                 "requests": {"cpu": "500m", "memory": "512Mi", "ephemeral-storage": "1Gi"},
                                 "limits": {"cpu": "2", "memory": "2Gi", "ephemeral-storage": "8Gi"},
                             },
-                            "securityContext": {
-                                "allowPrivilegeEscalation": false,
-                                "readOnlyRootFilesystem": true,
-                                "runAsNonRoot": true,
-                                "capabilities": {"drop": ["ALL"]},
-                            },
+                            "securityContext": palisade_core::kinds::restricted_container_security_context(),
                             "volumeMounts": mounts,
                         }],
                         "volumes": volumes,

@@ -177,12 +177,7 @@ pub fn manifests(options: &ManifestOptions) -> Result<String, InvalidName> {
                                 "requests": {"cpu": "100m", "memory": "128Mi"},
                                 "limits": {"cpu": "1", "memory": "512Mi"},
                             },
-                            "securityContext": {
-                                "allowPrivilegeEscalation": false,
-                                "readOnlyRootFilesystem": true,
-                                "runAsNonRoot": true,
-                                "capabilities": {"drop": ["ALL"]},
-                            },
+                            "securityContext": palisade_core::kinds::restricted_container_security_context(),
                         }],
                     },
                 },

@@ -81,6 +81,17 @@ pub fn palisade_service_account(
     })
 }
 
+/// The container `securityContext` of those manifests: the restricted Pod Security
+/// Standard's container fields (no escalation, read-only root, non-root, no capabilities).
+pub fn restricted_container_security_context() -> serde_json::Value {
+    serde_json::json!({
+        "allowPrivilegeEscalation": false,
+        "readOnlyRootFilesystem": true,
+        "runAsNonRoot": true,
+        "capabilities": {"drop": ["ALL"]},
+    })
+}
+
 #[cfg(test)]
 mod name_tests {
     use super::{is_dns_label, is_dns_subdomain};

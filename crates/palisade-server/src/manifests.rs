@@ -345,12 +345,7 @@ pub fn manifests(options: &ManifestOptions) -> Result<String, ServerError> {
                             "requests": {"cpu": "100m", "memory": "32Mi"},
                             "limits": {"cpu": "1", "memory": "128Mi"},
                         },
-                        "securityContext": {
-                            "allowPrivilegeEscalation": false,
-                            "readOnlyRootFilesystem": true,
-                            "runAsNonRoot": true,
-                            "capabilities": {"drop": ["ALL"]},
-                        },
+                        "securityContext": palisade_core::kinds::restricted_container_security_context(),
                         "volumeMounts": [{"name": "tls", "mountPath": "/etc/palisade/tls", "readOnly": true}],
                     }],
                     "volumes": [{"name": "tls", "secret": {"secretName": secret}}],
