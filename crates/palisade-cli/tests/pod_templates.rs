@@ -116,3 +116,21 @@ fn a_malformed_declaration_is_a_configuration_error() {
         );
     }
 }
+
+#[test]
+fn a_malformed_system_images_list_is_a_configuration_error() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("objects.yaml"), OBJECTS).unwrap();
+    std::fs::write(
+        dir.path().join("palisade.toml"),
+        "[kubernetes]\nsystem_images = \"quay.io/acme/\"\n",
+    )
+    .unwrap();
+    let out = palisade(dir.path(), &["scan", "objects.yaml"]);
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("[kubernetes] system_images: must be a list of strings"),
+        "{}",
+        stderr(&out)
+    );
+}

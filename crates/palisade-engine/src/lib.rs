@@ -136,27 +136,42 @@ pub fn object_rules() -> Vec<&'static palisade_core::RuleMeta> {
     rules
 }
 
+/// A list of strings of `[kubernetes]` (empty when absent); anything else is an error
+/// naming the key.
+fn kubernetes_strings(
+    config: &palisade_core::Config,
+    key: &str,
+) -> Result<Vec<String>, EngineError> {
+    let Some(value) = config.kubernetes.get(key) else {
+        return Ok(Vec::new());
+    };
+    value
+        .as_array()
+        .and_then(|items| {
+            items
+                .iter()
+                .map(|i| i.as_str().map(str::to_string))
+                .collect::<Option<Vec<_>>>()
+        })
+        .ok_or_else(|| EngineError::Settings {
+            source_name: settings::config_source(config),
+            message: format!("[kubernetes] {key}: must be a list of strings"),
+        })
+}
+
 /// `[kubernetes] pod_template_paths = ["GROUP/KIND:path.to.template", ...]`.
 fn pod_template_paths(
     config: &palisade_core::Config,
 ) -> Result<Vec<palisade_iac::kubernetes::PodTemplatePath>, EngineError> {
-    let invalid = |message: String| EngineError::Settings {
-        source_name: settings::config_source(config),
-        message: format!("[kubernetes] pod_template_paths: {message}"),
-    };
-    let Some(value) = config.kubernetes.get("pod_template_paths") else {
-        return Ok(Vec::new());
-    };
-    let items = value
-        .as_array()
-        .ok_or_else(|| invalid("must be a list of strings".into()))?;
-    items
+    kubernetes_strings(config, "pod_template_paths")?
         .iter()
-        .map(|item| {
-            let text = item
-                .as_str()
-                .ok_or_else(|| invalid("must be a list of strings".into()))?;
-            palisade_iac::kubernetes::PodTemplatePath::parse(text).map_err(invalid)
+        .map(|text| {
+            palisade_iac::kubernetes::PodTemplatePath::parse(text).map_err(|message| {
+                EngineError::Settings {
+                    source_name: settings::config_source(config),
+                    message: format!("[kubernetes] pod_template_paths: {message}"),
+                }
+            })
         })
         .collect()
 }
@@ -170,6 +185,8 @@ pub struct Engine {
     skip: source::SkipRules,
     /// `[kubernetes] pod_template_paths`: pod templates of kinds Palisade does not know.
     pod_templates: Vec<palisade_iac::kubernetes::PodTemplatePath>,
+    /// `[kubernetes] system_images`, for the live-state rules.
+    live: palisade_iac::kubernetes::live::LiveOptions,
 }
 
 impl Engine {
@@ -198,12 +215,16 @@ impl Engine {
             None
         };
         let pod_templates = pod_template_paths(&settings.config)?;
+        let live = palisade_iac::kubernetes::live::LiveOptions {
+            system_images: kubernetes_strings(&settings.config, "system_images")?,
+        };
         Ok(Engine {
             settings,
             secrets,
             serverless,
             skip,
             pod_templates,
+            live,
         })
     }
 

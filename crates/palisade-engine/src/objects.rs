@@ -181,23 +181,9 @@ impl Engine {
     /// through the `palisade.dev/ignore` annotation of that object, `palisade.toml` and the
     /// filters like every other finding.
     pub fn scan_live(&self, objects: &[serde_json::Value]) -> ScanReport {
-        let options = palisade_iac::kubernetes::live::LiveOptions {
-            system_images: self
-                .settings
-                .config
-                .kubernetes
-                .get("system_images")
-                .and_then(|v| v.as_array())
-                .map(|a| {
-                    a.iter()
-                        .filter_map(|v| v.as_str().map(str::to_string))
-                        .collect()
-                })
-                .unwrap_or_default(),
-        };
         let mut report = ScanReport::default();
         let none = palisade_core::InlineIgnores::default();
-        for live in palisade_iac::kubernetes::live::check(objects, &options) {
+        for live in palisade_iac::kubernetes::live::check(objects, &self.live) {
             let object = &objects[live.object];
             let name = object_name(object);
             let mut finding = live.finding;
