@@ -65,42 +65,71 @@ struct HelmMap {
     templates: Option<HashMap<String, Vec<u8>>>,
 }
 
+/// What relocating the findings of one scan reads from Helm renderings, each once: the
+/// rendered documents parsed, and the templates' texts.
+#[derive(Default)]
+pub(crate) struct HelmCache {
+    /// (chart, document index) → its parsed tree.
+    documents: HashMap<(String, usize), Option<Vec<palisade_yaml::Document>>>,
+    /// (chart, template) → its text.
+    templates: HashMap<(String, String), Option<String>>,
+}
+
 impl HelmMap {
     /// The template line that wrote the field at rendered `line`/`column`, from the field's
     /// path in its rendered document ([`crate::helm_lines`]).
-    fn template_line(&self, root: &Path, line: u32, column: u32) -> Option<u32> {
+    fn template_line(
+        &self,
+        chart: &str,
+        root: &Path,
+        line: u32,
+        column: u32,
+        cache: &mut HelmCache,
+    ) -> Option<u32> {
         let index = self
             .sources
             .iter()
             .rposition(|(start, _, _)| *start <= line)?;
         let (start, template, source) = &self.sources[index];
-        let end = self
-            .sources
-            .get(index + 1)
-            .map_or(u32::MAX, |(next, _, _)| next.saturating_sub(1));
-        let document: String = self
-            .text
-            .lines()
-            .skip(*start as usize - 1)
-            .take((end - start) as usize)
-            .collect::<Vec<_>>()
-            .join("\n");
-        let tree = palisade_yaml::load(&document).ok()?;
+        let tree = cache
+            .documents
+            .entry((chart.to_string(), index))
+            .or_insert_with(|| {
+                let end = self
+                    .sources
+                    .get(index + 1)
+                    .map_or(u32::MAX, |(next, _, _)| next.saturating_sub(1));
+                let document: String = self
+                    .text
+                    .lines()
+                    .skip(*start as usize - 1)
+                    .take((end - start) as usize)
+                    .collect::<Vec<_>>()
+                    .join("\n");
+                palisade_yaml::load(&document).ok()
+            })
+            .as_ref()?;
         let mut field = String::new();
         let found =
             crate::objects::field_at(&tree.first()?.root, line - start + 1, column, &mut field);
         if !found || field.is_empty() {
             return None;
         }
-        let text = match &self.templates {
-            Some(templates) => String::from_utf8_lossy(templates.get(source)?).into_owned(),
-            None => palisade_core::fsio::read_to_string_limited(
-                &root.join(template),
-                crate::scan::MAX_DOCUMENT_BYTES,
-            )
-            .ok()?,
-        };
-        crate::helm_lines::template_line(&text, &field)
+        let text = cache
+            .templates
+            .entry((chart.to_string(), source.clone()))
+            .or_insert_with(|| match &self.templates {
+                Some(templates) => templates
+                    .get(source)
+                    .map(|bytes| String::from_utf8_lossy(bytes).into_owned()),
+                None => palisade_core::fsio::read_to_string_limited(
+                    &root.join(template),
+                    crate::scan::MAX_DOCUMENT_BYTES,
+                )
+                .ok(),
+            })
+            .as_ref()?;
+        crate::helm_lines::template_line(text, &field)
     }
 }
 
@@ -493,17 +522,18 @@ impl Renderings {
         if self.maps.is_empty() {
             return;
         }
+        let mut cache = HelmCache::default();
         for f in findings {
-            self.relocate_one(&mut f.location);
+            self.relocate_one(&mut f.location, &mut cache);
             for e in &mut f.evidence {
                 if let Some(l) = &mut e.location {
-                    self.relocate_one(l);
+                    self.relocate_one(l, &mut cache);
                 }
             }
         }
     }
 
-    fn relocate_one(&self, location: &mut Location) {
+    fn relocate_one(&self, location: &mut Location, cache: &mut HelmCache) {
         let Some(map) = self.maps.get(&location.path) else {
             return;
         };
@@ -523,9 +553,10 @@ impl Renderings {
                         .last()
                         .map(|(_, t, _)| t.clone())
                 });
-                let line = location
-                    .line
-                    .and_then(|l| helm.template_line(&map.root, l, location.column.unwrap_or(0)));
+                let line = location.line.and_then(|l| {
+                    let column = location.column.unwrap_or(0);
+                    helm.template_line(&map.kustomization, &map.root, l, column, cache)
+                });
                 location.path = template.unwrap_or_else(|| map.kustomization.clone());
                 location.line = line;
                 location.column = None;
