@@ -87,6 +87,11 @@ fn search_domain_findings() {
 }
 
 #[test]
+fn table_user_pool_and_state_machine_findings() {
+    insta::assert_snapshot!(family("platform-data"));
+}
+
+#[test]
 fn template_secret_findings() {
     insta::assert_snapshot!(family("platform-secrets"));
 }

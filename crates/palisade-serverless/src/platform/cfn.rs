@@ -27,6 +27,9 @@ pub(super) fn wants(t: &str) -> bool {
         || super::flow_logs::CFN_TYPES.contains(&t)
         || super::load_balancers::CFN_TYPES.contains(&t)
         || super::search_domains::CFN_TYPES.contains(&t)
+        || super::tables::CFN_TYPES.contains(&t)
+        || super::user_pools::CFN_TYPES.contains(&t)
+        || super::state_machines::CFN_TYPES.contains(&t)
 }
 
 pub(super) fn build(resources: Vec<SourceResource>) -> Platform {
@@ -41,6 +44,9 @@ pub(super) fn build(resources: Vec<SourceResource>) -> Platform {
         super::messaging::cfn(r, &mut p);
         super::search_domains::cfn(r, &mut p);
         super::template_secrets::cfn(r, &mut p);
+        super::tables::cfn(r, &mut p);
+        super::user_pools::cfn(r, &mut p);
+        super::state_machines::cfn(r, &mut p);
         let b = r.body;
         match r.rtype {
             "AWS::EC2::NetworkAclEntry" => p.network_rules.push(nacl_entry(r, b)),

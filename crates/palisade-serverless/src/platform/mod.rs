@@ -1,6 +1,6 @@
 //! The platform around functions and containers — networks, data stores, clusters,
-//! registries, identities, the queues and APIs that trigger functions, load balancers and
-//! search domains — as declared in the same Terraform modules and CloudFormation
+//! registries, identities, the queues and APIs that trigger functions, the tables, user
+//! pools and state machines that work with them, load balancers and search domains — as declared in the same Terraform modules and CloudFormation
 //! templates, normalized into one [`Platform`] per inventory so each rule is written once
 //! for every cloud and template language.
 //!
@@ -20,8 +20,11 @@ pub mod policy;
 mod registries;
 pub mod rules;
 mod search_domains;
+mod state_machines;
+mod tables;
 mod template_secrets;
 mod terraform;
+mod user_pools;
 
 pub use model::*;
 
@@ -81,6 +84,21 @@ pub(crate) fn attr_text(v: Option<&Value>) -> Attr<String> {
             Some(s) => Attr::Set(s, v.pos),
             None => Attr::Unknown(v.pos),
         },
+    }
+}
+
+/// A switch inside an optional section (a Terraform block, a CloudFormation property
+/// map): off when the section or the switch is unwritten.
+pub(crate) fn section_switch(section: Option<&Value>, key: &str, fallback: Pos) -> Attr<bool> {
+    let Some(s) = section else {
+        return Attr::Set(false, fallback);
+    };
+    if s.is_unknown() {
+        return Attr::Unknown(s.pos);
+    }
+    match attr_bool(s.get(key)) {
+        Attr::Unset => Attr::Set(false, s.pos),
+        other => other,
     }
 }
 

@@ -57,6 +57,15 @@ pub struct Platform {
     pub search_domains: Vec<SearchDomain>,
     /// Access policies that open a domain outside any VPC to anyone.
     pub search_grants: Vec<PublicGrant>,
+    /// DynamoDB tables and DAX clusters: encryption at rest and point-in-time recovery.
+    pub tables: Vec<Table>,
+    /// Cognito user pools and their multi-factor authentication.
+    pub user_pools: Vec<UserPool>,
+    /// Cognito identity pools that hand AWS credentials to unauthenticated users:
+    /// `(resource, where)`.
+    pub guest_identity_pools: Vec<(String, Pos)>,
+    /// Step Functions state machines: execution logging and tracing.
+    pub state_machines: Vec<StateMachine>,
 }
 
 impl Platform {
@@ -85,6 +94,10 @@ impl Platform {
             && self.lb_listeners.is_empty()
             && self.search_domains.is_empty()
             && self.search_grants.is_empty()
+            && self.tables.is_empty()
+            && self.user_pools.is_empty()
+            && self.guest_identity_pools.is_empty()
+            && self.state_machines.is_empty()
     }
 }
 
@@ -476,4 +489,58 @@ pub struct SearchDomain {
     /// The domain has more than one node (data nodes or dedicated masters), so data
     /// travels between nodes.
     pub multi_node: Attr<bool>,
+}
+
+/// How a table or cache encrypts what it stores.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AtRest {
+    /// Not encrypted (a DAX cluster without server-side encryption).
+    Unencrypted,
+    /// Encrypted with a key the service owns and no account can see: no key policy, no
+    /// CloudTrail record of its use (DynamoDB's default).
+    ServiceOwnedKey,
+    /// Encrypted under a KMS key of the account (AWS managed or customer managed), or
+    /// encrypted where the service offers no other choice.
+    Kms,
+}
+
+/// A DynamoDB table (also SAM `SimpleTable` and global tables) or a DAX cluster.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Table {
+    pub resource: String,
+    /// `DynamoDB table`, `DynamoDB global table`, `DAX cluster`.
+    pub kind: &'static str,
+    pub pos: Pos,
+    pub at_rest: Attr<AtRest>,
+    /// Point-in-time recovery is on (off when unwritten); `Unset` where the resource has
+    /// no such setting (DAX, SAM `SimpleTable`).
+    pub point_in_time_recovery: Attr<bool>,
+}
+
+/// A Cognito user pool.
+#[derive(Debug, Clone, PartialEq)]
+pub struct UserPool {
+    pub resource: String,
+    pub pos: Pos,
+    /// `mfa_configuration` / `MfaConfiguration` upper-cased: `OFF` (also when unwritten,
+    /// the service default), `ON` or `OPTIONAL`.
+    pub mfa: Attr<String>,
+    /// A second factor is configured (SMS, a software token or email); `Unknown` when a
+    /// factor setting cannot be evaluated.
+    pub second_factor: Attr<bool>,
+}
+
+/// A Step Functions state machine (also SAM `AWS::Serverless::StateMachine`).
+#[derive(Debug, Clone, PartialEq)]
+pub struct StateMachine {
+    pub resource: String,
+    pub pos: Pos,
+    /// Express workflows keep no execution history in the service: their logs are the only
+    /// record of what ran.
+    pub express: Attr<bool>,
+    /// The logging level upper-cased (`ALL`, `ERROR`, `FATAL`, `OFF`); `Set("OFF")` when no
+    /// logging configuration is written (the service default).
+    pub log_level: Attr<String>,
+    /// X-Ray tracing is on (off when unwritten).
+    pub tracing: Attr<bool>,
 }

@@ -47,6 +47,9 @@ pub(super) fn wants(t: &str) -> bool {
         || super::flow_logs::TERRAFORM_TYPES.contains(&t)
         || super::load_balancers::TERRAFORM_TYPES.contains(&t)
         || super::search_domains::TERRAFORM_TYPES.contains(&t)
+        || super::tables::TERRAFORM_TYPES.contains(&t)
+        || super::user_pools::TERRAFORM_TYPES.contains(&t)
+        || super::state_machines::TERRAFORM_TYPES.contains(&t)
 }
 
 pub(super) fn build(resources: Vec<SourceResource>) -> Platform {
@@ -67,6 +70,9 @@ pub(super) fn build(resources: Vec<SourceResource>) -> Platform {
         super::registries::terraform(r, &documents, &mut p);
         super::messaging::terraform(r, &documents, &mut p);
         super::template_secrets::terraform(r, &mut p);
+        super::tables::terraform(r, &mut p);
+        super::user_pools::terraform(r, &mut p);
+        super::state_machines::terraform(r, &mut p);
         let b = r.body;
         match r.rtype {
             "aws_network_acl" | "aws_default_network_acl" => {

@@ -5,6 +5,8 @@
 
 use crate::rules::{Context, Rule};
 
+mod auth100_user_pool_mfa;
+mod auth101_identity_pool_guests;
 mod img200_ecr_mutable_tags;
 mod img201_ecr_scan_on_push;
 mod img202_registry_open_to_anyone;
@@ -15,6 +17,8 @@ mod log100_cluster_control_plane_logs;
 mod log101_api_execution_logging;
 mod log102_vpc_flow_logs;
 mod log103_load_balancer_access_logs;
+mod log104_state_machine_logging;
+mod log105_state_machine_tracing;
 mod net200_firewall_open_to_internet;
 mod net201_public_database;
 mod net210_public_bucket;
@@ -38,6 +42,8 @@ mod sec310_cluster_secrets_kms;
 mod sec311_template_secret;
 mod sec312_messages_unencrypted;
 mod sec313_search_domain_unencrypted;
+mod sec314_table_encryption;
+mod sec315_table_recovery;
 
 macro_rules! rules {
     ($($m:ident),* $(,)?) => {
@@ -47,6 +53,8 @@ macro_rules! rules {
 }
 
 rules!(
+    auth100_user_pool_mfa,
+    auth101_identity_pool_guests,
     img200_ecr_mutable_tags,
     img201_ecr_scan_on_push,
     img202_registry_open_to_anyone,
@@ -57,6 +65,8 @@ rules!(
     log101_api_execution_logging,
     log102_vpc_flow_logs,
     log103_load_balancer_access_logs,
+    log104_state_machine_logging,
+    log105_state_machine_tracing,
     net200_firewall_open_to_internet,
     net201_public_database,
     net210_public_bucket,
@@ -80,6 +90,8 @@ rules!(
     sec311_template_secret,
     sec312_messages_unencrypted,
     sec313_search_domain_unencrypted,
+    sec314_table_encryption,
+    sec315_table_recovery,
 );
 
 /// Administration and database ports, with what usually listens there.

@@ -1,0 +1,103 @@
+//! Cognito, which signs users in to the APIs in front of functions: user pools and their
+//! second factor, identity pools that give AWS credentials to anyone.
+
+use super::model::*;
+use super::{attr_bool, attr_text, blocks, SourceResource};
+use crate::model::Attr;
+use crate::value::{Pos, Value};
+
+pub(super) const TERRAFORM_TYPES: &[&str] = &["aws_cognito_user_pool", "aws_cognito_identity_pool"];
+
+pub(super) const CFN_TYPES: &[&str] = &["AWS::Cognito::UserPool", "AWS::Cognito::IdentityPool"];
+
+pub(super) fn terraform(r: &SourceResource, p: &mut Platform) {
+    let b = r.body;
+    match r.rtype {
+        "aws_cognito_user_pool" => {
+            // SMS needs its configuration block; a software token or email code is switched
+            // on in its own block.
+            let factors = [
+                present(blocks(b, "sms_configuration").first().copied()),
+                block_switch(b, "software_token_mfa_configuration"),
+                block_switch(b, "email_mfa_configuration"),
+            ];
+            p.user_pools.push(UserPool {
+                resource: r.id.clone(),
+                pos: r.pos,
+                mfa: mfa(b.get("mfa_configuration"), r.pos),
+                second_factor: any(&factors, r.pos),
+            });
+        }
+        "aws_cognito_identity_pool" => guests(r, b.get("allow_unauthenticated_identities"), p),
+        _ => {}
+    }
+}
+
+pub(super) fn cfn(r: &SourceResource, p: &mut Platform) {
+    let b = r.body;
+    match r.rtype {
+        "AWS::Cognito::UserPool" => {
+            let listed = match b.get("EnabledMfas") {
+                None => Attr::Unset,
+                Some(v) if v.is_unknown() => Attr::Unknown(v.pos),
+                Some(v) => Attr::Set(!v.items().is_empty(), v.pos),
+            };
+            let factors = [listed, present(b.get("SmsConfiguration"))];
+            p.user_pools.push(UserPool {
+                resource: r.id.clone(),
+                pos: r.pos,
+                mfa: mfa(b.get("MfaConfiguration"), r.pos),
+                second_factor: any(&factors, r.pos),
+            });
+        }
+        "AWS::Cognito::IdentityPool" => guests(r, b.get("AllowUnauthenticatedIdentities"), p),
+        _ => {}
+    }
+}
+
+fn guests(r: &SourceResource, allow: Option<&Value>, p: &mut Platform) {
+    if let Attr::Set(true, pos) = attr_bool(allow) {
+        p.guest_identity_pools.push((r.id.clone(), pos));
+    }
+}
+
+/// The MFA setting upper-cased; unwritten is `OFF`, the service default.
+fn mfa(v: Option<&Value>, fallback: Pos) -> Attr<String> {
+    match attr_text(v) {
+        Attr::Set(s, pos) => Attr::Set(s.to_ascii_uppercase(), pos),
+        Attr::Unset => Attr::Set("OFF".to_string(), fallback),
+        Attr::Unknown(pos) => Attr::Unknown(pos),
+    }
+}
+
+fn present(v: Option<&Value>) -> Attr<bool> {
+    match v {
+        None => Attr::Unset,
+        Some(v) if v.is_null() => Attr::Unset,
+        Some(v) if v.is_unknown() => Attr::Unknown(v.pos),
+        Some(v) => Attr::Set(true, v.pos),
+    }
+}
+
+/// `{ enabled = true }` in the first block `key`.
+fn block_switch(b: &Value, key: &str) -> Attr<bool> {
+    match blocks(b, key).first() {
+        None => Attr::Unset,
+        Some(s) if s.is_unknown() => Attr::Unknown(s.pos),
+        Some(s) => attr_bool(s.get("enabled")),
+    }
+}
+
+/// Some factor is on; unknown when none is on and one cannot be evaluated.
+fn any(factors: &[Attr<bool>], fallback: Pos) -> Attr<bool> {
+    if let Some(Attr::Set(true, pos)) = factors.iter().find(|f| matches!(f, Attr::Set(true, _))) {
+        return Attr::Set(true, *pos);
+    }
+    match factors.iter().find_map(|f| match f {
+        Attr::Unknown(pos) => Some(*pos),
+        _ => None,
+    }) {
+        Some(pos) => Attr::Unknown(pos),
+        None => Attr::Set(false, fallback),
+    }
+}
