@@ -66,6 +66,10 @@ pub struct Platform {
     pub guest_identity_pools: Vec<(String, Pos)>,
     /// Step Functions state machines: execution logging and tracing.
     pub state_machines: Vec<StateMachine>,
+    /// Flow logs written but switched off: `(resource, where)`.
+    pub disabled_flow_logs: Vec<(String, Pos)>,
+    /// How long flow logs keep their records.
+    pub flow_log_retention: Vec<FlowLogRetention>,
 }
 
 impl Platform {
@@ -98,6 +102,8 @@ impl Platform {
             && self.user_pools.is_empty()
             && self.guest_identity_pools.is_empty()
             && self.state_machines.is_empty()
+            && self.disabled_flow_logs.is_empty()
+            && self.flow_log_retention.is_empty()
     }
 }
 
@@ -439,6 +445,15 @@ pub struct Vpc {
     /// subnetwork: its own `log_config`), `Set(false)` when none does; `Unknown` when a
     /// flow log names a VPC that cannot be resolved.
     pub flow_logged: Attr<bool>,
+}
+
+/// The retention policy of an Azure flow log.
+#[derive(Debug, Clone, PartialEq)]
+pub struct FlowLogRetention {
+    pub resource: String,
+    pub pos: Pos,
+    /// Days the records are kept; `None` for ever (retention policy off, or zero days).
+    pub days: Attr<Option<i64>>,
 }
 
 /// A load balancer that can write access logs (gateway load balancers cannot).

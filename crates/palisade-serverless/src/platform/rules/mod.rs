@@ -19,6 +19,7 @@ mod log102_vpc_flow_logs;
 mod log103_load_balancer_access_logs;
 mod log104_state_machine_logging;
 mod log105_state_machine_tracing;
+mod log106_flow_log_retention;
 mod net200_firewall_open_to_internet;
 mod net201_public_database;
 mod net210_public_bucket;
@@ -67,6 +68,7 @@ rules!(
     log103_load_balancer_access_logs,
     log104_state_machine_logging,
     log105_state_machine_tracing,
+    log106_flow_log_retention,
     net200_firewall_open_to_internet,
     net201_public_database,
     net210_public_bucket,
