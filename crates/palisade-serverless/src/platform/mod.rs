@@ -12,6 +12,7 @@ mod apis;
 mod cfn;
 pub(crate) mod clusters;
 mod flow_logs;
+mod gateways;
 mod identities;
 mod load_balancers;
 mod messaging;

@@ -70,6 +70,9 @@ pub struct Platform {
     pub disabled_flow_logs: Vec<(String, Pos)>,
     /// How long flow logs keep their records.
     pub flow_log_retention: Vec<FlowLogRetention>,
+    /// TLS policies of Azure Application Gateways and Google Cloud load balancers, by the
+    /// lowest version they accept.
+    pub tls_policies: Vec<TlsPolicy>,
 }
 
 impl Platform {
@@ -104,6 +107,7 @@ impl Platform {
             && self.state_machines.is_empty()
             && self.disabled_flow_logs.is_empty()
             && self.flow_log_retention.is_empty()
+            && self.tls_policies.is_empty()
     }
 }
 
@@ -481,6 +485,17 @@ pub struct LbListener {
     /// default, `ELBSecurityPolicy-2016-08`); `None` for classic listeners, whose policies
     /// are separate resources.
     pub ssl_policy: Option<Attr<String>>,
+}
+
+/// A TLS policy that names its lowest protocol version (Azure Application Gateway SSL
+/// policies, Google Cloud SSL policies).
+#[derive(Debug, Clone, PartialEq)]
+pub struct TlsPolicy {
+    pub resource: String,
+    pub pos: Pos,
+    /// `1.0`, `1.1`, `1.2` or `1.3`; `Unset` when the platform default applies and cannot
+    /// be told (an Application Gateway without policy name or minimum).
+    pub min_version: Attr<String>,
 }
 
 /// An OpenSearch or Elasticsearch domain.

@@ -50,6 +50,7 @@ pub(super) fn wants(t: &str) -> bool {
         || super::tables::TERRAFORM_TYPES.contains(&t)
         || super::user_pools::TERRAFORM_TYPES.contains(&t)
         || super::state_machines::TERRAFORM_TYPES.contains(&t)
+        || super::gateways::TERRAFORM_TYPES.contains(&t)
 }
 
 pub(super) fn build(resources: Vec<SourceResource>) -> Platform {
@@ -65,6 +66,7 @@ pub(super) fn build(resources: Vec<SourceResource>) -> Platform {
     super::apis::terraform(&resources, &mut p);
     super::flow_logs::terraform(&resources, &mut p);
     super::load_balancers::terraform(&resources, &mut p);
+    super::gateways::terraform(&resources, &mut p);
     for r in &resources {
         super::clusters::terraform(r, &mut p);
         super::registries::terraform(r, &documents, &mut p);

@@ -13,7 +13,12 @@ palisade_core::declare_rule! {
     /// not all redirect to HTTPS (`type = "redirect"` with `redirect { protocol = "HTTPS" }`,
     /// `RedirectConfig.Protocol: HTTPS`); and a classic load balancer listener
     /// (`listener` of `aws_elb`, `Listeners` of `AWS::ElasticLoadBalancing::LoadBalancer`)
-    /// with protocol `HTTP`. Listeners whose protocol or actions cannot be evaluated are not
+    /// with protocol `HTTP`. On Azure, an Application Gateway `http_listener` with protocol
+    /// `Http` whose routing rules do not all redirect (`redirect_configuration_name`) to an
+    /// `Https` listener or an `https://` URL; on Google Cloud, a
+    /// `google_compute_target_http_proxy` whose URL map does not redirect every request
+    /// (`default_url_redirect { https_redirect = true }`). Listeners whose protocol or
+    /// actions cannot be evaluated, and proxies whose URL map is outside the module, are not
     /// judged.
     /// ## Why it matters
     /// Whatever the load balancer fronts — containers, functions behind a target group —
@@ -23,7 +28,9 @@ palisade_core::declare_rule! {
     /// ## Fix
     /// Serve the application on an HTTPS listener with an ACM certificate, and make the
     /// HTTP listener's default action a redirect with `protocol = "HTTPS"` and
-    /// `status_code = "HTTP_301"`.
+    /// `status_code = "HTTP_301"`. On Azure, a `redirect_configuration` with
+    /// `target_listener_name` naming the HTTPS listener; on Google Cloud, a URL map with
+    /// `default_url_redirect { https_redirect = true }` for the HTTP proxy.
     /// ## References
     /// - https://docs.aws.amazon.com/elasticloadbalancing/latest/application/create-https-listener.html
     /// - https://docs.aws.amazon.com/elasticloadbalancing/latest/application/load-balancer-listeners.html#redirect-actions

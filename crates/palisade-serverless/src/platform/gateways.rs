@@ -1,0 +1,216 @@
+//! Load balancers of Azure and Google Cloud in front of functions and containers: Azure
+//! Application Gateway listeners and TLS policies, Google Cloud HTTP proxies and SSL
+//! policies. They join the Elastic Load Balancing listeners of [`super::load_balancers`]
+//! in the same model, so one rule judges plain HTTP and one old TLS on every cloud.
+
+use super::model::*;
+use super::{attr_bool, attr_text, blocks, SourceResource};
+use crate::model::Attr;
+use crate::value::{Pos, Value};
+
+pub(super) const TERRAFORM_TYPES: &[&str] = &[
+    "azurerm_application_gateway",
+    "google_compute_target_http_proxy",
+    "google_compute_url_map",
+    "google_compute_ssl_policy",
+];
+
+pub(super) fn terraform(resources: &[SourceResource], p: &mut Platform) {
+    for r in resources {
+        match r.rtype {
+            "azurerm_application_gateway" => application_gateway(r, p),
+            "google_compute_target_http_proxy" => http_proxy(r, resources, p),
+            "google_compute_ssl_policy" => p.tls_policies.push(TlsPolicy {
+                resource: r.id.clone(),
+                pos: r.pos,
+                min_version: match attr_text(r.body.get("min_tls_version")) {
+                    // The API's default minimum.
+                    Attr::Unset => Attr::Set("1.0".to_string(), r.pos),
+                    Attr::Set(v, pos) => match google_version(&v) {
+                        Some(v) => Attr::Set(v.to_string(), pos),
+                        None => Attr::Unknown(pos),
+                    },
+                    Attr::Unknown(pos) => Attr::Unknown(pos),
+                },
+            }),
+            _ => {}
+        }
+    }
+}
+
+/// `TLS_1_0` → `1.0`.
+fn google_version(v: &str) -> Option<&'static str> {
+    match v.trim().to_ascii_uppercase().as_str() {
+        "TLS_1_0" => Some("1.0"),
+        "TLS_1_1" => Some("1.1"),
+        "TLS_1_2" => Some("1.2"),
+        "TLS_1_3" => Some("1.3"),
+        _ => None,
+    }
+}
+
+/// An HTTP proxy serves plain HTTP unless its URL map redirects every request to HTTPS
+/// (`default_url_redirect { https_redirect = true }`).
+fn http_proxy(r: &SourceResource, resources: &[SourceResource], p: &mut Platform) {
+    let redirects = match r.body.get("url_map") {
+        None => Attr::Set(false, r.pos),
+        Some(v) => match v.ref_target() {
+            Some(target) => match resources
+                .iter()
+                .find(|m| m.key == target && m.rtype == "google_compute_url_map")
+            {
+                Some(map) => match blocks(map.body, "default_url_redirect").first() {
+                    None => Attr::Set(false, map.pos),
+                    Some(d) if d.is_unknown() => Attr::Unknown(d.pos),
+                    Some(d) => match attr_bool(d.get("https_redirect")) {
+                        Attr::Unset => Attr::Set(false, d.pos),
+                        other => other,
+                    },
+                },
+                None => Attr::Unknown(v.pos),
+            },
+            // A URL map outside the module.
+            None => Attr::Unknown(v.pos),
+        },
+    };
+    p.lb_listeners.push(LbListener {
+        resource: r.id.clone(),
+        pos: r.pos,
+        protocol: Attr::Set("HTTP".to_string(), r.pos),
+        redirects_to_https: redirects,
+        ssl_policy: None,
+    });
+}
+
+fn application_gateway(r: &SourceResource, p: &mut Platform) {
+    let b = r.body;
+    let named = |key: &str, name: &str| -> Option<&Value> {
+        blocks(b, key)
+            .into_iter()
+            .find(|x| x.get("name").and_then(Value::as_str) == Some(name))
+    };
+    let https_listener = |name: &str| -> Attr<bool> {
+        match named("http_listener", name).map(|l| attr_text(l.get("protocol"))) {
+            Some(Attr::Set(proto, pos)) => Attr::Set(proto.eq_ignore_ascii_case("Https"), pos),
+            Some(Attr::Unknown(pos)) => Attr::Unknown(pos),
+            _ => Attr::Unknown(r.pos),
+        }
+    };
+    for listener in blocks(b, "http_listener") {
+        if listener.is_unknown() {
+            continue;
+        }
+        let protocol = match attr_text(listener.get("protocol")) {
+            Attr::Set(v, pos) => Attr::Set(v.trim().to_ascii_uppercase(), pos),
+            other => other,
+        };
+        let redirects = match (&protocol, listener.get("name").and_then(Value::as_str)) {
+            (Attr::Set(proto, _), Some(name)) if proto == "HTTP" => {
+                listener_redirects(b, name, listener.pos, &named, &https_listener)
+            }
+            (Attr::Set(_, _), _) => Attr::Unset,
+            _ => Attr::Unknown(listener.pos),
+        };
+        p.lb_listeners.push(LbListener {
+            resource: r.id.clone(),
+            pos: listener.pos,
+            protocol,
+            redirects_to_https: redirects,
+            ssl_policy: None,
+        });
+    }
+    if let Some(policy) = blocks(b, "ssl_policy").first() {
+        p.tls_policies.push(TlsPolicy {
+            resource: r.id.clone(),
+            pos: policy.pos,
+            min_version: azure_min_version(policy),
+        });
+    }
+}
+
+/// Whether every routing rule of an HTTP listener redirects to an HTTPS listener or an
+/// `https://` URL.
+fn listener_redirects<'v>(
+    b: &'v Value,
+    listener: &str,
+    fallback: Pos,
+    named: &dyn Fn(&str, &str) -> Option<&'v Value>,
+    https_listener: &dyn Fn(&str) -> Attr<bool>,
+) -> Attr<bool> {
+    let rules: Vec<&Value> = blocks(b, "request_routing_rule")
+        .into_iter()
+        .filter(|rule| rule.get("http_listener_name").and_then(Value::as_str) == Some(listener))
+        .collect();
+    if rules.is_empty() {
+        return Attr::Set(false, fallback);
+    }
+    let mut unknown = None;
+    for rule in rules {
+        let Some(redirect) = rule.get("redirect_configuration_name") else {
+            return Attr::Set(false, rule.pos);
+        };
+        let Some(config) = redirect
+            .as_str()
+            .and_then(|n| named("redirect_configuration", n))
+        else {
+            unknown = Some(redirect.pos);
+            continue;
+        };
+        let to_https = match (config.get("target_listener_name"), config.get("target_url")) {
+            (Some(l), _) => match l.as_str() {
+                Some(name) => https_listener(name),
+                None => Attr::Unknown(l.pos),
+            },
+            (None, Some(u)) => match u.as_str() {
+                Some(url) => Attr::Set(url.to_ascii_lowercase().starts_with("https://"), u.pos),
+                None => Attr::Unknown(u.pos),
+            },
+            (None, None) => Attr::Set(false, config.pos),
+        };
+        match to_https {
+            Attr::Set(true, _) => {}
+            Attr::Set(false, pos) => return Attr::Set(false, pos),
+            Attr::Unknown(pos) => unknown = Some(pos),
+            Attr::Unset => unknown = Some(config.pos),
+        }
+    }
+    match unknown {
+        Some(pos) => Attr::Unknown(pos),
+        None => Attr::Set(true, fallback),
+    }
+}
+
+/// The lowest TLS version an Application Gateway SSL policy accepts: a predefined policy by
+/// name, a custom one by `min_protocol_version`. `Unknown` for names not listed.
+fn azure_min_version(policy: &Value) -> Attr<String> {
+    if policy.is_unknown() {
+        return Attr::Unknown(policy.pos);
+    }
+    if let Attr::Set(name, pos) = attr_text(policy.get("policy_name")) {
+        let version = match name.trim() {
+            "AppGwSslPolicy20150501" => Some("1.0"),
+            "AppGwSslPolicy20170401" => Some("1.1"),
+            "AppGwSslPolicy20170401S" | "AppGwSslPolicy20220101" | "AppGwSslPolicy20220101S" => {
+                Some("1.2")
+            }
+            _ => None,
+        };
+        return match version {
+            Some(v) => Attr::Set(v.to_string(), pos),
+            None => Attr::Unknown(pos),
+        };
+    }
+    match attr_text(policy.get("min_protocol_version")) {
+        Attr::Set(v, pos) => match v.trim().to_ascii_uppercase().as_str() {
+            "TLSV1_0" => Attr::Set("1.0".to_string(), pos),
+            "TLSV1_1" => Attr::Set("1.1".to_string(), pos),
+            "TLSV1_2" => Attr::Set("1.2".to_string(), pos),
+            "TLSV1_3" => Attr::Set("1.3".to_string(), pos),
+            _ => Attr::Unknown(pos),
+        },
+        Attr::Unknown(pos) => Attr::Unknown(pos),
+        // Neither a name nor a minimum: the gateway's default policy, which depends on the
+        // API version the provider calls.
+        Attr::Unset => Attr::Unset,
+    }
+}
