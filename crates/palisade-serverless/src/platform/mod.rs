@@ -11,6 +11,7 @@
 mod apis;
 mod cfn;
 pub(crate) mod clusters;
+mod db_transport;
 mod flow_logs;
 mod gateways;
 mod identities;

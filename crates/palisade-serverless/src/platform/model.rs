@@ -73,6 +73,8 @@ pub struct Platform {
     /// TLS policies of Azure Application Gateways and Google Cloud load balancers, by the
     /// lowest version they accept.
     pub tls_policies: Vec<TlsPolicy>,
+    /// Managed databases: plaintext connections and the TLS floor.
+    pub database_transport: Vec<DatabaseTransport>,
 }
 
 impl Platform {
@@ -108,6 +110,7 @@ impl Platform {
             && self.disabled_flow_logs.is_empty()
             && self.flow_log_retention.is_empty()
             && self.tls_policies.is_empty()
+            && self.database_transport.is_empty()
     }
 }
 
@@ -217,6 +220,21 @@ pub struct Database {
     /// SQL firewall rules spanning every address), as written.
     pub open_networks: Vec<Spanned<String>>,
     pub pos: Pos,
+}
+
+/// How a managed database takes connections.
+#[derive(Debug, Clone, PartialEq)]
+pub struct DatabaseTransport {
+    pub resource: String,
+    /// What it is, for messages: `Cloud SQL instance`, `Azure SQL server`...
+    pub kind: &'static str,
+    pub pos: Pos,
+    /// Clients may connect without TLS; `Unset` where the service always encrypts or the
+    /// setting does not exist.
+    pub plaintext_allowed: Attr<bool>,
+    /// The lowest TLS version accepted (`1.0` ... `1.3`); `Unset` when the provider's
+    /// default (1.2) applies or the service has no such setting.
+    pub min_tls: Attr<String>,
 }
 
 /// A grant to everyone on a bucket or container: an ACL, a policy statement, an IAM member.

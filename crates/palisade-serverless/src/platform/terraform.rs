@@ -51,6 +51,7 @@ pub(super) fn wants(t: &str) -> bool {
         || super::user_pools::TERRAFORM_TYPES.contains(&t)
         || super::state_machines::TERRAFORM_TYPES.contains(&t)
         || super::gateways::TERRAFORM_TYPES.contains(&t)
+        || super::db_transport::TERRAFORM_TYPES.contains(&t)
 }
 
 pub(super) fn build(resources: Vec<SourceResource>) -> Platform {
@@ -75,6 +76,7 @@ pub(super) fn build(resources: Vec<SourceResource>) -> Platform {
         super::tables::terraform(r, &mut p);
         super::user_pools::terraform(r, &mut p);
         super::state_machines::terraform(r, &mut p);
+        super::db_transport::terraform(r, &mut p);
         let b = r.body;
         match r.rtype {
             "aws_network_acl" | "aws_default_network_acl" => {

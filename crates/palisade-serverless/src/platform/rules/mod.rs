@@ -22,6 +22,7 @@ mod log105_state_machine_tracing;
 mod log106_flow_log_retention;
 mod net200_firewall_open_to_internet;
 mod net201_public_database;
+mod net202_database_transport;
 mod net210_public_bucket;
 mod net211_s3_public_access_block;
 mod net212_storage_account_transport;
@@ -71,6 +72,7 @@ rules!(
     log106_flow_log_retention,
     net200_firewall_open_to_internet,
     net201_public_database,
+    net202_database_transport,
     net210_public_bucket,
     net211_s3_public_access_block,
     net212_storage_account_transport,
