@@ -12,6 +12,7 @@ pub mod drift;
 pub mod frontend;
 pub mod grant;
 pub mod iam;
+pub mod kubernetes_versions;
 pub mod managed_policies;
 pub mod model;
 pub mod platform;

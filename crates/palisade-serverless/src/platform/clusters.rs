@@ -57,6 +57,7 @@ pub(super) fn terraform(r: &SourceResource, p: &mut Platform) {
                 )),
                 network_policy: None,
                 workload_identity: None,
+                version: Some(super::attr_text(b.get("version"))),
             });
         }
         "aws_eks_node_group" => p.node_pools.push(NodePool {
@@ -119,6 +120,7 @@ pub(super) fn cfn(r: &SourceResource, p: &mut Platform) {
                 )),
                 network_policy: None,
                 workload_identity: None,
+                version: Some(super::attr_text(b.get("Version"))),
             });
         }
         "AWS::EKS::Nodegroup" => p.node_pools.push(NodePool {
@@ -320,6 +322,7 @@ fn aks(r: &SourceResource, p: &mut Platform) {
         secrets_kms: None,
         network_policy: Some(network_policy),
         workload_identity: None,
+        version: None,
     });
 }
 
@@ -437,6 +440,7 @@ fn gke(r: &SourceResource, p: &mut Platform) {
             network_policy
         }),
         workload_identity: Some(workload_identity),
+        version: None,
     });
     if let Some(nc) = blocks(b, "node_config").first() {
         if !is_autopilot {

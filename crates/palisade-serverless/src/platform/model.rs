@@ -321,6 +321,9 @@ pub struct Cluster {
     pub network_policy: Option<Attr<bool>>,
     /// Workload identity: pods get their own cloud identity instead of the node's (GKE).
     pub workload_identity: Option<Attr<bool>>,
+    /// The Kubernetes version as written (EKS `version`); `Unset` when the service picks
+    /// its default.
+    pub version: Option<Attr<String>>,
 }
 
 /// One way a cluster admits callers outside Kubernetes RBAC.

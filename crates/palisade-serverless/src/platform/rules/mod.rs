@@ -7,6 +7,7 @@ use crate::rules::{Context, Rule};
 
 mod auth100_user_pool_mfa;
 mod auth101_identity_pool_guests;
+mod dep100_cluster_version_unsupported;
 mod img200_ecr_mutable_tags;
 mod img201_ecr_scan_on_push;
 mod img202_registry_open_to_anyone;
@@ -57,6 +58,7 @@ macro_rules! rules {
 rules!(
     auth100_user_pool_mfa,
     auth101_identity_pool_guests,
+    dep100_cluster_version_unsupported,
     img200_ecr_mutable_tags,
     img201_ecr_scan_on_push,
     img202_registry_open_to_anyone,
