@@ -58,6 +58,9 @@ pub(super) fn terraform(r: &SourceResource, p: &mut Platform) {
                 network_policy: None,
                 workload_identity: None,
                 version: Some(super::attr_text(b.get("version"))),
+                telemetry_off: Vec::new(),
+                public_nodes: None,
+                shielded_nodes: None,
             });
         }
         "aws_eks_node_group" => p.node_pools.push(NodePool {
@@ -121,6 +124,9 @@ pub(super) fn cfn(r: &SourceResource, p: &mut Platform) {
                 network_policy: None,
                 workload_identity: None,
                 version: Some(super::attr_text(b.get("Version"))),
+                telemetry_off: Vec::new(),
+                public_nodes: None,
+                shielded_nodes: None,
             });
         }
         "AWS::EKS::Nodegroup" => p.node_pools.push(NodePool {
@@ -323,6 +329,9 @@ fn aks(r: &SourceResource, p: &mut Platform) {
         network_policy: Some(network_policy),
         workload_identity: None,
         version: None,
+        telemetry_off: Vec::new(),
+        public_nodes: Some(aks_public_nodes(b)),
+        shielded_nodes: None,
     });
 }
 
@@ -332,6 +341,66 @@ fn local_accounts_text(entra: bool) -> String {
     } else {
         "local accounts enabled and no Entra ID integration".to_string()
     }
+}
+
+/// Whether the default node pool hands its nodes public IPs (`node_public_ip_enabled`, or
+/// `enable_node_public_ip` of older providers); off by default.
+fn aks_public_nodes(b: &Value) -> Attr<bool> {
+    let Some(pool) = blocks(b, "default_node_pool").first().copied() else {
+        return Attr::Unset;
+    };
+    if pool.is_unknown() {
+        return Attr::Unknown(pool.pos);
+    }
+    match attr_bool(
+        pool.get("node_public_ip_enabled")
+            .or_else(|| pool.get("enable_node_public_ip")),
+    ) {
+        Attr::Unset => Attr::Set(false, pool.pos),
+        other => other,
+    }
+}
+
+/// GKE nodes get external IPs unless `private_cluster_config.enable_private_nodes` is on.
+fn gke_public_nodes(b: &Value, r: &SourceResource) -> Attr<bool> {
+    let Some(config) = blocks(b, "private_cluster_config").first().copied() else {
+        return Attr::Set(true, r.pos);
+    };
+    if config.is_unknown() {
+        return Attr::Unknown(config.pos);
+    }
+    match attr_bool(config.get("enable_private_nodes")) {
+        Attr::Set(private, pos) => Attr::Set(!private, pos),
+        Attr::Unset => Attr::Set(true, config.pos),
+        Attr::Unknown(pos) => Attr::Unknown(pos),
+    }
+}
+
+/// `logging_service` and `monitoring_service` set to `none`, or to the retired legacy
+/// Stackdriver backends.
+fn gke_telemetry_off(b: &Value) -> Vec<Spanned<String>> {
+    let mut off = Vec::new();
+    for (key, what, legacy) in [
+        ("logging_service", "logs", "logging.googleapis.com"),
+        ("monitoring_service", "metrics", "monitoring.googleapis.com"),
+    ] {
+        let Some(v) = b.get(key) else { continue };
+        let Some(service) = v.as_str() else { continue };
+        let message = if service.eq_ignore_ascii_case("none") {
+            format!("sends no {what} ({key} = \"none\")")
+        } else if service == legacy {
+            format!(
+                "sends {what} to the retired legacy backend ({key} = \"{legacy}\"; use \"{legacy}/kubernetes\")"
+            )
+        } else {
+            continue;
+        };
+        off.push(Spanned {
+            value: message,
+            pos: v.pos,
+        });
+    }
+    off
 }
 
 fn gke(r: &SourceResource, p: &mut Platform) {
@@ -441,6 +510,13 @@ fn gke(r: &SourceResource, p: &mut Platform) {
         }),
         workload_identity: Some(workload_identity),
         version: None,
+        telemetry_off: gke_telemetry_off(b),
+        public_nodes: Some(gke_public_nodes(b, r)),
+        shielded_nodes: Some(match attr_bool(b.get("enable_shielded_nodes")) {
+            // On by default since GKE 1.18.
+            Attr::Unset => Attr::Set(true, r.pos),
+            other => other,
+        }),
     });
     if let Some(nc) = blocks(b, "node_config").first() {
         if !is_autopilot {

@@ -324,6 +324,14 @@ pub struct Cluster {
     /// The Kubernetes version as written (EKS `version`); `Unset` when the service picks
     /// its default.
     pub version: Option<Attr<String>>,
+    /// Logging or monitoring switched off or left on a retired backend (GKE
+    /// `logging_service` / `monitoring_service`), as messages.
+    pub telemetry_off: Vec<Spanned<String>>,
+    /// Nodes get public IP addresses (GKE without private nodes, AKS node pools with
+    /// `node_public_ip_enabled`).
+    pub public_nodes: Option<Attr<bool>>,
+    /// Nodes boot as Shielded VMs (GKE; on unless `enable_shielded_nodes = false`).
+    pub shielded_nodes: Option<Attr<bool>>,
 }
 
 /// One way a cluster admits callers outside Kubernetes RBAC.

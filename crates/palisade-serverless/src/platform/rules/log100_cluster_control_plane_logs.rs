@@ -1,4 +1,4 @@
-//! LOG100 — EKS control-plane log types not sent to CloudWatch.
+//! LOG100 — cluster control-plane logs not sent to the cloud's logging.
 
 use palisade_core::{Finding, Severity};
 
@@ -12,16 +12,21 @@ palisade_core::declare_rule! {
     /// leaves out any of `api`, `audit`, `authenticator`, `controllerManager`,
     /// `scheduler`: medium when `api` or `audit` is missing (nothing records who did what),
     /// low otherwise. Unwritten means no log type at all (the EKS default). Lists that
-    /// cannot be evaluated are not judged.
+    /// cannot be evaluated are not judged. A GKE cluster whose `logging_service` or
+    /// `monitoring_service` is `none`, or the retired legacy `logging.googleapis.com` /
+    /// `monitoring.googleapis.com` backend, is reported too (medium).
     /// ## Why it matters
     /// The audit and API server logs are the only record of who read secrets, created
     /// pods or changed RBAC; without them an incident cannot be investigated and
     /// detections (GuardDuty EKS audit monitoring aside) have nothing to read.
     /// ## Fix
     /// Set `enabled_cluster_log_types = ["api", "audit", "authenticator",
-    /// "controllerManager", "scheduler"]` and give the log group a retention.
+    /// "controllerManager", "scheduler"]` and give the log group a retention. On GKE,
+    /// leave `logging_service` and `monitoring_service` unset or set them to
+    /// `logging.googleapis.com/kubernetes` and `monitoring.googleapis.com/kubernetes`.
     /// ## References
     /// - https://docs.aws.amazon.com/eks/latest/userguide/control-plane-logs.html
+    /// - https://cloud.google.com/kubernetes-engine/docs/concepts/about-logs
     pub static RULE = {
         id: "LOG100", practice: Log, severity: Medium, title: "Cluster control-plane logs missing",
     };
@@ -29,6 +34,14 @@ palisade_core::declare_rule! {
 
 pub fn check(ctx: &Context, out: &mut Vec<Finding>) {
     for c in &ctx.platform().clusters {
+        for off in &c.telemetry_off {
+            out.push(ctx.finding(
+                &RULE,
+                format!("{} {}", c.kind, off.value),
+                off.pos,
+                &c.resource,
+            ));
+        }
         let Some(Attr::Set(types, pos)) = &c.log_types else {
             continue;
         };

@@ -14,6 +14,7 @@ mod img202_registry_open_to_anyone;
 mod img203_registry_admin_user;
 mod img204_registry_public_network;
 mod iso100_node_metadata_exposed;
+mod iso101_cluster_nodes_not_shielded;
 mod log100_cluster_control_plane_logs;
 mod log101_api_execution_logging;
 mod log102_vpc_flow_logs;
@@ -29,6 +30,7 @@ mod net211_s3_public_access_block;
 mod net212_storage_account_transport;
 mod net220_cluster_network_policy;
 mod net221_node_group_ssh_open;
+mod net222_cluster_public_nodes;
 mod net230_messaging_open_to_anyone;
 mod net240_api_domain_old_tls;
 mod net250_listener_plain_http;
@@ -65,6 +67,7 @@ rules!(
     img203_registry_admin_user,
     img204_registry_public_network,
     iso100_node_metadata_exposed,
+    iso101_cluster_nodes_not_shielded,
     log100_cluster_control_plane_logs,
     log101_api_execution_logging,
     log102_vpc_flow_logs,
@@ -80,6 +83,7 @@ rules!(
     net212_storage_account_transport,
     net220_cluster_network_policy,
     net221_node_group_ssh_open,
+    net222_cluster_public_nodes,
     net230_messaging_open_to_anyone,
     net240_api_domain_old_tls,
     net250_listener_plain_http,
