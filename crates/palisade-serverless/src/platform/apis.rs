@@ -15,6 +15,9 @@ pub(super) const TERRAFORM_TYPES: &[&str] = &[
     "aws_apigatewayv2_api",
     "aws_apigatewayv2_stage",
     "aws_api_gateway_domain_name",
+    "aws_api_gateway_rest_api",
+    "aws_wafv2_web_acl_association",
+    "aws_wafregional_web_acl_association",
 ];
 
 pub(super) const CFN_TYPES: &[&str] = &[
@@ -25,6 +28,7 @@ pub(super) const CFN_TYPES: &[&str] = &[
 ];
 
 pub(super) fn terraform(resources: &[SourceResource], p: &mut Platform) {
+    web_acls(resources, p);
     // Method settings by the stage they name; `None` when they cannot be tied to one.
     let mut settings: HashMap<&str, Vec<Attr<String>>> = HashMap::new();
     let mut unlinked = false;
@@ -206,4 +210,80 @@ fn strongest(levels: &[Attr<String>]) -> Attr<String> {
         return unknown.clone();
     }
     levels[0].clone()
+}
+
+/// REST API stages that face the internet (their API is in the module and not `PRIVATE`)
+/// and whether a web ACL association of the module names them. An association whose
+/// target cannot be resolved may protect any stage: then none is judged.
+fn web_acls(resources: &[SourceResource], p: &mut Platform) {
+    let mut protected: Vec<&str> = Vec::new();
+    let mut unresolved = false;
+    for r in resources.iter().filter(|r| {
+        r.rtype == "aws_wafv2_web_acl_association"
+            || r.rtype == "aws_wafregional_web_acl_association"
+    }) {
+        match r
+            .body
+            .get("resource_arn")
+            .map(|v| (&v.kind, v.ref_target()))
+        {
+            Some((_, Some(target))) => protected.push(target),
+            // A literal ARN names a stage outside the module.
+            Some((ValueKind::Str(_), None)) | None => {}
+            Some(_) => unresolved = true,
+        }
+    }
+    for r in resources
+        .iter()
+        .filter(|r| r.rtype == "aws_api_gateway_stage")
+    {
+        let public = match r.body.get("rest_api_id").and_then(Value::ref_target) {
+            Some(api) => match resources
+                .iter()
+                .find(|a| a.key == api && a.rtype == "aws_api_gateway_rest_api")
+            {
+                Some(a) => rest_api_public(a.body),
+                None => Attr::Unknown(r.pos),
+            },
+            None => Attr::Unknown(r.pos),
+        };
+        if !matches!(public, Attr::Set(true, _)) {
+            continue;
+        }
+        let waf = if protected.contains(&r.key) {
+            Attr::Set(true, r.pos)
+        } else if unresolved {
+            Attr::Unknown(r.pos)
+        } else {
+            Attr::Set(false, r.pos)
+        };
+        p.api_stage_waf.push(ApiStageWaf {
+            resource: r.id.clone(),
+            pos: r.pos,
+            web_acl: waf,
+        });
+    }
+}
+
+/// A REST API is reachable from the internet unless its only endpoint type is `PRIVATE`
+/// (`EDGE` is the default).
+fn rest_api_public(api: &Value) -> Attr<bool> {
+    let Some(config) = blocks(api, "endpoint_configuration").first().copied() else {
+        return Attr::Set(true, api.pos);
+    };
+    let Some(types) = config.get("types") else {
+        return Attr::Set(true, config.pos);
+    };
+    if types.is_unknown() {
+        return Attr::Unknown(types.pos);
+    }
+    let mut any_public = false;
+    for t in types.one_or_many() {
+        match t.as_str() {
+            Some(kind) if kind.eq_ignore_ascii_case("PRIVATE") => {}
+            Some(_) => any_public = true,
+            None => return Attr::Unknown(t.pos),
+        }
+    }
+    Attr::Set(any_public, types.pos)
 }

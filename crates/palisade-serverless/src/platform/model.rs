@@ -75,6 +75,8 @@ pub struct Platform {
     pub tls_policies: Vec<TlsPolicy>,
     /// Managed databases: plaintext connections and the TLS floor.
     pub database_transport: Vec<DatabaseTransport>,
+    /// Internet-facing REST API stages and the web ACLs that protect them.
+    pub api_stage_waf: Vec<ApiStageWaf>,
 }
 
 impl Platform {
@@ -111,6 +113,7 @@ impl Platform {
             && self.flow_log_retention.is_empty()
             && self.tls_policies.is_empty()
             && self.database_transport.is_empty()
+            && self.api_stage_waf.is_empty()
     }
 }
 
@@ -455,6 +458,15 @@ pub struct ApiStageLogging {
     /// written so or when no method settings name the stage; `Unknown` when settings exist
     /// that cannot be tied to a stage.
     pub logging_level: Attr<String>,
+}
+
+/// An internet-facing API Gateway REST stage.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ApiStageWaf {
+    pub resource: String,
+    pub pos: Pos,
+    /// A WAF web ACL association of the module names the stage.
+    pub web_acl: Attr<bool>,
 }
 
 /// An API Gateway custom domain name (REST).

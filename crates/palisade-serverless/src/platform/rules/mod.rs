@@ -33,6 +33,7 @@ mod net221_node_group_ssh_open;
 mod net222_cluster_public_nodes;
 mod net230_messaging_open_to_anyone;
 mod net240_api_domain_old_tls;
+mod net241_api_stage_without_waf;
 mod net250_listener_plain_http;
 mod net251_listener_old_tls;
 mod net260_search_domain_open;
@@ -86,6 +87,7 @@ rules!(
     net222_cluster_public_nodes,
     net230_messaging_open_to_anyone,
     net240_api_domain_old_tls,
+    net241_api_stage_without_waf,
     net250_listener_plain_http,
     net251_listener_old_tls,
     net260_search_domain_open,
