@@ -8,118 +8,15 @@ mod common;
 use std::io::{BufRead, BufReader, Write};
 use std::net::TcpListener;
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
+use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
 use common::*;
 use palisade_artifact::{analyse, Image, ImagesConfig, OpenOptions, PlatformSpec, RegistryOptions};
-
-fn on_path(tool: &str) -> bool {
-    std::env::var("PATH")
-        .unwrap_or_default()
-        .split(':')
-        .any(|d| Path::new(d).join(tool).is_file())
-}
+use palisade_testkit::registry::{self, on_path, Registry};
 
 fn tools_present() -> bool {
-    for tool in ["docker-registry", "skopeo", "htpasswd"] {
-        if !on_path(tool) {
-            eprintln!("SKIP: {tool} is not installed (see .ci/install.d/50-images.sh)");
-            return false;
-        }
-    }
-    true
-}
-
-fn free_port() -> u16 {
-    TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
-}
-
-/// A registry process, killed when dropped.
-struct Registry {
-    child: Child,
-    port: u16,
-    _dir: tempfile::TempDir,
-}
-
-impl Drop for Registry {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-impl Registry {
-    fn start(auth: Option<(&str, &str)>) -> Registry {
-        Self::start_with(auth, |_| String::new())
-    }
-
-    /// `extra_config` receives the registry's directory and answers more configuration.
-    fn start_with(
-        auth: Option<(&str, &str)>,
-        extra_config: impl FnOnce(&Path) -> String,
-    ) -> Registry {
-        let dir = tempdir();
-        let port = free_port();
-        let mut yml = format!(
-            "version: 0.1\nlog: {{level: error}}\nstorage: {{filesystem: {{rootdirectory: {}}}}}\nhttp: {{addr: 127.0.0.1:{port}}}\n",
-            dir.path().join("data").display()
-        );
-        if let Some((user, pass)) = auth {
-            let out = Command::new("htpasswd")
-                .args(["-Bbn", user, pass])
-                .output()
-                .unwrap();
-            std::fs::write(dir.path().join("htpasswd"), &out.stdout).unwrap();
-            yml.push_str(&format!(
-                "auth: {{htpasswd: {{realm: palisade-test, path: {}}}}}\n",
-                dir.path().join("htpasswd").display()
-            ));
-        }
-        yml.push_str(&extra_config(dir.path()));
-        std::fs::write(dir.path().join("config.yml"), yml).unwrap();
-        let child = Command::new("docker-registry")
-            .arg("serve")
-            .arg(dir.path().join("config.yml"))
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()
-            .unwrap();
-        let deadline = Instant::now() + Duration::from_secs(20);
-        while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
-            assert!(
-                Instant::now() < deadline,
-                "registry did not start on port {port}"
-            );
-            std::thread::sleep(Duration::from_millis(100));
-        }
-        Registry {
-            child,
-            port,
-            _dir: dir,
-        }
-    }
-
-    fn push(&self, source: &str, dest: &str, creds: Option<&str>, all: bool) {
-        let mut cmd = Command::new("skopeo");
-        cmd.args(["copy", "--quiet", "--dest-tls-verify=false"]);
-        if all {
-            cmd.arg("--all");
-        }
-        if let Some(c) = creds {
-            cmd.args(["--dest-creds", c]);
-        }
-        let status = cmd
-            .arg(source)
-            .arg(format!("docker://127.0.0.1:{}/{dest}", self.port))
-            .status()
-            .unwrap();
-        assert!(status.success(), "skopeo copy {source} failed");
-    }
+    registry::tools(&["docker-registry", "skopeo", "htpasswd"])
 }
 
 fn options(docker_config: Option<PathBuf>) -> OpenOptions {
@@ -171,14 +68,14 @@ fn pull_by_tag_and_digest() {
     let dir = tempdir();
     let layout = dir.path().join("layout");
     app_image("amd64", "amd64").oci_layout(&layout, "1", Comp::Gzip);
-    registry.push(
+    registry.copy(
         &format!("oci:{}:1", layout.display()),
         "team/app:1",
         None,
         false,
     );
 
-    let by_tag = format!("127.0.0.1:{}/team/app:1", registry.port);
+    let by_tag = format!("127.0.0.1:{}/team/app:1", registry.port());
     let mut image = Image::open(&by_tag, &options(None)).unwrap();
     let a = analyse(
         &mut image,
@@ -194,13 +91,13 @@ fn pull_by_tag_and_digest() {
     assert_eq!(a.packages.len(), 1);
     let digest = a.manifest_digest.clone().unwrap();
 
-    let by_digest = format!("127.0.0.1:{}/team/app@{digest}", registry.port);
+    let by_digest = format!("127.0.0.1:{}/team/app@{digest}", registry.port());
     let mut image = Image::open(&by_digest, &options(None)).unwrap();
     let b = analyse_plain(&mut image).unwrap();
     assert_eq!(b.manifest_digest.as_deref(), Some(digest.as_str()));
     assert_eq!(b.layers, a.layers);
 
-    let missing = format!("127.0.0.1:{}/team/app:nope", registry.port);
+    let missing = format!("127.0.0.1:{}/team/app:nope", registry.port());
     let err = Image::open(&missing, &options(None))
         .unwrap_err()
         .to_string();
@@ -217,13 +114,13 @@ fn basic_auth_from_docker_config() {
     let dir = tempdir();
     let layout = dir.path().join("layout");
     app_image("amd64", "amd64").oci_layout(&layout, "1", Comp::Zstd);
-    registry.push(
+    registry.copy(
         &format!("oci:{}:1", layout.display()),
         "private/app:1",
         Some("alice:s3cret-pass"),
         false,
     );
-    let reference = format!("127.0.0.1:{}/private/app:1", registry.port);
+    let reference = format!("127.0.0.1:{}/private/app:1", registry.port());
 
     let err = Image::open(&reference, &options(None))
         .unwrap_err()
@@ -232,7 +129,8 @@ fn basic_auth_from_docker_config() {
 
     let config_dir = dir.path().join("docker");
     std::fs::create_dir_all(&config_dir).unwrap();
-    let write_auth = |secret: &str| write_docker_auth(&config_dir, registry.port, "alice", secret);
+    let write_auth =
+        |secret: &str| write_docker_auth(&config_dir, registry.port(), "alice", secret);
     write_auth("wrong");
     let err = Image::open(&reference, &options(Some(config_dir.clone())))
         .unwrap_err()
@@ -294,13 +192,13 @@ fn one_platform_of_a_multi_arch_index() {
     .unwrap();
     assert_eq!(a.fs.read("arch.txt").unwrap().unwrap(), b"arm64");
 
-    registry.push(
+    registry.copy(
         &format!("oci:{}:multi", layout.display()),
         "team/multi:1",
         None,
         true,
     );
-    let reference = format!("127.0.0.1:{}/team/multi:1", registry.port);
+    let reference = format!("127.0.0.1:{}/team/multi:1", registry.port());
     for (platform, want) in [
         (Some("linux/arm64"), "arm64"),
         (Some("linux/amd64"), "amd64"),
@@ -568,7 +466,7 @@ fn bearer_token_flow_through_a_real_token_service() {
     let registry = Registry::start_with(None, |_| tokens.registry_config(dir.path()));
     let layout = dir.path().join("layout");
     app_image("amd64", "amd64").oci_layout(&layout, "1", Comp::Gzip);
-    registry.push(
+    registry.copy(
         &format!("oci:{}:1", layout.display()),
         "team/tokenapp:1",
         Some("bob:t0ken-pass"),
@@ -579,8 +477,8 @@ fn bearer_token_flow_through_a_real_token_service() {
 
     let config_dir = dir.path().join("docker");
     std::fs::create_dir_all(&config_dir).unwrap();
-    let write_auth = |secret: &str| write_docker_auth(&config_dir, registry.port, "bob", secret);
-    let by_tag = format!("127.0.0.1:{}/team/tokenapp:1", registry.port);
+    let write_auth = |secret: &str| write_docker_auth(&config_dir, registry.port(), "bob", secret);
+    let by_tag = format!("127.0.0.1:{}/team/tokenapp:1", registry.port());
 
     // wrong password: the token service answers 401, reported with the image name
     write_auth("wrong");
@@ -609,7 +507,7 @@ fn bearer_token_flow_through_a_real_token_service() {
     );
     let digest = a.manifest_digest.clone().unwrap();
 
-    let by_digest = format!("127.0.0.1:{}/team/tokenapp@{digest}", registry.port);
+    let by_digest = format!("127.0.0.1:{}/team/tokenapp@{digest}", registry.port());
     let mut image = Image::open(&by_digest, &options(Some(config_dir))).unwrap();
     let b = analyse_plain(&mut image).unwrap();
     assert_eq!(b.manifest_digest.as_deref(), Some(digest.as_str()));

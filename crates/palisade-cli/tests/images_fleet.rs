@@ -9,114 +9,29 @@ mod common;
 #[path = "../../palisade-artifact/tests/common/mod.rs"]
 mod image_builder;
 
-use std::net::TcpListener;
 use std::path::Path;
-use std::process::{Child, Command, Output, Stdio};
-use std::time::{Duration, Instant};
+use std::process::{Command, Output, Stdio};
 
 use common::{stderr, stdout};
 use image_builder::{Comp, TestImage, E};
 use palisade_testkit::kube_api::{ApiServer, Behaviour};
+use palisade_testkit::registry::Registry;
 use serde_json::{json, Value};
 
 const TOKEN: &str = "fleet-token-19c2";
 
 /// Whether the registry tools are installed: a `SKIP:` line locally, a failure in CI.
 fn registry_tools() -> bool {
-    let missing: Vec<&str> = ["docker-registry", "skopeo"]
-        .into_iter()
-        .filter(|tool| {
-            !std::env::var("PATH")
-                .unwrap_or_default()
-                .split(':')
-                .any(|d| Path::new(d).join(tool).is_file())
-        })
-        .collect();
-    if missing.is_empty() {
-        return true;
-    }
-    assert!(
-        std::env::var_os("CI").is_none(),
-        "{missing:?} not installed (.ci/install.d/50-images.sh); required when CI is set"
-    );
-    eprintln!("SKIP: {missing:?} not installed (see .ci/install.d/50-images.sh)");
-    false
+    palisade_testkit::registry::tools(&["docker-registry", "skopeo"])
 }
 
-/// A registry process on a free loopback port, killed when dropped.
-struct Registry {
-    child: Child,
-    host: String,
-    _dir: tempfile::TempDir,
-}
-
-impl Drop for Registry {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-impl Registry {
-    fn start() -> Registry {
-        let dir = tempfile::tempdir().unwrap();
-        let port = TcpListener::bind("127.0.0.1:0")
-            .unwrap()
-            .local_addr()
-            .unwrap()
-            .port();
-        let config = dir.path().join("config.yml");
-        std::fs::write(
-            &config,
-            format!(
-                "version: 0.1\nlog: {{level: error}}\nstorage: {{filesystem: {{rootdirectory: {}}}}}\nhttp: {{addr: 127.0.0.1:{port}}}\n",
-                dir.path().join("data").display()
-            ),
-        )
-        .unwrap();
-        let child = Command::new("docker-registry")
-            .arg("serve")
-            .arg(&config)
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()
-            .unwrap();
-        let deadline = Instant::now() + Duration::from_secs(20);
-        while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
-            assert!(Instant::now() < deadline, "registry did not start");
-            std::thread::sleep(Duration::from_millis(100));
-        }
-        Registry {
-            child,
-            host: format!("127.0.0.1:{port}"),
-            _dir: dir,
-        }
-    }
-
-    /// Pushes `image` as `name` (`repo:tag`) and answers its manifest digest.
-    fn push(&self, image: &TestImage, name: &str) -> String {
-        let layout = tempfile::tempdir().unwrap();
-        image.oci_layout(layout.path(), "t", Comp::Gzip);
-        let dest = format!("docker://{}/{name}", self.host);
-        let source = format!("oci:{}:t", layout.path().display());
-        let status = Command::new("skopeo")
-            .args(["copy", "--quiet", "--dest-tls-verify=false", &source, &dest])
-            .status()
-            .unwrap();
-        assert!(status.success(), "skopeo copy to {dest}");
-        let out = Command::new("skopeo")
-            .args([
-                "inspect",
-                "--tls-verify=false",
-                "--format",
-                "{{.Digest}}",
-                &dest,
-            ])
-            .output()
-            .unwrap();
-        assert!(out.status.success(), "{}", stderr(&out));
-        stdout(&out).trim().to_string()
-    }
+/// Pushes `image` to `registry` as `name` (`repo:tag`) and answers its manifest digest.
+fn push(registry: &Registry, image: &TestImage, name: &str) -> String {
+    let layout = tempfile::tempdir().unwrap();
+    image.oci_layout(layout.path(), "t", Comp::Gzip);
+    let source = format!("oci:{}:t", layout.path().display());
+    registry.copy(&source, name, None, false);
+    registry.digest(name)
 }
 
 fn debian_base() -> TestImage {
@@ -159,13 +74,13 @@ fn push_images(registry: &Registry) -> [(String, String); 3] {
     [
         (
             "shop/web:1.4".to_string(),
-            registry.push(&web, "shop/web:1.4"),
+            push(&registry, &web, "shop/web:1.4"),
         ),
         (
             "ops/worker:2".to_string(),
-            registry.push(&worker, "ops/worker:2"),
+            push(&registry, &worker, "ops/worker:2"),
         ),
-        ("base:12".to_string(), registry.push(&base, "base:12")),
+        ("base:12".to_string(), push(&registry, &base, "base:12")),
     ]
 }
 
@@ -192,11 +107,11 @@ fn an_images_list_in_shards_merges_into_the_unsharded_report_byte_for_byte() {
     if !registry_tools() {
         return;
     }
-    let registry = Registry::start();
+    let registry = Registry::start(None);
     let [web, worker, base] = push_images(&registry);
     let dir = tempfile::tempdir().unwrap();
     let d = dir.path();
-    let host = &registry.host;
+    let host = &registry.host();
     // by digest, by tag, a repeat, a comment, and an image the registry does not have
     std::fs::write(
         d.join("images.txt"),
@@ -393,9 +308,9 @@ fn a_live_cluster_s_running_images_are_scanned_once_per_digest_and_name_their_wo
     if !registry_tools() {
         return;
     }
-    let registry = Registry::start();
+    let registry = Registry::start(None);
     let [web, worker, _] = push_images(&registry);
-    let host = &registry.host;
+    let host = &registry.host();
     let web_tag = format!("{host}/{}", web.0);
     let web_digest_ref = format!("{host}/shop/web@{}", web.1);
     let template = json!({"metadata": {"labels": {"app": "web"}},
