@@ -1,0 +1,398 @@
+//! A cluster kept in memory for judging one object at a time against it (the admission
+//! webhook's view, `palisade serve --cluster`): the objects a live scan reads, each parsed
+//! once when it arrives, keyed by kind, namespace and name, plus what could not be read.
+//!
+//! [`Engine::judge_in_cluster`] puts the object under review in the place of its stored
+//! version (or adds it), runs the rules that need the rest of the cluster
+//! ([`CLUSTER_CONTEXT_RULES`]) over that state, and keeps only the findings that belong to
+//! the object under review. It does not read the cluster (a front-end feeds it from a
+//! watch) and does not judge the object's own fields (that is [`Engine::scan_objects`]).
+
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::sync::Arc;
+
+use palisade_core::ScanReport;
+use palisade_iac::kubernetes::{K8sObject, PodView};
+
+use crate::Engine;
+
+/// The rules whose verdict on an object depends on other objects of the cluster (the
+/// namespace's NetworkPolicies, the workloads a policy selects, the Roles a binding names,
+/// the permissions of a workload's service account).
+pub const CLUSTER_CONTEXT_RULES: &[&str] = &[
+    "NET001", "NET002", "NET003", "NET007", "NET008", "NET009", "RBAC014", "RBAC015",
+];
+
+/// Rules whose findings sit on a namespace or a Service but name the workloads they are
+/// about: a workload under review owns such a finding when the finding names it.
+const NAMING_WORKLOADS: &[&str] = &["NET001", "NET002", "NET003", "NET007"];
+
+/// Where an object sits in the index.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+struct ObjectKey {
+    kind: String,
+    namespace: String,
+    name: String,
+}
+
+impl ObjectKey {
+    fn of(object: &K8sObject) -> ObjectKey {
+        ObjectKey {
+            kind: object.kind.clone(),
+            namespace: if object.is_cluster_scoped() {
+                String::new()
+            } else {
+                object.effective_namespace().to_string()
+            },
+            name: object.name.clone(),
+        }
+    }
+}
+
+/// The objects of a cluster as last seen, and the kinds that could not be read.
+#[derive(Debug, Clone, Default)]
+pub struct ClusterIndex {
+    objects: HashMap<ObjectKey, Arc<K8sObject>>,
+    /// Kind → why its objects are not (all) known.
+    unavailable: BTreeMap<String, String>,
+    /// Whether the cluster was read at least once.
+    listed: bool,
+}
+
+/// The parsed object of an API object (`None` for one without `apiVersion` and `kind`).
+fn parse(object: &serde_json::Value) -> Option<K8sObject> {
+    crate::manifests_from_objects(std::slice::from_ref(object))
+        .into_iter()
+        .next()?
+        .objects
+        .into_iter()
+        .next()
+}
+
+impl ClusterIndex {
+    /// Stores `object` as it is now (created or changed).
+    pub fn apply(&mut self, object: &serde_json::Value) {
+        if let Some(parsed) = parse(object) {
+            self.objects
+                .insert(ObjectKey::of(&parsed), Arc::new(parsed));
+        }
+    }
+
+    /// Forgets `object` (deleted).
+    pub fn remove(&mut self, object: &serde_json::Value) {
+        if let Some(parsed) = parse(object) {
+            self.objects.remove(&ObjectKey::of(&parsed));
+        }
+    }
+
+    /// Replaces every object of `kind` (in `namespace`, or everywhere) with `objects`: a
+    /// new list of that kind.
+    pub fn replace(&mut self, kind: &str, namespace: Option<&str>, objects: &[serde_json::Value]) {
+        self.objects
+            .retain(|key, _| key.kind != kind || namespace.is_some_and(|ns| key.namespace != ns));
+        for object in objects {
+            self.apply(object);
+        }
+    }
+
+    /// Records that the objects of `kind` could not be read (or no longer followed).
+    pub fn set_unavailable(&mut self, kind: &str, reason: impl Into<String>) {
+        self.unavailable.insert(kind.to_string(), reason.into());
+    }
+
+    /// Records that the objects of `kind` are read again.
+    pub fn set_available(&mut self, kind: &str) {
+        self.unavailable.remove(kind);
+    }
+
+    /// Records that the cluster has been read: until then no context rule is evaluated.
+    pub fn mark_listed(&mut self) {
+        self.listed = true;
+    }
+
+    pub fn is_listed(&self) -> bool {
+        self.listed
+    }
+
+    /// The kinds that could not be read, with the reason.
+    pub fn unavailable(&self) -> &BTreeMap<String, String> {
+        &self.unavailable
+    }
+
+    pub fn len(&self) -> usize {
+        self.objects.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.objects.is_empty()
+    }
+
+    /// The Namespace objects, for their labels.
+    pub fn namespaces(&self) -> impl Iterator<Item = &K8sObject> {
+        self.objects
+            .values()
+            .filter(|o| o.kind == "Namespace")
+            .map(|o| &**o)
+    }
+
+    /// The context rules that cannot be evaluated now: every one before the first read,
+    /// then those that read a kind that could not be read.
+    pub fn not_evaluated(&self) -> BTreeSet<&'static str> {
+        if !self.listed {
+            return CLUSTER_CONTEXT_RULES.iter().copied().collect();
+        }
+        self.unavailable
+            .keys()
+            .flat_map(|kind| crate::rules_reading(kind))
+            .filter(|id| CLUSTER_CONTEXT_RULES.contains(id))
+            .copied()
+            .collect()
+    }
+}
+
+/// What the context rules say of one object.
+#[derive(Debug, Default)]
+pub struct ContextJudgement {
+    /// Findings of the context rules that belong to the object, after suppressions.
+    pub report: ScanReport,
+    /// Context rules that were not evaluated, because the kinds they read are unknown.
+    pub not_evaluated: BTreeSet<&'static str>,
+}
+
+/// Whether `text` names `id` as a whole (`Deployment/shop/web`, not `.../web2`).
+fn names(text: &str, id: &str) -> bool {
+    text.match_indices(id).any(|(at, _)| {
+        let next = text[at + id.len()..].chars().next();
+        !next.is_some_and(|c| c.is_alphanumeric() || matches!(c, '-' | '.' | '_' | '/'))
+    })
+}
+
+impl Engine {
+    /// Judges `object` with the context rules against `index`, the object taking the place
+    /// of its stored version: the findings located on the object, and, for a workload, the
+    /// namespace and Service findings that name it (judged as if it were the only workload
+    /// of its namespace, so a finding about its neighbours is not its own).
+    pub fn judge_in_cluster(
+        &self,
+        index: &ClusterIndex,
+        object: &serde_json::Value,
+    ) -> ContextJudgement {
+        let not_evaluated = index.not_evaluated();
+        let mut judgement = ContextJudgement {
+            report: ScanReport::default(),
+            not_evaluated: not_evaluated.clone(),
+        };
+        if not_evaluated.len() == CLUSTER_CONTEXT_RULES.len() {
+            return judgement;
+        }
+        let Some(reviewed) = parse(object) else {
+            return judgement;
+        };
+        let key = ObjectKey::of(&reviewed);
+        let id = reviewed.resource_id();
+        let path = reviewed.path.clone();
+        let is_workload = PodView::of(&reviewed).is_some();
+        let kind = reviewed.kind.as_str();
+        let network =
+            is_workload || matches!(kind, "Service" | "Ingress" | "NetworkPolicy" | "Namespace");
+        let rbac = is_workload
+            || matches!(
+                kind,
+                "Role" | "ClusterRole" | "RoleBinding" | "ClusterRoleBinding" | "ServiceAccount"
+            );
+        let others = || index.objects.iter().filter(|(k, _)| **k != key);
+        let mut findings = Vec::new();
+        if network {
+            let mut builder = palisade_netpol::NetworkBuilder::default();
+            for (other_key, other) in others() {
+                // The other workloads of its namespace are left out: a namespace finding
+                // then names this workload alone, if it concerns it.
+                if is_workload
+                    && other_key.namespace == key.namespace
+                    && PodView::of(other).is_some()
+                {
+                    continue;
+                }
+                builder.add(other);
+            }
+            builder.add(&reviewed);
+            let options = crate::network_options(&self.settings.config).unwrap_or_default();
+            let outcome = palisade_netpol::check_model(&builder.finish(), &options);
+            findings.extend(outcome.findings.into_iter().filter(|f| {
+                // A policy that selects none of the workloads left out says nothing.
+                !(is_workload && f.rule_id == "NET009")
+            }));
+        }
+        if rbac {
+            let mut builder = palisade_rbac::RbacBuilder::default();
+            for (_, other) in others() {
+                builder.add(other);
+            }
+            builder.add(&reviewed);
+            findings.extend(palisade_rbac::check_model(&builder.finish()).findings);
+        }
+        let markers = reviewed.markers();
+        let none = palisade_core::InlineIgnores::default();
+        for mut finding in findings {
+            let rule = finding.rule_id.as_ref();
+            let Some(rule) = CLUSTER_CONTEXT_RULES.iter().find(|r| **r == rule) else {
+                continue;
+            };
+            if not_evaluated.contains(rule) {
+                continue;
+            }
+            let located = finding.location.path.as_str() == &*path
+                || finding.location.resource.as_deref() == Some(id.as_str());
+            let named =
+                is_workload && NAMING_WORKLOADS.contains(rule) && names(&finding.message, &id);
+            if !(located || named) {
+                continue;
+            }
+            finding.location.path = path.to_string();
+            finding.location.resource = Some(id.clone());
+            finding.location.line = None;
+            finding.location.column = None;
+            match palisade_core::suppression(&none, Some(&markers), &finding) {
+                Some(by) => {
+                    finding.suppressed = Some(Box::new(by));
+                    judgement.report.suppressed.push(finding);
+                }
+                None => judgement.report.findings.push(finding),
+            }
+        }
+        self.finish(&mut judgement.report);
+        judgement
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn engine() -> Engine {
+        Engine::new(crate::Settings::default()).unwrap()
+    }
+
+    fn deployment(ns: &str, name: &str, account: Option<&str>) -> serde_json::Value {
+        let mut spec = json!({"containers": [{"name": "app", "image": "nginx:1.27"}]});
+        if let Some(account) = account {
+            spec["serviceAccountName"] = json!(account);
+        }
+        json!({"apiVersion": "apps/v1", "kind": "Deployment",
+               "metadata": {"name": name, "namespace": ns},
+               "spec": {"selector": {"matchLabels": {"app": name}},
+                        "template": {"metadata": {"labels": {"app": name}}, "spec": spec}}})
+    }
+
+    fn rules(judgement: &ContextJudgement) -> Vec<&str> {
+        judgement
+            .report
+            .findings
+            .iter()
+            .map(|f| f.rule_id.as_ref())
+            .collect()
+    }
+
+    fn listed(objects: &[serde_json::Value]) -> ClusterIndex {
+        let mut index = ClusterIndex::default();
+        for object in objects {
+            index.apply(object);
+        }
+        index.mark_listed();
+        index
+    }
+
+    #[test]
+    fn nothing_is_judged_before_the_cluster_is_read() {
+        let judgement =
+            engine().judge_in_cluster(&ClusterIndex::default(), &deployment("shop", "web", None));
+        assert!(judgement.report.findings.is_empty());
+        assert_eq!(judgement.not_evaluated.len(), CLUSTER_CONTEXT_RULES.len());
+    }
+
+    #[test]
+    fn a_workload_owns_the_namespace_finding_only_while_no_policy_covers_it() {
+        let namespace =
+            json!({"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": "shop"}});
+        let mut index = listed(&[namespace, deployment("shop", "old", None)]);
+        let web = deployment("shop", "web", None);
+        let judgement = engine().judge_in_cluster(&index, &web);
+        assert_eq!(rules(&judgement), ["NET001"]);
+        let finding = &judgement.report.findings[0];
+        assert_eq!(finding.location.path, "Deployment/shop/web");
+        assert!(
+            finding.message.contains("Deployment/shop/web")
+                && !finding.message.contains("Deployment/shop/old"),
+            "{}",
+            finding.message
+        );
+        index.apply(
+            &json!({"apiVersion": "networking.k8s.io/v1", "kind": "NetworkPolicy",
+            "metadata": {"name": "deny", "namespace": "shop"},
+            "spec": {"podSelector": {}, "policyTypes": ["Ingress", "Egress"]}}),
+        );
+        assert!(rules(&engine().judge_in_cluster(&index, &web)).is_empty());
+        // A policy under review that selects the stored workload selects something.
+        let policy = json!({"apiVersion": "networking.k8s.io/v1", "kind": "NetworkPolicy",
+            "metadata": {"name": "old", "namespace": "shop"},
+            "spec": {"podSelector": {"matchLabels": {"app": "old"}}, "policyTypes": ["Ingress"]}});
+        assert!(rules(&engine().judge_in_cluster(&index, &policy)).is_empty());
+        let stray = json!({"apiVersion": "networking.k8s.io/v1", "kind": "NetworkPolicy",
+            "metadata": {"name": "stray", "namespace": "shop"},
+            "spec": {"podSelector": {"matchLabels": {"app": "gone"}}, "policyTypes": ["Ingress"]}});
+        assert_eq!(
+            rules(&engine().judge_in_cluster(&index, &stray)),
+            ["NET009"]
+        );
+    }
+
+    #[test]
+    fn rbac_findings_are_the_reviewed_objects_own() {
+        let index = listed(&[
+            json!({"apiVersion": "v1", "kind": "ServiceAccount",
+                   "metadata": {"name": "deployer", "namespace": "ci"}}),
+            json!({"apiVersion": "rbac.authorization.k8s.io/v1", "kind": "ClusterRoleBinding",
+                   "metadata": {"name": "deployer-admin"},
+                   "roleRef": {"apiGroup": "rbac.authorization.k8s.io", "kind": "ClusterRole", "name": "cluster-admin"},
+                   "subjects": [{"kind": "ServiceAccount", "name": "deployer", "namespace": "ci"}]}),
+            json!({"apiVersion": "networking.k8s.io/v1", "kind": "NetworkPolicy",
+                   "metadata": {"name": "deny", "namespace": "ci"},
+                   "spec": {"podSelector": {}, "policyTypes": ["Ingress", "Egress"]}}),
+        ]);
+        let judgement =
+            engine().judge_in_cluster(&index, &deployment("ci", "runner", Some("deployer")));
+        assert_eq!(rules(&judgement), ["RBAC014"]);
+        let binding = json!({"apiVersion": "rbac.authorization.k8s.io/v1", "kind": "RoleBinding",
+            "metadata": {"name": "reader", "namespace": "ci"},
+            "roleRef": {"apiGroup": "rbac.authorization.k8s.io", "kind": "Role", "name": "missing"},
+            "subjects": [{"kind": "ServiceAccount", "name": "deployer", "namespace": "ci"}]});
+        assert_eq!(
+            rules(&engine().judge_in_cluster(&index, &binding)),
+            ["RBAC015"]
+        );
+    }
+
+    #[test]
+    fn an_unreadable_kind_withholds_the_rules_that_read_it() {
+        let mut index = listed(&[]);
+        index.set_unavailable("NetworkPolicy", "list networkpolicies forbidden");
+        let judgement = engine().judge_in_cluster(&index, &deployment("shop", "web", None));
+        assert!(rules(&judgement).is_empty());
+        assert!(judgement.not_evaluated.contains("NET001"));
+        assert!(!judgement.not_evaluated.contains("RBAC014"));
+    }
+
+    #[test]
+    fn names_match_whole_ids() {
+        assert!(names(
+            "workloads (Deployment/shop/web) accept",
+            "Deployment/shop/web"
+        ));
+        assert!(!names("Deployment/shop/web2, x", "Deployment/shop/web"));
+        assert!(names(
+            "Deployment/shop/web2, Deployment/shop/web",
+            "Deployment/shop/web"
+        ));
+    }
+}
