@@ -177,16 +177,8 @@ impl Engine {
         index: &ClusterIndex,
         object: &serde_json::Value,
     ) -> ContextJudgement {
-        let not_evaluated = index.not_evaluated();
-        let mut judgement = ContextJudgement {
-            report: ScanReport::default(),
-            not_evaluated: not_evaluated.clone(),
-        };
-        if not_evaluated.len() == CLUSTER_CONTEXT_RULES.len() {
-            return judgement;
-        }
         let Some(reviewed) = parse(object) else {
-            return judgement;
+            return ContextJudgement::default();
         };
         let key = ObjectKey::of(&reviewed);
         let id = reviewed.resource_id();
@@ -200,6 +192,21 @@ impl Engine {
                 kind,
                 "Role" | "ClusterRole" | "RoleBinding" | "ClusterRoleBinding" | "ServiceAccount"
             );
+        // Only the rules that could judge this object are reported as not evaluated.
+        let not_evaluated: BTreeSet<&'static str> = index
+            .not_evaluated()
+            .into_iter()
+            .filter(|rule| {
+                (network && rule.starts_with("NET")) || (rbac && rule.starts_with("RBAC"))
+            })
+            .collect();
+        let mut judgement = ContextJudgement {
+            report: ScanReport::default(),
+            not_evaluated: not_evaluated.clone(),
+        };
+        if !index.is_listed() {
+            return judgement;
+        }
         let others = || index.objects.iter().filter(|(k, _)| **k != key);
         let mut findings = Vec::new();
         if network {
@@ -309,6 +316,11 @@ mod tests {
             engine().judge_in_cluster(&ClusterIndex::default(), &deployment("shop", "web", None));
         assert!(judgement.report.findings.is_empty());
         assert_eq!(judgement.not_evaluated.len(), CLUSTER_CONTEXT_RULES.len());
+        // A ConfigMap is not judged by any context rule: nothing is withheld from it.
+        let config = json!({"apiVersion": "v1", "kind": "ConfigMap",
+                            "metadata": {"name": "app", "namespace": "shop"}});
+        let judgement = engine().judge_in_cluster(&ClusterIndex::default(), &config);
+        assert!(judgement.not_evaluated.is_empty());
     }
 
     #[test]
