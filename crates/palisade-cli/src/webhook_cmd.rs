@@ -72,9 +72,10 @@ pub struct ServeArgs {
     /// as Pod Security Admission's labels do (the strictest wins; labels take precedence
     /// over [webhook.namespace_modes]). A kind that cannot be read is logged with the reason
     /// and the rules that read it are not evaluated (audit annotation not-evaluated, metric
-    /// palisade_webhook_rules_not_evaluated_total) until the server restarts; the other
-    /// rules still judge. Without --cluster, modes come from the configuration only and
-    /// those rules are skipped.
+    /// palisade_webhook_rules_not_evaluated_total) while the other rules still judge; a
+    /// failed list is tried again every minute. Until the first listing no such rule is
+    /// evaluated. Without --cluster, modes come from the configuration only and those
+    /// rules are skipped.
     #[arg(long)]
     pub cluster: bool,
     #[command(flatten)]
@@ -222,7 +223,13 @@ pub fn serve(args: ServeArgs) -> anyhow::Result<u8> {
         // Runs until SIGTERM or SIGINT, as the server does.
         std::thread::Builder::new()
             .name("palisade-cluster-view".into())
-            .spawn(move || palisade_server::cluster::follow(&options, &feed))
+            .spawn(move || {
+                palisade_server::cluster::follow(
+                    &options,
+                    &feed,
+                    palisade_server::cluster::RELIST_FAILED_AFTER,
+                )
+            })
             .context("cannot start the cluster view")?;
     }
     running.wait().context("palisade serve")?;

@@ -1084,7 +1084,6 @@ fn serve_answers_a_thousand_concurrent_connections_while_its_certificate_is_rota
 
 #[test]
 fn serve_with_cluster_takes_namespace_modes_from_their_labels_over_the_configuration() {
-    use palisade_testkit::kube_api::{ApiServer, Behaviour};
     let token = "webhook-token-5e1";
     let namespace = |name: &str, labels: Value| {
         (

@@ -188,43 +188,75 @@ impl ClusterFeed {
     }
 }
 
+/// How long a view with kinds whose list failed waits before listing the cluster again.
+pub const RELIST_FAILED_AFTER: std::time::Duration = std::time::Duration::from_secs(60);
+
 /// Follows the cluster into `feed` until SIGTERM or SIGINT: lists the kinds of `options`
 /// (normally [`VIEW_KINDS`]), then watches each list that was read from its
 /// `resourceVersion` (bookmarks, 410 Gone relisted), with the live-cluster client of
 /// `palisade cluster --watch`. A kind that could not be listed, or whose watch is refused,
-/// is marked unavailable with the reason; a cluster that cannot be reached at all is tried
-/// again, waiting twice as long each time up to a minute. Blocking: run it on a thread of
-/// its own.
-pub fn follow(options: &palisade_cluster::Options, feed: &ClusterFeed) {
+/// is marked unavailable with the reason. While a list has failed (forbidden, timed out),
+/// the whole cluster is listed and watched again every `relist_failed_after`, so a
+/// permission granted later or a passing outage does not keep rules off for good; a
+/// cluster that cannot be reached at all is tried again, waiting twice as long each time
+/// up to a minute. Blocking: run it on a thread of its own.
+pub fn follow(
+    options: &palisade_cluster::Options,
+    feed: &ClusterFeed,
+    relist_failed_after: std::time::Duration,
+) {
     use palisade_cluster::watch::{Change, Watch, WatchSettings};
     const FIRST_RETRY: std::time::Duration = std::time::Duration::from_secs(2);
     const LAST_RETRY: std::time::Duration = std::time::Duration::from_secs(60);
-    let mut retry = FIRST_RETRY;
-    let (mut watch, collected) = loop {
-        match Watch::start(options, WatchSettings::default(), true) {
-            Ok(started) => break started,
-            Err(error) => {
-                feed.trouble(&error.to_string());
-                std::thread::sleep(retry);
-                retry = (retry * 2).min(LAST_RETRY);
+    let start = || {
+        let mut retry = FIRST_RETRY;
+        loop {
+            match Watch::start(options, WatchSettings::default(), true) {
+                Ok(started) => break started,
+                Err(error) => {
+                    feed.trouble(&error.to_string());
+                    std::thread::sleep(retry);
+                    retry = (retry * 2).min(LAST_RETRY);
+                }
             }
         }
     };
-    feed.update(|index| {
-        for object in &collected.objects {
-            index.apply(object);
-        }
-        for problem in &collected.problems {
-            index.set_unavailable(
-                problem.listed.kind,
-                palisade_core::text::printable(&problem.to_string()).into_owned(),
-            );
-        }
-        index.mark_listed();
-    });
+    // A whole listing: every kind of `options` replaced by what was read of it.
+    let listed = |collected: &palisade_cluster::Collected| {
+        feed.update(|index| {
+            for kind in &options.kinds {
+                index.replace(kind.kind, None, &[]);
+                index.set_available(kind.kind);
+            }
+            for object in &collected.objects {
+                index.apply(object);
+            }
+            for problem in &collected.problems {
+                index.set_unavailable(
+                    problem.listed.kind,
+                    palisade_core::text::printable(&problem.to_string()).into_owned(),
+                );
+            }
+            index.mark_listed();
+        });
+        !collected.problems.is_empty()
+    };
+    let (mut watch, collected) = start();
+    let mut failed = listed(&collected);
     // A burst of changes is applied as one new view.
     let debounce = std::time::Duration::from_millis(20);
-    while let Some(batch) = watch.next_batch(debounce, None) {
+    loop {
+        let Some(batch) = watch.next_batch(debounce, failed.then_some(relist_failed_after)) else {
+            return;
+        };
+        if batch.changes.is_empty() {
+            // Some list failed: read everything again, and follow the new lists.
+            drop(watch);
+            let (again, collected) = start();
+            watch = again;
+            failed = listed(&collected);
+            continue;
+        }
         let mut troubles = Vec::new();
         feed.update(|index| {
             for change in batch.changes {
