@@ -13,6 +13,7 @@ use std::sync::Arc;
 
 use palisade_core::ScanReport;
 use palisade_iac::kubernetes::{K8sObject, PodView};
+use palisade_yaml::Node;
 
 use crate::Engine;
 
@@ -202,6 +203,77 @@ fn names(text: &str, id: &str) -> bool {
     })
 }
 
+/// The name in a binding's `roleRef` when it names a role of `kind`.
+fn role_ref(binding: &K8sObject, kind: &str) -> Option<String> {
+    let role_ref = binding.root.get("roleRef")?;
+    (role_ref.get("kind")?.as_str()? == kind)
+        .then(|| role_ref.get("name")?.as_str().map(str::to_string))?
+}
+
+/// What of the RBAC objects can bear on the findings of one object: for a workload, the
+/// bindings that may name its service account (by name, as a user, or through a group) and
+/// that account; for a binding, only the roles.
+struct RbacScope {
+    /// (namespace, name) of the workload's service account.
+    account: Option<(String, String)>,
+    /// The account as a user name, `system:serviceaccount:NS:NAME`.
+    user: String,
+}
+
+impl RbacScope {
+    fn of(reviewed: &K8sObject) -> RbacScope {
+        let account = PodView::of(reviewed).map(|pod| {
+            let name = ["serviceAccountName", "serviceAccount"]
+                .iter()
+                .find_map(|k| pod.spec.get(k).and_then(Node::as_str))
+                .filter(|n| !n.is_empty())
+                .unwrap_or("default");
+            (reviewed.effective_namespace().to_string(), name.to_string())
+        });
+        let user = account
+            .as_ref()
+            .map(|(ns, name)| format!("system:serviceaccount:{ns}:{name}"))
+            .unwrap_or_default();
+        RbacScope { account, user }
+    }
+
+    fn is_account(&self, object: &K8sObject) -> bool {
+        self.account
+            .as_ref()
+            .is_some_and(|(ns, name)| object.effective_namespace() == ns && object.name == *name)
+    }
+
+    fn wants_binding(&self, binding: &K8sObject) -> bool {
+        if !matches!(binding.kind.as_str(), "RoleBinding" | "ClusterRoleBinding") {
+            return false;
+        }
+        let Some((ns, name)) = &self.account else {
+            return false;
+        };
+        binding
+            .root
+            .get("subjects")
+            .into_iter()
+            .flat_map(Node::items)
+            .any(|subject| {
+                let text = |key: &str| subject.get(key).and_then(Node::as_str).unwrap_or("");
+                match text("kind") {
+                    "ServiceAccount" => {
+                        let subject_ns = match text("namespace") {
+                            "" => binding.effective_namespace(),
+                            given => given,
+                        };
+                        text("name") == name && subject_ns == ns
+                    }
+                    "User" => text("name") == self.user,
+                    // Groups (system:serviceaccounts, system:authenticated, ...) are kept
+                    // whole: the model decides whom they hold.
+                    _ => true,
+                }
+            })
+    }
+}
+
 impl Engine {
     /// Judges `object` with the context rules against `index`, the object taking the place
     /// of its stored version: the findings located on the object, and, for a workload, the
@@ -222,11 +294,9 @@ impl Engine {
         let kind = reviewed.kind.as_str();
         let network =
             is_workload || matches!(kind, "Service" | "Ingress" | "NetworkPolicy" | "Namespace");
-        let rbac = is_workload
-            || matches!(
-                kind,
-                "Role" | "ClusterRole" | "RoleBinding" | "ClusterRoleBinding" | "ServiceAccount"
-            );
+        // RBAC014 sits on workloads and RBAC015 on bindings: a Role or a ServiceAccount under
+        // review gets no finding of its own from them.
+        let rbac = is_workload || matches!(kind, "RoleBinding" | "ClusterRoleBinding");
         // Only the rules that could judge this object are reported as not evaluated.
         let not_evaluated: BTreeSet<&'static str> = index
             .not_evaluated()
@@ -245,17 +315,36 @@ impl Engine {
         let others = || index.objects.iter().filter(|(k, _)| **k != key);
         let mut findings = Vec::new();
         if network {
+            // Only a workload that declares ports can be a reachable database (NET008), the
+            // one finding that depends on other namespaces' workloads and policies; every
+            // other finding it could own is about its own namespace.
+            let declares_ports = PodView::of(&reviewed).is_some_and(|pod| {
+                pod.containers.iter().any(|c| {
+                    c.node
+                        .get("ports")
+                        .into_iter()
+                        .flat_map(Node::items)
+                        .next()
+                        .is_some()
+                })
+            });
             let mut builder = palisade_netpol::NetworkBuilder::default();
             for (other_key, other) in others() {
-                // The other workloads of its namespace are left out: a namespace finding
-                // then names this workload alone, if it concerns it.
-                if is_workload
-                    && other_key.namespace == key.namespace
-                    && PodView::of(other).is_some()
-                {
-                    continue;
+                let relevant = if other_key.namespace == key.namespace {
+                    // The other workloads of its namespace are left out: a namespace finding
+                    // then names this workload alone, if it concerns it.
+                    !(is_workload && PodView::of(other).is_some())
+                } else if other.kind == "Namespace" {
+                    // Its own Namespace (labels, where namespace findings sit); the others
+                    // only for the peers of a reachable database.
+                    other.name == key.namespace || declares_ports
+                } else {
+                    declares_ports
+                        && (other.kind == "NetworkPolicy" || PodView::of(other).is_some())
+                };
+                if relevant {
+                    builder.add(other);
                 }
-                builder.add(other);
             }
             builder.add(&reviewed);
             let options = crate::network_options(&self.settings.config).unwrap_or_default();
@@ -266,9 +355,34 @@ impl Engine {
             }));
         }
         if rbac {
+            let scope = RbacScope::of(&reviewed);
             let mut builder = palisade_rbac::RbacBuilder::default();
+            let mut roles = Vec::new();
+            // The Roles a binding of the scope names (a RoleBinding names a Role of its own
+            // namespace).
+            let mut named: BTreeSet<(String, String)> = BTreeSet::new();
+            let mut name_role = |binding: &K8sObject| {
+                if let Some(role) = role_ref(binding, "Role") {
+                    named.insert((binding.effective_namespace().to_string(), role));
+                }
+            };
+            name_role(&reviewed);
             for (_, other) in others() {
-                builder.add(other);
+                match other.kind.as_str() {
+                    "ClusterRole" => builder.add(other),
+                    "Role" => roles.push(other),
+                    "RoleBinding" | "ClusterRoleBinding" if scope.wants_binding(other) => {
+                        name_role(other);
+                        builder.add(other);
+                    }
+                    "ServiceAccount" if scope.is_account(other) => builder.add(other),
+                    _ => {}
+                }
+            }
+            for role in roles {
+                if named.contains(&(role.effective_namespace().to_string(), role.name.clone())) {
+                    builder.add(role);
+                }
             }
             builder.add(&reviewed);
             findings.extend(palisade_rbac::check_model(&builder.finish()).findings);
@@ -421,6 +535,81 @@ mod tests {
     }
 
     #[test]
+    fn a_database_reachable_from_another_namespace_is_its_own_finding() {
+        let mut db = deployment("data", "postgres", None);
+        db["spec"]["template"]["spec"]["containers"][0]["ports"] = json!([{"containerPort": 5432}]);
+        let index = listed(&[
+            deployment("shop", "web", None),
+            json!({"apiVersion": "networking.k8s.io/v1", "kind": "NetworkPolicy",
+                   "metadata": {"name": "deny", "namespace": "data"},
+                   "spec": {"podSelector": {}, "policyTypes": ["Egress"]}}),
+        ]);
+        let judgement = engine().judge_in_cluster(&index, &db);
+        assert!(
+            rules(&judgement).contains(&"NET008"),
+            "{:?}",
+            rules(&judgement)
+        );
+        // A web Deployment is not blamed for the database it could reach.
+        let index = listed(&[db]);
+        assert!(
+            !rules(&engine().judge_in_cluster(&index, &deployment("shop", "web", None)))
+                .contains(&"NET008")
+        );
+    }
+
+    #[test]
+    fn permissions_through_a_group_or_another_namespace_count() {
+        let bind = |kind: &str, ns: Option<&str>, subject: serde_json::Value| {
+            let mut binding = json!({"apiVersion": "rbac.authorization.k8s.io/v1", "kind": kind,
+                "metadata": {"name": "b"},
+                "roleRef": {"apiGroup": "rbac.authorization.k8s.io", "kind": "ClusterRole",
+                            "name": "cluster-admin"},
+                "subjects": [subject]});
+            if let Some(ns) = ns {
+                binding["metadata"]["namespace"] = json!(ns);
+            }
+            binding
+        };
+        let runner = deployment("ci", "runner", Some("deployer"));
+        for binding in [
+            bind(
+                "ClusterRoleBinding",
+                None,
+                json!({"kind": "Group", "name": "system:serviceaccounts:ci",
+                                                     "apiGroup": "rbac.authorization.k8s.io"}),
+            ),
+            bind(
+                "RoleBinding",
+                Some("prod"),
+                json!({"kind": "ServiceAccount", "name": "deployer",
+                                                      "namespace": "ci"}),
+            ),
+            bind(
+                "ClusterRoleBinding",
+                None,
+                json!({"kind": "User",
+                "name": "system:serviceaccount:ci:deployer", "apiGroup": "rbac.authorization.k8s.io"}),
+            ),
+        ] {
+            let index = listed(std::slice::from_ref(&binding));
+            assert!(
+                rules(&engine().judge_in_cluster(&index, &runner)).contains(&"RBAC014"),
+                "{binding}"
+            );
+        }
+        // Another account's binding grants this one nothing.
+        let other = bind(
+            "ClusterRoleBinding",
+            None,
+            json!({"kind": "ServiceAccount",
+            "name": "deployer", "namespace": "prod"}),
+        );
+        let index = listed(&[other]);
+        assert!(!rules(&engine().judge_in_cluster(&index, &runner)).contains(&"RBAC014"));
+    }
+
+    #[test]
     fn an_unreadable_kind_withholds_the_rules_that_read_it() {
         let mut index = listed(&[]);
         index.set_unavailable("NetworkPolicy", "list networkpolicies forbidden");
@@ -494,19 +683,38 @@ mod tests {
         }
         index.mark_listed();
         let engine = engine();
-        let reviewed = deployment("team-0", "web", Some("api"));
         let rounds = 20;
-        let started = std::time::Instant::now();
-        for _ in 0..rounds {
-            let judgement = engine.judge_in_cluster(&index, &reviewed);
-            assert!(judgement.report.findings.is_empty());
+        for (what, reviewed) in [
+            (
+                "Deployment (network and RBAC rules)",
+                deployment("team-0", "web", Some("api")),
+            ),
+            (
+                "Service (network rules)",
+                json!({"apiVersion": "v1", "kind": "Service",
+                "metadata": {"name": "web", "namespace": "team-0"},
+                "spec": {"selector": {"app": "web"}, "ports": [{"port": 80}]}}),
+            ),
+            (
+                "RoleBinding (RBAC rules)",
+                json!({"apiVersion": "rbac.authorization.k8s.io/v1",
+                "kind": "RoleBinding", "metadata": {"name": "web", "namespace": "team-0"},
+                "roleRef": {"apiGroup": "rbac.authorization.k8s.io", "kind": "Role", "name": "api"},
+                "subjects": [{"kind": "ServiceAccount", "name": "api", "namespace": "team-0"}]}),
+            ),
+        ] {
+            let started = std::time::Instant::now();
+            for _ in 0..rounds {
+                let judgement = engine.judge_in_cluster(&index, &reviewed);
+                assert!(judgement.not_evaluated.is_empty());
+            }
+            let each = started.elapsed() / rounds;
+            println!(
+                "judge_in_cluster: {} objects in view, {:.2} ms per {what}",
+                index.len(),
+                each.as_secs_f64() * 1e3
+            );
         }
-        let each = started.elapsed() / rounds;
-        println!(
-            "judge_in_cluster: {} objects in view, {:.2} ms per Deployment",
-            index.len(),
-            each.as_secs_f64() * 1e3
-        );
     }
 
     #[test]
