@@ -314,6 +314,83 @@ mod tests {
         );
     }
 
+    /// Waits (at most 600 times 50 ms) until the view in `feed` satisfies `done`.
+    fn view_until(feed: &ClusterFeed, done: impl Fn(&ClusterView) -> bool) {
+        for _ in 0..600 {
+            if done(&feed.current.load()) {
+                return;
+            }
+            std::thread::sleep(std::time::Duration::from_millis(50));
+        }
+        panic!("the view never got there");
+    }
+
+    #[test]
+    fn a_kind_refused_at_first_is_read_once_the_permission_is_granted() {
+        use palisade_testkit::kube_api::{ApiServer, Behaviour};
+        let plurals = [
+            "namespaces",
+            "pods",
+            "deployments",
+            "daemonsets",
+            "statefulsets",
+            "replicasets",
+            "replicationcontrollers",
+            "jobs",
+            "cronjobs",
+            "services",
+            "serviceaccounts",
+            "networkpolicies",
+            "ingresses",
+            "roles",
+            "rolebindings",
+            "clusterroles",
+            "clusterrolebindings",
+        ];
+        let mut behaviour = Behaviour {
+            token: "view".into(),
+            objects: vec![(
+                "networkpolicies".into(),
+                json!({"apiVersion": "networking.k8s.io/v1", "kind": "NetworkPolicy",
+                       "metadata": {"name": "deny", "namespace": "shop"},
+                       "spec": {"podSelector": {}, "policyTypes": ["Ingress"]}}),
+            )],
+            served_extra: plurals.iter().map(|p| p.to_string()).collect(),
+            ..Behaviour::default()
+        };
+        behaviour.forbidden.insert("networkpolicies".into());
+        let api = ApiServer::start(behaviour);
+        let dir = tempfile::tempdir().unwrap();
+        let options = palisade_cluster::Options {
+            kubeconfig: Some(api.kubeconfig(dir.path(), "view")),
+            kinds: palisade_cluster::kinds_named(VIEW_KINDS),
+            timeout: std::time::Duration::from_secs(5),
+            ..palisade_cluster::Options::default()
+        };
+        assert_eq!(options.kinds.len(), VIEW_KINDS.len());
+        let feed = ClusterFeed {
+            current: Arc::new(arc_swap::ArcSwap::from_pointee(ClusterView::default())),
+            metrics: Arc::new(Metrics::default()),
+        };
+        let following = feed.clone();
+        // Runs until the test process ends.
+        std::thread::spawn(move || {
+            follow(&options, &following, std::time::Duration::from_millis(200))
+        });
+        view_until(&feed, |view| {
+            view.index.as_deref().is_some_and(|index| {
+                index.is_listed() && index.unavailable().contains_key("NetworkPolicy")
+            })
+        });
+        assert!(feed.current.load().index.as_deref().unwrap().is_empty());
+        api.grant("networkpolicies");
+        view_until(&feed, |view| {
+            view.index
+                .as_deref()
+                .is_some_and(|index| index.unavailable().is_empty() && index.len() == 1)
+        });
+    }
+
     #[test]
     fn unreadable_namespaces_keep_the_labels_read_before() {
         let feed = ClusterFeed {
