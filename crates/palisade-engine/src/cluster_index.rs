@@ -535,6 +535,32 @@ mod tests {
     }
 
     #[test]
+    fn a_workload_behind_a_load_balancer_owns_the_exposure_finding_that_names_it() {
+        let index = listed(&[
+            json!({"apiVersion": "v1", "kind": "Service",
+                   "metadata": {"name": "web", "namespace": "shop"},
+                   "spec": {"type": "LoadBalancer", "selector": {"app": "web"},
+                            "ports": [{"port": 443}]}}),
+            json!({"apiVersion": "networking.k8s.io/v1", "kind": "NetworkPolicy",
+                   "metadata": {"name": "egress", "namespace": "shop"},
+                   "spec": {"podSelector": {}, "policyTypes": ["Egress"]}}),
+        ]);
+        let judgement = engine().judge_in_cluster(&index, &deployment("shop", "web", None));
+        assert!(
+            rules(&judgement).contains(&"NET007"),
+            "{:?}",
+            rules(&judgement)
+        );
+        // The Service's exposure is not the finding of a workload it does not select.
+        let judgement = engine().judge_in_cluster(&index, &deployment("shop", "admin", None));
+        assert!(
+            !rules(&judgement).contains(&"NET007"),
+            "{:?}",
+            rules(&judgement)
+        );
+    }
+
+    #[test]
     fn a_database_reachable_from_another_namespace_is_its_own_finding() {
         let mut db = deployment("data", "postgres", None);
         db["spec"]["template"]["spec"]["containers"][0]["ports"] = json!([{"containerPort": 5432}]);
