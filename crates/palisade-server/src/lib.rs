@@ -80,8 +80,6 @@ pub enum ServerError {
     },
     #[error("policies: {0}")]
     Policies(String),
-    #[error("cluster: {0}")]
-    Cluster(String),
     /// The configuration file or the engine built from it (the message names the file).
     #[error(transparent)]
     Engine(#[from] palisade_engine::EngineError),
