@@ -361,3 +361,83 @@ pub fn judge(
         not_evaluated,
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn deployment(account: &str) -> serde_json::Value {
+        json!({"apiVersion": "apps/v1", "kind": "Deployment",
+               "metadata": {"name": "runner", "namespace": "ci"},
+               "spec": {"selector": {"matchLabels": {"app": "runner"}},
+                        "template": {"metadata": {"labels": {"app": "runner"}},
+                                     "spec": {"serviceAccountName": account,
+                                              "containers": [{"name": "app", "image": "nginx:1.27"}]}}}})
+    }
+
+    fn update(old: serde_json::Value, new: serde_json::Value) -> AdmissionRequest {
+        let body = json!({"apiVersion": "admission.k8s.io/v1", "kind": "AdmissionReview",
+            "request": {"uid": "u1", "kind": {"group": "apps", "version": "v1", "kind": "Deployment"},
+                        "resource": {"group": "apps", "version": "v1", "resource": "deployments"},
+                        "namespace": "ci", "operation": "UPDATE",
+                        "userInfo": {"username": "jane"},
+                        "object": new, "oldObject": old}});
+        crate::review::parse(body.to_string().as_bytes()).unwrap()
+    }
+
+    #[test]
+    fn allow_existing_weighs_the_context_findings_of_the_old_object_too() {
+        let engine = Engine::new(crate::engine_settings(palisade_core::Config::default())).unwrap();
+        let settings = WebhookSettings {
+            allow_existing: true,
+            // Only the context rule decides here.
+            block_at: palisade_core::Severity::High,
+            exempt_rules: engine
+                .scan_objects(&[deployment("deployer")])
+                .report
+                .findings
+                .iter()
+                .map(|f| f.rule_id.to_string())
+                .filter(|id| id != "RBAC014")
+                .collect(),
+            ..WebhookSettings::default()
+        };
+        let mut index = palisade_engine::ClusterIndex::default();
+        index.apply(&json!({"apiVersion": "rbac.authorization.k8s.io/v1", "kind": "ClusterRoleBinding",
+            "metadata": {"name": "deployer-admin"},
+            "roleRef": {"apiGroup": "rbac.authorization.k8s.io", "kind": "ClusterRole", "name": "cluster-admin"},
+            "subjects": [{"kind": "ServiceAccount", "name": "deployer", "namespace": "ci"}]}));
+        index.mark_listed();
+        let cluster = ClusterView::of(index);
+        // The old Deployment already ran as the powerful account: kept as a warning.
+        let kept = judge(
+            &engine,
+            &settings,
+            &cluster,
+            &update(deployment("deployer"), deployment("deployer")),
+        );
+        assert!(kept.response.allowed, "{:?}", kept.response);
+        assert_eq!(
+            kept.response.audit_annotations["allowed-existing"],
+            "RBAC014"
+        );
+        // Moving to it is new: denied.
+        let moved = judge(
+            &engine,
+            &settings,
+            &cluster,
+            &update(deployment("builder"), deployment("deployer")),
+        );
+        assert!(!moved.response.allowed);
+        assert_eq!(moved.blocking, ["RBAC014"]);
+        // Without a view, the rule is not applied at all.
+        let blind = judge(
+            &engine,
+            &settings,
+            &ClusterView::default(),
+            &update(deployment("builder"), deployment("deployer")),
+        );
+        assert!(blind.response.allowed && blind.not_evaluated.is_empty());
+    }
+}
