@@ -1933,3 +1933,80 @@ fn serve_reloads_changed_policy_files_named_by_the_configuration() {
     assert!(message(&served).contains("pods need a owner label"));
     assert_eq!(served.stop().code(), Some(0));
 }
+
+/// Decision latency and the server's peak memory with a cluster view of
+/// `PALISADE_BENCH_NAMESPACES` namespaces (default 1,000), each with a Deployment, its
+/// Service, a default-deny NetworkPolicy, a ServiceAccount, a Role and a RoleBinding:
+/// `cargo test -p palisade-cli --test webhook -- --ignored --nocapture bench_serve_with_cluster_view`
+/// prints the figures (a measurement, not a timed assertion).
+#[test]
+#[ignore = "a measurement, run by hand"]
+fn bench_serve_with_cluster_view() {
+    let namespaces: usize = std::env::var("PALISADE_BENCH_NAMESPACES")
+        .ok()
+        .and_then(|n| n.parse().ok())
+        .unwrap_or(1000);
+    let mut objects: Vec<(String, Value)> = Vec::new();
+    for i in 0..namespaces {
+        let ns = format!("team-{i}");
+        objects.push((
+            "namespaces".into(),
+            json!({"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": ns}}),
+        ));
+        objects.push((
+            "deployments".into(),
+            compliant_deployment(&ns, "api", json!({"serviceAccountName": "api"})),
+        ));
+        objects.push((
+            "services".into(),
+            json!({"apiVersion": "v1", "kind": "Service", "metadata": {"name": "api", "namespace": ns},
+                   "spec": {"selector": {"app": "api"}, "ports": [{"port": 80}]}}),
+        ));
+        objects.push(("networkpolicies".into(), default_deny(&ns)));
+        objects.push((
+            "serviceaccounts".into(),
+            json!({"apiVersion": "v1", "kind": "ServiceAccount",
+                   "metadata": {"name": "api", "namespace": ns}}),
+        ));
+        objects.push((
+            "roles".into(),
+            json!({"apiVersion": "rbac.authorization.k8s.io/v1", "kind": "Role",
+                   "metadata": {"name": "api", "namespace": ns},
+                   "rules": [{"apiGroups": [""], "resources": ["configmaps"], "verbs": ["get"]}]}),
+        ));
+        objects.push((
+            "rolebindings".into(),
+            json!({"apiVersion": "rbac.authorization.k8s.io/v1", "kind": "RoleBinding",
+                   "metadata": {"name": "api", "namespace": ns},
+                   "roleRef": {"apiGroup": "rbac.authorization.k8s.io", "kind": "Role", "name": "api"},
+                   "subjects": [{"kind": "ServiceAccount", "name": "api", "namespace": ns}]}),
+        ));
+    }
+    let token = "bench-view";
+    let api = view_server(token, objects, |_| {});
+    let dir = tempfile::tempdir().unwrap();
+    let (served, listed) = serve_with_view(dir.path(), &api, token, &["--quiet"]);
+    assert_eq!(listed["ok"], true, "{listed}");
+    let web = admission_review(
+        "bench-1",
+        ("apps", "Deployment", "deployments"),
+        "team-0",
+        compliant_deployment("team-0", "web", json!({"serviceAccountName": "api"})),
+    );
+    let mut times = Vec::new();
+    for _ in 0..200 {
+        let started = std::time::Instant::now();
+        let answer = served.review("/validate", &web);
+        times.push(started.elapsed());
+        assert_eq!(answer["response"]["allowed"], true, "{answer}");
+    }
+    times.sort();
+    let ms = |d: std::time::Duration| d.as_secs_f64() * 1e3;
+    println!(
+        "serve --cluster: {} objects in view; 200 Deployment reviews over HTTPS: p50 {:.2} ms, p99 {:.2} ms; server peak RSS {} MB",
+        listed["objects"],
+        ms(times[100]),
+        ms(times[197]),
+        peak_rss_kb(served.child.id()).map_or("?".into(), |kb| (kb / 1024).to_string())
+    );
+}
