@@ -8,7 +8,7 @@
 //! the object under review. It does not read the cluster (a front-end feeds it from a
 //! watch) and does not judge the object's own fields (that is [`Engine::scan_objects`]).
 
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Arc;
 
 use palisade_core::ScanReport;
@@ -31,12 +31,21 @@ const NAMING_WORKLOADS: &[&str] = &["NET001", "NET002", "NET003", "NET007"];
 /// Where an object sits in the index.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 struct ObjectKey {
-    kind: String,
+    /// Empty for a cluster-scoped object. First, so one namespace's objects are a range.
     namespace: String,
+    kind: String,
     name: String,
 }
 
 impl ObjectKey {
+    fn new(namespace: &str, kind: &str, name: &str) -> ObjectKey {
+        ObjectKey {
+            namespace: namespace.to_string(),
+            kind: kind.to_string(),
+            name: name.to_string(),
+        }
+    }
+
     fn of(object: &K8sObject) -> ObjectKey {
         ObjectKey {
             kind: object.kind.clone(),
@@ -53,11 +62,54 @@ impl ObjectKey {
 /// The objects of a cluster as last seen, and the kinds that could not be read.
 #[derive(Debug, Clone, Default)]
 pub struct ClusterIndex {
-    objects: HashMap<ObjectKey, Arc<K8sObject>>,
+    objects: BTreeMap<ObjectKey, Arc<K8sObject>>,
+    /// The bindings by the service account (namespace, name) a subject names, as a
+    /// ServiceAccount or as its user; those with a group (or another kind) of subject under
+    /// `None`. A workload's permissions are found without reading every binding.
+    bindings: BTreeMap<Option<(String, String)>, BTreeSet<ObjectKey>>,
     /// Kind → why its objects are not (all) known.
     unavailable: BTreeMap<String, String>,
     /// Whether the cluster was read at least once.
     listed: bool,
+}
+
+/// Where a binding is filed in [`ClusterIndex::bindings`]: the service accounts its
+/// subjects name, and `None` for a group or any other kind of subject. Users that are not
+/// service accounts grant a workload nothing.
+fn binding_subjects(binding: &K8sObject) -> BTreeSet<Option<(String, String)>> {
+    let mut filed = BTreeSet::new();
+    if !matches!(binding.kind.as_str(), "RoleBinding" | "ClusterRoleBinding") {
+        return filed;
+    }
+    for subject in binding
+        .root
+        .get("subjects")
+        .into_iter()
+        .flat_map(Node::items)
+    {
+        let text = |key: &str| subject.get(key).and_then(Node::as_str).unwrap_or("");
+        match text("kind") {
+            "ServiceAccount" => {
+                let namespace = match text("namespace") {
+                    "" => binding.effective_namespace(),
+                    given => given,
+                };
+                filed.insert(Some((namespace.to_string(), text("name").to_string())));
+            }
+            "User" => {
+                if let Some((namespace, name)) = text("name")
+                    .strip_prefix("system:serviceaccount:")
+                    .and_then(|rest| rest.split_once(':'))
+                {
+                    filed.insert(Some((namespace.to_string(), name.to_string())));
+                }
+            }
+            _ => {
+                filed.insert(None);
+            }
+        }
+    }
+    filed
 }
 
 /// The parsed object of an API object (`None` for one without `apiVersion` and `kind`).
@@ -109,26 +161,75 @@ impl ClusterIndex {
             return;
         }
         if let Some(parsed) = parse(object) {
-            self.objects
-                .insert(ObjectKey::of(&parsed), Arc::new(parsed));
+            let key = ObjectKey::of(&parsed);
+            self.forget(&key);
+            for subject in binding_subjects(&parsed) {
+                self.bindings
+                    .entry(subject)
+                    .or_default()
+                    .insert(key.clone());
+            }
+            self.objects.insert(key, Arc::new(parsed));
         }
     }
 
     /// Forgets `object` (deleted).
     pub fn remove(&mut self, object: &serde_json::Value) {
         if let Some(parsed) = parse(object) {
-            self.objects.remove(&ObjectKey::of(&parsed));
+            self.forget(&ObjectKey::of(&parsed));
+        }
+    }
+
+    fn forget(&mut self, key: &ObjectKey) {
+        let Some(old) = self.objects.remove(key) else {
+            return;
+        };
+        for subject in binding_subjects(&old) {
+            if let Some(keys) = self.bindings.get_mut(&subject) {
+                keys.remove(key);
+                if keys.is_empty() {
+                    self.bindings.remove(&subject);
+                }
+            }
         }
     }
 
     /// Replaces every object of `kind` (in `namespace`, or everywhere) with `objects`: a
     /// new list of that kind.
     pub fn replace(&mut self, kind: &str, namespace: Option<&str>, objects: &[serde_json::Value]) {
-        self.objects
-            .retain(|key, _| key.kind != kind || namespace.is_some_and(|ns| key.namespace != ns));
+        let stale: Vec<ObjectKey> = self
+            .objects
+            .keys()
+            .filter(|key| key.kind == kind && namespace.is_none_or(|ns| key.namespace == ns))
+            .cloned()
+            .collect();
+        for key in &stale {
+            self.forget(key);
+        }
         for object in objects {
             self.apply(object);
         }
+    }
+
+    /// The objects of `namespace` (`""`: the cluster-scoped ones), in key order.
+    fn in_namespace<'a>(
+        &'a self,
+        namespace: &'a str,
+    ) -> impl Iterator<Item = (&'a ObjectKey, &'a Arc<K8sObject>)> {
+        self.objects
+            .range(ObjectKey::new(namespace, "", "")..)
+            .take_while(move |(key, _)| key.namespace == namespace)
+    }
+
+    /// The objects of `kind` in `namespace`.
+    fn of_kind<'a>(
+        &'a self,
+        namespace: &'a str,
+        kind: &'a str,
+    ) -> impl Iterator<Item = (&'a ObjectKey, &'a Arc<K8sObject>)> {
+        self.objects
+            .range(ObjectKey::new(namespace, kind, "")..)
+            .take_while(move |(key, _)| key.namespace == namespace && key.kind == kind)
     }
 
     /// Records that the objects of `kind` could not be read (or no longer followed).
@@ -165,10 +266,7 @@ impl ClusterIndex {
 
     /// The Namespace objects, for their labels.
     pub fn namespaces(&self) -> impl Iterator<Item = &K8sObject> {
-        self.objects
-            .values()
-            .filter(|o| o.kind == "Namespace")
-            .map(|o| &**o)
+        self.of_kind("", "Namespace").map(|(_, o)| &**o)
     }
 
     /// The context rules that cannot be evaluated now: every one before the first read,
@@ -210,68 +308,15 @@ fn role_ref(binding: &K8sObject, kind: &str) -> Option<String> {
         .then(|| role_ref.get("name")?.as_str().map(str::to_string))?
 }
 
-/// What of the RBAC objects can bear on the findings of one object: for a workload, the
-/// bindings that may name its service account (by name, as a user, or through a group) and
-/// that account; for a binding, only the roles.
-struct RbacScope {
-    /// (namespace, name) of the workload's service account.
-    account: Option<(String, String)>,
-    /// The account as a user name, `system:serviceaccount:NS:NAME`.
-    user: String,
-}
-
-impl RbacScope {
-    fn of(reviewed: &K8sObject) -> RbacScope {
-        let account = PodView::of(reviewed).map(|pod| {
-            let name = ["serviceAccountName", "serviceAccount"]
-                .iter()
-                .find_map(|k| pod.spec.get(k).and_then(Node::as_str))
-                .filter(|n| !n.is_empty())
-                .unwrap_or("default");
-            (reviewed.effective_namespace().to_string(), name.to_string())
-        });
-        let user = account
-            .as_ref()
-            .map(|(ns, name)| format!("system:serviceaccount:{ns}:{name}"))
-            .unwrap_or_default();
-        RbacScope { account, user }
-    }
-
-    fn is_account(&self, object: &K8sObject) -> bool {
-        self.account
-            .as_ref()
-            .is_some_and(|(ns, name)| object.effective_namespace() == ns && object.name == *name)
-    }
-
-    fn wants_binding(&self, binding: &K8sObject) -> bool {
-        if !matches!(binding.kind.as_str(), "RoleBinding" | "ClusterRoleBinding") {
-            return false;
-        }
-        let Some((ns, name)) = &self.account else {
-            return false;
-        };
-        binding
-            .root
-            .get("subjects")
-            .into_iter()
-            .flat_map(Node::items)
-            .any(|subject| {
-                let text = |key: &str| subject.get(key).and_then(Node::as_str).unwrap_or("");
-                match text("kind") {
-                    "ServiceAccount" => {
-                        let subject_ns = match text("namespace") {
-                            "" => binding.effective_namespace(),
-                            given => given,
-                        };
-                        text("name") == name && subject_ns == ns
-                    }
-                    "User" => text("name") == self.user,
-                    // Groups (system:serviceaccounts, system:authenticated, ...) are kept
-                    // whole: the model decides whom they hold.
-                    _ => true,
-                }
-            })
-    }
+/// The service account (namespace, name) a workload's pods run as.
+fn service_account(workload: &K8sObject) -> Option<(String, String)> {
+    let pod = PodView::of(workload)?;
+    let name = ["serviceAccountName", "serviceAccount"]
+        .iter()
+        .find_map(|k| pod.spec.get(k).and_then(Node::as_str))
+        .filter(|n| !n.is_empty())
+        .unwrap_or("default");
+    Some((workload.effective_namespace().to_string(), name.to_string()))
 }
 
 impl Engine {
@@ -312,7 +357,6 @@ impl Engine {
         if !index.is_listed() {
             return judgement;
         }
-        let others = || index.objects.iter().filter(|(k, _)| **k != key);
         let mut findings = Vec::new();
         if network {
             // Only a workload that declares ports can be a reachable database (NET008), the
@@ -328,21 +372,42 @@ impl Engine {
                         .is_some()
                 })
             });
-            let mut builder = palisade_netpol::NetworkBuilder::default();
-            for (other_key, other) in others() {
-                let relevant = if other_key.namespace == key.namespace {
+            // The namespace its findings are about (a Namespace's own).
+            let home = if kind == "Namespace" {
+                reviewed.name.as_str()
+            } else {
+                key.namespace.as_str()
+            };
+            let relevant = |other_key: &ObjectKey, other: &K8sObject| {
+                if *other_key == key {
+                    false
+                } else if other_key.namespace == home {
                     // The other workloads of its namespace are left out: a namespace finding
                     // then names this workload alone, if it concerns it.
                     !(is_workload && PodView::of(other).is_some())
                 } else if other.kind == "Namespace" {
                     // Its own Namespace (labels, where namespace findings sit); the others
                     // only for the peers of a reachable database.
-                    other.name == key.namespace || declares_ports
+                    other.name == home || declares_ports
                 } else {
                     declares_ports
                         && (other.kind == "NetworkPolicy" || PodView::of(other).is_some())
+                }
+            };
+            let candidates: Box<dyn Iterator<Item = (&ObjectKey, &Arc<K8sObject>)>> =
+                if declares_ports {
+                    Box::new(index.objects.iter())
+                } else {
+                    let namespace = ObjectKey::new("", "Namespace", home);
+                    Box::new(
+                        index
+                            .in_namespace(home)
+                            .chain(index.objects.get_key_value(&namespace)),
+                    )
                 };
-                if relevant {
+            let mut builder = palisade_netpol::NetworkBuilder::default();
+            for (other_key, other) in candidates {
+                if relevant(other_key, other) {
                     builder.add(other);
                 }
             }
@@ -355,32 +420,47 @@ impl Engine {
             }));
         }
         if rbac {
-            let scope = RbacScope::of(&reviewed);
             let mut builder = palisade_rbac::RbacBuilder::default();
-            let mut roles = Vec::new();
-            // The Roles a binding of the scope names (a RoleBinding names a Role of its own
-            // namespace).
-            let mut named: BTreeSet<(String, String)> = BTreeSet::new();
+            // Every ClusterRole (aggregation reads their labels), the bindings that may
+            // name the workload's service account, that account, and the Roles those
+            // bindings (or the binding under review) name.
+            for (other_key, role) in index.of_kind("", "ClusterRole") {
+                if *other_key != key {
+                    builder.add(role);
+                }
+            }
+            let mut named: BTreeSet<ObjectKey> = BTreeSet::new();
             let mut name_role = |binding: &K8sObject| {
                 if let Some(role) = role_ref(binding, "Role") {
-                    named.insert((binding.effective_namespace().to_string(), role));
+                    named.insert(ObjectKey::new(binding.effective_namespace(), "Role", &role));
                 }
             };
             name_role(&reviewed);
-            for (_, other) in others() {
-                match other.kind.as_str() {
-                    "ClusterRole" => builder.add(other),
-                    "Role" => roles.push(other),
-                    "RoleBinding" | "ClusterRoleBinding" if scope.wants_binding(other) => {
-                        name_role(other);
-                        builder.add(other);
+            if let Some((namespace, name)) = service_account(&reviewed) {
+                let account = Some((namespace.clone(), name.clone()));
+                let bindings = [index.bindings.get(&account), index.bindings.get(&None)];
+                for binding_key in bindings.into_iter().flatten().flatten() {
+                    if *binding_key == key {
+                        continue;
                     }
-                    "ServiceAccount" if scope.is_account(other) => builder.add(other),
-                    _ => {}
+                    if let Some(binding) = index.objects.get(binding_key) {
+                        name_role(binding);
+                        builder.add(binding);
+                    }
+                }
+                if let Some(sa) =
+                    index
+                        .objects
+                        .get(&ObjectKey::new(&namespace, "ServiceAccount", &name))
+                {
+                    builder.add(sa);
                 }
             }
-            for role in roles {
-                if named.contains(&(role.effective_namespace().to_string(), role.name.clone())) {
+            for role_key in &named {
+                if *role_key == key {
+                    continue;
+                }
+                if let Some(role) = index.objects.get(role_key) {
                     builder.add(role);
                 }
             }
