@@ -641,6 +641,19 @@ mod tests {
     }
 
     #[test]
+    fn a_namespace_under_review_is_judged_with_its_own_objects() {
+        let namespace =
+            json!({"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": "shop"}});
+        let index = listed(&[namespace.clone(), deployment("shop", "web", None)]);
+        let judgement = engine().judge_in_cluster(&index, &namespace);
+        assert_eq!(rules(&judgement), ["NET001"]);
+        assert_eq!(judgement.report.findings[0].location.path, "Namespace/shop");
+        // An empty namespace has no workload to protect.
+        let empty = json!({"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": "lab"}});
+        assert!(rules(&engine().judge_in_cluster(&index, &empty)).is_empty());
+    }
+
+    #[test]
     fn a_database_reachable_from_another_namespace_is_its_own_finding() {
         let mut db = deployment("data", "postgres", None);
         db["spec"]["template"]["spec"]["containers"][0]["ports"] = json!([{"containerPort": 5432}]);
