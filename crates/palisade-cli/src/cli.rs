@@ -443,10 +443,16 @@ pub struct RulesArgs {
 
     /// Only the rules `palisade serve` applies at admission: those that judge one
     /// Kubernetes object (Kubernetes, RBAC, NetworkPolicy and secret rules), without those
-    /// that need the rest of the cluster (NetworkPolicy coverage, RBAC paths), which the
-    /// webhook cannot see. Secret rules are not applied to Secret objects themselves.
+    /// that need the rest of the cluster (NetworkPolicy coverage, service-account
+    /// permissions, bindings to missing roles), which run only with `serve --cluster`.
+    /// Secret rules are not applied to Secret objects themselves.
     #[arg(long)]
     pub admission: bool,
+
+    /// With --admission: the rules `palisade serve --cluster` applies, the rules that need
+    /// the rest of the cluster included.
+    #[arg(long, requires = "admission")]
+    pub cluster: bool,
 }
 
 #[derive(Debug, Args)]

@@ -166,7 +166,10 @@ impl Keeper<'_> {
                                    "namespace": namespace}));
                     }
                 }
-                Change::Trouble(message) => {
+                Change::Trouble(message)
+                | Change::Unfollowed {
+                    reason: message, ..
+                } => {
                     if !self.quiet {
                         log(json!({"event": "watch-problem",
                                    "message": palisade_core::text::printable(&message)}));

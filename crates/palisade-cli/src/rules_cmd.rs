@@ -9,7 +9,7 @@ use crate::cli::{RuleArgs, RulesArgs, RulesFormat};
 pub fn list(args: RulesArgs) -> anyhow::Result<u8> {
     let registry = palisade_engine::registry();
     let admission: Vec<&str> = if args.admission {
-        palisade_server::admission_rules()
+        palisade_server::admission_rules(args.cluster)
             .iter()
             .map(|r| r.id)
             .collect()
@@ -53,10 +53,18 @@ pub fn list(args: RulesArgs) -> anyhow::Result<u8> {
                     profile
                 )?;
             }
-            if args.admission {
+            if args.admission && args.cluster {
                 writeln!(
                     out,
-                    "\n{} rules run at admission; {} need the rest of the cluster and do not: {}",
+                    "\n{} rules run at admission with `serve --cluster`, of which {} judge the object against the server's view of the cluster: {}",
+                    selected.len(),
+                    palisade_server::NEEDS_CLUSTER_VIEW.len(),
+                    palisade_server::NEEDS_CLUSTER_VIEW.join(", ")
+                )?;
+            } else if args.admission {
+                writeln!(
+                    out,
+                    "\n{} rules run at admission; {} need the rest of the cluster and run only with `serve --cluster`: {}",
                     selected.len(),
                     palisade_server::NEEDS_CLUSTER_VIEW.len(),
                     palisade_server::NEEDS_CLUSTER_VIEW.join(", ")

@@ -10,9 +10,7 @@ use anyhow::Context;
 use clap::{Args, Subcommand, ValueEnum};
 use palisade_engine::Engine;
 use palisade_server::manifests::{CertSource, FailurePolicy, ManifestOptions};
-use palisade_server::{
-    ClusterSource, ConfigReload, Judge, ServerError, ServerOptions, WebhookSettings,
-};
+use palisade_server::{ConfigReload, Judge, ServerError, ServerOptions, WebhookSettings};
 
 #[derive(Debug, Args)]
 pub struct ServeArgs {
@@ -64,20 +62,22 @@ pub struct ServeArgs {
     #[arg(long, value_name = "SECONDS", default_value_t = 10,
           value_parser = clap::value_parser!(u64).range(1..=3600))]
     pub reload_interval: u64,
-    /// Read the cluster's Namespaces (with --kubeconfig/--context, else the pod's service
-    /// account; RBAC: list namespaces) at start and every --cluster-refresh seconds, so
-    /// that the labels palisade.dev/enforce, palisade.dev/warn or palisade.dev/audit set to
-    /// "true" on a Namespace choose its mode, as Pod Security Admission's labels do (the
-    /// strictest wins; labels take precedence over [webhook.namespace_modes]). A listing
-    /// that fails, or takes longer than three --timeout, keeps the labels read before
-    /// (logged; metric palisade_webhook_reloads_total{source="cluster"}). Without
-    /// --cluster, modes come from the configuration only.
+    /// Keep a view of the cluster (with --kubeconfig/--context, else the pod's service
+    /// account; RBAC: list and watch on what `webhook manifests --cluster-view` grants):
+    /// workloads and pods, Services, Ingresses, NetworkPolicies, ServiceAccounts, RBAC and
+    /// Namespaces, listed at start and then followed by watches. The rules that need the
+    /// rest of the cluster (`palisade rules --admission --cluster`) then judge each object
+    /// as the cluster would hold it once admitted, and the labels palisade.dev/enforce,
+    /// palisade.dev/warn or palisade.dev/audit set to "true" on a Namespace choose its mode,
+    /// as Pod Security Admission's labels do (the strictest wins; labels take precedence
+    /// over [webhook.namespace_modes]). A kind that cannot be read is logged with the reason
+    /// and the rules that read it are not evaluated (audit annotation not-evaluated, metric
+    /// palisade_webhook_rules_not_evaluated_total) while the other rules still judge; a
+    /// failed list is tried again every minute. Until the first listing no such rule is
+    /// evaluated. Without --cluster, modes come from the configuration only and those
+    /// rules are skipped.
     #[arg(long)]
     pub cluster: bool,
-    /// Seconds between two listings of the Namespaces with --cluster.
-    #[arg(long, value_name = "SECONDS", default_value_t = 60, requires = "cluster",
-          value_parser = clap::value_parser!(u64).range(1..=86400))]
-    pub cluster_refresh: u64,
     #[command(flatten)]
     pub connection: crate::cluster_cmd::Connection,
 }
@@ -131,10 +131,11 @@ pub struct ManifestArgs {
     /// with a pod template, and run the server with --mutate.
     #[arg(long)]
     pub mutating: bool,
-    /// Run the server with --cluster (namespace modes from the palisade.dev/enforce|warn|
-    /// audit labels): adds a ClusterRole and ClusterRoleBinding to list namespaces, mounts
-    /// the service account's token and allows egress to the API server (ports 443, 6443)
-    /// and DNS.
+    /// Run the server with --cluster (the rules that need the rest of the cluster, and
+    /// namespace modes from the palisade.dev/enforce|warn|audit labels): adds a ClusterRole
+    /// and ClusterRoleBinding with list and watch on exactly the kinds the server reads,
+    /// mounts the service account's token and allows egress to the API server (ports 443,
+    /// 6443) and DNS.
     #[arg(long)]
     pub cluster_view: bool,
 }
@@ -196,11 +197,12 @@ pub fn serve(args: ServeArgs) -> anyhow::Result<u8> {
         load: Arc::new(move || loader.load()),
         interval,
     });
-    if args.cluster {
-        options.cluster = Some(cluster_source(&args.connection, args.cluster_refresh));
-    } else if let Some(flag) = args.connection.first_given() {
-        anyhow::bail!("{flag} is an option of the cluster view: add --cluster");
+    if !args.cluster {
+        if let Some(flag) = args.connection.first_given() {
+            anyhow::bail!("{flag} is an option of the cluster view: add --cluster");
+        }
     }
+    options.cluster = args.cluster;
     let running = palisade_server::start(engine, options)?;
     let started = serde_json::json!({
         "event": "listening",
@@ -213,41 +215,25 @@ pub fn serve(args: ServeArgs) -> anyhow::Result<u8> {
         "policies": settings.policies.as_ref().map_or(0, |p| p.0.constraints.len() + p.0.admission.len()),
     });
     eprintln!("{started}");
+    if let Some(feed) = running.cluster_feed() {
+        let options = args.connection.options(
+            &[],
+            palisade_cluster::kinds_named(palisade_server::VIEW_KINDS),
+        );
+        // Runs until SIGTERM or SIGINT, as the server does.
+        std::thread::Builder::new()
+            .name("palisade-cluster-view".into())
+            .spawn(move || {
+                palisade_server::cluster::follow(
+                    &options,
+                    &feed,
+                    palisade_server::cluster::RELIST_FAILED_AFTER,
+                )
+            })
+            .context("cannot start the cluster view")?;
+    }
     running.wait().context("palisade serve")?;
     Ok(0)
-}
-
-/// How `serve --cluster` lists the Namespaces: the live-cluster client of `palisade
-/// cluster`, on a thread of its own (it runs its own runtime), each request under the
-/// connection's timeout and the whole listing under the refresh interval.
-fn cluster_source(connection: &crate::cluster_cmd::Connection, refresh: u64) -> ClusterSource {
-    let options = connection.options(&[], palisade_cluster::kinds_named(&["Namespace"]));
-    let interval = Duration::from_secs(refresh);
-    let list = move || -> Result<Vec<serde_json::Value>, ServerError> {
-        let options = options.clone();
-        let collected = std::thread::spawn(move || palisade_cluster::collect(&options))
-            .join()
-            .map_err(|_| ServerError::Cluster("the cluster client panicked".into()))?
-            .map_err(|e| ServerError::Cluster(e.to_string()))?;
-        // Partial labels would silently enforce in a namespace meant to warn: all or none.
-        if let Some(problem) = collected.problems.first() {
-            return Err(ServerError::Cluster(
-                palisade_core::text::printable(&problem.to_string()).into_owned(),
-            ));
-        }
-        Ok(collected.objects)
-    };
-    ClusterSource {
-        list: Arc::new(list),
-        interval,
-        deadline: options_deadline(connection),
-    }
-}
-
-/// The longest a listing of the Namespaces may take: a few pages under the request timeout.
-fn options_deadline(connection: &crate::cluster_cmd::Connection) -> Duration {
-    let timeout = connection.options(&[], Vec::new()).timeout;
-    timeout * 3
 }
 
 pub fn run(command: WebhookCommand) -> anyhow::Result<u8> {

@@ -743,7 +743,34 @@ fn rules_admission_lists_what_the_webhook_applies() {
     }
     let table = stdout(&palisade(dir.path(), &["rules", "--admission"]));
     assert!(
-        table.contains("need the rest of the cluster and do not: NET001"),
+        table.contains(
+            "8 need the rest of the cluster and run only with `serve --cluster`: NET001, NET002"
+        ),
+        "{table}"
+    );
+    // With --cluster, the context rules are listed too.
+    let out = palisade(
+        dir.path(),
+        &["rules", "--admission", "--cluster", "-f", "json"],
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let rows: Vec<Value> = serde_json::from_str(&stdout(&out)).unwrap();
+    let with_cluster: Vec<&str> = rows.iter().map(|r| r["id"].as_str().unwrap()).collect();
+    assert_eq!(with_cluster.len(), ids.len() + 8);
+    for id in ["NET001", "NET007", "RBAC014", "RBAC015", "ISO003"] {
+        assert!(with_cluster.contains(&id), "{id} runs with --cluster");
+    }
+    for id in ["IMG010", "FN001"] {
+        assert!(!with_cluster.contains(&id), "{id} never runs at admission");
+    }
+    let table = stdout(&palisade(
+        dir.path(),
+        &["rules", "--admission", "--cluster"],
+    ));
+    assert!(
+        table.contains(
+            "of which 8 judge the object against the server's view of the cluster: NET001"
+        ),
         "{table}"
     );
 }
@@ -1057,7 +1084,6 @@ fn serve_answers_a_thousand_concurrent_connections_while_its_certificate_is_rota
 
 #[test]
 fn serve_with_cluster_takes_namespace_modes_from_their_labels_over_the_configuration() {
-    use palisade_testkit::kube_api::{ApiServer, Behaviour};
     let token = "webhook-token-5e1";
     let namespace = |name: &str, labels: Value| {
         (
@@ -1066,15 +1092,15 @@ fn serve_with_cluster_takes_namespace_modes_from_their_labels_over_the_configura
                    "metadata": {"name": name, "labels": labels}}),
         )
     };
-    let api = ApiServer::start(Behaviour {
-        token: token.to_string(),
-        objects: vec![
+    let api = view_server(
+        token,
+        vec![
             namespace("legacy", json!({"palisade.dev/warn": "true"})),
             namespace("lab", json!({"palisade.dev/enforce": "true"})),
             namespace("shop", json!({"team": "shop"})),
         ],
-        ..Behaviour::default()
-    });
+        |_| {},
+    );
     let dir = tempfile::tempdir().unwrap();
     let kube = dir.path().join("kube");
     std::fs::create_dir(&kube).unwrap();
@@ -1097,7 +1123,7 @@ fn serve_with_cluster_takes_namespace_modes_from_their_labels_over_the_configura
         ],
     );
     let refreshed = served.next_log();
-    assert_eq!(refreshed["event"], "cluster_refresh", "{refreshed}");
+    assert_eq!(refreshed["event"], "cluster_view", "{refreshed}");
     assert_eq!(refreshed["ok"], true, "{refreshed}");
     assert_eq!(refreshed["namespaces"], 3);
     assert_eq!(
@@ -1147,12 +1173,9 @@ fn serve_with_cluster_takes_namespace_modes_from_their_labels_over_the_configura
     assert_eq!(served.stop().code(), Some(0));
 
     // A cluster that refuses the list: logged, and the configuration's modes apply.
-    let mut behaviour = Behaviour {
-        token: token.to_string(),
-        ..Behaviour::default()
-    };
-    behaviour.forbidden.insert("namespaces".to_string());
-    let refusing = ApiServer::start(behaviour);
+    let refusing = view_server(token, Vec::new(), |b| {
+        b.forbidden.insert("namespaces".to_string());
+    });
     let kubeconfig = refusing.kubeconfig(&kube, token);
     let mut served = Served::start(
         dir.path(),
@@ -1166,10 +1189,13 @@ fn serve_with_cluster_takes_namespace_modes_from_their_labels_over_the_configura
         ],
     );
     let refreshed = served.next_log();
-    assert_eq!(refreshed["event"], "cluster_refresh", "{refreshed}");
+    assert_eq!(refreshed["event"], "cluster_view", "{refreshed}");
     assert_eq!(refreshed["ok"], false, "{refreshed}");
-    let error = refreshed["error"].as_str().unwrap();
-    assert!(error.contains("namespaces"), "{error}");
+    let error = refreshed["unavailable"]["Namespace"].as_str().unwrap();
+    assert!(
+        error.contains("list namespaces (core/v1) forbidden"),
+        "{error}"
+    );
     let answer = served.review("/validate", &privileged("lab"));
     assert_eq!(answer["response"]["allowed"], true, "{answer}");
     assert_eq!(answer["response"]["auditAnnotations"]["mode"], "audit");
@@ -1190,6 +1216,396 @@ fn serve_with_cluster_takes_namespace_modes_from_their_labels_over_the_configura
     );
     assert_eq!(out.status.code(), Some(2));
     assert!(stderr(&out).contains("--context is an option of the cluster view: add --cluster"));
+}
+
+/// Every resource `palisade serve --cluster` lists and watches.
+const VIEW_PLURALS: &[&str] = &[
+    "namespaces",
+    "pods",
+    "deployments",
+    "daemonsets",
+    "statefulsets",
+    "replicasets",
+    "replicationcontrollers",
+    "jobs",
+    "cronjobs",
+    "services",
+    "serviceaccounts",
+    "networkpolicies",
+    "ingresses",
+    "roles",
+    "rolebindings",
+    "clusterroles",
+    "clusterrolebindings",
+];
+
+/// A test API server (TLS, token, lists and watches) that serves every resource of the
+/// webhook's view, holding `objects`; `tweak` refuses or breaks some of them.
+fn view_server(
+    token: &str,
+    objects: Vec<(String, Value)>,
+    tweak: impl FnOnce(&mut palisade_testkit::kube_api::Behaviour),
+) -> palisade_testkit::kube_api::ApiServer {
+    use palisade_testkit::kube_api::{ApiServer, Behaviour};
+    let mut behaviour = Behaviour {
+        token: token.to_string(),
+        objects,
+        served_extra: VIEW_PLURALS.iter().map(|p| p.to_string()).collect(),
+        bookmark_every: std::time::Duration::from_millis(200),
+        ..Behaviour::default()
+    };
+    tweak(&mut behaviour);
+    ApiServer::start(behaviour)
+}
+
+/// `palisade serve --cluster` against `api`, with `args` before, and its first
+/// `cluster_view` log line (the first listing).
+fn serve_with_view(
+    dir: &Path,
+    api: &palisade_testkit::kube_api::ApiServer,
+    token: &str,
+    args: &[&str],
+) -> (Served, Value) {
+    let kube = dir.join("kube");
+    std::fs::create_dir_all(&kube).unwrap();
+    let kubeconfig = api.kubeconfig(&kube, token);
+    let mut all: Vec<&str> = args.to_vec();
+    all.extend(["--cluster", "--kubeconfig", kubeconfig.to_str().unwrap()]);
+    let mut served = Served::start(dir, &all);
+    let listed = served.next_log();
+    assert_eq!(listed["event"], "cluster_view", "{listed}");
+    (served, listed)
+}
+
+/// Reviews `review` again until `done` holds of the answer, as a change on the API server
+/// reaches the webhook through its watch: at most 600 tries, 100 ms apart.
+fn review_until(served: &Served, review: &Value, done: impl Fn(&Value) -> bool) -> Value {
+    for _ in 0..600 {
+        let answer = served.review("/validate", review);
+        if done(&answer) {
+            return answer;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(100));
+    }
+    panic!("the webhook's view never caught up with the API server");
+}
+
+/// A Deployment that passes every single-object rule, with `pod` merged into its pod spec.
+fn compliant_deployment(namespace: &str, name: &str, pod: Value) -> Value {
+    let mut spec = json!({
+        "automountServiceAccountToken": false,
+        "securityContext": {"runAsNonRoot": true, "runAsUser": 10001, "runAsGroup": 10001,
+                            "seccompProfile": {"type": "RuntimeDefault"}},
+        "containers": [{
+            "name": "app",
+            "image": "registry.example.com/shop/web@sha256:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef",
+            "securityContext": {"allowPrivilegeEscalation": false, "readOnlyRootFilesystem": true,
+                                "capabilities": {"drop": ["ALL"]}},
+            "resources": {"limits": {"cpu": "500m", "memory": "256Mi"},
+                          "requests": {"cpu": "100m", "memory": "128Mi"}},
+            "livenessProbe": {"httpGet": {"path": "/healthz", "port": 8080}},
+            "readinessProbe": {"httpGet": {"path": "/healthz", "port": 8080}}
+        }]
+    });
+    for (key, value) in pod.as_object().unwrap() {
+        spec[key] = value.clone();
+    }
+    json!({
+        "apiVersion": "apps/v1", "kind": "Deployment",
+        "metadata": {"name": name, "namespace": namespace, "labels": {"app": name}},
+        "spec": {"replicas": 2, "selector": {"matchLabels": {"app": name}},
+                 "template": {"metadata": {"labels": {"app": name}}, "spec": spec}}
+    })
+}
+
+fn default_deny(namespace: &str) -> Value {
+    json!({"apiVersion": "networking.k8s.io/v1", "kind": "NetworkPolicy",
+           "metadata": {"name": "default-deny", "namespace": namespace},
+           "spec": {"podSelector": {}, "policyTypes": ["Ingress", "Egress"]}})
+}
+
+fn strings(value: &Value) -> Vec<&str> {
+    value
+        .as_array()
+        .map(|a| a.iter().filter_map(Value::as_str).collect())
+        .unwrap_or_default()
+}
+
+#[test]
+fn serve_with_cluster_denies_a_workload_in_a_namespace_without_network_policy_until_one_is_watched_in(
+) {
+    let token = "view-token-net";
+    let api = view_server(
+        token,
+        vec![(
+            "namespaces".into(),
+            json!({"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": "shop"}}),
+        )],
+        |_| {},
+    );
+    let dir = tempfile::tempdir().unwrap();
+    let (served, listed) = serve_with_view(dir.path(), &api, token, &["--deny-on", "medium"]);
+    assert_eq!(listed["ok"], true, "{listed}");
+    assert_eq!(listed["objects"], 1, "{listed}");
+    let web = admission_review(
+        "net-1",
+        ("apps", "Deployment", "deployments"),
+        "shop",
+        compliant_deployment("shop", "web", json!({})),
+    );
+    let answer = served.review("/validate", &web);
+    assert_eq!(answer["response"]["allowed"], false, "{answer}");
+    let message = answer["response"]["status"]["message"].as_str().unwrap();
+    assert!(
+        message.contains(
+            "NET001: namespace shop has no NetworkPolicy, so its workloads (Deployment/shop/web)"
+        ),
+        "{message}"
+    );
+    assert_eq!(
+        answer["response"]["auditAnnotations"]["denied-by"],
+        "NET001"
+    );
+
+    // A default-deny policy created on the API server reaches the webhook by its watch.
+    api.put("networkpolicies", default_deny("shop"));
+    let answer = review_until(&served, &web, |a| a["response"]["allowed"] == true);
+    // It came by a watch from the list's version.
+    let requests = api.requests();
+    assert!(requests
+        .iter()
+        .any(|r| r.path == "/apis/networking.k8s.io/v1/networkpolicies"
+            && r.query.contains_key("watch")));
+
+    assert!(
+        strings(&answer["response"]["warnings"]).is_empty(),
+        "{answer}"
+    );
+    assert!(answer["response"]["auditAnnotations"]
+        .get("not-evaluated")
+        .is_none());
+
+    // Deleted again: denied again.
+    assert!(api.remove("networkpolicies", Some("shop"), "default-deny"));
+    let answer = review_until(&served, &web, |a| a["response"]["allowed"] == false);
+    assert_eq!(
+        answer["response"]["auditAnnotations"]["denied-by"],
+        "NET001"
+    );
+
+    // A policy under review that selects no workload of the view.
+    api.put(
+        "deployments",
+        compliant_deployment("shop", "web", json!({})),
+    );
+    let stray = json!({"apiVersion": "networking.k8s.io/v1", "kind": "NetworkPolicy",
+        "metadata": {"name": "stray", "namespace": "shop"},
+        "spec": {"podSelector": {"matchLabels": {"app": "webb"}}, "policyTypes": ["Ingress"]}});
+    let stray = admission_review(
+        "net-2",
+        ("networking.k8s.io", "NetworkPolicy", "networkpolicies"),
+        "shop",
+        stray,
+    );
+    // Once the watch brings the Deployment in, the policy selects none of its pods.
+    let answer = review_until(&served, &stray, |a| {
+        !strings(&a["response"]["warnings"]).is_empty()
+    });
+    assert_eq!(answer["response"]["allowed"], true, "{answer}");
+    let warnings = strings(&answer["response"]["warnings"]);
+    assert!(
+        warnings
+            .iter()
+            .any(|w| w.starts_with("NET009: NetworkPolicy/shop/stray selects pods")),
+        "{warnings:?}"
+    );
+    let (_, metrics) = served.get("/metrics");
+    assert!(
+        metrics.contains("palisade_webhook_reloads_total{source=\"cluster\",outcome=\"ok\"}"),
+        "{metrics}"
+    );
+    assert_eq!(served.stop().code(), Some(0));
+}
+
+#[test]
+fn serve_with_cluster_judges_service_account_permissions_and_bindings_to_missing_roles() {
+    let token = "view-token-rbac";
+    let api = view_server(
+        token,
+        vec![
+            (
+                "namespaces".into(),
+                json!({"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": "ci"}}),
+            ),
+            (
+                "serviceaccounts".into(),
+                json!({"apiVersion": "v1", "kind": "ServiceAccount",
+                       "metadata": {"name": "deployer", "namespace": "ci"}}),
+            ),
+            (
+                "clusterrolebindings".into(),
+                json!({"apiVersion": "rbac.authorization.k8s.io/v1", "kind": "ClusterRoleBinding",
+                       "metadata": {"name": "deployer-admin"},
+                       "roleRef": {"apiGroup": "rbac.authorization.k8s.io", "kind": "ClusterRole",
+                                   "name": "cluster-admin"},
+                       "subjects": [{"kind": "ServiceAccount", "name": "deployer", "namespace": "ci"}]}),
+            ),
+            ("networkpolicies".into(), default_deny("ci")),
+        ],
+        |_| {},
+    );
+    let dir = tempfile::tempdir().unwrap();
+    let (served, listed) = serve_with_view(dir.path(), &api, token, &[]);
+    assert_eq!(listed["ok"], true, "{listed}");
+
+    let runner = |account: &str| {
+        admission_review(
+            "rbac-1",
+            ("apps", "Deployment", "deployments"),
+            "ci",
+            compliant_deployment(
+                "ci",
+                "runner",
+                json!({"serviceAccountName": account, "automountServiceAccountToken": true}),
+            ),
+        )
+    };
+    let answer = served.review("/validate", &runner("deployer"));
+    assert_eq!(answer["response"]["allowed"], false, "{answer}");
+    let message = answer["response"]["status"]["message"].as_str().unwrap();
+    assert!(
+        message.contains("RBAC014: Deployment/ci/runner runs as ServiceAccount ci/deployer with its token mounted; the account can act as cluster-admin"),
+        "{message}"
+    );
+    // An account without permissions: admitted.
+    let answer = served.review("/validate", &runner("builder"));
+    assert_eq!(answer["response"]["allowed"], true, "{answer}");
+
+    // The binding is removed from the cluster: the same Deployment is admitted.
+    assert!(api.remove("clusterrolebindings", None, "deployer-admin"));
+    review_until(&served, &runner("deployer"), |a| {
+        a["response"]["allowed"] == true
+    });
+
+    // A RoleBinding to a Role that does not exist (yet) is a warning; once the Role is
+    // created, it is not.
+    let binding = admission_review(
+        "rbac-2",
+        ("rbac.authorization.k8s.io", "RoleBinding", "rolebindings"),
+        "ci",
+        json!({"apiVersion": "rbac.authorization.k8s.io/v1", "kind": "RoleBinding",
+               "metadata": {"name": "read-pods", "namespace": "ci"},
+               "roleRef": {"apiGroup": "rbac.authorization.k8s.io", "kind": "Role", "name": "pod-reader"},
+               "subjects": [{"kind": "ServiceAccount", "name": "deployer", "namespace": "ci"}]}),
+    );
+    let answer = served.review("/validate", &binding);
+    assert_eq!(answer["response"]["allowed"], true, "{answer}");
+    let warnings = strings(&answer["response"]["warnings"]);
+    assert!(
+        warnings.iter().any(|w| w.starts_with(
+            "RBAC015: RoleBinding/ci/read-pods refers to Role pod-reader in namespace ci"
+        )),
+        "{warnings:?}"
+    );
+    api.put(
+        "roles",
+        json!({"apiVersion": "rbac.authorization.k8s.io/v1", "kind": "Role",
+               "metadata": {"name": "pod-reader", "namespace": "ci"},
+               "rules": [{"apiGroups": [""], "resources": ["pods"], "verbs": ["get", "list"]}]}),
+    );
+    review_until(&served, &binding, |a| {
+        !strings(&a["response"]["warnings"])
+            .iter()
+            .any(|w| w.starts_with("RBAC015"))
+    });
+    assert_eq!(served.stop().code(), Some(0));
+}
+
+#[test]
+fn serve_with_cluster_names_a_kind_it_may_not_read_and_does_not_evaluate_the_rules_that_need_it() {
+    let token = "view-token-forbidden";
+    let api = view_server(
+        token,
+        vec![(
+            "namespaces".into(),
+            json!({"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": "shop"}}),
+        )],
+        |b| {
+            b.forbidden.insert("networkpolicies".into());
+            b.unwatchable.insert("roles".into());
+        },
+    );
+    let dir = tempfile::tempdir().unwrap();
+    let (mut served, listed) = serve_with_view(dir.path(), &api, token, &["--deny-on", "medium"]);
+    assert_eq!(listed["ok"], false, "{listed}");
+    let reason = listed["unavailable"]["NetworkPolicy"].as_str().unwrap();
+    assert!(
+        reason.contains(
+            "list networkpolicies (networking.k8s.io/v1) in all namespaces forbidden: Palisade needs list on networkpolicies.networking.k8s.io"
+        ),
+        "{reason}"
+    );
+    let withheld = strings(&listed["not_evaluated"]);
+    assert_eq!(
+        withheld,
+        ["NET001", "NET002", "NET003", "NET007", "NET008", "NET009"]
+    );
+
+    // The Deployment is neither denied nor passed on NET001: the rule was not evaluated,
+    // and the answer says so. The other rules still judge.
+    let web = compliant_deployment("shop", "web", json!({}));
+    let answer = served.review(
+        "/validate",
+        &admission_review(
+            "forbidden-1",
+            ("apps", "Deployment", "deployments"),
+            "shop",
+            web,
+        ),
+    );
+    assert_eq!(answer["response"]["allowed"], true, "{answer}");
+    // (RBAC014 and RBAC015 join them once the refused watch of Roles below is seen.)
+    let withheld = answer["response"]["auditAnnotations"]["not-evaluated"]
+        .as_str()
+        .unwrap();
+    assert!(
+        withheld.starts_with("NET001,NET002,NET003,NET007,NET008,NET009"),
+        "{answer}"
+    );
+    let mut privileged = compliant_deployment("shop", "debug", json!({}));
+    privileged["spec"]["template"]["spec"]["containers"][0]["securityContext"]["privileged"] =
+        json!(true);
+    let answer = served.review(
+        "/validate",
+        &admission_review(
+            "forbidden-2",
+            ("apps", "Deployment", "deployments"),
+            "shop",
+            privileged,
+        ),
+    );
+    assert_eq!(answer["response"]["allowed"], false, "{answer}");
+
+    // Roles may be listed but not watched: once the watch is refused, the rules that read
+    // Roles are withheld too, with the reason logged.
+    let unfollowed = loop {
+        let line = served.next_log();
+        if line["event"] == "cluster_view" && line["unavailable"].get("Role").is_some() {
+            break line;
+        }
+    };
+    let reason = unfollowed["unavailable"]["Role"].as_str().unwrap();
+    assert!(
+        reason.contains("Palisade needs watch on roles.rbac.authorization.k8s.io"),
+        "{reason}"
+    );
+    assert!(strings(&unfollowed["not_evaluated"]).contains(&"RBAC015"));
+    let (_, metrics) = served.get("/metrics");
+    assert!(
+        metrics.contains("palisade_webhook_rules_not_evaluated_total{rule=\"NET001\"} 2"),
+        "{metrics}"
+    );
+    assert_eq!(served.stop().code(), Some(0));
 }
 
 /// The kubectl to run: $PALISADE_KUBECTL, else `kubectl` on the PATH, if it answers.
@@ -1516,4 +1932,81 @@ fn serve_reloads_changed_policy_files_named_by_the_configuration() {
     );
     assert!(message(&served).contains("pods need a owner label"));
     assert_eq!(served.stop().code(), Some(0));
+}
+
+/// Decision latency and the server's peak memory with a cluster view of
+/// `PALISADE_BENCH_NAMESPACES` namespaces (default 1,000), each with a Deployment, its
+/// Service, a default-deny NetworkPolicy, a ServiceAccount, a Role and a RoleBinding:
+/// `cargo test -p palisade-cli --test webhook -- --ignored --nocapture bench_serve_with_cluster_view`
+/// prints the figures (a measurement, not a timed assertion).
+#[test]
+#[ignore = "a measurement, run by hand"]
+fn bench_serve_with_cluster_view() {
+    let namespaces: usize = std::env::var("PALISADE_BENCH_NAMESPACES")
+        .ok()
+        .and_then(|n| n.parse().ok())
+        .unwrap_or(1000);
+    let mut objects: Vec<(String, Value)> = Vec::new();
+    for i in 0..namespaces {
+        let ns = format!("team-{i}");
+        objects.push((
+            "namespaces".into(),
+            json!({"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": ns}}),
+        ));
+        objects.push((
+            "deployments".into(),
+            compliant_deployment(&ns, "api", json!({"serviceAccountName": "api"})),
+        ));
+        objects.push((
+            "services".into(),
+            json!({"apiVersion": "v1", "kind": "Service", "metadata": {"name": "api", "namespace": ns},
+                   "spec": {"selector": {"app": "api"}, "ports": [{"port": 80}]}}),
+        ));
+        objects.push(("networkpolicies".into(), default_deny(&ns)));
+        objects.push((
+            "serviceaccounts".into(),
+            json!({"apiVersion": "v1", "kind": "ServiceAccount",
+                   "metadata": {"name": "api", "namespace": ns}}),
+        ));
+        objects.push((
+            "roles".into(),
+            json!({"apiVersion": "rbac.authorization.k8s.io/v1", "kind": "Role",
+                   "metadata": {"name": "api", "namespace": ns},
+                   "rules": [{"apiGroups": [""], "resources": ["configmaps"], "verbs": ["get"]}]}),
+        ));
+        objects.push((
+            "rolebindings".into(),
+            json!({"apiVersion": "rbac.authorization.k8s.io/v1", "kind": "RoleBinding",
+                   "metadata": {"name": "api", "namespace": ns},
+                   "roleRef": {"apiGroup": "rbac.authorization.k8s.io", "kind": "Role", "name": "api"},
+                   "subjects": [{"kind": "ServiceAccount", "name": "api", "namespace": ns}]}),
+        ));
+    }
+    let token = "bench-view";
+    let api = view_server(token, objects, |_| {});
+    let dir = tempfile::tempdir().unwrap();
+    let (served, listed) = serve_with_view(dir.path(), &api, token, &["--quiet"]);
+    assert_eq!(listed["ok"], true, "{listed}");
+    let web = admission_review(
+        "bench-1",
+        ("apps", "Deployment", "deployments"),
+        "team-0",
+        compliant_deployment("team-0", "web", json!({"serviceAccountName": "api"})),
+    );
+    let mut times = Vec::new();
+    for _ in 0..200 {
+        let started = std::time::Instant::now();
+        let answer = served.review("/validate", &web);
+        times.push(started.elapsed());
+        assert_eq!(answer["response"]["allowed"], true, "{answer}");
+    }
+    times.sort();
+    let ms = |d: std::time::Duration| d.as_secs_f64() * 1e3;
+    println!(
+        "serve --cluster: {} objects in view; 200 Deployment reviews over HTTPS: p50 {:.2} ms, p99 {:.2} ms; server peak RSS {} MB",
+        listed["objects"],
+        ms(times[100]),
+        ms(times[197]),
+        peak_rss_kb(served.child.id()).map_or("?".into(), |kb| (kb / 1024).to_string())
+    );
 }

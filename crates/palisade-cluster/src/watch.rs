@@ -62,6 +62,13 @@ pub enum Change {
     },
     /// A watch or list failed and is being tried again (for the log: nothing changed).
     Trouble(String),
+    /// The watch of `kind` (in `namespace`, or everywhere) was refused (403): its objects
+    /// are no longer followed, and what was read of them goes stale.
+    Unfollowed {
+        kind: Kind,
+        namespace: Option<String>,
+        reason: String,
+    },
 }
 
 /// Changes that came in a burst, in the order they came.
@@ -447,7 +454,12 @@ impl Follower {
                         "{reason}; Palisade needs watch on {}: changes to them are not followed",
                         self.lister.kind.resource()
                     );
-                    self.send(Change::Trouble(reason)).await;
+                    self.send(Change::Unfollowed {
+                        kind: self.lister.kind,
+                        namespace: self.lister.namespace.clone(),
+                        reason,
+                    })
+                    .await;
                     return;
                 }
                 Ended::Resume => {

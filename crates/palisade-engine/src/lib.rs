@@ -39,6 +39,7 @@
 //! ```
 
 mod cluster;
+mod cluster_index;
 mod dockerfile;
 mod helm_lines;
 pub mod image;
@@ -53,6 +54,7 @@ pub mod source;
 use std::path::PathBuf;
 
 pub use cluster::network_options;
+pub use cluster_index::{ClusterIndex, ContextJudgement, CLUSTER_CONTEXT_RULES};
 pub use image::{ImageScan, ImageSettings};
 pub use objects::{
     judge_through_controllers, manifests_from_objects, object_name, objects_from_dump,

@@ -1,11 +1,16 @@
-//! The server's view of the cluster (`palisade serve --cluster`): the Namespaces' labels,
-//! which choose each namespace's mode as Pod Security Admission's labels do, because an
-//! AdmissionReview carries the object but not its namespace's labels.
+//! The server's view of the cluster (`palisade serve --cluster`): the objects the rules
+//! that need the rest of the cluster read ([`VIEW_KINDS`]: workloads and pods, Services,
+//! Ingresses, NetworkPolicies, RBAC, ServiceAccounts, Namespaces), kept in a
+//! [`ClusterIndex`] that an object under review is judged against, and the Namespaces'
+//! labels, which choose each namespace's mode as Pod Security Admission's labels do,
+//! because an AdmissionReview carries the object but not its namespace's labels.
 //!
-//! The front-end supplies how to list the Namespaces ([`ClusterSource`]); the server lists
-//! them at start and then every `interval`, each listing under `deadline`. A listing that
-//! fails or runs late keeps the previous view, is logged, and is counted in
-//! `palisade_webhook_reloads_total{source="cluster"}`.
+//! The server does not read the cluster itself: the front-end follows it (a list, then
+//! watches) and writes each change through a [`ClusterFeed`], which swaps a new view in
+//! while requests in flight keep the one they started with. Until the first listing, and
+//! for the kinds that could not be read, the context rules are not evaluated: each decision
+//! says so (`not-evaluated` audit annotation, log line, metric) rather than allowing or
+//! denying on what was not seen.
 //!
 //! ```yaml
 //! metadata:
@@ -15,134 +20,267 @@
 
 use std::collections::BTreeMap;
 use std::sync::Arc;
-use std::time::Duration;
 
-use serde_json::Value;
+use palisade_engine::ClusterIndex;
 
 use crate::config::Mode;
-use crate::ServerError;
+use crate::metrics::Metrics;
 
 /// The label prefix; `palisade.dev/<mode>: "true"` sets the namespace's mode.
 pub const MODE_LABEL_PREFIX: &str = "palisade.dev/";
 
-/// Lists the cluster's Namespaces as the API returns them.
-pub type ListNamespaces = Arc<dyn Fn() -> Result<Vec<Value>, ServerError> + Send + Sync>;
-
-/// How the server reads the cluster.
-#[derive(Clone)]
-pub struct ClusterSource {
-    pub list: ListNamespaces,
-    /// Time between two listings.
-    pub interval: Duration,
-    /// A listing that takes longer is abandoned (the previous view stays).
-    pub deadline: Duration,
-}
-
-impl std::fmt::Debug for ClusterSource {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("ClusterSource")
-            .field("interval", &self.interval)
-            .field("deadline", &self.deadline)
-            .finish_non_exhaustive()
-    }
-}
+/// The kinds the server's view holds: what the context rules read (with the Namespaces for
+/// their mode labels). A deployment grants list and watch on these and nothing more.
+pub const VIEW_KINDS: &[&str] = &[
+    "Namespace",
+    "Pod",
+    "Deployment",
+    "DaemonSet",
+    "StatefulSet",
+    "ReplicaSet",
+    "ReplicationController",
+    "Job",
+    "CronJob",
+    "Service",
+    "ServiceAccount",
+    "NetworkPolicy",
+    "Ingress",
+    "Role",
+    "RoleBinding",
+    "ClusterRole",
+    "ClusterRoleBinding",
+];
 
 /// What the server knows of the cluster.
-#[derive(Debug, Default, Clone, PartialEq, Eq)]
+#[derive(Debug, Default, Clone)]
 pub struct ClusterView {
     /// Modes set by Namespace labels; they take precedence over `[webhook.namespace_modes]`.
     pub namespace_modes: BTreeMap<String, Mode>,
+    /// The cluster's objects, with `--cluster`; without it the context rules are skipped.
+    pub index: Option<Arc<ClusterIndex>>,
+}
+
+/// The mode a Namespace's labels choose: the strictest labelled `"true"`.
+pub fn mode_of(labels: &BTreeMap<String, String>) -> Option<Mode> {
+    [Mode::Enforce, Mode::Warn, Mode::Audit]
+        .into_iter()
+        .find(|mode| {
+            labels
+                .get(&format!("{MODE_LABEL_PREFIX}{}", mode.as_str()))
+                .is_some_and(|v| v.eq_ignore_ascii_case("true"))
+        })
 }
 
 impl ClusterView {
-    /// The view of `namespaces` (Namespace objects). A namespace labelled with several
-    /// modes gets the strictest; a label whose value is not `"true"` is ignored.
-    pub fn from_namespaces(namespaces: &[Value]) -> ClusterView {
-        let mut namespace_modes = BTreeMap::new();
-        for namespace in namespaces {
-            let Some(name) = namespace.pointer("/metadata/name").and_then(Value::as_str) else {
-                continue;
-            };
-            let Some(labels) = namespace
-                .pointer("/metadata/labels")
-                .and_then(Value::as_object)
-            else {
-                continue;
-            };
-            let mode = [Mode::Enforce, Mode::Warn, Mode::Audit]
-                .into_iter()
-                .find(|mode| {
-                    labels
-                        .get(&format!("{MODE_LABEL_PREFIX}{}", mode.as_str()))
-                        .and_then(Value::as_str)
-                        .is_some_and(|v| v.eq_ignore_ascii_case("true"))
-                });
-            if let Some(mode) = mode {
-                namespace_modes.insert(name.to_string(), mode);
-            }
+    /// The view of `index`: its objects, and the modes its Namespaces' labels set.
+    pub fn of(index: ClusterIndex) -> ClusterView {
+        let namespace_modes = index
+            .namespaces()
+            .filter_map(|ns| Some((ns.name.clone(), mode_of(&ns.labels)?)))
+            .collect();
+        ClusterView {
+            namespace_modes,
+            index: Some(Arc::new(index)),
         }
-        ClusterView { namespace_modes }
     }
 }
 
-/// Lists the Namespaces now and every `source.interval`, storing each view that loads in
-/// `current`; `report` is told each listing's outcome. Runs until the task is dropped.
-pub(crate) async fn watch(
-    source: ClusterSource,
-    current: Arc<arc_swap::ArcSwap<ClusterView>>,
-    report: impl Fn(bool) + Send + 'static,
-) {
-    let mut first = true;
-    let mut tick = tokio::time::interval(source.interval);
-    tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
-    loop {
-        tick.tick().await;
-        let list = source.list.clone();
-        let listed =
-            tokio::time::timeout(source.deadline, tokio::task::spawn_blocking(move || list()))
-                .await;
+/// Where the front-end writes what it reads of the cluster. Cheap to clone; every update
+/// swaps a new view in.
+#[derive(Clone)]
+pub struct ClusterFeed {
+    pub(crate) current: Arc<arc_swap::ArcSwap<ClusterView>>,
+    pub(crate) metrics: Arc<Metrics>,
+}
+
+impl std::fmt::Debug for ClusterFeed {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ClusterFeed").finish_non_exhaustive()
+    }
+}
+
+/// What the log says of a view: enough to tell when it changes in a way worth a line.
+#[derive(PartialEq)]
+struct Summary {
+    listed: bool,
+    labelled: BTreeMap<String, Mode>,
+    unavailable: BTreeMap<String, String>,
+}
+
+fn summary(view: &ClusterView) -> Summary {
+    let index = view.index.as_deref();
+    Summary {
+        listed: index.is_some_and(ClusterIndex::is_listed),
+        labelled: view.namespace_modes.clone(),
+        unavailable: index.map(|i| i.unavailable().clone()).unwrap_or_default(),
+    }
+}
+
+impl ClusterFeed {
+    /// Applies `change` to a copy of the index in service and swaps the result in. A kind
+    /// that is not available keeps the Namespace labels read before (partial labels would
+    /// silently enforce in a namespace meant to warn). Logs a `cluster_view` line when the
+    /// first listing lands, when the labels change, and when a kind becomes unreadable or
+    /// readable again.
+    pub fn update(&self, change: impl FnOnce(&mut ClusterIndex)) {
+        let old = self.current.load_full();
+        let mut index = old.index.as_deref().cloned().unwrap_or_default();
+        change(&mut index);
+        let namespaces_known = !index.unavailable().contains_key("Namespace");
+        let mut view = ClusterView::of(index);
+        if !namespaces_known {
+            view.namespace_modes = old.namespace_modes.clone();
+        }
+        let before = summary(&old);
+        let after = summary(&view);
+        let index = view.index.clone().unwrap_or_default();
+        self.current.store(Arc::new(view));
+        self.metrics.reload("cluster", true);
+        if before == after {
+            return;
+        }
         let mut event = serde_json::Map::new();
-        event.insert("event".into(), "cluster_refresh".into());
-        let error = match listed {
-            Ok(Ok(Ok(namespaces))) => {
-                let view = ClusterView::from_namespaces(&namespaces);
-                event.insert("ok".into(), true.into());
-                event.insert("namespaces".into(), namespaces.len().into());
-                event.insert(
-                    "labelled".into(),
-                    serde_json::to_value(
-                        view.namespace_modes
-                            .iter()
-                            .map(|(ns, mode)| (ns.clone(), mode.as_str()))
-                            .collect::<BTreeMap<_, _>>(),
-                    )
-                    .unwrap_or_default(),
-                );
-                let changed = std::mem::take(&mut first) || **current.load() != view;
-                current.store(Arc::new(view));
-                report(true);
-                // A steady cluster is not worth a line a minute.
-                if !changed {
-                    continue;
-                }
-                None
-            }
-            Ok(Ok(Err(e))) => Some(e.to_string()),
-            Ok(Err(_)) => Some(
-                "listing the namespaces failed: this is a bug in palisade, please report it".into(),
-            ),
-            Err(_) => Some(format!(
-                "listing the namespaces took more than {:?}",
-                source.deadline
-            )),
-        };
-        if let Some(error) = error {
-            event.insert("ok".into(), false.into());
-            event.insert("error".into(), error.into());
-            event.insert("kept".into(), "previous namespace labels".into());
-            report(false);
+        event.insert("event".into(), "cluster_view".into());
+        event.insert("ok".into(), after.unavailable.is_empty().into());
+        event.insert("objects".into(), index.len().into());
+        event.insert("namespaces".into(), index.namespaces().count().into());
+        event.insert(
+            "labelled".into(),
+            after
+                .labelled
+                .iter()
+                .map(|(ns, mode)| (ns.clone(), mode.as_str().into()))
+                .collect::<serde_json::Map<_, _>>()
+                .into(),
+        );
+        if !after.unavailable.is_empty() {
+            event.insert(
+                "unavailable".into(),
+                after
+                    .unavailable
+                    .iter()
+                    .map(|(kind, reason)| (kind.clone(), reason.clone().into()))
+                    .collect::<serde_json::Map<_, _>>()
+                    .into(),
+            );
+            event.insert(
+                "not_evaluated".into(),
+                index.not_evaluated().into_iter().collect::<Vec<_>>().into(),
+            );
         }
         crate::log(event);
+    }
+
+    /// A read of the cluster failed and is being tried again: logged and counted
+    /// (`palisade_webhook_reloads_total{source="cluster",outcome="error"}`); the view in
+    /// service stays.
+    pub fn trouble(&self, message: &str) {
+        self.metrics.reload("cluster", false);
+        let mut event = serde_json::Map::new();
+        event.insert("event".into(), "cluster_view".into());
+        event.insert("ok".into(), false.into());
+        event.insert(
+            "error".into(),
+            palisade_core::text::printable(message).into_owned().into(),
+        );
+        event.insert("kept".into(), "the view read before".into());
+        crate::log(event);
+    }
+}
+
+/// How long a view with kinds whose list failed waits before listing the cluster again.
+pub const RELIST_FAILED_AFTER: std::time::Duration = std::time::Duration::from_secs(60);
+
+/// Follows the cluster into `feed` until SIGTERM or SIGINT: lists the kinds of `options`
+/// (normally [`VIEW_KINDS`]), then watches each list that was read from its
+/// `resourceVersion` (bookmarks, 410 Gone relisted), with the live-cluster client of
+/// `palisade cluster --watch`. A kind that could not be listed, or whose watch is refused,
+/// is marked unavailable with the reason. While a list has failed (forbidden, timed out),
+/// the whole cluster is listed and watched again every `relist_failed_after`, so a
+/// permission granted later or a passing outage does not keep rules off for good; a
+/// cluster that cannot be reached at all is tried again, waiting twice as long each time
+/// up to a minute. Blocking: run it on a thread of its own.
+pub fn follow(
+    options: &palisade_cluster::Options,
+    feed: &ClusterFeed,
+    relist_failed_after: std::time::Duration,
+) {
+    use palisade_cluster::watch::{Change, Watch, WatchSettings};
+    const FIRST_RETRY: std::time::Duration = std::time::Duration::from_secs(2);
+    const LAST_RETRY: std::time::Duration = std::time::Duration::from_secs(60);
+    let start = || {
+        let mut retry = FIRST_RETRY;
+        loop {
+            match Watch::start(options, WatchSettings::default(), true) {
+                Ok(started) => break started,
+                Err(error) => {
+                    feed.trouble(&error.to_string());
+                    std::thread::sleep(retry);
+                    retry = (retry * 2).min(LAST_RETRY);
+                }
+            }
+        }
+    };
+    // A whole listing: every kind of `options` replaced by what was read of it.
+    let listed = |collected: &palisade_cluster::Collected| {
+        feed.update(|index| {
+            for kind in &options.kinds {
+                index.replace(kind.kind, None, &[]);
+                index.set_available(kind.kind);
+            }
+            for object in &collected.objects {
+                index.apply(object);
+            }
+            for problem in &collected.problems {
+                index.set_unavailable(
+                    problem.listed.kind,
+                    palisade_core::text::printable(&problem.to_string()).into_owned(),
+                );
+            }
+            index.mark_listed();
+        });
+        !collected.problems.is_empty()
+    };
+    let (mut watch, collected) = start();
+    let mut failed = listed(&collected);
+    // A burst of changes is applied as one new view.
+    let debounce = std::time::Duration::from_millis(20);
+    loop {
+        let Some(batch) = watch.next_batch(debounce, failed.then_some(relist_failed_after)) else {
+            return;
+        };
+        if batch.changes.is_empty() {
+            // Some list failed: read everything again, and follow the new lists.
+            drop(watch);
+            let (again, collected) = start();
+            watch = again;
+            failed = listed(&collected);
+            continue;
+        }
+        let mut troubles = Vec::new();
+        feed.update(|index| {
+            for change in batch.changes {
+                match change {
+                    Change::Applied(object) => index.apply(&object),
+                    Change::Deleted(object) => index.remove(&object),
+                    Change::Relisted {
+                        kind,
+                        namespace,
+                        objects,
+                    } => index.replace(kind.kind, namespace.as_deref(), &objects),
+                    Change::Unfollowed { kind, reason, .. } => {
+                        index.set_unavailable(
+                            kind.kind,
+                            palisade_core::text::printable(&reason).into_owned(),
+                        );
+                    }
+                    Change::Trouble(message) => troubles.push(message),
+                }
+            }
+        });
+        for message in troubles {
+            feed.trouble(&message);
+        }
     }
 }
 
@@ -153,14 +291,20 @@ mod tests {
 
     #[test]
     fn labels_choose_the_mode_and_the_strictest_wins() {
-        let view = ClusterView::from_namespaces(&[
-            json!({"metadata": {"name": "legacy", "labels": {"palisade.dev/warn": "true"}}}),
-            json!({"metadata": {"name": "lab", "labels": {"palisade.dev/audit": "true",
+        let mut index = ClusterIndex::default();
+        for namespace in [
+            json!({"apiVersion": "v1", "kind": "Namespace",
+                   "metadata": {"name": "legacy", "labels": {"palisade.dev/warn": "true"}}}),
+            json!({"apiVersion": "v1", "kind": "Namespace",
+                   "metadata": {"name": "lab", "labels": {"palisade.dev/audit": "true",
                                                           "palisade.dev/enforce": "true"}}}),
-            json!({"metadata": {"name": "shop", "labels": {"palisade.dev/audit": "false"}}}),
-            json!({"metadata": {"name": "plain"}}),
-            json!({"metadata": {"labels": {"palisade.dev/warn": "true"}}}),
-        ]);
+            json!({"apiVersion": "v1", "kind": "Namespace",
+                   "metadata": {"name": "shop", "labels": {"palisade.dev/audit": "false"}}}),
+            json!({"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": "plain"}}),
+        ] {
+            index.apply(&namespace);
+        }
+        let view = ClusterView::of(index);
         assert_eq!(
             view.namespace_modes,
             BTreeMap::from([
@@ -168,5 +312,103 @@ mod tests {
                 ("legacy".to_string(), Mode::Warn),
             ])
         );
+    }
+
+    /// Waits (at most 600 times 50 ms) until the view in `feed` satisfies `done`.
+    fn view_until(feed: &ClusterFeed, done: impl Fn(&ClusterView) -> bool) {
+        for _ in 0..600 {
+            if done(&feed.current.load()) {
+                return;
+            }
+            std::thread::sleep(std::time::Duration::from_millis(50));
+        }
+        panic!("the view never got there");
+    }
+
+    #[test]
+    fn a_kind_refused_at_first_is_read_once_the_permission_is_granted() {
+        use palisade_testkit::kube_api::{ApiServer, Behaviour};
+        let plurals = [
+            "namespaces",
+            "pods",
+            "deployments",
+            "daemonsets",
+            "statefulsets",
+            "replicasets",
+            "replicationcontrollers",
+            "jobs",
+            "cronjobs",
+            "services",
+            "serviceaccounts",
+            "networkpolicies",
+            "ingresses",
+            "roles",
+            "rolebindings",
+            "clusterroles",
+            "clusterrolebindings",
+        ];
+        let mut behaviour = Behaviour {
+            token: "view".into(),
+            objects: vec![(
+                "networkpolicies".into(),
+                json!({"apiVersion": "networking.k8s.io/v1", "kind": "NetworkPolicy",
+                       "metadata": {"name": "deny", "namespace": "shop"},
+                       "spec": {"podSelector": {}, "policyTypes": ["Ingress"]}}),
+            )],
+            served_extra: plurals.iter().map(|p| p.to_string()).collect(),
+            ..Behaviour::default()
+        };
+        behaviour.forbidden.insert("networkpolicies".into());
+        let api = ApiServer::start(behaviour);
+        let dir = tempfile::tempdir().unwrap();
+        let options = palisade_cluster::Options {
+            kubeconfig: Some(api.kubeconfig(dir.path(), "view")),
+            kinds: palisade_cluster::kinds_named(VIEW_KINDS),
+            timeout: std::time::Duration::from_secs(5),
+            ..palisade_cluster::Options::default()
+        };
+        assert_eq!(options.kinds.len(), VIEW_KINDS.len());
+        let feed = ClusterFeed {
+            current: Arc::new(arc_swap::ArcSwap::from_pointee(ClusterView::default())),
+            metrics: Arc::new(Metrics::default()),
+        };
+        let following = feed.clone();
+        // Runs until the test process ends.
+        std::thread::spawn(move || {
+            follow(&options, &following, std::time::Duration::from_millis(200))
+        });
+        view_until(&feed, |view| {
+            view.index.as_deref().is_some_and(|index| {
+                index.is_listed() && index.unavailable().contains_key("NetworkPolicy")
+            })
+        });
+        assert!(feed.current.load().index.as_deref().unwrap().is_empty());
+        api.grant("networkpolicies");
+        view_until(&feed, |view| {
+            view.index
+                .as_deref()
+                .is_some_and(|index| index.unavailable().is_empty() && index.len() == 1)
+        });
+    }
+
+    #[test]
+    fn unreadable_namespaces_keep_the_labels_read_before() {
+        let feed = ClusterFeed {
+            current: Arc::new(arc_swap::ArcSwap::from_pointee(ClusterView::default())),
+            metrics: Arc::new(Metrics::default()),
+        };
+        feed.update(|index| {
+            index.apply(&json!({"apiVersion": "v1", "kind": "Namespace",
+                "metadata": {"name": "legacy", "labels": {"palisade.dev/warn": "true"}}}));
+            index.mark_listed();
+        });
+        feed.update(|index| {
+            index.replace("Namespace", None, &[]);
+            index.set_unavailable("Namespace", "list namespaces forbidden");
+        });
+        let view = feed.current.load();
+        assert_eq!(view.namespace_modes.get("legacy"), Some(&Mode::Warn));
+        let index = view.index.as_deref().unwrap();
+        assert!(index.unavailable().contains_key("Namespace"));
     }
 }

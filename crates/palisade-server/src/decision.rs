@@ -18,18 +18,18 @@ const MAX_WARNING_CHARS: usize = 256;
 
 /// Rules whose verdict depends on objects other than the one under review (the namespace's
 /// NetworkPolicies, the workloads a policy selects, the Roles a binding names, the
-/// permissions of a workload's service account). The server has no view of the cluster, so
-/// at admission they would report what is merely unseen: their findings are dropped.
-pub const NEEDS_CLUSTER_VIEW: &[&str] = &[
-    "NET001", "NET002", "NET003", "NET007", "NET008", "NET009", "RBAC014", "RBAC015",
-];
+/// permissions of a workload's service account). Without a view of the cluster they would
+/// report what is merely unseen: they run only with `--cluster`, against the server's
+/// [`palisade_engine::ClusterIndex`].
+pub const NEEDS_CLUSTER_VIEW: &[&str] = palisade_engine::CLUSTER_CONTEXT_RULES;
 
-/// The rules `/validate` applies: the rules that judge one Kubernetes object, without those
-/// that need the rest of the cluster ([`NEEDS_CLUSTER_VIEW`]).
-pub fn admission_rules() -> Vec<&'static palisade_core::RuleMeta> {
+/// The rules `/validate` applies: the rules that judge one Kubernetes object, and with a
+/// view of the cluster (`with_cluster`) those that need the rest of it
+/// ([`NEEDS_CLUSTER_VIEW`]).
+pub fn admission_rules(with_cluster: bool) -> Vec<&'static palisade_core::RuleMeta> {
     palisade_engine::object_rules()
         .into_iter()
-        .filter(|r| !NEEDS_CLUSTER_VIEW.contains(&r.id))
+        .filter(|r| with_cluster || !NEEDS_CLUSTER_VIEW.contains(&r.id))
         .collect()
 }
 
@@ -66,6 +66,9 @@ pub struct Decision {
     pub blocking: Vec<String>,
     /// Rule ids of the findings returned as warnings.
     pub warning_rules: Vec<String>,
+    /// Context rules that could judge the object but were not evaluated, because the
+    /// server's view of the cluster lacks the kinds they read.
+    pub not_evaluated: Vec<String>,
 }
 
 /// `RULE field: message`, or `RULE: message` when the finding has no field path.
@@ -165,6 +168,7 @@ pub fn judge(
         basis,
         blocking: Vec::new(),
         warning_rules: Vec::new(),
+        not_evaluated: Vec::new(),
     };
     if matches!(request.operation, Operation::Delete | Operation::Connect) {
         return allow(Basis::Operation);
@@ -216,12 +220,28 @@ pub fn judge(
         Some(policies) => judge_policies(&policies.0, request, &object, &scan),
         None => (Vec::new(), Vec::new()),
     };
+    // The context rules, against the cluster as it would be with this object admitted.
+    let index = cluster.index.as_deref();
+    let context = index.map(|index| engine.judge_in_cluster(index, &object));
+    let context_findings = context
+        .as_ref()
+        .map_or(&[][..], |c| c.report.findings.as_slice());
+    let not_evaluated: Vec<String> = context
+        .as_ref()
+        .map(|c| c.not_evaluated.iter().map(|r| r.to_string()).collect())
+        .unwrap_or_default();
     let mut blocking = Vec::new();
     let mut warnings = Vec::new();
-    for finding in scan.report.findings.iter().chain(&policy_findings) {
-        if NEEDS_CLUSTER_VIEW.contains(&finding.rule_id.as_ref())
-            || (is_secret && finding.practice == palisade_core::Practice::Sec)
-        {
+    let single_object = scan
+        .report
+        .findings
+        .iter()
+        .filter(|f| !NEEDS_CLUSTER_VIEW.contains(&f.rule_id.as_ref()));
+    for finding in single_object
+        .chain(context_findings)
+        .chain(&policy_findings)
+    {
+        if is_secret && finding.practice == palisade_core::Practice::Sec {
             continue;
         }
         if settings
@@ -247,10 +267,13 @@ pub fn judge(
     if settings.allow_existing && !blocking.is_empty() && request.operation == Operation::Update {
         if let Some(old) = request.old_object.as_ref().filter(|o| !o.is_null()) {
             let before = engine.scan_objects(std::slice::from_ref(old));
+            let before_context = index.map(|index| engine.judge_in_cluster(index, old));
             let existing: std::collections::BTreeSet<&str> = before
                 .report
                 .findings
                 .iter()
+                .filter(|f| !NEEDS_CLUSTER_VIEW.contains(&f.rule_id.as_ref()))
+                .chain(before_context.iter().flat_map(|c| &c.report.findings))
                 .filter(|f| f.severity >= settings.block_at)
                 .map(|f| f.rule_id.as_ref())
                 .collect();
@@ -286,6 +309,9 @@ pub fn judge(
     }
     if mode != Mode::Enforce {
         audit_annotations.insert("mode".to_string(), mode.as_str().to_string());
+    }
+    if !not_evaluated.is_empty() {
+        audit_annotations.insert("not-evaluated".to_string(), not_evaluated.join(","));
     }
     let blocking_rules = rule_ids(&blocking);
     let warning_rules = rule_ids(&warnings);
@@ -332,5 +358,86 @@ pub fn judge(
         basis: Basis::Scanned,
         blocking: blocking_rules,
         warning_rules,
+        not_evaluated,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn deployment(account: &str) -> serde_json::Value {
+        json!({"apiVersion": "apps/v1", "kind": "Deployment",
+               "metadata": {"name": "runner", "namespace": "ci"},
+               "spec": {"selector": {"matchLabels": {"app": "runner"}},
+                        "template": {"metadata": {"labels": {"app": "runner"}},
+                                     "spec": {"serviceAccountName": account,
+                                              "containers": [{"name": "app", "image": "nginx:1.27"}]}}}})
+    }
+
+    fn update(old: serde_json::Value, new: serde_json::Value) -> AdmissionRequest {
+        let body = json!({"apiVersion": "admission.k8s.io/v1", "kind": "AdmissionReview",
+            "request": {"uid": "u1", "kind": {"group": "apps", "version": "v1", "kind": "Deployment"},
+                        "resource": {"group": "apps", "version": "v1", "resource": "deployments"},
+                        "namespace": "ci", "operation": "UPDATE",
+                        "userInfo": {"username": "jane"},
+                        "object": new, "oldObject": old}});
+        crate::review::parse(body.to_string().as_bytes()).unwrap()
+    }
+
+    #[test]
+    fn allow_existing_weighs_the_context_findings_of_the_old_object_too() {
+        let engine = Engine::new(crate::engine_settings(palisade_core::Config::default())).unwrap();
+        let settings = WebhookSettings {
+            allow_existing: true,
+            // Only the context rule decides here.
+            block_at: palisade_core::Severity::High,
+            exempt_rules: engine
+                .scan_objects(&[deployment("deployer")])
+                .report
+                .findings
+                .iter()
+                .map(|f| f.rule_id.to_string())
+                .filter(|id| id != "RBAC014")
+                .collect(),
+            ..WebhookSettings::default()
+        };
+        let mut index = palisade_engine::ClusterIndex::default();
+        index.apply(&json!({"apiVersion": "rbac.authorization.k8s.io/v1", "kind": "ClusterRoleBinding",
+            "metadata": {"name": "deployer-admin"},
+            "roleRef": {"apiGroup": "rbac.authorization.k8s.io", "kind": "ClusterRole", "name": "cluster-admin"},
+            "subjects": [{"kind": "ServiceAccount", "name": "deployer", "namespace": "ci"}]}));
+        index.mark_listed();
+        let cluster = ClusterView::of(index);
+        // The old Deployment already ran as the powerful account: kept as a warning.
+        let kept = judge(
+            &engine,
+            &settings,
+            &cluster,
+            &update(deployment("deployer"), deployment("deployer")),
+        );
+        assert!(kept.response.allowed, "{:?}", kept.response);
+        assert_eq!(
+            kept.response.audit_annotations["allowed-existing"],
+            "RBAC014"
+        );
+        // Moving to it is new: denied.
+        let moved = judge(
+            &engine,
+            &settings,
+            &cluster,
+            &update(deployment("builder"), deployment("deployer")),
+        );
+        assert!(!moved.response.allowed);
+        assert_eq!(moved.blocking, ["RBAC014"]);
+        // Without a view, the rule is not applied at all.
+        let blind = judge(
+            &engine,
+            &settings,
+            &ClusterView::default(),
+            &update(deployment("builder"), deployment("deployer")),
+        );
+        assert!(blind.response.allowed && blind.not_evaluated.is_empty());
     }
 }

@@ -18,10 +18,11 @@
 //!
 //! It is not a scanner (rules and the scan are `palisade-engine`'s), not a command line
 //! (`palisade serve` in `palisade-cli` builds the engine and calls [`start`]), and it
-//! changes nothing the user set. Its view of the cluster is the Namespaces' mode labels
-//! only ([`cluster`], with `palisade serve --cluster`): rules that need other objects (RBAC
-//! paths, NetworkPolicy coverage, listed in [`NEEDS_CLUSTER_VIEW`]) are not applied at
-//! admission.
+//! changes nothing the user set. With a view of the cluster ([`cluster`], `palisade serve
+//! --cluster`) it also applies the rules that need other objects (NetworkPolicy coverage,
+//! service-account permissions, bindings to missing roles: [`NEEDS_CLUSTER_VIEW`]) to the
+//! object as the cluster would hold it once admitted, and takes each namespace's mode from
+//! its labels; without one those rules are not applied at admission.
 //!
 //! The configuration ([`reload`]), the certificate and the cluster view are reloaded while
 //! it serves; a request in flight finishes with the ones it started with.
@@ -41,7 +42,7 @@ pub mod review;
 mod server;
 mod tls;
 
-pub use cluster::{ClusterSource, ClusterView};
+pub use cluster::{ClusterFeed, ClusterView, VIEW_KINDS};
 pub use config::{Mode, Policies, WebhookSettings};
 pub use decision::{admission_rules, describe, judge, Basis, Decision, NEEDS_CLUSTER_VIEW};
 pub use mutation::{mutate, Mutation};
@@ -79,8 +80,6 @@ pub enum ServerError {
     },
     #[error("policies: {0}")]
     Policies(String),
-    #[error("cluster: {0}")]
-    Cluster(String),
     /// The configuration file or the engine built from it (the message names the file).
     #[error(transparent)]
     Engine(#[from] palisade_engine::EngineError),

@@ -50,9 +50,10 @@ pub struct ManifestOptions {
     pub replicas: u32,
     /// Also a MutatingWebhookConfiguration, and the server started with `--mutate`.
     pub mutating: bool,
-    /// The server started with `--cluster` (namespace modes from labels): a ClusterRole
-    /// that may list namespaces, the service account's token in the pod, and egress to the
-    /// API server.
+    /// The server started with `--cluster` (context rules and namespace modes from labels):
+    /// a ClusterRole that may list and watch what the server reads
+    /// ([`crate::cluster::VIEW_KINDS`]) and nothing else, the service account's token in the
+    /// pod, and egress to the API server.
     pub cluster_view: bool,
 }
 
@@ -294,19 +295,19 @@ pub fn manifests(options: &ManifestOptions) -> Result<String, ServerError> {
     }
     if options.cluster_view {
         args.push("--cluster");
-        // Listing the Namespaces is all the server reads: one verb on one resource.
+        // Exactly what the server lists and watches: the kinds of its view.
         docs.push(json!({
             "apiVersion": "rbac.authorization.k8s.io/v1",
             "kind": "ClusterRole",
-            "metadata": {"name": format!("{name}-namespaces"), "labels": labels},
-            "rules": [{"apiGroups": [""], "resources": ["namespaces"], "verbs": ["list"]}],
+            "metadata": {"name": format!("{name}-view"), "labels": labels},
+            "rules": view_rules(),
         }));
         docs.push(json!({
             "apiVersion": "rbac.authorization.k8s.io/v1",
             "kind": "ClusterRoleBinding",
-            "metadata": {"name": format!("{name}-namespaces"), "labels": labels},
+            "metadata": {"name": format!("{name}-view"), "labels": labels},
             "roleRef": {"apiGroup": "rbac.authorization.k8s.io", "kind": "ClusterRole",
-                        "name": format!("{name}-namespaces")},
+                        "name": format!("{name}-view")},
             "subjects": [{"kind": "ServiceAccount", "name": name, "namespace": ns}],
         }));
     }
@@ -464,6 +465,24 @@ pub fn manifests(options: &ManifestOptions) -> Result<String, ServerError> {
     Ok(out)
 }
 
+/// The rules of the view's ClusterRole: list and watch on each resource of
+/// [`crate::cluster::VIEW_KINDS`], one rule per API group.
+fn view_rules() -> Vec<Value> {
+    let mut groups: Vec<(&str, Vec<&str>)> = Vec::new();
+    for kind in palisade_cluster::kinds_named(crate::cluster::VIEW_KINDS) {
+        match groups.iter_mut().find(|(g, _)| *g == kind.group) {
+            Some((_, plurals)) => plurals.push(kind.plural),
+            None => groups.push((kind.group, vec![kind.plural])),
+        }
+    }
+    groups
+        .into_iter()
+        .map(|(group, resources)| {
+            json!({"apiGroups": [group], "resources": resources, "verbs": ["list", "watch"]})
+        })
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -572,16 +591,35 @@ mod tests {
     }
 
     #[test]
-    fn cluster_view_manifests_may_list_namespaces_and_nothing_else() {
+    fn cluster_view_manifests_may_list_and_watch_what_the_view_reads_and_nothing_else() {
         let mut options = ManifestOptions::new("palisade-system");
         options.cluster_view = true;
         options.certificates = CertSource::CertManager;
         let docs = load(&manifests(&options).unwrap());
         let role = docs.iter().find(|d| d["kind"] == "ClusterRole").unwrap();
+        let verbs = json!(["list", "watch"]);
         assert_eq!(
             role["rules"],
-            json!([{"apiGroups": [""], "resources": ["namespaces"], "verbs": ["list"]}])
+            json!([
+                {"apiGroups": [""], "resources": ["namespaces", "pods", "replicationcontrollers",
+                                                  "services", "serviceaccounts"], "verbs": verbs},
+                {"apiGroups": ["apps"], "resources": ["deployments", "daemonsets", "statefulsets",
+                                                      "replicasets"], "verbs": verbs},
+                {"apiGroups": ["batch"], "resources": ["jobs", "cronjobs"], "verbs": verbs},
+                {"apiGroups": ["networking.k8s.io"], "resources": ["networkpolicies", "ingresses"],
+                 "verbs": verbs},
+                {"apiGroups": ["rbac.authorization.k8s.io"], "resources": ["roles", "rolebindings",
+                 "clusterroles", "clusterrolebindings"], "verbs": verbs},
+            ])
         );
+        // Every kind of the view is granted, and no Secret or ConfigMap is.
+        let granted: usize = role["rules"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|r| r["resources"].as_array().unwrap().len())
+            .sum();
+        assert_eq!(granted, crate::cluster::VIEW_KINDS.len());
         let binding = docs
             .iter()
             .find(|d| d["kind"] == "ClusterRoleBinding")

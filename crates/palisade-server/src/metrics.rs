@@ -42,6 +42,11 @@ pub struct FindingLabels {
 }
 
 #[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
+pub struct RuleLabels {
+    pub rule: String,
+}
+
+#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
 pub struct MutationLabels {
     pub namespace: String,
     /// The default set: `seccomp_profile`, `allow_privilege_escalation`,
@@ -94,6 +99,7 @@ pub struct Metrics {
     pub mutations: Family<MutationLabels, Counter>,
     pub errors: Family<ErrorLabels, Counter>,
     pub reloads: Family<ReloadLabels, Counter>,
+    pub not_evaluated: Family<RuleLabels, Counter>,
 }
 
 impl Default for Metrics {
@@ -107,6 +113,7 @@ impl Default for Metrics {
         let mutations = Family::<MutationLabels, Counter>::default();
         let errors = Family::<ErrorLabels, Counter>::default();
         let reloads = Family::<ReloadLabels, Counter>::default();
+        let not_evaluated = Family::<RuleLabels, Counter>::default();
         let mut registry = Registry::with_prefix("palisade_webhook");
         registry.register(
             "requests",
@@ -143,6 +150,11 @@ impl Default for Metrics {
             "Reloads of the configuration, the certificate and the cluster view, by outcome (a failed one keeps the previous in service)",
             reloads.clone(),
         );
+        registry.register(
+            "rules_not_evaluated",
+            "Decisions in which a context rule could have judged the object but was not evaluated, because the cluster view lacks the kinds it reads, by rule",
+            not_evaluated.clone(),
+        );
         Metrics {
             registry,
             requests,
@@ -152,6 +164,7 @@ impl Default for Metrics {
             mutations,
             errors,
             reloads,
+            not_evaluated,
         }
     }
 }

@@ -19,11 +19,12 @@ use hyper_util::rt::{TokioIo, TokioTimer};
 use palisade_engine::Engine;
 use tokio::sync::{oneshot, Semaphore};
 
-use crate::cluster::{ClusterSource, ClusterView};
+use crate::cluster::{ClusterFeed, ClusterView};
 use crate::config::WebhookSettings;
 use crate::decision::{judge, Basis};
 use crate::metrics::{
     DecisionLabels, ErrorKind, FindingLabels, Metrics, MutationLabels, PathLabels, RequestLabels,
+    RuleLabels,
 };
 use crate::mutation::mutate as plan_mutation;
 use crate::reload::{ConfigReload, Judge};
@@ -63,8 +64,9 @@ pub struct ServerOptions {
     pub stop_on_signals: bool,
     /// Reload the engine and settings when the configuration files change (`None`: never).
     pub config_reload: Option<ConfigReload>,
-    /// Read the Namespaces' mode labels from the cluster (`None`: config modes only).
-    pub cluster: Option<ClusterSource>,
+    /// Keep a view of the cluster, fed through [`Running::cluster_feed`]: the context rules
+    /// and the Namespaces' mode labels (false: config modes only, context rules skipped).
+    pub cluster: bool,
 }
 
 impl ServerOptions {
@@ -80,7 +82,7 @@ impl ServerOptions {
             stop_on_signals: true,
             client_timeout: CLIENT_TIMEOUT,
             config_reload: None,
-            cluster: None,
+            cluster: false,
         }
     }
 }
@@ -88,9 +90,9 @@ impl ServerOptions {
 struct AppState {
     /// The engine and settings of the configuration in service, replaced on reload.
     judge: Arc<ArcSwap<Judge>>,
-    /// The Namespaces' mode labels, refreshed with `--cluster`.
+    /// The cluster's objects and the Namespaces' mode labels, with `--cluster`.
     cluster: Arc<ArcSwap<ClusterView>>,
-    metrics: Metrics,
+    metrics: Arc<Metrics>,
     max_body_bytes: usize,
     log_decisions: bool,
 }
@@ -98,6 +100,7 @@ struct AppState {
 /// A server running on its own threads.
 pub struct Running {
     addr: SocketAddr,
+    cluster_feed: Option<ClusterFeed>,
     stop: Option<oneshot::Sender<()>>,
     thread: Option<std::thread::JoinHandle<Result<(), ServerError>>>,
 }
@@ -106,6 +109,12 @@ impl Running {
     /// The address it listens on (the real port when started on port 0).
     pub fn local_addr(&self) -> SocketAddr {
         self.addr
+    }
+
+    /// Where the front-end writes what it reads of the cluster, when the server was started
+    /// with a cluster view ([`ServerOptions::cluster`]).
+    pub fn cluster_feed(&self) -> Option<ClusterFeed> {
+        self.cluster_feed.clone()
     }
 
     /// Blocks until the server stops: on SIGINT or SIGTERM, after draining connections.
@@ -166,8 +175,13 @@ pub fn start(engine: Engine, options: ServerOptions) -> Result<Running, ServerEr
             engine,
             settings: options.settings.clone(),
         })),
-        cluster: Arc::new(ArcSwap::from_pointee(ClusterView::default())),
-        metrics: Metrics::default(),
+        // With a view, an empty index: the context rules are not evaluated until the first
+        // listing lands.
+        cluster: Arc::new(ArcSwap::from_pointee(ClusterView {
+            index: options.cluster.then(Default::default),
+            ..ClusterView::default()
+        })),
+        metrics: Arc::new(Metrics::default()),
         max_body_bytes: options.max_body_bytes,
         log_decisions: options.log_decisions,
     });
@@ -176,7 +190,10 @@ pub fn start(engine: Engine, options: ServerOptions) -> Result<Running, ServerEr
     let signals = options.stop_on_signals;
     let client_timeout = options.client_timeout;
     let config_reload = options.config_reload.clone();
-    let cluster_source = options.cluster.clone();
+    let cluster_feed = options.cluster.then(|| ClusterFeed {
+        current: state.cluster.clone(),
+        metrics: state.metrics.clone(),
+    });
     let thread = std::thread::Builder::new()
         .name("palisade-serve".into())
         .spawn(move || {
@@ -201,14 +218,6 @@ pub fn start(engine: Engine, options: ServerOptions) -> Result<Running, ServerEr
                         move |ok| reported.metrics.reload("config", ok),
                     ))
                 });
-                let cluster_watcher = cluster_source.map(|source| {
-                    let reported = state.clone();
-                    tokio::spawn(crate::cluster::watch(
-                        source,
-                        state.cluster.clone(),
-                        move |ok| reported.metrics.reload("cluster", ok),
-                    ))
-                });
                 let result = serve(
                     listener,
                     tls_config,
@@ -218,11 +227,7 @@ pub fn start(engine: Engine, options: ServerOptions) -> Result<Running, ServerEr
                     client_timeout,
                 )
                 .await;
-                for w in watcher
-                    .into_iter()
-                    .chain(config_watcher)
-                    .chain(cluster_watcher)
-                {
+                for w in watcher.into_iter().chain(config_watcher) {
                     w.abort();
                 }
                 result
@@ -231,6 +236,7 @@ pub fn start(engine: Engine, options: ServerOptions) -> Result<Running, ServerEr
         .map_err(ServerError::Runtime)?;
     Ok(Running {
         addr,
+        cluster_feed,
         stop: Some(stop_tx),
         thread: Some(thread),
     })
@@ -558,6 +564,13 @@ async fn validate(
                     .inc();
             }
         }
+        for rule in &decision.not_evaluated {
+            state
+                .metrics
+                .not_evaluated
+                .get_or_create(&RuleLabels { rule: rule.clone() })
+                .inc();
+        }
     }
     if state.log_decisions {
         let name = object_name(&request);
@@ -574,6 +587,12 @@ async fn validate(
         event.insert("basis".into(), decision.basis.as_str().into());
         event.insert("denied_by".into(), decision.blocking.clone().into());
         event.insert("warned_by".into(), decision.warning_rules.clone().into());
+        if !decision.not_evaluated.is_empty() {
+            event.insert(
+                "not_evaluated".into(),
+                decision.not_evaluated.clone().into(),
+            );
+        }
         event.insert(
             "latency_ms".into(),
             ((started.elapsed().as_secs_f64() * 1e6).round() / 1e3).into(),

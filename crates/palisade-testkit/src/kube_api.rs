@@ -107,6 +107,8 @@ struct Store {
 
 struct State {
     behaviour: Behaviour,
+    /// Plurals of `behaviour.forbidden` allowed since the start ([`ApiServer::grant`]).
+    granted: Mutex<BTreeSet<String>>,
     seen: Arc<Mutex<Vec<Seen>>>,
     expired: Mutex<BTreeSet<String>>,
     store: Mutex<Store>,
@@ -231,6 +233,7 @@ impl ApiServer {
         let (latest, _) = tokio::sync::watch::channel(store.version);
         let state = Arc::new(State {
             behaviour,
+            granted: Mutex::new(BTreeSet::new()),
             seen: seen.clone(),
             expired: Mutex::new(BTreeSet::new()),
             store: Mutex::new(store),
@@ -277,6 +280,16 @@ impl ApiServer {
             store.version
         };
         self.state.latest.send_replace(version);
+    }
+
+    /// Lets the credentials list and watch `plural` from now on, as a Role granted while a
+    /// client runs would (it was in [`Behaviour::forbidden`]).
+    pub fn grant(&self, plural: &str) {
+        self.state
+            .granted
+            .lock()
+            .unwrap()
+            .insert(plural.to_string());
     }
 
     /// Deletes an object; watches see DELETED. Whether it existed.
@@ -530,7 +543,9 @@ async fn respond(state: Arc<State>, request: Request<hyper::body::Incoming>) -> 
         return not_found();
     }
     let watching = matches!(query.get("watch").map(String::as_str), Some("1" | "true"));
-    if b.forbidden.contains(&plural) || (watching && b.unwatchable.contains(&plural)) {
+    let forbidden =
+        b.forbidden.contains(&plural) && !state.granted.lock().unwrap().contains(&plural);
+    if forbidden || (watching && b.unwatchable.contains(&plural)) {
         let group = target.api_version.split_once('/').map_or("", |(g, _)| g);
         // As the API server words it: `clusterroles.rbac.authorization.k8s.io is forbidden`.
         let qualified = if group.is_empty() {
