@@ -188,6 +188,18 @@ pub fn scan_config_value(key: &str, value: &str) -> Vec<Match> {
     Vec::new()
 }
 
+/// Scans a file stored base64-encoded (a ConfigMap's `binaryData` value, folded or not):
+/// the secrets the engine finds in the decoded text under the file name `name`, each with
+/// its own preview and fingerprint (the same as if the file were stored in clear) and its
+/// line in the decoded text. Nothing when the value does not decode to text.
+pub fn scan_base64_file(name: &str, value: &str) -> Vec<Match> {
+    let compact: String = value.chars().filter(|c| !c.is_whitespace()).collect();
+    match base64_text(&compact) {
+        Some(text) => builtin_scanner().scan_bytes(name, text.as_bytes()),
+        None => Vec::new(),
+    }
+}
+
 /// The text a base64 value encodes, when it encodes printable text (a sentence, a
 /// `key=value` file) rather than random bytes.
 fn base64_text(token: &str) -> Option<String> {
@@ -199,6 +211,27 @@ fn base64_text(token: &str) -> Option<String> {
     text.chars()
         .all(|c| !c.is_control() || c.is_whitespace())
         .then_some(text)
+}
+
+#[cfg(test)]
+mod base64_file_tests {
+    use super::scan_base64_file;
+
+    #[test]
+    fn a_folded_base64_file_is_decoded_and_binary_or_harmless_files_give_nothing() {
+        // "user = ci\ntoken = ghp_R8kq...2wQ\n", base64 folded over two lines as YAML
+        // block scalars store it.
+        let folded =
+            "dXNlciA9IGNpCnRva2VuID0gZ2hwX1I4a3EyWmxX\nN2JONHhUMXZZYzlkRTNmSDZqTTBwUzV1QTJ3UQo=\n";
+        let found = scan_base64_file(".netrc", folded);
+        assert_eq!(found.len(), 1, "{found:?}");
+        assert_eq!(found[0].line, 2);
+        assert!(!found[0].preview.contains("R8kq2ZlW7bN4"));
+        // "log.level=info\n", and eight bytes of a PNG header.
+        assert!(scan_base64_file("logging.properties", "bG9nLmxldmVsPWluZm8K").is_empty());
+        assert!(scan_base64_file("logo.png", "iVBORwABAvo=").is_empty());
+        assert!(scan_base64_file("x", "not base64 at all!").is_empty());
+    }
 }
 
 #[cfg(test)]

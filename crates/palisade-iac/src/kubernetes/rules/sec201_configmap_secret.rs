@@ -15,7 +15,8 @@ declare_rule! {
     /// that say so (`sha256`, `checksum`, `commit`), and values under keys that name
     /// another kind of value (`KAFKA_CLUSTER_ID`, `API_ENDPOINT`, `VAPID_PUBLIC_KEY`); nor
     /// are public keys and certificates in base64 DER or subresource integrity values
-    /// (`sha384-…`).
+    /// (`sha384-…`). Files stored in `binaryData` are decoded and scanned like embedded
+    /// files when they hold text; the finding names the line inside the decoded file.
     /// ## Why it matters
     /// ConfigMaps are not meant for secrets: they are readable by far more subjects than
     /// Secrets (RBAC often grants `configmaps get` broadly), are not encrypted at rest by
@@ -36,6 +37,7 @@ pub fn check(obj: &K8sObject, _: &ClusterContext, out: &mut Vec<Finding>) {
     if obj.kind != "ConfigMap" {
         return;
     }
+    binary_data(obj, out);
     let Some(data) = obj.root.get("data") else {
         return;
     };
@@ -64,6 +66,36 @@ pub fn check(obj: &K8sObject, _: &ClusterContext, out: &mut Vec<Finding>) {
                 format!(
                     "ConfigMap \"{}\" holds a secret in `data.{key}`: {} ({})",
                     obj.name, m.title, m.preview
+                ),
+                location,
+            );
+            finding.secret = Some(Box::new(palisade_core::SecretInfo {
+                preview: m.preview.clone(),
+                fingerprint: m.fingerprint.clone(),
+            }));
+            out.push(finding);
+        }
+    }
+}
+
+/// Files in `binaryData`, base64 as the API stores them: decoded, and scanned as the files
+/// they are when they hold text. Reported on the value, naming the line inside the file.
+fn binary_data(obj: &K8sObject, out: &mut Vec<Finding>) {
+    let Some(files) = obj.root.get("binaryData") else {
+        return;
+    };
+    for (key, value_node) in files.entries() {
+        let Some(value) = value_node.as_str() else {
+            continue;
+        };
+        for m in palisade_secrets::scan_base64_file(key, value) {
+            let mut location = obj.location(value_node);
+            location.column = None;
+            let mut finding = Finding::new(
+                &RULE,
+                format!(
+                    "ConfigMap \"{}\" holds a secret in `binaryData.{key}` (line {} of the decoded file): {} ({})",
+                    obj.name, m.line, m.title, m.preview
                 ),
                 location,
             );
