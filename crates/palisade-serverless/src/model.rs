@@ -285,6 +285,8 @@ pub struct Role {
     pub statements: Vec<PolicyStatement>,
     /// Managed policy ARNs or names attached to the role.
     pub managed_policies: Vec<Spanned<String>>,
+    /// The role's permissions boundary, when it has one.
+    pub boundary: Option<Boundary>,
 }
 
 impl Role {
@@ -295,8 +297,20 @@ impl Role {
             pos,
             statements: Vec::new(),
             managed_policies: Vec::new(),
+            boundary: None,
         }
     }
+}
+
+/// A permissions boundary: the managed policy that caps what a role's policies can grant
+/// (see [`crate::boundary`]).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Boundary {
+    /// The boundary policy's ARN or template name, where the role names it.
+    pub policy: Spanned<String>,
+    /// The boundary policy's statements; `None` when its document is not known (an ARN of
+    /// a policy outside the template), and then it caps nothing the rules can see.
+    pub statements: Option<Vec<PolicyStatement>>,
 }
 
 /// Kind of HTTP endpoint.

@@ -120,6 +120,35 @@ fn findings_of_the_cloudformation_fixture() {
     insta::assert_snapshot!(lines.join("\n"));
 }
 
+/// Roles with permissions boundaries: capped grants are low and name what passes, blocked
+/// ones are not reported, an unknown boundary caps nothing.
+#[test]
+fn findings_of_roles_with_permissions_boundaries() {
+    let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/boundaries");
+    let mut names: Vec<_> = std::fs::read_dir(dir)
+        .unwrap()
+        .flatten()
+        .map(|e| e.file_name().to_string_lossy().to_string())
+        .collect();
+    names.sort();
+    let mut lines = Vec::new();
+    for name in names {
+        let text = std::fs::read_to_string(Path::new(dir).join(&name)).unwrap();
+        let scan = scan_template(&name, &text, &settings());
+        for f in &scan.findings {
+            lines.push(format!(
+                "{}:{} {} {} — {}",
+                f.location.path,
+                f.location.line.unwrap(),
+                f.rule_id,
+                f.severity,
+                f.message
+            ));
+        }
+    }
+    insta::assert_snapshot!(lines.join("\n"));
+}
+
 #[test]
 fn findings_of_policies_named_by_roles() {
     let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/named-policies");
