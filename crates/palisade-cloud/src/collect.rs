@@ -9,6 +9,7 @@ use std::sync::{Arc, Mutex};
 use aws_config::retry::RetryConfig;
 use aws_config::timeout::TimeoutConfig;
 use aws_config::{BehaviorVersion, Region, SdkConfig};
+use aws_smithy_async::future::pagination_stream::PaginationStream;
 use aws_smithy_runtime_api::client::result::SdkError;
 use aws_smithy_runtime_api::http::Response as HttpResponse;
 use aws_smithy_types::error::metadata::ProvideErrorMetadata;
@@ -179,6 +180,74 @@ impl Tally {
     }
 }
 
+impl Tally {
+    /// Every page of an SDK paginator, counted. On a failure the pages read so far come back
+    /// with `false` and the error is kept; "not found" ends the listing quietly.
+    async fn pages<T, E>(
+        &self,
+        action: &str,
+        region: &str,
+        subject: Option<&str>,
+        mut stream: PaginationStream<Result<T, SdkError<E, HttpResponse>>>,
+    ) -> (Vec<T>, bool)
+    where
+        E: ProvideErrorMetadata + std::error::Error + 'static,
+    {
+        let mut out = Vec::new();
+        while let Some(page) = stream.next().await {
+            self.count();
+            match page {
+                Ok(p) => out.push(p),
+                Err(e) if is_not_found(&e) => break,
+                Err(e) => {
+                    self.fail(action, region, subject, &e);
+                    return (out, false);
+                }
+            }
+        }
+        (out, true)
+    }
+
+    /// Every page of a call paged by hand with `NextToken` (API Gateway v2 has no SDK
+    /// paginators). A token seen before ends the listing: a response cannot loop the scan.
+    async fn token_pages<T, E, F, Fut>(
+        &self,
+        action: &str,
+        region: &str,
+        subject: Option<&str>,
+        mut call: F,
+        next_token: fn(&T) -> Option<&str>,
+    ) -> (Vec<T>, bool)
+    where
+        E: ProvideErrorMetadata + std::error::Error + 'static,
+        F: FnMut(Option<String>) -> Fut,
+        Fut: std::future::Future<Output = Result<T, SdkError<E, HttpResponse>>>,
+    {
+        let mut out = Vec::new();
+        let mut seen = BTreeSet::new();
+        let mut token: Option<String> = None;
+        loop {
+            self.count();
+            let page = match call(token.take()).await {
+                Ok(p) => p,
+                Err(e) if is_not_found(&e) => return (out, true),
+                Err(e) => {
+                    self.fail(action, region, subject, &e);
+                    return (out, false);
+                }
+            };
+            token = next_token(&page)
+                .filter(|t| !t.is_empty())
+                .map(str::to_string);
+            out.push(page);
+            match &token {
+                Some(t) if seen.insert(t.clone()) => {}
+                _ => return (out, true),
+            }
+        }
+    }
+}
+
 /// The HTTPS client of every service: hyper on rustls with ring (no aws-lc build).
 fn http_client() -> aws_smithy_runtime_api::client::http::SharedHttpClient {
     use aws_smithy_http_client::tls;
@@ -314,21 +383,19 @@ async fn scan_region(
         region: region.clone(),
         ..RegionData::default()
     };
-    let mut pages = lambda.list_functions().into_paginator().send();
-    let mut listed = true;
-    while let Some(page) = pages.next().await {
-        tally.count();
-        match page {
-            Ok(p) => data
-                .functions
-                .extend(p.functions().iter().map(function_data)),
-            Err(e) => {
-                tally.fail("lambda:ListFunctions", &region, None, &e);
-                listed = false;
-                break;
-            }
-        }
-    }
+    let (pages, listed) = tally
+        .pages(
+            "lambda:ListFunctions",
+            &region,
+            None,
+            lambda.list_functions().into_paginator().send(),
+        )
+        .await;
+    data.functions = pages
+        .iter()
+        .flat_map(|p| p.functions())
+        .map(function_data)
+        .collect();
     // A region that did not list its functions (no answer, denied, not enabled) is
     // reported once; asking its other services would only wait out more timeouts.
     if !listed {
@@ -442,36 +509,29 @@ async fn function_details(
     ) {
         f.reserved_concurrency = out.reserved_concurrent_executions();
     }
-    let mut pages = lambda
-        .list_provisioned_concurrency_configs()
-        .function_name(&name)
-        .into_paginator()
-        .send();
-    while let Some(page) = pages.next().await {
-        tally.count();
-        match page {
-            Ok(p) => {
-                let total: i32 = p
-                    .provisioned_concurrency_configs()
-                    .iter()
-                    .filter_map(|c| c.requested_provisioned_concurrent_executions())
-                    .sum();
-                if total > 0 || !p.provisioned_concurrency_configs().is_empty() {
-                    f.provisioned_concurrency =
-                        Some(f.provisioned_concurrency.unwrap_or(0) + total);
-                }
-            }
-            Err(e) if is_not_found(&e) => break,
-            Err(e) => {
-                tally.fail(
-                    "lambda:ListProvisionedConcurrencyConfigs",
-                    region,
-                    subject,
-                    &e,
-                );
-                break;
-            }
-        }
+    let (pages, _) = tally
+        .pages(
+            "lambda:ListProvisionedConcurrencyConfigs",
+            region,
+            subject,
+            lambda
+                .list_provisioned_concurrency_configs()
+                .function_name(&name)
+                .into_paginator()
+                .send(),
+        )
+        .await;
+    let configs: Vec<_> = pages
+        .iter()
+        .flat_map(|p| p.provisioned_concurrency_configs())
+        .collect();
+    if !configs.is_empty() {
+        f.provisioned_concurrency = Some(
+            configs
+                .iter()
+                .filter_map(|c| c.requested_provisioned_concurrent_executions())
+                .fold(0i32, i32::saturating_add),
+        );
     }
     if let Some(out) = tally.single(
         "lambda:GetPolicy",
@@ -546,35 +606,33 @@ async fn event_source_mappings(
     region: &str,
     tally: &Tally,
 ) -> Vec<MappingData> {
-    let mut out = Vec::new();
-    let mut pages = lambda.list_event_source_mappings().into_paginator().send();
-    while let Some(page) = pages.next().await {
-        tally.count();
-        match page {
-            Ok(p) => out.extend(p.event_source_mappings().iter().map(|m| {
-                MappingData {
-                    arn: m
-                        .event_source_mapping_arn()
-                        .or(m.uuid())
-                        .unwrap_or_default()
-                        .to_string(),
-                    function_arn: m.function_arn().unwrap_or_default().to_string(),
-                    source_arn: m.event_source_arn().unwrap_or_default().to_string(),
-                    on_failure: m
-                        .destination_config()
-                        .and_then(|d| d.on_failure())
-                        .and_then(|o| o.destination())
-                        .filter(|d| !d.is_empty())
-                        .map(str::to_string),
-                }
-            })),
-            Err(e) => {
-                tally.fail("lambda:ListEventSourceMappings", region, None, &e);
-                break;
-            }
-        }
-    }
-    out
+    let (pages, _) = tally
+        .pages(
+            "lambda:ListEventSourceMappings",
+            region,
+            None,
+            lambda.list_event_source_mappings().into_paginator().send(),
+        )
+        .await;
+    pages
+        .iter()
+        .flat_map(|p| p.event_source_mappings())
+        .map(|m| MappingData {
+            arn: m
+                .event_source_mapping_arn()
+                .or(m.uuid())
+                .unwrap_or_default()
+                .to_string(),
+            function_arn: m.function_arn().unwrap_or_default().to_string(),
+            source_arn: m.event_source_arn().unwrap_or_default().to_string(),
+            on_failure: m
+                .destination_config()
+                .and_then(|d| d.on_failure())
+                .and_then(|o| o.destination())
+                .filter(|d| !d.is_empty())
+                .map(str::to_string),
+        })
+        .collect()
 }
 
 async fn log_groups(
@@ -582,30 +640,25 @@ async fn log_groups(
     region: &str,
     tally: &Tally,
 ) -> BTreeMap<String, (String, Option<i32>)> {
+    let (pages, _) = tally
+        .pages(
+            "logs:DescribeLogGroups",
+            region,
+            None,
+            logs.describe_log_groups()
+                .log_group_name_prefix("/aws/lambda/")
+                .into_paginator()
+                .send(),
+        )
+        .await;
     let mut out = BTreeMap::new();
-    let mut pages = logs
-        .describe_log_groups()
-        .log_group_name_prefix("/aws/lambda/")
-        .into_paginator()
-        .send();
-    while let Some(page) = pages.next().await {
-        tally.count();
-        match page {
-            Ok(p) => {
-                for g in p.log_groups() {
-                    let name = g.log_group_name().unwrap_or_default().to_string();
-                    let arn = g
-                        .arn()
-                        .map(|a| a.trim_end_matches(":*").to_string())
-                        .unwrap_or_else(|| format!("log-group:{name}"));
-                    out.insert(name, (arn, g.retention_in_days()));
-                }
-            }
-            Err(e) => {
-                tally.fail("logs:DescribeLogGroups", region, None, &e);
-                break;
-            }
-        }
+    for g in pages.iter().flat_map(|p| p.log_groups()) {
+        let name = g.log_group_name().unwrap_or_default().to_string();
+        let arn = g
+            .arn()
+            .map(|a| a.trim_end_matches(":*").to_string())
+            .unwrap_or_else(|| format!("log-group:{name}"));
+        out.insert(name, (arn, g.retention_in_days()));
     }
     out
 }
@@ -616,62 +669,62 @@ async fn rest_apis(
     tally: &Tally,
 ) -> (Vec<RouteData>, Vec<StageData>) {
     let (mut routes, mut stages) = (Vec::new(), Vec::new());
-    let mut apis = Vec::new();
-    let mut pages = apigw.get_rest_apis().into_paginator().send();
-    while let Some(page) = pages.next().await {
-        tally.count();
-        match page {
-            Ok(p) => apis.extend(p.items().iter().filter_map(|a| a.id().map(str::to_string))),
-            Err(e) => {
-                tally.fail("apigateway:GET", region, Some("GetRestApis"), &e);
-                return (routes, stages);
-            }
-        }
+    let (pages, listed) = tally
+        .pages(
+            "apigateway:GET",
+            region,
+            Some("GetRestApis"),
+            apigw.get_rest_apis().into_paginator().send(),
+        )
+        .await;
+    if !listed {
+        return (routes, stages);
     }
+    let apis: Vec<String> = pages
+        .iter()
+        .flat_map(|p| p.items())
+        .filter_map(|a| a.id().map(str::to_string))
+        .collect();
     for api in apis {
         let api_arn = format!("arn:aws:apigateway:{region}::/restapis/{api}");
-        let mut pages = apigw
-            .get_resources()
-            .rest_api_id(&api)
-            .embed("methods")
-            .into_paginator()
-            .send();
-        while let Some(page) = pages.next().await {
-            tally.count();
-            match page {
-                Ok(p) => {
-                    for r in p.items() {
-                        let path = r.path().unwrap_or("/");
-                        let Some(methods) = r.resource_methods() else {
-                            continue;
-                        };
-                        let mut methods: Vec<_> = methods.iter().collect();
-                        methods.sort_by(|a, b| a.0.cmp(b.0));
-                        for (verb, m) in methods {
-                            if verb.eq_ignore_ascii_case("OPTIONS") {
-                                continue;
-                            }
-                            routes.push(RouteData {
-                                kind: ApiKind::Rest,
-                                arn: format!(
-                                    "{api_arn}/resources/{}/methods/{verb}",
-                                    r.id().unwrap_or_default()
-                                ),
-                                route: format!("{verb} {path}"),
-                                authorization: m.authorization_type().unwrap_or("NONE").to_string(),
-                                api_key_required: m.api_key_required().unwrap_or(false),
-                                integration_uri: m
-                                    .method_integration()
-                                    .and_then(|i| i.uri())
-                                    .map(str::to_string),
-                            });
-                        }
-                    }
+        let (pages, _) = tally
+            .pages(
+                "apigateway:GET",
+                region,
+                Some("GetResources"),
+                apigw
+                    .get_resources()
+                    .rest_api_id(&api)
+                    .embed("methods")
+                    .into_paginator()
+                    .send(),
+            )
+            .await;
+        for r in pages.iter().flat_map(|p| p.items()) {
+            let path = r.path().unwrap_or("/");
+            let Some(methods) = r.resource_methods() else {
+                continue;
+            };
+            let mut methods: Vec<_> = methods.iter().collect();
+            methods.sort_by(|a, b| a.0.cmp(b.0));
+            for (verb, m) in methods {
+                if verb.eq_ignore_ascii_case("OPTIONS") {
+                    continue;
                 }
-                Err(e) => {
-                    tally.fail("apigateway:GET", region, Some("GetResources"), &e);
-                    break;
-                }
+                routes.push(RouteData {
+                    kind: ApiKind::Rest,
+                    arn: format!(
+                        "{api_arn}/resources/{}/methods/{verb}",
+                        r.id().unwrap_or_default()
+                    ),
+                    route: format!("{verb} {path}"),
+                    authorization: m.authorization_type().unwrap_or("NONE").to_string(),
+                    api_key_required: m.api_key_required().unwrap_or(false),
+                    integration_uri: m
+                        .method_integration()
+                        .and_then(|i| i.uri())
+                        .map(str::to_string),
+                });
             }
         }
         if let Some(out) = tally.single(
@@ -701,102 +754,72 @@ async fn http_apis(
     tally: &Tally,
 ) -> (Vec<RouteData>, Vec<StageData>) {
     let (mut routes, mut stages) = (Vec::new(), Vec::new());
-    let mut apis = Vec::new();
-    let mut token: Option<String> = None;
-    loop {
-        let Some(out) = tally.single(
+    let (pages, listed) = tally
+        .token_pages(
             "apigateway:GET",
             region,
             Some("GetApis"),
-            apigw.get_apis().set_next_token(token.clone()).send().await,
-        ) else {
-            return (routes, stages);
-        };
-        apis.extend(
-            out.items()
-                .iter()
-                .filter(|a| a.protocol_type().is_none_or(|p| p.as_str() == "HTTP"))
-                .filter_map(|a| a.api_id().map(str::to_string)),
-        );
-        token = out
-            .next_token()
-            .filter(|t| !t.is_empty())
-            .map(str::to_string);
-        if token.is_none() {
-            break;
-        }
+            |token| apigw.get_apis().set_next_token(token).send(),
+            |o| o.next_token(),
+        )
+        .await;
+    if !listed {
+        return (routes, stages);
     }
+    let apis: Vec<String> = pages
+        .iter()
+        .flat_map(|p| p.items())
+        .filter(|a| a.protocol_type().is_none_or(|p| p.as_str() == "HTTP"))
+        .filter_map(|a| a.api_id().map(str::to_string))
+        .collect();
     for api in apis {
         let api_arn = format!("arn:aws:apigateway:{region}::/apis/{api}");
-        let mut integrations: BTreeMap<String, String> = BTreeMap::new();
-        let mut token: Option<String> = None;
-        loop {
-            let Some(out) = tally.single(
+        let (pages, _) = tally
+            .token_pages(
                 "apigateway:GET",
                 region,
                 Some("GetIntegrations"),
-                apigw
-                    .get_integrations()
-                    .api_id(&api)
-                    .set_next_token(token.clone())
-                    .send()
-                    .await,
-            ) else {
-                break;
-            };
-            for i in out.items() {
-                if let (Some(id), Some(uri)) = (i.integration_id(), i.integration_uri()) {
-                    integrations.insert(id.to_string(), uri.to_string());
-                }
-            }
-            token = out
-                .next_token()
-                .filter(|t| !t.is_empty())
-                .map(str::to_string);
-            if token.is_none() {
-                break;
-            }
-        }
-        let mut token: Option<String> = None;
-        loop {
-            let Some(out) = tally.single(
+                |token| {
+                    apigw
+                        .get_integrations()
+                        .api_id(&api)
+                        .set_next_token(token)
+                        .send()
+                },
+                |o| o.next_token(),
+            )
+            .await;
+        let integrations: BTreeMap<&str, &str> = pages
+            .iter()
+            .flat_map(|p| p.items())
+            .filter_map(|i| Some((i.integration_id()?, i.integration_uri()?)))
+            .collect();
+        let (pages, _) = tally
+            .token_pages(
                 "apigateway:GET",
                 region,
                 Some("GetRoutes"),
-                apigw
-                    .get_routes()
-                    .api_id(&api)
-                    .set_next_token(token.clone())
-                    .send()
-                    .await,
-            ) else {
-                break;
-            };
-            for r in out.items() {
-                let target = r
-                    .target()
-                    .and_then(|t| t.strip_prefix("integrations/"))
-                    .and_then(|id| integrations.get(id))
-                    .cloned();
-                routes.push(RouteData {
-                    kind: ApiKind::Http,
-                    arn: format!("{api_arn}/routes/{}", r.route_id().unwrap_or_default()),
-                    route: r.route_key().unwrap_or_default().to_string(),
-                    authorization: r
-                        .authorization_type()
-                        .map(|a| a.as_str().to_string())
-                        .unwrap_or_else(|| "NONE".to_string()),
-                    api_key_required: r.api_key_required().unwrap_or(false),
-                    integration_uri: target,
-                });
-            }
-            token = out
-                .next_token()
-                .filter(|t| !t.is_empty())
-                .map(str::to_string);
-            if token.is_none() {
-                break;
-            }
+                |token| apigw.get_routes().api_id(&api).set_next_token(token).send(),
+                |o| o.next_token(),
+            )
+            .await;
+        for r in pages.iter().flat_map(|p| p.items()) {
+            let target = r
+                .target()
+                .and_then(|t| t.strip_prefix("integrations/"))
+                .and_then(|id| integrations.get(id))
+                .map(|u| u.to_string());
+            routes.push(RouteData {
+                kind: ApiKind::Http,
+                arn: format!("{api_arn}/routes/{}", r.route_id().unwrap_or_default()),
+                route: r.route_key().unwrap_or_default().to_string(),
+                authorization: r
+                    .authorization_type()
+                    .map(|a| a.as_str().to_string())
+                    .unwrap_or_else(|| "NONE".to_string()),
+                api_key_required: r.api_key_required().unwrap_or(false),
+                integration_uri: target,
+            });
         }
         if let Some(out) = tally.single(
             "apigateway:GET",
@@ -854,23 +877,23 @@ async fn read_role(iam: &aws_sdk_iam::Client, tally: &Tally, arn: String) -> Rol
         ..RoleData::default()
     };
     let subject = Some(name.as_str());
-    let mut names = Vec::new();
-    let mut pages = iam
-        .list_role_policies()
-        .role_name(&name)
-        .into_paginator()
-        .send();
-    while let Some(page) = pages.next().await {
-        tally.count();
-        match page {
-            Ok(p) => names.extend(p.policy_names().iter().cloned()),
-            Err(e) => {
-                tally.fail("iam:ListRolePolicies", "global", subject, &e);
-                role.complete = false;
-                break;
-            }
-        }
-    }
+    let (pages, listed) = tally
+        .pages(
+            "iam:ListRolePolicies",
+            "global",
+            subject,
+            iam.list_role_policies()
+                .role_name(&name)
+                .into_paginator()
+                .send(),
+        )
+        .await;
+    role.complete &= listed;
+    let names: Vec<String> = pages
+        .iter()
+        .flat_map(|p| p.policy_names())
+        .cloned()
+        .collect();
     for policy in names {
         match tally.single(
             "iam:GetRolePolicy",
@@ -888,27 +911,23 @@ async fn read_role(iam: &aws_sdk_iam::Client, tally: &Tally, arn: String) -> Rol
             None => role.complete = false,
         }
     }
-    let mut attached = Vec::new();
-    let mut pages = iam
-        .list_attached_role_policies()
-        .role_name(&name)
-        .into_paginator()
-        .send();
-    while let Some(page) = pages.next().await {
-        tally.count();
-        match page {
-            Ok(p) => attached.extend(
-                p.attached_policies()
-                    .iter()
-                    .filter_map(|a| a.policy_arn().map(str::to_string)),
-            ),
-            Err(e) => {
-                tally.fail("iam:ListAttachedRolePolicies", "global", subject, &e);
-                role.complete = false;
-                break;
-            }
-        }
-    }
+    let (pages, listed) = tally
+        .pages(
+            "iam:ListAttachedRolePolicies",
+            "global",
+            subject,
+            iam.list_attached_role_policies()
+                .role_name(&name)
+                .into_paginator()
+                .send(),
+        )
+        .await;
+    role.complete &= listed;
+    let attached: Vec<String> = pages
+        .iter()
+        .flat_map(|p| p.attached_policies())
+        .filter_map(|a| a.policy_arn().map(str::to_string))
+        .collect();
     for policy_arn in attached {
         // AWS managed policies the serverless crate already knows are judged from its
         // table, as for templates; only the others are fetched.
