@@ -311,6 +311,92 @@ fn every_rule_fires_on_live_functions_and_stays_quiet_on_good_ones() {
 }
 
 #[test]
+fn permissions_boundaries_cap_grants_and_idle_roles_are_reported() {
+    let Some(moto) = start_moto() else { return };
+    let seeded = moto.seed("roles");
+    assert!(
+        seeded["busy_last_used"].is_string(),
+        "moto recorded the assumed role's use: {seeded}"
+    );
+    let out = cloud(&moto.endpoint, &["--format", "json"]);
+    assert_eq!(out.status.code(), Some(1), "{}", common::stderr(&out));
+    let report = json_report(&out);
+    assert_eq!(report["errors"], serde_json::json!([]));
+    let severity_of = |rule: &str, path_end: &str| -> Vec<String> {
+        report["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|f| {
+                f["rule_id"] == rule
+                    && f["location"]["path"]
+                        .as_str()
+                        .is_some_and(|p| p.ends_with(path_end))
+            })
+            .map(|f| f["severity"].as_str().unwrap_or("").to_string())
+            .collect()
+    };
+    let found = findings(&report);
+    // The `*` grant capped by the boundary is low and names what passes; without a
+    // boundary the same grant is critical.
+    assert!(
+        has(
+            &found,
+            "FN001",
+            "role/capped-role",
+            "capped by permissions boundary edge to s3:GetObject on arn:aws:s3:::reports/*"
+        ),
+        "{found:#?}"
+    );
+    assert_eq!(severity_of("FN001", "role/capped-role"), ["low"]);
+    assert_eq!(severity_of("FN001", "role/idle-role"), ["critical"]);
+    assert_eq!(severity_of("FN006", "role/capped-role"), ["low"]);
+    // The boundary does not allow lambda:UpdateFunctionCode: the function cannot change itself.
+    assert!(!has(
+        &found,
+        "FN006",
+        "role/capped-role",
+        "can change itself"
+    ));
+    // Everything the blocked role's policies grant is outside its boundary.
+    assert!(
+        !found.iter().any(|f| f.1.ends_with("role/blocked-role")),
+        "{found:#?}"
+    );
+    // Every role is a few seconds old: none is unused by the default 90 days.
+    assert!(!found.iter().any(|f| f.0 == "FN010"), "{found:#?}");
+
+    let dir = tempfile::tempdir().unwrap();
+    let config = dir.path().join("palisade.toml");
+    std::fs::write(&config, "[serverless]\nunused_role_days = 0\n").unwrap();
+    let out = cloud(
+        &moto.endpoint,
+        &["--format", "json", "--config", config.to_str().unwrap()],
+    );
+    let found = findings(&json_report(&out));
+    assert!(
+        has(
+            &found,
+            "FN010",
+            "role/idle-role",
+            "role idle-role of function idle-fn has not been used for 0 days (never used since its creation on"
+        ),
+        "{found:#?}"
+    );
+    assert!(
+        has(&found, "FN010", "role/busy-role", "(last used 20"),
+        "{found:#?}"
+    );
+    // Idle roles whose grants the boundary takes away hold nothing broad.
+    assert!(
+        !found
+            .iter()
+            .any(|f| f.0 == "FN010"
+                && (f.1.ends_with("capped-role") || f.1.ends_with("blocked-role")))
+    );
+}
+
+#[test]
 fn compare_reports_drift_from_the_template() {
     let Some(moto) = start_moto() else { return };
     moto.seed("rules");

@@ -118,8 +118,22 @@ pub(crate) struct RoleData {
     pub inline: Vec<(String, String)>,
     /// Attached managed policies: (ARN, default version's document when it was fetched).
     pub attached: Vec<(String, Option<String>)>,
+    /// The permissions boundary: (policy ARN, its default version's document when read).
+    pub boundary: Option<(String, Option<String>)>,
+    /// When the role was created and last used, from `iam:GetRole`.
+    pub activity: Option<RoleActivity>,
     /// False when some of the role's policies could not be read.
     pub complete: bool,
+}
+
+/// Role creation and last use, in seconds since the Unix epoch.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct RoleActivity {
+    pub created: i64,
+    /// `None`: not used within IAM's tracking period (400 days) or ever.
+    pub last_used: Option<i64>,
+    /// When it was read.
+    pub observed: i64,
 }
 
 /// Counts calls and keeps the failed ones; shared by every task of a scan.
@@ -865,6 +879,21 @@ async fn read_roles(
             out.insert(role.arn.clone(), role);
         }
     }
+    // Boundaries are often one policy for many roles: each document is read once.
+    let boundaries: BTreeSet<String> = out
+        .values()
+        .filter_map(|r| r.boundary.as_ref().map(|b| b.0.clone()))
+        .collect();
+    let mut documents = BTreeMap::new();
+    for arn in boundaries {
+        let document = policy_document(&iam, tally, &arn).await;
+        documents.insert(arn, document);
+    }
+    for role in out.values_mut() {
+        if let Some((arn, document)) = &mut role.boundary {
+            *document = documents.get(arn.as_str()).cloned().flatten();
+        }
+    }
     out
 }
 
@@ -877,6 +906,34 @@ async fn read_role(iam: &aws_sdk_iam::Client, tally: &Tally, arn: String) -> Rol
         ..RoleData::default()
     };
     let subject = Some(name.as_str());
+    // The role itself: its permissions boundary and when it was last used.
+    match tally.single(
+        "iam:GetRole",
+        "global",
+        subject,
+        iam.get_role().role_name(&name).send().await,
+    ) {
+        Some(out) => {
+            if let Some(r) = out.role() {
+                role.boundary = r
+                    .permissions_boundary()
+                    .and_then(|b| b.permissions_boundary_arn())
+                    .filter(|b| !b.is_empty())
+                    .map(|b| (b.to_string(), None));
+                role.activity = Some(RoleActivity {
+                    created: r.create_date().secs(),
+                    last_used: r
+                        .role_last_used()
+                        .and_then(|u| u.last_used_date())
+                        .map(|d| d.secs()),
+                    observed: std::time::SystemTime::now()
+                        .duration_since(std::time::UNIX_EPOCH)
+                        .map_or(0, |d| i64::try_from(d.as_secs()).unwrap_or(i64::MAX)),
+                });
+            }
+        }
+        None => role.complete = false,
+    }
     let (pages, listed) = tally
         .pages(
             "iam:ListRolePolicies",
@@ -938,42 +995,40 @@ async fn read_role(iam: &aws_sdk_iam::Client, tally: &Tally, arn: String) -> Rol
             role.attached.push((policy_arn, None));
             continue;
         }
-        let pol_subject = Some(policy_arn.as_str());
-        let version = tally
-            .single(
-                "iam:GetPolicy",
-                "global",
-                pol_subject,
-                iam.get_policy().policy_arn(&policy_arn).send().await,
-            )
-            .and_then(|o| {
-                o.policy()
-                    .and_then(|p| p.default_version_id())
-                    .map(str::to_string)
-            });
-        let document = match version {
-            Some(v) => tally
-                .single(
-                    "iam:GetPolicyVersion",
-                    "global",
-                    pol_subject,
-                    iam.get_policy_version()
-                        .policy_arn(&policy_arn)
-                        .version_id(v)
-                        .send()
-                        .await,
-                )
-                .and_then(|o| {
-                    o.policy_version()
-                        .and_then(|v| v.document())
-                        .map(crate::policy_doc::url_decode)
-                }),
-            None => None,
-        };
+        let document = policy_document(iam, tally, &policy_arn).await;
         if document.is_none() {
             role.complete = false;
         }
         role.attached.push((policy_arn, document));
     }
     role
+}
+
+/// The default version's document of a managed policy (URL-decoded JSON text).
+async fn policy_document(iam: &aws_sdk_iam::Client, tally: &Tally, arn: &str) -> Option<String> {
+    let subject = Some(arn);
+    let version = tally
+        .single(
+            "iam:GetPolicy",
+            "global",
+            subject,
+            iam.get_policy().policy_arn(arn).send().await,
+        )?
+        .policy()
+        .and_then(|p| p.default_version_id())
+        .map(str::to_string)?;
+    tally
+        .single(
+            "iam:GetPolicyVersion",
+            "global",
+            subject,
+            iam.get_policy_version()
+                .policy_arn(arn)
+                .version_id(version)
+                .send()
+                .await,
+        )?
+        .policy_version()
+        .and_then(|v| v.document())
+        .map(crate::policy_doc::url_decode)
 }

@@ -30,6 +30,7 @@ pub const REQUIRED_ACTIONS: &[&str] = &[
     "apigateway:GET",
     "iam:GetPolicy",
     "iam:GetPolicyVersion",
+    "iam:GetRole",
     "iam:GetRolePolicy",
     "iam:ListAttachedRolePolicies",
     "iam:ListRolePolicies",

@@ -7,8 +7,9 @@ use std::collections::BTreeMap;
 
 use palisade_core::{Finding, Location};
 use palisade_serverless::model::{
-    ApiStage, Attr, Cloud, Cors, Endpoint, EndpointAuth, EndpointKind, EnvVar, Format, Function,
-    FunctionUrl, InvokePermission, LogGroup, Role, Spanned, Trigger, TriggerKind, VpcConfig,
+    ApiStage, Attr, Boundary, Cloud, Cors, Endpoint, EndpointAuth, EndpointKind, EnvVar, Format,
+    Function, FunctionUrl, InvokePermission, LogGroup, Role, RoleUsage, Spanned, Trigger,
+    TriggerKind, VpcConfig,
 };
 use palisade_serverless::value::Value;
 use palisade_serverless::Inventory;
@@ -259,6 +260,40 @@ fn role_model(r: &RoleData, loc: &mut Locator, errors: &mut Vec<CallError>) -> R
             }),
         }
     }
+    if let Some((arn, document)) = &r.boundary {
+        let pos = loc.pos(&r.arn, Some("PermissionsBoundary"));
+        // A document that could not be read or parsed caps nothing: the policies are
+        // judged alone, as when there is no boundary (the call's error says why).
+        let statements = document.as_deref().and_then(|text| {
+            let mut holder = Role::new(r.arn.clone(), r.name.clone(), pos);
+            add_document(
+                &mut holder,
+                text,
+                &format!("permissions boundary {arn}"),
+                &r.arn,
+                "PermissionsBoundary",
+                loc,
+                errors,
+                "iam:GetPolicyVersion",
+            )
+            .then_some(holder.statements)
+        });
+        role.boundary = Some(Boundary {
+            policy: Spanned {
+                value: arn.clone(),
+                pos,
+            },
+            statements,
+        });
+    }
+    if let Some(a) = r.activity {
+        role.usage = Some(RoleUsage {
+            created: a.created,
+            last_used: a.last_used,
+            observed: a.observed,
+            pos: loc.pos(&r.arn, Some("RoleLastUsed")),
+        });
+    }
     role
 }
 
@@ -272,7 +307,7 @@ fn add_document(
     loc: &mut Locator,
     errors: &mut Vec<CallError>,
     action: &str,
-) {
+) -> bool {
     match policy_doc::parse(text) {
         Ok(doc) => {
             for (i, mut st) in palisade_serverless::iam::statements(&doc, source)
@@ -292,14 +327,18 @@ fn add_document(
                 }
                 role.statements.push(st);
             }
+            true
         }
-        Err(e) => errors.push(CallError::new(
-            action,
-            "global",
-            Some(&role.name),
-            CallErrorKind::Malformed,
-            format!("{source} is not a policy document ({e}); the role is judged without it"),
-        )),
+        Err(e) => {
+            errors.push(CallError::new(
+                action,
+                "global",
+                Some(&role.name),
+                CallErrorKind::Malformed,
+                format!("{source} is not a policy document ({e}); the role is judged without it"),
+            ));
+            false
+        }
     }
 }
 
@@ -429,6 +468,12 @@ pub(crate) fn self_modification_findings(inv: &Inventory, loc: &Locator) -> Vec<
                     r.value != "*"
                         && palisade_core::text::wildcard_match(&r.value, &f.resource, false)
                 });
+                // A permissions boundary that does not allow it on the function takes it away.
+                let allowed = role.boundary.as_ref().is_none_or(|b| {
+                    b.reach(action, &[f.resource.as_str()])
+                        != palisade_serverless::boundary::Reach::Blocked
+                });
+                let own = own && allowed;
                 if own {
                     let mut location = Location::at(inv.path.clone(), st.pos.line.max(1), 1)
                         .with_resource(f.resource.clone());

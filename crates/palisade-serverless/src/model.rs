@@ -287,6 +287,20 @@ pub struct Role {
     pub managed_policies: Vec<Spanned<String>>,
     /// The role's permissions boundary, when it has one.
     pub boundary: Option<Boundary>,
+    /// When a deployed role was created and last used (live scans only).
+    pub usage: Option<RoleUsage>,
+}
+
+/// A deployed role's use, in seconds since the Unix epoch, as IAM reports it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RoleUsage {
+    pub created: i64,
+    /// `None`: not used within IAM's tracking period (400 days), or never.
+    pub last_used: Option<i64>,
+    /// When the role was read: the scan compares with this, not with a clock of its own.
+    pub observed: i64,
+    /// Where findings about it point.
+    pub pos: Pos,
 }
 
 impl Role {
@@ -298,6 +312,7 @@ impl Role {
             statements: Vec::new(),
             managed_policies: Vec::new(),
             boundary: None,
+            usage: None,
         }
     }
 }

@@ -91,8 +91,12 @@ fn every_fixture_raises_exactly_its_rules() {
         }
     }
     assert!(failures.is_empty(), "{}", failures.join("\n"));
-    // FN009 compares a live function with its template: tests/drift.rs covers it.
-    for r in rules().into_iter().filter(|r| r.id != "FN009") {
+    // FN009 compares a live function with its template (tests/drift.rs); FN010 needs a
+    // deployed role's last use (tests/unused_roles.rs and the cloud aws tests).
+    for r in rules()
+        .into_iter()
+        .filter(|r| r.id != "FN009" && r.id != "FN010")
+    {
         assert!(covered.contains(r.id), "no fail fixture raises {}", r.id);
     }
 }

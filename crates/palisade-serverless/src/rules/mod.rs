@@ -32,6 +32,7 @@ mod fn005_service_wildcard;
 mod fn006_privilege_escalation;
 mod fn007_shared_role;
 mod fn008_public_invoke_permission;
+mod fn010_unused_role;
 mod log001_tracing_disabled;
 mod log002_log_retention;
 mod log003_api_access_logs;
@@ -86,6 +87,7 @@ rules!(
     fn006_privilege_escalation,
     fn007_shared_role,
     fn008_public_invoke_permission,
+    fn010_unused_role,
     log001_tracing_disabled,
     log002_log_retention,
     log003_api_access_logs,
