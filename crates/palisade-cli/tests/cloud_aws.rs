@@ -397,6 +397,28 @@ fn permissions_boundaries_cap_grants_and_idle_roles_are_reported() {
 }
 
 #[test]
+fn a_layer_anyone_may_read_is_reported_once_per_function() {
+    let Some(moto) = start_moto() else { return };
+    let seeded = moto.seed("layers");
+    let out = cloud(&moto.endpoint, &["--format", "json"]);
+    assert_eq!(out.status.code(), Some(1), "{}", common::stderr(&out));
+    let report = json_report(&out);
+    assert_eq!(report["errors"], serde_json::json!([]));
+    let found = findings(&report);
+    let public = seeded["public"].as_str().unwrap();
+    let fn012: Vec<_> = found.iter().filter(|f| f.0 == "FN012").collect();
+    assert_eq!(fn012.len(), 1, "{found:#?}");
+    assert!(
+        fn012[0].1.ends_with("function:layered-fn")
+            && fn012[0].2 == "Layers[0]"
+            && fn012[0].3.contains(public),
+        "{fn012:#?}"
+    );
+    // The private layer (granted to one account) and the account's own layers: nothing.
+    assert!(!found.iter().any(|f| f.0 == "FN011"), "{found:#?}");
+}
+
+#[test]
 fn compare_reports_drift_from_the_template() {
     let Some(moto) = start_moto() else { return };
     moto.seed("rules");

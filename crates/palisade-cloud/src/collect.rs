@@ -39,6 +39,9 @@ pub(crate) struct RegionData {
     /// Log group name -> (ARN, retention in days).
     pub log_groups: BTreeMap<String, (String, Option<i32>)>,
     pub mappings: Vec<MappingData>,
+    /// The resource policies of the account's own layer versions the functions use, by
+    /// layer version ARN (a version without a policy has no entry).
+    pub layer_policies: BTreeMap<String, String>,
 }
 
 #[derive(Debug, Default, Clone)]
@@ -63,6 +66,8 @@ pub(crate) struct FunctionData {
     pub urls: Vec<UrlData>,
     pub on_failure: Option<String>,
     pub code_signing: Option<String>,
+    /// Layer version ARNs, in order.
+    pub layers: Vec<String>,
 }
 
 #[derive(Debug, Default, Clone)]
@@ -341,11 +346,19 @@ pub(crate) async fn collect(options: &ScanOptions) -> Result<Collected, ScanErro
             .to_builder()
             .region(Region::new(region.clone()))
             .build();
-        let (tally, limit, region) = (tally.clone(), limit.clone(), region.clone());
+        let (tally, limit, region, account) = (
+            tally.clone(),
+            limit.clone(),
+            region.clone(),
+            account.clone(),
+        );
         let per_call = options.call_concurrency.max(1);
         tasks.spawn(async move {
             let _permit = limit.acquire_owned().await;
-            (order, scan_region(config, region, tally, per_call).await)
+            (
+                order,
+                scan_region(config, region, &account, tally, per_call).await,
+            )
         });
     }
     let mut by_order = Vec::new();
@@ -389,6 +402,7 @@ pub(crate) async fn collect(options: &ScanOptions) -> Result<Collected, ScanErro
 async fn scan_region(
     config: SdkConfig,
     region: String,
+    account: &str,
     tally: Tally,
     per_call: usize,
 ) -> RegionData {
@@ -416,6 +430,14 @@ async fn scan_region(
         return data;
     }
 
+    // Layers are shared by many functions: each version's policy is read once.
+    let own_layers: BTreeSet<String> = data
+        .functions
+        .iter()
+        .flat_map(|f| &f.layers)
+        .filter(|l| palisade_serverless::model::arn_account(l) == Some(account))
+        .cloned()
+        .collect();
     let limit = Arc::new(Semaphore::new(per_call));
     let mut tasks = JoinSet::new();
     for (i, f) in std::mem::take(&mut data.functions).into_iter().enumerate() {
@@ -440,7 +462,8 @@ async fn scan_region(
             http_apis(&aws_sdk_apigatewayv2::Client::new(&config), &region, &tally).await;
         routes.extend(r2);
         stages.extend(s2);
-        (mappings, logs, routes, stages)
+        let layer_policies = layer_policies(&lambda, &region, &tally, own_layers).await;
+        (mappings, logs, routes, stages, layer_policies)
     };
     let joined = async {
         let mut done = Vec::new();
@@ -452,8 +475,10 @@ async fn scan_region(
         done.sort_by_key(|(i, _)| *i);
         done.into_iter().map(|(_, f)| f).collect::<Vec<_>>()
     };
-    let ((mappings, logs, routes, stages), functions) = tokio::join!(region_wide, joined);
+    let ((mappings, logs, routes, stages, layer_policies), functions) =
+        tokio::join!(region_wide, joined);
     data.functions = functions;
+    data.layer_policies = layer_policies;
     data.mappings = mappings;
     data.log_groups = logs;
     data.routes = routes;
@@ -493,6 +518,12 @@ fn function_data(c: &aws_sdk_lambda::types::FunctionConfiguration) -> FunctionDa
             .and_then(|d| d.target_arn())
             .filter(|t| !t.is_empty())
             .map(str::to_string),
+        layers: c
+            .layers()
+            .iter()
+            .filter_map(|l| l.arn())
+            .map(str::to_string)
+            .collect(),
         vpc: c
             .vpc_config()
             .filter(|v| !v.subnet_ids().is_empty())
@@ -613,6 +644,43 @@ async fn function_details(
         }
     }
     f
+}
+
+/// The resource policies of layer versions (`arn:...:layer:NAME:VERSION`), by ARN.
+async fn layer_policies(
+    lambda: &aws_sdk_lambda::Client,
+    region: &str,
+    tally: &Tally,
+    arns: BTreeSet<String>,
+) -> BTreeMap<String, String> {
+    let mut out = BTreeMap::new();
+    for arn in arns {
+        let mut parts = arn.rsplitn(2, ':');
+        let (Some(version), Some(layer)) = (parts.next(), parts.next()) else {
+            continue;
+        };
+        let Ok(version) = version.parse::<i64>() else {
+            continue;
+        };
+        let name = layer.rsplit(':').next().unwrap_or(layer);
+        if let Some(policy) = tally
+            .single(
+                "lambda:GetLayerVersionPolicy",
+                region,
+                Some(&arn),
+                lambda
+                    .get_layer_version_policy()
+                    .layer_name(name)
+                    .version_number(version)
+                    .send()
+                    .await,
+            )
+            .and_then(|o| o.policy().map(str::to_string))
+        {
+            out.insert(arn, policy);
+        }
+    }
+    out
 }
 
 async fn event_source_mappings(

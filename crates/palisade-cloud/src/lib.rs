@@ -38,6 +38,7 @@ pub const REQUIRED_ACTIONS: &[&str] = &[
     "lambda:GetFunctionConcurrency",
     "lambda:GetFunctionEventInvokeConfig",
     "lambda:GetFunctionUrlConfig",
+    "lambda:GetLayerVersionPolicy",
     "lambda:GetPolicy",
     "lambda:ListEventSourceMappings",
     "lambda:ListFunctions",

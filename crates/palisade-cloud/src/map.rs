@@ -7,9 +7,9 @@ use std::collections::BTreeMap;
 
 use palisade_core::{Finding, Location};
 use palisade_serverless::model::{
-    ApiStage, Attr, Boundary, Cloud, Cors, Endpoint, EndpointAuth, EndpointKind, EnvVar, Format,
-    Function, FunctionUrl, InvokePermission, LogGroup, Role, RoleUsage, Spanned, Trigger,
-    TriggerKind, VpcConfig,
+    arn_account, ApiStage, Attr, Boundary, Cloud, Cors, Endpoint, EndpointAuth, EndpointKind,
+    EnvVar, Format, Function, FunctionUrl, InvokePermission, LayerRef, LogGroup, Role, RoleUsage,
+    Spanned, Trigger, TriggerKind, VpcConfig,
 };
 use palisade_serverless::value::Value;
 use palisade_serverless::Inventory;
@@ -37,6 +37,33 @@ pub(crate) fn build(c: &Collected) -> (Inventory, Locator, Vec<CallError>) {
             by_name.insert(f.name.as_str(), inv.functions.len());
             let mut model = function_model(f, &mut loc);
             model.role = f.role.as_deref().and_then(|r| role_index.get(r).copied());
+            for (i, arn) in f.layers.iter().enumerate() {
+                let public = match region.layer_policies.get(arn) {
+                    Some(text) => match policy_doc::parse(text) {
+                        Ok(doc) => Some(is_public(&doc)),
+                        Err(e) => {
+                            errors.push(CallError::new(
+                                "lambda:GetLayerVersionPolicy",
+                                &region.region,
+                                Some(arn),
+                                CallErrorKind::Malformed,
+                                format!("layer policy is not a policy document ({e})"),
+                            ));
+                            None
+                        }
+                    },
+                    // Read for the account's own layers: no policy is private.
+                    None if arn_account(arn) == arn_account(&f.arn) => Some(false),
+                    None => None,
+                };
+                model.layers.push(LayerRef {
+                    arn: Spanned {
+                        value: arn.clone(),
+                        pos: loc.pos(&f.arn, Some(&format!("Layers[{i}]"))),
+                    },
+                    public,
+                });
+            }
             if let Some(text) = &f.policy {
                 match policy_doc::parse(text) {
                     Ok(doc) => {
@@ -405,6 +432,37 @@ fn permissions(doc: &Value, f: &FunctionData, loc: &mut Locator) -> Vec<InvokePe
     out
 }
 
+/// Whether a resource policy lets any account in: an `Allow` to Principal `*` (or
+/// `{"AWS": "*"}`) without an `aws:PrincipalOrgID` condition.
+fn is_public(doc: &Value) -> bool {
+    let statements = doc
+        .get("Statement")
+        .map(Value::one_or_many)
+        .unwrap_or_default();
+    statements.into_iter().any(|s| {
+        let allow = s
+            .get_ci("Effect")
+            .and_then(Value::as_str)
+            .is_some_and(|e| e.eq_ignore_ascii_case("allow"));
+        let anyone = match s.get_ci("Principal") {
+            Some(p) if p.as_str().is_some() => p.as_str() == Some("*"),
+            Some(p) => p
+                .get_ci("AWS")
+                .is_some_and(|v| v.one_or_many().iter().any(|x| x.as_str() == Some("*"))),
+            None => false,
+        };
+        let org = s.get_ci("Condition").is_some_and(|c| {
+            c.entries().iter().any(|(_, block)| {
+                block
+                    .entries()
+                    .iter()
+                    .any(|(k, _)| k.eq_ignore_ascii_case("aws:PrincipalOrgID"))
+            })
+        });
+        allow && anyone && !org
+    })
+}
+
 /// Services that invoke a function asynchronously, recognised by their principal in the
 /// resource policy: their failed events need a dead-letter queue or on-failure destination.
 fn async_trigger(p: &InvokePermission) -> Option<Trigger> {
@@ -574,6 +632,75 @@ mod tests {
             text.starts_with("lambda:GetPolicy in eu-west-1 (f): unreadable response"),
             "{text}"
         );
+    }
+
+    /// moto rewrites a layer ARN of another account to its own layer, so the cross-account
+    /// case is checked here; and a policy limited to the organization is not public.
+    #[test]
+    fn layers_of_other_accounts_and_organization_policies() {
+        use crate::collect::RegionData;
+        let own = "arn:aws:lambda:eu-west-1:111111111111:layer:org-lib:3";
+        let vendor = "arn:aws:lambda:eu-west-1:222222222222:layer:vendor-lib:7";
+        let trusted = "arn:aws:lambda:eu-west-1:333333333333:layer:powertools:2";
+        let collected = Collected {
+            account: "111111111111".into(),
+            regions: vec![RegionData {
+                region: "eu-west-1".into(),
+                functions: vec![FunctionData {
+                    name: "f".into(),
+                    arn: "arn:aws:lambda:eu-west-1:111111111111:function:f".into(),
+                    layers: vec![own.into(), vendor.into(), trusted.into()],
+                    ..FunctionData::default()
+                }],
+                layer_policies: [(
+                    own.to_string(),
+                    r#"{"Statement":[{"Sid":"org","Effect":"Allow","Principal":"*","Action":"lambda:GetLayerVersion","Resource":"x",
+                        "Condition":{"StringEquals":{"aws:PrincipalOrgID":"o-abc"}}}]}"#
+                        .to_string(),
+                )]
+                .into(),
+                ..RegionData::default()
+            }],
+            ..Collected::default()
+        };
+        let (inv, loc, errors) = build(&collected);
+        assert!(errors.is_empty(), "{errors:?}");
+        let layers = &inv.functions[0].layers;
+        assert_eq!(layers.len(), 3);
+        assert_eq!(layers[0].public, Some(false));
+        assert_eq!(layers[1].public, None);
+        let settings = palisade_serverless::ServerlessSettings {
+            trusted_layer_accounts: vec!["333333333333".into()],
+            ..palisade_serverless::ServerlessSettings::default()
+        };
+        let mut findings = palisade_serverless::check(&inv, &settings);
+        for f in &mut findings {
+            loc.relocate(&mut f.location);
+        }
+        let layer_findings: Vec<_> = findings
+            .iter()
+            .filter(|f| f.rule_id == "FN011" || f.rule_id == "FN012")
+            .map(|f| {
+                (
+                    f.rule_id.to_string(),
+                    f.location.field.clone(),
+                    f.message.clone(),
+                )
+            })
+            .collect();
+        assert_eq!(
+            layer_findings,
+            [(
+                "FN011".to_string(),
+                Some("Layers[1]".to_string()),
+                format!("function f runs layer {vendor} published by account 222222222222, not its own (111111111111)")
+            )]
+        );
+        let doc = policy_doc::parse(
+            r#"{"Statement":[{"Effect":"Allow","Principal":{"AWS":["*"]},"Action":"lambda:GetLayerVersion"}]}"#,
+        )
+        .unwrap();
+        assert!(is_public(&doc));
     }
 
     #[test]

@@ -190,6 +190,8 @@ pub struct Function {
     pub dead_letter: Attr<String>,
     pub vpc: Attr<VpcConfig>,
     pub code_signing: Attr<String>,
+    /// Layers, in order: their version ARNs and, when known, whether anyone may read them.
+    pub layers: Vec<LayerRef>,
     pub url: Option<FunctionUrl>,
     pub triggers: Vec<Trigger>,
     pub log_retention_days: Attr<i64>,
@@ -251,6 +253,7 @@ impl Function {
             dead_letter: Attr::Unset,
             vpc: Attr::Unset,
             code_signing: Attr::Unset,
+            layers: Vec::new(),
             url: None,
             triggers: Vec::new(),
             log_retention_days: Attr::Unset,
@@ -258,6 +261,25 @@ impl Function {
             site: None,
         }
     }
+}
+
+/// A layer a function runs with.
+#[derive(Debug, Clone, PartialEq)]
+pub struct LayerRef {
+    /// The layer version ARN (`arn:aws:lambda:REGION:ACCOUNT:layer:NAME:VERSION`).
+    pub arn: Spanned<String>,
+    /// `Some(true)` when the layer version's policy lets any account read it (Principal `*`
+    /// without an organization condition); `None` when the policy was not read (a layer of
+    /// another account, or a template).
+    pub public: Option<bool>,
+}
+
+/// The account of an ARN (`arn:PARTITION:SERVICE:REGION:ACCOUNT:...`), when it names one.
+pub fn arn_account(arn: &str) -> Option<&str> {
+    let mut parts = arn.split(':');
+    (parts.next()? == "arn").then_some(())?;
+    let account = parts.nth(3)?;
+    (account.len() == 12 && account.bytes().all(|b| b.is_ascii_digit())).then_some(account)
 }
 
 /// One IAM policy statement with positions of what rules point at.

@@ -17,6 +17,9 @@ pub struct ServerlessSettings {
     /// FN010 reports a deployed role with broad permissions that has not been used for at
     /// least this many days.
     pub unused_role_days: i64,
+    /// FN011 does not report layers published by these accounts (a vendor's or the
+    /// organization's shared layer account).
+    pub trusted_layer_accounts: Vec<String>,
 }
 
 impl Default for ServerlessSettings {
@@ -28,6 +31,7 @@ impl Default for ServerlessSettings {
             max_memory_mb: 4096,
             runtime_cutoff: None,
             unused_role_days: 90,
+            trusted_layer_accounts: Vec::new(),
         }
     }
 }
@@ -53,6 +57,20 @@ impl ServerlessSettings {
                 "min_memory_mb" => s.min_memory_mb = int()?,
                 "max_memory_mb" => s.max_memory_mb = int()?,
                 "unused_role_days" => s.unused_role_days = int()?.max(0),
+                "trusted_layer_accounts" => {
+                    s.trusted_layer_accounts = value
+                        .as_array()
+                        .and_then(|a| {
+                            a.iter()
+                                .map(|v| v.as_str().map(str::to_string))
+                                .collect::<Option<Vec<_>>>()
+                        })
+                        .ok_or_else(|| {
+                            SettingsError(
+                                "`trusted_layer_accounts` must be a list of account ids".into(),
+                            )
+                        })?
+                }
                 "runtime_cutoff" => {
                     s.runtime_cutoff = Some(
                         value

@@ -3,6 +3,7 @@
 
 usage: python seed.py ENDPOINT rules        one fire and one no-fire case per rule
        python seed.py ENDPOINT roles        permissions boundaries and role last use
+       python seed.py ENDPOINT layers       layers with a public and a private policy
        python seed.py ENDPOINT bench N      N functions, each with its own role and policies
 Prints a JSON summary (the ARNs the tests look for) on standard output.
 """
@@ -173,6 +174,20 @@ def roles():
     return {"account": ACCOUNT, "busy_last_used": str(last) if last else None}
 
 
+def layers():
+    lay = lambda name: lam.publish_layer_version(LayerName=name, Content={"ZipFile": CODE},
+                                                 CompatibleRuntimes=["python3.12"])["LayerVersionArn"]
+    public, private = lay("public-lib"), lay("private-lib")
+    lam.add_layer_version_permission(LayerName="public-lib", VersionNumber=1, StatementId="anyone",
+                                     Action="lambda:GetLayerVersion", Principal="*")
+    lam.add_layer_version_permission(LayerName="private-lib", VersionNumber=1, StatementId="partner",
+                                     Action="lambda:GetLayerVersion", Principal="210987654321")
+    r = role("layered-role")
+    function("layered-fn", r, Layers=[public, private])
+    function("plain-fn", r, Layers=[private])
+    return {"account": ACCOUNT, "public": public, "private": private}
+
+
 def bench(n):
     for i in range(n):
         name = f"bench-{i:05d}"
@@ -197,6 +212,8 @@ def unreadable():
 
 if MODE == "rules":
     print(json.dumps(rules()))
+elif MODE == "layers":
+    print(json.dumps(layers()))
 elif MODE == "roles":
     print(json.dumps(roles()))
 elif MODE == "unreadable":

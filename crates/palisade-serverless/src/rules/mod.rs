@@ -33,6 +33,8 @@ mod fn006_privilege_escalation;
 mod fn007_shared_role;
 mod fn008_public_invoke_permission;
 mod fn010_unused_role;
+mod fn011_layer_from_other_account;
+mod fn012_public_layer;
 mod log001_tracing_disabled;
 mod log002_log_retention;
 mod log003_api_access_logs;
@@ -88,6 +90,8 @@ rules!(
     fn007_shared_role,
     fn008_public_invoke_permission,
     fn010_unused_role,
+    fn011_layer_from_other_account,
+    fn012_public_layer,
     log001_tracing_disabled,
     log002_log_retention,
     log003_api_access_logs,
