@@ -212,6 +212,16 @@ fn every_rule_fires_on_live_functions_and_stays_quiet_on_good_ones() {
         "{}",
         common::stderr(&out)
     );
+    // moto has no ListFunctionUrlConfigs: one warning naming the call, and the function's
+    // own URL read with GetFunctionUrlConfig instead (AUTH003 below).
+    let warnings = report["warnings"].to_string();
+    assert_eq!(
+        warnings
+            .matches("lambda:ListFunctionUrlConfigs in us-east-1: the endpoint does not implement this call")
+            .count(),
+        1,
+        "{warnings}"
+    );
     let found = findings(&report);
     let rest = seeded["rest_api"].as_str().unwrap();
     let http = seeded["http_api"].as_str().unwrap();

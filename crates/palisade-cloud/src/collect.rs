@@ -72,6 +72,7 @@ pub(crate) struct FunctionData {
 
 #[derive(Debug, Default, Clone)]
 pub(crate) struct UrlData {
+    /// The function's ARN, with the alias for an alias's URL.
     pub arn: String,
     pub auth_type: String,
     pub allow_origins: Vec<String>,
@@ -146,9 +147,18 @@ pub(crate) struct RoleActivity {
 struct Tally {
     calls: Arc<AtomicU64>,
     errors: Arc<Mutex<Vec<CallError>>>,
+    /// (action, region) pairs the endpoint answered as not implemented.
+    unsupported: Arc<Mutex<BTreeSet<(String, String)>>>,
 }
 
 impl Tally {
+    /// Whether the endpoint answered `action` in `region` as not implemented.
+    fn is_unsupported(&self, action: &str, region: &str) -> bool {
+        self.unsupported
+            .lock()
+            .is_ok_and(|u| u.contains(&(action.to_string(), region.to_string())))
+    }
+
     fn count(&self) {
         self.calls.fetch_add(1, Ordering::Relaxed);
     }
@@ -157,6 +167,9 @@ impl Tally {
         // One warning per region for an operation the endpoint lacks, not one per function.
         if e.kind == CallErrorKind::Unsupported {
             e.subject = None;
+            if let Ok(mut u) = self.unsupported.lock() {
+                u.insert((e.action.clone(), e.region.clone()));
+            }
         }
         if let Ok(mut errors) = self.errors.lock() {
             errors.push(e);
@@ -317,6 +330,7 @@ pub(crate) async fn collect(options: &ScanOptions) -> Result<Collected, ScanErro
     let tally = Tally {
         calls: Arc::new(AtomicU64::new(0)),
         errors: Arc::new(Mutex::new(Vec::new())),
+        unsupported: Arc::default(),
     };
     // IAM and STS are global: one client, in the first region (moto and private endpoints
     // need a region to sign with too).
@@ -532,6 +546,20 @@ fn function_data(c: &aws_sdk_lambda::types::FunctionConfiguration) -> FunctionDa
     }
 }
 
+fn url_data(
+    arn: &str,
+    auth: &aws_sdk_lambda::types::FunctionUrlAuthType,
+    cors: Option<&aws_sdk_lambda::types::Cors>,
+) -> UrlData {
+    UrlData {
+        arn: arn.to_string(),
+        auth_type: auth.as_str().to_string(),
+        allow_origins: cors.map(|c| c.allow_origins().to_vec()).unwrap_or_default(),
+        allow_credentials: cors.and_then(|c| c.allow_credentials()).unwrap_or(false),
+        has_cors: cors.is_some(),
+    }
+}
+
 /// The per-function calls: concurrency, resource policy, URLs, async destinations, code
 /// signing.
 async fn function_details(
@@ -586,30 +614,45 @@ async fn function_details(
     ) {
         f.policy = out.policy().map(str::to_string);
     }
-    // The unqualified function's URL (an alias's URL would need one call per alias).
-    if let Some(u) = tally.single(
-        "lambda:GetFunctionUrlConfig",
-        region,
-        subject,
-        lambda
-            .get_function_url_config()
-            .function_name(&name)
-            .send()
-            .await,
-    ) {
-        f.urls.push(UrlData {
-            arn: u.function_arn().to_string(),
-            auth_type: u.auth_type().as_str().to_string(),
-            allow_origins: u
-                .cors()
-                .map(|c| c.allow_origins().to_vec())
-                .unwrap_or_default(),
-            allow_credentials: u
-                .cors()
-                .and_then(|c| c.allow_credentials())
-                .unwrap_or(false),
-            has_cors: u.cors().is_some(),
-        });
+    // Every URL of the function and its aliases in one listing; an endpoint without that
+    // call (moto) is asked for the unqualified function's URL instead, and warned about once.
+    const LIST_URLS: &str = "lambda:ListFunctionUrlConfigs";
+    let mut listed = false;
+    if !tally.is_unsupported(LIST_URLS, region) {
+        let (pages, ok) = tally
+            .pages(
+                LIST_URLS,
+                region,
+                subject,
+                lambda
+                    .list_function_url_configs()
+                    .function_name(&name)
+                    .into_paginator()
+                    .send(),
+            )
+            .await;
+        listed = ok;
+        f.urls.extend(
+            pages
+                .iter()
+                .flat_map(|p| p.function_url_configs())
+                .map(|u| url_data(u.function_arn(), u.auth_type(), u.cors())),
+        );
+    }
+    if !listed && tally.is_unsupported(LIST_URLS, region) {
+        if let Some(u) = tally.single(
+            "lambda:GetFunctionUrlConfig",
+            region,
+            subject,
+            lambda
+                .get_function_url_config()
+                .function_name(&name)
+                .send()
+                .await,
+        ) {
+            f.urls
+                .push(url_data(u.function_arn(), u.auth_type(), u.cors()));
+        }
     }
     if let Some(out) = tally.single(
         "lambda:GetFunctionEventInvokeConfig",

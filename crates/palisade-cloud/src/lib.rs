@@ -41,6 +41,7 @@ pub const REQUIRED_ACTIONS: &[&str] = &[
     "lambda:GetLayerVersionPolicy",
     "lambda:GetPolicy",
     "lambda:ListEventSourceMappings",
+    "lambda:ListFunctionUrlConfigs",
     "lambda:ListFunctions",
     "lambda:ListProvisionedConcurrencyConfigs",
     "logs:DescribeLogGroups",

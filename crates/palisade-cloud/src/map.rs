@@ -234,9 +234,9 @@ fn function_model(f: &FunctionData, loc: &mut Locator) -> Function {
             pos,
         });
     }
-    if let Some(u) = f.urls.first() {
+    for u in &f.urls {
         let pos = loc.pos(&u.arn, Some("FunctionUrlConfig.AuthType"));
-        m.url = Some(FunctionUrl {
+        let url = FunctionUrl {
             auth_type: Attr::Set(u.auth_type.clone(), pos),
             cors: u.has_cors.then(|| Cors {
                 allow_origins: u.allow_origins.clone(),
@@ -244,7 +244,18 @@ fn function_model(f: &FunctionData, loc: &mut Locator) -> Function {
                 pos: loc.pos(&u.arn, Some("FunctionUrlConfig.Cors")),
             }),
             pos,
-        });
+        };
+        // `arn:aws:lambda:REGION:ACCOUNT:function:NAME[:ALIAS]`
+        match u
+            .arn
+            .split(':')
+            .nth(7)
+            .filter(|q| !q.is_empty() && *q != "$LATEST")
+        {
+            Some(alias) => m.alias_urls.push((alias.to_string(), url)),
+            None if m.url.is_none() => m.url = Some(url),
+            None => {}
+        }
     }
     m
 }
@@ -701,6 +712,59 @@ mod tests {
         )
         .unwrap();
         assert!(is_public(&doc));
+    }
+
+    /// moto does not implement URLs on aliases (nor ListFunctionUrlConfigs): the mapping of
+    /// what AWS answers is checked here.
+    #[test]
+    fn an_alias_url_is_judged_like_the_function_url() {
+        use crate::collect::{RegionData, UrlData};
+        let arn = "arn:aws:lambda:us-east-1:1:function:f";
+        let url = |arn: String, auth: &str| UrlData {
+            arn,
+            auth_type: auth.into(),
+            ..UrlData::default()
+        };
+        let collected = Collected {
+            account: "1".into(),
+            regions: vec![RegionData {
+                region: "us-east-1".into(),
+                functions: vec![FunctionData {
+                    name: "f".into(),
+                    arn: arn.into(),
+                    urls: vec![
+                        url(arn.into(), "AWS_IAM"),
+                        url(format!("{arn}:live"), "NONE"),
+                    ],
+                    ..FunctionData::default()
+                }],
+                ..RegionData::default()
+            }],
+            ..Collected::default()
+        };
+        let (inv, loc, _) = build(&collected);
+        let f = &inv.functions[0];
+        assert_eq!(
+            f.url
+                .as_ref()
+                .and_then(|u| u.auth_type.value())
+                .map(String::as_str),
+            Some("AWS_IAM")
+        );
+        assert_eq!(f.alias_urls.len(), 1);
+        assert_eq!(f.alias_urls[0].0, "live");
+        let mut findings =
+            palisade_serverless::check(&inv, &palisade_serverless::ServerlessSettings::default());
+        for x in &mut findings {
+            loc.relocate(&mut x.location);
+        }
+        let auth003: Vec<_> = findings.iter().filter(|x| x.rule_id == "AUTH003").collect();
+        assert_eq!(auth003.len(), 1, "{findings:#?}");
+        assert_eq!(
+            auth003[0].message,
+            "function f (alias live) has a public URL with AuthType NONE"
+        );
+        assert_eq!(auth003[0].location.path, format!("{arn}:live"));
     }
 
     #[test]

@@ -192,7 +192,10 @@ pub struct Function {
     pub code_signing: Attr<String>,
     /// Layers, in order: their version ARNs and, when known, whether anyone may read them.
     pub layers: Vec<LayerRef>,
+    /// The URL of the unqualified function (`$LATEST`).
     pub url: Option<FunctionUrl>,
+    /// URLs of the function's aliases: (alias name, URL).
+    pub alias_urls: Vec<(String, FunctionUrl)>,
     pub triggers: Vec<Trigger>,
     pub log_retention_days: Attr<i64>,
     /// Resources the function talks to that live only inside a VPC (RDS, ElastiCache...).
@@ -255,11 +258,22 @@ impl Function {
             code_signing: Attr::Unset,
             layers: Vec::new(),
             url: None,
+            alias_urls: Vec::new(),
             triggers: Vec::new(),
             log_retention_days: Attr::Unset,
             vpc_only_targets: Vec::new(),
             site: None,
         }
+    }
+
+    /// Every URL of the function: `(None, url)` for the function itself, `(Some(alias), url)`
+    /// for an alias.
+    pub fn urls(&self) -> impl Iterator<Item = (Option<&str>, &FunctionUrl)> {
+        self.url.iter().map(|u| (None, u)).chain(
+            self.alias_urls
+                .iter()
+                .map(|(alias, u)| (Some(alias.as_str()), u)),
+        )
     }
 }
 

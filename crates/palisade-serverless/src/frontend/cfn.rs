@@ -1305,8 +1305,16 @@ impl Builder<'_> {
             cors: cors_of(r.props.get("Cors"), "AllowOrigins", "AllowCredentials"),
             pos: r.props.get("AuthType").map(|a| a.pos).unwrap_or(r.pos),
         };
+        let qualifier = r
+            .props
+            .get("Qualifier")
+            .map(Value::display)
+            .filter(|q| !q.is_empty() && q != "$LATEST");
         match self.function_of(r.props.get("TargetFunctionArn")) {
-            Some(i) => self.inv.functions[i].url = Some(url),
+            Some(i) => match qualifier {
+                Some(alias) => self.inv.functions[i].alias_urls.push((alias, url)),
+                None => self.inv.functions[i].url = Some(url),
+            },
             None => self
                 .inv
                 .detached_urls
