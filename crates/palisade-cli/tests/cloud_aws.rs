@@ -650,7 +650,15 @@ fn print_policy_lists_read_only_actions() {
         .iter()
         .filter_map(Value::as_str)
         .collect();
-    assert!(actions.contains(&"lambda:ListFunctions") && actions.contains(&"iam:GetPolicyVersion"));
+    for needed in [
+        "lambda:ListFunctions",
+        "iam:GetPolicyVersion",
+        "iam:GetRole",
+        "lambda:GetLayerVersionPolicy",
+        "lambda:ListFunctionUrlConfigs",
+    ] {
+        assert!(actions.contains(&needed), "{needed} missing: {actions:?}");
+    }
     for a in actions {
         let verb = a.split(':').nth(1).unwrap();
         assert!(
