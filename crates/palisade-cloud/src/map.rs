@@ -767,6 +767,60 @@ mod tests {
         assert_eq!(auth003[0].location.path, format!("{arn}:live"));
     }
 
+    /// A boundary document that is not one is an error naming the call, and caps nothing:
+    /// the role's `*` stays critical.
+    #[test]
+    fn a_malformed_boundary_is_reported_and_caps_nothing() {
+        use crate::collect::RegionData;
+        let role = "arn:aws:iam::1:role/r";
+        let collected = Collected {
+            account: "1".into(),
+            regions: vec![RegionData {
+                region: "us-east-1".into(),
+                functions: vec![FunctionData {
+                    name: "f".into(),
+                    arn: "arn:aws:lambda:us-east-1:1:function:f".into(),
+                    role: Some(role.into()),
+                    ..FunctionData::default()
+                }],
+                ..RegionData::default()
+            }],
+            roles: [(
+                role.to_string(),
+                RoleData {
+                    arn: role.into(),
+                    name: "r".into(),
+                    inline: vec![(
+                        "wide".into(),
+                        r#"{"Statement":[{"Effect":"Allow","Action":"*","Resource":"*"}]}"#.into(),
+                    )],
+                    boundary: Some((
+                        "arn:aws:iam::1:policy/edge".into(),
+                        Some("{\"Statement\": [".into()),
+                    )),
+                    complete: true,
+                    ..RoleData::default()
+                },
+            )]
+            .into(),
+            ..Collected::default()
+        };
+        let (inv, _, errors) = build(&collected);
+        assert_eq!(errors.len(), 1, "{errors:?}");
+        let text = errors[0].to_string();
+        assert!(
+            text.starts_with("iam:GetPolicyVersion in global (r): unreadable response: permissions boundary arn:aws:iam::1:policy/edge is not a policy document"),
+            "{text}"
+        );
+        let boundary = inv.roles[0].boundary.as_ref().expect("the boundary is named");
+        assert!(boundary.statements.is_none());
+        let findings =
+            palisade_serverless::check(&inv, &palisade_serverless::ServerlessSettings::default());
+        let fn001: Vec<_> = findings.iter().filter(|f| f.rule_id == "FN001").collect();
+        assert_eq!(fn001.len(), 1);
+        assert_eq!(fn001[0].severity, palisade_core::Severity::Critical);
+    }
+
     #[test]
     fn finds_function_names_in_integration_uris() {
         assert_eq!(
