@@ -16,8 +16,8 @@ palisade_core::declare_rule! {
     /// (IAM grants only what both the policies and the boundary allow): a `*` the boundary
     /// caps to some actions is reported at low severity naming what passes, and one the
     /// boundary allows nothing of is not reported. The capped grant stays visible because
-    /// removing or loosening the boundary brings all of it back. A boundary whose document is not known
-    /// (a template naming a policy ARN outside it) caps nothing.
+    /// removing or loosening the boundary brings all of it back. A boundary whose document
+    /// is not known (a template naming a policy ARN outside it) caps nothing.
     /// ## Why it matters
     /// Whoever runs code in the function (a dependency, an injection, a stolen deployment)
     /// can do anything the account allows: read every bucket, create users, delete the stack.
