@@ -812,7 +812,10 @@ mod tests {
             text.starts_with("iam:GetPolicyVersion in global (r): unreadable response: permissions boundary arn:aws:iam::1:policy/edge is not a policy document"),
             "{text}"
         );
-        let boundary = inv.roles[0].boundary.as_ref().expect("the boundary is named");
+        let boundary = inv.roles[0]
+            .boundary
+            .as_ref()
+            .expect("the boundary is named");
         assert!(boundary.statements.is_none());
         let findings =
             palisade_serverless::check(&inv, &palisade_serverless::ServerlessSettings::default());
