@@ -212,6 +212,16 @@ fn every_rule_fires_on_live_functions_and_stays_quiet_on_good_ones() {
         "{}",
         common::stderr(&out)
     );
+    // moto has no ListFunctionUrlConfigs: one warning naming the call, and the function's
+    // own URL read with GetFunctionUrlConfig instead (AUTH003 below).
+    let warnings = report["warnings"].to_string();
+    assert_eq!(
+        warnings
+            .matches("lambda:ListFunctionUrlConfigs in us-east-1: the endpoint does not implement this call")
+            .count(),
+        1,
+        "{warnings}"
+    );
     let found = findings(&report);
     let rest = seeded["rest_api"].as_str().unwrap();
     let http = seeded["http_api"].as_str().unwrap();
@@ -308,6 +318,114 @@ fn every_rule_fires_on_live_functions_and_stays_quiet_on_good_ones() {
         "the note on calls per function: {}",
         common::stderr(&table)
     );
+}
+
+#[test]
+fn permissions_boundaries_cap_grants_and_idle_roles_are_reported() {
+    let Some(moto) = start_moto() else { return };
+    let seeded = moto.seed("roles");
+    assert!(
+        seeded["busy_last_used"].is_string(),
+        "moto recorded the assumed role's use: {seeded}"
+    );
+    let out = cloud(&moto.endpoint, &["--format", "json"]);
+    assert_eq!(out.status.code(), Some(1), "{}", common::stderr(&out));
+    let report = json_report(&out);
+    assert_eq!(report["errors"], serde_json::json!([]));
+    let severity_of = |rule: &str, path_end: &str| -> Vec<String> {
+        report["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|f| {
+                f["rule_id"] == rule
+                    && f["location"]["path"]
+                        .as_str()
+                        .is_some_and(|p| p.ends_with(path_end))
+            })
+            .map(|f| f["severity"].as_str().unwrap_or("").to_string())
+            .collect()
+    };
+    let found = findings(&report);
+    // The `*` grant capped by the boundary is low and names what passes; without a
+    // boundary the same grant is critical.
+    assert!(
+        has(
+            &found,
+            "FN001",
+            "role/capped-role",
+            "capped by permissions boundary edge to s3:GetObject on arn:aws:s3:::reports/*"
+        ),
+        "{found:#?}"
+    );
+    assert_eq!(severity_of("FN001", "role/capped-role"), ["low"]);
+    assert_eq!(severity_of("FN001", "role/idle-role"), ["critical"]);
+    assert_eq!(severity_of("FN006", "role/capped-role"), ["low"]);
+    // The boundary does not allow lambda:UpdateFunctionCode: the function cannot change itself.
+    assert!(!has(
+        &found,
+        "FN006",
+        "role/capped-role",
+        "can change itself"
+    ));
+    // Everything the blocked role's policies grant is outside its boundary.
+    assert!(
+        !found.iter().any(|f| f.1.ends_with("role/blocked-role")),
+        "{found:#?}"
+    );
+    // Every role is a few seconds old: none is unused by the default 90 days.
+    assert!(!found.iter().any(|f| f.0 == "FN010"), "{found:#?}");
+
+    let dir = tempfile::tempdir().unwrap();
+    let config = dir.path().join("palisade.toml");
+    std::fs::write(&config, "[serverless]\nunused_role_days = 0\n").unwrap();
+    let out = cloud(
+        &moto.endpoint,
+        &["--format", "json", "--config", config.to_str().unwrap()],
+    );
+    let found = findings(&json_report(&out));
+    assert!(
+        has(
+            &found,
+            "FN010",
+            "role/idle-role",
+            "role idle-role of function idle-fn has not been used for 0 days (never used since its creation on"
+        ),
+        "{found:#?}"
+    );
+    assert!(
+        has(&found, "FN010", "role/busy-role", "(last used 20"),
+        "{found:#?}"
+    );
+    // Idle roles whose grants the boundary takes away hold nothing broad.
+    assert!(
+        !found
+            .iter()
+            .any(|f| f.0 == "FN010"
+                && (f.1.ends_with("capped-role") || f.1.ends_with("blocked-role")))
+    );
+}
+
+#[test]
+fn a_layer_anyone_may_read_is_reported_once_per_function() {
+    let Some(moto) = start_moto() else { return };
+    let seeded = moto.seed("layers");
+    let out = cloud(&moto.endpoint, &["--format", "json"]);
+    assert_eq!(out.status.code(), Some(1), "{}", common::stderr(&out));
+    let report = json_report(&out);
+    assert_eq!(report["errors"], serde_json::json!([]));
+    let found = findings(&report);
+    let public = seeded["public"].as_str().unwrap();
+    let fn012: Vec<_> = found.iter().filter(|f| f.0 == "FN012").collect();
+    assert_eq!(fn012.len(), 1, "{found:#?}");
+    assert!(
+        fn012[0].1.ends_with("function:layered-fn")
+            && fn012[0].2 == "Layers[0]"
+            && fn012[0].3.contains(public),
+        "{fn012:#?}"
+    );
+    // The private layer (granted to one account) and the account's own layers: nothing.
+    assert!(!found.iter().any(|f| f.0 == "FN011"), "{found:#?}");
 }
 
 #[test]
@@ -532,7 +650,15 @@ fn print_policy_lists_read_only_actions() {
         .iter()
         .filter_map(Value::as_str)
         .collect();
-    assert!(actions.contains(&"lambda:ListFunctions") && actions.contains(&"iam:GetPolicyVersion"));
+    for needed in [
+        "lambda:ListFunctions",
+        "iam:GetPolicyVersion",
+        "iam:GetRole",
+        "lambda:GetLayerVersionPolicy",
+        "lambda:ListFunctionUrlConfigs",
+    ] {
+        assert!(actions.contains(&needed), "{needed} missing: {actions:?}");
+    }
     for a in actions {
         let verb = a.split(':').nth(1).unwrap();
         assert!(

@@ -9,6 +9,7 @@ use std::sync::{Arc, Mutex};
 use aws_config::retry::RetryConfig;
 use aws_config::timeout::TimeoutConfig;
 use aws_config::{BehaviorVersion, Region, SdkConfig};
+use aws_smithy_async::future::pagination_stream::PaginationStream;
 use aws_smithy_runtime_api::client::result::SdkError;
 use aws_smithy_runtime_api::http::Response as HttpResponse;
 use aws_smithy_types::error::metadata::ProvideErrorMetadata;
@@ -38,6 +39,9 @@ pub(crate) struct RegionData {
     /// Log group name -> (ARN, retention in days).
     pub log_groups: BTreeMap<String, (String, Option<i32>)>,
     pub mappings: Vec<MappingData>,
+    /// The resource policies of the account's own layer versions the functions use, by
+    /// layer version ARN (a version without a policy has no entry).
+    pub layer_policies: BTreeMap<String, String>,
 }
 
 #[derive(Debug, Default, Clone)]
@@ -62,10 +66,13 @@ pub(crate) struct FunctionData {
     pub urls: Vec<UrlData>,
     pub on_failure: Option<String>,
     pub code_signing: Option<String>,
+    /// Layer version ARNs, in order.
+    pub layers: Vec<String>,
 }
 
 #[derive(Debug, Default, Clone)]
 pub(crate) struct UrlData {
+    /// The function's ARN, with the alias for an alias's URL.
     pub arn: String,
     pub auth_type: String,
     pub allow_origins: Vec<String>,
@@ -117,8 +124,22 @@ pub(crate) struct RoleData {
     pub inline: Vec<(String, String)>,
     /// Attached managed policies: (ARN, default version's document when it was fetched).
     pub attached: Vec<(String, Option<String>)>,
+    /// The permissions boundary: (policy ARN, its default version's document when read).
+    pub boundary: Option<(String, Option<String>)>,
+    /// When the role was created and last used, from `iam:GetRole`.
+    pub activity: Option<RoleActivity>,
     /// False when some of the role's policies could not be read.
     pub complete: bool,
+}
+
+/// Role creation and last use, in seconds since the Unix epoch.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct RoleActivity {
+    pub created: i64,
+    /// `None`: not used within IAM's tracking period (400 days) or ever.
+    pub last_used: Option<i64>,
+    /// When it was read.
+    pub observed: i64,
 }
 
 /// Counts calls and keeps the failed ones; shared by every task of a scan.
@@ -126,9 +147,18 @@ pub(crate) struct RoleData {
 struct Tally {
     calls: Arc<AtomicU64>,
     errors: Arc<Mutex<Vec<CallError>>>,
+    /// (action, region) pairs the endpoint answered as not implemented.
+    unsupported: Arc<Mutex<BTreeSet<(String, String)>>>,
 }
 
 impl Tally {
+    /// Whether the endpoint answered `action` in `region` as not implemented.
+    fn is_unsupported(&self, action: &str, region: &str) -> bool {
+        self.unsupported
+            .lock()
+            .is_ok_and(|u| u.contains(&(action.to_string(), region.to_string())))
+    }
+
     fn count(&self) {
         self.calls.fetch_add(1, Ordering::Relaxed);
     }
@@ -137,6 +167,9 @@ impl Tally {
         // One warning per region for an operation the endpoint lacks, not one per function.
         if e.kind == CallErrorKind::Unsupported {
             e.subject = None;
+            if let Ok(mut u) = self.unsupported.lock() {
+                u.insert((e.action.clone(), e.region.clone()));
+            }
         }
         if let Ok(mut errors) = self.errors.lock() {
             errors.push(e);
@@ -174,6 +207,74 @@ impl Tally {
             Err(e) => {
                 self.fail(action, region, subject, &e);
                 None
+            }
+        }
+    }
+}
+
+impl Tally {
+    /// Every page of an SDK paginator, counted. On a failure the pages read so far come back
+    /// with `false` and the error is kept; "not found" ends the listing quietly.
+    async fn pages<T, E>(
+        &self,
+        action: &str,
+        region: &str,
+        subject: Option<&str>,
+        mut stream: PaginationStream<Result<T, SdkError<E, HttpResponse>>>,
+    ) -> (Vec<T>, bool)
+    where
+        E: ProvideErrorMetadata + std::error::Error + 'static,
+    {
+        let mut out = Vec::new();
+        while let Some(page) = stream.next().await {
+            self.count();
+            match page {
+                Ok(p) => out.push(p),
+                Err(e) if is_not_found(&e) => break,
+                Err(e) => {
+                    self.fail(action, region, subject, &e);
+                    return (out, false);
+                }
+            }
+        }
+        (out, true)
+    }
+
+    /// Every page of a call paged by hand with `NextToken` (API Gateway v2 has no SDK
+    /// paginators). A token seen before ends the listing: a response cannot loop the scan.
+    async fn token_pages<T, E, F, Fut>(
+        &self,
+        action: &str,
+        region: &str,
+        subject: Option<&str>,
+        mut call: F,
+        next_token: fn(&T) -> Option<&str>,
+    ) -> (Vec<T>, bool)
+    where
+        E: ProvideErrorMetadata + std::error::Error + 'static,
+        F: FnMut(Option<String>) -> Fut,
+        Fut: std::future::Future<Output = Result<T, SdkError<E, HttpResponse>>>,
+    {
+        let mut out = Vec::new();
+        let mut seen = BTreeSet::new();
+        let mut token: Option<String> = None;
+        loop {
+            self.count();
+            let page = match call(token.take()).await {
+                Ok(p) => p,
+                Err(e) if is_not_found(&e) => return (out, true),
+                Err(e) => {
+                    self.fail(action, region, subject, &e);
+                    return (out, false);
+                }
+            };
+            token = next_token(&page)
+                .filter(|t| !t.is_empty())
+                .map(str::to_string);
+            out.push(page);
+            match &token {
+                Some(t) if seen.insert(t.clone()) => {}
+                _ => return (out, true),
             }
         }
     }
@@ -229,6 +330,7 @@ pub(crate) async fn collect(options: &ScanOptions) -> Result<Collected, ScanErro
     let tally = Tally {
         calls: Arc::new(AtomicU64::new(0)),
         errors: Arc::new(Mutex::new(Vec::new())),
+        unsupported: Arc::default(),
     };
     // IAM and STS are global: one client, in the first region (moto and private endpoints
     // need a region to sign with too).
@@ -258,11 +360,19 @@ pub(crate) async fn collect(options: &ScanOptions) -> Result<Collected, ScanErro
             .to_builder()
             .region(Region::new(region.clone()))
             .build();
-        let (tally, limit, region) = (tally.clone(), limit.clone(), region.clone());
+        let (tally, limit, region, account) = (
+            tally.clone(),
+            limit.clone(),
+            region.clone(),
+            account.clone(),
+        );
         let per_call = options.call_concurrency.max(1);
         tasks.spawn(async move {
             let _permit = limit.acquire_owned().await;
-            (order, scan_region(config, region, tally, per_call).await)
+            (
+                order,
+                scan_region(config, region, &account, tally, per_call).await,
+            )
         });
     }
     let mut by_order = Vec::new();
@@ -306,6 +416,7 @@ pub(crate) async fn collect(options: &ScanOptions) -> Result<Collected, ScanErro
 async fn scan_region(
     config: SdkConfig,
     region: String,
+    account: &str,
     tally: Tally,
     per_call: usize,
 ) -> RegionData {
@@ -314,27 +425,33 @@ async fn scan_region(
         region: region.clone(),
         ..RegionData::default()
     };
-    let mut pages = lambda.list_functions().into_paginator().send();
-    let mut listed = true;
-    while let Some(page) = pages.next().await {
-        tally.count();
-        match page {
-            Ok(p) => data
-                .functions
-                .extend(p.functions().iter().map(function_data)),
-            Err(e) => {
-                tally.fail("lambda:ListFunctions", &region, None, &e);
-                listed = false;
-                break;
-            }
-        }
-    }
+    let (pages, listed) = tally
+        .pages(
+            "lambda:ListFunctions",
+            &region,
+            None,
+            lambda.list_functions().into_paginator().send(),
+        )
+        .await;
+    data.functions = pages
+        .iter()
+        .flat_map(|p| p.functions())
+        .map(function_data)
+        .collect();
     // A region that did not list its functions (no answer, denied, not enabled) is
     // reported once; asking its other services would only wait out more timeouts.
     if !listed {
         return data;
     }
 
+    // Layers are shared by many functions: each version's policy is read once.
+    let own_layers: BTreeSet<String> = data
+        .functions
+        .iter()
+        .flat_map(|f| &f.layers)
+        .filter(|l| palisade_serverless::model::arn_account(l) == Some(account))
+        .cloned()
+        .collect();
     let limit = Arc::new(Semaphore::new(per_call));
     let mut tasks = JoinSet::new();
     for (i, f) in std::mem::take(&mut data.functions).into_iter().enumerate() {
@@ -359,7 +476,8 @@ async fn scan_region(
             http_apis(&aws_sdk_apigatewayv2::Client::new(&config), &region, &tally).await;
         routes.extend(r2);
         stages.extend(s2);
-        (mappings, logs, routes, stages)
+        let layer_policies = layer_policies(&lambda, &region, &tally, own_layers).await;
+        (mappings, logs, routes, stages, layer_policies)
     };
     let joined = async {
         let mut done = Vec::new();
@@ -371,8 +489,10 @@ async fn scan_region(
         done.sort_by_key(|(i, _)| *i);
         done.into_iter().map(|(_, f)| f).collect::<Vec<_>>()
     };
-    let ((mappings, logs, routes, stages), functions) = tokio::join!(region_wide, joined);
+    let ((mappings, logs, routes, stages, layer_policies), functions) =
+        tokio::join!(region_wide, joined);
     data.functions = functions;
+    data.layer_policies = layer_policies;
     data.mappings = mappings;
     data.log_groups = logs;
     data.routes = routes;
@@ -412,11 +532,31 @@ fn function_data(c: &aws_sdk_lambda::types::FunctionConfiguration) -> FunctionDa
             .and_then(|d| d.target_arn())
             .filter(|t| !t.is_empty())
             .map(str::to_string),
+        layers: c
+            .layers()
+            .iter()
+            .filter_map(|l| l.arn())
+            .map(str::to_string)
+            .collect(),
         vpc: c
             .vpc_config()
             .filter(|v| !v.subnet_ids().is_empty())
             .map(|v| (v.subnet_ids().len(), v.security_group_ids().to_vec())),
         ..FunctionData::default()
+    }
+}
+
+fn url_data(
+    arn: &str,
+    auth: &aws_sdk_lambda::types::FunctionUrlAuthType,
+    cors: Option<&aws_sdk_lambda::types::Cors>,
+) -> UrlData {
+    UrlData {
+        arn: arn.to_string(),
+        auth_type: auth.as_str().to_string(),
+        allow_origins: cors.map(|c| c.allow_origins().to_vec()).unwrap_or_default(),
+        allow_credentials: cors.and_then(|c| c.allow_credentials()).unwrap_or(false),
+        has_cors: cors.is_some(),
     }
 }
 
@@ -442,36 +582,29 @@ async fn function_details(
     ) {
         f.reserved_concurrency = out.reserved_concurrent_executions();
     }
-    let mut pages = lambda
-        .list_provisioned_concurrency_configs()
-        .function_name(&name)
-        .into_paginator()
-        .send();
-    while let Some(page) = pages.next().await {
-        tally.count();
-        match page {
-            Ok(p) => {
-                let total: i32 = p
-                    .provisioned_concurrency_configs()
-                    .iter()
-                    .filter_map(|c| c.requested_provisioned_concurrent_executions())
-                    .sum();
-                if total > 0 || !p.provisioned_concurrency_configs().is_empty() {
-                    f.provisioned_concurrency =
-                        Some(f.provisioned_concurrency.unwrap_or(0) + total);
-                }
-            }
-            Err(e) if is_not_found(&e) => break,
-            Err(e) => {
-                tally.fail(
-                    "lambda:ListProvisionedConcurrencyConfigs",
-                    region,
-                    subject,
-                    &e,
-                );
-                break;
-            }
-        }
+    let (pages, _) = tally
+        .pages(
+            "lambda:ListProvisionedConcurrencyConfigs",
+            region,
+            subject,
+            lambda
+                .list_provisioned_concurrency_configs()
+                .function_name(&name)
+                .into_paginator()
+                .send(),
+        )
+        .await;
+    let configs: Vec<_> = pages
+        .iter()
+        .flat_map(|p| p.provisioned_concurrency_configs())
+        .collect();
+    if !configs.is_empty() {
+        f.provisioned_concurrency = Some(
+            configs
+                .iter()
+                .filter_map(|c| c.requested_provisioned_concurrent_executions())
+                .fold(0i32, i32::saturating_add),
+        );
     }
     if let Some(out) = tally.single(
         "lambda:GetPolicy",
@@ -481,30 +614,45 @@ async fn function_details(
     ) {
         f.policy = out.policy().map(str::to_string);
     }
-    // The unqualified function's URL (an alias's URL would need one call per alias).
-    if let Some(u) = tally.single(
-        "lambda:GetFunctionUrlConfig",
-        region,
-        subject,
-        lambda
-            .get_function_url_config()
-            .function_name(&name)
-            .send()
-            .await,
-    ) {
-        f.urls.push(UrlData {
-            arn: u.function_arn().to_string(),
-            auth_type: u.auth_type().as_str().to_string(),
-            allow_origins: u
-                .cors()
-                .map(|c| c.allow_origins().to_vec())
-                .unwrap_or_default(),
-            allow_credentials: u
-                .cors()
-                .and_then(|c| c.allow_credentials())
-                .unwrap_or(false),
-            has_cors: u.cors().is_some(),
-        });
+    // Every URL of the function and its aliases in one listing; an endpoint without that
+    // call (moto) is asked for the unqualified function's URL instead, and warned about once.
+    const LIST_URLS: &str = "lambda:ListFunctionUrlConfigs";
+    let mut listed = false;
+    if !tally.is_unsupported(LIST_URLS, region) {
+        let (pages, ok) = tally
+            .pages(
+                LIST_URLS,
+                region,
+                subject,
+                lambda
+                    .list_function_url_configs()
+                    .function_name(&name)
+                    .into_paginator()
+                    .send(),
+            )
+            .await;
+        listed = ok;
+        f.urls.extend(
+            pages
+                .iter()
+                .flat_map(|p| p.function_url_configs())
+                .map(|u| url_data(u.function_arn(), u.auth_type(), u.cors())),
+        );
+    }
+    if !listed && tally.is_unsupported(LIST_URLS, region) {
+        if let Some(u) = tally.single(
+            "lambda:GetFunctionUrlConfig",
+            region,
+            subject,
+            lambda
+                .get_function_url_config()
+                .function_name(&name)
+                .send()
+                .await,
+        ) {
+            f.urls
+                .push(url_data(u.function_arn(), u.auth_type(), u.cors()));
+        }
     }
     if let Some(out) = tally.single(
         "lambda:GetFunctionEventInvokeConfig",
@@ -541,40 +689,75 @@ async fn function_details(
     f
 }
 
+/// The resource policies of layer versions (`arn:...:layer:NAME:VERSION`), by ARN.
+async fn layer_policies(
+    lambda: &aws_sdk_lambda::Client,
+    region: &str,
+    tally: &Tally,
+    arns: BTreeSet<String>,
+) -> BTreeMap<String, String> {
+    let mut out = BTreeMap::new();
+    for arn in arns {
+        let mut parts = arn.rsplitn(2, ':');
+        let (Some(version), Some(layer)) = (parts.next(), parts.next()) else {
+            continue;
+        };
+        let Ok(version) = version.parse::<i64>() else {
+            continue;
+        };
+        let name = layer.rsplit(':').next().unwrap_or(layer);
+        if let Some(policy) = tally
+            .single(
+                "lambda:GetLayerVersionPolicy",
+                region,
+                Some(&arn),
+                lambda
+                    .get_layer_version_policy()
+                    .layer_name(name)
+                    .version_number(version)
+                    .send()
+                    .await,
+            )
+            .and_then(|o| o.policy().map(str::to_string))
+        {
+            out.insert(arn, policy);
+        }
+    }
+    out
+}
+
 async fn event_source_mappings(
     lambda: &aws_sdk_lambda::Client,
     region: &str,
     tally: &Tally,
 ) -> Vec<MappingData> {
-    let mut out = Vec::new();
-    let mut pages = lambda.list_event_source_mappings().into_paginator().send();
-    while let Some(page) = pages.next().await {
-        tally.count();
-        match page {
-            Ok(p) => out.extend(p.event_source_mappings().iter().map(|m| {
-                MappingData {
-                    arn: m
-                        .event_source_mapping_arn()
-                        .or(m.uuid())
-                        .unwrap_or_default()
-                        .to_string(),
-                    function_arn: m.function_arn().unwrap_or_default().to_string(),
-                    source_arn: m.event_source_arn().unwrap_or_default().to_string(),
-                    on_failure: m
-                        .destination_config()
-                        .and_then(|d| d.on_failure())
-                        .and_then(|o| o.destination())
-                        .filter(|d| !d.is_empty())
-                        .map(str::to_string),
-                }
-            })),
-            Err(e) => {
-                tally.fail("lambda:ListEventSourceMappings", region, None, &e);
-                break;
-            }
-        }
-    }
-    out
+    let (pages, _) = tally
+        .pages(
+            "lambda:ListEventSourceMappings",
+            region,
+            None,
+            lambda.list_event_source_mappings().into_paginator().send(),
+        )
+        .await;
+    pages
+        .iter()
+        .flat_map(|p| p.event_source_mappings())
+        .map(|m| MappingData {
+            arn: m
+                .event_source_mapping_arn()
+                .or(m.uuid())
+                .unwrap_or_default()
+                .to_string(),
+            function_arn: m.function_arn().unwrap_or_default().to_string(),
+            source_arn: m.event_source_arn().unwrap_or_default().to_string(),
+            on_failure: m
+                .destination_config()
+                .and_then(|d| d.on_failure())
+                .and_then(|o| o.destination())
+                .filter(|d| !d.is_empty())
+                .map(str::to_string),
+        })
+        .collect()
 }
 
 async fn log_groups(
@@ -582,30 +765,25 @@ async fn log_groups(
     region: &str,
     tally: &Tally,
 ) -> BTreeMap<String, (String, Option<i32>)> {
+    let (pages, _) = tally
+        .pages(
+            "logs:DescribeLogGroups",
+            region,
+            None,
+            logs.describe_log_groups()
+                .log_group_name_prefix("/aws/lambda/")
+                .into_paginator()
+                .send(),
+        )
+        .await;
     let mut out = BTreeMap::new();
-    let mut pages = logs
-        .describe_log_groups()
-        .log_group_name_prefix("/aws/lambda/")
-        .into_paginator()
-        .send();
-    while let Some(page) = pages.next().await {
-        tally.count();
-        match page {
-            Ok(p) => {
-                for g in p.log_groups() {
-                    let name = g.log_group_name().unwrap_or_default().to_string();
-                    let arn = g
-                        .arn()
-                        .map(|a| a.trim_end_matches(":*").to_string())
-                        .unwrap_or_else(|| format!("log-group:{name}"));
-                    out.insert(name, (arn, g.retention_in_days()));
-                }
-            }
-            Err(e) => {
-                tally.fail("logs:DescribeLogGroups", region, None, &e);
-                break;
-            }
-        }
+    for g in pages.iter().flat_map(|p| p.log_groups()) {
+        let name = g.log_group_name().unwrap_or_default().to_string();
+        let arn = g
+            .arn()
+            .map(|a| a.trim_end_matches(":*").to_string())
+            .unwrap_or_else(|| format!("log-group:{name}"));
+        out.insert(name, (arn, g.retention_in_days()));
     }
     out
 }
@@ -616,62 +794,62 @@ async fn rest_apis(
     tally: &Tally,
 ) -> (Vec<RouteData>, Vec<StageData>) {
     let (mut routes, mut stages) = (Vec::new(), Vec::new());
-    let mut apis = Vec::new();
-    let mut pages = apigw.get_rest_apis().into_paginator().send();
-    while let Some(page) = pages.next().await {
-        tally.count();
-        match page {
-            Ok(p) => apis.extend(p.items().iter().filter_map(|a| a.id().map(str::to_string))),
-            Err(e) => {
-                tally.fail("apigateway:GET", region, Some("GetRestApis"), &e);
-                return (routes, stages);
-            }
-        }
+    let (pages, listed) = tally
+        .pages(
+            "apigateway:GET",
+            region,
+            Some("GetRestApis"),
+            apigw.get_rest_apis().into_paginator().send(),
+        )
+        .await;
+    if !listed {
+        return (routes, stages);
     }
+    let apis: Vec<String> = pages
+        .iter()
+        .flat_map(|p| p.items())
+        .filter_map(|a| a.id().map(str::to_string))
+        .collect();
     for api in apis {
         let api_arn = format!("arn:aws:apigateway:{region}::/restapis/{api}");
-        let mut pages = apigw
-            .get_resources()
-            .rest_api_id(&api)
-            .embed("methods")
-            .into_paginator()
-            .send();
-        while let Some(page) = pages.next().await {
-            tally.count();
-            match page {
-                Ok(p) => {
-                    for r in p.items() {
-                        let path = r.path().unwrap_or("/");
-                        let Some(methods) = r.resource_methods() else {
-                            continue;
-                        };
-                        let mut methods: Vec<_> = methods.iter().collect();
-                        methods.sort_by(|a, b| a.0.cmp(b.0));
-                        for (verb, m) in methods {
-                            if verb.eq_ignore_ascii_case("OPTIONS") {
-                                continue;
-                            }
-                            routes.push(RouteData {
-                                kind: ApiKind::Rest,
-                                arn: format!(
-                                    "{api_arn}/resources/{}/methods/{verb}",
-                                    r.id().unwrap_or_default()
-                                ),
-                                route: format!("{verb} {path}"),
-                                authorization: m.authorization_type().unwrap_or("NONE").to_string(),
-                                api_key_required: m.api_key_required().unwrap_or(false),
-                                integration_uri: m
-                                    .method_integration()
-                                    .and_then(|i| i.uri())
-                                    .map(str::to_string),
-                            });
-                        }
-                    }
+        let (pages, _) = tally
+            .pages(
+                "apigateway:GET",
+                region,
+                Some("GetResources"),
+                apigw
+                    .get_resources()
+                    .rest_api_id(&api)
+                    .embed("methods")
+                    .into_paginator()
+                    .send(),
+            )
+            .await;
+        for r in pages.iter().flat_map(|p| p.items()) {
+            let path = r.path().unwrap_or("/");
+            let Some(methods) = r.resource_methods() else {
+                continue;
+            };
+            let mut methods: Vec<_> = methods.iter().collect();
+            methods.sort_by(|a, b| a.0.cmp(b.0));
+            for (verb, m) in methods {
+                if verb.eq_ignore_ascii_case("OPTIONS") {
+                    continue;
                 }
-                Err(e) => {
-                    tally.fail("apigateway:GET", region, Some("GetResources"), &e);
-                    break;
-                }
+                routes.push(RouteData {
+                    kind: ApiKind::Rest,
+                    arn: format!(
+                        "{api_arn}/resources/{}/methods/{verb}",
+                        r.id().unwrap_or_default()
+                    ),
+                    route: format!("{verb} {path}"),
+                    authorization: m.authorization_type().unwrap_or("NONE").to_string(),
+                    api_key_required: m.api_key_required().unwrap_or(false),
+                    integration_uri: m
+                        .method_integration()
+                        .and_then(|i| i.uri())
+                        .map(str::to_string),
+                });
             }
         }
         if let Some(out) = tally.single(
@@ -701,102 +879,72 @@ async fn http_apis(
     tally: &Tally,
 ) -> (Vec<RouteData>, Vec<StageData>) {
     let (mut routes, mut stages) = (Vec::new(), Vec::new());
-    let mut apis = Vec::new();
-    let mut token: Option<String> = None;
-    loop {
-        let Some(out) = tally.single(
+    let (pages, listed) = tally
+        .token_pages(
             "apigateway:GET",
             region,
             Some("GetApis"),
-            apigw.get_apis().set_next_token(token.clone()).send().await,
-        ) else {
-            return (routes, stages);
-        };
-        apis.extend(
-            out.items()
-                .iter()
-                .filter(|a| a.protocol_type().is_none_or(|p| p.as_str() == "HTTP"))
-                .filter_map(|a| a.api_id().map(str::to_string)),
-        );
-        token = out
-            .next_token()
-            .filter(|t| !t.is_empty())
-            .map(str::to_string);
-        if token.is_none() {
-            break;
-        }
+            |token| apigw.get_apis().set_next_token(token).send(),
+            |o| o.next_token(),
+        )
+        .await;
+    if !listed {
+        return (routes, stages);
     }
+    let apis: Vec<String> = pages
+        .iter()
+        .flat_map(|p| p.items())
+        .filter(|a| a.protocol_type().is_none_or(|p| p.as_str() == "HTTP"))
+        .filter_map(|a| a.api_id().map(str::to_string))
+        .collect();
     for api in apis {
         let api_arn = format!("arn:aws:apigateway:{region}::/apis/{api}");
-        let mut integrations: BTreeMap<String, String> = BTreeMap::new();
-        let mut token: Option<String> = None;
-        loop {
-            let Some(out) = tally.single(
+        let (pages, _) = tally
+            .token_pages(
                 "apigateway:GET",
                 region,
                 Some("GetIntegrations"),
-                apigw
-                    .get_integrations()
-                    .api_id(&api)
-                    .set_next_token(token.clone())
-                    .send()
-                    .await,
-            ) else {
-                break;
-            };
-            for i in out.items() {
-                if let (Some(id), Some(uri)) = (i.integration_id(), i.integration_uri()) {
-                    integrations.insert(id.to_string(), uri.to_string());
-                }
-            }
-            token = out
-                .next_token()
-                .filter(|t| !t.is_empty())
-                .map(str::to_string);
-            if token.is_none() {
-                break;
-            }
-        }
-        let mut token: Option<String> = None;
-        loop {
-            let Some(out) = tally.single(
+                |token| {
+                    apigw
+                        .get_integrations()
+                        .api_id(&api)
+                        .set_next_token(token)
+                        .send()
+                },
+                |o| o.next_token(),
+            )
+            .await;
+        let integrations: BTreeMap<&str, &str> = pages
+            .iter()
+            .flat_map(|p| p.items())
+            .filter_map(|i| Some((i.integration_id()?, i.integration_uri()?)))
+            .collect();
+        let (pages, _) = tally
+            .token_pages(
                 "apigateway:GET",
                 region,
                 Some("GetRoutes"),
-                apigw
-                    .get_routes()
-                    .api_id(&api)
-                    .set_next_token(token.clone())
-                    .send()
-                    .await,
-            ) else {
-                break;
-            };
-            for r in out.items() {
-                let target = r
-                    .target()
-                    .and_then(|t| t.strip_prefix("integrations/"))
-                    .and_then(|id| integrations.get(id))
-                    .cloned();
-                routes.push(RouteData {
-                    kind: ApiKind::Http,
-                    arn: format!("{api_arn}/routes/{}", r.route_id().unwrap_or_default()),
-                    route: r.route_key().unwrap_or_default().to_string(),
-                    authorization: r
-                        .authorization_type()
-                        .map(|a| a.as_str().to_string())
-                        .unwrap_or_else(|| "NONE".to_string()),
-                    api_key_required: r.api_key_required().unwrap_or(false),
-                    integration_uri: target,
-                });
-            }
-            token = out
-                .next_token()
-                .filter(|t| !t.is_empty())
-                .map(str::to_string);
-            if token.is_none() {
-                break;
-            }
+                |token| apigw.get_routes().api_id(&api).set_next_token(token).send(),
+                |o| o.next_token(),
+            )
+            .await;
+        for r in pages.iter().flat_map(|p| p.items()) {
+            let target = r
+                .target()
+                .and_then(|t| t.strip_prefix("integrations/"))
+                .and_then(|id| integrations.get(id))
+                .map(|u| u.to_string());
+            routes.push(RouteData {
+                kind: ApiKind::Http,
+                arn: format!("{api_arn}/routes/{}", r.route_id().unwrap_or_default()),
+                route: r.route_key().unwrap_or_default().to_string(),
+                authorization: r
+                    .authorization_type()
+                    .map(|a| a.as_str().to_string())
+                    .unwrap_or_else(|| "NONE".to_string()),
+                api_key_required: r.api_key_required().unwrap_or(false),
+                integration_uri: target,
+            });
         }
         if let Some(out) = tally.single(
             "apigateway:GET",
@@ -842,6 +990,21 @@ async fn read_roles(
             out.insert(role.arn.clone(), role);
         }
     }
+    // Boundaries are often one policy for many roles: each document is read once.
+    let boundaries: BTreeSet<String> = out
+        .values()
+        .filter_map(|r| r.boundary.as_ref().map(|b| b.0.clone()))
+        .collect();
+    let mut documents = BTreeMap::new();
+    for arn in boundaries {
+        let document = policy_document(&iam, tally, &arn).await;
+        documents.insert(arn, document);
+    }
+    for role in out.values_mut() {
+        if let Some((arn, document)) = &mut role.boundary {
+            *document = documents.get(arn.as_str()).cloned().flatten();
+        }
+    }
     out
 }
 
@@ -854,23 +1017,51 @@ async fn read_role(iam: &aws_sdk_iam::Client, tally: &Tally, arn: String) -> Rol
         ..RoleData::default()
     };
     let subject = Some(name.as_str());
-    let mut names = Vec::new();
-    let mut pages = iam
-        .list_role_policies()
-        .role_name(&name)
-        .into_paginator()
-        .send();
-    while let Some(page) = pages.next().await {
-        tally.count();
-        match page {
-            Ok(p) => names.extend(p.policy_names().iter().cloned()),
-            Err(e) => {
-                tally.fail("iam:ListRolePolicies", "global", subject, &e);
-                role.complete = false;
-                break;
+    // The role itself: its permissions boundary and when it was last used.
+    match tally.single(
+        "iam:GetRole",
+        "global",
+        subject,
+        iam.get_role().role_name(&name).send().await,
+    ) {
+        Some(out) => {
+            if let Some(r) = out.role() {
+                role.boundary = r
+                    .permissions_boundary()
+                    .and_then(|b| b.permissions_boundary_arn())
+                    .filter(|b| !b.is_empty())
+                    .map(|b| (b.to_string(), None));
+                role.activity = Some(RoleActivity {
+                    created: r.create_date().secs(),
+                    last_used: r
+                        .role_last_used()
+                        .and_then(|u| u.last_used_date())
+                        .map(|d| d.secs()),
+                    observed: std::time::SystemTime::now()
+                        .duration_since(std::time::UNIX_EPOCH)
+                        .map_or(0, |d| i64::try_from(d.as_secs()).unwrap_or(i64::MAX)),
+                });
             }
         }
+        None => role.complete = false,
     }
+    let (pages, listed) = tally
+        .pages(
+            "iam:ListRolePolicies",
+            "global",
+            subject,
+            iam.list_role_policies()
+                .role_name(&name)
+                .into_paginator()
+                .send(),
+        )
+        .await;
+    role.complete &= listed;
+    let names: Vec<String> = pages
+        .iter()
+        .flat_map(|p| p.policy_names())
+        .cloned()
+        .collect();
     for policy in names {
         match tally.single(
             "iam:GetRolePolicy",
@@ -888,27 +1079,23 @@ async fn read_role(iam: &aws_sdk_iam::Client, tally: &Tally, arn: String) -> Rol
             None => role.complete = false,
         }
     }
-    let mut attached = Vec::new();
-    let mut pages = iam
-        .list_attached_role_policies()
-        .role_name(&name)
-        .into_paginator()
-        .send();
-    while let Some(page) = pages.next().await {
-        tally.count();
-        match page {
-            Ok(p) => attached.extend(
-                p.attached_policies()
-                    .iter()
-                    .filter_map(|a| a.policy_arn().map(str::to_string)),
-            ),
-            Err(e) => {
-                tally.fail("iam:ListAttachedRolePolicies", "global", subject, &e);
-                role.complete = false;
-                break;
-            }
-        }
-    }
+    let (pages, listed) = tally
+        .pages(
+            "iam:ListAttachedRolePolicies",
+            "global",
+            subject,
+            iam.list_attached_role_policies()
+                .role_name(&name)
+                .into_paginator()
+                .send(),
+        )
+        .await;
+    role.complete &= listed;
+    let attached: Vec<String> = pages
+        .iter()
+        .flat_map(|p| p.attached_policies())
+        .filter_map(|a| a.policy_arn().map(str::to_string))
+        .collect();
     for policy_arn in attached {
         // AWS managed policies the serverless crate already knows are judged from its
         // table, as for templates; only the others are fetched.
@@ -919,42 +1106,40 @@ async fn read_role(iam: &aws_sdk_iam::Client, tally: &Tally, arn: String) -> Rol
             role.attached.push((policy_arn, None));
             continue;
         }
-        let pol_subject = Some(policy_arn.as_str());
-        let version = tally
-            .single(
-                "iam:GetPolicy",
-                "global",
-                pol_subject,
-                iam.get_policy().policy_arn(&policy_arn).send().await,
-            )
-            .and_then(|o| {
-                o.policy()
-                    .and_then(|p| p.default_version_id())
-                    .map(str::to_string)
-            });
-        let document = match version {
-            Some(v) => tally
-                .single(
-                    "iam:GetPolicyVersion",
-                    "global",
-                    pol_subject,
-                    iam.get_policy_version()
-                        .policy_arn(&policy_arn)
-                        .version_id(v)
-                        .send()
-                        .await,
-                )
-                .and_then(|o| {
-                    o.policy_version()
-                        .and_then(|v| v.document())
-                        .map(crate::policy_doc::url_decode)
-                }),
-            None => None,
-        };
+        let document = policy_document(iam, tally, &policy_arn).await;
         if document.is_none() {
             role.complete = false;
         }
         role.attached.push((policy_arn, document));
     }
     role
+}
+
+/// The default version's document of a managed policy (URL-decoded JSON text).
+async fn policy_document(iam: &aws_sdk_iam::Client, tally: &Tally, arn: &str) -> Option<String> {
+    let subject = Some(arn);
+    let version = tally
+        .single(
+            "iam:GetPolicy",
+            "global",
+            subject,
+            iam.get_policy().policy_arn(arn).send().await,
+        )?
+        .policy()
+        .and_then(|p| p.default_version_id())
+        .map(str::to_string)?;
+    tally
+        .single(
+            "iam:GetPolicyVersion",
+            "global",
+            subject,
+            iam.get_policy_version()
+                .policy_arn(arn)
+                .version_id(version)
+                .send()
+                .await,
+        )?
+        .policy_version()
+        .and_then(|v| v.document())
+        .map(crate::policy_doc::url_decode)
 }

@@ -7,8 +7,9 @@ use std::collections::BTreeMap;
 
 use palisade_core::{Finding, Location};
 use palisade_serverless::model::{
-    ApiStage, Attr, Cloud, Cors, Endpoint, EndpointAuth, EndpointKind, EnvVar, Format, Function,
-    FunctionUrl, InvokePermission, LogGroup, Role, Spanned, Trigger, TriggerKind, VpcConfig,
+    arn_account, ApiStage, Attr, Boundary, Cloud, Cors, Endpoint, EndpointAuth, EndpointKind,
+    EnvVar, Format, Function, FunctionUrl, InvokePermission, LayerRef, LogGroup, Role, RoleUsage,
+    Spanned, Trigger, TriggerKind, VpcConfig,
 };
 use palisade_serverless::value::Value;
 use palisade_serverless::Inventory;
@@ -36,6 +37,33 @@ pub(crate) fn build(c: &Collected) -> (Inventory, Locator, Vec<CallError>) {
             by_name.insert(f.name.as_str(), inv.functions.len());
             let mut model = function_model(f, &mut loc);
             model.role = f.role.as_deref().and_then(|r| role_index.get(r).copied());
+            for (i, arn) in f.layers.iter().enumerate() {
+                let public = match region.layer_policies.get(arn) {
+                    Some(text) => match policy_doc::parse(text) {
+                        Ok(doc) => Some(is_public(&doc)),
+                        Err(e) => {
+                            errors.push(CallError::new(
+                                "lambda:GetLayerVersionPolicy",
+                                &region.region,
+                                Some(arn),
+                                CallErrorKind::Malformed,
+                                format!("layer policy is not a policy document ({e})"),
+                            ));
+                            None
+                        }
+                    },
+                    // Read for the account's own layers: no policy is private.
+                    None if arn_account(arn) == arn_account(&f.arn) => Some(false),
+                    None => None,
+                };
+                model.layers.push(LayerRef {
+                    arn: Spanned {
+                        value: arn.clone(),
+                        pos: loc.pos(&f.arn, Some(&format!("Layers[{i}]"))),
+                    },
+                    public,
+                });
+            }
             if let Some(text) = &f.policy {
                 match policy_doc::parse(text) {
                     Ok(doc) => {
@@ -206,9 +234,9 @@ fn function_model(f: &FunctionData, loc: &mut Locator) -> Function {
             pos,
         });
     }
-    if let Some(u) = f.urls.first() {
+    for u in &f.urls {
         let pos = loc.pos(&u.arn, Some("FunctionUrlConfig.AuthType"));
-        m.url = Some(FunctionUrl {
+        let url = FunctionUrl {
             auth_type: Attr::Set(u.auth_type.clone(), pos),
             cors: u.has_cors.then(|| Cors {
                 allow_origins: u.allow_origins.clone(),
@@ -216,7 +244,18 @@ fn function_model(f: &FunctionData, loc: &mut Locator) -> Function {
                 pos: loc.pos(&u.arn, Some("FunctionUrlConfig.Cors")),
             }),
             pos,
-        });
+        };
+        // `arn:aws:lambda:REGION:ACCOUNT:function:NAME[:ALIAS]`
+        match u
+            .arn
+            .split(':')
+            .nth(7)
+            .filter(|q| !q.is_empty() && *q != "$LATEST")
+        {
+            Some(alias) => m.alias_urls.push((alias.to_string(), url)),
+            None if m.url.is_none() => m.url = Some(url),
+            None => {}
+        }
     }
     m
 }
@@ -259,6 +298,40 @@ fn role_model(r: &RoleData, loc: &mut Locator, errors: &mut Vec<CallError>) -> R
             }),
         }
     }
+    if let Some((arn, document)) = &r.boundary {
+        let pos = loc.pos(&r.arn, Some("PermissionsBoundary"));
+        // A document that could not be read or parsed caps nothing: the policies are
+        // judged alone, as when there is no boundary (the call's error says why).
+        let statements = document.as_deref().and_then(|text| {
+            let mut holder = Role::new(r.arn.clone(), r.name.clone(), pos);
+            add_document(
+                &mut holder,
+                text,
+                &format!("permissions boundary {arn}"),
+                &r.arn,
+                "PermissionsBoundary",
+                loc,
+                errors,
+                "iam:GetPolicyVersion",
+            )
+            .then_some(holder.statements)
+        });
+        role.boundary = Some(Boundary {
+            policy: Spanned {
+                value: arn.clone(),
+                pos,
+            },
+            statements,
+        });
+    }
+    if let Some(a) = r.activity {
+        role.usage = Some(RoleUsage {
+            created: a.created,
+            last_used: a.last_used,
+            observed: a.observed,
+            pos: loc.pos(&r.arn, Some("RoleLastUsed")),
+        });
+    }
     role
 }
 
@@ -272,7 +345,7 @@ fn add_document(
     loc: &mut Locator,
     errors: &mut Vec<CallError>,
     action: &str,
-) {
+) -> bool {
     match policy_doc::parse(text) {
         Ok(doc) => {
             for (i, mut st) in palisade_serverless::iam::statements(&doc, source)
@@ -292,14 +365,18 @@ fn add_document(
                 }
                 role.statements.push(st);
             }
+            true
         }
-        Err(e) => errors.push(CallError::new(
-            action,
-            "global",
-            Some(&role.name),
-            CallErrorKind::Malformed,
-            format!("{source} is not a policy document ({e}); the role is judged without it"),
-        )),
+        Err(e) => {
+            errors.push(CallError::new(
+                action,
+                "global",
+                Some(&role.name),
+                CallErrorKind::Malformed,
+                format!("{source} is not a policy document ({e}); the role is judged without it"),
+            ));
+            false
+        }
     }
 }
 
@@ -366,6 +443,37 @@ fn permissions(doc: &Value, f: &FunctionData, loc: &mut Locator) -> Vec<InvokePe
     out
 }
 
+/// Whether a resource policy lets any account in: an `Allow` to Principal `*` (or
+/// `{"AWS": "*"}`) without an `aws:PrincipalOrgID` condition.
+fn is_public(doc: &Value) -> bool {
+    let statements = doc
+        .get("Statement")
+        .map(Value::one_or_many)
+        .unwrap_or_default();
+    statements.into_iter().any(|s| {
+        let allow = s
+            .get_ci("Effect")
+            .and_then(Value::as_str)
+            .is_some_and(|e| e.eq_ignore_ascii_case("allow"));
+        let anyone = match s.get_ci("Principal") {
+            Some(p) if p.as_str().is_some() => p.as_str() == Some("*"),
+            Some(p) => p
+                .get_ci("AWS")
+                .is_some_and(|v| v.one_or_many().iter().any(|x| x.as_str() == Some("*"))),
+            None => false,
+        };
+        let org = s.get_ci("Condition").is_some_and(|c| {
+            c.entries().iter().any(|(_, block)| {
+                block
+                    .entries()
+                    .iter()
+                    .any(|(k, _)| k.eq_ignore_ascii_case("aws:PrincipalOrgID"))
+            })
+        });
+        allow && anyone && !org
+    })
+}
+
 /// Services that invoke a function asynchronously, recognised by their principal in the
 /// resource policy: their failed events need a dead-letter queue or on-failure destination.
 fn async_trigger(p: &InvokePermission) -> Option<Trigger> {
@@ -429,6 +537,12 @@ pub(crate) fn self_modification_findings(inv: &Inventory, loc: &Locator) -> Vec<
                     r.value != "*"
                         && palisade_core::text::wildcard_match(&r.value, &f.resource, false)
                 });
+                // A permissions boundary that does not allow it on the function takes it away.
+                let allowed = role.boundary.as_ref().is_none_or(|b| {
+                    b.reach(action, &[f.resource.as_str()])
+                        != palisade_serverless::boundary::Reach::Blocked
+                });
+                let own = own && allowed;
                 if own {
                     let mut location = Location::at(inv.path.clone(), st.pos.line.max(1), 1)
                         .with_resource(f.resource.clone());
@@ -529,6 +643,185 @@ mod tests {
             text.starts_with("lambda:GetPolicy in eu-west-1 (f): unreadable response"),
             "{text}"
         );
+    }
+
+    /// moto rewrites a layer ARN of another account to its own layer, so the cross-account
+    /// case is checked here; and a policy limited to the organization is not public.
+    #[test]
+    fn layers_of_other_accounts_and_organization_policies() {
+        use crate::collect::RegionData;
+        let own = "arn:aws:lambda:eu-west-1:111111111111:layer:org-lib:3";
+        let vendor = "arn:aws:lambda:eu-west-1:222222222222:layer:vendor-lib:7";
+        let trusted = "arn:aws:lambda:eu-west-1:333333333333:layer:powertools:2";
+        let collected = Collected {
+            account: "111111111111".into(),
+            regions: vec![RegionData {
+                region: "eu-west-1".into(),
+                functions: vec![FunctionData {
+                    name: "f".into(),
+                    arn: "arn:aws:lambda:eu-west-1:111111111111:function:f".into(),
+                    layers: vec![own.into(), vendor.into(), trusted.into()],
+                    ..FunctionData::default()
+                }],
+                layer_policies: [(
+                    own.to_string(),
+                    r#"{"Statement":[{"Sid":"org","Effect":"Allow","Principal":"*","Action":"lambda:GetLayerVersion","Resource":"x",
+                        "Condition":{"StringEquals":{"aws:PrincipalOrgID":"o-abc"}}}]}"#
+                        .to_string(),
+                )]
+                .into(),
+                ..RegionData::default()
+            }],
+            ..Collected::default()
+        };
+        let (inv, loc, errors) = build(&collected);
+        assert!(errors.is_empty(), "{errors:?}");
+        let layers = &inv.functions[0].layers;
+        assert_eq!(layers.len(), 3);
+        assert_eq!(layers[0].public, Some(false));
+        assert_eq!(layers[1].public, None);
+        let settings = palisade_serverless::ServerlessSettings {
+            trusted_layer_accounts: vec!["333333333333".into()],
+            ..palisade_serverless::ServerlessSettings::default()
+        };
+        let mut findings = palisade_serverless::check(&inv, &settings);
+        for f in &mut findings {
+            loc.relocate(&mut f.location);
+        }
+        let layer_findings: Vec<_> = findings
+            .iter()
+            .filter(|f| f.rule_id == "FN011" || f.rule_id == "FN012")
+            .map(|f| {
+                (
+                    f.rule_id.to_string(),
+                    f.location.field.clone(),
+                    f.message.clone(),
+                )
+            })
+            .collect();
+        assert_eq!(
+            layer_findings,
+            [(
+                "FN011".to_string(),
+                Some("Layers[1]".to_string()),
+                format!("function f runs layer {vendor} published by account 222222222222, not its own (111111111111)")
+            )]
+        );
+        let doc = policy_doc::parse(
+            r#"{"Statement":[{"Effect":"Allow","Principal":{"AWS":["*"]},"Action":"lambda:GetLayerVersion"}]}"#,
+        )
+        .unwrap();
+        assert!(is_public(&doc));
+    }
+
+    /// moto does not implement URLs on aliases (nor ListFunctionUrlConfigs): the mapping of
+    /// what AWS answers is checked here.
+    #[test]
+    fn an_alias_url_is_judged_like_the_function_url() {
+        use crate::collect::{RegionData, UrlData};
+        let arn = "arn:aws:lambda:us-east-1:1:function:f";
+        let url = |arn: String, auth: &str| UrlData {
+            arn,
+            auth_type: auth.into(),
+            ..UrlData::default()
+        };
+        let collected = Collected {
+            account: "1".into(),
+            regions: vec![RegionData {
+                region: "us-east-1".into(),
+                functions: vec![FunctionData {
+                    name: "f".into(),
+                    arn: arn.into(),
+                    urls: vec![
+                        url(arn.into(), "AWS_IAM"),
+                        url(format!("{arn}:live"), "NONE"),
+                    ],
+                    ..FunctionData::default()
+                }],
+                ..RegionData::default()
+            }],
+            ..Collected::default()
+        };
+        let (inv, loc, _) = build(&collected);
+        let f = &inv.functions[0];
+        assert_eq!(
+            f.url
+                .as_ref()
+                .and_then(|u| u.auth_type.value())
+                .map(String::as_str),
+            Some("AWS_IAM")
+        );
+        assert_eq!(f.alias_urls.len(), 1);
+        assert_eq!(f.alias_urls[0].0, "live");
+        let mut findings =
+            palisade_serverless::check(&inv, &palisade_serverless::ServerlessSettings::default());
+        for x in &mut findings {
+            loc.relocate(&mut x.location);
+        }
+        let auth003: Vec<_> = findings.iter().filter(|x| x.rule_id == "AUTH003").collect();
+        assert_eq!(auth003.len(), 1, "{findings:#?}");
+        assert_eq!(
+            auth003[0].message,
+            "function f (alias live) has a public URL with AuthType NONE"
+        );
+        assert_eq!(auth003[0].location.path, format!("{arn}:live"));
+    }
+
+    /// A boundary document that is not one is an error naming the call, and caps nothing:
+    /// the role's `*` stays critical.
+    #[test]
+    fn a_malformed_boundary_is_reported_and_caps_nothing() {
+        use crate::collect::RegionData;
+        let role = "arn:aws:iam::1:role/r";
+        let collected = Collected {
+            account: "1".into(),
+            regions: vec![RegionData {
+                region: "us-east-1".into(),
+                functions: vec![FunctionData {
+                    name: "f".into(),
+                    arn: "arn:aws:lambda:us-east-1:1:function:f".into(),
+                    role: Some(role.into()),
+                    ..FunctionData::default()
+                }],
+                ..RegionData::default()
+            }],
+            roles: [(
+                role.to_string(),
+                RoleData {
+                    arn: role.into(),
+                    name: "r".into(),
+                    inline: vec![(
+                        "wide".into(),
+                        r#"{"Statement":[{"Effect":"Allow","Action":"*","Resource":"*"}]}"#.into(),
+                    )],
+                    boundary: Some((
+                        "arn:aws:iam::1:policy/edge".into(),
+                        Some("{\"Statement\": [".into()),
+                    )),
+                    complete: true,
+                    ..RoleData::default()
+                },
+            )]
+            .into(),
+            ..Collected::default()
+        };
+        let (inv, _, errors) = build(&collected);
+        assert_eq!(errors.len(), 1, "{errors:?}");
+        let text = errors[0].to_string();
+        assert!(
+            text.starts_with("iam:GetPolicyVersion in global (r): unreadable response: permissions boundary arn:aws:iam::1:policy/edge is not a policy document"),
+            "{text}"
+        );
+        let boundary = inv.roles[0]
+            .boundary
+            .as_ref()
+            .expect("the boundary is named");
+        assert!(boundary.statements.is_none());
+        let findings =
+            palisade_serverless::check(&inv, &palisade_serverless::ServerlessSettings::default());
+        let fn001: Vec<_> = findings.iter().filter(|f| f.rule_id == "FN001").collect();
+        assert_eq!(fn001.len(), 1);
+        assert_eq!(fn001[0].severity, palisade_core::Severity::Critical);
     }
 
     #[test]

@@ -8,6 +8,7 @@
 //! It does not walk directories, read files, deploy anything or talk to a cloud; the CLI
 //! does the walking, and what a template leaves to deploy time stays unknown here.
 
+pub mod boundary;
 pub mod drift;
 pub mod frontend;
 pub mod grant;

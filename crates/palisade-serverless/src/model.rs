@@ -190,7 +190,12 @@ pub struct Function {
     pub dead_letter: Attr<String>,
     pub vpc: Attr<VpcConfig>,
     pub code_signing: Attr<String>,
+    /// Layers, in order: their version ARNs and, when known, whether anyone may read them.
+    pub layers: Vec<LayerRef>,
+    /// The URL of the unqualified function (`$LATEST`).
     pub url: Option<FunctionUrl>,
+    /// URLs of the function's aliases: (alias name, URL).
+    pub alias_urls: Vec<(String, FunctionUrl)>,
     pub triggers: Vec<Trigger>,
     pub log_retention_days: Attr<i64>,
     /// Resources the function talks to that live only inside a VPC (RDS, ElastiCache...).
@@ -251,13 +256,44 @@ impl Function {
             dead_letter: Attr::Unset,
             vpc: Attr::Unset,
             code_signing: Attr::Unset,
+            layers: Vec::new(),
             url: None,
+            alias_urls: Vec::new(),
             triggers: Vec::new(),
             log_retention_days: Attr::Unset,
             vpc_only_targets: Vec::new(),
             site: None,
         }
     }
+
+    /// Every URL of the function: `(None, url)` for the function itself, `(Some(alias), url)`
+    /// for an alias.
+    pub fn urls(&self) -> impl Iterator<Item = (Option<&str>, &FunctionUrl)> {
+        self.url.iter().map(|u| (None, u)).chain(
+            self.alias_urls
+                .iter()
+                .map(|(alias, u)| (Some(alias.as_str()), u)),
+        )
+    }
+}
+
+/// A layer a function runs with.
+#[derive(Debug, Clone, PartialEq)]
+pub struct LayerRef {
+    /// The layer version ARN (`arn:aws:lambda:REGION:ACCOUNT:layer:NAME:VERSION`).
+    pub arn: Spanned<String>,
+    /// `Some(true)` when the layer version's policy lets any account read it (Principal `*`
+    /// without an organization condition); `None` when the policy was not read (a layer of
+    /// another account, or a template).
+    pub public: Option<bool>,
+}
+
+/// The account of an ARN (`arn:PARTITION:SERVICE:REGION:ACCOUNT:...`), when it names one.
+pub fn arn_account(arn: &str) -> Option<&str> {
+    let mut parts = arn.split(':');
+    (parts.next()? == "arn").then_some(())?;
+    let account = parts.nth(3)?;
+    (account.len() == 12 && account.bytes().all(|b| b.is_ascii_digit())).then_some(account)
 }
 
 /// One IAM policy statement with positions of what rules point at.
@@ -285,6 +321,22 @@ pub struct Role {
     pub statements: Vec<PolicyStatement>,
     /// Managed policy ARNs or names attached to the role.
     pub managed_policies: Vec<Spanned<String>>,
+    /// The role's permissions boundary, when it has one.
+    pub boundary: Option<Boundary>,
+    /// When a deployed role was created and last used (live scans only).
+    pub usage: Option<RoleUsage>,
+}
+
+/// A deployed role's use, in seconds since the Unix epoch, as IAM reports it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RoleUsage {
+    pub created: i64,
+    /// `None`: not used within IAM's tracking period (400 days), or never.
+    pub last_used: Option<i64>,
+    /// When the role was read: the scan compares with this, not with a clock of its own.
+    pub observed: i64,
+    /// Where findings about it point.
+    pub pos: Pos,
 }
 
 impl Role {
@@ -295,8 +347,21 @@ impl Role {
             pos,
             statements: Vec::new(),
             managed_policies: Vec::new(),
+            boundary: None,
+            usage: None,
         }
     }
+}
+
+/// A permissions boundary: the managed policy that caps what a role's policies can grant
+/// (see [`crate::boundary`]).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Boundary {
+    /// The boundary policy's ARN or template name, where the role names it.
+    pub policy: Spanned<String>,
+    /// The boundary policy's statements; `None` when its document is not known (an ARN of
+    /// a policy outside the template), and then it caps nothing the rules can see.
+    pub statements: Option<Vec<PolicyStatement>>,
 }
 
 /// Kind of HTTP endpoint.

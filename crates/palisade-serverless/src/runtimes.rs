@@ -319,6 +319,11 @@ pub fn today() -> String {
     civil_from_days(secs.div_euclid(86_400))
 }
 
+/// The UTC day of a Unix time in seconds, as `YYYY-MM-DD`.
+pub fn date_of(secs: i64) -> String {
+    civil_from_days(secs.div_euclid(86_400))
+}
+
 /// Howard Hinnant's days-to-civil conversion.
 fn civil_from_days(z: i64) -> String {
     let z = z + 719_468;

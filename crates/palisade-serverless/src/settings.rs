@@ -1,4 +1,4 @@
-//! The `[serverless]` table of `palisade.toml`: thresholds of the COLD and LOG rules.
+//! The `[serverless]` table of `palisade.toml`: thresholds of the COLD, LOG and FN rules.
 
 /// Thresholds the serverless rules use; every field has a default.
 #[derive(Debug, Clone, PartialEq)]
@@ -14,6 +14,12 @@ pub struct ServerlessSettings {
     /// COLD003 reports runtimes whose deprecation date is before this day (`YYYY-MM-DD`);
     /// `None` uses today.
     pub runtime_cutoff: Option<String>,
+    /// FN010 reports a deployed role with broad permissions that has not been used for at
+    /// least this many days.
+    pub unused_role_days: i64,
+    /// FN011 does not report layers published by these accounts (a vendor's or the
+    /// organization's shared layer account).
+    pub trusted_layer_accounts: Vec<String>,
 }
 
 impl Default for ServerlessSettings {
@@ -24,6 +30,8 @@ impl Default for ServerlessSettings {
             min_memory_mb: 128,
             max_memory_mb: 4096,
             runtime_cutoff: None,
+            unused_role_days: 90,
+            trusted_layer_accounts: Vec::new(),
         }
     }
 }
@@ -48,6 +56,21 @@ impl ServerlessSettings {
                 "min_log_retention_days" => s.min_log_retention_days = int()?,
                 "min_memory_mb" => s.min_memory_mb = int()?,
                 "max_memory_mb" => s.max_memory_mb = int()?,
+                "unused_role_days" => s.unused_role_days = int()?.max(0),
+                "trusted_layer_accounts" => {
+                    s.trusted_layer_accounts = value
+                        .as_array()
+                        .and_then(|a| {
+                            a.iter()
+                                .map(|v| v.as_str().map(str::to_string))
+                                .collect::<Option<Vec<_>>>()
+                        })
+                        .ok_or_else(|| {
+                            SettingsError(
+                                "`trusted_layer_accounts` must be a list of account ids".into(),
+                            )
+                        })?
+                }
                 "runtime_cutoff" => {
                     s.runtime_cutoff = Some(
                         value

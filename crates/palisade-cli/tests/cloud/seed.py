@@ -2,6 +2,8 @@
 (boto3), for the `palisade cloud aws` tests and bench/cloud.sh.
 
 usage: python seed.py ENDPOINT rules        one fire and one no-fire case per rule
+       python seed.py ENDPOINT roles        permissions boundaries and role last use
+       python seed.py ENDPOINT layers       layers with a public and a private policy
        python seed.py ENDPOINT bench N      N functions, each with its own role and policies
 Prints a JSON summary (the ARNs the tests look for) on standard output.
 """
@@ -33,8 +35,9 @@ def code():
 CODE = code()
 
 
-def role(name, inline=None, attached=()):
-    arn = iam.create_role(RoleName=name, AssumeRolePolicyDocument=TRUST)["Role"]["Arn"]
+def role(name, inline=None, attached=(), boundary=None):
+    extra = {"PermissionsBoundary": boundary} if boundary else {}
+    arn = iam.create_role(RoleName=name, AssumeRolePolicyDocument=TRUST, **extra)["Role"]["Arn"]
     for pname, statements in (inline or {}).items():
         iam.put_role_policy(RoleName=name, PolicyName=pname, PolicyDocument=json.dumps(
             {"Version": "2012-10-17", "Statement": statements}))
@@ -132,6 +135,59 @@ def rules():
     return out
 
 
+def managed(name, statements):
+    return iam.create_policy(PolicyName=name, PolicyDocument=json.dumps(
+        {"Version": "2012-10-17", "Statement": statements}))["Policy"]["Arn"]
+
+
+def roles():
+    # A boundary that lets through reading one bucket and passing one role.
+    edge = managed("edge", [
+        {"Effect": "Allow", "Action": "s3:GetObject", "Resource": "arn:aws:s3:::reports/*"},
+        {"Effect": "Allow", "Action": "iam:PassRole", "Resource": f"arn:aws:iam::{ACCOUNT}:role/worker"}])
+    # A boundary that lets through writing logs only, and denies IAM.
+    logs_only = managed("logs-only", [
+        {"Effect": "Allow", "Action": ["logs:CreateLogStream", "logs:PutLogEvents"], "Resource": "*"},
+        {"Effect": "Deny", "Action": "iam:*", "Resource": "*"}])
+    capped = role("capped-role", {"wide": [
+        {"Effect": "Allow", "Action": "*", "Resource": "*"},
+        {"Effect": "Allow", "Action": "iam:PassRole", "Resource": "*"},
+        {"Effect": "Allow", "Action": "lambda:UpdateFunctionCode", "Resource": fn_arn("capped-fn")}]},
+        boundary=edge)
+    function("capped-fn", capped)
+    blocked = role("blocked-role", {"wide": [
+        {"Effect": "Allow", "Action": "s3:*", "Resource": "*"},
+        {"Effect": "Allow", "Action": ["iam:PutRolePolicy", "iam:PassRole"], "Resource": "*"}]},
+        boundary=logs_only)
+    function("blocked-fn", blocked)
+    # The same wide grant without a boundary: one role never used, one used just now
+    # (assumed, then used to call STS, which moto records as the role's last use).
+    idle = role("idle-role", {"wide": [{"Effect": "Allow", "Action": "*", "Resource": "*"}]})
+    function("idle-fn", idle)
+    busy = role("busy-role", {"wide": [{"Effect": "Allow", "Action": "*", "Resource": "*"}]})
+    function("busy-fn", busy)
+    creds = boto3.client("sts", **KW).assume_role(RoleArn=busy, RoleSessionName="seed")["Credentials"]
+    boto3.client("sts", endpoint_url=ENDPOINT, region_name=REGION,
+                 aws_access_key_id=creds["AccessKeyId"], aws_secret_access_key=creds["SecretAccessKey"],
+                 aws_session_token=creds["SessionToken"]).get_caller_identity()
+    last = iam.get_role(RoleName="busy-role")["Role"].get("RoleLastUsed", {}).get("LastUsedDate")
+    return {"account": ACCOUNT, "busy_last_used": str(last) if last else None}
+
+
+def layers():
+    lay = lambda name: lam.publish_layer_version(LayerName=name, Content={"ZipFile": CODE},
+                                                 CompatibleRuntimes=["python3.12"])["LayerVersionArn"]
+    public, private = lay("public-lib"), lay("private-lib")
+    lam.add_layer_version_permission(LayerName="public-lib", VersionNumber=1, StatementId="anyone",
+                                     Action="lambda:GetLayerVersion", Principal="*")
+    lam.add_layer_version_permission(LayerName="private-lib", VersionNumber=1, StatementId="partner",
+                                     Action="lambda:GetLayerVersion", Principal="210987654321")
+    r = role("layered-role")
+    function("layered-fn", r, Layers=[public, private])
+    function("plain-fn", r, Layers=[private])
+    return {"account": ACCOUNT, "public": public, "private": private}
+
+
 def bench(n):
     for i in range(n):
         name = f"bench-{i:05d}"
@@ -156,6 +212,10 @@ def unreadable():
 
 if MODE == "rules":
     print(json.dumps(rules()))
+elif MODE == "layers":
+    print(json.dumps(layers()))
+elif MODE == "roles":
+    print(json.dumps(roles()))
 elif MODE == "unreadable":
     print(json.dumps(unreadable()))
 elif MODE == "bench":

@@ -644,6 +644,7 @@ pub fn build(path: &str, root: &Node) -> (Inventory, Vec<ScanError>) {
         role_index: HashMap::new(),
         function_index: HashMap::new(),
         apis: HashMap::new(),
+        managed_documents: HashMap::new(),
     }
     .run(&resources);
     // Parameters and Outputs, unevaluated, for the platform's secret rule.
@@ -712,10 +713,20 @@ struct Builder<'a> {
     function_index: HashMap<String, usize>,
     /// SAM APIs by name, with `Globals` merged in.
     apis: HashMap<String, Value>,
+    /// `AWS::IAM::ManagedPolicy` documents by resource name, for permissions boundaries.
+    managed_documents: HashMap<String, Value>,
 }
 
 impl Builder<'_> {
     fn run(mut self, resources: &[Resource]) {
+        for r in resources
+            .iter()
+            .filter(|r| r.kind == "AWS::IAM::ManagedPolicy")
+        {
+            if let Some(doc) = r.props.get("PolicyDocument") {
+                self.managed_documents.insert(r.name.clone(), doc.clone());
+            }
+        }
         // Roles first so functions can point at them.
         for r in resources.iter().filter(|r| r.kind == "AWS::IAM::Role") {
             let mut role = Role::new(format!("AWS::IAM::Role/{}", r.name), r.name.clone(), r.pos);
@@ -738,6 +749,7 @@ impl Builder<'_> {
             {
                 self.managed(&mut role, m, resources);
             }
+            role.boundary = r.props.get("PermissionsBoundary").map(|b| self.boundary(b));
             self.role_index.insert(r.name.clone(), self.inv.roles.len());
             self.inv.roles.push(role);
         }
@@ -918,6 +930,26 @@ impl Builder<'_> {
                     rules,
                 });
             }
+        }
+    }
+
+    /// A `PermissionsBoundary`: its statements when it is a managed policy of this
+    /// template, else only its ARN (what it allows is not known here).
+    fn boundary(&self, b: &Value) -> Boundary {
+        let statements = b
+            .ref_target()
+            .and_then(|t| self.managed_documents.get_key_value(t))
+            .map(|(name, doc)| iam::statements(doc, name));
+        let text = match &b.kind {
+            ValueKind::Unknown(t) => t.clone(),
+            _ => b.display(),
+        };
+        Boundary {
+            policy: Spanned {
+                value: text,
+                pos: b.pos,
+            },
+            statements,
         }
     }
 
@@ -1117,6 +1149,7 @@ impl Builder<'_> {
                     self.sam_policy(&mut role, item);
                 }
             }
+            role.boundary = p.get("PermissionsBoundary").map(|b| self.boundary(b));
             f.role = Some(self.inv.roles.len());
             f.role_ref = Attr::Set(role.name.clone(), r.pos);
             self.inv.roles.push(role);
@@ -1272,8 +1305,16 @@ impl Builder<'_> {
             cors: cors_of(r.props.get("Cors"), "AllowOrigins", "AllowCredentials"),
             pos: r.props.get("AuthType").map(|a| a.pos).unwrap_or(r.pos),
         };
+        let qualifier = r
+            .props
+            .get("Qualifier")
+            .map(Value::display)
+            .filter(|q| !q.is_empty() && q != "$LATEST");
         match self.function_of(r.props.get("TargetFunctionArn")) {
-            Some(i) => self.inv.functions[i].url = Some(url),
+            Some(i) => match qualifier {
+                Some(alias) => self.inv.functions[i].alias_urls.push((alias, url)),
+                None => self.inv.functions[i].url = Some(url),
+            },
             None => self
                 .inv
                 .detached_urls

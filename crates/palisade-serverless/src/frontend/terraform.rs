@@ -1419,6 +1419,17 @@ impl Builder<'_> {
                     }),
                 }
             }
+            // A boundary that is an `aws_iam_policy` of the configuration is known; any
+            // other ARN caps nothing here.
+            role.boundary = r.body.get("permissions_boundary").map(|b| Boundary {
+                policy: Spanned {
+                    value: b.display(),
+                    pos: b.pos,
+                },
+                statements: b
+                    .ref_target()
+                    .and_then(|t| policies.get(t).map(|doc| statements_of(doc, t))),
+            });
             self.roles.insert(r.address.clone(), self.inv.roles.len());
             self.inv.roles.push(role);
         }

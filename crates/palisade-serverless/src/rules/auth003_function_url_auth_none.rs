@@ -8,7 +8,9 @@ use crate::model::Attr;
 palisade_core::declare_rule! {
     /// ## What it checks
     /// A Lambda function URL (`AWS::Lambda::Url`, SAM `FunctionUrlConfig`,
-    /// `aws_lambda_function_url`, Serverless `url:`) whose auth type is `NONE`.
+    /// `aws_lambda_function_url`, Serverless `url:`) whose auth type is `NONE`, on the
+    /// function itself or on one of its aliases (`Qualifier`; live scans read every URL with
+    /// `lambda:ListFunctionUrlConfigs`).
     /// ## Why it matters
     /// The function gets a public HTTPS address that anyone can call with no signature, no
     /// throttling plan and no WAF in front of it.
@@ -24,12 +26,16 @@ palisade_core::declare_rule! {
 
 pub fn check(ctx: &Context, out: &mut Vec<Finding>) {
     for f in &ctx.inv.functions {
-        if let Some(url) = &f.url {
+        for (alias, url) in f.urls() {
             if let Attr::Set(t, pos) = &url.auth_type {
                 if t.eq_ignore_ascii_case("NONE") {
+                    let of = alias.map(|a| format!(" (alias {a})")).unwrap_or_default();
                     out.push(ctx.finding(
                         &RULE,
-                        format!("function {} has a public URL with AuthType NONE", f.name),
+                        format!(
+                            "function {}{of} has a public URL with AuthType NONE",
+                            f.name
+                        ),
                         *pos,
                         &f.resource,
                     ));

@@ -38,21 +38,19 @@ pub fn check(ctx: &Context, out: &mut Vec<Finding>) {
         }
     }
     for f in &ctx.inv.functions {
-        if let Some(c) = f
-            .url
-            .as_ref()
-            .and_then(|u| u.cors.as_ref())
-            .filter(|c| bad(c))
-        {
-            out.push(ctx.finding(
-                &RULE,
-                format!(
-                    "URL of function {} allows origin * with credentials",
-                    f.name
-                ),
-                c.pos,
-                &f.resource,
-            ));
+        for (alias, url) in f.urls() {
+            if let Some(c) = url.cors.as_ref().filter(|c| bad(c)) {
+                let of = alias.map(|a| format!(" (alias {a})")).unwrap_or_default();
+                out.push(ctx.finding(
+                    &RULE,
+                    format!(
+                        "URL of function {}{of} allows origin * with credentials",
+                        f.name
+                    ),
+                    c.pos,
+                    &f.resource,
+                ));
+            }
         }
     }
 }

@@ -3,6 +3,7 @@
 use palisade_core::{Finding, Severity};
 
 use super::{is_full_wildcard, Context};
+use crate::boundary::Reach;
 use crate::grant::{action_risk, covers_every_resource, ActionRisk};
 
 palisade_core::declare_rule! {
@@ -18,6 +19,11 @@ palisade_core::declare_rule! {
     /// changing permissions are high. Statements of the AWS managed policies and SAM policy
     /// templates a role names count, reported once per policy where it is named.
     /// Statements with `Action: *` are FN001's.
+    ///
+    /// A role's permissions boundary caps what the statement grants: actions the boundary
+    /// allows nothing of are not reported; when every reported action is capped (the
+    /// boundary lets through only some actions or resources) the finding is low and names
+    /// what passes. A boundary whose document is not known caps nothing.
     /// ## Why it matters
     /// `s3:PutObject` on `*` lets the function overwrite any bucket of the account, not the one
     /// it was written for; `AmazonDynamoDBFullAccess` or `DynamoDBCrudPolicy` with
@@ -37,6 +43,8 @@ palisade_core::declare_rule! {
 pub fn check(ctx: &Context, out: &mut Vec<Finding>) {
     for g in ctx.function_grants() {
         let mut named: Vec<(ActionRisk, &str)> = Vec::new();
+        let mut named_capped: Vec<(ActionRisk, &str)> = Vec::new();
+        let mut named_parts: Vec<String> = Vec::new();
         for st in &g.statements {
             let Some(every) = st
                 .resources
@@ -48,26 +56,40 @@ pub fn check(ctx: &Context, out: &mut Vec<Finding>) {
             if st.actions.iter().any(|a| is_full_wildcard(&a.value)) {
                 continue;
             }
-            let risky: Vec<(ActionRisk, &str)> = st
-                .actions
-                .iter()
-                .map(|a| (action_risk(&a.value), a.value.as_str()))
-                .filter(|(r, _)| r.severity().is_some())
-                .collect();
+            // Split by what the role's permissions boundary lets through of each action.
+            let (mut risky, mut capped, mut parts) = (Vec::new(), Vec::new(), Vec::new());
+            for a in &st.actions {
+                let risk = action_risk(&a.value);
+                if risk.severity().is_none() {
+                    continue;
+                }
+                match g.reach(&a.value, st) {
+                    Reach::All => risky.push((risk, a.value.as_str())),
+                    Reach::Capped(p) => {
+                        capped.push((risk, a.value.as_str()));
+                        parts.extend(p);
+                    }
+                    Reach::Blocked => {}
+                }
+            }
             if g.named {
                 named.extend(risky);
+                named_capped.extend(capped);
+                named_parts.extend(parts);
                 continue;
             }
-            let Some(sev) = worst(&risky) else {
-                continue;
+            let (sev, listed, note) = match worst(&risky) {
+                Some(sev) => (sev, &risky, String::new()),
+                None if !capped.is_empty() => (Severity::Low, &capped, g.capped_note(&parts)),
+                None => continue,
             };
             out.push(ctx.finding_sev(
                 &RULE,
                 sev,
                 format!(
-                    "{} allows {} on Resource `{}` to {}",
+                    "{} allows {} on Resource `{}` to {}{note}",
                     g.what,
-                    describe(&risky).join(", "),
+                    describe(listed).join(", "),
                     every.value,
                     g.users
                 ),
@@ -75,10 +97,16 @@ pub fn check(ctx: &Context, out: &mut Vec<Finding>) {
                 &g.resource,
             ));
         }
-        named.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(b.1)));
-        named.dedup_by(|a, b| a.1 == b.1);
+        for list in [&mut named, &mut named_capped] {
+            list.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(b.1)));
+            list.dedup_by(|a, b| a.1 == b.1);
+        }
         if let Some(sev) = worst(&named) {
             out.push(ctx.named_finding(&RULE, &g, sev, &describe(&named), " on every resource"));
+        } else if !named_capped.is_empty() {
+            named_parts.dedup();
+            let tail = format!(" on every resource{}", g.capped_note(&named_parts));
+            out.push(ctx.named_finding(&RULE, &g, Severity::Low, &describe(&named_capped), &tail));
         }
     }
 }

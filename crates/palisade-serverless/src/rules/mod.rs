@@ -8,7 +8,8 @@ use std::borrow::Cow;
 
 use palisade_core::{Finding, RuleMeta, Severity};
 
-use crate::model::{Function, Inventory, PolicyStatement, Role};
+use crate::boundary::Reach;
+use crate::model::{Boundary, Function, Inventory, PolicyStatement, Role};
 use crate::settings::ServerlessSettings;
 use crate::value::Pos;
 
@@ -31,6 +32,9 @@ mod fn005_service_wildcard;
 mod fn006_privilege_escalation;
 mod fn007_shared_role;
 mod fn008_public_invoke_permission;
+mod fn010_unused_role;
+mod fn011_layer_from_other_account;
+mod fn012_public_layer;
 mod log001_tracing_disabled;
 mod log002_log_retention;
 mod log003_api_access_logs;
@@ -85,6 +89,9 @@ rules!(
     fn006_privilege_escalation,
     fn007_shared_role,
     fn008_public_invoke_permission,
+    fn010_unused_role,
+    fn011_layer_from_other_account,
+    fn012_public_layer,
     log001_tracing_disabled,
     log002_log_retention,
     log003_api_access_logs,
@@ -180,6 +187,7 @@ impl Context<'_> {
                 }
                 let named = first.source.starts_with(TEMPLATE_SOURCE);
                 out.push(Grant {
+                    boundary: role.boundary.as_ref(),
                     what: if named {
                         first.source.clone()
                     } else {
@@ -203,6 +211,7 @@ impl Context<'_> {
                     continue;
                 };
                 out.push(Grant {
+                    boundary: role.boundary.as_ref(),
                     what: format!("managed policy {name}"),
                     named: true,
                     pos: m.pos,
@@ -278,6 +287,33 @@ pub(crate) struct Grant<'a> {
     /// The resource findings name, and who holds the role.
     pub resource: String,
     pub users: String,
+    /// The role's permissions boundary, which caps what the statements grant.
+    pub boundary: Option<&'a Boundary>,
+}
+
+impl Grant<'_> {
+    /// How much of `action` on the statement's resources the role's boundary lets through.
+    pub(crate) fn reach(&self, action: &str, st: &PolicyStatement) -> Reach {
+        let resources: Vec<&str> = st.resources.iter().map(|r| r.value.as_str()).collect();
+        match self.boundary {
+            Some(b) => b.reach(action, &resources),
+            None => Reach::All,
+        }
+    }
+
+    /// `(capped by permissions boundary NAME to PARTS)` for a message.
+    pub(crate) fn capped_note(&self, parts: &[String]) -> String {
+        capped_note(self.boundary, parts)
+    }
+}
+
+/// ` (capped by permissions boundary NAME to PARTS)`, the note of a grant a boundary caps.
+pub(crate) fn capped_note(boundary: Option<&Boundary>, parts: &[String]) -> String {
+    let name = boundary.map(Boundary::name).unwrap_or("?");
+    format!(
+        " (capped by permissions boundary {name} to {})",
+        list_of(parts.iter().map(String::as_str), 4)
+    )
 }
 
 /// Names for a message: the first few and how many more, so a role shared by thousands of
