@@ -74,13 +74,13 @@ fn push_images(registry: &Registry) -> [(String, String); 3] {
     [
         (
             "shop/web:1.4".to_string(),
-            push(&registry, &web, "shop/web:1.4"),
+            push(registry, &web, "shop/web:1.4"),
         ),
         (
             "ops/worker:2".to_string(),
-            push(&registry, &worker, "ops/worker:2"),
+            push(registry, &worker, "ops/worker:2"),
         ),
-        ("base:12".to_string(), push(&registry, &base, "base:12")),
+        ("base:12".to_string(), push(registry, &base, "base:12")),
     ]
 }
 
