@@ -8,7 +8,7 @@ use std::collections::BTreeSet;
 use std::path::PathBuf;
 
 use clap::{Args, ValueEnum};
-use palisade_core::ScanError;
+use palisade_core::{Json, ScanError};
 use palisade_engine::image::{fleet, ImageSettings};
 use palisade_engine::{Engine, Scanners, Settings, VulnerabilitySettings};
 use palisade_report::policyreport::{self, ResourceRef};
@@ -277,7 +277,7 @@ pub fn run(mut args: ClusterArgs) -> anyhow::Result<u8> {
         objects.retain(|o| {
             let ns = o
                 .pointer("/metadata/namespace")
-                .and_then(|n| n.as_str())
+                .and_then(Json::as_str)
                 .unwrap_or("");
             ns.is_empty() || args.namespace.iter().any(|n| n == ns)
         });
@@ -418,7 +418,7 @@ fn list_images(
 
 /// What was read from the live cluster.
 struct Live {
-    objects: Vec<serde_json::Value>,
+    objects: Vec<Json>,
     server: String,
     /// Rules whose findings would rest on objects that could not be read.
     withheld: BTreeSet<&'static str>,
@@ -511,8 +511,8 @@ fn read_dump(path: &std::path::Path) -> anyhow::Result<String> {
 
 /// The findings as PolicyReports, each result naming its object (with its uid).
 /// The object a PolicyReport result names.
-pub(crate) fn resource_ref(o: &serde_json::Value) -> ResourceRef {
-    let text = |p: &str| o.pointer(p).and_then(|v| v.as_str()).map(str::to_string);
+pub(crate) fn resource_ref(o: &Json) -> ResourceRef {
+    let text = |p: &str| o.pointer(p).and_then(Json::as_str).map(str::to_string);
     ResourceRef {
         api_version: text("/apiVersion").unwrap_or_default(),
         kind: text("/kind").unwrap_or_default(),

@@ -235,7 +235,11 @@ fn cluster_source(connection: &crate::cluster_cmd::Connection, refresh: u64) -> 
                 palisade_core::text::printable(&problem.to_string()).into_owned(),
             ));
         }
-        Ok(collected.objects)
+        Ok(collected
+            .objects
+            .iter()
+            .map(palisade_core::Json::to_value)
+            .collect())
     };
     ClusterSource {
         list: Arc::new(list),

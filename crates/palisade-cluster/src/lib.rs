@@ -16,6 +16,7 @@ use std::time::Duration;
 use kube::api::{Api, ApiResource, DynamicObject, GroupVersionKind, ListParams};
 use kube::config::{KubeConfigOptions, Kubeconfig};
 use kube::{Client, Config};
+use palisade_core::Json;
 use serde_json::Value;
 
 pub mod manifests;
@@ -189,12 +190,20 @@ impl Kind {
 
     /// An object as the rest of Palisade sees it: with its type fields (items of a list
     /// carry none), without what [`tidy`] drops.
-    fn object_value(&self, item: &DynamicObject) -> Value {
-        let mut object = serde_json::to_value(item).unwrap_or(Value::Null);
-        if let Value::Object(map) = &mut object {
-            map.insert("apiVersion".into(), Value::String(self.api_version()));
-            map.insert("kind".into(), Value::String(self.kind.to_string()));
-        }
+    fn object_value(&self, item: DynamicObject) -> Value {
+        // The fields beside `metadata` are moved, not copied.
+        let DynamicObject { metadata, data, .. } = item;
+        let mut map = match data {
+            Value::Object(map) => map,
+            _ => serde_json::Map::new(),
+        };
+        map.insert(
+            "metadata".into(),
+            serde_json::to_value(metadata).unwrap_or(Value::Null),
+        );
+        map.insert("apiVersion".into(), Value::String(self.api_version()));
+        map.insert("kind".into(), Value::String(self.kind.to_string()));
+        let mut object = Value::Object(map);
         tidy(&mut object);
         object
     }
@@ -330,8 +339,9 @@ pub struct Collected {
     /// The API server, as the kubeconfig names it.
     pub server: String,
     /// Objects as the API returns them, without `managedFields` and the
-    /// `last-applied-configuration` annotation, with `apiVersion` and `kind` set.
-    pub objects: Vec<Value>,
+    /// `last-applied-configuration` annotation, with `apiVersion` and `kind` set; in the
+    /// compact form, each page's `serde_json::Value`s dropped once it is converted.
+    pub objects: Vec<Json>,
     pub problems: Vec<ListProblem>,
     /// List requests made (pages), for the curious and the benchmark.
     pub requests: usize,
@@ -473,7 +483,7 @@ async fn list_all(
 }
 
 /// A page of a list: its objects, the continue token, the list's `resourceVersion`.
-type Page = (Vec<Value>, Option<String>, Option<String>);
+type Page = (Vec<Json>, Option<String>, Option<String>);
 
 struct Lister {
     kind: Kind,
@@ -484,7 +494,7 @@ struct Lister {
 
 #[derive(Default)]
 struct ListOutcome {
-    objects: Vec<Value>,
+    objects: Vec<Json>,
     problem: Option<ListProblem>,
     requests: usize,
     /// The list's `resourceVersion`, from which a watch carries on.
@@ -565,7 +575,7 @@ impl Lister {
             let objects = list
                 .items
                 .into_iter()
-                .map(|item| self.kind.metadata_value(&item.metadata))
+                .map(|item| Json::from(self.kind.metadata_value(&item.metadata)))
                 .collect();
             return Ok((
                 objects,
@@ -577,7 +587,7 @@ impl Lister {
         let objects = list
             .items
             .into_iter()
-            .map(|item| self.kind.object_value(&item))
+            .map(|item| Json::from(self.kind.object_value(item)))
             .collect();
         Ok((
             objects,

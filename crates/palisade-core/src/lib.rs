@@ -10,6 +10,7 @@ pub mod config;
 pub mod finding;
 pub mod fsio;
 pub mod ignore;
+pub mod json;
 pub mod kinds;
 pub mod rule;
 pub mod text;
@@ -20,4 +21,5 @@ pub use finding::{
     Severity, SuppressedBy,
 };
 pub use ignore::{suppression, InlineIgnores, ObjectMarkers};
+pub use json::Json;
 pub use rule::{RuleMeta, RuleRegistry};

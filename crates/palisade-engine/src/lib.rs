@@ -56,7 +56,7 @@ pub use cluster::network_options;
 pub use image::{ImageScan, ImageSettings};
 pub use objects::{
     judge_through_controllers, manifests_from_objects, object_name, objects_from_dump,
-    rules_misled_without, rules_reading, ObjectScan,
+    rules_misled_without, rules_reading, ObjectFields, ObjectScan,
 };
 pub use packages::{Inventory, STALE_DAYS};
 pub use palisade_core::ScanReport;
