@@ -125,7 +125,8 @@ pub struct ClusterArgs {
     pub list_images: bool,
 
     /// With --images: how many images are pulled and analysed at the same time.
-    #[arg(long, value_name = "N", default_value_t = 4, value_parser = clap::value_parser!(u16).range(1..=256))]
+    #[arg(long, value_name = "N", default_value_t = 4,
+          value_parser = clap::value_parser!(u16).range(1..=256))]
     pub concurrency: u16,
 
     /// With --images: the vulnerability database (default: $PALISADE_DB, else the user's
@@ -247,7 +248,7 @@ pub fn run(mut args: ClusterArgs) -> anyhow::Result<u8> {
     let mut warnings = Vec::new();
     let mut withheld = BTreeSet::new();
     let (mut objects, targets) = if args.from_dump.is_empty() {
-        let live = live_objects(&args, &mut errors, &mut warnings)?;
+        let live = live_objects(&args, &engine, &mut errors, &mut warnings)?;
         withheld = live.withheld;
         (live.objects, vec![live.server])
     } else {
@@ -430,12 +431,11 @@ struct Live {
 /// cluster of which nothing could be read.
 fn live_objects(
     args: &ClusterArgs,
+    engine: &Engine,
     errors: &mut Vec<ScanError>,
     warnings: &mut Vec<String>,
 ) -> anyhow::Result<Live> {
-    let options = args
-        .connection
-        .options(&args.namespace, palisade_cluster::KINDS.to_vec());
+    let options = scan_options(args, engine);
     let collected = palisade_cluster::collect(&options)?;
     let withheld = list_problems(&collected, args.strict, errors, warnings);
     Ok(Live {
@@ -443,6 +443,18 @@ fn live_objects(
         server: collected.server,
         withheld,
     })
+}
+
+/// The client options of a scan: every kind the rules judge, and the custom resources
+/// with pod templates (built in, and declared in `[kubernetes] pod_template_paths`) that
+/// the cluster serves.
+pub(crate) fn scan_options(args: &ClusterArgs, engine: &Engine) -> palisade_cluster::Options {
+    palisade_cluster::Options {
+        custom_kinds: engine.pod_template_kinds(),
+        ..args
+            .connection
+            .options(&args.namespace, palisade_cluster::KINDS.to_vec())
+    }
 }
 
 /// What the lists that failed mean for the scan: warnings (a resource that may not be
@@ -455,17 +467,28 @@ pub(crate) fn list_problems(
 ) -> BTreeSet<&'static str> {
     let printable = |text: &str| palisade_core::text::printable(text).into_owned();
     let mut withheld = BTreeSet::new();
+    if let Some(reason) = &collected.discovery_failed {
+        warnings.push(printable(&format!(
+            "cannot discover the custom resources the cluster serves ({reason}): custom resources with pod templates were not read"
+        )));
+    }
     for problem in &collected.problems {
         if problem.kind == palisade_cluster::ProblemKind::NotServed {
             // An API the cluster does not serve holds no objects to judge.
             continue;
         }
-        let misled = palisade_engine::rules_misled_without(problem.listed.kind);
+        // A custom resource is read for its pods: the rules on pods miss them.
+        let kind = if problem.listed.custom {
+            "Pod"
+        } else {
+            problem.listed.kind
+        };
+        let misled = palisade_engine::rules_misled_without(kind);
         withheld.extend(misled.iter().copied());
         if problem.kind == palisade_cluster::ProblemKind::Forbidden && !strict {
             warnings.push(printable(&format!(
                 "{problem}; {}",
-                unevaluated(problem.listed.kind, misled)
+                unevaluated(kind, misled)
             )));
         } else {
             errors.push(ScanError::new(

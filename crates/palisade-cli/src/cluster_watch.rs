@@ -360,9 +360,7 @@ const RETRY_WRITES: Duration = Duration::from_secs(10);
 /// `palisade cluster --write-reports [--watch]`.
 pub fn run(args: &ClusterArgs, engine: &Engine) -> anyhow::Result<u8> {
     let started = Instant::now();
-    let options = args
-        .connection
-        .options(&args.namespace, palisade_cluster::KINDS.to_vec());
+    let options = crate::cluster_cmd::scan_options(args, engine);
     let (mut watch, collected) = Watch::start(&options, WatchSettings::default(), args.watch)?;
     let mut errors: Vec<ScanError> = Vec::new();
     let mut warnings = Vec::new();

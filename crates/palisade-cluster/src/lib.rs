@@ -4,8 +4,10 @@
 //! [`collect`] lists every resource kind the built-in rules judge (workloads and their pods,
 //! namespaces, service accounts, RBAC, NetworkPolicies, Services, Ingresses, ConfigMaps,
 //! RuntimeClasses, admission webhook configurations, and the metadata of Secrets, never
-//! their data), or only the kinds a question needs ([`Options::kinds`]), page by page (`limit` + `continue`, restarting a list whose continue token
-//! expired), a few lists at a time, each request under a deadline. What could not be read
+//! their data), or only the kinds a question needs ([`Options::kinds`]), plus the custom
+//! resources that carry pod templates ([`Options::custom_kinds`]) that discovery finds the
+//! cluster serving, page by page (`limit` + `continue`, restarting a list whose continue
+//! token expired), a few lists at a time, each request under a deadline. What could not be read
 //! is reported per resource (forbidden, not served, timed out), and the rest is returned;
 //! a server that answered no list at all is one error.
 
@@ -42,6 +44,10 @@ pub struct Options {
     /// The kinds to list (a question that needs only RBAC lists only RBAC); [`KINDS`] by
     /// default.
     pub kinds: Vec<Kind>,
+    /// Custom resources to list too, as (API group, kind), when the cluster serves them:
+    /// discovery (`/apis`, then `/apis/GROUP/VERSION` of these groups only) finds their
+    /// plural, preferred version and scope. Empty (the default) makes no discovery request.
+    pub custom_kinds: Vec<(String, String)>,
 }
 
 impl Default for Options {
@@ -54,6 +60,7 @@ impl Default for Options {
             timeout: Duration::from_secs(30),
             concurrency: 4,
             kinds: KINDS.to_vec(),
+            custom_kinds: Vec::new(),
         }
     }
 }
@@ -69,6 +76,9 @@ pub struct Kind {
     /// Only the metadata is requested (`PartialObjectMetadataList`): the object's data is
     /// never sent to Palisade.
     pub metadata_only: bool,
+    /// A custom resource found by discovery ([`Options::custom_kinds`]), read for the pod
+    /// templates it carries.
+    pub custom: bool,
 }
 
 const fn kind(
@@ -85,6 +95,7 @@ const fn kind(
         plural,
         namespaced,
         metadata_only: false,
+        custom: false,
     }
 }
 
@@ -345,6 +356,9 @@ pub struct Collected {
     pub problems: Vec<ListProblem>,
     /// List requests made (pages), for the curious and the benchmark.
     pub requests: usize,
+    /// Why the custom resources of [`Options::custom_kinds`] could not be discovered, when
+    /// they could not: they were not read.
+    pub discovery_failed: Option<String>,
 }
 
 /// Lists the cluster's objects. Blocking: runs its own small runtime.
@@ -415,10 +429,24 @@ async fn list_all(
     server: String,
     options: &Options,
 ) -> Result<(Collected, Vec<Listed>), ClusterError> {
+    let mut kinds = options.kinds.clone();
+    let mut discovery_failed = None;
+    if !options.custom_kinds.is_empty() {
+        match discover(&client, &options.custom_kinds, options.timeout).await {
+            Ok(found) => {
+                for kind in found {
+                    if !kinds.iter().any(|k| k.resource() == kind.resource()) {
+                        kinds.push(kind);
+                    }
+                }
+            }
+            Err(reason) => discovery_failed = Some(reason),
+        }
+    }
     let semaphore = Arc::new(tokio::sync::Semaphore::new(options.concurrency.max(1)));
     let mut tasks = tokio::task::JoinSet::new();
     let mut order = 0usize;
-    for kind in &options.kinds {
+    for kind in &kinds {
         let scopes: Vec<Option<String>> = if kind.namespaced && !options.namespaces.is_empty() {
             options.namespaces.iter().cloned().map(Some).collect()
         } else {
@@ -452,6 +480,7 @@ async fn list_all(
     results.sort_by_key(|(slot, _, _)| *slot);
     let mut collected = Collected {
         server,
+        discovery_failed,
         ..Collected::default()
     };
     let mut listed = Vec::new();
@@ -480,6 +509,72 @@ async fn list_all(
         }
     }
     Ok((collected, listed))
+}
+
+/// The custom resources of `wanted` (API group, kind) the cluster serves and lets be
+/// listed, at each group's preferred version, in the order of `wanted`. Only the groups
+/// named are asked about; the whole discovery runs under `timeout` per request.
+async fn discover(
+    client: &Client,
+    wanted: &[(String, String)],
+    timeout: Duration,
+) -> Result<Vec<Kind>, String> {
+    let mut groups: Vec<&str> = wanted
+        .iter()
+        .map(|(group, _)| group.as_str())
+        .filter(|group| !group.is_empty())
+        .collect();
+    groups.sort_unstable();
+    groups.dedup();
+    if groups.is_empty() {
+        return Ok(Vec::new());
+    }
+    // `/apis`, then one request per version of each group named.
+    let deadline = timeout * (2 + 2 * groups.len() as u32);
+    let discovery = kube::Discovery::new(client.clone()).filter(&groups).run();
+    let discovery = match tokio::time::timeout(deadline, discovery).await {
+        Err(_) => return Err(format!("no answer within {} s", deadline.as_secs_f32())),
+        Ok(Err(error)) => return Err(chain(&error)),
+        Ok(Ok(discovery)) => discovery,
+    };
+    let mut found = Vec::new();
+    for (group, kind) in wanted {
+        let Some(served) = discovery.get(group) else {
+            continue;
+        };
+        let Some((resource, capabilities)) = served.recommended_kind(kind) else {
+            continue;
+        };
+        if !capabilities.supports_operation(kube::discovery::verbs::LIST) {
+            continue;
+        }
+        found.push(Kind {
+            group: static_name(&resource.group),
+            version: static_name(&resource.version),
+            kind: static_name(&resource.kind),
+            plural: static_name(&resource.plural),
+            namespaced: capabilities.scope == kube::discovery::Scope::Namespaced,
+            metadata_only: false,
+            custom: true,
+        });
+    }
+    Ok(found)
+}
+
+/// A name discovery found, kept for the life of the process like the names of [`KINDS`]
+/// (each distinct name once: only the kinds asked for are kept, so they are few).
+fn static_name(name: &str) -> &'static str {
+    static NAMES: std::sync::Mutex<std::collections::BTreeSet<&'static str>> =
+        std::sync::Mutex::new(std::collections::BTreeSet::new());
+    let mut names = NAMES
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner);
+    if let Some(known) = names.get(name) {
+        return known;
+    }
+    let kept: &'static str = Box::leak(name.to_string().into_boxed_str());
+    names.insert(kept);
+    kept
 }
 
 /// A page of a list: its objects, the continue token, the list's `resourceVersion`.

@@ -228,6 +228,23 @@ impl Engine {
         })
     }
 
+    /// The custom resources that carry pod templates, as (API group, kind): the built-in
+    /// ones ([`palisade_core::kinds::CUSTOM_POD_KINDS`]) and those `[kubernetes]
+    /// pod_template_paths` declares, for a live scan to list.
+    pub fn pod_template_kinds(&self) -> Vec<(String, String)> {
+        let mut kinds: Vec<(String, String)> = palisade_core::kinds::CUSTOM_POD_KINDS
+            .iter()
+            .map(|(group, kind, _)| (group.to_string(), kind.to_string()))
+            .collect();
+        for declared in &self.pod_templates {
+            let kind = (declared.group.clone(), declared.kind.clone());
+            if !declared.group.is_empty() && !kinds.contains(&kind) {
+                kinds.push(kind);
+            }
+        }
+        kinds
+    }
+
     /// The `[serverless]` settings of the configuration, for front-ends that run the
     /// serverless rules on models of their own (live cloud functions).
     pub fn serverless_settings(&self) -> &palisade_serverless::ServerlessSettings {
