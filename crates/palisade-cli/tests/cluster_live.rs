@@ -581,6 +581,58 @@ fn a_forbidden_custom_resource_is_a_warning_naming_the_permission() {
     assert!(stderr(&strict).contains("workflows.argoproj.io"));
 }
 
+/// The options that only matter when images are scanned are refused without --images,
+/// rather than silently ignored.
+#[test]
+fn image_options_without_images_are_a_usage_error() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dump = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/fixtures/cluster-live-state.json"
+    );
+    for option in [
+        &["--concurrency", "8"][..],
+        &["--no-cache"],
+        &["--db", "osv.db"],
+        &["--ignore-unfixed"],
+        &["--platform", "linux/arm64"],
+        &["--insecure-registry"],
+    ] {
+        let mut args = vec!["cluster", "--from-dump", dump];
+        args.extend_from_slice(option);
+        let out = palisade(tmp.path(), &args);
+        assert_eq!(out.status.code(), Some(2), "{option:?}: {}", stderr(&out));
+        assert!(
+            stderr(&out).contains("--images") && stdout(&out).is_empty(),
+            "{option:?}: {}",
+            stderr(&out)
+        );
+    }
+    // With --images they are taken (a cluster that runs no image: nothing to pull).
+    let empty = tmp.path().join("empty.json");
+    std::fs::write(
+        &empty,
+        r#"{"apiVersion": "v1", "kind": "List", "items": [{"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": "idle", "labels": {"pod-security.kubernetes.io/enforce": "restricted"}}}]}"#,
+    )
+    .unwrap();
+    let out = palisade(
+        tmp.path(),
+        &[
+            "cluster",
+            "--from-dump",
+            empty.to_str().unwrap(),
+            "--images",
+            "--no-cache",
+            "--concurrency",
+            "2",
+            "-f",
+            "json",
+        ],
+    );
+    assert_ne!(out.status.code(), Some(2), "{}", stderr(&out));
+    assert!(json_of(&out)["errors"].as_array().unwrap().is_empty());
+}
+
 /// The plural resource name of a kind, as the test server serves it.
 fn plural(kind: &str) -> String {
     let lower = kind.to_ascii_lowercase();
