@@ -505,7 +505,7 @@ mod controller_tests {
 
     #[test]
     fn pods_and_replicasets_of_a_present_deployment_are_dropped() {
-        let objects = vec![
+        let objects = [
             json!({"kind": "Deployment", "metadata": {"name": "web", "uid": "d1"}}),
             owned("ReplicaSet", "rs1", "d1"),
             owned("Pod", "p1", "rs1"),

@@ -597,7 +597,7 @@ mod tests {
                          "initContainers": [{"name": "init", "image": "busybox:1.36"}]},
                 "status": {"containerStatuses": [{"name": "web", "image": "nginx:1.27", "imageID": id}]}})
         };
-        let objects = vec![
+        let objects = [
             json!({"kind": "Deployment", "metadata": {"name": "web", "namespace": "shop", "uid": "d"},
                    "spec": {"template": {"spec": {"containers": [{"name": "web", "image": "nginx:1.27"}]}}}}),
             json!({"kind": "ReplicaSet", "metadata": {"name": "web-1", "namespace": "shop", "uid": "rs",

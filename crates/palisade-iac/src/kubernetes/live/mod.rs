@@ -143,7 +143,7 @@ impl<'a> Cluster<'a> {
         let mut node = object;
         let mut field = String::new();
         for key in path.iter().chain(std::iter::once(&"spec")) {
-            node = node.get(*key)?;
+            node = node.get(key)?;
             if !field.is_empty() {
                 field.push('.');
             }
