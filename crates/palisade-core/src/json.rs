@@ -55,6 +55,15 @@ impl JsonMap {
 
     /// The value of `key`.
     pub fn get(&self, key: &str) -> Option<&Json> {
+        // Most maps of an object are small: a scan comparing lengths first beats the
+        // ordered comparisons of a binary search there.
+        if self.0.len() <= 8 {
+            return self
+                .0
+                .iter()
+                .find(|(k, _)| k.as_ref() == key)
+                .map(|(_, v)| v);
+        }
         self.0
             .binary_search_by(|(k, _)| k.as_ref().cmp(key))
             .ok()
@@ -98,7 +107,12 @@ impl Json {
         }
         let rest = pointer.strip_prefix('/')?;
         rest.split('/').try_fold(self, |target, token| {
-            let token = token.replace("~1", "/").replace("~0", "~");
+            // Most tokens hold no escape: no allocation for them.
+            let token: std::borrow::Cow<str> = if token.contains('~') {
+                token.replace("~1", "/").replace("~0", "~").into()
+            } else {
+                token.into()
+            };
             match target {
                 Json::Object(map) => map.get(&token),
                 Json::Array(list) => index(&token).and_then(|i| list.get(i)),
