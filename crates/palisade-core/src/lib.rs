@@ -4,7 +4,8 @@
 //! Every scanner (Kubernetes manifests, secrets, vulnerabilities, images, serverless
 //! templates) produces [`Finding`] values against [`RuleMeta`] entries; the report crate
 //! renders a [`ScanReport`]. This crate parses nothing and walks nothing: it is the shared
-//! language between the crates that do.
+//! language between the crates that do (and [`Json`], the compact form in which a live
+//! cluster's objects travel between them).
 
 pub mod config;
 pub mod finding;
