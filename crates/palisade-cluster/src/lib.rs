@@ -601,7 +601,11 @@ const RESTARTS: usize = 3;
 
 impl Lister {
     async fn run(&self, client: Client) -> ListOutcome {
-        let api = self.kind.api_in(client, self.namespace.as_deref());
+        let url = self
+            .kind
+            .api_in(client.clone(), self.namespace.as_deref())
+            .resource_url()
+            .to_string();
         let mut outcome = ListOutcome::default();
         let mut restarts = 0;
         let mut token: Option<String> = None;
@@ -611,7 +615,7 @@ impl Lister {
                 params = params.continue_token(token);
             }
             outcome.requests += 1;
-            let page = tokio::time::timeout(self.timeout, self.page(&api, &params)).await;
+            let page = tokio::time::timeout(self.timeout, self.page(&client, &url, &params)).await;
             let page = match page {
                 Err(_) => Err(self.problem(
                     ProblemKind::Timeout,
@@ -660,35 +664,62 @@ impl Lister {
         }
     }
 
+    /// One page, its items read straight into the compact form (no `serde_json::Value`
+    /// of the page), with their type fields set and what [`tidy_json`] drops dropped.
     async fn page(
         &self,
-        api: &Api<DynamicObject>,
+        client: &Client,
+        url: &str,
         params: &ListParams,
     ) -> Result<Page, kube::Error> {
-        if self.kind.metadata_only {
-            let list = api.list_metadata(params).await?;
-            let objects = list
-                .items
-                .into_iter()
-                .map(|item| Json::from(self.kind.metadata_value(&item.metadata)))
-                .collect();
-            return Ok((
-                objects,
-                list.metadata.continue_,
-                list.metadata.resource_version,
-            ));
+        let request = kube::core::Request::new(url);
+        let request = if self.kind.metadata_only {
+            request.list_metadata(params)
+        } else {
+            request.list(params)
         }
-        let list = api.list(params).await?;
-        let objects = list
-            .items
+        .map_err(kube::Error::BuildRequest)?;
+        let mut list: Json = client.request(request).await?;
+        let text = |list: &Json, pointer: &str| {
+            list.pointer(pointer)
+                .and_then(Json::as_str)
+                .map(str::to_string)
+        };
+        let next = text(&list, "/metadata/continue");
+        let version = text(&list, "/metadata/resourceVersion");
+        let items = match &mut list {
+            Json::Object(map) => map.remove("items"),
+            _ => None,
+        };
+        let items = match items {
+            Some(Json::Array(items)) => items.into_vec(),
+            _ => Vec::new(),
+        };
+        let objects = items
             .into_iter()
-            .map(|item| Json::from(self.kind.object_value(item)))
+            .map(|item| {
+                let mut entries: Vec<(std::sync::Arc<str>, Json)> = match item {
+                    // Of an object read as metadata only, nothing but its metadata.
+                    Json::Object(map) if self.kind.metadata_only => map
+                        .into_entries()
+                        .into_iter()
+                        .filter(|(key, _)| key.as_ref() == "metadata")
+                        .collect(),
+                    Json::Object(map) => map.into_entries(),
+                    _ => Vec::new(),
+                };
+                entries.retain(|(key, _)| !matches!(key.as_ref(), "apiVersion" | "kind"));
+                entries.push((
+                    "apiVersion".into(),
+                    Json::String(self.kind.api_version().into()),
+                ));
+                entries.push(("kind".into(), Json::String(self.kind.kind.into())));
+                let mut object = Json::Object(palisade_core::json::JsonMap::from_entries(entries));
+                tidy_json(&mut object);
+                object
+            })
             .collect();
-        Ok((
-            objects,
-            list.metadata.continue_,
-            list.metadata.resource_version,
-        ))
+        Ok((objects, next, version))
     }
 
     fn problem(&self, kind: ProblemKind, message: String) -> ListProblem {
@@ -762,9 +793,50 @@ fn tidy(object: &mut Value) {
     }
 }
 
+/// [`tidy`] on an object in the compact form.
+fn tidy_json(object: &mut Json) {
+    let Some(Json::Object(metadata)) = object.get_mut("metadata") else {
+        return;
+    };
+    metadata.remove("managedFields");
+    let mut emptied = false;
+    if let Some(Json::Object(annotations)) = metadata.get_mut("annotations") {
+        annotations.remove("kubectl.kubernetes.io/last-applied-configuration");
+        emptied = annotations.is_empty();
+    }
+    if emptied {
+        metadata.remove("annotations");
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn tidy_json_drops_what_tidy_drops() {
+        let value = serde_json::json!({
+            "kind": "Secret",
+            "metadata": {
+                "name": "db",
+                "managedFields": [{"manager": "kubectl"}],
+                "annotations": {
+                    "kubectl.kubernetes.io/last-applied-configuration": "{}",
+                    "team": "payments"
+                }
+            }
+        });
+        let mut json = Json::from(&value);
+        tidy_json(&mut json);
+        assert_eq!(
+            json.to_value(),
+            serde_json::json!({"kind": "Secret", "metadata": {"name": "db", "annotations": {"team": "payments"}}})
+        );
+        let mut bare = Json::from(serde_json::json!({"metadata": {"annotations": {
+            "kubectl.kubernetes.io/last-applied-configuration": "{}"}}}));
+        tidy_json(&mut bare);
+        assert_eq!(bare.to_value(), serde_json::json!({"metadata": {}}));
+    }
 
     #[test]
     fn tidy_drops_managed_fields_and_last_applied_configuration() {

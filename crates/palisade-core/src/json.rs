@@ -70,6 +70,17 @@ impl JsonMap {
             .map(|i| &self.0[i].1)
     }
 
+    /// The value of `key`, to change it in place.
+    pub fn get_mut(&mut self, key: &str) -> Option<&mut Json> {
+        let i = self.0.binary_search_by(|(k, _)| k.as_ref().cmp(key)).ok()?;
+        Some(&mut self.0[i].1)
+    }
+
+    /// The entries, by key, to build another map from.
+    pub fn into_entries(self) -> Vec<(Arc<str>, Json)> {
+        self.0.into_vec()
+    }
+
     /// Removes `key` and returns its value.
     pub fn remove(&mut self, key: &str) -> Option<Json> {
         let i = self.0.binary_search_by(|(k, _)| k.as_ref().cmp(key)).ok()?;
@@ -159,6 +170,14 @@ impl Json {
     pub fn as_array(&self) -> Option<&[Json]> {
         match self {
             Json::Array(list) => Some(list),
+            _ => None,
+        }
+    }
+
+    /// The value of `key` of an object, to change it in place.
+    pub fn get_mut(&mut self, key: &str) -> Option<&mut Json> {
+        match self {
+            Json::Object(map) => map.get_mut(key),
             _ => None,
         }
     }
