@@ -84,7 +84,10 @@ pub enum Command {
     /// pod's service account when run inside a cluster. Palisade only lists (`--print-role`
     /// prints the ClusterRole it needs), unless --write-reports is given; Secrets are read
     /// as metadata only, never their data. Pods, ReplicaSets and Jobs whose controller was read are judged through it, so
-    /// a finding names the Deployment or CronJob.
+    /// a finding names the Deployment or CronJob. Custom resources that carry pods (Argo
+    /// Rollouts and Workflows, Tekton, Knative Serving, OpenKruise, KEDA ScaledJobs,
+    /// OpenShift DeploymentConfigs, and the kinds of `[kubernetes] pod_template_paths`) are
+    /// listed too when discovery finds the cluster serving them.
     ///
     /// A resource the credentials may not list (HTTP 403) is a warning naming the resource,
     /// the permission it needs and the rules it leaves not fully evaluated; findings of the

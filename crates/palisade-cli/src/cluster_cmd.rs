@@ -8,7 +8,7 @@ use std::collections::BTreeSet;
 use std::path::PathBuf;
 
 use clap::{Args, ValueEnum};
-use palisade_core::ScanError;
+use palisade_core::{Json, ScanError};
 use palisade_engine::image::{fleet, ImageSettings};
 use palisade_engine::{Engine, Scanners, Settings, VulnerabilitySettings};
 use palisade_report::policyreport::{self, ResourceRef};
@@ -125,29 +125,30 @@ pub struct ClusterArgs {
     pub list_images: bool,
 
     /// With --images: how many images are pulled and analysed at the same time.
-    #[arg(long, value_name = "N", default_value_t = 4, value_parser = clap::value_parser!(u16).range(1..=256))]
+    #[arg(long, value_name = "N", default_value_t = 4, requires = "images",
+          value_parser = clap::value_parser!(u16).range(1..=256))]
     pub concurrency: u16,
 
     /// With --images: the vulnerability database (default: $PALISADE_DB, else the user's
     /// cache dir).
-    #[arg(long, value_name = "PATH")]
+    #[arg(long, value_name = "PATH", requires = "images")]
     pub db: Option<PathBuf>,
 
     /// With --images: do not report vulnerabilities that have no fixed version yet.
-    #[arg(long)]
+    #[arg(long, requires = "images")]
     pub ignore_unfixed: bool,
 
     /// With --images: which image of a multi-platform index, e.g. `linux/arm64` (default:
     /// this machine's).
-    #[arg(long, value_name = "OS/ARCH[/VARIANT]")]
+    #[arg(long, value_name = "OS/ARCH[/VARIANT]", requires = "images")]
     pub platform: Option<String>,
 
     /// With --images: talk to registries over plain HTTP (test registries only).
-    #[arg(long)]
+    #[arg(long, requires = "images")]
     pub insecure_registry: bool,
 
     /// With --images: neither read nor write the image result cache.
-    #[arg(long)]
+    #[arg(long, requires = "images")]
     pub no_cache: bool,
 }
 
@@ -247,7 +248,7 @@ pub fn run(mut args: ClusterArgs) -> anyhow::Result<u8> {
     let mut warnings = Vec::new();
     let mut withheld = BTreeSet::new();
     let (mut objects, targets) = if args.from_dump.is_empty() {
-        let live = live_objects(&args, &mut errors, &mut warnings)?;
+        let live = live_objects(&args, &engine, &mut errors, &mut warnings)?;
         withheld = live.withheld;
         (live.objects, vec![live.server])
     } else {
@@ -277,7 +278,7 @@ pub fn run(mut args: ClusterArgs) -> anyhow::Result<u8> {
         objects.retain(|o| {
             let ns = o
                 .pointer("/metadata/namespace")
-                .and_then(|n| n.as_str())
+                .and_then(Json::as_str)
                 .unwrap_or("");
             ns.is_empty() || args.namespace.iter().any(|n| n == ns)
         });
@@ -418,7 +419,7 @@ fn list_images(
 
 /// What was read from the live cluster.
 struct Live {
-    objects: Vec<serde_json::Value>,
+    objects: Vec<Json>,
     server: String,
     /// Rules whose findings would rest on objects that could not be read.
     withheld: BTreeSet<&'static str>,
@@ -430,12 +431,11 @@ struct Live {
 /// cluster of which nothing could be read.
 fn live_objects(
     args: &ClusterArgs,
+    engine: &Engine,
     errors: &mut Vec<ScanError>,
     warnings: &mut Vec<String>,
 ) -> anyhow::Result<Live> {
-    let options = args
-        .connection
-        .options(&args.namespace, palisade_cluster::KINDS.to_vec());
+    let options = scan_options(args, engine);
     let collected = palisade_cluster::collect(&options)?;
     let withheld = list_problems(&collected, args.strict, errors, warnings);
     Ok(Live {
@@ -443,6 +443,18 @@ fn live_objects(
         server: collected.server,
         withheld,
     })
+}
+
+/// The client options of a scan: every kind the rules judge, and the custom resources
+/// with pod templates (built in, and declared in `[kubernetes] pod_template_paths`) that
+/// the cluster serves.
+pub(crate) fn scan_options(args: &ClusterArgs, engine: &Engine) -> palisade_cluster::Options {
+    palisade_cluster::Options {
+        custom_kinds: engine.pod_template_kinds(),
+        ..args
+            .connection
+            .options(&args.namespace, palisade_cluster::KINDS.to_vec())
+    }
 }
 
 /// What the lists that failed mean for the scan: warnings (a resource that may not be
@@ -455,17 +467,28 @@ pub(crate) fn list_problems(
 ) -> BTreeSet<&'static str> {
     let printable = |text: &str| palisade_core::text::printable(text).into_owned();
     let mut withheld = BTreeSet::new();
+    if let Some(reason) = &collected.discovery_failed {
+        warnings.push(printable(&format!(
+            "cannot discover the custom resources the cluster serves ({reason}): custom resources with pod templates were not read"
+        )));
+    }
     for problem in &collected.problems {
         if problem.kind == palisade_cluster::ProblemKind::NotServed {
             // An API the cluster does not serve holds no objects to judge.
             continue;
         }
-        let misled = palisade_engine::rules_misled_without(problem.listed.kind);
+        // A custom resource is read for its pods: the rules on pods miss them.
+        let kind = if problem.listed.custom {
+            "Pod"
+        } else {
+            problem.listed.kind
+        };
+        let misled = palisade_engine::rules_misled_without(kind);
         withheld.extend(misled.iter().copied());
         if problem.kind == palisade_cluster::ProblemKind::Forbidden && !strict {
             warnings.push(printable(&format!(
                 "{problem}; {}",
-                unevaluated(problem.listed.kind, misled)
+                unevaluated(kind, misled)
             )));
         } else {
             errors.push(ScanError::new(
@@ -511,8 +534,8 @@ fn read_dump(path: &std::path::Path) -> anyhow::Result<String> {
 
 /// The findings as PolicyReports, each result naming its object (with its uid).
 /// The object a PolicyReport result names.
-pub(crate) fn resource_ref(o: &serde_json::Value) -> ResourceRef {
-    let text = |p: &str| o.pointer(p).and_then(|v| v.as_str()).map(str::to_string);
+pub(crate) fn resource_ref(o: &Json) -> ResourceRef {
+    let text = |p: &str| o.pointer(p).and_then(Json::as_str).map(str::to_string);
     ResourceRef {
         api_version: text("/apiVersion").unwrap_or_default(),
         kind: text("/kind").unwrap_or_default(),

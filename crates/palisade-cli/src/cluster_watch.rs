@@ -10,7 +10,7 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::time::{Duration, Instant};
 
 use palisade_cluster::watch::{Change, Watch, WatchSettings};
-use palisade_core::{Finding, ScanError};
+use palisade_core::{Finding, Json, ScanError};
 use palisade_engine::Engine;
 use palisade_report::policyreport::{self, ResourceRef};
 use serde_json::{json, Value};
@@ -183,7 +183,7 @@ impl Keeper<'_> {
     /// Judges `objects` as `palisade cluster` does (the rules on what runs over the
     /// objects as read, the others with pods folded into their controllers) and returns
     /// the findings with the object each is about.
-    fn judge(&mut self, mut objects: Vec<Value>) -> (Vec<(Finding, ResourceRef)>, usize) {
+    fn judge(&mut self, mut objects: Vec<Json>) -> (Vec<(Finding, ResourceRef)>, usize) {
         let live = self.engine.scan_live(&objects);
         // Live findings name an object of the unfolded set.
         let live_refs: HashMap<String, ResourceRef> = objects
@@ -215,7 +215,7 @@ impl Keeper<'_> {
 
     /// Judges the whole cluster again; the scopes whose results may have changed.
     fn judge_all(&mut self) -> (BTreeSet<Scope>, usize) {
-        let objects: Vec<Value> = self.objects.values().cloned().collect();
+        let objects: Vec<Json> = self.objects.values().map(Json::from).collect();
         self.refs.clear();
         let (placed, count) = self.judge(objects);
         let mut dirty: BTreeSet<Scope> = self.results.keys().cloned().collect();
@@ -232,11 +232,11 @@ impl Keeper<'_> {
     /// rules read) and keeps the results about those namespaces and their Namespace
     /// objects; the scopes whose results may have changed.
     fn judge_namespaces(&mut self, namespaces: &BTreeSet<String>) -> (BTreeSet<Scope>, usize) {
-        let objects: Vec<Value> = self
+        let objects: Vec<Json> = self
             .objects
             .iter()
             .filter(|((_, ns, _), _)| ns.as_ref().is_none_or(|ns| namespaces.contains(ns)))
-            .map(|(_, o)| o.clone())
+            .map(|(_, o)| Json::from(o))
             .collect();
         let (placed, count) = self.judge(objects);
         let about_namespace = |r: &ResourceRef| {
@@ -363,9 +363,7 @@ const RETRY_WRITES: Duration = Duration::from_secs(10);
 /// `palisade cluster --write-reports [--watch]`.
 pub fn run(args: &ClusterArgs, engine: &Engine) -> anyhow::Result<u8> {
     let started = Instant::now();
-    let options = args
-        .connection
-        .options(&args.namespace, palisade_cluster::KINDS.to_vec());
+    let options = crate::cluster_cmd::scan_options(args, engine);
     let (mut watch, collected) = Watch::start(&options, WatchSettings::default(), args.watch)?;
     let mut errors: Vec<ScanError> = Vec::new();
     let mut warnings = Vec::new();
@@ -389,6 +387,7 @@ pub fn run(args: &ClusterArgs, engine: &Engine) -> anyhow::Result<u8> {
         quiet: args.quiet,
     };
     for object in collected.objects {
+        let object = object.to_value();
         if let Some(key) = key_of(&object) {
             keeper.objects.insert(key, object);
         }

@@ -4,7 +4,7 @@
 mod common;
 
 use common::*;
-use palisade_testkit::kube_api::{ApiServer, Behaviour};
+use palisade_testkit::kube_api::{ApiServer, Behaviour, CustomResource};
 use serde_json::{json, Value};
 
 const TOKEN: &str = "test-token-7f3a";
@@ -156,10 +156,12 @@ fn a_live_cluster_is_read_page_by_page_and_judged_through_controllers() {
     );
 
     let requests = server.requests();
-    // Every list is paginated with the asked page size.
-    assert!(requests
-        .iter()
-        .all(|r| r.query.get("limit").map(String::as_str) == Some("2")));
+    // Every list is paginated with the asked page size (discovery documents are not lists).
+    assert!(requests.iter().filter(|r| !is_discovery(&r.path)).all(|r| r
+        .query
+        .get("limit")
+        .map(String::as_str)
+        == Some("2")));
     // Four pods at two per page, with the first continued page expired (410): the list
     // starts over and reads every page again.
     let pods: Vec<_> = requests
@@ -439,10 +441,196 @@ fn print_role_lists_only_read_verbs_on_the_kinds_read() {
     let text = stdout(&out);
     assert!(text.contains("kind: ClusterRole"));
     assert!(text.contains("resources: [roles, rolebindings, clusterroles, clusterrolebindings]"));
+    // Custom resources with pod templates, read when the cluster serves them.
+    assert!(text.contains("apiGroups: [\"argoproj.io\"]\n    resources: [rollouts, workflows, workflowtemplates, clusterworkflowtemplates, cronworkflows]"), "{text}");
     assert!(text
         .lines()
         .filter(|l| l.contains("verbs:"))
         .all(|l| l.trim() == "verbs: [list]"));
+}
+
+/// Whether a request was for a discovery document (`/api`, `/apis`, `/apis/GROUP/VERSION`).
+fn is_discovery(path: &str) -> bool {
+    path == "/api"
+        || path == "/apis"
+        || (path.starts_with("/apis/") && path.split('/').count() == 4)
+}
+
+/// A cluster that serves Argo Workflows' CRD, with a workflow whose step runs privileged.
+fn workflow_cluster() -> (Behaviour, Vec<Value>) {
+    let objects = vec![
+        json!({"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": "ci", "uid": "ns1"}}),
+        json!({"apiVersion": "argoproj.io/v1alpha1", "kind": "Workflow",
+            "metadata": {"name": "build", "namespace": "ci", "uid": "wf1"},
+            "spec": {"entrypoint": "main", "templates": [{"name": "main",
+                "container": {"image": "docker:27-dind", "securityContext": {"privileged": true}}}]}}),
+    ];
+    let behaviour = Behaviour {
+        token: TOKEN.to_string(),
+        objects: vec![
+            ("namespaces".to_string(), objects[0].clone()),
+            ("workflows".to_string(), objects[1].clone()),
+        ],
+        custom_resources: vec![CustomResource {
+            group: "argoproj.io".into(),
+            version: "v1alpha1".into(),
+            kind: "Workflow".into(),
+            plural: "workflows".into(),
+            namespaced: true,
+        }],
+        ..Behaviour::default()
+    };
+    (behaviour, objects)
+}
+
+/// (rule, object, field, message) of every finding, sorted.
+fn finding_rows(json: &Value) -> Vec<(String, String, String, String)> {
+    let text = |v: &Value| v.as_str().unwrap_or_default().to_string();
+    let mut rows: Vec<_> = json["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| {
+            (
+                text(&f["rule_id"]),
+                text(&f["location"]["path"]),
+                text(&f["location"]["field"]),
+                text(&f["message"]),
+            )
+        })
+        .collect();
+    rows.sort();
+    rows
+}
+
+/// A custom resource that carries containers (an Argo Workflow) on a cluster serving its
+/// CRD: discovery finds it, it is listed like the built-in kinds, and its privileged step
+/// is reported exactly as from a dump of the same objects.
+#[test]
+fn custom_resources_with_pod_templates_are_discovered_and_judged_as_in_a_dump() {
+    let (behaviour, objects) = workflow_cluster();
+    let server = ApiServer::start(behaviour);
+    let tmp = tempfile::tempdir().unwrap();
+    let out = run(&server, tmp.path(), TOKEN, &[]);
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    let live = finding_rows(&json_of(&out));
+    assert!(
+        live.iter().any(|(rule, path, field, _)| rule == "ISO003"
+            && path == "Workflow/ci/build"
+            && field == "spec.templates[0].container.securityContext.privileged"),
+        "{live:#?}"
+    );
+    let dump = tmp.path().join("cluster.json");
+    let list = json!({"apiVersion": "v1", "kind": "List", "items": objects});
+    std::fs::write(&dump, serde_json::to_vec(&list).unwrap()).unwrap();
+    let offline = palisade(
+        tmp.path(),
+        &[
+            "cluster",
+            "--from-dump",
+            dump.to_str().unwrap(),
+            "-f",
+            "json",
+        ],
+    );
+    assert_eq!(live, finding_rows(&json_of(&offline)));
+    // Discovery asked about the custom groups only, and the workflows were listed at the
+    // version it gave, page by page.
+    let paths: Vec<String> = server.requests().into_iter().map(|r| r.path).collect();
+    assert!(paths.contains(&"/apis".to_string()), "{paths:?}");
+    assert!(
+        paths.contains(&"/apis/argoproj.io/v1alpha1".to_string()),
+        "{paths:?}"
+    );
+    assert!(!paths.contains(&"/apis/apps/v1".to_string()), "{paths:?}");
+    let workflow_lists: Vec<_> = server
+        .requests()
+        .into_iter()
+        .filter(|r| r.path == "/apis/argoproj.io/v1alpha1/workflows")
+        .collect();
+    assert!(
+        !workflow_lists.is_empty()
+            && workflow_lists
+                .iter()
+                .all(|r| r.query.get("limit").map(String::as_str) == Some("2")),
+        "{workflow_lists:?}"
+    );
+}
+
+/// A custom resource the token may not list is a warning, like a built-in kind: the
+/// permission to grant and the pod rules it leaves not fully evaluated; an error with
+/// --strict.
+#[test]
+fn a_forbidden_custom_resource_is_a_warning_naming_the_permission() {
+    let (mut behaviour, _) = workflow_cluster();
+    behaviour.forbidden.insert("workflows".to_string());
+    let server = ApiServer::start(behaviour);
+    let tmp = tempfile::tempdir().unwrap();
+    let out = run(&server, tmp.path(), TOKEN, &[]);
+    assert_ne!(out.status.code(), Some(2), "{}", stderr(&out));
+    let json = json_of(&out);
+    let warnings = json["warnings"].to_string();
+    assert!(
+        warnings.contains("list workflows (argoproj.io/v1alpha1) in all namespaces forbidden: Palisade needs list on workflows.argoproj.io")
+            && warnings.contains("not fully evaluated: IMG001"),
+        "{warnings}"
+    );
+    assert!(findings_on(&json, "Workflow/ci/build").is_empty());
+    let strict = run(&server, tmp.path(), TOKEN, &["--strict"]);
+    assert_eq!(strict.status.code(), Some(2), "{}", stderr(&strict));
+    assert!(stderr(&strict).contains("workflows.argoproj.io"));
+}
+
+/// The options that only matter when images are scanned are refused without --images,
+/// rather than silently ignored.
+#[test]
+fn image_options_without_images_are_a_usage_error() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dump = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/fixtures/cluster-live-state.json"
+    );
+    for option in [
+        &["--concurrency", "8"][..],
+        &["--no-cache"],
+        &["--db", "osv.db"],
+        &["--ignore-unfixed"],
+        &["--platform", "linux/arm64"],
+        &["--insecure-registry"],
+    ] {
+        let mut args = vec!["cluster", "--from-dump", dump];
+        args.extend_from_slice(option);
+        let out = palisade(tmp.path(), &args);
+        assert_eq!(out.status.code(), Some(2), "{option:?}: {}", stderr(&out));
+        assert!(
+            stderr(&out).contains("--images") && stdout(&out).is_empty(),
+            "{option:?}: {}",
+            stderr(&out)
+        );
+    }
+    // With --images they are taken (a cluster that runs no image: nothing to pull).
+    let empty = tmp.path().join("empty.json");
+    std::fs::write(
+        &empty,
+        r#"{"apiVersion": "v1", "kind": "List", "items": [{"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": "idle", "labels": {"pod-security.kubernetes.io/enforce": "restricted"}}}]}"#,
+    )
+    .unwrap();
+    let out = palisade(
+        tmp.path(),
+        &[
+            "cluster",
+            "--from-dump",
+            empty.to_str().unwrap(),
+            "--images",
+            "--no-cache",
+            "--concurrency",
+            "2",
+            "-f",
+            "json",
+        ],
+    );
+    assert_ne!(out.status.code(), Some(2), "{}", stderr(&out));
+    assert!(json_of(&out)["errors"].as_array().unwrap().is_empty());
 }
 
 /// The plural resource name of a kind, as the test server serves it.

@@ -9,7 +9,7 @@ use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
 use common::*;
-use palisade_testkit::kube_api::{ApiServer, Behaviour};
+use palisade_testkit::kube_api::{ApiServer, Behaviour, CustomResource};
 use serde_json::{json, Value};
 
 const TOKEN: &str = "watch-token-51c2";
@@ -264,6 +264,54 @@ fn watch_mode_follows_a_pod_created_fixed_and_deleted() {
         json!(["ClusterPolicyReport palisade", "PolicyReport shop/palisade"])
     );
     assert!(pod_added["latency_ms"].is_u64() && pod_added["results"].is_u64());
+}
+
+/// An Argo Workflow with a privileged step.
+fn workflow(privileged: bool) -> Value {
+    json!({"apiVersion": "argoproj.io/v1alpha1", "kind": "Workflow",
+           "metadata": {"name": "build", "namespace": "ci"},
+           "spec": {"entrypoint": "main", "templates": [{"name": "main",
+               "container": {"image": "docker:27-dind",
+                             "securityContext": {"privileged": privileged}}}]}})
+}
+
+/// Custom resources found by discovery are watched like the built-in kinds: a Workflow
+/// created with a privileged step is reported, and its fix clears the result.
+#[test]
+fn watch_mode_follows_a_custom_resource_found_by_discovery() {
+    let mut behaviour = behaviour(vec![namespace("ci")]);
+    behaviour.custom_resources.push(CustomResource {
+        group: "argoproj.io".into(),
+        version: "v1alpha1".into(),
+        kind: "Workflow".into(),
+        plural: "workflows".into(),
+        namespaced: true,
+    });
+    let server = ApiServer::start(behaviour);
+    let tmp = tempfile::tempdir().unwrap();
+    let log = tmp.path().join("log");
+    let child = start_watch(&server, tmp.path());
+    let ci_report = || {
+        server
+            .get("policyreports", Some("ci"), "palisade")
+            .map(|r| results(&r))
+            .unwrap_or_default()
+    };
+    // Watching: the workflows were listed (none yet) and their watch started.
+    eventually("the workflows are watched", &log, || {
+        server.requests().iter().any(|r| {
+            r.path == "/apis/argoproj.io/v1alpha1/workflows" && r.query.contains_key("watch")
+        })
+    });
+    server.put("workflows", workflow(true));
+    eventually("the privileged workflow is reported", &log, || {
+        ci_report().contains(&"ISO003 Workflow/build".to_string())
+    });
+    server.put("workflows", workflow(false));
+    eventually("the fixed workflow's result is gone", &log, || {
+        !ci_report().contains(&"ISO003 Workflow/build".to_string())
+    });
+    assert_eq!(terminate(child), Some(0));
 }
 
 #[test]

@@ -4,8 +4,10 @@
 //! [`collect`] lists every resource kind the built-in rules judge (workloads and their pods,
 //! namespaces, service accounts, RBAC, NetworkPolicies, Services, Ingresses, ConfigMaps,
 //! RuntimeClasses, admission webhook configurations, and the metadata of Secrets, never
-//! their data), or only the kinds a question needs ([`Options::kinds`]), page by page (`limit` + `continue`, restarting a list whose continue token
-//! expired), a few lists at a time, each request under a deadline. What could not be read
+//! their data), or only the kinds a question needs ([`Options::kinds`]), plus the custom
+//! resources that carry pod templates ([`Options::custom_kinds`]) that discovery finds the
+//! cluster serving, page by page (`limit` + `continue`, restarting a list whose continue
+//! token expired), a few lists at a time, each request under a deadline. What could not be read
 //! is reported per resource (forbidden, not served, timed out), and the rest is returned;
 //! a server that answered no list at all is one error.
 
@@ -16,6 +18,7 @@ use std::time::Duration;
 use kube::api::{Api, ApiResource, DynamicObject, GroupVersionKind, ListParams};
 use kube::config::{KubeConfigOptions, Kubeconfig};
 use kube::{Client, Config};
+use palisade_core::Json;
 use serde_json::Value;
 
 pub mod manifests;
@@ -41,6 +44,10 @@ pub struct Options {
     /// The kinds to list (a question that needs only RBAC lists only RBAC); [`KINDS`] by
     /// default.
     pub kinds: Vec<Kind>,
+    /// Custom resources to list too, as (API group, kind), when the cluster serves them:
+    /// discovery (`/apis`, then `/apis/GROUP/VERSION` of these groups only) finds their
+    /// plural, preferred version and scope. Empty (the default) makes no discovery request.
+    pub custom_kinds: Vec<(String, String)>,
 }
 
 impl Default for Options {
@@ -53,6 +60,7 @@ impl Default for Options {
             timeout: Duration::from_secs(30),
             concurrency: 4,
             kinds: KINDS.to_vec(),
+            custom_kinds: Vec::new(),
         }
     }
 }
@@ -68,6 +76,9 @@ pub struct Kind {
     /// Only the metadata is requested (`PartialObjectMetadataList`): the object's data is
     /// never sent to Palisade.
     pub metadata_only: bool,
+    /// A custom resource found by discovery ([`Options::custom_kinds`]), read for the pod
+    /// templates it carries.
+    pub custom: bool,
 }
 
 const fn kind(
@@ -84,6 +95,7 @@ const fn kind(
         plural,
         namespaced,
         metadata_only: false,
+        custom: false,
     }
 }
 
@@ -189,12 +201,20 @@ impl Kind {
 
     /// An object as the rest of Palisade sees it: with its type fields (items of a list
     /// carry none), without what [`tidy`] drops.
-    fn object_value(&self, item: &DynamicObject) -> Value {
-        let mut object = serde_json::to_value(item).unwrap_or(Value::Null);
-        if let Value::Object(map) = &mut object {
-            map.insert("apiVersion".into(), Value::String(self.api_version()));
-            map.insert("kind".into(), Value::String(self.kind.to_string()));
-        }
+    fn object_value(&self, item: DynamicObject) -> Value {
+        // The fields beside `metadata` are moved, not copied.
+        let DynamicObject { metadata, data, .. } = item;
+        let mut map = match data {
+            Value::Object(map) => map,
+            _ => serde_json::Map::new(),
+        };
+        map.insert(
+            "metadata".into(),
+            serde_json::to_value(metadata).unwrap_or(Value::Null),
+        );
+        map.insert("apiVersion".into(), Value::String(self.api_version()));
+        map.insert("kind".into(), Value::String(self.kind.to_string()));
+        let mut object = Value::Object(map);
         tidy(&mut object);
         object
     }
@@ -330,11 +350,15 @@ pub struct Collected {
     /// The API server, as the kubeconfig names it.
     pub server: String,
     /// Objects as the API returns them, without `managedFields` and the
-    /// `last-applied-configuration` annotation, with `apiVersion` and `kind` set.
-    pub objects: Vec<Value>,
+    /// `last-applied-configuration` annotation, with `apiVersion` and `kind` set; in the
+    /// compact form, each page's `serde_json::Value`s dropped once it is converted.
+    pub objects: Vec<Json>,
     pub problems: Vec<ListProblem>,
     /// List requests made (pages), for the curious and the benchmark.
     pub requests: usize,
+    /// Why the custom resources of [`Options::custom_kinds`] could not be discovered, when
+    /// they could not: they were not read.
+    pub discovery_failed: Option<String>,
 }
 
 /// Lists the cluster's objects. Blocking: runs its own small runtime.
@@ -405,10 +429,24 @@ async fn list_all(
     server: String,
     options: &Options,
 ) -> Result<(Collected, Vec<Listed>), ClusterError> {
+    let mut kinds = options.kinds.clone();
+    let mut discovery_failed = None;
+    if !options.custom_kinds.is_empty() {
+        match discover(&client, &options.custom_kinds, options.timeout).await {
+            Ok(found) => {
+                for kind in found {
+                    if !kinds.iter().any(|k| k.resource() == kind.resource()) {
+                        kinds.push(kind);
+                    }
+                }
+            }
+            Err(reason) => discovery_failed = Some(reason),
+        }
+    }
     let semaphore = Arc::new(tokio::sync::Semaphore::new(options.concurrency.max(1)));
     let mut tasks = tokio::task::JoinSet::new();
     let mut order = 0usize;
-    for kind in &options.kinds {
+    for kind in &kinds {
         let scopes: Vec<Option<String>> = if kind.namespaced && !options.namespaces.is_empty() {
             options.namespaces.iter().cloned().map(Some).collect()
         } else {
@@ -442,6 +480,7 @@ async fn list_all(
     results.sort_by_key(|(slot, _, _)| *slot);
     let mut collected = Collected {
         server,
+        discovery_failed,
         ..Collected::default()
     };
     let mut listed = Vec::new();
@@ -472,8 +511,74 @@ async fn list_all(
     Ok((collected, listed))
 }
 
+/// The custom resources of `wanted` (API group, kind) the cluster serves and lets be
+/// listed, at each group's preferred version, in the order of `wanted`. Only the groups
+/// named are asked about; the whole discovery runs under `timeout` per request.
+async fn discover(
+    client: &Client,
+    wanted: &[(String, String)],
+    timeout: Duration,
+) -> Result<Vec<Kind>, String> {
+    let mut groups: Vec<&str> = wanted
+        .iter()
+        .map(|(group, _)| group.as_str())
+        .filter(|group| !group.is_empty())
+        .collect();
+    groups.sort_unstable();
+    groups.dedup();
+    if groups.is_empty() {
+        return Ok(Vec::new());
+    }
+    // `/apis`, then one request per version of each group named.
+    let deadline = timeout * (2 + 2 * groups.len() as u32);
+    let discovery = kube::Discovery::new(client.clone()).filter(&groups).run();
+    let discovery = match tokio::time::timeout(deadline, discovery).await {
+        Err(_) => return Err(format!("no answer within {} s", deadline.as_secs_f32())),
+        Ok(Err(error)) => return Err(chain(&error)),
+        Ok(Ok(discovery)) => discovery,
+    };
+    let mut found = Vec::new();
+    for (group, kind) in wanted {
+        let Some(served) = discovery.get(group) else {
+            continue;
+        };
+        let Some((resource, capabilities)) = served.recommended_kind(kind) else {
+            continue;
+        };
+        if !capabilities.supports_operation(kube::discovery::verbs::LIST) {
+            continue;
+        }
+        found.push(Kind {
+            group: static_name(&resource.group),
+            version: static_name(&resource.version),
+            kind: static_name(&resource.kind),
+            plural: static_name(&resource.plural),
+            namespaced: capabilities.scope == kube::discovery::Scope::Namespaced,
+            metadata_only: false,
+            custom: true,
+        });
+    }
+    Ok(found)
+}
+
+/// A name discovery found, kept for the life of the process like the names of [`KINDS`]
+/// (each distinct name once: only the kinds asked for are kept, so they are few).
+fn static_name(name: &str) -> &'static str {
+    static NAMES: std::sync::Mutex<std::collections::BTreeSet<&'static str>> =
+        std::sync::Mutex::new(std::collections::BTreeSet::new());
+    let mut names = NAMES
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner);
+    if let Some(known) = names.get(name) {
+        return known;
+    }
+    let kept: &'static str = Box::leak(name.to_string().into_boxed_str());
+    names.insert(kept);
+    kept
+}
+
 /// A page of a list: its objects, the continue token, the list's `resourceVersion`.
-type Page = (Vec<Value>, Option<String>, Option<String>);
+type Page = (Vec<Json>, Option<String>, Option<String>);
 
 struct Lister {
     kind: Kind,
@@ -484,7 +589,7 @@ struct Lister {
 
 #[derive(Default)]
 struct ListOutcome {
-    objects: Vec<Value>,
+    objects: Vec<Json>,
     problem: Option<ListProblem>,
     requests: usize,
     /// The list's `resourceVersion`, from which a watch carries on.
@@ -496,7 +601,11 @@ const RESTARTS: usize = 3;
 
 impl Lister {
     async fn run(&self, client: Client) -> ListOutcome {
-        let api = self.kind.api_in(client, self.namespace.as_deref());
+        let url = self
+            .kind
+            .api_in(client.clone(), self.namespace.as_deref())
+            .resource_url()
+            .to_string();
         let mut outcome = ListOutcome::default();
         let mut restarts = 0;
         let mut token: Option<String> = None;
@@ -506,7 +615,7 @@ impl Lister {
                 params = params.continue_token(token);
             }
             outcome.requests += 1;
-            let page = tokio::time::timeout(self.timeout, self.page(&api, &params)).await;
+            let page = tokio::time::timeout(self.timeout, self.page(&client, &url, &params)).await;
             let page = match page {
                 Err(_) => Err(self.problem(
                     ProblemKind::Timeout,
@@ -555,35 +664,62 @@ impl Lister {
         }
     }
 
+    /// One page, its items read straight into the compact form (no `serde_json::Value`
+    /// of the page), with their type fields set and what [`tidy_json`] drops dropped.
     async fn page(
         &self,
-        api: &Api<DynamicObject>,
+        client: &Client,
+        url: &str,
         params: &ListParams,
     ) -> Result<Page, kube::Error> {
-        if self.kind.metadata_only {
-            let list = api.list_metadata(params).await?;
-            let objects = list
-                .items
-                .into_iter()
-                .map(|item| self.kind.metadata_value(&item.metadata))
-                .collect();
-            return Ok((
-                objects,
-                list.metadata.continue_,
-                list.metadata.resource_version,
-            ));
+        let request = kube::core::Request::new(url);
+        let request = if self.kind.metadata_only {
+            request.list_metadata(params)
+        } else {
+            request.list(params)
         }
-        let list = api.list(params).await?;
-        let objects = list
-            .items
+        .map_err(kube::Error::BuildRequest)?;
+        let mut list: Json = client.request(request).await?;
+        let text = |list: &Json, pointer: &str| {
+            list.pointer(pointer)
+                .and_then(Json::as_str)
+                .map(str::to_string)
+        };
+        let next = text(&list, "/metadata/continue");
+        let version = text(&list, "/metadata/resourceVersion");
+        let items = match &mut list {
+            Json::Object(map) => map.remove("items"),
+            _ => None,
+        };
+        let items = match items {
+            Some(Json::Array(items)) => items.into_vec(),
+            _ => Vec::new(),
+        };
+        let objects = items
             .into_iter()
-            .map(|item| self.kind.object_value(&item))
+            .map(|item| {
+                let mut entries: Vec<(std::sync::Arc<str>, Json)> = match item {
+                    // Of an object read as metadata only, nothing but its metadata.
+                    Json::Object(map) if self.kind.metadata_only => map
+                        .into_entries()
+                        .into_iter()
+                        .filter(|(key, _)| key.as_ref() == "metadata")
+                        .collect(),
+                    Json::Object(map) => map.into_entries(),
+                    _ => Vec::new(),
+                };
+                entries.retain(|(key, _)| !matches!(key.as_ref(), "apiVersion" | "kind"));
+                entries.push((
+                    "apiVersion".into(),
+                    Json::String(self.kind.api_version().into()),
+                ));
+                entries.push(("kind".into(), Json::String(self.kind.kind.into())));
+                let mut object = Json::Object(palisade_core::json::JsonMap::from_entries(entries));
+                tidy_json(&mut object);
+                object
+            })
             .collect();
-        Ok((
-            objects,
-            list.metadata.continue_,
-            list.metadata.resource_version,
-        ))
+        Ok((objects, next, version))
     }
 
     fn problem(&self, kind: ProblemKind, message: String) -> ListProblem {
@@ -657,9 +793,50 @@ fn tidy(object: &mut Value) {
     }
 }
 
+/// [`tidy`] on an object in the compact form.
+fn tidy_json(object: &mut Json) {
+    let Some(Json::Object(metadata)) = object.get_mut("metadata") else {
+        return;
+    };
+    metadata.remove("managedFields");
+    let mut emptied = false;
+    if let Some(Json::Object(annotations)) = metadata.get_mut("annotations") {
+        annotations.remove("kubectl.kubernetes.io/last-applied-configuration");
+        emptied = annotations.is_empty();
+    }
+    if emptied {
+        metadata.remove("annotations");
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn tidy_json_drops_what_tidy_drops() {
+        let value = serde_json::json!({
+            "kind": "Secret",
+            "metadata": {
+                "name": "db",
+                "managedFields": [{"manager": "kubectl"}],
+                "annotations": {
+                    "kubectl.kubernetes.io/last-applied-configuration": "{}",
+                    "team": "payments"
+                }
+            }
+        });
+        let mut json = Json::from(&value);
+        tidy_json(&mut json);
+        assert_eq!(
+            json.to_value(),
+            serde_json::json!({"kind": "Secret", "metadata": {"name": "db", "annotations": {"team": "payments"}}})
+        );
+        let mut bare = Json::from(serde_json::json!({"metadata": {"annotations": {
+            "kubectl.kubernetes.io/last-applied-configuration": "{}"}}}));
+        tidy_json(&mut bare);
+        assert_eq!(bare.to_value(), serde_json::json!({"metadata": {}}));
+    }
 
     #[test]
     fn tidy_drops_managed_fields_and_last_applied_configuration() {

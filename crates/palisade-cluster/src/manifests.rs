@@ -58,6 +58,11 @@ fn reader_rules(watch: bool, secrets: bool) -> Vec<Value> {
     for kind in KINDS.iter().filter(|k| secrets || k.kind != "Secret") {
         by_group.entry(kind.group).or_default().push(kind.plural);
     }
+    // Custom resources with pod templates, listed when the cluster serves them (RBAC
+    // accepts rules on resources that do not exist).
+    for (group, _, plural) in palisade_core::kinds::CUSTOM_POD_KINDS {
+        by_group.entry(group).or_default().push(plural);
+    }
     let verbs: &[&str] = if watch { &["list", "watch"] } else { &["list"] };
     by_group
         .into_iter()

@@ -18,6 +18,7 @@ use kube::api::{
     PatchParams, WatchEvent, WatchParams,
 };
 use kube::Client;
+use palisade_core::Json;
 use serde_json::Value;
 use tokio::sync::mpsc;
 
@@ -485,7 +486,7 @@ impl Follower {
                             let change = Change::Relisted {
                                 kind: self.lister.kind,
                                 namespace: self.lister.namespace.clone(),
-                                objects: outcome.objects,
+                                objects: outcome.objects.iter().map(Json::to_value).collect(),
                             };
                             if !self.send(change).await {
                                 return;
@@ -550,9 +551,9 @@ impl Follower {
                     s.map(move |event| {
                         event.map(|event| match event {
                             WatchEvent::Added(o) | WatchEvent::Modified(o) => {
-                                Seen::Applied(kind.object_value(&o))
+                                Seen::Applied(kind.object_value(o))
                             }
-                            WatchEvent::Deleted(o) => Seen::Deleted(kind.object_value(&o)),
+                            WatchEvent::Deleted(o) => Seen::Deleted(kind.object_value(o)),
                             WatchEvent::Bookmark(b) => Seen::Bookmark(b.metadata.resource_version),
                             WatchEvent::Error(s) => Seen::Error(s.code, s.message),
                         })

@@ -1,5 +1,34 @@
 //! What Palisade knows of Kubernetes kinds that every reader of objects needs.
 
+/// Custom resources whose objects carry pod templates or containers that the pod rules
+/// judge (Argo Rollouts and Workflows, Tekton, Knative Serving, OpenKruise, KEDA,
+/// OpenShift), as (API group, kind, plural): a live scan lists those the cluster serves,
+/// and the reader role grants `list` on them.
+pub const CUSTOM_POD_KINDS: &[(&str, &str, &str)] = &[
+    ("argoproj.io", "Rollout", "rollouts"),
+    ("argoproj.io", "Workflow", "workflows"),
+    ("argoproj.io", "WorkflowTemplate", "workflowtemplates"),
+    (
+        "argoproj.io",
+        "ClusterWorkflowTemplate",
+        "clusterworkflowtemplates",
+    ),
+    ("argoproj.io", "CronWorkflow", "cronworkflows"),
+    ("tekton.dev", "Task", "tasks"),
+    ("tekton.dev", "ClusterTask", "clustertasks"),
+    ("tekton.dev", "TaskRun", "taskruns"),
+    ("tekton.dev", "Pipeline", "pipelines"),
+    ("tekton.dev", "PipelineRun", "pipelineruns"),
+    ("serving.knative.dev", "Service", "services"),
+    ("serving.knative.dev", "Configuration", "configurations"),
+    ("serving.knative.dev", "Revision", "revisions"),
+    ("apps.kruise.io", "CloneSet", "clonesets"),
+    ("apps.kruise.io", "StatefulSet", "statefulsets"),
+    ("apps.kruise.io", "DaemonSet", "daemonsets"),
+    ("keda.sh", "ScaledJob", "scaledjobs"),
+    ("apps.openshift.io", "DeploymentConfig", "deploymentconfigs"),
+];
+
 /// Whether objects of `kind` live outside namespaces (their id has no namespace part, and
 /// no namespace applies to them), from the Kubernetes API and the common operators.
 pub fn is_cluster_scoped(kind: &str) -> bool {

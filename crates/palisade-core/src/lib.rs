@@ -4,12 +4,14 @@
 //! Every scanner (Kubernetes manifests, secrets, vulnerabilities, images, serverless
 //! templates) produces [`Finding`] values against [`RuleMeta`] entries; the report crate
 //! renders a [`ScanReport`]. This crate parses nothing and walks nothing: it is the shared
-//! language between the crates that do.
+//! language between the crates that do (and [`Json`], the compact form in which a live
+//! cluster's objects travel between them).
 
 pub mod config;
 pub mod finding;
 pub mod fsio;
 pub mod ignore;
+pub mod json;
 pub mod kinds;
 pub mod rule;
 pub mod text;
@@ -20,4 +22,5 @@ pub use finding::{
     Severity, SuppressedBy,
 };
 pub use ignore::{suppression, InlineIgnores, ObjectMarkers};
+pub use json::Json;
 pub use rule::{RuleMeta, RuleRegistry};

@@ -114,7 +114,7 @@ fn binding_subjects(binding: &K8sObject) -> BTreeSet<Option<(String, String)>> {
 
 /// The parsed object of an API object (`None` for one without `apiVersion` and `kind`).
 fn parse(object: &serde_json::Value) -> Option<K8sObject> {
-    crate::manifests_from_objects(std::slice::from_ref(object))
+    crate::manifests_from_objects(&[palisade_core::Json::from(object)])
         .into_iter()
         .next()?
         .objects

@@ -58,7 +58,7 @@ pub use cluster_index::{ClusterIndex, ContextJudgement, CLUSTER_CONTEXT_RULES};
 pub use image::{ImageScan, ImageSettings};
 pub use objects::{
     judge_through_controllers, manifests_from_objects, object_name, objects_from_dump,
-    rules_misled_without, rules_reading, ObjectScan,
+    rules_misled_without, rules_reading, ObjectFields, ObjectScan,
 };
 pub use packages::{Inventory, STALE_DAYS};
 pub use palisade_core::ScanReport;
@@ -228,6 +228,23 @@ impl Engine {
             pod_templates,
             live,
         })
+    }
+
+    /// The custom resources that carry pod templates, as (API group, kind): the built-in
+    /// ones ([`palisade_core::kinds::CUSTOM_POD_KINDS`]) and those `[kubernetes]
+    /// pod_template_paths` declares, for a live scan to list.
+    pub fn pod_template_kinds(&self) -> Vec<(String, String)> {
+        let mut kinds: Vec<(String, String)> = palisade_core::kinds::CUSTOM_POD_KINDS
+            .iter()
+            .map(|(group, kind, _)| (group.to_string(), kind.to_string()))
+            .collect();
+        for declared in &self.pod_templates {
+            let kind = (declared.group.clone(), declared.kind.clone());
+            if !declared.group.is_empty() && !kinds.contains(&kind) {
+                kinds.push(kind);
+            }
+        }
+        kinds
     }
 
     /// The `[serverless]` settings of the configuration, for front-ends that run the

@@ -5,7 +5,7 @@
 //! (`spec.template.spec.containers[0].securityContext.privileged`), since there is no file
 //! a person could open.
 
-use palisade_core::ScanReport;
+use palisade_core::{Json, ScanReport};
 use palisade_yaml::{Node, NodeKind};
 
 use crate::source::FileEntry;
@@ -18,17 +18,31 @@ pub struct ObjectScan {
     pub names: Vec<String>,
 }
 
+/// The fields of an object that name it, in either form an object is held in.
+pub trait ObjectFields {
+    /// The string at a JSON Pointer, or "" when there is none.
+    fn text_at(&self, pointer: &str) -> &str;
+}
+
+impl ObjectFields for serde_json::Value {
+    fn text_at(&self, pointer: &str) -> &str {
+        self.pointer(pointer).and_then(|v| v.as_str()).unwrap_or("")
+    }
+}
+
+impl ObjectFields for Json {
+    fn text_at(&self, pointer: &str) -> &str {
+        self.pointer(pointer).and_then(Json::as_str).unwrap_or("")
+    }
+}
+
 /// How an object is named in reports: `Kind/namespace/name`, `Kind/name` when it has no
 /// namespace, with a position suffix when two objects share a name.
-pub fn object_name(object: &serde_json::Value) -> String {
-    fn text(v: Option<&serde_json::Value>) -> &str {
-        v.and_then(|v| v.as_str()).unwrap_or("")
-    }
-    let kind = text(object.get("kind"));
-    let metadata = object.get("metadata");
-    let namespace = text(metadata.and_then(|m| m.get("namespace")));
-    let name = match text(metadata.and_then(|m| m.get("name"))) {
-        "" => text(metadata.and_then(|m| m.get("generateName"))),
+pub fn object_name(object: &impl ObjectFields) -> String {
+    let kind = object.text_at("/kind");
+    let namespace = object.text_at("/metadata/namespace");
+    let name = match object.text_at("/metadata/name") {
+        "" => object.text_at("/metadata/generateName"),
         name => name,
     };
     let kind = if kind.is_empty() { "Object" } else { kind };
@@ -41,7 +55,7 @@ pub fn object_name(object: &serde_json::Value) -> String {
 }
 
 /// The report name of each object ([`object_name`]), with `#2`, `#3`... on repeats.
-fn unique_names(objects: &[serde_json::Value]) -> Vec<String> {
+fn unique_names(objects: &[impl ObjectFields]) -> Vec<String> {
     let mut seen = std::collections::HashMap::<String, usize>::new();
     objects
         .iter()
@@ -62,9 +76,7 @@ fn unique_names(objects: &[serde_json::Value]) -> Vec<String> {
 /// [`Engine::scan_objects`] (`ClusterRole/view`), for the questions `rbac` and `netpol`
 /// answer about a live cluster. Such an object has no file and no lines: every position
 /// is 0, and answers name the object alone.
-pub fn manifests_from_objects(
-    objects: &[serde_json::Value],
-) -> Vec<palisade_iac::kubernetes::ManifestFile> {
+pub fn manifests_from_objects(objects: &[Json]) -> Vec<palisade_iac::kubernetes::ManifestFile> {
     objects
         .iter()
         .zip(unique_names(objects))
@@ -97,7 +109,7 @@ fn forget_positions(node: &mut Node) {
 impl Engine {
     /// Scans Kubernetes objects with the same rules as files, the objects together forming
     /// the cluster context and the RBAC/NetworkPolicy graph.
-    pub fn scan_objects(&self, objects: &[serde_json::Value]) -> ObjectScan {
+    pub fn scan_objects<T: serde::Serialize + ObjectFields>(&self, objects: &[T]) -> ObjectScan {
         let names = unique_names(objects);
         let texts = objects
             .iter()
@@ -108,7 +120,7 @@ impl Engine {
 
     /// [`Engine::scan_objects`] on objects it may drop once written out as text: a large
     /// cluster is not held twice.
-    pub fn scan_objects_owned(&self, objects: Vec<serde_json::Value>) -> ObjectScan {
+    pub fn scan_objects_owned(&self, objects: Vec<Json>) -> ObjectScan {
         let names = unique_names(&objects);
         let texts = objects
             .into_iter()
@@ -180,7 +192,7 @@ impl Engine {
     /// each finding names the object a person changes, with its field path, and goes
     /// through the `palisade.dev/ignore` annotation of that object, `palisade.toml` and the
     /// filters like every other finding.
-    pub fn scan_live(&self, objects: &[serde_json::Value]) -> ScanReport {
+    pub fn scan_live(&self, objects: &[Json]) -> ScanReport {
         let mut report = ScanReport::default();
         let none = palisade_core::InlineIgnores::default();
         for live in palisade_iac::kubernetes::live::check(objects, &self.live) {
@@ -194,7 +206,7 @@ impl Engine {
                     object
                         .pointer("/metadata/annotations")
                         .and_then(|a| a.get(palisade_iac::kubernetes::IGNORE_ANNOTATION))
-                        .and_then(|v| v.as_str())
+                        .and_then(Json::as_str)
                         .unwrap_or(""),
                 )
                 .map(str::to_string)
@@ -253,13 +265,12 @@ pub(crate) fn field_at(node: &Node, line: u32, column: u32, path: &mut String) -
 
 /// The objects of a `kubectl get ... -o json` (or `-o yaml`) dump: a `List` (its items),
 /// one object, or a stream of YAML documents; Lists inside are flattened.
-pub fn objects_from_dump(
-    display: &str,
-    text: &str,
-) -> Result<Vec<serde_json::Value>, palisade_core::ScanError> {
+pub fn objects_from_dump(display: &str, text: &str) -> Result<Vec<Json>, palisade_core::ScanError> {
     let trimmed = text.trim_start();
-    let values: Vec<serde_json::Value> = if trimmed.starts_with('{') || trimmed.starts_with('[') {
-        let value: serde_json::Value = serde_json::from_str(text).map_err(|e| {
+    let values: Vec<Json> = if trimmed.starts_with('{') || trimmed.starts_with('[') {
+        // Read straight into the compact form: a dump of 50,000 objects is never a
+        // `serde_json::Value` tree.
+        let value: Json = serde_json::from_str(text).map_err(|e| {
             palisade_core::ScanError::new(
                 display,
                 Some(e.line() as u32),
@@ -267,7 +278,7 @@ pub fn objects_from_dump(
             )
         })?;
         match value {
-            serde_json::Value::Array(items) => items,
+            Json::Array(items) => items.into_vec(),
             other => vec![other],
         }
     } else {
@@ -281,23 +292,23 @@ pub fn objects_from_dump(
             })?
             .iter()
             // Typed as kubectl sends it, as policies see manifests.
-            .map(|doc| palisade_policy::yaml_to_json(&doc.root))
+            .map(|doc| Json::from(palisade_policy::yaml_to_json(&doc.root)))
             .filter(|v| !v.is_null())
             .collect()
     };
     let mut objects = Vec::new();
-    let mut stack: Vec<serde_json::Value> = values.into_iter().rev().collect();
+    let mut stack: Vec<Json> = values.into_iter().rev().collect();
     while let Some(value) = stack.pop() {
         let is_list = value
             .get("kind")
-            .and_then(|k| k.as_str())
+            .and_then(Json::as_str)
             .is_some_and(|k| k.ends_with("List"))
-            && value.get("items").is_some_and(|i| i.is_array());
+            && value.get("items").is_some_and(Json::is_array);
         if is_list {
             // Moved, not copied: a dump of 50,000 objects is held once.
-            if let serde_json::Value::Object(mut list) = value {
-                if let Some(serde_json::Value::Array(items)) = list.remove("items") {
-                    stack.extend(items.into_iter().rev());
+            if let Json::Object(mut list) = value {
+                if let Some(Json::Array(items)) = list.remove("items") {
+                    stack.extend(items.into_vec().into_iter().rev());
                 }
             }
         } else if value.is_object() {
@@ -401,32 +412,27 @@ pub fn rules_misled_without(kind: &str) -> &'static [&'static str] {
 /// directly or through its own owner, so a finding names the Deployment or CronJob a
 /// person edits rather than each of its pods. Objects whose owner is absent (a controller
 /// Palisade did not read, or a bare pod) stay. Returns the number of objects dropped.
-pub fn judge_through_controllers(objects: &mut Vec<serde_json::Value>) -> usize {
+pub fn judge_through_controllers(objects: &mut Vec<Json>) -> usize {
     use std::collections::HashSet;
-    fn text<'a>(v: &'a serde_json::Value, pointer: &str) -> &'a str {
-        v.pointer(pointer).and_then(|v| v.as_str()).unwrap_or("")
-    }
-    let present: HashSet<String> = objects
+    let present: HashSet<&str> = objects
         .iter()
-        .filter_map(|o| {
-            let uid = text(o, "/metadata/uid");
-            (!uid.is_empty()).then(|| uid.to_string())
-        })
+        .map(|o| o.text_at("/metadata/uid"))
+        .filter(|uid| !uid.is_empty())
         .collect();
-    let controller_uid = |o: &serde_json::Value| -> Option<String> {
+    fn controller_uid(o: &Json) -> Option<&str> {
         o.pointer("/metadata/ownerReferences")?
             .as_array()?
             .iter()
-            .find(|r| r.get("controller").and_then(|c| c.as_bool()) == Some(true))
+            .find(|r| r.get("controller").and_then(Json::as_bool) == Some(true))
             .and_then(|r| r.get("uid")?.as_str())
-            .map(str::to_string)
+    }
+    let owned = |o: &Json| {
+        matches!(o.text_at("/kind"), "Pod" | "ReplicaSet" | "Job")
+            && controller_uid(o).is_some_and(|uid| present.contains(uid))
     };
-    let owned = |o: &serde_json::Value| {
-        matches!(text(o, "/kind"), "Pod" | "ReplicaSet" | "Job")
-            && controller_uid(o).is_some_and(|uid| present.contains(&uid))
-    };
-    let before = objects.len();
     let keep: Vec<bool> = objects.iter().map(|o| !owned(o)).collect();
+    drop(present);
+    let before = objects.len();
     let mut flags = keep.into_iter();
     objects.retain(|_| flags.next().unwrap_or(true));
     before - objects.len()
@@ -442,7 +448,11 @@ mod manifest_tests {
         let role = json!({"apiVersion": "rbac.authorization.k8s.io/v1", "kind": "Role",
             "metadata": {"name": "reader", "namespace": "shop"},
             "rules": [{"apiGroups": [""], "resources": ["pods"], "verbs": ["get"]}]});
-        let manifests = manifests_from_objects(&[role.clone(), role, json!({"kind": "Nothing"})]);
+        let objects: Vec<palisade_core::Json> = [role.clone(), role, json!({"kind": "Nothing"})]
+            .iter()
+            .map(palisade_core::Json::from)
+            .collect();
+        let manifests = manifests_from_objects(&objects);
         let names: Vec<&str> = manifests.iter().map(|m| m.path.as_ref()).collect();
         assert_eq!(names, ["Role/shop/reader", "Role/shop/reader#2"]);
         let object = &manifests[0].objects[0];
@@ -495,7 +505,7 @@ mod controller_tests {
 
     #[test]
     fn pods_and_replicasets_of_a_present_deployment_are_dropped() {
-        let mut objects = vec![
+        let objects = [
             json!({"kind": "Deployment", "metadata": {"name": "web", "uid": "d1"}}),
             owned("ReplicaSet", "rs1", "d1"),
             owned("Pod", "p1", "rs1"),
@@ -507,10 +517,16 @@ mod controller_tests {
             json!({"kind": "Pod", "metadata": {"name": "p5", "uid": "p5",
                 "ownerReferences": [{"uid": "d1", "controller": false}]}}),
         ];
+        let mut objects: Vec<palisade_core::Json> =
+            objects.iter().map(palisade_core::Json::from).collect();
         assert_eq!(judge_through_controllers(&mut objects), 3);
         let names: Vec<&str> = objects
             .iter()
-            .map(|o| o["metadata"]["name"].as_str().unwrap())
+            .map(|o| {
+                o.pointer("/metadata/name")
+                    .and_then(|n| n.as_str())
+                    .unwrap()
+            })
             .collect();
         assert_eq!(names, ["web", "p3", "bare", "p5"]);
     }

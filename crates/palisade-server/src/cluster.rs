@@ -229,7 +229,7 @@ pub fn follow(
                 index.set_available(kind.kind);
             }
             for object in &collected.objects {
-                index.apply(object);
+                index.apply(&object.to_value());
             }
             for problem in &collected.problems {
                 index.set_unavailable(

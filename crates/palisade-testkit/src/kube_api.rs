@@ -9,8 +9,11 @@
 //! an ERROR event with a 410 Status for a version older than the history kept, the stream
 //! ended after `timeoutSeconds`); server-side apply (PATCH with
 //! `application/apply-patch+yaml` and a required `fieldManager`: create or replace) and
-//! DELETE of single objects. The test changes objects while it runs ([`ApiServer::put`],
-//! [`ApiServer::remove`]), each change getting the next `resourceVersion`.
+//! DELETE of single objects; discovery (`/api`, `/apis` and `/apis/GROUP/VERSION`: the
+//! `APIVersions`, `APIGroupList` and `APIResourceList` documents) of the built-in groups
+//! and of the custom resources it is given ([`CustomResource`]). The test changes objects
+//! while it runs ([`ApiServer::put`], [`ApiServer::remove`]), each change getting the next
+//! `resourceVersion`.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::convert::Infallible;
@@ -50,6 +53,20 @@ pub struct Behaviour {
     /// Ends every watch after at most this long, whatever `timeoutSeconds` asked (the API
     /// server may end a watch early; clients carry on from the last version).
     pub watch_cap: Option<Duration>,
+    /// Custom resources served and listed in discovery, as their CustomResourceDefinitions
+    /// would make them; their objects are `(plural, object)` like the others.
+    pub custom_resources: Vec<CustomResource>,
+}
+
+/// A custom resource the server serves. Objects are stored by plural, so its plural must
+/// differ from the built-in ones (`workflows`, not `services`).
+#[derive(Debug, Clone)]
+pub struct CustomResource {
+    pub group: String,
+    pub version: String,
+    pub kind: String,
+    pub plural: String,
+    pub namespaced: bool,
 }
 
 impl Default for Behaviour {
@@ -64,6 +81,7 @@ impl Default for Behaviour {
             served_extra: BTreeSet::new(),
             bookmark_every: Duration::from_secs(1),
             watch_cap: None,
+            custom_resources: Vec::new(),
         }
     }
 }
@@ -418,44 +436,175 @@ fn target(path: &str) -> Option<Target> {
     })
 }
 
+/// The built-in resources the server knows: (group, version, plural, kind, namespaced).
+const BUILT_IN: &[(&str, &str, &str, &str, bool)] = &[
+    ("", "v1", "namespaces", "Namespace", false),
+    ("", "v1", "pods", "Pod", true),
+    ("apps", "v1", "deployments", "Deployment", true),
+    ("apps", "v1", "daemonsets", "DaemonSet", true),
+    ("apps", "v1", "statefulsets", "StatefulSet", true),
+    ("apps", "v1", "replicasets", "ReplicaSet", true),
+    (
+        "",
+        "v1",
+        "replicationcontrollers",
+        "ReplicationController",
+        true,
+    ),
+    ("batch", "v1", "jobs", "Job", true),
+    ("batch", "v1", "cronjobs", "CronJob", true),
+    ("", "v1", "services", "Service", true),
+    ("", "v1", "serviceaccounts", "ServiceAccount", true),
+    ("", "v1", "configmaps", "ConfigMap", true),
+    ("", "v1", "secrets", "Secret", true),
+    (
+        "networking.k8s.io",
+        "v1",
+        "networkpolicies",
+        "NetworkPolicy",
+        true,
+    ),
+    ("networking.k8s.io", "v1", "ingresses", "Ingress", true),
+    ("rbac.authorization.k8s.io", "v1", "roles", "Role", true),
+    (
+        "rbac.authorization.k8s.io",
+        "v1",
+        "rolebindings",
+        "RoleBinding",
+        true,
+    ),
+    (
+        "rbac.authorization.k8s.io",
+        "v1",
+        "clusterroles",
+        "ClusterRole",
+        false,
+    ),
+    (
+        "rbac.authorization.k8s.io",
+        "v1",
+        "clusterrolebindings",
+        "ClusterRoleBinding",
+        false,
+    ),
+    ("node.k8s.io", "v1", "runtimeclasses", "RuntimeClass", false),
+    (
+        "admissionregistration.k8s.io",
+        "v1",
+        "validatingwebhookconfigurations",
+        "ValidatingWebhookConfiguration",
+        false,
+    ),
+    (
+        "admissionregistration.k8s.io",
+        "v1",
+        "mutatingwebhookconfigurations",
+        "MutatingWebhookConfiguration",
+        false,
+    ),
+    (
+        "wgpolicyk8s.io",
+        "v1alpha2",
+        "policyreports",
+        "PolicyReport",
+        true,
+    ),
+    (
+        "wgpolicyk8s.io",
+        "v1alpha2",
+        "clusterpolicyreports",
+        "ClusterPolicyReport",
+        false,
+    ),
+];
+
 /// The kind of a resource, as the server's discovery knows it (bookmarks name it).
 fn kind_of(plural: &str) -> &'static str {
-    const KINDS: &[(&str, &str)] = &[
-        ("namespaces", "Namespace"),
-        ("pods", "Pod"),
-        ("deployments", "Deployment"),
-        ("daemonsets", "DaemonSet"),
-        ("statefulsets", "StatefulSet"),
-        ("replicasets", "ReplicaSet"),
-        ("replicationcontrollers", "ReplicationController"),
-        ("jobs", "Job"),
-        ("cronjobs", "CronJob"),
-        ("services", "Service"),
-        ("serviceaccounts", "ServiceAccount"),
-        ("configmaps", "ConfigMap"),
-        ("secrets", "Secret"),
-        ("networkpolicies", "NetworkPolicy"),
-        ("ingresses", "Ingress"),
-        ("roles", "Role"),
-        ("rolebindings", "RoleBinding"),
-        ("clusterroles", "ClusterRole"),
-        ("clusterrolebindings", "ClusterRoleBinding"),
-        ("runtimeclasses", "RuntimeClass"),
-        (
-            "validatingwebhookconfigurations",
-            "ValidatingWebhookConfiguration",
-        ),
-        (
-            "mutatingwebhookconfigurations",
-            "MutatingWebhookConfiguration",
-        ),
-        ("policyreports", "PolicyReport"),
-        ("clusterpolicyreports", "ClusterPolicyReport"),
-    ];
-    KINDS
+    BUILT_IN
         .iter()
-        .find(|(p, _)| *p == plural)
-        .map_or("Unknown", |(_, k)| k)
+        .find(|(_, _, p, _, _)| *p == plural)
+        .map_or("Unknown", |(_, _, _, k, _)| k)
+}
+
+/// An `APIResource` of discovery, with the verbs the server answers.
+fn api_resource(plural: &str, kind: &str, namespaced: bool) -> Value {
+    json!({
+        "name": plural,
+        "singularName": kind.to_ascii_lowercase(),
+        "namespaced": namespaced,
+        "kind": kind,
+        "verbs": ["delete", "get", "list", "patch", "watch"],
+    })
+}
+
+/// The discovery document at `path`, if it is one: `/api` (`APIVersions`), `/apis`
+/// (`APIGroupList`: the built-in groups and those of the custom resources), `/api/v1` and
+/// `/apis/GROUP/VERSION` (`APIResourceList`).
+fn discovery(b: &Behaviour, path: &str) -> Option<Value> {
+    // (group, version, plural, kind, namespaced) of every resource served.
+    let mut resources: Vec<(String, String, String, String, bool)> = BUILT_IN
+        .iter()
+        .map(|(g, v, p, k, n)| {
+            (
+                g.to_string(),
+                v.to_string(),
+                p.to_string(),
+                k.to_string(),
+                *n,
+            )
+        })
+        .collect();
+    resources.extend(b.custom_resources.iter().map(|c| {
+        (
+            c.group.clone(),
+            c.version.clone(),
+            c.plural.clone(),
+            c.kind.clone(),
+            c.namespaced,
+        )
+    }));
+    let resource_list = |group: &str, version: &str| -> Option<Value> {
+        let listed: Vec<Value> = resources
+            .iter()
+            .filter(|(g, v, _, _, _)| g == group && v == version)
+            .map(|(_, _, p, k, n)| api_resource(p, k, *n))
+            .collect();
+        let group_version = if group.is_empty() {
+            version.to_string()
+        } else {
+            format!("{group}/{version}")
+        };
+        (!listed.is_empty()).then(|| {
+            json!({"kind": "APIResourceList", "apiVersion": "v1",
+                   "groupVersion": group_version, "resources": listed})
+        })
+    };
+    let parts: Vec<&str> = path.trim_matches('/').split('/').collect();
+    match parts.as_slice() {
+        ["api"] => Some(json!({"kind": "APIVersions", "versions": ["v1"],
+            "serverAddressByClientCIDRs": [{"clientCIDR": "0.0.0.0/0", "serverAddress": "127.0.0.1:443"}]})),
+        ["api", "v1"] => resource_list("", "v1"),
+        ["apis"] => {
+            let mut groups: BTreeMap<&str, BTreeSet<&str>> = BTreeMap::new();
+            for (g, v, _, _, _) in resources.iter().filter(|(g, ..)| !g.is_empty()) {
+                groups.entry(g).or_default().insert(v);
+            }
+            let groups: Vec<Value> = groups
+                .into_iter()
+                .map(|(group, versions)| {
+                    let versions: Vec<Value> = versions
+                        .into_iter()
+                        .map(|v| json!({"groupVersion": format!("{group}/{v}"), "version": v}))
+                        .collect();
+                    let preferred = versions.first().cloned();
+                    json!({"name": group, "versions": versions, "preferredVersion": preferred})
+                })
+                .collect();
+            Some(json!({"kind": "APIGroupList", "apiVersion": "v1", "groups": groups}))
+        }
+        ["apis", group, version] => resource_list(group, version),
+        _ => None,
+    }
 }
 
 /// Whether `object` is in `namespace` (every object is, for `None`) and carries every
@@ -531,11 +680,17 @@ async fn respond(state: Arc<State>, request: Request<hyper::body::Incoming>) -> 
     if !authorized {
         return status(401, "Unauthorized", "Unauthorized");
     }
+    if method == "GET" {
+        if let Some(document) = discovery(b, &path) {
+            return reply(200, document);
+        }
+    }
     let Some(target) = target(&path) else {
         return not_found();
     };
     let plural = target.plural.clone();
     let served = b.objects.iter().any(|(p, _)| *p == plural)
+        || b.custom_resources.iter().any(|c| c.plural == plural)
         || b.forbidden.contains(&plural)
         || b.hang.contains(&plural)
         || b.served_extra.contains(&plural);

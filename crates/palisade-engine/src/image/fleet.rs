@@ -11,8 +11,8 @@ use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Mutex;
 
+use palisade_core::Json;
 use palisade_core::{Evidence, ScanError, ScanReport};
-use serde_json::Value;
 use sha2::{Digest, Sha256};
 
 use super::{open, ImageSettings};
@@ -87,8 +87,8 @@ const CONTAINER_LISTS: [(&str, &str); 3] = [
     ("ephemeralContainers", "ephemeralContainerStatuses"),
 ];
 
-fn text<'a>(v: &'a Value, pointer: &str) -> &'a str {
-    v.pointer(pointer).and_then(Value::as_str).unwrap_or("")
+fn text<'a>(v: &'a Json, pointer: &str) -> &'a str {
+    v.pointer(pointer).and_then(Json::as_str).unwrap_or("")
 }
 
 fn display_name(kind: &str, namespace: &str, name: &str) -> String {
@@ -99,11 +99,11 @@ fn display_name(kind: &str, namespace: &str, name: &str) -> String {
     }
 }
 
-fn controller_ref(o: &Value) -> Option<&Value> {
+fn controller_ref(o: &Json) -> Option<&Json> {
     o.pointer("/metadata/ownerReferences")?
         .as_array()?
         .iter()
-        .find(|r| r.get("controller").and_then(Value::as_bool) == Some(true))
+        .find(|r| r.get("controller").and_then(Json::as_bool) == Some(true))
 }
 
 /// The images the objects run, deduplicated by digest (by reference when no digest is
@@ -112,8 +112,8 @@ fn controller_ref(o: &Value) -> Option<&Value> {
 /// Job's by its CronJob). A workload none of whose pods was read (a dump of controllers
 /// only) counts with the images of its pod template, unless it is scaled to zero or owned
 /// by another controller that was read.
-pub fn running_images(objects: &[Value]) -> Vec<FleetImage> {
-    let by_uid: HashMap<&str, &Value> = objects
+pub fn running_images(objects: &[Json]) -> Vec<FleetImage> {
+    let by_uid: HashMap<&str, &Json> = objects
         .iter()
         .filter_map(|o| {
             let uid = text(o, "/metadata/uid");
@@ -121,7 +121,7 @@ pub fn running_images(objects: &[Value]) -> Vec<FleetImage> {
         })
         .collect();
     // The topmost controller that was read, else the owner reference, else the object.
-    let workload_of = |o: &Value| -> String {
+    let workload_of = |o: &Json| -> String {
         let namespace = text(o, "/metadata/namespace");
         let mut current = o;
         for _ in 0..4 {
@@ -165,10 +165,10 @@ pub fn running_images(objects: &[Value]) -> Vec<FleetImage> {
         for (list, statuses) in CONTAINER_LISTS {
             let containers = pod
                 .pointer(&format!("/spec/{list}"))
-                .and_then(Value::as_array);
+                .and_then(Json::as_array);
             let statuses = pod
                 .pointer(&format!("/status/{statuses}"))
-                .and_then(Value::as_array);
+                .and_then(Json::as_array);
             for container in containers.into_iter().flatten() {
                 let name = text(container, "/name");
                 let image_id = statuses
@@ -185,7 +185,7 @@ pub fn running_images(objects: &[Value]) -> Vec<FleetImage> {
     for o in objects {
         let kind = text(o, "/kind");
         if !TEMPLATE_KINDS.contains(&kind)
-            || o.pointer("/spec/replicas").and_then(Value::as_u64) == Some(0)
+            || o.pointer("/spec/replicas").and_then(Json::as_u64) == Some(0)
             || controller_ref(o).is_some_and(|r| by_uid.contains_key(text(r, "/uid")))
         {
             continue;
@@ -202,7 +202,7 @@ pub fn running_images(objects: &[Value]) -> Vec<FleetImage> {
         for (list, _) in CONTAINER_LISTS {
             let containers = o
                 .pointer(&format!("{spec}/{list}"))
-                .and_then(Value::as_array);
+                .and_then(Json::as_array);
             for container in containers.into_iter().flatten() {
                 let (reference, digest) = resolve(text(container, "/image"), "");
                 add(reference, digest, &workload);
@@ -597,7 +597,7 @@ mod tests {
                          "initContainers": [{"name": "init", "image": "busybox:1.36"}]},
                 "status": {"containerStatuses": [{"name": "web", "image": "nginx:1.27", "imageID": id}]}})
         };
-        let objects = vec![
+        let objects = [
             json!({"kind": "Deployment", "metadata": {"name": "web", "namespace": "shop", "uid": "d"},
                    "spec": {"template": {"spec": {"containers": [{"name": "web", "image": "nginx:1.27"}]}}}}),
             json!({"kind": "ReplicaSet", "metadata": {"name": "web-1", "namespace": "shop", "uid": "rs",
@@ -612,6 +612,7 @@ mod tests {
             json!({"kind": "Deployment", "metadata": {"name": "off", "namespace": "ops", "uid": "off"},
                    "spec": {"replicas": 0, "template": {"spec": {"containers": [{"name": "x", "image": "idle:1"}]}}}}),
         ];
+        let objects: Vec<Json> = objects.iter().map(Json::from).collect();
         let images = running_images(&objects);
         let summary: Vec<(String, Option<String>, Vec<String>)> = images
             .into_iter()

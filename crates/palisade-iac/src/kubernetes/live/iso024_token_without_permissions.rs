@@ -30,7 +30,7 @@ declare_rule! {
 }
 
 /// Whether the kubelet mounted a service account token into the pod.
-fn token_mounted(pod: &serde_json::Value) -> bool {
+fn token_mounted(pod: &palisade_core::Json) -> bool {
     items(pod, "/spec/volumes").iter().any(|v| {
         items(v, "/projected/sources")
             .iter()

@@ -53,7 +53,7 @@ pub(super) fn check(cluster: &Cluster, out: &mut Vec<LiveFinding>) {
         for (path, container) in containers(spec) {
             let privileged = container
                 .pointer("/securityContext/privileged")
-                .and_then(serde_json::Value::as_bool)
+                .and_then(palisade_core::Json::as_bool)
                 == Some(true);
             let name = text(container, "/name");
             if !privileged || !running(name) {

@@ -7,8 +7,8 @@
 
 use std::collections::{HashMap, HashSet};
 
+use palisade_core::Json;
 use palisade_core::{Finding, Location, RuleMeta};
-use serde_json::Value;
 
 use super::pod::template_path;
 
@@ -49,7 +49,7 @@ pub fn rules() -> Vec<&'static RuleMeta> {
 }
 
 /// Every live rule over `objects` (as an API returned them, pods included).
-pub fn check(objects: &[Value], options: &LiveOptions) -> Vec<LiveFinding> {
+pub fn check(objects: &[Json], options: &LiveOptions) -> Vec<LiveFinding> {
     let cluster = Cluster::new(objects);
     let mut out = Vec::new();
     img004_replica_digests::check(&cluster, &mut out);
@@ -60,27 +60,27 @@ pub fn check(objects: &[Value], options: &LiveOptions) -> Vec<LiveFinding> {
     out
 }
 
-fn text<'a>(value: &'a Value, pointer: &str) -> &'a str {
-    value.pointer(pointer).and_then(Value::as_str).unwrap_or("")
+fn text<'a>(value: &'a Json, pointer: &str) -> &'a str {
+    value.pointer(pointer).and_then(Json::as_str).unwrap_or("")
 }
 
-fn items<'a>(value: &'a Value, pointer: &str) -> &'a [Value] {
+fn items<'a>(value: &'a Json, pointer: &str) -> &'a [Json] {
     value
         .pointer(pointer)
-        .and_then(Value::as_array)
-        .map_or(&[], Vec::as_slice)
+        .and_then(Json::as_array)
+        .unwrap_or(&[])
 }
 
 /// The objects with the relations the rules need: owners by uid, and where each object
 /// keeps its pod spec.
 pub(crate) struct Cluster<'a> {
-    pub objects: &'a [Value],
+    pub objects: &'a [Json],
     by_uid: HashMap<&'a str, usize>,
 }
 
 /// A pod spec inside an object, and the field path that leads to it.
 pub(crate) struct Spec<'a> {
-    pub spec: &'a Value,
+    pub spec: &'a Json,
     pub field: String,
 }
 
@@ -88,7 +88,7 @@ pub(crate) struct Spec<'a> {
 const MAX_OWNER_DEPTH: usize = 8;
 
 impl<'a> Cluster<'a> {
-    fn new(objects: &'a [Value]) -> Cluster<'a> {
+    fn new(objects: &'a [Json]) -> Cluster<'a> {
         let by_uid = objects
             .iter()
             .enumerate()
@@ -124,7 +124,7 @@ impl<'a> Cluster<'a> {
         for _ in 0..MAX_OWNER_DEPTH {
             let owner = items(&self.objects[current], "/metadata/ownerReferences")
                 .iter()
-                .find(|r| r.get("controller").and_then(Value::as_bool) == Some(true))
+                .find(|r| r.get("controller").and_then(Json::as_bool) == Some(true))
                 .and_then(|r| r.get("uid")?.as_str())
                 .and_then(|uid| self.by_uid.get(uid).copied());
             match owner {
@@ -143,7 +143,7 @@ impl<'a> Cluster<'a> {
         let mut node = object;
         let mut field = String::new();
         for key in path.iter().chain(std::iter::once(&"spec")) {
-            node = node.get(*key)?;
+            node = node.get(key)?;
             if !field.is_empty() {
                 field.push('.');
             }
@@ -162,7 +162,7 @@ impl<'a> Cluster<'a> {
 }
 
 /// The containers of a pod spec with the field path of each (`initContainers[0]`).
-pub(crate) fn containers(spec: &Value) -> impl Iterator<Item = (String, &Value)> {
+pub(crate) fn containers(spec: &Json) -> impl Iterator<Item = (String, &Json)> {
     ["containers", "initContainers", "ephemeralContainers"]
         .into_iter()
         .flat_map(move |list| {

@@ -1,7 +1,7 @@
 use std::collections::HashSet;
 
 use palisade_core::declare_rule;
-use serde_json::Value;
+use palisade_core::Json;
 
 use super::{finding, text, Cluster, LiveFinding, SYSTEM_NAMESPACES};
 
@@ -37,32 +37,32 @@ const MAX_DEPTH: usize = 64;
 /// namespace}`), and its name.
 type Reference<'a> = (Option<&'a str>, &'a str);
 
-fn reference(r: &Value) -> Option<Reference<'_>> {
+fn reference(r: &Json) -> Option<Reference<'_>> {
     let name = r.get("name")?.as_str()?;
-    Some((r.get("namespace").and_then(Value::as_str), name))
+    Some((r.get("namespace").and_then(Json::as_str), name))
 }
 
 /// Collects the secrets `value` refers to.
-fn references<'a>(value: &'a Value, depth: usize, out: &mut Vec<Reference<'a>>) {
+fn references<'a>(value: &'a Json, depth: usize, out: &mut Vec<Reference<'a>>) {
     if depth > MAX_DEPTH {
         return;
     }
     match value {
-        Value::Object(map) => {
-            for (key, item) in map {
+        Json::Object(map) => {
+            for (key, item) in map.iter() {
                 let key = key.to_ascii_lowercase();
                 match item {
                     // `secretName`, `tlsSecretName`, `caSecretName`...
-                    Value::String(name) if key.ends_with("secretname") => out.push((None, name)),
+                    Json::String(name) if key.ends_with("secretname") => out.push((None, name)),
                     // `secret`, `secretRef`, `secretKeyRef`, `privateKeySecretRef`...
-                    Value::Object(_)
+                    Json::Object(_)
                         if key == "secret"
                             || key.ends_with("secretref")
                             || key.ends_with("secretkeyref") =>
                     {
                         out.extend(reference(item));
                     }
-                    Value::Array(list) if key == "imagepullsecrets" || key == "secrets" => {
+                    Json::Array(list) if key == "imagepullsecrets" || key == "secrets" => {
                         out.extend(list.iter().filter_map(reference));
                     }
                     _ => {}
@@ -70,8 +70,8 @@ fn references<'a>(value: &'a Value, depth: usize, out: &mut Vec<Reference<'a>>) 
                 references(item, depth + 1, out);
             }
         }
-        Value::Array(list) => {
-            for item in list {
+        Json::Array(list) => {
+            for item in list.iter() {
                 references(item, depth + 1, out);
             }
         }
@@ -80,13 +80,13 @@ fn references<'a>(value: &'a Value, depth: usize, out: &mut Vec<Reference<'a>>) 
 }
 
 /// Secrets a controller creates and reads by itself.
-fn managed(secret: &Value) -> bool {
+fn managed(secret: &Json) -> bool {
     let annotations = secret.pointer("/metadata/annotations");
     let annotated = |key: &str| annotations.and_then(|a| a.get(key)).is_some();
     let kind_of = text(secret, "/type");
     secret
         .pointer("/metadata/ownerReferences")
-        .and_then(Value::as_array)
+        .and_then(Json::as_array)
         .is_some_and(|o| !o.is_empty())
         || annotated("kubernetes.io/service-account.name")
         || kind_of == "kubernetes.io/service-account-token"
@@ -94,8 +94,8 @@ fn managed(secret: &Value) -> bool {
         || kind_of == "bootstrap.kubernetes.io/token"
         || text(secret, "/metadata/labels/owner") == "helm"
         || annotations
-            .and_then(Value::as_object)
-            .is_some_and(|a| a.keys().any(|k| k.starts_with("cert-manager.io/")))
+            .and_then(Json::as_object)
+            .is_some_and(|a| a.iter().any(|(k, _)| k.starts_with("cert-manager.io/")))
 }
 
 pub(super) fn check(cluster: &Cluster, out: &mut Vec<LiveFinding>) {

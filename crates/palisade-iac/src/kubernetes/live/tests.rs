@@ -57,8 +57,14 @@ fn spec(image: &str) -> Value {
 const D1: &str = "sha256:1111111111111111111111111111111111111111111111111111111111111111";
 const D2: &str = "sha256:2222222222222222222222222222222222222222222222222222222222222222";
 
+/// The objects in the form the rules read them.
+fn compact(objects: &[Value]) -> Vec<palisade_core::Json> {
+    objects.iter().map(palisade_core::Json::from).collect()
+}
+
 fn run(objects: &[Value]) -> Vec<(String, String, String, String)> {
-    let mut found: Vec<_> = check(objects, &LiveOptions::default())
+    let compact = compact(objects);
+    let mut found: Vec<_> = check(&compact, &LiveOptions::default())
         .into_iter()
         .map(|f| {
             let o = &objects[f.object];
@@ -372,7 +378,7 @@ fn iso026_foreign_workloads_in_system_namespaces_are_reported() {
     let options = LiveOptions {
         system_images: vec!["docker.io/evil/".to_string()],
     };
-    assert!(check(&objects, &options)
+    assert!(check(&compact(&objects), &options)
         .iter()
         .all(|f| f.finding.rule_id != "ISO026"));
 }
@@ -449,7 +455,10 @@ fn hostile_owner_cycles_and_deep_objects_end() {
         deep = json!({"a": [deep]});
     }
     p["spec"]["x-deep"] = deep;
-    let found = check(&[a, b, p, secret("x", "s")], &LiveOptions::default());
+    let found = check(
+        &compact(&[a, b, p, secret("x", "s")]),
+        &LiveOptions::default(),
+    );
     assert!(found.iter().any(|f| f.finding.rule_id == "ISO025"));
 }
 
