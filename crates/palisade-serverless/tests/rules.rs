@@ -123,59 +123,48 @@ fn findings_of_the_cloudformation_fixture() {
     insta::assert_snapshot!(lines.join("\n"));
 }
 
+/// The findings of every fixture in `tests/fixtures/FOLDER`, one line each (with the
+/// resource when `resources`), for a snapshot.
+fn folder_findings(folder: &str, resources: bool) -> String {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures")
+        .join(folder);
+    let mut names: Vec<_> = std::fs::read_dir(&dir)
+        .unwrap()
+        .flatten()
+        .map(|e| e.file_name().to_string_lossy().to_string())
+        .collect();
+    names.sort();
+    let mut lines = Vec::new();
+    for name in names {
+        let text = std::fs::read_to_string(dir.join(&name)).unwrap();
+        let scan = scan_template(&name, &text, &settings());
+        for f in &scan.findings {
+            let resource = match (resources, f.location.resource.as_deref()) {
+                (true, r) => format!(" {}", r.unwrap_or("")),
+                (false, _) => String::new(),
+            };
+            lines.push(format!(
+                "{}:{} {} {}{resource} — {}",
+                f.location.path,
+                f.location.line.unwrap(),
+                f.rule_id,
+                f.severity,
+                f.message
+            ));
+        }
+    }
+    lines.join("\n")
+}
+
 /// Roles with permissions boundaries: capped grants are low and name what passes, blocked
 /// ones are not reported, an unknown boundary caps nothing.
 #[test]
 fn findings_of_roles_with_permissions_boundaries() {
-    let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/boundaries");
-    let mut names: Vec<_> = std::fs::read_dir(dir)
-        .unwrap()
-        .flatten()
-        .map(|e| e.file_name().to_string_lossy().to_string())
-        .collect();
-    names.sort();
-    let mut lines = Vec::new();
-    for name in names {
-        let text = std::fs::read_to_string(Path::new(dir).join(&name)).unwrap();
-        let scan = scan_template(&name, &text, &settings());
-        for f in &scan.findings {
-            lines.push(format!(
-                "{}:{} {} {} — {}",
-                f.location.path,
-                f.location.line.unwrap(),
-                f.rule_id,
-                f.severity,
-                f.message
-            ));
-        }
-    }
-    insta::assert_snapshot!(lines.join("\n"));
+    insta::assert_snapshot!(folder_findings("boundaries", false));
 }
 
 #[test]
 fn findings_of_policies_named_by_roles() {
-    let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/named-policies");
-    let mut names: Vec<_> = std::fs::read_dir(dir)
-        .unwrap()
-        .flatten()
-        .map(|e| e.file_name().to_string_lossy().to_string())
-        .collect();
-    names.sort();
-    let mut lines = Vec::new();
-    for name in names {
-        let text = std::fs::read_to_string(Path::new(dir).join(&name)).unwrap();
-        let scan = scan_template(&name, &text, &settings());
-        for f in &scan.findings {
-            lines.push(format!(
-                "{}:{} {} {} {} — {}",
-                f.location.path,
-                f.location.line.unwrap(),
-                f.rule_id,
-                f.severity,
-                f.location.resource.as_deref().unwrap_or(""),
-                f.message
-            ));
-        }
-    }
-    insta::assert_snapshot!(lines.join("\n"));
+    insta::assert_snapshot!(folder_findings("named-policies", true));
 }

@@ -34,11 +34,7 @@ palisade_core::declare_rule! {
 }
 
 pub fn check(ctx: &Context, out: &mut Vec<Finding>) {
-    let today = ctx
-        .settings
-        .runtime_cutoff
-        .clone()
-        .unwrap_or_else(runtimes::today);
+    let today = ctx.today();
     for f in &ctx.inv.functions {
         let host = f.site.as_ref().map(|s| &s.functions_version);
         for (what, setting) in [("", Some(&f.runtime)), ("Functions host ", host)] {

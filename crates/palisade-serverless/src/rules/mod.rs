@@ -119,6 +119,15 @@ impl Context<'_> {
         Finding::new(rule, message, crate::location(self.inv, pos, resource))
     }
 
+    /// The day support calendars are compared with: `runtime_cutoff` of `[serverless]` in
+    /// `palisade.toml`, else today (`YYYY-MM-DD`).
+    pub(crate) fn today(&self) -> String {
+        self.settings
+            .runtime_cutoff
+            .clone()
+            .unwrap_or_else(crate::runtimes::today)
+    }
+
     pub(crate) fn finding_sev(
         &self,
         rule: &'static RuleMeta,

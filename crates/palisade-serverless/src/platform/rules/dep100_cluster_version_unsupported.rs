@@ -5,7 +5,6 @@ use palisade_core::{Finding, Severity};
 use crate::kubernetes_versions;
 use crate::model::Attr;
 use crate::rules::Context;
-use crate::runtimes;
 
 palisade_core::declare_rule! {
     /// ## What it checks
@@ -37,11 +36,7 @@ palisade_core::declare_rule! {
 }
 
 pub fn check(ctx: &Context, out: &mut Vec<Finding>) {
-    let today = ctx
-        .settings
-        .runtime_cutoff
-        .clone()
-        .unwrap_or_else(runtimes::today);
+    let today = ctx.today();
     for c in &ctx.platform().clusters {
         let Some(Attr::Set(version, pos)) = &c.version else {
             continue;
