@@ -23,8 +23,8 @@ type Key = (String, Option<String>, String);
 /// Which report a result goes to: a namespace's PolicyReport, or the ClusterPolicyReport.
 type Scope = Option<String>;
 
-fn key_of(object: &Value) -> Option<Key> {
-    let text = |p: &str| object.pointer(p).and_then(Value::as_str);
+fn key_of(object: &Json) -> Option<Key> {
+    let text = |p: &str| object.pointer(p).and_then(Json::as_str);
     Some((
         text("/kind")?.to_string(),
         text("/metadata/namespace")
@@ -75,7 +75,9 @@ fn describe(what: &str, key: &Key) -> String {
 /// The cluster as last seen, and the results and reports derived from it.
 struct Keeper<'a> {
     engine: &'a Engine,
-    objects: BTreeMap<Key, Value>,
+    /// In the compact form the one-shot scan holds them in: a large cluster's objects
+    /// stay in memory for as long as the watch runs.
+    objects: BTreeMap<Key, Json>,
     /// Rules whose findings rest on objects that could not be read.
     withheld: BTreeSet<&'static str>,
     results: BTreeMap<Scope, Vec<Finding>>,
@@ -105,6 +107,7 @@ impl Keeper<'_> {
         for change in changes {
             match change {
                 Change::Applied(object) => {
+                    let object = Json::from(object);
                     let Some(key) = key_of(&object) else { continue };
                     if self.objects.get(&key) == Some(&object) {
                         continue;
@@ -119,7 +122,9 @@ impl Keeper<'_> {
                     self.objects.insert(key, object);
                 }
                 Change::Deleted(object) => {
-                    let Some(key) = key_of(&object) else { continue };
+                    let Some(key) = key_of(&Json::from(object)) else {
+                        continue;
+                    };
                     if self.objects.remove(&key).is_some() {
                         affected.note(&key);
                         affected.described.push(describe("deleted", &key));
@@ -140,7 +145,7 @@ impl Keeper<'_> {
                         .cloned()
                         .collect();
                     let mut fresh = BTreeMap::new();
-                    for object in objects {
+                    for object in objects.into_iter().map(Json::from) {
                         if let Some(key) = key_of(&object) {
                             fresh.insert(key, object);
                         }
@@ -215,7 +220,7 @@ impl Keeper<'_> {
 
     /// Judges the whole cluster again; the scopes whose results may have changed.
     fn judge_all(&mut self) -> (BTreeSet<Scope>, usize) {
-        let objects: Vec<Json> = self.objects.values().map(Json::from).collect();
+        let objects: Vec<Json> = self.objects.values().cloned().collect();
         self.refs.clear();
         let (placed, count) = self.judge(objects);
         let mut dirty: BTreeSet<Scope> = self.results.keys().cloned().collect();
@@ -236,7 +241,7 @@ impl Keeper<'_> {
             .objects
             .iter()
             .filter(|((_, ns, _), _)| ns.as_ref().is_none_or(|ns| namespaces.contains(ns)))
-            .map(|(_, o)| Json::from(o))
+            .map(|(_, o)| o.clone())
             .collect();
         let (placed, count) = self.judge(objects);
         let about_namespace = |r: &ResourceRef| {
@@ -387,7 +392,6 @@ pub fn run(args: &ClusterArgs, engine: &Engine) -> anyhow::Result<u8> {
         quiet: args.quiet,
     };
     for object in collected.objects {
-        let object = object.to_value();
         if let Some(key) = key_of(&object) {
             keeper.objects.insert(key, object);
         }
@@ -518,10 +522,13 @@ mod tests {
 
     #[test]
     fn objects_are_known_by_kind_namespace_and_name() {
-        let pod = json!({"kind": "Pod", "metadata": {"name": "a", "namespace": "shop"}});
+        let pod =
+            Json::from(json!({"kind": "Pod", "metadata": {"name": "a", "namespace": "shop"}}));
         assert_eq!(key_of(&pod), Some(key("Pod", Some("shop"), "a")));
-        let role = json!({"kind": "ClusterRole", "metadata": {"name": "a", "namespace": ""}});
+        let role =
+            Json::from(json!({"kind": "ClusterRole", "metadata": {"name": "a", "namespace": ""}}));
         assert_eq!(key_of(&role), Some(key("ClusterRole", None, "a")));
-        assert_eq!(key_of(&json!({"kind": "Pod", "metadata": {}})), None);
+        let nameless = Json::from(json!({"kind": "Pod", "metadata": {}}));
+        assert_eq!(key_of(&nameless), None);
     }
 }
