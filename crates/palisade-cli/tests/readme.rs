@@ -4,9 +4,11 @@
 //! README shows under it must come out, in order (`...` stands for lines left out).
 //!
 //! Examples that need something the repository does not hold are not run, and the test
-//! says which: a live cluster or cloud account, a server, the network, a database built by
-//! an earlier command, an image built by `.ci/install.d`, `jq`, or files the README shows
-//! being written first (`chart/`, `overlays/prod`).
+//! says which: a live cluster or cloud account, a server, the network, an image built by
+//! `.ci/install.d`, `jq`, or files the README shows being written first (`chart/`,
+//! `overlays/prod`). The vulnerability database examples run on the corpus: the README's
+//! `../shared/corpus` is this machine's corpus and its `/tmp/osv.db` a file of the scratch
+//! folder, both written back as the README spells them in what the commands print.
 
 mod common;
 
@@ -65,15 +67,22 @@ fn not_runnable(command: &str, repo: &Path) -> Option<&'static str> {
     if has("cluster") && !has("--from-dump") && !has("--print-role") {
         return Some("needs a live cluster");
     }
-    if has("cloud") || has("db") || has("image") || has("sbom") || has("--db") {
-        return Some("needs a database, an image or the network");
+    if has("db") && has("update") {
+        return Some("needs the network");
+    }
+    if has("cloud") || has("image") {
+        return Some("needs an image or a cloud account");
     }
     if command.contains("| jq") {
         return Some("needs jq");
     }
     // `render [NAME] CHART` names its chart without a slash
     let render = words.get(1) == Some(&"render");
-    for word in &words[1..] {
+    for (i, word) in words.iter().enumerate().skip(1) {
+        // The database an example writes (`--db /tmp/osv.db`), not one it reads.
+        if words[i - 1] == "--db" {
+            continue;
+        }
         let pathlike = !word.starts_with('-')
             && (word.contains('/') || *word == "examples" || render && *word != "render");
         // `.` is the folder the README's own files were just written to.
@@ -82,6 +91,34 @@ fn not_runnable(command: &str, repo: &Path) -> Option<&'static str> {
         }
     }
     None
+}
+
+/// Where the README's paths are on this machine: the corpus, and the database the
+/// examples build (a file of the scratch folder).
+struct Paths {
+    corpus: String,
+    database: String,
+}
+
+impl Paths {
+    /// The command with the README's paths replaced by this machine's.
+    fn command(&self, command: &str) -> String {
+        command
+            .replace("../shared/corpus", &self.corpus)
+            .replace("/tmp/osv.db", &self.database)
+    }
+
+    /// A printed line with this machine's paths written as the README spells them, and
+    /// the moment a database was built (`updated:`) as the README shows it.
+    fn printed(&self, line: &str, shown_update: Option<&str>) -> String {
+        let line = line
+            .replace(&self.database, "/tmp/osv.db")
+            .replace(&self.corpus, "../shared/corpus");
+        match (line.strip_prefix("updated:"), shown_update) {
+            (Some(_), Some(shown)) => shown.to_string(),
+            _ => line,
+        }
+    }
 }
 
 /// The vulnerability database's path differs per machine.
@@ -122,6 +159,13 @@ fn readme_examples_print_what_the_readme_shows() {
         bin.display(),
         std::env::var("PATH").unwrap_or_default()
     );
+    let Some(corpus) = palisade_testkit::corpus("") else {
+        return;
+    };
+    let paths = Paths {
+        corpus: corpus.display().to_string(),
+        database: scratch.path().join("osv.db").display().to_string(),
+    };
     let (mut checked, mut skipped, mut failures) = (0, Vec::new(), Vec::new());
     for example in examples(&readme) {
         if let Some(why) = not_runnable(&example.command, &repo) {
@@ -132,9 +176,14 @@ fn readme_examples_print_what_the_readme_shows() {
             continue;
         }
         checked += 1;
+        let shown_update = example
+            .expected
+            .iter()
+            .find(|l| l.starts_with("updated:"))
+            .map(String::as_str);
         let out = Command::new("sh")
             .arg("-c")
-            .arg(&example.command)
+            .arg(paths.command(&example.command))
             .current_dir(scratch.path())
             .env("PATH", &path)
             .env("NO_COLOR", "1")
@@ -143,11 +192,11 @@ fn readme_examples_print_what_the_readme_shows() {
             .unwrap();
         let stdout: Vec<String> = String::from_utf8_lossy(&out.stdout)
             .lines()
-            .map(normalize)
+            .map(|l| normalize(&paths.printed(l, shown_update)))
             .collect();
         let stderr: Vec<String> = String::from_utf8_lossy(&out.stderr)
             .lines()
-            .map(normalize)
+            .map(|l| normalize(&paths.printed(l, shown_update)))
             .collect();
         // Each shown line comes next on standard output or next on standard error (a
         // terminal interleaves them; the order within each stream is kept).
