@@ -329,7 +329,7 @@ fn aks(r: &SourceResource, p: &mut Platform) {
         network_policy: Some(network_policy),
         workload_identity: None,
         version: None,
-        telemetry_off: Vec::new(),
+        telemetry_off: aks_telemetry_off(b, r),
         public_nodes: Some(aks_public_nodes(b)),
         shielded_nodes: None,
     });
@@ -341,6 +341,32 @@ fn local_accounts_text(entra: bool) -> String {
     } else {
         "local accounts enabled and no Entra ID integration".to_string()
     }
+}
+
+/// An AKS cluster without Container Insights: no `oms_agent` block (or, in older
+/// providers, `addon_profile { oms_agent { enabled = true } }`).
+fn aks_telemetry_off(b: &Value, r: &SourceResource) -> Vec<TelemetryGap> {
+    let legacy = blocks(b, "addon_profile")
+        .first()
+        .and_then(|a| blocks(a, "oms_agent").first().copied());
+    let on = match (blocks(b, "oms_agent").first(), legacy) {
+        (Some(agent), _) => (!agent.is_unknown()).then_some(true),
+        (None, Some(agent)) if agent.is_unknown() => None,
+        (None, Some(agent)) => match attr_bool(agent.get("enabled")) {
+            Attr::Set(on, _) => Some(on),
+            Attr::Unknown(_) => None,
+            Attr::Unset => Some(false),
+        },
+        (None, None) => Some(false),
+    };
+    if on != Some(false) {
+        return Vec::new();
+    }
+    vec![TelemetryGap {
+        what: "sends no container logs or metrics to Azure Monitor (no oms_agent: Container Insights off)".to_string(),
+        pos: legacy.map(|a| a.pos).unwrap_or(r.pos),
+        control_plane: false,
+    }]
 }
 
 /// Whether the default node pool hands its nodes public IPs (`node_public_ip_enabled`, or
@@ -378,7 +404,7 @@ fn gke_public_nodes(b: &Value, r: &SourceResource) -> Attr<bool> {
 
 /// `logging_service` and `monitoring_service` set to `none`, or to the retired legacy
 /// Stackdriver backends.
-fn gke_telemetry_off(b: &Value) -> Vec<Spanned<String>> {
+fn gke_telemetry_off(b: &Value) -> Vec<TelemetryGap> {
     let mut off = Vec::new();
     for (key, what, legacy) in [
         ("logging_service", "logs", "logging.googleapis.com"),
@@ -395,9 +421,11 @@ fn gke_telemetry_off(b: &Value) -> Vec<Spanned<String>> {
         } else {
             continue;
         };
-        off.push(Spanned {
-            value: message,
+        off.push(TelemetryGap {
+            what: message,
             pos: v.pos,
+            // GKE's logging service carries the control plane's logs too.
+            control_plane: key == "logging_service",
         });
     }
     off

@@ -328,13 +328,23 @@ pub struct Cluster {
     /// its default.
     pub version: Option<Attr<String>>,
     /// Logging or monitoring switched off or left on a retired backend (GKE
-    /// `logging_service` / `monitoring_service`), as messages.
-    pub telemetry_off: Vec<Spanned<String>>,
+    /// `logging_service` / `monitoring_service`, AKS without Container Insights).
+    pub telemetry_off: Vec<TelemetryGap>,
     /// Nodes get public IP addresses (GKE without private nodes, AKS node pools with
     /// `node_public_ip_enabled`).
     pub public_nodes: Option<Attr<bool>>,
     /// Nodes boot as Shielded VMs (GKE; on unless `enable_shielded_nodes = false`).
     pub shielded_nodes: Option<Attr<bool>>,
+}
+
+/// Logs or metrics a cluster does not send to its cloud's monitoring.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TelemetryGap {
+    /// What is missing, for the message: `sends no logs (logging_service = "none")`.
+    pub what: String,
+    pub pos: Pos,
+    /// Control-plane logs are missing (medium), not only workload telemetry (low).
+    pub control_plane: bool,
 }
 
 /// One way a cluster admits callers outside Kubernetes RBAC.

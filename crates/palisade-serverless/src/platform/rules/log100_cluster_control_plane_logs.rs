@@ -14,7 +14,10 @@ palisade_core::declare_rule! {
     /// low otherwise. Unwritten means no log type at all (the EKS default). Lists that
     /// cannot be evaluated are not judged. A GKE cluster whose `logging_service` or
     /// `monitoring_service` is `none`, or the retired legacy `logging.googleapis.com` /
-    /// `monitoring.googleapis.com` backend, is reported too (medium).
+    /// `monitoring.googleapis.com` backend, is reported too: medium for logging (it carries
+    /// the control plane's logs), low for monitoring. An AKS cluster without Container
+    /// Insights (no `oms_agent`) is reported at low: its container logs and metrics reach
+    /// no Azure Monitor workspace (clusters monitored by other means can suppress it).
     /// ## Why it matters
     /// The audit and API server logs are the only record of who read secrets, created
     /// pods or changed RBAC; without them an incident cannot be investigated and
@@ -35,9 +38,15 @@ palisade_core::declare_rule! {
 pub fn check(ctx: &Context, out: &mut Vec<Finding>) {
     for c in &ctx.platform().clusters {
         for off in &c.telemetry_off {
-            out.push(ctx.finding(
+            let severity = if off.control_plane {
+                Severity::Medium
+            } else {
+                Severity::Low
+            };
+            out.push(ctx.finding_sev(
                 &RULE,
-                format!("{} {}", c.kind, off.value),
+                severity,
+                format!("{} {}", c.kind, off.what),
                 off.pos,
                 &c.resource,
             ));
