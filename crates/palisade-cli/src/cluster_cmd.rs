@@ -125,30 +125,40 @@ pub struct ClusterArgs {
     pub list_images: bool,
 
     /// With --images: how many images are pulled and analysed at the same time.
-    #[arg(long, value_name = "N", default_value_t = 4, requires = "images",
+    #[arg(long, value_name = "N", default_value_t = 4, requires = "images", conflicts_with = "list_images",
           value_parser = clap::value_parser!(u16).range(1..=256))]
     pub concurrency: u16,
 
     /// With --images: the vulnerability database (default: $PALISADE_DB, else the user's
     /// cache dir).
-    #[arg(long, value_name = "PATH", requires = "images")]
+    #[arg(
+        long,
+        value_name = "PATH",
+        requires = "images",
+        conflicts_with = "list_images"
+    )]
     pub db: Option<PathBuf>,
 
     /// With --images: do not report vulnerabilities that have no fixed version yet.
-    #[arg(long, requires = "images")]
+    #[arg(long, requires = "images", conflicts_with = "list_images")]
     pub ignore_unfixed: bool,
 
     /// With --images: which image of a multi-platform index, e.g. `linux/arm64` (default:
     /// this machine's).
-    #[arg(long, value_name = "OS/ARCH[/VARIANT]", requires = "images")]
+    #[arg(
+        long,
+        value_name = "OS/ARCH[/VARIANT]",
+        requires = "images",
+        conflicts_with = "list_images"
+    )]
     pub platform: Option<String>,
 
     /// With --images: talk to registries over plain HTTP (test registries only).
-    #[arg(long, requires = "images")]
+    #[arg(long, requires = "images", conflicts_with = "list_images")]
     pub insecure_registry: bool,
 
     /// With --images: neither read nor write the image result cache.
-    #[arg(long, requires = "images")]
+    #[arg(long, requires = "images", conflicts_with = "list_images")]
     pub no_cache: bool,
 }
 

@@ -607,6 +607,16 @@ fn image_options_without_images_are_a_usage_error() {
             "{option:?}: {}",
             stderr(&out)
         );
+        // --list-images pulls nothing: the options are refused there too.
+        let mut args = vec!["cluster", "--from-dump", dump, "--list-images"];
+        args.extend_from_slice(option);
+        let out = palisade(tmp.path(), &args);
+        assert_eq!(out.status.code(), Some(2), "{option:?}: {}", stderr(&out));
+        assert!(
+            stderr(&out).contains("--list-images") && stdout(&out).is_empty(),
+            "--list-images {option:?}: {}",
+            stderr(&out)
+        );
     }
     // With --images they are taken (a cluster that runs no image: nothing to pull).
     let empty = tmp.path().join("empty.json");
