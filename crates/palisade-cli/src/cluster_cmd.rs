@@ -478,9 +478,18 @@ pub(crate) fn list_problems(
     let printable = |text: &str| palisade_core::text::printable(text).into_owned();
     let mut withheld = BTreeSet::new();
     if let Some(reason) = &collected.discovery_failed {
-        warnings.push(printable(&format!(
+        // Their pods were not read: the rules on pods may miss them, and those that
+        // conclude from an absence (a Secret nothing mounts) are withheld.
+        let misled = palisade_engine::rules_misled_without("Pod");
+        withheld.extend(misled.iter().copied());
+        let text = printable(&format!(
             "cannot discover the custom resources the cluster serves ({reason}): custom resources with pod templates were not read"
-        )));
+        ));
+        if strict {
+            errors.push(ScanError::new(&collected.server, None, text));
+        } else {
+            warnings.push(format!("{text}; {}", unevaluated("Pod", misled)));
+        }
     }
     for problem in &collected.problems {
         if problem.kind == palisade_cluster::ProblemKind::NotServed {

@@ -581,6 +581,35 @@ fn a_forbidden_custom_resource_is_a_warning_naming_the_permission() {
     assert!(stderr(&strict).contains("workflows.argoproj.io"));
 }
 
+/// Discovery the token may not read: the built-in kinds are still scanned, the warning says
+/// custom resources were not read and which rules that leaves unjudged, and `--strict`
+/// makes it an error.
+#[test]
+fn a_failed_discovery_is_a_warning_naming_what_it_leaves_unjudged_and_an_error_with_strict() {
+    let (mut behaviour, _) = workflow_cluster();
+    behaviour.discovery_forbidden = true;
+    let server = ApiServer::start(behaviour);
+    let tmp = tempfile::tempdir().unwrap();
+    let out = run(&server, tmp.path(), TOKEN, &[]);
+    assert_ne!(out.status.code(), Some(2), "{}", stderr(&out));
+    let json = json_of(&out);
+    let warnings = json["warnings"].to_string();
+    assert!(
+        warnings.contains("cannot discover the custom resources the cluster serves")
+            && warnings.contains("403")
+            && warnings.contains("not fully evaluated: IMG001"),
+        "{warnings}"
+    );
+    assert!(findings_on(&json, "Workflow/ci/build").is_empty());
+    let strict = run(&server, tmp.path(), TOKEN, &["--strict"]);
+    assert_eq!(strict.status.code(), Some(2), "{}", stderr(&strict));
+    assert!(
+        stderr(&strict).contains("cannot discover the custom resources"),
+        "{}",
+        stderr(&strict)
+    );
+}
+
 /// The options that only matter when images are scanned are refused without --images,
 /// rather than silently ignored.
 #[test]

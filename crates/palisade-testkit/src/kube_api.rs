@@ -56,6 +56,9 @@ pub struct Behaviour {
     /// Custom resources served and listed in discovery, as their CustomResourceDefinitions
     /// would make them; their objects are `(plural, object)` like the others.
     pub custom_resources: Vec<CustomResource>,
+    /// `/apis` and its group documents are answered with 403, as for a token that may not
+    /// read discovery (the core `/api` still answers).
+    pub discovery_forbidden: bool,
 }
 
 /// A custom resource the server serves. Objects are stored by plural, so its plural must
@@ -82,6 +85,7 @@ impl Default for Behaviour {
             bookmark_every: Duration::from_secs(1),
             watch_cap: None,
             custom_resources: Vec::new(),
+            discovery_forbidden: false,
         }
     }
 }
@@ -681,6 +685,17 @@ async fn respond(state: Arc<State>, request: Request<hyper::body::Incoming>) -> 
         return status(401, "Unauthorized", "Unauthorized");
     }
     if method == "GET" {
+        if b.discovery_forbidden && (path == "/apis" || path.starts_with("/apis/")) {
+            let plain = path.trim_start_matches("/apis").trim_matches('/');
+            // A group-version document (`/apis/GROUP/VERSION`), not a resource under it.
+            if plain.is_empty() || plain.split('/').count() == 2 {
+                return status(
+                    403,
+                    "Forbidden",
+                    &format!("forbidden: User \"system:serviceaccount:ci:scanner\" cannot get path \"{path}\""),
+                );
+            }
+        }
         if let Some(document) = discovery(b, &path) {
             return reply(200, document);
         }
