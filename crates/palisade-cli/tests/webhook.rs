@@ -2,6 +2,7 @@
 
 mod common;
 
+use std::collections::BTreeSet;
 use std::io::{BufRead, BufReader, Lines};
 use std::path::Path;
 use std::process::{Child, ChildStderr, Command, ExitStatus, Stdio};
@@ -293,6 +294,22 @@ fn admission_review(
     })
 }
 
+/// The review of a Pod `debug` in `namespace` that runs a privileged container: denied by
+/// ISO003 wherever the mode enforces.
+fn privileged_pod_review(uid: &str, namespace: &str) -> Value {
+    admission_review(
+        uid,
+        ("", "Pod", "pods"),
+        namespace,
+        json!({
+            "apiVersion": "v1", "kind": "Pod",
+            "metadata": {"name": "debug", "namespace": namespace},
+            "spec": {"containers": [{"name": "sh", "image": "busybox:1.36",
+                                     "securityContext": {"privileged": true}}]}
+        }),
+    )
+}
+
 #[test]
 fn serve_judges_reviews_over_https_and_stops_on_sigterm() {
     let dir = tempfile::tempdir().unwrap();
@@ -306,19 +323,7 @@ fn serve_judges_reviews_over_https_and_stops_on_sigterm() {
     assert_eq!(served.started["mutate"], false);
     assert_eq!(served.get("/healthz").0, 200);
 
-    let review = |namespace: &str| {
-        admission_review(
-            "e2e-1",
-            ("", "Pod", "pods"),
-            namespace,
-            json!({
-                "apiVersion": "v1", "kind": "Pod",
-                "metadata": {"name": "debug", "namespace": namespace},
-                "spec": {"containers": [{"name": "sh", "image": "busybox:1.36",
-                                         "securityContext": {"privileged": true}}]}
-            }),
-        )
-    };
+    let review = |namespace: &str| privileged_pod_review("e2e-1", namespace);
     let answer = served.review("/validate", &review("shop"));
     assert_eq!(answer["response"]["uid"], "e2e-1");
     assert_eq!(answer["response"]["allowed"], false);
@@ -790,17 +795,7 @@ fn serve_reloads_a_changed_configuration_and_keeps_the_old_one_when_the_new_one_
             "--quiet",
         ],
     );
-    let privileged = admission_review(
-        "reload-1",
-        ("", "Pod", "pods"),
-        "shop",
-        json!({
-            "apiVersion": "v1", "kind": "Pod",
-            "metadata": {"name": "debug", "namespace": "shop"},
-            "spec": {"containers": [{"name": "sh", "image": "busybox:1.36",
-                                     "securityContext": {"privileged": true}}]}
-        }),
-    );
+    let privileged = privileged_pod_review("reload-1", "shop");
     let answer = served.review("/validate", &privileged);
     assert_eq!(answer["response"]["allowed"], true, "{answer}");
     assert_eq!(answer["response"]["auditAnnotations"]["mode"], "warn");
@@ -1135,19 +1130,7 @@ fn serve_with_cluster_takes_namespace_modes_from_their_labels_over_the_configura
         .iter()
         .any(|r| r.path == "/api/v1/namespaces"));
 
-    let privileged = |ns: &str| {
-        admission_review(
-            "labels-1",
-            ("", "Pod", "pods"),
-            ns,
-            json!({
-                "apiVersion": "v1", "kind": "Pod",
-                "metadata": {"name": "debug", "namespace": ns},
-                "spec": {"containers": [{"name": "sh", "image": "busybox:1.36",
-                                         "securityContext": {"privileged": true}}]}
-            }),
-        )
-    };
+    let privileged = |ns: &str| privileged_pod_review("labels-1", ns);
     // The label enforces where the configuration would only audit.
     let answer = served.review("/validate", &privileged("lab"));
     assert_eq!(answer["response"]["allowed"], false, "{answer}");
@@ -1219,25 +1202,12 @@ fn serve_with_cluster_takes_namespace_modes_from_their_labels_over_the_configura
 }
 
 /// Every resource `palisade serve --cluster` lists and watches.
-const VIEW_PLURALS: &[&str] = &[
-    "namespaces",
-    "pods",
-    "deployments",
-    "daemonsets",
-    "statefulsets",
-    "replicasets",
-    "replicationcontrollers",
-    "jobs",
-    "cronjobs",
-    "services",
-    "serviceaccounts",
-    "networkpolicies",
-    "ingresses",
-    "roles",
-    "rolebindings",
-    "clusterroles",
-    "clusterrolebindings",
-];
+fn view_plurals() -> BTreeSet<String> {
+    palisade_cluster::kinds_named(palisade_server::VIEW_KINDS)
+        .iter()
+        .map(|k| k.plural.to_string())
+        .collect()
+}
 
 /// A test API server (TLS, token, lists and watches) that serves every resource of the
 /// webhook's view, holding `objects`; `tweak` refuses or breaks some of them.
@@ -1250,7 +1220,7 @@ fn view_server(
     let mut behaviour = Behaviour {
         token: token.to_string(),
         objects,
-        served_extra: VIEW_PLURALS.iter().map(|p| p.to_string()).collect(),
+        served_extra: view_plurals(),
         bookmark_every: std::time::Duration::from_millis(200),
         ..Behaviour::default()
     };

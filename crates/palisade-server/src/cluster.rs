@@ -328,25 +328,6 @@ mod tests {
     #[test]
     fn a_kind_refused_at_first_is_read_once_the_permission_is_granted() {
         use palisade_testkit::kube_api::{ApiServer, Behaviour};
-        let plurals = [
-            "namespaces",
-            "pods",
-            "deployments",
-            "daemonsets",
-            "statefulsets",
-            "replicasets",
-            "replicationcontrollers",
-            "jobs",
-            "cronjobs",
-            "services",
-            "serviceaccounts",
-            "networkpolicies",
-            "ingresses",
-            "roles",
-            "rolebindings",
-            "clusterroles",
-            "clusterrolebindings",
-        ];
         let mut behaviour = Behaviour {
             token: "view".into(),
             objects: vec![(
@@ -355,7 +336,10 @@ mod tests {
                        "metadata": {"name": "deny", "namespace": "shop"},
                        "spec": {"podSelector": {}, "policyTypes": ["Ingress"]}}),
             )],
-            served_extra: plurals.iter().map(|p| p.to_string()).collect(),
+            served_extra: palisade_cluster::kinds_named(VIEW_KINDS)
+                .iter()
+                .map(|k| k.plural.to_string())
+                .collect(),
             ..Behaviour::default()
         };
         behaviour.forbidden.insert("networkpolicies".into());
