@@ -233,6 +233,90 @@ fn a_chart_that_cannot_render_is_a_scan_error_and_the_rest_is_scanned() {
 }
 
 #[test]
+fn a_remote_dependency_not_in_charts_is_a_scan_warning_and_a_render_error() {
+    let dir = tempfile::tempdir().unwrap();
+    chart(dir.path());
+    write(
+        dir.path(),
+        "chart/Chart.yaml",
+        "apiVersion: v2\nname: web\nversion: 0.1.0\ndependencies:\n  - name: redis\n    version: 17.0.0\n    repository: https://charts.example.com/stable\n  - name: cache\n    version: 1.0.0\n    repository: oci://registry.example.com/charts\n    condition: cache.enabled\n",
+    );
+    write(
+        dir.path(),
+        "chart/values.yaml",
+        "replicas: 1\nimage: nginx:1.27\ncache:\n  enabled: false\n",
+    );
+    let out = palisade(
+        dir.path(),
+        &[
+            "scan",
+            "chart",
+            "--format",
+            "json",
+            "--scanners",
+            "misconfig",
+        ],
+    );
+    // the chart's own templates are rendered and judged; the dependency is named as not
+    // scanned; a disabled one is not mentioned
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let warnings = json["warnings"].as_array().unwrap();
+    assert_eq!(warnings.len(), 1, "{json:#}");
+    assert_eq!(
+        warnings[0],
+        "chart web: dependency redis 17.0.0 from https://charts.example.com/stable is not in charts/ (Palisade does not download; `helm dependency build` fetches it); its objects are not rendered or scanned"
+    );
+    assert!(json["errors"].as_array().unwrap().is_empty(), "{json:#}");
+    assert!(
+        json["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|f| f["location"]["path"] == "templates/deployment.yaml"),
+        "{json:#}"
+    );
+    assert!(stderr(&out).contains("warning: chart web: dependency redis"));
+
+    // `render` is `helm template`, which refuses the chart
+    let out = palisade(dir.path(), &["render", "chart"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        stderr(&out).contains("found in Chart.yaml, but missing in charts/ directory: redis"),
+        "{}",
+        stderr(&out)
+    );
+
+    // a local dependency that is missing is the chart's error, as in Helm
+    write(
+        dir.path(),
+        "chart/Chart.yaml",
+        "apiVersion: v2\nname: web\nversion: 0.1.0\ndependencies:\n  - name: lib\n    version: 1.0.0\n    repository: file://../lib\n",
+    );
+    let out = palisade(
+        dir.path(),
+        &[
+            "scan",
+            "chart",
+            "--format",
+            "json",
+            "--scanners",
+            "misconfig",
+        ],
+    );
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert!(
+        json["errors"][0]["message"]
+            .as_str()
+            .unwrap()
+            .starts_with("chart chart cannot be rendered, its objects are not scanned: found in Chart.yaml, but missing in charts/ directory: lib"),
+        "{json:#}"
+    );
+    assert!(json["warnings"].as_array().unwrap().is_empty(), "{json:#}");
+}
+
+#[test]
 fn scan_renders_a_chart_archive() {
     let dir = tempfile::tempdir().unwrap();
     let mut tar = tar::Builder::new(Vec::new());

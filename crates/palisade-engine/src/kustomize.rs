@@ -322,6 +322,7 @@ fn prepare_charts(
         set: helm.set.clone(),
         kube_version: helm.kube_version.clone(),
         skip_schema_validation: helm.skip_schema_validation,
+        skip_missing_remote_dependencies: true,
         ..Default::default()
     };
     let mut rendered_entries = Vec::new();
@@ -433,6 +434,11 @@ fn add_chart(
 ) {
     match result {
         Ok(rendering) => {
+            for w in &rendering.warnings {
+                report
+                    .warnings
+                    .push(palisade_secrets::redact(&make_relative(w, root)).into_owned());
+            }
             let text = rendering.text();
             let mut sources = Vec::new();
             for (i, line) in text.lines().enumerate() {
@@ -470,11 +476,19 @@ fn add_chart(
                 None if label.ends_with(".tgz") || label.ends_with(".tar.gz") => label.to_string(),
                 None => inside_chart(label, "chart/Chart.yaml"),
             };
+            // a chart scanned as the folder given is named by its folder, not `.`
+            let chart = match label {
+                "." => root
+                    .file_name()
+                    .map(|n| n.to_string_lossy().into_owned())
+                    .unwrap_or_else(|| label.to_string()),
+                _ => label.to_string(),
+            };
             report.errors.push(ScanError::new(
                 file,
                 e.line,
                 format!(
-                    "chart {label} cannot be rendered, its objects are not scanned: {}",
+                    "chart {chart} cannot be rendered, its objects are not scanned: {}",
                     make_relative(&e.message, root)
                 ),
             ));

@@ -249,7 +249,12 @@ impl Engine {
             report
                 .warnings
                 .push("no files to scan: the targets hold no regular files".to_string());
-        } else if recognised == 0 && !files.is_empty() && scanners.misconfig {
+        } else if recognised == 0
+            && !files.is_empty()
+            && scanners.misconfig
+            // a chart or kustomization was found (its failure, if any, is already an error)
+            && renderings.roles.is_empty()
+        {
             report.warnings.push(format!(
                 "no supported files: none of the {} files scanned is a Kubernetes manifest, Dockerfile, infrastructure template, lockfile or archive that Palisade checks{}",
                 files.len(),

@@ -20,14 +20,24 @@ use gtmpl_ng::{Context, Func, FuncError, Template, Value};
 /// includes itself).
 const MAX_INCLUDE_DEPTH: usize = 100;
 
+/// A chart's files by their path in the chart.
+pub(crate) type ChartFiles = Rc<BTreeMap<String, Vec<u8>>>;
+
 /// Everything the functions of one render need to reach.
 pub(crate) struct Session {
     sources: Vec<(String, String)>,
     cache: RefCell<HashMap<String, Rc<Template>>>,
     api_versions: Vec<String>,
-    files: RefCell<Rc<BTreeMap<String, Vec<u8>>>>,
+    /// Each chart's files by the chart's path in the render (`parent/charts/sub`): a
+    /// `.Files` value names its chart ([`FILES_KEY`]), so the files a template reads are
+    /// those of the context it was given, as in Helm.
+    files: RefCell<HashMap<String, ChartFiles>>,
     depth: Cell<usize>,
 }
+
+/// The key of a `.Files` value that names the chart whose files it stands for. It
+/// cannot be reached with Go's field syntax and is never a chart file's path.
+pub(crate) const FILES_KEY: &str = "\u{0}chart";
 
 thread_local! {
     static SESSION: RefCell<Option<Rc<Session>>> = const { RefCell::new(None) };
@@ -70,7 +80,7 @@ impl Session {
             sources,
             cache: RefCell::new(HashMap::new()),
             api_versions,
-            files: RefCell::new(Rc::new(BTreeMap::new())),
+            files: RefCell::new(HashMap::new()),
             depth: Cell::new(0),
         }))
     }
@@ -80,9 +90,9 @@ impl Session {
         Installed(previous)
     }
 
-    /// The chart files `.Files` answers with while the next templates render.
-    pub fn set_files(&self, files: Rc<BTreeMap<String, Vec<u8>>>) {
-        *self.files.borrow_mut() = files;
+    /// The files `.Files` answers with in the contexts of the chart at `chart`.
+    pub fn add_files(&self, chart: &str, files: ChartFiles) {
+        self.files.borrow_mut().insert(chart.to_string(), files);
     }
 
     fn template(&self, name: &str) -> Result<Rc<Template>, String> {
@@ -207,13 +217,14 @@ fn rewrite(text: &str) -> String {
     static RE: OnceLock<regex::Regex> = OnceLock::new();
     let re = RE.get_or_init(|| {
         regex::Regex::new(
-            r"(?:\$[A-Za-z0-9_]*)?(?:\.[A-Za-z_][A-Za-z0-9_]*)*?\.(Capabilities\.APIVersions\.Has|Files\.(?:GetBytes|Get|Lines|Glob|AsConfig|AsSecrets))\b",
+            r"((?:\$[A-Za-z0-9_]*)?(?:\.[A-Za-z_][A-Za-z0-9_]*)*?)\.(Capabilities\.APIVersions\.Has|Files\.(?:GetBytes|Get|Lines|Glob|AsConfig|AsSecrets))\b",
         )
         .expect("static regex")
     });
-    re.replace_all(text, |c: &regex::Captures| match &c[1] {
+    re.replace_all(text, |c: &regex::Captures| match &c[2] {
         "Capabilities.APIVersions.Has" => "helmAPIVersionsHas".to_string(),
-        files => format!("helm{}", files.replace('.', "")),
+        // the receiver stays: `$ctx.Files.Get "a"` reads the files of `$ctx`'s chart
+        files => format!("helm{} {}.Files", files.replace('.', ""), &c[1]),
     })
     .into_owned()
 }
@@ -512,10 +523,53 @@ fn api_versions_has(args: &[Value]) -> Result<Value, FuncError> {
     Ok(Value::Bool(s.api_versions.contains(&want)))
 }
 
-fn files_get(args: &[Value]) -> Result<Value, FuncError> {
-    let name = arg_str(args, 0, "Files.Get")?;
+/// The files of the chart a `.Files` value stands for (the call's first argument, the
+/// receiver [`rewrite`] kept) and the call's own arguments. A receiver that is not a
+/// chart's `.Files` fails as Go fails to call a method on it.
+fn receiver_files<'a>(
+    args: &'a [Value],
+    method: &str,
+) -> Result<(ChartFiles, &'a [Value]), FuncError> {
+    let (receiver, rest) = args.split_first().unwrap_or((&Value::Nil, &[]));
+    let chart = match receiver {
+        Value::Object(m) | Value::Map(m) => match m.get(FILES_KEY) {
+            Some(Value::String(chart)) => chart.clone(),
+            _ => {
+                return Err(FuncError::Generic(format!(
+                    "can't evaluate field {method} in type map[string]interface {{}}"
+                )))
+            }
+        },
+        Value::Nil | Value::NoValue => {
+            return Err(FuncError::Generic(format!(
+                "nil pointer evaluating interface {{}}.{method}"
+            )))
+        }
+        other => {
+            return Err(FuncError::Generic(format!(
+                "can't evaluate field {method} in type {}",
+                go_type(other)
+            )))
+        }
+    };
     let s = session()?;
-    let files = s.files.borrow();
+    let files = s.files.borrow().get(&chart).cloned().unwrap_or_default();
+    Ok((files, rest))
+}
+
+fn go_type(v: &Value) -> &'static str {
+    match v {
+        Value::String(_) => "string",
+        Value::Bool(_) => "bool",
+        Value::Number(_) => "float64",
+        Value::Array(_) => "[]interface {}",
+        _ => "interface {}",
+    }
+}
+
+fn files_get(args: &[Value]) -> Result<Value, FuncError> {
+    let (files, args) = receiver_files(args, "Get")?;
+    let name = arg_str(args, 0, "Files.Get")?;
     Ok(Value::String(
         files
             .get(&name)
@@ -525,9 +579,8 @@ fn files_get(args: &[Value]) -> Result<Value, FuncError> {
 }
 
 fn files_get_bytes(args: &[Value]) -> Result<Value, FuncError> {
+    let (files, args) = receiver_files(args, "GetBytes")?;
     let name = arg_str(args, 0, "Files.GetBytes")?;
-    let s = session()?;
-    let files = s.files.borrow();
     Ok(Value::Array(
         files
             .get(&name)
@@ -537,9 +590,8 @@ fn files_get_bytes(args: &[Value]) -> Result<Value, FuncError> {
 }
 
 fn files_lines(args: &[Value]) -> Result<Value, FuncError> {
+    let (files, args) = receiver_files(args, "Lines")?;
     let name = arg_str(args, 0, "Files.Lines")?;
-    let s = session()?;
-    let files = s.files.borrow();
     let text = files
         .get(&name)
         .map(|b| String::from_utf8_lossy(b).into_owned())
@@ -553,9 +605,8 @@ fn files_lines(args: &[Value]) -> Result<Value, FuncError> {
 
 /// A glob's files: a map from path to content with the `AsConfig`/`AsSecrets` methods.
 fn files_glob(args: &[Value]) -> Result<Value, FuncError> {
+    let (files, args) = receiver_files(args, "Glob")?;
     let pattern = arg_str(args, 0, "Files.Glob")?;
-    let s = session()?;
-    let files = s.files.borrow();
     let mut out = HashMap::new();
     for (path, bytes) in files.iter() {
         if glob_match(&pattern, path) {
@@ -594,9 +645,9 @@ fn glob_as_secrets(args: &[Value]) -> Result<Value, FuncError> {
     as_secrets(glob_entries(args.first()))
 }
 
-fn all_files() -> Result<BTreeMap<String, String>, FuncError> {
-    let s = session()?;
-    let files = s.files.borrow();
+/// Every file of the chart, by base name, for `.Files.AsConfig` / `.Files.AsSecrets`.
+fn all_files(args: &[Value], method: &str) -> Result<BTreeMap<String, String>, FuncError> {
+    let (files, _) = receiver_files(args, method)?;
     Ok(files
         .iter()
         .map(|(k, v)| {
@@ -608,12 +659,12 @@ fn all_files() -> Result<BTreeMap<String, String>, FuncError> {
         .collect())
 }
 
-fn files_as_config(_args: &[Value]) -> Result<Value, FuncError> {
-    as_config(all_files()?)
+fn files_as_config(args: &[Value]) -> Result<Value, FuncError> {
+    as_config(all_files(args, "AsConfig")?)
 }
 
-fn files_as_secrets(_args: &[Value]) -> Result<Value, FuncError> {
-    as_secrets(all_files()?)
+fn files_as_secrets(args: &[Value]) -> Result<Value, FuncError> {
+    as_secrets(all_files(args, "AsSecrets")?)
 }
 
 fn as_config(entries: BTreeMap<String, String>) -> Result<Value, FuncError> {
@@ -693,7 +744,11 @@ mod tests {
     fn method_calls_with_arguments_become_functions() {
         assert_eq!(
             rewrite(r#"{{ if .Capabilities.APIVersions.Has "x" }}{{ $.Files.Get "a" }}"#),
-            r#"{{ if helmAPIVersionsHas "x" }}{{ helmFilesGet "a" }}"#
+            r#"{{ if helmAPIVersionsHas "x" }}{{ helmFilesGet $.Files "a" }}"#
+        );
+        assert_eq!(
+            rewrite(r#"{{ .Files.Get "a" }}{{ (.Subcharts.db.Files.Glob "*").AsConfig }}"#),
+            r#"{{ helmFilesGet .Files "a" }}{{ (helmFilesGlob .Subcharts.db.Files "*").AsConfig }}"#
         );
     }
 

@@ -70,6 +70,11 @@ pub struct RenderOptions {
     pub skip_schema_validation: bool,
     /// Bounds on what the chart may read.
     pub limits: Limits,
+    /// Leave out, with a warning in [`Rendering::warnings`], an enabled dependency whose
+    /// `repository` is remote (`http(s)://`, `oci://`, `@alias`) and that is not in
+    /// `charts/`, instead of failing as `helm template` does. Palisade never downloads;
+    /// the scan uses this so that the rest of the chart is still judged.
+    pub skip_missing_remote_dependencies: bool,
 }
 
 /// Whether a directory holds a chart.
@@ -178,7 +183,16 @@ pub fn render_chart(
         .or_insert_with(|| Value::Object(Map::new()));
     let mut tree = Vec::new();
     let top_name = chart.name().to_string();
-    collect(chart, &top_name, &mut top_values, &Map::new(), &mut tree).map_err(&fail)?;
+    let mut left_out = options.skip_missing_remote_dependencies.then(Vec::new);
+    collect(
+        chart,
+        &top_name,
+        &mut top_values,
+        &Map::new(),
+        &mut tree,
+        left_out.as_mut(),
+    )
+    .map_err(&fail)?;
     if !options.skip_schema_validation {
         let mut problems = String::new();
         schema::validate(chart, &top_values, &mut problems);
@@ -231,26 +245,28 @@ pub fn render_chart(
     })?;
     let _installed = session.install();
 
-    let mut rendered: BTreeMap<String, String> = BTreeMap::new();
     for node in &nodes {
+        session.add_files(&node.path, Rc::new(node.chart.files.clone()));
+    }
+    let contexts = contexts(&nodes, &release, &capabilities);
+
+    let mut rendered: BTreeMap<String, String> = BTreeMap::new();
+    for (node, context) in nodes.iter().zip(&contexts) {
         if node.chart.chart_type() == "library" {
             continue;
         }
-        session.set_files(Rc::new(node.chart.files.clone()));
         for (path, _) in node.chart.templates() {
             let base = path.rsplit('/').next().unwrap_or(path);
             if base.starts_with('_') || base == "NOTES.txt" {
                 continue;
             }
             let name = format!("{}/{path}", node.path);
-            let data = json!({
-                "Values": Value::Object(node.values.clone()),
-                "Release": release,
-                "Chart": chart_object(&node.chart.metadata),
-                "Capabilities": capabilities,
-                "Template": {"Name": name, "BasePath": format!("{}/templates", node.path)},
-                "Files": {},
-            });
+            let mut data = context.clone();
+            data.insert(
+                "Template".to_string(),
+                json!({"Name": name, "BasePath": format!("{}/templates", node.path)}),
+            );
+            let data = Value::Object(data);
             let text = session
                 .render(&name, engine::to_value(data))
                 .map_err(|e| HelmError {
@@ -276,7 +292,9 @@ pub fn render_chart(
             }
         }
     }
-    output::assemble(shown, &top_name, rendered, crds, options)
+    let mut rendering = output::assemble(shown, &top_name, rendered, crds, options)?;
+    rendering.warnings = left_out.unwrap_or_default();
+    Ok(rendering)
 }
 
 /// The API versions a cluster offers when `helm template` is given none.
@@ -320,6 +338,39 @@ fn validate(chart: &Chart) -> Result<(), String> {
 }
 
 /// `.Chart`: Chart.yaml's fields with capitalised names, as Helm's Metadata struct.
+/// Each chart's template context, as Helm builds it before rendering: its `.Chart`
+/// (`IsRoot` on the chart being rendered), its own `.Values` and `.Files`, and the
+/// contexts of its enabled subcharts under `.Subcharts` by name. `nodes` is the chart tree
+/// in pre-order (a parent before its subcharts); the contexts come in the same order.
+fn contexts(nodes: &[Node], release: &Value, capabilities: &Value) -> Vec<Map<String, Value>> {
+    let mut contexts: Vec<Map<String, Value>> = vec![Map::new(); nodes.len()];
+    // children before parents, so a parent's `.Subcharts` holds finished contexts
+    for (i, node) in nodes.iter().enumerate().rev() {
+        let prefix = format!("{}/charts/", node.path);
+        let mut subcharts = Map::new();
+        for (j, child) in nodes.iter().enumerate().skip(i + 1) {
+            if let Some(name) = child.path.strip_prefix(&prefix) {
+                if !name.contains('/') {
+                    subcharts.insert(name.to_string(), Value::Object(contexts[j].clone()));
+                }
+            }
+        }
+        let mut chart = chart_object(&node.chart.metadata);
+        if let Value::Object(m) = &mut chart {
+            m.insert("IsRoot".to_string(), Value::Bool(i == 0));
+        }
+        contexts[i] = Map::from_iter([
+            ("Values".to_string(), Value::Object(node.values.clone())),
+            ("Release".to_string(), release.clone()),
+            ("Chart".to_string(), chart),
+            ("Capabilities".to_string(), capabilities.clone()),
+            ("Files".to_string(), json!({ engine::FILES_KEY: node.path })),
+            ("Subcharts".to_string(), Value::Object(subcharts)),
+        ]);
+    }
+    contexts
+}
+
 fn chart_object(metadata: &Map<String, Value>) -> Value {
     let mut out = Map::new();
     for (k, v) in metadata {
@@ -370,6 +421,7 @@ fn collect(
     values: &mut Map<String, Value>,
     top_tags: &Map<String, Value>,
     out: &mut Vec<Enabled>,
+    mut left_out: Option<&mut Vec<String>>,
 ) -> Result<(), String> {
     let tags = if top_tags.is_empty() {
         values
@@ -393,6 +445,26 @@ fn collect(
             .enumerate()
             .position(|(i, d)| !used[i] && d.name() == name)
         else {
+            let repository = entry
+                .get("repository")
+                .and_then(Value::as_str)
+                .unwrap_or("");
+            let remote = ["http://", "https://", "oci://", "@", "alias:"]
+                .iter()
+                .any(|p| repository.starts_with(p));
+            if let Some(left_out) = left_out.as_deref_mut().filter(|_| remote) {
+                if enabled(entry, values, &tags)? {
+                    let version = entry
+                        .get("version")
+                        .and_then(Value::as_str)
+                        .map(|v| format!(" {v}"))
+                        .unwrap_or_default();
+                    left_out.push(format!(
+                        "chart {path}: dependency {name}{version} from {repository} is not in charts/ (Palisade does not download; `helm dependency build` fetches it); its objects are not rendered or scanned"
+                    ));
+                }
+                continue;
+            }
             return Err(format!(
                 "found in Chart.yaml, but missing in charts/ directory: {name}"
             ));
@@ -441,6 +513,7 @@ fn collect(
             &mut sub_values,
             &tags,
             &mut children,
+            left_out.as_deref_mut(),
         )?;
         if let Some(entry) = entry {
             import_values(entry, &sub_values, values);

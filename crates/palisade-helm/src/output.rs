@@ -27,6 +27,9 @@ pub struct Rendering {
     /// CRDs (with `--include-crds`), manifests in install order, then hooks; with
     /// `--show-only`, those that match.
     pub manifests: Vec<Manifest>,
+    /// What was left out of the rendering, each naming it (a remote dependency that is not
+    /// in `charts/`, with [`crate::RenderOptions::skip_missing_remote_dependencies`]).
+    pub warnings: Vec<String>,
     text: String,
 }
 
@@ -229,6 +232,7 @@ pub(crate) fn assemble(
     if options.show_only.is_empty() {
         return Ok(Rendering {
             manifests: all,
+            warnings: Vec::new(),
             text,
         });
     }
@@ -256,6 +260,7 @@ pub(crate) fn assemble(
     }
     Ok(Rendering {
         manifests: picked,
+        warnings: Vec::new(),
         text: shown_text,
     })
 }

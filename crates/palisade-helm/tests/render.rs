@@ -214,6 +214,75 @@ fn files_glob_as_config_and_lines() {
 }
 
 #[test]
+fn files_are_those_of_the_context_given_as_in_helm() {
+    let dir = tempfile::tempdir().unwrap();
+    chart(
+        dir.path(),
+        &[
+            (
+                "_helpers.tpl",
+                "{{- define \"web.motd\" -}}{{ .Files.Get \"motd.txt\" | trim }}{{- end }}",
+            ),
+            (
+                "cm.yaml",
+                "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: parent\ndata:\n  own: {{ include \"web.motd\" . | quote }}\n  sub: {{ include \"web.motd\" .Subcharts.db | quote }}\n  direct: {{ .Subcharts.db.Files.Get \"motd.txt\" | trim | quote }}\n  subValue: {{ .Subcharts.db.Values.port | quote }}\n  root: {{ .Chart.IsRoot | quote }}\n  subRoot: {{ .Subcharts.db.Chart.IsRoot | quote }}\n",
+            ),
+        ],
+        "db:\n  port: 5433\n",
+    );
+    write(dir.path(), "motd.txt", "parent file\n");
+    write(
+        dir.path(),
+        "charts/db/Chart.yaml",
+        "apiVersion: v2\nname: db\nversion: 0.1.0\n",
+    );
+    write(dir.path(), "charts/db/values.yaml", "port: 5432\n");
+    write(dir.path(), "charts/db/motd.txt", "subchart file\n");
+    write(
+        dir.path(),
+        "charts/db/templates/cm.yaml",
+        "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: db\ndata:\n  motd: {{ include \"web.motd\" $ | quote }}\n",
+    );
+    let out = rendered(dir.path(), &RenderOptions::default());
+    for want in [
+        "own: \"parent file\"",
+        "sub: \"subchart file\"",
+        "direct: \"subchart file\"",
+        "subValue: \"5433\"",
+        "root: \"true\"",
+        "subRoot: \"false\"",
+        "motd: \"subchart file\"",
+    ] {
+        assert!(out.contains(want), "{want} missing from\n{out}");
+    }
+
+    // a context without `.Files` cannot read files, as in Helm
+    let bare = tempfile::tempdir().unwrap();
+    chart(
+        bare.path(),
+        &[
+            (
+                "_helpers.tpl",
+                "{{- define \"web.motd\" -}}{{ .Files.Get \"motd.txt\" }}{{- end }}",
+            ),
+            (
+                "cm.yaml",
+                "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: x\ndata:\n  a: {{ include \"web.motd\" (dict \"Values\" .Values) | quote }}\n",
+            ),
+        ],
+        "",
+    );
+    let err = render(bare.path(), &RenderOptions::default())
+        .map(|r| r.text())
+        .expect_err("a define reading files from a context without them");
+    assert!(
+        err.to_string()
+            .contains("nil pointer evaluating interface {}.Get"),
+        "{err}"
+    );
+}
+
+#[test]
 fn a_chart_archive_renders_and_one_climbing_out_is_refused() {
     let dir = tempfile::tempdir().unwrap();
     let gz = |entries: &[(&str, &str)]| {
