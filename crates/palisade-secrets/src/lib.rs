@@ -200,6 +200,46 @@ pub fn scan_base64_file(name: &str, value: &str) -> Vec<Match> {
     }
 }
 
+/// What a value says once base64 is taken off it, once and twice (`base64(base64(key))`):
+/// the decoded texts, outermost first. A value that is not base64 of printable text (at
+/// least 16 characters of the standard or URL-safe alphabet) gives nothing.
+pub fn base64_layers(value: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut current = value.trim().to_string();
+    for _ in 0..2 {
+        match decode_layer(&current) {
+            Some(text) => {
+                out.push(text.clone());
+                current = text.trim().to_string();
+            }
+            None => break,
+        }
+    }
+    out
+}
+
+fn decode_layer(value: &str) -> Option<String> {
+    use base64::Engine as _;
+    if value.len() < 16
+        || !value
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'+' | b'/' | b'-' | b'_' | b'='))
+    {
+        return None;
+    }
+    let unpadded = value.trim_end_matches('=');
+    let engines = [
+        base64::engine::general_purpose::STANDARD_NO_PAD,
+        base64::engine::general_purpose::URL_SAFE_NO_PAD,
+    ];
+    let bytes = engines.iter().find_map(|e| e.decode(unpadded).ok())?;
+    let text = String::from_utf8(bytes).ok()?;
+    let printable = text
+        .chars()
+        .all(|c| !c.is_control() || c == '\n' || c == '\r' || c == '\t');
+    (printable && !text.trim().is_empty()).then_some(text)
+}
+
 /// The text a base64 value encodes, when it encodes printable text (a sentence, a
 /// `key=value` file) rather than random bytes.
 fn base64_text(token: &str) -> Option<String> {

@@ -2,7 +2,9 @@
 
 use palisade_core::{declare_rule, Finding};
 
-use super::secret_hints::{known_match, literal_value, secret_info, secret_like_name};
+use super::secret_hints::{
+    encoded_match, known_match, literal_value, secret_info, secret_like_name,
+};
 use super::ImageContext;
 
 declare_rule! {
@@ -10,7 +12,7 @@ declare_rule! {
     /// `ENV` variables and labels of the image configuration whose name announces a secret
     /// (`*_PASSWORD`, `*_TOKEN`, `*_SECRET`, `API_KEY`...) and whose value is a literal, or
     /// whose value has the shape of a well-known credential (AWS keys, GitHub and GitLab
-    /// tokens, private keys...).
+    /// tokens, private keys...), also once base64 (or base64 of base64) is taken off it.
     /// ## Why it matters
     /// The configuration travels with the image: anyone who can pull it reads the value
     /// with `docker inspect`, and every container and log of its environment exposes it.
@@ -37,7 +39,7 @@ pub fn check(cx: &ImageContext<'_>) -> Vec<Finding> {
         .map(|(k, v)| ("ENV", k, v))
         .chain(labels.into_iter().map(|(k, v)| ("LABEL", k, v)));
     for (kind, name, value) in pairs {
-        let known = known_match(&value);
+        let known = known_match(&value).or_else(|| encoded_match(&value));
         if known.is_none() && !(secret_like_name(&name) && literal_value(&value)) {
             continue;
         }

@@ -5,15 +5,18 @@ use std::sync::OnceLock;
 use palisade_core::{declare_rule, Finding};
 use regex::Regex;
 
-use super::secret_hints::{known_match, literal_value, redact, secret_info, secret_like_name};
+use super::secret_hints::{
+    encoded_match, known_match, literal_value, redact, secret_info, secret_like_name,
+};
 use super::ImageContext;
 
 declare_rule! {
     /// ## What it checks
     /// The `created_by` command of every history entry (the Dockerfile instruction that
     /// made each layer): build arguments and inline assignments with a secret-like name and
-    /// a literal value (`RUN |1 NPM_TOKEN=abc... /bin/sh -c npm ci`), and values with the
-    /// shape of a well-known credential.
+    /// a literal value (`RUN |1 NPM_TOKEN=abc... /bin/sh -c npm ci`), assignments of any
+    /// name whose value is a well-known credential under base64 (or base64 of base64), and
+    /// values with the shape of a well-known credential.
     /// ## Why it matters
     /// History is shipped with the image and shown by `docker history --no-trunc`: a
     /// secret passed as a build argument or typed into a `RUN` line is readable by everyone
@@ -54,28 +57,33 @@ pub fn check(cx: &ImageContext<'_>) -> Vec<Finding> {
         if cmd.contains("#(nop)") && cmd.contains(" ENV ") {
             continue;
         }
+        // (message, the secret as the command holds it)
         let mut hits: Vec<(String, String)> = Vec::new();
         for cap in assignment().captures_iter(cmd) {
             let (name, value) = (&cap[1], cap[2].trim_matches('"').trim_matches('\''));
             if secret_like_name(name) && literal_value(value) {
-                hits.push((name.to_string(), value.to_string()));
+                hits.push((
+                    format!("history entry sets {name} to a literal secret"),
+                    value.to_string(),
+                ));
+            } else if let Some((what, value)) = encoded_match(value) {
+                hits.push((
+                    format!("history entry sets {name} to a {what}"),
+                    value.to_string(),
+                ));
             }
         }
-        let mut known = false;
         if hits.is_empty() {
             if let Some((kind, text)) = known_match(cmd) {
-                hits.push((kind.to_string(), text.to_string()));
-                known = true;
+                hits.push((
+                    format!("history entry contains a credential ({kind})"),
+                    text.to_string(),
+                ));
             }
         }
-        for (name, value) in hits {
+        for (message, value) in hits {
             // The command shown must not repeat the secret it is reporting.
             let shown = redact(&crate::config::clean_created_by(cmd), &value);
-            let message = if known {
-                format!("history entry contains a credential ({name})")
-            } else {
-                format!("history entry sets {name} to a literal secret")
-            };
             let mut f = cx.layer_finding(
                 &RULE,
                 message,

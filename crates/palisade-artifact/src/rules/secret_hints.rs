@@ -22,6 +22,23 @@ pub fn known_match(value: &str) -> Option<(String, &str)> {
     })
 }
 
+/// The credential a literal value hides under base64 (or base64 of base64), as
+/// `("base64-encoded GitHub ... token", value)`: pattern rules do not see through the
+/// encoding, so the decoded texts are scanned again.
+pub fn encoded_match(value: &str) -> Option<(String, &str)> {
+    if !literal_value(value) {
+        return None;
+    }
+    palisade_secrets::base64_layers(value)
+        .iter()
+        .enumerate()
+        .find_map(|(depth, text)| {
+            let (title, _) = known_match(text)?;
+            let layers = if depth == 0 { "base64" } else { "twice base64" };
+            Some((format!("{layers}-encoded {title}"), value))
+        })
+}
+
 /// `text` with every occurrence of `secret` replaced by its redacted preview.
 pub fn redact(text: &str, secret: &str) -> String {
     if secret.is_empty() {
