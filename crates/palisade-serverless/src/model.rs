@@ -234,6 +234,12 @@ pub struct AppServiceSite {
 }
 
 impl Function {
+    /// The account the function runs in, when known: from its own ARN (a deployed
+    /// function) or from the literal ARN of its role (a template that names the role so).
+    pub fn account(&self) -> Option<&str> {
+        arn_account(&self.resource).or_else(|| self.role_ref.value().and_then(|r| arn_account(r)))
+    }
+
     pub fn new(resource: String, name: String, cloud: Cloud, pos: Pos) -> Self {
         Function {
             resource,
@@ -286,6 +292,25 @@ pub struct LayerRef {
     /// without an organization condition); `None` when the policy was not read (a layer of
     /// another account, or a template).
     pub public: Option<bool>,
+}
+
+/// Links the layers functions of a template name to the template's own layer versions:
+/// a layer given as a reference to one of `template_layers` (a logical id or an address)
+/// is readable by any account when `public` (the layers a permission opens to `*`)
+/// names it, and private otherwise; a literal layer ARN is public when `public` names it
+/// and not known otherwise.
+pub fn link_layers(
+    functions: &mut [Function],
+    template_layers: &std::collections::HashSet<String>,
+    public: &std::collections::HashSet<String>,
+) {
+    for layer in functions.iter_mut().flat_map(|f| f.layers.iter_mut()) {
+        if template_layers.contains(&layer.arn.value) {
+            layer.public = Some(public.contains(&layer.arn.value));
+        } else if public.contains(&layer.arn.value) {
+            layer.public = Some(true);
+        }
+    }
 }
 
 /// The account of an ARN (`arn:PARTITION:SERVICE:REGION:ACCOUNT:...`), when it names one.

@@ -1,4 +1,5 @@
-//! The `[serverless]` table of `palisade.toml`: thresholds of the COLD, LOG and FN rules.
+//! The `[serverless]` table of `palisade.toml`: thresholds of the COLD, LOG and FN rules,
+//! and what the platform rules may take as enforced elsewhere.
 
 /// Thresholds the serverless rules use; every field has a default.
 #[derive(Debug, Clone, PartialEq)]
@@ -20,6 +21,9 @@ pub struct ServerlessSettings {
     /// FN011 does not report layers published by these accounts (a vendor's or the
     /// organization's shared layer account).
     pub trusted_layer_accounts: Vec<String>,
+    /// Pod admission on the managed clusters is enforced by another engine (`palisade
+    /// serve`, Kyverno, Gatekeeper): ISO102 does not ask for the cloud's policy add-on.
+    pub external_admission_control: bool,
 }
 
 impl Default for ServerlessSettings {
@@ -32,6 +36,7 @@ impl Default for ServerlessSettings {
             runtime_cutoff: None,
             unused_role_days: 90,
             trusted_layer_accounts: Vec::new(),
+            external_admission_control: false,
         }
     }
 }
@@ -57,6 +62,11 @@ impl ServerlessSettings {
                 "min_memory_mb" => s.min_memory_mb = int()?,
                 "max_memory_mb" => s.max_memory_mb = int()?,
                 "unused_role_days" => s.unused_role_days = int()?.max(0),
+                "external_admission_control" => {
+                    s.external_admission_control = value.as_bool().ok_or_else(|| {
+                        SettingsError("`external_admission_control` must be true or false".into())
+                    })?
+                }
                 "trusted_layer_accounts" => {
                     s.trusted_layer_accounts = value
                         .as_array()
@@ -99,6 +109,18 @@ mod tests {
         let s = ServerlessSettings::from_table(&t).unwrap();
         assert_eq!(s.max_timeout_seconds, 60);
         assert_eq!(s.min_log_retention_days, 90);
+        assert!(!s.external_admission_control);
+        let t: toml::Table = toml::from_str("external_admission_control = true").unwrap();
+        assert!(
+            ServerlessSettings::from_table(&t)
+                .unwrap()
+                .external_admission_control
+        );
+        let t: toml::Table = toml::from_str("external_admission_control = \"yes\"").unwrap();
+        assert!(ServerlessSettings::from_table(&t)
+            .unwrap_err()
+            .to_string()
+            .contains("true or false"));
         let bad: toml::Table = toml::from_str("max_timout = 1").unwrap();
         assert!(ServerlessSettings::from_table(&bad)
             .unwrap_err()

@@ -119,3 +119,62 @@ fn template_secrets_are_redacted_and_fingerprinted() {
     assert!(!secret.preview.contains("horse"));
     assert!(!f.message.contains("Tr0ub4dor"));
 }
+
+/// ISO102 stays silent when the configuration says another engine enforces admission.
+#[test]
+fn external_admission_control_silences_the_policy_add_on_rule() {
+    let text = "resource \"azurerm_kubernetes_cluster\" \"c\" {\n  name = \"c\"\n}\n";
+    let ids = |settings: &ServerlessSettings| -> Vec<String> {
+        scan_template("main.tf", text, settings)
+            .findings
+            .into_iter()
+            .map(|f| f.rule_id.to_string())
+            .collect()
+    };
+    assert!(ids(&ServerlessSettings::default()).contains(&"ISO102".to_string()));
+    let elsewhere = ServerlessSettings {
+        external_admission_control: true,
+        ..ServerlessSettings::default()
+    };
+    let quiet = ids(&elsewhere);
+    assert!(!quiet.contains(&"ISO102".to_string()), "{quiet:?}");
+    assert!(quiet.contains(&"NET220".to_string()), "{quiet:?}");
+}
+
+/// RBAC114 leaves the roles of the template's functions to FN006.
+#[test]
+fn role_managers_used_by_functions_are_left_to_the_function_rules() {
+    let role = r#"
+resource "aws_iam_role" "r" {
+  name = "r"
+  assume_role_policy = jsonencode({
+    Version = "2012-10-17"
+    Statement = [{ Effect = "Allow", Principal = { Service = "lambda.amazonaws.com" }, Action = "sts:AssumeRole" }]
+  })
+  inline_policy {
+    name = "roles"
+    policy = jsonencode({
+      Version = "2012-10-17"
+      Statement = [{ Effect = "Allow", Action = "iam:CreateRole", Resource = "arn:aws:iam::123456789012:role/app-*" }]
+    })
+  }
+}
+"#;
+    let function = r#"
+resource "aws_lambda_function" "f" {
+  function_name = "f"
+  role          = aws_iam_role.r.arn
+  runtime       = "python3.12"
+  handler       = "app.handler"
+  filename      = "app.zip"
+}
+"#;
+    let has = |text: &str| {
+        scan_template("main.tf", text, &ServerlessSettings::default())
+            .findings
+            .iter()
+            .any(|f| f.rule_id == "RBAC114")
+    };
+    assert!(has(role));
+    assert!(!has(&format!("{role}{function}")));
+}

@@ -165,6 +165,11 @@ fn findings_of_roles_with_permissions_boundaries() {
 }
 
 #[test]
+fn findings_of_layers_in_templates() {
+    insta::assert_snapshot!(folder_findings("layers", true));
+}
+
+#[test]
 fn findings_of_policies_named_by_roles() {
     insta::assert_snapshot!(folder_findings("named-policies", true));
 }

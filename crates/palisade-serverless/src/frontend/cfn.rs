@@ -913,6 +913,7 @@ impl Builder<'_> {
                 _ => {}
             }
         }
+        self.link_layers(resources);
         for r in resources {
             if r.kind == "AWS::EC2::SecurityGroupIngress"
                 || r.kind == "AWS::EC2::SecurityGroupEgress"
@@ -931,6 +932,40 @@ impl Builder<'_> {
                 });
             }
         }
+    }
+
+    /// Whether the layers of this template that functions use may be read by any account:
+    /// an `AWS::Lambda::LayerVersionPermission` with `Principal: "*"` and no
+    /// `OrganizationId` opens the version its `LayerVersionArn` names.
+    fn link_layers(&mut self, resources: &[Resource]) {
+        let template_layers: HashSet<String> = resources
+            .iter()
+            .filter(|r| {
+                matches!(
+                    r.kind.as_str(),
+                    "AWS::Lambda::LayerVersion" | "AWS::Serverless::LayerVersion"
+                )
+            })
+            .map(|r| r.name.clone())
+            .collect();
+        let public: HashSet<String> = resources
+            .iter()
+            .filter(|r| r.kind == "AWS::Lambda::LayerVersionPermission")
+            .filter(|r| {
+                r.props.get("Principal").and_then(Value::as_str) == Some("*")
+                    && r.props.get("OrganizationId").is_none()
+            })
+            .filter_map(|r| {
+                let layer = r.props.get("LayerVersionArn")?;
+                Some(
+                    layer
+                        .ref_target()
+                        .map(str::to_string)
+                        .unwrap_or_else(|| layer.display()),
+                )
+            })
+            .collect();
+        crate::model::link_layers(&mut self.inv.functions, &template_layers, &public);
     }
 
     /// A `PermissionsBoundary`: its statements when it is a managed policy of this
@@ -1043,6 +1078,24 @@ impl Builder<'_> {
         f.memory = attr_i64(p.get("MemorySize"));
         f.reserved_concurrency = attr_i64(p.get("ReservedConcurrentExecutions"));
         f.code_signing = attr_str(p.get("CodeSigningConfigArn"));
+        // a layer of this template by its logical id (linked to its permissions later),
+        // another as its ARN
+        f.layers = p
+            .get("Layers")
+            .map(Value::items)
+            .unwrap_or_default()
+            .iter()
+            .map(|l| LayerRef {
+                arn: Spanned {
+                    value: l
+                        .ref_target()
+                        .map(str::to_string)
+                        .unwrap_or_else(|| l.display()),
+                    pos: l.pos,
+                },
+                public: None,
+            })
+            .collect();
         if let Some(v) = p.get("VpcConfig") {
             if v.is_unknown() {
                 f.vpc = Attr::Unknown(v.pos);

@@ -1485,6 +1485,7 @@ impl Builder<'_> {
                 _ => {}
             }
         }
+        self.link_layers();
         for (_, r) in self.resources {
             let b = &r.body;
             let function = |this: &Self| b.get("function_name").and_then(|v| this.function_of(v));
@@ -1837,6 +1838,36 @@ impl Builder<'_> {
         self.inv.functions.iter().position(|f| f.name == name)
     }
 
+    /// Whether the layers of this configuration that functions use may be read by any
+    /// account: an `aws_lambda_layer_version_permission` with `principal = "*"` and no
+    /// `organization_id` opens the layer its `layer_name` names.
+    fn link_layers(&mut self) {
+        let mut template_layers = HashSet::new();
+        let mut public = HashSet::new();
+        for (_, r) in self.resources {
+            match r.rtype.as_str() {
+                "aws_lambda_layer_version" => {
+                    template_layers.insert(r.address.clone());
+                }
+                "aws_lambda_layer_version_permission"
+                    if r.body.get("principal").and_then(Value::as_str) == Some("*")
+                        && r.body.get("organization_id").is_none() =>
+                {
+                    if let Some(layer) = r.body.get("layer_name") {
+                        public.insert(
+                            layer
+                                .ref_target()
+                                .map(str::to_string)
+                                .unwrap_or_else(|| layer.display()),
+                        );
+                    }
+                }
+                _ => {}
+            }
+        }
+        crate::model::link_layers(&mut self.inv.functions, &template_layers, &public);
+    }
+
     fn lambda(&mut self, r: &TfResource) {
         let b = &r.body;
         let name = b
@@ -1899,6 +1930,24 @@ impl Builder<'_> {
             );
         }
         f.code_signing = attr_str(b.get("code_signing_config_arn"));
+        // a layer of this configuration by its address (linked to its permissions later),
+        // another as its ARN
+        f.layers = b
+            .get("layers")
+            .map(Value::one_or_many)
+            .unwrap_or_default()
+            .into_iter()
+            .map(|l| LayerRef {
+                arn: Spanned {
+                    value: l
+                        .ref_target()
+                        .map(str::to_string)
+                        .unwrap_or_else(|| l.display()),
+                    pos: l.pos,
+                },
+                public: None,
+            })
+            .collect();
         if let Some(role) = b.get("role") {
             match role.ref_target() {
                 Some(t) => {

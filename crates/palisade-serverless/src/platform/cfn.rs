@@ -30,6 +30,7 @@ pub(super) fn wants(t: &str) -> bool {
         || super::tables::CFN_TYPES.contains(&t)
         || super::user_pools::CFN_TYPES.contains(&t)
         || super::state_machines::CFN_TYPES.contains(&t)
+        || super::db_transport::CFN_TYPES.contains(&t)
 }
 
 pub(super) fn build(resources: Vec<SourceResource>) -> Platform {
@@ -38,7 +39,9 @@ pub(super) fn build(resources: Vec<SourceResource>) -> Platform {
     super::apis::cfn(&resources, &mut p);
     super::flow_logs::cfn(&resources, &mut p);
     super::load_balancers::cfn(&resources, &mut p);
+    super::db_transport::cfn_rds(&resources, &mut p);
     for r in &resources {
+        super::db_transport::cfn(r, &mut p);
         super::clusters::cfn(r, &mut p);
         super::registries::cfn(r, &mut p);
         super::messaging::cfn(r, &mut p);

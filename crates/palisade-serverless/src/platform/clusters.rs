@@ -61,6 +61,9 @@ pub(super) fn terraform(r: &SourceResource, p: &mut Platform) {
                 telemetry_off: Vec::new(),
                 public_nodes: None,
                 shielded_nodes: None,
+                dashboard: None,
+                policy_addon: None,
+                release_channel: None,
             });
         }
         "aws_eks_node_group" => p.node_pools.push(NodePool {
@@ -127,6 +130,9 @@ pub(super) fn cfn(r: &SourceResource, p: &mut Platform) {
                 telemetry_off: Vec::new(),
                 public_nodes: None,
                 shielded_nodes: None,
+                dashboard: None,
+                policy_addon: None,
+                release_channel: None,
             });
         }
         "AWS::EKS::Nodegroup" => p.node_pools.push(NodePool {
@@ -332,7 +338,50 @@ fn aks(r: &SourceResource, p: &mut Platform) {
         telemetry_off: aks_telemetry_off(b, r),
         public_nodes: Some(aks_public_nodes(b)),
         shielded_nodes: None,
+        dashboard: Some(aks_addon(b, None, "kube_dashboard", r)),
+        policy_addon: Some(aks_addon(
+            b,
+            Some("azure_policy_enabled"),
+            "azure_policy",
+            r,
+        )),
+        release_channel: None,
     });
+}
+
+/// An AKS add-on: the top-level switch of current providers (`azure_policy_enabled`) or
+/// `addon_profile { NAME { enabled } }` of older ones; off when neither is written.
+fn aks_addon(b: &Value, switch: Option<&str>, legacy: &str, r: &SourceResource) -> Attr<bool> {
+    if let Some(v) = switch.and_then(|k| b.get(k)).filter(|v| !v.is_null()) {
+        return attr_bool(Some(v));
+    }
+    let Some(profile) = blocks(b, "addon_profile").first().copied() else {
+        return Attr::Set(false, r.pos);
+    };
+    if profile.is_unknown() {
+        return Attr::Unknown(profile.pos);
+    }
+    match blocks(profile, legacy).first().copied() {
+        None => Attr::Set(false, profile.pos),
+        Some(addon) if addon.is_unknown() => Attr::Unknown(addon.pos),
+        Some(addon) => match attr_bool(addon.get("enabled")) {
+            Attr::Unset => Attr::Set(false, addon.pos),
+            other => other,
+        },
+    }
+}
+
+/// `release_channel { channel = ... }`; no block means no channel.
+fn gke_release_channel(b: &Value, r: &SourceResource) -> Attr<String> {
+    match blocks(b, "release_channel").first().copied() {
+        None => Attr::Set("UNSPECIFIED".to_string(), r.pos),
+        Some(c) if c.is_unknown() => Attr::Unknown(c.pos),
+        Some(c) => match attr_text(c.get("channel")) {
+            Attr::Set(v, pos) => Attr::Set(v.trim().to_ascii_uppercase(), pos),
+            Attr::Unset => Attr::Set("UNSPECIFIED".to_string(), c.pos),
+            Attr::Unknown(pos) => Attr::Unknown(pos),
+        },
+    }
 }
 
 fn local_accounts_text(entra: bool) -> String {
@@ -544,6 +593,16 @@ fn gke(r: &SourceResource, p: &mut Platform) {
             // On by default since GKE 1.18.
             Attr::Unset => Attr::Set(true, r.pos),
             other => other,
+        }),
+        dashboard: None,
+        policy_addon: None,
+        release_channel: Some(if autopilot.is_unknown() {
+            Attr::Unknown(pos_of(b, "enable_autopilot", r.pos))
+        } else if is_autopilot {
+            // Autopilot clusters are always enrolled in a channel.
+            Attr::Unset
+        } else {
+            gke_release_channel(b, r)
         }),
     });
     if let Some(nc) = blocks(b, "node_config").first() {

@@ -238,6 +238,9 @@ pub struct DatabaseTransport {
     /// The lowest TLS version accepted (`1.0` ... `1.3`); `Unset` when the provider's
     /// default (1.2) applies or the service has no such setting.
     pub min_tls: Attr<String>,
+    /// What decides, for messages: the setting and what attaches it
+    /// (`rds.force_ssl is not 1; used by aws_db_instance.db`).
+    pub detail: Option<String>,
 }
 
 /// A grant to everyone on a bucket or container: an ACL, a policy statement, an IAM member.
@@ -335,6 +338,14 @@ pub struct Cluster {
     pub public_nodes: Option<Attr<bool>>,
     /// Nodes boot as Shielded VMs (GKE; on unless `enable_shielded_nodes = false`).
     pub shielded_nodes: Option<Attr<bool>>,
+    /// The Kubernetes dashboard add-on is on (AKS `addon_profile.kube_dashboard`; off when
+    /// unwritten).
+    pub dashboard: Option<Attr<bool>>,
+    /// The cloud's admission policy add-on is on (AKS Azure Policy; off when unwritten).
+    pub policy_addon: Option<Attr<bool>>,
+    /// The release channel upper-cased (GKE `release_channel.channel`); `Set("UNSPECIFIED")`
+    /// when no channel is written, `Unset` where the platform always picks one (Autopilot).
+    pub release_channel: Option<Attr<String>>,
 }
 
 /// Logs or metrics a cluster does not send to its cloud's monitoring.
@@ -609,6 +620,21 @@ pub struct UserPool {
     /// A second factor is configured (SMS, a software token or email); `Unknown` when a
     /// factor setting cannot be evaluated.
     pub second_factor: Attr<bool>,
+    /// The password policy as Cognito applies it; `Unknown` when part of it cannot be
+    /// evaluated.
+    pub password_policy: Attr<PasswordPolicy>,
+    /// `advanced_security_mode` / `AdvancedSecurityMode` upper-cased: `OFF` (also when
+    /// unwritten), `AUDIT` or `ENFORCED`.
+    pub advanced_security: Attr<String>,
+}
+
+/// A user pool's password rules.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PasswordPolicy {
+    /// The minimum length (8 when unwritten, the service default).
+    pub min_length: i64,
+    /// Character classes not required (`lowercase`, `uppercase`, `numbers`, `symbols`).
+    pub missing_classes: Vec<&'static str>,
 }
 
 /// A Step Functions state machine (also SAM `AWS::Serverless::StateMachine`).

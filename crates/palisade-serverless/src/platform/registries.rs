@@ -1,5 +1,6 @@
-//! Container registries: ECR repositories (Terraform, CloudFormation) and Azure Container
-//! Registries, with the policies and switches that open them to anyone.
+//! Container registries: ECR repositories (Terraform, CloudFormation), Azure Container
+//! Registries, Google Artifact Registry repositories and Container Registry buckets, with
+//! the policies, IAM members and switches that open them to anyone.
 
 use std::collections::HashMap;
 
@@ -13,7 +14,129 @@ pub(super) const TERRAFORM_TYPES: &[&str] = &[
     "aws_ecr_repository",
     "aws_ecr_repository_policy",
     "azurerm_container_registry",
+    "google_artifact_registry_repository",
+    "google_artifact_registry_repository_iam_member",
+    "google_artifact_registry_repository_iam_binding",
+    "google_artifact_registry_repository_iam_policy",
+    "google_storage_bucket_iam_policy",
+    "google_container_registry",
+    "google_iam_policy",
 ];
+
+/// Google IAM resources that grant a role on one repository or bucket, by how they name
+/// the members: `(resource type, what it opens)`.
+const GOOGLE_IAM: &[(&str, &str)] = &[
+    (
+        "google_artifact_registry_repository_iam_member",
+        "Artifact Registry repository",
+    ),
+    (
+        "google_artifact_registry_repository_iam_binding",
+        "Artifact Registry repository",
+    ),
+    (
+        "google_artifact_registry_repository_iam_policy",
+        "Artifact Registry repository",
+    ),
+    (
+        "google_storage_bucket_iam_member",
+        "Container Registry bucket",
+    ),
+    (
+        "google_storage_bucket_iam_binding",
+        "Container Registry bucket",
+    ),
+    (
+        "google_storage_bucket_iam_policy",
+        "Container Registry bucket",
+    ),
+];
+
+/// Whether a bucket name or reference is a Container Registry bucket:
+/// `artifacts.PROJECT.appspot.com`, `REGION.artifacts.PROJECT.appspot.com`, or the bucket
+/// of a `google_container_registry` of the module.
+pub(super) fn is_gcr_bucket(bucket: Option<&Value>) -> bool {
+    let Some(v) = bucket else {
+        return false;
+    };
+    if let Some(target) = v.ref_target() {
+        return target
+            .rsplit('.')
+            .nth(1)
+            .is_some_and(|t| t.ends_with("google_container_registry"));
+    }
+    v.as_str().is_some_and(|name| {
+        let name = name.trim().trim_start_matches("gs://");
+        name.ends_with(".appspot.com")
+            && (name.starts_with("artifacts.") || name.contains(".artifacts."))
+    })
+}
+
+/// Google Artifact Registry repositories and Container Registry buckets granted to
+/// `allUsers` or `allAuthenticatedUsers`, through IAM members, bindings or whole policies
+/// (`data.google_iam_policy` of the module).
+pub(super) fn google(resources: &[SourceResource], p: &mut Platform) {
+    let policies: HashMap<&str, &Value> = resources
+        .iter()
+        .filter(|r| r.rtype == "google_iam_policy")
+        .map(|r| (r.key, r.body))
+        .collect();
+    for r in resources {
+        let Some((_, target)) = GOOGLE_IAM.iter().find(|(t, _)| *t == r.rtype) else {
+            continue;
+        };
+        let b = r.body;
+        if r.rtype.starts_with("google_storage_bucket") && !is_gcr_bucket(b.get("bucket")) {
+            continue;
+        }
+        let bindings: Vec<&Value> = if r.rtype.ends_with("_iam_policy") {
+            match b
+                .get("policy_data")
+                .and_then(Value::ref_target)
+                .and_then(|t| policies.get(t))
+            {
+                Some(policy) => blocks(policy, "binding"),
+                None => continue,
+            }
+        } else {
+            vec![b]
+        };
+        for binding in bindings {
+            // A role that cannot be evaluated is reported as the lesser, read grant.
+            let (role, write) = match binding.get("role").and_then(Value::as_str) {
+                Some(role) => (
+                    role,
+                    !(role.ends_with("Viewer")
+                        || role.ends_with("Reader")
+                        || role.ends_with(".reader")),
+                ),
+                None => ("a role not known statically", false),
+            };
+            for m in ["member", "members"]
+                .iter()
+                .filter_map(|k| binding.get(k))
+                .flat_map(Value::one_or_many)
+            {
+                let Some(who) = m
+                    .as_str()
+                    .filter(|w| *w == "allUsers" || *w == "allAuthenticatedUsers")
+                else {
+                    continue;
+                };
+                p.registry_grants.push(PublicGrant {
+                    resource: r.id.clone(),
+                    cloud: Cloud::Google,
+                    target,
+                    grant: format!("{role} to {who}"),
+                    write,
+                    via: GrantVia::Iam,
+                    bucket: None,
+                    pos: m.pos,
+                });
+            }
+        }
+    }
+}
 
 pub(super) const CFN_TYPES: &[&str] = &["AWS::ECR::Repository"];
 
@@ -72,6 +195,23 @@ pub(super) fn terraform(r: &SourceResource, documents: &HashMap<&str, &Value>, p
                 admin_user: Some(attr_bool(b.get("admin_enabled"))),
                 public_network: Some(public_network),
             });
+        }
+        // Their access is granted by separate IAM resources (see `google`); the settings
+        // the ECR and ACR rules judge do not exist here.
+        "google_artifact_registry_repository" | "google_container_registry" => {
+            p.registries.push(Registry {
+                resource: r.id.clone(),
+                kind: if r.rtype == "google_container_registry" {
+                    "Container Registry bucket"
+                } else {
+                    "Artifact Registry repository"
+                },
+                pos: r.pos,
+                mutable_tags: None,
+                scan_on_push: None,
+                admin_user: None,
+                public_network: None,
+            })
         }
         _ => {}
     }

@@ -68,6 +68,8 @@ pub(super) fn build(resources: Vec<SourceResource>) -> Platform {
     super::flow_logs::terraform(&resources, &mut p);
     super::load_balancers::terraform(&resources, &mut p);
     super::gateways::terraform(&resources, &mut p);
+    super::db_transport::terraform_rds(&resources, &mut p);
+    super::registries::google(&resources, &mut p);
     for r in &resources {
         super::clusters::terraform(r, &mut p);
         super::registries::terraform(r, &documents, &mut p);
@@ -548,6 +550,8 @@ fn storage(resources: &[SourceResource], p: &mut Platform) {
                 }
             }
             "aws_s3_account_public_access_block" => unlinked_block = true,
+            "google_storage_bucket_iam_member" | "google_storage_bucket_iam_binding"
+                if super::registries::is_gcr_bucket(b.get("bucket")) => {}
             "google_storage_bucket_iam_member" | "google_storage_bucket_iam_binding" => {
                 let role = b.get("role").and_then(Value::as_str).unwrap_or("");
                 let write = !(role.ends_with("Viewer") || role.ends_with("Reader"));

@@ -10,8 +10,9 @@ palisade_core::declare_rule! {
     /// A function whose `Layers` include a layer version ARN of an account other than the
     /// function's own, unless that account is listed in `trusted_layer_accounts`
     /// (`[serverless]` in `palisade.toml`). The function's account is known for deployed
-    /// functions (`palisade cloud aws`) and for templates that name it in the function's ARN;
-    /// a template that leaves it to deploy time is not judged.
+    /// functions (`palisade cloud aws`) and for templates that give the function's role as
+    /// a literal ARN; a template that leaves it to deploy time is not judged, and neither is
+    /// a layer of the template itself or one whose ARN is built at deploy time.
     /// ## Why it matters
     /// A layer's code runs inside the function, with its role, its environment variables
     /// and its event data. Its owner can publish a new version at any time, and the
@@ -30,7 +31,7 @@ palisade_core::declare_rule! {
 
 pub fn check(ctx: &Context, out: &mut Vec<Finding>) {
     for f in ctx.aws_functions() {
-        let Some(own) = arn_account(&f.resource) else {
+        let Some(own) = f.account() else {
             continue;
         };
         for layer in &f.layers {

@@ -7,7 +7,10 @@ use crate::rules::{Context, Rule};
 
 mod auth100_user_pool_mfa;
 mod auth101_identity_pool_guests;
+mod auth102_user_pool_weak_password_policy;
+mod auth103_user_pool_advanced_security;
 mod dep100_cluster_version_unsupported;
+mod dep101_cluster_without_release_channel;
 mod img200_ecr_mutable_tags;
 mod img201_ecr_scan_on_push;
 mod img202_registry_open_to_anyone;
@@ -15,6 +18,7 @@ mod img203_registry_admin_user;
 mod img204_registry_public_network;
 mod iso100_node_metadata_exposed;
 mod iso101_cluster_nodes_not_shielded;
+mod iso102_cluster_without_admission_policy;
 mod log100_cluster_control_plane_logs;
 mod log101_api_execution_logging;
 mod log102_vpc_flow_logs;
@@ -40,10 +44,12 @@ mod net260_search_domain_open;
 mod net261_search_domain_transport;
 mod rbac100_cluster_api_open;
 mod rbac101_cluster_weak_auth;
+mod rbac102_cluster_dashboard;
 mod rbac110_iam_broad_grant;
 mod rbac111_role_assumable_by_anyone;
 mod rbac112_iam_user_credentials;
 mod rbac113_broad_scope_binding;
+mod rbac114_role_manager_without_boundary;
 mod sec310_cluster_secrets_kms;
 mod sec311_template_secret;
 mod sec312_messages_unencrypted;
@@ -61,7 +67,10 @@ macro_rules! rules {
 rules!(
     auth100_user_pool_mfa,
     auth101_identity_pool_guests,
+    auth102_user_pool_weak_password_policy,
+    auth103_user_pool_advanced_security,
     dep100_cluster_version_unsupported,
+    dep101_cluster_without_release_channel,
     img200_ecr_mutable_tags,
     img201_ecr_scan_on_push,
     img202_registry_open_to_anyone,
@@ -69,6 +78,7 @@ rules!(
     img204_registry_public_network,
     iso100_node_metadata_exposed,
     iso101_cluster_nodes_not_shielded,
+    iso102_cluster_without_admission_policy,
     log100_cluster_control_plane_logs,
     log101_api_execution_logging,
     log102_vpc_flow_logs,
@@ -94,10 +104,12 @@ rules!(
     net261_search_domain_transport,
     rbac100_cluster_api_open,
     rbac101_cluster_weak_auth,
+    rbac102_cluster_dashboard,
     rbac110_iam_broad_grant,
     rbac111_role_assumable_by_anyone,
     rbac112_iam_user_credentials,
     rbac113_broad_scope_binding,
+    rbac114_role_manager_without_boundary,
     sec310_cluster_secrets_kms,
     sec311_template_secret,
     sec312_messages_unencrypted,
