@@ -5,7 +5,7 @@
 use super::model::*;
 use super::{attr_bool, attr_text, blocks, pos_of, SourceResource};
 use crate::model::{Attr, Cloud, Spanned};
-use crate::value::Value;
+use crate::value::{Pos, Value};
 
 /// The control-plane log types EKS can send to CloudWatch.
 pub const EKS_LOG_TYPES: &[&str] = &[
@@ -76,19 +76,20 @@ pub(super) fn terraform(r: &SourceResource, p: &mut Platform) {
                 "source_security_group_ids",
             ),
             metadata_exposed: Vec::new(),
+            default_identity: Attr::Unset,
         }),
         "azurerm_kubernetes_cluster" => aks(r, p),
         "google_container_cluster" => gke(r, p),
         "google_container_node_pool" => {
-            if let Some(nc) = blocks(b, "node_config").first() {
-                p.node_pools.push(NodePool {
-                    resource: r.id.clone(),
-                    cloud: Cloud::Google,
-                    pos: r.pos,
-                    ssh_from_anywhere: Attr::Unset,
-                    metadata_exposed: gke_metadata(nc),
-                });
-            }
+            let nc = blocks(b, "node_config").first().copied();
+            p.node_pools.push(NodePool {
+                resource: r.id.clone(),
+                cloud: Cloud::Google,
+                pos: r.pos,
+                ssh_from_anywhere: Attr::Unset,
+                metadata_exposed: nc.map(gke_metadata).unwrap_or_default(),
+                default_identity: gke_node_identity(nc, "node_config", r.pos),
+            });
         }
         _ => {}
     }
@@ -141,6 +142,7 @@ pub(super) fn cfn(r: &SourceResource, p: &mut Platform) {
             pos: r.pos,
             ssh_from_anywhere: ssh_open(b.get("RemoteAccess"), "Ec2SshKey", "SourceSecurityGroups"),
             metadata_exposed: Vec::new(),
+            default_identity: Attr::Unset,
         }),
         _ => {}
     }
@@ -613,7 +615,60 @@ fn gke(r: &SourceResource, p: &mut Platform) {
                 pos: nc.pos,
                 ssh_from_anywhere: Attr::Unset,
                 metadata_exposed: gke_metadata(nc),
+                default_identity: gke_node_identity(Some(nc), "node_config", nc.pos),
             });
+        }
+    }
+    // Node auto-provisioning (and Autopilot) creates pools with the identity of
+    // `cluster_autoscaling.auto_provisioning_defaults`.
+    let autoscaling = blocks(b, "cluster_autoscaling").first().copied();
+    let provisioning = match autoscaling {
+        _ if is_autopilot => Attr::Set(true, pos_of(b, "enable_autopilot", r.pos)),
+        Some(a) => attr_bool(a.get("enabled")),
+        None => Attr::Unset,
+    };
+    if let Attr::Set(true, pos) = provisioning {
+        {
+            let defaults =
+                autoscaling.and_then(|a| blocks(a, "auto_provisioning_defaults").first().copied());
+            p.node_pools.push(NodePool {
+                resource: r.id.clone(),
+                cloud: Cloud::Google,
+                pos: defaults.map(|d| d.pos).unwrap_or(pos),
+                ssh_from_anywhere: Attr::Unset,
+                metadata_exposed: Vec::new(),
+                default_identity: gke_node_identity(
+                    defaults,
+                    "cluster_autoscaling.auto_provisioning_defaults",
+                    pos,
+                ),
+            });
+        }
+    }
+}
+
+/// Whether GKE nodes configured by `section` (a `node_config` or the auto-provisioning
+/// defaults) run as the Compute Engine default service account: when `service_account` is
+/// unwritten, `"default"`, or the project's `…-compute@developer.gserviceaccount.com`.
+fn gke_node_identity(section: Option<&Value>, name: &str, fallback: Pos) -> Attr<Option<String>> {
+    if section.is_some_and(|s| s.is_unknown()) {
+        return Attr::Unknown(section.map(|s| s.pos).unwrap_or(fallback));
+    }
+    match attr_text(section.and_then(|s| s.get("service_account"))) {
+        Attr::Unset => Attr::Set(
+            Some(format!("no service_account in {name}")),
+            section.map(|s| s.pos).unwrap_or(fallback),
+        ),
+        Attr::Unknown(pos) => Attr::Unknown(pos),
+        Attr::Set(account, pos) => {
+            let default = account == "default"
+                || account
+                    .strip_suffix("-compute@developer.gserviceaccount.com")
+                    .is_some_and(|n| !n.is_empty() && n.bytes().all(|c| c.is_ascii_digit()));
+            Attr::Set(
+                default.then(|| format!("{name}.service_account = \"{account}\"")),
+                pos,
+            )
         }
     }
 }

@@ -380,6 +380,10 @@ pub struct NodePool {
     /// Ways the nodes hand their instance metadata (and credentials) to pods: legacy
     /// metadata endpoints on, `GCE_METADATA` / `EXPOSE` metadata mode.
     pub metadata_exposed: Vec<Spanned<String>>,
+    /// The nodes run as the Compute Engine default service account (GKE): `Set(Some(why))`
+    /// when they do, `Set(None)` with a dedicated account; `Unset` where the cloud has no
+    /// such default (EKS, AKS).
+    pub default_identity: Attr<Option<String>>,
 }
 
 /// A policy, inline policy or attachment granting administrator access or every action of

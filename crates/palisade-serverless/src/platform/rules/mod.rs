@@ -45,6 +45,7 @@ mod net261_search_domain_transport;
 mod rbac100_cluster_api_open;
 mod rbac101_cluster_weak_auth;
 mod rbac102_cluster_dashboard;
+mod rbac103_nodes_default_service_account;
 mod rbac110_iam_broad_grant;
 mod rbac111_role_assumable_by_anyone;
 mod rbac112_iam_user_credentials;
@@ -105,6 +106,7 @@ rules!(
     rbac100_cluster_api_open,
     rbac101_cluster_weak_auth,
     rbac102_cluster_dashboard,
+    rbac103_nodes_default_service_account,
     rbac110_iam_broad_grant,
     rbac111_role_assumable_by_anyone,
     rbac112_iam_user_credentials,
