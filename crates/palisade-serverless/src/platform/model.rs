@@ -19,6 +19,9 @@ pub struct Platform {
     /// Buckets that receive other buckets' server access logs, or that grant the log
     /// delivery group write access (by the key other resources refer to them by).
     pub s3_log_targets: std::collections::BTreeSet<String>,
+    /// Google Cloud Storage buckets: whether access is decided by IAM alone
+    /// (`uniform_bucket_level_access`; off when unwritten).
+    pub uniform_access: Vec<(String, Attr<bool>)>,
     /// Azure storage accounts and their transport settings.
     pub storage_accounts: Vec<StorageAccount>,
     /// Managed Kubernetes control planes (EKS, AKS, GKE).
@@ -117,6 +120,7 @@ impl Platform {
             && self.tls_policies.is_empty()
             && self.database_transport.is_empty()
             && self.api_stage_waf.is_empty()
+            && self.uniform_access.is_empty()
     }
 }
 

@@ -29,6 +29,7 @@ pub(super) fn wants(t: &str) -> bool {
             | "aws_s3_bucket_policy"
             | "aws_s3_bucket_public_access_block"
             | "aws_s3_bucket_versioning"
+            | "google_storage_bucket"
             | "aws_s3_bucket_logging"
             | "aws_s3_account_public_access_block"
             | "aws_iam_policy_document"
@@ -517,6 +518,13 @@ fn storage(resources: &[SourceResource], p: &mut Platform) {
                 if let Some(policy) = b.get("policy") {
                     s3_policy(r, policy, Some(r.key.to_string()), &documents, p);
                 }
+            }
+            "google_storage_bucket" => {
+                let uniform = match attr_bool(b.get("uniform_bucket_level_access")) {
+                    Attr::Unset => Attr::Set(false, r.pos),
+                    other => other,
+                };
+                p.uniform_access.push((r.id.clone(), uniform));
             }
             "aws_s3_bucket_versioning" => {
                 let status = match blocks(b, "versioning_configuration").first() {

@@ -35,14 +35,16 @@ pub fn check(ctx: &Context, out: &mut Vec<Finding>) {
             continue;
         }
         if let Attr::Set(false, pos) = b.access_logs {
-            out.push(ctx.finding(
-                &RULE,
-                "S3 bucket delivers no server access logs: reads, writes and deletes of its \
+            out.push(
+                ctx.finding(
+                    &RULE,
+                    "S3 bucket delivers no server access logs: reads, writes and deletes of its \
                  objects leave no record"
-                    .to_string(),
-                pos,
-                &b.resource,
-            ));
+                        .to_string(),
+                    pos,
+                    &b.resource,
+                ),
+            );
         }
     }
 }

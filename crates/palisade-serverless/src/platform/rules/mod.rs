@@ -33,6 +33,7 @@ mod net202_database_transport;
 mod net210_public_bucket;
 mod net211_s3_public_access_block;
 mod net212_storage_account_transport;
+mod net213_bucket_object_acls;
 mod net220_cluster_network_policy;
 mod net221_node_group_ssh_open;
 mod net222_cluster_public_nodes;
@@ -96,6 +97,7 @@ rules!(
     net210_public_bucket,
     net211_s3_public_access_block,
     net212_storage_account_transport,
+    net213_bucket_object_acls,
     net220_cluster_network_policy,
     net221_node_group_ssh_open,
     net222_cluster_public_nodes,

@@ -30,14 +30,16 @@ palisade_core::declare_rule! {
 pub fn check(ctx: &Context, out: &mut Vec<Finding>) {
     for b in &ctx.platform().s3_buckets {
         if let Attr::Set(false, pos) = b.versioning {
-            out.push(ctx.finding(
-                &RULE,
-                "S3 bucket keeps no versions: an overwritten or deleted object cannot be \
+            out.push(
+                ctx.finding(
+                    &RULE,
+                    "S3 bucket keeps no versions: an overwritten or deleted object cannot be \
                  restored"
-                    .to_string(),
-                pos,
-                &b.resource,
-            ));
+                        .to_string(),
+                    pos,
+                    &b.resource,
+                ),
+            );
         }
     }
 }
