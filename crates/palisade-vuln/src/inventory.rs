@@ -1,6 +1,7 @@
 //! The package inventory: what is installed, where it was declared, nothing about how it
 //! was found. Lockfile parsers, image analysers and SBOM readers all produce [`Package`].
 
+use packageurl::PackageUrl;
 use serde::{Deserialize, Serialize};
 
 /// Where a package was declared: a file (lockfile, status database, manifest) and line.
@@ -94,18 +95,8 @@ pub fn normalize_name(ecosystem: &str, name: &str) -> String {
     }
 }
 
-fn pct(s: &str) -> String {
-    let mut out = String::new();
-    for b in s.bytes() {
-        if b.is_ascii_alphanumeric() || matches!(b, b'.' | b'-' | b'_' | b'~') {
-            out.push(b as char);
-        } else {
-            out.push_str(&format!("%{b:02X}"));
-        }
-    }
-    out
-}
-
+/// Package URL of a package (purl spec, through the `packageurl` crate, which applies each
+/// type's normalisation and encoding).
 pub fn purl(ecosystem: &str, name: &str, version: &str) -> String {
     let base = base_ecosystem(ecosystem);
     let release = ecosystem.split_once(':').map(|(_, r)| r);
@@ -137,21 +128,22 @@ pub fn purl(ecosystem: &str, name: &str, version: &str) -> String {
         "Hex" => ("hex", None, name.to_string()),
         _ => ("generic", None, name.to_string()),
     };
-    let mut out = format!("pkg:{ty}/");
-    if let Some(ns) = namespace {
-        let parts: Vec<String> = ns.split('/').map(pct).collect();
-        out.push_str(&parts.join("/"));
-        out.push('/');
+    let mut purl = match PackageUrl::new(ty, short.as_str()) {
+        Ok(p) => p,
+        // Only an empty name is refused: keep the type so the entry is still recognisable.
+        Err(_) => return format!("pkg:{ty}/"),
+    };
+    // Namespaces and versions are any text; the crate percent-encodes them.
+    if let Some(ns) = &namespace {
+        let _ = purl.with_namespace(ns.as_str());
     }
-    out.push_str(&pct(&short));
     if !version.is_empty() {
-        out.push('@');
-        out.push_str(&pct(version));
+        let _ = purl.with_version(version);
     }
     if let (Some(r), "deb" | "apk") = (release, ty) {
-        out.push_str(&format!("?distro={}", pct(r)));
+        let _ = purl.add_qualifier("distro", r);
     }
-    out
+    purl.to_string()
 }
 
 #[cfg(test)]

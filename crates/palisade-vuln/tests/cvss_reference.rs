@@ -1,22 +1,24 @@
-//! CVSS v4.0 scores against a reference implementation: Red Hat's `cvss` Python package
-//! (its authors co-wrote FIRST's v4.0 calculator), installed by
-//! `.ci/install.d/40-vuln-reference-tools.sh`. Every CVSS_V4 vector in the corpus's real
-//! advisories, then generated vectors (base, threat and environmental metrics), one
-//! reference process per batch. A missing reference prints a skip line.
+//! CVSS scores (computed by RustSec's `cvss` crate) against a reference implementation:
+//! Red Hat's `cvss` Python package (its authors co-wrote FIRST's v4.0 calculator),
+//! installed by `.ci/install.d/40-vuln-reference-tools.sh`. Every CVSS v3.x and v4.0
+//! vector in the corpus's real advisories, then generated v4.0 vectors (base, threat and
+//! environmental metrics), one reference process per batch. A missing reference prints a
+//! skip line.
 
 use std::io::Write;
 use std::process::{Command, Stdio};
 
-use palisade_vuln::severity::cvss4;
+use palisade_vuln::severity::{cvss3_base_score, cvss4_score};
 use proptest::prelude::*;
 use proptest::test_runner::{Config, TestRunner};
 
 const REFERENCE: &str = r#"
 import sys
-from cvss import CVSS4
+from cvss import CVSS3, CVSS4
 for line in sys.stdin:
+    line = line.strip()
     try:
-        print(CVSS4(line.strip()).base_score)
+        print((CVSS4 if line.startswith("CVSS:4") else CVSS3)(line).base_score)
     except Exception:
         print("invalid")
 "#;
@@ -63,14 +65,23 @@ fn disagreements(vectors: &[String]) -> Vec<String> {
         .iter()
         .zip(want)
         .filter_map(|(v, w)| {
-            let got = cvss4::score(v);
+            let got = score(v);
             (got != w).then(|| format!("{v}: ours {got:?}, reference {w:?}"))
         })
         .collect()
 }
 
-/// Every `"CVSS:4.0/..."` string in the corpus's advisory folders.
-fn corpus_vectors() -> Vec<String> {
+/// Palisade's score of a v3.x or v4.0 vector.
+fn score(vector: &str) -> Option<f64> {
+    if vector.starts_with("CVSS:4") {
+        cvss4_score(vector)
+    } else {
+        cvss3_base_score(vector)
+    }
+}
+
+/// Every vector starting with `prefix` (`"CVSS:4.0/"`) in the corpus's advisory folders.
+fn corpus_vectors(prefix: &str) -> Vec<String> {
     let mut out = std::collections::BTreeSet::new();
     for sub in [
         "advisories-rustsec/osv",
@@ -92,7 +103,7 @@ fn corpus_vectors() -> Vec<String> {
                 let Ok(text) = std::fs::read_to_string(&p) else {
                     continue;
                 };
-                for (i, _) in text.match_indices("CVSS:4.0/") {
+                for (i, _) in text.match_indices(prefix) {
                     let rest = &text[i..];
                     let end = rest
                         .find(|c: char| c == '"' || c == '\'' || c.is_whitespace())
@@ -107,7 +118,7 @@ fn corpus_vectors() -> Vec<String> {
 
 #[test]
 fn corpus_vectors_score_like_the_reference() {
-    let vectors = corpus_vectors();
+    let vectors = corpus_vectors("CVSS:4.0/");
     if vectors.is_empty() || !reference_available() {
         return;
     }
@@ -117,7 +128,7 @@ fn corpus_vectors_score_like_the_reference() {
         vectors.len()
     );
     for v in &vectors {
-        assert!(cvss4::score(v).is_some(), "real vector rejected: {v}");
+        assert!(cvss4_score(v).is_some(), "real vector rejected: {v}");
     }
     let bad = disagreements(&vectors);
     assert!(
@@ -129,6 +140,29 @@ fn corpus_vectors_score_like_the_reference() {
     );
     eprintln!(
         "{} corpus CVSS v4.0 vectors agree with the reference",
+        vectors.len()
+    );
+}
+
+#[test]
+fn corpus_v3_vectors_score_like_the_reference() {
+    let vectors = corpus_vectors("CVSS:3.");
+    if vectors.is_empty() || !reference_available() {
+        return;
+    }
+    for v in &vectors {
+        assert!(cvss3_base_score(v).is_some(), "real vector rejected: {v}");
+    }
+    let bad = disagreements(&vectors);
+    assert!(
+        bad.is_empty(),
+        "{} of {} disagree:\n{}",
+        bad.len(),
+        vectors.len(),
+        bad.join("\n")
+    );
+    eprintln!(
+        "{} corpus CVSS v3.x vectors agree with the reference",
         vectors.len()
     );
 }

@@ -5,6 +5,8 @@
 //! database lists that exact name and version. Matching against advisories is not done
 //! here; the vulnerability engine receives these packages with their ecosystem.
 
+use packageurl::PackageUrl;
+
 pub mod apk;
 pub mod dpkg;
 pub mod rpm;
@@ -63,46 +65,22 @@ impl OsPackage {
     /// A package URL (`pkg:deb/debian/openssl@3.0.11-1?arch=amd64&distro=debian-12`).
     pub fn purl(&self, os: Option<&OsRelease>) -> Option<String> {
         let manager = self.manager?;
-        let namespace = os.map(|o| o.id.clone()).unwrap_or_else(|| "unknown".into());
-        let mut purl = format!(
-            "pkg:{}/{}/{}@{}",
-            manager.purl_type(),
-            namespace,
-            pct(&self.name),
-            pct(&self.version)
-        );
-        let mut qualifiers = Vec::new();
+        let namespace = os.map(|o| o.id.as_str()).unwrap_or("unknown");
+        let mut purl = PackageUrl::new(manager.purl_type(), self.name.as_str()).ok()?;
+        purl.with_namespace(namespace).ok()?;
+        purl.with_version(self.version.as_str()).ok()?;
         if let Some(a) = &self.arch {
-            qualifiers.push(format!("arch={}", pct(a)));
+            purl.add_qualifier("arch", a.as_str()).ok()?;
         }
-        if let Some(o) = os {
-            if !o.version_id.is_empty() {
-                qualifiers.push(format!("distro={}-{}", o.id, pct(&o.version_id)));
-            }
+        if let Some(o) = os.filter(|o| !o.version_id.is_empty()) {
+            purl.add_qualifier("distro", format!("{}-{}", o.id, o.version_id))
+                .ok()?;
         }
-        if let Some(src) = &self.source_name {
-            if src != &self.name {
-                qualifiers.push(format!("upstream={}", pct(src)));
-            }
+        if let Some(src) = self.source_name.as_ref().filter(|s| **s != self.name) {
+            purl.add_qualifier("upstream", src.as_str()).ok()?;
         }
-        if !qualifiers.is_empty() {
-            purl.push('?');
-            purl.push_str(&qualifiers.join("&"));
-        }
-        Some(purl)
+        Some(purl.to_string())
     }
-}
-
-fn pct(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for b in s.bytes() {
-        if b.is_ascii_alphanumeric() || b"-._~".contains(&b) {
-            out.push(b as char);
-        } else {
-            out.push_str(&format!("%{b:02X}"));
-        }
-    }
-    out
 }
 
 /// Why a package database could not be read.

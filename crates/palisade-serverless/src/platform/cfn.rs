@@ -202,10 +202,34 @@ fn s3_bucket(r: &SourceResource, b: &Value, p: &mut Platform) {
             c.pos,
         ),
     };
+    let versioning = match b.get("VersioningConfiguration") {
+        None => Attr::Set(false, r.pos),
+        Some(v) if v.is_unknown() => Attr::Unknown(v.pos),
+        Some(v) => match attr_text(v.get("Status")) {
+            Attr::Set(status, pos) => Attr::Set(status == "Enabled", pos),
+            Attr::Unset => Attr::Set(false, v.pos),
+            Attr::Unknown(pos) => Attr::Unknown(pos),
+        },
+    };
+    let access_logs = match b.get("LoggingConfiguration") {
+        None => Attr::Set(false, r.pos),
+        Some(l) if l.is_null() => Attr::Set(false, l.pos),
+        Some(l) => {
+            if let Some(target) = l.get("DestinationBucketName").and_then(Value::ref_target) {
+                p.s3_log_targets.insert(target.to_string());
+            }
+            Attr::Set(true, l.pos)
+        }
+    };
+    if b.get("AccessControl").and_then(Value::as_str) == Some("LogDeliveryWrite") {
+        p.s3_log_targets.insert(r.key.to_string());
+    }
     p.s3_buckets.push(S3Bucket {
         resource: r.id.clone(),
         key: r.key.to_string(),
         pos: r.pos,
         public_access_block: block,
+        versioning,
+        access_logs,
     });
 }

@@ -22,9 +22,17 @@ pub(super) const TERRAFORM_TYPES: &[&str] = &[
     "azurerm_kubernetes_cluster",
     "google_container_cluster",
     "google_container_node_pool",
+    "aws_launch_template",
+    "aws_launch_configuration",
+    "aws_instance",
 ];
 
-pub(super) const CFN_TYPES: &[&str] = &["AWS::EKS::Cluster", "AWS::EKS::Nodegroup"];
+pub(super) const CFN_TYPES: &[&str] = &[
+    "AWS::EKS::Cluster",
+    "AWS::EKS::Nodegroup",
+    "AWS::EC2::LaunchTemplate",
+    "AWS::AutoScaling::LaunchConfiguration",
+];
 
 pub(super) fn terraform(r: &SourceResource, p: &mut Platform) {
     let b = r.body;
@@ -78,6 +86,11 @@ pub(super) fn terraform(r: &SourceResource, p: &mut Platform) {
             metadata_exposed: Vec::new(),
             default_identity: Attr::Unset,
         }),
+        "aws_launch_template" | "aws_launch_configuration" | "aws_instance" => {
+            let options = blocks(b, "metadata_options").first().copied();
+            p.node_pools
+                .push(ec2_nodes(r, options, "http_endpoint", "http_tokens"));
+        }
         "azurerm_kubernetes_cluster" => aks(r, p),
         "google_container_cluster" => gke(r, p),
         "google_container_node_pool" => {
@@ -144,7 +157,61 @@ pub(super) fn cfn(r: &SourceResource, p: &mut Platform) {
             metadata_exposed: Vec::new(),
             default_identity: Attr::Unset,
         }),
+        "AWS::EC2::LaunchTemplate" => {
+            let options = b.path(&["LaunchTemplateData", "MetadataOptions"]);
+            p.node_pools
+                .push(ec2_nodes(r, options, "HttpEndpoint", "HttpTokens"));
+        }
+        "AWS::AutoScaling::LaunchConfiguration" => {
+            let options = b.get("MetadataOptions");
+            p.node_pools
+                .push(ec2_nodes(r, options, "HttpEndpoint", "HttpTokens"));
+        }
         _ => {}
+    }
+}
+
+/// EC2 machines (instances, launch templates and configurations: the nodes of EKS node
+/// groups and self-managed clusters) whose metadata service answers without a session
+/// token (IMDSv1): `http_tokens` unwritten is `optional`; an endpoint switched off
+/// answers nothing.
+fn ec2_nodes(
+    r: &SourceResource,
+    options: Option<&Value>,
+    endpoint: &str,
+    tokens: &str,
+) -> NodePool {
+    let setting = |key: &str| attr_text(options.and_then(|o| o.get(key)));
+    let mut metadata_exposed = Vec::new();
+    let judged = !options.is_some_and(Value::is_unknown)
+        && match setting(endpoint) {
+            Attr::Set(e, _) => e != "disabled",
+            Attr::Unset => true,
+            Attr::Unknown(_) => false,
+        };
+    if judged {
+        let why = match setting(tokens) {
+            Attr::Set(t, pos) if t == "optional" => Some((format!("{tokens} = optional"), pos)),
+            Attr::Unset => Some((
+                format!("{tokens} unwritten, optional by default"),
+                options.map(|o| o.pos).unwrap_or(r.pos),
+            )),
+            _ => None,
+        };
+        if let Some((why, pos)) = why {
+            metadata_exposed.push(Spanned {
+                value: format!("instance metadata answers without a session token, IMDSv1 ({why})"),
+                pos,
+            });
+        }
+    }
+    NodePool {
+        resource: r.id.clone(),
+        cloud: Cloud::Aws,
+        pos: r.pos,
+        ssh_from_anywhere: Attr::Unset,
+        metadata_exposed,
+        default_identity: Attr::Unset,
     }
 }
 

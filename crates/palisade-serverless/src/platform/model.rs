@@ -16,6 +16,12 @@ pub struct Platform {
     pub public_grants: Vec<PublicGrant>,
     /// S3 buckets with their public access block.
     pub s3_buckets: Vec<S3Bucket>,
+    /// Buckets that receive other buckets' server access logs, or that grant the log
+    /// delivery group write access (by the key other resources refer to them by).
+    pub s3_log_targets: std::collections::BTreeSet<String>,
+    /// Google Cloud Storage buckets: whether access is decided by IAM alone
+    /// (`uniform_bucket_level_access`; off when unwritten).
+    pub uniform_access: Vec<(String, Attr<bool>)>,
     /// Azure storage accounts and their transport settings.
     pub storage_accounts: Vec<StorageAccount>,
     /// Managed Kubernetes control planes (EKS, AKS, GKE).
@@ -114,6 +120,7 @@ impl Platform {
             && self.tls_policies.is_empty()
             && self.database_transport.is_empty()
             && self.api_stage_waf.is_empty()
+            && self.uniform_access.is_empty()
     }
 }
 
@@ -281,6 +288,13 @@ pub struct S3Bucket {
     /// be tied to a bucket (or an account-wide block applies), so a missing block is not
     /// judged.
     pub public_access_block: Attr<PublicAccessBlock>,
+    /// Versioning is on (`versioning { enabled }`, `aws_s3_bucket_versioning` status
+    /// `Enabled`, `VersioningConfiguration.Status`); `Unset` for a bucket declared
+    /// elsewhere.
+    pub versioning: Attr<bool>,
+    /// Server access logs are delivered somewhere (`logging`, `aws_s3_bucket_logging`,
+    /// `LoggingConfiguration`); `Unset` for a bucket declared elsewhere.
+    pub access_logs: Attr<bool>,
 }
 
 /// The four switches of an S3 public access block (an unwritten switch is off).

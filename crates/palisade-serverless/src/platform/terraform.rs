@@ -28,6 +28,9 @@ pub(super) fn wants(t: &str) -> bool {
             | "aws_s3_bucket_acl"
             | "aws_s3_bucket_policy"
             | "aws_s3_bucket_public_access_block"
+            | "aws_s3_bucket_versioning"
+            | "google_storage_bucket"
+            | "aws_s3_bucket_logging"
             | "aws_s3_account_public_access_block"
             | "aws_iam_policy_document"
             | "google_storage_bucket_iam_member"
@@ -448,6 +451,10 @@ fn storage(resources: &[SourceResource], p: &mut Platform) {
         .collect();
     let mut blocks_by_bucket: HashMap<String, PublicAccessBlock> = HashMap::new();
     let mut unlinked_block = false;
+    // `aws_s3_bucket_versioning` / `aws_s3_bucket_logging` by bucket; `None` as key when
+    // one could not be tied to a bucket (then no bucket is judged on that setting).
+    let mut versioning_by_bucket: HashMap<Option<String>, Attr<bool>> = HashMap::new();
+    let mut logging_by_bucket: HashMap<Option<String>, Attr<bool>> = HashMap::new();
     let mut accounts_closed: Vec<&str> = Vec::new();
     for r in resources {
         let b = r.body;
@@ -479,18 +486,69 @@ fn storage(resources: &[SourceResource], p: &mut Platform) {
         };
         match r.rtype {
             "aws_s3_bucket" => {
+                let versioning = match blocks(b, "versioning").first() {
+                    None => Attr::Set(false, r.pos),
+                    Some(v) if v.is_unknown() => Attr::Unknown(v.pos),
+                    Some(v) => match attr_bool(v.get("enabled")) {
+                        Attr::Unset => Attr::Set(false, v.pos),
+                        other => other,
+                    },
+                };
+                let access_logs = match blocks(b, "logging").first() {
+                    None => Attr::Set(false, r.pos),
+                    Some(l) => {
+                        if let Some(t) = l.get("target_bucket").and_then(Value::ref_target) {
+                            p.s3_log_targets.insert(t.to_string());
+                        }
+                        Attr::Set(true, l.pos)
+                    }
+                };
+                if b.get("acl").and_then(Value::as_str) == Some("log-delivery-write") {
+                    p.s3_log_targets.insert(r.key.to_string());
+                }
                 p.s3_buckets.push(S3Bucket {
                     resource: r.id.clone(),
                     key: r.key.to_string(),
                     pos: r.pos,
                     public_access_block: Attr::Unset,
+                    versioning,
+                    access_logs,
                 });
                 acl(b.get("acl"), p);
                 if let Some(policy) = b.get("policy") {
                     s3_policy(r, policy, Some(r.key.to_string()), &documents, p);
                 }
             }
+            "google_storage_bucket" => {
+                let uniform = match attr_bool(b.get("uniform_bucket_level_access")) {
+                    Attr::Unset => Attr::Set(false, r.pos),
+                    other => other,
+                };
+                p.uniform_access.push((r.id.clone(), uniform));
+            }
+            "aws_s3_bucket_versioning" => {
+                let status = match blocks(b, "versioning_configuration").first() {
+                    None => Attr::Unknown(r.pos),
+                    Some(c) => match attr_text(c.get("status")) {
+                        Attr::Set(s, pos) => Attr::Set(s == "Enabled", pos),
+                        Attr::Unset => Attr::Unknown(c.pos),
+                        Attr::Unknown(pos) => Attr::Unknown(pos),
+                    },
+                };
+                versioning_by_bucket.insert(bucket_key.clone(), status);
+            }
+            "aws_s3_bucket_logging" => {
+                if let Some(t) = b.get("target_bucket").and_then(Value::ref_target) {
+                    p.s3_log_targets.insert(t.to_string());
+                }
+                logging_by_bucket.insert(bucket_key.clone(), Attr::Set(true, r.pos));
+            }
             "aws_s3_bucket_acl" => {
+                if let (Some(k), Some("log-delivery-write")) =
+                    (&bucket_key, b.get("acl").and_then(Value::as_str))
+                {
+                    p.s3_log_targets.insert(k.clone());
+                }
                 acl(b.get("acl"), p);
                 for policy in blocks(b, "access_control_policy") {
                     for g in blocks(policy, "grant") {
@@ -667,6 +725,17 @@ fn storage(resources: &[SourceResource], p: &mut Platform) {
         }
     }
     for bucket in &mut p.s3_buckets {
+        let key = Some(bucket.key.clone());
+        for (by_bucket, setting) in [
+            (&versioning_by_bucket, &mut bucket.versioning),
+            (&logging_by_bucket, &mut bucket.access_logs),
+        ] {
+            if let Some(separate) = by_bucket.get(&key) {
+                *setting = separate.clone();
+            } else if by_bucket.contains_key(&None) && matches!(setting, Attr::Set(false, _)) {
+                *setting = Attr::Unknown(bucket.pos);
+            }
+        }
         bucket.public_access_block = match blocks_by_bucket.remove(&bucket.key) {
             Some(block) => {
                 let pos = block.pos;
@@ -686,6 +755,8 @@ fn storage(resources: &[SourceResource], p: &mut Platform) {
             key,
             pos,
             public_access_block: Attr::Set(block, pos),
+            versioning: Attr::Unset,
+            access_logs: Attr::Unset,
         });
     }
 }

@@ -3,8 +3,6 @@
 //! The highest wins and its source is kept; an advisory with none gets `medium` with
 //! source `unknown`.
 
-pub mod cvss4;
-
 use palisade_core::Severity;
 use serde_json::Value;
 
@@ -18,77 +16,18 @@ pub struct Rated {
     pub source: String,
 }
 
-fn round_up(x: f64) -> f64 {
-    let i = (x * 100_000.0).round() as i64;
-    if i % 10_000 == 0 {
-        i as f64 / 100_000.0
-    } else {
-        ((i / 10_000) as f64 + 1.0) / 10.0
-    }
+/// CVSS v3.0/v3.1 base score of a vector string (RustSec's `cvss` crate); `None` when the
+/// vector does not parse or a base metric is missing.
+pub fn cvss3_base_score(vector: &str) -> Option<f64> {
+    let v: cvss::v3::Vector = vector.trim().parse().ok()?;
+    Some(v.base_score().value())
 }
 
-/// CVSS v3.0/v3.1 base score of a vector string; `None` when a base metric is missing.
-pub fn cvss3_base_score(vector: &str) -> Option<f64> {
-    let mut m = std::collections::HashMap::new();
-    for part in vector.split('/').skip(1) {
-        let (k, v) = part.split_once(':')?;
-        m.insert(k, v);
-    }
-    let av = match *m.get("AV")? {
-        "N" => 0.85,
-        "A" => 0.62,
-        "L" => 0.55,
-        "P" => 0.2,
-        _ => return None,
-    };
-    let ac = match *m.get("AC")? {
-        "L" => 0.77,
-        "H" => 0.44,
-        _ => return None,
-    };
-    let scope_changed = match *m.get("S")? {
-        "U" => false,
-        "C" => true,
-        _ => return None,
-    };
-    let pr = match (*m.get("PR")?, scope_changed) {
-        ("N", _) => 0.85,
-        ("L", false) => 0.62,
-        ("L", true) => 0.68,
-        ("H", false) => 0.27,
-        ("H", true) => 0.5,
-        _ => return None,
-    };
-    let ui = match *m.get("UI")? {
-        "N" => 0.85,
-        "R" => 0.62,
-        _ => return None,
-    };
-    let cia = |k: &str| -> Option<f64> {
-        Some(match *m.get(k)? {
-            "H" => 0.56,
-            "L" => 0.22,
-            "N" => 0.0,
-            _ => return None,
-        })
-    };
-    let (c, i, a) = (cia("C")?, cia("I")?, cia("A")?);
-    let iss = 1.0 - (1.0 - c) * (1.0 - i) * (1.0 - a);
-    let impact = if scope_changed {
-        7.52 * (iss - 0.029) - 3.25 * (iss - 0.02).powi(15)
-    } else {
-        6.42 * iss
-    };
-    let exploitability = 8.22 * av * ac * pr * ui;
-    if impact <= 0.0 {
-        return Some(0.0);
-    }
-    let score = if scope_changed {
-        round_up((1.08 * (impact + exploitability)).min(10.0))
-    } else {
-        round_up((impact + exploitability).min(10.0))
-    };
-    Some(score)
+/// CVSS v4.0 score of a vector string (base, threat and environmental metrics, as FIRST's
+/// calculator computes it); `None` when the vector does not parse.
+pub fn cvss4_score(vector: &str) -> Option<f64> {
+    let v: cvss::v4::Vector = vector.trim().parse().ok()?;
+    Some(v.score().value())
 }
 
 pub fn from_score(score: f64) -> Severity {
@@ -127,7 +66,7 @@ fn consider(best: &mut Option<Rated>, cand: Rated) {
 fn from_entries(best: &mut Option<Rated>, entries: &[SeverityEntry]) {
     for e in entries {
         let vector_score = if e.kind.starts_with("CVSS_V4") || e.score.starts_with("CVSS:4") {
-            Some(cvss4::score(&e.score))
+            Some(cvss4_score(&e.score))
         } else if e.kind.starts_with("CVSS_V3") || e.score.starts_with("CVSS:3") {
             Some(cvss3_base_score(&e.score))
         } else {
@@ -234,6 +173,11 @@ mod tests {
             Some(0.0)
         );
         assert_eq!(cvss3_base_score("CVSS:3.1/AV:X"), None);
+        // Temporal metrics after the base ones do not change the base score.
+        assert_eq!(
+            cvss3_base_score("CVSS:3.1/AV:N/AC:L/PR:N/UI:R/S:C/C:L/I:L/A:N/E:P/RL:W/RC:C"),
+            Some(6.1)
+        );
     }
 
     fn advisory(severity: &[(&str, &str)], database_word: Option<&str>) -> Advisory {

@@ -26,12 +26,14 @@ mod log103_load_balancer_access_logs;
 mod log104_state_machine_logging;
 mod log105_state_machine_tracing;
 mod log106_flow_log_retention;
+mod log107_bucket_access_logging;
 mod net200_firewall_open_to_internet;
 mod net201_public_database;
 mod net202_database_transport;
 mod net210_public_bucket;
 mod net211_s3_public_access_block;
 mod net212_storage_account_transport;
+mod net213_bucket_object_acls;
 mod net220_cluster_network_policy;
 mod net221_node_group_ssh_open;
 mod net222_cluster_public_nodes;
@@ -57,6 +59,7 @@ mod sec312_messages_unencrypted;
 mod sec313_search_domain_unencrypted;
 mod sec314_table_encryption;
 mod sec315_table_recovery;
+mod sec316_bucket_versioning;
 
 macro_rules! rules {
     ($($m:ident),* $(,)?) => {
@@ -87,12 +90,14 @@ rules!(
     log104_state_machine_logging,
     log105_state_machine_tracing,
     log106_flow_log_retention,
+    log107_bucket_access_logging,
     net200_firewall_open_to_internet,
     net201_public_database,
     net202_database_transport,
     net210_public_bucket,
     net211_s3_public_access_block,
     net212_storage_account_transport,
+    net213_bucket_object_acls,
     net220_cluster_network_policy,
     net221_node_group_ssh_open,
     net222_cluster_public_nodes,
@@ -118,6 +123,7 @@ rules!(
     sec313_search_domain_unencrypted,
     sec314_table_encryption,
     sec315_table_recovery,
+    sec316_bucket_versioning,
 );
 
 /// Administration and database ports, with what usually listens there.
