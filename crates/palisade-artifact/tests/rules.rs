@@ -82,60 +82,37 @@ fn run_fixture(path: &Path) -> Vec<palisade_core::Finding> {
     check(&cx)
 }
 
+/// The findings of `rule` in one fixture, a line each, as the snapshot shows them.
+fn findings_for(path: &Path, rule: &str) -> Vec<String> {
+    let name = path.file_name().unwrap().to_string_lossy();
+    run_fixture(path)
+        .into_iter()
+        .filter(|f| f.rule_id == rule)
+        .map(|f| {
+            format!(
+                "{rule}/{name}: {} [{}] {}{}",
+                f.severity,
+                f.location.resource.unwrap_or_default(),
+                f.message,
+                f.secret
+                    .map(|s| format!(" (secret {})", s.preview))
+                    .unwrap_or_default()
+            )
+        })
+        .collect()
+}
+
 #[test]
 fn every_rule_has_failing_and_passing_fixtures() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures");
+    let rules = palisade_artifact::rules();
+    let ids = rules.iter().map(|r| r.id);
     let mut snapshot = String::new();
-    for rule in palisade_artifact::rules() {
-        let dir = root.join(rule.id);
-        let mut names: Vec<_> = std::fs::read_dir(&dir)
-            .unwrap_or_else(|_| panic!("{} has no fixtures in {}", rule.id, dir.display()))
-            .map(|e| e.unwrap().path())
-            .collect();
-        names.sort();
-        let (mut fails, mut passes) = (0, 0);
-        for path in names {
-            let name = path.file_name().unwrap().to_string_lossy().into_owned();
-            let hits: Vec<_> = run_fixture(&path)
-                .into_iter()
-                .filter(|f| f.rule_id == rule.id)
-                .collect();
-            if name.starts_with("fail") {
-                fails += 1;
-                assert!(
-                    !hits.is_empty(),
-                    "{}/{name} should raise {}",
-                    rule.id,
-                    rule.id
-                );
-                for f in hits {
-                    snapshot.push_str(&format!(
-                        "{}/{name}: {} [{}] {}{}\n",
-                        rule.id,
-                        f.severity,
-                        f.location.resource.unwrap_or_default(),
-                        f.message,
-                        f.secret
-                            .map(|s| format!(" (secret {})", s.preview))
-                            .unwrap_or_default()
-                    ));
-                }
-            } else {
-                passes += 1;
-                assert!(
-                    hits.is_empty(),
-                    "{}/{name} should not raise {}: {:?}",
-                    rule.id,
-                    rule.id,
-                    hits
-                );
-            }
+    for (_, lines) in palisade_testkit::rule_fixtures::run(&root, ids, findings_for) {
+        for line in lines {
+            snapshot.push_str(&line);
+            snapshot.push('\n');
         }
-        assert!(
-            fails > 0 && passes > 0,
-            "{} needs fail_* and pass_* fixtures",
-            rule.id
-        );
     }
     insta::assert_snapshot!("rule_fixtures", snapshot);
 }

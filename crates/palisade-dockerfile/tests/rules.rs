@@ -6,68 +6,38 @@ use std::path::Path;
 
 use palisade_dockerfile::{rules, scan_dockerfile};
 
-fn fixtures(rule: &str) -> Vec<(String, String)> {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("tests/fixtures")
-        .join(rule);
-    let mut out: Vec<(String, String)> = std::fs::read_dir(&dir)
-        .unwrap_or_else(|e| panic!("{rule} has no fixtures in {}: {e}", dir.display()))
-        .flatten()
-        .map(|e| {
-            let name = e.file_name().to_string_lossy().to_string();
-            (name, std::fs::read_to_string(e.path()).unwrap())
+/// The findings of `rule` in one fixture, a line each, as the snapshot shows them.
+fn findings_for(file: &Path, rule: &str) -> Vec<String> {
+    let name = file.file_name().unwrap().to_string_lossy();
+    let path = format!("{rule}/{name}");
+    let text = std::fs::read_to_string(file).unwrap();
+    let scan = scan_dockerfile(&path, &text).unwrap_or_else(|e| panic!("{path}: {e}"));
+    scan.findings
+        .iter()
+        .filter(|f| f.rule_id == rule)
+        .map(|f| {
+            format!(
+                "{}:{} {} [{}] {} ({})",
+                f.location.path,
+                f.location.line.unwrap_or(0),
+                f.rule_id,
+                f.severity,
+                f.message,
+                f.location.resource.as_deref().unwrap_or("")
+            )
         })
-        .collect();
-    out.sort();
-    out
+        .collect()
 }
 
 #[test]
 fn every_rule_fails_its_fail_fixtures_and_passes_its_pass_fixtures() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures");
+    let rules = rules();
+    let ids = rules.iter().map(|r| r.id);
     let mut report = String::new();
-    for rule in rules() {
-        let cases = fixtures(rule.id);
-        assert!(
-            cases.iter().any(|(n, _)| n.starts_with("fail")),
-            "{} has no fail fixture",
-            rule.id
-        );
-        assert!(
-            cases.iter().any(|(n, _)| n.starts_with("pass")),
-            "{} has no pass fixture",
-            rule.id
-        );
-        for (name, text) in cases {
-            let path = format!("{}/{name}", rule.id);
-            let scan = scan_dockerfile(&path, &text).unwrap_or_else(|e| panic!("{path}: {e}"));
-            let own: Vec<_> = scan
-                .findings
-                .iter()
-                .filter(|f| f.rule_id == rule.id)
-                .collect();
-            if name.starts_with("fail") {
-                assert!(!own.is_empty(), "{path} should fail {}", rule.id);
-                for f in own {
-                    writeln!(
-                        report,
-                        "{}:{} {} [{}] {} ({})",
-                        f.location.path,
-                        f.location.line.unwrap_or(0),
-                        f.rule_id,
-                        f.severity,
-                        f.message,
-                        f.location.resource.as_deref().unwrap_or("")
-                    )
-                    .unwrap();
-                }
-            } else {
-                assert!(
-                    own.is_empty(),
-                    "{path} should pass {}, got {:?}",
-                    rule.id,
-                    own
-                );
-            }
+    for (_, lines) in palisade_testkit::rule_fixtures::run(&root, ids, findings_for) {
+        for line in lines {
+            writeln!(report, "{line}").unwrap();
         }
     }
     insta::assert_snapshot!("fail_fixture_findings", report);

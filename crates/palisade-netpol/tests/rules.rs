@@ -37,37 +37,10 @@ fn findings_for(path: &Path, rule: &str) -> Vec<String> {
 #[test]
 fn every_rule_fails_its_fail_fixtures_and_passes_its_pass_fixtures() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures");
-    for rule in palisade_netpol::rules() {
-        let dir = root.join(rule.id);
-        let mut files: Vec<_> = fs::read_dir(&dir)
-            .unwrap_or_else(|_| panic!("{} has no fixture folder {}", rule.id, dir.display()))
-            .map(|e| e.unwrap().path())
-            .collect();
-        files.sort();
-        let (mut fails, mut passes) = (0, 0);
-        let mut snapshot = Vec::new();
-        for file in &files {
-            let name = file.file_name().unwrap().to_string_lossy().to_string();
-            let found = findings_for(file, rule.id);
-            if name.starts_with("fail") {
-                fails += 1;
-                assert!(!found.is_empty(), "{}: {name} must raise it", rule.id);
-                snapshot.extend(found);
-            } else if name.starts_with("pass") {
-                passes += 1;
-                assert!(
-                    found.is_empty(),
-                    "{}: {name} must not raise it: {found:#?}",
-                    rule.id
-                );
-            }
-        }
-        assert!(
-            fails > 0 && passes > 0,
-            "{} needs fail and pass fixtures",
-            rule.id
-        );
-        insta::assert_snapshot!(rule.id, snapshot.join("\n"));
+    let rules = palisade_netpol::rules();
+    let ids = rules.iter().map(|r| r.id);
+    for (rule, lines) in palisade_testkit::rule_fixtures::run(&root, ids, findings_for) {
+        insta::assert_snapshot!(rule, lines.join("\n"));
     }
 }
 

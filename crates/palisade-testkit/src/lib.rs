@@ -1,7 +1,8 @@
 //! Test support shared by the Palisade crates' integration tests: where the third-party
-//! corpus and the published schemas live, and the servers that stand in for the outside
-//! world (an archive mirror for `db update`, a Kubernetes API server for live scans, a real
-//! OCI registry process for image pulls).
+//! corpus and the published schemas live, the runner of every rule's pass and fail
+//! fixtures, and the servers that stand in for the outside world (an archive mirror for
+//! `db update`, a Kubernetes API server for live scans, a real OCI registry process for
+//! image pulls).
 //!
 //! It is a dev-dependency only (`publish = false`): nothing here is product code, and no
 //! test helper that serves a single crate belongs here. The API server is behind the
@@ -14,6 +15,7 @@ pub mod archive_server;
 #[cfg(feature = "kube-api")]
 pub mod kube_api;
 pub mod registry;
+pub mod rule_fixtures;
 
 use std::path::PathBuf;
 
