@@ -1,6 +1,9 @@
 //! A cluster kept in memory for judging one object at a time against it (the admission
 //! webhook's view, `palisade serve --cluster`): the objects a live scan reads, each parsed
 //! once when it arrives, keyed by kind, namespace and name, plus what could not be read.
+//! A workload (the largest objects, and the most numerous) is kept as what the network
+//! rules read of it, its pods' labels and ports, rather than as its tree: the context rules
+//! read no other field of a workload that is not under review.
 //!
 //! [`Engine::judge_in_cluster`] puts the object under review in the place of its stored
 //! version (or adds it), runs the rules that need the rest of the cluster
@@ -11,11 +14,12 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Arc;
 
-use palisade_core::ScanReport;
+use palisade_core::{Json, ScanReport};
 use palisade_iac::kubernetes::{K8sObject, PodView};
-use palisade_yaml::Node;
+use palisade_netpol::model::Workload;
+use palisade_yaml::{Node, NodeKind};
 
-use crate::Engine;
+use crate::{Engine, ObjectFields};
 
 /// The rules whose verdict on an object depends on other objects of the cluster (the
 /// namespace's NetworkPolicies, the workloads a policy selects, the Roles a binding names,
@@ -59,10 +63,41 @@ impl ObjectKey {
     }
 }
 
+/// What the index keeps of an object.
+#[derive(Debug, Clone)]
+enum Stored {
+    /// An object that makes pods: what the network rules read of it (the RBAC rules read
+    /// only the workload under review).
+    Workload(Arc<Workload>),
+    /// Any other object, whole: the rules read NetworkPolicies, Services, Ingresses,
+    /// Namespaces, ServiceAccounts and RBAC objects through and through.
+    Object(Arc<K8sObject>),
+}
+
+impl Stored {
+    fn of(object: K8sObject) -> Stored {
+        match palisade_netpol::model::workload(&object) {
+            Some(workload) => Stored::Workload(Arc::new(workload)),
+            None => Stored::Object(Arc::new(object)),
+        }
+    }
+
+    fn object(&self) -> Option<&K8sObject> {
+        match self {
+            Stored::Object(object) => Some(object),
+            Stored::Workload(_) => None,
+        }
+    }
+
+    fn is_workload(&self) -> bool {
+        matches!(self, Stored::Workload(_))
+    }
+}
+
 /// The objects of a cluster as last seen, and the kinds that could not be read.
 #[derive(Debug, Clone, Default)]
 pub struct ClusterIndex {
-    objects: BTreeMap<ObjectKey, Arc<K8sObject>>,
+    objects: BTreeMap<ObjectKey, Stored>,
     /// The bindings by the service account (namespace, name) a subject names, as a
     /// ServiceAccount or as its user; those with a group (or another kind) of subject under
     /// `None`. A workload's permissions are found without reading every binding.
@@ -113,13 +148,32 @@ fn binding_subjects(binding: &K8sObject) -> BTreeSet<Option<(String, String)>> {
 }
 
 /// The parsed object of an API object (`None` for one without `apiVersion` and `kind`).
-fn parse(object: &serde_json::Value) -> Option<K8sObject> {
-    crate::manifests_from_objects(&[palisade_core::Json::from(object)])
+fn parse<T: serde::Serialize + ObjectFields>(object: &T) -> Option<K8sObject> {
+    crate::manifests_from_objects(std::slice::from_ref(object))
         .into_iter()
         .next()?
         .objects
         .into_iter()
         .next()
+}
+
+/// Gives back the room the parser left spare in `node`'s lists and strings: a tree kept
+/// for as long as its object lives should not hold more than it needs.
+fn shrink(node: &mut Node) {
+    match &mut node.kind {
+        NodeKind::Scalar(scalar) => scalar.value.shrink_to_fit(),
+        NodeKind::Seq(items) => {
+            items.shrink_to_fit();
+            items.iter_mut().for_each(shrink);
+        }
+        NodeKind::Map(entries) => {
+            entries.shrink_to_fit();
+            for (key, value) in entries {
+                shrink(key);
+                shrink(value);
+            }
+        }
+    }
 }
 
 /// Workload controllers whose pod template stands for the pods (or ReplicaSets, Jobs) they
@@ -134,33 +188,55 @@ const CONTROLLERS: &[&str] = &[
     "ReplicationController",
 ];
 
-/// Whether `object` is controlled by one of [`CONTROLLERS`] (`ownerReferences` with
-/// `controller: true`).
-fn controlled(object: &serde_json::Value) -> bool {
-    object
-        .pointer("/metadata/ownerReferences")
-        .and_then(|refs| refs.as_array())
-        .is_some_and(|refs| {
-            refs.iter().any(|r| {
-                r.get("controller").and_then(|c| c.as_bool()) == Some(true)
-                    && r.get("kind")
-                        .and_then(|k| k.as_str())
-                        .is_some_and(|k| CONTROLLERS.contains(&k))
+/// An object as an API server gives it, in either form a front-end holds it in: a
+/// `serde_json::Value` (a watch event, an AdmissionReview) or a compact [`Json`] (a list).
+pub trait ApiObject: serde::Serialize + ObjectFields {
+    /// Whether the object is controlled by one of [`CONTROLLERS`] (`ownerReferences` with
+    /// `controller: true`).
+    fn controlled(&self) -> bool;
+}
+
+impl ApiObject for serde_json::Value {
+    fn controlled(&self) -> bool {
+        self.pointer("/metadata/ownerReferences")
+            .and_then(|refs| refs.as_array())
+            .is_some_and(|refs| {
+                refs.iter().any(|r| {
+                    r.get("controller").and_then(|c| c.as_bool()) == Some(true)
+                        && r.get("kind")
+                            .and_then(|k| k.as_str())
+                            .is_some_and(|k| CONTROLLERS.contains(&k))
+                })
             })
-        })
+    }
+}
+
+impl ApiObject for Json {
+    fn controlled(&self) -> bool {
+        self.pointer("/metadata/ownerReferences")
+            .and_then(Json::as_array)
+            .is_some_and(|refs| {
+                refs.iter().any(|r| {
+                    r.get("controller").and_then(Json::as_bool) == Some(true)
+                        && r.get("kind")
+                            .and_then(Json::as_str)
+                            .is_some_and(|k| CONTROLLERS.contains(&k))
+                })
+            })
+    }
 }
 
 impl ClusterIndex {
     /// Stores `object` as it is now (created or changed). A pod, ReplicaSet or Job that a
     /// workload controller controls is not kept: its controller's template stands for it
     /// (the view of a cluster of many pods stays small).
-    pub fn apply(&mut self, object: &serde_json::Value) {
-        if controlled(object) {
+    pub fn apply(&mut self, object: &impl ApiObject) {
+        if object.controlled() {
             // An object that gained an owner since it was stored.
             self.remove(object);
             return;
         }
-        if let Some(parsed) = parse(object) {
+        if let Some(mut parsed) = parse(object) {
             let key = ObjectKey::of(&parsed);
             self.forget(&key);
             for subject in binding_subjects(&parsed) {
@@ -169,12 +245,13 @@ impl ClusterIndex {
                     .or_default()
                     .insert(key.clone());
             }
-            self.objects.insert(key, Arc::new(parsed));
+            shrink(&mut parsed.root);
+            self.objects.insert(key, Stored::of(parsed));
         }
     }
 
     /// Forgets `object` (deleted).
-    pub fn remove(&mut self, object: &serde_json::Value) {
+    pub fn remove(&mut self, object: &impl ApiObject) {
         if let Some(parsed) = parse(object) {
             self.forget(&ObjectKey::of(&parsed));
         }
@@ -184,7 +261,10 @@ impl ClusterIndex {
         let Some(old) = self.objects.remove(key) else {
             return;
         };
-        for subject in binding_subjects(&old) {
+        let Some(old) = old.object() else {
+            return;
+        };
+        for subject in binding_subjects(old) {
             if let Some(keys) = self.bindings.get_mut(&subject) {
                 keys.remove(key);
                 if keys.is_empty() {
@@ -196,7 +276,7 @@ impl ClusterIndex {
 
     /// Replaces every object of `kind` (in `namespace`, or everywhere) with `objects`: a
     /// new list of that kind.
-    pub fn replace(&mut self, kind: &str, namespace: Option<&str>, objects: &[serde_json::Value]) {
+    pub fn replace(&mut self, kind: &str, namespace: Option<&str>, objects: &[impl ApiObject]) {
         let stale: Vec<ObjectKey> = self
             .objects
             .keys()
@@ -215,7 +295,7 @@ impl ClusterIndex {
     fn in_namespace<'a>(
         &'a self,
         namespace: &'a str,
-    ) -> impl Iterator<Item = (&'a ObjectKey, &'a Arc<K8sObject>)> {
+    ) -> impl Iterator<Item = (&'a ObjectKey, &'a Stored)> {
         self.objects
             .range(ObjectKey::new(namespace, "", "")..)
             .take_while(move |(key, _)| key.namespace == namespace)
@@ -226,7 +306,7 @@ impl ClusterIndex {
         &'a self,
         namespace: &'a str,
         kind: &'a str,
-    ) -> impl Iterator<Item = (&'a ObjectKey, &'a Arc<K8sObject>)> {
+    ) -> impl Iterator<Item = (&'a ObjectKey, &'a Stored)> {
         self.objects
             .range(ObjectKey::new(namespace, kind, "")..)
             .take_while(move |(key, _)| key.namespace == namespace && key.kind == kind)
@@ -266,7 +346,8 @@ impl ClusterIndex {
 
     /// The Namespace objects, for their labels.
     pub fn namespaces(&self) -> impl Iterator<Item = &K8sObject> {
-        self.of_kind("", "Namespace").map(|(_, o)| &**o)
+        self.of_kind("", "Namespace")
+            .filter_map(|(_, stored)| stored.object())
     }
 
     /// The context rules that cannot be evaluated now: every one before the first read,
@@ -378,37 +459,38 @@ impl Engine {
             } else {
                 key.namespace.as_str()
             };
-            let relevant = |other_key: &ObjectKey, other: &K8sObject| {
+            let relevant = |other_key: &ObjectKey, other: &Stored| {
                 if *other_key == key {
                     false
                 } else if other_key.namespace == home {
                     // The other workloads of its namespace are left out: a namespace finding
                     // then names this workload alone, if it concerns it.
-                    !(is_workload && PodView::of(other).is_some())
-                } else if other.kind == "Namespace" {
+                    !(is_workload && other.is_workload())
+                } else if other_key.kind == "Namespace" {
                     // Its own Namespace (labels, where namespace findings sit); the others
                     // only for the peers of a reachable database.
-                    other.name == home || declares_ports
+                    other_key.name == home || declares_ports
                 } else {
-                    declares_ports
-                        && (other.kind == "NetworkPolicy" || PodView::of(other).is_some())
+                    declares_ports && (other_key.kind == "NetworkPolicy" || other.is_workload())
                 }
             };
-            let candidates: Box<dyn Iterator<Item = (&ObjectKey, &Arc<K8sObject>)>> =
-                if declares_ports {
-                    Box::new(index.objects.iter())
-                } else {
-                    let namespace = ObjectKey::new("", "Namespace", home);
-                    Box::new(
-                        index
-                            .in_namespace(home)
-                            .chain(index.objects.get_key_value(&namespace)),
-                    )
-                };
+            let candidates: Box<dyn Iterator<Item = (&ObjectKey, &Stored)>> = if declares_ports {
+                Box::new(index.objects.iter())
+            } else {
+                let namespace = ObjectKey::new("", "Namespace", home);
+                Box::new(
+                    index
+                        .in_namespace(home)
+                        .chain(index.objects.get_key_value(&namespace)),
+                )
+            };
             let mut builder = palisade_netpol::NetworkBuilder::default();
             for (other_key, other) in candidates {
                 if relevant(other_key, other) {
-                    builder.add(other);
+                    match other {
+                        Stored::Workload(workload) => builder.add_workload((**workload).clone()),
+                        Stored::Object(object) => builder.add(object),
+                    }
                 }
             }
             builder.add(&reviewed);
@@ -425,7 +507,7 @@ impl Engine {
             // name the workload's service account, that account, and the Roles those
             // bindings (or the binding under review) name.
             for (other_key, role) in index.of_kind("", "ClusterRole") {
-                if *other_key != key {
+                if let Some(role) = role.object().filter(|_| *other_key != key) {
                     builder.add(role);
                 }
             }
@@ -443,15 +525,15 @@ impl Engine {
                     if *binding_key == key {
                         continue;
                     }
-                    if let Some(binding) = index.objects.get(binding_key) {
+                    if let Some(binding) = index.objects.get(binding_key).and_then(Stored::object) {
                         name_role(binding);
                         builder.add(binding);
                     }
                 }
-                if let Some(sa) =
-                    index
-                        .objects
-                        .get(&ObjectKey::new(&namespace, "ServiceAccount", &name))
+                if let Some(sa) = index
+                    .objects
+                    .get(&ObjectKey::new(&namespace, "ServiceAccount", &name))
+                    .and_then(Stored::object)
                 {
                     builder.add(sa);
                 }
@@ -460,7 +542,7 @@ impl Engine {
                 if *role_key == key {
                     continue;
                 }
-                if let Some(role) = index.objects.get(role_key) {
+                if let Some(role) = index.objects.get(role_key).and_then(Stored::object) {
                     builder.add(role);
                 }
             }
@@ -759,6 +841,56 @@ mod tests {
         index.apply(&pod(json!([{"kind": "Rollout", "name": "web", "uid": "2",
                                   "controller": true}])));
         assert_eq!(index.len(), 1);
+        // In the compact form a list gives, the same.
+        let controlled = Json::from(pod(
+            json!([{"kind": "ReplicaSet", "name": "web-5d9", "uid": "1", "controller": true}]),
+        ));
+        index.apply(&controlled);
+        assert!(index.is_empty());
+    }
+
+    #[test]
+    fn a_listed_object_in_the_compact_form_is_judged_as_one_watched() {
+        let mut db = deployment("data", "postgres", None);
+        db["spec"]["template"]["spec"]["containers"][0]["ports"] = json!([{"containerPort": 5432}]);
+        let objects = [
+            json!({"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": "shop"}}),
+            deployment("shop", "old", None),
+            db,
+            json!({"apiVersion": "networking.k8s.io/v1", "kind": "NetworkPolicy",
+                   "metadata": {"name": "deny", "namespace": "data"},
+                   "spec": {"podSelector": {}, "policyTypes": ["Egress"]}}),
+        ];
+        let compact: Vec<Json> = objects.iter().map(Json::from).collect();
+        let mut from_list = ClusterIndex::default();
+        for object in &compact {
+            from_list.apply(object);
+        }
+        from_list.mark_listed();
+        let watched = listed(&objects);
+        assert_eq!(from_list.len(), watched.len());
+        let mut reviewed = deployment("shop", "web", None);
+        reviewed["spec"]["template"]["spec"]["containers"][0]["ports"] =
+            json!([{"containerPort": 8080}]);
+        let judge = |index: &ClusterIndex| {
+            let judgement = engine().judge_in_cluster(index, &reviewed);
+            judgement
+                .report
+                .findings
+                .iter()
+                .map(|f| (f.rule_id.to_string(), f.message.clone()))
+                .collect::<Vec<_>>()
+        };
+        let findings = judge(&watched);
+        assert_eq!(judge(&from_list), findings);
+        assert!(
+            findings.iter().any(|(rule, _)| rule == "NET001"),
+            "{findings:?}"
+        );
+        // The stored Deployment with ports is still a peer of the one under review.
+        let mut removed = from_list.clone();
+        removed.remove(&compact[2]);
+        assert_eq!(removed.len(), from_list.len() - 1);
     }
 
     /// `cargo test -p palisade-engine --release --lib -- --ignored --nocapture bench_judge`:
@@ -807,6 +939,15 @@ mod tests {
             (
                 "Deployment (network and RBAC rules)",
                 deployment("team-0", "web", Some("api")),
+            ),
+            (
+                "Deployment declaring ports (network rules over every namespace, RBAC rules)",
+                {
+                    let mut db = deployment("team-0", "db", Some("api"));
+                    db["spec"]["template"]["spec"]["containers"][0]["ports"] =
+                        json!([{"name": "http", "containerPort": 8080}]);
+                    db
+                },
             ),
             (
                 "Service (network rules)",

@@ -76,7 +76,9 @@ fn unique_names(objects: &[impl ObjectFields]) -> Vec<String> {
 /// [`Engine::scan_objects`] (`ClusterRole/view`), for the questions `rbac` and `netpol`
 /// answer about a live cluster. Such an object has no file and no lines: every position
 /// is 0, and answers name the object alone.
-pub fn manifests_from_objects(objects: &[Json]) -> Vec<palisade_iac::kubernetes::ManifestFile> {
+pub fn manifests_from_objects<T: serde::Serialize + ObjectFields>(
+    objects: &[T],
+) -> Vec<palisade_iac::kubernetes::ManifestFile> {
     objects
         .iter()
         .zip(unique_names(objects))

@@ -393,6 +393,16 @@ impl NetworkBuilder {
         }
     }
 
+    /// Adds a workload read before with [`workload`], as [`NetworkBuilder::add`] adds the
+    /// object it was read from: a caller that keeps many workloads need not keep their trees.
+    pub fn add_workload(&mut self, workload: Workload) {
+        let m = &mut self.model;
+        m.namespaces
+            .entry(workload.namespace.clone())
+            .or_insert_with(|| namespace_labels(&workload.namespace, &BTreeMap::new()));
+        m.workloads.push(workload);
+    }
+
     /// Adds what `later` saw; its objects count as coming after ours.
     pub fn merge(&mut self, later: NetworkBuilder) {
         let m = &mut self.model;
@@ -642,6 +652,12 @@ fn collect_backends(node: &Node, out: &mut BTreeSet<String>, depth: usize) {
     }
 }
 
+/// What the network rules read of `obj` when it makes pods (their labels and ports), as
+/// [`NetworkBuilder::add`] reads it; `None` for an object without pods.
+pub fn workload(obj: &K8sObject) -> Option<Workload> {
+    PodView::of(obj).map(|pod| workload_of(&pod))
+}
+
 fn workload_of(pod: &PodView) -> Workload {
     let obj = pod.object;
     let mut ports = Vec::new();
@@ -702,6 +718,50 @@ pub fn covers_cluster(cidr: &Cidr, except: &[Cidr], options: &Options) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_workload_read_before_adds_what_its_object_adds() {
+        let text = "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: db\n  namespace: data\nspec:\n  template:\n    metadata:\n      labels:\n        app: db\n    spec:\n      containers:\n      - name: db\n        image: postgres\n        ports:\n        - name: sql\n          containerPort: 5432\n";
+        let documents = palisade_yaml::load(text).unwrap();
+        let file = palisade_iac::kubernetes::ManifestFile::new("db.yaml", text, documents);
+        let object = &file.objects[0];
+        let mut whole = NetworkBuilder::default();
+        whole.add(object);
+        let mut read = NetworkBuilder::default();
+        read.add_workload(workload(object).unwrap());
+        let (whole, read) = (whole.finish(), read.finish());
+        assert_eq!(whole.namespaces, read.namespaces);
+        assert_eq!(read.namespaces.len(), 1);
+        let (a, b) = (&whole.workloads[0], &read.workloads[0]);
+        assert_eq!(
+            (
+                &a.kind,
+                &a.name,
+                &a.namespace,
+                &a.labels,
+                &a.ports,
+                &a.source
+            ),
+            (
+                &b.kind,
+                &b.name,
+                &b.namespace,
+                &b.labels,
+                &b.ports,
+                &b.source
+            )
+        );
+        assert_eq!(b.ports[0].port, 5432);
+        assert_eq!(b.labels.get("app").map(String::as_str), Some("db"));
+        // A Service makes no pods.
+        let service = "apiVersion: v1\nkind: Service\nmetadata:\n  name: db\n";
+        let file = palisade_iac::kubernetes::ManifestFile::new(
+            "svc.yaml",
+            service,
+            palisade_yaml::load(service).unwrap(),
+        );
+        assert!(workload(&file.objects[0]).is_none());
+    }
 
     #[test]
     fn cluster_cidrs_come_from_the_kubernetes_table() {

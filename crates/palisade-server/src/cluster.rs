@@ -225,11 +225,11 @@ pub fn follow(
     let listed = |collected: &palisade_cluster::Collected| {
         feed.update(|index| {
             for kind in &options.kinds {
-                index.replace(kind.kind, None, &[]);
+                index.replace(kind.kind, None, &[] as &[palisade_core::Json]);
                 index.set_available(kind.kind);
             }
             for object in &collected.objects {
-                index.apply(&object.to_value());
+                index.apply(object);
             }
             for problem in &collected.problems {
                 index.set_unavailable(
@@ -387,7 +387,7 @@ mod tests {
             index.mark_listed();
         });
         feed.update(|index| {
-            index.replace("Namespace", None, &[]);
+            index.replace("Namespace", None, &[] as &[palisade_core::Json]);
             index.set_unavailable("Namespace", "list namespaces forbidden");
         });
         let view = feed.current.load();
