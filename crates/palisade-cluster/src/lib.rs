@@ -19,7 +19,6 @@ use kube::api::{Api, ApiResource, DynamicObject, GroupVersionKind, ListParams};
 use kube::config::{KubeConfigOptions, Kubeconfig};
 use kube::{Client, Config};
 use palisade_core::Json;
-use serde_json::Value;
 
 pub mod manifests;
 pub mod watch;
@@ -197,38 +196,6 @@ impl Kind {
             Some(ns) => Api::namespaced_with(client, ns, &resource),
             None => Api::all_with(client, &resource),
         }
-    }
-
-    /// An object as the rest of Palisade sees it: with its type fields (items of a list
-    /// carry none), without what [`tidy`] drops.
-    fn object_value(&self, item: DynamicObject) -> Value {
-        // The fields beside `metadata` are moved, not copied.
-        let DynamicObject { metadata, data, .. } = item;
-        let mut map = match data {
-            Value::Object(map) => map,
-            _ => serde_json::Map::new(),
-        };
-        map.insert(
-            "metadata".into(),
-            serde_json::to_value(metadata).unwrap_or(Value::Null),
-        );
-        map.insert("apiVersion".into(), Value::String(self.api_version()));
-        map.insert("kind".into(), Value::String(self.kind.to_string()));
-        let mut object = Value::Object(map);
-        tidy(&mut object);
-        object
-    }
-
-    /// An object of which only the metadata was read (a Secret).
-    fn metadata_value(&self, metadata: &kube::api::ObjectMeta) -> Value {
-        let metadata = serde_json::to_value(metadata).unwrap_or(Value::Null);
-        let mut object = serde_json::json!({
-            "apiVersion": self.api_version(),
-            "kind": self.kind,
-            "metadata": metadata,
-        });
-        tidy(&mut object);
-        object
     }
 
     /// `core/v1`, `rbac.authorization.k8s.io/v1`: the API group and version, as RBAC
@@ -697,27 +664,7 @@ impl Lister {
         };
         let objects = items
             .into_iter()
-            .map(|item| {
-                let mut entries: Vec<(std::sync::Arc<str>, Json)> = match item {
-                    // Of an object read as metadata only, nothing but its metadata.
-                    Json::Object(map) if self.kind.metadata_only => map
-                        .into_entries()
-                        .into_iter()
-                        .filter(|(key, _)| key.as_ref() == "metadata")
-                        .collect(),
-                    Json::Object(map) => map.into_entries(),
-                    _ => Vec::new(),
-                };
-                entries.retain(|(key, _)| !matches!(key.as_ref(), "apiVersion" | "kind"));
-                entries.push((
-                    "apiVersion".into(),
-                    Json::String(self.kind.api_version().into()),
-                ));
-                entries.push(("kind".into(), Json::String(self.kind.kind.into())));
-                let mut object = Json::Object(palisade_core::json::JsonMap::from_entries(entries));
-                tidy_json(&mut object);
-                object
-            })
+            .map(|item| compact_object(&self.kind, item))
             .collect();
         Ok((objects, next, version))
     }
@@ -778,22 +725,29 @@ fn chain(error: &(dyn std::error::Error + 'static)) -> String {
     text
 }
 
-/// Drops what only bloats an object and may hold what it should not: `managedFields`,
-/// and the `last-applied-configuration` annotation (a Secret's would hold its data).
-fn tidy(object: &mut Value) {
-    let Some(metadata) = object.get_mut("metadata").and_then(Value::as_object_mut) else {
-        return;
+/// An item of a list or the object of a watch event as the rest of Palisade sees it: with
+/// its type fields (items of a list carry none), without what [`tidy_json`] drops, and of
+/// a kind read as metadata only (a Secret), nothing but its metadata.
+fn compact_object(kind: &Kind, item: Json) -> Json {
+    let mut entries: Vec<(Arc<str>, Json)> = match item {
+        Json::Object(map) if kind.metadata_only => map
+            .into_entries()
+            .into_iter()
+            .filter(|(key, _)| key.as_ref() == "metadata")
+            .collect(),
+        Json::Object(map) => map.into_entries(),
+        _ => Vec::new(),
     };
-    metadata.remove("managedFields");
-    if let Some(Value::Object(annotations)) = metadata.get_mut("annotations") {
-        annotations.remove("kubectl.kubernetes.io/last-applied-configuration");
-        if annotations.is_empty() {
-            metadata.remove("annotations");
-        }
-    }
+    entries.retain(|(key, _)| !matches!(key.as_ref(), "apiVersion" | "kind"));
+    entries.push(("apiVersion".into(), Json::String(kind.api_version().into())));
+    entries.push(("kind".into(), Json::String(kind.kind.into())));
+    let mut object = Json::Object(palisade_core::json::JsonMap::from_entries(entries));
+    tidy_json(&mut object);
+    object
 }
 
-/// [`tidy`] on an object in the compact form.
+/// Drops what only bloats an object and may hold what it should not: `managedFields`,
+/// and the `last-applied-configuration` annotation (a Secret's would hold its data).
 fn tidy_json(object: &mut Json) {
     let Some(Json::Object(metadata)) = object.get_mut("metadata") else {
         return;
@@ -814,7 +768,7 @@ mod tests {
     use super::*;
 
     #[test]
-    fn tidy_json_drops_what_tidy_drops() {
+    fn tidy_json_drops_managed_fields_and_last_applied_configuration() {
         let value = serde_json::json!({
             "kind": "Secret",
             "metadata": {
@@ -836,25 +790,6 @@ mod tests {
             "kubectl.kubernetes.io/last-applied-configuration": "{}"}}}));
         tidy_json(&mut bare);
         assert_eq!(bare.to_value(), serde_json::json!({"metadata": {}}));
-    }
-
-    #[test]
-    fn tidy_drops_managed_fields_and_last_applied_configuration() {
-        let mut object = serde_json::json!({
-            "kind": "Secret",
-            "metadata": {
-                "name": "db",
-                "managedFields": [{"manager": "kubectl"}],
-                "annotations": {
-                    "kubectl.kubernetes.io/last-applied-configuration": "{\"data\":{\"password\":\"aHVudGVyMg==\"}}"
-                }
-            }
-        });
-        tidy(&mut object);
-        assert_eq!(
-            object,
-            serde_json::json!({"kind": "Secret", "metadata": {"name": "db"}})
-        );
     }
 
     #[test]

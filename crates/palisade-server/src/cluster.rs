@@ -261,13 +261,17 @@ pub fn follow(
         feed.update(|index| {
             for change in batch.changes {
                 match change {
-                    Change::Applied(object) => index.apply(&object),
-                    Change::Deleted(object) => index.remove(&object),
+                    Change::Applied(object) => index.apply(&object.to_value()),
+                    Change::Deleted(object) => index.remove(&object.to_value()),
                     Change::Relisted {
                         kind,
                         namespace,
                         objects,
-                    } => index.replace(kind.kind, namespace.as_deref(), &objects),
+                    } => {
+                        let objects: Vec<_> =
+                            objects.iter().map(palisade_core::Json::to_value).collect();
+                        index.replace(kind.kind, namespace.as_deref(), &objects)
+                    }
                     Change::Unfollowed { kind, reason, .. } => {
                         index.set_unavailable(
                             kind.kind,
