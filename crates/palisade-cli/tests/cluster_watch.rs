@@ -590,3 +590,86 @@ fn bench_watch_latency() {
         first["latency_ms"], first["objects"], first["results"]
     );
 }
+
+/// A process's peak resident memory so far, in kB (`VmHWM`, Linux).
+fn peak_rss_kb(pid: u32) -> Option<u64> {
+    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).ok()?;
+    let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
+    line.split_whitespace().nth(1)?.parse().ok()
+}
+
+/// Memory of watch mode at scale, run by `bench/cluster-watch.sh --memory` (not by the test
+/// suite): serves the objects of the List in `PALISADE_BENCH_DUMP` (bench/gen-cluster.py)
+/// and prints the peak resident memory of `palisade cluster --watch --write-reports` once
+/// its first evaluation is written, then again after ten pods were created and deleted and
+/// their results written. `PALISADE_BENCH_BIN` is the binary measured (a release build);
+/// without it, the one this test was built with.
+#[test]
+#[ignore]
+fn bench_watch_memory() {
+    let Some(dump) = std::env::var_os("PALISADE_BENCH_DUMP") else {
+        eprintln!("set PALISADE_BENCH_DUMP to a List of objects (bench/gen-cluster.py)");
+        return;
+    };
+    let bin = std::env::var_os("PALISADE_BENCH_BIN")
+        .map(std::path::PathBuf::from)
+        .unwrap_or_else(|| env!("CARGO_BIN_EXE_palisade").into());
+    let list: Value = serde_json::from_slice(&std::fs::read(&dump).unwrap()).unwrap();
+    let mut objects: Vec<(String, Value)> = list["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|o| (plural(o["kind"].as_str().unwrap()), o.clone()))
+        .collect();
+    drop(list);
+    let count = objects.len();
+    objects.push(namespace("shop"));
+    let server = ApiServer::start(behaviour(objects));
+    let tmp = tempfile::tempdir().unwrap();
+    let kubeconfig = server.kubeconfig(tmp.path(), TOKEN);
+    let log = tmp.path().join("log");
+    let started = Instant::now();
+    let child = Command::new(&bin)
+        .args(["cluster", "--kubeconfig"])
+        .arg(&kubeconfig)
+        .args(["--watch", "--write-reports", "--debounce", "200"])
+        .current_dir(tmp.path())
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(Stdio::from(std::fs::File::create(&log).unwrap()))
+        .spawn()
+        .expect("palisade runs");
+    eventually("the first evaluation", &log, || {
+        std::fs::read_to_string(&log).is_ok_and(|t| t.contains("\"evaluated\""))
+    });
+    let first_ms = started.elapsed().as_millis();
+    let first_kb = peak_rss_kb(child.id()).unwrap_or(0);
+    for round in 0..10 {
+        let name = format!("web{round}");
+        let expected = format!("ISO003 Pod/{name}");
+        server.put("pods", pod(&name, "shop", true));
+        eventually("the pod is reported", &log, || {
+            shop_report(&server).contains(&expected)
+        });
+        server.remove("pods", Some("shop"), &name);
+        eventually("the pod's result is gone", &log, || {
+            !shop_report(&server).contains(&expected)
+        });
+    }
+    let after_kb = peak_rss_kb(child.id()).unwrap_or(0);
+    assert_eq!(terminate(child), Some(0));
+    let text = std::fs::read_to_string(&log).unwrap();
+    let first = text
+        .lines()
+        .filter_map(|l| serde_json::from_str::<Value>(l).ok())
+        .find(|l| l["event"] == "evaluated")
+        .unwrap_or_default();
+    println!(
+        "{count} objects: peak RSS {} MB after the first write ({} ms from start: list, judge {} objects with pods folded into their controllers, {} results written), {} MB after 20 changes written",
+        first_kb / 1024,
+        first_ms,
+        first["objects"],
+        first["results"],
+        after_kb / 1024
+    );
+}
