@@ -452,6 +452,79 @@ fn write_reports_that_the_server_refuses_are_errors() {
     assert!(!err.contains(TOKEN));
 }
 
+/// A report whose server-side apply fails (a conflict, a server error kube-rs does not retry
+/// itself) is not taken as written: with nothing changing in the cluster, watch mode
+/// applies it again (after RETRY_WRITES, 10 s) and the reports land.
+#[test]
+fn watch_mode_applies_again_a_report_whose_write_failed() {
+    let mut behaviour = behaviour(vec![
+        namespace("shop"),
+        ("pods".into(), pod("web", "shop", true)),
+        (
+            "clusterrolebindings".into(),
+            json!({
+            "apiVersion": "rbac.authorization.k8s.io/v1", "kind": "ClusterRoleBinding",
+            "metadata": {"name": "ops-admin"},
+            "roleRef": {"apiGroup": "rbac.authorization.k8s.io", "kind": "ClusterRole", "name": "cluster-admin"},
+            "subjects": [{"kind": "Group", "name": "ops"}]}),
+        ),
+    ]);
+    behaviour
+        .refuse_apply_once
+        .insert("policyreports".into(), 500);
+    behaviour
+        .refuse_apply_once
+        .insert("clusterpolicyreports".into(), 409);
+    let server = ApiServer::start(behaviour);
+    let tmp = tempfile::tempdir().unwrap();
+    let log = tmp.path().join("log");
+    let child = start_watch(&server, tmp.path());
+    eventually("the first evaluation", &log, || {
+        std::fs::read_to_string(&log).is_ok_and(|t| t.contains("\"evaluated\""))
+    });
+    eventually("both reports applied on the retry", &log, || {
+        shop_report(&server).contains(&"ISO003 Pod/web".to_string())
+            && server
+                .get("clusterpolicyreports", None, "palisade")
+                .is_some_and(|r| {
+                    results(&r).contains(&"RBAC002 ClusterRoleBinding/ops-admin".to_string())
+                })
+    });
+    assert_eq!(terminate(child), Some(0));
+    let text = std::fs::read_to_string(&log).unwrap();
+    assert!(
+        text.contains("error: apply PolicyReport shop/palisade: HTTP 500"),
+        "{text}"
+    );
+    assert!(
+        text.contains("error: apply ClusterPolicyReport palisade: HTTP 409"),
+        "{text}"
+    );
+    let evaluated: Vec<Value> = text
+        .lines()
+        .filter_map(|l| serde_json::from_str::<Value>(l).ok())
+        .filter(|l| l["event"] == "evaluated")
+        .collect();
+    assert_eq!(evaluated[0]["failed"], 2, "{text}");
+    assert_eq!(evaluated[0]["applied"], json!([]), "{text}");
+    // The retry: no change came, the two reports are written again.
+    assert_eq!(evaluated[1]["changes"], 0, "{text}");
+    assert_eq!(evaluated[1]["failed"], 0, "{text}");
+    let mut applied: Vec<String> = evaluated[1]["applied"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| a.as_str().unwrap().to_string())
+        .collect();
+    applied.sort();
+    assert_eq!(
+        applied,
+        ["ClusterPolicyReport palisade", "PolicyReport shop/palisade"],
+        "{text}"
+    );
+    assert_eq!(evaluated.len(), 2, "nothing else written: {text}");
+}
+
 #[test]
 fn watch_needs_write_reports_and_write_reports_no_format() {
     let tmp = tempfile::tempdir().unwrap();
