@@ -7,8 +7,33 @@
 #
 #   bash bench/cluster-watch.sh [PODS...]        (default: 2000 20000)
 #   PROFILE=debug bash bench/cluster-watch.sh    (no release build)
+#
+# With --memory: the peak resident memory (VmHWM) of `palisade cluster --watch
+# --write-reports` once its first evaluation is written, and again after twenty changes
+# written, on a generated cluster of N objects (bench/gen-cluster.py, as bench/cluster.sh).
+# Only the palisade binary is built in release (`cargo build --release -p palisade-cli`);
+# the test API server runs in the debug test harness.
+#
+#   bash bench/cluster-watch.sh --memory [OBJECTS...]   (default: 10000 25000 50000)
 set -euo pipefail
 cd "$(dirname "$0")/.."
+if [ "${1:-}" = --memory ]; then
+  shift
+  SIZES=${*:-10000 25000 50000}
+  WORK=${WORK:-$(mktemp -d /tmp/palisade-bench-watch.XXXXXX)}
+  trap 'rm -rf "$WORK"' EXIT
+  cargo build --release -q -p palisade-cli
+  BIN=$(cargo metadata --format-version 1 --no-deps \
+    | python3 -c 'import json,sys; print(json.load(sys.stdin)["target_directory"])')/release/palisade
+  echo "$(nproc) cores; $BIN"
+  for n in $SIZES; do
+    python3 bench/gen-cluster.py "$n" "$WORK/cluster-$n.json"
+    PALISADE_BENCH_DUMP="$WORK/cluster-$n.json" PALISADE_BENCH_BIN="$BIN" cargo test -q \
+      -p palisade-cli --test cluster_watch -- --ignored --nocapture bench_watch_memory 2>&1 \
+      | grep -E 'objects: peak RSS'
+  done
+  exit 0
+fi
 SIZES=${*:-2000 20000}
 PROFILE_FLAG=--release
 [ "${PROFILE:-release}" = debug ] && PROFILE_FLAG=

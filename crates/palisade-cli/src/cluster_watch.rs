@@ -107,7 +107,6 @@ impl Keeper<'_> {
         for change in changes {
             match change {
                 Change::Applied(object) => {
-                    let object = Json::from(object);
                     let Some(key) = key_of(&object) else { continue };
                     if self.objects.get(&key) == Some(&object) {
                         continue;
@@ -122,7 +121,7 @@ impl Keeper<'_> {
                     self.objects.insert(key, object);
                 }
                 Change::Deleted(object) => {
-                    let Some(key) = key_of(&Json::from(object)) else {
+                    let Some(key) = key_of(&object) else {
                         continue;
                     };
                     if self.objects.remove(&key).is_some() {
@@ -145,7 +144,7 @@ impl Keeper<'_> {
                         .cloned()
                         .collect();
                     let mut fresh = BTreeMap::new();
-                    for object in objects.into_iter().map(Json::from) {
+                    for object in objects {
                         if let Some(key) = key_of(&object) {
                             fresh.insert(key, object);
                         }

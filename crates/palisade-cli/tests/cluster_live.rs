@@ -672,18 +672,6 @@ fn image_options_without_images_are_a_usage_error() {
     assert!(json_of(&out)["errors"].as_array().unwrap().is_empty());
 }
 
-/// The plural resource name of a kind, as the test server serves it.
-fn plural(kind: &str) -> String {
-    let lower = kind.to_ascii_lowercase();
-    if let Some(stem) = lower.strip_suffix('y') {
-        format!("{stem}ies")
-    } else if lower.ends_with('s') {
-        format!("{lower}es")
-    } else {
-        format!("{lower}s")
-    }
-}
-
 /// Benchmark, run by `bench/cluster.sh` (not by the test suite): serves the objects of the
 /// List in `PALISADE_BENCH_DUMP` and prints the wall time and peak memory of `palisade
 /// cluster` reading them through the API, and of `palisade cluster --from-dump` on the same

@@ -452,6 +452,79 @@ fn write_reports_that_the_server_refuses_are_errors() {
     assert!(!err.contains(TOKEN));
 }
 
+/// A report whose server-side apply fails (a conflict, a server error kube-rs does not retry
+/// itself) is not taken as written: with nothing changing in the cluster, watch mode
+/// applies it again (after RETRY_WRITES, 10 s) and the reports land.
+#[test]
+fn watch_mode_applies_again_a_report_whose_write_failed() {
+    let mut behaviour = behaviour(vec![
+        namespace("shop"),
+        ("pods".into(), pod("web", "shop", true)),
+        (
+            "clusterrolebindings".into(),
+            json!({
+            "apiVersion": "rbac.authorization.k8s.io/v1", "kind": "ClusterRoleBinding",
+            "metadata": {"name": "ops-admin"},
+            "roleRef": {"apiGroup": "rbac.authorization.k8s.io", "kind": "ClusterRole", "name": "cluster-admin"},
+            "subjects": [{"kind": "Group", "name": "ops"}]}),
+        ),
+    ]);
+    behaviour
+        .refuse_apply_once
+        .insert("policyreports".into(), 500);
+    behaviour
+        .refuse_apply_once
+        .insert("clusterpolicyreports".into(), 409);
+    let server = ApiServer::start(behaviour);
+    let tmp = tempfile::tempdir().unwrap();
+    let log = tmp.path().join("log");
+    let child = start_watch(&server, tmp.path());
+    eventually("the first evaluation", &log, || {
+        std::fs::read_to_string(&log).is_ok_and(|t| t.contains("\"evaluated\""))
+    });
+    eventually("both reports applied on the retry", &log, || {
+        shop_report(&server).contains(&"ISO003 Pod/web".to_string())
+            && server
+                .get("clusterpolicyreports", None, "palisade")
+                .is_some_and(|r| {
+                    results(&r).contains(&"RBAC002 ClusterRoleBinding/ops-admin".to_string())
+                })
+    });
+    assert_eq!(terminate(child), Some(0));
+    let text = std::fs::read_to_string(&log).unwrap();
+    assert!(
+        text.contains("error: apply PolicyReport shop/palisade: HTTP 500"),
+        "{text}"
+    );
+    assert!(
+        text.contains("error: apply ClusterPolicyReport palisade: HTTP 409"),
+        "{text}"
+    );
+    let evaluated: Vec<Value> = text
+        .lines()
+        .filter_map(|l| serde_json::from_str::<Value>(l).ok())
+        .filter(|l| l["event"] == "evaluated")
+        .collect();
+    assert_eq!(evaluated[0]["failed"], 2, "{text}");
+    assert_eq!(evaluated[0]["applied"], json!([]), "{text}");
+    // The retry: no change came, the two reports are written again.
+    assert_eq!(evaluated[1]["changes"], 0, "{text}");
+    assert_eq!(evaluated[1]["failed"], 0, "{text}");
+    let mut applied: Vec<String> = evaluated[1]["applied"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| a.as_str().unwrap().to_string())
+        .collect();
+    applied.sort();
+    assert_eq!(
+        applied,
+        ["ClusterPolicyReport palisade", "PolicyReport shop/palisade"],
+        "{text}"
+    );
+    assert_eq!(evaluated.len(), 2, "nothing else written: {text}");
+}
+
 #[test]
 fn watch_needs_write_reports_and_write_reports_no_format() {
     let tmp = tempfile::tempdir().unwrap();
@@ -588,5 +661,88 @@ fn bench_watch_latency() {
     println!(
         "judging one namespace again: {judged:?} ms (log's judge_ms); first list, full evaluation and write: {} ms for {} objects, {} results",
         first["latency_ms"], first["objects"], first["results"]
+    );
+}
+
+/// A process's peak resident memory so far, in kB (`VmHWM`, Linux).
+fn peak_rss_kb(pid: u32) -> Option<u64> {
+    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).ok()?;
+    let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
+    line.split_whitespace().nth(1)?.parse().ok()
+}
+
+/// Memory of watch mode at scale, run by `bench/cluster-watch.sh --memory` (not by the test
+/// suite): serves the objects of the List in `PALISADE_BENCH_DUMP` (bench/gen-cluster.py)
+/// and prints the peak resident memory of `palisade cluster --watch --write-reports` once
+/// its first evaluation is written, then again after ten pods were created and deleted and
+/// their results written. `PALISADE_BENCH_BIN` is the binary measured (a release build);
+/// without it, the one this test was built with.
+#[test]
+#[ignore]
+fn bench_watch_memory() {
+    let Some(dump) = std::env::var_os("PALISADE_BENCH_DUMP") else {
+        eprintln!("set PALISADE_BENCH_DUMP to a List of objects (bench/gen-cluster.py)");
+        return;
+    };
+    let bin = std::env::var_os("PALISADE_BENCH_BIN")
+        .map(std::path::PathBuf::from)
+        .unwrap_or_else(|| env!("CARGO_BIN_EXE_palisade").into());
+    let list: Value = serde_json::from_slice(&std::fs::read(&dump).unwrap()).unwrap();
+    let mut objects: Vec<(String, Value)> = list["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|o| (plural(o["kind"].as_str().unwrap()), o.clone()))
+        .collect();
+    drop(list);
+    let count = objects.len();
+    objects.push(namespace("shop"));
+    let server = ApiServer::start(behaviour(objects));
+    let tmp = tempfile::tempdir().unwrap();
+    let kubeconfig = server.kubeconfig(tmp.path(), TOKEN);
+    let log = tmp.path().join("log");
+    let started = Instant::now();
+    let child = Command::new(&bin)
+        .args(["cluster", "--kubeconfig"])
+        .arg(&kubeconfig)
+        .args(["--watch", "--write-reports", "--debounce", "200"])
+        .current_dir(tmp.path())
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(Stdio::from(std::fs::File::create(&log).unwrap()))
+        .spawn()
+        .expect("palisade runs");
+    eventually("the first evaluation", &log, || {
+        std::fs::read_to_string(&log).is_ok_and(|t| t.contains("\"evaluated\""))
+    });
+    let first_ms = started.elapsed().as_millis();
+    let first_kb = peak_rss_kb(child.id()).unwrap_or(0);
+    for round in 0..10 {
+        let name = format!("web{round}");
+        let expected = format!("ISO003 Pod/{name}");
+        server.put("pods", pod(&name, "shop", true));
+        eventually("the pod is reported", &log, || {
+            shop_report(&server).contains(&expected)
+        });
+        server.remove("pods", Some("shop"), &name);
+        eventually("the pod's result is gone", &log, || {
+            !shop_report(&server).contains(&expected)
+        });
+    }
+    let after_kb = peak_rss_kb(child.id()).unwrap_or(0);
+    assert_eq!(terminate(child), Some(0));
+    let text = std::fs::read_to_string(&log).unwrap();
+    let first = text
+        .lines()
+        .filter_map(|l| serde_json::from_str::<Value>(l).ok())
+        .find(|l| l["event"] == "evaluated")
+        .unwrap_or_default();
+    println!(
+        "{count} objects: peak RSS {} MB after the first write ({} ms from start: list, judge {} objects with pods folded into their controllers, {} results written), {} MB after 20 changes written",
+        first_kb / 1024,
+        first_ms,
+        first["objects"],
+        first["results"],
+        after_kb / 1024
     );
 }

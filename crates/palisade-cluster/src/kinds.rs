@@ -3,9 +3,6 @@
 
 use kube::api::{Api, ApiResource, DynamicObject, GroupVersionKind};
 use kube::Client;
-use serde_json::Value;
-
-use crate::list::tidy;
 
 /// A resource kind read from the cluster.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -140,38 +137,6 @@ impl Kind {
             Some(ns) => Api::namespaced_with(client, ns, &resource),
             None => Api::all_with(client, &resource),
         }
-    }
-
-    /// An object as the rest of Palisade sees it: with its type fields (items of a list
-    /// carry none), without what [`tidy`] drops.
-    pub(crate) fn object_value(&self, item: DynamicObject) -> Value {
-        // The fields beside `metadata` are moved, not copied.
-        let DynamicObject { metadata, data, .. } = item;
-        let mut map = match data {
-            Value::Object(map) => map,
-            _ => serde_json::Map::new(),
-        };
-        map.insert(
-            "metadata".into(),
-            serde_json::to_value(metadata).unwrap_or(Value::Null),
-        );
-        map.insert("apiVersion".into(), Value::String(self.api_version()));
-        map.insert("kind".into(), Value::String(self.kind.to_string()));
-        let mut object = Value::Object(map);
-        tidy(&mut object);
-        object
-    }
-
-    /// An object of which only the metadata was read (a Secret).
-    pub(crate) fn metadata_value(&self, metadata: &kube::api::ObjectMeta) -> Value {
-        let metadata = serde_json::to_value(metadata).unwrap_or(Value::Null);
-        let mut object = serde_json::json!({
-            "apiVersion": self.api_version(),
-            "kind": self.kind,
-            "metadata": metadata,
-        });
-        tidy(&mut object);
-        object
     }
 
     /// `core/v1`, `rbac.authorization.k8s.io/v1`: the API group and version, as RBAC

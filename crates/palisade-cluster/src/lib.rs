@@ -33,7 +33,7 @@ pub use error::{ClusterError, ListProblem, ProblemKind};
 pub use kinds::{kinds_named, Kind, KINDS};
 
 use error::chain;
-use list::{list_all, Lister};
+use list::{compact_object, list_all, Lister};
 
 /// Where the cluster is and how to read it.
 #[derive(Debug, Clone)]

@@ -8,7 +8,6 @@ use std::time::Duration;
 use kube::api::ListParams;
 use kube::Client;
 use palisade_core::Json;
-use serde_json::Value;
 
 use crate::discovery::discover;
 use crate::error::{chain, ClusterError, ListProblem, ProblemKind};
@@ -232,27 +231,7 @@ impl Lister {
         };
         let objects = items
             .into_iter()
-            .map(|item| {
-                let mut entries: Vec<(std::sync::Arc<str>, Json)> = match item {
-                    // Of an object read as metadata only, nothing but its metadata.
-                    Json::Object(map) if self.kind.metadata_only => map
-                        .into_entries()
-                        .into_iter()
-                        .filter(|(key, _)| key.as_ref() == "metadata")
-                        .collect(),
-                    Json::Object(map) => map.into_entries(),
-                    _ => Vec::new(),
-                };
-                entries.retain(|(key, _)| !matches!(key.as_ref(), "apiVersion" | "kind"));
-                entries.push((
-                    "apiVersion".into(),
-                    Json::String(self.kind.api_version().into()),
-                ));
-                entries.push(("kind".into(), Json::String(self.kind.kind.into())));
-                let mut object = Json::Object(palisade_core::json::JsonMap::from_entries(entries));
-                tidy_json(&mut object);
-                object
-            })
+            .map(|item| compact_object(&self.kind, item))
             .collect();
         Ok((objects, next, version))
     }
@@ -298,22 +277,29 @@ impl Lister {
     }
 }
 
-/// Drops what only bloats an object and may hold what it should not: `managedFields`,
-/// and the `last-applied-configuration` annotation (a Secret's would hold its data).
-pub(crate) fn tidy(object: &mut Value) {
-    let Some(metadata) = object.get_mut("metadata").and_then(Value::as_object_mut) else {
-        return;
+/// An item of a list or the object of a watch event as the rest of Palisade sees it: with
+/// its type fields (items of a list carry none), without what [`tidy_json`] drops, and of
+/// a kind read as metadata only (a Secret), nothing but its metadata.
+pub(crate) fn compact_object(kind: &Kind, item: Json) -> Json {
+    let mut entries: Vec<(std::sync::Arc<str>, Json)> = match item {
+        Json::Object(map) if kind.metadata_only => map
+            .into_entries()
+            .into_iter()
+            .filter(|(key, _)| key.as_ref() == "metadata")
+            .collect(),
+        Json::Object(map) => map.into_entries(),
+        _ => Vec::new(),
     };
-    metadata.remove("managedFields");
-    if let Some(Value::Object(annotations)) = metadata.get_mut("annotations") {
-        annotations.remove("kubectl.kubernetes.io/last-applied-configuration");
-        if annotations.is_empty() {
-            metadata.remove("annotations");
-        }
-    }
+    entries.retain(|(key, _)| !matches!(key.as_ref(), "apiVersion" | "kind"));
+    entries.push(("apiVersion".into(), Json::String(kind.api_version().into())));
+    entries.push(("kind".into(), Json::String(kind.kind.into())));
+    let mut object = Json::Object(palisade_core::json::JsonMap::from_entries(entries));
+    tidy_json(&mut object);
+    object
 }
 
-/// [`tidy`] on an object in the compact form.
+/// Drops what only bloats an object and may hold what it should not: `managedFields`,
+/// and the `last-applied-configuration` annotation (a Secret's would hold its data).
 pub(crate) fn tidy_json(object: &mut Json) {
     let Some(Json::Object(metadata)) = object.get_mut("metadata") else {
         return;
@@ -334,7 +320,7 @@ mod tests {
     use super::*;
 
     #[test]
-    fn tidy_json_drops_what_tidy_drops() {
+    fn tidy_json_drops_managed_fields_and_last_applied_configuration() {
         let value = serde_json::json!({
             "kind": "Secret",
             "metadata": {
@@ -356,24 +342,5 @@ mod tests {
             "kubectl.kubernetes.io/last-applied-configuration": "{}"}}}));
         tidy_json(&mut bare);
         assert_eq!(bare.to_value(), serde_json::json!({"metadata": {}}));
-    }
-
-    #[test]
-    fn tidy_drops_managed_fields_and_last_applied_configuration() {
-        let mut object = serde_json::json!({
-            "kind": "Secret",
-            "metadata": {
-                "name": "db",
-                "managedFields": [{"manager": "kubectl"}],
-                "annotations": {
-                    "kubectl.kubernetes.io/last-applied-configuration": "{\"data\":{\"password\":\"aHVudGVyMg==\"}}"
-                }
-            }
-        });
-        tidy(&mut object);
-        assert_eq!(
-            object,
-            serde_json::json!({"kind": "Secret", "metadata": {"name": "db"}})
-        );
     }
 }

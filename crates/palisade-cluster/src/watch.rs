@@ -17,12 +17,15 @@ use kube::api::{
     Api, ApiResource, DeleteParams, DynamicObject, GroupVersionKind, ListParams, Patch,
     PatchParams, WatchEvent, WatchParams,
 };
+use kube::core::Request;
 use kube::Client;
 use palisade_core::Json;
 use serde_json::Value;
 use tokio::sync::mpsc;
 
-use crate::{chain, client_config, list_all, ClusterError, Collected, Kind, Lister};
+use crate::{
+    chain, client_config, compact_object, list_all, ClusterError, Collected, Kind, Lister,
+};
 
 /// How a watch is kept alive.
 #[derive(Debug, Clone)]
@@ -47,19 +50,20 @@ impl Default for WatchSettings {
     }
 }
 
-/// A change seen by a watch.
+/// A change seen by a watch. Objects are in the compact form of [`Collected::objects`],
+/// read straight into it from the event, and tidied the same way.
 #[derive(Debug, Clone)]
 pub enum Change {
     /// An object was created or changed: the object as it is now.
-    Applied(Value),
+    Applied(Json),
     /// An object was deleted: its last state.
-    Deleted(Value),
+    Deleted(Json),
     /// The objects of `kind` (in `namespace`, or everywhere) were listed again after the
     /// watch lost track (410 Gone): these are all of them now.
     Relisted {
         kind: Kind,
         namespace: Option<String>,
-        objects: Vec<Value>,
+        objects: Vec<Json>,
     },
     /// A watch or list failed and is being tried again (for the log: nothing changed).
     Trouble(String),
@@ -398,18 +402,35 @@ async fn on_signal(stop: tokio::sync::watch::Sender<bool>) {
 
 /// What a watch stream yields, whatever the kind's objects are read as.
 enum Seen {
-    Applied(Value),
-    Deleted(Value),
+    Applied(Json),
+    Deleted(Json),
     Bookmark(String),
     /// An ERROR event: the Status code and message.
     Error(u16, String),
 }
 
+impl Seen {
+    /// What a watch event of `kind` says: its object as [`crate::Lister`] reads the items
+    /// of a list ([`compact_object`]: type fields set, `managedFields` and the
+    /// last-applied-configuration annotation dropped, only the metadata of a kind read as
+    /// metadata only).
+    fn of(kind: &Kind, event: WatchEvent<Json>) -> Seen {
+        match event {
+            WatchEvent::Added(o) | WatchEvent::Modified(o) => {
+                Seen::Applied(compact_object(kind, o))
+            }
+            WatchEvent::Deleted(o) => Seen::Deleted(compact_object(kind, o)),
+            WatchEvent::Bookmark(b) => Seen::Bookmark(b.metadata.resource_version),
+            WatchEvent::Error(s) => Seen::Error(s.code, s.message),
+        }
+    }
+}
+
 /// The version of an object as the server sent it.
-fn version_of(object: &Value) -> Option<String> {
+fn version_of(object: &Json) -> Option<String> {
     object
         .pointer("/metadata/resourceVersion")
-        .and_then(Value::as_str)
+        .and_then(Json::as_str)
         .map(str::to_string)
 }
 
@@ -439,16 +460,18 @@ enum Ended {
 
 impl Follower {
     async fn run(mut self, list_client: Client, watch_client: Client) {
-        let api = self
+        let url = self
             .lister
             .kind
-            .api_in(watch_client, self.lister.namespace.as_deref());
+            .api_in(watch_client.clone(), self.lister.namespace.as_deref())
+            .resource_url()
+            .to_string();
         // Doubles with each failure in a row, up to a minute: a watch the credentials may
         // not open (list allowed, watch not) retries without flooding the log.
         let mut backoff = self.settings.retry;
         loop {
             let opened = Instant::now();
-            match self.follow(&api).await {
+            match self.follow(&watch_client, &url).await {
                 Ended::Closed => return,
                 Ended::Forbidden(reason) => {
                     let reason = format!(
@@ -486,7 +509,7 @@ impl Follower {
                             let change = Change::Relisted {
                                 kind: self.lister.kind,
                                 namespace: self.lister.namespace.clone(),
-                                objects: outcome.objects.iter().map(Json::to_value).collect(),
+                                objects: outcome.objects,
                             };
                             if !self.send(change).await {
                                 return;
@@ -518,8 +541,9 @@ impl Follower {
         text
     }
 
-    /// One watch request, followed until it ends.
-    async fn follow(&mut self, api: &Api<DynamicObject>) -> Ended {
+    /// One watch request, followed until it ends. Each event is read straight into the
+    /// compact form (`WatchEvent<Json>`): no `serde_json::Value` of the object is made.
+    async fn follow(&mut self, client: &Client, url: &str) -> Ended {
         let seconds = self
             .settings
             .server_timeout
@@ -529,38 +553,23 @@ impl Follower {
         let params = WatchParams::default().timeout(seconds);
         let silence = self.settings.server_timeout + self.settings.grace;
         let kind = self.lister.kind;
+        let request = Request::new(url);
+        let request = if kind.metadata_only {
+            request.watch_metadata(&params, &self.version)
+        } else {
+            request.watch(&params, &self.version)
+        };
+        let mut request = match request {
+            Ok(request) => request,
+            Err(error) => return Ended::Failed(format!("{}: {error}", self.what())),
+        };
+        // As kube's `Api::watch` marks it (the name of its tracing span).
+        request.extensions_mut().insert("watch");
         let opened = tokio::time::timeout(self.lister.timeout, async {
-            if kind.metadata_only {
-                api.watch_metadata(&params, &self.version).await.map(|s| {
-                    s.map(move |event| {
-                        event.map(|event| match event {
-                            WatchEvent::Added(o) | WatchEvent::Modified(o) => {
-                                Seen::Applied(kind.metadata_value(&o.metadata))
-                            }
-                            WatchEvent::Deleted(o) => {
-                                Seen::Deleted(kind.metadata_value(&o.metadata))
-                            }
-                            WatchEvent::Bookmark(b) => Seen::Bookmark(b.metadata.resource_version),
-                            WatchEvent::Error(s) => Seen::Error(s.code, s.message),
-                        })
-                    })
+            client.request_events::<Json>(request).await.map(|s| {
+                s.map(move |event| event.map(|e| Seen::of(&kind, e)))
                     .boxed()
-                })
-            } else {
-                api.watch(&params, &self.version).await.map(|s| {
-                    s.map(move |event| {
-                        event.map(|event| match event {
-                            WatchEvent::Added(o) | WatchEvent::Modified(o) => {
-                                Seen::Applied(kind.object_value(o))
-                            }
-                            WatchEvent::Deleted(o) => Seen::Deleted(kind.object_value(o)),
-                            WatchEvent::Bookmark(b) => Seen::Bookmark(b.metadata.resource_version),
-                            WatchEvent::Error(s) => Seen::Error(s.code, s.message),
-                        })
-                    })
-                    .boxed()
-                })
-            }
+            })
         })
         .await;
         let mut stream = match opened {
@@ -684,7 +693,7 @@ mod tests {
     async fn a_silent_watch_is_given_up_and_resumed_from_the_last_version() {
         let (mut follower, mut rx) = follower();
         let events = futures_util::stream::iter(vec![
-            Ok(Seen::Applied(serde_json::json!({"kind": "Pod", "metadata": {"name": "a", "resourceVersion": "11"}}))),
+            Ok(Seen::Applied(Json::from(serde_json::json!({"kind": "Pod", "metadata": {"name": "a", "resourceVersion": "11"}})))),
             Ok(Seen::Bookmark("15".into())),
         ])
         .chain(futures_util::stream::pending());
@@ -712,8 +721,82 @@ mod tests {
 
     #[test]
     fn versions_are_read_from_metadata() {
-        let object = serde_json::json!({"metadata": {"resourceVersion": "42"}});
+        let object = Json::from(serde_json::json!({"metadata": {"resourceVersion": "42"}}));
         assert_eq!(version_of(&object).as_deref(), Some("42"));
-        assert_eq!(version_of(&serde_json::json!({"metadata": 3})), None);
+        assert_eq!(
+            version_of(&Json::from(serde_json::json!({"metadata": 3}))),
+            None
+        );
+    }
+
+    /// A watch event as the API server writes it on its line, read as the follower reads it.
+    fn event(kind: &str, line: &str) -> Seen {
+        let event: WatchEvent<Json> = serde_json::from_str(line).expect("a watch event");
+        Seen::of(&crate::kinds_named(&[kind])[0], event)
+    }
+
+    #[test]
+    fn events_lose_managed_fields_and_last_applied_configuration() {
+        let line = r#"{"type":"MODIFIED","object":{"apiVersion":"v1","kind":"Pod",
+            "metadata":{"name":"web","namespace":"shop","resourceVersion":"12",
+              "managedFields":[{"manager":"kubectl","operation":"Apply"}],
+              "annotations":{"kubectl.kubernetes.io/last-applied-configuration":"{}",
+                             "team":"payments"}},
+            "spec":{"containers":[{"name":"app","image":"nginx"}]}}}"#;
+        let Seen::Applied(object) = event("Pod", line) else {
+            panic!("MODIFIED is a change applied");
+        };
+        assert_eq!(
+            object.to_value(),
+            serde_json::json!({"apiVersion": "v1", "kind": "Pod",
+                "metadata": {"name": "web", "namespace": "shop", "resourceVersion": "12",
+                             "annotations": {"team": "payments"}},
+                "spec": {"containers": [{"name": "app", "image": "nginx"}]}})
+        );
+    }
+
+    #[test]
+    fn a_secret_event_keeps_only_the_metadata() {
+        // What a server that ignores the metadata-only Accept header would send.
+        let line = r#"{"type":"ADDED","object":{"apiVersion":"v1","kind":"Secret",
+            "metadata":{"name":"db","namespace":"shop","resourceVersion":"7",
+              "managedFields":[{"manager":"kubectl"}],
+              "annotations":{"kubectl.kubernetes.io/last-applied-configuration":
+                "{\"data\":{\"password\":\"aHVudGVyMg==\"}}"}},
+            "data":{"password":"aHVudGVyMg=="},"stringData":{"token":"t"},"type":"Opaque"}}"#;
+        let Seen::Applied(object) = event("Secret", line) else {
+            panic!("ADDED is a change applied");
+        };
+        assert_eq!(
+            object.to_value(),
+            serde_json::json!({"apiVersion": "v1", "kind": "Secret",
+                "metadata": {"name": "db", "namespace": "shop", "resourceVersion": "7"}})
+        );
+        // A PartialObjectMetadata (what the server sends when asked for metadata only)
+        // takes the Secret's type fields.
+        let line = r#"{"type":"DELETED","object":{"apiVersion":"meta.k8s.io/v1",
+            "kind":"PartialObjectMetadata","metadata":{"name":"db","namespace":"shop",
+              "managedFields":[{"manager":"kubectl"}]}}}"#;
+        let Seen::Deleted(object) = event("Secret", line) else {
+            panic!("DELETED is a deletion");
+        };
+        assert_eq!(
+            object.to_value(),
+            serde_json::json!({"apiVersion": "v1", "kind": "Secret",
+                "metadata": {"name": "db", "namespace": "shop"}})
+        );
+    }
+
+    #[test]
+    fn bookmarks_and_errors_are_read_whichever_field_comes_first() {
+        let bookmark = r#"{"object":{"kind":"Pod","apiVersion":"v1",
+            "metadata":{"resourceVersion":"30"}},"type":"BOOKMARK"}"#;
+        assert!(matches!(event("Pod", bookmark), Seen::Bookmark(v) if v == "30"));
+        let gone = r#"{"type":"ERROR","object":{"kind":"Status","apiVersion":"v1",
+            "status":"Failure","message":"too old resource version","reason":"Expired",
+            "code":410}}"#;
+        assert!(
+            matches!(event("Pod", gone), Seen::Error(410, m) if m == "too old resource version")
+        );
     }
 }

@@ -261,6 +261,7 @@ pub fn follow(
         feed.update(|index| {
             for change in batch.changes {
                 match change {
+                    // Watch events arrive in the compact form the index keeps.
                     Change::Applied(object) => index.apply(&object),
                     Change::Deleted(object) => index.remove(&object),
                     Change::Relisted {

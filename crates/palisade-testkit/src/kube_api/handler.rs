@@ -125,6 +125,15 @@ pub(super) async fn respond(
             }
         }
         ("PATCH", Some(name)) => {
+            if let Some(&code) = b.refuse_apply_once.get(&plural) {
+                if state.refused_apply.lock().unwrap().insert(plural.clone()) {
+                    let (reason, message) = match code {
+                        409 => ("Conflict", format!("Operation cannot be fulfilled on {plural} \"{name}\": the object has been modified; please apply your changes to the latest version and try again")),
+                        _ => ("InternalError", format!("Internal error occurred: {plural} \"{name}\" could not be stored")),
+                    };
+                    return status(code, reason, &message);
+                }
+            }
             let name = name.clone();
             let body = match request.into_body().collect().await {
                 Ok(body) => body.to_bytes(),

@@ -49,6 +49,9 @@ pub struct Behaviour {
     pub forbidden: BTreeSet<String>,
     /// Plurals whose first continued page is answered with 410 Gone.
     pub expire_once: BTreeSet<String>,
+    /// Plurals whose first server-side apply is answered with this status (409 Conflict,
+    /// 500...) without applying anything; the later ones are applied.
+    pub refuse_apply_once: BTreeMap<String, u16>,
     /// Plurals that never answer.
     pub hang: BTreeSet<String>,
     /// Plurals that may be listed but whose watches are answered with 403.
@@ -87,6 +90,7 @@ impl Default for Behaviour {
             objects: Vec::new(),
             forbidden: BTreeSet::new(),
             expire_once: BTreeSet::new(),
+            refuse_apply_once: BTreeMap::new(),
             hang: BTreeSet::new(),
             unwatchable: BTreeSet::new(),
             served_extra: BTreeSet::new(),
@@ -123,6 +127,8 @@ struct State {
     granted: Mutex<BTreeSet<String>>,
     seen: Arc<Mutex<Vec<Seen>>>,
     expired: Mutex<BTreeSet<String>>,
+    /// Plurals of `behaviour.refuse_apply_once` whose apply was refused already.
+    refused_apply: Mutex<BTreeSet<String>>,
     store: Mutex<Store>,
     /// The latest version, for watches waiting on the next change.
     latest: tokio::sync::watch::Sender<u64>,
@@ -183,6 +189,7 @@ impl ApiServer {
             granted: Mutex::new(BTreeSet::new()),
             seen: seen.clone(),
             expired: Mutex::new(BTreeSet::new()),
+            refused_apply: Mutex::new(BTreeSet::new()),
             store: Mutex::new(store),
             latest,
         });

@@ -45,7 +45,8 @@ pub(super) fn watch(
         } else {
             object.clone()
         };
-        Bytes::from(json!({"type": kind, "object": object}).to_string() + "\n")
+        // `type` first, as the API server writes it (a `Value` would sort it last).
+        Bytes::from(format!("{{\"type\":\"{kind}\",\"object\":{object}}}\n"))
     };
     let mut latest = state.latest.subscribe();
     tokio::spawn(async move {
