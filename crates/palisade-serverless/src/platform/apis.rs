@@ -5,7 +5,7 @@
 use std::collections::HashMap;
 
 use super::model::*;
-use super::{attr_text, blocks, SourceResource};
+use super::{attr_str, blocks, SourceResource};
 use crate::model::Attr;
 use crate::value::{Pos, Value, ValueKind};
 
@@ -115,7 +115,7 @@ pub(super) fn terraform(resources: &[SourceResource], p: &mut Platform) {
             "aws_api_gateway_domain_name" => p.api_domains.push(ApiDomain {
                 resource: r.id.clone(),
                 pos: r.pos,
-                security_policy: attr_text(b.get("security_policy")),
+                security_policy: attr_str(b.get("security_policy")),
             }),
             _ => {}
         }
@@ -180,7 +180,7 @@ pub(super) fn cfn(resources: &[SourceResource], p: &mut Platform) {
             "AWS::ApiGateway::DomainName" => p.api_domains.push(ApiDomain {
                 resource: r.id.clone(),
                 pos: r.pos,
-                security_policy: attr_text(b.get("SecurityPolicy")),
+                security_policy: attr_str(b.get("SecurityPolicy")),
             }),
             _ => {}
         }
@@ -189,7 +189,7 @@ pub(super) fn cfn(resources: &[SourceResource], p: &mut Platform) {
 
 /// A logging level as written, in upper case; unwritten or empty means `OFF`.
 fn level(v: Option<&Value>, fallback: Pos) -> Attr<String> {
-    match attr_text(v) {
+    match attr_str(v) {
         Attr::Set(l, pos) if l.trim().is_empty() => Attr::Set("OFF".to_string(), pos),
         Attr::Set(l, pos) => Attr::Set(l.trim().to_ascii_uppercase(), pos),
         Attr::Unset => Attr::Set("OFF".to_string(), fallback),

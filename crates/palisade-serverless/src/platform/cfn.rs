@@ -5,7 +5,7 @@ use super::terraform::normalize_protocol;
 use std::collections::HashMap;
 
 use super::policy::{public_statements, writes};
-use super::{attr_bool, attr_text, SourceResource};
+use super::{attr_bool, attr_str, SourceResource};
 use crate::model::{Attr, Cloud, Direction, Spanned};
 use crate::value::Value;
 
@@ -111,7 +111,7 @@ fn nacl_entry(r: &SourceResource, b: &Value) -> NetworkRule {
         Attr::Unset => Attr::Set(Direction::Ingress, r.pos),
         Attr::Unknown(p) => Attr::Unknown(p),
     };
-    let protocol = match attr_text(b.get("Protocol")) {
+    let protocol = match attr_str(b.get("Protocol")) {
         Attr::Set(p, pos) => Attr::Set(normalize_protocol(&p), pos),
         other => other,
     };
@@ -144,7 +144,7 @@ fn nacl_entry(r: &SourceResource, b: &Value) -> NetworkRule {
         firewall: Firewall::AwsNetworkAcl,
         cloud: Cloud::Aws,
         direction,
-        allow: match attr_text(b.get("RuleAction")) {
+        allow: match attr_str(b.get("RuleAction")) {
             Attr::Set(a, pos) => Attr::Set(a.eq_ignore_ascii_case("allow"), pos),
             Attr::Unset => Attr::Unknown(r.pos),
             Attr::Unknown(pos) => Attr::Unknown(pos),
@@ -205,7 +205,7 @@ fn s3_bucket(r: &SourceResource, b: &Value, p: &mut Platform) {
     let versioning = match b.get("VersioningConfiguration") {
         None => Attr::Set(false, r.pos),
         Some(v) if v.is_unknown() => Attr::Unknown(v.pos),
-        Some(v) => match attr_text(v.get("Status")) {
+        Some(v) => match attr_str(v.get("Status")) {
             Attr::Set(status, pos) => Attr::Set(status == "Enabled", pos),
             Attr::Unset => Attr::Set(false, v.pos),
             Attr::Unknown(pos) => Attr::Unknown(pos),

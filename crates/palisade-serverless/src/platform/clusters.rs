@@ -3,7 +3,7 @@
 //! for all three clouds is a public API server.
 
 use super::model::*;
-use super::{attr_bool, attr_text, blocks, pos_of, SourceResource};
+use super::{attr_bool, attr_str, blocks, pos_of, SourceResource};
 use crate::model::{Attr, Cloud, Spanned};
 use crate::value::{Pos, Value};
 
@@ -65,7 +65,7 @@ pub(super) fn terraform(r: &SourceResource, p: &mut Platform) {
                 )),
                 network_policy: None,
                 workload_identity: None,
-                version: Some(super::attr_text(b.get("version"))),
+                version: Some(super::attr_str(b.get("version"))),
                 telemetry_off: Vec::new(),
                 public_nodes: None,
                 shielded_nodes: None,
@@ -140,7 +140,7 @@ pub(super) fn cfn(r: &SourceResource, p: &mut Platform) {
                 )),
                 network_policy: None,
                 workload_identity: None,
-                version: Some(super::attr_text(b.get("Version"))),
+                version: Some(super::attr_str(b.get("Version"))),
                 telemetry_off: Vec::new(),
                 public_nodes: None,
                 shielded_nodes: None,
@@ -181,7 +181,7 @@ fn ec2_nodes(
     endpoint: &str,
     tokens: &str,
 ) -> NodePool {
-    let setting = |key: &str| attr_text(options.and_then(|o| o.get(key)));
+    let setting = |key: &str| attr_str(options.and_then(|o| o.get(key)));
     let mut metadata_exposed = Vec::new();
     let judged = !options.is_some_and(Value::is_unknown)
         && match setting(endpoint) {
@@ -387,7 +387,7 @@ fn aks(r: &SourceResource, p: &mut Platform) {
         }),
     }
     let profile = blocks(b, "network_profile").into_iter().next();
-    let network_policy = match profile.map(|np| attr_text(np.get("network_policy"))) {
+    let network_policy = match profile.map(|np| attr_str(np.get("network_policy"))) {
         None | Some(Attr::Unset) => Attr::Set(false, profile.map(|x| x.pos).unwrap_or(r.pos)),
         Some(Attr::Set(v, pos)) => Attr::Set(!v.eq_ignore_ascii_case("none"), pos),
         Some(Attr::Unknown(pos)) => Attr::Unknown(pos),
@@ -445,7 +445,7 @@ fn gke_release_channel(b: &Value, r: &SourceResource) -> Attr<String> {
     match blocks(b, "release_channel").first().copied() {
         None => Attr::Set("UNSPECIFIED".to_string(), r.pos),
         Some(c) if c.is_unknown() => Attr::Unknown(c.pos),
-        Some(c) => match attr_text(c.get("channel")) {
+        Some(c) => match attr_str(c.get("channel")) {
             Attr::Set(v, pos) => Attr::Set(v.trim().to_ascii_uppercase(), pos),
             Attr::Unset => Attr::Set("UNSPECIFIED".to_string(), c.pos),
             Attr::Unknown(pos) => Attr::Unknown(pos),
@@ -721,7 +721,7 @@ fn gke_node_identity(section: Option<&Value>, name: &str, fallback: Pos) -> Attr
     if section.is_some_and(|s| s.is_unknown()) {
         return Attr::Unknown(section.map(|s| s.pos).unwrap_or(fallback));
     }
-    match attr_text(section.and_then(|s| s.get("service_account"))) {
+    match attr_str(section.and_then(|s| s.get("service_account"))) {
         Attr::Unset => Attr::Set(
             Some(format!("no service_account in {name}")),
             section.map(|s| s.pos).unwrap_or(fallback),

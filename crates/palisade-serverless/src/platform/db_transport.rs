@@ -4,7 +4,7 @@
 //! clusters, DAX cluster endpoints).
 
 use super::model::*;
-use super::{attr_bool, attr_text, blocks, SourceResource};
+use super::{attr_bool, attr_str, blocks, SourceResource};
 use crate::model::Attr;
 use crate::value::Value;
 
@@ -43,7 +43,7 @@ pub(super) fn terraform(r: &SourceResource, p: &mut Platform) {
             // TDS always negotiates encryption on Azure SQL; the setting is the floor.
             plaintext_allowed: Attr::Unset,
             // The provider's default is 1.2.
-            min_tls: match attr_text(b.get("minimum_tls_version")) {
+            min_tls: match attr_str(b.get("minimum_tls_version")) {
                 Attr::Set(v, pos) => match v.trim() {
                     "1.0" | "1.1" | "1.2" | "1.3" => Attr::Set(v.trim().to_string(), pos),
                     // `Disabled` lets every version in, 1.0 included.
@@ -69,7 +69,7 @@ pub(super) fn terraform(r: &SourceResource, p: &mut Platform) {
                     Attr::Set(on, pos) => Attr::Set(!on, pos),
                     other => other,
                 },
-                min_tls: match attr_text(b.get("ssl_minimal_tls_version_enforced")) {
+                min_tls: match attr_str(b.get("ssl_minimal_tls_version_enforced")) {
                     Attr::Set(v, pos) => match v.trim().to_ascii_uppercase().as_str() {
                         "TLS1_0" => Attr::Set("1.0".to_string(), pos),
                         "TLS1_1" => Attr::Set("1.1".to_string(), pos),
@@ -97,7 +97,7 @@ pub(super) fn terraform(r: &SourceResource, p: &mut Platform) {
                     "Azure Database for MySQL flexible server"
                 },
                 pos: r.pos,
-                plaintext_allowed: match attr_text(b.get("value")) {
+                plaintext_allowed: match attr_str(b.get("value")) {
                     Attr::Set(v, pos) => Attr::Set(v.trim().eq_ignore_ascii_case("off"), pos),
                     Attr::Unknown(pos) => Attr::Unknown(pos),
                     Attr::Unset => Attr::Unset,
@@ -134,7 +134,7 @@ fn dax(r: &SourceResource, encryption: Option<&Value>) -> DatabaseTransport {
         resource: r.id.clone(),
         kind: "DAX cluster",
         pos: r.pos,
-        plaintext_allowed: match attr_text(encryption) {
+        plaintext_allowed: match attr_str(encryption) {
             Attr::Set(t, pos) => Attr::Set(!t.trim().eq_ignore_ascii_case("TLS"), pos),
             Attr::Unset => Attr::Set(true, r.pos),
             Attr::Unknown(pos) => Attr::Unknown(pos),
@@ -269,7 +269,7 @@ fn rds_group_transport(
     }
     let value = rds_parameter(group, parameter);
     let plaintext_allowed = match value {
-        Some(v) => match attr_text(Some(v)) {
+        Some(v) => match attr_str(Some(v)) {
             Attr::Set(text, pos) => match text.trim().to_ascii_lowercase().as_str() {
                 "1" | "on" | "true" => Attr::Set(false, pos),
                 "0" | "off" | "false" => Attr::Set(true, pos),
@@ -350,7 +350,7 @@ fn cloud_sql_plaintext(r: &SourceResource) -> Attr<bool> {
     if ip.is_unknown() {
         return Attr::Unknown(ip.pos);
     }
-    match attr_text(ip.get("ssl_mode")) {
+    match attr_str(ip.get("ssl_mode")) {
         Attr::Set(mode, pos) => {
             return Attr::Set(
                 mode.trim()

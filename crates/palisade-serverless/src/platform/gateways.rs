@@ -4,7 +4,7 @@
 //! in the same model, so one rule judges plain HTTP and one old TLS on every cloud.
 
 use super::model::*;
-use super::{attr_bool, attr_text, blocks, SourceResource};
+use super::{attr_bool, attr_str, blocks, SourceResource};
 use crate::model::Attr;
 use crate::value::{Pos, Value};
 
@@ -23,7 +23,7 @@ pub(super) fn terraform(resources: &[SourceResource], p: &mut Platform) {
             "google_compute_ssl_policy" => p.tls_policies.push(TlsPolicy {
                 resource: r.id.clone(),
                 pos: r.pos,
-                min_version: match attr_text(r.body.get("min_tls_version")) {
+                min_version: match attr_str(r.body.get("min_tls_version")) {
                     // The API's default minimum.
                     Attr::Unset => Attr::Set("1.0".to_string(), r.pos),
                     Attr::Set(v, pos) => match google_version(&v) {
@@ -90,7 +90,7 @@ fn application_gateway(r: &SourceResource, p: &mut Platform) {
             .find(|x| x.get("name").and_then(Value::as_str) == Some(name))
     };
     let https_listener = |name: &str| -> Attr<bool> {
-        match named("http_listener", name).map(|l| attr_text(l.get("protocol"))) {
+        match named("http_listener", name).map(|l| attr_str(l.get("protocol"))) {
             Some(Attr::Set(proto, pos)) => Attr::Set(proto.eq_ignore_ascii_case("Https"), pos),
             Some(Attr::Unknown(pos)) => Attr::Unknown(pos),
             _ => Attr::Unknown(r.pos),
@@ -100,7 +100,7 @@ fn application_gateway(r: &SourceResource, p: &mut Platform) {
         if listener.is_unknown() {
             continue;
         }
-        let protocol = match attr_text(listener.get("protocol")) {
+        let protocol = match attr_str(listener.get("protocol")) {
             Attr::Set(v, pos) => Attr::Set(v.trim().to_ascii_uppercase(), pos),
             other => other,
         };
@@ -186,7 +186,7 @@ fn azure_min_version(policy: &Value) -> Attr<String> {
     if policy.is_unknown() {
         return Attr::Unknown(policy.pos);
     }
-    if let Attr::Set(name, pos) = attr_text(policy.get("policy_name")) {
+    if let Attr::Set(name, pos) = attr_str(policy.get("policy_name")) {
         let version = match name.trim() {
             "AppGwSslPolicy20150501" => Some("1.0"),
             "AppGwSslPolicy20170401" => Some("1.1"),
@@ -200,7 +200,7 @@ fn azure_min_version(policy: &Value) -> Attr<String> {
             None => Attr::Unknown(pos),
         };
     }
-    match attr_text(policy.get("min_protocol_version")) {
+    match attr_str(policy.get("min_protocol_version")) {
         Attr::Set(v, pos) => match v.trim().to_ascii_uppercase().as_str() {
             "TLSV1_0" => Attr::Set("1.0".to_string(), pos),
             "TLSV1_1" => Attr::Set("1.1".to_string(), pos),

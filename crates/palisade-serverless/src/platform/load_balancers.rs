@@ -2,7 +2,7 @@
 //! HTTP or old TLS, and load balancers that keep no access logs.
 
 use super::model::*;
-use super::{attr_bool, attr_text, blocks, SourceResource};
+use super::{attr_bool, attr_str, blocks, SourceResource};
 use crate::model::Attr;
 use crate::value::{Pos, Value};
 
@@ -78,14 +78,14 @@ pub(super) fn terraform(resources: &[SourceResource], p: &mut Platform) {
                     p.lb_listeners.push(LbListener {
                         resource: r.id.clone(),
                         pos: l.get("lb_protocol").map(|v| v.pos).unwrap_or(l.pos),
-                        protocol: upper(attr_text(l.get("lb_protocol"))),
+                        protocol: upper(attr_str(l.get("lb_protocol"))),
                         redirects_to_https: Attr::Set(false, l.pos),
                         ssl_policy: None,
                     });
                 }
             }
             "aws_lb_listener" | "aws_alb_listener" => {
-                let protocol = match upper(attr_text(b.get("protocol"))) {
+                let protocol = match upper(attr_str(b.get("protocol"))) {
                     // HTTP is the default for application load balancers; other types
                     // must name their protocol.
                     Attr::Unset => {
@@ -107,11 +107,11 @@ pub(super) fn terraform(resources: &[SourceResource], p: &mut Platform) {
                 let redirects_to_https = redirects(
                     &actions,
                     r.pos,
-                    |a| attr_text(a.get("type")),
+                    |a| attr_str(a.get("type")),
                     |a| {
                         blocks(a, "redirect")
                             .first()
-                            .map(|x| attr_text(x.get("protocol")))
+                            .map(|x| attr_str(x.get("protocol")))
                     },
                 );
                 p.lb_listeners.push(LbListener {
@@ -119,7 +119,7 @@ pub(super) fn terraform(resources: &[SourceResource], p: &mut Platform) {
                     pos: b.get("protocol").map(|v| v.pos).unwrap_or(r.pos),
                     protocol,
                     redirects_to_https,
-                    ssl_policy: Some(attr_text(b.get("ssl_policy"))),
+                    ssl_policy: Some(attr_str(b.get("ssl_policy"))),
                 });
             }
             _ => {}
@@ -181,7 +181,7 @@ pub(super) fn cfn(resources: &[SourceResource], p: &mut Platform) {
                     p.lb_listeners.push(LbListener {
                         resource: r.id.clone(),
                         pos: l.get("Protocol").map(|v| v.pos).unwrap_or(l.pos),
-                        protocol: upper(attr_text(l.get("Protocol"))),
+                        protocol: upper(attr_str(l.get("Protocol"))),
                         redirects_to_https: Attr::Set(false, l.pos),
                         ssl_policy: None,
                     });
@@ -193,20 +193,17 @@ pub(super) fn cfn(resources: &[SourceResource], p: &mut Platform) {
                     Some(list) => redirects(
                         &list.one_or_many(),
                         r.pos,
-                        |a| attr_text(a.get("Type")),
-                        |a| {
-                            a.get("RedirectConfig")
-                                .map(|x| attr_text(x.get("Protocol")))
-                        },
+                        |a| attr_str(a.get("Type")),
+                        |a| a.get("RedirectConfig").map(|x| attr_str(x.get("Protocol"))),
                     ),
                     None => Attr::Set(false, r.pos),
                 };
                 p.lb_listeners.push(LbListener {
                     resource: r.id.clone(),
                     pos: b.get("Protocol").map(|v| v.pos).unwrap_or(r.pos),
-                    protocol: upper(attr_text(b.get("Protocol"))),
+                    protocol: upper(attr_str(b.get("Protocol"))),
                     redirects_to_https,
-                    ssl_policy: Some(attr_text(b.get("SslPolicy"))),
+                    ssl_policy: Some(attr_str(b.get("SslPolicy"))),
                 });
             }
             _ => {}

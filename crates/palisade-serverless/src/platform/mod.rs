@@ -30,6 +30,7 @@ mod user_pools;
 
 pub use model::*;
 
+pub(crate) use crate::frontend::cfn::{attr_bool, attr_str};
 use crate::model::Attr;
 use crate::value::{Pos, Value};
 
@@ -63,30 +64,6 @@ pub fn from_terraform<'a>(resources: impl Iterator<Item = SourceResource<'a>>) -
 /// Builds the platform model of a CloudFormation template's evaluated resources.
 pub fn from_cfn<'a>(resources: impl Iterator<Item = SourceResource<'a>>) -> Platform {
     cfn::build(resources.collect())
-}
-
-/// A boolean setting: unset when absent or null, unknown when not evaluable.
-pub(crate) fn attr_bool(v: Option<&Value>) -> Attr<bool> {
-    match v {
-        None => Attr::Unset,
-        Some(v) if v.is_null() => Attr::Unset,
-        Some(v) => match v.as_bool() {
-            Some(b) => Attr::Set(b, v.pos),
-            None => Attr::Unknown(v.pos),
-        },
-    }
-}
-
-/// A text setting (numbers and booleans as text): unset, unknown or known.
-pub(crate) fn attr_text(v: Option<&Value>) -> Attr<String> {
-    match v {
-        None => Attr::Unset,
-        Some(v) if v.is_null() => Attr::Unset,
-        Some(v) => match v.as_text() {
-            Some(s) => Attr::Set(s, v.pos),
-            None => Attr::Unknown(v.pos),
-        },
-    }
 }
 
 /// A switch inside an optional section (a Terraform block, a CloudFormation property

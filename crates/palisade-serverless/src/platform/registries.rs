@@ -6,7 +6,7 @@ use std::collections::HashMap;
 
 use super::model::*;
 use super::policy::{public_statements, writes};
-use super::{attr_bool, attr_text, blocks, SourceResource};
+use super::{attr_bool, attr_str, blocks, SourceResource};
 use crate::model::{Attr, Cloud};
 use crate::value::Value;
 
@@ -147,7 +147,7 @@ pub(super) fn terraform(r: &SourceResource, documents: &HashMap<&str, &Value>, p
             resource: r.id.clone(),
             kind: "ECR repository",
             pos: r.pos,
-            mutable_tags: Some(mutable(attr_text(b.get("image_tag_mutability")), r)),
+            mutable_tags: Some(mutable(attr_str(b.get("image_tag_mutability")), r)),
             scan_on_push: Some(match blocks(b, "image_scanning_configuration").first() {
                 None => Attr::Unset,
                 Some(c) => attr_bool(c.get("scan_on_push")),
@@ -226,7 +226,7 @@ pub(super) fn cfn(r: &SourceResource, p: &mut Platform) {
         resource: r.id.clone(),
         kind: "ECR repository",
         pos: r.pos,
-        mutable_tags: Some(mutable(attr_text(b.get("ImageTagMutability")), r)),
+        mutable_tags: Some(mutable(attr_str(b.get("ImageTagMutability")), r)),
         scan_on_push: Some(match b.get("ImageScanningConfiguration") {
             None => Attr::Unset,
             Some(c) if c.is_unknown() => Attr::Unknown(c.pos),

@@ -5,7 +5,7 @@ use std::collections::HashMap;
 
 use super::model::*;
 use super::policy::{public_statements, writes};
-use super::{attr_bool, attr_text, blocks, SourceResource};
+use super::{attr_bool, attr_str, blocks, SourceResource};
 use crate::model::{Attr, Cloud};
 use crate::value::{Pos, Value};
 
@@ -147,7 +147,7 @@ fn domain(
     let tls_policy = match endpoint {
         None => Attr::Unset,
         Some(e) if e.is_unknown() => Attr::Unknown(e.pos),
-        Some(e) => attr_text(e.get(k.tls_policy)),
+        Some(e) => attr_str(e.get(k.tls_policy)),
     };
     p.search_domains.push(SearchDomain {
         resource: r.id.clone(),

@@ -2,7 +2,7 @@
 //! are logged and traced.
 
 use super::model::*;
-use super::{attr_text, blocks, section_switch, SourceResource};
+use super::{attr_str, blocks, section_switch, SourceResource};
 use crate::model::Attr;
 use crate::value::{Pos, Value};
 
@@ -57,7 +57,7 @@ pub(super) fn cfn(r: &SourceResource, p: &mut Platform) {
 
 /// `EXPRESS` or `STANDARD` (the default).
 fn express(v: Option<&Value>) -> Attr<bool> {
-    match attr_text(v) {
+    match attr_str(v) {
         Attr::Set(s, pos) => Attr::Set(s.eq_ignore_ascii_case("EXPRESS"), pos),
         Attr::Unset => Attr::Set(false, Pos::default()),
         Attr::Unknown(pos) => Attr::Unknown(pos),
@@ -72,7 +72,7 @@ fn level(section: Option<&Value>, key: &str, fallback: Pos) -> Attr<String> {
     if s.is_unknown() {
         return Attr::Unknown(s.pos);
     }
-    match attr_text(s.get(key)) {
+    match attr_str(s.get(key)) {
         Attr::Set(l, pos) => Attr::Set(l.to_ascii_uppercase(), pos),
         Attr::Unset => Attr::Set("OFF".to_string(), s.pos),
         Attr::Unknown(pos) => Attr::Unknown(pos),

@@ -4,7 +4,7 @@ use super::model::*;
 use std::collections::HashMap;
 
 use super::policy::{public_statements, writes};
-use super::{attr_bool, attr_text, blocks, pos_of, SourceResource};
+use super::{attr_bool, attr_str, blocks, pos_of, SourceResource};
 use crate::model::{Attr, Cloud, Direction, Spanned};
 use crate::value::Value;
 
@@ -218,7 +218,7 @@ fn nacl_entry(
     order_key: &str,
     group: Option<String>,
 ) -> NetworkRule {
-    let protocol = match attr_text(e.get("protocol")) {
+    let protocol = match attr_str(e.get("protocol")) {
         Attr::Set(p, pos) => Attr::Set(normalize_protocol(&p), pos),
         other => other,
     };
@@ -239,7 +239,7 @@ fn nacl_entry(
         firewall: Firewall::AwsNetworkAcl,
         cloud: Cloud::Aws,
         direction,
-        allow: match attr_text(e.get(action_key)) {
+        allow: match attr_str(e.get(action_key)) {
             Attr::Set(a, pos) => Attr::Set(a.eq_ignore_ascii_case("allow"), pos),
             Attr::Unset => Attr::Unknown(e.pos),
             Attr::Unknown(pos) => Attr::Unknown(pos),
@@ -258,7 +258,7 @@ fn nacl_entry(
 }
 
 fn nsg_rule(r: &SourceResource, b: &Value, group: Option<String>) -> NetworkRule {
-    let direction = match attr_text(b.get("direction")) {
+    let direction = match attr_str(b.get("direction")) {
         Attr::Set(d, pos) if d.eq_ignore_ascii_case("inbound") => {
             Attr::Set(Direction::Ingress, pos)
         }
@@ -274,7 +274,7 @@ fn nsg_rule(r: &SourceResource, b: &Value, group: Option<String>) -> NetworkRule
     } else {
         &["source_address_prefix", "source_address_prefixes"]
     };
-    let protocol = match attr_text(b.get("protocol")) {
+    let protocol = match attr_str(b.get("protocol")) {
         Attr::Set(p, pos) => Attr::Set(normalize_protocol(&p), pos),
         other => other,
     };
@@ -302,7 +302,7 @@ fn nsg_rule(r: &SourceResource, b: &Value, group: Option<String>) -> NetworkRule
         firewall: Firewall::AzureNsg,
         cloud: Cloud::Azure,
         direction,
-        allow: match attr_text(b.get("access")) {
+        allow: match attr_str(b.get("access")) {
             Attr::Set(a, pos) => Attr::Set(a.eq_ignore_ascii_case("allow"), pos),
             Attr::Unset => Attr::Unknown(b.pos),
             Attr::Unknown(pos) => Attr::Unknown(pos),
@@ -321,7 +321,7 @@ fn google_firewall(r: &SourceResource, p: &mut Platform) {
     if b.get("disabled").and_then(Value::as_bool) == Some(true) {
         return;
     }
-    let direction = match attr_text(b.get("direction")) {
+    let direction = match attr_str(b.get("direction")) {
         Attr::Set(d, pos) if d.eq_ignore_ascii_case("ingress") => {
             Attr::Set(Direction::Ingress, pos)
         }
@@ -355,7 +355,7 @@ fn google_firewall(r: &SourceResource, p: &mut Platform) {
     };
     for (key, allow) in [("allow", true), ("deny", false)] {
         for rule in blocks(b, key) {
-            let protocol = match attr_text(rule.get("protocol")) {
+            let protocol = match attr_str(rule.get("protocol")) {
                 Attr::Set(p, pos) => Attr::Set(normalize_protocol(&p), pos),
                 other => other,
             };
@@ -529,7 +529,7 @@ fn storage(resources: &[SourceResource], p: &mut Platform) {
             "aws_s3_bucket_versioning" => {
                 let status = match blocks(b, "versioning_configuration").first() {
                     None => Attr::Unknown(r.pos),
-                    Some(c) => match attr_text(c.get("status")) {
+                    Some(c) => match attr_str(c.get("status")) {
                         Attr::Set(s, pos) => Attr::Set(s == "Enabled", pos),
                         Attr::Unset => Attr::Unknown(c.pos),
                         Attr::Unknown(pos) => Attr::Unknown(pos),
@@ -689,7 +689,7 @@ fn storage(resources: &[SourceResource], p: &mut Platform) {
                         Some(v) => attr_bool(Some(v)),
                         None => attr_bool(b.get("enable_https_traffic_only")),
                     },
-                    min_tls_version: attr_text(b.get("min_tls_version")),
+                    min_tls_version: attr_str(b.get("min_tls_version")),
                     nested_public,
                 });
             }

@@ -3,7 +3,7 @@
 //! credentials to anyone.
 
 use super::model::*;
-use super::{attr_bool, attr_text, blocks, SourceResource};
+use super::{attr_bool, attr_str, blocks, SourceResource};
 use crate::model::Attr;
 use crate::value::{Pos, Value};
 
@@ -155,7 +155,7 @@ fn advanced_security(section: Option<&Value>, key: &str, fallback: Pos) -> Attr<
     if s.is_unknown() {
         return Attr::Unknown(s.pos);
     }
-    match attr_text(s.get(key)) {
+    match attr_str(s.get(key)) {
         Attr::Set(mode, pos) => Attr::Set(mode.trim().to_ascii_uppercase(), pos),
         Attr::Unset => Attr::Set("OFF".to_string(), s.pos),
         Attr::Unknown(pos) => Attr::Unknown(pos),
@@ -170,7 +170,7 @@ fn guests(r: &SourceResource, allow: Option<&Value>, p: &mut Platform) {
 
 /// The MFA setting upper-cased; unwritten is `OFF`, the service default.
 fn mfa(v: Option<&Value>, fallback: Pos) -> Attr<String> {
-    match attr_text(v) {
+    match attr_str(v) {
         Attr::Set(s, pos) => Attr::Set(s.to_ascii_uppercase(), pos),
         Attr::Unset => Attr::Set("OFF".to_string(), fallback),
         Attr::Unknown(pos) => Attr::Unknown(pos),

@@ -15,6 +15,19 @@ pub(crate) fn attr_i64(v: Option<&Value>) -> Attr<i64> {
     }
 }
 
+/// A boolean setting: unset when absent or null, unknown when not evaluable.
+pub(crate) fn attr_bool(v: Option<&Value>) -> Attr<bool> {
+    match v {
+        None => Attr::Unset,
+        Some(v) if v.is_null() => Attr::Unset,
+        Some(v) => match v.as_bool() {
+            Some(b) => Attr::Set(b, v.pos),
+            None => Attr::Unknown(v.pos),
+        },
+    }
+}
+
+/// A text setting (numbers and booleans as text): unset, unknown or known.
 pub(crate) fn attr_str(v: Option<&Value>) -> Attr<String> {
     match v {
         None => Attr::Unset,

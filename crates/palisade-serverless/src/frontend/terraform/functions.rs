@@ -1,7 +1,7 @@
 //! Function resources per cloud: `aws_lambda_function`, the Azure function apps (with
 //! their App Service site settings) and Google Cloud Functions.
 
-use crate::frontend::cfn::{attr_i64, attr_str, env_vars};
+use crate::frontend::cfn::{attr_bool, attr_i64, attr_str, env_vars};
 use crate::model::*;
 use crate::value::{Pos, Value, ValueKind};
 
@@ -247,17 +247,6 @@ impl Builder<'_> {
         self.functions
             .insert(r.address.clone(), self.inv.functions.len());
         self.inv.functions.push(f);
-    }
-}
-
-fn attr_bool(v: Option<&Value>) -> Attr<bool> {
-    match v {
-        None => Attr::Unset,
-        Some(v) if v.is_null() => Attr::Unset,
-        Some(v) => match v.as_bool() {
-            Some(b) => Attr::Set(b, v.pos),
-            None => Attr::Unknown(v.pos),
-        },
     }
 }
 
