@@ -40,6 +40,7 @@ pub const REQUIRED_ACTIONS: &[&str] = &[
     "lambda:GetFunctionUrlConfig",
     "lambda:GetLayerVersionPolicy",
     "lambda:GetPolicy",
+    "lambda:ListAliases",
     "lambda:ListEventSourceMappings",
     "lambda:ListFunctionUrlConfigs",
     "lambda:ListFunctions",

@@ -64,10 +64,20 @@ pub(crate) fn build(c: &Collected) -> (Inventory, Locator, Vec<CallError>) {
                     public,
                 });
             }
-            if let Some(text) = &f.policy {
+            // The function's own policy, then each alias's (invoking `NAME:ALIAS`).
+            let policies = f
+                .policy
+                .iter()
+                .map(|text| (f.arn.as_str(), text.as_str()))
+                .chain(
+                    f.alias_policies
+                        .iter()
+                        .map(|(arn, text)| (arn.as_str(), text.as_str())),
+                );
+            for (arn, text) in policies {
                 match policy_doc::parse(text) {
                     Ok(doc) => {
-                        let perms = permissions(&doc, f, &mut loc);
+                        let perms = permissions(&doc, arn, &mut loc);
                         for p in &perms {
                             if let Some(t) = async_trigger(p) {
                                 model.triggers.push(t);
@@ -80,7 +90,7 @@ pub(crate) fn build(c: &Collected) -> (Inventory, Locator, Vec<CallError>) {
                         &region.region,
                         Some(&f.name),
                         CallErrorKind::Malformed,
-                        format!("resource policy is not a policy document ({e})"),
+                        format!("resource policy of {arn} is not a policy document ({e})"),
                     )),
                 }
             }
@@ -380,8 +390,9 @@ fn add_document(
     }
 }
 
-/// The statements of a function's resource-based policy as invoke permissions.
-fn permissions(doc: &Value, f: &FunctionData, loc: &mut Locator) -> Vec<InvokePermission> {
+/// The statements of a function's (or an alias's: `arn`) resource-based policy as invoke
+/// permissions.
+fn permissions(doc: &Value, arn: &str, loc: &mut Locator) -> Vec<InvokePermission> {
     let mut out = Vec::new();
     let statements = doc
         .get("Statement")
@@ -399,7 +410,7 @@ fn permissions(doc: &Value, f: &FunctionData, loc: &mut Locator) -> Vec<InvokePe
             .get_ci("Sid")
             .and_then(Value::as_text)
             .unwrap_or_else(|| i.to_string());
-        let pos = loc.pos(&f.arn, Some(&format!("Policy.Statement[{sid}].Principal")));
+        let pos = loc.pos(arn, Some(&format!("Policy.Statement[{sid}].Principal")));
         let principal = match s.get_ci("Principal") {
             Some(p) if p.as_str().is_some() => p.as_str().map(str::to_string),
             Some(p) => p
@@ -426,7 +437,7 @@ fn permissions(doc: &Value, f: &FunctionData, loc: &mut Locator) -> Vec<InvokePe
         }
         let has = |name: &str| keys.iter().any(|(k, _)| k == name);
         out.push(InvokePermission {
-            resource: f.arn.clone(),
+            resource: arn.to_string(),
             principal: match principal {
                 Some(p) => Attr::Set(p, pos),
                 None => Attr::Unknown(pos),
@@ -645,6 +656,59 @@ mod tests {
         );
     }
 
+    /// An alias has its own resource policy: a statement there that lets anyone invoke
+    /// `f:live` is reported on the alias, and the function's own policy stays judged too.
+    #[test]
+    fn an_alias_policy_open_to_anyone_is_reported_on_the_alias() {
+        use crate::collect::RegionData;
+        let function = "arn:aws:lambda:eu-west-1:111111111111:function:f";
+        let alias = format!("{function}:live");
+        let open = r#"{"Statement":[{"Sid":"anyone","Effect":"Allow","Principal":"*","Action":"lambda:InvokeFunction","Resource":"x"}]}"#;
+        let scoped = r#"{"Statement":[{"Sid":"s3","Effect":"Allow","Principal":{"Service":"s3.amazonaws.com"},"Action":"lambda:InvokeFunction","Resource":"x",
+            "Condition":{"ArnLike":{"AWS:SourceArn":"arn:aws:s3:::uploads"},"StringEquals":{"AWS:SourceAccount":"111111111111"}}}]}"#;
+        let collected = Collected {
+            account: "111111111111".into(),
+            regions: vec![RegionData {
+                region: "eu-west-1".into(),
+                functions: vec![FunctionData {
+                    name: "f".into(),
+                    arn: function.into(),
+                    policy: Some(scoped.into()),
+                    alias_policies: vec![(alias.clone(), open.into())],
+                    ..FunctionData::default()
+                }],
+                ..RegionData::default()
+            }],
+            ..Collected::default()
+        };
+        let (inv, loc, errors) = build(&collected);
+        assert!(errors.is_empty(), "{errors:?}");
+        assert_eq!(inv.permissions.len(), 2);
+        let mut findings = palisade_serverless::check(&inv, &Default::default());
+        for f in &mut findings {
+            loc.relocate(&mut f.location);
+        }
+        let on_alias: Vec<_> = findings
+            .iter()
+            .filter(|f| f.location.path == alias)
+            .map(|f| (f.rule_id.to_string(), f.location.field.clone()))
+            .collect();
+        assert_eq!(
+            on_alias,
+            [(
+                "FN008".to_string(),
+                Some("Policy.Statement[anyone].Principal".to_string())
+            )],
+            "{findings:#?}"
+        );
+        let fn008: Vec<_> = findings.iter().filter(|f| f.rule_id == "FN008").collect();
+        assert_eq!(
+            fn008.len(),
+            1,
+            "the scoped S3 permission is not FN008: {fn008:#?}"
+        );
+    }
+
     /// moto rewrites a layer ARN of another account to its own layer, so the cross-account
     /// case is checked here; and a policy limited to the organization is not public.
     #[test]
@@ -853,7 +917,7 @@ mod tests {
             ..FunctionData::default()
         };
         let mut loc = Locator::default();
-        let p = permissions(&doc, &f, &mut loc);
+        let p = permissions(&doc, &f.arn, &mut loc);
         assert_eq!(p.len(), 3);
         assert_eq!(p[0].principal.value().map(String::as_str), Some("*"));
         assert!(!p[0].source_arn && !p[0].for_public_url);

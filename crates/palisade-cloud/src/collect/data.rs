@@ -48,6 +48,9 @@ pub(crate) struct FunctionData {
     pub provisioned_concurrency: Option<i32>,
     /// The resource-based policy, as JSON text.
     pub policy: Option<String>,
+    /// The resource-based policies of the function's aliases: (alias ARN, JSON text). An
+    /// alias has its own policy, which the function's does not cover.
+    pub alias_policies: Vec<(String, String)>,
     pub urls: Vec<UrlData>,
     pub on_failure: Option<String>,
     pub code_signing: Option<String>,

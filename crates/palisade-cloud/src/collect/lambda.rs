@@ -121,6 +121,41 @@ pub(super) async fn function_details(
     ) {
         f.policy = out.policy().map(str::to_string);
     }
+    // Each alias's own resource policy: invoking `NAME:ALIAS` is allowed by it, not by the
+    // function's.
+    let (pages, _) = tally
+        .pages(
+            "lambda:ListAliases",
+            region,
+            subject,
+            lambda
+                .list_aliases()
+                .function_name(&name)
+                .into_paginator()
+                .send(),
+        )
+        .await;
+    for alias in pages.iter().flat_map(|p| p.aliases()) {
+        let (Some(alias_name), Some(alias_arn)) = (alias.name(), alias.alias_arn()) else {
+            continue;
+        };
+        if let Some(out) = tally.single(
+            "lambda:GetPolicy",
+            region,
+            subject,
+            lambda
+                .get_policy()
+                .function_name(&name)
+                .qualifier(alias_name)
+                .send()
+                .await,
+        ) {
+            if let Some(policy) = out.policy() {
+                f.alias_policies
+                    .push((alias_arn.to_string(), policy.to_string()));
+            }
+        }
+    }
     // Every URL of the function and its aliases in one listing; an endpoint without that
     // call (moto) is asked for the unqualified function's URL instead, and warned about once.
     const LIST_URLS: &str = "lambda:ListFunctionUrlConfigs";
