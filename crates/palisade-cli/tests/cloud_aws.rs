@@ -656,6 +656,7 @@ fn print_policy_lists_read_only_actions() {
         "iam:GetRole",
         "lambda:GetLayerVersionPolicy",
         "lambda:ListFunctionUrlConfigs",
+        "lambda:ListAliases",
     ] {
         assert!(actions.contains(&needed), "{needed} missing: {actions:?}");
     }
