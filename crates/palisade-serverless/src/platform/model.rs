@@ -458,6 +458,9 @@ pub struct Registry {
     /// The registry accepts connections from public networks: `Set(true)` when written so
     /// or left at the default on a tier that can turn it off (ACR Premium).
     pub public_network: Option<Attr<bool>>,
+    /// Images are encrypted with a KMS key (ECR `encryption_type = "KMS"`), not the
+    /// default AES-256 key that AWS owns.
+    pub kms: Option<Attr<bool>>,
 }
 
 /// A secret in a template's inputs or outputs.

@@ -154,6 +154,11 @@ pub(super) fn terraform(r: &SourceResource, documents: &HashMap<&str, &Value>, p
             }),
             admin_user: None,
             public_network: None,
+            kms: Some(ecr_kms(
+                blocks(b, "encryption_configuration").first().copied(),
+                "encryption_type",
+                r,
+            )),
         }),
         "aws_ecr_repository_policy" => {
             if let Some(policy) = b.get("policy") {
@@ -194,6 +199,7 @@ pub(super) fn terraform(r: &SourceResource, documents: &HashMap<&str, &Value>, p
                 scan_on_push: None,
                 admin_user: Some(attr_bool(b.get("admin_enabled"))),
                 public_network: Some(public_network),
+                kms: None,
             });
         }
         // Their access is granted by separate IAM resources (see `google`); the settings
@@ -211,6 +217,7 @@ pub(super) fn terraform(r: &SourceResource, documents: &HashMap<&str, &Value>, p
                 scan_on_push: None,
                 admin_user: None,
                 public_network: None,
+                kms: None,
             })
         }
         _ => {}
@@ -234,9 +241,24 @@ pub(super) fn cfn(r: &SourceResource, p: &mut Platform) {
         }),
         admin_user: None,
         public_network: None,
+        kms: Some(ecr_kms(b.get("EncryptionConfiguration"), "EncryptionType", r)),
     });
     if let Some(policy) = b.get("RepositoryPolicyText") {
         ecr_policy(r, policy, &HashMap::new(), p);
+    }
+}
+
+/// Whether an ECR repository's encryption settings name KMS (`KMS`, `KMS_DSSE`): unwritten
+/// or `AES256` is the AES-256 key that AWS owns.
+fn ecr_kms(section: Option<&Value>, key: &str, r: &SourceResource) -> Attr<bool> {
+    match section {
+        None => Attr::Set(false, r.pos),
+        Some(c) if c.is_unknown() => Attr::Unknown(c.pos),
+        Some(c) => match attr_str(c.get(key)) {
+            Attr::Set(t, pos) => Attr::Set(t.to_ascii_uppercase().starts_with("KMS"), pos),
+            Attr::Unset => Attr::Set(false, c.pos),
+            Attr::Unknown(pos) => Attr::Unknown(pos),
+        },
     }
 }
 

@@ -16,6 +16,7 @@ mod img201_ecr_scan_on_push;
 mod img202_registry_open_to_anyone;
 mod img203_registry_admin_user;
 mod img204_registry_public_network;
+mod img205_ecr_without_kms;
 mod iso100_node_metadata_exposed;
 mod iso101_cluster_nodes_not_shielded;
 mod iso102_cluster_without_admission_policy;
@@ -80,6 +81,7 @@ rules!(
     img202_registry_open_to_anyone,
     img203_registry_admin_user,
     img204_registry_public_network,
+    img205_ecr_without_kms,
     iso100_node_metadata_exposed,
     iso101_cluster_nodes_not_shielded,
     iso102_cluster_without_admission_policy,
