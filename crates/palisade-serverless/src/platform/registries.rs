@@ -241,7 +241,11 @@ pub(super) fn cfn(r: &SourceResource, p: &mut Platform) {
         }),
         admin_user: None,
         public_network: None,
-        kms: Some(ecr_kms(b.get("EncryptionConfiguration"), "EncryptionType", r)),
+        kms: Some(ecr_kms(
+            b.get("EncryptionConfiguration"),
+            "EncryptionType",
+            r,
+        )),
     });
     if let Some(policy) = b.get("RepositoryPolicyText") {
         ecr_policy(r, policy, &HashMap::new(), p);
