@@ -1,5 +1,6 @@
 //! Elastic Load Balancing in front of functions and containers: listeners that serve plain
-//! HTTP or old TLS, and load balancers that keep no access logs.
+//! HTTP or old TLS, and load balancers that keep no access logs (with the request logs of
+//! Google HTTP(S) load balancers' backend services).
 
 use super::model::*;
 use super::{attr_bool, attr_str, blocks, SourceResource};
@@ -12,6 +13,8 @@ pub(super) const TERRAFORM_TYPES: &[&str] = &[
     "aws_lb_listener",
     "aws_alb_listener",
     "aws_elb",
+    "google_compute_backend_service",
+    "google_compute_region_backend_service",
 ];
 
 pub(super) const CFN_TYPES: &[&str] = &[
@@ -58,6 +61,11 @@ pub(super) fn terraform(resources: &[SourceResource], p: &mut Platform) {
                     pos: r.pos,
                     access_logs,
                 });
+            }
+            "google_compute_backend_service" | "google_compute_region_backend_service" => {
+                if let Some(lb) = google_backend(r) {
+                    p.load_balancers.push(lb);
+                }
             }
             "aws_elb" => {
                 let access_logs = match blocks(b, "access_logs").first() {
@@ -246,4 +254,44 @@ fn redirects(
         Some(pos) => Attr::Unknown(pos),
         None => Attr::Set(true, actions[0].pos),
     }
+}
+
+/// A Google backend service behind an HTTP(S) load balancer (scheme `EXTERNAL`, the
+/// default, `EXTERNAL_MANAGED` or `INTERNAL_MANAGED`, with an HTTP protocol): its request
+/// logs are `log_config { enable = true }`, off when unwritten. Backend services of
+/// passthrough and TCP/SSL proxy load balancers, and values that cannot be evaluated, are
+/// not judged.
+fn google_backend(r: &SourceResource) -> Option<LoadBalancer> {
+    let b = r.body;
+    let scheme = match attr_str(b.get("load_balancing_scheme")) {
+        Attr::Unset => "EXTERNAL".to_string(),
+        Attr::Set(s, _) => s.to_ascii_uppercase(),
+        Attr::Unknown(_) => return None,
+    };
+    let protocol = match attr_str(b.get("protocol")) {
+        // The API's default for global backend services.
+        Attr::Unset if r.rtype == "google_compute_backend_service" => "HTTP".to_string(),
+        Attr::Set(s, _) => s.to_ascii_uppercase(),
+        _ => return None,
+    };
+    if !matches!(
+        scheme.as_str(),
+        "EXTERNAL" | "EXTERNAL_MANAGED" | "INTERNAL_MANAGED"
+    ) || !matches!(protocol.as_str(), "HTTP" | "HTTPS" | "HTTP2")
+    {
+        return None;
+    }
+    let access_logs = match blocks(b, "log_config").first() {
+        Some(l) => match attr_bool(l.get("enable")) {
+            Attr::Unset => Attr::Set(false, l.pos),
+            other => other,
+        },
+        None => Attr::Set(false, r.pos),
+    };
+    Some(LoadBalancer {
+        resource: r.id.clone(),
+        kind: "HTTP(S) load balancer backend service",
+        pos: r.pos,
+        access_logs,
+    })
 }

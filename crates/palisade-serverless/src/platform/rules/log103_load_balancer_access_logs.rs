@@ -13,7 +13,10 @@ palisade_core::declare_rule! {
     /// `access_logs.s3.enabled` attribute `true`), and a classic load balancer (`aws_elb`,
     /// `AWS::ElasticLoadBalancing::LoadBalancer`) without an `access_logs` block or
     /// `AccessLoggingPolicy` that is enabled. Gateway load balancers have no access logs and
-    /// are not judged; switches that cannot be evaluated are not judged.
+    /// are not judged; switches that cannot be evaluated are not judged. On Google Cloud, a
+    /// backend service of an HTTP(S) load balancer (`google_compute_backend_service`,
+    /// `google_compute_region_backend_service` with an HTTP protocol and an `EXTERNAL`,
+    /// `EXTERNAL_MANAGED` or `INTERNAL_MANAGED` scheme) without `log_config { enable = true }`.
     /// ## Why it matters
     /// Access logs are the record of every request that reached the containers or functions
     /// behind the load balancer — client address, path, status, TLS version; without them
@@ -21,8 +24,10 @@ palisade_core::declare_rule! {
     /// ## Fix
     /// Add `access_logs { bucket = aws_s3_bucket.lb_logs.id, enabled = true }` (or the
     /// `access_logs.s3.enabled` / `access_logs.s3.bucket` attributes) with a bucket policy
-    /// that lets Elastic Load Balancing write.
+    /// that lets Elastic Load Balancing write. On Google Cloud, `log_config { enable = true }`
+    /// on each backend service (with a `sample_rate` that keeps what an investigation needs).
     /// ## References
+    /// - https://cloud.google.com/load-balancing/docs/https/https-logging-monitoring
     /// - https://docs.aws.amazon.com/elasticloadbalancing/latest/application/enable-access-logging.html
     pub static RULE = {
         id: "LOG103", practice: Log, severity: Medium, title: "Load balancer without access logs",
