@@ -39,6 +39,21 @@ pub(crate) fn attr_str(v: Option<&Value>) -> Attr<String> {
     }
 }
 
+/// A layer a function names: one of the template's own by its logical id or address
+/// (linked to its permissions later), any other as its ARN.
+pub(crate) fn layer_ref(l: &Value) -> LayerRef {
+    LayerRef {
+        arn: Spanned {
+            value: l
+                .ref_target()
+                .map(str::to_string)
+                .unwrap_or_else(|| l.display()),
+            pos: l.pos,
+        },
+        public: None,
+    }
+}
+
 /// Environment variables of a `Variables`-style map.
 pub(crate) fn env_vars(vars: Option<&Value>) -> Vec<EnvVar> {
     let Some(vars) = vars else { return Vec::new() };

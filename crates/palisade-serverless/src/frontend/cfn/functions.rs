@@ -8,7 +8,7 @@ use crate::value::{Pos, Value, ValueKind};
 
 use super::builder::Builder;
 use super::resources::logging_attr;
-use super::{attr_i64, attr_str, cors_of, env_vars, Resource};
+use super::{attr_i64, attr_str, cors_of, env_vars, layer_ref, Resource};
 
 /// Resource types that only live inside a VPC: a function reaching them must be in one.
 const VPC_ONLY_TYPES: &[&str] = &[
@@ -52,23 +52,12 @@ impl Builder<'_> {
         f.memory = attr_i64(p.get("MemorySize"));
         f.reserved_concurrency = attr_i64(p.get("ReservedConcurrentExecutions"));
         f.code_signing = attr_str(p.get("CodeSigningConfigArn"));
-        // a layer of this template by its logical id (linked to its permissions later),
-        // another as its ARN
         f.layers = p
             .get("Layers")
             .map(Value::items)
             .unwrap_or_default()
             .iter()
-            .map(|l| LayerRef {
-                arn: Spanned {
-                    value: l
-                        .ref_target()
-                        .map(str::to_string)
-                        .unwrap_or_else(|| l.display()),
-                    pos: l.pos,
-                },
-                public: None,
-            })
+            .map(layer_ref)
             .collect();
         if let Some(v) = p.get("VpcConfig") {
             if v.is_unknown() {

@@ -21,7 +21,7 @@ mod functions;
 mod intrinsics;
 mod resources;
 
-pub(crate) use attrs::{attr_bool, attr_i64, attr_str, cors_of, env_vars};
+pub(crate) use attrs::{attr_bool, attr_i64, attr_str, cors_of, env_vars, layer_ref};
 
 use std::collections::HashMap;
 

@@ -1,7 +1,7 @@
 //! Function resources per cloud: `aws_lambda_function`, the Azure function apps (with
 //! their App Service site settings) and Google Cloud Functions.
 
-use crate::frontend::cfn::{attr_bool, attr_i64, attr_str, env_vars};
+use crate::frontend::cfn::{attr_bool, attr_i64, attr_str, env_vars, layer_ref};
 use crate::model::*;
 use crate::value::{Pos, Value, ValueKind};
 
@@ -71,23 +71,12 @@ impl Builder<'_> {
             );
         }
         f.code_signing = attr_str(b.get("code_signing_config_arn"));
-        // a layer of this configuration by its address (linked to its permissions later),
-        // another as its ARN
         f.layers = b
             .get("layers")
             .map(Value::one_or_many)
             .unwrap_or_default()
             .into_iter()
-            .map(|l| LayerRef {
-                arn: Spanned {
-                    value: l
-                        .ref_target()
-                        .map(str::to_string)
-                        .unwrap_or_else(|| l.display()),
-                    pos: l.pos,
-                },
-                public: None,
-            })
+            .map(layer_ref)
             .collect();
         if let Some(role) = b.get("role") {
             match role.ref_target() {
