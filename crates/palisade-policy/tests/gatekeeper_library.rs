@@ -6,21 +6,14 @@
 
 /// (policy folder, test/case, why Palisade's verdict differs from the suite's).
 const KNOWN_DISAGREEMENTS: &[(&str, &str, &str)] = &[
-    ("general/horizontalpodautoscaler", "horizontal-pod-autoscaler/example-allowed-hpa", HPA),
-    ("general/horizontalpodautoscaler", "horizontal-pod-autoscaler/example-disallowed-hpa-replicas", HPA),
-    ("general/horizontalpodautoscaler", "horizontal-pod-autoscaler/example-disallowed-hpa-replicaspread", HPA),
-    ("general/horizontalpodautoscaler", "horizontal-pod-autoscaler/example-disallowed-scaletarget", HPA),
     ("general/httpsonly", "tls-required/example-allowed", HTTPSONLY),
     ("general/httpsonly", "tls-required/example-disallowed", HTTPSONLY),
     ("general/httpsonly", "tls-optional/example-allowed-tls-optional", HTTPSONLY),
     ("general/httpsonly", "tls-optional/example-disallowed-tls-optional", HTTPSONLY),
-    ("general/noupdateserviceaccount", "noupdateserviceaccount/example-allowed",
-     "regorus does not parse Rego v0's multi-body rule `violation[...] { ... } { ... }` (error: else cannot be used with set rules)"),
     ("pod-security-policy/users", "users-and-groups-together/example-allowed",
      "regorus reports a violation for `not accept_value(rule, v, params.ranges)` when `params.ranges` is undefined; gator reports none"),
 ];
 
-const HPA: &str = "regorus reads `input.parameters.minimumReplicaSpread` followed by `(...)` on the next line as a function call; OPA ends the expression at the newline";
 const HTTPSONLY: &str = "palisade-yaml (saphyr-parser) rejects template.yaml line 33, a double-quoted scalar continued at the key's indentation, which Go's YAML accepts";
 
 #[test]
