@@ -338,6 +338,33 @@ fn scan_with_cel_policies_reports_vap_and_kyverno_violations() {
         .find(|f| f["rule_id"] == "POL:replica-limit/replica-limit-shop")
         .map(|f| f["practice"].clone());
     assert_eq!(practice, Some(serde_json::json!("COLD")));
+    // Each finding points at the field its expression reads: through the variable for the
+    // VAP, and inside the pod template for the Kyverno Pod policy applied to a Deployment.
+    let mut places: Vec<(String, u64, String)> = policy_findings(&report)
+        .iter()
+        .map(|f| {
+            (
+                f["location"]["path"].as_str().unwrap().to_string(),
+                f["location"]["line"].as_u64().unwrap(),
+                f["location"]["field"]
+                    .as_str()
+                    .unwrap_or_default()
+                    .to_string(),
+            )
+        })
+        .collect();
+    places.sort();
+    assert_eq!(
+        places,
+        vec![
+            ("big.yaml".to_string(), 7, "spec.replicas".to_string()),
+            (
+                "root.yaml".to_string(),
+                13,
+                "spec.template.spec.containers".to_string()
+            ),
+        ]
+    );
 }
 
 #[test]

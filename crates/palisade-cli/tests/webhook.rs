@@ -684,12 +684,12 @@ spec:
     let message = answer["response"]["status"]["message"].as_str().unwrap();
     assert!(
         message.contains(
-            "POL:no-root-from-humans/no-root-from-humans: user jane may only create non-root pods"
+            "POL:no-root-from-humans/no-root-from-humans spec.containers: user jane may only create non-root pods"
         ),
         "{message}"
     );
     assert!(
-        message.contains("POL:K8sNeedsTeam/pods-need-team: pods need a team label"),
+        message.contains("POL:K8sNeedsTeam/pods-need-team metadata.labels: pods need a team label"),
         "{message}"
     );
     let decision = served.next_log();

@@ -46,12 +46,20 @@ pub fn check_manifests(policies: &PolicySet, manifests: &[ManifestFile]) -> Outc
         .extend(evaluation.errors.iter().map(|e| e.to_scan_error()));
     for violation in evaluation.violations {
         let (manifest, object) = objects[violation.object];
-        let at = object
-            .root
-            .get("metadata")
-            .and_then(|m| m.get("name"))
+        // The deepest node of the field the policy names that the object has, else the name.
+        let mut field = None;
+        for key in &violation.field {
+            match field.unwrap_or(&object.root).get(key) {
+                Some(node) => field = Some(node),
+                None => break,
+            }
+        }
+        let at = field
+            .or_else(|| object.root.get("metadata").and_then(|m| m.get("name")))
             .unwrap_or(&object.root);
-        let mut finding = policies.finding(&violation, object.location(at));
+        let mut location = object.location(at);
+        location.field = violation.field_path();
+        let mut finding = policies.finding(&violation, location);
         match palisade_core::suppression(&manifest.ignores, Some(&object.markers()), &finding) {
             Some(by) => {
                 finding.suppressed = Some(Box::new(by));

@@ -109,6 +109,16 @@ pub struct Violation {
     pub message: String,
     /// The policy's `details`, when it gave any.
     pub details: Option<serde_json::Value>,
+    /// The object field a CEL validation is about (`["spec", "containers"]`), empty when
+    /// the policy names none (Rego policies do not).
+    pub field: Vec<String>,
+}
+
+impl Violation {
+    /// [`Violation::field`] written as a path (`spec.containers`), if there is one.
+    pub fn field_path(&self) -> Option<String> {
+        (!self.field.is_empty()).then(|| self.field.join("."))
+    }
 }
 
 /// What an evaluation gave: violations, and the constraints that could not be evaluated.
@@ -297,6 +307,29 @@ impl PolicySet {
                     }
                 };
             }
+            // On a controller judged through its pod template, the pod's `spec` and
+            // `metadata` are the template's.
+            if view.is_some() {
+                let template: &[&str] = if json::text(&subject.object, &["kind"]) == "CronJob" {
+                    &["spec", "jobTemplate", "spec", "template"]
+                } else {
+                    &["spec", "template"]
+                };
+                if let Ok(cel::Verdict::Checked(failures)) = &mut verdict {
+                    for failure in failures {
+                        if failure
+                            .field
+                            .first()
+                            .is_some_and(|f| f == "spec" || f == "metadata")
+                        {
+                            let mut field: Vec<String> =
+                                template.iter().map(|s| s.to_string()).collect();
+                            field.append(&mut failure.field);
+                            failure.field = field;
+                        }
+                    }
+                }
+            }
             out.push(Judged {
                 policy: index,
                 rule: rule.into_owned(),
@@ -447,6 +480,7 @@ impl PolicySet {
                                         source: Source::Constraint(ci),
                                         message: f.message,
                                         details: None,
+                                        field: f.field,
                                     }))
                                 }
                                 Ok(cel::Verdict::Skipped) => {}
@@ -469,6 +503,7 @@ impl PolicySet {
                                 source: Source::Constraint(ci),
                                 message: v.message,
                                 details: v.details,
+                                field: Vec::new(),
                             })),
                             Err(e) => {
                                 if !failed[ci].swap(true, Ordering::Relaxed) {
@@ -496,6 +531,7 @@ impl PolicySet {
                                     source: Source::Admission(pi),
                                     message: f.message,
                                     details: None,
+                                    field: f.field,
                                 }))
                             }
                             Ok(cel::Verdict::Skipped) => {}
@@ -506,6 +542,7 @@ impl PolicySet {
                                     "cannot be evaluated on this object, which its failurePolicy (Fail) denies: {e}"
                                 ),
                                 details: None,
+                                field: Vec::new(),
                             }),
                             Err(e) => report(
                                 format!("a{pi} {e}"),

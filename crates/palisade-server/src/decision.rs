@@ -119,7 +119,15 @@ fn judge_policies(
     let mut out: Vec<Finding> = evaluation
         .violations
         .iter()
-        .map(|v| policies.finding(v, location()))
+        .map(|v| {
+            policies.finding(
+                v,
+                palisade_core::Location {
+                    field: v.field_path(),
+                    ..location()
+                },
+            )
+        })
         .collect();
     for error in evaluation.errors {
         out.push(Finding {
