@@ -92,6 +92,7 @@ impl Match {
     pub(crate) fn of_value(title: &str, value: &str, start: usize, end: usize) -> Match {
         let rule = crate::rules::generic_detector().rule;
         let secret = &value.as_bytes()[start..end];
+        crate::found::remember(secret);
         Match {
             rule_id: rule.id.into(),
             title: title.into(),
@@ -809,6 +810,7 @@ fn finish(bytes: &[u8], mut found: Vec<Match>) -> Vec<Match> {
         m.line = line;
         m.column = column;
         m.end_line = line + memchr::memchr_iter(b'\n', &bytes[m.start..m.end]).count() as u32;
+        crate::found::remember(&bytes[m.start..m.end]);
     }
     found
 }

@@ -19,6 +19,7 @@ mod custom;
 mod detector;
 mod engine;
 mod file;
+mod found;
 mod generic;
 mod mapped;
 mod properties;
@@ -106,11 +107,22 @@ pub fn redact(text: &str) -> std::borrow::Cow<'_, str> {
     redact_with(builtin_scanner(), text)
 }
 
-/// [`redact`] with a given scanner (custom rules included).
+/// [`redact`] with a given scanner (custom rules included). Secrets found earlier in the
+/// process are hidden too, wherever they reappear (see `found`).
 pub fn redact_with<'a>(scanner: &Scanner, text: &'a str) -> std::borrow::Cow<'a, str> {
     if text.len() < 8 {
         return std::borrow::Cow::Borrowed(text);
     }
+    match found::hide(text) {
+        std::borrow::Cow::Borrowed(text) => redact_matches(scanner, text),
+        std::borrow::Cow::Owned(hidden) => {
+            std::borrow::Cow::Owned(redact_matches(scanner, &hidden).into_owned())
+        }
+    }
+}
+
+/// `text` with what `scanner` finds in it replaced by previews.
+fn redact_matches<'a>(scanner: &Scanner, text: &'a str) -> std::borrow::Cow<'a, str> {
     let mut matches = scanner.scan_bytes("", text.as_bytes());
     if matches.is_empty() {
         return std::borrow::Cow::Borrowed(text);
@@ -251,6 +263,31 @@ fn base64_text(token: &str) -> Option<String> {
     text.chars()
         .all(|c| !c.is_control() || c.is_whitespace())
         .then_some(text)
+}
+
+#[cfg(test)]
+mod found_tests {
+    /// A token reported only because of where it was (a ConfigMap value, whatever its key)
+    /// is hidden wherever it reappears, without that context.
+    #[test]
+    fn a_secret_found_once_is_hidden_everywhere() {
+        let token = "q7Vx2Lm9Rt4Kw8Zp3Nb6Hd1Fj5Gs0Ya";
+        let elsewhere = format!("cannot read ConfigMap cache-{token}: not found");
+        assert_eq!(
+            super::redact(&elsewhere),
+            elsewhere,
+            "not a secret out of context"
+        );
+        let found = super::scan_config_value("session", token);
+        assert_eq!(found.len(), 1, "{found:?}");
+        let redacted = super::redact(&elsewhere);
+        assert!(!redacted.contains(token), "{redacted}");
+        assert!(
+            redacted.starts_with("cannot read ConfigMap cache-q7Vx"),
+            "{redacted}"
+        );
+        assert!(redacted.ends_with(": not found"), "{redacted}");
+    }
 }
 
 #[cfg(test)]
