@@ -7,7 +7,8 @@
 //! What a block needs beyond the repository is named on an HTML comment right above it,
 //! `<!-- readme-test: ... -->`, so the README says where its files come from:
 //! - `files=DIR,DIR` copies those folders' contents into the scratch folder (the project
-//!   the section describes, kept under `crates/palisade-cli/tests/fixtures/readme`);
+//!   the section describes, kept under `crates/palisade-cli/tests/fixtures/readme`), which
+//!   then holds that project only, not the repository's folders;
 //! - `link=NAME:PATH` links `NAME` to a folder (of the corpus, `../shared/corpus/...`);
 //! - `kube-api=DIR` serves the manifests of `DIR` from the test Kubernetes API server
 //!   (`palisade_testkit::kube_api`) with `KUBECONFIG` pointing at it; `forbid=PLURALS`
@@ -327,7 +328,14 @@ struct Stage {
 
 fn stage(repo: &Path, corpus: &Path, setup: &Setup, images: Option<&Path>) -> Stage {
     let scratch = tempfile::tempdir().unwrap();
-    for entry in std::fs::read_dir(repo).unwrap() {
+    // A block with its own project runs in that project alone, as its reader would;
+    // the others run among the repository's folders.
+    let repo_folders = if setup.files.is_empty() {
+        std::fs::read_dir(repo).unwrap().collect()
+    } else {
+        Vec::new()
+    };
+    for entry in repo_folders {
         let entry = entry.unwrap();
         let name = entry.file_name();
         // Folders only: a file of the repository that an example writes (`> webhook.yaml`)
