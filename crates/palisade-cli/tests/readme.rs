@@ -17,6 +17,12 @@
 //! - `images` marks a block that reads the images `.ci/install.d/50-images.sh` builds into
 //!   `target/realimg` (or `$PALISADE_REAL_IMAGES`); their layer digests are not compared,
 //!   since every build of the images has its own;
+//! - `fleet` pushes the real images to a registry (Debian's `docker-registry`, as
+//!   `palisade_testkit::registry` runs it) as `shop/app:1` and `rocky:9`, and writes
+//!   `dump.json` (a Deployment `shop/web` whose two pods run `shop/app:1` by its digest, a
+//!   Deployment `ops/reports` of `rocky:9` whose pods were not read, a pod `ops/debug` of
+//!   an image the registry lacks) and `images.txt` (the list `--list-images` prints); the
+//!   README spells the registry `127.0.0.1:5077`;
 //! - `app-image=NAME` writes the layered image of the language-package tests
 //!   (`tests/support/langpkg_image.rs`) as the docker archive `NAME`;
 //! - `not run: REASON` for a block that cannot run on a test machine.
@@ -39,7 +45,8 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use palisade_testkit::kube_api::{ApiServer, Behaviour};
-use serde_json::Value;
+use palisade_testkit::registry::Registry;
+use serde_json::{json, Value};
 
 /// A command of the README and the lines shown under it.
 struct Example {
@@ -105,6 +112,7 @@ struct Setup {
     addr: Option<String>,
     images: bool,
     app_image: Option<String>,
+    fleet: bool,
 }
 
 impl Setup {
@@ -130,6 +138,7 @@ impl Setup {
                     "forbid" => setup.forbid.extend(list()),
                     "addr" => setup.addr = Some(value.to_string()),
                     "images" => setup.images = true,
+                    "fleet" => setup.fleet = true,
                     "app-image" => setup.app_image = Some(value.to_string()),
                     _ => panic!("unknown readme-test directive `{word}`"),
                 }
@@ -181,8 +190,8 @@ struct Paths {
     database: String,
     /// The real-images folder, when it is not the repository's `target/realimg`.
     images: Option<String>,
-    /// The test API server's address and the README's spelling of it.
-    server: Option<(String, String)>,
+    /// Servers' addresses and the README's spelling of each.
+    servers: Vec<(String, String)>,
 }
 
 impl Paths {
@@ -205,7 +214,7 @@ impl Paths {
         if let Some(images) = &self.images {
             line = line.replace(images.as_str(), "target/realimg");
         }
-        if let Some((real, shown)) = &self.server {
+        for (real, shown) in &self.servers {
             line = line.replace(real.as_str(), shown);
         }
         line
@@ -244,10 +253,7 @@ fn without_digests(line: &str) -> String {
     let mut rest = line;
     while let Some(i) = rest.find("sha256:") {
         let after = &rest[i + 7..];
-        let hex = after
-            .bytes()
-            .take_while(|b| b.is_ascii_hexdigit())
-            .count();
+        let hex = after.bytes().take_while(|b| b.is_ascii_hexdigit()).count();
         out.push_str(&rest[..i + 7]);
         if hex == 64 {
             out.push_str("DIGEST");
@@ -315,6 +321,59 @@ fn manifests(dir: &Path) -> Vec<(String, Value)> {
     objects
 }
 
+/// The registry, the dump and the image list of a `fleet` block, written in `dir`.
+fn fleet(dir: &Path, images: &Path) -> Registry {
+    let registry = Registry::start(None);
+    let host = registry.host();
+    for (name, archive) in [
+        ("shop/app:1", "app.docker.tar"),
+        ("rocky:9", "rpmdb.docker.tar"),
+    ] {
+        let source = format!("docker-archive:{}", images.join(archive).display());
+        registry.copy(&source, name, None, false);
+    }
+    let app = format!("{host}/shop/app@{}", registry.digest("shop/app:1"));
+    let deployment = |namespace: &str, name: &str, image: &str| {
+        json!({"apiVersion": "apps/v1", "kind": "Deployment",
+               "metadata": {"name": name, "namespace": namespace, "uid": format!("d-{name}")},
+               "spec": {"replicas": 2, "selector": {"matchLabels": {"app": name}},
+                        "template": {"metadata": {"labels": {"app": name}},
+                                     "spec": {"containers": [{"name": name, "image": image}]}}}})
+    };
+    let mut items = vec![
+        deployment("shop", "web", &format!("{host}/shop/app:1")),
+        json!({"apiVersion": "apps/v1", "kind": "ReplicaSet",
+               "metadata": {"name": "web-7f9c", "namespace": "shop", "uid": "rs-web",
+                            "ownerReferences": [{"apiVersion": "apps/v1", "kind": "Deployment", "name": "web", "uid": "d-web", "controller": true}]},
+               "spec": {"selector": {"matchLabels": {"app": "web"}},
+                        "template": {"metadata": {"labels": {"app": "web"}},
+                                     "spec": {"containers": [{"name": "web", "image": format!("{host}/shop/app:1")}]}}}}),
+        deployment("ops", "reports", &format!("{host}/rocky:9")),
+        json!({"apiVersion": "v1", "kind": "Pod",
+               "metadata": {"name": "debug", "namespace": "ops", "uid": "p-debug"},
+               "spec": {"containers": [{"name": "debug", "image": format!("{host}/missing:1")}]}}),
+    ];
+    for i in 0..2 {
+        items.push(json!({"apiVersion": "v1", "kind": "Pod",
+            "metadata": {"name": format!("web-7f9c-{i}"), "namespace": "shop", "uid": format!("p-web-{i}"),
+                         "ownerReferences": [{"apiVersion": "apps/v1", "kind": "ReplicaSet", "name": "web-7f9c", "uid": "rs-web", "controller": true}]},
+            "spec": {"containers": [{"name": "web", "image": format!("{host}/shop/app:1")}]},
+            "status": {"containerStatuses": [{"name": "web", "image": format!("{host}/shop/app:1"), "imageID": app, "ready": true}]}}));
+    }
+    let dump = json!({"apiVersion": "v1", "kind": "List", "items": items});
+    std::fs::write(
+        dir.join("dump.json"),
+        serde_json::to_string_pretty(&dump).unwrap(),
+    )
+    .unwrap();
+    std::fs::write(
+        dir.join("images.txt"),
+        format!("{host}/missing:1\n{host}/rocky:9\n{app}\n"),
+    )
+    .unwrap();
+    registry
+}
+
 const TOKEN: &str = "readme-token";
 
 /// A block's scratch folder and what runs for it while its commands run.
@@ -323,6 +382,7 @@ struct Stage {
     _config: tempfile::TempDir,
     env: Vec<(String, String)>,
     _server: Option<ApiServer>,
+    _registry: Option<Registry>,
     paths: Paths,
 }
 
@@ -350,7 +410,10 @@ fn stage(repo: &Path, corpus: &Path, setup: &Setup, images: Option<&Path>) -> St
     }
     for (name, target) in &setup.links {
         let target = target.replace("../shared/corpus", &corpus.display().to_string());
-        assert!(Path::new(&target).exists(), "link={name}: {target} not found");
+        assert!(
+            Path::new(&target).exists(),
+            "link={name}: {target} not found"
+        );
         std::os::unix::fs::symlink(&target, scratch.path().join(name)).unwrap();
     }
     if let Some(name) = &setup.app_image {
@@ -358,7 +421,7 @@ fn stage(repo: &Path, corpus: &Path, setup: &Setup, images: Option<&Path>) -> St
     }
     let config = tempfile::tempdir().unwrap();
     let mut env = Vec::new();
-    let mut server_addr = None;
+    let mut servers = Vec::new();
     let server = setup.kube_api.as_ref().map(|dir| {
         let server = ApiServer::start(Behaviour {
             token: TOKEN.to_string(),
@@ -369,9 +432,20 @@ fn stage(repo: &Path, corpus: &Path, setup: &Setup, images: Option<&Path>) -> St
         let kubeconfig = server.kubeconfig(config.path(), TOKEN);
         env.push(("KUBECONFIG".to_string(), kubeconfig.display().to_string()));
         if let Some(shown) = &setup.addr {
-            server_addr = Some((server.addr.to_string(), shown.clone()));
+            servers.push((server.addr.to_string(), shown.clone()));
         }
         server
+    });
+    // The report cache of `--images` and `image --list`, empty for each block.
+    env.push((
+        "XDG_CACHE_HOME".to_string(),
+        config.path().join("cache").display().to_string(),
+    ));
+    let registry = setup.fleet.then(|| {
+        let images = images.expect("fleet blocks are images blocks");
+        let registry = fleet(scratch.path(), images);
+        servers.push((registry.host(), "127.0.0.1:5077".to_string()));
+        registry
     });
     let paths = Paths {
         corpus: corpus.display().to_string(),
@@ -379,13 +453,14 @@ fn stage(repo: &Path, corpus: &Path, setup: &Setup, images: Option<&Path>) -> St
         images: images
             .filter(|dir| *dir != repo.join("target/realimg"))
             .map(|dir| dir.display().to_string()),
-        server: server_addr,
+        servers,
     };
     Stage {
         scratch,
         _config: config,
         env,
         _server: server,
+        _registry: registry,
         paths,
     }
 }
@@ -416,6 +491,12 @@ fn readme_examples_print_what_the_readme_shows() {
         };
         let block_skip = match (&setup.not_run, setup.images, &images) {
             (Some(reason), _, _) => Some(reason.clone()),
+            (None, _, Some(_))
+                if setup.fleet
+                    && !palisade_testkit::registry::tools(&["docker-registry", "skopeo"]) =>
+            {
+                Some("docker-registry or skopeo is not installed".to_string())
+            }
             (None, true, None) => Some(
                 "the images of .ci/install.d/50-images.sh are not built here (set PALISADE_REAL_IMAGES)"
                     .to_string(),

@@ -119,4 +119,3 @@ pub fn layered_image(path: &Path) {
         )
         .docker_archive(path);
 }
-
