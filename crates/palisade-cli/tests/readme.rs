@@ -1,8 +1,9 @@
 //! The README's examples are what the binary prints: every `$ ...` command of a fenced
 //! block is run, in order, in one scratch folder per block (it links the repository's
 //! top-level folders, so `-o FILE` lands there and `echo $?` is the status of the command
-//! before it), and each line the README shows under it must come out, in order (`...`
-//! stands for lines left out).
+//! before it), and the lines the README shows under it must come out as shown, one after
+//! the other, on standard output or standard error (`...` stands for lines left out;
+//! blank lines are not compared).
 //!
 //! What a block needs beyond the repository is named on an HTML comment right above it,
 //! `<!-- readme-test: ... -->`, so the README says where its files come from:
@@ -554,25 +555,42 @@ fn readme_examples_print_what_the_readme_shows() {
             let printed = |bytes: &[u8]| -> Vec<String> {
                 String::from_utf8_lossy(bytes)
                     .lines()
+                    .filter(|l| !l.trim().is_empty())
                     .map(|l| normalize(&stage.paths.printed(l), shown_update, setup.images))
                     .collect()
             };
             let (stdout, stderr) = (printed(&out.stdout), printed(&out.stderr));
-            // Each shown line comes next on standard output or next on standard error (a
-            // terminal interleaves them; the order within each stream is kept).
+            // Each shown line is the next line of standard output or of standard error (a
+            // terminal interleaves them; the order within each stream is kept), or, after
+            // `...`, a later one. Blank lines are not compared.
             let (mut at_out, mut at_err) = (0, 0);
+            let mut elided = false;
             for shown in &example.expected {
                 let shown = normalize(shown, None, setup.images);
-                if shown.trim().is_empty() || shown.trim() == "..." {
+                if shown.trim() == "..." {
+                    elided = true;
                     continue;
                 }
-                if let Some(i) = stdout[at_out..].iter().position(|l| *l == shown) {
+                if shown.trim().is_empty() {
+                    continue;
+                }
+                let find = |lines: &[String], from: usize| {
+                    let rest = lines.get(from..).unwrap_or_default();
+                    if elided {
+                        rest.iter().position(|l| *l == shown)
+                    } else {
+                        rest.first().filter(|l| **l == shown).map(|_| 0)
+                    }
+                };
+                if let Some(i) = find(&stdout, at_out) {
                     at_out += i + 1;
-                } else if let Some(i) = stderr[at_err..].iter().position(|l| *l == shown) {
+                    elided = false;
+                } else if let Some(i) = find(&stderr, at_err) {
                     at_err += i + 1;
+                    elided = false;
                 } else {
                     failures.push(format!(
-                        "README.md:{}: `{}` does not print, where the README shows it:\n    {shown}\n  it printed:\n{}\n{}",
+                        "README.md:{}: `{}` does not print next, where the README shows it:\n    {shown}\n  it printed:\n{}\n{}",
                         example.line,
                         example.command,
                         stdout.join("\n"),
