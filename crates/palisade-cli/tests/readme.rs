@@ -24,6 +24,10 @@
 //!   Deployment `ops/reports` of `rocky:9` whose pods were not read, a pod `ops/debug` of
 //!   an image the registry lacks) and `images.txt` (the list `--list-images` prints); the
 //!   README spells the registry `127.0.0.1:5077`;
+//! - `moto=MODE,MODE` starts moto (`tests/support/moto.rs`) seeded by
+//!   `tests/cloud/seed.py MODE` with test credentials in the environment; `addr=` is how the
+//!   README spells its address, and the ids moto draws at random (API Gateway APIs, routes,
+//!   resources) and the dates of the run are not compared;
 //! - `app-image=NAME` writes the layered image of the language-package tests
 //!   (`tests/support/langpkg_image.rs`) as the docker archive `NAME`;
 //! - `not run: REASON` for a block that cannot run on a test machine.
@@ -41,6 +45,8 @@ mod common;
 mod image_builder;
 #[path = "support/langpkg_image.rs"]
 mod langpkg_image;
+#[path = "support/moto.rs"]
+mod moto;
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -114,6 +120,7 @@ struct Setup {
     images: bool,
     app_image: Option<String>,
     fleet: bool,
+    moto: Vec<String>,
 }
 
 impl Setup {
@@ -140,6 +147,7 @@ impl Setup {
                     "addr" => setup.addr = Some(value.to_string()),
                     "images" => setup.images = true,
                     "fleet" => setup.fleet = true,
+                    "moto" => setup.moto.extend(list()),
                     "app-image" => setup.app_image = Some(value.to_string()),
                     _ => panic!("unknown readme-test directive `{word}`"),
                 }
@@ -176,9 +184,6 @@ fn not_runnable(command: &str) -> Option<&'static str> {
     if has("db") && has("update") {
         return Some("downloads from the network");
     }
-    if has("cloud") {
-        return Some("needs an AWS account or moto seeded by tests/cloud/seed.py");
-    }
     if command.contains("registry.example.com/") {
         return Some("pulls from a registry of the reader's own");
     }
@@ -204,6 +209,9 @@ impl Paths {
         if let Some(images) = &self.images {
             command = command.replace("target/realimg", images);
         }
+        for (real, shown) in &self.servers {
+            command = command.replace(shown.as_str(), real);
+        }
         command
     }
 
@@ -225,7 +233,7 @@ impl Paths {
 /// What differs per machine or per run: the vulnerability database's default path, the
 /// moment a database was built (`updated:` as the README shows it) and, for the images of
 /// `.ci/install.d`, layer digests.
-fn normalize(line: &str, shown_update: Option<&str>, digests: bool) -> String {
+fn normalize(line: &str, shown_update: Option<&str>, digests: bool, drawn: bool) -> String {
     let line = line.trim_end();
     if let (Some(_), Some(shown)) = (line.strip_prefix("updated:"), shown_update) {
         return shown.to_string();
@@ -245,7 +253,58 @@ fn normalize(line: &str, shown_update: Option<&str>, digests: bool) -> String {
     if digests {
         line = without_digests(&line);
     }
+    if drawn {
+        line = without_drawn_ids(&line);
+    }
     line
+}
+
+/// The ids moto draws for API Gateway APIs, routes and resources written as `ID`, dates
+/// (`2026-12-07`) as `DATE`, and the count of API calls (it varies from run to run with
+/// the calls moto answers 404 and the retries) as `N`.
+fn without_drawn_ids(line: &str) -> String {
+    let mut line = line.to_string();
+    if let (Some(start), Some(end)) = (line.rfind(", "), line.find(" per function)")) {
+        if line[start..end].contains(" API calls (") {
+            line = format!("{}, N API calls (N{}", &line[..start], &line[end..]);
+        }
+    }
+    for key in ["/apis/", "/routes/", "/restapis/", "/resources/"] {
+        let mut out = String::new();
+        let mut rest = line.as_str();
+        while let Some(i) = rest.find(key) {
+            out.push_str(&rest[..i + key.len()]);
+            rest = &rest[i + key.len()..];
+            let end = rest
+                .find(|c: char| !c.is_ascii_alphanumeric())
+                .unwrap_or(rest.len());
+            out.push_str("ID");
+            rest = &rest[end..];
+        }
+        out.push_str(rest);
+        line = out;
+    }
+    let bytes = line.as_bytes();
+    let is_date = |at: usize| {
+        bytes.len() >= at + 10
+            && bytes[at..at + 10].iter().enumerate().all(|(i, b)| match i {
+                4 | 7 => *b == b'-',
+                _ => b.is_ascii_digit(),
+            })
+    };
+    let mut out = String::new();
+    let mut i = 0;
+    while i < line.len() {
+        if is_date(i) {
+            out.push_str("DATE");
+            i += 10;
+        } else {
+            let c = line[i..].chars().next().unwrap();
+            out.push(c);
+            i += c.len_utf8();
+        }
+    }
+    out
 }
 
 /// `sha256:` and 64 hex digits written as `sha256:DIGEST`.
@@ -384,6 +443,7 @@ struct Stage {
     env: Vec<(String, String)>,
     _server: Option<ApiServer>,
     _registry: Option<Registry>,
+    _moto: Option<moto::Moto>,
     paths: Paths,
 }
 
@@ -448,6 +508,29 @@ fn stage(repo: &Path, corpus: &Path, setup: &Setup, images: Option<&Path>) -> St
         servers.push((registry.host(), "127.0.0.1:5077".to_string()));
         registry
     });
+    let moto = (!setup.moto.is_empty()).then(|| {
+        let moto = moto::start_moto().expect("moto blocks are skipped without moto");
+        for mode in &setup.moto {
+            moto.seed(mode);
+        }
+        let address = moto.endpoint.trim_start_matches("http://").to_string();
+        servers.push((address, setup.addr.clone().expect("moto blocks name addr=")));
+        for (key, value) in [
+            ("AWS_ACCESS_KEY_ID", "testing"),
+            ("AWS_SECRET_ACCESS_KEY", "testing"),
+            ("AWS_REGION", "us-east-1"),
+            ("AWS_EC2_METADATA_DISABLED", "true"),
+        ] {
+            env.push((key.to_string(), value.to_string()));
+        }
+        for key in ["AWS_CONFIG_FILE", "AWS_SHARED_CREDENTIALS_FILE"] {
+            env.push((
+                key.to_string(),
+                config.path().join("none").display().to_string(),
+            ));
+        }
+        moto
+    });
     let paths = Paths {
         corpus: corpus.display().to_string(),
         database: scratch.path().join("osv.db").display().to_string(),
@@ -462,6 +545,7 @@ fn stage(repo: &Path, corpus: &Path, setup: &Setup, images: Option<&Path>) -> St
         env,
         _server: server,
         _registry: registry,
+        _moto: moto,
         paths,
     }
 }
@@ -497,6 +581,9 @@ fn readme_examples_print_what_the_readme_shows() {
                     && !palisade_testkit::registry::tools(&["docker-registry", "skopeo"]) =>
             {
                 Some("docker-registry or skopeo is not installed".to_string())
+            }
+            (None, _, _) if !setup.moto.is_empty() && moto::moto_server().is_none() => {
+                Some("moto is not installed (.ci/install.d/45-moto.sh)".to_string())
             }
             (None, true, None) => Some(
                 "the images of .ci/install.d/50-images.sh are not built here (set PALISADE_REAL_IMAGES)"
@@ -556,7 +643,10 @@ fn readme_examples_print_what_the_readme_shows() {
                 String::from_utf8_lossy(bytes)
                     .lines()
                     .filter(|l| !l.trim().is_empty())
-                    .map(|l| normalize(&stage.paths.printed(l), shown_update, setup.images))
+                    .map(|l| {
+                        let drawn = !setup.moto.is_empty();
+                        normalize(&stage.paths.printed(l), shown_update, setup.images, drawn)
+                    })
                     .collect()
             };
             let (stdout, stderr) = (printed(&out.stdout), printed(&out.stderr));
@@ -566,7 +656,7 @@ fn readme_examples_print_what_the_readme_shows() {
             let (mut at_out, mut at_err) = (0, 0);
             let mut elided = false;
             for shown in &example.expected {
-                let shown = normalize(shown, None, setup.images);
+                let shown = normalize(shown, None, setup.images, !setup.moto.is_empty());
                 if shown.trim() == "..." {
                     elided = true;
                     continue;
