@@ -33,9 +33,9 @@
 //! - `not run: REASON` for a block that cannot run on a test machine.
 //!
 //! A command that needs what no test machine has (a real cluster for `kubectl`, a registry
-//! host of the reader's, the network) is not run, and the test says which and why. A tool
-//! the examples pipe through (`jq`) or the images must be there when `CI` is set; locally
-//! their absence is a skip named in the list. The vulnerability database examples run on
+//! host of the reader's, the network) is not run, and the test says which and why. What
+//! the blocks need (`jq`, the images, `docker-registry` and `skopeo`, moto) must be there
+//! when `CI` is set; locally its absence is a skip named in the list. The vulnerability database examples run on
 //! the corpus: the README's `../shared/corpus` is this machine's corpus and its
 //! `/tmp/osv.db` a file of the scratch folder, both written back as the README spells them
 //! in what the commands print.
