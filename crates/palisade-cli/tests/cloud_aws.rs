@@ -11,110 +11,18 @@
 //! line locally and fail when CI is set.
 
 mod common;
+#[path = "support/moto.rs"]
+mod moto;
 
 use std::io::{BufRead, BufReader};
-use std::net::{TcpListener, TcpStream};
-use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Output, Stdio};
+use std::net::TcpListener;
+use std::process::{Command, Output, Stdio};
 use std::time::{Duration, Instant};
 
+use moto::{script, start_moto, Killed, Moto};
 use serde_json::Value;
 
-fn moto_server() -> Option<PathBuf> {
-    let mut candidates = Vec::new();
-    if let Some(p) = std::env::var_os("PALISADE_MOTO_SERVER") {
-        candidates.push(PathBuf::from(p));
-    }
-    if let Some(d) = std::env::var_os("PALISADE_REF_DIR") {
-        candidates.push(PathBuf::from(d).join("venv-moto/bin/moto_server"));
-    }
-    if let Some(h) = std::env::var_os("HOME") {
-        candidates.push(PathBuf::from(h).join(".cache/palisade-ref/venv-moto/bin/moto_server"));
-    }
-    candidates.push(PathBuf::from("/opt/peers/venv-moto/bin/moto_server"));
-    let found = candidates.into_iter().find(|p| p.is_file());
-    if found.is_none() {
-        assert!(
-            std::env::var_os("CI").is_none(),
-            "moto_server not found: run .ci/install.d/45-moto.sh or set PALISADE_MOTO_SERVER"
-        );
-        eprintln!(
-            "SKIP: moto_server not found (run .ci/install.d/45-moto.sh); cloud aws tests not run"
-        );
-    }
-    found
-}
-
-/// A child process killed when the test ends, pass or fail.
-struct Killed(Child);
-
-impl Drop for Killed {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
-}
-
-struct Moto {
-    _server: Killed,
-    python: PathBuf,
-    endpoint: String,
-}
-
-fn free_port() -> u16 {
-    TcpListener::bind("127.0.0.1:0")
-        .and_then(|l| l.local_addr())
-        .map(|a| a.port())
-        .expect("a free port")
-}
-
-fn start_moto() -> Option<Moto> {
-    let server = moto_server()?;
-    let python = server.with_file_name("python");
-    let port = free_port();
-    let child = Command::new(&server)
-        .args(["-H", "127.0.0.1", "-p", &port.to_string()])
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .expect("moto_server starts");
-    let server = Killed(child);
-    let deadline = Instant::now() + Duration::from_secs(30);
-    while TcpStream::connect(("127.0.0.1", port)).is_err() {
-        assert!(
-            Instant::now() < deadline,
-            "moto_server did not listen within 30 s"
-        );
-        std::thread::sleep(Duration::from_millis(100));
-    }
-    Some(Moto {
-        _server: server,
-        python,
-        endpoint: format!("http://127.0.0.1:{port}"),
-    })
-}
-
-fn script(name: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("tests/cloud")
-        .join(name)
-}
-
 impl Moto {
-    fn seed(&self, mode: &str) -> Value {
-        let out = Command::new(&self.python)
-            .arg(script("seed.py"))
-            .args([&self.endpoint, mode])
-            .output()
-            .expect("seed.py runs");
-        assert!(
-            out.status.success(),
-            "seed.py {mode} failed: {}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-        serde_json::from_slice(&out.stdout).expect("seed.py prints JSON")
-    }
-
     /// proxy.py in front of this moto; answers its endpoint.
     fn proxy(&self, flags: &[&str]) -> (Killed, String) {
         let mut child = Command::new(&self.python)

@@ -12,6 +12,22 @@ pub fn repo_root() -> PathBuf {
         .unwrap()
 }
 
+/// Copies the contents of the folder `from` into the folder `to` (a fixture project into a
+/// test's scratch folder).
+pub fn copy_dir(from: &Path, to: &Path) {
+    let entries = std::fs::read_dir(from).unwrap_or_else(|e| panic!("{}: {e}", from.display()));
+    for entry in entries {
+        let entry = entry.unwrap();
+        let target = to.join(entry.file_name());
+        if entry.file_type().unwrap().is_dir() {
+            std::fs::create_dir_all(&target).unwrap();
+            copy_dir(&entry.path(), &target);
+        } else {
+            std::fs::copy(entry.path(), &target).unwrap();
+        }
+    }
+}
+
 /// Runs `palisade ARGS` in `cwd` and returns its output.
 pub fn palisade(cwd: &Path, args: &[&str]) -> Output {
     palisade_stdin(cwd, args, None)

@@ -13,52 +13,12 @@ fn write(root: &Path, rel: &str, text: &str) {
     fs::write(p, text).unwrap();
 }
 
-/// A base with a plain Deployment and an overlay whose patch makes it privileged.
+/// A base with a plain Deployment and an overlay whose patch makes it privileged (the
+/// README's kustomize example).
 fn project(root: &Path) {
-    write(
+    common::copy_dir(
+        &common::repo_root().join("crates/palisade-cli/tests/fixtures/readme/kustomize"),
         root,
-        "base/deployment.yaml",
-        "apiVersion: apps/v1
-kind: Deployment
-metadata:
-  name: web
-spec:
-  selector:
-    matchLabels: {app: web}
-  template:
-    metadata:
-      labels: {app: web}
-    spec:
-      containers:
-        - name: app
-          image: nginx:1.27
-",
-    );
-    write(
-        root,
-        "base/kustomization.yaml",
-        "resources: [deployment.yaml]\n",
-    );
-    write(
-        root,
-        "overlays/prod/kustomization.yaml",
-        "resources: [../../base]\nnamePrefix: prod-\nnamespace: shop\npatches:\n- path: privileged.yaml\n",
-    );
-    write(
-        root,
-        "overlays/prod/privileged.yaml",
-        "apiVersion: apps/v1
-kind: Deployment
-metadata:
-  name: web
-spec:
-  template:
-    spec:
-      containers:
-        - name: app
-          securityContext:
-            privileged: true
-",
     );
 }
 

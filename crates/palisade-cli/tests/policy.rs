@@ -204,91 +204,14 @@ tests:
     );
 }
 
-const VAP: &str = r#"apiVersion: admissionregistration.k8s.io/v1
-kind: ValidatingAdmissionPolicy
-metadata:
-  name: replica-limit
-  annotations:
-    palisade.dev/practice: COLD
-spec:
-  failurePolicy: Fail
-  paramKind:
-    apiVersion: rules.example.com/v1
-    kind: ReplicaLimit
-  matchConstraints:
-    resourceRules:
-      - apiGroups: ["apps"]
-        apiVersions: ["v1"]
-        operations: ["CREATE", "UPDATE"]
-        resources: ["deployments"]
-  variables:
-    - name: replicas
-      expression: "object.spec.?replicas.orValue(1)"
-  validations:
-    - expression: "variables.replicas <= params.maxReplicas"
-      messageExpression: "'replicas ' + string(variables.replicas) + ' exceed ' + string(params.maxReplicas)"
----
-apiVersion: admissionregistration.k8s.io/v1
-kind: ValidatingAdmissionPolicyBinding
-metadata:
-  name: replica-limit-shop
-spec:
-  policyName: replica-limit
-  validationActions: [Deny]
-  paramRef:
-    name: shop-limit
-    namespace: shop
-  matchResources:
-    namespaceSelector: {}
----
-apiVersion: rules.example.com/v1
-kind: ReplicaLimit
-metadata:
-  name: shop-limit
-  namespace: shop
-maxReplicas: 3
-"#;
-
-const KYVERNO: &str = r#"apiVersion: policies.kyverno.io/v1alpha1
-kind: ValidatingPolicy
-metadata:
-  name: require-run-as-nonroot
-  annotations:
-    policies.kyverno.io/title: Require runAsNonRoot
-    policies.kyverno.io/severity: medium
-spec:
-  validationActions: [Audit]
-  matchConstraints:
-    resourceRules:
-      - apiGroups: [""]
-        apiVersions: [v1]
-        operations: [CREATE, UPDATE]
-        resources: [pods]
-  validations:
-    - expression: "object.spec.containers.all(c, c.?securityContext.?runAsNonRoot.orValue(false))"
-      message: Containers must set runAsNonRoot.
-"#;
-
-fn deployment_with(name: &str, replicas: u32, non_root: bool) -> String {
-    format!(
-        "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: {name}\n  namespace: shop\nspec:\n  replicas: {replicas}\n  selector: {{matchLabels: {{app: {name}}}}}\n  template:\n    metadata: {{labels: {{app: {name}}}}}\n    spec:\n      containers:\n        - name: app\n          image: registry.example.com/{name}:1.4.2\n          securityContext: {{runAsNonRoot: {non_root}}}\n"
-    )
-}
-
+/// A ValidatingAdmissionPolicy limiting replicas through a `ReplicaLimit` parameter object
+/// and Kyverno's `require-run-as-nonroot` ValidatingPolicy, over three Deployments (the
+/// README's example).
 fn cel_project() -> tempfile::TempDir {
     let dir = tempfile::tempdir().unwrap();
-    write(dir.path(), "policies/vap.yaml", VAP);
-    write(dir.path(), "policies/kyverno.yaml", KYVERNO);
-    write(dir.path(), "k8s/big.yaml", &deployment_with("big", 5, true));
-    write(
+    common::copy_dir(
+        &common::repo_root().join("crates/palisade-cli/tests/fixtures/readme/policy"),
         dir.path(),
-        "k8s/root.yaml",
-        &deployment_with("root", 2, false),
-    );
-    write(
-        dir.path(),
-        "k8s/fine.yaml",
-        &deployment_with("fine", 2, true),
     );
     dir
 }
