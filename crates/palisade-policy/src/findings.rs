@@ -57,9 +57,8 @@ pub fn check_manifests(policies: &PolicySet, manifests: &[ManifestFile]) -> Outc
         let at = field
             .or_else(|| object.root.get("metadata").and_then(|m| m.get("name")))
             .unwrap_or(&object.root);
-        let mut location = object.location(at);
-        location.field = violation.field_path();
-        let mut finding = policies.finding(&violation, location);
+        // In a file the line is the place (API objects get their field path from it).
+        let mut finding = policies.finding(&violation, object.location(at));
         match palisade_core::suppression(&manifest.ignores, Some(&object.markers()), &finding) {
             Some(by) => {
                 finding.suppressed = Some(Box::new(by));
