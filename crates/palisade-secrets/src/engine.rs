@@ -423,7 +423,7 @@ impl Scanner {
             return;
         };
         let secret_named = |key: &[u8]| secret_named.is_match(key);
-        for entry in crate::properties::entries_where(bytes, secret_named) {
+        for entry in crate::properties::entries_where(bytes, secret_named, true) {
             let mut text = entry.key.clone();
             text.extend_from_slice(b": \"");
             let prefix = text.len();

@@ -26,17 +26,27 @@ pub(crate) struct Entry {
     pub offsets: Vec<usize>,
 }
 
-/// The entries of a properties file, in order.
+/// The entries of a properties file, in order, as `Properties` reads them.
 #[cfg(test)]
 pub(crate) fn entries(bytes: &[u8]) -> Vec<Entry> {
-    entries_where(bytes, |_| true)
+    entries_where(bytes, |_| true, false)
 }
 
 /// The entries whose key, as written (escapes not resolved), `wanted` accepts; the other
-/// lines are stepped over without being decoded.
-pub(crate) fn entries_where(bytes: &[u8], wanted: impl Fn(&[u8]) -> bool) -> Vec<Entry> {
+/// lines are stepped over without being decoded. With `commented`, a comment line that
+/// holds a wanted entry (`#db.password=...`, `! api.key value`: an entry switched off,
+/// whose secret is still in the file) counts too, read to its line's end.
+pub(crate) fn entries_where(
+    bytes: &[u8],
+    wanted: impl Fn(&[u8]) -> bool,
+    commented: bool,
+) -> Vec<Entry> {
     let mut out = Vec::new();
-    let mut lines = LogicalLines { bytes, at: 0 };
+    let mut lines = LogicalLines {
+        bytes,
+        at: 0,
+        commented,
+    };
     while let Some(line) = lines.next_logical(&wanted) {
         if let Some(entry) = split_entry(&line) {
             out.push(entry);
@@ -52,6 +62,8 @@ type Chars = Vec<(u8, usize, bool)>;
 struct LogicalLines<'a> {
     bytes: &'a [u8],
     at: usize,
+    /// Whether entries commented out are read too.
+    commented: bool,
 }
 
 impl LogicalLines<'_> {
@@ -70,14 +82,27 @@ impl LogicalLines<'_> {
             }
             if first == b'#' || first == b'!' {
                 // A comment ends at its line end, backslash or not.
-                self.at = line_end(self.bytes, start) + 1;
+                let end = line_end(self.bytes, start);
+                self.at = end + 1;
+                if self.commented {
+                    let mut content = start;
+                    while content < end && matches!(self.bytes[content], b'#' | b'!') {
+                        content += 1;
+                    }
+                    let content = self.skip_blank(content);
+                    let key = &self.bytes[content..self.key_end(content)];
+                    if !key.is_empty() && wanted(key) {
+                        return Some(
+                            (content..end)
+                                .filter(|&i| self.bytes[i] != b'\r')
+                                .map(|i| (self.bytes[i], i, false))
+                                .collect(),
+                        );
+                    }
+                }
                 continue;
             }
-            let key_end = start
-                + self.bytes[start..]
-                    .iter()
-                    .position(|b| matches!(b, b'=' | b':' | b' ' | b'\t' | b'\x0c' | b'\n' | b'\r'))
-                    .unwrap_or(self.bytes.len() - start);
+            let key_end = self.key_end(start);
             if !wanted(&self.bytes[start..key_end]) {
                 self.at = self.logical_end(start);
                 continue;
@@ -100,6 +125,15 @@ impl LogicalLines<'_> {
             }
             i = end + 1;
         }
+    }
+
+    /// Where the raw key starting at `start` ends (its first separator, blank or line end).
+    fn key_end(&self, start: usize) -> usize {
+        start
+            + self.bytes[start..]
+                .iter()
+                .position(|b| matches!(b, b'=' | b':' | b' ' | b'\t' | b'\x0c' | b'\n' | b'\r'))
+                .unwrap_or(self.bytes.len() - start)
     }
 
     fn skip_blank(&self, mut i: usize) -> usize {
@@ -234,12 +268,36 @@ mod tests {
     fn unwanted_lines_are_stepped_over_with_their_continuations() {
         let text =
             "label.text=one \\\n  password=in-the-label\ndb.password=Xk8\\\\\nnext.password=2\n";
-        let keys: Vec<Vec<u8>> = entries_where(text.as_bytes(), |k| k.ends_with(b"password"))
-            .into_iter()
-            .map(|e| e.key)
-            .collect();
+        let keys: Vec<Vec<u8>> =
+            entries_where(text.as_bytes(), |k| k.ends_with(b"password"), false)
+                .into_iter()
+                .map(|e| e.key)
+                .collect();
         // `Xk8\\` ends with an escaped backslash: the line does not continue.
         assert_eq!(keys, [b"db.password".to_vec(), b"next.password".to_vec()]);
+    }
+
+    #[test]
+    fn entries_switched_off_by_a_comment_are_read_when_asked() {
+        let text =
+            "#db.password=Xk8vQ2\n## api.password  Pw9z \\\nnot.continued=1\n! label only\n#\n";
+        let read = |commented| -> Vec<(Vec<u8>, Vec<u8>)> {
+            entries_where(text.as_bytes(), |k| k.ends_with(b"password"), commented)
+                .into_iter()
+                .map(|e| (e.key, e.value))
+                .collect()
+        };
+        assert!(read(false).is_empty(), "Properties reads no comment");
+        assert_eq!(
+            read(true),
+            [
+                (b"db.password".to_vec(), b"Xk8vQ2".to_vec()),
+                // A comment does not continue: the backslash is part of its value.
+                (b"api.password".to_vec(), b"Pw9z \\".to_vec()),
+            ]
+        );
+        let e = &entries_where(text.as_bytes(), |k| k.ends_with(b"password"), true)[0];
+        assert_eq!(&text.as_bytes()[e.offsets[0]..=e.offsets[5]], b"Xk8vQ2");
     }
 
     #[test]

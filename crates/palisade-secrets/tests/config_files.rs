@@ -78,6 +78,8 @@ encrypt.key-password change-me-in-production\n\
             (6, fp("wq8vzkbr3tmx")),
             // The continued value is one secret, reported where it starts.
             (7, fp("nR4tY8uI2oP6aS1dF5gH9jK3")),
+            // An entry switched off by a comment still holds its secret.
+            (15, fp("Vb7#nM2kQ9wEr")),
         ]
     );
     // Outside a properties file, a blank separator needs quotes to be an assignment.
