@@ -1,0 +1,353 @@
+use super::*;
+
+/// moto keeps neither `KMSKeyArn` nor `DeadLetterConfig`; their mapping is checked here.
+#[test]
+fn kms_key_and_dead_letter_queue_silence_sec301_and_log004() {
+    use crate::collect::RegionData;
+    let function = |name: &str, protected: bool| {
+        FunctionData {
+        name: name.into(),
+        arn: format!("arn:aws:lambda:us-east-1:1:function:{name}"),
+        runtime: Some("python3.12".into()),
+        environment: vec![("DB_PASSWORD".into(), "{{resolve:ssm:x}}".into())],
+        kms_key: protected.then(|| "arn:aws:kms:us-east-1:1:key/k".into()),
+        dead_letter: protected.then(|| "arn:aws:sqs:us-east-1:1:dlq".into()),
+        policy: Some(
+            r#"{"Statement":[{"Sid":"s3","Effect":"Allow","Principal":{"Service":"s3.amazonaws.com"},
+                "Action":"lambda:InvokeFunction","Resource":"x",
+                "Condition":{"ArnLike":{"AWS:SourceArn":"arn:aws:s3:::b"}}}]}"#
+                .into(),
+        ),
+        ..FunctionData::default()
+    }
+    };
+    let collected = Collected {
+        account: "1".into(),
+        regions: vec![RegionData {
+            region: "us-east-1".into(),
+            functions: vec![function("bare", false), function("protected", true)],
+            ..RegionData::default()
+        }],
+        ..Collected::default()
+    };
+    let (inv, loc, errors) = build(&collected);
+    assert!(errors.is_empty());
+    let mut findings =
+        palisade_serverless::check(&inv, &palisade_serverless::ServerlessSettings::default());
+    for f in &mut findings {
+        loc.relocate(&mut f.location);
+    }
+    let on = |rule: &str, name: &str| {
+        findings
+            .iter()
+            .any(|f| f.rule_id == rule && f.location.path.ends_with(&format!(":{name}")))
+    };
+    assert!(
+        on("SEC301", "bare") && on("LOG004", "bare"),
+        "{findings:#?}"
+    );
+    assert!(
+        !on("SEC301", "protected") && !on("LOG004", "protected"),
+        "{findings:#?}"
+    );
+}
+
+#[test]
+fn a_malformed_resource_policy_is_an_error_naming_the_call() {
+    use crate::collect::RegionData;
+    let collected = Collected {
+        account: "1".into(),
+        regions: vec![RegionData {
+            region: "eu-west-1".into(),
+            functions: vec![FunctionData {
+                name: "f".into(),
+                arn: "arn:aws:lambda:eu-west-1:1:function:f".into(),
+                policy: Some("{\"Statement\": [".into()),
+                ..FunctionData::default()
+            }],
+            ..RegionData::default()
+        }],
+        ..Collected::default()
+    };
+    let (inv, _, errors) = build(&collected);
+    assert_eq!(inv.functions.len(), 1);
+    assert_eq!(errors.len(), 1);
+    let text = errors[0].to_string();
+    assert!(
+        text.starts_with("lambda:GetPolicy in eu-west-1 (f): unreadable response"),
+        "{text}"
+    );
+}
+
+/// An alias has its own resource policy: a statement there that lets anyone invoke
+/// `f:live` is reported on the alias, and the function's own policy stays judged too.
+#[test]
+fn an_alias_policy_open_to_anyone_is_reported_on_the_alias() {
+    use crate::collect::RegionData;
+    let function = "arn:aws:lambda:eu-west-1:111111111111:function:f";
+    let alias = format!("{function}:live");
+    let open = r#"{"Statement":[{"Sid":"anyone","Effect":"Allow","Principal":"*","Action":"lambda:InvokeFunction","Resource":"x"}]}"#;
+    let scoped = r#"{"Statement":[{"Sid":"s3","Effect":"Allow","Principal":{"Service":"s3.amazonaws.com"},"Action":"lambda:InvokeFunction","Resource":"x",
+        "Condition":{"ArnLike":{"AWS:SourceArn":"arn:aws:s3:::uploads"},"StringEquals":{"AWS:SourceAccount":"111111111111"}}}]}"#;
+    let collected = Collected {
+        account: "111111111111".into(),
+        regions: vec![RegionData {
+            region: "eu-west-1".into(),
+            functions: vec![FunctionData {
+                name: "f".into(),
+                arn: function.into(),
+                policy: Some(scoped.into()),
+                alias_policies: vec![(alias.clone(), open.into())],
+                ..FunctionData::default()
+            }],
+            ..RegionData::default()
+        }],
+        ..Collected::default()
+    };
+    let (inv, loc, errors) = build(&collected);
+    assert!(errors.is_empty(), "{errors:?}");
+    assert_eq!(inv.permissions.len(), 2);
+    let mut findings = palisade_serverless::check(&inv, &Default::default());
+    for f in &mut findings {
+        loc.relocate(&mut f.location);
+    }
+    let on_alias: Vec<_> = findings
+        .iter()
+        .filter(|f| f.location.path == alias)
+        .map(|f| (f.rule_id.to_string(), f.location.field.clone()))
+        .collect();
+    assert_eq!(
+        on_alias,
+        [(
+            "FN008".to_string(),
+            Some("Policy.Statement[anyone].Principal".to_string())
+        )],
+        "{findings:#?}"
+    );
+    let fn008: Vec<_> = findings.iter().filter(|f| f.rule_id == "FN008").collect();
+    assert_eq!(
+        fn008.len(),
+        1,
+        "the scoped S3 permission is not FN008: {fn008:#?}"
+    );
+}
+
+/// moto rewrites a layer ARN of another account to its own layer, so the cross-account
+/// case is checked here; and a policy limited to the organization is not public.
+#[test]
+fn layers_of_other_accounts_and_organization_policies() {
+    use crate::collect::RegionData;
+    let own = "arn:aws:lambda:eu-west-1:111111111111:layer:org-lib:3";
+    let vendor = "arn:aws:lambda:eu-west-1:222222222222:layer:vendor-lib:7";
+    let trusted = "arn:aws:lambda:eu-west-1:333333333333:layer:powertools:2";
+    let collected = Collected {
+        account: "111111111111".into(),
+        regions: vec![RegionData {
+            region: "eu-west-1".into(),
+            functions: vec![FunctionData {
+                name: "f".into(),
+                arn: "arn:aws:lambda:eu-west-1:111111111111:function:f".into(),
+                layers: vec![own.into(), vendor.into(), trusted.into()],
+                ..FunctionData::default()
+            }],
+            layer_policies: [(
+                own.to_string(),
+                r#"{"Statement":[{"Sid":"org","Effect":"Allow","Principal":"*","Action":"lambda:GetLayerVersion","Resource":"x",
+                    "Condition":{"StringEquals":{"aws:PrincipalOrgID":"o-abc"}}}]}"#
+                    .to_string(),
+            )]
+            .into(),
+            ..RegionData::default()
+        }],
+        ..Collected::default()
+    };
+    let (inv, loc, errors) = build(&collected);
+    assert!(errors.is_empty(), "{errors:?}");
+    let layers = &inv.functions[0].layers;
+    assert_eq!(layers.len(), 3);
+    assert_eq!(layers[0].public, Some(false));
+    assert_eq!(layers[1].public, None);
+    let settings = palisade_serverless::ServerlessSettings {
+        trusted_layer_accounts: vec!["333333333333".into()],
+        ..palisade_serverless::ServerlessSettings::default()
+    };
+    let mut findings = palisade_serverless::check(&inv, &settings);
+    for f in &mut findings {
+        loc.relocate(&mut f.location);
+    }
+    let layer_findings: Vec<_> = findings
+        .iter()
+        .filter(|f| f.rule_id == "FN011" || f.rule_id == "FN012")
+        .map(|f| {
+            (
+                f.rule_id.to_string(),
+                f.location.field.clone(),
+                f.message.clone(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        layer_findings,
+        [(
+            "FN011".to_string(),
+            Some("Layers[1]".to_string()),
+            format!("function f runs layer {vendor} published by account 222222222222, not its own (111111111111)")
+        )]
+    );
+    let doc = policy_doc::parse(
+        r#"{"Statement":[{"Effect":"Allow","Principal":{"AWS":["*"]},"Action":"lambda:GetLayerVersion"}]}"#,
+    )
+    .unwrap();
+    assert!(is_public(&doc));
+}
+
+/// moto does not implement URLs on aliases (nor ListFunctionUrlConfigs): the mapping of
+/// what AWS answers is checked here.
+#[test]
+fn an_alias_url_is_judged_like_the_function_url() {
+    use crate::collect::{RegionData, UrlData};
+    let arn = "arn:aws:lambda:us-east-1:1:function:f";
+    let url = |arn: String, auth: &str| UrlData {
+        arn,
+        auth_type: auth.into(),
+        ..UrlData::default()
+    };
+    let collected = Collected {
+        account: "1".into(),
+        regions: vec![RegionData {
+            region: "us-east-1".into(),
+            functions: vec![FunctionData {
+                name: "f".into(),
+                arn: arn.into(),
+                urls: vec![
+                    url(arn.into(), "AWS_IAM"),
+                    url(format!("{arn}:live"), "NONE"),
+                ],
+                ..FunctionData::default()
+            }],
+            ..RegionData::default()
+        }],
+        ..Collected::default()
+    };
+    let (inv, loc, _) = build(&collected);
+    let f = &inv.functions[0];
+    assert_eq!(
+        f.url
+            .as_ref()
+            .and_then(|u| u.auth_type.value())
+            .map(String::as_str),
+        Some("AWS_IAM")
+    );
+    assert_eq!(f.alias_urls.len(), 1);
+    assert_eq!(f.alias_urls[0].0, "live");
+    let mut findings =
+        palisade_serverless::check(&inv, &palisade_serverless::ServerlessSettings::default());
+    for x in &mut findings {
+        loc.relocate(&mut x.location);
+    }
+    let auth003: Vec<_> = findings.iter().filter(|x| x.rule_id == "AUTH003").collect();
+    assert_eq!(auth003.len(), 1, "{findings:#?}");
+    assert_eq!(
+        auth003[0].message,
+        "function f (alias live) has a public URL with AuthType NONE"
+    );
+    assert_eq!(auth003[0].location.path, format!("{arn}:live"));
+}
+
+/// A boundary document that is not one is an error naming the call, and caps nothing:
+/// the role's `*` stays critical.
+#[test]
+fn a_malformed_boundary_is_reported_and_caps_nothing() {
+    use crate::collect::RegionData;
+    let role = "arn:aws:iam::1:role/r";
+    let collected = Collected {
+        account: "1".into(),
+        regions: vec![RegionData {
+            region: "us-east-1".into(),
+            functions: vec![FunctionData {
+                name: "f".into(),
+                arn: "arn:aws:lambda:us-east-1:1:function:f".into(),
+                role: Some(role.into()),
+                ..FunctionData::default()
+            }],
+            ..RegionData::default()
+        }],
+        roles: [(
+            role.to_string(),
+            RoleData {
+                arn: role.into(),
+                name: "r".into(),
+                inline: vec![(
+                    "wide".into(),
+                    r#"{"Statement":[{"Effect":"Allow","Action":"*","Resource":"*"}]}"#.into(),
+                )],
+                boundary: Some((
+                    "arn:aws:iam::1:policy/edge".into(),
+                    Some("{\"Statement\": [".into()),
+                )),
+                complete: true,
+                ..RoleData::default()
+            },
+        )]
+        .into(),
+        ..Collected::default()
+    };
+    let (inv, _, errors) = build(&collected);
+    assert_eq!(errors.len(), 1, "{errors:?}");
+    let text = errors[0].to_string();
+    assert!(
+        text.starts_with("iam:GetPolicyVersion in global (r): unreadable response: permissions boundary arn:aws:iam::1:policy/edge is not a policy document"),
+        "{text}"
+    );
+    let boundary = inv.roles[0]
+        .boundary
+        .as_ref()
+        .expect("the boundary is named");
+    assert!(boundary.statements.is_none());
+    let findings =
+        palisade_serverless::check(&inv, &palisade_serverless::ServerlessSettings::default());
+    let fn001: Vec<_> = findings.iter().filter(|f| f.rule_id == "FN001").collect();
+    assert_eq!(fn001.len(), 1);
+    assert_eq!(fn001[0].severity, palisade_core::Severity::Critical);
+}
+
+#[test]
+fn finds_function_names_in_integration_uris() {
+    assert_eq!(
+        function_name_in("arn:aws:apigateway:us-east-1:lambda:path/2015-03-31/functions/arn:aws:lambda:us-east-1:123456789012:function:api/invocations"),
+        Some("api")
+    );
+    assert_eq!(
+        function_name_in("arn:aws:lambda:us-east-1:123456789012:function:api:live"),
+        Some("api")
+    );
+    assert_eq!(function_name_in("https://example.com"), None);
+}
+
+#[test]
+fn public_principal_and_its_conditions() {
+    let doc = policy_doc::parse(
+        r#"{"Statement":[
+          {"Sid":"open","Effect":"Allow","Principal":"*","Action":"lambda:InvokeFunction","Resource":"x"},
+          {"Sid":"s3","Effect":"Allow","Principal":{"Service":"s3.amazonaws.com"},"Action":"lambda:InvokeFunction","Resource":"x",
+           "Condition":{"ArnLike":{"AWS:SourceArn":"arn:aws:s3:::b"}}},
+          {"Sid":"url","Effect":"Allow","Principal":"*","Action":"lambda:InvokeFunctionUrl","Resource":"x",
+           "Condition":{"StringEquals":{"lambda:FunctionUrlAuthType":"NONE"}}}]}"#,
+    )
+    .unwrap();
+    let f = FunctionData {
+        arn: "arn:aws:lambda:us-east-1:1:function:f".into(),
+        ..FunctionData::default()
+    };
+    let mut loc = Locator::default();
+    let p = permissions(&doc, &f.arn, &mut loc);
+    assert_eq!(p.len(), 3);
+    assert_eq!(p[0].principal.value().map(String::as_str), Some("*"));
+    assert!(!p[0].source_arn && !p[0].for_public_url);
+    assert!(p[1].source_arn);
+    assert_eq!(
+        async_trigger(&p[1]).map(|t| t.source),
+        Some("s3".to_string())
+    );
+    assert!(p[2].for_public_url);
+}
