@@ -1,0 +1,339 @@
+//! Rego v0 that regorus reads differently from OPA, rewritten into the form both read
+//! alike before it is compiled (see [`as_opa_reads_it`]).
+
+use super::strip_strings_and_comments;
+
+/// `source` with two Rego v0 constructs that regorus's parser reads differently from OPA
+/// spelled out in the form both read alike, on the same lines (error positions hold):
+/// - a rule with several bodies, `head { a } { b }`, which OPA defines as `head { a }`
+///   plus `head { b }` and regorus rejects ("else cannot be used with set rules"): each
+///   further body gets the head repeated, `} head {`;
+/// - an expression ending a line and a parenthesised expression starting the next one,
+///   which OPA reads as two expressions and regorus as a call of the first: the first
+///   gets an explicit `;`;
+/// - `sprintf` with fewer arguments than its format has verbs, which OPA formats as Go
+///   does (`%!v(MISSING)` in place of each missing one) and regorus leaves undefined (so
+///   the violation that carries the message disappears): the missing arguments are
+///   given as those very strings, when the format and the array are written out and the
+///   missing verbs are `%v` or `%s`.
+///
+/// Rego written for regorus is unchanged by it.
+pub fn as_opa_reads_it(source: &str) -> String {
+    pad_sprintf_arguments(&split_bodies_and_lines(source))
+}
+
+fn split_bodies_and_lines(source: &str) -> String {
+    let code = strip_strings_and_comments(source);
+    let code: Vec<&str> = code.lines().collect();
+    let lines: Vec<&str> = source.lines().collect();
+    if code.len() != lines.len() {
+        return source.to_string();
+    }
+    let mut out: Vec<String> = Vec::with_capacity(lines.len());
+    let mut depth = 0i64;
+    // The head of the rule being defined, as written (up to its body's `{`).
+    let mut head: Option<String> = None;
+    for (i, (line, text)) in code.iter().zip(&lines).enumerate() {
+        let start = depth;
+        depth += line
+            .chars()
+            .map(|c| match c {
+                '{' | '[' | '(' => 1,
+                '}' | ']' | ')' => -1,
+                _ => 0,
+            })
+            .sum::<i64>();
+        let trimmed = line.trim();
+        if start == 0 && !trimmed.is_empty() {
+            head = head_of(text);
+        }
+        if start == 1 && depth == 1 && trimmed == "} {" {
+            if let Some(head) = &head {
+                out.push(text.replacen("} {", &format!("}} {head} {{"), 1));
+                continue;
+            }
+        }
+        let ends_term = trimmed
+            .chars()
+            .last()
+            .is_some_and(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | ']' | ')' | '"'));
+        let next_opens = code[i + 1..]
+            .iter()
+            .map(|l| l.trim())
+            .find(|l| !l.is_empty())
+            .is_some_and(|l| l.starts_with('('));
+        if start >= 1 && depth == start && ends_term && next_opens && !text.contains('#') {
+            out.push(format!("{};", text.trim_end()));
+            continue;
+        }
+        out.push(text.to_string());
+    }
+    let mut joined = out.join("\n");
+    if source.ends_with('\n') {
+        joined.push('\n');
+    }
+    joined
+}
+
+/// `sprintf("format", [a, b])` calls with fewer elements than verbs, completed with Go's
+/// `%!v(MISSING)` strings (see [`as_opa_reads_it`]).
+fn pad_sprintf_arguments(source: &str) -> String {
+    let bytes = source.as_bytes();
+    let mut inserts: Vec<(usize, String)> = Vec::new();
+    let mut i = 0;
+    while i < bytes.len() {
+        match bytes[i] {
+            b'#' => {
+                while i < bytes.len() && bytes[i] != b'\n' {
+                    i += 1;
+                }
+            }
+            b'"' => i = string_end(bytes, i),
+            b'`' => {
+                i += 1;
+                while i < bytes.len() && bytes[i] != b'`' {
+                    i += 1;
+                }
+                i += 1;
+            }
+            _ if source[i..].starts_with("sprintf(")
+                && (i == 0
+                    || !(bytes[i - 1].is_ascii_alphanumeric()
+                        || bytes[i - 1] == b'_'
+                        || bytes[i - 1] == b'.')) =>
+            {
+                i += "sprintf(".len();
+                if let Some((verbs, close, given)) = literal_call(source, i) {
+                    // As a string, the padding prints as itself through `%v` and `%s` only.
+                    if given < verbs.len() && verbs[given..].iter().all(|v| matches!(v, 'v' | 's'))
+                    {
+                        let padding: String = verbs[given..]
+                            .iter()
+                            .map(|v| {
+                                format!("{}\"%!{v}(MISSING)\"", if given == 0 { "" } else { ", " })
+                            })
+                            .collect::<Vec<_>>()
+                            .join(if given == 0 { ", " } else { "" });
+                        inserts.push((close, padding));
+                    }
+                }
+            }
+            _ => i += 1,
+        }
+    }
+    let mut out = source.to_string();
+    for (at, text) in inserts.into_iter().rev() {
+        out.insert_str(at, &text);
+    }
+    out
+}
+
+/// For the arguments of a `sprintf(` call starting at `at`, when they are a string literal
+/// and an array literal: the format's verbs, the position of the array's `]` and how many
+/// elements the array has.
+fn literal_call(source: &str, at: usize) -> Option<(Vec<char>, usize, usize)> {
+    let bytes = source.as_bytes();
+    let mut i = at;
+    let skip_space = |mut i: usize| {
+        while i < bytes.len() && bytes[i].is_ascii_whitespace() {
+            i += 1;
+        }
+        i
+    };
+    i = skip_space(i);
+    if bytes.get(i) != Some(&b'"') {
+        return None;
+    }
+    let end = string_end(bytes, i);
+    let format = source.get(i + 1..end.checked_sub(1)?)?;
+    i = skip_space(end);
+    if bytes.get(i) != Some(&b',') {
+        return None;
+    }
+    i = skip_space(i + 1);
+    if bytes.get(i) != Some(&b'[') {
+        return None;
+    }
+    let (mut depth, mut commas, mut empty) = (0usize, 0usize, true);
+    i += 1;
+    while i < bytes.len() {
+        match bytes[i] {
+            b'"' => {
+                empty = false;
+                i = string_end(bytes, i);
+                continue;
+            }
+            b'[' | b'(' | b'{' => depth += 1,
+            b']' if depth == 0 => break,
+            b']' | b')' | b'}' => depth = depth.checked_sub(1)?,
+            b',' if depth == 0 => commas += 1,
+            b'#' => return None,
+            c if !c.is_ascii_whitespace() => empty = false,
+            _ => {}
+        }
+        if !bytes[i].is_ascii_whitespace() && bytes[i] != b',' {
+            empty = false;
+        }
+        i += 1;
+    }
+    if i >= bytes.len() {
+        return None;
+    }
+    // A trailing comma adds no element.
+    let trailing = source[..i].trim_end().ends_with(',');
+    let given = if empty {
+        0
+    } else {
+        commas + 1 - usize::from(trailing)
+    };
+    Some((format_verbs(format), i, given))
+}
+
+/// The verbs of a Go format string (`%v`, `%-5d`, `%.2f`; `%%` is none).
+fn format_verbs(format: &str) -> Vec<char> {
+    let mut verbs = Vec::new();
+    let mut chars = format.chars().peekable();
+    while let Some(c) = chars.next() {
+        if c != '%' {
+            continue;
+        }
+        while let Some(&f) = chars.peek() {
+            if matches!(f, '+' | '-' | '#' | ' ' | '0'..='9' | '.') {
+                chars.next();
+            } else {
+                break;
+            }
+        }
+        match chars.next() {
+            Some('%') | None => {}
+            Some(verb) => verbs.push(verb),
+        }
+    }
+    verbs
+}
+
+/// The position just after the string literal that starts at `start` (a `"`), or the end
+/// of its line when it is not closed there.
+fn string_end(bytes: &[u8], start: usize) -> usize {
+    let mut i = start + 1;
+    while i < bytes.len() {
+        match bytes[i] {
+            b'\\' => i += 2,
+            b'"' => return i + 1,
+            b'\n' => return i,
+            _ => i += 1,
+        }
+    }
+    bytes.len()
+}
+
+/// The head of a rule whose definition starts on `line`: the text before the `{` that
+/// opens its body (the first `{` outside brackets and strings), if the line has one.
+fn head_of(line: &str) -> Option<String> {
+    let mut depth = 0i64;
+    let mut in_string = false;
+    let mut escaped = false;
+    for (i, c) in line.char_indices() {
+        if in_string {
+            match (escaped, c) {
+                (true, _) => escaped = false,
+                (false, '\\') => escaped = true,
+                (false, '"') => in_string = false,
+                _ => {}
+            }
+            continue;
+        }
+        match c {
+            '"' => in_string = true,
+            '#' => return None,
+            '[' | '(' => depth += 1,
+            ']' | ')' | '}' => depth -= 1,
+            '{' if depth == 0 => {
+                let head = line[..i].trim();
+                return (!head.is_empty() && !head.starts_with("default "))
+                    .then(|| head.to_string());
+            }
+            '{' => depth += 1,
+            _ => {}
+        }
+    }
+    None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::rego::RegoPolicy;
+
+    #[test]
+    fn rego_that_opa_reads_one_way_is_read_the_same_way() {
+        // Several bodies of one rule, and a line ending before a parenthesised expression.
+        let rego = r#"package p
+violation[{"msg": msg}] {
+    input.review.operation == "UPDATE"
+    msg := "one"
+} {
+    input.parameters.spread
+    (input.review.max - input.review.min) < input.parameters.spread
+    msg := sprintf("two (%v)", ["x"])
+}
+"#;
+        let rewritten = as_opa_reads_it(rego);
+        assert_eq!(rewritten.lines().count(), rego.lines().count());
+        assert!(
+            rewritten.contains(r#"} violation[{"msg": msg}] {"#),
+            "{rewritten}"
+        );
+        assert!(
+            rewritten.contains("input.parameters.spread;"),
+            "{rewritten}"
+        );
+        let mut policy = RegoPolicy::compile(rego, &[]).unwrap();
+        let messages = |policy: &mut RegoPolicy, input| {
+            let mut found: Vec<String> = policy
+                .evaluate(&input)
+                .unwrap()
+                .into_iter()
+                .map(|v| v.message)
+                .collect();
+            found.sort();
+            found
+        };
+        let input = serde_json::json!({"review": {"operation": "UPDATE", "max": 3, "min": 2},
+            "parameters": {"spread": 2}});
+        assert_eq!(messages(&mut policy, input), ["one", "two (x)"]);
+        let input = serde_json::json!({"review": {"operation": "CREATE", "max": 9, "min": 2},
+            "parameters": {"spread": 2}});
+        assert!(messages(&mut policy, input).is_empty());
+        // Rego that regorus already reads as OPA does is left as it is.
+        let plain = "package p\nviolation[{\"msg\": \"x\"}] {\n  f(input.a)\n  y := (1 + 2)\n  y > [\n    (1)][0]\n}\nf(x) { x }\n";
+        assert_eq!(as_opa_reads_it(plain), plain);
+    }
+
+    #[test]
+    fn sprintf_with_missing_arguments_formats_as_go_does() {
+        let rego = r#"package p
+violation[{"msg": msg}] {
+    msg := sprintf("%v <%v> is not allowed: %d. Allowed: %v (100%%)", [input.kind, "a,b", 3])
+}
+"#;
+        let rewritten = as_opa_reads_it(rego);
+        assert!(
+            rewritten.contains(r#"[input.kind, "a,b", 3, "%!v(MISSING)"])"#),
+            "{rewritten}"
+        );
+        let mut policy = RegoPolicy::compile(rego, &[]).unwrap();
+        let found = policy
+            .evaluate(&serde_json::json!({"kind": "Pod"}))
+            .unwrap();
+        assert_eq!(
+            found[0].message,
+            "Pod <a,b> is not allowed: 3. Allowed: %!v(MISSING) (100%)"
+        );
+        let none = "package p\nm := sprintf(\"%v\", [])\nn := sprintf(\"%v %d\", [1])\n";
+        assert_eq!(
+            as_opa_reads_it(none),
+            "package p\nm := sprintf(\"%v\", [\"%!v(MISSING)\"])\nn := sprintf(\"%v %d\", [1])\n"
+        );
+    }
+}
