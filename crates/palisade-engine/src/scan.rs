@@ -352,6 +352,32 @@ impl Engine {
                 &mut out.findings,
                 &mut out.errors,
             );
+            // A manifest a person writes (requirements, go.mod, pom.xml, .csproj) can hold
+            // a credential anywhere (`--index-url https://user:TOKEN@...`); generated
+            // lockfiles are on the secret engine's allowlist.
+            if let Some(s) = secrets {
+                if let Ok(Some(bytes)) = read_bounded(entry, read_limit(Some(s))) {
+                    let mut whole = FileOutput::default();
+                    scan_secrets(s, entry, &bytes, &mut whole);
+                    // An unpinned requirement's secrets were reported at its line already:
+                    // the whole-file finding (with its column) replaces that one.
+                    let same = |a: &Finding, b: &Finding| {
+                        a.rule_id == b.rule_id
+                            && a.location.path == b.location.path
+                            && a.location.line == b.location.line
+                    };
+                    out.findings.retain(|f| {
+                        !whole
+                            .findings
+                            .iter()
+                            .chain(&whole.suppressed)
+                            .any(|w| same(w, f))
+                    });
+                    out.findings.append(&mut whole.findings);
+                    out.suppressed.append(&mut whole.suppressed);
+                    out.errors.append(&mut whole.errors);
+                }
+            }
             return out;
         }
         if scanners.vuln && crate::java::is_java_archive(entry) {
@@ -725,6 +751,44 @@ fn scan_secrets(s: &SecretScan, entry: &FileEntry, content: &Content, out: &mut 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Manifests read for their packages are read for secrets too, each secret once.
+    #[test]
+    fn credentials_anywhere_in_a_dependency_manifest_are_found_once() {
+        let requirements = "--index-url https://ci:Qm7vT2pLx9RwZ4kEj8Hs@pypi.example.com/simple\nflask==3.0.3\ngit+https://ci:Xk8vQ2mLz9RtW4pN@git.example.com/acme/lib.git#egg=lib\n";
+        let gomod = "module example.com/a\n\ngo 1.21\n\nreplace example.com/lib => https://deploy:Xk8vQ2mLz9RtW4pN@git.example.com/org/lib v1.0.0\n";
+        let report = Engine::new(Settings::default())
+            .unwrap()
+            .scan_documents(vec![
+                FileEntry::memory("requirements.txt", requirements.as_bytes()),
+                FileEntry::memory("go.mod", gomod.as_bytes()),
+            ]);
+        let mut found: Vec<(String, String, Option<u32>, Option<u32>)> = report
+            .findings
+            .iter()
+            .map(|f| {
+                (
+                    f.location.path.clone(),
+                    f.rule_id.to_string(),
+                    f.location.line,
+                    f.location.column,
+                )
+            })
+            .collect();
+        found.sort();
+        let at = |path: &str, rule: &str, line: u32, column: Option<u32>| {
+            (path.to_string(), rule.to_string(), Some(line), column)
+        };
+        assert_eq!(
+            found,
+            [
+                at("go.mod", "SEC092", 5, Some(43)),
+                at("requirements.txt", "DEP002", 3, None),
+                at("requirements.txt", "SEC092", 1, Some(24)),
+                at("requirements.txt", "SEC092", 3, Some(16)),
+            ]
+        );
+    }
 
     #[test]
     fn a_file_that_vanished_after_the_walk_is_an_error_entry() {
