@@ -190,12 +190,13 @@ fn aws(args: AwsArgs) -> anyhow::Result<u8> {
     let functions = scan.inventory.functions.len();
     if !args.quiet {
         eprintln!(
-            "note: {} function(s) in {} region(s) of account {}, {} API calls ({:.1} per function)",
+            "note: {} function(s) in {} region(s) of account {}, {} API calls ({:.1} per function); mapping and rules took {} ms",
             functions,
             scan.regions.len(),
             clean(&scan.account),
             scan.calls,
-            scan.calls as f64 / functions.max(1) as f64
+            scan.calls as f64 / functions.max(1) as f64,
+            scan.analysis.as_millis()
         );
     }
     crate::scan::finish(&report, &args.report.to(args.format, args.quiet))

@@ -260,13 +260,18 @@ fn normalize(line: &str, shown_update: Option<&str>, digests: bool, drawn: bool)
 }
 
 /// The ids moto draws for API Gateway APIs, routes and resources written as `ID`, dates
-/// (`2026-12-07`) as `DATE`, and the count of API calls (it varies from run to run with
-/// the calls moto answers 404 and the retries) as `N`.
+/// (`2026-12-07`) as `DATE`, the count of API calls (it varies from run to run with the
+/// calls moto answers 404 and the retries) and the time the analysis took as `N`.
 fn without_drawn_ids(line: &str) -> String {
     let mut line = line.to_string();
     if let (Some(start), Some(end)) = (line.rfind(", "), line.find(" per function)")) {
         if line[start..end].contains(" API calls (") {
             line = format!("{}, N API calls (N{}", &line[..start], &line[end..]);
+        }
+    }
+    if let (Some(start), Some(end)) = (line.find("rules took "), line.rfind(" ms")) {
+        if start + "rules took ".len() <= end {
+            line = format!("{}N{}", &line[..start + "rules took ".len()], &line[end..]);
         }
     }
     for key in ["/apis/", "/routes/", "/restapis/", "/resources/"] {

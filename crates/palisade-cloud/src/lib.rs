@@ -149,6 +149,9 @@ pub struct AccountScan {
     pub errors: Vec<CallError>,
     /// Calls made, for the cost of a scan.
     pub calls: u64,
+    /// Time spent on Palisade's own work once everything was read: the mapping into the
+    /// model, the rules and the account-level findings (the rest is waiting for the API).
+    pub analysis: std::time::Duration,
     locator: locate::Locator,
 }
 
@@ -188,6 +191,7 @@ pub fn scan_account(
         .enable_all()
         .build()?;
     let collected = runtime.block_on(collect::collect(options))?;
+    let started = std::time::Instant::now();
     let (inventory, locator, malformed) = map::build(&collected);
     let mut findings = palisade_serverless::check(&inventory, settings);
     findings.extend(map::self_modification_findings(&inventory, &locator));
@@ -202,6 +206,7 @@ pub fn scan_account(
         findings,
         errors: collected.errors.iter().cloned().chain(malformed).collect(),
         calls: collected.calls,
+        analysis: started.elapsed(),
         locator,
     })
 }
