@@ -312,7 +312,7 @@ pub fn run(mut args: ClusterArgs) -> anyhow::Result<u8> {
     }
     // What a PolicyReport names of each object, kept so the objects themselves can go.
     let refs: Vec<ResourceRef> = if args.format == ClusterFormat::Policyreport {
-        objects.iter().map(resource_ref).collect()
+        objects.iter().map(ResourceRef::of).collect()
     } else {
         Vec::new()
     };
@@ -549,19 +549,6 @@ fn unevaluated(kind: &str, misled: &[&str]) -> String {
 fn read_dump(path: &std::path::Path) -> anyhow::Result<String> {
     palisade_core::fsio::read_to_string_limited(path, MAX_DUMP_BYTES)
         .map_err(|e| anyhow::anyhow!("cannot read: {}", e.reason()))
-}
-
-/// The findings as PolicyReports, each result naming its object (with its uid).
-/// The object a PolicyReport result names.
-pub(crate) fn resource_ref(o: &Json) -> ResourceRef {
-    let text = |p: &str| o.pointer(p).and_then(Json::as_str).map(str::to_string);
-    ResourceRef {
-        api_version: text("/apiVersion").unwrap_or_default(),
-        kind: text("/kind").unwrap_or_default(),
-        namespace: text("/metadata/namespace"),
-        name: text("/metadata/name").unwrap_or_default(),
-        uid: text("/metadata/uid"),
-    }
 }
 
 /// The findings as PolicyReports place them: a finding in an image (`--images`) once on

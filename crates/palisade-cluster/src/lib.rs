@@ -31,9 +31,10 @@ mod list;
 
 pub use error::{ClusterError, ListProblem, ProblemKind};
 pub use kinds::{kinds_named, Kind, KINDS};
+pub use list::Listing;
 
 use error::chain;
-use list::{compact_object, list_all, Lister};
+use list::{compact_object, list_all, Lister, Pages};
 
 /// Where the cluster is and how to read it.
 #[derive(Debug, Clone)]
@@ -83,7 +84,8 @@ pub struct Collected {
     pub server: String,
     /// Objects as the API returns them, without `managedFields` and the
     /// `last-applied-configuration` annotation, with `apiVersion` and `kind` set; in the
-    /// compact form, each page's `serde_json::Value`s dropped once it is converted.
+    /// compact form, each page's `serde_json::Value`s dropped once it is converted. Empty
+    /// when the objects were handed over page by page ([`Listing`]).
     pub objects: Vec<Json>,
     pub problems: Vec<ListProblem>,
     /// List requests made (pages), for the curious and the benchmark.
@@ -142,6 +144,6 @@ async fn collect_async(options: &Options) -> Result<Collected, ClusterError> {
     let config = client_config(options).await?;
     let server = config.cluster_url.to_string();
     let client = Client::try_from(config).map_err(ClusterError::Client)?;
-    let (collected, _) = list_all(client, server, options).await?;
+    let (collected, _) = list_all(client, server, options, Pages::Kept).await?;
     Ok(collected)
 }

@@ -22,12 +22,42 @@ pub(crate) struct Listed {
     pub(crate) resource_version: String,
 }
 
+/// What a listing hands over while it reads, page by page, to a caller that applies each
+/// page and lets it go before the next is read ([`crate::watch::Watch::start_streaming`]),
+/// so that the whole cluster is never held as pages.
+#[derive(Debug)]
+pub enum Listing {
+    /// The objects of one page of the list of `kind` (in `namespace`, or everywhere), in
+    /// the form of [`Collected::objects`].
+    Page {
+        kind: Kind,
+        namespace: Option<String>,
+        objects: Vec<Json>,
+    },
+    /// The list of `kind` (in `namespace`, or everywhere) started over (its continue token
+    /// expired) or broke off: the objects its pages handed over so far are to be forgotten.
+    /// One that broke off is also in [`Collected::problems`].
+    Discard {
+        kind: Kind,
+        namespace: Option<String>,
+    },
+}
+
+/// Where the pages of a list go: kept in its outcome, or handed over as they come.
+#[derive(Clone)]
+pub(crate) enum Pages {
+    Kept,
+    Sent(tokio::sync::mpsc::Sender<Listing>),
+}
+
 /// Lists every kind of `options`, a few at a time; also says, of each list read
-/// completely, the `resourceVersion` it was read at.
+/// completely, the `resourceVersion` it was read at. With [`Pages::Sent`] the objects are
+/// handed over page by page and [`Collected::objects`] stays empty.
 pub(crate) async fn list_all(
     client: Client,
     server: String,
     options: &Options,
+    pages: Pages,
 ) -> Result<(Collected, Vec<Listed>), ClusterError> {
     let mut kinds = options.kinds.clone();
     let mut discovery_failed = None;
@@ -63,9 +93,10 @@ pub(crate) async fn list_all(
             };
             let slot = order;
             order += 1;
+            let pages = pages.clone();
             tasks.spawn(async move {
                 let _permit = semaphore.acquire_owned().await;
-                let outcome = lister.run(client).await;
+                let outcome = lister.run_into(client, &pages).await;
                 (slot, lister, outcome)
             });
         }
@@ -84,8 +115,10 @@ pub(crate) async fn list_all(
         ..Collected::default()
     };
     let mut listed = Vec::new();
+    let mut read = 0usize;
     for (_, lister, outcome) in results {
         collected.requests += outcome.requests;
+        read += outcome.read;
         collected.objects.extend(outcome.objects);
         match (outcome.problem, outcome.resource_version) {
             (Some(problem), _) => collected.problems.push(problem),
@@ -100,7 +133,7 @@ pub(crate) async fn list_all(
     }
     let unanswered =
         |p: &ListProblem| matches!(p.kind, ProblemKind::Unreachable | ProblemKind::Timeout);
-    if collected.objects.is_empty() && collected.problems.iter().all(unanswered) {
+    if read == 0 && collected.problems.iter().all(unanswered) {
         if let Some(first) = collected.problems.first() {
             return Err(ClusterError::Unreachable {
                 server: collected.server,
@@ -123,7 +156,10 @@ pub(crate) struct Lister {
 
 #[derive(Default)]
 pub(crate) struct ListOutcome {
+    /// The objects read, when they are kept ([`Pages::Kept`]).
     pub(crate) objects: Vec<Json>,
+    /// How many objects the list gave (kept or handed over).
+    pub(crate) read: usize,
     pub(crate) problem: Option<ListProblem>,
     pub(crate) requests: usize,
     /// The list's `resourceVersion`, from which a watch carries on.
@@ -134,7 +170,13 @@ pub(crate) struct ListOutcome {
 const RESTARTS: usize = 3;
 
 impl Lister {
+    /// Reads the whole list, its objects kept in the outcome.
     pub(crate) async fn run(&self, client: Client) -> ListOutcome {
+        self.run_into(client, &Pages::Kept).await
+    }
+
+    /// Reads the whole list, its objects going where `pages` says.
+    pub(crate) async fn run_into(&self, client: Client, pages: &Pages) -> ListOutcome {
         let url = self
             .kind
             .api_in(client.clone(), self.namespace.as_deref())
@@ -168,7 +210,7 @@ impl Lister {
                             ),
                         ))
                     } else {
-                        outcome.objects.clear();
+                        self.discard(&mut outcome, pages).await;
                         outcome.resource_version = None;
                         token = None;
                         continue;
@@ -178,7 +220,20 @@ impl Lister {
             };
             match page {
                 Ok((objects, next, version)) => {
-                    outcome.objects.extend(objects);
+                    outcome.read += objects.len();
+                    match pages {
+                        Pages::Kept => outcome.objects.extend(objects),
+                        Pages::Sent(tx) => {
+                            let page = Listing::Page {
+                                kind: self.kind,
+                                namespace: self.namespace.clone(),
+                                objects,
+                            };
+                            // A receiver gone is a caller that gave up: the list ends
+                            // with what it read.
+                            let _ = tx.send(page).await;
+                        }
+                    }
                     if outcome.resource_version.is_none() {
                         outcome.resource_version = version;
                     }
@@ -190,7 +245,7 @@ impl Lister {
                 Err(problem) => {
                     // A list that broke off is not half-reported: its objects are dropped and
                     // the problem says what was not seen.
-                    outcome.objects.clear();
+                    self.discard(&mut outcome, pages).await;
                     outcome.problem = Some(problem);
                     return outcome;
                 }
@@ -234,6 +289,21 @@ impl Lister {
             .map(|item| compact_object(&self.kind, item))
             .collect();
         Ok((objects, next, version))
+    }
+
+    /// Forgets what the list read so far (it starts over, or broke off).
+    async fn discard(&self, outcome: &mut ListOutcome, pages: &Pages) {
+        outcome.objects.clear();
+        if let Pages::Sent(tx) = pages {
+            if outcome.read > 0 {
+                let discard = Listing::Discard {
+                    kind: self.kind,
+                    namespace: self.namespace.clone(),
+                };
+                let _ = tx.send(discard).await;
+            }
+        }
+        outcome.read = 0;
     }
 
     fn problem(&self, kind: ProblemKind, message: String) -> ListProblem {

@@ -24,7 +24,8 @@ use serde_json::Value;
 use tokio::sync::mpsc;
 
 use crate::{
-    chain, client_config, compact_object, list_all, ClusterError, Collected, Kind, Lister,
+    chain, client_config, compact_object, list_all, ClusterError, Collected, Kind, Lister, Listing,
+    Pages,
 };
 
 /// How a watch is kept alive.
@@ -127,6 +128,28 @@ impl Watch {
         settings: WatchSettings,
         watch: bool,
     ) -> Result<(Watch, Collected), ClusterError> {
+        Watch::begin(options, settings, watch, None)
+    }
+
+    /// As [`Watch::start`], but each page of the lists is handed to `sink` as it is read
+    /// (and [`Collected::objects`] stays empty): a caller that keeps less than the objects
+    /// (the admission webhook's view keeps no pod a controller owns) never holds the whole
+    /// cluster. A page is read while the previous one is applied, a few lists at a time.
+    pub fn start_streaming(
+        options: &crate::Options,
+        settings: WatchSettings,
+        watch: bool,
+        mut sink: impl FnMut(Listing),
+    ) -> Result<(Watch, Collected), ClusterError> {
+        Watch::begin(options, settings, watch, Some(&mut sink))
+    }
+
+    fn begin(
+        options: &crate::Options,
+        settings: WatchSettings,
+        watch: bool,
+        sink: Option<&mut dyn FnMut(Listing)>,
+    ) -> Result<(Watch, Collected), ClusterError> {
         let runtime = tokio::runtime::Builder::new_multi_thread()
             .worker_threads(2)
             .enable_all()
@@ -143,7 +166,26 @@ impl Watch {
             watch_config.read_timeout = None;
             let client = Client::try_from(config).map_err(ClusterError::Client)?;
             let watch_client = Client::try_from(watch_config).map_err(ClusterError::Client)?;
-            let (collected, listed) = list_all(client.clone(), server, options).await?;
+            let (collected, listed) = match sink {
+                None => list_all(client.clone(), server, options, Pages::Kept).await?,
+                Some(sink) => {
+                    // Few pages in flight: each is applied before many more are read.
+                    let (pages, mut received) = mpsc::channel(2);
+                    let listing = list_all(client.clone(), server, options, Pages::Sent(pages));
+                    tokio::pin!(listing);
+                    let outcome = loop {
+                        tokio::select! {
+                            Some(step) = received.recv() => sink(step),
+                            outcome = &mut listing => break outcome,
+                        }
+                    };
+                    // Pages sent before the last list ended.
+                    while let Ok(step) = received.try_recv() {
+                        sink(step);
+                    }
+                    outcome?
+                }
+            };
             if watch {
                 for listed in listed {
                     let follower = Follower {
@@ -636,6 +678,15 @@ impl Follower {
     }
 }
 
+/// A digest of how a report holds ([`without_timestamps`]): a caller keeps it, rather than
+/// the report (a namespace's report of many results is large), to tell a report that
+/// needs no write.
+pub fn fingerprint(report: &Value) -> [u8; 32] {
+    use sha2::Digest;
+    let text = serde_json::to_vec(&without_timestamps(report)).unwrap_or_default();
+    sha2::Sha256::digest(&text).into()
+}
+
 /// How a report holds, when written: used by callers to tell a report that needs no write.
 pub fn without_timestamps(report: &Value) -> Value {
     let mut copy = report.clone();
@@ -671,6 +722,9 @@ mod tests {
         let b = serde_json::json!({"results": [{"policy": "ISO003", "timestamp": {"seconds": 2}}]});
         assert_eq!(without_timestamps(&a), without_timestamps(&b));
         assert_ne!(a, b);
+        assert_eq!(fingerprint(&a), fingerprint(&b));
+        let c = serde_json::json!({"results": [{"policy": "ISO004", "timestamp": {"seconds": 1}}]});
+        assert_ne!(fingerprint(&a), fingerprint(&c));
     }
 
     fn follower() -> (Follower, mpsc::Receiver<(Change, Instant)>) {

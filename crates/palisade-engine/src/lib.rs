@@ -50,6 +50,7 @@ pub mod packages;
 mod scan;
 mod settings;
 pub mod source;
+pub mod watched;
 
 use std::path::PathBuf;
 

@@ -18,15 +18,33 @@ pub struct ObjectScan {
     pub names: Vec<String>,
 }
 
-/// The fields of an object that name it, in either form an object is held in.
+/// The fields of an object that name it, and its tree, in either form an object is held in.
 pub trait ObjectFields {
     /// The string at a JSON Pointer, or "" when there is none.
     fn text_at(&self, pointer: &str) -> &str;
+
+    /// The object as the tree the rules read: what loading its JSON text gives, with every
+    /// position 0, built without writing the text out and parsing it back.
+    fn tree(&self) -> Node;
 }
 
 impl ObjectFields for serde_json::Value {
     fn text_at(&self, pointer: &str) -> &str {
         self.pointer(pointer).and_then(|v| v.as_str()).unwrap_or("")
+    }
+
+    fn tree(&self) -> Node {
+        use serde_json::Value;
+        match self {
+            Value::Null => plain("null"),
+            Value::Bool(b) => plain(if *b { "true" } else { "false" }),
+            Value::Number(n) => plain(&n.to_string()),
+            Value::String(s) => quoted(s),
+            Value::Array(items) => node(NodeKind::Seq(items.iter().map(Self::tree).collect())),
+            Value::Object(map) => node(NodeKind::Map(
+                map.iter().map(|(k, v)| (quoted(k), v.tree())).collect(),
+            )),
+        }
     }
 }
 
@@ -34,6 +52,53 @@ impl ObjectFields for Json {
     fn text_at(&self, pointer: &str) -> &str {
         self.pointer(pointer).and_then(Json::as_str).unwrap_or("")
     }
+
+    fn tree(&self) -> Node {
+        match self {
+            Json::Null => plain("null"),
+            Json::Bool(b) => plain(if *b { "true" } else { "false" }),
+            Json::Number(n) => plain(&n.to_string()),
+            Json::String(s) => quoted(s),
+            Json::Array(items) => node(NodeKind::Seq(items.iter().map(Self::tree).collect())),
+            Json::Object(map) => node(NodeKind::Map(
+                map.iter().map(|(k, v)| (quoted(k), v.tree())).collect(),
+            )),
+        }
+    }
+}
+
+impl<T: ObjectFields + ?Sized> ObjectFields for &T {
+    fn text_at(&self, pointer: &str) -> &str {
+        (**self).text_at(pointer)
+    }
+
+    fn tree(&self) -> Node {
+        (**self).tree()
+    }
+}
+
+fn node(kind: NodeKind) -> Node {
+    Node {
+        kind,
+        pos: palisade_yaml::Pos::default(),
+        tag: None,
+    }
+}
+
+/// A JSON string (and every key), as the loader reads one: a quoted scalar.
+fn quoted(text: &str) -> Node {
+    node(NodeKind::Scalar(palisade_yaml::Scalar {
+        value: text.to_string(),
+        quoted: true,
+    }))
+}
+
+/// A JSON number, boolean or null, as the loader reads one: a plain scalar.
+fn plain(text: &str) -> Node {
+    node(NodeKind::Scalar(palisade_yaml::Scalar {
+        value: text.to_string(),
+        quoted: false,
+    }))
 }
 
 /// How an object is named in reports: `Kind/namespace/name`, `Kind/name` when it has no
@@ -76,36 +141,28 @@ fn unique_names(objects: &[impl ObjectFields]) -> Vec<String> {
 /// [`Engine::scan_objects`] (`ClusterRole/view`), for the questions `rbac` and `netpol`
 /// answer about a live cluster. Such an object has no file and no lines: every position
 /// is 0, and answers name the object alone.
-pub fn manifests_from_objects<T: serde::Serialize + ObjectFields>(
+pub fn manifests_from_objects<T: ObjectFields>(
     objects: &[T],
 ) -> Vec<palisade_iac::kubernetes::ManifestFile> {
     objects
         .iter()
         .zip(unique_names(objects))
-        .filter_map(|(object, name)| {
-            let text = serde_json::to_string(object).ok()?;
-            let mut documents = palisade_yaml::load(&text).ok()?;
-            for document in &mut documents {
-                forget_positions(&mut document.root);
-            }
-            let manifest = palisade_iac::kubernetes::ManifestFile::new(&name, "", documents);
-            (!manifest.objects.is_empty()).then_some(manifest)
-        })
+        .filter_map(|(object, name)| manifest_of(object, &name))
         .collect()
 }
 
-fn forget_positions(node: &mut Node) {
-    node.pos = palisade_yaml::Pos::default();
-    match &mut node.kind {
-        NodeKind::Map(entries) => {
-            for (key, value) in entries {
-                forget_positions(key);
-                forget_positions(value);
-            }
-        }
-        NodeKind::Seq(items) => items.iter_mut().for_each(forget_positions),
-        NodeKind::Scalar(_) => {}
-    }
+/// The manifest of one object named `name` (`None` for one without `apiVersion` and `kind`).
+pub(crate) fn manifest_of(
+    object: &impl ObjectFields,
+    name: &str,
+) -> Option<palisade_iac::kubernetes::ManifestFile> {
+    let document = palisade_yaml::Document {
+        root: object.tree(),
+        index: 0,
+        start_line: 1,
+    };
+    let manifest = palisade_iac::kubernetes::ManifestFile::new(name, "", vec![document]);
+    (!manifest.objects.is_empty()).then_some(manifest)
 }
 
 impl Engine {
@@ -194,11 +251,11 @@ impl Engine {
     /// each finding names the object a person changes, with its field path, and goes
     /// through the `palisade.dev/ignore` annotation of that object, `palisade.toml` and the
     /// filters like every other finding.
-    pub fn scan_live(&self, objects: &[Json]) -> ScanReport {
+    pub fn scan_live<T: std::borrow::Borrow<Json>>(&self, objects: &[T]) -> ScanReport {
         let mut report = ScanReport::default();
         let none = palisade_core::InlineIgnores::default();
         for live in palisade_iac::kubernetes::live::check(objects, &self.live) {
-            let object = &objects[live.object];
+            let object: &Json = objects[live.object].borrow();
             let name = object_name(object);
             let mut finding = live.finding;
             finding.location.path = name.clone();
@@ -414,11 +471,11 @@ pub fn rules_misled_without(kind: &str) -> &'static [&'static str] {
 /// directly or through its own owner, so a finding names the Deployment or CronJob a
 /// person edits rather than each of its pods. Objects whose owner is absent (a controller
 /// Palisade did not read, or a bare pod) stay. Returns the number of objects dropped.
-pub fn judge_through_controllers(objects: &mut Vec<Json>) -> usize {
+pub fn judge_through_controllers<T: std::borrow::Borrow<Json>>(objects: &mut Vec<T>) -> usize {
     use std::collections::HashSet;
     let present: HashSet<&str> = objects
         .iter()
-        .map(|o| o.text_at("/metadata/uid"))
+        .map(|o| o.borrow().text_at("/metadata/uid"))
         .filter(|uid| !uid.is_empty())
         .collect();
     fn controller_uid(o: &Json) -> Option<&str> {
@@ -432,7 +489,7 @@ pub fn judge_through_controllers(objects: &mut Vec<Json>) -> usize {
         matches!(o.text_at("/kind"), "Pod" | "ReplicaSet" | "Job")
             && controller_uid(o).is_some_and(|uid| present.contains(uid))
     };
-    let keep: Vec<bool> = objects.iter().map(|o| !owned(o)).collect();
+    let keep: Vec<bool> = objects.iter().map(|o| !owned(o.borrow())).collect();
     drop(present);
     let before = objects.len();
     let mut flags = keep.into_iter();
@@ -464,6 +521,48 @@ mod manifest_tests {
         );
         let rules = object.root.get("rules").unwrap();
         assert_eq!((object.root.pos.line, rules.pos.line), (0, 0));
+    }
+
+    /// What loading an object's JSON text gives, every position 0: the tree an object
+    /// had before it was built directly.
+    fn loaded(object: &impl serde::Serialize) -> palisade_yaml::Node {
+        fn forget(node: &mut palisade_yaml::Node) {
+            node.pos = palisade_yaml::Pos::default();
+            match &mut node.kind {
+                palisade_yaml::NodeKind::Map(entries) => {
+                    for (key, value) in entries {
+                        forget(key);
+                        forget(value);
+                    }
+                }
+                palisade_yaml::NodeKind::Seq(items) => items.iter_mut().for_each(forget),
+                palisade_yaml::NodeKind::Scalar(_) => {}
+            }
+        }
+        let text = serde_json::to_string(object).unwrap();
+        let mut documents = palisade_yaml::load(&text).unwrap();
+        assert_eq!(documents.len(), 1);
+        let mut root = documents.remove(0).root;
+        forget(&mut root);
+        root
+    }
+
+    #[test]
+    fn an_object_is_the_tree_its_json_text_loads_as() {
+        use super::ObjectFields;
+        let object = json!({"apiVersion": "apps/v1", "kind": "Deployment",
+            "metadata": {"name": "web", "namespace": "shop", "generation": 3,
+                         "labels": {"app": "web", "tier": "null", "zone": "yes"},
+                         "annotations": {"note": "line one\nline \"two\"\t\u{1}é ☃ \\ end",
+                                         "empty": ""}},
+            "spec": {"replicas": 2, "paused": false, "progressDeadlineSeconds": null,
+                     "ratio": 0.25, "big": 12345678901234567890u64, "negative": -7,
+                     "small": 1.5e-7, "template": {"spec": {"containers": [
+                         {"name": "app", "image": "nginx:1.27", "args": [], "env": [{}],
+                          "ports": [{"containerPort": 8080}]}]}}}});
+        let tree = loaded(&object);
+        assert_eq!(object.tree(), tree);
+        assert_eq!(palisade_core::Json::from(&object).tree(), tree);
     }
 }
 

@@ -18,6 +18,21 @@ pub struct ResourceRef {
     pub uid: Option<String>,
 }
 
+impl ResourceRef {
+    /// The reference to an object as an API returned it.
+    pub fn of(object: &palisade_core::Json) -> ResourceRef {
+        use palisade_core::Json;
+        let text = |p: &str| object.pointer(p).and_then(Json::as_str).map(str::to_string);
+        ResourceRef {
+            api_version: text("/apiVersion").unwrap_or_default(),
+            kind: text("/kind").unwrap_or_default(),
+            namespace: text("/metadata/namespace"),
+            name: text("/metadata/name").unwrap_or_default(),
+            uid: text("/metadata/uid"),
+        }
+    }
+}
+
 /// PolicyReport severities are `critical`, `high`, `medium`, `low` and `info`.
 fn severity(s: Severity) -> &'static str {
     match s {

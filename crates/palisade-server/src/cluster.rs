@@ -126,12 +126,23 @@ impl ClusterFeed {
         let old = self.current.load_full();
         let mut index = old.index.as_deref().cloned().unwrap_or_default();
         change(&mut index);
+        self.install(&old, index);
+    }
+
+    /// Swaps `index`, built apart from the one in service (a whole listing), in; as
+    /// [`ClusterFeed::update`] otherwise.
+    pub fn replace(&self, index: ClusterIndex) {
+        let old = self.current.load_full();
+        self.install(&old, index);
+    }
+
+    fn install(&self, old: &ClusterView, index: ClusterIndex) {
         let namespaces_known = !index.unavailable().contains_key("Namespace");
         let mut view = ClusterView::of(index);
         if !namespaces_known {
             view.namespace_modes = old.namespace_modes.clone();
         }
-        let before = summary(&old);
+        let before = summary(old);
         let after = summary(&view);
         let index = view.index.clone().unwrap_or_default();
         self.current.store(Arc::new(view));
@@ -208,11 +219,29 @@ pub fn follow(
     use palisade_cluster::watch::{Change, Watch, WatchSettings};
     const FIRST_RETRY: std::time::Duration = std::time::Duration::from_secs(2);
     const LAST_RETRY: std::time::Duration = std::time::Duration::from_secs(60);
-    let start = || {
+    // A whole listing, every kind of `options`, each page applied to a new index as it is
+    // read (a pod a controller owns is not kept: the pages are not held until the end),
+    // swapped in once every list is done; the view in service stays until then. Whether
+    // some list failed.
+    let list = || {
         let mut retry = FIRST_RETRY;
         loop {
-            match Watch::start(options, WatchSettings::default(), true) {
-                Ok(started) => break started,
+            let mut index = ClusterIndex::default();
+            let started = Watch::start_streaming(options, WatchSettings::default(), true, |step| {
+                apply_listing(&mut index, step)
+            });
+            match started {
+                Ok((watch, collected)) => {
+                    for problem in &collected.problems {
+                        index.set_unavailable(
+                            problem.listed.kind,
+                            palisade_core::text::printable(&problem.to_string()).into_owned(),
+                        );
+                    }
+                    index.mark_listed();
+                    feed.replace(index);
+                    break (watch, !collected.problems.is_empty());
+                }
                 Err(error) => {
                     feed.trouble(&error.to_string());
                     std::thread::sleep(retry);
@@ -221,28 +250,7 @@ pub fn follow(
             }
         }
     };
-    // A whole listing: every kind of `options` replaced by what was read of it.
-    let listed = |collected: &palisade_cluster::Collected| {
-        feed.update(|index| {
-            for kind in &options.kinds {
-                index.replace(kind.kind, None, &[] as &[palisade_core::Json]);
-                index.set_available(kind.kind);
-            }
-            for object in &collected.objects {
-                index.apply(object);
-            }
-            for problem in &collected.problems {
-                index.set_unavailable(
-                    problem.listed.kind,
-                    palisade_core::text::printable(&problem.to_string()).into_owned(),
-                );
-            }
-            index.mark_listed();
-        });
-        !collected.problems.is_empty()
-    };
-    let (mut watch, collected) = start();
-    let mut failed = listed(&collected);
+    let (mut watch, mut failed) = list();
     // A burst of changes is applied as one new view.
     let debounce = std::time::Duration::from_millis(20);
     loop {
@@ -252,9 +260,7 @@ pub fn follow(
         if batch.changes.is_empty() {
             // Some list failed: read everything again, and follow the new lists.
             drop(watch);
-            let (again, collected) = start();
-            watch = again;
-            failed = listed(&collected);
+            (watch, failed) = list();
             continue;
         }
         let mut troubles = Vec::new();
@@ -281,6 +287,25 @@ pub fn follow(
         });
         for message in troubles {
             feed.trouble(&message);
+        }
+    }
+}
+
+/// Applies one step of a listing to `index`: a page's objects stored, or a list that
+/// started over or broke off forgotten.
+pub fn apply_listing(index: &mut ClusterIndex, step: palisade_cluster::Listing) {
+    match step {
+        palisade_cluster::Listing::Page { objects, .. } => {
+            for object in &objects {
+                index.apply(object);
+            }
+        }
+        palisade_cluster::Listing::Discard { kind, namespace } => {
+            index.replace(
+                kind.kind,
+                namespace.as_deref(),
+                &[] as &[palisade_core::Json],
+            );
         }
     }
 }
@@ -374,6 +399,111 @@ mod tests {
                 .as_deref()
                 .is_some_and(|index| index.unavailable().is_empty() && index.len() == 1)
         });
+    }
+
+    #[test]
+    fn a_listing_applied_page_by_page_gives_the_view_of_the_whole_listing() {
+        use palisade_cluster::watch::{Watch, WatchSettings};
+        use palisade_testkit::kube_api::{ApiServer, Behaviour};
+        let mut objects = Vec::new();
+        for i in 0..12 {
+            let ns = format!("team-{i}");
+            let uid = format!("deploy-{i}");
+            objects.push((
+                "namespaces".to_string(),
+                json!({"apiVersion": "v1", "kind": "Namespace",
+                       "metadata": {"name": ns, "labels": {"palisade.dev/warn": "true"}}}),
+            ));
+            objects.push((
+                "deployments".into(),
+                json!({"apiVersion": "apps/v1", "kind": "Deployment",
+                       "metadata": {"name": "web", "namespace": ns, "uid": uid},
+                       "spec": {"selector": {"matchLabels": {"app": "web"}},
+                                "template": {"metadata": {"labels": {"app": "web"}},
+                                             "spec": {"containers": [{"name": "app",
+                                                 "image": "nginx:1.27",
+                                                 "ports": [{"containerPort": 8080}]}]}}}}),
+            ));
+            for p in 0..3 {
+                // Pods of the Deployment (not kept), and one of nobody (kept).
+                let owner = json!([{"apiVersion": "apps/v1", "kind": "ReplicaSet",
+                                    "name": "web-1", "uid": format!("rs-{i}"),
+                                    "controller": true}]);
+                let mut pod = json!({"apiVersion": "v1", "kind": "Pod",
+                       "metadata": {"name": format!("web-{p}"), "namespace": ns,
+                                    "labels": {"app": "web"}},
+                       "spec": {"containers": [{"name": "app", "image": "nginx:1.27"}]}});
+                if p > 0 {
+                    pod["metadata"]["ownerReferences"] = owner;
+                }
+                objects.push(("pods".into(), pod));
+            }
+            objects.push((
+                "networkpolicies".into(),
+                json!({"apiVersion": "networking.k8s.io/v1", "kind": "NetworkPolicy",
+                       "metadata": {"name": "deny", "namespace": ns},
+                       "spec": {"podSelector": {}, "policyTypes": ["Ingress"]}}),
+            ));
+            objects.push((
+                "rolebindings".into(),
+                json!({"apiVersion": "rbac.authorization.k8s.io/v1", "kind": "RoleBinding",
+                       "metadata": {"name": "edit", "namespace": ns},
+                       "roleRef": {"apiGroup": "rbac.authorization.k8s.io",
+                                   "kind": "ClusterRole", "name": "edit"},
+                       "subjects": [{"kind": "ServiceAccount", "name": "default",
+                                     "namespace": ns}]}),
+            ));
+        }
+        let mut behaviour = Behaviour {
+            token: "view".into(),
+            objects,
+            served_extra: palisade_cluster::kinds_named(VIEW_KINDS)
+                .iter()
+                .map(|k| k.plural.to_string())
+                .collect(),
+            ..Behaviour::default()
+        };
+        // The list of pods starts over after its first page: what that page gave is
+        // forgotten, then read again.
+        behaviour.expire_once.insert("pods".into());
+        let api = ApiServer::start(behaviour);
+        let dir = tempfile::tempdir().unwrap();
+        let options = palisade_cluster::Options {
+            kubeconfig: Some(api.kubeconfig(dir.path(), "view")),
+            kinds: palisade_cluster::kinds_named(VIEW_KINDS),
+            page_size: 5,
+            timeout: std::time::Duration::from_secs(5),
+            ..palisade_cluster::Options::default()
+        };
+        let mut streamed = ClusterIndex::default();
+        let (mut pages, mut discarded) = (0, 0);
+        let (_watch, collected) =
+            Watch::start_streaming(&options, WatchSettings::default(), false, |step| {
+                match &step {
+                    palisade_cluster::Listing::Page { .. } => pages += 1,
+                    palisade_cluster::Listing::Discard { .. } => discarded += 1,
+                }
+                apply_listing(&mut streamed, step);
+            })
+            .unwrap();
+        assert!(collected.problems.is_empty(), "{:?}", collected.problems);
+        assert!(collected.objects.is_empty());
+        assert!(pages > 10, "{pages} pages");
+        assert_eq!(discarded, 1);
+        // The same cluster read whole, then applied, as the view was built before.
+        let whole = palisade_cluster::collect(&options).unwrap();
+        assert_eq!(whole.objects.len(), 12 * 7);
+        let mut at_once = ClusterIndex::default();
+        for object in &whole.objects {
+            at_once.apply(object);
+        }
+        // Namespaces, Deployments, a pod of nobody, policies and bindings of each.
+        assert_eq!(streamed.len(), 12 * 5);
+        assert_eq!(format!("{streamed:?}"), format!("{at_once:?}"));
+        assert_eq!(
+            ClusterView::of(streamed).namespace_modes,
+            ClusterView::of(at_once).namespace_modes
+        );
     }
 
     #[test]

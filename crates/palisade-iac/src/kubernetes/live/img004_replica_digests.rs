@@ -50,7 +50,7 @@ pub(super) fn check(cluster: &Cluster, out: &mut Vec<LiveFinding>) {
         if owner == pod {
             continue;
         }
-        let object = &cluster.objects[pod];
+        let object = cluster.objects[pod];
         for status in items(object, "/status/containerStatuses")
             .iter()
             .chain(items(object, "/status/initContainerStatuses"))

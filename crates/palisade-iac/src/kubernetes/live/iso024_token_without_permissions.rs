@@ -42,7 +42,7 @@ pub(super) fn check(cluster: &Cluster, out: &mut Vec<LiveFinding>) {
     let bound = Bound::of(cluster);
     let mut reported = BTreeSet::new();
     for pod in cluster.of_kind("Pod") {
-        let object = &cluster.objects[pod];
+        let object = cluster.objects[pod];
         let account = match text(object, "/spec/serviceAccountName") {
             "" => text(object, "/spec/serviceAccount"),
             name => name,

@@ -32,7 +32,7 @@ type Running<'a> = (&'a str, Vec<usize>, BTreeSet<&'a str>);
 pub(super) fn check(cluster: &Cluster, out: &mut Vec<LiveFinding>) {
     let mut running_privileged: BTreeMap<(usize, String), Running> = BTreeMap::new();
     for pod in cluster.of_kind("Pod") {
-        let object = &cluster.objects[pod];
+        let object = cluster.objects[pod];
         if text(object, "/status/phase") != "Running" {
             continue;
         }

@@ -62,7 +62,7 @@ pub(super) fn check(cluster: &Cluster, options: &LiveOptions, out: &mut Vec<Live
         let Some(spec) = cluster.pod_spec(i) else {
             continue;
         };
-        let object = &cluster.objects[i];
+        let object = cluster.objects[i];
         let critical = text(spec.spec, "/priorityClassName").starts_with("system-");
         let mirror = object
             .pointer("/metadata/annotations/kubernetes.io~1config.mirror")

@@ -49,8 +49,12 @@ pub fn rules() -> Vec<&'static RuleMeta> {
 }
 
 /// Every live rule over `objects` (as an API returned them, pods included).
-pub fn check(objects: &[Json], options: &LiveOptions) -> Vec<LiveFinding> {
-    let cluster = Cluster::new(objects);
+pub fn check<T: std::borrow::Borrow<Json>>(
+    objects: &[T],
+    options: &LiveOptions,
+) -> Vec<LiveFinding> {
+    let objects: Vec<&Json> = objects.iter().map(std::borrow::Borrow::borrow).collect();
+    let cluster = Cluster::new(&objects);
     let mut out = Vec::new();
     img004_replica_digests::check(&cluster, &mut out);
     iso024_token_without_permissions::check(&cluster, &mut out);
@@ -74,7 +78,7 @@ fn items<'a>(value: &'a Json, pointer: &str) -> &'a [Json] {
 /// The objects with the relations the rules need: owners by uid, and where each object
 /// keeps its pod spec.
 pub(crate) struct Cluster<'a> {
-    pub objects: &'a [Json],
+    pub objects: &'a [&'a Json],
     by_uid: HashMap<&'a str, usize>,
 }
 
@@ -88,7 +92,7 @@ pub(crate) struct Spec<'a> {
 const MAX_OWNER_DEPTH: usize = 8;
 
 impl<'a> Cluster<'a> {
-    fn new(objects: &'a [Json]) -> Cluster<'a> {
+    fn new(objects: &'a [&'a Json]) -> Cluster<'a> {
         let by_uid = objects
             .iter()
             .enumerate()
@@ -101,15 +105,15 @@ impl<'a> Cluster<'a> {
     }
 
     pub fn kind(&self, i: usize) -> &'a str {
-        text(&self.objects[i], "/kind")
+        text(self.objects[i], "/kind")
     }
 
     pub fn namespace(&self, i: usize) -> &'a str {
-        text(&self.objects[i], "/metadata/namespace")
+        text(self.objects[i], "/metadata/namespace")
     }
 
     pub fn name(&self, i: usize) -> &'a str {
-        text(&self.objects[i], "/metadata/name")
+        text(self.objects[i], "/metadata/name")
     }
 
     /// Indices of the objects of `kind`.
@@ -122,7 +126,7 @@ impl<'a> Cluster<'a> {
     pub fn top_owner(&self, i: usize) -> usize {
         let mut current = i;
         for _ in 0..MAX_OWNER_DEPTH {
-            let owner = items(&self.objects[current], "/metadata/ownerReferences")
+            let owner = items(self.objects[current], "/metadata/ownerReferences")
                 .iter()
                 .find(|r| r.get("controller").and_then(Json::as_bool) == Some(true))
                 .and_then(|r| r.get("uid")?.as_str())
@@ -138,7 +142,7 @@ impl<'a> Cluster<'a> {
     /// The pod spec of object `i` (a pod, a workload controller, a custom resource with a
     /// pod template at a known place).
     pub fn pod_spec(&self, i: usize) -> Option<Spec<'a>> {
-        let object = &self.objects[i];
+        let object = self.objects[i];
         let path = template_path(text(object, "/apiVersion"), self.kind(i))?;
         let mut node = object;
         let mut field = String::new();
@@ -210,7 +214,7 @@ impl<'a> Bound<'a> {
             .chain(cluster.of_kind("ClusterRoleBinding"))
         {
             let binding_ns = cluster.namespace(i);
-            for subject in items(&cluster.objects[i], "/subjects") {
+            for subject in items(cluster.objects[i], "/subjects") {
                 let name = text(subject, "/name");
                 match text(subject, "/kind") {
                     "ServiceAccount" => {

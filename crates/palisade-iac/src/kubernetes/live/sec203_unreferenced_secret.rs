@@ -111,7 +111,7 @@ pub(super) fn check(cluster: &Cluster, out: &mut Vec<LiveFinding>) {
             continue;
         }
         found.clear();
-        references(&cluster.objects[i], 0, &mut found);
+        references(cluster.objects[i], 0, &mut found);
         let namespace = cluster.namespace(i);
         for &(ns, name) in &found {
             match ns.unwrap_or(namespace) {
@@ -124,7 +124,7 @@ pub(super) fn check(cluster: &Cluster, out: &mut Vec<LiveFinding>) {
         let namespace = cluster.namespace(i);
         let name = cluster.name(i);
         if SYSTEM_NAMESPACES.contains(&namespace)
-            || managed(&cluster.objects[i])
+            || managed(cluster.objects[i])
             || anywhere.contains(name)
             || referenced.contains(&(namespace, name))
         {
