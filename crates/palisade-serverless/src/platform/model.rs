@@ -54,8 +54,8 @@ pub struct Platform {
     pub api_domains: Vec<ApiDomain>,
     /// VPCs and whether a flow log of the same module or template records their traffic.
     pub vpcs: Vec<Vpc>,
-    /// Elastic Load Balancing load balancers (application, network, classic) and their
-    /// access logs.
+    /// Load balancers (Elastic Load Balancing application, network and classic ones, Azure
+    /// Application Gateways, Google HTTP(S) backend services) and their access logs.
     pub load_balancers: Vec<LoadBalancer>,
     /// Their listeners: protocol, HTTPS redirect and TLS policy.
     pub lb_listeners: Vec<LbListener>,
@@ -547,11 +547,13 @@ pub struct FlowLogRetention {
 #[derive(Debug, Clone, PartialEq)]
 pub struct LoadBalancer {
     pub resource: String,
-    /// `application load balancer`, `network load balancer`, `classic load balancer`.
+    /// `application load balancer`, `network load balancer`, `classic load balancer`,
+    /// `application gateway`, `HTTP(S) load balancer backend service`.
     pub kind: &'static str,
     pub pos: Pos,
     /// Access logs are switched on (`access_logs { enabled = true }`,
-    /// `access_logs.s3.enabled`, `AccessLoggingPolicy.Enabled`); off when unwritten.
+    /// `access_logs.s3.enabled`, `AccessLoggingPolicy.Enabled`; for an Application Gateway,
+    /// a diagnostic setting of the module that enables its access log); off when unwritten.
     pub access_logs: Attr<bool>,
 }
 
