@@ -48,6 +48,8 @@ pub struct Platform {
     pub message_stores: Vec<MessageStore>,
     /// Queue, topic and event bus policies that let anyone in.
     pub message_grants: Vec<PublicGrant>,
+    /// EventBridge event buses and whether a customer managed key encrypts their events.
+    pub event_buses: Vec<EventBus>,
     /// API Gateway stages and whether they write execution logs.
     pub api_stages: Vec<ApiStageLogging>,
     /// API Gateway custom domain names and their TLS security policy.
@@ -104,6 +106,7 @@ impl Platform {
             && self.registry_grants.is_empty()
             && self.message_stores.is_empty()
             && self.message_grants.is_empty()
+            && self.event_buses.is_empty()
             && self.api_stages.is_empty()
             && self.api_domains.is_empty()
             && self.vpcs.is_empty()
@@ -488,6 +491,16 @@ pub struct MessageStore {
     /// without `kms_master_key_id`, SQS with `sqs_managed_sse_enabled = false`); `Unset`
     /// when the service's own default applies (SQS-managed encryption since 2022).
     pub encrypted: Attr<bool>,
+}
+
+/// An EventBridge event bus (`aws_cloudwatch_event_bus`, `AWS::Events::EventBus`).
+#[derive(Debug, Clone, PartialEq)]
+pub struct EventBus {
+    pub resource: String,
+    pub pos: Pos,
+    /// A customer managed KMS key encrypts its events (`kms_key_identifier`,
+    /// `KmsKeyIdentifier`); `Set(false)` when none is named, and the key AWS owns does.
+    pub customer_key: Attr<bool>,
 }
 
 /// An API Gateway stage whose execution (CloudWatch) logging can be judged: REST stages,
