@@ -28,13 +28,15 @@ palisade_core::declare_rule! {
     /// does not declare) may be the one that logs the gateway: the module's gateways are
     /// then not judged.
     ///
-    /// Checkov, KICS and trivy-checks have no equivalent for Application Gateways: KICS's
-    /// *Diagnostic Settings Without Appropriate Logging* asks every diagnostic setting for
-    /// the subscription activity-log categories (`Administrative`, `Alert`, `Policy`,
-    /// `Security`), which a gateway's setting does not have, and never reports a gateway
-    /// that has no setting; trivy-checks judges only the subscription's log profile. The
-    /// access log is what Aqua's CloudSploit asks for on a live subscription; Palisade asks
-    /// for it in the template, and does not ask for the firewall or performance logs.
+    /// Other scanners differ here. Checkov and trivy-checks have no Application Gateway
+    /// logging check (trivy-checks' Azure `monitor` checks judge the subscription's
+    /// activity-log profile only). KICS's *Diagnostic Settings Without Appropriate
+    /// Logging* judges each diagnostic setting, not the gateway: it asks for the
+    /// activity-log categories (`Administrative`, `Alert`, `Policy`, `Security`), which a
+    /// gateway's setting does not have, so it reports correct gateway settings and never a
+    /// gateway that has none. Aqua's CloudSploit asks a live subscription for the access
+    /// and firewall logs; Palisade asks the template for the access log, the record of
+    /// requests, and leaves the firewall and performance logs out.
     /// ## Why it matters
     /// Access logs are the record of every request that reached the containers or functions
     /// behind the load balancer — client address, path, status, TLS version; without them
