@@ -1,24 +1,36 @@
 //! Load balancers of Azure and Google Cloud in front of functions and containers: Azure
-//! Application Gateway listeners and TLS policies, Google Cloud HTTP proxies and SSL
-//! policies. They join the Elastic Load Balancing listeners of [`super::load_balancers`]
-//! in the same model, so one rule judges plain HTTP and one old TLS on every cloud.
+//! Application Gateway listeners, TLS policies and access logs (which the diagnostic
+//! settings of the same module send somewhere, or nothing keeps), Google Cloud HTTP proxies
+//! and SSL policies. They join the Elastic Load Balancing listeners and load balancers of
+//! [`super::load_balancers`] in the same model, so one rule judges plain HTTP, one old TLS
+//! and one missing access logs on every cloud.
 
 use super::model::*;
 use super::{attr_bool, attr_str, blocks, SourceResource};
 use crate::model::Attr;
-use crate::value::{Pos, Value};
+use crate::value::{Pos, Value, ValueKind};
 
 pub(super) const TERRAFORM_TYPES: &[&str] = &[
     "azurerm_application_gateway",
+    "azurerm_monitor_diagnostic_setting",
     "google_compute_target_http_proxy",
     "google_compute_url_map",
     "google_compute_ssl_policy",
 ];
 
 pub(super) fn terraform(resources: &[SourceResource], p: &mut Platform) {
+    let diagnostics = GatewayDiagnostics::of(resources);
     for r in resources {
         match r.rtype {
-            "azurerm_application_gateway" => application_gateway(r, p),
+            "azurerm_application_gateway" => {
+                application_gateway(r, p);
+                p.load_balancers.push(LoadBalancer {
+                    resource: r.id.clone(),
+                    kind: APPLICATION_GATEWAY,
+                    pos: r.pos,
+                    access_logs: diagnostics.access_logs(r),
+                });
+            }
             "google_compute_target_http_proxy" => http_proxy(r, resources, p),
             "google_compute_ssl_policy" => p.tls_policies.push(TlsPolicy {
                 resource: r.id.clone(),
@@ -35,6 +47,125 @@ pub(super) fn terraform(resources: &[SourceResource], p: &mut Platform) {
             }),
             _ => {}
         }
+    }
+}
+
+/// What [`LoadBalancer::kind`] calls an Azure Application Gateway.
+pub(crate) const APPLICATION_GATEWAY: &str = "application gateway";
+
+/// What the diagnostic settings of a module (`azurerm_monitor_diagnostic_setting`) say
+/// about the access logs of its Application Gateways.
+#[derive(Default)]
+struct GatewayDiagnostics<'a> {
+    /// Gateways a setting names by `azurerm_application_gateway.NAME.id`, with whether
+    /// that setting enables their access log.
+    settings: Vec<(&'a str, Attr<bool>)>,
+    /// A setting names a target Palisade cannot resolve (a variable, `each.value` of an
+    /// unknown collection, a gateway this module does not declare): any gateway may be
+    /// the one it logs, so a missing setting is not judged.
+    unresolved: bool,
+}
+
+impl<'a> GatewayDiagnostics<'a> {
+    fn of(resources: &'a [SourceResource]) -> Self {
+        let gateways: Vec<&str> = resources
+            .iter()
+            .filter(|r| r.rtype == "azurerm_application_gateway")
+            .map(|r| r.key)
+            .collect();
+        let mut out = GatewayDiagnostics::default();
+        for r in resources
+            .iter()
+            .filter(|r| r.rtype == "azurerm_monitor_diagnostic_setting")
+        {
+            match r.body.get("target_resource_id").map(|v| &v.kind) {
+                // A data source reads a gateway declared elsewhere.
+                Some(ValueKind::Ref { target, .. })
+                    if target.contains("data.azurerm_application_gateway.") => {}
+                Some(ValueKind::Ref { target, attr })
+                    if target.contains("azurerm_application_gateway.") =>
+                {
+                    if attr.as_deref() == Some("id") && gateways.contains(&target.as_str()) {
+                        out.settings.push((target, enables_access_log(r)));
+                    } else {
+                        out.unresolved = true;
+                    }
+                }
+                // Another resource of the module, or a literal id of a resource elsewhere.
+                Some(ValueKind::Ref { .. } | ValueKind::Str(_)) | None => {}
+                Some(_) => out.unresolved = true,
+            }
+        }
+        out
+    }
+
+    /// Whether a setting sends the gateway's access log somewhere: `Set(false)` when no
+    /// setting names it (or none that names it enables the access log), unknown when a
+    /// setting that may name it cannot be read.
+    fn access_logs(&self, gateway: &SourceResource) -> Attr<bool> {
+        let mut unknown = self.unresolved;
+        for (target, enabled) in &self.settings {
+            if *target != gateway.key {
+                continue;
+            }
+            match enabled {
+                Attr::Set(true, pos) => return Attr::Set(true, *pos),
+                Attr::Unknown(_) => unknown = true,
+                _ => {}
+            }
+        }
+        if unknown {
+            Attr::Unknown(gateway.pos)
+        } else {
+            Attr::Set(false, gateway.pos)
+        }
+    }
+}
+
+/// Whether a diagnostic setting enables the `ApplicationGatewayAccessLog` category: an
+/// `enabled_log` block naming it or the `allLogs` group, or an older `log` block doing so
+/// without `enabled = false` (the provider's default is on).
+fn enables_access_log(r: &SourceResource) -> Attr<bool> {
+    let mut unknown = None;
+    let blocks = blocks(r.body, "enabled_log")
+        .into_iter()
+        .map(|b| (b, false))
+        .chain(blocks(r.body, "log").into_iter().map(|b| (b, true)));
+    for (b, switchable) in blocks {
+        if b.is_unknown() {
+            unknown = Some(b.pos);
+            continue;
+        }
+        let names_access_log = match (
+            attr_str(b.get("category")),
+            attr_str(b.get("category_group")),
+        ) {
+            (Attr::Set(c, _), _)
+                if c.trim().eq_ignore_ascii_case("ApplicationGatewayAccessLog") =>
+            {
+                Attr::Set(true, b.pos)
+            }
+            (_, Attr::Set(g, _)) if g.trim().eq_ignore_ascii_case("allLogs") => {
+                Attr::Set(true, b.pos)
+            }
+            (Attr::Unknown(pos), _) | (_, Attr::Unknown(pos)) => Attr::Unknown(pos),
+            _ => Attr::Set(false, b.pos),
+        };
+        let on = if switchable {
+            attr_bool(b.get("enabled"))
+        } else {
+            Attr::Unset
+        };
+        match (names_access_log, on) {
+            (Attr::Set(false, _), _) | (_, Attr::Set(false, _)) => {}
+            (Attr::Unknown(pos), _) | (_, Attr::Unknown(pos)) => unknown = Some(pos),
+            (Attr::Set(true, pos), _) => return Attr::Set(true, pos),
+            _ => {}
+        }
+    }
+    match unknown {
+        Some(pos) => Attr::Unknown(pos),
+        None => Attr::Set(false, r.pos),
     }
 }
 

@@ -1,5 +1,6 @@
 //! Queues, topics and event buses that trigger functions (SQS, SNS, EventBridge): the
-//! resource policies that open them to anyone and the encryption of what they hold.
+//! resource policies that open them to anyone and the encryption of what they hold (for
+//! event buses, which AWS always encrypts: whether a key of the account does).
 
 use std::collections::HashMap;
 
@@ -14,6 +15,7 @@ pub(super) const TERRAFORM_TYPES: &[&str] = &[
     "aws_sqs_queue_policy",
     "aws_sns_topic",
     "aws_sns_topic_policy",
+    "aws_cloudwatch_event_bus",
     "aws_cloudwatch_event_bus_policy",
     "aws_cloudwatch_event_permission",
 ];
@@ -54,6 +56,10 @@ pub(super) fn terraform(r: &SourceResource, documents: &HashMap<&str, &Value>, p
                 encrypted: sns_encrypted(r, b.get("kms_master_key_id")),
             });
             TOPIC
+        }
+        "aws_cloudwatch_event_bus" => {
+            event_bus(r, b.get("kms_key_identifier"), p);
+            return;
         }
         "aws_sqs_queue_policy" => QUEUE,
         "aws_sns_topic_policy" => TOPIC,
@@ -102,6 +108,7 @@ pub(super) fn cfn(r: &SourceResource, p: &mut Platform) {
             }
         }
         "AWS::Events::EventBus" => {
+            event_bus(r, b.get("KmsKeyIdentifier"), p);
             if let Some(doc) = b.get("Policy") {
                 grants(r, BUS, public_statements(doc, &none), p);
             }
@@ -145,6 +152,19 @@ fn sns_encrypted(r: &SourceResource, key: Option<&Value>) -> Attr<bool> {
         Attr::Unset => Attr::Set(false, r.pos),
         other => other,
     }
+}
+
+/// An event bus is encrypted with a key AWS owns unless a customer managed key is named
+/// (EventBridge offers no AWS managed key).
+fn event_bus(r: &SourceResource, key: Option<&Value>, p: &mut Platform) {
+    p.event_buses.push(EventBus {
+        resource: r.id.clone(),
+        pos: r.pos,
+        customer_key: match kms_key(key) {
+            Attr::Unset => Attr::Set(false, r.pos),
+            other => other,
+        },
+    });
 }
 
 /// Whether a KMS key is named: `Set(true)` for a key id, alias, ARN or reference,

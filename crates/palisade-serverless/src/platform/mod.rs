@@ -28,6 +28,7 @@ mod template_secrets;
 mod terraform;
 mod user_pools;
 
+pub(crate) use gateways::APPLICATION_GATEWAY;
 pub use model::*;
 
 pub(crate) use crate::frontend::cfn::{attr_bool, attr_str};

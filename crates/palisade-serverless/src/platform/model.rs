@@ -48,14 +48,16 @@ pub struct Platform {
     pub message_stores: Vec<MessageStore>,
     /// Queue, topic and event bus policies that let anyone in.
     pub message_grants: Vec<PublicGrant>,
+    /// EventBridge event buses and whether a customer managed key encrypts their events.
+    pub event_buses: Vec<EventBus>,
     /// API Gateway stages and whether they write execution logs.
     pub api_stages: Vec<ApiStageLogging>,
     /// API Gateway custom domain names and their TLS security policy.
     pub api_domains: Vec<ApiDomain>,
     /// VPCs and whether a flow log of the same module or template records their traffic.
     pub vpcs: Vec<Vpc>,
-    /// Elastic Load Balancing load balancers (application, network, classic) and their
-    /// access logs.
+    /// Load balancers (Elastic Load Balancing application, network and classic ones, Azure
+    /// Application Gateways, Google HTTP(S) backend services) and their access logs.
     pub load_balancers: Vec<LoadBalancer>,
     /// Their listeners: protocol, HTTPS redirect and TLS policy.
     pub lb_listeners: Vec<LbListener>,
@@ -104,6 +106,7 @@ impl Platform {
             && self.registry_grants.is_empty()
             && self.message_stores.is_empty()
             && self.message_grants.is_empty()
+            && self.event_buses.is_empty()
             && self.api_stages.is_empty()
             && self.api_domains.is_empty()
             && self.vpcs.is_empty()
@@ -490,6 +493,16 @@ pub struct MessageStore {
     pub encrypted: Attr<bool>,
 }
 
+/// An EventBridge event bus (`aws_cloudwatch_event_bus`, `AWS::Events::EventBus`).
+#[derive(Debug, Clone, PartialEq)]
+pub struct EventBus {
+    pub resource: String,
+    pub pos: Pos,
+    /// A customer managed KMS key encrypts its events (`kms_key_identifier`,
+    /// `KmsKeyIdentifier`); `Set(false)` when none is named, and the key AWS owns does.
+    pub customer_key: Attr<bool>,
+}
+
 /// An API Gateway stage whose execution (CloudWatch) logging can be judged: REST stages,
 /// and stages of WebSocket APIs (HTTP APIs have no execution logs).
 #[derive(Debug, Clone, PartialEq)]
@@ -547,11 +560,13 @@ pub struct FlowLogRetention {
 #[derive(Debug, Clone, PartialEq)]
 pub struct LoadBalancer {
     pub resource: String,
-    /// `application load balancer`, `network load balancer`, `classic load balancer`.
+    /// `application load balancer`, `network load balancer`, `classic load balancer`,
+    /// `application gateway`, `HTTP(S) load balancer backend service`.
     pub kind: &'static str,
     pub pos: Pos,
     /// Access logs are switched on (`access_logs { enabled = true }`,
-    /// `access_logs.s3.enabled`, `AccessLoggingPolicy.Enabled`); off when unwritten.
+    /// `access_logs.s3.enabled`, `AccessLoggingPolicy.Enabled`; for an Application Gateway,
+    /// a diagnostic setting of the module that enables its access log); off when unwritten.
     pub access_logs: Attr<bool>,
 }
 

@@ -61,6 +61,7 @@ mod sec313_search_domain_unencrypted;
 mod sec314_table_encryption;
 mod sec315_table_recovery;
 mod sec316_bucket_versioning;
+mod sec317_event_bus_without_kms;
 
 macro_rules! rules {
     ($($m:ident),* $(,)?) => {
@@ -126,6 +127,7 @@ rules!(
     sec314_table_encryption,
     sec315_table_recovery,
     sec316_bucket_versioning,
+    sec317_event_bus_without_kms,
 );
 
 /// Administration and database ports, with what usually listens there.
