@@ -69,9 +69,14 @@ echo " the wall time is waiting for moto, a single-threaded Python server.)"
 if command -v prowler > /dev/null 2>&1; then
   echo "== prowler aws (Lambda and IAM checks) on the same endpoint"
   t0=$(date +%s.%N)
-  AWS_ENDPOINT_URL="http://127.0.0.1:$PORT" /usr/bin/time -f '%M' -o "$WORK/rss" \
-    prowler aws --services awslambda iam --region us-east-1 --no-banner > "$WORK/prowler.log" 2>&1 \
-    && { t1=$(date +%s.%N); printf 'prowler: wall %.2f s, peak RSS %d MB\n' "$(echo "$t1 - $t0" | bc -l)" $(( $(tail -1 "$WORK/rss") / 1024 )); } \
+  # Exit code 3 means failed checks (findings), not a failed run; its files go to $WORK.
+  AWS_ENDPOINT_URL="http://127.0.0.1:$PORT" /usr/bin/time -f '%M %U %S' -o "$WORK/rss" \
+    prowler aws --services awslambda iam --region us-east-1 --no-banner --ignore-exit-code-3 \
+    --output-formats csv --output-directory "$WORK/prowler-out" > "$WORK/prowler.log" 2>&1 \
+    && { t1=$(date +%s.%N); read -r RSS USER SYS < <(tail -1 "$WORK/rss")
+         printf 'prowler: wall %.2f s, peak RSS %d MB, CPU user %.2f s + sys %.2f s, %d result rows\n' \
+           "$(echo "$t1 - $t0" | bc -l)" $((RSS / 1024)) "$USER" "$SYS" \
+           "$(cat "$WORK"/prowler-out/*.csv 2>/dev/null | tail -n +2 | wc -l)"; } \
     || echo "prowler did not complete against moto (see its log); not measured: $(tail -3 "$WORK/prowler.log" | tr '\n' ' ')"
 else
   echo "== prowler: not installed (pip install prowler); not measured"
