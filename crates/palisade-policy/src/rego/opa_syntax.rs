@@ -96,7 +96,8 @@ fn pad_sprintf_arguments(source: &str) -> String {
                 }
                 i += 1;
             }
-            _ if source[i..].starts_with("sprintf(")
+            // Bytes, not `str` slicing: `i` may sit inside a multi-byte character.
+            _ if bytes[i..].starts_with(b"sprintf(")
                 && (i == 0
                     || !(bytes[i - 1].is_ascii_alphanumeric()
                         || bytes[i - 1] == b'_'
@@ -308,6 +309,28 @@ violation[{"msg": msg}] {
         // Rego that regorus already reads as OPA does is left as it is.
         let plain = "package p\nviolation[{\"msg\": \"x\"}] {\n  f(input.a)\n  y := (1 + 2)\n  y > [\n    (1)][0]\n}\nf(x) { x }\n";
         assert_eq!(as_opa_reads_it(plain), plain);
+    }
+
+    /// Characters outside ASCII anywhere in the code (Rego that does not compile, or
+    /// names a builtin it cannot have) leave the text as it was, without a panic.
+    #[test]
+    fn text_outside_ascii_is_left_as_it_is() {
+        for rego in [
+            "package p\nviolation[{\"msg\": m}] { m := sprintf(\"%v\", [])é }\n",
+            "package p\nvïolation { naïve(1) }\nr := \"ü\" ; s := sprintf(\"%v %v\", [r])\n",
+            "package p\n€ } {\n(x)\n",
+        ] {
+            let rewritten = as_opa_reads_it(rego);
+            assert_eq!(
+                rewritten.lines().count(),
+                rego.lines().count(),
+                "{rewritten}"
+            );
+        }
+        assert!(
+            as_opa_reads_it("package p\nvïolation { s := sprintf(\"%v %v\", [\"ü\"]) }\n")
+                .contains(r#"["ü", "%!v(MISSING)"]"#)
+        );
     }
 
     #[test]
