@@ -342,25 +342,12 @@ impl NetworkBuilder {
                 }
             }
             "Service" => {
-                let spec = obj.root.get("spec");
-                let service_type = spec
-                    .and_then(|s| s.get("type"))
-                    .and_then(Node::as_str)
-                    .unwrap_or("ClusterIP")
-                    .to_string();
-                let selector: BTreeMap<String, String> = spec
-                    .and_then(|s| s.get("selector"))
-                    .map(|n| {
-                        n.entries()
-                            .map(|(k, v)| (k.to_string(), v.as_str().unwrap_or("").to_string()))
-                            .collect()
-                    })
-                    .unwrap_or_default();
+                let (service_type, selector) = obj.service_spec();
                 self.services.push(ServiceFacts {
                     name: obj.name.clone(),
                     namespace: obj.effective_namespace().to_string(),
                     resource_id: obj.resource_id(),
-                    service_type,
+                    service_type: service_type.to_string(),
                     selector,
                     type_source: Source::of(
                         obj,

@@ -5,7 +5,7 @@ use std::collections::{BTreeMap, HashMap};
 
 use palisade_yaml::Node;
 
-use super::object::{string_map, K8sObject};
+use super::object::K8sObject;
 
 /// A Service that exposes pods outside the cluster.
 #[derive(Debug, Clone)]
@@ -73,12 +73,7 @@ impl ClusterContext {
                 );
             }
             "Service" => {
-                let spec = obj.root.get("spec");
-                let service_type = spec
-                    .and_then(|s| s.get("type"))
-                    .and_then(Node::as_str)
-                    .unwrap_or("ClusterIP");
-                let selector = string_map(spec.and_then(|s| s.get("selector")));
+                let (service_type, selector) = obj.service_spec();
                 if matches!(service_type, "LoadBalancer" | "NodePort") && !selector.is_empty() {
                     let namespace = obj.effective_namespace().to_string();
                     self.exposing_services

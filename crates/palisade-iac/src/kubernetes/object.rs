@@ -63,6 +63,21 @@ impl K8sObject {
         self.namespace.as_deref().unwrap_or("default")
     }
 
+    /// A Service's `spec.type` (`ClusterIP` when unset, as the API server defaults it)
+    /// and `spec.selector`: the one reading of a Service that the cluster context (ISO021)
+    /// and the network model (NET rules) share.
+    pub fn service_spec(&self) -> (&str, BTreeMap<String, String>) {
+        let spec = self.root.get("spec");
+        let service_type = spec
+            .and_then(|s| s.get("type"))
+            .and_then(Node::as_str)
+            .unwrap_or("ClusterIP");
+        (
+            service_type,
+            string_map(spec.and_then(|s| s.get("selector"))),
+        )
+    }
+
     /// `Kind/namespace/name`, or `Kind/name` for cluster-scoped kinds.
     pub fn resource_id(&self) -> String {
         if self.is_cluster_scoped() {
