@@ -243,14 +243,14 @@ pub fn run(mut args: ClusterArgs) -> anyhow::Result<u8> {
     if let Some(ClusterCommand::Manifests(manifests)) = args.command.take() {
         return crate::cluster_manifests::run(manifests);
     }
+    let engine = engine(&args)?;
     if args.print_role {
         crate::manifests::emit(
-            &palisade_cluster::manifests::reader_role(),
+            &palisade_cluster::manifests::reader_role(&engine.pod_template_kinds()),
             args.report.output.as_deref(),
         )?;
         return Ok(0);
     }
-    let engine = engine(&args)?;
     if args.write_reports {
         return crate::cluster_watch::run(&args, &engine);
     }

@@ -447,6 +447,30 @@ fn print_role_lists_only_read_verbs_on_the_kinds_read() {
         .lines()
         .filter(|l| l.contains("verbs:"))
         .all(|l| l.trim() == "verbs: [list]"));
+
+    // Kinds the configuration declares, under Kubernetes' default plural, said as such.
+    std::fs::write(
+        tmp.path().join("palisade.toml"),
+        "[kubernetes]\npod_template_paths = [\"batch.example.com/Runner:spec.podSpec\", \"example.com/SandboxPolicy:spec.template\"]\n",
+    )
+    .unwrap();
+    let out = palisade(tmp.path(), &["cluster", "--print-role"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let text = stdout(&out);
+    assert!(
+        text.contains(
+            "apiGroups: [\"batch.example.com\"]\n    resources: [runners]\n    verbs: [list]"
+        ),
+        "{text}"
+    );
+    assert!(
+        text.contains("apiGroups: [\"example.com\"]\n    resources: [sandboxpolicies]"),
+        "{text}"
+    );
+    assert!(
+        text.contains("# runners.batch.example.com, sandboxpolicies.example.com from [kubernetes] pod_template_paths"),
+        "{text}"
+    );
 }
 
 /// Whether a request was for a discovery document (`/api`, `/apis`, `/apis/GROUP/VERSION`).

@@ -54,6 +54,11 @@ fn dns_label(option: &'static str, value: &str) -> Result<(), InvalidName> {
 /// read their values, which a pod running for months should not hold for the one rule
 /// that reads them (SEC203, a Secret nothing refers to).
 fn reader_rules(watch: bool, secrets: bool) -> Vec<Value> {
+    reader_rules_with(watch, secrets, &[])
+}
+
+/// [`reader_rules`] and the resources of `declared` (group, plural).
+fn reader_rules_with(watch: bool, secrets: bool, declared: &[(String, String)]) -> Vec<Value> {
     let mut by_group: BTreeMap<&str, Vec<&str>> = BTreeMap::new();
     for kind in KINDS.iter().filter(|k| secrets || k.kind != "Secret") {
         by_group.entry(kind.group).or_default().push(kind.plural);
@@ -63,6 +68,12 @@ fn reader_rules(watch: bool, secrets: bool) -> Vec<Value> {
     for (group, _, plural) in palisade_core::kinds::CUSTOM_POD_KINDS {
         by_group.entry(group).or_default().push(plural);
     }
+    for (group, plural) in declared {
+        let plurals = by_group.entry(group).or_default();
+        if !plurals.contains(&plural.as_str()) {
+            plurals.push(plural);
+        }
+    }
     let verbs: &[&str] = if watch { &["list", "watch"] } else { &["list"] };
     by_group
         .into_iter()
@@ -70,12 +81,56 @@ fn reader_rules(watch: bool, secrets: bool) -> Vec<Value> {
         .collect()
 }
 
-/// The read-only ClusterRole `palisade cluster` needs, as YAML.
-pub fn reader_role() -> String {
+/// The resource name Kubernetes gives a kind when its definition does not choose one
+/// (what `kubectl api-resources` lists for most custom resources): the kind in lower case,
+/// `es` after s, x, z, ch and sh, `ies` for a consonant and y, else `s`.
+pub fn default_plural(kind: &str) -> String {
+    let lower = kind.to_ascii_lowercase();
+    if ["s", "x", "z", "ch", "sh"]
+        .iter()
+        .any(|end| lower.ends_with(end))
+    {
+        format!("{lower}es")
+    } else if let Some(stem) = lower.strip_suffix('y').filter(|stem| {
+        stem.chars()
+            .last()
+            .is_some_and(|c| !matches!(c, 'a' | 'e' | 'i' | 'o' | 'u'))
+    }) {
+        format!("{stem}ies")
+    } else {
+        format!("{lower}s")
+    }
+}
+
+/// The read-only ClusterRole `palisade cluster` needs, as YAML: the kinds it reads, and
+/// the custom resources with pod templates declared in `[kubernetes] pod_template_paths`
+/// (`declared`: group and kind). A live scan learns a declared kind's resource name from
+/// the cluster; offline, the role names it by [`default_plural`] and says so.
+pub fn reader_role(declared: &[(String, String)]) -> String {
+    let known: Vec<&str> = palisade_core::kinds::CUSTOM_POD_KINDS
+        .iter()
+        .map(|(_, kind, _)| *kind)
+        .collect();
+    let declared: Vec<(String, String)> = declared
+        .iter()
+        .filter(|(group, kind)| !group.is_empty() && !known.contains(&kind.as_str()))
+        .map(|(group, kind)| (group.clone(), default_plural(kind)))
+        .collect();
     let mut text = String::from(
-        "apiVersion: rbac.authorization.k8s.io/v1\nkind: ClusterRole\nmetadata:\n  name: palisade-reader\nrules:\n",
+        "apiVersion: rbac.authorization.k8s.io/v1\nkind: ClusterRole\nmetadata:\n  name: palisade-reader\n",
     );
-    for rule in reader_rules(false, true) {
+    if !declared.is_empty() {
+        let names: Vec<String> = declared
+            .iter()
+            .map(|(group, plural)| format!("{plural}.{group}"))
+            .collect();
+        text.push_str(&format!(
+            "# {} from [kubernetes] pod_template_paths, named by Kubernetes' default plural:\n# check them with `kubectl api-resources`\n",
+            names.join(", ")
+        ));
+    }
+    text.push_str("rules:\n");
+    for rule in reader_rules_with(false, true, &declared) {
         let resources: Vec<&str> = rule["resources"]
             .as_array()
             .into_iter()
@@ -207,11 +262,47 @@ mod tests {
 
     #[test]
     fn the_reader_role_lists_every_kind_read_and_nothing_else() {
-        let role = reader_role();
+        let role = reader_role(&[]);
         for kind in KINDS {
             assert!(role.contains(kind.plural), "{}", kind.plural);
         }
         assert!(!role.contains("watch") && !role.contains("get") && !role.contains("create"));
+        assert!(
+            !role.contains('#'),
+            "nothing declared, nothing guessed: {role}"
+        );
+    }
+
+    #[test]
+    fn declared_pod_template_kinds_are_in_the_role_by_their_default_plural() {
+        let declared = [
+            ("example.com".to_string(), "BatchPolicy".to_string()),
+            ("example.com".to_string(), "Sandbox".to_string()),
+            ("argoproj.io".to_string(), "Rollout".to_string()),
+            (String::new(), "Pod".to_string()),
+        ];
+        let role = reader_role(&declared);
+        assert!(
+            role.contains(
+                "  - apiGroups: [\"example.com\"]\n    resources: [batchpolicies, sandboxes]\n"
+            ),
+            "{role}"
+        );
+        assert!(role.contains("# batchpolicies.example.com, sandboxes.example.com from [kubernetes] pod_template_paths"), "{role}");
+        // A kind Palisade knows keeps its real name, once.
+        assert_eq!(role.matches("rollouts").count(), 1, "{role}");
+        let parsed = palisade_yaml::load(&role).unwrap();
+        assert_eq!(parsed.len(), 1);
+        for (kind, plural) in [
+            ("Deployment", "deployments"),
+            ("Ingress", "ingresses"),
+            ("Policy", "policies"),
+            ("Gateway", "gateways"),
+            ("Mesh", "meshes"),
+            ("Box", "boxes"),
+        ] {
+            assert_eq!(default_plural(kind), plural);
+        }
     }
 
     #[test]
