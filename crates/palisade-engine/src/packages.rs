@@ -21,10 +21,25 @@ pub(crate) fn read_lockfile(
     findings: &mut Vec<palisade_core::Finding>,
     errors: &mut Vec<ScanError>,
 ) {
-    let text = match read_bounded(entry, lockfile::MAX_LOCKFILE_BYTES) {
-        Ok(Some(bytes)) => String::from_utf8(bytes.to_vec()).ok(),
-        Ok(None) | Err(_) => None,
-    };
+    let content = read_bounded(entry, lockfile::MAX_LOCKFILE_BYTES)
+        .ok()
+        .flatten();
+    parse_lockfile(entry, content.as_deref(), packages, findings, errors);
+}
+
+/// [`read_lockfile`] on the file's bytes, read by the caller (`None`: unreadable);
+/// more than the lockfile limit is refused as if it had not been read.
+pub(crate) fn parse_lockfile(
+    entry: &FileEntry,
+    bytes: Option<&[u8]>,
+    packages: &mut Vec<Package>,
+    findings: &mut Vec<palisade_core::Finding>,
+    errors: &mut Vec<ScanError>,
+) {
+    let text = bytes
+        .filter(|b| b.len() as u64 <= lockfile::MAX_LOCKFILE_BYTES)
+        .and_then(|b| std::str::from_utf8(b).ok())
+        .map(str::to_string);
     let Some(text) = text else {
         errors.push(ScanError::new(
             &entry.display,

@@ -346,19 +346,24 @@ impl Engine {
         let mut out = FileOutput::default();
         if scanners.vuln && palisade_vuln::lockfile::kind_of(&entry.display).is_some() {
             out.recognised = true;
-            crate::packages::read_lockfile(
+            // One read serves both: the packages, and the secrets a manifest a person
+            // writes can hold anywhere (`--index-url https://user:TOKEN@...` in
+            // requirements, a go.mod replace, a pom.xml repository); generated lockfiles
+            // are on the secret engine's allowlist.
+            let lock_limit = palisade_vuln::lockfile::MAX_LOCKFILE_BYTES;
+            let limit = secrets.map_or(lock_limit, |s| lock_limit.max(read_limit(Some(s))));
+            let content = read_bounded(entry, limit).ok().flatten();
+            crate::packages::parse_lockfile(
                 entry,
+                content.as_deref(),
                 &mut out.packages,
                 &mut out.findings,
                 &mut out.errors,
             );
-            // A manifest a person writes (requirements, go.mod, pom.xml, .csproj) can hold
-            // a credential anywhere (`--index-url https://user:TOKEN@...`); generated
-            // lockfiles are on the secret engine's allowlist.
-            if let Some(s) = secrets {
-                if let Ok(Some(bytes)) = read_bounded(entry, read_limit(Some(s))) {
+            if let (Some(s), Some(bytes)) = (secrets, &content) {
+                if bytes.len() as u64 <= read_limit(Some(s)) {
                     let mut whole = FileOutput::default();
-                    scan_secrets(s, entry, &bytes, &mut whole);
+                    scan_secrets(s, entry, bytes, &mut whole);
                     // An unpinned requirement's secrets were reported at its line already:
                     // the whole-file finding (with its column) replaces that one.
                     let same = |a: &Finding, b: &Finding| {
