@@ -30,6 +30,14 @@ pub(crate) fn remember(secret: &[u8]) {
     if secret.len() < MIN_LEN {
         return;
     }
+    // Most matches repeat a secret already kept: only a new one takes the write lock,
+    // which every scanning thread would otherwise queue on.
+    if FOUND
+        .read()
+        .is_ok_and(|found| found.secrets.contains(secret))
+    {
+        return;
+    }
     let Ok(mut found) = FOUND.write() else { return };
     if found.bytes + secret.len() <= MAX_BYTES && found.secrets.insert(secret.into()) {
         found.bytes += secret.len();
