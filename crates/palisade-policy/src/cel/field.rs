@@ -66,24 +66,20 @@ pub(super) fn field_read_by(
             "object" | "anyObject" => path,
             "variables" if !path.is_empty() => {
                 let name = path.remove(0);
-                let mut root = if name == "anyObject" {
-                    Vec::new()
-                } else {
-                    match variables.iter().find(|(n, _)| *n == name) {
-                        Some((_, e)) if depth < 4 => field_read_by(&e.source, variables, depth + 1),
-                        _ => continue,
+                if name != "anyObject" {
+                    // A variable's own path; what follows it is the elements' fields
+                    // when it holds a list, so it is not added.
+                    if let Some((_, e)) = variables.iter().find(|(n, _)| *n == name) {
+                        if depth < 4 {
+                            let root = field_read_by(&e.source, variables, depth + 1);
+                            if !root.is_empty() {
+                                return root;
+                            }
+                        }
                     }
-                };
-                if root.is_empty() && name != "anyObject" {
                     continue;
                 }
-                // A variable holding a list is indexed by the macro over it: its fields are
-                // the elements', not the list's.
-                if !root.is_empty() {
-                    return root;
-                }
-                root.extend(path);
-                root
+                path
             }
             _ => continue,
         };
