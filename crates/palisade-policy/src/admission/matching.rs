@@ -94,14 +94,8 @@ impl KyvernoResources {
             namespaces: strings(value.get("namespaces")),
             operations: strings(value.get("operations")),
             annotations: string_map(value.get("annotations")),
-            selector: value
-                .get("selector")
-                .map(|s| Selector::from(s, &format!("{field}.selector")))
-                .transpose()?,
-            namespace_selector: value
-                .get("namespaceSelector")
-                .map(|s| Selector::from(s, &format!("{field}.namespaceSelector")))
-                .transpose()?,
+            selector: optional_selector(value, field, "selector")?,
+            namespace_selector: optional_selector(value, field, "namespaceSelector")?,
         })
     }
 
@@ -220,14 +214,8 @@ impl RuleSet {
             exclude: list(value, "excludeResourceRules")
                 .map(ResourceRule::from)
                 .collect(),
-            namespace_selector: value
-                .get("namespaceSelector")
-                .map(|s| Selector::from(s, &format!("{field}.namespaceSelector")))
-                .transpose()?,
-            object_selector: value
-                .get("objectSelector")
-                .map(|s| Selector::from(s, &format!("{field}.objectSelector")))
-                .transpose()?,
+            namespace_selector: optional_selector(value, field, "namespaceSelector")?,
+            object_selector: optional_selector(value, field, "objectSelector")?,
         })
     }
 
@@ -317,6 +305,14 @@ impl Resources {
             }
         }
     }
+}
+
+/// The label selector under `key` of `value` (at `field` for messages), if there is one.
+fn optional_selector(value: &Value, field: &str, key: &str) -> Result<Option<Selector>, String> {
+    value
+        .get(key)
+        .map(|s| Selector::from(s, &format!("{field}.{key}")))
+        .transpose()
 }
 
 #[cfg(test)]
