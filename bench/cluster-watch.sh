@@ -29,7 +29,7 @@ if [ "${1:-}" = --memory ]; then
   for n in $SIZES; do
     python3 bench/gen-cluster.py "$n" "$WORK/cluster-$n.json"
     PALISADE_BENCH_DUMP="$WORK/cluster-$n.json" PALISADE_BENCH_BIN="$BIN" cargo test -q \
-      -p palisade-cli --test cluster_watch -- --ignored --nocapture bench_watch_memory 2>&1 \
+      -p palisade-cli --test integration -- --ignored --nocapture cluster_watch::bench_watch_memory 2>&1 \
       | grep -E 'objects: peak RSS'
   done
   exit 0
@@ -38,6 +38,6 @@ SIZES=${*:-2000 20000}
 PROFILE_FLAG=--release
 [ "${PROFILE:-release}" = debug ] && PROFILE_FLAG=
 for n in $SIZES; do
-  PALISADE_BENCH_PODS=$n cargo test $PROFILE_FLAG -q -p palisade-cli --test cluster_watch \
-    -- --ignored --nocapture bench_watch_latency 2>&1 | grep -E 'pods:|judging'
+  PALISADE_BENCH_PODS=$n cargo test $PROFILE_FLAG -q -p palisade-cli --test integration \
+    -- --ignored --nocapture cluster_watch::bench_watch_latency 2>&1 | grep -E 'pods:|judging'
 done

@@ -16,6 +16,6 @@ echo "$(nproc) cores"
 for n in $SIZES; do
   python3 bench/gen-cluster.py "$n" "$WORK/cluster-$n.json"
   PALISADE_BENCH_DUMP="$WORK/cluster-$n.json" cargo test --release -q -p palisade-cli \
-    --test cluster_live -- --ignored --nocapture bench_live_cluster_against_its_dump 2>&1 \
+    --test integration -- --ignored --nocapture cluster_live::bench_live_cluster_against_its_dump 2>&1 \
     | grep -E 'objects|palisade cluster|same findings'
 done

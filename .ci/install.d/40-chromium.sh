@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Headless Chromium for the tests that render `palisade netpol matrix --format html` and
-# `palisade rbac graph --format html` (crates/palisade-cli/tests/pictures.rs).
+# `palisade rbac graph --format html` (crates/palisade-cli/tests/k8s_graph.rs).
 set -euo pipefail
 if command -v chromium >/dev/null 2>&1; then
   exit 0

@@ -3,8 +3,6 @@
 //! that sends one byte a second. Each ends in a named error, never a panic or a hang, and
 //! credentials never leave the registry's origin.
 
-mod common;
-
 use std::io::{BufRead, BufReader, Write};
 use std::net::TcpListener;
 use std::sync::{Arc, Mutex};

@@ -1,7 +1,7 @@
 //! Real layered images built by the test, read through every source format: whiteouts,
 //! deleted secrets, hostile entries, corrupt and oversized input.
 
-mod common;
+use crate::common;
 
 use common::*;
 use palisade_artifact::{

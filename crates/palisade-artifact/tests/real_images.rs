@@ -2,7 +2,7 @@
 //! (`tests/make-real-images.sh`, run by `.ci/install.d/50-images.sh`): the inventories
 //! must equal what dpkg and rpm themselves report on the same root filesystems.
 
-mod common;
+use crate::common;
 
 use std::path::PathBuf;
 use std::process::Command;

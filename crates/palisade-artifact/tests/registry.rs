@@ -3,7 +3,7 @@
 //! config, one platform of a multi-arch index; and from a misbehaving HTTP server that
 //! answers 401/404/500 or hangs.
 
-mod common;
+use crate::common;
 
 use std::io::{BufRead, BufReader, Write};
 use std::net::TcpListener;

@@ -2,7 +2,7 @@
 //! or through a symbolic link) is refused with a named error at once: reading it would
 //! block forever or never end.
 
-mod common;
+use crate::common;
 
 use std::sync::mpsc;
 use std::time::Duration;

@@ -1,7 +1,7 @@
 //! Hostile and broken input: every case yields an `errors` entry naming the file (and the
 //! line where known), exit status 2, and the other files are still scanned.
 
-mod common;
+use crate::common;
 
 use std::fs;
 use std::path::Path;

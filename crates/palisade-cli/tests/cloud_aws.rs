@@ -10,9 +10,8 @@
 //! installs) or /opt/peers/venv-moto/bin/moto_server. Without it the tests print a skip
 //! line locally and fail when CI is set.
 
-mod common;
-#[path = "support/moto.rs"]
-mod moto;
+use crate::common;
+use crate::moto;
 
 use std::io::{BufRead, BufReader};
 use std::net::TcpListener;

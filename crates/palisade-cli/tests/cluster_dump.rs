@@ -1,7 +1,7 @@
 //! `palisade cluster --from-dump`: a `kubectl get -o json|yaml` dump scanned with the same
 //! rules as the manifests it came from, located by object and field, and as PolicyReports.
 
-mod common;
+use crate::common;
 
 use std::collections::BTreeSet;
 

@@ -1,7 +1,7 @@
 //! `palisade cluster` against a live API: the real binary and its real client (kube-rs over
 //! rustls) talk to a test API server with the Kubernetes list semantics over HTTPS.
 
-mod common;
+use crate::common;
 
 use common::*;
 use palisade_testkit::kube_api::{ApiServer, Behaviour, CustomResource};

@@ -2,7 +2,7 @@
 //! its real client ask a test API server (HTTPS, bearer token) the questions it answers
 //! from manifests, and give the same answers as on the same objects written as files.
 
-mod common;
+use crate::common;
 
 use common::*;
 use palisade_testkit::kube_api::{ApiServer, Behaviour};

@@ -2,7 +2,7 @@
 //! binary and its kube-rs client, over TLS with a bearer token, against the test API server,
 //! which the test changes while Palisade watches it.
 
-mod common;
+use crate::common;
 
 use std::path::Path;
 use std::process::{Child, Command, Stdio};

@@ -4,7 +4,7 @@
 //! merged file by file), so objects that refer to each other from different files, in any
 //! order, must give exactly the findings they give in one file.
 
-mod common;
+use crate::common;
 
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};

@@ -2,7 +2,7 @@
 //! file:line with the stage as resource, inline ignores honoured, broken files reported
 //! with their line while the rest is still scanned.
 
-mod common;
+use crate::common;
 
 use common::*;
 

@@ -1,7 +1,7 @@
 //! `palisade render CHART` with `helm template`'s flags and `palisade scan` on charts, as a
 //! user runs them.
 
-mod common;
+use crate::common;
 
 use std::fs;
 use std::path::Path;

@@ -1,7 +1,7 @@
 //! `palisade image` end to end: a root filesystem the test writes, and (when built) the real
 //! buildah image of `crates/palisade-artifact/tests/make-real-images.sh`.
 
-mod common;
+use crate::common;
 
 use common::*;
 

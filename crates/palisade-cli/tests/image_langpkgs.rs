@@ -3,10 +3,8 @@
 //! layer; nested jars matched against the OSV database by `palisade image`, and jars found
 //! by `palisade scan`.
 
-#[path = "../../palisade-artifact/tests/common/mod.rs"]
-mod image_builder;
-#[path = "support/langpkg_image.rs"]
-mod langpkg_image;
+use crate::image_builder;
+use crate::langpkg_image;
 
 use std::path::Path;
 use std::process::{Command, Output};

@@ -2,7 +2,7 @@
 //! SPDX 2.3, validated against the official schemas in `../shared/schemas`, listing exactly
 //! the packages `dpkg-query` lists, with distro purls, the OS and each package's layer.
 
-mod common;
+use crate::common;
 
 use std::process::Command;
 

@@ -2,8 +2,7 @@
 //! in one layer and deleted in the next still ships in the image, and is reported with the
 //! layer and the instruction that added it.
 
-#[path = "../../palisade-artifact/tests/common/mod.rs"]
-mod image_builder;
+use crate::image_builder;
 
 use std::process::Command;
 

@@ -4,7 +4,7 @@
 //! The shared corpus holds no OSV-format Debian or Alpine advisories (only secdb and
 //! security-tracker forms), so the records are written here.
 
-mod common;
+use crate::common;
 
 use common::*;
 use serde_json::Value;

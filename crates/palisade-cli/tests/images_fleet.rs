@@ -5,9 +5,8 @@
 //! report byte for byte; and `palisade cluster manifests --images-job`, which passes
 //! Palisade's own rules. The registry tools missing is a skip locally and a failure in CI.
 
-mod common;
-#[path = "../../palisade-artifact/tests/common/mod.rs"]
-mod image_builder;
+use crate::common;
+use crate::image_builder;
 
 use std::path::Path;
 use std::process::{Command, Output, Stdio};

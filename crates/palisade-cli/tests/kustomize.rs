@@ -1,6 +1,6 @@
 //! `palisade scan` on kustomizations and `palisade render`, as a user runs them.
 
-mod common;
+use crate::common;
 
 use std::fs;
 use std::path::Path;

@@ -1,7 +1,7 @@
 //! `[kubernetes] pod_template_paths`: custom resources that Palisade does not know are
 //! judged by the pod rules at the place the user declares, a pod template or a pod spec.
 
-mod common;
+use crate::common;
 
 use common::{palisade, stderr};
 

@@ -1,7 +1,7 @@
 //! `palisade scan --policy` and `palisade policy test`: a team's Gatekeeper template and
 //! constraint run over its manifests, and its suite run like `gator verify`.
 
-mod common;
+use crate::common;
 
 use std::path::Path;
 

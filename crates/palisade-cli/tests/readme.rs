@@ -40,13 +40,9 @@
 //! `/tmp/osv.db` a file of the scratch folder, both written back as the README spells them
 //! in what the commands print.
 
-mod common;
-#[path = "../../palisade-artifact/tests/common/mod.rs"]
-mod image_builder;
-#[path = "support/langpkg_image.rs"]
-mod langpkg_image;
-#[path = "support/moto.rs"]
-mod moto;
+use crate::common;
+use crate::langpkg_image;
+use crate::moto;
 
 use std::path::{Path, PathBuf};
 use std::process::Command;

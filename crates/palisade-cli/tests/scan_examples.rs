@@ -1,6 +1,6 @@
 //! `palisade scan examples` end to end: the reports a user sees, in every format.
 
-mod common;
+use crate::common;
 
 use common::*;
 

@@ -1,7 +1,7 @@
 //! End to end: `palisade db import/status`, `palisade scan` with vulnerable lockfiles,
 //! the missing-database warning, and `palisade sbom`.
 
-mod common;
+use crate::common;
 
 use common::{palisade, stderr, stdout};
 

@@ -7,7 +7,7 @@
 //! lands mid-download; a large archive of generated records makes the kill land while the
 //! new database file is being written.
 
-mod common;
+use crate::common;
 
 use std::io::Write;
 use std::path::{Path, PathBuf};

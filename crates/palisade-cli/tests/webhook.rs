@@ -1,6 +1,6 @@
 //! `palisade serve` and `palisade webhook manifests` as a user runs them.
 
-mod common;
+use crate::common;
 
 use std::collections::BTreeSet;
 use std::io::{BufRead, BufReader, Lines};
@@ -1907,7 +1907,7 @@ fn serve_reloads_changed_policy_files_named_by_the_configuration() {
 /// Decision latency and the server's peak memory with a cluster view of
 /// `PALISADE_BENCH_NAMESPACES` namespaces (default 1,000), each with a Deployment, its
 /// Service, a default-deny NetworkPolicy, a ServiceAccount, a Role and a RoleBinding:
-/// `cargo test -p palisade-cli --test webhook -- --ignored --nocapture bench_serve_with_cluster_view`
+/// `cargo test -p palisade-cli --test integration -- --ignored --nocapture webhook::bench_serve_with_cluster_view`
 /// prints the figures (a measurement, not a timed assertion).
 #[test]
 #[ignore = "a measurement, run by hand"]

@@ -2,7 +2,7 @@
 //! `network_policy_is_not_targeting_any_pod` maps to NET009; the other labelled network
 //! fixtures are listed as unmapped in `crates/palisade-rbac/CONFORMANCE.md`.
 
-mod common;
+use crate::common;
 
 use std::collections::BTreeSet;
 use std::fs;

@@ -1,7 +1,7 @@
 //! NetworkPolicy semantics beyond the recipes: expressions, named ports, port ranges,
 //! ipBlock with except, policyTypes defaulting, and bad input.
 
-mod common;
+use crate::common;
 
 use common::{deployment as dep, namespace as ns, Cluster};
 use palisade_netpol::Protocol;

@@ -2,7 +2,7 @@
 //! does not matter; for a pod already isolated for ingress, adding an ingress policy only
 //! ever adds allowed sources; for a pod no ingress policy selects, adding one only restricts.
 
-mod common;
+use crate::common;
 
 use common::{deployment as dep, namespace as ns, Cluster};
 use proptest::prelude::*;

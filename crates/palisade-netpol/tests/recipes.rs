@@ -2,7 +2,7 @@
 //! the cluster its write-up describes, with the connections the write-up says are allowed
 //! or blocked.
 
-mod common;
+use crate::common;
 
 use std::fs;
 

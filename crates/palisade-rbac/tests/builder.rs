@@ -1,7 +1,7 @@
 //! Building the model file by file (as `palisade scan` does, dropping each file's tree)
 //! gives the model of building it from all objects at once.
 
-mod common;
+use crate::common;
 
 use palisade_rbac::{RbacBuilder, RbacModel};
 

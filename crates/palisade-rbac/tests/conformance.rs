@@ -6,7 +6,7 @@
 //! object whose lines hold it; KICS expectations are lines, mapped to objects the same way;
 //! Checkov expectations are resource ids (kind and name compared).
 
-mod common;
+use crate::common;
 
 use std::collections::BTreeSet;
 use std::fs;

@@ -2,7 +2,7 @@
 //! rule, `pass*.yaml` must not; the findings of failing fixtures (with their evidence chains)
 //! are snapshotted.
 
-mod common;
+use crate::common;
 
 use std::fs;
 use std::path::Path;

@@ -1,7 +1,7 @@
 //! `who-can` and `can` on hand-written cluster states, answered as `kubectl auth can-i`
 //! would answer against a cluster holding the same objects.
 
-mod common;
+use crate::common;
 
 use palisade_rbac::model::RbacModel;
 use palisade_rbac::{can, who_can, Request, Subject};

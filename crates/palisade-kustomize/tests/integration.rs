@@ -1,0 +1,5 @@
+//! The integration tests of palisade-kustomize, one module per file, linked into one test binary
+//! (one binary per crate keeps CI's disk and link time small).
+
+mod conformance;
+mod render;
