@@ -198,6 +198,13 @@ impl<'a> Ctx<'a> {
     }
 
     fn template(&self, t: &Template, lines: &LineIndex, pos: Pos, depth: usize) -> Value {
+        // A template that is one interpolation and nothing else is the interpolated value
+        // itself, not its text (HCL's template unwrapping): `"${aws_iam_role.r.arn}"` is
+        // the reference, as Terraform 0.11 wrote every expression.
+        let mut elements = t.iter();
+        if let (Some(Element::Interpolation(i)), None) = (elements.next(), elements.next()) {
+            return self.expr(&i.expr, lines, depth + 1);
+        }
         let mut out = String::new();
         let mut known = true;
         for el in t.iter() {
