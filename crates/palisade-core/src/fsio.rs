@@ -28,7 +28,8 @@ pub enum FileKind {
 }
 
 impl FileKind {
-    fn of(meta: &Metadata) -> Option<FileKind> {
+    /// What `meta` describes, `None` for a regular file.
+    pub fn of(meta: &Metadata) -> Option<FileKind> {
         let ft = meta.file_type();
         if ft.is_file() {
             return None;

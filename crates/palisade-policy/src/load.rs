@@ -25,14 +25,25 @@ pub(crate) struct LoadedDocument {
 }
 
 /// The documents of a YAML/JSON stream (`file` names it in errors).
+///
+/// The engines these files are written for read them with Go's YAML, a port of libyaml,
+/// which accepts a few things YAML 1.2 does not (a quoted scalar continued at its key's
+/// indentation, as in the Gatekeeper library's `httpsonly` template). A stream that the
+/// project's parser refuses is read again the way libyaml reads it; when that fails too,
+/// the error is the first parser's, with its line and column.
 pub(crate) fn documents(file: &str, text: &str) -> Result<Vec<LoadedDocument>, PolicyError> {
-    let docs = palisade_yaml::load(text).map_err(|e| {
-        PolicyError::new(
-            file,
-            Some(e.line),
-            format!("invalid YAML at column {}: {}", e.column, e.message),
-        )
-    })?;
+    let docs = match palisade_yaml::load(text) {
+        Ok(docs) => docs,
+        Err(e) => {
+            return documents_as_go_reads_them(file, text).ok_or_else(|| {
+                PolicyError::new(
+                    file,
+                    Some(e.line),
+                    format!("invalid YAML at column {}: {}", e.column, e.message),
+                )
+            })
+        }
+    };
     Ok(docs
         .iter()
         .map(|d| LoadedDocument {
@@ -44,28 +55,54 @@ pub(crate) fn documents(file: &str, text: &str) -> Result<Vec<LoadedDocument>, P
         .collect())
 }
 
-/// Reads a file of at most [`MAX_POLICY_FILE_BYTES`] as UTF-8.
+/// The documents of `text` as libyaml reads them, `None` when it refuses them too. Their
+/// lines are those of the `---` lines that start them (the first document: line 1).
+fn documents_as_go_reads_them(file: &str, text: &str) -> Option<Vec<LoadedDocument>> {
+    use serde::Deserialize;
+    let mut out = Vec::new();
+    for document in serde_yaml_neo::Deserializer::from_str(text) {
+        let value = Value::deserialize(document).ok()?;
+        if !value.is_null() {
+            out.push(value);
+        }
+    }
+    let mut starts = text
+        .lines()
+        .enumerate()
+        .filter(|(_, l)| l.starts_with("---"))
+        .map(|(i, _)| i as u32 + 1);
+    let first_is_marked = text.trim_start().starts_with("---");
+    let mut lines: Vec<Option<u32>> = Vec::new();
+    if !first_is_marked {
+        lines.push(Some(1));
+    }
+    lines.extend(starts.by_ref().map(Some));
+    let counted = lines.len() == out.len();
+    Some(
+        out.into_iter()
+            .enumerate()
+            .map(|(i, value)| LoadedDocument {
+                file: file.to_string(),
+                line: if counted { lines[i] } else { None },
+                value,
+            })
+            .collect(),
+    )
+}
+
+/// Reads a file of at most [`MAX_POLICY_FILE_BYTES`] as UTF-8; a named pipe, a device or
+/// any other special file is refused without blocking.
 pub(crate) fn read_text(path: &Path) -> Result<String, PolicyError> {
-    use std::io::Read;
-    let display = path.display().to_string();
-    let file = std::fs::File::open(path)
-        .map_err(|e| PolicyError::new(&display, None, format!("cannot read: {e}")))?;
-    let mut bytes = Vec::new();
-    file.take(MAX_POLICY_FILE_BYTES + 1)
-        .read_to_end(&mut bytes)
-        .map_err(|e| PolicyError::new(&display, None, format!("cannot read: {e}")))?;
-    if bytes.len() as u64 > MAX_POLICY_FILE_BYTES {
-        return Err(PolicyError::new(
-            &display,
-            None,
-            format!(
+    palisade_core::fsio::read_to_string_limited(path, MAX_POLICY_FILE_BYTES).map_err(|e| {
+        let reason = match e {
+            palisade_core::fsio::FileError::TooLarge { .. } => format!(
                 "larger than {} MiB; not read as a policy",
                 MAX_POLICY_FILE_BYTES >> 20
             ),
-        ));
-    }
-    String::from_utf8(bytes)
-        .map_err(|e| PolicyError::new(&display, None, format!("not valid UTF-8: {e}")))
+            e => e.reason(),
+        };
+        PolicyError::new(path.display().to_string(), None, reason)
+    })
 }
 
 /// The YAML/JSON files under `path` (itself when it is a file), in name order.
@@ -83,6 +120,16 @@ fn policy_files(path: &Path, depth: usize, out: &mut Vec<PathBuf>, errors: &mut 
     };
     if meta.is_file() {
         out.push(path.to_path_buf());
+        return;
+    }
+    if let Some(kind) = palisade_core::fsio::FileKind::of(&meta)
+        .filter(|k| *k != palisade_core::fsio::FileKind::Directory)
+    {
+        errors.push(PolicyError::new(
+            path.display().to_string(),
+            None,
+            format!("a {kind}, not a regular file or a folder: not read"),
+        ));
         return;
     }
     if depth > MAX_DEPTH {
@@ -234,5 +281,61 @@ impl PolicySet {
             }
         }
         set
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The Gatekeeper library's `httpsonly` template continues a quoted description at its
+    /// key's indentation: Go's YAML reads it, so the policy loads.
+    #[test]
+    fn a_quoted_scalar_continued_at_its_keys_indentation_reads_as_go_reads_it() {
+        let text = "a: 1\n---\nkind: ConstraintTemplate\nspec:\n  description: \"When set, TLS is optional,\n  defaults to false.\"\n  other: 2\n";
+        assert!(palisade_yaml::load(text).is_err(), "the strict parser refuses it");
+        let docs = documents("t.yaml", text).unwrap();
+        assert_eq!(docs.len(), 2);
+        assert_eq!(docs[0].line, Some(1));
+        assert_eq!(docs[1].line, Some(2));
+        assert_eq!(
+            docs[1].value["spec"]["description"],
+            "When set, TLS is optional, defaults to false."
+        );
+        assert_eq!(docs[1].value["spec"]["other"], 2);
+    }
+
+    /// What neither parser reads is the first parser's error, with its line.
+    #[test]
+    fn yaml_that_no_parser_reads_is_an_error_with_its_line() {
+        let err = documents("bad.yaml", "a: 1\nb: [unclosed\n")
+            .err()
+            .expect("an error");
+        assert_eq!(err.file, "bad.yaml");
+        assert!(err.line.is_some(), "{err:?}");
+        assert!(err.message.contains("invalid YAML"), "{err:?}");
+    }
+
+    /// A named pipe given as a policy path is refused at once, never read (which would
+    /// block until a writer came).
+    #[cfg(unix)]
+    #[test]
+    fn a_named_pipe_as_a_policy_path_is_refused_without_blocking() {
+        let dir = tempfile::tempdir().unwrap();
+        let fifo = dir.path().join("policy.yaml");
+        let status = std::process::Command::new("mkfifo")
+            .arg(&fifo)
+            .status()
+            .expect("mkfifo");
+        assert!(status.success());
+        let set = PolicySet::load(std::slice::from_ref(&fifo));
+        assert_eq!(set.errors.len(), 1, "{:?}", set.errors);
+        assert!(
+            set.errors[0].message.contains("named pipe"),
+            "{:?}",
+            set.errors[0]
+        );
+        let err = read_text(&fifo).unwrap_err();
+        assert!(err.message.contains("named pipe"), "{err:?}");
     }
 }
