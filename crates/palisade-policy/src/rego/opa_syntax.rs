@@ -15,11 +15,140 @@ use super::strip_strings_and_comments;
 ///   does (`%!v(MISSING)` in place of each missing one) and regorus leaves undefined (so
 ///   the violation that carries the message disappears): the missing arguments are
 ///   given as those very strings, when the format and the array are written out and the
-///   missing verbs are `%v` or `%s`.
+///   missing verbs are `%v` or `%s`;
+/// - a negated call, `not f(x, params.ranges)`, whose arguments OPA's compiler evaluates
+///   before the negation (its `RewriteDynamicTerms` stage binds every reference argument
+///   to a variable ahead of the expression), so an undefined argument makes the body
+///   fail where regorus makes the negation true: each argument that is a dotted path is
+///   bound first, `__arg_L_K = params.ranges; not f(x, __arg_L_K)`, on the same line;
+/// - a function defined by its head alone, `accept("RunAsAny", _, _)`, which OPA makes
+///   true for those arguments and regorus leaves undefined: it gets the body `{ true }`.
 ///
 /// Rego written for regorus is unchanged by it.
 pub fn as_opa_reads_it(source: &str) -> String {
-    pad_sprintf_arguments(&split_bodies_and_lines(source))
+    lift_negated_call_arguments(&pad_sprintf_arguments(&split_bodies_and_lines(source)))
+}
+
+/// Negated calls with reference arguments, those arguments bound ahead of the negation
+/// (see [`as_opa_reads_it`]). Only one-line calls without strings, comments or `with` are
+/// rewritten; any other line is left as it is.
+fn lift_negated_call_arguments(source: &str) -> String {
+    let code = strip_strings_and_comments(source);
+    let code: Vec<&str> = code.lines().collect();
+    let lines: Vec<&str> = source.lines().collect();
+    if code.len() != lines.len() {
+        return source.to_string();
+    }
+    let mut depth = 0i64;
+    let mut out: Vec<String> = Vec::with_capacity(lines.len());
+    for (number, (line, text)) in code.iter().zip(&lines).enumerate() {
+        let start = depth;
+        depth += line
+            .chars()
+            .map(|c| match c {
+                '{' | '[' | '(' => 1,
+                '}' | ']' | ')' => -1,
+                _ => 0,
+            })
+            .sum::<i64>();
+        if start == 0 && depth == 0 && !text.contains('#') && is_bodiless_function(line) {
+            out.push(format!("{} {{ true }}", text.trim_end()));
+            continue;
+        }
+        let plain = !text.contains(['"', '`', '#']);
+        match (start >= 1 && depth == start && plain)
+            .then(|| lifted(text, number + 1))
+            .flatten()
+        {
+            Some(rewritten) => out.push(rewritten),
+            None => out.push(text.to_string()),
+        }
+    }
+    let mut joined = out.join("\n");
+    if source.ends_with('\n') {
+        joined.push('\n');
+    }
+    joined
+}
+
+/// Whether a top-level line (strings emptied) is a function defined by its head alone,
+/// `accept("RunAsAny", _, _)`: true for those arguments in OPA, never defined in regorus.
+fn is_bodiless_function(code: &str) -> bool {
+    let code = code.trim();
+    let Some(open) = code.find('(') else {
+        return false;
+    };
+    let name = &code[..open];
+    name.chars().next().is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
+        && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
+        && code.ends_with(')')
+        && !code.contains(['{', '='])
+}
+
+/// `text` (`not name(args)`, alone on its line) with its reference arguments bound ahead,
+/// `None` when it is not such a line or has no reference argument.
+fn lifted(text: &str, line: usize) -> Option<String> {
+    let indent = &text[..text.len() - text.trim_start().len()];
+    let call = text.trim().strip_prefix("not ")?.trim_start();
+    let open = call.find('(')?;
+    let name = &call[..open];
+    let is_name = |s: &str| {
+        !s.is_empty()
+            && s.split('.').all(|part| {
+                part.chars().next().is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
+                    && part.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
+            })
+    };
+    if !is_name(name) || !call.ends_with(')') || call.contains(" with ") {
+        return None;
+    }
+    let inner = &call[open + 1..call.len() - 1];
+    let mut args = Vec::new();
+    let (mut level, mut from) = (0i64, 0);
+    for (i, c) in inner.char_indices() {
+        match c {
+            '(' | '[' | '{' => level += 1,
+            ')' | ']' | '}' => {
+                level -= 1;
+                if level < 0 {
+                    return None;
+                }
+            }
+            ',' if level == 0 => {
+                args.push(inner[from..i].trim());
+                from = i + 1;
+            }
+            _ => {}
+        }
+    }
+    if level != 0 {
+        return None;
+    }
+    args.push(inner[from..].trim());
+    let mut bindings = Vec::new();
+    let mut rewritten = Vec::new();
+    for arg in args {
+        // A reference by a dotted path (`params.ranges`): one value, never an iteration
+        // (`x[_]` is left alone, so the negation keeps meaning "for no element").
+        let is_reference = arg.contains('.') && is_name(arg);
+        if is_reference {
+            let var = format!("__arg_{line}_{}", bindings.len());
+            // Unification, as OPA's compiler writes it: regorus's `:=` binds an undefined
+            // value and goes on, where OPA's fails the body.
+            bindings.push(format!("{var} = {arg}"));
+            rewritten.push(var);
+        } else {
+            rewritten.push(arg.to_string());
+        }
+    }
+    if bindings.is_empty() {
+        return None;
+    }
+    Some(format!(
+        "{indent}{}; not {name}({})",
+        bindings.join("; "),
+        rewritten.join(", ")
+    ))
 }
 
 fn split_bodies_and_lines(source: &str) -> String {
@@ -331,6 +460,47 @@ violation[{"msg": msg}] {
             as_opa_reads_it("package p\nvïolation { s := sprintf(\"%v %v\", [\"ü\"]) }\n")
                 .contains(r#"["ü", "%!v(MISSING)"]"#)
         );
+    }
+
+    /// OPA binds a negated call's reference arguments before the negation: an undefined
+    /// one makes the body fail (no violation), where the negation alone would hold. And a
+    /// function written as its head alone is true for those arguments.
+    #[test]
+    fn an_undefined_argument_of_a_negated_call_fails_the_body_as_in_opa() {
+        let rego = r#"package p
+violation[{"msg": "not accepted"}] {
+    params := input.parameters
+    not accept(params.rule, 1000, params.ranges)
+}
+accept("RunAsAny", _, _)
+accept("MustRunAs", v, ranges) { v >= ranges[_].min }
+"#;
+        let rewritten = as_opa_reads_it(rego);
+        assert!(
+            rewritten.contains(
+                "    __arg_4_0 = params.rule; __arg_4_1 = params.ranges; not accept(__arg_4_0, 1000, __arg_4_1)"
+            ),
+            "{rewritten}"
+        );
+        assert!(
+            rewritten.contains("\naccept(\"RunAsAny\", _, _) { true }\n"),
+            "{rewritten}"
+        );
+        assert_eq!(rewritten.lines().count(), rego.lines().count());
+        let mut policy = RegoPolicy::compile(rego, &[]).unwrap();
+        let count = |policy: &mut RegoPolicy, input| policy.evaluate(&input).unwrap().len();
+        // `ranges` undefined: OPA (and gator) report nothing.
+        let input = serde_json::json!({"parameters": {"rule": "RunAsAny"}});
+        assert_eq!(count(&mut policy, input), 0);
+        // Defined and refused: a violation.
+        let input = serde_json::json!({"parameters": {"rule": "MustRunAs", "ranges": [{"min": 2000}]}});
+        assert_eq!(count(&mut policy, input), 1);
+        // Defined and accepted: none.
+        let input = serde_json::json!({"parameters": {"rule": "RunAsAny", "ranges": []}});
+        assert_eq!(count(&mut policy, input), 0);
+        // Calls without reference arguments, and lines with strings, stay as written.
+        let plain = "package p\nviolation { x := 1\n  not f(x, 2)\n  not g(\"a.b\", input.y)\n}\n";
+        assert_eq!(as_opa_reads_it(plain), plain);
     }
 
     #[test]
