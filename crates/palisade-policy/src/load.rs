@@ -293,7 +293,10 @@ mod tests {
     #[test]
     fn a_quoted_scalar_continued_at_its_keys_indentation_reads_as_go_reads_it() {
         let text = "a: 1\n---\nkind: ConstraintTemplate\nspec:\n  description: \"When set, TLS is optional,\n  defaults to false.\"\n  other: 2\n";
-        assert!(palisade_yaml::load(text).is_err(), "the strict parser refuses it");
+        assert!(
+            palisade_yaml::load(text).is_err(),
+            "the strict parser refuses it"
+        );
         let docs = documents("t.yaml", text).unwrap();
         assert_eq!(docs.len(), 2);
         assert_eq!(docs[0].line, Some(1));

@@ -79,7 +79,9 @@ fn is_bodiless_function(code: &str) -> bool {
         return false;
     };
     let name = &code[..open];
-    name.chars().next().is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
+    name.chars()
+        .next()
+        .is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
         && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
         && code.ends_with(')')
         && !code.contains(['{', '='])
@@ -95,7 +97,9 @@ fn lifted(text: &str, line: usize) -> Option<String> {
     let is_name = |s: &str| {
         !s.is_empty()
             && s.split('.').all(|part| {
-                part.chars().next().is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
+                part.chars()
+                    .next()
+                    .is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
                     && part.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
             })
     };
@@ -493,7 +497,8 @@ accept("MustRunAs", v, ranges) { v >= ranges[_].min }
         let input = serde_json::json!({"parameters": {"rule": "RunAsAny"}});
         assert_eq!(count(&mut policy, input), 0);
         // Defined and refused: a violation.
-        let input = serde_json::json!({"parameters": {"rule": "MustRunAs", "ranges": [{"min": 2000}]}});
+        let input =
+            serde_json::json!({"parameters": {"rule": "MustRunAs", "ranges": [{"min": 2000}]}});
         assert_eq!(count(&mut policy, input), 1);
         // Defined and accepted: none.
         let input = serde_json::json!({"parameters": {"rule": "RunAsAny", "ranges": []}});
