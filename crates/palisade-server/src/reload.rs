@@ -59,24 +59,36 @@ fn stamp_of(path: &Path) -> Option<(SystemTime, u64)> {
     Some((meta.modified().ok()?, meta.len()))
 }
 
-/// Polls the watched files and swaps the judge in `current` when they changed and load;
-/// `report` is told each attempt's outcome. Runs until the task is dropped.
+/// The files a reload watches while `judge` is in service: the configuration's, then the
+/// policy paths it names.
+fn watched(reload: &ConfigReload, judge: &Judge) -> Vec<PathBuf> {
+    let mut paths = reload.watch.clone();
+    for path in &judge.settings.policy_paths {
+        if !paths.contains(path) {
+            paths.push(path.clone());
+        }
+    }
+    paths
+}
+
+/// What the watched files are when the server starts: taken before it says it listens, so
+/// a change made once it listens is a change, however soon after.
+pub(crate) fn baseline(reload: &ConfigReload, judge: &Judge) -> (Vec<PathBuf>, Stamp) {
+    let paths = watched(reload, judge);
+    let stamp = stamp(&paths);
+    (paths, stamp)
+}
+
+/// Polls the watched files and swaps the judge in `current` when they changed from
+/// `baseline` ([`baseline`]) and load; `report` is told each attempt's outcome. Runs until
+/// the task is dropped.
 pub(crate) async fn watch(
     reload: ConfigReload,
     current: Arc<arc_swap::ArcSwap<Judge>>,
+    baseline: (Vec<PathBuf>, Stamp),
     report: impl Fn(bool) + Send + 'static,
 ) {
-    let watched = |judge: &Judge| {
-        let mut paths = reload.watch.clone();
-        for path in &judge.settings.policy_paths {
-            if !paths.contains(path) {
-                paths.push(path.clone());
-            }
-        }
-        paths
-    };
-    let mut paths = watched(&current.load());
-    let mut last = stamp(&paths);
+    let (mut paths, mut last) = baseline;
     let mut tick = tokio::time::interval(reload.interval);
     tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
     tick.tick().await;
@@ -104,7 +116,7 @@ pub(crate) async fn watch(
             Ok(Ok(judge)) => {
                 event.insert("ok".into(), true.into());
                 event.insert("block_at".into(), judge.settings.block_at.as_str().into());
-                let new_paths = watched(&judge);
+                let new_paths = watched(&reload, &judge);
                 if new_paths != paths {
                     paths = new_paths;
                     last = stamp(&paths);

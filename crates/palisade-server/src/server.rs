@@ -189,7 +189,10 @@ pub fn start(engine: Engine, options: ServerOptions) -> Result<Running, ServerEr
     let reload = options.cert_reload_interval;
     let signals = options.stop_on_signals;
     let client_timeout = options.client_timeout;
-    let config_reload = options.config_reload.clone();
+    let config_reload = options.config_reload.clone().map(|reload| {
+        let baseline = crate::reload::baseline(&reload, &state.judge.load());
+        (reload, baseline)
+    });
     let cluster_feed = options.cluster.then(|| ClusterFeed {
         current: state.cluster.clone(),
         metrics: state.metrics.clone(),
@@ -210,11 +213,12 @@ pub fn start(engine: Engine, options: ServerOptions) -> Result<Running, ServerEr
                         cert_state.metrics.reload("certificate", ok)
                     }))
                 });
-                let config_watcher = config_reload.map(|reload| {
+                let config_watcher = config_reload.map(|(reload, baseline)| {
                     let reported = state.clone();
                     tokio::spawn(crate::reload::watch(
                         reload,
                         state.judge.clone(),
+                        baseline,
                         move |ok| reported.metrics.reload("config", ok),
                     ))
                 });
