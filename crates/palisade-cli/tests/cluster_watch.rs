@@ -746,3 +746,57 @@ fn bench_watch_memory() {
         after_kb / 1024
     );
 }
+
+/// The README's watch example (`scenario=cluster-watch`): its command, with `KUBECONFIG`
+/// pointing at the test API server, while a privileged pod is created in `shop`, fixed,
+/// then deleted, each change once the evaluation of the one before is logged; the log
+/// lines are compared with the README's after SIGTERM.
+#[test]
+fn readme_scenario_cluster_watch_is_what_watch_mode_prints() {
+    let block = crate::readme::readme_scenario("cluster-watch");
+    let command = block[0]
+        .strip_prefix("$ palisade ")
+        .expect("the block starts with a palisade command");
+    let server = ApiServer::start(behaviour(vec![
+        namespace("shop"),
+        namespace("tools"),
+        ("pods".into(), pod("build", "tools", true)),
+    ]));
+    let tmp = tempfile::tempdir().unwrap();
+    let kubeconfig = server.kubeconfig(tmp.path(), TOKEN);
+    let log = tmp.path().join("log");
+    let child = Command::new(env!("CARGO_BIN_EXE_palisade"))
+        .args(command.split_whitespace())
+        .current_dir(tmp.path())
+        .env("KUBECONFIG", &kubeconfig)
+        .env("NO_COLOR", "1")
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(Stdio::from(std::fs::File::create(&log).unwrap()))
+        .spawn()
+        .expect("palisade runs");
+    let evaluations = || {
+        std::fs::read_to_string(&log)
+            .unwrap_or_default()
+            .lines()
+            .filter(|l| l.contains(r#""event":"evaluated""#))
+            .count()
+    };
+    eventually("the first evaluation", &log, || evaluations() == 1);
+    let mut running = pod("web", "shop", true);
+    running["status"] = json!({"phase": "Running",
+        "containerStatuses": [{"name": "app", "state": {"running": {}}}]});
+    server.put("pods", running);
+    eventually("the pod created is judged", &log, || evaluations() == 2);
+    server.put("pods", pod("web", "shop", false));
+    eventually("the pod fixed is judged", &log, || evaluations() == 3);
+    assert!(server.remove("pods", Some("shop"), "web"));
+    eventually("the pod deleted is judged", &log, || evaluations() == 4);
+    assert_eq!(terminate(child), Some(0));
+    let printed: Vec<String> = std::fs::read_to_string(&log)
+        .unwrap()
+        .lines()
+        .map(str::to_string)
+        .collect();
+    crate::readme::assert_printed_as_shown(command, &block[1..], &printed);
+}

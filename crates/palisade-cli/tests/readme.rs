@@ -30,6 +30,11 @@
 //!   resources) and the dates of the run are not compared;
 //! - `app-image=NAME` writes the layered image of the language-package tests
 //!   (`tests/support/langpkg_image.rs`) as the docker archive `NAME`;
+//! - `scenario=NAME` for a block that a server or watch prints while things happen around
+//!   it (`palisade serve`, `palisade cluster --watch`): the test named in the block's
+//!   scenario (`readme_scenario`) drives those events, with the commands of the block, and
+//!   compares what is printed with the block's lines (JSON lines field by field, without
+//!   the times, addresses and latencies that differ from run to run);
 //! - `not run: REASON` for a block that cannot run on a test machine.
 //!
 //! A command that needs what no test machine has (a real cluster for `kubectl`, a registry
@@ -117,6 +122,7 @@ struct Setup {
     app_image: Option<String>,
     fleet: bool,
     moto: Vec<String>,
+    scenario: Option<String>,
 }
 
 impl Setup {
@@ -145,6 +151,7 @@ impl Setup {
                     "fleet" => setup.fleet = true,
                     "moto" => setup.moto.extend(list()),
                     "app-image" => setup.app_image = Some(value.to_string()),
+                    "scenario" => setup.scenario = Some(value.to_string()),
                     _ => panic!("unknown readme-test directive `{word}`"),
                 }
             }
@@ -567,6 +574,7 @@ fn readme_examples_print_what_the_readme_shows() {
     let jq = tool("jq");
     let images = real_images(&repo);
     let (mut checked, mut skipped, mut failures) = (0, Vec::new(), Vec::new());
+    let mut scenarios = Vec::new();
     for block in blocks(&readme) {
         let setup = Setup::parse(&block.directives);
         let mut skip = |example: &Example, why: &str| {
@@ -575,6 +583,11 @@ fn readme_examples_print_what_the_readme_shows() {
                 example.line, example.command
             ))
         };
+        if let Some(scenario) = &setup.scenario {
+            let first = block.examples.first().map_or(0, |e| e.line);
+            scenarios.push(format!("README.md:{first}: {scenario}"));
+            continue;
+        }
         let block_skip = match (&setup.not_run, setup.images, &images) {
             (Some(reason), _, _) => Some(reason.clone()),
             (None, _, Some(_))
@@ -693,7 +706,9 @@ fn readme_examples_print_what_the_readme_shows() {
         }
     }
     eprintln!(
-        "README examples: {checked} run and compared, {} not run here:\n  {}",
+        "README examples: {checked} run and compared, {} blocks compared by their scenario's test:\n  {}\n{} not run here:\n  {}",
+        scenarios.len(),
+        scenarios.join("\n  "),
         skipped.len(),
         skipped.join("\n  ")
     );
@@ -702,4 +717,79 @@ fn readme_examples_print_what_the_readme_shows() {
         "only {checked} README examples could be run: the test no longer checks the README"
     );
     assert!(failures.is_empty(), "{}", failures.join("\n\n"));
+}
+
+/// The lines of the README block marked `<!-- readme-test: scenario=NAME -->`, for the test
+/// that drives that scenario; panics when the README has no such block, so the two cannot
+/// drift apart unnoticed.
+pub(crate) fn readme_scenario(name: &str) -> Vec<String> {
+    let readme = std::fs::read_to_string(common::repo_root().join("README.md")).unwrap();
+    let marker = format!("{DIRECTIVE} scenario={name} -->");
+    let mut lines = readme.lines().skip_while(|l| l.trim() != marker);
+    assert!(
+        lines.next().is_some(),
+        "README.md has no block marked `{marker}`"
+    );
+    let mut lines = lines.skip_while(|l| !l.starts_with("```"));
+    lines.next();
+    lines
+        .take_while(|l| !l.starts_with("```"))
+        .map(str::to_string)
+        .collect()
+}
+
+/// Fields of a JSON log line that differ from run to run.
+const VOLATILE: &[&str] = &["ts", "addr", "latency_ms", "judge_ms"];
+
+/// A line as compared with the README: a JSON object without its [`VOLATILE`] fields,
+/// anything else as it is.
+fn comparable(line: &str) -> Value {
+    match serde_json::from_str::<Value>(line.trim()) {
+        Ok(Value::Object(mut fields)) => {
+            for key in VOLATILE {
+                fields.remove(*key);
+            }
+            Value::Object(fields)
+        }
+        _ => Value::String(line.trim().to_string()),
+    }
+}
+
+/// Asserts that `printed` shows as the README's `shown` lines: each shown line is the
+/// next printed one (after `...`, a later one); blank lines are not compared.
+pub(crate) fn assert_printed_as_shown(what: &str, shown: &[String], printed: &[String]) {
+    let printed: Vec<Value> = printed
+        .iter()
+        .filter(|l| !l.trim().is_empty())
+        .map(|l| comparable(l))
+        .collect();
+    let mut at = 0;
+    let mut elided = false;
+    for line in shown.iter().filter(|l| !l.trim().is_empty()) {
+        if line.trim() == "..." {
+            elided = true;
+            continue;
+        }
+        let want = comparable(line);
+        let rest = printed.get(at..).unwrap_or_default();
+        let found = if elided {
+            rest.iter().position(|p| *p == want)
+        } else {
+            rest.first().filter(|p| **p == want).map(|_| 0)
+        };
+        match found {
+            Some(i) => {
+                at += i + 1;
+                elided = false;
+            }
+            None => panic!(
+                "{what}: the README shows next\n    {line}\nwhere it printed:\n{}",
+                printed
+                    .iter()
+                    .map(|p| format!("    {p}"))
+                    .collect::<Vec<_>>()
+                    .join("\n")
+            ),
+        }
+    }
 }

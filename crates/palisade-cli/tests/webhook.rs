@@ -1994,3 +1994,177 @@ fn bench_serve_with_cluster_view() {
         peak_rss_kb(served.child.id()).map_or("?".into(), |kb| (kb / 1024).to_string())
     );
 }
+
+/// A README scenario block split into its `palisade serve` command's arguments after the
+/// certificate options (which `Served::start` gives, with a loopback address of its own),
+/// the lines shown under that command, and the block's other commands with theirs.
+struct ServeScenario {
+    args: Vec<String>,
+    shown: Vec<String>,
+    commands: Vec<(String, Vec<String>)>,
+}
+
+impl ServeScenario {
+    fn of(name: &str) -> ServeScenario {
+        let mut scenario = ServeScenario::of_lines(name);
+        assert!(
+            !scenario.commands.is_empty(),
+            "scenario {name} has no command"
+        );
+        let (first, shown) = scenario.commands.remove(0);
+        let serve = first
+            .strip_prefix("palisade serve --tls-cert tls.crt --tls-key tls.key")
+            .unwrap_or_else(|| panic!("scenario {name} starts with `$ palisade serve`: {first}"));
+        scenario.args = serve.split_whitespace().map(str::to_string).collect();
+        scenario.shown = shown;
+        scenario
+    }
+
+    /// A block of the same server's lines without its command (the README says which
+    /// command printed them).
+    fn of_lines(name: &str) -> ServeScenario {
+        let mut scenario = ServeScenario {
+            args: Vec::new(),
+            shown: Vec::new(),
+            commands: Vec::new(),
+        };
+        for line in crate::readme::readme_scenario(name) {
+            if let Some(command) = line.strip_prefix("$ ") {
+                scenario.commands.push((command.to_string(), Vec::new()));
+            } else if let Some((_, shown)) = scenario.commands.last_mut() {
+                shown.push(line);
+            } else {
+                scenario.shown.push(line);
+            }
+        }
+        scenario
+    }
+
+    /// Runs the block's `curl` command against `served` (the README's address replaced by
+    /// the server's, its `ca.crt` written beside) and compares what it prints.
+    fn check_curl(&self, served: &Served, dir: &Path, index: usize) {
+        let (command, shown) = &self.commands[index];
+        assert!(command.starts_with("curl "), "{command}");
+        std::fs::write(dir.join("ca.crt"), &served.ca_pem).unwrap();
+        let addr = served.started["addr"].as_str().unwrap();
+        let command = command
+            .split_whitespace()
+            .map(|w| match w.strip_prefix("https://") {
+                Some(rest) => format!("https://{addr}/{}", rest.split_once('/').unwrap().1),
+                None => w.to_string(),
+            })
+            .collect::<Vec<_>>()
+            .join(" ");
+        let out = Command::new("sh")
+            .args(["-c", &command])
+            .current_dir(dir)
+            .output()
+            .expect("curl runs");
+        let printed: Vec<String> = String::from_utf8_lossy(&out.stdout)
+            .lines()
+            .map(str::to_string)
+            .collect();
+        crate::readme::assert_printed_as_shown(&command, shown, &printed);
+    }
+}
+
+/// The count of a metric line `name` in the server's `/metrics`, 0 when absent.
+fn metric(served: &Served, name: &str) -> f64 {
+    let (_, metrics) = served.get("/metrics");
+    metrics
+        .lines()
+        .find_map(|l| l.strip_prefix(name)?.trim().parse().ok())
+        .unwrap_or(0.0)
+}
+
+/// The README's reload example: the server started with its command, the configuration
+/// broken and then fixed under it, and its `curl` of the reload counters.
+#[test]
+fn readme_scenario_serve_reload_is_what_the_server_prints() {
+    let scenario = ServeScenario::of("serve-reload");
+    let dir = tempfile::tempdir().unwrap();
+    let config = dir.path().join("palisade.toml");
+    std::fs::write(&config, "[webhook]\nblock_at = \"high\"\n").unwrap();
+    let args: Vec<&str> = scenario.args.iter().map(String::as_str).collect();
+    let mut served = Served::start(dir.path(), &args);
+    let mut printed = vec![served.started.to_string()];
+    std::fs::write(&config, "[webhook]\nblock_at = \"medium\n").unwrap();
+    printed.push(served.next_log().to_string());
+    std::fs::write(&config, "[webhook]\nblock_at = \"medium\"\n").unwrap();
+    printed.push(served.next_log().to_string());
+    crate::readme::assert_printed_as_shown("palisade serve", &scenario.shown, &printed);
+    scenario.check_curl(&served, dir.path(), 0);
+    assert_eq!(served.stop().code(), Some(0));
+}
+
+/// The README's cluster-view examples: a Deployment sent into a namespace without a
+/// NetworkPolicy is denied, admitted once a default-deny policy reaches the view by its
+/// watch (the log lines and the first answer's `response`), and admitted with the network
+/// rules marked not evaluated when the service account may not list NetworkPolicies.
+#[test]
+fn readme_scenario_serve_cluster_view_is_what_the_server_prints() {
+    let scenario = ServeScenario::of("serve-cluster-view");
+    let token = "readme-view-token";
+    let shop = json!({"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": "shop"}});
+    let web = admission_review(
+        "705f8d3e-1",
+        ("apps", "Deployment", "deployments"),
+        "shop",
+        compliant_deployment("shop", "web", json!({})),
+    );
+    let start = |api: &palisade_testkit::kube_api::ApiServer, dir: &Path| {
+        let kube = dir.join("kube");
+        std::fs::create_dir_all(&kube).unwrap();
+        api.kubeconfig(&kube, token);
+        let args: Vec<&str> = scenario.args.iter().map(String::as_str).collect();
+        let mut served = Served::start(dir, &args);
+        let listed = served.next_log();
+        (served, listed)
+    };
+
+    let api = view_server(token, vec![("namespaces".into(), shop.clone())], |_| {});
+    let dir = tempfile::tempdir().unwrap();
+    let (mut served, listed) = start(&api, dir.path());
+    let mut printed = vec![served.started.to_string(), listed.to_string()];
+    let denied = served.review("/validate", &web);
+    printed.push(served.next_log().to_string());
+    let before = metric(
+        &served,
+        "palisade_webhook_reloads_total{source=\"cluster\",outcome=\"ok\"}",
+    );
+    api.put("networkpolicies", default_deny("shop"));
+    let until = std::time::Instant::now() + std::time::Duration::from_secs(60);
+    while metric(
+        &served,
+        "palisade_webhook_reloads_total{source=\"cluster\",outcome=\"ok\"}",
+    ) <= before
+    {
+        assert!(
+            std::time::Instant::now() < until,
+            "the policy never reached the view"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+    served.review("/validate", &web);
+    printed.push(served.next_log().to_string());
+    crate::readme::assert_printed_as_shown("palisade serve --cluster", &scenario.shown, &printed);
+    assert_eq!(served.stop().code(), Some(0));
+
+    // The first answer's `response`, as the README prints it.
+    let shown = crate::readme::readme_scenario("serve-cluster-view-response");
+    let shown: Value = serde_json::from_str(&shown.join("\n")).unwrap();
+    assert_eq!(denied["response"], shown, "{denied}");
+
+    // A service account that may not list NetworkPolicies.
+    let forbidden = ServeScenario::of_lines("serve-cluster-view-forbidden");
+    let api = view_server(token, vec![("namespaces".into(), shop)], |b| {
+        b.forbidden.insert("networkpolicies".into());
+    });
+    let dir = tempfile::tempdir().unwrap();
+    let (mut served, listed) = start(&api, dir.path());
+    served.review("/validate", &web);
+    let printed = vec![listed.to_string(), served.next_log().to_string()];
+    crate::readme::assert_printed_as_shown("palisade serve --cluster", &forbidden.shown, &printed);
+    forbidden.check_curl(&served, dir.path(), 0);
+    assert_eq!(served.stop().code(), Some(0));
+}
