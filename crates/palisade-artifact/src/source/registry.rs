@@ -496,6 +496,17 @@ pub fn plan(
     options: &RegistryOptions,
     limits: &Limits,
 ) -> Result<ImagePlan, ArtifactError> {
+    // a manifest asked for by digest is checked against it: only a digest we can check
+    if let Some(digest) = reference
+        .digest
+        .as_deref()
+        .filter(|d| Sha256Digest::parse(d).is_none())
+    {
+        return Err(ArtifactError::format(
+            image,
+            format!("digest {digest} cannot be verified: only sha256 with lower-case hex is"),
+        ));
+    }
     let client = RegistryClient::new(image, reference.clone(), options);
     let notes = client
         .credential_warnings
@@ -606,5 +617,28 @@ mod tests {
             ("realm".into(), "https://auth.docker.io/token".into())
         );
         assert_eq!(p[2].1, "repository:library/debian:pull");
+    }
+
+    #[test]
+    fn a_digest_that_cannot_be_verified_is_refused_before_any_request() {
+        let options = RegistryOptions {
+            docker_config_dir: Some("/nonexistent".into()),
+            ..RegistryOptions::default()
+        };
+        for digest in [
+            format!("sha512:{}", "f".repeat(128)),
+            format!("sha256:{}", "F".repeat(64)),
+        ] {
+            // port 9 (discard) is never asked: the digest is refused first
+            let image = format!("127.0.0.1:9/team/app@{digest}");
+            let reference = ImageReference::parse(&image).unwrap();
+            let Err(err) = plan(&image, reference, None, &options, &Limits::default()) else {
+                panic!("{image}: planned");
+            };
+            assert_eq!(
+                err.to_string(),
+                format!("{image}: digest {digest} cannot be verified: only sha256 with lower-case hex is")
+            );
+        }
     }
 }
