@@ -152,6 +152,81 @@ fn basic_auth_from_docker_config() {
 }
 
 #[test]
+fn credentials_from_a_helper_or_past_a_malformed_entry() {
+    use base64::Engine as _;
+    if !tools_present() {
+        return;
+    }
+    let registry = Registry::start(Some(("alice", "s3cret-pass")));
+    let dir = tempdir();
+    let layout = dir.path().join("layout");
+    app_image("amd64", "amd64").oci_layout(&layout, "1", Comp::Zstd);
+    registry.copy(
+        &format!("oci:{}:1", layout.display()),
+        "private/app:1",
+        Some("alice:s3cret-pass"),
+        false,
+    );
+    let port = registry.port();
+    let reference = format!("127.0.0.1:{port}/private/app:1");
+    let config_dir = dir.path().join("docker");
+    std::fs::create_dir_all(&config_dir).unwrap();
+    let config_file = config_dir.join("config.json");
+    let good = base64::engine::general_purpose::STANDARD.encode("alice:s3cret-pass");
+    let skipped = format!(
+        "Docker config {}: auths entry \"127.0.0.1:{port}\": \"auth\" is not base64; entry skipped",
+        config_file.display()
+    );
+
+    // the malformed entry under the registry's own key is named; the legacy key answers
+    std::fs::write(
+        &config_file,
+        format!(
+            r#"{{"auths":{{"127.0.0.1:{port}":{{"auth":"%%%"}},"http://127.0.0.1:{port}":{{"auth":"{good}"}}}}}}"#
+        ),
+    )
+    .unwrap();
+    let image = Image::open(&reference, &options(Some(config_dir.clone()))).unwrap();
+    let notes: Vec<String> = image.notes.iter().map(|n| n.to_string()).collect();
+    assert_eq!(notes, std::slice::from_ref(&skipped));
+
+    // alone, it is the reason the login is missing
+    std::fs::write(
+        &config_file,
+        format!(r#"{{"auths":{{"127.0.0.1:{port}":{{"auth":"%%%"}}}}}}"#),
+    )
+    .unwrap();
+    let err = Image::open(&reference, &options(Some(config_dir.clone())))
+        .unwrap_err()
+        .to_string();
+    assert!(
+        err.contains(&format!(
+            "no credentials for 127.0.0.1:{port} were found (docker login, or DOCKER_CONFIG); reading credentials: {skipped}"
+        )),
+        "{err}"
+    );
+
+    // a credential store helper, found on the helper path of the options
+    let bin = dir.path().join("bin");
+    std::fs::create_dir_all(&bin).unwrap();
+    let helper = bin.join("docker-credential-test");
+    std::fs::write(
+        &helper,
+        "#!/bin/sh\nread -r server || true\nprintf '{\"ServerURL\":\"%s\",\"Username\":\"alice\",\"Secret\":\"s3cret-pass\"}' \"$server\"\n",
+    )
+    .unwrap();
+    {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(&helper, std::fs::Permissions::from_mode(0o755)).unwrap();
+    }
+    std::fs::write(&config_file, r#"{"auths":{},"credsStore":"test"}"#).unwrap();
+    let mut opts = options(Some(config_dir));
+    opts.registry.credential_helper_path = Some(bin.into_os_string());
+    let image = Image::open(&reference, &opts).unwrap();
+    assert!(image.notes.is_empty(), "{:?}", image.notes);
+}
+
+#[test]
 fn one_platform_of_a_multi_arch_index() {
     if !tools_present() {
         return;

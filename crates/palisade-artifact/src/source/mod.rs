@@ -2,6 +2,7 @@
 //! oci-archive) read in place by offset, or a registry. Each source produces an
 //! [`ImagePlan`]: the config bytes and the ordered layers with what they must hash to.
 
+pub mod credentials;
 pub mod docker_archive;
 pub mod oci;
 pub mod reference;

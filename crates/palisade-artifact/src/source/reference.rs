@@ -1,10 +1,21 @@
 //! Image references as users type them (`debian:12`, `ghcr.io/org/app@sha256:...`,
-//! `localhost:5000/team/app:1.4`), normalised the way Docker does.
+//! `localhost:5000/team/app:1.4`), normalised the way Docker does, for the registry
+//! source: which host to ask, for which repository, by which tag or digest.
+
+use oci_spec::distribution::Reference;
+
+/// Longest reference accepted: Docker's 255 for the name, a 128-character tag and a
+/// sha512 digest, with their separators. Anything longer is refused before parsing.
+const MAX_REFERENCE_LEN: usize = 255 + 1 + 128 + 1 + 7 + 128;
+
+/// Longest name (registry and repository), as Docker's `NameTotalLengthMax`.
+const MAX_NAME_LEN: usize = 255;
 
 /// A parsed registry reference.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ImageReference {
-    /// Registry host as written (`docker.io`, `localhost:5000`).
+    /// Registry host as written (`docker.io`, `localhost:5000`); `index.docker.io` is
+    /// `docker.io`.
     pub registry: String,
     /// Repository path (`library/debian`).
     pub repository: String,
@@ -13,62 +24,30 @@ pub struct ImageReference {
 }
 
 impl ImageReference {
-    /// Parses a reference; `None` when it cannot be one (spaces, upper case path...).
+    /// Parses a reference (optionally `docker://`-prefixed) with the grammar and Docker
+    /// normalisation of the distribution spec's reference (oci-spec's [`Reference`]):
+    /// Docker Hub by default, `library/` for its one-part names, `latest` when neither tag
+    /// nor digest is given. `None` when it cannot be one (spaces, an upper-case
+    /// repository, a malformed tag or digest, too long).
     pub fn parse(s: &str) -> Option<ImageReference> {
         let s = s.strip_prefix("docker://").unwrap_or(s);
-        if s.is_empty() || s.contains(char::is_whitespace) {
+        if s.len() > MAX_REFERENCE_LEN {
             return None;
         }
-        let (rest, digest) = match s.split_once('@') {
-            Some((r, d)) => (r, Some(d.to_string())),
-            None => (s, None),
-        };
-        let (name, tag) = match rest.rfind(':') {
-            Some(i) if !rest[i + 1..].contains('/') => {
-                (&rest[..i], Some(rest[i + 1..].to_string()))
-            }
-            _ => (rest, None),
-        };
-        let (registry, repository) = match name.split_once('/') {
-            Some((first, path))
-                if first.contains('.') || first.contains(':') || first == "localhost" =>
-            {
-                (first.to_string(), path.to_string())
-            }
-            _ => ("docker.io".to_string(), name.to_string()),
-        };
-        let repository = if registry == "docker.io" && !repository.contains('/') {
-            format!("library/{repository}")
-        } else {
-            repository
-        };
-        let valid_repo = !repository.is_empty()
-            && repository.split('/').all(|c| {
-                !c.is_empty()
-                    && c != ".."
-                    && c.bytes().all(|b| {
-                        b.is_ascii_lowercase() || b.is_ascii_digit() || b"._-".contains(&b)
-                    })
-            });
-        let valid_tag = tag.as_deref().is_none_or(|t| {
-            !t.is_empty()
-                && t.len() <= 128
-                && t.bytes()
-                    .all(|b| b.is_ascii_alphanumeric() || b"._-".contains(&b))
-        });
-        if !valid_repo || !valid_tag {
+        let parsed = Reference::try_from(s).ok()?;
+        // the grammar lets an upper-case first part through as a registry that the
+        // normalisation then takes for a Docker Hub path; Docker refuses those
+        let repository = parsed.repository();
+        if repository.bytes().any(|b| b.is_ascii_uppercase())
+            || parsed.registry().len() + 1 + repository.len() > MAX_NAME_LEN
+        {
             return None;
         }
-        let tag = if tag.is_none() && digest.is_none() {
-            Some("latest".to_string())
-        } else {
-            tag
-        };
         Some(ImageReference {
-            registry,
-            repository,
-            tag,
-            digest,
+            registry: parsed.registry().to_string(),
+            repository: repository.to_string(),
+            tag: parsed.tag().map(str::to_string),
+            digest: parsed.digest().map(str::to_string),
         })
     }
 
@@ -107,21 +86,105 @@ impl std::fmt::Display for ImageReference {
 mod tests {
     use super::*;
 
+    const DIGEST: &str = "sha256:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef";
+
+    fn parts(s: &str) -> Option<(String, String, Option<String>, Option<String>)> {
+        ImageReference::parse(s).map(|r| (r.registry, r.repository, r.tag, r.digest))
+    }
+
+    fn some(
+        registry: &str,
+        repository: &str,
+        tag: Option<&str>,
+        digest: Option<&str>,
+    ) -> Option<(String, String, Option<String>, Option<String>)> {
+        Some((
+            registry.into(),
+            repository.into(),
+            tag.map(Into::into),
+            digest.map(Into::into),
+        ))
+    }
+
     #[test]
     fn docker_hub_names_are_normalised() {
         let r = ImageReference::parse("debian").unwrap();
         assert_eq!(r.to_string(), "docker.io/library/debian:latest");
         assert_eq!(r.api_host(), "registry-1.docker.io");
+        assert_eq!(
+            parts("docker://bitnami/redis:7.2"),
+            some("docker.io", "bitnami/redis", Some("7.2"), None)
+        );
+        assert_eq!(
+            parts("index.docker.io/nginx"),
+            some("docker.io", "library/nginx", Some("latest"), None)
+        );
         let r = ImageReference::parse("localhost:5000/team/app:1.4").unwrap();
         assert_eq!(
             (r.registry.as_str(), r.repository.as_str()),
             ("localhost:5000", "team/app")
         );
         assert_eq!(r.tag.as_deref(), Some("1.4"));
-        let r = ImageReference::parse("ghcr.io/o/a@sha256:abc").unwrap();
-        assert_eq!(r.manifest_ref(), "sha256:abc");
-        assert!(r.tag.is_none());
         assert!(ImageReference::parse("Bad/Name").is_none());
         assert!(ImageReference::parse("a/../b").is_none());
+    }
+
+    #[test]
+    fn hosts_tags_and_digests_are_told_apart() {
+        assert_eq!(
+            parts("localhost:5000/a/b:1"),
+            some("localhost:5000", "a/b", Some("1"), None)
+        );
+        assert_eq!(
+            parts("localhost/a"),
+            some("localhost", "a", Some("latest"), None)
+        );
+        // a port-like tag on a Docker Hub name is a tag
+        assert_eq!(
+            parts("test.com:5000"),
+            some("docker.io", "library/test.com", Some("5000"), None)
+        );
+        let r = ImageReference::parse(&format!("a@{DIGEST}")).unwrap();
+        assert_eq!(
+            (r.repository.as_str(), r.tag.as_deref()),
+            ("library/a", None)
+        );
+        assert_eq!(r.manifest_ref(), DIGEST);
+        let r = ImageReference::parse(&format!("host.example/a:tag@{DIGEST}")).unwrap();
+        assert_eq!(
+            parts(&r.to_string()),
+            some("host.example", "a", Some("tag"), Some(DIGEST))
+        );
+        assert_eq!(r.manifest_ref(), DIGEST, "the digest wins over the tag");
+        // tags may be upper case, repositories may not
+        assert_eq!(
+            parts("alpine:Edge"),
+            some("docker.io", "library/alpine", Some("Edge"), None)
+        );
+    }
+
+    #[test]
+    fn what_cannot_be_a_reference_is_none() {
+        let too_long_tag = format!("app:{}", "t".repeat(129));
+        let too_long_name = format!("registry.example/{}", "a/".repeat(120) + "app");
+        let huge = "a".repeat(1 << 20);
+        for input in [
+            "",
+            "docker://",
+            "Ubuntu",
+            "ubuntu:",
+            "my app",
+            "app@sha256:abc",
+            "app@md5:0123456789abcdef0123456789abcdef",
+            ":tag",
+            "a//b",
+            // oci-spec's grammar has no IPv6 literal hosts
+            "[::1]:5000/x",
+            &too_long_tag,
+            &too_long_name,
+            &huge,
+        ] {
+            assert_eq!(ImageReference::parse(input), None, "{input:.60}");
+        }
     }
 }

@@ -1,6 +1,6 @@
 //! Pulling from a registry over the OCI distribution API: anonymous, basic and bearer-token
-//! authentication, credentials from the Docker config (and its credential helpers), plain
-//! HTTP only when asked, and every document and blob checked against its digest.
+//! authentication, credentials from the Docker config ([`super::credentials`]), plain HTTP
+//! only when asked, and every document and blob checked against its digest.
 //!
 //! Blobs stream from the socket into the layer reader; the layer's digest is checked once
 //! the stream ends, and a mismatch fails the whole image.
@@ -11,21 +11,22 @@
 //! idle deadline and a whole-request deadline ([`Deadlines`]), so a server that sends one
 //! byte a second cannot hold a pipeline forever.
 
-use std::io::{Read, Write};
+use std::ffi::OsString;
+use std::io::Read;
 use std::path::PathBuf;
-use std::process::{Command, Stdio};
 use std::sync::Mutex;
 use std::time::Duration;
 
 use base64::Engine as _;
 use oci_spec::image::Descriptor;
 
+use super::credentials::{lookup_credentials, Credentials};
 use super::oci::{self, PlatformSpec};
 use super::reference::ImageReference;
 use super::{verify, BlobStore, ImagePlan};
 use crate::digest::Sha256Digest;
 use crate::error::ArtifactError;
-use crate::layer::Limits;
+use crate::layer::{Limits, Note};
 
 const MANIFEST_TYPES: &str = "application/vnd.oci.image.index.v1+json, \
 application/vnd.oci.image.manifest.v1+json, \
@@ -65,6 +66,11 @@ pub struct RegistryOptions {
     pub request_timeout: Option<Duration>,
     /// Docker configuration directory (`$DOCKER_CONFIG`, else `~/.docker`).
     pub docker_config_dir: Option<PathBuf>,
+    /// Where `docker-credential-*` helpers are looked for, in `PATH` syntax; `None`: the
+    /// `PATH` of this process.
+    pub credential_helper_path: Option<OsString>,
+    /// Longest a credential helper may run before it is killed.
+    pub credential_helper_timeout: Duration,
 }
 
 impl Default for RegistryOptions {
@@ -75,6 +81,8 @@ impl Default for RegistryOptions {
             read_timeout: Duration::from_secs(60),
             request_timeout: None,
             docker_config_dir: None,
+            credential_helper_path: None,
+            credential_helper_timeout: Duration::from_secs(30),
         }
     }
 }
@@ -91,19 +99,6 @@ impl RegistryOptions {
     }
 }
 
-/// Username and password (or token) for a registry.
-#[derive(Clone)]
-pub struct Credentials {
-    pub username: String,
-    pub secret: String,
-}
-
-impl std::fmt::Debug for Credentials {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "Credentials({}, ****)", self.username)
-    }
-}
-
 /// A connection to one repository of one registry.
 pub struct RegistryClient {
     agent: ureq::Agent,
@@ -111,6 +106,9 @@ pub struct RegistryClient {
     reference: ImageReference,
     image: String,
     credentials: Option<Credentials>,
+    /// What was wrong in the Docker config: warnings of the pull, and the reason a login
+    /// the registry asks for may be missing.
+    credential_warnings: Vec<String>,
     authorization: Mutex<Option<String>>,
     deadlines: Deadlines,
     insecure: bool,
@@ -164,13 +162,14 @@ impl RegistryClient {
             .into();
         let scheme = if options.insecure { "http" } else { "https" };
         let base = format!("{scheme}://{}", reference.api_host());
-        let credentials = lookup_credentials(&reference.registry, options);
+        let lookup = lookup_credentials(&reference.registry, options);
         RegistryClient {
             agent,
             base,
             reference,
             image: image.to_string(),
-            credentials,
+            credentials: lookup.credentials,
+            credential_warnings: lookup.warnings,
             authorization: Mutex::new(None),
             deadlines: d,
             insecure: options.insecure,
@@ -315,7 +314,7 @@ impl RegistryClient {
                         .read_to_end(&mut body);
                     let body: String = String::from_utf8_lossy(&body).chars().take(200).collect();
                     let what = match code {
-                        401 => "unauthorized: credentials were refused (check `docker login` or ~/.docker/config.json)".to_string(),
+                        401 => format!("unauthorized: credentials were refused (check `docker login` or ~/.docker/config.json){}", self.credential_problems()),
                         403 => "forbidden".to_string(),
                         404 => "not found (wrong repository, tag or digest?)".to_string(),
                         429 => "rate limited by the registry".to_string(),
@@ -327,6 +326,18 @@ impl RegistryClient {
         }
     }
 
+    /// `; ` and the Docker config's problems, for an error about a missing or refused
+    /// login (the pull fails, so its warnings would never be seen); "" when there were none.
+    fn credential_problems(&self) -> String {
+        if self.credential_warnings.is_empty() {
+            return String::new();
+        }
+        format!(
+            "; reading credentials: {}",
+            self.credential_warnings.join("; ")
+        )
+    }
+
     fn answer_challenge(&self, url: &str, challenge: &str) -> Result<String, ArtifactError> {
         let (scheme, params) = challenge.split_once(' ').unwrap_or((challenge, ""));
         if scheme.eq_ignore_ascii_case("basic") {
@@ -335,8 +346,9 @@ impl RegistryClient {
                 None => Err(self.error(
                     url,
                     format!(
-                        "registry asks for a login and no credentials for {} were found (docker login, or DOCKER_CONFIG)",
-                        self.reference.registry
+                        "registry asks for a login and no credentials for {} were found (docker login, or DOCKER_CONFIG){}",
+                        self.reference.registry,
+                        self.credential_problems()
                     ),
                 )),
             };
@@ -484,7 +496,27 @@ pub fn plan(
     options: &RegistryOptions,
     limits: &Limits,
 ) -> Result<ImagePlan, ArtifactError> {
+    // a manifest asked for by digest is checked against it: only a digest we can check
+    if let Some(digest) = reference
+        .digest
+        .as_deref()
+        .filter(|d| Sha256Digest::parse(d).is_none())
+    {
+        return Err(ArtifactError::format(
+            image,
+            format!("digest {digest} cannot be verified: only sha256 with lower-case hex is"),
+        ));
+    }
     let client = RegistryClient::new(image, reference.clone(), options);
+    let notes = client
+        .credential_warnings
+        .iter()
+        .map(|warning| Note {
+            layer: None,
+            entry: None,
+            message: warning.clone(),
+        })
+        .collect();
     let first = client.manifest(reference.manifest_ref(), limits.max_document_size)?;
     let mut fetch = |d: &Descriptor| -> Result<Vec<u8>, ArtifactError> {
         let digest = Sha256Digest::parse(d.digest().as_ref()).ok_or_else(|| {
@@ -516,7 +548,7 @@ pub fn plan(
             })
             .unwrap_or_default(),
         store: BlobStore::Registry(Box::new(client)),
-        notes: Vec::new(),
+        notes,
     })
 }
 
@@ -571,99 +603,6 @@ fn parse_challenge_params(s: &str) -> Vec<(String, String)> {
     out
 }
 
-/// Credentials for `registry` from the Docker config: `auths` entries, then a credential
-/// helper (`credHelpers` for the host, else `credsStore`).
-pub fn lookup_credentials(registry: &str, options: &RegistryOptions) -> Option<Credentials> {
-    let dir = options
-        .docker_config_dir
-        .clone()
-        .or_else(|| std::env::var_os("DOCKER_CONFIG").map(PathBuf::from))
-        .or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".docker")))?;
-    let text = palisade_core::fsio::read_limited(&dir.join("config.json"), 4 << 20).ok()?;
-    let config: serde_json::Value = serde_json::from_slice(&text).ok()?;
-    let keys: Vec<String> = if registry == "docker.io" {
-        vec![
-            "https://index.docker.io/v1/".into(),
-            "docker.io".into(),
-            "index.docker.io".into(),
-            "registry-1.docker.io".into(),
-        ]
-    } else {
-        vec![
-            registry.to_string(),
-            format!("https://{registry}"),
-            format!("http://{registry}"),
-            format!("https://{registry}/v1/"),
-        ]
-    };
-    if let Some(auths) = config.get("auths").and_then(|a| a.as_object()) {
-        for key in &keys {
-            let Some(entry) = auths.get(key) else {
-                continue;
-            };
-            if let Some(auth) = entry.get("auth").and_then(|a| a.as_str()) {
-                let decoded = base64::engine::general_purpose::STANDARD
-                    .decode(auth)
-                    .ok()?;
-                let text = String::from_utf8(decoded).ok()?;
-                let (u, p) = text.split_once(':')?;
-                return Some(Credentials {
-                    username: u.to_string(),
-                    secret: p.to_string(),
-                });
-            }
-            if let (Some(u), Some(p)) = (
-                entry.get("username").and_then(|v| v.as_str()),
-                entry.get("password").and_then(|v| v.as_str()),
-            ) {
-                return Some(Credentials {
-                    username: u.into(),
-                    secret: p.into(),
-                });
-            }
-        }
-    }
-    let helper = config
-        .get("credHelpers")
-        .and_then(|h| h.as_object())
-        .and_then(|h| keys.iter().find_map(|k| h.get(k)))
-        .or_else(|| config.get("credsStore"))
-        .and_then(|h| h.as_str())?;
-    if !helper
-        .bytes()
-        .all(|b| b.is_ascii_alphanumeric() || b"-_.".contains(&b))
-    {
-        return None;
-    }
-    run_credential_helper(helper, &keys[0])
-}
-
-fn run_credential_helper(helper: &str, server: &str) -> Option<Credentials> {
-    let mut child = Command::new(format!("docker-credential-{helper}"))
-        .arg("get")
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .ok()?;
-    child.stdin.take()?.write_all(server.as_bytes()).ok()?;
-    let out = child.wait_with_output().ok()?;
-    if !out.status.success() {
-        return None;
-    }
-    #[derive(serde::Deserialize)]
-    #[serde(rename_all = "PascalCase")]
-    struct HelperAnswer {
-        username: String,
-        secret: String,
-    }
-    let a: HelperAnswer = serde_json::from_slice(&out.stdout).ok()?;
-    Some(Credentials {
-        username: a.username,
-        secret: a.secret,
-    })
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -681,22 +620,25 @@ mod tests {
     }
 
     #[test]
-    fn credentials_come_from_docker_config() {
-        let dir = tempfile::tempdir().unwrap();
-        std::fs::write(
-            dir.path().join("config.json"),
-            r#"{"auths":{"localhost:5000":{"auth":"YWxpY2U6czNjcmV0"}}}"#,
-        )
-        .unwrap();
-        let opts = RegistryOptions {
-            docker_config_dir: Some(dir.path().to_path_buf()),
+    fn a_digest_that_cannot_be_verified_is_refused_before_any_request() {
+        let options = RegistryOptions {
+            docker_config_dir: Some("/nonexistent".into()),
             ..RegistryOptions::default()
         };
-        let c = lookup_credentials("localhost:5000", &opts).unwrap();
-        assert_eq!(
-            (c.username.as_str(), c.secret.as_str()),
-            ("alice", "s3cret")
-        );
-        assert!(lookup_credentials("other:5000", &opts).is_none());
+        for digest in [
+            format!("sha512:{}", "f".repeat(128)),
+            format!("sha256:{}", "F".repeat(64)),
+        ] {
+            // port 9 (discard) is never asked: the digest is refused first
+            let image = format!("127.0.0.1:9/team/app@{digest}");
+            let reference = ImageReference::parse(&image).unwrap();
+            let Err(err) = plan(&image, reference, None, &options, &Limits::default()) else {
+                panic!("{image}: planned");
+            };
+            assert_eq!(
+                err.to_string(),
+                format!("{image}: digest {digest} cannot be verified: only sha256 with lower-case hex is")
+            );
+        }
     }
 }
