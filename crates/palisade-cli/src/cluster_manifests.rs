@@ -2,7 +2,9 @@
 //! cluster, written for `kubectl apply -f -`: by default the Deployment that keeps the
 //! PolicyReports up to date (`palisade_cluster::manifests`), with `--images-job` the
 //! Indexed Job that scans images in shards, with the objects each needs (Namespace,
-//! ServiceAccount, NetworkPolicy...); every object passes Palisade's own rules.
+//! ServiceAccount, NetworkPolicy...); every object passes Palisade's own rules. The
+//! Deployment's configuration is read and checked here (valid, no secret in it) before the
+//! library puts its text in a ConfigMap.
 
 use std::path::{Path, PathBuf};
 
@@ -76,6 +78,9 @@ pub struct ManifestsArgs {
 
 /// Name of the Job and of the objects it needs.
 const NAME: &str = "palisade-images";
+/// Largest configuration a ConfigMap holds (the API server refuses objects over 1 MiB; the
+/// rest of the object is far smaller than the margin left).
+const MAX_CONFIG_MAP_BYTES: usize = 1000 * 1000;
 /// Largest images file read.
 const MAX_LIST_BYTES: u64 = 1 << 20;
 
@@ -170,6 +175,13 @@ impl DeploymentConfig {
             palisade_core::config::MAX_CONFIG_BYTES,
         )
         .map_err(|e| redacted(&palisade_core::config::ConfigError::from(e)))?;
+        if text.len() > MAX_CONFIG_MAP_BYTES {
+            anyhow::bail!(
+                "{}: {} bytes, more than a ConfigMap holds (1 MiB)",
+                path.display(),
+                text.len()
+            );
+        }
         let config = palisade_core::Config::parse(&text, path).map_err(|e| redacted(&e))?;
         let engine = palisade_engine::Engine::new(palisade_engine::Settings {
             config,

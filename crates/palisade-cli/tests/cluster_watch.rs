@@ -763,6 +763,19 @@ fn an_invalid_configuration_writes_no_manifests() {
         assert!(stderr(&out).contains(expected), "{file}: {}", stderr(&out));
         assert!(!tmp.path().join("out.yaml").exists(), "{file}");
     }
+    // More than the API server accepts in a ConfigMap.
+    let large = format!("# {}\n[rules]\n", "x".repeat(1 << 20));
+    std::fs::write(tmp.path().join("large.toml"), large).unwrap();
+    let out = palisade(
+        tmp.path(),
+        &["cluster", "manifests", "--config", "large.toml"],
+    );
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("large.toml: 1048587 bytes, more than a ConfigMap holds"),
+        "{}",
+        stderr(&out)
+    );
     let out = palisade(
         tmp.path(),
         &["cluster", "manifests", "--config", "absent.toml"],
