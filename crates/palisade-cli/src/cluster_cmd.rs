@@ -174,10 +174,12 @@ pub enum ClusterCommand {
     /// egress to the API server's ports) and a Deployment of `palisade cluster --watch
     /// --write-reports` (non-root, read-only root filesystem, no capabilities,
     /// RuntimeDefault seccomp, resource limits); the PolicyReport CRDs
-    /// (wgpolicyk8s.io/v1alpha2) must be installed, as Kyverno or Policy Reporter do. With
-    /// --images-job,
-    /// the Indexed Job that scans a list of images in shards. The manifests pass
-    /// Palisade's own rules.
+    /// (wgpolicyk8s.io/v1alpha2) must be installed, as Kyverno or Policy Reporter do. With a
+    /// configuration (--config, or palisade.toml in the current directory), also a
+    /// ConfigMap holding it, which the Deployment mounts and runs with, and the kinds of
+    /// its `[kubernetes] pod_template_paths` in the ClusterRole. With --images-job, the
+    /// Indexed Job that scans a list of images in shards. The manifests pass Palisade's
+    /// own rules.
     Manifests(crate::cluster_manifests::ManifestsArgs),
 }
 

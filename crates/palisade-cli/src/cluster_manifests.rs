@@ -2,9 +2,11 @@
 //! cluster, written for `kubectl apply -f -`: by default the Deployment that keeps the
 //! PolicyReports up to date (`palisade_cluster::manifests`), with `--images-job` the
 //! Indexed Job that scans images in shards, with the objects each needs (Namespace,
-//! ServiceAccount, NetworkPolicy...); every object passes Palisade's own rules.
+//! ServiceAccount, NetworkPolicy...); every object passes Palisade's own rules. The
+//! Deployment's configuration is read and checked here (valid, no secret in it) before the
+//! library puts its text in a ConfigMap.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use anyhow::Context;
 use clap::Args;
@@ -56,6 +58,19 @@ pub struct ManifestsArgs {
     #[arg(long, value_name = "NAME", requires = "images_job")]
     pub registry_secret: Option<String>,
 
+    /// Without --images-job: the configuration the Deployment runs with (default:
+    /// palisade.toml in the current directory, if present), checked as `palisade cluster
+    /// --config` checks it. Its text goes into a ConfigMap `<name>-config` in --namespace,
+    /// mounted read-only at /etc/palisade, and the container runs with `--config
+    /// /etc/palisade/palisade.toml`, so its suppressions and severities apply to the
+    /// reports; the ClusterRole also lists and watches the kinds of its `[kubernetes]
+    /// pod_template_paths`, named as --print-role names them. A configuration that cannot
+    /// be read or is not valid is an error naming the file (exit status 2), and so is one
+    /// in which the secret scanner finds a secret (shown redacted): every reader of the
+    /// ConfigMap would hold it.
+    #[arg(long, value_name = "FILE", conflicts_with = "images_job")]
+    pub config: Option<PathBuf>,
+
     /// Write the manifests to FILE instead of standard output.
     #[arg(short, long, value_name = "FILE")]
     pub output: Option<PathBuf>,
@@ -63,6 +78,9 @@ pub struct ManifestsArgs {
 
 /// Name of the Job and of the objects it needs.
 const NAME: &str = "palisade-images";
+/// Largest configuration a ConfigMap holds (the API server refuses objects over 1 MiB; the
+/// rest of the object is far smaller than the margin left).
+const MAX_CONFIG_MAP_BYTES: usize = 1000 * 1000;
 /// Largest images file read.
 const MAX_LIST_BYTES: u64 = 1 << 20;
 
@@ -85,6 +103,11 @@ pub fn run(args: ManifestsArgs) -> anyhow::Result<u8> {
         let mut options = palisade_cluster::manifests::ManifestOptions::new(&args.namespace);
         options.name = args.name.clone();
         options.image = image;
+        if let Some(path) = palisade_engine::config_file(args.config.as_deref(), &[]) {
+            let config = DeploymentConfig::read(&path)?;
+            options.config = Some(config.text);
+            options.pod_template_kinds = config.pod_template_kinds;
+        }
         let text = palisade_cluster::manifests::manifests(&options)?;
         crate::manifests::emit(&text, args.output.as_deref())?;
         return Ok(0);
@@ -126,6 +149,90 @@ pub fn run(args: ManifestsArgs) -> anyhow::Result<u8> {
     }
     crate::manifests::emit(&out, args.output.as_deref())?;
     Ok(0)
+}
+
+/// The configuration the in-cluster Deployment runs with.
+struct DeploymentConfig {
+    /// The file's text, as read once: what the ConfigMap holds.
+    text: String,
+    /// The custom resources with pod templates it declares, as (API group, kind).
+    pod_template_kinds: Vec<(String, String)>,
+}
+
+impl DeploymentConfig {
+    /// Reads `path` and checks it as the Deployment's `palisade cluster` will (an engine
+    /// is built from it), and for secrets as `palisade scan` would find them in the file
+    /// (its own `[secrets]` rules and `[[suppress]]` entries apply): a ConfigMap hands its
+    /// data to whoever may read ConfigMaps in the namespace, so a secret found is an error
+    /// that shows the secret redacted, with the line and the fingerprint that accepts it.
+    fn read(path: &Path) -> anyhow::Result<DeploymentConfig> {
+        // Whatever an error quotes of the file is printed with secrets redacted.
+        let redacted = |e: &dyn std::fmt::Display| {
+            anyhow::anyhow!("{}", palisade_secrets::redact(&e.to_string()))
+        };
+        let text = palisade_core::fsio::read_to_string_limited(
+            path,
+            palisade_core::config::MAX_CONFIG_BYTES,
+        )
+        .map_err(|e| redacted(&palisade_core::config::ConfigError::from(e)))?;
+        if text.len() > MAX_CONFIG_MAP_BYTES {
+            anyhow::bail!(
+                "{}: {} bytes, more than a ConfigMap holds (1 MiB)",
+                path.display(),
+                text.len()
+            );
+        }
+        let config = palisade_core::Config::parse(&text, path).map_err(|e| redacted(&e))?;
+        let engine = palisade_engine::Engine::new(palisade_engine::Settings {
+            config,
+            scanners: palisade_engine::Scanners {
+                misconfig: false,
+                secret: true,
+                vuln: false,
+            },
+            ..palisade_engine::Settings::default()
+        })
+        .map_err(|e| redacted(&e))?;
+        let report = engine.scan_documents(vec![palisade_engine::FileEntry::memory(
+            palisade_core::config::CONFIG_FILE,
+            text.as_bytes(),
+        )]);
+        if let Some(error) = report.errors.first() {
+            anyhow::bail!(
+                "{}: cannot be checked for secrets: {}",
+                path.display(),
+                redacted(error)
+            );
+        }
+        if !report.findings.is_empty() {
+            let found: Vec<String> = report
+                .findings
+                .iter()
+                .map(|f| {
+                    let fingerprint = f
+                        .secret
+                        .as_ref()
+                        .map(|s| format!(" (rule {}, fingerprint {})", f.rule_id, s.fingerprint))
+                        .unwrap_or_default();
+                    let line = f.location.line.map(|l| format!(":{l}")).unwrap_or_default();
+                    format!(
+                        "  {}{line}: {}{fingerprint}",
+                        path.display(),
+                        palisade_secrets::redact(&f.message)
+                    )
+                })
+                .collect();
+            anyhow::bail!(
+                "{}: the configuration holds a secret, which its ConfigMap would give to every reader of ConfigMaps in the namespace:\n{}\nremove it from the configuration (if it is not a secret, accept it with a [[suppress]] entry of that rule and fingerprint)",
+                path.display(),
+                found.join("\n")
+            );
+        }
+        Ok(DeploymentConfig {
+            text,
+            pod_template_kinds: engine.pod_template_kinds(),
+        })
+    }
 }
 
 fn read_list(file: &std::path::Path) -> anyhow::Result<String> {

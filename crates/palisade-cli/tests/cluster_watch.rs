@@ -599,6 +599,339 @@ fn the_in_cluster_manifests_pass_palisades_own_rules() {
     }
 }
 
+/// A configuration a user could keep beside their manifests: a CRD kind with a pod
+/// template, a rule disabled, a severity raised and a suppression.
+const USER_CONFIG: &str = "\
+# Palisade for the shop cluster
+[rules]
+disable = [\"ISO020\"]
+severity = { ISO013 = \"critical\" }
+
+[kubernetes]
+pod_template_paths = [\"sandbox.example.com/Sandbox:spec.template\"]
+
+[[suppress]]
+rule = \"ISO025\"
+resource = \"Pod/shop/web\"
+reason = \"the network plugin needs it until it moves to a DaemonSet\"
+";
+
+/// The YAML documents of a file, as JSON.
+fn documents(path: &Path) -> Vec<Value> {
+    let text = std::fs::read_to_string(path).unwrap();
+    palisade_yaml::load(&text)
+        .unwrap()
+        .iter()
+        .map(|d| palisade_yaml::to_json(&d.root))
+        .collect()
+}
+
+/// With a configuration the manifests add its ConfigMap, mounted read-only and read with
+/// `--config`, and a role that also watches the kinds it declares; they still pass.
+#[test]
+fn the_in_cluster_manifests_carry_the_configuration_and_still_pass() {
+    let tmp = tempfile::tempdir().unwrap();
+    std::fs::create_dir(tmp.path().join("conf")).unwrap();
+    std::fs::write(tmp.path().join("conf/palisade.toml"), USER_CONFIG).unwrap();
+    let out = palisade(
+        tmp.path(),
+        &[
+            "cluster",
+            "manifests",
+            "--config",
+            "conf/palisade.toml",
+            "--namespace",
+            "guard",
+            "-o",
+            "palisade.yaml",
+        ],
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let out = palisade(
+        tmp.path(),
+        &[
+            "scan",
+            "palisade.yaml",
+            "--min-severity",
+            "medium",
+            "-f",
+            "json",
+        ],
+    );
+    let report: Value = serde_json::from_str(&stdout(&out)).unwrap();
+    assert_eq!(report["findings"], json!([]), "{}", stdout(&out));
+    assert_eq!(out.status.code(), Some(0));
+
+    let docs = documents(&tmp.path().join("palisade.yaml"));
+    let kinds: Vec<&str> = docs.iter().map(|d| d["kind"].as_str().unwrap()).collect();
+    assert_eq!(
+        kinds,
+        [
+            "Namespace",
+            "ServiceAccount",
+            "ClusterRole",
+            "ClusterRoleBinding",
+            "NetworkPolicy",
+            "ConfigMap",
+            "Deployment"
+        ]
+    );
+    // The file's text, whole, in the ConfigMap named after --name.
+    let config_map = &docs[5];
+    assert_eq!(config_map["metadata"]["name"], "palisade-config");
+    assert_eq!(config_map["metadata"]["namespace"], "guard");
+    assert_eq!(config_map["data"], json!({"palisade.toml": USER_CONFIG}));
+    let pod = &docs[6]["spec"]["template"]["spec"];
+    assert_eq!(
+        pod["containers"][0]["args"],
+        json!([
+            "cluster",
+            "--watch",
+            "--write-reports",
+            "--config",
+            "/etc/palisade/palisade.toml"
+        ])
+    );
+    assert_eq!(
+        pod["containers"][0]["volumeMounts"],
+        json!([{"name": "config", "mountPath": "/etc/palisade", "readOnly": true}])
+    );
+    assert_eq!(
+        pod["volumes"],
+        json!([{"name": "config", "configMap": {"name": "palisade-config"}}])
+    );
+    // The declared kind is watched like every kind read, and nothing more is granted.
+    let rules = docs[2]["rules"].as_array().unwrap();
+    assert!(
+        rules.contains(&json!({"apiGroups": ["sandbox.example.com"],
+                               "resources": ["sandboxes"], "verbs": ["list", "watch"]})),
+        "{rules:?}"
+    );
+    for rule in rules {
+        if rule["apiGroups"] != json!(["wgpolicyk8s.io"]) {
+            assert_eq!(rule["verbs"], json!(["list", "watch"]), "{rule}");
+        }
+    }
+    let text = std::fs::read_to_string(tmp.path().join("palisade.yaml")).unwrap();
+    assert!(
+        text.contains("---\n# sandboxes.sandbox.example.com from [kubernetes] pod_template_paths, named by Kubernetes' default plural:\n# check them with `kubectl api-resources`\napiVersion: rbac.authorization.k8s.io/v1\nkind: ClusterRole\n"),
+        "{text}"
+    );
+
+    // Without --config, palisade.toml in the working directory is the configuration, as
+    // for `palisade cluster`.
+    std::fs::write(tmp.path().join("palisade.toml"), USER_CONFIG).unwrap();
+    let out = palisade(tmp.path(), &["cluster", "manifests"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert!(stdout(&out).contains("kind: ConfigMap"), "{}", stdout(&out));
+    assert!(
+        stdout(&out).contains("      - sandboxes\n"),
+        "{}",
+        stdout(&out)
+    );
+}
+
+/// A configuration that is not one, or cannot be read, is an error naming the file (and
+/// the line), and no manifest is written.
+#[test]
+fn an_invalid_configuration_writes_no_manifests() {
+    let tmp = tempfile::tempdir().unwrap();
+    let bad = [
+        (
+            "syntax.toml",
+            "[rules]\ndisable = [\"ISO020\"\n\n[kubernetes]\n",
+            "syntax.toml: line ",
+        ),
+        (
+            "unknown.toml",
+            "[rules]\ndisabled = [\"ISO020\"]\n",
+            "unknown.toml: line 2: unknown field `disabled`",
+        ),
+        (
+            "kinds.toml",
+            "[kubernetes]\npod_template_paths = [\"Sandbox\"]\n",
+            "kinds.toml: [kubernetes] pod_template_paths",
+        ),
+    ];
+    for (file, text, expected) in bad {
+        std::fs::write(tmp.path().join(file), text).unwrap();
+        let out = palisade(
+            tmp.path(),
+            &["cluster", "manifests", "--config", file, "-o", "out.yaml"],
+        );
+        assert_eq!(out.status.code(), Some(2), "{file}: {}", stderr(&out));
+        assert!(stderr(&out).contains(expected), "{file}: {}", stderr(&out));
+        assert!(!tmp.path().join("out.yaml").exists(), "{file}");
+    }
+    // More than the API server accepts in a ConfigMap.
+    let large = format!("# {}\n[rules]\n", "x".repeat(1 << 20));
+    std::fs::write(tmp.path().join("large.toml"), large).unwrap();
+    let out = palisade(
+        tmp.path(),
+        &["cluster", "manifests", "--config", "large.toml"],
+    );
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("large.toml: 1048587 bytes, more than a ConfigMap holds"),
+        "{}",
+        stderr(&out)
+    );
+    let out = palisade(
+        tmp.path(),
+        &["cluster", "manifests", "--config", "absent.toml"],
+    );
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr(&out).contains("absent.toml"), "{}", stderr(&out));
+    assert_eq!(stdout(&out), "");
+    // The images Job takes no configuration.
+    let out = palisade(
+        tmp.path(),
+        &[
+            "cluster",
+            "manifests",
+            "--images-job",
+            "--images-file",
+            "-",
+            "--config",
+            "kinds.toml",
+        ],
+    );
+    assert_eq!(out.status.code(), Some(2));
+}
+
+/// A configuration in which the secret scanner finds a secret is refused (a ConfigMap
+/// would hand it out), the secret shown redacted; one accepted by fingerprint goes in.
+#[test]
+fn a_configuration_holding_a_secret_is_refused_without_printing_it() {
+    const TOKEN: &str = "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";
+    let tmp = tempfile::tempdir().unwrap();
+    let text = format!("[rules]\ndisable = [\"ISO020\"]\n# webhook token: {TOKEN}\n");
+    std::fs::write(tmp.path().join("palisade.toml"), &text).unwrap();
+    let out = palisade(tmp.path(), &["cluster", "manifests"]);
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    assert_eq!(stdout(&out), "");
+    let err = stderr(&out);
+    assert!(!err.contains(TOKEN) && !err.contains(&TOKEN[4..]), "{err}");
+    assert!(err.contains("palisade.toml:3: "), "{err}");
+    assert!(err.contains("ghp_****"), "{err}");
+    let (rule, fingerprint) = err
+        .split(" (rule ")
+        .nth(1)
+        .and_then(|rest| rest.split(')').next())
+        .and_then(|inside| inside.split_once(", fingerprint "))
+        .unwrap_or_else(|| panic!("no rule and fingerprint: {err}"));
+
+    // The user says it is not a secret, the way the message tells.
+    let accepted = format!(
+        "{text}[[suppress]]\nrule = \"{rule}\"\nfingerprint = \"{fingerprint}\"\nreason = \"a revoked token kept as an example\"\n"
+    );
+    std::fs::write(tmp.path().join("palisade.toml"), &accepted).unwrap();
+    let out = palisade(tmp.path(), &["cluster", "manifests"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert!(stdout(&out).contains("kind: ConfigMap"));
+}
+
+/// The Deployment's own command line, run here against the test API server with the file
+/// its ConfigMap mounts: the declared custom kind is listed and judged, and the
+/// configuration's suppression and severity are in the written report.
+#[test]
+fn the_deployment_runs_with_the_configuration_it_mounts() {
+    let tmp = tempfile::tempdir().unwrap();
+    std::fs::write(tmp.path().join("palisade.toml"), USER_CONFIG).unwrap();
+    let out = palisade(tmp.path(), &["cluster", "manifests", "-o", "palisade.yaml"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let docs = documents(&tmp.path().join("palisade.yaml"));
+    let (config_map, deployment) = (&docs[5], &docs[6]);
+    let container = &deployment["spec"]["template"]["spec"]["containers"][0];
+
+    // The pod's file system: the ConfigMap's keys as files in the mounted folder, and a
+    // working directory without a palisade.toml.
+    let mount = container["volumeMounts"][0]["mountPath"].as_str().unwrap();
+    let mounted = tmp.path().join("mounted");
+    std::fs::create_dir(&mounted).unwrap();
+    for (key, value) in config_map["data"].as_object().unwrap() {
+        std::fs::write(mounted.join(key), value.as_str().unwrap()).unwrap();
+    }
+    let args: Vec<String> = container["args"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| {
+            let arg = a.as_str().unwrap();
+            match arg.strip_prefix(mount) {
+                Some(rest) => format!("{}{rest}", mounted.display()),
+                None => arg.to_string(),
+            }
+        })
+        .collect();
+    let workdir = tmp.path().join("pod");
+    std::fs::create_dir(&workdir).unwrap();
+
+    let mut web = pod("web", "shop", true);
+    web["status"] = json!({"phase": "Running",
+        "containerStatuses": [{"name": "app", "state": {"running": {}}}]});
+    let sandbox = json!({"apiVersion": "sandbox.example.com/v1", "kind": "Sandbox",
+        "metadata": {"name": "box", "namespace": "shop"},
+        "spec": {"template": {"spec": {"containers": [{"name": "shell", "image": "busybox:1.36",
+            "securityContext": {"privileged": true}}]}}}});
+    let mut behaviour = behaviour(vec![
+        namespace("shop"),
+        ("pods".into(), web),
+        ("sandboxes".into(), sandbox),
+    ]);
+    behaviour.custom_resources.push(CustomResource {
+        group: "sandbox.example.com".into(),
+        version: "v1".into(),
+        kind: "Sandbox".into(),
+        plural: "sandboxes".into(),
+        namespaced: true,
+    });
+    let server = ApiServer::start(behaviour);
+    let kubeconfig = server.kubeconfig(&workdir, TOKEN);
+    let log = workdir.join("log");
+    let child = Command::new(env!("CARGO_BIN_EXE_palisade"))
+        .args(&args)
+        .arg("--kubeconfig")
+        .arg(&kubeconfig)
+        .args(["--debounce", "200"])
+        .current_dir(&workdir)
+        .env("NO_COLOR", "1")
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(Stdio::from(std::fs::File::create(&log).unwrap()))
+        .spawn()
+        .expect("palisade runs");
+    eventually("the shop report is written", &log, || {
+        let results = shop_report(&server);
+        results.contains(&"ISO003 Sandbox/box".to_string())
+            && results.contains(&"ISO003 Pod/web".to_string())
+    });
+    let report = server
+        .get("policyreports", Some("shop"), "palisade")
+        .unwrap();
+    assert!(
+        !results(&report).contains(&"ISO025 Pod/web".to_string()),
+        "suppressed by the configuration: {report}"
+    );
+    // Without the configuration: ISO013 medium, ISO020 reported.
+    let iso013: Vec<&Value> = report["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|r| r["policy"] == "ISO013")
+        .collect();
+    assert!(!iso013.is_empty(), "{report}");
+    assert!(
+        iso013.iter().all(|r| r["severity"] == "critical"),
+        "{report}"
+    );
+    assert!(
+        !results(&report).iter().any(|r| r.starts_with("ISO020 ")),
+        "disabled by the configuration: {report}"
+    );
+    assert_eq!(terminate(child), Some(0));
+}
+
 /// Latency from an object's change on the server to Palisade's report reflecting it, in a
 /// cluster of `PALISADE_BENCH_PODS` other pods (default 2,000) over 50 namespaces: run by
 /// `bench/cluster-watch.sh`, which prints the figures (no timed assertion here).

@@ -1,7 +1,8 @@
 //! What a cluster needs to run Palisade inside it and keep its PolicyReports up to date:
 //! the roles `palisade cluster` needs (read-only on what it scans, write on its own
 //! reports only) and a Deployment of `palisade cluster --watch --write-reports` that passes
-//! Palisade's own rules. Options in, YAML out.
+//! Palisade's own rules, run with the user's configuration when one is given (kept in a
+//! ConfigMap). Options in, YAML out: the caller reads and checks the configuration.
 
 use std::collections::BTreeMap;
 
@@ -17,6 +18,12 @@ pub struct ManifestOptions {
     /// The name of every object, and the prefix of the cluster-wide ones.
     pub name: String,
     pub image: String,
+    /// The text of the Palisade configuration the Deployment runs with (`palisade.toml`,
+    /// already checked): kept in a ConfigMap, mounted read-only and read with `--config`.
+    pub config: Option<String>,
+    /// The custom resources with pod templates the configuration declares in
+    /// `[kubernetes] pod_template_paths`, as (API group, kind): the role may watch them.
+    pub pod_template_kinds: Vec<(String, String)>,
 }
 
 impl ManifestOptions {
@@ -25,8 +32,36 @@ impl ManifestOptions {
             namespace: namespace.to_string(),
             name: "palisade".into(),
             image: format!("ghcr.io/palisade/palisade:{}", env!("CARGO_PKG_VERSION")),
+            config: None,
+            pod_template_kinds: Vec::new(),
         }
     }
+}
+
+/// Where the Deployment's container finds the configuration: the ConfigMap's folder.
+const CONFIG_DIR: &str = "/etc/palisade";
+/// The configuration file in [`CONFIG_DIR`], the ConfigMap's one key.
+const CONFIG_FILE: &str = palisade_core::config::CONFIG_FILE;
+/// The pod template's annotation with the configuration's SHA-256.
+const CONFIG_DIGEST_ANNOTATION: &str = "palisade.dev/config-sha256";
+
+/// `--config` of the Deployment's container.
+fn config_path() -> String {
+    format!("{CONFIG_DIR}/{CONFIG_FILE}")
+}
+
+/// The ConfigMap that holds the configuration of the Deployment `name`.
+fn config_map_name(name: &str) -> String {
+    format!("{name}-config")
+}
+
+/// The SHA-256 of the configuration text, in hex.
+fn config_digest(text: &str) -> String {
+    use sha2::Digest;
+    sha2::Sha256::digest(text.as_bytes())
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
 }
 
 /// A name Kubernetes would refuse.
@@ -52,13 +87,9 @@ fn dns_label(option: &'static str, value: &str) -> Result<(), InvalidName> {
 /// reads, grouped by API group (and `watch` too, for `--watch`). `secrets` false leaves
 /// Secrets out: Palisade reads only their metadata, but `list` on Secrets is permission to
 /// read their values, which a pod running for months should not hold for the one rule
-/// that reads them (SEC203, a Secret nothing refers to).
-fn reader_rules(watch: bool, secrets: bool) -> Vec<Value> {
-    reader_rules_with(watch, secrets, &[])
-}
-
-/// [`reader_rules`] and the resources of `declared` (group, plural).
-fn reader_rules_with(watch: bool, secrets: bool, declared: &[(String, String)]) -> Vec<Value> {
+/// that reads them (SEC203, a Secret nothing refers to). `declared` adds resources as
+/// (group, plural), from [`declared_resources`].
+fn reader_rules(watch: bool, secrets: bool, declared: &[(String, String)]) -> Vec<Value> {
     let mut by_group: BTreeMap<&str, Vec<&str>> = BTreeMap::new();
     for kind in KINDS.iter().filter(|k| secrets || k.kind != "Secret") {
         by_group.entry(kind.group).or_default().push(kind.plural);
@@ -102,35 +133,49 @@ pub fn default_plural(kind: &str) -> String {
     }
 }
 
+/// The kinds of `declared` (group and kind) that Palisade does not know already, as
+/// (group, resource name by [`default_plural`]): a live scan learns a declared kind's
+/// resource name from the cluster, a role written offline cannot.
+fn declared_resources(declared: &[(String, String)]) -> Vec<(String, String)> {
+    let known: Vec<&str> = palisade_core::kinds::CUSTOM_POD_KINDS
+        .iter()
+        .map(|(_, kind, _)| *kind)
+        .collect();
+    declared
+        .iter()
+        .filter(|(group, kind)| !group.is_empty() && !known.contains(&kind.as_str()))
+        .map(|(group, kind)| (group.clone(), default_plural(kind)))
+        .collect()
+}
+
+/// The YAML comment that names the guessed resource names of [`declared_resources`], so a
+/// reader checks them; nothing when there are none.
+fn declared_comment(resources: &[(String, String)]) -> String {
+    if resources.is_empty() {
+        return String::new();
+    }
+    let names: Vec<String> = resources
+        .iter()
+        .map(|(group, plural)| format!("{plural}.{group}"))
+        .collect();
+    format!(
+        "# {} from [kubernetes] pod_template_paths, named by Kubernetes' default plural:\n# check them with `kubectl api-resources`\n",
+        names.join(", ")
+    )
+}
+
 /// The read-only ClusterRole `palisade cluster` needs, as YAML: the kinds it reads, and
 /// the custom resources with pod templates declared in `[kubernetes] pod_template_paths`
 /// (`declared`: group and kind). A live scan learns a declared kind's resource name from
 /// the cluster; offline, the role names it by [`default_plural`] and says so.
 pub fn reader_role(declared: &[(String, String)]) -> String {
-    let known: Vec<&str> = palisade_core::kinds::CUSTOM_POD_KINDS
-        .iter()
-        .map(|(_, kind, _)| *kind)
-        .collect();
-    let declared: Vec<(String, String)> = declared
-        .iter()
-        .filter(|(group, kind)| !group.is_empty() && !known.contains(&kind.as_str()))
-        .map(|(group, kind)| (group.clone(), default_plural(kind)))
-        .collect();
+    let declared = declared_resources(declared);
     let mut text = String::from(
         "apiVersion: rbac.authorization.k8s.io/v1\nkind: ClusterRole\nmetadata:\n  name: palisade-reader\n",
     );
-    if !declared.is_empty() {
-        let names: Vec<String> = declared
-            .iter()
-            .map(|(group, plural)| format!("{plural}.{group}"))
-            .collect();
-        text.push_str(&format!(
-            "# {} from [kubernetes] pod_template_paths, named by Kubernetes' default plural:\n# check them with `kubectl api-resources`\n",
-            names.join(", ")
-        ));
-    }
+    text.push_str(&declared_comment(&declared));
     text.push_str("rules:\n");
-    for rule in reader_rules_with(false, true, &declared) {
+    for rule in reader_rules(false, true, &declared) {
         let resources: Vec<&str> = rule["resources"]
             .as_array()
             .into_iter()
@@ -157,8 +202,9 @@ fn report_rule() -> Value {
     })
 }
 
-/// Namespace, ServiceAccount, ClusterRole, ClusterRoleBinding, NetworkPolicy and the
-/// Deployment of `palisade cluster --watch --write-reports`, as a YAML stream.
+/// Namespace, ServiceAccount, ClusterRole, ClusterRoleBinding, NetworkPolicy, the
+/// configuration's ConfigMap (when there is one) and the Deployment of `palisade cluster
+/// --watch --write-reports`, as a YAML stream.
 pub fn manifests(options: &ManifestOptions) -> Result<String, InvalidName> {
     dns_label("--namespace", &options.namespace)?;
     dns_label("--name", &options.name)?;
@@ -173,10 +219,11 @@ pub fn manifests(options: &ManifestOptions) -> Result<String, InvalidName> {
     let labels = json!({"app.kubernetes.io/name": name, "app.kubernetes.io/part-of": "palisade"});
     let meta = |kind_name: &str| json!({"name": kind_name, "namespace": ns, "labels": labels});
     let cluster_meta = |kind_name: &str| json!({"name": kind_name, "labels": labels});
-    let mut rules = reader_rules(true, false);
+    let declared = declared_resources(&options.pod_template_kinds);
+    let mut rules = reader_rules(true, false, &declared);
     rules.push(report_rule());
     let selector = json!({"app.kubernetes.io/name": name});
-    let docs = [
+    let mut docs = vec![
         palisade_core::kinds::palisade_namespace(ns),
         // Only the Deployment's pods mount its token, and they use it.
         palisade_core::kinds::palisade_service_account(ns, name, &labels),
@@ -208,49 +255,80 @@ pub fn manifests(options: &ManifestOptions) -> Result<String, InvalidName> {
                                       {"port": 6443, "protocol": "TCP"}]}],
             },
         }),
-        json!({
-            "apiVersion": "apps/v1",
-            "kind": "Deployment",
-            "metadata": meta(name),
-            "spec": {
-                // One writer: two would apply the same reports twice.
-                "replicas": 1,
-                "strategy": {"type": "Recreate"},
-                "selector": {"matchLabels": selector},
-                "template": {
-                    "metadata": {"labels": labels},
-                    "spec": {
-                        "serviceAccountName": name,
-                        "automountServiceAccountToken": true,
-                        "securityContext": {
-                            "runAsNonRoot": true,
-                            "runAsUser": 65532,
-                            "runAsGroup": 65532,
-                            "seccompProfile": {"type": "RuntimeDefault"},
-                        },
-                        "containers": [{
-                            "name": "palisade",
-                            "image": options.image,
-                            "imagePullPolicy": "IfNotPresent",
-                            "args": ["cluster", "--watch", "--write-reports"],
-                            "resources": {
-                                "requests": {"cpu": "100m", "memory": "128Mi"},
-                                "limits": {"cpu": "1", "memory": "512Mi"},
-                            },
-                            "securityContext": palisade_core::kinds::restricted_container_security_context(),
-                        }],
+    ];
+    let mut deployment = json!({
+        "apiVersion": "apps/v1",
+        "kind": "Deployment",
+        "metadata": meta(name),
+        "spec": {
+            // One writer: two would apply the same reports twice.
+            "replicas": 1,
+            "strategy": {"type": "Recreate"},
+            "selector": {"matchLabels": selector},
+            "template": {
+                "metadata": {"labels": labels},
+                "spec": {
+                    "serviceAccountName": name,
+                    "automountServiceAccountToken": true,
+                    "securityContext": {
+                        "runAsNonRoot": true,
+                        "runAsUser": 65532,
+                        "runAsGroup": 65532,
+                        "seccompProfile": {"type": "RuntimeDefault"},
                     },
+                    "containers": [{
+                        "name": "palisade",
+                        "image": options.image,
+                        "imagePullPolicy": "IfNotPresent",
+                        "args": ["cluster", "--watch", "--write-reports"],
+                        "resources": {
+                            "requests": {"cpu": "100m", "memory": "128Mi"},
+                            "limits": {"cpu": "1", "memory": "512Mi"},
+                        },
+                        "securityContext": palisade_core::kinds::restricted_container_security_context(),
+                    }],
                 },
             },
-        }),
-    ];
+        },
+    });
+    if let Some(text) = &options.config {
+        let config_map = config_map_name(name);
+        docs.push(json!({
+            "apiVersion": "v1",
+            "kind": "ConfigMap",
+            "metadata": meta(&config_map),
+            "data": {CONFIG_FILE: text},
+        }));
+        let pod = &mut deployment["spec"]["template"];
+        // A changed configuration changes the pod template, so applying it restarts the
+        // pod, which reads its configuration once, at start.
+        pod["metadata"]["annotations"] = json!({CONFIG_DIGEST_ANNOTATION: config_digest(text)});
+        pod["spec"]["volumes"] = json!([{"name": "config", "configMap": {"name": config_map}}]);
+        let container = &mut pod["spec"]["containers"][0];
+        if let Some(args) = container["args"].as_array_mut() {
+            args.extend(["--config".into(), config_path().into()]);
+        }
+        container["volumeMounts"] =
+            json!([{"name": "config", "mountPath": CONFIG_DIR, "readOnly": true}]);
+    }
+    docs.push(deployment);
     let mut out = String::from(
         "# Palisade in the cluster: generated by `palisade cluster manifests`.\n\
          # Keeps a PolicyReport per namespace and a ClusterPolicyReport up to date.\n\
          # Secrets are not listed (`list` would grant their values): SEC203 is not evaluated.\n",
     );
+    if options.config.is_some() {
+        out.push_str(&format!(
+            "# Runs with the configuration in ConfigMap {} ({}).\n",
+            config_map_name(name),
+            config_path()
+        ));
+    }
     for doc in &docs {
         out.push_str("---\n");
+        if doc["kind"] == "ClusterRole" {
+            out.push_str(&declared_comment(&declared));
+        }
         out.push_str(&palisade_yaml::to_yaml(doc));
     }
     Ok(out)
@@ -303,6 +381,99 @@ mod tests {
         ] {
             assert_eq!(default_plural(kind), plural);
         }
+    }
+
+    /// The documents of a YAML stream, as JSON.
+    fn documents(text: &str) -> Vec<Value> {
+        palisade_yaml::load(text)
+            .unwrap()
+            .iter()
+            .map(|d| palisade_yaml::to_json(&d.root))
+            .collect()
+    }
+
+    #[test]
+    fn without_a_configuration_the_deployment_mounts_nothing() {
+        let text = manifests(&ManifestOptions::new("palisade-system")).unwrap();
+        let docs = documents(&text);
+        assert!(docs.iter().all(|d| d["kind"] != "ConfigMap"));
+        let pod = &docs.last().unwrap()["spec"]["template"];
+        assert_eq!(
+            pod["spec"]["containers"][0]["args"],
+            json!(["cluster", "--watch", "--write-reports"])
+        );
+        assert!(
+            pod["spec"].get("volumes").is_none() && pod["metadata"].get("annotations").is_none()
+        );
+        assert!(!text.contains("pod_template_paths"), "{text}");
+    }
+
+    #[test]
+    fn the_deployment_reads_its_configuration_from_a_configmap_and_watches_the_declared_kinds() {
+        let config = "[kubernetes]\npod_template_paths = [\"example.com/Sandbox:spec.template\"]\n";
+        let mut options = ManifestOptions::new("tools");
+        options.name = "guard".into();
+        options.config = Some(config.into());
+        options.pod_template_kinds = vec![
+            ("argoproj.io".into(), "Rollout".into()),
+            ("example.com".into(), "Sandbox".into()),
+        ];
+        let text = manifests(&options).unwrap();
+        let docs = documents(&text);
+        let kinds: Vec<&str> = docs.iter().filter_map(|d| d["kind"].as_str()).collect();
+        assert_eq!(
+            kinds,
+            [
+                "Namespace",
+                "ServiceAccount",
+                "ClusterRole",
+                "ClusterRoleBinding",
+                "NetworkPolicy",
+                "ConfigMap",
+                "Deployment"
+            ]
+        );
+        let config_map = &docs[5];
+        assert_eq!(config_map["metadata"]["name"], "guard-config");
+        assert_eq!(config_map["metadata"]["namespace"], "tools");
+        assert_eq!(config_map["data"], json!({"palisade.toml": config}));
+
+        let pod = &docs[6]["spec"]["template"];
+        let container = &pod["spec"]["containers"][0];
+        assert_eq!(
+            container["args"],
+            json!([
+                "cluster",
+                "--watch",
+                "--write-reports",
+                "--config",
+                "/etc/palisade/palisade.toml"
+            ])
+        );
+        assert_eq!(
+            container["volumeMounts"],
+            json!([{"name": "config", "mountPath": "/etc/palisade", "readOnly": true}])
+        );
+        assert_eq!(
+            pod["spec"]["volumes"],
+            json!([{"name": "config", "configMap": {"name": "guard-config"}}])
+        );
+        assert_eq!(
+            pod["metadata"]["annotations"]["palisade.dev/config-sha256"],
+            config_digest(config)
+        );
+        assert_eq!(config_digest(config).len(), 64);
+
+        // The declared kind is watched like the others, under its default plural, and the
+        // comment says the name is a guess; a kind Palisade knows is not repeated.
+        let rules = docs[2]["rules"].as_array().unwrap();
+        assert!(rules.contains(&json!({
+            "apiGroups": ["example.com"], "resources": ["sandboxes"], "verbs": ["list", "watch"]
+        })));
+        assert_eq!(text.matches("rollouts").count(), 1, "{text}");
+        assert!(text.contains(
+            "---\n# sandboxes.example.com from [kubernetes] pod_template_paths, named by Kubernetes' default plural:\n# check them with `kubectl api-resources`\napiVersion: rbac.authorization.k8s.io/v1\nkind: ClusterRole\n"
+        ), "{text}");
     }
 
     #[test]

@@ -64,7 +64,9 @@ pub use objects::{
 pub use packages::{Inventory, STALE_DAYS};
 pub use palisade_core::ScanReport;
 pub use scan::ManifestSet;
-pub use settings::{load_config, HelmSettings, Scanners, Settings, VulnerabilitySettings};
+pub use settings::{
+    config_file, load_config, HelmSettings, Scanners, Settings, VulnerabilitySettings,
+};
 pub use source::{FileEntry, Source};
 
 /// Why an engine could not be built or an input not scanned at all.

@@ -118,8 +118,17 @@ impl Settings {
 /// The configuration of a run: `explicit` when given, else `palisade.toml` in the first
 /// scan root that is a directory (or beside the first file), else the defaults.
 pub fn load_config(explicit: Option<&Path>, roots: &[PathBuf]) -> Result<Config, EngineError> {
+    match config_file(explicit, roots) {
+        Some(path) => Ok(Config::load(&path)?),
+        None => Ok(Config::default()),
+    }
+}
+
+/// The file [`load_config`] reads: `explicit` when given, else `palisade.toml` in the
+/// first scan root that is a directory (or beside the first file) when there is one.
+pub fn config_file(explicit: Option<&Path>, roots: &[PathBuf]) -> Option<PathBuf> {
     if let Some(path) = explicit {
-        return Ok(Config::load(path)?);
+        return Some(path.to_path_buf());
     }
     let root = roots
         .iter()
@@ -133,11 +142,7 @@ pub fn load_config(explicit: Option<&Path>, roots: &[PathBuf]) -> Result<Config,
             .unwrap_or(Path::new("."))
             .join(palisade_core::config::CONFIG_FILE)
     };
-    if candidate.is_file() {
-        Ok(Config::load(&candidate)?)
-    } else {
-        Ok(Config::default())
-    }
+    candidate.is_file().then_some(candidate)
 }
 
 /// Where the configuration came from, for messages.
