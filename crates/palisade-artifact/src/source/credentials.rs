@@ -320,9 +320,24 @@ fn ask_helper(
         // its own process group, so that stopping it stops what it started too
         command.process_group(0);
     }
-    let mut child = command
-        .spawn()
-        .map_err(|e| format!("cannot start: {}", palisade_core::text::io_message(&e)))?;
+    // A helper being installed or rewritten right now is busy for a moment (ETXTBSY):
+    // tried again a few times before it counts as one that cannot start.
+    let mut tries = 0;
+    let mut child = loop {
+        match command.spawn() {
+            Ok(child) => break child,
+            Err(e) if e.kind() == std::io::ErrorKind::ExecutableFileBusy && tries < 5 => {
+                tries += 1;
+                std::thread::sleep(Duration::from_millis(20 * tries));
+            }
+            Err(e) => {
+                return Err(format!(
+                    "cannot start: {}",
+                    palisade_core::text::io_message(&e)
+                ))
+            }
+        }
+    };
     if let Some(mut stdin) = child.stdin.take() {
         // a few bytes: the pipe holds them even if the helper never reads; a helper
         // that exits first (EPIPE) is judged by its exit status below
