@@ -276,3 +276,95 @@ spec: {parameters: "a string", match: {kinds: "Pod", labelSelector: {matchExpres
     assert_eq!(evaluation.violations.len(), 1);
     assert_eq!(evaluation.violations[0].message, "a string");
 }
+
+/// A Kyverno rule's `validate.cel.paramKind`: the parameter object its `paramRef` names is
+/// taken from the policy files, as the cluster would give it; without it, the rule is an
+/// error naming what is missing (unless `parameterNotFoundAction: Allow`).
+#[test]
+fn kyverno_cel_rules_take_their_parameters_from_the_policy_files() {
+    const POLICY: &str = r#"
+apiVersion: kyverno.io/v1
+kind: ClusterPolicy
+metadata:
+  name: allowed-pod-priorities
+spec:
+  validationFailureAction: Enforce
+  rules:
+  - name: validate-pod-priority
+    match:
+      any:
+      - resources:
+          kinds: [Pod]
+    validate:
+      cel:
+        paramKind:
+          apiVersion: v1
+          kind: ConfigMap
+        paramRef:
+          name: allowed-pod-priorities
+          namespace: default
+          parameterNotFoundAction: Deny
+        variables:
+          - name: priorities
+            expression: "object.metadata.namespace in params.data ? params.data[object.metadata.namespace].split(', ') : []"
+        expressions:
+          - expression: "variables.priorities == [] || object.spec.priorityClassName in variables.priorities"
+            messageExpression: "'priority class ' + object.spec.priorityClassName + ' is not allowed in ' + object.metadata.namespace"
+"#;
+    const PARAMS: &str = r#"
+---
+apiVersion: v1
+kind: ConfigMap
+metadata:
+  name: allowed-pod-priorities
+  namespace: default
+data:
+  shop: "low, medium"
+"#;
+    let pod = |namespace: &str, class: &str| {
+        Subject::created(
+            json!({"apiVersion": "v1", "kind": "Pod",
+                   "metadata": {"name": "web", "namespace": namespace},
+                   "spec": {"priorityClassName": class,
+                            "containers": [{"name": "app", "image": "nginx"}]}}),
+            "test",
+        )
+    };
+    let set = PolicySet::from_text("policies.yaml", &format!("{POLICY}{PARAMS}"));
+    assert!(set.errors.is_empty(), "{:?}", set.errors);
+    let subjects = [
+        pod("shop", "high"),
+        pod("shop", "low"),
+        pod("tools", "high"),
+    ];
+    let evaluation = set.evaluate(&subjects, &[]);
+    assert!(evaluation.errors.is_empty(), "{:?}", evaluation.errors);
+    assert_eq!(
+        evaluation.violations.len(),
+        1,
+        "{:?}",
+        evaluation.violations
+    );
+    assert_eq!(evaluation.violations[0].object, 0);
+    assert_eq!(
+        evaluation.violations[0].message,
+        "priority class high is not allowed in shop"
+    );
+
+    // Without the ConfigMap: an error naming it, and nothing evaluated.
+    let set = PolicySet::from_text("policies.yaml", POLICY);
+    assert_eq!(set.errors.len(), 1, "{:?}", set.errors);
+    let error = &set.errors[0].message;
+    assert!(
+        error.contains("no ConfigMap (v1) named allowed-pod-priorities among the policy files"),
+        "{error}"
+    );
+    // With `Allow`, a missing parameter object leaves the rule without evaluations.
+    let allow = POLICY.replace(
+        "parameterNotFoundAction: Deny",
+        "parameterNotFoundAction: Allow",
+    );
+    let set = PolicySet::from_text("policies.yaml", &allow);
+    assert!(set.errors.is_empty(), "{:?}", set.errors);
+    assert!(set.evaluate(&subjects, &[]).violations.is_empty());
+}

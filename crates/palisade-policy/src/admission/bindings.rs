@@ -58,7 +58,7 @@ pub(super) fn vap(
         let params =
             match param_kind {
                 None => None,
-                Some(kind) => Some(binding_params(kind, bspec, params).map_err(|e| {
+                Some(kind) => Some(param_objects(kind, bspec, params).map_err(|e| {
                     format!("binding {}: {e}", binding.as_deref().unwrap_or_default())
                 })?),
             };
@@ -84,13 +84,18 @@ pub(super) fn vap(
     Ok(out)
 }
 
-/// The parameter objects a binding's `paramRef` selects among `candidates`.
-fn binding_params(kind: &Value, spec: &Value, candidates: &[&Value]) -> Result<Vec<Value>, String> {
+/// The parameter objects of kind `kind` that the `paramRef` of `spec` (a binding's, or a
+/// Kyverno rule's `validate.cel`) selects among `candidates`.
+pub(super) fn param_objects(
+    kind: &Value,
+    spec: &Value,
+    candidates: &[&Value],
+) -> Result<Vec<Value>, String> {
     let api = text(kind, &["apiVersion"]);
     let kind = text(kind, &["kind"]);
     let reference = spec
         .get("paramRef")
-        .ok_or("the policy has a paramKind but the binding no paramRef")?;
+        .ok_or("a paramKind is given but no paramRef")?;
     let name = text(reference, &["name"]);
     let namespace = text(reference, &["namespace"]);
     let selector = reference

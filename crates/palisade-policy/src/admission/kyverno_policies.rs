@@ -116,7 +116,14 @@ pub(super) fn validating_policy(doc: &Doc, name: &str) -> Result<AdmissionPolicy
 
 /// The `validate.cel` rules of a Kyverno ClusterPolicy/Policy; other rules are errors (they
 /// are not evaluated, and a scan must not pass them silently).
-pub(super) fn kyverno_rules(doc: &Doc, name: &str) -> (Vec<AdmissionPolicy>, Vec<String>) {
+///
+/// A rule with `validate.cel.paramKind` takes its parameter object from `params` (the other
+/// documents of the policy files) by its `paramRef`, as the cluster would from its objects.
+pub(super) fn kyverno_rules(
+    doc: &Doc,
+    name: &str,
+    params: &[&Value],
+) -> (Vec<AdmissionPolicy>, Vec<String>) {
     let mut out = Vec::new();
     let mut errors = Vec::new();
     let spec = doc.value.get("spec").unwrap_or(&Value::Null);
@@ -163,11 +170,13 @@ pub(super) fn kyverno_rules(doc: &Doc, name: &str) -> (Vec<AdmissionPolicy>, Vec
             continue;
         };
         let result = (|| -> Result<AdmissionPolicy, String> {
-            if cel_spec.get("paramKind").is_some() {
-                return Err(
-                    "validate.cel.paramKind needs parameter objects from the cluster".into(),
-                );
-            }
+            let params = match cel_spec.get("paramKind").filter(|k| !k.is_null()) {
+                None => None,
+                Some(kind) => Some(
+                    super::bindings::param_objects(kind, cel_spec, params)
+                        .map_err(|e| format!("validate.cel: {e}"))?,
+                ),
+            };
             let mut cel = CelPolicy::from_spec(cel_spec, "expressions")?;
             if cel.is_empty() {
                 return Err("validate.cel.expressions is empty".into());
@@ -203,7 +212,7 @@ pub(super) fn kyverno_rules(doc: &Doc, name: &str) -> (Vec<AdmissionPolicy>, Vec
                 severity: report.severity,
                 cel: std::sync::Arc::new(cel),
                 matcher,
-                params: None,
+                params,
                 autogen,
                 namespace: namespace.clone(),
                 fail_closed: fail_closed(spec),

@@ -242,7 +242,7 @@ pub(crate) fn load(docs: &[Doc], params: &[&Value]) -> (Vec<AdmissionPolicy>, Ve
                 Err(e) => errors.push(err(e)),
             },
             _ => {
-                let (ok, bad) = kyverno_rules(doc, &name);
+                let (ok, bad) = kyverno_rules(doc, &name, params);
                 policies.extend(ok);
                 errors.extend(bad.into_iter().map(err));
             }
