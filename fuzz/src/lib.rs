@@ -47,6 +47,7 @@ pub fn registry_response(data: &[u8]) {
             connect_timeout: Duration::from_secs(1),
             read_timeout: Duration::from_secs(1),
             request_timeout: Some(Duration::from_secs(2)),
+            ..RegistryOptions::default()
         },
         ..OpenOptions::default()
     };
