@@ -29,21 +29,52 @@ pub fn as_opa_reads_it(source: &str) -> String {
     lift_negated_call_arguments(&pad_sprintf_arguments(&split_bodies_and_lines(source)))
 }
 
-/// Negated calls with reference arguments, those arguments bound ahead of the negation
-/// (see [`as_opa_reads_it`]). Only one-line calls without strings, comments or `with` are
-/// rewritten; any other line is left as it is.
+/// Negated calls with reference arguments, those arguments bound ahead of the negation, and
+/// functions defined by their head alone, given a body (see [`as_opa_reads_it`]). Only
+/// one-line calls without strings, comments or `with` are rewritten; any other line is
+/// left as it is.
 fn lift_negated_call_arguments(source: &str) -> String {
+    rewrite_lines(source, |line, _| {
+        let (text, depth) = (line.text, line.start);
+        if depth == 0 && line.end == 0 && !text.contains('#') && is_bodiless_function(line.code) {
+            return Some(format!("{} {{ true }}", text.trim_end()));
+        }
+        let plain = !text.contains(['"', '`', '#']);
+        (depth >= 1 && line.end == depth && plain)
+            .then(|| lifted(text, line.index + 1))
+            .flatten()
+    })
+}
+
+/// A line of Rego source: as written, its code (strings and comments emptied), and the
+/// bracket depth before and after it.
+struct SourceLine<'a> {
+    /// From 0.
+    index: usize,
+    text: &'a str,
+    code: &'a str,
+    start: i64,
+    end: i64,
+}
+
+/// `source` with each line replaced by what `rewrite` returns for it (`None`: kept as
+/// written); `rewrite` also gets the code of every line, to look ahead. Unchanged when the
+/// code and the text do not have the same lines.
+fn rewrite_lines(
+    source: &str,
+    mut rewrite: impl FnMut(&SourceLine, &[&str]) -> Option<String>,
+) -> String {
     let code = strip_strings_and_comments(source);
     let code: Vec<&str> = code.lines().collect();
     let lines: Vec<&str> = source.lines().collect();
     if code.len() != lines.len() {
         return source.to_string();
     }
-    let mut depth = 0i64;
     let mut out: Vec<String> = Vec::with_capacity(lines.len());
-    for (number, (line, text)) in code.iter().zip(&lines).enumerate() {
+    let mut depth = 0i64;
+    for (index, (code_line, text)) in code.iter().zip(&lines).enumerate() {
         let start = depth;
-        depth += line
+        depth += code_line
             .chars()
             .map(|c| match c {
                 '{' | '[' | '(' => 1,
@@ -51,18 +82,14 @@ fn lift_negated_call_arguments(source: &str) -> String {
                 _ => 0,
             })
             .sum::<i64>();
-        if start == 0 && depth == 0 && !text.contains('#') && is_bodiless_function(line) {
-            out.push(format!("{} {{ true }}", text.trim_end()));
-            continue;
-        }
-        let plain = !text.contains(['"', '`', '#']);
-        match (start >= 1 && depth == start && plain)
-            .then(|| lifted(text, number + 1))
-            .flatten()
-        {
-            Some(rewritten) => out.push(rewritten),
-            None => out.push(text.to_string()),
-        }
+        let line = SourceLine {
+            index,
+            text,
+            code: code_line,
+            start,
+            end: depth,
+        };
+        out.push(rewrite(&line, &code).unwrap_or_else(|| text.to_string()));
     }
     let mut joined = out.join("\n");
     if source.ends_with('\n') {
@@ -156,56 +183,31 @@ fn lifted(text: &str, line: usize) -> Option<String> {
 }
 
 fn split_bodies_and_lines(source: &str) -> String {
-    let code = strip_strings_and_comments(source);
-    let code: Vec<&str> = code.lines().collect();
-    let lines: Vec<&str> = source.lines().collect();
-    if code.len() != lines.len() {
-        return source.to_string();
-    }
-    let mut out: Vec<String> = Vec::with_capacity(lines.len());
-    let mut depth = 0i64;
     // The head of the rule being defined, as written (up to its body's `{`).
     let mut head: Option<String> = None;
-    for (i, (line, text)) in code.iter().zip(&lines).enumerate() {
-        let start = depth;
-        depth += line
-            .chars()
-            .map(|c| match c {
-                '{' | '[' | '(' => 1,
-                '}' | ']' | ')' => -1,
-                _ => 0,
-            })
-            .sum::<i64>();
-        let trimmed = line.trim();
+    rewrite_lines(source, |line, code| {
+        let (text, start, depth) = (line.text, line.start, line.end);
+        let trimmed = line.code.trim();
         if start == 0 && !trimmed.is_empty() {
             head = head_of(text);
         }
         if start == 1 && depth == 1 && trimmed == "} {" {
             if let Some(head) = &head {
-                out.push(text.replacen("} {", &format!("}} {head} {{"), 1));
-                continue;
+                return Some(text.replacen("} {", &format!("}} {head} {{"), 1));
             }
         }
         let ends_term = trimmed
             .chars()
             .last()
             .is_some_and(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | ']' | ')' | '"'));
-        let next_opens = code[i + 1..]
+        let next_opens = code[line.index + 1..]
             .iter()
             .map(|l| l.trim())
             .find(|l| !l.is_empty())
             .is_some_and(|l| l.starts_with('('));
-        if start >= 1 && depth == start && ends_term && next_opens && !text.contains('#') {
-            out.push(format!("{};", text.trim_end()));
-            continue;
-        }
-        out.push(text.to_string());
-    }
-    let mut joined = out.join("\n");
-    if source.ends_with('\n') {
-        joined.push('\n');
-    }
-    joined
+        (start >= 1 && depth == start && ends_term && next_opens && !text.contains('#'))
+            .then(|| format!("{};", text.trim_end()))
+    })
 }
 
 /// `sprintf("format", [a, b])` calls with fewer elements than verbs, completed with Go's
