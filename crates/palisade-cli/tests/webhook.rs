@@ -749,7 +749,7 @@ fn rules_admission_lists_what_the_webhook_applies() {
     let table = stdout(&palisade(dir.path(), &["rules", "--admission"]));
     assert!(
         table.contains(
-            "8 need the rest of the cluster and run only with `serve --cluster`: NET001, NET002"
+            "9 need the rest of the cluster and run only with `serve --cluster`: NET001, NET002"
         ),
         "{table}"
     );
@@ -761,8 +761,8 @@ fn rules_admission_lists_what_the_webhook_applies() {
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
     let rows: Vec<Value> = serde_json::from_str(&stdout(&out)).unwrap();
     let with_cluster: Vec<&str> = rows.iter().map(|r| r["id"].as_str().unwrap()).collect();
-    assert_eq!(with_cluster.len(), ids.len() + 8);
-    for id in ["NET001", "NET007", "RBAC014", "RBAC015", "ISO003"] {
+    assert_eq!(with_cluster.len(), ids.len() + 9);
+    for id in ["NET001", "NET007", "RBAC014", "RBAC015", "SEC210", "ISO003"] {
         assert!(with_cluster.contains(&id), "{id} runs with --cluster");
     }
     for id in ["IMG010", "FN001"] {
@@ -774,7 +774,7 @@ fn rules_admission_lists_what_the_webhook_applies() {
     ));
     assert!(
         table.contains(
-            "of which 8 judge the object against the server's view of the cluster: NET001"
+            "of which 9 judge the object against the server's view of the cluster: NET001"
         ),
         "{table}"
     );
@@ -1488,6 +1488,48 @@ fn serve_with_cluster_judges_service_account_permissions_and_bindings_to_missing
             .iter()
             .any(|w| w.starts_with("RBAC015"))
     });
+
+    // Once the account may read every Secret of its namespace, a workload that mounts none
+    // of them is warned (SEC210, medium); without its token mounted, it is not.
+    api.put(
+        "roles",
+        json!({"apiVersion": "rbac.authorization.k8s.io/v1", "kind": "Role",
+               "metadata": {"name": "secret-reader", "namespace": "ci"},
+               "rules": [{"apiGroups": [""], "resources": ["secrets"], "verbs": ["get", "list"]}]}),
+    );
+    api.put(
+        "rolebindings",
+        json!({"apiVersion": "rbac.authorization.k8s.io/v1", "kind": "RoleBinding",
+               "metadata": {"name": "read-secrets", "namespace": "ci"},
+               "roleRef": {"apiGroup": "rbac.authorization.k8s.io", "kind": "Role", "name": "secret-reader"},
+               "subjects": [{"kind": "ServiceAccount", "name": "deployer", "namespace": "ci"}]}),
+    );
+    let answer = review_until(&served, &runner("deployer"), |a| {
+        strings(&a["response"]["warnings"])
+            .iter()
+            .any(|w| w.starts_with("SEC210"))
+    });
+    // (RBAC014, high, denies it as well: its token can read Secrets.)
+    assert_eq!(
+        answer["response"]["auditAnnotations"]["denied-by"], "RBAC014",
+        "{answer}"
+    );
+    assert!(
+        strings(&answer["response"]["warnings"]).contains(
+            &"SEC210: Deployment/ci/runner (ServiceAccount ci/deployer) can read every Secret of namespace ci through the API but mounts none"
+        ),
+        "{answer}"
+    );
+    let mut tokenless = runner("deployer");
+    tokenless["request"]["object"]["spec"]["template"]["spec"]["automountServiceAccountToken"] =
+        json!(false);
+    let answer = served.review("/validate", &tokenless);
+    assert!(
+        !strings(&answer["response"]["warnings"])
+            .iter()
+            .any(|w| w.starts_with("SEC210")),
+        "{answer}"
+    );
     assert_eq!(served.stop().code(), Some(0));
 }
 

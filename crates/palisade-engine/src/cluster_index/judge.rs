@@ -67,15 +67,17 @@ impl Engine {
         let kind = reviewed.kind.as_str();
         let network =
             is_workload || matches!(kind, "Service" | "Ingress" | "NetworkPolicy" | "Namespace");
-        // RBAC014 sits on workloads and RBAC015 on bindings: a Role or a ServiceAccount under
-        // review gets no finding of its own from them.
+        // RBAC014 and SEC210 sit on workloads and RBAC015 on bindings: a Role or a
+        // ServiceAccount under review gets no finding of its own from them.
         let rbac = is_workload || matches!(kind, "RoleBinding" | "ClusterRoleBinding");
         // Only the rules that could judge this object are reported as not evaluated.
         let not_evaluated: BTreeSet<&'static str> = index
             .not_evaluated()
             .into_iter()
             .filter(|rule| {
-                (network && rule.starts_with("NET")) || (rbac && rule.starts_with("RBAC"))
+                (network && rule.starts_with("NET"))
+                    || (rbac && rule.starts_with("RBAC"))
+                    || (is_workload && *rule == "SEC210")
             })
             .collect();
         let mut judgement = ContextJudgement {

@@ -32,9 +32,10 @@ mod tests;
 
 /// The rules whose verdict on an object depends on other objects of the cluster (the
 /// namespace's NetworkPolicies, the workloads a policy selects, the Roles a binding names,
-/// the permissions of a workload's service account).
+/// the permissions of a workload's service account, among them reading Secrets it does not
+/// mount).
 pub const CLUSTER_CONTEXT_RULES: &[&str] = &[
-    "NET001", "NET002", "NET003", "NET007", "NET008", "NET009", "RBAC014", "RBAC015",
+    "NET001", "NET002", "NET003", "NET007", "NET008", "NET009", "RBAC014", "RBAC015", "SEC210",
 ];
 
 /// Rules whose findings sit on a namespace or a Service but name the workloads they are

@@ -46,7 +46,10 @@ pub fn check(a: &Analysis, out: &mut Vec<Finding>) {
                 Scope::Namespace(ns) => *ns == w.namespace,
             };
             let extra: Vec<String> = if rule.resource_names.is_empty() {
-                vec![format!("every Secret {}", g.scope.describe())]
+                vec![match &g.scope {
+                    Scope::Cluster => "every Secret of the cluster".to_string(),
+                    Scope::Namespace(ns) => format!("every Secret of namespace {ns}"),
+                }]
             } else if own_ns || g.scope == Scope::Cluster {
                 rule.resource_names
                     .iter()
