@@ -359,12 +359,7 @@ fn images_job(args: &ManifestsArgs, image: &str, list: &str) -> Vec<Value> {
                         "restartPolicy": "Never",
                         "serviceAccountName": NAME,
                         "automountServiceAccountToken": false,
-                        "securityContext": {
-                            "runAsNonRoot": true,
-                            "runAsUser": 65532,
-                            "runAsGroup": 65532,
-                            "seccompProfile": {"type": "RuntimeDefault"},
-                        },
+                        "securityContext": palisade_core::kinds::restricted_pod_security_context(),
                         "containers": [{
                             "name": "scan",
                             "image": image,

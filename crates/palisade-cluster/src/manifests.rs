@@ -270,12 +270,7 @@ pub fn manifests(options: &ManifestOptions) -> Result<String, InvalidName> {
                 "spec": {
                     "serviceAccountName": name,
                     "automountServiceAccountToken": true,
-                    "securityContext": {
-                        "runAsNonRoot": true,
-                        "runAsUser": 65532,
-                        "runAsGroup": 65532,
-                        "seccompProfile": {"type": "RuntimeDefault"},
-                    },
+                    "securityContext": palisade_core::kinds::restricted_pod_security_context(),
                     "containers": [{
                         "name": "palisade",
                         "image": options.image,

@@ -110,6 +110,17 @@ pub fn palisade_service_account(
     })
 }
 
+/// The pod `securityContext` of those manifests: the restricted Pod Security Standard's
+/// pod fields (non-root, a fixed unprivileged user and group, the runtime's seccomp profile).
+pub fn restricted_pod_security_context() -> serde_json::Value {
+    serde_json::json!({
+        "runAsNonRoot": true,
+        "runAsUser": 65532,
+        "runAsGroup": 65532,
+        "seccompProfile": {"type": "RuntimeDefault"},
+    })
+}
+
 /// The container `securityContext` of those manifests: the restricted Pod Security
 /// Standard's container fields (no escalation, read-only root, non-root, no capabilities).
 pub fn restricted_container_security_context() -> serde_json::Value {

@@ -324,12 +324,7 @@ pub fn manifests(options: &ManifestOptions) -> Result<String, ServerError> {
                     "serviceAccountName": name,
                     // The token is only needed to list the Namespaces (--cluster).
                     "automountServiceAccountToken": options.cluster_view,
-                    "securityContext": {
-                        "runAsNonRoot": true,
-                        "runAsUser": 65532,
-                        "runAsGroup": 65532,
-                        "seccompProfile": {"type": "RuntimeDefault"},
-                    },
+                    "securityContext": palisade_core::kinds::restricted_pod_security_context(),
                     "containers": [{
                         "name": "webhook",
                         "image": options.image,
