@@ -53,6 +53,15 @@ const fn end(
     }
 }
 
+/// A runtime as a message names it: Azure's language stacks (`python|3.7`, keyed the way
+/// the table is) read as `python 3.7`; the other ids are the templates' own spelling.
+pub fn display(runtime: &str) -> std::borrow::Cow<'_, str> {
+    match runtime.split_once('|') {
+        Some((language, version)) => format!("{language} {version}").into(),
+        None => runtime.into(),
+    }
+}
+
 /// Google Cloud Functions and Azure Functions schedules.
 pub const OTHER_CLOUDS: &[RuntimeEnd] = &[
     end(
@@ -371,5 +380,13 @@ mod tests {
         assert_eq!(azure_stack("dotnet", "v6.0"), "dotnet|6.0");
         assert_eq!(azure_stack("dotnet", "3.1"), "dotnet|3.1");
         assert!(ended(Cloud::Azure, &azure_stack("python", "3.7"), "2026-01-01").is_some());
+    }
+
+    #[test]
+    fn messages_name_azure_stacks_as_people_write_them() {
+        assert_eq!(display("python|3.7"), "python 3.7");
+        assert_eq!(display("dotnet|6.0"), "dotnet 6.0");
+        assert_eq!(display("python37"), "python37");
+        assert_eq!(display("~3"), "~3");
     }
 }

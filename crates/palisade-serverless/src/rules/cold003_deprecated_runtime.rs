@@ -52,8 +52,11 @@ pub fn check(ctx: &Context, out: &mut Vec<Finding>) {
             out.push(ctx.finding(
                 &RULE,
                 format!(
-                    "function {} uses {what}{rt}, deprecated since {}{decommissioned}; move to {}",
-                    f.name, end.deprecated, end.replacement
+                    "function {} uses {what}{}, deprecated since {}{decommissioned}; move to {}",
+                    f.name,
+                    runtimes::display(rt),
+                    end.deprecated,
+                    runtimes::display(end.replacement)
                 ),
                 *pos,
                 &f.resource,
