@@ -28,6 +28,7 @@ mod images_fleet;
 mod k8s_graph;
 mod kustomize;
 mod langpkg_real;
+mod manifests_schema;
 mod pod_templates;
 mod policy;
 mod readme;

@@ -1819,7 +1819,8 @@ fn webhook_manifests_pass_kubectl_apply_dry_run() {
         std::fs::write(&file, stdout(&out)).unwrap();
         let documents = kinds(&stdout(&out)).len();
         // No OpenAPI schema offline (--validate=false): kubectl decodes every document, maps
-        // its kind to a resource of the right scope and finds it would be created.
+        // its kind to a resource of the right scope and finds it would be created. Fields
+        // are held to the API's schema in `manifests_schema.rs`.
         let applied = Command::new(&kubectl)
             .env("KUBECONFIG", &kubeconfig)
             .env("HOME", dir.path())

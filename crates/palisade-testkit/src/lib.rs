@@ -13,6 +13,8 @@
 
 pub mod archive_server;
 #[cfg(feature = "kube-api")]
+pub mod k8s_schema;
+#[cfg(feature = "kube-api")]
 pub mod kube_api;
 pub mod registry;
 pub mod rule_fixtures;
