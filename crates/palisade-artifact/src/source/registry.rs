@@ -66,6 +66,9 @@ pub struct RegistryOptions {
     pub request_timeout: Option<Duration>,
     /// Docker configuration directory (`$DOCKER_CONFIG`, else `~/.docker`).
     pub docker_config_dir: Option<PathBuf>,
+    /// A whole `config.json` read before the directory's; `None`: the `DOCKER_AUTH_CONFIG`
+    /// environment variable. Empty text is none.
+    pub docker_auth_config: Option<String>,
     /// Where `docker-credential-*` helpers are looked for, in `PATH` syntax; `None`: the
     /// `PATH` of this process.
     pub credential_helper_path: Option<OsString>,
@@ -81,6 +84,7 @@ impl Default for RegistryOptions {
             read_timeout: Duration::from_secs(60),
             request_timeout: None,
             docker_config_dir: None,
+            docker_auth_config: None,
             credential_helper_path: None,
             credential_helper_timeout: Duration::from_secs(30),
         }
@@ -106,6 +110,9 @@ pub struct RegistryClient {
     reference: ImageReference,
     image: String,
     credentials: Option<Credentials>,
+    /// The identity token (OAuth2 refresh token) of `credentials`, replaced when the
+    /// token service hands out a new one.
+    refresh_token: Mutex<Option<String>>,
     /// What was wrong in the Docker config: warnings of the pull, and the reason a login
     /// the registry asks for may be missing.
     credential_warnings: Vec<String>,
@@ -168,6 +175,12 @@ impl RegistryClient {
             base,
             reference,
             image: image.to_string(),
+            refresh_token: Mutex::new(
+                lookup
+                    .credentials
+                    .as_ref()
+                    .and_then(|c| c.identity_token.clone()),
+            ),
             credentials: lookup.credentials,
             credential_warnings: lookup.warnings,
             authorization: Mutex::new(None),
@@ -341,12 +354,20 @@ impl RegistryClient {
     fn answer_challenge(&self, url: &str, challenge: &str) -> Result<String, ArtifactError> {
         let (scheme, params) = challenge.split_once(' ').unwrap_or((challenge, ""));
         if scheme.eq_ignore_ascii_case("basic") {
-            return match &self.credentials {
+            return match self.credentials.as_ref().filter(|c| c.has_password()) {
                 Some(c) => Ok(basic_header(c)),
+                None if self.credentials.is_some() => Err(self.error(
+                    url,
+                    format!(
+                        "registry asks for a user name and password (Basic) and the credentials for {} hold only an identity token{}",
+                        self.reference.registry,
+                        self.credential_problems()
+                    ),
+                )),
                 None => Err(self.error(
                     url,
                     format!(
-                        "registry asks for a login and no credentials for {} were found (docker login, or DOCKER_CONFIG){}",
+                        "registry asks for a login and no credentials for {} were found (docker login, DOCKER_CONFIG or DOCKER_AUTH_CONFIG){}",
                         self.reference.registry,
                         self.credential_problems()
                     ),
@@ -360,50 +381,153 @@ impl RegistryClient {
             ));
         }
         let params = parse_challenge_params(params);
-        let realm = params
-            .iter()
-            .find(|(k, _)| k == "realm")
-            .map(|(_, v)| v.clone())
-            .ok_or_else(|| self.error(url, "bearer challenge without realm"))?;
+        let param = |key: &str| {
+            params
+                .iter()
+                .find(|(k, _)| k == key)
+                .map(|(_, v)| v.as_str())
+        };
+        let realm = param("realm")
+            .ok_or_else(|| self.error(url, "bearer challenge without realm"))?
+            .to_string();
+        let service = param("service");
+        let default_scope = format!("repository:{}:pull", self.reference.repository);
+        let scope = param("scope").unwrap_or(&default_scope);
+        let refresh_token = self.refresh_token.lock().ok().and_then(|t| t.clone());
+        if let Some(refresh_token) = refresh_token {
+            // a token service without OAuth answers 404 or 405 to the POST: the GET flow
+            // then, as the distribution specification says
+            if let Some(token) =
+                self.exchange_refresh_token(&realm, service, scope, &refresh_token)?
+            {
+                return Ok(token);
+            }
+        }
         let mut token_url = realm.clone();
         let mut sep = if realm.contains('?') { '&' } else { '?' };
-        for key in ["service", "scope"] {
-            if let Some((_, v)) = params.iter().find(|(k, _)| k == key) {
+        for (key, value) in [("service", service), ("scope", Some(scope))] {
+            if let Some(v) = value {
                 token_url.push(sep);
                 token_url.push_str(&format!("{key}={}", urlencode(v)));
                 sep = '&';
             }
         }
-        if !params.iter().any(|(k, _)| k == "scope") {
-            token_url.push(sep);
-            token_url.push_str(&format!(
-                "scope={}",
-                urlencode(&format!("repository:{}:pull", self.reference.repository))
-            ));
-        }
-        let basic = self.credentials.as_ref().map(basic_header);
+        let basic = self
+            .credentials
+            .as_ref()
+            .filter(|c| c.has_password())
+            .map(basic_header);
         let resp = self.send(&token_url, None, basic.as_deref(), self.deadlines.request)?;
         let code = resp.status().as_u16();
         if !(200..300).contains(&code) {
             return Err(self.error(&token_url, format!("token service answered HTTP {code}")));
         }
-        let mut body = Vec::new();
-        body_reader(resp)
-            .take(1 << 20)
-            .read_to_end(&mut body)
-            .map_err(|e| self.read_error(&token_url, e))?;
-        #[derive(serde::Deserialize)]
-        struct Token {
-            token: Option<String>,
-            access_token: Option<String>,
-        }
-        let token: Token = serde_json::from_slice(&body)
-            .map_err(|e| self.error(&token_url, format!("token response: {e}")))?;
+        let token = self.token_response(&token_url, resp)?;
         token
             .token
             .or(token.access_token)
             .map(|t| format!("Bearer {t}"))
             .ok_or_else(|| self.error(&token_url, "token response has no token"))
+    }
+
+    /// The OAuth2 refresh-token grant of the distribution specification's token service:
+    /// `POST realm` with `grant_type=refresh_token`, the identity token, the service, the
+    /// scope and `client_id=palisade`, for an access token (`Bearer ...`). A new refresh
+    /// token in the answer replaces the old one for later challenges. `None` when the
+    /// service does not speak OAuth (404 or 405). The identity token is only sent over
+    /// https (or plain http with `--insecure`), never through a redirect, and never
+    /// appears in an error.
+    fn exchange_refresh_token(
+        &self,
+        realm: &str,
+        service: Option<&str>,
+        scope: &str,
+        refresh_token: &str,
+    ) -> Result<Option<String>, ArtifactError> {
+        let url = url::Url::parse(realm)
+            .map_err(|e| self.error(realm, format!("token realm is not a URL: {e}")))?;
+        check_scheme(&url).map_err(|m| self.error(realm, format!("token realm {m}")))?;
+        if url.scheme() == "http" && !self.insecure {
+            return Err(self.error(
+                realm,
+                "token realm is plain http: an identity token is only sent over https (use --insecure to allow)",
+            ));
+        }
+        let mut form = format!(
+            "grant_type=refresh_token&refresh_token={}&client_id=palisade",
+            urlencode(refresh_token)
+        );
+        if let Some(service) = service {
+            form.push_str(&format!("&service={}", urlencode(service)));
+        }
+        form.push_str(&format!("&scope={}", urlencode(scope)));
+        let resp = self
+            .agent
+            .post(url.as_str())
+            .config()
+            .timeout_global(Some(self.deadlines.request))
+            .build()
+            .header("Content-Type", "application/x-www-form-urlencoded")
+            .send(form.as_bytes());
+        let resp = match resp {
+            Ok(resp) => resp,
+            Err(ureq::Error::Timeout(_)) => {
+                return Err(self.deadline_error(realm, self.deadlines.request))
+            }
+            Err(e) => return Err(self.error(realm, e.to_string())),
+        };
+        let code = resp.status().as_u16();
+        match code {
+            200..=299 => {}
+            404 | 405 => return Ok(None),
+            300..=399 => {
+                return Err(self.error(
+                    realm,
+                    format!("token service answered HTTP {code} (a redirect) to the identity token exchange; an identity token is not sent on through redirects"),
+                ))
+            }
+            _ => {
+                return Err(self.error(
+                    realm,
+                    format!("token service answered HTTP {code} to the identity token (OAuth refresh token) exchange; log in again (docker login) if the token expired or was revoked"),
+                ))
+            }
+        }
+        let token = self.token_response(realm, resp)?;
+        if let Some(rotated) = token.refresh_token.filter(|t| !t.is_empty()) {
+            if let Ok(mut current) = self.refresh_token.lock() {
+                *current = Some(rotated);
+            }
+        }
+        token
+            .access_token
+            .or(token.token)
+            .map(|t| Some(format!("Bearer {t}")))
+            .ok_or_else(|| self.error(realm, "token response has no access_token"))
+    }
+
+    /// A token service's JSON answer, read within 1 MiB. A malformed one is named by its
+    /// position only: it may hold tokens.
+    fn token_response(
+        &self,
+        url: &str,
+        resp: HttpResponse,
+    ) -> Result<TokenResponse, ArtifactError> {
+        let mut body = Vec::new();
+        body_reader(resp)
+            .take(1 << 20)
+            .read_to_end(&mut body)
+            .map_err(|e| self.read_error(url, e))?;
+        serde_json::from_slice(&body).map_err(|e| {
+            self.error(
+                url,
+                format!(
+                    "token response is not the JSON of a token (line {}, column {})",
+                    e.line(),
+                    e.column()
+                ),
+            )
+        })
     }
 
     fn read_limited(
@@ -474,6 +598,15 @@ impl RegistryClient {
         verify(&self.image, digest, &body)?;
         Ok(body)
     }
+}
+
+/// What a token service answers: `token` (the token flow) or `access_token` (OAuth2), and
+/// possibly a new refresh token.
+#[derive(serde::Deserialize)]
+struct TokenResponse {
+    token: Option<String>,
+    access_token: Option<String>,
+    refresh_token: Option<String>,
 }
 
 /// Only http and https URLs are requested (a redirect to `file:`, `data:` or `unix:` is
