@@ -781,3 +781,46 @@ fn identity_tokens_are_exchanged_at_the_token_service() {
     );
     assert!(!err.contains(revoked), "{err}");
 }
+
+/// A registry whose host is a bracketed IPv6 address (`[::1]:PORT/repo:tag`, and by
+/// digest): the reference parses and the pull goes over the IPv6 loopback.
+#[test]
+fn pull_from_a_registry_on_the_ipv6_loopback() {
+    if !tools_present() {
+        return;
+    }
+    let registry = Registry::start(None);
+    let dir = tempdir();
+    let layout = dir.path().join("layout");
+    app_image("amd64", "amd64").oci_layout(&layout, "1", Comp::Gzip);
+    registry.copy(
+        &format!("oci:{}:1", layout.display()),
+        "team/app:1",
+        None,
+        false,
+    );
+    let digest = registry.digest("team/app:1");
+    // skopeo cannot push to an IPv6 host: a second registry serves the same storage on ::1
+    let Some(v6) = registry.mirror_on_ipv6_loopback() else {
+        eprintln!("SKIP: ::1 cannot be bound on this machine (no IPv6 loopback); the IPv6 pull was not tried");
+        return;
+    };
+    let by_tag = format!("{}/team/app:1", v6.host());
+    assert!(by_tag.starts_with("[::1]:"), "{by_tag}");
+    let mut image = Image::open(&by_tag, &options(None)).unwrap();
+    let a = analyse(
+        &mut image,
+        &mut [],
+        &|p| p == "arch.txt",
+        &ImagesConfig::default(),
+        today(),
+        |_| {},
+    )
+    .unwrap();
+    assert_eq!(a.fs.read("arch.txt").unwrap().unwrap(), b"amd64");
+    assert_eq!(a.manifest_digest.as_deref(), Some(digest.as_str()));
+
+    let by_digest = format!("docker://{}/team/app@{digest}", v6.host());
+    let mut image = Image::open(&by_digest, &options(None)).unwrap();
+    assert_eq!(analyse_plain(&mut image).unwrap().layers, a.layers);
+}
