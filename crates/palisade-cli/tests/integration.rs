@@ -31,6 +31,7 @@ mod langpkg_real;
 mod pod_templates;
 mod policy;
 mod readme;
+mod registry_logins;
 mod scan_examples;
 mod secrets;
 mod serverless_e2e;
