@@ -752,6 +752,201 @@ mod tests {
         assert_eq!(p[2].1, "repository:library/debian:pull");
     }
 
+    /// One request as a scripted server saw it.
+    #[derive(Debug, Clone)]
+    struct Request {
+        method: String,
+        path: String,
+        authorization: Option<String>,
+        body: String,
+    }
+
+    /// An HTTP server on 127.0.0.1 answering each request with `script` (status line and
+    /// JSON body), recording what it saw.
+    fn serve(
+        script: impl Fn(&Request) -> (&'static str, String) + Send + Sync + 'static,
+    ) -> (u16, std::sync::Arc<Mutex<Vec<Request>>>) {
+        use std::io::{BufRead, Write};
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        let port = listener.local_addr().unwrap().port();
+        let seen = std::sync::Arc::new(Mutex::new(Vec::new()));
+        let log = seen.clone();
+        let script = std::sync::Arc::new(script);
+        std::thread::spawn(move || {
+            for mut stream in listener.incoming().flatten() {
+                let mut reader = std::io::BufReader::new(stream.try_clone().unwrap());
+                let mut line = String::new();
+                let _ = reader.read_line(&mut line);
+                let mut parts = line.split_whitespace();
+                let (method, path) = (parts.next().unwrap_or(""), parts.next().unwrap_or(""));
+                let (mut authorization, mut length) = (None, 0);
+                loop {
+                    let mut header = String::new();
+                    if reader.read_line(&mut header).unwrap_or(0) == 0 || header.trim().is_empty() {
+                        break;
+                    }
+                    let (k, v) = header.split_once(':').unwrap_or((&header, ""));
+                    match k.to_ascii_lowercase().as_str() {
+                        "authorization" => authorization = Some(v.trim().to_string()),
+                        "content-length" => length = v.trim().parse().unwrap_or(0),
+                        _ => {}
+                    }
+                }
+                let mut body = vec![0; length];
+                let _ = reader.read_exact(&mut body);
+                let request = Request {
+                    method: method.to_string(),
+                    path: path.to_string(),
+                    authorization,
+                    body: String::from_utf8_lossy(&body).into_owned(),
+                };
+                log.lock().unwrap().push(request.clone());
+                let (status, answer) = script(&request);
+                let _ = write!(
+                    stream,
+                    "HTTP/1.1 {status}\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{answer}",
+                    answer.len()
+                );
+            }
+        });
+        (port, seen)
+    }
+
+    /// A client for `127.0.0.1:9/app:1` (never asked: the tests answer its challenges
+    /// directly) with `auth_config` as its `DOCKER_AUTH_CONFIG`.
+    fn client_with(auth_config: &str) -> RegistryClient {
+        let options = RegistryOptions {
+            insecure: true,
+            docker_config_dir: Some("/nonexistent".into()),
+            docker_auth_config: Some(auth_config.to_string()),
+            read_timeout: Duration::from_secs(5),
+            ..RegistryOptions::default()
+        };
+        let image = "127.0.0.1:9/app:1";
+        RegistryClient::new(image, ImageReference::parse(image).unwrap(), &options)
+    }
+
+    #[test]
+    fn an_identity_token_is_exchanged_and_a_rotated_one_used_next() {
+        // R0 gives access token `first` and refresh token R1; R1 gives `second`. A refresh
+        // token is good once.
+        let (token_port, posts) = serve(|r| {
+            let form = &r.body;
+            let answer = |access: &str, next: &str| {
+                format!(r#"{{"access_token":"{access}","refresh_token":"{next}","expires_in":60}}"#)
+            };
+            if r.method != "POST" || !form.contains("grant_type=refresh_token") {
+                return ("400 Bad Request", "{}".into());
+            }
+            if form.contains("refresh_token=R0&") {
+                ("200 OK", answer("first", "R1"))
+            } else if form.contains("refresh_token=R1&") {
+                ("200 OK", answer("second", "R2"))
+            } else {
+                ("401 Unauthorized", r#"{"error":"invalid_grant"}"#.into())
+            }
+        });
+        let client = client_with(r#"{"auths":{"127.0.0.1:9":{"identitytoken":"R0"}}}"#);
+        let challenge = format!(
+            r#"Bearer realm="http://127.0.0.1:{token_port}/token",service="test-registry",scope="repository:app:pull""#
+        );
+        let url = "http://127.0.0.1:9/v2/app/manifests/1";
+        let auth = client.answer_challenge(url, &challenge).unwrap();
+        assert_eq!(auth, "Bearer first");
+        let auth = client.answer_challenge(url, &challenge).unwrap();
+        assert_eq!(
+            auth, "Bearer second",
+            "the rotated refresh token was not used"
+        );
+        let posts = posts.lock().unwrap().clone();
+        assert_eq!(
+            posts[0].body,
+            "grant_type=refresh_token&refresh_token=R0&client_id=palisade&service=test-registry&scope=repository%3Aapp%3Apull"
+        );
+        assert!(posts[0].authorization.is_none(), "{posts:?}");
+        assert!(posts[1].body.contains("refresh_token=R1&"), "{posts:?}");
+        // R2 is unknown to the service: refused, named, and never shown
+        let err = client
+            .answer_challenge(url, &challenge)
+            .unwrap_err()
+            .to_string();
+        assert!(
+            err.contains("token service answered HTTP 401 to the identity token (OAuth refresh token) exchange"),
+            "{err}"
+        );
+        assert!(
+            !err.contains("R2") && !err.contains("refresh_token="),
+            "{err}"
+        );
+    }
+
+    #[test]
+    fn a_token_service_without_oauth_gets_the_get_flow_and_redirects_are_not_followed() {
+        // 404 to the POST: the GET flow, with the entry's user and password
+        let (token_port, seen) = serve(|r| match r.method.as_str() {
+            "POST" => ("404 Not Found", "{}".into()),
+            _ => ("200 OK", r#"{"token":"from-get"}"#.into()),
+        });
+        let client = client_with(
+            r#"{"auths":{"127.0.0.1:9":{"username":"bob","password":"pw","identitytoken":"R0"}}}"#,
+        );
+        let challenge = format!(r#"Bearer realm="http://127.0.0.1:{token_port}/token""#);
+        let auth = client.answer_challenge("http://x/v2/", &challenge).unwrap();
+        assert_eq!(auth, "Bearer from-get");
+        let seen = seen.lock().unwrap().clone();
+        assert_eq!(seen.len(), 2, "{seen:?}");
+        assert_eq!(seen[1].method, "GET");
+        assert_eq!(seen[1].path, "/token?scope=repository%3Aapp%3Apull");
+        assert_eq!(seen[1].authorization.as_deref(), Some("Basic Ym9iOnB3"));
+
+        // a redirect of the POST is not followed: the token would go with it
+        let (redirecting, seen) = serve(|_| ("307 Temporary Redirect", "{}".into()));
+        let challenge = format!(r#"Bearer realm="http://127.0.0.1:{redirecting}/token""#);
+        let err = client
+            .answer_challenge("http://x/v2/", &challenge)
+            .unwrap_err()
+            .to_string();
+        assert!(
+            err.contains("HTTP 307 (a redirect) to the identity token exchange"),
+            "{err}"
+        );
+        assert_eq!(seen.lock().unwrap().len(), 1);
+    }
+
+    #[test]
+    fn an_identity_token_is_not_sent_over_plain_http_unless_insecure() {
+        let options = RegistryOptions {
+            docker_config_dir: Some("/nonexistent".into()),
+            docker_auth_config: Some(
+                r#"{"auths":{"registry.example":{"identitytoken":"R0"}}}"#.into(),
+            ),
+            ..RegistryOptions::default()
+        };
+        let image = "registry.example/app:1";
+        let client = RegistryClient::new(image, ImageReference::parse(image).unwrap(), &options);
+        // port 9 (discard) is never asked: the realm is refused first
+        let err = client
+            .answer_challenge(
+                "https://registry.example/v2/app/manifests/1",
+                r#"Bearer realm="http://127.0.0.1:9/token",service="registry.example""#,
+            )
+            .unwrap_err()
+            .to_string();
+        assert!(
+            err.contains("token realm is plain http: an identity token is only sent over https (use --insecure to allow)"),
+            "{err}"
+        );
+        // and a registry asking for Basic gets no password out of an identity token
+        let err = client
+            .answer_challenge(
+                "https://registry.example/v2/app/manifests/1",
+                r#"Basic realm="registry""#,
+            )
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("hold only an identity token"), "{err}");
+    }
+
     #[test]
     fn a_digest_that_cannot_be_verified_is_refused_before_any_request() {
         let options = RegistryOptions {
