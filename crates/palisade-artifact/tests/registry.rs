@@ -201,7 +201,7 @@ fn credentials_from_a_helper_or_past_a_malformed_entry() {
         .to_string();
     assert!(
         err.contains(&format!(
-            "no credentials for 127.0.0.1:{port} were found (docker login, or DOCKER_CONFIG); reading credentials: {skipped}"
+            "no credentials for 127.0.0.1:{port} were found (docker login, DOCKER_CONFIG or DOCKER_AUTH_CONFIG); reading credentials: {skipped}"
         )),
         "{err}"
     );
@@ -350,12 +350,25 @@ fn misbehaving_registries_give_clear_errors() {
     }
 }
 
-/// A token service written for the test (std `TcpListener`): Basic credentials in, a JWT
-/// out, signed RS256 (by `openssl dgst`) with a key made for this test, its self-signed
-/// certificate in the JWT's `x5c` header and in the registry's `rootcertbundle`.
+/// A token service written for the test (std `TcpListener`): Basic credentials in (GET), or
+/// an identity token through the OAuth2 refresh-token grant (POST), a JWT out, signed RS256
+/// (by `openssl dgst`) with a key made for this test, its self-signed certificate in the
+/// JWT's `x5c` header and in the registry's `rootcertbundle`.
 struct TokenService {
     port: u16,
-    issued: std::sync::Arc<std::sync::atomic::AtomicUsize>,
+    state: std::sync::Arc<TokenState>,
+}
+
+/// What the token service accepts, and what it saw.
+struct TokenState {
+    user: &'static str,
+    pass: &'static str,
+    /// The refresh tokens the POST grant accepts; each exchange hands out the next one
+    /// (`rotated-N`) and accepts it too.
+    refresh_tokens: std::sync::Mutex<Vec<String>>,
+    issued: std::sync::atomic::AtomicUsize,
+    /// The forms of the POST requests, as sent.
+    posts: std::sync::Mutex<Vec<String>>,
 }
 
 const TOKEN_ISSUER: &str = "palisade-test-issuer";
@@ -363,6 +376,15 @@ const TOKEN_SERVICE: &str = "palisade-test-registry";
 
 impl TokenService {
     fn start(dir: &Path, user: &'static str, pass: &'static str) -> TokenService {
+        Self::start_with_refresh(dir, user, pass, None)
+    }
+
+    fn start_with_refresh(
+        dir: &Path,
+        user: &'static str,
+        pass: &'static str,
+        refresh: Option<&str>,
+    ) -> TokenService {
         let key = dir.join("token-key.pem");
         let cert = dir.join("token-cert.pem");
         let status = Command::new("openssl")
@@ -388,17 +410,27 @@ impl TokenService {
         let x5c = base64::engine::general_purpose::STANDARD.encode(der);
         let listener = TcpListener::bind("127.0.0.1:0").unwrap();
         let port = listener.local_addr().unwrap().port();
-        let issued = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));
-        let counter = issued.clone();
+        let state = std::sync::Arc::new(TokenState {
+            user,
+            pass,
+            refresh_tokens: std::sync::Mutex::new(refresh.into_iter().map(String::from).collect()),
+            issued: std::sync::atomic::AtomicUsize::new(0),
+            posts: std::sync::Mutex::new(Vec::new()),
+        });
+        let shared = state.clone();
         std::thread::spawn(move || {
             for stream in listener.incoming().flatten() {
-                let (key, x5c, counter) = (key.clone(), x5c.clone(), counter.clone());
+                let (key, x5c, state) = (key.clone(), x5c.clone(), shared.clone());
                 std::thread::spawn(move || {
-                    let _ = serve_token(stream, &key, &x5c, user, pass, &counter);
+                    let _ = serve_token(stream, &key, &x5c, &state);
                 });
             }
         });
-        TokenService { port, issued }
+        TokenService { port, state }
+    }
+
+    fn issued(&self) -> usize {
+        self.state.issued.load(std::sync::atomic::Ordering::SeqCst)
     }
 
     fn registry_config(&self, dir: &Path) -> String {
@@ -415,19 +447,29 @@ fn b64url(bytes: &[u8]) -> String {
     base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes)
 }
 
+fn answer(stream: &mut std::net::TcpStream, status: &str, body: &str) -> std::io::Result<()> {
+    stream.write_all(
+        format!(
+            "HTTP/1.1 {status}\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+            body.len()
+        )
+        .as_bytes(),
+    )
+}
+
 fn serve_token(
     mut stream: std::net::TcpStream,
     key: &Path,
     x5c: &str,
-    user: &str,
-    pass: &str,
-    issued: &std::sync::atomic::AtomicUsize,
+    state: &TokenState,
 ) -> std::io::Result<()> {
     use base64::Engine as _;
+    use std::io::Read as _;
     let mut reader = BufReader::new(stream.try_clone()?);
     let mut request_line = String::new();
     reader.read_line(&mut request_line)?;
     let mut authorization = None;
+    let mut length = 0usize;
     loop {
         let mut line = String::new();
         if reader.read_line(&mut line)? == 0 || line.trim().is_empty() {
@@ -437,20 +479,69 @@ fn serve_token(
             if k.eq_ignore_ascii_case("authorization") {
                 authorization = Some(v.trim().to_string());
             }
+            if k.eq_ignore_ascii_case("content-length") {
+                length = v.trim().parse().unwrap_or(0);
+            }
         }
     }
-    let expected = format!(
-        "Basic {}",
-        base64::engine::general_purpose::STANDARD.encode(format!("{user}:{pass}"))
-    );
-    if authorization.as_deref() != Some(expected.as_str()) {
-        return stream.write_all(
-            b"HTTP/1.1 401 Unauthorized\r\nContent-Type: application/json\r\nContent-Length: 26\r\nConnection: close\r\n\r\n{\"details\":\"bad password\"}",
+    let target = request_line.split_whitespace().nth(1).unwrap_or("");
+    let mut query = target
+        .split_once('?')
+        .map(|(_, q)| q)
+        .unwrap_or("")
+        .to_string();
+    let mut user = state.user.to_string();
+    let mut refresh = None;
+    if request_line.starts_with("POST ") {
+        // the OAuth2 refresh-token grant: the identity token in the form, no Basic
+        let mut form = vec![0; length.min(1 << 16)];
+        reader.read_exact(&mut form)?;
+        let form = String::from_utf8_lossy(&form).into_owned();
+        state.posts.lock().unwrap().push(form.clone());
+        let field = |name: &str| {
+            form.split('&')
+                .find_map(|p| p.strip_prefix(&format!("{name}=")))
+                .map(percent_decode)
+        };
+        let mut accepted = state.refresh_tokens.lock().unwrap();
+        let known = field("refresh_token").is_some_and(|t| accepted.contains(&t));
+        if field("grant_type").as_deref() != Some("refresh_token")
+            || field("client_id").is_none()
+            || authorization.is_some()
+            || !known
+        {
+            return answer(
+                &mut stream,
+                "401 Unauthorized",
+                r#"{"error":"invalid_grant"}"#,
+            );
+        }
+        let next = format!("rotated-{}", accepted.len());
+        accepted.push(next.clone());
+        refresh = Some(next);
+        user = "token-user".to_string();
+        // scopes are space-separated in the form; one `scope=` each below
+        query = field("scope")
+            .unwrap_or_default()
+            .split(' ')
+            .map(|s| format!("scope={s}"))
+            .collect::<Vec<_>>()
+            .join("&");
+    } else {
+        let expected = format!(
+            "Basic {}",
+            base64::engine::general_purpose::STANDARD
+                .encode(format!("{}:{}", state.user, state.pass))
         );
+        if authorization.as_deref() != Some(expected.as_str()) {
+            return answer(
+                &mut stream,
+                "401 Unauthorized",
+                r#"{"details":"bad password"}"#,
+            );
+        }
     }
     // scope=repository:team/app:pull,push (possibly several)
-    let target = request_line.split_whitespace().nth(1).unwrap_or("");
-    let query = target.split_once('?').map(|(_, q)| q).unwrap_or("");
     let mut access = Vec::new();
     for pair in query.split('&') {
         let Some(scope) = pair.strip_prefix("scope=") else {
@@ -470,7 +561,9 @@ fn serve_token(
         .unwrap()
         .as_secs();
     let header = serde_json::json!({"typ": "JWT", "alg": "RS256", "x5c": [x5c]});
-    let n = issued.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+    let n = state
+        .issued
+        .fetch_add(1, std::sync::atomic::Ordering::SeqCst);
     let claims = serde_json::json!({
         "iss": TOKEN_ISSUER, "sub": user, "aud": TOKEN_SERVICE,
         "exp": now + 300, "nbf": now - 10, "iat": now, "jti": format!("palisade-{n}"),
@@ -494,15 +587,15 @@ fn serve_token(
         .write_all(signing_input.as_bytes())?;
     let signature = openssl.wait_with_output()?.stdout;
     let jwt = format!("{signing_input}.{}", b64url(&signature));
-    let body =
-        serde_json::json!({"token": jwt, "access_token": jwt, "expires_in": 300}).to_string();
-    stream.write_all(
-        format!(
-            "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
-            body.len()
-        )
-        .as_bytes(),
-    )
+    let body = match refresh {
+        // OAuth2's answer: access_token only, and the next refresh token
+        Some(next) => {
+            serde_json::json!({"access_token": jwt, "refresh_token": next, "expires_in": 300})
+        }
+        None => serde_json::json!({"token": jwt, "access_token": jwt, "expires_in": 300}),
+    }
+    .to_string();
+    answer(&mut stream, "200 OK", &body)
 }
 
 fn percent_decode(s: &str) -> String {
@@ -547,7 +640,7 @@ fn bearer_token_flow_through_a_real_token_service() {
         Some("bob:t0ken-pass"),
         false,
     );
-    let pushed = tokens.issued.load(std::sync::atomic::Ordering::SeqCst);
+    let pushed = tokens.issued();
     assert!(pushed > 0, "skopeo pushed without a token");
 
     let config_dir = dir.path().join("docker");
@@ -577,7 +670,7 @@ fn bearer_token_flow_through_a_real_token_service() {
     assert_eq!(a.fs.read("arch.txt").unwrap().unwrap(), b"amd64");
     assert_eq!(a.packages.len(), 1);
     assert!(
-        tokens.issued.load(std::sync::atomic::Ordering::SeqCst) > pushed,
+        tokens.issued() > pushed,
         "the pull did not go through the token service"
     );
     let digest = a.manifest_digest.clone().unwrap();
@@ -587,4 +680,147 @@ fn bearer_token_flow_through_a_real_token_service() {
     let b = analyse_plain(&mut image).unwrap();
     assert_eq!(b.manifest_digest.as_deref(), Some(digest.as_str()));
     assert_eq!(b.layers, a.layers);
+}
+
+/// An identity token (OAuth2 refresh token) from an `auths` entry or from a helper answering
+/// `<token>` is exchanged at the token service (`POST`, `grant_type=refresh_token`) for an
+/// access token that the real registry validates; a refused one is an error that never
+/// quotes it.
+#[test]
+fn identity_tokens_are_exchanged_at_the_token_service() {
+    use base64::Engine as _;
+    if !tools_present() || !on_path("openssl") {
+        eprintln!("SKIP: token-auth registry test needs docker-registry, skopeo and openssl");
+        return;
+    }
+    const REFRESH: &str = "refresh-7f3a9c-identity";
+    let dir = tempdir();
+    let tokens = TokenService::start_with_refresh(dir.path(), "bob", "t0ken-pass", Some(REFRESH));
+    let registry = Registry::start_with(None, |_| tokens.registry_config(dir.path()));
+    let layout = dir.path().join("layout");
+    app_image("amd64", "amd64").oci_layout(&layout, "1", Comp::Gzip);
+    registry.copy(
+        &format!("oci:{}:1", layout.display()),
+        "team/tokenapp:1",
+        Some("bob:t0ken-pass"),
+        false,
+    );
+    let port = registry.port();
+    let by_tag = format!("127.0.0.1:{port}/team/tokenapp:1");
+    let config_dir = dir.path().join("docker");
+    std::fs::create_dir_all(&config_dir).unwrap();
+    let config_file = config_dir.join("config.json");
+    // as `docker login` writes it: the user name with an empty password, and the token
+    let user_only = base64::engine::general_purpose::STANDARD.encode("bob:");
+    let write_token = |token: &str| {
+        std::fs::write(
+            &config_file,
+            format!(
+                r#"{{"auths":{{"127.0.0.1:{port}":{{"auth":"{user_only}","identitytoken":"{token}"}}}}}}"#
+            ),
+        )
+        .unwrap()
+    };
+
+    write_token(REFRESH);
+    let posts_before = tokens.state.posts.lock().unwrap().len();
+    let mut image = Image::open(&by_tag, &options(Some(config_dir.clone()))).unwrap();
+    assert!(image.notes.is_empty(), "{:?}", image.notes);
+    let a = analyse_plain(&mut image).unwrap();
+    assert_eq!(a.packages.len(), 1);
+    let posts = tokens.state.posts.lock().unwrap().clone();
+    assert!(
+        posts.len() > posts_before,
+        "no refresh-token grant was posted"
+    );
+    let form = &posts[posts_before];
+    for field in [
+        "grant_type=refresh_token",
+        &format!("refresh_token={REFRESH}"),
+        "client_id=palisade",
+        &format!("service={TOKEN_SERVICE}"),
+        "scope=repository%3Ateam%2Ftokenapp%3Apull",
+    ] {
+        assert!(form.split('&').any(|p| p == field), "{field} not in {form}");
+    }
+
+    // a credential helper's `<token>` answer is an identity token too
+    let bin = dir.path().join("bin");
+    std::fs::create_dir_all(&bin).unwrap();
+    let helper = bin.join("docker-credential-tokens");
+    std::fs::write(
+        &helper,
+        format!("#!/bin/sh\nprintf '{{\"Username\":\"<token>\",\"Secret\":\"{REFRESH}\"}}'\n"),
+    )
+    .unwrap();
+    {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(&helper, std::fs::Permissions::from_mode(0o755)).unwrap();
+    }
+    std::fs::write(&config_file, r#"{"auths":{},"credsStore":"tokens"}"#).unwrap();
+    let mut opts = options(Some(config_dir.clone()));
+    opts.registry.credential_helper_path = Some(bin.into_os_string());
+    let posts_before = tokens.state.posts.lock().unwrap().len();
+    let mut image = Image::open(&by_tag, &opts).unwrap();
+    assert!(image.notes.is_empty(), "{:?}", image.notes);
+    assert_eq!(analyse_plain(&mut image).unwrap().layers, a.layers);
+    assert!(tokens.state.posts.lock().unwrap().len() > posts_before);
+
+    // a token the service refuses: the error says so and never shows the token
+    let revoked = "revoked-51c0ffee-identity";
+    write_token(revoked);
+    let err = Image::open(&by_tag, &options(Some(config_dir)))
+        .unwrap_err()
+        .to_string();
+    assert!(err.starts_with(&by_tag), "{err}");
+    assert!(
+        err.contains(
+            "token service answered HTTP 401 to the identity token (OAuth refresh token) exchange"
+        ),
+        "{err}"
+    );
+    assert!(!err.contains(revoked), "{err}");
+}
+
+/// A registry whose host is a bracketed IPv6 address (`[::1]:PORT/repo:tag`, and by
+/// digest): the reference parses and the pull goes over the IPv6 loopback.
+#[test]
+fn pull_from_a_registry_on_the_ipv6_loopback() {
+    if !tools_present() {
+        return;
+    }
+    let registry = Registry::start(None);
+    let dir = tempdir();
+    let layout = dir.path().join("layout");
+    app_image("amd64", "amd64").oci_layout(&layout, "1", Comp::Gzip);
+    registry.copy(
+        &format!("oci:{}:1", layout.display()),
+        "team/app:1",
+        None,
+        false,
+    );
+    let digest = registry.digest("team/app:1");
+    // skopeo cannot push to an IPv6 host: a second registry serves the same storage on ::1
+    let Some(v6) = registry.mirror_on_ipv6_loopback() else {
+        eprintln!("SKIP: ::1 cannot be bound on this machine (no IPv6 loopback); the IPv6 pull was not tried");
+        return;
+    };
+    let by_tag = format!("{}/team/app:1", v6.host());
+    assert!(by_tag.starts_with("[::1]:"), "{by_tag}");
+    let mut image = Image::open(&by_tag, &options(None)).unwrap();
+    let a = analyse(
+        &mut image,
+        &mut [],
+        &|p| p == "arch.txt",
+        &ImagesConfig::default(),
+        today(),
+        |_| {},
+    )
+    .unwrap();
+    assert_eq!(a.fs.read("arch.txt").unwrap().unwrap(), b"amd64");
+    assert_eq!(a.manifest_digest.as_deref(), Some(digest.as_str()));
+
+    let by_digest = format!("docker://{}/team/app@{digest}", v6.host());
+    let mut image = Image::open(&by_digest, &options(None)).unwrap();
+    assert_eq!(analyse_plain(&mut image).unwrap().layers, a.layers);
 }

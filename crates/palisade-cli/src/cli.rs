@@ -215,6 +215,12 @@ pub struct ImageSource {
     /// 256 KiB of its declared size).
     #[arg(long, value_name = "SECONDS", default_value_t = 60)]
     pub timeout: u64,
+
+    /// Seconds a Docker credential helper (`docker-credential-*`, from `credHelpers` or
+    /// `credsStore`) may take to answer; one still running then is stopped, with what it
+    /// started, and the next source of credentials is tried.
+    #[arg(long, value_name = "SECONDS", default_value_t = 30, value_parser = clap::value_parser!(u64).range(1..))]
+    pub credential_helper_timeout: u64,
 }
 
 #[derive(Debug, Args)]

@@ -157,6 +157,18 @@ pub struct ClusterArgs {
     #[arg(long, requires = "images", conflicts_with = "list_images")]
     pub insecure_registry: bool,
 
+    /// With --images: seconds a Docker credential helper (`docker-credential-*`) may take
+    /// to answer before it is stopped and the next source of credentials is tried.
+    #[arg(
+        long,
+        value_name = "SECONDS",
+        default_value_t = 30,
+        value_parser = clap::value_parser!(u64).range(1..),
+        requires = "images",
+        conflicts_with = "list_images"
+    )]
+    pub credential_helper_timeout: u64,
+
     /// With --images: neither read nor write the image result cache.
     #[arg(long, requires = "images", conflicts_with = "list_images")]
     pub no_cache: bool,
@@ -359,6 +371,7 @@ pub fn run(mut args: ClusterArgs) -> anyhow::Result<u8> {
             platform: args.platform.clone(),
             insecure: args.insecure_registry,
             timeout_secs: 60,
+            credential_helper_timeout_secs: Some(args.credential_helper_timeout),
         };
         let reports = crate::image_cmd::scan_images(
             &image_engine,

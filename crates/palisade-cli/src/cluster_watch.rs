@@ -3,12 +3,13 @@
 //! with `--watch`, each burst of changes the watches bring is handed to the engine's
 //! [`WatchedCluster`], which judges again only what it can affect (the namespaces of the
 //! objects changed, or the whole cluster when RBAC or a cluster-scoped object changed).
-//! Here: the arguments, the log lines, and the reports written. Only reports whose results
-//! changed are written; a report left without results is deleted.
+//! Here: the arguments, the log lines, and what the reports hold; which of them to write,
+//! delete or write again after a failure is [`ReportWriter`]'s (palisade-cluster).
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeSet;
 use std::time::{Duration, Instant};
 
+use palisade_cluster::reports::{Desired, ReportWriter, RETRY_WRITES};
 use palisade_cluster::watch::{Change, Watch, WatchSettings};
 use palisade_core::{Finding, ScanError};
 use palisade_engine::watched::{ObjectChange, Scope, WatchedCluster};
@@ -17,15 +18,6 @@ use palisade_report::policyreport;
 use serde_json::{json, Value};
 
 use crate::cluster_cmd::{list_problems, ClusterArgs};
-
-/// The reports Palisade wrote into the cluster.
-struct Reports {
-    /// The fingerprint of each report as last written; `None` for a report found in the
-    /// cluster, written by an earlier run.
-    written: BTreeMap<Scope, Option<[u8; 32]>>,
-    /// Only these namespaces (`-n`); empty is all.
-    namespaces: Vec<String>,
-}
 
 /// What one evaluation did, for the log.
 #[derive(Default)]
@@ -74,71 +66,39 @@ fn object_changes(changes: Vec<Change>, quiet: bool) -> Vec<ObjectChange> {
     kept
 }
 
-impl Reports {
-    /// Writes the reports of `dirty` whose results changed, deletes those left empty.
-    fn write(
-        &mut self,
-        cluster: &WatchedCluster,
-        watch: &Watch,
-        dirty: &BTreeSet<Scope>,
-        outcome: &mut Outcome,
-    ) {
-        let now = chrono::Utc::now().timestamp();
-        for scope in dirty {
-            if let Some(ns) = scope {
-                if !self.namespaces.is_empty() && !self.namespaces.contains(ns) {
-                    continue;
-                }
-            }
-            // The report of a namespace that no longer exists goes with it, whatever of
-            // its objects is still being deleted.
-            let gone = scope
-                .as_ref()
-                .is_some_and(|ns| !cluster.namespace_exists(ns));
-            let findings = if gone { &[] } else { cluster.findings(scope) };
-            let name = match scope {
-                Some(ns) => format!("PolicyReport {ns}/palisade"),
-                None => "ClusterPolicyReport palisade".to_string(),
-            };
-            let name = palisade_core::text::printable(&name).into_owned();
-            if findings.is_empty() {
-                if !self.written.contains_key(scope) {
-                    continue;
-                }
-                match watch.delete(scope.as_deref()) {
-                    Ok(()) => {
-                        self.written.remove(scope);
-                        outcome.deleted.push(name);
-                    }
-                    Err(e) => {
-                        outcome.failed += 1;
-                        report_error(&e.to_string());
-                    }
-                }
-                continue;
-            }
-            let resource = |f: &Finding| cluster.resource(f);
-            let (doc, _) = policyreport::policy_reports(findings, &resource, now);
-            let Some(report) = doc["items"].get(0).cloned() else {
-                continue;
-            };
-            let fingerprint = palisade_cluster::watch::fingerprint(&report);
-            if self.written.get(scope) == Some(&Some(fingerprint)) {
-                continue;
-            }
-            match watch.apply(&report) {
-                Ok(()) => {
-                    self.written.insert(scope.clone(), Some(fingerprint));
-                    outcome.applied.push(name);
-                }
-                Err(e) => {
-                    // Not recorded as written: the next evaluation tries again.
-                    outcome.failed += 1;
-                    report_error(&e.to_string());
-                }
-            }
+/// Writes the reports of `dirty` (and of the scopes whose write failed before) as the
+/// cluster's findings now hold, and prints the writes that failed.
+fn write_reports(
+    reports: &mut ReportWriter,
+    cluster: &WatchedCluster,
+    watch: &Watch,
+    dirty: BTreeSet<Scope>,
+    outcome: &mut Outcome,
+) {
+    let now = chrono::Utc::now().timestamp();
+    let written = reports.write(watch, dirty, |scope| {
+        // The report of a namespace that no longer exists goes with it, whatever of its
+        // objects is still being deleted.
+        let gone = scope
+            .as_ref()
+            .is_some_and(|ns| !cluster.namespace_exists(ns));
+        let findings = if gone { &[] } else { cluster.findings(scope) };
+        if findings.is_empty() {
+            return Desired::Empty;
         }
+        let resource = |f: &Finding| cluster.resource(f);
+        let (doc, _) = policyreport::policy_reports(findings, &resource, now);
+        match doc["items"].get(0).cloned() {
+            Some(report) => Desired::Report(report),
+            None => Desired::Keep,
+        }
+    });
+    for e in &written.errors {
+        report_error(&e.to_string());
     }
+    outcome.applied = written.applied;
+    outcome.deleted = written.deleted;
+    outcome.failed = written.errors.len();
 }
 
 /// At most 20 names, then `and N more`: a log line stays a line on a large cluster.
@@ -158,9 +118,6 @@ fn report_error(message: &str) {
     eprintln!("error: {}", palisade_core::text::printable(message));
 }
 
-/// How long a report whose write failed waits for another try when nothing changes.
-const RETRY_WRITES: Duration = Duration::from_secs(10);
-
 /// `palisade cluster --write-reports [--watch]`.
 pub fn run(args: &ClusterArgs, engine: &Engine) -> anyhow::Result<u8> {
     let started = Instant::now();
@@ -178,16 +135,9 @@ pub fn run(args: &ClusterArgs, engine: &Engine) -> anyhow::Result<u8> {
         eprintln!("error: {e}");
     }
     let mut cluster = WatchedCluster::new(engine, collected.objects, withheld);
-    let mut reports = Reports {
-        written: BTreeMap::new(),
-        namespaces: args.namespace.clone(),
-    };
+    let mut reports = ReportWriter::new(args.namespace.clone());
     match watch.written_reports() {
-        Ok(found) => {
-            for scope in found {
-                reports.written.insert(scope, None);
-            }
-        }
+        Ok(found) => reports.found(found),
         // Without `list` on the reports, old ones cannot be found; the new ones are
         // still written.
         Err(e) => {
@@ -203,9 +153,9 @@ pub fn run(args: &ClusterArgs, engine: &Engine) -> anyhow::Result<u8> {
     let judged = cluster.judge_all();
     // A report written by an earlier run and now without results is deleted.
     let mut dirty = judged.dirty;
-    dirty.extend(reports.written.keys().cloned());
+    dirty.extend(reports.written().cloned());
     outcome.scanned = judged.objects;
-    reports.write(&cluster, &watch, &dirty, &mut outcome);
+    write_reports(&mut reports, &cluster, &watch, dirty, &mut outcome);
     if !args.quiet {
         log(json!({
             "event": "evaluated",
@@ -224,18 +174,14 @@ pub fn run(args: &ClusterArgs, engine: &Engine) -> anyhow::Result<u8> {
         return Ok(if failed { crate::EXIT_ERROR } else { 0 });
     }
     let debounce = Duration::from_millis(args.debounce);
-    // Scopes whose write failed: written again with the next evaluation, or after
+    // A report whose write failed is written again with the next evaluation, or after
     // RETRY_WRITES when nothing changes.
-    let mut retry: BTreeSet<Scope> = if outcome.failed > 0 {
-        dirty
-    } else {
-        BTreeSet::new()
-    };
-    while let Some(batch) = watch.next_batch(debounce, (!retry.is_empty()).then_some(RETRY_WRITES))
+    while let Some(batch) =
+        watch.next_batch(debounce, reports.retry_pending().then_some(RETRY_WRITES))
     {
         let count = batch.changes.len();
         let affected = cluster.absorb(object_changes(batch.changes, args.quiet));
-        if affected.is_empty() && retry.is_empty() {
+        if affected.is_empty() && !reports.retry_pending() {
             continue;
         }
         let judging = Instant::now();
@@ -243,18 +189,13 @@ pub fn run(args: &ClusterArgs, engine: &Engine) -> anyhow::Result<u8> {
         let judged_ms = judging.elapsed().as_millis() as u64;
         let mut dirty = judged.dirty;
         if affected.cluster_wide {
-            dirty.extend(reports.written.keys().cloned());
+            dirty.extend(reports.written().cloned());
         }
-        dirty.append(&mut retry);
         let mut outcome = Outcome {
             scanned: judged.objects,
             ..Outcome::default()
         };
-        reports.write(&cluster, &watch, &dirty, &mut outcome);
-        if outcome.failed > 0 {
-            // Which ones failed is not tracked finely: all of this batch's are retried.
-            retry = dirty;
-        }
+        write_reports(&mut reports, &cluster, &watch, dirty, &mut outcome);
         if !args.quiet {
             let scope = if affected.cluster_wide {
                 json!("cluster")

@@ -14,6 +14,7 @@ pub fn image_settings(source: &ImageSource) -> ImageSettings {
         platform: source.platform.clone(),
         insecure: source.insecure,
         timeout_secs: source.timeout,
+        credential_helper_timeout_secs: Some(source.credential_helper_timeout),
     }
 }
 

@@ -32,6 +32,7 @@ mod manifests_schema;
 mod pod_templates;
 mod policy;
 mod readme;
+mod registry_logins;
 mod scan_examples;
 mod secrets;
 mod serverless_e2e;

@@ -22,6 +22,7 @@ use kube::{Client, Config};
 use palisade_core::Json;
 
 pub mod manifests;
+pub mod reports;
 pub mod watch;
 
 mod discovery;

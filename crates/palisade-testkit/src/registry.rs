@@ -2,7 +2,7 @@
 //! optional htpasswd basic auth and extra configuration, filled with `skopeo copy`. The
 //! process is killed when the [`Registry`] is dropped.
 
-use std::net::TcpListener;
+use std::net::{IpAddr, Ipv6Addr, TcpListener};
 use std::path::Path;
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
@@ -42,8 +42,9 @@ pub fn free_port() -> u16 {
 /// A registry process, killed when dropped.
 pub struct Registry {
     child: Child,
+    ip: IpAddr,
     port: u16,
-    _dir: tempfile::TempDir,
+    dir: tempfile::TempDir,
 }
 
 impl Drop for Registry {
@@ -84,6 +85,11 @@ impl Registry {
         }
         yml.push_str(&extra_config(dir.path()));
         std::fs::write(dir.path().join("config.yml"), yml).expect("write config.yml");
+        Self::serve(dir, IpAddr::from([127, 0, 0, 1]), port)
+    }
+
+    /// Runs `docker-registry serve DIR/config.yml` and waits until `ip:port` answers.
+    fn serve(dir: tempfile::TempDir, ip: IpAddr, port: u16) -> Registry {
         let child = Command::new("docker-registry")
             .arg("serve")
             .arg(dir.path().join("config.yml"))
@@ -92,7 +98,7 @@ impl Registry {
             .spawn()
             .expect("docker-registry");
         let deadline = Instant::now() + Duration::from_secs(20);
-        while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
+        while std::net::TcpStream::connect((ip, port)).is_err() {
             assert!(
                 Instant::now() < deadline,
                 "registry did not start on port {port}"
@@ -101,18 +107,42 @@ impl Registry {
         }
         Registry {
             child,
+            ip,
             port,
-            _dir: dir,
+            dir,
         }
+    }
+
+    /// A second registry process serving this one's storage, without authentication, on
+    /// the IPv6 loopback (`[::1]:PORT`): for references with an IPv6 host, which skopeo
+    /// cannot push to (push here, pull there). `None` when `::1` cannot be bound on this
+    /// machine.
+    pub fn mirror_on_ipv6_loopback(&self) -> Option<Registry> {
+        let port = TcpListener::bind((Ipv6Addr::LOCALHOST, 0))
+            .ok()?
+            .local_addr()
+            .ok()?
+            .port();
+        let dir = tempfile::tempdir().expect("temporary folder");
+        let yml = format!(
+            "version: 0.1\nlog: {{level: error}}\nstorage: {{filesystem: {{rootdirectory: {}}}}}\nhttp: {{addr: \"[::1]:{port}\"}}\n",
+            self.dir.path().join("data").display()
+        );
+        std::fs::write(dir.path().join("config.yml"), yml).expect("write config.yml");
+        Some(Self::serve(dir, IpAddr::V6(Ipv6Addr::LOCALHOST), port))
     }
 
     pub fn port(&self) -> u16 {
         self.port
     }
 
-    /// `127.0.0.1:PORT`, the host part of references to this registry.
+    /// `127.0.0.1:PORT` (`[::1]:PORT` on the IPv6 loopback), the host part of references
+    /// to this registry.
     pub fn host(&self) -> String {
-        format!("127.0.0.1:{}", self.port)
+        match self.ip {
+            IpAddr::V4(ip) => format!("{ip}:{}", self.port),
+            IpAddr::V6(ip) => format!("[{ip}]:{}", self.port),
+        }
     }
 
     /// Copies `source` (any skopeo transport: `oci:DIR:TAG`, `docker-archive:FILE`) to

@@ -1,12 +1,19 @@
 //! Registry credentials from the Docker client's configuration (`config.json` in
-//! `$DOCKER_CONFIG`, else `~/.docker`), read before a pull's first request.
+//! `$DOCKER_CONFIG`, else `~/.docker`; before it, a whole `config.json` in the
+//! `DOCKER_AUTH_CONFIG` environment variable, as GitLab CI sets it), read before a pull's
+//! first request.
 //!
 //! Sources are tried in Docker's order (docker/cli `configfile.GetCredentialsStore`): the
 //! helper `credHelpers` names for the registry, else the `credsStore` helper, else the
 //! `auths` entries the file store holds. Docker stops at the first source configured;
 //! here a source that gives nothing (a helper that is missing, fails, or has no login for
 //! the registry; a malformed entry) passes to the next, so one bad piece never hides a
-//! good one.
+//! good one. `DOCKER_AUTH_CONFIG` comes first for each registry; the file answers for the
+//! registries it has nothing for.
+//!
+//! An identity token (OAuth2 refresh token: an entry's `identitytoken`, or a helper's
+//! `<token>` answer) is returned as such; the registry client exchanges it at the token
+//! service.
 //!
 //! Nothing that goes wrong is silent and nothing aborts the pull: each problem (an
 //! unreadable or malformed file, an entry that cannot be decoded, a helper that fails or
@@ -33,16 +40,33 @@ pub const MAX_HELPER_ANSWER: u64 = 64 << 10;
 /// The key Docker files Docker Hub credentials under.
 const DOCKER_HUB_KEY: &str = "https://index.docker.io/v1/";
 
-/// Username and password (or token) for a registry.
+/// Username and password (or token) for a registry, or an identity token.
 #[derive(Clone)]
 pub struct Credentials {
     pub username: String,
     pub secret: String,
+    /// An OAuth2 refresh token (Docker's "identity token": an `auths` entry's
+    /// `identitytoken`, or a helper's answer with the user name `<token>`). When set, the
+    /// registry client exchanges it at the token service for an access token instead of
+    /// sending the user name and password.
+    pub identity_token: Option<String>,
+}
+
+impl Credentials {
+    /// Whether there is a user name and password to send (Basic authentication).
+    pub fn has_password(&self) -> bool {
+        !self.username.is_empty() && !self.secret.is_empty()
+    }
 }
 
 impl std::fmt::Debug for Credentials {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "Credentials({}, ****)", self.username)
+        let token = if self.identity_token.is_some() {
+            ", identity token ****"
+        } else {
+            ""
+        };
+        write!(f, "Credentials({}, ****{token})", self.username)
     }
 }
 
@@ -76,10 +100,50 @@ struct AuthEntry {
     identitytoken: Option<String>,
 }
 
-/// Credentials for `registry` (`docker.io`, `ghcr.io`, `localhost:5000`) from the Docker
-/// configuration directory of `options` (else `$DOCKER_CONFIG`, else `~/.docker`).
+/// The environment variable holding a whole `config.json` (as GitLab CI sets it), read
+/// before the file.
+pub const DOCKER_AUTH_CONFIG: &str = "DOCKER_AUTH_CONFIG";
+
+/// Credentials for `registry` (`docker.io`, `ghcr.io`, `localhost:5000`): from the
+/// configuration in `DOCKER_AUTH_CONFIG` (or [`RegistryOptions::docker_auth_config`]) if it
+/// has some for the registry, else from `config.json` in the Docker configuration directory
+/// of `options` (else `$DOCKER_CONFIG`, else `~/.docker`).
 pub fn lookup_credentials(registry: &str, options: &RegistryOptions) -> CredentialLookup {
     let mut lookup = CredentialLookup::default();
+    let search_path = options
+        .credential_helper_path
+        .clone()
+        .or_else(|| std::env::var_os("PATH"))
+        .unwrap_or_default();
+    let from_env = match &options.docker_auth_config {
+        Some(text) => Some(Ok(text.clone())),
+        None => std::env::var_os(DOCKER_AUTH_CONFIG).map(|v| v.into_string()),
+    };
+    match from_env {
+        Some(Ok(text)) if text.trim().is_empty() => {}
+        Some(Ok(text)) => match parse_config(text.as_bytes()) {
+            Ok(config) => {
+                lookup_in(
+                    &config,
+                    DOCKER_AUTH_CONFIG,
+                    registry,
+                    options,
+                    &search_path,
+                    &mut lookup,
+                );
+                if lookup.credentials.is_some() {
+                    return lookup;
+                }
+            }
+            Err(reason) => lookup.warnings.push(format!(
+                "{DOCKER_AUTH_CONFIG}: {reason}; no registry credentials taken from it"
+            )),
+        },
+        Some(Err(_)) => lookup.warnings.push(format!(
+            "{DOCKER_AUTH_CONFIG}: not text (UTF-8); no registry credentials taken from it"
+        )),
+        None => {}
+    }
     let Some(dir) = options
         .docker_config_dir
         .clone()
@@ -90,33 +154,45 @@ pub fn lookup_credentials(registry: &str, options: &RegistryOptions) -> Credenti
     };
     let file = dir.join("config.json");
     let place = format!("Docker config {}", shown(&file.display().to_string()));
-    let config = match read_config(&file) {
-        Ok(Some(config)) => config,
-        Ok(None) => return lookup,
-        Err(reason) => {
-            lookup.warnings.push(format!(
-                "{place}: {reason}; no registry credentials taken from it"
-            ));
-            return lookup;
-        }
-    };
-    let search_path = options
-        .credential_helper_path
-        .clone()
-        .or_else(|| std::env::var_os("PATH"))
-        .unwrap_or_default();
+    match read_config(&file) {
+        Ok(Some(config)) => lookup_in(
+            &config,
+            &place,
+            registry,
+            options,
+            &search_path,
+            &mut lookup,
+        ),
+        Ok(None) => {}
+        Err(reason) => lookup.warnings.push(format!(
+            "{place}: {reason}; no registry credentials taken from it"
+        )),
+    }
+    lookup
+}
+
+/// Looks `registry` up in one configuration (`place` names it in warnings): its helpers in
+/// Docker's order, then its `auths` entries. Sets `lookup.credentials` when one answers.
+fn lookup_in(
+    config: &DockerConfig,
+    place: &str,
+    registry: &str,
+    options: &RegistryOptions,
+    search_path: &std::ffi::OsStr,
+    lookup: &mut CredentialLookup,
+) {
     let server = server_address(registry);
-    for (source, name) in helpers_for(&config, registry, &server) {
+    for (source, name) in helpers_for(config, registry, &server) {
         let helper = format!("docker-credential-{}", shown(name));
         match ask_named_helper(
             name,
-            &search_path,
+            search_path,
             &server,
             options.credential_helper_timeout,
         ) {
             Ok(Some(credentials)) => {
                 lookup.credentials = Some(credentials);
-                return lookup;
+                return;
             }
             Ok(None) => {}
             Err(reason) => lookup.warnings.push(format!(
@@ -136,7 +212,7 @@ pub fn lookup_credentials(registry: &str, options: &RegistryOptions) -> Credenti
         match decode_entry(&config.auths[key]) {
             Ok(Some(credentials)) => {
                 lookup.credentials = Some(credentials);
-                return lookup;
+                return;
             }
             Ok(None) => {}
             Err(reason) => lookup.warnings.push(format!(
@@ -145,7 +221,6 @@ pub fn lookup_credentials(registry: &str, options: &RegistryOptions) -> Credenti
             )),
         }
     }
-    lookup
 }
 
 /// The credential helpers to ask for `registry`, in Docker's order, each with the entry
@@ -186,7 +261,15 @@ fn read_config(file: &Path) -> Result<Option<DockerConfig>, String> {
         Err(e) if e.is_not_found() => return Ok(None),
         Err(e) => return Err(format!("cannot be read: {}", e.reason())),
     };
-    serde_json::from_slice(&bytes).map(Some).map_err(|e| {
+    parse_config(&bytes).map(Some)
+}
+
+/// A `config.json`'s text parsed; the error says where it is wrong, never what is there.
+fn parse_config(bytes: &[u8]) -> Result<DockerConfig, String> {
+    if bytes.len() as u64 > MAX_CONFIG_SIZE {
+        return Err(format!("larger than {} MiB", MAX_CONFIG_SIZE >> 20));
+    }
+    serde_json::from_slice(bytes).map_err(|e| {
         let what = match e.classify() {
             serde_json::error::Category::Data => "not a Docker config (a field of the wrong type)",
             _ => "not valid JSON",
@@ -219,11 +302,14 @@ fn registry_of_key(key: &str) -> &str {
 }
 
 /// Credentials of one `auths` entry; `None` for an entry without any (`{}`, as `docker
-/// login` leaves next to a credential store). Errors say what is wrong without the value.
+/// login` leaves next to a credential store). An `identitytoken` is kept beside the user
+/// name (`docker login` writes `user:` with an empty password next to it). Errors say what
+/// is wrong without the value.
 fn decode_entry(entry: &serde_json::Value) -> Result<Option<Credentials>, String> {
     let entry: AuthEntry = serde_json::from_value(entry.clone())
         .map_err(|_| "not an object of text fields (auth, username, password)".to_string())?;
-    if let Some(auth) = entry.auth.filter(|a| !a.is_empty()) {
+    let identity_token = entry.identitytoken.filter(|t| !t.is_empty());
+    let basic = if let Some(auth) = entry.auth.filter(|a| !a.is_empty()) {
         let decoded = base64::engine::general_purpose::STANDARD
             .decode(auth.trim())
             .map_err(|_| "\"auth\" is not base64".to_string())?;
@@ -235,20 +321,32 @@ fn decode_entry(entry: &serde_json::Value) -> Result<Option<Credentials>, String
         if username.is_empty() {
             return Err("\"auth\" has an empty user name".to_string());
         }
-        return Ok(Some(Credentials {
-            username: username.to_string(),
-            secret: secret.trim_end_matches('\0').to_string(),
-        }));
-    }
-    match (entry.username, entry.password) {
-        (Some(username), Some(secret)) if !username.is_empty() => {
-            Ok(Some(Credentials { username, secret }))
+        Some((
+            username.to_string(),
+            secret.trim_end_matches('\0').to_string(),
+        ))
+    } else {
+        match (entry.username, entry.password) {
+            (Some(username), Some(secret)) if !username.is_empty() => Some((username, secret)),
+            _ => None,
         }
-        _ if entry.identitytoken.is_some_and(|t| !t.is_empty()) => {
-            Err("an identity token (OAuth refresh token) is not supported".to_string())
+    };
+    Ok(match (basic, identity_token) {
+        (basic, Some(token)) => {
+            let (username, secret) = basic.unwrap_or_default();
+            Some(Credentials {
+                username,
+                secret,
+                identity_token: Some(token),
+            })
         }
-        _ => Ok(None),
-    }
+        (Some((username, secret)), None) => Some(Credentials {
+            username,
+            secret,
+            identity_token: None,
+        }),
+        (None, None) => None,
+    })
 }
 
 /// Finds `docker-credential-NAME` on `search_path` and asks it.
@@ -427,10 +525,16 @@ fn ask_helper(
     let answer: HelperAnswer = serde_json::from_slice(&answer).map_err(|_| {
         "answered something else than {\"Username\": ..., \"Secret\": ...}".to_string()
     })?;
+    // Docker's convention for an identity token (OAuth refresh token) in a helper
     if answer.username == "<token>" {
-        return Err(
-            "answered an identity token (OAuth refresh token), which is not supported".to_string(),
-        );
+        if answer.secret.is_empty() {
+            return Ok(None);
+        }
+        return Ok(Some(Credentials {
+            username: String::new(),
+            secret: String::new(),
+            identity_token: Some(answer.secret),
+        }));
     }
     if answer.username.is_empty() && answer.secret.is_empty() {
         return Ok(None);
@@ -438,6 +542,7 @@ fn ask_helper(
     Ok(Some(Credentials {
         username: answer.username,
         secret: answer.secret,
+        identity_token: None,
     }))
 }
 
@@ -495,6 +600,8 @@ mod tests {
                 docker_config_dir: Some(self.dir.path().to_path_buf()),
                 credential_helper_path: Some(self.dir.path().join("bin").into_os_string()),
                 credential_helper_timeout: Duration::from_secs(10),
+                // the environment of the test run is not asked
+                docker_auth_config: Some(String::new()),
                 ..RegistryOptions::default()
             }
         }
@@ -763,6 +870,92 @@ mod tests {
                 setup.config_file()
             )]
         );
+    }
+
+    #[test]
+    fn identity_tokens_come_from_the_entry_or_a_helpers_token_answer() {
+        let _lock = HELPERS.lock().unwrap_or_else(|e| e.into_inner());
+        let token = |found: &CredentialLookup| {
+            found
+                .credentials
+                .as_ref()
+                .and_then(|c| c.identity_token.clone())
+        };
+        // as `docker login` writes it: the user name with an empty password, and the token
+        let setup = Setup::new(
+            &format!(
+                r#"{{"auths":{{"ghcr.io":{{"auth":"{}","identitytoken":"refresh-1"}},"quay.io":{{"identitytoken":"refresh-2"}}}}}}"#,
+                b64(b"alice:")
+            ),
+            &[],
+        );
+        let found = setup.lookup("ghcr.io");
+        assert_eq!(token(&found).as_deref(), Some("refresh-1"));
+        assert_eq!(user(&found), Some(("alice", "")));
+        assert!(!found.credentials.as_ref().unwrap().has_password());
+        assert!(found.warnings.is_empty(), "{:?}", found.warnings);
+        let found = setup.lookup("quay.io");
+        assert_eq!(token(&found).as_deref(), Some("refresh-2"));
+        assert!(!format!("{:?}", found.credentials).contains("refresh-2"));
+
+        let setup = Setup::new(
+            r#"{"credsStore":"tokens"}"#,
+            &[(
+                "tokens",
+                r#"printf '{"Username":"<token>","Secret":"refresh-3"}'"#,
+            )],
+        );
+        let found = setup.lookup("ghcr.io");
+        assert_eq!(token(&found).as_deref(), Some("refresh-3"));
+        assert_eq!(user(&found), Some(("", "")));
+        assert!(found.warnings.is_empty(), "{:?}", found.warnings);
+    }
+
+    #[test]
+    fn docker_auth_config_comes_before_the_file_with_the_same_reading() {
+        let _lock = HELPERS.lock().unwrap_or_else(|e| e.into_inner());
+        let setup = Setup::new(
+            &format!(
+                r#"{{"auths":{{"ghcr.io":{{"auth":"{}"}},"quay.io":{{"auth":"{}"}}}}}}"#,
+                b64(b"from-file:pw"),
+                b64(b"file-quay:pw")
+            ),
+            &[("store", &answer("from-env-helper"))],
+        );
+        let with_env = |text: &str| RegistryOptions {
+            docker_auth_config: Some(text.to_string()),
+            ..setup.options()
+        };
+        let env = format!(
+            r#"{{"auths":{{"ghcr.io":{{"auth":"{}"}},"docker.io":{{"auth":"!!"}}}}}}"#,
+            b64(b"from-env:pw")
+        );
+        // the variable answers for the registries it has, the file for the others
+        let found = lookup_credentials("ghcr.io", &with_env(&env));
+        assert_eq!(user(&found), Some(("from-env", "pw")));
+        assert!(found.warnings.is_empty(), "{:?}", found.warnings);
+        let found = lookup_credentials("quay.io", &with_env(&env));
+        assert_eq!(user(&found), Some(("file-quay", "pw")));
+        // its problems are named after the variable, never quoting it
+        let found = lookup_credentials("docker.io", &with_env(&env));
+        assert!(found.credentials.is_none());
+        assert_eq!(
+            found.warnings,
+            ["DOCKER_AUTH_CONFIG: auths entry \"docker.io\": \"auth\" is not base64; entry skipped"]
+        );
+        let found = lookup_credentials("ghcr.io", &with_env(r#"{"auths": {"ghcr.io": "#));
+        assert_eq!(user(&found), Some(("from-file", "pw")));
+        assert_eq!(
+            found.warnings,
+            ["DOCKER_AUTH_CONFIG: not valid JSON at line 1, column 22; no registry credentials taken from it"]
+        );
+        // its helpers too, in Docker's order
+        let found = lookup_credentials("ghcr.io", &with_env(r#"{"credsStore":"store"}"#));
+        assert_eq!(user(&found), Some(("from-env-helper", "s3cret")));
+        // empty is unset
+        let found = lookup_credentials("ghcr.io", &with_env(" "));
+        assert_eq!(user(&found), Some(("from-file", "pw")));
+        assert!(found.warnings.is_empty(), "{:?}", found.warnings);
     }
 
     #[test]

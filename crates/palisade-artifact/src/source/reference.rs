@@ -27,24 +27,68 @@ impl ImageReference {
     /// Parses a reference (optionally `docker://`-prefixed) with the grammar and Docker
     /// normalisation of the distribution spec's reference (oci-spec's [`Reference`]):
     /// Docker Hub by default, `library/` for its one-part names, `latest` when neither tag
-    /// nor digest is given. `None` when it cannot be one (spaces, an upper-case
-    /// repository, a malformed tag or digest, too long).
+    /// nor digest is given. A registry host may be a bracketed IPv6 address
+    /// (`[::1]:5000/team/app:1`, `[fd00::1]/app@sha256:...`), as in Docker's grammar.
+    /// `None` when it cannot be one (spaces, an upper-case repository, a malformed tag or
+    /// digest, too long).
     pub fn parse(s: &str) -> Option<ImageReference> {
         let s = s.strip_prefix("docker://").unwrap_or(s);
         if s.len() > MAX_REFERENCE_LEN {
             return None;
         }
+        if s.starts_with('[') {
+            return Self::parse_ipv6_host(s);
+        }
         let parsed = Reference::try_from(s).ok()?;
+        Self::checked(parsed.registry().to_string(), &parsed)
+    }
+
+    /// A reference whose host is a bracketed IPv6 address (oci-spec's grammar has none):
+    /// the host is split off and checked here, the rest parsed by oci-spec behind a stand-in
+    /// host, so that every other rule of the grammar holds as for any host.
+    fn parse_ipv6_host(s: &str) -> Option<ImageReference> {
+        let end = s.find(']')?;
+        let address = &s[1..end];
+        // Docker's grammar: hexadecimal digits and colons (no zone, no dotted IPv4 tail)
+        if !address.bytes().all(|b| b.is_ascii_hexdigit() || b == b':')
+            || address.parse::<std::net::Ipv6Addr>().is_err()
+        {
+            return None;
+        }
+        let after = &s[end + 1..];
+        let (host_len, path) = match after.strip_prefix(':') {
+            Some(port_and_path) => {
+                let (port, path) = port_and_path.split_once('/')?;
+                if port.is_empty() || !port.bytes().all(|b| b.is_ascii_digit()) {
+                    return None;
+                }
+                port.parse::<u16>().ok()?;
+                (end + 2 + port.len(), path)
+            }
+            None => (end + 1, after.strip_prefix('/')?),
+        };
+        // shorter than any bracketed host, so that the grammar's length limit holds for the
+        // real name (checked below)
+        const STAND_IN: &str = "h.6";
+        let parsed = Reference::try_from(format!("{STAND_IN}/{path}").as_str()).ok()?;
+        if parsed.registry() != STAND_IN {
+            return None;
+        }
+        Self::checked(s[..host_len].to_string(), &parsed)
+    }
+
+    /// `parsed` with `registry` as its host, when Docker would take it.
+    fn checked(registry: String, parsed: &Reference) -> Option<ImageReference> {
         // the grammar lets an upper-case first part through as a registry that the
         // normalisation then takes for a Docker Hub path; Docker refuses those
         let repository = parsed.repository();
         if repository.bytes().any(|b| b.is_ascii_uppercase())
-            || parsed.registry().len() + 1 + repository.len() > MAX_NAME_LEN
+            || registry.len() + 1 + repository.len() > MAX_NAME_LEN
         {
             return None;
         }
         Some(ImageReference {
-            registry: parsed.registry().to_string(),
+            registry,
             repository: repository.to_string(),
             tag: parsed.tag().map(str::to_string),
             digest: parsed.digest().map(str::to_string),
@@ -164,6 +208,30 @@ mod tests {
     }
 
     #[test]
+    fn bracketed_ipv6_hosts_are_registries() {
+        assert_eq!(
+            parts("[::1]:5000/repo:tag"),
+            some("[::1]:5000", "repo", Some("tag"), None)
+        );
+        assert_eq!(
+            parts(&format!("[fd00::1]/x@{DIGEST}")),
+            some("[fd00::1]", "x", None, Some(DIGEST))
+        );
+        assert_eq!(
+            parts("docker://[2001:DB8::5]:443/team/app"),
+            some("[2001:DB8::5]:443", "team/app", Some("latest"), None)
+        );
+        let r = ImageReference::parse(&format!("[::1]:5000/team/app:1@{DIGEST}")).unwrap();
+        assert_eq!(r.api_host(), "[::1]:5000");
+        assert_eq!(r.to_string(), format!("[::1]:5000/team/app:1@{DIGEST}"));
+        assert_eq!(ImageReference::parse(&r.to_string()), Some(r));
+        // the name's length counts the real host
+        let long = format!("[::1]:5000/{}", "a".repeat(255 - 11));
+        assert!(ImageReference::parse(&long).is_some());
+        assert!(ImageReference::parse(&format!("{long}a")).is_none());
+    }
+
+    #[test]
     fn what_cannot_be_a_reference_is_none() {
         let too_long_tag = format!("app:{}", "t".repeat(129));
         let too_long_name = format!("registry.example/{}", "a/".repeat(120) + "app");
@@ -178,8 +246,20 @@ mod tests {
             "app@md5:0123456789abcdef0123456789abcdef",
             ":tag",
             "a//b",
-            // oci-spec's grammar has no IPv6 literal hosts
-            "[::1]:5000/x",
+            // IPv6 hosts: bracketed, with a path, a numeric port, no zone
+            "[::1]:5000",
+            "[::1]",
+            "[::1]:/x",
+            "[::1]:http/x",
+            "[::1]:70000/x",
+            "[fe80::1%eth0]/x",
+            "[::ffff:127.0.0.1]/x",
+            "[1.2.3.4]/x",
+            "[::1/x",
+            "[::1]x/y",
+            "[::1]:5000/Upper",
+            "[::1]:5000/a//b",
+            "[::1]:5000/x:",
             &too_long_tag,
             &too_long_name,
             &huge,

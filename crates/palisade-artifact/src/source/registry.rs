@@ -66,6 +66,9 @@ pub struct RegistryOptions {
     pub request_timeout: Option<Duration>,
     /// Docker configuration directory (`$DOCKER_CONFIG`, else `~/.docker`).
     pub docker_config_dir: Option<PathBuf>,
+    /// A whole `config.json` read before the directory's; `None`: the `DOCKER_AUTH_CONFIG`
+    /// environment variable. Empty text is none.
+    pub docker_auth_config: Option<String>,
     /// Where `docker-credential-*` helpers are looked for, in `PATH` syntax; `None`: the
     /// `PATH` of this process.
     pub credential_helper_path: Option<OsString>,
@@ -81,6 +84,7 @@ impl Default for RegistryOptions {
             read_timeout: Duration::from_secs(60),
             request_timeout: None,
             docker_config_dir: None,
+            docker_auth_config: None,
             credential_helper_path: None,
             credential_helper_timeout: Duration::from_secs(30),
         }
@@ -106,6 +110,9 @@ pub struct RegistryClient {
     reference: ImageReference,
     image: String,
     credentials: Option<Credentials>,
+    /// The identity token (OAuth2 refresh token) of `credentials`, replaced when the
+    /// token service hands out a new one.
+    refresh_token: Mutex<Option<String>>,
     /// What was wrong in the Docker config: warnings of the pull, and the reason a login
     /// the registry asks for may be missing.
     credential_warnings: Vec<String>,
@@ -168,6 +175,12 @@ impl RegistryClient {
             base,
             reference,
             image: image.to_string(),
+            refresh_token: Mutex::new(
+                lookup
+                    .credentials
+                    .as_ref()
+                    .and_then(|c| c.identity_token.clone()),
+            ),
             credentials: lookup.credentials,
             credential_warnings: lookup.warnings,
             authorization: Mutex::new(None),
@@ -341,12 +354,20 @@ impl RegistryClient {
     fn answer_challenge(&self, url: &str, challenge: &str) -> Result<String, ArtifactError> {
         let (scheme, params) = challenge.split_once(' ').unwrap_or((challenge, ""));
         if scheme.eq_ignore_ascii_case("basic") {
-            return match &self.credentials {
+            return match self.credentials.as_ref().filter(|c| c.has_password()) {
                 Some(c) => Ok(basic_header(c)),
+                None if self.credentials.is_some() => Err(self.error(
+                    url,
+                    format!(
+                        "registry asks for a user name and password (Basic) and the credentials for {} hold only an identity token{}",
+                        self.reference.registry,
+                        self.credential_problems()
+                    ),
+                )),
                 None => Err(self.error(
                     url,
                     format!(
-                        "registry asks for a login and no credentials for {} were found (docker login, or DOCKER_CONFIG){}",
+                        "registry asks for a login and no credentials for {} were found (docker login, DOCKER_CONFIG or DOCKER_AUTH_CONFIG){}",
                         self.reference.registry,
                         self.credential_problems()
                     ),
@@ -360,50 +381,153 @@ impl RegistryClient {
             ));
         }
         let params = parse_challenge_params(params);
-        let realm = params
-            .iter()
-            .find(|(k, _)| k == "realm")
-            .map(|(_, v)| v.clone())
-            .ok_or_else(|| self.error(url, "bearer challenge without realm"))?;
+        let param = |key: &str| {
+            params
+                .iter()
+                .find(|(k, _)| k == key)
+                .map(|(_, v)| v.as_str())
+        };
+        let realm = param("realm")
+            .ok_or_else(|| self.error(url, "bearer challenge without realm"))?
+            .to_string();
+        let service = param("service");
+        let default_scope = format!("repository:{}:pull", self.reference.repository);
+        let scope = param("scope").unwrap_or(&default_scope);
+        let refresh_token = self.refresh_token.lock().ok().and_then(|t| t.clone());
+        if let Some(refresh_token) = refresh_token {
+            // a token service without OAuth answers 404 or 405 to the POST: the GET flow
+            // then, as the distribution specification says
+            if let Some(token) =
+                self.exchange_refresh_token(&realm, service, scope, &refresh_token)?
+            {
+                return Ok(token);
+            }
+        }
         let mut token_url = realm.clone();
         let mut sep = if realm.contains('?') { '&' } else { '?' };
-        for key in ["service", "scope"] {
-            if let Some((_, v)) = params.iter().find(|(k, _)| k == key) {
+        for (key, value) in [("service", service), ("scope", Some(scope))] {
+            if let Some(v) = value {
                 token_url.push(sep);
                 token_url.push_str(&format!("{key}={}", urlencode(v)));
                 sep = '&';
             }
         }
-        if !params.iter().any(|(k, _)| k == "scope") {
-            token_url.push(sep);
-            token_url.push_str(&format!(
-                "scope={}",
-                urlencode(&format!("repository:{}:pull", self.reference.repository))
-            ));
-        }
-        let basic = self.credentials.as_ref().map(basic_header);
+        let basic = self
+            .credentials
+            .as_ref()
+            .filter(|c| c.has_password())
+            .map(basic_header);
         let resp = self.send(&token_url, None, basic.as_deref(), self.deadlines.request)?;
         let code = resp.status().as_u16();
         if !(200..300).contains(&code) {
             return Err(self.error(&token_url, format!("token service answered HTTP {code}")));
         }
-        let mut body = Vec::new();
-        body_reader(resp)
-            .take(1 << 20)
-            .read_to_end(&mut body)
-            .map_err(|e| self.read_error(&token_url, e))?;
-        #[derive(serde::Deserialize)]
-        struct Token {
-            token: Option<String>,
-            access_token: Option<String>,
-        }
-        let token: Token = serde_json::from_slice(&body)
-            .map_err(|e| self.error(&token_url, format!("token response: {e}")))?;
+        let token = self.token_response(&token_url, resp)?;
         token
             .token
             .or(token.access_token)
             .map(|t| format!("Bearer {t}"))
             .ok_or_else(|| self.error(&token_url, "token response has no token"))
+    }
+
+    /// The OAuth2 refresh-token grant of the distribution specification's token service:
+    /// `POST realm` with `grant_type=refresh_token`, the identity token, the service, the
+    /// scope and `client_id=palisade`, for an access token (`Bearer ...`). A new refresh
+    /// token in the answer replaces the old one for later challenges. `None` when the
+    /// service does not speak OAuth (404 or 405). The identity token is only sent over
+    /// https (or plain http with `--insecure`), never through a redirect, and never
+    /// appears in an error.
+    fn exchange_refresh_token(
+        &self,
+        realm: &str,
+        service: Option<&str>,
+        scope: &str,
+        refresh_token: &str,
+    ) -> Result<Option<String>, ArtifactError> {
+        let url = url::Url::parse(realm)
+            .map_err(|e| self.error(realm, format!("token realm is not a URL: {e}")))?;
+        check_scheme(&url).map_err(|m| self.error(realm, format!("token realm {m}")))?;
+        if url.scheme() == "http" && !self.insecure {
+            return Err(self.error(
+                realm,
+                "token realm is plain http: an identity token is only sent over https (use --insecure to allow)",
+            ));
+        }
+        let mut form = format!(
+            "grant_type=refresh_token&refresh_token={}&client_id=palisade",
+            urlencode(refresh_token)
+        );
+        if let Some(service) = service {
+            form.push_str(&format!("&service={}", urlencode(service)));
+        }
+        form.push_str(&format!("&scope={}", urlencode(scope)));
+        let resp = self
+            .agent
+            .post(url.as_str())
+            .config()
+            .timeout_global(Some(self.deadlines.request))
+            .build()
+            .header("Content-Type", "application/x-www-form-urlencoded")
+            .send(form.as_bytes());
+        let resp = match resp {
+            Ok(resp) => resp,
+            Err(ureq::Error::Timeout(_)) => {
+                return Err(self.deadline_error(realm, self.deadlines.request))
+            }
+            Err(e) => return Err(self.error(realm, e.to_string())),
+        };
+        let code = resp.status().as_u16();
+        match code {
+            200..=299 => {}
+            404 | 405 => return Ok(None),
+            300..=399 => {
+                return Err(self.error(
+                    realm,
+                    format!("token service answered HTTP {code} (a redirect) to the identity token exchange; an identity token is not sent on through redirects"),
+                ))
+            }
+            _ => {
+                return Err(self.error(
+                    realm,
+                    format!("token service answered HTTP {code} to the identity token (OAuth refresh token) exchange; log in again (docker login) if the token expired or was revoked"),
+                ))
+            }
+        }
+        let token = self.token_response(realm, resp)?;
+        if let Some(rotated) = token.refresh_token.filter(|t| !t.is_empty()) {
+            if let Ok(mut current) = self.refresh_token.lock() {
+                *current = Some(rotated);
+            }
+        }
+        token
+            .access_token
+            .or(token.token)
+            .map(|t| Some(format!("Bearer {t}")))
+            .ok_or_else(|| self.error(realm, "token response has no access_token"))
+    }
+
+    /// A token service's JSON answer, read within 1 MiB. A malformed one is named by its
+    /// position only: it may hold tokens.
+    fn token_response(
+        &self,
+        url: &str,
+        resp: HttpResponse,
+    ) -> Result<TokenResponse, ArtifactError> {
+        let mut body = Vec::new();
+        body_reader(resp)
+            .take(1 << 20)
+            .read_to_end(&mut body)
+            .map_err(|e| self.read_error(url, e))?;
+        serde_json::from_slice(&body).map_err(|e| {
+            self.error(
+                url,
+                format!(
+                    "token response is not the JSON of a token (line {}, column {})",
+                    e.line(),
+                    e.column()
+                ),
+            )
+        })
     }
 
     fn read_limited(
@@ -474,6 +598,15 @@ impl RegistryClient {
         verify(&self.image, digest, &body)?;
         Ok(body)
     }
+}
+
+/// What a token service answers: `token` (the token flow) or `access_token` (OAuth2), and
+/// possibly a new refresh token.
+#[derive(serde::Deserialize)]
+struct TokenResponse {
+    token: Option<String>,
+    access_token: Option<String>,
+    refresh_token: Option<String>,
 }
 
 /// Only http and https URLs are requested (a redirect to `file:`, `data:` or `unix:` is
@@ -617,6 +750,201 @@ mod tests {
             ("realm".into(), "https://auth.docker.io/token".into())
         );
         assert_eq!(p[2].1, "repository:library/debian:pull");
+    }
+
+    /// One request as a scripted server saw it.
+    #[derive(Debug, Clone)]
+    struct Request {
+        method: String,
+        path: String,
+        authorization: Option<String>,
+        body: String,
+    }
+
+    /// An HTTP server on 127.0.0.1 answering each request with `script` (status line and
+    /// JSON body), recording what it saw.
+    fn serve(
+        script: impl Fn(&Request) -> (&'static str, String) + Send + Sync + 'static,
+    ) -> (u16, std::sync::Arc<Mutex<Vec<Request>>>) {
+        use std::io::{BufRead, Write};
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        let port = listener.local_addr().unwrap().port();
+        let seen = std::sync::Arc::new(Mutex::new(Vec::new()));
+        let log = seen.clone();
+        let script = std::sync::Arc::new(script);
+        std::thread::spawn(move || {
+            for mut stream in listener.incoming().flatten() {
+                let mut reader = std::io::BufReader::new(stream.try_clone().unwrap());
+                let mut line = String::new();
+                let _ = reader.read_line(&mut line);
+                let mut parts = line.split_whitespace();
+                let (method, path) = (parts.next().unwrap_or(""), parts.next().unwrap_or(""));
+                let (mut authorization, mut length) = (None, 0);
+                loop {
+                    let mut header = String::new();
+                    if reader.read_line(&mut header).unwrap_or(0) == 0 || header.trim().is_empty() {
+                        break;
+                    }
+                    let (k, v) = header.split_once(':').unwrap_or((&header, ""));
+                    match k.to_ascii_lowercase().as_str() {
+                        "authorization" => authorization = Some(v.trim().to_string()),
+                        "content-length" => length = v.trim().parse().unwrap_or(0),
+                        _ => {}
+                    }
+                }
+                let mut body = vec![0; length];
+                let _ = reader.read_exact(&mut body);
+                let request = Request {
+                    method: method.to_string(),
+                    path: path.to_string(),
+                    authorization,
+                    body: String::from_utf8_lossy(&body).into_owned(),
+                };
+                log.lock().unwrap().push(request.clone());
+                let (status, answer) = script(&request);
+                let _ = write!(
+                    stream,
+                    "HTTP/1.1 {status}\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{answer}",
+                    answer.len()
+                );
+            }
+        });
+        (port, seen)
+    }
+
+    /// A client for `127.0.0.1:9/app:1` (never asked: the tests answer its challenges
+    /// directly) with `auth_config` as its `DOCKER_AUTH_CONFIG`.
+    fn client_with(auth_config: &str) -> RegistryClient {
+        let options = RegistryOptions {
+            insecure: true,
+            docker_config_dir: Some("/nonexistent".into()),
+            docker_auth_config: Some(auth_config.to_string()),
+            read_timeout: Duration::from_secs(5),
+            ..RegistryOptions::default()
+        };
+        let image = "127.0.0.1:9/app:1";
+        RegistryClient::new(image, ImageReference::parse(image).unwrap(), &options)
+    }
+
+    #[test]
+    fn an_identity_token_is_exchanged_and_a_rotated_one_used_next() {
+        // R0 gives access token `first` and refresh token R1; R1 gives `second`. A refresh
+        // token is good once.
+        let (token_port, posts) = serve(|r| {
+            let form = &r.body;
+            let answer = |access: &str, next: &str| {
+                format!(r#"{{"access_token":"{access}","refresh_token":"{next}","expires_in":60}}"#)
+            };
+            if r.method != "POST" || !form.contains("grant_type=refresh_token") {
+                return ("400 Bad Request", "{}".into());
+            }
+            if form.contains("refresh_token=R0&") {
+                ("200 OK", answer("first", "R1"))
+            } else if form.contains("refresh_token=R1&") {
+                ("200 OK", answer("second", "R2"))
+            } else {
+                ("401 Unauthorized", r#"{"error":"invalid_grant"}"#.into())
+            }
+        });
+        let client = client_with(r#"{"auths":{"127.0.0.1:9":{"identitytoken":"R0"}}}"#);
+        let challenge = format!(
+            r#"Bearer realm="http://127.0.0.1:{token_port}/token",service="test-registry",scope="repository:app:pull""#
+        );
+        let url = "http://127.0.0.1:9/v2/app/manifests/1";
+        let auth = client.answer_challenge(url, &challenge).unwrap();
+        assert_eq!(auth, "Bearer first");
+        let auth = client.answer_challenge(url, &challenge).unwrap();
+        assert_eq!(
+            auth, "Bearer second",
+            "the rotated refresh token was not used"
+        );
+        let posts = posts.lock().unwrap().clone();
+        assert_eq!(
+            posts[0].body,
+            "grant_type=refresh_token&refresh_token=R0&client_id=palisade&service=test-registry&scope=repository%3Aapp%3Apull"
+        );
+        assert!(posts[0].authorization.is_none(), "{posts:?}");
+        assert!(posts[1].body.contains("refresh_token=R1&"), "{posts:?}");
+        // R2 is unknown to the service: refused, named, and never shown
+        let err = client
+            .answer_challenge(url, &challenge)
+            .unwrap_err()
+            .to_string();
+        assert!(
+            err.contains("token service answered HTTP 401 to the identity token (OAuth refresh token) exchange"),
+            "{err}"
+        );
+        assert!(
+            !err.contains("R2") && !err.contains("refresh_token="),
+            "{err}"
+        );
+    }
+
+    #[test]
+    fn a_token_service_without_oauth_gets_the_get_flow_and_redirects_are_not_followed() {
+        // 404 to the POST: the GET flow, with the entry's user and password
+        let (token_port, seen) = serve(|r| match r.method.as_str() {
+            "POST" => ("404 Not Found", "{}".into()),
+            _ => ("200 OK", r#"{"token":"from-get"}"#.into()),
+        });
+        let client = client_with(
+            r#"{"auths":{"127.0.0.1:9":{"username":"bob","password":"pw","identitytoken":"R0"}}}"#,
+        );
+        let challenge = format!(r#"Bearer realm="http://127.0.0.1:{token_port}/token""#);
+        let auth = client.answer_challenge("http://x/v2/", &challenge).unwrap();
+        assert_eq!(auth, "Bearer from-get");
+        let seen = seen.lock().unwrap().clone();
+        assert_eq!(seen.len(), 2, "{seen:?}");
+        assert_eq!(seen[1].method, "GET");
+        assert_eq!(seen[1].path, "/token?scope=repository%3Aapp%3Apull");
+        assert_eq!(seen[1].authorization.as_deref(), Some("Basic Ym9iOnB3"));
+
+        // a redirect of the POST is not followed: the token would go with it
+        let (redirecting, seen) = serve(|_| ("307 Temporary Redirect", "{}".into()));
+        let challenge = format!(r#"Bearer realm="http://127.0.0.1:{redirecting}/token""#);
+        let err = client
+            .answer_challenge("http://x/v2/", &challenge)
+            .unwrap_err()
+            .to_string();
+        assert!(
+            err.contains("HTTP 307 (a redirect) to the identity token exchange"),
+            "{err}"
+        );
+        assert_eq!(seen.lock().unwrap().len(), 1);
+    }
+
+    #[test]
+    fn an_identity_token_is_not_sent_over_plain_http_unless_insecure() {
+        let options = RegistryOptions {
+            docker_config_dir: Some("/nonexistent".into()),
+            docker_auth_config: Some(
+                r#"{"auths":{"registry.example":{"identitytoken":"R0"}}}"#.into(),
+            ),
+            ..RegistryOptions::default()
+        };
+        let image = "registry.example/app:1";
+        let client = RegistryClient::new(image, ImageReference::parse(image).unwrap(), &options);
+        // port 9 (discard) is never asked: the realm is refused first
+        let err = client
+            .answer_challenge(
+                "https://registry.example/v2/app/manifests/1",
+                r#"Bearer realm="http://127.0.0.1:9/token",service="registry.example""#,
+            )
+            .unwrap_err()
+            .to_string();
+        assert!(
+            err.contains("token realm is plain http: an identity token is only sent over https (use --insecure to allow)"),
+            "{err}"
+        );
+        // and a registry asking for Basic gets no password out of an identity token
+        let err = client
+            .answer_challenge(
+                "https://registry.example/v2/app/manifests/1",
+                r#"Basic realm="registry""#,
+            )
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("hold only an identity token"), "{err}");
     }
 
     #[test]

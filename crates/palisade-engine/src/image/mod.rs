@@ -32,6 +32,9 @@ pub struct ImageSettings {
     pub insecure: bool,
     /// Seconds to wait for a registry's answer.
     pub timeout_secs: u64,
+    /// Seconds a Docker credential helper may take to answer; `None`: the registry
+    /// client's default (30).
+    pub credential_helper_timeout_secs: Option<u64>,
 }
 
 /// An image (or a root filesystem) opened for analysis, with the name reports give it.
@@ -49,6 +52,9 @@ pub fn open(
     let mut options = OpenOptions::default();
     options.registry.insecure = settings.insecure;
     options.registry.read_timeout = Duration::from_secs(settings.timeout_secs.max(1));
+    if let Some(secs) = settings.credential_helper_timeout_secs {
+        options.registry.credential_helper_timeout = Duration::from_secs(secs.max(1));
+    }
     if let Some(p) = settings.platform.as_deref() {
         options.platform = Some(PlatformSpec::parse(p).ok_or_else(|| EngineError::Settings {
             source_name: "--platform".into(),
