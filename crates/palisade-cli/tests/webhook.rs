@@ -2001,15 +2001,23 @@ fn bench_serve_with_cluster_view() {
     let (served, listed) = serve_with_view(dir.path(), &api, token, &["--quiet"]);
     assert_eq!(listed["ok"], true, "{listed}");
     let web = compliant_deployment("team-0", "web", json!({"serviceAccountName": "api"}));
-    // A workload that declares ports may be a database reachable from other namespaces
-    // (NET008): it is judged against every namespace's policies and workloads.
-    let mut listening = compliant_deployment("team-0", "db", json!({"serviceAccountName": "api"}));
-    listening["spec"]["template"]["spec"]["containers"][0]["ports"] =
-        json!([{"name": "http", "containerPort": 8080}]);
+    // A workload serving a database port may be reachable from other namespaces (NET008):
+    // it is judged against every namespace's policies and workloads. One declaring a web
+    // port is judged against its own namespace, like one declaring none.
+    let with_port = |name: &str, port: u16| {
+        let mut deployment =
+            compliant_deployment("team-0", name, json!({"serviceAccountName": "api"}));
+        deployment["spec"]["template"]["spec"]["containers"][0]["ports"] =
+            json!([{"name": "port", "containerPort": port}]);
+        deployment
+    };
+    let listening = with_port("web-8080", 8080);
+    let database = with_port("db", 5432);
     let ms = |d: std::time::Duration| d.as_secs_f64() * 1e3;
     for (what, object) in [
         ("Deployment", web),
-        ("Deployment declaring ports", listening),
+        ("Deployment declaring port 8080", listening),
+        ("Deployment serving PostgreSQL (5432)", database),
     ] {
         let review = admission_review(
             "bench-1",

@@ -19,6 +19,7 @@ use palisade_iac::kubernetes::K8sObject;
 
 pub use engine::{Endpoint, Engine, Explanation, PortSet};
 pub use model::{NetworkBuilder, NetworkModel, Options, Protocol};
+pub use rules::net008_database_reachable::is_database_port;
 
 /// Every rule this crate can report.
 pub fn rules() -> Vec<&'static RuleMeta> {

@@ -89,18 +89,14 @@ impl Engine {
         }
         let mut findings = Vec::new();
         if network {
-            // Only a workload that declares ports can be a reachable database (NET008), the
-            // one finding that depends on other namespaces' workloads and policies; every
-            // other finding it could own is about its own namespace.
-            let declares_ports = PodView::of(&reviewed).is_some_and(|pod| {
-                pod.containers.iter().any(|c| {
-                    c.node
-                        .get("ports")
-                        .into_iter()
-                        .flat_map(Node::items)
-                        .next()
-                        .is_some()
-                })
+            // Only a workload serving a database port can be a reachable database (NET008),
+            // the one finding that depends on other namespaces' workloads and policies; every
+            // other finding it could own is about its own namespace. Any other workload is
+            // judged against its namespace alone, whatever ports it declares.
+            let serves_database = palisade_netpol::model::workload(&reviewed).is_some_and(|w| {
+                w.ports
+                    .iter()
+                    .any(|p| palisade_netpol::is_database_port(p.port))
             });
             // The namespace its findings are about (a Namespace's own).
             let home = if kind == "Namespace" {
@@ -118,12 +114,12 @@ impl Engine {
                 } else if other_key.kind == "Namespace" {
                     // Its own Namespace (labels, where namespace findings sit); the others
                     // only for the peers of a reachable database.
-                    other_key.name == home || declares_ports
+                    other_key.name == home || serves_database
                 } else {
-                    declares_ports && (other_key.kind == "NetworkPolicy" || other.is_workload())
+                    serves_database && (other_key.kind == "NetworkPolicy" || other.is_workload())
                 }
             };
-            let candidates: Box<dyn Iterator<Item = (&ObjectKey, &Stored)>> = if declares_ports {
+            let candidates: Box<dyn Iterator<Item = (&ObjectKey, &Stored)>> = if serves_database {
                 Box::new(index.objects.iter())
             } else {
                 let namespace = ObjectKey::new("", "Namespace", home);

@@ -176,6 +176,49 @@ fn a_database_reachable_from_another_namespace_is_its_own_finding() {
     );
 }
 
+/// Only a database port makes other namespaces matter: a workload declaring a web port is
+/// judged as if it declared none (the cluster's other namespaces are not read for it),
+/// and one that also serves a database port is judged against them.
+#[test]
+fn only_a_database_port_brings_other_namespaces_into_the_judgement() {
+    let with_ports = |ports: serde_json::Value| {
+        let mut web = deployment("shop", "web", None);
+        web["spec"]["template"]["spec"]["containers"][0]["ports"] = ports;
+        web
+    };
+    let index = listed(&[
+        deployment("other", "client", None),
+        json!({"apiVersion": "networking.k8s.io/v1", "kind": "NetworkPolicy",
+               "metadata": {"name": "from-anywhere", "namespace": "shop"},
+               "spec": {"podSelector": {}, "policyTypes": ["Ingress"],
+                        "ingress": [{"from": [{"namespaceSelector": {}}]}]}}),
+    ]);
+    let judged = |object: &serde_json::Value| {
+        let mut findings: Vec<(String, String)> = engine()
+            .judge_in_cluster(&index, object)
+            .report
+            .findings
+            .iter()
+            .map(|f| (f.rule_id.to_string(), f.message.to_string()))
+            .collect();
+        findings.sort();
+        findings
+    };
+    let portless = judged(&deployment("shop", "web", None));
+    assert_eq!(
+        judged(&with_ports(json!([{"containerPort": 8080}]))),
+        portless
+    );
+    let both = judged(&with_ports(
+        json!([{"containerPort": 8080}, {"containerPort": 6379}]),
+    ));
+    assert!(
+        both.iter()
+            .any(|(rule, message)| rule == "NET008" && message.contains("Redis")),
+        "{both:?}"
+    );
+}
+
 #[test]
 fn permissions_through_a_group_or_another_namespace_count() {
     let bind = |kind: &str, ns: Option<&str>, subject: serde_json::Value| {

@@ -39,6 +39,12 @@ const DATABASE_PORTS: &[(u16, &str)] = &[
     (8086, "InfluxDB"),
 ];
 
+/// Whether `port` is one of the data stores' ports this rule judges: a workload serving
+/// none of them cannot be a reachable database, whoever may reach it.
+pub fn is_database_port(port: u16) -> bool {
+    DATABASE_PORTS.iter().any(|(p, _)| *p == port)
+}
+
 pub fn check(e: &Engine, out: &mut Vec<Finding>) {
     // Sources from other namespaces: one "any pod" endpoint per namespace covers the pods
     // that no specific policy names; real pod groups cover the ones that are named.
