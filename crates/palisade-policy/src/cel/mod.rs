@@ -31,6 +31,30 @@ use crate::json::{items, text};
 /// higher.
 pub const COST_LIMIT: u128 = 100_000_000;
 
+/// Largest estimate of the text and lists one expression may build on one input, in bytes.
+/// Kubernetes charges string and list building by size (concatenation, `join`, `replace`,
+/// ...); an expression that builds a copy of a large string for each element of a large
+/// list would exhaust memory long before it exhausted steps.
+pub const BUILD_LIMIT: u128 = 256 << 20;
+
+/// Functions whose result grows with their operands' size (strings or lists built anew).
+const BUILDING_FUNCTIONS: &[&str] = &[
+    "_+_",
+    "join",
+    "replace",
+    "format",
+    "upperAscii",
+    "lowerAscii",
+    "reverse",
+    "quote",
+    "split",
+    "findAll",
+];
+
+/// Functions that turn a string into a list with up to one item per byte: a comprehension
+/// over their result iterates as many times as the longest string has bytes.
+const SPLITTING_FUNCTIONS: &[&str] = &["split", "findAll"];
+
 /// Functions that read the cluster, the network or a registry: they cannot be evaluated
 /// offline, and a policy calling them is reported instead of guessed.
 const ONLINE_FUNCTIONS: &[(&str, &str)] = &[
@@ -317,6 +341,11 @@ pub(crate) struct Expression {
     flat_cost: u128,
     /// Per nesting depth of comprehensions, the nodes iterated at that depth.
     nested_cost: Vec<u128>,
+    /// Per nesting depth (0: outside comprehensions), the calls that build a string or a
+    /// list as large as their operands.
+    building: Vec<u128>,
+    /// Whether a comprehension iterates a list split out of a string.
+    iterates_text: bool,
 }
 
 impl std::fmt::Debug for Expression {
@@ -340,34 +369,66 @@ impl Expression {
                 ));
             }
         }
-        let mut nested_cost = Vec::new();
-        let flat_cost = cost(program.expression(), 0, &mut nested_cost);
+        let mut tally = Tally::default();
+        let flat_cost = cost(program.expression(), 0, &mut tally);
         Ok(Expression {
             source: source.trim().to_string(),
             program,
             flat_cost,
-            nested_cost,
+            nested_cost: tally.nested,
+            building: tally.building,
+            iterates_text: tally.iterates_text,
         })
     }
 
-    /// The estimated worst-case cost on inputs whose longest list holds `elements` items.
-    fn estimated_cost(&self, elements: u128) -> u128 {
-        let mut total = self.flat_cost;
+    /// The estimated worst-case cost on inputs within `bounds`: the evaluation steps, and
+    /// the bytes of the strings and lists built.
+    fn estimated_cost(&self, bounds: Bounds) -> (u128, u128) {
+        // A comprehension iterates a list of the input, or one split out of its text.
+        let per_iteration = if self.iterates_text {
+            bounds.elements.max(bounds.text)
+        } else {
+            bounds.elements
+        }
+        .max(1);
+        let mut steps = self.flat_cost;
         let mut factor: u128 = 1;
         for nodes in &self.nested_cost {
-            factor = factor.saturating_mul(elements.max(1));
-            total = total.saturating_add(nodes.saturating_mul(factor));
+            factor = factor.saturating_mul(per_iteration);
+            steps = steps.saturating_add(nodes.saturating_mul(factor));
         }
-        total
+        // Each building call makes at most a copy of the largest string or list it may
+        // see (list items counted as 8 bytes), once per iteration of its scope.
+        let largest = bounds
+            .text
+            .saturating_add(bounds.elements.saturating_mul(8))
+            .max(1);
+        let mut bytes: u128 = 0;
+        let mut factor: u128 = 1;
+        for (depth, calls) in self.building.iter().enumerate() {
+            if depth > 0 {
+                factor = factor.saturating_mul(per_iteration);
+            }
+            bytes = bytes.saturating_add(calls.saturating_mul(factor).saturating_mul(largest));
+        }
+        (steps, bytes)
     }
 
-    /// Evaluates in `ctx`; `elements` bounds the length of the lists it may iterate.
-    pub fn evaluate(&self, ctx: &Context, elements: u128) -> Result<CelValue, String> {
-        let estimate = self.estimated_cost(elements);
-        if estimate > COST_LIMIT {
+    /// Evaluates in `ctx`; `bounds` bounds the lists it may iterate and the text it reads.
+    pub fn evaluate(&self, ctx: &Context, bounds: Bounds) -> Result<CelValue, String> {
+        let (steps, bytes) = self.estimated_cost(bounds);
+        if steps > COST_LIMIT {
             return Err(format!(
-                "`{}`: estimated cost {estimate} on this object exceeds the limit of {COST_LIMIT}; not evaluated",
+                "`{}`: estimated cost {steps} on this object exceeds the limit of {COST_LIMIT}; not evaluated",
                 short(&self.source)
+            ));
+        }
+        if bytes > BUILD_LIMIT {
+            return Err(format!(
+                "`{}`: may build {} MiB of strings and lists on this object, over the limit of {} MiB; not evaluated",
+                short(&self.source),
+                bytes >> 20,
+                BUILD_LIMIT >> 20
             ));
         }
         match catch_unwind(AssertUnwindSafe(|| self.program.execute(ctx))) {
@@ -385,57 +446,171 @@ impl Expression {
     }
 }
 
+/// What bounds an evaluation's work: the longest list or map, and the longest string (in
+/// bytes), of its inputs and of the variables evaluated before it.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub(crate) struct Bounds {
+    pub elements: u128,
+    pub text: u128,
+}
+
+impl Bounds {
+    fn of(value: &Value) -> Bounds {
+        Bounds {
+            elements: longest_list(value),
+            text: longest_text(value),
+        }
+    }
+
+    fn max(self, other: Bounds) -> Bounds {
+        Bounds {
+            elements: self.elements.max(other.elements),
+            text: self.text.max(other.text),
+        }
+    }
+
+    /// These bounds widened by a value an expression gave (a variable).
+    fn with(self, value: &CelValue) -> Bounds {
+        match value {
+            CelValue::List(items) => Bounds {
+                elements: self.elements.max(items.len() as u128),
+                ..self
+            },
+            CelValue::Map(map) => Bounds {
+                elements: self.elements.max(map.map.len() as u128),
+                ..self
+            },
+            CelValue::String(s) => Bounds {
+                text: self.text.max(s.len() as u128),
+                ..self
+            },
+            _ => self,
+        }
+    }
+}
+
+/// What [`cost`] counts besides the nodes evaluated once.
+#[derive(Default)]
+struct Tally {
+    /// Per nesting depth of comprehensions, the nodes iterated at that depth.
+    nested: Vec<u128>,
+    /// Per depth (0: outside comprehensions), the calls that build strings or lists.
+    building: Vec<u128>,
+    /// Whether a comprehension's range splits a string.
+    iterates_text: bool,
+}
+
 /// Nodes of `expr` evaluated once per evaluation of its scope; the nodes of comprehension
-/// bodies, evaluated once per iteration, are added to `nested` at their depth.
-fn cost(expr: &IdedExpr, depth: usize, nested: &mut Vec<u128>) -> u128 {
+/// bodies, evaluated once per iteration, are added to `tally.nested` at their depth, and the
+/// calls that build strings or lists to `tally.building`.
+fn cost(expr: &IdedExpr, depth: usize, tally: &mut Tally) -> u128 {
     let mut own: u128 = 1;
     match &expr.expr {
         Expr::Call(call) => {
+            if BUILDING_FUNCTIONS.contains(&call.func_name.as_str()) && !is_arithmetic(call) {
+                if tally.building.len() <= depth {
+                    tally.building.resize(depth + 1, 0);
+                }
+                tally.building[depth] += 1;
+            }
             if let Some(target) = &call.target {
-                own += cost(target, depth, nested);
+                own += cost(target, depth, tally);
             }
             for arg in &call.args {
-                own += cost(arg, depth, nested);
+                own += cost(arg, depth, tally);
             }
         }
         Expr::Comprehension(c) => {
-            own += cost(&c.iter_range, depth, nested);
-            own += cost(&c.accu_init, depth, nested);
-            own += cost(&c.result, depth, nested);
-            let body =
-                cost(&c.loop_cond, depth + 1, nested) + cost(&c.loop_step, depth + 1, nested);
-            if nested.len() <= depth {
-                nested.resize(depth + 1, 0);
+            own += cost(&c.iter_range, depth, tally);
+            own += cost(&c.accu_init, depth, tally);
+            own += cost(&c.result, depth, tally);
+            if calls_any(&c.iter_range, SPLITTING_FUNCTIONS) {
+                tally.iterates_text = true;
             }
-            nested[depth] += body;
+            let body = cost(&c.loop_cond, depth + 1, tally) + cost(&c.loop_step, depth + 1, tally);
+            if tally.nested.len() <= depth {
+                tally.nested.resize(depth + 1, 0);
+            }
+            tally.nested[depth] += body;
         }
         Expr::List(list) => {
             for e in &list.elements {
-                own += cost(e, depth, nested);
+                own += cost(e, depth, tally);
             }
         }
         Expr::Map(map) => {
             for entry in &map.entries {
                 if let EntryExpr::MapEntry(e) = &entry.expr {
-                    own += cost(&e.key, depth, nested) + cost(&e.value, depth, nested);
+                    own += cost(&e.key, depth, tally) + cost(&e.value, depth, tally);
                 }
             }
         }
         Expr::Struct(s) => {
             for entry in &s.entries {
                 if let EntryExpr::StructField(f) = &entry.expr {
-                    own += cost(&f.value, depth, nested);
+                    own += cost(&f.value, depth, tally);
                 }
             }
         }
-        Expr::Select(select) => own += cost(&select.operand, depth, nested),
+        Expr::Select(select) => own += cost(&select.operand, depth, tally),
         Expr::Ident(_) | Expr::Literal(_) | Expr::Unspecified => {}
     }
     own
 }
 
-/// The length of the longest list in `value` (strings count by their length in 8-byte
-/// steps, for string-splitting functions): no comprehension over the input iterates more.
+/// Whether `call` is an addition with a number literal operand (`n + 1`), which builds
+/// nothing; other additions may join strings or lists (the AST carries no types).
+fn is_arithmetic(call: &cel::common::ast::CallExpr) -> bool {
+    use cel::common::ast::LiteralValue;
+    call.func_name == "_+_"
+        && call.args.iter().any(|a| {
+            matches!(
+                &a.expr,
+                Expr::Literal(
+                    LiteralValue::Int(_) | LiteralValue::UInt(_) | LiteralValue::Double(_)
+                )
+            )
+        })
+}
+
+/// Whether `expr` calls one of `functions` anywhere.
+fn calls_any(expr: &IdedExpr, functions: &[&str]) -> bool {
+    match &expr.expr {
+        Expr::Call(call) => {
+            functions.contains(&call.func_name.as_str())
+                || call
+                    .target
+                    .as_deref()
+                    .is_some_and(|t| calls_any(t, functions))
+                || call.args.iter().any(|a| calls_any(a, functions))
+        }
+        Expr::Comprehension(c) => [
+            &c.iter_range,
+            &c.accu_init,
+            &c.loop_cond,
+            &c.loop_step,
+            &c.result,
+        ]
+        .into_iter()
+        .any(|e| calls_any(e, functions)),
+        Expr::List(list) => list.elements.iter().any(|e| calls_any(e, functions)),
+        Expr::Map(map) => map.entries.iter().any(|entry| match &entry.expr {
+            EntryExpr::MapEntry(e) => {
+                calls_any(&e.key, functions) || calls_any(&e.value, functions)
+            }
+            _ => false,
+        }),
+        Expr::Struct(s) => s.entries.iter().any(|entry| match &entry.expr {
+            EntryExpr::StructField(f) => calls_any(&f.value, functions),
+            _ => false,
+        }),
+        Expr::Select(select) => calls_any(&select.operand, functions),
+        Expr::Ident(_) | Expr::Literal(_) | Expr::Unspecified => false,
+    }
+}
+
+/// The length of the longest list or map in `value`: no comprehension over the input
+/// iterates more.
 pub(crate) fn longest_list(value: &Value) -> u128 {
     match value {
         Value::Array(items) => items
@@ -444,8 +619,26 @@ pub(crate) fn longest_list(value: &Value) -> u128 {
             .max()
             .unwrap_or(0)
             .max(items.len() as u128),
-        Value::Object(map) => map.values().map(longest_list).max().unwrap_or(0),
-        Value::String(s) => (s.len() / 8) as u128,
+        Value::Object(map) => map
+            .values()
+            .map(longest_list)
+            .max()
+            .unwrap_or(0)
+            .max(map.len() as u128),
+        _ => 0,
+    }
+}
+
+/// The length in bytes of the longest string (or map key) in `value`.
+pub(crate) fn longest_text(value: &Value) -> u128 {
+    match value {
+        Value::Array(items) => items.iter().map(longest_text).max().unwrap_or(0),
+        Value::Object(map) => map
+            .iter()
+            .map(|(k, v)| (k.len() as u128).max(longest_text(v)))
+            .max()
+            .unwrap_or(0),
+        Value::String(s) => s.len() as u128,
         _ => 0,
     }
 }
@@ -508,14 +701,14 @@ pub enum Verdict {
 #[derive(Debug, Clone)]
 pub struct Input {
     cel: CelValue,
-    elements: u128,
+    bounds: Bounds,
 }
 
 impl Input {
     pub fn of(value: &Value) -> Input {
         Input {
             cel: to_cel(value),
-            elements: longest_list(value),
+            bounds: Bounds::of(value),
         }
     }
 }
@@ -605,15 +798,15 @@ impl CelPolicy {
         root: &Context,
         inputs: &Inputs,
     ) -> Result<(Verdict, Vec<(String, String)>), String> {
-        let mut elements = inputs.object.elements.max(1);
+        let mut bounds = inputs.object.bounds.max(inputs.request.bounds);
         for v in [inputs.old_object, inputs.params, inputs.namespace_object]
             .into_iter()
             .flatten()
         {
-            elements = elements.max(v.elements);
+            bounds = bounds.max(v.bounds);
         }
         for (_, v) in &inputs.preset {
-            elements = elements.max(v.elements);
+            bounds = bounds.max(v.bounds);
         }
         let cel_of = |input: Option<&Input>| input.map_or(CelValue::Null, |i| i.cel.clone());
         let mut ctx = root.new_inner_scope();
@@ -629,7 +822,7 @@ impl CelPolicy {
             .collect();
         ctx.add_variable_from_value("variables", CelValue::from(variables.clone()));
         for (name, condition) in &self.match_conditions {
-            match condition.evaluate(&ctx, elements)? {
+            match condition.evaluate(&ctx, bounds)? {
                 CelValue::Bool(true) => {}
                 CelValue::Bool(false) => return Ok((Verdict::Skipped, Vec::new())),
                 other => {
@@ -644,11 +837,9 @@ impl CelPolicy {
         // used, as Kubernetes evaluates them lazily.
         let mut failed_variables: Vec<(String, String)> = Vec::new();
         for (name, expression) in &self.variables {
-            match expression.evaluate(&ctx, elements) {
+            match expression.evaluate(&ctx, bounds) {
                 Ok(value) => {
-                    if let CelValue::List(items) = &value {
-                        elements = elements.max(items.len() as u128);
-                    }
+                    bounds = bounds.with(&value);
                     variables.insert(name.clone(), value);
                     ctx.add_variable_from_value("variables", CelValue::from(variables.clone()));
                 }
@@ -658,20 +849,23 @@ impl CelPolicy {
         let mut failures = Vec::new();
         for (index, validation) in self.validations.iter().enumerate() {
             let result =
-                validation.expression.evaluate(&ctx, elements).map_err(
-                    |e| match failed_variables
-                        .iter()
-                        .find(|(name, _)| validation.expression.source.contains(name.as_str()))
-                    {
-                        Some((name, cause)) => format!("variable {name}: {cause}"),
-                        None => e,
-                    },
-                )?;
+                validation
+                    .expression
+                    .evaluate(&ctx, bounds)
+                    .map_err(|e| {
+                        match failed_variables
+                            .iter()
+                            .find(|(name, _)| validation.expression.source.contains(name.as_str()))
+                        {
+                            Some((name, cause)) => format!("variable {name}: {cause}"),
+                            None => e,
+                        }
+                    })?;
             match result {
                 CelValue::Bool(true) => {}
                 CelValue::Bool(false) => failures.push(Failure {
                     index,
-                    message: validation.message(&ctx, elements),
+                    message: validation.message(&ctx, bounds),
                     field: validation.field.clone(),
                 }),
                 other => {
@@ -685,7 +879,7 @@ impl CelPolicy {
         }
         let mut annotations = Vec::new();
         for (key, expression) in &self.audit_annotations {
-            match expression.evaluate(&ctx, elements)? {
+            match expression.evaluate(&ctx, bounds)? {
                 CelValue::Null => {}
                 CelValue::String(value) => annotations.push((key.clone(), value.to_string())),
                 other => {
@@ -703,9 +897,9 @@ impl CelPolicy {
 impl Validation {
     /// `messageExpression` when it gives a non-empty string, else `message`, else the
     /// expression that failed, as Kubernetes words it.
-    fn message(&self, ctx: &Context, elements: u128) -> String {
+    fn message(&self, ctx: &Context, bounds: Bounds) -> String {
         if let Some(expression) = &self.message_expression {
-            if let Ok(CelValue::String(s)) = expression.evaluate(ctx, elements) {
+            if let Ok(CelValue::String(s)) = expression.evaluate(ctx, bounds) {
                 if !s.trim().is_empty() {
                     return s.trim().to_string();
                 }
@@ -866,6 +1060,34 @@ mod tests {
         let policy = json!({"validations": [{"expression":
             "object.spec.l0.all(a, object.spec.l1.all(b, object.spec.l2.all(c, a + b + c >= 0)))"}]});
         assert_eq!(check(policy, object).unwrap(), Verdict::Checked(vec![]));
+    }
+
+    #[test]
+    fn building_a_copy_of_a_large_string_per_item_is_refused_before_it_runs() {
+        // 20,000 items and a 100 KB string: a copy of the string per item would build 2 GB.
+        let object = json!({"spec": {"items": vec![0; 20_000], "text": "x".repeat(100_000)}});
+        let policy = json!({"validations": [{"expression":
+            "object.spec.items.map(i, object.spec.text + object.spec.text).size() > 0"}]});
+        let err = check(policy, object.clone()).unwrap_err();
+        assert!(err.contains("may build") && err.contains("MiB"), "{err}");
+        // Building it once, or counting with numbers per item, runs.
+        for expression in [
+            "size(object.spec.text + object.spec.text) > 0",
+            "object.spec.items.all(i, i + 1 > 0)",
+        ] {
+            let policy = json!({"validations": [{"expression": expression}]});
+            assert_eq!(
+                check(policy, object.clone()).unwrap(),
+                Verdict::Checked(vec![]),
+                "{expression}"
+            );
+        }
+        // A list split out of the text is iterated as many times as the text has bytes.
+        let object = json!({"spec": {"text": "ab".repeat(20_000)}});
+        let policy = json!({"validations": [{"expression":
+            "object.spec.text.split('').all(a, object.spec.text.split('').all(b, a != '-'))"}]});
+        let err = check(policy, object).unwrap_err();
+        assert!(err.contains("exceeds the limit"), "{err}");
     }
 
     #[test]
