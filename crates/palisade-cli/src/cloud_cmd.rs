@@ -178,7 +178,7 @@ fn aws(args: AwsArgs) -> anyhow::Result<u8> {
     report.errors = errors;
     for e in &scan.errors {
         let text = clean(&e.to_string());
-        if e.kind == palisade_cloud::CallErrorKind::Unsupported {
+        if e.kind.is_warning() {
             report.warnings.push(format!("aws:{}: {text}", e.region));
         } else {
             report
