@@ -436,9 +436,23 @@ fn dead_letter_queues_and_destinations_are_judged_on_what_sqs_and_sns_say() {
         );
     }
     // Each queue and topic is read once however many functions name it: enc-dlq is named
-    // by five functions and an alias.
-    let note = common::stderr(&out);
-    assert!(note.contains("API calls"), "{note}");
+    // as the dead-letter queue of four functions and the destination of alias-fn and of its
+    // alias safe; enc-topic by a function and a mapping.
+    let calls = ureq::get(&format!("{endpoint}/_proxy/calls"))
+        .call()
+        .expect("the proxy's counts")
+        .body_mut()
+        .read_to_string()
+        .expect("the counts");
+    let calls: Value = serde_json::from_str(&calls).expect("JSON counts");
+    for (call, times) in [
+        ("AmazonSQS.GetQueueUrl enc-dlq", 1),
+        ("AmazonSQS.GetQueueAttributes enc-dlq", 1),
+        ("AmazonSQS.GetQueueUrl far-dlq", 1),
+        (&format!("GetTopicAttributes {enc_topic}"), 1),
+    ] {
+        assert_eq!(calls[call], times, "{call}: {calls}");
+    }
 }
 
 #[test]

@@ -19,7 +19,9 @@ usage: python proxy.py UPSTREAM [--deny SERVICE] [--hang REGION] [--throttle SER
                        (NAME:ALIAS) with on-failure destination TARGET (`-`: none) in
                        ListFunctionEventInvokeConfigs (moto ignores qualifiers)
 Prints the port it listens on (127.0.0.1), then serves until killed; a count of
-throttled answers is written to standard error as they happen.
+throttled answers is written to standard error as they happen. `GET /_proxy/calls`
+answers how many times each SQS and SNS operation was called for each queue or topic
+(`{"AmazonSQS.GetQueueUrl enc-dlq": 1, "GetTopicAttributes arn:...": 1}`).
 """
 import http.server
 import json
@@ -52,6 +54,7 @@ while args:
     else:
         sys.exit(f"unknown flag {flag}")
 LOCK = threading.Lock()
+CALLS = {}
 SCOPE = re.compile(r"Credential=[^/]+/\d+/([^/]+)/([^/]+)/")
 LIST_CONFIGS = re.compile(r"/functions/([^/?]+)/event-invoke-config/list")
 
@@ -110,11 +113,32 @@ class Handler(http.server.BaseHTTPRequestHandler):
         self.end_headers()
         self.wfile.write(data)
 
+    def count(self, service, body):
+        """One more call of an SQS (JSON) or SNS (query) operation on its queue or topic."""
+        if service == "sqs":
+            try:
+                doc = json.loads(body or b"{}")
+            except ValueError:
+                doc = {}
+            subject = doc.get("QueueName") or doc.get("QueueUrl", "").rsplit("/", 1)[-1]
+            key = f"{self.headers.get('X-Amz-Target', '')} {subject}"
+        else:
+            form = urllib.parse.parse_qs(body.decode(errors="replace"))
+            key = f"{form.get('Action', [''])[0]} {form.get('TopicArn', [''])[0]}"
+        with LOCK:
+            CALLS[key] = CALLS.get(key, 0) + 1
+
     def handle_any(self):
         length = int(self.headers.get("Content-Length") or 0)
         body = self.rfile.read(length) if length else b""
+        if self.path == "/_proxy/calls":
+            with LOCK:
+                self.answer(200, json.dumps(CALLS), [("Content-Type", "application/json")])
+            return
         m = SCOPE.search(self.headers.get("Authorization", ""))
         region, service = (m.group(1), m.group(2)) if m else ("", "")
+        if service in ("sqs", "sns"):
+            self.count(service, body)
         if region in HANG:
             time.sleep(3600)
             return
