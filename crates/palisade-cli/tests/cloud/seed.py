@@ -277,7 +277,7 @@ def bench(n):
 
 
 def unreadable():
-    # moto 5.1 answers GetFunctionEventInvokeConfig with LastModified as an ISO date where
+    # moto 5.1 answers ListFunctionEventInvokeConfigs with LastModified as an ISO date where
     # the API has epoch seconds: a response the SDK cannot read, reported, not fatal.
     function("eic-fn", role("eic-role"))
     lam.put_function_event_invoke_config(FunctionName="eic-fn", DestinationConfig={
