@@ -11,8 +11,10 @@
 #   MOTO_ENDPOINT=http://127.0.0.1:PORT bash bench/cloud.sh   (a moto seeded before: no seeding)
 #
 # moto: $PALISADE_MOTO_SERVER, else ~/.cache/palisade-ref/venv-moto/bin/moto_server
-# (.ci/install.d/45-moto.sh). Prowler is measured only when `prowler` is on PATH; it needs
-# network access to AWS for its own set-up, so offline it is skipped with a message.
+# (.ci/install.d/45-moto.sh). Prowler is measured only when `prowler` is on PATH, never in
+# CI (`python3 -m venv /tmp/venv-prowler && /tmp/venv-prowler/bin/pip install prowler`,
+# then PATH=/tmp/venv-prowler/bin:$PATH); Prowler 5.46 runs against moto through
+# AWS_ENDPOINT_URL. If it fails, its last lines are printed instead of figures.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 N=${1:-2000}

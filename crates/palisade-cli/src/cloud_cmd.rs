@@ -19,10 +19,14 @@ pub enum CloudCommand {
     /// Reads, read-only, every function of the chosen regions with its configuration,
     /// execution role (inline policies and the default version of attached policies),
     /// resource-based policy, function URL, API Gateway REST and HTTP routes, log group,
-    /// event source mappings, async destinations and code signing, and runs the FN, AUTH,
-    /// SEC, LOG, COLD and NET rules on them, with the same ids and messages as for
-    /// templates. Findings are located by ARN and API field. A function whose role may
-    /// update its own code or configuration is reported under FN006.
+    /// event source mappings, event invoke configs (of the function and its aliases) and
+    /// code signing, and the SQS queues and SNS topics that dead-letter configs and
+    /// on-failure destinations name (whether they exist, their encryption and policy), and
+    /// runs the FN, AUTH, SEC, LOG, COLD and NET rules on them, with the same ids and
+    /// messages as for templates. Findings are located by ARN and API field. A function
+    /// whose role may update its own code or configuration is reported under FN006; a
+    /// dead-letter queue or destination that is gone or that its role may not send to,
+    /// under LOG004.
     ///
     /// Credentials come from the standard AWS chain (environment, shared config and
     /// credentials files, --profile, SSO cache, container and instance metadata);
@@ -178,7 +182,7 @@ fn aws(args: AwsArgs) -> anyhow::Result<u8> {
     report.errors = errors;
     for e in &scan.errors {
         let text = clean(&e.to_string());
-        if e.kind == palisade_cloud::CallErrorKind::Unsupported {
+        if e.kind.is_warning() {
             report.warnings.push(format!("aws:{}: {text}", e.region));
         } else {
             report

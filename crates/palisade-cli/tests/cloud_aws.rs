@@ -335,6 +335,185 @@ fn a_layer_anyone_may_read_is_reported_once_per_function() {
     assert!(!found.iter().any(|f| f.0 == "FN011"), "{found:#?}");
 }
 
+/// moto with the `targets` seed behind the proxy that adds what moto drops (dead-letter
+/// configs, alias event invoke configs), with `extra` proxy flags.
+fn targets_endpoint(moto: &Moto, extra: &[&str]) -> (Value, Killed, String) {
+    let seeded = moto.seed("targets");
+    let mut flags: Vec<&str> = seeded["proxy"]
+        .as_array()
+        .expect("proxy flags")
+        .iter()
+        .filter_map(Value::as_str)
+        .collect();
+    flags.extend(extra);
+    let (proxy, endpoint) = moto.proxy(&flags);
+    (seeded, proxy, endpoint)
+}
+
+#[test]
+fn dead_letter_queues_and_destinations_are_judged_on_what_sqs_and_sns_say() {
+    let Some(moto) = start_moto() else { return };
+    let (seeded, _proxy, endpoint) = targets_endpoint(&moto, &[]);
+    let out = cloud(&endpoint, &["--format", "json"]);
+    assert_eq!(out.status.code(), Some(1), "{}", common::stderr(&out));
+    let report = json_report(&out);
+    assert_eq!(report["errors"], serde_json::json!([]), "{report}");
+    let s = |k: &str| seeded[k].as_str().unwrap().to_string();
+    let (enc, plain, open, gone, far, other) = (
+        s("enc"),
+        s("plain"),
+        s("open"),
+        s("gone"),
+        s("far"),
+        s("other"),
+    );
+    let (enc_topic, plain_topic) = (s("enc_topic"), s("plain_topic"));
+    // Another account's queue these credentials cannot read: a warning, not an error.
+    let warnings = report["warnings"].to_string();
+    assert!(
+        warnings.contains(&format!(
+            "sqs:GetQueueUrl in us-east-1 ({other}): not readable"
+        )),
+        "{warnings}"
+    );
+    let found = findings(&report);
+    let at = |rule: &str, path_end: &str, field: &str, text: &str| {
+        found.iter().any(|(r, p, f, m)| {
+            r == rule && p.ends_with(path_end) && f == field && m.contains(text)
+        })
+    };
+    const DLQ: &str = "DeadLetterConfig.TargetArn";
+    const EIC: &str = "EventInvokeConfig.DestinationConfig.OnFailure";
+    let fires = [
+        ("LOG004", "function:dlq-gone-fn", DLQ, format!("is SQS queue {gone}, which does not exist")),
+        ("SEC312", "function:dlq-plain-fn", DLQ, format!("SQS queue {plain}, the dead-letter queue of function dlq-plain-fn, does not encrypt its messages at rest (SQS-managed encryption off and no KMS key)")),
+        ("NET230", "function:dlq-open-fn", DLQ, format!("SQS queue {open}, the dead-letter queue of function dlq-open-fn, is writable by anyone: policy Principal * on sqs:SendMessage")),
+        // Read in its own region.
+        ("SEC312", "function:dlq-far-fn", DLQ, far.clone()),
+        ("LOG004", "function:dlq-mute-fn", DLQ, format!("role mute-role of function dlq-mute-fn may not sqs:SendMessage to SQS queue {enc}, its dead-letter queue")),
+        // The boundary lets only logs through; a Deny takes the queue away.
+        ("LOG004", "function:dlq-capped-fn", DLQ, format!("may not sqs:SendMessage to SQS queue {enc}")),
+        ("LOG004", "function:dlq-denied-fn", DLQ, format!("may not sqs:SendMessage to SQS queue {enc}")),
+        ("LOG004", "function:eic-mute-fn", EIC, format!("may not sns:Publish to SNS topic {enc_topic}, its on-failure destination")),
+        ("LOG004", "function:alias-fn:live", EIC, "failed events of alias live have nowhere to go".to_string()),
+        ("SEC312", "", "DestinationConfig.OnFailure", format!("SNS topic {plain_topic}, the on-failure destination of its kinesis mapping of function stream-fn, does not encrypt its messages at rest (no KMS key)")),
+    ];
+    for (rule, path, field, text) in &fires {
+        assert!(
+            at(rule, path, field, text),
+            "{rule} on {path} {field} ({text}) missing in {found:#?}"
+        );
+    }
+    let severity = report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["rule_id"] == "NET230")
+        .map(|f| f["severity"].clone());
+    assert_eq!(severity, Some(Value::from("critical")));
+    // No fires: an encrypted queue the role may send to, the encrypted topic of the other
+    // mapping, the alias with its own destination, the function's own destination.
+    let about_targets = found.iter().filter(|(r, _, f, _)| {
+        r == "LOG004" || [DLQ, EIC, "DestinationConfig.OnFailure"].contains(&f.as_str())
+    });
+    for (rule, path, field, message) in about_targets {
+        for good in [
+            "function:dlq-good-fn",
+            "function:stream-good-fn",
+            "function:alias-fn:safe",
+            "function:alias-fn",
+        ] {
+            assert!(!path.ends_with(good), "{rule} on {path} {field}: {message}");
+        }
+        assert!(
+            !message.contains("stream-good-fn") && !message.contains("dlq-partner-fn"),
+            "{rule}: {message}"
+        );
+        assert!(
+            !(["SEC312", "NET230"].contains(&rule.as_str())
+                && (message.contains(&format!("{enc},")) || message.contains(&enc_topic))),
+            "{rule}: {message}"
+        );
+    }
+    // Each queue and topic is read once however many functions name it: enc-dlq is named
+    // as the dead-letter queue of four functions and the destination of alias-fn and of its
+    // alias safe; enc-topic by a function and a mapping.
+    let calls = ureq::get(&format!("{endpoint}/_proxy/calls"))
+        .call()
+        .expect("the proxy's counts")
+        .body_mut()
+        .read_to_string()
+        .expect("the counts");
+    let calls: Value = serde_json::from_str(&calls).expect("JSON counts");
+    for (call, times) in [
+        ("AmazonSQS.GetQueueUrl enc-dlq", 1),
+        ("AmazonSQS.GetQueueAttributes enc-dlq", 1),
+        ("AmazonSQS.GetQueueUrl far-dlq", 1),
+        (&format!("GetTopicAttributes {enc_topic}"), 1),
+    ] {
+        assert_eq!(calls[call], times, "{call}: {calls}");
+    }
+}
+
+#[test]
+fn access_denied_on_a_dead_letter_queue_is_reported_and_the_rest_scanned() {
+    let Some(moto) = start_moto() else { return };
+    let (seeded, _proxy, endpoint) =
+        targets_endpoint(&moto, &["--deny", "AmazonSQS.GetQueueAttributes"]);
+    let out = cloud(&endpoint, &["--format", "json"]);
+    assert_eq!(out.status.code(), Some(2), "{}", common::stderr(&out));
+    let report = json_report(&out);
+    let plain = seeded["plain"].as_str().unwrap();
+    let errors = report["errors"].to_string();
+    assert!(
+        errors.contains(&format!(
+            "sqs:GetQueueAttributes in us-east-1 ({plain}): access denied, the credentials need this action"
+        )),
+        "{errors}"
+    );
+    let found = findings(&report);
+    // Nothing is said about the settings of the queues that could not be read (the missing
+    // one is still known missing: GetQueueUrl answered)...
+    assert!(
+        !found
+            .iter()
+            .any(|f| f.2 == "DeadLetterConfig.TargetArn" && f.0 != "LOG004"),
+        "{found:#?}"
+    );
+    assert!(has(
+        &found,
+        "LOG004",
+        "function:dlq-gone-fn",
+        "does not exist"
+    ));
+    // What the role may do is judged without the queue's attributes.
+    assert!(
+        has(
+            &found,
+            "LOG004",
+            "function:dlq-mute-fn",
+            "may not sqs:SendMessage"
+        ),
+        "{found:#?}"
+    );
+    // ...and the topics and the rest are still judged.
+    assert!(
+        has(
+            &found,
+            "SEC312",
+            "",
+            seeded["plain_topic"].as_str().unwrap()
+        ),
+        "{found:#?}"
+    );
+    assert!(has(
+        &found,
+        "LOG004",
+        "function:alias-fn:live",
+        "alias live"
+    ));
+}
+
 #[test]
 fn compare_reports_drift_from_the_template() {
     let Some(moto) = start_moto() else { return };
@@ -530,7 +709,7 @@ fn an_unreadable_response_is_reported_with_its_call() {
     let errors = report["errors"].to_string();
     assert!(
         errors.contains(
-            "lambda:GetFunctionEventInvokeConfig in us-east-1 (eic-fn): unreadable response"
+            "lambda:ListFunctionEventInvokeConfigs in us-east-1 (eic-fn): unreadable response"
         ),
         "{errors}"
     );
@@ -564,6 +743,10 @@ fn print_policy_lists_read_only_actions() {
         "lambda:GetLayerVersionPolicy",
         "lambda:ListFunctionUrlConfigs",
         "lambda:ListAliases",
+        "lambda:ListFunctionEventInvokeConfigs",
+        "sqs:GetQueueUrl",
+        "sqs:GetQueueAttributes",
+        "sns:GetTopicAttributes",
     ] {
         assert!(actions.contains(&needed), "{needed} missing: {actions:?}");
     }

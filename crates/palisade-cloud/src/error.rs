@@ -26,6 +26,20 @@ pub enum CallErrorKind {
     /// The endpoint does not implement the operation (HTTP 404 without an AWS error code);
     /// a warning, since what it would read stays unknown rather than wrong.
     Unsupported,
+    /// A resource of another account (a dead-letter queue, a destination) that these
+    /// credentials cannot read; a warning, since the scanned account is not at fault.
+    OtherAccount,
+}
+
+impl CallErrorKind {
+    /// Whether the failure is a warning (what it would read stays unknown) rather than an
+    /// error of the scan.
+    pub fn is_warning(self) -> bool {
+        matches!(
+            self,
+            CallErrorKind::Unsupported | CallErrorKind::OtherAccount
+        )
+    }
 }
 
 /// A call that did not yield its data, with the region it was made in.
@@ -58,6 +72,9 @@ impl fmt::Display for CallError {
             CallErrorKind::Malformed => "unreadable response",
             CallErrorKind::Service => "failed",
             CallErrorKind::Unsupported => "the endpoint does not implement this call",
+            CallErrorKind::OtherAccount => {
+                "not readable: another account's resource these credentials may not read"
+            }
         };
         write!(f, ": {what}")?;
         if !self.message.is_empty() {

@@ -1,7 +1,7 @@
 //! Deployed AWS serverless resources for Palisade: reads the Lambda functions of an account
 //! (their configuration, execution roles with inline and attached policies, resource
 //! policies, function URLs, API Gateway REST and HTTP routes, log groups, event source
-//! mappings) through the AWS SDK for Rust, read-only, and maps them into the serverless
+//! mappings, the SQS queues and SNS topics failed events go to) through the AWS SDK for Rust, read-only, and maps them into the serverless
 //! crate's [`palisade_serverless::Inventory`], so the FN, AUTH, SEC, LOG, COLD and NET rules
 //! judge a live function exactly as they judge one written in a template.
 //!
@@ -42,10 +42,14 @@ pub const REQUIRED_ACTIONS: &[&str] = &[
     "lambda:GetPolicy",
     "lambda:ListAliases",
     "lambda:ListEventSourceMappings",
+    "lambda:ListFunctionEventInvokeConfigs",
     "lambda:ListFunctionUrlConfigs",
     "lambda:ListFunctions",
     "lambda:ListProvisionedConcurrencyConfigs",
     "logs:DescribeLogGroups",
+    "sns:GetTopicAttributes",
+    "sqs:GetQueueAttributes",
+    "sqs:GetQueueUrl",
     "sts:GetCallerIdentity",
 ];
 
@@ -192,9 +196,10 @@ pub fn scan_account(
         .build()?;
     let collected = runtime.block_on(collect::collect(options))?;
     let started = std::time::Instant::now();
-    let (inventory, locator, malformed) = map::build(&collected);
+    let (inventory, mut locator, malformed) = map::build(&collected);
     let mut findings = palisade_serverless::check(&inventory, settings);
     findings.extend(map::self_modification_findings(&inventory, &locator));
+    findings.extend(map::target_findings(&collected, &inventory, &mut locator));
     for f in &mut findings {
         locator.relocate(&mut f.location);
     }

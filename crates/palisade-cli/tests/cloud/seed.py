@@ -4,6 +4,7 @@
 usage: python seed.py ENDPOINT rules        one fire and one no-fire case per rule
        python seed.py ENDPOINT roles        permissions boundaries and role last use
        python seed.py ENDPOINT layers       layers with a public and a private policy
+       python seed.py ENDPOINT targets      dead-letter queues and on-failure destinations
        python seed.py ENDPOINT bench N      N functions, each with its own role and policies
 Prints a JSON summary (the ARNs the tests look for) on standard output.
 """
@@ -188,6 +189,80 @@ def layers():
     return {"account": ACCOUNT, "public": public, "private": private}
 
 
+def targets():
+    """Queues and topics that failed events go to: encrypted or not, open to anyone or not,
+    deleted, in another region; roles that may send to them or not. moto drops
+    DeadLetterConfig and ignores qualifiers of event invoke configs: the test's proxy adds
+    the dead-letter configs and alias configs named in the summary's `proxy` flags."""
+    sqs, sns, kinesis = (boto3.client(s, **KW) for s in ("sqs", "sns", "kinesis"))
+    far_sqs = boto3.client("sqs", **{**KW, "region_name": "eu-west-1"})
+    qarn = lambda url, c=sqs: c.get_queue_attributes(
+        QueueUrl=url, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
+    enc = qarn(sqs.create_queue(QueueName="enc-dlq", Attributes={"KmsMasterKeyId": "alias/aws/sqs"})["QueueUrl"])
+    plain = qarn(sqs.create_queue(QueueName="plain-dlq", Attributes={"SqsManagedSseEnabled": "false"})["QueueUrl"])
+    open_url = sqs.create_queue(QueueName="open-dlq", Attributes={"SqsManagedSseEnabled": "true"})["QueueUrl"]
+    open_q = qarn(open_url)
+    sqs.set_queue_attributes(QueueUrl=open_url, Attributes={"Policy": json.dumps({
+        "Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Principal": "*",
+                                                "Action": "sqs:SendMessage", "Resource": open_q}]})})
+    gone_url = sqs.create_queue(QueueName="gone-dlq")["QueueUrl"]
+    gone = qarn(gone_url)
+    sqs.delete_queue(QueueUrl=gone_url)
+    far = qarn(far_sqs.create_queue(QueueName="far-dlq", Attributes={"SqsManagedSseEnabled": "false"})["QueueUrl"], far_sqs)
+    enc_topic = sns.create_topic(Name="enc-topic", Attributes={"KmsMasterKeyId": "alias/aws/sns"})["TopicArn"]
+    plain_topic = sns.create_topic(Name="plain-topic")["TopicArn"]
+    other = f"arn:aws:sqs:{REGION}:210987654321:partner-dlq"
+
+    sender = role("sender-role", {"send": [
+        {"Effect": "Allow", "Action": "sqs:SendMessage", "Resource": "arn:aws:sqs:*:*:*"},
+        {"Effect": "Allow", "Action": "sns:Publish", "Resource": f"arn:aws:sns:{REGION}:{ACCOUNT}:*"}]})
+    mute = role("mute-role", {"logs": [
+        {"Effect": "Allow", "Action": ["logs:CreateLogStream", "logs:PutLogEvents"], "Resource": "*"}]})
+    logs_only = managed("logs-only", [
+        {"Effect": "Allow", "Action": ["logs:CreateLogStream", "logs:PutLogEvents"], "Resource": "*"}])
+    capped = role("capped-sender-role", {"send": [
+        {"Effect": "Allow", "Action": ["sqs:*", "sns:*"], "Resource": "*"}]}, boundary=logs_only)
+    denied = role("denied-sender-role", {"send": [
+        {"Effect": "Allow", "Action": "sqs:*", "Resource": "*"},
+        {"Effect": "Deny", "Action": "sqs:SendMessage", "Resource": enc}]})
+
+    dead_letters = {"dlq-good-fn": enc, "dlq-gone-fn": gone, "dlq-plain-fn": plain,
+                    "dlq-open-fn": open_q, "dlq-far-fn": far, "dlq-mute-fn": enc,
+                    "dlq-capped-fn": enc, "dlq-denied-fn": enc, "dlq-partner-fn": other}
+    roles_of = {"dlq-mute-fn": mute, "dlq-capped-fn": capped, "dlq-denied-fn": denied}
+    for name in dead_letters:
+        function(name, roles_of.get(name, sender))
+    # Event invoke configs (moto keeps the unqualified one): a topic the role may not publish to.
+    function("eic-mute-fn", mute)
+    lam.put_function_event_invoke_config(FunctionName="eic-mute-fn", DestinationConfig={
+        "OnFailure": {"Destination": enc_topic}})
+    # A function invoked by S3, with an on-failure destination for itself and two aliases:
+    # `live` without one (its failed events are lost), `safe` with one.
+    function("alias-fn", sender)
+    lam.add_permission(FunctionName="alias-fn", StatementId="from-s3", Action="lambda:InvokeFunction",
+                       Principal="s3.amazonaws.com", SourceArn="arn:aws:s3:::uploads")
+    lam.put_function_event_invoke_config(FunctionName="alias-fn", DestinationConfig={
+        "OnFailure": {"Destination": enc}})
+    for alias in ("live", "safe"):
+        lam.create_alias(FunctionName="alias-fn", Name=alias, FunctionVersion="$LATEST")
+    # Stream mappings (moto keeps their destinations): an unencrypted topic, an encrypted one.
+    kinesis.create_stream(StreamName="clicks", ShardCount=1)
+    stream = kinesis.describe_stream(StreamName="clicks")["StreamDescription"]["StreamARN"]
+    function("stream-fn", sender)
+    function("stream-good-fn", sender)
+    for name, topic in (("stream-fn", plain_topic), ("stream-good-fn", enc_topic)):
+        lam.create_event_source_mapping(FunctionName=name, EventSourceArn=stream, StartingPosition="LATEST",
+                                        DestinationConfig={"OnFailure": {"Destination": topic}})
+    proxy = []
+    for name, target in dead_letters.items():
+        proxy += ["--dead-letter", name, target]
+    proxy += ["--invoke-config", fn_arn("alias-fn") + ":live", "-",
+              "--invoke-config", fn_arn("alias-fn") + ":safe", enc]
+    return {"account": ACCOUNT, "enc": enc, "plain": plain, "open": open_q, "gone": gone,
+            "far": far, "other": other, "enc_topic": enc_topic, "plain_topic": plain_topic,
+            "proxy": proxy}
+
+
 def bench(n):
     for i in range(n):
         name = f"bench-{i:05d}"
@@ -202,7 +277,7 @@ def bench(n):
 
 
 def unreadable():
-    # moto 5.1 answers GetFunctionEventInvokeConfig with LastModified as an ISO date where
+    # moto 5.1 answers ListFunctionEventInvokeConfigs with LastModified as an ISO date where
     # the API has epoch seconds: a response the SDK cannot read, reported, not fatal.
     function("eic-fn", role("eic-role"))
     lam.put_function_event_invoke_config(FunctionName="eic-fn", DestinationConfig={
@@ -218,6 +293,8 @@ elif MODE == "roles":
     print(json.dumps(roles()))
 elif MODE == "unreadable":
     print(json.dumps(unreadable()))
+elif MODE == "targets":
+    print(json.dumps(targets()))
 elif MODE == "bench":
     print(json.dumps(bench(int(sys.argv[3]))))
 else:

@@ -13,6 +13,10 @@ pub(crate) struct Collected {
     pub roles: BTreeMap<String, RoleData>,
     pub errors: Vec<CallError>,
     pub calls: u64,
+    /// The SQS queues and SNS topics that dead-letter configs and on-failure destinations
+    /// name, by ARN, each read once; a target that could not be read has no entry (the
+    /// call's error says why).
+    pub targets: BTreeMap<String, TargetData>,
 }
 
 #[derive(Debug, Default)]
@@ -52,7 +56,11 @@ pub(crate) struct FunctionData {
     /// alias has its own policy, which the function's does not cover.
     pub alias_policies: Vec<(String, String)>,
     pub urls: Vec<UrlData>,
+    /// The on-failure destination of the unqualified function's event invoke config.
     pub on_failure: Option<String>,
+    /// The event invoke configs of the function's aliases and versions: (qualified ARN,
+    /// on-failure destination). They replace the function's for invocations through them.
+    pub qualified_invoke_configs: Vec<(String, Option<String>)>,
     pub code_signing: Option<String>,
     /// Layer version ARNs, in order.
     pub layers: Vec<String>,
@@ -128,4 +136,55 @@ pub(crate) struct RoleActivity {
     pub last_used: Option<i64>,
     /// When it was read.
     pub observed: i64,
+}
+
+/// What a dead-letter queue or on-failure destination is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum TargetKind {
+    Queue,
+    Topic,
+}
+
+impl TargetKind {
+    /// `sqs` or `sns` from a target's ARN; other destinations (functions, event buses,
+    /// buckets) are not read.
+    pub fn of(arn: &str) -> Option<TargetKind> {
+        match arn.split(':').nth(2) {
+            Some("sqs") => Some(TargetKind::Queue),
+            Some("sns") => Some(TargetKind::Topic),
+            _ => None,
+        }
+    }
+
+    /// `SQS queue`, `SNS topic`: the words of the template rules' messages.
+    pub fn name(self) -> &'static str {
+        match self {
+            TargetKind::Queue => "SQS queue",
+            TargetKind::Topic => "SNS topic",
+        }
+    }
+
+    /// What the function's role must be allowed to deliver a failed event to it.
+    pub fn send_action(self) -> &'static str {
+        match self {
+            TargetKind::Queue => "sqs:SendMessage",
+            TargetKind::Topic => "sns:Publish",
+        }
+    }
+}
+
+/// A dead-letter queue or on-failure destination as read from SQS or SNS.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum TargetData {
+    /// It exists; its encryption settings and resource policy.
+    Found {
+        /// `KmsMasterKeyId`, when set and not empty.
+        kms_key: Option<String>,
+        /// `SqsManagedSseEnabled` (queues only).
+        managed_sse: bool,
+        /// The resource policy, as JSON text.
+        policy: Option<String>,
+    },
+    /// The service says it does not exist (its message).
+    Missing(String),
 }

@@ -196,22 +196,47 @@ pub(super) async fn function_details(
                 .push(url_data(u.function_arn(), u.auth_type(), u.cors()));
         }
     }
-    if let Some(out) = tally.single(
-        "lambda:GetFunctionEventInvokeConfig",
-        region,
-        subject,
-        lambda
-            .get_function_event_invoke_config()
-            .function_name(&name)
-            .send()
-            .await,
-    ) {
-        f.on_failure = out
-            .destination_config()
-            .and_then(|d| d.on_failure())
-            .and_then(|o| o.destination())
-            .filter(|d| !d.is_empty())
-            .map(str::to_string);
+    // The event invoke configs of the function and of each alias and version in one
+    // listing; an endpoint without that call is asked for the unqualified function's.
+    const LIST_CONFIGS: &str = "lambda:ListFunctionEventInvokeConfigs";
+    let mut listed = false;
+    if !tally.is_unsupported(LIST_CONFIGS, region) {
+        let (pages, ok) = tally
+            .pages(
+                LIST_CONFIGS,
+                region,
+                subject,
+                lambda
+                    .list_function_event_invoke_configs()
+                    .function_name(&name)
+                    .into_paginator()
+                    .send(),
+            )
+            .await;
+        listed = ok;
+        for c in pages.iter().flat_map(|p| p.function_event_invoke_configs()) {
+            let on_failure = on_failure_of(c.destination_config());
+            match qualifier_of(c.function_arn().unwrap_or_default()) {
+                Some(_) => f
+                    .qualified_invoke_configs
+                    .push((c.function_arn().unwrap_or_default().to_string(), on_failure)),
+                None => f.on_failure = on_failure,
+            }
+        }
+    }
+    if !listed && tally.is_unsupported(LIST_CONFIGS, region) {
+        if let Some(out) = tally.single(
+            "lambda:GetFunctionEventInvokeConfig",
+            region,
+            subject,
+            lambda
+                .get_function_event_invoke_config()
+                .function_name(&name)
+                .send()
+                .await,
+        ) {
+            f.on_failure = on_failure_of(out.destination_config());
+        }
     }
     if let Some(out) = tally.single(
         "lambda:GetFunctionCodeSigningConfig",
@@ -229,6 +254,22 @@ pub(super) async fn function_details(
         }
     }
     f
+}
+
+fn on_failure_of(d: Option<&aws_sdk_lambda::types::DestinationConfig>) -> Option<String> {
+    d.and_then(|d| d.on_failure())
+        .and_then(|o| o.destination())
+        .filter(|d| !d.is_empty())
+        .map(str::to_string)
+}
+
+/// The alias or version of a qualified function ARN
+/// (`arn:aws:lambda:REGION:ACCOUNT:function:NAME:QUALIFIER`); `None` for the function
+/// itself and for `$LATEST`, which is the unqualified function.
+pub(crate) fn qualifier_of(arn: &str) -> Option<&str> {
+    arn.split(':')
+        .nth(7)
+        .filter(|q| !q.is_empty() && *q != "$LATEST")
 }
 
 /// The resource policies of layer versions (`arn:...:layer:NAME:VERSION`), by ARN.

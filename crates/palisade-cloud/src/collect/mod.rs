@@ -7,15 +7,21 @@
 //! - `lambda`: functions, their per-function calls, layers, event source mappings, log
 //!   groups;
 //! - `apis`: API Gateway REST APIs and HTTP APIs that integrate with functions;
-//! - `iam`: execution roles and their policies.
+//! - `iam`: execution roles and their policies;
+//! - `targets`: the SQS queues and SNS topics that dead-letter configs and on-failure
+//!   destinations name.
 
 mod apis;
 mod data;
 mod iam;
 mod lambda;
 mod tally;
+mod targets;
 
-pub(crate) use data::{ApiKind, Collected, FunctionData, RegionData, RoleData};
+pub(crate) use data::{
+    ApiKind, Collected, FunctionData, RegionData, RoleData, TargetData, TargetKind,
+};
+pub(crate) use lambda::qualifier_of;
 
 // Named by the tests of `crate::map`.
 #[cfg(test)]
@@ -157,6 +163,14 @@ pub(crate) async fn collect(options: &ScanOptions) -> Result<Collected, ScanErro
         .collect();
     let iam = aws_sdk_iam::Client::new(&global);
     let roles = read_roles(iam, role_arns, &tally, options.call_concurrency.max(1)).await;
+    let targets = targets::read_targets(
+        &base,
+        &account,
+        targets::target_arns(&region_data),
+        &tally,
+        options.call_concurrency.max(1),
+    )
+    .await;
 
     let mut errors = tally.errors.lock().map(|e| e.clone()).unwrap_or_default();
     errors.sort_by(|a, b| {
@@ -167,6 +181,7 @@ pub(crate) async fn collect(options: &ScanOptions) -> Result<Collected, ScanErro
         account,
         regions: region_data,
         roles,
+        targets,
         errors,
         calls: tally.calls.load(Ordering::Relaxed),
     })

@@ -22,12 +22,14 @@ use crate::policy_doc;
 mod account;
 mod resource_policy;
 mod role;
+mod targets;
 #[cfg(test)]
 mod tests;
 
 pub(crate) use account::self_modification_findings;
 use resource_policy::{async_trigger, function_name_in, is_public, permissions, service_of};
 use role::role_model;
+pub(crate) use targets::target_findings;
 
 /// The model of one account, the locator for its findings, and the documents that could
 /// not be read.

@@ -351,3 +351,264 @@ fn public_principal_and_its_conditions() {
     );
     assert!(p[2].for_public_url);
 }
+
+/// The target findings of one region's functions, located.
+fn target_run(collected: &Collected) -> Vec<Finding> {
+    let (inv, mut loc, errors) = build(collected);
+    assert!(errors.is_empty(), "{errors:?}");
+    target_findings(collected, &inv, &mut loc)
+}
+
+fn role_data(arn: &str, statements: &str) -> RoleData {
+    RoleData {
+        arn: arn.into(),
+        name: arn.rsplit('/').next().unwrap().into(),
+        inline: vec![(
+            "p".into(),
+            format!(r#"{{"Version":"2012-10-17","Statement":{statements}}}"#),
+        )],
+        complete: true,
+        ..RoleData::default()
+    }
+}
+
+/// moto drops `DeadLetterConfig`: the mapping of a dead-letter queue that is missing,
+/// unencrypted, open to anyone, or that the role may not send to, is checked here.
+#[test]
+fn dead_letter_queue_settings_and_the_role_that_sends_to_it() {
+    use crate::collect::{RegionData, TargetData};
+    let sender = "arn:aws:iam::1:role/sender";
+    let mute = "arn:aws:iam::1:role/mute";
+    let function = |name: &str, role: &str, dlq: &str| FunctionData {
+        name: name.into(),
+        arn: format!("arn:aws:lambda:us-east-1:1:function:{name}"),
+        role: Some(role.into()),
+        dead_letter: Some(format!("arn:aws:sqs:us-east-1:1:{dlq}")),
+        ..FunctionData::default()
+    };
+    let found = |kms: bool, policy: Option<&str>| TargetData::Found {
+        kms_key: kms.then(|| "alias/aws/sqs".to_string()),
+        managed_sse: false,
+        policy: policy.map(str::to_string),
+    };
+    let mut collected = Collected {
+        account: "1".into(),
+        regions: vec![RegionData {
+            region: "us-east-1".into(),
+            functions: vec![
+                function("good", sender, "safe"),
+                function("lost", sender, "deleted"),
+                function("plain", sender, "plain"),
+                function("open", sender, "open"),
+                function("mute", mute, "safe"),
+                function("unread", sender, "unread"),
+            ],
+            ..RegionData::default()
+        }],
+        ..Collected::default()
+    };
+    collected.roles.insert(
+        sender.into(),
+        role_data(
+            sender,
+            r#"[{"Effect":"Allow","Action":"sqs:SendMessage","Resource":"arn:aws:sqs:us-east-1:1:*"}]"#,
+        ),
+    );
+    collected.roles.insert(
+        mute.into(),
+        role_data(
+            mute,
+            r#"[{"Effect":"Allow","Action":"sqs:ReceiveMessage","Resource":"*"}]"#,
+        ),
+    );
+    let q = |n: &str| format!("arn:aws:sqs:us-east-1:1:{n}");
+    collected.targets.insert(q("safe"), found(true, None));
+    collected.targets.insert(
+        q("deleted"),
+        TargetData::Missing("The specified queue does not exist.".into()),
+    );
+    collected.targets.insert(q("plain"), found(false, None));
+    collected.targets.insert(
+        q("open"),
+        found(
+            true,
+            Some(r#"{"Statement":[{"Effect":"Allow","Principal":{"AWS":"*"},"Action":"sqs:SendMessage","Resource":"*"}]}"#),
+        ),
+    );
+    let findings = target_run(&collected);
+    let on = |rule: &str, name: &str| -> Vec<&Finding> {
+        findings
+            .iter()
+            .filter(|f| f.rule_id == rule && f.location.path.ends_with(&format!("function:{name}")))
+            .collect()
+    };
+    let lost = on("LOG004", "lost");
+    assert_eq!(lost.len(), 1, "{findings:#?}");
+    assert_eq!(
+        lost[0].message,
+        format!("the dead-letter queue of function lost is SQS queue {}, which does not exist (The specified queue does not exist.): failed events have nowhere to go", q("deleted"))
+    );
+    assert_eq!(
+        lost[0].location.field.as_deref(),
+        Some("DeadLetterConfig.TargetArn")
+    );
+    assert_eq!(on("SEC312", "plain").len(), 1, "{findings:#?}");
+    let open = on("NET230", "open");
+    assert_eq!(open.len(), 1, "{findings:#?}");
+    assert_eq!(open[0].severity, palisade_core::Severity::Critical);
+    assert!(open[0].message.contains(&q("open")));
+    assert!(on("LOG004", "mute")[0]
+        .message
+        .contains("role mute of function mute may not sqs:SendMessage"));
+    // The encrypted queue the role may send to, and a queue that could not be read.
+    assert!(findings.iter().all(|f| !f.location.path.ends_with(":good")));
+    assert!(findings
+        .iter()
+        .all(|f| !f.location.path.ends_with(":unread")));
+    // A role whose policies could not all be read is not judged.
+    collected.roles.get_mut(mute).unwrap().complete = false;
+    assert!(target_run(&collected)
+        .iter()
+        .all(|f| !f.location.path.ends_with(":mute")));
+}
+
+/// moto ignores the qualifier of event invoke configs: an alias's config without an
+/// on-failure destination is judged on the alias here.
+#[test]
+fn an_alias_event_invoke_config_without_a_destination_is_judged_on_the_alias() {
+    use crate::collect::RegionData;
+    let arn = "arn:aws:lambda:us-east-1:1:function:f";
+    let function = |dlq: bool| {
+        FunctionData {
+        name: "f".into(),
+        arn: arn.into(),
+        dead_letter: dlq.then(|| "arn:aws:sqs:us-east-1:1:dlq".into()),
+        on_failure: Some("arn:aws:lambda:us-east-1:1:function:handler".into()),
+        policy: Some(
+            r#"{"Statement":[{"Sid":"s3","Effect":"Allow","Principal":{"Service":"s3.amazonaws.com"},
+                "Action":"lambda:InvokeFunction","Resource":"x",
+                "Condition":{"ArnLike":{"AWS:SourceArn":"arn:aws:s3:::b"}}}]}"#
+                .into(),
+        ),
+        qualified_invoke_configs: vec![
+            (format!("{arn}:live"), None),
+            (
+                format!("{arn}:safe"),
+                Some("arn:aws:lambda:us-east-1:1:function:handler".into()),
+            ),
+            (format!("{arn}:3"), None),
+        ],
+        ..FunctionData::default()
+    }
+    };
+    let collected = |dlq: bool| Collected {
+        account: "1".into(),
+        regions: vec![RegionData {
+            region: "us-east-1".into(),
+            functions: vec![function(dlq)],
+            ..RegionData::default()
+        }],
+        ..Collected::default()
+    };
+    let findings = target_run(&collected(false));
+    let paths: Vec<(&str, &str)> = findings
+        .iter()
+        .map(|f| (f.location.path.as_str(), f.message.as_str()))
+        .collect();
+    assert_eq!(paths.len(), 2, "{paths:#?}");
+    assert_eq!(paths[0].0, format!("{arn}:live"));
+    assert!(paths[0].1.contains(
+        "invoked asynchronously by s3 but failed events of alias live have nowhere to go"
+    ));
+    assert_eq!(paths[1].0, format!("{arn}:3"));
+    assert!(paths[1].1.contains("failed events of version 3"));
+    assert_eq!(
+        findings[0].location.field.as_deref(),
+        Some("EventInvokeConfig.DestinationConfig.OnFailure")
+    );
+    assert_eq!(findings[0].location.resource.as_deref(), Some(arn));
+    // With a dead-letter queue, failed events of every alias have somewhere to go.
+    assert!(target_run(&collected(true)).is_empty());
+}
+
+#[test]
+fn what_a_role_may_send_to() {
+    let mut errors = Vec::new();
+    let mut loc = Locator::default();
+    let role = |statements: &str, loc: &mut Locator, errors: &mut Vec<CallError>| {
+        role::role_model(&role_data("arn:aws:iam::1:role/r", statements), loc, errors)
+    };
+    let q = "arn:aws:sqs:us-east-1:1:dlq";
+    let may = |st: &str, loc: &mut Locator, errors: &mut Vec<CallError>| {
+        targets::role_may(&role(st, loc, errors), "sqs:SendMessage", q)
+    };
+    assert_eq!(
+        may(
+            r#"[{"Effect":"Allow","Action":"sqs:*","Resource":"*"}]"#,
+            &mut loc,
+            &mut errors
+        ),
+        Some(true)
+    );
+    assert_eq!(
+        may(
+            r#"[{"Effect":"Allow","NotAction":"iam:*","Resource":"*"}]"#,
+            &mut loc,
+            &mut errors
+        ),
+        Some(true)
+    );
+    assert_eq!(
+        may(
+            r#"[{"Effect":"Allow","NotAction":"sqs:*","Resource":"*"}]"#,
+            &mut loc,
+            &mut errors
+        ),
+        Some(false)
+    );
+    assert_eq!(
+        may(
+            r#"[{"Effect":"Allow","Action":"sqs:SendMessage","NotResource":"arn:aws:sqs:*:*:dlq"}]"#,
+            &mut loc,
+            &mut errors
+        ),
+        Some(false)
+    );
+    assert_eq!(
+        may(
+            r#"[{"Effect":"Allow","Action":"sqs:SendMessage","Resource":"arn:aws:sqs:us-east-1:1:other"}]"#,
+            &mut loc,
+            &mut errors
+        ),
+        Some(false)
+    );
+    // A conditional Deny may not apply; a conditional Allow may.
+    assert_eq!(
+        may(
+            r#"[{"Effect":"Allow","Action":"sqs:*","Resource":"*"},{"Effect":"Deny","Action":"sqs:*","Resource":"*","Condition":{"Bool":{"aws:SecureTransport":"false"}}}]"#,
+            &mut loc,
+            &mut errors
+        ),
+        Some(true)
+    );
+    assert_eq!(
+        may(
+            r#"[{"Effect":"Allow","Action":"sqs:*","Resource":"*"},{"Effect":"Deny","Action":"sqs:Send*","Resource":"*"}]"#,
+            &mut loc,
+            &mut errors
+        ),
+        Some(false)
+    );
+    // A managed policy the table does not know leaves the answer open.
+    let mut r = role(
+        r#"[{"Effect":"Allow","Action":"s3:GetObject","Resource":"*"}]"#,
+        &mut loc,
+        &mut errors,
+    );
+    r.managed_policies.push(Spanned {
+        value: "arn:aws:iam::1:policy/custom".into(),
+        pos: r.pos,
+    });
+    assert_eq!(targets::role_may(&r, "sqs:SendMessage", q), None);
+    assert!(errors.is_empty());
+}

@@ -24,6 +24,14 @@ palisade_core::declare_rule! {
     /// destination (`DestinationConfig.OnFailure`, `destination_config.on_failure`,
     /// `destinations.onFailure`). Queue pollers (SQS, Kafka, MQ) are not reported: failed
     /// messages go to the queue's own redrive policy.
+    ///
+    /// On deployed functions (`palisade cloud aws`), also where failed events are sent but
+    /// lost: a dead-letter queue or on-failure destination (SQS queue, SNS topic) that does
+    /// not exist, or that the function's execution role may not send to (`sqs:SendMessage`,
+    /// `sns:Publish` on its ARN, judged with the role's policies, `Deny` statements and
+    /// permissions boundary); and an alias's or version's event invoke config without an
+    /// on-failure destination when the function has no dead-letter queue (it replaces the
+    /// function's config for invocations through the alias), located at the alias ARN.
     /// ## Why it matters
     /// After two retries a failed asynchronous event is dropped without a trace: lost
     /// orders, lost audit events, and no signal that anything went wrong. A stream batch

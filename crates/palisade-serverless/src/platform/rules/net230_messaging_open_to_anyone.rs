@@ -15,6 +15,10 @@ palisade_core::declare_rule! {
     /// `ForAllValues:` conditions, which an anonymous request satisfies). Critical when
     /// anyone may send, publish, put events, delete or change the policy; high when anyone
     /// may only read or subscribe. Policies that cannot be evaluated are not judged.
+    ///
+    /// On deployed functions (`palisade cloud aws`), the policies of the queues and topics
+    /// that dead-letter configs and on-failure destinations name are read and reported at
+    /// the function and the field that names them.
     /// ## Why it matters
     /// Queues, topics and buses are how events reach functions: a public one lets anyone
     /// inject messages the functions trust and act on, read or subscribe to the data flowing

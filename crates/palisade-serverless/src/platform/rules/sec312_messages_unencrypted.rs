@@ -14,6 +14,10 @@ palisade_core::declare_rule! {
     /// queue that writes neither is not reported: AWS encrypts new queues with SQS-managed
     /// keys by default since October 2022. Keys and switches that cannot be evaluated are not
     /// judged.
+    ///
+    /// On deployed functions (`palisade cloud aws`), the queues and topics that dead-letter
+    /// configs and on-failure destinations name are read (`KmsMasterKeyId`,
+    /// `SqsManagedSseEnabled`) and reported at the function and the field that names them.
     /// ## Why it matters
     /// Messages carry the payloads functions act on (orders, user records, tokens). SNS
     /// stores them unencrypted unless a key is named; a queue with encryption turned off
