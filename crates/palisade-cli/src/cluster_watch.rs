@@ -1,8 +1,9 @@
 //! `palisade cluster --write-reports [--watch]`: the cluster's findings kept as
 //! PolicyReports inside it. The cluster is listed and judged once and the reports applied;
 //! with `--watch`, each burst of changes the watches bring is handed to the engine's
-//! [`WatchedCluster`], which judges again only what it can affect (the namespaces of the
-//! objects changed, or the whole cluster when RBAC or a cluster-scoped object changed).
+//! [`WatchedCluster`], which judges again only what it can affect: the objects changed (and
+//! those that read them) by their own rules, and the cross-object rules over the namespaces
+//! of the objects changed, or the whole cluster when RBAC or a cluster-scoped object changed.
 //! Here: the arguments, the log lines, and the reports written. Only reports whose results
 //! changed are written; a report left without results is deleted.
 
@@ -30,7 +31,10 @@ struct Reports {
 /// What one evaluation did, for the log.
 #[derive(Default)]
 struct Outcome {
+    /// Objects judged by their own rules.
     scanned: usize,
+    /// Objects read by the cross-object rules.
+    context: usize,
     applied: Vec<String>,
     deleted: Vec<String>,
     failed: usize,
@@ -54,6 +58,7 @@ fn object_changes(changes: Vec<Change>, quiet: bool) -> Vec<ObjectChange> {
                                "namespace": namespace}));
                 }
                 kept.push(ObjectChange::Relisted {
+                    group: kind.group.to_string(),
                     kind: kind.kind.to_string(),
                     resource: kind.resource(),
                     namespace,
@@ -205,6 +210,7 @@ pub fn run(args: &ClusterArgs, engine: &Engine) -> anyhow::Result<u8> {
     let mut dirty = judged.dirty;
     dirty.extend(reports.written.keys().cloned());
     outcome.scanned = judged.objects;
+    outcome.context = judged.context;
     reports.write(&cluster, &watch, &dirty, &mut outcome);
     if !args.quiet {
         log(json!({
@@ -212,6 +218,7 @@ pub fn run(args: &ClusterArgs, engine: &Engine) -> anyhow::Result<u8> {
             "changed": ["initial list"],
             "scope": "cluster",
             "objects": outcome.scanned,
+            "context_objects": outcome.context,
             "results": cluster.result_count(),
             "applied": sample(&outcome.applied),
             "deleted": sample(&outcome.deleted),
@@ -248,6 +255,7 @@ pub fn run(args: &ClusterArgs, engine: &Engine) -> anyhow::Result<u8> {
         dirty.append(&mut retry);
         let mut outcome = Outcome {
             scanned: judged.objects,
+            context: judged.context,
             ..Outcome::default()
         };
         reports.write(&cluster, &watch, &dirty, &mut outcome);
@@ -267,6 +275,7 @@ pub fn run(args: &ClusterArgs, engine: &Engine) -> anyhow::Result<u8> {
                 "changed": sample(&affected.described),
                 "scope": scope,
                 "objects": outcome.scanned,
+                "context_objects": outcome.context,
                 "results": cluster.result_count(),
                 "applied": sample(&outcome.applied),
                 "deleted": sample(&outcome.deleted),

@@ -266,6 +266,236 @@ fn watch_mode_follows_a_pod_created_fixed_and_deleted() {
     assert!(pod_added["latency_ms"].is_u64() && pod_added["results"].is_u64());
 }
 
+/// The objects of `shop`: a privileged Deployment with its ReplicaSet and two pods, the
+/// ServiceAccount it runs as, and a LoadBalancer Service in front of it; every object with
+/// its own uid, so a second server holding the same objects names them alike.
+fn shop_objects() -> Vec<(String, Value)> {
+    let template = json!({"metadata": {"labels": {"app": "web"}},
+        "spec": {"serviceAccountName": "web", "containers": [{"name": "app", "image": "nginx:1.27",
+            "ports": [{"containerPort": 8080}], "securityContext": {"privileged": true}}]}});
+    let owned = |kind: &str, name: &str, uid: &str| json!([{"apiVersion": "apps/v1", "kind": kind, "name": name, "uid": uid, "controller": true}]);
+    let mut objects = vec![
+        (
+            "namespaces".to_string(),
+            json!({"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": "shop", "uid": "ns-shop"}}),
+        ),
+        (
+            "namespaces".to_string(),
+            json!({"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": "tools", "uid": "ns-tools"}}),
+        ),
+        (
+            "deployments".to_string(),
+            json!({"apiVersion": "apps/v1", "kind": "Deployment",
+                "metadata": {"name": "web", "namespace": "shop", "uid": "d1"},
+                "spec": {"selector": {"matchLabels": {"app": "web"}}, "template": template}}),
+        ),
+        (
+            "replicasets".to_string(),
+            json!({"apiVersion": "apps/v1", "kind": "ReplicaSet",
+                "metadata": {"name": "web-1", "namespace": "shop", "uid": "rs1",
+                             "ownerReferences": owned("Deployment", "web", "d1")},
+                "spec": {"selector": {"matchLabels": {"app": "web"}}, "template": template}}),
+        ),
+        (
+            "serviceaccounts".to_string(),
+            json!({"apiVersion": "v1", "kind": "ServiceAccount",
+                "metadata": {"name": "web", "namespace": "shop", "uid": "sa1"}}),
+        ),
+        (
+            "services".to_string(),
+            json!({"apiVersion": "v1", "kind": "Service",
+                "metadata": {"name": "web", "namespace": "shop", "uid": "svc1"},
+                "spec": {"type": "LoadBalancer", "selector": {"app": "web"}, "ports": [{"port": 80}]}}),
+        ),
+        ("pods".to_string(), {
+            let mut p = pod("build", "tools", true);
+            p["metadata"]["uid"] = json!("p-build");
+            p
+        }),
+    ];
+    for i in 0..2 {
+        objects.push((
+            "pods".to_string(),
+            json!({"apiVersion": "v1", "kind": "Pod",
+                "metadata": {"name": format!("web-1-{i}"), "namespace": "shop", "uid": format!("p{i}"),
+                             "labels": {"app": "web"}, "ownerReferences": owned("ReplicaSet", "web-1", "rs1")},
+                "spec": template["spec"].clone()}),
+        ));
+    }
+    objects
+}
+
+/// A report as written, without what the server or the clock adds (versions, uids of the
+/// report itself, managed fields, timestamps).
+fn written(report: &Value) -> Value {
+    let mut report = report.clone();
+    for volatile in [
+        "resourceVersion",
+        "uid",
+        "managedFields",
+        "creationTimestamp",
+    ] {
+        if let Some(metadata) = report["metadata"].as_object_mut() {
+            metadata.remove(volatile);
+        }
+    }
+    for result in report["results"].as_array_mut().into_iter().flatten() {
+        result.as_object_mut().unwrap().remove("timestamp");
+    }
+    report
+}
+
+/// Watch mode judges a pod changed alone (one object by its own rules, its namespace read
+/// only by the cross-object rules), and after creates, updates and deletes of pods, a
+/// ServiceAccount, a NetworkPolicy and a ReplicaSet, the reports it applied are those a
+/// fresh `palisade cluster --write-reports` of the same objects applies.
+#[test]
+fn watch_mode_judges_what_changed_and_writes_what_a_full_scan_writes() {
+    let mut state = shop_objects();
+    let served = |objects: Vec<(String, Value)>| {
+        let mut behaviour = behaviour(objects);
+        behaviour.served_extra.insert("networkpolicies".into());
+        behaviour
+    };
+    let server = ApiServer::start(served(state.clone()));
+    let tmp = tempfile::tempdir().unwrap();
+    let log = tmp.path().join("log");
+    let child = start_watch(&server, tmp.path());
+    let evaluations = || -> Vec<Value> {
+        std::fs::read_to_string(&log)
+            .unwrap_or_default()
+            .lines()
+            .filter_map(|l| serde_json::from_str::<Value>(l).ok())
+            .filter(|l| l["event"] == "evaluated")
+            .collect()
+    };
+    eventually("the first evaluation", &log, || evaluations().len() == 1);
+    let put = |state: &mut Vec<(String, Value)>, plural: &str, object: Value| {
+        let same = |o: &Value| {
+            o["metadata"]["name"] == object["metadata"]["name"]
+                && o["metadata"]["namespace"] == object["metadata"]["namespace"]
+        };
+        state.retain(|(p, o)| !(p == plural && same(o)));
+        state.push((plural.to_string(), object.clone()));
+        server.put(plural, object);
+    };
+    let remove = |state: &mut Vec<(String, Value)>, plural: &str, ns: &str, name: &str| {
+        state.retain(|(p, o)| {
+            !(p == plural && o["metadata"]["name"] == name && o["metadata"]["namespace"] == ns)
+        });
+        assert!(server.remove(plural, Some(ns), name));
+    };
+    let debug = |privileged: bool| {
+        let mut p = pod("debug", "shop", privileged);
+        p["metadata"]["uid"] = json!("p-debug");
+        p
+    };
+    // Each change, then the evaluation it brings.
+    type Change<'a> = Box<dyn Fn(&mut Vec<(String, Value)>) + 'a>;
+    let mut changes: Vec<(&str, Change)> = Vec::new();
+    changes.push((
+        "added Pod/shop/debug",
+        Box::new(|s| put(s, "pods", debug(true))),
+    ));
+    changes.push((
+        "modified Pod/shop/debug",
+        Box::new(|s| put(s, "pods", debug(false))),
+    ));
+    changes.push((
+        "modified ServiceAccount/shop/web",
+        Box::new(|s| {
+            put(
+                s,
+                "serviceaccounts",
+                json!({"apiVersion": "v1", "kind": "ServiceAccount",
+                "metadata": {"name": "web", "namespace": "shop", "uid": "sa1"},
+                "automountServiceAccountToken": false}),
+            )
+        }),
+    ));
+    changes.push((
+        "added NetworkPolicy/shop/deny",
+        Box::new(|s| {
+            put(s, "networkpolicies", json!({"apiVersion": "networking.k8s.io/v1",
+                "kind": "NetworkPolicy", "metadata": {"name": "deny", "namespace": "shop", "uid": "np1"},
+                "spec": {"podSelector": {}, "policyTypes": ["Ingress", "Egress"]}}))
+        }),
+    ));
+    changes.push((
+        "deleted ReplicaSet/shop/web-1",
+        Box::new(|s| remove(s, "replicasets", "shop", "web-1")),
+    ));
+    changes.push((
+        "deleted Pod/shop/web-1-1",
+        Box::new(|s| remove(s, "pods", "shop", "web-1-1")),
+    ));
+    for (i, (described, change)) in changes.iter().enumerate() {
+        change(&mut state);
+        eventually(described, &log, || {
+            evaluations().iter().any(|l| {
+                l["changed"]
+                    .as_array()
+                    .is_some_and(|c| c.contains(&json!(described)))
+            })
+        });
+        assert_eq!(evaluations().len(), i + 2, "one evaluation per change");
+    }
+    // The pod fixed was judged alone by its own rules.
+    let lines = evaluations();
+    let fixed = lines
+        .iter()
+        .find(|l| l["changed"] == json!(["modified Pod/shop/debug"]))
+        .unwrap();
+    assert_eq!(fixed["objects"], 1, "{fixed}");
+    assert_eq!(fixed["scope"], json!(["shop"]));
+    // `shop` and the cluster-scoped objects, pods included (the live-state rules read them).
+    assert_eq!(fixed["context_objects"], 9, "{fixed}");
+    // The ServiceAccount is read by the own rules of every judged object of its namespace
+    // (the Deployment, the debug pod, the account itself and the Service).
+    let account = lines
+        .iter()
+        .find(|l| l["changed"] == json!(["modified ServiceAccount/shop/web"]))
+        .unwrap();
+    assert_eq!(account["objects"], 4, "{account}");
+    // The ReplicaSet gone, its remaining pod is judged on its own.
+    let unfolded = lines
+        .iter()
+        .find(|l| l["changed"] == json!(["deleted ReplicaSet/shop/web-1"]))
+        .unwrap();
+    assert_eq!(unfolded["objects"], 2, "{unfolded}");
+    let shop = server
+        .get("policyreports", Some("shop"), "palisade")
+        .unwrap();
+    let cluster = server
+        .get("clusterpolicyreports", None, "palisade")
+        .unwrap();
+    assert!(
+        results(&shop).contains(&"ISO003 Pod/web-1-0".to_string()),
+        "{shop}"
+    );
+    assert_eq!(terminate(child), Some(0));
+
+    // A fresh full evaluation of the same objects, on a server that holds only them.
+    let fresh = ApiServer::start(served(state));
+    let dir = tempfile::tempdir().unwrap();
+    let kubeconfig = fresh.kubeconfig(dir.path(), TOKEN);
+    let once = palisade(
+        dir.path(),
+        &[
+            "cluster",
+            "--kubeconfig",
+            kubeconfig.to_str().unwrap(),
+            "--write-reports",
+            "-q",
+        ],
+    );
+    assert_eq!(once.status.code(), Some(0), "{}", stderr(&once));
+    let full =
+        |plural: &str, ns: Option<&str>| written(&fresh.get(plural, ns, "palisade").unwrap());
+    assert_eq!(written(&shop), full("policyreports", Some("shop")));
+    assert_eq!(written(&cluster), full("clusterpolicyreports", None));
+}
+
 /// An Argo Workflow with a privileged step.
 fn workflow(privileged: bool) -> Value {
     json!({"apiVersion": "argoproj.io/v1alpha1", "kind": "Workflow",
