@@ -856,6 +856,45 @@ fn documents(path: &Path) -> Vec<Value> {
         .collect()
 }
 
+/// `kubectl apply --dry-run=client` of `file` against the test API server (its discovery
+/// maps each kind to its resource; nothing exists, so each of the `documents` would be
+/// created). Skipped without kubectl, unless CI is set.
+fn kubectl_accepts(file: &Path, documents: usize) {
+    let Some(kubectl) = crate::webhook::kubectl() else {
+        assert!(
+            std::env::var_os("CI").is_none(),
+            "kubectl not found (.ci/install.d/45-kubectl.sh installs it; required when CI is set)"
+        );
+        eprintln!("SKIP kubectl apply --dry-run=client: kubectl not found");
+        return;
+    };
+    let server = ApiServer::start(behaviour(Vec::new()));
+    let dir = tempfile::tempdir().unwrap();
+    let kubeconfig = server.kubeconfig(dir.path(), TOKEN);
+    // No OpenAPI schema (--validate=false): kubectl decodes every document, maps its kind
+    // to a resource of the right scope and finds it would be created.
+    let applied = Command::new(&kubectl)
+        .env("KUBECONFIG", &kubeconfig)
+        .env("HOME", dir.path())
+        .args(["apply", "--dry-run=client", "--validate=false", "-f"])
+        .arg(file)
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&applied.stdout);
+    assert!(
+        applied.status.success(),
+        "kubectl apply: {}\n{text}",
+        String::from_utf8_lossy(&applied.stderr)
+    );
+    assert_eq!(
+        text.lines()
+            .filter(|l| l.ends_with("created (dry run)"))
+            .count(),
+        documents,
+        "{text}"
+    );
+}
+
 /// With a configuration the manifests add its ConfigMap, mounted read-only and read with
 /// `--config`, and a role that also watches the kinds it declares; they still pass.
 #[test]
@@ -906,11 +945,28 @@ fn the_in_cluster_manifests_carry_the_configuration_and_still_pass() {
             "Deployment"
         ]
     );
-    // The file's text, whole, in the ConfigMap named after --name.
+    // The file's text, whole, in the ConfigMap named after --name, written as a literal
+    // block, as a person would write it.
     let config_map = &docs[5];
     assert_eq!(config_map["metadata"]["name"], "palisade-config");
     assert_eq!(config_map["metadata"]["namespace"], "guard");
     assert_eq!(config_map["data"], json!({"palisade.toml": USER_CONFIG}));
+    let written = std::fs::read_to_string(tmp.path().join("palisade.yaml")).unwrap();
+    let block: String = USER_CONFIG
+        .lines()
+        .map(|l| {
+            if l.is_empty() {
+                "\n".to_string()
+            } else {
+                format!("    {l}\n")
+            }
+        })
+        .collect();
+    assert!(
+        written.contains(&format!("data:\n  palisade.toml: |\n{block}---\n")),
+        "{written}"
+    );
+    kubectl_accepts(&tmp.path().join("palisade.yaml"), docs.len());
     let pod = &docs[6]["spec"]["template"]["spec"];
     assert_eq!(
         pod["containers"][0]["args"],
