@@ -91,9 +91,14 @@ fn shop_report(server: &ApiServer) -> Vec<String> {
 
 /// `palisade cluster --watch --write-reports`, its standard error in `dir/log`.
 fn start_watch(server: &ApiServer, dir: &Path) -> Child {
+    start_watch_of(env!("CARGO_BIN_EXE_palisade").as_ref(), server, dir)
+}
+
+/// [`start_watch`] with the binary `bin`.
+fn start_watch_of(bin: &Path, server: &ApiServer, dir: &Path) -> Child {
     let kubeconfig = server.kubeconfig(dir, TOKEN);
     let log = std::fs::File::create(dir.join("log")).unwrap();
-    Command::new(env!("CARGO_BIN_EXE_palisade"))
+    Command::new(bin)
         .args(["cluster", "--kubeconfig"])
         .arg(&kubeconfig)
         .args(["--watch", "--write-reports", "--debounce", "200"])
@@ -1219,27 +1224,47 @@ fn the_deployment_runs_with_the_configuration_it_mounts() {
 }
 
 /// Latency from an object's change on the server to Palisade's report reflecting it, in a
-/// cluster of `PALISADE_BENCH_PODS` other pods (default 2,000) over 50 namespaces: run by
-/// `bench/cluster-watch.sh`, which prints the figures (no timed assertion here).
+/// cluster of `PALISADE_BENCH_PODS` other pods (default 2,000) over
+/// `PALISADE_BENCH_NAMESPACES` namespaces `ns0`... (default 50), the changes made in
+/// namespace `PALISADE_BENCH_IN` (default `shop`, which holds no other pod; `ns0` holds
+/// its share of them), by the binary `PALISADE_BENCH_BIN` (default: the one this test was
+/// built with): run by `bench/cluster-watch.sh`, which prints the figures (no timed
+/// assertion here).
 #[test]
 #[ignore]
 fn bench_watch_latency() {
-    let pods: usize = std::env::var("PALISADE_BENCH_PODS")
-        .ok()
-        .and_then(|n| n.parse().ok())
-        .unwrap_or(2000);
-    let mut objects: Vec<(String, Value)> = (0..50).map(|i| namespace(&format!("ns{i}"))).collect();
+    let number = |name: &str, default: usize| -> usize {
+        std::env::var(name)
+            .ok()
+            .and_then(|n| n.parse().ok())
+            .unwrap_or(default)
+    };
+    let pods = number("PALISADE_BENCH_PODS", 2000);
+    let namespaces = number("PALISADE_BENCH_NAMESPACES", 50).max(1);
+    let changed_in = std::env::var("PALISADE_BENCH_IN").unwrap_or_else(|_| "shop".into());
+    let bin = std::env::var_os("PALISADE_BENCH_BIN")
+        .map(std::path::PathBuf::from)
+        .unwrap_or_else(|| env!("CARGO_BIN_EXE_palisade").into());
+    let mut objects: Vec<(String, Value)> = (0..namespaces)
+        .map(|i| namespace(&format!("ns{i}")))
+        .collect();
     objects.push(namespace("shop"));
     for i in 0..pods {
         objects.push((
             "pods".into(),
-            pod(&format!("p{i}"), &format!("ns{}", i % 50), false),
+            pod(&format!("p{i}"), &format!("ns{}", i % namespaces), false),
         ));
     }
     let server = ApiServer::start(behaviour(objects));
     let tmp = tempfile::tempdir().unwrap();
     let log = tmp.path().join("log");
-    let child = start_watch(&server, tmp.path());
+    let child = start_watch_of(&bin, &server, tmp.path());
+    let report = || {
+        server
+            .get("policyreports", Some(&changed_in), "palisade")
+            .map(|r| results(&r))
+            .unwrap_or_default()
+    };
     eventually("the first evaluation", &log, || {
         std::fs::read_to_string(&log).is_ok_and(|t| t.contains("\"evaluated\""))
     });
@@ -1247,16 +1272,14 @@ fn bench_watch_latency() {
     for round in 0..10 {
         let name = format!("web{round}");
         let started = Instant::now();
-        server.put("pods", pod(&name, "shop", true));
+        server.put("pods", pod(&name, &changed_in, true));
         let expected = format!("ISO003 Pod/{name}");
-        eventually("the pod is reported", &log, || {
-            shop_report(&server).contains(&expected)
-        });
+        eventually("the pod is reported", &log, || report().contains(&expected));
         seen.push(started.elapsed());
         let started = Instant::now();
-        server.remove("pods", Some("shop"), &name);
+        server.remove("pods", Some(&changed_in), &name);
         eventually("the pod's result is gone", &log, || {
-            !shop_report(&server).contains(&expected)
+            !report().contains(&expected)
         });
         seen.push(started.elapsed());
     }
@@ -1264,7 +1287,7 @@ fn bench_watch_latency() {
     seen.sort();
     let ms = |d: Duration| d.as_secs_f64() * 1000.0;
     println!(
-        "{} pods: change -> report applied over {} changes: median {:.0} ms, max {:.0} ms (debounce 200 ms)",
+        "{} pods, changes in {changed_in}: change -> report applied over {} changes: median {:.0} ms, max {:.0} ms (debounce 200 ms)",
         pods + 1,
         seen.len(),
         ms(seen[seen.len() / 2]),
@@ -1277,8 +1300,14 @@ fn bench_watch_latency() {
         .filter_map(|l| l["judge_ms"].as_u64())
         .collect();
     let first: Value = serde_json::from_str(text.lines().next().unwrap_or("{}")).unwrap();
+    let judged_objects: Vec<String> = text
+        .lines()
+        .filter_map(|l| serde_json::from_str::<Value>(l).ok())
+        .filter(|l| l["judge_ms"].is_u64())
+        .map(|l| format!("{}/{}", l["objects"], l["context_objects"]))
+        .collect();
     println!(
-        "judging one namespace again: {judged:?} ms (log's judge_ms); first list, full evaluation and write: {} ms for {} objects, {} results",
+        "judging again: {judged:?} ms (log's judge_ms); objects judged by their own rules / read by the cross-object rules: {judged_objects:?}; first list, full evaluation and write: {} ms for {} objects, {} results",
         first["latency_ms"], first["objects"], first["results"]
     );
 }
