@@ -1304,10 +1304,15 @@ fn bench_watch_latency() {
         .lines()
         .filter_map(|l| serde_json::from_str::<Value>(l).ok())
         .filter(|l| l["judge_ms"].is_u64())
-        .map(|l| format!("{}/{}", l["objects"], l["context_objects"]))
+        .map(|l| {
+            format!(
+                "{}/{} in {} ms of {} ms",
+                l["objects"], l["context_objects"], l["judge_ms"], l["latency_ms"]
+            )
+        })
         .collect();
     println!(
-        "judging again: {judged:?} ms (log's judge_ms); objects judged by their own rules / read by the cross-object rules: {judged_objects:?}; first list, full evaluation and write: {} ms for {} objects, {} results",
+        "judging again: {judged:?} ms (log's judge_ms); objects judged by their own rules / read by the cross-object rules, in judge_ms of the log's latency_ms: {judged_objects:?}; first list, full evaluation and write: {} ms for {} objects, {} results",
         first["latency_ms"], first["objects"], first["results"]
     );
 }
