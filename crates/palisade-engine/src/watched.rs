@@ -497,14 +497,17 @@ impl<'a> WatchedCluster<'a> {
     }
 
     /// Runs the cross-object rules over the objects of `namespaces` (with every
-    /// cluster-scoped object, which their rules read) and keeps their findings about those
-    /// namespaces and their Namespace objects; over the whole cluster for `None`. How many
-    /// objects were read.
+    /// cluster-scoped object and every ServiceAccount, Role and RoleBinding, which their
+    /// rules read) and keeps their findings about those namespaces and their Namespace
+    /// objects; over the whole cluster for `None`. How many objects were read.
     fn judge_context(
         &mut self,
         namespaces: Option<&BTreeSet<String>>,
         dirty: &mut BTreeSet<Scope>,
     ) -> usize {
+        // Who may do what is decided by bindings anywhere: a RoleBinding of another
+        // namespace may grant an account of these namespaces, so every ServiceAccount,
+        // Role and RoleBinding is read too (their own findings are not kept).
         let objects: Vec<&Json> = self
             .objects
             .iter()
@@ -513,6 +516,7 @@ impl<'a> WatchedCluster<'a> {
                     k.namespace
                         .as_ref()
                         .is_none_or(|ns| namespaces.contains(ns))
+                        || CLUSTER_WIDE_KINDS.contains(&(k.group.as_str(), k.kind.as_str()))
                 })
             })
             .map(|(_, o)| o)
@@ -907,6 +911,45 @@ mod tests {
                     .unwrap();
                 let p = s.remove(gone);
                 vec![fixed, deleted(&p)]
+            },
+        );
+        step(
+            "a Role of tools that reads Secrets, bound to shop's account",
+            &mut state,
+            &|s| {
+                let role = json!({"apiVersion": "rbac.authorization.k8s.io/v1", "kind": "Role",
+                "metadata": {"name": "secrets", "namespace": "tools", "uid": "r2"},
+                "rules": [{"apiGroups": [""], "resources": ["secrets"], "verbs": ["get"]}]});
+                let binding = json!({"apiVersion": "rbac.authorization.k8s.io/v1",
+                "kind": "RoleBinding", "metadata": {"name": "shop-web", "namespace": "tools", "uid": "rb2"},
+                "roleRef": {"apiGroup": "rbac.authorization.k8s.io", "kind": "Role", "name": "secrets"},
+                "subjects": [{"kind": "ServiceAccount", "name": "web", "namespace": "shop"}]});
+                s.push(role.clone());
+                s.push(binding.clone());
+                vec![applied(&role), applied(&binding)]
+            },
+        );
+        step("the account mounts tokens again", &mut state, &|s| {
+            let at = s
+                .iter()
+                .position(|o| o["kind"] == "ServiceAccount")
+                .unwrap();
+            s[at]["automountServiceAccountToken"] = json!(true);
+            vec![applied(&s[at])]
+        });
+        // A pod of shop changed: its namespace's cross-object rules run again, and what
+        // the binding in tools grants its account is still taken into account.
+        step(
+            "a pod of shop judged again with the grant from tools",
+            &mut state,
+            &|s| {
+                let p = pod("debug", None, true);
+                let at = s
+                    .iter()
+                    .position(|o| o["metadata"]["name"] == "debug")
+                    .unwrap();
+                s[at] = p.clone();
+                vec![applied(&p)]
             },
         );
         step("the role binding deleted", &mut state, &|s| {
