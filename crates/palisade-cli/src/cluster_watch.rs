@@ -100,7 +100,11 @@ impl Reports {
             let gone = scope
                 .as_ref()
                 .is_some_and(|ns| !cluster.namespace_exists(ns));
-            let findings = if gone { &[] } else { cluster.findings(scope) };
+            let findings = if gone {
+                Vec::new()
+            } else {
+                cluster.findings(scope)
+            };
             let name = match scope {
                 Some(ns) => format!("PolicyReport {ns}/palisade"),
                 None => "ClusterPolicyReport palisade".to_string(),
@@ -123,7 +127,7 @@ impl Reports {
                 continue;
             }
             let resource = |f: &Finding| cluster.resource(f);
-            let (doc, _) = policyreport::policy_reports(findings, &resource, now);
+            let (doc, _) = policyreport::policy_reports(&findings, &resource, now);
             let Some(report) = doc["items"].get(0).cloned() else {
                 continue;
             };

@@ -162,10 +162,10 @@ pub struct WatchedCluster<'a> {
     withheld: BTreeSet<&'static str>,
     /// The findings of each judged object's own rules, and the scope they go to.
     own: BTreeMap<ObjectKey, (Scope, Vec<Finding>)>,
-    /// The findings of the cross-object rules, by scope.
+    /// The findings of the cross-object rules, by scope. A scope's report is made from
+    /// these and the own findings of its objects when it is written ([`Self::findings`]),
+    /// so findings are held once.
     context: BTreeMap<Scope, Vec<Finding>>,
-    /// Both, by scope, in report order.
-    results: BTreeMap<Scope, Vec<Finding>>,
     /// The object each finding is about, by the engine's name of the object.
     refs: HashMap<String, ResourceRef>,
 }
@@ -192,7 +192,6 @@ impl<'a> WatchedCluster<'a> {
             withheld,
             own: BTreeMap::new(),
             context: BTreeMap::new(),
-            results: BTreeMap::new(),
             refs: HashMap::new(),
         };
         for object in objects {
@@ -393,7 +392,6 @@ impl<'a> WatchedCluster<'a> {
         } else {
             self.judge_context(Some(&affected.namespaces), &mut dirty)
         };
-        self.rebuild(&dirty);
         Judged {
             dirty,
             objects,
@@ -401,10 +399,25 @@ impl<'a> WatchedCluster<'a> {
         }
     }
 
+    /// The scopes that hold findings.
+    pub fn scopes(&self) -> BTreeSet<Scope> {
+        self.own
+            .values()
+            .filter(|(_, f)| !f.is_empty())
+            .map(|(s, _)| s.clone())
+            .chain(
+                self.context
+                    .iter()
+                    .filter(|(_, f)| !f.is_empty())
+                    .map(|(s, _)| s.clone()),
+            )
+            .collect()
+    }
+
     /// Judges the whole cluster again.
     pub fn judge_all(&mut self) -> Judged {
         self.refs.clear();
-        let mut dirty: BTreeSet<Scope> = self.results.keys().cloned().collect();
+        let mut dirty: BTreeSet<Scope> = self.scopes();
         self.own.clear();
         self.context.clear();
         let all: BTreeSet<ObjectKey> = self
@@ -416,7 +429,6 @@ impl<'a> WatchedCluster<'a> {
         let objects = all.len();
         self.judge_own(&all, &mut dirty);
         let context = self.judge_context(None, &mut dirty);
-        self.rebuild(&dirty);
         Judged {
             dirty,
             objects,
@@ -559,37 +571,26 @@ impl<'a> WatchedCluster<'a> {
         count
     }
 
-    /// The findings of each scope of `dirty`, from the own findings of its objects and its
-    /// cross-object findings, in one order whatever was judged when.
-    fn rebuild(&mut self, dirty: &BTreeSet<Scope>) {
-        for scope in dirty {
-            // An object's findings go to the scope of its namespace.
-            let start = ObjectKey {
-                namespace: scope.clone().filter(|ns| !ns.is_empty()),
-                group: String::new(),
-                kind: String::new(),
-                name: String::new(),
-            };
-            let mut findings: Vec<Finding> = self
-                .own
-                .range(&start..)
-                .take_while(|(k, _)| k.namespace == start.namespace)
-                .filter(|(_, (s, _))| s == scope)
-                .flat_map(|(_, (_, f))| f.iter().cloned())
-                .chain(self.context.get(scope).into_iter().flatten().cloned())
-                .collect();
-            findings.sort_by(|a, b| report_order(a).cmp(&report_order(b)));
-            if findings.is_empty() {
-                self.results.remove(scope);
-            } else {
-                self.results.insert(scope.clone(), findings);
-            }
-        }
-    }
-
-    /// The findings of `scope`.
-    pub fn findings(&self, scope: &Scope) -> &[Finding] {
-        self.results.get(scope).map_or(&[], Vec::as_slice)
+    /// The findings of `scope`: the own findings of its objects and its cross-object
+    /// findings, in one order whatever was judged when.
+    pub fn findings(&self, scope: &Scope) -> Vec<Finding> {
+        // An object's findings go to the scope of its namespace.
+        let start = ObjectKey {
+            namespace: scope.clone().filter(|ns| !ns.is_empty()),
+            group: String::new(),
+            kind: String::new(),
+            name: String::new(),
+        };
+        let mut findings: Vec<Finding> = self
+            .own
+            .range(&start..)
+            .take_while(|(k, _)| k.namespace == start.namespace)
+            .filter(|(_, (s, _))| s == scope)
+            .flat_map(|(_, (_, f))| f.iter().cloned())
+            .chain(self.context.get(scope).into_iter().flatten().cloned())
+            .collect();
+        findings.sort_by(|a, b| report_order(a).cmp(&report_order(b)));
+        findings
     }
 
     /// The object `finding` is about.
@@ -611,7 +612,8 @@ impl<'a> WatchedCluster<'a> {
 
     /// Findings kept, in every scope.
     pub fn result_count(&self) -> usize {
-        self.results.values().map(Vec::len).sum()
+        self.own.values().map(|(_, f)| f.len()).sum::<usize>()
+            + self.context.values().map(Vec::len).sum::<usize>()
     }
 }
 
@@ -802,9 +804,10 @@ mod tests {
     /// Every scope's findings as a report shows them.
     fn shown(cluster: &WatchedCluster) -> BTreeMap<Scope, Vec<Row>> {
         cluster
-            .results
-            .iter()
-            .map(|(scope, findings)| {
+            .scopes()
+            .into_iter()
+            .map(|scope| {
+                let findings = cluster.findings(&scope);
                 let rows = findings
                     .iter()
                     .map(|f| {
@@ -817,7 +820,7 @@ mod tests {
                         )
                     })
                     .collect();
-                (scope.clone(), rows)
+                (scope, rows)
             })
             .collect()
     }
@@ -1000,9 +1003,9 @@ mod tests {
                 })
                 .collect();
             let mut kept: Vec<(String, String, String)> = watched
-                .results
-                .values()
-                .flatten()
+                .scopes()
+                .iter()
+                .flat_map(|scope| watched.findings(scope))
                 .map(|f| {
                     let field = f.location.field.clone().unwrap_or_default();
                     (f.location.path.clone(), field, f.rule_id.to_string())
@@ -1012,11 +1015,11 @@ mod tests {
             kept.sort();
             assert_eq!(kept, one_shot, "after: {name}");
         }
-        let paths: BTreeSet<&str> = watched
-            .results
-            .values()
-            .flatten()
-            .map(|f| f.location.path.as_str())
+        let paths: BTreeSet<String> = watched
+            .scopes()
+            .iter()
+            .flat_map(|scope| watched.findings(scope))
+            .map(|f| f.location.path)
             .collect();
         assert!(
             paths.contains("Service.serving.knative.dev/shop/web"),
