@@ -8,6 +8,10 @@
 #   bash bench/cluster-watch.sh [PODS...]        (default: 2000 20000)
 #   PROFILE=debug bash bench/cluster-watch.sh    (no release build)
 #
+# PALISADE_BENCH_IN=ns0 makes the changes in a namespace that holds its share of the pods
+# (PALISADE_BENCH_NAMESPACES of them, default 50), and PALISADE_BENCH_BIN=PATH measures
+# another build of palisade; the objects judged and read per evaluation are printed.
+#
 # With --memory: the peak resident memory (VmHWM) of `palisade cluster --watch
 # --write-reports` once its first evaluation is written, and again after twenty changes
 # written, on a generated cluster of N objects (bench/gen-cluster.py, as bench/cluster.sh).

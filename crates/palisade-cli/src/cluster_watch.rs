@@ -1,8 +1,9 @@
 //! `palisade cluster --write-reports [--watch]`: the cluster's findings kept as
 //! PolicyReports inside it. The cluster is listed and judged once and the reports applied;
 //! with `--watch`, each burst of changes the watches bring is handed to the engine's
-//! [`WatchedCluster`], which judges again only what it can affect (the namespaces of the
-//! objects changed, or the whole cluster when RBAC or a cluster-scoped object changed).
+//! [`WatchedCluster`], which judges again only what it can affect: the objects changed (and
+//! those that read them) by their own rules, and the cross-object rules over the namespaces
+//! of the objects changed, or the whole cluster when RBAC or a cluster-scoped object changed.
 //! Here: the arguments, the log lines, and what the reports hold; which of them to write,
 //! delete or write again after a failure is [`ReportWriter`]'s (palisade-cluster).
 
@@ -22,7 +23,10 @@ use crate::cluster_cmd::{list_problems, ClusterArgs};
 /// What one evaluation did, for the log.
 #[derive(Default)]
 struct Outcome {
+    /// Objects judged by their own rules.
     scanned: usize,
+    /// Objects read by the cross-object rules.
+    context: usize,
     applied: Vec<String>,
     deleted: Vec<String>,
     failed: usize,
@@ -46,6 +50,7 @@ fn object_changes(changes: Vec<Change>, quiet: bool) -> Vec<ObjectChange> {
                                "namespace": namespace}));
                 }
                 kept.push(ObjectChange::Relisted {
+                    group: kind.group.to_string(),
                     kind: kind.kind.to_string(),
                     resource: kind.resource(),
                     namespace,
@@ -82,12 +87,16 @@ fn write_reports(
         let gone = scope
             .as_ref()
             .is_some_and(|ns| !cluster.namespace_exists(ns));
-        let findings = if gone { &[] } else { cluster.findings(scope) };
+        let findings = if gone {
+            Vec::new()
+        } else {
+            cluster.findings(scope)
+        };
         if findings.is_empty() {
             return Desired::Empty;
         }
         let resource = |f: &Finding| cluster.resource(f);
-        let (doc, _) = policyreport::policy_reports(findings, &resource, now);
+        let (doc, _) = policyreport::policy_reports(&findings, &resource, now);
         match doc["items"].get(0).cloned() {
             Some(report) => Desired::Report(report),
             None => Desired::Keep,
@@ -155,6 +164,7 @@ pub fn run(args: &ClusterArgs, engine: &Engine) -> anyhow::Result<u8> {
     let mut dirty = judged.dirty;
     dirty.extend(reports.written().cloned());
     outcome.scanned = judged.objects;
+    outcome.context = judged.context;
     write_reports(&mut reports, &cluster, &watch, dirty, &mut outcome);
     if !args.quiet {
         log(json!({
@@ -162,6 +172,7 @@ pub fn run(args: &ClusterArgs, engine: &Engine) -> anyhow::Result<u8> {
             "changed": ["initial list"],
             "scope": "cluster",
             "objects": outcome.scanned,
+            "context_objects": outcome.context,
             "results": cluster.result_count(),
             "applied": sample(&outcome.applied),
             "deleted": sample(&outcome.deleted),
@@ -193,6 +204,7 @@ pub fn run(args: &ClusterArgs, engine: &Engine) -> anyhow::Result<u8> {
         }
         let mut outcome = Outcome {
             scanned: judged.objects,
+            context: judged.context,
             ..Outcome::default()
         };
         write_reports(&mut reports, &cluster, &watch, dirty, &mut outcome);
@@ -208,6 +220,7 @@ pub fn run(args: &ClusterArgs, engine: &Engine) -> anyhow::Result<u8> {
                 "changed": sample(&affected.described),
                 "scope": scope,
                 "objects": outcome.scanned,
+                "context_objects": outcome.context,
                 "results": cluster.result_count(),
                 "applied": sample(&outcome.applied),
                 "deleted": sample(&outcome.deleted),

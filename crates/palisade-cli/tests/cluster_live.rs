@@ -581,6 +581,124 @@ fn custom_resources_with_pod_templates_are_discovered_and_judged_as_in_a_dump() 
     );
 }
 
+/// Knative Serving's `services` next to the core `services`, as a cluster with Knative
+/// installed serves them: the same plural in two API groups, two different resources.
+#[test]
+fn knative_services_are_judged_next_to_core_services_of_the_same_name() {
+    let objects = vec![
+        json!({"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": "shop", "uid": "ns1"}}),
+        // A core Service exposing the Deployment below: read as such, it makes ISO021
+        // name the exposure.
+        json!({"apiVersion": "v1", "kind": "Service",
+            "metadata": {"name": "web", "namespace": "shop", "uid": "svc1"},
+            "spec": {"type": "LoadBalancer", "selector": {"app": "web"}, "ports": [{"port": 80}]}}),
+        json!({"apiVersion": "apps/v1", "kind": "Deployment",
+            "metadata": {"name": "web", "namespace": "shop", "uid": "d1"},
+            "spec": {"selector": {"matchLabels": {"app": "web"}}, "template": {
+                "metadata": {"labels": {"app": "web"}},
+                "spec": {"containers": [{"name": "web", "image": "nginx:1.27"}]}}}}),
+        // A Knative Service of the same name whose pod template breaks isolation rules.
+        json!({"apiVersion": "serving.knative.dev/v1", "kind": "Service",
+            "metadata": {"name": "web", "namespace": "shop", "uid": "ksvc1"},
+            "spec": {"template": {"spec": {"hostPID": true, "containers": [{
+                "image": "ghcr.io/acme/api:1.4",
+                "securityContext": {"privileged": true}}]}}}}),
+    ];
+    let behaviour = Behaviour {
+        token: TOKEN.to_string(),
+        objects: vec![
+            ("namespaces".to_string(), objects[0].clone()),
+            ("services".to_string(), objects[1].clone()),
+            ("deployments".to_string(), objects[2].clone()),
+            ("services".to_string(), objects[3].clone()),
+        ],
+        custom_resources: vec![CustomResource {
+            group: "serving.knative.dev".into(),
+            version: "v1".into(),
+            kind: "Service".into(),
+            plural: "services".into(),
+            namespaced: true,
+        }],
+        ..Behaviour::default()
+    };
+    let server = ApiServer::start(behaviour);
+    let tmp = tempfile::tempdir().unwrap();
+    let out = run(&server, tmp.path(), TOKEN, &[]);
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    let json = json_of(&out);
+    let live = finding_rows(&json);
+    let on_knative: Vec<(&str, &str)> = live
+        .iter()
+        .filter(|(_, path, _, _)| path == "Service.serving.knative.dev/shop/web")
+        .map(|(rule, _, field, _)| (rule.as_str(), field.as_str()))
+        .collect();
+    for expected in [
+        (
+            "ISO003",
+            "spec.template.spec.containers[0].securityContext.privileged",
+        ),
+        ("ISO002", "spec.template.spec.hostPID"),
+    ] {
+        assert!(on_knative.contains(&expected), "{expected:?}: {live:#?}");
+    }
+    // The core Service is read as a Service: the Deployment it selects is exposed through it.
+    assert!(
+        live.iter().any(|(rule, path, _, message)| rule == "ISO021"
+            && path == "Deployment/shop/web"
+            && message.contains("exposure through LoadBalancer Service/shop/web")),
+        "{live:#?}"
+    );
+    // The core Service has the finding of a LoadBalancer Service, and none of the pod
+    // rules that judge its Knative namesake.
+    assert_eq!(findings_on(&json, "Service/shop/web"), ["NET007"]);
+    // Each resource was listed at its own path, and discovery says what each is.
+    let paths: Vec<String> = server.requests().into_iter().map(|r| r.path).collect();
+    for listed in ["/api/v1/services", "/apis/serving.knative.dev/v1/services"] {
+        assert!(paths.iter().any(|p| p == listed), "{listed}: {paths:?}");
+    }
+    // The same objects as a dump: the same findings.
+    let dump = tmp.path().join("cluster.json");
+    let list = json!({"apiVersion": "v1", "kind": "List", "items": objects});
+    std::fs::write(&dump, serde_json::to_vec(&list).unwrap()).unwrap();
+    let offline = palisade(
+        tmp.path(),
+        &[
+            "cluster",
+            "--from-dump",
+            dump.to_str().unwrap(),
+            "-f",
+            "json",
+        ],
+    );
+    assert_eq!(live, finding_rows(&json_of(&offline)));
+    // In a PolicyReport, the result names the Knative Service by its apiVersion and kind.
+    let kubeconfig = server.kubeconfig(tmp.path(), TOKEN);
+    let report = palisade(
+        tmp.path(),
+        &[
+            "cluster",
+            "--kubeconfig",
+            kubeconfig.to_str().unwrap(),
+            "-f",
+            "policyreport",
+        ],
+    );
+    let report: Value = serde_json::from_str(&stdout(&report)).unwrap();
+    let knative = report["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|item| item["metadata"]["namespace"] == "shop")
+        .flat_map(|item| item["results"].as_array().unwrap())
+        .find(|r| r["policy"] == "ISO003")
+        .expect("ISO003 in the namespace's report");
+    assert_eq!(
+        knative["resources"][0],
+        json!({"apiVersion": "serving.knative.dev/v1", "kind": "Service", "name": "web",
+               "namespace": "shop", "uid": "ksvc1"})
+    );
+}
+
 /// A custom resource the token may not list is a warning, like a built-in kind: the
 /// permission to grant and the pod rules it leaves not fully evaluated; an error with
 /// --strict.

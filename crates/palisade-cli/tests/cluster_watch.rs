@@ -91,9 +91,14 @@ fn shop_report(server: &ApiServer) -> Vec<String> {
 
 /// `palisade cluster --watch --write-reports`, its standard error in `dir/log`.
 fn start_watch(server: &ApiServer, dir: &Path) -> Child {
+    start_watch_of(env!("CARGO_BIN_EXE_palisade").as_ref(), server, dir)
+}
+
+/// [`start_watch`] with the binary `bin`.
+fn start_watch_of(bin: &Path, server: &ApiServer, dir: &Path) -> Child {
     let kubeconfig = server.kubeconfig(dir, TOKEN);
     let log = std::fs::File::create(dir.join("log")).unwrap();
-    Command::new(env!("CARGO_BIN_EXE_palisade"))
+    Command::new(bin)
         .args(["cluster", "--kubeconfig"])
         .arg(&kubeconfig)
         .args(["--watch", "--write-reports", "--debounce", "200"])
@@ -264,6 +269,236 @@ fn watch_mode_follows_a_pod_created_fixed_and_deleted() {
         json!(["ClusterPolicyReport palisade", "PolicyReport shop/palisade"])
     );
     assert!(pod_added["latency_ms"].is_u64() && pod_added["results"].is_u64());
+}
+
+/// The objects of `shop`: a privileged Deployment with its ReplicaSet and two pods, the
+/// ServiceAccount it runs as, and a LoadBalancer Service in front of it; every object with
+/// its own uid, so a second server holding the same objects names them alike.
+fn shop_objects() -> Vec<(String, Value)> {
+    let template = json!({"metadata": {"labels": {"app": "web"}},
+        "spec": {"serviceAccountName": "web", "containers": [{"name": "app", "image": "nginx:1.27",
+            "ports": [{"containerPort": 8080}], "securityContext": {"privileged": true}}]}});
+    let owned = |kind: &str, name: &str, uid: &str| json!([{"apiVersion": "apps/v1", "kind": kind, "name": name, "uid": uid, "controller": true}]);
+    let mut objects = vec![
+        (
+            "namespaces".to_string(),
+            json!({"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": "shop", "uid": "ns-shop"}}),
+        ),
+        (
+            "namespaces".to_string(),
+            json!({"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": "tools", "uid": "ns-tools"}}),
+        ),
+        (
+            "deployments".to_string(),
+            json!({"apiVersion": "apps/v1", "kind": "Deployment",
+                "metadata": {"name": "web", "namespace": "shop", "uid": "d1"},
+                "spec": {"selector": {"matchLabels": {"app": "web"}}, "template": template}}),
+        ),
+        (
+            "replicasets".to_string(),
+            json!({"apiVersion": "apps/v1", "kind": "ReplicaSet",
+                "metadata": {"name": "web-1", "namespace": "shop", "uid": "rs1",
+                             "ownerReferences": owned("Deployment", "web", "d1")},
+                "spec": {"selector": {"matchLabels": {"app": "web"}}, "template": template}}),
+        ),
+        (
+            "serviceaccounts".to_string(),
+            json!({"apiVersion": "v1", "kind": "ServiceAccount",
+                "metadata": {"name": "web", "namespace": "shop", "uid": "sa1"}}),
+        ),
+        (
+            "services".to_string(),
+            json!({"apiVersion": "v1", "kind": "Service",
+                "metadata": {"name": "web", "namespace": "shop", "uid": "svc1"},
+                "spec": {"type": "LoadBalancer", "selector": {"app": "web"}, "ports": [{"port": 80}]}}),
+        ),
+        ("pods".to_string(), {
+            let mut p = pod("build", "tools", true);
+            p["metadata"]["uid"] = json!("p-build");
+            p
+        }),
+    ];
+    for i in 0..2 {
+        objects.push((
+            "pods".to_string(),
+            json!({"apiVersion": "v1", "kind": "Pod",
+                "metadata": {"name": format!("web-1-{i}"), "namespace": "shop", "uid": format!("p{i}"),
+                             "labels": {"app": "web"}, "ownerReferences": owned("ReplicaSet", "web-1", "rs1")},
+                "spec": template["spec"].clone()}),
+        ));
+    }
+    objects
+}
+
+/// A report as written, without what the server or the clock adds (versions, uids of the
+/// report itself, managed fields, timestamps).
+fn written(report: &Value) -> Value {
+    let mut report = report.clone();
+    for volatile in [
+        "resourceVersion",
+        "uid",
+        "managedFields",
+        "creationTimestamp",
+    ] {
+        if let Some(metadata) = report["metadata"].as_object_mut() {
+            metadata.remove(volatile);
+        }
+    }
+    for result in report["results"].as_array_mut().into_iter().flatten() {
+        result.as_object_mut().unwrap().remove("timestamp");
+    }
+    report
+}
+
+/// Watch mode judges a pod changed alone (one object by its own rules, its namespace read
+/// only by the cross-object rules), and after creates, updates and deletes of pods, a
+/// ServiceAccount, a NetworkPolicy and a ReplicaSet, the reports it applied are those a
+/// fresh `palisade cluster --write-reports` of the same objects applies.
+#[test]
+fn watch_mode_judges_what_changed_and_writes_what_a_full_scan_writes() {
+    let mut state = shop_objects();
+    let served = |objects: Vec<(String, Value)>| {
+        let mut behaviour = behaviour(objects);
+        behaviour.served_extra.insert("networkpolicies".into());
+        behaviour
+    };
+    let server = ApiServer::start(served(state.clone()));
+    let tmp = tempfile::tempdir().unwrap();
+    let log = tmp.path().join("log");
+    let child = start_watch(&server, tmp.path());
+    let evaluations = || -> Vec<Value> {
+        std::fs::read_to_string(&log)
+            .unwrap_or_default()
+            .lines()
+            .filter_map(|l| serde_json::from_str::<Value>(l).ok())
+            .filter(|l| l["event"] == "evaluated")
+            .collect()
+    };
+    eventually("the first evaluation", &log, || evaluations().len() == 1);
+    let put = |state: &mut Vec<(String, Value)>, plural: &str, object: Value| {
+        let same = |o: &Value| {
+            o["metadata"]["name"] == object["metadata"]["name"]
+                && o["metadata"]["namespace"] == object["metadata"]["namespace"]
+        };
+        state.retain(|(p, o)| !(p == plural && same(o)));
+        state.push((plural.to_string(), object.clone()));
+        server.put(plural, object);
+    };
+    let remove = |state: &mut Vec<(String, Value)>, plural: &str, ns: &str, name: &str| {
+        state.retain(|(p, o)| {
+            !(p == plural && o["metadata"]["name"] == name && o["metadata"]["namespace"] == ns)
+        });
+        assert!(server.remove(plural, Some(ns), name));
+    };
+    let debug = |privileged: bool| {
+        let mut p = pod("debug", "shop", privileged);
+        p["metadata"]["uid"] = json!("p-debug");
+        p
+    };
+    // Each change, then the evaluation it brings.
+    type Change<'a> = Box<dyn Fn(&mut Vec<(String, Value)>) + 'a>;
+    let mut changes: Vec<(&str, Change)> = Vec::new();
+    changes.push((
+        "added Pod/shop/debug",
+        Box::new(|s| put(s, "pods", debug(true))),
+    ));
+    changes.push((
+        "modified Pod/shop/debug",
+        Box::new(|s| put(s, "pods", debug(false))),
+    ));
+    changes.push((
+        "modified ServiceAccount/shop/web",
+        Box::new(|s| {
+            put(
+                s,
+                "serviceaccounts",
+                json!({"apiVersion": "v1", "kind": "ServiceAccount",
+                "metadata": {"name": "web", "namespace": "shop", "uid": "sa1"},
+                "automountServiceAccountToken": false}),
+            )
+        }),
+    ));
+    changes.push((
+        "added NetworkPolicy/shop/deny",
+        Box::new(|s| {
+            put(s, "networkpolicies", json!({"apiVersion": "networking.k8s.io/v1",
+                "kind": "NetworkPolicy", "metadata": {"name": "deny", "namespace": "shop", "uid": "np1"},
+                "spec": {"podSelector": {}, "policyTypes": ["Ingress", "Egress"]}}))
+        }),
+    ));
+    changes.push((
+        "deleted ReplicaSet/shop/web-1",
+        Box::new(|s| remove(s, "replicasets", "shop", "web-1")),
+    ));
+    changes.push((
+        "deleted Pod/shop/web-1-1",
+        Box::new(|s| remove(s, "pods", "shop", "web-1-1")),
+    ));
+    for (i, (described, change)) in changes.iter().enumerate() {
+        change(&mut state);
+        eventually(described, &log, || {
+            evaluations().iter().any(|l| {
+                l["changed"]
+                    .as_array()
+                    .is_some_and(|c| c.contains(&json!(described)))
+            })
+        });
+        assert_eq!(evaluations().len(), i + 2, "one evaluation per change");
+    }
+    // The pod fixed was judged alone by its own rules.
+    let lines = evaluations();
+    let fixed = lines
+        .iter()
+        .find(|l| l["changed"] == json!(["modified Pod/shop/debug"]))
+        .unwrap();
+    assert_eq!(fixed["objects"], 1, "{fixed}");
+    assert_eq!(fixed["scope"], json!(["shop"]));
+    // `shop` and the cluster-scoped objects, pods included (the live-state rules read them).
+    assert_eq!(fixed["context_objects"], 9, "{fixed}");
+    // The ServiceAccount is read by the own rules of every judged object of its namespace
+    // (the Deployment, the debug pod, the account itself and the Service).
+    let account = lines
+        .iter()
+        .find(|l| l["changed"] == json!(["modified ServiceAccount/shop/web"]))
+        .unwrap();
+    assert_eq!(account["objects"], 4, "{account}");
+    // The ReplicaSet gone, its remaining pod is judged on its own.
+    let unfolded = lines
+        .iter()
+        .find(|l| l["changed"] == json!(["deleted ReplicaSet/shop/web-1"]))
+        .unwrap();
+    assert_eq!(unfolded["objects"], 2, "{unfolded}");
+    let shop = server
+        .get("policyreports", Some("shop"), "palisade")
+        .unwrap();
+    let cluster = server
+        .get("clusterpolicyreports", None, "palisade")
+        .unwrap();
+    assert!(
+        results(&shop).contains(&"ISO003 Pod/web-1-0".to_string()),
+        "{shop}"
+    );
+    assert_eq!(terminate(child), Some(0));
+
+    // A fresh full evaluation of the same objects, on a server that holds only them.
+    let fresh = ApiServer::start(served(state));
+    let dir = tempfile::tempdir().unwrap();
+    let kubeconfig = fresh.kubeconfig(dir.path(), TOKEN);
+    let once = palisade(
+        dir.path(),
+        &[
+            "cluster",
+            "--kubeconfig",
+            kubeconfig.to_str().unwrap(),
+            "--write-reports",
+            "-q",
+        ],
+    );
+    assert_eq!(once.status.code(), Some(0), "{}", stderr(&once));
+    let full =
+        |plural: &str, ns: Option<&str>| written(&fresh.get(plural, ns, "palisade").unwrap());
+    assert_eq!(written(&shop), full("policyreports", Some("shop")));
+    assert_eq!(written(&cluster), full("clusterpolicyreports", None));
 }
 
 /// An Argo Workflow with a privileged step.
@@ -626,6 +861,45 @@ fn documents(path: &Path) -> Vec<Value> {
         .collect()
 }
 
+/// `kubectl apply --dry-run=client` of `file` against the test API server (its discovery
+/// maps each kind to its resource; nothing exists, so each of the `documents` would be
+/// created). Skipped without kubectl, unless CI is set.
+fn kubectl_accepts(file: &Path, documents: usize) {
+    let Some(kubectl) = crate::webhook::kubectl() else {
+        assert!(
+            std::env::var_os("CI").is_none(),
+            "kubectl not found (.ci/install.d/45-kubectl.sh installs it; required when CI is set)"
+        );
+        eprintln!("SKIP kubectl apply --dry-run=client: kubectl not found");
+        return;
+    };
+    let server = ApiServer::start(behaviour(Vec::new()));
+    let dir = tempfile::tempdir().unwrap();
+    let kubeconfig = server.kubeconfig(dir.path(), TOKEN);
+    // No OpenAPI schema (--validate=false): kubectl decodes every document, maps its kind
+    // to a resource of the right scope and finds it would be created.
+    let applied = Command::new(&kubectl)
+        .env("KUBECONFIG", &kubeconfig)
+        .env("HOME", dir.path())
+        .args(["apply", "--dry-run=client", "--validate=false", "-f"])
+        .arg(file)
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&applied.stdout);
+    assert!(
+        applied.status.success(),
+        "kubectl apply: {}\n{text}",
+        String::from_utf8_lossy(&applied.stderr)
+    );
+    assert_eq!(
+        text.lines()
+            .filter(|l| l.ends_with("created (dry run)"))
+            .count(),
+        documents,
+        "{text}"
+    );
+}
+
 /// With a configuration the manifests add its ConfigMap, mounted read-only and read with
 /// `--config`, and a role that also watches the kinds it declares; they still pass.
 #[test]
@@ -676,11 +950,28 @@ fn the_in_cluster_manifests_carry_the_configuration_and_still_pass() {
             "Deployment"
         ]
     );
-    // The file's text, whole, in the ConfigMap named after --name.
+    // The file's text, whole, in the ConfigMap named after --name, written as a literal
+    // block, as a person would write it.
     let config_map = &docs[5];
     assert_eq!(config_map["metadata"]["name"], "palisade-config");
     assert_eq!(config_map["metadata"]["namespace"], "guard");
     assert_eq!(config_map["data"], json!({"palisade.toml": USER_CONFIG}));
+    let written = std::fs::read_to_string(tmp.path().join("palisade.yaml")).unwrap();
+    let block: String = USER_CONFIG
+        .lines()
+        .map(|l| {
+            if l.is_empty() {
+                "\n".to_string()
+            } else {
+                format!("    {l}\n")
+            }
+        })
+        .collect();
+    assert!(
+        written.contains(&format!("data:\n  palisade.toml: |\n{block}---\n")),
+        "{written}"
+    );
+    kubectl_accepts(&tmp.path().join("palisade.yaml"), docs.len());
     let pod = &docs[6]["spec"]["template"]["spec"];
     assert_eq!(
         pod["containers"][0]["args"],
@@ -933,27 +1224,47 @@ fn the_deployment_runs_with_the_configuration_it_mounts() {
 }
 
 /// Latency from an object's change on the server to Palisade's report reflecting it, in a
-/// cluster of `PALISADE_BENCH_PODS` other pods (default 2,000) over 50 namespaces: run by
-/// `bench/cluster-watch.sh`, which prints the figures (no timed assertion here).
+/// cluster of `PALISADE_BENCH_PODS` other pods (default 2,000) over
+/// `PALISADE_BENCH_NAMESPACES` namespaces `ns0`... (default 50), the changes made in
+/// namespace `PALISADE_BENCH_IN` (default `shop`, which holds no other pod; `ns0` holds
+/// its share of them), by the binary `PALISADE_BENCH_BIN` (default: the one this test was
+/// built with): run by `bench/cluster-watch.sh`, which prints the figures (no timed
+/// assertion here).
 #[test]
 #[ignore]
 fn bench_watch_latency() {
-    let pods: usize = std::env::var("PALISADE_BENCH_PODS")
-        .ok()
-        .and_then(|n| n.parse().ok())
-        .unwrap_or(2000);
-    let mut objects: Vec<(String, Value)> = (0..50).map(|i| namespace(&format!("ns{i}"))).collect();
+    let number = |name: &str, default: usize| -> usize {
+        std::env::var(name)
+            .ok()
+            .and_then(|n| n.parse().ok())
+            .unwrap_or(default)
+    };
+    let pods = number("PALISADE_BENCH_PODS", 2000);
+    let namespaces = number("PALISADE_BENCH_NAMESPACES", 50).max(1);
+    let changed_in = std::env::var("PALISADE_BENCH_IN").unwrap_or_else(|_| "shop".into());
+    let bin = std::env::var_os("PALISADE_BENCH_BIN")
+        .map(std::path::PathBuf::from)
+        .unwrap_or_else(|| env!("CARGO_BIN_EXE_palisade").into());
+    let mut objects: Vec<(String, Value)> = (0..namespaces)
+        .map(|i| namespace(&format!("ns{i}")))
+        .collect();
     objects.push(namespace("shop"));
     for i in 0..pods {
         objects.push((
             "pods".into(),
-            pod(&format!("p{i}"), &format!("ns{}", i % 50), false),
+            pod(&format!("p{i}"), &format!("ns{}", i % namespaces), false),
         ));
     }
     let server = ApiServer::start(behaviour(objects));
     let tmp = tempfile::tempdir().unwrap();
     let log = tmp.path().join("log");
-    let child = start_watch(&server, tmp.path());
+    let child = start_watch_of(&bin, &server, tmp.path());
+    let report = || {
+        server
+            .get("policyreports", Some(&changed_in), "palisade")
+            .map(|r| results(&r))
+            .unwrap_or_default()
+    };
     eventually("the first evaluation", &log, || {
         std::fs::read_to_string(&log).is_ok_and(|t| t.contains("\"evaluated\""))
     });
@@ -961,16 +1272,14 @@ fn bench_watch_latency() {
     for round in 0..10 {
         let name = format!("web{round}");
         let started = Instant::now();
-        server.put("pods", pod(&name, "shop", true));
+        server.put("pods", pod(&name, &changed_in, true));
         let expected = format!("ISO003 Pod/{name}");
-        eventually("the pod is reported", &log, || {
-            shop_report(&server).contains(&expected)
-        });
+        eventually("the pod is reported", &log, || report().contains(&expected));
         seen.push(started.elapsed());
         let started = Instant::now();
-        server.remove("pods", Some("shop"), &name);
+        server.remove("pods", Some(&changed_in), &name);
         eventually("the pod's result is gone", &log, || {
-            !shop_report(&server).contains(&expected)
+            !report().contains(&expected)
         });
         seen.push(started.elapsed());
     }
@@ -978,7 +1287,7 @@ fn bench_watch_latency() {
     seen.sort();
     let ms = |d: Duration| d.as_secs_f64() * 1000.0;
     println!(
-        "{} pods: change -> report applied over {} changes: median {:.0} ms, max {:.0} ms (debounce 200 ms)",
+        "{} pods, changes in {changed_in}: change -> report applied over {} changes: median {:.0} ms, max {:.0} ms (debounce 200 ms)",
         pods + 1,
         seen.len(),
         ms(seen[seen.len() / 2]),
@@ -991,8 +1300,19 @@ fn bench_watch_latency() {
         .filter_map(|l| l["judge_ms"].as_u64())
         .collect();
     let first: Value = serde_json::from_str(text.lines().next().unwrap_or("{}")).unwrap();
+    let judged_objects: Vec<String> = text
+        .lines()
+        .filter_map(|l| serde_json::from_str::<Value>(l).ok())
+        .filter(|l| l["judge_ms"].is_u64())
+        .map(|l| {
+            format!(
+                "{}/{} in {} ms of {} ms",
+                l["objects"], l["context_objects"], l["judge_ms"], l["latency_ms"]
+            )
+        })
+        .collect();
     println!(
-        "judging one namespace again: {judged:?} ms (log's judge_ms); first list, full evaluation and write: {} ms for {} objects, {} results",
+        "judging again: {judged:?} ms (log's judge_ms); objects judged by their own rules / read by the cross-object rules, in judge_ms of the log's latency_ms: {judged_objects:?}; first list, full evaluation and write: {} ms for {} objects, {} results",
         first["latency_ms"], first["objects"], first["results"]
     );
 }

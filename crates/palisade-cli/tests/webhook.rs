@@ -1621,7 +1621,7 @@ fn serve_with_cluster_names_a_kind_it_may_not_read_and_does_not_evaluate_the_rul
 }
 
 /// The kubectl to run: $PALISADE_KUBECTL, else `kubectl` on the PATH, if it answers.
-fn kubectl() -> Option<std::path::PathBuf> {
+pub(crate) fn kubectl() -> Option<std::path::PathBuf> {
     let path = std::env::var_os("PALISADE_KUBECTL")
         .map(std::path::PathBuf::from)
         .unwrap_or_else(|| "kubectl".into());

@@ -59,7 +59,7 @@ pub use cluster_index::{ClusterIndex, ContextJudgement, CLUSTER_CONTEXT_RULES};
 pub use image::{ImageScan, ImageSettings};
 pub use objects::{
     judge_through_controllers, manifests_from_objects, object_name, objects_from_dump,
-    rules_misled_without, rules_reading, ObjectFields, ObjectScan,
+    qualified_kind, rules_misled_without, rules_reading, ObjectFields, ObjectScan,
 };
 pub use packages::{Inventory, STALE_DAYS};
 pub use palisade_core::ScanReport;

@@ -101,16 +101,74 @@ fn plain(text: &str) -> Node {
     }))
 }
 
+/// Kinds of the Kubernetes API itself, whose names other API groups reuse (Knative's
+/// `Service`, OpenKruise's `StatefulSet`).
+const BUILT_IN_KINDS: &[&str] = &[
+    "Pod",
+    "Service",
+    "ServiceAccount",
+    "ConfigMap",
+    "Secret",
+    "Namespace",
+    "Node",
+    "Endpoints",
+    "Event",
+    "PersistentVolume",
+    "PersistentVolumeClaim",
+    "PodTemplate",
+    "ReplicationController",
+    "LimitRange",
+    "ResourceQuota",
+    "Deployment",
+    "DaemonSet",
+    "StatefulSet",
+    "ReplicaSet",
+    "ControllerRevision",
+    "Job",
+    "CronJob",
+    "NetworkPolicy",
+    "Ingress",
+    "IngressClass",
+    "Role",
+    "RoleBinding",
+    "ClusterRole",
+    "ClusterRoleBinding",
+    "RuntimeClass",
+    "PodDisruptionBudget",
+    "HorizontalPodAutoscaler",
+    "StorageClass",
+];
+
+/// The kind as reports name it: `Service` for the built-in kind (and any kind of its own),
+/// `Service.serving.knative.dev` for a kind of another API group that bears a built-in
+/// kind's name, as `kubectl get service.serving.knative.dev` tells them apart. The
+/// built-in groups are `""`, `apps`, `batch`, `extensions`, `policy`, `autoscaling` and
+/// those under `k8s.io`; a third-party group has a dot and is not under `k8s.io`.
+pub fn qualified_kind<'a>(group: &str, kind: &'a str) -> std::borrow::Cow<'a, str> {
+    let third_party = group.contains('.') && !group.ends_with(".k8s.io");
+    if third_party && BUILT_IN_KINDS.contains(&kind) {
+        std::borrow::Cow::Owned(format!("{kind}.{group}"))
+    } else {
+        std::borrow::Cow::Borrowed(kind)
+    }
+}
+
 /// How an object is named in reports: `Kind/namespace/name`, `Kind/name` when it has no
-/// namespace, with a position suffix when two objects share a name.
+/// namespace, with a position suffix when two objects share a name. A kind of another API
+/// group that bears a built-in kind's name is qualified by its group ([`qualified_kind`]):
+/// a Knative Service is `Service.serving.knative.dev/shop/web`, next to `Service/shop/web`.
 pub fn object_name(object: &impl ObjectFields) -> String {
-    let kind = object.text_at("/kind");
+    let group = object
+        .text_at("/apiVersion")
+        .rsplit_once('/')
+        .map_or("", |(group, _)| group);
+    let kind = qualified_kind(group, object.text_at("/kind"));
     let namespace = object.text_at("/metadata/namespace");
     let name = match object.text_at("/metadata/name") {
         "" => object.text_at("/metadata/generateName"),
         name => name,
     };
-    let kind = if kind.is_empty() { "Object" } else { kind };
+    let kind = if kind.is_empty() { "Object" } else { &kind };
     let name = if name.is_empty() { "(unnamed)" } else { name };
     if namespace.is_empty() {
         format!("{kind}/{name}")
@@ -188,17 +246,69 @@ impl Engine {
         self.scan_texts(names, texts)
     }
 
+    /// The own rules of each of `objects` (per-object rules and secrets, not the
+    /// cross-object ones), with the cluster context those rules read (ServiceAccounts,
+    /// RuntimeClasses, exposing Services) taken from `objects` and `context`. With
+    /// [`Engine::scan_objects_graph`] over the same objects and their context, it gives
+    /// what [`Engine::scan_objects`] gives: an object changed is judged again alone.
+    pub fn scan_objects_own(&self, objects: &[&Json], context: &[&Json]) -> ObjectScan {
+        let context: Vec<FileEntry> = context
+            .iter()
+            .map(|o| {
+                FileEntry::memory(
+                    object_name(o),
+                    std::sync::Arc::<[u8]>::from(serde_json::to_vec_pretty(o).unwrap_or_default()),
+                )
+            })
+            .collect();
+        self.scan_objects_in(objects, crate::scan::Pass::Own { context: &context })
+    }
+
+    /// The cross-object rules (RBAC and NetworkPolicy graph, user policies) over `objects`,
+    /// none of their own rules: see [`Engine::scan_objects_own`].
+    pub fn scan_objects_graph(&self, objects: &[&Json]) -> ObjectScan {
+        self.scan_objects_in(objects, crate::scan::Pass::Graph)
+    }
+
+    fn scan_objects_in(&self, objects: &[&Json], pass: crate::scan::Pass) -> ObjectScan {
+        let names = unique_names(objects);
+        let texts = objects
+            .iter()
+            .map(|o| serde_json::to_vec_pretty(o).unwrap_or_default().into())
+            .collect();
+        self.scan_texts_in(names, texts, pass)
+    }
+
     fn scan_texts(&self, names: Vec<String>, texts: Vec<std::sync::Arc<[u8]>>) -> ObjectScan {
+        self.scan_texts_in(names, texts, crate::scan::Pass::Whole)
+    }
+
+    fn scan_texts_in(
+        &self,
+        names: Vec<String>,
+        texts: Vec<std::sync::Arc<[u8]>>,
+        pass: crate::scan::Pass,
+    ) -> ObjectScan {
         let count = texts.len();
         // One copy of each text, shared by the scan and the field-path lookup below.
-        let entries = names
+        let entries: Vec<FileEntry> = names
             .iter()
             .zip(&texts)
             .map(|(name, text)| FileEntry::memory(name.clone(), text.clone()))
             .collect();
         let by_name: std::collections::HashMap<&str, &std::sync::Arc<[u8]>> =
             names.iter().map(String::as_str).zip(&texts).collect();
-        let mut report = self.scan_documents(entries);
+        let report = ScanReport {
+            targets: entries.iter().map(|d| d.display.clone()).collect(),
+            ..ScanReport::default()
+        };
+        let mut report = self.scan_pass(
+            entries,
+            report,
+            &crate::Quiet,
+            &crate::kustomize::Renderings::default(),
+            pass,
+        );
         report.targets = vec![format!("{count} objects")];
         // Findings grouped by object, so each object's tree is parsed once and dropped.
         let mut located: Vec<&mut palisade_core::Finding> = report

@@ -108,6 +108,22 @@ impl SecretScan {
     }
 }
 
+/// Which part of a scan to run. A scan of objects can be split in two: each object's own
+/// rules (and secrets), with the cluster context they read given, and the rules over the
+/// whole set (RBAC and NetworkPolicy graph, user policies). The two together give what
+/// [`Pass::Whole`] gives, so a front-end that keeps objects (watch mode) judges again only
+/// the objects a change reaches and the cross-object rules of their scope.
+#[derive(Clone, Copy)]
+pub(crate) enum Pass<'a> {
+    /// Everything.
+    Whole,
+    /// Each file's own findings only, the cluster context (ServiceAccounts, RuntimeClasses,
+    /// exposing Services) read from these files and from `context`.
+    Own { context: &'a [FileEntry] },
+    /// The cross-object rules only: the graph and the user policies.
+    Graph,
+}
+
 /// How much of a file the per-file pass reads.
 fn read_limit(secrets: Option<&SecretScan>) -> u64 {
     secrets.map_or(MAX_DOCUMENT_BYTES, |s| {
@@ -178,12 +194,36 @@ impl Engine {
     pub(crate) fn scan_entries(
         &self,
         files: Vec<FileEntry>,
-        mut report: ScanReport,
+        report: ScanReport,
         progress: &dyn Progress,
         renderings: &crate::kustomize::Renderings,
     ) -> ScanReport {
+        self.scan_pass(files, report, progress, renderings, Pass::Whole)
+    }
+
+    /// [`Engine::scan_entries`], or one part of it ([`Pass`]).
+    pub(crate) fn scan_pass(
+        &self,
+        files: Vec<FileEntry>,
+        mut report: ScanReport,
+        progress: &dyn Progress,
+        renderings: &crate::kustomize::Renderings,
+        pass: Pass,
+    ) -> ScanReport {
         let scanners = self.settings.scanners;
-        let cluster = self.cluster_context(&files, renderings);
+        let cluster = match pass {
+            Pass::Whole => self.cluster_context(&files, renderings),
+            Pass::Own { context } => {
+                let mut all = files.clone();
+                all.extend(context.iter().cloned());
+                self.cluster_context(&all, renderings)
+            }
+            // The graph reads no context.
+            Pass::Graph => kubernetes::ClusterContext {
+                pod_templates: self.pod_templates.clone(),
+                ..Default::default()
+            },
+        };
         let local_images = scanners
             .misconfig
             .then(|| crate::dockerfile::local_images(&files))
@@ -192,7 +232,7 @@ impl Engine {
         let mut outputs: Vec<FileOutput> = files
             .par_iter()
             .map(|entry| {
-                let out = self.scan_file(entry, &cluster, local_images.as_ref(), renderings);
+                let out = self.scan_file(entry, &cluster, local_images.as_ref(), renderings, pass);
                 progress.advance(None);
                 out
             })
@@ -207,9 +247,9 @@ impl Engine {
                 graph.add(facts);
             }
         }
-        let graph = scanners
-            .misconfig
-            .then(|| graph.check(&self.settings.config));
+        let cross_object = !matches!(pass, Pass::Own { .. });
+        let graph =
+            (scanners.misconfig && cross_object).then(|| graph.check(&self.settings.config));
         // Findings can number in the hundreds of thousands: one exact allocation instead of
         // repeated doubling, which would briefly hold two copies.
         let per_file: usize = outputs.iter().map(|o| o.findings.len()).sum();
@@ -241,7 +281,9 @@ impl Engine {
             .filter(|f| renderings.manifest_entry(f))
             .cloned()
             .collect();
-        self.check_policies(&manifest_files, &mut report);
+        if cross_object {
+            self.check_policies(&manifest_files, &mut report);
+        }
         renderings.relocate(&mut report.findings);
         renderings.relocate(&mut report.suppressed);
         renderings.apply_inline_ignores(&mut report);
@@ -330,6 +372,26 @@ impl Engine {
         cluster: &kubernetes::ClusterContext,
         local_images: Option<&palisade_dockerfile::LocalImages>,
         renderings: &crate::kustomize::Renderings,
+        pass: Pass,
+    ) -> FileOutput {
+        let mut out = self.scan_file_whole(entry, cluster, local_images, renderings, pass);
+        if matches!(pass, Pass::Graph) {
+            // What the graph needs is kept; every finding of the file is its own.
+            out.findings.clear();
+            out.suppressed.clear();
+            out.terraform = None;
+            out.packages.clear();
+        }
+        out
+    }
+
+    fn scan_file_whole(
+        &self,
+        entry: &FileEntry,
+        cluster: &kubernetes::ClusterContext,
+        local_images: Option<&palisade_dockerfile::LocalImages>,
+        renderings: &crate::kustomize::Renderings,
+        pass: Pass,
     ) -> FileOutput {
         let role = renderings.role(&entry.display);
         let mut scanners = self.settings.scanners;
@@ -342,7 +404,8 @@ impl Engine {
         let secrets = self
             .secrets
             .as_ref()
-            .filter(|_| role != Some(crate::kustomize::Role::Rendered));
+            .filter(|_| role != Some(crate::kustomize::Role::Rendered))
+            .filter(|_| !matches!(pass, Pass::Graph));
         let mut out = FileOutput::default();
         if scanners.vuln && palisade_vuln::lockfile::kind_of(&entry.display).is_some() {
             out.recognised = true;
@@ -517,11 +580,15 @@ impl Engine {
         match load_manifest(&entry.display, text, document_name) {
             ManifestLoad::Manifest(manifest) => {
                 out.recognised = true;
-                let checked = kubernetes::check_file(&manifest, cluster);
-                out.findings.extend(checked.findings);
-                out.suppressed.extend(checked.suppressed);
-                out.errors.extend(checked.errors);
-                out.graph = Some(crate::cluster::FileFacts::of(&manifest));
+                if !matches!(pass, Pass::Graph) {
+                    let checked = kubernetes::check_file(&manifest, cluster);
+                    out.findings.extend(checked.findings);
+                    out.suppressed.extend(checked.suppressed);
+                    out.errors.extend(checked.errors);
+                }
+                if !matches!(pass, Pass::Own { .. }) {
+                    out.graph = Some(crate::cluster::FileFacts::of(&manifest));
+                }
             }
             ManifestLoad::Error(e) => out.errors.push(e),
             ManifestLoad::Warning(w) => {
@@ -815,6 +882,7 @@ mod tests {
             &kubernetes::ClusterContext::default(),
             None,
             &crate::kustomize::Renderings::default(),
+            Pass::Whole,
         );
         assert_eq!(out.errors.len(), 1);
         assert_eq!(out.errors[0].path, "gone.yaml");

@@ -89,12 +89,51 @@ const BUILT_IN: &[(&str, &str, &str, &str, bool)] = &[
     ),
 ];
 
-/// The kind of a resource, as the server's discovery knows it (bookmarks name it).
-pub(super) fn kind_of(plural: &str) -> &'static str {
+/// A resource as RBAC and `kubectl` name it, and the key its objects are stored under:
+/// `services` in the core group, `deployments.apps`, `services.serving.knative.dev`. As
+/// in the API server, objects of two groups with the same plural are different resources.
+pub(super) fn qualified(group: &str, plural: &str) -> String {
+    if group.is_empty() {
+        plural.to_string()
+    } else {
+        format!("{plural}.{group}")
+    }
+}
+
+/// The resource `name` stands for: `plural.group` as it is, or a bare plural of a built-in
+/// resource, or else of a custom resource of `b` (`workflows`: `workflows.argoproj.io`).
+pub(super) fn resource_named(b: &Behaviour, name: &str) -> String {
+    if name.contains('.') {
+        return name.to_string();
+    }
+    let group = BUILT_IN
+        .iter()
+        .find(|(_, _, p, _, _)| *p == name)
+        .map(|(g, ..)| g.to_string())
+        .or_else(|| {
+            b.custom_resources
+                .iter()
+                .find(|c| c.plural == name)
+                .map(|c| c.group.clone())
+        })
+        .unwrap_or_default();
+    qualified(&group, name)
+}
+
+/// The kind of a resource (`plural.group`), as the server's discovery knows it (bookmarks
+/// and applied objects name it).
+pub(super) fn kind_of(b: &Behaviour, resource: &str) -> String {
     BUILT_IN
         .iter()
-        .find(|(_, _, p, _, _)| *p == plural)
-        .map_or("Unknown", |(_, _, _, k, _)| k)
+        .find(|(g, _, p, _, _)| qualified(g, p) == resource)
+        .map(|(_, _, _, k, _)| k.to_string())
+        .or_else(|| {
+            b.custom_resources
+                .iter()
+                .find(|c| qualified(&c.group, &c.plural) == resource)
+                .map(|c| c.kind.clone())
+        })
+        .unwrap_or_else(|| "Unknown".to_string())
 }
 
 /// An `APIResource` of discovery, with the verbs the server answers.

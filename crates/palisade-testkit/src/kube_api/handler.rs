@@ -9,7 +9,7 @@ use http_body_util::BodyExt;
 use hyper::{Request, Response};
 use serde_json::{json, Value};
 
-use super::discovery::{discovery, kind_of};
+use super::discovery::{discovery, kind_of, qualified};
 use super::http::{not_found, reply, status, target, unescape, Body, Target};
 use super::store::name_of;
 use super::watch::watch;
@@ -70,8 +70,11 @@ pub(super) async fn respond(
         return not_found();
     };
     let plural = target.plural.clone();
-    let served = b.objects.iter().any(|(p, _)| *p == plural)
-        || b.custom_resources.iter().any(|c| c.plural == plural)
+    let resource = target.resource();
+    let served = state.resources.contains(&resource)
+        || b.custom_resources
+            .iter()
+            .any(|c| qualified(&c.group, &c.plural) == resource)
         || b.forbidden.contains(&plural)
         || b.hang.contains(&plural)
         || b.served_extra.contains(&plural);
@@ -118,7 +121,7 @@ pub(super) async fn respond(
             match store
                 .objects
                 .iter()
-                .find(|(p, o)| *p == plural && name_of(o) == (target.namespace.as_deref(), name))
+                .find(|(p, o)| *p == resource && name_of(o) == (target.namespace.as_deref(), name))
             {
                 Some((_, object)) => reply(200, object.clone()),
                 None => status(404, "NotFound", &format!("{plural} \"{name}\" not found")),
@@ -151,7 +154,7 @@ pub(super) async fn respond(
         ("DELETE", Some(name)) => {
             let removed = {
                 let mut store = state.store.lock().unwrap();
-                let removed = store.remove(&plural, target.namespace.as_deref(), name);
+                let removed = store.remove(&resource, target.namespace.as_deref(), name);
                 (removed, store.version)
             };
             match removed {
@@ -178,6 +181,7 @@ fn list(
 ) -> Response<Body> {
     let b = &state.behaviour;
     let plural = &target.plural;
+    let resource = target.resource();
     let offset: usize = match query.get("continue") {
         Some(token) => {
             if b.expire_once.contains(plural)
@@ -205,7 +209,7 @@ fn list(
     let all: Vec<&Value> = store
         .objects
         .iter()
-        .filter(|(p, o)| p == plural && selected(o, target.namespace.as_deref(), labels))
+        .filter(|(p, o)| *p == resource && selected(o, target.namespace.as_deref(), labels))
         .map(|(_, o)| o)
         .collect();
     let page: Vec<Value> = all
@@ -290,7 +294,8 @@ fn apply(
         );
     };
     let (ns, body_name) = name_of(&object);
-    let kind_matches = object["kind"] == kind_of(&target.plural)
+    let resource = target.resource();
+    let kind_matches = object["kind"] == kind_of(&state.behaviour, &resource).as_str()
         && object["apiVersion"] == target.api_version.as_str();
     if body_name != name || ns != target.namespace.as_deref() || !kind_matches {
         return status(
@@ -304,7 +309,7 @@ fn apply(
     }]);
     let (stored, created, version) = {
         let mut store = state.store.lock().unwrap();
-        let (stored, created) = store.put(&target.plural, object);
+        let (stored, created) = store.put(&resource, object);
         (stored, created, store.version)
     };
     state.latest.send_replace(version);

@@ -67,6 +67,14 @@ pub(super) struct Target {
     pub(super) name: Option<String>,
 }
 
+impl Target {
+    /// `plural.group` (`plural` in the core group): the resource its objects are stored as.
+    pub(super) fn resource(&self) -> String {
+        let group = self.api_version.split_once('/').map_or("", |(g, _)| g);
+        super::discovery::qualified(group, &self.plural)
+    }
+}
+
 pub(super) fn target(path: &str) -> Option<Target> {
     let parts: Vec<&str> = path.trim_matches('/').split('/').collect();
     let (api_version, rest) = match parts.as_slice() {

@@ -37,10 +37,14 @@ use std::time::Duration;
 use rustls_pki_types::pem::PemObject;
 use serde_json::{json, Value};
 
+use discovery::{qualified, resource_named};
 use handler::respond;
 use store::{name_of, Store};
 
-/// How the server behaves; objects are `(plural, object)`.
+/// How the server behaves; objects are `(plural, object)`, stored, as by the API server,
+/// under their resource: the plural in the API group of the object's `apiVersion`
+/// (`services` of `serving.knative.dev/v1` are not those of `v1`). The sets below name
+/// plurals (of every group).
 #[derive(Clone)]
 pub struct Behaviour {
     pub token: String,
@@ -72,8 +76,8 @@ pub struct Behaviour {
     pub discovery_forbidden: bool,
 }
 
-/// A custom resource the server serves. Objects are stored by plural, so its plural must
-/// differ from the built-in ones (`workflows`, not `services`).
+/// A custom resource the server serves. Its plural may be a built-in one (Knative's
+/// `services`): objects are stored by group and plural.
 #[derive(Debug, Clone)]
 pub struct CustomResource {
     pub group: String,
@@ -123,6 +127,9 @@ pub struct ApiServer {
 
 struct State {
     behaviour: Behaviour,
+    /// The resources (`plural.group`) of the starting objects: served, as those of
+    /// `behaviour.custom_resources` are.
+    resources: BTreeSet<String>,
     /// Plurals of `behaviour.forbidden` allowed since the start ([`ApiServer::grant`]).
     granted: Mutex<BTreeSet<String>>,
     seen: Arc<Mutex<Vec<Seen>>>,
@@ -180,12 +187,15 @@ impl ApiServer {
                 store.uids += 1;
                 object["metadata"]["uid"] = json!(format!("uid-{}", store.uids));
             }
-            store.objects.push((plural.clone(), object));
+            let resource = stored_resource(&behaviour, plural, &object);
+            store.objects.push((resource, object));
         }
         store.oldest = store.version;
         let (latest, _) = tokio::sync::watch::channel(store.version);
+        let resources = store.objects.iter().map(|(r, _)| r.clone()).collect();
         let state = Arc::new(State {
             behaviour,
+            resources,
             granted: Mutex::new(BTreeSet::new()),
             seen: seen.clone(),
             expired: Mutex::new(BTreeSet::new()),
@@ -224,13 +234,14 @@ impl ApiServer {
         }
     }
 
-    /// Creates or replaces an object of `plural` (by namespace and name), as a client's
-    /// create or update would: it gets the next `resourceVersion`, and watches see ADDED
-    /// or MODIFIED.
+    /// Creates or replaces an object of `plural` (by namespace and name) in the API group
+    /// of its `apiVersion`, as a client's create or update would: it gets the next
+    /// `resourceVersion`, and watches see ADDED or MODIFIED.
     pub fn put(&self, plural: &str, object: Value) {
+        let resource = stored_resource(&self.state.behaviour, plural, &object);
         let version = {
             let mut store = self.state.store.lock().unwrap();
-            store.put(plural, object);
+            store.put(&resource, object);
             store.version
         };
         self.state.latest.send_replace(version);
@@ -246,24 +257,29 @@ impl ApiServer {
             .insert(plural.to_string());
     }
 
-    /// Deletes an object; watches see DELETED. Whether it existed.
-    pub fn remove(&self, plural: &str, namespace: Option<&str>, name: &str) -> bool {
+    /// Deletes an object of `resource` (a plural of a built-in or custom resource, or
+    /// `plural.group`: `services.serving.knative.dev`); watches see DELETED. Whether it
+    /// existed.
+    pub fn remove(&self, resource: &str, namespace: Option<&str>, name: &str) -> bool {
+        let resource = resource_named(&self.state.behaviour, resource);
         let (removed, version) = {
             let mut store = self.state.store.lock().unwrap();
-            let removed = store.remove(plural, namespace, name).is_some();
+            let removed = store.remove(&resource, namespace, name).is_some();
             (removed, store.version)
         };
         self.state.latest.send_replace(version);
         removed
     }
 
-    /// The object of `plural` with that namespace and name, as stored now.
-    pub fn get(&self, plural: &str, namespace: Option<&str>, name: &str) -> Option<Value> {
+    /// The object of `resource` (as for [`ApiServer::remove`]) with that namespace and
+    /// name, as stored now.
+    pub fn get(&self, resource: &str, namespace: Option<&str>, name: &str) -> Option<Value> {
+        let resource = resource_named(&self.state.behaviour, resource);
         let store = self.state.store.lock().unwrap();
         store
             .objects
             .iter()
-            .find(|(p, o)| p == plural && name_of(o) == (namespace, name))
+            .find(|(p, o)| *p == resource && name_of(o) == (namespace, name))
             .map(|(_, o)| o.clone())
     }
 
@@ -292,5 +308,18 @@ impl ApiServer {
     /// Every request received so far, in order.
     pub fn requests(&self) -> Vec<Seen> {
         self.seen.lock().unwrap().clone()
+    }
+}
+
+/// The resource an object given as of `plural` is stored under: the plural in the API
+/// group of its `apiVersion` (`v1`: the core group); without `apiVersion`, the group of the
+/// built-in or custom resource of that plural.
+fn stored_resource(b: &Behaviour, plural: &str, object: &Value) -> String {
+    if plural.contains('.') {
+        return plural.to_string();
+    }
+    match object["apiVersion"].as_str() {
+        Some(version) => qualified(version.split_once('/').map_or("", |(g, _)| g), plural),
+        None => resource_named(b, plural),
     }
 }

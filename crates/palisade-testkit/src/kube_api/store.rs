@@ -6,13 +6,15 @@ use serde_json::{json, Value};
 /// One change, as a watch replays it.
 pub(super) struct Event {
     pub(super) version: u64,
-    pub(super) plural: String,
+    /// `plural.group` ([`super::discovery::qualified`]).
+    pub(super) resource: String,
     pub(super) kind: &'static str,
     pub(super) object: Value,
 }
 
 /// The objects and their history.
 pub(super) struct Store {
+    /// Each object with its resource, `plural.group` ([`super::discovery::qualified`]).
     pub(super) objects: Vec<(String, Value)>,
     pub(super) version: u64,
     pub(super) events: Vec<Event>,
@@ -29,9 +31,9 @@ pub(super) fn name_of(object: &Value) -> (Option<&str>, &str) {
 }
 
 impl Store {
-    /// Creates or replaces the object of `plural` with the name and namespace of `object`;
+    /// Creates or replaces the object of `resource` (`plural.group`) with the name and namespace of `object`;
     /// the stored object (with its new version) and whether it was created.
-    pub(super) fn put(&mut self, plural: &str, mut object: Value) -> (Value, bool) {
+    pub(super) fn put(&mut self, resource: &str, mut object: Value) -> (Value, bool) {
         self.version += 1;
         let version = self.version;
         let (ns, name) = name_of(&object);
@@ -39,7 +41,7 @@ impl Store {
         let at = self
             .objects
             .iter()
-            .position(|(p, o)| p == plural && name_of(o) == (ns.as_deref(), name.as_str()));
+            .position(|(p, o)| p == resource && name_of(o) == (ns.as_deref(), name.as_str()));
         let metadata = &mut object["metadata"];
         metadata["resourceVersion"] = json!(version.to_string());
         if let Some(at) = at {
@@ -57,33 +59,33 @@ impl Store {
         let kind = if at.is_some() { "MODIFIED" } else { "ADDED" };
         self.events.push(Event {
             version,
-            plural: plural.to_string(),
+            resource: resource.to_string(),
             kind,
             object: object.clone(),
         });
         match at {
             Some(at) => self.objects[at].1 = object.clone(),
-            None => self.objects.push((plural.to_string(), object.clone())),
+            None => self.objects.push((resource.to_string(), object.clone())),
         }
         (object, at.is_none())
     }
 
     pub(super) fn remove(
         &mut self,
-        plural: &str,
+        resource: &str,
         namespace: Option<&str>,
         name: &str,
     ) -> Option<Value> {
         let at = self
             .objects
             .iter()
-            .position(|(p, o)| p == plural && name_of(o) == (namespace, name))?;
+            .position(|(p, o)| p == resource && name_of(o) == (namespace, name))?;
         let (_, mut object) = self.objects.remove(at);
         self.version += 1;
         object["metadata"]["resourceVersion"] = json!(self.version.to_string());
         self.events.push(Event {
             version: self.version,
-            plural: plural.to_string(),
+            resource: resource.to_string(),
             kind: "DELETED",
             object: object.clone(),
         });

@@ -48,6 +48,7 @@ pub(super) fn watch(
         // `type` first, as the API server writes it (a `Value` would sort it last).
         Bytes::from(format!("{{\"type\":\"{kind}\",\"object\":{object}}}\n"))
     };
+    let resource = target.resource();
     let mut latest = state.latest.subscribe();
     tokio::spawn(async move {
         let open_for =
@@ -74,7 +75,7 @@ pub(super) fn watch(
                         .objects
                         .iter()
                         .filter(|(p, o)| {
-                            *p == target.plural
+                            *p == resource
                                 && selected(o, target.namespace.as_deref(), labels.as_deref())
                         })
                         .map(|(_, o)| line("ADDED", o))
@@ -96,7 +97,7 @@ pub(super) fn watch(
                     .iter()
                     .filter(|e| {
                         e.version > from
-                            && e.plural == target.plural
+                            && e.resource == resource
                             && selected(&e.object, target.namespace.as_deref(), labels.as_deref())
                     })
                     .map(|e| line(e.kind, &e.object))
@@ -113,7 +114,7 @@ pub(super) fn watch(
                 _ = tokio::time::sleep_until(deadline) => return,
                 changed = latest.changed() => if changed.is_err() { return },
                 _ = ticks.tick(), if bookmarks => {
-                    let bookmark = json!({"kind": kind_of(&target.plural),
+                    let bookmark = json!({"kind": kind_of(&state.behaviour, &resource),
                                           "apiVersion": target.api_version,
                                           "metadata": {"resourceVersion": from.to_string()}});
                     if tx.send(line("BOOKMARK", &bookmark)).await.is_err() {
