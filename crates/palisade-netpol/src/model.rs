@@ -341,7 +341,8 @@ impl NetworkBuilder {
                     m.policies.push(p);
                 }
             }
-            "Service" => {
+            // The core Service only: Knative's `Service` is a workload (below).
+            "Service" if obj.api_version == "v1" => {
                 let (service_type, selector) = obj.service_spec();
                 self.services.push(ServiceFacts {
                     name: obj.name.clone(),

@@ -60,9 +60,15 @@ impl ObjectKey {
         }
     }
 
+    /// A kind of another API group that bears a built-in kind's name (Knative's `Service`)
+    /// is kept apart from the built-in one, by its qualified name.
     fn of(object: &K8sObject) -> ObjectKey {
+        let group = object
+            .api_version
+            .rsplit_once('/')
+            .map_or("", |(group, _)| group);
         ObjectKey {
-            kind: object.kind.clone(),
+            kind: crate::objects::qualified_kind(group, &object.kind).into_owned(),
             namespace: if object.is_cluster_scoped() {
                 String::new()
             } else {

@@ -140,6 +140,40 @@ fn a_workload_behind_a_load_balancer_owns_the_exposure_finding_that_names_it() {
     );
 }
 
+/// A Knative Service under review is not the core Service of the same name: the core
+/// LoadBalancer Service stays in the picture and exposes the Knative workload's pods.
+#[test]
+fn a_kind_of_another_group_with_a_built_in_name_is_kept_apart() {
+    let index = listed(&[
+        json!({"apiVersion": "v1", "kind": "Service",
+               "metadata": {"name": "web", "namespace": "shop"},
+               "spec": {"type": "LoadBalancer", "selector": {"app": "web"},
+                        "ports": [{"port": 443}]}}),
+        json!({"apiVersion": "networking.k8s.io/v1", "kind": "NetworkPolicy",
+               "metadata": {"name": "egress", "namespace": "shop"},
+               "spec": {"podSelector": {}, "policyTypes": ["Egress"]}}),
+    ]);
+    let knative = json!({"apiVersion": "serving.knative.dev/v1", "kind": "Service",
+        "metadata": {"name": "web", "namespace": "shop"},
+        "spec": {"template": {"metadata": {"labels": {"app": "web"}},
+                 "spec": {"containers": [{"image": "nginx:1.27"}]}}}});
+    let judgement = engine().judge_in_cluster(&index, &knative);
+    assert!(
+        rules(&judgement).contains(&"NET007"),
+        "{:?}",
+        rules(&judgement)
+    );
+    // Kept in the index, it does not replace the core Service either.
+    let mut index = index;
+    index.apply(&knative);
+    let judgement = engine().judge_in_cluster(&index, &deployment("shop", "web", None));
+    assert!(
+        rules(&judgement).contains(&"NET007"),
+        "{:?}",
+        rules(&judgement)
+    );
+}
+
 #[test]
 fn a_namespace_under_review_is_judged_with_its_own_objects() {
     let namespace = json!({"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": "shop"}});

@@ -72,7 +72,8 @@ impl ClusterContext {
                         .and_then(Node::as_bool),
                 );
             }
-            "Service" => {
+            // The core Service only: Knative's `Service` makes pods, it exposes none.
+            "Service" if obj.api_version == "v1" => {
                 let (service_type, selector) = obj.service_spec();
                 if matches!(service_type, "LoadBalancer" | "NodePort") && !selector.is_empty() {
                     let namespace = obj.effective_namespace().to_string();
