@@ -75,6 +75,43 @@ const NAMESPACE_CONTEXT_KINDS: &[(&str, &str)] = &[("", "ServiceAccount"), ("", 
 /// Kinds the own rules of every object read (which runtime is sandboxed).
 const CLUSTER_CONTEXT_KINDS: &[(&str, &str)] = &[("node.k8s.io", "RuntimeClass")];
 
+/// Whether a change of `key` can change who reaches a database of another namespace
+/// (NET008): a NetworkPolicy (egress of the pods it selects), a Namespace (its labels
+/// match namespaceSelectors) or an object that makes pods (its pods' labels match
+/// podSelectors). Core kinds without pods are not: anything of another API group may
+/// carry a pod template.
+fn may_reach_across(key: &ObjectKey) -> bool {
+    match key.group.as_str() {
+        "networking.k8s.io" => key.kind == "NetworkPolicy",
+        "" => matches!(
+            key.kind.as_str(),
+            "Namespace" | "Pod" | "ReplicationController"
+        ),
+        "apps" => matches!(
+            key.kind.as_str(),
+            "Deployment" | "StatefulSet" | "DaemonSet" | "ReplicaSet"
+        ),
+        "batch" => matches!(key.kind.as_str(), "Job" | "CronJob"),
+        group => !group.ends_with(".k8s.io"),
+    }
+}
+
+/// Whether `object` declares a container port that NET008 judges as a database's.
+fn serves_database(object: &Json) -> bool {
+    match object {
+        Json::Object(map) => map.iter().any(|(key, value)| {
+            (key == "containerPort"
+                && value
+                    .as_u64()
+                    .and_then(|p| u16::try_from(p).ok())
+                    .is_some_and(palisade_netpol::is_database_port))
+                || serves_database(value)
+        }),
+        Json::Array(items) => items.iter().any(serves_database),
+        _ => false,
+    }
+}
+
 /// A change to the cluster, as a watch reports it.
 #[derive(Debug, Clone)]
 pub enum ObjectChange {
@@ -390,7 +427,13 @@ impl<'a> WatchedCluster<'a> {
         } else if affected.namespaces.is_empty() {
             0
         } else {
-            self.judge_context(Some(&affected.namespaces), &mut dirty)
+            // Who reaches a database is decided in every namespace: its namespace is
+            // judged again when a change elsewhere may open or close a way to it.
+            let mut namespaces = affected.namespaces.clone();
+            if affected.changed.iter().any(may_reach_across) {
+                namespaces.extend(self.database_namespaces());
+            }
+            self.judge_context(Some(&namespaces), &mut dirty)
         };
         Judged {
             dirty,
@@ -512,6 +555,15 @@ impl<'a> WatchedCluster<'a> {
     /// cluster-scoped object and every ServiceAccount, Role and RoleBinding, which their
     /// rules read) and keeps their findings about those namespaces and their Namespace
     /// objects; over the whole cluster for `None`. How many objects were read.
+    /// The namespaces holding an object that serves a database port.
+    fn database_namespaces(&self) -> BTreeSet<String> {
+        self.objects
+            .iter()
+            .filter_map(|(k, o)| k.namespace.as_ref().filter(|_| serves_database(o)))
+            .cloned()
+            .collect()
+    }
+
     fn judge_context(
         &mut self,
         namespaces: Option<&BTreeSet<String>>,
@@ -520,6 +572,10 @@ impl<'a> WatchedCluster<'a> {
         // Who may do what is decided by bindings anywhere: a RoleBinding of another
         // namespace may grant an account of these namespaces, so every ServiceAccount,
         // Role and RoleBinding is read too (their own findings are not kept).
+        // A database is judged with every NetworkPolicy and every workload of the
+        // cluster: who reaches it is decided everywhere.
+        let with_databases = namespaces
+            .is_some_and(|namespaces| !self.database_namespaces().is_disjoint(namespaces));
         let objects: Vec<&Json> = self
             .objects
             .iter()
@@ -529,6 +585,7 @@ impl<'a> WatchedCluster<'a> {
                         .as_ref()
                         .is_none_or(|ns| namespaces.contains(ns))
                         || CLUSTER_WIDE_KINDS.contains(&(k.group.as_str(), k.kind.as_str()))
+                        || (with_databases && may_reach_across(k))
                 })
             })
             .map(|(_, o)| o)
@@ -960,6 +1017,36 @@ mod tests {
             let rb = s.remove(at);
             vec![deleted(&rb)]
         });
+        // A database in its own namespace, reachable from every namespace (NET008 names
+        // them): what another namespace changes decides who reaches it.
+        step("a database open to every namespace", &mut state, &|s| {
+            let namespace = json!({"apiVersion": "v1", "kind": "Namespace",
+                "metadata": {"name": "data", "uid": "ns3"}});
+            let db = json!({"apiVersion": "apps/v1", "kind": "Deployment",
+                "metadata": {"name": "db", "namespace": "data", "uid": "d2"},
+                "spec": {"selector": {"matchLabels": {"app": "db"}},
+                    "template": {"metadata": {"labels": {"app": "db"}},
+                        "spec": {"automountServiceAccountToken": false,
+                            "containers": [{"name": "db", "image": "postgres:16",
+                                "ports": [{"containerPort": 5432}]}]}}}});
+            let open = json!({"apiVersion": "networking.k8s.io/v1", "kind": "NetworkPolicy",
+                "metadata": {"name": "from-all", "namespace": "data", "uid": "np2"},
+                "spec": {"podSelector": {}, "policyTypes": ["Ingress"],
+                    "ingress": [{"from": [{"namespaceSelector": {}}]}]}});
+            s.extend([namespace.clone(), db.clone(), open.clone()]);
+            vec![applied(&namespace), applied(&db), applied(&open)]
+        });
+        step(
+            "shop denies all egress: the database is no longer reached from it",
+            &mut state,
+            &|s| {
+                let deny = json!({"apiVersion": "networking.k8s.io/v1", "kind": "NetworkPolicy",
+                    "metadata": {"name": "no-egress", "namespace": "shop", "uid": "np3"},
+                    "spec": {"podSelector": {}, "policyTypes": ["Egress"]}});
+                s.push(deny.clone());
+                vec![applied(&deny)]
+            },
+        );
         let mut previous = shown(&watched);
         for (name, changes, after) in batches {
             let affected = watched.absorb(changes);
