@@ -375,6 +375,8 @@ class Template:
                 return self.sub(a, {})
             if k == "Fn::Join":
                 return a[0].join(str(x) for x in self.resolve(a[1]))
+            if k == "Fn::If":
+                return self.resolve(a[1] if self.condition(a[0]) else a[2])
             if k.startswith("Fn::") or k == "Condition":
                 raise Unresolved(f"intrinsic {k}")
         out = {}
@@ -383,6 +385,34 @@ class Template:
             if x is not NO_VALUE:
                 out[k] = x
         return out
+
+    def condition(self, name):
+        """The value of condition `name` with the parameters' defaults."""
+        conds = self.doc.get("Conditions") or {}
+        if name not in conds:
+            raise Unresolved(f"condition not in the template: {name}")
+        return self.truth(conds[name])
+
+    def truth(self, v):
+        if isinstance(v, bool):
+            return v
+        if isinstance(v, dict) and len(v) == 1:
+            (k, a), = v.items()
+            if k == "Condition":
+                return self.condition(a)
+            if k == "Fn::Equals":
+                if "AWS::" in json.dumps(a):
+                    # The account, region or stack is known only where it is deployed.
+                    raise Unresolved("condition on a pseudo parameter")
+                x, y = (self.resolve(e) for e in a)
+                return str(x).lower() == str(y).lower() if isinstance(x, bool) or isinstance(y, bool) else x == y
+            if k == "Fn::Not":
+                return not self.truth(a[0])
+            if k == "Fn::And":
+                return all(self.truth(e) for e in a)
+            if k == "Fn::Or":
+                return any(self.truth(e) for e in a)
+        raise Unresolved(f"condition not evaluable: {json.dumps(v)[:60]}")
 
     def managed_policy(self, name):
         if name not in self.policies:
@@ -423,8 +453,8 @@ class Template:
 
     def function(self, name, created_roles):
         props = self.res[name].get("Properties") or {}
-        if "Condition" in self.res[name]:
-            raise Unresolved("conditional resource")
+        if "Condition" in self.res[name] and not self.condition(self.res[name]["Condition"]):
+            raise Unresolved("condition false: not deployed")
         if props.get("PackageType") == "Image" or "Runtime" not in props:
             raise Unresolved("container image function (no Runtime)")
         role = props.get("Role")
