@@ -41,7 +41,7 @@ impl Moto {
 }
 
 /// Runs `palisade cloud aws` with test credentials and no shared config files.
-fn cloud(endpoint: &str, args: &[&str]) -> Output {
+pub(crate) fn cloud(endpoint: &str, args: &[&str]) -> Output {
     let home = std::env::temp_dir().join("palisade-cloud-test-home");
     Command::new(env!("CARGO_BIN_EXE_palisade"))
         .args([
@@ -67,7 +67,7 @@ fn cloud(endpoint: &str, args: &[&str]) -> Output {
         .expect("palisade runs")
 }
 
-fn json_report(out: &Output) -> Value {
+pub(crate) fn json_report(out: &Output) -> Value {
     serde_json::from_slice(&out.stdout).unwrap_or_else(|e| {
         panic!(
             "not JSON ({e}): {}\nstderr: {}",

@@ -11,6 +11,7 @@ mod moto;
 
 mod bad_input;
 mod cloud_aws;
+mod cloud_parity;
 mod cluster_dump;
 mod cluster_live;
 mod cluster_questions;

@@ -6,14 +6,21 @@ usage: python seed.py ENDPOINT rules        one fire and one no-fire case per ru
        python seed.py ENDPOINT layers       layers with a public and a private policy
        python seed.py ENDPOINT targets      dead-letter queues and on-failure destinations
        python seed.py ENDPOINT bench N      N functions, each with its own role and policies
+       python seed.py ENDPOINT translated OUTPUT.json...
+                                            the functions, roles and URLs of CloudFormation
+                                            templates (sam-translator's output)
 Prints a JSON summary (the ARNs the tests look for) on standard output.
 """
+import hashlib
 import io
 import json
+import os
+import re
 import sys
 import zipfile
 
 import boto3
+import botocore.exceptions
 
 ENDPOINT, MODE = sys.argv[1], sys.argv[2]
 REGION = "us-east-1"
@@ -285,6 +292,277 @@ def unreadable():
     return {"account": ACCOUNT}
 
 
+class Unresolved(Exception):
+    """A value this seeder cannot give moto; the function is skipped and counted."""
+
+
+def short(name):
+    """Lambda and IAM names hold 64 characters: a long name keeps its head and a digest."""
+    if len(name) <= 64:
+        return name
+    return name[:55] + "-" + hashlib.sha1(name.encode()).hexdigest()[:8]
+
+
+class Template:
+    def __init__(self, path):
+        self.stem = os.path.splitext(os.path.basename(path))[0]
+        with open(path) as f:
+            self.doc = json.load(f)
+        self.res = self.doc.get("Resources") or {}
+        self.params = self.doc.get("Parameters") or {}
+        self.roles = {k: short(f"{self.stem}-{k}") for k, r in self.res.items()
+                      if r.get("Type") == "AWS::IAM::Role"}
+        self.fns = {k: short(f"{self.stem}-{k}") for k, r in self.res.items()
+                    if r.get("Type") == "AWS::Lambda::Function"}
+        self.policies = {}  # logical id of an AWS::IAM::ManagedPolicy -> its ARN once created
+
+    def ref(self, name, attr=None):
+        pseudo = {"AWS::Region": REGION, "AWS::AccountId": ACCOUNT, "AWS::Partition": "aws",
+                  "AWS::StackName": self.stem, "AWS::URLSuffix": "amazonaws.com",
+                  "AWS::StackId": f"arn:aws:cloudformation:{REGION}:{ACCOUNT}:stack/{self.stem}/1"}
+        if attr is None and name in pseudo:
+            return pseudo[name]
+        if attr is None and name in self.params:
+            if "Default" not in self.params[name]:
+                raise Unresolved(f"parameter without a default: {name}")
+            return self.resolve(self.params[name]["Default"])
+        if name in self.roles:
+            if attr in (None, "RoleName"):
+                return self.roles[name]
+            if attr == "Arn":
+                return f"arn:aws:iam::{ACCOUNT}:role/{self.roles[name]}"
+        if name in self.fns and attr in (None, "Arn"):
+            return self.fns[name] if attr is None else fn_arn(self.fns[name])
+        if name in self.res and self.res[name].get("Type") == "AWS::IAM::ManagedPolicy" and attr is None:
+            return self.managed_policy(name)
+        if name in self.res:
+            # Another resource of the template (a table, a queue, a bucket): a specific ARN
+            # naming it. The rules compared ask whether a Resource is `*`, not which one it is.
+            kind = self.res[name].get("Type", "x").split("::")[1].lower()
+            return f"arn:aws:{kind}:{REGION}:{ACCOUNT}:{self.stem}/{name}" + (f"/{attr}" if attr and attr != "Arn" else "")
+        raise Unresolved(f"reference to nothing in the template: {name}{'.' + attr if attr else ''}")
+
+    def sub(self, text, local):
+        def one(m):
+            key = m.group(1)
+            if key.startswith("!"):
+                return "${" + key[1:] + "}"
+            if key in local:
+                return str(local[key])
+            if "." in key:
+                name, attr = key.split(".", 1)
+                return str(self.ref(name, attr))
+            return str(self.ref(key))
+        return re.sub(r"\$\{([^}]+)\}", one, text)
+
+    def resolve(self, v):
+        if isinstance(v, list):
+            return [x for x in (self.resolve(x) for x in v) if x is not NO_VALUE]
+        if not isinstance(v, dict):
+            if isinstance(v, str) and "{{resolve:" in v:
+                raise Unresolved("dynamic reference: " + v)
+            return v
+        if len(v) == 1:
+            (k, a), = v.items()
+            if k == "Ref":
+                return NO_VALUE if a == "AWS::NoValue" else self.ref(a)
+            if k == "Fn::GetAtt":
+                name, attr = a if isinstance(a, list) else a.split(".", 1)
+                return self.ref(name, attr)
+            if k == "Fn::Sub":
+                if isinstance(a, list):
+                    return self.sub(a[0], {n: self.resolve(x) for n, x in a[1].items()})
+                return self.sub(a, {})
+            if k == "Fn::Join":
+                return a[0].join(str(x) for x in self.resolve(a[1]))
+            if k == "Fn::If":
+                return self.resolve(a[1] if self.condition(a[0]) else a[2])
+            if k.startswith("Fn::") or k == "Condition":
+                raise Unresolved(f"intrinsic {k}")
+        out = {}
+        for k, x in v.items():
+            x = self.resolve(x)
+            if x is not NO_VALUE:
+                out[k] = x
+        return out
+
+    def condition(self, name):
+        """The value of condition `name` with the parameters' defaults."""
+        conds = self.doc.get("Conditions") or {}
+        if name not in conds:
+            raise Unresolved(f"condition not in the template: {name}")
+        return self.truth(conds[name])
+
+    def truth(self, v):
+        if isinstance(v, bool):
+            return v
+        if isinstance(v, dict) and len(v) == 1:
+            (k, a), = v.items()
+            if k == "Condition":
+                return self.condition(a)
+            if k == "Fn::Equals":
+                if "AWS::" in json.dumps(a):
+                    # The account, region or stack is known only where it is deployed.
+                    raise Unresolved("condition on a pseudo parameter")
+                x, y = (self.resolve(e) for e in a)
+                return str(x).lower() == str(y).lower() if isinstance(x, bool) or isinstance(y, bool) else x == y
+            if k == "Fn::Not":
+                return not self.truth(a[0])
+            if k == "Fn::And":
+                return all(self.truth(e) for e in a)
+            if k == "Fn::Or":
+                return any(self.truth(e) for e in a)
+        raise Unresolved(f"condition not evaluable: {json.dumps(v)[:60]}")
+
+    def managed_policy(self, name):
+        if name not in self.policies:
+            doc = versioned(self.resolve(self.res[name]["Properties"]["PolicyDocument"]))
+            self.policies[name] = iam.create_policy(PolicyName=short(f"{self.stem}-{name}"),
+                                                    PolicyDocument=json.dumps(doc))["Policy"]["Arn"]
+        return self.policies[name]
+
+    def role(self, name):
+        """Creates role `name` with its trust, inline, attached and standalone policies."""
+        props = self.res[name].get("Properties") or {}
+        trust = self.resolve(props.get("AssumeRolePolicyDocument") or json.loads(TRUST))
+        inline = {}
+        for p in self.resolve(props.get("Policies") or []):
+            if not isinstance(p, dict) or "PolicyName" not in p or "PolicyDocument" not in p:
+                raise Unresolved("inline policy without PolicyName or PolicyDocument")
+            inline[p["PolicyName"]] = versioned(p["PolicyDocument"])
+        for k, r in self.res.items():
+            if r.get("Type") == "AWS::IAM::Policy":
+                p = r.get("Properties") or {}
+                if name in [x.get("Ref") for x in p.get("Roles") or [] if isinstance(x, dict)]:
+                    inline[self.resolve(p["PolicyName"])] = versioned(self.resolve(p["PolicyDocument"]))
+        attached = [self.resolve(a) for a in props.get("ManagedPolicyArns") or []]
+        boundary = props.get("PermissionsBoundary")
+        extra = {"PermissionsBoundary": self.resolve(boundary)} if boundary else {}
+        for a in attached + list(extra.values()):
+            if not isinstance(a, str) or not a.startswith("arn:aws:iam::"):
+                raise Unresolved(f"managed policy not an IAM ARN: {a}")
+            try:
+                iam.get_policy(PolicyArn=a)
+            except iam.exceptions.NoSuchEntityException:
+                raise Unresolved(f"managed policy moto does not know: {a}")
+        iam.create_role(RoleName=self.roles[name], AssumeRolePolicyDocument=json.dumps(trust), **extra)
+        for pname, doc in inline.items():
+            iam.put_role_policy(RoleName=self.roles[name], PolicyName=pname, PolicyDocument=json.dumps(doc))
+        for a in attached:
+            iam.attach_role_policy(RoleName=self.roles[name], PolicyArn=a)
+
+    def function(self, name, created_roles):
+        props = self.res[name].get("Properties") or {}
+        if "Condition" in self.res[name] and not self.condition(self.res[name]["Condition"]):
+            raise Unresolved("condition false: not deployed")
+        if props.get("PackageType") == "Image" or "Runtime" not in props:
+            raise Unresolved("container image function (no Runtime)")
+        role = props.get("Role")
+        if isinstance(role, str) or not (isinstance(role, dict) and "Fn::GetAtt" in role):
+            raise Unresolved("role outside the template")
+        role_id = self.resolve_role_id(role)
+        if role_id not in created_roles:
+            self.role(role_id)
+            created_roles.add(role_id)
+        args = dict(FunctionName=self.fns[name], Role=self.ref(role_id, "Arn"), Code={"ZipFile": CODE},
+                    Runtime=self.resolve(props["Runtime"]), Handler=str(self.resolve(props.get("Handler", "index.handler"))))
+        for key in ("MemorySize", "Timeout"):
+            if key in props:
+                args[key] = int(self.resolve(props[key]))
+        if "Environment" in props:
+            env = self.resolve(props["Environment"]).get("Variables") or {}
+            args["Environment"] = {"Variables": {k: v if isinstance(v, str) else json.dumps(v)
+                                                 for k, v in env.items()}}
+        if "TracingConfig" in props:
+            args["TracingConfig"] = {"Mode": self.resolve(props["TracingConfig"]).get("Mode", "PassThrough")}
+        if "KmsKeyArn" in props:
+            args["KMSKeyArn"] = self.resolve(props["KmsKeyArn"])
+        if "Architectures" in props:
+            args["Architectures"] = self.resolve(props["Architectures"])
+        reserved = self.resolve(props["ReservedConcurrentExecutions"]) if "ReservedConcurrentExecutions" in props else None
+        urls = []
+        for r in self.res.values():
+            p = r.get("Properties") or {}
+            if r.get("Type") == "AWS::Lambda::Url" and self.aliased(p.get("TargetFunctionArn"), name):
+                raise Unresolved("function URL on an alias")
+            if r.get("Type") == "AWS::Lambda::Url" and self.targets(p.get("TargetFunctionArn"), name):
+                if "Qualifier" in p:
+                    raise Unresolved("function URL on an alias")
+                url = {"AuthType": self.resolve(p["AuthType"])}
+                if "Cors" in p:
+                    url["Cors"] = self.resolve(p["Cors"])
+                urls.append(url)
+        lam.create_function(**args)
+        try:
+            if reserved is not None:
+                lam.put_function_concurrency(FunctionName=self.fns[name], ReservedConcurrentExecutions=int(reserved))
+            for url in urls:
+                lam.create_function_url_config(FunctionName=self.fns[name], **url)
+        except Exception:
+            # Half a function would not be the template's: none at all, counted as skipped.
+            lam.delete_function(FunctionName=self.fns[name])
+            raise
+        return role_id
+
+    def resolve_role_id(self, role):
+        a = role["Fn::GetAtt"]
+        rid = a[0] if isinstance(a, list) else a.split(".")[0]
+        if rid not in self.roles:
+            raise Unresolved(f"role not an AWS::IAM::Role of the template: {rid}")
+        return rid
+
+    def aliased(self, v, name):
+        """Whether `v` refers to an alias of function `name` (moto has no
+        ListFunctionUrlConfigs, so a URL on an alias is not seen live)."""
+        target = v.get("Ref") if isinstance(v, dict) else None
+        alias = self.res.get(target) if isinstance(target, str) else None
+        return bool(alias and alias.get("Type") == "AWS::Lambda::Alias" and
+                    self.targets((alias.get("Properties") or {}).get("FunctionName"), name))
+
+    def targets(self, v, name):
+        return v in ({"Ref": name}, {"Fn::GetAtt": [name, "Arn"]}, {"Fn::GetAtt": f"{name}.Arn"})
+
+
+NO_VALUE = object()
+
+
+def versioned(doc):
+    """IAM reads a policy without `Version` as the 2008 language; moto refuses it. The rules
+    compared do not depend on the version (no policy variables), so it is set."""
+    return {"Version": "2012-10-17", **doc} if isinstance(doc, dict) and "Version" not in doc else doc
+
+
+def translated(paths):
+    """Deploys the Lambda functions of each template with their roles and URLs. Prints, per
+    deployed function, its template stem, logical id, deployed name and role (logical id
+    and name), and per skipped function the reason."""
+    deployed, skipped = [], []
+    for path in paths:
+        t = Template(path)
+        created = set()
+        for name in t.fns:
+            try:
+                role_id = t.function(name, created)
+            except Unresolved as e:
+                skipped.append({"template": t.stem, "function": name, "reason": str(e).split(": ")[0]})
+                continue
+            except (KeyError, TypeError, ValueError, AttributeError) as e:
+                skipped.append({"template": t.stem, "function": name,
+                                "reason": f"property of an unexpected shape ({type(e).__name__})"})
+                continue
+            except botocore.exceptions.ParamValidationError:
+                skipped.append({"template": t.stem, "function": name,
+                                "reason": "property the Lambda API does not accept"})
+                continue
+            except botocore.exceptions.ClientError as e:
+                skipped.append({"template": t.stem, "function": name,
+                                "reason": "moto refused " + e.operation_name + ": " + e.response["Error"]["Code"]})
+                continue
+            deployed.append({"template": t.stem, "function": name, "name": t.fns[name],
+                             "role": role_id, "role_name": t.roles[role_id]})
+    return {"account": ACCOUNT, "deployed": deployed, "skipped": skipped}
+
+
 if MODE == "rules":
     print(json.dumps(rules()))
 elif MODE == "layers":
@@ -295,6 +573,8 @@ elif MODE == "unreadable":
     print(json.dumps(unreadable()))
 elif MODE == "targets":
     print(json.dumps(targets()))
+elif MODE == "translated":
+    print(json.dumps(translated(sys.argv[3:])))
 elif MODE == "bench":
     print(json.dumps(bench(int(sys.argv[3]))))
 else:

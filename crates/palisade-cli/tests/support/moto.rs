@@ -66,11 +66,18 @@ fn free_port() -> u16 {
 }
 
 pub fn start_moto() -> Option<Moto> {
+    start_moto_with(&[])
+}
+
+/// moto with extra environment variables (`MOTO_IAM_LOAD_MANAGED_POLICIES=true` makes it
+/// know the AWS managed policies a role can attach).
+pub fn start_moto_with(env: &[(&str, &str)]) -> Option<Moto> {
     let server = moto_server()?;
     let python = server.with_file_name("python");
     let port = free_port();
     let child = Command::new(&server)
         .args(["-H", "127.0.0.1", "-p", &port.to_string()])
+        .envs(env.iter().copied())
         .stdout(Stdio::null())
         .stderr(Stdio::null())
         .spawn()

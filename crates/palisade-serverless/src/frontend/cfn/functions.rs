@@ -128,6 +128,8 @@ impl Builder<'_> {
         );
         self.common(&mut f, &p);
         f.tracing = match p.get("Tracing") {
+            // `Tracing:` with no value: SAM writes no TracingConfig, so tracing is off.
+            Some(m) if matches!(m.kind, ValueKind::Null) => Attr::Unset,
             Some(m) => match m.as_str() {
                 Some(s) => Attr::Set(s == "Active", m.pos),
                 None => Attr::Unknown(m.pos),
@@ -163,6 +165,32 @@ impl Builder<'_> {
             if let Some(policies) = p.get("Policies") {
                 for item in policies.one_or_many() {
                     self.sam_policy(&mut role, item);
+                }
+            }
+            // SAM also attaches the managed policy each polled event source needs: the
+            // deployed role grants these (on every resource) whatever `Policies` says.
+            for (_, event) in p.get("Events").map(Value::entries).unwrap_or_default() {
+                let policy = match event.get("Type").and_then(Value::as_str) {
+                    Some("SQS") => "AWSLambdaSQSQueueExecutionRole",
+                    Some("Kinesis") => "AWSLambdaKinesisExecutionRole",
+                    Some("DynamoDB") => "AWSLambdaDynamoDBExecutionRole",
+                    Some("MSK") => "AWSLambdaMSKExecutionRole",
+                    // An SNS event with `SqsSubscription` (true or the queue to use) is
+                    // delivered through a queue the function polls.
+                    Some("SNS")
+                        if event
+                            .path(&["Properties", "SqsSubscription"])
+                            .is_some_and(|q| !matches!(q.kind, ValueKind::Bool(false))) =>
+                    {
+                        "AWSLambdaSQSQueueExecutionRole"
+                    }
+                    _ => continue,
+                };
+                if !role.managed_policies.iter().any(|m| m.value == policy) {
+                    role.managed_policies.push(Spanned {
+                        value: policy.to_string(),
+                        pos: event.pos,
+                    });
                 }
             }
             role.boundary = p.get("PermissionsBoundary").map(|b| self.boundary(b));

@@ -16,6 +16,12 @@ pub(crate) struct Evaluator<'a> {
     mappings: Option<&'a Node>,
     conditions: Option<&'a Node>,
     resource_names: HashSet<String>,
+    /// Resources SAM writes that the template does not list: the role of a function
+    /// without `Role` (`<Function>Role`), and SAM's referable properties
+    /// (`<Function>.Alias`, `<Function>.Version`, `<Function>.DestinationTopic`,
+    /// `<Api>.Stage`, ...). A reference to one is unknown here, not an error.
+    sam_generated: HashSet<String>,
+    sam_resources: HashSet<String>,
     cond_cache: RefCell<HashMap<String, Option<bool>>>,
     visiting: RefCell<HashSet<String>>,
     pub(crate) errors: RefCell<Vec<ScanError>>,
@@ -43,16 +49,45 @@ impl<'a> Evaluator<'a> {
             .get("Resources")
             .map(|r| r.entries().map(|(k, _)| k.to_string()).collect())
             .unwrap_or_default();
+        let mut sam_generated = HashSet::new();
+        let mut sam_resources = HashSet::new();
+        for (name, r) in root
+            .get("Resources")
+            .map(|r| r.entries())
+            .into_iter()
+            .flatten()
+        {
+            let ty = r.get("Type").and_then(Node::as_str).unwrap_or("");
+            if ty.starts_with("AWS::Serverless::") {
+                sam_resources.insert(name.to_string());
+            }
+            if ty == "AWS::Serverless::Function"
+                && r.get("Properties").and_then(|p| p.get("Role")).is_none()
+            {
+                sam_generated.insert(format!("{name}Role"));
+            }
+        }
         Evaluator {
             path,
             params,
             mappings: root.get("Mappings"),
             conditions: root.get("Conditions"),
             resource_names,
+            sam_generated,
+            sam_resources,
             cond_cache: RefCell::new(HashMap::new()),
             visiting: RefCell::new(HashSet::new()),
             errors: RefCell::new(Vec::new()),
         }
+    }
+
+    /// Whether `name` is a resource SAM writes for the template (see `sam_generated`), or
+    /// a referable property `Resource.Property` of a SAM resource.
+    fn written_by_sam(&self, name: &str) -> bool {
+        self.sam_generated.contains(name)
+            || name
+                .split_once('.')
+                .is_some_and(|(base, _)| self.sam_resources.contains(base))
     }
 
     fn error(&self, pos: Pos, message: String) {
@@ -130,6 +165,9 @@ impl<'a> Evaluator<'a> {
                         pos,
                     ));
                 }
+                if self.written_by_sam(target) {
+                    return unknown(format!("${{{target}}}"));
+                }
                 self.error(
                     pos,
                     format!("Ref to `{target}`, which is neither a parameter nor a resource of this template"),
@@ -156,6 +194,8 @@ impl<'a> Evaluator<'a> {
                         },
                         pos,
                     ))
+                } else if self.written_by_sam(&target) {
+                    unknown(format!("${{{target}.{attr}}}"))
                 } else {
                     self.error(
                         pos,
@@ -297,6 +337,8 @@ impl<'a> Evaluator<'a> {
                     let base = name.split('.').next().unwrap_or(name);
                     if !self.params.contains_key(base)
                         && !self.resource_names.contains(base)
+                        && !self.written_by_sam(base)
+                        && !self.written_by_sam(name.rsplit_once('.').map_or(name, |(b, _)| b))
                         && !PSEUDO.contains(&name)
                         && vars.and_then(|v| v.get(name)).is_none()
                     {
