@@ -423,17 +423,20 @@ impl<'a> WatchedCluster<'a> {
         let objects = again.len();
         self.judge_own(&again, &mut dirty);
         let context = if affected.cluster_wide {
-            self.judge_context(None, &mut dirty)
+            self.judge_context(None, false, &mut dirty)
         } else if affected.namespaces.is_empty() {
             0
         } else {
             // Who reaches a database is decided in every namespace: its namespace is
             // judged again when a change elsewhere may open or close a way to it.
+            // The objects are walked for database ports once per batch.
+            let databases = self.database_namespaces();
             let mut namespaces = affected.namespaces.clone();
             if affected.changed.iter().any(may_reach_across) {
-                namespaces.extend(self.database_namespaces());
+                namespaces.extend(databases.iter().cloned());
             }
-            self.judge_context(Some(&namespaces), &mut dirty)
+            let with_databases = !databases.is_disjoint(&namespaces);
+            self.judge_context(Some(&namespaces), with_databases, &mut dirty)
         };
         Judged {
             dirty,
@@ -471,7 +474,7 @@ impl<'a> WatchedCluster<'a> {
             .collect();
         let objects = all.len();
         self.judge_own(&all, &mut dirty);
-        let context = self.judge_context(None, &mut dirty);
+        let context = self.judge_context(None, false, &mut dirty);
         Judged {
             dirty,
             objects,
@@ -551,10 +554,6 @@ impl<'a> WatchedCluster<'a> {
         }
     }
 
-    /// Runs the cross-object rules over the objects of `namespaces` (with every
-    /// cluster-scoped object and every ServiceAccount, Role and RoleBinding, which their
-    /// rules read) and keeps their findings about those namespaces and their Namespace
-    /// objects; over the whole cluster for `None`. How many objects were read.
     /// The namespaces holding an object that serves a database port.
     fn database_namespaces(&self) -> BTreeSet<String> {
         self.objects
@@ -564,18 +563,22 @@ impl<'a> WatchedCluster<'a> {
             .collect()
     }
 
+    /// Runs the cross-object rules over the objects of `namespaces` (with every
+    /// cluster-scoped object and every ServiceAccount, Role and RoleBinding, which their
+    /// rules read, and, `with_databases`, every NetworkPolicy and workload) and keeps
+    /// their findings about those namespaces and their Namespace objects; over the whole
+    /// cluster for `None`. How many objects were read.
     fn judge_context(
         &mut self,
         namespaces: Option<&BTreeSet<String>>,
+        with_databases: bool,
         dirty: &mut BTreeSet<Scope>,
     ) -> usize {
         // Who may do what is decided by bindings anywhere: a RoleBinding of another
         // namespace may grant an account of these namespaces, so every ServiceAccount,
-        // Role and RoleBinding is read too (their own findings are not kept).
-        // A database is judged with every NetworkPolicy and every workload of the
-        // cluster: who reaches it is decided everywhere.
-        let with_databases = namespaces
-            .is_some_and(|namespaces| !self.database_namespaces().is_disjoint(namespaces));
+        // Role and RoleBinding is read too (their own findings are not kept). A database
+        // is judged with every NetworkPolicy and every workload of the cluster: who
+        // reaches it is decided everywhere.
         let objects: Vec<&Json> = self
             .objects
             .iter()
