@@ -876,28 +876,8 @@ fn kubectl_accepts(file: &Path, documents: usize) {
     let server = ApiServer::start(behaviour(Vec::new()));
     let dir = tempfile::tempdir().unwrap();
     let kubeconfig = server.kubeconfig(dir.path(), TOKEN);
-    // No OpenAPI schema (--validate=false): kubectl decodes every document, maps its kind
-    // to a resource of the right scope and finds it would be created.
-    let applied = Command::new(&kubectl)
-        .env("KUBECONFIG", &kubeconfig)
-        .env("HOME", dir.path())
-        .args(["apply", "--dry-run=client", "--validate=false", "-f"])
-        .arg(file)
-        .output()
-        .unwrap();
-    let text = String::from_utf8_lossy(&applied.stdout);
-    assert!(
-        applied.status.success(),
-        "kubectl apply: {}\n{text}",
-        String::from_utf8_lossy(&applied.stderr)
-    );
-    assert_eq!(
-        text.lines()
-            .filter(|l| l.ends_with("created (dry run)"))
-            .count(),
-        documents,
-        "{text}"
-    );
+    let applied = crate::webhook::kubectl_dry_run(&kubectl, &kubeconfig, dir.path(), file);
+    crate::webhook::assert_dry_run_creates(&applied, documents, &file.display().to_string());
 }
 
 /// With a configuration the manifests add its ConfigMap, mounted read-only and read with

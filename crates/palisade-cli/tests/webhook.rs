@@ -1633,6 +1633,41 @@ pub(crate) fn kubectl() -> Option<std::path::PathBuf> {
         .map(|_| path)
 }
 
+/// `kubectl apply --dry-run=client --validate=false -f file` with `kubeconfig` and
+/// `home` as HOME. No OpenAPI schema (offline): kubectl decodes every document, maps its
+/// kind to a resource of the right scope and says whether it would be created.
+pub(crate) fn kubectl_dry_run(
+    kubectl: &Path,
+    kubeconfig: &Path,
+    home: &Path,
+    file: &Path,
+) -> std::process::Output {
+    Command::new(kubectl)
+        .env("KUBECONFIG", kubeconfig)
+        .env("HOME", home)
+        .args(["apply", "--dry-run=client", "--validate=false", "-f"])
+        .arg(file)
+        .output()
+        .unwrap()
+}
+
+/// The dry run succeeded and would create each of the `documents`.
+pub(crate) fn assert_dry_run_creates(applied: &std::process::Output, documents: usize, what: &str) {
+    let text = String::from_utf8_lossy(&applied.stdout);
+    assert!(
+        applied.status.success(),
+        "kubectl apply {what}: {}\n{text}",
+        String::from_utf8_lossy(&applied.stderr)
+    );
+    assert_eq!(
+        text.lines()
+            .filter(|l| l.ends_with("created (dry run)"))
+            .count(),
+        documents,
+        "{text}"
+    );
+}
+
 /// The API groups, versions and resources (plural, kind, namespaced) of the kinds
 /// `webhook manifests` writes, as a Kubernetes 1.3x API server with cert-manager installed
 /// serves them.
@@ -1821,26 +1856,8 @@ fn webhook_manifests_pass_kubectl_apply_dry_run() {
         // No OpenAPI schema offline (--validate=false): kubectl decodes every document, maps
         // its kind to a resource of the right scope and finds it would be created. Fields
         // are held to the API's schema in `manifests_schema.rs`.
-        let applied = Command::new(&kubectl)
-            .env("KUBECONFIG", &kubeconfig)
-            .env("HOME", dir.path())
-            .args(["apply", "--dry-run=client", "--validate=false", "-f"])
-            .arg(&file)
-            .output()
-            .unwrap();
-        let text = String::from_utf8_lossy(&applied.stdout);
-        assert!(
-            applied.status.success(),
-            "kubectl apply {args:?}: {}\n{text}",
-            String::from_utf8_lossy(&applied.stderr)
-        );
-        assert_eq!(
-            text.lines()
-                .filter(|l| l.ends_with("created (dry run)"))
-                .count(),
-            documents,
-            "{text}"
-        );
+        let applied = kubectl_dry_run(&kubectl, &kubeconfig, dir.path(), &file);
+        assert_dry_run_creates(&applied, documents, &format!("{args:?}"));
     }
     // The check is real: a kind the API does not serve is refused.
     let file = dir.path().join("typo.yaml");
@@ -1849,13 +1866,7 @@ fn webhook_manifests_pass_kubectl_apply_dry_run() {
         "apiVersion: apps/v1\nkind: Deploymnet\nmetadata:\n  name: web\n",
     )
     .unwrap();
-    let applied = Command::new(&kubectl)
-        .env("KUBECONFIG", &kubeconfig)
-        .env("HOME", dir.path())
-        .args(["apply", "--dry-run=client", "--validate=false", "-f"])
-        .arg(&file)
-        .output()
-        .unwrap();
+    let applied = kubectl_dry_run(&kubectl, &kubeconfig, dir.path(), &file);
     assert!(!applied.status.success());
     let error = String::from_utf8_lossy(&applied.stderr);
     assert!(error.contains("Deploymnet"), "{error}");
