@@ -2,7 +2,7 @@
 //! constraint bound to the template of its kind. Files that hold neither (a suite, a
 //! kustomization, sample objects beside the policies) are passed over.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
@@ -106,7 +106,16 @@ pub(crate) fn read_text(path: &Path) -> Result<String, PolicyError> {
 }
 
 /// The YAML/JSON files under `path` (itself when it is a file), in name order.
-fn policy_files(path: &Path, depth: usize, out: &mut Vec<PathBuf>, errors: &mut Vec<PolicyError>) {
+///
+/// Symbolic links are followed (a policy library is often linked in), each folder at most
+/// once: a link loop or a link back up the tree ends there.
+fn policy_files(
+    path: &Path,
+    depth: usize,
+    visited: &mut HashSet<PathBuf>,
+    out: &mut Vec<PathBuf>,
+    errors: &mut Vec<PolicyError>,
+) {
     let meta = match std::fs::metadata(path) {
         Ok(m) => m,
         Err(e) => {
@@ -135,6 +144,10 @@ fn policy_files(path: &Path, depth: usize, out: &mut Vec<PathBuf>, errors: &mut 
     if depth > MAX_DEPTH {
         return;
     }
+    let folder = std::fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf());
+    if !visited.insert(folder) {
+        return;
+    }
     let mut entries: Vec<PathBuf> = match std::fs::read_dir(path) {
         Ok(entries) => entries.filter_map(|e| e.ok().map(|e| e.path())).collect(),
         Err(e) => {
@@ -152,12 +165,19 @@ fn policy_files(path: &Path, depth: usize, out: &mut Vec<PathBuf>, errors: &mut 
         if name.starts_with('.') {
             continue;
         }
-        // Symbolic links are not followed: a link loop cannot trap the walk.
-        let Ok(meta) = std::fs::symlink_metadata(&entry) else {
-            continue;
+        let meta = match std::fs::metadata(&entry) {
+            Ok(meta) => meta,
+            Err(e) => {
+                errors.push(PolicyError::new(
+                    entry.display().to_string(),
+                    None,
+                    format!("cannot read: {e}"),
+                ));
+                continue;
+            }
         };
         if meta.is_dir() {
-            policy_files(&entry, depth + 1, out, errors);
+            policy_files(&entry, depth + 1, visited, out, errors);
         } else if meta.is_file() {
             let lower = name.to_ascii_lowercase();
             if lower.ends_with(".yaml") || lower.ends_with(".yml") || lower.ends_with(".json") {
@@ -165,6 +185,11 @@ fn policy_files(path: &Path, depth: usize, out: &mut Vec<PathBuf>, errors: &mut 
             }
         }
     }
+}
+
+/// Whether a document is one of the policy kinds this crate runs.
+fn is_policy(doc: &Value) -> bool {
+    is_template(doc) || is_constraint(doc) || crate::admission::is_admission_document(doc)
 }
 
 fn is_template(doc: &Value) -> bool {
@@ -179,17 +204,34 @@ fn is_constraint(doc: &Value) -> bool {
 impl PolicySet {
     /// Loads the policies in the given files and folders (walked recursively).
     pub fn load(paths: &[PathBuf]) -> PolicySet {
-        let mut files = Vec::new();
         let mut errors = Vec::new();
-        for path in paths {
-            policy_files(path, 0, &mut files, &mut errors);
-        }
         let mut docs = Vec::new();
-        for file in &files {
-            let display = file.display().to_string();
-            match read_text(file).and_then(|t| documents(&display, &t)) {
-                Ok(found) => docs.extend(found),
-                Err(e) => errors.push(e),
+        let mut visited = HashSet::new();
+        for path in paths {
+            let mut files = Vec::new();
+            let errors_before = errors.len();
+            policy_files(path, 0, &mut visited, &mut files, &mut errors);
+            let mut policies = 0;
+            for file in &files {
+                let display = file.display().to_string();
+                match read_text(file).and_then(|t| documents(&display, &t)) {
+                    Ok(found) => {
+                        policies += found.iter().filter(|d| is_policy(&d.value)).count();
+                        docs.extend(found);
+                    }
+                    Err(e) => errors.push(e),
+                }
+            }
+            // A path given as policies that holds none was asked for and cannot be done.
+            if policies == 0 && errors.len() == errors_before {
+                errors.push(PolicyError::new(
+                    path.display().to_string(),
+                    None,
+                    format!(
+                        "no policy found in {} YAML/JSON file(s): expected Gatekeeper ConstraintTemplates and constraints, ValidatingAdmissionPolicies and bindings, or Kyverno policies",
+                        files.len()
+                    ),
+                ));
             }
         }
         let mut set = PolicySet::from_documents(docs);
@@ -317,6 +359,65 @@ mod tests {
         assert_eq!(err.file, "bad.yaml");
         assert!(err.line.is_some(), "{err:?}");
         assert!(err.message.contains("invalid YAML"), "{err:?}");
+    }
+
+    const TEMPLATE: &str = "apiVersion: templates.gatekeeper.sh/v1
+kind: ConstraintTemplate
+metadata:
+  name: k8sdenyall
+spec:
+  crd:
+    spec:
+      names:
+        kind: K8sDenyAll
+  targets:
+    - target: admission.k8s.gatekeeper.sh
+      rego: |
+        package k8sdenyall
+        violation[{\"msg\": \"denied\"}] { true }
+";
+
+    /// A policy folder linked into the given one is read; a link back up the tree is
+    /// walked once, not forever.
+    #[cfg(unix)]
+    #[test]
+    fn linked_policy_folders_are_followed_once() {
+        let dir = tempfile::tempdir().unwrap();
+        let library = dir.path().join("library");
+        std::fs::create_dir(&library).unwrap();
+        std::fs::write(library.join("template.yaml"), TEMPLATE).unwrap();
+        let given = dir.path().join("policies");
+        std::fs::create_dir(&given).unwrap();
+        std::os::unix::fs::symlink(&library, given.join("library")).unwrap();
+        std::os::unix::fs::symlink(&given, given.join("loop")).unwrap();
+        let set = PolicySet::load(std::slice::from_ref(&given));
+        assert!(set.errors.is_empty(), "{:?}", set.errors);
+        assert_eq!(set.templates.len(), 1);
+        assert_eq!(set.templates[0].kind, "K8sDenyAll");
+    }
+
+    /// A policy path that holds no policy is an error naming it, not a silent no-op.
+    #[test]
+    fn a_path_without_policies_is_an_error() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(
+            dir.path().join("deployment.yaml"),
+            "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\n",
+        )
+        .unwrap();
+        let with_policy = dir.path().join("ok.yaml");
+        std::fs::write(&with_policy, TEMPLATE).unwrap();
+        let set = PolicySet::load(&[dir.path().join("deployment.yaml"), with_policy]);
+        assert_eq!(set.errors.len(), 1, "{:?}", set.errors);
+        assert!(set.errors[0].file.ends_with("deployment.yaml"));
+        assert!(
+            set.errors[0]
+                .message
+                .contains("no policy found in 1 YAML/JSON file(s)"),
+            "{:?}",
+            set.errors[0]
+        );
+        assert_eq!(set.templates.len(), 1, "the other path is still read");
     }
 
     /// A named pipe given as a policy path is refused at once, never read (which would
