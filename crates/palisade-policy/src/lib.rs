@@ -232,55 +232,74 @@ impl PolicySet {
         namespaces: &std::collections::BTreeMap<String, std::collections::BTreeMap<String, String>>,
     ) -> Vec<Judged> {
         let mut out = Vec::new();
+        let matching: Vec<(usize, std::borrow::Cow<'_, str>, bool)> = self
+            .admission
+            .iter()
+            .enumerate()
+            .filter_map(|(index, policy)| {
+                let (rule, through_template) =
+                    policy.view(&subject.object, &subject.operation, namespaces)?;
+                Some((index, rule, through_template))
+            })
+            .collect();
+        if matching.is_empty() {
+            return out;
+        }
         // Converted once for every policy that matches.
-        let mut converted: Option<(
-            cel::Input,
-            Option<cel::Input>,
-            cel::Input,
-            Option<cel::Input>,
-        )> = None;
-        for (index, policy) in self.admission.iter().enumerate() {
-            let Some((rule, view)) = policy.view(&subject.object, &subject.operation, namespaces)
-            else {
-                continue;
+        // The Namespace of a namespaced object (`default` when it names none, as
+        // `kubectl apply` places it), with the labels the scan knows of.
+        let namespace_object = (!admission::is_cluster_scoped(&subject.object)).then(|| {
+            let namespace = match json::text(&subject.object, &["metadata", "namespace"]) {
+                "" => "default",
+                ns => ns,
             };
-            let (object, old_object, request, namespace_object) =
-                converted.get_or_insert_with(|| {
-                    // The Namespace of a namespaced object (`default` when it names none, as
-                    // `kubectl apply` places it), with the labels the scan knows of.
-                    let namespace_object =
-                        (!admission::is_cluster_scoped(&subject.object)).then(|| {
-                            let namespace =
-                                match json::text(&subject.object, &["metadata", "namespace"]) {
-                                    "" => "default",
-                                    ns => ns,
-                                };
-                            let labels = namespaces.get(namespace).cloned().unwrap_or_default();
-                            cel::Input::of(
-                                &serde_json::json!({"apiVersion": "v1", "kind": "Namespace",
-                        "metadata": {"name": namespace, "labels": labels}}),
-                            )
-                        });
-                    (
-                        cel::Input::of(&subject.object),
-                        subject.old_object.as_ref().map(cel::Input::of),
-                        cel::Input::of(&gatekeeper::review(subject)),
-                        namespace_object,
-                    )
-                });
-            let view = view.as_ref().map(cel::Input::of);
-            let object = view.as_ref().unwrap_or(object);
+            let labels = namespaces.get(namespace).cloned().unwrap_or_default();
+            cel::Input::of(&serde_json::json!({"apiVersion": "v1", "kind": "Namespace",
+                "metadata": {"name": namespace, "labels": labels}}))
+        });
+        let object = cel::Input::of(&subject.object);
+        let old_object = subject.old_object.as_ref().map(cel::Input::of);
+        let request = cel::Input::of(&gatekeeper::review(subject));
+        let scope = cel::subject_scope(
+            root,
+            &object,
+            old_object.as_ref(),
+            &request,
+            namespace_object.as_ref(),
+            None,
+        );
+        // A controller as the auto-generated rules see it, bound over the subject's scope.
+        let template_view = matching
+            .iter()
+            .any(|(_, _, through)| *through)
+            .then(|| admission::pod_template_view(&subject.object))
+            .flatten()
+            .map(|view| cel::Input::of(&view));
+        let template_scope = template_view.as_ref().map(|view| {
+            let mut ctx = scope.new_inner_scope();
+            ctx.add_variable_from_value("object", view.cel().clone());
+            ctx
+        });
+        for (index, rule, through_template) in matching {
+            let policy = &self.admission[index];
+            let (scope, object) = match (through_template, &template_scope, &template_view) {
+                (true, Some(template_scope), Some(view)) => (template_scope, view),
+                (true, _, _) => continue,
+                (false, _, _) => (&scope, &object),
+            };
+            let bound = cel::Bound::subject(false);
             let run = |params: Option<&serde_json::Value>| {
                 let params = params.map(cel::Input::of);
                 policy.cel.evaluate_annotated(
-                    root,
+                    scope,
                     &cel::Inputs {
                         object,
                         old_object: old_object.as_ref(),
-                        request,
+                        request: &request,
                         params: params.as_ref(),
                         namespace_object: namespace_object.as_ref(),
                         preset: Vec::new(),
+                        bound,
                     },
                 )
             };
@@ -309,7 +328,7 @@ impl PolicySet {
             }
             // On a controller judged through its pod template, the pod's `spec` and
             // `metadata` are the template's.
-            if view.is_some() {
+            if through_template {
                 let template: &[&str] = if json::text(&subject.object, &["kind"]) == "CronJob" {
                     &["spec", "jobTemplate", "spec", "template"]
                 } else {
@@ -428,6 +447,7 @@ impl PolicySet {
                     let mut found = Vec::new();
                     let mut review = None;
                     let mut converted = None;
+                    let mut cel_scope = None;
                     for (ci, constraint) in self.constraints.iter().enumerate() {
                         let Some(ti) = indices[ci] else { continue };
                         let Some(with_cel) = self.uses_cel(&constraint.template) else {
@@ -455,13 +475,23 @@ impl PolicySet {
                         if with_cel {
                             let Some(policy) = &constraint.template.cel else { continue };
                             let (object_cel, old_cel, review_cel) =
-                                converted.get_or_insert_with(|| {
+                                &*converted.get_or_insert_with(|| {
                                     (
                                         cel::Input::of(&subject.object),
                                         subject.old_object.as_ref().map(cel::Input::of),
                                         cel::Input::of(&gatekeeper::review(subject)),
                                     )
                                 });
+                            let scope = cel_scope.get_or_insert_with(|| {
+                                cel::subject_scope(
+                                    root,
+                                    object_cel,
+                                    old_cel.as_ref(),
+                                    review_cel,
+                                    None,
+                                    Some(object_cel),
+                                )
+                            });
                             let inputs = cel::Inputs {
                                 object: object_cel,
                                 old_object: old_cel.as_ref(),
@@ -472,8 +502,9 @@ impl PolicySet {
                                     ("anyObject", object_cel),
                                     ("params", &cel_parameters[ci]),
                                 ],
+                                bound: cel::Bound::subject(true),
                             };
-                            match policy.evaluate(root, &inputs) {
+                            match policy.evaluate(scope, &inputs) {
                                 Ok(cel::Verdict::Checked(failures)) => {
                                     found.extend(failures.into_iter().map(|f| Violation {
                                         object,

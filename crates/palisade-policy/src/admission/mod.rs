@@ -89,14 +89,15 @@ impl AdmissionPolicy {
         }
     }
 
-    /// The object the policy judges for `object`, and the rule name Kyverno reports for it
-    /// (`autogen-…` for a controller's pod template); `None` when it does not match.
+    /// Whether the policy judges `object`, and how: the rule name Kyverno reports for it
+    /// (`autogen-…` for a controller's pod template), and whether it sees the object
+    /// through its pod template ([`pod_template_view`]); `None` when it does not match.
     pub(crate) fn view(
         &self,
         object: &Value,
         operation: &str,
         namespaces: &BTreeMap<String, BTreeMap<String, String>>,
-    ) -> Option<(std::borrow::Cow<'_, str>, Option<Value>)> {
+    ) -> Option<(std::borrow::Cow<'_, str>, bool)> {
         if let Some(ns) = &self.namespace {
             if text(object, &["metadata", "namespace"]) != ns {
                 return None;
@@ -104,7 +105,7 @@ impl AdmissionPolicy {
         }
         if self.matcher.matches(object, operation, namespaces) {
             let rule = self.rule.as_deref().unwrap_or_default();
-            return Some((std::borrow::Cow::Borrowed(rule), None));
+            return Some((std::borrow::Cow::Borrowed(rule), false));
         }
         let kind = text(object, &["kind"]);
         if !self.autogen.iter().any(|k| k == kind) {
@@ -131,19 +132,29 @@ impl AdmissionPolicy {
         if !self.matcher.matches(&pod, operation, namespaces) {
             return None;
         }
-        // Kyverno rewrites `object.spec` and `object.metadata` to the pod template's.
-        let mut view = object.clone();
-        view["spec"] = template.get("spec").cloned().unwrap_or(Value::Null);
-        view["metadata"] = template
-            .get("metadata")
-            .cloned()
-            .unwrap_or_else(|| serde_json::json!({}));
         let rule = match &self.rule {
             Some(rule) => std::borrow::Cow::Owned(format!("{prefix}{rule}")),
             None => std::borrow::Cow::Borrowed(""),
         };
-        Some((rule, Some(view)))
+        Some((rule, true))
     }
+}
+
+/// A pod controller as Kyverno's auto-generated rules see it: `object.spec` and
+/// `object.metadata` are its pod template's (`None` for an object without one).
+pub(crate) fn pod_template_view(object: &Value) -> Option<Value> {
+    let template = if text(object, &["kind"]) == "CronJob" {
+        object.pointer("/spec/jobTemplate/spec/template")
+    } else {
+        object.pointer("/spec/template")
+    }?;
+    let mut view = object.clone();
+    view["spec"] = template.get("spec").cloned().unwrap_or(Value::Null);
+    view["metadata"] = template
+        .get("metadata")
+        .cloned()
+        .unwrap_or_else(|| serde_json::json!({}));
+    Some(view)
 }
 
 /// What a policy document's metadata says about its findings.

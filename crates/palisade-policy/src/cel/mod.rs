@@ -346,6 +346,9 @@ pub(crate) struct Expression {
     building: Vec<u128>,
     /// Whether a comprehension iterates a list split out of a string.
     iterates_text: bool,
+    /// Whether the expression reads `variables` other than as `variables.<name>` (as a
+    /// whole, in `has(variables.x)`, `variables[k]` or `variables.?x`).
+    reads_variables_whole: bool,
 }
 
 impl std::fmt::Debug for Expression {
@@ -371,6 +374,7 @@ impl Expression {
         }
         let mut tally = Tally::default();
         let flat_cost = cost(program.expression(), 0, &mut tally);
+        let reads_variables_whole = reads_whole(program.expression(), "variables");
         Ok(Expression {
             source: source.trim().to_string(),
             program,
@@ -378,6 +382,7 @@ impl Expression {
             nested_cost: tally.nested,
             building: tally.building,
             iterates_text: tally.iterates_text,
+            reads_variables_whole,
         })
     }
 
@@ -573,6 +578,44 @@ fn is_arithmetic(call: &cel::common::ast::CallExpr) -> bool {
         })
 }
 
+/// Whether `expr` reads the variable `name` other than as the operand of a field selection
+/// (`name.field`): as a value of its own, in a call, an index or a `has()` test.
+fn reads_whole(expr: &IdedExpr, name: &str) -> bool {
+    let reads = |e: &IdedExpr| reads_whole(e, name);
+    match &expr.expr {
+        Expr::Ident(ident) => ident == name,
+        Expr::Select(select) => {
+            if !select.test && matches!(&select.operand.expr, Expr::Ident(i) if i == name) {
+                false
+            } else {
+                reads(&select.operand)
+            }
+        }
+        Expr::Call(call) => {
+            call.target.as_deref().is_some_and(reads) || call.args.iter().any(reads)
+        }
+        Expr::Comprehension(c) => [
+            &c.iter_range,
+            &c.accu_init,
+            &c.loop_cond,
+            &c.loop_step,
+            &c.result,
+        ]
+        .into_iter()
+        .any(&reads),
+        Expr::List(list) => list.elements.iter().any(reads),
+        Expr::Map(map) => map.entries.iter().any(|entry| match &entry.expr {
+            EntryExpr::MapEntry(e) => reads(&e.key) || reads(&e.value),
+            _ => false,
+        }),
+        Expr::Struct(s) => s.entries.iter().any(|entry| match &entry.expr {
+            EntryExpr::StructField(f) => reads(&f.value),
+            _ => false,
+        }),
+        Expr::Literal(_) | Expr::Unspecified => false,
+    }
+}
+
 /// Whether `expr` calls one of `functions` anywhere.
 fn calls_any(expr: &IdedExpr, functions: &[&str]) -> bool {
     match &expr.expr {
@@ -674,6 +717,10 @@ pub struct CelPolicy {
     pub(crate) validations: Vec<Validation>,
     /// `auditAnnotations`: keys and the expressions giving their values.
     pub(crate) audit_annotations: Vec<(String, Expression)>,
+    /// Whether an expression reads `variables` as a whole: then it is bound as a map (built
+    /// anew as each variable is evaluated); otherwise each variable is bound by its
+    /// qualified name `variables.<name>`, which costs no copy.
+    variables_map: bool,
 }
 
 /// A validation that did not hold.
@@ -711,6 +758,58 @@ impl Input {
             bounds: Bounds::of(value),
         }
     }
+
+    /// The value in CEL form.
+    pub(crate) fn cel(&self) -> &CelValue {
+        &self.cel
+    }
+}
+
+/// A child scope of `root` binding what stays the same from one policy to the next on an
+/// object: `object`, `oldObject`, `request`, `namespaceObject`, and Gatekeeper's
+/// `variables.anyObject` when given. Converting an input to the interpreter's values is most
+/// of an evaluation's cost, so each object's are converted once for all its policies.
+pub(crate) fn subject_scope<'r>(
+    root: &'r Root,
+    object: &Input,
+    old_object: Option<&Input>,
+    request: &Input,
+    namespace_object: Option<&Input>,
+    any_object: Option<&Input>,
+) -> Context<'r, 'static> {
+    let cel_of = |input: Option<&Input>| input.map_or(CelValue::Null, |i| i.cel.clone());
+    let mut ctx = root.new_inner_scope();
+    ctx.add_variable_from_value("object", object.cel.clone());
+    ctx.add_variable_from_value("oldObject", cel_of(old_object));
+    ctx.add_variable_from_value("request", request.cel.clone());
+    ctx.add_variable_from_value("namespaceObject", cel_of(namespace_object));
+    if let Some(any) = any_object {
+        ctx.add_variable_from_value("variables.anyObject", any.cel.clone());
+    }
+    ctx
+}
+
+/// What the scope an evaluation starts from already binds (see [`subject_scope`]).
+#[derive(Debug, Clone, Copy, Default)]
+pub(crate) struct Bound {
+    /// `object`, `oldObject`, `request` and `namespaceObject`.
+    pub subject: bool,
+    /// `object` (false when the policy sees another object than the subject's, a
+    /// Kyverno controller's pod template).
+    pub object: bool,
+    /// `variables.anyObject`.
+    pub any_object: bool,
+}
+
+impl Bound {
+    /// Everything [`subject_scope`] binds, with or without `variables.anyObject`.
+    pub(crate) fn subject(any_object: bool) -> Bound {
+        Bound {
+            subject: true,
+            object: true,
+            any_object,
+        }
+    }
 }
 
 /// The variables an evaluation binds.
@@ -723,6 +822,8 @@ pub(crate) struct Inputs<'a> {
     /// Entries of `variables` set before the policy's own (Gatekeeper's `anyObject`,
     /// `params`).
     pub preset: Vec<(&'static str, &'a Input)>,
+    /// What the scope given to the evaluation already binds of the above.
+    pub bound: Bound,
 }
 
 impl CelPolicy {
@@ -778,16 +879,33 @@ impl CelPolicy {
                 .map_err(|e| format!("auditAnnotations[{i}] ({key}).valueExpression {e}"))?;
             policy.audit_annotations.push((key, expression));
         }
+        let variables_map = policy.expressions().any(|e| e.reads_variables_whole);
+        policy.variables_map = variables_map;
         Ok(policy)
+    }
+
+    /// Every expression of the policy.
+    fn expressions(&self) -> impl Iterator<Item = &Expression> {
+        self.match_conditions
+            .iter()
+            .map(|(_, e)| e)
+            .chain(self.variables.iter().map(|(_, e)| e))
+            .chain(
+                self.validations.iter().flat_map(|v| {
+                    std::iter::once(&v.expression).chain(v.message_expression.as_ref())
+                }),
+            )
+            .chain(self.audit_annotations.iter().map(|(_, e)| e))
     }
 
     pub fn is_empty(&self) -> bool {
         self.validations.is_empty()
     }
 
-    /// Evaluates the policy on one object in a child scope of `root`.
-    pub(crate) fn evaluate(&self, root: &Context, inputs: &Inputs) -> Result<Verdict, String> {
-        self.evaluate_annotated(root, inputs)
+    /// Evaluates the policy on one object in a child scope of `scope` (the root context, or
+    /// a [`subject_scope`] as `inputs.bound` says).
+    pub(crate) fn evaluate(&self, scope: &Context, inputs: &Inputs) -> Result<Verdict, String> {
+        self.evaluate_annotated(scope, inputs)
             .map(|(verdict, _)| verdict)
     }
 
@@ -795,7 +913,7 @@ impl CelPolicy {
     /// annotation whose value expression gives null is left out, as Kubernetes does.
     pub(crate) fn evaluate_annotated(
         &self,
-        root: &Context,
+        scope: &Context,
         inputs: &Inputs,
     ) -> Result<(Verdict, Vec<(String, String)>), String> {
         let mut bounds = inputs.object.bounds.max(inputs.request.bounds);
@@ -809,18 +927,32 @@ impl CelPolicy {
             bounds = bounds.max(v.bounds);
         }
         let cel_of = |input: Option<&Input>| input.map_or(CelValue::Null, |i| i.cel.clone());
-        let mut ctx = root.new_inner_scope();
-        ctx.add_variable_from_value("object", inputs.object.cel.clone());
-        ctx.add_variable_from_value("oldObject", cel_of(inputs.old_object));
-        ctx.add_variable_from_value("request", inputs.request.cel.clone());
+        let mut ctx = scope.new_inner_scope();
+        if !inputs.bound.object {
+            ctx.add_variable_from_value("object", inputs.object.cel.clone());
+        }
+        if !inputs.bound.subject {
+            ctx.add_variable_from_value("oldObject", cel_of(inputs.old_object));
+            ctx.add_variable_from_value("request", inputs.request.cel.clone());
+            ctx.add_variable_from_value("namespaceObject", cel_of(inputs.namespace_object));
+        }
         ctx.add_variable_from_value("params", cel_of(inputs.params));
-        ctx.add_variable_from_value("namespaceObject", cel_of(inputs.namespace_object));
-        let mut variables: HashMap<String, CelValue> = inputs
-            .preset
-            .iter()
-            .map(|(k, v)| (k.to_string(), v.cel.clone()))
-            .collect();
-        ctx.add_variable_from_value("variables", CelValue::from(variables.clone()));
+        let mut variables: HashMap<String, CelValue> = HashMap::new();
+        if self.variables_map {
+            variables.extend(
+                inputs
+                    .preset
+                    .iter()
+                    .map(|(k, v)| (k.to_string(), v.cel.clone())),
+            );
+            ctx.add_variable_from_value("variables", CelValue::from(variables.clone()));
+        } else {
+            for (name, value) in &inputs.preset {
+                if !(*name == "anyObject" && inputs.bound.any_object) {
+                    ctx.add_variable_from_value(format!("variables.{name}"), value.cel.clone());
+                }
+            }
+        }
         for (name, condition) in &self.match_conditions {
             match condition.evaluate(&ctx, bounds)? {
                 CelValue::Bool(true) => {}
@@ -840,8 +972,12 @@ impl CelPolicy {
             match expression.evaluate(&ctx, bounds) {
                 Ok(value) => {
                     bounds = bounds.with(&value);
-                    variables.insert(name.clone(), value);
-                    ctx.add_variable_from_value("variables", CelValue::from(variables.clone()));
+                    if self.variables_map {
+                        variables.insert(name.clone(), value);
+                        ctx.add_variable_from_value("variables", CelValue::from(variables.clone()));
+                    } else {
+                        ctx.add_variable_from_value(format!("variables.{name}"), value);
+                    }
                 }
                 Err(e) => failed_variables.push((name.clone(), e)),
             }
@@ -928,6 +1064,7 @@ mod tests {
                 params: None,
                 namespace_object: None,
                 preset: Vec::new(),
+                bound: Bound::default(),
             },
         )
     }
@@ -957,6 +1094,63 @@ mod tests {
         assert_eq!(check(policy, good).unwrap(), Verdict::Checked(vec![]));
     }
 
+    /// Variables read only as `variables.<name>` are bound by that qualified name; a policy
+    /// that reads `variables` as a whole gets the map. Both give the same verdicts.
+    #[test]
+    fn variables_by_name_and_as_a_map_agree() {
+        let by_name = json!({
+            "variables": [
+                {"name": "containers", "expression": "object.spec.containers"},
+                {"name": "names", "expression": "variables.containers.map(c, c.name)"}
+            ],
+            "validations": [{"expression": "!variables.names.exists(n, n == 'bad')",
+                             "messageExpression": "'bad among ' + variables.names.join(',')"}]
+        });
+        let mut as_map = by_name.clone();
+        as_map["validations"][0]["expression"] =
+            json!("has(variables.names) && !variables.names.exists(n, n == 'bad')");
+        for (text, whole) in [
+            ("variables.a.b", false),
+            ("[1].all(x, variables.a > x)", false),
+            ("has(variables.a)", true),
+            ("variables.?a.orValue(1)", true),
+            ("variables['a']", true),
+            ("size(variables) > 0", true),
+        ] {
+            assert_eq!(
+                Expression::compile(text).unwrap().reads_variables_whole,
+                whole,
+                "{text}"
+            );
+        }
+        assert!(
+            !CelPolicy::from_spec(&by_name, "validations")
+                .unwrap()
+                .variables_map
+        );
+        assert!(
+            CelPolicy::from_spec(&as_map, "validations")
+                .unwrap()
+                .variables_map
+        );
+        let bad = json!({"spec": {"containers": [{"name": "good"}, {"name": "bad"}]}});
+        let good = json!({"spec": {"containers": [{"name": "good"}]}});
+        for policy in [by_name, as_map] {
+            assert_eq!(
+                check(policy.clone(), bad.clone()).unwrap(),
+                Verdict::Checked(vec![Failure {
+                    index: 0,
+                    message: "bad among good,bad".into(),
+                    field: vec!["spec".into(), "containers".into()],
+                }])
+            );
+            assert_eq!(
+                check(policy, good.clone()).unwrap(),
+                Verdict::Checked(vec![])
+            );
+        }
+    }
+
     #[test]
     fn audit_annotations_are_evaluated_and_null_ones_left_out() {
         let policy = CelPolicy::from_spec(
@@ -981,6 +1175,7 @@ mod tests {
                     params: None,
                     namespace_object: None,
                     preset: Vec::new(),
+                    bound: Bound::default(),
                 },
             )
             .unwrap();
