@@ -34,6 +34,9 @@
 //! - `service: {name: X}` (the v1 object notation v3 refuses) becomes `service: X` when
 //!   `name` is its only key.
 //!
+//! Nothing else is changed: `frameworkVersion` stays as written (v3.40 accepts every one
+//! in the corpus), and so do variables, even those the CLI then cannot resolve.
+//!
 //! What is not compared, and why:
 //! - functions whose `Condition` is false with the parameters' defaults (not deployed;
 //!   the template scan must not judge them either, which is checked);
@@ -84,7 +87,8 @@ const COMPARED: &[&str] = &[
     "SEC300",  // plaintext secret in the environment
     // Sensitive environment without a customer key. moto 5.1 does not return KMSKeyArn,
     // so a function with a sensitive variable and its own key would differ; none of the
-    // examples with a KmsKeyArn has environment variables.
+    // SAM examples with a KmsKeyArn has environment variables, and no Serverless example
+    // sets kmsKeyArn.
     "SEC301",
 ];
 
