@@ -4,10 +4,14 @@
 //! `${env:X, 'fallback'}` / `${opt:stage, 'dev'}` through their fallbacks (the scanning
 //! machine's environment is not the deployment's, so it is never read). Everything else
 //! (`${ssm:...}`, `${cf:...}`, `${file(...)}`) stays unknown. CloudFormation under
-//! `resources:` is read by the CloudFormation front-end and joined to the same inventory.
+//! `resources:` is read, its variables resolved the same way, by the CloudFormation
+//! front-end and joined to the same inventory; it may refer to the resources the framework
+//! writes ([`framework_resources`]).
+
+use std::collections::HashSet;
 
 use palisade_core::ScanError;
-use palisade_yaml::Node;
+use palisade_yaml::{Node, NodeKind};
 
 use crate::frontend::cfn::{self, attr_i64, attr_str, cors_of, env_vars};
 use crate::iam;
@@ -47,6 +51,31 @@ impl Resolver<'_> {
                 v.pos,
             ),
             _ => v.clone(),
+        }
+    }
+
+    /// A copy of `node` whose text scalars have their variables resolved where the result
+    /// is text (a number or a flag stays typed); others are left as written.
+    fn resolve_node(&self, node: &Node) -> Node {
+        let mut node = node.clone();
+        self.resolve_in_place(&mut node);
+        node
+    }
+
+    fn resolve_in_place(&self, node: &mut Node) {
+        match &mut node.kind {
+            NodeKind::Scalar(s) if s.value.contains("${") => {
+                let v = self.resolve_str(&s.value, node.pos, 0);
+                if let Some(text) = v.as_text() {
+                    s.quoted = matches!(v.kind, ValueKind::Str(_));
+                    s.value = text;
+                }
+            }
+            NodeKind::Scalar(_) => {}
+            NodeKind::Seq(items) => items.iter_mut().for_each(|i| self.resolve_in_place(i)),
+            NodeKind::Map(entries) => entries
+                .iter_mut()
+                .for_each(|(_, v)| self.resolve_in_place(v)),
         }
     }
 
@@ -206,6 +235,56 @@ fn normalized_function_name(name: &str) -> String {
     out
 }
 
+/// The logical ids of resources the framework writes that `resources:` may refer to
+/// (the framework's CloudFormation resource reference): its role, deployment bucket and
+/// APIs, each function's `<Name>LambdaFunction` and `<Name>LogGroup`, and the bucket of
+/// each `s3` event (`S3Bucket<Name>`).
+fn framework_resources(root: &Value) -> HashSet<String> {
+    let mut ids: HashSet<String> = [
+        "IamRoleLambdaExecution",
+        "ServerlessDeploymentBucket",
+        "ServerlessDeploymentBucketPolicy",
+        "ApiGatewayRestApi",
+        "HttpApi",
+        "HttpApiStage",
+        "WebsocketsApi",
+    ]
+    .into_iter()
+    .map(String::from)
+    .collect();
+    for (name, f) in root
+        .get("functions")
+        .map(Value::entries)
+        .unwrap_or_default()
+    {
+        let n = normalized_function_name(name);
+        ids.insert(format!("{n}LambdaFunction"));
+        ids.insert(format!("{n}LogGroup"));
+        for event in f.get("events").map(Value::items).unwrap_or_default() {
+            let bucket = event
+                .get("s3")
+                .map(|s3| s3.get("bucket").unwrap_or(s3))
+                .and_then(Value::as_str);
+            if let Some(b) = bucket {
+                ids.insert(format!("S3Bucket{}", normalized_name(b)));
+            }
+        }
+    }
+    ids
+}
+
+/// How the framework names a resource after a free-form name: letters and digits only,
+/// the first upper case (`my-bucket.logs` -> `Mybucketlogs`).
+fn normalized_name(name: &str) -> String {
+    let mut chars = name.chars().filter(char::is_ascii_alphanumeric);
+    chars
+        .next()
+        .map(|c| c.to_ascii_uppercase())
+        .into_iter()
+        .chain(chars)
+        .collect()
+}
+
 /// Builds the inventory of a Serverless Framework service.
 pub fn build(path: &str, root_node: &Node) -> (Inventory, Vec<ScanError>) {
     let raw = from_node(root_node);
@@ -217,7 +296,9 @@ pub fn build(path: &str, root_node: &Node) -> (Inventory, Vec<ScanError>) {
     // CloudFormation under `resources:` first, so `role: MyRole` can find MyRole.
     if let Some(res) = root_node.get("resources") {
         if res.get("Resources").is_some() {
-            let (cfn_inv, cfn_errors) = cfn::build(path, res);
+            let res = resolver.resolve_node(res);
+            let (cfn_inv, cfn_errors) =
+                cfn::build_with_generated(path, &res, &framework_resources(&root));
             inv.roles = cfn_inv.roles;
             inv.security_groups = cfn_inv.security_groups;
             inv.log_groups = cfn_inv.log_groups;

@@ -16,10 +16,11 @@ pub(crate) struct Evaluator<'a> {
     mappings: Option<&'a Node>,
     conditions: Option<&'a Node>,
     resource_names: HashSet<String>,
-    /// Resources SAM writes that the template does not list: the role of a function
-    /// without `Role` (`<Function>Role`), and SAM's referable properties
+    /// Resources a translator writes that the template does not list: SAM's role of a
+    /// function without `Role` (`<Function>Role`), SAM's referable properties
     /// (`<Function>.Alias`, `<Function>.Version`, `<Function>.DestinationTopic`,
-    /// `<Api>.Stage`, ...). A reference to one is unknown here, not an error.
+    /// `<Api>.Stage`, ...), the Serverless Framework's functions, role, buckets and APIs.
+    /// A reference to one is unknown here, not an error.
     sam_generated: HashSet<String>,
     sam_resources: HashSet<String>,
     cond_cache: RefCell<HashMap<String, Option<bool>>>,
@@ -38,7 +39,7 @@ const PSEUDO: &[&str] = &[
 ];
 
 impl<'a> Evaluator<'a> {
-    pub(super) fn new(path: &'a str, root: &'a Node) -> Self {
+    pub(super) fn new(path: &'a str, root: &'a Node, generated: &HashSet<String>) -> Self {
         let mut params = HashMap::new();
         if let Some(p) = root.get("Parameters") {
             for (name, decl) in p.entries() {
@@ -49,7 +50,7 @@ impl<'a> Evaluator<'a> {
             .get("Resources")
             .map(|r| r.entries().map(|(k, _)| k.to_string()).collect())
             .unwrap_or_default();
-        let mut sam_generated = HashSet::new();
+        let mut sam_generated = generated.clone();
         let mut sam_resources = HashSet::new();
         for (name, r) in root
             .get("Resources")

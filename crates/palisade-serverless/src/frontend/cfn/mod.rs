@@ -23,7 +23,7 @@ mod resources;
 
 pub(crate) use attrs::{attr_bool, attr_i64, attr_str, cors_of, env_vars, layer_ref};
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use palisade_core::ScanError;
 use palisade_yaml::{Node, NodeKind};
@@ -84,7 +84,18 @@ pub(crate) const ASYNC_INVOKERS: &[&str] = &[
 
 /// Builds the inventory of a CloudFormation/SAM template.
 pub fn build(path: &str, root: &Node) -> (Inventory, Vec<ScanError>) {
-    let ev = Evaluator::new(path, root);
+    build_with_generated(path, root, &HashSet::new())
+}
+
+/// Builds the inventory of CloudFormation that a translator joins to resources of its own
+/// (`generated`, logical ids the Serverless Framework writes): a reference to one of them
+/// is an unknown value, not an error.
+pub fn build_with_generated(
+    path: &str,
+    root: &Node,
+    generated: &HashSet<String>,
+) -> (Inventory, Vec<ScanError>) {
+    let ev = Evaluator::new(path, root, generated);
     let sam = is_sam(root);
     let mut inv = Inventory::new(
         path,
