@@ -17,6 +17,7 @@ use std::time::Duration;
 use regorus::rvm::program::Program;
 use regorus::rvm::vm::{RegoVM, VmError};
 
+mod memo;
 mod opa_syntax;
 
 pub use opa_syntax::as_opa_reads_it;
@@ -39,6 +40,16 @@ pub struct RegoPolicy {
     rule: String,
     /// Whether the policy reads `data.inventory`: only then is the inventory loaded.
     pub uses_inventory: bool,
+    /// The same template with its data-only calls on inventory objects memoized (see
+    /// [`memo`]), used once an inventory is loaded and its tables filled.
+    memoized: Option<Arc<Memoized>>,
+}
+
+/// A template rewritten by [`memo::rewrite`], compiled.
+struct Memoized {
+    engine: regorus::Engine,
+    program: Option<Arc<Program>>,
+    tables: Vec<memo::Table>,
 }
 
 impl Clone for RegoPolicy {
@@ -50,6 +61,7 @@ impl Clone for RegoPolicy {
             data: self.data.clone(),
             rule: self.rule.clone(),
             uses_inventory: self.uses_inventory,
+            memoized: self.memoized.clone(),
         }
     }
 }
@@ -64,23 +76,22 @@ pub struct RawViolation {
 impl RegoPolicy {
     /// Compiles the template's Rego and its `libs` (Rego v0, as Gatekeeper reads them).
     pub fn compile(rego: &str, libs: &[String]) -> Result<RegoPolicy, String> {
+        RegoPolicy::compile_with(rego, libs, true)
+    }
+
+    /// [`RegoPolicy::compile`], with or without memoizing data-only calls.
+    fn compile_with(rego: &str, libs: &[String], memoize: bool) -> Result<RegoPolicy, String> {
         let result = catch_unwind(AssertUnwindSafe(|| -> Result<RegoPolicy, String> {
-            let mut engine = regorus::Engine::new();
-            engine.set_rego_v0(true);
-            // OPA's default, which Gatekeeper keeps: a builtin given bad arguments is
-            // undefined rather than an error that aborts the whole policy.
-            engine.set_strict_builtin_errors(false);
-            engine.set_execution_timer_config(regorus::utils::limits::ExecutionTimerConfig {
-                limit: EVALUATION_BUDGET,
-                check_interval: NonZeroU32::new(64).unwrap_or(NonZeroU32::MIN),
-            });
+            let mut engine = new_engine();
             for (i, lib) in libs.iter().enumerate() {
                 engine
                     .add_policy(format!("libs[{i}].rego"), as_opa_reads_it(lib))
                     .map_err(|e| format!("libs[{i}] does not compile: {e}"))?;
             }
+            let libs_only = engine.clone();
+            let template = as_opa_reads_it(rego);
             let package = engine
-                .add_policy("template.rego".into(), as_opa_reads_it(rego))
+                .add_policy("template.rego".into(), template.clone())
                 .map_err(|e| format!("the Rego does not compile: {e}"))?;
             let mut sources = vec![rego];
             sources.extend(libs.iter().map(String::as_str));
@@ -100,13 +111,29 @@ impl RegoPolicy {
             }
             let rule = format!("{package}.violation");
             let program = bytecode(&engine, &rule);
+            let uses_inventory = sources.iter().any(|s| s.contains("inventory"));
+            let memoized = if uses_inventory && memoize {
+                memo::rewrite(&template).and_then(|(text, tables)| {
+                    let mut engine = libs_only;
+                    engine.add_policy("template.rego".into(), text).ok()?;
+                    let program = bytecode(&engine, &rule);
+                    Some(Arc::new(Memoized {
+                        engine,
+                        program,
+                        tables,
+                    }))
+                })
+            } else {
+                None
+            };
             Ok(RegoPolicy {
                 engine,
                 program,
                 vm: None,
                 data: regorus::Value::new_object(),
                 rule,
-                uses_inventory: sources.iter().any(|s| s.contains("inventory")),
+                uses_inventory,
+                memoized,
             })
         }));
         result
@@ -118,11 +145,20 @@ impl RegoPolicy {
     pub fn with_data(&self, data: &regorus::Value) -> Result<RegoPolicy, String> {
         let mut policy = self.clone();
         if self.uses_inventory {
-            policy
-                .engine
-                .add_data(data.clone())
-                .map_err(|e| e.to_string())?;
-            policy.data = data.clone();
+            match self.memoized.as_deref().and_then(|m| m.with_data(data)) {
+                Some((engine, program, data)) => {
+                    policy.engine = engine;
+                    policy.program = program;
+                    policy.data = data;
+                }
+                None => {
+                    policy
+                        .engine
+                        .add_data(data.clone())
+                        .map_err(|e| e.to_string())?;
+                    policy.data = data.clone();
+                }
+            }
         }
         // The first evaluation analyses the modules; done here, every worker's clone
         // starts analysed. Its outcome is irrelevant: real inputs follow.
@@ -179,6 +215,56 @@ impl RegoPolicy {
         }));
         result
             .unwrap_or_else(|panic| Err(format!("the Rego engine failed: {}", panic_text(&panic))))
+    }
+}
+
+/// An interpreter reading Rego as Gatekeeper does, within the evaluation budget.
+fn new_engine() -> regorus::Engine {
+    let mut engine = regorus::Engine::new();
+    engine.set_rego_v0(true);
+    // OPA's default, which Gatekeeper keeps: a builtin given bad arguments is undefined
+    // rather than an error that aborts the whole policy.
+    engine.set_strict_builtin_errors(false);
+    engine.set_execution_timer_config(regorus::utils::limits::ExecutionTimerConfig {
+        limit: EVALUATION_BUDGET,
+        check_interval: NonZeroU32::new(64).unwrap_or(NonZeroU32::MIN),
+    });
+    engine
+}
+
+impl Memoized {
+    /// The rewritten template's engine holding `data` and its filled tables, its bytecode,
+    /// and `data` with the tables as the VM sees it; `None` when a table cannot be filled
+    /// (within the budget of one evaluation), and the template then runs as written.
+    fn with_data(
+        &self,
+        data: &regorus::Value,
+    ) -> Option<(regorus::Engine, Option<Arc<Program>>, regorus::Value)> {
+        let outcome = catch_unwind(AssertUnwindSafe(|| {
+            let mut engine = self.engine.clone();
+            engine.add_data(data.clone()).ok()?;
+            let mut tables = regorus::Value::new_object();
+            for table in &self.tables {
+                let flat = engine.eval_rule(table.rule.clone()).ok()?;
+                let value = memo::nest(&flat, table.arity)?;
+                tables
+                    .as_object_mut()
+                    .ok()?
+                    .insert(regorus::Value::from(table.key.as_str()), value);
+            }
+            let mut root = regorus::Value::new_object();
+            root.as_object_mut()
+                .ok()?
+                .insert(regorus::Value::from(memo::MEMO_ROOT), tables.clone());
+            engine.add_data(root.clone()).ok()?;
+            let mut with_tables = data.clone();
+            with_tables
+                .as_object_mut()
+                .ok()?
+                .insert(regorus::Value::from(memo::MEMO_ROOT), tables);
+            Some((engine, self.program.clone(), with_tables))
+        }));
+        outcome.ok().flatten()
     }
 }
 
@@ -556,6 +642,62 @@ fn strip_strings_and_comments(source: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A referential template gives the same violations with its data-only calls memoized
+    /// as without, on every object of an inventory where selectors repeat.
+    #[test]
+    fn memoized_calls_give_the_same_violations() {
+        let services: Vec<serde_json::Value> = (0..60)
+            .map(|i| {
+                let mut selector = serde_json::Map::new();
+                selector.insert("app".into(), format!("a{}", i % 7).into());
+                if i % 3 == 0 {
+                    selector.insert("tier".into(), "web".into());
+                }
+                serde_json::json!({
+                    "apiVersion": "v1", "kind": "Service",
+                    "metadata": {"name": format!("s{i}"), "namespace": format!("ns{}", i % 4)},
+                    "spec": if i % 11 == 0 { serde_json::json!({}) } else { serde_json::json!({"selector": selector}) }
+                })
+            })
+            .collect();
+        let data = regorus::Value::from(crate::gatekeeper::inventory(services.iter()));
+        let source = memo::tests::UNIQUE_SELECTOR;
+        let plain = RegoPolicy::compile_with(source, &[], false).unwrap();
+        assert!(plain.memoized.is_none());
+        let memoized = RegoPolicy::compile(source, &[]).unwrap();
+        assert!(memoized.memoized.is_some());
+        let mut plain = plain.with_data(&data).unwrap();
+        let mut memoized = memoized.with_data(&data).unwrap();
+        assert!(
+            memoized
+                .data
+                .as_object()
+                .unwrap()
+                .get(&regorus::Value::from(memo::MEMO_ROOT))
+                .is_some(),
+            "the tables are filled"
+        );
+        let mut violations = 0;
+        for service in &services {
+            let input = serde_json::json!({"review": {
+                "kind": {"group": "", "version": "v1", "kind": "Service"},
+                "name": service["metadata"]["name"],
+                "namespace": service["metadata"]["namespace"],
+                "object": service,
+            }});
+            let mut want = plain.evaluate(&input).unwrap();
+            let mut got = memoized.evaluate(&input).unwrap();
+            want.sort_by(|a, b| a.message.cmp(&b.message));
+            got.sort_by(|a, b| a.message.cmp(&b.message));
+            assert_eq!(got, want, "{input}");
+            violations += want.len();
+        }
+        assert!(
+            violations > 100,
+            "the inventory has duplicate selectors: {violations}"
+        );
+    }
 
     #[test]
     fn calls_outside_strings_and_definitions_are_checked() {
