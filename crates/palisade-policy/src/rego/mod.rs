@@ -240,6 +240,20 @@ impl Memoized {
         &self,
         data: &regorus::Value,
     ) -> Option<(regorus::Engine, Option<Arc<Program>>, regorus::Value)> {
+        // Without objects there is nothing to look up, and a table costs more to fill than
+        // one admission request's evaluation (the webhook evaluates with no inventory).
+        let holds_objects = |scope: &str| {
+            data.as_object()
+                .ok()
+                .and_then(|d| d.get(&regorus::Value::from("inventory")))
+                .and_then(|i| i.as_object().ok())
+                .and_then(|i| i.get(&regorus::Value::from(scope)))
+                .and_then(|s| s.as_object().ok())
+                .is_some_and(|s| !s.is_empty())
+        };
+        if !holds_objects("namespace") && !holds_objects("cluster") {
+            return None;
+        }
         let outcome = catch_unwind(AssertUnwindSafe(|| {
             let mut engine = self.engine.clone();
             engine.add_data(data.clone()).ok()?;
