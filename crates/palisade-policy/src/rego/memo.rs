@@ -116,13 +116,14 @@ pub(super) fn rewrite(source: &str) -> Option<(String, Vec<Table>)> {
     }
     let mut sites: Vec<Site> = Vec::new();
     let mut bindings: Vec<Binding> = Vec::new();
+    let mut moves: Vec<Move> = Vec::new();
     for rule in &module.policy {
         if let Rule::Spec { bodies, head, .. } = rule.as_ref() {
             if let RuleHead::Func { .. } = head {
                 continue;
             }
             for body in bodies {
-                analysis.sites_in(&body.query, &mut bindings, &mut sites);
+                analysis.sites_in(&body.query, &mut bindings, &mut sites, &mut moves);
             }
         }
     }
@@ -131,7 +132,7 @@ pub(super) fn rewrite(source: &str) -> Option<(String, Vec<Table>)> {
     }
     // One table per function and path pattern.
     let mut tables: BTreeMap<(String, String), usize> = BTreeMap::new();
-    let mut edits: Vec<(usize, usize, String)> = Vec::new();
+    let mut edits: Vec<Edit> = Vec::new();
     let mut used = BTreeSet::new();
     for site in &sites {
         let binding = &bindings[site.binding];
@@ -140,31 +141,54 @@ pub(super) fn rewrite(source: &str) -> Option<(String, Vec<Table>)> {
             .entry((site.function.clone(), binding.pattern.clone()))
             .or_insert(next);
         let keys: String = binding.keys.iter().map(|k| format!("[{k}]")).collect();
-        edits.push((site.start, site.end, format!("data.{MEMO_ROOT}.m{n}{keys}")));
+        edits.push(Edit {
+            start: site.start,
+            end: site.end,
+            with: format!("data.{MEMO_ROOT}.m{n}{keys}"),
+            replaces: Replaced::Call,
+        });
         if used.insert(site.binding) {
-            edits.extend(binding.renames.iter().cloned());
+            edits.extend(binding.renames.iter().map(|(start, end, with)| Edit {
+                start: *start,
+                end: *end,
+                with: with.clone(),
+                replaces: Replaced::Text("_".into()),
+            }));
         }
+    }
+    for m in moves {
+        edits.push(Edit {
+            start: m.start,
+            end: m.end,
+            with: String::new(),
+            replaces: Replaced::Text(m.text.clone()),
+        });
+        edits.push(Edit {
+            start: m.to,
+            end: m.to,
+            with: format!("; {}", m.text),
+            replaces: Replaced::Text(String::new()),
+        });
     }
     // The spans are the parser's: each must cover what it names in `source` (a call, or an
     // `_`), and none may overlap, or the module is left as written.
-    edits.sort_by_key(|(start, ..)| std::cmp::Reverse(*start));
-    if edits.windows(2).any(|w| w[1].1 > w[0].0)
-        || edits.iter().any(|(start, end, with)| {
-            let Some(original) = source.get(*start..*end) else {
+    edits.sort_by_key(|e| std::cmp::Reverse((e.start, e.end)));
+    if edits.windows(2).any(|w| w[1].end > w[0].start)
+        || edits.iter().any(|e| {
+            let Some(original) = source.get(e.start..e.end) else {
                 return true;
             };
-            if with.starts_with("__palisade_i") {
-                original != "_"
-            } else {
-                !original.contains('(') || !original.ends_with(')')
+            match &e.replaces {
+                Replaced::Call => !original.contains('(') || !original.ends_with(')'),
+                Replaced::Text(text) => original != text,
             }
         })
     {
         return None;
     }
     let mut text = source.to_string();
-    for (start, end, with) in edits {
-        text.replace_range(start..end, &with);
+    for e in edits {
+        text.replace_range(e.start..e.end, &e.with);
     }
     let mut out = Vec::new();
     let mut ordered: Vec<(&(String, String), &usize)> = tables.iter().collect();
@@ -187,6 +211,32 @@ pub(super) fn rewrite(source: &str) -> Option<(String, Vec<Table>)> {
 
 /// Names of the helper rules' keys (`__palisade_k0`...).
 const KEY_PREFIX: &str = "__palisade_k";
+
+/// A change of the module's text; what it replaces is checked before any is made.
+struct Edit {
+    start: usize,
+    end: usize,
+    with: String,
+    replaces: Replaced,
+}
+
+enum Replaced {
+    /// A call, `f(x)`.
+    Call,
+    /// This text.
+    Text(String),
+}
+
+/// A negation that reads a memoized variable, moved to the end of its body (`to`): once the
+/// calls on that variable are lookups, the negated call is the costly step, and checked
+/// last it runs only for the objects that pass the rest. A body is a conjunction and a
+/// negation binds nothing, so the order changes no result.
+struct Move {
+    start: usize,
+    end: usize,
+    text: String,
+    to: usize,
+}
 
 /// A call to rewrite: its byte range, the function, and the binding of its argument.
 struct Site {
@@ -293,7 +343,13 @@ impl Analysis {
 
     /// The calls of `query` (not of nested queries, whose variables may shadow) that can be
     /// memoized.
-    fn sites_in(&self, query: &Query, all: &mut Vec<Binding>, out: &mut Vec<Site>) {
+    fn sites_in(
+        &self,
+        query: &Query,
+        all: &mut Vec<Binding>,
+        out: &mut Vec<Site>,
+        moves: &mut Vec<Move>,
+    ) {
         let mut bindings: BTreeMap<String, usize> = BTreeMap::new();
         for stmt in &query.stmts {
             if let Literal::Expr { expr, .. } = &stmt.literal {
@@ -317,6 +373,7 @@ impl Analysis {
         if bindings.is_empty() {
             return;
         }
+        let before = out.len();
         for stmt in &query.stmts {
             if !stmt.with_mods.is_empty() {
                 continue;
@@ -326,6 +383,38 @@ impl Analysis {
                     self.calls(expr, &bindings, out)
                 }
                 _ => {}
+            }
+        }
+        let memoized: BTreeSet<&str> = out[before..]
+            .iter()
+            .filter_map(|site| {
+                bindings
+                    .iter()
+                    .find(|(_, b)| **b == site.binding)
+                    .map(|(name, _)| name.as_str())
+            })
+            .collect();
+        let Some(last) = query.stmts.last() else {
+            return;
+        };
+        for stmt in &query.stmts[..query.stmts.len() - 1] {
+            let Literal::NotExpr { expr, .. } = &stmt.literal else {
+                continue;
+            };
+            let (start, end) = (stmt.span.start as usize, stmt.span.end as usize);
+            let holds_site = out[before..]
+                .iter()
+                .any(|site| site.start >= start && site.end <= end);
+            if stmt.with_mods.is_empty()
+                && !holds_site
+                && memoized.iter().any(|name| reads_var(expr, name))
+            {
+                moves.push(Move {
+                    start,
+                    end,
+                    text: stmt.span.text().to_string(),
+                    to: last.span.end as usize,
+                });
             }
         }
     }
@@ -460,6 +549,31 @@ impl Analysis {
             keys,
             renames,
         })
+    }
+}
+
+/// Whether `expr` reads the variable `name` (outside comprehensions, which may shadow it).
+fn reads_var(expr: &Ref<Expr>, name: &str) -> bool {
+    let reads = |e: &Ref<Expr>| reads_var(e, name);
+    match expr.as_ref() {
+        Expr::Var { .. } => expr.span().text() == name,
+        Expr::Call { params, .. } => params.iter().any(reads),
+        Expr::Array { items, .. } | Expr::Set { items, .. } => items.iter().any(reads),
+        Expr::Object { fields, .. } => fields.iter().any(|(_, k, v)| reads(k) || reads(v)),
+        Expr::UnaryExpr { expr, .. } => reads(expr),
+        Expr::RefDot { refr, .. } => reads(refr),
+        Expr::RefBrack { refr, index, .. } => reads(refr) || reads(index),
+        Expr::BinExpr { lhs, rhs, .. }
+        | Expr::BoolExpr { lhs, rhs, .. }
+        | Expr::ArithExpr { lhs, rhs, .. }
+        | Expr::AssignExpr { lhs, rhs, .. } => reads(lhs) || reads(rhs),
+        Expr::Membership {
+            key,
+            value,
+            collection,
+            ..
+        } => key.as_ref().is_some_and(reads) || reads(value) || reads(collection),
+        _ => false,
     }
 }
 
@@ -647,7 +761,17 @@ violation[{"msg": msg}] {
         );
         // The input's own call, and the call with input among its arguments, stay.
         assert!(text.contains("input_selector := flatten_selector(input.review.object)"));
-        assert!(text.contains("not identical(other, input.review)"));
+        // The negation reading `other` is checked last, after the lookup and comparison.
+        assert!(
+            text.contains("[name, namespace]); not identical(other, input.review)\n}"),
+            "{text}"
+        );
+        assert_eq!(text.matches("not identical").count(), 1);
+        assert_eq!(
+            text.lines().count(),
+            UNIQUE_SELECTOR.lines().count() + 6,
+            "lines keep their numbers; the helper rule follows"
+        );
         assert!(text.contains(
             "__palisade_memo_0[[__palisade_k0, __palisade_k1, __palisade_k2]] = __palisade_v {\n  __palisade_o := data.inventory.namespace[__palisade_k0][__palisade_k1][\"Service\"][__palisade_k2]\n  __palisade_v := flatten_selector(__palisade_o)\n}"
         ), "{text}");
