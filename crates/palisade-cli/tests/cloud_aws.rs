@@ -411,6 +411,8 @@ fn dead_letter_queues_and_destinations_are_judged_on_what_they_say_and_what_the_
         ("LOG004", "function:dest-bus-mute", EIC, format!("role mute-role of function dest-bus-mute may not events:PutEvents to EventBridge event bus {bus}, its on-failure destination")),
         // PutObject on the bucket ARN alone does not reach the objects Lambda writes.
         ("LOG004", "", "DestinationConfig.OnFailure", format!("role bucket-arn-role of function dest-s3-arn-only may not s3:PutObject to S3 bucket {bucket}, its on-failure destination of its kinesis mapping")),
+        // Lambda also lists the bucket.
+        ("LOG004", "", "DestinationConfig.OnFailure", format!("role unlisted-bucket-role of function dest-s3-unlisted may not s3:ListBucket to S3 bucket {bucket}, its on-failure destination of its kinesis mapping")),
     ];
     for (rule, path, field, text) in &fires {
         assert!(

@@ -272,6 +272,8 @@ def targets():
         {"Effect": "Allow", "Action": "s3:ListBucket", "Resource": bucket}]})
     bucket_only = role("bucket-arn-role", {"deliver": [
         {"Effect": "Allow", "Action": ["s3:PutObject", "s3:ListBucket"], "Resource": bucket}]})
+    unlisted = role("unlisted-bucket-role", {"deliver": [
+        {"Effect": "Allow", "Action": "s3:PutObject", "Resource": f"{bucket}/aws/lambda/*"}]})
     function("dest-handler-fn", invoker)
     for name, r, target in (("dest-fn-ok", invoker, fn_arn("dest-handler-fn")),
                             ("dest-fn-mute", mute, fn_arn("dest-handler-fn")),
@@ -281,7 +283,8 @@ def targets():
         function(name, r)
         lam.put_function_event_invoke_config(FunctionName=name, DestinationConfig={
             "OnFailure": {"Destination": target}})
-    for name, r in (("dest-s3-ok", invoker), ("dest-s3-arn-only", bucket_only)):
+    for name, r in (("dest-s3-ok", invoker), ("dest-s3-arn-only", bucket_only),
+                    ("dest-s3-unlisted", unlisted)):
         function(name, r)
         lam.create_event_source_mapping(FunctionName=name, EventSourceArn=stream, StartingPosition="LATEST",
                                         DestinationConfig={"OnFailure": {"Destination": bucket}})

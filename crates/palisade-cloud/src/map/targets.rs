@@ -8,8 +8,8 @@
 //! LOG004 on the alias.
 //!
 //! On-failure destinations that are Lambda functions, EventBridge event buses or S3 buckets
-//! are judged on the role alone (`lambda:InvokeFunction`, `events:PutEvents`, `s3:PutObject`
-//! on the objects Lambda writes under `aws/lambda/`), plus, for a function of this account
+//! are judged on the role alone (`lambda:InvokeFunction`, `events:PutEvents`; `s3:PutObject`
+//! on the objects Lambda writes under `aws/lambda/` and `s3:ListBucket` on the bucket), plus, for a function of this account
 //! in a region whose functions were all listed, whether it is among them. Event buses and
 //! buckets are not read: that would take the EventBridge and S3 SDK crates, and their build
 //! time, for one call each.
@@ -223,12 +223,24 @@ pub(crate) fn target_findings(c: &Collected, inv: &Inventory, loc: &mut Locator)
             .and_then(|role| c.roles.get(&role.resource))
             .is_some_and(|d| d.complete);
         if let (Some(role), true) = (role, complete) {
-            let action = kind.send_action();
-            let resource = match kind {
-                TargetKind::Bucket => object_written(r.target, r.mapping, &f.name),
-                _ => r.target.to_string(),
+            // Lambda also lists a bucket it writes failed events to.
+            let needs = match kind {
+                TargetKind::Bucket => vec![
+                    (
+                        kind.send_action(),
+                        object_written(r.target, r.mapping, &f.name),
+                    ),
+                    ("s3:ListBucket", r.target.to_string()),
+                ],
+                _ => vec![(kind.send_action(), r.target.to_string())],
             };
-            if role_may(role, action, &resource) == Some(false) {
+            let denied: Vec<&str> = needs
+                .iter()
+                .filter(|(action, resource)| role_may(role, action, resource) == Some(false))
+                .map(|(action, _)| *action)
+                .collect();
+            if !denied.is_empty() {
+                let action = denied.join(" and ");
                 out.push(finding(
                     log004,
                     r,

@@ -581,8 +581,9 @@ fn destinations_that_are_functions_event_buses_and_buckets() {
                 function("to-bucket-mute", "mute", Some(bucket.into())),
                 function("stream-fn", "prefixed", None),
                 function("stream-bucket-arn-only", "bucket-only", None),
+                function("stream-unlisted", "unlisted", None),
             ],
-            mappings: ["stream-fn", "stream-bucket-arn-only"]
+            mappings: ["stream-fn", "stream-bucket-arn-only", "stream-unlisted"]
                 .iter()
                 .enumerate()
                 .map(|(i, name)| MappingData {
@@ -609,7 +610,12 @@ fn destinations_that_are_functions_event_buses_and_buckets() {
         ),
         (
             "prefixed",
-            r#"[{"Effect":"Allow","Action":"s3:PutObject","Resource":"arn:aws:s3:::failed-batches/aws/lambda/*"}]"#,
+            r#"[{"Effect":"Allow","Action":"s3:PutObject","Resource":"arn:aws:s3:::failed-batches/aws/lambda/*"},
+                {"Effect":"Allow","Action":"s3:ListBucket","Resource":"arn:aws:s3:::failed-batches"}]"#,
+        ),
+        (
+            "unlisted",
+            r#"[{"Effect":"Allow","Action":"s3:PutObject","Resource":"arn:aws:s3:::failed-batches/*"}]"#,
         ),
         (
             "bucket-only",
@@ -645,8 +651,12 @@ fn destinations_that_are_functions_event_buses_and_buckets() {
     );
     assert_eq!(
         on("to-bucket-mute"),
-        [format!("role mute of function to-bucket-mute may not s3:PutObject to S3 bucket {bucket}, its on-failure destination: failed events are dropped")]
+        [format!("role mute of function to-bucket-mute may not s3:PutObject and s3:ListBucket to S3 bucket {bucket}, its on-failure destination: failed events are dropped")]
     );
+    // Lambda also lists the bucket.
+    let unlisted = on("stream-unlisted");
+    assert_eq!(unlisted.len(), 1, "{findings:#?}");
+    assert!(unlisted[0].starts_with(&format!("role unlisted of function stream-unlisted may not s3:ListBucket to S3 bucket {bucket}, its on-failure destination of its kinesis mapping")));
     // A statement on the bucket ARN alone does not let Lambda write the objects.
     let arn_only = on("stream-bucket-arn-only");
     assert_eq!(arn_only.len(), 1, "{findings:#?}");
@@ -681,7 +691,7 @@ fn destinations_that_are_functions_event_buses_and_buckets() {
     ] {
         assert!(on(name).is_empty(), "{name}: {:?}", on(name));
     }
-    assert_eq!(findings.len(), 5, "{findings:#?}");
+    assert_eq!(findings.len(), 6, "{findings:#?}");
     // Nothing else is said of targets that are not read: no SEC312, no NET230.
     assert!(findings.iter().all(|f| f.rule_id == "LOG004"));
 
@@ -694,7 +704,7 @@ fn destinations_that_are_functions_event_buses_and_buckets() {
             .all(|f| !f.message.contains("does not exist")),
         "{partial:#?}"
     );
-    assert_eq!(partial.len(), 4);
+    assert_eq!(partial.len(), 5);
 }
 
 #[test]

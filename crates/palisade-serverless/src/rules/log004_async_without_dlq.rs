@@ -31,7 +31,8 @@ palisade_core::declare_rule! {
     /// not among the region's functions), or that the function's execution role may not
     /// send to (`sqs:SendMessage`, `sns:Publish`, `lambda:InvokeFunction`, `events:PutEvents`
     /// on its ARN; for an S3 bucket, `s3:PutObject` on the objects Lambda writes under
-    /// `aws/lambda/`, which a statement on the bucket ARN alone does not grant; judged with
+    /// `aws/lambda/`, which a statement on the bucket ARN alone does not grant, and
+    /// `s3:ListBucket` on the bucket; judged with
     /// the role's policies, `Deny` statements and permissions boundary); and an alias's or
     /// version's event invoke config without an
     /// on-failure destination when the function has no dead-letter queue (it replaces the
