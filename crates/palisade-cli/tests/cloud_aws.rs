@@ -351,7 +351,7 @@ fn targets_endpoint(moto: &Moto, extra: &[&str]) -> (Value, Killed, String) {
 }
 
 #[test]
-fn dead_letter_queues_and_destinations_are_judged_on_what_sqs_and_sns_say() {
+fn dead_letter_queues_and_destinations_are_judged_on_what_they_say_and_what_the_role_may() {
     let Some(moto) = start_moto() else { return };
     let (seeded, _proxy, endpoint) = targets_endpoint(&moto, &[]);
     let out = cloud(&endpoint, &["--format", "json"]);
@@ -368,6 +368,14 @@ fn dead_letter_queues_and_destinations_are_judged_on_what_sqs_and_sns_say() {
         s("other"),
     );
     let (enc_topic, plain_topic) = (s("enc_topic"), s("plain_topic"));
+    let (bus, bucket) = (s("bus"), s("bucket"));
+    let function_arn = |name: &str| {
+        format!(
+            "arn:aws:lambda:us-east-1:{}:function:{name}",
+            seeded["account"].as_str().unwrap()
+        )
+    };
+    let (handler, deleted) = (function_arn("dest-handler-fn"), function_arn("deleted-fn"));
     // Another account's queue these credentials cannot read: a warning, not an error.
     let warnings = report["warnings"].to_string();
     assert!(
@@ -397,6 +405,14 @@ fn dead_letter_queues_and_destinations_are_judged_on_what_sqs_and_sns_say() {
         ("LOG004", "function:eic-mute-fn", EIC, format!("may not sns:Publish to SNS topic {enc_topic}, its on-failure destination")),
         ("LOG004", "function:alias-fn:live", EIC, "failed events of alias live have nowhere to go".to_string()),
         ("SEC312", "", "DestinationConfig.OnFailure", format!("SNS topic {plain_topic}, the on-failure destination of its kinesis mapping of function stream-fn, does not encrypt its messages at rest (no KMS key)")),
+        // Destinations that are not read: the role, and whether a function is listed.
+        ("LOG004", "function:dest-fn-mute", EIC, format!("role mute-role of function dest-fn-mute may not lambda:InvokeFunction to Lambda function {handler}, its on-failure destination: failed events are dropped")),
+        ("LOG004", "function:dest-fn-gone", EIC, format!("the on-failure destination of function dest-fn-gone is Lambda function {deleted}, which does not exist: failed events have nowhere to go")),
+        ("LOG004", "function:dest-bus-mute", EIC, format!("role mute-role of function dest-bus-mute may not events:PutEvents to EventBridge event bus {bus}, its on-failure destination")),
+        // PutObject on the bucket ARN alone does not reach the objects Lambda writes.
+        ("LOG004", "", "DestinationConfig.OnFailure", format!("role bucket-arn-role of function dest-s3-arn-only may not s3:PutObject to S3 bucket {bucket}, its on-failure destination of its kinesis mapping")),
+        // Lambda also lists the bucket.
+        ("LOG004", "", "DestinationConfig.OnFailure", format!("role unlisted-bucket-role of function dest-s3-unlisted may not s3:ListBucket to S3 bucket {bucket}, its on-failure destination of its kinesis mapping")),
     ];
     for (rule, path, field, text) in &fires {
         assert!(
@@ -412,7 +428,8 @@ fn dead_letter_queues_and_destinations_are_judged_on_what_sqs_and_sns_say() {
         .map(|f| f["severity"].clone());
     assert_eq!(severity, Some(Value::from("critical")));
     // No fires: an encrypted queue the role may send to, the encrypted topic of the other
-    // mapping, the alias with its own destination, the function's own destination.
+    // mapping, the alias with its own destination, the function's own destination, the
+    // function, event bus and bucket (objects under `b/*`) the role may deliver to.
     let about_targets = found.iter().filter(|(r, _, f, _)| {
         r == "LOG004" || [DLQ, EIC, "DestinationConfig.OnFailure"].contains(&f.as_str())
     });
@@ -422,11 +439,16 @@ fn dead_letter_queues_and_destinations_are_judged_on_what_sqs_and_sns_say() {
             "function:stream-good-fn",
             "function:alias-fn:safe",
             "function:alias-fn",
+            "function:dest-handler-fn",
+            "function:dest-fn-ok",
+            "function:dest-bus-ok",
         ] {
             assert!(!path.ends_with(good), "{rule} on {path} {field}: {message}");
         }
         assert!(
-            !message.contains("stream-good-fn") && !message.contains("dlq-partner-fn"),
+            !message.contains("stream-good-fn")
+                && !message.contains("dlq-partner-fn")
+                && !message.contains("dest-s3-ok"),
             "{rule}: {message}"
         );
         assert!(

@@ -198,7 +198,8 @@ def layers():
 
 def targets():
     """Queues and topics that failed events go to: encrypted or not, open to anyone or not,
-    deleted, in another region; roles that may send to them or not. moto drops
+    deleted, in another region; functions, an event bus and a bucket; roles that may send to
+    them or not. moto drops
     DeadLetterConfig and ignores qualifiers of event invoke configs: the test's proxy adds
     the dead-letter configs and alias configs named in the summary's `proxy` flags."""
     sqs, sns, kinesis = (boto3.client(s, **KW) for s in ("sqs", "sns", "kinesis"))
@@ -260,6 +261,33 @@ def targets():
     for name, topic in (("stream-fn", plain_topic), ("stream-good-fn", enc_topic)):
         lam.create_event_source_mapping(FunctionName=name, EventSourceArn=stream, StartingPosition="LATEST",
                                         DestinationConfig={"OnFailure": {"Destination": topic}})
+    # On-failure destinations that are not read, only judged against the role (and, for a
+    # function, the listed functions): another function, an event bus, an S3 bucket.
+    bus = f"arn:aws:events:{REGION}:{ACCOUNT}:event-bus/failures"
+    bucket = "arn:aws:s3:::failed-batches"
+    invoker = role("invoker-role", {"deliver": [
+        {"Effect": "Allow", "Action": "lambda:InvokeFunction", "Resource": fn_arn("dest-handler-fn")},
+        {"Effect": "Allow", "Action": "events:PutEvents", "Resource": bus},
+        {"Effect": "Allow", "Action": "s3:PutObject", "Resource": f"{bucket}/*"},
+        {"Effect": "Allow", "Action": "s3:ListBucket", "Resource": bucket}]})
+    bucket_only = role("bucket-arn-role", {"deliver": [
+        {"Effect": "Allow", "Action": ["s3:PutObject", "s3:ListBucket"], "Resource": bucket}]})
+    unlisted = role("unlisted-bucket-role", {"deliver": [
+        {"Effect": "Allow", "Action": "s3:PutObject", "Resource": f"{bucket}/aws/lambda/*"}]})
+    function("dest-handler-fn", invoker)
+    for name, r, target in (("dest-fn-ok", invoker, fn_arn("dest-handler-fn")),
+                            ("dest-fn-mute", mute, fn_arn("dest-handler-fn")),
+                            ("dest-fn-gone", invoker, fn_arn("deleted-fn")),
+                            ("dest-bus-ok", invoker, bus),
+                            ("dest-bus-mute", mute, bus)):
+        function(name, r)
+        lam.put_function_event_invoke_config(FunctionName=name, DestinationConfig={
+            "OnFailure": {"Destination": target}})
+    for name, r in (("dest-s3-ok", invoker), ("dest-s3-arn-only", bucket_only),
+                    ("dest-s3-unlisted", unlisted)):
+        function(name, r)
+        lam.create_event_source_mapping(FunctionName=name, EventSourceArn=stream, StartingPosition="LATEST",
+                                        DestinationConfig={"OnFailure": {"Destination": bucket}})
     proxy = []
     for name, target in dead_letters.items():
         proxy += ["--dead-letter", name, target]
@@ -267,7 +295,7 @@ def targets():
               "--invoke-config", fn_arn("alias-fn") + ":safe", enc]
     return {"account": ACCOUNT, "enc": enc, "plain": plain, "open": open_q, "gone": gone,
             "far": far, "other": other, "enc_topic": enc_topic, "plain_topic": plain_topic,
-            "proxy": proxy}
+            "bus": bus, "bucket": bucket, "proxy": proxy}
 
 
 def bench(n):

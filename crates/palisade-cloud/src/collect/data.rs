@@ -14,7 +14,7 @@ pub(crate) struct Collected {
     pub errors: Vec<CallError>,
     pub calls: u64,
     /// The SQS queues and SNS topics that dead-letter configs and on-failure destinations
-    /// name, by ARN, each read once; a target that could not be read has no entry (the
+    /// name, by ARN, each read once (other kinds of target are not read); a target that could not be read has no entry (the
     /// call's error says why).
     pub targets: BTreeMap<String, TargetData>,
 }
@@ -23,6 +23,9 @@ pub(crate) struct Collected {
 pub(crate) struct RegionData {
     pub region: String,
     pub functions: Vec<FunctionData>,
+    /// `ListFunctions` failed (at once or part-way): a function missing from `functions`
+    /// may still exist.
+    pub functions_partial: bool,
     pub routes: Vec<RouteData>,
     pub stages: Vec<StageData>,
     /// Log group name -> (ARN, retention in days).
@@ -143,24 +146,43 @@ pub(crate) struct RoleActivity {
 pub(crate) enum TargetKind {
     Queue,
     Topic,
+    Function,
+    EventBus,
+    Bucket,
 }
 
 impl TargetKind {
-    /// `sqs` or `sns` from a target's ARN; other destinations (functions, event buses,
-    /// buckets) are not read.
+    /// The kind of a target from its ARN's service (and resource type for functions and
+    /// event buses); `None` for anything Lambda cannot deliver failed events to.
     pub fn of(arn: &str) -> Option<TargetKind> {
-        match arn.split(':').nth(2) {
-            Some("sqs") => Some(TargetKind::Queue),
-            Some("sns") => Some(TargetKind::Topic),
+        let mut it = arn.splitn(6, ':');
+        let service = it.nth(2)?;
+        let resource = it.nth(2).unwrap_or_default();
+        match service {
+            "sqs" => Some(TargetKind::Queue),
+            "sns" => Some(TargetKind::Topic),
+            "lambda" if resource.starts_with("function:") => Some(TargetKind::Function),
+            "events" if resource.starts_with("event-bus/") => Some(TargetKind::EventBus),
+            "s3" if !resource.is_empty() => Some(TargetKind::Bucket),
             _ => None,
         }
     }
 
-    /// `SQS queue`, `SNS topic`: the words of the template rules' messages.
+    /// Whether the target itself is read (SQS and SNS). Functions are judged against the
+    /// inventory; event buses and buckets are not read, which would take two more SDK
+    /// crates for one call each.
+    pub fn is_read(self) -> bool {
+        matches!(self, TargetKind::Queue | TargetKind::Topic)
+    }
+
+    /// `SQS queue`, `SNS topic`...: the words of the template rules' messages.
     pub fn name(self) -> &'static str {
         match self {
             TargetKind::Queue => "SQS queue",
             TargetKind::Topic => "SNS topic",
+            TargetKind::Function => "Lambda function",
+            TargetKind::EventBus => "EventBridge event bus",
+            TargetKind::Bucket => "S3 bucket",
         }
     }
 
@@ -169,6 +191,9 @@ impl TargetKind {
         match self {
             TargetKind::Queue => "sqs:SendMessage",
             TargetKind::Topic => "sns:Publish",
+            TargetKind::Function => "lambda:InvokeFunction",
+            TargetKind::EventBus => "events:PutEvents",
+            TargetKind::Bucket => "s3:PutObject",
         }
     }
 }

@@ -25,7 +25,7 @@ pub(crate) use lambda::qualifier_of;
 
 // Named by the tests of `crate::map`.
 #[cfg(test)]
-pub(crate) use data::UrlData;
+pub(crate) use data::{MappingData, UrlData};
 
 use std::collections::BTreeSet;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -212,6 +212,7 @@ async fn scan_region(
         .flat_map(|p| p.functions())
         .map(function_data)
         .collect();
+    data.functions_partial = !listed;
     // A region that did not list its functions (no answer, denied, not enabled) is
     // reported once; asking its other services would only wait out more timeouts.
     if !listed {

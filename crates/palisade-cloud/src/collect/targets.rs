@@ -1,7 +1,8 @@
 //! Dead-letter queues and on-failure destinations: each SQS queue and SNS topic that a
 //! function's `DeadLetterConfig`, an event invoke config or an event source mapping names is
 //! read once, in its own region, for whether it exists, its encryption and its resource
-//! policy.
+//! policy. Other destinations (Lambda functions, EventBridge event buses, S3 buckets) are
+//! not read here: [`crate::map`] judges them from the inventory and the role alone.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Arc;
@@ -18,7 +19,7 @@ use super::data::{RegionData, TargetData, TargetKind};
 use super::tally::Tally;
 use crate::error::{CallError, CallErrorKind};
 
-/// Every SQS and SNS target the functions and mappings of `regions` name.
+/// Every SQS and SNS target (the kinds that are read) the functions and mappings of `regions` name.
 pub(super) fn target_arns(regions: &[RegionData]) -> BTreeSet<String> {
     let mut out = BTreeSet::new();
     for r in regions {
@@ -33,7 +34,7 @@ pub(super) fn target_arns(regions: &[RegionData]) -> BTreeSet<String> {
         }
         out.extend(r.mappings.iter().filter_map(|m| m.on_failure.clone()));
     }
-    out.retain(|arn| TargetKind::of(arn).is_some() && parts(arn).is_some());
+    out.retain(|arn| TargetKind::of(arn).is_some_and(TargetKind::is_read) && parts(arn).is_some());
     out
 }
 
@@ -158,6 +159,8 @@ async fn read_target(
                 ),
             }
         }
+        // Never asked for: `target_arns` keeps only the kinds that are read.
+        TargetKind::Function | TargetKind::EventBus | TargetKind::Bucket => None,
         TargetKind::Topic => {
             let sns = aws_sdk_sns::Client::new(config);
             tally.count();
@@ -237,7 +240,34 @@ mod tests {
         );
         assert_eq!(
             TargetKind::of("arn:aws:lambda:us-east-1:1:function:f"),
-            None
+            Some(TargetKind::Function)
+        );
+        assert_eq!(
+            TargetKind::of("arn:aws:events:us-east-1:1:event-bus/default"),
+            Some(TargetKind::EventBus)
+        );
+        assert_eq!(
+            TargetKind::of("arn:aws:s3:::failed-batches"),
+            Some(TargetKind::Bucket)
+        );
+        assert_eq!(TargetKind::of("arn:aws:lambda:us-east-1:1:layer:l:1"), None);
+        assert_eq!(TargetKind::of("arn:aws:s3:::"), None);
+        // Only queues and topics are asked about.
+        let regions = [RegionData {
+            functions: vec![super::super::data::FunctionData {
+                dead_letter: Some("arn:aws:sqs:us-east-1:1:dlq".into()),
+                on_failure: Some("arn:aws:lambda:us-east-1:1:function:f".into()),
+                qualified_invoke_configs: vec![(
+                    "arn:aws:lambda:us-east-1:1:function:g:live".into(),
+                    Some("arn:aws:s3:::failed-batches".into()),
+                )],
+                ..Default::default()
+            }],
+            ..Default::default()
+        }];
+        assert_eq!(
+            target_arns(&regions).into_iter().collect::<Vec<_>>(),
+            ["arn:aws:sqs:us-east-1:1:dlq"]
         );
     }
 }

@@ -6,6 +6,13 @@
 //! name the target's ARN. An alias's or version's event invoke config without an on-failure
 //! destination, for a function invoked asynchronously and without a dead-letter queue, is
 //! LOG004 on the alias.
+//!
+//! On-failure destinations that are Lambda functions, EventBridge event buses or S3 buckets
+//! are judged on the role alone (`lambda:InvokeFunction`, `events:PutEvents`; `s3:PutObject`
+//! on the objects Lambda writes under `aws/lambda/` and `s3:ListBucket` on the bucket), plus, for a function of this account
+//! in a region whose functions were all listed, whether it is among them. Event buses and
+//! buckets are not read: that would take the EventBridge and S3 SDK crates, and their build
+//! time, for one call each.
 
 use std::collections::HashMap;
 
@@ -28,6 +35,9 @@ struct Reference<'a> {
     /// `dead-letter queue`, `on-failure destination of alias live`...
     what: String,
     target: &'a str,
+    /// For an event source mapping, its UUID: S3 object keys Lambda writes for it start
+    /// with `aws/lambda/UUID/`.
+    mapping: Option<&'a str>,
 }
 
 fn rule(id: &str) -> Option<&'static RuleMeta> {
@@ -57,6 +67,7 @@ pub(crate) fn target_findings(c: &Collected, inv: &Inventory, loc: &mut Locator)
                     field: "DeadLetterConfig.TargetArn",
                     what: "dead-letter queue".into(),
                     target: d,
+                    mapping: None,
                 });
             }
             if let Some(d) = &f.on_failure {
@@ -66,6 +77,7 @@ pub(crate) fn target_findings(c: &Collected, inv: &Inventory, loc: &mut Locator)
                     field: "EventInvokeConfig.DestinationConfig.OnFailure",
                     what: "on-failure destination".into(),
                     target: d,
+                    mapping: None,
                 });
             }
             for (arn, d) in &f.qualified_invoke_configs {
@@ -76,6 +88,7 @@ pub(crate) fn target_findings(c: &Collected, inv: &Inventory, loc: &mut Locator)
                         field: "EventInvokeConfig.DestinationConfig.OnFailure",
                         what: format!("on-failure destination of {}", qualified(arn)),
                         target: d,
+                        mapping: None,
                     });
                 }
             }
@@ -97,6 +110,7 @@ pub(crate) fn target_findings(c: &Collected, inv: &Inventory, loc: &mut Locator)
                     resource_policy::service_of(&m.source_arn)
                 ),
                 target: d,
+                mapping: m.arn.rsplit(':').next().filter(|u| !u.is_empty()),
             });
         }
     }
@@ -114,8 +128,14 @@ pub(crate) fn target_findings(c: &Collected, inv: &Inventory, loc: &mut Locator)
             continue;
         };
         let f = &inv.functions[r.function];
-        match c.targets.get(r.target) {
-            // Not read (the call's error says why): only the role is judged.
+        let absent = TargetData::Missing(String::new());
+        let read = match kind {
+            TargetKind::Function if function_absent(c, r.target) => Some(&absent),
+            _ => c.targets.get(r.target),
+        };
+        match read {
+            // Not read (the call's error says why, or the kind is never read): only the
+            // role is judged.
             None => {}
             Some(TargetData::Missing(said)) => {
                 // The service's words, as all text from responses: redacted, printable.
@@ -146,7 +166,7 @@ pub(crate) fn target_findings(c: &Collected, inv: &Inventory, loc: &mut Locator)
                 if kms_key.is_none() && !managed_sse {
                     let why = match kind {
                         TargetKind::Queue => "SQS-managed encryption off and no KMS key",
-                        TargetKind::Topic => "no KMS key",
+                        _ => "no KMS key",
                     };
                     out.push(finding(
                         sec312,
@@ -195,7 +215,7 @@ pub(crate) fn target_findings(c: &Collected, inv: &Inventory, loc: &mut Locator)
         }
         // A target that is gone was reported above; one that was not read may still be
         // out of the role's reach.
-        if matches!(c.targets.get(r.target), Some(TargetData::Missing(_))) {
+        if matches!(read, Some(TargetData::Missing(_))) {
             continue;
         }
         let role = f.role.and_then(|i| inv.roles.get(i));
@@ -203,8 +223,24 @@ pub(crate) fn target_findings(c: &Collected, inv: &Inventory, loc: &mut Locator)
             .and_then(|role| c.roles.get(&role.resource))
             .is_some_and(|d| d.complete);
         if let (Some(role), true) = (role, complete) {
-            let action = kind.send_action();
-            if role_may(role, action, r.target) == Some(false) {
+            // Lambda also lists a bucket it writes failed events to.
+            let needs = match kind {
+                TargetKind::Bucket => vec![
+                    (
+                        kind.send_action(),
+                        object_written(r.target, r.mapping, &f.name),
+                    ),
+                    ("s3:ListBucket", r.target.to_string()),
+                ],
+                _ => vec![(kind.send_action(), r.target.to_string())],
+            };
+            let denied: Vec<&str> = needs
+                .iter()
+                .filter(|(action, resource)| role_may(role, action, resource) == Some(false))
+                .map(|(action, _)| *action)
+                .collect();
+            if !denied.is_empty() {
+                let action = denied.join(" and ");
                 out.push(finding(
                     log004,
                     r,
@@ -247,6 +283,7 @@ pub(crate) fn target_findings(c: &Collected, inv: &Inventory, loc: &mut Locator)
                 field: "EventInvokeConfig.DestinationConfig.OnFailure",
                 what: String::new(),
                 target: "",
+                mapping: None,
             };
             out.push(finding(
                 log004,
@@ -262,6 +299,41 @@ pub(crate) fn target_findings(c: &Collected, inv: &Inventory, loc: &mut Locator)
         }
     }
     out
+}
+
+/// Whether `arn` names a function of the scanned account, in a scanned region whose
+/// functions were all listed, that is not among them (its qualifier aside: aliases and
+/// versions are not all listed).
+fn function_absent(c: &Collected, arn: &str) -> bool {
+    let mut it = arn.split(':');
+    let (Some(region), Some(account), Some("function"), Some(name)) =
+        (it.nth(3), it.next(), it.next(), it.next())
+    else {
+        return false;
+    };
+    if account != c.account || name.is_empty() {
+        return false;
+    }
+    c.regions
+        .iter()
+        .find(|r| r.region == region)
+        .is_some_and(|r| !r.functions_partial && r.functions.iter().all(|f| f.name != name))
+}
+
+/// The ARN of an object Lambda writes to the bucket `bucket` (its ARN) for a failed event:
+/// under `aws/lambda/UUID/` for an event source mapping, `aws/lambda/async/FUNCTION/` for
+/// an asynchronous invocation, then a date path and a random name. A statement scoped to
+/// the bucket's objects (`b/*`, `b/aws/lambda/*`) allows it; one on the bucket ARN alone
+/// does not.
+pub(super) fn object_written(bucket: &str, mapping: Option<&str>, function: &str) -> String {
+    let prefix = match mapping {
+        Some(uuid) => format!("aws/lambda/{uuid}/shardId-000000000000"),
+        None => format!("aws/lambda/async/{function}"),
+    };
+    format!(
+        "{}/{prefix}/2000/01/01/2000-01-01T00.00.00-00000000-0000-0000-0000-000000000000",
+        bucket.trim_end_matches('/')
+    )
 }
 
 /// `alias live` or `version 3` for a qualified function ARN.

@@ -501,11 +501,17 @@ fn an_alias_event_invoke_config_without_a_destination_is_judged_on_the_alias() {
         ..FunctionData::default()
     }
     };
+    // The destination function exists (one that does not is LOG004 of its own).
+    let handler = FunctionData {
+        name: "handler".into(),
+        arn: "arn:aws:lambda:us-east-1:1:function:handler".into(),
+        ..FunctionData::default()
+    };
     let collected = |dlq: bool| Collected {
         account: "1".into(),
         regions: vec![RegionData {
             region: "us-east-1".into(),
-            functions: vec![function(dlq)],
+            functions: vec![function(dlq), handler.clone()],
             ..RegionData::default()
         }],
         ..Collected::default()
@@ -529,6 +535,213 @@ fn an_alias_event_invoke_config_without_a_destination_is_judged_on_the_alias() {
     assert_eq!(findings[0].location.resource.as_deref(), Some(arn));
     // With a dead-letter queue, failed events of every alias have somewhere to go.
     assert!(target_run(&collected(true)).is_empty());
+}
+
+/// Functions, event buses and buckets are not read: their role is judged, and a function of
+/// the account that is not among the listed ones does not exist.
+#[test]
+fn destinations_that_are_functions_event_buses_and_buckets() {
+    use crate::collect::{MappingData, RegionData};
+    let fn_arn = |name: &str| format!("arn:aws:lambda:us-east-1:1:function:{name}");
+    let bus = "arn:aws:events:us-east-1:1:event-bus/failures";
+    let bucket = "arn:aws:s3:::failed-batches";
+    let stream = "arn:aws:kinesis:us-east-1:1:stream/clicks";
+    let function = |name: &str, role: &str, target: Option<String>| FunctionData {
+        name: name.into(),
+        arn: fn_arn(name),
+        role: Some(format!("arn:aws:iam::1:role/{role}")),
+        on_failure: target,
+        ..FunctionData::default()
+    };
+    let mut collected = Collected {
+        account: "1".into(),
+        regions: vec![RegionData {
+            region: "us-east-1".into(),
+            functions: vec![
+                function("handler", "sender", None),
+                function("to-fn", "sender", Some(fn_arn("handler"))),
+                function("to-fn-mute", "mute", Some(fn_arn("handler"))),
+                // Another version of an existing function: the qualifier is not judged.
+                function("to-alias", "sender", Some(fn_arn("handler") + ":live")),
+                function("to-nothing", "sender", Some(fn_arn("deleted"))),
+                // Another account's function, and one in a region that was not scanned.
+                function(
+                    "to-partner",
+                    "sender",
+                    Some("arn:aws:lambda:us-east-1:2:function:theirs".into()),
+                ),
+                function(
+                    "to-far",
+                    "sender",
+                    Some("arn:aws:lambda:eu-west-1:1:function:far".into()),
+                ),
+                function("to-bus", "sender", Some(bus.into())),
+                function("to-bus-mute", "mute", Some(bus.into())),
+                function("to-bucket", "sender", Some(bucket.into())),
+                function("to-bucket-mute", "mute", Some(bucket.into())),
+                function("stream-fn", "prefixed", None),
+                function("stream-bucket-arn-only", "bucket-only", None),
+                function("stream-unlisted", "unlisted", None),
+            ],
+            mappings: ["stream-fn", "stream-bucket-arn-only", "stream-unlisted"]
+                .iter()
+                .enumerate()
+                .map(|(i, name)| MappingData {
+                    arn: format!("arn:aws:lambda:us-east-1:1:event-source-mapping:uuid-{i}"),
+                    function_arn: fn_arn(name),
+                    source_arn: stream.into(),
+                    on_failure: Some(bucket.into()),
+                })
+                .collect(),
+            ..RegionData::default()
+        }],
+        ..Collected::default()
+    };
+    for (name, statements) in [
+        (
+            "sender",
+            r#"[{"Effect":"Allow","Action":"lambda:InvokeFunction","Resource":["arn:aws:lambda:*:*:function:*","arn:aws:lambda:*:*:function:*:*"]},
+                {"Effect":"Allow","Action":"events:PutEvents","Resource":"arn:aws:events:us-east-1:1:event-bus/*"},
+                {"Effect":"Allow","Action":["s3:PutObject","s3:ListBucket"],"Resource":["arn:aws:s3:::failed-batches","arn:aws:s3:::failed-batches/*"]}]"#,
+        ),
+        (
+            "mute",
+            r#"[{"Effect":"Allow","Action":["logs:PutLogEvents","lambda:GetFunction","events:DescribeEventBus","s3:GetObject"],"Resource":"*"}]"#,
+        ),
+        (
+            "prefixed",
+            r#"[{"Effect":"Allow","Action":"s3:PutObject","Resource":"arn:aws:s3:::failed-batches/aws/lambda/*"},
+                {"Effect":"Allow","Action":"s3:ListBucket","Resource":"arn:aws:s3:::failed-batches"}]"#,
+        ),
+        (
+            "unlisted",
+            r#"[{"Effect":"Allow","Action":"s3:PutObject","Resource":"arn:aws:s3:::failed-batches/*"}]"#,
+        ),
+        (
+            "bucket-only",
+            r#"[{"Effect":"Allow","Action":"s3:*","Resource":"arn:aws:s3:::failed-batches"}]"#,
+        ),
+    ] {
+        let arn = format!("arn:aws:iam::1:role/{name}");
+        collected
+            .roles
+            .insert(arn.clone(), role_data(&arn, statements));
+    }
+    let findings = target_run(&collected);
+    let on = |name: &str| -> Vec<&str> {
+        findings
+            .iter()
+            .filter(|f| {
+                f.rule_id == "LOG004" && f.message.contains(&format!("of function {name} "))
+            })
+            .map(|f| f.message.as_str())
+            .collect()
+    };
+    assert_eq!(
+        on("to-fn-mute"),
+        [format!("role mute of function to-fn-mute may not lambda:InvokeFunction to Lambda function {}, its on-failure destination: failed events are dropped", fn_arn("handler"))]
+    );
+    assert_eq!(
+        on("to-nothing"),
+        [format!("the on-failure destination of function to-nothing is Lambda function {}, which does not exist: failed events have nowhere to go", fn_arn("deleted"))]
+    );
+    assert_eq!(
+        on("to-bus-mute"),
+        [format!("role mute of function to-bus-mute may not events:PutEvents to EventBridge event bus {bus}, its on-failure destination: failed events are dropped")]
+    );
+    assert_eq!(
+        on("to-bucket-mute"),
+        [format!("role mute of function to-bucket-mute may not s3:PutObject and s3:ListBucket to S3 bucket {bucket}, its on-failure destination: failed events are dropped")]
+    );
+    // Lambda also lists the bucket.
+    let unlisted = on("stream-unlisted");
+    assert_eq!(unlisted.len(), 1, "{findings:#?}");
+    assert!(unlisted[0].starts_with(&format!("role unlisted of function stream-unlisted may not s3:ListBucket to S3 bucket {bucket}, its on-failure destination of its kinesis mapping")));
+    // A statement on the bucket ARN alone does not let Lambda write the objects.
+    let arn_only = on("stream-bucket-arn-only");
+    assert_eq!(arn_only.len(), 1, "{findings:#?}");
+    assert!(arn_only[0].starts_with(&format!("role bucket-only of function stream-bucket-arn-only may not s3:PutObject to S3 bucket {bucket}, its on-failure destination of its kinesis mapping")));
+    let at_mapping = findings
+        .iter()
+        .find(|f| f.message.contains("of function stream-bucket-arn-only "))
+        .unwrap();
+    assert_eq!(
+        at_mapping.location.path,
+        "arn:aws:lambda:us-east-1:1:event-source-mapping:uuid-1"
+    );
+    assert_eq!(
+        at_mapping.location.field.as_deref(),
+        Some("DestinationConfig.OnFailure")
+    );
+    assert_eq!(
+        at_mapping.location.resource.as_deref(),
+        Some(fn_arn("stream-bucket-arn-only").as_str())
+    );
+    // No fire: the roles that may, a function that exists (any qualifier), another
+    // account's function, a region that was not scanned, a statement on `b/aws/lambda/*`.
+    for name in [
+        "handler",
+        "to-fn",
+        "to-alias",
+        "to-partner",
+        "to-far",
+        "to-bus",
+        "to-bucket",
+        "stream-fn",
+    ] {
+        assert!(on(name).is_empty(), "{name}: {:?}", on(name));
+    }
+    assert_eq!(findings.len(), 6, "{findings:#?}");
+    // Nothing else is said of targets that are not read: no SEC312, no NET230.
+    assert!(findings.iter().all(|f| f.rule_id == "LOG004"));
+
+    // A region whose functions were not all listed says nothing of a missing one.
+    collected.regions[0].functions_partial = true;
+    let partial = target_run(&collected);
+    assert!(
+        partial
+            .iter()
+            .all(|f| !f.message.contains("does not exist")),
+        "{partial:#?}"
+    );
+    assert_eq!(partial.len(), 5);
+}
+
+#[test]
+fn the_objects_lambda_writes_for_failed_events() {
+    let key = targets::object_written("arn:aws:s3:::b", Some("uuid-1"), "f");
+    assert!(
+        key.starts_with("arn:aws:s3:::b/aws/lambda/uuid-1/"),
+        "{key}"
+    );
+    let key = targets::object_written("arn:aws:s3:::b", None, "f");
+    assert!(
+        key.starts_with("arn:aws:s3:::b/aws/lambda/async/f/"),
+        "{key}"
+    );
+    let mut errors = Vec::new();
+    let mut loc = Locator::default();
+    let may = |resource: &str, loc: &mut Locator, errors: &mut Vec<CallError>| {
+        let st =
+            format!(r#"[{{"Effect":"Allow","Action":"s3:PutObject","Resource":"{resource}"}}]"#);
+        let role = role::role_model(&role_data("arn:aws:iam::1:role/r", &st), loc, errors);
+        targets::role_may(&role, "s3:PutObject", &key)
+    };
+    for (resource, allowed) in [
+        ("arn:aws:s3:::b/*", true),
+        ("arn:aws:s3:::b/aws/lambda/*", true),
+        ("arn:aws:s3:::*", true),
+        ("arn:aws:s3:::b", false),
+        ("arn:aws:s3:::b/uploads/*", false),
+        ("arn:aws:s3:::other/*", false),
+    ] {
+        assert_eq!(
+            may(resource, &mut loc, &mut errors),
+            Some(allowed),
+            "{resource}"
+        );
+    }
+    assert!(errors.is_empty());
 }
 
 #[test]

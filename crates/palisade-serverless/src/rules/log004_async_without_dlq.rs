@@ -26,10 +26,15 @@ palisade_core::declare_rule! {
     /// messages go to the queue's own redrive policy.
     ///
     /// On deployed functions (`palisade cloud aws`), also where failed events are sent but
-    /// lost: a dead-letter queue or on-failure destination (SQS queue, SNS topic) that does
-    /// not exist, or that the function's execution role may not send to (`sqs:SendMessage`,
-    /// `sns:Publish` on its ARN, judged with the role's policies, `Deny` statements and
-    /// permissions boundary); and an alias's or version's event invoke config without an
+    /// lost: a dead-letter queue or on-failure destination that does not exist (an SQS
+    /// queue or SNS topic, as those services say; a Lambda function of the account that is
+    /// not among the region's functions), or that the function's execution role may not
+    /// send to (`sqs:SendMessage`, `sns:Publish`, `lambda:InvokeFunction`, `events:PutEvents`
+    /// on its ARN; for an S3 bucket, `s3:PutObject` on the objects Lambda writes under
+    /// `aws/lambda/`, which a statement on the bucket ARN alone does not grant, and
+    /// `s3:ListBucket` on the bucket; judged with
+    /// the role's policies, `Deny` statements and permissions boundary); and an alias's or
+    /// version's event invoke config without an
     /// on-failure destination when the function has no dead-letter queue (it replaces the
     /// function's config for invocations through the alias), located at the alias ARN.
     /// ## Why it matters
