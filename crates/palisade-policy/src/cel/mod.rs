@@ -581,74 +581,62 @@ fn is_arithmetic(call: &cel::common::ast::CallExpr) -> bool {
 /// Whether `expr` reads the variable `name` other than as the operand of a field selection
 /// (`name.field`): as a value of its own, in a call, an index or a `has()` test.
 fn reads_whole(expr: &IdedExpr, name: &str) -> bool {
-    let reads = |e: &IdedExpr| reads_whole(e, name);
     match &expr.expr {
         Expr::Ident(ident) => ident == name,
-        Expr::Select(select) => {
-            if !select.test && matches!(&select.operand.expr, Expr::Ident(i) if i == name) {
-                false
-            } else {
-                reads(&select.operand)
-            }
+        Expr::Select(select)
+            if !select.test && matches!(&select.operand.expr, Expr::Ident(i) if i == name) =>
+        {
+            false
         }
-        Expr::Call(call) => {
-            call.target.as_deref().is_some_and(reads) || call.args.iter().any(reads)
-        }
-        Expr::Comprehension(c) => [
-            &c.iter_range,
-            &c.accu_init,
-            &c.loop_cond,
-            &c.loop_step,
-            &c.result,
-        ]
-        .into_iter()
-        .any(&reads),
-        Expr::List(list) => list.elements.iter().any(reads),
-        Expr::Map(map) => map.entries.iter().any(|entry| match &entry.expr {
-            EntryExpr::MapEntry(e) => reads(&e.key) || reads(&e.value),
-            _ => false,
-        }),
-        Expr::Struct(s) => s.entries.iter().any(|entry| match &entry.expr {
-            EntryExpr::StructField(f) => reads(&f.value),
-            _ => false,
-        }),
-        Expr::Literal(_) | Expr::Unspecified => false,
+        _ => subexpressions(expr)
+            .into_iter()
+            .any(|e| reads_whole(e, name)),
     }
 }
 
 /// Whether `expr` calls one of `functions` anywhere.
 fn calls_any(expr: &IdedExpr, functions: &[&str]) -> bool {
+    matches!(&expr.expr, Expr::Call(call) if functions.contains(&call.func_name.as_str()))
+        || subexpressions(expr)
+            .into_iter()
+            .any(|e| calls_any(e, functions))
+}
+
+/// The expressions `expr` is made of.
+fn subexpressions(expr: &IdedExpr) -> Vec<&IdedExpr> {
     match &expr.expr {
-        Expr::Call(call) => {
-            functions.contains(&call.func_name.as_str())
-                || call
-                    .target
-                    .as_deref()
-                    .is_some_and(|t| calls_any(t, functions))
-                || call.args.iter().any(|a| calls_any(a, functions))
-        }
-        Expr::Comprehension(c) => [
+        Expr::Call(call) => call
+            .target
+            .as_deref()
+            .into_iter()
+            .chain(&call.args)
+            .collect(),
+        Expr::Comprehension(c) => vec![
             &c.iter_range,
             &c.accu_init,
             &c.loop_cond,
             &c.loop_step,
             &c.result,
-        ]
-        .into_iter()
-        .any(|e| calls_any(e, functions)),
-        Expr::List(list) => list.elements.iter().any(|e| calls_any(e, functions)),
-        Expr::Map(map) => map.entries.iter().any(|entry| match &entry.expr {
-            EntryExpr::MapEntry(e) => {
-                calls_any(&e.key, functions) || calls_any(&e.value, functions)
-            }
-            _ => false,
-        }),
-        Expr::Struct(s) => s.entries.iter().any(|entry| match &entry.expr {
-            EntryExpr::StructField(f) => calls_any(&f.value, functions),
-            _ => false,
-        }),
-        Expr::Select(select) => calls_any(&select.operand, functions),
-        Expr::Ident(_) | Expr::Literal(_) | Expr::Unspecified => false,
+        ],
+        Expr::List(list) => list.elements.iter().collect(),
+        Expr::Map(map) => map
+            .entries
+            .iter()
+            .flat_map(|entry| match &entry.expr {
+                EntryExpr::MapEntry(e) => vec![&e.key, &e.value],
+                _ => Vec::new(),
+            })
+            .collect(),
+        Expr::Struct(s) => s
+            .entries
+            .iter()
+            .filter_map(|entry| match &entry.expr {
+                EntryExpr::StructField(f) => Some(&f.value),
+                _ => None,
+            })
+            .collect(),
+        Expr::Select(select) => vec![&select.operand],
+        Expr::Ident(_) | Expr::Literal(_) | Expr::Unspecified => Vec::new(),
     }
 }
 

@@ -442,44 +442,12 @@ impl Analysis {
                     self.calls(p, bindings, out);
                 }
             }
-            Expr::Array { items, .. } | Expr::Set { items, .. } => {
-                for i in items {
-                    self.calls(i, bindings, out);
+            // Comprehensions have their own scope.
+            _ => {
+                for child in operands(expr) {
+                    self.calls(child, bindings, out);
                 }
             }
-            Expr::Object { fields, .. } => {
-                for (_, k, v) in fields {
-                    self.calls(k, bindings, out);
-                    self.calls(v, bindings, out);
-                }
-            }
-            Expr::UnaryExpr { expr, .. } => self.calls(expr, bindings, out),
-            Expr::RefDot { refr, .. } => self.calls(refr, bindings, out),
-            Expr::RefBrack { refr, index, .. } => {
-                self.calls(refr, bindings, out);
-                self.calls(index, bindings, out);
-            }
-            Expr::BinExpr { lhs, rhs, .. }
-            | Expr::BoolExpr { lhs, rhs, .. }
-            | Expr::ArithExpr { lhs, rhs, .. }
-            | Expr::AssignExpr { lhs, rhs, .. } => {
-                self.calls(lhs, bindings, out);
-                self.calls(rhs, bindings, out);
-            }
-            Expr::Membership {
-                key,
-                value,
-                collection,
-                ..
-            } => {
-                if let Some(k) = key {
-                    self.calls(k, bindings, out);
-                }
-                self.calls(value, bindings, out);
-                self.calls(collection, bindings, out);
-            }
-            // Comprehensions have their own scope; literals have no calls.
-            _ => {}
         }
     }
 
@@ -554,26 +522,33 @@ impl Analysis {
 
 /// Whether `expr` reads the variable `name` (outside comprehensions, which may shadow it).
 fn reads_var(expr: &Ref<Expr>, name: &str) -> bool {
-    let reads = |e: &Ref<Expr>| reads_var(e, name);
     match expr.as_ref() {
         Expr::Var { .. } => expr.span().text() == name,
-        Expr::Call { params, .. } => params.iter().any(reads),
-        Expr::Array { items, .. } | Expr::Set { items, .. } => items.iter().any(reads),
-        Expr::Object { fields, .. } => fields.iter().any(|(_, k, v)| reads(k) || reads(v)),
-        Expr::UnaryExpr { expr, .. } => reads(expr),
-        Expr::RefDot { refr, .. } => reads(refr),
-        Expr::RefBrack { refr, index, .. } => reads(refr) || reads(index),
+        _ => operands(expr).into_iter().any(|e| reads_var(e, name)),
+    }
+}
+
+/// The expressions `expr` is made of, but for the term and query of a comprehension (which
+/// has a scope of its own).
+fn operands(expr: &Ref<Expr>) -> Vec<&Ref<Expr>> {
+    match expr.as_ref() {
+        Expr::Call { params, .. } => params.iter().collect(),
+        Expr::Array { items, .. } | Expr::Set { items, .. } => items.iter().collect(),
+        Expr::Object { fields, .. } => fields.iter().flat_map(|(_, k, v)| [k, v]).collect(),
+        Expr::UnaryExpr { expr, .. } => vec![expr],
+        Expr::RefDot { refr, .. } => vec![refr],
+        Expr::RefBrack { refr, index, .. } => vec![refr, index],
         Expr::BinExpr { lhs, rhs, .. }
         | Expr::BoolExpr { lhs, rhs, .. }
         | Expr::ArithExpr { lhs, rhs, .. }
-        | Expr::AssignExpr { lhs, rhs, .. } => reads(lhs) || reads(rhs),
+        | Expr::AssignExpr { lhs, rhs, .. } => vec![lhs, rhs],
         Expr::Membership {
             key,
             value,
             collection,
             ..
-        } => key.as_ref().is_some_and(reads) || reads(value) || reads(collection),
-        _ => false,
+        } => key.iter().chain([value, collection]).collect(),
+        _ => Vec::new(),
     }
 }
 
@@ -629,38 +604,18 @@ impl Purity<'_> {
             return;
         }
         match expr.as_ref() {
-            Expr::String { .. }
-            | Expr::RawString { .. }
-            | Expr::Number { .. }
-            | Expr::Bool { .. }
-            | Expr::Null { .. } => {}
             Expr::Var { .. } => {
                 let name = expr.span().text();
                 if name == "input" || name == "data" || self.rules.contains(name) {
                     self.ok = false;
                 }
             }
-            Expr::Call { fcn, params, .. } => {
+            Expr::Call { fcn, .. } => {
                 let name = fcn.span().text();
                 let builtin = regorus::unstable::BUILTINS.contains_key(name)
                     && !UNSTABLE_BUILTINS.contains(&name);
                 if !(builtin || self.pure.contains(name)) {
                     self.ok = false;
-                    return;
-                }
-                for p in params {
-                    self.expr(p);
-                }
-            }
-            Expr::Array { items, .. } | Expr::Set { items, .. } => {
-                for i in items {
-                    self.expr(i);
-                }
-            }
-            Expr::Object { fields, .. } => {
-                for (_, k, v) in fields {
-                    self.expr(k);
-                    self.expr(v);
                 }
             }
             Expr::ArrayCompr { term, query, .. } | Expr::SetCompr { term, query, .. } => {
@@ -674,31 +629,10 @@ impl Purity<'_> {
                 self.expr(value);
                 self.query(query);
             }
-            Expr::UnaryExpr { expr, .. } => self.expr(expr),
-            Expr::RefDot { refr, .. } => self.expr(refr),
-            Expr::RefBrack { refr, index, .. } => {
-                self.expr(refr);
-                self.expr(index);
-            }
-            Expr::BinExpr { lhs, rhs, .. }
-            | Expr::BoolExpr { lhs, rhs, .. }
-            | Expr::ArithExpr { lhs, rhs, .. }
-            | Expr::AssignExpr { lhs, rhs, .. } => {
-                self.expr(lhs);
-                self.expr(rhs);
-            }
-            Expr::Membership {
-                key,
-                value,
-                collection,
-                ..
-            } => {
-                if let Some(k) = key {
-                    self.expr(k);
-                }
-                self.expr(value);
-                self.expr(collection);
-            }
+            _ => {}
+        }
+        for child in operands(expr) {
+            self.expr(child);
         }
     }
 }
