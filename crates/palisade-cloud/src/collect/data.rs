@@ -14,8 +14,8 @@ pub(crate) struct Collected {
     pub errors: Vec<CallError>,
     pub calls: u64,
     /// The SQS queues and SNS topics that dead-letter configs and on-failure destinations
-    /// name, by ARN, each read once (other kinds of target are not read); a target that could not be read has no entry (the
-    /// call's error says why).
+    /// name, by ARN, each read once (other kinds of target are not read); a target that
+    /// could not be read has no entry (the call's error says why).
     pub targets: BTreeMap<String, TargetData>,
 }
 

@@ -8,11 +8,11 @@
 //! LOG004 on the alias.
 //!
 //! On-failure destinations that are Lambda functions, EventBridge event buses or S3 buckets
-//! are judged on the role alone (`lambda:InvokeFunction`, `events:PutEvents`; `s3:PutObject`
-//! on the objects Lambda writes under `aws/lambda/` and `s3:ListBucket` on the bucket), plus, for a function of this account
-//! in a region whose functions were all listed, whether it is among them. Event buses and
-//! buckets are not read: that would take the EventBridge and S3 SDK crates, and their build
-//! time, for one call each.
+//! are judged on the role alone (`lambda:InvokeFunction`, `events:PutEvents`;
+//! `s3:PutObject` on the objects Lambda writes under `aws/lambda/` and `s3:ListBucket` on
+//! the bucket), plus, for a function of this account in a region whose functions were all
+//! listed, whether it is among them. Event buses and buckets are not read: that would take
+//! the EventBridge and S3 SDK crates, and their build time, for one call each.
 
 use std::collections::HashMap;
 

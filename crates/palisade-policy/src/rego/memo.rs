@@ -116,14 +116,15 @@ pub(super) fn rewrite(source: &str) -> Option<(String, Vec<Table>)> {
     }
     let mut sites: Vec<Site> = Vec::new();
     let mut bindings: Vec<Binding> = Vec::new();
-    let mut moves: Vec<Move> = Vec::new();
+    // The calls' edits are made below, once the tables are numbered; the moves' here.
+    let mut edits: Vec<Edit> = Vec::new();
     for rule in &module.policy {
         if let Rule::Spec { bodies, head, .. } = rule.as_ref() {
             if let RuleHead::Func { .. } = head {
                 continue;
             }
             for body in bodies {
-                analysis.sites_in(&body.query, &mut bindings, &mut sites, &mut moves);
+                analysis.sites_in(&body.query, &mut bindings, &mut sites, &mut edits);
             }
         }
     }
@@ -132,7 +133,6 @@ pub(super) fn rewrite(source: &str) -> Option<(String, Vec<Table>)> {
     }
     // One table per function and path pattern.
     let mut tables: BTreeMap<(String, String), usize> = BTreeMap::new();
-    let mut edits: Vec<Edit> = Vec::new();
     let mut used = BTreeSet::new();
     for site in &sites {
         let binding = &bindings[site.binding];
@@ -148,27 +148,8 @@ pub(super) fn rewrite(source: &str) -> Option<(String, Vec<Table>)> {
             replaces: Replaced::Call,
         });
         if used.insert(site.binding) {
-            edits.extend(binding.renames.iter().map(|(start, end, with)| Edit {
-                start: *start,
-                end: *end,
-                with: with.clone(),
-                replaces: Replaced::Text("_".into()),
-            }));
+            edits.extend(binding.renames.iter().cloned());
         }
-    }
-    for m in moves {
-        edits.push(Edit {
-            start: m.start,
-            end: m.end,
-            with: String::new(),
-            replaces: Replaced::Text(m.text.clone()),
-        });
-        edits.push(Edit {
-            start: m.to,
-            end: m.to,
-            with: format!("; {}", m.text),
-            replaces: Replaced::Text(String::new()),
-        });
     }
     // The spans are the parser's: each must cover what it names in `source` (a call, or an
     // `_`), and none may overlap, or the module is left as written.
@@ -213,6 +194,7 @@ pub(super) fn rewrite(source: &str) -> Option<(String, Vec<Table>)> {
 const KEY_PREFIX: &str = "__palisade_k";
 
 /// A change of the module's text; what it replaces is checked before any is made.
+#[derive(Clone)]
 struct Edit {
     start: usize,
     end: usize,
@@ -220,22 +202,12 @@ struct Edit {
     replaces: Replaced,
 }
 
+#[derive(Clone)]
 enum Replaced {
     /// A call, `f(x)`.
     Call,
     /// This text.
     Text(String),
-}
-
-/// A negation that reads a memoized variable, moved to the end of its body (`to`): once the
-/// calls on that variable are lookups, the negated call is the costly step, and checked
-/// last it runs only for the objects that pass the rest. A body is a conjunction and a
-/// negation binds nothing, so the order changes no result.
-struct Move {
-    start: usize,
-    end: usize,
-    text: String,
-    to: usize,
 }
 
 /// A call to rewrite: its byte range, the function, and the binding of its argument.
@@ -250,9 +222,10 @@ struct Site {
 /// (`data.inventory.namespace[__palisade_k0][__palisade_k1]["Service"][__palisade_k2]`),
 /// the variables a lookup uses in that order, and the edits naming its `_` indexes.
 struct Binding {
+    variable: String,
     pattern: String,
     keys: Vec<String>,
-    renames: Vec<(usize, usize, String)>,
+    renames: Vec<Edit>,
 }
 
 /// The module's rule names and the functions whose value depends on their argument alone.
@@ -343,33 +316,40 @@ impl Analysis {
 
     /// The calls of `query` (not of nested queries, whose variables may shadow) that can be
     /// memoized.
+    ///
+    /// A negation that reads a memoized variable is moved to the end of its body (`moves`,
+    /// on the last statement's line, so no line changes its number): once the calls on that
+    /// variable are lookups, the negated call is the costly step, and checked last it runs
+    /// only for the objects that pass the rest. A body is a conjunction and a negation binds
+    /// nothing, so the order changes no result.
     fn sites_in(
         &self,
         query: &Query,
         all: &mut Vec<Binding>,
         out: &mut Vec<Site>,
-        moves: &mut Vec<Move>,
+        moves: &mut Vec<Edit>,
     ) {
-        let mut bindings: BTreeMap<String, usize> = BTreeMap::new();
+        // Variable -> its binding; `None` for one bound twice, which is left alone.
+        let mut bound: BTreeMap<String, Option<usize>> = BTreeMap::new();
         for stmt in &query.stmts {
             if let Literal::Expr { expr, .. } = &stmt.literal {
                 if let Expr::AssignExpr { op, lhs, rhs, .. } = expr.as_ref() {
                     if matches!(op, AssignOp::ColEq | AssignOp::Eq) {
                         if let (Expr::Var { .. }, Some(binding)) =
-                            (lhs.as_ref(), self.inventory_path(rhs, all.len()))
+                            (lhs.as_ref(), self.inventory_path(lhs, rhs, all.len()))
                         {
-                            let name = lhs.span().text().to_string();
-                            // A variable bound twice is left alone.
-                            if bindings.insert(name.clone(), all.len()).is_some() {
-                                bindings.insert(name, usize::MAX);
-                            }
+                            let first = !bound.contains_key(&binding.variable);
+                            bound.insert(binding.variable.clone(), first.then_some(all.len()));
                             all.push(binding);
                         }
                     }
                 }
             }
         }
-        bindings.retain(|_, b| *b != usize::MAX);
+        let bindings: BTreeMap<String, usize> = bound
+            .into_iter()
+            .filter_map(|(name, b)| Some((name, b?)))
+            .collect();
         if bindings.is_empty() {
             return;
         }
@@ -387,12 +367,7 @@ impl Analysis {
         }
         let memoized: BTreeSet<&str> = out[before..]
             .iter()
-            .filter_map(|site| {
-                bindings
-                    .iter()
-                    .find(|(_, b)| **b == site.binding)
-                    .map(|(name, _)| name.as_str())
-            })
+            .map(|site| all[site.binding].variable.as_str())
             .collect();
         let Some(last) = query.stmts.last() else {
             return;
@@ -409,11 +384,19 @@ impl Analysis {
                 && !holds_site
                 && memoized.iter().any(|name| reads_var(expr, name))
             {
-                moves.push(Move {
+                let text = stmt.span.text().to_string();
+                let to = last.span.end as usize;
+                moves.push(Edit {
+                    start: to,
+                    end: to,
+                    with: format!("; {text}"),
+                    replaces: Replaced::Text(String::new()),
+                });
+                moves.push(Edit {
                     start,
                     end,
-                    text: stmt.span.text().to_string(),
-                    to: last.span.end as usize,
+                    with: String::new(),
+                    replaces: Replaced::Text(text),
                 });
             }
         }
@@ -451,10 +434,10 @@ impl Analysis {
         }
     }
 
-    /// `expr` as a [`Binding`] when it is `data.inventory` followed by fields and indexes
-    /// that are literals or variables that are not rules of the module (which the helper
-    /// rule iterates over); `id` numbers the names given to its `_` indexes.
-    fn inventory_path(&self, expr: &Ref<Expr>, id: usize) -> Option<Binding> {
+    /// `variable := expr` as a [`Binding`] when `expr` is `data.inventory` followed by fields
+    /// and indexes that are literals or variables that are not rules of the module (which
+    /// the helper rule iterates over); `id` numbers the names given to its `_` indexes.
+    fn inventory_path(&self, variable: &Ref<Expr>, expr: &Ref<Expr>, id: usize) -> Option<Binding> {
         let base = expr.span().start as usize;
         let text = expr.span().text();
         // (start, end, variable name) of each variable index, outermost first.
@@ -506,13 +489,19 @@ impl Analysis {
         for (j, (start, end, name)) in variables.into_iter().enumerate() {
             if name == "_" {
                 let fresh = format!("__palisade_i{id}_{j}");
-                renames.push((start, end, fresh.clone()));
+                renames.push(Edit {
+                    start,
+                    end,
+                    with: fresh.clone(),
+                    replaces: Replaced::Text("_".into()),
+                });
                 keys.push(fresh);
             } else {
                 keys.push(name);
             }
         }
         Some(Binding {
+            variable: variable.span().text().to_string(),
             pattern,
             keys,
             renames,
